@@ -1,0 +1,19 @@
+//! ecsim-core: a local, exact and fast model of the Amazon ECS control plane.
+//!
+//! Everything ecsim does lives here; the Python, Node and WASM bindings only convert values
+//! and map errors. Inputs and outputs are the AWS APIs' own shapes (`serde_json::Value` at the
+//! edges, generated serde types inside), failures are [`EcsimError`]s named after AWS's errors,
+//! and validation findings are [`Diagnostic`]s.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod diagnostics;
+pub mod error;
+pub mod guard;
+pub mod sim;
+pub mod taskdef;
+
+pub use diagnostics::{Diagnostic, Severity};
+pub use error::{EcsimError, ErrorCode};
+pub use sim::{Simulation, SimulationConfig};
+pub use taskdef::validate_task_definition;

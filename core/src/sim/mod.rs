@@ -1,0 +1,133 @@
+//! The simulated region: one state on one virtual clock, driven by AWS-shaped calls.
+//!
+//! `call(service, action, input)` takes and returns the AWS API's JSON shapes; the bindings turn
+//! `sim.client("ecs").register_task_definition(...)` (Python) or `registerTaskDefinition(...)`
+//! (JS) into it. A call that fails leaves the state exactly as it was.
+
+mod ecs;
+
+use crate::error::{EcsimError, ErrorCode};
+use crate::guard::guarded;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The services `Simulation::client` knows, by their boto3 names.
+pub const SERVICES: [&str; 1] = ["ecs"];
+
+/// How a simulation starts. Defaults: seed 0, clock at 2025-01-01T00:00:00Z, us-east-1,
+/// account 123456789012 (the account moto and the AWS docs' examples use).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct SimulationConfig {
+    pub seed: u64,
+    /// Seconds since the Unix epoch at which the virtual clock starts.
+    pub start_time: f64,
+    pub region: String,
+    pub account_id: String,
+}
+
+impl Default for SimulationConfig {
+    fn default() -> Self {
+        SimulationConfig {
+            seed: 0,
+            start_time: 1_735_689_600.0,
+            region: "us-east-1".into(),
+            account_id: "123456789012".into(),
+        }
+    }
+}
+
+pub struct Simulation {
+    config: SimulationConfig,
+    now: f64,
+    ecs: ecs::EcsState,
+    /// Set when a call panicked: the state may be half-changed, so later calls refuse.
+    poisoned: bool,
+}
+
+impl Simulation {
+    pub fn new(config: SimulationConfig) -> Self {
+        Simulation {
+            now: config.start_time,
+            config,
+            ecs: ecs::EcsState::default(),
+            poisoned: false,
+        }
+    }
+
+    pub fn config(&self) -> &SimulationConfig {
+        &self.config
+    }
+
+    /// The virtual clock, in seconds since the Unix epoch.
+    pub fn now(&self) -> f64 {
+        self.now
+    }
+
+    /// Runs the virtual clock forward.
+    pub fn advance(&mut self, seconds: f64) -> Result<(), EcsimError> {
+        if !(seconds.is_finite() && seconds >= 0.0) {
+            return Err(EcsimError::new(
+                ErrorCode::InvalidParameterException,
+                format!("seconds must be a finite number >= 0, got {seconds}."),
+            ));
+        }
+        self.now += seconds;
+        Ok(())
+    }
+
+    /// Checks that `service` is one ecsim simulates (what `client(service)` does first).
+    pub fn check_service(service: &str) -> Result<(), EcsimError> {
+        if SERVICES.contains(&service) {
+            return Ok(());
+        }
+        Err(EcsimError::new(
+            ErrorCode::UnknownServiceError,
+            format!(
+                "Unknown service: '{service}'. Valid service names are: {}",
+                SERVICES.join(", ")
+            ),
+        ))
+    }
+
+    /// One API call: `action` is the AWS operation name (`RegisterTaskDefinition`).
+    pub fn call(&mut self, service: &str, action: &str, input: Value) -> Result<Value, EcsimError> {
+        if self.poisoned {
+            return Err(EcsimError::new(
+                ErrorCode::InternalError,
+                "This simulation stopped at an earlier internal error; create a new one.",
+            ));
+        }
+        Self::check_service(service)?;
+        let result = guarded(|| match service {
+            "ecs" => ecs::dispatch(self, action, input),
+            _ => Err(EcsimError::new(
+                ErrorCode::UnknownServiceError,
+                service.to_string(),
+            )),
+        });
+        if matches!(&result, Err(error) if error.code == ErrorCode::InternalError) {
+            self.poisoned = true;
+        }
+        result
+    }
+}
+
+impl Default for Simulation {
+    fn default() -> Self {
+        Simulation::new(SimulationConfig::default())
+    }
+}
+
+/// Reads an action's input into its request type, reporting a malformed input as AWS does.
+fn parse_input<T: serde::de::DeserializeOwned>(
+    action: &str,
+    input: Value,
+) -> Result<T, EcsimError> {
+    serde_json::from_value(input).map_err(|error| {
+        EcsimError::new(
+            ErrorCode::InvalidParameterException,
+            format!("Invalid input for {action}: {error}"),
+        )
+    })
+}

@@ -1,0 +1,133 @@
+//! Replays the language-neutral conformance vectors in `tests/vectors/` against the core.
+//! pytest, `node --test` and the WASM run replay the same files through their bindings.
+
+use ecsim_core::{guard::guarded, validate_task_definition, Diagnostic, EcsimError, Simulation};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+fn vector_files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+    let mut files = Vec::new();
+    let mut pending = vec![root];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// `expected` matches `actual` when every member it gives matches, arrays element by element.
+fn matches(expected: &Value, actual: &Value) -> bool {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => e
+            .iter()
+            .all(|(k, v)| a.get(k).is_some_and(|av| matches(v, av))),
+        (Value::Array(e), Value::Array(a)) => {
+            e.len() == a.len() && e.iter().zip(a).all(|(x, y)| matches(x, y))
+        }
+        (Value::Number(e), Value::Number(a)) => e.as_f64() == a.as_f64(),
+        _ => expected == actual,
+    }
+}
+
+/// Diagnostics are compared as sets: both sides sorted by (path, code).
+fn sorted(mut diagnostics: Vec<Value>) -> Value {
+    let key = |d: &Value| {
+        (
+            d["path"].as_str().unwrap_or("").to_string(),
+            d["code"].as_str().unwrap_or("").to_string(),
+        )
+    };
+    diagnostics.sort_by_key(key);
+    Value::Array(diagnostics)
+}
+
+fn error_value(error: &EcsimError) -> Value {
+    json!({ "code": error.code.as_str(), "message": error.message, "diagnostics": error.diagnostics })
+}
+
+fn run_step(sim: &mut Simulation, step: &Value) -> Result<(), String> {
+    if let Some(seconds) = step.get("advance") {
+        return sim
+            .advance(seconds.as_f64().unwrap())
+            .map_err(|e| e.to_string());
+    }
+    let expect = &step["expect"];
+    if step.get("validate").is_some() {
+        let diagnostics: Vec<Diagnostic> = validate_task_definition(&step["input"]);
+        let actual = sorted(
+            diagnostics
+                .iter()
+                .map(|d| serde_json::to_value(d).unwrap())
+                .collect(),
+        );
+        let wanted = sorted(expect["diagnostics"].as_array().unwrap().clone());
+        return if matches(&wanted, &actual) {
+            Ok(())
+        } else {
+            Err(format!("diagnostics: got {actual:#}"))
+        };
+    }
+    let service = step["service"].as_str().unwrap();
+    let action = step["action"].as_str().unwrap();
+    let result = guarded(|| sim.call(service, action, step["input"].clone()));
+    match (result, expect.get("output"), expect.get("error")) {
+        (Ok(output), Some(wanted), None) if matches(wanted, &output) => Ok(()),
+        (Err(error), None, Some(wanted)) => {
+            let mut actual = error_value(&error);
+            if let Some(list) = wanted.get("diagnostics") {
+                actual["diagnostics"] = sorted(actual["diagnostics"].as_array().unwrap().clone());
+                let mut wanted = wanted.clone();
+                wanted["diagnostics"] = sorted(list.as_array().unwrap().clone());
+                return if matches(&wanted, &actual) {
+                    Ok(())
+                } else {
+                    Err(format!("error: got {actual:#}"))
+                };
+            }
+            if matches(wanted, &actual) {
+                Ok(())
+            } else {
+                Err(format!("error: got {actual:#}"))
+            }
+        }
+        (Ok(output), _, _) => Err(format!("output: got {output:#}")),
+        (Err(error), _, _) => Err(format!("error: got {:#}", error_value(&error))),
+    }
+}
+
+#[test]
+fn every_vector_replays() {
+    let files = vector_files();
+    assert!(!files.is_empty(), "no vectors found");
+    let mut failures = Vec::new();
+    let mut steps = 0;
+    for file in &files {
+        let vector: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let seed = vector.get("seed").and_then(Value::as_u64).unwrap_or(0);
+        let mut sim = Simulation::new(ecsim_core::SimulationConfig {
+            seed,
+            ..Default::default()
+        });
+        for (index, step) in vector["steps"].as_array().unwrap().iter().enumerate() {
+            steps += 1;
+            if let Err(problem) = run_step(&mut sim, step) {
+                let name = step.get("name").and_then(Value::as_str).unwrap_or("");
+                failures.push(format!("{}[{index}] {name}: {problem}", file.display()));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {steps} steps failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
