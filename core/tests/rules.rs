@@ -1,6 +1,8 @@
 //! Every rule's documented examples behave as documented, codes are unique, and
 //! `docs/rules.md` is the rendering of the rules in the code (`UPDATE_DOCS=1` rewrites it).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use ecsim_core::taskdef::rules;
 use ecsim_core::validate_task_definition;
 use serde_json::Value;

@@ -1,6 +1,8 @@
 //! Replays the language-neutral conformance vectors in `tests/vectors/` against the core.
 //! pytest, `node --test` and the WASM run replay the same files through their bindings.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use ecsim_core::{guard::guarded, validate_task_definition, Diagnostic, EcsimError, Simulation};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};

@@ -1,0 +1,146 @@
+//! The napi-rs glue of the `ecsim` npm package: converts JS values to and from the core's JSON
+//! values. Failed calls come back as data (`{ error }`), and `lib/api.js` throws them as typed
+//! errors, the same way for this module and for the WASM bundle.
+
+use ecsim_core::guard::{guarded, panic_probe};
+use ecsim_core::{EcsimError, SimulationConfig};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use serde_json::Value;
+
+/// One finding about an input.
+#[napi(object)]
+pub struct Diagnostic {
+    /// The rule's stable code, e.g. `TD301`.
+    pub code: String,
+    #[napi(ts_type = "'error' | 'warning'")]
+    pub severity: String,
+    /// A JSON path into the input, e.g. `$.containerDefinitions[0].portMappings[1].hostPort`.
+    pub path: String,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// A failed call, as data: `code` is the AWS error name.
+#[napi(object)]
+pub struct CallError {
+    pub code: String,
+    pub message: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The outcome of a call: exactly one of `output` and `error` is set.
+#[napi(object)]
+pub struct CallResult {
+    pub output: Option<Value>,
+    pub error: Option<CallError>,
+}
+
+fn diagnostics(found: Vec<ecsim_core::Diagnostic>) -> Vec<Diagnostic> {
+    found
+        .into_iter()
+        .map(|d| Diagnostic {
+            code: d.code,
+            severity: d.severity.as_str().to_string(),
+            path: d.path,
+            message: d.message,
+            help: d.help,
+        })
+        .collect()
+}
+
+fn outcome(result: std::result::Result<Value, EcsimError>) -> CallResult {
+    match result {
+        Ok(output) => CallResult {
+            output: Some(output),
+            error: None,
+        },
+        Err(error) => CallResult {
+            output: None,
+            error: Some(CallError {
+                code: error.code.as_str().to_string(),
+                message: error.message,
+                diagnostics: diagnostics(error.diagnostics),
+            }),
+        },
+    }
+}
+
+/// The outcome of a validation: `diagnostics`, or `error` if ecsim itself failed.
+#[napi(object)]
+pub struct ValidationResult {
+    pub diagnostics: Option<Vec<Diagnostic>>,
+    pub error: Option<CallError>,
+}
+
+/// Validates a task definition (RegisterTaskDefinition input shape). Never throws for bad input.
+#[napi(ts_args_type = "taskDefinition: unknown")]
+pub fn validate_task_definition(task_definition: Value) -> ValidationResult {
+    match guarded(|| Ok(ecsim_core::validate_task_definition(&task_definition))) {
+        Ok(found) => ValidationResult {
+            diagnostics: Some(diagnostics(found)),
+            error: None,
+        },
+        Err(error) => ValidationResult {
+            diagnostics: None,
+            error: outcome(Err(error)).error,
+        },
+    }
+}
+
+/// Panics inside the core on purpose, to prove that the panic guard holds.
+#[napi(js_name = "_panicProbe")]
+pub fn panic_probe_js() -> CallResult {
+    outcome(guarded(panic_probe).map(|()| Value::Null))
+}
+
+/// One simulated region with a virtual clock (the native half of `Simulation`).
+#[napi(js_name = "NativeSimulation")]
+pub struct NativeSimulation {
+    inner: ecsim_core::Simulation,
+}
+
+#[napi]
+impl NativeSimulation {
+    /// Fails with `{ error }` semantics by throwing only for a malformed config object.
+    #[napi(
+        constructor,
+        ts_args_type = "config?: { seed?: number; startTime?: number; region?: string; accountId?: string }"
+    )]
+    pub fn new(config: Option<Value>) -> Result<Self> {
+        let config: SimulationConfig = match config {
+            Some(value) => serde_json::from_value(value)
+                .map_err(|e| Error::new(Status::InvalidArg, format!("Simulation config: {e}")))?,
+            None => SimulationConfig::default(),
+        };
+        Ok(NativeSimulation {
+            inner: ecsim_core::Simulation::new(config),
+        })
+    }
+
+    #[napi(getter)]
+    pub fn seed(&self) -> f64 {
+        // JS numbers hold integers exactly up to 2^53; seeds beyond that are rounded for display.
+        self.inner.config().seed as f64
+    }
+
+    #[napi(getter)]
+    pub fn now(&self) -> f64 {
+        self.inner.now()
+    }
+
+    #[napi]
+    pub fn advance(&mut self, seconds: f64) -> CallResult {
+        outcome(self.inner.advance(seconds).map(|()| Value::Null))
+    }
+
+    #[napi]
+    pub fn check_service(&self, service: String) -> CallResult {
+        outcome(ecsim_core::Simulation::check_service(&service).map(|()| Value::Null))
+    }
+
+    #[napi(ts_args_type = "service: string, action: string, input: unknown")]
+    pub fn call(&mut self, service: String, action: String, input: Value) -> CallResult {
+        outcome(self.inner.call(&service, &action, input))
+    }
+}

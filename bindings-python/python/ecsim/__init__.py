@@ -1,0 +1,37 @@
+"""ecsim: a local, exact and fast model of the Amazon ECS control plane.
+
+    import ecsim
+    ecsim.validate_task_definition(td)          # list[ecsim.Diagnostic], never raises for bad input
+    sim = ecsim.Simulation(seed=42)
+    ecs = sim.client("ecs")                     # boto3-style: same method names, same shapes
+    ecs.register_task_definition(family="web", containerDefinitions=[...])
+"""
+from __future__ import annotations
+
+from ._client import Client, Simulation
+from ._native import (
+    ClientException,
+    Diagnostic,
+    EcsimError,
+    InternalError,
+    InvalidParameterException,
+    ServerException,
+    UnknownOperationException,
+    UnknownServiceError,
+    validate_task_definition,
+)
+
+__all__ = [
+    "Client",
+    "ClientException",
+    "Diagnostic",
+    "EcsimError",
+    "InternalError",
+    "InvalidParameterException",
+    "ServerException",
+    "Simulation",
+    "UnknownOperationException",
+    "UnknownServiceError",
+    "validate_task_definition",
+]
+

@@ -1,0 +1,73 @@
+"""boto3-style clients over the native simulation: `sim.client("ecs").run_task(cluster=...)`
+calls the core's `RunTask` with the same keyword arguments as the AWS API members."""
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+from typing import Any
+
+from . import _native
+
+
+def _action_name(method: str) -> str:
+    """register_task_definition -> RegisterTaskDefinition (boto3's mapping, reversed)."""
+    return "".join(part[:1].upper() + part[1:] for part in method.split("_"))
+
+
+class Client:
+    """A client for one AWS service of a simulation; methods are the service's actions."""
+
+    def __init__(self, simulation: Simulation, service: str) -> None:
+        _native.Simulation.check_service(service)
+        self._simulation = simulation
+        self.service = service
+        # As in boto3: `except ecs.exceptions.ClientException`.
+        self.exceptions = SimpleNamespace(
+            **{name: value for name, value in vars(_native).items()
+               if isinstance(value, type) and issubclass(value, _native.EcsimError)}
+        )
+
+    def __getattr__(self, method: str) -> Any:
+        if not re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", method):
+            raise AttributeError(method)
+        action = _action_name(method)
+
+        def call(**params: Any) -> dict[str, Any]:
+            return self._simulation._native.call(self.service, action, params)  # type: ignore[no-any-return]
+
+        call.__name__ = method
+        call.__doc__ = f"Calls {self.service} {action} with the AWS API's request members as keywords."
+        return call
+
+    def __repr__(self) -> str:
+        return f"<ecsim client {self.service!r}>"
+
+
+class Simulation:
+    """One simulated region with a virtual clock.
+
+    Simulation(seed=42, startTime=..., region="us-east-1", accountId="123456789012")
+    """
+
+    def __init__(self, seed: int = 0, **config: Any) -> None:
+        self._native = _native.Simulation(seed=seed, **config)
+
+    @property
+    def seed(self) -> int:
+        return self._native.seed
+
+    @property
+    def now(self) -> float:
+        """The virtual clock, in seconds since the Unix epoch."""
+        return self._native.now
+
+    def advance(self, seconds: float) -> None:
+        """Runs the virtual clock forward by `seconds`."""
+        self._native.advance(seconds)
+
+    def client(self, service: str) -> Client:
+        return Client(self, service)
+
+    def call(self, service: str, action: str, params: dict[str, Any]) -> dict[str, Any]:
+        """The untyped form of a client call: `call("ecs", "RunTask", {...})`."""
+        return self._native.call(service, action, params)

@@ -1,0 +1,188 @@
+//! The `ecsim._native` extension module: converts Python values to and from the core's JSON
+//! values and maps `EcsimError` to Python exceptions named after AWS's errors. No behaviour
+//! lives here; the pure-Python layer (`python/ecsim`) adds the boto3-style clients.
+
+use ecsim_core::guard::{guarded, panic_probe};
+use ecsim_core::{
+    Diagnostic as CoreDiagnostic, EcsimError as CoreError, ErrorCode, SimulationConfig,
+};
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyType};
+use std::collections::HashMap;
+use std::ffi::CString;
+
+create_exception!(
+    ecsim,
+    EcsimError,
+    PyException,
+    "Base of every error ecsim raises; `.code` is the AWS error name."
+);
+
+static ERROR_TYPES: PyOnceLock<HashMap<ErrorCode, Py<PyType>>> = PyOnceLock::new();
+
+fn error_types(py: Python<'_>) -> PyResult<&HashMap<ErrorCode, Py<PyType>>> {
+    ERROR_TYPES.get_or_try_init(py, || {
+        let base = py.get_type::<EcsimError>();
+        ErrorCode::ALL
+            .iter()
+            .map(|code| {
+                let name = CString::new(format!("ecsim.{}", code.as_str()))?;
+                Ok((*code, PyErr::new_type(py, &name, None, Some(&base), None)?))
+            })
+            .collect()
+    })
+}
+
+fn to_py_err(py: Python<'_>, error: CoreError) -> PyErr {
+    let raise = || -> PyResult<PyErr> {
+        let class = error_types(py)?[&error.code].bind(py);
+        let instance = class.call1((error.message.clone(),))?;
+        instance.setattr("code", error.code.as_str())?;
+        instance.setattr("message", &error.message)?;
+        instance.setattr("diagnostics", diagnostics(error.diagnostics))?;
+        Ok(PyErr::from_value(instance))
+    };
+    raise().unwrap_or_else(|conversion_error| conversion_error)
+}
+
+/// One finding about an input: a stable code, severity, JSON path, message and help.
+#[pyclass(module = "ecsim", frozen, get_all, eq)]
+#[derive(Clone, PartialEq)]
+pub struct Diagnostic {
+    code: String,
+    severity: String,
+    path: String,
+    message: String,
+    help: Option<String>,
+}
+
+#[pymethods]
+impl Diagnostic {
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let dict = PyDict::new(py);
+        dict.set_item("code", &self.code)?;
+        dict.set_item("severity", &self.severity)?;
+        dict.set_item("path", &self.path)?;
+        dict.set_item("message", &self.message)?;
+        if let Some(help) = &self.help {
+            dict.set_item("help", help)?;
+        }
+        Ok(dict)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Diagnostic({} {} at {}: {})",
+            self.code, self.severity, self.path, self.message
+        )
+    }
+}
+
+fn diagnostics(found: Vec<CoreDiagnostic>) -> Vec<Diagnostic> {
+    found
+        .into_iter()
+        .map(|d| Diagnostic {
+            code: d.code,
+            severity: d.severity.as_str().to_string(),
+            path: d.path,
+            message: d.message,
+            help: d.help,
+        })
+        .collect()
+}
+
+fn to_json(value: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
+    pythonize::depythonize(value)
+        .map_err(|e| pyo3::exceptions::PyTypeError::new_err(format!("not a JSON-like value: {e}")))
+}
+
+/// Validates a task definition (RegisterTaskDefinition input shape); never raises for bad input.
+#[pyfunction]
+fn validate_task_definition(
+    py: Python<'_>,
+    task_definition: &Bound<'_, PyAny>,
+) -> PyResult<Vec<Diagnostic>> {
+    let input = to_json(task_definition)?;
+    let found = py.detach(|| guarded(|| Ok(ecsim_core::validate_task_definition(&input))));
+    found.map(diagnostics).map_err(|e| to_py_err(py, e))
+}
+
+/// Panics inside the core on purpose, to prove that the panic guard holds.
+#[pyfunction]
+fn _panic_probe(py: Python<'_>) -> PyResult<()> {
+    guarded(panic_probe).map_err(|e| to_py_err(py, e))
+}
+
+/// One simulated region with a virtual clock (the native half of `ecsim.Simulation`).
+#[pyclass(module = "ecsim._native")]
+pub struct Simulation {
+    inner: ecsim_core::Simulation,
+}
+
+#[pymethods]
+impl Simulation {
+    #[new]
+    #[pyo3(signature = (**config))]
+    fn new(config: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let config: SimulationConfig = match config {
+            Some(dict) => pythonize::depythonize(dict)
+                .map_err(|e| pyo3::exceptions::PyTypeError::new_err(format!("Simulation: {e}")))?,
+            None => SimulationConfig::default(),
+        };
+        Ok(Simulation {
+            inner: ecsim_core::Simulation::new(config),
+        })
+    }
+
+    #[getter]
+    fn seed(&self) -> u64 {
+        self.inner.config().seed
+    }
+
+    #[getter]
+    fn now(&self) -> f64 {
+        self.inner.now()
+    }
+
+    fn advance(&mut self, py: Python<'_>, seconds: f64) -> PyResult<()> {
+        self.inner.advance(seconds).map_err(|e| to_py_err(py, e))
+    }
+
+    #[staticmethod]
+    fn check_service(py: Python<'_>, service: &str) -> PyResult<()> {
+        ecsim_core::Simulation::check_service(service).map_err(|e| to_py_err(py, e))
+    }
+
+    fn call<'py>(
+        &mut self,
+        py: Python<'py>,
+        service: &str,
+        action: &str,
+        input: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let input = to_json(input)?;
+        let inner = &mut self.inner;
+        let output = py
+            .detach(|| inner.call(service, action, input))
+            .map_err(|e| to_py_err(py, e))?;
+        pythonize::pythonize(py, &output)
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+    }
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("EcsimError", py.get_type::<EcsimError>())?;
+    for (code, class) in error_types(py)? {
+        m.add(code.as_str(), class.bind(py))?;
+    }
+    m.add_class::<Diagnostic>()?;
+    m.add_class::<Simulation>()?;
+    m.add_function(wrap_pyfunction!(validate_task_definition, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_probe, m)?)?;
+    Ok(())
+}

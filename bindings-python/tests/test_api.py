@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import ecsim
+
+TD = {"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx", "memory": 512}]}
+
+
+def test_validation_returns_diagnostics_as_data() -> None:
+    bad = {"family": "web", "networkMode": "awsvpc",
+           "containerDefinitions": [{"name": "app", "image": "nginx", "memory": 512,
+                                     "portMappings": [{"containerPort": 80, "hostPort": 8080}]}]}
+    [diagnostic] = ecsim.validate_task_definition(bad)
+    assert isinstance(diagnostic, ecsim.Diagnostic)
+    assert (diagnostic.code, diagnostic.severity) == ("TD301", "error")
+    assert diagnostic.path == "$.containerDefinitions[0].portMappings[0].hostPort"
+    assert diagnostic.help == "Remove hostPort or set it to 80."
+    assert "TD301" in repr(diagnostic)
+    assert ecsim.validate_task_definition(TD) == []
+
+
+def test_validation_of_non_json_values_is_a_type_error() -> None:
+    with pytest.raises(TypeError):
+        ecsim.validate_task_definition({"family": object()})  # type: ignore[dict-item]
+
+
+def test_client_methods_are_boto3_names() -> None:
+    sim = ecsim.Simulation(seed=7)
+    ecs = sim.client("ecs")
+    out = ecs.register_task_definition(**TD)
+    assert out["taskDefinition"]["taskDefinitionArn"].endswith(":task-definition/web:1")
+    assert ecs.describe_task_definition(taskDefinition="web")["taskDefinition"]["revision"] == 1
+    assert sim.seed == 7
+
+
+def test_errors_are_typed_and_carry_diagnostics() -> None:
+    sim = ecsim.Simulation()
+    ecs = sim.client("ecs")
+    with pytest.raises(ecs.exceptions.ClientException) as caught:
+        ecs.register_task_definition(family="web", containerDefinitions=[{"name": "app"}])
+    error = caught.value
+    assert isinstance(error, ecsim.EcsimError)
+    assert isinstance(error, ecsim.ClientException)
+    assert error.code == "ClientException"
+    assert error.message == "Container.image should not be null or empty."
+    assert {d.code for d in error.diagnostics} == {"TD104", "TD205"}
+    # The failed call changed nothing.
+    with pytest.raises(ecsim.ClientException, match="Unable to describe task definition."):
+        ecs.describe_task_definition(taskDefinition="web")
+
+
+def test_unknown_service_and_action() -> None:
+    sim = ecsim.Simulation()
+    with pytest.raises(ecsim.UnknownServiceError):
+        sim.client("s3")
+    with pytest.raises(ecsim.UnknownOperationException):
+        sim.client("ecs").launch_rocket()
+
+
+def test_clock_advances_and_rejects_bad_durations() -> None:
+    sim = ecsim.Simulation()
+    start = sim.now
+    sim.advance(90)
+    assert sim.now == start + 90
+    with pytest.raises(ecsim.InvalidParameterException):
+        sim.advance(-1)
+    with pytest.raises(ecsim.InvalidParameterException):
+        sim.advance(float("nan"))
+    assert sim.now == start + 90
+
+
+def test_bad_simulation_config_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="colour"):
+        ecsim.Simulation(colour="blue")
+
+
+def test_a_panic_becomes_an_internal_error_not_a_crash() -> None:
+    with pytest.raises(ecsim.InternalError) as caught:
+        ecsim._native._panic_probe()
+    assert caught.value.code == "InternalError"
+    assert "deliberate panic" in caught.value.message
+    # The interpreter is still fine.
+    assert ecsim.validate_task_definition(TD) == []
+
+
+def test_diagnostics_compare_and_convert() -> None:
+    [diagnostic] = ecsim.validate_task_definition({"family": "web", "containerDefinitions": []})
+    assert diagnostic == ecsim.validate_task_definition({"family": "web", "containerDefinitions": []})[0]
+    assert diagnostic.to_dict()["code"] == "TD102"
+
+
+def test_stubs_type_check_a_consumer() -> None:
+    consumer = Path(__file__).with_name("typing_consumer.py")
+    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", str(consumer)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    broken = subprocess.run([sys.executable, "-m", "mypy", "--strict", "-c", "import ecsim\nx: int = ecsim.validate_task_definition({})"],
+                            capture_output=True, text=True)
+    assert broken.returncode == 1 and "incompatible types" in broken.stdout.lower(), broken.stdout

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import ecsim
+from vectors import run_step, vector_files
+
+
+def validate(task_definition: Any) -> list[dict[str, Any]]:
+    return [d.to_dict() for d in ecsim.validate_task_definition(task_definition)]
+
+
+@pytest.mark.parametrize("path", vector_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_vector_replays(path: Path) -> None:
+    vector = json.loads(path.read_text())
+    sim = ecsim.Simulation(seed=vector.get("seed", 0))
+    failures = []
+    for index, step in enumerate(vector["steps"]):
+        problem = run_step(sim, step, validate)
+        if problem:
+            failures.append(f"[{index}] {step.get('name', '')}: {problem}")
+    assert not failures, "\n".join(failures)
+
+
+def test_there_are_vectors() -> None:
+    assert len(vector_files()) >= 5

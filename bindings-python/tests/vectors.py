@@ -1,0 +1,52 @@
+"""The conformance vector runner for Python: the same files and the same matching rules as
+core/tests/vectors.rs and bindings-node/test/vectors.mjs."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import ecsim
+
+VECTORS = Path(__file__).resolve().parents[2] / "tests" / "vectors"
+
+
+def vector_files() -> list[Path]:
+    return sorted(VECTORS.rglob("*.json"))
+
+
+def matches(expected: Any, actual: Any) -> bool:
+    """`expected` matches when every member it gives matches; arrays element by element."""
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(k in actual and matches(v, actual[k]) for k, v in expected.items())
+    if isinstance(expected, list):
+        return isinstance(actual, list) and len(expected) == len(actual) and all(map(matches, expected, actual))
+    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+        return isinstance(actual, (int, float)) and not isinstance(actual, bool) and float(expected) == float(actual)
+    return bool(expected == actual)
+
+
+def by_location(diagnostics: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(diagnostics, key=lambda d: (d.get("path", ""), d.get("code", "")))
+
+
+def run_step(sim: ecsim.Simulation, step: dict[str, Any], validate: Callable[[Any], list[dict[str, Any]]]) -> str | None:
+    """Runs one step; returns a description of the mismatch, or None."""
+    if "advance" in step:
+        sim.advance(step["advance"])
+        return None
+    expect = step["expect"]
+    if "validate" in step:
+        actual = by_location(validate(step["input"]))
+        return None if matches(by_location(expect["diagnostics"]), actual) else f"diagnostics: got {actual}"
+    try:
+        output = sim.call(step["service"], step["action"], step["input"])
+    except ecsim.EcsimError as error:
+        got = {"code": error.code, "message": error.message,
+               "diagnostics": by_location([d.to_dict() for d in error.diagnostics])}
+        wanted = dict(expect.get("error") or {})
+        if "diagnostics" in wanted:
+            wanted["diagnostics"] = by_location(wanted["diagnostics"])
+        ok = "error" in expect and matches(wanted, got) and type(error).__name__ == error.code
+        return None if ok else f"error: got {got}"
+    return None if "output" in expect and matches(expect["output"], output) else f"output: got {output}"

@@ -1,0 +1,121 @@
+//! The wasm-bindgen glue of the browser bundle: the same surface and the same `{ output } |
+//! { error }` results as the napi module, so `bindings-node/lib/api.js` drives both.
+
+use ecsim_core::guard::{guarded, panic_probe};
+use ecsim_core::{EcsimError, SimulationConfig};
+use serde::Serialize;
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+export interface Diagnostic {
+  code: string;
+  severity: 'error' | 'warning';
+  path: string;
+  message: string;
+  help?: string | null;
+}
+export interface CallError { code: string; message: string; diagnostics: Diagnostic[] }
+export interface CallResult { output?: unknown; error?: CallError | null }
+export interface ValidationResult { diagnostics?: Diagnostic[] | null; error?: CallError | null }
+"#;
+
+fn to_js(value: &Value) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+fn from_js(value: JsValue) -> Result<Value, EcsimError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| {
+        EcsimError::new(
+            ecsim_core::ErrorCode::InvalidParameterException,
+            format!("not a JSON-like value: {e}"),
+        )
+    })
+}
+
+fn outcome(result: Result<Value, EcsimError>) -> JsValue {
+    to_js(&match result {
+        Ok(output) => json!({ "output": output }),
+        Err(error) => json!({ "error": error }),
+    })
+}
+
+/// Validates a task definition (RegisterTaskDefinition input shape). Never throws for bad input.
+#[wasm_bindgen(js_name = validateTaskDefinition, unchecked_return_type = "ValidationResult")]
+pub fn validate_task_definition(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] task_definition: JsValue,
+) -> JsValue {
+    let found = guarded(|| {
+        from_js(task_definition).map(|input| ecsim_core::validate_task_definition(&input))
+    });
+    to_js(&match found {
+        Ok(diagnostics) => json!({ "diagnostics": diagnostics }),
+        Err(error) => json!({ "error": error }),
+    })
+}
+
+/// Panics inside the core on purpose; on wasm32 this traps and JS sees a RuntimeError.
+#[wasm_bindgen(js_name = _panicProbe, unchecked_return_type = "CallResult")]
+pub fn panic_probe_js() -> JsValue {
+    outcome(guarded(panic_probe).map(|()| Value::Null))
+}
+
+/// One simulated region with a virtual clock (the native half of `Simulation`).
+#[wasm_bindgen]
+pub struct NativeSimulation {
+    inner: ecsim_core::Simulation,
+}
+
+#[wasm_bindgen]
+impl NativeSimulation {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(
+            unchecked_param_type = "{ seed?: number; startTime?: number; region?: string; accountId?: string }"
+        )]
+        config: JsValue,
+    ) -> Result<NativeSimulation, JsError> {
+        let config: SimulationConfig = if config.is_undefined() || config.is_null() {
+            SimulationConfig::default()
+        } else {
+            serde_wasm_bindgen::from_value(config)
+                .map_err(|e| JsError::new(&format!("Simulation config: {e}")))?
+        };
+        Ok(NativeSimulation {
+            inner: ecsim_core::Simulation::new(config),
+        })
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn seed(&self) -> f64 {
+        self.inner.config().seed as f64
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn now(&self) -> f64 {
+        self.inner.now()
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "CallResult")]
+    pub fn advance(&mut self, seconds: f64) -> JsValue {
+        outcome(self.inner.advance(seconds).map(|()| Value::Null))
+    }
+
+    #[wasm_bindgen(js_name = checkService, unchecked_return_type = "CallResult")]
+    pub fn check_service(&self, service: String) -> JsValue {
+        outcome(ecsim_core::Simulation::check_service(&service).map(|()| Value::Null))
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "CallResult")]
+    pub fn call(
+        &mut self,
+        service: String,
+        action: String,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue,
+    ) -> JsValue {
+        outcome(from_js(input).and_then(|input| self.inner.call(&service, &action, input)))
+    }
+}
