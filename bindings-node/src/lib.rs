@@ -75,8 +75,9 @@ pub struct ValidationResult {
 
 /// Validates a task definition (RegisterTaskDefinition input shape). Never throws for bad input.
 #[napi(ts_args_type = "taskDefinition: unknown")]
-pub fn validate_task_definition(task_definition: Value) -> ValidationResult {
-    match guarded(|| Ok(ecsim_core::validate_task_definition(&task_definition))) {
+pub fn validate_task_definition(task_definition: Option<Value>) -> ValidationResult {
+    let input = task_definition.unwrap_or_default();
+    match guarded(|| Ok(ecsim_core::validate_task_definition(&input))) {
         Ok(found) => ValidationResult {
             diagnostics: Some(diagnostics(found)),
             error: None,
@@ -86,6 +87,15 @@ pub fn validate_task_definition(task_definition: Value) -> ValidationResult {
             error: outcome(Err(error)).error,
         },
     }
+}
+
+/// The AWS error names a call can fail with (each becomes an error class in `lib/api.js`).
+#[napi]
+pub fn error_codes() -> Vec<String> {
+    ecsim_core::ErrorCode::ALL
+        .iter()
+        .map(|code| code.as_str().to_string())
+        .collect()
 }
 
 /// Panics inside the core on purpose, to prove that the panic guard holds.

@@ -14,11 +14,11 @@ export interface Diagnostic {
   severity: 'error' | 'warning';
   path: string;
   message: string;
-  help?: string | null;
+  help?: string;
 }
 export interface CallError { code: string; message: string; diagnostics: Diagnostic[] }
-export interface CallResult { output?: unknown; error?: CallError | null }
-export interface ValidationResult { diagnostics?: Diagnostic[] | null; error?: CallError | null }
+export interface CallResult { output?: unknown; error?: CallError }
+export interface ValidationResult { diagnostics?: Diagnostic[]; error?: CallError }
 "#;
 
 fn to_js(value: &Value) -> JsValue {
@@ -55,6 +55,15 @@ pub fn validate_task_definition(
         Ok(diagnostics) => json!({ "diagnostics": diagnostics }),
         Err(error) => json!({ "error": error }),
     })
+}
+
+/// The AWS error names a call can fail with (each becomes an error class in `lib/api.js`).
+#[wasm_bindgen(js_name = errorCodes)]
+pub fn error_codes() -> Vec<String> {
+    ecsim_core::ErrorCode::ALL
+        .iter()
+        .map(|code| code.as_str().to_string())
+        .collect()
 }
 
 /// Panics inside the core on purpose; on wasm32 this traps and JS sees a RuntimeError.

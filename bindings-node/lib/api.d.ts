@@ -1,0 +1,69 @@
+import type { CallResult, Diagnostic, ValidationResult } from '../index.js';
+
+export type { Diagnostic };
+
+export interface SimulationConfig {
+  seed?: number;
+  /** Seconds since the Unix epoch at which the virtual clock starts (default 2025-01-01T00:00:00Z). */
+  startTime?: number;
+  region?: string;
+  accountId?: string;
+}
+
+/** What both the napi module and the WASM bundle provide. */
+export interface NativeModule {
+  validateTaskDefinition(taskDefinition: unknown): ValidationResult;
+  errorCodes(): string[];
+  _panicProbe(): CallResult;
+  NativeSimulation: new (config?: SimulationConfig) => {
+    readonly seed: number;
+    readonly now: number;
+    advance(seconds: number): CallResult;
+    checkService(service: string): CallResult;
+    call(service: string, action: string, input: unknown): CallResult;
+  };
+}
+
+/** Base of every error ecsim throws; `name` and `code` are the AWS error name. */
+export declare class EcsimError extends Error {
+  constructor(code: string, message: string, diagnostics?: Diagnostic[]);
+  readonly code: string;
+  readonly diagnostics: Diagnostic[];
+}
+
+export type ErrorClasses = { EcsimError: typeof EcsimError } & Record<string, typeof EcsimError>;
+
+export type JsonObject = { [member: string]: unknown };
+
+/** A client for one AWS service: every action of the service, in camelCase, takes and returns the AWS shapes. */
+export type Client = {
+  readonly service: string;
+  readonly exceptions: ErrorClasses;
+} & { [action: string]: ((input?: JsonObject) => JsonObject) | unknown };
+
+export declare class Simulation {
+  constructor(config?: SimulationConfig);
+  readonly seed: number;
+  readonly now: number;
+  advance(seconds: number): void;
+  call(service: string, action: string, input?: JsonObject): JsonObject;
+  client(service: 'ecs'): EcsClient;
+  client(service: string): Client;
+}
+
+/** The ECS actions ecsim simulates so far, typed; any other action still goes through. */
+export interface EcsClient {
+  readonly service: 'ecs';
+  readonly exceptions: ErrorClasses;
+  registerTaskDefinition(input: JsonObject): JsonObject;
+  describeTaskDefinition(input: { taskDefinition: string; include?: 'TAGS'[] }): JsonObject;
+}
+
+export interface Api {
+  validateTaskDefinition(taskDefinition: unknown): Diagnostic[];
+  Simulation: typeof Simulation;
+  errors: ErrorClasses;
+  _panicProbe(): void;
+}
+
+export declare function makeApi(native: NativeModule): Api;

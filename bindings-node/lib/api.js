@@ -1,0 +1,86 @@
+// The JS layer shared by the npm package (napi module) and the browser bundle (WASM module):
+// typed errors, boto3-style clients, plain objects in and out. Both natives return failed calls
+// as data ({ error }); this is the one place that turns them into thrown errors.
+
+const NOT_ACTIONS = new Set(['then', 'catch', 'finally', 'constructor', 'toJSON', 'valueOf', 'toString']);
+
+export function makeApi(native) {
+  /** Base of every error ecsim throws; `name` and `code` are the AWS error name. */
+  class EcsimError extends Error {
+    constructor(code, message, diagnostics = []) {
+      super(message);
+      this.name = code;
+      this.code = code;
+      this.diagnostics = diagnostics;
+    }
+  }
+  const errors = { EcsimError };
+  for (const code of native.errorCodes()) {
+    errors[code] = { [code]: class extends EcsimError {} }[code];
+  }
+
+  function unwrap(result) {
+    if (result.error) {
+      const { code, message, diagnostics } = result.error;
+      const ErrorClass = errors[code] ?? EcsimError;
+      throw new ErrorClass(code, message, diagnostics);
+    }
+    return result.output;
+  }
+
+  /** Validates a task definition (RegisterTaskDefinition input shape); returns diagnostics, never throws for bad input. */
+  function validateTaskDefinition(taskDefinition) {
+    const result = native.validateTaskDefinition(taskDefinition);
+    unwrap(result);
+    return result.diagnostics;
+  }
+
+  function actionName(method) {
+    return method[0].toUpperCase() + method.slice(1);
+  }
+
+  /** One simulated region with a virtual clock. */
+  class Simulation {
+    #native;
+
+    constructor(config = {}) {
+      this.#native = new native.NativeSimulation(config);
+    }
+
+    get seed() {
+      return this.#native.seed;
+    }
+
+    /** The virtual clock, in seconds since the Unix epoch. */
+    get now() {
+      return this.#native.now;
+    }
+
+    advance(seconds) {
+      unwrap(this.#native.advance(seconds));
+    }
+
+    /** The untyped form of a client call: call('ecs', 'RunTask', {...}). */
+    call(service, action, input = {}) {
+      return unwrap(this.#native.call(service, action, input ?? {}));
+    }
+
+    /** A client for one AWS service: methods are its actions in camelCase (registerTaskDefinition). */
+    client(service) {
+      unwrap(this.#native.checkService(service));
+      const simulation = this;
+      return new Proxy(
+        { service, exceptions: errors },
+        {
+          get(target, property) {
+            if (property in target || typeof property !== 'string') return target[property];
+            if (NOT_ACTIONS.has(property) || !/^[a-z][A-Za-z0-9]*$/.test(property)) return undefined;
+            return (input = {}) => simulation.call(service, actionName(property), input);
+          },
+        },
+      );
+    }
+  }
+
+  return { validateTaskDefinition, Simulation, errors, _panicProbe: () => unwrap(native._panicProbe()) };
+}

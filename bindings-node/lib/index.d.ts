@@ -1,0 +1,11 @@
+import type { Api, ErrorClasses } from './api.js';
+
+export type { Diagnostic, SimulationConfig, Client, EcsClient, JsonObject } from './api.js';
+export { EcsimError, Simulation } from './api.js';
+
+export declare const validateTaskDefinition: Api['validateTaskDefinition'];
+export declare const errors: ErrorClasses;
+export declare const _panicProbe: Api['_panicProbe'];
+export declare const ClientException: ErrorClasses['EcsimError'];
+export declare const InvalidParameterException: ErrorClasses['EcsimError'];
+export declare const InternalError: ErrorClasses['EcsimError'];

@@ -1,0 +1,21 @@
+// A consumer of the npm package's public types, checked by `tsc` (npm run typecheck).
+import { EcsimError, Simulation, validateTaskDefinition, type Diagnostic } from '../lib/index.js';
+
+const diagnostics: Diagnostic[] = validateTaskDefinition({ family: 'web', containerDefinitions: [] });
+const codes: string[] = diagnostics.map((d) => `${d.code} ${d.severity} ${d.path}: ${d.message} ${d.help ?? ''}`);
+const severity: 'error' | 'warning' | undefined = diagnostics[0]?.severity;
+
+const sim = new Simulation({ seed: 1 });
+const ecs = sim.client('ecs');
+try {
+  ecs.registerTaskDefinition({ family: 'web', containerDefinitions: [] });
+} catch (error) {
+  if (error instanceof EcsimError) console.log(error.code, error.diagnostics.length);
+}
+
+// @ts-expect-error: the path is a string, not a number
+const wrong: number = diagnostics[0].path;
+// @ts-expect-error: severities are 'error' | 'warning' only
+const bad: Diagnostic['severity'] = 'fatal';
+
+export { codes, severity, wrong, bad };

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as ecsim from '../lib/index.js';
+import { replay, vectorFiles } from './replay.mjs';
+
+const TD = { family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 512 }] };
+
+for (const file of vectorFiles()) {
+  test(`vector ${file.split('/tests/vectors/')[1]}`, () => {
+    assert.deepEqual(replay(ecsim, file), []);
+  });
+}
+
+test('validation returns diagnostics as plain objects', () => {
+  const bad = { ...TD, networkMode: 'awsvpc', containerDefinitions: [{ ...TD.containerDefinitions[0], portMappings: [{ containerPort: 80, hostPort: 8080 }] }] };
+  const [diagnostic, ...rest] = ecsim.validateTaskDefinition(bad);
+  assert.equal(rest.length, 0);
+  assert.equal(diagnostic.code, 'TD301');
+  assert.equal(diagnostic.severity, 'error');
+  assert.equal(diagnostic.path, '$.containerDefinitions[0].portMappings[0].hostPort');
+  assert.deepEqual(ecsim.validateTaskDefinition(TD), []);
+  assert.deepEqual(ecsim.validateTaskDefinition(undefined).map((d) => d.code), ['API002']);
+});
+
+test('clients use camelCase action names and the AWS shapes', () => {
+  const sim = new ecsim.Simulation({ seed: 3 });
+  const ecs = sim.client('ecs');
+  const out = ecs.registerTaskDefinition(TD);
+  assert.match(out.taskDefinition.taskDefinitionArn, /:task-definition\/web:1$/);
+  assert.equal(ecs.describeTaskDefinition({ taskDefinition: 'web:1' }).taskDefinition.revision, 1);
+  assert.equal(sim.seed, 3);
+  assert.equal(ecs.then, undefined, 'a client is not a thenable');
+});
+
+test('errors are typed, named after AWS and carry diagnostics', () => {
+  const sim = new ecsim.Simulation();
+  const ecs = sim.client('ecs');
+  assert.throws(
+    () => ecs.registerTaskDefinition({ family: 'web', containerDefinitions: [{ name: 'app' }] }),
+    (error) => {
+      assert.ok(error instanceof ecs.exceptions.ClientException);
+      assert.ok(error instanceof ecsim.EcsimError);
+      assert.ok(error instanceof Error);
+      assert.equal(error.name, 'ClientException');
+      assert.equal(error.code, 'ClientException');
+      assert.equal(error.message, 'Container.image should not be null or empty.');
+      assert.deepEqual(error.diagnostics.map((d) => d.code).sort(), ['TD104', 'TD205']);
+      return true;
+    },
+  );
+  assert.throws(() => ecs.describeTaskDefinition({ taskDefinition: 'web' }), { name: 'ClientException' });
+  assert.throws(() => sim.client('s3'), { name: 'UnknownServiceError' });
+  assert.throws(() => ecs.launchRocket(), { name: 'UnknownOperationException' });
+  assert.throws(() => sim.advance(-5), { name: 'InvalidParameterException' });
+  assert.throws(() => new ecsim.Simulation({ colour: 'blue' }), /colour/);
+});
+
+test('a panic in the core becomes an InternalError, not a crash', () => {
+  assert.throws(() => ecsim._panicProbe(), (error) => error instanceof ecsim.InternalError && /deliberate panic/.test(error.message));
+  assert.deepEqual(ecsim.validateTaskDefinition(TD), []);
+});

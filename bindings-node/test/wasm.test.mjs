@@ -1,0 +1,21 @@
+// Replays the vectors through the browser bundle (web/pkg, wasm-bindgen --target web), in Node.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { makeApi } from '../lib/api.js';
+import { replay, vectorFiles } from './replay.mjs';
+
+const pkg = new URL('../../web/pkg/', import.meta.url);
+const wasm = await import(new URL('ecsim_wasm.js', pkg));
+wasm.initSync({ module: readFileSync(new URL('ecsim_wasm_bg.wasm', pkg)) });
+const api = makeApi(wasm);
+
+for (const file of vectorFiles()) {
+  test(`wasm vector ${file.split('/tests/vectors/')[1]}`, () => {
+    assert.deepEqual(replay(api, file), []);
+  });
+}
+
+test('wasm: a panic traps into a JS error instead of killing the process', () => {
+  assert.throws(() => api._panicProbe(), (error) => error instanceof Error);
+});
