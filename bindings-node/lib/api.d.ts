@@ -15,7 +15,7 @@ export interface NativeModule {
   validateTaskDefinition(taskDefinition: unknown): ValidationResult;
   errorCodes(): string[];
   _panicProbe(): CallResult;
-  NativeSimulation: new (config?: SimulationConfig) => {
+  NativeSimulation: new (config: SimulationConfig) => {
     readonly seed: number;
     readonly now: number;
     advance(seconds: number): CallResult;

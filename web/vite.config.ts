@@ -1,0 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { defineConfig } from 'vite';
+
+const { version } = JSON.parse(readFileSync(new URL('../bindings-node/package.json', import.meta.url), 'utf8'));
+
+export default defineConfig({
+  define: { __ECSIM_VERSION__: JSON.stringify(version) },
+  // The shared JS layer lives in bindings-node/lib.
+  server: { fs: { allow: ['..'] } },
+  build: { target: 'es2022' },
+});
