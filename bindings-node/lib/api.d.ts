@@ -1,6 +1,6 @@
-import type { CallResult, Diagnostic, ValidationResult } from '../index.js';
+import type { CallResult, Diagnostic, ValidationOptions, ValidationResult } from '../index.js';
 
-export type { Diagnostic };
+export type { Diagnostic, ValidationOptions };
 
 export interface SimulationConfig {
   seed?: number;
@@ -12,7 +12,7 @@ export interface SimulationConfig {
 
 /** What both the napi module and the WASM bundle provide. */
 export interface NativeModule {
-  validateTaskDefinition(taskDefinition: unknown): ValidationResult;
+  validateTaskDefinition(taskDefinition: unknown, options?: ValidationOptions): ValidationResult;
   errorCodes(): string[];
   _panicProbe(): CallResult;
   NativeSimulation: new (config: SimulationConfig) => {
@@ -60,7 +60,7 @@ export interface EcsClient {
 }
 
 export interface Api {
-  validateTaskDefinition(taskDefinition: unknown): Diagnostic[];
+  validateTaskDefinition(taskDefinition: unknown, options?: ValidationOptions): Diagnostic[];
   Simulation: typeof Simulation;
   errors: ErrorClasses;
   _panicProbe(): void;

@@ -29,8 +29,8 @@ export function makeApi(native) {
   }
 
   /** Validates a task definition (RegisterTaskDefinition input shape); returns diagnostics, never throws for bad input. */
-  function validateTaskDefinition(taskDefinition) {
-    const result = native.validateTaskDefinition(taskDefinition);
+  function validateTaskDefinition(taskDefinition, options = undefined) {
+    const result = native.validateTaskDefinition(taskDefinition, options);
     unwrap(result);
     return result.diagnostics;
   }

@@ -1,6 +1,6 @@
 import type { Api, ErrorClasses } from './api.js';
 
-export type { Diagnostic, SimulationConfig, Client, EcsClient, JsonObject } from './api.js';
+export type { Diagnostic, ValidationOptions, SimulationConfig, Client, EcsClient, JsonObject } from './api.js';
 export { EcsimError, Simulation } from './api.js';
 
 export declare const validateTaskDefinition: Api['validateTaskDefinition'];

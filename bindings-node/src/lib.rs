@@ -3,7 +3,7 @@
 //! errors, the same way for this module and for the WASM bundle.
 
 use ecsim_core::guard::{guarded, panic_probe};
-use ecsim_core::{EcsimError, SimulationConfig};
+use ecsim_core::{EcsimError, ErrorCode, SimulationConfig, ValidationOptions};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
@@ -13,7 +13,7 @@ use serde_json::Value;
 pub struct Diagnostic {
     /// The rule's stable code, e.g. `TD301`.
     pub code: String,
-    #[napi(ts_type = "'error' | 'warning'")]
+    #[napi(ts_type = "'error' | 'warning' | 'security'")]
     pub severity: String,
     /// A JSON path into the input, e.g. `$.containerDefinitions[0].portMappings[1].hostPort`.
     pub path: String,
@@ -66,6 +66,14 @@ fn outcome(result: std::result::Result<Value, EcsimError>) -> CallResult {
     }
 }
 
+/// Which findings to report: warnings (default true), security (default false), rule codes to ignore.
+#[napi(object, js_name = "ValidationOptions")]
+pub struct ValidationOptionsJs {
+    pub warnings: Option<bool>,
+    pub security: Option<bool>,
+    pub ignore: Option<Vec<String>>,
+}
+
 /// The outcome of a validation: `diagnostics`, or `error` if ecsim itself failed.
 #[napi(object)]
 pub struct ValidationResult {
@@ -74,10 +82,25 @@ pub struct ValidationResult {
 }
 
 /// Validates a task definition (RegisterTaskDefinition input shape). Never throws for bad input.
-#[napi(ts_args_type = "taskDefinition: unknown")]
-pub fn validate_task_definition(task_definition: Option<Value>) -> ValidationResult {
+#[napi(ts_args_type = "taskDefinition: unknown, options?: ValidationOptions")]
+pub fn validate_task_definition(
+    task_definition: Option<Value>,
+    options: Option<Value>,
+) -> ValidationResult {
     let input = task_definition.unwrap_or_default();
-    match guarded(|| Ok(ecsim_core::validate_task_definition(&input))) {
+    let found = guarded(|| {
+        let options: ValidationOptions = match options {
+            Some(value) => serde_json::from_value(value).map_err(|e| {
+                EcsimError::new(
+                    ErrorCode::InvalidParameterException,
+                    format!("validation options: {e}"),
+                )
+            })?,
+            None => ValidationOptions::default(),
+        };
+        Ok(ecsim_core::validate_task_definition_with(&input, &options))
+    });
+    match found {
         Ok(found) => ValidationResult {
             diagnostics: Some(diagnostics(found)),
             error: None,

@@ -3,7 +3,7 @@ import { EcsimError, Simulation, validateTaskDefinition, type Diagnostic } from 
 
 const diagnostics: Diagnostic[] = validateTaskDefinition({ family: 'web', containerDefinitions: [] });
 const codes: string[] = diagnostics.map((d) => `${d.code} ${d.severity} ${d.path}: ${d.message} ${d.help ?? ''}`);
-const severity: 'error' | 'warning' | undefined = diagnostics[0]?.severity;
+const severity: 'error' | 'warning' | 'security' | undefined = diagnostics[0]?.severity;
 
 const sim = new Simulation({ seed: 1 });
 const ecs = sim.client('ecs');

@@ -38,7 +38,7 @@ function runStep(api, sim, step) {
   }
   const expect = step.expect;
   if ('validate' in step) {
-    const actual = byLocation(api.validateTaskDefinition(step.input));
+    const actual = byLocation(api.validateTaskDefinition(step.input, step.options));
     return matches(byLocation(expect.diagnostics), actual) ? null : `diagnostics: got ${JSON.stringify(actual)}`;
   }
   let output;

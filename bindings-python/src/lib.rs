@@ -5,6 +5,7 @@
 use ecsim_core::guard::{guarded, panic_probe};
 use ecsim_core::{
     Diagnostic as CoreDiagnostic, EcsimError as CoreError, ErrorCode, SimulationConfig,
+    ValidationOptions,
 };
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
@@ -100,13 +101,23 @@ fn to_json(value: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
 }
 
 /// Validates a task definition (RegisterTaskDefinition input shape); never raises for bad input.
+/// Options: `warnings` (default True), `security` (default False), `ignore` (rule codes).
 #[pyfunction]
+#[pyo3(signature = (task_definition, **options))]
 fn validate_task_definition(
     py: Python<'_>,
     task_definition: &Bound<'_, PyAny>,
+    options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Vec<Diagnostic>> {
     let input = to_json(task_definition)?;
-    let found = py.detach(|| guarded(|| Ok(ecsim_core::validate_task_definition(&input))));
+    let options: ValidationOptions = match options {
+        Some(dict) => pythonize::depythonize(dict).map_err(|e| {
+            pyo3::exceptions::PyTypeError::new_err(format!("validate_task_definition: {e}"))
+        })?,
+        None => ValidationOptions::default(),
+    };
+    let found =
+        py.detach(|| guarded(|| Ok(ecsim_core::validate_task_definition_with(&input, &options))));
     found.map(diagnostics).map_err(|e| to_py_err(py, e))
 }
 

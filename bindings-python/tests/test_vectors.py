@@ -10,8 +10,8 @@ import ecsim
 from vectors import run_step, vector_files
 
 
-def validate(task_definition: Any) -> list[dict[str, Any]]:
-    return [d.to_dict() for d in ecsim.validate_task_definition(task_definition)]
+def validate(task_definition: Any, options: dict[str, Any]) -> list[dict[str, Any]]:
+    return [d.to_dict() for d in ecsim.validate_task_definition(task_definition, **options)]
 
 
 @pytest.mark.parametrize("path", vector_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")

@@ -2,7 +2,6 @@
 core/tests/vectors.rs and bindings-node/test/vectors.mjs."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Callable
 
@@ -30,14 +29,15 @@ def by_location(diagnostics: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(diagnostics, key=lambda d: (d.get("path", ""), d.get("code", "")))
 
 
-def run_step(sim: ecsim.Simulation, step: dict[str, Any], validate: Callable[[Any], list[dict[str, Any]]]) -> str | None:
+def run_step(sim: ecsim.Simulation, step: dict[str, Any],
+             validate: Callable[[Any, dict[str, Any]], list[dict[str, Any]]]) -> str | None:
     """Runs one step; returns a description of the mismatch, or None."""
     if "advance" in step:
         sim.advance(step["advance"])
         return None
     expect = step["expect"]
     if "validate" in step:
-        actual = by_location(validate(step["input"]))
+        actual = by_location(validate(step["input"], step.get("options", {})))
         return None if matches(by_location(expect["diagnostics"]), actual) else f"diagnostics: got {actual}"
     try:
         output = sim.call(step["service"], step["action"], step["input"])

@@ -2,7 +2,7 @@
 //! { error }` results as the napi module, so `bindings-node/lib/api.js` drives both.
 
 use ecsim_core::guard::{guarded, panic_probe};
-use ecsim_core::{EcsimError, SimulationConfig};
+use ecsim_core::{EcsimError, SimulationConfig, ValidationOptions};
 use serde::Serialize;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
@@ -11,13 +11,14 @@ use wasm_bindgen::prelude::*;
 const TYPES: &'static str = r#"
 export interface Diagnostic {
   code: string;
-  severity: 'error' | 'warning';
+  severity: 'error' | 'warning' | 'security';
   path: string;
   message: string;
   help?: string;
 }
 export interface CallError { code: string; message: string; diagnostics: Diagnostic[] }
 export interface CallResult { output?: unknown; error?: CallError }
+export interface ValidationOptions { warnings?: boolean; security?: boolean; ignore?: string[] }
 export interface ValidationResult { diagnostics?: Diagnostic[]; error?: CallError }
 "#;
 
@@ -47,9 +48,21 @@ fn outcome(result: Result<Value, EcsimError>) -> JsValue {
 #[wasm_bindgen(js_name = validateTaskDefinition, unchecked_return_type = "ValidationResult")]
 pub fn validate_task_definition(
     #[wasm_bindgen(unchecked_param_type = "unknown")] task_definition: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ValidationOptions | undefined")] options: JsValue,
 ) -> JsValue {
     let found = guarded(|| {
-        from_js(task_definition).map(|input| ecsim_core::validate_task_definition(&input))
+        let options: ValidationOptions = if options.is_undefined() || options.is_null() {
+            ValidationOptions::default()
+        } else {
+            serde_json::from_value(from_js(options)?).map_err(|e| {
+                EcsimError::new(
+                    ecsim_core::ErrorCode::InvalidParameterException,
+                    format!("validation options: {e}"),
+                )
+            })?
+        };
+        from_js(task_definition)
+            .map(|input| ecsim_core::validate_task_definition_with(&input, &options))
     });
     to_js(&match found {
         Ok(diagnostics) => json!({ "diagnostics": diagnostics }),

@@ -14,6 +14,8 @@ pub enum Severity {
     Error,
     /// AWS accepts the input, but it is almost surely not what was meant.
     Warning,
+    /// AWS accepts the input, but it weakens security; modelled on the AWS Security Hub ECS controls.
+    Security,
 }
 
 impl Severity {
@@ -21,6 +23,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Security => "security",
         }
     }
 }

@@ -3,7 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use ecsim_core::{guard::guarded, validate_task_definition, Diagnostic, EcsimError, Simulation};
+use ecsim_core::{
+    guard::guarded, validate_task_definition_with, Diagnostic, EcsimError, Simulation,
+    ValidationOptions,
+};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -63,7 +66,9 @@ fn run_step(sim: &mut Simulation, step: &Value) -> Result<(), String> {
     }
     let expect = &step["expect"];
     if step.get("validate").is_some() {
-        let diagnostics: Vec<Diagnostic> = validate_task_definition(&step["input"]);
+        let options: ValidationOptions =
+            serde_json::from_value(step.get("options").cloned().unwrap_or(json!({}))).unwrap();
+        let diagnostics: Vec<Diagnostic> = validate_task_definition_with(&step["input"], &options);
         let actual = sorted(
             diagnostics
                 .iter()

@@ -35,7 +35,8 @@ pub fn dispatch(sim: &mut Simulation, action: &str, input: Value) -> Result<Valu
 }
 
 fn register_task_definition(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, diagnostics) = taskdef::check(input);
+    let (request, mut diagnostics) = taskdef::check(input);
+    taskdef::ValidationOptions::default().filter(&mut diagnostics);
     if let Some(first) = diagnostics.iter().find(|d| d.severity == Severity::Error) {
         let message = first.message.clone();
         return Err(

@@ -12,7 +12,9 @@ use crate::api::ecs::{
     RegisterTaskDefinitionRequest,
 };
 use crate::diagnostics::{Diagnostic, Rule, Severity};
+use serde::Deserialize;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// RegisterTaskDefinition rejects task definitions larger than 64 KiB.
 pub const MAX_TASK_DEFINITION_BYTES: usize = 64 * 1024;
@@ -28,12 +30,60 @@ pub static TOO_LARGE: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html",
 };
 
-/// Validates a task definition in the RegisterTaskDefinition input shape.
-pub fn validate_task_definition(input: &Value) -> Vec<Diagnostic> {
-    check(input.clone()).1
+/// Which findings to report. Errors are always reported (unless a code is ignored).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct ValidationOptions {
+    /// Report warnings (AWS accepts, almost surely wrong). Default on.
+    pub warnings: bool,
+    /// Report security findings (the Security Hub ECS controls). Default off: AWS accepts them
+    /// and most task definitions in the wild trip several.
+    pub security: bool,
+    /// Rule codes not to report, e.g. `["SEC003", "TD602"]`.
+    pub ignore: Vec<String>,
 }
 
-/// Validates and also returns the well-formed part of the input, typed.
+impl Default for ValidationOptions {
+    fn default() -> Self {
+        ValidationOptions {
+            warnings: true,
+            security: false,
+            ignore: Vec::new(),
+        }
+    }
+}
+
+impl ValidationOptions {
+    /// Drops the findings these options do not ask for.
+    pub fn filter(&self, diagnostics: &mut Vec<Diagnostic>) {
+        diagnostics.retain(|d| self.reports(d));
+    }
+
+    fn reports(&self, diagnostic: &Diagnostic) -> bool {
+        let wanted = match diagnostic.severity {
+            Severity::Error => true,
+            Severity::Warning => self.warnings,
+            Severity::Security => self.security,
+        };
+        wanted && !self.ignore.contains(&diagnostic.code)
+    }
+}
+
+/// Validates a task definition in the RegisterTaskDefinition input shape, with the default options.
+pub fn validate_task_definition(input: &Value) -> Vec<Diagnostic> {
+    validate_task_definition_with(input, &ValidationOptions::default())
+}
+
+pub fn validate_task_definition_with(
+    input: &Value,
+    options: &ValidationOptions,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = check(input.clone()).1;
+    options.filter(&mut diagnostics);
+    diagnostics
+}
+
+/// Validates and also returns the well-formed part of the input, typed. Reports everything.
 pub fn check(mut input: Value) -> (RegisterTaskDefinitionRequest, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let size = serde_json::to_vec(&input).map_or(0, |bytes| bytes.len());
@@ -64,6 +114,8 @@ pub struct TaskDef<'a> {
     pub fargate: bool,
     pub windows: bool,
     pub network_mode: Option<NetworkMode>,
+    /// The first container of each name.
+    pub by_name: HashMap<&'a str, usize>,
 }
 
 impl<'a> TaskDef<'a> {
@@ -77,12 +129,39 @@ impl<'a> TaskDef<'a> {
             .as_ref()
             .and_then(|platform| platform.operating_system_family)
             .is_some_and(|family| family != OSFamily::Linux);
+        let containers = request.container_definitions.as_deref().unwrap_or_default();
+        let mut by_name = HashMap::new();
+        for (index, container) in containers.iter().enumerate() {
+            if let Some(name) = container.name.as_deref() {
+                by_name.entry(name).or_insert(index);
+            }
+        }
         TaskDef {
             request,
-            containers: request.container_definitions.as_deref().unwrap_or_default(),
+            containers,
             fargate: compatibilities.contains(&Compatibility::Fargate),
             windows,
             network_mode: request.network_mode,
+            by_name,
+        }
+    }
+
+    pub fn requires(&self, compatibility: Compatibility) -> bool {
+        self.request
+            .requires_compatibilities
+            .as_deref()
+            .unwrap_or_default()
+            .contains(&compatibility)
+    }
+
+    /// The network mode in force: the one given, else awsvpc on Fargate, bridge on Linux EC2
+    /// and none of the named ones (Docker's `default`, NAT) on Windows.
+    pub fn effective_network_mode(&self) -> Option<NetworkMode> {
+        match self.network_mode {
+            Some(mode) => Some(mode),
+            None if self.fargate => Some(NetworkMode::Awsvpc),
+            None if self.windows => None,
+            None => Some(NetworkMode::Bridge),
         }
     }
 

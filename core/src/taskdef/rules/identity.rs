@@ -70,13 +70,37 @@ pub static CONTAINER_NAME_UNIQUE: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_name",
 };
 
-pub static RULES: [&Rule; 6] = [
+pub static TOO_MANY_CONTAINERS: Rule = Rule {
+    code: "TD107",
+    name: "container-count",
+    severity: Severity::Error,
+    summary: "A task definition has at most 10 container definitions.",
+    why: "The documented quota of containers per task definition; registration fails with \"Too many containers.\"",
+    invalid: "",
+    valid: r#"{"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx", "memory": 256}]}"#,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html",
+};
+
+pub static TAGS: Rule = Rule {
+    code: "TD108",
+    name: "tags",
+    severity: Severity::Error,
+    summary: "At most 50 tags, keys 1–128 characters and unique, values up to 256 characters, and no key starting with `aws:`.",
+    why: "The tag restrictions of every AWS resource; the `aws:` prefix is reserved for AWS.",
+    invalid: r#"{"family": "web", "tags": [{"key": "aws:team", "value": "web"}], "containerDefinitions": [{"name": "app", "image": "nginx", "memory": 256}]}"#,
+    valid: r#"{"family": "web", "tags": [{"key": "team", "value": "web"}], "containerDefinitions": [{"name": "app", "image": "nginx", "memory": 256}]}"#,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html",
+};
+
+pub static RULES: [&Rule; 8] = [
     &FAMILY_FORMAT,
     &NO_CONTAINERS,
     &CONTAINER_NAME_REQUIRED,
     &CONTAINER_IMAGE_REQUIRED,
     &CONTAINER_NAME_FORMAT,
     &CONTAINER_NAME_UNIQUE,
+    &TOO_MANY_CONTAINERS,
+    &TAGS,
 ];
 
 fn is_valid_name(name: &str) -> bool {
@@ -104,6 +128,16 @@ pub fn check(task: &TaskDef, out: &mut Vec<Diagnostic>) {
     {
         out.push(NO_CONTAINERS.at("$.containerDefinitions", "Container list cannot be empty."));
     }
+    if task.containers.len() > 10 {
+        out.push(TOO_MANY_CONTAINERS.at(
+            "$.containerDefinitions",
+            format!(
+                "Too many containers. ({} of at most 10)",
+                task.containers.len()
+            ),
+        ));
+    }
+    check_tags(task, out);
     let mut first_index: HashMap<&str, usize> = HashMap::new();
     for (index, container) in task.containers.iter().enumerate() {
         let at = |member: &str| format!("$.containerDefinitions[{index}].{member}");
@@ -129,6 +163,39 @@ pub fn check(task: &TaskDef, out: &mut Vec<Diagnostic>) {
                 CONTAINER_IMAGE_REQUIRED
                     .at(at("image"), "Container.image should not be null or empty."),
             );
+        }
+    }
+}
+
+fn check_tags(task: &TaskDef, out: &mut Vec<Diagnostic>) {
+    let tags = task.request.tags.as_deref().unwrap_or_default();
+    if tags.len() > 50 {
+        out.push(TAGS.at("$.tags", format!("{} tags; the limit is 50.", tags.len())));
+    }
+    let mut keys = std::collections::HashSet::new();
+    for (index, tag) in tags.iter().enumerate() {
+        let key = tag.key.as_deref().unwrap_or("");
+        let problem = if !(1..=128).contains(&key.chars().count()) {
+            Some("Tag keys are 1 to 128 characters.".to_string())
+        } else if key.to_ascii_lowercase().starts_with("aws:") {
+            Some(format!("Tag key '{key}' uses the reserved prefix 'aws:'."))
+        } else if !keys.insert(key) {
+            Some(format!("Tag key '{key}' appears more than once."))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            out.push(TAGS.at(format!("$.tags[{index}].key"), message));
+        }
+        if tag
+            .value
+            .as_deref()
+            .is_some_and(|value| value.chars().count() > 256)
+        {
+            out.push(TAGS.at(
+                format!("$.tags[{index}].value"),
+                "Tag values are at most 256 characters.",
+            ));
         }
     }
 }

@@ -1,10 +1,15 @@
 //! The task definition rules, by family. Each family module holds its rules' documentation
 //! records and one `check` function; `CHECKS` runs them in order and `all()` lists every rule.
 
+mod container;
 mod essential;
 mod identity;
 mod network;
+mod platform;
+mod references;
 mod resources;
+mod security;
+mod volumes;
 
 use super::TaskDef;
 use crate::api::conform;
@@ -12,21 +17,34 @@ use crate::diagnostics::{Diagnostic, Rule};
 
 pub type Check = fn(&TaskDef, &mut Vec<Diagnostic>);
 
-pub static CHECKS: [Check; 4] = [
+pub static CHECKS: [Check; 9] = [
     identity::check,
     resources::check,
     network::check,
     essential::check,
+    references::check,
+    platform::check,
+    container::check,
+    volumes::check,
+    security::check,
 ];
 
 /// Every rule that task definition validation can report, in code order.
 pub fn all() -> Vec<&'static Rule> {
-    let mut rules: Vec<&'static Rule> = conform::RULES.to_vec();
+    let families: [&[&'static Rule]; 10] = [
+        &conform::RULES,
+        &identity::RULES,
+        &resources::RULES,
+        &network::RULES,
+        &essential::RULES,
+        &references::RULES,
+        &platform::RULES,
+        &container::RULES,
+        &volumes::RULES,
+        &security::RULES,
+    ];
+    let mut rules: Vec<&'static Rule> = families.concat();
     rules.push(&super::TOO_LARGE);
-    rules.extend(identity::RULES);
-    rules.extend(resources::RULES);
-    rules.extend(network::RULES);
-    rules.extend(essential::RULES);
     rules.sort_by_key(|rule| rule.code);
     rules
 }

@@ -70,18 +70,121 @@ pub static MEMORY_BELOW_RESERVATION: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html#ECS-Type-ContainerDefinition-memoryReservation",
 };
 
-pub static RULES: [&Rule; 6] = [
+pub static RESERVATION_SUM: Rule = Rule {
+    code: "TD207",
+    name: "container-reservations-exceed-task",
+    severity: Severity::Error,
+    summary: "The containers' `memoryReservation` values (or `memory` where no reservation is set) add up to no more than the task memory.",
+    why: "ECS reserves each container's soft limit inside the task's memory; it rejects a task whose containers cannot fit.",
+    invalid: r#"{"family": "web", "memory": "512", "containerDefinitions": [{"name": "app", "image": "nginx", "memoryReservation": 384}, {"name": "proxy", "image": "envoy", "memory": 256}]}"#,
+    valid: r#"{"family": "web", "memory": "640", "containerDefinitions": [{"name": "app", "image": "nginx", "memoryReservation": 384}, {"name": "proxy", "image": "envoy", "memory": 256}]}"#,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_memory",
+};
+
+pub static CPU_SUM: Rule = Rule {
+    code: "TD208",
+    name: "container-cpu-exceeds-task",
+    severity: Severity::Error,
+    summary: "The containers' `cpu` values add up to no more than the task-level `cpu`.",
+    why: "ECS rejects the registration: \"The sum of all container 'cpu' values cannot be greater than the value of the task 'cpu'.\" (a frequent CDK deploy-time failure).",
+    invalid: r#"{"family": "web", "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "app", "image": "nginx", "cpu": 256}, {"name": "proxy", "image": "envoy", "cpu": 1}]}"#,
+    valid: r#"{"family": "web", "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "app", "image": "nginx", "cpu": 192}, {"name": "proxy", "image": "envoy", "cpu": 64}]}"#,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html#ECS-Type-ContainerDefinition-cpu",
+};
+
+pub static EC2_TASK_CPU: Rule = Rule {
+    code: "TD209",
+    name: "task-cpu-range",
+    severity: Severity::Error,
+    summary: "Outside Fargate, task-level `cpu` is 128 to 196608 CPU units (0.125 to 192 vCPUs).",
+    why: "The RegisterTaskDefinition reference gives this range for the EC2 and EXTERNAL launch types (the troubleshooting page says 0.25 vCPU; ecsim follows the API reference).",
+    invalid: r#"{"family": "web", "cpu": "64", "containerDefinitions": [{"name": "app", "image": "nginx", "memory": 256}]}"#,
+    valid: r#"{"family": "web", "cpu": "128", "containerDefinitions": [{"name": "app", "image": "nginx", "memory": 256}]}"#,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html#ECS-RegisterTaskDefinition-request-cpu",
+};
+
+pub static DOCKER_MINIMUM_MEMORY: Rule = Rule {
+    code: "TD210",
+    name: "container-memory-minimum",
+    severity: Severity::Warning,
+    summary: "A container's `memory` and `memoryReservation` are at least 6 MiB.",
+    why: "Docker refuses to start a container with less than 6 MiB; ECS registers the definition and the task then fails to start.",
+    invalid: r#"{"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx", "memory": 4}]}"#,
+    valid: r#"{"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx", "memory": 6}]}"#,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html#ECS-Type-ContainerDefinition-memory",
+};
+
+pub static RULES: [&Rule; 10] = [
     &FARGATE_SIZE_REQUIRED,
     &TASK_SIZE_FORMAT,
     &FARGATE_SIZE,
     &CONTAINER_MEMORY_EXCEEDS_TASK,
     &CONTAINER_MEMORY_REQUIRED,
     &MEMORY_BELOW_RESERVATION,
+    &RESERVATION_SUM,
+    &CPU_SUM,
+    &EC2_TASK_CPU,
+    &DOCKER_MINIMUM_MEMORY,
 ];
 
 pub fn check(task: &TaskDef, out: &mut Vec<Diagnostic>) {
     check_task_size(task, out);
     check_container_memory(task, out);
+    check_sums(task, out);
+}
+
+fn check_sums(task: &TaskDef, out: &mut Vec<Diagnostic>) {
+    if let Some(limit) = task.memory() {
+        let reserved: i64 = task
+            .containers
+            .iter()
+            .map(|c| i64::from(c.memory_reservation.or(c.memory).unwrap_or(0)))
+            .sum();
+        if reserved > i64::from(limit) {
+            out.push(
+                RESERVATION_SUM
+                    .at("$.containerDefinitions", format!("The containers reserve {reserved} MiB in all, more than the task's {limit} MiB."))
+                    .with_help(format!("Raise the task memory to at least {reserved}, or lower memoryReservation values.")),
+            );
+        }
+    }
+    if let Some(limit) = task.cpu() {
+        let total: i64 = task
+            .containers
+            .iter()
+            .map(|c| i64::from(c.cpu.unwrap_or(0)))
+            .sum();
+        if total > i64::from(limit) {
+            out.push(
+                CPU_SUM
+                    .at("$.containerDefinitions", "The sum of all container 'cpu' values cannot be greater than the value of the task 'cpu'.")
+                    .with_help(format!("The containers ask for {total} units and the task has {limit}.")),
+            );
+        }
+        if !task.fargate && !(128..=196_608).contains(&limit) {
+            out.push(EC2_TASK_CPU.at(
+                "$.cpu",
+                format!("Task cpu {limit} is outside 128 to 196608 CPU units."),
+            ));
+        }
+    }
+    for (index, container) in task.containers.iter().enumerate() {
+        for (member, value) in [
+            ("memory", container.memory),
+            ("memoryReservation", container.memory_reservation),
+        ] {
+            if let Some(mib) = value.filter(|&mib| mib < 6) {
+                out.push(
+                    DOCKER_MINIMUM_MEMORY
+                        .at(
+                            format!("$.containerDefinitions[{index}].{member}"),
+                            format!("{mib} MiB is below Docker's minimum of 6 MiB."),
+                        )
+                        .with_help("Give the container at least 6 MiB."),
+                );
+            }
+        }
+    }
 }
 
 fn check_task_size(task: &TaskDef, out: &mut Vec<Diagnostic>) {
