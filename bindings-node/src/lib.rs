@@ -72,6 +72,9 @@ pub struct ValidationOptionsJs {
     pub warnings: Option<bool>,
     pub security: Option<bool>,
     pub ignore: Option<Vec<String>>,
+    /// The input's shape; `auto` (default) reads PascalCase top-level members as CloudFormation.
+    #[napi(ts_type = "'auto' | 'api' | 'cloudformation'")]
+    pub shape: Option<String>,
 }
 
 /// The outcome of a validation: `diagnostics`, or `error` if ecsim itself failed.

@@ -18,7 +18,7 @@ export interface Diagnostic {
 }
 export interface CallError { code: string; message: string; diagnostics: Diagnostic[] }
 export interface CallResult { output?: unknown; error?: CallError }
-export interface ValidationOptions { warnings?: boolean; security?: boolean; ignore?: string[] }
+export interface ValidationOptions { warnings?: boolean; security?: boolean; ignore?: string[]; shape?: 'auto' | 'api' | 'cloudformation' }
 export interface ValidationResult { diagnostics?: Diagnostic[]; error?: CallError }
 "#;
 

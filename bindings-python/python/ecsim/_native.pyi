@@ -31,6 +31,7 @@ def validate_task_definition(
     warnings: bool = True,
     security: bool = False,
     ignore: list[str] | tuple[str, ...] = (),
+    shape: Literal["auto", "api", "cloudformation"] = "auto",
 ) -> list[Diagnostic]: ...
 def _panic_probe() -> None: ...
 

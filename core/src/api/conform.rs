@@ -116,7 +116,7 @@ fn walk_container(
             for member in members.iter().filter(|m| m.required) {
                 if map.get(member.name).is_none_or(Value::is_null) {
                     out.push(MISSING_MEMBER.at(
-                        path.clone(),
+                        joined(path, member.name),
                         format!(
                             "Missing required member '{}' of {}.",
                             member.name, shape.name

@@ -1,20 +1,22 @@
-//! Task definition validation: the input is walked against the API shape, what is well formed
-//! is read into the generated types, and every rule runs over it. All findings are returned;
-//! nothing stops at the first error.
+//! Task definition validation: the input is read into the API shape (from CloudFormation's
+//! when needed), walked against the API shape table, read into the generated types, and every
+//! rule runs over it. All findings are returned; nothing stops at the first error.
 
+pub mod cfn;
 pub mod fargate;
+mod options;
 pub mod rules;
+mod task;
 pub mod units;
 
+pub use options::{InputShape, ValidationOptions};
+pub use task::{is_within, TaskDef};
+
 use crate::api::conform::conform;
-use crate::api::ecs::{
-    shapes, Compatibility, ContainerDefinition, NetworkMode, OSFamily,
-    RegisterTaskDefinitionRequest,
-};
+use crate::api::ecs::{shapes, RegisterTaskDefinitionRequest};
 use crate::diagnostics::{Diagnostic, Rule, Severity};
-use serde::Deserialize;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::BTreeSet;
 
 /// RegisterTaskDefinition rejects task definitions larger than 64 KiB.
 pub const MAX_TASK_DEFINITION_BYTES: usize = 64 * 1024;
@@ -30,45 +32,6 @@ pub static TOO_LARGE: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html",
 };
 
-/// Which findings to report. Errors are always reported (unless a code is ignored).
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct ValidationOptions {
-    /// Report warnings (AWS accepts, almost surely wrong). Default on.
-    pub warnings: bool,
-    /// Report security findings (the Security Hub ECS controls). Default off: AWS accepts them
-    /// and most task definitions in the wild trip several.
-    pub security: bool,
-    /// Rule codes not to report, e.g. `["SEC003", "TD602"]`.
-    pub ignore: Vec<String>,
-}
-
-impl Default for ValidationOptions {
-    fn default() -> Self {
-        ValidationOptions {
-            warnings: true,
-            security: false,
-            ignore: Vec::new(),
-        }
-    }
-}
-
-impl ValidationOptions {
-    /// Drops the findings these options do not ask for.
-    pub fn filter(&self, diagnostics: &mut Vec<Diagnostic>) {
-        diagnostics.retain(|d| self.reports(d));
-    }
-
-    fn reports(&self, diagnostic: &Diagnostic) -> bool {
-        let wanted = match diagnostic.severity {
-            Severity::Error => true,
-            Severity::Warning => self.warnings,
-            Severity::Security => self.security,
-        };
-        wanted && !self.ignore.contains(&diagnostic.code)
-    }
-}
-
 /// Validates a task definition in the RegisterTaskDefinition input shape, with the default options.
 pub fn validate_task_definition(input: &Value) -> Vec<Diagnostic> {
     validate_task_definition_with(input, &ValidationOptions::default())
@@ -78,14 +41,45 @@ pub fn validate_task_definition_with(
     input: &Value,
     options: &ValidationOptions,
 ) -> Vec<Diagnostic> {
-    let mut diagnostics = check(input.clone()).1;
+    let mut diagnostics = match resolve_shape(input, options.shape) {
+        InputShape::Cloudformation => check_cloudformation(input),
+        _ => check(input.clone()).1,
+    };
     options.filter(&mut diagnostics);
     diagnostics
 }
 
+/// PascalCase top-level members and no API (camelCase) member: the CloudFormation shape.
+fn resolve_shape(input: &Value, shape: InputShape) -> InputShape {
+    match (shape, input) {
+        (InputShape::Auto, Value::Object(map)) => {
+            let pascal = map
+                .keys()
+                .any(|k| k.starts_with(|c: char| c.is_ascii_uppercase()));
+            let camel = map
+                .keys()
+                .any(|k| k.starts_with(|c: char| c.is_ascii_lowercase()));
+            if pascal && !camel {
+                InputShape::Cloudformation
+            } else {
+                InputShape::Api
+            }
+        }
+        (InputShape::Auto, _) => InputShape::Api,
+        (shape, _) => shape,
+    }
+}
+
 /// Validates and also returns the well-formed part of the input, typed. Reports everything.
-pub fn check(mut input: Value) -> (RegisterTaskDefinitionRequest, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
+pub fn check(input: Value) -> (RegisterTaskDefinitionRequest, Vec<Diagnostic>) {
+    check_api(input, &BTreeSet::new(), Vec::new())
+}
+
+fn check_api(
+    mut input: Value,
+    unknowns: &BTreeSet<String>,
+    mut diagnostics: Vec<Diagnostic>,
+) -> (RegisterTaskDefinitionRequest, Vec<Diagnostic>) {
     let size = serde_json::to_vec(&input).map_or(0, |bytes| bytes.len());
     if size > MAX_TASK_DEFINITION_BYTES {
         diagnostics.push(TOO_LARGE.at(
@@ -100,86 +94,37 @@ pub fn check(mut input: Value) -> (RegisterTaskDefinitionRequest, Vec<Diagnostic
     );
     // `conform` leaves only well-typed members, so this cannot fail; the fallback keeps it total.
     let request: RegisterTaskDefinitionRequest = serde_json::from_value(input).unwrap_or_default();
-    let task = TaskDef::new(&request);
+    let task = TaskDef::new(&request, unknowns);
     for check in rules::CHECKS {
         check(&task, &mut diagnostics);
     }
     (request, diagnostics)
 }
 
-/// A task definition with the facts rules keep asking for worked out once.
-pub struct TaskDef<'a> {
-    pub request: &'a RegisterTaskDefinitionRequest,
-    pub containers: &'a [ContainerDefinition],
-    pub fargate: bool,
-    pub windows: bool,
-    pub network_mode: Option<NetworkMode>,
-    /// The first container of each name.
-    pub by_name: HashMap<&'a str, usize>,
+/// Validates `AWS::ECS::TaskDefinition` Properties; paths are in CloudFormation's names.
+pub fn check_cloudformation(properties: &Value) -> Vec<Diagnostic> {
+    let shape = &shapes::REGISTER_TASK_DEFINITION_REQUEST;
+    let mut converted_diagnostics = Vec::new();
+    let converted = cfn::to_api(properties, shape, &mut converted_diagnostics);
+    let (_, found) = check_api(converted.value, &converted.unknowns, Vec::new());
+    let mut diagnostics = converted_diagnostics;
+    for mut diagnostic in found {
+        if !about_unknown(&diagnostic.path, &converted.unknowns) {
+            diagnostic.path = cfn::cfn_path(&diagnostic.path, shape);
+            diagnostics.push(diagnostic);
+        }
+    }
+    diagnostics
 }
 
-impl<'a> TaskDef<'a> {
-    pub fn new(request: &'a RegisterTaskDefinitionRequest) -> Self {
-        let compatibilities = request
-            .requires_compatibilities
-            .as_deref()
-            .unwrap_or_default();
-        let windows = request
-            .runtime_platform
-            .as_ref()
-            .and_then(|platform| platform.operating_system_family)
-            .is_some_and(|family| family != OSFamily::Linux);
-        let containers = request.container_definitions.as_deref().unwrap_or_default();
-        let mut by_name = HashMap::new();
-        for (index, container) in containers.iter().enumerate() {
-            if let Some(name) = container.name.as_deref() {
-                by_name.entry(name).or_insert(index);
-            }
-        }
-        TaskDef {
-            request,
-            containers,
-            fargate: compatibilities.contains(&Compatibility::Fargate),
-            windows,
-            network_mode: request.network_mode,
-            by_name,
-        }
-    }
-
-    pub fn requires(&self, compatibility: Compatibility) -> bool {
-        self.request
-            .requires_compatibilities
-            .as_deref()
-            .unwrap_or_default()
-            .contains(&compatibility)
-    }
-
-    /// The network mode in force: the one given, else awsvpc on Fargate, bridge on Linux EC2
-    /// and none of the named ones (Docker's `default`, NAT) on Windows.
-    pub fn effective_network_mode(&self) -> Option<NetworkMode> {
-        match self.network_mode {
-            Some(mode) => Some(mode),
-            None if self.fargate => Some(NetworkMode::Awsvpc),
-            None if self.windows => None,
-            None => Some(NetworkMode::Bridge),
-        }
-    }
-
-    /// The task-level memory in MiB, when it is set and readable.
-    pub fn memory(&self) -> Option<u32> {
-        self.request.memory.as_deref().and_then(units::parse_memory)
-    }
-
-    /// The task-level cpu in units, when it is set and readable.
-    pub fn cpu(&self) -> Option<u32> {
-        self.request.cpu.as_deref().and_then(units::parse_cpu)
-    }
-
-    /// "container 'app'" or "container 2" when it has no name yet.
-    pub fn container_label(&self, index: usize) -> String {
-        match self.containers[index].name.as_deref() {
-            Some(name) => format!("container '{name}'"),
-            None => format!("container {index}"),
-        }
-    }
+/// A finding about a value an intrinsic function gives, or about something that contains one
+/// (aggregate findings about the task or a container check their own unknowns instead).
+fn about_unknown(path: &str, unknowns: &BTreeSet<String>) -> bool {
+    let aggregate = matches!(path, "$" | "$.containerDefinitions" | "$.volumes")
+        || path
+            .strip_prefix("$.containerDefinitions[")
+            .is_some_and(|rest| rest.ends_with(']') && !rest.contains('.'));
+    unknowns
+        .iter()
+        .any(|unknown| is_within(path, unknown) || (!aggregate && is_within(unknown, path)))
 }

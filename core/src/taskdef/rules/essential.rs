@@ -17,7 +17,10 @@ pub static ESSENTIAL_CONTAINER: Rule = Rule {
 pub static RULES: [&Rule; 1] = [&ESSENTIAL_CONTAINER];
 
 pub fn check(task: &TaskDef, out: &mut Vec<Diagnostic>) {
-    if task.containers.is_empty() || task.containers.iter().any(|c| c.essential != Some(false)) {
+    if task.containers.is_empty()
+        || task.containers.iter().any(|c| c.essential != Some(false))
+        || task.unknown_in_containers("essential")
+    {
         return;
     }
     out.push(

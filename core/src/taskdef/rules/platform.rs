@@ -273,7 +273,7 @@ fn check_fargate(task: &TaskDef, out: &mut Vec<Diagnostic>) {
     if uses_awslogs && request.execution_role_arn.is_none() {
         out.push(
             FARGATE_EXECUTION_ROLE
-                .at("$", "Fargate requires task definition to have execution role ARN to support log driver awslogs.")
+                .at("$.executionRoleArn", "Fargate requires task definition to have execution role ARN to support log driver awslogs.")
                 .with_help("Set executionRoleArn to a role with the AmazonECSTaskExecutionRolePolicy."),
         );
     }

@@ -133,8 +133,21 @@ pub fn check(task: &TaskDef, out: &mut Vec<Diagnostic>) {
     check_sums(task, out);
 }
 
+/// Whether the task's or this container's memory comes from an intrinsic function.
+fn memory_unknown(task: &TaskDef, index: usize) -> bool {
+    [
+        "$.memory".to_string(),
+        format!("$.containerDefinitions[{index}].memory"),
+        format!("$.containerDefinitions[{index}].memoryReservation"),
+    ]
+    .iter()
+    .any(|path| task.unknown(path))
+}
+
 fn check_sums(task: &TaskDef, out: &mut Vec<Diagnostic>) {
-    if let Some(limit) = task.memory() {
+    let memory_known =
+        !task.unknown_in_containers("memory") && !task.unknown_in_containers("memoryReservation");
+    if let Some(limit) = task.memory().filter(|_| memory_known) {
         let reserved: i64 = task
             .containers
             .iter()
@@ -148,7 +161,7 @@ fn check_sums(task: &TaskDef, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    if let Some(limit) = task.cpu() {
+    if let Some(limit) = task.cpu().filter(|_| !task.unknown_in_containers("cpu")) {
         let total: i64 = task
             .containers
             .iter()
@@ -217,10 +230,10 @@ fn check_task_size(task: &TaskDef, out: &mut Vec<Diagnostic>) {
         return;
     }
     for (member, value) in [("cpu", &request.cpu), ("memory", &request.memory)] {
-        if value.is_none() {
+        if value.is_none() && !task.unknown(&format!("$.{member}")) {
             out.push(
                 FARGATE_SIZE_REQUIRED
-                    .at("$", format!("Fargate requires that '{member}' be defined at the task level."))
+                    .at(format!("$.{member}"), format!("Fargate requires that '{member}' be defined at the task level."))
                     .with_help("Set task-level cpu and memory, for example \"cpu\": \"256\", \"memory\": \"512\"."),
             );
         }
@@ -268,7 +281,7 @@ fn check_container_memory(task: &TaskDef, out: &mut Vec<Diagnostic>) {
         let label = task.container_label(index);
         let at = |member: &str| format!("$.containerDefinitions[{index}].{member}");
         match (container.memory, container.memory_reservation) {
-            (None, None) if task.request.memory.is_none() => out.push(
+            (None, None) if task.request.memory.is_none() && !memory_unknown(task, index) => out.push(
                 CONTAINER_MEMORY_REQUIRED
                     .at(
                         format!("$.containerDefinitions[{index}]"),

@@ -1,0 +1,59 @@
+//! What a validation reports, and which input shape it reads.
+
+use crate::diagnostics::{Diagnostic, Severity};
+use serde::Deserialize;
+
+/// The shape of a task definition input.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputShape {
+    /// Decide from the member names: PascalCase top-level members mean CloudFormation.
+    #[default]
+    Auto,
+    /// The RegisterTaskDefinition input (camelCase), as boto3 and the SDKs take it.
+    Api,
+    /// The Properties of an `AWS::ECS::TaskDefinition` resource (PascalCase).
+    Cloudformation,
+}
+
+/// Which findings to report. Errors are always reported (unless a code is ignored).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct ValidationOptions {
+    /// Report warnings (AWS accepts, almost surely wrong). Default on.
+    pub warnings: bool,
+    /// Report security findings (the Security Hub ECS controls). Default off: AWS accepts them
+    /// and most task definitions in the wild trip several.
+    pub security: bool,
+    /// Rule codes not to report, e.g. `["SEC003", "TD602"]`.
+    pub ignore: Vec<String>,
+    /// Which shape the input is in.
+    pub shape: InputShape,
+}
+
+impl Default for ValidationOptions {
+    fn default() -> Self {
+        ValidationOptions {
+            warnings: true,
+            security: false,
+            ignore: Vec::new(),
+            shape: InputShape::Auto,
+        }
+    }
+}
+
+impl ValidationOptions {
+    /// Drops the findings these options do not ask for.
+    pub fn filter(&self, diagnostics: &mut Vec<Diagnostic>) {
+        diagnostics.retain(|d| self.reports(d));
+    }
+
+    fn reports(&self, diagnostic: &Diagnostic) -> bool {
+        let wanted = match diagnostic.severity {
+            Severity::Error => true,
+            Severity::Warning => self.warnings,
+            Severity::Security => self.security,
+        };
+        wanted && !self.ignore.contains(&diagnostic.code)
+    }
+}

@@ -1,0 +1,3 @@
+//! Whole CloudFormation (and CDK-synthesized) templates.
+
+pub mod source;

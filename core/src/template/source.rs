@@ -1,0 +1,310 @@
+//! Reads a CloudFormation template from text, JSON or YAML, into a JSON value plus the line and
+//! column of every node. JSON is read by the same YAML 1.2 parser, so both give positions.
+//! CloudFormation's short-form tags (`!Ref`, `!GetAtt a.b`, `!Sub`, …) become their long forms.
+
+use crate::diagnostics::{push_index, push_key};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span, SpannedEventReceiver, Tag};
+use serde_json::{Map, Number, Value};
+use std::collections::HashMap;
+
+/// 1-based line and column.
+pub type Position = (u32, u32);
+
+pub struct Source {
+    pub value: Value,
+    /// JSON path (`$.Resources.TD.Properties`) → where that node, or its key, starts.
+    pub positions: HashMap<String, Position>,
+}
+
+impl Source {
+    /// The position of `path`, or of its nearest ancestor that has one.
+    pub fn position(&self, path: &str) -> Option<Position> {
+        let mut current = path;
+        loop {
+            if let Some(position) = self.positions.get(current) {
+                return Some(*position);
+            }
+            let cut = current.rfind(['.', '['])?;
+            current = &current[..cut];
+        }
+    }
+}
+
+enum Frame {
+    Mapping {
+        map: Map<String, Value>,
+        key: Option<String>,
+        tag: Option<Tag>,
+        anchor: usize,
+        path_len: usize,
+    },
+    Sequence {
+        items: Vec<Value>,
+        tag: Option<Tag>,
+        anchor: usize,
+        path_len: usize,
+    },
+}
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    path: String,
+    positions: HashMap<String, Position>,
+    anchors: HashMap<usize, Value>,
+    root: Option<Value>,
+    documents: usize,
+}
+
+fn position(span: Span) -> Position {
+    let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    (to_u32(span.start.line()), to_u32(span.start.col() + 1))
+}
+
+/// YAML 1.2 core schema resolution of an untagged plain scalar.
+fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(int) = text.parse::<i64>() {
+            return Value::Number(int.into());
+        }
+    }
+    let numeric = digits.bytes().any(|b| b.is_ascii_digit())
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
+    if numeric {
+        if let Some(number) = text.parse::<f64>().ok().and_then(Number::from_f64) {
+            return Value::Number(number);
+        }
+    }
+    Value::String(text.to_string())
+}
+
+/// Applies a tag: CloudFormation's short forms become `{"Ref": …}` / `{"Fn::X": …}`.
+fn tagged(tag: Option<Tag>, value: Value) -> Value {
+    let Some(tag) = tag else { return value };
+    if tag.handle != "!" {
+        return value;
+    }
+    let mut wrapper = Map::new();
+    let (name, value) = match tag.suffix.as_str() {
+        "Ref" | "Condition" => (tag.suffix.clone(), value),
+        "GetAtt" => {
+            let value = match value {
+                Value::String(text) => match text.split_once('.') {
+                    Some((resource, attribute)) => {
+                        Value::Array(vec![resource.into(), attribute.into()])
+                    }
+                    None => Value::String(text),
+                },
+                other => other,
+            };
+            ("Fn::GetAtt".to_string(), value)
+        }
+        other => (format!("Fn::{other}"), value),
+    };
+    wrapper.insert(name, value);
+    Value::Object(wrapper)
+}
+
+impl Builder {
+    /// Where the next node goes: its path is pushed, and its position recorded.
+    fn enter_child(&mut self, span: Span) -> Option<usize> {
+        let len = self.path.len();
+        match self.stack.last_mut() {
+            Some(Frame::Mapping { key: Some(key), .. }) => push_key(&mut self.path, key),
+            Some(Frame::Sequence { items, .. }) => push_index(&mut self.path, items.len()),
+            Some(Frame::Mapping { key: None, .. }) => return None,
+            None => {}
+        }
+        self.positions
+            .entry(self.path.clone())
+            .or_insert_with(|| position(span));
+        Some(len)
+    }
+
+    fn finish(&mut self, value: Value, anchor: usize) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, value.clone());
+        }
+        match self.stack.last_mut() {
+            Some(Frame::Mapping { map, key, .. }) => {
+                if let Some(key) = key.take() {
+                    map.insert(key, value);
+                }
+            }
+            Some(Frame::Sequence { items, .. }) => items.push(value),
+            None if self.root.is_none() => self.root = Some(value),
+            None => {}
+        }
+    }
+
+    fn scalar(
+        &mut self,
+        text: &str,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<Tag>,
+        span: Span,
+    ) {
+        if let Some(Frame::Mapping {
+            key: key @ None, ..
+        }) = self.stack.last_mut()
+        {
+            *key = Some(text.to_string());
+            let mut path = self.path.clone();
+            push_key(&mut path, text);
+            self.positions.entry(path).or_insert_with(|| position(span));
+            return;
+        }
+        let len = self.enter_child(span);
+        let value = match (&tag, style) {
+            (Some(t), _) if t.handle == "!!" && t.suffix == "str" => Value::String(text.into()),
+            (_, ScalarStyle::Plain) => resolve_plain(text),
+            _ => Value::String(text.into()),
+        };
+        self.finish(tagged(tag, value), anchor);
+        if let Some(len) = len {
+            self.path.truncate(len);
+        }
+    }
+}
+
+impl<'input> SpannedEventReceiver<'input> for Builder {
+    fn on_event(&mut self, event: Event<'input>, span: Span) {
+        match event {
+            Event::DocumentStart(_) => self.documents += 1,
+            Event::Scalar(text, style, anchor, tag) => {
+                self.scalar(&text, style, anchor, tag.map(|t| t.into_owned()), span)
+            }
+            Event::Alias(anchor) => {
+                let value = self.anchors.get(&anchor).cloned().unwrap_or(Value::Null);
+                if let Some(Frame::Mapping {
+                    key: key @ None, ..
+                }) = self.stack.last_mut()
+                {
+                    *key = Some(value.as_str().unwrap_or_default().to_string());
+                    return;
+                }
+                let len = self.enter_child(span);
+                self.finish(value, 0);
+                if let Some(len) = len {
+                    self.path.truncate(len);
+                }
+            }
+            Event::MappingStart(anchor, tag) => {
+                let path_len = self.enter_child(span).unwrap_or(self.path.len());
+                let tag = tag.map(|t| t.into_owned());
+                self.stack.push(Frame::Mapping {
+                    map: Map::new(),
+                    key: None,
+                    tag,
+                    anchor,
+                    path_len,
+                });
+            }
+            Event::SequenceStart(anchor, tag) => {
+                let path_len = self.enter_child(span).unwrap_or(self.path.len());
+                let tag = tag.map(|t| t.into_owned());
+                self.stack.push(Frame::Sequence {
+                    items: Vec::new(),
+                    tag,
+                    anchor,
+                    path_len,
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let (value, tag, anchor, path_len) = match self.stack.pop() {
+                    Some(Frame::Mapping {
+                        map,
+                        tag,
+                        anchor,
+                        path_len,
+                        ..
+                    }) => (Value::Object(map), tag, anchor, path_len),
+                    Some(Frame::Sequence {
+                        items,
+                        tag,
+                        anchor,
+                        path_len,
+                    }) => (Value::Array(items), tag, anchor, path_len),
+                    None => return,
+                };
+                self.path.truncate(path_len);
+                self.finish(tagged(tag, value), anchor);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Parses a JSON or YAML template. The error names the line and column.
+pub fn parse(text: &str) -> Result<Source, String> {
+    let mut builder = Builder {
+        path: String::from("$"),
+        ..Builder::default()
+    };
+    Parser::new_from_str(text)
+        .load(&mut builder, false)
+        .map_err(|e| e.to_string())?;
+    Ok(Source {
+        value: builder.root.unwrap_or(Value::Null),
+        positions: builder.positions,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn yaml_with_short_form_tags_and_positions() {
+        let text = "Resources:\n  TD:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Cpu: 256\n      ExecutionRoleArn: !GetAtt Role.Arn\n      Family: !Ref Name\n      ContainerDefinitions:\n        - Name: app\n          Essential: 'false'\n";
+        let source = parse(text).unwrap();
+        assert_eq!(
+            source.value["Resources"]["TD"]["Properties"],
+            json!({"Cpu": 256, "ExecutionRoleArn": {"Fn::GetAtt": ["Role", "Arn"]}, "Family": {"Ref": "Name"},
+                   "ContainerDefinitions": [{"Name": "app", "Essential": "false"}]})
+        );
+        assert_eq!(
+            source.position("$.Resources.TD.Properties.Cpu"),
+            Some((5, 7))
+        );
+        assert_eq!(
+            source.position("$.Resources.TD.Properties.ContainerDefinitions[0].Essential"),
+            Some((10, 11))
+        );
+        assert_eq!(
+            source.position("$.Resources.TD.Properties.ContainerDefinitions[0].Missing"),
+            Some((9, 11))
+        );
+    }
+
+    #[test]
+    fn json_text_keeps_types_and_positions() {
+        let text = "{\n  \"Resources\": {\n    \"TD\": {\"Type\": \"AWS::ECS::TaskDefinition\", \"Properties\": {\"Memory\": \"512\", \"N\": 1.5, \"B\": true}}\n  }\n}";
+        let source = parse(text).unwrap();
+        assert_eq!(
+            source.value["Resources"]["TD"]["Properties"],
+            json!({"Memory": "512", "N": 1.5, "B": true})
+        );
+        assert_eq!(
+            source.position("$.Resources.TD.Properties.Memory"),
+            Some((3, 63))
+        );
+    }
+
+    #[test]
+    fn syntax_errors_name_the_place() {
+        let error = parse("Resources: [unclosed").err().unwrap();
+        assert!(error.contains("line"), "{error}");
+    }
+}
