@@ -10,9 +10,34 @@ export interface SimulationConfig {
   accountId?: string;
 }
 
+/** A finding in a template, with its line and column when the template was text. */
+export interface LocatedDiagnostic extends Diagnostic {
+  line?: number;
+  column?: number;
+}
+
+export interface ResourceReport {
+  logicalId: string;
+  /** `$.Resources.<logicalId>` */
+  templatePath: string;
+  /** The CDK construct path, from `aws:cdk:path` metadata. */
+  cdkPath?: string;
+  diagnostics: LocatedDiagnostic[];
+}
+
+export interface TemplateReport {
+  resources: ResourceReport[];
+  /** Findings about the template itself (it does not parse). */
+  diagnostics: LocatedDiagnostic[];
+}
+
+export type ReportFormat = 'text' | 'json' | 'sarif';
+
 /** What both the napi module and the WASM bundle provide. */
 export interface NativeModule {
   validateTaskDefinition(taskDefinition: unknown, options?: ValidationOptions): ValidationResult;
+  validateTemplate(template: string | object, options?: ValidationOptions): CallResult;
+  formatReport(report: object, format: string, filename: string): CallResult;
   errorCodes(): string[];
   _panicProbe(): CallResult;
   NativeSimulation: new (config: SimulationConfig) => {
@@ -61,6 +86,8 @@ export interface EcsClient {
 
 export interface Api {
   validateTaskDefinition(taskDefinition: unknown, options?: ValidationOptions): Diagnostic[];
+  validateTemplate(template: string | object, options?: ValidationOptions): TemplateReport;
+  formatReport(report: TemplateReport, format?: ReportFormat, filename?: string): string;
   Simulation: typeof Simulation;
   errors: ErrorClasses;
   _panicProbe(): void;

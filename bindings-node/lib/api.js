@@ -35,6 +35,16 @@ export function makeApi(native) {
     return result.diagnostics;
   }
 
+  /** Validates every AWS::ECS::TaskDefinition of a CloudFormation/CDK template (JSON or YAML text, or an object). */
+  function validateTemplate(template, options = undefined) {
+    return unwrap(native.validateTemplate(template, options));
+  }
+
+  /** Renders a template report as 'text', 'json' or 'sarif' (SARIF 2.1.0). */
+  function formatReport(report, format = 'text', filename = 'template') {
+    return unwrap(native.formatReport(report, format, filename));
+  }
+
   function actionName(method) {
     return method[0].toUpperCase() + method.slice(1);
   }
@@ -82,5 +92,5 @@ export function makeApi(native) {
     }
   }
 
-  return { validateTaskDefinition, Simulation, errors, _panicProbe: () => unwrap(native._panicProbe()) };
+  return { validateTaskDefinition, validateTemplate, formatReport, Simulation, errors, _panicProbe: () => unwrap(native._panicProbe()) };
 }

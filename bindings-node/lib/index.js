@@ -3,5 +3,5 @@ import { makeApi } from './api.js';
 
 const api = makeApi(native);
 
-export const { validateTaskDefinition, Simulation, errors, _panicProbe } = api;
+export const { validateTaskDefinition, validateTemplate, formatReport, Simulation, errors, _panicProbe } = api;
 export const { EcsimError, ClientException, InvalidParameterException, InternalError } = errors;

@@ -92,15 +92,7 @@ pub fn validate_task_definition(
 ) -> ValidationResult {
     let input = task_definition.unwrap_or_default();
     let found = guarded(|| {
-        let options: ValidationOptions = match options {
-            Some(value) => serde_json::from_value(value).map_err(|e| {
-                EcsimError::new(
-                    ErrorCode::InvalidParameterException,
-                    format!("validation options: {e}"),
-                )
-            })?,
-            None => ValidationOptions::default(),
-        };
+        let options = options_from(options)?;
         Ok(ecsim_core::validate_task_definition_with(&input, &options))
     });
     match found {
@@ -122,6 +114,39 @@ pub fn error_codes() -> Vec<String> {
         .iter()
         .map(|code| code.as_str().to_string())
         .collect()
+}
+
+fn options_from(options: Option<Value>) -> std::result::Result<ValidationOptions, EcsimError> {
+    options.map_or_else(
+        || Ok(ValidationOptions::default()),
+        |value| {
+            serde_json::from_value(value).map_err(|e| {
+                EcsimError::new(
+                    ErrorCode::InvalidParameterException,
+                    format!("validation options: {e}"),
+                )
+            })
+        },
+    )
+}
+
+/// Validates every AWS::ECS::TaskDefinition of a template: JSON or YAML text, or a parsed object.
+#[napi(ts_args_type = "template: string | object, options?: ValidationOptions")]
+pub fn validate_template(template: Value, options: Option<Value>) -> CallResult {
+    outcome(guarded(|| {
+        let options = options_from(options)?;
+        let report = ecsim_core::template::report::validate_value(&template, &options);
+        serde_json::to_value(report)
+            .map_err(|e| EcsimError::new(ErrorCode::InternalError, e.to_string()))
+    }))
+}
+
+/// Renders a template report as "text", "json" or "sarif".
+#[napi(ts_args_type = "report: object, format: string, filename: string")]
+pub fn format_report(report: Value, format: String, filename: String) -> CallResult {
+    outcome(guarded(|| {
+        ecsim_core::template::report::render_value(report, &format, &filename).map(Value::String)
+    }))
 }
 
 /// Panics inside the core on purpose, to prove that the panic guard holds.

@@ -19,3 +19,11 @@ const wrong: number = diagnostics[0].path;
 const bad: Diagnostic['severity'] = 'fatal';
 
 export { codes, severity, wrong, bad };
+
+import { formatReport, validateTemplate, type TemplateReport } from '../lib/index.js';
+const report: TemplateReport = validateTemplate('Resources: {}', { security: true });
+const lines: (number | undefined)[] = report.resources.flatMap((r) => r.diagnostics.map((d) => d.line));
+const sarif: string = formatReport(report, 'sarif', 'template.yaml');
+// @ts-expect-error: only text, json and sarif exist
+formatReport(report, 'html');
+export { lines, sarif };

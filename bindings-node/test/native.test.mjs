@@ -59,3 +59,15 @@ test('a panic in the core becomes an InternalError, not a crash', () => {
   assert.throws(() => ecsim._panicProbe(), (error) => error instanceof ecsim.InternalError && /deliberate panic/.test(error.message));
   assert.deepEqual(ecsim.validateTaskDefinition(TD), []);
 });
+
+test('templates: YAML text gives lines, reports render as SARIF and text', async () => {
+  const { readFileSync } = await import('node:fs');
+  const text = readFileSync(new URL('../../tests/templates/api.template.yaml', import.meta.url), 'utf8');
+  const report = ecsim.validateTemplate(text);
+  const [first] = report.resources[0].diagnostics;
+  assert.deepEqual([first.code, first.line, first.column], ['TD203', 12, 7]);
+  const sarif = JSON.parse(ecsim.formatReport(report, 'sarif', 'api.template.yaml'));
+  assert.equal(sarif.version, '2.1.0');
+  assert.match(ecsim.formatReport(report), /^template:12:7: error TD203 \[Api\]/);
+  assert.throws(() => ecsim.formatReport(report, 'html'), { name: 'InvalidParameterException' });
+});

@@ -37,6 +37,10 @@ function runStep(api, sim, step) {
     return null;
   }
   const expect = step.expect;
+  if (step.validate === 'Template') {
+    const report = api.validateTemplate(step.input, step.options);
+    return matches(expect.report, report) ? null : `report: got ${JSON.stringify(report)}`;
+  }
   if ('validate' in step) {
     const actual = byLocation(api.validateTaskDefinition(step.input, step.options));
     return matches(byLocation(expect.diagnostics), actual) ? null : `diagnostics: got ${JSON.stringify(actual)}`;

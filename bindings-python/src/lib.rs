@@ -110,15 +110,56 @@ fn validate_task_definition(
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Vec<Diagnostic>> {
     let input = to_json(task_definition)?;
-    let options: ValidationOptions = match options {
-        Some(dict) => pythonize::depythonize(dict).map_err(|e| {
-            pyo3::exceptions::PyTypeError::new_err(format!("validate_task_definition: {e}"))
-        })?,
-        None => ValidationOptions::default(),
-    };
+    let options = options_from("validate_task_definition", options)?;
     let found =
         py.detach(|| guarded(|| Ok(ecsim_core::validate_task_definition_with(&input, &options))));
     found.map(diagnostics).map_err(|e| to_py_err(py, e))
+}
+
+fn options_from(name: &str, options: Option<&Bound<'_, PyDict>>) -> PyResult<ValidationOptions> {
+    match options {
+        Some(dict) => pythonize::depythonize(dict)
+            .map_err(|e| pyo3::exceptions::PyTypeError::new_err(format!("{name}: {e}"))),
+        None => Ok(ValidationOptions::default()),
+    }
+}
+
+/// Validates every AWS::ECS::TaskDefinition of a CloudFormation or CDK template: JSON or YAML
+/// text (findings then carry line and column) or a parsed dict. Returns the report as a dict.
+#[pyfunction]
+#[pyo3(signature = (template, **options))]
+fn validate_template<'py>(
+    py: Python<'py>,
+    template: &Bound<'py, PyAny>,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let template = to_json(template)?;
+    let options = options_from("validate_template", options)?;
+    let report = py
+        .detach(|| {
+            guarded(|| {
+                Ok(ecsim_core::template::report::validate_value(
+                    &template, &options,
+                ))
+            })
+        })
+        .map_err(|e| to_py_err(py, e))?;
+    pythonize::pythonize(py, &report)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+}
+
+/// Renders a template report as "text", "json" or "sarif" (SARIF 2.1.0).
+#[pyfunction]
+#[pyo3(signature = (report, format = "text", filename = "template"))]
+fn format_report(
+    py: Python<'_>,
+    report: &Bound<'_, PyAny>,
+    format: &str,
+    filename: &str,
+) -> PyResult<String> {
+    let report = to_json(report)?;
+    guarded(|| ecsim_core::template::report::render_value(report, format, filename))
+        .map_err(|e| to_py_err(py, e))
 }
 
 /// Panics inside the core on purpose, to prove that the panic guard holds.
@@ -194,6 +235,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Diagnostic>()?;
     m.add_class::<Simulation>()?;
     m.add_function(wrap_pyfunction!(validate_task_definition, m)?)?;
+    m.add_function(wrap_pyfunction!(validate_template, m)?)?;
+    m.add_function(wrap_pyfunction!(format_report, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_probe, m)?)?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -101,3 +102,29 @@ def test_stubs_type_check_a_consumer() -> None:
     broken = subprocess.run([sys.executable, "-m", "mypy", "--strict", "-c", "import ecsim\nx: int = ecsim.validate_task_definition({})"],
                             capture_output=True, text=True)
     assert broken.returncode == 1 and "incompatible types" in broken.stdout.lower(), broken.stdout
+
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "tests" / "templates"
+
+
+def test_templates_from_yaml_text_carry_lines_and_render_as_sarif() -> None:
+    report = ecsim.validate_template((TEMPLATES / "api.template.yaml").read_text())
+    [resource] = report["resources"]
+    assert resource["logicalId"] == "Api"
+    first = resource["diagnostics"][0]
+    assert (first["code"], first["line"], first["column"]) == ("TD203", 12, 7)
+    sarif = json.loads(ecsim.format_report(report, "sarif", "api.template.yaml"))
+    assert sarif["version"] == "2.1.0"
+    assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 12
+    text = ecsim.format_report(report, filename="api.template.yaml")
+    assert text.startswith("api.template.yaml:12:7: error TD203 [Api]")
+    with pytest.raises(ecsim.InvalidParameterException):
+        ecsim.format_report(report, "html")  # type: ignore[arg-type]
+
+
+def test_cloudformation_shape_is_detected() -> None:
+    [diagnostic] = ecsim.validate_task_definition(
+        {"Family": "web", "NetworkMode": "awsvpc",
+         "ContainerDefinitions": [{"Name": "app", "Image": {"Fn::Sub": "x"}, "Memory": "512",
+                                   "PortMappings": [{"ContainerPort": 80, "HostPort": 81}]}]})
+    assert diagnostic.path == "$.ContainerDefinitions[0].PortMappings[0].HostPort"

@@ -14,3 +14,10 @@ def register(sim: ecsim.Simulation) -> str:
     except ecsim.ClientException as error:
         return f"{error.code}: {[d.path for d in error.diagnostics]}"
     return str(out["taskDefinition"]["taskDefinitionArn"])
+
+
+def lines(template_text: str) -> list[int]:
+    report: ecsim.TemplateReport = ecsim.validate_template(template_text, security=True)
+    found = [d.get("line", 0) for r in report["resources"] for d in r["diagnostics"]]
+    print(ecsim.format_report(report, "sarif", "template.yaml"))
+    return found

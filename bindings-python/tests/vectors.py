@@ -36,6 +36,9 @@ def run_step(sim: ecsim.Simulation, step: dict[str, Any],
         sim.advance(step["advance"])
         return None
     expect = step["expect"]
+    if step.get("validate") == "Template":
+        report = ecsim.validate_template(step["input"], **step.get("options", {}))
+        return None if matches(expect["report"], report) else f"report: got {report}"
     if "validate" in step:
         actual = by_location(validate(step["input"], step.get("options", {})))
         return None if matches(by_location(expect["diagnostics"]), actual) else f"diagnostics: got {actual}"

@@ -51,16 +51,7 @@ pub fn validate_task_definition(
     #[wasm_bindgen(unchecked_param_type = "ValidationOptions | undefined")] options: JsValue,
 ) -> JsValue {
     let found = guarded(|| {
-        let options: ValidationOptions = if options.is_undefined() || options.is_null() {
-            ValidationOptions::default()
-        } else {
-            serde_json::from_value(from_js(options)?).map_err(|e| {
-                EcsimError::new(
-                    ecsim_core::ErrorCode::InvalidParameterException,
-                    format!("validation options: {e}"),
-                )
-            })?
-        };
+        let options = options_from(options)?;
         from_js(task_definition)
             .map(|input| ecsim_core::validate_task_definition_with(&input, &options))
     });
@@ -77,6 +68,47 @@ pub fn error_codes() -> Vec<String> {
         .iter()
         .map(|code| code.as_str().to_string())
         .collect()
+}
+
+/// Validates every AWS::ECS::TaskDefinition of a template: JSON or YAML text, or a parsed object.
+#[wasm_bindgen(js_name = validateTemplate, unchecked_return_type = "CallResult")]
+pub fn validate_template(
+    #[wasm_bindgen(unchecked_param_type = "string | object")] template: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ValidationOptions | undefined")] options: JsValue,
+) -> JsValue {
+    outcome(guarded(|| {
+        let options = options_from(options)?;
+        let report = ecsim_core::template::report::validate_value(&from_js(template)?, &options);
+        serde_json::to_value(report)
+            .map_err(|e| EcsimError::new(ecsim_core::ErrorCode::InternalError, e.to_string()))
+    }))
+}
+
+/// Renders a template report as "text", "json" or "sarif".
+#[wasm_bindgen(js_name = formatReport, unchecked_return_type = "CallResult")]
+pub fn format_report(
+    #[wasm_bindgen(unchecked_param_type = "object")] report: JsValue,
+    format: String,
+    filename: String,
+) -> JsValue {
+    outcome(from_js(report).and_then(|report| {
+        guarded(|| {
+            ecsim_core::template::report::render_value(report, &format, &filename)
+                .map(Value::String)
+        })
+    }))
+}
+
+fn options_from(options: JsValue) -> Result<ValidationOptions, EcsimError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(ValidationOptions::default());
+    }
+    serde_json::from_value(from_js(options)?).map_err(|e| {
+        EcsimError::new(
+            ecsim_core::ErrorCode::InvalidParameterException,
+            format!("validation options: {e}"),
+        )
+    })
 }
 
 /// Panics inside the core on purpose; on wasm32 this traps and JS sees a RuntimeError.

@@ -19,4 +19,13 @@ pub use sim::{Simulation, SimulationConfig};
 pub use taskdef::{
     validate_task_definition, validate_task_definition_with, InputShape, ValidationOptions,
 };
+pub use template::{report::Format, validate_template, validate_template_text, TemplateReport};
 pub mod template;
+
+/// Every rule ecsim can report, in code order.
+pub fn rules() -> Vec<&'static diagnostics::Rule> {
+    let mut rules = taskdef::rules::all();
+    rules.extend(template::RULES);
+    rules.sort_by_key(|rule| rule.code);
+    rules
+}

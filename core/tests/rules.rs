@@ -3,12 +3,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use ecsim_core::taskdef::rules;
 use ecsim_core::{validate_task_definition_with, ValidationOptions};
 use serde_json::Value;
 use std::collections::HashSet;
 
 fn codes_for(example: &str) -> Vec<String> {
+    if !example.starts_with('{') {
+        let report = ecsim_core::validate_template_text(example, &ValidationOptions::default());
+        return report
+            .all()
+            .map(|(_, d)| d.diagnostic.code.clone())
+            .collect();
+    }
     let input: Value = serde_json::from_str(example)
         .unwrap_or_else(|e| panic!("example is not JSON ({e}): {example}"));
     let everything = ValidationOptions {
@@ -23,7 +29,7 @@ fn codes_for(example: &str) -> Vec<String> {
 
 #[test]
 fn examples_do_what_the_docs_say() {
-    for rule in rules::all() {
+    for rule in ecsim_core::rules() {
         if !rule.invalid.is_empty() {
             assert!(
                 codes_for(rule.invalid).iter().any(|c| c == rule.code),
@@ -42,7 +48,7 @@ fn examples_do_what_the_docs_say() {
 
 #[test]
 fn codes_and_names_are_unique() {
-    let rules = rules::all();
+    let rules = ecsim_core::rules();
     assert_eq!(
         rules.iter().map(|r| r.code).collect::<HashSet<_>>().len(),
         rules.len()
@@ -53,9 +59,20 @@ fn codes_and_names_are_unique() {
     );
 }
 
+/// Task definition examples are JSON; template examples are YAML.
+fn language(example: &str) -> &'static str {
+    if example.starts_with('{') {
+        "json"
+    } else {
+        "yaml"
+    }
+}
+
 fn pretty(example: &str) -> String {
-    let value: Value = serde_json::from_str(example).unwrap();
-    serde_json::to_string_pretty(&value).unwrap()
+    match serde_json::from_str::<Value>(example) {
+        Ok(value) => serde_json::to_string_pretty(&value).unwrap(),
+        Err(_) => example.to_string(),
+    }
 }
 
 fn render() -> String {
@@ -63,7 +80,7 @@ fn render() -> String {
         "# Task definition rules\n\n<!-- Generated from core/src by `UPDATE_DOCS=1 cargo test -p ecsim-core --test rules`; do not edit. -->\n\n",
     );
     out.push_str("| code | name | severity | checks |\n|---|---|---|---|\n");
-    for rule in rules::all() {
+    for rule in ecsim_core::rules() {
         out.push_str(&format!(
             "| [{0}](#{1}) | {2} | {3} | {4} |\n",
             rule.code,
@@ -73,7 +90,7 @@ fn render() -> String {
             rule.summary
         ));
     }
-    for rule in rules::all() {
+    for rule in ecsim_core::rules() {
         out.push_str(&format!(
             "\n## {}\n\n**{}** · {}\n\n{}\n\n{}\n\n",
             rule.code,
@@ -84,12 +101,14 @@ fn render() -> String {
         ));
         if !rule.invalid.is_empty() {
             out.push_str(&format!(
-                "Invalid:\n\n```json\n{}\n```\n\n",
+                "Invalid:\n\n```{}\n{}\n```\n\n",
+                language(rule.invalid),
                 pretty(rule.invalid)
             ));
         }
         out.push_str(&format!(
-            "Valid:\n\n```json\n{}\n```\n\nSource: <{}>\n",
+            "Valid:\n\n```{}\n{}\n```\n\nSource: <{}>\n",
+            language(rule.valid),
             pretty(rule.valid),
             rule.source
         ));
@@ -118,9 +137,20 @@ fn render_vector() -> String {
         ..Default::default()
     };
     let mut steps = Vec::new();
-    for rule in rules::all() {
+    for rule in ecsim_core::rules() {
         for (kind, example) in [("invalid", rule.invalid), ("valid", rule.valid)] {
             if example.is_empty() {
+                continue;
+            }
+            if !example.starts_with('{') {
+                let report = ecsim_core::validate_template_text(example, &everything);
+                steps.push(serde_json::json!({
+                    "name": format!("{} {} example", rule.code, kind),
+                    "validate": "Template",
+                    "options": {"security": true},
+                    "input": example,
+                    "expect": {"report": report},
+                }));
                 continue;
             }
             let input: Value = serde_json::from_str(example).unwrap();

@@ -65,6 +65,20 @@ fn run_step(sim: &mut Simulation, step: &Value) -> Result<(), String> {
             .map_err(|e| e.to_string());
     }
     let expect = &step["expect"];
+    if step["validate"] == "Template" {
+        let options: ValidationOptions =
+            serde_json::from_value(step.get("options").cloned().unwrap_or(json!({}))).unwrap();
+        let report = match &step["input"] {
+            Value::String(text) => ecsim_core::validate_template_text(text, &options),
+            template => ecsim_core::validate_template(template, &options),
+        };
+        let actual = serde_json::to_value(report).unwrap();
+        return if matches(&expect["report"], &actual) {
+            Ok(())
+        } else {
+            Err(format!("report: got {actual:#}"))
+        };
+    }
     if step.get("validate").is_some() {
         let options: ValidationOptions =
             serde_json::from_value(step.get("options").cloned().unwrap_or(json!({}))).unwrap();

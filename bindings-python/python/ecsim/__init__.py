@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from ._client import Client, Simulation
+from ._types import LocatedDiagnostic, ResourceReport, TemplateReport
 from ._native import (
     ClientException,
     Diagnostic,
@@ -18,7 +19,9 @@ from ._native import (
     ServerException,
     UnknownOperationException,
     UnknownServiceError,
+    format_report,
     validate_task_definition,
+    validate_template,
 )
 
 __all__ = [
@@ -29,9 +32,14 @@ __all__ = [
     "InternalError",
     "InvalidParameterException",
     "ServerException",
+    "LocatedDiagnostic",
+    "ResourceReport",
     "Simulation",
+    "TemplateReport",
     "UnknownOperationException",
     "UnknownServiceError",
+    "format_report",
     "validate_task_definition",
+    "validate_template",
 ]
 

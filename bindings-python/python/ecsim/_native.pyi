@@ -1,5 +1,7 @@
 from typing import Any, Literal
 
+from ._types import TemplateReport
+
 class EcsimError(Exception):
     code: str
     message: str
@@ -33,6 +35,14 @@ def validate_task_definition(
     ignore: list[str] | tuple[str, ...] = (),
     shape: Literal["auto", "api", "cloudformation"] = "auto",
 ) -> list[Diagnostic]: ...
+def validate_template(
+    template: str | dict[str, Any],
+    *,
+    warnings: bool = True,
+    security: bool = False,
+    ignore: list[str] | tuple[str, ...] = (),
+) -> TemplateReport: ...
+def format_report(report: TemplateReport, format: Literal["text", "json", "sarif"] = "text", filename: str = "template") -> str: ...
 def _panic_probe() -> None: ...
 
 class Simulation:

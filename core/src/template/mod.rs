@@ -1,3 +1,169 @@
-//! Whole CloudFormation (and CDK-synthesized) templates.
+//! Whole CloudFormation (and CDK-synthesized) templates: every `AWS::ECS::TaskDefinition` is
+//! validated, and each finding gets its template path, the resource's logical id, its CDK
+//! construct path (from `aws:cdk:path` metadata) and, when the template was text, a line and column.
 
+pub mod report;
 pub mod source;
+
+use crate::diagnostics::{Diagnostic, Rule, Severity};
+use crate::taskdef::{check_cloudformation, ValidationOptions};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use source::Source;
+
+pub static TEMPLATE_SYNTAX: Rule = Rule {
+    code: "TPL001",
+    name: "template-syntax",
+    severity: Severity::Error,
+    summary: "The template is well-formed JSON or YAML.",
+    why: "Nothing in a template that does not parse can be checked; the finding says where parsing stopped.",
+    invalid: "Resources: [unclosed",
+    valid: "Resources: {}",
+    source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html",
+};
+
+pub static RULES: [&Rule; 1] = [&TEMPLATE_SYNTAX];
+
+/// A finding in a template, with where it is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Located {
+    #[serde(flatten)]
+    pub diagnostic: Diagnostic,
+    /// 1-based; present when the template was given as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+}
+
+/// The findings of one `AWS::ECS::TaskDefinition` resource.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceReport {
+    pub logical_id: String,
+    /// `$.Resources.<logicalId>`
+    pub template_path: String,
+    /// The CDK construct path, from the resource's `aws:cdk:path` metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cdk_path: Option<String>,
+    pub diagnostics: Vec<Located>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateReport {
+    /// Every task definition of the template, by logical id.
+    pub resources: Vec<ResourceReport>,
+    /// Findings about the template as a whole (it does not parse).
+    pub diagnostics: Vec<Located>,
+}
+
+impl TemplateReport {
+    /// Every finding, resource by resource, then the template's own.
+    pub fn all(&self) -> impl Iterator<Item = (Option<&ResourceReport>, &Located)> {
+        self.resources
+            .iter()
+            .flat_map(|r| r.diagnostics.iter().map(move |d| (Some(r), d)))
+            .chain(self.diagnostics.iter().map(|d| (None, d)))
+    }
+}
+
+/// Validates a template given as JSON or YAML text; findings carry line and column.
+pub fn validate_template_text(text: &str, options: &ValidationOptions) -> TemplateReport {
+    match source::parse(text) {
+        Ok(source) => validate(&source.value, Some(&source), options),
+        Err(message) => {
+            let (line, column) = syntax_position(&message);
+            let diagnostic = TEMPLATE_SYNTAX.at(
+                "$",
+                format!("The template is neither JSON nor YAML: {message}"),
+            );
+            TemplateReport {
+                resources: Vec::new(),
+                diagnostics: vec![Located {
+                    diagnostic,
+                    line,
+                    column,
+                }],
+            }
+        }
+    }
+}
+
+/// Validates a template given as an already-parsed value.
+pub fn validate_template(template: &Value, options: &ValidationOptions) -> TemplateReport {
+    validate(template, None, options)
+}
+
+fn validate(
+    template: &Value,
+    source: Option<&Source>,
+    options: &ValidationOptions,
+) -> TemplateReport {
+    let mut report = TemplateReport::default();
+    let Some(resources) = template.get("Resources").and_then(Value::as_object) else {
+        return report;
+    };
+    for (logical_id, resource) in resources {
+        if resource.get("Type").and_then(Value::as_str) != Some("AWS::ECS::TaskDefinition") {
+            continue;
+        }
+        let mut template_path = String::from("$.Resources");
+        crate::diagnostics::push_key(&mut template_path, logical_id);
+        let properties = resource
+            .get("Properties")
+            .cloned()
+            .unwrap_or_else(|| Value::Object(Default::default()));
+        let mut found = check_cloudformation(&properties);
+        options.filter(&mut found);
+        let mut diagnostics: Vec<Located> = found
+            .into_iter()
+            .map(|mut diagnostic| {
+                diagnostic.path = format!("{template_path}.Properties{}", &diagnostic.path[1..]);
+                let position = source.and_then(|s| s.position(&diagnostic.path));
+                Located {
+                    diagnostic,
+                    line: position.map(|p| p.0),
+                    column: position.map(|p| p.1),
+                }
+            })
+            .collect();
+        // In reading order where the text is known, else by path: the same on every platform.
+        diagnostics.sort_by(|a, b| {
+            let key = |l: &Located| {
+                (
+                    l.line,
+                    l.column,
+                    l.diagnostic.path.clone(),
+                    l.diagnostic.code.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        let cdk_path = resource
+            .pointer("/Metadata/aws:cdk:path")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        report.resources.push(ResourceReport {
+            logical_id: logical_id.clone(),
+            template_path,
+            cdk_path,
+            diagnostics,
+        });
+    }
+    report
+}
+
+/// Reads "… at line L column C" out of the YAML parser's message.
+fn syntax_position(message: &str) -> (Option<u32>, Option<u32>) {
+    let number_after = |word: &str| {
+        message.split(word).nth(1).and_then(|rest| {
+            rest.trim_start()
+                .split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
+        })
+    };
+    (number_after("line"), number_after("column"))
+}

@@ -1,0 +1,82 @@
+//! Template reports rendered as text, JSON and SARIF 2.1.0.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use ecsim_core::template::report::render;
+use ecsim_core::{validate_template_text, Format, TemplateReport, ValidationOptions};
+use serde_json::Value;
+
+fn api_template() -> TemplateReport {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/templates/api.template.yaml"
+    ))
+    .unwrap();
+    validate_template_text(&text, &ValidationOptions::default())
+}
+
+#[test]
+fn text_names_file_line_column_code_and_fix() {
+    let text = render(&api_template(), Format::Text, "api.template.yaml");
+    let first = text.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "api.template.yaml:12:7: error TD203 [Api]: No Fargate configuration exists for given values: 256 CPU, 4096 memory. See the Amazon ECS documentation for the valid values."
+    );
+    assert!(text
+        .contains("    help: On Linux, cpu 256 accepts memory 512, 1024, 2048; nearest: 2048.\n"));
+    assert!(
+        text.ends_with("4 problems in 1 task definition\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn json_round_trips() {
+    let report = api_template();
+    let parsed: TemplateReport = serde_json::from_str(&render(&report, Format::Json, "t")).unwrap();
+    assert_eq!(parsed, report);
+}
+
+#[test]
+fn sarif_has_the_2_1_0_shape() {
+    let sarif: Value =
+        serde_json::from_str(&render(&api_template(), Format::Sarif, "api.template.yaml")).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "ecsim");
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["TD203", "TD301", "TD601", "TD602"]);
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4);
+    let first = &results[0];
+    assert_eq!(first["ruleId"], "TD203");
+    assert_eq!(first["level"], "error");
+    let location = &first["locations"][0];
+    assert_eq!(
+        location["physicalLocation"]["artifactLocation"]["uri"],
+        "api.template.yaml"
+    );
+    assert_eq!(location["physicalLocation"]["region"]["startLine"], 12);
+    assert_eq!(location["physicalLocation"]["region"]["startColumn"], 7);
+    assert_eq!(
+        location["logicalLocations"][0]["fullyQualifiedName"],
+        "$.Resources.Api.Properties.Memory"
+    );
+    assert_eq!(results[2]["level"], "warning");
+    assert_eq!(first["properties"]["logicalId"], "Api");
+}
+
+#[test]
+fn formats_are_named_case_insensitively() {
+    assert_eq!("SARIF".parse::<Format>().unwrap(), Format::Sarif);
+    assert_eq!(
+        "nope".parse::<Format>().unwrap_err().code.as_str(),
+        "InvalidParameterException"
+    );
+}
