@@ -35,7 +35,7 @@ export type ReportFormat = 'text' | 'json' | 'sarif';
 
 /** What both the napi module and the WASM bundle provide. */
 export interface NativeModule {
-  validateTaskDefinition(taskDefinition: unknown, options?: ValidationOptions): ValidationResult;
+  validateTaskDefinition(taskDefinitionJson: string, options?: ValidationOptions): ValidationResult;
   validateTemplate(template: string | object, options?: ValidationOptions): CallResult;
   formatReport(report: object, format: string, filename: string): CallResult;
   errorCodes(): string[];

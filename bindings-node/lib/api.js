@@ -30,7 +30,8 @@ export function makeApi(native) {
 
   /** Validates a task definition (RegisterTaskDefinition input shape); returns diagnostics, never throws for bad input. */
   function validateTaskDefinition(taskDefinition, options = undefined) {
-    const result = native.validateTaskDefinition(taskDefinition, options);
+    // JSON text crosses into Rust several times faster than an object walked property by property.
+    const result = native.validateTaskDefinition(JSON.stringify(taskDefinition) ?? 'null', options);
     unwrap(result);
     return result.diagnostics;
   }

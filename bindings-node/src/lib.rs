@@ -84,15 +84,12 @@ pub struct ValidationResult {
     pub error: Option<CallError>,
 }
 
-/// Validates a task definition (RegisterTaskDefinition input shape). Never throws for bad input.
-#[napi(ts_args_type = "taskDefinition: unknown, options?: ValidationOptions")]
-pub fn validate_task_definition(
-    task_definition: Option<Value>,
-    options: Option<Value>,
-) -> ValidationResult {
-    let input = task_definition.unwrap_or_default();
+/// Validates a task definition (RegisterTaskDefinition input shape), given as JSON text.
+#[napi(ts_args_type = "taskDefinitionJson: string, options?: ValidationOptions")]
+pub fn validate_task_definition(task_definition_json: String, options: Option<Value>) -> ValidationResult {
     let found = guarded(|| {
         let options = options_from(options)?;
+        let input = ecsim_core::api::parse_json(&task_definition_json)?;
         Ok(ecsim_core::validate_task_definition_with(&input, &options))
     });
     match found {

@@ -44,16 +44,16 @@ fn outcome(result: Result<Value, EcsimError>) -> JsValue {
     })
 }
 
-/// Validates a task definition (RegisterTaskDefinition input shape). Never throws for bad input.
+/// Validates a task definition (RegisterTaskDefinition input shape), given as JSON text.
 #[wasm_bindgen(js_name = validateTaskDefinition, unchecked_return_type = "ValidationResult")]
 pub fn validate_task_definition(
-    #[wasm_bindgen(unchecked_param_type = "unknown")] task_definition: JsValue,
+    task_definition_json: String,
     #[wasm_bindgen(unchecked_param_type = "ValidationOptions | undefined")] options: JsValue,
 ) -> JsValue {
     let found = guarded(|| {
         let options = options_from(options)?;
-        from_js(task_definition)
-            .map(|input| ecsim_core::validate_task_definition_with(&input, &options))
+        let input = ecsim_core::api::parse_json(&task_definition_json)?;
+        Ok(ecsim_core::validate_task_definition_with(&input, &options))
     });
     to_js(&match found {
         Ok(diagnostics) => json!({ "diagnostics": diagnostics }),

@@ -80,3 +80,35 @@ fn formats_are_named_case_insensitively() {
         "InvalidParameterException"
     );
 }
+
+#[test]
+fn json_text_and_the_yaml_reader_agree_on_positions() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/templates/shop.template.json"
+    ))
+    .unwrap();
+    let options = ValidationOptions {
+        security: true,
+        ..Default::default()
+    };
+    let fast = validate_template_text(&text, &options);
+    // A leading comment makes it YAML (which JSON is a subset of), one line further down.
+    let slow = validate_template_text(&format!("# comment\n{text}"), &options);
+    let positions =
+        |report: &TemplateReport, shift: u32| -> Vec<(String, Option<u32>, Option<u32>)> {
+            report
+                .all()
+                .map(|(_, d)| {
+                    (
+                        d.diagnostic.path.clone(),
+                        d.line.map(|l| l - shift),
+                        d.column,
+                    )
+                })
+                .collect()
+        };
+    assert!(fast.all().count() > 5);
+    assert!(fast.all().all(|(_, d)| d.line.is_some()));
+    assert_eq!(positions(&fast, 0), positions(&slow, 1));
+}

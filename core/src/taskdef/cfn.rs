@@ -44,10 +44,15 @@ pub fn cfn_name(shape: &Shape, member: &str) -> String {
     })
 }
 
+/// The API member a CloudFormation key names: a CloudFormation rename, or the same name in any case.
 fn member_for<'a>(shape: &Shape, members: &'a [Member], key: &str) -> Option<&'a Member> {
+    let renamed = RENAMED
+        .iter()
+        .find(|(s, _, cfn)| *s == shape.name && *cfn == key)
+        .map(|(_, api, _)| *api);
     members
         .iter()
-        .find(|m| cfn_name(shape, m.name) == key || m.name.eq_ignore_ascii_case(key))
+        .find(|m| Some(m.name) == renamed || m.name.eq_ignore_ascii_case(key))
 }
 
 /// True for `{"Ref": …}`, `{"Fn::…": …}` and `{"Condition": …}`.
@@ -68,116 +73,114 @@ pub struct Converted {
 }
 
 /// Converts CloudFormation Properties into the API shape, reporting members CloudFormation does not have.
-pub fn to_api(properties: &Value, shape: &Shape, out: &mut Vec<Diagnostic>) -> Converted {
-    let mut unknowns = BTreeSet::new();
-    let mut api_path = String::from("$");
-    let mut cfn_path = String::from("$");
-    let value = convert(
-        properties,
-        shape,
-        &mut api_path,
-        &mut cfn_path,
-        &mut unknowns,
+pub fn to_api(properties: &Value, shape: &'static Shape, out: &mut Vec<Diagnostic>) -> Converted {
+    let mut walk = Walk {
+        root: shape,
+        path: String::from("$"),
+        unknowns: BTreeSet::new(),
         out,
-    )
-    .unwrap_or(Value::Null);
-    Converted { value, unknowns }
+    };
+    let value = walk.convert(properties, shape).unwrap_or(Value::Null);
+    Converted {
+        value,
+        unknowns: walk.unknowns,
+    }
 }
 
-fn convert(
-    value: &Value,
-    shape: &Shape,
-    api_path: &mut String,
-    cfn_path: &mut String,
-    unknowns: &mut BTreeSet<String>,
-    out: &mut Vec<Diagnostic>,
-) -> Option<Value> {
-    if is_intrinsic(value) {
-        unknowns.insert(api_path.clone());
-        return match shape.kind {
-            // An element of a list keeps its place, so that later indexes still match.
-            Kind::Structure(_) => Some(Value::Object(Map::new())),
-            _ => None,
-        };
+struct Walk<'a> {
+    root: &'static Shape,
+    /// Where the current value lands in the API shape; CloudFormation paths are derived from it
+    /// only for what is reported.
+    path: String,
+    unknowns: BTreeSet<String>,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl Walk<'_> {
+    fn child(
+        &mut self,
+        segment: Result<&str, usize>,
+        value: &Value,
+        shape: &'static Shape,
+    ) -> Option<Value> {
+        let len = self.path.len();
+        match segment {
+            Ok(key) => push_key(&mut self.path, key),
+            Err(index) => push_index(&mut self.path, index),
+        }
+        let converted = self.convert(value, shape);
+        self.path.truncate(len);
+        converted
     }
-    let converted = match (&shape.kind, value) {
-        (Kind::Boolean, Value::String(text)) => match text.to_ascii_lowercase().as_str() {
-            "true" => Value::Bool(true),
-            "false" => Value::Bool(false),
-            _ => value.clone(),
-        },
-        (Kind::Integer | Kind::Long, Value::String(text)) => text
-            .trim()
-            .parse::<i64>()
-            .map_or_else(|_| value.clone(), |n| Value::Number(n.into())),
-        (Kind::String | Kind::Enum(_), Value::Number(n)) => Value::String(n.to_string()),
-        (Kind::String, Value::Bool(b)) => Value::String(b.to_string()),
-        (Kind::Structure(members), Value::Object(map)) => {
-            let mut result = Map::new();
-            for (key, member_value) in map {
-                let Some(member) = member_for(shape, members, key) else {
-                    let mut diagnostic = UNKNOWN_MEMBER.at(
-                        joined(cfn_path, key),
-                        format!("Unknown property '{key}' in {}.", shape.name),
-                    );
-                    let names: Vec<String> =
-                        members.iter().map(|m| cfn_name(shape, m.name)).collect();
-                    if let Some(best) = nearest(key, names.iter().map(String::as_str)) {
-                        diagnostic = diagnostic.with_help(format!("Did you mean '{best}'?"));
+
+    fn convert(&mut self, value: &Value, shape: &'static Shape) -> Option<Value> {
+        if is_intrinsic(value) {
+            self.unknowns.insert(self.path.clone());
+            return match shape.kind {
+                // An element of a list keeps its place, so that later indexes still match.
+                Kind::Structure(_) => Some(Value::Object(Map::new())),
+                _ => None,
+            };
+        }
+        let converted = match (&shape.kind, value) {
+            (Kind::Boolean, Value::String(text)) => match text.to_ascii_lowercase().as_str() {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => value.clone(),
+            },
+            (Kind::Integer | Kind::Long, Value::String(text)) => text
+                .trim()
+                .parse::<i64>()
+                .map_or_else(|_| value.clone(), |n| Value::Number(n.into())),
+            (Kind::String | Kind::Enum(_), Value::Number(n)) => Value::String(n.to_string()),
+            (Kind::String, Value::Bool(b)) => Value::String(b.to_string()),
+            (Kind::Structure(members), Value::Object(map)) => {
+                let mut result = Map::new();
+                for (key, member_value) in map {
+                    match member_for(shape, members, key) {
+                        Some(member) => {
+                            if let Some(child) =
+                                self.child(Ok(member.name), member_value, member.shape)
+                            {
+                                result.insert(member.name.to_string(), child);
+                            }
+                        }
+                        None => self.unknown_member(shape, members, key),
                     }
-                    out.push(diagnostic);
-                    continue;
-                };
-                let (api_len, cfn_len) = (api_path.len(), cfn_path.len());
-                push_key(api_path, member.name);
-                push_key(cfn_path, key);
-                let child = convert(
-                    member_value,
-                    member.shape,
-                    api_path,
-                    cfn_path,
-                    unknowns,
-                    out,
-                );
-                api_path.truncate(api_len);
-                cfn_path.truncate(cfn_len);
-                if let Some(child) = child {
-                    result.insert(member.name.to_string(), child);
                 }
+                Value::Object(result)
             }
-            Value::Object(result)
-        }
-        (Kind::Map(value_shape), Value::Object(map)) => {
-            let mut result = Map::new();
-            for (key, entry) in map {
-                let (api_len, cfn_len) = (api_path.len(), cfn_path.len());
-                push_key(api_path, key);
-                push_key(cfn_path, key);
-                let child = convert(entry, value_shape, api_path, cfn_path, unknowns, out);
-                api_path.truncate(api_len);
-                cfn_path.truncate(cfn_len);
-                if let Some(child) = child {
-                    result.insert(key.clone(), child);
+            (Kind::Map(value_shape), Value::Object(map)) => {
+                let mut result = Map::new();
+                for (key, entry) in map {
+                    if let Some(child) = self.child(Ok(key), entry, value_shape) {
+                        result.insert(key.clone(), child);
+                    }
                 }
+                Value::Object(result)
             }
-            Value::Object(result)
-        }
-        (Kind::List(element), Value::Array(items)) => {
-            let mut result = Vec::with_capacity(items.len());
-            for (index, item) in items.iter().enumerate() {
-                let (api_len, cfn_len) = (api_path.len(), cfn_path.len());
-                push_index(api_path, index);
-                push_index(cfn_path, index);
-                let child = convert(item, element, api_path, cfn_path, unknowns, out);
-                api_path.truncate(api_len);
-                cfn_path.truncate(cfn_len);
-                result.extend(child);
+            (Kind::List(element), Value::Array(items)) => {
+                let converted = items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(index, item)| self.child(Err(index), item, element));
+                Value::Array(converted.collect())
             }
-            Value::Array(result)
+            _ => value.clone(),
+        };
+        Some(converted)
+    }
+
+    fn unknown_member(&mut self, shape: &Shape, members: &[Member], key: &str) {
+        let at = cfn_path(&joined(&self.path, key), self.root);
+        let mut diagnostic =
+            UNKNOWN_MEMBER.at(at, format!("Unknown property '{key}' in {}.", shape.name));
+        let names: Vec<String> = members.iter().map(|m| cfn_name(shape, m.name)).collect();
+        if let Some(best) = nearest(key, names.iter().map(String::as_str)) {
+            diagnostic = diagnostic.with_help(format!("Did you mean '{best}'?"));
         }
-        _ => value.clone(),
-    };
-    Some(converted)
+        self.out.push(diagnostic);
+    }
 }
 
 fn joined(path: &str, key: &str) -> String {

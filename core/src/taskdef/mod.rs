@@ -42,8 +42,8 @@ pub fn validate_task_definition_with(
     options: &ValidationOptions,
 ) -> Vec<Diagnostic> {
     let mut diagnostics = match resolve_shape(input, options.shape) {
-        InputShape::Cloudformation => check_cloudformation(input),
-        _ => check(input.clone()).1,
+        InputShape::Cloudformation => check_cloudformation(input, options.security),
+        _ => check_api(input.clone(), &BTreeSet::new(), options.security).1,
     };
     options.filter(&mut diagnostics);
     diagnostics
@@ -70,17 +70,34 @@ fn resolve_shape(input: &Value, shape: InputShape) -> InputShape {
     }
 }
 
-/// Validates and also returns the well-formed part of the input, typed. Reports everything.
+/// Validates and also returns the well-formed part of the input, typed: errors and warnings.
 pub fn check(input: Value) -> (RegisterTaskDefinitionRequest, Vec<Diagnostic>) {
-    check_api(input, &BTreeSet::new(), Vec::new())
+    check_api(input, &BTreeSet::new(), false)
+}
+
+/// Counts the bytes of the compact JSON encoding without building it.
+#[derive(Default)]
+struct ByteCounter(usize);
+
+impl std::io::Write for ByteCounter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn check_api(
     mut input: Value,
     unknowns: &BTreeSet<String>,
-    mut diagnostics: Vec<Diagnostic>,
+    security: bool,
 ) -> (RegisterTaskDefinitionRequest, Vec<Diagnostic>) {
-    let size = serde_json::to_vec(&input).map_or(0, |bytes| bytes.len());
+    let mut diagnostics = Vec::new();
+    let mut counter = ByteCounter::default();
+    let size = serde_json::to_writer(&mut counter, &input).map_or(0, |()| counter.0);
     if size > MAX_TASK_DEFINITION_BYTES {
         diagnostics.push(TOO_LARGE.at(
             "$",
@@ -98,15 +115,18 @@ fn check_api(
     for check in rules::CHECKS {
         check(&task, &mut diagnostics);
     }
+    if security {
+        rules::SECURITY(&task, &mut diagnostics);
+    }
     (request, diagnostics)
 }
 
 /// Validates `AWS::ECS::TaskDefinition` Properties; paths are in CloudFormation's names.
-pub fn check_cloudformation(properties: &Value) -> Vec<Diagnostic> {
+pub fn check_cloudformation(properties: &Value, security: bool) -> Vec<Diagnostic> {
     let shape = &shapes::REGISTER_TASK_DEFINITION_REQUEST;
     let mut converted_diagnostics = Vec::new();
     let converted = cfn::to_api(properties, shape, &mut converted_diagnostics);
-    let (_, found) = check_api(converted.value, &converted.unknowns, Vec::new());
+    let (_, found) = check_api(converted.value, &converted.unknowns, security);
     let mut diagnostics = converted_diagnostics;
     for mut diagnostic in found {
         if !about_unknown(&diagnostic.path, &converted.unknowns) {

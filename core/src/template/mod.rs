@@ -2,6 +2,7 @@
 //! validated, and each finding gets its template path, the resource's logical id, its CDK
 //! construct path (from `aws:cdk:path` metadata) and, when the template was text, a line and column.
 
+mod locate;
 pub mod report;
 pub mod source;
 
@@ -9,7 +10,8 @@ use crate::diagnostics::{Diagnostic, Rule, Severity};
 use crate::taskdef::{check_cloudformation, ValidationOptions};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use source::Source;
+use source::Position;
+use std::collections::{HashMap, HashSet};
 
 pub static TEMPLATE_SYNTAX: Rule = Rule {
     code: "TPL001",
@@ -70,8 +72,24 @@ impl TemplateReport {
 
 /// Validates a template given as JSON or YAML text; findings carry line and column.
 pub fn validate_template_text(text: &str, options: &ValidationOptions) -> TemplateReport {
+    if text.trim_start().starts_with('{') {
+        if let Ok(value) = serde_json::from_str::<Value>(text) {
+            let mut report = validate(&value, options);
+            let wanted: HashSet<String> = report
+                .all()
+                .flat_map(|(_, d)| ancestors(&d.diagnostic.path))
+                .collect();
+            let positions = locate::json_positions(text, &wanted);
+            report.locate(|path| nearest_position(&positions, path));
+            return report;
+        }
+    }
     match source::parse(text) {
-        Ok(source) => validate(&source.value, Some(&source), options),
+        Ok(source) => {
+            let mut report = validate(&source.value, options);
+            report.locate(|path| source.position(path));
+            report
+        }
         Err(message) => {
             let (line, column) = syntax_position(&message);
             let diagnostic = TEMPLATE_SYNTAX.at(
@@ -92,14 +110,59 @@ pub fn validate_template_text(text: &str, options: &ValidationOptions) -> Templa
 
 /// Validates a template given as an already-parsed value.
 pub fn validate_template(template: &Value, options: &ValidationOptions) -> TemplateReport {
-    validate(template, None, options)
+    let mut report = validate(template, options);
+    report.locate(|_| None);
+    report
 }
 
-fn validate(
-    template: &Value,
-    source: Option<&Source>,
-    options: &ValidationOptions,
-) -> TemplateReport {
+/// `$.a.b[0]` and every path above it.
+fn ancestors(path: &str) -> Vec<String> {
+    let mut found = vec![path.to_string()];
+    let mut current = path;
+    while let Some(cut) = current.rfind(['.', '[']) {
+        current = &current[..cut];
+        found.push(current.to_string());
+    }
+    found
+}
+
+fn nearest_position(positions: &HashMap<String, Position>, path: &str) -> Option<Position> {
+    let mut current = path;
+    loop {
+        if let Some(position) = positions.get(current) {
+            return Some(*position);
+        }
+        let cut = current.rfind(['.', '['])?;
+        current = &current[..cut];
+    }
+}
+
+impl TemplateReport {
+    /// Fills in lines and columns, then orders each resource's findings: in reading order where
+    /// the text is known, else by path; the same on every platform.
+    fn locate(&mut self, position: impl Fn(&str) -> Option<Position>) {
+        for resource in &mut self.resources {
+            for located in &mut resource.diagnostics {
+                let found = position(&located.diagnostic.path);
+                located.line = found.map(|p| p.0);
+                located.column = found.map(|p| p.1);
+            }
+            resource.diagnostics.sort_by(|a, b| {
+                let key = |l: &Located| {
+                    (
+                        l.line,
+                        l.column,
+                        l.diagnostic.path.clone(),
+                        l.diagnostic.code.clone(),
+                    )
+                };
+                key(a).cmp(&key(b))
+            });
+        }
+    }
+}
+
+fn validate(template: &Value, options: &ValidationOptions) -> TemplateReport {
     let mut report = TemplateReport::default();
     let Some(resources) = template.get("Resources").and_then(Value::as_object) else {
         return report;
@@ -110,36 +173,21 @@ fn validate(
         }
         let mut template_path = String::from("$.Resources");
         crate::diagnostics::push_key(&mut template_path, logical_id);
-        let properties = resource
-            .get("Properties")
-            .cloned()
-            .unwrap_or_else(|| Value::Object(Default::default()));
-        let mut found = check_cloudformation(&properties);
+        let no_properties = Value::Object(Default::default());
+        let properties = resource.get("Properties").unwrap_or(&no_properties);
+        let mut found = check_cloudformation(properties, options.security);
         options.filter(&mut found);
-        let mut diagnostics: Vec<Located> = found
+        let diagnostics = found
             .into_iter()
             .map(|mut diagnostic| {
                 diagnostic.path = format!("{template_path}.Properties{}", &diagnostic.path[1..]);
-                let position = source.and_then(|s| s.position(&diagnostic.path));
                 Located {
                     diagnostic,
-                    line: position.map(|p| p.0),
-                    column: position.map(|p| p.1),
+                    line: None,
+                    column: None,
                 }
             })
             .collect();
-        // In reading order where the text is known, else by path: the same on every platform.
-        diagnostics.sort_by(|a, b| {
-            let key = |l: &Located| {
-                (
-                    l.line,
-                    l.column,
-                    l.diagnostic.path.clone(),
-                    l.diagnostic.code.clone(),
-                )
-            };
-            key(a).cmp(&key(b))
-        });
         let cdk_path = resource
             .pointer("/Metadata/aws:cdk:path")
             .and_then(Value::as_str)

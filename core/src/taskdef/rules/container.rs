@@ -198,7 +198,8 @@ fn check_logging(
     let Some(logging) = &container.log_configuration else {
         return;
     };
-    let options = logging.options.clone().unwrap_or_default();
+    let empty = std::collections::BTreeMap::new();
+    let options = logging.options.as_ref().unwrap_or(&empty);
     match logging.log_driver {
         Some(LogDriver::Awslogs) => {
             let missing: Vec<&str> = ["awslogs-region", "awslogs-group"].into_iter().filter(|o| !options.contains_key(*o)).collect();

@@ -135,11 +135,11 @@ pub fn check(task: &TaskDef, out: &mut Vec<Diagnostic>) {
     }
     for (index, container) in task.containers.iter().enumerate() {
         let at = |member: &str| format!("$.containerDefinitions[{index}].{member}");
-        let label = task.container_label(index);
+        let label = || task.container_label(index);
         if container.privileged == Some(true) {
             out.push(
                 PRIVILEGED
-                    .at(at("privileged"), format!("{label} runs privileged."))
+                    .at(at("privileged"), format!("{} runs privileged.", label()))
                     .with_help("Remove privileged; add the specific Linux capabilities it needs."),
             );
         }
@@ -148,7 +148,7 @@ pub fn check(task: &TaskDef, out: &mut Vec<Diagnostic>) {
                 WRITABLE_ROOT
                     .at(
                         at("readonlyRootFilesystem"),
-                        format!("{label} can write to its root filesystem."),
+                        format!("{} can write to its root filesystem.", label()),
                     )
                     .with_help(
                         "Set \"readonlyRootFilesystem\": true and mount volumes where it writes.",
@@ -163,7 +163,7 @@ pub fn check(task: &TaskDef, out: &mut Vec<Diagnostic>) {
             if looks_secret(name, value) {
                 out.push(
                     SECRETS_IN_ENVIRONMENT
-                        .at(at(&format!("environment[{env_index}]")), format!("Environment variable '{name}' of {label} looks like a credential in plain text."))
+                        .at(at(&format!("environment[{env_index}]")), format!("Environment variable '{name}' of {} looks like a credential in plain text.", label()))
                         .with_help("Move it to \"secrets\" with valueFrom pointing at Secrets Manager or SSM Parameter Store."),
                 );
             }
@@ -173,7 +173,7 @@ pub fn check(task: &TaskDef, out: &mut Vec<Diagnostic>) {
                 NO_LOGGING
                     .at(
                         at("logConfiguration"),
-                        format!("{label} has no log configuration."),
+                        format!("{} has no log configuration.", label()),
                     )
                     .with_help("Add a logConfiguration, for example the awslogs driver."),
             );
@@ -181,7 +181,7 @@ pub fn check(task: &TaskDef, out: &mut Vec<Diagnostic>) {
         if !task.windows && container.user.as_deref().is_none_or(is_root) {
             out.push(
                 ROOT_USER
-                    .at(at("user"), format!("{label} runs as root."))
+                    .at(at("user"), format!("{} runs as root.", label()))
                     .with_help("Set \"user\" to a non-root user or UID, e.g. \"1000\"."),
             );
         }
