@@ -86,7 +86,10 @@ pub struct ValidationResult {
 
 /// Validates a task definition (RegisterTaskDefinition input shape), given as JSON text.
 #[napi(ts_args_type = "taskDefinitionJson: string, options?: ValidationOptions")]
-pub fn validate_task_definition(task_definition_json: String, options: Option<Value>) -> ValidationResult {
+pub fn validate_task_definition(
+    task_definition_json: String,
+    options: Option<Value>,
+) -> ValidationResult {
     let found = guarded(|| {
         let options = options_from(options)?;
         let input = ecsim_core::api::parse_json(&task_definition_json)?;

@@ -23,8 +23,8 @@ fn text_names_file_line_column_code_and_fix() {
         first,
         "api.template.yaml:12:7: error TD203 [Api]: No Fargate configuration exists for given values: 256 CPU, 4096 memory. See the Amazon ECS documentation for the valid values."
     );
-    assert!(text
-        .contains("    help: On Linux, cpu 256 accepts memory 512, 1024, 2048; nearest: 2048.\n"));
+    let help = "    help: On Linux, cpu 256 accepts memory 512, 1024, 2048; nearest: 2048. Memory 4096 goes with cpu 512 or 1024 or 2048.\n";
+    assert!(text.contains(help), "{text}");
     assert!(
         text.ends_with("4 problems in 1 task definition\n"),
         "{text}"

@@ -9,6 +9,9 @@ pub mod shape;
 /// `JSON.stringify` output: converting a whole object property by property costs several times more).
 pub fn parse_json(text: &str) -> Result<serde_json::Value, crate::EcsimError> {
     serde_json::from_str(text).map_err(|e| {
-        crate::EcsimError::new(crate::ErrorCode::InvalidParameterException, format!("Input is not JSON: {e}"))
+        crate::EcsimError::new(
+            crate::ErrorCode::InvalidParameterException,
+            format!("Input is not JSON: {e}"),
+        )
     })
 }

@@ -93,7 +93,31 @@ pub static WINDOWS_UNSUPPORTED: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/windows_task_definitions.html",
 };
 
-pub static RULES: [&Rule; 8] = [
+pub static FARGATE_FIRELENS_CONFIG: Rule = Rule {
+    code: "TD509",
+    name: "fargate-firelens-config-file",
+    severity: Severity::Error,
+    summary: "On FARGATE, a FireLens `config-file-type` is `file` (a path in the router's image), not `s3`.",
+    why: "Fargate cannot fetch a FireLens configuration file from S3; bake it into the log router image instead.",
+    invalid: r#"{"family": "web", "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc", "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "app", "image": "nginx", "logConfiguration": {"logDriver": "awsfirelens"}}, {"name": "router", "image": "fluent-bit", "firelensConfiguration": {"type": "fluentbit", "options": {"config-file-type": "s3", "config-file-value": "arn:aws:s3:::bucket/extra.conf"}}}]}"#,
+    valid: r#"{"family": "web", "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc", "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "app", "image": "nginx", "logConfiguration": {"logDriver": "awsfirelens"}}, {"name": "router", "image": "fluent-bit", "firelensConfiguration": {"type": "fluentbit", "options": {"config-file-type": "file", "config-file-value": "/extra.conf"}}}]}"#,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/firelens-taskdef.html",
+};
+
+pub static PLACEMENT_CONSTRAINT_COUNT: Rule = Rule {
+    code: "TD510",
+    name: "placement-constraint-count",
+    severity: Severity::Error,
+    summary: "A task definition has at most 10 placement constraints.",
+    why: "ECS allows 10 constraints per task, counting the task definition's and those given at run time together.",
+    invalid: "",
+    valid: r#"{"family": "web", "placementConstraints": [{"type": "memberOf", "expression": "attribute:ecs.instance-type =~ t3.*"}], "containerDefinitions": [{"name": "app", "image": "nginx", "memory": 256}]}"#,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html#ECS-RegisterTaskDefinition-request-placementConstraints",
+};
+
+pub static RULES: [&Rule; 10] = [
+    &FARGATE_FIRELENS_CONFIG,
+    &PLACEMENT_CONSTRAINT_COUNT,
     &FARGATE_UNSUPPORTED,
     &FARGATE_CAPABILITIES,
     &FARGATE_LOG_DRIVER,
@@ -105,6 +129,17 @@ pub static RULES: [&Rule; 8] = [
 ];
 
 pub fn check(task: &TaskDef, out: &mut Vec<Diagnostic>) {
+    let constraints = task
+        .request
+        .placement_constraints
+        .as_ref()
+        .map_or(0, Vec::len);
+    if constraints > 10 {
+        out.push(PLACEMENT_CONSTRAINT_COUNT.at(
+            "$.placementConstraints",
+            format!("{constraints} placement constraints; the limit is 10."),
+        ));
+    }
     if let Some(storage) = task
         .request
         .ephemeral_storage
@@ -295,6 +330,23 @@ fn check_fargate(task: &TaskDef, out: &mut Vec<Diagnostic>) {
                         .with_help("Remove it; Fargate tasks can add only SYS_PTRACE."),
                 );
             }
+        }
+        let firelens_options = container
+            .firelens_configuration
+            .as_ref()
+            .and_then(|f| f.options.as_ref());
+        if firelens_options
+            .and_then(|o| o.get("config-file-type"))
+            .is_some_and(|kind| kind == "s3")
+        {
+            out.push(
+                FARGATE_FIRELENS_CONFIG
+                    .at(
+                        at(r#"firelensConfiguration.options["config-file-type"]"#),
+                        "Fargate supports only config-file-type 'file' for FireLens.",
+                    )
+                    .with_help("Copy the configuration into the log router image and point config-file-value at its path."),
+            );
         }
         if let Some(driver) = container
             .log_configuration

@@ -247,11 +247,22 @@ fn check_task_size(task: &TaskDef, out: &mut Vec<Diagnostic>) {
     );
     match size_for_cpu(cpu, task.windows) {
         Some(size) if size.accepts(memory) => {}
-        Some(size) => out.push(FARGATE_SIZE.at("$.memory", message).with_help(format!(
-            "On {os}, cpu {cpu} accepts memory {}; nearest: {}.",
-            size.describe_memories(),
-            size.nearest_memory(memory)
-        ))),
+        Some(size) => {
+            let fitting: Vec<String> = cpus_for_memory(memory, task.windows)
+                .iter()
+                .map(u32::to_string)
+                .collect();
+            let other_way = if fitting.is_empty() {
+                String::new()
+            } else {
+                format!(" Memory {memory} goes with cpu {}.", fitting.join(" or "))
+            };
+            out.push(FARGATE_SIZE.at("$.memory", message).with_help(format!(
+                "On {os}, cpu {cpu} accepts memory {}; nearest: {}.{other_way}",
+                size.describe_memories(),
+                size.nearest_memory(memory)
+            )))
+        }
         None => {
             let cpus: Vec<String> = SIZES
                 .iter()
