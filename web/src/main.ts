@@ -8,6 +8,7 @@ const list = document.querySelector<HTMLUListElement>('#diagnostics')!;
 const count = document.querySelector<HTMLSpanElement>('#count')!;
 const status = document.querySelector<HTMLSpanElement>('#status')!;
 const preset = document.querySelector<HTMLSelectElement>('#preset')!;
+const security = document.querySelector<HTMLInputElement>('#security')!;
 
 await init();
 const ecsim = makeApi(wasm);
@@ -53,7 +54,7 @@ function validate(): void {
     status.textContent = 'not JSON';
     return;
   }
-  render(ecsim.validateTaskDefinition(input));
+  render(ecsim.validateTaskDefinition(input, { security: security.checked }));
 }
 
 function load(index: number): void {
@@ -64,4 +65,5 @@ function load(index: number): void {
 SCENARIOS.forEach((scenario, index) => preset.add(new Option(scenario.name, String(index))));
 preset.addEventListener('change', () => load(Number(preset.value)));
 editor.addEventListener('input', validate);
+security.addEventListener('change', validate);
 load(0);

@@ -44,6 +44,26 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'CloudFormation shape with intrinsics',
+    taskDefinition: {
+      Family: 'worker',
+      RequiresCompatibilities: ['FARGATE'],
+      NetworkMode: 'awsvpc',
+      Cpu: { Ref: 'WorkerCpu' },
+      Memory: '2 GB',
+      ExecutionRoleArn: { 'Fn::GetAtt': ['ExecRole', 'Arn'] },
+      ContainerDefinitions: [
+        {
+          Name: 'worker',
+          Image: { 'Fn::Sub': '${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/worker:latest' },
+          Essential: 'true',
+          Privileged: true,
+          LogConfiguration: { LogDriver: 'awslogs', Options: { 'awslogs-group': { Ref: 'Logs' }, 'awslogs-region': { Ref: 'AWS::Region' } } },
+        },
+      ],
+    },
+  },
+  {
     name: 'Typos and missing pieces',
     taskDefinition: {
       family: 'batch job',

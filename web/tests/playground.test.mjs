@@ -60,6 +60,20 @@ test('an example with a bad Fargate size names the nearest valid memory', async 
   await page.screenshot({ path: new URL('playground.png', ARTIFACTS).pathname, fullPage: true });
 });
 
+
+test('the security toggle adds Security Hub findings', async () => {
+  const { page } = browser;
+  await page.selectOption('#preset', { label: 'CloudFormation shape with intrinsics' });
+  await page.locator('#diagnostics li[data-code="TD501"]').waitFor({ timeout: 5000 });
+  assert.equal(await page.locator('#diagnostics li[data-code="SEC002"]').count(), 0);
+  await page.check('#security');
+  await page.locator('#diagnostics li[data-code="SEC002"]').waitFor({ timeout: 5000 });
+  assert.match(await page.textContent('#diagnostics li[data-code="TD501"]'), /\$\.ContainerDefinitions\[0\]\.Privileged/);
+  await page.screenshot({ path: new URL('playground-security.png', ARTIFACTS).pathname, fullPage: true });
+  await page.uncheck('#security');
+  await page.selectOption('#preset', { index: 0 });
+});
+
 test('no page errors and no console errors', () => {
   assert.deepEqual(browser.problems, []);
 });

@@ -113,6 +113,14 @@ fn looks_secret(name: &str, value: &str) -> bool {
         || aws_key
 }
 
+/// "container 'app'" → "Container 'app'", for a label that opens a message.
+fn sentence_start(label: String) -> String {
+    let mut chars = label.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_ascii_uppercase().to_string() + chars.as_str()
+    })
+}
+
 fn is_root(user: &str) -> bool {
     let name = user.split(':').next().unwrap_or("");
     name == "root" || name == "0"
@@ -135,7 +143,7 @@ pub fn check(task: &TaskDef, out: &mut Vec<Diagnostic>) {
     }
     for (index, container) in task.containers.iter().enumerate() {
         let at = |member: &str| format!("$.containerDefinitions[{index}].{member}");
-        let label = || task.container_label(index);
+        let label = || sentence_start(task.container_label(index));
         if container.privileged == Some(true) {
             out.push(
                 PRIVILEGED
