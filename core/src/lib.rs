@@ -29,3 +29,4 @@ pub fn rules() -> Vec<&'static diagnostics::Rule> {
     rules.sort_by_key(|rule| rule.code);
     rules
 }
+pub mod query;

@@ -116,18 +116,24 @@ fn render() -> String {
     out
 }
 
-#[test]
-fn rules_doc_is_current() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules.md");
-    let rendered = render();
+/// Checks that a file generated from the code is current; `UPDATE_DOCS=1` rewrites it.
+fn assert_generated(relative: &str, rendered: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative);
     if std::env::var_os("UPDATE_DOCS").is_some() {
-        std::fs::write(&path, &rendered).unwrap();
+        std::fs::write(&path, rendered).unwrap();
     }
     let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         on_disk == rendered,
-        "docs/rules.md is stale: run UPDATE_DOCS=1 cargo test -p ecsim-core --test rules"
+        "{relative} is stale: run UPDATE_DOCS=1 cargo test -p ecsim-core --test rules"
     );
+}
+
+#[test]
+fn rules_doc_is_current() {
+    assert_generated("docs/rules.md", &render());
 }
 
 /// The rule examples as a conformance vector, so that every runtime replays them too.
@@ -178,15 +184,5 @@ fn render_vector() -> String {
 
 #[test]
 fn rule_example_vector_is_current() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/vectors/taskdef/rule-examples.json");
-    let rendered = render_vector();
-    if std::env::var_os("UPDATE_DOCS").is_some() {
-        std::fs::write(&path, &rendered).unwrap();
-    }
-    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        on_disk == rendered,
-        "rule-examples.json is stale: run UPDATE_DOCS=1 cargo test -p ecsim-core --test rules"
-    );
+    assert_generated("tests/vectors/taskdef/rule-examples.json", &render_vector());
 }
