@@ -29,4 +29,5 @@ pub fn rules() -> Vec<&'static diagnostics::Rule> {
     rules.sort_by_key(|rule| rule.code);
     rules
 }
+pub mod cluster;
 pub mod query;

@@ -1,0 +1,3 @@
+//! Clusters and container instances.
+
+pub mod catalog;
