@@ -44,37 +44,34 @@ impl InstanceType {
     }
 }
 
-const fn x86(name: &'static str, vcpus: u32, gib: u32, max_enis: u32) -> InstanceType {
-    InstanceType {
-        name,
-        vcpus,
-        memory_mib: gib * 1024,
-        max_enis,
-        gpus: 0,
-        architecture: Architecture::X86_64,
-    }
-}
-
-const fn arm(name: &'static str, vcpus: u32, gib: u32, max_enis: u32) -> InstanceType {
-    InstanceType {
-        name,
-        vcpus,
-        memory_mib: gib * 1024,
-        max_enis,
-        gpus: 0,
-        architecture: Architecture::Arm64,
-    }
-}
-
-const fn gpu(name: &'static str, vcpus: u32, gib: u32, max_enis: u32, gpus: u32) -> InstanceType {
+const fn entry(
+    name: &'static str,
+    vcpus: u32,
+    gib: u32,
+    max_enis: u32,
+    gpus: u32,
+    architecture: Architecture,
+) -> InstanceType {
     InstanceType {
         name,
         vcpus,
         memory_mib: gib * 1024,
         max_enis,
         gpus,
-        architecture: Architecture::X86_64,
+        architecture,
     }
+}
+
+const fn x86(name: &'static str, vcpus: u32, gib: u32, max_enis: u32) -> InstanceType {
+    entry(name, vcpus, gib, max_enis, 0, Architecture::X86_64)
+}
+
+const fn arm(name: &'static str, vcpus: u32, gib: u32, max_enis: u32) -> InstanceType {
+    entry(name, vcpus, gib, max_enis, 0, Architecture::Arm64)
+}
+
+const fn gpu(name: &'static str, vcpus: u32, gib: u32, max_enis: u32, gpus: u32) -> InstanceType {
+    entry(name, vcpus, gib, max_enis, gpus, Architecture::X86_64)
 }
 
 /// General purpose (m5, m6i, m7i), burstable (t2, t3, t4g), compute (c5, c6i), memory (r5, r6i),
