@@ -29,8 +29,28 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVICES = {
     "ecs": {
         "model": "ecs/2014-11-13/service-2.json.gz",
-        "requests": ["RegisterTaskDefinitionRequest"],
-        "responses": ["RegisterTaskDefinitionResponse", "DescribeTaskDefinitionResponse"],
+        "requests": [
+            "RegisterTaskDefinitionRequest",
+            "CreateClusterRequest",
+            "DeleteClusterRequest",
+            "DescribeClustersRequest",
+            "ListClustersRequest",
+            "RegisterContainerInstanceRequest",
+            "DeregisterContainerInstanceRequest",
+            "DescribeContainerInstancesRequest",
+            "ListContainerInstancesRequest",
+            "UpdateContainerInstancesStateRequest",
+            "PutAttributesRequest",
+            "DeleteAttributesRequest",
+            "ListAttributesRequest",
+        ],
+        "responses": [
+            "RegisterTaskDefinitionResponse",
+            "DescribeTaskDefinitionResponse",
+            "CreateClusterResponse",
+            "DescribeClustersResponse",
+            "DescribeContainerInstancesResponse",
+        ],
     },
 }
 

@@ -10,6 +10,10 @@ pub enum ErrorCode {
     ClientException,
     InvalidParameterException,
     ServerException,
+    ClusterNotFoundException,
+    ClusterContainsContainerInstancesException,
+    AttributeLimitExceededException,
+    TargetNotFoundException,
     /// An action the service does not have (as AWS's JSON protocol reports it).
     UnknownOperationException,
     /// A client name `Simulation::client` does not know (as botocore names it).
@@ -19,10 +23,14 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 6] = [
+    pub const ALL: [ErrorCode; 10] = [
         ErrorCode::ClientException,
         ErrorCode::InvalidParameterException,
         ErrorCode::ServerException,
+        ErrorCode::ClusterNotFoundException,
+        ErrorCode::ClusterContainsContainerInstancesException,
+        ErrorCode::AttributeLimitExceededException,
+        ErrorCode::TargetNotFoundException,
         ErrorCode::UnknownOperationException,
         ErrorCode::UnknownServiceError,
         ErrorCode::InternalError,
@@ -33,6 +41,12 @@ impl ErrorCode {
             ErrorCode::ClientException => "ClientException",
             ErrorCode::InvalidParameterException => "InvalidParameterException",
             ErrorCode::ServerException => "ServerException",
+            ErrorCode::ClusterNotFoundException => "ClusterNotFoundException",
+            ErrorCode::ClusterContainsContainerInstancesException => {
+                "ClusterContainsContainerInstancesException"
+            }
+            ErrorCode::AttributeLimitExceededException => "AttributeLimitExceededException",
+            ErrorCode::TargetNotFoundException => "TargetNotFoundException",
             ErrorCode::UnknownOperationException => "UnknownOperationException",
             ErrorCode::UnknownServiceError => "UnknownServiceError",
             ErrorCode::InternalError => "InternalError",

@@ -11,12 +11,16 @@ from __future__ import annotations
 from ._client import Client, Simulation
 from ._types import LocatedDiagnostic, ResourceReport, TemplateReport
 from ._native import (
+    AttributeLimitExceededException,
     ClientException,
+    ClusterContainsContainerInstancesException,
+    ClusterNotFoundException,
     Diagnostic,
     EcsimError,
     InternalError,
     InvalidParameterException,
     ServerException,
+    TargetNotFoundException,
     UnknownOperationException,
     UnknownServiceError,
     format_report,
@@ -25,8 +29,11 @@ from ._native import (
 )
 
 __all__ = [
+    "AttributeLimitExceededException",
     "Client",
     "ClientException",
+    "ClusterContainsContainerInstancesException",
+    "ClusterNotFoundException",
     "Diagnostic",
     "EcsimError",
     "InternalError",
@@ -35,6 +42,7 @@ __all__ = [
     "LocatedDiagnostic",
     "ResourceReport",
     "Simulation",
+    "TargetNotFoundException",
     "TemplateReport",
     "UnknownOperationException",
     "UnknownServiceError",

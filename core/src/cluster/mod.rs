@@ -1,3 +1,192 @@
-//! Clusters and container instances.
+//! Clusters and their container instances, as the simulation keeps them.
 
 pub mod catalog;
+
+use crate::api::ecs as api;
+use crate::query;
+use std::collections::BTreeMap;
+
+/// Reserved TCP host ports on a container instance (ECS_RESERVED_PORTS' default).
+pub const RESERVED_PORTS: [u16; 5] = [22, 2375, 2376, 51678, 51679];
+
+/// At most 10 custom attributes per container instance (PutAttributes).
+pub const MAX_CUSTOM_ATTRIBUTES: usize = 10;
+
+pub struct Cluster {
+    pub name: String,
+    pub arn: String,
+    pub active: bool,
+    pub tags: Vec<api::Tag>,
+    pub settings: Vec<api::ClusterSetting>,
+    /// In registration order: a stable order for listing and for placement ties.
+    pub instances: Vec<ContainerInstance>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ContainerInstance {
+    pub id: String,
+    pub arn: String,
+    pub ec2_instance_id: String,
+    pub status: api::ContainerInstanceStatus,
+    pub agent_connected: bool,
+    pub version_info: api::VersionInfo,
+    pub registered_at: f64,
+    pub registered: Resources,
+    pub remaining: Resources,
+    /// Elastic network interfaces the instance can attach, the primary one included.
+    pub max_enis: u32,
+    /// Built-in (`ecs.*`) and custom attributes; None values are attributes without a value.
+    pub attributes: BTreeMap<String, Option<String>>,
+    pub running_tasks_count: u32,
+    pub pending_tasks_count: u32,
+    pub task_groups: BTreeMap<String, u32>,
+    pub tags: Vec<api::Tag>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resources {
+    pub cpu: i64,
+    pub memory: i64,
+    pub gpus: Vec<String>,
+    pub ports: Vec<String>,
+    pub udp_ports: Vec<String>,
+}
+
+impl Resources {
+    pub fn to_api(&self) -> Vec<api::Resource> {
+        let integer = |name: &str, value: i64| api::Resource {
+            name: Some(name.into()),
+            r#type: Some("INTEGER".into()),
+            integer_value: i32::try_from(value).ok(),
+            double_value: Some(0.0),
+            long_value: Some(0),
+            ..api::Resource::default()
+        };
+        let set = |name: &str, values: &[String]| api::Resource {
+            name: Some(name.into()),
+            r#type: Some("STRINGSET".into()),
+            string_set_value: Some(values.to_vec()),
+            double_value: Some(0.0),
+            long_value: Some(0),
+            integer_value: Some(0),
+        };
+        let mut resources = vec![
+            integer("CPU", self.cpu),
+            integer("MEMORY", self.memory),
+            set("PORTS", &self.ports),
+            set("PORTS_UDP", &self.udp_ports),
+        ];
+        if !self.gpus.is_empty() {
+            resources.push(set("GPU", &self.gpus));
+        }
+        resources
+    }
+}
+
+impl ContainerInstance {
+    pub fn to_api(&self, include_tags: bool) -> api::ContainerInstance {
+        api::ContainerInstance {
+            container_instance_arn: Some(self.arn.clone()),
+            ec2_instance_id: Some(self.ec2_instance_id.clone()),
+            version: Some(1),
+            version_info: Some(self.version_info.clone()),
+            remaining_resources: Some(self.remaining.to_api()),
+            registered_resources: Some(self.registered.to_api()),
+            status: Some(self.status.as_str().to_string()),
+            agent_connected: Some(self.agent_connected),
+            running_tasks_count: Some(i32::try_from(self.running_tasks_count).unwrap_or(i32::MAX)),
+            pending_tasks_count: Some(i32::try_from(self.pending_tasks_count).unwrap_or(i32::MAX)),
+            attributes: Some(
+                self.attributes
+                    .iter()
+                    .map(|(name, value)| api::Attribute {
+                        name: Some(name.clone()),
+                        value: value.clone(),
+                        ..api::Attribute::default()
+                    })
+                    .collect(),
+            ),
+            registered_at: Some(self.registered_at),
+            attachments: Some(Vec::new()),
+            tags: include_tags.then(|| self.tags.clone()),
+            ..api::ContainerInstance::default()
+        }
+    }
+
+    /// Whether `reference` (an ARN or the id after its last '/') names this instance.
+    pub fn is(&self, reference: &str) -> bool {
+        self.arn == reference || self.id == reference
+    }
+}
+
+impl query::Instance for ContainerInstance {
+    fn attribute(&self, name: &str) -> Option<&str> {
+        // An attribute set without a value exists, with an empty value.
+        self.attributes
+            .get(name)
+            .map(|value| value.as_deref().unwrap_or(""))
+    }
+    fn agent_connected(&self) -> bool {
+        self.agent_connected
+    }
+    fn agent_version(&self) -> Option<&str> {
+        self.version_info.agent_version.as_deref()
+    }
+    fn ec2_instance_id(&self) -> Option<&str> {
+        Some(&self.ec2_instance_id)
+    }
+    fn registered_at(&self) -> f64 {
+        self.registered_at
+    }
+    fn running_tasks_count(&self) -> u32 {
+        self.running_tasks_count
+    }
+    fn task_groups(&self) -> Vec<&str> {
+        self.task_groups.keys().map(String::as_str).collect()
+    }
+}
+
+impl Cluster {
+    pub fn to_api(&self) -> api::Cluster {
+        let registered = self
+            .instances
+            .iter()
+            .filter(|i| i.status != api::ContainerInstanceStatus::Deregistering)
+            .count();
+        api::Cluster {
+            cluster_arn: Some(self.arn.clone()),
+            cluster_name: Some(self.name.clone()),
+            status: Some(if self.active { "ACTIVE" } else { "INACTIVE" }.into()),
+            registered_container_instances_count: Some(
+                i32::try_from(registered).unwrap_or(i32::MAX),
+            ),
+            running_tasks_count: Some(
+                self.instances
+                    .iter()
+                    .map(|i| i.running_tasks_count as i32)
+                    .sum(),
+            ),
+            pending_tasks_count: Some(
+                self.instances
+                    .iter()
+                    .map(|i| i.pending_tasks_count as i32)
+                    .sum(),
+            ),
+            active_services_count: Some(0),
+            statistics: Some(Vec::new()),
+            tags: Some(self.tags.clone()),
+            settings: Some(self.settings.clone()),
+            capacity_providers: Some(Vec::new()),
+            default_capacity_provider_strategy: Some(Vec::new()),
+            ..api::Cluster::default()
+        }
+    }
+
+    pub fn instance(&self, reference: &str) -> Option<&ContainerInstance> {
+        self.instances.iter().find(|i| i.is(reference))
+    }
+
+    pub fn instance_mut(&mut self, reference: &str) -> Option<&mut ContainerInstance> {
+        self.instances.iter_mut().find(|i| i.is(reference))
+    }
+}

@@ -9,7 +9,7 @@ mod eval;
 mod parse;
 
 pub use eval::Instance;
-pub use parse::parse;
+pub use parse::{parse, valid_attribute_name};
 
 use regex::Regex;
 

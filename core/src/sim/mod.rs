@@ -5,9 +5,12 @@
 //! (JS) into it. A call that fails leaves the state exactly as it was.
 
 mod ecs;
+mod request;
 
 use crate::error::{EcsimError, ErrorCode};
 use crate::guard::guarded;
+use rand_chacha::ChaCha8Rng;
+use rand_core::{Rng, SeedableRng};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -43,15 +46,19 @@ pub struct Simulation {
     ecs: ecs::EcsState,
     /// Set when a call panicked: the state may be half-changed, so later calls refuse.
     poisoned: bool,
+    /// Every random choice (ids, ties) draws from this, seeded: same seed, same answers everywhere.
+    rng: ChaCha8Rng,
 }
 
 impl Simulation {
     pub fn new(config: SimulationConfig) -> Self {
+        let rng = ChaCha8Rng::seed_from_u64(config.seed);
         Simulation {
             now: config.start_time,
             config,
             ecs: ecs::EcsState::default(),
             poisoned: false,
+            rng,
         }
     }
 
@@ -62,6 +69,16 @@ impl Simulation {
     /// The virtual clock, in seconds since the Unix epoch.
     pub fn now(&self) -> f64 {
         self.now
+    }
+
+    /// `digits` random lowercase hex digits, for ids such as container instance ids.
+    fn random_hex(&mut self, digits: usize) -> String {
+        let mut out = String::with_capacity(digits);
+        while out.len() < digits {
+            out.push_str(&format!("{:016x}", self.rng.next_u64()));
+        }
+        out.truncate(digits);
+        out
     }
 
     /// Runs the virtual clock forward.

@@ -1219,6 +1219,491 @@ impl IsolationMode {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateClusterRequest {
+    /// The name of your cluster.
+    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_name: Option<String>,
+    /// The metadata that you apply to the cluster to help you categorize and organize them.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The setting to use when creating a cluster.
+    #[serde(rename = "settings", default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Vec<ClusterSetting>>,
+    /// The execute command configuration for the cluster.
+    #[serde(rename = "configuration", default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<ClusterConfiguration>,
+    /// The short name of one or more capacity providers to associate with the cluster.
+    #[serde(rename = "capacityProviders", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_providers: Option<Vec<String>>,
+    /// The capacity provider strategy to set as the default for the cluster.
+    #[serde(rename = "defaultCapacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub default_capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
+    /// Use this parameter to set a default Service Connect namespace.
+    #[serde(rename = "serviceConnectDefaults", default, skip_serializing_if = "Option::is_none")]
+    pub service_connect_defaults: Option<ClusterServiceConnectDefaultsRequest>,
+}
+
+/// The settings to use when creating a cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClusterSetting {
+    /// The name of the cluster setting.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<ClusterSettingName>,
+    /// The value to set for the cluster setting.
+    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ClusterSettingName {
+    #[serde(rename = "containerInsights")]
+    Containerinsights,
+}
+
+impl ClusterSettingName {
+    pub const VALUES: &'static [&'static str] = &["containerInsights"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Containerinsights => "containerInsights",
+        }
+    }
+}
+
+/// The execute command and managed storage configuration for the cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClusterConfiguration {
+    /// The details of the execute command configuration.
+    #[serde(rename = "executeCommandConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub execute_command_configuration: Option<ExecuteCommandConfiguration>,
+    /// The details of the managed storage configuration.
+    #[serde(rename = "managedStorageConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub managed_storage_configuration: Option<ManagedStorageConfiguration>,
+}
+
+/// The details of the execute command configuration.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExecuteCommandConfiguration {
+    /// Specify an Key Management Service key ID to encrypt the data between the local client and the container.
+    #[serde(rename = "kmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    /// The log setting to use for redirecting logs for your execute command results.
+    #[serde(rename = "logging", default, skip_serializing_if = "Option::is_none")]
+    pub logging: Option<ExecuteCommandLogging>,
+    /// The log configuration for the results of the execute command actions.
+    #[serde(rename = "logConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub log_configuration: Option<ExecuteCommandLogConfiguration>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ExecuteCommandLogging {
+    #[serde(rename = "NONE")]
+    None,
+    #[serde(rename = "DEFAULT")]
+    Default,
+    #[serde(rename = "OVERRIDE")]
+    Override,
+}
+
+impl ExecuteCommandLogging {
+    pub const VALUES: &'static [&'static str] = &["NONE", "DEFAULT", "OVERRIDE"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "NONE",
+            Self::Default => "DEFAULT",
+            Self::Override => "OVERRIDE",
+        }
+    }
+}
+
+/// The log configuration for the results of the execute command actions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExecuteCommandLogConfiguration {
+    /// The name of the CloudWatch log group to send logs to.
+    #[serde(rename = "cloudWatchLogGroupName", default, skip_serializing_if = "Option::is_none")]
+    pub cloud_watch_log_group_name: Option<String>,
+    /// Determines whether to use encryption on the CloudWatch logs.
+    #[serde(rename = "cloudWatchEncryptionEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub cloud_watch_encryption_enabled: Option<bool>,
+    /// The name of the S3 bucket to send logs to.
+    #[serde(rename = "s3BucketName", default, skip_serializing_if = "Option::is_none")]
+    pub s3_bucket_name: Option<String>,
+    /// Determines whether to use encryption on the S3 logs.
+    #[serde(rename = "s3EncryptionEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub s3_encryption_enabled: Option<bool>,
+    /// An optional folder in the S3 bucket to place logs in.
+    #[serde(rename = "s3KeyPrefix", default, skip_serializing_if = "Option::is_none")]
+    pub s3_key_prefix: Option<String>,
+}
+
+/// The managed storage configuration for the cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedStorageConfiguration {
+    /// Specify a Key Management Service key ID to encrypt Amazon ECS managed storage.
+    #[serde(rename = "kmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    /// Specify the Key Management Service key ID for Fargate ephemeral storage.
+    #[serde(rename = "fargateEphemeralStorageKmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub fargate_ephemeral_storage_kms_key_id: Option<String>,
+}
+
+/// The details of a capacity provider strategy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CapacityProviderStrategyItem {
+    /// The short name of the capacity provider.
+    #[serde(rename = "capacityProvider", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider: Option<String>,
+    /// The weight value designates the relative percentage of the total number of tasks launched that should use the specified capacity provider.
+    #[serde(rename = "weight", default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<i32>,
+    /// The base value designates how many tasks, at a minimum, to run on the specified capacity provider for each service.
+    #[serde(rename = "base", default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<i32>,
+}
+
+/// Use this parameter to set a default Service Connect namespace.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClusterServiceConnectDefaultsRequest {
+    /// The namespace name or full Amazon Resource Name (ARN) of the Cloud Map namespace that's used when you create a service and don't specify a Service Connect configuration.
+    #[serde(rename = "namespace", default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteClusterRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster to delete.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeClustersRequest {
+    /// A list of up to 100 cluster names or full cluster Amazon Resource Name (ARN) entries.
+    #[serde(rename = "clusters", default, skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<Vec<String>>,
+    /// Determines whether to include additional information about the clusters in the response.
+    #[serde(rename = "include", default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<Vec<ClusterField>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ClusterField {
+    #[serde(rename = "ATTACHMENTS")]
+    Attachments,
+    #[serde(rename = "CONFIGURATIONS")]
+    Configurations,
+    #[serde(rename = "SETTINGS")]
+    Settings,
+    #[serde(rename = "STATISTICS")]
+    Statistics,
+    #[serde(rename = "TAGS")]
+    Tags,
+}
+
+impl ClusterField {
+    pub const VALUES: &'static [&'static str] = &["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Attachments => "ATTACHMENTS",
+            Self::Configurations => "CONFIGURATIONS",
+            Self::Settings => "SETTINGS",
+            Self::Statistics => "STATISTICS",
+            Self::Tags => "TAGS",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListClustersRequest {
+    /// The nextToken value returned from a ListClusters request indicating that more results are available to fulfill the request and further calls are needed.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of cluster results that ListClusters returned in paginated output.
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RegisterContainerInstanceRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster to register your container instance with.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The instance identity document for the EC2 instance to register.
+    #[serde(rename = "instanceIdentityDocument", default, skip_serializing_if = "Option::is_none")]
+    pub instance_identity_document: Option<String>,
+    /// The instance identity document signature for the EC2 instance to register.
+    #[serde(rename = "instanceIdentityDocumentSignature", default, skip_serializing_if = "Option::is_none")]
+    pub instance_identity_document_signature: Option<String>,
+    /// The resources available on the instance.
+    #[serde(rename = "totalResources", default, skip_serializing_if = "Option::is_none")]
+    pub total_resources: Option<Vec<Resource>>,
+    /// The version information for the Amazon ECS container agent and Docker daemon that runs on the container instance.
+    #[serde(rename = "versionInfo", default, skip_serializing_if = "Option::is_none")]
+    pub version_info: Option<VersionInfo>,
+    /// The ARN of the container instance (if it was previously registered).
+    #[serde(rename = "containerInstanceArn", default, skip_serializing_if = "Option::is_none")]
+    pub container_instance_arn: Option<String>,
+    /// The container instance attributes that this container instance supports.
+    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<Attribute>>,
+    /// The devices that are available on the container instance.
+    #[serde(rename = "platformDevices", default, skip_serializing_if = "Option::is_none")]
+    pub platform_devices: Option<Vec<PlatformDevice>>,
+    /// The metadata that you apply to the container instance to help you categorize and organize them.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+/// Describes the resources available for a container instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    /// The name of the resource, such as CPU , MEMORY , PORTS , PORTS_UDP , or a user-defined resource.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The type of the resource.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// When the doubleValue type is set, the value of the resource must be a double precision floating-point type.
+    #[serde(rename = "doubleValue", default, skip_serializing_if = "Option::is_none")]
+    pub double_value: Option<f64>,
+    /// When the longValue type is set, the value of the resource must be an extended precision floating-point type.
+    #[serde(rename = "longValue", default, skip_serializing_if = "Option::is_none")]
+    pub long_value: Option<i64>,
+    /// When the integerValue type is set, the value of the resource must be an integer.
+    #[serde(rename = "integerValue", default, skip_serializing_if = "Option::is_none")]
+    pub integer_value: Option<i32>,
+    /// When the stringSetValue type is set, the value of the resource must be a string type.
+    #[serde(rename = "stringSetValue", default, skip_serializing_if = "Option::is_none")]
+    pub string_set_value: Option<Vec<String>>,
+}
+
+/// The Docker and Amazon ECS container agent version information about a container instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VersionInfo {
+    /// The version number of the Amazon ECS container agent.
+    #[serde(rename = "agentVersion", default, skip_serializing_if = "Option::is_none")]
+    pub agent_version: Option<String>,
+    /// The Git commit hash for the Amazon ECS container agent build on the amazon-ecs-agent GitHub repository.
+    #[serde(rename = "agentHash", default, skip_serializing_if = "Option::is_none")]
+    pub agent_hash: Option<String>,
+    /// The Docker version that's running on the container instance.
+    #[serde(rename = "dockerVersion", default, skip_serializing_if = "Option::is_none")]
+    pub docker_version: Option<String>,
+}
+
+/// An attribute is a name-value pair that's associated with an Amazon ECS object.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Attribute {
+    /// The name of the attribute.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The value of the attribute.
+    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The type of the target to attach the attribute with.
+    #[serde(rename = "targetType", default, skip_serializing_if = "Option::is_none")]
+    pub target_type: Option<TargetType>,
+    /// The ID of the target.
+    #[serde(rename = "targetId", default, skip_serializing_if = "Option::is_none")]
+    pub target_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TargetType {
+    #[serde(rename = "container-instance")]
+    ContainerInstance,
+}
+
+impl TargetType {
+    pub const VALUES: &'static [&'static str] = &["container-instance"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ContainerInstance => "container-instance",
+        }
+    }
+}
+
+/// The devices that are available on the container instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlatformDevice {
+    /// The ID for the GPU or Neuron device on the container instance.
+    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The type of device that's available on the container instance.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<PlatformDeviceType>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PlatformDeviceType {
+    #[serde(rename = "GPU")]
+    Gpu,
+    #[serde(rename = "NEURON_DEVICE")]
+    NeuronDevice,
+}
+
+impl PlatformDeviceType {
+    pub const VALUES: &'static [&'static str] = &["GPU", "NEURON_DEVICE"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Gpu => "GPU",
+            Self::NeuronDevice => "NEURON_DEVICE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeregisterContainerInstanceRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instance to deregister.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The container instance ID or full ARN of the container instance to deregister.
+    #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
+    pub container_instance: Option<String>,
+    /// Forces the container instance to be deregistered.
+    #[serde(rename = "force", default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeContainerInstancesRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instances to describe.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// A list of up to 100 container instance IDs or full Amazon Resource Name (ARN) entries.
+    #[serde(rename = "containerInstances", default, skip_serializing_if = "Option::is_none")]
+    pub container_instances: Option<Vec<String>>,
+    /// Specifies whether you want to see the resource tags for the container instance.
+    #[serde(rename = "include", default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<Vec<ContainerInstanceField>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ContainerInstanceField {
+    #[serde(rename = "TAGS")]
+    Tags,
+    #[serde(rename = "CONTAINER_INSTANCE_HEALTH")]
+    ContainerInstanceHealth,
+}
+
+impl ContainerInstanceField {
+    pub const VALUES: &'static [&'static str] = &["TAGS", "CONTAINER_INSTANCE_HEALTH"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tags => "TAGS",
+            Self::ContainerInstanceHealth => "CONTAINER_INSTANCE_HEALTH",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListContainerInstancesRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instances to list.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// You can filter the results of a ListContainerInstances operation with cluster query language statements.
+    #[serde(rename = "filter", default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    /// The nextToken value returned from a ListContainerInstances request indicating that more results are available to fulfill the request and further calls are needed.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of container instance results that ListContainerInstances returned in paginated output.
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    /// Filters the container instances by status.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ContainerInstanceStatus>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ContainerInstanceStatus {
+    #[serde(rename = "ACTIVE")]
+    Active,
+    #[serde(rename = "DRAINING")]
+    Draining,
+    #[serde(rename = "REGISTERING")]
+    Registering,
+    #[serde(rename = "DEREGISTERING")]
+    Deregistering,
+    #[serde(rename = "REGISTRATION_FAILED")]
+    RegistrationFailed,
+}
+
+impl ContainerInstanceStatus {
+    pub const VALUES: &'static [&'static str] = &["ACTIVE", "DRAINING", "REGISTERING", "DEREGISTERING", "REGISTRATION_FAILED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Draining => "DRAINING",
+            Self::Registering => "REGISTERING",
+            Self::Deregistering => "DEREGISTERING",
+            Self::RegistrationFailed => "REGISTRATION_FAILED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateContainerInstancesStateRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instance to update.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// A list of up to 10 container instance IDs or full ARN entries.
+    #[serde(rename = "containerInstances", default, skip_serializing_if = "Option::is_none")]
+    pub container_instances: Option<Vec<String>>,
+    /// The container instance state to update the container instance with.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ContainerInstanceStatus>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutAttributesRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that contains the resource to apply attributes.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The attributes to apply to your resource.
+    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<Attribute>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteAttributesRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that contains the resource to delete attributes.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The attributes to delete from your resource.
+    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<Attribute>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListAttributesRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster to list attributes.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The type of the target to list attributes with.
+    #[serde(rename = "targetType", default, skip_serializing_if = "Option::is_none")]
+    pub target_type: Option<TargetType>,
+    /// The name of the attribute to filter the results with.
+    #[serde(rename = "attributeName", default, skip_serializing_if = "Option::is_none")]
+    pub attribute_name: Option<String>,
+    /// The value of the attribute to filter results with.
+    #[serde(rename = "attributeValue", default, skip_serializing_if = "Option::is_none")]
+    pub attribute_value: Option<String>,
+    /// The nextToken value returned from a ListAttributes request indicating that more results are available to fulfill the request and further calls are needed.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of cluster results that ListAttributes returned in paginated output.
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RegisterTaskDefinitionResponse {
     /// The full description of the registered task definition.
     #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
@@ -1336,39 +1821,6 @@ impl TaskDefinitionStatus {
     }
 }
 
-/// An attribute is a name-value pair that's associated with an Amazon ECS object.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Attribute {
-    /// The name of the attribute.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The value of the attribute.
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// The type of the target to attach the attribute with.
-    #[serde(rename = "targetType", default, skip_serializing_if = "Option::is_none")]
-    pub target_type: Option<TargetType>,
-    /// The ID of the target.
-    #[serde(rename = "targetId", default, skip_serializing_if = "Option::is_none")]
-    pub target_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum TargetType {
-    #[serde(rename = "container-instance")]
-    ContainerInstance,
-}
-
-impl TargetType {
-    pub const VALUES: &'static [&'static str] = &["container-instance"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ContainerInstance => "container-instance",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeTaskDefinitionResponse {
     /// The full task definition description.
@@ -1377,4 +1829,340 @@ pub struct DescribeTaskDefinitionResponse {
     /// The metadata that's applied to the task definition to help you categorize and organize them.
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateClusterResponse {
+    /// The full description of your new cluster.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<Cluster>,
+}
+
+/// A regional grouping of one or more container instances where you can run task requests.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Cluster {
+    /// The Amazon Resource Name (ARN) that identifies the cluster.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// A user-generated string that you use to identify your cluster.
+    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_name: Option<String>,
+    /// The execute command and managed storage configuration for the cluster.
+    #[serde(rename = "configuration", default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<ClusterConfiguration>,
+    /// The status of the cluster.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The number of container instances registered into the cluster.
+    #[serde(rename = "registeredContainerInstancesCount", default, skip_serializing_if = "Option::is_none")]
+    pub registered_container_instances_count: Option<i32>,
+    /// The number of tasks in the cluster that are in the RUNNING state.
+    #[serde(rename = "runningTasksCount", default, skip_serializing_if = "Option::is_none")]
+    pub running_tasks_count: Option<i32>,
+    /// The number of tasks in the cluster that are in the PENDING state.
+    #[serde(rename = "pendingTasksCount", default, skip_serializing_if = "Option::is_none")]
+    pub pending_tasks_count: Option<i32>,
+    /// The number of services that are running on the cluster in an ACTIVE state.
+    #[serde(rename = "activeServicesCount", default, skip_serializing_if = "Option::is_none")]
+    pub active_services_count: Option<i32>,
+    /// Additional information about your clusters that are separated by launch type.
+    #[serde(rename = "statistics", default, skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<Vec<KeyValuePair>>,
+    /// The metadata that you apply to the cluster to help you categorize and organize them.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The settings for the cluster.
+    #[serde(rename = "settings", default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Vec<ClusterSetting>>,
+    /// The capacity providers associated with the cluster.
+    #[serde(rename = "capacityProviders", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_providers: Option<Vec<String>>,
+    /// The default capacity provider strategy for the cluster.
+    #[serde(rename = "defaultCapacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub default_capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
+    /// The resources attached to a cluster.
+    #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<Attachment>>,
+    /// The status of the capacity providers associated with the cluster.
+    #[serde(rename = "attachmentsStatus", default, skip_serializing_if = "Option::is_none")]
+    pub attachments_status: Option<String>,
+    /// Use this parameter to set a default Service Connect namespace.
+    #[serde(rename = "serviceConnectDefaults", default, skip_serializing_if = "Option::is_none")]
+    pub service_connect_defaults: Option<ClusterServiceConnectDefaults>,
+}
+
+/// An object representing a container instance or task attachment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// The unique identifier for the attachment.
+    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The type of the attachment, such as ElasticNetworkInterface , Service Connect , and AmazonElasticBlockStorage .
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The status of the attachment.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Details of the attachment.
+    #[serde(rename = "details", default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<Vec<KeyValuePair>>,
+}
+
+/// Use this parameter to set a default Service Connect namespace.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClusterServiceConnectDefaults {
+    /// The namespace name or full Amazon Resource Name (ARN) of the Cloud Map namespace.
+    #[serde(rename = "namespace", default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeClustersResponse {
+    /// The list of clusters.
+    #[serde(rename = "clusters", default, skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<Vec<Cluster>>,
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+}
+
+/// A failed resource.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    /// The Amazon Resource Name (ARN) of the failed resource.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The reason for the failure.
+    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The details of the failure.
+    #[serde(rename = "detail", default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeContainerInstancesResponse {
+    /// The list of container instances.
+    #[serde(rename = "containerInstances", default, skip_serializing_if = "Option::is_none")]
+    pub container_instances: Option<Vec<ContainerInstance>>,
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+}
+
+/// An Amazon EC2 or External instance that's running the Amazon ECS agent and has been registered with a cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContainerInstance {
+    /// The Amazon Resource Name (ARN) of the container instance.
+    #[serde(rename = "containerInstanceArn", default, skip_serializing_if = "Option::is_none")]
+    pub container_instance_arn: Option<String>,
+    /// The ID of the container instance.
+    #[serde(rename = "ec2InstanceId", default, skip_serializing_if = "Option::is_none")]
+    pub ec2_instance_id: Option<String>,
+    /// The capacity provider that's associated with the container instance.
+    #[serde(rename = "capacityProviderName", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_name: Option<String>,
+    /// The version counter for the container instance.
+    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// The version information for the Amazon ECS container agent and Docker daemon running on the container instance.
+    #[serde(rename = "versionInfo", default, skip_serializing_if = "Option::is_none")]
+    pub version_info: Option<VersionInfo>,
+    /// For CPU and memory resource types, this parameter describes the remaining CPU and memory that wasn't already allocated to tasks and is therefore available for new tasks.
+    #[serde(rename = "remainingResources", default, skip_serializing_if = "Option::is_none")]
+    pub remaining_resources: Option<Vec<Resource>>,
+    /// For CPU and memory resource types, this parameter describes the amount of each resource that was available on the container instance when the container agent registered it with Amazon ECS.
+    #[serde(rename = "registeredResources", default, skip_serializing_if = "Option::is_none")]
+    pub registered_resources: Option<Vec<Resource>>,
+    /// The status of the container instance.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The reason that the container instance reached its current status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// This parameter returns true if the agent is connected to Amazon ECS.
+    #[serde(rename = "agentConnected", default, skip_serializing_if = "Option::is_none")]
+    pub agent_connected: Option<bool>,
+    /// The number of tasks on the container instance that have a desired status ( desiredStatus ) of RUNNING .
+    #[serde(rename = "runningTasksCount", default, skip_serializing_if = "Option::is_none")]
+    pub running_tasks_count: Option<i32>,
+    /// The number of tasks on the container instance that are in the PENDING status.
+    #[serde(rename = "pendingTasksCount", default, skip_serializing_if = "Option::is_none")]
+    pub pending_tasks_count: Option<i32>,
+    /// The status of the most recent agent update.
+    #[serde(rename = "agentUpdateStatus", default, skip_serializing_if = "Option::is_none")]
+    pub agent_update_status: Option<AgentUpdateStatus>,
+    /// The attributes set for the container instance, either by the Amazon ECS container agent at instance registration or manually with the PutAttributes operation.
+    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<Attribute>>,
+    /// The Unix timestamp for the time when the container instance was registered.
+    #[serde(rename = "registeredAt", default, skip_serializing_if = "Option::is_none")]
+    pub registered_at: Option<f64>,
+    /// The resources attached to a container instance, such as an elastic network interface.
+    #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<Attachment>>,
+    /// The metadata that you apply to the container instance to help you categorize and organize them.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// An object representing the health status of the container instance.
+    #[serde(rename = "healthStatus", default, skip_serializing_if = "Option::is_none")]
+    pub health_status: Option<ContainerInstanceHealthStatus>,
+    /// The state of each GPU on the container instance, including its sharing mode and available memory.
+    #[serde(rename = "gpuDevices", default, skip_serializing_if = "Option::is_none")]
+    pub gpu_devices: Option<Vec<GpuDevice>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AgentUpdateStatus {
+    #[serde(rename = "PENDING")]
+    Pending,
+    #[serde(rename = "STAGING")]
+    Staging,
+    #[serde(rename = "STAGED")]
+    Staged,
+    #[serde(rename = "UPDATING")]
+    Updating,
+    #[serde(rename = "UPDATED")]
+    Updated,
+    #[serde(rename = "FAILED")]
+    Failed,
+}
+
+impl AgentUpdateStatus {
+    pub const VALUES: &'static [&'static str] = &["PENDING", "STAGING", "STAGED", "UPDATING", "UPDATED", "FAILED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Staging => "STAGING",
+            Self::Staged => "STAGED",
+            Self::Updating => "UPDATING",
+            Self::Updated => "UPDATED",
+            Self::Failed => "FAILED",
+        }
+    }
+}
+
+/// An object representing the health status of the container instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContainerInstanceHealthStatus {
+    /// The overall health status of the container instance.
+    #[serde(rename = "overallStatus", default, skip_serializing_if = "Option::is_none")]
+    pub overall_status: Option<InstanceHealthCheckState>,
+    /// An array of objects representing the details of the container instance health status.
+    #[serde(rename = "details", default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<Vec<InstanceHealthCheckResult>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum InstanceHealthCheckState {
+    #[serde(rename = "OK")]
+    Ok,
+    #[serde(rename = "IMPAIRED")]
+    Impaired,
+    #[serde(rename = "INSUFFICIENT_DATA")]
+    InsufficientData,
+    #[serde(rename = "INITIALIZING")]
+    Initializing,
+}
+
+impl InstanceHealthCheckState {
+    pub const VALUES: &'static [&'static str] = &["OK", "IMPAIRED", "INSUFFICIENT_DATA", "INITIALIZING"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "OK",
+            Self::Impaired => "IMPAIRED",
+            Self::InsufficientData => "INSUFFICIENT_DATA",
+            Self::Initializing => "INITIALIZING",
+        }
+    }
+}
+
+/// An object representing the result of a container instance health status check.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceHealthCheckResult {
+    /// The type of container instance health status that was verified.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<InstanceHealthCheckType>,
+    /// The container instance health status.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<InstanceHealthCheckState>,
+    /// The reason for the container instance health status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// The Unix timestamp for when the container instance health status was last updated.
+    #[serde(rename = "lastUpdated", default, skip_serializing_if = "Option::is_none")]
+    pub last_updated: Option<f64>,
+    /// The Unix timestamp for when the container instance health status last changed.
+    #[serde(rename = "lastStatusChange", default, skip_serializing_if = "Option::is_none")]
+    pub last_status_change: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum InstanceHealthCheckType {
+    #[serde(rename = "CONTAINER_RUNTIME")]
+    ContainerRuntime,
+    #[serde(rename = "ACCELERATED_COMPUTE")]
+    AcceleratedCompute,
+    #[serde(rename = "DAEMON")]
+    Daemon,
+    #[serde(rename = "AGENT_CONNECTIVITY")]
+    AgentConnectivity,
+}
+
+impl InstanceHealthCheckType {
+    pub const VALUES: &'static [&'static str] = &["CONTAINER_RUNTIME", "ACCELERATED_COMPUTE", "DAEMON", "AGENT_CONNECTIVITY"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ContainerRuntime => "CONTAINER_RUNTIME",
+            Self::AcceleratedCompute => "ACCELERATED_COMPUTE",
+            Self::Daemon => "DAEMON",
+            Self::AgentConnectivity => "AGENT_CONNECTIVITY",
+        }
+    }
+}
+
+/// The state of a GPU on a container instance, including its sharing mode and the memory that's available for new containers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GpuDevice {
+    /// The ID of the GPU.
+    #[serde(rename = "gpuId", default, skip_serializing_if = "Option::is_none")]
+    pub gpu_id: Option<String>,
+    /// How the GPU is shared between containers.
+    #[serde(rename = "sharingMode", default, skip_serializing_if = "Option::is_none")]
+    pub sharing_mode: Option<GpuSharingMode>,
+    /// The total amount of GPU memory, in MiB, that the Amazon ECS container agent reported for the GPU.
+    #[serde(rename = "totalMemoryInMiB", default, skip_serializing_if = "Option::is_none")]
+    pub total_memory_in_mi_b: Option<i32>,
+    /// The amount of GPU memory, in MiB, that's available to allocate to new containers that use the nvidiaMps sharing strategy.
+    #[serde(rename = "remainingMemoryInMiB", default, skip_serializing_if = "Option::is_none")]
+    pub remaining_memory_in_mi_b: Option<i32>,
+    /// The number of containers that Amazon ECS assigned to the GPU.
+    #[serde(rename = "containerCount", default, skip_serializing_if = "Option::is_none")]
+    pub container_count: Option<i32>,
+}
+
+/// Describes how a GPU on a container instance is shared between containers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum GpuSharingMode {
+    #[serde(rename = "IDLE")]
+    Idle,
+    #[serde(rename = "NVIDIA_MPS")]
+    NvidiaMps,
+    #[serde(rename = "DEDICATED")]
+    Dedicated,
+}
+
+impl GpuSharingMode {
+    pub const VALUES: &'static [&'static str] = &["IDLE", "NVIDIA_MPS", "DEDICATED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Idle => "IDLE",
+            Self::NvidiaMps => "NVIDIA_MPS",
+            Self::Dedicated => "DEDICATED",
+        }
+    }
 }

@@ -1,40 +1,26 @@
-//! The ECS actions of the simulation.
+//! RegisterTaskDefinition and DescribeTaskDefinition.
 
-use super::{parse_input, Simulation};
 use crate::api::ecs::{
     ContainerDefinition, NetworkMode, RegisterTaskDefinitionRequest, Tag, TaskDefinition,
     TaskDefinitionStatus, TransportProtocol,
 };
 use crate::diagnostics::Severity;
 use crate::error::{EcsimError, ErrorCode};
+use crate::sim::{parse_input, Simulation};
 use crate::taskdef;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-#[derive(Default)]
-pub struct EcsState {
-    /// Revisions of each family; revision n is at index n - 1.
-    task_definitions: BTreeMap<String, Vec<Registered>>,
-}
+/// Revisions of each family; revision n is at index n - 1.
+pub type TaskDefinitions = BTreeMap<String, Vec<Registered>>;
 
-struct Registered {
+pub struct Registered {
     task_definition: TaskDefinition,
     tags: Vec<Tag>,
 }
 
-pub fn dispatch(sim: &mut Simulation, action: &str, input: Value) -> Result<Value, EcsimError> {
-    match action {
-        "RegisterTaskDefinition" => register_task_definition(sim, input),
-        "DescribeTaskDefinition" => describe_task_definition(sim, input),
-        _ => Err(EcsimError::new(
-            ErrorCode::UnknownOperationException,
-            format!("ecs has no action '{action}'."),
-        )),
-    }
-}
-
-fn register_task_definition(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+pub fn register_task_definition(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
     let (request, mut diagnostics) = taskdef::check(input);
     taskdef::ValidationOptions::default().filter(&mut diagnostics);
     if let Some(first) = diagnostics.iter().find(|d| d.severity == Severity::Error) {
@@ -134,7 +120,7 @@ struct DescribeTaskDefinitionInput {
     include: Vec<String>,
 }
 
-fn describe_task_definition(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+pub fn describe_task_definition(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
     let request: DescribeTaskDefinitionInput = parse_input("DescribeTaskDefinition", input)?;
     let found = resolve(sim, &request.task_definition).ok_or_else(|| {
         EcsimError::new(

@@ -1,0 +1,135 @@
+//! PutAttributes, DeleteAttributes, ListAttributes (target type `container-instance`).
+
+use super::cluster_mut;
+use crate::api::ecs::{self as api, shapes};
+use crate::cluster::{Cluster, MAX_CUSTOM_ATTRIBUTES};
+use crate::error::{EcsimError, ErrorCode};
+use crate::query::valid_attribute_name;
+use crate::sim::request::parse_request;
+use crate::sim::Simulation;
+use serde_json::{json, Value};
+
+fn invalid(message: impl Into<String>) -> EcsimError {
+    EcsimError::new(ErrorCode::InvalidParameterException, message)
+}
+
+/// Values: 1 to 128 letters, digits, `-_./@:` and inner spaces.
+fn valid_value(value: &str) -> bool {
+    (1..=128).contains(&value.len())
+        && value.trim() == value
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./@: ".contains(c))
+}
+
+/// Checks every attribute of a request before any is applied, and finds its target's index.
+fn targets(
+    cluster: &Cluster,
+    attributes: &[api::Attribute],
+    with_values: bool,
+) -> Result<Vec<usize>, EcsimError> {
+    attributes
+        .iter()
+        .map(|attribute| {
+            let name = attribute.name.as_deref().unwrap_or_default();
+            if !valid_attribute_name(name) {
+                return Err(invalid(format!("Attribute name '{name}' must be 1 to 128 letters, digits, '-', '_', '/' or '.'.")));
+            }
+            if name.starts_with("ecs.") {
+                return Err(invalid(format!("Attribute '{name}' is an Amazon ECS attribute and cannot be changed.")));
+            }
+            if let Some(value) = attribute.value.as_deref().filter(|v| with_values && !valid_value(v)) {
+                return Err(invalid(format!("Attribute value '{value}' must be 1 to 128 letters, digits, spaces or -_./@: characters.")));
+            }
+            if attribute.target_type.as_ref().is_some_and(|t| t.as_str() != "container-instance") {
+                return Err(invalid("The only target type is container-instance."));
+            }
+            let target = attribute.target_id.as_deref().ok_or_else(|| invalid("targetId is required for container-instance attributes."))?;
+            cluster.instances.iter().position(|i| i.is(target)).ok_or_else(|| {
+                EcsimError::new(ErrorCode::TargetNotFoundException, format!("Could not find container instance '{target}'."))
+            })
+        })
+        .collect()
+}
+
+pub fn put_attributes(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let (request, _): (api::PutAttributesRequest, _) =
+        parse_request(input, &shapes::PUT_ATTRIBUTES_REQUEST, &[])?;
+    let attributes = request.attributes.unwrap_or_default();
+    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let indexes = targets(cluster, &attributes, true)?;
+    // The limit counts what the instance would have after the call: check first, then apply all.
+    for &index in &indexes {
+        let instance = &cluster.instances[index];
+        let mut names: Vec<&str> = instance
+            .attributes
+            .keys()
+            .filter(|n| !n.starts_with("ecs."))
+            .map(String::as_str)
+            .collect();
+        names.extend(
+            attributes
+                .iter()
+                .zip(&indexes)
+                .filter(|(_, &i)| i == index)
+                .filter_map(|(a, _)| a.name.as_deref()),
+        );
+        names.sort_unstable();
+        names.dedup();
+        if names.len() > MAX_CUSTOM_ATTRIBUTES {
+            return Err(EcsimError::new(
+                ErrorCode::AttributeLimitExceededException,
+                format!("A container instance can have at most {MAX_CUSTOM_ATTRIBUTES} custom attributes."),
+            ));
+        }
+    }
+    for (attribute, index) in attributes.iter().zip(indexes) {
+        let name = attribute.name.clone().unwrap_or_default();
+        cluster.instances[index]
+            .attributes
+            .insert(name, attribute.value.clone());
+    }
+    Ok(json!({ "attributes": attributes }))
+}
+
+pub fn delete_attributes(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let (request, _): (api::DeleteAttributesRequest, _) =
+        parse_request(input, &shapes::DELETE_ATTRIBUTES_REQUEST, &[])?;
+    let attributes = request.attributes.unwrap_or_default();
+    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let indexes = targets(cluster, &attributes, false)?;
+    for (attribute, index) in attributes.iter().zip(indexes) {
+        cluster.instances[index]
+            .attributes
+            .remove(attribute.name.as_deref().unwrap_or_default());
+    }
+    Ok(json!({ "attributes": attributes }))
+}
+
+pub fn list_attributes(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let (request, _): (api::ListAttributesRequest, _) =
+        parse_request(input, &shapes::LIST_ATTRIBUTES_REQUEST, &[])?;
+    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let mut found = Vec::new();
+    for instance in &cluster.instances {
+        for (name, value) in &instance.attributes {
+            let name_matches = request
+                .attribute_name
+                .as_ref()
+                .is_none_or(|wanted| wanted == name);
+            let value_matches = request
+                .attribute_value
+                .as_ref()
+                .is_none_or(|wanted| value.as_ref() == Some(wanted));
+            if name_matches && value_matches {
+                found.push(api::Attribute {
+                    name: Some(name.clone()),
+                    value: value.clone(),
+                    target_type: Some(api::TargetType::ContainerInstance),
+                    target_id: Some(instance.arn.clone()),
+                });
+            }
+        }
+    }
+    Ok(json!({ "attributes": found }))
+}

@@ -1,0 +1,99 @@
+//! CreateCluster, DeleteCluster, DescribeClusters, ListClusters.
+
+use super::{cluster_mut, cluster_name};
+use crate::api::ecs::{self as api, shapes};
+use crate::cluster::Cluster;
+use crate::error::{EcsimError, ErrorCode};
+use crate::sim::request::parse_request;
+use crate::sim::Simulation;
+use serde_json::{json, Value};
+
+pub fn create_cluster(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let (request, _): (api::CreateClusterRequest, _) =
+        parse_request(input, &shapes::CREATE_CLUSTER_REQUEST, &[])?;
+    let name = request.cluster_name.unwrap_or_else(|| "default".into());
+    let valid = (1..=255).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !valid {
+        return Err(EcsimError::new(
+            ErrorCode::InvalidParameterException,
+            "Cluster name can have up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
+        ));
+    }
+    let arn = format!(
+        "arn:aws:ecs:{}:{}:cluster/{name}",
+        sim.config.region, sim.config.account_id
+    );
+    // Creating a cluster that exists returns it, as ECS does; an INACTIVE one comes back to life.
+    let cluster = sim
+        .ecs
+        .clusters
+        .entry(name.clone())
+        .or_insert_with(|| Cluster {
+            name,
+            arn,
+            active: true,
+            tags: request.tags.clone().unwrap_or_default(),
+            settings: request.settings.clone().unwrap_or_default(),
+            instances: Vec::new(),
+        });
+    if !cluster.active {
+        cluster.active = true;
+        cluster.tags = request.tags.unwrap_or_default();
+        cluster.settings = request.settings.unwrap_or_default();
+    }
+    Ok(json!({ "cluster": cluster.to_api() }))
+}
+
+pub fn delete_cluster(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let (request, _): (api::DeleteClusterRequest, _) =
+        parse_request(input, &shapes::DELETE_CLUSTER_REQUEST, &[])?;
+    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    if !cluster.instances.is_empty() {
+        return Err(EcsimError::new(
+            ErrorCode::ClusterContainsContainerInstancesException,
+            "The Cluster cannot be deleted while Container Instances are active or draining.",
+        ));
+    }
+    cluster.active = false;
+    Ok(json!({ "cluster": cluster.to_api() }))
+}
+
+pub fn describe_clusters(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let (request, _): (api::DescribeClustersRequest, _) =
+        parse_request(input, &shapes::DESCRIBE_CLUSTERS_REQUEST, &[])?;
+    let references = request.clusters.unwrap_or_else(|| vec!["default".into()]);
+    let mut clusters = Vec::new();
+    let mut failures = Vec::new();
+    for reference in &references {
+        match sim.ecs.clusters.get(cluster_name(Some(reference))) {
+            Some(cluster) => clusters.push(cluster.to_api()),
+            None => failures.push(api::Failure {
+                arn: Some(format!(
+                    "arn:aws:ecs:{}:{}:cluster/{}",
+                    sim.config.region,
+                    sim.config.account_id,
+                    cluster_name(Some(reference))
+                )),
+                reason: Some("MISSING".into()),
+                detail: None,
+            }),
+        }
+    }
+    Ok(json!({ "clusters": clusters, "failures": failures }))
+}
+
+pub fn list_clusters(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let (_request, _): (api::ListClustersRequest, _) =
+        parse_request(input, &shapes::LIST_CLUSTERS_REQUEST, &[])?;
+    let arns: Vec<&str> = sim
+        .ecs
+        .clusters
+        .values()
+        .filter(|c| c.active)
+        .map(|c| c.arn.as_str())
+        .collect();
+    Ok(json!({ "clusterArns": arns }))
+}

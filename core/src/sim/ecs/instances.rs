@@ -1,0 +1,271 @@
+//! Container instances: RegisterContainerInstance (with the ecsim `instanceType` and
+//! `availabilityZone` shortcuts), DeregisterContainerInstance, DescribeContainerInstances,
+//! ListContainerInstances (with the cluster query language) and UpdateContainerInstancesState.
+
+use super::cluster_mut;
+use crate::api::ecs::{self as api, shapes, ContainerInstanceStatus};
+use crate::cluster::{catalog, ContainerInstance, Resources, RESERVED_PORTS};
+use crate::error::{EcsimError, ErrorCode};
+use crate::query;
+use crate::sim::request::parse_request;
+use crate::sim::Simulation;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// ecsim extensions of RegisterContainerInstance: what an EC2 launch would have told the agent.
+const REGISTER_EXTENSIONS: [&str; 2] = ["instanceType", "availabilityZone"];
+
+/// The agent version ecsim reports when the request gives none (a convention).
+const DEFAULT_AGENT_VERSION: &str = "1.89.0";
+
+fn invalid(message: impl Into<String>) -> EcsimError {
+    EcsimError::new(ErrorCode::InvalidParameterException, message)
+}
+
+/// What the instance identity document (a JSON string) says, if it is given.
+fn identity(document: Option<&str>) -> Result<Map<String, Value>, EcsimError> {
+    let Some(text) = document else {
+        return Ok(Map::new());
+    };
+    match serde_json::from_str(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(invalid("instanceIdentityDocument is not a JSON object.")),
+    }
+}
+
+fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
+    map.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+fn resource_integer(resources: &[api::Resource], name: &str) -> Option<i64> {
+    let resource = resources.iter().find(|r| r.name.as_deref() == Some(name))?;
+    resource
+        .integer_value
+        .map(i64::from)
+        .or(resource.long_value)
+}
+
+fn resource_set(resources: &[api::Resource], name: &str) -> Option<Vec<String>> {
+    resources
+        .iter()
+        .find(|r| r.name.as_deref() == Some(name))
+        .and_then(|r| r.string_set_value.clone())
+}
+
+pub fn register_container_instance(
+    sim: &mut Simulation,
+    input: Value,
+) -> Result<Value, EcsimError> {
+    let (request, extensions): (api::RegisterContainerInstanceRequest, _) = parse_request(
+        input,
+        &shapes::REGISTER_CONTAINER_INSTANCE_REQUEST,
+        &REGISTER_EXTENSIONS,
+    )?;
+    let document = identity(request.instance_identity_document.as_deref())?;
+    let type_name = text(&extensions, "instanceType").or_else(|| text(&document, "instanceType"));
+    let instance_type = match &type_name {
+        Some(name) => Some(catalog::instance_type(name).ok_or_else(|| {
+            let known: Vec<&str> = catalog::CATALOG.iter().map(|t| t.name).collect();
+            invalid(format!(
+                "ecsim does not know instance type '{name}'; it knows {}.",
+                known.join(", ")
+            ))
+        })?),
+        None => None,
+    };
+    let total = request.total_resources.clone().unwrap_or_default();
+    let cpu =
+        resource_integer(&total, "CPU").or(instance_type.map(|t| i64::from(t.registered_cpu())));
+    let memory = resource_integer(&total, "MEMORY")
+        .or(instance_type.map(|t| i64::from(t.registered_memory())));
+    let (Some(cpu), Some(memory)) = (cpu, memory) else {
+        return Err(invalid(
+            "Give totalResources with CPU and MEMORY, an instanceIdentityDocument with an instanceType, or the ecsim shortcut instanceType.",
+        ));
+    };
+    let region = sim.config.region.clone();
+    let zone = text(&extensions, "availabilityZone")
+        .or_else(|| text(&document, "availabilityZone"))
+        .unwrap_or_else(|| format!("{region}a"));
+    let ec2_instance_id =
+        text(&document, "instanceId").unwrap_or_else(|| format!("i-{}", sim.random_hex(17)));
+    let id = sim.random_hex(32);
+    let now = sim.now;
+    let account = sim.config.account_id.clone();
+    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let reserved: Vec<String> = RESERVED_PORTS.iter().map(u16::to_string).collect();
+    let gpus: Vec<String> = match instance_type {
+        Some(t) => (0..t.gpus)
+            .map(|n| format!("GPU-{ec2_instance_id}-{n}"))
+            .collect(),
+        None => resource_set(&total, "GPU").unwrap_or_default(),
+    };
+    let registered = Resources {
+        cpu,
+        memory,
+        gpus,
+        ports: resource_set(&total, "PORTS").unwrap_or(reserved),
+        udp_ports: resource_set(&total, "PORTS_UDP").unwrap_or_default(),
+    };
+    let mut attributes: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let architecture = instance_type.map_or("x86_64", |t| t.architecture.as_str());
+    for (name, value) in [
+        ("ecs.availability-zone", zone.clone()),
+        ("ecs.os-type", "linux".to_string()),
+        ("ecs.os-family", "LINUX".to_string()),
+        ("ecs.cpu-architecture", architecture.to_string()),
+        (
+            "ecs.ami-id",
+            text(&document, "imageId").unwrap_or_else(|| "ami-0ecsim0000000000".to_string()),
+        ),
+    ] {
+        attributes.insert(name.to_string(), Some(value));
+    }
+    if let Some(name) = &type_name {
+        attributes.insert("ecs.instance-type".to_string(), Some(name.clone()));
+    }
+    for attribute in request.attributes.iter().flatten() {
+        if let Some(name) = &attribute.name {
+            attributes.insert(name.clone(), attribute.value.clone());
+        }
+    }
+    let mut version_info = request.version_info.clone().unwrap_or_default();
+    version_info
+        .agent_version
+        .get_or_insert_with(|| DEFAULT_AGENT_VERSION.to_string());
+    let instance = ContainerInstance {
+        arn: format!(
+            "arn:aws:ecs:{region}:{account}:container-instance/{}/{id}",
+            cluster.name
+        ),
+        id,
+        ec2_instance_id,
+        status: ContainerInstanceStatus::Active,
+        agent_connected: true,
+        version_info,
+        registered_at: now,
+        remaining: registered.clone(),
+        registered,
+        max_enis: instance_type.map_or(3, |t| t.max_enis),
+        attributes,
+        running_tasks_count: 0,
+        pending_tasks_count: 0,
+        task_groups: BTreeMap::new(),
+        tags: request.tags.unwrap_or_default(),
+    };
+    let output = json!({ "containerInstance": instance.to_api(true) });
+    cluster.instances.push(instance);
+    Ok(output)
+}
+
+pub fn deregister_container_instance(
+    sim: &mut Simulation,
+    input: Value,
+) -> Result<Value, EcsimError> {
+    let (request, _): (api::DeregisterContainerInstanceRequest, _) =
+        parse_request(input, &shapes::DEREGISTER_CONTAINER_INSTANCE_REQUEST, &[])?;
+    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let reference = request.container_instance.unwrap_or_default();
+    let index = cluster
+        .instances
+        .iter()
+        .position(|i| i.is(&reference))
+        .ok_or_else(|| {
+            invalid(format!(
+                "Container instance '{reference}' is not registered in this cluster."
+            ))
+        })?;
+    if cluster.instances[index].running_tasks_count > 0 && request.force != Some(true) {
+        return Err(EcsimError::new(
+            ErrorCode::ClientException,
+            "The container instance has running tasks; deregister it with force=true or stop them first.",
+        ));
+    }
+    let mut instance = cluster.instances.remove(index).to_api(false);
+    instance.status = Some("INACTIVE".into());
+    Ok(json!({ "containerInstance": instance }))
+}
+
+fn missing(reference: &str) -> api::Failure {
+    api::Failure {
+        arn: Some(reference.to_string()),
+        reason: Some("MISSING".into()),
+        detail: None,
+    }
+}
+
+pub fn describe_container_instances(
+    sim: &mut Simulation,
+    input: Value,
+) -> Result<Value, EcsimError> {
+    let (request, _): (api::DescribeContainerInstancesRequest, _) =
+        parse_request(input, &shapes::DESCRIBE_CONTAINER_INSTANCES_REQUEST, &[])?;
+    let include_tags = request
+        .include
+        .iter()
+        .flatten()
+        .any(|field| field.as_str() == "TAGS");
+    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let mut found = Vec::new();
+    let mut failures = Vec::new();
+    for reference in request.container_instances.iter().flatten() {
+        match cluster.instance(reference) {
+            Some(instance) => found.push(instance.to_api(include_tags)),
+            None => failures.push(missing(reference)),
+        }
+    }
+    Ok(json!({ "containerInstances": found, "failures": failures }))
+}
+
+pub fn list_container_instances(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let (request, _): (api::ListContainerInstancesRequest, _) =
+        parse_request(input, &shapes::LIST_CONTAINER_INSTANCES_REQUEST, &[])?;
+    let filter = match request.filter.as_deref() {
+        Some(expression) => {
+            Some(query::parse(expression).map_err(|e| invalid(format!("filter: {e}")))?)
+        }
+        None => None,
+    };
+    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let arns: Vec<&str> = cluster
+        .instances
+        .iter()
+        .filter(|i| request.status.is_none_or(|status| i.status == status))
+        .filter(|i| filter.as_ref().is_none_or(|f| f.matches(*i)))
+        .map(|i| i.arn.as_str())
+        .collect();
+    Ok(json!({ "containerInstanceArns": arns }))
+}
+
+pub fn update_container_instances_state(
+    sim: &mut Simulation,
+    input: Value,
+) -> Result<Value, EcsimError> {
+    let (request, _): (api::UpdateContainerInstancesStateRequest, _) = parse_request(
+        input,
+        &shapes::UPDATE_CONTAINER_INSTANCES_STATE_REQUEST,
+        &[],
+    )?;
+    let status = request.status.unwrap_or(ContainerInstanceStatus::Active);
+    if !matches!(
+        status,
+        ContainerInstanceStatus::Active | ContainerInstanceStatus::Draining
+    ) {
+        return Err(invalid(
+            "Container instances can only be set to ACTIVE or DRAINING.",
+        ));
+    }
+    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let mut updated = Vec::new();
+    let mut failures = Vec::new();
+    for reference in request.container_instances.iter().flatten() {
+        match cluster.instance_mut(reference) {
+            Some(instance) => {
+                instance.status = status;
+                updated.push(instance.to_api(false));
+            }
+            None => failures.push(missing(reference)),
+        }
+    }
+    Ok(json!({ "containerInstances": updated, "failures": failures }))
+}

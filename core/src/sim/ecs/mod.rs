@@ -1,0 +1,61 @@
+//! The ECS actions of the simulation.
+
+mod attributes;
+mod clusters;
+mod instances;
+mod task_definitions;
+
+use super::Simulation;
+use crate::cluster::Cluster;
+use crate::error::{EcsimError, ErrorCode};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+#[derive(Default)]
+pub struct EcsState {
+    task_definitions: task_definitions::TaskDefinitions,
+    clusters: BTreeMap<String, Cluster>,
+}
+
+pub fn dispatch(sim: &mut Simulation, action: &str, input: Value) -> Result<Value, EcsimError> {
+    match action {
+        "RegisterTaskDefinition" => task_definitions::register_task_definition(sim, input),
+        "DescribeTaskDefinition" => task_definitions::describe_task_definition(sim, input),
+        "CreateCluster" => clusters::create_cluster(sim, input),
+        "DeleteCluster" => clusters::delete_cluster(sim, input),
+        "DescribeClusters" => clusters::describe_clusters(sim, input),
+        "ListClusters" => clusters::list_clusters(sim, input),
+        "RegisterContainerInstance" => instances::register_container_instance(sim, input),
+        "DeregisterContainerInstance" => instances::deregister_container_instance(sim, input),
+        "DescribeContainerInstances" => instances::describe_container_instances(sim, input),
+        "ListContainerInstances" => instances::list_container_instances(sim, input),
+        "UpdateContainerInstancesState" => instances::update_container_instances_state(sim, input),
+        "PutAttributes" => attributes::put_attributes(sim, input),
+        "DeleteAttributes" => attributes::delete_attributes(sim, input),
+        "ListAttributes" => attributes::list_attributes(sim, input),
+        _ => Err(EcsimError::new(
+            ErrorCode::UnknownOperationException,
+            format!("ecs has no action '{action}'."),
+        )),
+    }
+}
+
+/// The name a cluster reference (a name or an ARN; none means `default`) stands for.
+fn cluster_name(reference: Option<&str>) -> &str {
+    let reference = reference.unwrap_or("default");
+    reference
+        .rsplit_once(":cluster/")
+        .map_or(reference, |(_, name)| name)
+}
+
+/// The ACTIVE cluster a request names.
+fn cluster_mut<'a>(
+    sim: &'a mut Simulation,
+    reference: Option<&str>,
+) -> Result<&'a mut Cluster, EcsimError> {
+    sim.ecs
+        .clusters
+        .get_mut(cluster_name(reference))
+        .filter(|cluster| cluster.active)
+        .ok_or_else(|| EcsimError::new(ErrorCode::ClusterNotFoundException, "Cluster not found."))
+}
