@@ -43,6 +43,10 @@ SERVICES = {
             "PutAttributesRequest",
             "DeleteAttributesRequest",
             "ListAttributesRequest",
+            "RunTaskRequest",
+            "DescribeTasksRequest",
+            "ListTasksRequest",
+            "StopTaskRequest",
         ],
         "responses": [
             "RegisterTaskDefinitionResponse",
@@ -50,6 +54,7 @@ SERVICES = {
             "CreateClusterResponse",
             "DescribeClustersResponse",
             "DescribeContainerInstancesResponse",
+            "RunTaskResponse",
         ],
     },
 }
@@ -86,7 +91,9 @@ def variant(value: str) -> str:
     parts = [p for p in re.split(r"[^A-Za-z0-9]+", value) if p]
     name = ""
     for part in parts:
-        piece = part[:1].upper() + part[1:].lower()
+        # SHOUTING_CASE and lowercase parts become Titlecase; camelCase keeps its inner capitals.
+        rest = part[1:].lower() if part.isupper() or part.islower() else part[1:]
+        piece = part[:1].upper() + rest
         if name and name[-1].isdigit() and piece[0].isdigit():
             name += "_"
         name += piece

@@ -30,4 +30,5 @@ pub fn rules() -> Vec<&'static diagnostics::Rule> {
     rules
 }
 pub mod cluster;
+pub mod placement;
 pub mod query;

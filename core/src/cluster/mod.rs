@@ -20,6 +20,18 @@ pub struct Cluster {
     pub settings: Vec<api::ClusterSetting>,
     /// In registration order: a stable order for listing and for placement ties.
     pub instances: Vec<ContainerInstance>,
+    /// Running and stopped tasks, in launch order.
+    pub tasks: Vec<Task>,
+}
+
+/// A task as the cluster keeps it: what DescribeTasks shows, and what it holds on its instance.
+#[derive(Clone, Debug)]
+pub struct Task {
+    pub id: String,
+    pub api: api::Task,
+    pub instance_arn: String,
+    pub requirement: crate::placement::Requirement,
+    pub gpu_ids: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -35,6 +47,8 @@ pub struct ContainerInstance {
     pub remaining: Resources,
     /// Elastic network interfaces the instance can attach, the primary one included.
     pub max_enis: u32,
+    /// Task ENIs attached now (awsvpc tasks).
+    pub attached_enis: u32,
     /// Built-in (`ecs.*`) and custom attributes; None values are attributes without a value.
     pub attributes: BTreeMap<String, Option<String>>,
     pub running_tasks_count: u32,
@@ -84,6 +98,60 @@ impl Resources {
 }
 
 impl ContainerInstance {
+    /// Takes what a placed task needs; returns the GPU ids it got.
+    pub fn hold(
+        &mut self,
+        requirement: &crate::placement::Requirement,
+        group: &str,
+    ) -> Vec<String> {
+        self.remaining.cpu -= requirement.cpu;
+        self.remaining.memory -= requirement.memory;
+        self.remaining
+            .ports
+            .extend(requirement.tcp_ports.iter().cloned());
+        self.remaining
+            .udp_ports
+            .extend(requirement.udp_ports.iter().cloned());
+        self.attached_enis += u32::from(requirement.eni);
+        self.running_tasks_count += 1;
+        *self.task_groups.entry(group.to_string()).or_insert(0) += 1;
+        self.remaining
+            .gpus
+            .drain(..requirement.gpus.min(self.remaining.gpus.len()))
+            .collect()
+    }
+
+    /// Gives back exactly what `hold` took.
+    pub fn release(
+        &mut self,
+        requirement: &crate::placement::Requirement,
+        group: &str,
+        gpu_ids: &[String],
+    ) {
+        self.remaining.cpu += requirement.cpu;
+        self.remaining.memory += requirement.memory;
+        for port in &requirement.tcp_ports {
+            if let Some(at) = self.remaining.ports.iter().position(|p| p == port) {
+                self.remaining.ports.remove(at);
+            }
+        }
+        for port in &requirement.udp_ports {
+            if let Some(at) = self.remaining.udp_ports.iter().position(|p| p == port) {
+                self.remaining.udp_ports.remove(at);
+            }
+        }
+        self.attached_enis -= u32::from(requirement.eni);
+        self.running_tasks_count -= 1;
+        if let Some(count) = self.task_groups.get_mut(group) {
+            *count -= 1;
+            if *count == 0 {
+                self.task_groups.remove(group);
+            }
+        }
+        self.remaining.gpus.extend(gpu_ids.iter().cloned());
+        self.remaining.gpus.sort();
+    }
+
     pub fn to_api(&self, include_tags: bool) -> api::ContainerInstance {
         api::ContainerInstance {
             container_instance_arn: Some(self.arn.clone()),
@@ -188,5 +256,12 @@ impl Cluster {
 
     pub fn instance_mut(&mut self, reference: &str) -> Option<&mut ContainerInstance> {
         self.instances.iter_mut().find(|i| i.is(reference))
+    }
+
+    /// A task by ARN or id.
+    pub fn task_mut(&mut self, reference: &str) -> Option<&mut Task> {
+        self.tasks
+            .iter_mut()
+            .find(|t| t.api.task_arn.as_deref() == Some(reference) || t.id == reference)
     }
 }

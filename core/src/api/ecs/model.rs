@@ -708,9 +708,9 @@ pub enum ResourceType {
     #[serde(rename = "GPU")]
     Gpu,
     #[serde(rename = "InferenceAccelerator")]
-    Inferenceaccelerator,
+    InferenceAccelerator,
     #[serde(rename = "NeuronDevice")]
-    Neurondevice,
+    NeuronDevice,
 }
 
 impl ResourceType {
@@ -719,8 +719,8 @@ impl ResourceType {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Gpu => "GPU",
-            Self::Inferenceaccelerator => "InferenceAccelerator",
-            Self::Neurondevice => "NeuronDevice",
+            Self::InferenceAccelerator => "InferenceAccelerator",
+            Self::NeuronDevice => "NeuronDevice",
         }
     }
 }
@@ -972,7 +972,7 @@ pub struct TaskDefinitionPlacementConstraint {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TaskDefinitionPlacementConstraintType {
     #[serde(rename = "memberOf")]
-    Memberof,
+    MemberOf,
 }
 
 impl TaskDefinitionPlacementConstraintType {
@@ -980,7 +980,7 @@ impl TaskDefinitionPlacementConstraintType {
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::Memberof => "memberOf",
+            Self::MemberOf => "memberOf",
         }
     }
 }
@@ -1257,7 +1257,7 @@ pub struct ClusterSetting {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ClusterSettingName {
     #[serde(rename = "containerInsights")]
-    Containerinsights,
+    ContainerInsights,
 }
 
 impl ClusterSettingName {
@@ -1265,7 +1265,7 @@ impl ClusterSettingName {
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::Containerinsights => "containerInsights",
+            Self::ContainerInsights => "containerInsights",
         }
     }
 }
@@ -1701,6 +1701,497 @@ pub struct ListAttributesRequest {
     /// The maximum number of cluster results that ListAttributes returned in paginated output.
     #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunTaskRequest {
+    /// The capacity provider strategy to use for the task.
+    #[serde(rename = "capacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
+    /// The short name or full Amazon Resource Name (ARN) of the cluster to run your task on.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The number of instantiations of the specified task to place on your cluster.
+    #[serde(rename = "count", default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i32>,
+    /// Specifies whether to use Amazon ECS managed tags for the task.
+    #[serde(rename = "enableECSManagedTags", default, skip_serializing_if = "Option::is_none")]
+    pub enable_ecs_managed_tags: Option<bool>,
+    /// Determines whether to use the execute command functionality for the containers in this task.
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
+    pub enable_execute_command: Option<bool>,
+    /// The name of the task group to associate with the task.
+    #[serde(rename = "group", default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The infrastructure to run your standalone task on.
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
+    pub launch_type: Option<LaunchType>,
+    /// The network configuration for the task.
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub network_configuration: Option<NetworkConfiguration>,
+    /// A list of container overrides in JSON format that specify the name of a container in the specified task definition and the overrides it should receive.
+    #[serde(rename = "overrides", default, skip_serializing_if = "Option::is_none")]
+    pub overrides: Option<TaskOverride>,
+    /// An array of placement constraint objects to use for the task.
+    #[serde(rename = "placementConstraints", default, skip_serializing_if = "Option::is_none")]
+    pub placement_constraints: Option<Vec<PlacementConstraint>>,
+    /// The placement strategy objects to use for the task.
+    #[serde(rename = "placementStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub placement_strategy: Option<Vec<PlacementStrategy>>,
+    /// The platform version the task uses.
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
+    pub platform_version: Option<String>,
+    /// Specifies whether to propagate the tags from the task definition to the task.
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
+    pub propagate_tags: Option<PropagateTags>,
+    /// This parameter is only used by Amazon ECS.
+    #[serde(rename = "referenceId", default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+    /// An optional tag specified when a task is started.
+    #[serde(rename = "startedBy", default, skip_serializing_if = "Option::is_none")]
+    pub started_by: Option<String>,
+    /// The metadata that you apply to the task to help you categorize and organize them.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The family and revision ( family:revision ) or full ARN of the task definition to run.
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition: Option<String>,
+    /// An identifier that you provide to ensure the idempotency of the request.
+    #[serde(rename = "clientToken", default, skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    /// The details of the volume that was configuredAtLaunch .
+    #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
+    pub volume_configurations: Option<Vec<TaskVolumeConfiguration>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LaunchType {
+    #[serde(rename = "EC2")]
+    Ec2,
+    #[serde(rename = "FARGATE")]
+    Fargate,
+    #[serde(rename = "EXTERNAL")]
+    External,
+    #[serde(rename = "MANAGED_INSTANCES")]
+    ManagedInstances,
+}
+
+impl LaunchType {
+    pub const VALUES: &'static [&'static str] = &["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ec2 => "EC2",
+            Self::Fargate => "FARGATE",
+            Self::External => "EXTERNAL",
+            Self::ManagedInstances => "MANAGED_INSTANCES",
+        }
+    }
+}
+
+/// The network configuration for a task or service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NetworkConfiguration {
+    /// The VPC subnets and security groups that are associated with a task.
+    #[serde(rename = "awsvpcConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub awsvpc_configuration: Option<AwsVpcConfiguration>,
+}
+
+/// An object representing the networking details for a task or service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AwsVpcConfiguration {
+    /// The IDs of the subnets associated with the task or service.
+    #[serde(rename = "subnets", default, skip_serializing_if = "Option::is_none")]
+    pub subnets: Option<Vec<String>>,
+    /// The IDs of the security groups associated with the task or service.
+    #[serde(rename = "securityGroups", default, skip_serializing_if = "Option::is_none")]
+    pub security_groups: Option<Vec<String>>,
+    /// Whether the task's elastic network interface receives a public IP address.
+    #[serde(rename = "assignPublicIp", default, skip_serializing_if = "Option::is_none")]
+    pub assign_public_ip: Option<AssignPublicIp>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AssignPublicIp {
+    #[serde(rename = "ENABLED")]
+    Enabled,
+    #[serde(rename = "DISABLED")]
+    Disabled,
+}
+
+impl AssignPublicIp {
+    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Enabled => "ENABLED",
+            Self::Disabled => "DISABLED",
+        }
+    }
+}
+
+/// The overrides that are associated with a task.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskOverride {
+    /// One or more container overrides that are sent to a task.
+    #[serde(rename = "containerOverrides", default, skip_serializing_if = "Option::is_none")]
+    pub container_overrides: Option<Vec<ContainerOverride>>,
+    /// The CPU override for the task.
+    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// The Elastic Inference accelerator override for the task.
+    #[serde(rename = "inferenceAcceleratorOverrides", default, skip_serializing_if = "Option::is_none")]
+    pub inference_accelerator_overrides: Option<Vec<InferenceAcceleratorOverride>>,
+    /// The Amazon Resource Name (ARN) of the task execution role override for the task.
+    #[serde(rename = "executionRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub execution_role_arn: Option<String>,
+    /// The memory override for the task.
+    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// The Amazon Resource Name (ARN) of the role that containers in this task can assume.
+    #[serde(rename = "taskRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_role_arn: Option<String>,
+    /// The ephemeral storage setting override for the task.
+    #[serde(rename = "ephemeralStorage", default, skip_serializing_if = "Option::is_none")]
+    pub ephemeral_storage: Option<EphemeralStorage>,
+}
+
+/// The overrides that are sent to a container.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContainerOverride {
+    /// The name of the container that receives the override.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The command to send to the container that overrides the default command from the Docker image or the task definition.
+    #[serde(rename = "command", default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+    /// The environment variables to send to the container.
+    #[serde(rename = "environment", default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<Vec<KeyValuePair>>,
+    /// A list of files containing the environment variables to pass to a container, instead of the value from the container definition.
+    #[serde(rename = "environmentFiles", default, skip_serializing_if = "Option::is_none")]
+    pub environment_files: Option<Vec<EnvironmentFile>>,
+    /// The number of cpu units reserved for the container, instead of the default value from the task definition.
+    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<i32>,
+    /// The hard limit (in MiB) of memory to present to the container, instead of the default value from the task definition.
+    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<i32>,
+    /// The soft limit (in MiB) of memory to reserve for the container, instead of the default value from the task definition.
+    #[serde(rename = "memoryReservation", default, skip_serializing_if = "Option::is_none")]
+    pub memory_reservation: Option<i32>,
+    /// The type and amount of a resource to assign to a container, instead of the default value from the task definition.
+    #[serde(rename = "resourceRequirements", default, skip_serializing_if = "Option::is_none")]
+    pub resource_requirements: Option<Vec<ResourceRequirement>>,
+}
+
+/// Details on an Elastic Inference accelerator task override.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InferenceAcceleratorOverride {
+    /// The Elastic Inference accelerator device name to override for the task.
+    #[serde(rename = "deviceName", default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// The Elastic Inference accelerator type to use.
+    #[serde(rename = "deviceType", default, skip_serializing_if = "Option::is_none")]
+    pub device_type: Option<String>,
+}
+
+/// An object representing a constraint on task placement.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlacementConstraint {
+    /// The type of constraint.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<PlacementConstraintType>,
+    /// A cluster query language expression to apply to the constraint.
+    #[serde(rename = "expression", default, skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PlacementConstraintType {
+    #[serde(rename = "distinctInstance")]
+    DistinctInstance,
+    #[serde(rename = "memberOf")]
+    MemberOf,
+}
+
+impl PlacementConstraintType {
+    pub const VALUES: &'static [&'static str] = &["distinctInstance", "memberOf"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DistinctInstance => "distinctInstance",
+            Self::MemberOf => "memberOf",
+        }
+    }
+}
+
+/// The task placement strategy for a task or service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlacementStrategy {
+    /// The type of placement strategy.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<PlacementStrategyType>,
+    /// The field to apply the placement strategy against.
+    #[serde(rename = "field", default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PlacementStrategyType {
+    #[serde(rename = "random")]
+    Random,
+    #[serde(rename = "spread")]
+    Spread,
+    #[serde(rename = "binpack")]
+    Binpack,
+}
+
+impl PlacementStrategyType {
+    pub const VALUES: &'static [&'static str] = &["random", "spread", "binpack"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Random => "random",
+            Self::Spread => "spread",
+            Self::Binpack => "binpack",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PropagateTags {
+    #[serde(rename = "TASK_DEFINITION")]
+    TaskDefinition,
+    #[serde(rename = "SERVICE")]
+    Service,
+    #[serde(rename = "NONE")]
+    None,
+}
+
+impl PropagateTags {
+    pub const VALUES: &'static [&'static str] = &["TASK_DEFINITION", "SERVICE", "NONE"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TaskDefinition => "TASK_DEFINITION",
+            Self::Service => "SERVICE",
+            Self::None => "NONE",
+        }
+    }
+}
+
+/// Configuration settings for the task volume that was configuredAtLaunch that weren't set during RegisterTaskDef .
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskVolumeConfiguration {
+    /// The name of the volume.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf.
+    #[serde(rename = "managedEBSVolume", default, skip_serializing_if = "Option::is_none")]
+    pub managed_ebs_volume: Option<TaskManagedEBSVolumeConfiguration>,
+}
+
+/// The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskManagedEBSVolumeConfiguration {
+    /// Indicates whether the volume should be encrypted.
+    #[serde(rename = "encrypted", default, skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<bool>,
+    /// The Amazon Resource Name (ARN) identifier of the Amazon Web Services Key Management Service key to use for Amazon EBS encryption.
+    #[serde(rename = "kmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    /// The volume type.
+    #[serde(rename = "volumeType", default, skip_serializing_if = "Option::is_none")]
+    pub volume_type: Option<String>,
+    /// The size of the volume in GiB.
+    #[serde(rename = "sizeInGiB", default, skip_serializing_if = "Option::is_none")]
+    pub size_in_gi_b: Option<i32>,
+    /// The snapshot that Amazon ECS uses to create the volume.
+    #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_id: Option<String>,
+    /// The rate, in MiB/s, at which data is fetched from a snapshot of an existing Amazon EBS volume to create a new volume for attachment to the task.
+    #[serde(rename = "volumeInitializationRate", default, skip_serializing_if = "Option::is_none")]
+    pub volume_initialization_rate: Option<i32>,
+    /// The number of I/O operations per second (IOPS).
+    #[serde(rename = "iops", default, skip_serializing_if = "Option::is_none")]
+    pub iops: Option<i32>,
+    /// The throughput to provision for a volume, in MiB/s, with a maximum of 1,000 MiB/s.
+    #[serde(rename = "throughput", default, skip_serializing_if = "Option::is_none")]
+    pub throughput: Option<i32>,
+    /// The tags to apply to the volume.
+    #[serde(rename = "tagSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub tag_specifications: Option<Vec<EBSTagSpecification>>,
+    /// The ARN of the IAM role to associate with this volume.
+    #[serde(rename = "roleArn", default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    /// The termination policy for the volume when the task exits.
+    #[serde(rename = "terminationPolicy", default, skip_serializing_if = "Option::is_none")]
+    pub termination_policy: Option<TaskManagedEBSVolumeTerminationPolicy>,
+    /// The Linux filesystem type for the volume.
+    #[serde(rename = "filesystemType", default, skip_serializing_if = "Option::is_none")]
+    pub filesystem_type: Option<TaskFilesystemType>,
+}
+
+/// The tag specifications of an Amazon EBS volume.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EBSTagSpecification {
+    /// The type of volume resource.
+    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<EBSResourceType>,
+    /// The tags applied to this Amazon EBS volume.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// Determines whether to propagate the tags from the task definition to the Amazon EBS volume.
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
+    pub propagate_tags: Option<PropagateTags>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum EBSResourceType {
+    #[serde(rename = "volume")]
+    Volume,
+}
+
+impl EBSResourceType {
+    pub const VALUES: &'static [&'static str] = &["volume"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Volume => "volume",
+        }
+    }
+}
+
+/// The termination policy for the Amazon EBS volume when the task exits.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskManagedEBSVolumeTerminationPolicy {
+    /// Indicates whether the volume should be deleted on when the task stops.
+    #[serde(rename = "deleteOnTermination", default, skip_serializing_if = "Option::is_none")]
+    pub delete_on_termination: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TaskFilesystemType {
+    #[serde(rename = "ext3")]
+    Ext3,
+    #[serde(rename = "ext4")]
+    Ext4,
+    #[serde(rename = "xfs")]
+    Xfs,
+    #[serde(rename = "ntfs")]
+    Ntfs,
+}
+
+impl TaskFilesystemType {
+    pub const VALUES: &'static [&'static str] = &["ext3", "ext4", "xfs", "ntfs"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ext3 => "ext3",
+            Self::Ext4 => "ext4",
+            Self::Xfs => "xfs",
+            Self::Ntfs => "ntfs",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeTasksRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task or tasks to describe.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// A list of up to 100 task IDs or full ARN entries.
+    #[serde(rename = "tasks", default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<Vec<String>>,
+    /// Specifies whether you want to see the resource tags for the task.
+    #[serde(rename = "include", default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<Vec<TaskField>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TaskField {
+    #[serde(rename = "TAGS")]
+    Tags,
+}
+
+impl TaskField {
+    pub const VALUES: &'static [&'static str] = &["TAGS"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tags => "TAGS",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListTasksRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the ListTasks results.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The container instance ID or full ARN of the container instance to use when filtering the ListTasks results.
+    #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
+    pub container_instance: Option<String>,
+    /// The name of the task definition family to use when filtering the ListTasks results.
+    #[serde(rename = "family", default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// The nextToken value returned from a ListTasks request indicating that more results are available to fulfill the request and further calls will be needed.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of task results that ListTasks returned in paginated output.
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    /// The startedBy value to filter the task results with.
+    #[serde(rename = "startedBy", default, skip_serializing_if = "Option::is_none")]
+    pub started_by: Option<String>,
+    /// The name of the service to use when filtering the ListTasks results.
+    #[serde(rename = "serviceName", default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
+    /// The task desired status to use when filtering the ListTasks results.
+    #[serde(rename = "desiredStatus", default, skip_serializing_if = "Option::is_none")]
+    pub desired_status: Option<DesiredStatus>,
+    /// The launch type to use when filtering the ListTasks results.
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
+    pub launch_type: Option<LaunchType>,
+    /// The name of the daemon to use when filtering the ListTasks results.
+    #[serde(rename = "daemonName", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DesiredStatus {
+    #[serde(rename = "RUNNING")]
+    Running,
+    #[serde(rename = "PENDING")]
+    Pending,
+    #[serde(rename = "STOPPED")]
+    Stopped,
+}
+
+impl DesiredStatus {
+    pub const VALUES: &'static [&'static str] = &["RUNNING", "PENDING", "STOPPED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "RUNNING",
+            Self::Pending => "PENDING",
+            Self::Stopped => "STOPPED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StopTaskRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task to stop.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// Thefull Amazon Resource Name (ARN) of the task.
+    #[serde(rename = "task", default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
+    /// An optional message specified when a task is stopped.
+    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -2163,6 +2654,381 @@ impl GpuSharingMode {
             Self::Idle => "IDLE",
             Self::NvidiaMps => "NVIDIA_MPS",
             Self::Dedicated => "DEDICATED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunTaskResponse {
+    /// A full description of the tasks that were run.
+    #[serde(rename = "tasks", default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<Vec<Task>>,
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+}
+
+/// Details on a task in a cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    /// The Elastic Network Adapter that's associated with the task if the task uses the awsvpc network mode.
+    #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<Attachment>>,
+    /// The attributes of the task
+    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<Attribute>>,
+    /// The Availability Zone for the task.
+    #[serde(rename = "availabilityZone", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    /// The capacity provider that's associated with the task.
+    #[serde(rename = "capacityProviderName", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_name: Option<String>,
+    /// The ARN of the cluster that hosts the task.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// The connectivity status of a task.
+    #[serde(rename = "connectivity", default, skip_serializing_if = "Option::is_none")]
+    pub connectivity: Option<Connectivity>,
+    /// The Unix timestamp for the time when the task last went into CONNECTED status.
+    #[serde(rename = "connectivityAt", default, skip_serializing_if = "Option::is_none")]
+    pub connectivity_at: Option<f64>,
+    /// The ARN of the container instances that host the task.
+    #[serde(rename = "containerInstanceArn", default, skip_serializing_if = "Option::is_none")]
+    pub container_instance_arn: Option<String>,
+    /// The containers that's associated with the task.
+    #[serde(rename = "containers", default, skip_serializing_if = "Option::is_none")]
+    pub containers: Option<Vec<Container>>,
+    /// The number of CPU units used by the task as expressed in a task definition.
+    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// The Unix timestamp for the time when the task was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The desired status of the task.
+    #[serde(rename = "desiredStatus", default, skip_serializing_if = "Option::is_none")]
+    pub desired_status: Option<String>,
+    /// Determines whether execute command functionality is turned on for this task.
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
+    pub enable_execute_command: Option<bool>,
+    /// The Unix timestamp for the time when the task execution stopped.
+    #[serde(rename = "executionStoppedAt", default, skip_serializing_if = "Option::is_none")]
+    pub execution_stopped_at: Option<f64>,
+    /// The name of the task group that's associated with the task.
+    #[serde(rename = "group", default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The health status for the task.
+    #[serde(rename = "healthStatus", default, skip_serializing_if = "Option::is_none")]
+    pub health_status: Option<HealthStatus>,
+    /// The Elastic Inference accelerator that's associated with the task.
+    #[serde(rename = "inferenceAccelerators", default, skip_serializing_if = "Option::is_none")]
+    pub inference_accelerators: Option<Vec<InferenceAccelerator>>,
+    /// The last known status for the task.
+    #[serde(rename = "lastStatus", default, skip_serializing_if = "Option::is_none")]
+    pub last_status: Option<String>,
+    /// The infrastructure where your task runs on.
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
+    pub launch_type: Option<LaunchType>,
+    /// The amount of memory (in MiB) that the task uses as expressed in a task definition.
+    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// One or more container overrides.
+    #[serde(rename = "overrides", default, skip_serializing_if = "Option::is_none")]
+    pub overrides: Option<TaskOverride>,
+    /// The platform version where your task runs on.
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
+    pub platform_version: Option<String>,
+    /// The operating system that your tasks are running on.
+    #[serde(rename = "platformFamily", default, skip_serializing_if = "Option::is_none")]
+    pub platform_family: Option<String>,
+    /// The Unix timestamp for the time when the container image pull began.
+    #[serde(rename = "pullStartedAt", default, skip_serializing_if = "Option::is_none")]
+    pub pull_started_at: Option<f64>,
+    /// The Unix timestamp for the time when the container image pull completed.
+    #[serde(rename = "pullStoppedAt", default, skip_serializing_if = "Option::is_none")]
+    pub pull_stopped_at: Option<f64>,
+    /// The Unix timestamp for the time when the task started.
+    #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<f64>,
+    /// The tag specified when a task is started.
+    #[serde(rename = "startedBy", default, skip_serializing_if = "Option::is_none")]
+    pub started_by: Option<String>,
+    /// The stop code indicating why a task was stopped.
+    #[serde(rename = "stopCode", default, skip_serializing_if = "Option::is_none")]
+    pub stop_code: Option<TaskStopCode>,
+    /// The Unix timestamp for the time when the task was stopped.
+    #[serde(rename = "stoppedAt", default, skip_serializing_if = "Option::is_none")]
+    pub stopped_at: Option<f64>,
+    /// The reason that the task was stopped.
+    #[serde(rename = "stoppedReason", default, skip_serializing_if = "Option::is_none")]
+    pub stopped_reason: Option<String>,
+    /// The Unix timestamp for the time when the task stops.
+    #[serde(rename = "stoppingAt", default, skip_serializing_if = "Option::is_none")]
+    pub stopping_at: Option<f64>,
+    /// The metadata that you apply to the task to help you categorize and organize the task.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The Amazon Resource Name (ARN) of the task.
+    #[serde(rename = "taskArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_arn: Option<String>,
+    /// The ARN of the task definition that creates the task.
+    #[serde(rename = "taskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition_arn: Option<String>,
+    /// The version counter for the task.
+    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// The ephemeral storage settings for the task.
+    #[serde(rename = "ephemeralStorage", default, skip_serializing_if = "Option::is_none")]
+    pub ephemeral_storage: Option<EphemeralStorage>,
+    /// The Fargate ephemeral storage settings for the task.
+    #[serde(rename = "fargateEphemeralStorage", default, skip_serializing_if = "Option::is_none")]
+    pub fargate_ephemeral_storage: Option<TaskEphemeralStorage>,
+    /// A summary of the trusted execution configuration for the task, including the isolation mode.
+    #[serde(rename = "trustedExecutionSummary", default, skip_serializing_if = "Option::is_none")]
+    pub trusted_execution_summary: Option<TrustedExecutionSummary>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Connectivity {
+    #[serde(rename = "CONNECTED")]
+    Connected,
+    #[serde(rename = "DISCONNECTED")]
+    Disconnected,
+}
+
+impl Connectivity {
+    pub const VALUES: &'static [&'static str] = &["CONNECTED", "DISCONNECTED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Connected => "CONNECTED",
+            Self::Disconnected => "DISCONNECTED",
+        }
+    }
+}
+
+/// A Docker container that's part of a task.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Container {
+    /// The Amazon Resource Name (ARN) of the container.
+    #[serde(rename = "containerArn", default, skip_serializing_if = "Option::is_none")]
+    pub container_arn: Option<String>,
+    /// The ARN of the task.
+    #[serde(rename = "taskArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_arn: Option<String>,
+    /// The name of the container.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The image used for the container.
+    #[serde(rename = "image", default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// The container image manifest digest.
+    #[serde(rename = "imageDigest", default, skip_serializing_if = "Option::is_none")]
+    pub image_digest: Option<String>,
+    /// The ID of the Docker container.
+    #[serde(rename = "runtimeId", default, skip_serializing_if = "Option::is_none")]
+    pub runtime_id: Option<String>,
+    /// The last known status of the container.
+    #[serde(rename = "lastStatus", default, skip_serializing_if = "Option::is_none")]
+    pub last_status: Option<String>,
+    /// The exit code returned from the container.
+    #[serde(rename = "exitCode", default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    /// A short (1024 max characters) human-readable string to provide additional details about a running or stopped container.
+    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The network bindings associated with the container.
+    #[serde(rename = "networkBindings", default, skip_serializing_if = "Option::is_none")]
+    pub network_bindings: Option<Vec<NetworkBinding>>,
+    /// The network interfaces associated with the container.
+    #[serde(rename = "networkInterfaces", default, skip_serializing_if = "Option::is_none")]
+    pub network_interfaces: Option<Vec<NetworkInterface>>,
+    /// The health status of the container.
+    #[serde(rename = "healthStatus", default, skip_serializing_if = "Option::is_none")]
+    pub health_status: Option<HealthStatus>,
+    /// The details of any Amazon ECS managed agents associated with the container.
+    #[serde(rename = "managedAgents", default, skip_serializing_if = "Option::is_none")]
+    pub managed_agents: Option<Vec<ManagedAgent>>,
+    /// The number of CPU units set for the container.
+    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// The hard limit (in MiB) of memory set for the container.
+    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// The soft limit (in MiB) of memory set for the container.
+    #[serde(rename = "memoryReservation", default, skip_serializing_if = "Option::is_none")]
+    pub memory_reservation: Option<String>,
+    /// The IDs of each GPU assigned to the container.
+    #[serde(rename = "gpuIds", default, skip_serializing_if = "Option::is_none")]
+    pub gpu_ids: Option<Vec<String>>,
+    /// The IDs of each Neuron device assigned to the container.
+    #[serde(rename = "neuronDeviceIds", default, skip_serializing_if = "Option::is_none")]
+    pub neuron_device_ids: Option<Vec<String>>,
+    /// The GPU sharing strategy that the task definition specifies for the container.
+    #[serde(rename = "gpuSharingStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub gpu_sharing_strategy: Option<SharingStrategy>,
+}
+
+/// Details on the network bindings between a container and its host container instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NetworkBinding {
+    /// The IP address that the container is bound to on the container instance.
+    #[serde(rename = "bindIP", default, skip_serializing_if = "Option::is_none")]
+    pub bind_ip: Option<String>,
+    /// The port number on the container that's used with the network binding.
+    #[serde(rename = "containerPort", default, skip_serializing_if = "Option::is_none")]
+    pub container_port: Option<i32>,
+    /// The port number on the host that's used with the network binding.
+    #[serde(rename = "hostPort", default, skip_serializing_if = "Option::is_none")]
+    pub host_port: Option<i32>,
+    /// The protocol used for the network binding.
+    #[serde(rename = "protocol", default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<TransportProtocol>,
+    /// The port number range on the container that's bound to the dynamically mapped host port range.
+    #[serde(rename = "containerPortRange", default, skip_serializing_if = "Option::is_none")]
+    pub container_port_range: Option<String>,
+    /// The port number range on the host that's used with the network binding.
+    #[serde(rename = "hostPortRange", default, skip_serializing_if = "Option::is_none")]
+    pub host_port_range: Option<String>,
+}
+
+/// An object representing the elastic network interface for tasks that use the awsvpc network mode.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NetworkInterface {
+    /// The attachment ID for the network interface.
+    #[serde(rename = "attachmentId", default, skip_serializing_if = "Option::is_none")]
+    pub attachment_id: Option<String>,
+    /// The private IPv4 address for the network interface.
+    #[serde(rename = "privateIpv4Address", default, skip_serializing_if = "Option::is_none")]
+    pub private_ipv4_address: Option<String>,
+    /// The private IPv6 address for the network interface.
+    #[serde(rename = "ipv6Address", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum HealthStatus {
+    #[serde(rename = "HEALTHY")]
+    Healthy,
+    #[serde(rename = "UNHEALTHY")]
+    Unhealthy,
+    #[serde(rename = "UNKNOWN")]
+    Unknown,
+}
+
+impl HealthStatus {
+    pub const VALUES: &'static [&'static str] = &["HEALTHY", "UNHEALTHY", "UNKNOWN"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Healthy => "HEALTHY",
+            Self::Unhealthy => "UNHEALTHY",
+            Self::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+/// Details about the managed agent status for the container.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedAgent {
+    /// The Unix timestamp for the time when the managed agent was last started.
+    #[serde(rename = "lastStartedAt", default, skip_serializing_if = "Option::is_none")]
+    pub last_started_at: Option<f64>,
+    /// The name of the managed agent.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<ManagedAgentName>,
+    /// The reason for why the managed agent is in the state it is in.
+    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The last known status of the managed agent.
+    #[serde(rename = "lastStatus", default, skip_serializing_if = "Option::is_none")]
+    pub last_status: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ManagedAgentName {
+    #[serde(rename = "ExecuteCommandAgent")]
+    ExecuteCommandAgent,
+}
+
+impl ManagedAgentName {
+    pub const VALUES: &'static [&'static str] = &["ExecuteCommandAgent"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ExecuteCommandAgent => "ExecuteCommandAgent",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TaskStopCode {
+    #[serde(rename = "TaskFailedToStart")]
+    TaskFailedToStart,
+    #[serde(rename = "EssentialContainerExited")]
+    EssentialContainerExited,
+    #[serde(rename = "UserInitiated")]
+    UserInitiated,
+    #[serde(rename = "ServiceSchedulerInitiated")]
+    ServiceSchedulerInitiated,
+    #[serde(rename = "SpotInterruption")]
+    SpotInterruption,
+    #[serde(rename = "TerminationNotice")]
+    TerminationNotice,
+    #[serde(rename = "InfrastructureHealth")]
+    InfrastructureHealth,
+}
+
+impl TaskStopCode {
+    pub const VALUES: &'static [&'static str] = &["TaskFailedToStart", "EssentialContainerExited", "UserInitiated", "ServiceSchedulerInitiated", "SpotInterruption", "TerminationNotice", "InfrastructureHealth"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TaskFailedToStart => "TaskFailedToStart",
+            Self::EssentialContainerExited => "EssentialContainerExited",
+            Self::UserInitiated => "UserInitiated",
+            Self::ServiceSchedulerInitiated => "ServiceSchedulerInitiated",
+            Self::SpotInterruption => "SpotInterruption",
+            Self::TerminationNotice => "TerminationNotice",
+            Self::InfrastructureHealth => "InfrastructureHealth",
+        }
+    }
+}
+
+/// The amount of ephemeral storage to allocate for the task.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskEphemeralStorage {
+    /// The total amount, in GiB, of the ephemeral storage to set for the task.
+    #[serde(rename = "sizeInGiB", default, skip_serializing_if = "Option::is_none")]
+    pub size_in_gi_b: Option<i32>,
+    /// Specify an Key Management Service key ID to encrypt the ephemeral storage for the task.
+    #[serde(rename = "kmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+}
+
+/// A summary of the trusted execution configuration for a task.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TrustedExecutionSummary {
+    /// The isolation mode that the task runs in.
+    #[serde(rename = "isolationMode", default, skip_serializing_if = "Option::is_none")]
+    pub isolation_mode: Option<IsolationMode>,
+    /// The status of the attestation policy for the task.
+    #[serde(rename = "attestationPolicyStatus", default, skip_serializing_if = "Option::is_none")]
+    pub attestation_policy_status: Option<AttestationPolicyStatus>,
+}
+
+/// The status of the attestation policy for a task that uses the CONFIDENTIAL_SANDBOX isolation mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AttestationPolicyStatus {
+    #[serde(rename = "CONFIGURED")]
+    Configured,
+}
+
+impl AttestationPolicyStatus {
+    pub const VALUES: &'static [&'static str] = &["CONFIGURED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Configured => "CONFIGURED",
         }
     }
 }

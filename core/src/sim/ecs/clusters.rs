@@ -38,6 +38,7 @@ pub fn create_cluster(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
             tags: request.tags.clone().unwrap_or_default(),
             settings: request.settings.clone().unwrap_or_default(),
             instances: Vec::new(),
+            tasks: Vec::new(),
         });
     if !cluster.active {
         cluster.active = true;

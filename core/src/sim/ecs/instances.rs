@@ -147,6 +147,7 @@ pub fn register_container_instance(
         remaining: registered.clone(),
         registered,
         max_enis: instance_type.map_or(3, |t| t.max_enis),
+        attached_enis: 0,
         attributes,
         running_tasks_count: 0,
         pending_tasks_count: 0,

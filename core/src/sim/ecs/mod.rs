@@ -4,6 +4,7 @@ mod attributes;
 mod clusters;
 mod instances;
 mod task_definitions;
+mod tasks;
 
 use super::Simulation;
 use crate::cluster::Cluster;
@@ -33,6 +34,10 @@ pub fn dispatch(sim: &mut Simulation, action: &str, input: Value) -> Result<Valu
         "PutAttributes" => attributes::put_attributes(sim, input),
         "DeleteAttributes" => attributes::delete_attributes(sim, input),
         "ListAttributes" => attributes::list_attributes(sim, input),
+        "RunTask" => tasks::run_task(sim, input),
+        "StopTask" => tasks::stop_task(sim, input),
+        "DescribeTasks" => tasks::describe_tasks(sim, input),
+        "ListTasks" => tasks::list_tasks(sim, input),
         _ => Err(EcsimError::new(
             ErrorCode::UnknownOperationException,
             format!("ecs has no action '{action}'."),

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 pub type TaskDefinitions = BTreeMap<String, Vec<Registered>>;
 
 pub struct Registered {
-    task_definition: TaskDefinition,
+    pub task_definition: TaskDefinition,
     tags: Vec<Tag>,
 }
 
@@ -137,7 +137,7 @@ pub fn describe_task_definition(sim: &mut Simulation, input: Value) -> Result<Va
 
 /// Finds `family`, `family:revision` or a task definition ARN; a bare family means its latest
 /// ACTIVE revision.
-fn resolve<'a>(sim: &'a Simulation, reference: &str) -> Option<&'a Registered> {
+pub fn resolve<'a>(sim: &'a Simulation, reference: &str) -> Option<&'a Registered> {
     let name = reference
         .rsplit_once(":task-definition/")
         .map_or(reference, |(_, name)| name);

@@ -1,0 +1,177 @@
+//! One placement decision over a cluster's container instances.
+
+use super::Requirement;
+use crate::api::ecs::ContainerInstanceStatus;
+use crate::cluster::ContainerInstance;
+use crate::query::{self, Instance};
+use rand_core::Rng;
+
+#[derive(Clone, Debug)]
+pub enum Strategy {
+    /// Least remaining of the resource that still fits.
+    BinpackCpu,
+    BinpackMemory,
+    /// Fewest tasks of the same group per value of the field (`instanceId`/`host`, or an attribute).
+    SpreadInstance,
+    SpreadAttribute(String),
+    Random,
+}
+
+#[derive(Clone, Debug)]
+pub enum Constraint {
+    MemberOf(query::Expr),
+    DistinctInstance,
+}
+
+/// Why an instance cannot take the task, first failing check first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rejection {
+    Draining,
+    Agent,
+    Cpu,
+    Memory,
+    Gpu,
+    Ports,
+    Eni,
+    MemberOf,
+    DistinctInstance,
+}
+
+impl Rejection {
+    /// The failure reason ECS reports.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Rejection::Draining => "DRAINING",
+            Rejection::Agent => "AGENT",
+            Rejection::Cpu => "RESOURCE:CPU",
+            Rejection::Memory => "RESOURCE:MEMORY",
+            Rejection::Gpu => "RESOURCE:GPU",
+            Rejection::Ports => "RESOURCE:PORTS",
+            Rejection::Eni => "RESOURCE:ENI",
+            Rejection::MemberOf => "MemberOf placement constraint unsatisfied.",
+            Rejection::DistinctInstance => "DistinctInstance placement constraint unsatisfied.",
+        }
+    }
+}
+
+pub struct Request<'a> {
+    pub requirement: &'a Requirement,
+    pub group: &'a str,
+    pub constraints: &'a [Constraint],
+    pub strategies: &'a [Strategy],
+}
+
+/// The decision: the chosen instance (an index), and every other instance's verdict.
+#[derive(Debug, Default)]
+pub struct Placement {
+    pub chosen: Option<usize>,
+    pub rejections: Vec<(usize, Rejection)>,
+}
+
+fn fits(instance: &ContainerInstance, requirement: &Requirement) -> Option<Rejection> {
+    let remaining = &instance.remaining;
+    let taken = |wanted: &[String], used: &[String]| wanted.iter().any(|port| used.contains(port));
+    if instance.status != ContainerInstanceStatus::Active {
+        Some(Rejection::Draining)
+    } else if !instance.agent_connected {
+        Some(Rejection::Agent)
+    } else if remaining.cpu < requirement.cpu {
+        Some(Rejection::Cpu)
+    } else if remaining.memory < requirement.memory {
+        Some(Rejection::Memory)
+    } else if remaining.gpus.len() < requirement.gpus {
+        Some(Rejection::Gpu)
+    } else if taken(&requirement.tcp_ports, &remaining.ports)
+        || taken(&requirement.udp_ports, &remaining.udp_ports)
+    {
+        Some(Rejection::Ports)
+    } else if requirement.eni && instance.attached_enis + 1 >= instance.max_enis {
+        // The primary network interface counts against the limit.
+        Some(Rejection::Eni)
+    } else {
+        None
+    }
+}
+
+fn satisfies(
+    instance: &ContainerInstance,
+    constraint: &Constraint,
+    group: &str,
+) -> Option<Rejection> {
+    match constraint {
+        Constraint::MemberOf(expr) => (!expr.matches(instance)).then_some(Rejection::MemberOf),
+        Constraint::DistinctInstance => instance
+            .task_groups
+            .contains_key(group)
+            .then_some(Rejection::DistinctInstance),
+    }
+}
+
+/// Keeps the candidates with the smallest key.
+fn keep_min<K: Ord>(candidates: &mut Vec<usize>, key: impl Fn(usize) -> K) {
+    if let Some(best) = candidates.iter().map(|&i| key(i)).min() {
+        candidates.retain(|&i| key(i) == best);
+    }
+}
+
+fn pick(candidates: &[usize], rng: &mut impl Rng) -> usize {
+    let index = (rng.next_u64() % candidates.len() as u64) as usize;
+    candidates[index]
+}
+
+/// Places one task. Ties that the strategies leave are settled by `rng`.
+pub fn place(instances: &[ContainerInstance], request: &Request, rng: &mut impl Rng) -> Placement {
+    let mut placement = Placement::default();
+    let mut candidates = Vec::new();
+    for (index, instance) in instances.iter().enumerate() {
+        let verdict = fits(instance, request.requirement).or_else(|| {
+            request
+                .constraints
+                .iter()
+                .find_map(|c| satisfies(instance, c, request.group))
+        });
+        match verdict {
+            Some(rejection) => placement.rejections.push((index, rejection)),
+            None => candidates.push(index),
+        }
+    }
+    if candidates.is_empty() {
+        return placement;
+    }
+    let group_count = |i: usize| {
+        instances[i]
+            .task_groups
+            .get(request.group)
+            .copied()
+            .unwrap_or(0)
+    };
+    for strategy in request.strategies {
+        match strategy {
+            Strategy::BinpackCpu => keep_min(&mut candidates, |i| instances[i].remaining.cpu),
+            Strategy::BinpackMemory => keep_min(&mut candidates, |i| instances[i].remaining.memory),
+            Strategy::SpreadInstance => keep_min(&mut candidates, group_count),
+            Strategy::SpreadAttribute(name) => {
+                // Tasks of the group per value, over the whole cluster; instances without the
+                // attribute form a value of their own.
+                let value = |i: usize| instances[i].attribute(name).unwrap_or("").to_string();
+                let per_value = |v: &str| -> u32 {
+                    (0..instances.len())
+                        .filter(|&j| value(j) == v)
+                        .map(group_count)
+                        .sum()
+                };
+                keep_min(&mut candidates, |i| per_value(&value(i)));
+            }
+            Strategy::Random => {
+                let chosen = pick(&candidates, rng);
+                candidates = vec![chosen];
+            }
+        }
+    }
+    placement.chosen = Some(if candidates.len() == 1 {
+        candidates[0]
+    } else {
+        pick(&candidates, rng)
+    });
+    placement
+}
