@@ -5,6 +5,7 @@ use crate::api::ecs::ContainerInstanceStatus;
 use crate::cluster::ContainerInstance;
 use crate::query::{self, Instance};
 use rand_core::Rng;
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
 pub enum Strategy {
@@ -153,14 +154,14 @@ pub fn place(instances: &[ContainerInstance], request: &Request, rng: &mut impl 
             Strategy::SpreadAttribute(name) => {
                 // Tasks of the group per value, over the whole cluster; instances without the
                 // attribute form a value of their own.
-                let value = |i: usize| instances[i].attribute(name).unwrap_or("").to_string();
-                let per_value = |v: &str| -> u32 {
-                    (0..instances.len())
-                        .filter(|&j| value(j) == v)
-                        .map(group_count)
-                        .sum()
-                };
-                keep_min(&mut candidates, |i| per_value(&value(i)));
+                let value = |i: usize| instances[i].attribute(name).unwrap_or("");
+                let mut per_value: BTreeMap<&str, u32> = BTreeMap::new();
+                for i in 0..instances.len() {
+                    *per_value.entry(value(i)).or_insert(0) += group_count(i);
+                }
+                keep_min(&mut candidates, |i| {
+                    per_value.get(value(i)).copied().unwrap_or(0)
+                });
             }
             Strategy::Random => {
                 let chosen = pick(&candidates, rng);

@@ -1,0 +1,242 @@
+//! Over random clusters and random RunTask/StopTask sequences: no resource is overcommitted, no
+//! host port is used twice, every constraint holds for what was placed, and a call that fails
+//! leaves the simulation exactly as it was.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use ecsim_core::{Simulation, SimulationConfig};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+const TYPES: [&str; 5] = ["t3.medium", "m5.large", "c5.large", "r5.large", "c7g.large"];
+const ZONES: [&str; 3] = ["us-east-1a", "us-east-1b", "us-east-1c"];
+
+#[derive(Clone, Debug)]
+enum Op {
+    Run {
+        definition: usize,
+        count: i32,
+        strategy: usize,
+        constraint: usize,
+        group: Option<u8>,
+    },
+    Stop {
+        nth: usize,
+    },
+    Drain {
+        nth: usize,
+    },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        4 => (0..4usize, 1..12i32, 0..5usize, 0..4usize, proptest::option::of(0..2u8))
+            .prop_map(|(definition, count, strategy, constraint, group)| Op::Run { definition, count, strategy, constraint, group }),
+        2 => (0..50usize).prop_map(|nth| Op::Stop { nth }),
+        1 => (0..20usize).prop_map(|nth| Op::Drain { nth }),
+    ]
+}
+
+fn definitions() -> Vec<Value> {
+    let container = |memory: i64, cpu: i64, mappings: Value| json!({"name": "app", "image": "x", "memoryReservation": memory, "cpu": cpu, "portMappings": mappings});
+    vec![
+        json!({"family": "static", "containerDefinitions": [container(512, 256, json!([{"containerPort": 80, "hostPort": 8080}, {"containerPort": 53, "hostPort": 5353, "protocol": "udp"}]))]}),
+        json!({"family": "dynamic", "containerDefinitions": [container(700, 512, json!([{"containerPort": 80, "hostPort": 0}]))]}),
+        json!({"family": "vpc", "networkMode": "awsvpc", "containerDefinitions": [container(256, 128, json!([{"containerPort": 80}]))]}),
+        json!({"family": "host", "networkMode": "host", "containerDefinitions": [container(1024, 1024, json!([{"containerPort": 9000}]))]}),
+    ]
+}
+
+fn strategy(index: usize) -> Value {
+    let all = json!([
+        [],
+        [{"type": "binpack", "field": "memory"}],
+        [{"type": "spread", "field": "attribute:ecs.availability-zone"}, {"type": "binpack", "field": "cpu"}],
+        [{"type": "spread", "field": "instanceId"}],
+        [{"type": "random"}],
+    ]);
+    all[index].clone()
+}
+
+fn constraint(index: usize) -> Value {
+    let all = json!([
+        [],
+        [{"type": "distinctInstance"}],
+        [{"type": "memberOf", "expression": "attribute:ecs.availability-zone != us-east-1c"}],
+        [{"type": "memberOf", "expression": "attribute:ecs.instance-type =~ .*\\.large"}, {"type": "distinctInstance"}],
+    ]);
+    all[index].clone()
+}
+
+fn snapshot(sim: &mut Simulation) -> Value {
+    let arns = sim
+        .call("ecs", "ListContainerInstances", json!({"cluster": "p"}))
+        .unwrap()["containerInstanceArns"]
+        .clone();
+    let instances = sim
+        .call(
+            "ecs",
+            "DescribeContainerInstances",
+            json!({"cluster": "p", "containerInstances": arns}),
+        )
+        .unwrap();
+    let running = sim
+        .call("ecs", "ListTasks", json!({"cluster": "p"}))
+        .unwrap();
+    let stopped = sim
+        .call(
+            "ecs",
+            "ListTasks",
+            json!({"cluster": "p", "desiredStatus": "STOPPED"}),
+        )
+        .unwrap();
+    json!({"instances": instances, "running": running, "stopped": stopped})
+}
+
+fn resource<'a>(resources: &'a Value, name: &str) -> &'a Value {
+    resources
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap()
+}
+
+/// Remaining = registered − what the running tasks hold; nothing negative; no port twice.
+fn check_accounting(sim: &mut Simulation, constrained: &BTreeMap<String, usize>) {
+    let state = snapshot(sim);
+    let running: Vec<Value> = state["running"]["taskArns"].as_array().unwrap().clone();
+    let tasks = if running.is_empty() {
+        vec![]
+    } else {
+        sim.call(
+            "ecs",
+            "DescribeTasks",
+            json!({"cluster": "p", "tasks": running}),
+        )
+        .unwrap()["tasks"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    for instance in state["instances"]["containerInstances"].as_array().unwrap() {
+        let arn = &instance["containerInstanceArn"];
+        let here: Vec<&Value> = tasks
+            .iter()
+            .filter(|t| &t["containerInstanceArn"] == arn)
+            .collect();
+        let held = |field: &str| -> i64 {
+            here.iter()
+                .map(|t| t[field].as_str().unwrap().parse::<i64>().unwrap())
+                .sum()
+        };
+        for (name, field) in [("CPU", "cpu"), ("MEMORY", "memory")] {
+            let registered = resource(&instance["registeredResources"], name)["integerValue"]
+                .as_i64()
+                .unwrap();
+            let remaining = resource(&instance["remainingResources"], name)["integerValue"]
+                .as_i64()
+                .unwrap();
+            assert!(remaining >= 0, "{name} overcommitted on {arn}");
+            assert_eq!(
+                remaining,
+                registered - held(field),
+                "{name} accounting on {arn}"
+            );
+        }
+        for name in ["PORTS", "PORTS_UDP"] {
+            let ports = resource(&instance["remainingResources"], name)["stringSetValue"]
+                .as_array()
+                .unwrap();
+            let unique: BTreeSet<&str> = ports.iter().filter_map(Value::as_str).collect();
+            assert_eq!(
+                unique.len(),
+                ports.len(),
+                "a {name} port used twice on {arn}"
+            );
+        }
+        assert_eq!(
+            instance["runningTasksCount"].as_u64().unwrap() as usize,
+            here.len()
+        );
+        // Groups placed with distinctInstance never share an instance.
+        for (group, _) in constrained.iter() {
+            let count = here.iter().filter(|t| t["group"] == group.as_str()).count();
+            assert!(count <= 1, "distinctInstance group {group} twice on {arn}");
+        }
+        let zone = instance["attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == "ecs.availability-zone")
+            .unwrap()["value"]
+            .clone();
+        for task in &here {
+            if task["group"].as_str().unwrap().starts_with("zoned") {
+                assert_ne!(zone, "us-east-1c", "memberOf violated");
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn placements_never_overcommit_and_failed_calls_change_nothing(
+        seed in any::<u64>(),
+        instances in proptest::collection::vec((0..TYPES.len(), 0..ZONES.len()), 1..8),
+        ops in proptest::collection::vec(op(), 1..25),
+    ) {
+        let mut sim = Simulation::new(SimulationConfig { seed, ..Default::default() });
+        sim.call("ecs", "CreateCluster", json!({"clusterName": "p"})).unwrap();
+        for (t, z) in &instances {
+            sim.call("ecs", "RegisterContainerInstance", json!({"cluster": "p", "instanceType": TYPES[*t], "availabilityZone": ZONES[*z]})).unwrap();
+        }
+        for definition in definitions() {
+            sim.call("ecs", "RegisterTaskDefinition", definition).unwrap();
+        }
+        let families = ["static", "dynamic", "vpc", "host"];
+        let mut distinct_groups = BTreeMap::new();
+        let mut tainted = BTreeSet::new();
+        for op in ops {
+            let before = snapshot(&mut sim);
+            let result = match &op {
+                Op::Run { definition, count, strategy: s, constraint: c, group } => {
+                    let zoned = *c == 2;
+                    let group_name = match (group, zoned) {
+                        (_, true) => format!("zoned:{definition}"),
+                        (Some(g), _) => format!("g{g}:{definition}:{c}"),
+                        (None, _) => format!("family:{}", families[*definition]),
+                    };
+                    // Only groups that always used distinctInstance are checked for it.
+                    if *c == 1 || *c == 3 {
+                        if !tainted.contains(&group_name) {
+                            distinct_groups.entry(group_name.clone()).or_insert(*c);
+                        }
+                    } else {
+                        tainted.insert(group_name.clone());
+                        distinct_groups.remove(&group_name);
+                    }
+                    sim.call("ecs", "RunTask", json!({"cluster": "p", "taskDefinition": families[*definition], "count": count,
+                        "group": group_name, "placementStrategy": strategy(*s), "placementConstraints": constraint(*c)}))
+                }
+                Op::Stop { nth } => {
+                    let running = before["running"]["taskArns"].as_array().unwrap();
+                    let task = running.get(nth % running.len().max(1)).cloned().unwrap_or(json!("no-such-task"));
+                    sim.call("ecs", "StopTask", json!({"cluster": "p", "task": task}))
+                }
+                Op::Drain { nth } => {
+                    let arns = before["instances"]["containerInstances"].as_array().unwrap();
+                    let arn = arns[nth % arns.len()]["containerInstanceArn"].clone();
+                    sim.call("ecs", "UpdateContainerInstancesState", json!({"cluster": "p", "containerInstances": [arn], "status": "DRAINING"}))
+                }
+            };
+            if result.is_err() {
+                prop_assert_eq!(snapshot(&mut sim), before, "a failed {:?} changed the simulation", op);
+            }
+            check_accounting(&mut sim, &distinct_groups);
+        }
+    }
+}
