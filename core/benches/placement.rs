@@ -11,11 +11,20 @@ use serde_json::json;
 use std::time::Duration;
 
 fn cluster(instances: usize) -> Simulation {
-    let mut sim = Simulation::new(SimulationConfig { seed: 1, ..Default::default() });
-    sim.call("ecs", "CreateCluster", json!({"clusterName": "big"})).unwrap();
+    let mut sim = Simulation::new(SimulationConfig {
+        seed: 1,
+        ..Default::default()
+    });
+    sim.call("ecs", "CreateCluster", json!({"clusterName": "big"}))
+        .unwrap();
     for i in 0..instances {
         let zone = ["us-east-1a", "us-east-1b", "us-east-1c"][i % 3];
-        sim.call("ecs", "RegisterContainerInstance", json!({"cluster": "big", "instanceType": "m5.large", "availabilityZone": zone})).unwrap();
+        sim.call(
+            "ecs",
+            "RegisterContainerInstance",
+            json!({"cluster": "big", "instanceType": "m5.large", "availabilityZone": zone}),
+        )
+        .unwrap();
     }
     sim.call("ecs", "RegisterTaskDefinition", json!({"family": "web", "containerDefinitions": [{"name": "app", "image": "x", "memoryReservation": 16, "cpu": 4}]})).unwrap();
     sim
@@ -28,7 +37,9 @@ fn benches(c: &mut Criterion) {
         "placementConstraints": [{"type": "memberOf", "expression": "attribute:ecs.instance-type == m5.large"}],
     });
     let mut group = c.benchmark_group("placement");
-    group.sample_size(10).measurement_time(Duration::from_secs(10));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
     for instances in [500, 5000] {
         group.throughput(Throughput::Elements(10));
         group.bench_function(format!("RunTask x10, {instances} instances"), |b| {

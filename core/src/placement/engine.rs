@@ -18,6 +18,19 @@ pub enum Strategy {
     Random,
 }
 
+impl Strategy {
+    /// The strategy as the API writes it: (`type`, `field`).
+    pub fn type_and_field(&self) -> (&'static str, Option<String>) {
+        match self {
+            Strategy::BinpackCpu => ("binpack", Some("cpu".into())),
+            Strategy::BinpackMemory => ("binpack", Some("memory".into())),
+            Strategy::SpreadInstance => ("spread", Some("instanceId".into())),
+            Strategy::SpreadAttribute(name) => ("spread", Some(format!("attribute:{name}"))),
+            Strategy::Random => ("random", None),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Constraint {
     MemberOf(query::Expr),
@@ -62,11 +75,13 @@ pub struct Request<'a> {
     pub strategies: &'a [Strategy],
 }
 
-/// The decision: the chosen instance (an index), and every other instance's verdict.
+/// The decision: the chosen instance (an index), every rejected instance's verdict, and the
+/// candidates each strategy kept, in order.
 #[derive(Debug, Default)]
 pub struct Placement {
     pub chosen: Option<usize>,
     pub rejections: Vec<(usize, Rejection)>,
+    pub kept: Vec<Vec<usize>>,
 }
 
 fn fits(instance: &ContainerInstance, requirement: &Requirement) -> Option<Rejection> {
@@ -168,6 +183,7 @@ pub fn place(instances: &[ContainerInstance], request: &Request, rng: &mut impl 
                 candidates = vec![chosen];
             }
         }
+        placement.kept.push(candidates.clone());
     }
     placement.chosen = Some(if candidates.len() == 1 {
         candidates[0]

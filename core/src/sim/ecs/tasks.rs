@@ -14,6 +14,10 @@ use serde_json::{json, Value};
 /// RunTask places at most 10 tasks per call (not adjustable).
 pub const MAX_RUN_TASK_COUNT: i32 = 10;
 
+/// ecsim extension of RunTask: `"explain": true` adds `explanations`, one per task attempted, with
+/// every instance's verdict and the candidates each strategy kept (ECS itself reports only failures).
+const EXPLAIN: &str = "explain";
+
 fn invalid(message: impl Into<String>) -> EcsimError {
     EcsimError::new(ErrorCode::InvalidParameterException, message)
 }
@@ -77,8 +81,12 @@ fn constraints(
 }
 
 pub fn run_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::RunTaskRequest, _) =
-        parse_request(input, &shapes::RUN_TASK_REQUEST, &[])?;
+    let (request, extensions): (api::RunTaskRequest, _) =
+        parse_request(input, &shapes::RUN_TASK_REQUEST, &[EXPLAIN])?;
+    let explain = extensions
+        .get(EXPLAIN)
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let count = request.count.unwrap_or(1);
     if !(1..=MAX_RUN_TASK_COUNT).contains(&count) {
         return Err(invalid(format!(
@@ -122,6 +130,7 @@ pub fn run_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError>
         }
         let mut tasks = Vec::new();
         let mut failures = Vec::new();
+        let mut explanations = Vec::new();
         for _ in 0..count {
             let decision = place(
                 &cluster.instances,
@@ -133,6 +142,9 @@ pub fn run_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError>
                 },
                 &mut rng,
             );
+            if explain {
+                explanations.push(explanation(&decision, &cluster.instances, &strategies));
+            }
             let Some(index) = decision.chosen else {
                 // Draining instances are not candidates at all: ECS lists no failure for them.
                 failures = decision
@@ -175,10 +187,33 @@ pub fn run_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError>
                 gpu_ids,
             });
         }
-        Ok(json!({ "tasks": tasks, "failures": failures }))
+        let mut output = json!({ "tasks": tasks, "failures": failures });
+        if explain {
+            output["explanations"] = Value::Array(explanations);
+        }
+        Ok(output)
     })();
     sim.rng = rng;
     outcome
+}
+
+/// One placement decision as data: chosen instance, rejected instances with their reasons, and
+/// what each strategy kept.
+fn explanation(
+    decision: &crate::placement::Placement,
+    instances: &[crate::cluster::ContainerInstance],
+    strategies: &[Strategy],
+) -> Value {
+    let arn = |i: usize| instances[i].arn.clone();
+    json!({
+        "containerInstanceArn": decision.chosen.map(arn),
+        "rejected": decision.rejections.iter().map(|&(i, r)| json!({"containerInstanceArn": arn(i), "reason": r.reason()})).collect::<Vec<_>>(),
+        "strategies": strategies.iter().zip(&decision.kept).map(|(strategy, kept)| json!({
+            "type": strategy.type_and_field().0,
+            "field": strategy.type_and_field().1,
+            "kept": kept.iter().map(|&i| arn(i)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
