@@ -44,6 +44,7 @@ SERVICES = {
             "DeleteAttributesRequest",
             "ListAttributesRequest",
             "RunTaskRequest",
+            "StartTaskRequest",
             "DescribeTasksRequest",
             "ListTasksRequest",
             "StopTaskRequest",

@@ -84,7 +84,8 @@ pub struct Placement {
     pub kept: Vec<Vec<usize>>,
 }
 
-fn fits(instance: &ContainerInstance, requirement: &Requirement) -> Option<Rejection> {
+/// Whether the instance can take the task now: state, agent, then each resource.
+pub fn fits(instance: &ContainerInstance, requirement: &Requirement) -> Option<Rejection> {
     let remaining = &instance.remaining;
     let taken = |wanted: &[String], used: &[String]| wanted.iter().any(|port| used.contains(port));
     if instance.status != ContainerInstanceStatus::Active {

@@ -2097,6 +2097,49 @@ impl TaskFilesystemType {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StartTaskRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster where to start your task.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The container instance IDs or full ARN entries for the container instances where you would like to place your task.
+    #[serde(rename = "containerInstances", default, skip_serializing_if = "Option::is_none")]
+    pub container_instances: Option<Vec<String>>,
+    /// Specifies whether to use Amazon ECS managed tags for the task.
+    #[serde(rename = "enableECSManagedTags", default, skip_serializing_if = "Option::is_none")]
+    pub enable_ecs_managed_tags: Option<bool>,
+    /// Whether or not the execute command functionality is turned on for the task.
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
+    pub enable_execute_command: Option<bool>,
+    /// The name of the task group to associate with the task.
+    #[serde(rename = "group", default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The VPC subnet and security group configuration for tasks that receive their own elastic network interface by using the awsvpc networking mode.
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub network_configuration: Option<NetworkConfiguration>,
+    /// A list of container overrides in JSON format that specify the name of a container in the specified task definition and the overrides it receives.
+    #[serde(rename = "overrides", default, skip_serializing_if = "Option::is_none")]
+    pub overrides: Option<TaskOverride>,
+    /// Specifies whether to propagate the tags from the task definition or the service to the task.
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
+    pub propagate_tags: Option<PropagateTags>,
+    /// This parameter is only used by Amazon ECS.
+    #[serde(rename = "referenceId", default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+    /// An optional tag specified when a task is started.
+    #[serde(rename = "startedBy", default, skip_serializing_if = "Option::is_none")]
+    pub started_by: Option<String>,
+    /// The metadata that you apply to the task to help you categorize and organize them.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The family and revision ( family:revision ) or full ARN of the task definition to start.
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition: Option<String>,
+    /// The details of the volume that was configuredAtLaunch .
+    #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
+    pub volume_configurations: Option<Vec<TaskVolumeConfiguration>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeTasksRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task or tasks to describe.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]

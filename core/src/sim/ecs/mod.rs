@@ -4,6 +4,7 @@ mod attributes;
 mod clusters;
 mod instances;
 mod task_definitions;
+mod task_queries;
 mod tasks;
 
 use super::Simulation;
@@ -35,9 +36,10 @@ pub fn dispatch(sim: &mut Simulation, action: &str, input: Value) -> Result<Valu
         "DeleteAttributes" => attributes::delete_attributes(sim, input),
         "ListAttributes" => attributes::list_attributes(sim, input),
         "RunTask" => tasks::run_task(sim, input),
-        "StopTask" => tasks::stop_task(sim, input),
-        "DescribeTasks" => tasks::describe_tasks(sim, input),
-        "ListTasks" => tasks::list_tasks(sim, input),
+        "StartTask" => tasks::start_task(sim, input),
+        "StopTask" => task_queries::stop_task(sim, input),
+        "DescribeTasks" => task_queries::describe_tasks(sim, input),
+        "ListTasks" => task_queries::list_tasks(sim, input),
         _ => Err(EcsimError::new(
             ErrorCode::UnknownOperationException,
             format!("ecs has no action '{action}'."),

@@ -3,12 +3,16 @@
 
 use super::{cluster_mut, task_definitions};
 use crate::api::ecs::{self as api, shapes, LaunchType, NetworkMode};
+use crate::cluster::Cluster;
 use crate::cluster::Task;
 use crate::error::{EcsimError, ErrorCode};
-use crate::placement::{place, Constraint, Request, Requirement, Strategy};
+use crate::placement::engine::fits;
+use crate::placement::{place, Constraint, Rejection, Request, Requirement, Strategy};
 use crate::query;
 use crate::sim::request::parse_request;
 use crate::sim::Simulation;
+use rand_chacha::ChaCha8Rng;
+use rand_core::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
 /// RunTask places at most 10 tasks per call (not adjustable).
@@ -80,6 +84,60 @@ fn constraints(
         .collect()
 }
 
+/// What every task of one RunTask or StartTask call shares.
+struct Launch {
+    task_definition: api::TaskDefinition,
+    requirement: Requirement,
+    group: String,
+    started_by: Option<String>,
+    tags: Option<Vec<api::Tag>>,
+    region: String,
+    account: String,
+    now: f64,
+}
+
+impl Launch {
+    fn new(
+        sim: &Simulation,
+        reference: Option<&str>,
+        group: Option<&str>,
+        started_by: Option<String>,
+        tags: Option<Vec<api::Tag>>,
+    ) -> Result<Launch, EcsimError> {
+        let task_definition = task_definitions::resolve(sim, reference.unwrap_or_default())
+            .map(|registered| registered.task_definition.clone())
+            .ok_or_else(|| invalid("TaskDefinition not found."))?;
+        let family = task_definition.family.clone().unwrap_or_default();
+        Ok(Launch {
+            requirement: Requirement::of(&task_definition),
+            group: group.map_or_else(|| format!("family:{family}"), str::to_string),
+            task_definition,
+            started_by,
+            tags,
+            region: sim.config.region.clone(),
+            account: sim.config.account_id.clone(),
+            now: sim.now,
+        })
+    }
+
+    /// Starts one task on `cluster.instances[index]`, which has room for it.
+    fn start(&self, cluster: &mut Cluster, index: usize, rng: &mut ChaCha8Rng) -> api::Task {
+        let id = format!("{:016x}{:016x}", rng.next_u64(), rng.next_u64());
+        let instance = &mut cluster.instances[index];
+        let gpu_ids = instance.hold(&self.requirement, &self.group);
+        let task = self.described(instance, &gpu_ids, &id, &cluster.arn);
+        let instance_arn = instance.arn.clone();
+        cluster.tasks.push(Task {
+            id,
+            api: task.clone(),
+            instance_arn,
+            requirement: self.requirement.clone(),
+            gpu_ids,
+        });
+        task
+    }
+}
+
 pub fn run_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
     let (request, extensions): (api::RunTaskRequest, _) =
         parse_request(input, &shapes::RUN_TASK_REQUEST, &[EXPLAIN])?;
@@ -99,49 +157,30 @@ pub fn run_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError>
             launch.as_str()
         )));
     }
-    let reference = request.task_definition.clone().unwrap_or_default();
-    let task_definition = task_definitions::resolve(sim, &reference)
-        .map(|registered| registered.task_definition.clone())
-        .ok_or_else(|| invalid("TaskDefinition not found."))?;
+    let launch = Launch::new(
+        sim,
+        request.task_definition.as_deref(),
+        request.group.as_deref(),
+        request.started_by.clone(),
+        request.tags.clone(),
+    )?;
     let strategies = strategies(request.placement_strategy.as_deref().unwrap_or_default())?;
     let constraints = constraints(
-        &task_definition,
+        &launch.task_definition,
         request.placement_constraints.as_deref().unwrap_or_default(),
     )?;
-    let family = task_definition.family.clone().unwrap_or_default();
-    let group = request
-        .group
-        .clone()
-        .unwrap_or_else(|| format!("family:{family}"));
-    let requirement = Requirement::of(&task_definition);
-    let (region, account, now) = (
-        sim.config.region.clone(),
-        sim.config.account_id.clone(),
-        sim.now,
-    );
-    // Draw from the simulation's RNG without holding the cluster borrow.
-    let mut rng = std::mem::replace(&mut sim.rng, rand_core::SeedableRng::seed_from_u64(0));
-    let outcome = (|| {
-        let cluster = cluster_mut(sim, request.cluster.as_deref())?;
-        if cluster.instances.is_empty() {
-            return Err(invalid(
-                "No Container Instances were found in your cluster.",
-            ));
-        }
+    with_rng(sim, request.cluster.as_deref(), |cluster, rng| {
         let mut tasks = Vec::new();
         let mut failures = Vec::new();
         let mut explanations = Vec::new();
+        let placement = Request {
+            requirement: &launch.requirement,
+            group: &launch.group,
+            constraints: &constraints,
+            strategies: &strategies,
+        };
         for _ in 0..count {
-            let decision = place(
-                &cluster.instances,
-                &Request {
-                    requirement: &requirement,
-                    group: &group,
-                    constraints: &constraints,
-                    strategies: &strategies,
-                },
-                &mut rng,
-            );
+            let decision = place(&cluster.instances, &placement, rng);
             if explain {
                 explanations.push(explanation(&decision, &cluster.instances, &strategies));
             }
@@ -150,49 +189,79 @@ pub fn run_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError>
                 failures = decision
                     .rejections
                     .iter()
-                    .filter(|(_, rejection)| *rejection != crate::placement::Rejection::Draining)
-                    .map(|&(i, rejection)| api::Failure {
-                        arn: Some(cluster.instances[i].arn.clone()),
-                        reason: Some(rejection.reason().into()),
-                        detail: None,
-                    })
+                    .filter(|(_, rejection)| *rejection != Rejection::Draining)
+                    .map(|&(i, rejection)| failure(&cluster.instances[i].arn, rejection.reason()))
                     .collect();
                 break;
             };
-            let id = format!(
-                "{:016x}{:016x}",
-                rand_core::Rng::next_u64(&mut rng),
-                rand_core::Rng::next_u64(&mut rng)
-            );
-            let instance = &mut cluster.instances[index];
-            let gpu_ids = instance.hold(&requirement, &group);
-            let task = described(
-                &task_definition,
-                &requirement,
-                &group,
-                &request,
-                instance,
-                &gpu_ids,
-                &id,
-                &cluster.arn,
-                (&region, &account),
-                now,
-            );
-            tasks.push(task.clone());
-            cluster.tasks.push(Task {
-                id,
-                api: task,
-                instance_arn: instance.arn.clone(),
-                requirement: requirement.clone(),
-                gpu_ids,
-            });
+            tasks.push(launch.start(cluster, index, rng));
         }
         let mut output = json!({ "tasks": tasks, "failures": failures });
         if explain {
             output["explanations"] = Value::Array(explanations);
         }
         Ok(output)
-    })();
+    })
+}
+
+/// StartTask: one task on each named container instance (at most 10), no strategies.
+pub fn start_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let (request, _): (api::StartTaskRequest, _) =
+        parse_request(input, &shapes::START_TASK_REQUEST, &[])?;
+    let targets = request.container_instances.clone().unwrap_or_default();
+    if !(1..=10).contains(&targets.len()) {
+        return Err(invalid("StartTask takes 1 to 10 container instances."));
+    }
+    let launch = Launch::new(
+        sim,
+        request.task_definition.as_deref(),
+        request.group.as_deref(),
+        request.started_by.clone(),
+        request.tags.clone(),
+    )?;
+    with_rng(sim, request.cluster.as_deref(), |cluster, rng| {
+        let mut tasks = Vec::new();
+        let mut failures = Vec::new();
+        for reference in &targets {
+            let Some(index) = cluster.instances.iter().position(|i| i.is(reference)) else {
+                failures.push(failure(reference, "MISSING"));
+                continue;
+            };
+            match fits(&cluster.instances[index], &launch.requirement) {
+                Some(rejection) => {
+                    failures.push(failure(&cluster.instances[index].arn, rejection.reason()))
+                }
+                None => tasks.push(launch.start(cluster, index, rng)),
+            }
+        }
+        Ok(json!({ "tasks": tasks, "failures": failures }))
+    })
+}
+
+fn failure(arn: &str, reason: &str) -> api::Failure {
+    api::Failure {
+        arn: Some(arn.to_string()),
+        reason: Some(reason.to_string()),
+        detail: None,
+    }
+}
+
+/// Runs `work` on the named cluster with the simulation's RNG (taken out of the simulation for
+/// the duration, so that both can be borrowed; errors happen before any draw).
+fn with_rng(
+    sim: &mut Simulation,
+    cluster: Option<&str>,
+    work: impl FnOnce(&mut Cluster, &mut ChaCha8Rng) -> Result<Value, EcsimError>,
+) -> Result<Value, EcsimError> {
+    let mut rng = std::mem::replace(&mut sim.rng, ChaCha8Rng::seed_from_u64(0));
+    let outcome = cluster_mut(sim, cluster).and_then(|cluster| {
+        if cluster.instances.is_empty() {
+            return Err(invalid(
+                "No Container Instances were found in your cluster.",
+            ));
+        }
+        work(cluster, &mut rng)
+    });
     sim.rng = rng;
     outcome
 }
@@ -216,174 +285,83 @@ fn explanation(
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn described(
-    task_definition: &api::TaskDefinition,
-    requirement: &Requirement,
-    group: &str,
-    request: &api::RunTaskRequest,
-    instance: &crate::cluster::ContainerInstance,
-    gpu_ids: &[String],
-    id: &str,
-    cluster_arn: &str,
-    (region, account): (&str, &str),
-    now: f64,
-) -> api::Task {
-    let cluster_name = cluster_arn.rsplit('/').next().unwrap_or_default();
-    let task_arn = format!("arn:aws:ecs:{region}:{account}:task/{cluster_name}/{id}");
-    let host_ports = task_definition.network_mode != Some(NetworkMode::Awsvpc);
-    let containers = task_definition
-        .container_definitions
-        .iter()
-        .flatten()
-        .enumerate()
-        .map(|(index, container)| api::Container {
-            container_arn: Some(format!(
-                "arn:aws:ecs:{region}:{account}:container/{cluster_name}/{id}/{index}"
-            )),
-            task_arn: Some(task_arn.clone()),
-            name: container.name.clone(),
-            image: container.image.clone(),
-            last_status: Some("RUNNING".into()),
-            network_bindings: host_ports.then(|| {
-                container
-                    .port_mappings
-                    .iter()
-                    .flatten()
-                    .filter_map(|m| {
-                        let host_port = m.host_port.filter(|&p| p > 0)?;
-                        Some(api::NetworkBinding {
-                            bind_ip: Some("0.0.0.0".into()),
-                            container_port: m.container_port,
-                            host_port: Some(host_port),
-                            protocol: m.protocol,
-                            ..api::NetworkBinding::default()
+impl Launch {
+    fn described(
+        &self,
+        instance: &crate::cluster::ContainerInstance,
+        gpu_ids: &[String],
+        id: &str,
+        cluster_arn: &str,
+    ) -> api::Task {
+        let (task_definition, requirement, region, account) = (
+            &self.task_definition,
+            &self.requirement,
+            &self.region,
+            &self.account,
+        );
+        let cluster_name = cluster_arn.rsplit('/').next().unwrap_or_default();
+        let task_arn = format!("arn:aws:ecs:{region}:{account}:task/{cluster_name}/{id}");
+        let host_ports = task_definition.network_mode != Some(NetworkMode::Awsvpc);
+        let containers = task_definition
+            .container_definitions
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(index, container)| api::Container {
+                container_arn: Some(format!(
+                    "arn:aws:ecs:{region}:{account}:container/{cluster_name}/{id}/{index}"
+                )),
+                task_arn: Some(task_arn.clone()),
+                name: container.name.clone(),
+                image: container.image.clone(),
+                last_status: Some("RUNNING".into()),
+                network_bindings: host_ports.then(|| {
+                    container
+                        .port_mappings
+                        .iter()
+                        .flatten()
+                        .filter_map(|m| {
+                            let host_port = m.host_port.filter(|&p| p > 0)?;
+                            Some(api::NetworkBinding {
+                                bind_ip: Some("0.0.0.0".into()),
+                                container_port: m.container_port,
+                                host_port: Some(host_port),
+                                protocol: m.protocol,
+                                ..api::NetworkBinding::default()
+                            })
                         })
-                    })
-                    .collect()
-            }),
-            cpu: Some(container.cpu.unwrap_or(0).to_string()),
-            memory: container.memory.map(|m| m.to_string()),
-            memory_reservation: container.memory_reservation.map(|m| m.to_string()),
-            gpu_ids: (!gpu_ids.is_empty()).then(|| gpu_ids.to_vec()),
-            ..api::Container::default()
-        })
-        .collect();
-    api::Task {
-        task_arn: Some(task_arn),
-        cluster_arn: Some(cluster_arn.to_string()),
-        task_definition_arn: task_definition.task_definition_arn.clone(),
-        container_instance_arn: Some(instance.arn.clone()),
-        availability_zone: instance
-            .attributes
-            .get("ecs.availability-zone")
-            .cloned()
-            .flatten(),
-        containers: Some(containers),
-        cpu: Some(requirement.cpu.to_string()),
-        memory: Some(requirement.memory.to_string()),
-        group: Some(group.to_string()),
-        launch_type: Some(LaunchType::Ec2),
-        last_status: Some("RUNNING".into()),
-        desired_status: Some("RUNNING".into()),
-        created_at: Some(now),
-        started_at: Some(now),
-        started_by: request.started_by.clone(),
-        tags: request.tags.clone(),
-        version: Some(1),
-        ..api::Task::default()
-    }
-}
-
-pub fn stop_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::StopTaskRequest, _) =
-        parse_request(input, &shapes::STOP_TASK_REQUEST, &[])?;
-    let now = sim.now;
-    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
-    let reference = request.task.unwrap_or_default();
-    let task = cluster
-        .task_mut(&reference)
-        .ok_or_else(|| invalid("The referenced task was not found."))?;
-    if task.api.last_status.as_deref() != Some("STOPPED") {
-        task.api.last_status = Some("STOPPED".into());
-        task.api.desired_status = Some("STOPPED".into());
-        task.api.stop_code = Some(api::TaskStopCode::UserInitiated);
-        task.api.stopped_reason = Some(
-            request
-                .reason
-                .unwrap_or_else(|| "Task stopped by user".into()),
-        );
-        task.api.stopping_at = Some(now);
-        task.api.stopped_at = Some(now);
-        task.api.execution_stopped_at = Some(now);
-        for container in task.api.containers.iter_mut().flatten() {
-            container.last_status = Some("STOPPED".into());
-        }
-        let (requirement, group, gpu_ids, instance_arn) = (
-            task.requirement.clone(),
-            task.api.group.clone().unwrap_or_default(),
-            task.gpu_ids.clone(),
-            task.instance_arn.clone(),
-        );
-        let stopped = task.api.clone();
-        if let Some(instance) = cluster.instance_mut(&instance_arn) {
-            instance.release(&requirement, &group, &gpu_ids);
-        }
-        return Ok(json!({ "task": stopped }));
-    }
-    Ok(json!({ "task": task.api }))
-}
-
-pub fn describe_tasks(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::DescribeTasksRequest, _) =
-        parse_request(input, &shapes::DESCRIBE_TASKS_REQUEST, &[])?;
-    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
-    let mut found = Vec::new();
-    let mut failures = Vec::new();
-    for reference in request.tasks.iter().flatten() {
-        match cluster.task_mut(reference) {
-            Some(task) => found.push(task.api.clone()),
-            None => failures.push(api::Failure {
-                arn: Some(reference.clone()),
-                reason: Some("MISSING".into()),
-                detail: None,
-            }),
-        }
-    }
-    Ok(json!({ "tasks": found, "failures": failures }))
-}
-
-pub fn list_tasks(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::ListTasksRequest, _) =
-        parse_request(input, &shapes::LIST_TASKS_REQUEST, &[])?;
-    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
-    let desired = request.desired_status.map_or("RUNNING", |s| s.as_str());
-    let instance_arn = request.container_instance.as_deref().map(|r| {
-        cluster
-            .instance(r)
-            .map(|i| i.arn.clone())
-            .unwrap_or_default()
-    });
-    let arns: Vec<&str> = cluster
-        .tasks
-        .iter()
-        .filter(|t| t.api.desired_status.as_deref() == Some(desired))
-        .filter(|t| {
-            instance_arn
-                .as_ref()
-                .is_none_or(|arn| t.instance_arn == *arn)
-        })
-        .filter(|t| {
-            request.family.as_ref().is_none_or(|f| {
-                t.api.group.as_deref() == Some(&format!("family:{f}"))
-                    || t.api
-                        .task_definition_arn
-                        .as_deref()
-                        .is_some_and(|arn| arn.contains(&format!("task-definition/{f}:")))
+                        .collect()
+                }),
+                cpu: Some(container.cpu.unwrap_or(0).to_string()),
+                memory: container.memory.map(|m| m.to_string()),
+                memory_reservation: container.memory_reservation.map(|m| m.to_string()),
+                gpu_ids: (!gpu_ids.is_empty()).then(|| gpu_ids.to_vec()),
+                ..api::Container::default()
             })
-        })
-        .filter(|t| request.started_by.is_none() || t.api.started_by == request.started_by)
-        .filter_map(|t| t.api.task_arn.as_deref())
-        .collect();
-    Ok(json!({ "taskArns": arns }))
+            .collect();
+        api::Task {
+            task_arn: Some(task_arn),
+            cluster_arn: Some(cluster_arn.to_string()),
+            task_definition_arn: task_definition.task_definition_arn.clone(),
+            container_instance_arn: Some(instance.arn.clone()),
+            availability_zone: instance
+                .attributes
+                .get("ecs.availability-zone")
+                .cloned()
+                .flatten(),
+            containers: Some(containers),
+            cpu: Some(requirement.cpu.to_string()),
+            memory: Some(requirement.memory.to_string()),
+            group: Some(self.group.clone()),
+            launch_type: Some(LaunchType::Ec2),
+            last_status: Some("RUNNING".into()),
+            desired_status: Some("RUNNING".into()),
+            created_at: Some(self.now),
+            started_at: Some(self.now),
+            started_by: self.started_by.clone(),
+            tags: self.tags.clone(),
+            version: Some(1),
+            ..api::Task::default()
+        }
+    }
 }
