@@ -71,3 +71,14 @@ test('templates: YAML text gives lines, reports render as SARIF and text', async
   assert.match(ecsim.formatReport(report), /^template:12:7: error TD203 \[Api\]/);
   assert.throws(() => ecsim.formatReport(report, 'html'), { name: 'InvalidParameterException' });
 });
+
+test('bulk placement through the ecsim client', () => {
+  const sim = new ecsim.Simulation({ seed: 1 });
+  const ecs = sim.client('ecs');
+  ecs.createCluster({ clusterName: 'bulk' });
+  for (const zone of ['us-east-1a', 'us-east-1b']) ecs.registerContainerInstance({ cluster: 'bulk', instanceType: 'm5.xlarge', availabilityZone: zone });
+  ecs.registerTaskDefinition({ family: 'w', containerDefinitions: [{ name: 'a', image: 'x', memoryReservation: 256 }] });
+  const out = sim.client('ecsim').placeTasks({ cluster: 'bulk', taskDefinition: 'w', count: 40, placementStrategy: [{ type: 'spread', field: 'attribute:ecs.availability-zone' }] });
+  assert.equal(out.tasks.length, 40);
+  assert.equal(out.tasks.filter((t) => t.availabilityZone === 'us-east-1b').length, 20);
+});

@@ -128,3 +128,16 @@ def test_cloudformation_shape_is_detected() -> None:
          "ContainerDefinitions": [{"Name": "app", "Image": {"Fn::Sub": "x"}, "Memory": "512",
                                    "PortMappings": [{"ContainerPort": 80, "HostPort": 81}]}]})
     assert diagnostic.path == "$.ContainerDefinitions[0].PortMappings[0].HostPort"
+
+
+def test_bulk_placement_through_the_ecsim_client() -> None:
+    sim = ecsim.Simulation(seed=1)
+    ecs = sim.client("ecs")
+    ecs.create_cluster(clusterName="bulk")
+    for zone in ["us-east-1a", "us-east-1b"]:
+        ecs.register_container_instance(cluster="bulk", instanceType="m5.xlarge", availabilityZone=zone)
+    ecs.register_task_definition(family="w", containerDefinitions=[{"name": "a", "image": "x", "memoryReservation": 256}])
+    out = sim.client("ecsim").place_tasks(cluster="bulk", taskDefinition="w", count=40,
+                                          placementStrategy=[{"type": "spread", "field": "attribute:ecs.availability-zone"}])
+    zones = [task["availabilityZone"] for task in out["tasks"]]
+    assert len(zones) == 40 and zones.count("us-east-1a") == 20 and out["failures"] == []

@@ -240,3 +240,55 @@ proptest! {
         }
     }
 }
+
+fn bulk_cluster(seed: u64, instances: usize) -> Simulation {
+    let mut sim = Simulation::new(SimulationConfig {
+        seed,
+        ..Default::default()
+    });
+    sim.call("ecs", "CreateCluster", json!({"clusterName": "p"}))
+        .unwrap();
+    for i in 0..instances {
+        sim.call("ecs", "RegisterContainerInstance", json!({"cluster": "p", "instanceType": TYPES[i % TYPES.len()], "availabilityZone": ZONES[i % 3]})).unwrap();
+    }
+    for definition in definitions() {
+        sim.call("ecs", "RegisterTaskDefinition", definition)
+            .unwrap();
+    }
+    sim
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn bulk_placement_answers_as_runtask_calls_of_ten(seed in any::<u64>(), instances in 1..12usize, count in 1..60u64, s in 0..5usize, c in 0..4usize, definition in 0..4usize) {
+        let families = ["static", "dynamic", "vpc", "host"];
+        let request = json!({"cluster": "p", "taskDefinition": families[definition], "placementStrategy": strategy(s), "placementConstraints": constraint(c)});
+        let mut bulk = bulk_cluster(seed, instances);
+        let mut bulk_request = request.clone();
+        bulk_request["count"] = json!(count);
+        let together = bulk.call("ecsim", "PlaceTasks", bulk_request).unwrap();
+
+        let mut single = bulk_cluster(seed, instances);
+        let mut tasks = Vec::new();
+        let mut failures = json!([]);
+        let mut left = count;
+        while left > 0 {
+            let mut call = request.clone();
+            call["count"] = json!(left.min(10));
+            let out = single.call("ecs", "RunTask", call).unwrap();
+            let placed = out["tasks"].as_array().unwrap().clone();
+            let complete = placed.len() as u64 == left.min(10);
+            tasks.extend(placed);
+            left -= left.min(10);
+            if !complete {
+                failures = out["failures"].clone();
+                break;
+            }
+        }
+        prop_assert_eq!(&together["tasks"], &json!(tasks));
+        prop_assert_eq!(&together["failures"], &failures);
+        prop_assert_eq!(snapshot(&mut bulk), snapshot(&mut single));
+    }
+}

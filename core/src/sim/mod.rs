@@ -14,8 +14,9 @@ use rand_core::{Rng, SeedableRng};
 use serde::Deserialize;
 use serde_json::Value;
 
-/// The services `Simulation::client` knows, by their boto3 names.
-pub const SERVICES: [&str; 1] = ["ecs"];
+/// The services `Simulation::client` knows, by their boto3 names, plus `ecsim` for what only a
+/// simulation has (bulk placement now; faults and load traces later).
+pub const SERVICES: [&str; 2] = ["ecs", "ecsim"];
 
 /// How a simulation starts. Defaults: seed 0, clock at 2025-01-01T00:00:00Z, us-east-1,
 /// account 123456789012 (the account moto and the AWS docs' examples use).
@@ -118,6 +119,7 @@ impl Simulation {
         Self::check_service(service)?;
         let result = guarded(|| match service {
             "ecs" => ecs::dispatch(self, action, input),
+            "ecsim" => ecs::dispatch_extension(self, action, input),
             _ => Err(EcsimError::new(
                 ErrorCode::UnknownServiceError,
                 service.to_string(),

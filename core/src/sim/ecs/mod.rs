@@ -47,6 +47,21 @@ pub fn dispatch(sim: &mut Simulation, action: &str, input: Value) -> Result<Valu
     }
 }
 
+/// The `ecsim` service: simulation-only actions over the ECS state.
+pub fn dispatch_extension(
+    sim: &mut Simulation,
+    action: &str,
+    input: Value,
+) -> Result<Value, EcsimError> {
+    match action {
+        "PlaceTasks" => tasks::place_tasks(sim, input),
+        _ => Err(EcsimError::new(
+            ErrorCode::UnknownOperationException,
+            format!("ecsim has no action '{action}'."),
+        )),
+    }
+}
+
 /// The name a cluster reference (a name or an ARN; none means `default`) stands for.
 fn cluster_name(reference: Option<&str>) -> &str {
     let reference = reference.unwrap_or("default");

@@ -204,6 +204,40 @@ pub fn run_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError>
     })
 }
 
+/// PlaceTasks (service `ecsim`): RunTask's input with any `count`, placed as successive RunTask
+/// calls of 10, so the answers are exactly those of count/10 RunTask calls; it stops at the first
+/// call that cannot place all of its tasks, as repeating it would fail the same way.
+pub fn place_tasks(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let total = match input.get("count") {
+        None => 1,
+        Some(count) => count
+            .as_u64()
+            .filter(|&c| c >= 1)
+            .ok_or_else(|| invalid("count must be a whole number of at least 1."))?,
+    };
+    let mut tasks = Vec::new();
+    let mut failures = Value::Array(Vec::new());
+    let mut left = total;
+    while left > 0 {
+        let chunk = left.min(MAX_RUN_TASK_COUNT as u64);
+        let mut call = input.clone();
+        call["count"] = json!(chunk);
+        let mut output = run_task(sim, call)?;
+        let placed = output["tasks"]
+            .as_array_mut()
+            .map(std::mem::take)
+            .unwrap_or_default();
+        let complete = placed.len() as u64 == chunk;
+        tasks.extend(placed);
+        left -= chunk;
+        if !complete {
+            failures = output["failures"].take();
+            break;
+        }
+    }
+    Ok(json!({ "tasks": tasks, "failures": failures }))
+}
+
 /// StartTask: one task on each named container instance (at most 10), no strategies.
 pub fn start_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
     let (request, _): (api::StartTaskRequest, _) =
