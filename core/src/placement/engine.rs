@@ -34,7 +34,22 @@ impl Strategy {
 #[derive(Clone, Debug)]
 pub enum Constraint {
     MemberOf(query::Expr),
+    /// A memberOf whose expression reads nothing that placing tasks changes, evaluated once
+    /// for each instance (by index) instead of once per task.
+    MemberOfEvaluated(Vec<bool>),
     DistinctInstance,
+}
+
+impl Constraint {
+    /// Evaluates static memberOf expressions over `instances` once; the rest stay as they are.
+    pub fn evaluated(self, instances: &[ContainerInstance]) -> Constraint {
+        match self {
+            Constraint::MemberOf(expr) if expr.is_static() => {
+                Constraint::MemberOfEvaluated(instances.iter().map(|i| expr.matches(i)).collect())
+            }
+            other => other,
+        }
+    }
 }
 
 /// Why an instance cannot take the task, first failing check first.
@@ -112,11 +127,15 @@ pub fn fits(instance: &ContainerInstance, requirement: &Requirement) -> Option<R
 
 fn satisfies(
     instance: &ContainerInstance,
+    index: usize,
     constraint: &Constraint,
     group: &str,
 ) -> Option<Rejection> {
     match constraint {
         Constraint::MemberOf(expr) => (!expr.matches(instance)).then_some(Rejection::MemberOf),
+        Constraint::MemberOfEvaluated(matching) => {
+            (!matching.get(index).copied().unwrap_or(false)).then_some(Rejection::MemberOf)
+        }
         Constraint::DistinctInstance => instance
             .task_groups
             .contains_key(group)
@@ -145,7 +164,7 @@ pub fn place(instances: &[ContainerInstance], request: &Request, rng: &mut impl 
             request
                 .constraints
                 .iter()
-                .find_map(|c| satisfies(instance, c, request.group))
+                .find_map(|c| satisfies(instance, index, c, request.group))
         });
         match verdict {
             Some(rejection) => placement.rejections.push((index, rejection)),
@@ -172,7 +191,8 @@ pub fn place(instances: &[ContainerInstance], request: &Request, rng: &mut impl 
                 // attribute form a value of their own.
                 let value = |i: usize| instances[i].attribute(name).unwrap_or("");
                 let mut per_value: BTreeMap<&str, u32> = BTreeMap::new();
-                for i in 0..instances.len() {
+                // Values with no task of the group count 0 (the lookup below defaults to it).
+                for i in (0..instances.len()).filter(|&i| group_count(i) > 0) {
                     *per_value.entry(value(i)).or_insert(0) += group_count(i);
                 }
                 keep_min(&mut candidates, |i| {

@@ -18,6 +18,19 @@ pub trait Instance {
 }
 
 impl Expr {
+    /// Whether the expression reads only what placing tasks does not change (not
+    /// `runningTasksCount`, not `task:group`), so its answer for an instance holds for a whole call.
+    pub fn is_static(&self) -> bool {
+        match self {
+            Expr::And(terms) | Expr::Or(terms) => terms.iter().all(Expr::is_static),
+            Expr::Not(inner) => inner.is_static(),
+            Expr::Compare(comparison) => !matches!(
+                comparison.subject,
+                Subject::RunningTasksCount | Subject::TaskGroup
+            ),
+        }
+    }
+
     pub fn matches(&self, instance: &dyn Instance) -> bool {
         match self {
             Expr::And(terms) => terms.iter().all(|t| t.matches(instance)),
@@ -52,6 +65,10 @@ fn version(text: &str) -> Option<Vec<u64>> {
 
 /// Numbers as numbers, dotted versions as versions, anything else as text.
 fn compare(left: &str, right: &str) -> Ordering {
+    // Equal text is equal under every reading; this spares parsing in the common `==` case.
+    if left == right {
+        return Ordering::Equal;
+    }
     if let (Ok(a), Ok(b)) = (left.parse::<f64>(), right.parse::<f64>()) {
         return a.partial_cmp(&b).unwrap_or(Ordering::Equal);
     }

@@ -170,6 +170,10 @@ pub fn run_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError>
         request.placement_constraints.as_deref().unwrap_or_default(),
     )?;
     with_rng(sim, request.cluster.as_deref(), |cluster, rng| {
+        let constraints: Vec<Constraint> = constraints
+            .into_iter()
+            .map(|c| c.evaluated(&cluster.instances))
+            .collect();
         let mut tasks = Vec::new();
         let mut failures = Vec::new();
         let mut explanations = Vec::new();
