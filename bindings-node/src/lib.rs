@@ -120,12 +120,8 @@ fn options_from(options: Option<Value>) -> std::result::Result<ValidationOptions
     options.map_or_else(
         || Ok(ValidationOptions::default()),
         |value| {
-            serde_json::from_value(value).map_err(|e| {
-                EcsimError::new(
-                    ErrorCode::InvalidParameterException,
-                    format!("validation options: {e}"),
-                )
-            })
+            serde_json::from_value(value)
+                .map_err(|e| EcsimError::invalid_parameter(format!("validation options: {e}")))
         },
     )
 }

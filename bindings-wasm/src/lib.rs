@@ -29,12 +29,8 @@ fn to_js(value: &Value) -> JsValue {
 }
 
 fn from_js(value: JsValue) -> Result<Value, EcsimError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
-        EcsimError::new(
-            ecsim_core::ErrorCode::InvalidParameterException,
-            format!("not a JSON-like value: {e}"),
-        )
-    })
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| EcsimError::invalid_parameter(format!("not a JSON-like value: {e}")))
 }
 
 fn outcome(result: Result<Value, EcsimError>) -> JsValue {
@@ -103,12 +99,8 @@ fn options_from(options: JsValue) -> Result<ValidationOptions, EcsimError> {
     if options.is_undefined() || options.is_null() {
         return Ok(ValidationOptions::default());
     }
-    serde_json::from_value(from_js(options)?).map_err(|e| {
-        EcsimError::new(
-            ecsim_core::ErrorCode::InvalidParameterException,
-            format!("validation options: {e}"),
-        )
-    })
+    serde_json::from_value(from_js(options)?)
+        .map_err(|e| EcsimError::invalid_parameter(format!("validation options: {e}")))
 }
 
 /// Panics inside the core on purpose; on wasm32 this traps and JS sees a RuntimeError.

@@ -78,6 +78,11 @@ impl EcsimError {
         }
     }
 
+    /// The error AWS returns for a malformed or impossible request.
+    pub fn invalid_parameter(message: impl Into<String>) -> Self {
+        EcsimError::new(ErrorCode::InvalidParameterException, message)
+    }
+
     pub fn with_diagnostics(mut self, diagnostics: Vec<Diagnostic>) -> Self {
         self.diagnostics = diagnostics;
         self

@@ -8,10 +8,6 @@ pub mod shape;
 /// Reads a JSON document that crossed a language boundary as text (the JS bindings send
 /// `JSON.stringify` output: converting a whole object property by property costs several times more).
 pub fn parse_json(text: &str) -> Result<serde_json::Value, crate::EcsimError> {
-    serde_json::from_str(text).map_err(|e| {
-        crate::EcsimError::new(
-            crate::ErrorCode::InvalidParameterException,
-            format!("Input is not JSON: {e}"),
-        )
-    })
+    serde_json::from_str(text)
+        .map_err(|e| crate::EcsimError::invalid_parameter(format!("Input is not JSON: {e}")))
 }

@@ -85,10 +85,9 @@ impl Simulation {
     /// Runs the virtual clock forward.
     pub fn advance(&mut self, seconds: f64) -> Result<(), EcsimError> {
         if !(seconds.is_finite() && seconds >= 0.0) {
-            return Err(EcsimError::new(
-                ErrorCode::InvalidParameterException,
-                format!("seconds must be a finite number >= 0, got {seconds}."),
-            ));
+            return Err(EcsimError::invalid_parameter(format!(
+                "seconds must be a finite number >= 0, got {seconds}."
+            )));
         }
         self.now += seconds;
         Ok(())
@@ -144,9 +143,6 @@ fn parse_input<T: serde::de::DeserializeOwned>(
     input: Value,
 ) -> Result<T, EcsimError> {
     serde_json::from_value(input).map_err(|error| {
-        EcsimError::new(
-            ErrorCode::InvalidParameterException,
-            format!("Invalid input for {action}: {error}"),
-        )
+        EcsimError::invalid_parameter(format!("Invalid input for {action}: {error}"))
     })
 }

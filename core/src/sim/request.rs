@@ -3,7 +3,7 @@
 
 use crate::api::conform::conform;
 use crate::api::shape::Shape;
-use crate::error::{EcsimError, ErrorCode};
+use crate::error::EcsimError;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -29,16 +29,9 @@ pub fn parse_request<T: DeserializeOwned>(
     conform(&mut input, shape, &mut diagnostics);
     if let Some(first) = diagnostics.first() {
         let message = format!("{} ({})", first.message, first.path);
-        return Err(
-            EcsimError::new(ErrorCode::InvalidParameterException, message)
-                .with_diagnostics(diagnostics),
-        );
+        return Err(EcsimError::invalid_parameter(message).with_diagnostics(diagnostics));
     }
-    let request = serde_json::from_value(input).map_err(|e| {
-        EcsimError::new(
-            ErrorCode::InvalidParameterException,
-            format!("Invalid request: {e}"),
-        )
-    })?;
+    let request = serde_json::from_value(input)
+        .map_err(|e| EcsimError::invalid_parameter(format!("Invalid request: {e}")))?;
     Ok((request, taken))
 }

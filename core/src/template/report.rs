@@ -3,7 +3,7 @@
 
 use super::TemplateReport;
 use crate::diagnostics::{Rule, Severity};
-use crate::error::{EcsimError, ErrorCode};
+use crate::error::EcsimError;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -23,10 +23,9 @@ impl std::str::FromStr for Format {
             "text" => Ok(Format::Text),
             "json" => Ok(Format::Json),
             "sarif" => Ok(Format::Sarif),
-            other => Err(EcsimError::new(
-                ErrorCode::InvalidParameterException,
-                format!("Unknown report format '{other}'; use text, json or sarif."),
-            )),
+            other => Err(EcsimError::invalid_parameter(format!(
+                "Unknown report format '{other}'; use text, json or sarif."
+            ))),
         }
     }
 }
@@ -170,12 +169,8 @@ pub fn render_value(
     file: &str,
 ) -> Result<String, EcsimError> {
     let format: Format = format.parse()?;
-    let report: TemplateReport = serde_json::from_value(report).map_err(|e| {
-        EcsimError::new(
-            ErrorCode::InvalidParameterException,
-            format!("Not a template report: {e}"),
-        )
-    })?;
+    let report: TemplateReport = serde_json::from_value(report)
+        .map_err(|e| EcsimError::invalid_parameter(format!("Not a template report: {e}")))?;
     Ok(render(&report, format, file))
 }
 

@@ -9,10 +9,6 @@ use crate::sim::request::parse_request;
 use crate::sim::Simulation;
 use serde_json::{json, Value};
 
-fn invalid(message: impl Into<String>) -> EcsimError {
-    EcsimError::new(ErrorCode::InvalidParameterException, message)
-}
-
 /// Values: 1 to 128 letters, digits, `-_./@:` and inner spaces.
 fn valid_value(value: &str) -> bool {
     (1..=128).contains(&value.len())
@@ -33,18 +29,18 @@ fn targets(
         .map(|attribute| {
             let name = attribute.name.as_deref().unwrap_or_default();
             if !valid_attribute_name(name) {
-                return Err(invalid(format!("Attribute name '{name}' must be 1 to 128 letters, digits, '-', '_', '/' or '.'.")));
+                return Err(EcsimError::invalid_parameter(format!("Attribute name '{name}' must be 1 to 128 letters, digits, '-', '_', '/' or '.'.")));
             }
             if name.starts_with("ecs.") {
-                return Err(invalid(format!("Attribute '{name}' is an Amazon ECS attribute and cannot be changed.")));
+                return Err(EcsimError::invalid_parameter(format!("Attribute '{name}' is an Amazon ECS attribute and cannot be changed.")));
             }
             if let Some(value) = attribute.value.as_deref().filter(|v| with_values && !valid_value(v)) {
-                return Err(invalid(format!("Attribute value '{value}' must be 1 to 128 letters, digits, spaces or -_./@: characters.")));
+                return Err(EcsimError::invalid_parameter(format!("Attribute value '{value}' must be 1 to 128 letters, digits, spaces or -_./@: characters.")));
             }
             if attribute.target_type.as_ref().is_some_and(|t| t.as_str() != "container-instance") {
-                return Err(invalid("The only target type is container-instance."));
+                return Err(EcsimError::invalid_parameter("The only target type is container-instance."));
             }
-            let target = attribute.target_id.as_deref().ok_or_else(|| invalid("targetId is required for container-instance attributes."))?;
+            let target = attribute.target_id.as_deref().ok_or_else(|| EcsimError::invalid_parameter("targetId is required for container-instance attributes."))?;
             cluster.instances.iter().position(|i| i.is(target)).ok_or_else(|| {
                 EcsimError::new(ErrorCode::TargetNotFoundException, format!("Could not find container instance '{target}'."))
             })

@@ -1,6 +1,6 @@
 //! CreateCluster, DeleteCluster, DescribeClusters, ListClusters.
 
-use super::{cluster_mut, cluster_name};
+use super::{cluster_mut, cluster_name, failure};
 use crate::api::ecs::{self as api, shapes};
 use crate::cluster::Cluster;
 use crate::error::{EcsimError, ErrorCode};
@@ -17,9 +17,7 @@ pub fn create_cluster(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if !valid {
-        return Err(EcsimError::new(
-            ErrorCode::InvalidParameterException,
-            "Cluster name can have up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
+        return Err(EcsimError::invalid_parameter("Cluster name can have up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
         ));
     }
     let arn = format!(
@@ -71,16 +69,14 @@ pub fn describe_clusters(sim: &mut Simulation, input: Value) -> Result<Value, Ec
     for reference in &references {
         match sim.ecs.clusters.get(cluster_name(Some(reference))) {
             Some(cluster) => clusters.push(cluster.to_api()),
-            None => failures.push(api::Failure {
-                arn: Some(format!(
-                    "arn:aws:ecs:{}:{}:cluster/{}",
-                    sim.config.region,
-                    sim.config.account_id,
+            None => {
+                let (region, account) = (&sim.config.region, &sim.config.account_id);
+                let arn = format!(
+                    "arn:aws:ecs:{region}:{account}:cluster/{}",
                     cluster_name(Some(reference))
-                )),
-                reason: Some("MISSING".into()),
-                detail: None,
-            }),
+                );
+                failures.push(failure(&arn, "MISSING"));
+            }
         }
     }
     Ok(json!({ "clusters": clusters, "failures": failures }))

@@ -2,7 +2,7 @@
 //! `availabilityZone` shortcuts), DeregisterContainerInstance, DescribeContainerInstances,
 //! ListContainerInstances (with the cluster query language) and UpdateContainerInstancesState.
 
-use super::cluster_mut;
+use super::{cluster_mut, failure};
 use crate::api::ecs::{self as api, shapes, ContainerInstanceStatus};
 use crate::cluster::{catalog, ContainerInstance, Resources, RESERVED_PORTS};
 use crate::error::{EcsimError, ErrorCode};
@@ -18,10 +18,6 @@ const REGISTER_EXTENSIONS: [&str; 2] = ["instanceType", "availabilityZone"];
 /// The agent version ecsim reports when the request gives none (a convention).
 const DEFAULT_AGENT_VERSION: &str = "1.89.0";
 
-fn invalid(message: impl Into<String>) -> EcsimError {
-    EcsimError::new(ErrorCode::InvalidParameterException, message)
-}
-
 /// What the instance identity document (a JSON string) says, if it is given.
 fn identity(document: Option<&str>) -> Result<Map<String, Value>, EcsimError> {
     let Some(text) = document else {
@@ -29,7 +25,9 @@ fn identity(document: Option<&str>) -> Result<Map<String, Value>, EcsimError> {
     };
     match serde_json::from_str(text) {
         Ok(Value::Object(map)) => Ok(map),
-        _ => Err(invalid("instanceIdentityDocument is not a JSON object.")),
+        _ => Err(EcsimError::invalid_parameter(
+            "instanceIdentityDocument is not a JSON object.",
+        )),
     }
 }
 
@@ -66,7 +64,7 @@ pub fn register_container_instance(
     let instance_type = match &type_name {
         Some(name) => Some(catalog::instance_type(name).ok_or_else(|| {
             let known: Vec<&str> = catalog::CATALOG.iter().map(|t| t.name).collect();
-            invalid(format!(
+            EcsimError::invalid_parameter(format!(
                 "ecsim does not know instance type '{name}'; it knows {}.",
                 known.join(", ")
             ))
@@ -79,10 +77,15 @@ pub fn register_container_instance(
     let memory = resource_integer(&total, "MEMORY")
         .or(instance_type.map(|t| i64::from(t.registered_memory())));
     let (Some(cpu), Some(memory)) = (cpu, memory) else {
-        return Err(invalid(
+        return Err(EcsimError::invalid_parameter(
             "Give totalResources with CPU and MEMORY, an instanceIdentityDocument with an instanceType, or the ecsim shortcut instanceType.",
         ));
     };
+    if cpu < 0 || memory < 0 {
+        return Err(EcsimError::invalid_parameter(
+            "totalResources CPU and MEMORY cannot be negative.",
+        ));
+    }
     let region = sim.config.region.clone();
     let zone = text(&extensions, "availabilityZone")
         .or_else(|| text(&document, "availabilityZone"))
@@ -172,7 +175,7 @@ pub fn deregister_container_instance(
         .iter()
         .position(|i| i.is(&reference))
         .ok_or_else(|| {
-            invalid(format!(
+            EcsimError::invalid_parameter(format!(
                 "Container instance '{reference}' is not registered in this cluster."
             ))
         })?;
@@ -185,14 +188,6 @@ pub fn deregister_container_instance(
     let mut instance = cluster.instances.remove(index).to_api(false);
     instance.status = Some("INACTIVE".into());
     Ok(json!({ "containerInstance": instance }))
-}
-
-fn missing(reference: &str) -> api::Failure {
-    api::Failure {
-        arn: Some(reference.to_string()),
-        reason: Some("MISSING".into()),
-        detail: None,
-    }
 }
 
 pub fn describe_container_instances(
@@ -212,7 +207,7 @@ pub fn describe_container_instances(
     for reference in request.container_instances.iter().flatten() {
         match cluster.instance(reference) {
             Some(instance) => found.push(instance.to_api(include_tags)),
-            None => failures.push(missing(reference)),
+            None => failures.push(failure(reference, "MISSING")),
         }
     }
     Ok(json!({ "containerInstances": found, "failures": failures }))
@@ -222,9 +217,10 @@ pub fn list_container_instances(sim: &mut Simulation, input: Value) -> Result<Va
     let (request, _): (api::ListContainerInstancesRequest, _) =
         parse_request(input, &shapes::LIST_CONTAINER_INSTANCES_REQUEST, &[])?;
     let filter = match request.filter.as_deref() {
-        Some(expression) => {
-            Some(query::parse(expression).map_err(|e| invalid(format!("filter: {e}")))?)
-        }
+        Some(expression) => Some(
+            query::parse(expression)
+                .map_err(|e| EcsimError::invalid_parameter(format!("filter: {e}")))?,
+        ),
         None => None,
     };
     let cluster = cluster_mut(sim, request.cluster.as_deref())?;
@@ -252,7 +248,7 @@ pub fn update_container_instances_state(
         status,
         ContainerInstanceStatus::Active | ContainerInstanceStatus::Draining
     ) {
-        return Err(invalid(
+        return Err(EcsimError::invalid_parameter(
             "Container instances can only be set to ACTIVE or DRAINING.",
         ));
     }
@@ -265,7 +261,7 @@ pub fn update_container_instances_state(
                 instance.status = status;
                 updated.push(instance.to_api(false));
             }
-            None => failures.push(missing(reference)),
+            None => failures.push(failure(reference, "MISSING")),
         }
     }
     Ok(json!({ "containerInstances": updated, "failures": failures }))

@@ -62,6 +62,15 @@ pub fn dispatch_extension(
     }
 }
 
+/// A `failures[]` entry: what could not be found or placed, and why (`MISSING`, `RESOURCE:CPU`, …).
+fn failure(arn: &str, reason: &str) -> crate::api::ecs::Failure {
+    crate::api::ecs::Failure {
+        arn: Some(arn.to_string()),
+        reason: Some(reason.to_string()),
+        detail: None,
+    }
+}
+
 /// The name a cluster reference (a name or an ARN; none means `default`) stands for.
 fn cluster_name(reference: Option<&str>) -> &str {
     let reference = reference.unwrap_or("default");

@@ -1,15 +1,11 @@
 //! StopTask, DescribeTasks, ListTasks.
 
-use super::cluster_mut;
+use super::{cluster_mut, failure};
 use crate::api::ecs::{self as api, shapes};
-use crate::error::{EcsimError, ErrorCode};
+use crate::error::EcsimError;
 use crate::sim::request::parse_request;
 use crate::sim::Simulation;
 use serde_json::{json, Value};
-
-fn invalid(message: impl Into<String>) -> EcsimError {
-    EcsimError::new(ErrorCode::InvalidParameterException, message)
-}
 
 pub fn stop_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
     let (request, _): (api::StopTaskRequest, _) =
@@ -19,7 +15,7 @@ pub fn stop_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError
     let reference = request.task.unwrap_or_default();
     let task = cluster
         .task_mut(&reference)
-        .ok_or_else(|| invalid("The referenced task was not found."))?;
+        .ok_or_else(|| EcsimError::invalid_parameter("The referenced task was not found."))?;
     if task.api.last_status.as_deref() != Some("STOPPED") {
         task.api.last_status = Some("STOPPED".into());
         task.api.desired_status = Some("STOPPED".into());
@@ -59,11 +55,7 @@ pub fn describe_tasks(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     for reference in request.tasks.iter().flatten() {
         match cluster.task_mut(reference) {
             Some(task) => found.push(task.api.clone()),
-            None => failures.push(api::Failure {
-                arn: Some(reference.clone()),
-                reason: Some("MISSING".into()),
-                detail: None,
-            }),
+            None => failures.push(failure(reference, "MISSING")),
         }
     }
     Ok(json!({ "tasks": found, "failures": failures }))

@@ -1,11 +1,11 @@
 //! RunTask (EC2 launch type), StopTask, DescribeTasks, ListTasks. Tasks start at once: the task
 //! lifecycle on the virtual clock (PROVISIONING … STOPPED) arrives with the service scheduler.
 
-use super::{cluster_mut, task_definitions};
+use super::{cluster_mut, failure, task_definitions};
 use crate::api::ecs::{self as api, shapes, LaunchType, NetworkMode};
 use crate::cluster::Cluster;
 use crate::cluster::Task;
-use crate::error::{EcsimError, ErrorCode};
+use crate::error::EcsimError;
 use crate::placement::engine::fits;
 use crate::placement::{place, Constraint, Rejection, Request, Requirement, Strategy};
 use crate::query;
@@ -22,13 +22,9 @@ pub const MAX_RUN_TASK_COUNT: i32 = 10;
 /// every instance's verdict and the candidates each strategy kept (ECS itself reports only failures).
 const EXPLAIN: &str = "explain";
 
-fn invalid(message: impl Into<String>) -> EcsimError {
-    EcsimError::new(ErrorCode::InvalidParameterException, message)
-}
-
 fn strategies(given: &[api::PlacementStrategy]) -> Result<Vec<Strategy>, EcsimError> {
     if given.len() > 5 {
-        return Err(invalid(
+        return Err(EcsimError::invalid_parameter(
             "You can specify a maximum of 5 placement strategies.",
         ));
     }
@@ -42,7 +38,7 @@ fn strategies(given: &[api::PlacementStrategy]) -> Result<Vec<Strategy>, EcsimEr
                 (Some("binpack"), Some(f)) if f.eq_ignore_ascii_case("memory") => Ok(Strategy::BinpackMemory),
                 (Some("spread"), Some("instanceId" | "host")) => Ok(Strategy::SpreadInstance),
                 (Some("spread"), Some(f)) if f.starts_with("attribute:") => Ok(Strategy::SpreadAttribute(f["attribute:".len()..].to_string())),
-                (kind, field) => Err(invalid(format!(
+                (kind, field) => Err(EcsimError::invalid_parameter(format!(
                     "Invalid placement strategy {} with field {}: binpack takes cpu or memory, spread takes instanceId, host or attribute:<name>, random takes none.",
                     kind.unwrap_or("(none)"),
                     field.unwrap_or("(none)")
@@ -66,18 +62,18 @@ fn constraints(
         .map(|c| (c.r#type.map(|t| t.as_str()), c.expression.as_deref()));
     let all: Vec<_> = from_definition.chain(from_request).collect();
     if all.len() > 10 {
-        return Err(invalid("You can specify a maximum of 10 placement constraints, counting the task definition's."));
+        return Err(EcsimError::invalid_parameter("You can specify a maximum of 10 placement constraints, counting the task definition's."));
     }
     all.into_iter()
         .map(|(kind, expression)| match (kind, expression) {
             (Some("distinctInstance"), None) => Ok(Constraint::DistinctInstance),
-            (Some("distinctInstance"), Some(_)) => Err(invalid(
+            (Some("distinctInstance"), Some(_)) => Err(EcsimError::invalid_parameter(
                 "You cannot specify an expression if the constraint type is distinctInstance.",
             )),
             (Some("memberOf"), Some(text)) => query::parse(text)
                 .map(Constraint::MemberOf)
-                .map_err(|e| invalid(format!("memberOf expression: {e}"))),
-            _ => Err(invalid(
+                .map_err(|e| EcsimError::invalid_parameter(format!("memberOf expression: {e}"))),
+            _ => Err(EcsimError::invalid_parameter(
                 "A memberOf placement constraint needs an expression.",
             )),
         })
@@ -106,7 +102,7 @@ impl Launch {
     ) -> Result<Launch, EcsimError> {
         let task_definition = task_definitions::resolve(sim, reference.unwrap_or_default())
             .map(|registered| registered.task_definition.clone())
-            .ok_or_else(|| invalid("TaskDefinition not found."))?;
+            .ok_or_else(|| EcsimError::invalid_parameter("TaskDefinition not found."))?;
         let family = task_definition.family.clone().unwrap_or_default();
         Ok(Launch {
             requirement: Requirement::of(&task_definition),
@@ -147,12 +143,12 @@ pub fn run_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError>
         .unwrap_or(false);
     let count = request.count.unwrap_or(1);
     if !(1..=MAX_RUN_TASK_COUNT).contains(&count) {
-        return Err(invalid(format!(
+        return Err(EcsimError::invalid_parameter(format!(
             "count must be between 1 and {MAX_RUN_TASK_COUNT}."
         )));
     }
     if let Some(launch) = request.launch_type.filter(|l| *l != LaunchType::Ec2) {
-        return Err(invalid(format!(
+        return Err(EcsimError::invalid_parameter(format!(
             "ecsim does not simulate the {} launch type yet.",
             launch.as_str()
         )));
@@ -208,6 +204,10 @@ pub fn run_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError>
     })
 }
 
+/// PlaceTasks' own limit: tasks that need no CPU and no memory would otherwise fill memory
+/// with task records without ever failing to place.
+pub const MAX_PLACE_TASKS_COUNT: u64 = 1_000_000;
+
 /// PlaceTasks (service `ecsim`): RunTask's input with any `count`, placed as successive RunTask
 /// calls of 10, so the answers are exactly those of count/10 RunTask calls; it stops at the first
 /// call that cannot place all of its tasks, as repeating it would fail the same way.
@@ -216,8 +216,12 @@ pub fn place_tasks(sim: &mut Simulation, input: Value) -> Result<Value, EcsimErr
         None => 1,
         Some(count) => count
             .as_u64()
-            .filter(|&c| c >= 1)
-            .ok_or_else(|| invalid("count must be a whole number of at least 1."))?,
+            .filter(|c| (1..=MAX_PLACE_TASKS_COUNT).contains(c))
+            .ok_or_else(|| {
+                EcsimError::invalid_parameter(format!(
+                    "count must be a whole number from 1 to {MAX_PLACE_TASKS_COUNT}."
+                ))
+            })?,
     };
     let mut tasks = Vec::new();
     let mut failures = Value::Array(Vec::new());
@@ -248,7 +252,9 @@ pub fn start_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimErro
         parse_request(input, &shapes::START_TASK_REQUEST, &[])?;
     let targets = request.container_instances.clone().unwrap_or_default();
     if !(1..=10).contains(&targets.len()) {
-        return Err(invalid("StartTask takes 1 to 10 container instances."));
+        return Err(EcsimError::invalid_parameter(
+            "StartTask takes 1 to 10 container instances.",
+        ));
     }
     let launch = Launch::new(
         sim,
@@ -276,14 +282,6 @@ pub fn start_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimErro
     })
 }
 
-fn failure(arn: &str, reason: &str) -> api::Failure {
-    api::Failure {
-        arn: Some(arn.to_string()),
-        reason: Some(reason.to_string()),
-        detail: None,
-    }
-}
-
 /// Runs `work` on the named cluster with the simulation's RNG (taken out of the simulation for
 /// the duration, so that both can be borrowed; errors happen before any draw).
 fn with_rng(
@@ -294,7 +292,7 @@ fn with_rng(
     let mut rng = std::mem::replace(&mut sim.rng, ChaCha8Rng::seed_from_u64(0));
     let outcome = cluster_mut(sim, cluster).and_then(|cluster| {
         if cluster.instances.is_empty() {
-            return Err(invalid(
+            return Err(EcsimError::invalid_parameter(
                 "No Container Instances were found in your cluster.",
             ));
         }
