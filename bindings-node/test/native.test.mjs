@@ -79,6 +79,6 @@ test('bulk placement through the ecsim client', () => {
   for (const zone of ['us-east-1a', 'us-east-1b']) ecs.registerContainerInstance({ cluster: 'bulk', instanceType: 'm5.xlarge', availabilityZone: zone });
   ecs.registerTaskDefinition({ family: 'w', containerDefinitions: [{ name: 'a', image: 'x', memoryReservation: 256 }] });
   const out = sim.client('ecsim').placeTasks({ cluster: 'bulk', taskDefinition: 'w', count: 40, placementStrategy: [{ type: 'spread', field: 'attribute:ecs.availability-zone' }] });
-  assert.equal(out.tasks.length, 40);
-  assert.equal(out.tasks.filter((t) => t.availabilityZone === 'us-east-1b').length, 20);
+  assert.equal(out.placements.taskArn.length, 40);
+  assert.equal(out.placements.availabilityZone.filter((zone) => zone === 'us-east-1b').length, 20);
 });

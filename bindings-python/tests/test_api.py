@@ -139,5 +139,5 @@ def test_bulk_placement_through_the_ecsim_client() -> None:
     ecs.register_task_definition(family="w", containerDefinitions=[{"name": "a", "image": "x", "memoryReservation": 256}])
     out = sim.client("ecsim").place_tasks(cluster="bulk", taskDefinition="w", count=40,
                                           placementStrategy=[{"type": "spread", "field": "attribute:ecs.availability-zone"}])
-    zones = [task["availabilityZone"] for task in out["tasks"]]
+    zones = out["placements"]["availabilityZone"]
     assert len(zones) == 40 and zones.count("us-east-1a") == 20 and out["failures"] == []

@@ -1,14 +1,16 @@
-//! Placement speed through RunTask: 5,000 m5.large instances in 3 AZs, tasks placed 10 per call
-//! with spread(AZ) then binpack(memory) and a memberOf constraint. This is the straightforward
-//! engine (every instance checked for every task); the indexed engine of reference/placement.md
-//! §6 is still to come, and docs/benchmarks.md records this baseline.
+//! Placement speed: m5.large instances in 3 AZs, tasks placed with spread(AZ) then
+//! binpack(memory) and a memberOf constraint. 100,000 tasks through the indexed engine alone
+//! (decisions and resource accounting), through the bulk call (PlaceTasks: task records and its
+//! columns output as well), and 10 at a time through RunTask. Figures go to docs/benchmarks.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use ecsim_core::{Simulation, SimulationConfig};
-use serde_json::json;
-use std::time::Duration;
+use ecsim_core::api::ecs::TaskDefinition;
+use ecsim_core::placement::{Constraint, Placer, Request, Requirement, Strategy};
+use ecsim_core::{query, Simulation, SimulationConfig};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
 
 fn cluster(instances: usize) -> Simulation {
     let mut sim = Simulation::new(SimulationConfig {
@@ -30,28 +32,96 @@ fn cluster(instances: usize) -> Simulation {
     sim
 }
 
-fn benches(c: &mut Criterion) {
-    let request = json!({
-        "cluster": "big", "taskDefinition": "web", "count": 10,
+fn request(count: u64) -> Value {
+    json!({
+        "cluster": "big", "taskDefinition": "web", "count": count,
         "placementStrategy": [{"type": "spread", "field": "attribute:ecs.availability-zone"}, {"type": "binpack", "field": "memory"}],
         "placementConstraints": [{"type": "memberOf", "expression": "attribute:ecs.instance-type == m5.large"}],
-    });
+    })
+}
+
+/// Times `iterations` calls, on fresh clusters built outside the timing (a new one every 2,000
+/// calls, so that none fills up).
+fn timed(instances: usize, iterations: u64, call: impl Fn(&mut Simulation)) -> Duration {
+    let mut total = Duration::ZERO;
+    let mut left = iterations;
+    while left > 0 {
+        let batch = left.min(2_000);
+        let mut sim = cluster(instances);
+        let start = Instant::now();
+        for _ in 0..batch {
+            call(&mut sim);
+        }
+        total += start.elapsed();
+        left -= batch;
+    }
+    total
+}
+
+/// 100,000 placements straight through the engine, on a copy of the cluster's instances.
+fn engine(sim: &Simulation) -> Duration {
+    let mut instances = sim.cluster("big").unwrap().instances.clone();
+    let definition: TaskDefinition = serde_json::from_value(json!({"family": "web", "containerDefinitions": [{"name": "app", "image": "x", "memoryReservation": 16, "cpu": 4}]})).unwrap();
+    let requirement = Requirement::of(&definition);
+    let member_of = query::parse("attribute:ecs.instance-type == m5.large").unwrap();
+    let constraints = [Constraint::MemberOf(member_of).evaluated(&instances)];
+    let strategies = [
+        Strategy::SpreadAttribute("ecs.availability-zone".into()),
+        Strategy::BinpackMemory,
+    ];
+    let request = Request {
+        requirement: &requirement,
+        group: "family:web",
+        constraints: &constraints,
+        strategies: &strategies,
+    };
+    let mut rng = <rand_chacha::ChaCha8Rng as rand_core::SeedableRng>::seed_from_u64(1);
+    let start = Instant::now();
+    let mut placer = Placer::new(&instances, &request).unwrap();
+    for _ in 0..100_000 {
+        let index = placer.choose(&mut rng).unwrap();
+        instances[index].hold(&requirement, "family:web");
+        placer.placed(index, &instances);
+    }
+    start.elapsed()
+}
+
+fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("placement");
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(10));
+    for instances in [500, 5000, 50_000] {
+        let sim = cluster(instances);
+        group.throughput(Throughput::Elements(100_000));
+        group.bench_function(format!("engine 100,000, {instances} instances"), |b| {
+            b.iter_custom(|iterations| (0..iterations).map(|_| engine(&sim)).sum())
+        });
+    }
     for instances in [500, 5000] {
+        group.throughput(Throughput::Elements(100_000));
+        group.bench_function(format!("PlaceTasks 100,000, {instances} instances"), |b| {
+            b.iter_custom(|iterations| {
+                (0..iterations)
+                    .map(|_| {
+                        timed(instances, 1, |sim| {
+                            let out = sim.call("ecsim", "PlaceTasks", request(100_000)).unwrap();
+                            assert_eq!(
+                                out["placements"]["taskArn"].as_array().unwrap().len(),
+                                100_000
+                            );
+                        })
+                    })
+                    .sum()
+            })
+        });
         group.throughput(Throughput::Elements(10));
         group.bench_function(format!("RunTask x10, {instances} instances"), |b| {
-            // A fresh cluster per sample, built outside the timing, so that it never fills up.
             b.iter_custom(|iterations| {
-                let mut sim = cluster(instances);
-                let start = std::time::Instant::now();
-                for _ in 0..iterations {
-                    let out = sim.call("ecs", "RunTask", request.clone()).unwrap();
+                timed(instances, iterations, |sim| {
+                    let out = sim.call("ecs", "RunTask", request(10)).unwrap();
                     assert_eq!(out["tasks"].as_array().unwrap().len(), 10);
-                }
-                start.elapsed()
+                })
             })
         });
     }

@@ -31,7 +31,7 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        4 => (0..4usize, 1..12i32, 0..5usize, 0..4usize, proptest::option::of(0..2u8))
+        4 => (0..4usize, 1..12i32, 0..10usize, 0..4usize, proptest::option::of(0..2u8))
             .prop_map(|(definition, count, strategy, constraint, group)| Op::Run { definition, count, strategy, constraint, group }),
         2 => (0..50usize).prop_map(|nth| Op::Stop { nth }),
         1 => (0..20usize).prop_map(|nth| Op::Drain { nth }),
@@ -55,6 +55,11 @@ fn strategy(index: usize) -> Value {
         [{"type": "spread", "field": "attribute:ecs.availability-zone"}, {"type": "binpack", "field": "cpu"}],
         [{"type": "spread", "field": "instanceId"}],
         [{"type": "random"}],
+        [{"type": "spread", "field": "attribute:ecs.availability-zone"}, {"type": "spread", "field": "instanceId"}],
+        [{"type": "binpack", "field": "memory"}, {"type": "spread", "field": "attribute:ecs.availability-zone"}],
+        [{"type": "spread", "field": "attribute:ecs.instance-type"}, {"type": "random"}],
+        [{"type": "spread", "field": "instanceId"}, {"type": "binpack", "field": "cpu"}, {"type": "binpack", "field": "memory"}],
+        [{"type": "spread", "field": "attribute:custom"}, {"type": "binpack", "field": "memory"}],
     ]);
     all[index].clone()
 }
@@ -249,7 +254,20 @@ fn bulk_cluster(seed: u64, instances: usize) -> Simulation {
     sim.call("ecs", "CreateCluster", json!({"clusterName": "p"}))
         .unwrap();
     for i in 0..instances {
-        sim.call("ecs", "RegisterContainerInstance", json!({"cluster": "p", "instanceType": TYPES[i % TYPES.len()], "availabilityZone": ZONES[i % 3]})).unwrap();
+        let out = sim.call("ecs", "RegisterContainerInstance", json!({"cluster": "p", "instanceType": TYPES[i % TYPES.len()], "availabilityZone": ZONES[i % 3]})).unwrap();
+        let arn = &out["containerInstance"]["containerInstanceArn"];
+        // A custom attribute on two instances in three (the third has none), and one draining.
+        if i % 3 != 0 {
+            sim.call("ecs", "PutAttributes", json!({"cluster": "p", "attributes": [{"name": "custom", "value": if i % 2 == 0 { "x" } else { "y" }, "targetId": arn}]})).unwrap();
+        }
+        if i == 4 {
+            sim.call(
+                "ecs",
+                "UpdateContainerInstancesState",
+                json!({"cluster": "p", "containerInstances": [arn], "status": "DRAINING"}),
+            )
+            .unwrap();
+        }
     }
     for definition in definitions() {
         sim.call("ecs", "RegisterTaskDefinition", definition)
@@ -259,24 +277,38 @@ fn bulk_cluster(seed: u64, instances: usize) -> Simulation {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     #[test]
-    fn bulk_placement_answers_as_runtask_calls_of_ten(seed in any::<u64>(), instances in 1..12usize, count in 1..60u64, s in 0..5usize, c in 0..4usize, definition in 0..4usize) {
+    fn bulk_placement_answers_as_runtask_calls_of_ten(seed in any::<u64>(), instances in 1..12usize, count in 1..60u64, s in 0..10usize, c in 0..4usize, definition in 0..4usize, warm in 0..4i32) {
         let families = ["static", "dynamic", "vpc", "host"];
         let request = json!({"cluster": "p", "taskDefinition": families[definition], "placementStrategy": strategy(s), "placementConstraints": constraint(c)});
+        // Some tasks of the group and of another already run, on instances RunTask chose.
+        let warm_up = |sim: &mut Simulation| {
+            for (group, warm_count) in [("family:dynamic", warm), ("other", 2)] {
+                let mut call = request.clone();
+                call["count"] = json!(warm_count.max(1));
+                call["group"] = json!(group);
+                call["taskDefinition"] = json!("dynamic");
+                sim.call("ecs", "RunTask", call).unwrap();
+            }
+        };
         let mut bulk = bulk_cluster(seed, instances);
+        warm_up(&mut bulk);
         let mut bulk_request = request.clone();
         bulk_request["count"] = json!(count);
         let together = bulk.call("ecsim", "PlaceTasks", bulk_request).unwrap();
 
         let mut single = bulk_cluster(seed, instances);
+        warm_up(&mut single);
         let mut tasks = Vec::new();
         let mut failures = json!([]);
         let mut left = count;
         while left > 0 {
             let mut call = request.clone();
             call["count"] = json!(left.min(10));
+            // The explanation takes the general path, which checks every instance for every task.
+            call["explain"] = json!(true);
             let out = single.call("ecs", "RunTask", call).unwrap();
             let placed = out["tasks"].as_array().unwrap().clone();
             let complete = placed.len() as u64 == left.min(10);
@@ -287,7 +319,10 @@ proptest! {
                 break;
             }
         }
-        prop_assert_eq!(&together["tasks"], &json!(tasks));
+        let column = |name: &str| json!(tasks.iter().map(|t| t[name].clone()).collect::<Vec<_>>());
+        for name in ["taskArn", "containerInstanceArn", "availabilityZone"] {
+            prop_assert_eq!(&together["placements"][name], &column(name));
+        }
         prop_assert_eq!(&together["failures"], &failures);
         prop_assert_eq!(snapshot(&mut bulk), snapshot(&mut single));
     }

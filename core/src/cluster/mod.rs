@@ -1,10 +1,14 @@
 //! Clusters and their container instances, as the simulation keeps them.
 
 pub mod catalog;
+mod task;
+
+pub use task::{Task, TaskSpec};
 
 use crate::api::ecs as api;
 use crate::query;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// Reserved TCP host ports on a container instance (ECS_RESERVED_PORTS' default).
 pub const RESERVED_PORTS: [u16; 5] = [22, 2375, 2376, 51678, 51679];
@@ -22,22 +26,15 @@ pub struct Cluster {
     pub instances: Vec<ContainerInstance>,
     /// Running and stopped tasks, in launch order.
     pub tasks: Vec<Task>,
-}
-
-/// A task as the cluster keeps it: what DescribeTasks shows, and what it holds on its instance.
-#[derive(Clone, Debug)]
-pub struct Task {
-    pub id: String,
-    pub api: api::Task,
-    pub instance_arn: String,
-    pub requirement: crate::placement::Requirement,
-    pub gpu_ids: Vec<String>,
+    /// Where each task id is in `tasks` (only looked up, never iterated).
+    pub task_positions: HashMap<u128, usize>,
 }
 
 #[derive(Clone, Debug)]
 pub struct ContainerInstance {
     pub id: String,
-    pub arn: String,
+    /// Shared with the records of the tasks that run on it.
+    pub arn: Arc<str>,
     pub ec2_instance_id: String,
     pub status: api::ContainerInstanceStatus,
     pub agent_connected: bool,
@@ -114,7 +111,13 @@ impl ContainerInstance {
             .extend(requirement.udp_ports.iter().cloned());
         self.attached_enis += u32::from(requirement.eni);
         self.running_tasks_count += 1;
-        *self.task_groups.entry(group.to_string()).or_insert(0) += 1;
+        // Looked up before inserting: placing many tasks of one group should not allocate.
+        match self.task_groups.get_mut(group) {
+            Some(count) => *count += 1,
+            None => {
+                self.task_groups.insert(group.to_string(), 1);
+            }
+        }
         self.remaining
             .gpus
             .drain(..requirement.gpus.min(self.remaining.gpus.len()))
@@ -154,7 +157,7 @@ impl ContainerInstance {
 
     pub fn to_api(&self, include_tags: bool) -> api::ContainerInstance {
         api::ContainerInstance {
-            container_instance_arn: Some(self.arn.clone()),
+            container_instance_arn: Some(self.arn.to_string()),
             ec2_instance_id: Some(self.ec2_instance_id.clone()),
             version: Some(1),
             version_info: Some(self.version_info.clone()),
@@ -183,7 +186,7 @@ impl ContainerInstance {
 
     /// Whether `reference` (an ARN or the id after its last '/') names this instance.
     pub fn is(&self, reference: &str) -> bool {
-        self.arn == reference || self.id == reference
+        *self.arn == *reference || self.id == reference
     }
 }
 
@@ -260,8 +263,21 @@ impl Cluster {
 
     /// A task by ARN or id.
     pub fn task_mut(&mut self, reference: &str) -> Option<&mut Task> {
-        self.tasks
-            .iter_mut()
-            .find(|t| t.api.task_arn.as_deref() == Some(reference) || t.id == reference)
+        let id = reference.rsplit('/').next().unwrap_or_default();
+        let position = *self.task_positions.get(&task_key(id)?)?;
+        let task = &mut self.tasks[position];
+        (task.arn == reference || task.id() == reference).then_some(task)
     }
+
+    pub fn add_task(&mut self, task: Task) {
+        if let Some(key) = task_key(task.id()) {
+            self.task_positions.insert(key, self.tasks.len());
+        }
+        self.tasks.push(task);
+    }
+}
+
+/// Task ids are 32 hex digits: kept as the number they spell, which is cheaper to look up.
+fn task_key(id: &str) -> Option<u128> {
+    (id.len() == 32).then(|| u128::from_str_radix(id, 16).ok())?
 }

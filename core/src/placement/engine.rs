@@ -125,7 +125,7 @@ pub fn fits(instance: &ContainerInstance, requirement: &Requirement) -> Option<R
     }
 }
 
-fn satisfies(
+pub(crate) fn satisfies(
     instance: &ContainerInstance,
     index: usize,
     constraint: &Constraint,

@@ -67,6 +67,12 @@ impl Simulation {
         &self.config
     }
 
+    /// A cluster's state as the simulation keeps it (read only; calls change it), by name or
+    /// ARN: for Rust code that inspects a simulation without going through JSON.
+    pub fn cluster(&self, reference: &str) -> Option<&crate::cluster::Cluster> {
+        self.ecs.cluster(reference)
+    }
+
     /// The virtual clock, in seconds since the Unix epoch.
     pub fn now(&self) -> f64 {
         self.now

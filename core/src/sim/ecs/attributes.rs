@@ -122,7 +122,7 @@ pub fn list_attributes(sim: &mut Simulation, input: Value) -> Result<Value, Ecsi
                     name: Some(name.clone()),
                     value: value.clone(),
                     target_type: Some(api::TargetType::ContainerInstance),
-                    target_id: Some(instance.arn.clone()),
+                    target_id: Some(instance.arn.to_string()),
                 });
             }
         }

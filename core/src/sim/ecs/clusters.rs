@@ -37,6 +37,7 @@ pub fn create_cluster(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
             settings: request.settings.clone().unwrap_or_default(),
             instances: Vec::new(),
             tasks: Vec::new(),
+            task_positions: Default::default(),
         });
     if !cluster.active {
         cluster.active = true;

@@ -140,7 +140,8 @@ pub fn register_container_instance(
         arn: format!(
             "arn:aws:ecs:{region}:{account}:container-instance/{}/{id}",
             cluster.name
-        ),
+        )
+        .into(),
         id,
         ec2_instance_id,
         status: ContainerInstanceStatus::Active,
@@ -229,7 +230,7 @@ pub fn list_container_instances(sim: &mut Simulation, input: Value) -> Result<Va
         .iter()
         .filter(|i| request.status.is_none_or(|status| i.status == status))
         .filter(|i| filter.as_ref().is_none_or(|f| f.matches(*i)))
-        .map(|i| i.arn.as_str())
+        .map(|i| &*i.arn)
         .collect();
     Ok(json!({ "containerInstanceArns": arns }))
 }

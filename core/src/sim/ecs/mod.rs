@@ -19,6 +19,12 @@ pub struct EcsState {
     clusters: BTreeMap<String, Cluster>,
 }
 
+impl EcsState {
+    pub fn cluster(&self, reference: &str) -> Option<&Cluster> {
+        self.clusters.get(cluster_name(Some(reference)))
+    }
+}
+
 pub fn dispatch(sim: &mut Simulation, action: &str, input: Value) -> Result<Value, EcsimError> {
     match action {
         "RegisterTaskDefinition" => task_definitions::register_task_definition(sim, input),

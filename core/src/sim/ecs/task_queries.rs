@@ -16,45 +16,35 @@ pub fn stop_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError
     let task = cluster
         .task_mut(&reference)
         .ok_or_else(|| EcsimError::invalid_parameter("The referenced task was not found."))?;
-    if task.api.last_status.as_deref() != Some("STOPPED") {
-        task.api.last_status = Some("STOPPED".into());
-        task.api.desired_status = Some("STOPPED".into());
-        task.api.stop_code = Some(api::TaskStopCode::UserInitiated);
-        task.api.stopped_reason = Some(
-            request
-                .reason
-                .unwrap_or_else(|| "Task stopped by user".into()),
-        );
-        task.api.stopping_at = Some(now);
-        task.api.stopped_at = Some(now);
-        task.api.execution_stopped_at = Some(now);
-        for container in task.api.containers.iter_mut().flatten() {
-            container.last_status = Some("STOPPED".into());
-        }
-        let (requirement, group, gpu_ids, instance_arn) = (
-            task.requirement.clone(),
-            task.api.group.clone().unwrap_or_default(),
+    if !task.is_stopped() {
+        let reason = request
+            .reason
+            .unwrap_or_else(|| "Task stopped by user".into());
+        task.stop(now, api::TaskStopCode::UserInitiated, reason);
+        let (spec, gpu_ids, instance_arn) = (
+            std::sync::Arc::clone(&task.spec),
             task.gpu_ids.clone(),
             task.instance_arn.clone(),
         );
-        let stopped = task.api.clone();
         if let Some(instance) = cluster.instance_mut(&instance_arn) {
-            instance.release(&requirement, &group, &gpu_ids);
+            instance.release(&spec.requirement, &spec.group, &gpu_ids);
         }
-        return Ok(json!({ "task": stopped }));
     }
-    Ok(json!({ "task": task.api }))
+    let arn = cluster.arn.clone();
+    let task = cluster.task_mut(&reference).map(|task| task.to_api(&arn));
+    Ok(json!({ "task": task }))
 }
 
 pub fn describe_tasks(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
     let (request, _): (api::DescribeTasksRequest, _) =
         parse_request(input, &shapes::DESCRIBE_TASKS_REQUEST, &[])?;
     let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let cluster_arn = cluster.arn.clone();
     let mut found = Vec::new();
     let mut failures = Vec::new();
     for reference in request.tasks.iter().flatten() {
         match cluster.task_mut(reference) {
-            Some(task) => found.push(task.api.clone()),
+            Some(task) => found.push(task.to_api(&cluster_arn)),
             None => failures.push(failure(reference, "MISSING")),
         }
     }
@@ -75,7 +65,7 @@ pub fn list_tasks(sim: &mut Simulation, input: Value) -> Result<Value, EcsimErro
     let arns: Vec<&str> = cluster
         .tasks
         .iter()
-        .filter(|t| t.api.desired_status.as_deref() == Some(desired))
+        .filter(|t| t.desired_status == desired)
         .filter(|t| {
             instance_arn
                 .as_ref()
@@ -83,15 +73,16 @@ pub fn list_tasks(sim: &mut Simulation, input: Value) -> Result<Value, EcsimErro
         })
         .filter(|t| {
             request.family.as_ref().is_none_or(|f| {
-                t.api.group.as_deref() == Some(&format!("family:{f}"))
-                    || t.api
+                t.spec.group == format!("family:{f}")
+                    || t.spec
+                        .task_definition
                         .task_definition_arn
                         .as_deref()
                         .is_some_and(|arn| arn.contains(&format!("task-definition/{f}:")))
             })
         })
-        .filter(|t| request.started_by.is_none() || t.api.started_by == request.started_by)
-        .filter_map(|t| t.api.task_arn.as_deref())
+        .filter(|t| request.started_by.is_none() || t.spec.started_by == request.started_by)
+        .map(|t| t.arn.as_str())
         .collect();
     Ok(json!({ "taskArns": arns }))
 }

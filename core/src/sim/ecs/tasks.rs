@@ -2,18 +2,20 @@
 //! lifecycle on the virtual clock (PROVISIONING … STOPPED) arrives with the service scheduler.
 
 use super::{cluster_mut, failure, task_definitions};
-use crate::api::ecs::{self as api, shapes, LaunchType, NetworkMode};
-use crate::cluster::Cluster;
-use crate::cluster::Task;
+use crate::api::ecs::{self as api, shapes, LaunchType};
+use crate::cluster::{Cluster, Task, TaskSpec};
 use crate::error::EcsimError;
 use crate::placement::engine::fits;
-use crate::placement::{place, Constraint, Rejection, Request, Requirement, Strategy};
+use crate::placement::{
+    place, Constraint, Placement, Placer, Rejection, Request, Requirement, Strategy,
+};
 use crate::query;
 use crate::sim::request::parse_request;
 use crate::sim::Simulation;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 /// RunTask places at most 10 tasks per call (not adjustable).
 pub const MAX_RUN_TASK_COUNT: i32 = 10;
@@ -80,15 +82,11 @@ fn constraints(
         .collect()
 }
 
-/// What every task of one RunTask or StartTask call shares.
+/// What every task of one RunTask, PlaceTasks or StartTask call shares.
 struct Launch {
-    task_definition: api::TaskDefinition,
-    requirement: Requirement,
-    group: String,
-    started_by: Option<String>,
-    tags: Option<Vec<api::Tag>>,
-    region: String,
-    account: String,
+    spec: Arc<TaskSpec>,
+    /// `arn:aws:ecs:<region>:<account>:task/`, to which the cluster name and id are added.
+    arn_prefix: String,
     now: f64,
 }
 
@@ -104,49 +102,127 @@ impl Launch {
             .map(|registered| registered.task_definition.clone())
             .ok_or_else(|| EcsimError::invalid_parameter("TaskDefinition not found."))?;
         let family = task_definition.family.clone().unwrap_or_default();
-        Ok(Launch {
+        let spec = TaskSpec {
             requirement: Requirement::of(&task_definition),
             group: group.map_or_else(|| format!("family:{family}"), str::to_string),
             task_definition,
             started_by,
             tags,
-            region: sim.config.region.clone(),
-            account: sim.config.account_id.clone(),
+            launch_type: LaunchType::Ec2,
+        };
+        Ok(Launch {
+            spec: Arc::new(spec),
+            arn_prefix: format!(
+                "arn:aws:ecs:{}:{}:task/",
+                sim.config.region, sim.config.account_id
+            ),
             now: sim.now,
         })
     }
 
-    /// Starts one task on `cluster.instances[index]`, which has room for it.
-    fn start(&self, cluster: &mut Cluster, index: usize, rng: &mut ChaCha8Rng) -> api::Task {
-        let id = format!("{:016x}{:016x}", rng.next_u64(), rng.next_u64());
+    /// Starts one task on `cluster.instances[index]`, which has room for it; returns where the
+    /// task is in `cluster.tasks`.
+    fn start(&self, cluster: &mut Cluster, index: usize, rng: &mut ChaCha8Rng) -> usize {
+        let id = u128::from(rng.next_u64()) << 64 | u128::from(rng.next_u64());
+        let mut arn = String::with_capacity(self.arn_prefix.len() + cluster.name.len() + 33);
+        arn.push_str(&self.arn_prefix);
+        arn.push_str(&cluster.name);
+        arn.push('/');
+        push_hex(&mut arn, id);
         let instance = &mut cluster.instances[index];
-        let gpu_ids = instance.hold(&self.requirement, &self.group);
-        let task = self.described(instance, &gpu_ids, &id, &cluster.arn);
-        let instance_arn = instance.arn.clone();
-        cluster.tasks.push(Task {
-            id,
-            api: task.clone(),
-            instance_arn,
-            requirement: self.requirement.clone(),
+        let gpu_ids = instance.hold(&self.spec.requirement, &self.spec.group);
+        let task = Task {
+            arn,
+            spec: Arc::clone(&self.spec),
+            instance_arn: Arc::clone(&instance.arn),
+            availability_zone: instance
+                .attributes
+                .get("ecs.availability-zone")
+                .cloned()
+                .flatten(),
             gpu_ids,
-        });
-        task
+            last_status: "RUNNING",
+            desired_status: "RUNNING",
+            created_at: self.now,
+            started_at: Some(self.now),
+            stopped_at: None,
+            stop_code: None,
+            stopped_reason: None,
+            version: 1,
+        };
+        cluster.add_task(task);
+        cluster.tasks.len() - 1
+    }
+}
+
+/// `value` as 32 lowercase hex digits (a task id), without the formatting machinery: it runs
+/// once per task placed.
+fn push_hex(out: &mut String, value: u128) {
+    for shift in (0..32).rev() {
+        let digit = ((value >> (shift * 4)) & 0xf) as u32;
+        out.push(char::from_digit(digit, 16).unwrap_or('0'));
     }
 }
 
 pub fn run_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let count = input.get("count").and_then(Value::as_i64).unwrap_or(1);
+    if !(1..=i64::from(MAX_RUN_TASK_COUNT)).contains(&count) {
+        return Err(EcsimError::invalid_parameter(format!(
+            "count must be between 1 and {MAX_RUN_TASK_COUNT}."
+        )));
+    }
+    launch_tasks(sim, input, count as u64, Output::Tasks)
+}
+
+/// How a call that launches tasks reports them.
+enum Output {
+    /// RunTask's `tasks`, each as DescribeTasks shows it.
+    Tasks,
+    /// PlaceTasks' `placements`: one list per field, a row per task, ready for a data frame
+    /// (a million task documents would cost far more than placing the tasks).
+    Columns,
+}
+
+/// PlaceTasks' own limit: tasks that need no CPU and no memory would otherwise fill memory
+/// with task records without ever failing to place.
+pub const MAX_PLACE_TASKS_COUNT: u64 = 1_000_000;
+
+/// PlaceTasks (service `ecsim`): RunTask's input with any `count`. The answers are exactly those
+/// of successive RunTask calls of 10 (a property test compares them); it stops at the first task
+/// that finds no instance, as the following calls would fail the same way. It answers with
+/// `placements` (`taskArn`, `containerInstanceArn` and `availabilityZone` lists); DescribeTasks
+/// gives whole tasks.
+pub fn place_tasks(sim: &mut Simulation, mut input: Value) -> Result<Value, EcsimError> {
+    let count = match input.get("count") {
+        None => 1,
+        Some(count) => count
+            .as_u64()
+            .filter(|c| (1..=MAX_PLACE_TASKS_COUNT).contains(c))
+            .ok_or_else(|| {
+                EcsimError::invalid_parameter(format!(
+                    "count must be a whole number from 1 to {MAX_PLACE_TASKS_COUNT}."
+                ))
+            })?,
+    };
+    // Within the API shape's integer range: the count is checked above.
+    input["count"] = json!(1);
+    launch_tasks(sim, input, count, Output::Columns)
+}
+
+/// RunTask's work for `count` tasks, placed one after another; a task that finds no instance
+/// ends the call with ECS's failures for it.
+fn launch_tasks(
+    sim: &mut Simulation,
+    input: Value,
+    count: u64,
+    output: Output,
+) -> Result<Value, EcsimError> {
     let (request, extensions): (api::RunTaskRequest, _) =
         parse_request(input, &shapes::RUN_TASK_REQUEST, &[EXPLAIN])?;
     let explain = extensions
         .get(EXPLAIN)
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    let count = request.count.unwrap_or(1);
-    if !(1..=MAX_RUN_TASK_COUNT).contains(&count) {
-        return Err(EcsimError::invalid_parameter(format!(
-            "count must be between 1 and {MAX_RUN_TASK_COUNT}."
-        )));
-    }
     if let Some(launch) = request.launch_type.filter(|l| *l != LaunchType::Ec2) {
         return Err(EcsimError::invalid_parameter(format!(
             "ecsim does not simulate the {} launch type yet.",
@@ -162,7 +238,7 @@ pub fn run_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError>
     )?;
     let strategies = strategies(request.placement_strategy.as_deref().unwrap_or_default())?;
     let constraints = constraints(
-        &launch.task_definition,
+        &launch.spec.task_definition,
         request.placement_constraints.as_deref().unwrap_or_default(),
     )?;
     with_rng(sim, request.cluster.as_deref(), |cluster, rng| {
@@ -170,17 +246,34 @@ pub fn run_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError>
             .into_iter()
             .map(|c| c.evaluated(&cluster.instances))
             .collect();
-        let mut tasks = Vec::new();
-        let mut failures = Vec::new();
-        let mut explanations = Vec::new();
         let placement = Request {
-            requirement: &launch.requirement,
-            group: &launch.group,
+            requirement: &launch.spec.requirement,
+            group: &launch.spec.group,
             constraints: &constraints,
             strategies: &strategies,
         };
+        // The explanation needs every instance's verdict, which only the general path has.
+        let mut placer = (!explain)
+            .then(|| Placer::new(&cluster.instances, &placement))
+            .flatten();
+        let mut placed = Vec::new();
+        cluster
+            .tasks
+            .reserve(count.min(MAX_PLACE_TASKS_COUNT) as usize);
+        let mut failures = Vec::new();
+        let mut explanations = Vec::new();
         for _ in 0..count {
-            let decision = place(&cluster.instances, &placement, rng);
+            let chosen = match &mut placer {
+                Some(placer) => placer.choose(rng),
+                None => None,
+            };
+            let decision = match chosen {
+                Some(index) => Placement {
+                    chosen: Some(index),
+                    ..Placement::default()
+                },
+                None => place(&cluster.instances, &placement, rng),
+            };
             if explain {
                 explanations.push(explanation(&decision, &cluster.instances, &strategies));
             }
@@ -194,56 +287,32 @@ pub fn run_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError>
                     .collect();
                 break;
             };
-            tasks.push(launch.start(cluster, index, rng));
+            placed.push(launch.start(cluster, index, rng));
+            if let Some(placer) = &mut placer {
+                placer.placed(index, &cluster.instances);
+            }
         }
-        let mut output = json!({ "tasks": tasks, "failures": failures });
+        let tasks = placed.iter().map(|&position| &cluster.tasks[position]);
+        let mut output = match output {
+            Output::Tasks => {
+                let tasks: Vec<_> = tasks.map(|task| task.to_api(&cluster.arn)).collect();
+                json!({ "tasks": tasks, "failures": failures })
+            }
+            Output::Columns => {
+                let (mut task_arns, mut instance_arns, mut zones) = (vec![], vec![], vec![]);
+                for task in tasks {
+                    task_arns.push(task.arn.as_str());
+                    instance_arns.push(&*task.instance_arn);
+                    zones.push(task.availability_zone.as_deref());
+                }
+                json!({ "placements": {"taskArn": task_arns, "containerInstanceArn": instance_arns, "availabilityZone": zones}, "failures": failures })
+            }
+        };
         if explain {
             output["explanations"] = Value::Array(explanations);
         }
         Ok(output)
     })
-}
-
-/// PlaceTasks' own limit: tasks that need no CPU and no memory would otherwise fill memory
-/// with task records without ever failing to place.
-pub const MAX_PLACE_TASKS_COUNT: u64 = 1_000_000;
-
-/// PlaceTasks (service `ecsim`): RunTask's input with any `count`, placed as successive RunTask
-/// calls of 10, so the answers are exactly those of count/10 RunTask calls; it stops at the first
-/// call that cannot place all of its tasks, as repeating it would fail the same way.
-pub fn place_tasks(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let total = match input.get("count") {
-        None => 1,
-        Some(count) => count
-            .as_u64()
-            .filter(|c| (1..=MAX_PLACE_TASKS_COUNT).contains(c))
-            .ok_or_else(|| {
-                EcsimError::invalid_parameter(format!(
-                    "count must be a whole number from 1 to {MAX_PLACE_TASKS_COUNT}."
-                ))
-            })?,
-    };
-    let mut tasks = Vec::new();
-    let mut failures = Value::Array(Vec::new());
-    let mut left = total;
-    while left > 0 {
-        let chunk = left.min(MAX_RUN_TASK_COUNT as u64);
-        let mut call = input.clone();
-        call["count"] = json!(chunk);
-        let mut output = run_task(sim, call)?;
-        let placed = output["tasks"]
-            .as_array_mut()
-            .map(std::mem::take)
-            .unwrap_or_default();
-        let complete = placed.len() as u64 == chunk;
-        tasks.extend(placed);
-        left -= chunk;
-        if !complete {
-            failures = output["failures"].take();
-            break;
-        }
-    }
-    Ok(json!({ "tasks": tasks, "failures": failures }))
 }
 
 /// StartTask: one task on each named container instance (at most 10), no strategies.
@@ -271,11 +340,14 @@ pub fn start_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimErro
                 failures.push(failure(reference, "MISSING"));
                 continue;
             };
-            match fits(&cluster.instances[index], &launch.requirement) {
+            match fits(&cluster.instances[index], &launch.spec.requirement) {
                 Some(rejection) => {
                     failures.push(failure(&cluster.instances[index].arn, rejection.reason()))
                 }
-                None => tasks.push(launch.start(cluster, index, rng)),
+                None => {
+                    let position = launch.start(cluster, index, rng);
+                    tasks.push(cluster.tasks[position].to_api(&cluster.arn));
+                }
             }
         }
         Ok(json!({ "tasks": tasks, "failures": failures }))
@@ -309,7 +381,7 @@ fn explanation(
     instances: &[crate::cluster::ContainerInstance],
     strategies: &[Strategy],
 ) -> Value {
-    let arn = |i: usize| instances[i].arn.clone();
+    let arn = |i: usize| instances[i].arn.to_string();
     json!({
         "containerInstanceArn": decision.chosen.map(arn),
         "rejected": decision.rejections.iter().map(|&(i, r)| json!({"containerInstanceArn": arn(i), "reason": r.reason()})).collect::<Vec<_>>(),
@@ -319,85 +391,4 @@ fn explanation(
             "kept": kept.iter().map(|&i| arn(i)).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
-}
-
-impl Launch {
-    fn described(
-        &self,
-        instance: &crate::cluster::ContainerInstance,
-        gpu_ids: &[String],
-        id: &str,
-        cluster_arn: &str,
-    ) -> api::Task {
-        let (task_definition, requirement, region, account) = (
-            &self.task_definition,
-            &self.requirement,
-            &self.region,
-            &self.account,
-        );
-        let cluster_name = cluster_arn.rsplit('/').next().unwrap_or_default();
-        let task_arn = format!("arn:aws:ecs:{region}:{account}:task/{cluster_name}/{id}");
-        let host_ports = task_definition.network_mode != Some(NetworkMode::Awsvpc);
-        let containers = task_definition
-            .container_definitions
-            .iter()
-            .flatten()
-            .enumerate()
-            .map(|(index, container)| api::Container {
-                container_arn: Some(format!(
-                    "arn:aws:ecs:{region}:{account}:container/{cluster_name}/{id}/{index}"
-                )),
-                task_arn: Some(task_arn.clone()),
-                name: container.name.clone(),
-                image: container.image.clone(),
-                last_status: Some("RUNNING".into()),
-                network_bindings: host_ports.then(|| {
-                    container
-                        .port_mappings
-                        .iter()
-                        .flatten()
-                        .filter_map(|m| {
-                            let host_port = m.host_port.filter(|&p| p > 0)?;
-                            Some(api::NetworkBinding {
-                                bind_ip: Some("0.0.0.0".into()),
-                                container_port: m.container_port,
-                                host_port: Some(host_port),
-                                protocol: m.protocol,
-                                ..api::NetworkBinding::default()
-                            })
-                        })
-                        .collect()
-                }),
-                cpu: Some(container.cpu.unwrap_or(0).to_string()),
-                memory: container.memory.map(|m| m.to_string()),
-                memory_reservation: container.memory_reservation.map(|m| m.to_string()),
-                gpu_ids: (!gpu_ids.is_empty()).then(|| gpu_ids.to_vec()),
-                ..api::Container::default()
-            })
-            .collect();
-        api::Task {
-            task_arn: Some(task_arn),
-            cluster_arn: Some(cluster_arn.to_string()),
-            task_definition_arn: task_definition.task_definition_arn.clone(),
-            container_instance_arn: Some(instance.arn.clone()),
-            availability_zone: instance
-                .attributes
-                .get("ecs.availability-zone")
-                .cloned()
-                .flatten(),
-            containers: Some(containers),
-            cpu: Some(requirement.cpu.to_string()),
-            memory: Some(requirement.memory.to_string()),
-            group: Some(self.group.clone()),
-            launch_type: Some(LaunchType::Ec2),
-            last_status: Some("RUNNING".into()),
-            desired_status: Some("RUNNING".into()),
-            created_at: Some(self.now),
-            started_at: Some(self.now),
-            started_by: self.started_by.clone(),
-            tags: self.tags.clone(),
-            version: Some(1),
-            ..api::Task::default()
-        }
-    }
 }

@@ -1,0 +1,131 @@
+//! Tasks as the cluster keeps them: a small record per task, and what the tasks of one launch
+//! share kept once, so that placing a million tasks does not build a million API documents.
+//! DescribeTasks builds the API shape when asked.
+
+use crate::api::ecs::{self as api, LaunchType, NetworkMode};
+use crate::placement::Requirement;
+use std::sync::Arc;
+
+/// What every task of one launch (a RunTask call, a service deployment) has in common.
+#[derive(Debug)]
+pub struct TaskSpec {
+    pub task_definition: api::TaskDefinition,
+    pub requirement: Requirement,
+    pub group: String,
+    pub started_by: Option<String>,
+    pub tags: Option<Vec<api::Tag>>,
+    pub launch_type: LaunchType,
+}
+
+#[derive(Clone, Debug)]
+pub struct Task {
+    /// `arn:aws:ecs:<region>:<account>:task/<cluster>/<id>`.
+    pub arn: String,
+    pub spec: Arc<TaskSpec>,
+    pub instance_arn: Arc<str>,
+    pub availability_zone: Option<String>,
+    pub gpu_ids: Vec<String>,
+    pub last_status: &'static str,
+    pub desired_status: &'static str,
+    pub created_at: f64,
+    pub started_at: Option<f64>,
+    pub stopped_at: Option<f64>,
+    pub stop_code: Option<api::TaskStopCode>,
+    pub stopped_reason: Option<String>,
+    /// Bumped on every change of state, as DescribeTasks' `version`.
+    pub version: i64,
+}
+
+impl Task {
+    pub fn id(&self) -> &str {
+        self.arn.rsplit('/').next().unwrap_or_default()
+    }
+
+    pub fn is_stopped(&self) -> bool {
+        self.last_status == "STOPPED"
+    }
+
+    /// Marks the task stopped now, with ECS's stop code and reason.
+    pub fn stop(&mut self, now: f64, code: api::TaskStopCode, reason: String) {
+        self.last_status = "STOPPED";
+        self.desired_status = "STOPPED";
+        self.stopped_at = Some(now);
+        self.stop_code = Some(code);
+        self.stopped_reason = Some(reason);
+        self.version += 1;
+    }
+
+    /// The task as DescribeTasks shows it.
+    pub fn to_api(&self, cluster_arn: &str) -> api::Task {
+        let spec = &*self.spec;
+        let host_ports = spec.task_definition.network_mode != Some(NetworkMode::Awsvpc);
+        let container_arn = |index: usize| {
+            let arn = self.arn.replacen(":task/", ":container/", 1);
+            format!("{arn}/{index}")
+        };
+        let containers = spec
+            .task_definition
+            .container_definitions
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(index, container)| api::Container {
+                container_arn: Some(container_arn(index)),
+                task_arn: Some(self.arn.clone()),
+                name: container.name.clone(),
+                image: container.image.clone(),
+                last_status: Some(self.last_status.into()),
+                network_bindings: host_ports.then(|| network_bindings(container)),
+                cpu: Some(container.cpu.unwrap_or(0).to_string()),
+                memory: container.memory.map(|m| m.to_string()),
+                memory_reservation: container.memory_reservation.map(|m| m.to_string()),
+                gpu_ids: (!self.gpu_ids.is_empty()).then(|| self.gpu_ids.clone()),
+                ..api::Container::default()
+            })
+            .collect();
+        api::Task {
+            task_arn: Some(self.arn.clone()),
+            cluster_arn: Some(cluster_arn.to_string()),
+            task_definition_arn: spec.task_definition.task_definition_arn.clone(),
+            container_instance_arn: Some(self.instance_arn.to_string()),
+            availability_zone: self.availability_zone.clone(),
+            containers: Some(containers),
+            cpu: Some(spec.requirement.cpu.to_string()),
+            memory: Some(spec.requirement.memory.to_string()),
+            group: Some(spec.group.clone()),
+            launch_type: Some(spec.launch_type),
+            last_status: Some(self.last_status.into()),
+            desired_status: Some(self.desired_status.into()),
+            created_at: Some(self.created_at),
+            started_at: self.started_at,
+            stopping_at: self.stopped_at,
+            stopped_at: self.stopped_at,
+            execution_stopped_at: self.stopped_at,
+            stop_code: self.stop_code,
+            stopped_reason: self.stopped_reason.clone(),
+            started_by: spec.started_by.clone(),
+            tags: spec.tags.clone(),
+            version: Some(self.version),
+            ..api::Task::default()
+        }
+    }
+}
+
+/// Static host ports as the task's network bindings (dynamic ones get no binding yet).
+fn network_bindings(container: &api::ContainerDefinition) -> Vec<api::NetworkBinding> {
+    container
+        .port_mappings
+        .iter()
+        .flatten()
+        .filter_map(|m| {
+            let host_port = m.host_port.filter(|&p| p > 0)?;
+            Some(api::NetworkBinding {
+                bind_ip: Some("0.0.0.0".into()),
+                container_port: m.container_port,
+                host_port: Some(host_port),
+                protocol: m.protocol,
+                ..api::NetworkBinding::default()
+            })
+        })
+        .collect()
+}

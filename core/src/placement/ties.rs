@@ -1,0 +1,98 @@
+//! Sets of instance indexes that can say how many they hold and which is the nth in index
+//! order without visiting them one by one: the candidates that tie on every strategy (all the
+//! untouched instances of a zone, say) can be thousands, and `place` draws uniformly among them.
+
+use std::collections::BTreeMap;
+
+const BLOCK: usize = 64;
+
+/// Instance indexes as 64-bit blocks: counting is O(1), finding the nth is O(len / 64).
+#[derive(Clone, Debug, Default)]
+pub struct TieSet {
+    len: usize,
+    blocks: BTreeMap<usize, u64>,
+}
+
+impl TieSet {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn insert(&mut self, index: usize) {
+        let mask = self.blocks.entry(index / BLOCK).or_insert(0);
+        let bit = 1 << (index % BLOCK);
+        if *mask & bit == 0 {
+            *mask |= bit;
+            self.len += 1;
+        }
+    }
+
+    pub fn remove(&mut self, index: usize) {
+        let Some(mask) = self.blocks.get_mut(&(index / BLOCK)) else {
+            return;
+        };
+        let bit = 1 << (index % BLOCK);
+        if *mask & bit != 0 {
+            *mask &= !bit;
+            self.len -= 1;
+            if *mask == 0 {
+                self.blocks.remove(&(index / BLOCK));
+            }
+        }
+    }
+}
+
+/// The `nth` smallest index (from 0) in the union of `sets`, which do not overlap.
+pub fn nth_of_union(sets: &[&TieSet], mut nth: usize) -> Option<usize> {
+    let mut heads: Vec<_> = sets
+        .iter()
+        .map(|set| set.blocks.iter().peekable())
+        .collect();
+    loop {
+        let block = heads
+            .iter_mut()
+            .filter_map(|head| head.peek().map(|(&block, _)| block))
+            .min()?;
+        let mut mask = 0;
+        for head in &mut heads {
+            if let Some((_, &bits)) = head.next_if(|(&b, _)| b == block) {
+                mask |= bits;
+            }
+        }
+        let count = mask.count_ones() as usize;
+        if nth < count {
+            for _ in 0..nth {
+                mask &= mask - 1;
+            }
+            return Some(block * BLOCK + mask.trailing_zeros() as usize);
+        }
+        nth -= count;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_nth_of_a_union_is_the_nth_of_the_merged_indexes() {
+        let (mut a, mut b) = (TieSet::default(), TieSet::default());
+        let (odd, even): (Vec<usize>, Vec<usize>) = (0..500).partition(|i| i % 3 == 1);
+        odd.iter().for_each(|&i| a.insert(i));
+        even.iter().for_each(|&i| b.insert(i));
+        a.remove(4);
+        b.remove(6);
+        b.remove(6);
+        let mut merged: Vec<usize> = (0..500).filter(|&i| i != 4 && i != 6).collect();
+        merged.sort_unstable();
+        assert_eq!(a.len() + b.len(), merged.len());
+        for (nth, &index) in merged.iter().enumerate() {
+            assert_eq!(nth_of_union(&[&a, &b], nth), Some(index));
+        }
+        assert_eq!(nth_of_union(&[&a, &b], merged.len()), None);
+    }
+}
