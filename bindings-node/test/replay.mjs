@@ -62,7 +62,7 @@ function runStep(api, sim, step) {
 /** Replays one vector file; returns the list of failures. */
 export function replay(api, file) {
   const vector = JSON.parse(readFileSync(file, 'utf8'));
-  const sim = new api.Simulation({ seed: vector.seed ?? 0 });
+  const sim = new api.Simulation({ ...vector.config, seed: vector.seed ?? 0 });
   const failures = [];
   vector.steps.forEach((step, index) => {
     const problem = runStep(api, sim, step);

@@ -17,7 +17,7 @@ def validate(task_definition: Any, options: dict[str, Any]) -> list[dict[str, An
 @pytest.mark.parametrize("path", vector_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_vector_replays(path: Path) -> None:
     vector = json.loads(path.read_text())
-    sim = ecsim.Simulation(seed=vector.get("seed", 0))
+    sim = ecsim.Simulation(seed=vector.get("seed", 0), **vector.get("config", {}))
     failures = []
     for index, step in enumerate(vector["steps"]):
         problem = run_step(sim, step, validate)

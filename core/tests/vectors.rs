@@ -132,11 +132,10 @@ fn every_vector_replays() {
     let mut steps = 0;
     for file in &files {
         let vector: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
-        let seed = vector.get("seed").and_then(Value::as_u64).unwrap_or(0);
-        let mut sim = Simulation::new(ecsim_core::SimulationConfig {
-            seed,
-            ..Default::default()
-        });
+        let mut config = vector.get("config").cloned().unwrap_or(json!({}));
+        config["seed"] = vector.get("seed").cloned().unwrap_or(json!(0));
+        let config: ecsim_core::SimulationConfig = serde_json::from_value(config).unwrap();
+        let mut sim = Simulation::new(config);
         for (index, step) in vector["steps"].as_array().unwrap().iter().enumerate() {
             steps += 1;
             if let Err(problem) = run_step(&mut sim, step) {

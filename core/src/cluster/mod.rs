@@ -3,7 +3,7 @@
 pub mod catalog;
 mod task;
 
-pub use task::{Task, TaskSpec};
+pub use task::{Task, TaskEni, TaskSpec};
 
 use crate::api::ecs as api;
 use crate::query;
@@ -231,11 +231,12 @@ impl Cluster {
             registered_container_instances_count: Some(
                 i32::try_from(registered).unwrap_or(i32::MAX),
             ),
+            // Counted over tasks, not instances: FARGATE tasks run on none.
             running_tasks_count: Some(
-                self.instances
+                self.tasks
                     .iter()
-                    .map(|i| i.running_tasks_count as i32)
-                    .sum(),
+                    .filter(|t| t.last_status == "RUNNING")
+                    .count() as i32,
             ),
             pending_tasks_count: Some(
                 self.instances

@@ -18,12 +18,22 @@ pub struct TaskSpec {
 }
 
 #[derive(Clone, Debug)]
+pub struct TaskEni {
+    pub attachment_id: String,
+    pub eni_id: String,
+    pub subnet_id: String,
+}
+
+#[derive(Clone, Debug)]
 pub struct Task {
     /// `arn:aws:ecs:<region>:<account>:task/<cluster>/<id>`.
     pub arn: String,
     pub spec: Arc<TaskSpec>,
-    pub instance_arn: Arc<str>,
+    /// None for FARGATE tasks.
+    pub instance_arn: Option<Arc<str>>,
     pub availability_zone: Option<String>,
+    /// The task's own network interface (FARGATE).
+    pub eni: Option<TaskEni>,
     pub gpu_ids: Vec<String>,
     pub last_status: &'static str,
     pub desired_status: &'static str,
@@ -58,6 +68,7 @@ impl Task {
     /// The task as DescribeTasks shows it.
     pub fn to_api(&self, cluster_arn: &str) -> api::Task {
         let spec = &*self.spec;
+        let fargate = spec.launch_type == LaunchType::Fargate;
         let host_ports = spec.task_definition.network_mode != Some(NetworkMode::Awsvpc);
         let container_arn = |index: usize| {
             let arn = self.arn.replacen(":task/", ":container/", 1);
@@ -87,7 +98,10 @@ impl Task {
             task_arn: Some(self.arn.clone()),
             cluster_arn: Some(cluster_arn.to_string()),
             task_definition_arn: spec.task_definition.task_definition_arn.clone(),
-            container_instance_arn: Some(self.instance_arn.to_string()),
+            container_instance_arn: self.instance_arn.as_deref().map(str::to_string),
+            attachments: Some(self.eni.iter().map(TaskEni::to_api).collect()),
+            platform_version: fargate.then(|| "1.4.0".into()),
+            platform_family: fargate.then(|| "Linux".into()),
             availability_zone: self.availability_zone.clone(),
             containers: Some(containers),
             cpu: Some(spec.requirement.cpu.to_string()),
@@ -107,6 +121,24 @@ impl Task {
             tags: spec.tags.clone(),
             version: Some(self.version),
             ..api::Task::default()
+        }
+    }
+}
+
+impl TaskEni {
+    fn to_api(&self) -> api::Attachment {
+        let detail = |name: &str, value: &str| api::KeyValuePair {
+            name: Some(name.into()),
+            value: Some(value.into()),
+        };
+        api::Attachment {
+            id: Some(self.attachment_id.clone()),
+            r#type: Some("ElasticNetworkInterface".into()),
+            status: Some("ATTACHED".into()),
+            details: Some(vec![
+                detail("subnetId", &self.subnet_id),
+                detail("networkInterfaceId", &self.eni_id),
+            ]),
         }
     }
 }

@@ -6,6 +6,7 @@
 
 mod ecs;
 mod request;
+pub mod subnets;
 
 use crate::error::{EcsimError, ErrorCode};
 use crate::guard::guarded;
@@ -28,6 +29,9 @@ pub struct SimulationConfig {
     pub start_time: f64,
     pub region: String,
     pub account_id: String,
+    /// Subnets that FARGATE requests name without a CreateSubnet: `assign` (default) gives them
+    /// zones a, b, c in turn; `reject` refuses them as AWS would.
+    pub undeclared_subnets: subnets::UndeclaredSubnets,
 }
 
 impl Default for SimulationConfig {
@@ -37,6 +41,7 @@ impl Default for SimulationConfig {
             start_time: 1_735_689_600.0,
             region: "us-east-1".into(),
             account_id: "123456789012".into(),
+            undeclared_subnets: subnets::UndeclaredSubnets::Assign,
         }
     }
 }
@@ -45,6 +50,7 @@ pub struct Simulation {
     config: SimulationConfig,
     now: f64,
     ecs: ecs::EcsState,
+    subnets: subnets::Subnets,
     /// Set when a call panicked: the state may be half-changed, so later calls refuse.
     poisoned: bool,
     /// Every random choice (ids, ties) draws from this, seeded: same seed, same answers everywhere.
@@ -58,6 +64,7 @@ impl Simulation {
             now: config.start_time,
             config,
             ecs: ecs::EcsState::default(),
+            subnets: subnets::Subnets::default(),
             poisoned: false,
             rng,
         }

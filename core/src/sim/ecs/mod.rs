@@ -2,7 +2,9 @@
 
 mod attributes;
 mod clusters;
+mod fargate;
 mod instances;
+mod launch;
 mod task_definitions;
 mod task_queries;
 mod tasks;
@@ -61,6 +63,11 @@ pub fn dispatch_extension(
 ) -> Result<Value, EcsimError> {
     match action {
         "PlaceTasks" => tasks::place_tasks(sim, input),
+        "CreateSubnet" => {
+            let generated = input.get("subnetId").is_none().then(|| sim.random_hex(17));
+            let region = sim.config.region.clone();
+            sim.subnets.create(input, &region, generated)
+        }
         _ => Err(EcsimError::new(
             ErrorCode::UnknownOperationException,
             format!("ecsim has no action '{action}'."),

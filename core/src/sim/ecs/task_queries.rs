@@ -26,7 +26,7 @@ pub fn stop_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError
             task.gpu_ids.clone(),
             task.instance_arn.clone(),
         );
-        if let Some(instance) = cluster.instance_mut(&instance_arn) {
+        if let Some(instance) = instance_arn.and_then(|arn| cluster.instance_mut(&arn)) {
             instance.release(&spec.requirement, &spec.group, &gpu_ids);
         }
     }
@@ -59,7 +59,7 @@ pub fn list_tasks(sim: &mut Simulation, input: Value) -> Result<Value, EcsimErro
     let instance_arn = request.container_instance.as_deref().map(|r| {
         cluster
             .instance(r)
-            .map(|i| i.arn.clone())
+            .map(|i| i.arn.to_string())
             .unwrap_or_default()
     });
     let arns: Vec<&str> = cluster
@@ -69,7 +69,7 @@ pub fn list_tasks(sim: &mut Simulation, input: Value) -> Result<Value, EcsimErro
         .filter(|t| {
             instance_arn
                 .as_ref()
-                .is_none_or(|arn| t.instance_arn == *arn)
+                .is_none_or(|arn| t.instance_arn.as_deref() == Some(arn.as_str()))
         })
         .filter(|t| {
             request.family.as_ref().is_none_or(|f| {

@@ -1,21 +1,18 @@
 //! RunTask (EC2 launch type), StopTask, DescribeTasks, ListTasks. Tasks start at once: the task
 //! lifecycle on the virtual clock (PROVISIONING … STOPPED) arrives with the service scheduler.
 
-use super::{cluster_mut, failure, task_definitions};
+use super::launch::{constraints, strategies, Launch, Site};
+use super::{cluster_mut, failure, fargate};
 use crate::api::ecs::{self as api, shapes, LaunchType};
-use crate::cluster::{Cluster, Task, TaskSpec};
+use crate::cluster::Cluster;
 use crate::error::EcsimError;
 use crate::placement::engine::fits;
-use crate::placement::{
-    place, Constraint, Placement, Placer, Rejection, Request, Requirement, Strategy,
-};
-use crate::query;
+use crate::placement::{place, Placement, Placer, Rejection, Request, Strategy};
 use crate::sim::request::parse_request;
 use crate::sim::Simulation;
 use rand_chacha::ChaCha8Rng;
-use rand_core::{Rng, SeedableRng};
+use rand_core::SeedableRng;
 use serde_json::{json, Value};
-use std::sync::Arc;
 
 /// RunTask places at most 10 tasks per call (not adjustable).
 pub const MAX_RUN_TASK_COUNT: i32 = 10;
@@ -23,146 +20,6 @@ pub const MAX_RUN_TASK_COUNT: i32 = 10;
 /// ecsim extension of RunTask: `"explain": true` adds `explanations`, one per task attempted, with
 /// every instance's verdict and the candidates each strategy kept (ECS itself reports only failures).
 const EXPLAIN: &str = "explain";
-
-fn strategies(given: &[api::PlacementStrategy]) -> Result<Vec<Strategy>, EcsimError> {
-    if given.len() > 5 {
-        return Err(EcsimError::invalid_parameter(
-            "You can specify a maximum of 5 placement strategies.",
-        ));
-    }
-    given
-        .iter()
-        .map(|strategy| {
-            let field = strategy.field.as_deref();
-            match (strategy.r#type.map(|t| t.as_str()), field) {
-                (Some("random"), None) => Ok(Strategy::Random),
-                (Some("binpack"), Some(f)) if f.eq_ignore_ascii_case("cpu") => Ok(Strategy::BinpackCpu),
-                (Some("binpack"), Some(f)) if f.eq_ignore_ascii_case("memory") => Ok(Strategy::BinpackMemory),
-                (Some("spread"), Some("instanceId" | "host")) => Ok(Strategy::SpreadInstance),
-                (Some("spread"), Some(f)) if f.starts_with("attribute:") => Ok(Strategy::SpreadAttribute(f["attribute:".len()..].to_string())),
-                (kind, field) => Err(EcsimError::invalid_parameter(format!(
-                    "Invalid placement strategy {} with field {}: binpack takes cpu or memory, spread takes instanceId, host or attribute:<name>, random takes none.",
-                    kind.unwrap_or("(none)"),
-                    field.unwrap_or("(none)")
-                ))),
-            }
-        })
-        .collect()
-}
-
-fn constraints(
-    task_definition: &api::TaskDefinition,
-    given: &[api::PlacementConstraint],
-) -> Result<Vec<Constraint>, EcsimError> {
-    let from_definition = task_definition
-        .placement_constraints
-        .iter()
-        .flatten()
-        .map(|c| (Some("memberOf"), c.expression.as_deref()));
-    let from_request = given
-        .iter()
-        .map(|c| (c.r#type.map(|t| t.as_str()), c.expression.as_deref()));
-    let all: Vec<_> = from_definition.chain(from_request).collect();
-    if all.len() > 10 {
-        return Err(EcsimError::invalid_parameter("You can specify a maximum of 10 placement constraints, counting the task definition's."));
-    }
-    all.into_iter()
-        .map(|(kind, expression)| match (kind, expression) {
-            (Some("distinctInstance"), None) => Ok(Constraint::DistinctInstance),
-            (Some("distinctInstance"), Some(_)) => Err(EcsimError::invalid_parameter(
-                "You cannot specify an expression if the constraint type is distinctInstance.",
-            )),
-            (Some("memberOf"), Some(text)) => query::parse(text)
-                .map(Constraint::MemberOf)
-                .map_err(|e| EcsimError::invalid_parameter(format!("memberOf expression: {e}"))),
-            _ => Err(EcsimError::invalid_parameter(
-                "A memberOf placement constraint needs an expression.",
-            )),
-        })
-        .collect()
-}
-
-/// What every task of one RunTask, PlaceTasks or StartTask call shares.
-struct Launch {
-    spec: Arc<TaskSpec>,
-    /// `arn:aws:ecs:<region>:<account>:task/`, to which the cluster name and id are added.
-    arn_prefix: String,
-    now: f64,
-}
-
-impl Launch {
-    fn new(
-        sim: &Simulation,
-        reference: Option<&str>,
-        group: Option<&str>,
-        started_by: Option<String>,
-        tags: Option<Vec<api::Tag>>,
-    ) -> Result<Launch, EcsimError> {
-        let task_definition = task_definitions::resolve(sim, reference.unwrap_or_default())
-            .map(|registered| registered.task_definition.clone())
-            .ok_or_else(|| EcsimError::invalid_parameter("TaskDefinition not found."))?;
-        let family = task_definition.family.clone().unwrap_or_default();
-        let spec = TaskSpec {
-            requirement: Requirement::of(&task_definition),
-            group: group.map_or_else(|| format!("family:{family}"), str::to_string),
-            task_definition,
-            started_by,
-            tags,
-            launch_type: LaunchType::Ec2,
-        };
-        Ok(Launch {
-            spec: Arc::new(spec),
-            arn_prefix: format!(
-                "arn:aws:ecs:{}:{}:task/",
-                sim.config.region, sim.config.account_id
-            ),
-            now: sim.now,
-        })
-    }
-
-    /// Starts one task on `cluster.instances[index]`, which has room for it; returns where the
-    /// task is in `cluster.tasks`.
-    fn start(&self, cluster: &mut Cluster, index: usize, rng: &mut ChaCha8Rng) -> usize {
-        let id = u128::from(rng.next_u64()) << 64 | u128::from(rng.next_u64());
-        let mut arn = String::with_capacity(self.arn_prefix.len() + cluster.name.len() + 33);
-        arn.push_str(&self.arn_prefix);
-        arn.push_str(&cluster.name);
-        arn.push('/');
-        push_hex(&mut arn, id);
-        let instance = &mut cluster.instances[index];
-        let gpu_ids = instance.hold(&self.spec.requirement, &self.spec.group);
-        let task = Task {
-            arn,
-            spec: Arc::clone(&self.spec),
-            instance_arn: Arc::clone(&instance.arn),
-            availability_zone: instance
-                .attributes
-                .get("ecs.availability-zone")
-                .cloned()
-                .flatten(),
-            gpu_ids,
-            last_status: "RUNNING",
-            desired_status: "RUNNING",
-            created_at: self.now,
-            started_at: Some(self.now),
-            stopped_at: None,
-            stop_code: None,
-            stopped_reason: None,
-            version: 1,
-        };
-        cluster.add_task(task);
-        cluster.tasks.len() - 1
-    }
-}
-
-/// `value` as 32 lowercase hex digits (a task id), without the formatting machinery: it runs
-/// once per task placed.
-fn push_hex(out: &mut String, value: u128) {
-    for shift in (0..32).rev() {
-        let digit = ((value >> (shift * 4)) & 0xf) as u32;
-        out.push(char::from_digit(digit, 16).unwrap_or('0'));
-    }
-}
 
 pub fn run_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
     let count = input.get("count").and_then(Value::as_i64).unwrap_or(1);
@@ -223,10 +80,11 @@ fn launch_tasks(
         .get(EXPLAIN)
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    if let Some(launch) = request.launch_type.filter(|l| *l != LaunchType::Ec2) {
+    let launch_type = request.launch_type.unwrap_or(LaunchType::Ec2);
+    if !matches!(launch_type, LaunchType::Ec2 | LaunchType::Fargate) {
         return Err(EcsimError::invalid_parameter(format!(
             "ecsim does not simulate the {} launch type yet.",
-            launch.as_str()
+            launch_type.as_str()
         )));
     }
     let launch = Launch::new(
@@ -235,84 +93,120 @@ fn launch_tasks(
         request.group.as_deref(),
         request.started_by.clone(),
         request.tags.clone(),
+        launch_type,
     )?;
-    let strategies = strategies(request.placement_strategy.as_deref().unwrap_or_default())?;
-    let constraints = constraints(
-        &launch.spec.task_definition,
-        request.placement_constraints.as_deref().unwrap_or_default(),
-    )?;
-    with_rng(sim, request.cluster.as_deref(), |cluster, rng| {
-        let constraints: Vec<Constraint> = constraints
-            .into_iter()
-            .map(|c| c.evaluated(&cluster.instances))
-            .collect();
-        let placement = Request {
-            requirement: &launch.spec.requirement,
-            group: &launch.spec.group,
-            constraints: &constraints,
-            strategies: &strategies,
-        };
-        // The explanation needs every instance's verdict, which only the general path has.
-        let mut placer = (!explain)
-            .then(|| Placer::new(&cluster.instances, &placement))
-            .flatten();
-        let mut placed = Vec::new();
-        cluster
-            .tasks
-            .reserve(count.min(MAX_PLACE_TASKS_COUNT) as usize);
-        let mut failures = Vec::new();
-        let mut explanations = Vec::new();
-        for _ in 0..count {
-            let chosen = match &mut placer {
-                Some(placer) => placer.choose(rng),
-                None => None,
+    let (placed, failures, explanations) = if launch_type == LaunchType::Fargate {
+        let subnet_ids = fargate::requested_subnets(&request, &launch)?;
+        // The cluster is checked before undeclared subnets are given zones.
+        cluster_mut(sim, request.cluster.as_deref())?;
+        let (region, policy) = (sim.config.region.clone(), sim.config.undeclared_subnets);
+        let subnets = sim.subnets.resolve(subnet_ids, &region, policy)?;
+        with_rng(sim, request.cluster.as_deref(), |cluster, rng| {
+            let (placed, explanations) =
+                fargate::launch(cluster, &launch, &subnets, count, explain, rng);
+            Ok((placed, Vec::new(), explanations))
+        })?
+    } else {
+        let strategies = strategies(request.placement_strategy.as_deref().unwrap_or_default())?;
+        let constraints = constraints(
+            &launch.spec.task_definition,
+            request.placement_constraints.as_deref().unwrap_or_default(),
+        )?;
+        with_rng(sim, request.cluster.as_deref(), |cluster, rng| {
+            require_instances(cluster)?;
+            let placement = Request {
+                requirement: &launch.spec.requirement,
+                group: &launch.spec.group,
+                constraints: &constraints
+                    .into_iter()
+                    .map(|c| c.evaluated(&cluster.instances))
+                    .collect::<Vec<_>>(),
+                strategies: &strategies,
             };
-            let decision = match chosen {
-                Some(index) => Placement {
-                    chosen: Some(index),
-                    ..Placement::default()
-                },
-                None => place(&cluster.instances, &placement, rng),
-            };
-            if explain {
-                explanations.push(explanation(&decision, &cluster.instances, &strategies));
-            }
-            let Some(index) = decision.chosen else {
-                // Draining instances are not candidates at all: ECS lists no failure for them.
-                failures = decision
-                    .rejections
-                    .iter()
-                    .filter(|(_, rejection)| *rejection != Rejection::Draining)
-                    .map(|&(i, rejection)| failure(&cluster.instances[i].arn, rejection.reason()))
-                    .collect();
-                break;
-            };
-            placed.push(launch.start(cluster, index, rng));
-            if let Some(placer) = &mut placer {
-                placer.placed(index, &cluster.instances);
-            }
+            Ok(place_on_instances(
+                cluster, &launch, &placement, count, explain, rng,
+            ))
+        })?
+    };
+    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let tasks = placed.iter().map(|&position| &cluster.tasks[position]);
+    let mut output = match output {
+        Output::Tasks => {
+            let tasks: Vec<_> = tasks.map(|task| task.to_api(&cluster.arn)).collect();
+            json!({ "tasks": tasks, "failures": failures })
         }
-        let tasks = placed.iter().map(|&position| &cluster.tasks[position]);
-        let mut output = match output {
-            Output::Tasks => {
-                let tasks: Vec<_> = tasks.map(|task| task.to_api(&cluster.arn)).collect();
-                json!({ "tasks": tasks, "failures": failures })
+        Output::Columns => {
+            let (mut task_arns, mut instance_arns, mut zones) = (vec![], vec![], vec![]);
+            for task in tasks {
+                task_arns.push(task.arn.as_str());
+                instance_arns.push(task.instance_arn.as_deref());
+                zones.push(task.availability_zone.as_deref());
             }
-            Output::Columns => {
-                let (mut task_arns, mut instance_arns, mut zones) = (vec![], vec![], vec![]);
-                for task in tasks {
-                    task_arns.push(task.arn.as_str());
-                    instance_arns.push(&*task.instance_arn);
-                    zones.push(task.availability_zone.as_deref());
-                }
-                json!({ "placements": {"taskArn": task_arns, "containerInstanceArn": instance_arns, "availabilityZone": zones}, "failures": failures })
-            }
+            json!({ "placements": {"taskArn": task_arns, "containerInstanceArn": instance_arns, "availabilityZone": zones}, "failures": failures })
+        }
+    };
+    if explain {
+        output["explanations"] = Value::Array(explanations);
+    }
+    Ok(output)
+}
+
+/// The EC2 launch type: each task placed by the engine on a container instance. Returns the
+/// started tasks' positions in `cluster.tasks`, the failures of the task that found no
+/// instance, and for `explain` every decision.
+fn place_on_instances(
+    cluster: &mut Cluster,
+    launch: &Launch,
+    placement: &Request,
+    count: u64,
+    explain: bool,
+    rng: &mut ChaCha8Rng,
+) -> (Vec<usize>, Vec<api::Failure>, Vec<Value>) {
+    // The explanation needs every instance's verdict, which only the general path has.
+    let mut placer = (!explain)
+        .then(|| Placer::new(&cluster.instances, placement))
+        .flatten();
+    let mut placed = Vec::new();
+    cluster
+        .tasks
+        .reserve(count.min(MAX_PLACE_TASKS_COUNT) as usize);
+    let mut failures = Vec::new();
+    let mut explanations = Vec::new();
+    for _ in 0..count {
+        let chosen = match &mut placer {
+            Some(placer) => placer.choose(rng),
+            None => None,
+        };
+        let decision = match chosen {
+            Some(index) => Placement {
+                chosen: Some(index),
+                ..Placement::default()
+            },
+            None => place(&cluster.instances, placement, rng),
         };
         if explain {
-            output["explanations"] = Value::Array(explanations);
+            explanations.push(explanation(
+                &decision,
+                &cluster.instances,
+                placement.strategies,
+            ));
         }
-        Ok(output)
-    })
+        let Some(index) = decision.chosen else {
+            // Draining instances are not candidates at all: ECS lists no failure for them.
+            failures = decision
+                .rejections
+                .iter()
+                .filter(|(_, rejection)| *rejection != Rejection::Draining)
+                .map(|&(i, rejection)| failure(&cluster.instances[i].arn, rejection.reason()))
+                .collect();
+            break;
+        };
+        placed.push(launch.start(cluster, Site::Instance(index), rng));
+        if let Some(placer) = &mut placer {
+            placer.placed(index, &cluster.instances);
+        }
+    }
+    (placed, failures, explanations)
 }
 
 /// StartTask: one task on each named container instance (at most 10), no strategies.
@@ -331,8 +225,10 @@ pub fn start_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimErro
         request.group.as_deref(),
         request.started_by.clone(),
         request.tags.clone(),
+        LaunchType::Ec2,
     )?;
     with_rng(sim, request.cluster.as_deref(), |cluster, rng| {
+        require_instances(cluster)?;
         let mut tasks = Vec::new();
         let mut failures = Vec::new();
         for reference in &targets {
@@ -345,7 +241,7 @@ pub fn start_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimErro
                     failures.push(failure(&cluster.instances[index].arn, rejection.reason()))
                 }
                 None => {
-                    let position = launch.start(cluster, index, rng);
+                    let position = launch.start(cluster, Site::Instance(index), rng);
                     tasks.push(cluster.tasks[position].to_api(&cluster.arn));
                 }
             }
@@ -354,22 +250,24 @@ pub fn start_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimErro
     })
 }
 
+fn require_instances(cluster: &Cluster) -> Result<(), EcsimError> {
+    if cluster.instances.is_empty() {
+        return Err(EcsimError::invalid_parameter(
+            "No Container Instances were found in your cluster.",
+        ));
+    }
+    Ok(())
+}
+
 /// Runs `work` on the named cluster with the simulation's RNG (taken out of the simulation for
 /// the duration, so that both can be borrowed; errors happen before any draw).
-fn with_rng(
+fn with_rng<T>(
     sim: &mut Simulation,
     cluster: Option<&str>,
-    work: impl FnOnce(&mut Cluster, &mut ChaCha8Rng) -> Result<Value, EcsimError>,
-) -> Result<Value, EcsimError> {
+    work: impl FnOnce(&mut Cluster, &mut ChaCha8Rng) -> Result<T, EcsimError>,
+) -> Result<T, EcsimError> {
     let mut rng = std::mem::replace(&mut sim.rng, ChaCha8Rng::seed_from_u64(0));
-    let outcome = cluster_mut(sim, cluster).and_then(|cluster| {
-        if cluster.instances.is_empty() {
-            return Err(EcsimError::invalid_parameter(
-                "No Container Instances were found in your cluster.",
-            ));
-        }
-        work(cluster, &mut rng)
-    });
+    let outcome = cluster_mut(sim, cluster).and_then(|cluster| work(cluster, &mut rng));
     sim.rng = rng;
     outcome
 }

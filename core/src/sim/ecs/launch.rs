@@ -1,0 +1,196 @@
+//! What the tasks of one RunTask, PlaceTasks or StartTask call share, how a request's
+//! placement strategies and constraints read, and the start of one task.
+
+use super::task_definitions;
+use crate::api::ecs::{self as api, LaunchType};
+use crate::cluster::{Cluster, Task, TaskEni, TaskSpec};
+use crate::error::EcsimError;
+use crate::placement::{Constraint, Requirement, Strategy};
+use crate::query;
+use crate::sim::subnets::Subnet;
+use crate::sim::Simulation;
+use rand_chacha::ChaCha8Rng;
+use rand_core::Rng;
+use std::sync::Arc;
+
+pub(super) fn strategies(given: &[api::PlacementStrategy]) -> Result<Vec<Strategy>, EcsimError> {
+    if given.len() > 5 {
+        return Err(EcsimError::invalid_parameter(
+            "You can specify a maximum of 5 placement strategies.",
+        ));
+    }
+    given
+        .iter()
+        .map(|strategy| {
+            let field = strategy.field.as_deref();
+            match (strategy.r#type.map(|t| t.as_str()), field) {
+                (Some("random"), None) => Ok(Strategy::Random),
+                (Some("binpack"), Some(f)) if f.eq_ignore_ascii_case("cpu") => Ok(Strategy::BinpackCpu),
+                (Some("binpack"), Some(f)) if f.eq_ignore_ascii_case("memory") => Ok(Strategy::BinpackMemory),
+                (Some("spread"), Some("instanceId" | "host")) => Ok(Strategy::SpreadInstance),
+                (Some("spread"), Some(f)) if f.starts_with("attribute:") => Ok(Strategy::SpreadAttribute(f["attribute:".len()..].to_string())),
+                (kind, field) => Err(EcsimError::invalid_parameter(format!(
+                    "Invalid placement strategy {} with field {}: binpack takes cpu or memory, spread takes instanceId, host or attribute:<name>, random takes none.",
+                    kind.unwrap_or("(none)"),
+                    field.unwrap_or("(none)")
+                ))),
+            }
+        })
+        .collect()
+}
+
+pub(super) fn constraints(
+    task_definition: &api::TaskDefinition,
+    given: &[api::PlacementConstraint],
+) -> Result<Vec<Constraint>, EcsimError> {
+    let from_definition = task_definition
+        .placement_constraints
+        .iter()
+        .flatten()
+        .map(|c| (Some("memberOf"), c.expression.as_deref()));
+    let from_request = given
+        .iter()
+        .map(|c| (c.r#type.map(|t| t.as_str()), c.expression.as_deref()));
+    let all: Vec<_> = from_definition.chain(from_request).collect();
+    if all.len() > 10 {
+        return Err(EcsimError::invalid_parameter("You can specify a maximum of 10 placement constraints, counting the task definition's."));
+    }
+    all.into_iter()
+        .map(|(kind, expression)| match (kind, expression) {
+            (Some("distinctInstance"), None) => Ok(Constraint::DistinctInstance),
+            (Some("distinctInstance"), Some(_)) => Err(EcsimError::invalid_parameter(
+                "You cannot specify an expression if the constraint type is distinctInstance.",
+            )),
+            (Some("memberOf"), Some(text)) => query::parse(text)
+                .map(Constraint::MemberOf)
+                .map_err(|e| EcsimError::invalid_parameter(format!("memberOf expression: {e}"))),
+            _ => Err(EcsimError::invalid_parameter(
+                "A memberOf placement constraint needs an expression.",
+            )),
+        })
+        .collect()
+}
+
+/// What every task of one RunTask, PlaceTasks or StartTask call shares.
+pub(super) struct Launch {
+    pub spec: Arc<TaskSpec>,
+    /// `arn:aws:ecs:<region>:<account>:task/`, to which the cluster name and id are added.
+    arn_prefix: String,
+    now: f64,
+}
+
+impl Launch {
+    pub fn new(
+        sim: &Simulation,
+        reference: Option<&str>,
+        group: Option<&str>,
+        started_by: Option<String>,
+        tags: Option<Vec<api::Tag>>,
+        launch_type: LaunchType,
+    ) -> Result<Launch, EcsimError> {
+        let task_definition = task_definitions::resolve(sim, reference.unwrap_or_default())
+            .map(|registered| registered.task_definition.clone())
+            .ok_or_else(|| EcsimError::invalid_parameter("TaskDefinition not found."))?;
+        let family = task_definition.family.clone().unwrap_or_default();
+        let spec = TaskSpec {
+            requirement: Requirement::of(&task_definition),
+            group: group.map_or_else(|| format!("family:{family}"), str::to_string),
+            task_definition,
+            started_by,
+            tags,
+            launch_type,
+        };
+        Ok(Launch {
+            spec: Arc::new(spec),
+            arn_prefix: format!(
+                "arn:aws:ecs:{}:{}:task/",
+                sim.config.region, sim.config.account_id
+            ),
+            now: sim.now,
+        })
+    }
+
+    /// Starts one task at `site`, which has room for it; returns where the task is in
+    /// `cluster.tasks`.
+    pub fn start(&self, cluster: &mut Cluster, site: Site, rng: &mut ChaCha8Rng) -> usize {
+        let id = u128::from(rng.next_u64()) << 64 | u128::from(rng.next_u64());
+        let mut arn = String::with_capacity(self.arn_prefix.len() + cluster.name.len() + 33);
+        arn.push_str(&self.arn_prefix);
+        arn.push_str(&cluster.name);
+        arn.push('/');
+        push_hex(&mut arn, id, 32);
+        let (instance_arn, availability_zone, gpu_ids, eni) = match site {
+            Site::Instance(index) => {
+                let instance = &mut cluster.instances[index];
+                let gpu_ids = instance.hold(&self.spec.requirement, &self.spec.group);
+                let zone = instance.attributes.get("ecs.availability-zone");
+                (
+                    Some(Arc::clone(&instance.arn)),
+                    zone.cloned().flatten(),
+                    gpu_ids,
+                    None,
+                )
+            }
+            Site::Subnet(subnet) => {
+                let attachment = u128::from(rng.next_u64()) << 64 | u128::from(rng.next_u64());
+                let mut eni_id = String::from("eni-");
+                push_hex(&mut eni_id, u128::from(rng.next_u64()), 17);
+                let eni = TaskEni {
+                    attachment_id: uuid(attachment),
+                    eni_id,
+                    subnet_id: subnet.subnet_id.clone(),
+                };
+                let zone = Some(subnet.availability_zone.clone());
+                (None, zone, Vec::new(), Some(eni))
+            }
+        };
+        let task = Task {
+            arn,
+            spec: Arc::clone(&self.spec),
+            instance_arn,
+            eni,
+            availability_zone,
+            gpu_ids,
+            last_status: "RUNNING",
+            desired_status: "RUNNING",
+            created_at: self.now,
+            started_at: Some(self.now),
+            stopped_at: None,
+            stop_code: None,
+            stopped_reason: None,
+            version: 1,
+        };
+        cluster.add_task(task);
+        cluster.tasks.len() - 1
+    }
+}
+
+/// Where a task starts: on a container instance (by index), or for FARGATE in a subnet, with
+/// a network interface of its own.
+pub(super) enum Site<'a> {
+    Instance(usize),
+    Subnet(&'a Subnet),
+}
+
+/// `value` as the 8-4-4-4-12 hex groups of a UUID (attachment ids).
+fn uuid(value: u128) -> String {
+    let mut hex = String::with_capacity(36);
+    push_hex(&mut hex, value, 32);
+    [
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32],
+    ]
+    .join("-")
+}
+
+/// The last `digits` hex digits of `value`, lowercase, without the formatting machinery: it
+/// runs once per task placed.
+fn push_hex(out: &mut String, value: u128, digits: u32) {
+    for shift in (0..digits).rev() {
+        let digit = ((value >> (shift * 4)) & 0xf) as u32;
+        out.push(char::from_digit(digit, 16).unwrap_or('0'));
+    }
+}

@@ -1,0 +1,118 @@
+//! Subnets and the availability zones they are in. EC2 is not simulated, yet FARGATE tasks land
+//! in the zone of the subnet they get; so subnets are declared with the `ecsim` action
+//! CreateSubnet, and subnets a request names without declaring them are handled as
+//! `SimulationConfig::undeclared_subnets` says.
+
+use crate::error::EcsimError;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// What a subnet a request names but nobody declared stands for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum UndeclaredSubnets {
+    /// It is declared on first use, in the region's zones a, b, c in turn (ecsim's choice: quick
+    /// experiments need no set-up, and three zones is what most regions offer).
+    #[default]
+    Assign,
+    /// It is an error, as in AWS, where the subnet must exist.
+    Reject,
+}
+
+const ASSIGNED_ZONES: [&str; 3] = ["a", "b", "c"];
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Subnet {
+    pub subnet_id: String,
+    pub availability_zone: String,
+    pub vpc_id: String,
+}
+
+#[derive(Default)]
+pub struct Subnets {
+    declared: BTreeMap<String, Subnet>,
+    /// How many undeclared subnets were assigned a zone so far.
+    assigned: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CreateSubnetRequest {
+    subnet_id: Option<String>,
+    availability_zone: String,
+    vpc_id: Option<String>,
+}
+
+impl Subnets {
+    /// CreateSubnet: `availabilityZone` (required), `subnetId` (generated when absent) and
+    /// `vpcId`.
+    pub fn create(
+        &mut self,
+        input: Value,
+        region: &str,
+        generated_id: Option<String>,
+    ) -> Result<Value, EcsimError> {
+        let request: CreateSubnetRequest = crate::sim::parse_input("CreateSubnet", input)?;
+        if !request.availability_zone.starts_with(region) {
+            return Err(EcsimError::invalid_parameter(format!(
+                "availabilityZone {} is not in the simulation's region {region}.",
+                request.availability_zone
+            )));
+        }
+        let subnet_id = request
+            .subnet_id
+            .or_else(|| generated_id.map(|id| format!("subnet-{id}")))
+            .unwrap_or_default();
+        if self.declared.contains_key(&subnet_id) {
+            return Err(EcsimError::invalid_parameter(format!(
+                "Subnet {subnet_id} already exists."
+            )));
+        }
+        let subnet = Subnet {
+            subnet_id: subnet_id.clone(),
+            availability_zone: request.availability_zone,
+            vpc_id: request.vpc_id.unwrap_or_else(|| "vpc-ecsim".into()),
+        };
+        self.declared.insert(subnet_id, subnet.clone());
+        Ok(json!({ "subnet": subnet }))
+    }
+
+    /// The subnets `ids` name, in order; undeclared ones are declared or refused as `policy` says
+    /// (all are checked before any is declared).
+    pub fn resolve(
+        &mut self,
+        ids: &[String],
+        region: &str,
+        policy: UndeclaredSubnets,
+    ) -> Result<Vec<Subnet>, EcsimError> {
+        let unknown: Vec<&String> = ids
+            .iter()
+            .filter(|id| !self.declared.contains_key(*id))
+            .collect();
+        if let (Some(first), UndeclaredSubnets::Reject) = (unknown.first(), policy) {
+            return Err(EcsimError::invalid_parameter(format!(
+                "Error retrieving subnet information for [{}]: The subnet ID '{first}' does not exist",
+                unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        for id in unknown {
+            if self.declared.contains_key(id) {
+                continue;
+            }
+            let zone = ASSIGNED_ZONES[self.assigned % ASSIGNED_ZONES.len()];
+            self.assigned += 1;
+            let subnet = Subnet {
+                subnet_id: id.clone(),
+                availability_zone: format!("{region}{zone}"),
+                vpc_id: "vpc-ecsim".into(),
+            };
+            self.declared.insert(id.clone(), subnet);
+        }
+        Ok(ids
+            .iter()
+            .filter_map(|id| self.declared.get(id).cloned())
+            .collect())
+    }
+}
