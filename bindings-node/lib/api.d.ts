@@ -8,6 +8,8 @@ export interface SimulationConfig {
   startTime?: number;
   region?: string;
   accountId?: string;
+  /** Subnets a FARGATE request names without CreateSubnet: `assign` (default) gives them zones a, b, c in turn; `reject` refuses them. */
+  undeclaredSubnets?: 'assign' | 'reject';
 }
 
 /** A finding in a template, with its line and column when the template was text. */

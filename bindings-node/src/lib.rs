@@ -162,7 +162,7 @@ impl NativeSimulation {
     /// Fails with `{ error }` semantics by throwing only for a malformed config object.
     #[napi(
         constructor,
-        ts_args_type = "config?: { seed?: number; startTime?: number; region?: string; accountId?: string }"
+        ts_args_type = "config?: { seed?: number; startTime?: number; region?: string; accountId?: string; undeclaredSubnets?: 'assign' | 'reject' }"
     )]
     pub fn new(config: Option<Value>) -> Result<Self> {
         let config: SimulationConfig = match config {

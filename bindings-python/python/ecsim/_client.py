@@ -46,7 +46,12 @@ class Client:
 class Simulation:
     """One simulated region with a virtual clock.
 
-    Simulation(seed=42, startTime=..., region="us-east-1", accountId="123456789012")
+    Simulation(seed=42, startTime=..., region="us-east-1", accountId="123456789012",
+               undeclaredSubnets="assign")
+
+    ``undeclaredSubnets``: what a FARGATE request's subnet that was never declared with
+    ``client("ecsim").create_subnet(...)`` stands for: ``"assign"`` (default) gives it the zones
+    a, b, c in turn, ``"reject"`` refuses it as AWS would.
     """
 
     def __init__(self, seed: int = 0, **config: Any) -> None:

@@ -151,7 +151,7 @@ impl Default for Simulation {
 }
 
 /// Reads an action's input into its request type, reporting a malformed input as AWS does.
-fn parse_input<T: serde::de::DeserializeOwned>(
+pub(crate) fn parse_input<T: serde::de::DeserializeOwned>(
     action: &str,
     input: Value,
 ) -> Result<T, EcsimError> {

@@ -3,6 +3,7 @@
 mod attributes;
 mod clusters;
 mod fargate;
+mod faults;
 mod instances;
 mod launch;
 mod task_definitions;
@@ -63,6 +64,8 @@ pub fn dispatch_extension(
 ) -> Result<Value, EcsimError> {
     match action {
         "PlaceTasks" => tasks::place_tasks(sim, input),
+        "DisconnectAgent" => faults::set_agent_connected(sim, action, input, false),
+        "ReconnectAgent" => faults::set_agent_connected(sim, action, input, true),
         "CreateSubnet" => {
             let generated = input.get("subnetId").is_none().then(|| sim.random_hex(17));
             let region = sim.config.region.clone();

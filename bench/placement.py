@@ -1,0 +1,114 @@
+"""Placement figures for docs/benchmarks.md.
+
+    python bench/placement.py ecsim   # the Python bulk call: 5,000 instances, 100,000 tasks
+    python bench/placement.py moto    # RunTask on 100 instances in moto, then in ecsim
+
+The bulk case is the work of core/benches/placement.rs (m5.large instances in 3 AZs, spread(AZ)
+then binpack(memory), a memberOf constraint) through `sim.client("ecsim").place_tasks`, so that the
+two figures compare. The moto case needs `pip install "moto[ecs,ec2]" boto3` in the interpreter
+that runs it (the project's environment does not carry moto); it imports ecsim only when asked to
+time ecsim too, so it can run from a separate environment with ecsim installed there as well.
+"""
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+
+ZONES = ["us-east-1a", "us-east-1b", "us-east-1c"]
+CONTAINER = {"name": "app", "image": "x", "memoryReservation": 16, "cpu": 4}
+STRATEGY = [
+    {"type": "spread", "field": "attribute:ecs.availability-zone"},
+    {"type": "binpack", "field": "memory"},
+]
+MEMBER_OF = [{"type": "memberOf", "expression": "attribute:ecs.instance-type == m5.large"}]
+
+
+def ecsim_cluster(instances: int):
+    import ecsim
+
+    sim = ecsim.Simulation(seed=1)
+    ecs = sim.client("ecs")
+    ecs.create_cluster(clusterName="big")
+    for i in range(instances):
+        ecs.register_container_instance(cluster="big", instanceType="m5.large", availabilityZone=ZONES[i % 3])
+    ecs.register_task_definition(family="web", containerDefinitions=[CONTAINER])
+    return sim
+
+
+def bulk(runs: int = 5) -> None:
+    times = []
+    for _ in range(runs):
+        bulk_client = ecsim_cluster(5000).client("ecsim")
+        start = time.perf_counter()
+        out = bulk_client.place_tasks(cluster="big", taskDefinition="web", count=100_000,
+                                      placementStrategy=STRATEGY, placementConstraints=MEMBER_OF)
+        times.append(time.perf_counter() - start)
+        assert len(out["placements"]["taskArn"]) == 100_000
+    best, median = min(times), statistics.median(times)
+    print(f"ecsim Python place_tasks, 5,000 instances, 100,000 tasks: best {best * 1e3:.1f} ms, "
+          f"median {median * 1e3:.1f} ms ({100_000 / median:,.0f} placements/s)")
+
+
+def moto_run_task(tasks: int = 2000) -> tuple[float, float]:
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        ec2 = boto3.client("ec2", region_name="us-east-1")
+        ecs = boto3.client("ecs", region_name="us-east-1")
+        ecs.create_cluster(clusterName="big")
+        image = ec2.describe_images()["Images"][0]["ImageId"]
+        reservation = ec2.run_instances(ImageId=image, MinCount=100, MaxCount=100, InstanceType="m5.large")
+
+        for instance in reservation["Instances"]:
+            document = json.dumps({"instanceId": instance["InstanceId"], "region": "us-east-1",
+                                   "availabilityZone": instance["Placement"]["AvailabilityZone"]})
+            ecs.register_container_instance(cluster="big", instanceIdentityDocument=document)
+        ecs.register_task_definition(family="web", containerDefinitions=[CONTAINER])
+        start = time.perf_counter()
+        placed = 0
+        while placed < tasks:
+            placed += len(ecs.run_task(cluster="big", taskDefinition="web", count=10)["tasks"])
+        through_client = (time.perf_counter() - start) / placed
+        # moto's own loop, without boto3's request and response handling.
+        from moto.ecs.models import ecs_backends
+
+        backend = ecs_backends["123456789012"]["us-east-1"]
+        start = time.perf_counter()
+        placed = 0
+        while placed < tasks:
+            placed += len(backend.run_task("big", "web", 10, None, "", None, None))
+        return through_client, (time.perf_counter() - start) / placed
+
+
+def ecsim_run_task(tasks: int = 2000, strategy: bool = True) -> float:
+    ecs = ecsim_cluster(100).client("ecs")
+    extra = {"placementStrategy": STRATEGY, "placementConstraints": MEMBER_OF} if strategy else {}
+    start = time.perf_counter()
+    placed = 0
+    while placed < tasks:
+        placed += len(ecs.run_task(cluster="big", taskDefinition="web", count=10, **extra)["tasks"])
+    return (time.perf_counter() - start) / placed
+
+
+def compare_with_moto() -> None:
+    through_client, per_task = moto_run_task()
+    print(f"moto run_task (first fit, no strategies), 100 instances: {through_client * 1e6:.0f} µs per task "
+          f"through boto3, {per_task * 1e6:.0f} µs in its backend alone (compared below)")
+    try:
+        plain = ecsim_run_task(strategy=False)
+        chained = ecsim_run_task(strategy=True)
+    except ImportError:
+        print("ecsim is not installed in this interpreter: install its wheel here to compare")
+        return
+    print(f"ecsim run_task (Python client), 100 instances, no strategies: {plain * 1e6:.1f} µs per task "
+          f"({per_task / plain:.0f}x faster than moto)")
+    print(f"ecsim run_task, spread(AZ)+binpack(memory)+memberOf: {chained * 1e6:.1f} µs per task "
+          f"({per_task / chained:.0f}x faster than moto)")
+
+
+if __name__ == "__main__":
+    what = sys.argv[1] if len(sys.argv) > 1 else "ecsim"
+    {"ecsim": bulk, "moto": compare_with_moto}[what]()
