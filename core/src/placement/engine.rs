@@ -57,6 +57,7 @@ impl Constraint {
 pub enum Rejection {
     Draining,
     Agent,
+    Attribute,
     Cpu,
     Memory,
     Gpu,
@@ -72,6 +73,7 @@ impl Rejection {
         match self {
             Rejection::Draining => "DRAINING",
             Rejection::Agent => "AGENT",
+            Rejection::Attribute => "ATTRIBUTE",
             Rejection::Cpu => "RESOURCE:CPU",
             Rejection::Memory => "RESOURCE:MEMORY",
             Rejection::Gpu => "RESOURCE:GPU",
@@ -99,7 +101,8 @@ pub struct Placement {
     pub kept: Vec<Vec<usize>>,
 }
 
-/// Whether the instance can take the task now: state, agent, then each resource.
+/// Whether the instance can take the task now: state, agent, required attributes, then each
+/// resource.
 pub fn fits(instance: &ContainerInstance, requirement: &Requirement) -> Option<Rejection> {
     let remaining = &instance.remaining;
     let taken = |wanted: &[String], used: &[String]| wanted.iter().any(|port| used.contains(port));
@@ -107,6 +110,12 @@ pub fn fits(instance: &ContainerInstance, requirement: &Requirement) -> Option<R
         Some(Rejection::Draining)
     } else if !instance.agent_connected {
         Some(Rejection::Agent)
+    } else if requirement
+        .attributes
+        .iter()
+        .any(|&(name, value)| instance.attribute(name) != Some(value))
+    {
+        Some(Rejection::Attribute)
     } else if remaining.cpu < requirement.cpu {
         Some(Rejection::Cpu)
     } else if remaining.memory < requirement.memory {

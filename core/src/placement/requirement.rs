@@ -1,6 +1,8 @@
 //! What one task needs from a container instance, from its task definition.
 
-use crate::api::ecs::{NetworkMode, ResourceType, TaskDefinition, TransportProtocol};
+use crate::api::ecs::{
+    CPUArchitecture, NetworkMode, OSFamily, ResourceType, TaskDefinition, TransportProtocol,
+};
 use crate::taskdef::units::{parse_cpu, parse_memory};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -12,6 +14,9 @@ pub struct Requirement {
     pub udp_ports: Vec<String>,
     /// awsvpc: one elastic network interface per task.
     pub eni: bool,
+    /// Attributes the instance must carry with these values (failure `ATTRIBUTE`): the CPU
+    /// architecture and OS type of the definition's `runtimePlatform`.
+    pub attributes: Vec<(&'static str, &'static str)>,
 }
 
 impl Requirement {
@@ -49,6 +54,7 @@ impl Requirement {
                     .sum()
             }),
             eni: mode == NetworkMode::Awsvpc,
+            attributes: required_attributes(task_definition),
             ..Requirement::default()
         };
         for container in containers {
@@ -78,4 +84,23 @@ impl Requirement {
         }
         requirement
     }
+}
+
+/// What a definition's `runtimePlatform` asks of an instance, as built-in attributes.
+fn required_attributes(task_definition: &TaskDefinition) -> Vec<(&'static str, &'static str)> {
+    let Some(platform) = &task_definition.runtime_platform else {
+        return Vec::new();
+    };
+    let mut required = Vec::new();
+    match platform.cpu_architecture {
+        Some(CPUArchitecture::Arm64) => required.push(("ecs.cpu-architecture", "arm64")),
+        Some(CPUArchitecture::X86_64) => required.push(("ecs.cpu-architecture", "x86_64")),
+        None => {}
+    }
+    match platform.operating_system_family {
+        Some(OSFamily::Linux) => required.push(("ecs.os-type", "linux")),
+        Some(_) => required.push(("ecs.os-type", "windows")),
+        None => {}
+    }
+    required
 }
