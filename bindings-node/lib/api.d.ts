@@ -46,6 +46,7 @@ export interface NativeModule {
     readonly seed: number;
     readonly now: number;
     advance(seconds: number): CallResult;
+    runUntil(time: number): CallResult;
     checkService(service: string): CallResult;
     call(service: string, action: string, input: unknown): CallResult;
   };
@@ -72,7 +73,10 @@ export declare class Simulation {
   constructor(config?: SimulationConfig);
   readonly seed: number;
   readonly now: number;
+  /** Runs the virtual clock forward by `seconds`, with everything that falls due. */
   advance(seconds: number): void;
+  /** Runs the virtual clock to `time` (seconds since the Unix epoch, not before `now`). */
+  runUntil(time: number): void;
   call(service: string, action: string, input?: JsonObject): JsonObject;
   client(service: 'ecs'): EcsClient;
   client(service: string): Client;

@@ -71,6 +71,10 @@ export function makeApi(native) {
       unwrap(this.#native.advance(seconds));
     }
 
+    runUntil(time) {
+      unwrap(this.#native.runUntil(time));
+    }
+
     /** The untyped form of a client call: call('ecs', 'RunTask', {...}). */
     call(service, action, input = {}) {
       return unwrap(this.#native.call(service, action, input ?? {}));

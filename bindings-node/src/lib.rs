@@ -192,6 +192,11 @@ impl NativeSimulation {
     }
 
     #[napi]
+    pub fn run_until(&mut self, time: f64) -> CallResult {
+        outcome(self.inner.run_until(time).map(|()| Value::Null))
+    }
+
+    #[napi]
     pub fn check_service(&self, service: String) -> CallResult {
         outcome(ecsim_core::Simulation::check_service(&service).map(|()| Value::Null))
     }

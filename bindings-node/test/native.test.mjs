@@ -52,6 +52,9 @@ test('errors are typed, named after AWS and carry diagnostics', () => {
   assert.throws(() => sim.client('s3'), { name: 'UnknownServiceError' });
   assert.throws(() => ecs.launchRocket(), { name: 'UnknownOperationException' });
   assert.throws(() => sim.advance(-5), { name: 'InvalidParameterException' });
+  sim.runUntil(sim.now + 60);
+  assert.throws(() => sim.runUntil(sim.now - 1), { name: 'InvalidParameterException' });
+  assert.throws(() => new ecsim.Simulation({ taskTimings: { pull: -1 } }), /taskTimings.pull/);
   assert.throws(() => new ecsim.Simulation({ colour: 'blue' }), /colour/);
 });
 

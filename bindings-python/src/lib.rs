@@ -203,6 +203,10 @@ impl Simulation {
         self.inner.advance(seconds).map_err(|e| to_py_err(py, e))
     }
 
+    fn run_until(&mut self, py: Python<'_>, time: f64) -> PyResult<()> {
+        self.inner.run_until(time).map_err(|e| to_py_err(py, e))
+    }
+
     #[staticmethod]
     fn check_service(py: Python<'_>, service: &str) -> PyResult<()> {
         ecsim_core::Simulation::check_service(service).map_err(|e| to_py_err(py, e))

@@ -73,6 +73,25 @@ def test_clock_advances_and_rejects_bad_durations() -> None:
     with pytest.raises(ecsim.InvalidParameterException):
         sim.advance(float("nan"))
     assert sim.now == start + 90
+    sim.run_until(start + 120)
+    assert sim.now == start + 120
+    with pytest.raises(ecsim.InvalidParameterException):
+        sim.run_until(start)
+
+
+def test_task_timings_presets_and_checks() -> None:
+    sim = ecsim.Simulation(taskTimings="instant")
+    ecs = sim.client("ecs")
+    ecs.create_cluster(clusterName="c")
+    ecs.register_container_instance(cluster="c", instanceType="m5.large", availabilityZone="us-east-1a")
+    ecs.register_task_definition(family="w", containerDefinitions=[{"name": "a", "image": "x", "memory": 64}])
+    assert ecs.run_task(cluster="c", taskDefinition="w")["tasks"][0]["lastStatus"] == "RUNNING"
+    slow = ecsim.Simulation(taskTimings={"pull": 60})
+    assert slow.now == ecsim.Simulation().now
+    with pytest.raises(TypeError, match="taskTimings.pull"):
+        ecsim.Simulation(taskTimings={"pull": -1})
+    with pytest.raises(TypeError, match="unknown preset"):
+        ecsim.Simulation(taskTimings="slow")
 
 
 def test_bad_simulation_config_is_a_type_error() -> None:

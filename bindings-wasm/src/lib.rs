@@ -150,6 +150,11 @@ impl NativeSimulation {
         outcome(self.inner.advance(seconds).map(|()| Value::Null))
     }
 
+    #[wasm_bindgen(js_name = runUntil, unchecked_return_type = "CallResult")]
+    pub fn run_until(&mut self, time: f64) -> JsValue {
+        outcome(self.inner.run_until(time).map(|()| Value::Null))
+    }
+
     #[wasm_bindgen(js_name = checkService, unchecked_return_type = "CallResult")]
     pub fn check_service(&self, service: String) -> JsValue {
         outcome(ecsim_core::Simulation::check_service(&service).map(|()| Value::Null))

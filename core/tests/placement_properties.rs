@@ -27,6 +27,10 @@ enum Op {
     Drain {
         nth: usize,
     },
+    /// The clock runs on: tasks take their lifecycle steps, stopping ones give back what they held.
+    Advance {
+        seconds: u8,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -35,6 +39,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(definition, count, strategy, constraint, group)| Op::Run { definition, count, strategy, constraint, group }),
         2 => (0..50usize).prop_map(|nth| Op::Stop { nth }),
         1 => (0..20usize).prop_map(|nth| Op::Drain { nth }),
+        2 => any::<u8>().prop_map(|seconds| Op::Advance { seconds }),
     ]
 }
 
@@ -108,22 +113,32 @@ fn resource<'a>(resources: &'a Value, name: &str) -> &'a Value {
         .unwrap()
 }
 
-/// Remaining = registered − what the running tasks hold; nothing negative; no port twice.
+/// Remaining = registered − what the tasks not yet STOPPED hold; nothing negative; no port twice.
 fn check_accounting(sim: &mut Simulation, constrained: &BTreeMap<String, usize>) {
     let state = snapshot(sim);
-    let running: Vec<Value> = state["running"]["taskArns"].as_array().unwrap().clone();
-    let tasks = if running.is_empty() {
+    let mut arns: Vec<Value> = state["running"]["taskArns"].as_array().unwrap().clone();
+    arns.extend(
+        state["stopped"]["taskArns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .cloned(),
+    );
+    let tasks: Vec<Value> = if arns.is_empty() {
         vec![]
     } else {
         sim.call(
             "ecs",
             "DescribeTasks",
-            json!({"cluster": "p", "tasks": running}),
+            json!({"cluster": "p", "tasks": arns}),
         )
         .unwrap()["tasks"]
             .as_array()
             .unwrap()
-            .clone()
+            .iter()
+            .filter(|t| t["lastStatus"] != "STOPPED")
+            .cloned()
+            .collect()
     };
     for instance in state["instances"]["containerInstances"].as_array().unwrap() {
         let arn = &instance["containerInstanceArn"];
@@ -237,6 +252,7 @@ proptest! {
                     let arn = arns[nth % arns.len()]["containerInstanceArn"].clone();
                     sim.call("ecs", "UpdateContainerInstancesState", json!({"cluster": "p", "containerInstances": [arn], "status": "DRAINING"}))
                 }
+                Op::Advance { seconds } => sim.advance(f64::from(*seconds)).map(|()| json!({})),
             };
             if result.is_err() {
                 prop_assert_eq!(snapshot(&mut sim), before, "a failed {:?} changed the simulation", op);

@@ -67,8 +67,12 @@ class Simulation:
         return self._native.now
 
     def advance(self, seconds: float) -> None:
-        """Runs the virtual clock forward by `seconds`."""
+        """Runs the virtual clock forward by `seconds`, with everything that falls due."""
         self._native.advance(seconds)
+
+    def run_until(self, time: float) -> None:
+        """Runs the virtual clock to `time` (seconds since the Unix epoch, not before `now`)."""
+        self._native.run_until(time)
 
     def client(self, service: str) -> Client:
         return Client(self, service)

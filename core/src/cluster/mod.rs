@@ -1,6 +1,7 @@
 //! Clusters and their container instances, as the simulation keeps them.
 
 pub mod catalog;
+pub mod lifecycle;
 mod task;
 
 pub use task::{Task, TaskEni, TaskSpec};
@@ -28,6 +29,8 @@ pub struct Cluster {
     pub tasks: Vec<Task>,
     /// Where each task id is in `tasks` (only looked up, never iterated).
     pub task_positions: HashMap<u128, usize>,
+    /// Lifecycle steps that fell due in the last call: (when, task position).
+    pub due: Vec<(f64, usize)>,
 }
 
 #[derive(Clone, Debug)]
@@ -239,10 +242,10 @@ impl Cluster {
                     .count() as i32,
             ),
             pending_tasks_count: Some(
-                self.instances
+                self.tasks
                     .iter()
-                    .map(|i| i.pending_tasks_count as i32)
-                    .sum(),
+                    .filter(|t| matches!(t.last_status, "PROVISIONING" | "PENDING" | "ACTIVATING"))
+                    .count() as i32,
             ),
             active_services_count: Some(0),
             statistics: Some(Vec::new()),
@@ -264,17 +267,50 @@ impl Cluster {
 
     /// A task by ARN or id.
     pub fn task_mut(&mut self, reference: &str) -> Option<&mut Task> {
-        let id = reference.rsplit('/').next().unwrap_or_default();
-        let position = *self.task_positions.get(&task_key(id)?)?;
-        let task = &mut self.tasks[position];
-        (task.arn == reference || task.id() == reference).then_some(task)
+        let position = self.task_position(reference)?;
+        Some(&mut self.tasks[position])
     }
 
-    pub fn add_task(&mut self, task: Task) {
+    /// Adds `task` and takes it through the steps due by `now`; returns where it is in `tasks`.
+    pub fn add_task(&mut self, task: Task, now: f64) -> usize {
         if let Some(key) = task_key(task.id()) {
             self.task_positions.insert(key, self.tasks.len());
         }
         self.tasks.push(task);
+        let position = self.tasks.len() - 1;
+        self.settle_task(position, now);
+        position
+    }
+
+    /// Asks task `position` to stop, and takes it through the steps due by `now`.
+    pub fn stop_task(
+        &mut self,
+        position: usize,
+        now: f64,
+        code: api::TaskStopCode,
+        reason: String,
+    ) {
+        self.tasks[position].request_stop(now, code, reason);
+        self.settle_task(position, now);
+    }
+
+    /// Takes task `position` through the steps due by `now` and notes when its next is due.
+    pub fn settle_task(&mut self, position: usize, now: f64) {
+        if let Some(at) = self.progress_task(position, now) {
+            self.due.push((at, position));
+        }
+    }
+
+    /// The (time, task position) pairs noted since the last call, for the simulation's clock.
+    pub fn take_due(&mut self) -> Vec<(f64, usize)> {
+        std::mem::take(&mut self.due)
+    }
+
+    pub fn task_position(&self, reference: &str) -> Option<usize> {
+        let id = reference.rsplit('/').next().unwrap_or_default();
+        let position = *self.task_positions.get(&task_key(id)?)?;
+        let task = &self.tasks[position];
+        (task.arn == reference || task.id() == reference).then_some(position)
     }
 }
 

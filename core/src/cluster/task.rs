@@ -2,6 +2,7 @@
 //! share kept once, so that placing a million tasks does not build a million API documents.
 //! DescribeTasks builds the API shape when asked.
 
+use super::lifecycle::TaskPlan;
 use crate::api::ecs::{self as api, LaunchType, NetworkMode};
 use crate::placement::Requirement;
 use std::sync::Arc;
@@ -37,32 +38,63 @@ pub struct Task {
     pub gpu_ids: Vec<String>,
     pub last_status: &'static str,
     pub desired_status: &'static str,
+    /// Its step times and how its containers end.
+    pub plan: TaskPlan,
+    /// When its next lifecycle step is due (None: it stays as it is until asked to stop).
+    pub next_at: Option<f64>,
     pub created_at: f64,
+    pub pull_started_at: Option<f64>,
+    pub pull_stopped_at: Option<f64>,
     pub started_at: Option<f64>,
+    pub stopping_at: Option<f64>,
     pub stopped_at: Option<f64>,
     pub stop_code: Option<api::TaskStopCode>,
     pub stopped_reason: Option<String>,
+    /// (container index, exit code) of the essential container that is to exit, or exited.
+    pub exit_code: Option<(usize, i32)>,
     /// Bumped on every change of state, as DescribeTasks' `version`.
     pub version: i64,
 }
 
 impl Task {
+    /// A new task, PROVISIONING from `now`.
+    pub fn new(arn: String, spec: Arc<TaskSpec>, plan: TaskPlan, now: f64) -> Task {
+        Task {
+            arn,
+            spec,
+            instance_arn: None,
+            availability_zone: None,
+            eni: None,
+            gpu_ids: Vec::new(),
+            last_status: "PROVISIONING",
+            desired_status: "RUNNING",
+            next_at: Some(now + plan.provisioning),
+            plan,
+            created_at: now,
+            pull_started_at: None,
+            pull_stopped_at: None,
+            started_at: None,
+            stopping_at: None,
+            stopped_at: None,
+            stop_code: None,
+            stopped_reason: None,
+            exit_code: None,
+            version: 1,
+        }
+    }
+
     pub fn id(&self) -> &str {
         self.arn.rsplit('/').next().unwrap_or_default()
     }
 
-    pub fn is_stopped(&self) -> bool {
-        self.last_status == "STOPPED"
-    }
-
-    /// Marks the task stopped now, with ECS's stop code and reason.
-    pub fn stop(&mut self, now: f64, code: api::TaskStopCode, reason: String) {
-        self.last_status = "STOPPED";
-        self.desired_status = "STOPPED";
-        self.stopped_at = Some(now);
-        self.stop_code = Some(code);
-        self.stopped_reason = Some(reason);
-        self.version += 1;
+    /// Its containers' status: PENDING until the task runs, STOPPED once it is deprovisioning
+    /// (or stopping, for a task that never ran).
+    fn container_status(&self) -> &'static str {
+        match (self.last_status, self.started_at) {
+            ("PROVISIONING" | "PENDING" | "ACTIVATING", _) => "PENDING",
+            ("RUNNING", _) | ("DEACTIVATING" | "STOPPING", Some(_)) => "RUNNING",
+            _ => "STOPPED",
+        }
     }
 
     /// The task as DescribeTasks shows it.
@@ -85,7 +117,11 @@ impl Task {
                 task_arn: Some(self.arn.clone()),
                 name: container.name.clone(),
                 image: container.image.clone(),
-                last_status: Some(self.last_status.into()),
+                last_status: Some(self.container_status().into()),
+                exit_code: self
+                    .exit_code
+                    .filter(|&(exited, _)| exited == index && self.container_status() == "STOPPED")
+                    .map(|(_, code)| code),
                 network_bindings: host_ports.then(|| network_bindings(container)),
                 cpu: Some(container.cpu.unwrap_or(0).to_string()),
                 memory: container.memory.map(|m| m.to_string()),
@@ -111,8 +147,10 @@ impl Task {
             last_status: Some(self.last_status.into()),
             desired_status: Some(self.desired_status.into()),
             created_at: Some(self.created_at),
+            pull_started_at: self.pull_started_at,
+            pull_stopped_at: self.pull_stopped_at,
             started_at: self.started_at,
-            stopping_at: self.stopped_at,
+            stopping_at: self.stopping_at,
             stopped_at: self.stopped_at,
             execution_stopped_at: self.stopped_at,
             stop_code: self.stop_code,

@@ -4,16 +4,19 @@
 //! `sim.client("ecs").register_task_definition(...)` (Python) or `registerTaskDefinition(...)`
 //! (JS) into it. A call that fails leaves the state exactly as it was.
 
+mod clock;
 mod ecs;
 mod request;
 pub mod subnets;
 
+use crate::cluster::lifecycle::{ImageBehavior, TaskTimings};
 use crate::error::{EcsimError, ErrorCode};
 use crate::guard::guarded;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 use serde::Deserialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// The services `Simulation::client` knows, by their boto3 names, plus `ecsim` for what only a
 /// simulation has (bulk placement now; faults and load traces later).
@@ -32,6 +35,31 @@ pub struct SimulationConfig {
     /// Subnets that FARGATE requests name without a CreateSubnet: `assign` (default) gives them
     /// zones a, b, c in turn; `reject` refuses them as AWS would.
     pub undeclared_subnets: subnets::UndeclaredSubnets,
+    /// How long each task lifecycle step takes: an object of seconds per step, or `"instant"`
+    /// (tasks run, and stop, within the call) or `"default"`.
+    #[serde(deserialize_with = "task_timings")]
+    pub task_timings: TaskTimings,
+}
+
+/// `taskTimings`: a preset name or the seconds per step.
+fn task_timings<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<TaskTimings, D::Error> {
+    use serde::de::Error;
+    let timings = match Value::deserialize(deserializer)? {
+        Value::String(name) if name == "instant" => TaskTimings::instant(),
+        Value::String(name) if name == "default" => TaskTimings::default(),
+        Value::String(name) => {
+            return Err(D::Error::custom(format!(
+                "taskTimings: unknown preset '{name}' (instant or default)"
+            )))
+        }
+        // Read from the value so that a misspelt member is named in the error.
+        seconds => serde_json::from_value(seconds)
+            .map_err(|e| D::Error::custom(format!("taskTimings: {e}")))?,
+    };
+    timings.check().map_err(D::Error::custom)?;
+    Ok(timings)
 }
 
 impl Default for SimulationConfig {
@@ -42,6 +70,7 @@ impl Default for SimulationConfig {
             region: "us-east-1".into(),
             account_id: "123456789012".into(),
             undeclared_subnets: subnets::UndeclaredSubnets::Assign,
+            task_timings: TaskTimings::default(),
         }
     }
 }
@@ -51,6 +80,10 @@ pub struct Simulation {
     now: f64,
     ecs: ecs::EcsState,
     subnets: subnets::Subnets,
+    /// What running each image does (PutImage); images not here pull in the default time and
+    /// run until stopped.
+    images: BTreeMap<String, ImageBehavior>,
+    clock: clock::Queue,
     /// Set when a call panicked: the state may be half-changed, so later calls refuse.
     poisoned: bool,
     /// Every random choice (ids, ties) draws from this, seeded: same seed, same answers everywhere.
@@ -65,6 +98,8 @@ impl Simulation {
             config,
             ecs: ecs::EcsState::default(),
             subnets: subnets::Subnets::default(),
+            images: BTreeMap::new(),
+            clock: clock::Queue::default(),
             poisoned: false,
             rng,
         }
@@ -95,15 +130,52 @@ impl Simulation {
         out
     }
 
-    /// Runs the virtual clock forward.
+    /// Runs the virtual clock forward by `seconds`, with everything that falls due on the way.
     pub fn advance(&mut self, seconds: f64) -> Result<(), EcsimError> {
         if !(seconds.is_finite() && seconds >= 0.0) {
             return Err(EcsimError::invalid_parameter(format!(
                 "seconds must be a finite number >= 0, got {seconds}."
             )));
         }
-        self.now += seconds;
-        Ok(())
+        self.run_until(self.now + seconds)
+    }
+
+    /// Runs the virtual clock to `time` (seconds since the Unix epoch, not before `now`).
+    pub fn run_until(&mut self, time: f64) -> Result<(), EcsimError> {
+        if !(time.is_finite() && time >= self.now) {
+            return Err(EcsimError::invalid_parameter(format!(
+                "time must be a finite number of seconds since the epoch, not before now ({}), got {time}.",
+                self.now
+            )));
+        }
+        self.guarded_step(|sim| {
+            sim.run_due(time);
+            Ok(())
+        })
+    }
+
+    /// Takes every event due by `until` in time order, the clock at each event's time, and leaves
+    /// the clock at `until`.
+    fn run_due(&mut self, until: f64) {
+        self.queue_due_steps();
+        while let Some((at, event)) = self.clock.pop_due(until) {
+            self.now = self.now.max(at);
+            match event {
+                clock::Event::TaskStep { cluster, position } => {
+                    self.ecs.task_step(&cluster, position, at);
+                }
+            }
+            self.queue_due_steps();
+        }
+        self.now = self.now.max(until);
+    }
+
+    /// Puts the task steps that calls and events noted on the clock's queue.
+    fn queue_due_steps(&mut self) {
+        for (cluster, at, position) in self.ecs.take_due() {
+            self.clock
+                .schedule(at, clock::Event::TaskStep { cluster, position });
+        }
     }
 
     /// Checks that `service` is one ecsim simulates (what `client(service)` does first).
@@ -129,14 +201,34 @@ impl Simulation {
             ));
         }
         Self::check_service(service)?;
-        let result = guarded(|| match service {
-            "ecs" => ecs::dispatch(self, action, input),
-            "ecsim" => ecs::dispatch_extension(self, action, input),
-            _ => Err(EcsimError::new(
-                ErrorCode::UnknownServiceError,
-                service.to_string(),
-            )),
-        });
+        self.guarded_step(|sim| {
+            let output = match service {
+                "ecs" => ecs::dispatch(sim, action, input),
+                "ecsim" => ecs::dispatch_extension(sim, action, input),
+                _ => Err(EcsimError::new(
+                    ErrorCode::UnknownServiceError,
+                    service.to_string(),
+                )),
+            }?;
+            // What the call made due now (steps that take no time) happens before it returns.
+            sim.run_due(sim.now);
+            Ok(output)
+        })
+    }
+
+    /// Runs `step` with panics turned into InternalError, after which the simulation refuses
+    /// further calls (its state may be half-changed).
+    fn guarded_step<T>(
+        &mut self,
+        step: impl FnOnce(&mut Self) -> Result<T, EcsimError>,
+    ) -> Result<T, EcsimError> {
+        if self.poisoned {
+            return Err(EcsimError::new(
+                ErrorCode::InternalError,
+                "This simulation stopped at an earlier internal error; create a new one.",
+            ));
+        }
+        let result = guarded(|| step(self));
         if matches!(&result, Err(error) if error.code == ErrorCode::InternalError) {
             self.poisoned = true;
         }

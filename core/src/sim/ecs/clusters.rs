@@ -38,6 +38,7 @@ pub fn create_cluster(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
             instances: Vec::new(),
             tasks: Vec::new(),
             task_positions: Default::default(),
+            due: Vec::new(),
         });
     if !cluster.active {
         cluster.active = true;

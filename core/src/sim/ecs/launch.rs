@@ -3,6 +3,7 @@
 
 use super::task_definitions;
 use crate::api::ecs::{self as api, LaunchType};
+use crate::cluster::lifecycle::{ImageBehavior, TaskPlan};
 use crate::cluster::{Cluster, Task, TaskEni, TaskSpec};
 use crate::error::EcsimError;
 use crate::placement::{Constraint, Requirement, Strategy};
@@ -76,6 +77,8 @@ pub(super) struct Launch {
     pub spec: Arc<TaskSpec>,
     /// `arn:aws:ecs:<region>:<account>:task/`, to which the cluster name and id are added.
     arn_prefix: String,
+    /// How each task's lifecycle goes (timings and what its images do).
+    plan: TaskPlan,
     now: f64,
 }
 
@@ -100,7 +103,19 @@ impl Launch {
             tags,
             launch_type,
         };
+        let images: Vec<(&str, Option<&ImageBehavior>, bool)> = spec
+            .task_definition
+            .container_definitions
+            .iter()
+            .flatten()
+            .filter_map(|c| {
+                let image = c.image.as_deref()?;
+                Some((image, sim.images.get(image), c.essential != Some(false)))
+            })
+            .collect();
+        let plan = TaskPlan::new(&sim.config.task_timings, spec.requirement.eni, &images);
         Ok(Launch {
+            plan,
             spec: Arc::new(spec),
             arn_prefix: format!(
                 "arn:aws:ecs:{}:{}:task/",
@@ -144,24 +159,12 @@ impl Launch {
                 (None, zone, Vec::new(), Some(eni))
             }
         };
-        let task = Task {
-            arn,
-            spec: Arc::clone(&self.spec),
-            instance_arn,
-            eni,
-            availability_zone,
-            gpu_ids,
-            last_status: "RUNNING",
-            desired_status: "RUNNING",
-            created_at: self.now,
-            started_at: Some(self.now),
-            stopped_at: None,
-            stop_code: None,
-            stopped_reason: None,
-            version: 1,
-        };
-        cluster.add_task(task);
-        cluster.tasks.len() - 1
+        let mut task = Task::new(arn, Arc::clone(&self.spec), self.plan.clone(), self.now);
+        task.instance_arn = instance_arn;
+        task.availability_zone = availability_zone;
+        task.gpu_ids = gpu_ids;
+        task.eni = eni;
+        cluster.add_task(task, self.now)
     }
 }
 

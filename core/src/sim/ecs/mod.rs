@@ -26,6 +26,30 @@ impl EcsState {
     pub fn cluster(&self, reference: &str) -> Option<&Cluster> {
         self.clusters.get(cluster_name(Some(reference)))
     }
+
+    /// Lifecycle steps noted since the last look: (cluster, when, task position).
+    pub fn take_due(&mut self) -> Vec<(String, f64, usize)> {
+        let mut due = Vec::new();
+        for (name, cluster) in &mut self.clusters {
+            due.extend(
+                cluster
+                    .take_due()
+                    .into_iter()
+                    .map(|(at, position)| (name.clone(), at, position)),
+            );
+        }
+        due
+    }
+
+    /// Task `position`'s step due `at`, unless the task has moved on since it was scheduled.
+    pub fn task_step(&mut self, cluster: &str, position: usize, at: f64) {
+        let Some(cluster) = self.clusters.get_mut(cluster) else {
+            return;
+        };
+        if cluster.tasks.get(position).and_then(|t| t.next_at) == Some(at) {
+            cluster.settle_task(position, at);
+        }
+    }
 }
 
 pub fn dispatch(sim: &mut Simulation, action: &str, input: Value) -> Result<Value, EcsimError> {
@@ -64,6 +88,7 @@ pub fn dispatch_extension(
 ) -> Result<Value, EcsimError> {
     match action {
         "PlaceTasks" => tasks::place_tasks(sim, input),
+        "PutImage" => put_image(sim, input),
         "DisconnectAgent" => faults::set_agent_connected(sim, action, input, false),
         "ReconnectAgent" => faults::set_agent_connected(sim, action, input, true),
         "CreateSubnet" => {
@@ -105,4 +130,26 @@ fn cluster_mut<'a>(
         .get_mut(cluster_name(reference))
         .filter(|cluster| cluster.active)
         .ok_or_else(|| EcsimError::new(ErrorCode::ClusterNotFoundException, "Cluster not found."))
+}
+
+/// PutImage (service `ecsim`): what running an image does in this simulation, for tasks started
+/// from now on: `{"image": "...", "pullSeconds": 30, "pullFails": false, "exitAfter": 60,
+/// "exitCode": 1}`.
+fn put_image(sim: &mut Simulation, mut input: Value) -> Result<Value, EcsimError> {
+    let image = input
+        .as_object_mut()
+        .and_then(|o| o.remove("image"))
+        .and_then(|v| v.as_str().map(str::to_string))
+        .filter(|image| !image.is_empty())
+        .ok_or_else(|| EcsimError::invalid_parameter("PutImage needs an image name."))?;
+    let behavior: crate::cluster::lifecycle::ImageBehavior = super::parse_input("PutImage", input)?;
+    let valid = |seconds: Option<f64>| seconds.is_none_or(|s| s.is_finite() && s >= 0.0);
+    if !valid(behavior.pull_seconds) || !valid(behavior.exit_after) {
+        return Err(EcsimError::invalid_parameter(
+            "pullSeconds and exitAfter must be finite numbers of seconds >= 0.",
+        ));
+    }
+    let output = serde_json::json!({ "image": image, "behavior": behavior });
+    sim.images.insert(image, behavior);
+    Ok(output)
 }

@@ -13,26 +13,14 @@ pub fn stop_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError
     let now = sim.now;
     let cluster = cluster_mut(sim, request.cluster.as_deref())?;
     let reference = request.task.unwrap_or_default();
-    let task = cluster
-        .task_mut(&reference)
+    let position = cluster
+        .task_position(&reference)
         .ok_or_else(|| EcsimError::invalid_parameter("The referenced task was not found."))?;
-    if !task.is_stopped() {
-        let reason = request
-            .reason
-            .unwrap_or_else(|| "Task stopped by user".into());
-        task.stop(now, api::TaskStopCode::UserInitiated, reason);
-        let (spec, gpu_ids, instance_arn) = (
-            std::sync::Arc::clone(&task.spec),
-            task.gpu_ids.clone(),
-            task.instance_arn.clone(),
-        );
-        if let Some(instance) = instance_arn.and_then(|arn| cluster.instance_mut(&arn)) {
-            instance.release(&spec.requirement, &spec.group, &gpu_ids);
-        }
-    }
-    let arn = cluster.arn.clone();
-    let task = cluster.task_mut(&reference).map(|task| task.to_api(&arn));
-    Ok(json!({ "task": task }))
+    let reason = request
+        .reason
+        .unwrap_or_else(|| "Task stopped by user".into());
+    cluster.stop_task(position, now, api::TaskStopCode::UserInitiated, reason);
+    Ok(json!({ "task": cluster.tasks[position].to_api(&cluster.arn) }))
 }
 
 pub fn describe_tasks(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
