@@ -48,6 +48,11 @@ SERVICES = {
             "DescribeTasksRequest",
             "ListTasksRequest",
             "StopTaskRequest",
+            "CreateServiceRequest",
+            "UpdateServiceRequest",
+            "DeleteServiceRequest",
+            "DescribeServicesRequest",
+            "ListServicesRequest",
         ],
         "responses": [
             "RegisterTaskDefinitionResponse",
@@ -56,6 +61,7 @@ SERVICES = {
             "DescribeClustersResponse",
             "DescribeContainerInstancesResponse",
             "RunTaskResponse",
+            "DescribeServicesResponse",
         ],
     },
 }

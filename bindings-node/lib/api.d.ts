@@ -2,6 +2,13 @@ import type { CallResult, Diagnostic, ValidationOptions, ValidationResult } from
 
 export type { Diagnostic, ValidationOptions };
 
+export interface ServiceEventRecord {
+  createdAt: number;
+  serviceArn: string;
+  id: string;
+  message: string;
+}
+
 export interface SimulationConfig {
   seed?: number;
   /** Seconds since the Unix epoch at which the virtual clock starts (default 2025-01-01T00:00:00Z). */
@@ -77,6 +84,8 @@ export declare class Simulation {
   advance(seconds: number): void;
   /** Runs the virtual clock to `time` (seconds since the Unix epoch, not before `now`). */
   runUntil(time: number): void;
+  /** Every service event so far, oldest first, as ECS words them. */
+  events(options?: { cluster?: string; since?: number }): ServiceEventRecord[];
   call(service: string, action: string, input?: JsonObject): JsonObject;
   client(service: 'ecs'): EcsClient;
   client(service: string): Client;

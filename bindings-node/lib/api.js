@@ -75,6 +75,11 @@ export function makeApi(native) {
       unwrap(this.#native.runUntil(time));
     }
 
+    /** Every service event so far, oldest first (the ecsim client's ListEvents). */
+    events(options = {}) {
+      return unwrap(this.#native.call('ecsim', 'ListEvents', options)).events;
+    }
+
     /** The untyped form of a client call: call('ecs', 'RunTask', {...}). */
     call(service, action, input = {}) {
       return unwrap(this.#native.call(service, action, input ?? {}));

@@ -14,6 +14,7 @@ pub enum ErrorCode {
     ClusterContainsContainerInstancesException,
     AttributeLimitExceededException,
     TargetNotFoundException,
+    ServiceNotFoundException,
     /// An action the service does not have (as AWS's JSON protocol reports it).
     UnknownOperationException,
     /// A client name `Simulation::client` does not know (as botocore names it).
@@ -23,7 +24,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 11] = [
         ErrorCode::ClientException,
         ErrorCode::InvalidParameterException,
         ErrorCode::ServerException,
@@ -31,6 +32,7 @@ impl ErrorCode {
         ErrorCode::ClusterContainsContainerInstancesException,
         ErrorCode::AttributeLimitExceededException,
         ErrorCode::TargetNotFoundException,
+        ErrorCode::ServiceNotFoundException,
         ErrorCode::UnknownOperationException,
         ErrorCode::UnknownServiceError,
         ErrorCode::InternalError,
@@ -47,6 +49,7 @@ impl ErrorCode {
             }
             ErrorCode::AttributeLimitExceededException => "AttributeLimitExceededException",
             ErrorCode::TargetNotFoundException => "TargetNotFoundException",
+            ErrorCode::ServiceNotFoundException => "ServiceNotFoundException",
             ErrorCode::UnknownOperationException => "UnknownOperationException",
             ErrorCode::UnknownServiceError => "UnknownServiceError",
             ErrorCode::InternalError => "InternalError",

@@ -74,6 +74,17 @@ class Simulation:
         """Runs the virtual clock to `time` (seconds since the Unix epoch, not before `now`)."""
         self._native.run_until(time)
 
+    def events(self, cluster: str | None = None, since: float | None = None) -> list[dict[str, Any]]:
+        """Every service event so far, oldest first, as ECS words them (`createdAt`,
+        `serviceArn`, `id`, `message`): the ecsim client's ListEvents."""
+        request: dict[str, Any] = {}
+        if cluster is not None:
+            request["cluster"] = cluster
+        if since is not None:
+            request["since"] = since
+        events: list[dict[str, Any]] = self._native.call("ecsim", "ListEvents", request)["events"]
+        return events
+
     def client(self, service: str) -> Client:
         return Client(self, service)
 

@@ -213,6 +213,26 @@ impl Task {
 }
 
 impl Cluster {
+    /// The instance at `index` is gone (its EC2 instance terminated): it leaves the cluster and
+    /// its tasks are STOPPED at once, with nothing to give back.
+    pub fn lose_instance(&mut self, index: usize, now: f64) {
+        let instance = self.instances.remove(index);
+        let reason = format!(
+            "Host EC2 (instance {}) terminated.",
+            instance.ec2_instance_id
+        );
+        for task in &mut self.tasks {
+            if task.instance_arn.as_deref() == Some(&*instance.arn) && task.last_status != "STOPPED"
+            {
+                task.request_stop(now, TaskStopCode::TerminationNotice, reason.clone());
+                task.last_status = "STOPPED";
+                task.stopped_at = Some(now);
+                task.next_at = None;
+                task.version += 1;
+            }
+        }
+    }
+
     /// Takes task `position` through every step due by `now`, releasing what it holds on its
     /// instance when it reaches STOPPED; returns when its next step is due.
     pub fn progress_task(&mut self, position: usize, now: f64) -> Option<f64> {

@@ -55,6 +55,11 @@ impl Queue {
         }));
     }
 
+    /// When the earliest event is due.
+    pub fn next_at(&self) -> Option<f64> {
+        self.heap.peek().map(|Reverse(due)| due.at)
+    }
+
     /// The earliest event due at or before `until`, taken off the queue.
     pub fn pop_due(&mut self, until: f64) -> Option<(f64, Event)> {
         if self.heap.peek()?.0.at > until {

@@ -158,6 +158,7 @@ impl Simulation {
     /// the clock at `until`.
     fn run_due(&mut self, until: f64) {
         self.queue_due_steps();
+        self.schedule_services();
         while let Some((at, event)) = self.clock.pop_due(until) {
             self.now = self.now.max(at);
             match event {
@@ -166,8 +167,26 @@ impl Simulation {
                 }
             }
             self.queue_due_steps();
+            // The scheduler looks once the events of this moment are all in.
+            if self.clock.next_at().is_none_or(|next| next > at) {
+                self.schedule_services();
+            }
         }
         self.now = self.now.max(until);
+    }
+
+    /// The service scheduler's look at this moment, repeated while it acts (a task it stops at
+    /// once frees room for the next round) up to a bound.
+    fn schedule_services(&mut self) {
+        const ROUNDS: usize = 64;
+        for _ in 0..ROUNDS {
+            let before = self.ecs.service_activity();
+            ecs::reconcile_services(self);
+            self.queue_due_steps();
+            if self.ecs.service_activity() == before {
+                break;
+            }
+        }
     }
 
     /// Puts the task steps that calls and events noted on the clock's queue.

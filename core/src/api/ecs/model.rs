@@ -2238,6 +2238,1077 @@ pub struct StopTaskRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateServiceRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that you run your service on.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The name of your service.
+    #[serde(rename = "serviceName", default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
+    /// The family and revision ( family:revision ) or full ARN of the task definition to run in your service.
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition: Option<String>,
+    /// Indicates whether to use Availability Zone rebalancing for the service.
+    #[serde(rename = "availabilityZoneRebalancing", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone_rebalancing: Option<AvailabilityZoneRebalancing>,
+    /// A load balancer object representing the load balancers to use with your service.
+    #[serde(rename = "loadBalancers", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancers: Option<Vec<LoadBalancer>>,
+    /// The details of the service discovery registry to associate with this service.
+    #[serde(rename = "serviceRegistries", default, skip_serializing_if = "Option::is_none")]
+    pub service_registries: Option<Vec<ServiceRegistry>>,
+    /// The number of instantiations of the specified task definition to place and keep running in your service.
+    #[serde(rename = "desiredCount", default, skip_serializing_if = "Option::is_none")]
+    pub desired_count: Option<i32>,
+    /// An identifier that you provide to ensure the idempotency of the request.
+    #[serde(rename = "clientToken", default, skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    /// The infrastructure that you run your service on.
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
+    pub launch_type: Option<LaunchType>,
+    /// The capacity provider strategy to use for the service.
+    #[serde(rename = "capacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
+    /// The platform version that your tasks in the service are running on.
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
+    pub platform_version: Option<String>,
+    /// The name or full Amazon Resource Name (ARN) of the IAM role that allows Amazon ECS to make calls to your load balancer on your behalf.
+    #[serde(rename = "role", default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Optional deployment parameters that control how many tasks run during the deployment and the ordering of stopping and starting tasks.
+    #[serde(rename = "deploymentConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_configuration: Option<DeploymentConfiguration>,
+    /// An array of placement constraint objects to use for tasks in your service.
+    #[serde(rename = "placementConstraints", default, skip_serializing_if = "Option::is_none")]
+    pub placement_constraints: Option<Vec<PlacementConstraint>>,
+    /// The placement strategy objects to use for tasks in your service.
+    #[serde(rename = "placementStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub placement_strategy: Option<Vec<PlacementStrategy>>,
+    /// The network configuration for the service.
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub network_configuration: Option<NetworkConfiguration>,
+    /// The period of time, in seconds, that the Amazon ECS service scheduler ignores unhealthy Elastic Load Balancing, VPC Lattice, and container health checks after a task has first started.
+    #[serde(rename = "healthCheckGracePeriodSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub health_check_grace_period_seconds: Option<i32>,
+    /// The scheduling strategy to use for the service.
+    #[serde(rename = "schedulingStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub scheduling_strategy: Option<SchedulingStrategy>,
+    /// The deployment controller to use for the service.
+    #[serde(rename = "deploymentController", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_controller: Option<DeploymentController>,
+    /// The metadata that you apply to the service to help you categorize and organize them.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// Specifies whether to turn on Amazon ECS managed tags for the tasks within the service.
+    #[serde(rename = "enableECSManagedTags", default, skip_serializing_if = "Option::is_none")]
+    pub enable_ecs_managed_tags: Option<bool>,
+    /// Specifies whether to propagate the tags from the task definition to the task.
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
+    pub propagate_tags: Option<PropagateTags>,
+    /// Determines whether the execute command functionality is turned on for the service.
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
+    pub enable_execute_command: Option<bool>,
+    /// The configuration for this service to discover and connect to services, and be discovered by, and connected from, other services within a namespace.
+    #[serde(rename = "serviceConnectConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub service_connect_configuration: Option<ServiceConnectConfiguration>,
+    /// The configuration for a volume specified in the task definition as a volume that is configured at launch time.
+    #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
+    pub volume_configurations: Option<Vec<ServiceVolumeConfiguration>>,
+    /// The VPC Lattice configuration for the service being created.
+    #[serde(rename = "vpcLatticeConfigurations", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_lattice_configurations: Option<Vec<VpcLatticeConfiguration>>,
+    /// The gateway connectors that attach the service to a gateway ingress path.
+    #[serde(rename = "gatewayConnectors", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_connectors: Option<Vec<GatewayConnector>>,
+    /// The optional monitoring configuration for the service, which defines the resolution for the service-level CPUUtilization and MemoryUtilization Amazon CloudWatch metrics.
+    #[serde(rename = "monitoring", default, skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<MonitoringConfiguration>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AvailabilityZoneRebalancing {
+    #[serde(rename = "ENABLED")]
+    Enabled,
+    #[serde(rename = "DISABLED")]
+    Disabled,
+}
+
+impl AvailabilityZoneRebalancing {
+    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Enabled => "ENABLED",
+            Self::Disabled => "DISABLED",
+        }
+    }
+}
+
+/// The load balancer configuration to use with a service or task set.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoadBalancer {
+    /// The full Amazon Resource Name (ARN) of the Elastic Load Balancing target group or groups associated with a service or task set.
+    #[serde(rename = "targetGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub target_group_arn: Option<String>,
+    /// The name of the load balancer to associate with the Amazon ECS service or task set.
+    #[serde(rename = "loadBalancerName", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer_name: Option<String>,
+    /// The name of the container (as it appears in a container definition) to associate with the load balancer.
+    #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
+    pub container_name: Option<String>,
+    /// The port on the container to associate with the load balancer.
+    #[serde(rename = "containerPort", default, skip_serializing_if = "Option::is_none")]
+    pub container_port: Option<i32>,
+    /// The advanced settings for the load balancer used in blue/green deployments.
+    #[serde(rename = "advancedConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub advanced_configuration: Option<AdvancedConfiguration>,
+}
+
+/// The advanced settings for a load balancer used in blue/green deployments.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdvancedConfiguration {
+    /// The Amazon Resource Name (ARN) of the alternate target group for Amazon ECS blue/green deployments.
+    #[serde(rename = "alternateTargetGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub alternate_target_group_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) that that identifies the production listener rule (in the case of an Application Load Balancer) or listener (in the case for an Network Load Balancer) for routing production traffic.
+    #[serde(rename = "productionListenerRule", default, skip_serializing_if = "Option::is_none")]
+    pub production_listener_rule: Option<String>,
+    /// The Amazon Resource Name (ARN) that identifies ) that identifies the test listener rule (in the case of an Application Load Balancer) or listener (in the case for an Network Load Balancer) for routing test traffic.
+    #[serde(rename = "testListenerRule", default, skip_serializing_if = "Option::is_none")]
+    pub test_listener_rule: Option<String>,
+    /// The Amazon Resource Name (ARN) of the IAM role that grants Amazon ECS permission to call the Elastic Load Balancing APIs for you.
+    #[serde(rename = "roleArn", default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+}
+
+/// The details for the service registry.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceRegistry {
+    /// The Amazon Resource Name (ARN) of the service registry.
+    #[serde(rename = "registryArn", default, skip_serializing_if = "Option::is_none")]
+    pub registry_arn: Option<String>,
+    /// The port value used if your service discovery service specified an SRV record.
+    #[serde(rename = "port", default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    /// The container name value to be used for your service discovery service.
+    #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
+    pub container_name: Option<String>,
+    /// The port value to be used for your service discovery service.
+    #[serde(rename = "containerPort", default, skip_serializing_if = "Option::is_none")]
+    pub container_port: Option<i32>,
+}
+
+/// Optional deployment parameters that control how many tasks run during a deployment and the ordering of stopping and starting tasks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeploymentConfiguration {
+    /// The deployment circuit breaker can only be used for services using the rolling update ( ECS ) deployment type.
+    #[serde(rename = "deploymentCircuitBreaker", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_circuit_breaker: Option<DeploymentCircuitBreaker>,
+    /// If a service is using the rolling update ( ECS ) deployment type, the maximumPercent parameter represents an upper limit on the number of your service's tasks that are allowed in the RUNNING or PENDING state during a deployment, as a percentage of the desiredCount (rounded down to the nearest intege
+    #[serde(rename = "maximumPercent", default, skip_serializing_if = "Option::is_none")]
+    pub maximum_percent: Option<i32>,
+    /// If a service is using the rolling update ( ECS ) deployment type, the minimumHealthyPercent represents a lower limit on the number of your service's tasks that must remain in the RUNNING state during a deployment, as a percentage of the desiredCount (rounded up to the nearest integer).
+    #[serde(rename = "minimumHealthyPercent", default, skip_serializing_if = "Option::is_none")]
+    pub minimum_healthy_percent: Option<i32>,
+    /// Information about the CloudWatch alarms.
+    #[serde(rename = "alarms", default, skip_serializing_if = "Option::is_none")]
+    pub alarms: Option<DeploymentAlarms>,
+    /// The deployment strategy for the service.
+    #[serde(rename = "strategy", default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<DeploymentStrategy>,
+    /// The time period when both blue and green service revisions are running simultaneously after the production traffic has shifted.
+    #[serde(rename = "bakeTimeInMinutes", default, skip_serializing_if = "Option::is_none")]
+    pub bake_time_in_minutes: Option<i32>,
+    /// An array of deployment lifecycle hook objects to run custom logic or pause the deployment at specific stages of the deployment lifecycle.
+    #[serde(rename = "lifecycleHooks", default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle_hooks: Option<Vec<DeploymentLifecycleHook>>,
+    /// Configuration for linear deployment strategy.
+    #[serde(rename = "linearConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub linear_configuration: Option<LinearConfiguration>,
+    /// Configuration for canary deployment strategy.
+    #[serde(rename = "canaryConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub canary_configuration: Option<CanaryConfiguration>,
+    /// The early success criteria configuration for a rolling deployment.
+    #[serde(rename = "earlySuccessCriteria", default, skip_serializing_if = "Option::is_none")]
+    pub early_success_criteria: Option<DeploymentEarlySuccessCriteria>,
+}
+
+/// The deployment circuit breaker can only be used for services using the rolling update ( ECS ) deployment type.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeploymentCircuitBreaker {
+    /// Determines whether to use the deployment circuit breaker logic for the service.
+    #[serde(rename = "enable", default, skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// Determines whether to configure Amazon ECS to roll back the service if a service deployment fails.
+    #[serde(rename = "rollback", default, skip_serializing_if = "Option::is_none")]
+    pub rollback: Option<bool>,
+    /// Specifies whether the deployment circuit breaker resets its failure count when a task reaches a healthy state.
+    #[serde(rename = "resetOnHealthyTask", default, skip_serializing_if = "Option::is_none")]
+    pub reset_on_healthy_task: Option<bool>,
+    /// The threshold configuration that controls when the deployment circuit breaker triggers.
+    #[serde(rename = "thresholdConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub threshold_configuration: Option<ThresholdConfiguration>,
+}
+
+/// Defines the failure threshold that the deployment circuit breaker uses to monitor a deployment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ThresholdConfiguration {
+    /// Determines how Amazon ECS uses value to calculate the failure threshold.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ThresholdType>,
+    /// Specifies the integer that Amazon ECS uses to calculate the failure threshold.
+    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<i32>,
+}
+
+/// Determines how the deployment circuit breaker calculates the number of task failures tolerated before it triggers, based on the configured value .
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ThresholdType {
+    #[serde(rename = "COUNT")]
+    Count,
+    #[serde(rename = "BOUNDED_PERCENT")]
+    BoundedPercent,
+    #[serde(rename = "UNBOUNDED_PERCENT")]
+    UnboundedPercent,
+}
+
+impl ThresholdType {
+    pub const VALUES: &'static [&'static str] = &["COUNT", "BOUNDED_PERCENT", "UNBOUNDED_PERCENT"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Count => "COUNT",
+            Self::BoundedPercent => "BOUNDED_PERCENT",
+            Self::UnboundedPercent => "UNBOUNDED_PERCENT",
+        }
+    }
+}
+
+/// One of the methods which provide a way for you to quickly identify when a deployment has failed, and then to optionally roll back the failure to the last working deployment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeploymentAlarms {
+    /// One or more CloudWatch alarm names.
+    #[serde(rename = "alarmNames", default, skip_serializing_if = "Option::is_none")]
+    pub alarm_names: Option<Vec<String>>,
+    /// Determines whether to configure Amazon ECS to roll back the service if a service deployment fails.
+    #[serde(rename = "rollback", default, skip_serializing_if = "Option::is_none")]
+    pub rollback: Option<bool>,
+    /// Determines whether to use the CloudWatch alarm option in the service deployment process.
+    #[serde(rename = "enable", default, skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DeploymentStrategy {
+    #[serde(rename = "ROLLING")]
+    Rolling,
+    #[serde(rename = "BLUE_GREEN")]
+    BlueGreen,
+    #[serde(rename = "LINEAR")]
+    Linear,
+    #[serde(rename = "CANARY")]
+    Canary,
+}
+
+impl DeploymentStrategy {
+    pub const VALUES: &'static [&'static str] = &["ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Rolling => "ROLLING",
+            Self::BlueGreen => "BLUE_GREEN",
+            Self::Linear => "LINEAR",
+            Self::Canary => "CANARY",
+        }
+    }
+}
+
+/// A deployment lifecycle hook runs custom logic or pauses the deployment at specific stages of the deployment process.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeploymentLifecycleHook {
+    /// The type of action the lifecycle hook performs.
+    #[serde(rename = "targetType", default, skip_serializing_if = "Option::is_none")]
+    pub target_type: Option<DeploymentLifecycleHookTargetType>,
+    /// The Amazon Resource Name (ARN) of the hook target.
+    #[serde(rename = "hookTargetArn", default, skip_serializing_if = "Option::is_none")]
+    pub hook_target_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the IAM role that grants Amazon ECS permission to call Lambda functions on your behalf.
+    #[serde(rename = "roleArn", default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    /// The lifecycle stages at which to run the hook.
+    #[serde(rename = "lifecycleStages", default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle_stages: Option<Vec<DeploymentLifecycleHookStage>>,
+    /// Use this field to specify custom parameters that Amazon ECS passes to your Lambda function on each invocation.
+    #[serde(rename = "hookDetails", default, skip_serializing_if = "Option::is_none")]
+    pub hook_details: Option<HookDetails>,
+    /// The timeout configuration for the lifecycle hook.
+    #[serde(rename = "timeoutConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub timeout_configuration: Option<DeploymentLifecycleHookTimeoutConfiguration>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DeploymentLifecycleHookTargetType {
+    #[serde(rename = "AWS_LAMBDA")]
+    AwsLambda,
+    #[serde(rename = "PAUSE")]
+    Pause,
+}
+
+impl DeploymentLifecycleHookTargetType {
+    pub const VALUES: &'static [&'static str] = &["AWS_LAMBDA", "PAUSE"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AwsLambda => "AWS_LAMBDA",
+            Self::Pause => "PAUSE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DeploymentLifecycleHookStage {
+    #[serde(rename = "RECONCILE_SERVICE")]
+    ReconcileService,
+    #[serde(rename = "PRE_SCALE_UP")]
+    PreScaleUp,
+    #[serde(rename = "POST_SCALE_UP")]
+    PostScaleUp,
+    #[serde(rename = "TEST_TRAFFIC_SHIFT")]
+    TestTrafficShift,
+    #[serde(rename = "POST_TEST_TRAFFIC_SHIFT")]
+    PostTestTrafficShift,
+    #[serde(rename = "PRE_PRODUCTION_TRAFFIC_SHIFT")]
+    PreProductionTrafficShift,
+    #[serde(rename = "PRODUCTION_TRAFFIC_SHIFT")]
+    ProductionTrafficShift,
+    #[serde(rename = "POST_PRODUCTION_TRAFFIC_SHIFT")]
+    PostProductionTrafficShift,
+}
+
+impl DeploymentLifecycleHookStage {
+    pub const VALUES: &'static [&'static str] = &["RECONCILE_SERVICE", "PRE_SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT", "PRE_PRODUCTION_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ReconcileService => "RECONCILE_SERVICE",
+            Self::PreScaleUp => "PRE_SCALE_UP",
+            Self::PostScaleUp => "POST_SCALE_UP",
+            Self::TestTrafficShift => "TEST_TRAFFIC_SHIFT",
+            Self::PostTestTrafficShift => "POST_TEST_TRAFFIC_SHIFT",
+            Self::PreProductionTrafficShift => "PRE_PRODUCTION_TRAFFIC_SHIFT",
+            Self::ProductionTrafficShift => "PRODUCTION_TRAFFIC_SHIFT",
+            Self::PostProductionTrafficShift => "POST_PRODUCTION_TRAFFIC_SHIFT",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HookDetails {
+}
+
+/// The timeout configuration for a deployment lifecycle hook.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeploymentLifecycleHookTimeoutConfiguration {
+    /// The number of minutes Amazon ECS waits for the lifecycle hook to complete before taking the timeout action.
+    #[serde(rename = "timeoutInMinutes", default, skip_serializing_if = "Option::is_none")]
+    pub timeout_in_minutes: Option<i32>,
+    /// The action Amazon ECS takes when the lifecycle hook times out.
+    #[serde(rename = "action", default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<DeploymentLifecycleHookAction>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DeploymentLifecycleHookAction {
+    #[serde(rename = "ROLLBACK")]
+    Rollback,
+    #[serde(rename = "CONTINUE")]
+    Continue,
+}
+
+impl DeploymentLifecycleHookAction {
+    pub const VALUES: &'static [&'static str] = &["ROLLBACK", "CONTINUE"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Rollback => "ROLLBACK",
+            Self::Continue => "CONTINUE",
+        }
+    }
+}
+
+/// Configuration for linear deployment strategy that shifts production traffic in equal percentage increments with configurable wait times between each step until 100% of traffic is shifted to the new service revision.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LinearConfiguration {
+    /// The percentage of production traffic to shift in each step during a linear deployment.
+    #[serde(rename = "stepPercent", default, skip_serializing_if = "Option::is_none")]
+    pub step_percent: Option<f64>,
+    /// The amount of time in minutes to wait between each traffic shifting step during a linear deployment.
+    #[serde(rename = "stepBakeTimeInMinutes", default, skip_serializing_if = "Option::is_none")]
+    pub step_bake_time_in_minutes: Option<i32>,
+}
+
+/// Configuration for a canary deployment strategy that shifts a fixed percentage of traffic to the new service revision, waits for a specified bake time, then shifts the remaining traffic.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CanaryConfiguration {
+    /// The percentage of production traffic to shift to the new service revision during the canary phase.
+    #[serde(rename = "canaryPercent", default, skip_serializing_if = "Option::is_none")]
+    pub canary_percent: Option<f64>,
+    /// The amount of time in minutes to wait during the canary phase before shifting the remaining production traffic to the new service revision.
+    #[serde(rename = "canaryBakeTimeInMinutes", default, skip_serializing_if = "Option::is_none")]
+    pub canary_bake_time_in_minutes: Option<i32>,
+}
+
+/// You can use early success criteria only with rolling deployment strategy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeploymentEarlySuccessCriteria {
+    /// Specifies whether to use the early success criteria for the service deployment.
+    #[serde(rename = "enable", default, skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// The percentage of healthy tasks that the target service revision must reach before Amazon ECS considers the deployment successful.
+    #[serde(rename = "healthyPercent", default, skip_serializing_if = "Option::is_none")]
+    pub healthy_percent: Option<i32>,
+    /// The time when Amazon ECS removes the source revisions' tasks relative to deployment completion.
+    #[serde(rename = "sourceServiceRevisionCleanup", default, skip_serializing_if = "Option::is_none")]
+    pub source_service_revision_cleanup: Option<ServiceRevisionCleanup>,
+}
+
+/// The time when Amazon ECS removes the source revisions' tasks relative to deployment completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ServiceRevisionCleanup {
+    #[serde(rename = "BLOCKING")]
+    Blocking,
+    #[serde(rename = "DEFERRED")]
+    Deferred,
+}
+
+impl ServiceRevisionCleanup {
+    pub const VALUES: &'static [&'static str] = &["BLOCKING", "DEFERRED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Blocking => "BLOCKING",
+            Self::Deferred => "DEFERRED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SchedulingStrategy {
+    #[serde(rename = "REPLICA")]
+    Replica,
+    #[serde(rename = "DAEMON")]
+    Daemon,
+}
+
+impl SchedulingStrategy {
+    pub const VALUES: &'static [&'static str] = &["REPLICA", "DAEMON"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Replica => "REPLICA",
+            Self::Daemon => "DAEMON",
+        }
+    }
+}
+
+/// The deployment controller to use for the service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeploymentController {
+    /// The deployment controller type to use.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<DeploymentControllerType>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DeploymentControllerType {
+    #[serde(rename = "ECS")]
+    Ecs,
+    #[serde(rename = "CODE_DEPLOY")]
+    CodeDeploy,
+    #[serde(rename = "EXTERNAL")]
+    External,
+}
+
+impl DeploymentControllerType {
+    pub const VALUES: &'static [&'static str] = &["ECS", "CODE_DEPLOY", "EXTERNAL"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ecs => "ECS",
+            Self::CodeDeploy => "CODE_DEPLOY",
+            Self::External => "EXTERNAL",
+        }
+    }
+}
+
+/// The Service Connect configuration of your Amazon ECS service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceConnectConfiguration {
+    /// Specifies whether to use Service Connect with this service.
+    #[serde(rename = "enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The namespace name or full Amazon Resource Name (ARN) of the Cloud Map namespace for use with Service Connect.
+    #[serde(rename = "namespace", default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// The list of Service Connect service objects.
+    #[serde(rename = "services", default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<Vec<ServiceConnectService>>,
+    #[serde(rename = "logConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub log_configuration: Option<LogConfiguration>,
+    /// The configuration for Service Connect access logging.
+    #[serde(rename = "accessLogConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub access_log_configuration: Option<ServiceConnectAccessLogConfiguration>,
+    /// The settings for the Service Connect proxy container that Amazon ECS adds to each task in this service.
+    #[serde(rename = "containerConfigurations", default, skip_serializing_if = "Option::is_none")]
+    pub container_configurations: Option<Vec<ServiceConnectContainerConfiguration>>,
+}
+
+/// The Service Connect service object configuration.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceConnectService {
+    /// The portName must match the name of one of the portMappings from all the containers in the task definition of this Amazon ECS service.
+    #[serde(rename = "portName", default, skip_serializing_if = "Option::is_none")]
+    pub port_name: Option<String>,
+    /// The discoveryName is the name of the new Cloud Map service that Amazon ECS creates for this Amazon ECS service.
+    #[serde(rename = "discoveryName", default, skip_serializing_if = "Option::is_none")]
+    pub discovery_name: Option<String>,
+    /// The list of client aliases for this Service Connect service.
+    #[serde(rename = "clientAliases", default, skip_serializing_if = "Option::is_none")]
+    pub client_aliases: Option<Vec<ServiceConnectClientAlias>>,
+    /// The port number for the Service Connect proxy to listen on.
+    #[serde(rename = "ingressPortOverride", default, skip_serializing_if = "Option::is_none")]
+    pub ingress_port_override: Option<i32>,
+    /// A reference to an object that represents the configured timeouts for Service Connect.
+    #[serde(rename = "timeout", default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<TimeoutConfiguration>,
+    /// A reference to an object that represents a Transport Layer Security (TLS) configuration.
+    #[serde(rename = "tls", default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<ServiceConnectTlsConfiguration>,
+}
+
+/// Each alias ("endpoint") is a fully-qualified name and port number that other tasks ("clients") can use to connect to this service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceConnectClientAlias {
+    /// The listening port number for the Service Connect proxy.
+    #[serde(rename = "port", default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    /// The dnsName is the name that you use in the applications of client tasks to connect to this service.
+    #[serde(rename = "dnsName", default, skip_serializing_if = "Option::is_none")]
+    pub dns_name: Option<String>,
+    /// The configuration for test traffic routing rules used during blue/green deployments with Amazon ECS Service Connect.
+    #[serde(rename = "testTrafficRules", default, skip_serializing_if = "Option::is_none")]
+    pub test_traffic_rules: Option<ServiceConnectTestTrafficRules>,
+}
+
+/// The test traffic routing configuration for Amazon ECS blue/green deployments.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceConnectTestTrafficRules {
+    /// The HTTP header-based routing rules that determine which requests should be routed to the new service version during blue/green deployment testing.
+    #[serde(rename = "header", default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<ServiceConnectTestTrafficHeaderRules>,
+}
+
+/// The HTTP header rules used to identify and route test traffic during Amazon ECS blue/green deployments.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceConnectTestTrafficHeaderRules {
+    /// The name of the HTTP header to examine for test traffic routing.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The header value matching configuration that determines how the HTTP header value is evaluated for test traffic routing decisions.
+    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<ServiceConnectTestTrafficHeaderMatchRules>,
+}
+
+/// The header matching rules for test traffic routing in Amazon ECS blue/green deployments.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceConnectTestTrafficHeaderMatchRules {
+    /// The exact value that the HTTP header must match for the test traffic routing rule to apply.
+    #[serde(rename = "exact", default, skip_serializing_if = "Option::is_none")]
+    pub exact: Option<String>,
+}
+
+/// An object that represents the timeout configurations for Service Connect.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TimeoutConfiguration {
+    /// The amount of time in seconds a connection will stay active while idle.
+    #[serde(rename = "idleTimeoutSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub idle_timeout_seconds: Option<i32>,
+    /// The amount of time waiting for the upstream to respond with a complete response per request.
+    #[serde(rename = "perRequestTimeoutSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub per_request_timeout_seconds: Option<i32>,
+}
+
+/// The key that encrypts and decrypts your resources for Service Connect TLS.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceConnectTlsConfiguration {
+    /// The signer certificate authority.
+    #[serde(rename = "issuerCertificateAuthority", default, skip_serializing_if = "Option::is_none")]
+    pub issuer_certificate_authority: Option<ServiceConnectTlsCertificateAuthority>,
+    /// The Amazon Web Services Key Management Service key.
+    #[serde(rename = "kmsKey", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<String>,
+    /// The Amazon Resource Name (ARN) of the IAM role that's associated with the Service Connect TLS.
+    #[serde(rename = "roleArn", default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+}
+
+/// The certificate root authority that secures your service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceConnectTlsCertificateAuthority {
+    /// The ARN of the Amazon Web Services Private Certificate Authority certificate.
+    #[serde(rename = "awsPcaAuthorityArn", default, skip_serializing_if = "Option::is_none")]
+    pub aws_pca_authority_arn: Option<String>,
+}
+
+/// Configuration for Service Connect access logging.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceConnectAccessLogConfiguration {
+    /// The format for Service Connect access log output.
+    #[serde(rename = "format", default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<ServiceConnectAccessLoggingFormat>,
+    /// Specifies whether to include query parameters in Service Connect access logs.
+    #[serde(rename = "includeQueryParameters", default, skip_serializing_if = "Option::is_none")]
+    pub include_query_parameters: Option<ServiceConnectIncludeQueryParameters>,
+}
+
+/// The format for Service Connect access log output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ServiceConnectAccessLoggingFormat {
+    #[serde(rename = "TEXT")]
+    Text,
+    #[serde(rename = "JSON")]
+    Json,
+}
+
+impl ServiceConnectAccessLoggingFormat {
+    pub const VALUES: &'static [&'static str] = &["TEXT", "JSON"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "TEXT",
+            Self::Json => "JSON",
+        }
+    }
+}
+
+/// Controls whether query parameters are included in Service Connect access logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ServiceConnectIncludeQueryParameters {
+    #[serde(rename = "DISABLED")]
+    Disabled,
+    #[serde(rename = "ENABLED")]
+    Enabled,
+}
+
+impl ServiceConnectIncludeQueryParameters {
+    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Disabled => "DISABLED",
+            Self::Enabled => "ENABLED",
+        }
+    }
+}
+
+/// Contains a configuration setting for the Service Connect proxy container, such as the log level.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceConnectContainerConfiguration {
+    /// The log level of the Service Connect proxy container.
+    #[serde(rename = "logLevel", default, skip_serializing_if = "Option::is_none")]
+    pub log_level: Option<ServiceConnectContainerLogLevel>,
+}
+
+/// The log level of the Service Connect proxy container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ServiceConnectContainerLogLevel {
+    #[serde(rename = "debug")]
+    Debug,
+    #[serde(rename = "info")]
+    Info,
+}
+
+impl ServiceConnectContainerLogLevel {
+    pub const VALUES: &'static [&'static str] = &["debug", "info"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Debug => "debug",
+            Self::Info => "info",
+        }
+    }
+}
+
+/// The configuration for a volume specified in the task definition as a volume that is configured at launch time.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceVolumeConfiguration {
+    /// The name of the volume.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf.
+    #[serde(rename = "managedEBSVolume", default, skip_serializing_if = "Option::is_none")]
+    pub managed_ebs_volume: Option<ServiceManagedEBSVolumeConfiguration>,
+}
+
+/// The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceManagedEBSVolumeConfiguration {
+    /// Indicates whether the volume should be encrypted.
+    #[serde(rename = "encrypted", default, skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<bool>,
+    /// The Amazon Resource Name (ARN) identifier of the Amazon Web Services Key Management Service key to use for Amazon EBS encryption.
+    #[serde(rename = "kmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    /// The volume type.
+    #[serde(rename = "volumeType", default, skip_serializing_if = "Option::is_none")]
+    pub volume_type: Option<String>,
+    /// The size of the volume in GiB.
+    #[serde(rename = "sizeInGiB", default, skip_serializing_if = "Option::is_none")]
+    pub size_in_gi_b: Option<i32>,
+    /// The snapshot that Amazon ECS uses to create volumes for attachment to tasks maintained by the service.
+    #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_id: Option<String>,
+    /// The rate, in MiB/s, at which data is fetched from a snapshot of an existing EBS volume to create new volumes for attachment to the tasks maintained by the service.
+    #[serde(rename = "volumeInitializationRate", default, skip_serializing_if = "Option::is_none")]
+    pub volume_initialization_rate: Option<i32>,
+    /// The number of I/O operations per second (IOPS).
+    #[serde(rename = "iops", default, skip_serializing_if = "Option::is_none")]
+    pub iops: Option<i32>,
+    /// The throughput to provision for a volume, in MiB/s, with a maximum of 1,000 MiB/s.
+    #[serde(rename = "throughput", default, skip_serializing_if = "Option::is_none")]
+    pub throughput: Option<i32>,
+    /// The tags to apply to the volume.
+    #[serde(rename = "tagSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub tag_specifications: Option<Vec<EBSTagSpecification>>,
+    /// The ARN of the IAM role to associate with this volume.
+    #[serde(rename = "roleArn", default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    /// The filesystem type for the volume.
+    #[serde(rename = "filesystemType", default, skip_serializing_if = "Option::is_none")]
+    pub filesystem_type: Option<TaskFilesystemType>,
+}
+
+/// The VPC Lattice configuration for your service that holds the information for the target group(s) Amazon ECS tasks will be registered to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VpcLatticeConfiguration {
+    /// The ARN of the IAM role to associate with this VPC Lattice configuration.
+    #[serde(rename = "roleArn", default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    /// The full Amazon Resource Name (ARN) of the target group or groups associated with the VPC Lattice configuration that the Amazon ECS tasks will be registered to.
+    #[serde(rename = "targetGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub target_group_arn: Option<String>,
+    /// The name of the port mapping to register in the VPC Lattice target group.
+    #[serde(rename = "portName", default, skip_serializing_if = "Option::is_none")]
+    pub port_name: Option<String>,
+    #[serde(rename = "advancedConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub advanced_configuration: Option<VpcLatticeAdvancedConfiguration>,
+}
+
+/// The advanced settings for VPC Lattice used in blue/green deployments.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VpcLatticeAdvancedConfiguration {
+    /// The Amazon Resource Name (ARN) of the alternate target group associated with the VPC Lattice Configuration for Amazon ECS blue/green deployments.
+    #[serde(rename = "alternateTargetGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub alternate_target_group_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) that identifies the production listener rule or listener for routing production traffic.
+    #[serde(rename = "productionListenerRule", default, skip_serializing_if = "Option::is_none")]
+    pub production_listener_rule: Option<String>,
+    /// The Amazon Resource Name (ARN) that identifies the test listener rule or listener for routing test traffic.
+    #[serde(rename = "testListenerRule", default, skip_serializing_if = "Option::is_none")]
+    pub test_listener_rule: Option<String>,
+}
+
+/// A gateway connector that attaches an Amazon ECS service to a gateway ingress path.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GatewayConnector {
+    /// The name of the service port that the gateway routes ingress traffic to.
+    #[serde(rename = "portName", default, skip_serializing_if = "Option::is_none")]
+    pub port_name: Option<String>,
+    /// The health check that the gateway uses to determine whether the targets for this connector are healthy.
+    #[serde(rename = "healthCheck", default, skip_serializing_if = "Option::is_none")]
+    pub health_check: Option<GatewayConnectorHealthCheck>,
+    /// The filters that control which gateway ingress paths the connector applies to.
+    #[serde(rename = "filters", default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<GatewayConnectorFilters>,
+    /// The deregistration delay settings for the targets of this connector.
+    #[serde(rename = "deregistrationDelay", default, skip_serializing_if = "Option::is_none")]
+    pub deregistration_delay: Option<GatewayConnectorDeregistrationDelay>,
+}
+
+/// The health check configuration that a gateway uses to evaluate the targets associated with a gateway connector.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GatewayConnectorHealthCheck {
+    /// The protocol that the gateway uses to perform health checks.
+    #[serde(rename = "healthCheckProtocol", default, skip_serializing_if = "Option::is_none")]
+    pub health_check_protocol: Option<GatewayConnectorHealthCheckProtocol>,
+    /// The port that the gateway uses to perform health checks on the targets.
+    #[serde(rename = "healthCheckPort", default, skip_serializing_if = "Option::is_none")]
+    pub health_check_port: Option<i32>,
+    /// The destination path for health check requests.
+    #[serde(rename = "healthCheckPath", default, skip_serializing_if = "Option::is_none")]
+    pub health_check_path: Option<String>,
+    /// The amount of time, in seconds, during which no response from a target means a failed health check.
+    #[serde(rename = "healthCheckTimeoutSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub health_check_timeout_seconds: Option<i32>,
+    /// The approximate amount of time, in seconds, between health checks of an individual target.
+    #[serde(rename = "healthCheckIntervalSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub health_check_interval_seconds: Option<i32>,
+    /// The number of consecutive successful health checks that a target must pass before the gateway considers it healthy.
+    #[serde(rename = "healthyThresholdCount", default, skip_serializing_if = "Option::is_none")]
+    pub healthy_threshold_count: Option<i32>,
+    /// The number of consecutive failed health checks that a target must fail before the gateway considers it unhealthy.
+    #[serde(rename = "unhealthyThresholdCount", default, skip_serializing_if = "Option::is_none")]
+    pub unhealthy_threshold_count: Option<i32>,
+    /// The HTTP or gRPC codes that indicate a successful health check response from a target.
+    #[serde(rename = "matcher", default, skip_serializing_if = "Option::is_none")]
+    pub matcher: Option<GatewayConnectorHealthCheckMatcher>,
+}
+
+/// The protocol that a gateway uses to perform health checks on connector targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum GatewayConnectorHealthCheckProtocol {
+    #[serde(rename = "HTTP")]
+    Http,
+    #[serde(rename = "HTTPS")]
+    Https,
+}
+
+impl GatewayConnectorHealthCheckProtocol {
+    pub const VALUES: &'static [&'static str] = &["HTTP", "HTTPS"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Http => "HTTP",
+            Self::Https => "HTTPS",
+        }
+    }
+}
+
+/// The codes that indicate a successful health check response from a target.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GatewayConnectorHealthCheckMatcher {
+    /// The HTTP codes that indicate a successful response from a target.
+    #[serde(rename = "httpCode", default, skip_serializing_if = "Option::is_none")]
+    pub http_code: Option<String>,
+    /// The gRPC codes that indicate a successful response from a target.
+    #[serde(rename = "grpcCode", default, skip_serializing_if = "Option::is_none")]
+    pub grpc_code: Option<String>,
+}
+
+/// The filters that determine which gateway ingress paths a connector applies to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GatewayConnectorFilters {
+    /// The access types of the gateway ingress paths that the connector applies to.
+    #[serde(rename = "accessTypes", default, skip_serializing_if = "Option::is_none")]
+    pub access_types: Option<Vec<AccessType>>,
+}
+
+/// Specifies whether a resource is publicly accessible from the internet or private to a VPC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AccessType {
+    #[serde(rename = "PUBLIC")]
+    Public,
+    #[serde(rename = "PRIVATE")]
+    Private,
+}
+
+impl AccessType {
+    pub const VALUES: &'static [&'static str] = &["PUBLIC", "PRIVATE"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Public => "PUBLIC",
+            Self::Private => "PRIVATE",
+        }
+    }
+}
+
+/// The amount of time to allow in-flight requests to complete before a deregistering target is removed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GatewayConnectorDeregistrationDelay {
+    /// The amount of time, in seconds, to wait before a deregistering target is removed.
+    #[serde(rename = "timeoutSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<i32>,
+}
+
+/// The optional monitoring configuration for a service, which defines the resolution for the service-level CPUUtilization and MemoryUtilization Amazon CloudWatch metrics.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MonitoringConfiguration {
+    /// The list of metric configurations for the service monitoring.
+    #[serde(rename = "metricConfigurations", default, skip_serializing_if = "Option::is_none")]
+    pub metric_configurations: Option<Vec<MetricConfiguration>>,
+}
+
+/// The configuration for a specific set of metrics to collect for a service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MetricConfiguration {
+    /// The list of metric names to configure.
+    #[serde(rename = "metricNames", default, skip_serializing_if = "Option::is_none")]
+    pub metric_names: Option<Vec<String>>,
+    /// The resolution, in seconds, at which to collect the metrics.
+    #[serde(rename = "resolutionSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub resolution_seconds: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateServiceRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that your service runs on.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The name of the service to update.
+    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// The number of instantiations of the task to place and keep running in your service.
+    #[serde(rename = "desiredCount", default, skip_serializing_if = "Option::is_none")]
+    pub desired_count: Option<i32>,
+    /// The family and revision ( family:revision ) or full ARN of the task definition to run in your service.
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition: Option<String>,
+    /// The details of a capacity provider strategy.
+    #[serde(rename = "capacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
+    /// Optional deployment parameters that control how many tasks run during the deployment and the ordering of stopping and starting tasks.
+    #[serde(rename = "deploymentConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_configuration: Option<DeploymentConfiguration>,
+    /// Indicates whether to use Availability Zone rebalancing for the service.
+    #[serde(rename = "availabilityZoneRebalancing", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone_rebalancing: Option<AvailabilityZoneRebalancing>,
+    /// An object representing the network configuration for the service.
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub network_configuration: Option<NetworkConfiguration>,
+    /// An array of task placement constraint objects to update the service to use.
+    #[serde(rename = "placementConstraints", default, skip_serializing_if = "Option::is_none")]
+    pub placement_constraints: Option<Vec<PlacementConstraint>>,
+    /// The task placement strategy objects to update the service to use.
+    #[serde(rename = "placementStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub placement_strategy: Option<Vec<PlacementStrategy>>,
+    /// The platform version that your tasks in the service run on.
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
+    pub platform_version: Option<String>,
+    /// Determines whether to force a new deployment of the service.
+    #[serde(rename = "forceNewDeployment", default, skip_serializing_if = "Option::is_none")]
+    pub force_new_deployment: Option<bool>,
+    /// The period of time, in seconds, that the Amazon ECS service scheduler ignores unhealthy Elastic Load Balancing, VPC Lattice, and container health checks after a task has first started.
+    #[serde(rename = "healthCheckGracePeriodSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub health_check_grace_period_seconds: Option<i32>,
+    #[serde(rename = "deploymentController", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_controller: Option<DeploymentController>,
+    /// If true , this enables execute command functionality on all task containers.
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
+    pub enable_execute_command: Option<bool>,
+    /// Determines whether to turn on Amazon ECS managed tags for the tasks in the service.
+    #[serde(rename = "enableECSManagedTags", default, skip_serializing_if = "Option::is_none")]
+    pub enable_ecs_managed_tags: Option<bool>,
+    /// You must have a service-linked role when you update this property A list of Elastic Load Balancing load balancer objects.
+    #[serde(rename = "loadBalancers", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancers: Option<Vec<LoadBalancer>>,
+    /// Determines whether to propagate the tags from the task definition or the service to the task.
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
+    pub propagate_tags: Option<PropagateTags>,
+    /// You must have a service-linked role when you update this property.
+    #[serde(rename = "serviceRegistries", default, skip_serializing_if = "Option::is_none")]
+    pub service_registries: Option<Vec<ServiceRegistry>>,
+    /// The configuration for this service to discover and connect to services, and be discovered by, and connected from, other services within a namespace.
+    #[serde(rename = "serviceConnectConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub service_connect_configuration: Option<ServiceConnectConfiguration>,
+    /// The details of the volume that was configuredAtLaunch .
+    #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
+    pub volume_configurations: Option<Vec<ServiceVolumeConfiguration>>,
+    /// An object representing the VPC Lattice configuration for the service being updated.
+    #[serde(rename = "vpcLatticeConfigurations", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_lattice_configurations: Option<Vec<VpcLatticeConfiguration>>,
+    /// The updated set of gateway connectors that connect the service to a gateway ingress path.
+    #[serde(rename = "gatewayConnectors", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_connectors: Option<Vec<GatewayConnector>>,
+    /// The optional monitoring configuration for the service, which defines the resolution for the service-level CPUUtilization and MemoryUtilization Amazon CloudWatch metrics.
+    #[serde(rename = "monitoring", default, skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<MonitoringConfiguration>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteServiceRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service to delete.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The name of the service to delete.
+    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// If true , allows you to delete a service even if it wasn't scaled down to zero tasks.
+    #[serde(rename = "force", default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeServicesRequest {
+    /// The short name or full Amazon Resource Name (ARN)the cluster that hosts the service to describe.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// A list of services to describe.
+    #[serde(rename = "services", default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<Vec<String>>,
+    /// Determines whether you want to see the resource tags for the service.
+    #[serde(rename = "include", default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<Vec<ServiceField>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ServiceField {
+    #[serde(rename = "TAGS")]
+    Tags,
+}
+
+impl ServiceField {
+    pub const VALUES: &'static [&'static str] = &["TAGS"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tags => "TAGS",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListServicesRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the ListServices results.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The nextToken value returned from a ListServices request indicating that more results are available to fulfill the request and further calls will be needed.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of service results that ListServices returned in paginated output.
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    /// The launch type to use when filtering the ListServices results.
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
+    pub launch_type: Option<LaunchType>,
+    /// The scheduling strategy to use when filtering the ListServices results.
+    #[serde(rename = "schedulingStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub scheduling_strategy: Option<SchedulingStrategy>,
+    /// The resourceManagementType type to use when filtering the ListServices results.
+    #[serde(rename = "resourceManagementType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_management_type: Option<ResourceManagementType>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ResourceManagementType {
+    #[serde(rename = "CUSTOMER")]
+    Customer,
+    #[serde(rename = "ECS")]
+    Ecs,
+}
+
+impl ResourceManagementType {
+    pub const VALUES: &'static [&'static str] = &["CUSTOMER", "ECS"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Customer => "CUSTOMER",
+            Self::Ecs => "ECS",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RegisterTaskDefinitionResponse {
     /// The full description of the registered task definition.
     #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
@@ -3074,4 +4145,390 @@ impl AttestationPolicyStatus {
             Self::Configured => "CONFIGURED",
         }
     }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeServicesResponse {
+    /// The list of services described.
+    #[serde(rename = "services", default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<Vec<Service>>,
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+}
+
+/// Details on a service within a cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Service {
+    /// The ARN that identifies the service.
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_arn: Option<String>,
+    /// The name of your service.
+    #[serde(rename = "serviceName", default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
+    /// The Amazon Resource Name (ARN) of the cluster that hosts the service.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// A list of Elastic Load Balancing load balancer objects.
+    #[serde(rename = "loadBalancers", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancers: Option<Vec<LoadBalancer>>,
+    /// The details for the service discovery registries to assign to this service.
+    #[serde(rename = "serviceRegistries", default, skip_serializing_if = "Option::is_none")]
+    pub service_registries: Option<Vec<ServiceRegistry>>,
+    /// The status of the service.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The desired number of instantiations of the task definition to keep running on the service.
+    #[serde(rename = "desiredCount", default, skip_serializing_if = "Option::is_none")]
+    pub desired_count: Option<i32>,
+    /// The number of tasks in the cluster that are in the RUNNING state.
+    #[serde(rename = "runningCount", default, skip_serializing_if = "Option::is_none")]
+    pub running_count: Option<i32>,
+    /// The number of tasks in the cluster that are in the PENDING state.
+    #[serde(rename = "pendingCount", default, skip_serializing_if = "Option::is_none")]
+    pub pending_count: Option<i32>,
+    /// The launch type the service is using.
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
+    pub launch_type: Option<LaunchType>,
+    /// The capacity provider strategy the service uses.
+    #[serde(rename = "capacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
+    /// The platform version to run your service on.
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
+    pub platform_version: Option<String>,
+    /// The operating system that your tasks in the service run on.
+    #[serde(rename = "platformFamily", default, skip_serializing_if = "Option::is_none")]
+    pub platform_family: Option<String>,
+    /// The task definition to use for tasks in the service.
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition: Option<String>,
+    /// Optional deployment parameters that control how many tasks run during the deployment and the ordering of stopping and starting tasks.
+    #[serde(rename = "deploymentConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_configuration: Option<DeploymentConfiguration>,
+    /// Information about a set of Amazon ECS tasks in either an CodeDeploy or an EXTERNAL deployment.
+    #[serde(rename = "taskSets", default, skip_serializing_if = "Option::is_none")]
+    pub task_sets: Option<Vec<TaskSet>>,
+    /// The current state of deployments for the service.
+    #[serde(rename = "deployments", default, skip_serializing_if = "Option::is_none")]
+    pub deployments: Option<Vec<Deployment>>,
+    /// The ARN of the IAM role that's associated with the service.
+    #[serde(rename = "roleArn", default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    /// The event stream for your service.
+    #[serde(rename = "events", default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<ServiceEvent>>,
+    /// The Unix timestamp for the time when the service was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The ARN of the current service deployment.
+    #[serde(rename = "currentServiceDeployment", default, skip_serializing_if = "Option::is_none")]
+    pub current_service_deployment: Option<String>,
+    /// The list of the service revisions.
+    #[serde(rename = "currentServiceRevisions", default, skip_serializing_if = "Option::is_none")]
+    pub current_service_revisions: Option<Vec<ServiceCurrentRevisionSummary>>,
+    /// The placement constraints for the tasks in the service.
+    #[serde(rename = "placementConstraints", default, skip_serializing_if = "Option::is_none")]
+    pub placement_constraints: Option<Vec<PlacementConstraint>>,
+    /// The placement strategy that determines how tasks for the service are placed.
+    #[serde(rename = "placementStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub placement_strategy: Option<Vec<PlacementStrategy>>,
+    /// The VPC subnet and security group configuration for tasks that receive their own elastic network interface by using the awsvpc networking mode.
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub network_configuration: Option<NetworkConfiguration>,
+    /// The period of time, in seconds, that the Amazon ECS service scheduler ignores unhealthy Elastic Load Balancing, VPC Lattice, and container health checks after a task has first started.
+    #[serde(rename = "healthCheckGracePeriodSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub health_check_grace_period_seconds: Option<i32>,
+    /// The scheduling strategy to use for the service.
+    #[serde(rename = "schedulingStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub scheduling_strategy: Option<SchedulingStrategy>,
+    /// The deployment controller type the service is using.
+    #[serde(rename = "deploymentController", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_controller: Option<DeploymentController>,
+    /// The metadata that you apply to the service to help you categorize and organize them.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The principal that created the service.
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// Determines whether to use Amazon ECS managed tags for the tasks in the service.
+    #[serde(rename = "enableECSManagedTags", default, skip_serializing_if = "Option::is_none")]
+    pub enable_ecs_managed_tags: Option<bool>,
+    /// Determines whether to propagate the tags from the task definition or the service to the task.
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
+    pub propagate_tags: Option<PropagateTags>,
+    /// Determines whether the execute command functionality is turned on for the service.
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
+    pub enable_execute_command: Option<bool>,
+    /// Indicates whether to use Availability Zone rebalancing for the service.
+    #[serde(rename = "availabilityZoneRebalancing", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone_rebalancing: Option<AvailabilityZoneRebalancing>,
+    /// Identifies whether an ECS Service is an Express Service managed by ECS, or managed by the customer.
+    #[serde(rename = "resourceManagementType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_management_type: Option<ResourceManagementType>,
+}
+
+/// Information about a set of Amazon ECS tasks in either an CodeDeploy or an EXTERNAL deployment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskSet {
+    /// The ID of the task set.
+    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The Amazon Resource Name (ARN) of the task set.
+    #[serde(rename = "taskSetArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_set_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the service the task set exists in.
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the cluster that the service that hosts the task set exists in.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// The tag specified when a task set is started.
+    #[serde(rename = "startedBy", default, skip_serializing_if = "Option::is_none")]
+    pub started_by: Option<String>,
+    /// The external ID associated with the task set.
+    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// The status of the task set.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The task definition that the task set is using.
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition: Option<String>,
+    /// The computed desired count for the task set.
+    #[serde(rename = "computedDesiredCount", default, skip_serializing_if = "Option::is_none")]
+    pub computed_desired_count: Option<i32>,
+    /// The number of tasks in the task set that are in the PENDING status during a deployment.
+    #[serde(rename = "pendingCount", default, skip_serializing_if = "Option::is_none")]
+    pub pending_count: Option<i32>,
+    /// The number of tasks in the task set that are in the RUNNING status during a deployment.
+    #[serde(rename = "runningCount", default, skip_serializing_if = "Option::is_none")]
+    pub running_count: Option<i32>,
+    /// The Unix timestamp for the time when the task set was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The Unix timestamp for the time when the task set was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// The launch type the tasks in the task set are using.
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
+    pub launch_type: Option<LaunchType>,
+    /// The capacity provider strategy that are associated with the task set.
+    #[serde(rename = "capacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
+    /// The Fargate platform version where the tasks in the task set are running.
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
+    pub platform_version: Option<String>,
+    /// The operating system that your tasks in the set are running on.
+    #[serde(rename = "platformFamily", default, skip_serializing_if = "Option::is_none")]
+    pub platform_family: Option<String>,
+    /// The network configuration for the task set.
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub network_configuration: Option<NetworkConfiguration>,
+    /// Details on a load balancer that are used with a task set.
+    #[serde(rename = "loadBalancers", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancers: Option<Vec<LoadBalancer>>,
+    /// The details for the service discovery registries to assign to this task set.
+    #[serde(rename = "serviceRegistries", default, skip_serializing_if = "Option::is_none")]
+    pub service_registries: Option<Vec<ServiceRegistry>>,
+    /// A floating-point percentage of your desired number of tasks to place and keep running in the task set.
+    #[serde(rename = "scale", default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Scale>,
+    /// The stability status.
+    #[serde(rename = "stabilityStatus", default, skip_serializing_if = "Option::is_none")]
+    pub stability_status: Option<StabilityStatus>,
+    /// The Unix timestamp for the time when the task set stability status was retrieved.
+    #[serde(rename = "stabilityStatusAt", default, skip_serializing_if = "Option::is_none")]
+    pub stability_status_at: Option<f64>,
+    /// The metadata that you apply to the task set to help you categorize and organize them.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The Fargate ephemeral storage settings for the task set.
+    #[serde(rename = "fargateEphemeralStorage", default, skip_serializing_if = "Option::is_none")]
+    pub fargate_ephemeral_storage: Option<DeploymentEphemeralStorage>,
+}
+
+/// A floating-point percentage of the desired number of tasks to place and keep running in the task set.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Scale {
+    /// The value, specified as a percent total of a service's desiredCount , to scale the task set.
+    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// The unit of measure for the scale value.
+    #[serde(rename = "unit", default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<ScaleUnit>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ScaleUnit {
+    #[serde(rename = "PERCENT")]
+    Percent,
+}
+
+impl ScaleUnit {
+    pub const VALUES: &'static [&'static str] = &["PERCENT"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Percent => "PERCENT",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum StabilityStatus {
+    #[serde(rename = "STEADY_STATE")]
+    SteadyState,
+    #[serde(rename = "STABILIZING")]
+    Stabilizing,
+}
+
+impl StabilityStatus {
+    pub const VALUES: &'static [&'static str] = &["STEADY_STATE", "STABILIZING"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SteadyState => "STEADY_STATE",
+            Self::Stabilizing => "STABILIZING",
+        }
+    }
+}
+
+/// The amount of ephemeral storage to allocate for the deployment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeploymentEphemeralStorage {
+    /// Specify an Key Management Service key ID to encrypt the ephemeral storage for deployment.
+    #[serde(rename = "kmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+}
+
+/// The details of an Amazon ECS service deployment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Deployment {
+    /// The ID of the deployment.
+    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The status of the deployment.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The most recent task definition that was specified for the tasks in the service to use.
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition: Option<String>,
+    /// The most recent desired count of tasks that was specified for the service to deploy or maintain.
+    #[serde(rename = "desiredCount", default, skip_serializing_if = "Option::is_none")]
+    pub desired_count: Option<i32>,
+    /// The number of tasks in the deployment that are in the PENDING status.
+    #[serde(rename = "pendingCount", default, skip_serializing_if = "Option::is_none")]
+    pub pending_count: Option<i32>,
+    /// The number of tasks in the deployment that are in the RUNNING status.
+    #[serde(rename = "runningCount", default, skip_serializing_if = "Option::is_none")]
+    pub running_count: Option<i32>,
+    /// The number of consecutively failed tasks in the deployment.
+    #[serde(rename = "failedTasks", default, skip_serializing_if = "Option::is_none")]
+    pub failed_tasks: Option<i32>,
+    /// The Unix timestamp for the time when the service deployment was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The Unix timestamp for the time when the service deployment was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// The capacity provider strategy that the deployment is using.
+    #[serde(rename = "capacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
+    /// The launch type the tasks in the service are using.
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
+    pub launch_type: Option<LaunchType>,
+    /// The platform version that your tasks in the service run on.
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
+    pub platform_version: Option<String>,
+    /// The operating system that your tasks in the service, or tasks are running on.
+    #[serde(rename = "platformFamily", default, skip_serializing_if = "Option::is_none")]
+    pub platform_family: Option<String>,
+    /// The VPC subnet and security group configuration for tasks that receive their own elastic network interface by using the awsvpc networking mode.
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub network_configuration: Option<NetworkConfiguration>,
+    /// The rolloutState of a service is only returned for services that use the rolling update ( ECS ) deployment type that aren't behind a Classic Load Balancer.
+    #[serde(rename = "rolloutState", default, skip_serializing_if = "Option::is_none")]
+    pub rollout_state: Option<DeploymentRolloutState>,
+    /// A description of the rollout state of a deployment.
+    #[serde(rename = "rolloutStateReason", default, skip_serializing_if = "Option::is_none")]
+    pub rollout_state_reason: Option<String>,
+    /// The details of the Service Connect configuration that's used by this deployment.
+    #[serde(rename = "serviceConnectConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub service_connect_configuration: Option<ServiceConnectConfiguration>,
+    /// The list of Service Connect resources that are associated with this deployment.
+    #[serde(rename = "serviceConnectResources", default, skip_serializing_if = "Option::is_none")]
+    pub service_connect_resources: Option<Vec<ServiceConnectServiceResource>>,
+    /// The details of the volume that was configuredAtLaunch .
+    #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
+    pub volume_configurations: Option<Vec<ServiceVolumeConfiguration>>,
+    /// The Fargate ephemeral storage settings for the deployment.
+    #[serde(rename = "fargateEphemeralStorage", default, skip_serializing_if = "Option::is_none")]
+    pub fargate_ephemeral_storage: Option<DeploymentEphemeralStorage>,
+    /// The VPC Lattice configuration for the service deployment.
+    #[serde(rename = "vpcLatticeConfigurations", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_lattice_configurations: Option<Vec<VpcLatticeConfiguration>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DeploymentRolloutState {
+    #[serde(rename = "COMPLETED")]
+    Completed,
+    #[serde(rename = "FAILED")]
+    Failed,
+    #[serde(rename = "IN_PROGRESS")]
+    InProgress,
+}
+
+impl DeploymentRolloutState {
+    pub const VALUES: &'static [&'static str] = &["COMPLETED", "FAILED", "IN_PROGRESS"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Completed => "COMPLETED",
+            Self::Failed => "FAILED",
+            Self::InProgress => "IN_PROGRESS",
+        }
+    }
+}
+
+/// The Service Connect resource.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceConnectServiceResource {
+    /// The discovery name of this Service Connect resource.
+    #[serde(rename = "discoveryName", default, skip_serializing_if = "Option::is_none")]
+    pub discovery_name: Option<String>,
+    /// The Amazon Resource Name (ARN) for the service in Cloud Map that matches the discovery name for this Service Connect resource.
+    #[serde(rename = "discoveryArn", default, skip_serializing_if = "Option::is_none")]
+    pub discovery_arn: Option<String>,
+}
+
+/// The details for an event that's associated with a service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceEvent {
+    /// The ID string for the event.
+    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The Unix timestamp for the time when the event was triggered.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The event message.
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// The summary of the current service revision configuration
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceCurrentRevisionSummary {
+    /// The ARN of the current service revision.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The number of requested tasks in the current service revision
+    #[serde(rename = "requestedTaskCount", default, skip_serializing_if = "Option::is_none")]
+    pub requested_task_count: Option<i32>,
+    /// The number of running tasks of the current service revision
+    #[serde(rename = "runningTaskCount", default, skip_serializing_if = "Option::is_none")]
+    pub running_task_count: Option<i32>,
+    /// The number of pending tasks in the current service revision
+    #[serde(rename = "pendingTaskCount", default, skip_serializing_if = "Option::is_none")]
+    pub pending_task_count: Option<i32>,
 }

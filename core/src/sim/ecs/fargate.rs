@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 const MAX_SUBNETS: usize = 16;
 
 /// The subnets a FARGATE request names, after the checks ECS makes first.
-pub(super) fn requested_subnets<'r>(
+pub(crate) fn requested_subnets<'r>(
     request: &'r api::RunTaskRequest,
     launch: &Launch,
 ) -> Result<&'r [String], EcsimError> {
@@ -150,7 +150,7 @@ fn draw(len: usize, rng: &mut ChaCha8Rng) -> usize {
 
 /// Starts `count` FARGATE tasks; returns where they are in `cluster.tasks` and, for
 /// `explain`, why each went where it did.
-pub(super) fn launch(
+pub(crate) fn launch(
     cluster: &mut Cluster,
     launch: &Launch,
     subnets: &[Subnet],

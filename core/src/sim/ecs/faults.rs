@@ -1,5 +1,5 @@
-//! Faults a simulation can inject (service `ecsim`). For now the agent's connection; the service
-//! scheduler reacts to faults once it runs on the clock.
+//! Faults a simulation can inject (service `ecsim`): an agent that loses its connection, an
+//! instance that dies. The service scheduler replaces what they take.
 
 use super::cluster_mut;
 use crate::error::EcsimError;
@@ -34,4 +34,27 @@ pub fn set_agent_connected(
         })?;
     instance.agent_connected = connected;
     Ok(json!({ "containerInstance": instance.to_api(false) }))
+}
+
+/// KillInstance: the EC2 instance behind a container instance terminates. The container
+/// instance leaves the cluster and its tasks are STOPPED at once ("Host EC2 (instance …)
+/// terminated."); services start replacements elsewhere.
+pub fn kill_instance(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let request: InstanceRequest = crate::sim::parse_input("KillInstance", input)?;
+    let now = sim.now;
+    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let index = cluster
+        .instances
+        .iter()
+        .position(|i| i.is(&request.container_instance))
+        .ok_or_else(|| {
+            EcsimError::invalid_parameter(format!(
+                "Container instance '{}' is not registered in this cluster.",
+                request.container_instance
+            ))
+        })?;
+    let mut described = cluster.instances[index].to_api(false);
+    described.status = Some("INACTIVE".into());
+    cluster.lose_instance(index, now);
+    Ok(json!({ "containerInstance": described }))
 }

@@ -14,7 +14,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::Rng;
 use std::sync::Arc;
 
-pub(super) fn strategies(given: &[api::PlacementStrategy]) -> Result<Vec<Strategy>, EcsimError> {
+pub(crate) fn strategies(given: &[api::PlacementStrategy]) -> Result<Vec<Strategy>, EcsimError> {
     if given.len() > 5 {
         return Err(EcsimError::invalid_parameter(
             "You can specify a maximum of 5 placement strategies.",
@@ -40,7 +40,7 @@ pub(super) fn strategies(given: &[api::PlacementStrategy]) -> Result<Vec<Strateg
         .collect()
 }
 
-pub(super) fn constraints(
+pub(crate) fn constraints(
     task_definition: &api::TaskDefinition,
     given: &[api::PlacementConstraint],
 ) -> Result<Vec<Constraint>, EcsimError> {
@@ -73,7 +73,7 @@ pub(super) fn constraints(
 }
 
 /// What every task of one RunTask, PlaceTasks or StartTask call shares.
-pub(super) struct Launch {
+pub(crate) struct Launch {
     pub spec: Arc<TaskSpec>,
     /// `arn:aws:ecs:<region>:<account>:task/`, to which the cluster name and id are added.
     arn_prefix: String,
@@ -170,13 +170,13 @@ impl Launch {
 
 /// Where a task starts: on a container instance (by index), or for FARGATE in a subnet, with
 /// a network interface of its own.
-pub(super) enum Site<'a> {
+pub(crate) enum Site<'a> {
     Instance(usize),
     Subnet(&'a Subnet),
 }
 
 /// `value` as the 8-4-4-4-12 hex groups of a UUID (attachment ids).
-fn uuid(value: u128) -> String {
+pub(crate) fn uuid(value: u128) -> String {
     let mut hex = String::with_capacity(36);
     push_hex(&mut hex, value, 32);
     [

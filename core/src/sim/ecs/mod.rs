@@ -2,13 +2,14 @@
 
 mod attributes;
 mod clusters;
-mod fargate;
+pub(crate) mod fargate;
 mod faults;
 mod instances;
-mod launch;
+pub(crate) mod launch;
+mod services;
 mod task_definitions;
 mod task_queries;
-mod tasks;
+pub(crate) mod tasks;
 
 use super::Simulation;
 use crate::cluster::Cluster;
@@ -20,11 +21,18 @@ use std::collections::BTreeMap;
 pub struct EcsState {
     task_definitions: task_definitions::TaskDefinitions,
     clusters: BTreeMap<String, Cluster>,
+    /// By (cluster name, service name).
+    services: BTreeMap<(String, String), services::Service>,
 }
 
 impl EcsState {
     pub fn cluster(&self, reference: &str) -> Option<&Cluster> {
         self.clusters.get(cluster_name(Some(reference)))
+    }
+
+    /// How many service events were ever recorded: the scheduler looks again while it grows.
+    pub fn service_activity(&self) -> u64 {
+        self.services.values().map(|s| s.events_added).sum()
     }
 
     /// Lifecycle steps noted since the last look: (cluster, when, task position).
@@ -73,6 +81,11 @@ pub fn dispatch(sim: &mut Simulation, action: &str, input: Value) -> Result<Valu
         "StopTask" => task_queries::stop_task(sim, input),
         "DescribeTasks" => task_queries::describe_tasks(sim, input),
         "ListTasks" => task_queries::list_tasks(sim, input),
+        "CreateService" => services::actions::create_service(sim, input),
+        "UpdateService" => services::actions::update_service(sim, input),
+        "DeleteService" => services::actions::delete_service(sim, input),
+        "DescribeServices" => services::actions::describe_services(sim, input),
+        "ListServices" => services::actions::list_services(sim, input),
         _ => Err(EcsimError::new(
             ErrorCode::UnknownOperationException,
             format!("ecs has no action '{action}'."),
@@ -89,6 +102,8 @@ pub fn dispatch_extension(
     match action {
         "PlaceTasks" => tasks::place_tasks(sim, input),
         "PutImage" => put_image(sim, input),
+        "ListEvents" => services::actions::list_events(sim, input),
+        "KillInstance" => faults::kill_instance(sim, input),
         "DisconnectAgent" => faults::set_agent_connected(sim, action, input, false),
         "ReconnectAgent" => faults::set_agent_connected(sim, action, input, true),
         "CreateSubnet" => {
@@ -104,7 +119,7 @@ pub fn dispatch_extension(
 }
 
 /// A `failures[]` entry: what could not be found or placed, and why (`MISSING`, `RESOURCE:CPU`, …).
-fn failure(arn: &str, reason: &str) -> crate::api::ecs::Failure {
+pub(crate) fn failure(arn: &str, reason: &str) -> crate::api::ecs::Failure {
     crate::api::ecs::Failure {
         arn: Some(arn.to_string()),
         reason: Some(reason.to_string()),
@@ -113,7 +128,7 @@ fn failure(arn: &str, reason: &str) -> crate::api::ecs::Failure {
 }
 
 /// The name a cluster reference (a name or an ARN; none means `default`) stands for.
-fn cluster_name(reference: Option<&str>) -> &str {
+pub(crate) fn cluster_name(reference: Option<&str>) -> &str {
     let reference = reference.unwrap_or("default");
     reference
         .rsplit_once(":cluster/")
@@ -121,7 +136,7 @@ fn cluster_name(reference: Option<&str>) -> &str {
 }
 
 /// The ACTIVE cluster a request names.
-fn cluster_mut<'a>(
+pub(crate) fn cluster_mut<'a>(
     sim: &'a mut Simulation,
     reference: Option<&str>,
 ) -> Result<&'a mut Cluster, EcsimError> {
@@ -152,4 +167,9 @@ fn put_image(sim: &mut Simulation, mut input: Value) -> Result<Value, EcsimError
     let output = serde_json::json!({ "image": image, "behavior": behavior });
     sim.images.insert(image, behavior);
     Ok(output)
+}
+
+/// The service scheduler's look at every service.
+pub fn reconcile_services(sim: &mut Simulation) {
+    services::scheduler::reconcile_all(sim);
 }

@@ -154,7 +154,7 @@ fn launch_tasks(
 /// The EC2 launch type: each task placed by the engine on a container instance. Returns the
 /// started tasks' positions in `cluster.tasks`, the failures of the task that found no
 /// instance, and for `explain` every decision.
-fn place_on_instances(
+pub(crate) fn place_on_instances(
     cluster: &mut Cluster,
     launch: &Launch,
     placement: &Request,

@@ -1,0 +1,331 @@
+//! CreateService, UpdateService, DeleteService, DescribeServices, ListServices.
+
+use super::scheduler::{counts, new_deployment};
+use super::{Service, DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEALTHY_PERCENT};
+use crate::api::ecs::{self as api, shapes, LaunchType, SchedulingStrategy};
+use crate::error::{EcsimError, ErrorCode};
+use crate::placement::Strategy;
+use crate::sim::ecs::launch::{constraints, strategies, Launch};
+use crate::sim::ecs::{cluster_mut, cluster_name, failure, fargate};
+use crate::sim::request::parse_request;
+use crate::sim::Simulation;
+use serde_json::{json, Value};
+
+/// A service's tasks are at most 5,000 (the documented quota).
+pub const MAX_DESIRED_COUNT: i32 = 5_000;
+
+fn not_found() -> EcsimError {
+    EcsimError::new(ErrorCode::ServiceNotFoundException, "Service not found.")
+}
+
+fn desired(count: Option<i32>) -> Result<Option<u32>, EcsimError> {
+    match count {
+        Some(n) if !(0..=MAX_DESIRED_COUNT).contains(&n) => Err(EcsimError::invalid_parameter(
+            format!("desiredCount must be between 0 and {MAX_DESIRED_COUNT}."),
+        )),
+        other => Ok(other.map(|n| n as u32)),
+    }
+}
+
+fn percents(
+    given: Option<&api::DeploymentConfiguration>,
+    current: (u32, u32),
+) -> Result<(u32, u32), EcsimError> {
+    let minimum = given
+        .and_then(|c| c.minimum_healthy_percent)
+        .map_or(current.0 as i32, |m| m);
+    let maximum = given
+        .and_then(|c| c.maximum_percent)
+        .map_or(current.1 as i32, |m| m);
+    if !(0..=100).contains(&minimum) {
+        return Err(EcsimError::invalid_parameter(
+            "minimumHealthyPercent must be between 0 and 100.",
+        ));
+    }
+    if maximum < 100 || maximum < minimum {
+        return Err(EcsimError::invalid_parameter(
+            "maximumPercent must be at least 100 and at least minimumHealthyPercent.",
+        ));
+    }
+    Ok((minimum as u32, maximum as u32))
+}
+
+pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let (request, _): (api::CreateServiceRequest, _) =
+        parse_request(input, &shapes::CREATE_SERVICE_REQUEST, &[])?;
+    let name = request.service_name.clone().unwrap_or_default();
+    if request.scheduling_strategy == Some(SchedulingStrategy::Daemon) {
+        return Err(EcsimError::invalid_parameter(
+            "ecsim does not simulate the DAEMON scheduling strategy yet.",
+        ));
+    }
+    let launch_type = request.launch_type.unwrap_or(LaunchType::Ec2);
+    if !matches!(launch_type, LaunchType::Ec2 | LaunchType::Fargate) {
+        return Err(EcsimError::invalid_parameter(format!(
+            "ecsim does not simulate the {} launch type yet.",
+            launch_type.as_str()
+        )));
+    }
+    let desired_count = desired(request.desired_count)?.unwrap_or(0);
+    let (minimum, maximum) = percents(
+        request.deployment_configuration.as_ref(),
+        (DEFAULT_MINIMUM_HEALTHY_PERCENT, DEFAULT_MAXIMUM_PERCENT),
+    )?;
+    let launch = Launch::new(
+        sim,
+        request.task_definition.as_deref(),
+        None,
+        None,
+        None,
+        launch_type,
+    )?;
+    let task_definition_arn = launch
+        .spec
+        .task_definition
+        .task_definition_arn
+        .clone()
+        .unwrap_or_default();
+    let given_strategies = request.placement_strategy.clone().unwrap_or_default();
+    let given_constraints = request.placement_constraints.clone().unwrap_or_default();
+    let mut parsed_strategies = strategies(&given_strategies)?;
+    if parsed_strategies.is_empty() {
+        // The service default: balanced over zones, then over instances.
+        parsed_strategies = vec![
+            Strategy::SpreadAttribute("ecs.availability-zone".into()),
+            Strategy::SpreadInstance,
+        ];
+    }
+    let parsed_constraints = constraints(&launch.spec.task_definition, &given_constraints)?;
+    let subnets = if launch_type == LaunchType::Fargate {
+        let as_run = api::RunTaskRequest {
+            network_configuration: request.network_configuration.clone(),
+            ..api::RunTaskRequest::default()
+        };
+        let ids = fargate::requested_subnets(&as_run, &launch)?.to_vec();
+        cluster_mut(sim, request.cluster.as_deref())?;
+        let (region, policy) = (sim.config.region.clone(), sim.config.undeclared_subnets);
+        Some(sim.subnets.resolve(&ids, &region, policy)?)
+    } else {
+        None
+    };
+    let (cluster_key, cluster_arn) = {
+        let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+        (cluster.name.clone(), cluster.arn.clone())
+    };
+    let key = (cluster_key.clone(), name.clone());
+    if sim
+        .ecs
+        .services
+        .get(&key)
+        .is_some_and(|s| s.status != "INACTIVE")
+    {
+        return Err(EcsimError::invalid_parameter(
+            "Creation of service was not idempotent.",
+        ));
+    }
+    let now = sim.now;
+    let deployment = new_deployment(task_definition_arn, now, &mut sim.rng);
+    let (region, account) = (&sim.config.region, &sim.config.account_id);
+    let service = Service {
+        arn: format!("arn:aws:ecs:{region}:{account}:service/{cluster_key}/{name}"),
+        name,
+        cluster_arn,
+        status: "ACTIVE",
+        desired_count,
+        launch_type,
+        network_configuration: request.network_configuration.clone(),
+        subnets: subnets.unwrap_or_default(),
+        placement_constraints: given_constraints,
+        placement_strategy: given_strategies,
+        strategies: parsed_strategies,
+        constraints: parsed_constraints,
+        minimum_healthy_percent: minimum,
+        maximum_percent: maximum,
+        circuit_breaker: request
+            .deployment_configuration
+            .as_ref()
+            .and_then(|c| c.deployment_circuit_breaker.clone()),
+        health_check_grace_period_seconds: request.health_check_grace_period_seconds,
+        created_at: now,
+        tags: request.tags.clone().unwrap_or_default(),
+        deployments: vec![deployment],
+        events: Vec::new(),
+        steady: false,
+        stuck: false,
+        events_added: 0,
+    };
+    let described = service.to_api(&[Default::default()]);
+    sim.ecs.services.insert(key, service);
+    Ok(json!({ "service": described }))
+}
+
+/// The service a request names (by name or ARN) in its cluster.
+fn service_key(
+    sim: &mut Simulation,
+    cluster: Option<&str>,
+    service: &str,
+) -> Result<(String, String), EcsimError> {
+    let cluster = cluster_mut(sim, cluster)?.name.clone();
+    let name = service.rsplit('/').next().unwrap_or_default().to_string();
+    let key = (cluster, name);
+    match sim.ecs.services.get(&key) {
+        Some(found) if found.status != "INACTIVE" => Ok(key),
+        _ => Err(not_found()),
+    }
+}
+
+pub fn update_service(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let (request, _): (api::UpdateServiceRequest, _) =
+        parse_request(input, &shapes::UPDATE_SERVICE_REQUEST, &[])?;
+    let key = service_key(
+        sim,
+        request.cluster.as_deref(),
+        request.service.as_deref().unwrap_or_default(),
+    )?;
+    let desired_count = desired(request.desired_count)?;
+    let service = &sim.ecs.services[&key];
+    let (minimum, maximum) = percents(
+        request.deployment_configuration.as_ref(),
+        (service.minimum_healthy_percent, service.maximum_percent),
+    )?;
+    let new_definition = match request.task_definition.as_deref() {
+        Some(reference) => Some(
+            Launch::new(sim, Some(reference), None, None, None, service.launch_type)?
+                .spec
+                .task_definition
+                .task_definition_arn
+                .clone()
+                .unwrap_or_default(),
+        ),
+        None => None,
+    };
+    let now = sim.now;
+    let Simulation { ecs, rng, .. } = sim;
+    let service = ecs.services.get_mut(&key).ok_or_else(not_found)?;
+    if let Some(count) = desired_count {
+        service.desired_count = count;
+    }
+    service.minimum_healthy_percent = minimum;
+    service.maximum_percent = maximum;
+    if let Some(breaker) = request
+        .deployment_configuration
+        .as_ref()
+        .and_then(|c| c.deployment_circuit_breaker.clone())
+    {
+        service.circuit_breaker = Some(breaker);
+    }
+    let current = service.deployments[0].task_definition_arn.clone();
+    let changed = new_definition.as_ref().is_some_and(|arn| *arn != current);
+    if changed || request.force_new_deployment == Some(true) {
+        let arn = new_definition.unwrap_or(current);
+        service.deployments.insert(0, new_deployment(arn, now, rng));
+        service.stuck = false;
+    }
+    service.steady = false;
+    let cluster = &ecs.clusters[&key.0];
+    let all: Vec<_> = service
+        .deployments
+        .iter()
+        .map(|d| counts(cluster, d))
+        .collect();
+    Ok(json!({ "service": service.to_api(&all) }))
+}
+
+pub fn delete_service(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let (request, _): (api::DeleteServiceRequest, _) =
+        parse_request(input, &shapes::DELETE_SERVICE_REQUEST, &[])?;
+    let key = service_key(
+        sim,
+        request.cluster.as_deref(),
+        request.service.as_deref().unwrap_or_default(),
+    )?;
+    let service = sim.ecs.services.get_mut(&key).ok_or_else(not_found)?;
+    if service.desired_count > 0 && request.force != Some(true) {
+        return Err(EcsimError::invalid_parameter(
+            "The service cannot be stopped while it is scaled above 0.",
+        ));
+    }
+    service.status = "DRAINING";
+    service.desired_count = 0;
+    let cluster = &sim.ecs.clusters[&key.0];
+    let all: Vec<_> = service
+        .deployments
+        .iter()
+        .map(|d| counts(cluster, d))
+        .collect();
+    Ok(json!({ "service": service.to_api(&all) }))
+}
+
+pub fn describe_services(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let (request, _): (api::DescribeServicesRequest, _) =
+        parse_request(input, &shapes::DESCRIBE_SERVICES_REQUEST, &[])?;
+    let cluster = cluster_mut(sim, request.cluster.as_deref())?.name.clone();
+    let mut found = Vec::new();
+    let mut failures = Vec::new();
+    for reference in request.services.iter().flatten() {
+        let name = reference.rsplit('/').next().unwrap_or_default().to_string();
+        match sim.ecs.services.get(&(cluster.clone(), name)) {
+            Some(service) => {
+                let tasks = &sim.ecs.clusters[&cluster];
+                let all: Vec<_> = service
+                    .deployments
+                    .iter()
+                    .map(|d| counts(tasks, d))
+                    .collect();
+                found.push(service.to_api(&all));
+            }
+            None => failures.push(failure(reference, "MISSING")),
+        }
+    }
+    Ok(json!({ "services": found, "failures": failures }))
+}
+
+pub fn list_services(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let (request, _): (api::ListServicesRequest, _) =
+        parse_request(input, &shapes::LIST_SERVICES_REQUEST, &[])?;
+    let cluster = cluster_name(request.cluster.as_deref()).to_string();
+    cluster_mut(sim, Some(&cluster))?;
+    let arns: Vec<&str> = sim
+        .ecs
+        .services
+        .iter()
+        .filter(|((c, _), s)| *c == cluster && s.status != "INACTIVE")
+        .filter(|(_, s)| request.launch_type.is_none_or(|l| l == s.launch_type))
+        .map(|(_, s)| s.arn.as_str())
+        .collect();
+    Ok(json!({ "serviceArns": arns }))
+}
+
+/// ListEvents (service `ecsim`): every service event of the simulation, oldest first, each
+/// with its service's ARN; `{"cluster": ...}` keeps one cluster's, `{"since": t}` those at or
+/// after t.
+pub fn list_events(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct Request {
+        cluster: Option<String>,
+        since: Option<f64>,
+    }
+    let request: Request = crate::sim::parse_input("ListEvents", input)?;
+    let cluster = request
+        .cluster
+        .as_deref()
+        .map(|c| cluster_name(Some(c)).to_string());
+    let mut events: Vec<(f64, u64, Value)> = Vec::new();
+    for ((service_cluster, _), service) in &sim.ecs.services {
+        if cluster.as_ref().is_some_and(|c| c != service_cluster) {
+            continue;
+        }
+        // Kept newest first; the count since creation orders events of the same moment.
+        for (age, event) in service.events.iter().enumerate() {
+            let at = event.created_at.unwrap_or_default();
+            if request.since.is_some_and(|since| at < since) {
+                continue;
+            }
+            let order = service.events_added - age as u64;
+            events.push((at, order, json!({"createdAt": at, "serviceArn": service.arn, "id": event.id, "message": event.message})));
+        }
+    }
+    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    Ok(json!({ "events": events.into_iter().map(|(_, _, e)| e).collect::<Vec<_>>() }))
+}

@@ -1,0 +1,156 @@
+//! ECS services: the state the scheduler keeps for each, and how DescribeServices shows it.
+//! The actions are in `actions`, the control loop that keeps each service at its desired count
+//! and rolls its deployments in `scheduler`.
+
+pub mod actions;
+pub mod scheduler;
+
+use crate::api::ecs::{self as api, DeploymentRolloutState, LaunchType};
+use crate::placement::{Constraint, Strategy};
+use crate::sim::subnets::Subnet;
+
+/// At most this many events stay on a service (DescribeServices shows the newest 100).
+const KEPT_EVENTS: usize = 100;
+
+/// The documented defaults: 100 % healthy during a deployment, up to 200 % running.
+pub const DEFAULT_MINIMUM_HEALTHY_PERCENT: u32 = 100;
+pub const DEFAULT_MAXIMUM_PERCENT: u32 = 200;
+
+pub struct Service {
+    pub name: String,
+    pub arn: String,
+    pub cluster_arn: String,
+    /// ACTIVE, DRAINING (deleted, tasks stopping) or INACTIVE.
+    pub status: &'static str,
+    pub desired_count: u32,
+    pub launch_type: LaunchType,
+    pub network_configuration: Option<api::NetworkConfiguration>,
+    pub subnets: Vec<Subnet>,
+    pub placement_constraints: Vec<api::PlacementConstraint>,
+    pub placement_strategy: Vec<api::PlacementStrategy>,
+    pub strategies: Vec<Strategy>,
+    pub constraints: Vec<Constraint>,
+    pub minimum_healthy_percent: u32,
+    pub maximum_percent: u32,
+    pub circuit_breaker: Option<api::DeploymentCircuitBreaker>,
+    pub health_check_grace_period_seconds: Option<i32>,
+    pub created_at: f64,
+    pub tags: Vec<api::Tag>,
+    /// The PRIMARY deployment first, then the ACTIVE ones it replaces.
+    pub deployments: Vec<Deployment>,
+    /// Newest first.
+    pub events: Vec<api::ServiceEvent>,
+    /// Whether the last look found the service steady (so that the event is sent once).
+    pub steady: bool,
+    /// Whether the last look found a deployment stuck (so that the event is sent once).
+    pub stuck: bool,
+    /// Events ever recorded (the kept ones are at most 100).
+    pub events_added: u64,
+}
+
+pub struct Deployment {
+    /// `ecs-svc/` and 19 digits; also the `startedBy` of its tasks.
+    pub id: String,
+    pub task_definition_arn: String,
+    pub created_at: f64,
+    pub updated_at: f64,
+    pub rollout_state: DeploymentRolloutState,
+    pub rollout_state_reason: String,
+    pub failed_tasks: u32,
+    /// Positions in the cluster's `tasks` of this deployment's tasks that are not STOPPED yet.
+    pub tasks: Vec<usize>,
+}
+
+/// How the tasks of one deployment stand now.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Desired RUNNING and RUNNING.
+    pub running: u32,
+    /// Desired RUNNING, not RUNNING yet.
+    pub pending: u32,
+    /// Asked to stop, not STOPPED yet.
+    pub stopping: u32,
+}
+
+impl Service {
+    /// Adds an event, newest first; `at` is the simulation's clock.
+    pub fn event(&mut self, id: String, at: f64, message: String) {
+        self.events.insert(
+            0,
+            api::ServiceEvent {
+                id: Some(id),
+                created_at: Some(at),
+                message: Some(message),
+            },
+        );
+        self.events.truncate(KEPT_EVENTS);
+        self.events_added += 1;
+    }
+
+    pub fn to_api(&self, counts: &[Counts]) -> api::Service {
+        let total = counts.iter().fold(Counts::default(), |sum, c| Counts {
+            running: sum.running + c.running,
+            pending: sum.pending + c.pending,
+            stopping: sum.stopping + c.stopping,
+        });
+        let deployments = self
+            .deployments
+            .iter()
+            .zip(counts)
+            .enumerate()
+            .map(|(index, (deployment, counts))| api::Deployment {
+                id: Some(deployment.id.clone()),
+                status: Some(if index == 0 { "PRIMARY" } else { "ACTIVE" }.into()),
+                task_definition: Some(deployment.task_definition_arn.clone()),
+                desired_count: Some(if index == 0 {
+                    self.desired_count as i32
+                } else {
+                    0
+                }),
+                pending_count: Some(counts.pending as i32),
+                running_count: Some(counts.running as i32),
+                failed_tasks: Some(deployment.failed_tasks as i32),
+                created_at: Some(deployment.created_at),
+                updated_at: Some(deployment.updated_at),
+                launch_type: Some(self.launch_type),
+                network_configuration: self.network_configuration.clone(),
+                rollout_state: Some(deployment.rollout_state),
+                rollout_state_reason: Some(deployment.rollout_state_reason.clone()),
+                ..api::Deployment::default()
+            })
+            .collect();
+        api::Service {
+            service_arn: Some(self.arn.clone()),
+            service_name: Some(self.name.clone()),
+            cluster_arn: Some(self.cluster_arn.clone()),
+            status: Some(self.status.into()),
+            desired_count: Some(self.desired_count as i32),
+            running_count: Some(total.running as i32),
+            pending_count: Some(total.pending as i32),
+            launch_type: Some(self.launch_type),
+            task_definition: self
+                .deployments
+                .first()
+                .map(|d| d.task_definition_arn.clone()),
+            deployment_configuration: Some(api::DeploymentConfiguration {
+                deployment_circuit_breaker: self.circuit_breaker.clone(),
+                maximum_percent: Some(self.maximum_percent as i32),
+                minimum_healthy_percent: Some(self.minimum_healthy_percent as i32),
+                ..api::DeploymentConfiguration::default()
+            }),
+            deployments: Some(deployments),
+            events: Some(self.events.clone()),
+            created_at: Some(self.created_at),
+            placement_constraints: Some(self.placement_constraints.clone()),
+            placement_strategy: Some(self.placement_strategy.clone()),
+            network_configuration: self.network_configuration.clone(),
+            health_check_grace_period_seconds: self.health_check_grace_period_seconds,
+            scheduling_strategy: Some(api::SchedulingStrategy::Replica),
+            deployment_controller: Some(api::DeploymentController {
+                r#type: Some(api::DeploymentControllerType::Ecs),
+            }),
+            tags: Some(self.tags.clone()),
+            ..api::Service::default()
+        }
+    }
+}

@@ -1,0 +1,532 @@
+//! The service scheduler: one look at a service starts and stops tasks so that it keeps its
+//! desired count, rolls a deployment within minimumHealthyPercent / maximumPercent, trips the
+//! circuit breaker, and records ECS's service events. The simulation looks after every call and
+//! after the events of each moment on the clock.
+//!
+//! Rolling update rounds (conventions.md): lower = ceil(desired × minimumHealthyPercent / 100)
+//! RUNNING tasks, upper = floor(desired × maximumPercent / 100) tasks in all (stopping ones too).
+//! A round first stops old tasks down to the lower bound; while old tasks are stopping it starts
+//! nothing (their room is not free yet); then it starts new tasks up to the upper bound, the room
+//! the cluster has, and what the deployment still needs. A round that can do neither is stuck.
+
+use super::{Counts, Deployment, Service};
+use crate::api::ecs::{DeploymentRolloutState, LaunchType, TaskStopCode};
+use crate::cluster::Cluster;
+use crate::placement::Request;
+use crate::sim::ecs::launch::Launch;
+use crate::sim::ecs::{fargate, tasks};
+use crate::sim::Simulation;
+use rand_chacha::ChaCha8Rng;
+use rand_core::Rng;
+
+/// Looks at every service once, in cluster and name order.
+pub fn reconcile_all(sim: &mut Simulation) {
+    let keys: Vec<(String, String)> = sim.ecs.services.keys().cloned().collect();
+    for key in keys {
+        reconcile(sim, &key);
+    }
+}
+
+fn reconcile(sim: &mut Simulation, key: &(String, String)) {
+    let now = sim.now;
+    {
+        let Simulation { ecs, rng, .. } = &mut *sim;
+        let (Some(cluster), Some(service)) = (ecs.clusters.get(&key.0), ecs.services.get_mut(key))
+        else {
+            return;
+        };
+        prune(cluster, service);
+        circuit_breaker(service, now, rng);
+    }
+    // After the circuit breaker, which may have made a rollback deployment the primary.
+    let Some(launch) = primary_launch(sim, key) else {
+        return;
+    };
+    let Simulation { ecs, rng, .. } = sim;
+    let (Some(cluster), Some(service)) = (ecs.clusters.get_mut(&key.0), ecs.services.get_mut(key))
+    else {
+        return;
+    };
+    if service.status == "ACTIVE" {
+        roll(cluster, service, &launch, now, rng);
+    } else {
+        // Deleted: every task stops, then the service is INACTIVE.
+        let live: Vec<usize> = service
+            .deployments
+            .iter()
+            .flat_map(|d| live_tasks(cluster, d))
+            .collect();
+        stop_tasks(cluster, service, &live, now, rng);
+        if service.deployments.iter().all(|d| d.tasks.is_empty()) {
+            service.status = "INACTIVE";
+        }
+    }
+    settle(cluster, service, now, rng);
+}
+
+/// The launch for the PRIMARY deployment's tasks (group `service:<name>`, startedBy its id).
+fn primary_launch(sim: &Simulation, key: &(String, String)) -> Option<Launch> {
+    let service = sim.ecs.services.get(key)?;
+    let primary = service.deployments.first()?;
+    Launch::new(
+        sim,
+        Some(&primary.task_definition_arn),
+        Some(&format!("service:{}", service.name)),
+        Some(primary.id.clone()),
+        None,
+        service.launch_type,
+    )
+    .ok()
+}
+
+/// Forgets tasks that reached STOPPED, counting those that failed against their deployment.
+fn prune(cluster: &Cluster, service: &mut Service) {
+    for deployment in &mut service.deployments {
+        deployment.tasks.retain(|&position| {
+            let task = &cluster.tasks[position];
+            if task.last_status != "STOPPED" {
+                return true;
+            }
+            let failed = matches!(
+                task.stop_code,
+                Some(TaskStopCode::TaskFailedToStart | TaskStopCode::EssentialContainerExited)
+            );
+            if failed {
+                deployment.failed_tasks += 1;
+            }
+            false
+        });
+    }
+}
+
+pub fn counts(cluster: &Cluster, deployment: &Deployment) -> Counts {
+    let mut counts = Counts::default();
+    for &position in &deployment.tasks {
+        let task = &cluster.tasks[position];
+        match (task.desired_status, task.last_status) {
+            ("STOPPED", _) => counts.stopping += 1,
+            (_, "RUNNING") => counts.running += 1,
+            _ => counts.pending += 1,
+        }
+    }
+    counts
+}
+
+fn live_tasks<'c>(
+    cluster: &'c Cluster,
+    deployment: &'c Deployment,
+) -> impl Iterator<Item = usize> + 'c {
+    deployment
+        .tasks
+        .iter()
+        .copied()
+        .filter(|&p| cluster.tasks[p].desired_status == "RUNNING")
+}
+
+/// The circuit breaker's threshold: half the desired count, rounded up, within [3, 200].
+fn threshold(desired: u32) -> u32 {
+    desired.div_ceil(2).clamp(3, 200)
+}
+
+fn circuit_breaker(service: &mut Service, now: f64, rng: &mut ChaCha8Rng) {
+    let Some(breaker) = service
+        .circuit_breaker
+        .clone()
+        .filter(|b| b.enable == Some(true))
+    else {
+        return;
+    };
+    let Some(primary) = service.deployments.first_mut() else {
+        return;
+    };
+    if primary.rollout_state != DeploymentRolloutState::InProgress
+        || primary.failed_tasks < threshold(service.desired_count)
+    {
+        return;
+    }
+    primary.rollout_state = DeploymentRolloutState::Failed;
+    primary.rollout_state_reason = "ECS deployment circuit breaker: tasks failed to start.".into();
+    primary.updated_at = now;
+    let message = format!(
+        "(service {}) (deployment {}) deployment failed: tasks failed to start.",
+        service.name, primary.id
+    );
+    event(service, now, rng, message);
+    // Back to the newest deployment that completed.
+    let previous = service.deployments[1..]
+        .iter()
+        .find(|d| d.rollout_state == DeploymentRolloutState::Completed)
+        .map(|d| d.task_definition_arn.clone());
+    if let (Some(true), Some(task_definition_arn)) = (breaker.rollback, previous) {
+        let deployment = new_deployment(task_definition_arn, now, rng);
+        let message = format!(
+            "(service {}) rolling back to deployment {}.",
+            service.name, deployment.id
+        );
+        service.deployments.insert(0, deployment);
+        event(service, now, rng, message);
+    }
+}
+
+pub fn new_deployment(task_definition_arn: String, now: f64, rng: &mut ChaCha8Rng) -> Deployment {
+    Deployment {
+        id: format!(
+            "ecs-svc/{:019}",
+            rng.next_u64() % 10_000_000_000_000_000_000
+        ),
+        task_definition_arn,
+        created_at: now,
+        updated_at: now,
+        rollout_state: DeploymentRolloutState::InProgress,
+        rollout_state_reason: "ECS deployment in progress.".into(),
+        failed_tasks: 0,
+        tasks: Vec::new(),
+    }
+}
+
+/// One round: stop old tasks down to the lower bound, else start new ones up to the upper.
+fn roll(
+    cluster: &mut Cluster,
+    service: &mut Service,
+    launch: &Launch,
+    now: f64,
+    rng: &mut ChaCha8Rng,
+) {
+    let desired = service.desired_count;
+    let all: Vec<Counts> = service
+        .deployments
+        .iter()
+        .map(|d| counts(cluster, d))
+        .collect();
+    let primary = all[0];
+    let mut old_live: Vec<usize> = service.deployments[1..]
+        .iter()
+        .flat_map(|d| live_tasks(cluster, d))
+        .collect();
+    // Tasks on DRAINING instances are replaced as a deployment replaces old tasks: new ones
+    // start first, within maximumPercent, and they stop down to minimumHealthyPercent.
+    let draining: std::collections::BTreeSet<&str> = cluster
+        .instances
+        .iter()
+        .filter(|i| i.status != crate::api::ecs::ContainerInstanceStatus::Active)
+        .map(|i| &*i.arn)
+        .collect();
+    let displaced: Vec<usize> = if draining.is_empty() {
+        Vec::new()
+    } else {
+        live_tasks(cluster, &service.deployments[0])
+            .filter(|&p| {
+                cluster.tasks[p]
+                    .instance_arn
+                    .as_deref()
+                    .is_some_and(|arn| draining.contains(arn))
+            })
+            .collect()
+    };
+    old_live.extend(&displaced);
+    let running: u32 = all.iter().map(|c| c.running).sum();
+    let in_all: u32 = all.iter().map(|c| c.running + c.pending + c.stopping).sum();
+    let lower = (desired * service.minimum_healthy_percent).div_ceil(100);
+    let upper = desired * service.maximum_percent / 100;
+    let primary_live = primary.running + primary.pending - displaced.len() as u32;
+    // Too many of the new tasks (the desired count went down): stop the surplus.
+    if primary_live > desired {
+        let surplus = scale_in_choice(
+            cluster,
+            &service.deployments[0],
+            primary_live - desired,
+            rng,
+        );
+        stop_tasks(cluster, service, &surplus, now, rng);
+        return;
+    }
+    if !old_live.is_empty() {
+        let stoppable_pending: Vec<usize> = old_live
+            .iter()
+            .copied()
+            .filter(|&p| cluster.tasks[p].last_status != "RUNNING")
+            .collect();
+        let stoppable_running = running.saturating_sub(lower) as usize;
+        let old_running: Vec<usize> = old_live
+            .iter()
+            .copied()
+            .filter(|&p| cluster.tasks[p].last_status == "RUNNING")
+            .collect();
+        let mut stopping: Vec<usize> = stoppable_pending;
+        stopping.extend(pick(
+            cluster,
+            &old_running,
+            stoppable_running.min(old_running.len()),
+            rng,
+        ));
+        if !stopping.is_empty() {
+            stop_tasks(cluster, service, &stopping, now, rng);
+            return;
+        }
+    }
+    let old_stopping: u32 = all[1..].iter().map(|c| c.stopping).sum();
+    if old_stopping > 0 {
+        return;
+    }
+    let failed = service.deployments[0].rollout_state == DeploymentRolloutState::Failed;
+    let room = if old_live.is_empty() {
+        desired.saturating_sub(primary_live)
+    } else {
+        upper
+            .saturating_sub(in_all)
+            .min(desired.saturating_sub(primary_live))
+    };
+    if room > 0 && !failed {
+        start_tasks(cluster, service, launch, room, now, rng);
+        service.stuck = false;
+    } else if !old_live.is_empty()
+        && primary.pending == 0
+        && primary.stopping == 0
+        && !service.stuck
+    {
+        service.stuck = true;
+        let message = format!(
+            "(service {}) was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.",
+            service.name
+        );
+        event(service, now, rng, message);
+    }
+}
+
+/// Which `count` of the deployment's live tasks a scale-in stops: not yet RUNNING first, then
+/// from the zone with the most of them, at random within it (the seeded RNG).
+fn scale_in_choice(
+    cluster: &Cluster,
+    deployment: &Deployment,
+    count: u32,
+    rng: &mut ChaCha8Rng,
+) -> Vec<usize> {
+    let live: Vec<usize> = live_tasks(cluster, deployment).collect();
+    pick(cluster, &live, count as usize, rng)
+}
+
+fn pick(cluster: &Cluster, from: &[usize], count: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
+    let mut left: Vec<usize> = from.to_vec();
+    let mut chosen = Vec::new();
+    while chosen.len() < count && !left.is_empty() {
+        let not_running: Vec<usize> = left
+            .iter()
+            .copied()
+            .filter(|&p| cluster.tasks[p].last_status != "RUNNING")
+            .collect();
+        let pool = if not_running.is_empty() {
+            let zone = |p: usize| {
+                cluster.tasks[p]
+                    .availability_zone
+                    .clone()
+                    .unwrap_or_default()
+            };
+            let mut per_zone = std::collections::BTreeMap::new();
+            for &p in &left {
+                *per_zone.entry(zone(p)).or_insert(0usize) += 1;
+            }
+            let most = per_zone.values().copied().max().unwrap_or(0);
+            let zone_of_most = per_zone
+                .iter()
+                .find(|&(_, &n)| n == most)
+                .map(|(z, _)| z.clone())
+                .unwrap_or_default();
+            left.iter()
+                .copied()
+                .filter(|&p| zone(p) == zone_of_most)
+                .collect()
+        } else {
+            not_running
+        };
+        let task = pool[(rng.next_u64() % pool.len() as u64) as usize];
+        chosen.push(task);
+        left.retain(|&p| p != task);
+    }
+    chosen
+}
+
+fn stop_tasks(
+    cluster: &mut Cluster,
+    service: &mut Service,
+    positions: &[usize],
+    now: f64,
+    rng: &mut ChaCha8Rng,
+) {
+    if positions.is_empty() {
+        return;
+    }
+    for &position in positions {
+        let reason = format!(
+            "Scaling activity initiated by (deployment {})",
+            deployment_of(service, position)
+        );
+        cluster.stop_task(
+            position,
+            now,
+            TaskStopCode::ServiceSchedulerInitiated,
+            reason,
+        );
+    }
+    let ids: Vec<String> = positions
+        .iter()
+        .map(|&p| format!("(task {})", cluster.tasks[p].id()))
+        .collect();
+    let message = format!(
+        "(service {}) has stopped {} running tasks: {}.",
+        service.name,
+        ids.len(),
+        ids.join(" ")
+    );
+    event(service, now, rng, message);
+}
+
+fn deployment_of(service: &Service, position: usize) -> String {
+    service
+        .deployments
+        .iter()
+        .find(|d| d.tasks.contains(&position))
+        .map(|d| d.id.clone())
+        .unwrap_or_default()
+}
+
+fn start_tasks(
+    cluster: &mut Cluster,
+    service: &mut Service,
+    launch: &Launch,
+    count: u32,
+    now: f64,
+    rng: &mut ChaCha8Rng,
+) {
+    let (placed, failures) = if service.launch_type == LaunchType::Fargate {
+        let (placed, _) = fargate::launch(
+            cluster,
+            launch,
+            &service.subnets,
+            u64::from(count),
+            false,
+            rng,
+        );
+        (placed, Vec::new())
+    } else if cluster.instances.is_empty() {
+        (Vec::new(), vec![])
+    } else {
+        let constraints: Vec<_> = service
+            .constraints
+            .iter()
+            .cloned()
+            .map(|c| c.evaluated(&cluster.instances))
+            .collect();
+        let request = Request {
+            requirement: &launch.spec.requirement,
+            group: &launch.spec.group,
+            constraints: &constraints,
+            strategies: &service.strategies,
+        };
+        let (placed, failures, _) =
+            tasks::place_on_instances(cluster, launch, &request, u64::from(count), false, rng);
+        (placed, failures)
+    };
+    if !placed.is_empty() {
+        service.deployments[0].tasks.extend(&placed);
+        let ids: Vec<String> = placed
+            .iter()
+            .map(|&p| format!("(task {})", cluster.tasks[p].id()))
+            .collect();
+        let message = format!(
+            "(service {}) has started {} tasks: {}.",
+            service.name,
+            ids.len(),
+            ids.join(" ")
+        );
+        event(service, now, rng, message);
+    }
+    if placed.len() < count as usize {
+        let message = unable_to_place(&service.name, &failures);
+        // The same complaint is not repeated while nothing changes (ecsim's choice).
+        if service.events.first().and_then(|e| e.message.as_deref()) != Some(message.as_str()) {
+            event(service, now, rng, message);
+        }
+    }
+}
+
+/// ECS's event for a task no instance could take, naming the closest match: the instance
+/// that passed the most checks (the first such in registration order).
+fn unable_to_place(service: &str, failures: &[crate::api::ecs::Failure]) -> String {
+    const ORDER: [(&str, &str); 8] = [
+        ("AGENT", "encountered error \"AGENT\""),
+        ("ATTRIBUTE", "is missing an attribute required by your task"),
+        ("RESOURCE:CPU", "has insufficient CPU units available"),
+        ("RESOURCE:MEMORY", "has insufficient memory available"),
+        ("RESOURCE:GPU", "has insufficient GPU available"),
+        (
+            "RESOURCE:PORTS",
+            "is already using a port required by your task",
+        ),
+        ("RESOURCE:ENI", "encountered error \"RESOURCE:ENI\""),
+        ("", "did not satisfy the placement constraints"),
+    ];
+    let rank = |reason: &str| {
+        ORDER
+            .iter()
+            .position(|(r, _)| *r == reason)
+            .unwrap_or(ORDER.len() - 1)
+    };
+    let closest = failures.iter().max_by_key(|f| {
+        (
+            rank(f.reason.as_deref().unwrap_or_default()),
+            std::cmp::Reverse(0),
+        )
+    });
+    let prefix = format!("(service {service}) was unable to place a task because no container instance met all of its requirements.");
+    match closest {
+        None => format!("{prefix} Reason: No Container Instances were found in your cluster."),
+        Some(failure) => {
+            let id = failure
+                .arn
+                .as_deref()
+                .unwrap_or_default()
+                .rsplit('/')
+                .next()
+                .unwrap_or_default();
+            let why = ORDER[rank(failure.reason.as_deref().unwrap_or_default())].1;
+            format!("{prefix} The closest matching (container-instance {id}) {why}. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.")
+        }
+    }
+}
+
+/// Ends deployments whose tasks are all gone, completes the primary, and notes a steady state.
+fn settle(cluster: &Cluster, service: &mut Service, now: f64, rng: &mut ChaCha8Rng) {
+    let primary = counts(cluster, &service.deployments[0]);
+    let olds_done = service.deployments[1..].iter().all(|d| d.tasks.is_empty());
+    if olds_done && service.deployments.len() > 1 {
+        service.deployments.truncate(1);
+    }
+    let done = olds_done
+        && primary.running == service.desired_count
+        && primary.pending == 0
+        && primary.stopping == 0;
+    let first = &mut service.deployments[0];
+    if done
+        && first.rollout_state == DeploymentRolloutState::InProgress
+        && service.status == "ACTIVE"
+    {
+        first.rollout_state = DeploymentRolloutState::Completed;
+        first.rollout_state_reason = "ECS deployment completed.".into();
+        first.updated_at = now;
+        let message = format!(
+            "(service {}) (deployment {}) deployment completed.",
+            service.name, first.id
+        );
+        event(service, now, rng, message);
+    }
+    if done && !service.steady && service.status == "ACTIVE" {
+        let message = format!("(service {}) has reached a steady state.", service.name);
+        event(service, now, rng, message);
+    }
+    service.steady = done;
+}
+
+fn event(service: &mut Service, now: f64, rng: &mut ChaCha8Rng, message: String) {
+    let id = u128::from(rng.next_u64()) << 64 | u128::from(rng.next_u64());
+    service.event(crate::sim::ecs::launch::uuid(id), now, message);
+}

@@ -1,0 +1,89 @@
+//! Over random clusters and services: after any single fault (an instance killed or drained, a
+//! task stopped, a container that exits), the scheduler restores the desired count once the
+//! clock has run long enough, and no task of the service stays on a DRAINING instance.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use ecsim_core::{Simulation, SimulationConfig};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+#[derive(Clone, Debug)]
+enum Fault {
+    Kill(usize),
+    Drain(usize),
+    StopTask(usize),
+    /// Every task of the service runs an image whose container exits after this many seconds.
+    Crash(u8),
+}
+
+fn fault() -> impl Strategy<Value = Fault> {
+    prop_oneof![
+        (0..8usize).prop_map(Fault::Kill),
+        (0..8usize).prop_map(Fault::Drain),
+        (0..16usize).prop_map(Fault::StopTask),
+        (1..120u8).prop_map(Fault::Crash),
+    ]
+}
+
+fn service_state(sim: &mut Simulation) -> Value {
+    sim.call(
+        "ecs",
+        "DescribeServices",
+        json!({"cluster": "p", "services": ["web"]}),
+    )
+    .unwrap()["services"][0]
+        .clone()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn desired_count_comes_back_after_any_single_fault(seed in any::<u64>(), instances in 2..6usize, desired in 1..10u32, minimum in 0..=100u32, fault in fault()) {
+        let mut sim = Simulation::new(SimulationConfig { seed, ..Default::default() });
+        sim.call("ecs", "CreateCluster", json!({"clusterName": "p"})).unwrap();
+        let mut arns = Vec::new();
+        for i in 0..instances {
+            let out = sim.call("ecs", "RegisterContainerInstance", json!({"cluster": "p", "instanceType": "m5.large", "availabilityZone": if i % 2 == 0 { "us-east-1a" } else { "us-east-1b" }})).unwrap();
+            arns.push(out["containerInstance"]["containerInstanceArn"].clone());
+        }
+        let image = match fault { Fault::Crash(_) => "crash:1", _ => "web:1" };
+        if let Fault::Crash(after) = fault {
+            sim.call("ecsim", "PutImage", json!({"image": image, "exitAfter": after})).unwrap();
+        }
+        sim.call("ecs", "RegisterTaskDefinition", json!({"family": "web", "containerDefinitions": [{"name": "app", "image": image, "memoryReservation": 256}]})).unwrap();
+        sim.call("ecs", "CreateService", json!({"cluster": "p", "serviceName": "web", "taskDefinition": "web", "desiredCount": desired, "deploymentConfiguration": {"minimumHealthyPercent": minimum, "maximumPercent": 200}})).unwrap();
+        sim.advance(60.0).unwrap();
+        match fault {
+            Fault::Kill(n) => {
+                sim.call("ecsim", "KillInstance", json!({"cluster": "p", "containerInstance": arns[n % instances]})).unwrap();
+            }
+            Fault::Drain(n) => {
+                sim.call("ecs", "UpdateContainerInstancesState", json!({"cluster": "p", "containerInstances": [arns[n % instances]], "status": "DRAINING"})).unwrap();
+            }
+            Fault::StopTask(n) => {
+                let tasks = sim.call("ecs", "ListTasks", json!({"cluster": "p"})).unwrap()["taskArns"].clone();
+                let tasks = tasks.as_array().unwrap();
+                sim.call("ecs", "StopTask", json!({"cluster": "p", "task": tasks[n % tasks.len()]})).unwrap();
+            }
+            Fault::Crash(_) => {}
+        }
+        if let Fault::Crash(after) = fault {
+            // Crashing tasks come back, and crash again: between two crashes the count is whole.
+            sim.advance(60.0).unwrap();
+            let service = service_state(&mut sim);
+            let live = service["runningCount"].as_u64().unwrap() + service["pendingCount"].as_u64().unwrap();
+            prop_assert_eq!(live, u64::from(desired), "after a crash every {} s", after);
+            return Ok(());
+        }
+        sim.advance(120.0).unwrap();
+        let service = service_state(&mut sim);
+        prop_assert_eq!(service["runningCount"].as_u64(), Some(u64::from(desired)));
+        prop_assert_eq!(service["pendingCount"].as_u64(), Some(0));
+        if let Fault::Drain(n) = fault {
+            let on_drained = sim.call("ecs", "ListTasks", json!({"cluster": "p", "containerInstance": arns[n % instances]})).unwrap();
+            prop_assert_eq!(on_drained["taskArns"].as_array().map(Vec::len), Some(0));
+        }
+    }
+}
