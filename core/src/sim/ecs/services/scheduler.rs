@@ -10,7 +10,7 @@
 //! the cluster has, and what the deployment still needs. A round that can do neither is stuck.
 
 use super::{Counts, Deployment, Service};
-use crate::api::ecs::{DeploymentRolloutState, LaunchType, TaskStopCode};
+use crate::api::ecs::{ContainerInstanceStatus, DeploymentRolloutState, LaunchType, TaskStopCode};
 use crate::cluster::Cluster;
 use crate::placement::Request;
 use crate::sim::ecs::launch::Launch;
@@ -18,16 +18,29 @@ use crate::sim::ecs::{fargate, tasks};
 use crate::sim::Simulation;
 use rand_chacha::ChaCha8Rng;
 use rand_core::Rng;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Looks at every service once, in cluster and name order.
 pub fn reconcile_all(sim: &mut Simulation) {
     let keys: Vec<(String, String)> = sim.ecs.services.keys().cloned().collect();
+    // The instances that take no new task, per cluster: the scheduler does not change them.
+    let mut draining: BTreeMap<String, BTreeSet<Arc<str>>> = BTreeMap::new();
+    for (name, cluster) in &sim.ecs.clusters {
+        let arns = cluster
+            .instances
+            .iter()
+            .filter(|i| i.status != ContainerInstanceStatus::Active)
+            .map(|i| Arc::clone(&i.arn));
+        draining.insert(name.clone(), arns.collect());
+    }
+    let none = BTreeSet::new();
     for key in keys {
-        reconcile(sim, &key);
+        reconcile(sim, &key, draining.get(&key.0).unwrap_or(&none));
     }
 }
 
-fn reconcile(sim: &mut Simulation, key: &(String, String)) {
+fn reconcile(sim: &mut Simulation, key: &(String, String), draining: &BTreeSet<Arc<str>>) {
     let now = sim.now;
     {
         let Simulation { ecs, rng, .. } = &mut *sim;
@@ -38,18 +51,31 @@ fn reconcile(sim: &mut Simulation, key: &(String, String)) {
         prune(cluster, service);
         circuit_breaker(service, now, rng);
     }
-    // After the circuit breaker, which may have made a rollback deployment the primary.
-    let Some(launch) = primary_launch(sim, key) else {
-        return;
+    let to_start = {
+        let Simulation { ecs, rng, .. } = &mut *sim;
+        let (Some(cluster), Some(service)) =
+            (ecs.clusters.get_mut(&key.0), ecs.services.get_mut(key))
+        else {
+            return;
+        };
+        if service.status == "ACTIVE" {
+            roll(cluster, service, draining, now, rng)
+        } else {
+            0
+        }
     };
+    // Built only when tasks start, and after the circuit breaker, which may have made a rollback
+    // deployment the primary.
+    let launch = (to_start > 0).then(|| primary_launch(sim, key)).flatten();
     let Simulation { ecs, rng, .. } = sim;
     let (Some(cluster), Some(service)) = (ecs.clusters.get_mut(&key.0), ecs.services.get_mut(key))
     else {
         return;
     };
-    if service.status == "ACTIVE" {
-        roll(cluster, service, &launch, now, rng);
-    } else {
+    if let Some(launch) = launch {
+        start_tasks(cluster, service, &launch, to_start, now, rng);
+    }
+    if service.status != "ACTIVE" {
         // Deleted: every task stops, then the service is INACTIVE.
         let live: Vec<usize> = service
             .deployments
@@ -184,14 +210,15 @@ pub fn new_deployment(task_definition_arn: String, now: f64, rng: &mut ChaCha8Rn
     }
 }
 
-/// One round: stop old tasks down to the lower bound, else start new ones up to the upper.
+/// One round: stop old tasks down to the lower bound, else say how many new ones to start
+/// (up to the upper bound).
 fn roll(
     cluster: &mut Cluster,
     service: &mut Service,
-    launch: &Launch,
+    draining: &BTreeSet<Arc<str>>,
     now: f64,
     rng: &mut ChaCha8Rng,
-) {
+) -> u32 {
     let desired = service.desired_count;
     let all: Vec<Counts> = service
         .deployments
@@ -205,12 +232,6 @@ fn roll(
         .collect();
     // Tasks on DRAINING instances are replaced as a deployment replaces old tasks: new ones
     // start first, within maximumPercent, and they stop down to minimumHealthyPercent.
-    let draining: std::collections::BTreeSet<&str> = cluster
-        .instances
-        .iter()
-        .filter(|i| i.status != crate::api::ecs::ContainerInstanceStatus::Active)
-        .map(|i| &*i.arn)
-        .collect();
     let displaced: Vec<usize> = if draining.is_empty() {
         Vec::new()
     } else {
@@ -238,7 +259,7 @@ fn roll(
             rng,
         );
         stop_tasks(cluster, service, &surplus, now, rng);
-        return;
+        return 0;
     }
     if !old_live.is_empty() {
         let stoppable_pending: Vec<usize> = old_live
@@ -261,12 +282,12 @@ fn roll(
         ));
         if !stopping.is_empty() {
             stop_tasks(cluster, service, &stopping, now, rng);
-            return;
+            return 0;
         }
     }
     let old_stopping: u32 = all[1..].iter().map(|c| c.stopping).sum();
     if old_stopping > 0 {
-        return;
+        return 0;
     }
     let failed = service.deployments[0].rollout_state == DeploymentRolloutState::Failed;
     let room = if old_live.is_empty() {
@@ -277,8 +298,8 @@ fn roll(
             .min(desired.saturating_sub(primary_live))
     };
     if room > 0 && !failed {
-        start_tasks(cluster, service, launch, room, now, rng);
         service.stuck = false;
+        return room;
     } else if !old_live.is_empty()
         && primary.pending == 0
         && primary.stopping == 0
@@ -291,6 +312,7 @@ fn roll(
         );
         event(service, now, rng, message);
     }
+    0
 }
 
 /// Which `count` of the deployment's live tasks a scale-in stops: not yet RUNNING first, then
