@@ -54,12 +54,11 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     let (request, _): (api::CreateServiceRequest, _) =
         parse_request(input, &shapes::CREATE_SERVICE_REQUEST, &[])?;
     let name = request.service_name.clone().unwrap_or_default();
-    if request.scheduling_strategy == Some(SchedulingStrategy::Daemon) {
-        return Err(EcsimError::invalid_parameter(
-            "ecsim does not simulate the DAEMON scheduling strategy yet.",
-        ));
-    }
+    let daemon = request.scheduling_strategy == Some(SchedulingStrategy::Daemon);
     let launch_type = request.launch_type.unwrap_or(LaunchType::Ec2);
+    if daemon {
+        check_daemon(&request, launch_type)?;
+    }
     if !matches!(launch_type, LaunchType::Ec2 | LaunchType::Fargate) {
         return Err(EcsimError::invalid_parameter(format!(
             "ecsim does not simulate the {} launch type yet.",
@@ -67,10 +66,13 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         )));
     }
     let desired_count = desired(request.desired_count)?.unwrap_or(0);
-    let (minimum, maximum) = percents(
-        request.deployment_configuration.as_ref(),
-        (DEFAULT_MINIMUM_HEALTHY_PERCENT, DEFAULT_MAXIMUM_PERCENT),
-    )?;
+    // DAEMON defaults: 0 % healthy, 100 % at most (documented).
+    let defaults = if daemon {
+        (0, 100)
+    } else {
+        (DEFAULT_MINIMUM_HEALTHY_PERCENT, DEFAULT_MAXIMUM_PERCENT)
+    };
+    let (minimum, maximum) = percents(request.deployment_configuration.as_ref(), defaults)?;
     let launch = Launch::new(
         sim,
         request.task_definition.as_deref(),
@@ -131,6 +133,7 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         name,
         cluster_arn,
         status: "ACTIVE",
+        daemon,
         desired_count,
         launch_type,
         network_configuration: request.network_configuration.clone(),
@@ -159,6 +162,38 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     Ok(json!({ "service": described }))
 }
 
+/// What a DAEMON service may not have (documented: no Fargate, no strategies, no desired
+/// count, maximumPercent 100).
+fn check_daemon(
+    request: &api::CreateServiceRequest,
+    launch_type: LaunchType,
+) -> Result<(), EcsimError> {
+    let problem = if launch_type == LaunchType::Fargate {
+        Some("The DAEMON scheduling strategy does not support the FARGATE launch type.")
+    } else if request
+        .placement_strategy
+        .as_ref()
+        .is_some_and(|s| !s.is_empty())
+    {
+        Some("Placement strategies are not supported with the DAEMON scheduling strategy.")
+    } else if request.desired_count.is_some() {
+        Some("desiredCount is not supported with the DAEMON scheduling strategy: it runs a task on every eligible instance.")
+    } else if request
+        .deployment_configuration
+        .as_ref()
+        .and_then(|c| c.maximum_percent)
+        .is_some_and(|m| m != 100)
+    {
+        Some("maximumPercent must be 100 with the DAEMON scheduling strategy.")
+    } else {
+        None
+    };
+    match problem {
+        Some(message) => Err(EcsimError::invalid_parameter(message)),
+        None => Ok(()),
+    }
+}
+
 /// The service a request names (by name or ARN) in its cluster.
 fn service_key(
     sim: &mut Simulation,
@@ -184,6 +219,11 @@ pub fn update_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     )?;
     let desired_count = desired(request.desired_count)?;
     let service = &sim.ecs.services[&key];
+    if service.daemon && desired_count.is_some() {
+        return Err(EcsimError::invalid_parameter(
+            "desiredCount is not supported with the DAEMON scheduling strategy: it runs a task on every eligible instance.",
+        ));
+    }
     let (minimum, maximum) = percents(
         request.deployment_configuration.as_ref(),
         (service.minimum_healthy_percent, service.maximum_percent),

@@ -3,6 +3,7 @@
 //! and rolls its deployments in `scheduler`.
 
 pub mod actions;
+mod daemon;
 pub mod scheduler;
 
 use crate::api::ecs::{self as api, DeploymentRolloutState, LaunchType};
@@ -22,6 +23,8 @@ pub struct Service {
     pub cluster_arn: String,
     /// ACTIVE, DRAINING (deleted, tasks stopping) or INACTIVE.
     pub status: &'static str,
+    /// DAEMON: a task on every eligible instance (the desired count follows them).
+    pub daemon: bool,
     pub desired_count: u32,
     pub launch_type: LaunchType,
     pub network_configuration: Option<api::NetworkConfiguration>,
@@ -145,7 +148,11 @@ impl Service {
             placement_strategy: Some(self.placement_strategy.clone()),
             network_configuration: self.network_configuration.clone(),
             health_check_grace_period_seconds: self.health_check_grace_period_seconds,
-            scheduling_strategy: Some(api::SchedulingStrategy::Replica),
+            scheduling_strategy: Some(if self.daemon {
+                api::SchedulingStrategy::Daemon
+            } else {
+                api::SchedulingStrategy::Replica
+            }),
             deployment_controller: Some(api::DeploymentController {
                 r#type: Some(api::DeploymentControllerType::Ecs),
             }),

@@ -9,11 +9,14 @@
 //! nothing (their room is not free yet); then it starts new tasks up to the upper bound, the room
 //! the cluster has, and what the deployment still needs. A round that can do neither is stuck.
 
+use super::daemon;
 use super::{Counts, Deployment, Service};
 use crate::api::ecs::{ContainerInstanceStatus, DeploymentRolloutState, LaunchType, TaskStopCode};
 use crate::cluster::Cluster;
+use crate::placement::engine::fits;
 use crate::placement::Request;
-use crate::sim::ecs::launch::Launch;
+use crate::sim::ecs::failure;
+use crate::sim::ecs::launch::{Launch, Site};
 use crate::sim::ecs::{fargate, tasks};
 use crate::sim::Simulation;
 use rand_chacha::ChaCha8Rng;
@@ -23,7 +26,9 @@ use std::sync::Arc;
 
 /// Looks at every service once, in cluster and name order.
 pub fn reconcile_all(sim: &mut Simulation) {
-    let keys: Vec<(String, String)> = sim.ecs.services.keys().cloned().collect();
+    // Daemon services first: their tasks are placed before the others'.
+    let mut keys: Vec<(String, String)> = sim.ecs.services.keys().cloned().collect();
+    keys.sort_by_key(|key| !sim.ecs.services[key].daemon);
     // The instances that take no new task, per cluster: the scheduler does not change them.
     let mut draining: BTreeMap<String, BTreeSet<Arc<str>>> = BTreeMap::new();
     for (name, cluster) in &sim.ecs.clusters {
@@ -58,22 +63,36 @@ fn reconcile(sim: &mut Simulation, key: &(String, String), draining: &BTreeSet<A
         else {
             return;
         };
-        if service.status == "ACTIVE" {
-            roll(cluster, service, draining, now, rng)
+        if service.status != "ACTIVE" {
+            Starts::Count(0)
+        } else if service.daemon {
+            let round = daemon::round(cluster, service);
+            stop_tasks(cluster, service, &round.stop, now, rng);
+            Starts::On(round.start_on)
         } else {
-            0
+            Starts::Count(roll(cluster, service, draining, now, rng))
         }
     };
     // Built only when tasks start, and after the circuit breaker, which may have made a rollback
     // deployment the primary.
-    let launch = (to_start > 0).then(|| primary_launch(sim, key)).flatten();
+    let wanted = match &to_start {
+        Starts::Count(count) => *count > 0,
+        Starts::On(instances) => !instances.is_empty(),
+    };
+    let launch = wanted.then(|| primary_launch(sim, key)).flatten();
     let Simulation { ecs, rng, .. } = sim;
     let (Some(cluster), Some(service)) = (ecs.clusters.get_mut(&key.0), ecs.services.get_mut(key))
     else {
         return;
     };
-    if let Some(launch) = launch {
-        start_tasks(cluster, service, &launch, to_start, now, rng);
+    match (launch, to_start) {
+        (Some(launch), Starts::Count(count)) => {
+            start_tasks(cluster, service, &launch, count, now, rng)
+        }
+        (Some(launch), Starts::On(instances)) => {
+            start_on_instances(cluster, service, &launch, &instances, now, rng)
+        }
+        (None, _) => {}
     }
     if service.status != "ACTIVE" {
         // Deleted: every task stops, then the service is INACTIVE.
@@ -138,7 +157,7 @@ pub fn counts(cluster: &Cluster, deployment: &Deployment) -> Counts {
     counts
 }
 
-fn live_tasks<'c>(
+pub fn live_tasks<'c>(
     cluster: &'c Cluster,
     deployment: &'c Deployment,
 ) -> impl Iterator<Item = usize> + 'c {
@@ -411,6 +430,42 @@ fn deployment_of(service: &Service, position: usize) -> String {
         .unwrap_or_default()
 }
 
+/// What a look starts: a number of tasks placed by the engine, or one on each of these
+/// instances (DAEMON).
+enum Starts {
+    Count(u32),
+    On(Vec<usize>),
+}
+
+fn start_on_instances(
+    cluster: &mut Cluster,
+    service: &mut Service,
+    launch: &Launch,
+    instances: &[usize],
+    now: f64,
+    rng: &mut ChaCha8Rng,
+) {
+    let mut placed = Vec::new();
+    let mut failures = Vec::new();
+    for &index in instances {
+        match fits(&cluster.instances[index], &launch.spec.requirement) {
+            Some(rejection) => {
+                failures.push(failure(&cluster.instances[index].arn, rejection.reason()))
+            }
+            None => placed.push(launch.start(cluster, Site::Instance(index), rng)),
+        }
+    }
+    record_starts(
+        cluster,
+        service,
+        &placed,
+        &failures,
+        instances.len(),
+        now,
+        rng,
+    );
+}
+
 fn start_tasks(
     cluster: &mut Cluster,
     service: &mut Service,
@@ -448,8 +503,30 @@ fn start_tasks(
             tasks::place_on_instances(cluster, launch, &request, u64::from(count), false, rng);
         (placed, failures)
     };
+    record_starts(
+        cluster,
+        service,
+        &placed,
+        &failures,
+        count as usize,
+        now,
+        rng,
+    );
+}
+
+/// Files the started tasks under the primary deployment, with ECS's events for what started
+/// and for what could not be placed.
+fn record_starts(
+    cluster: &Cluster,
+    service: &mut Service,
+    placed: &[usize],
+    failures: &[crate::api::ecs::Failure],
+    wanted: usize,
+    now: f64,
+    rng: &mut ChaCha8Rng,
+) {
     if !placed.is_empty() {
-        service.deployments[0].tasks.extend(&placed);
+        service.deployments[0].tasks.extend(placed);
         let ids: Vec<String> = placed
             .iter()
             .map(|&p| format!("(task {})", cluster.tasks[p].id()))
@@ -462,8 +539,8 @@ fn start_tasks(
         );
         event(service, now, rng, message);
     }
-    if placed.len() < count as usize {
-        let message = unable_to_place(&service.name, &failures);
+    if placed.len() < wanted {
+        let message = unable_to_place(&service.name, failures);
         // The same complaint is not repeated while nothing changes (ecsim's choice).
         if service.events.first().and_then(|e| e.message.as_deref()) != Some(message.as_str()) {
             event(service, now, rng, message);
