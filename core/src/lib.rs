@@ -32,3 +32,4 @@ pub fn rules() -> Vec<&'static diagnostics::Rule> {
 pub mod cluster;
 pub mod placement;
 pub mod query;
+pub mod schedule;

@@ -103,6 +103,7 @@ pub fn dispatch_extension(
         "PlaceTasks" => tasks::place_tasks(sim, input),
         "PutImage" => put_image(sim, input),
         "ListEvents" => services::actions::list_events(sim, input),
+        "NextFireTimes" => crate::schedule::next_fire_times(input, sim.now),
         "KillInstance" => faults::kill_instance(sim, input),
         "DisconnectAgent" => faults::set_agent_connected(sim, action, input, false),
         "ReconnectAgent" => faults::set_agent_connected(sim, action, input, true),

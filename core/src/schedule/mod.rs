@@ -1,0 +1,304 @@
+//! EventBridge schedule expressions: `rate(5 minutes)`, `cron(0 12 ? * MON-FRI *)` (six fields:
+//! minutes, hours, day of month, month, day of week, year, with `?`, `L`, `W` and `#`) and
+//! `at(2025-06-01T09:00:00)`, evaluated in an IANA time zone. `next_after` gives the first fire
+//! time strictly after a moment (conventions: resolution one minute, `after` exclusive).
+//!
+//! A local time that a daylight-saving change skips fires at the same wall-clock offset after
+//! the gap, and one that happens twice fires the first time (jiff's "compatible"
+//! disambiguation) — AWS does not document it; ecsim's choice.
+
+mod cron;
+
+pub use cron::Cron;
+
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ZonedDateTime};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Schedule {
+    /// Every `seconds`, counted from when the schedule starts.
+    Rate {
+        seconds: i64,
+    },
+    Cron(Cron),
+    /// Once, at a local date and time.
+    At(DateTime),
+}
+
+impl Schedule {
+    /// Reads a schedule expression; the error says what is wrong and where.
+    pub fn parse(expression: &str) -> Result<Schedule, String> {
+        let expression = expression.trim();
+        let inner = |prefix: &str| {
+            expression
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(')'))
+        };
+        if let Some(body) = inner("rate(") {
+            return rate(body);
+        }
+        if let Some(body) = inner("cron(") {
+            return Cron::parse(body).map(Schedule::Cron);
+        }
+        if let Some(body) = inner("at(") {
+            return body
+                .parse::<DateTime>()
+                .map(Schedule::At)
+                .map_err(|e| format!("at(): expected yyyy-mm-ddThh:mm:ss: {e}"));
+        }
+        Err(format!(
+            "'{expression}' is not a schedule expression: expected rate(value unit), cron(minutes hours day-of-month month day-of-week year) or at(yyyy-mm-ddThh:mm:ss)."
+        ))
+    }
+
+    /// The first fire time strictly after `after`, in `zone`; `start` anchors rates (the moment
+    /// the schedule was created). None when it never fires again.
+    pub fn next_after(
+        &self,
+        after: Timestamp,
+        start: Timestamp,
+        zone: &TimeZone,
+    ) -> Option<Timestamp> {
+        match self {
+            Schedule::Rate { seconds } => {
+                let elapsed = after.as_second() - start.as_second();
+                let periods = if elapsed < 0 {
+                    0
+                } else {
+                    elapsed / seconds + 1
+                };
+                Timestamp::from_second(start.as_second() + periods * seconds).ok()
+            }
+            Schedule::At(local) => {
+                let at = zone.to_ambiguous_zoned_datetime(*local).compatible().ok()?;
+                (at.timestamp() > after).then(|| at.timestamp())
+            }
+            Schedule::Cron(cron) => cron.next_after(&ZonedDateTime::new(after, zone.clone())),
+        }
+    }
+}
+
+/// `rate(value unit)`: unit minute(s), hour(s) or day(s), singular exactly when value is 1.
+fn rate(body: &str) -> Result<Schedule, String> {
+    let mut words = body.split_whitespace();
+    let (Some(value), Some(unit), None) = (words.next(), words.next(), words.next()) else {
+        return Err(format!(
+            "rate({body}): expected rate(value unit), such as rate(5 minutes)."
+        ));
+    };
+    let value: i64 = value
+        .parse()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or_else(|| format!("rate({body}): the value must be a whole number above 0."))?;
+    let seconds = match unit {
+        "minute" | "minutes" => 60,
+        "hour" | "hours" => 3_600,
+        "day" | "days" => 86_400,
+        _ => {
+            return Err(format!(
+                "rate({body}): the unit must be minute(s), hour(s) or day(s)."
+            ))
+        }
+    };
+    if (value == 1) == unit.ends_with('s') {
+        return Err(format!(
+            "rate({body}): use the singular unit for 1 and the plural for more (rate(1 minute), rate(5 minutes))."
+        ));
+    }
+    Ok(Schedule::Rate {
+        seconds: value * seconds,
+    })
+}
+
+/// NextFireTimes (service `ecsim`): `{"expression": "cron(…)", "timezone": "Europe/Paris",
+/// "after": <epoch seconds, default now>, "count": 5}` → the next fire times, as epoch seconds
+/// and as ISO 8601 in the zone. Rates count from `after`.
+pub fn next_fire_times(
+    input: serde_json::Value,
+    now: f64,
+) -> Result<serde_json::Value, crate::EcsimError> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct Request {
+        expression: String,
+        timezone: Option<String>,
+        after: Option<f64>,
+        count: Option<usize>,
+    }
+    let invalid = |message: String| crate::EcsimError::invalid_parameter(message);
+    let request: Request = crate::sim::parse_input("NextFireTimes", input)?;
+    let schedule = Schedule::parse(&request.expression).map_err(invalid)?;
+    let name = request.timezone.as_deref().unwrap_or("UTC");
+    let zone = TimeZone::get(name).map_err(|_| invalid(format!("Unknown time zone '{name}'.")))?;
+    let count = request.count.unwrap_or(5);
+    if !(1..=1000).contains(&count) {
+        return Err(invalid("count must be between 1 and 1000.".into()));
+    }
+    let after = request.after.unwrap_or(now);
+    let start = Timestamp::from_second(after.floor() as i64)
+        .map_err(|_| invalid(format!("after {after} is outside the supported range.")))?;
+    let mut times = Vec::new();
+    let mut cursor = start;
+    while times.len() < count {
+        let Some(next) = schedule.next_after(cursor, start, &zone) else {
+            break;
+        };
+        times.push(next);
+        cursor = next;
+    }
+    Ok(serde_json::json!({
+        "fireTimes": times.iter().map(|t| t.as_second()).collect::<Vec<_>>(),
+        "isoTimes": times.iter().map(|t| t.to_zoned_datetime(zone.clone()).to_string()).collect::<Vec<_>>(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn next(expression: &str, zone: &str, after: &str, count: usize) -> Vec<String> {
+        let zone = TimeZone::get(zone).unwrap();
+        let schedule = Schedule::parse(expression).unwrap();
+        let start: Timestamp = after.parse().unwrap();
+        let mut cursor = start;
+        let mut out = Vec::new();
+        for _ in 0..count {
+            let Some(at) = schedule.next_after(cursor, start, &zone) else {
+                break;
+            };
+            out.push(at.to_zoned_datetime(zone.clone()).datetime().to_string());
+            cursor = at;
+        }
+        out
+    }
+
+    #[test]
+    fn the_documented_examples() {
+        // 2025-01-01 is a Wednesday.
+        let after = "2025-01-01T00:00:00Z";
+        assert_eq!(
+            next("cron(15 12 * * ? *)", "UTC", after, 2),
+            ["2025-01-01T12:15:00", "2025-01-02T12:15:00"]
+        );
+        assert_eq!(
+            next("cron(0 18 ? * MON-FRI *)", "UTC", "2025-01-03T19:00:00Z", 2),
+            ["2025-01-06T18:00:00", "2025-01-07T18:00:00"]
+        );
+        assert_eq!(
+            next("cron(0 8 1 * ? *)", "UTC", after, 2),
+            ["2025-01-01T08:00:00", "2025-02-01T08:00:00"]
+        );
+        assert_eq!(
+            next("cron(0/15 * * * ? *)", "UTC", after, 3),
+            [
+                "2025-01-01T00:15:00",
+                "2025-01-01T00:30:00",
+                "2025-01-01T00:45:00"
+            ]
+        );
+        assert_eq!(
+            next(
+                "cron(0/5 8-17 ? * MON-FRI *)",
+                "UTC",
+                "2025-01-03T17:56:00Z",
+                1
+            ),
+            ["2025-01-06T08:00:00"]
+        );
+        assert_eq!(
+            next("cron(0 9 ? * 2#1 *)", "UTC", after, 2),
+            ["2025-01-06T09:00:00", "2025-02-03T09:00:00"]
+        );
+        assert_eq!(
+            next("cron(0 0 L * ? 2025)", "UTC", after, 2),
+            ["2025-01-31T00:00:00", "2025-02-28T00:00:00"]
+        );
+        assert_eq!(
+            next("cron(0 0 L-2 2 ? *)", "UTC", after, 1),
+            ["2025-02-26T00:00:00"]
+        );
+        // The 15th of February 2025 is a Saturday: the nearest weekday is Friday the 14th.
+        assert_eq!(
+            next("cron(0 0 15W 2 ? *)", "UTC", after, 1),
+            ["2025-02-14T00:00:00"]
+        );
+        // 1 March 2025 is a Saturday: 1W stays in the month, Monday the 3rd.
+        assert_eq!(
+            next("cron(0 0 1W 3 ? *)", "UTC", after, 1),
+            ["2025-03-03T00:00:00"]
+        );
+        assert_eq!(
+            next("cron(0 0 LW 5 ? *)", "UTC", after, 1),
+            ["2025-05-30T00:00:00"]
+        );
+        assert_eq!(
+            next("cron(0 0 ? * 6L *)", "UTC", after, 1),
+            ["2025-01-31T00:00:00"]
+        );
+        assert_eq!(
+            next("cron(0 0 ? * L *)", "UTC", after, 1),
+            ["2025-01-04T00:00:00"]
+        );
+        assert_eq!(
+            next("cron(0 0 1 1 ? 2026)", "UTC", after, 2),
+            ["2026-01-01T00:00:00"]
+        );
+    }
+
+    #[test]
+    fn time_zones_follow_daylight_saving() {
+        // New York moves to EDT on 9 March 2025: 09:00 local is 14:00 UTC, then 13:00 UTC.
+        let zone = TimeZone::get("America/New_York").unwrap();
+        let schedule = Schedule::parse("cron(0 9 * * ? *)").unwrap();
+        let start: Timestamp = "2025-03-08T00:00:00Z".parse().unwrap();
+        let first = schedule.next_after(start, start, &zone).unwrap();
+        let second = schedule.next_after(first, start, &zone).unwrap();
+        assert_eq!(first.to_string(), "2025-03-08T14:00:00Z");
+        assert_eq!(second.to_string(), "2025-03-09T13:00:00Z");
+        // 02:30 does not exist on 9 March: it fires at 03:30 EDT.
+        let gap = Schedule::parse("cron(30 2 9 3 ? 2025)").unwrap();
+        assert_eq!(
+            gap.next_after(start, start, &zone).unwrap().to_string(),
+            "2025-03-09T07:30:00Z"
+        );
+    }
+
+    #[test]
+    fn rates_and_at() {
+        assert_eq!(
+            next("rate(5 minutes)", "UTC", "2025-01-01T00:00:00Z", 2),
+            ["2025-01-01T00:05:00", "2025-01-01T00:10:00"]
+        );
+        assert_eq!(
+            next("rate(1 day)", "UTC", "2025-01-01T00:00:00Z", 1),
+            ["2025-01-02T00:00:00"]
+        );
+        assert_eq!(
+            next(
+                "at(2025-06-01T09:00:00)",
+                "Europe/Paris",
+                "2025-01-01T00:00:00Z",
+                3
+            ),
+            ["2025-06-01T09:00:00"]
+        );
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        let error = |e: &str| Schedule::parse(e).unwrap_err();
+        assert!(error("rate(1 minutes)").contains("singular"));
+        assert!(error("rate(5 minute)").contains("plural"));
+        assert!(error("rate(0 hours)").contains("above 0"));
+        assert!(error("rate(5 weeks)").contains("minute(s), hour(s) or day(s)"));
+        assert!(error("cron(0 12 * * * *)").contains("must be '?'"));
+        assert!(error("cron(0 12 ? * ? *)").contains("must be '?'"));
+        assert!(error("cron(0 12 * *)").contains("expected 6 fields"));
+        assert!(error("cron(61 12 * * ? *)").contains("minutes: '61'"));
+        assert!(error("cron(0 12 ? * 2#6 *)").contains("#1 to #5"));
+        assert!(error("cron(0 12 ? FOO * *)").contains("month: 'FOO'"));
+        assert!(error("every day").contains("not a schedule expression"));
+    }
+}
