@@ -176,75 +176,71 @@ mod tests {
 
     #[test]
     fn the_documented_examples() {
-        // 2025-01-01 is a Wednesday.
-        let after = "2025-01-01T00:00:00Z";
-        assert_eq!(
-            next("cron(15 12 * * ? *)", "UTC", after, 2),
-            ["2025-01-01T12:15:00", "2025-01-02T12:15:00"]
-        );
-        assert_eq!(
-            next("cron(0 18 ? * MON-FRI *)", "UTC", "2025-01-03T19:00:00Z", 2),
-            ["2025-01-06T18:00:00", "2025-01-07T18:00:00"]
-        );
-        assert_eq!(
-            next("cron(0 8 1 * ? *)", "UTC", after, 2),
-            ["2025-01-01T08:00:00", "2025-02-01T08:00:00"]
-        );
-        assert_eq!(
-            next("cron(0/15 * * * ? *)", "UTC", after, 3),
-            [
-                "2025-01-01T00:15:00",
-                "2025-01-01T00:30:00",
-                "2025-01-01T00:45:00"
-            ]
-        );
-        assert_eq!(
-            next(
-                "cron(0/5 8-17 ? * MON-FRI *)",
-                "UTC",
-                "2025-01-03T17:56:00Z",
-                1
+        // 2025-01-01 is a Wednesday; 15 February 2025 a Saturday (15W: Friday the 14th); 1 March
+        // 2025 a Saturday (1W stays in the month: Monday the 3rd).
+        let jan = "2025-01-01T00:00:00Z";
+        let cases: [(&str, &str, usize, &[&str]); 14] = [
+            (
+                "cron(15 12 * * ? *)",
+                jan,
+                2,
+                &["2025-01-01T12:15:00", "2025-01-02T12:15:00"],
             ),
-            ["2025-01-06T08:00:00"]
-        );
-        assert_eq!(
-            next("cron(0 9 ? * 2#1 *)", "UTC", after, 2),
-            ["2025-01-06T09:00:00", "2025-02-03T09:00:00"]
-        );
-        assert_eq!(
-            next("cron(0 0 L * ? 2025)", "UTC", after, 2),
-            ["2025-01-31T00:00:00", "2025-02-28T00:00:00"]
-        );
-        assert_eq!(
-            next("cron(0 0 L-2 2 ? *)", "UTC", after, 1),
-            ["2025-02-26T00:00:00"]
-        );
-        // The 15th of February 2025 is a Saturday: the nearest weekday is Friday the 14th.
-        assert_eq!(
-            next("cron(0 0 15W 2 ? *)", "UTC", after, 1),
-            ["2025-02-14T00:00:00"]
-        );
-        // 1 March 2025 is a Saturday: 1W stays in the month, Monday the 3rd.
-        assert_eq!(
-            next("cron(0 0 1W 3 ? *)", "UTC", after, 1),
-            ["2025-03-03T00:00:00"]
-        );
-        assert_eq!(
-            next("cron(0 0 LW 5 ? *)", "UTC", after, 1),
-            ["2025-05-30T00:00:00"]
-        );
-        assert_eq!(
-            next("cron(0 0 ? * 6L *)", "UTC", after, 1),
-            ["2025-01-31T00:00:00"]
-        );
-        assert_eq!(
-            next("cron(0 0 ? * L *)", "UTC", after, 1),
-            ["2025-01-04T00:00:00"]
-        );
-        assert_eq!(
-            next("cron(0 0 1 1 ? 2026)", "UTC", after, 2),
-            ["2026-01-01T00:00:00"]
-        );
+            (
+                "cron(0 18 ? * MON-FRI *)",
+                "2025-01-03T19:00:00Z",
+                2,
+                &["2025-01-06T18:00:00", "2025-01-07T18:00:00"],
+            ),
+            (
+                "cron(0 8 1 * ? *)",
+                jan,
+                2,
+                &["2025-01-01T08:00:00", "2025-02-01T08:00:00"],
+            ),
+            (
+                "cron(0/15 * * * ? *)",
+                jan,
+                3,
+                &[
+                    "2025-01-01T00:15:00",
+                    "2025-01-01T00:30:00",
+                    "2025-01-01T00:45:00",
+                ],
+            ),
+            (
+                "cron(0/5 8-17 ? * MON-FRI *)",
+                "2025-01-03T17:56:00Z",
+                1,
+                &["2025-01-06T08:00:00"],
+            ),
+            (
+                "cron(0 9 ? * 2#1 *)",
+                jan,
+                2,
+                &["2025-01-06T09:00:00", "2025-02-03T09:00:00"],
+            ),
+            (
+                "cron(0 0 L * ? 2025)",
+                jan,
+                2,
+                &["2025-01-31T00:00:00", "2025-02-28T00:00:00"],
+            ),
+            ("cron(0 0 L-2 2 ? *)", jan, 1, &["2025-02-26T00:00:00"]),
+            ("cron(0 0 15W 2 ? *)", jan, 1, &["2025-02-14T00:00:00"]),
+            ("cron(0 0 1W 3 ? *)", jan, 1, &["2025-03-03T00:00:00"]),
+            ("cron(0 0 LW 5 ? *)", jan, 1, &["2025-05-30T00:00:00"]),
+            ("cron(0 0 ? * 6L *)", jan, 1, &["2025-01-31T00:00:00"]),
+            ("cron(0 0 ? * L *)", jan, 1, &["2025-01-04T00:00:00"]),
+            ("cron(0 0 1 1 ? 2026)", jan, 2, &["2026-01-01T00:00:00"]),
+        ];
+        for (expression, after, count, expected) in cases {
+            assert_eq!(
+                next(expression, "UTC", after, count),
+                expected,
+                "{expression}"
+            );
+        }
     }
 
     #[test]
@@ -267,23 +263,26 @@ mod tests {
 
     #[test]
     fn rates_and_at() {
-        assert_eq!(
-            next("rate(5 minutes)", "UTC", "2025-01-01T00:00:00Z", 2),
-            ["2025-01-01T00:05:00", "2025-01-01T00:10:00"]
-        );
-        assert_eq!(
-            next("rate(1 day)", "UTC", "2025-01-01T00:00:00Z", 1),
-            ["2025-01-02T00:00:00"]
-        );
-        assert_eq!(
-            next(
+        let cases: [(&str, &str, &[&str]); 3] = [
+            (
+                "rate(5 minutes)",
+                "UTC",
+                &["2025-01-01T00:05:00", "2025-01-01T00:10:00"],
+            ),
+            (
+                "rate(1 day)",
+                "UTC",
+                &["2025-01-02T00:00:00", "2025-01-03T00:00:00"],
+            ),
+            (
                 "at(2025-06-01T09:00:00)",
                 "Europe/Paris",
-                "2025-01-01T00:00:00Z",
-                3
+                &["2025-06-01T09:00:00"],
             ),
-            ["2025-06-01T09:00:00"]
-        );
+        ];
+        for (expression, zone, expected) in cases {
+            assert_eq!(next(expression, zone, "2025-01-01T00:00:00Z", 2), expected);
+        }
     }
 
     #[test]

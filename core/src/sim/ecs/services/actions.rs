@@ -262,13 +262,7 @@ pub fn update_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         service.stuck = false;
     }
     service.steady = false;
-    let cluster = &ecs.clusters[&key.0];
-    let all: Vec<_> = service
-        .deployments
-        .iter()
-        .map(|d| counts(cluster, d))
-        .collect();
-    Ok(json!({ "service": service.to_api(&all) }))
+    Ok(json!({ "service": described(&ecs.clusters[&key.0], service) }))
 }
 
 pub fn delete_service(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
@@ -287,13 +281,17 @@ pub fn delete_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     }
     service.status = "DRAINING";
     service.desired_count = 0;
-    let cluster = &sim.ecs.clusters[&key.0];
+    Ok(json!({ "service": described(&sim.ecs.clusters[&key.0], service) }))
+}
+
+/// The service as DescribeServices shows it, with its deployments' task counts.
+fn described(cluster: &crate::cluster::Cluster, service: &Service) -> api::Service {
     let all: Vec<_> = service
         .deployments
         .iter()
         .map(|d| counts(cluster, d))
         .collect();
-    Ok(json!({ "service": service.to_api(&all) }))
+    service.to_api(&all)
 }
 
 pub fn describe_services(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
@@ -305,15 +303,7 @@ pub fn describe_services(sim: &mut Simulation, input: Value) -> Result<Value, Ec
     for reference in request.services.iter().flatten() {
         let name = reference.rsplit('/').next().unwrap_or_default().to_string();
         match sim.ecs.services.get(&(cluster.clone(), name)) {
-            Some(service) => {
-                let tasks = &sim.ecs.clusters[&cluster];
-                let all: Vec<_> = service
-                    .deployments
-                    .iter()
-                    .map(|d| counts(tasks, d))
-                    .collect();
-                found.push(service.to_api(&all));
-            }
+            Some(service) => found.push(described(&sim.ecs.clusters[&cluster], service)),
             None => failures.push(failure(reference, "MISSING")),
         }
     }

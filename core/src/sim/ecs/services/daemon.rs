@@ -22,12 +22,7 @@ pub struct Round {
 /// The instances a daemon task belongs on: ACTIVE and meeting every constraint.
 fn eligible(cluster: &Cluster, service: &Service) -> Vec<bool> {
     let group = format!("service:{}", service.name);
-    let constraints: Vec<_> = service
-        .constraints
-        .iter()
-        .cloned()
-        .map(|c| c.evaluated(&cluster.instances))
-        .collect();
+    let constraints = service.constraints_over(&cluster.instances);
     cluster
         .instances
         .iter()

@@ -90,6 +90,18 @@ impl Service {
         self.events_added += 1;
     }
 
+    /// The service's constraints, static memberOf expressions evaluated once over `instances`.
+    pub fn constraints_over(
+        &self,
+        instances: &[crate::cluster::ContainerInstance],
+    ) -> Vec<Constraint> {
+        self.constraints
+            .iter()
+            .cloned()
+            .map(|c| c.evaluated(instances))
+            .collect()
+    }
+
     pub fn to_api(&self, counts: &[Counts]) -> api::Service {
         let total = counts.iter().fold(Counts::default(), |sum, c| Counts {
             running: sum.running + c.running,

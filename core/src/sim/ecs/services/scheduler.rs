@@ -408,17 +408,28 @@ fn stop_tasks(
             reason,
         );
     }
+    let message = tasks_message(cluster, service, "has stopped", "running tasks", positions);
+    event(service, now, rng, message);
+}
+
+/// "(service web) has started 2 tasks: (task 1a…) (task 2b…)."
+fn tasks_message(
+    cluster: &Cluster,
+    service: &Service,
+    verb: &str,
+    noun: &str,
+    positions: &[usize],
+) -> String {
     let ids: Vec<String> = positions
         .iter()
         .map(|&p| format!("(task {})", cluster.tasks[p].id()))
         .collect();
-    let message = format!(
-        "(service {}) has stopped {} running tasks: {}.",
+    format!(
+        "(service {}) {verb} {} {noun}: {}.",
         service.name,
         ids.len(),
         ids.join(" ")
-    );
-    event(service, now, rng, message);
+    )
 }
 
 fn deployment_of(service: &Service, position: usize) -> String {
@@ -487,12 +498,7 @@ fn start_tasks(
     } else if cluster.instances.is_empty() {
         (Vec::new(), vec![])
     } else {
-        let constraints: Vec<_> = service
-            .constraints
-            .iter()
-            .cloned()
-            .map(|c| c.evaluated(&cluster.instances))
-            .collect();
+        let constraints = service.constraints_over(&cluster.instances);
         let request = Request {
             requirement: &launch.spec.requirement,
             group: &launch.spec.group,
@@ -527,16 +533,7 @@ fn record_starts(
 ) {
     if !placed.is_empty() {
         service.deployments[0].tasks.extend(placed);
-        let ids: Vec<String> = placed
-            .iter()
-            .map(|&p| format!("(task {})", cluster.tasks[p].id()))
-            .collect();
-        let message = format!(
-            "(service {}) has started {} tasks: {}.",
-            service.name,
-            ids.len(),
-            ids.join(" ")
-        );
+        let message = tasks_message(cluster, service, "has started", "tasks", placed);
         event(service, now, rng, message);
     }
     if placed.len() < wanted {
