@@ -85,3 +85,17 @@ test('bulk placement through the ecsim client', () => {
   assert.equal(out.placements.taskArn.length, 40);
   assert.equal(out.placements.availabilityZone.filter((zone) => zone === 'us-east-1b').length, 20);
 });
+
+test('service events read like ECS', () => {
+  const sim = new ecsim.Simulation({ seed: 4 });
+  const ecs = sim.client('ecs');
+  ecs.createCluster({ clusterName: 'c' });
+  ecs.registerContainerInstance({ cluster: 'c', instanceType: 'm5.large', availabilityZone: 'us-east-1a' });
+  ecs.registerTaskDefinition({ family: 'w', containerDefinitions: [{ name: 'a', image: 'x', memory: 64 }] });
+  ecs.createService({ cluster: 'c', serviceName: 'web', taskDefinition: 'w', desiredCount: 2 });
+  sim.advance(30);
+  const messages = sim.events({ cluster: 'c' }).map((event) => event.message);
+  assert.match(messages[0], /^\(service web\) has started 2 tasks: \(task /);
+  assert.equal(messages.at(-1), '(service web) has reached a steady state.');
+  assert.throws(() => ecs.updateService({ cluster: 'c', service: 'nope', desiredCount: 1 }), { name: 'ServiceNotFoundException' });
+});

@@ -160,3 +160,19 @@ def test_bulk_placement_through_the_ecsim_client() -> None:
                                           placementStrategy=[{"type": "spread", "field": "attribute:ecs.availability-zone"}])
     zones = out["placements"]["availabilityZone"]
     assert len(zones) == 40 and zones.count("us-east-1a") == 20 and out["failures"] == []
+
+
+def test_service_events_read_like_ecs() -> None:
+    sim = ecsim.Simulation(seed=4)
+    ecs = sim.client("ecs")
+    ecs.create_cluster(clusterName="c")
+    ecs.register_container_instance(cluster="c", instanceType="m5.large", availabilityZone="us-east-1a")
+    ecs.register_task_definition(family="w", containerDefinitions=[{"name": "a", "image": "x", "memory": 64}])
+    ecs.create_service(cluster="c", serviceName="web", taskDefinition="w", desiredCount=2)
+    sim.advance(30)
+    messages = [event["message"] for event in sim.events(cluster="c")]
+    assert messages[0].startswith("(service web) has started 2 tasks: (task ")
+    assert messages[-1] == "(service web) has reached a steady state."
+    assert sim.events(since=sim.now) == []
+    with pytest.raises(ecsim.ServiceNotFoundException):
+        ecs.update_service(cluster="c", service="nope", desiredCount=1)
