@@ -17,6 +17,10 @@ export interface SimulationConfig {
   accountId?: string;
   /** Subnets a FARGATE request names without CreateSubnet: `assign` (default) gives them zones a, b, c in turn; `reject` refuses them. */
   undeclaredSubnets?: 'assign' | 'reject';
+  /** Seconds per task lifecycle step, or a preset. */
+  taskTimings?: 'instant' | 'default' | { provisioning?: number; pull?: number; activating?: number; deactivating?: number; stopping?: number; deprovisioning?: number };
+  /** ECS's quotas (AWS's defaults unless given). */
+  quotas?: { clusters?: number; containerInstancesPerCluster?: number; servicesPerCluster?: number; tasksPerService?: number };
 }
 
 /** A finding in a template, with its line and column when the template was text. */

@@ -15,6 +15,7 @@ pub enum ErrorCode {
     AttributeLimitExceededException,
     TargetNotFoundException,
     ServiceNotFoundException,
+    LimitExceededException,
     /// An action the service does not have (as AWS's JSON protocol reports it).
     UnknownOperationException,
     /// A client name `Simulation::client` does not know (as botocore names it).
@@ -24,7 +25,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 11] = [
+    pub const ALL: [ErrorCode; 12] = [
         ErrorCode::ClientException,
         ErrorCode::InvalidParameterException,
         ErrorCode::ServerException,
@@ -33,6 +34,7 @@ impl ErrorCode {
         ErrorCode::AttributeLimitExceededException,
         ErrorCode::TargetNotFoundException,
         ErrorCode::ServiceNotFoundException,
+        ErrorCode::LimitExceededException,
         ErrorCode::UnknownOperationException,
         ErrorCode::UnknownServiceError,
         ErrorCode::InternalError,
@@ -50,6 +52,7 @@ impl ErrorCode {
             ErrorCode::AttributeLimitExceededException => "AttributeLimitExceededException",
             ErrorCode::TargetNotFoundException => "TargetNotFoundException",
             ErrorCode::ServiceNotFoundException => "ServiceNotFoundException",
+            ErrorCode::LimitExceededException => "LimitExceededException",
             ErrorCode::UnknownOperationException => "UnknownOperationException",
             ErrorCode::UnknownServiceError => "UnknownServiceError",
             ErrorCode::InternalError => "InternalError",

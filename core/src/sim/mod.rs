@@ -6,6 +6,7 @@
 
 mod clock;
 mod ecs;
+pub mod quotas;
 mod request;
 pub mod subnets;
 
@@ -39,6 +40,9 @@ pub struct SimulationConfig {
     /// (tasks run, and stop, within the call) or `"default"`.
     #[serde(deserialize_with = "task_timings")]
     pub task_timings: TaskTimings,
+    /// ECS's quotas: `{"containerInstancesPerCluster": 5000, "servicesPerCluster": 5000,
+    /// "tasksPerService": 5000, "clusters": 10000}` unless changed.
+    pub quotas: quotas::Quotas,
 }
 
 /// `taskTimings`: a preset name or the seconds per step.
@@ -71,6 +75,7 @@ impl Default for SimulationConfig {
             account_id: "123456789012".into(),
             undeclared_subnets: subnets::UndeclaredSubnets::Assign,
             task_timings: TaskTimings::default(),
+            quotas: quotas::Quotas::default(),
         }
     }
 }

@@ -20,6 +20,11 @@ pub fn create_cluster(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         return Err(EcsimError::invalid_parameter("Cluster name can have up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
         ));
     }
+    let limit = sim.config.quotas.clusters;
+    let active = sim.ecs.clusters.values().filter(|c| c.active).count();
+    if active >= limit && !sim.ecs.clusters.get(&name).is_some_and(|c| c.active) {
+        return Err(crate::sim::quotas::exceeded("clusters", "clusters", limit));
+    }
     let arn = format!(
         "arn:aws:ecs:{}:{}:cluster/{name}",
         sim.config.region, sim.config.account_id

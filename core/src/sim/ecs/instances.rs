@@ -8,7 +8,7 @@ use crate::cluster::{catalog, ContainerInstance, Resources, RESERVED_PORTS};
 use crate::error::{EcsimError, ErrorCode};
 use crate::query;
 use crate::sim::request::parse_request;
-use crate::sim::Simulation;
+use crate::sim::{quotas, Simulation};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -92,6 +92,18 @@ pub fn register_container_instance(
         .unwrap_or_else(|| format!("{region}a"));
     let ec2_instance_id =
         text(&document, "instanceId").unwrap_or_else(|| format!("i-{}", sim.random_hex(17)));
+    let limit = sim.config.quotas.container_instances_per_cluster;
+    if cluster_mut(sim, request.cluster.as_deref())?
+        .instances
+        .len()
+        >= limit
+    {
+        return Err(quotas::exceeded(
+            "container instances in a cluster",
+            "containerInstancesPerCluster",
+            limit,
+        ));
+    }
     let id = sim.random_hex(32);
     let now = sim.now;
     let account = sim.config.account_id.clone();

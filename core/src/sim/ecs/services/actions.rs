@@ -11,18 +11,17 @@ use crate::sim::request::parse_request;
 use crate::sim::Simulation;
 use serde_json::{json, Value};
 
-/// A service's tasks are at most 5,000 (the documented quota).
-pub const MAX_DESIRED_COUNT: i32 = 5_000;
-
 fn not_found() -> EcsimError {
     EcsimError::new(ErrorCode::ServiceNotFoundException, "Service not found.")
 }
 
-fn desired(count: Option<i32>) -> Result<Option<u32>, EcsimError> {
+/// A desired count within 0 and the tasks-per-service quota.
+fn desired(sim: &Simulation, count: Option<i32>) -> Result<Option<u32>, EcsimError> {
+    let most = sim.config.quotas.tasks_per_service;
     match count {
-        Some(n) if !(0..=MAX_DESIRED_COUNT).contains(&n) => Err(EcsimError::invalid_parameter(
-            format!("desiredCount must be between 0 and {MAX_DESIRED_COUNT}."),
-        )),
+        Some(n) if n < 0 || n as usize > most => Err(EcsimError::invalid_parameter(format!(
+            "desiredCount must be between 0 and {most} (quotas.tasksPerService)."
+        ))),
         other => Ok(other.map(|n| n as u32)),
     }
 }
@@ -65,7 +64,7 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
             launch_type.as_str()
         )));
     }
-    let desired_count = desired(request.desired_count)?.unwrap_or(0);
+    let desired_count = desired(sim, request.desired_count)?.unwrap_or(0);
     // DAEMON defaults: 0 % healthy, 100 % at most (documented).
     let defaults = if daemon {
         (0, 100)
@@ -123,6 +122,20 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     {
         return Err(EcsimError::invalid_parameter(
             "Creation of service was not idempotent.",
+        ));
+    }
+    let limit = sim.config.quotas.services_per_cluster;
+    let in_cluster = sim
+        .ecs
+        .services
+        .iter()
+        .filter(|((c, _), s)| *c == cluster_key && s.status != "INACTIVE")
+        .count();
+    if in_cluster >= limit {
+        return Err(crate::sim::quotas::exceeded(
+            "services in a cluster",
+            "servicesPerCluster",
+            limit,
         ));
     }
     let now = sim.now;
@@ -217,7 +230,7 @@ pub fn update_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         request.cluster.as_deref(),
         request.service.as_deref().unwrap_or_default(),
     )?;
-    let desired_count = desired(request.desired_count)?;
+    let desired_count = desired(sim, request.desired_count)?;
     let service = &sim.ecs.services[&key];
     if service.daemon && desired_count.is_some() {
         return Err(EcsimError::invalid_parameter(
