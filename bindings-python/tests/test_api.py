@@ -87,7 +87,15 @@ def test_task_timings_presets_and_checks() -> None:
     ecs.register_task_definition(family="w", containerDefinitions=[{"name": "a", "image": "x", "memory": 64}])
     assert ecs.run_task(cluster="c", taskDefinition="w")["tasks"][0]["lastStatus"] == "RUNNING"
     slow = ecsim.Simulation(taskTimings={"pull": 60})
-    assert slow.now == ecsim.Simulation().now
+    ecs = slow.client("ecs")
+    ecs.create_cluster(clusterName="c")
+    ecs.register_container_instance(cluster="c", instanceType="m5.large", availabilityZone="us-east-1a")
+    ecs.register_task_definition(family="w", containerDefinitions=[{"name": "a", "image": "x", "memory": 64}])
+    arn = ecs.run_task(cluster="c", taskDefinition="w")["tasks"][0]["taskArn"]
+    slow.advance(59)
+    assert ecs.describe_tasks(cluster="c", tasks=[arn])["tasks"][0]["lastStatus"] == "PENDING"
+    slow.advance(1)
+    assert ecs.describe_tasks(cluster="c", tasks=[arn])["tasks"][0]["lastStatus"] == "ACTIVATING"
     with pytest.raises(TypeError, match="taskTimings.pull"):
         ecsim.Simulation(taskTimings={"pull": -1})
     with pytest.raises(TypeError, match="unknown preset"):

@@ -12,6 +12,8 @@ pub enum ErrorCode {
     ServerException,
     ClusterNotFoundException,
     ClusterContainsContainerInstancesException,
+    ClusterContainsServicesException,
+    ClusterContainsTasksException,
     AttributeLimitExceededException,
     TargetNotFoundException,
     ServiceNotFoundException,
@@ -25,12 +27,14 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::ClientException,
         ErrorCode::InvalidParameterException,
         ErrorCode::ServerException,
         ErrorCode::ClusterNotFoundException,
         ErrorCode::ClusterContainsContainerInstancesException,
+        ErrorCode::ClusterContainsServicesException,
+        ErrorCode::ClusterContainsTasksException,
         ErrorCode::AttributeLimitExceededException,
         ErrorCode::TargetNotFoundException,
         ErrorCode::ServiceNotFoundException,
@@ -49,6 +53,8 @@ impl ErrorCode {
             ErrorCode::ClusterContainsContainerInstancesException => {
                 "ClusterContainsContainerInstancesException"
             }
+            ErrorCode::ClusterContainsServicesException => "ClusterContainsServicesException",
+            ErrorCode::ClusterContainsTasksException => "ClusterContainsTasksException",
             ErrorCode::AttributeLimitExceededException => "AttributeLimitExceededException",
             ErrorCode::TargetNotFoundException => "TargetNotFoundException",
             ErrorCode::ServiceNotFoundException => "ServiceNotFoundException",

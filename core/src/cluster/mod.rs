@@ -221,7 +221,9 @@ impl query::Instance for ContainerInstance {
 }
 
 impl Cluster {
-    pub fn to_api(&self) -> api::Cluster {
+    /// The cluster as DescribeClusters shows it; its services are kept by the simulation, which
+    /// says how many are active.
+    pub fn to_api(&self, active_services: usize) -> api::Cluster {
         let registered = self
             .instances
             .iter()
@@ -247,7 +249,7 @@ impl Cluster {
                     .filter(|t| matches!(t.last_status, "PROVISIONING" | "PENDING" | "ACTIVATING"))
                     .count() as i32,
             ),
-            active_services_count: Some(0),
+            active_services_count: Some(i32::try_from(active_services).unwrap_or(i32::MAX)),
             statistics: Some(Vec::new()),
             tags: Some(self.tags.clone()),
             settings: Some(self.settings.clone()),

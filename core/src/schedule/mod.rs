@@ -68,7 +68,8 @@ impl Schedule {
                 } else {
                     elapsed / seconds + 1
                 };
-                Timestamp::from_second(start.as_second() + periods * seconds).ok()
+                let offset = periods.checked_mul(*seconds)?;
+                Timestamp::from_second(start.as_second().checked_add(offset)?).ok()
             }
             Schedule::At(local) => {
                 let at = zone.to_ambiguous_zoned_datetime(*local).compatible().ok()?;
@@ -107,9 +108,10 @@ fn rate(body: &str) -> Result<Schedule, String> {
             "rate({body}): use the singular unit for 1 and the plural for more (rate(1 minute), rate(5 minutes))."
         ));
     }
-    Ok(Schedule::Rate {
-        seconds: value * seconds,
-    })
+    let seconds = value
+        .checked_mul(seconds)
+        .ok_or_else(|| format!("rate({body}): the value is too large."))?;
+    Ok(Schedule::Rate { seconds })
 }
 
 /// NextFireTimes (service `ecsim`): `{"expression": "cron(…)", "timezone": "Europe/Paris",
@@ -291,6 +293,7 @@ mod tests {
         assert!(error("rate(1 minutes)").contains("singular"));
         assert!(error("rate(5 minute)").contains("plural"));
         assert!(error("rate(0 hours)").contains("above 0"));
+        assert!(error("rate(9223372036854775807 days)").contains("too large"));
         assert!(error("rate(5 weeks)").contains("minute(s), hour(s) or day(s)"));
         assert!(error("cron(0 12 * * * *)").contains("must be '?'"));
         assert!(error("cron(0 12 ? * ? *)").contains("must be '?'"));

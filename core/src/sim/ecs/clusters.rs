@@ -29,6 +29,7 @@ pub fn create_cluster(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         "arn:aws:ecs:{}:{}:cluster/{name}",
         sim.config.region, sim.config.account_id
     );
+    let services = sim.ecs.active_services(&name);
     // Creating a cluster that exists returns it, as ECS does; an INACTIVE one comes back to life.
     let cluster = sim
         .ecs
@@ -50,21 +51,35 @@ pub fn create_cluster(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         cluster.tags = request.tags.unwrap_or_default();
         cluster.settings = request.settings.unwrap_or_default();
     }
-    Ok(json!({ "cluster": cluster.to_api() }))
+    Ok(json!({ "cluster": cluster.to_api(services) }))
 }
 
 pub fn delete_cluster(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
     let (request, _): (api::DeleteClusterRequest, _) =
         parse_request(input, &shapes::DELETE_CLUSTER_REQUEST, &[])?;
-    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let name = cluster_mut(sim, request.cluster.as_deref())?.name.clone();
+    if sim.ecs.active_services(&name) > 0 {
+        return Err(EcsimError::new(
+            ErrorCode::ClusterContainsServicesException,
+            "The Cluster cannot be deleted while Services are active.",
+        ));
+    }
+    let cluster = cluster_mut(sim, Some(&name))?;
     if !cluster.instances.is_empty() {
         return Err(EcsimError::new(
             ErrorCode::ClusterContainsContainerInstancesException,
             "The Cluster cannot be deleted while Container Instances are active or draining.",
         ));
     }
+    // FARGATE tasks run on no instance.
+    if cluster.tasks.iter().any(|t| t.last_status != "STOPPED") {
+        return Err(EcsimError::new(
+            ErrorCode::ClusterContainsTasksException,
+            "The Cluster cannot be deleted while Tasks are active.",
+        ));
+    }
     cluster.active = false;
-    Ok(json!({ "cluster": cluster.to_api() }))
+    Ok(json!({ "cluster": cluster.to_api(0) }))
 }
 
 pub fn describe_clusters(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
@@ -75,7 +90,7 @@ pub fn describe_clusters(sim: &mut Simulation, input: Value) -> Result<Value, Ec
     let mut failures = Vec::new();
     for reference in &references {
         match sim.ecs.clusters.get(cluster_name(Some(reference))) {
-            Some(cluster) => clusters.push(cluster.to_api()),
+            Some(cluster) => clusters.push(cluster.to_api(sim.ecs.active_services(&cluster.name))),
             None => {
                 let (region, account) = (&sim.config.region, &sim.config.account_id);
                 let arn = format!(

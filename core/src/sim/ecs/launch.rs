@@ -14,6 +14,18 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::Rng;
 use std::sync::Arc;
 
+/// The launch type a request names (EC2 when none), if ecsim simulates it.
+pub(crate) fn simulated_launch_type(given: Option<LaunchType>) -> Result<LaunchType, EcsimError> {
+    let launch_type = given.unwrap_or(LaunchType::Ec2);
+    if !matches!(launch_type, LaunchType::Ec2 | LaunchType::Fargate) {
+        return Err(EcsimError::invalid_parameter(format!(
+            "ecsim does not simulate the {} launch type yet.",
+            launch_type.as_str()
+        )));
+    }
+    Ok(launch_type)
+}
+
 pub(crate) fn strategies(given: &[api::PlacementStrategy]) -> Result<Vec<Strategy>, EcsimError> {
     if given.len() > 5 {
         return Err(EcsimError::invalid_parameter(

@@ -30,6 +30,14 @@ impl EcsState {
         self.clusters.get(cluster_name(Some(reference)))
     }
 
+    /// The services of a cluster that are not INACTIVE.
+    pub fn active_services(&self, cluster: &str) -> usize {
+        self.services
+            .iter()
+            .filter(|((c, _), s)| c == cluster && s.status != "INACTIVE")
+            .count()
+    }
+
     /// How many service events were ever recorded: the scheduler looks again while it grows.
     pub fn service_activity(&self) -> u64 {
         self.services.values().map(|s| s.events_added).sum()

@@ -1,7 +1,7 @@
 //! RunTask (EC2 launch type), StopTask, DescribeTasks, ListTasks. Tasks start at once: the task
 //! lifecycle on the virtual clock (PROVISIONING … STOPPED) arrives with the service scheduler.
 
-use super::launch::{constraints, strategies, Launch, Site};
+use super::launch::{constraints, simulated_launch_type, strategies, Launch, Site};
 use super::{cluster_mut, failure, fargate};
 use crate::api::ecs::{self as api, shapes, LaunchType};
 use crate::cluster::Cluster;
@@ -80,13 +80,7 @@ fn launch_tasks(
         .get(EXPLAIN)
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    let launch_type = request.launch_type.unwrap_or(LaunchType::Ec2);
-    if !matches!(launch_type, LaunchType::Ec2 | LaunchType::Fargate) {
-        return Err(EcsimError::invalid_parameter(format!(
-            "ecsim does not simulate the {} launch type yet.",
-            launch_type.as_str()
-        )));
-    }
+    let launch_type = simulated_launch_type(request.launch_type)?;
     let launch = Launch::new(
         sim,
         request.task_definition.as_deref(),

@@ -5,7 +5,8 @@ use super::{Service, DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEALTHY_PERCENT};
 use crate::api::ecs::{self as api, shapes, LaunchType, SchedulingStrategy};
 use crate::error::{EcsimError, ErrorCode};
 use crate::placement::Strategy;
-use crate::sim::ecs::launch::{constraints, strategies, Launch};
+use crate::sim::ecs::launch::{constraints, simulated_launch_type, strategies, Launch};
+use crate::sim::ecs::task_definitions;
 use crate::sim::ecs::{cluster_mut, cluster_name, failure, fargate};
 use crate::sim::request::parse_request;
 use crate::sim::Simulation;
@@ -54,15 +55,9 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         parse_request(input, &shapes::CREATE_SERVICE_REQUEST, &[])?;
     let name = request.service_name.clone().unwrap_or_default();
     let daemon = request.scheduling_strategy == Some(SchedulingStrategy::Daemon);
-    let launch_type = request.launch_type.unwrap_or(LaunchType::Ec2);
+    let launch_type = simulated_launch_type(request.launch_type)?;
     if daemon {
         check_daemon(&request, launch_type)?;
-    }
-    if !matches!(launch_type, LaunchType::Ec2 | LaunchType::Fargate) {
-        return Err(EcsimError::invalid_parameter(format!(
-            "ecsim does not simulate the {} launch type yet.",
-            launch_type.as_str()
-        )));
     }
     let desired_count = desired(sim, request.desired_count)?.unwrap_or(0);
     // DAEMON defaults: 0 % healthy, 100 % at most (documented).
@@ -97,17 +92,14 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         ];
     }
     let parsed_constraints = constraints(&launch.spec.task_definition, &given_constraints)?;
-    let subnets = if launch_type == LaunchType::Fargate {
+    let subnet_ids = if launch_type == LaunchType::Fargate {
         let as_run = api::RunTaskRequest {
             network_configuration: request.network_configuration.clone(),
             ..api::RunTaskRequest::default()
         };
-        let ids = fargate::requested_subnets(&as_run, &launch)?.to_vec();
-        cluster_mut(sim, request.cluster.as_deref())?;
-        let (region, policy) = (sim.config.region.clone(), sim.config.undeclared_subnets);
-        Some(sim.subnets.resolve(&ids, &region, policy)?)
+        fargate::requested_subnets(&as_run, &launch)?.to_vec()
     } else {
-        None
+        Vec::new()
     };
     let (cluster_key, cluster_arn) = {
         let cluster = cluster_mut(sim, request.cluster.as_deref())?;
@@ -125,19 +117,16 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         ));
     }
     let limit = sim.config.quotas.services_per_cluster;
-    let in_cluster = sim
-        .ecs
-        .services
-        .iter()
-        .filter(|((c, _), s)| *c == cluster_key && s.status != "INACTIVE")
-        .count();
-    if in_cluster >= limit {
+    if sim.ecs.active_services(&cluster_key) >= limit {
         return Err(crate::sim::quotas::exceeded(
             "services in a cluster",
             "servicesPerCluster",
             limit,
         ));
     }
+    // Last, as it may declare subnets: nothing after it fails.
+    let (region, policy) = (sim.config.region.clone(), sim.config.undeclared_subnets);
+    let subnets = sim.subnets.resolve(&subnet_ids, &region, policy)?;
     let now = sim.now;
     let deployment = new_deployment(task_definition_arn, now, &mut sim.rng);
     let (region, account) = (&sim.config.region, &sim.config.account_id);
@@ -150,7 +139,7 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         desired_count,
         launch_type,
         network_configuration: request.network_configuration.clone(),
-        subnets: subnets.unwrap_or_default(),
+        subnets,
         placement_constraints: given_constraints,
         placement_strategy: given_strategies,
         strategies: parsed_strategies,
@@ -243,12 +232,9 @@ pub fn update_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     )?;
     let new_definition = match request.task_definition.as_deref() {
         Some(reference) => Some(
-            Launch::new(sim, Some(reference), None, None, None, service.launch_type)?
-                .spec
-                .task_definition
-                .task_definition_arn
-                .clone()
-                .unwrap_or_default(),
+            task_definitions::resolve(sim, reference)
+                .and_then(|registered| registered.task_definition.task_definition_arn.clone())
+                .ok_or_else(|| EcsimError::invalid_parameter("TaskDefinition not found."))?,
         ),
         None => None,
     };

@@ -75,7 +75,7 @@ pub fn round(cluster: &Cluster, service: &mut Service) -> Round {
         }
     }
     // Old tasks stop only down to minimumHealthyPercent of the instances.
-    let lower = (service.desired_count * service.minimum_healthy_percent).div_ceil(100) as usize;
+    let lower = service.bounds().0 as usize;
     let running = service
         .deployments
         .iter()

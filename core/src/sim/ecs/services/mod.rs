@@ -64,6 +64,23 @@ pub struct Deployment {
     pub tasks: Vec<usize>,
 }
 
+impl Deployment {
+    /// Ends the rollout in `state`; returns the service event that says so.
+    pub fn conclude(
+        &mut self,
+        service: &str,
+        state: DeploymentRolloutState,
+        reason: &str,
+        event: &str,
+        now: f64,
+    ) -> String {
+        self.rollout_state = state;
+        self.rollout_state_reason = reason.into();
+        self.updated_at = now;
+        format!("(service {service}) (deployment {}) {event}", self.id)
+    }
+}
+
 /// How the tasks of one deployment stand now.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {
@@ -88,6 +105,17 @@ impl Service {
         );
         self.events.truncate(KEPT_EVENTS);
         self.events_added += 1;
+    }
+
+    /// The rolling-update bounds: at least ceil(desired × minimumHealthyPercent / 100) RUNNING,
+    /// at most floor(desired × maximumPercent / 100) in all (computed wide: the percent may be
+    /// large).
+    pub fn bounds(&self) -> (u32, u32) {
+        let desired = u64::from(self.desired_count);
+        let lower = (desired * u64::from(self.minimum_healthy_percent)).div_ceil(100);
+        let upper = desired * u64::from(self.maximum_percent) / 100;
+        let narrow = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        (narrow(lower), narrow(upper))
     }
 
     /// The service's constraints, static memberOf expressions evaluated once over `instances`.

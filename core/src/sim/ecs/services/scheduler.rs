@@ -189,12 +189,12 @@ fn circuit_breaker(service: &mut Service, now: f64, rng: &mut ChaCha8Rng) {
     {
         return;
     }
-    primary.rollout_state = DeploymentRolloutState::Failed;
-    primary.rollout_state_reason = "ECS deployment circuit breaker: tasks failed to start.".into();
-    primary.updated_at = now;
-    let message = format!(
-        "(service {}) (deployment {}) deployment failed: tasks failed to start.",
-        service.name, primary.id
+    let message = primary.conclude(
+        &service.name,
+        DeploymentRolloutState::Failed,
+        "ECS deployment circuit breaker: tasks failed to start.",
+        "deployment failed: tasks failed to start.",
+        now,
     );
     event(service, now, rng, message);
     // Back to the newest deployment that completed.
@@ -266,8 +266,7 @@ fn roll(
     old_live.extend(&displaced);
     let running: u32 = all.iter().map(|c| c.running).sum();
     let in_all: u32 = all.iter().map(|c| c.running + c.pending + c.stopping).sum();
-    let lower = (desired * service.minimum_healthy_percent).div_ceil(100);
-    let upper = desired * service.maximum_percent / 100;
+    let (lower, upper) = service.bounds();
     let primary_live = primary.running + primary.pending - displaced.len() as u32;
     // Too many of the new tasks (the desired count went down): stop the surplus.
     if primary_live > desired {
@@ -606,12 +605,12 @@ fn settle(cluster: &Cluster, service: &mut Service, now: f64, rng: &mut ChaCha8R
         && first.rollout_state == DeploymentRolloutState::InProgress
         && service.status == "ACTIVE"
     {
-        first.rollout_state = DeploymentRolloutState::Completed;
-        first.rollout_state_reason = "ECS deployment completed.".into();
-        first.updated_at = now;
-        let message = format!(
-            "(service {}) (deployment {}) deployment completed.",
-            service.name, first.id
+        let message = first.conclude(
+            &service.name,
+            DeploymentRolloutState::Completed,
+            "ECS deployment completed.",
+            "deployment completed.",
+            now,
         );
         event(service, now, rng, message);
     }
