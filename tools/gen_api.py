@@ -64,6 +64,46 @@ SERVICES = {
             "DescribeServicesResponse",
         ],
     },
+    "elbv2": {
+        "model": "elbv2/2015-12-01/service-2.json.gz",
+        "requests": [
+            "CreateTargetGroupInput",
+            "DescribeTargetGroupsInput",
+            "DeleteTargetGroupInput",
+            "DescribeTargetHealthInput",
+            "DescribeTargetGroupAttributesInput",
+            "ModifyTargetGroupAttributesInput",
+        ],
+        "responses": [
+            "CreateTargetGroupOutput",
+            "DescribeTargetGroupsOutput",
+            "DescribeTargetHealthOutput",
+            "DescribeTargetGroupAttributesOutput",
+            "ModifyTargetGroupAttributesOutput",
+        ],
+    },
+    "events": {
+        "model": "events/2015-10-07/service-2.json.gz",
+        "requests": [
+            "PutRuleRequest",
+            "PutTargetsRequest",
+            "RemoveTargetsRequest",
+            "DeleteRuleRequest",
+            "DescribeRuleRequest",
+            "ListRulesRequest",
+            "ListTargetsByRuleRequest",
+            "EnableRuleRequest",
+            "DisableRuleRequest",
+        ],
+        "responses": [
+            "PutRuleResponse",
+            "PutTargetsResponse",
+            "RemoveTargetsResponse",
+            "DescribeRuleResponse",
+            "ListRulesResponse",
+            "ListTargetsByRuleResponse",
+        ],
+    },
 }
 
 RUST_KEYWORDS = {"type", "match", "ref", "mod", "use", "in", "as", "fn", "struct", "enum", "where"}
@@ -160,6 +200,7 @@ def gen_model(service: str, shapes: dict, names: list[str]) -> str:
         "use std::collections::BTreeMap;",
         "",
     ]
+    header = len(out)
     for name in names:
         shape = shapes[name]
         doc = first_sentence(shape.get("documentation"))
@@ -199,6 +240,8 @@ def gen_model(service: str, shapes: dict, names: list[str]) -> str:
             out.append("    }")
             out.append("}")
             out.append("")
+    if not any("BTreeMap<" in line for line in out[header:]):
+        out.remove("use std::collections::BTreeMap;")
     return "\n".join(out)
 
 

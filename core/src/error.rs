@@ -18,6 +18,16 @@ pub enum ErrorCode {
     TargetNotFoundException,
     ServiceNotFoundException,
     LimitExceededException,
+    /// elbv2: no target group with that ARN or name.
+    TargetGroupNotFoundException,
+    /// elbv2: the name is taken by a target group with other settings.
+    DuplicateTargetGroupNameException,
+    /// elbv2's error for a malformed or out-of-range input.
+    ValidationError,
+    /// events: no rule or target of that name.
+    ResourceNotFoundException,
+    /// events' error for a malformed or out-of-range input.
+    ValidationException,
     /// An action the service does not have (as AWS's JSON protocol reports it).
     UnknownOperationException,
     /// A client name `Simulation::client` does not know (as botocore names it).
@@ -27,7 +37,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::ClientException,
         ErrorCode::InvalidParameterException,
         ErrorCode::ServerException,
@@ -39,6 +49,11 @@ impl ErrorCode {
         ErrorCode::TargetNotFoundException,
         ErrorCode::ServiceNotFoundException,
         ErrorCode::LimitExceededException,
+        ErrorCode::TargetGroupNotFoundException,
+        ErrorCode::DuplicateTargetGroupNameException,
+        ErrorCode::ValidationError,
+        ErrorCode::ResourceNotFoundException,
+        ErrorCode::ValidationException,
         ErrorCode::UnknownOperationException,
         ErrorCode::UnknownServiceError,
         ErrorCode::InternalError,
@@ -59,6 +74,11 @@ impl ErrorCode {
             ErrorCode::TargetNotFoundException => "TargetNotFoundException",
             ErrorCode::ServiceNotFoundException => "ServiceNotFoundException",
             ErrorCode::LimitExceededException => "LimitExceededException",
+            ErrorCode::TargetGroupNotFoundException => "TargetGroupNotFoundException",
+            ErrorCode::DuplicateTargetGroupNameException => "DuplicateTargetGroupNameException",
+            ErrorCode::ValidationError => "ValidationError",
+            ErrorCode::ResourceNotFoundException => "ResourceNotFoundException",
+            ErrorCode::ValidationException => "ValidationException",
             ErrorCode::UnknownOperationException => "UnknownOperationException",
             ErrorCode::UnknownServiceError => "UnknownServiceError",
             ErrorCode::InternalError => "InternalError",

@@ -3,6 +3,8 @@
 
 pub mod conform;
 pub mod ecs;
+pub mod elbv2;
+pub mod events;
 pub mod shape;
 
 /// Reads a JSON document that crossed a language boundary as text (the JS bindings send

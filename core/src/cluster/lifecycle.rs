@@ -3,6 +3,7 @@
 //! each takes is not documented; `TaskTimings` holds ecsim's defaults (each configurable), and
 //! what the image does (pull time, exit, failure to pull) comes from its `ImageBehavior`.
 
+use super::health::{HealthPlan, Periodic, Verdict};
 use super::{Cluster, Task};
 use crate::api::ecs::TaskStopCode;
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,9 @@ pub struct TaskTimings {
     pub stopping: f64,
     /// DEPROVISIONING, for tasks with their own network interface.
     pub deprovisioning: f64,
+    /// A service task with neither container nor load balancer health checks counts as healthy
+    /// this long after RUNNING (40 s, as ECS documents).
+    pub healthy_after_running: f64,
 }
 
 impl Default for TaskTimings {
@@ -36,6 +40,7 @@ impl Default for TaskTimings {
             deactivating: 0.0,
             stopping: 2.0,
             deprovisioning: 5.0,
+            healthy_after_running: 40.0,
         }
     }
 }
@@ -50,6 +55,7 @@ impl TaskTimings {
             deactivating: 0.0,
             stopping: 0.0,
             deprovisioning: 0.0,
+            healthy_after_running: 0.0,
         }
     }
 
@@ -61,6 +67,7 @@ impl TaskTimings {
             ("deactivating", self.deactivating),
             ("stopping", self.stopping),
             ("deprovisioning", self.deprovisioning),
+            ("healthyAfterRunning", self.healthy_after_running),
         ]
         .into_iter()
         .find(|(_, seconds)| !(seconds.is_finite() && *seconds >= 0.0))
@@ -90,6 +97,20 @@ pub struct ImageBehavior {
     pub exit_after: Option<f64>,
     /// Its exit code when it exits (default 1 when `exit_after` is set).
     pub exit_code: Option<i32>,
+    /// Its health checks (the container's and a load balancer's) fail from this many seconds
+    /// after the task is RUNNING (0: they never pass).
+    pub unhealthy_after: Option<f64>,
+}
+
+/// One container of a task about to start, as its plan needs it.
+pub struct PlannedContainer<'a> {
+    pub image: &'a str,
+    /// What its image does, if declared (PutImage).
+    pub behavior: Option<&'a ImageBehavior>,
+    /// Only an essential container's exit stops the task, and only essential containers'
+    /// health makes the task's.
+    pub essential: bool,
+    pub health_check: Option<&'a crate::api::ecs::HealthCheck>,
 }
 
 /// What one task will do: its step times and how its containers end, fixed when it starts.
@@ -105,40 +126,56 @@ pub struct TaskPlan {
     /// Seconds after RUNNING at which an essential container exits: (seconds, exit code,
     /// container index).
     pub exit: Option<(f64, i32, usize)>,
+    pub health: HealthPlan,
+    /// Behind a load balancer: how long a deregistered target drains before the task stops.
+    pub deregistration_delay: f64,
+    /// From when the app's health checks fail (seconds after RUNNING), for target checks added
+    /// when the task's service puts it behind a load balancer.
+    pub fails_from: Option<f64>,
 }
 
 impl TaskPlan {
-    /// The plan for a task whose containers run `images`: (image, its declared behaviour,
-    /// whether the container is essential — only an essential container's exit stops the task).
-    pub fn new(
-        timings: &TaskTimings,
-        eni: bool,
-        images: &[(&str, Option<&ImageBehavior>, bool)],
-    ) -> Self {
+    /// The plan for a task with these containers.
+    pub fn new(timings: &TaskTimings, eni: bool, containers: &[PlannedContainer]) -> Self {
         let network = |seconds: f64| if eni { seconds } else { 0.0 };
-        let pull = images
+        let pull = containers
             .iter()
-            .map(|(_, behavior, _)| {
-                behavior
+            .map(|c| {
+                c.behavior
                     .and_then(|b| b.pull_seconds)
                     .unwrap_or(timings.pull)
             })
             .fold(0.0, f64::max);
-        let pull_fails = images
+        let pull_fails = containers
             .iter()
-            .find(|(_, behavior, _)| behavior.is_some_and(|b| b.pull_fails))
-            .map(|(image, _, _)| {
-                format!("CannotPullContainerError: pull image manifest has been retried 5 time(s): {image}: not found")
+            .find(|c| c.behavior.is_some_and(|b| b.pull_fails))
+            .map(|c| {
+                format!(
+                    "CannotPullContainerError: pull image manifest has been retried 5 time(s): {}: not found",
+                    c.image
+                )
             });
-        let exit = images
+        let exit = containers
             .iter()
             .enumerate()
-            .filter(|(_, (_, _, essential))| *essential)
-            .filter_map(|(index, (_, behavior, _))| {
-                let behavior = (*behavior)?;
+            .filter(|(_, c)| c.essential)
+            .filter_map(|(index, c)| {
+                let behavior = c.behavior?;
                 Some((behavior.exit_after?, behavior.exit_code.unwrap_or(1), index))
             })
             .min_by(|a, b| a.0.total_cmp(&b.0));
+        let fails_from = |c: &PlannedContainer| c.behavior.and_then(|b| b.unhealthy_after);
+        let verdicts: Vec<Option<Verdict>> = containers
+            .iter()
+            .map(|c| Some(Periodic::container(c.health_check?).verdict(fails_from(c))))
+            .collect();
+        let task = Verdict::all(
+            containers
+                .iter()
+                .zip(&verdicts)
+                .filter(|(c, _)| c.essential)
+                .filter_map(|(_, v)| *v),
+        );
         TaskPlan {
             provisioning: network(timings.provisioning),
             pull,
@@ -148,7 +185,43 @@ impl TaskPlan {
             deprovisioning: network(timings.deprovisioning),
             pull_fails,
             exit,
+            health: HealthPlan {
+                containers: verdicts,
+                task,
+                ..HealthPlan::default()
+            },
+            deregistration_delay: 0.0,
+            fails_from: containers
+                .iter()
+                .filter_map(fails_from)
+                .min_by(f64::total_cmp),
         }
+    }
+
+    /// The plan of a service's task: counted healthy `healthy_after_running` after RUNNING when
+    /// it has no health checks, unhealthy ignored for `grace`, registered with target groups
+    /// checked as `targets`, drained for `deregistration_delay` when it stops.
+    pub fn serve(
+        &mut self,
+        healthy_after_running: f64,
+        grace: f64,
+        targets: &[Periodic],
+        deregistration_delay: f64,
+    ) {
+        self.health.healthy_after_running = healthy_after_running;
+        self.health.grace = grace;
+        self.health.target = Verdict::all(targets.iter().map(|t| t.verdict(self.fails_from)));
+        self.deregistration_delay = deregistration_delay;
+    }
+
+    /// The first moment after `after` (seconds after RUNNING) at which something happens to
+    /// a running task: an essential container exits or its health changes.
+    fn next_running_instant(&self, after: f64) -> Option<f64> {
+        let exit = self.exit.map(|(seconds, _, _)| seconds);
+        exit.into_iter()
+            .chain(self.health.instants())
+            .filter(|&t| t > after)
+            .min_by(f64::total_cmp)
     }
 }
 
@@ -164,7 +237,13 @@ impl Task {
         self.stopped_reason = Some(reason);
         self.stopping_at = Some(now);
         self.last_status = "DEACTIVATING";
-        self.next_at = Some(now + self.plan.deactivating);
+        // A task that ran was a registered target: it drains first.
+        let draining = if self.started_at.is_some() {
+            self.plan.deregistration_delay
+        } else {
+            0.0
+        };
+        self.next_at = Some(now + self.plan.deactivating.max(draining));
         self.version += 1;
     }
 
@@ -185,21 +264,32 @@ impl Task {
             }
             "ACTIVATING" => {
                 self.started_at = Some(at);
-                match plan.exit {
-                    Some((after, code, container)) => {
-                        self.exit_code = Some((container, code));
-                        ("RUNNING", after)
-                    }
-                    None => ("RUNNING", f64::INFINITY),
+                if let Some((_, code, container)) = plan.exit {
+                    self.exit_code = Some((container, code));
                 }
+                let next = plan.next_running_instant(0.0);
+                ("RUNNING", next.unwrap_or(f64::INFINITY))
             }
             "RUNNING" => {
-                // Only a planned exit brings a running task here.
-                self.request_stop(
-                    at,
-                    TaskStopCode::EssentialContainerExited,
-                    "Essential container in task exited".into(),
-                );
+                let started = self.started_at.unwrap_or(at);
+                let exits = plan.exit.is_some_and(|(after, _, _)| started + after <= at);
+                if exits {
+                    self.request_stop(
+                        at,
+                        TaskStopCode::EssentialContainerExited,
+                        "Essential container in task exited".into(),
+                    );
+                    return;
+                }
+                // A change of health: the scheduler looks, DescribeTasks shows it.
+                let after = plan
+                    .health
+                    .instants()
+                    .chain(plan.exit.map(|(seconds, _, _)| seconds))
+                    .filter(|&t| started + t <= at)
+                    .fold(0.0, f64::max);
+                self.next_at = plan.next_running_instant(after).map(|t| started + t);
+                self.version += 1;
                 return;
             }
             "DEACTIVATING" => ("STOPPING", plan.stopping),
@@ -284,13 +374,19 @@ mod tests {
             exit_after: Some(5.0),
             ..ImageBehavior::default()
         };
+        let container = |image, behavior, essential| PlannedContainer {
+            image,
+            behavior: Some(behavior),
+            essential,
+            health_check: None,
+        };
         let plan = TaskPlan::new(
             &TaskTimings::default(),
             false,
             &[
-                ("slow", Some(&slow), true),
-                ("crash", Some(&crash), false),
-                ("crash", Some(&crash), true),
+                container("slow", &slow, true),
+                container("crash", &crash, false),
+                container("crash", &crash, true),
             ],
         );
         assert_eq!(

@@ -1,6 +1,7 @@
 //! Clusters and their container instances, as the simulation keeps them.
 
 pub mod catalog;
+pub mod health;
 pub mod lifecycle;
 mod task;
 

@@ -54,6 +54,9 @@ pub struct Task {
     pub exit_code: Option<(usize, i32)>,
     /// Bumped on every change of state, as DescribeTasks' `version`.
     pub version: i64,
+    /// Its service stopped it for failing container or load balancer health checks (the
+    /// circuit breaker counts it).
+    pub failed_health_checks: bool,
 }
 
 impl Task {
@@ -80,11 +83,44 @@ impl Task {
             stopped_reason: None,
             exit_code: None,
             version: 1,
+            failed_health_checks: false,
         }
     }
 
     pub fn id(&self) -> &str {
         self.arn.rsplit('/').next().unwrap_or_default()
+    }
+
+    /// The private IPv4 address of an awsvpc task: 10.x.y.z from its id's first hex digits
+    /// (ecsim's convention: subnets have no address ranges here).
+    pub fn private_ipv4(&self) -> String {
+        let bits = u32::from_str_radix(self.id().get(..6).unwrap_or("0"), 16).unwrap_or(0);
+        format!("10.{}.{}.{}", bits >> 16, (bits >> 8) & 0xff, bits & 0xff)
+    }
+
+    /// The host port a container port is reachable on: the static host port, or for a dynamic
+    /// mapping one of the ephemeral range 32768–60999 drawn from the task id (ecsim's choice; ECS
+    /// takes any free one).
+    pub fn host_port(&self, container_name: &str, container_port: i32) -> Option<i32> {
+        let awsvpc = self.spec.task_definition.network_mode == Some(NetworkMode::Awsvpc);
+        let mapping = self
+            .spec
+            .task_definition
+            .container_definitions
+            .iter()
+            .flatten()
+            .filter(|c| c.name.as_deref() == Some(container_name))
+            .flat_map(|c| c.port_mappings.iter().flatten())
+            .find(|m| m.container_port == Some(container_port))?;
+        match mapping.host_port.filter(|&p| p > 0) {
+            _ if awsvpc => Some(container_port),
+            Some(port) => Some(port),
+            None => {
+                let bits =
+                    u32::from_str_radix(self.id().get(6..12).unwrap_or("0"), 16).unwrap_or(0);
+                Some(32768 + (bits % 28232) as i32)
+            }
+        }
     }
 
     /// Its containers' status: PENDING until the task runs, STOPPED once it is deprovisioning
@@ -97,8 +133,8 @@ impl Task {
         }
     }
 
-    /// The task as DescribeTasks shows it.
-    pub fn to_api(&self, cluster_arn: &str) -> api::Task {
+    /// The task as DescribeTasks shows it at `now`.
+    pub fn to_api(&self, cluster_arn: &str, now: f64) -> api::Task {
         let spec = &*self.spec;
         let fargate = spec.launch_type == LaunchType::Fargate;
         let host_ports = spec.task_definition.network_mode != Some(NetworkMode::Awsvpc);
@@ -127,6 +163,7 @@ impl Task {
                 memory: container.memory.map(|m| m.to_string()),
                 memory_reservation: container.memory_reservation.map(|m| m.to_string()),
                 gpu_ids: (!self.gpu_ids.is_empty()).then(|| self.gpu_ids.clone()),
+                health_status: self.container_health(index, now),
                 ..api::Container::default()
             })
             .collect();
@@ -135,7 +172,12 @@ impl Task {
             cluster_arn: Some(cluster_arn.to_string()),
             task_definition_arn: spec.task_definition.task_definition_arn.clone(),
             container_instance_arn: self.instance_arn.as_deref().map(str::to_string),
-            attachments: Some(self.eni.iter().map(TaskEni::to_api).collect()),
+            attachments: Some(
+                self.eni
+                    .iter()
+                    .map(|eni| eni.to_api(&self.private_ipv4()))
+                    .collect(),
+            ),
             platform_version: fargate.then(|| "1.4.0".into()),
             platform_family: fargate.then(|| "Linux".into()),
             availability_zone: self.availability_zone.clone(),
@@ -158,13 +200,14 @@ impl Task {
             started_by: spec.started_by.clone(),
             tags: spec.tags.clone(),
             version: Some(self.version),
+            health_status: Some(self.task_health(now)),
             ..api::Task::default()
         }
     }
 }
 
 impl TaskEni {
-    fn to_api(&self) -> api::Attachment {
+    fn to_api(&self, private_ipv4: &str) -> api::Attachment {
         let detail = |name: &str, value: &str| api::KeyValuePair {
             name: Some(name.into()),
             value: Some(value.into()),
@@ -176,6 +219,7 @@ impl TaskEni {
             details: Some(vec![
                 detail("subnetId", &self.subnet_id),
                 detail("networkInterfaceId", &self.eni_id),
+                detail("privateIPv4Address", private_ipv4),
             ]),
         }
     }

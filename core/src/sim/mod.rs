@@ -6,6 +6,7 @@
 
 mod clock;
 mod ecs;
+mod elbv2;
 pub mod quotas;
 mod request;
 pub mod subnets;
@@ -21,7 +22,7 @@ use std::collections::BTreeMap;
 
 /// The services `Simulation::client` knows, by their boto3 names, plus `ecsim` for what only a
 /// simulation has (bulk placement now; faults and load traces later).
-pub const SERVICES: [&str; 2] = ["ecs", "ecsim"];
+pub const SERVICES: [&str; 4] = ["ecs", "elbv2", "events", "ecsim"];
 
 /// How a simulation starts. Defaults: seed 0, clock at 2025-01-01T00:00:00Z, us-east-1,
 /// account 123456789012 (the account moto and the AWS docs' examples use).
@@ -85,6 +86,7 @@ pub struct Simulation {
     now: f64,
     ecs: ecs::EcsState,
     subnets: subnets::Subnets,
+    elbv2: elbv2::Elbv2State,
     /// What running each image does (PutImage); images not here pull in the default time and
     /// run until stopped.
     images: BTreeMap<String, ImageBehavior>,
@@ -103,6 +105,7 @@ impl Simulation {
             config,
             ecs: ecs::EcsState::default(),
             subnets: subnets::Subnets::default(),
+            elbv2: elbv2::Elbv2State::default(),
             images: BTreeMap::new(),
             clock: clock::Queue::default(),
             poisoned: false,
@@ -229,6 +232,7 @@ impl Simulation {
             let output = match service {
                 "ecs" => ecs::dispatch(sim, action, input),
                 "ecsim" => ecs::dispatch_extension(sim, action, input),
+                "elbv2" => elbv2::dispatch(sim, action, input),
                 _ => Err(EcsimError::new(
                     ErrorCode::UnknownServiceError,
                     service.to_string(),

@@ -15,6 +15,8 @@ pub struct Quotas {
     pub services_per_cluster: usize,
     /// Tasks per service, the largest desired count (5,000).
     pub tasks_per_service: usize,
+    /// Tasks per service that uses service discovery (1,000).
+    pub tasks_per_service_with_service_discovery: usize,
 }
 
 impl Default for Quotas {
@@ -24,6 +26,7 @@ impl Default for Quotas {
             container_instances_per_cluster: 5_000,
             services_per_cluster: 5_000,
             tasks_per_service: 5_000,
+            tasks_per_service_with_service_discovery: 1_000,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::task_definitions;
 use crate::api::ecs::{self as api, LaunchType};
-use crate::cluster::lifecycle::{ImageBehavior, TaskPlan};
+use crate::cluster::lifecycle::{PlannedContainer, TaskPlan};
 use crate::cluster::{Cluster, Task, TaskEni, TaskSpec};
 use crate::error::EcsimError;
 use crate::placement::{Constraint, Requirement, Strategy};
@@ -90,8 +90,8 @@ pub(crate) struct Launch {
     /// `arn:aws:ecs:<region>:<account>:task/`, to which the cluster name and id are added.
     arn_prefix: String,
     /// How each task's lifecycle goes (timings and what its images do).
-    plan: TaskPlan,
-    now: f64,
+    pub plan: TaskPlan,
+    pub now: f64,
 }
 
 impl Launch {
@@ -115,17 +115,22 @@ impl Launch {
             tags,
             launch_type,
         };
-        let images: Vec<(&str, Option<&ImageBehavior>, bool)> = spec
+        let containers: Vec<PlannedContainer> = spec
             .task_definition
             .container_definitions
             .iter()
             .flatten()
-            .filter_map(|c| {
-                let image = c.image.as_deref()?;
-                Some((image, sim.images.get(image), c.essential != Some(false)))
+            .map(|c| {
+                let image = c.image.as_deref().unwrap_or_default();
+                PlannedContainer {
+                    image,
+                    behavior: sim.images.get(image),
+                    essential: c.essential != Some(false),
+                    health_check: c.health_check.as_ref(),
+                }
             })
             .collect();
-        let plan = TaskPlan::new(&sim.config.task_timings, spec.requirement.eni, &images);
+        let plan = TaskPlan::new(&sim.config.task_timings, spec.requirement.eni, &containers);
         Ok(Launch {
             plan,
             spec: Arc::new(spec),

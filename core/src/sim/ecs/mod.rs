@@ -158,7 +158,7 @@ pub(crate) fn cluster_mut<'a>(
 
 /// PutImage (service `ecsim`): what running an image does in this simulation, for tasks started
 /// from now on: `{"image": "...", "pullSeconds": 30, "pullFails": false, "exitAfter": 60,
-/// "exitCode": 1}`.
+/// "exitCode": 1, "unhealthyAfter": 120}`.
 fn put_image(sim: &mut Simulation, mut input: Value) -> Result<Value, EcsimError> {
     let image = input
         .as_object_mut()
@@ -168,9 +168,12 @@ fn put_image(sim: &mut Simulation, mut input: Value) -> Result<Value, EcsimError
         .ok_or_else(|| EcsimError::invalid_parameter("PutImage needs an image name."))?;
     let behavior: crate::cluster::lifecycle::ImageBehavior = super::parse_input("PutImage", input)?;
     let valid = |seconds: Option<f64>| seconds.is_none_or(|s| s.is_finite() && s >= 0.0);
-    if !valid(behavior.pull_seconds) || !valid(behavior.exit_after) {
+    if !valid(behavior.pull_seconds)
+        || !valid(behavior.exit_after)
+        || !valid(behavior.unhealthy_after)
+    {
         return Err(EcsimError::invalid_parameter(
-            "pullSeconds and exitAfter must be finite numbers of seconds >= 0.",
+            "pullSeconds, exitAfter and unhealthyAfter must be finite numbers of seconds >= 0.",
         ));
     }
     let output = serde_json::json!({ "image": image, "behavior": behavior });

@@ -20,19 +20,20 @@ pub fn stop_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError
         .reason
         .unwrap_or_else(|| "Task stopped by user".into());
     cluster.stop_task(position, now, api::TaskStopCode::UserInitiated, reason);
-    Ok(json!({ "task": cluster.tasks[position].to_api(&cluster.arn) }))
+    Ok(json!({ "task": cluster.tasks[position].to_api(&cluster.arn, now) }))
 }
 
 pub fn describe_tasks(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
     let (request, _): (api::DescribeTasksRequest, _) =
         parse_request(input, &shapes::DESCRIBE_TASKS_REQUEST, &[])?;
+    let now = sim.now;
     let cluster = cluster_mut(sim, request.cluster.as_deref())?;
     let cluster_arn = cluster.arn.clone();
     let mut found = Vec::new();
     let mut failures = Vec::new();
     for reference in request.tasks.iter().flatten() {
         match cluster.task_mut(reference) {
-            Some(task) => found.push(task.to_api(&cluster_arn)),
+            Some(task) => found.push(task.to_api(&cluster_arn, now)),
             None => failures.push(failure(reference, "MISSING")),
         }
     }
@@ -70,6 +71,12 @@ pub fn list_tasks(sim: &mut Simulation, input: Value) -> Result<Value, EcsimErro
             })
         })
         .filter(|t| request.started_by.is_none() || t.spec.started_by == request.started_by)
+        .filter(|t| {
+            request.service_name.as_deref().is_none_or(|name| {
+                let name = name.rsplit('/').next().unwrap_or_default();
+                t.spec.group.strip_prefix("service:") == Some(name)
+            })
+        })
         .map(|t| t.arn.as_str())
         .collect();
     Ok(json!({ "taskArns": arns }))

@@ -126,7 +126,9 @@ fn launch_tasks(
     let tasks = placed.iter().map(|&position| &cluster.tasks[position]);
     let mut output = match output {
         Output::Tasks => {
-            let tasks: Vec<_> = tasks.map(|task| task.to_api(&cluster.arn)).collect();
+            let tasks: Vec<_> = tasks
+                .map(|task| task.to_api(&cluster.arn, launch.now))
+                .collect();
             json!({ "tasks": tasks, "failures": failures })
         }
         Output::Columns => {
@@ -236,7 +238,7 @@ pub fn start_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimErro
                 }
                 None => {
                     let position = launch.start(cluster, Site::Instance(index), rng);
-                    tasks.push(cluster.tasks[position].to_api(&cluster.arn));
+                    tasks.push(cluster.tasks[position].to_api(&cluster.arn, launch.now));
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! CreateService, UpdateService, DeleteService, DescribeServices, ListServices.
 
 use super::scheduler::{counts, new_deployment};
+use super::targets;
 use super::{Service, DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEALTHY_PERCENT};
 use crate::api::ecs::{self as api, shapes, LaunchType, SchedulingStrategy};
 use crate::error::{EcsimError, ErrorCode};
@@ -16,12 +17,25 @@ fn not_found() -> EcsimError {
     EcsimError::new(ErrorCode::ServiceNotFoundException, "Service not found.")
 }
 
-/// A desired count within 0 and the tasks-per-service quota.
-fn desired(sim: &Simulation, count: Option<i32>) -> Result<Option<u32>, EcsimError> {
-    let most = sim.config.quotas.tasks_per_service;
+/// A desired count within 0 and the tasks-per-service quota (lower for a service that uses
+/// service discovery).
+fn desired(
+    sim: &Simulation,
+    count: Option<i32>,
+    discovery: bool,
+) -> Result<Option<u32>, EcsimError> {
+    let quotas = &sim.config.quotas;
+    let (most, quota) = if discovery {
+        (
+            quotas.tasks_per_service_with_service_discovery,
+            "tasksPerServiceWithServiceDiscovery",
+        )
+    } else {
+        (quotas.tasks_per_service, "tasksPerService")
+    };
     match count {
         Some(n) if n < 0 || n as usize > most => Err(EcsimError::invalid_parameter(format!(
-            "desiredCount must be between 0 and {most} (quotas.tasksPerService)."
+            "desiredCount must be between 0 and {most} (quotas.{quota})."
         ))),
         other => Ok(other.map(|n| n as u32)),
     }
@@ -59,7 +73,8 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     if daemon {
         check_daemon(&request, launch_type)?;
     }
-    let desired_count = desired(sim, request.desired_count)?.unwrap_or(0);
+    let registries = request.service_registries.clone().unwrap_or_default();
+    let desired_count = desired(sim, request.desired_count, !registries.is_empty())?.unwrap_or(0);
     // DAEMON defaults: 0 % healthy, 100 % at most (documented).
     let defaults = if daemon {
         (0, 100)
@@ -92,6 +107,9 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         ];
     }
     let parsed_constraints = constraints(&launch.spec.task_definition, &given_constraints)?;
+    let load_balancers = request.load_balancers.clone().unwrap_or_default();
+    targets::check(sim, &load_balancers, &launch.spec.task_definition)?;
+    check_grace(request.health_check_grace_period_seconds)?;
     let subnet_ids = if launch_type == LaunchType::Fargate {
         let as_run = api::RunTaskRequest {
             network_configuration: request.network_configuration.clone(),
@@ -151,6 +169,8 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
             .as_ref()
             .and_then(|c| c.deployment_circuit_breaker.clone()),
         health_check_grace_period_seconds: request.health_check_grace_period_seconds,
+        load_balancers,
+        service_registries: registries,
         created_at: now,
         tags: request.tags.clone().unwrap_or_default(),
         deployments: vec![deployment],
@@ -162,6 +182,16 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     let described = service.to_api(&[Default::default()]);
     sim.ecs.services.insert(key, service);
     Ok(json!({ "service": described }))
+}
+
+/// healthCheckGracePeriodSeconds within 0 and 2,147,483,647 (documented).
+fn check_grace(grace: Option<i32>) -> Result<(), EcsimError> {
+    if grace.is_some_and(|g| g < 0) {
+        return Err(EcsimError::invalid_parameter(
+            "healthCheckGracePeriodSeconds must be between 0 and 2147483647.",
+        ));
+    }
+    Ok(())
 }
 
 /// What a DAEMON service may not have (documented: no Fargate, no strategies, no desired
@@ -219,8 +249,12 @@ pub fn update_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         request.cluster.as_deref(),
         request.service.as_deref().unwrap_or_default(),
     )?;
-    let desired_count = desired(sim, request.desired_count)?;
     let service = &sim.ecs.services[&key];
+    let desired_count = desired(
+        sim,
+        request.desired_count,
+        !service.service_registries.is_empty(),
+    )?;
     if service.daemon && desired_count.is_some() {
         return Err(EcsimError::invalid_parameter(
             "desiredCount is not supported with the DAEMON scheduling strategy: it runs a task on every eligible instance.",
@@ -238,11 +272,28 @@ pub fn update_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         ),
         None => None,
     };
+    if let Some(balancers) = &request.load_balancers {
+        let reference = new_definition.clone().unwrap_or_else(|| {
+            sim.ecs.services[&key].deployments[0]
+                .task_definition_arn
+                .clone()
+        });
+        let registered = task_definitions::resolve(sim, &reference)
+            .ok_or_else(|| EcsimError::invalid_parameter("TaskDefinition not found."))?;
+        targets::check(sim, balancers, &registered.task_definition)?;
+    }
+    check_grace(request.health_check_grace_period_seconds)?;
     let now = sim.now;
     let Simulation { ecs, rng, .. } = sim;
     let service = ecs.services.get_mut(&key).ok_or_else(not_found)?;
     if let Some(count) = desired_count {
         service.desired_count = count;
+    }
+    if let Some(balancers) = request.load_balancers.clone() {
+        service.load_balancers = balancers;
+    }
+    if let Some(grace) = request.health_check_grace_period_seconds {
+        service.health_check_grace_period_seconds = Some(grace);
     }
     service.minimum_healthy_percent = minimum;
     service.maximum_percent = maximum;
@@ -261,7 +312,7 @@ pub fn update_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         service.stuck = false;
     }
     service.steady = false;
-    Ok(json!({ "service": described(&ecs.clusters[&key.0], service) }))
+    Ok(json!({ "service": described(&ecs.clusters[&key.0], service, now) }))
 }
 
 pub fn delete_service(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
@@ -280,15 +331,15 @@ pub fn delete_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     }
     service.status = "DRAINING";
     service.desired_count = 0;
-    Ok(json!({ "service": described(&sim.ecs.clusters[&key.0], service) }))
+    Ok(json!({ "service": described(&sim.ecs.clusters[&key.0], service, sim.now) }))
 }
 
 /// The service as DescribeServices shows it, with its deployments' task counts.
-fn described(cluster: &crate::cluster::Cluster, service: &Service) -> api::Service {
+fn described(cluster: &crate::cluster::Cluster, service: &Service, now: f64) -> api::Service {
     let all: Vec<_> = service
         .deployments
         .iter()
-        .map(|d| counts(cluster, d))
+        .map(|d| counts(cluster, d, now))
         .collect();
     service.to_api(&all)
 }
@@ -302,7 +353,7 @@ pub fn describe_services(sim: &mut Simulation, input: Value) -> Result<Value, Ec
     for reference in request.services.iter().flatten() {
         let name = reference.rsplit('/').next().unwrap_or_default().to_string();
         match sim.ecs.services.get(&(cluster.clone(), name)) {
-            Some(service) => found.push(described(&sim.ecs.clusters[&cluster], service)),
+            Some(service) => found.push(described(&sim.ecs.clusters[&cluster], service, sim.now)),
             None => failures.push(failure(reference, "MISSING")),
         }
     }

@@ -4,7 +4,9 @@
 
 pub mod actions;
 mod daemon;
+mod health;
 pub mod scheduler;
+pub mod targets;
 
 use crate::api::ecs::{self as api, DeploymentRolloutState, LaunchType};
 use crate::placement::{Constraint, Strategy};
@@ -37,6 +39,10 @@ pub struct Service {
     pub maximum_percent: u32,
     pub circuit_breaker: Option<api::DeploymentCircuitBreaker>,
     pub health_check_grace_period_seconds: Option<i32>,
+    /// Target groups its tasks are registered with.
+    pub load_balancers: Vec<api::LoadBalancer>,
+    /// Stored and counted for the service discovery quota (Cloud Map comes later).
+    pub service_registries: Vec<api::ServiceRegistry>,
     pub created_at: f64,
     pub tags: Vec<api::Tag>,
     /// The PRIMARY deployment first, then the ACTIVE ones it replaces.
@@ -86,6 +92,8 @@ impl Deployment {
 pub struct Counts {
     /// Desired RUNNING and RUNNING.
     pub running: u32,
+    /// Of those, the ones the scheduler counts as healthy.
+    pub healthy: u32,
     /// Desired RUNNING, not RUNNING yet.
     pub pending: u32,
     /// Asked to stop, not STOPPED yet.
@@ -133,6 +141,7 @@ impl Service {
     pub fn to_api(&self, counts: &[Counts]) -> api::Service {
         let total = counts.iter().fold(Counts::default(), |sum, c| Counts {
             running: sum.running + c.running,
+            healthy: sum.healthy + c.healthy,
             pending: sum.pending + c.pending,
             stopping: sum.stopping + c.stopping,
         });
@@ -188,6 +197,8 @@ impl Service {
             placement_strategy: Some(self.placement_strategy.clone()),
             network_configuration: self.network_configuration.clone(),
             health_check_grace_period_seconds: self.health_check_grace_period_seconds,
+            load_balancers: Some(self.load_balancers.clone()),
+            service_registries: Some(self.service_registries.clone()),
             scheduling_strategy: Some(if self.daemon {
                 api::SchedulingStrategy::Daemon
             } else {

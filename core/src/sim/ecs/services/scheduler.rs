@@ -9,9 +9,10 @@
 //! nothing (their room is not free yet); then it starts new tasks up to the upper bound, the room
 //! the cluster has, and what the deployment still needs. A round that can do neither is stuck.
 
-use super::daemon;
+use super::{daemon, health, targets};
 use super::{Counts, Deployment, Service};
 use crate::api::ecs::{ContainerInstanceStatus, DeploymentRolloutState, LaunchType, TaskStopCode};
+use crate::cluster::health::ServiceHealth;
 use crate::cluster::Cluster;
 use crate::placement::engine::fits;
 use crate::placement::Request;
@@ -55,6 +56,14 @@ fn reconcile(sim: &mut Simulation, key: &(String, String), draining: &BTreeSet<A
         };
         prune(cluster, service);
         circuit_breaker(service, now, rng);
+    }
+    {
+        let Simulation { ecs, rng, .. } = &mut *sim;
+        if let (Some(cluster), Some(service)) =
+            (ecs.clusters.get_mut(&key.0), ecs.services.get_mut(key))
+        {
+            health::replace_failed(cluster, service, now, rng);
+        }
     }
     let to_start = {
         let Simulation { ecs, rng, .. } = &mut *sim;
@@ -113,7 +122,7 @@ fn reconcile(sim: &mut Simulation, key: &(String, String), draining: &BTreeSet<A
 fn primary_launch(sim: &Simulation, key: &(String, String)) -> Option<Launch> {
     let service = sim.ecs.services.get(key)?;
     let primary = service.deployments.first()?;
-    Launch::new(
+    let mut launch = Launch::new(
         sim,
         Some(&primary.task_definition_arn),
         Some(&format!("service:{}", service.name)),
@@ -121,7 +130,9 @@ fn primary_launch(sim: &Simulation, key: &(String, String)) -> Option<Launch> {
         None,
         service.launch_type,
     )
-    .ok()
+    .ok()?;
+    targets::serve(sim, service, &mut launch.plan);
+    Some(launch)
 }
 
 /// Forgets tasks that reached STOPPED, counting those that failed against their deployment.
@@ -132,10 +143,11 @@ fn prune(cluster: &Cluster, service: &mut Service) {
             if task.last_status != "STOPPED" {
                 return true;
             }
-            let failed = matches!(
-                task.stop_code,
-                Some(TaskStopCode::TaskFailedToStart | TaskStopCode::EssentialContainerExited)
-            );
+            let failed = task.failed_health_checks
+                || matches!(
+                    task.stop_code,
+                    Some(TaskStopCode::TaskFailedToStart | TaskStopCode::EssentialContainerExited)
+                );
             if failed {
                 deployment.failed_tasks += 1;
             }
@@ -144,13 +156,16 @@ fn prune(cluster: &Cluster, service: &mut Service) {
     }
 }
 
-pub fn counts(cluster: &Cluster, deployment: &Deployment) -> Counts {
+pub fn counts(cluster: &Cluster, deployment: &Deployment, now: f64) -> Counts {
     let mut counts = Counts::default();
     for &position in &deployment.tasks {
         let task = &cluster.tasks[position];
         match (task.desired_status, task.last_status) {
             ("STOPPED", _) => counts.stopping += 1,
-            (_, "RUNNING") => counts.running += 1,
+            (_, "RUNNING") => {
+                counts.running += 1;
+                counts.healthy += u32::from(task.service_health(now) == ServiceHealth::Healthy);
+            }
             _ => counts.pending += 1,
         }
     }
@@ -242,7 +257,7 @@ fn roll(
     let all: Vec<Counts> = service
         .deployments
         .iter()
-        .map(|d| counts(cluster, d))
+        .map(|d| counts(cluster, d, now))
         .collect();
     let primary = all[0];
     let mut old_live: Vec<usize> = service.deployments[1..]
@@ -264,6 +279,7 @@ fn roll(
             .collect()
     };
     old_live.extend(&displaced);
+    let healthy: u32 = all.iter().map(|c| c.healthy).sum();
     let running: u32 = all.iter().map(|c| c.running).sum();
     let in_all: u32 = all.iter().map(|c| c.running + c.pending + c.stopping).sum();
     let (lower, upper) = service.bounds();
@@ -285,7 +301,8 @@ fn roll(
             .copied()
             .filter(|&p| cluster.tasks[p].last_status != "RUNNING")
             .collect();
-        let stoppable_running = running.saturating_sub(lower) as usize;
+        // Only healthy tasks count towards the lower bound.
+        let stoppable_running = healthy.saturating_sub(lower) as usize;
         let old_running: Vec<usize> = old_live
             .iter()
             .copied()
@@ -321,6 +338,8 @@ fn roll(
     } else if !old_live.is_empty()
         && primary.pending == 0
         && primary.stopping == 0
+        // A task still on its way to healthy may yet let a round go on.
+        && healthy == running
         && !service.stuck
     {
         service.stuck = true;
@@ -591,13 +610,14 @@ fn unable_to_place(service: &str, failures: &[crate::api::ecs::Failure]) -> Stri
 
 /// Ends deployments whose tasks are all gone, completes the primary, and notes a steady state.
 fn settle(cluster: &Cluster, service: &mut Service, now: f64, rng: &mut ChaCha8Rng) {
-    let primary = counts(cluster, &service.deployments[0]);
+    let primary = counts(cluster, &service.deployments[0], now);
     let olds_done = service.deployments[1..].iter().all(|d| d.tasks.is_empty());
     if olds_done && service.deployments.len() > 1 {
         service.deployments.truncate(1);
     }
     let done = olds_done
         && primary.running == service.desired_count
+        && primary.healthy == service.desired_count
         && primary.pending == 0
         && primary.stopping == 0;
     let first = &mut service.deployments[0];
@@ -621,7 +641,7 @@ fn settle(cluster: &Cluster, service: &mut Service, now: f64, rng: &mut ChaCha8R
     service.steady = done;
 }
 
-fn event(service: &mut Service, now: f64, rng: &mut ChaCha8Rng, message: String) {
+pub(super) fn event(service: &mut Service, now: f64, rng: &mut ChaCha8Rng, message: String) {
     let id = u128::from(rng.next_u64()) << 64 | u128::from(rng.next_u64());
     service.event(crate::sim::ecs::launch::uuid(id), now, message);
 }

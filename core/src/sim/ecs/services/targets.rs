@@ -1,0 +1,169 @@
+//! A service's load balancers: the checks CreateService and UpdateService make, how the
+//! service's tasks are registered (their health checks, their draining), and the targets
+//! DescribeTargetHealth lists. A task is a target from RUNNING until it has drained.
+
+use super::Service;
+use crate::api::ecs::{self as api, NetworkMode};
+use crate::api::elbv2 as elb;
+use crate::cluster::health::Periodic;
+use crate::cluster::{Cluster, Task};
+use crate::error::EcsimError;
+use crate::sim::ecs::EcsState;
+use crate::sim::Simulation;
+
+/// ECS's checks of `loadBalancers` against the target groups and the task definition.
+pub fn check(
+    sim: &Simulation,
+    balancers: &[api::LoadBalancer],
+    task_definition: &api::TaskDefinition,
+) -> Result<(), EcsimError> {
+    if balancers.len() > 5 {
+        return Err(EcsimError::invalid_parameter(
+            "A service can have at most 5 target groups.",
+        ));
+    }
+    let awsvpc = task_definition.network_mode == Some(NetworkMode::Awsvpc);
+    for balancer in balancers {
+        let arn = balancer.target_group_arn.as_deref().ok_or_else(|| {
+            EcsimError::invalid_parameter(
+                "loadBalancers: ecsim simulates Application and Network Load Balancers: give a targetGroupArn.",
+            )
+        })?;
+        let group = sim.elbv2.target_groups.get(arn).ok_or_else(|| {
+            EcsimError::invalid_parameter(format!(
+                "loadBalancers: the target group {arn} does not exist."
+            ))
+        })?;
+        if awsvpc && !group.ip_targets() {
+            return Err(EcsimError::invalid_parameter(format!(
+                "The provided target group {arn} has target type instance, which is incompatible with the awsvpc network mode specified in the task definition."
+            )));
+        }
+        let name = balancer.container_name.as_deref().unwrap_or_default();
+        let port = balancer.container_port.unwrap_or_default();
+        let declared = task_definition
+            .container_definitions
+            .iter()
+            .flatten()
+            .filter(|c| c.name.as_deref() == Some(name))
+            .flat_map(|c| c.port_mappings.iter().flatten())
+            .any(|m| m.container_port == Some(port));
+        if !declared {
+            return Err(EcsimError::invalid_parameter(format!(
+                "The container {name} did not have a container port {port} defined."
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Readies the service's launch: health settings, target group checks, draining time.
+pub fn serve(sim: &Simulation, service: &Service, plan: &mut crate::cluster::lifecycle::TaskPlan) {
+    let groups: Vec<&crate::sim::elbv2::TargetGroup> = service
+        .load_balancers
+        .iter()
+        .filter_map(|b| sim.elbv2.target_groups.get(b.target_group_arn.as_deref()?))
+        .collect();
+    let checks: Vec<Periodic> = groups.iter().map(|g| g.checks()).collect();
+    let delay = groups
+        .iter()
+        .map(|g| g.deregistration_delay())
+        .fold(0.0, f64::max);
+    plan.serve(
+        sim.config.task_timings.healthy_after_running,
+        f64::from(service.health_check_grace_period_seconds.unwrap_or(0)),
+        &checks,
+        delay,
+    );
+}
+
+impl EcsState {
+    /// The targets of a target group: every task of a service registered with it.
+    pub fn target_health(
+        &self,
+        target_group_arn: &str,
+        now: f64,
+    ) -> Vec<elb::TargetHealthDescription> {
+        let mut described = Vec::new();
+        for ((cluster, _), service) in &self.services {
+            let Some(cluster) = self.clusters.get(cluster) else {
+                continue;
+            };
+            for balancer in &service.load_balancers {
+                if balancer.target_group_arn.as_deref() != Some(target_group_arn) {
+                    continue;
+                }
+                for deployment in &service.deployments {
+                    for &position in &deployment.tasks {
+                        let task = &cluster.tasks[position];
+                        if let Some(target) = describe(cluster, task, balancer, now) {
+                            described.push(target);
+                        }
+                    }
+                }
+            }
+        }
+        described
+    }
+}
+
+/// The target a task is, if it is registered: from RUNNING until it has drained.
+fn describe(
+    cluster: &Cluster,
+    task: &Task,
+    balancer: &api::LoadBalancer,
+    now: f64,
+) -> Option<elb::TargetHealthDescription> {
+    let started = task.started_at?;
+    let draining = task.desired_status == "STOPPED";
+    if draining && task.last_status != "DEACTIVATING" {
+        return None;
+    }
+    let name = balancer.container_name.as_deref().unwrap_or_default();
+    let port = task.host_port(name, balancer.container_port.unwrap_or_default());
+    let awsvpc = task.spec.task_definition.network_mode == Some(NetworkMode::Awsvpc);
+    let id = if awsvpc {
+        task.private_ipv4()
+    } else {
+        let arn = task.instance_arn.as_deref()?;
+        let instance = cluster.instances.iter().find(|i| &*i.arn == arn)?;
+        instance.ec2_instance_id.clone()
+    };
+    let verdict = task.plan.health.target.unwrap_or_default();
+    let (state, reason, description) = if draining {
+        (
+            elb::TargetHealthStateEnum::Draining,
+            Some(elb::TargetHealthReasonEnum::TargetDeregistrationInProgress),
+            "Target deregistration is in progress",
+        )
+    } else {
+        match verdict.at(now - started) {
+            api::HealthStatus::Healthy => (elb::TargetHealthStateEnum::Healthy, None, ""),
+            api::HealthStatus::Unhealthy => (
+                elb::TargetHealthStateEnum::Unhealthy,
+                Some(elb::TargetHealthReasonEnum::TargetFailedHealthChecks),
+                "Health checks failed",
+            ),
+            api::HealthStatus::Unknown => (
+                elb::TargetHealthStateEnum::Initial,
+                Some(elb::TargetHealthReasonEnum::ElbInitialHealthChecking),
+                "Initial health checks in progress",
+            ),
+        }
+    };
+    Some(elb::TargetHealthDescription {
+        target: Some(elb::TargetDescription {
+            id: Some(id),
+            port,
+            availability_zone: task.availability_zone.clone(),
+            quic_server_id: None,
+        }),
+        health_check_port: port.map(|p| p.to_string()),
+        target_health: Some(elb::TargetHealth {
+            state: Some(state),
+            reason,
+            description: (!description.is_empty()).then(|| description.to_string()),
+        }),
+        ..elb::TargetHealthDescription::default()
+    })
+}

@@ -1,0 +1,326 @@
+//! Elastic Load Balancing v2, as far as ECS services need it: target groups with their health
+//! check settings and deregistration delay. ECS registers a service's tasks as targets when they
+//! are RUNNING and deregisters them when they are asked to stop (they drain for the delay);
+//! DescribeTargetHealth shows them. Load balancers and listeners are not simulated: a target
+//! group needs none here, and targets are only the ECS services' tasks (RegisterTargets is not
+//! offered).
+
+use crate::api::elbv2::{self as api, shapes};
+use crate::cluster::health::Periodic;
+use crate::error::{EcsimError, ErrorCode};
+use crate::sim::request::parse_request;
+use crate::sim::Simulation;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+const DEREGISTRATION_DELAY: &str = "deregistration_delay.timeout_seconds";
+
+pub struct TargetGroup {
+    /// As DescribeTargetGroups shows it, the defaults filled in.
+    pub described: api::TargetGroup,
+    /// Its attributes (ModifyTargetGroupAttributes), with ELB's defaults.
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl TargetGroup {
+    /// Seconds a deregistered target drains before it is gone.
+    pub fn deregistration_delay(&self) -> f64 {
+        self.attributes
+            .get(DEREGISTRATION_DELAY)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(300.0)
+    }
+
+    /// Its health checks as a periodic check of a registered target.
+    pub fn checks(&self) -> Periodic {
+        let group = &self.described;
+        Periodic {
+            interval: f64::from(group.health_check_interval_seconds.unwrap_or(30)),
+            to_healthy: group.healthy_threshold_count.unwrap_or(5) as u32,
+            to_unhealthy: group.unhealthy_threshold_count.unwrap_or(2) as u32,
+            ignored_until: 0.0,
+        }
+    }
+
+    pub fn ip_targets(&self) -> bool {
+        self.described.target_type == Some(api::TargetTypeEnum::Ip)
+    }
+}
+
+/// The target groups, by ARN.
+#[derive(Default)]
+pub struct Elbv2State {
+    pub target_groups: BTreeMap<String, TargetGroup>,
+}
+
+fn group_not_found(arn: &str) -> EcsimError {
+    EcsimError::new(
+        ErrorCode::TargetGroupNotFoundException,
+        format!("Target groups '{arn}' not found"),
+    )
+}
+
+impl Elbv2State {
+    pub fn group(&self, arn: &str) -> Result<&TargetGroup, EcsimError> {
+        self.target_groups
+            .get(arn)
+            .ok_or_else(|| group_not_found(arn))
+    }
+
+    fn group_mut(&mut self, arn: &str) -> Result<&mut TargetGroup, EcsimError> {
+        self.target_groups
+            .get_mut(arn)
+            .ok_or_else(|| group_not_found(arn))
+    }
+}
+
+pub fn dispatch(sim: &mut Simulation, action: &str, input: Value) -> Result<Value, EcsimError> {
+    match action {
+        "CreateTargetGroup" => create_target_group(sim, input),
+        "DescribeTargetGroups" => describe_target_groups(sim, input),
+        "DeleteTargetGroup" => delete_target_group(sim, input),
+        "DescribeTargetGroupAttributes" => {
+            let (request, _): (api::DescribeTargetGroupAttributesInput, _) =
+                parse_request(input, &shapes::DESCRIBE_TARGET_GROUP_ATTRIBUTES_INPUT, &[])?;
+            let group = sim
+                .elbv2
+                .group(request.target_group_arn.as_deref().unwrap_or_default())?;
+            Ok(json!({ "Attributes": attributes(group) }))
+        }
+        "ModifyTargetGroupAttributes" => modify_target_group_attributes(sim, input),
+        "DescribeTargetHealth" => {
+            let (request, _): (api::DescribeTargetHealthInput, _) =
+                parse_request(input, &shapes::DESCRIBE_TARGET_HEALTH_INPUT, &[])?;
+            let arn = request.target_group_arn.unwrap_or_default();
+            sim.elbv2.group(&arn)?;
+            let descriptions = sim.ecs.target_health(&arn, sim.now);
+            Ok(json!({ "TargetHealthDescriptions": descriptions }))
+        }
+        _ => Err(EcsimError::new(
+            ErrorCode::UnknownOperationException,
+            format!("elbv2 has no action '{action}'."),
+        )),
+    }
+}
+
+fn validation(message: impl Into<String>) -> EcsimError {
+    EcsimError::new(ErrorCode::ValidationError, message)
+}
+
+fn attributes(group: &TargetGroup) -> Vec<api::TargetGroupAttribute> {
+    group
+        .attributes
+        .iter()
+        .map(|(key, value)| api::TargetGroupAttribute {
+            key: Some(key.clone()),
+            value: Some(value.clone()),
+        })
+        .collect()
+}
+
+/// A value within `range`, or ELB's validation error naming it.
+fn within(
+    name: &str,
+    value: Option<i32>,
+    default: i32,
+    range: (i32, i32),
+) -> Result<i32, EcsimError> {
+    let value = value.unwrap_or(default);
+    if value < range.0 || value > range.1 {
+        return Err(validation(format!(
+            "{name} must be between {} and {}, got {value}.",
+            range.0, range.1
+        )));
+    }
+    Ok(value)
+}
+
+fn create_target_group(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let (request, _): (api::CreateTargetGroupInput, _) =
+        parse_request(input, &shapes::CREATE_TARGET_GROUP_INPUT, &[])?;
+    let name = request.name.clone().unwrap_or_default();
+    let valid_name = (1..=32).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !name.starts_with('-')
+        && !name.ends_with('-');
+    if !valid_name {
+        return Err(validation(format!(
+            "Target group name '{name}' can have a maximum of 32 characters, contain only alphanumeric characters or hyphens, and must not begin or end with a hyphen."
+        )));
+    }
+    let target_type = request.target_type.unwrap_or(api::TargetTypeEnum::Instance);
+    if request.protocol.is_none() || request.port.is_none() || request.vpc_id.is_none() {
+        return Err(validation(
+            "A protocol, port and VPC ID are required for target groups of type instance or ip.",
+        ));
+    }
+    within("Port", request.port, 0, (1, 65535))?;
+    let interval = within(
+        "HealthCheckIntervalSeconds",
+        request.health_check_interval_seconds,
+        30,
+        (5, 300),
+    )?;
+    let timeout = within(
+        "HealthCheckTimeoutSeconds",
+        request.health_check_timeout_seconds,
+        5,
+        (2, 120),
+    )?;
+    if timeout >= interval {
+        return Err(validation(
+            "Health check interval must be greater than the timeout.",
+        ));
+    }
+    let healthy = within(
+        "HealthyThresholdCount",
+        request.healthy_threshold_count,
+        5,
+        (2, 10),
+    )?;
+    let unhealthy = within(
+        "UnhealthyThresholdCount",
+        request.unhealthy_threshold_count,
+        2,
+        (2, 10),
+    )?;
+    if let Some(existing) = sim
+        .elbv2
+        .target_groups
+        .values()
+        .find(|g| g.described.target_group_name.as_deref() == Some(name.as_str()))
+    {
+        let same = existing.described.port == request.port
+            && existing.described.protocol == request.protocol
+            && existing.described.vpc_id == request.vpc_id
+            && existing.described.target_type == Some(target_type);
+        if same {
+            return Ok(json!({ "TargetGroups": [existing.described] }));
+        }
+        return Err(EcsimError::new(
+            ErrorCode::DuplicateTargetGroupNameException,
+            format!(
+                "A target group with the same name '{name}' exists, but with different settings"
+            ),
+        ));
+    }
+    let id = sim.random_hex(16);
+    let (region, account) = (&sim.config.region, &sim.config.account_id);
+    let arn = format!("arn:aws:elasticloadbalancing:{region}:{account}:targetgroup/{name}/{id}");
+    let described = api::TargetGroup {
+        target_group_arn: Some(arn.clone()),
+        target_group_name: Some(name),
+        protocol: request.protocol,
+        port: request.port,
+        vpc_id: request.vpc_id,
+        health_check_protocol: request.health_check_protocol.or(request.protocol),
+        health_check_port: request.health_check_port.or(Some("traffic-port".into())),
+        health_check_enabled: Some(request.health_check_enabled.unwrap_or(true)),
+        health_check_interval_seconds: Some(interval),
+        health_check_timeout_seconds: Some(timeout),
+        healthy_threshold_count: Some(healthy),
+        unhealthy_threshold_count: Some(unhealthy),
+        health_check_path: request.health_check_path.or(Some("/".into())),
+        matcher: request.matcher.or(Some(api::Matcher {
+            http_code: Some("200".into()),
+            grpc_code: None,
+        })),
+        load_balancer_arns: Some(Vec::new()),
+        target_type: Some(target_type),
+        protocol_version: request.protocol_version.or(Some("HTTP1".into())),
+        ip_address_type: Some(
+            request
+                .ip_address_type
+                .unwrap_or(api::TargetGroupIpAddressTypeEnum::Ipv4),
+        ),
+        ..api::TargetGroup::default()
+    };
+    let attributes = [
+        (DEREGISTRATION_DELAY, "300"),
+        ("stickiness.enabled", "false"),
+        ("stickiness.type", "lb_cookie"),
+        ("load_balancing.algorithm.type", "round_robin"),
+        ("slow_start.duration_seconds", "0"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let output = json!({ "TargetGroups": [described] });
+    sim.elbv2.target_groups.insert(
+        arn,
+        TargetGroup {
+            described,
+            attributes,
+        },
+    );
+    Ok(output)
+}
+
+fn describe_target_groups(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let (request, _): (api::DescribeTargetGroupsInput, _) =
+        parse_request(input, &shapes::DESCRIBE_TARGET_GROUPS_INPUT, &[])?;
+    let groups = &sim.elbv2.target_groups;
+    let found: Vec<&api::TargetGroup> = match (&request.target_group_arns, &request.names) {
+        (Some(arns), _) => arns
+            .iter()
+            .map(|arn| sim.elbv2.group(arn).map(|g| &g.described))
+            .collect::<Result<_, _>>()?,
+        (None, Some(names)) => names
+            .iter()
+            .map(|name| {
+                groups
+                    .values()
+                    .find(|g| g.described.target_group_name.as_deref() == Some(name.as_str()))
+                    .map(|g| &g.described)
+                    .ok_or_else(|| {
+                        EcsimError::new(
+                            ErrorCode::TargetGroupNotFoundException,
+                            format!("One or more target groups not found: '{name}'"),
+                        )
+                    })
+            })
+            .collect::<Result<_, _>>()?,
+        (None, None) => groups.values().map(|g| &g.described).collect(),
+    };
+    Ok(json!({ "TargetGroups": found }))
+}
+
+fn delete_target_group(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let (request, _): (api::DeleteTargetGroupInput, _) =
+        parse_request(input, &shapes::DELETE_TARGET_GROUP_INPUT, &[])?;
+    // Deleting one that does not exist succeeds, as in ELB.
+    sim.elbv2
+        .target_groups
+        .remove(request.target_group_arn.as_deref().unwrap_or_default());
+    Ok(json!({}))
+}
+
+fn modify_target_group_attributes(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let (request, _): (api::ModifyTargetGroupAttributesInput, _) =
+        parse_request(input, &shapes::MODIFY_TARGET_GROUP_ATTRIBUTES_INPUT, &[])?;
+    let arn = request.target_group_arn.unwrap_or_default();
+    sim.elbv2.group(&arn)?;
+    let changes: Vec<(String, String)> = request
+        .attributes
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| (a.key.unwrap_or_default(), a.value.unwrap_or_default()))
+        .collect();
+    // Checked before any is applied: a refused call changes nothing.
+    for (key, value) in &changes {
+        let known = sim.elbv2.target_groups[&arn].attributes.contains_key(key);
+        if !known {
+            return Err(validation(format!(
+                "Target group attribute key '{key}' is not recognized"
+            )));
+        }
+        if key == DEREGISTRATION_DELAY && !value.parse::<u32>().is_ok_and(|s| s <= 3600) {
+            return Err(validation(format!(
+                "'{value}' is not a valid value for {DEREGISTRATION_DELAY}: it must be between 0 and 3600."
+            )));
+        }
+    }
+    let group = sim.elbv2.group_mut(&arn)?;
+    group.attributes.extend(changes);
+    Ok(json!({ "Attributes": attributes(group) }))
+}
