@@ -93,7 +93,7 @@ test('service events read like ECS', () => {
   ecs.registerContainerInstance({ cluster: 'c', instanceType: 'm5.large', availabilityZone: 'us-east-1a' });
   ecs.registerTaskDefinition({ family: 'w', containerDefinitions: [{ name: 'a', image: 'x', memory: 64 }] });
   ecs.createService({ cluster: 'c', serviceName: 'web', taskDefinition: 'w', desiredCount: 2 });
-  sim.advance(30);
+  sim.advance(60); // RUNNING at 11 s, healthy 40 s later
   const messages = sim.events({ cluster: 'c' }).map((event) => event.message);
   assert.match(messages[0], /^\(service web\) has started 2 tasks: \(task /);
   assert.equal(messages.at(-1), '(service web) has reached a steady state.');

@@ -177,7 +177,7 @@ def test_service_events_read_like_ecs() -> None:
     ecs.register_container_instance(cluster="c", instanceType="m5.large", availabilityZone="us-east-1a")
     ecs.register_task_definition(family="w", containerDefinitions=[{"name": "a", "image": "x", "memory": 64}])
     ecs.create_service(cluster="c", serviceName="web", taskDefinition="w", desiredCount=2)
-    sim.advance(30)
+    sim.advance(60)  # RUNNING at 11 s, healthy 40 s later
     messages = [event["message"] for event in sim.events(cluster="c")]
     assert messages[0].startswith("(service web) has started 2 tasks: (task ")
     assert messages[-1] == "(service web) has reached a steady state."

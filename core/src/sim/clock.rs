@@ -8,6 +8,8 @@ use std::collections::BinaryHeap;
 pub enum Event {
     /// A task's next lifecycle step (stale when the task's `next_at` moved since).
     TaskStep { cluster: String, position: usize },
+    /// An EventBridge rule's scheduled firing (stale when the rule changed since).
+    RuleFires { rule: String, generation: u64 },
 }
 
 #[derive(Debug)]
@@ -85,8 +87,10 @@ mod tests {
         queue.schedule(5.0, step(3));
         queue.schedule(9.0, step(4));
         let mut taken = Vec::new();
-        while let Some((at, Event::TaskStep { position, .. })) = queue.pop_due(6.0) {
-            taken.push((at, position));
+        while let Some((at, event)) = queue.pop_due(6.0) {
+            if let Event::TaskStep { position, .. } = event {
+                taken.push((at, position));
+            }
         }
         assert_eq!(taken, vec![(2.0, 2), (5.0, 1), (5.0, 3)]);
         assert!(queue.pop_due(100.0).is_some());

@@ -7,6 +7,7 @@
 mod clock;
 mod ecs;
 mod elbv2;
+mod events;
 pub mod quotas;
 mod request;
 pub mod subnets;
@@ -87,6 +88,7 @@ pub struct Simulation {
     ecs: ecs::EcsState,
     subnets: subnets::Subnets,
     elbv2: elbv2::Elbv2State,
+    events: events::EventsState,
     /// What running each image does (PutImage); images not here pull in the default time and
     /// run until stopped.
     images: BTreeMap<String, ImageBehavior>,
@@ -106,6 +108,7 @@ impl Simulation {
             ecs: ecs::EcsState::default(),
             subnets: subnets::Subnets::default(),
             elbv2: elbv2::Elbv2State::default(),
+            events: events::EventsState::default(),
             images: BTreeMap::new(),
             clock: clock::Queue::default(),
             poisoned: false,
@@ -173,6 +176,9 @@ impl Simulation {
                 clock::Event::TaskStep { cluster, position } => {
                     self.ecs.task_step(&cluster, position, at);
                 }
+                clock::Event::RuleFires { rule, generation } => {
+                    events::fire(self, &rule, generation);
+                }
             }
             self.queue_due_steps();
             // The scheduler looks once the events of this moment are all in.
@@ -233,6 +239,7 @@ impl Simulation {
                 "ecs" => ecs::dispatch(sim, action, input),
                 "ecsim" => ecs::dispatch_extension(sim, action, input),
                 "elbv2" => elbv2::dispatch(sim, action, input),
+                "events" => events::dispatch(sim, action, input),
                 _ => Err(EcsimError::new(
                     ErrorCode::UnknownServiceError,
                     service.to_string(),

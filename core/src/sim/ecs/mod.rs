@@ -112,6 +112,7 @@ pub fn dispatch_extension(
         "PutImage" => put_image(sim, input),
         "ListEvents" => services::actions::list_events(sim, input),
         "NextFireTimes" => crate::schedule::next_fire_times(input, sim.now),
+        "ListInvocations" => super::events::list_invocations(sim, input),
         "KillInstance" => faults::kill_instance(sim, input),
         "DisconnectAgent" => faults::set_agent_connected(sim, action, input, false),
         "ReconnectAgent" => faults::set_agent_connected(sim, action, input, true),
