@@ -88,6 +88,10 @@ export declare class Simulation {
   advance(seconds: number): void;
   /** Runs the virtual clock to `time` (seconds since the Unix epoch, not before `now`). */
   runUntil(time: number): void;
+  /** The whole simulation as JSON-ready data: its configuration and every call and clock move. */
+  snapshot(): JsonObject;
+  /** The simulation a snapshot() was taken of, in the same state, with the same future. */
+  static restore(snapshot: JsonObject): Simulation;
   /** Every service event so far, oldest first, as ECS words them. */
   events(options?: { cluster?: string; since?: number }): ServiceEventRecord[];
   call(service: string, action: string, input?: JsonObject): JsonObject;

@@ -75,6 +75,18 @@ export function makeApi(native) {
       unwrap(this.#native.runUntil(time));
     }
 
+    /** The whole simulation as JSON-ready data (its configuration and every call and clock move). */
+    snapshot() {
+      return unwrap(this.#native.snapshot());
+    }
+
+    /** The simulation a snapshot() was taken of, in the same state, with the same future. */
+    static restore(snapshot) {
+      const restored = new Simulation();
+      unwrap(restored.#native.restore(snapshot));
+      return restored;
+    }
+
     /** Every service event so far, oldest first (the ecsim client's ListEvents). */
     events(options = {}) {
       return unwrap(this.#native.call('ecsim', 'ListEvents', options)).events;

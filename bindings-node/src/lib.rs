@@ -197,6 +197,22 @@ impl NativeSimulation {
     }
 
     #[napi]
+    pub fn snapshot(&self) -> CallResult {
+        outcome(self.inner.snapshot())
+    }
+
+    /// Replaces this simulation with the one `snapshot` was taken of (the JS `Simulation.restore`).
+    #[napi]
+    pub fn restore(&mut self, snapshot: Value) -> CallResult {
+        outcome(
+            guarded(|| ecsim_core::Simulation::restore(snapshot)).map(|restored| {
+                self.inner = restored;
+                Value::Null
+            }),
+        )
+    }
+
+    #[napi]
     pub fn check_service(&self, service: String) -> CallResult {
         outcome(ecsim_core::Simulation::check_service(&service).map(|()| Value::Null))
     }

@@ -62,9 +62,14 @@ function runStep(api, sim, step) {
 /** Replays one vector file; returns the list of failures. */
 export function replay(api, file) {
   const vector = JSON.parse(readFileSync(file, 'utf8'));
-  const sim = new api.Simulation({ ...vector.config, seed: vector.seed ?? 0 });
+  let sim = new api.Simulation({ ...vector.config, seed: vector.seed ?? 0 });
   const failures = [];
   vector.steps.forEach((step, index) => {
+    if (step.restore) {
+      // The simulation goes on from its snapshot, through JSON text.
+      sim = api.Simulation.restore(JSON.parse(JSON.stringify(sim.snapshot())));
+      return;
+    }
     const problem = runStep(api, sim, step);
     if (problem) failures.push(`[${index}] ${step.name ?? ''}: ${problem}`);
   });

@@ -207,6 +207,20 @@ impl Simulation {
         self.inner.run_until(time).map_err(|e| to_py_err(py, e))
     }
 
+    fn snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let snapshot = self.inner.snapshot().map_err(|e| to_py_err(py, e))?;
+        pythonize::pythonize(py, &snapshot)
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+    }
+
+    #[staticmethod]
+    fn restore(py: Python<'_>, snapshot: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let snapshot = to_json(snapshot)?;
+        let inner =
+            guarded(|| ecsim_core::Simulation::restore(snapshot)).map_err(|e| to_py_err(py, e))?;
+        Ok(Simulation { inner })
+    }
+
     #[staticmethod]
     fn check_service(py: Python<'_>, service: &str) -> PyResult<()> {
         ecsim_core::Simulation::check_service(service).map_err(|e| to_py_err(py, e))

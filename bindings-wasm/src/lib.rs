@@ -155,6 +155,25 @@ impl NativeSimulation {
         outcome(self.inner.run_until(time).map(|()| Value::Null))
     }
 
+    #[wasm_bindgen(unchecked_return_type = "CallResult")]
+    pub fn snapshot(&self) -> JsValue {
+        outcome(self.inner.snapshot())
+    }
+
+    /// Replaces this simulation with the one `snapshot` was taken of (the JS `Simulation.restore`).
+    #[wasm_bindgen(unchecked_return_type = "CallResult")]
+    pub fn restore(&mut self, snapshot: JsValue) -> JsValue {
+        let restored = serde_wasm_bindgen::from_value(snapshot)
+            .map_err(|e| {
+                ecsim_core::EcsimError::invalid_parameter(format!("Not an ecsim snapshot: {e}"))
+            })
+            .and_then(|snapshot| guarded(|| ecsim_core::Simulation::restore(snapshot)));
+        outcome(restored.map(|restored| {
+            self.inner = restored;
+            Value::Null
+        }))
+    }
+
     #[wasm_bindgen(js_name = checkService, unchecked_return_type = "CallResult")]
     pub fn check_service(&self, service: String) -> JsValue {
         outcome(ecsim_core::Simulation::check_service(&service).map(|()| Value::Null))

@@ -138,6 +138,12 @@ fn every_vector_replays() {
         let mut sim = Simulation::new(config);
         for (index, step) in vector["steps"].as_array().unwrap().iter().enumerate() {
             steps += 1;
+            if step.get("restore").is_some() {
+                // The simulation goes on from its snapshot, through JSON text.
+                let text = serde_json::to_string(&sim.snapshot().unwrap()).unwrap();
+                sim = Simulation::restore(serde_json::from_str(&text).unwrap()).unwrap();
+                continue;
+            }
             if let Err(problem) = run_step(&mut sim, step) {
                 let name = step.get("name").and_then(Value::as_str).unwrap_or("");
                 failures.push(format!("{}[{index}] {name}: {problem}", file.display()));

@@ -70,6 +70,18 @@ class Simulation:
         """Runs the virtual clock forward by `seconds`, with everything that falls due."""
         self._native.advance(seconds)
 
+    def snapshot(self) -> dict[str, Any]:
+        """The whole simulation as JSON-ready data; ``Simulation.restore`` rebuilds it, with the
+        same future (it holds the configuration and every call and clock move, replayed)."""
+        return self._native.snapshot()
+
+    @classmethod
+    def restore(cls, snapshot: dict[str, Any]) -> Simulation:
+        """The simulation a ``snapshot()`` was taken of, in the same state."""
+        restored = cls.__new__(cls)
+        restored._native = _native.Simulation.restore(snapshot)
+        return restored
+
     def run_until(self, time: float) -> None:
         """Runs the virtual clock to `time` (seconds since the Unix epoch, not before `now`)."""
         self._native.run_until(time)

@@ -10,6 +10,7 @@ mod elbv2;
 mod events;
 pub mod quotas;
 mod request;
+mod snapshot;
 pub mod subnets;
 
 use crate::cluster::lifecycle::{ImageBehavior, TaskTimings};
@@ -17,7 +18,7 @@ use crate::error::{EcsimError, ErrorCode};
 use crate::guard::guarded;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -27,7 +28,7 @@ pub const SERVICES: [&str; 4] = ["ecs", "elbv2", "events", "ecsim"];
 
 /// How a simulation starts. Defaults: seed 0, clock at 2025-01-01T00:00:00Z, us-east-1,
 /// account 123456789012 (the account moto and the AWS docs' examples use).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct SimulationConfig {
     pub seed: u64,
@@ -97,6 +98,8 @@ pub struct Simulation {
     poisoned: bool,
     /// Every random choice (ids, ties) draws from this, seeded: same seed, same answers everywhere.
     rng: ChaCha8Rng,
+    /// Every call and clock move, for snapshots.
+    journal: Vec<snapshot::Entry>,
 }
 
 impl Simulation {
@@ -113,6 +116,7 @@ impl Simulation {
             clock: clock::Queue::default(),
             poisoned: false,
             rng,
+            journal: Vec::new(),
         }
     }
 
@@ -159,6 +163,7 @@ impl Simulation {
                 self.now
             )));
         }
+        self.journal.push(snapshot::Entry::RunUntil(time));
         self.guarded_step(|sim| {
             sim.run_due(time);
             Ok(())
@@ -234,6 +239,11 @@ impl Simulation {
             ));
         }
         Self::check_service(service)?;
+        self.journal.push(snapshot::Entry::Call {
+            service: service.to_string(),
+            action: action.to_string(),
+            input: input.clone(),
+        });
         self.guarded_step(|sim| {
             let output = match service {
                 "ecs" => ecs::dispatch(sim, action, input),

@@ -2,9 +2,9 @@
 //! they are adjustable in AWS through Service Quotas.
 
 use crate::error::{EcsimError, ErrorCode};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Quotas {
     /// Clusters per account and region (10,000).
