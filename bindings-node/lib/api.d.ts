@@ -18,9 +18,9 @@ export interface SimulationConfig {
   /** Subnets a FARGATE request names without CreateSubnet: `assign` (default) gives them zones a, b, c in turn; `reject` refuses them. */
   undeclaredSubnets?: 'assign' | 'reject';
   /** Seconds per task lifecycle step, or a preset. */
-  taskTimings?: 'instant' | 'default' | { provisioning?: number; pull?: number; activating?: number; deactivating?: number; stopping?: number; deprovisioning?: number };
+  taskTimings?: 'instant' | 'default' | { provisioning?: number; pull?: number; activating?: number; deactivating?: number; stopping?: number; deprovisioning?: number; healthyAfterRunning?: number };
   /** ECS's quotas (AWS's defaults unless given). */
-  quotas?: { clusters?: number; containerInstancesPerCluster?: number; servicesPerCluster?: number; tasksPerService?: number };
+  quotas?: { clusters?: number; containerInstancesPerCluster?: number; servicesPerCluster?: number; tasksPerService?: number; tasksPerServiceWithServiceDiscovery?: number };
 }
 
 /** A finding in a template, with its line and column when the template was text. */
