@@ -98,20 +98,18 @@ pub struct HealthPlan {
     pub task: Option<Verdict>,
     /// Its load balancer targets, together (None: not behind a load balancer).
     pub target: Option<Verdict>,
-    /// With neither check, a service task counts as healthy this long after RUNNING.
-    pub healthy_after_running: f64,
-    /// The service's healthCheckGracePeriodSeconds: unhealthy is ignored until then.
-    pub grace: f64,
+    /// For a service's task, the service's healthCheckGracePeriodSeconds: unhealthy is ignored
+    /// until then (None: a standalone task).
+    pub grace: Option<f64>,
 }
 
 impl HealthPlan {
-    /// Every moment at which something about the task's health changes (the scheduler looks
-    /// then).
+    /// Every moment at which the task's or its target's health changes.
     pub fn instants(&self) -> impl Iterator<Item = f64> + '_ {
-        let checks = self.task.iter().chain(&self.target);
-        checks
+        self.task
+            .iter()
+            .chain(&self.target)
             .flat_map(Verdict::instants)
-            .chain([self.healthy_after_running, self.grace])
     }
 }
 
@@ -170,14 +168,14 @@ impl Task {
                 .filter_map(|(v, target)| Some(((*v)?, *target)))
         };
         if present().next().is_none() {
-            return if t >= health.healthy_after_running {
+            return if t >= self.plan.steps.healthy_after_running {
                 ServiceHealth::Healthy
             } else {
                 ServiceHealth::Waiting
             };
         }
         if let Some((_, target)) = present().find(|(v, _)| v.at(t) == HealthStatus::Unhealthy) {
-            return if t >= health.grace {
+            return if t >= health.grace.unwrap_or(0.0) {
                 ServiceHealth::Failed { target }
             } else {
                 ServiceHealth::Waiting

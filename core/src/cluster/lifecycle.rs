@@ -20,7 +20,7 @@ pub struct TaskTimings {
     pub pull: f64,
     /// ACTIVATING: starting the containers.
     pub activating: f64,
-    /// DEACTIVATING (load balancer deregistration comes with load balancers).
+    /// DEACTIVATING (a load balancer target drains for at least its deregistration delay).
     pub deactivating: f64,
     /// STOPPING: the containers stop (at most their stopTimeout).
     pub stopping: f64,
@@ -116,12 +116,9 @@ pub struct PlannedContainer<'a> {
 /// What one task will do: its step times and how its containers end, fixed when it starts.
 #[derive(Clone, Debug, Default)]
 pub struct TaskPlan {
-    pub provisioning: f64,
-    pub pull: f64,
-    pub activating: f64,
-    pub deactivating: f64,
-    pub stopping: f64,
-    pub deprovisioning: f64,
+    /// This task's step times: the simulation's, with its images' pull times, and no network
+    /// interface to attach or detach unless it is awsvpc.
+    pub steps: TaskTimings,
     pub pull_fails: Option<String>,
     /// Seconds after RUNNING at which an essential container exits: (seconds, exit code,
     /// container index).
@@ -137,7 +134,6 @@ pub struct TaskPlan {
 impl TaskPlan {
     /// The plan for a task with these containers.
     pub fn new(timings: &TaskTimings, eni: bool, containers: &[PlannedContainer]) -> Self {
-        let network = |seconds: f64| if eni { seconds } else { 0.0 };
         let pull = containers
             .iter()
             .map(|c| {
@@ -176,19 +172,21 @@ impl TaskPlan {
                 .filter(|(c, _)| c.essential)
                 .filter_map(|(_, v)| *v),
         );
+        let network = |seconds: f64| if eni { seconds } else { 0.0 };
         TaskPlan {
-            provisioning: network(timings.provisioning),
-            pull,
-            activating: timings.activating,
-            deactivating: timings.deactivating,
-            stopping: timings.stopping,
-            deprovisioning: network(timings.deprovisioning),
+            steps: TaskTimings {
+                provisioning: network(timings.provisioning),
+                pull,
+                deprovisioning: network(timings.deprovisioning),
+                ..timings.clone()
+            },
             pull_fails,
             exit,
             health: HealthPlan {
                 containers: verdicts,
                 task,
-                ..HealthPlan::default()
+                target: None,
+                grace: None,
             },
             deregistration_delay: 0.0,
             fails_from: containers
@@ -198,18 +196,10 @@ impl TaskPlan {
         }
     }
 
-    /// The plan of a service's task: counted healthy `healthy_after_running` after RUNNING when
-    /// it has no health checks, unhealthy ignored for `grace`, registered with target groups
+    /// The plan of a service's task: unhealthy ignored for `grace`, registered with target groups
     /// checked as `targets`, drained for `deregistration_delay` when it stops.
-    pub fn serve(
-        &mut self,
-        healthy_after_running: f64,
-        grace: f64,
-        targets: &[Periodic],
-        deregistration_delay: f64,
-    ) {
-        self.health.healthy_after_running = healthy_after_running;
-        self.health.grace = grace;
+    pub fn serve(&mut self, grace: f64, targets: &[Periodic], deregistration_delay: f64) {
+        self.health.grace = Some(grace);
         self.health.target = Verdict::all(targets.iter().map(|t| t.verdict(self.fails_from)));
         self.deregistration_delay = deregistration_delay;
     }
@@ -217,11 +207,25 @@ impl TaskPlan {
     /// The first moment after `after` (seconds after RUNNING) at which something happens to
     /// a running task: an essential container exits or its health changes.
     fn next_running_instant(&self, after: f64) -> Option<f64> {
-        let exit = self.exit.map(|(seconds, _, _)| seconds);
-        exit.into_iter()
-            .chain(self.health.instants())
+        self.running_instants()
             .filter(|&t| t > after)
             .min_by(f64::total_cmp)
+    }
+
+    /// Every moment (seconds after RUNNING) at which something happens to a running task: an
+    /// essential container exits, its health changes, or — for a service's task — it counts as
+    /// healthy without checks, or its grace period ends (the scheduler looks then).
+    fn running_instants(&self) -> impl Iterator<Item = f64> + '_ {
+        let served = self
+            .health
+            .grace
+            .into_iter()
+            .flat_map(|grace| [grace, self.steps.healthy_after_running]);
+        self.exit
+            .map(|(seconds, _, _)| seconds)
+            .into_iter()
+            .chain(self.health.instants())
+            .chain(served)
     }
 }
 
@@ -243,7 +247,7 @@ impl Task {
         } else {
             0.0
         };
-        self.next_at = Some(now + self.plan.deactivating.max(draining));
+        self.next_at = Some(now + self.plan.steps.deactivating.max(draining));
         self.version += 1;
     }
 
@@ -251,16 +255,16 @@ impl Task {
     fn step(&mut self, at: f64) {
         let plan = &self.plan;
         let (next, wait) = match self.last_status {
-            "PROVISIONING" => ("PENDING", plan.pull),
+            "PROVISIONING" => ("PENDING", plan.steps.pull),
             "PENDING" => {
                 if let Some(error) = plan.pull_fails.clone() {
-                    self.pull_started_at = Some(at - plan.pull);
+                    self.pull_started_at = Some(at - plan.steps.pull);
                     self.request_stop(at, TaskStopCode::TaskFailedToStart, error);
                     return;
                 }
-                self.pull_started_at = Some(at - plan.pull);
+                self.pull_started_at = Some(at - plan.steps.pull);
                 self.pull_stopped_at = Some(at);
-                ("ACTIVATING", plan.activating)
+                ("ACTIVATING", plan.steps.activating)
             }
             "ACTIVATING" => {
                 self.started_at = Some(at);
@@ -281,19 +285,19 @@ impl Task {
                     );
                     return;
                 }
-                // A change of health: the scheduler looks, DescribeTasks shows it.
+                // A change of health: the scheduler looks, DescribeTasks shows it. The instants
+                // passed are found as `started + t <= at`, the very sum `next_at` was set to:
+                // `at - started` may round below `t` and take the same instant again forever.
                 let after = plan
-                    .health
-                    .instants()
-                    .chain(plan.exit.map(|(seconds, _, _)| seconds))
+                    .running_instants()
                     .filter(|&t| started + t <= at)
                     .fold(0.0, f64::max);
                 self.next_at = plan.next_running_instant(after).map(|t| started + t);
                 self.version += 1;
                 return;
             }
-            "DEACTIVATING" => ("STOPPING", plan.stopping),
-            "STOPPING" => ("DEPROVISIONING", plan.deprovisioning),
+            "DEACTIVATING" => ("STOPPING", plan.steps.stopping),
+            "STOPPING" => ("DEPROVISIONING", plan.steps.deprovisioning),
             _ => ("STOPPED", f64::INFINITY),
         };
         self.last_status = next;
@@ -390,7 +394,11 @@ mod tests {
             ],
         );
         assert_eq!(
-            (plan.provisioning, plan.pull, plan.deprovisioning),
+            (
+                plan.steps.provisioning,
+                plan.steps.pull,
+                plan.steps.deprovisioning
+            ),
             (0.0, 30.0, 0.0)
         );
         assert_eq!(plan.exit, Some((5.0, 1, 2)));

@@ -71,7 +71,7 @@ impl Task {
             gpu_ids: Vec::new(),
             last_status: "PROVISIONING",
             desired_status: "RUNNING",
-            next_at: Some(now + plan.provisioning),
+            next_at: Some(now + plan.steps.provisioning),
             plan,
             created_at: now,
             pull_started_at: None,

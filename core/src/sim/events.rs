@@ -11,11 +11,14 @@
 use super::clock::Event;
 use super::request::parse_request;
 use super::Simulation;
+use crate::api::ecs;
 use crate::api::events::{self as api, shapes, RuleState};
 use crate::error::{EcsimError, ErrorCode};
 use crate::schedule::Schedule;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -35,7 +38,29 @@ pub struct Rule {
 #[derive(Default)]
 pub struct EventsState {
     rules: BTreeMap<String, Rule>,
-    invocations: Vec<Value>,
+    invocations: Vec<Invocation>,
+}
+
+/// What one firing did for one target: the tasks RunTask started and its failures, or the
+/// error it answered.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    rule: String,
+    target_id: String,
+    time: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    task_arns: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failures: Option<Vec<ecs::Failure>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<InvocationError>,
+}
+
+#[derive(Serialize)]
+struct InvocationError {
+    code: &'static str,
+    message: String,
 }
 
 fn validation(message: impl Into<String>) -> EcsimError {
@@ -103,6 +128,7 @@ pub fn dispatch(sim: &mut Simulation, action: &str, input: Value) -> Result<Valu
             Ok(json!({ "Targets": targets }))
         }
         "EnableRule" | "DisableRule" => {
+            // The two requests have the same members.
             let (request, _): (api::EnableRuleRequest, _) =
                 parse_request(input, &shapes::ENABLE_RULE_REQUEST, &[])?;
             let state = if action == "EnableRule" {
@@ -239,7 +265,14 @@ fn put_targets(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> 
         }
     }
     let rule = rule_mut(sim, request.rule.as_deref())?;
-    if rule.targets.len() + targets.len() > 5 {
+    // A target id already on the rule is replaced, not added.
+    let ids: std::collections::BTreeSet<&str> = rule
+        .targets
+        .keys()
+        .map(String::as_str)
+        .chain(targets.iter().map(|t| t.id.as_deref().unwrap_or_default()))
+        .collect();
+    if ids.len() > 5 {
         return Err(EcsimError::new(
             ErrorCode::LimitExceededException,
             "The requested resource exceeds the maximum number allowed (5 targets per rule).",
@@ -288,87 +321,106 @@ pub fn fire(sim: &mut Simulation, name: &str, generation: u64) {
     }
     let targets: Vec<api::Target> = rule.targets.values().cloned().collect();
     for target in targets {
-        let input = run_task_input(name, &target);
-        let outcome = match super::ecs::dispatch(sim, "RunTask", input) {
-            Ok(output) => json!({
-                "taskArns": output["tasks"].as_array().into_iter().flatten().map(|t| t["taskArn"].clone()).collect::<Vec<_>>(),
-                "failures": output["failures"],
-            }),
-            Err(error) => {
-                json!({ "error": { "code": error.code.as_str(), "message": error.message } })
-            }
-        };
-        let mut record = json!({
-            "rule": name,
-            "targetId": target.id,
-            "time": sim.now,
+        let ran = run_task_request(name, &target).and_then(|request| {
+            let output = super::ecs::dispatch(sim, "RunTask", json!(request))?;
+            reshape::<_, ecs::RunTaskResponse>(Some(output))
         });
-        if let (Some(record), Some(outcome)) = (record.as_object_mut(), outcome.as_object()) {
-            record.extend(outcome.clone());
+        let mut invocation = Invocation {
+            rule: name.to_string(),
+            target_id: target.id.clone().unwrap_or_default(),
+            time: sim.now,
+            task_arns: None,
+            failures: None,
+            error: None,
+        };
+        match ran {
+            Ok(response) => {
+                let response = response.unwrap_or_default();
+                let tasks = response.tasks.unwrap_or_default();
+                invocation.task_arns = Some(tasks.into_iter().filter_map(|t| t.task_arn).collect());
+                invocation.failures = Some(response.failures.unwrap_or_default());
+            }
+            Err(error) => {
+                invocation.error = Some(InvocationError {
+                    code: error.code.as_str(),
+                    message: error.message,
+                })
+            }
         }
-        sim.events.invocations.push(record);
+        sim.events.invocations.push(invocation);
     }
     schedule_next(sim, name);
 }
 
 /// The RunTask request an ECS target makes.
-fn run_task_input(rule: &str, target: &api::Target) -> Value {
-    let ecs = target.ecs_parameters.clone().unwrap_or_default();
-    let mut input = json!({
-        "cluster": target.arn,
-        "taskDefinition": ecs.task_definition_arn,
-        "count": ecs.task_count.unwrap_or(1),
-        "startedBy": format!("events-rule/{rule}"),
+fn run_task_request(rule: &str, target: &api::Target) -> Result<ecs::RunTaskRequest, EcsimError> {
+    let parameters = target.ecs_parameters.clone().unwrap_or_default();
+    let network_configuration = parameters
+        .network_configuration
+        .and_then(|n| n.awsvpc_configuration)
+        .map(|vpc| {
+            Ok::<_, EcsimError>(ecs::NetworkConfiguration {
+                awsvpc_configuration: Some(ecs::AwsVpcConfiguration {
+                    subnets: vpc.subnets,
+                    security_groups: vpc.security_groups,
+                    assign_public_ip: reshape(vpc.assign_public_ip)?,
+                }),
+            })
+        })
+        .transpose()?;
+    let tags = parameters.tags.map(|tags| {
+        tags.into_iter()
+            .map(|tag| ecs::Tag {
+                key: tag.key,
+                value: tag.value,
+            })
+            .collect()
     });
-    let optional = [
-        ("launchType", json!(ecs.launch_type)),
-        ("group", json!(ecs.group)),
-        ("placementConstraints", json!(ecs.placement_constraints)),
-        ("placementStrategy", json!(ecs.placement_strategy)),
-        (
-            "networkConfiguration",
-            json!(ecs
-                .network_configuration
-                .and_then(|n| n.awsvpc_configuration)
-                .map(|a| json!({
-                    "awsvpcConfiguration": {
-                        "subnets": a.subnets,
-                        "securityGroups": a.security_groups,
-                        "assignPublicIp": a.assign_public_ip,
-                    }
-                }))),
-        ),
-    ];
-    for (key, value) in optional {
-        if !value.is_null() {
-            input[key] = strip_nulls(value);
-        }
-    }
-    input
+    Ok(ecs::RunTaskRequest {
+        cluster: target.arn.clone(),
+        task_definition: parameters.task_definition_arn,
+        count: Some(parameters.task_count.unwrap_or(1)),
+        started_by: Some(format!("events-rule/{rule}")),
+        launch_type: reshape(parameters.launch_type)?,
+        capacity_provider_strategy: reshape(parameters.capacity_provider_strategy)?,
+        platform_version: parameters.platform_version,
+        group: parameters.group,
+        placement_constraints: reshape(parameters.placement_constraints)?,
+        placement_strategy: reshape(parameters.placement_strategy)?,
+        network_configuration,
+        propagate_tags: reshape(parameters.propagate_tags)?,
+        reference_id: parameters.reference_id,
+        enable_ecs_managed_tags: parameters.enable_ecs_managed_tags,
+        enable_execute_command: parameters.enable_execute_command,
+        tags,
+        ..ecs::RunTaskRequest::default()
+    })
 }
 
-fn strip_nulls(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, strip_nulls(v)))
-                .collect(),
-        ),
-        other => other,
-    }
+/// An EventBridge member as the ECS type of the same JSON (the same member names and enum
+/// values in both models).
+fn reshape<T: Serialize, U: DeserializeOwned>(value: Option<T>) -> Result<Option<U>, EcsimError> {
+    value
+        .map(|v| serde_json::to_value(v).and_then(serde_json::from_value))
+        .transpose()
+        .map_err(|e| EcsimError::invalid_parameter(format!("EcsParameters: {e}")))
 }
 
 /// ListInvocations (service `ecsim`): what each firing of a rule's targets did, oldest first:
 /// `{"rule": "nightly"}` (optional) → `{"invocations": [{"rule", "targetId", "time",
 /// "taskArns", "failures"} or {…, "error"}]}`.
 pub fn list_invocations(sim: &Simulation, input: Value) -> Result<Value, EcsimError> {
-    let rule = input.get("rule").and_then(Value::as_str);
-    let invocations: Vec<&Value> = sim
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Request {
+        rule: Option<String>,
+    }
+    let request: Request = super::parse_input("ListInvocations", input)?;
+    let invocations: Vec<&Invocation> = sim
         .events
         .invocations
         .iter()
-        .filter(|i| rule.is_none_or(|r| i["rule"] == r))
+        .filter(|i| request.rule.as_ref().is_none_or(|r| i.rule == *r))
         .collect();
     Ok(json!({ "invocations": invocations }))
 }

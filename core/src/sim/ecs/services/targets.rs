@@ -70,7 +70,6 @@ pub fn serve(sim: &Simulation, service: &Service, plan: &mut crate::cluster::lif
         .map(|g| g.deregistration_delay())
         .fold(0.0, f64::max);
     plan.serve(
-        sim.config.task_timings.healthy_after_running,
         f64::from(service.health_check_grace_period_seconds.unwrap_or(0)),
         &checks,
         delay,
@@ -114,7 +113,7 @@ fn describe(
     balancer: &api::LoadBalancer,
     now: f64,
 ) -> Option<elb::TargetHealthDescription> {
-    let started = task.started_at?;
+    task.started_at?;
     let draining = task.desired_status == "STOPPED";
     if draining && task.last_status != "DEACTIVATING" {
         return None;
@@ -129,7 +128,6 @@ fn describe(
         let instance = cluster.instances.iter().find(|i| &*i.arn == arn)?;
         instance.ec2_instance_id.clone()
     };
-    let verdict = task.plan.health.target.unwrap_or_default();
     let (state, reason, description) = if draining {
         (
             elb::TargetHealthStateEnum::Draining,
@@ -137,7 +135,7 @@ fn describe(
             "Target deregistration is in progress",
         )
     } else {
-        match verdict.at(now - started) {
+        match task.target_health(now) {
             api::HealthStatus::Healthy => (elb::TargetHealthStateEnum::Healthy, None, ""),
             api::HealthStatus::Unhealthy => (
                 elb::TargetHealthStateEnum::Unhealthy,
