@@ -53,6 +53,7 @@ SERVICES = {
             "DeleteServiceRequest",
             "DescribeServicesRequest",
             "ListServicesRequest",
+            "PutClusterCapacityProvidersRequest",
         ],
         "responses": [
             "RegisterTaskDefinitionResponse",

@@ -18,6 +18,8 @@ pub enum ErrorCode {
     TargetNotFoundException,
     ServiceNotFoundException,
     LimitExceededException,
+    /// A capacity provider in use (by a service) cannot be removed.
+    ResourceInUseException,
     /// elbv2: no target group with that ARN or name.
     TargetGroupNotFoundException,
     /// elbv2: the name is taken by a target group with other settings.
@@ -37,7 +39,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::ClientException,
         ErrorCode::InvalidParameterException,
         ErrorCode::ServerException,
@@ -49,6 +51,7 @@ impl ErrorCode {
         ErrorCode::TargetNotFoundException,
         ErrorCode::ServiceNotFoundException,
         ErrorCode::LimitExceededException,
+        ErrorCode::ResourceInUseException,
         ErrorCode::TargetGroupNotFoundException,
         ErrorCode::DuplicateTargetGroupNameException,
         ErrorCode::ValidationError,
@@ -74,6 +77,7 @@ impl ErrorCode {
             ErrorCode::TargetNotFoundException => "TargetNotFoundException",
             ErrorCode::ServiceNotFoundException => "ServiceNotFoundException",
             ErrorCode::LimitExceededException => "LimitExceededException",
+            ErrorCode::ResourceInUseException => "ResourceInUseException",
             ErrorCode::TargetGroupNotFoundException => "TargetGroupNotFoundException",
             ErrorCode::DuplicateTargetGroupNameException => "DuplicateTargetGroupNameException",
             ErrorCode::ValidationError => "ValidationError",

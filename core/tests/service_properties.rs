@@ -1,6 +1,7 @@
 //! Over random clusters and services: after any single fault (an instance killed or drained, a
-//! task stopped, a container that exits), the scheduler restores the desired count once the
-//! clock has run long enough, and no task of the service stays on a DRAINING instance.
+//! task stopped, a container that exits, a Fargate Spot task interrupted), the scheduler restores
+//! the desired count once the clock has run long enough, no task of the service stays on a
+//! DRAINING instance, and a service on capacity providers keeps its split.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -85,5 +86,39 @@ proptest! {
             let on_drained = sim.call("ecs", "ListTasks", json!({"cluster": "p", "containerInstance": arns[n % instances]})).unwrap();
             prop_assert_eq!(on_drained["taskArns"].as_array().map(Vec::len), Some(0));
         }
+    }
+
+    #[test]
+    fn a_spot_interruption_is_replaced_and_the_split_kept(seed in any::<u64>(), desired in 1..12u32, base in 0..4u32, on_demand in 0..4u32, spot in 1..5u32, victim in 0..16usize) {
+        let mut sim = Simulation::new(SimulationConfig { seed, ..Default::default() });
+        sim.call("ecs", "CreateCluster", json!({"clusterName": "p", "capacityProviders": ["FARGATE", "FARGATE_SPOT"]})).unwrap();
+        sim.call("ecs", "RegisterTaskDefinition", json!({"family": "web", "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc", "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "app", "image": "web:1"}]})).unwrap();
+        let strategy = json!([{"capacityProvider": "FARGATE", "base": base, "weight": on_demand}, {"capacityProvider": "FARGATE_SPOT", "weight": spot}]);
+        sim.call("ecs", "CreateService", json!({"cluster": "p", "serviceName": "web", "taskDefinition": "web", "desiredCount": desired, "capacityProviderStrategy": strategy, "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-a", "subnet-b"]}}})).unwrap();
+        sim.advance(60.0).unwrap();
+        let providers = |sim: &mut Simulation| {
+            let arns = sim.call("ecs", "ListTasks", json!({"cluster": "p"})).unwrap()["taskArns"].clone();
+            let tasks = sim.call("ecs", "DescribeTasks", json!({"cluster": "p", "tasks": arns})).unwrap()["tasks"].clone();
+            tasks.as_array().unwrap().iter().map(|t| (t["taskArn"].clone(), t["capacityProviderName"].as_str().unwrap().to_string())).collect::<Vec<_>>()
+        };
+        let before = providers(&mut sim);
+        let count = |list: &[(Value, String)], name: &str| list.iter().filter(|(_, p)| p == name).count();
+        let spot_tasks: Vec<_> = before.iter().filter(|(_, p)| p == "FARGATE_SPOT").collect();
+        if !spot_tasks.is_empty() {
+            let (arn, _) = spot_tasks[victim % spot_tasks.len()];
+            sim.call("ecsim", "InterruptSpotTask", json!({"cluster": "p", "task": arn})).unwrap();
+        }
+        sim.advance(200.0).unwrap();
+        let service = service_state(&mut sim);
+        prop_assert_eq!(service["runningCount"].as_u64(), Some(u64::from(desired)));
+        prop_assert_eq!(service["pendingCount"].as_u64(), Some(0));
+        let after = providers(&mut sim);
+        prop_assert_eq!(count(&after, "FARGATE"), count(&before, "FARGATE"));
+        prop_assert_eq!(count(&after, "FARGATE_SPOT"), count(&before, "FARGATE_SPOT"));
+        // The split is the documented one: the base first, the rest by weight, within one task
+        // of the exact share.
+        let rest = f64::from(desired - base.min(desired));
+        let ideal = f64::from(base.min(desired)) + rest * f64::from(on_demand) / f64::from(on_demand + spot);
+        prop_assert!((count(&after, "FARGATE") as f64 - ideal).abs() < 1.0, "{} on FARGATE, ideal {}", count(&after, "FARGATE"), ideal);
     }
 }

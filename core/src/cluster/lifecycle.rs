@@ -306,7 +306,24 @@ impl Task {
     }
 }
 
+/// A Fargate Spot task has two minutes between the interruption warning and its end
+/// (documented).
+pub const SPOT_WARNING_SECONDS: f64 = 120.0;
+
 impl Cluster {
+    /// The Fargate Spot task at `position` is interrupted: it is asked to stop now and goes on
+    /// to STOPPING when the two-minute warning ends.
+    pub fn interrupt_spot_task(&mut self, position: usize, now: f64) {
+        let task = &mut self.tasks[position];
+        task.request_stop(
+            now,
+            TaskStopCode::SpotInterruption,
+            "Your Spot Task was interrupted.".into(),
+        );
+        task.next_at = task.next_at.map(|at| at.max(now + SPOT_WARNING_SECONDS));
+        self.settle_task(position, now);
+    }
+
     /// The instance at `index` is gone (its EC2 instance terminated): it leaves the cluster and
     /// its tasks are STOPPED at once, with nothing to give back.
     pub fn lose_instance(&mut self, index: usize, now: f64) {

@@ -24,6 +24,10 @@ pub struct Cluster {
     pub active: bool,
     pub tags: Vec<api::Tag>,
     pub settings: Vec<api::ClusterSetting>,
+    /// FARGATE and/or FARGATE_SPOT, when associated.
+    pub capacity_providers: Vec<String>,
+    /// Used by RunTask and CreateService calls that name neither a launch type nor a strategy.
+    pub default_capacity_provider_strategy: Vec<api::CapacityProviderStrategyItem>,
     /// In registration order: a stable order for listing and for placement ties.
     pub instances: Vec<ContainerInstance>,
     /// Running and stopped tasks, in launch order.
@@ -254,8 +258,10 @@ impl Cluster {
             statistics: Some(Vec::new()),
             tags: Some(self.tags.clone()),
             settings: Some(self.settings.clone()),
-            capacity_providers: Some(Vec::new()),
-            default_capacity_provider_strategy: Some(Vec::new()),
+            capacity_providers: Some(self.capacity_providers.clone()),
+            default_capacity_provider_strategy: Some(
+                self.default_capacity_provider_strategy.clone(),
+            ),
             ..api::Cluster::default()
         }
     }

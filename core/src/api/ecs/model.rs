@@ -3309,6 +3309,19 @@ impl ResourceManagementType {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutClusterCapacityProvidersRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster to modify the capacity provider settings for.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The name of one or more capacity providers to associate with the cluster.
+    #[serde(rename = "capacityProviders", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_providers: Option<Vec<String>>,
+    /// The capacity provider strategy to use by default for the cluster.
+    #[serde(rename = "defaultCapacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub default_capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RegisterTaskDefinitionResponse {
     /// The full description of the registered task definition.
     #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]

@@ -1,6 +1,6 @@
 //! CreateCluster, DeleteCluster, DescribeClusters, ListClusters.
 
-use super::{cluster_mut, cluster_name, failure};
+use super::{capacity, cluster_mut, cluster_name, failure};
 use crate::api::ecs::{self as api, shapes};
 use crate::cluster::Cluster;
 use crate::error::{EcsimError, ErrorCode};
@@ -20,6 +20,13 @@ pub fn create_cluster(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         return Err(EcsimError::invalid_parameter("Cluster name can have up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
         ));
     }
+    let providers = request.capacity_providers.clone().unwrap_or_default();
+    let default_strategy = request
+        .default_capacity_provider_strategy
+        .clone()
+        .unwrap_or_default();
+    capacity::check_providers(&providers)?;
+    capacity::parse(&default_strategy, &providers)?;
     let limit = sim.config.quotas.clusters;
     let active = sim.ecs.clusters.values().filter(|c| c.active).count();
     if active >= limit && !sim.ecs.clusters.get(&name).is_some_and(|c| c.active) {
@@ -41,6 +48,8 @@ pub fn create_cluster(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
             active: true,
             tags: request.tags.clone().unwrap_or_default(),
             settings: request.settings.clone().unwrap_or_default(),
+            capacity_providers: providers.clone(),
+            default_capacity_provider_strategy: default_strategy.clone(),
             instances: Vec::new(),
             tasks: Vec::new(),
             task_positions: Default::default(),
@@ -50,6 +59,8 @@ pub fn create_cluster(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         cluster.active = true;
         cluster.tags = request.tags.unwrap_or_default();
         cluster.settings = request.settings.unwrap_or_default();
+        cluster.capacity_providers = providers;
+        cluster.default_capacity_provider_strategy = default_strategy;
     }
     Ok(json!({ "cluster": cluster.to_api(services) }))
 }
@@ -115,4 +126,43 @@ pub fn list_clusters(sim: &mut Simulation, input: Value) -> Result<Value, EcsimE
         .map(|c| c.arn.as_str())
         .collect();
     Ok(json!({ "clusterArns": arns }))
+}
+
+/// PutClusterCapacityProviders: the cluster's providers and default strategy, replaced whole. A
+/// provider a service's strategy uses cannot be removed.
+pub fn put_cluster_capacity_providers(
+    sim: &mut Simulation,
+    input: Value,
+) -> Result<Value, EcsimError> {
+    let (request, _): (api::PutClusterCapacityProvidersRequest, _) =
+        parse_request(input, &shapes::PUT_CLUSTER_CAPACITY_PROVIDERS_REQUEST, &[])?;
+    let providers = request.capacity_providers.unwrap_or_default();
+    let default_strategy = request
+        .default_capacity_provider_strategy
+        .unwrap_or_default();
+    capacity::check_providers(&providers)?;
+    capacity::parse(&default_strategy, &providers)?;
+    let name = cluster_mut(sim, request.cluster.as_deref())?.name.clone();
+    let in_use = sim
+        .ecs
+        .services
+        .iter()
+        .filter(|((cluster, _), service)| *cluster == name && service.status != "INACTIVE")
+        .flat_map(|(_, service)| &service.deployments)
+        .flat_map(|deployment| &deployment.capacity_provider_strategy)
+        .find(|share| !providers.iter().any(|p| p == share.provider.name()));
+    if let Some(share) = in_use {
+        return Err(EcsimError::new(
+            ErrorCode::ResourceInUseException,
+            format!(
+                "The specified capacity provider {} is in use and cannot be removed.",
+                share.provider.name()
+            ),
+        ));
+    }
+    let services = sim.ecs.active_services(&name);
+    let cluster = cluster_mut(sim, Some(&name))?;
+    cluster.capacity_providers = providers;
+    cluster.default_capacity_provider_strategy = default_strategy;
+    Ok(json!({ "cluster": cluster.to_api(services) }))
 }

@@ -148,23 +148,29 @@ fn draw(len: usize, rng: &mut ChaCha8Rng) -> usize {
     }
 }
 
-/// Starts `count` FARGATE tasks; returns where they are in `cluster.tasks` and, for
-/// `explain`, why each went where it did.
+/// Starts FARGATE tasks, `portions` saying how many on each capacity provider (None: the
+/// FARGATE launch type); returns where they are in `cluster.tasks` and, for `explain`, why each
+/// went where it did.
 pub(crate) fn launch(
     cluster: &mut Cluster,
     launch: &Launch,
     subnets: &[Subnet],
-    count: u64,
+    portions: &[(Option<&'static str>, u64)],
     explain: bool,
     rng: &mut ChaCha8Rng,
 ) -> (Vec<usize>, Vec<Value>) {
     let mut spread = Spread::new(cluster, subnets, &launch.spec.group);
     let mut placed = Vec::new();
     let mut explanations = Vec::new();
-    for _ in 0..count {
+    let providers = portions
+        .iter()
+        .flat_map(|&(provider, count)| (0..count).map(move |_| provider));
+    for provider in providers {
         let zone_counts = explain.then(|| json!(spread.per_zone));
         let subnet = spread.choose(rng);
-        placed.push(launch.start(cluster, Site::Subnet(subnet), rng));
+        let position = launch.start(cluster, Site::Subnet(subnet), rng);
+        cluster.tasks[position].capacity_provider = provider;
+        placed.push(position);
         if let Some(zone_counts) = zone_counts {
             explanations.push(json!({
                 "availabilityZone": subnet.availability_zone,

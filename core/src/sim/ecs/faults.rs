@@ -1,5 +1,6 @@
 //! Faults a simulation can inject (service `ecsim`): an agent that loses its connection, an
-//! instance that dies. The service scheduler replaces what they take.
+//! instance that dies, a Fargate Spot task interrupted. The service scheduler replaces what they
+//! take.
 
 use super::cluster_mut;
 use crate::error::EcsimError;
@@ -57,4 +58,32 @@ pub fn kill_instance(sim: &mut Simulation, input: Value) -> Result<Value, EcsimE
     described.status = Some("INACTIVE".into());
     cluster.lose_instance(index, now);
     Ok(json!({ "containerInstance": described }))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TaskRequest {
+    cluster: Option<String>,
+    task: String,
+}
+
+/// InterruptSpotTask: AWS reclaims the capacity of a FARGATE_SPOT task. It gets the two-minute
+/// warning (desired status STOPPED, stop code SpotInterruption, "Your Spot Task was
+/// interrupted.") and stops when the warning ends; a service starts its replacement at once.
+pub fn interrupt_spot_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+    let request: TaskRequest = crate::sim::parse_input("InterruptSpotTask", input)?;
+    let now = sim.now;
+    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let position = cluster.task_position(&request.task).ok_or_else(|| {
+        EcsimError::invalid_parameter(format!("Task '{}' was not found.", request.task))
+    })?;
+    let task = &cluster.tasks[position];
+    if task.capacity_provider != Some("FARGATE_SPOT") || task.desired_status != "RUNNING" {
+        return Err(EcsimError::invalid_parameter(format!(
+            "Task '{}' is not a FARGATE_SPOT task that is running or starting.",
+            request.task
+        )));
+    }
+    cluster.interrupt_spot_task(position, now);
+    Ok(json!({ "task": cluster.tasks[position].to_api(&cluster.arn, now) }))
 }

@@ -1,6 +1,7 @@
 //! The ECS actions of the simulation.
 
 mod attributes;
+pub(crate) mod capacity;
 mod clusters;
 pub(crate) mod fargate;
 mod faults;
@@ -94,6 +95,7 @@ pub fn dispatch(sim: &mut Simulation, action: &str, input: Value) -> Result<Valu
         "DeleteService" => services::actions::delete_service(sim, input),
         "DescribeServices" => services::actions::describe_services(sim, input),
         "ListServices" => services::actions::list_services(sim, input),
+        "PutClusterCapacityProviders" => clusters::put_cluster_capacity_providers(sim, input),
         _ => Err(EcsimError::new(
             ErrorCode::UnknownOperationException,
             format!("ecs has no action '{action}'."),
@@ -114,6 +116,7 @@ pub fn dispatch_extension(
         "NextFireTimes" => crate::schedule::next_fire_times(input, sim.now),
         "ListInvocations" => super::events::list_invocations(sim, input),
         "KillInstance" => faults::kill_instance(sim, input),
+        "InterruptSpotTask" => faults::interrupt_spot_task(sim, input),
         "DisconnectAgent" => faults::set_agent_connected(sim, action, input, false),
         "ReconnectAgent" => faults::set_agent_connected(sim, action, input, true),
         "CreateSubnet" => {

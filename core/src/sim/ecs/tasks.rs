@@ -2,7 +2,7 @@
 //! lifecycle on the virtual clock (PROVISIONING … STOPPED) arrives with the service scheduler.
 
 use super::launch::{constraints, simulated_launch_type, strategies, Launch, Site};
-use super::{cluster_mut, failure, fargate};
+use super::{capacity, cluster_mut, failure, fargate};
 use crate::api::ecs::{self as api, shapes, LaunchType};
 use crate::cluster::Cluster;
 use crate::error::EcsimError;
@@ -80,7 +80,19 @@ fn launch_tasks(
         .get(EXPLAIN)
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    let launch_type = simulated_launch_type(request.launch_type)?;
+    let strategy = request.capacity_provider_strategy.as_deref();
+    // Looked up here only for its capacity providers: a missing cluster is reported below.
+    let providers = match sim
+        .ecs
+        .cluster(super::cluster_name(request.cluster.as_deref()))
+    {
+        Some(cluster) => capacity::resolve(request.launch_type, strategy, cluster)?,
+        None => None,
+    };
+    let launch_type = match providers {
+        Some(_) => LaunchType::Fargate,
+        None => simulated_launch_type(request.launch_type)?,
+    };
     let launch = Launch::new(
         sim,
         request.task_definition.as_deref(),
@@ -96,8 +108,12 @@ fn launch_tasks(
         let (region, policy) = (sim.config.region.clone(), sim.config.undeclared_subnets);
         let subnets = sim.subnets.resolve(subnet_ids, &region, policy)?;
         with_rng(sim, request.cluster.as_deref(), |cluster, rng| {
+            let portions = match &providers {
+                Some(shares) => capacity::portions(shares, &capacity::split(shares, count)),
+                None => vec![(None, count)],
+            };
             let (placed, explanations) =
-                fargate::launch(cluster, &launch, &subnets, count, explain, rng);
+                fargate::launch(cluster, &launch, &subnets, &portions, explain, rng);
             Ok((placed, Vec::new(), explanations))
         })?
     } else {

@@ -8,7 +8,7 @@ use crate::error::{EcsimError, ErrorCode};
 use crate::placement::Strategy;
 use crate::sim::ecs::launch::{constraints, simulated_launch_type, strategies, Launch};
 use crate::sim::ecs::task_definitions;
-use crate::sim::ecs::{cluster_mut, cluster_name, failure, fargate};
+use crate::sim::ecs::{capacity, cluster_mut, cluster_name, failure, fargate};
 use crate::sim::request::parse_request;
 use crate::sim::Simulation;
 use serde_json::{json, Value};
@@ -69,7 +69,16 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         parse_request(input, &shapes::CREATE_SERVICE_REQUEST, &[])?;
     let name = request.service_name.clone().unwrap_or_default();
     let daemon = request.scheduling_strategy == Some(SchedulingStrategy::Daemon);
-    let launch_type = simulated_launch_type(request.launch_type)?;
+    let strategy = request.capacity_provider_strategy.as_deref();
+    // Looked up here only for its capacity providers: a missing cluster is reported below.
+    let providers = match sim.ecs.cluster(cluster_name(request.cluster.as_deref())) {
+        Some(cluster) => capacity::resolve(request.launch_type, strategy, cluster)?,
+        None => None,
+    };
+    let launch_type = match providers {
+        Some(_) => LaunchType::Fargate,
+        None => simulated_launch_type(request.launch_type)?,
+    };
     if daemon {
         check_daemon(&request, launch_type)?;
     }
@@ -146,7 +155,12 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     let (region, policy) = (sim.config.region.clone(), sim.config.undeclared_subnets);
     let subnets = sim.subnets.resolve(&subnet_ids, &region, policy)?;
     let now = sim.now;
-    let deployment = new_deployment(task_definition_arn, now, &mut sim.rng);
+    let deployment = new_deployment(
+        task_definition_arn,
+        providers.unwrap_or_default(),
+        now,
+        &mut sim.rng,
+    );
     let (region, account) = (&sim.config.region, &sim.config.account_id);
     let service = Service {
         arn: format!("arn:aws:ecs:{region}:{account}:service/{cluster_key}/{name}"),
@@ -182,6 +196,21 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     let described = service.to_api(&[Default::default()]);
     sim.ecs.services.insert(key, service);
     Ok(json!({ "service": described }))
+}
+
+/// A FARGATE service's new capacity provider strategy, checked against its cluster's providers.
+fn updated_strategy(
+    sim: &Simulation,
+    key: &(String, String),
+    items: &[api::CapacityProviderStrategyItem],
+) -> Result<Vec<capacity::Share>, EcsimError> {
+    if sim.ecs.services[key].launch_type != LaunchType::Fargate || items.is_empty() {
+        return Err(EcsimError::invalid_parameter(
+            "ecsim changes the capacity provider strategy of FARGATE services only, to a strategy of FARGATE and FARGATE_SPOT.",
+        ));
+    }
+    let cluster = &sim.ecs.clusters[&key.0];
+    capacity::parse(items, &cluster.capacity_providers)
 }
 
 /// healthCheckGracePeriodSeconds within 0 and 2,147,483,647 (documented).
@@ -283,6 +312,10 @@ pub fn update_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         targets::check(sim, balancers, &registered.task_definition)?;
     }
     check_grace(request.health_check_grace_period_seconds)?;
+    let new_strategy = match request.capacity_provider_strategy.as_deref() {
+        Some(items) => Some(updated_strategy(sim, &key, items)?),
+        None => None,
+    };
     let now = sim.now;
     let Simulation { ecs, rng, .. } = sim;
     let service = ecs.services.get_mut(&key).ok_or_else(not_found)?;
@@ -304,11 +337,17 @@ pub fn update_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     {
         service.circuit_breaker = Some(breaker);
     }
-    let current = service.deployments[0].task_definition_arn.clone();
-    let changed = new_definition.as_ref().is_some_and(|arn| *arn != current);
+    let primary = &service.deployments[0];
+    let current = primary.task_definition_arn.clone();
+    let strategy = new_strategy.unwrap_or_else(|| primary.capacity_provider_strategy.clone());
+    // A new task definition or strategy is a new deployment, as in ECS.
+    let changed = new_definition.as_ref().is_some_and(|arn| *arn != current)
+        || strategy != primary.capacity_provider_strategy;
     if changed || request.force_new_deployment == Some(true) {
         let arn = new_definition.unwrap_or(current);
-        service.deployments.insert(0, new_deployment(arn, now, rng));
+        service
+            .deployments
+            .insert(0, new_deployment(arn, strategy, now, rng));
         service.stuck = false;
     }
     service.steady = false;

@@ -10,6 +10,7 @@ pub mod targets;
 
 use crate::api::ecs::{self as api, DeploymentRolloutState, LaunchType};
 use crate::placement::{Constraint, Strategy};
+use crate::sim::ecs::capacity::{self, Share};
 use crate::sim::subnets::Subnet;
 
 /// At most this many events stay on a service (DescribeServices shows the newest 100).
@@ -61,6 +62,8 @@ pub struct Deployment {
     /// `ecs-svc/` and 19 digits; also the `startedBy` of its tasks.
     pub id: String,
     pub task_definition_arn: String,
+    /// Its tasks' split over FARGATE and FARGATE_SPOT (empty: the service's launch type alone).
+    pub capacity_provider_strategy: Vec<Share>,
     pub created_at: f64,
     pub updated_at: f64,
     pub rollout_state: DeploymentRolloutState,
@@ -138,6 +141,21 @@ impl Service {
             .collect()
     }
 
+    /// A service or deployment on capacity providers shows its strategy and no launch type.
+    fn launch_shown(
+        &self,
+        strategy: &[Share],
+    ) -> (
+        Option<LaunchType>,
+        Option<Vec<api::CapacityProviderStrategyItem>>,
+    ) {
+        if strategy.is_empty() {
+            (Some(self.launch_type), None)
+        } else {
+            (None, Some(capacity::to_api(strategy)))
+        }
+    }
+
     pub fn to_api(&self, counts: &[Counts]) -> api::Service {
         let total = counts.iter().fold(Counts::default(), |sum, c| Counts {
             running: sum.running + c.running,
@@ -150,27 +168,38 @@ impl Service {
             .iter()
             .zip(counts)
             .enumerate()
-            .map(|(index, (deployment, counts))| api::Deployment {
-                id: Some(deployment.id.clone()),
-                status: Some(if index == 0 { "PRIMARY" } else { "ACTIVE" }.into()),
-                task_definition: Some(deployment.task_definition_arn.clone()),
-                desired_count: Some(if index == 0 {
-                    self.desired_count as i32
-                } else {
-                    0
-                }),
-                pending_count: Some(counts.pending as i32),
-                running_count: Some(counts.running as i32),
-                failed_tasks: Some(deployment.failed_tasks as i32),
-                created_at: Some(deployment.created_at),
-                updated_at: Some(deployment.updated_at),
-                launch_type: Some(self.launch_type),
-                network_configuration: self.network_configuration.clone(),
-                rollout_state: Some(deployment.rollout_state),
-                rollout_state_reason: Some(deployment.rollout_state_reason.clone()),
-                ..api::Deployment::default()
+            .map(|(index, (deployment, counts))| {
+                let (launch_type, capacity_provider_strategy) =
+                    self.launch_shown(&deployment.capacity_provider_strategy);
+                api::Deployment {
+                    id: Some(deployment.id.clone()),
+                    status: Some(if index == 0 { "PRIMARY" } else { "ACTIVE" }.into()),
+                    task_definition: Some(deployment.task_definition_arn.clone()),
+                    desired_count: Some(if index == 0 {
+                        self.desired_count as i32
+                    } else {
+                        0
+                    }),
+                    pending_count: Some(counts.pending as i32),
+                    running_count: Some(counts.running as i32),
+                    failed_tasks: Some(deployment.failed_tasks as i32),
+                    created_at: Some(deployment.created_at),
+                    updated_at: Some(deployment.updated_at),
+                    launch_type,
+                    capacity_provider_strategy,
+                    network_configuration: self.network_configuration.clone(),
+                    rollout_state: Some(deployment.rollout_state),
+                    rollout_state_reason: Some(deployment.rollout_state_reason.clone()),
+                    ..api::Deployment::default()
+                }
             })
             .collect();
+        let primary_strategy = self
+            .deployments
+            .first()
+            .map(|d| d.capacity_provider_strategy.as_slice())
+            .unwrap_or_default();
+        let (launch_type, capacity_provider_strategy) = self.launch_shown(primary_strategy);
         api::Service {
             service_arn: Some(self.arn.clone()),
             service_name: Some(self.name.clone()),
@@ -179,7 +208,8 @@ impl Service {
             desired_count: Some(self.desired_count as i32),
             running_count: Some(total.running as i32),
             pending_count: Some(total.pending as i32),
-            launch_type: Some(self.launch_type),
+            launch_type,
+            capacity_provider_strategy,
             task_definition: self
                 .deployments
                 .first()

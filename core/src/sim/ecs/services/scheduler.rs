@@ -18,7 +18,7 @@ use crate::placement::engine::fits;
 use crate::placement::Request;
 use crate::sim::ecs::failure;
 use crate::sim::ecs::launch::{Launch, Site};
-use crate::sim::ecs::{fargate, tasks};
+use crate::sim::ecs::{capacity, fargate, tasks};
 use crate::sim::Simulation;
 use rand_chacha::ChaCha8Rng;
 use rand_core::Rng;
@@ -216,9 +216,14 @@ fn circuit_breaker(service: &mut Service, now: f64, rng: &mut ChaCha8Rng) {
     let previous = service.deployments[1..]
         .iter()
         .find(|d| d.rollout_state == DeploymentRolloutState::Completed)
-        .map(|d| d.task_definition_arn.clone());
-    if let (Some(true), Some(task_definition_arn)) = (breaker.rollback, previous) {
-        let deployment = new_deployment(task_definition_arn, now, rng);
+        .map(|d| {
+            (
+                d.task_definition_arn.clone(),
+                d.capacity_provider_strategy.clone(),
+            )
+        });
+    if let (Some(true), Some((task_definition_arn, strategy))) = (breaker.rollback, previous) {
+        let deployment = new_deployment(task_definition_arn, strategy, now, rng);
         let message = format!(
             "(service {}) rolling back to deployment {}.",
             service.name, deployment.id
@@ -228,13 +233,19 @@ fn circuit_breaker(service: &mut Service, now: f64, rng: &mut ChaCha8Rng) {
     }
 }
 
-pub fn new_deployment(task_definition_arn: String, now: f64, rng: &mut ChaCha8Rng) -> Deployment {
+pub fn new_deployment(
+    task_definition_arn: String,
+    capacity_provider_strategy: Vec<capacity::Share>,
+    now: f64,
+    rng: &mut ChaCha8Rng,
+) -> Deployment {
     Deployment {
         id: format!(
             "ecs-svc/{:019}",
             rng.next_u64() % 10_000_000_000_000_000_000
         ),
         task_definition_arn,
+        capacity_provider_strategy,
         created_at: now,
         updated_at: now,
         rollout_state: DeploymentRolloutState::InProgress,
@@ -504,14 +515,8 @@ fn start_tasks(
     rng: &mut ChaCha8Rng,
 ) {
     let (placed, failures) = if service.launch_type == LaunchType::Fargate {
-        let (placed, _) = fargate::launch(
-            cluster,
-            launch,
-            &service.subnets,
-            u64::from(count),
-            false,
-            rng,
-        );
+        let portions = provider_portions(cluster, service, u64::from(count));
+        let (placed, _) = fargate::launch(cluster, launch, &service.subnets, &portions, false, rng);
         (placed, Vec::new())
     } else if cluster.instances.is_empty() {
         (Vec::new(), vec![])
@@ -536,6 +541,28 @@ fn start_tasks(
         now,
         rng,
     );
+}
+
+/// How many of `count` new tasks go on each capacity provider: where the PRIMARY deployment
+/// is short of its strategy's split.
+fn provider_portions(
+    cluster: &Cluster,
+    service: &Service,
+    count: u64,
+) -> Vec<(Option<&'static str>, u64)> {
+    let shares = &service.deployments[0].capacity_provider_strategy;
+    if shares.is_empty() {
+        return vec![(None, count)];
+    }
+    let live: Vec<u64> = shares
+        .iter()
+        .map(|share| {
+            live_tasks(cluster, &service.deployments[0])
+                .filter(|&p| cluster.tasks[p].capacity_provider == Some(share.provider.name()))
+                .count() as u64
+        })
+        .collect();
+    capacity::portions(shares, &capacity::top_up(shares, &live, count))
 }
 
 /// Files the started tasks under the primary deployment, with ECS's events for what started
