@@ -5,6 +5,7 @@
 pub mod actions;
 mod daemon;
 mod health;
+mod scale_in;
 pub mod scheduler;
 pub mod targets;
 

@@ -9,7 +9,7 @@
 //! nothing (their room is not free yet); then it starts new tasks up to the upper bound, the room
 //! the cluster has, and what the deployment still needs. A round that can do neither is stuck.
 
-use super::{daemon, health, targets};
+use super::{daemon, health, scale_in, targets};
 use super::{Counts, Deployment, Service};
 use crate::api::ecs::{ContainerInstanceStatus, DeploymentRolloutState, LaunchType, TaskStopCode};
 use crate::cluster::health::ServiceHealth;
@@ -297,10 +297,12 @@ fn roll(
     let primary_live = primary.running + primary.pending - displaced.len() as u32;
     // Too many of the new tasks (the desired count went down): stop the surplus.
     if primary_live > desired {
-        let surplus = scale_in_choice(
+        let live: Vec<usize> = live_tasks(cluster, &service.deployments[0]).collect();
+        let surplus = scale_in::choose(
             cluster,
-            &service.deployments[0],
-            primary_live - desired,
+            &service.strategies,
+            &live,
+            (primary_live - desired) as usize,
             rng,
         );
         stop_tasks(cluster, service, &surplus, now, rng);
@@ -320,8 +322,9 @@ fn roll(
             .filter(|&p| cluster.tasks[p].last_status == "RUNNING")
             .collect();
         let mut stopping: Vec<usize> = stoppable_pending;
-        stopping.extend(pick(
+        stopping.extend(scale_in::choose(
             cluster,
+            &service.strategies,
             &old_running,
             stoppable_running.min(old_running.len()),
             rng,
@@ -361,58 +364,6 @@ fn roll(
         event(service, now, rng, message);
     }
     0
-}
-
-/// Which `count` of the deployment's live tasks a scale-in stops: not yet RUNNING first, then
-/// from the zone with the most of them, at random within it (the seeded RNG).
-fn scale_in_choice(
-    cluster: &Cluster,
-    deployment: &Deployment,
-    count: u32,
-    rng: &mut ChaCha8Rng,
-) -> Vec<usize> {
-    let live: Vec<usize> = live_tasks(cluster, deployment).collect();
-    pick(cluster, &live, count as usize, rng)
-}
-
-fn pick(cluster: &Cluster, from: &[usize], count: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
-    let mut left: Vec<usize> = from.to_vec();
-    let mut chosen = Vec::new();
-    while chosen.len() < count && !left.is_empty() {
-        let not_running: Vec<usize> = left
-            .iter()
-            .copied()
-            .filter(|&p| cluster.tasks[p].last_status != "RUNNING")
-            .collect();
-        let pool = if not_running.is_empty() {
-            let zone = |p: usize| {
-                cluster.tasks[p]
-                    .availability_zone
-                    .clone()
-                    .unwrap_or_default()
-            };
-            let mut per_zone = std::collections::BTreeMap::new();
-            for &p in &left {
-                *per_zone.entry(zone(p)).or_insert(0usize) += 1;
-            }
-            let most = per_zone.values().copied().max().unwrap_or(0);
-            let zone_of_most = per_zone
-                .iter()
-                .find(|&(_, &n)| n == most)
-                .map(|(z, _)| z.clone())
-                .unwrap_or_default();
-            left.iter()
-                .copied()
-                .filter(|&p| zone(p) == zone_of_most)
-                .collect()
-        } else {
-            not_running
-        };
-        let task = pool[(rng.next_u64() % pool.len() as u64) as usize];
-        chosen.push(task);
-        left.retain(|&p| p != task);
-    }
-    chosen
 }
 
 fn stop_tasks(
