@@ -86,6 +86,13 @@ proptest! {
             let on_drained = sim.call("ecs", "ListTasks", json!({"cluster": "p", "containerInstance": arns[n % instances]})).unwrap();
             prop_assert_eq!(on_drained["taskArns"].as_array().map(Vec::len), Some(0));
         }
+        if let Fault::Kill(n) = fault {
+            // The dead instance has left the cluster: no live task names it.
+            let live = sim.call("ecs", "ListTasks", json!({"cluster": "p"})).unwrap()["taskArns"].clone();
+            let tasks = sim.call("ecs", "DescribeTasks", json!({"cluster": "p", "tasks": live})).unwrap()["tasks"].clone();
+            let dead = &arns[n % instances];
+            prop_assert!(tasks.as_array().unwrap().iter().all(|t| t["containerInstanceArn"] != *dead));
+        }
     }
 
     #[test]
