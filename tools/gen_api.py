@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
-"""Generate ecsim's AWS API types from the botocore service model.
+"""Generate ecsim's API types, operation tables and binding declarations from the service models.
 
 The ECS API model is the authority on member names, enums and required lists, and it drifts
 (WINDOWS_SERVER_2025_*, MANAGED_INSTANCES, s3files volumes are recent). Generating from it keeps
 ecsim current: bump BOTOCORE_VERSION, rerun, review the diff.
 
-Writes, per service:
-  core/src/api/<service>/model.rs   serde types (every member optional; requiredness lives in the table)
-  core/src/api/<service>/shapes.rs  a static shape table the validator walks (names, kinds, enums, required)
+Writes, per service of SERVICES (botocore's models, and core/models/ecsim.json for the
+simulation's own actions; core/models/extensions.json adds ecsim's extension members first):
+  core/src/api/<service>/model.rs       serde types (every member optional; requiredness lives in the table)
+  core/src/api/<service>/shapes.rs      a static shape table the validator walks (names, kinds, enums, required)
+  core/src/api/<service>/operations.rs  the implemented actions with their request shapes, and the service's errors
+and once: core/src/error_code.rs (every error name), core/src/sim/registry.rs (the operation
+tables: action -> request type -> handler), and the bindings' lists and declarations
+(tools/gen_bindings.py).
 
 Usage: python tools/gen_api.py [--check]
 """
@@ -25,92 +30,76 @@ import botocore
 BOTOCORE_VERSION = "1.44.8"
 ROOT = Path(__file__).resolve().parent.parent
 
-# Shapes reachable from these roots are generated. Requests also get a shape table entry.
+# One entry per simulated service: where its model is, the error its shape check answers with,
+# the errors its protocol adds to the model's (query and JSON services answer malformed input with
+# ValidationError and ValidationException, which botocore's models do not list), and the actions
+# ecsim implements. Adding a service is one entry here, one folder under core/src/sim/ and vectors.
 SERVICES = {
     "ecs": {
-        "model": "ecs/2014-11-13/service-2.json.gz",
-        "requests": [
-            "RegisterTaskDefinitionRequest",
-            "CreateClusterRequest",
-            "DeleteClusterRequest",
-            "DescribeClustersRequest",
-            "ListClustersRequest",
-            "RegisterContainerInstanceRequest",
-            "DeregisterContainerInstanceRequest",
-            "DescribeContainerInstancesRequest",
-            "ListContainerInstancesRequest",
-            "UpdateContainerInstancesStateRequest",
-            "PutAttributesRequest",
-            "DeleteAttributesRequest",
-            "ListAttributesRequest",
-            "RunTaskRequest",
-            "StartTaskRequest",
-            "DescribeTasksRequest",
-            "ListTasksRequest",
-            "StopTaskRequest",
-            "CreateServiceRequest",
-            "UpdateServiceRequest",
-            "DeleteServiceRequest",
-            "DescribeServicesRequest",
-            "ListServicesRequest",
-            "PutClusterCapacityProvidersRequest",
-        ],
-        "responses": [
-            "RegisterTaskDefinitionResponse",
-            "DescribeTaskDefinitionResponse",
-            "CreateClusterResponse",
-            "DescribeClustersResponse",
-            "DescribeContainerInstancesResponse",
-            "RunTaskResponse",
-            "DescribeServicesResponse",
+        "model": "botocore:ecs/2014-11-13/service-2.json.gz",
+        "validation_error": "InvalidParameterException",
+        "protocol_errors": [],
+        # Actions whose handler checks the whole input itself, reporting shape findings together
+        # with its own rules under this error (docs/conventions.md: ClientException for
+        # RegisterTaskDefinition, as the task definition rules report).
+        "checked_by_handler": {"RegisterTaskDefinition": "ClientException"},
+        "operations": [
+            "RegisterTaskDefinition", "DescribeTaskDefinition",
+            "CreateCluster", "DeleteCluster", "DescribeClusters", "ListClusters",
+            "PutClusterCapacityProviders",
+            "RegisterContainerInstance", "DeregisterContainerInstance",
+            "DescribeContainerInstances", "ListContainerInstances",
+            "UpdateContainerInstancesState",
+            "PutAttributes", "DeleteAttributes", "ListAttributes",
+            "RunTask", "StartTask", "StopTask", "DescribeTasks", "ListTasks",
+            "CreateService", "UpdateService", "DeleteService", "DescribeServices", "ListServices",
         ],
     },
     "elbv2": {
-        "model": "elbv2/2015-12-01/service-2.json.gz",
-        "requests": [
-            "CreateTargetGroupInput",
-            "DescribeTargetGroupsInput",
-            "DeleteTargetGroupInput",
-            "DescribeTargetHealthInput",
-            "DescribeTargetGroupAttributesInput",
-            "ModifyTargetGroupAttributesInput",
-        ],
-        "responses": [
-            "CreateTargetGroupOutput",
-            "DescribeTargetGroupsOutput",
-            "DescribeTargetHealthOutput",
-            "DescribeTargetGroupAttributesOutput",
-            "ModifyTargetGroupAttributesOutput",
+        "model": "botocore:elbv2/2015-12-01/service-2.json.gz",
+        "validation_error": "ValidationError",
+        "protocol_errors": ["ValidationError"],
+        "operations": [
+            "CreateTargetGroup", "DescribeTargetGroups", "DeleteTargetGroup",
+            "DescribeTargetHealth", "DescribeTargetGroupAttributes", "ModifyTargetGroupAttributes",
         ],
     },
     "events": {
-        "model": "events/2015-10-07/service-2.json.gz",
-        "requests": [
-            "PutRuleRequest",
-            "PutTargetsRequest",
-            "RemoveTargetsRequest",
-            "DeleteRuleRequest",
-            "DescribeRuleRequest",
-            "ListRulesRequest",
-            "ListTargetsByRuleRequest",
-            "EnableRuleRequest",
-            "DisableRuleRequest",
-        ],
-        "responses": [
-            "PutRuleResponse",
-            "PutTargetsResponse",
-            "RemoveTargetsResponse",
-            "DescribeRuleResponse",
-            "ListRulesResponse",
-            "ListTargetsByRuleResponse",
+        "model": "botocore:events/2015-10-07/service-2.json.gz",
+        "validation_error": "ValidationException",
+        "protocol_errors": ["ValidationException"],
+        "operations": [
+            "PutRule", "PutTargets", "RemoveTargets", "DeleteRule", "DescribeRule", "ListRules",
+            "ListTargetsByRule", "EnableRule", "DisableRule",
         ],
     },
+    "ecsim": {
+        "model": "repo:core/models/ecsim.json",
+        "validation_error": "InvalidParameterException",
+        "protocol_errors": [],
+        "operations": "all",
+    },
 }
+
+# ecsim's own errors, which every service can answer.
+ECSIM_ERRORS = {
+    "UnknownOperationException": "An action the service does not have (as AWS's JSON protocol reports it).",
+    "UnknownServiceError": "A client name the simulation does not know (as botocore names it).",
+    "InternalError": "An ecsim defect: a panic caught at the boundary. Please report it.",
+}
+PROTOCOL_ERROR_DOCS = {
+    "ValidationError": "A malformed or out-of-range input (the query protocol's error).",
+    "ValidationException": "A malformed or out-of-range input (the JSON protocol's error).",
+}
+EXTENSIONS = "core/models/extensions.json"
 
 RUST_KEYWORDS = {"type", "match", "ref", "mod", "use", "in", "as", "fn", "struct", "enum", "where"}
 
 
-def load_model(rel: str) -> dict:
+def load_model(source: str) -> dict:
+    kind, rel = source.split(":", 1)
+    if kind == "repo":
+        return json.loads((ROOT / rel).read_text())
     path = Path(botocore.__file__).parent / "data" / rel
     if not path.exists():
         path = path.with_suffix("")
@@ -122,6 +111,7 @@ def load_model(rel: str) -> dict:
 def first_sentence(doc: str | None) -> str:
     if not doc:
         return ""
+    doc = re.sub(r"\s*</?code>\s*", "`", doc)
     text = html.unescape(re.sub(r"<[^>]+>", " ", doc))
     text = re.sub(r"\s+", " ", text).strip()
     match = re.match(r"(.+?[.!?])(\s|$)", text)
@@ -148,34 +138,50 @@ def variant(value: str) -> str:
     return name if name[:1].isalpha() else f"V{name}"
 
 
-def reachable(shapes: dict, roots: list[str]) -> list[str]:
-    seen: list[str] = []
-    stack = list(reversed(roots))
+def split_ref(service: str, name: str) -> tuple[str, str]:
+    """`ecs#Failure` names a shape of another service's model (ecsim's one addition to
+    botocore's format); a bare name is the service's own."""
+    return tuple(name.split("#", 1)) if "#" in name else (service, name)  # type: ignore[return-value]
+
+
+def children(shape: dict) -> list[str]:
+    kind = shape["type"]
+    if kind == "structure":
+        return [m["shape"] for m in shape["members"].values()]
+    if kind == "list":
+        return [shape["member"]["shape"]]
+    if kind == "map":
+        return [shape["key"]["shape"], shape["value"]["shape"]]
+    return []
+
+
+def reachable(models: dict, service: str, roots: list[str]) -> dict[str, list[str]]:
+    """Every shape reachable from `roots`, per service, in first-seen order."""
+    seen: dict[str, list[str]] = {}
+    stack = [split_ref(service, r) for r in reversed(roots)]
     while stack:
-        name = stack.pop()
-        if name in seen:
+        owner, name = stack.pop()
+        if name in seen.setdefault(owner, []):
             continue
-        seen.append(name)
-        shape = shapes[name]
-        kind = shape["type"]
-        children = []
-        if kind == "structure":
-            children = [m["shape"] for m in shape["members"].values()]
-        elif kind == "list":
-            children = [shape["member"]["shape"]]
-        elif kind == "map":
-            children = [shape["key"]["shape"], shape["value"]["shape"]]
-        stack.extend(reversed(children))
+        seen[owner].append(name)
+        stack.extend(split_ref(owner, c) for c in reversed(children(models[owner]["shapes"][name])))
     return seen
 
 
-def rust_type(shapes: dict, name: str) -> str:
-    shape = shapes[name]
+def rust_path(service: str, owner: str, name: str) -> str:
+    return name if owner == service else f"crate::api::{owner}::{name}"
+
+
+def rust_type(models: dict, service: str, ref: str, context: str | None = None) -> str:
+    """The Rust type of `ref` (a shape name as it appears in `context`'s model), written for
+    a file of `service`'s."""
+    owner, name = split_ref(context or service, ref)
+    shape = models[owner]["shapes"][name]
     kind = shape["type"]
-    if kind == "structure":
-        return name
+    if kind == "structure" or (kind == "string" and "enum" in shape):
+        return rust_path(service, owner, name)
     if kind == "string":
-        return name if "enum" in shape else "String"
+        return "String"
     if kind == "integer":
         return "i32"
     if kind == "long":
@@ -185,15 +191,24 @@ def rust_type(shapes: dict, name: str) -> str:
     if kind in ("timestamp", "double", "float"):
         return "f64"
     if kind == "list":
-        return f"Vec<{rust_type(shapes, shape['member']['shape'])}>"
+        return f"Vec<{rust_type(models, service, shape['member']['shape'], owner)}>"
     if kind == "map":
-        return f"BTreeMap<String, {rust_type(shapes, shape['value']['shape'])}>"
+        return f"BTreeMap<String, {rust_type(models, service, shape['value']['shape'], owner)}>"
     raise ValueError(f"unsupported shape type {kind} for {name}")
 
 
-def gen_model(service: str, shapes: dict, names: list[str]) -> str:
+HEADER = "//! Generated by tools/gen_api.py from {source} ({service}); do not edit."
+
+
+def source_name(service: str) -> str:
+    source = SERVICES[service]["model"]
+    return f"botocore {BOTOCORE_VERSION}" if source.startswith("botocore:") else source.split(":", 1)[1]
+
+
+def gen_model(models: dict, service: str, names: list[str]) -> str:
+    shapes = models[service]["shapes"]
     out = [
-        f"//! Generated by tools/gen_api.py from botocore {BOTOCORE_VERSION} ({service}); do not edit.",
+        HEADER.format(source=source_name(service), service=service),
         "//! Every member is optional here: which members are required is in `shapes.rs`,",
         "//! so that the validator can report a missing member instead of failing to parse.",
         "",
@@ -204,6 +219,8 @@ def gen_model(service: str, shapes: dict, names: list[str]) -> str:
     header = len(out)
     for name in names:
         shape = shapes[name]
+        if shape.get("exception"):
+            continue
         doc = first_sentence(shape.get("documentation"))
         if shape["type"] == "structure":
             if doc:
@@ -215,7 +232,7 @@ def gen_model(service: str, shapes: dict, names: list[str]) -> str:
                 if mdoc:
                     out.append(f"    /// {mdoc}")
                 out.append(f'    #[serde(rename = "{member}", default, skip_serializing_if = "Option::is_none")]')
-                out.append(f"    pub {snake(member)}: Option<{rust_type(shapes, spec['shape'])}>,")
+                out.append(f"    pub {snake(member)}: Option<{rust_type(models, service, spec['shape'])}>,")
             out.append("}")
             out.append("")
         elif shape["type"] == "string" and "enum" in shape:
@@ -239,6 +256,15 @@ def gen_model(service: str, shapes: dict, names: list[str]) -> str:
                 out.append(f'            Self::{variant(value)} => "{value}",')
             out.append("        }")
             out.append("    }")
+            out.append("")
+            out.append("    /// The value of that name, as the API spells it.")
+            out.append("    pub fn from_name(name: &str) -> Option<Self> {")
+            out.append("        match name {")
+            for value in values:
+                out.append(f'            "{value}" => Some(Self::{variant(value)}),')
+            out.append("            _ => None,")
+            out.append("        }")
+            out.append("    }")
             out.append("}")
             out.append("")
     if not any("BTreeMap<" in line for line in out[header:]):
@@ -250,9 +276,16 @@ def shape_const(name: str) -> str:
     return snake(name).removeprefix("r#").upper()
 
 
-def gen_shapes(service: str, shapes: dict, names: list[str]) -> str:
+def shape_ref(service: str, ref: str) -> str:
+    owner, name = split_ref(service, ref)
+    const = shape_const(name)
+    return const if owner == service else f"crate::api::{owner}::shapes::{const}"
+
+
+def gen_shapes(models: dict, service: str, names: list[str]) -> str:
+    shapes = models[service]["shapes"]
     out = [
-        f"//! Generated by tools/gen_api.py from botocore {BOTOCORE_VERSION} ({service}); do not edit.",
+        HEADER.format(source=source_name(service), service=service),
         "//! The request shapes as data: what the validator walks to report unknown members,",
         "//! wrong types, bad enum values and missing required members.",
         "",
@@ -265,22 +298,205 @@ def gen_shapes(service: str, shapes: dict, names: list[str]) -> str:
         if kind == "structure":
             required = set(shape.get("required", []))
             members = ", ".join(
-                f'Member {{ name: "{m}", shape: &{shape_const(s["shape"])}, required: {str(m in required).lower()} }}'
+                f'Member {{ name: "{m}", shape: &{shape_ref(service, s["shape"])}, required: {str(m in required).lower()} }}'
                 for m, s in shape["members"].items()
             )
             body = f"Kind::Structure(&[{members}])"
         elif kind == "string" and "enum" in shape:
             body = "Kind::Enum(&[" + ", ".join(f'"{v}"' for v in shape["enum"]) + "])"
         elif kind == "list":
-            body = f"Kind::List(&{shape_const(shape['member']['shape'])})"
+            body = f"Kind::List(&{shape_ref(service, shape['member']['shape'])})"
         elif kind == "map":
-            body = f"Kind::Map(&{shape_const(shape['value']['shape'])})"
+            body = f"Kind::Map(&{shape_ref(service, shape['value']['shape'])})"
         else:
             body = {"string": "Kind::String", "integer": "Kind::Integer", "long": "Kind::Long",
-                    "boolean": "Kind::Boolean", "timestamp": "Kind::Number", "double": "Kind::Number"}[kind]
+                    "boolean": "Kind::Boolean", "timestamp": "Kind::Number", "double": "Kind::Number",
+                    "float": "Kind::Number"}[kind]
         out.append(f'pub static {shape_const(name)}: Shape = Shape {{ name: "{name}", kind: {body} }};')
     out.append("")
     return "\n".join(out)
+
+
+def operations(models: dict, service: str) -> list[str]:
+    wanted = SERVICES[service]["operations"]
+    return list(models[service]["operations"]) if wanted == "all" else wanted
+
+
+def service_errors(models: dict, service: str) -> list[str]:
+    """The errors a service's client knows: every error shape of its model (as boto3's
+    `client.exceptions` has them), its protocol's, and ecsim's own."""
+    model = [n for n, s in models[service]["shapes"].items() if s.get("exception")]
+    return sorted(set(model) | set(SERVICES[service]["protocol_errors"])) + list(ECSIM_ERRORS)
+
+
+def error_docs(models: dict) -> dict[str, str]:
+    docs = dict(ECSIM_ERRORS) | dict(PROTOCOL_ERROR_DOCS)
+    for service in SERVICES:
+        for name, shape in models[service]["shapes"].items():
+            if shape.get("exception") and name not in docs:
+                docs[name] = first_sentence(shape.get("documentation")) or f"{name} ({service})."
+    return docs
+
+
+def all_errors(models: dict) -> list[str]:
+    names: list[str] = []
+    for service in SERVICES:
+        names += [e for e in service_errors(models, service) if e not in names and e not in ECSIM_ERRORS]
+    return sorted(names) + list(ECSIM_ERRORS)
+
+
+def gen_operations(models: dict, service: str) -> str:
+    ops = models[service]["operations"]
+    spec = SERVICES[service]
+    out = [
+        HEADER.format(source=source_name(service), service=service),
+        "//! The actions ecsim implements, with their request shapes, and the errors of the service.",
+        "",
+        "use crate::api::shape::Operation;",
+        "use crate::error::ErrorCode;",
+        "",
+        f'pub const NAME: &str = "{service}";',
+        "",
+        "/// The error a malformed request is answered with.",
+        f"pub const VALIDATION_ERROR: ErrorCode = ErrorCode::{spec['validation_error']};",
+        "",
+        "pub static OPERATIONS: &[Operation] = &[",
+    ]
+    for op in operations(models, service):
+        doc = first_sentence(ops[op].get("documentation")).replace("\\", "\\\\").replace('"', '\\"')
+        shape = shape_ref(service, ops[op]["input"]["shape"]).replace("crate::api::", "crate::api::")
+        shape = shape if "::" in shape else f"super::shapes::{shape}"
+        error = spec.get("checked_by_handler", {}).get(op, spec["validation_error"])
+        out.append(f'    Operation {{ name: "{op}", input: &{shape}, validation_error: ErrorCode::{error}, documentation: "{doc}" }},')
+    out.append("];")
+    out.append("")
+    out.append("/// Every error this service's client knows (`client.exceptions`).")
+    out.append("pub static ERRORS: &[ErrorCode] = &[")
+    for name in service_errors(models, service):
+        out.append(f"    ErrorCode::{name},")
+    out.append("];")
+    out.append("")
+    return "\n".join(out)
+
+
+def gen_error_code(models: dict) -> str:
+    names = all_errors(models)
+    docs = error_docs(models)
+    out = [
+        "//! Generated by tools/gen_api.py from the service models; do not edit.",
+        "//! Every error name any simulated service answers with: the union of the models' error",
+        "//! shapes, the protocols' validation errors and ecsim's own.",
+        "",
+        "use serde::Serialize;",
+        "",
+        "/// The AWS error name of a failed call, plus ecsim's own for what AWS has no name for.",
+        "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]",
+        "pub enum ErrorCode {",
+    ]
+    for name in names:
+        out.append(f"    /// {docs[name]}")
+        out.append(f"    {name},")
+    out.append("}")
+    out.append("")
+    out.append("impl ErrorCode {")
+    out.append(f"    pub const ALL: [ErrorCode; {len(names)}] = [")
+    for name in names:
+        out.append(f"        ErrorCode::{name},")
+    out.append("    ];")
+    out.append("")
+    out.append("    pub fn as_str(self) -> &'static str {")
+    out.append("        match self {")
+    for name in names:
+        out.append(f'            ErrorCode::{name} => "{name}",')
+    out.append("        }")
+    out.append("    }")
+    out.append("}")
+    out.append("")
+    return "\n".join(out)
+
+
+def gen_registry(models: dict) -> str:
+    out = [
+        "//! Generated by tools/gen_api.py from the service models; do not edit.",
+        "//! The simulated services and their operation tables: action name -> request type ->",
+        "//! handler. A handler is `fn(&mut World, Request) -> Result<Response, EcsimError>`, found",
+        "//! in its service's folder as `handlers::<action in snake_case>`.",
+        "",
+        "use super::request::{handle, handle_whole};",
+        "use super::{Service, World};",
+        "use crate::error::EcsimError;",
+        "use serde_json::Value;",
+        "",
+        "pub(crate) static SERVICES: &[Service] = &[",
+    ]
+    for service in SERVICES:
+        mod = snake(service)
+        out.append(f"    Service {{ name: crate::api::{mod}::operations::NAME, operations: crate::api::{mod}::operations::OPERATIONS, errors: crate::api::{mod}::operations::ERRORS, validation_error: crate::api::{mod}::operations::VALIDATION_ERROR, dispatch: {mod} }},")
+    out.append("];")
+    for service in SERVICES:
+        mod = snake(service)
+        ops = models[service]["operations"]
+        out.append("")
+        out.append(f"fn {mod}(world: &mut World, action: &str, input: Value) -> Option<Result<Value, EcsimError>> {{")
+        out.append(f"    use super::{mod}::handlers;")
+        out.append(f"    let error = crate::api::{mod}::operations::VALIDATION_ERROR;")
+        out.append("    Some(match action {")
+        for op in operations(models, service):
+            shape = ops[op]["input"]["shape"]
+            owner, name = split_ref(service, shape)
+            handler = f'handlers::{snake(op).removeprefix("r#")}'
+            if op in SERVICES[service].get("checked_by_handler", {}):
+                out.append(f'        "{op}" => handle_whole(world, input, {handler}),')
+            else:
+                out.append(f'        "{op}" => handle(world, input, &crate::api::{owner}::shapes::{shape_const(name)}, error, {handler}),')
+        out.append("        _ => return None,")
+        out.append("    })")
+        out.append("}")
+    out.append("")
+    return "\n".join(out)
+
+
+def load_all() -> dict:
+    models = {service: load_model(spec["model"]) for service, spec in SERVICES.items()}
+    extensions = json.loads((ROOT / EXTENSIONS).read_text())
+    for service, shapes in extensions.items():
+        if service == "documentation":
+            continue
+        for shape, members in shapes.items():
+            models[service]["shapes"][shape]["members"].update(members)
+    return models
+
+
+def generated_files(models: dict) -> dict[Path, str]:
+    # What other services' shapes refer to here must be generated here too.
+    model_roots: dict[str, list[str]] = {s: [] for s in SERVICES}
+    request_roots: dict[str, list[str]] = {s: [] for s in SERVICES}
+    for service in SERVICES:
+        ops = models[service]["operations"]
+        for op in operations(models, service):
+            request_roots[service].append(ops[op]["input"]["shape"])
+            model_roots[service] += [ops[op]["input"]["shape"]]
+            if "output" in ops[op]:
+                model_roots[service].append(ops[op]["output"]["shape"])
+    model_names: dict[str, list[str]] = {s: [] for s in SERVICES}
+    request_names: dict[str, list[str]] = {s: [] for s in SERVICES}
+    for service in SERVICES:
+        for owner, names in reachable(models, service, model_roots[service]).items():
+            model_names[owner] += [n for n in names if n not in model_names[owner]]
+        for owner, names in reachable(models, service, request_roots[service]).items():
+            request_names[owner] += [n for n in names if n not in request_names[owner]]
+    files = {}
+    for service in SERVICES:
+        folder = ROOT / "core/src/api" / snake(service)
+        files[folder / "model.rs"] = gen_model(models, service, model_names[service])
+        files[folder / "shapes.rs"] = gen_shapes(models, service, request_names[service])
+        files[folder / "operations.rs"] = gen_operations(models, service)
+    files[ROOT / "core/src/error_code.rs"] = gen_error_code(models)
+    files[ROOT / "core/src/sim/registry.rs"] = gen_registry(models)
+    from gen_bindings import binding_files  # the bindings' lists and declarations, same source
+
+    files.update(binding_files(models, SERVICES, service_errors, all_errors, error_docs))
+    return files
 
 
 def main() -> int:
@@ -289,21 +505,13 @@ def main() -> int:
         print(f"botocore {botocore.__version__} installed, generator pinned to {BOTOCORE_VERSION}", file=sys.stderr)
         return 2
     stale = []
-    for service, spec in SERVICES.items():
-        shapes = load_model(spec["model"])["shapes"]
-        all_names = reachable(shapes, spec["requests"] + spec["responses"])
-        request_names = reachable(shapes, spec["requests"])
-        files = {
-            ROOT / "core/src/api" / service / "model.rs": gen_model(service, shapes, all_names),
-            ROOT / "core/src/api" / service / "shapes.rs": gen_shapes(service, shapes, request_names),
-        }
-        for path, text in files.items():
-            if check:
-                if not path.exists() or path.read_text() != text:
-                    stale.append(str(path.relative_to(ROOT)))
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text)
+    for path, text in generated_files(load_all()).items():
+        if check:
+            if not path.exists() or path.read_text() != text:
+                stale.append(str(path.relative_to(ROOT)))
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
     if stale:
         print("stale generated files (run python tools/gen_api.py):", *stale, sep="\n  ", file=sys.stderr)
         return 1

@@ -9,19 +9,28 @@ export interface ServiceEventRecord {
   message: string;
 }
 
+// BEGIN GENERATED config (tools/gen_api.py)
 export interface SimulationConfig {
+  /** Every random choice draws from a generator seeded with this (0 unless given). */
   seed?: number;
-  /** Seconds since the Unix epoch at which the virtual clock starts (default 2025-01-01T00:00:00Z). */
+  /** Seconds since the Unix epoch at which the virtual clock starts (2025-01-01T00:00:00Z unless given). */
   startTime?: number;
+  /** The simulated region (us-east-1 unless given); ARNs take their partition from it. */
   region?: string;
+  /** The account in every ARN (123456789012 unless given). */
   accountId?: string;
-  /** Subnets a FARGATE request names without CreateSubnet: `assign` (default) gives them zones a, b, c in turn; `reject` refuses them. */
+  /** A FARGATE request's subnet nobody declared: 'assign' (default) gives it zones a, b, c in turn; 'reject' refuses it as AWS would. */
   undeclaredSubnets?: 'assign' | 'reject';
   /** Seconds per task lifecycle step, or a preset. */
   taskTimings?: 'instant' | 'default' | { provisioning?: number; pull?: number; activating?: number; deactivating?: number; stopping?: number; deprovisioning?: number; healthyAfterRunning?: number };
   /** ECS's quotas (AWS's defaults unless given). */
   quotas?: { clusters?: number; containerInstancesPerCluster?: number; servicesPerCluster?: number; tasksPerService?: number; tasksPerServiceWithServiceDiscovery?: number };
 }
+
+export type ServiceName = "ecs" | "elbv2" | "events" | "ecsim";
+
+export type ErrorName = "ALPNPolicyNotSupportedException" | "AccessDeniedException" | "AllocationIdNotFoundException" | "AttributeLimitExceededException" | "AvailabilityZoneNotSupportedException" | "BlockedException" | "CaCertificatesBundleNotFoundException" | "CapacityDecreaseRequestsLimitExceededException" | "CapacityReservationPendingException" | "CapacityUnitsLimitExceededException" | "CertificateNotFoundException" | "ClientException" | "ClusterContainsCapacityProviderException" | "ClusterContainsContainerInstancesException" | "ClusterContainsServicesException" | "ClusterContainsTasksException" | "ClusterNotFoundException" | "ConcurrentModificationException" | "ConflictException" | "DaemonNotActiveException" | "DaemonNotFoundException" | "DeleteAssociationSameAccountException" | "DuplicateListenerException" | "DuplicateLoadBalancerNameException" | "DuplicateTagKeysException" | "DuplicateTargetGroupNameException" | "DuplicateTrustStoreNameException" | "GatewayNotFoundException" | "HealthUnavailableException" | "IllegalStatusException" | "IncompatibleProtocolsException" | "InsufficientCapacityException" | "InternalException" | "InvalidCaCertificatesBundleException" | "InvalidConfigurationRequestException" | "InvalidEventPatternException" | "InvalidLoadBalancerActionException" | "InvalidParameterException" | "InvalidRevocationContentException" | "InvalidSchemeException" | "InvalidSecurityGroupException" | "InvalidStateException" | "InvalidSubnetException" | "InvalidTargetException" | "LimitExceededException" | "ListenerNotFoundException" | "LoadBalancerNotFoundException" | "ManagedRuleException" | "MissingVersionException" | "NamespaceNotFoundException" | "NoUpdateAvailableException" | "OperationDisabledException" | "OperationNotPermittedException" | "PlatformTaskDefinitionIncompatibilityException" | "PlatformUnknownException" | "PolicyLengthExceededException" | "PriorRequestNotCompleteException" | "PriorityInUseException" | "ResourceAlreadyExistsException" | "ResourceInUseException" | "ResourceNotFoundException" | "RevocationContentNotFoundException" | "RevocationIdNotFoundException" | "RuleNotFoundException" | "SSLPolicyNotFoundException" | "ServerException" | "ServiceDeploymentNotFoundException" | "ServiceNotActiveException" | "ServiceNotFoundException" | "SubnetNotFoundException" | "TargetGroupAssociationLimitException" | "TargetGroupNotFoundException" | "TargetNotConnectedException" | "TargetNotFoundException" | "TaskSetNotFoundException" | "ThrottlingException" | "TooManyActionsException" | "TooManyCertificatesException" | "TooManyListenersException" | "TooManyLoadBalancersException" | "TooManyRegistrationsForTargetIdException" | "TooManyRulesException" | "TooManyTagsException" | "TooManyTargetGroupsException" | "TooManyTargetsException" | "TooManyTrustStoreRevocationEntriesException" | "TooManyTrustStoresException" | "TooManyUniqueTargetGroupsPerLoadBalancerException" | "TrustStoreAssociationNotFoundException" | "TrustStoreInUseException" | "TrustStoreNotFoundException" | "TrustStoreNotReadyException" | "UnsupportedFeatureException" | "UnsupportedProtocolException" | "UpdateInProgressException" | "ValidationError" | "ValidationException" | "UnknownOperationException" | "UnknownServiceError" | "InternalError";
+// END GENERATED config
 
 /** A finding in a template, with its line and column when the template was text. */
 export interface LocatedDiagnostic extends Diagnostic {

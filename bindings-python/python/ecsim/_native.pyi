@@ -1,4 +1,6 @@
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
+
+from typing_extensions import Unpack
 
 from ._types import TemplateReport
 
@@ -7,26 +9,208 @@ class EcsimError(Exception):
     message: str
     diagnostics: list[Diagnostic]
 
-class ClientException(EcsimError): ...
-class InvalidParameterException(EcsimError): ...
-class ServerException(EcsimError): ...
-class ClusterNotFoundException(EcsimError): ...
-class ClusterContainsContainerInstancesException(EcsimError): ...
-class AttributeLimitExceededException(EcsimError): ...
-class TargetNotFoundException(EcsimError): ...
-class ServiceNotFoundException(EcsimError): ...
-class ResourceInUseException(EcsimError): ...
-class TargetGroupNotFoundException(EcsimError): ...
-class DuplicateTargetGroupNameException(EcsimError): ...
-class ValidationError(EcsimError): ...
-class ResourceNotFoundException(EcsimError): ...
-class ValidationException(EcsimError): ...
-class ClusterContainsServicesException(EcsimError): ...
-class ClusterContainsTasksException(EcsimError): ...
-class LimitExceededException(EcsimError): ...
-class UnknownOperationException(EcsimError): ...
-class UnknownServiceError(EcsimError): ...
-class InternalError(EcsimError): ...
+# BEGIN GENERATED errors (tools/gen_api.py)
+class ALPNPolicyNotSupportedException(EcsimError):
+    """The specified ALPN policy is not supported."""
+class AccessDeniedException(EcsimError):
+    """You don't have authorization to perform the requested action."""
+class AllocationIdNotFoundException(EcsimError):
+    """The specified allocation ID does not exist."""
+class AttributeLimitExceededException(EcsimError):
+    """You can apply up to 10 custom attributes for each resource."""
+class AvailabilityZoneNotSupportedException(EcsimError):
+    """The specified Availability Zone is not supported."""
+class BlockedException(EcsimError):
+    """Your Amazon Web Services account was blocked."""
+class CaCertificatesBundleNotFoundException(EcsimError):
+    """The specified ca certificate bundle does not exist."""
+class CapacityDecreaseRequestsLimitExceededException(EcsimError):
+    """You've exceeded the daily capacity decrease limit for this reservation."""
+class CapacityReservationPendingException(EcsimError):
+    """There is a pending capacity reservation."""
+class CapacityUnitsLimitExceededException(EcsimError):
+    """You've exceeded the capacity units limit."""
+class CertificateNotFoundException(EcsimError):
+    """The specified certificate does not exist."""
+class ClientException(EcsimError):
+    """These errors are usually caused by a client action."""
+class ClusterContainsCapacityProviderException(EcsimError):
+    """The cluster contains one or more capacity providers that prevent the requested operation."""
+class ClusterContainsContainerInstancesException(EcsimError):
+    """You can't delete a cluster that has registered container instances."""
+class ClusterContainsServicesException(EcsimError):
+    """You can't delete a cluster that contains services."""
+class ClusterContainsTasksException(EcsimError):
+    """You can't delete a cluster that has active tasks."""
+class ClusterNotFoundException(EcsimError):
+    """The specified cluster wasn't found."""
+class ConcurrentModificationException(EcsimError):
+    """There is concurrent modification on a rule, target, archive, or replay."""
+class ConflictException(EcsimError):
+    """The request could not be processed because of conflict in the current state of the resource."""
+class DaemonNotActiveException(EcsimError):
+    """The specified daemon isn't active."""
+class DaemonNotFoundException(EcsimError):
+    """The specified daemon wasn't found."""
+class DeleteAssociationSameAccountException(EcsimError):
+    """The specified association can't be within the same account."""
+class DuplicateListenerException(EcsimError):
+    """A listener with the specified port already exists."""
+class DuplicateLoadBalancerNameException(EcsimError):
+    """A load balancer with the specified name already exists."""
+class DuplicateTagKeysException(EcsimError):
+    """A tag key was specified more than once."""
+class DuplicateTargetGroupNameException(EcsimError):
+    """A target group with the specified name already exists."""
+class DuplicateTrustStoreNameException(EcsimError):
+    """A trust store with the specified name already exists."""
+class GatewayNotFoundException(EcsimError):
+    """The specified gateway wasn't found."""
+class HealthUnavailableException(EcsimError):
+    """The health of the specified targets could not be retrieved due to an internal error."""
+class IllegalStatusException(EcsimError):
+    """An error occurred because a replay can be canceled only when the state is Running or Starting."""
+class IncompatibleProtocolsException(EcsimError):
+    """The specified configuration is not valid with this protocol."""
+class InsufficientCapacityException(EcsimError):
+    """There is insufficient capacity to reserve."""
+class InternalException(EcsimError):
+    """This exception occurs due to unexpected causes."""
+class InvalidCaCertificatesBundleException(EcsimError):
+    """The specified ca certificate bundle is in an invalid format, or corrupt."""
+class InvalidConfigurationRequestException(EcsimError):
+    """The requested configuration is not valid."""
+class InvalidEventPatternException(EcsimError):
+    """The event pattern is not valid."""
+class InvalidLoadBalancerActionException(EcsimError):
+    """The requested action is not valid."""
+class InvalidParameterException(EcsimError):
+    """The specified parameter isn't valid."""
+class InvalidRevocationContentException(EcsimError):
+    """The provided revocation file is an invalid format, or uses an incorrect algorithm."""
+class InvalidSchemeException(EcsimError):
+    """The requested scheme is not valid."""
+class InvalidSecurityGroupException(EcsimError):
+    """The specified security group does not exist."""
+class InvalidStateException(EcsimError):
+    """The specified state is not a valid state for an event source."""
+class InvalidSubnetException(EcsimError):
+    """The specified subnet is out of available addresses."""
+class InvalidTargetException(EcsimError):
+    """The specified target does not exist, is not in the same VPC as the target group, or has an unsupported instance type."""
+class LimitExceededException(EcsimError):
+    """The limit for the resource was exceeded."""
+class ListenerNotFoundException(EcsimError):
+    """The specified listener does not exist."""
+class LoadBalancerNotFoundException(EcsimError):
+    """The specified load balancer does not exist."""
+class ManagedRuleException(EcsimError):
+    """This rule was created by an Amazon Web Services service on behalf of your account."""
+class MissingVersionException(EcsimError):
+    """Amazon ECS can't determine the current version of the Amazon ECS container agent on the container instance and doesn't have enough information to proceed with an update."""
+class NamespaceNotFoundException(EcsimError):
+    """The specified namespace wasn't found."""
+class NoUpdateAvailableException(EcsimError):
+    """There's no update available for this Amazon ECS container agent."""
+class OperationDisabledException(EcsimError):
+    """The operation you are attempting is not available in this region."""
+class OperationNotPermittedException(EcsimError):
+    """This operation is not allowed."""
+class PlatformTaskDefinitionIncompatibilityException(EcsimError):
+    """The specified platform version doesn't satisfy the required capabilities of the task definition."""
+class PlatformUnknownException(EcsimError):
+    """The specified platform version doesn't exist."""
+class PolicyLengthExceededException(EcsimError):
+    """The event bus policy is too long."""
+class PriorRequestNotCompleteException(EcsimError):
+    """This operation is not allowed while a prior request has not been completed."""
+class PriorityInUseException(EcsimError):
+    """The specified priority is in use."""
+class ResourceAlreadyExistsException(EcsimError):
+    """The resource you are trying to create already exists."""
+class ResourceInUseException(EcsimError):
+    """The specified resource is in-use and can't be removed."""
+class ResourceNotFoundException(EcsimError):
+    """The specified resource wasn't found."""
+class RevocationContentNotFoundException(EcsimError):
+    """The specified revocation file does not exist."""
+class RevocationIdNotFoundException(EcsimError):
+    """The specified revocation ID does not exist."""
+class RuleNotFoundException(EcsimError):
+    """The specified rule does not exist."""
+class SSLPolicyNotFoundException(EcsimError):
+    """The specified SSL policy does not exist."""
+class ServerException(EcsimError):
+    """These errors are usually caused by a server issue."""
+class ServiceDeploymentNotFoundException(EcsimError):
+    """The service deploy ARN that you specified in the`ContinueServiceDeployment`doesn't exist."""
+class ServiceNotActiveException(EcsimError):
+    """The specified service isn't active."""
+class ServiceNotFoundException(EcsimError):
+    """The specified service wasn't found."""
+class SubnetNotFoundException(EcsimError):
+    """The specified subnet does not exist."""
+class TargetGroupAssociationLimitException(EcsimError):
+    """You've reached the limit on the number of load balancers per target group."""
+class TargetGroupNotFoundException(EcsimError):
+    """The specified target group does not exist."""
+class TargetNotConnectedException(EcsimError):
+    """The execute command cannot run."""
+class TargetNotFoundException(EcsimError):
+    """The specified target wasn't found."""
+class TaskSetNotFoundException(EcsimError):
+    """The specified task set wasn't found."""
+class ThrottlingException(EcsimError):
+    """This request cannot be completed due to throttling issues."""
+class TooManyActionsException(EcsimError):
+    """You've reached the limit on the number of actions per rule."""
+class TooManyCertificatesException(EcsimError):
+    """You've reached the limit on the number of certificates per load balancer."""
+class TooManyListenersException(EcsimError):
+    """You've reached the limit on the number of listeners per load balancer."""
+class TooManyLoadBalancersException(EcsimError):
+    """You've reached the limit on the number of load balancers for your Amazon Web Services account."""
+class TooManyRegistrationsForTargetIdException(EcsimError):
+    """You've reached the limit on the number of times a target can be registered with a load balancer."""
+class TooManyRulesException(EcsimError):
+    """You've reached the limit on the number of rules per load balancer."""
+class TooManyTagsException(EcsimError):
+    """You've reached the limit on the number of tags for this resource."""
+class TooManyTargetGroupsException(EcsimError):
+    """You've reached the limit on the number of target groups for your Amazon Web Services account."""
+class TooManyTargetsException(EcsimError):
+    """You've reached the limit on the number of targets."""
+class TooManyTrustStoreRevocationEntriesException(EcsimError):
+    """The specified trust store has too many revocation entries."""
+class TooManyTrustStoresException(EcsimError):
+    """You've reached the limit on the number of trust stores for your Amazon Web Services account."""
+class TooManyUniqueTargetGroupsPerLoadBalancerException(EcsimError):
+    """You've reached the limit on the number of unique target groups per load balancer across all listeners."""
+class TrustStoreAssociationNotFoundException(EcsimError):
+    """The specified association does not exist."""
+class TrustStoreInUseException(EcsimError):
+    """The specified trust store is currently in use."""
+class TrustStoreNotFoundException(EcsimError):
+    """The specified trust store does not exist."""
+class TrustStoreNotReadyException(EcsimError):
+    """The specified trust store is not active."""
+class UnsupportedFeatureException(EcsimError):
+    """The specified task isn't supported in this Region."""
+class UnsupportedProtocolException(EcsimError):
+    """The specified protocol is not supported."""
+class UpdateInProgressException(EcsimError):
+    """There's already a current Amazon ECS container agent update in progress on the container instance that's specified."""
+class ValidationError(EcsimError):
+    """A malformed or out-of-range input (the query protocol's error)."""
+class ValidationException(EcsimError):
+    """A malformed or out-of-range input (the JSON protocol's error)."""
+class UnknownOperationException(EcsimError):
+    """An action the service does not have (as AWS's JSON protocol reports it)."""
+class UnknownServiceError(EcsimError):
+    """A client name the simulation does not know (as botocore names it)."""
+class InternalError(EcsimError):
+    """An ecsim defect: a panic caught at the boundary. Please report it."""
+# END GENERATED errors
 
 class Diagnostic:
     @property
@@ -59,8 +243,26 @@ def validate_template(
 def format_report(report: TemplateReport, format: Literal["text", "json", "sarif"] = "text", filename: str = "template") -> str: ...
 def _panic_probe() -> None: ...
 
+# BEGIN GENERATED config (tools/gen_api.py)
+class SimulationConfig(TypedDict, total=False):
+    seed: int
+    """Every random choice draws from a generator seeded with this (0 unless given)."""
+    startTime: float
+    """Seconds since the Unix epoch at which the virtual clock starts (2025-01-01T00:00:00Z unless given)."""
+    region: str
+    """The simulated region (us-east-1 unless given); ARNs take their partition from it."""
+    accountId: str
+    """The account in every ARN (123456789012 unless given)."""
+    undeclaredSubnets: Literal['assign', 'reject']
+    """A FARGATE request's subnet nobody declared: 'assign' (default) gives it zones a, b, c in turn; 'reject' refuses it as AWS would."""
+    taskTimings: Literal['instant', 'default'] | dict[str, float]
+    """Seconds per task lifecycle step, or a preset."""
+    quotas: dict[str, int]
+    """ECS's quotas (AWS's defaults unless given)."""
+# END GENERATED config
+
 class Simulation:
-    def __init__(self, **config: Any) -> None: ...
+    def __init__(self, **config: Unpack[SimulationConfig]) -> None: ...
     @property
     def seed(self) -> int: ...
     @property

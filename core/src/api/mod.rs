@@ -3,6 +3,7 @@
 
 pub mod conform;
 pub mod ecs;
+pub mod ecsim;
 pub mod elbv2;
 pub mod events;
 pub mod shape;

@@ -41,3 +41,16 @@ impl Kind {
         }
     }
 }
+
+/// One action of a service, as its model describes it.
+#[derive(Debug)]
+pub struct Operation {
+    /// The AWS operation name (`RunTask`).
+    pub name: &'static str,
+    /// The shape its request is checked against.
+    pub input: &'static Shape,
+    /// The error a malformed request is answered with.
+    pub validation_error: crate::error::ErrorCode,
+    /// The first sentence of the model's documentation.
+    pub documentation: &'static str,
+}

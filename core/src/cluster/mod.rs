@@ -18,6 +18,7 @@ pub const RESERVED_PORTS: [u16; 5] = [22, 2375, 2376, 51678, 51679];
 /// At most 10 custom attributes per container instance (PutAttributes).
 pub const MAX_CUSTOM_ATTRIBUTES: usize = 10;
 
+#[derive(Clone)]
 pub struct Cluster {
     pub name: String,
     pub arn: String,

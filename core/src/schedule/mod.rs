@@ -114,48 +114,6 @@ fn rate(body: &str) -> Result<Schedule, String> {
     Ok(Schedule::Rate { seconds })
 }
 
-/// NextFireTimes (service `ecsim`): `{"expression": "cron(…)", "timezone": "Europe/Paris",
-/// "after": <epoch seconds, default now>, "count": 5}` → the next fire times, as epoch seconds
-/// and as ISO 8601 in the zone. Rates count from `after`.
-pub fn next_fire_times(
-    input: serde_json::Value,
-    now: f64,
-) -> Result<serde_json::Value, crate::EcsimError> {
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "camelCase", deny_unknown_fields)]
-    struct Request {
-        expression: String,
-        timezone: Option<String>,
-        after: Option<f64>,
-        count: Option<usize>,
-    }
-    let invalid = |message: String| crate::EcsimError::invalid_parameter(message);
-    let request: Request = crate::sim::parse_input("NextFireTimes", input)?;
-    let schedule = Schedule::parse(&request.expression).map_err(invalid)?;
-    let name = request.timezone.as_deref().unwrap_or("UTC");
-    let zone = TimeZone::get(name).map_err(|_| invalid(format!("Unknown time zone '{name}'.")))?;
-    let count = request.count.unwrap_or(5);
-    if !(1..=1000).contains(&count) {
-        return Err(invalid("count must be between 1 and 1000.".into()));
-    }
-    let after = request.after.unwrap_or(now);
-    let start = Timestamp::from_second(after.floor() as i64)
-        .map_err(|_| invalid(format!("after {after} is outside the supported range.")))?;
-    let mut times = Vec::new();
-    let mut cursor = start;
-    while times.len() < count {
-        let Some(next) = schedule.next_after(cursor, start, &zone) else {
-            break;
-        };
-        times.push(next);
-        cursor = next;
-    }
-    Ok(serde_json::json!({
-        "fireTimes": times.iter().map(|t| t.as_second()).collect::<Vec<_>>(),
-        "isoTimes": times.iter().map(|t| t.to_zoned_datetime(zone.clone()).to_string()).collect::<Vec<_>>(),
-    }))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

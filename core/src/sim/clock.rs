@@ -12,7 +12,7 @@ pub enum Event {
     RuleFires { rule: String, generation: u64 },
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Due {
     at: f64,
     sequence: u64,
@@ -41,7 +41,7 @@ impl Ord for Due {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Queue {
     heap: BinaryHeap<Reverse<Due>>,
     scheduled: u64,

@@ -2,147 +2,108 @@
 //!
 //! `call(service, action, input)` takes and returns the AWS API's JSON shapes; the bindings turn
 //! `sim.client("ecs").register_task_definition(...)` (Python) or `registerTaskDefinition(...)`
-//! (JS) into it. A call that fails leaves the state exactly as it was.
+//! (JS) into it. JSON exists only here: the generated operation table (`registry.rs`) checks
+//! the input against the action's shape, reads it into the request type and calls the typed
+//! handler in the service's folder. A call that fails leaves the state exactly as it was.
 
 mod clock;
+pub mod config;
 mod ecs;
+mod ecsim;
 mod elbv2;
 mod events;
 pub mod quotas;
+mod registry;
 mod request;
 mod snapshot;
-pub mod subnets;
+mod world;
 
-use crate::cluster::lifecycle::{ImageBehavior, TaskTimings};
+pub use config::SimulationConfig;
+pub use ecsim::subnets;
+pub(crate) use world::World;
+
+use crate::api::shape::Operation;
 use crate::error::{EcsimError, ErrorCode};
 use crate::guard::guarded;
-use rand_chacha::ChaCha8Rng;
-use rand_core::{Rng, SeedableRng};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
-/// The services `Simulation::client` knows, by their boto3 names, plus `ecsim` for what only a
-/// simulation has (bulk placement now; faults and load traces later).
-pub const SERVICES: [&str; 4] = ["ecs", "elbv2", "events", "ecsim"];
-
-/// How a simulation starts. Defaults: seed 0, clock at 2025-01-01T00:00:00Z, us-east-1,
-/// account 123456789012 (the account moto and the AWS docs' examples use).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct SimulationConfig {
-    pub seed: u64,
-    /// Seconds since the Unix epoch at which the virtual clock starts.
-    pub start_time: f64,
-    pub region: String,
-    pub account_id: String,
-    /// Subnets that FARGATE requests name without a CreateSubnet: `assign` (default) gives them
-    /// zones a, b, c in turn; `reject` refuses them as AWS would.
-    pub undeclared_subnets: subnets::UndeclaredSubnets,
-    /// How long each task lifecycle step takes: an object of seconds per step, or `"instant"`
-    /// (tasks run, and stop, within the call) or `"default"`.
-    #[serde(deserialize_with = "task_timings")]
-    pub task_timings: TaskTimings,
-    /// ECS's quotas: `{"containerInstancesPerCluster": 5000, "servicesPerCluster": 5000,
-    /// "tasksPerService": 5000, "clusters": 10000}` unless changed.
-    pub quotas: quotas::Quotas,
+/// One simulated AWS service, as the generated registry describes it.
+pub struct Service {
+    /// Its boto3 client name (`ecs`, `elbv2`, `events`, `ecsim`).
+    pub name: &'static str,
+    /// The actions ecsim implements, with their request shapes.
+    pub operations: &'static [Operation],
+    /// Every error its client knows (`client.exceptions` in Python).
+    pub errors: &'static [ErrorCode],
+    /// The error a malformed request is answered with.
+    pub validation_error: ErrorCode,
+    /// Runs one of its actions; `None` when it has no such action.
+    pub(crate) dispatch: fn(&mut World, &str, Value) -> Option<Result<Value, EcsimError>>,
 }
 
-/// `taskTimings`: a preset name or the seconds per step.
-fn task_timings<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<TaskTimings, D::Error> {
-    use serde::de::Error;
-    let timings = match Value::deserialize(deserializer)? {
-        Value::String(name) if name == "instant" => TaskTimings::instant(),
-        Value::String(name) if name == "default" => TaskTimings::default(),
-        Value::String(name) => {
-            return Err(D::Error::custom(format!(
-                "taskTimings: unknown preset '{name}' (instant or default)"
-            )))
-        }
-        // Read from the value so that a misspelt member is named in the error.
-        seconds => serde_json::from_value(seconds)
-            .map_err(|e| D::Error::custom(format!("taskTimings: {e}")))?,
-    };
-    timings.check().map_err(D::Error::custom)?;
-    Ok(timings)
+/// Every simulated service, in registry order.
+pub fn services() -> &'static [Service] {
+    registry::SERVICES
 }
 
-impl Default for SimulationConfig {
-    fn default() -> Self {
-        SimulationConfig {
-            seed: 0,
-            start_time: 1_735_689_600.0,
-            region: "us-east-1".into(),
-            account_id: "123456789012".into(),
-            undeclared_subnets: subnets::UndeclaredSubnets::Assign,
-            task_timings: TaskTimings::default(),
-            quotas: quotas::Quotas::default(),
-        }
-    }
+/// The simulated service of that client name.
+pub fn service(name: &str) -> Result<&'static Service, EcsimError> {
+    services()
+        .iter()
+        .find(|service| service.name == name)
+        .ok_or_else(|| {
+            let names: Vec<&str> = services().iter().map(|s| s.name).collect();
+            EcsimError::new(
+                ErrorCode::UnknownServiceError,
+                format!(
+                    "Unknown service: '{name}'. Valid service names are: {}",
+                    names.join(", ")
+                ),
+            )
+        })
 }
 
+/// A simulation: the world (services, clock, RNG), the journal of what was done to it, and
+/// whether an internal error stopped it. Cloning it is `fork`.
+#[derive(Clone)]
 pub struct Simulation {
-    config: SimulationConfig,
-    now: f64,
-    ecs: ecs::EcsState,
-    subnets: subnets::Subnets,
-    elbv2: elbv2::Elbv2State,
-    events: events::EventsState,
-    /// What running each image does (PutImage); images not here pull in the default time and
-    /// run until stopped.
-    images: BTreeMap<String, ImageBehavior>,
-    clock: clock::Queue,
+    world: World,
+    /// Every call and clock move, for snapshots; shared between forks until they diverge.
+    journal: Vec<Arc<snapshot::Entry>>,
     /// Set when a call panicked: the state may be half-changed, so later calls refuse.
     poisoned: bool,
-    /// Every random choice (ids, ties) draws from this, seeded: same seed, same answers everywhere.
-    rng: ChaCha8Rng,
-    /// Every call and clock move, for snapshots.
-    journal: Vec<snapshot::Entry>,
 }
 
 impl Simulation {
     pub fn new(config: SimulationConfig) -> Self {
-        let rng = ChaCha8Rng::seed_from_u64(config.seed);
         Simulation {
-            now: config.start_time,
-            config,
-            ecs: ecs::EcsState::default(),
-            subnets: subnets::Subnets::default(),
-            elbv2: elbv2::Elbv2State::default(),
-            events: events::EventsState::default(),
-            images: BTreeMap::new(),
-            clock: clock::Queue::default(),
-            poisoned: false,
-            rng,
+            world: World::new(config),
             journal: Vec::new(),
+            poisoned: false,
         }
     }
 
     pub fn config(&self) -> &SimulationConfig {
-        &self.config
+        &self.world.config
     }
 
     /// A cluster's state as the simulation keeps it (read only; calls change it), by name or
     /// ARN: for Rust code that inspects a simulation without going through JSON.
     pub fn cluster(&self, reference: &str) -> Option<&crate::cluster::Cluster> {
-        self.ecs.cluster(reference)
+        self.world.ecs.cluster(reference)
     }
 
     /// The virtual clock, in seconds since the Unix epoch.
     pub fn now(&self) -> f64 {
-        self.now
+        self.world.now
     }
 
-    /// `digits` random lowercase hex digits, for ids such as container instance ids.
-    fn random_hex(&mut self, digits: usize) -> String {
-        let mut out = String::with_capacity(digits);
-        while out.len() < digits {
-            out.push_str(&format!("{:016x}", self.rng.next_u64()));
-        }
-        out.truncate(digits);
-        out
+    /// An independent simulation in the same state: the same clock, RNG position and journal.
+    /// Given the same calls, its future is the original's; given others, it goes its own way.
+    pub fn fork(&self) -> Result<Simulation, EcsimError> {
+        self.refuse_if_poisoned()?;
+        Ok(self.clone())
     }
 
     /// Runs the virtual clock forward by `seconds`, with everything that falls due on the way.
@@ -152,128 +113,70 @@ impl Simulation {
                 "seconds must be a finite number >= 0, got {seconds}."
             )));
         }
-        self.run_until(self.now + seconds)
+        self.run_until(self.world.now + seconds)
     }
 
     /// Runs the virtual clock to `time` (seconds since the Unix epoch, not before `now`).
     pub fn run_until(&mut self, time: f64) -> Result<(), EcsimError> {
-        if !(time.is_finite() && time >= self.now) {
+        if !(time.is_finite() && time >= self.world.now) {
             return Err(EcsimError::invalid_parameter(format!(
                 "time must be a finite number of seconds since the epoch, not before now ({}), got {time}.",
-                self.now
+                self.world.now
             )));
         }
-        self.journal.push(snapshot::Entry::RunUntil(time));
-        self.guarded_step(|sim| {
-            sim.run_due(time);
+        self.refuse_if_poisoned()?;
+        self.journal.push(Arc::new(snapshot::Entry::RunUntil(time)));
+        self.guarded_step(|world| {
+            world.run_due(time);
             Ok(())
         })
     }
 
-    /// Takes every event due by `until` in time order, the clock at each event's time, and leaves
-    /// the clock at `until`.
-    fn run_due(&mut self, until: f64) {
-        self.queue_due_steps();
-        self.schedule_services();
-        while let Some((at, event)) = self.clock.pop_due(until) {
-            self.now = self.now.max(at);
-            match event {
-                clock::Event::TaskStep { cluster, position } => {
-                    self.ecs.task_step(&cluster, position, at);
-                }
-                clock::Event::RuleFires { rule, generation } => {
-                    events::fire(self, &rule, generation);
-                }
-            }
-            self.queue_due_steps();
-            // The scheduler looks once the events of this moment are all in.
-            if self.clock.next_at().is_none_or(|next| next > at) {
-                self.schedule_services();
-            }
-        }
-        self.now = self.now.max(until);
-    }
-
-    /// The service scheduler's look at this moment, repeated while it acts (a task it stops at
-    /// once frees room for the next round) up to a bound.
-    fn schedule_services(&mut self) {
-        const ROUNDS: usize = 64;
-        for _ in 0..ROUNDS {
-            let before = self.ecs.service_activity();
-            ecs::reconcile_services(self);
-            self.queue_due_steps();
-            if self.ecs.service_activity() == before {
-                break;
-            }
-        }
-    }
-
-    /// Puts the task steps that calls and events noted on the clock's queue.
-    fn queue_due_steps(&mut self) {
-        for (cluster, at, position) in self.ecs.take_due() {
-            self.clock
-                .schedule(at, clock::Event::TaskStep { cluster, position });
-        }
-    }
-
     /// Checks that `service` is one ecsim simulates (what `client(service)` does first).
     pub fn check_service(service: &str) -> Result<(), EcsimError> {
-        if SERVICES.contains(&service) {
-            return Ok(());
-        }
-        Err(EcsimError::new(
-            ErrorCode::UnknownServiceError,
-            format!(
-                "Unknown service: '{service}'. Valid service names are: {}",
-                SERVICES.join(", ")
-            ),
-        ))
+        self::service(service).map(drop)
     }
 
     /// One API call: `action` is the AWS operation name (`RegisterTaskDefinition`).
     pub fn call(&mut self, service: &str, action: &str, input: Value) -> Result<Value, EcsimError> {
-        if self.poisoned {
-            return Err(EcsimError::new(
-                ErrorCode::InternalError,
-                "This simulation stopped at an earlier internal error; create a new one.",
-            ));
-        }
-        Self::check_service(service)?;
-        self.journal.push(snapshot::Entry::Call {
-            service: service.to_string(),
+        self.refuse_if_poisoned()?;
+        let service = self::service(service)?;
+        self.journal.push(Arc::new(snapshot::Entry::Call {
+            service: service.name.to_string(),
             action: action.to_string(),
             input: input.clone(),
-        });
-        self.guarded_step(|sim| {
-            let output = match service {
-                "ecs" => ecs::dispatch(sim, action, input),
-                "ecsim" => ecs::dispatch_extension(sim, action, input),
-                "elbv2" => elbv2::dispatch(sim, action, input),
-                "events" => events::dispatch(sim, action, input),
-                _ => Err(EcsimError::new(
-                    ErrorCode::UnknownServiceError,
-                    service.to_string(),
-                )),
-            }?;
+        }));
+        self.guarded_step(|world| {
+            let output = (service.dispatch)(world, action, input).unwrap_or_else(|| {
+                Err(EcsimError::new(
+                    ErrorCode::UnknownOperationException,
+                    format!("{} has no action '{action}'.", service.name),
+                ))
+            })?;
             // What the call made due now (steps that take no time) happens before it returns.
-            sim.run_due(sim.now);
+            world.run_due(world.now);
             Ok(output)
         })
     }
 
-    /// Runs `step` with panics turned into InternalError, after which the simulation refuses
-    /// further calls (its state may be half-changed).
-    fn guarded_step<T>(
-        &mut self,
-        step: impl FnOnce(&mut Self) -> Result<T, EcsimError>,
-    ) -> Result<T, EcsimError> {
+    fn refuse_if_poisoned(&self) -> Result<(), EcsimError> {
         if self.poisoned {
             return Err(EcsimError::new(
                 ErrorCode::InternalError,
                 "This simulation stopped at an earlier internal error; create a new one.",
             ));
         }
-        let result = guarded(|| step(self));
+        Ok(())
+    }
+
+    /// Runs `step` on the world with panics turned into InternalError, after which the
+    /// simulation refuses further calls (its state may be half-changed).
+    fn guarded_step<T>(
+        &mut self,
+        step: impl FnOnce(&mut World) -> Result<T, EcsimError>,
+    ) -> Result<T, EcsimError> {
+        let world = &mut self.world;
+        let result = guarded(|| step(world));
         if matches!(&result, Err(error) if error.code == ErrorCode::InternalError) {
             self.poisoned = true;
         }
@@ -285,14 +188,4 @@ impl Default for Simulation {
     fn default() -> Self {
         Simulation::new(SimulationConfig::default())
     }
-}
-
-/// Reads an action's input into its request type, reporting a malformed input as AWS does.
-pub(crate) fn parse_input<T: serde::de::DeserializeOwned>(
-    action: &str,
-    input: Value,
-) -> Result<T, EcsimError> {
-    serde_json::from_value(input).map_err(|error| {
-        EcsimError::invalid_parameter(format!("Invalid input for {action}: {error}"))
-    })
 }

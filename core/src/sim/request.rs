@@ -1,37 +1,61 @@
-//! Reading an action's input: checked against the API shape like a task definition is, and
-//! rejected as AWS rejects malformed requests, with every finding attached.
+//! Where JSON ends: an action's input is checked against its API shape like a task definition
+//! is, rejected with the service's validation error and every finding attached, read into the
+//! request type, handed to the typed handler, and its response turned back into JSON.
 
+use super::World;
 use crate::api::conform::conform;
 use crate::api::shape::Shape;
-use crate::error::EcsimError;
+use crate::error::{EcsimError, ErrorCode};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// The request, typed, and the ecsim extension members (`extensions`) taken out of it first.
-pub fn parse_request<T: DeserializeOwned>(
+/// A handler: a typed request in, a typed response or an error out.
+pub(crate) type Handler<Request, Response> =
+    fn(&mut World, Request) -> Result<Response, EcsimError>;
+
+/// Runs `handler` on `input`, checked against `shape` (malformed input: `validation_error`).
+pub(crate) fn handle<Request: DeserializeOwned, Response: Serialize>(
+    world: &mut World,
+    input: Value,
+    shape: &'static Shape,
+    validation_error: ErrorCode,
+    handler: Handler<Request, Response>,
+) -> Result<Value, EcsimError> {
+    let request = parse_request(input, shape, validation_error)?;
+    let response = handler(world, request)?;
+    serde_json::to_value(response)
+        .map_err(|e| EcsimError::new(ErrorCode::InternalError, format!("response: {e}")))
+}
+
+/// Runs a handler that checks the whole input itself (its shape with the action's own rules,
+/// every finding reported at once).
+pub(crate) fn handle_whole<Response: Serialize>(
+    world: &mut World,
+    input: Value,
+    handler: Handler<Value, Response>,
+) -> Result<Value, EcsimError> {
+    let response = handler(world, input)?;
+    serde_json::to_value(response)
+        .map_err(|e| EcsimError::new(ErrorCode::InternalError, format!("response: {e}")))
+}
+
+/// The request, typed, once `input` conforms to `shape`.
+pub(crate) fn parse_request<T: DeserializeOwned>(
     input: Value,
     shape: &Shape,
-    extensions: &[&str],
-) -> Result<(T, Map<String, Value>), EcsimError> {
+    validation_error: ErrorCode,
+) -> Result<T, EcsimError> {
     let mut input = match input {
         Value::Null => Value::Object(Map::new()),
         other => other,
     };
-    let mut taken = Map::new();
-    if let Value::Object(map) = &mut input {
-        for name in extensions {
-            if let Some(value) = map.remove(*name) {
-                taken.insert((*name).to_string(), value);
-            }
-        }
-    }
     let mut diagnostics = Vec::new();
     conform(&mut input, shape, &mut diagnostics);
     if let Some(first) = diagnostics.first() {
         let message = format!("{} ({})", first.message, first.path);
-        return Err(EcsimError::invalid_parameter(message).with_diagnostics(diagnostics));
+        return Err(EcsimError::new(validation_error, message).with_diagnostics(diagnostics));
     }
-    let request = serde_json::from_value(input)
-        .map_err(|e| EcsimError::invalid_parameter(format!("Invalid request: {e}")))?;
-    Ok((request, taken))
+    serde_json::from_value(input)
+        .map_err(|e| EcsimError::new(validation_error, format!("Invalid request: {e}")))
 }

@@ -55,9 +55,9 @@ impl Simulation {
         }
         let snapshot = Snapshot {
             ecsim_snapshot: VERSION,
-            config: self.config.clone(),
-            journal: self.journal.clone(),
-            now: self.now,
+            config: (*self.world.config).clone(),
+            journal: self.journal.iter().map(|entry| (**entry).clone()).collect(),
+            now: self.world.now,
         };
         serde_json::to_value(snapshot).map_err(|e| invalid(format!("snapshot: {e}")))
     }
@@ -90,10 +90,10 @@ impl Simulation {
                 ));
             }
         }
-        if sim.now != snapshot.now {
+        if sim.world.now != snapshot.now {
             return Err(invalid(format!(
                 "The snapshot says the clock was at {}, its journal leads to {}: it was edited or comes from another ecsim version.",
-                snapshot.now, sim.now
+                snapshot.now, sim.world.now
             )));
         }
         Ok(sim)

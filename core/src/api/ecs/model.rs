@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RegisterTaskDefinitionRequest {
-    /// You must specify a family for a task definition.
+    /// You must specify a`family`for a task definition.
     #[serde(rename = "family", default, skip_serializing_if = "Option::is_none")]
     pub family: Option<String>,
     /// The short name or full Amazon Resource Name (ARN) of the IAM role that containers in this task can assume.
@@ -89,6 +89,17 @@ impl NetworkMode {
             Self::None => "none",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "bridge" => Some(Self::Bridge),
+            "host" => Some(Self::Host),
+            "awsvpc" => Some(Self::Awsvpc),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
 }
 
 /// Container definitions are used in task definitions to describe the different containers that are launched as part of a task.
@@ -103,7 +114,7 @@ pub struct ContainerDefinition {
     /// The private repository authentication credentials to use.
     #[serde(rename = "repositoryCredentials", default, skip_serializing_if = "Option::is_none")]
     pub repository_credentials: Option<RepositoryCredentials>,
-    /// The number of cpu units reserved for the container.
+    /// The number of`cpu`units reserved for the container.
     #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i32>,
     /// The amount (in MiB) of memory to present to the container.
@@ -112,19 +123,19 @@ pub struct ContainerDefinition {
     /// The soft limit (in MiB) of memory to reserve for the container.
     #[serde(rename = "memoryReservation", default, skip_serializing_if = "Option::is_none")]
     pub memory_reservation: Option<i32>,
-    /// The links parameter allows containers to communicate with each other without the need for port mappings.
+    /// The`links`parameter allows containers to communicate with each other without the need for port mappings.
     #[serde(rename = "links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<String>>,
     /// The list of port mappings for the container.
     #[serde(rename = "portMappings", default, skip_serializing_if = "Option::is_none")]
     pub port_mappings: Option<Vec<PortMapping>>,
-    /// If the essential parameter of a container is marked as true , and that container fails or stops for any reason, all other containers that are part of the task are stopped.
+    /// If the`essential`parameter of a container is marked as`true`, and that container fails or stops for any reason, all other containers that are part of the task are stopped.
     #[serde(rename = "essential", default, skip_serializing_if = "Option::is_none")]
     pub essential: Option<bool>,
     /// The restart policy for a container.
     #[serde(rename = "restartPolicy", default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<ContainerRestartPolicy>,
-    /// Early versions of the Amazon ECS container agent don't properly handle entryPoint parameters.
+    /// Early versions of the Amazon ECS container agent don't properly handle`entryPoint`parameters.
     #[serde(rename = "entryPoint", default, skip_serializing_if = "Option::is_none")]
     pub entry_point: Option<Vec<String>>,
     /// The command that's passed to the container.
@@ -172,7 +183,7 @@ pub struct ContainerDefinition {
     /// When this parameter is true, networking is off within the container.
     #[serde(rename = "disableNetworking", default, skip_serializing_if = "Option::is_none")]
     pub disable_networking: Option<bool>,
-    /// When this parameter is true, the container is given elevated privileges on the host container instance (similar to the root user).
+    /// When this parameter is true, the container is given elevated privileges on the host container instance (similar to the`root`user).
     #[serde(rename = "privileged", default, skip_serializing_if = "Option::is_none")]
     pub privileged: Option<bool>,
     /// When this parameter is true, the container is given read-only access to its root file system.
@@ -184,22 +195,22 @@ pub struct ContainerDefinition {
     /// A list of DNS search domains that are presented to the container.
     #[serde(rename = "dnsSearchDomains", default, skip_serializing_if = "Option::is_none")]
     pub dns_search_domains: Option<Vec<String>>,
-    /// A list of hostnames and IP address mappings to append to the /etc/hosts file on the container.
+    /// A list of hostnames and IP address mappings to append to the`/etc/hosts`file on the container.
     #[serde(rename = "extraHosts", default, skip_serializing_if = "Option::is_none")]
     pub extra_hosts: Option<Vec<HostEntry>>,
     /// A list of strings to provide custom configuration for multiple security systems.
     #[serde(rename = "dockerSecurityOptions", default, skip_serializing_if = "Option::is_none")]
     pub docker_security_options: Option<Vec<String>>,
-    /// When this parameter is true , you can deploy containerized applications that require stdin or a tty to be allocated.
+    /// When this parameter is`true`, you can deploy containerized applications that require`stdin`or a`tty`to be allocated.
     #[serde(rename = "interactive", default, skip_serializing_if = "Option::is_none")]
     pub interactive: Option<bool>,
-    /// When this parameter is true , a TTY is allocated.
+    /// When this parameter is`true`, a TTY is allocated.
     #[serde(rename = "pseudoTerminal", default, skip_serializing_if = "Option::is_none")]
     pub pseudo_terminal: Option<bool>,
     /// A key/value map of labels to add to the container.
     #[serde(rename = "dockerLabels", default, skip_serializing_if = "Option::is_none")]
     pub docker_labels: Option<BTreeMap<String, String>>,
-    /// A list of ulimits to set in the container.
+    /// A list of`ulimits`to set in the container.
     #[serde(rename = "ulimits", default, skip_serializing_if = "Option::is_none")]
     pub ulimits: Option<Vec<Ulimit>>,
     /// The log configuration specification for the container.
@@ -217,7 +228,7 @@ pub struct ContainerDefinition {
     /// The FireLens configuration for the container.
     #[serde(rename = "firelensConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub firelens_configuration: Option<FirelensConfiguration>,
-    /// A list of ARNs in SSM or Amazon S3 to a credential spec ( CredSpec ) file that configures the container for Active Directory authentication.
+    /// A list of ARNs in SSM or Amazon S3 to a credential spec (`CredSpec`) file that configures the container for Active Directory authentication.
     #[serde(rename = "credentialSpecs", default, skip_serializing_if = "Option::is_none")]
     pub credential_specs: Option<Vec<String>>,
 }
@@ -270,6 +281,15 @@ impl TransportProtocol {
             Self::Udp => "udp",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "tcp" => Some(Self::Tcp),
+            "udp" => Some(Self::Udp),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -290,6 +310,16 @@ impl ApplicationProtocol {
             Self::Http => "http",
             Self::Http2 => "http2",
             Self::Grpc => "grpc",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "http" => Some(Self::Http),
+            "http2" => Some(Self::Http2),
+            "grpc" => Some(Self::Grpc),
+            _ => None,
         }
     }
 }
@@ -344,6 +374,14 @@ impl EnvironmentFileType {
             Self::S3 => "s3",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "s3" => Some(Self::S3),
+            _ => None,
+        }
+    }
 }
 
 /// The details for a volume mount point that's used in a container definition.
@@ -355,7 +393,7 @@ pub struct MountPoint {
     /// The path on the container to mount the host volume at.
     #[serde(rename = "containerPath", default, skip_serializing_if = "Option::is_none")]
     pub container_path: Option<String>,
-    /// If this value is true , the container has read-only access to the volume.
+    /// If this value is`true`, the container has read-only access to the volume.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
 }
@@ -366,7 +404,7 @@ pub struct VolumeFrom {
     /// The name of another container within the same task definition to mount volumes from.
     #[serde(rename = "sourceContainer", default, skip_serializing_if = "Option::is_none")]
     pub source_container: Option<String>,
-    /// If this value is true , the container has read-only access to the volume.
+    /// If this value is`true`, the container has read-only access to the volume.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
 }
@@ -380,10 +418,10 @@ pub struct LinuxParameters {
     /// Any host devices to expose to the container.
     #[serde(rename = "devices", default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<Device>>,
-    /// Run an init process inside the container that forwards signals and reaps processes.
+    /// Run an`init`process inside the container that forwards signals and reaps processes.
     #[serde(rename = "initProcessEnabled", default, skip_serializing_if = "Option::is_none")]
     pub init_process_enabled: Option<bool>,
-    /// The value for the size (in MiB) of the /dev/shm volume.
+    /// The value for the size (in MiB) of the`/dev/shm`volume.
     #[serde(rename = "sharedMemorySize", default, skip_serializing_if = "Option::is_none")]
     pub shared_memory_size: Option<i32>,
     /// The container path, mount options, and size (in MiB) of the tmpfs mount.
@@ -440,6 +478,16 @@ impl DeviceCgroupPermission {
             Self::Read => "read",
             Self::Write => "write",
             Self::Mknod => "mknod",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "read" => Some(Self::Read),
+            "write" => Some(Self::Write),
+            "mknod" => Some(Self::Mknod),
+            _ => None,
         }
     }
 }
@@ -503,6 +551,17 @@ impl ContainerCondition {
             Self::Healthy => "HEALTHY",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "START" => Some(Self::Start),
+            "COMPLETE" => Some(Self::Complete),
+            "SUCCESS" => Some(Self::Success),
+            "HEALTHY" => Some(Self::Healthy),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -522,29 +581,38 @@ impl VersionConsistency {
             Self::Disabled => "disabled",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "enabled" => Some(Self::Enabled),
+            "disabled" => Some(Self::Disabled),
+            _ => None,
+        }
+    }
 }
 
-/// Hostnames and IP address entries that are added to the /etc/hosts file of a container via the extraHosts parameter of its ContainerDefinition .
+/// Hostnames and IP address entries that are added to the`/etc/hosts`file of a container via the`extraHosts`parameter of its ContainerDefinition .
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HostEntry {
-    /// The hostname to use in the /etc/hosts entry.
+    /// The hostname to use in the`/etc/hosts`entry.
     #[serde(rename = "hostname", default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
-    /// The IP address to use in the /etc/hosts entry.
+    /// The IP address to use in the`/etc/hosts`entry.
     #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
 }
 
-/// The ulimit settings to pass to the container.
+/// The`ulimit`settings to pass to the container.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Ulimit {
-    /// The type of the ulimit .
+    /// The`type`of the`ulimit`.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<UlimitName>,
-    /// The soft limit for the ulimit type.
+    /// The soft limit for the`ulimit`type.
     #[serde(rename = "softLimit", default, skip_serializing_if = "Option::is_none")]
     pub soft_limit: Option<i32>,
-    /// The hard limit for the ulimit type.
+    /// The hard limit for the`ulimit`type.
     #[serde(rename = "hardLimit", default, skip_serializing_if = "Option::is_none")]
     pub hard_limit: Option<i32>,
 }
@@ -605,6 +673,28 @@ impl UlimitName {
             Self::Stack => "stack",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "core" => Some(Self::Core),
+            "cpu" => Some(Self::Cpu),
+            "data" => Some(Self::Data),
+            "fsize" => Some(Self::Fsize),
+            "locks" => Some(Self::Locks),
+            "memlock" => Some(Self::Memlock),
+            "msgqueue" => Some(Self::Msgqueue),
+            "nice" => Some(Self::Nice),
+            "nofile" => Some(Self::Nofile),
+            "nproc" => Some(Self::Nproc),
+            "rss" => Some(Self::Rss),
+            "rtprio" => Some(Self::Rtprio),
+            "rttime" => Some(Self::Rttime),
+            "sigpending" => Some(Self::Sigpending),
+            "stack" => Some(Self::Stack),
+            _ => None,
+        }
+    }
 }
 
 /// The log configuration for the container.
@@ -656,6 +746,21 @@ impl LogDriver {
             Self::Awsfirelens => "awsfirelens",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "json-file" => Some(Self::JsonFile),
+            "syslog" => Some(Self::Syslog),
+            "journald" => Some(Self::Journald),
+            "gelf" => Some(Self::Gelf),
+            "fluentd" => Some(Self::Fluentd),
+            "awslogs" => Some(Self::Awslogs),
+            "splunk" => Some(Self::Splunk),
+            "awsfirelens" => Some(Self::Awsfirelens),
+            _ => None,
+        }
+    }
 }
 
 /// An object representing a container health check.
@@ -681,10 +786,10 @@ pub struct HealthCheck {
 /// A list of namespaced kernel parameters to set in the container.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SystemControl {
-    /// The namespaced kernel parameter to set a value for.
+    /// The namespaced kernel parameter to set a`value`for.
     #[serde(rename = "namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// The namespaced kernel parameter to set a value for.
+    /// The namespaced kernel parameter to set a`value`for.
     #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -721,6 +826,16 @@ impl ResourceType {
             Self::Gpu => "GPU",
             Self::InferenceAccelerator => "InferenceAccelerator",
             Self::NeuronDevice => "NeuronDevice",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "GPU" => Some(Self::Gpu),
+            "InferenceAccelerator" => Some(Self::InferenceAccelerator),
+            "NeuronDevice" => Some(Self::NeuronDevice),
+            _ => None,
         }
     }
 }
@@ -772,6 +887,15 @@ impl FirelensConfigurationType {
             Self::Fluentbit => "fluentbit",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "fluentd" => Some(Self::Fluentd),
+            "fluentbit" => Some(Self::Fluentbit),
+            _ => None,
+        }
+    }
 }
 
 /// The data volume configuration for tasks launched using this task definition.
@@ -803,7 +927,7 @@ pub struct Volume {
 /// Details on a container instance bind mount host volume.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HostVolumeProperties {
-    /// When the host parameter is used, specify a sourcePath to declare the path on the host container instance that's presented to the container.
+    /// When the`host`parameter is used, specify a`sourcePath`to declare the path on the host container instance that's presented to the container.
     #[serde(rename = "sourcePath", default, skip_serializing_if = "Option::is_none")]
     pub source_path: Option<String>,
 }
@@ -814,7 +938,7 @@ pub struct DockerVolumeConfiguration {
     /// The scope for the Docker volume that determines its lifecycle.
     #[serde(rename = "scope", default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,
-    /// If this value is true , the Docker volume is created if it doesn't already exist.
+    /// If this value is`true`, the Docker volume is created if it doesn't already exist.
     #[serde(rename = "autoprovision", default, skip_serializing_if = "Option::is_none")]
     pub autoprovision: Option<bool>,
     /// The Docker volume driver to use.
@@ -843,6 +967,15 @@ impl Scope {
         match self {
             Self::Task => "task",
             Self::Shared => "shared",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "task" => Some(Self::Task),
+            "shared" => Some(Self::Shared),
+            _ => None,
         }
     }
 }
@@ -884,6 +1017,15 @@ impl EFSTransitEncryption {
             Self::Disabled => "DISABLED",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ENABLED" => Some(Self::Enabled),
+            "DISABLED" => Some(Self::Disabled),
+            _ => None,
+        }
+    }
 }
 
 /// The authorization configuration details for the Amazon EFS file system.
@@ -912,6 +1054,15 @@ impl EFSAuthorizationConfigIAM {
         match self {
             Self::Enabled => "ENABLED",
             Self::Disabled => "DISABLED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ENABLED" => Some(Self::Enabled),
+            "DISABLED" => Some(Self::Disabled),
+            _ => None,
         }
     }
 }
@@ -983,6 +1134,14 @@ impl TaskDefinitionPlacementConstraintType {
             Self::MemberOf => "memberOf",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "memberOf" => Some(Self::MemberOf),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1006,6 +1165,17 @@ impl Compatibility {
             Self::Fargate => "FARGATE",
             Self::External => "EXTERNAL",
             Self::ManagedInstances => "MANAGED_INSTANCES",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "EC2" => Some(Self::Ec2),
+            "FARGATE" => Some(Self::Fargate),
+            "EXTERNAL" => Some(Self::External),
+            "MANAGED_INSTANCES" => Some(Self::ManagedInstances),
+            _ => None,
         }
     }
 }
@@ -1038,6 +1208,15 @@ impl PidMode {
             Self::Task => "task",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "host" => Some(Self::Host),
+            "task" => Some(Self::Task),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1058,6 +1237,16 @@ impl IpcMode {
             Self::Host => "host",
             Self::Task => "task",
             Self::None => "none",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "host" => Some(Self::Host),
+            "task" => Some(Self::Task),
+            "none" => Some(Self::None),
+            _ => None,
         }
     }
 }
@@ -1088,6 +1277,14 @@ impl ProxyConfigurationType {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Appmesh => "APPMESH",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "APPMESH" => Some(Self::Appmesh),
+            _ => None,
         }
     }
 }
@@ -1139,6 +1336,15 @@ impl CPUArchitecture {
             Self::Arm64 => "ARM64",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "X86_64" => Some(Self::X86_64),
+            "ARM64" => Some(Self::Arm64),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1182,6 +1388,23 @@ impl OSFamily {
             Self::Linux => "LINUX",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "WINDOWS_SERVER_2019_FULL" => Some(Self::WindowsServer2019Full),
+            "WINDOWS_SERVER_2019_CORE" => Some(Self::WindowsServer2019Core),
+            "WINDOWS_SERVER_2016_FULL" => Some(Self::WindowsServer2016Full),
+            "WINDOWS_SERVER_2004_CORE" => Some(Self::WindowsServer2004Core),
+            "WINDOWS_SERVER_2022_CORE" => Some(Self::WindowsServer2022Core),
+            "WINDOWS_SERVER_2022_FULL" => Some(Self::WindowsServer2022Full),
+            "WINDOWS_SERVER_2025_CORE" => Some(Self::WindowsServer2025Core),
+            "WINDOWS_SERVER_2025_FULL" => Some(Self::WindowsServer2025Full),
+            "WINDOWS_SERVER_20H2_CORE" => Some(Self::WindowsServer20h2Core),
+            "LINUX" => Some(Self::Linux),
+            _ => None,
+        }
+    }
 }
 
 /// The trusted execution configuration for a task.
@@ -1216,6 +1439,229 @@ impl IsolationMode {
             Self::ConfidentialSandbox => "CONFIDENTIAL_SANDBOX",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "SHARED" => Some(Self::Shared),
+            "ISOLATED_SANDBOX" => Some(Self::IsolatedSandbox),
+            "CONFIDENTIAL_SANDBOX" => Some(Self::ConfidentialSandbox),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RegisterTaskDefinitionResponse {
+    /// The full description of the registered task definition.
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition: Option<TaskDefinition>,
+    /// The list of tags associated with the task definition.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+/// The details of a task definition which describes the container and volume definitions of an Amazon Elastic Container Service task.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskDefinition {
+    /// The full Amazon Resource Name (ARN) of the task definition.
+    #[serde(rename = "taskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition_arn: Option<String>,
+    /// A list of container definitions in JSON format that describe the different containers that make up your task.
+    #[serde(rename = "containerDefinitions", default, skip_serializing_if = "Option::is_none")]
+    pub container_definitions: Option<Vec<ContainerDefinition>>,
+    /// The name of a family that this task definition is registered to.
+    #[serde(rename = "family", default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// The short name or full Amazon Resource Name (ARN) of the Identity and Access Management role that grants containers in the task permission to call Amazon Web Services APIs on your behalf.
+    #[serde(rename = "taskRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_role_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the task execution role that grants the Amazon ECS container agent permission to make Amazon Web Services API calls on your behalf.
+    #[serde(rename = "executionRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub execution_role_arn: Option<String>,
+    /// The Docker networking mode to use for the containers in the task.
+    #[serde(rename = "networkMode", default, skip_serializing_if = "Option::is_none")]
+    pub network_mode: Option<NetworkMode>,
+    /// The revision of the task in a particular family.
+    #[serde(rename = "revision", default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<i32>,
+    /// The list of data volume definitions for the task.
+    #[serde(rename = "volumes", default, skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<Volume>>,
+    /// The status of the task definition.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<TaskDefinitionStatus>,
+    /// The container instance attributes required by your task.
+    #[serde(rename = "requiresAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub requires_attributes: Option<Vec<Attribute>>,
+    /// An array of placement constraint objects to use for tasks.
+    #[serde(rename = "placementConstraints", default, skip_serializing_if = "Option::is_none")]
+    pub placement_constraints: Option<Vec<TaskDefinitionPlacementConstraint>>,
+    /// Amazon ECS validates the task definition parameters with those supported by the launch type.
+    #[serde(rename = "compatibilities", default, skip_serializing_if = "Option::is_none")]
+    pub compatibilities: Option<Vec<Compatibility>>,
+    /// The operating system that your task definitions are running on.
+    #[serde(rename = "runtimePlatform", default, skip_serializing_if = "Option::is_none")]
+    pub runtime_platform: Option<RuntimePlatform>,
+    /// The task launch types the task definition was validated against.
+    #[serde(rename = "requiresCompatibilities", default, skip_serializing_if = "Option::is_none")]
+    pub requires_compatibilities: Option<Vec<Compatibility>>,
+    /// The number of`cpu`units used by the task.
+    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// The amount (in MiB) of memory used by the task.
+    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// The Elastic Inference accelerator that's associated with the task.
+    #[serde(rename = "inferenceAccelerators", default, skip_serializing_if = "Option::is_none")]
+    pub inference_accelerators: Option<Vec<InferenceAccelerator>>,
+    /// The process namespace to use for the containers in the task.
+    #[serde(rename = "pidMode", default, skip_serializing_if = "Option::is_none")]
+    pub pid_mode: Option<PidMode>,
+    /// The IPC resource namespace to use for the containers in the task.
+    #[serde(rename = "ipcMode", default, skip_serializing_if = "Option::is_none")]
+    pub ipc_mode: Option<IpcMode>,
+    /// The configuration details for the App Mesh proxy.
+    #[serde(rename = "proxyConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub proxy_configuration: Option<ProxyConfiguration>,
+    /// The Unix timestamp for the time when the task definition was registered.
+    #[serde(rename = "registeredAt", default, skip_serializing_if = "Option::is_none")]
+    pub registered_at: Option<f64>,
+    /// The Unix timestamp for the time when the task definition was deregistered.
+    #[serde(rename = "deregisteredAt", default, skip_serializing_if = "Option::is_none")]
+    pub deregistered_at: Option<f64>,
+    /// The Unix timestamp for the time when the task definition delete was requested.
+    #[serde(rename = "deleteRequestedAt", default, skip_serializing_if = "Option::is_none")]
+    pub delete_requested_at: Option<f64>,
+    /// The principal that registered the task definition.
+    #[serde(rename = "registeredBy", default, skip_serializing_if = "Option::is_none")]
+    pub registered_by: Option<String>,
+    /// The ephemeral storage settings to use for tasks run with the task definition.
+    #[serde(rename = "ephemeralStorage", default, skip_serializing_if = "Option::is_none")]
+    pub ephemeral_storage: Option<EphemeralStorage>,
+    /// Enables fault injection and allows for fault injection requests to be accepted from the task's containers.
+    #[serde(rename = "enableFaultInjection", default, skip_serializing_if = "Option::is_none")]
+    pub enable_fault_injection: Option<bool>,
+    /// The trusted execution configuration for tasks that use this task definition, including the isolation mode and, if configured, an attestation policy.
+    #[serde(rename = "trustedExecutionConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub trusted_execution_configuration: Option<TrustedExecutionConfiguration>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TaskDefinitionStatus {
+    #[serde(rename = "ACTIVE")]
+    Active,
+    #[serde(rename = "INACTIVE")]
+    Inactive,
+    #[serde(rename = "DELETE_IN_PROGRESS")]
+    DeleteInProgress,
+}
+
+impl TaskDefinitionStatus {
+    pub const VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Inactive => "INACTIVE",
+            Self::DeleteInProgress => "DELETE_IN_PROGRESS",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ACTIVE" => Some(Self::Active),
+            "INACTIVE" => Some(Self::Inactive),
+            "DELETE_IN_PROGRESS" => Some(Self::DeleteInProgress),
+            _ => None,
+        }
+    }
+}
+
+/// An attribute is a name-value pair that's associated with an Amazon ECS object.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Attribute {
+    /// The name of the attribute.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The value of the attribute.
+    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The type of the target to attach the attribute with.
+    #[serde(rename = "targetType", default, skip_serializing_if = "Option::is_none")]
+    pub target_type: Option<TargetType>,
+    /// The ID of the target.
+    #[serde(rename = "targetId", default, skip_serializing_if = "Option::is_none")]
+    pub target_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TargetType {
+    #[serde(rename = "container-instance")]
+    ContainerInstance,
+}
+
+impl TargetType {
+    pub const VALUES: &'static [&'static str] = &["container-instance"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ContainerInstance => "container-instance",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "container-instance" => Some(Self::ContainerInstance),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeTaskDefinitionRequest {
+    /// The`family`for the latest`ACTIVE`revision,`family`and`revision`(`family:revision`) for a specific revision in the family, or full Amazon Resource Name (ARN) of the task definition to describe.
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition: Option<String>,
+    /// Determines whether to see the resource tags for the task definition.
+    #[serde(rename = "include", default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<Vec<TaskDefinitionField>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TaskDefinitionField {
+    #[serde(rename = "TAGS")]
+    Tags,
+}
+
+impl TaskDefinitionField {
+    pub const VALUES: &'static [&'static str] = &["TAGS"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tags => "TAGS",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "TAGS" => Some(Self::Tags),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeTaskDefinitionResponse {
+    /// The full task definition description.
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition: Option<TaskDefinition>,
+    /// The metadata that's applied to the task definition to help you categorize and organize them.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -1229,7 +1675,7 @@ pub struct CreateClusterRequest {
     /// The setting to use when creating a cluster.
     #[serde(rename = "settings", default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<Vec<ClusterSetting>>,
-    /// The execute command configuration for the cluster.
+    /// The`execute`command configuration for the cluster.
     #[serde(rename = "configuration", default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<ClusterConfiguration>,
     /// The short name of one or more capacity providers to associate with the cluster.
@@ -1266,6 +1712,14 @@ impl ClusterSettingName {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ContainerInsights => "containerInsights",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "containerInsights" => Some(Self::ContainerInsights),
+            _ => None,
         }
     }
 }
@@ -1313,6 +1767,16 @@ impl ExecuteCommandLogging {
             Self::None => "NONE",
             Self::Default => "DEFAULT",
             Self::Override => "OVERRIDE",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "NONE" => Some(Self::None),
+            "DEFAULT" => Some(Self::Default),
+            "OVERRIDE" => Some(Self::Override),
+            _ => None,
         }
     }
 }
@@ -1371,10 +1835,102 @@ pub struct ClusterServiceConnectDefaultsRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateClusterResponse {
+    /// The full description of your new cluster.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<Cluster>,
+}
+
+/// A regional grouping of one or more container instances where you can run task requests.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Cluster {
+    /// The Amazon Resource Name (ARN) that identifies the cluster.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// A user-generated string that you use to identify your cluster.
+    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_name: Option<String>,
+    /// The execute command and managed storage configuration for the cluster.
+    #[serde(rename = "configuration", default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<ClusterConfiguration>,
+    /// The status of the cluster.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The number of container instances registered into the cluster.
+    #[serde(rename = "registeredContainerInstancesCount", default, skip_serializing_if = "Option::is_none")]
+    pub registered_container_instances_count: Option<i32>,
+    /// The number of tasks in the cluster that are in the`RUNNING`state.
+    #[serde(rename = "runningTasksCount", default, skip_serializing_if = "Option::is_none")]
+    pub running_tasks_count: Option<i32>,
+    /// The number of tasks in the cluster that are in the`PENDING`state.
+    #[serde(rename = "pendingTasksCount", default, skip_serializing_if = "Option::is_none")]
+    pub pending_tasks_count: Option<i32>,
+    /// The number of services that are running on the cluster in an`ACTIVE`state.
+    #[serde(rename = "activeServicesCount", default, skip_serializing_if = "Option::is_none")]
+    pub active_services_count: Option<i32>,
+    /// Additional information about your clusters that are separated by launch type.
+    #[serde(rename = "statistics", default, skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<Vec<KeyValuePair>>,
+    /// The metadata that you apply to the cluster to help you categorize and organize them.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The settings for the cluster.
+    #[serde(rename = "settings", default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Vec<ClusterSetting>>,
+    /// The capacity providers associated with the cluster.
+    #[serde(rename = "capacityProviders", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_providers: Option<Vec<String>>,
+    /// The default capacity provider strategy for the cluster.
+    #[serde(rename = "defaultCapacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub default_capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
+    /// The resources attached to a cluster.
+    #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<Attachment>>,
+    /// The status of the capacity providers associated with the cluster.
+    #[serde(rename = "attachmentsStatus", default, skip_serializing_if = "Option::is_none")]
+    pub attachments_status: Option<String>,
+    /// Use this parameter to set a default Service Connect namespace.
+    #[serde(rename = "serviceConnectDefaults", default, skip_serializing_if = "Option::is_none")]
+    pub service_connect_defaults: Option<ClusterServiceConnectDefaults>,
+}
+
+/// An object representing a container instance or task attachment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// The unique identifier for the attachment.
+    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The type of the attachment, such as`ElasticNetworkInterface`,`Service Connect`, and`AmazonElasticBlockStorage`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The status of the attachment.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Details of the attachment.
+    #[serde(rename = "details", default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<Vec<KeyValuePair>>,
+}
+
+/// Use this parameter to set a default Service Connect namespace.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClusterServiceConnectDefaults {
+    /// The namespace name or full Amazon Resource Name (ARN) of the Cloud Map namespace.
+    #[serde(rename = "namespace", default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteClusterRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster to delete.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteClusterResponse {
+    /// The full description of the deleted cluster.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<Cluster>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -1413,16 +1969,82 @@ impl ClusterField {
             Self::Tags => "TAGS",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ATTACHMENTS" => Some(Self::Attachments),
+            "CONFIGURATIONS" => Some(Self::Configurations),
+            "SETTINGS" => Some(Self::Settings),
+            "STATISTICS" => Some(Self::Statistics),
+            "TAGS" => Some(Self::Tags),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeClustersResponse {
+    /// The list of clusters.
+    #[serde(rename = "clusters", default, skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<Vec<Cluster>>,
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+}
+
+/// A failed resource.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    /// The Amazon Resource Name (ARN) of the failed resource.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The reason for the failure.
+    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The details of the failure.
+    #[serde(rename = "detail", default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListClustersRequest {
-    /// The nextToken value returned from a ListClusters request indicating that more results are available to fulfill the request and further calls are needed.
+    /// The`nextToken`value returned from a`ListClusters`request indicating that more results are available to fulfill the request and further calls are needed.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    /// The maximum number of cluster results that ListClusters returned in paginated output.
+    /// The maximum number of cluster results that`ListClusters`returned in paginated output.
     #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListClustersResponse {
+    /// The list of full Amazon Resource Name (ARN) entries for each cluster that's associated with your account.
+    #[serde(rename = "clusterArns", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arns: Option<Vec<String>>,
+    /// The`nextToken`value to include in a future`ListClusters`request.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutClusterCapacityProvidersRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster to modify the capacity provider settings for.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The name of one or more capacity providers to associate with the cluster.
+    #[serde(rename = "capacityProviders", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_providers: Option<Vec<String>>,
+    /// The capacity provider strategy to use by default for the cluster.
+    #[serde(rename = "defaultCapacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub default_capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutClusterCapacityProvidersResponse {
+    /// Details about the cluster.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<Cluster>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -1454,27 +2076,33 @@ pub struct RegisterContainerInstanceRequest {
     /// The metadata that you apply to the container instance to help you categorize and organize them.
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
+    /// ecsim extension: sizes the instance from the embedded EC2 catalog.
+    #[serde(rename = "instanceType", default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    /// ecsim extension: the instance's availability zone.
+    #[serde(rename = "availabilityZone", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
 }
 
 /// Describes the resources available for a container instance.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Resource {
-    /// The name of the resource, such as CPU , MEMORY , PORTS , PORTS_UDP , or a user-defined resource.
+    /// The name of the resource, such as`CPU`,`MEMORY`,`PORTS`,`PORTS_UDP`, or a user-defined resource.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The type of the resource.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// When the doubleValue type is set, the value of the resource must be a double precision floating-point type.
+    /// When the`doubleValue`type is set, the value of the resource must be a double precision floating-point type.
     #[serde(rename = "doubleValue", default, skip_serializing_if = "Option::is_none")]
     pub double_value: Option<f64>,
-    /// When the longValue type is set, the value of the resource must be an extended precision floating-point type.
+    /// When the`longValue`type is set, the value of the resource must be an extended precision floating-point type.
     #[serde(rename = "longValue", default, skip_serializing_if = "Option::is_none")]
     pub long_value: Option<i64>,
-    /// When the integerValue type is set, the value of the resource must be an integer.
+    /// When the`integerValue`type is set, the value of the resource must be an integer.
     #[serde(rename = "integerValue", default, skip_serializing_if = "Option::is_none")]
     pub integer_value: Option<i32>,
-    /// When the stringSetValue type is set, the value of the resource must be a string type.
+    /// When the`stringSetValue`type is set, the value of the resource must be a string type.
     #[serde(rename = "stringSetValue", default, skip_serializing_if = "Option::is_none")]
     pub string_set_value: Option<Vec<String>>,
 }
@@ -1491,39 +2119,6 @@ pub struct VersionInfo {
     /// The Docker version that's running on the container instance.
     #[serde(rename = "dockerVersion", default, skip_serializing_if = "Option::is_none")]
     pub docker_version: Option<String>,
-}
-
-/// An attribute is a name-value pair that's associated with an Amazon ECS object.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Attribute {
-    /// The name of the attribute.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The value of the attribute.
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// The type of the target to attach the attribute with.
-    #[serde(rename = "targetType", default, skip_serializing_if = "Option::is_none")]
-    pub target_type: Option<TargetType>,
-    /// The ID of the target.
-    #[serde(rename = "targetId", default, skip_serializing_if = "Option::is_none")]
-    pub target_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum TargetType {
-    #[serde(rename = "container-instance")]
-    ContainerInstance,
-}
-
-impl TargetType {
-    pub const VALUES: &'static [&'static str] = &["container-instance"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ContainerInstance => "container-instance",
-        }
-    }
 }
 
 /// The devices that are available on the container instance.
@@ -1554,6 +2149,284 @@ impl PlatformDeviceType {
             Self::NeuronDevice => "NEURON_DEVICE",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "GPU" => Some(Self::Gpu),
+            "NEURON_DEVICE" => Some(Self::NeuronDevice),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RegisterContainerInstanceResponse {
+    /// The container instance that was registered.
+    #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
+    pub container_instance: Option<ContainerInstance>,
+}
+
+/// An Amazon EC2 or External instance that's running the Amazon ECS agent and has been registered with a cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContainerInstance {
+    /// The Amazon Resource Name (ARN) of the container instance.
+    #[serde(rename = "containerInstanceArn", default, skip_serializing_if = "Option::is_none")]
+    pub container_instance_arn: Option<String>,
+    /// The ID of the container instance.
+    #[serde(rename = "ec2InstanceId", default, skip_serializing_if = "Option::is_none")]
+    pub ec2_instance_id: Option<String>,
+    /// The capacity provider that's associated with the container instance.
+    #[serde(rename = "capacityProviderName", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_name: Option<String>,
+    /// The version counter for the container instance.
+    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// The version information for the Amazon ECS container agent and Docker daemon running on the container instance.
+    #[serde(rename = "versionInfo", default, skip_serializing_if = "Option::is_none")]
+    pub version_info: Option<VersionInfo>,
+    /// For CPU and memory resource types, this parameter describes the remaining CPU and memory that wasn't already allocated to tasks and is therefore available for new tasks.
+    #[serde(rename = "remainingResources", default, skip_serializing_if = "Option::is_none")]
+    pub remaining_resources: Option<Vec<Resource>>,
+    /// For CPU and memory resource types, this parameter describes the amount of each resource that was available on the container instance when the container agent registered it with Amazon ECS.
+    #[serde(rename = "registeredResources", default, skip_serializing_if = "Option::is_none")]
+    pub registered_resources: Option<Vec<Resource>>,
+    /// The status of the container instance.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The reason that the container instance reached its current status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// This parameter returns`true`if the agent is connected to Amazon ECS.
+    #[serde(rename = "agentConnected", default, skip_serializing_if = "Option::is_none")]
+    pub agent_connected: Option<bool>,
+    /// The number of tasks on the container instance that have a desired status (`desiredStatus`) of`RUNNING`.
+    #[serde(rename = "runningTasksCount", default, skip_serializing_if = "Option::is_none")]
+    pub running_tasks_count: Option<i32>,
+    /// The number of tasks on the container instance that are in the`PENDING`status.
+    #[serde(rename = "pendingTasksCount", default, skip_serializing_if = "Option::is_none")]
+    pub pending_tasks_count: Option<i32>,
+    /// The status of the most recent agent update.
+    #[serde(rename = "agentUpdateStatus", default, skip_serializing_if = "Option::is_none")]
+    pub agent_update_status: Option<AgentUpdateStatus>,
+    /// The attributes set for the container instance, either by the Amazon ECS container agent at instance registration or manually with the PutAttributes operation.
+    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<Attribute>>,
+    /// The Unix timestamp for the time when the container instance was registered.
+    #[serde(rename = "registeredAt", default, skip_serializing_if = "Option::is_none")]
+    pub registered_at: Option<f64>,
+    /// The resources attached to a container instance, such as an elastic network interface.
+    #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<Attachment>>,
+    /// The metadata that you apply to the container instance to help you categorize and organize them.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// An object representing the health status of the container instance.
+    #[serde(rename = "healthStatus", default, skip_serializing_if = "Option::is_none")]
+    pub health_status: Option<ContainerInstanceHealthStatus>,
+    /// The state of each GPU on the container instance, including its sharing mode and available memory.
+    #[serde(rename = "gpuDevices", default, skip_serializing_if = "Option::is_none")]
+    pub gpu_devices: Option<Vec<GpuDevice>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AgentUpdateStatus {
+    #[serde(rename = "PENDING")]
+    Pending,
+    #[serde(rename = "STAGING")]
+    Staging,
+    #[serde(rename = "STAGED")]
+    Staged,
+    #[serde(rename = "UPDATING")]
+    Updating,
+    #[serde(rename = "UPDATED")]
+    Updated,
+    #[serde(rename = "FAILED")]
+    Failed,
+}
+
+impl AgentUpdateStatus {
+    pub const VALUES: &'static [&'static str] = &["PENDING", "STAGING", "STAGED", "UPDATING", "UPDATED", "FAILED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Staging => "STAGING",
+            Self::Staged => "STAGED",
+            Self::Updating => "UPDATING",
+            Self::Updated => "UPDATED",
+            Self::Failed => "FAILED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "PENDING" => Some(Self::Pending),
+            "STAGING" => Some(Self::Staging),
+            "STAGED" => Some(Self::Staged),
+            "UPDATING" => Some(Self::Updating),
+            "UPDATED" => Some(Self::Updated),
+            "FAILED" => Some(Self::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// An object representing the health status of the container instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContainerInstanceHealthStatus {
+    /// The overall health status of the container instance.
+    #[serde(rename = "overallStatus", default, skip_serializing_if = "Option::is_none")]
+    pub overall_status: Option<InstanceHealthCheckState>,
+    /// An array of objects representing the details of the container instance health status.
+    #[serde(rename = "details", default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<Vec<InstanceHealthCheckResult>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum InstanceHealthCheckState {
+    #[serde(rename = "OK")]
+    Ok,
+    #[serde(rename = "IMPAIRED")]
+    Impaired,
+    #[serde(rename = "INSUFFICIENT_DATA")]
+    InsufficientData,
+    #[serde(rename = "INITIALIZING")]
+    Initializing,
+}
+
+impl InstanceHealthCheckState {
+    pub const VALUES: &'static [&'static str] = &["OK", "IMPAIRED", "INSUFFICIENT_DATA", "INITIALIZING"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "OK",
+            Self::Impaired => "IMPAIRED",
+            Self::InsufficientData => "INSUFFICIENT_DATA",
+            Self::Initializing => "INITIALIZING",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "OK" => Some(Self::Ok),
+            "IMPAIRED" => Some(Self::Impaired),
+            "INSUFFICIENT_DATA" => Some(Self::InsufficientData),
+            "INITIALIZING" => Some(Self::Initializing),
+            _ => None,
+        }
+    }
+}
+
+/// An object representing the result of a container instance health status check.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceHealthCheckResult {
+    /// The type of container instance health status that was verified.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<InstanceHealthCheckType>,
+    /// The container instance health status.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<InstanceHealthCheckState>,
+    /// The reason for the container instance health status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// The Unix timestamp for when the container instance health status was last updated.
+    #[serde(rename = "lastUpdated", default, skip_serializing_if = "Option::is_none")]
+    pub last_updated: Option<f64>,
+    /// The Unix timestamp for when the container instance health status last changed.
+    #[serde(rename = "lastStatusChange", default, skip_serializing_if = "Option::is_none")]
+    pub last_status_change: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum InstanceHealthCheckType {
+    #[serde(rename = "CONTAINER_RUNTIME")]
+    ContainerRuntime,
+    #[serde(rename = "ACCELERATED_COMPUTE")]
+    AcceleratedCompute,
+    #[serde(rename = "DAEMON")]
+    Daemon,
+    #[serde(rename = "AGENT_CONNECTIVITY")]
+    AgentConnectivity,
+}
+
+impl InstanceHealthCheckType {
+    pub const VALUES: &'static [&'static str] = &["CONTAINER_RUNTIME", "ACCELERATED_COMPUTE", "DAEMON", "AGENT_CONNECTIVITY"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ContainerRuntime => "CONTAINER_RUNTIME",
+            Self::AcceleratedCompute => "ACCELERATED_COMPUTE",
+            Self::Daemon => "DAEMON",
+            Self::AgentConnectivity => "AGENT_CONNECTIVITY",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "CONTAINER_RUNTIME" => Some(Self::ContainerRuntime),
+            "ACCELERATED_COMPUTE" => Some(Self::AcceleratedCompute),
+            "DAEMON" => Some(Self::Daemon),
+            "AGENT_CONNECTIVITY" => Some(Self::AgentConnectivity),
+            _ => None,
+        }
+    }
+}
+
+/// The state of a GPU on a container instance, including its sharing mode and the memory that's available for new containers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GpuDevice {
+    /// The ID of the GPU.
+    #[serde(rename = "gpuId", default, skip_serializing_if = "Option::is_none")]
+    pub gpu_id: Option<String>,
+    /// How the GPU is shared between containers.
+    #[serde(rename = "sharingMode", default, skip_serializing_if = "Option::is_none")]
+    pub sharing_mode: Option<GpuSharingMode>,
+    /// The total amount of GPU memory, in MiB, that the Amazon ECS container agent reported for the GPU.
+    #[serde(rename = "totalMemoryInMiB", default, skip_serializing_if = "Option::is_none")]
+    pub total_memory_in_mi_b: Option<i32>,
+    /// The amount of GPU memory, in MiB, that's available to allocate to new containers that use the`nvidiaMps`sharing strategy.
+    #[serde(rename = "remainingMemoryInMiB", default, skip_serializing_if = "Option::is_none")]
+    pub remaining_memory_in_mi_b: Option<i32>,
+    /// The number of containers that Amazon ECS assigned to the GPU.
+    #[serde(rename = "containerCount", default, skip_serializing_if = "Option::is_none")]
+    pub container_count: Option<i32>,
+}
+
+/// Describes how a GPU on a container instance is shared between containers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum GpuSharingMode {
+    #[serde(rename = "IDLE")]
+    Idle,
+    #[serde(rename = "NVIDIA_MPS")]
+    NvidiaMps,
+    #[serde(rename = "DEDICATED")]
+    Dedicated,
+}
+
+impl GpuSharingMode {
+    pub const VALUES: &'static [&'static str] = &["IDLE", "NVIDIA_MPS", "DEDICATED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Idle => "IDLE",
+            Self::NvidiaMps => "NVIDIA_MPS",
+            Self::Dedicated => "DEDICATED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "IDLE" => Some(Self::Idle),
+            "NVIDIA_MPS" => Some(Self::NvidiaMps),
+            "DEDICATED" => Some(Self::Dedicated),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -1567,6 +2440,13 @@ pub struct DeregisterContainerInstanceRequest {
     /// Forces the container instance to be deregistered.
     #[serde(rename = "force", default, skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeregisterContainerInstanceResponse {
+    /// The container instance that was deregistered.
+    #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
+    pub container_instance: Option<ContainerInstance>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -1599,6 +2479,25 @@ impl ContainerInstanceField {
             Self::ContainerInstanceHealth => "CONTAINER_INSTANCE_HEALTH",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "TAGS" => Some(Self::Tags),
+            "CONTAINER_INSTANCE_HEALTH" => Some(Self::ContainerInstanceHealth),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeContainerInstancesResponse {
+    /// The list of container instances.
+    #[serde(rename = "containerInstances", default, skip_serializing_if = "Option::is_none")]
+    pub container_instances: Option<Vec<ContainerInstance>>,
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -1606,13 +2505,13 @@ pub struct ListContainerInstancesRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instances to list.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    /// You can filter the results of a ListContainerInstances operation with cluster query language statements.
+    /// You can filter the results of a`ListContainerInstances`operation with cluster query language statements.
     #[serde(rename = "filter", default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
-    /// The nextToken value returned from a ListContainerInstances request indicating that more results are available to fulfill the request and further calls are needed.
+    /// The`nextToken`value returned from a`ListContainerInstances`request indicating that more results are available to fulfill the request and further calls are needed.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    /// The maximum number of container instance results that ListContainerInstances returned in paginated output.
+    /// The maximum number of container instance results that`ListContainerInstances`returned in paginated output.
     #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     /// Filters the container instances by status.
@@ -1646,6 +2545,28 @@ impl ContainerInstanceStatus {
             Self::RegistrationFailed => "REGISTRATION_FAILED",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ACTIVE" => Some(Self::Active),
+            "DRAINING" => Some(Self::Draining),
+            "REGISTERING" => Some(Self::Registering),
+            "DEREGISTERING" => Some(Self::Deregistering),
+            "REGISTRATION_FAILED" => Some(Self::RegistrationFailed),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListContainerInstancesResponse {
+    /// The list of container instances with full ARN entries for each container instance associated with the specified cluster.
+    #[serde(rename = "containerInstanceArns", default, skip_serializing_if = "Option::is_none")]
+    pub container_instance_arns: Option<Vec<String>>,
+    /// The`nextToken`value to include in a future`ListContainerInstances`request.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -1662,6 +2583,16 @@ pub struct UpdateContainerInstancesStateRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateContainerInstancesStateResponse {
+    /// The list of container instances.
+    #[serde(rename = "containerInstances", default, skip_serializing_if = "Option::is_none")]
+    pub container_instances: Option<Vec<ContainerInstance>>,
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PutAttributesRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that contains the resource to apply attributes.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -1672,11 +2603,25 @@ pub struct PutAttributesRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutAttributesResponse {
+    /// The attributes applied to your resource.
+    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<Attribute>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteAttributesRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that contains the resource to delete attributes.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// The attributes to delete from your resource.
+    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<Attribute>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteAttributesResponse {
+    /// A list of attribute objects that were successfully deleted from your resource.
     #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<Attribute>>,
 }
@@ -1695,12 +2640,22 @@ pub struct ListAttributesRequest {
     /// The value of the attribute to filter results with.
     #[serde(rename = "attributeValue", default, skip_serializing_if = "Option::is_none")]
     pub attribute_value: Option<String>,
-    /// The nextToken value returned from a ListAttributes request indicating that more results are available to fulfill the request and further calls are needed.
+    /// The`nextToken`value returned from a`ListAttributes`request indicating that more results are available to fulfill the request and further calls are needed.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    /// The maximum number of cluster results that ListAttributes returned in paginated output.
+    /// The maximum number of cluster results that`ListAttributes`returned in paginated output.
     #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListAttributesResponse {
+    /// A list of attribute objects that meet the criteria of the request.
+    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<Attribute>>,
+    /// The`nextToken`value to include in a future`ListAttributes`request.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -1753,15 +2708,18 @@ pub struct RunTaskRequest {
     /// The metadata that you apply to the task to help you categorize and organize them.
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    /// The family and revision ( family:revision ) or full ARN of the task definition to run.
+    /// The`family`and`revision`(`family:revision`) or full ARN of the task definition to run.
     #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<String>,
     /// An identifier that you provide to ensure the idempotency of the request.
     #[serde(rename = "clientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
-    /// The details of the volume that was configuredAtLaunch .
+    /// The details of the volume that was`configuredAtLaunch`.
     #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub volume_configurations: Option<Vec<TaskVolumeConfiguration>>,
+    /// ecsim extension: adds`explanations`, every placement decision with its reasons.
+    #[serde(rename = "explain", default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1785,6 +2743,17 @@ impl LaunchType {
             Self::Fargate => "FARGATE",
             Self::External => "EXTERNAL",
             Self::ManagedInstances => "MANAGED_INSTANCES",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "EC2" => Some(Self::Ec2),
+            "FARGATE" => Some(Self::Fargate),
+            "EXTERNAL" => Some(Self::External),
+            "MANAGED_INSTANCES" => Some(Self::ManagedInstances),
+            _ => None,
         }
     }
 }
@@ -1826,6 +2795,15 @@ impl AssignPublicIp {
         match self {
             Self::Enabled => "ENABLED",
             Self::Disabled => "DISABLED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ENABLED" => Some(Self::Enabled),
+            "DISABLED" => Some(Self::Disabled),
+            _ => None,
         }
     }
 }
@@ -1871,7 +2849,7 @@ pub struct ContainerOverride {
     /// A list of files containing the environment variables to pass to a container, instead of the value from the container definition.
     #[serde(rename = "environmentFiles", default, skip_serializing_if = "Option::is_none")]
     pub environment_files: Option<Vec<EnvironmentFile>>,
-    /// The number of cpu units reserved for the container, instead of the default value from the task definition.
+    /// The number of`cpu`units reserved for the container, instead of the default value from the task definition.
     #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i32>,
     /// The hard limit (in MiB) of memory to present to the container, instead of the default value from the task definition.
@@ -1924,6 +2902,15 @@ impl PlacementConstraintType {
             Self::MemberOf => "memberOf",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "distinctInstance" => Some(Self::DistinctInstance),
+            "memberOf" => Some(Self::MemberOf),
+            _ => None,
+        }
+    }
 }
 
 /// The task placement strategy for a task or service.
@@ -1957,6 +2944,16 @@ impl PlacementStrategyType {
             Self::Binpack => "binpack",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "random" => Some(Self::Random),
+            "spread" => Some(Self::Spread),
+            "binpack" => Some(Self::Binpack),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1979,9 +2976,19 @@ impl PropagateTags {
             Self::None => "NONE",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "TASK_DEFINITION" => Some(Self::TaskDefinition),
+            "SERVICE" => Some(Self::Service),
+            "NONE" => Some(Self::None),
+            _ => None,
+        }
+    }
 }
 
-/// Configuration settings for the task volume that was configuredAtLaunch that weren't set during RegisterTaskDef .
+/// Configuration settings for the task volume that was`configuredAtLaunch`that weren't set during`RegisterTaskDef`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskVolumeConfiguration {
     /// The name of the volume.
@@ -2039,7 +3046,7 @@ pub struct EBSTagSpecification {
     /// The type of volume resource.
     #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<EBSResourceType>,
-    /// The tags applied to this Amazon EBS volume.
+    /// The tags applied to this Amazon EBS volume.`AmazonECSCreated`and`AmazonECSManaged`are reserved tags that can't be used.
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Determines whether to propagate the tags from the task definition to the Amazon EBS volume.
@@ -2059,6 +3066,14 @@ impl EBSResourceType {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Volume => "volume",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "volume" => Some(Self::Volume),
+            _ => None,
         }
     }
 }
@@ -2094,6 +3109,441 @@ impl TaskFilesystemType {
             Self::Ntfs => "ntfs",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ext3" => Some(Self::Ext3),
+            "ext4" => Some(Self::Ext4),
+            "xfs" => Some(Self::Xfs),
+            "ntfs" => Some(Self::Ntfs),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunTaskResponse {
+    /// A full description of the tasks that were run.
+    #[serde(rename = "tasks", default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<Vec<Task>>,
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+}
+
+/// Details on a task in a cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    /// The Elastic Network Adapter that's associated with the task if the task uses the`awsvpc`network mode.
+    #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<Attachment>>,
+    /// The attributes of the task
+    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<Attribute>>,
+    /// The Availability Zone for the task.
+    #[serde(rename = "availabilityZone", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    /// The capacity provider that's associated with the task.
+    #[serde(rename = "capacityProviderName", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_name: Option<String>,
+    /// The ARN of the cluster that hosts the task.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// The connectivity status of a task.
+    #[serde(rename = "connectivity", default, skip_serializing_if = "Option::is_none")]
+    pub connectivity: Option<Connectivity>,
+    /// The Unix timestamp for the time when the task last went into`CONNECTED`status.
+    #[serde(rename = "connectivityAt", default, skip_serializing_if = "Option::is_none")]
+    pub connectivity_at: Option<f64>,
+    /// The ARN of the container instances that host the task.
+    #[serde(rename = "containerInstanceArn", default, skip_serializing_if = "Option::is_none")]
+    pub container_instance_arn: Option<String>,
+    /// The containers that's associated with the task.
+    #[serde(rename = "containers", default, skip_serializing_if = "Option::is_none")]
+    pub containers: Option<Vec<Container>>,
+    /// The number of CPU units used by the task as expressed in a task definition.
+    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// The Unix timestamp for the time when the task was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The desired status of the task.
+    #[serde(rename = "desiredStatus", default, skip_serializing_if = "Option::is_none")]
+    pub desired_status: Option<String>,
+    /// Determines whether execute command functionality is turned on for this task.
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
+    pub enable_execute_command: Option<bool>,
+    /// The Unix timestamp for the time when the task execution stopped.
+    #[serde(rename = "executionStoppedAt", default, skip_serializing_if = "Option::is_none")]
+    pub execution_stopped_at: Option<f64>,
+    /// The name of the task group that's associated with the task.
+    #[serde(rename = "group", default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The health status for the task.
+    #[serde(rename = "healthStatus", default, skip_serializing_if = "Option::is_none")]
+    pub health_status: Option<HealthStatus>,
+    /// The Elastic Inference accelerator that's associated with the task.
+    #[serde(rename = "inferenceAccelerators", default, skip_serializing_if = "Option::is_none")]
+    pub inference_accelerators: Option<Vec<InferenceAccelerator>>,
+    /// The last known status for the task.
+    #[serde(rename = "lastStatus", default, skip_serializing_if = "Option::is_none")]
+    pub last_status: Option<String>,
+    /// The infrastructure where your task runs on.
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
+    pub launch_type: Option<LaunchType>,
+    /// The amount of memory (in MiB) that the task uses as expressed in a task definition.
+    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// One or more container overrides.
+    #[serde(rename = "overrides", default, skip_serializing_if = "Option::is_none")]
+    pub overrides: Option<TaskOverride>,
+    /// The platform version where your task runs on.
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
+    pub platform_version: Option<String>,
+    /// The operating system that your tasks are running on.
+    #[serde(rename = "platformFamily", default, skip_serializing_if = "Option::is_none")]
+    pub platform_family: Option<String>,
+    /// The Unix timestamp for the time when the container image pull began.
+    #[serde(rename = "pullStartedAt", default, skip_serializing_if = "Option::is_none")]
+    pub pull_started_at: Option<f64>,
+    /// The Unix timestamp for the time when the container image pull completed.
+    #[serde(rename = "pullStoppedAt", default, skip_serializing_if = "Option::is_none")]
+    pub pull_stopped_at: Option<f64>,
+    /// The Unix timestamp for the time when the task started.
+    #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<f64>,
+    /// The tag specified when a task is started.
+    #[serde(rename = "startedBy", default, skip_serializing_if = "Option::is_none")]
+    pub started_by: Option<String>,
+    /// The stop code indicating why a task was stopped.
+    #[serde(rename = "stopCode", default, skip_serializing_if = "Option::is_none")]
+    pub stop_code: Option<TaskStopCode>,
+    /// The Unix timestamp for the time when the task was stopped.
+    #[serde(rename = "stoppedAt", default, skip_serializing_if = "Option::is_none")]
+    pub stopped_at: Option<f64>,
+    /// The reason that the task was stopped.
+    #[serde(rename = "stoppedReason", default, skip_serializing_if = "Option::is_none")]
+    pub stopped_reason: Option<String>,
+    /// The Unix timestamp for the time when the task stops.
+    #[serde(rename = "stoppingAt", default, skip_serializing_if = "Option::is_none")]
+    pub stopping_at: Option<f64>,
+    /// The metadata that you apply to the task to help you categorize and organize the task.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The Amazon Resource Name (ARN) of the task.
+    #[serde(rename = "taskArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_arn: Option<String>,
+    /// The ARN of the task definition that creates the task.
+    #[serde(rename = "taskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition_arn: Option<String>,
+    /// The version counter for the task.
+    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// The ephemeral storage settings for the task.
+    #[serde(rename = "ephemeralStorage", default, skip_serializing_if = "Option::is_none")]
+    pub ephemeral_storage: Option<EphemeralStorage>,
+    /// The Fargate ephemeral storage settings for the task.
+    #[serde(rename = "fargateEphemeralStorage", default, skip_serializing_if = "Option::is_none")]
+    pub fargate_ephemeral_storage: Option<TaskEphemeralStorage>,
+    /// A summary of the trusted execution configuration for the task, including the isolation mode.
+    #[serde(rename = "trustedExecutionSummary", default, skip_serializing_if = "Option::is_none")]
+    pub trusted_execution_summary: Option<TrustedExecutionSummary>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Connectivity {
+    #[serde(rename = "CONNECTED")]
+    Connected,
+    #[serde(rename = "DISCONNECTED")]
+    Disconnected,
+}
+
+impl Connectivity {
+    pub const VALUES: &'static [&'static str] = &["CONNECTED", "DISCONNECTED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Connected => "CONNECTED",
+            Self::Disconnected => "DISCONNECTED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "CONNECTED" => Some(Self::Connected),
+            "DISCONNECTED" => Some(Self::Disconnected),
+            _ => None,
+        }
+    }
+}
+
+/// A Docker container that's part of a task.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Container {
+    /// The Amazon Resource Name (ARN) of the container.
+    #[serde(rename = "containerArn", default, skip_serializing_if = "Option::is_none")]
+    pub container_arn: Option<String>,
+    /// The ARN of the task.
+    #[serde(rename = "taskArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_arn: Option<String>,
+    /// The name of the container.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The image used for the container.
+    #[serde(rename = "image", default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// The container image manifest digest.
+    #[serde(rename = "imageDigest", default, skip_serializing_if = "Option::is_none")]
+    pub image_digest: Option<String>,
+    /// The ID of the Docker container.
+    #[serde(rename = "runtimeId", default, skip_serializing_if = "Option::is_none")]
+    pub runtime_id: Option<String>,
+    /// The last known status of the container.
+    #[serde(rename = "lastStatus", default, skip_serializing_if = "Option::is_none")]
+    pub last_status: Option<String>,
+    /// The exit code returned from the container.
+    #[serde(rename = "exitCode", default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    /// A short (1024 max characters) human-readable string to provide additional details about a running or stopped container.
+    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The network bindings associated with the container.
+    #[serde(rename = "networkBindings", default, skip_serializing_if = "Option::is_none")]
+    pub network_bindings: Option<Vec<NetworkBinding>>,
+    /// The network interfaces associated with the container.
+    #[serde(rename = "networkInterfaces", default, skip_serializing_if = "Option::is_none")]
+    pub network_interfaces: Option<Vec<NetworkInterface>>,
+    /// The health status of the container.
+    #[serde(rename = "healthStatus", default, skip_serializing_if = "Option::is_none")]
+    pub health_status: Option<HealthStatus>,
+    /// The details of any Amazon ECS managed agents associated with the container.
+    #[serde(rename = "managedAgents", default, skip_serializing_if = "Option::is_none")]
+    pub managed_agents: Option<Vec<ManagedAgent>>,
+    /// The number of CPU units set for the container.
+    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// The hard limit (in MiB) of memory set for the container.
+    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// The soft limit (in MiB) of memory set for the container.
+    #[serde(rename = "memoryReservation", default, skip_serializing_if = "Option::is_none")]
+    pub memory_reservation: Option<String>,
+    /// The IDs of each GPU assigned to the container.
+    #[serde(rename = "gpuIds", default, skip_serializing_if = "Option::is_none")]
+    pub gpu_ids: Option<Vec<String>>,
+    /// The IDs of each Neuron device assigned to the container.
+    #[serde(rename = "neuronDeviceIds", default, skip_serializing_if = "Option::is_none")]
+    pub neuron_device_ids: Option<Vec<String>>,
+    /// The GPU sharing strategy that the task definition specifies for the container.
+    #[serde(rename = "gpuSharingStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub gpu_sharing_strategy: Option<SharingStrategy>,
+}
+
+/// Details on the network bindings between a container and its host container instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NetworkBinding {
+    /// The IP address that the container is bound to on the container instance.
+    #[serde(rename = "bindIP", default, skip_serializing_if = "Option::is_none")]
+    pub bind_ip: Option<String>,
+    /// The port number on the container that's used with the network binding.
+    #[serde(rename = "containerPort", default, skip_serializing_if = "Option::is_none")]
+    pub container_port: Option<i32>,
+    /// The port number on the host that's used with the network binding.
+    #[serde(rename = "hostPort", default, skip_serializing_if = "Option::is_none")]
+    pub host_port: Option<i32>,
+    /// The protocol used for the network binding.
+    #[serde(rename = "protocol", default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<TransportProtocol>,
+    /// The port number range on the container that's bound to the dynamically mapped host port range.
+    #[serde(rename = "containerPortRange", default, skip_serializing_if = "Option::is_none")]
+    pub container_port_range: Option<String>,
+    /// The port number range on the host that's used with the network binding.
+    #[serde(rename = "hostPortRange", default, skip_serializing_if = "Option::is_none")]
+    pub host_port_range: Option<String>,
+}
+
+/// An object representing the elastic network interface for tasks that use the`awsvpc`network mode.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NetworkInterface {
+    /// The attachment ID for the network interface.
+    #[serde(rename = "attachmentId", default, skip_serializing_if = "Option::is_none")]
+    pub attachment_id: Option<String>,
+    /// The private IPv4 address for the network interface.
+    #[serde(rename = "privateIpv4Address", default, skip_serializing_if = "Option::is_none")]
+    pub private_ipv4_address: Option<String>,
+    /// The private IPv6 address for the network interface.
+    #[serde(rename = "ipv6Address", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum HealthStatus {
+    #[serde(rename = "HEALTHY")]
+    Healthy,
+    #[serde(rename = "UNHEALTHY")]
+    Unhealthy,
+    #[serde(rename = "UNKNOWN")]
+    Unknown,
+}
+
+impl HealthStatus {
+    pub const VALUES: &'static [&'static str] = &["HEALTHY", "UNHEALTHY", "UNKNOWN"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Healthy => "HEALTHY",
+            Self::Unhealthy => "UNHEALTHY",
+            Self::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "HEALTHY" => Some(Self::Healthy),
+            "UNHEALTHY" => Some(Self::Unhealthy),
+            "UNKNOWN" => Some(Self::Unknown),
+            _ => None,
+        }
+    }
+}
+
+/// Details about the managed agent status for the container.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedAgent {
+    /// The Unix timestamp for the time when the managed agent was last started.
+    #[serde(rename = "lastStartedAt", default, skip_serializing_if = "Option::is_none")]
+    pub last_started_at: Option<f64>,
+    /// The name of the managed agent.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<ManagedAgentName>,
+    /// The reason for why the managed agent is in the state it is in.
+    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The last known status of the managed agent.
+    #[serde(rename = "lastStatus", default, skip_serializing_if = "Option::is_none")]
+    pub last_status: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ManagedAgentName {
+    #[serde(rename = "ExecuteCommandAgent")]
+    ExecuteCommandAgent,
+}
+
+impl ManagedAgentName {
+    pub const VALUES: &'static [&'static str] = &["ExecuteCommandAgent"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ExecuteCommandAgent => "ExecuteCommandAgent",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ExecuteCommandAgent" => Some(Self::ExecuteCommandAgent),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TaskStopCode {
+    #[serde(rename = "TaskFailedToStart")]
+    TaskFailedToStart,
+    #[serde(rename = "EssentialContainerExited")]
+    EssentialContainerExited,
+    #[serde(rename = "UserInitiated")]
+    UserInitiated,
+    #[serde(rename = "ServiceSchedulerInitiated")]
+    ServiceSchedulerInitiated,
+    #[serde(rename = "SpotInterruption")]
+    SpotInterruption,
+    #[serde(rename = "TerminationNotice")]
+    TerminationNotice,
+    #[serde(rename = "InfrastructureHealth")]
+    InfrastructureHealth,
+}
+
+impl TaskStopCode {
+    pub const VALUES: &'static [&'static str] = &["TaskFailedToStart", "EssentialContainerExited", "UserInitiated", "ServiceSchedulerInitiated", "SpotInterruption", "TerminationNotice", "InfrastructureHealth"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TaskFailedToStart => "TaskFailedToStart",
+            Self::EssentialContainerExited => "EssentialContainerExited",
+            Self::UserInitiated => "UserInitiated",
+            Self::ServiceSchedulerInitiated => "ServiceSchedulerInitiated",
+            Self::SpotInterruption => "SpotInterruption",
+            Self::TerminationNotice => "TerminationNotice",
+            Self::InfrastructureHealth => "InfrastructureHealth",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "TaskFailedToStart" => Some(Self::TaskFailedToStart),
+            "EssentialContainerExited" => Some(Self::EssentialContainerExited),
+            "UserInitiated" => Some(Self::UserInitiated),
+            "ServiceSchedulerInitiated" => Some(Self::ServiceSchedulerInitiated),
+            "SpotInterruption" => Some(Self::SpotInterruption),
+            "TerminationNotice" => Some(Self::TerminationNotice),
+            "InfrastructureHealth" => Some(Self::InfrastructureHealth),
+            _ => None,
+        }
+    }
+}
+
+/// The amount of ephemeral storage to allocate for the task.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskEphemeralStorage {
+    /// The total amount, in GiB, of the ephemeral storage to set for the task.
+    #[serde(rename = "sizeInGiB", default, skip_serializing_if = "Option::is_none")]
+    pub size_in_gi_b: Option<i32>,
+    /// Specify an Key Management Service key ID to encrypt the ephemeral storage for the task.
+    #[serde(rename = "kmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+}
+
+/// A summary of the trusted execution configuration for a task.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TrustedExecutionSummary {
+    /// The isolation mode that the task runs in.
+    #[serde(rename = "isolationMode", default, skip_serializing_if = "Option::is_none")]
+    pub isolation_mode: Option<IsolationMode>,
+    /// The status of the attestation policy for the task.
+    #[serde(rename = "attestationPolicyStatus", default, skip_serializing_if = "Option::is_none")]
+    pub attestation_policy_status: Option<AttestationPolicyStatus>,
+}
+
+/// The status of the attestation policy for a task that uses the`CONFIDENTIAL_SANDBOX`isolation mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AttestationPolicyStatus {
+    #[serde(rename = "CONFIGURED")]
+    Configured,
+}
+
+impl AttestationPolicyStatus {
+    pub const VALUES: &'static [&'static str] = &["CONFIGURED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Configured => "CONFIGURED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "CONFIGURED" => Some(Self::Configured),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -2113,7 +3563,7 @@ pub struct StartTaskRequest {
     /// The name of the task group to associate with the task.
     #[serde(rename = "group", default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    /// The VPC subnet and security group configuration for tasks that receive their own elastic network interface by using the awsvpc networking mode.
+    /// The VPC subnet and security group configuration for tasks that receive their own elastic network interface by using the`awsvpc`networking mode.
     #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<NetworkConfiguration>,
     /// A list of container overrides in JSON format that specify the name of a container in the specified task definition and the overrides it receives.
@@ -2131,12 +3581,42 @@ pub struct StartTaskRequest {
     /// The metadata that you apply to the task to help you categorize and organize them.
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    /// The family and revision ( family:revision ) or full ARN of the task definition to start.
+    /// The`family`and`revision`(`family:revision`) or full ARN of the task definition to start.
     #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<String>,
-    /// The details of the volume that was configuredAtLaunch .
+    /// The details of the volume that was`configuredAtLaunch`.
     #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub volume_configurations: Option<Vec<TaskVolumeConfiguration>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StartTaskResponse {
+    /// A full description of the tasks that were started.
+    #[serde(rename = "tasks", default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<Vec<Task>>,
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StopTaskRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task to stop.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// Thefull Amazon Resource Name (ARN) of the task.
+    #[serde(rename = "task", default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
+    /// An optional message specified when a task is stopped.
+    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StopTaskResponse {
+    /// The task that was stopped.
+    #[serde(rename = "task", default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<Task>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -2166,38 +3646,56 @@ impl TaskField {
             Self::Tags => "TAGS",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "TAGS" => Some(Self::Tags),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeTasksResponse {
+    /// The list of tasks.
+    #[serde(rename = "tasks", default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<Vec<Task>>,
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListTasksRequest {
-    /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the ListTasks results.
+    /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the`ListTasks`results.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    /// The container instance ID or full ARN of the container instance to use when filtering the ListTasks results.
+    /// The container instance ID or full ARN of the container instance to use when filtering the`ListTasks`results.
     #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
     pub container_instance: Option<String>,
-    /// The name of the task definition family to use when filtering the ListTasks results.
+    /// The name of the task definition family to use when filtering the`ListTasks`results.
     #[serde(rename = "family", default, skip_serializing_if = "Option::is_none")]
     pub family: Option<String>,
-    /// The nextToken value returned from a ListTasks request indicating that more results are available to fulfill the request and further calls will be needed.
+    /// The`nextToken`value returned from a`ListTasks`request indicating that more results are available to fulfill the request and further calls will be needed.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    /// The maximum number of task results that ListTasks returned in paginated output.
+    /// The maximum number of task results that`ListTasks`returned in paginated output.
     #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
-    /// The startedBy value to filter the task results with.
+    /// The`startedBy`value to filter the task results with.
     #[serde(rename = "startedBy", default, skip_serializing_if = "Option::is_none")]
     pub started_by: Option<String>,
-    /// The name of the service to use when filtering the ListTasks results.
+    /// The name of the service to use when filtering the`ListTasks`results.
     #[serde(rename = "serviceName", default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
-    /// The task desired status to use when filtering the ListTasks results.
+    /// The task desired status to use when filtering the`ListTasks`results.
     #[serde(rename = "desiredStatus", default, skip_serializing_if = "Option::is_none")]
     pub desired_status: Option<DesiredStatus>,
-    /// The launch type to use when filtering the ListTasks results.
+    /// The launch type to use when filtering the`ListTasks`results.
     #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
     pub launch_type: Option<LaunchType>,
-    /// The name of the daemon to use when filtering the ListTasks results.
+    /// The name of the daemon to use when filtering the`ListTasks`results.
     #[serde(rename = "daemonName", default, skip_serializing_if = "Option::is_none")]
     pub daemon_name: Option<String>,
 }
@@ -2222,19 +3720,26 @@ impl DesiredStatus {
             Self::Stopped => "STOPPED",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "RUNNING" => Some(Self::Running),
+            "PENDING" => Some(Self::Pending),
+            "STOPPED" => Some(Self::Stopped),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct StopTaskRequest {
-    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task to stop.
-    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
-    /// Thefull Amazon Resource Name (ARN) of the task.
-    #[serde(rename = "task", default, skip_serializing_if = "Option::is_none")]
-    pub task: Option<String>,
-    /// An optional message specified when a task is stopped.
-    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+pub struct ListTasksResponse {
+    /// The list of task ARN entries for the`ListTasks`request.
+    #[serde(rename = "taskArns", default, skip_serializing_if = "Option::is_none")]
+    pub task_arns: Option<Vec<String>>,
+    /// The`nextToken`value to include in a future`ListTasks`request.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -2245,7 +3750,7 @@ pub struct CreateServiceRequest {
     /// The name of your service.
     #[serde(rename = "serviceName", default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
-    /// The family and revision ( family:revision ) or full ARN of the task definition to run in your service.
+    /// The`family`and`revision`(`family:revision`) or full ARN of the task definition to run in your service.
     #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<String>,
     /// Indicates whether to use Availability Zone rebalancing for the service.
@@ -2320,7 +3825,7 @@ pub struct CreateServiceRequest {
     /// The gateway connectors that attach the service to a gateway ingress path.
     #[serde(rename = "gatewayConnectors", default, skip_serializing_if = "Option::is_none")]
     pub gateway_connectors: Option<Vec<GatewayConnector>>,
-    /// The optional monitoring configuration for the service, which defines the resolution for the service-level CPUUtilization and MemoryUtilization Amazon CloudWatch metrics.
+    /// The optional monitoring configuration for the service, which defines the resolution for the service-level`CPUUtilization`and`MemoryUtilization`Amazon CloudWatch metrics.
     #[serde(rename = "monitoring", default, skip_serializing_if = "Option::is_none")]
     pub monitoring: Option<MonitoringConfiguration>,
 }
@@ -2340,6 +3845,15 @@ impl AvailabilityZoneRebalancing {
         match self {
             Self::Enabled => "ENABLED",
             Self::Disabled => "DISABLED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ENABLED" => Some(Self::Enabled),
+            "DISABLED" => Some(Self::Disabled),
+            _ => None,
         }
     }
 }
@@ -2401,13 +3915,13 @@ pub struct ServiceRegistry {
 /// Optional deployment parameters that control how many tasks run during a deployment and the ordering of stopping and starting tasks.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeploymentConfiguration {
-    /// The deployment circuit breaker can only be used for services using the rolling update ( ECS ) deployment type.
+    /// The deployment circuit breaker can only be used for services using the rolling update (`ECS`) deployment type.
     #[serde(rename = "deploymentCircuitBreaker", default, skip_serializing_if = "Option::is_none")]
     pub deployment_circuit_breaker: Option<DeploymentCircuitBreaker>,
-    /// If a service is using the rolling update ( ECS ) deployment type, the maximumPercent parameter represents an upper limit on the number of your service's tasks that are allowed in the RUNNING or PENDING state during a deployment, as a percentage of the desiredCount (rounded down to the nearest intege
+    /// If a service is using the rolling update (`ECS`) deployment type, the`maximumPercent`parameter represents an upper limit on the number of your service's tasks that are allowed in the`RUNNING`or`PENDING`state during a deployment, as a percentage of the`desiredCount`(rounded down to the nearest intege
     #[serde(rename = "maximumPercent", default, skip_serializing_if = "Option::is_none")]
     pub maximum_percent: Option<i32>,
-    /// If a service is using the rolling update ( ECS ) deployment type, the minimumHealthyPercent represents a lower limit on the number of your service's tasks that must remain in the RUNNING state during a deployment, as a percentage of the desiredCount (rounded up to the nearest integer).
+    /// If a service is using the rolling update (`ECS`) deployment type, the`minimumHealthyPercent`represents a lower limit on the number of your service's tasks that must remain in the`RUNNING`state during a deployment, as a percentage of the`desiredCount`(rounded up to the nearest integer).
     #[serde(rename = "minimumHealthyPercent", default, skip_serializing_if = "Option::is_none")]
     pub minimum_healthy_percent: Option<i32>,
     /// Information about the CloudWatch alarms.
@@ -2433,7 +3947,7 @@ pub struct DeploymentConfiguration {
     pub early_success_criteria: Option<DeploymentEarlySuccessCriteria>,
 }
 
-/// The deployment circuit breaker can only be used for services using the rolling update ( ECS ) deployment type.
+/// The deployment circuit breaker can only be used for services using the rolling update (`ECS`) deployment type.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeploymentCircuitBreaker {
     /// Determines whether to use the deployment circuit breaker logic for the service.
@@ -2453,7 +3967,7 @@ pub struct DeploymentCircuitBreaker {
 /// Defines the failure threshold that the deployment circuit breaker uses to monitor a deployment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ThresholdConfiguration {
-    /// Determines how Amazon ECS uses value to calculate the failure threshold.
+    /// Determines how Amazon ECS uses`value`to calculate the failure threshold.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ThresholdType>,
     /// Specifies the integer that Amazon ECS uses to calculate the failure threshold.
@@ -2461,7 +3975,7 @@ pub struct ThresholdConfiguration {
     pub value: Option<i32>,
 }
 
-/// Determines how the deployment circuit breaker calculates the number of task failures tolerated before it triggers, based on the configured value .
+/// Determines how the deployment circuit breaker calculates the number of task failures tolerated before it triggers, based on the configured`value`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ThresholdType {
     #[serde(rename = "COUNT")]
@@ -2480,6 +3994,16 @@ impl ThresholdType {
             Self::Count => "COUNT",
             Self::BoundedPercent => "BOUNDED_PERCENT",
             Self::UnboundedPercent => "UNBOUNDED_PERCENT",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "COUNT" => Some(Self::Count),
+            "BOUNDED_PERCENT" => Some(Self::BoundedPercent),
+            "UNBOUNDED_PERCENT" => Some(Self::UnboundedPercent),
+            _ => None,
         }
     }
 }
@@ -2519,6 +4043,17 @@ impl DeploymentStrategy {
             Self::BlueGreen => "BLUE_GREEN",
             Self::Linear => "LINEAR",
             Self::Canary => "CANARY",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ROLLING" => Some(Self::Rolling),
+            "BLUE_GREEN" => Some(Self::BlueGreen),
+            "LINEAR" => Some(Self::Linear),
+            "CANARY" => Some(Self::Canary),
+            _ => None,
         }
     }
 }
@@ -2563,6 +4098,15 @@ impl DeploymentLifecycleHookTargetType {
             Self::Pause => "PAUSE",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "AWS_LAMBDA" => Some(Self::AwsLambda),
+            "PAUSE" => Some(Self::Pause),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -2600,6 +4144,21 @@ impl DeploymentLifecycleHookStage {
             Self::PostProductionTrafficShift => "POST_PRODUCTION_TRAFFIC_SHIFT",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "RECONCILE_SERVICE" => Some(Self::ReconcileService),
+            "PRE_SCALE_UP" => Some(Self::PreScaleUp),
+            "POST_SCALE_UP" => Some(Self::PostScaleUp),
+            "TEST_TRAFFIC_SHIFT" => Some(Self::TestTrafficShift),
+            "POST_TEST_TRAFFIC_SHIFT" => Some(Self::PostTestTrafficShift),
+            "PRE_PRODUCTION_TRAFFIC_SHIFT" => Some(Self::PreProductionTrafficShift),
+            "PRODUCTION_TRAFFIC_SHIFT" => Some(Self::ProductionTrafficShift),
+            "POST_PRODUCTION_TRAFFIC_SHIFT" => Some(Self::PostProductionTrafficShift),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -2632,6 +4191,15 @@ impl DeploymentLifecycleHookAction {
         match self {
             Self::Rollback => "ROLLBACK",
             Self::Continue => "CONTINUE",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ROLLBACK" => Some(Self::Rollback),
+            "CONTINUE" => Some(Self::Continue),
+            _ => None,
         }
     }
 }
@@ -2690,6 +4258,15 @@ impl ServiceRevisionCleanup {
             Self::Deferred => "DEFERRED",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "BLOCKING" => Some(Self::Blocking),
+            "DEFERRED" => Some(Self::Deferred),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -2707,6 +4284,15 @@ impl SchedulingStrategy {
         match self {
             Self::Replica => "REPLICA",
             Self::Daemon => "DAEMON",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "REPLICA" => Some(Self::Replica),
+            "DAEMON" => Some(Self::Daemon),
+            _ => None,
         }
     }
 }
@@ -2739,6 +4325,16 @@ impl DeploymentControllerType {
             Self::External => "EXTERNAL",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ECS" => Some(Self::Ecs),
+            "CODE_DEPLOY" => Some(Self::CodeDeploy),
+            "EXTERNAL" => Some(Self::External),
+            _ => None,
+        }
+    }
 }
 
 /// The Service Connect configuration of your Amazon ECS service.
@@ -2766,10 +4362,10 @@ pub struct ServiceConnectConfiguration {
 /// The Service Connect service object configuration.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceConnectService {
-    /// The portName must match the name of one of the portMappings from all the containers in the task definition of this Amazon ECS service.
+    /// The`portName`must match the name of one of the`portMappings`from all the containers in the task definition of this Amazon ECS service.
     #[serde(rename = "portName", default, skip_serializing_if = "Option::is_none")]
     pub port_name: Option<String>,
-    /// The discoveryName is the name of the new Cloud Map service that Amazon ECS creates for this Amazon ECS service.
+    /// The`discoveryName`is the name of the new Cloud Map service that Amazon ECS creates for this Amazon ECS service.
     #[serde(rename = "discoveryName", default, skip_serializing_if = "Option::is_none")]
     pub discovery_name: Option<String>,
     /// The list of client aliases for this Service Connect service.
@@ -2792,7 +4388,7 @@ pub struct ServiceConnectClientAlias {
     /// The listening port number for the Service Connect proxy.
     #[serde(rename = "port", default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
-    /// The dnsName is the name that you use in the applications of client tasks to connect to this service.
+    /// The`dnsName`is the name that you use in the applications of client tasks to connect to this service.
     #[serde(rename = "dnsName", default, skip_serializing_if = "Option::is_none")]
     pub dns_name: Option<String>,
     /// The configuration for test traffic routing rules used during blue/green deployments with Amazon ECS Service Connect.
@@ -2889,6 +4485,15 @@ impl ServiceConnectAccessLoggingFormat {
             Self::Json => "JSON",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "TEXT" => Some(Self::Text),
+            "JSON" => Some(Self::Json),
+            _ => None,
+        }
+    }
 }
 
 /// Controls whether query parameters are included in Service Connect access logs.
@@ -2907,6 +4512,15 @@ impl ServiceConnectIncludeQueryParameters {
         match self {
             Self::Disabled => "DISABLED",
             Self::Enabled => "ENABLED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "DISABLED" => Some(Self::Disabled),
+            "ENABLED" => Some(Self::Enabled),
+            _ => None,
         }
     }
 }
@@ -2935,6 +4549,15 @@ impl ServiceConnectContainerLogLevel {
         match self {
             Self::Debug => "debug",
             Self::Info => "info",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "debug" => Some(Self::Debug),
+            "info" => Some(Self::Info),
+            _ => None,
         }
     }
 }
@@ -3082,6 +4705,15 @@ impl GatewayConnectorHealthCheckProtocol {
             Self::Https => "HTTPS",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "HTTP" => Some(Self::Http),
+            "HTTPS" => Some(Self::Https),
+            _ => None,
+        }
+    }
 }
 
 /// The codes that indicate a successful health check response from a target.
@@ -3121,6 +4753,15 @@ impl AccessType {
             Self::Private => "PRIVATE",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "PUBLIC" => Some(Self::Public),
+            "PRIVATE" => Some(Self::Private),
+            _ => None,
+        }
+    }
 }
 
 /// The amount of time to allow in-flight requests to complete before a deregistering target is removed.
@@ -3131,7 +4772,7 @@ pub struct GatewayConnectorDeregistrationDelay {
     pub timeout_seconds: Option<i32>,
 }
 
-/// The optional monitoring configuration for a service, which defines the resolution for the service-level CPUUtilization and MemoryUtilization Amazon CloudWatch metrics.
+/// The optional monitoring configuration for a service, which defines the resolution for the service-level`CPUUtilization`and`MemoryUtilization`Amazon CloudWatch metrics.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MonitoringConfiguration {
     /// The list of metric configurations for the service monitoring.
@@ -3151,1023 +4792,10 @@ pub struct MetricConfiguration {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct UpdateServiceRequest {
-    /// The short name or full Amazon Resource Name (ARN) of the cluster that your service runs on.
-    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
-    /// The name of the service to update.
+pub struct CreateServiceResponse {
+    /// The full description of your service following the create call.
     #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<String>,
-    /// The number of instantiations of the task to place and keep running in your service.
-    #[serde(rename = "desiredCount", default, skip_serializing_if = "Option::is_none")]
-    pub desired_count: Option<i32>,
-    /// The family and revision ( family:revision ) or full ARN of the task definition to run in your service.
-    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
-    pub task_definition: Option<String>,
-    /// The details of a capacity provider strategy.
-    #[serde(rename = "capacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
-    pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
-    /// Optional deployment parameters that control how many tasks run during the deployment and the ordering of stopping and starting tasks.
-    #[serde(rename = "deploymentConfiguration", default, skip_serializing_if = "Option::is_none")]
-    pub deployment_configuration: Option<DeploymentConfiguration>,
-    /// Indicates whether to use Availability Zone rebalancing for the service.
-    #[serde(rename = "availabilityZoneRebalancing", default, skip_serializing_if = "Option::is_none")]
-    pub availability_zone_rebalancing: Option<AvailabilityZoneRebalancing>,
-    /// An object representing the network configuration for the service.
-    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
-    pub network_configuration: Option<NetworkConfiguration>,
-    /// An array of task placement constraint objects to update the service to use.
-    #[serde(rename = "placementConstraints", default, skip_serializing_if = "Option::is_none")]
-    pub placement_constraints: Option<Vec<PlacementConstraint>>,
-    /// The task placement strategy objects to update the service to use.
-    #[serde(rename = "placementStrategy", default, skip_serializing_if = "Option::is_none")]
-    pub placement_strategy: Option<Vec<PlacementStrategy>>,
-    /// The platform version that your tasks in the service run on.
-    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
-    pub platform_version: Option<String>,
-    /// Determines whether to force a new deployment of the service.
-    #[serde(rename = "forceNewDeployment", default, skip_serializing_if = "Option::is_none")]
-    pub force_new_deployment: Option<bool>,
-    /// The period of time, in seconds, that the Amazon ECS service scheduler ignores unhealthy Elastic Load Balancing, VPC Lattice, and container health checks after a task has first started.
-    #[serde(rename = "healthCheckGracePeriodSeconds", default, skip_serializing_if = "Option::is_none")]
-    pub health_check_grace_period_seconds: Option<i32>,
-    #[serde(rename = "deploymentController", default, skip_serializing_if = "Option::is_none")]
-    pub deployment_controller: Option<DeploymentController>,
-    /// If true , this enables execute command functionality on all task containers.
-    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
-    pub enable_execute_command: Option<bool>,
-    /// Determines whether to turn on Amazon ECS managed tags for the tasks in the service.
-    #[serde(rename = "enableECSManagedTags", default, skip_serializing_if = "Option::is_none")]
-    pub enable_ecs_managed_tags: Option<bool>,
-    /// You must have a service-linked role when you update this property A list of Elastic Load Balancing load balancer objects.
-    #[serde(rename = "loadBalancers", default, skip_serializing_if = "Option::is_none")]
-    pub load_balancers: Option<Vec<LoadBalancer>>,
-    /// Determines whether to propagate the tags from the task definition or the service to the task.
-    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
-    pub propagate_tags: Option<PropagateTags>,
-    /// You must have a service-linked role when you update this property.
-    #[serde(rename = "serviceRegistries", default, skip_serializing_if = "Option::is_none")]
-    pub service_registries: Option<Vec<ServiceRegistry>>,
-    /// The configuration for this service to discover and connect to services, and be discovered by, and connected from, other services within a namespace.
-    #[serde(rename = "serviceConnectConfiguration", default, skip_serializing_if = "Option::is_none")]
-    pub service_connect_configuration: Option<ServiceConnectConfiguration>,
-    /// The details of the volume that was configuredAtLaunch .
-    #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
-    pub volume_configurations: Option<Vec<ServiceVolumeConfiguration>>,
-    /// An object representing the VPC Lattice configuration for the service being updated.
-    #[serde(rename = "vpcLatticeConfigurations", default, skip_serializing_if = "Option::is_none")]
-    pub vpc_lattice_configurations: Option<Vec<VpcLatticeConfiguration>>,
-    /// The updated set of gateway connectors that connect the service to a gateway ingress path.
-    #[serde(rename = "gatewayConnectors", default, skip_serializing_if = "Option::is_none")]
-    pub gateway_connectors: Option<Vec<GatewayConnector>>,
-    /// The optional monitoring configuration for the service, which defines the resolution for the service-level CPUUtilization and MemoryUtilization Amazon CloudWatch metrics.
-    #[serde(rename = "monitoring", default, skip_serializing_if = "Option::is_none")]
-    pub monitoring: Option<MonitoringConfiguration>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DeleteServiceRequest {
-    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service to delete.
-    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
-    /// The name of the service to delete.
-    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<String>,
-    /// If true , allows you to delete a service even if it wasn't scaled down to zero tasks.
-    #[serde(rename = "force", default, skip_serializing_if = "Option::is_none")]
-    pub force: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DescribeServicesRequest {
-    /// The short name or full Amazon Resource Name (ARN)the cluster that hosts the service to describe.
-    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
-    /// A list of services to describe.
-    #[serde(rename = "services", default, skip_serializing_if = "Option::is_none")]
-    pub services: Option<Vec<String>>,
-    /// Determines whether you want to see the resource tags for the service.
-    #[serde(rename = "include", default, skip_serializing_if = "Option::is_none")]
-    pub include: Option<Vec<ServiceField>>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum ServiceField {
-    #[serde(rename = "TAGS")]
-    Tags,
-}
-
-impl ServiceField {
-    pub const VALUES: &'static [&'static str] = &["TAGS"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Tags => "TAGS",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ListServicesRequest {
-    /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the ListServices results.
-    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
-    /// The nextToken value returned from a ListServices request indicating that more results are available to fulfill the request and further calls will be needed.
-    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
-    /// The maximum number of service results that ListServices returned in paginated output.
-    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
-    pub max_results: Option<i32>,
-    /// The launch type to use when filtering the ListServices results.
-    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
-    pub launch_type: Option<LaunchType>,
-    /// The scheduling strategy to use when filtering the ListServices results.
-    #[serde(rename = "schedulingStrategy", default, skip_serializing_if = "Option::is_none")]
-    pub scheduling_strategy: Option<SchedulingStrategy>,
-    /// The resourceManagementType type to use when filtering the ListServices results.
-    #[serde(rename = "resourceManagementType", default, skip_serializing_if = "Option::is_none")]
-    pub resource_management_type: Option<ResourceManagementType>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum ResourceManagementType {
-    #[serde(rename = "CUSTOMER")]
-    Customer,
-    #[serde(rename = "ECS")]
-    Ecs,
-}
-
-impl ResourceManagementType {
-    pub const VALUES: &'static [&'static str] = &["CUSTOMER", "ECS"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Customer => "CUSTOMER",
-            Self::Ecs => "ECS",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct PutClusterCapacityProvidersRequest {
-    /// The short name or full Amazon Resource Name (ARN) of the cluster to modify the capacity provider settings for.
-    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
-    /// The name of one or more capacity providers to associate with the cluster.
-    #[serde(rename = "capacityProviders", default, skip_serializing_if = "Option::is_none")]
-    pub capacity_providers: Option<Vec<String>>,
-    /// The capacity provider strategy to use by default for the cluster.
-    #[serde(rename = "defaultCapacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
-    pub default_capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RegisterTaskDefinitionResponse {
-    /// The full description of the registered task definition.
-    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
-    pub task_definition: Option<TaskDefinition>,
-    /// The list of tags associated with the task definition.
-    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-}
-
-/// The details of a task definition which describes the container and volume definitions of an Amazon Elastic Container Service task.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct TaskDefinition {
-    /// The full Amazon Resource Name (ARN) of the task definition.
-    #[serde(rename = "taskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
-    pub task_definition_arn: Option<String>,
-    /// A list of container definitions in JSON format that describe the different containers that make up your task.
-    #[serde(rename = "containerDefinitions", default, skip_serializing_if = "Option::is_none")]
-    pub container_definitions: Option<Vec<ContainerDefinition>>,
-    /// The name of a family that this task definition is registered to.
-    #[serde(rename = "family", default, skip_serializing_if = "Option::is_none")]
-    pub family: Option<String>,
-    /// The short name or full Amazon Resource Name (ARN) of the Identity and Access Management role that grants containers in the task permission to call Amazon Web Services APIs on your behalf.
-    #[serde(rename = "taskRoleArn", default, skip_serializing_if = "Option::is_none")]
-    pub task_role_arn: Option<String>,
-    /// The Amazon Resource Name (ARN) of the task execution role that grants the Amazon ECS container agent permission to make Amazon Web Services API calls on your behalf.
-    #[serde(rename = "executionRoleArn", default, skip_serializing_if = "Option::is_none")]
-    pub execution_role_arn: Option<String>,
-    /// The Docker networking mode to use for the containers in the task.
-    #[serde(rename = "networkMode", default, skip_serializing_if = "Option::is_none")]
-    pub network_mode: Option<NetworkMode>,
-    /// The revision of the task in a particular family.
-    #[serde(rename = "revision", default, skip_serializing_if = "Option::is_none")]
-    pub revision: Option<i32>,
-    /// The list of data volume definitions for the task.
-    #[serde(rename = "volumes", default, skip_serializing_if = "Option::is_none")]
-    pub volumes: Option<Vec<Volume>>,
-    /// The status of the task definition.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<TaskDefinitionStatus>,
-    /// The container instance attributes required by your task.
-    #[serde(rename = "requiresAttributes", default, skip_serializing_if = "Option::is_none")]
-    pub requires_attributes: Option<Vec<Attribute>>,
-    /// An array of placement constraint objects to use for tasks.
-    #[serde(rename = "placementConstraints", default, skip_serializing_if = "Option::is_none")]
-    pub placement_constraints: Option<Vec<TaskDefinitionPlacementConstraint>>,
-    /// Amazon ECS validates the task definition parameters with those supported by the launch type.
-    #[serde(rename = "compatibilities", default, skip_serializing_if = "Option::is_none")]
-    pub compatibilities: Option<Vec<Compatibility>>,
-    /// The operating system that your task definitions are running on.
-    #[serde(rename = "runtimePlatform", default, skip_serializing_if = "Option::is_none")]
-    pub runtime_platform: Option<RuntimePlatform>,
-    /// The task launch types the task definition was validated against.
-    #[serde(rename = "requiresCompatibilities", default, skip_serializing_if = "Option::is_none")]
-    pub requires_compatibilities: Option<Vec<Compatibility>>,
-    /// The number of cpu units used by the task.
-    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
-    pub cpu: Option<String>,
-    /// The amount (in MiB) of memory used by the task.
-    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
-    pub memory: Option<String>,
-    /// The Elastic Inference accelerator that's associated with the task.
-    #[serde(rename = "inferenceAccelerators", default, skip_serializing_if = "Option::is_none")]
-    pub inference_accelerators: Option<Vec<InferenceAccelerator>>,
-    /// The process namespace to use for the containers in the task.
-    #[serde(rename = "pidMode", default, skip_serializing_if = "Option::is_none")]
-    pub pid_mode: Option<PidMode>,
-    /// The IPC resource namespace to use for the containers in the task.
-    #[serde(rename = "ipcMode", default, skip_serializing_if = "Option::is_none")]
-    pub ipc_mode: Option<IpcMode>,
-    /// The configuration details for the App Mesh proxy.
-    #[serde(rename = "proxyConfiguration", default, skip_serializing_if = "Option::is_none")]
-    pub proxy_configuration: Option<ProxyConfiguration>,
-    /// The Unix timestamp for the time when the task definition was registered.
-    #[serde(rename = "registeredAt", default, skip_serializing_if = "Option::is_none")]
-    pub registered_at: Option<f64>,
-    /// The Unix timestamp for the time when the task definition was deregistered.
-    #[serde(rename = "deregisteredAt", default, skip_serializing_if = "Option::is_none")]
-    pub deregistered_at: Option<f64>,
-    /// The Unix timestamp for the time when the task definition delete was requested.
-    #[serde(rename = "deleteRequestedAt", default, skip_serializing_if = "Option::is_none")]
-    pub delete_requested_at: Option<f64>,
-    /// The principal that registered the task definition.
-    #[serde(rename = "registeredBy", default, skip_serializing_if = "Option::is_none")]
-    pub registered_by: Option<String>,
-    /// The ephemeral storage settings to use for tasks run with the task definition.
-    #[serde(rename = "ephemeralStorage", default, skip_serializing_if = "Option::is_none")]
-    pub ephemeral_storage: Option<EphemeralStorage>,
-    /// Enables fault injection and allows for fault injection requests to be accepted from the task's containers.
-    #[serde(rename = "enableFaultInjection", default, skip_serializing_if = "Option::is_none")]
-    pub enable_fault_injection: Option<bool>,
-    /// The trusted execution configuration for tasks that use this task definition, including the isolation mode and, if configured, an attestation policy.
-    #[serde(rename = "trustedExecutionConfiguration", default, skip_serializing_if = "Option::is_none")]
-    pub trusted_execution_configuration: Option<TrustedExecutionConfiguration>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum TaskDefinitionStatus {
-    #[serde(rename = "ACTIVE")]
-    Active,
-    #[serde(rename = "INACTIVE")]
-    Inactive,
-    #[serde(rename = "DELETE_IN_PROGRESS")]
-    DeleteInProgress,
-}
-
-impl TaskDefinitionStatus {
-    pub const VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Inactive => "INACTIVE",
-            Self::DeleteInProgress => "DELETE_IN_PROGRESS",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DescribeTaskDefinitionResponse {
-    /// The full task definition description.
-    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
-    pub task_definition: Option<TaskDefinition>,
-    /// The metadata that's applied to the task definition to help you categorize and organize them.
-    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct CreateClusterResponse {
-    /// The full description of your new cluster.
-    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<Cluster>,
-}
-
-/// A regional grouping of one or more container instances where you can run task requests.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Cluster {
-    /// The Amazon Resource Name (ARN) that identifies the cluster.
-    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_arn: Option<String>,
-    /// A user-generated string that you use to identify your cluster.
-    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_name: Option<String>,
-    /// The execute command and managed storage configuration for the cluster.
-    #[serde(rename = "configuration", default, skip_serializing_if = "Option::is_none")]
-    pub configuration: Option<ClusterConfiguration>,
-    /// The status of the cluster.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// The number of container instances registered into the cluster.
-    #[serde(rename = "registeredContainerInstancesCount", default, skip_serializing_if = "Option::is_none")]
-    pub registered_container_instances_count: Option<i32>,
-    /// The number of tasks in the cluster that are in the RUNNING state.
-    #[serde(rename = "runningTasksCount", default, skip_serializing_if = "Option::is_none")]
-    pub running_tasks_count: Option<i32>,
-    /// The number of tasks in the cluster that are in the PENDING state.
-    #[serde(rename = "pendingTasksCount", default, skip_serializing_if = "Option::is_none")]
-    pub pending_tasks_count: Option<i32>,
-    /// The number of services that are running on the cluster in an ACTIVE state.
-    #[serde(rename = "activeServicesCount", default, skip_serializing_if = "Option::is_none")]
-    pub active_services_count: Option<i32>,
-    /// Additional information about your clusters that are separated by launch type.
-    #[serde(rename = "statistics", default, skip_serializing_if = "Option::is_none")]
-    pub statistics: Option<Vec<KeyValuePair>>,
-    /// The metadata that you apply to the cluster to help you categorize and organize them.
-    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The settings for the cluster.
-    #[serde(rename = "settings", default, skip_serializing_if = "Option::is_none")]
-    pub settings: Option<Vec<ClusterSetting>>,
-    /// The capacity providers associated with the cluster.
-    #[serde(rename = "capacityProviders", default, skip_serializing_if = "Option::is_none")]
-    pub capacity_providers: Option<Vec<String>>,
-    /// The default capacity provider strategy for the cluster.
-    #[serde(rename = "defaultCapacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
-    pub default_capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
-    /// The resources attached to a cluster.
-    #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<Attachment>>,
-    /// The status of the capacity providers associated with the cluster.
-    #[serde(rename = "attachmentsStatus", default, skip_serializing_if = "Option::is_none")]
-    pub attachments_status: Option<String>,
-    /// Use this parameter to set a default Service Connect namespace.
-    #[serde(rename = "serviceConnectDefaults", default, skip_serializing_if = "Option::is_none")]
-    pub service_connect_defaults: Option<ClusterServiceConnectDefaults>,
-}
-
-/// An object representing a container instance or task attachment.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Attachment {
-    /// The unique identifier for the attachment.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The type of the attachment, such as ElasticNetworkInterface , Service Connect , and AmazonElasticBlockStorage .
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The status of the attachment.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// Details of the attachment.
-    #[serde(rename = "details", default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<Vec<KeyValuePair>>,
-}
-
-/// Use this parameter to set a default Service Connect namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ClusterServiceConnectDefaults {
-    /// The namespace name or full Amazon Resource Name (ARN) of the Cloud Map namespace.
-    #[serde(rename = "namespace", default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DescribeClustersResponse {
-    /// The list of clusters.
-    #[serde(rename = "clusters", default, skip_serializing_if = "Option::is_none")]
-    pub clusters: Option<Vec<Cluster>>,
-    /// Any failures associated with the call.
-    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
-    pub failures: Option<Vec<Failure>>,
-}
-
-/// A failed resource.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Failure {
-    /// The Amazon Resource Name (ARN) of the failed resource.
-    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
-    pub arn: Option<String>,
-    /// The reason for the failure.
-    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// The details of the failure.
-    #[serde(rename = "detail", default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DescribeContainerInstancesResponse {
-    /// The list of container instances.
-    #[serde(rename = "containerInstances", default, skip_serializing_if = "Option::is_none")]
-    pub container_instances: Option<Vec<ContainerInstance>>,
-    /// Any failures associated with the call.
-    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
-    pub failures: Option<Vec<Failure>>,
-}
-
-/// An Amazon EC2 or External instance that's running the Amazon ECS agent and has been registered with a cluster.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ContainerInstance {
-    /// The Amazon Resource Name (ARN) of the container instance.
-    #[serde(rename = "containerInstanceArn", default, skip_serializing_if = "Option::is_none")]
-    pub container_instance_arn: Option<String>,
-    /// The ID of the container instance.
-    #[serde(rename = "ec2InstanceId", default, skip_serializing_if = "Option::is_none")]
-    pub ec2_instance_id: Option<String>,
-    /// The capacity provider that's associated with the container instance.
-    #[serde(rename = "capacityProviderName", default, skip_serializing_if = "Option::is_none")]
-    pub capacity_provider_name: Option<String>,
-    /// The version counter for the container instance.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<i64>,
-    /// The version information for the Amazon ECS container agent and Docker daemon running on the container instance.
-    #[serde(rename = "versionInfo", default, skip_serializing_if = "Option::is_none")]
-    pub version_info: Option<VersionInfo>,
-    /// For CPU and memory resource types, this parameter describes the remaining CPU and memory that wasn't already allocated to tasks and is therefore available for new tasks.
-    #[serde(rename = "remainingResources", default, skip_serializing_if = "Option::is_none")]
-    pub remaining_resources: Option<Vec<Resource>>,
-    /// For CPU and memory resource types, this parameter describes the amount of each resource that was available on the container instance when the container agent registered it with Amazon ECS.
-    #[serde(rename = "registeredResources", default, skip_serializing_if = "Option::is_none")]
-    pub registered_resources: Option<Vec<Resource>>,
-    /// The status of the container instance.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// The reason that the container instance reached its current status.
-    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
-    pub status_reason: Option<String>,
-    /// This parameter returns true if the agent is connected to Amazon ECS.
-    #[serde(rename = "agentConnected", default, skip_serializing_if = "Option::is_none")]
-    pub agent_connected: Option<bool>,
-    /// The number of tasks on the container instance that have a desired status ( desiredStatus ) of RUNNING .
-    #[serde(rename = "runningTasksCount", default, skip_serializing_if = "Option::is_none")]
-    pub running_tasks_count: Option<i32>,
-    /// The number of tasks on the container instance that are in the PENDING status.
-    #[serde(rename = "pendingTasksCount", default, skip_serializing_if = "Option::is_none")]
-    pub pending_tasks_count: Option<i32>,
-    /// The status of the most recent agent update.
-    #[serde(rename = "agentUpdateStatus", default, skip_serializing_if = "Option::is_none")]
-    pub agent_update_status: Option<AgentUpdateStatus>,
-    /// The attributes set for the container instance, either by the Amazon ECS container agent at instance registration or manually with the PutAttributes operation.
-    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Vec<Attribute>>,
-    /// The Unix timestamp for the time when the container instance was registered.
-    #[serde(rename = "registeredAt", default, skip_serializing_if = "Option::is_none")]
-    pub registered_at: Option<f64>,
-    /// The resources attached to a container instance, such as an elastic network interface.
-    #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<Attachment>>,
-    /// The metadata that you apply to the container instance to help you categorize and organize them.
-    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// An object representing the health status of the container instance.
-    #[serde(rename = "healthStatus", default, skip_serializing_if = "Option::is_none")]
-    pub health_status: Option<ContainerInstanceHealthStatus>,
-    /// The state of each GPU on the container instance, including its sharing mode and available memory.
-    #[serde(rename = "gpuDevices", default, skip_serializing_if = "Option::is_none")]
-    pub gpu_devices: Option<Vec<GpuDevice>>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum AgentUpdateStatus {
-    #[serde(rename = "PENDING")]
-    Pending,
-    #[serde(rename = "STAGING")]
-    Staging,
-    #[serde(rename = "STAGED")]
-    Staged,
-    #[serde(rename = "UPDATING")]
-    Updating,
-    #[serde(rename = "UPDATED")]
-    Updated,
-    #[serde(rename = "FAILED")]
-    Failed,
-}
-
-impl AgentUpdateStatus {
-    pub const VALUES: &'static [&'static str] = &["PENDING", "STAGING", "STAGED", "UPDATING", "UPDATED", "FAILED"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Staging => "STAGING",
-            Self::Staged => "STAGED",
-            Self::Updating => "UPDATING",
-            Self::Updated => "UPDATED",
-            Self::Failed => "FAILED",
-        }
-    }
-}
-
-/// An object representing the health status of the container instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ContainerInstanceHealthStatus {
-    /// The overall health status of the container instance.
-    #[serde(rename = "overallStatus", default, skip_serializing_if = "Option::is_none")]
-    pub overall_status: Option<InstanceHealthCheckState>,
-    /// An array of objects representing the details of the container instance health status.
-    #[serde(rename = "details", default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<Vec<InstanceHealthCheckResult>>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum InstanceHealthCheckState {
-    #[serde(rename = "OK")]
-    Ok,
-    #[serde(rename = "IMPAIRED")]
-    Impaired,
-    #[serde(rename = "INSUFFICIENT_DATA")]
-    InsufficientData,
-    #[serde(rename = "INITIALIZING")]
-    Initializing,
-}
-
-impl InstanceHealthCheckState {
-    pub const VALUES: &'static [&'static str] = &["OK", "IMPAIRED", "INSUFFICIENT_DATA", "INITIALIZING"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ok => "OK",
-            Self::Impaired => "IMPAIRED",
-            Self::InsufficientData => "INSUFFICIENT_DATA",
-            Self::Initializing => "INITIALIZING",
-        }
-    }
-}
-
-/// An object representing the result of a container instance health status check.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct InstanceHealthCheckResult {
-    /// The type of container instance health status that was verified.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<InstanceHealthCheckType>,
-    /// The container instance health status.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<InstanceHealthCheckState>,
-    /// The reason for the container instance health status.
-    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
-    pub status_reason: Option<String>,
-    /// The Unix timestamp for when the container instance health status was last updated.
-    #[serde(rename = "lastUpdated", default, skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<f64>,
-    /// The Unix timestamp for when the container instance health status last changed.
-    #[serde(rename = "lastStatusChange", default, skip_serializing_if = "Option::is_none")]
-    pub last_status_change: Option<f64>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum InstanceHealthCheckType {
-    #[serde(rename = "CONTAINER_RUNTIME")]
-    ContainerRuntime,
-    #[serde(rename = "ACCELERATED_COMPUTE")]
-    AcceleratedCompute,
-    #[serde(rename = "DAEMON")]
-    Daemon,
-    #[serde(rename = "AGENT_CONNECTIVITY")]
-    AgentConnectivity,
-}
-
-impl InstanceHealthCheckType {
-    pub const VALUES: &'static [&'static str] = &["CONTAINER_RUNTIME", "ACCELERATED_COMPUTE", "DAEMON", "AGENT_CONNECTIVITY"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ContainerRuntime => "CONTAINER_RUNTIME",
-            Self::AcceleratedCompute => "ACCELERATED_COMPUTE",
-            Self::Daemon => "DAEMON",
-            Self::AgentConnectivity => "AGENT_CONNECTIVITY",
-        }
-    }
-}
-
-/// The state of a GPU on a container instance, including its sharing mode and the memory that's available for new containers.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct GpuDevice {
-    /// The ID of the GPU.
-    #[serde(rename = "gpuId", default, skip_serializing_if = "Option::is_none")]
-    pub gpu_id: Option<String>,
-    /// How the GPU is shared between containers.
-    #[serde(rename = "sharingMode", default, skip_serializing_if = "Option::is_none")]
-    pub sharing_mode: Option<GpuSharingMode>,
-    /// The total amount of GPU memory, in MiB, that the Amazon ECS container agent reported for the GPU.
-    #[serde(rename = "totalMemoryInMiB", default, skip_serializing_if = "Option::is_none")]
-    pub total_memory_in_mi_b: Option<i32>,
-    /// The amount of GPU memory, in MiB, that's available to allocate to new containers that use the nvidiaMps sharing strategy.
-    #[serde(rename = "remainingMemoryInMiB", default, skip_serializing_if = "Option::is_none")]
-    pub remaining_memory_in_mi_b: Option<i32>,
-    /// The number of containers that Amazon ECS assigned to the GPU.
-    #[serde(rename = "containerCount", default, skip_serializing_if = "Option::is_none")]
-    pub container_count: Option<i32>,
-}
-
-/// Describes how a GPU on a container instance is shared between containers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum GpuSharingMode {
-    #[serde(rename = "IDLE")]
-    Idle,
-    #[serde(rename = "NVIDIA_MPS")]
-    NvidiaMps,
-    #[serde(rename = "DEDICATED")]
-    Dedicated,
-}
-
-impl GpuSharingMode {
-    pub const VALUES: &'static [&'static str] = &["IDLE", "NVIDIA_MPS", "DEDICATED"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Idle => "IDLE",
-            Self::NvidiaMps => "NVIDIA_MPS",
-            Self::Dedicated => "DEDICATED",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RunTaskResponse {
-    /// A full description of the tasks that were run.
-    #[serde(rename = "tasks", default, skip_serializing_if = "Option::is_none")]
-    pub tasks: Option<Vec<Task>>,
-    /// Any failures associated with the call.
-    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
-    pub failures: Option<Vec<Failure>>,
-}
-
-/// Details on a task in a cluster.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Task {
-    /// The Elastic Network Adapter that's associated with the task if the task uses the awsvpc network mode.
-    #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<Attachment>>,
-    /// The attributes of the task
-    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Vec<Attribute>>,
-    /// The Availability Zone for the task.
-    #[serde(rename = "availabilityZone", default, skip_serializing_if = "Option::is_none")]
-    pub availability_zone: Option<String>,
-    /// The capacity provider that's associated with the task.
-    #[serde(rename = "capacityProviderName", default, skip_serializing_if = "Option::is_none")]
-    pub capacity_provider_name: Option<String>,
-    /// The ARN of the cluster that hosts the task.
-    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_arn: Option<String>,
-    /// The connectivity status of a task.
-    #[serde(rename = "connectivity", default, skip_serializing_if = "Option::is_none")]
-    pub connectivity: Option<Connectivity>,
-    /// The Unix timestamp for the time when the task last went into CONNECTED status.
-    #[serde(rename = "connectivityAt", default, skip_serializing_if = "Option::is_none")]
-    pub connectivity_at: Option<f64>,
-    /// The ARN of the container instances that host the task.
-    #[serde(rename = "containerInstanceArn", default, skip_serializing_if = "Option::is_none")]
-    pub container_instance_arn: Option<String>,
-    /// The containers that's associated with the task.
-    #[serde(rename = "containers", default, skip_serializing_if = "Option::is_none")]
-    pub containers: Option<Vec<Container>>,
-    /// The number of CPU units used by the task as expressed in a task definition.
-    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
-    pub cpu: Option<String>,
-    /// The Unix timestamp for the time when the task was created.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    /// The desired status of the task.
-    #[serde(rename = "desiredStatus", default, skip_serializing_if = "Option::is_none")]
-    pub desired_status: Option<String>,
-    /// Determines whether execute command functionality is turned on for this task.
-    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
-    pub enable_execute_command: Option<bool>,
-    /// The Unix timestamp for the time when the task execution stopped.
-    #[serde(rename = "executionStoppedAt", default, skip_serializing_if = "Option::is_none")]
-    pub execution_stopped_at: Option<f64>,
-    /// The name of the task group that's associated with the task.
-    #[serde(rename = "group", default, skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
-    /// The health status for the task.
-    #[serde(rename = "healthStatus", default, skip_serializing_if = "Option::is_none")]
-    pub health_status: Option<HealthStatus>,
-    /// The Elastic Inference accelerator that's associated with the task.
-    #[serde(rename = "inferenceAccelerators", default, skip_serializing_if = "Option::is_none")]
-    pub inference_accelerators: Option<Vec<InferenceAccelerator>>,
-    /// The last known status for the task.
-    #[serde(rename = "lastStatus", default, skip_serializing_if = "Option::is_none")]
-    pub last_status: Option<String>,
-    /// The infrastructure where your task runs on.
-    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
-    pub launch_type: Option<LaunchType>,
-    /// The amount of memory (in MiB) that the task uses as expressed in a task definition.
-    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
-    pub memory: Option<String>,
-    /// One or more container overrides.
-    #[serde(rename = "overrides", default, skip_serializing_if = "Option::is_none")]
-    pub overrides: Option<TaskOverride>,
-    /// The platform version where your task runs on.
-    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
-    pub platform_version: Option<String>,
-    /// The operating system that your tasks are running on.
-    #[serde(rename = "platformFamily", default, skip_serializing_if = "Option::is_none")]
-    pub platform_family: Option<String>,
-    /// The Unix timestamp for the time when the container image pull began.
-    #[serde(rename = "pullStartedAt", default, skip_serializing_if = "Option::is_none")]
-    pub pull_started_at: Option<f64>,
-    /// The Unix timestamp for the time when the container image pull completed.
-    #[serde(rename = "pullStoppedAt", default, skip_serializing_if = "Option::is_none")]
-    pub pull_stopped_at: Option<f64>,
-    /// The Unix timestamp for the time when the task started.
-    #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<f64>,
-    /// The tag specified when a task is started.
-    #[serde(rename = "startedBy", default, skip_serializing_if = "Option::is_none")]
-    pub started_by: Option<String>,
-    /// The stop code indicating why a task was stopped.
-    #[serde(rename = "stopCode", default, skip_serializing_if = "Option::is_none")]
-    pub stop_code: Option<TaskStopCode>,
-    /// The Unix timestamp for the time when the task was stopped.
-    #[serde(rename = "stoppedAt", default, skip_serializing_if = "Option::is_none")]
-    pub stopped_at: Option<f64>,
-    /// The reason that the task was stopped.
-    #[serde(rename = "stoppedReason", default, skip_serializing_if = "Option::is_none")]
-    pub stopped_reason: Option<String>,
-    /// The Unix timestamp for the time when the task stops.
-    #[serde(rename = "stoppingAt", default, skip_serializing_if = "Option::is_none")]
-    pub stopping_at: Option<f64>,
-    /// The metadata that you apply to the task to help you categorize and organize the task.
-    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The Amazon Resource Name (ARN) of the task.
-    #[serde(rename = "taskArn", default, skip_serializing_if = "Option::is_none")]
-    pub task_arn: Option<String>,
-    /// The ARN of the task definition that creates the task.
-    #[serde(rename = "taskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
-    pub task_definition_arn: Option<String>,
-    /// The version counter for the task.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<i64>,
-    /// The ephemeral storage settings for the task.
-    #[serde(rename = "ephemeralStorage", default, skip_serializing_if = "Option::is_none")]
-    pub ephemeral_storage: Option<EphemeralStorage>,
-    /// The Fargate ephemeral storage settings for the task.
-    #[serde(rename = "fargateEphemeralStorage", default, skip_serializing_if = "Option::is_none")]
-    pub fargate_ephemeral_storage: Option<TaskEphemeralStorage>,
-    /// A summary of the trusted execution configuration for the task, including the isolation mode.
-    #[serde(rename = "trustedExecutionSummary", default, skip_serializing_if = "Option::is_none")]
-    pub trusted_execution_summary: Option<TrustedExecutionSummary>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Connectivity {
-    #[serde(rename = "CONNECTED")]
-    Connected,
-    #[serde(rename = "DISCONNECTED")]
-    Disconnected,
-}
-
-impl Connectivity {
-    pub const VALUES: &'static [&'static str] = &["CONNECTED", "DISCONNECTED"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Connected => "CONNECTED",
-            Self::Disconnected => "DISCONNECTED",
-        }
-    }
-}
-
-/// A Docker container that's part of a task.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Container {
-    /// The Amazon Resource Name (ARN) of the container.
-    #[serde(rename = "containerArn", default, skip_serializing_if = "Option::is_none")]
-    pub container_arn: Option<String>,
-    /// The ARN of the task.
-    #[serde(rename = "taskArn", default, skip_serializing_if = "Option::is_none")]
-    pub task_arn: Option<String>,
-    /// The name of the container.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The image used for the container.
-    #[serde(rename = "image", default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
-    /// The container image manifest digest.
-    #[serde(rename = "imageDigest", default, skip_serializing_if = "Option::is_none")]
-    pub image_digest: Option<String>,
-    /// The ID of the Docker container.
-    #[serde(rename = "runtimeId", default, skip_serializing_if = "Option::is_none")]
-    pub runtime_id: Option<String>,
-    /// The last known status of the container.
-    #[serde(rename = "lastStatus", default, skip_serializing_if = "Option::is_none")]
-    pub last_status: Option<String>,
-    /// The exit code returned from the container.
-    #[serde(rename = "exitCode", default, skip_serializing_if = "Option::is_none")]
-    pub exit_code: Option<i32>,
-    /// A short (1024 max characters) human-readable string to provide additional details about a running or stopped container.
-    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// The network bindings associated with the container.
-    #[serde(rename = "networkBindings", default, skip_serializing_if = "Option::is_none")]
-    pub network_bindings: Option<Vec<NetworkBinding>>,
-    /// The network interfaces associated with the container.
-    #[serde(rename = "networkInterfaces", default, skip_serializing_if = "Option::is_none")]
-    pub network_interfaces: Option<Vec<NetworkInterface>>,
-    /// The health status of the container.
-    #[serde(rename = "healthStatus", default, skip_serializing_if = "Option::is_none")]
-    pub health_status: Option<HealthStatus>,
-    /// The details of any Amazon ECS managed agents associated with the container.
-    #[serde(rename = "managedAgents", default, skip_serializing_if = "Option::is_none")]
-    pub managed_agents: Option<Vec<ManagedAgent>>,
-    /// The number of CPU units set for the container.
-    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
-    pub cpu: Option<String>,
-    /// The hard limit (in MiB) of memory set for the container.
-    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
-    pub memory: Option<String>,
-    /// The soft limit (in MiB) of memory set for the container.
-    #[serde(rename = "memoryReservation", default, skip_serializing_if = "Option::is_none")]
-    pub memory_reservation: Option<String>,
-    /// The IDs of each GPU assigned to the container.
-    #[serde(rename = "gpuIds", default, skip_serializing_if = "Option::is_none")]
-    pub gpu_ids: Option<Vec<String>>,
-    /// The IDs of each Neuron device assigned to the container.
-    #[serde(rename = "neuronDeviceIds", default, skip_serializing_if = "Option::is_none")]
-    pub neuron_device_ids: Option<Vec<String>>,
-    /// The GPU sharing strategy that the task definition specifies for the container.
-    #[serde(rename = "gpuSharingStrategy", default, skip_serializing_if = "Option::is_none")]
-    pub gpu_sharing_strategy: Option<SharingStrategy>,
-}
-
-/// Details on the network bindings between a container and its host container instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct NetworkBinding {
-    /// The IP address that the container is bound to on the container instance.
-    #[serde(rename = "bindIP", default, skip_serializing_if = "Option::is_none")]
-    pub bind_ip: Option<String>,
-    /// The port number on the container that's used with the network binding.
-    #[serde(rename = "containerPort", default, skip_serializing_if = "Option::is_none")]
-    pub container_port: Option<i32>,
-    /// The port number on the host that's used with the network binding.
-    #[serde(rename = "hostPort", default, skip_serializing_if = "Option::is_none")]
-    pub host_port: Option<i32>,
-    /// The protocol used for the network binding.
-    #[serde(rename = "protocol", default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<TransportProtocol>,
-    /// The port number range on the container that's bound to the dynamically mapped host port range.
-    #[serde(rename = "containerPortRange", default, skip_serializing_if = "Option::is_none")]
-    pub container_port_range: Option<String>,
-    /// The port number range on the host that's used with the network binding.
-    #[serde(rename = "hostPortRange", default, skip_serializing_if = "Option::is_none")]
-    pub host_port_range: Option<String>,
-}
-
-/// An object representing the elastic network interface for tasks that use the awsvpc network mode.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct NetworkInterface {
-    /// The attachment ID for the network interface.
-    #[serde(rename = "attachmentId", default, skip_serializing_if = "Option::is_none")]
-    pub attachment_id: Option<String>,
-    /// The private IPv4 address for the network interface.
-    #[serde(rename = "privateIpv4Address", default, skip_serializing_if = "Option::is_none")]
-    pub private_ipv4_address: Option<String>,
-    /// The private IPv6 address for the network interface.
-    #[serde(rename = "ipv6Address", default, skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum HealthStatus {
-    #[serde(rename = "HEALTHY")]
-    Healthy,
-    #[serde(rename = "UNHEALTHY")]
-    Unhealthy,
-    #[serde(rename = "UNKNOWN")]
-    Unknown,
-}
-
-impl HealthStatus {
-    pub const VALUES: &'static [&'static str] = &["HEALTHY", "UNHEALTHY", "UNKNOWN"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Healthy => "HEALTHY",
-            Self::Unhealthy => "UNHEALTHY",
-            Self::Unknown => "UNKNOWN",
-        }
-    }
-}
-
-/// Details about the managed agent status for the container.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ManagedAgent {
-    /// The Unix timestamp for the time when the managed agent was last started.
-    #[serde(rename = "lastStartedAt", default, skip_serializing_if = "Option::is_none")]
-    pub last_started_at: Option<f64>,
-    /// The name of the managed agent.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ManagedAgentName>,
-    /// The reason for why the managed agent is in the state it is in.
-    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// The last known status of the managed agent.
-    #[serde(rename = "lastStatus", default, skip_serializing_if = "Option::is_none")]
-    pub last_status: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum ManagedAgentName {
-    #[serde(rename = "ExecuteCommandAgent")]
-    ExecuteCommandAgent,
-}
-
-impl ManagedAgentName {
-    pub const VALUES: &'static [&'static str] = &["ExecuteCommandAgent"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ExecuteCommandAgent => "ExecuteCommandAgent",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum TaskStopCode {
-    #[serde(rename = "TaskFailedToStart")]
-    TaskFailedToStart,
-    #[serde(rename = "EssentialContainerExited")]
-    EssentialContainerExited,
-    #[serde(rename = "UserInitiated")]
-    UserInitiated,
-    #[serde(rename = "ServiceSchedulerInitiated")]
-    ServiceSchedulerInitiated,
-    #[serde(rename = "SpotInterruption")]
-    SpotInterruption,
-    #[serde(rename = "TerminationNotice")]
-    TerminationNotice,
-    #[serde(rename = "InfrastructureHealth")]
-    InfrastructureHealth,
-}
-
-impl TaskStopCode {
-    pub const VALUES: &'static [&'static str] = &["TaskFailedToStart", "EssentialContainerExited", "UserInitiated", "ServiceSchedulerInitiated", "SpotInterruption", "TerminationNotice", "InfrastructureHealth"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::TaskFailedToStart => "TaskFailedToStart",
-            Self::EssentialContainerExited => "EssentialContainerExited",
-            Self::UserInitiated => "UserInitiated",
-            Self::ServiceSchedulerInitiated => "ServiceSchedulerInitiated",
-            Self::SpotInterruption => "SpotInterruption",
-            Self::TerminationNotice => "TerminationNotice",
-            Self::InfrastructureHealth => "InfrastructureHealth",
-        }
-    }
-}
-
-/// The amount of ephemeral storage to allocate for the task.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct TaskEphemeralStorage {
-    /// The total amount, in GiB, of the ephemeral storage to set for the task.
-    #[serde(rename = "sizeInGiB", default, skip_serializing_if = "Option::is_none")]
-    pub size_in_gi_b: Option<i32>,
-    /// Specify an Key Management Service key ID to encrypt the ephemeral storage for the task.
-    #[serde(rename = "kmsKeyId", default, skip_serializing_if = "Option::is_none")]
-    pub kms_key_id: Option<String>,
-}
-
-/// A summary of the trusted execution configuration for a task.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct TrustedExecutionSummary {
-    /// The isolation mode that the task runs in.
-    #[serde(rename = "isolationMode", default, skip_serializing_if = "Option::is_none")]
-    pub isolation_mode: Option<IsolationMode>,
-    /// The status of the attestation policy for the task.
-    #[serde(rename = "attestationPolicyStatus", default, skip_serializing_if = "Option::is_none")]
-    pub attestation_policy_status: Option<AttestationPolicyStatus>,
-}
-
-/// The status of the attestation policy for a task that uses the CONFIDENTIAL_SANDBOX isolation mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum AttestationPolicyStatus {
-    #[serde(rename = "CONFIGURED")]
-    Configured,
-}
-
-impl AttestationPolicyStatus {
-    pub const VALUES: &'static [&'static str] = &["CONFIGURED"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Configured => "CONFIGURED",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DescribeServicesResponse {
-    /// The list of services described.
-    #[serde(rename = "services", default, skip_serializing_if = "Option::is_none")]
-    pub services: Option<Vec<Service>>,
-    /// Any failures associated with the call.
-    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
-    pub failures: Option<Vec<Failure>>,
+    pub service: Option<Service>,
 }
 
 /// Details on a service within a cluster.
@@ -4194,10 +4822,10 @@ pub struct Service {
     /// The desired number of instantiations of the task definition to keep running on the service.
     #[serde(rename = "desiredCount", default, skip_serializing_if = "Option::is_none")]
     pub desired_count: Option<i32>,
-    /// The number of tasks in the cluster that are in the RUNNING state.
+    /// The number of tasks in the cluster that are in the`RUNNING`state.
     #[serde(rename = "runningCount", default, skip_serializing_if = "Option::is_none")]
     pub running_count: Option<i32>,
-    /// The number of tasks in the cluster that are in the PENDING state.
+    /// The number of tasks in the cluster that are in the`PENDING`state.
     #[serde(rename = "pendingCount", default, skip_serializing_if = "Option::is_none")]
     pub pending_count: Option<i32>,
     /// The launch type the service is using.
@@ -4218,7 +4846,7 @@ pub struct Service {
     /// Optional deployment parameters that control how many tasks run during the deployment and the ordering of stopping and starting tasks.
     #[serde(rename = "deploymentConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub deployment_configuration: Option<DeploymentConfiguration>,
-    /// Information about a set of Amazon ECS tasks in either an CodeDeploy or an EXTERNAL deployment.
+    /// Information about a set of Amazon ECS tasks in either an CodeDeploy or an`EXTERNAL`deployment.
     #[serde(rename = "taskSets", default, skip_serializing_if = "Option::is_none")]
     pub task_sets: Option<Vec<TaskSet>>,
     /// The current state of deployments for the service.
@@ -4245,7 +4873,7 @@ pub struct Service {
     /// The placement strategy that determines how tasks for the service are placed.
     #[serde(rename = "placementStrategy", default, skip_serializing_if = "Option::is_none")]
     pub placement_strategy: Option<Vec<PlacementStrategy>>,
-    /// The VPC subnet and security group configuration for tasks that receive their own elastic network interface by using the awsvpc networking mode.
+    /// The VPC subnet and security group configuration for tasks that receive their own elastic network interface by using the`awsvpc`networking mode.
     #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<NetworkConfiguration>,
     /// The period of time, in seconds, that the Amazon ECS service scheduler ignores unhealthy Elastic Load Balancing, VPC Lattice, and container health checks after a task has first started.
@@ -4280,7 +4908,7 @@ pub struct Service {
     pub resource_management_type: Option<ResourceManagementType>,
 }
 
-/// Information about a set of Amazon ECS tasks in either an CodeDeploy or an EXTERNAL deployment.
+/// Information about a set of Amazon ECS tasks in either an CodeDeploy or an`EXTERNAL`deployment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskSet {
     /// The ID of the task set.
@@ -4310,10 +4938,10 @@ pub struct TaskSet {
     /// The computed desired count for the task set.
     #[serde(rename = "computedDesiredCount", default, skip_serializing_if = "Option::is_none")]
     pub computed_desired_count: Option<i32>,
-    /// The number of tasks in the task set that are in the PENDING status during a deployment.
+    /// The number of tasks in the task set that are in the`PENDING`status during a deployment.
     #[serde(rename = "pendingCount", default, skip_serializing_if = "Option::is_none")]
     pub pending_count: Option<i32>,
-    /// The number of tasks in the task set that are in the RUNNING status during a deployment.
+    /// The number of tasks in the task set that are in the`RUNNING`status during a deployment.
     #[serde(rename = "runningCount", default, skip_serializing_if = "Option::is_none")]
     pub running_count: Option<i32>,
     /// The Unix timestamp for the time when the task set was created.
@@ -4363,7 +4991,7 @@ pub struct TaskSet {
 /// A floating-point percentage of the desired number of tasks to place and keep running in the task set.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Scale {
-    /// The value, specified as a percent total of a service's desiredCount , to scale the task set.
+    /// The value, specified as a percent total of a service's`desiredCount`, to scale the task set.
     #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
     /// The unit of measure for the scale value.
@@ -4385,6 +5013,14 @@ impl ScaleUnit {
             Self::Percent => "PERCENT",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "PERCENT" => Some(Self::Percent),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -4402,6 +5038,15 @@ impl StabilityStatus {
         match self {
             Self::SteadyState => "STEADY_STATE",
             Self::Stabilizing => "STABILIZING",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "STEADY_STATE" => Some(Self::SteadyState),
+            "STABILIZING" => Some(Self::Stabilizing),
+            _ => None,
         }
     }
 }
@@ -4429,10 +5074,10 @@ pub struct Deployment {
     /// The most recent desired count of tasks that was specified for the service to deploy or maintain.
     #[serde(rename = "desiredCount", default, skip_serializing_if = "Option::is_none")]
     pub desired_count: Option<i32>,
-    /// The number of tasks in the deployment that are in the PENDING status.
+    /// The number of tasks in the deployment that are in the`PENDING`status.
     #[serde(rename = "pendingCount", default, skip_serializing_if = "Option::is_none")]
     pub pending_count: Option<i32>,
-    /// The number of tasks in the deployment that are in the RUNNING status.
+    /// The number of tasks in the deployment that are in the`RUNNING`status.
     #[serde(rename = "runningCount", default, skip_serializing_if = "Option::is_none")]
     pub running_count: Option<i32>,
     /// The number of consecutively failed tasks in the deployment.
@@ -4456,10 +5101,10 @@ pub struct Deployment {
     /// The operating system that your tasks in the service, or tasks are running on.
     #[serde(rename = "platformFamily", default, skip_serializing_if = "Option::is_none")]
     pub platform_family: Option<String>,
-    /// The VPC subnet and security group configuration for tasks that receive their own elastic network interface by using the awsvpc networking mode.
+    /// The VPC subnet and security group configuration for tasks that receive their own elastic network interface by using the`awsvpc`networking mode.
     #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<NetworkConfiguration>,
-    /// The rolloutState of a service is only returned for services that use the rolling update ( ECS ) deployment type that aren't behind a Classic Load Balancer.
+    /// The`rolloutState`of a service is only returned for services that use the rolling update (`ECS`) deployment type that aren't behind a Classic Load Balancer.
     #[serde(rename = "rolloutState", default, skip_serializing_if = "Option::is_none")]
     pub rollout_state: Option<DeploymentRolloutState>,
     /// A description of the rollout state of a deployment.
@@ -4471,7 +5116,7 @@ pub struct Deployment {
     /// The list of Service Connect resources that are associated with this deployment.
     #[serde(rename = "serviceConnectResources", default, skip_serializing_if = "Option::is_none")]
     pub service_connect_resources: Option<Vec<ServiceConnectServiceResource>>,
-    /// The details of the volume that was configuredAtLaunch .
+    /// The details of the volume that was`configuredAtLaunch`.
     #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub volume_configurations: Option<Vec<ServiceVolumeConfiguration>>,
     /// The Fargate ephemeral storage settings for the deployment.
@@ -4500,6 +5145,16 @@ impl DeploymentRolloutState {
             Self::Completed => "COMPLETED",
             Self::Failed => "FAILED",
             Self::InProgress => "IN_PROGRESS",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "COMPLETED" => Some(Self::Completed),
+            "FAILED" => Some(Self::Failed),
+            "IN_PROGRESS" => Some(Self::InProgress),
+            _ => None,
         }
     }
 }
@@ -4544,4 +5199,213 @@ pub struct ServiceCurrentRevisionSummary {
     /// The number of pending tasks in the current service revision
     #[serde(rename = "pendingTaskCount", default, skip_serializing_if = "Option::is_none")]
     pub pending_task_count: Option<i32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ResourceManagementType {
+    #[serde(rename = "CUSTOMER")]
+    Customer,
+    #[serde(rename = "ECS")]
+    Ecs,
+}
+
+impl ResourceManagementType {
+    pub const VALUES: &'static [&'static str] = &["CUSTOMER", "ECS"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Customer => "CUSTOMER",
+            Self::Ecs => "ECS",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "CUSTOMER" => Some(Self::Customer),
+            "ECS" => Some(Self::Ecs),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateServiceRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that your service runs on.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The name of the service to update.
+    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// The number of instantiations of the task to place and keep running in your service.
+    #[serde(rename = "desiredCount", default, skip_serializing_if = "Option::is_none")]
+    pub desired_count: Option<i32>,
+    /// The`family`and`revision`(`family:revision`) or full ARN of the task definition to run in your service.
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition: Option<String>,
+    /// The details of a capacity provider strategy.
+    #[serde(rename = "capacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
+    /// Optional deployment parameters that control how many tasks run during the deployment and the ordering of stopping and starting tasks.
+    #[serde(rename = "deploymentConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_configuration: Option<DeploymentConfiguration>,
+    /// Indicates whether to use Availability Zone rebalancing for the service.
+    #[serde(rename = "availabilityZoneRebalancing", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone_rebalancing: Option<AvailabilityZoneRebalancing>,
+    /// An object representing the network configuration for the service.
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub network_configuration: Option<NetworkConfiguration>,
+    /// An array of task placement constraint objects to update the service to use.
+    #[serde(rename = "placementConstraints", default, skip_serializing_if = "Option::is_none")]
+    pub placement_constraints: Option<Vec<PlacementConstraint>>,
+    /// The task placement strategy objects to update the service to use.
+    #[serde(rename = "placementStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub placement_strategy: Option<Vec<PlacementStrategy>>,
+    /// The platform version that your tasks in the service run on.
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
+    pub platform_version: Option<String>,
+    /// Determines whether to force a new deployment of the service.
+    #[serde(rename = "forceNewDeployment", default, skip_serializing_if = "Option::is_none")]
+    pub force_new_deployment: Option<bool>,
+    /// The period of time, in seconds, that the Amazon ECS service scheduler ignores unhealthy Elastic Load Balancing, VPC Lattice, and container health checks after a task has first started.
+    #[serde(rename = "healthCheckGracePeriodSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub health_check_grace_period_seconds: Option<i32>,
+    #[serde(rename = "deploymentController", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_controller: Option<DeploymentController>,
+    /// If`true`, this enables execute command functionality on all task containers.
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
+    pub enable_execute_command: Option<bool>,
+    /// Determines whether to turn on Amazon ECS managed tags for the tasks in the service.
+    #[serde(rename = "enableECSManagedTags", default, skip_serializing_if = "Option::is_none")]
+    pub enable_ecs_managed_tags: Option<bool>,
+    /// You must have a service-linked role when you update this property A list of Elastic Load Balancing load balancer objects.
+    #[serde(rename = "loadBalancers", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancers: Option<Vec<LoadBalancer>>,
+    /// Determines whether to propagate the tags from the task definition or the service to the task.
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
+    pub propagate_tags: Option<PropagateTags>,
+    /// You must have a service-linked role when you update this property.
+    #[serde(rename = "serviceRegistries", default, skip_serializing_if = "Option::is_none")]
+    pub service_registries: Option<Vec<ServiceRegistry>>,
+    /// The configuration for this service to discover and connect to services, and be discovered by, and connected from, other services within a namespace.
+    #[serde(rename = "serviceConnectConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub service_connect_configuration: Option<ServiceConnectConfiguration>,
+    /// The details of the volume that was`configuredAtLaunch`.
+    #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
+    pub volume_configurations: Option<Vec<ServiceVolumeConfiguration>>,
+    /// An object representing the VPC Lattice configuration for the service being updated.
+    #[serde(rename = "vpcLatticeConfigurations", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_lattice_configurations: Option<Vec<VpcLatticeConfiguration>>,
+    /// The updated set of gateway connectors that connect the service to a gateway ingress path.
+    #[serde(rename = "gatewayConnectors", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_connectors: Option<Vec<GatewayConnector>>,
+    /// The optional monitoring configuration for the service, which defines the resolution for the service-level`CPUUtilization`and`MemoryUtilization`Amazon CloudWatch metrics.
+    #[serde(rename = "monitoring", default, skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<MonitoringConfiguration>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateServiceResponse {
+    /// The full description of your service following the update call.
+    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<Service>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteServiceRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service to delete.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The name of the service to delete.
+    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// If`true`, allows you to delete a service even if it wasn't scaled down to zero tasks.
+    #[serde(rename = "force", default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteServiceResponse {
+    /// The full description of the deleted service.
+    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<Service>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeServicesRequest {
+    /// The short name or full Amazon Resource Name (ARN)the cluster that hosts the service to describe.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// A list of services to describe.
+    #[serde(rename = "services", default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<Vec<String>>,
+    /// Determines whether you want to see the resource tags for the service.
+    #[serde(rename = "include", default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<Vec<ServiceField>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ServiceField {
+    #[serde(rename = "TAGS")]
+    Tags,
+}
+
+impl ServiceField {
+    pub const VALUES: &'static [&'static str] = &["TAGS"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tags => "TAGS",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "TAGS" => Some(Self::Tags),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeServicesResponse {
+    /// The list of services described.
+    #[serde(rename = "services", default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<Vec<Service>>,
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListServicesRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the`ListServices`results.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The`nextToken`value returned from a`ListServices`request indicating that more results are available to fulfill the request and further calls will be needed.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of service results that`ListServices`returned in paginated output.
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    /// The launch type to use when filtering the`ListServices`results.
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
+    pub launch_type: Option<LaunchType>,
+    /// The scheduling strategy to use when filtering the`ListServices`results.
+    #[serde(rename = "schedulingStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub scheduling_strategy: Option<SchedulingStrategy>,
+    /// The resourceManagementType type to use when filtering the`ListServices`results.
+    #[serde(rename = "resourceManagementType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_management_type: Option<ResourceManagementType>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListServicesResponse {
+    /// The list of full ARN entries for each service that's associated with the specified cluster.
+    #[serde(rename = "serviceArns", default, skip_serializing_if = "Option::is_none")]
+    pub service_arns: Option<Vec<String>>,
+    /// The`nextToken`value to include in a future`ListServices`request.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }

@@ -100,6 +100,22 @@ impl ProtocolEnum {
             Self::TcpQuic => "TCP_QUIC",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "HTTP" => Some(Self::Http),
+            "HTTPS" => Some(Self::Https),
+            "TCP" => Some(Self::Tcp),
+            "TLS" => Some(Self::Tls),
+            "UDP" => Some(Self::Udp),
+            "TCP_UDP" => Some(Self::TcpUdp),
+            "GENEVE" => Some(Self::Geneve),
+            "QUIC" => Some(Self::Quic),
+            "TCP_QUIC" => Some(Self::TcpQuic),
+            _ => None,
+        }
+    }
 }
 
 /// The codes to use when checking for a successful response from a target.
@@ -136,6 +152,17 @@ impl TargetTypeEnum {
             Self::Alb => "alb",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "instance" => Some(Self::Instance),
+            "ip" => Some(Self::Ip),
+            "lambda" => Some(Self::Lambda),
+            "alb" => Some(Self::Alb),
+            _ => None,
+        }
+    }
 }
 
 /// Information about a tag.
@@ -166,109 +193,15 @@ impl TargetGroupIpAddressTypeEnum {
             Self::Ipv6 => "ipv6",
         }
     }
-}
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DescribeTargetGroupsInput {
-    /// The Amazon Resource Name (ARN) of the load balancer.
-    #[serde(rename = "LoadBalancerArn", default, skip_serializing_if = "Option::is_none")]
-    pub load_balancer_arn: Option<String>,
-    /// The Amazon Resource Names (ARN) of the target groups.
-    #[serde(rename = "TargetGroupArns", default, skip_serializing_if = "Option::is_none")]
-    pub target_group_arns: Option<Vec<String>>,
-    /// The names of the target groups.
-    #[serde(rename = "Names", default, skip_serializing_if = "Option::is_none")]
-    pub names: Option<Vec<String>>,
-    /// The marker for the next set of results.
-    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
-    pub marker: Option<String>,
-    /// The maximum number of results to return with this call.
-    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<i32>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DeleteTargetGroupInput {
-    /// The Amazon Resource Name (ARN) of the target group.
-    #[serde(rename = "TargetGroupArn", default, skip_serializing_if = "Option::is_none")]
-    pub target_group_arn: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DescribeTargetHealthInput {
-    /// The Amazon Resource Name (ARN) of the target group.
-    #[serde(rename = "TargetGroupArn", default, skip_serializing_if = "Option::is_none")]
-    pub target_group_arn: Option<String>,
-    /// The targets.
-    #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
-    pub targets: Option<Vec<TargetDescription>>,
-    /// Used to include anomaly detection information.
-    #[serde(rename = "Include", default, skip_serializing_if = "Option::is_none")]
-    pub include: Option<Vec<DescribeTargetHealthInputIncludeEnum>>,
-}
-
-/// Information about a target.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct TargetDescription {
-    /// The ID of the target.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The port on which the target is listening.
-    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<i32>,
-    /// An Availability Zone or all .
-    #[serde(rename = "AvailabilityZone", default, skip_serializing_if = "Option::is_none")]
-    pub availability_zone: Option<String>,
-    /// The server ID for the targets.
-    #[serde(rename = "QuicServerId", default, skip_serializing_if = "Option::is_none")]
-    pub quic_server_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum DescribeTargetHealthInputIncludeEnum {
-    #[serde(rename = "AnomalyDetection")]
-    AnomalyDetection,
-    #[serde(rename = "All")]
-    All,
-}
-
-impl DescribeTargetHealthInputIncludeEnum {
-    pub const VALUES: &'static [&'static str] = &["AnomalyDetection", "All"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::AnomalyDetection => "AnomalyDetection",
-            Self::All => "All",
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ipv4" => Some(Self::Ipv4),
+            "ipv6" => Some(Self::Ipv6),
+            _ => None,
         }
     }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DescribeTargetGroupAttributesInput {
-    /// The Amazon Resource Name (ARN) of the target group.
-    #[serde(rename = "TargetGroupArn", default, skip_serializing_if = "Option::is_none")]
-    pub target_group_arn: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ModifyTargetGroupAttributesInput {
-    /// The Amazon Resource Name (ARN) of the target group.
-    #[serde(rename = "TargetGroupArn", default, skip_serializing_if = "Option::is_none")]
-    pub target_group_arn: Option<String>,
-    /// The target group attributes.
-    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Vec<TargetGroupAttribute>>,
-}
-
-/// Information about a target group attribute.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct TargetGroupAttribute {
-    /// The name of the attribute.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// The value of the attribute.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -341,6 +274,25 @@ pub struct TargetGroup {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeTargetGroupsInput {
+    /// The Amazon Resource Name (ARN) of the load balancer.
+    #[serde(rename = "LoadBalancerArn", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer_arn: Option<String>,
+    /// The Amazon Resource Names (ARN) of the target groups.
+    #[serde(rename = "TargetGroupArns", default, skip_serializing_if = "Option::is_none")]
+    pub target_group_arns: Option<Vec<String>>,
+    /// The names of the target groups.
+    #[serde(rename = "Names", default, skip_serializing_if = "Option::is_none")]
+    pub names: Option<Vec<String>>,
+    /// The marker for the next set of results.
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    /// The maximum number of results to return with this call.
+    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeTargetGroupsOutput {
     /// Information about the target groups.
     #[serde(rename = "TargetGroups", default, skip_serializing_if = "Option::is_none")]
@@ -348,6 +300,75 @@ pub struct DescribeTargetGroupsOutput {
     /// If there are additional results, this is the marker for the next set of results.
     #[serde(rename = "NextMarker", default, skip_serializing_if = "Option::is_none")]
     pub next_marker: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteTargetGroupInput {
+    /// The Amazon Resource Name (ARN) of the target group.
+    #[serde(rename = "TargetGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub target_group_arn: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteTargetGroupOutput {
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeTargetHealthInput {
+    /// The Amazon Resource Name (ARN) of the target group.
+    #[serde(rename = "TargetGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub target_group_arn: Option<String>,
+    /// The targets.
+    #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
+    pub targets: Option<Vec<TargetDescription>>,
+    /// Used to include anomaly detection information.
+    #[serde(rename = "Include", default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<Vec<DescribeTargetHealthInputIncludeEnum>>,
+}
+
+/// Information about a target.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetDescription {
+    /// The ID of the target.
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The port on which the target is listening.
+    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    /// An Availability Zone or`all`.
+    #[serde(rename = "AvailabilityZone", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    /// The server ID for the targets.
+    #[serde(rename = "QuicServerId", default, skip_serializing_if = "Option::is_none")]
+    pub quic_server_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DescribeTargetHealthInputIncludeEnum {
+    #[serde(rename = "AnomalyDetection")]
+    AnomalyDetection,
+    #[serde(rename = "All")]
+    All,
+}
+
+impl DescribeTargetHealthInputIncludeEnum {
+    pub const VALUES: &'static [&'static str] = &["AnomalyDetection", "All"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AnomalyDetection => "AnomalyDetection",
+            Self::All => "All",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "AnomalyDetection" => Some(Self::AnomalyDetection),
+            "All" => Some(Self::All),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -423,6 +444,20 @@ impl TargetHealthStateEnum {
             Self::Unavailable => "unavailable",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "initial" => Some(Self::Initial),
+            "healthy" => Some(Self::Healthy),
+            "unhealthy" => Some(Self::Unhealthy),
+            "unhealthy.draining" => Some(Self::UnhealthyDraining),
+            "unused" => Some(Self::Unused),
+            "draining" => Some(Self::Draining),
+            "unavailable" => Some(Self::Unavailable),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -472,6 +507,25 @@ impl TargetHealthReasonEnum {
             Self::ElbInternalError => "Elb.InternalError",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "Elb.RegistrationInProgress" => Some(Self::ElbRegistrationInProgress),
+            "Elb.InitialHealthChecking" => Some(Self::ElbInitialHealthChecking),
+            "Target.ResponseCodeMismatch" => Some(Self::TargetResponseCodeMismatch),
+            "Target.Timeout" => Some(Self::TargetTimeout),
+            "Target.FailedHealthChecks" => Some(Self::TargetFailedHealthChecks),
+            "Target.NotRegistered" => Some(Self::TargetNotRegistered),
+            "Target.NotInUse" => Some(Self::TargetNotInUse),
+            "Target.DeregistrationInProgress" => Some(Self::TargetDeregistrationInProgress),
+            "Target.InvalidState" => Some(Self::TargetInvalidState),
+            "Target.IpUnusable" => Some(Self::TargetIpUnusable),
+            "Target.HealthCheckDisabled" => Some(Self::TargetHealthCheckDisabled),
+            "Elb.InternalError" => Some(Self::ElbInternalError),
+            _ => None,
+        }
+    }
 }
 
 /// Information about anomaly detection and mitigation.
@@ -502,6 +556,15 @@ impl AnomalyResultEnum {
             Self::Normal => "normal",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "anomalous" => Some(Self::Anomalous),
+            "normal" => Some(Self::Normal),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -519,6 +582,15 @@ impl MitigationInEffectEnum {
         match self {
             Self::Yes => "yes",
             Self::No => "no",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "yes" => Some(Self::Yes),
+            "no" => Some(Self::No),
+            _ => None,
         }
     }
 }
@@ -560,6 +632,17 @@ impl TargetAdministrativeOverrideStateEnum {
             Self::ZonalShiftDelegatedToDns => "zonal_shift_delegated_to_dns",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "unknown" => Some(Self::Unknown),
+            "no_override" => Some(Self::NoOverride),
+            "zonal_shift_active" => Some(Self::ZonalShiftActive),
+            "zonal_shift_delegated_to_dns" => Some(Self::ZonalShiftDelegatedToDns),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -585,11 +668,50 @@ impl TargetAdministrativeOverrideReasonEnum {
             Self::AdministrativeOverrideZonalShiftDelegatedToDns => "AdministrativeOverride.ZonalShiftDelegatedToDns",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "AdministrativeOverride.Unknown" => Some(Self::AdministrativeOverrideUnknown),
+            "AdministrativeOverride.NoOverride" => Some(Self::AdministrativeOverrideNoOverride),
+            "AdministrativeOverride.ZonalShiftActive" => Some(Self::AdministrativeOverrideZonalShiftActive),
+            "AdministrativeOverride.ZonalShiftDelegatedToDns" => Some(Self::AdministrativeOverrideZonalShiftDelegatedToDns),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeTargetGroupAttributesInput {
+    /// The Amazon Resource Name (ARN) of the target group.
+    #[serde(rename = "TargetGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub target_group_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeTargetGroupAttributesOutput {
     /// Information about the target group attributes
+    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<TargetGroupAttribute>>,
+}
+
+/// Information about a target group attribute.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetGroupAttribute {
+    /// The name of the attribute.
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The value of the attribute.
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyTargetGroupAttributesInput {
+    /// The Amazon Resource Name (ARN) of the target group.
+    #[serde(rename = "TargetGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub target_group_arn: Option<String>,
+    /// The target group attributes.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<TargetGroupAttribute>>,
 }

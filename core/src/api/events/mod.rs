@@ -3,6 +3,8 @@
 #[rustfmt::skip]
 mod model;
 #[rustfmt::skip]
+pub mod operations;
+#[rustfmt::skip]
 pub mod shapes;
 
 pub use model::*;

@@ -31,6 +31,9 @@ pub struct PutRuleRequest {
     /// The name or ARN of the event bus to associate with this rule.
     #[serde(rename = "EventBusName", default, skip_serializing_if = "Option::is_none")]
     pub event_bus_name: Option<String>,
+    /// ecsim extension: evaluates cron() in this IANA time zone (EventBridge Scheduler's name for it).
+    #[serde(rename = "ScheduleExpressionTimezone", default, skip_serializing_if = "Option::is_none")]
+    pub schedule_expression_timezone: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -53,6 +56,16 @@ impl RuleState {
             Self::EnabledWithAllCloudtrailManagementEvents => "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ENABLED" => Some(Self::Enabled),
+            "DISABLED" => Some(Self::Disabled),
+            "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" => Some(Self::EnabledWithAllCloudtrailManagementEvents),
+            _ => None,
+        }
+    }
 }
 
 /// A key-value pair associated with an Amazon Web Services resource.
@@ -64,6 +77,13 @@ pub struct Tag {
     /// The value for the specified tag key.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutRuleResponse {
+    /// The Amazon Resource Name (ARN) of the rule.
+    #[serde(rename = "RuleArn", default, skip_serializing_if = "Option::is_none")]
+    pub rule_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -124,7 +144,7 @@ pub struct Target {
     /// Contains the SageMaker AI Model Building Pipeline parameters to start execution of a SageMaker AI Model Building Pipeline.
     #[serde(rename = "SageMakerPipelineParameters", default, skip_serializing_if = "Option::is_none")]
     pub sage_maker_pipeline_parameters: Option<SageMakerPipelineParameters>,
-    /// The DeadLetterConfig that defines the target queue to send dead-letter queue events to.
+    /// The`DeadLetterConfig`that defines the target queue to send dead-letter queue events to.
     #[serde(rename = "DeadLetterConfig", default, skip_serializing_if = "Option::is_none")]
     pub dead_letter_config: Option<DeadLetterConfig>,
     /// The retry policy configuration to use for the dead-letter queue.
@@ -141,7 +161,7 @@ pub struct InputTransformer {
     /// Map of JSON paths to be extracted from the event.
     #[serde(rename = "InputPathsMap", default, skip_serializing_if = "Option::is_none")]
     pub input_paths_map: Option<BTreeMap<String, String>>,
-    /// Input template where you specify placeholders that will be filled with the values of the keys from InputPathsMap to customize the data sent to the target.
+    /// Input template where you specify placeholders that will be filled with the values of the keys from`InputPathsMap`to customize the data sent to the target.
     #[serde(rename = "InputTemplate", default, skip_serializing_if = "Option::is_none")]
     pub input_template: Option<String>,
 }
@@ -165,10 +185,10 @@ pub struct RunCommandParameters {
 /// Information about the EC2 instances that are to be sent the command, specified as key-value pairs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunCommandTarget {
-    /// Can be either tag: tag-key or InstanceIds .
+    /// Can be either`tag:` tag-key or`InstanceIds`.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// If Key is tag: tag-key , Values is a list of tag values.
+    /// If`Key`is`tag:` tag-key ,`Values`is a list of tag values.
     #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
@@ -179,13 +199,13 @@ pub struct EcsParameters {
     /// The ARN of the task definition to use if the event target is an Amazon ECS task.
     #[serde(rename = "TaskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
     pub task_definition_arn: Option<String>,
-    /// The number of tasks to create based on TaskDefinition .
+    /// The number of tasks to create based on`TaskDefinition`.
     #[serde(rename = "TaskCount", default, skip_serializing_if = "Option::is_none")]
     pub task_count: Option<i32>,
     /// Specifies the launch type on which your task is running.
     #[serde(rename = "LaunchType", default, skip_serializing_if = "Option::is_none")]
     pub launch_type: Option<LaunchType>,
-    /// Use this structure if the Amazon ECS task uses the awsvpc network mode.
+    /// Use this structure if the Amazon ECS task uses the`awsvpc`network mode.
     #[serde(rename = "NetworkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<NetworkConfiguration>,
     /// Specifies the platform version for the task.
@@ -240,6 +260,16 @@ impl LaunchType {
             Self::External => "EXTERNAL",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "EC2" => Some(Self::Ec2),
+            "FARGATE" => Some(Self::Fargate),
+            "EXTERNAL" => Some(Self::External),
+            _ => None,
+        }
+    }
 }
 
 /// This structure specifies the network configuration for an ECS task.
@@ -279,6 +309,15 @@ impl AssignPublicIp {
         match self {
             Self::Enabled => "ENABLED",
             Self::Disabled => "DISABLED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ENABLED" => Some(Self::Enabled),
+            "DISABLED" => Some(Self::Disabled),
+            _ => None,
         }
     }
 }
@@ -325,6 +364,15 @@ impl PlacementConstraintType {
             Self::MemberOf => "memberOf",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "distinctInstance" => Some(Self::DistinctInstance),
+            "memberOf" => Some(Self::MemberOf),
+            _ => None,
+        }
+    }
 }
 
 /// The task placement strategy for a task or service.
@@ -358,6 +406,16 @@ impl PlacementStrategyType {
             Self::Binpack => "binpack",
         }
     }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "random" => Some(Self::Random),
+            "spread" => Some(Self::Spread),
+            "binpack" => Some(Self::Binpack),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -372,6 +430,14 @@ impl PropagateTags {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::TaskDefinition => "TASK_DEFINITION",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "TASK_DEFINITION" => Some(Self::TaskDefinition),
+            _ => None,
         }
     }
 }
@@ -484,7 +550,7 @@ pub struct DeadLetterConfig {
     pub arn: Option<String>,
 }
 
-/// A RetryPolicy object that includes information about the retry policy settings.
+/// A`RetryPolicy`object that includes information about the retry policy settings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RetryPolicy {
     /// The maximum number of retry attempts to make before the request fails.
@@ -501,104 +567,6 @@ pub struct AppSyncParameters {
     /// The GraphQL operation; that is, the query, mutation, or subscription to be parsed and executed by the GraphQL service.
     #[serde(rename = "GraphQLOperation", default, skip_serializing_if = "Option::is_none")]
     pub graph_ql_operation: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RemoveTargetsRequest {
-    /// The name of the rule.
-    #[serde(rename = "Rule", default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
-    /// The name or ARN of the event bus associated with the rule.
-    #[serde(rename = "EventBusName", default, skip_serializing_if = "Option::is_none")]
-    pub event_bus_name: Option<String>,
-    /// The IDs of the targets to remove from the rule.
-    #[serde(rename = "Ids", default, skip_serializing_if = "Option::is_none")]
-    pub ids: Option<Vec<String>>,
-    /// If this is a managed rule, created by an Amazon Web Services service on your behalf, you must specify Force as True to remove targets.
-    #[serde(rename = "Force", default, skip_serializing_if = "Option::is_none")]
-    pub force: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DeleteRuleRequest {
-    /// The name of the rule.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The name or ARN of the event bus associated with the rule.
-    #[serde(rename = "EventBusName", default, skip_serializing_if = "Option::is_none")]
-    pub event_bus_name: Option<String>,
-    /// If this is a managed rule, created by an Amazon Web Services service on your behalf, you must specify Force as True to delete the rule.
-    #[serde(rename = "Force", default, skip_serializing_if = "Option::is_none")]
-    pub force: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DescribeRuleRequest {
-    /// The name of the rule.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The name or ARN of the event bus associated with the rule.
-    #[serde(rename = "EventBusName", default, skip_serializing_if = "Option::is_none")]
-    pub event_bus_name: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ListRulesRequest {
-    /// The prefix matching the rule name.
-    #[serde(rename = "NamePrefix", default, skip_serializing_if = "Option::is_none")]
-    pub name_prefix: Option<String>,
-    /// The name or ARN of the event bus to list the rules for.
-    #[serde(rename = "EventBusName", default, skip_serializing_if = "Option::is_none")]
-    pub event_bus_name: Option<String>,
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
-    /// The maximum number of results to return.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i32>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ListTargetsByRuleRequest {
-    /// The name of the rule.
-    #[serde(rename = "Rule", default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
-    /// The name or ARN of the event bus associated with the rule.
-    #[serde(rename = "EventBusName", default, skip_serializing_if = "Option::is_none")]
-    pub event_bus_name: Option<String>,
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
-    /// The maximum number of results to return.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i32>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct EnableRuleRequest {
-    /// The name of the rule.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The name or ARN of the event bus associated with the rule.
-    #[serde(rename = "EventBusName", default, skip_serializing_if = "Option::is_none")]
-    pub event_bus_name: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DisableRuleRequest {
-    /// The name of the rule.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The name or ARN of the event bus associated with the rule.
-    #[serde(rename = "EventBusName", default, skip_serializing_if = "Option::is_none")]
-    pub event_bus_name: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct PutRuleResponse {
-    /// The Amazon Resource Name (ARN) of the rule.
-    #[serde(rename = "RuleArn", default, skip_serializing_if = "Option::is_none")]
-    pub rule_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -626,6 +594,22 @@ pub struct PutTargetsResultEntry {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RemoveTargetsRequest {
+    /// The name of the rule.
+    #[serde(rename = "Rule", default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The name or ARN of the event bus associated with the rule.
+    #[serde(rename = "EventBusName", default, skip_serializing_if = "Option::is_none")]
+    pub event_bus_name: Option<String>,
+    /// The IDs of the targets to remove from the rule.
+    #[serde(rename = "Ids", default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<String>>,
+    /// If this is a managed rule, created by an Amazon Web Services service on your behalf, you must specify`Force`as`True`to remove targets.
+    #[serde(rename = "Force", default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RemoveTargetsResponse {
     /// The number of failed entries.
     #[serde(rename = "FailedEntryCount", default, skip_serializing_if = "Option::is_none")]
@@ -647,6 +631,29 @@ pub struct RemoveTargetsResultEntry {
     /// The error message that explains why the target removal failed.
     #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteRuleRequest {
+    /// The name of the rule.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The name or ARN of the event bus associated with the rule.
+    #[serde(rename = "EventBusName", default, skip_serializing_if = "Option::is_none")]
+    pub event_bus_name: Option<String>,
+    /// If this is a managed rule, created by an Amazon Web Services service on your behalf, you must specify`Force`as`True`to delete the rule.
+    #[serde(rename = "Force", default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeRuleRequest {
+    /// The name of the rule.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The name or ARN of the event bus associated with the rule.
+    #[serde(rename = "EventBusName", default, skip_serializing_if = "Option::is_none")]
+    pub event_bus_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -681,6 +688,22 @@ pub struct DescribeRuleResponse {
     /// The account ID of the user that created the rule.
     #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListRulesRequest {
+    /// The prefix matching the rule name.
+    #[serde(rename = "NamePrefix", default, skip_serializing_if = "Option::is_none")]
+    pub name_prefix: Option<String>,
+    /// The name or ARN of the event bus to list the rules for.
+    #[serde(rename = "EventBusName", default, skip_serializing_if = "Option::is_none")]
+    pub event_bus_name: Option<String>,
+    /// The token returned by a previous call, which you can use to retrieve the next set of results.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of results to return.
+    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -726,6 +749,22 @@ pub struct Rule {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListTargetsByRuleRequest {
+    /// The name of the rule.
+    #[serde(rename = "Rule", default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The name or ARN of the event bus associated with the rule.
+    #[serde(rename = "EventBusName", default, skip_serializing_if = "Option::is_none")]
+    pub event_bus_name: Option<String>,
+    /// The token returned by a previous call, which you can use to retrieve the next set of results.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of results to return.
+    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListTargetsByRuleResponse {
     /// The targets assigned to the rule.
     #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
@@ -733,4 +772,24 @@ pub struct ListTargetsByRuleResponse {
     /// A token indicating there are more results available.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnableRuleRequest {
+    /// The name of the rule.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The name or ARN of the event bus associated with the rule.
+    #[serde(rename = "EventBusName", default, skip_serializing_if = "Option::is_none")]
+    pub event_bus_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisableRuleRequest {
+    /// The name of the rule.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The name or ARN of the event bus associated with the rule.
+    #[serde(rename = "EventBusName", default, skip_serializing_if = "Option::is_none")]
+    pub event_bus_name: Option<String>,
 }

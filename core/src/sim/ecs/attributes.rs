@@ -1,12 +1,10 @@
 //! PutAttributes, DeleteAttributes, ListAttributes (target type `container-instance`).
 
-use super::cluster_mut;
-use crate::api::ecs::{self as api, shapes};
+use crate::api::ecs as api;
 use crate::cluster::{Cluster, MAX_CUSTOM_ATTRIBUTES};
 use crate::error::{EcsimError, ErrorCode};
 use crate::query::valid_attribute_name;
-use crate::sim::request::parse_request;
-use crate::sim::Simulation;
+use crate::sim::World;
 use serde_json::{json, Value};
 
 /// Values: 1 to 128 letters, digits, `-_./@:` and inner spaces.
@@ -48,11 +46,12 @@ fn targets(
         .collect()
 }
 
-pub fn put_attributes(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::PutAttributesRequest, _) =
-        parse_request(input, &shapes::PUT_ATTRIBUTES_REQUEST, &[])?;
+pub fn put_attributes(
+    world: &mut World,
+    request: api::PutAttributesRequest,
+) -> Result<Value, EcsimError> {
     let attributes = request.attributes.unwrap_or_default();
-    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let indexes = targets(cluster, &attributes, true)?;
     // The limit counts what the instance would have after the call: check first, then apply all.
     for &index in &indexes {
@@ -88,11 +87,12 @@ pub fn put_attributes(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     Ok(json!({ "attributes": attributes }))
 }
 
-pub fn delete_attributes(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::DeleteAttributesRequest, _) =
-        parse_request(input, &shapes::DELETE_ATTRIBUTES_REQUEST, &[])?;
+pub fn delete_attributes(
+    world: &mut World,
+    request: api::DeleteAttributesRequest,
+) -> Result<Value, EcsimError> {
     let attributes = request.attributes.unwrap_or_default();
-    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let indexes = targets(cluster, &attributes, false)?;
     for (attribute, index) in attributes.iter().zip(indexes) {
         cluster.instances[index]
@@ -102,10 +102,11 @@ pub fn delete_attributes(sim: &mut Simulation, input: Value) -> Result<Value, Ec
     Ok(json!({ "attributes": attributes }))
 }
 
-pub fn list_attributes(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::ListAttributesRequest, _) =
-        parse_request(input, &shapes::LIST_ATTRIBUTES_REQUEST, &[])?;
-    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+pub fn list_attributes(
+    world: &mut World,
+    request: api::ListAttributesRequest,
+) -> Result<Value, EcsimError> {
+    let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let mut found = Vec::new();
     for instance in &cluster.instances {
         for (name, value) in &instance.attributes {

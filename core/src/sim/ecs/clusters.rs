@@ -1,16 +1,16 @@
 //! CreateCluster, DeleteCluster, DescribeClusters, ListClusters.
 
-use super::{capacity, cluster_mut, cluster_name, failure};
-use crate::api::ecs::{self as api, shapes};
+use super::{capacity, cluster_name, failure};
+use crate::api::ecs as api;
 use crate::cluster::Cluster;
 use crate::error::{EcsimError, ErrorCode};
-use crate::sim::request::parse_request;
-use crate::sim::Simulation;
+use crate::sim::World;
 use serde_json::{json, Value};
 
-pub fn create_cluster(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::CreateClusterRequest, _) =
-        parse_request(input, &shapes::CREATE_CLUSTER_REQUEST, &[])?;
+pub fn create_cluster(
+    world: &mut World,
+    request: api::CreateClusterRequest,
+) -> Result<Value, EcsimError> {
     let name = request.cluster_name.unwrap_or_else(|| "default".into());
     let valid = (1..=255).contains(&name.len())
         && name
@@ -27,18 +27,18 @@ pub fn create_cluster(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         .unwrap_or_default();
     capacity::check_providers(&providers)?;
     capacity::parse(&default_strategy, &providers)?;
-    let limit = sim.config.quotas.clusters;
-    let active = sim.ecs.clusters.values().filter(|c| c.active).count();
-    if active >= limit && !sim.ecs.clusters.get(&name).is_some_and(|c| c.active) {
+    let limit = world.config.quotas.clusters;
+    let active = world.ecs.clusters.values().filter(|c| c.active).count();
+    if active >= limit && !world.ecs.clusters.get(&name).is_some_and(|c| c.active) {
         return Err(crate::sim::quotas::exceeded("clusters", "clusters", limit));
     }
     let arn = format!(
         "arn:aws:ecs:{}:{}:cluster/{name}",
-        sim.config.region, sim.config.account_id
+        world.config.region, world.config.account_id
     );
-    let services = sim.ecs.active_services(&name);
+    let services = world.ecs.active_services(&name);
     // Creating a cluster that exists returns it, as ECS does; an INACTIVE one comes back to life.
-    let cluster = sim
+    let cluster = world
         .ecs
         .clusters
         .entry(name.clone())
@@ -65,17 +65,22 @@ pub fn create_cluster(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     Ok(json!({ "cluster": cluster.to_api(services) }))
 }
 
-pub fn delete_cluster(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::DeleteClusterRequest, _) =
-        parse_request(input, &shapes::DELETE_CLUSTER_REQUEST, &[])?;
-    let name = cluster_mut(sim, request.cluster.as_deref())?.name.clone();
-    if sim.ecs.active_services(&name) > 0 {
+pub fn delete_cluster(
+    world: &mut World,
+    request: api::DeleteClusterRequest,
+) -> Result<Value, EcsimError> {
+    let name = world
+        .ecs
+        .cluster_mut(request.cluster.as_deref())?
+        .name
+        .clone();
+    if world.ecs.active_services(&name) > 0 {
         return Err(EcsimError::new(
             ErrorCode::ClusterContainsServicesException,
             "The Cluster cannot be deleted while Services are active.",
         ));
     }
-    let cluster = cluster_mut(sim, Some(&name))?;
+    let cluster = world.ecs.cluster_mut(Some(&name))?;
     if !cluster.instances.is_empty() {
         return Err(EcsimError::new(
             ErrorCode::ClusterContainsContainerInstancesException,
@@ -93,17 +98,20 @@ pub fn delete_cluster(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     Ok(json!({ "cluster": cluster.to_api(0) }))
 }
 
-pub fn describe_clusters(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::DescribeClustersRequest, _) =
-        parse_request(input, &shapes::DESCRIBE_CLUSTERS_REQUEST, &[])?;
+pub fn describe_clusters(
+    world: &mut World,
+    request: api::DescribeClustersRequest,
+) -> Result<Value, EcsimError> {
     let references = request.clusters.unwrap_or_else(|| vec!["default".into()]);
     let mut clusters = Vec::new();
     let mut failures = Vec::new();
     for reference in &references {
-        match sim.ecs.clusters.get(cluster_name(Some(reference))) {
-            Some(cluster) => clusters.push(cluster.to_api(sim.ecs.active_services(&cluster.name))),
+        match world.ecs.clusters.get(cluster_name(Some(reference))) {
+            Some(cluster) => {
+                clusters.push(cluster.to_api(world.ecs.active_services(&cluster.name)))
+            }
             None => {
-                let (region, account) = (&sim.config.region, &sim.config.account_id);
+                let (region, account) = (&world.config.region, &world.config.account_id);
                 let arn = format!(
                     "arn:aws:ecs:{region}:{account}:cluster/{}",
                     cluster_name(Some(reference))
@@ -115,10 +123,11 @@ pub fn describe_clusters(sim: &mut Simulation, input: Value) -> Result<Value, Ec
     Ok(json!({ "clusters": clusters, "failures": failures }))
 }
 
-pub fn list_clusters(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (_request, _): (api::ListClustersRequest, _) =
-        parse_request(input, &shapes::LIST_CLUSTERS_REQUEST, &[])?;
-    let arns: Vec<&str> = sim
+pub fn list_clusters(
+    world: &mut World,
+    _request: api::ListClustersRequest,
+) -> Result<Value, EcsimError> {
+    let arns: Vec<&str> = world
         .ecs
         .clusters
         .values()
@@ -131,19 +140,21 @@ pub fn list_clusters(sim: &mut Simulation, input: Value) -> Result<Value, EcsimE
 /// PutClusterCapacityProviders: the cluster's providers and default strategy, replaced whole. A
 /// provider a service's strategy uses cannot be removed.
 pub fn put_cluster_capacity_providers(
-    sim: &mut Simulation,
-    input: Value,
+    world: &mut World,
+    request: api::PutClusterCapacityProvidersRequest,
 ) -> Result<Value, EcsimError> {
-    let (request, _): (api::PutClusterCapacityProvidersRequest, _) =
-        parse_request(input, &shapes::PUT_CLUSTER_CAPACITY_PROVIDERS_REQUEST, &[])?;
     let providers = request.capacity_providers.unwrap_or_default();
     let default_strategy = request
         .default_capacity_provider_strategy
         .unwrap_or_default();
     capacity::check_providers(&providers)?;
     capacity::parse(&default_strategy, &providers)?;
-    let name = cluster_mut(sim, request.cluster.as_deref())?.name.clone();
-    let in_use = sim
+    let name = world
+        .ecs
+        .cluster_mut(request.cluster.as_deref())?
+        .name
+        .clone();
+    let in_use = world
         .ecs
         .services
         .iter()
@@ -160,8 +171,8 @@ pub fn put_cluster_capacity_providers(
             ),
         ));
     }
-    let services = sim.ecs.active_services(&name);
-    let cluster = cluster_mut(sim, Some(&name))?;
+    let services = world.ecs.active_services(&name);
+    let cluster = world.ecs.cluster_mut(Some(&name))?;
     cluster.capacity_providers = providers;
     cluster.default_capacity_provider_strategy = default_strategy;
     Ok(json!({ "cluster": cluster.to_api(services) }))

@@ -2,18 +2,14 @@
 //! `availabilityZone` shortcuts), DeregisterContainerInstance, DescribeContainerInstances,
 //! ListContainerInstances (with the cluster query language) and UpdateContainerInstancesState.
 
-use super::{cluster_mut, failure};
-use crate::api::ecs::{self as api, shapes, ContainerInstanceStatus};
+use super::failure;
+use crate::api::ecs::{self as api, ContainerInstanceStatus};
 use crate::cluster::{catalog, ContainerInstance, Resources, RESERVED_PORTS};
 use crate::error::{EcsimError, ErrorCode};
 use crate::query;
-use crate::sim::request::parse_request;
-use crate::sim::{quotas, Simulation};
+use crate::sim::{quotas, World};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-
-/// ecsim extensions of RegisterContainerInstance: what an EC2 launch would have told the agent.
-const REGISTER_EXTENSIONS: [&str; 2] = ["instanceType", "availabilityZone"];
 
 /// The agent version ecsim reports when the request gives none (a convention).
 const DEFAULT_AGENT_VERSION: &str = "1.89.0";
@@ -51,16 +47,14 @@ fn resource_set(resources: &[api::Resource], name: &str) -> Option<Vec<String>> 
 }
 
 pub fn register_container_instance(
-    sim: &mut Simulation,
-    input: Value,
+    world: &mut World,
+    request: api::RegisterContainerInstanceRequest,
 ) -> Result<Value, EcsimError> {
-    let (request, extensions): (api::RegisterContainerInstanceRequest, _) = parse_request(
-        input,
-        &shapes::REGISTER_CONTAINER_INSTANCE_REQUEST,
-        &REGISTER_EXTENSIONS,
-    )?;
     let document = identity(request.instance_identity_document.as_deref())?;
-    let type_name = text(&extensions, "instanceType").or_else(|| text(&document, "instanceType"));
+    let type_name = request
+        .instance_type
+        .clone()
+        .or_else(|| text(&document, "instanceType"));
     let instance_type = match &type_name {
         Some(name) => Some(catalog::instance_type(name).ok_or_else(|| {
             let known: Vec<&str> = catalog::CATALOG.iter().map(|t| t.name).collect();
@@ -86,14 +80,18 @@ pub fn register_container_instance(
             "totalResources CPU and MEMORY cannot be negative.",
         ));
     }
-    let region = sim.config.region.clone();
-    let zone = text(&extensions, "availabilityZone")
+    let region = world.config.region.clone();
+    let zone = request
+        .availability_zone
+        .clone()
         .or_else(|| text(&document, "availabilityZone"))
         .unwrap_or_else(|| format!("{region}a"));
     let ec2_instance_id =
-        text(&document, "instanceId").unwrap_or_else(|| format!("i-{}", sim.random_hex(17)));
-    let limit = sim.config.quotas.container_instances_per_cluster;
-    if cluster_mut(sim, request.cluster.as_deref())?
+        text(&document, "instanceId").unwrap_or_else(|| format!("i-{}", world.random_hex(17)));
+    let limit = world.config.quotas.container_instances_per_cluster;
+    if world
+        .ecs
+        .cluster_mut(request.cluster.as_deref())?
         .instances
         .len()
         >= limit
@@ -104,10 +102,10 @@ pub fn register_container_instance(
             limit,
         ));
     }
-    let id = sim.random_hex(32);
-    let now = sim.now;
-    let account = sim.config.account_id.clone();
-    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let id = world.random_hex(32);
+    let now = world.now;
+    let account = world.config.account_id.clone();
+    let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let reserved: Vec<String> = RESERVED_PORTS.iter().map(u16::to_string).collect();
     let gpus: Vec<String> = match instance_type {
         Some(t) => (0..t.gpus)
@@ -176,12 +174,10 @@ pub fn register_container_instance(
 }
 
 pub fn deregister_container_instance(
-    sim: &mut Simulation,
-    input: Value,
+    world: &mut World,
+    request: api::DeregisterContainerInstanceRequest,
 ) -> Result<Value, EcsimError> {
-    let (request, _): (api::DeregisterContainerInstanceRequest, _) =
-        parse_request(input, &shapes::DEREGISTER_CONTAINER_INSTANCE_REQUEST, &[])?;
-    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let reference = request.container_instance.unwrap_or_default();
     let index = cluster
         .instances
@@ -204,17 +200,15 @@ pub fn deregister_container_instance(
 }
 
 pub fn describe_container_instances(
-    sim: &mut Simulation,
-    input: Value,
+    world: &mut World,
+    request: api::DescribeContainerInstancesRequest,
 ) -> Result<Value, EcsimError> {
-    let (request, _): (api::DescribeContainerInstancesRequest, _) =
-        parse_request(input, &shapes::DESCRIBE_CONTAINER_INSTANCES_REQUEST, &[])?;
     let include_tags = request
         .include
         .iter()
         .flatten()
         .any(|field| field.as_str() == "TAGS");
-    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let mut found = Vec::new();
     let mut failures = Vec::new();
     for reference in request.container_instances.iter().flatten() {
@@ -226,9 +220,10 @@ pub fn describe_container_instances(
     Ok(json!({ "containerInstances": found, "failures": failures }))
 }
 
-pub fn list_container_instances(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::ListContainerInstancesRequest, _) =
-        parse_request(input, &shapes::LIST_CONTAINER_INSTANCES_REQUEST, &[])?;
+pub fn list_container_instances(
+    world: &mut World,
+    request: api::ListContainerInstancesRequest,
+) -> Result<Value, EcsimError> {
     let filter = match request.filter.as_deref() {
         Some(expression) => Some(
             query::parse(expression)
@@ -236,7 +231,7 @@ pub fn list_container_instances(sim: &mut Simulation, input: Value) -> Result<Va
         ),
         None => None,
     };
-    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let arns: Vec<&str> = cluster
         .instances
         .iter()
@@ -248,14 +243,9 @@ pub fn list_container_instances(sim: &mut Simulation, input: Value) -> Result<Va
 }
 
 pub fn update_container_instances_state(
-    sim: &mut Simulation,
-    input: Value,
+    world: &mut World,
+    request: api::UpdateContainerInstancesStateRequest,
 ) -> Result<Value, EcsimError> {
-    let (request, _): (api::UpdateContainerInstancesStateRequest, _) = parse_request(
-        input,
-        &shapes::UPDATE_CONTAINER_INSTANCES_STATE_REQUEST,
-        &[],
-    )?;
     let status = request.status.unwrap_or(ContainerInstanceStatus::Active);
     if !matches!(
         status,
@@ -265,7 +255,7 @@ pub fn update_container_instances_state(
             "Container instances can only be set to ACTIVE or DRAINING.",
         ));
     }
-    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+    let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let mut updated = Vec::new();
     let mut failures = Vec::new();
     for reference in request.container_instances.iter().flatten() {

@@ -9,7 +9,7 @@ use crate::error::EcsimError;
 use crate::placement::{Constraint, Requirement, Strategy};
 use crate::query;
 use crate::sim::subnets::Subnet;
-use crate::sim::Simulation;
+use crate::sim::World;
 use rand_chacha::ChaCha8Rng;
 use rand_core::Rng;
 use std::sync::Arc;
@@ -96,14 +96,14 @@ pub(crate) struct Launch {
 
 impl Launch {
     pub fn new(
-        sim: &Simulation,
+        world: &World,
         reference: Option<&str>,
         group: Option<&str>,
         started_by: Option<String>,
         tags: Option<Vec<api::Tag>>,
         launch_type: LaunchType,
     ) -> Result<Launch, EcsimError> {
-        let task_definition = task_definitions::resolve(sim, reference.unwrap_or_default())
+        let task_definition = task_definitions::resolve(world, reference.unwrap_or_default())
             .map(|registered| registered.task_definition.clone())
             .ok_or_else(|| EcsimError::invalid_parameter("TaskDefinition not found."))?;
         let family = task_definition.family.clone().unwrap_or_default();
@@ -124,21 +124,25 @@ impl Launch {
                 let image = c.image.as_deref().unwrap_or_default();
                 PlannedContainer {
                     image,
-                    behavior: sim.images.get(image),
+                    behavior: world.ecsim.images.get(image),
                     essential: c.essential != Some(false),
                     health_check: c.health_check.as_ref(),
                 }
             })
             .collect();
-        let plan = TaskPlan::new(&sim.config.task_timings, spec.requirement.eni, &containers);
+        let plan = TaskPlan::new(
+            &world.config.task_timings,
+            spec.requirement.eni,
+            &containers,
+        );
         Ok(Launch {
             plan,
             spec: Arc::new(spec),
             arn_prefix: format!(
                 "arn:aws:ecs:{}:{}:task/",
-                sim.config.region, sim.config.account_id
+                world.config.region, world.config.account_id
             ),
-            now: sim.now,
+            now: world.now,
         })
     }
 

@@ -1,26 +1,29 @@
 //! RegisterTaskDefinition and DescribeTaskDefinition.
 
 use crate::api::ecs::{
-    ContainerDefinition, NetworkMode, RegisterTaskDefinitionRequest, Tag, TaskDefinition,
-    TaskDefinitionStatus, TransportProtocol,
+    self as api, ContainerDefinition, NetworkMode, RegisterTaskDefinitionRequest, Tag,
+    TaskDefinition, TaskDefinitionStatus, TransportProtocol,
 };
 use crate::diagnostics::Severity;
 use crate::error::{EcsimError, ErrorCode};
-use crate::sim::{parse_input, Simulation};
+use crate::sim::World;
 use crate::taskdef;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Revisions of each family; revision n is at index n - 1.
 pub type TaskDefinitions = BTreeMap<String, Vec<Registered>>;
 
+#[derive(Clone)]
 pub struct Registered {
     pub task_definition: TaskDefinition,
     tags: Vec<Tag>,
 }
 
-pub fn register_task_definition(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
+pub fn register_task_definition(
+    world: &mut World,
+    input: Value,
+) -> Result<api::RegisterTaskDefinitionResponse, EcsimError> {
     let (request, mut diagnostics) = taskdef::check(input);
     taskdef::ValidationOptions::default().filter(&mut diagnostics);
     if let Some(first) = diagnostics.iter().find(|d| d.severity == Severity::Error) {
@@ -30,15 +33,22 @@ pub fn register_task_definition(sim: &mut Simulation, input: Value) -> Result<Va
         );
     }
     let family = request.family.clone().unwrap_or_default();
-    let revisions = sim.ecs.task_definitions.entry(family.clone()).or_default();
+    let revisions = world
+        .ecs
+        .task_definitions
+        .entry(family.clone())
+        .or_default();
     let revision = revisions.len() + 1;
     let arn = format!(
         "arn:aws:ecs:{}:{}:task-definition/{family}:{revision}",
-        sim.config.region, sim.config.account_id
+        world.config.region, world.config.account_id
     );
     let tags = request.tags.clone().unwrap_or_default();
-    let task_definition = described(request, arn, revision, sim.now);
-    let output = json!({ "taskDefinition": task_definition, "tags": tags });
+    let task_definition = described(request, arn, revision, world.now);
+    let output = api::RegisterTaskDefinitionResponse {
+        task_definition: Some(task_definition.clone()),
+        tags: Some(tags.clone()),
+    };
     revisions.push(Registered {
         task_definition,
         tags,
@@ -112,41 +122,41 @@ fn with_defaults(
     container
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DescribeTaskDefinitionInput {
-    task_definition: String,
-    #[serde(default)]
-    include: Vec<String>,
-}
-
-pub fn describe_task_definition(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let request: DescribeTaskDefinitionInput = parse_input("DescribeTaskDefinition", input)?;
-    let found = resolve(sim, &request.task_definition).ok_or_else(|| {
+pub fn describe_task_definition(
+    world: &mut World,
+    request: api::DescribeTaskDefinitionRequest,
+) -> Result<api::DescribeTaskDefinitionResponse, EcsimError> {
+    let reference = request.task_definition.unwrap_or_default();
+    let found = resolve(world, &reference).ok_or_else(|| {
         EcsimError::new(
             ErrorCode::ClientException,
             "Unable to describe task definition.",
         )
     })?;
-    let mut output = json!({ "taskDefinition": found.task_definition });
-    if request.include.iter().any(|field| field == "TAGS") {
-        output["tags"] = json!(found.tags);
-    }
+    let with_tags = request
+        .include
+        .iter()
+        .flatten()
+        .any(|field| *field == api::TaskDefinitionField::Tags);
+    let output = api::DescribeTaskDefinitionResponse {
+        task_definition: Some(found.task_definition.clone()),
+        tags: with_tags.then(|| found.tags.clone()),
+    };
     Ok(output)
 }
 
 /// Finds `family`, `family:revision` or a task definition ARN; a bare family means its latest
 /// ACTIVE revision.
-pub fn resolve<'a>(sim: &'a Simulation, reference: &str) -> Option<&'a Registered> {
+pub fn resolve<'a>(world: &'a World, reference: &str) -> Option<&'a Registered> {
     let name = reference
         .rsplit_once(":task-definition/")
         .map_or(reference, |(_, name)| name);
     match name.split_once(':') {
         Some((family, revision)) => {
             let index = revision.parse::<usize>().ok()?.checked_sub(1)?;
-            sim.ecs.task_definitions.get(family)?.get(index)
+            world.ecs.task_definitions.get(family)?.get(index)
         }
-        None => sim
+        None => world
             .ecs
             .task_definitions
             .get(name)?

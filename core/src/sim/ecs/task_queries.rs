@@ -1,17 +1,14 @@
 //! StopTask, DescribeTasks, ListTasks.
 
-use super::{cluster_mut, failure};
-use crate::api::ecs::{self as api, shapes};
+use super::failure;
+use crate::api::ecs as api;
 use crate::error::EcsimError;
-use crate::sim::request::parse_request;
-use crate::sim::Simulation;
+use crate::sim::World;
 use serde_json::{json, Value};
 
-pub fn stop_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::StopTaskRequest, _) =
-        parse_request(input, &shapes::STOP_TASK_REQUEST, &[])?;
-    let now = sim.now;
-    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+pub fn stop_task(world: &mut World, request: api::StopTaskRequest) -> Result<Value, EcsimError> {
+    let now = world.now;
+    let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let reference = request.task.unwrap_or_default();
     let position = cluster
         .task_position(&reference)
@@ -23,11 +20,12 @@ pub fn stop_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError
     Ok(json!({ "task": cluster.tasks[position].to_api(&cluster.arn, now) }))
 }
 
-pub fn describe_tasks(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::DescribeTasksRequest, _) =
-        parse_request(input, &shapes::DESCRIBE_TASKS_REQUEST, &[])?;
-    let now = sim.now;
-    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+pub fn describe_tasks(
+    world: &mut World,
+    request: api::DescribeTasksRequest,
+) -> Result<Value, EcsimError> {
+    let now = world.now;
+    let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let cluster_arn = cluster.arn.clone();
     let mut found = Vec::new();
     let mut failures = Vec::new();
@@ -40,10 +38,8 @@ pub fn describe_tasks(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     Ok(json!({ "tasks": found, "failures": failures }))
 }
 
-pub fn list_tasks(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::ListTasksRequest, _) =
-        parse_request(input, &shapes::LIST_TASKS_REQUEST, &[])?;
-    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+pub fn list_tasks(world: &mut World, request: api::ListTasksRequest) -> Result<Value, EcsimError> {
+    let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let desired = request.desired_status.map_or("RUNNING", |s| s.as_str());
     let instance_arn = request.container_instance.as_deref().map(|r| {
         cluster

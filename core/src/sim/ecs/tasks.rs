@@ -1,91 +1,81 @@
-//! RunTask (EC2 launch type), StopTask, DescribeTasks, ListTasks. Tasks start at once: the task
-//! lifecycle on the virtual clock (PROVISIONING … STOPPED) arrives with the service scheduler.
+//! RunTask and StartTask, and the launch that PlaceTasks (service `ecsim`) shares with RunTask.
 
 use super::launch::{constraints, simulated_launch_type, strategies, Launch, Site};
-use super::{capacity, cluster_mut, failure, fargate};
-use crate::api::ecs::{self as api, shapes, LaunchType};
+use super::{capacity, cluster_name, failure, fargate};
+use crate::api::ecs::{self as api, LaunchType};
 use crate::cluster::Cluster;
 use crate::error::EcsimError;
 use crate::placement::engine::fits;
 use crate::placement::{place, Placement, Placer, Rejection, Request, Strategy};
-use crate::sim::request::parse_request;
-use crate::sim::Simulation;
+use crate::sim::World;
 use rand_chacha::ChaCha8Rng;
-use rand_core::SeedableRng;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 /// RunTask places at most 10 tasks per call (not adjustable).
 pub const MAX_RUN_TASK_COUNT: i32 = 10;
 
-/// ecsim extension of RunTask: `"explain": true` adds `explanations`, one per task attempted, with
-/// every instance's verdict and the candidates each strategy kept (ECS itself reports only failures).
-const EXPLAIN: &str = "explain";
-
-pub fn run_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let count = input.get("count").and_then(Value::as_i64).unwrap_or(1);
-    if !(1..=i64::from(MAX_RUN_TASK_COUNT)).contains(&count) {
+pub fn run_task(
+    world: &mut World,
+    request: api::RunTaskRequest,
+) -> Result<RunTaskOutput, EcsimError> {
+    let count = request.count.unwrap_or(1);
+    if !(1..=MAX_RUN_TASK_COUNT).contains(&count) {
         return Err(EcsimError::invalid_parameter(format!(
             "count must be between 1 and {MAX_RUN_TASK_COUNT}."
         )));
     }
-    launch_tasks(sim, input, count as u64, Output::Tasks)
+    let launched = launch_tasks(world, request, count as u64)?;
+    let cluster = world.ecs.cluster_mut(Some(&launched.cluster))?;
+    let tasks = launched
+        .placed
+        .iter()
+        .map(|&position| cluster.tasks[position].to_api(&cluster.arn, world.now))
+        .collect();
+    Ok(RunTaskOutput {
+        response: api::RunTaskResponse {
+            tasks: Some(tasks),
+            failures: Some(launched.failures),
+        },
+        explanations: launched.explanations,
+    })
 }
 
-/// How a call that launches tasks reports them.
-enum Output {
-    /// RunTask's `tasks`, each as DescribeTasks shows it.
-    Tasks,
-    /// PlaceTasks' `placements`: one list per field, a row per task, ready for a data frame
-    /// (a million task documents would cost far more than placing the tasks).
-    Columns,
+/// RunTask's answer, with `explanations` when the ecsim extension member `explain` asks for
+/// them: one per task attempted, with every instance's verdict and the candidates each strategy
+/// kept (ECS itself reports only failures).
+#[derive(Debug, Serialize)]
+pub struct RunTaskOutput {
+    #[serde(flatten)]
+    pub response: api::RunTaskResponse,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanations: Option<Vec<Value>>,
 }
 
 /// PlaceTasks' own limit: tasks that need no CPU and no memory would otherwise fill memory
 /// with task records without ever failing to place.
 pub const MAX_PLACE_TASKS_COUNT: u64 = 1_000_000;
 
-/// PlaceTasks (service `ecsim`): RunTask's input with any `count`. The answers are exactly those
-/// of successive RunTask calls of 10 (a property test compares them); it stops at the first task
-/// that finds no instance, as the following calls would fail the same way. It answers with
-/// `placements` (`taskArn`, `containerInstanceArn` and `availabilityZone` lists); DescribeTasks
-/// gives whole tasks.
-pub fn place_tasks(sim: &mut Simulation, mut input: Value) -> Result<Value, EcsimError> {
-    let count = match input.get("count") {
-        None => 1,
-        Some(count) => count
-            .as_u64()
-            .filter(|c| (1..=MAX_PLACE_TASKS_COUNT).contains(c))
-            .ok_or_else(|| {
-                EcsimError::invalid_parameter(format!(
-                    "count must be a whole number from 1 to {MAX_PLACE_TASKS_COUNT}."
-                ))
-            })?,
-    };
-    // Within the API shape's integer range: the count is checked above.
-    input["count"] = json!(1);
-    launch_tasks(sim, input, count, Output::Columns)
+/// What one launching call did: the started tasks' positions in the cluster's task list, the
+/// failures of the task that found no instance, and the explanations when asked.
+pub(crate) struct Launched {
+    pub cluster: String,
+    pub placed: Vec<usize>,
+    pub failures: Vec<api::Failure>,
+    pub explanations: Option<Vec<Value>>,
 }
 
 /// RunTask's work for `count` tasks, placed one after another; a task that finds no instance
 /// ends the call with ECS's failures for it.
-fn launch_tasks(
-    sim: &mut Simulation,
-    input: Value,
+pub(crate) fn launch_tasks(
+    world: &mut World,
+    request: api::RunTaskRequest,
     count: u64,
-    output: Output,
-) -> Result<Value, EcsimError> {
-    let (request, extensions): (api::RunTaskRequest, _) =
-        parse_request(input, &shapes::RUN_TASK_REQUEST, &[EXPLAIN])?;
-    let explain = extensions
-        .get(EXPLAIN)
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
+) -> Result<Launched, EcsimError> {
+    let explain = request.explain.unwrap_or(false);
     let strategy = request.capacity_provider_strategy.as_deref();
     // Looked up here only for its capacity providers: a missing cluster is reported below.
-    let providers = match sim
-        .ecs
-        .cluster(super::cluster_name(request.cluster.as_deref()))
-    {
+    let providers = match world.ecs.cluster(cluster_name(request.cluster.as_deref())) {
         Some(cluster) => capacity::resolve(request.launch_type, strategy, cluster)?,
         None => None,
     };
@@ -94,7 +84,7 @@ fn launch_tasks(
         None => simulated_launch_type(request.launch_type)?,
     };
     let launch = Launch::new(
-        sim,
+        world,
         request.task_definition.as_deref(),
         request.group.as_deref(),
         request.started_by.clone(),
@@ -104,63 +94,51 @@ fn launch_tasks(
     let (placed, failures, explanations) = if launch_type == LaunchType::Fargate {
         let subnet_ids = fargate::requested_subnets(&request, &launch)?;
         // The cluster is checked before undeclared subnets are given zones.
-        cluster_mut(sim, request.cluster.as_deref())?;
-        let (region, policy) = (sim.config.region.clone(), sim.config.undeclared_subnets);
-        let subnets = sim.subnets.resolve(subnet_ids, &region, policy)?;
-        with_rng(sim, request.cluster.as_deref(), |cluster, rng| {
-            let portions = match &providers {
-                Some(shares) => capacity::portions(shares, &capacity::split(shares, count)),
-                None => vec![(None, count)],
-            };
-            let (placed, explanations) =
-                fargate::launch(cluster, &launch, &subnets, &portions, explain, rng);
-            Ok((placed, Vec::new(), explanations))
-        })?
+        world.ecs.cluster_mut(request.cluster.as_deref())?;
+        let policy = world.config.undeclared_subnets;
+        let subnets = world
+            .ecsim
+            .subnets
+            .resolve(subnet_ids, &world.config.region, policy)?;
+        let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
+        let portions = match &providers {
+            Some(shares) => capacity::portions(shares, &capacity::split(shares, count)),
+            None => vec![(None, count)],
+        };
+        let (placed, explanations) = fargate::launch(
+            cluster,
+            &launch,
+            &subnets,
+            &portions,
+            explain,
+            &mut world.rng,
+        );
+        (placed, Vec::new(), explanations)
     } else {
         let strategies = strategies(request.placement_strategy.as_deref().unwrap_or_default())?;
         let constraints = constraints(
             &launch.spec.task_definition,
             request.placement_constraints.as_deref().unwrap_or_default(),
         )?;
-        with_rng(sim, request.cluster.as_deref(), |cluster, rng| {
-            require_instances(cluster)?;
-            let placement = Request {
-                requirement: &launch.spec.requirement,
-                group: &launch.spec.group,
-                constraints: &constraints
-                    .into_iter()
-                    .map(|c| c.evaluated(&cluster.instances))
-                    .collect::<Vec<_>>(),
-                strategies: &strategies,
-            };
-            Ok(place_on_instances(
-                cluster, &launch, &placement, count, explain, rng,
-            ))
-        })?
+        let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
+        require_instances(cluster)?;
+        let placement = Request {
+            requirement: &launch.spec.requirement,
+            group: &launch.spec.group,
+            constraints: &constraints
+                .into_iter()
+                .map(|c| c.evaluated(&cluster.instances))
+                .collect::<Vec<_>>(),
+            strategies: &strategies,
+        };
+        place_on_instances(cluster, &launch, &placement, count, explain, &mut world.rng)
     };
-    let cluster = cluster_mut(sim, request.cluster.as_deref())?;
-    let tasks = placed.iter().map(|&position| &cluster.tasks[position]);
-    let mut output = match output {
-        Output::Tasks => {
-            let tasks: Vec<_> = tasks
-                .map(|task| task.to_api(&cluster.arn, launch.now))
-                .collect();
-            json!({ "tasks": tasks, "failures": failures })
-        }
-        Output::Columns => {
-            let (mut task_arns, mut instance_arns, mut zones) = (vec![], vec![], vec![]);
-            for task in tasks {
-                task_arns.push(task.arn.as_str());
-                instance_arns.push(task.instance_arn.as_deref());
-                zones.push(task.availability_zone.as_deref());
-            }
-            json!({ "placements": {"taskArn": task_arns, "containerInstanceArn": instance_arns, "availabilityZone": zones}, "failures": failures })
-        }
-    };
-    if explain {
-        output["explanations"] = Value::Array(explanations);
-    }
-    Ok(output)
+    Ok(Launched {
+        cluster: cluster_name(request.cluster.as_deref()).to_string(),
+        placed,
+        failures,
+        explanations: explain.then_some(explanations),
+    })
 }
 
 /// The EC2 launch type: each task placed by the engine on a container instance. Returns the
@@ -222,9 +200,10 @@ pub(crate) fn place_on_instances(
 }
 
 /// StartTask: one task on each named container instance (at most 10), no strategies.
-pub fn start_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::StartTaskRequest, _) =
-        parse_request(input, &shapes::START_TASK_REQUEST, &[])?;
+pub fn start_task(
+    world: &mut World,
+    request: api::StartTaskRequest,
+) -> Result<api::StartTaskResponse, EcsimError> {
     let targets = request.container_instances.clone().unwrap_or_default();
     if !(1..=10).contains(&targets.len()) {
         return Err(EcsimError::invalid_parameter(
@@ -232,33 +211,35 @@ pub fn start_task(sim: &mut Simulation, input: Value) -> Result<Value, EcsimErro
         ));
     }
     let launch = Launch::new(
-        sim,
+        world,
         request.task_definition.as_deref(),
         request.group.as_deref(),
         request.started_by.clone(),
         request.tags.clone(),
         LaunchType::Ec2,
     )?;
-    with_rng(sim, request.cluster.as_deref(), |cluster, rng| {
-        require_instances(cluster)?;
-        let mut tasks = Vec::new();
-        let mut failures = Vec::new();
-        for reference in &targets {
-            let Some(index) = cluster.instances.iter().position(|i| i.is(reference)) else {
-                failures.push(failure(reference, "MISSING"));
-                continue;
-            };
-            match fits(&cluster.instances[index], &launch.spec.requirement) {
-                Some(rejection) => {
-                    failures.push(failure(&cluster.instances[index].arn, rejection.reason()))
-                }
-                None => {
-                    let position = launch.start(cluster, Site::Instance(index), rng);
-                    tasks.push(cluster.tasks[position].to_api(&cluster.arn, launch.now));
-                }
+    let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
+    require_instances(cluster)?;
+    let mut tasks = Vec::new();
+    let mut failures = Vec::new();
+    for reference in &targets {
+        let Some(index) = cluster.instances.iter().position(|i| i.is(reference)) else {
+            failures.push(failure(reference, "MISSING"));
+            continue;
+        };
+        match fits(&cluster.instances[index], &launch.spec.requirement) {
+            Some(rejection) => {
+                failures.push(failure(&cluster.instances[index].arn, rejection.reason()))
+            }
+            None => {
+                let position = launch.start(cluster, Site::Instance(index), &mut world.rng);
+                tasks.push(cluster.tasks[position].to_api(&cluster.arn, launch.now));
             }
         }
-        Ok(json!({ "tasks": tasks, "failures": failures }))
+    }
+    Ok(api::StartTaskResponse {
+        tasks: Some(tasks),
+        failures: Some(failures),
     })
 }
 
@@ -269,19 +250,6 @@ fn require_instances(cluster: &Cluster) -> Result<(), EcsimError> {
         ));
     }
     Ok(())
-}
-
-/// Runs `work` on the named cluster with the simulation's RNG (taken out of the simulation for
-/// the duration, so that both can be borrowed; errors happen before any draw).
-fn with_rng<T>(
-    sim: &mut Simulation,
-    cluster: Option<&str>,
-    work: impl FnOnce(&mut Cluster, &mut ChaCha8Rng) -> Result<T, EcsimError>,
-) -> Result<T, EcsimError> {
-    let mut rng = std::mem::replace(&mut sim.rng, ChaCha8Rng::seed_from_u64(0));
-    let outcome = cluster_mut(sim, cluster).and_then(|cluster| work(cluster, &mut rng));
-    sim.rng = rng;
-    outcome
 }
 
 /// One placement decision as data: chosen instance, rejected instances with their reasons, and

@@ -3,14 +3,13 @@
 use super::scheduler::{counts, new_deployment};
 use super::targets;
 use super::{Service, DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEALTHY_PERCENT};
-use crate::api::ecs::{self as api, shapes, LaunchType, SchedulingStrategy};
+use crate::api::ecs::{self as api, LaunchType, SchedulingStrategy};
 use crate::error::{EcsimError, ErrorCode};
 use crate::placement::Strategy;
 use crate::sim::ecs::launch::{constraints, simulated_launch_type, strategies, Launch};
 use crate::sim::ecs::task_definitions;
-use crate::sim::ecs::{capacity, cluster_mut, cluster_name, failure, fargate};
-use crate::sim::request::parse_request;
-use crate::sim::Simulation;
+use crate::sim::ecs::{capacity, cluster_name, failure, fargate};
+use crate::sim::World;
 use serde_json::{json, Value};
 
 fn not_found() -> EcsimError {
@@ -19,12 +18,8 @@ fn not_found() -> EcsimError {
 
 /// A desired count within 0 and the tasks-per-service quota (lower for a service that uses
 /// service discovery).
-fn desired(
-    sim: &Simulation,
-    count: Option<i32>,
-    discovery: bool,
-) -> Result<Option<u32>, EcsimError> {
-    let quotas = &sim.config.quotas;
+fn desired(world: &World, count: Option<i32>, discovery: bool) -> Result<Option<u32>, EcsimError> {
+    let quotas = &world.config.quotas;
     let (most, quota) = if discovery {
         (
             quotas.tasks_per_service_with_service_discovery,
@@ -64,14 +59,15 @@ fn percents(
     Ok((minimum as u32, maximum as u32))
 }
 
-pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::CreateServiceRequest, _) =
-        parse_request(input, &shapes::CREATE_SERVICE_REQUEST, &[])?;
+pub fn create_service(
+    world: &mut World,
+    request: api::CreateServiceRequest,
+) -> Result<Value, EcsimError> {
     let name = request.service_name.clone().unwrap_or_default();
     let daemon = request.scheduling_strategy == Some(SchedulingStrategy::Daemon);
     let strategy = request.capacity_provider_strategy.as_deref();
     // Looked up here only for its capacity providers: a missing cluster is reported below.
-    let providers = match sim.ecs.cluster(cluster_name(request.cluster.as_deref())) {
+    let providers = match world.ecs.cluster(cluster_name(request.cluster.as_deref())) {
         Some(cluster) => capacity::resolve(request.launch_type, strategy, cluster)?,
         None => None,
     };
@@ -83,7 +79,7 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         check_daemon(&request, launch_type)?;
     }
     let registries = request.service_registries.clone().unwrap_or_default();
-    let desired_count = desired(sim, request.desired_count, !registries.is_empty())?.unwrap_or(0);
+    let desired_count = desired(world, request.desired_count, !registries.is_empty())?.unwrap_or(0);
     // DAEMON defaults: 0 % healthy, 100 % at most (documented).
     let defaults = if daemon {
         (0, 100)
@@ -92,7 +88,7 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     };
     let (minimum, maximum) = percents(request.deployment_configuration.as_ref(), defaults)?;
     let launch = Launch::new(
-        sim,
+        world,
         request.task_definition.as_deref(),
         None,
         None,
@@ -117,7 +113,7 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     }
     let parsed_constraints = constraints(&launch.spec.task_definition, &given_constraints)?;
     let load_balancers = request.load_balancers.clone().unwrap_or_default();
-    targets::check(sim, &load_balancers, &launch.spec.task_definition)?;
+    targets::check(world, &load_balancers, &launch.spec.task_definition)?;
     check_grace(request.health_check_grace_period_seconds)?;
     let subnet_ids = if launch_type == LaunchType::Fargate {
         let as_run = api::RunTaskRequest {
@@ -129,11 +125,11 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         Vec::new()
     };
     let (cluster_key, cluster_arn) = {
-        let cluster = cluster_mut(sim, request.cluster.as_deref())?;
+        let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
         (cluster.name.clone(), cluster.arn.clone())
     };
     let key = (cluster_key.clone(), name.clone());
-    if sim
+    if world
         .ecs
         .services
         .get(&key)
@@ -143,8 +139,8 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
             "Creation of service was not idempotent.",
         ));
     }
-    let limit = sim.config.quotas.services_per_cluster;
-    if sim.ecs.active_services(&cluster_key) >= limit {
+    let limit = world.config.quotas.services_per_cluster;
+    if world.ecs.active_services(&cluster_key) >= limit {
         return Err(crate::sim::quotas::exceeded(
             "services in a cluster",
             "servicesPerCluster",
@@ -152,16 +148,16 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         ));
     }
     // Last, as it may declare subnets: nothing after it fails.
-    let (region, policy) = (sim.config.region.clone(), sim.config.undeclared_subnets);
-    let subnets = sim.subnets.resolve(&subnet_ids, &region, policy)?;
-    let now = sim.now;
+    let (region, policy) = (world.config.region.clone(), world.config.undeclared_subnets);
+    let subnets = world.ecsim.subnets.resolve(&subnet_ids, &region, policy)?;
+    let now = world.now;
     let deployment = new_deployment(
         task_definition_arn,
         providers.unwrap_or_default(),
         now,
-        &mut sim.rng,
+        &mut world.rng,
     );
-    let (region, account) = (&sim.config.region, &sim.config.account_id);
+    let (region, account) = (&world.config.region, &world.config.account_id);
     let service = Service {
         arn: format!("arn:aws:ecs:{region}:{account}:service/{cluster_key}/{name}"),
         name,
@@ -194,22 +190,22 @@ pub fn create_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
         events_added: 0,
     };
     let described = service.to_api(&[Default::default()]);
-    sim.ecs.services.insert(key, service);
+    world.ecs.services.insert(key, service);
     Ok(json!({ "service": described }))
 }
 
 /// A FARGATE service's new capacity provider strategy, checked against its cluster's providers.
 fn updated_strategy(
-    sim: &Simulation,
+    world: &World,
     key: &(String, String),
     items: &[api::CapacityProviderStrategyItem],
 ) -> Result<Vec<capacity::Share>, EcsimError> {
-    if sim.ecs.services[key].launch_type != LaunchType::Fargate || items.is_empty() {
+    if world.ecs.services[key].launch_type != LaunchType::Fargate || items.is_empty() {
         return Err(EcsimError::invalid_parameter(
             "ecsim changes the capacity provider strategy of FARGATE services only, to a strategy of FARGATE and FARGATE_SPOT.",
         ));
     }
-    let cluster = &sim.ecs.clusters[&key.0];
+    let cluster = &world.ecs.clusters[&key.0];
     capacity::parse(items, &cluster.capacity_providers)
 }
 
@@ -257,30 +253,31 @@ fn check_daemon(
 
 /// The service a request names (by name or ARN) in its cluster.
 fn service_key(
-    sim: &mut Simulation,
+    world: &mut World,
     cluster: Option<&str>,
     service: &str,
 ) -> Result<(String, String), EcsimError> {
-    let cluster = cluster_mut(sim, cluster)?.name.clone();
+    let cluster = world.ecs.cluster_mut(cluster)?.name.clone();
     let name = service.rsplit('/').next().unwrap_or_default().to_string();
     let key = (cluster, name);
-    match sim.ecs.services.get(&key) {
+    match world.ecs.services.get(&key) {
         Some(found) if found.status != "INACTIVE" => Ok(key),
         _ => Err(not_found()),
     }
 }
 
-pub fn update_service(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::UpdateServiceRequest, _) =
-        parse_request(input, &shapes::UPDATE_SERVICE_REQUEST, &[])?;
+pub fn update_service(
+    world: &mut World,
+    request: api::UpdateServiceRequest,
+) -> Result<Value, EcsimError> {
     let key = service_key(
-        sim,
+        world,
         request.cluster.as_deref(),
         request.service.as_deref().unwrap_or_default(),
     )?;
-    let service = &sim.ecs.services[&key];
+    let service = &world.ecs.services[&key];
     let desired_count = desired(
-        sim,
+        world,
         request.desired_count,
         !service.service_registries.is_empty(),
     )?;
@@ -295,7 +292,7 @@ pub fn update_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     )?;
     let new_definition = match request.task_definition.as_deref() {
         Some(reference) => Some(
-            task_definitions::resolve(sim, reference)
+            task_definitions::resolve(world, reference)
                 .and_then(|registered| registered.task_definition.task_definition_arn.clone())
                 .ok_or_else(|| EcsimError::invalid_parameter("TaskDefinition not found."))?,
         ),
@@ -303,21 +300,21 @@ pub fn update_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     };
     if let Some(balancers) = &request.load_balancers {
         let reference = new_definition.clone().unwrap_or_else(|| {
-            sim.ecs.services[&key].deployments[0]
+            world.ecs.services[&key].deployments[0]
                 .task_definition_arn
                 .clone()
         });
-        let registered = task_definitions::resolve(sim, &reference)
+        let registered = task_definitions::resolve(world, &reference)
             .ok_or_else(|| EcsimError::invalid_parameter("TaskDefinition not found."))?;
-        targets::check(sim, balancers, &registered.task_definition)?;
+        targets::check(world, balancers, &registered.task_definition)?;
     }
     check_grace(request.health_check_grace_period_seconds)?;
     let new_strategy = match request.capacity_provider_strategy.as_deref() {
-        Some(items) => Some(updated_strategy(sim, &key, items)?),
+        Some(items) => Some(updated_strategy(world, &key, items)?),
         None => None,
     };
-    let now = sim.now;
-    let Simulation { ecs, rng, .. } = sim;
+    let now = world.now;
+    let World { ecs, rng, .. } = world;
     let service = ecs.services.get_mut(&key).ok_or_else(not_found)?;
     if let Some(count) = desired_count {
         service.desired_count = count;
@@ -354,15 +351,16 @@ pub fn update_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     Ok(json!({ "service": described(&ecs.clusters[&key.0], service, now) }))
 }
 
-pub fn delete_service(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::DeleteServiceRequest, _) =
-        parse_request(input, &shapes::DELETE_SERVICE_REQUEST, &[])?;
+pub fn delete_service(
+    world: &mut World,
+    request: api::DeleteServiceRequest,
+) -> Result<Value, EcsimError> {
     let key = service_key(
-        sim,
+        world,
         request.cluster.as_deref(),
         request.service.as_deref().unwrap_or_default(),
     )?;
-    let service = sim.ecs.services.get_mut(&key).ok_or_else(not_found)?;
+    let service = world.ecs.services.get_mut(&key).ok_or_else(not_found)?;
     if service.desired_count > 0 && request.force != Some(true) {
         return Err(EcsimError::invalid_parameter(
             "The service cannot be stopped while it is scaled above 0.",
@@ -370,7 +368,7 @@ pub fn delete_service(sim: &mut Simulation, input: Value) -> Result<Value, Ecsim
     }
     service.status = "DRAINING";
     service.desired_count = 0;
-    Ok(json!({ "service": described(&sim.ecs.clusters[&key.0], service, sim.now) }))
+    Ok(json!({ "service": described(&world.ecs.clusters[&key.0], service, world.now) }))
 }
 
 /// The service as DescribeServices shows it, with its deployments' task counts.
@@ -383,28 +381,36 @@ fn described(cluster: &crate::cluster::Cluster, service: &Service, now: f64) -> 
     service.to_api(&all)
 }
 
-pub fn describe_services(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::DescribeServicesRequest, _) =
-        parse_request(input, &shapes::DESCRIBE_SERVICES_REQUEST, &[])?;
-    let cluster = cluster_mut(sim, request.cluster.as_deref())?.name.clone();
+pub fn describe_services(
+    world: &mut World,
+    request: api::DescribeServicesRequest,
+) -> Result<Value, EcsimError> {
+    let cluster = world
+        .ecs
+        .cluster_mut(request.cluster.as_deref())?
+        .name
+        .clone();
     let mut found = Vec::new();
     let mut failures = Vec::new();
     for reference in request.services.iter().flatten() {
         let name = reference.rsplit('/').next().unwrap_or_default().to_string();
-        match sim.ecs.services.get(&(cluster.clone(), name)) {
-            Some(service) => found.push(described(&sim.ecs.clusters[&cluster], service, sim.now)),
+        match world.ecs.services.get(&(cluster.clone(), name)) {
+            Some(service) => {
+                found.push(described(&world.ecs.clusters[&cluster], service, world.now))
+            }
             None => failures.push(failure(reference, "MISSING")),
         }
     }
     Ok(json!({ "services": found, "failures": failures }))
 }
 
-pub fn list_services(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::ListServicesRequest, _) =
-        parse_request(input, &shapes::LIST_SERVICES_REQUEST, &[])?;
+pub fn list_services(
+    world: &mut World,
+    request: api::ListServicesRequest,
+) -> Result<Value, EcsimError> {
     let cluster = cluster_name(request.cluster.as_deref()).to_string();
-    cluster_mut(sim, Some(&cluster))?;
-    let arns: Vec<&str> = sim
+    world.ecs.cluster_mut(Some(&cluster))?;
+    let arns: Vec<&str> = world
         .ecs
         .services
         .iter()
@@ -413,38 +419,4 @@ pub fn list_services(sim: &mut Simulation, input: Value) -> Result<Value, EcsimE
         .map(|(_, s)| s.arn.as_str())
         .collect();
     Ok(json!({ "serviceArns": arns }))
-}
-
-/// ListEvents (service `ecsim`): every service event of the simulation, oldest first, each
-/// with its service's ARN; `{"cluster": ...}` keeps one cluster's, `{"since": t}` those at or
-/// after t.
-pub fn list_events(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "camelCase", deny_unknown_fields)]
-    struct Request {
-        cluster: Option<String>,
-        since: Option<f64>,
-    }
-    let request: Request = crate::sim::parse_input("ListEvents", input)?;
-    let cluster = request
-        .cluster
-        .as_deref()
-        .map(|c| cluster_name(Some(c)).to_string());
-    let mut events: Vec<(f64, u64, Value)> = Vec::new();
-    for ((service_cluster, _), service) in &sim.ecs.services {
-        if cluster.as_ref().is_some_and(|c| c != service_cluster) {
-            continue;
-        }
-        // Kept newest first; the count since creation orders events of the same moment.
-        for (age, event) in service.events.iter().enumerate() {
-            let at = event.created_at.unwrap_or_default();
-            if request.since.is_some_and(|since| at < since) {
-                continue;
-            }
-            let order = service.events_added - age as u64;
-            events.push((at, order, json!({"createdAt": at, "serviceArn": service.arn, "id": event.id, "message": event.message})));
-        }
-    }
-    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    Ok(json!({ "events": events.into_iter().map(|(_, _, e)| e).collect::<Vec<_>>() }))
 }

@@ -21,6 +21,7 @@ const KEPT_EVENTS: usize = 100;
 pub const DEFAULT_MINIMUM_HEALTHY_PERCENT: u32 = 100;
 pub const DEFAULT_MAXIMUM_PERCENT: u32 = 200;
 
+#[derive(Clone)]
 pub struct Service {
     pub name: String,
     pub arn: String,
@@ -59,6 +60,7 @@ pub struct Service {
     pub events_added: u64,
 }
 
+#[derive(Clone)]
 pub struct Deployment {
     /// `ecs-svc/` and 19 digits; also the `startedBy` of its tasks.
     pub id: String,

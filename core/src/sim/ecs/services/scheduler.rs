@@ -19,20 +19,20 @@ use crate::placement::Request;
 use crate::sim::ecs::failure;
 use crate::sim::ecs::launch::{Launch, Site};
 use crate::sim::ecs::{capacity, fargate, tasks};
-use crate::sim::Simulation;
+use crate::sim::World;
 use rand_chacha::ChaCha8Rng;
 use rand_core::Rng;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Looks at every service once, in cluster and name order.
-pub fn reconcile_all(sim: &mut Simulation) {
+pub fn reconcile_all(world: &mut World) {
     // Daemon services first: their tasks are placed before the others'.
-    let mut keys: Vec<(String, String)> = sim.ecs.services.keys().cloned().collect();
-    keys.sort_by_key(|key| !sim.ecs.services[key].daemon);
+    let mut keys: Vec<(String, String)> = world.ecs.services.keys().cloned().collect();
+    keys.sort_by_key(|key| !world.ecs.services[key].daemon);
     // The instances that take no new task, per cluster: the scheduler does not change them.
     let mut draining: BTreeMap<String, BTreeSet<Arc<str>>> = BTreeMap::new();
-    for (name, cluster) in &sim.ecs.clusters {
+    for (name, cluster) in &world.ecs.clusters {
         let arns = cluster
             .instances
             .iter()
@@ -42,14 +42,14 @@ pub fn reconcile_all(sim: &mut Simulation) {
     }
     let none = BTreeSet::new();
     for key in keys {
-        reconcile(sim, &key, draining.get(&key.0).unwrap_or(&none));
+        reconcile(world, &key, draining.get(&key.0).unwrap_or(&none));
     }
 }
 
-fn reconcile(sim: &mut Simulation, key: &(String, String), draining: &BTreeSet<Arc<str>>) {
-    let now = sim.now;
+fn reconcile(world: &mut World, key: &(String, String), draining: &BTreeSet<Arc<str>>) {
+    let now = world.now;
     {
-        let Simulation { ecs, rng, .. } = &mut *sim;
+        let World { ecs, rng, .. } = &mut *world;
         let (Some(cluster), Some(service)) = (ecs.clusters.get(&key.0), ecs.services.get_mut(key))
         else {
             return;
@@ -58,7 +58,7 @@ fn reconcile(sim: &mut Simulation, key: &(String, String), draining: &BTreeSet<A
         circuit_breaker(service, now, rng);
     }
     {
-        let Simulation { ecs, rng, .. } = &mut *sim;
+        let World { ecs, rng, .. } = &mut *world;
         if let (Some(cluster), Some(service)) =
             (ecs.clusters.get_mut(&key.0), ecs.services.get_mut(key))
         {
@@ -66,7 +66,7 @@ fn reconcile(sim: &mut Simulation, key: &(String, String), draining: &BTreeSet<A
         }
     }
     let to_start = {
-        let Simulation { ecs, rng, .. } = &mut *sim;
+        let World { ecs, rng, .. } = &mut *world;
         let (Some(cluster), Some(service)) =
             (ecs.clusters.get_mut(&key.0), ecs.services.get_mut(key))
         else {
@@ -88,8 +88,8 @@ fn reconcile(sim: &mut Simulation, key: &(String, String), draining: &BTreeSet<A
         Starts::Count(count) => *count > 0,
         Starts::On(instances) => !instances.is_empty(),
     };
-    let launch = wanted.then(|| primary_launch(sim, key)).flatten();
-    let Simulation { ecs, rng, .. } = sim;
+    let launch = wanted.then(|| primary_launch(world, key)).flatten();
+    let World { ecs, rng, .. } = world;
     let (Some(cluster), Some(service)) = (ecs.clusters.get_mut(&key.0), ecs.services.get_mut(key))
     else {
         return;
@@ -119,11 +119,11 @@ fn reconcile(sim: &mut Simulation, key: &(String, String), draining: &BTreeSet<A
 }
 
 /// The launch for the PRIMARY deployment's tasks (group `service:<name>`, startedBy its id).
-fn primary_launch(sim: &Simulation, key: &(String, String)) -> Option<Launch> {
-    let service = sim.ecs.services.get(key)?;
+fn primary_launch(world: &World, key: &(String, String)) -> Option<Launch> {
+    let service = world.ecs.services.get(key)?;
     let primary = service.deployments.first()?;
     let mut launch = Launch::new(
-        sim,
+        world,
         Some(&primary.task_definition_arn),
         Some(&format!("service:{}", service.name)),
         Some(primary.id.clone()),
@@ -131,7 +131,7 @@ fn primary_launch(sim: &Simulation, key: &(String, String)) -> Option<Launch> {
         service.launch_type,
     )
     .ok()?;
-    targets::serve(sim, service, &mut launch.plan);
+    targets::serve(world, service, &mut launch.plan);
     Some(launch)
 }
 

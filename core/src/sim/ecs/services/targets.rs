@@ -9,11 +9,11 @@ use crate::cluster::health::Periodic;
 use crate::cluster::{Cluster, Task};
 use crate::error::EcsimError;
 use crate::sim::ecs::EcsState;
-use crate::sim::Simulation;
+use crate::sim::World;
 
 /// ECS's checks of `loadBalancers` against the target groups and the task definition.
 pub fn check(
-    sim: &Simulation,
+    world: &World,
     balancers: &[api::LoadBalancer],
     task_definition: &api::TaskDefinition,
 ) -> Result<(), EcsimError> {
@@ -29,7 +29,7 @@ pub fn check(
                 "loadBalancers: ecsim simulates Application and Network Load Balancers: give a targetGroupArn.",
             )
         })?;
-        let group = sim.elbv2.target_groups.get(arn).ok_or_else(|| {
+        let group = world.elbv2.target_groups.get(arn).ok_or_else(|| {
             EcsimError::invalid_parameter(format!(
                 "loadBalancers: the target group {arn} does not exist."
             ))
@@ -58,11 +58,16 @@ pub fn check(
 }
 
 /// Readies the service's launch: health settings, target group checks, draining time.
-pub fn serve(sim: &Simulation, service: &Service, plan: &mut crate::cluster::lifecycle::TaskPlan) {
+pub fn serve(world: &World, service: &Service, plan: &mut crate::cluster::lifecycle::TaskPlan) {
     let groups: Vec<&crate::sim::elbv2::TargetGroup> = service
         .load_balancers
         .iter()
-        .filter_map(|b| sim.elbv2.target_groups.get(b.target_group_arn.as_deref()?))
+        .filter_map(|b| {
+            world
+                .elbv2
+                .target_groups
+                .get(b.target_group_arn.as_deref()?)
+        })
         .collect();
     let checks: Vec<Periodic> = groups.iter().map(|g| g.checks()).collect();
     let delay = groups

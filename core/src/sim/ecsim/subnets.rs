@@ -1,11 +1,11 @@
 //! Subnets and the availability zones they are in. EC2 is not simulated, yet FARGATE tasks land
 //! in the zone of the subnet they get; so subnets are declared with the `ecsim` action
 //! CreateSubnet, and subnets a request names without declaring them are handled as
-//! `SimulationConfig::undeclared_subnets` says.
+//! `SimulationConfig::undeclared_subnets` says (docs/conventions.md).
 
+use crate::api::ecsim as api;
 use crate::error::EcsimError;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// What a subnet a request names but nobody declared stands for.
@@ -30,19 +30,11 @@ pub struct Subnet {
     pub vpc_id: String,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Subnets {
     declared: BTreeMap<String, Subnet>,
     /// How many undeclared subnets were assigned a zone so far.
     assigned: usize,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CreateSubnetRequest {
-    subnet_id: Option<String>,
-    availability_zone: String,
-    vpc_id: Option<String>,
 }
 
 impl Subnets {
@@ -50,15 +42,14 @@ impl Subnets {
     /// `vpcId`.
     pub fn create(
         &mut self,
-        input: Value,
+        request: api::CreateSubnetRequest,
         region: &str,
         generated_id: Option<String>,
-    ) -> Result<Value, EcsimError> {
-        let request: CreateSubnetRequest = crate::sim::parse_input("CreateSubnet", input)?;
-        if !request.availability_zone.starts_with(region) {
+    ) -> Result<api::CreateSubnetResponse, EcsimError> {
+        let availability_zone = request.availability_zone.unwrap_or_default();
+        if !availability_zone.starts_with(region) {
             return Err(EcsimError::invalid_parameter(format!(
-                "availabilityZone {} is not in the simulation's region {region}.",
-                request.availability_zone
+                "availabilityZone {availability_zone} is not in the simulation's region {region}."
             )));
         }
         let subnet_id = request
@@ -72,11 +63,17 @@ impl Subnets {
         }
         let subnet = Subnet {
             subnet_id: subnet_id.clone(),
-            availability_zone: request.availability_zone,
+            availability_zone,
             vpc_id: request.vpc_id.unwrap_or_else(|| "vpc-ecsim".into()),
         };
         self.declared.insert(subnet_id, subnet.clone());
-        Ok(json!({ "subnet": subnet }))
+        Ok(api::CreateSubnetResponse {
+            subnet: Some(api::Subnet {
+                subnet_id: Some(subnet.subnet_id),
+                availability_zone: Some(subnet.availability_zone),
+                vpc_id: Some(subnet.vpc_id),
+            }),
+        })
     }
 
     /// The subnets `ids` name, in order; undeclared ones are declared or refused as `policy` says

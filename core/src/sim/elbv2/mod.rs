@@ -5,16 +5,15 @@
 //! group needs none here, and targets are only the ECS services' tasks (RegisterTargets is not
 //! offered).
 
-use crate::api::elbv2::{self as api, shapes};
+use crate::api::elbv2 as api;
 use crate::cluster::health::Periodic;
 use crate::error::{EcsimError, ErrorCode};
-use crate::sim::request::parse_request;
-use crate::sim::Simulation;
-use serde_json::{json, Value};
+use crate::sim::World;
 use std::collections::BTreeMap;
 
 const DEREGISTRATION_DELAY: &str = "deregistration_delay.timeout_seconds";
 
+#[derive(Clone)]
 pub struct TargetGroup {
     /// As DescribeTargetGroups shows it, the defaults filled in.
     pub described: api::TargetGroup,
@@ -48,7 +47,7 @@ impl TargetGroup {
 }
 
 /// The target groups, by ARN.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Elbv2State {
     pub target_groups: BTreeMap<String, TargetGroup>,
 }
@@ -74,33 +73,35 @@ impl Elbv2State {
     }
 }
 
-pub fn dispatch(sim: &mut Simulation, action: &str, input: Value) -> Result<Value, EcsimError> {
-    match action {
-        "CreateTargetGroup" => create_target_group(sim, input),
-        "DescribeTargetGroups" => describe_target_groups(sim, input),
-        "DeleteTargetGroup" => delete_target_group(sim, input),
-        "DescribeTargetGroupAttributes" => {
-            let (request, _): (api::DescribeTargetGroupAttributesInput, _) =
-                parse_request(input, &shapes::DESCRIBE_TARGET_GROUP_ATTRIBUTES_INPUT, &[])?;
-            let group = sim
-                .elbv2
-                .group(request.target_group_arn.as_deref().unwrap_or_default())?;
-            Ok(json!({ "Attributes": attributes(group) }))
-        }
-        "ModifyTargetGroupAttributes" => modify_target_group_attributes(sim, input),
-        "DescribeTargetHealth" => {
-            let (request, _): (api::DescribeTargetHealthInput, _) =
-                parse_request(input, &shapes::DESCRIBE_TARGET_HEALTH_INPUT, &[])?;
-            let arn = request.target_group_arn.unwrap_or_default();
-            sim.elbv2.group(&arn)?;
-            let descriptions = sim.ecs.target_health(&arn, sim.now);
-            Ok(json!({ "TargetHealthDescriptions": descriptions }))
-        }
-        _ => Err(EcsimError::new(
-            ErrorCode::UnknownOperationException,
-            format!("elbv2 has no action '{action}'."),
-        )),
-    }
+/// The handlers the generated operation table (`sim/registry.rs`) calls.
+pub(crate) mod handlers {
+    pub(crate) use super::{
+        create_target_group, delete_target_group, describe_target_group_attributes,
+        describe_target_groups, describe_target_health, modify_target_group_attributes,
+    };
+}
+
+pub fn describe_target_group_attributes(
+    world: &mut World,
+    request: api::DescribeTargetGroupAttributesInput,
+) -> Result<api::DescribeTargetGroupAttributesOutput, EcsimError> {
+    let group = world
+        .elbv2
+        .group(request.target_group_arn.as_deref().unwrap_or_default())?;
+    Ok(api::DescribeTargetGroupAttributesOutput {
+        attributes: Some(attributes(group)),
+    })
+}
+
+pub fn describe_target_health(
+    world: &mut World,
+    request: api::DescribeTargetHealthInput,
+) -> Result<api::DescribeTargetHealthOutput, EcsimError> {
+    let arn = request.target_group_arn.unwrap_or_default();
+    world.elbv2.group(&arn)?;
+    Ok(api::DescribeTargetHealthOutput {
+        target_health_descriptions: Some(world.ecs.target_health(&arn, world.now)),
+    })
 }
 
 fn validation(message: impl Into<String>) -> EcsimError {
@@ -135,9 +136,10 @@ fn within(
     Ok(value)
 }
 
-fn create_target_group(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::CreateTargetGroupInput, _) =
-        parse_request(input, &shapes::CREATE_TARGET_GROUP_INPUT, &[])?;
+pub fn create_target_group(
+    world: &mut World,
+    request: api::CreateTargetGroupInput,
+) -> Result<api::CreateTargetGroupOutput, EcsimError> {
     let name = request.name.clone().unwrap_or_default();
     let valid_name = (1..=32).contains(&name.len())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
@@ -184,7 +186,7 @@ fn create_target_group(sim: &mut Simulation, input: Value) -> Result<Value, Ecsi
         2,
         (2, 10),
     )?;
-    if let Some(existing) = sim
+    if let Some(existing) = world
         .elbv2
         .target_groups
         .values()
@@ -195,7 +197,9 @@ fn create_target_group(sim: &mut Simulation, input: Value) -> Result<Value, Ecsi
             && existing.described.vpc_id == request.vpc_id
             && existing.described.target_type == Some(target_type);
         if same {
-            return Ok(json!({ "TargetGroups": [existing.described] }));
+            return Ok(api::CreateTargetGroupOutput {
+                target_groups: Some(vec![existing.described.clone()]),
+            });
         }
         return Err(EcsimError::new(
             ErrorCode::DuplicateTargetGroupNameException,
@@ -204,8 +208,8 @@ fn create_target_group(sim: &mut Simulation, input: Value) -> Result<Value, Ecsi
             ),
         ));
     }
-    let id = sim.random_hex(16);
-    let (region, account) = (&sim.config.region, &sim.config.account_id);
+    let id = world.random_hex(16);
+    let (region, account) = (&world.config.region, &world.config.account_id);
     let arn = format!("arn:aws:elasticloadbalancing:{region}:{account}:targetgroup/{name}/{id}");
     let described = api::TargetGroup {
         target_group_arn: Some(arn.clone()),
@@ -245,8 +249,10 @@ fn create_target_group(sim: &mut Simulation, input: Value) -> Result<Value, Ecsi
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    let output = json!({ "TargetGroups": [described] });
-    sim.elbv2.target_groups.insert(
+    let output = api::CreateTargetGroupOutput {
+        target_groups: Some(vec![described.clone()]),
+    };
+    world.elbv2.target_groups.insert(
         arn,
         TargetGroup {
             described,
@@ -256,14 +262,15 @@ fn create_target_group(sim: &mut Simulation, input: Value) -> Result<Value, Ecsi
     Ok(output)
 }
 
-fn describe_target_groups(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::DescribeTargetGroupsInput, _) =
-        parse_request(input, &shapes::DESCRIBE_TARGET_GROUPS_INPUT, &[])?;
-    let groups = &sim.elbv2.target_groups;
+pub fn describe_target_groups(
+    world: &mut World,
+    request: api::DescribeTargetGroupsInput,
+) -> Result<api::DescribeTargetGroupsOutput, EcsimError> {
+    let groups = &world.elbv2.target_groups;
     let found: Vec<&api::TargetGroup> = match (&request.target_group_arns, &request.names) {
         (Some(arns), _) => arns
             .iter()
-            .map(|arn| sim.elbv2.group(arn).map(|g| &g.described))
+            .map(|arn| world.elbv2.group(arn).map(|g| &g.described))
             .collect::<Result<_, _>>()?,
         (None, Some(names)) => names
             .iter()
@@ -282,24 +289,30 @@ fn describe_target_groups(sim: &mut Simulation, input: Value) -> Result<Value, E
             .collect::<Result<_, _>>()?,
         (None, None) => groups.values().map(|g| &g.described).collect(),
     };
-    Ok(json!({ "TargetGroups": found }))
+    Ok(api::DescribeTargetGroupsOutput {
+        target_groups: Some(found.into_iter().cloned().collect()),
+        next_marker: None,
+    })
 }
 
-fn delete_target_group(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::DeleteTargetGroupInput, _) =
-        parse_request(input, &shapes::DELETE_TARGET_GROUP_INPUT, &[])?;
+pub fn delete_target_group(
+    world: &mut World,
+    request: api::DeleteTargetGroupInput,
+) -> Result<api::DeleteTargetGroupOutput, EcsimError> {
     // Deleting one that does not exist succeeds, as in ELB.
-    sim.elbv2
+    world
+        .elbv2
         .target_groups
         .remove(request.target_group_arn.as_deref().unwrap_or_default());
-    Ok(json!({}))
+    Ok(api::DeleteTargetGroupOutput {})
 }
 
-fn modify_target_group_attributes(sim: &mut Simulation, input: Value) -> Result<Value, EcsimError> {
-    let (request, _): (api::ModifyTargetGroupAttributesInput, _) =
-        parse_request(input, &shapes::MODIFY_TARGET_GROUP_ATTRIBUTES_INPUT, &[])?;
+pub fn modify_target_group_attributes(
+    world: &mut World,
+    request: api::ModifyTargetGroupAttributesInput,
+) -> Result<api::ModifyTargetGroupAttributesOutput, EcsimError> {
     let arn = request.target_group_arn.unwrap_or_default();
-    sim.elbv2.group(&arn)?;
+    world.elbv2.group(&arn)?;
     let changes: Vec<(String, String)> = request
         .attributes
         .unwrap_or_default()
@@ -308,7 +321,7 @@ fn modify_target_group_attributes(sim: &mut Simulation, input: Value) -> Result<
         .collect();
     // Checked before any is applied: a refused call changes nothing.
     for (key, value) in &changes {
-        let known = sim.elbv2.target_groups[&arn].attributes.contains_key(key);
+        let known = world.elbv2.target_groups[&arn].attributes.contains_key(key);
         if !known {
             return Err(validation(format!(
                 "Target group attribute key '{key}' is not recognized"
@@ -320,7 +333,9 @@ fn modify_target_group_attributes(sim: &mut Simulation, input: Value) -> Result<
             )));
         }
     }
-    let group = sim.elbv2.group_mut(&arn)?;
+    let group = world.elbv2.group_mut(&arn)?;
     group.attributes.extend(changes);
-    Ok(json!({ "Attributes": attributes(group) }))
+    Ok(api::ModifyTargetGroupAttributesOutput {
+        attributes: Some(attributes(group)),
+    })
 }

@@ -1,0 +1,66 @@
+//! How a simulation starts: its seed, clock, region, and the switches where AWS is silent.
+//! The bindings' declarations of these members are generated from
+//! `core/models/simulation-config.json`; a test holds the two equal.
+
+use super::quotas;
+use crate::cluster::lifecycle::TaskTimings;
+use crate::sim::ecsim::subnets;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// How a simulation starts. Defaults: seed 0, clock at 2025-01-01T00:00:00Z, us-east-1,
+/// account 123456789012 (the account moto and the AWS docs' examples use).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct SimulationConfig {
+    pub seed: u64,
+    /// Seconds since the Unix epoch at which the virtual clock starts.
+    pub start_time: f64,
+    pub region: String,
+    pub account_id: String,
+    /// Subnets that FARGATE requests name without a CreateSubnet: `assign` (default) gives them
+    /// zones a, b, c in turn; `reject` refuses them as AWS would.
+    pub undeclared_subnets: subnets::UndeclaredSubnets,
+    /// How long each task lifecycle step takes: an object of seconds per step, or `"instant"`
+    /// (tasks run, and stop, within the call) or `"default"`.
+    #[serde(deserialize_with = "task_timings")]
+    pub task_timings: TaskTimings,
+    /// ECS's quotas: `{"containerInstancesPerCluster": 5000, "servicesPerCluster": 5000,
+    /// "tasksPerService": 5000, "clusters": 10000}` unless changed.
+    pub quotas: quotas::Quotas,
+}
+
+/// `taskTimings`: a preset name or the seconds per step.
+fn task_timings<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<TaskTimings, D::Error> {
+    use serde::de::Error;
+    let timings = match Value::deserialize(deserializer)? {
+        Value::String(name) if name == "instant" => TaskTimings::instant(),
+        Value::String(name) if name == "default" => TaskTimings::default(),
+        Value::String(name) => {
+            return Err(D::Error::custom(format!(
+                "taskTimings: unknown preset '{name}' (instant or default)"
+            )))
+        }
+        // Read from the value so that a misspelt member is named in the error.
+        seconds => serde_json::from_value(seconds)
+            .map_err(|e| D::Error::custom(format!("taskTimings: {e}")))?,
+    };
+    timings.check().map_err(D::Error::custom)?;
+    Ok(timings)
+}
+
+impl Default for SimulationConfig {
+    fn default() -> Self {
+        SimulationConfig {
+            seed: 0,
+            start_time: 1_735_689_600.0,
+            region: "us-east-1".into(),
+            account_id: "123456789012".into(),
+            undeclared_subnets: subnets::UndeclaredSubnets::Assign,
+            task_timings: TaskTimings::default(),
+            quotas: quotas::Quotas::default(),
+        }
+    }
+}

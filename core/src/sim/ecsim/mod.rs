@@ -1,0 +1,238 @@
+//! The `ecsim` service: what only a simulation has. Its actions are described by
+//! `core/models/ecsim.json`, in botocore's format, like the AWS services' models: bulk
+//! placement, image behaviours, faults, schedule previews and the records the simulation keeps.
+
+mod faults;
+pub mod subnets;
+
+use super::ecs::tasks::{launch_tasks, MAX_PLACE_TASKS_COUNT};
+use super::ecs::{cluster_name, tasks::Launched};
+use super::World;
+use crate::api::ecs::RunTaskRequest;
+use crate::api::ecsim as api;
+use crate::cluster::lifecycle::ImageBehavior;
+use crate::error::EcsimError;
+use crate::schedule::Schedule;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The handlers the generated operation table (`sim/registry.rs`) calls.
+pub(crate) mod handlers {
+    pub(crate) use super::faults::{
+        disconnect_agent, interrupt_spot_task, kill_instance, reconnect_agent,
+    };
+    pub(crate) use super::{
+        create_subnet, list_events, list_invocations, next_fire_times, place_tasks, put_image,
+    };
+}
+
+#[derive(Clone, Default)]
+pub struct EcsimState {
+    /// What running each image does (PutImage); images not here pull in the default time and
+    /// run until stopped.
+    pub images: BTreeMap<String, ImageBehavior>,
+    /// The subnets FARGATE tasks land in, with their zones (CreateSubnet).
+    pub subnets: subnets::Subnets,
+}
+
+/// PlaceTasks' answer: one column per field, a row per task, ready for a data frame (a million
+/// task documents would cost far more than placing the tasks). FARGATE rows have a null
+/// container instance.
+#[derive(Debug, Serialize)]
+pub struct PlaceTasksOutput {
+    placements: Placements,
+    failures: Vec<crate::api::ecs::Failure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explanations: Option<Vec<Value>>,
+}
+
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Placements {
+    task_arn: Vec<String>,
+    container_instance_arn: Vec<Option<String>>,
+    availability_zone: Vec<Option<String>>,
+}
+
+/// PlaceTasks: RunTask's input with any `count` up to [`MAX_PLACE_TASKS_COUNT`]. The answers are
+/// exactly those of successive RunTask calls of 10 (a property test compares them); it stops at
+/// the first task that finds no instance, as the following calls would fail the same way.
+pub fn place_tasks(
+    world: &mut World,
+    request: RunTaskRequest,
+) -> Result<PlaceTasksOutput, EcsimError> {
+    let count = match request.count {
+        None => 1,
+        Some(count) => u64::try_from(count)
+            .ok()
+            .filter(|c| (1..=MAX_PLACE_TASKS_COUNT).contains(c))
+            .ok_or_else(|| {
+                EcsimError::invalid_parameter(format!(
+                    "count must be a whole number from 1 to {MAX_PLACE_TASKS_COUNT}."
+                ))
+            })?,
+    };
+    let Launched {
+        cluster,
+        placed,
+        failures,
+        explanations,
+    } = launch_tasks(world, request, count)?;
+    let cluster = world.ecs.cluster_mut(Some(&cluster))?;
+    let mut placements = Placements::default();
+    for task in placed.iter().map(|&position| &cluster.tasks[position]) {
+        placements.task_arn.push(task.arn.to_string());
+        placements
+            .container_instance_arn
+            .push(task.instance_arn.as_deref().map(str::to_string));
+        placements
+            .availability_zone
+            .push(task.availability_zone.clone());
+    }
+    Ok(PlaceTasksOutput {
+        placements,
+        failures,
+        explanations,
+    })
+}
+
+/// PutImage's answer: the image and what it does now (unset members as nulls).
+#[derive(Debug, Serialize)]
+pub struct PutImageOutput {
+    image: String,
+    behavior: ImageBehavior,
+}
+
+/// PutImage: what running an image does in this simulation, for tasks started from now on.
+pub fn put_image(
+    world: &mut World,
+    request: api::PutImageRequest,
+) -> Result<PutImageOutput, EcsimError> {
+    let image = request
+        .image
+        .filter(|image| !image.is_empty())
+        .ok_or_else(|| EcsimError::invalid_parameter("PutImage needs an image name."))?;
+    let behavior = ImageBehavior {
+        pull_seconds: request.pull_seconds,
+        pull_fails: request.pull_fails.unwrap_or(false),
+        exit_after: request.exit_after,
+        exit_code: request.exit_code,
+        unhealthy_after: request.unhealthy_after,
+    };
+    let valid = |seconds: Option<f64>| seconds.is_none_or(|s| s.is_finite() && s >= 0.0);
+    if !valid(behavior.pull_seconds)
+        || !valid(behavior.exit_after)
+        || !valid(behavior.unhealthy_after)
+    {
+        return Err(EcsimError::invalid_parameter(
+            "pullSeconds, exitAfter and unhealthyAfter must be finite numbers of seconds >= 0.",
+        ));
+    }
+    world.ecsim.images.insert(image.clone(), behavior.clone());
+    Ok(PutImageOutput { image, behavior })
+}
+
+/// ListEvents: every service event of the simulation, oldest first, each with its service's
+/// ARN; `cluster` keeps one cluster's, `since` those at or after that time.
+pub fn list_events(
+    world: &mut World,
+    request: api::ListEventsRequest,
+) -> Result<api::ListEventsResponse, EcsimError> {
+    let cluster = request
+        .cluster
+        .as_deref()
+        .map(|c| cluster_name(Some(c)).to_string());
+    let mut events: Vec<(f64, u64, api::ServiceEventRecord)> = Vec::new();
+    for ((service_cluster, _), service) in &world.ecs.services {
+        if cluster.as_ref().is_some_and(|c| c != service_cluster) {
+            continue;
+        }
+        // Kept newest first; the count since creation orders events of the same moment.
+        for (age, event) in service.events.iter().enumerate() {
+            let at = event.created_at.unwrap_or_default();
+            if request.since.is_some_and(|since| at < since) {
+                continue;
+            }
+            let order = service.events_added - age as u64;
+            let record = api::ServiceEventRecord {
+                created_at: Some(at),
+                service_arn: Some(service.arn.clone()),
+                id: event.id.clone(),
+                message: event.message.clone(),
+            };
+            events.push((at, order, record));
+        }
+    }
+    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    Ok(api::ListEventsResponse {
+        events: Some(events.into_iter().map(|(_, _, e)| e).collect()),
+    })
+}
+
+/// NextFireTimes: the next fire times of a schedule expression in an IANA zone, as epoch seconds
+/// and as ISO 8601 in the zone. Rates count from `after` (now unless given).
+pub fn next_fire_times(
+    world: &mut World,
+    request: api::NextFireTimesRequest,
+) -> Result<api::NextFireTimesResponse, EcsimError> {
+    let invalid = EcsimError::invalid_parameter;
+    let schedule =
+        Schedule::parse(request.expression.as_deref().unwrap_or_default()).map_err(invalid)?;
+    let name = request.timezone.as_deref().unwrap_or("UTC");
+    let zone = TimeZone::get(name).map_err(|_| invalid(format!("Unknown time zone '{name}'.")))?;
+    let count = request.count.unwrap_or(5);
+    if !(1..=1000).contains(&count) {
+        return Err(invalid("count must be between 1 and 1000.".into()));
+    }
+    let after = request.after.unwrap_or(world.now);
+    let start = Timestamp::from_second(after.floor() as i64)
+        .map_err(|_| invalid(format!("after {after} is outside the supported range.")))?;
+    let mut times = Vec::new();
+    let mut cursor = start;
+    while times.len() < count as usize {
+        let Some(next) = schedule.next_after(cursor, start, &zone) else {
+            break;
+        };
+        times.push(next);
+        cursor = next;
+    }
+    Ok(api::NextFireTimesResponse {
+        fire_times: Some(times.iter().map(|t| t.as_second()).collect()),
+        iso_times: Some(
+            times
+                .iter()
+                .map(|t| t.to_zoned_datetime(zone.clone()).to_string())
+                .collect(),
+        ),
+    })
+}
+
+/// ListInvocations: what each firing of a rule's targets did, oldest first.
+pub fn list_invocations(
+    world: &mut World,
+    request: api::ListInvocationsRequest,
+) -> Result<api::ListInvocationsResponse, EcsimError> {
+    let invocations = world
+        .events
+        .invocations()
+        .iter()
+        .filter(|i| request.rule.is_none() || i.rule == request.rule)
+        .cloned()
+        .collect();
+    Ok(api::ListInvocationsResponse {
+        invocations: Some(invocations),
+    })
+}
+
+/// CreateSubnet: a subnet and its zone, for FARGATE tasks.
+pub fn create_subnet(
+    world: &mut World,
+    request: api::CreateSubnetRequest,
+) -> Result<api::CreateSubnetResponse, EcsimError> {
+    let generated = request.subnet_id.is_none().then(|| world.random_hex(17));
+    let region = world.config.region.clone();
+    world.ecsim.subnets.create(request, &region, generated)
+}

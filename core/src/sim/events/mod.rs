@@ -1,0 +1,488 @@
+//! Amazon EventBridge rules that run ECS tasks on a schedule (scheduled tasks). A rule with a
+//! `rate()` or six-field `cron()` expression fires on the virtual clock; each of its ECS
+//! targets runs `TaskCount` tasks through RunTask, started by `events-rule/<rule name>`, and
+//! what happened (tasks, failures) is kept as the rule's invocations (ecsim `ListInvocations`).
+//!
+//! Rules fire in UTC, as EventBridge rules do; the ecsim extension member
+//! `ScheduleExpressionTimezone` (EventBridge Scheduler's name for it) evaluates cron() in an
+//! IANA zone. Rates count from when the rule was put or enabled. Event patterns are not
+//! simulated (no events are emitted yet): a rule needs a schedule.
+
+use super::clock::Event;
+use super::World;
+use crate::api::ecs;
+use crate::api::ecsim::{Invocation, InvocationError};
+use crate::api::events::{self as api, RuleState};
+use crate::error::{EcsimError, ErrorCode};
+use crate::schedule::Schedule;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+const TIMEZONE: &str = "ScheduleExpressionTimezone";
+
+#[derive(Clone)]
+pub struct Rule {
+    pub described: api::DescribeRuleResponse,
+    schedule: Schedule,
+    zone: TimeZone,
+    /// Rates count from here.
+    started: Timestamp,
+    /// Bumped when the schedule changes or the rule is disabled: older fire events are stale.
+    generation: u64,
+    targets: BTreeMap<String, api::Target>,
+}
+
+#[derive(Clone, Default)]
+pub struct EventsState {
+    rules: BTreeMap<String, Rule>,
+    invocations: Vec<Invocation>,
+}
+
+fn validation(message: impl Into<String>) -> EcsimError {
+    EcsimError::new(ErrorCode::ValidationException, message)
+}
+
+fn no_rule(name: &str) -> EcsimError {
+    EcsimError::new(
+        ErrorCode::ResourceNotFoundException,
+        format!("Rule {name} does not exist on EventBus default."),
+    )
+}
+
+/// The handlers the generated operation table (`sim/registry.rs`) calls.
+pub(crate) mod handlers {
+    pub(crate) use super::{
+        delete_rule, describe_rule, disable_rule, enable_rule, list_rules, list_targets_by_rule,
+        put_rule, put_targets, remove_targets,
+    };
+}
+
+pub fn remove_targets(
+    world: &mut World,
+    request: api::RemoveTargetsRequest,
+) -> Result<api::RemoveTargetsResponse, EcsimError> {
+    let rule = rule_mut(world, request.rule.as_deref())?;
+    for id in request.ids.iter().flatten() {
+        rule.targets.remove(id);
+    }
+    Ok(api::RemoveTargetsResponse {
+        failed_entry_count: Some(0),
+        failed_entries: Some(Vec::new()),
+    })
+}
+
+pub fn delete_rule(
+    world: &mut World,
+    request: api::DeleteRuleRequest,
+) -> Result<Empty, EcsimError> {
+    let name = request.name.unwrap_or_default();
+    if world
+        .events
+        .rules
+        .get(&name)
+        .is_some_and(|r| !r.targets.is_empty())
+    {
+        return Err(validation("Rule can't be deleted since it has targets."));
+    }
+    world.events.rules.remove(&name);
+    Ok(Empty {})
+}
+
+pub fn describe_rule(
+    world: &mut World,
+    request: api::DescribeRuleRequest,
+) -> Result<api::DescribeRuleResponse, EcsimError> {
+    Ok(rule_mut(world, request.name.as_deref())?.described.clone())
+}
+
+pub fn list_rules(
+    world: &mut World,
+    request: api::ListRulesRequest,
+) -> Result<api::ListRulesResponse, EcsimError> {
+    let prefix = request.name_prefix.unwrap_or_default();
+    let rules = world
+        .events
+        .rules
+        .iter()
+        .filter(|(name, _)| name.starts_with(&prefix))
+        .map(|(_, rule)| described_as_listed(&rule.described))
+        .collect();
+    Ok(api::ListRulesResponse {
+        rules: Some(rules),
+        next_token: None,
+    })
+}
+
+/// A rule as ListRules shows it: DescribeRule's members, the same values.
+fn described_as_listed(described: &api::DescribeRuleResponse) -> api::Rule {
+    api::Rule {
+        name: described.name.clone(),
+        arn: described.arn.clone(),
+        event_pattern: described.event_pattern.clone(),
+        state: described.state,
+        description: described.description.clone(),
+        schedule_expression: described.schedule_expression.clone(),
+        role_arn: described.role_arn.clone(),
+        managed_by: described.managed_by.clone(),
+        event_bus_name: described.event_bus_name.clone(),
+    }
+}
+
+pub fn list_targets_by_rule(
+    world: &mut World,
+    request: api::ListTargetsByRuleRequest,
+) -> Result<api::ListTargetsByRuleResponse, EcsimError> {
+    let rule = rule_mut(world, request.rule.as_deref())?;
+    Ok(api::ListTargetsByRuleResponse {
+        targets: Some(rule.targets.values().cloned().collect()),
+        next_token: None,
+    })
+}
+
+pub fn enable_rule(
+    world: &mut World,
+    request: api::EnableRuleRequest,
+) -> Result<Empty, EcsimError> {
+    set_state(world, request.name.as_deref(), RuleState::Enabled)
+}
+
+pub fn disable_rule(
+    world: &mut World,
+    request: api::DisableRuleRequest,
+) -> Result<Empty, EcsimError> {
+    set_state(world, request.name.as_deref(), RuleState::Disabled)
+}
+
+fn set_state(world: &mut World, name: Option<&str>, state: RuleState) -> Result<Empty, EcsimError> {
+    let now = world.now;
+    let rule = rule_mut(world, name)?;
+    if rule.described.state != Some(state) {
+        rule.described.state = Some(state);
+        rule.started = timestamp(now);
+        let name = rule.described.name.clone().unwrap_or_default();
+        schedule_next(world, &name);
+    }
+    Ok(Empty {})
+}
+
+/// The answer of actions that answer with nothing: `{}`.
+#[derive(Debug, Serialize)]
+pub struct Empty {}
+
+fn rule_mut<'a>(world: &'a mut World, name: Option<&str>) -> Result<&'a mut Rule, EcsimError> {
+    let name = name.unwrap_or_default();
+    world
+        .events
+        .rules
+        .get_mut(name)
+        .ok_or_else(|| no_rule(name))
+}
+
+fn timestamp(seconds: f64) -> Timestamp {
+    Timestamp::from_second(seconds.floor() as i64).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+pub fn put_rule(
+    world: &mut World,
+    request: api::PutRuleRequest,
+) -> Result<api::PutRuleResponse, EcsimError> {
+    let name = request.name.clone().unwrap_or_default();
+    let valid_name = (1..=64).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if !valid_name {
+        return Err(validation(format!(
+            "Rule name '{name}' must be 1 to 64 characters of letters, digits, '.', '-' and '_'."
+        )));
+    }
+    if request.event_pattern.is_some() {
+        return Err(validation(
+            "ecsim simulates scheduled rules only: EventPattern is not supported.",
+        ));
+    }
+    let expression = request.schedule_expression.clone().ok_or_else(|| {
+        validation("Parameter ScheduleExpression is required (ecsim simulates scheduled rules).")
+    })?;
+    let schedule = match Schedule::parse(&expression) {
+        Ok(Schedule::At(_)) => {
+            return Err(validation(
+                "Parameter ScheduleExpression is not valid: rules take rate() or cron(); at() is EventBridge Scheduler's.",
+            ))
+        }
+        Ok(schedule) => schedule,
+        Err(why) => return Err(validation(format!("Parameter ScheduleExpression is not valid: {why}"))),
+    };
+    let zone_name = request
+        .schedule_expression_timezone
+        .clone()
+        .unwrap_or_else(|| "UTC".into());
+    let zone = TimeZone::get(&zone_name)
+        .map_err(|_| validation(format!("Unknown time zone '{zone_name}' ({TIMEZONE}).")))?;
+    let (region, account) = (&world.config.region, &world.config.account_id);
+    let arn = format!("arn:aws:events:{region}:{account}:rule/{name}");
+    let described = api::DescribeRuleResponse {
+        name: Some(name.clone()),
+        arn: Some(arn.clone()),
+        schedule_expression: Some(expression),
+        state: Some(request.state.unwrap_or(RuleState::Enabled)),
+        description: request.description,
+        role_arn: request.role_arn,
+        event_bus_name: Some("default".into()),
+        created_by: Some(world.config.account_id.clone()),
+        ..api::DescribeRuleResponse::default()
+    };
+    let started = timestamp(world.now);
+    match world.events.rules.get_mut(&name) {
+        Some(rule) => {
+            rule.described = described;
+            rule.schedule = schedule;
+            rule.zone = zone;
+            rule.started = started;
+        }
+        None => {
+            let rule = Rule {
+                described,
+                schedule,
+                zone,
+                started,
+                generation: 0,
+                targets: BTreeMap::new(),
+            };
+            world.events.rules.insert(name.clone(), rule);
+        }
+    }
+    schedule_next(world, &name);
+    Ok(api::PutRuleResponse {
+        rule_arn: Some(arn),
+    })
+}
+
+pub fn put_targets(
+    world: &mut World,
+    request: api::PutTargetsRequest,
+) -> Result<api::PutTargetsResponse, EcsimError> {
+    let targets = request.targets.unwrap_or_default();
+    for target in &targets {
+        let id = target.id.as_deref().unwrap_or_default();
+        let arn = target.arn.as_deref().unwrap_or_default();
+        let Some(ecs) = &target.ecs_parameters else {
+            return Err(validation(format!(
+                "Target {id}: ecsim simulates ECS targets only: give EcsParameters and a cluster ARN."
+            )));
+        };
+        if !arn.starts_with("arn:aws:ecs:") || !arn.contains(":cluster/") {
+            return Err(validation(format!(
+                "Target {id}: Arn {arn} is not an ECS cluster ARN."
+            )));
+        }
+        if target.role_arn.is_none() {
+            return Err(validation(format!(
+                "RoleArn is required for target arn {arn}."
+            )));
+        }
+        if !(1..=10).contains(&ecs.task_count.unwrap_or(1)) {
+            return Err(validation(format!(
+                "Target {id}: TaskCount must be between 1 and 10."
+            )));
+        }
+    }
+    let rule = rule_mut(world, request.rule.as_deref())?;
+    // A target id already on the rule is replaced, not added.
+    let ids: std::collections::BTreeSet<&str> = rule
+        .targets
+        .keys()
+        .map(String::as_str)
+        .chain(targets.iter().map(|t| t.id.as_deref().unwrap_or_default()))
+        .collect();
+    if ids.len() > 5 {
+        return Err(EcsimError::new(
+            ErrorCode::LimitExceededException,
+            "The requested resource exceeds the maximum number allowed (5 targets per rule).",
+        ));
+    }
+    for target in targets {
+        rule.targets
+            .insert(target.id.clone().unwrap_or_default(), target);
+    }
+    Ok(api::PutTargetsResponse {
+        failed_entry_count: Some(0),
+        failed_entries: Some(Vec::new()),
+    })
+}
+
+/// Puts the rule's next firing on the clock (none while it is disabled).
+fn schedule_next(world: &mut World, name: &str) {
+    let now = world.now;
+    let Some(rule) = world.events.rules.get_mut(name) else {
+        return;
+    };
+    rule.generation += 1;
+    if rule.described.state != Some(RuleState::Enabled) {
+        return;
+    }
+    let next = rule
+        .schedule
+        .next_after(timestamp(now), rule.started, &rule.zone);
+    let generation = rule.generation;
+    if let Some(at) = next {
+        world.clock.schedule(
+            at.as_second() as f64,
+            Event::RuleFires {
+                rule: name.to_string(),
+                generation,
+            },
+        );
+    }
+}
+
+/// The rule fires (unless it changed since this firing was scheduled): each target runs its
+/// tasks, and the next firing is scheduled.
+pub fn fire(world: &mut World, name: &str, generation: u64) {
+    let Some(rule) = world.events.rules.get(name) else {
+        return;
+    };
+    if rule.generation != generation {
+        return;
+    }
+    let targets: Vec<api::Target> = rule.targets.values().cloned().collect();
+    for target in targets {
+        let ran = run_task_request(name, &target)
+            .and_then(|request| super::ecs::handlers::run_task(world, request));
+        let mut invocation = Invocation {
+            rule: Some(name.to_string()),
+            target_id: target.id.clone(),
+            time: Some(world.now),
+            ..Invocation::default()
+        };
+        match ran {
+            Ok(output) => {
+                let tasks = output.response.tasks.unwrap_or_default();
+                invocation.task_arns = Some(tasks.into_iter().filter_map(|t| t.task_arn).collect());
+                invocation.failures = Some(output.response.failures.unwrap_or_default());
+            }
+            Err(error) => {
+                invocation.error = Some(InvocationError {
+                    code: Some(error.code.as_str().to_string()),
+                    message: Some(error.message),
+                })
+            }
+        }
+        world.events.invocations.push(invocation);
+    }
+    schedule_next(world, name);
+}
+
+/// The RunTask request an ECS target makes: EventBridge's members, converted to ECS's types.
+fn run_task_request(rule: &str, target: &api::Target) -> Result<ecs::RunTaskRequest, EcsimError> {
+    let parameters = target.ecs_parameters.clone().unwrap_or_default();
+    let network_configuration = parameters
+        .network_configuration
+        .and_then(|n| n.awsvpc_configuration)
+        .map(|vpc| {
+            Ok::<_, EcsimError>(ecs::NetworkConfiguration {
+                awsvpc_configuration: Some(ecs::AwsVpcConfiguration {
+                    subnets: vpc.subnets,
+                    security_groups: vpc.security_groups,
+                    assign_public_ip: vpc
+                        .assign_public_ip
+                        .map(|v| same_enum(v.as_str(), ecs::AssignPublicIp::from_name))
+                        .transpose()?,
+                }),
+            })
+        })
+        .transpose()?;
+    let tags = parameters.tags.map(|tags| {
+        tags.into_iter()
+            .map(|tag| ecs::Tag {
+                key: tag.key,
+                value: tag.value,
+            })
+            .collect()
+    });
+    let capacity_provider_strategy = parameters.capacity_provider_strategy.map(|items| {
+        items
+            .into_iter()
+            .map(|item| ecs::CapacityProviderStrategyItem {
+                capacity_provider: item.capacity_provider,
+                weight: item.weight,
+                base: item.base,
+            })
+            .collect()
+    });
+    let placement_constraints = parameters
+        .placement_constraints
+        .map(|constraints| {
+            constraints
+                .into_iter()
+                .map(|c| {
+                    Ok(ecs::PlacementConstraint {
+                        r#type: c
+                            .r#type
+                            .map(|t| same_enum(t.as_str(), ecs::PlacementConstraintType::from_name))
+                            .transpose()?,
+                        expression: c.expression,
+                    })
+                })
+                .collect::<Result<Vec<_>, EcsimError>>()
+        })
+        .transpose()?;
+    let placement_strategy = parameters
+        .placement_strategy
+        .map(|strategies| {
+            strategies
+                .into_iter()
+                .map(|s| {
+                    Ok(ecs::PlacementStrategy {
+                        r#type: s
+                            .r#type
+                            .map(|t| same_enum(t.as_str(), ecs::PlacementStrategyType::from_name))
+                            .transpose()?,
+                        field: s.field,
+                    })
+                })
+                .collect::<Result<Vec<_>, EcsimError>>()
+        })
+        .transpose()?;
+    Ok(ecs::RunTaskRequest {
+        cluster: target.arn.clone(),
+        task_definition: parameters.task_definition_arn,
+        count: Some(parameters.task_count.unwrap_or(1)),
+        started_by: Some(format!("events-rule/{rule}")),
+        launch_type: parameters
+            .launch_type
+            .map(|t| same_enum(t.as_str(), ecs::LaunchType::from_name))
+            .transpose()?,
+        capacity_provider_strategy,
+        platform_version: parameters.platform_version,
+        group: parameters.group,
+        placement_constraints,
+        placement_strategy,
+        network_configuration,
+        propagate_tags: parameters
+            .propagate_tags
+            .map(|t| same_enum(t.as_str(), ecs::PropagateTags::from_name))
+            .transpose()?,
+        reference_id: parameters.reference_id,
+        enable_ecs_managed_tags: parameters.enable_ecs_managed_tags,
+        enable_execute_command: parameters.enable_execute_command,
+        tags,
+        ..ecs::RunTaskRequest::default()
+    })
+}
+
+/// An EventBridge enum value as ECS's enum of the same values.
+fn same_enum<T>(value: &str, from_name: fn(&str) -> Option<T>) -> Result<T, EcsimError> {
+    from_name(value).ok_or_else(|| {
+        EcsimError::invalid_parameter(format!("EcsParameters: ECS has no value '{value}'."))
+    })
+}
+
+impl EventsState {
+    /// What every firing of every rule's targets did, oldest first (ecsim ListInvocations).
+    pub fn invocations(&self) -> &[Invocation] {
+        &self.invocations
+    }
+}

@@ -1,0 +1,95 @@
+//! The world a simulation runs: its configuration, the virtual clock and its queue, the RNG,
+//! and the state of every simulated service. Handlers take `&mut World`; each service's state
+//! is a field of its own, so a handler borrows the parts it needs side by side.
+
+use super::clock;
+use super::config::SimulationConfig;
+use super::{ecs, ecsim, elbv2, events};
+use rand_chacha::ChaCha8Rng;
+use rand_core::{Rng, SeedableRng};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub(crate) struct World {
+    pub config: Arc<SimulationConfig>,
+    /// The virtual clock, in seconds since the Unix epoch.
+    pub now: f64,
+    /// Every random choice (ids, ties) draws from this, seeded: same seed, same answers everywhere.
+    pub rng: ChaCha8Rng,
+    pub clock: clock::Queue,
+    pub ecs: ecs::EcsState,
+    pub elbv2: elbv2::Elbv2State,
+    pub events: events::EventsState,
+    pub ecsim: ecsim::EcsimState,
+}
+
+impl World {
+    pub fn new(config: SimulationConfig) -> Self {
+        World {
+            now: config.start_time,
+            rng: ChaCha8Rng::seed_from_u64(config.seed),
+            config: Arc::new(config),
+            clock: clock::Queue::default(),
+            ecs: ecs::EcsState::default(),
+            elbv2: elbv2::Elbv2State::default(),
+            events: events::EventsState::default(),
+            ecsim: ecsim::EcsimState::default(),
+        }
+    }
+
+    /// `digits` random lowercase hex digits, for ids such as container instance ids.
+    pub fn random_hex(&mut self, digits: usize) -> String {
+        let mut out = String::with_capacity(digits);
+        while out.len() < digits {
+            out.push_str(&format!("{:016x}", self.rng.next_u64()));
+        }
+        out.truncate(digits);
+        out
+    }
+
+    /// Takes every event due by `until` in time order, the clock at each event's time, and leaves
+    /// the clock at `until`.
+    pub fn run_due(&mut self, until: f64) {
+        self.queue_due_steps();
+        self.schedule_services();
+        while let Some((at, event)) = self.clock.pop_due(until) {
+            self.now = self.now.max(at);
+            match event {
+                clock::Event::TaskStep { cluster, position } => {
+                    self.ecs.task_step(&cluster, position, at);
+                }
+                clock::Event::RuleFires { rule, generation } => {
+                    events::fire(self, &rule, generation);
+                }
+            }
+            self.queue_due_steps();
+            // The scheduler looks once the events of this moment are all in.
+            if self.clock.next_at().is_none_or(|next| next > at) {
+                self.schedule_services();
+            }
+        }
+        self.now = self.now.max(until);
+    }
+
+    /// The service scheduler's look at this moment, repeated while it acts (a task it stops at
+    /// once frees room for the next round) up to a bound.
+    fn schedule_services(&mut self) {
+        const ROUNDS: usize = 64;
+        for _ in 0..ROUNDS {
+            let before = self.ecs.service_activity();
+            ecs::reconcile_services(self);
+            self.queue_due_steps();
+            if self.ecs.service_activity() == before {
+                break;
+            }
+        }
+    }
+
+    /// Puts the task steps that calls and events noted on the clock's queue.
+    fn queue_due_steps(&mut self) {
+        for (cluster, at, position) in self.ecs.take_due() {
+            self.clock
+                .schedule(at, clock::Event::TaskStep { cluster, position });
+        }
+    }
+}
