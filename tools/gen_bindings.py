@@ -54,10 +54,13 @@ def binding_files(models, services, service_errors, all_errors, error_docs) -> d
     files[py / "_errors.py"] = "\n".join(lines)
     stub = py / "_native.pyi"
     files[stub] = replace_block(stub, "errors", [f"class {n}(EcsimError):\n    \"\"\"{docs[n]}\"\"\"" for n in names], files)
-    config_lines = ["class SimulationConfig(TypedDict, total=False):"]
+    lines = [f'"""{NOTE}"""', "from __future__ import annotations", "",
+             "from typing import Literal, TypedDict", "", "",
+             "class SimulationConfig(TypedDict, total=False):",
+             '    """The keyword arguments of `ecsim.Simulation(...)`."""', ""]
     for member, spec in config.items():
-        config_lines += [f"    {member}: {spec['py']}", f'    """{spec["doc"]}"""']
-    files[stub] = replace_block(stub, "config", config_lines, files)
+        lines += [f"    {member}: {spec['py']}", f'    """{spec["doc"]}"""', ""]
+    files[py / "_config.py"] = "\n".join(lines).rstrip() + "\n"
 
     # JS (napi package and WASM bundle share lib/): the registry, the exports, the declarations.
     lib = ROOT / "bindings-node/lib"

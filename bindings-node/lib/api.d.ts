@@ -61,6 +61,7 @@ export interface NativeModule {
   validateTemplate(template: string | object, options?: ValidationOptions): CallResult;
   formatReport(report: object, format: string, filename: string): CallResult;
   errorCodes(): string[];
+  services(): { name: string; operations: string[]; errors: string[] }[];
   _panicProbe(): CallResult;
   NativeSimulation: new (config: SimulationConfig) => {
     readonly seed: number;
@@ -68,6 +69,7 @@ export interface NativeModule {
     advance(seconds: number): CallResult;
     runUntil(time: number): CallResult;
     checkService(service: string): CallResult;
+    forkFrom(other: unknown): CallResult;
     call(service: string, action: string, input: unknown): CallResult;
   };
 }
@@ -99,13 +101,15 @@ export declare class Simulation {
   runUntil(time: number): void;
   /** The whole simulation as JSON-ready data: its configuration and every call and clock move. */
   snapshot(): JsonObject;
+  /** An independent simulation in the same state (clock, RNG position, journal): same calls, same future. */
+  fork(): Simulation;
   /** The simulation a snapshot() was taken of, in the same state, with the same future. */
   static restore(snapshot: JsonObject): Simulation;
   /** Every service event so far, oldest first, as ECS words them. */
   events(options?: { cluster?: string; since?: number }): ServiceEventRecord[];
   call(service: string, action: string, input?: JsonObject): JsonObject;
   client(service: 'ecs'): EcsClient;
-  client(service: string): Client;
+  client(service: ServiceName): Client;
 }
 
 /** The ECS actions ecsim simulates so far, typed; any other action still goes through. */

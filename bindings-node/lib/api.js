@@ -2,6 +2,8 @@
 // typed errors, boto3-style clients, plain objects in and out. Both natives return failed calls
 // as data ({ error }); this is the one place that turns them into thrown errors.
 
+import { SERVICES } from './services.js';
+
 const NOT_ACTIONS = new Set(['then', 'catch', 'finally', 'constructor', 'toJSON', 'valueOf', 'toString']);
 
 export function makeApi(native) {
@@ -46,6 +48,13 @@ export function makeApi(native) {
     return unwrap(native.formatReport(report, format, filename));
   }
 
+  /** A service's own error classes (boto3's `client.exceptions`), plus the base class. */
+  function serviceErrors(service) {
+    const own = { EcsimError };
+    for (const name of SERVICES[service]?.errors ?? []) own[name] = errors[name];
+    return own;
+  }
+
   function actionName(method) {
     return method[0].toUpperCase() + method.slice(1);
   }
@@ -80,6 +89,13 @@ export function makeApi(native) {
       return unwrap(this.#native.snapshot());
     }
 
+    /** An independent simulation in the same state (clock, RNG position, journal): same calls, same future. */
+    fork() {
+      const forked = new Simulation();
+      unwrap(forked.#native.forkFrom(this.#native));
+      return forked;
+    }
+
     /** The simulation a snapshot() was taken of, in the same state, with the same future. */
     static restore(snapshot) {
       const restored = new Simulation();
@@ -102,7 +118,7 @@ export function makeApi(native) {
       unwrap(this.#native.checkService(service));
       const simulation = this;
       return new Proxy(
-        { service, exceptions: errors },
+        { service, exceptions: serviceErrors(service) },
         {
           get(target, property) {
             if (property in target || typeof property !== 'string') return target[property];

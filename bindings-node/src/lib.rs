@@ -108,6 +108,12 @@ pub fn validate_task_definition(
 }
 
 /// The AWS error names a call can fail with (each becomes an error class in `lib/api.js`).
+/// The simulated services as the core's registry has them (for the drift tests).
+#[napi(ts_return_type = "{ name: string; operations: string[]; errors: string[] }[]")]
+pub fn services() -> Value {
+    ecsim_core::sim::services_as_json()
+}
+
 #[napi]
 pub fn error_codes() -> Vec<String> {
     ecsim_core::ErrorCode::ALL
@@ -160,10 +166,7 @@ pub struct NativeSimulation {
 #[napi]
 impl NativeSimulation {
     /// Fails with `{ error }` semantics by throwing only for a malformed config object.
-    #[napi(
-        constructor,
-        ts_args_type = "config?: { seed?: number; startTime?: number; region?: string; accountId?: string; undeclaredSubnets?: 'assign' | 'reject' }"
-    )]
+    #[napi(constructor, ts_args_type = "config?: object")]
     pub fn new(config: Option<Value>) -> Result<Self> {
         let config: SimulationConfig = match config {
             Some(value) => serde_json::from_value(value)
@@ -210,6 +213,15 @@ impl NativeSimulation {
                 Value::Null
             }),
         )
+    }
+
+    /// Makes this simulation an independent copy of `other` (the JS `Simulation.fork`).
+    #[napi]
+    pub fn fork_from(&mut self, other: &NativeSimulation) -> CallResult {
+        outcome(other.inner.fork().map(|forked| {
+            self.inner = forked;
+            Value::Null
+        }))
     }
 
     #[napi]

@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as ecsim from '../lib/index.js';
 import { replay, vectorFiles } from './replay.mjs';
+import { seamTests } from './seam.mjs';
+import * as native from '../index.js';
+
+seamTests('napi', native, ecsim, ecsim);
 
 const TD = { family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 512 }] };
 

@@ -4,11 +4,13 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { makeApi } from '../lib/api.js';
 import { replay, vectorFiles } from './replay.mjs';
+import { seamTests } from './seam.mjs';
 
 const pkg = new URL('../../web/pkg/', import.meta.url);
 const wasm = await import(new URL('ecsim_wasm.js', pkg));
 wasm.initSync({ module: readFileSync(new URL('ecsim_wasm_bg.wasm', pkg)) });
 const api = makeApi(wasm);
+seamTests('wasm', wasm, api);
 
 for (const file of vectorFiles()) {
   test(`wasm vector ${file.split('/tests/vectors/')[1]}`, () => {

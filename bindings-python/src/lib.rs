@@ -162,6 +162,13 @@ fn format_report(
         .map_err(|e| to_py_err(py, e))
 }
 
+/// The simulated services as the core's registry has them: `[{"name", "operations", "errors"}]`.
+#[pyfunction]
+fn services(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    pythonize::pythonize(py, &ecsim_core::sim::services_as_json())
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+}
+
 /// Panics inside the core on purpose, to prove that the panic guard holds.
 #[pyfunction]
 fn _panic_probe(py: Python<'_>) -> PyResult<()> {
@@ -221,6 +228,12 @@ impl Simulation {
         Ok(Simulation { inner })
     }
 
+    /// An independent simulation in the same state, with the same future.
+    fn fork(&self, py: Python<'_>) -> PyResult<Self> {
+        let inner = self.inner.fork().map_err(|e| to_py_err(py, e))?;
+        Ok(Simulation { inner })
+    }
+
     #[staticmethod]
     fn check_service(py: Python<'_>, service: &str) -> PyResult<()> {
         ecsim_core::Simulation::check_service(service).map_err(|e| to_py_err(py, e))
@@ -256,5 +269,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validate_template, m)?)?;
     m.add_function(wrap_pyfunction!(format_report, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_probe, m)?)?;
+    m.add_function(wrap_pyfunction!(services, m)?)?;
     Ok(())
 }

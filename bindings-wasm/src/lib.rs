@@ -58,6 +58,14 @@ pub fn validate_task_definition(
 }
 
 /// The AWS error names a call can fail with (each becomes an error class in `lib/api.js`).
+/// The simulated services as the core's registry has them (for the drift tests).
+#[wasm_bindgen(
+    unchecked_return_type = "{ name: string; operations: string[]; errors: string[] }[]"
+)]
+pub fn services() -> JsValue {
+    to_js(&ecsim_core::sim::services_as_json())
+}
+
 #[wasm_bindgen(js_name = errorCodes)]
 pub fn error_codes() -> Vec<String> {
     ecsim_core::ErrorCode::ALL
@@ -119,10 +127,7 @@ pub struct NativeSimulation {
 impl NativeSimulation {
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(
-            unchecked_param_type = "{ seed?: number; startTime?: number; region?: string; accountId?: string }"
-        )]
-        config: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "object | undefined")] config: JsValue,
     ) -> Result<NativeSimulation, JsError> {
         let config: SimulationConfig = if config.is_undefined() || config.is_null() {
             SimulationConfig::default()
@@ -170,6 +175,15 @@ impl NativeSimulation {
             .and_then(|snapshot| guarded(|| ecsim_core::Simulation::restore(snapshot)));
         outcome(restored.map(|restored| {
             self.inner = restored;
+            Value::Null
+        }))
+    }
+
+    /// Makes this simulation an independent copy of `other` (the JS `Simulation.fork`).
+    #[wasm_bindgen(js_name = forkFrom, unchecked_return_type = "CallResult")]
+    pub fn fork_from(&mut self, other: &NativeSimulation) -> JsValue {
+        outcome(other.inner.fork().map(|forked| {
+            self.inner = forked;
             Value::Null
         }))
     }

@@ -319,26 +319,16 @@ impl ErrorCode {
             ErrorCode::AccessDeniedException => "AccessDeniedException",
             ErrorCode::AllocationIdNotFoundException => "AllocationIdNotFoundException",
             ErrorCode::AttributeLimitExceededException => "AttributeLimitExceededException",
-            ErrorCode::AvailabilityZoneNotSupportedException => {
-                "AvailabilityZoneNotSupportedException"
-            }
+            ErrorCode::AvailabilityZoneNotSupportedException => "AvailabilityZoneNotSupportedException",
             ErrorCode::BlockedException => "BlockedException",
-            ErrorCode::CaCertificatesBundleNotFoundException => {
-                "CaCertificatesBundleNotFoundException"
-            }
-            ErrorCode::CapacityDecreaseRequestsLimitExceededException => {
-                "CapacityDecreaseRequestsLimitExceededException"
-            }
+            ErrorCode::CaCertificatesBundleNotFoundException => "CaCertificatesBundleNotFoundException",
+            ErrorCode::CapacityDecreaseRequestsLimitExceededException => "CapacityDecreaseRequestsLimitExceededException",
             ErrorCode::CapacityReservationPendingException => "CapacityReservationPendingException",
             ErrorCode::CapacityUnitsLimitExceededException => "CapacityUnitsLimitExceededException",
             ErrorCode::CertificateNotFoundException => "CertificateNotFoundException",
             ErrorCode::ClientException => "ClientException",
-            ErrorCode::ClusterContainsCapacityProviderException => {
-                "ClusterContainsCapacityProviderException"
-            }
-            ErrorCode::ClusterContainsContainerInstancesException => {
-                "ClusterContainsContainerInstancesException"
-            }
+            ErrorCode::ClusterContainsCapacityProviderException => "ClusterContainsCapacityProviderException",
+            ErrorCode::ClusterContainsContainerInstancesException => "ClusterContainsContainerInstancesException",
             ErrorCode::ClusterContainsServicesException => "ClusterContainsServicesException",
             ErrorCode::ClusterContainsTasksException => "ClusterContainsTasksException",
             ErrorCode::ClusterNotFoundException => "ClusterNotFoundException",
@@ -346,9 +336,7 @@ impl ErrorCode {
             ErrorCode::ConflictException => "ConflictException",
             ErrorCode::DaemonNotActiveException => "DaemonNotActiveException",
             ErrorCode::DaemonNotFoundException => "DaemonNotFoundException",
-            ErrorCode::DeleteAssociationSameAccountException => {
-                "DeleteAssociationSameAccountException"
-            }
+            ErrorCode::DeleteAssociationSameAccountException => "DeleteAssociationSameAccountException",
             ErrorCode::DuplicateListenerException => "DuplicateListenerException",
             ErrorCode::DuplicateLoadBalancerNameException => "DuplicateLoadBalancerNameException",
             ErrorCode::DuplicateTagKeysException => "DuplicateTagKeysException",
@@ -360,12 +348,8 @@ impl ErrorCode {
             ErrorCode::IncompatibleProtocolsException => "IncompatibleProtocolsException",
             ErrorCode::InsufficientCapacityException => "InsufficientCapacityException",
             ErrorCode::InternalException => "InternalException",
-            ErrorCode::InvalidCaCertificatesBundleException => {
-                "InvalidCaCertificatesBundleException"
-            }
-            ErrorCode::InvalidConfigurationRequestException => {
-                "InvalidConfigurationRequestException"
-            }
+            ErrorCode::InvalidCaCertificatesBundleException => "InvalidCaCertificatesBundleException",
+            ErrorCode::InvalidConfigurationRequestException => "InvalidConfigurationRequestException",
             ErrorCode::InvalidEventPatternException => "InvalidEventPatternException",
             ErrorCode::InvalidLoadBalancerActionException => "InvalidLoadBalancerActionException",
             ErrorCode::InvalidParameterException => "InvalidParameterException",
@@ -384,9 +368,7 @@ impl ErrorCode {
             ErrorCode::NoUpdateAvailableException => "NoUpdateAvailableException",
             ErrorCode::OperationDisabledException => "OperationDisabledException",
             ErrorCode::OperationNotPermittedException => "OperationNotPermittedException",
-            ErrorCode::PlatformTaskDefinitionIncompatibilityException => {
-                "PlatformTaskDefinitionIncompatibilityException"
-            }
+            ErrorCode::PlatformTaskDefinitionIncompatibilityException => "PlatformTaskDefinitionIncompatibilityException",
             ErrorCode::PlatformUnknownException => "PlatformUnknownException",
             ErrorCode::PolicyLengthExceededException => "PolicyLengthExceededException",
             ErrorCode::PriorRequestNotCompleteException => "PriorRequestNotCompleteException",
@@ -403,9 +385,7 @@ impl ErrorCode {
             ErrorCode::ServiceNotActiveException => "ServiceNotActiveException",
             ErrorCode::ServiceNotFoundException => "ServiceNotFoundException",
             ErrorCode::SubnetNotFoundException => "SubnetNotFoundException",
-            ErrorCode::TargetGroupAssociationLimitException => {
-                "TargetGroupAssociationLimitException"
-            }
+            ErrorCode::TargetGroupAssociationLimitException => "TargetGroupAssociationLimitException",
             ErrorCode::TargetGroupNotFoundException => "TargetGroupNotFoundException",
             ErrorCode::TargetNotConnectedException => "TargetNotConnectedException",
             ErrorCode::TargetNotFoundException => "TargetNotFoundException",
@@ -415,23 +395,15 @@ impl ErrorCode {
             ErrorCode::TooManyCertificatesException => "TooManyCertificatesException",
             ErrorCode::TooManyListenersException => "TooManyListenersException",
             ErrorCode::TooManyLoadBalancersException => "TooManyLoadBalancersException",
-            ErrorCode::TooManyRegistrationsForTargetIdException => {
-                "TooManyRegistrationsForTargetIdException"
-            }
+            ErrorCode::TooManyRegistrationsForTargetIdException => "TooManyRegistrationsForTargetIdException",
             ErrorCode::TooManyRulesException => "TooManyRulesException",
             ErrorCode::TooManyTagsException => "TooManyTagsException",
             ErrorCode::TooManyTargetGroupsException => "TooManyTargetGroupsException",
             ErrorCode::TooManyTargetsException => "TooManyTargetsException",
-            ErrorCode::TooManyTrustStoreRevocationEntriesException => {
-                "TooManyTrustStoreRevocationEntriesException"
-            }
+            ErrorCode::TooManyTrustStoreRevocationEntriesException => "TooManyTrustStoreRevocationEntriesException",
             ErrorCode::TooManyTrustStoresException => "TooManyTrustStoresException",
-            ErrorCode::TooManyUniqueTargetGroupsPerLoadBalancerException => {
-                "TooManyUniqueTargetGroupsPerLoadBalancerException"
-            }
-            ErrorCode::TrustStoreAssociationNotFoundException => {
-                "TrustStoreAssociationNotFoundException"
-            }
+            ErrorCode::TooManyUniqueTargetGroupsPerLoadBalancerException => "TooManyUniqueTargetGroupsPerLoadBalancerException",
+            ErrorCode::TrustStoreAssociationNotFoundException => "TrustStoreAssociationNotFoundException",
             ErrorCode::TrustStoreInUseException => "TrustStoreInUseException",
             ErrorCode::TrustStoreNotFoundException => "TrustStoreNotFoundException",
             ErrorCode::TrustStoreNotReadyException => "TrustStoreNotReadyException",

@@ -9,6 +9,7 @@
 pub mod api;
 pub mod diagnostics;
 pub mod error;
+#[rustfmt::skip]
 mod error_code;
 pub mod guard;
 pub mod sim;

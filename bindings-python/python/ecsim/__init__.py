@@ -9,13 +9,13 @@
 from __future__ import annotations
 
 from ._client import Client, Simulation
+from ._config import SimulationConfig
 from ._types import LocatedDiagnostic, ResourceReport, TemplateReport
 from ._errors import *  # noqa: F403 (every AWS error name, generated)
 from ._errors import __all__ as _error_names
 from ._native import (
     Diagnostic,
     EcsimError,
-    SimulationConfig,
     format_report,
     validate_task_definition,
     validate_template,

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import re
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 from . import _native
+from ._config import SimulationConfig
+from ._services import SERVICE_ERRORS
 
 
 def _action_name(method: str) -> str:
@@ -21,10 +26,9 @@ class Client:
         _native.Simulation.check_service(service)
         self._simulation = simulation
         self.service = service
-        # As in boto3: `except ecs.exceptions.ClientException`.
+        # As in boto3: `except ecs.exceptions.ClientException`, the service's own errors.
         self.exceptions = SimpleNamespace(
-            **{name: value for name, value in vars(_native).items()
-               if isinstance(value, type) and issubclass(value, _native.EcsimError)}
+            **{name: getattr(_native, name) for name in SERVICE_ERRORS[service]}
         )
 
     def __getattr__(self, method: str) -> Any:
@@ -54,8 +58,8 @@ class Simulation:
     a, b, c in turn, ``"reject"`` refuses it as AWS would.
     """
 
-    def __init__(self, seed: int = 0, **config: Any) -> None:
-        self._native = _native.Simulation(seed=seed, **config)
+    def __init__(self, **config: Unpack[SimulationConfig]) -> None:
+        self._native = _native.Simulation(**config)
 
     @property
     def seed(self) -> int:
@@ -74,6 +78,13 @@ class Simulation:
         """The whole simulation as JSON-ready data; ``Simulation.restore`` rebuilds it, with the
         same future (it holds the configuration and every call and clock move, replayed)."""
         return self._native.snapshot()
+
+    def fork(self) -> Simulation:
+        """An independent simulation in the same state (clock, RNG position, journal): given the
+        same calls it has the same future as this one, given others it goes its own way."""
+        forked = type(self).__new__(type(self))
+        forked._native = self._native.fork()
+        return forked
 
     @classmethod
     def restore(cls, snapshot: dict[str, Any]) -> Simulation:

@@ -5,6 +5,7 @@ pub mod health;
 pub mod lifecycle;
 mod task;
 
+pub use crate::placement::Resources;
 pub use task::{Task, TaskEni, TaskSpec};
 
 use crate::api::ecs as api;
@@ -61,46 +62,6 @@ pub struct ContainerInstance {
     pub pending_tasks_count: u32,
     pub task_groups: BTreeMap<String, u32>,
     pub tags: Vec<api::Tag>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Resources {
-    pub cpu: i64,
-    pub memory: i64,
-    pub gpus: Vec<String>,
-    pub ports: Vec<String>,
-    pub udp_ports: Vec<String>,
-}
-
-impl Resources {
-    pub fn to_api(&self) -> Vec<api::Resource> {
-        let integer = |name: &str, value: i64| api::Resource {
-            name: Some(name.into()),
-            r#type: Some("INTEGER".into()),
-            integer_value: i32::try_from(value).ok(),
-            double_value: Some(0.0),
-            long_value: Some(0),
-            ..api::Resource::default()
-        };
-        let set = |name: &str, values: &[String]| api::Resource {
-            name: Some(name.into()),
-            r#type: Some("STRINGSET".into()),
-            string_set_value: Some(values.to_vec()),
-            double_value: Some(0.0),
-            long_value: Some(0),
-            integer_value: Some(0),
-        };
-        let mut resources = vec![
-            integer("CPU", self.cpu),
-            integer("MEMORY", self.memory),
-            set("PORTS", &self.ports),
-            set("PORTS_UDP", &self.udp_ports),
-        ];
-        if !self.gpus.is_empty() {
-            resources.push(set("GPU", &self.gpus));
-        }
-        resources
-    }
 }
 
 impl ContainerInstance {
@@ -196,6 +157,25 @@ impl ContainerInstance {
     /// Whether `reference` (an ARN or the id after its last '/') names this instance.
     pub fn is(&self, reference: &str) -> bool {
         *self.arn == *reference || self.id == reference
+    }
+}
+
+impl crate::placement::Candidate for ContainerInstance {
+    fn accepts_tasks(&self) -> bool {
+        self.status == api::ContainerInstanceStatus::Active
+    }
+
+    fn remaining(&self) -> &Resources {
+        &self.remaining
+    }
+
+    fn has_eni_room(&self) -> bool {
+        // The primary network interface counts against the limit.
+        self.attached_enis + 1 < self.max_enis
+    }
+
+    fn group_count(&self, group: &str) -> Option<u32> {
+        self.task_groups.get(group).copied()
     }
 }
 

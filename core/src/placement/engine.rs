@@ -1,9 +1,8 @@
 //! One placement decision over a cluster's container instances.
 
+use super::Candidate;
 use super::Requirement;
-use crate::api::ecs::ContainerInstanceStatus;
-use crate::cluster::ContainerInstance;
-use crate::query::{self, Instance};
+use crate::query;
 use rand_core::Rng;
 use std::collections::BTreeMap;
 
@@ -42,7 +41,7 @@ pub enum Constraint {
 
 impl Constraint {
     /// Evaluates static memberOf expressions over `instances` once; the rest stay as they are.
-    pub fn evaluated(self, instances: &[ContainerInstance]) -> Constraint {
+    pub fn evaluated(self, instances: &[impl Candidate]) -> Constraint {
         match self {
             Constraint::MemberOf(expr) if expr.is_static() => {
                 Constraint::MemberOfEvaluated(instances.iter().map(|i| expr.matches(i)).collect())
@@ -103,12 +102,12 @@ pub struct Placement {
 
 /// Whether the instance can take the task now: state, agent, required attributes, then each
 /// resource.
-pub fn fits(instance: &ContainerInstance, requirement: &Requirement) -> Option<Rejection> {
-    let remaining = &instance.remaining;
+pub fn fits(instance: &impl Candidate, requirement: &Requirement) -> Option<Rejection> {
+    let remaining = instance.remaining();
     let taken = |wanted: &[String], used: &[String]| wanted.iter().any(|port| used.contains(port));
-    if instance.status != ContainerInstanceStatus::Active {
+    if !instance.accepts_tasks() {
         Some(Rejection::Draining)
-    } else if !instance.agent_connected {
+    } else if !instance.agent_connected() {
         Some(Rejection::Agent)
     } else if requirement
         .attributes
@@ -126,8 +125,7 @@ pub fn fits(instance: &ContainerInstance, requirement: &Requirement) -> Option<R
         || taken(&requirement.udp_ports, &remaining.udp_ports)
     {
         Some(Rejection::Ports)
-    } else if requirement.eni && instance.attached_enis + 1 >= instance.max_enis {
-        // The primary network interface counts against the limit.
+    } else if requirement.eni && !instance.has_eni_room() {
         Some(Rejection::Eni)
     } else {
         None
@@ -135,7 +133,7 @@ pub fn fits(instance: &ContainerInstance, requirement: &Requirement) -> Option<R
 }
 
 pub(crate) fn satisfies(
-    instance: &ContainerInstance,
+    instance: &impl Candidate,
     index: usize,
     constraint: &Constraint,
     group: &str,
@@ -146,8 +144,8 @@ pub(crate) fn satisfies(
             (!matching.get(index).copied().unwrap_or(false)).then_some(Rejection::MemberOf)
         }
         Constraint::DistinctInstance => instance
-            .task_groups
-            .contains_key(group)
+            .group_count(group)
+            .is_some()
             .then_some(Rejection::DistinctInstance),
     }
 }
@@ -165,7 +163,7 @@ fn pick(candidates: &[usize], rng: &mut impl Rng) -> usize {
 }
 
 /// Places one task. Ties that the strategies leave are settled by `rng`.
-pub fn place(instances: &[ContainerInstance], request: &Request, rng: &mut impl Rng) -> Placement {
+pub fn place(instances: &[impl Candidate], request: &Request, rng: &mut impl Rng) -> Placement {
     let mut placement = Placement::default();
     let mut candidates = Vec::new();
     for (index, instance) in instances.iter().enumerate() {
@@ -183,17 +181,13 @@ pub fn place(instances: &[ContainerInstance], request: &Request, rng: &mut impl 
     if candidates.is_empty() {
         return placement;
     }
-    let group_count = |i: usize| {
-        instances[i]
-            .task_groups
-            .get(request.group)
-            .copied()
-            .unwrap_or(0)
-    };
+    let group_count = |i: usize| instances[i].group_count(request.group).unwrap_or(0);
     for strategy in request.strategies {
         match strategy {
-            Strategy::BinpackCpu => keep_min(&mut candidates, |i| instances[i].remaining.cpu),
-            Strategy::BinpackMemory => keep_min(&mut candidates, |i| instances[i].remaining.memory),
+            Strategy::BinpackCpu => keep_min(&mut candidates, |i| instances[i].remaining().cpu),
+            Strategy::BinpackMemory => {
+                keep_min(&mut candidates, |i| instances[i].remaining().memory)
+            }
             Strategy::SpreadInstance => keep_min(&mut candidates, group_count),
             Strategy::SpreadAttribute(name) => {
                 // Tasks of the group per value, over the whole cluster; instances without the

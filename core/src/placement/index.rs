@@ -11,8 +11,7 @@
 
 use super::engine::{fits, satisfies, Request, Strategy};
 use super::ties::{nth_of_union, TieSet};
-use crate::cluster::ContainerInstance;
-use crate::query::Instance;
+use super::Candidate;
 use rand_core::Rng;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -48,7 +47,7 @@ pub struct Placer<'r> {
 
 impl<'r> Placer<'r> {
     /// None when the strategy chain needs `place`'s general path.
-    pub fn new(instances: &[ContainerInstance], request: &'r Request<'r>) -> Option<Placer<'r>> {
+    pub fn new(instances: &[impl Candidate], request: &'r Request<'r>) -> Option<Placer<'r>> {
         let mut spread = None;
         let mut local = Vec::new();
         let mut random = false;
@@ -96,17 +95,17 @@ impl<'r> Placer<'r> {
         Some(placer)
     }
 
-    fn group_count(&self, instance: &ContainerInstance) -> u64 {
-        let count = instance.task_groups.get(self.request.group).copied();
+    fn group_count(&self, instance: &impl Candidate) -> u64 {
+        let count = instance.group_count(self.request.group);
         u64::from(count.unwrap_or(0))
     }
 
-    fn key(&self, instance: &ContainerInstance) -> Key {
+    fn key(&self, instance: &impl Candidate) -> Key {
         let mut key = [0; 5];
         for (slot, local) in key.iter_mut().zip(&self.local) {
             *slot = match local {
-                LocalKey::Cpu => instance.remaining.cpu,
-                LocalKey::Memory => instance.remaining.memory,
+                LocalKey::Cpu => instance.remaining().cpu,
+                LocalKey::Memory => instance.remaining().memory,
                 LocalKey::GroupCount => self.group_count(instance) as i64,
             };
         }
@@ -114,7 +113,7 @@ impl<'r> Placer<'r> {
     }
 
     /// Files `instance` again under its current key, or takes it out if it no longer qualifies.
-    fn refile(&mut self, index: usize, instance: &ContainerInstance) {
+    fn refile(&mut self, index: usize, instance: &impl Candidate) {
         let value = self.value_of[index];
         let set_live = |placer: &mut Self, live: bool| {
             let entry = (placer.group_counts[value], value);
@@ -188,7 +187,7 @@ impl<'r> Placer<'r> {
     }
 
     /// Takes note that a task of the request now runs on `instances[index]`.
-    pub fn placed(&mut self, index: usize, instances: &[ContainerInstance]) {
+    pub fn placed(&mut self, index: usize, instances: &[impl Candidate]) {
         let value = self.value_of[index];
         if !self.candidates[value].is_empty() {
             self.live.remove(&(self.group_counts[value], value));

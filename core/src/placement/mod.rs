@@ -1,11 +1,13 @@
 //! Where each task goes, and why: resources → constraints → strategies → pick, as ECS documents
 //! it (reference/placement.md), with every instance's verdict kept for the explanation.
 
+mod candidate;
 pub mod engine;
 pub mod index;
 pub mod requirement;
 mod ties;
 
+pub use candidate::{Candidate, Resources};
 pub use engine::{place, Constraint, Placement, Rejection, Request, Strategy};
 pub use index::Placer;
 pub use requirement::Requirement;

@@ -13,6 +13,7 @@ mod ecsim;
 mod elbv2;
 mod events;
 pub mod quotas;
+#[rustfmt::skip]
 mod registry;
 mod request;
 mod snapshot;
@@ -45,6 +46,22 @@ pub struct Service {
 /// Every simulated service, in registry order.
 pub fn services() -> &'static [Service] {
     registry::SERVICES
+}
+
+/// The registry as data, for the bindings' drift tests: `[{"name", "operations", "errors"}]`
+/// (operations by AWS name, errors by AWS error name).
+pub fn services_as_json() -> Value {
+    let services: Vec<Value> = services()
+        .iter()
+        .map(|service| {
+            serde_json::json!({
+                "name": service.name,
+                "operations": service.operations.iter().map(|o| o.name).collect::<Vec<_>>(),
+                "errors": service.errors.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Value::Array(services)
 }
 
 /// The simulated service of that client name.

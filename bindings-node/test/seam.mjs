@@ -1,0 +1,74 @@
+// The service seam through a JS binding (napi or WASM): the generated lists equal the core's
+// registry, every action is shape-checked alike, configuration members, and forks.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { SERVICES, ERROR_NAMES, CONFIG_MEMBERS } from '../lib/services.js';
+
+const declarations = readFileSync(new URL('../lib/index.d.ts', import.meta.url), 'utf8');
+const apiDeclarations = readFileSync(new URL('../lib/api.d.ts', import.meta.url), 'utf8');
+
+export function seamTests(label, native, api, exported = undefined) {
+  test(`${label}: the generated registry is the core's`, () => {
+    const fromCore = Object.fromEntries(native.services().map((s) => [s.name, s]));
+    assert.deepEqual(Object.keys(fromCore), Object.keys(SERVICES));
+    for (const [name, { operations, errors }] of Object.entries(SERVICES)) {
+      assert.deepEqual(operations, fromCore[name].operations);
+      assert.deepEqual(errors, fromCore[name].errors);
+    }
+    assert.deepEqual([...native.errorCodes()].sort(), [...ERROR_NAMES].sort());
+  });
+
+  test(`${label}: every error class exists, is declared, and each client has its service's`, () => {
+    for (const name of ERROR_NAMES) {
+      assert.equal(api.errors[name].name, name);
+      assert.ok(new api.errors[name](name, 'm') instanceof api.errors.EcsimError);
+      assert.match(declarations, new RegExp(`export declare const ${name}: ErrorClass;`));
+      if (exported) assert.equal(exported[name], api.errors[name], name);
+    }
+    const sim = new api.Simulation();
+    for (const [service, { errors }] of Object.entries(SERVICES)) {
+      assert.deepEqual(Object.keys(sim.client(service).exceptions).sort(), ['EcsimError', ...errors].sort());
+    }
+  });
+
+  test(`${label}: every action answers an unknown member with its service's validation error`, () => {
+    for (const [service, { operations, errors }] of Object.entries(SERVICES)) {
+      for (const action of operations) {
+        const sim = new api.Simulation();
+        assert.throws(() => sim.call(service, action, { ecsimUnknownMember: 1 }), (error) => {
+          assert.ok(errors.includes(error.code), `${action}: ${error.code}`);
+          const finding = error.diagnostics.filter((d) => d.path === '$.ecsimUnknownMember');
+          assert.deepEqual(finding.map((d) => d.code), ['API001'], action);
+          return true;
+        });
+      }
+    }
+  });
+
+  test(`${label}: every configuration member is accepted and declared`, () => {
+    const values = { seed: 3, startTime: 1_800_000_000, region: 'eu-west-1', accountId: '111122223333',
+      undeclaredSubnets: 'reject', taskTimings: 'instant', quotas: { clusters: 5 } };
+    assert.deepEqual(Object.keys(values).sort(), [...CONFIG_MEMBERS].sort());
+    const sim = new api.Simulation(values);
+    assert.equal(sim.now, 1_800_000_000);
+    for (const member of CONFIG_MEMBERS) assert.match(apiDeclarations, new RegExp(`\\b${member}\\?:`));
+    assert.throws(() => new api.Simulation({ sede: 3 }));
+  });
+
+  test(`${label}: a fork is independent and has the same future`, () => {
+    const sim = new api.Simulation({ seed: 5 });
+    const ecs = sim.client('ecs');
+    ecs.createCluster({ clusterName: 'c' });
+    ecs.registerContainerInstance({ cluster: 'c', instanceType: 'm5.large', availabilityZone: 'us-east-1a' });
+    ecs.registerTaskDefinition({ family: 'w', containerDefinitions: [{ name: 'a', image: 'x', memory: 64 }] });
+    const fork = sim.fork();
+    const runs = [sim, fork].map((s) => s.client('ecs').runTask({ cluster: 'c', taskDefinition: 'w', count: 2 }));
+    assert.deepEqual(runs[0], runs[1]);
+    fork.advance(60);
+    assert.equal(fork.now, sim.now + 60);
+    assert.notDeepEqual(sim.snapshot(), fork.snapshot());
+    sim.advance(60);
+    assert.deepEqual(sim.snapshot(), fork.snapshot());
+  });
+}
