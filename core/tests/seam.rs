@@ -1,5 +1,6 @@
 //! The service seam: every action of every service is shape-checked alike, the registry and the
 //! configuration match what the bindings declare, and forks are independent with the same future.
+#![allow(clippy::unwrap_used)]
 
 use ecsim_core::api::shape::Kind;
 use ecsim_core::sim::services;
