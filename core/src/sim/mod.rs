@@ -6,6 +6,7 @@
 //! the input against the action's shape, reads it into the request type and calls the typed
 //! handler in the service's folder. A call that fails leaves the state exactly as it was.
 
+pub mod arn;
 mod clock;
 pub mod config;
 mod ecs;

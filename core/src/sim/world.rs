@@ -37,6 +37,11 @@ impl World {
         }
     }
 
+    /// The ARN of `resource` of `service` in this simulation's partition, region and account.
+    pub fn arn(&self, service: &str, resource: &str) -> String {
+        super::arn::arn(&self.config, service, resource)
+    }
+
     /// `digits` random lowercase hex digits, for ids such as container instance ids.
     pub fn random_hex(&mut self, digits: usize) -> String {
         let mut out = String::with_capacity(digits);

@@ -5,7 +5,6 @@ use crate::cluster::{Cluster, MAX_CUSTOM_ATTRIBUTES};
 use crate::error::{EcsimError, ErrorCode};
 use crate::query::valid_attribute_name;
 use crate::sim::World;
-use serde_json::{json, Value};
 
 /// Values: 1 to 128 letters, digits, `-_./@:` and inner spaces.
 fn valid_value(value: &str) -> bool {
@@ -49,7 +48,7 @@ fn targets(
 pub fn put_attributes(
     world: &mut World,
     request: api::PutAttributesRequest,
-) -> Result<Value, EcsimError> {
+) -> Result<api::PutAttributesResponse, EcsimError> {
     let attributes = request.attributes.unwrap_or_default();
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let indexes = targets(cluster, &attributes, true)?;
@@ -84,13 +83,16 @@ pub fn put_attributes(
             .attributes
             .insert(name, attribute.value.clone());
     }
-    Ok(json!({ "attributes": attributes }))
+    Ok(api::PutAttributesResponse {
+        attributes: Some(attributes),
+        ..Default::default()
+    })
 }
 
 pub fn delete_attributes(
     world: &mut World,
     request: api::DeleteAttributesRequest,
-) -> Result<Value, EcsimError> {
+) -> Result<api::DeleteAttributesResponse, EcsimError> {
     let attributes = request.attributes.unwrap_or_default();
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let indexes = targets(cluster, &attributes, false)?;
@@ -99,13 +101,16 @@ pub fn delete_attributes(
             .attributes
             .remove(attribute.name.as_deref().unwrap_or_default());
     }
-    Ok(json!({ "attributes": attributes }))
+    Ok(api::DeleteAttributesResponse {
+        attributes: Some(attributes),
+        ..Default::default()
+    })
 }
 
 pub fn list_attributes(
     world: &mut World,
     request: api::ListAttributesRequest,
-) -> Result<Value, EcsimError> {
+) -> Result<api::ListAttributesResponse, EcsimError> {
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let mut found = Vec::new();
     for instance in &cluster.instances {
@@ -128,5 +133,8 @@ pub fn list_attributes(
             }
         }
     }
-    Ok(json!({ "attributes": found }))
+    Ok(api::ListAttributesResponse {
+        attributes: Some(found),
+        ..Default::default()
+    })
 }

@@ -5,12 +5,11 @@ use crate::api::ecs as api;
 use crate::cluster::Cluster;
 use crate::error::{EcsimError, ErrorCode};
 use crate::sim::World;
-use serde_json::{json, Value};
 
 pub fn create_cluster(
     world: &mut World,
     request: api::CreateClusterRequest,
-) -> Result<Value, EcsimError> {
+) -> Result<api::CreateClusterResponse, EcsimError> {
     let name = request.cluster_name.unwrap_or_else(|| "default".into());
     let valid = (1..=255).contains(&name.len())
         && name
@@ -32,10 +31,7 @@ pub fn create_cluster(
     if active >= limit && !world.ecs.clusters.get(&name).is_some_and(|c| c.active) {
         return Err(crate::sim::quotas::exceeded("clusters", "clusters", limit));
     }
-    let arn = format!(
-        "arn:aws:ecs:{}:{}:cluster/{name}",
-        world.config.region, world.config.account_id
-    );
+    let arn = world.arn("ecs", &format!("cluster/{name}"));
     let services = world.ecs.active_services(&name);
     // Creating a cluster that exists returns it, as ECS does; an INACTIVE one comes back to life.
     let cluster = world
@@ -62,13 +58,16 @@ pub fn create_cluster(
         cluster.capacity_providers = providers;
         cluster.default_capacity_provider_strategy = default_strategy;
     }
-    Ok(json!({ "cluster": cluster.to_api(services) }))
+    Ok(api::CreateClusterResponse {
+        cluster: Some(cluster.to_api(services)),
+        ..Default::default()
+    })
 }
 
 pub fn delete_cluster(
     world: &mut World,
     request: api::DeleteClusterRequest,
-) -> Result<Value, EcsimError> {
+) -> Result<api::DeleteClusterResponse, EcsimError> {
     let name = world
         .ecs
         .cluster_mut(request.cluster.as_deref())?
@@ -95,13 +94,16 @@ pub fn delete_cluster(
         ));
     }
     cluster.active = false;
-    Ok(json!({ "cluster": cluster.to_api(0) }))
+    Ok(api::DeleteClusterResponse {
+        cluster: Some(cluster.to_api(0)),
+        ..Default::default()
+    })
 }
 
 pub fn describe_clusters(
     world: &mut World,
     request: api::DescribeClustersRequest,
-) -> Result<Value, EcsimError> {
+) -> Result<api::DescribeClustersResponse, EcsimError> {
     let references = request.clusters.unwrap_or_else(|| vec!["default".into()]);
     let mut clusters = Vec::new();
     let mut failures = Vec::new();
@@ -111,22 +113,23 @@ pub fn describe_clusters(
                 clusters.push(cluster.to_api(world.ecs.active_services(&cluster.name)))
             }
             None => {
-                let (region, account) = (&world.config.region, &world.config.account_id);
-                let arn = format!(
-                    "arn:aws:ecs:{region}:{account}:cluster/{}",
-                    cluster_name(Some(reference))
-                );
+                let name = cluster_name(Some(reference));
+                let arn = world.arn("ecs", &format!("cluster/{name}"));
                 failures.push(failure(&arn, "MISSING"));
             }
         }
     }
-    Ok(json!({ "clusters": clusters, "failures": failures }))
+    Ok(api::DescribeClustersResponse {
+        clusters: Some(clusters),
+        failures: Some(failures),
+        ..Default::default()
+    })
 }
 
 pub fn list_clusters(
     world: &mut World,
     _request: api::ListClustersRequest,
-) -> Result<Value, EcsimError> {
+) -> Result<api::ListClustersResponse, EcsimError> {
     let arns: Vec<&str> = world
         .ecs
         .clusters
@@ -134,7 +137,10 @@ pub fn list_clusters(
         .filter(|c| c.active)
         .map(|c| c.arn.as_str())
         .collect();
-    Ok(json!({ "clusterArns": arns }))
+    Ok(api::ListClustersResponse {
+        cluster_arns: Some(arns.into_iter().map(str::to_string).collect()),
+        ..Default::default()
+    })
 }
 
 /// PutClusterCapacityProviders: the cluster's providers and default strategy, replaced whole. A
@@ -142,7 +148,7 @@ pub fn list_clusters(
 pub fn put_cluster_capacity_providers(
     world: &mut World,
     request: api::PutClusterCapacityProvidersRequest,
-) -> Result<Value, EcsimError> {
+) -> Result<api::PutClusterCapacityProvidersResponse, EcsimError> {
     let providers = request.capacity_providers.unwrap_or_default();
     let default_strategy = request
         .default_capacity_provider_strategy
@@ -175,5 +181,8 @@ pub fn put_cluster_capacity_providers(
     let cluster = world.ecs.cluster_mut(Some(&name))?;
     cluster.capacity_providers = providers;
     cluster.default_capacity_provider_strategy = default_strategy;
-    Ok(json!({ "cluster": cluster.to_api(services) }))
+    Ok(api::PutClusterCapacityProvidersResponse {
+        cluster: Some(cluster.to_api(services)),
+        ..Default::default()
+    })
 }

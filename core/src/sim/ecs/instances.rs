@@ -8,7 +8,7 @@ use crate::cluster::{catalog, ContainerInstance, Resources, RESERVED_PORTS};
 use crate::error::{EcsimError, ErrorCode};
 use crate::query;
 use crate::sim::{quotas, World};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// The agent version ecsim reports when the request gives none (a convention).
@@ -49,7 +49,7 @@ fn resource_set(resources: &[api::Resource], name: &str) -> Option<Vec<String>> 
 pub fn register_container_instance(
     world: &mut World,
     request: api::RegisterContainerInstanceRequest,
-) -> Result<Value, EcsimError> {
+) -> Result<api::RegisterContainerInstanceResponse, EcsimError> {
     let document = identity(request.instance_identity_document.as_deref())?;
     let type_name = request
         .instance_type
@@ -86,8 +86,6 @@ pub fn register_container_instance(
         .clone()
         .or_else(|| text(&document, "availabilityZone"))
         .unwrap_or_else(|| format!("{region}a"));
-    let ec2_instance_id =
-        text(&document, "instanceId").unwrap_or_else(|| format!("i-{}", world.random_hex(17)));
     let limit = world.config.quotas.container_instances_per_cluster;
     if world
         .ecs
@@ -102,9 +100,12 @@ pub fn register_container_instance(
             limit,
         ));
     }
+    // Ids are drawn once every check has passed: a refused call leaves the RNG as it was.
+    let ec2_instance_id =
+        text(&document, "instanceId").unwrap_or_else(|| format!("i-{}", world.random_hex(17)));
     let id = world.random_hex(32);
     let now = world.now;
-    let account = world.config.account_id.clone();
+    let arn_prefix = world.arn("ecs", "container-instance/");
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let reserved: Vec<String> = RESERVED_PORTS.iter().map(u16::to_string).collect();
     let gpus: Vec<String> = match instance_type {
@@ -147,11 +148,7 @@ pub fn register_container_instance(
         .agent_version
         .get_or_insert_with(|| DEFAULT_AGENT_VERSION.to_string());
     let instance = ContainerInstance {
-        arn: format!(
-            "arn:aws:ecs:{region}:{account}:container-instance/{}/{id}",
-            cluster.name
-        )
-        .into(),
+        arn: format!("{arn_prefix}{}/{id}", cluster.name).into(),
         id,
         ec2_instance_id,
         status: ContainerInstanceStatus::Active,
@@ -168,7 +165,10 @@ pub fn register_container_instance(
         task_groups: BTreeMap::new(),
         tags: request.tags.unwrap_or_default(),
     };
-    let output = json!({ "containerInstance": instance.to_api(true) });
+    let output = api::RegisterContainerInstanceResponse {
+        container_instance: Some(instance.to_api(true)),
+        ..Default::default()
+    };
     cluster.instances.push(instance);
     Ok(output)
 }
@@ -176,7 +176,7 @@ pub fn register_container_instance(
 pub fn deregister_container_instance(
     world: &mut World,
     request: api::DeregisterContainerInstanceRequest,
-) -> Result<Value, EcsimError> {
+) -> Result<api::DeregisterContainerInstanceResponse, EcsimError> {
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let reference = request.container_instance.unwrap_or_default();
     let index = cluster
@@ -196,13 +196,16 @@ pub fn deregister_container_instance(
     }
     let mut instance = cluster.instances.remove(index).to_api(false);
     instance.status = Some("INACTIVE".into());
-    Ok(json!({ "containerInstance": instance }))
+    Ok(api::DeregisterContainerInstanceResponse {
+        container_instance: Some(instance),
+        ..Default::default()
+    })
 }
 
 pub fn describe_container_instances(
     world: &mut World,
     request: api::DescribeContainerInstancesRequest,
-) -> Result<Value, EcsimError> {
+) -> Result<api::DescribeContainerInstancesResponse, EcsimError> {
     let include_tags = request
         .include
         .iter()
@@ -217,13 +220,17 @@ pub fn describe_container_instances(
             None => failures.push(failure(reference, "MISSING")),
         }
     }
-    Ok(json!({ "containerInstances": found, "failures": failures }))
+    Ok(api::DescribeContainerInstancesResponse {
+        container_instances: Some(found),
+        failures: Some(failures),
+        ..Default::default()
+    })
 }
 
 pub fn list_container_instances(
     world: &mut World,
     request: api::ListContainerInstancesRequest,
-) -> Result<Value, EcsimError> {
+) -> Result<api::ListContainerInstancesResponse, EcsimError> {
     let filter = match request.filter.as_deref() {
         Some(expression) => Some(
             query::parse(expression)
@@ -239,13 +246,16 @@ pub fn list_container_instances(
         .filter(|i| filter.as_ref().is_none_or(|f| f.matches(*i)))
         .map(|i| &*i.arn)
         .collect();
-    Ok(json!({ "containerInstanceArns": arns }))
+    Ok(api::ListContainerInstancesResponse {
+        container_instance_arns: Some(arns.into_iter().map(str::to_string).collect()),
+        ..Default::default()
+    })
 }
 
 pub fn update_container_instances_state(
     world: &mut World,
     request: api::UpdateContainerInstancesStateRequest,
-) -> Result<Value, EcsimError> {
+) -> Result<api::UpdateContainerInstancesStateResponse, EcsimError> {
     let status = request.status.unwrap_or(ContainerInstanceStatus::Active);
     if !matches!(
         status,
@@ -267,5 +277,9 @@ pub fn update_container_instances_state(
             None => failures.push(failure(reference, "MISSING")),
         }
     }
-    Ok(json!({ "containerInstances": updated, "failures": failures }))
+    Ok(api::UpdateContainerInstancesStateResponse {
+        container_instances: Some(updated),
+        failures: Some(failures),
+        ..Default::default()
+    })
 }

@@ -138,10 +138,7 @@ impl Launch {
         Ok(Launch {
             plan,
             spec: Arc::new(spec),
-            arn_prefix: format!(
-                "arn:aws:ecs:{}:{}:task/",
-                world.config.region, world.config.account_id
-            ),
+            arn_prefix: world.arn("ecs", "task/"),
             now: world.now,
         })
     }

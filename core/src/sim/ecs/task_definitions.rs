@@ -39,9 +39,10 @@ pub fn register_task_definition(
         .entry(family.clone())
         .or_default();
     let revision = revisions.len() + 1;
-    let arn = format!(
-        "arn:aws:ecs:{}:{}:task-definition/{family}:{revision}",
-        world.config.region, world.config.account_id
+    let arn = crate::sim::arn::arn(
+        &world.config,
+        "ecs",
+        &format!("task-definition/{family}:{revision}"),
     );
     let tags = request.tags.clone().unwrap_or_default();
     let task_definition = described(request, arn, revision, world.now);

@@ -4,9 +4,11 @@ use super::failure;
 use crate::api::ecs as api;
 use crate::error::EcsimError;
 use crate::sim::World;
-use serde_json::{json, Value};
 
-pub fn stop_task(world: &mut World, request: api::StopTaskRequest) -> Result<Value, EcsimError> {
+pub fn stop_task(
+    world: &mut World,
+    request: api::StopTaskRequest,
+) -> Result<api::StopTaskResponse, EcsimError> {
     let now = world.now;
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let reference = request.task.unwrap_or_default();
@@ -17,13 +19,15 @@ pub fn stop_task(world: &mut World, request: api::StopTaskRequest) -> Result<Val
         .reason
         .unwrap_or_else(|| "Task stopped by user".into());
     cluster.stop_task(position, now, api::TaskStopCode::UserInitiated, reason);
-    Ok(json!({ "task": cluster.tasks[position].to_api(&cluster.arn, now) }))
+    Ok(api::StopTaskResponse {
+        task: Some(cluster.tasks[position].to_api(&cluster.arn, now)),
+    })
 }
 
 pub fn describe_tasks(
     world: &mut World,
     request: api::DescribeTasksRequest,
-) -> Result<Value, EcsimError> {
+) -> Result<api::DescribeTasksResponse, EcsimError> {
     let now = world.now;
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let cluster_arn = cluster.arn.clone();
@@ -35,10 +39,17 @@ pub fn describe_tasks(
             None => failures.push(failure(reference, "MISSING")),
         }
     }
-    Ok(json!({ "tasks": found, "failures": failures }))
+    Ok(api::DescribeTasksResponse {
+        tasks: Some(found),
+        failures: Some(failures),
+        ..Default::default()
+    })
 }
 
-pub fn list_tasks(world: &mut World, request: api::ListTasksRequest) -> Result<Value, EcsimError> {
+pub fn list_tasks(
+    world: &mut World,
+    request: api::ListTasksRequest,
+) -> Result<api::ListTasksResponse, EcsimError> {
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let desired = request.desired_status.map_or("RUNNING", |s| s.as_str());
     let instance_arn = request.container_instance.as_deref().map(|r| {
@@ -75,5 +86,8 @@ pub fn list_tasks(world: &mut World, request: api::ListTasksRequest) -> Result<V
         })
         .map(|t| t.arn.as_str())
         .collect();
-    Ok(json!({ "taskArns": arns }))
+    Ok(api::ListTasksResponse {
+        task_arns: Some(arns.into_iter().map(str::to_string).collect()),
+        ..Default::default()
+    })
 }

@@ -209,8 +209,7 @@ pub fn create_target_group(
         ));
     }
     let id = world.random_hex(16);
-    let (region, account) = (&world.config.region, &world.config.account_id);
-    let arn = format!("arn:aws:elasticloadbalancing:{region}:{account}:targetgroup/{name}/{id}");
+    let arn = world.arn("elasticloadbalancing", &format!("targetgroup/{name}/{id}"));
     let described = api::TargetGroup {
         target_group_arn: Some(arn.clone()),
         target_group_name: Some(name),

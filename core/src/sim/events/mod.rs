@@ -221,8 +221,7 @@ pub fn put_rule(
         .unwrap_or_else(|| "UTC".into());
     let zone = TimeZone::get(&zone_name)
         .map_err(|_| validation(format!("Unknown time zone '{zone_name}' ({TIMEZONE}).")))?;
-    let (region, account) = (&world.config.region, &world.config.account_id);
-    let arn = format!("arn:aws:events:{region}:{account}:rule/{name}");
+    let arn = world.arn("events", &format!("rule/{name}"));
     let described = api::DescribeRuleResponse {
         name: Some(name.clone()),
         arn: Some(arn.clone()),
@@ -273,7 +272,11 @@ pub fn put_targets(
                 "Target {id}: ecsim simulates ECS targets only: give EcsParameters and a cluster ARN."
             )));
         };
-        if !arn.starts_with("arn:aws:ecs:") || !arn.contains(":cluster/") {
+        let cluster_arn =
+            crate::sim::arn::service_and_resource(arn).is_some_and(|(service, resource)| {
+                service == "ecs" && resource.starts_with("cluster/")
+            });
+        if !cluster_arn {
             return Err(validation(format!(
                 "Target {id}: Arn {arn} is not an ECS cluster ARN."
             )));

@@ -10,7 +10,6 @@ use crate::sim::ecs::launch::{constraints, simulated_launch_type, strategies, La
 use crate::sim::ecs::task_definitions;
 use crate::sim::ecs::{capacity, cluster_name, failure, fargate};
 use crate::sim::World;
-use serde_json::{json, Value};
 
 fn not_found() -> EcsimError {
     EcsimError::new(ErrorCode::ServiceNotFoundException, "Service not found.")
@@ -62,7 +61,7 @@ fn percents(
 pub fn create_service(
     world: &mut World,
     request: api::CreateServiceRequest,
-) -> Result<Value, EcsimError> {
+) -> Result<api::CreateServiceResponse, EcsimError> {
     let name = request.service_name.clone().unwrap_or_default();
     let daemon = request.scheduling_strategy == Some(SchedulingStrategy::Daemon);
     let strategy = request.capacity_provider_strategy.as_deref();
@@ -157,9 +156,8 @@ pub fn create_service(
         now,
         &mut world.rng,
     );
-    let (region, account) = (&world.config.region, &world.config.account_id);
     let service = Service {
-        arn: format!("arn:aws:ecs:{region}:{account}:service/{cluster_key}/{name}"),
+        arn: world.arn("ecs", &format!("service/{cluster_key}/{name}")),
         name,
         cluster_arn,
         status: "ACTIVE",
@@ -191,7 +189,10 @@ pub fn create_service(
     };
     let described = service.to_api(&[Default::default()]);
     world.ecs.services.insert(key, service);
-    Ok(json!({ "service": described }))
+    Ok(api::CreateServiceResponse {
+        service: Some(described),
+        ..Default::default()
+    })
 }
 
 /// A FARGATE service's new capacity provider strategy, checked against its cluster's providers.
@@ -269,7 +270,7 @@ fn service_key(
 pub fn update_service(
     world: &mut World,
     request: api::UpdateServiceRequest,
-) -> Result<Value, EcsimError> {
+) -> Result<api::UpdateServiceResponse, EcsimError> {
     let key = service_key(
         world,
         request.cluster.as_deref(),
@@ -348,13 +349,15 @@ pub fn update_service(
         service.stuck = false;
     }
     service.steady = false;
-    Ok(json!({ "service": described(&ecs.clusters[&key.0], service, now) }))
+    Ok(api::UpdateServiceResponse {
+        service: Some(described(&ecs.clusters[&key.0], service, now)),
+    })
 }
 
 pub fn delete_service(
     world: &mut World,
     request: api::DeleteServiceRequest,
-) -> Result<Value, EcsimError> {
+) -> Result<api::DeleteServiceResponse, EcsimError> {
     let key = service_key(
         world,
         request.cluster.as_deref(),
@@ -368,7 +371,9 @@ pub fn delete_service(
     }
     service.status = "DRAINING";
     service.desired_count = 0;
-    Ok(json!({ "service": described(&world.ecs.clusters[&key.0], service, world.now) }))
+    Ok(api::DeleteServiceResponse {
+        service: Some(described(&world.ecs.clusters[&key.0], service, world.now)),
+    })
 }
 
 /// The service as DescribeServices shows it, with its deployments' task counts.
@@ -384,7 +389,7 @@ fn described(cluster: &crate::cluster::Cluster, service: &Service, now: f64) -> 
 pub fn describe_services(
     world: &mut World,
     request: api::DescribeServicesRequest,
-) -> Result<Value, EcsimError> {
+) -> Result<api::DescribeServicesResponse, EcsimError> {
     let cluster = world
         .ecs
         .cluster_mut(request.cluster.as_deref())?
@@ -401,13 +406,17 @@ pub fn describe_services(
             None => failures.push(failure(reference, "MISSING")),
         }
     }
-    Ok(json!({ "services": found, "failures": failures }))
+    Ok(api::DescribeServicesResponse {
+        services: Some(found),
+        failures: Some(failures),
+        ..Default::default()
+    })
 }
 
 pub fn list_services(
     world: &mut World,
     request: api::ListServicesRequest,
-) -> Result<Value, EcsimError> {
+) -> Result<api::ListServicesResponse, EcsimError> {
     let cluster = cluster_name(request.cluster.as_deref()).to_string();
     world.ecs.cluster_mut(Some(&cluster))?;
     let arns: Vec<&str> = world
@@ -418,5 +427,8 @@ pub fn list_services(
         .filter(|(_, s)| request.launch_type.is_none_or(|l| l == s.launch_type))
         .map(|(_, s)| s.arn.as_str())
         .collect();
-    Ok(json!({ "serviceArns": arns }))
+    Ok(api::ListServicesResponse {
+        service_arns: Some(arns.into_iter().map(str::to_string).collect()),
+        ..Default::default()
+    })
 }
