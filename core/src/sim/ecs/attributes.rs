@@ -85,7 +85,6 @@ pub fn put_attributes(
     }
     Ok(api::PutAttributesResponse {
         attributes: Some(attributes),
-        ..Default::default()
     })
 }
 
@@ -103,7 +102,6 @@ pub fn delete_attributes(
     }
     Ok(api::DeleteAttributesResponse {
         attributes: Some(attributes),
-        ..Default::default()
     })
 }
 

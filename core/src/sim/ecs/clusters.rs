@@ -60,7 +60,6 @@ pub fn create_cluster(
     }
     Ok(api::CreateClusterResponse {
         cluster: Some(cluster.to_api(services)),
-        ..Default::default()
     })
 }
 
@@ -96,7 +95,6 @@ pub fn delete_cluster(
     cluster.active = false;
     Ok(api::DeleteClusterResponse {
         cluster: Some(cluster.to_api(0)),
-        ..Default::default()
     })
 }
 
@@ -122,7 +120,6 @@ pub fn describe_clusters(
     Ok(api::DescribeClustersResponse {
         clusters: Some(clusters),
         failures: Some(failures),
-        ..Default::default()
     })
 }
 
@@ -183,6 +180,5 @@ pub fn put_cluster_capacity_providers(
     cluster.default_capacity_provider_strategy = default_strategy;
     Ok(api::PutClusterCapacityProvidersResponse {
         cluster: Some(cluster.to_api(services)),
-        ..Default::default()
     })
 }

@@ -167,7 +167,6 @@ pub fn register_container_instance(
     };
     let output = api::RegisterContainerInstanceResponse {
         container_instance: Some(instance.to_api(true)),
-        ..Default::default()
     };
     cluster.instances.push(instance);
     Ok(output)
@@ -198,7 +197,6 @@ pub fn deregister_container_instance(
     instance.status = Some("INACTIVE".into());
     Ok(api::DeregisterContainerInstanceResponse {
         container_instance: Some(instance),
-        ..Default::default()
     })
 }
 
@@ -223,7 +221,6 @@ pub fn describe_container_instances(
     Ok(api::DescribeContainerInstancesResponse {
         container_instances: Some(found),
         failures: Some(failures),
-        ..Default::default()
     })
 }
 
@@ -280,6 +277,5 @@ pub fn update_container_instances_state(
     Ok(api::UpdateContainerInstancesStateResponse {
         container_instances: Some(updated),
         failures: Some(failures),
-        ..Default::default()
     })
 }

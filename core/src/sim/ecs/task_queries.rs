@@ -42,7 +42,6 @@ pub fn describe_tasks(
     Ok(api::DescribeTasksResponse {
         tasks: Some(found),
         failures: Some(failures),
-        ..Default::default()
     })
 }
 

@@ -191,7 +191,6 @@ pub fn create_service(
     world.ecs.services.insert(key, service);
     Ok(api::CreateServiceResponse {
         service: Some(described),
-        ..Default::default()
     })
 }
 
@@ -409,7 +408,6 @@ pub fn describe_services(
     Ok(api::DescribeServicesResponse {
         services: Some(found),
         failures: Some(failures),
-        ..Default::default()
     })
 }
 
