@@ -132,8 +132,15 @@ impl NativeSimulation {
         let config: SimulationConfig = if config.is_undefined() || config.is_null() {
             SimulationConfig::default()
         } else {
-            serde_wasm_bindgen::from_value(config)
-                .map_err(|e| JsError::new(&format!("Simulation config: {e}")))?
+            // Through a JSON value: serde-wasm-bindgen reads only a struct's known members, and
+            // a misspelt member must be refused, as in the other bindings.
+            from_js(config)
+                .and_then(|value| {
+                    serde_json::from_value(value).map_err(|e| {
+                        ecsim_core::EcsimError::invalid_parameter(format!("Simulation config: {e}"))
+                    })
+                })
+                .map_err(|e| JsError::new(&e.message))?
         };
         Ok(NativeSimulation {
             inner: ecsim_core::Simulation::new(config),
