@@ -46,7 +46,7 @@ fn fork(c: &mut Criterion) {
     let mut group = c.benchmark_group("fork");
     group.sample_size(20);
     group.bench_function("5000 instances, 20000 tasks", |b| {
-        b.iter(|| sim.fork().unwrap())
+        b.iter_with_large_drop(|| sim.fork().unwrap())
     });
     group.bench_function("fork, then one RunTask on it", |b| {
         b.iter(|| {

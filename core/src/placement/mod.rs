@@ -1,5 +1,5 @@
 //! Where each task goes, and why: resources → constraints → strategies → pick, as ECS documents
-//! it (reference/placement.md), with every instance's verdict kept for the explanation.
+//! it (AWS's placement docs; docs/conventions.md where they are silent), with every instance's verdict kept for the explanation.
 
 mod candidate;
 pub mod engine;

@@ -1,6 +1,6 @@
 //! The ECS cluster query language: `subject operator [argument]` expressions joined with
 //! `and`/`or`/`not` and parentheses, as memberOf constraints and ListContainerInstances filters use
-//! them. Where AWS is silent (conventions.md): `and` binds tighter than `or`; `>`/`<` compare as
+//! them. Where AWS is silent (docs/conventions.md): `and` binds tighter than `or`; `>`/`<` compare as
 //! numbers when both sides are numbers, as versions when both are dotted numbers (agentVersion),
 //! as dates for registeredAt, else as strings; `=~` must match the whole value; `!=` and `not_in`
 //! need the attribute to exist (`not(… == …)` does not).

@@ -4,7 +4,7 @@
 //! How tasks split (documented): each provider's `base` is filled first, in the strategy's
 //! order (only one provider may have a base), and the rest split by `weight`. Where the split
 //! is not exact, ecsim gives the leftover tasks by largest remainder, the higher weight first,
-//! then the strategy's order (conventions.md; AWS does not say). A service keeps the split over
+//! then the strategy's order (docs/conventions.md; AWS does not say). A service keeps the split over
 //! its desired count: new tasks go where the service is short of its split.
 
 use crate::api::ecs::{self as api, LaunchType};

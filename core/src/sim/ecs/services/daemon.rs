@@ -1,5 +1,5 @@
 //! DAEMON services: one task on every ACTIVE instance that meets the service's constraints
-//! (conventions.md). New instances get theirs at the next look, and daemon services are looked
+//! (docs/conventions.md). New instances get theirs at the next look, and daemon services are looked
 //! at before replica services, so that their tasks are placed first. A daemon task leaves an
 //! instance that no longer qualifies; on a DRAINING instance it stops last, once every other task
 //! there has stopped. A new deployment stops old tasks down to minimumHealthyPercent (default 0)

@@ -3,7 +3,7 @@
 //! circuit breaker, and records ECS's service events. The simulation looks after every call and
 //! after the events of each moment on the clock.
 //!
-//! Rolling update rounds (conventions.md): lower = ceil(desired × minimumHealthyPercent / 100)
+//! Rolling update rounds (docs/conventions.md): lower = ceil(desired × minimumHealthyPercent / 100)
 //! RUNNING tasks, upper = floor(desired × maximumPercent / 100) tasks in all (stopping ones too).
 //! A round first stops old tasks down to the lower bound; while old tasks are stopping it starts
 //! nothing (their room is not free yet); then it starts new tasks up to the upper bound, the room
