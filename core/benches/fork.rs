@@ -4,28 +4,14 @@
 #![allow(clippy::unwrap_used)]
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use ecsim_core::{Simulation, SimulationConfig};
+use ecsim_core::Simulation;
 use serde_json::json;
+use support::cluster;
+
+mod support;
 
 fn busy(instances: usize, tasks: u64) -> Simulation {
-    let mut config = SimulationConfig {
-        seed: 1,
-        ..Default::default()
-    };
-    config.quotas.container_instances_per_cluster = instances;
-    let mut sim = Simulation::new(config);
-    sim.call("ecs", "CreateCluster", json!({"clusterName": "big"}))
-        .unwrap();
-    for i in 0..instances {
-        let zone = ["us-east-1a", "us-east-1b", "us-east-1c"][i % 3];
-        sim.call(
-            "ecs",
-            "RegisterContainerInstance",
-            json!({"cluster": "big", "instanceType": "m5.large", "availabilityZone": zone}),
-        )
-        .unwrap();
-    }
-    sim.call("ecs", "RegisterTaskDefinition", json!({"family": "web", "containerDefinitions": [{"name": "app", "image": "x", "memoryReservation": 16, "cpu": 4}]})).unwrap();
+    let mut sim = cluster(instances);
     let placed = sim
         .call(
             "ecsim",

@@ -8,32 +8,12 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use ecsim_core::api::ecs::TaskDefinition;
 use ecsim_core::placement::{Constraint, Placer, Request, Requirement, Strategy};
-use ecsim_core::{query, Simulation, SimulationConfig};
+use ecsim_core::{query, Simulation};
 use serde_json::{json, Value};
-use std::time::{Duration, Instant};
+use support::cluster;
 
-fn cluster(instances: usize) -> Simulation {
-    let mut config = SimulationConfig {
-        seed: 1,
-        ..Default::default()
-    };
-    // Past ECS's 5,000 instances per cluster: the benchmark measures how placement scales.
-    config.quotas.container_instances_per_cluster = instances;
-    let mut sim = Simulation::new(config);
-    sim.call("ecs", "CreateCluster", json!({"clusterName": "big"}))
-        .unwrap();
-    for i in 0..instances {
-        let zone = ["us-east-1a", "us-east-1b", "us-east-1c"][i % 3];
-        sim.call(
-            "ecs",
-            "RegisterContainerInstance",
-            json!({"cluster": "big", "instanceType": "m5.large", "availabilityZone": zone}),
-        )
-        .unwrap();
-    }
-    sim.call("ecs", "RegisterTaskDefinition", json!({"family": "web", "containerDefinitions": [{"name": "app", "image": "x", "memoryReservation": 16, "cpu": 4}]})).unwrap();
-    sim
-}
+mod support;
+use std::time::{Duration, Instant};
 
 fn request(count: u64) -> Value {
     json!({
