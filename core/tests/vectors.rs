@@ -102,6 +102,12 @@ fn run_step(sim: &mut Simulation, step: &Value) -> Result<(), String> {
     match (result, expect.get("output"), expect.get("error")) {
         (Ok(output), Some(wanted), None) if matches(wanted, &output) => Ok(()),
         (Err(error), None, Some(wanted)) => {
+            // An error a service's client would not know (`client.exceptions`) is a defect.
+            let known =
+                ecsim_core::sim::service(service).map_or(true, |s| s.errors.contains(&error.code));
+            if !known {
+                return Err(format!("{service} does not list the error {}", error.code));
+            }
             let mut actual = error_value(&error);
             if let Some(list) = wanted.get("diagnostics") {
                 actual["diagnostics"] = sorted(actual["diagnostics"].as_array().unwrap().clone());
