@@ -48,16 +48,18 @@ pub struct ContainerInstance {
     pub ec2_instance_id: String,
     pub status: api::ContainerInstanceStatus,
     pub agent_connected: bool,
-    pub version_info: api::VersionInfo,
+    /// What never changes after registration is shared between forks.
+    pub version_info: Arc<api::VersionInfo>,
     pub registered_at: f64,
-    pub registered: Resources,
+    pub registered: Arc<Resources>,
     pub remaining: Resources,
     /// Elastic network interfaces the instance can attach, the primary one included.
     pub max_enis: u32,
     /// Task ENIs attached now (awsvpc tasks).
     pub attached_enis: u32,
     /// Built-in (`ecs.*`) and custom attributes; None values are attributes without a value.
-    pub attributes: BTreeMap<String, Option<String>>,
+    /// Shared between forks until one of them changes it (`Arc::make_mut`).
+    pub attributes: Arc<BTreeMap<String, Option<String>>>,
     pub running_tasks_count: u32,
     pub pending_tasks_count: u32,
     pub task_groups: BTreeMap<String, u32>,
@@ -73,12 +75,13 @@ impl ContainerInstance {
     ) -> Vec<String> {
         self.remaining.cpu -= requirement.cpu;
         self.remaining.memory -= requirement.memory;
-        self.remaining
-            .ports
-            .extend(requirement.tcp_ports.iter().cloned());
-        self.remaining
-            .udp_ports
-            .extend(requirement.udp_ports.iter().cloned());
+        if !requirement.tcp_ports.is_empty() {
+            Arc::make_mut(&mut self.remaining.ports).extend(requirement.tcp_ports.iter().cloned());
+        }
+        if !requirement.udp_ports.is_empty() {
+            Arc::make_mut(&mut self.remaining.udp_ports)
+                .extend(requirement.udp_ports.iter().cloned());
+        }
         self.attached_enis += u32::from(requirement.eni);
         self.running_tasks_count += 1;
         // Looked up before inserting: placing many tasks of one group should not allocate.
@@ -105,12 +108,12 @@ impl ContainerInstance {
         self.remaining.memory += requirement.memory;
         for port in &requirement.tcp_ports {
             if let Some(at) = self.remaining.ports.iter().position(|p| p == port) {
-                self.remaining.ports.remove(at);
+                Arc::make_mut(&mut self.remaining.ports).remove(at);
             }
         }
         for port in &requirement.udp_ports {
             if let Some(at) = self.remaining.udp_ports.iter().position(|p| p == port) {
-                self.remaining.udp_ports.remove(at);
+                Arc::make_mut(&mut self.remaining.udp_ports).remove(at);
             }
         }
         self.attached_enis -= u32::from(requirement.eni);
@@ -130,7 +133,7 @@ impl ContainerInstance {
             container_instance_arn: Some(self.arn.to_string()),
             ec2_instance_id: Some(self.ec2_instance_id.clone()),
             version: Some(1),
-            version_info: Some(self.version_info.clone()),
+            version_info: Some((*self.version_info).clone()),
             remaining_resources: Some(self.remaining.to_api()),
             registered_resources: Some(self.registered.to_api()),
             status: Some(self.status.as_str().to_string()),
@@ -300,7 +303,7 @@ impl Cluster {
         let id = reference.rsplit('/').next().unwrap_or_default();
         let position = *self.task_positions.get(&task_key(id)?)?;
         let task = &self.tasks[position];
-        (task.arn == reference || task.id() == reference).then_some(position)
+        (*task.arn == *reference || task.id() == reference).then_some(position)
     }
 }
 

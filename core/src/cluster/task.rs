@@ -28,11 +28,12 @@ pub struct TaskEni {
 #[derive(Clone, Debug)]
 pub struct Task {
     /// `arn:aws:ecs:<region>:<account>:task/<cluster>/<id>`.
-    pub arn: String,
+    /// Shared between forks (it never changes).
+    pub arn: Arc<str>,
     pub spec: Arc<TaskSpec>,
     /// None for FARGATE tasks.
     pub instance_arn: Option<Arc<str>>,
-    pub availability_zone: Option<String>,
+    pub availability_zone: Option<Arc<str>>,
     /// The task's own network interface (FARGATE).
     pub eni: Option<TaskEni>,
     pub gpu_ids: Vec<String>,
@@ -65,7 +66,7 @@ impl Task {
     /// A new task, PROVISIONING from `now`.
     pub fn new(arn: String, spec: Arc<TaskSpec>, plan: TaskPlan, now: f64) -> Task {
         Task {
-            arn,
+            arn: arn.into(),
             spec,
             instance_arn: None,
             availability_zone: None,
@@ -153,7 +154,7 @@ impl Task {
             .enumerate()
             .map(|(index, container)| api::Container {
                 container_arn: Some(container_arn(index)),
-                task_arn: Some(self.arn.clone()),
+                task_arn: Some(self.arn.to_string()),
                 name: container.name.clone(),
                 image: container.image.clone(),
                 last_status: Some(self.container_status().into()),
@@ -171,7 +172,7 @@ impl Task {
             })
             .collect();
         api::Task {
-            task_arn: Some(self.arn.clone()),
+            task_arn: Some(self.arn.to_string()),
             cluster_arn: Some(cluster_arn.to_string()),
             task_definition_arn: spec.task_definition.task_definition_arn.clone(),
             container_instance_arn: self.instance_arn.as_deref().map(str::to_string),
@@ -183,7 +184,7 @@ impl Task {
             ),
             platform_version: fargate.then(|| "1.4.0".into()),
             platform_family: fargate.then(|| "Linux".into()),
-            availability_zone: self.availability_zone.clone(),
+            availability_zone: self.availability_zone.as_deref().map(str::to_string),
             containers: Some(containers),
             cpu: Some(spec.requirement.cpu.to_string()),
             memory: Some(spec.requirement.memory.to_string()),

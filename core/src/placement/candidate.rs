@@ -3,6 +3,7 @@
 
 use crate::api::ecs as api;
 use crate::query;
+use std::sync::Arc;
 
 /// A container instance as placement sees it; the cluster query language's view comes with it.
 pub trait Candidate: query::Instance {
@@ -22,8 +23,10 @@ pub struct Resources {
     pub cpu: i64,
     pub memory: i64,
     pub gpus: Vec<String>,
-    pub ports: Vec<String>,
-    pub udp_ports: Vec<String>,
+    /// Host ports in use (the reserved ones included); shared between forks until one of them
+    /// places or stops a task with host ports (`Arc::make_mut`).
+    pub ports: Arc<Vec<String>>,
+    pub udp_ports: Arc<Vec<String>>,
 }
 
 impl Resources {

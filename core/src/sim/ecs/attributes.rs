@@ -5,6 +5,7 @@ use crate::cluster::{Cluster, MAX_CUSTOM_ATTRIBUTES};
 use crate::error::{EcsimError, ErrorCode};
 use crate::query::valid_attribute_name;
 use crate::sim::World;
+use std::sync::Arc;
 
 /// Values: 1 to 128 letters, digits, `-_./@:` and inner spaces.
 fn valid_value(value: &str) -> bool {
@@ -79,8 +80,7 @@ pub fn put_attributes(
     }
     for (attribute, index) in attributes.iter().zip(indexes) {
         let name = attribute.name.clone().unwrap_or_default();
-        cluster.instances[index]
-            .attributes
+        Arc::make_mut(&mut cluster.instances[index].attributes)
             .insert(name, attribute.value.clone());
     }
     Ok(api::PutAttributesResponse {
@@ -96,8 +96,7 @@ pub fn delete_attributes(
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let indexes = targets(cluster, &attributes, false)?;
     for (attribute, index) in attributes.iter().zip(indexes) {
-        cluster.instances[index]
-            .attributes
+        Arc::make_mut(&mut cluster.instances[index].attributes)
             .remove(attribute.name.as_deref().unwrap_or_default());
     }
     Ok(api::DeleteAttributesResponse {
@@ -112,7 +111,7 @@ pub fn list_attributes(
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let mut found = Vec::new();
     for instance in &cluster.instances {
-        for (name, value) in &instance.attributes {
+        for (name, value) in instance.attributes.iter() {
             let name_matches = request
                 .attribute_name
                 .as_ref()

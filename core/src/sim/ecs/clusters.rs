@@ -1,5 +1,6 @@
 //! CreateCluster, DeleteCluster, DescribeClusters, ListClusters.
 
+use super::services::ServiceStatus;
 use super::{capacity, cluster_name, failure};
 use crate::api::ecs as api;
 use crate::cluster::Cluster;
@@ -161,7 +162,9 @@ pub fn put_cluster_capacity_providers(
         .ecs
         .services
         .iter()
-        .filter(|((cluster, _), service)| *cluster == name && service.status != "INACTIVE")
+        .filter(|((cluster, _), service)| {
+            *cluster == name && service.status != ServiceStatus::Inactive
+        })
         .flat_map(|(_, service)| &service.deployments)
         .flat_map(|deployment| &deployment.capacity_provider_strategy)
         .find(|share| !providers.iter().any(|p| p == share.provider.name()));

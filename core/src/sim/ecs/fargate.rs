@@ -98,7 +98,7 @@ impl<'s> Spread<'s> {
             if let Some(count) = task
                 .availability_zone
                 .as_ref()
-                .and_then(|z| spread.per_zone.get_mut(z))
+                .and_then(|z| spread.per_zone.get_mut(&**z))
             {
                 *count += 1;
             }

@@ -10,6 +10,7 @@ use crate::query;
 use crate::sim::{quotas, World};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The agent version ecsim reports when the request gives none (a convention).
 const DEFAULT_AGENT_VERSION: &str = "1.89.0";
@@ -118,8 +119,8 @@ pub fn register_container_instance(
         cpu,
         memory,
         gpus,
-        ports: resource_set(&total, "PORTS").unwrap_or(reserved),
-        udp_ports: resource_set(&total, "PORTS_UDP").unwrap_or_default(),
+        ports: Arc::new(resource_set(&total, "PORTS").unwrap_or(reserved)),
+        udp_ports: Arc::new(resource_set(&total, "PORTS_UDP").unwrap_or_default()),
     };
     let mut attributes: BTreeMap<String, Option<String>> = BTreeMap::new();
     let architecture = instance_type.map_or("x86_64", |t| t.architecture.as_str());
@@ -153,13 +154,13 @@ pub fn register_container_instance(
         ec2_instance_id,
         status: ContainerInstanceStatus::Active,
         agent_connected: true,
-        version_info,
+        version_info: version_info.into(),
         registered_at: now,
         remaining: registered.clone(),
-        registered,
+        registered: registered.into(),
         max_enis: instance_type.map_or(3, |t| t.max_enis),
         attached_enis: 0,
-        attributes,
+        attributes: attributes.into(),
         running_tasks_count: 0,
         pending_tasks_count: 0,
         task_groups: BTreeMap::new(),

@@ -14,8 +14,28 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::Rng;
 use std::sync::Arc;
 
+/// How the tasks of a RunTask or CreateService request run: on the capacity providers of its
+/// strategy (or the cluster's default strategy) as FARGATE tasks, or on the launch type it names
+/// (EC2 when none). A cluster that does not exist has no providers; it is reported later.
+pub(crate) fn resolve_launch(
+    ecs: &super::EcsState,
+    cluster: Option<&str>,
+    launch_type: Option<LaunchType>,
+    strategy: Option<&[api::CapacityProviderStrategyItem]>,
+) -> Result<(LaunchType, Option<Vec<super::capacity::Share>>), EcsimError> {
+    let providers = match ecs.cluster(super::cluster_name(cluster)) {
+        Some(cluster) => super::capacity::resolve(launch_type, strategy, cluster)?,
+        None => None,
+    };
+    let launch_type = match providers {
+        Some(_) => LaunchType::Fargate,
+        None => simulated_launch_type(launch_type)?,
+    };
+    Ok((launch_type, providers))
+}
+
 /// The launch type a request names (EC2 when none), if ecsim simulates it.
-pub(crate) fn simulated_launch_type(given: Option<LaunchType>) -> Result<LaunchType, EcsimError> {
+fn simulated_launch_type(given: Option<LaunchType>) -> Result<LaunchType, EcsimError> {
     let launch_type = given.unwrap_or(LaunchType::Ec2);
     if !matches!(launch_type, LaunchType::Ec2 | LaunchType::Fargate) {
         return Err(EcsimError::invalid_parameter(format!(
@@ -179,7 +199,7 @@ impl Launch {
         };
         let mut task = Task::new(arn, Arc::clone(&self.spec), self.plan.clone(), self.now);
         task.instance_arn = instance_arn;
-        task.availability_zone = availability_zone;
+        task.availability_zone = availability_zone.map(Arc::from);
         task.gpu_ids = gpu_ids;
         task.eni = eni;
         cluster.add_task(task, self.now)

@@ -14,6 +14,7 @@ pub(crate) mod tasks;
 use super::World;
 use crate::cluster::Cluster;
 use crate::error::{EcsimError, ErrorCode};
+use services::ServiceStatus;
 use std::collections::BTreeMap;
 
 /// The handlers the generated operation table (`sim/registry.rs`) calls, named after their
@@ -63,7 +64,7 @@ impl EcsState {
     pub fn active_services(&self, cluster: &str) -> usize {
         self.services
             .iter()
-            .filter(|((c, _), s)| c == cluster && s.status != "INACTIVE")
+            .filter(|((c, _), s)| c == cluster && s.status != ServiceStatus::Inactive)
             .count()
     }
 

@@ -83,7 +83,7 @@ pub fn list_tasks(
                 t.spec.group.strip_prefix("service:") == Some(name)
             })
         })
-        .map(|t| t.arn.as_str())
+        .map(|t| &*t.arn)
         .collect();
     Ok(api::ListTasksResponse {
         task_arns: Some(arns.into_iter().map(str::to_string).collect()),

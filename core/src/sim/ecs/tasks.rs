@@ -1,6 +1,6 @@
 //! RunTask and StartTask, and the launch that PlaceTasks (service `ecsim`) shares with RunTask.
 
-use super::launch::{constraints, simulated_launch_type, strategies, Launch, Site};
+use super::launch::{constraints, resolve_launch, strategies, Launch, Site};
 use super::{capacity, cluster_name, failure, fargate};
 use crate::api::ecs::{self as api, LaunchType};
 use crate::cluster::Cluster;
@@ -73,16 +73,12 @@ pub(crate) fn launch_tasks(
     count: u64,
 ) -> Result<Launched, EcsimError> {
     let explain = request.explain.unwrap_or(false);
-    let strategy = request.capacity_provider_strategy.as_deref();
-    // Looked up here only for its capacity providers: a missing cluster is reported below.
-    let providers = match world.ecs.cluster(cluster_name(request.cluster.as_deref())) {
-        Some(cluster) => capacity::resolve(request.launch_type, strategy, cluster)?,
-        None => None,
-    };
-    let launch_type = match providers {
-        Some(_) => LaunchType::Fargate,
-        None => simulated_launch_type(request.launch_type)?,
-    };
+    let (launch_type, providers) = resolve_launch(
+        &world.ecs,
+        request.cluster.as_deref(),
+        request.launch_type,
+        request.capacity_provider_strategy.as_deref(),
+    )?;
     let launch = Launch::new(
         world,
         request.task_definition.as_deref(),

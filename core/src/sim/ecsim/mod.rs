@@ -90,7 +90,7 @@ pub fn place_tasks(
             .push(task.instance_arn.as_deref().map(str::to_string));
         placements
             .availability_zone
-            .push(task.availability_zone.clone());
+            .push(task.availability_zone.as_deref().map(str::to_string));
     }
     Ok(PlaceTasksOutput {
         placements,

@@ -2,11 +2,11 @@
 
 use super::scheduler::{counts, new_deployment};
 use super::targets;
-use super::{Service, DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEALTHY_PERCENT};
+use super::{Service, ServiceStatus, DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEALTHY_PERCENT};
 use crate::api::ecs::{self as api, LaunchType, SchedulingStrategy};
 use crate::error::{EcsimError, ErrorCode};
 use crate::placement::Strategy;
-use crate::sim::ecs::launch::{constraints, simulated_launch_type, strategies, Launch};
+use crate::sim::ecs::launch::{constraints, resolve_launch, strategies, Launch};
 use crate::sim::ecs::task_definitions;
 use crate::sim::ecs::{capacity, cluster_name, failure, fargate};
 use crate::sim::World;
@@ -64,16 +64,12 @@ pub fn create_service(
 ) -> Result<api::CreateServiceResponse, EcsimError> {
     let name = request.service_name.clone().unwrap_or_default();
     let daemon = request.scheduling_strategy == Some(SchedulingStrategy::Daemon);
-    let strategy = request.capacity_provider_strategy.as_deref();
-    // Looked up here only for its capacity providers: a missing cluster is reported below.
-    let providers = match world.ecs.cluster(cluster_name(request.cluster.as_deref())) {
-        Some(cluster) => capacity::resolve(request.launch_type, strategy, cluster)?,
-        None => None,
-    };
-    let launch_type = match providers {
-        Some(_) => LaunchType::Fargate,
-        None => simulated_launch_type(request.launch_type)?,
-    };
+    let (launch_type, providers) = resolve_launch(
+        &world.ecs,
+        request.cluster.as_deref(),
+        request.launch_type,
+        request.capacity_provider_strategy.as_deref(),
+    )?;
     if daemon {
         check_daemon(&request, launch_type)?;
     }
@@ -132,7 +128,7 @@ pub fn create_service(
         .ecs
         .services
         .get(&key)
-        .is_some_and(|s| s.status != "INACTIVE")
+        .is_some_and(|s| s.status != ServiceStatus::Inactive)
     {
         return Err(EcsimError::invalid_parameter(
             "Creation of service was not idempotent.",
@@ -160,7 +156,7 @@ pub fn create_service(
         arn: world.arn("ecs", &format!("service/{cluster_key}/{name}")),
         name,
         cluster_arn,
-        status: "ACTIVE",
+        status: ServiceStatus::Active,
         daemon,
         desired_count,
         launch_type,
@@ -261,7 +257,7 @@ fn service_key(
     let name = service.rsplit('/').next().unwrap_or_default().to_string();
     let key = (cluster, name);
     match world.ecs.services.get(&key) {
-        Some(found) if found.status != "INACTIVE" => Ok(key),
+        Some(found) if found.status != ServiceStatus::Inactive => Ok(key),
         _ => Err(not_found()),
     }
 }
@@ -368,7 +364,7 @@ pub fn delete_service(
             "The service cannot be stopped while it is scaled above 0.",
         ));
     }
-    service.status = "DRAINING";
+    service.status = ServiceStatus::Draining;
     service.desired_count = 0;
     Ok(api::DeleteServiceResponse {
         service: Some(described(&world.ecs.clusters[&key.0], service, world.now)),
@@ -421,7 +417,7 @@ pub fn list_services(
         .ecs
         .services
         .iter()
-        .filter(|((c, _), s)| *c == cluster && s.status != "INACTIVE")
+        .filter(|((c, _), s)| *c == cluster && s.status != ServiceStatus::Inactive)
         .filter(|(_, s)| request.launch_type.is_none_or(|l| l == s.launch_type))
         .map(|(_, s)| s.arn.as_str())
         .collect();

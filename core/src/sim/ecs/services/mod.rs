@@ -21,13 +21,32 @@ const KEPT_EVENTS: usize = 100;
 pub const DEFAULT_MINIMUM_HEALTHY_PERCENT: u32 = 100;
 pub const DEFAULT_MAXIMUM_PERCENT: u32 = 200;
 
+/// A service's status, as DescribeServices shows it: DRAINING from DeleteService until its tasks
+/// have stopped, then INACTIVE.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServiceStatus {
+    Active,
+    Draining,
+    Inactive,
+}
+
+impl ServiceStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceStatus::Active => "ACTIVE",
+            ServiceStatus::Draining => "DRAINING",
+            ServiceStatus::Inactive => "INACTIVE",
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Service {
     pub name: String,
     pub arn: String,
     pub cluster_arn: String,
     /// ACTIVE, DRAINING (deleted, tasks stopping) or INACTIVE.
-    pub status: &'static str,
+    pub status: ServiceStatus,
     /// DAEMON: a task on every eligible instance (the desired count follows them).
     pub daemon: bool,
     pub desired_count: u32,
@@ -207,7 +226,7 @@ impl Service {
             service_arn: Some(self.arn.clone()),
             service_name: Some(self.name.clone()),
             cluster_arn: Some(self.cluster_arn.clone()),
-            status: Some(self.status.into()),
+            status: Some(self.status.as_str().into()),
             desired_count: Some(self.desired_count as i32),
             running_count: Some(total.running as i32),
             pending_count: Some(total.pending as i32),

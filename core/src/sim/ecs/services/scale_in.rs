@@ -66,7 +66,7 @@ fn keep(cluster: &Cluster, strategy: &Strategy, live: &[usize], pool: Vec<usize>
         let task = &cluster.tasks[position];
         match strategy {
             Strategy::SpreadAttribute(name) if name == "ecs.availability-zone" => {
-                task.availability_zone.clone()
+                task.availability_zone.as_deref().map(str::to_string)
             }
             Strategy::SpreadAttribute(name) => {
                 instance(task).and_then(|i| i.attributes.get(name).cloned().flatten())

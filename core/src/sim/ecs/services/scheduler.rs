@@ -10,7 +10,7 @@
 //! the cluster has, and what the deployment still needs. A round that can do neither is stuck.
 
 use super::{daemon, health, scale_in, targets};
-use super::{Counts, Deployment, Service};
+use super::{Counts, Deployment, Service, ServiceStatus};
 use crate::api::ecs::{ContainerInstanceStatus, DeploymentRolloutState, LaunchType, TaskStopCode};
 use crate::cluster::health::ServiceHealth;
 use crate::cluster::Cluster;
@@ -72,7 +72,7 @@ fn reconcile(world: &mut World, key: &(String, String), draining: &BTreeSet<Arc<
         else {
             return;
         };
-        if service.status != "ACTIVE" {
+        if service.status != ServiceStatus::Active {
             Starts::Count(0)
         } else if service.daemon {
             let round = daemon::round(cluster, service);
@@ -103,7 +103,7 @@ fn reconcile(world: &mut World, key: &(String, String), draining: &BTreeSet<Arc<
         }
         (None, _) => {}
     }
-    if service.status != "ACTIVE" {
+    if service.status != ServiceStatus::Active {
         // Deleted: every task stops, then the service is INACTIVE.
         let live: Vec<usize> = service
             .deployments
@@ -112,7 +112,7 @@ fn reconcile(world: &mut World, key: &(String, String), draining: &BTreeSet<Arc<
             .collect();
         stop_tasks(cluster, service, &live, now, rng);
         if service.deployments.iter().all(|d| d.tasks.is_empty()) {
-            service.status = "INACTIVE";
+            service.status = ServiceStatus::Inactive;
         }
     }
     settle(cluster, service, now, rng);
@@ -601,7 +601,7 @@ fn settle(cluster: &Cluster, service: &mut Service, now: f64, rng: &mut ChaCha8R
     let first = &mut service.deployments[0];
     if done
         && first.rollout_state == DeploymentRolloutState::InProgress
-        && service.status == "ACTIVE"
+        && service.status == ServiceStatus::Active
     {
         let message = first.conclude(
             &service.name,
@@ -612,7 +612,7 @@ fn settle(cluster: &Cluster, service: &mut Service, now: f64, rng: &mut ChaCha8R
         );
         event(service, now, rng, message);
     }
-    if done && !service.steady && service.status == "ACTIVE" {
+    if done && !service.steady && service.status == ServiceStatus::Active {
         let message = format!("(service {}) has reached a steady state.", service.name);
         event(service, now, rng, message);
     }

@@ -158,7 +158,7 @@ fn describe(
         target: Some(elb::TargetDescription {
             id: Some(id),
             port,
-            availability_zone: task.availability_zone.clone(),
+            availability_zone: task.availability_zone.as_deref().map(str::to_string),
             quic_server_id: None,
         }),
         health_check_port: port.map(|p| p.to_string()),
