@@ -93,7 +93,8 @@ impl Periodic {
 #[derive(Clone, Debug, Default)]
 pub struct HealthPlan {
     /// Per container (by index): its health check's verdict, None without a health check.
-    pub containers: Vec<Option<Verdict>>,
+    /// Shared by the tasks of one launch and between forks (it never changes).
+    pub containers: std::sync::Arc<[Option<Verdict>]>,
     /// The essential containers with health checks, together (None: no such container).
     pub task: Option<Verdict>,
     /// Its load balancer targets, together (None: not behind a load balancer).

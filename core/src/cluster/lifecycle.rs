@@ -183,7 +183,7 @@ impl TaskPlan {
             pull_fails,
             exit,
             health: HealthPlan {
-                containers: verdicts,
+                containers: verdicts.into(),
                 task,
                 target: None,
                 grace: None,

@@ -42,10 +42,10 @@ pub struct Cluster {
 
 #[derive(Clone, Debug)]
 pub struct ContainerInstance {
-    pub id: String,
+    pub id: Arc<str>,
     /// Shared with the records of the tasks that run on it.
     pub arn: Arc<str>,
-    pub ec2_instance_id: String,
+    pub ec2_instance_id: Arc<str>,
     pub status: api::ContainerInstanceStatus,
     pub agent_connected: bool,
     /// What never changes after registration is shared between forks.
@@ -131,7 +131,7 @@ impl ContainerInstance {
     pub fn to_api(&self, include_tags: bool) -> api::ContainerInstance {
         api::ContainerInstance {
             container_instance_arn: Some(self.arn.to_string()),
-            ec2_instance_id: Some(self.ec2_instance_id.clone()),
+            ec2_instance_id: Some(self.ec2_instance_id.to_string()),
             version: Some(1),
             version_info: Some((*self.version_info).clone()),
             remaining_resources: Some(self.remaining.to_api()),
@@ -159,7 +159,7 @@ impl ContainerInstance {
 
     /// Whether `reference` (an ARN or the id after its last '/') names this instance.
     pub fn is(&self, reference: &str) -> bool {
-        *self.arn == *reference || self.id == reference
+        *self.arn == *reference || *self.id == *reference
     }
 }
 

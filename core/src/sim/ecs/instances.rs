@@ -150,8 +150,8 @@ pub fn register_container_instance(
         .get_or_insert_with(|| DEFAULT_AGENT_VERSION.to_string());
     let instance = ContainerInstance {
         arn: format!("{arn_prefix}{}/{id}", cluster.name).into(),
-        id,
-        ec2_instance_id,
+        id: id.into(),
+        ec2_instance_id: ec2_instance_id.into(),
         status: ContainerInstanceStatus::Active,
         agent_connected: true,
         version_info: version_info.into(),

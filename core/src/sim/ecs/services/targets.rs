@@ -131,7 +131,7 @@ fn describe(
     } else {
         let arn = task.instance_arn.as_deref()?;
         let instance = cluster.instances.iter().find(|i| &*i.arn == arn)?;
-        instance.ec2_instance_id.clone()
+        instance.ec2_instance_id.to_string()
     };
     let (state, reason, description) = if draining {
         (
