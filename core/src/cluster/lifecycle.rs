@@ -4,6 +4,7 @@
 //! what the image does (pull time, exit, failure to pull) comes from its `ImageBehavior`.
 
 use super::health::{HealthPlan, Periodic, Verdict};
+use super::TaskPosition;
 use super::{Cluster, Task};
 use crate::api::ecs::TaskStopCode;
 use serde::{Deserialize, Serialize};
@@ -313,7 +314,7 @@ pub const SPOT_WARNING_SECONDS: f64 = 120.0;
 impl Cluster {
     /// The Fargate Spot task at `position` is interrupted: it is asked to stop now and goes on
     /// to STOPPING when the two-minute warning ends.
-    pub fn interrupt_spot_task(&mut self, position: usize, now: f64) {
+    pub fn interrupt_spot_task(&mut self, position: TaskPosition, now: f64) {
         let task = &mut self.tasks[position];
         task.request_stop(
             now,
@@ -346,7 +347,7 @@ impl Cluster {
 
     /// Takes task `position` through every step due by `now`, releasing what it holds on its
     /// instance when it reaches STOPPED; returns when its next step is due.
-    pub fn progress_task(&mut self, position: usize, now: f64) -> Option<f64> {
+    pub fn progress_task(&mut self, position: TaskPosition, now: f64) -> Option<f64> {
         let task = &mut self.tasks[position];
         while let Some(at) = task.next_at.filter(|&at| at <= now) {
             task.step(at);

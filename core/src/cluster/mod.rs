@@ -4,9 +4,11 @@ pub mod catalog;
 pub mod health;
 pub mod lifecycle;
 mod task;
+mod tasks;
 
 pub use crate::placement::Resources;
 pub use task::{Task, TaskEni, TaskSpec};
+pub use tasks::{TaskPosition, Tasks};
 
 use crate::api::ecs as api;
 use crate::query;
@@ -33,11 +35,11 @@ pub struct Cluster {
     /// In registration order: a stable order for listing and for placement ties.
     pub instances: Vec<ContainerInstance>,
     /// Running and stopped tasks, in launch order.
-    pub tasks: Vec<Task>,
+    pub tasks: Tasks,
     /// Where each task id is in `tasks` (only looked up, never iterated).
-    pub task_positions: HashMap<u128, usize>,
+    pub task_positions: HashMap<u128, TaskPosition>,
     /// Lifecycle steps that fell due in the last call: (when, task position).
-    pub due: Vec<(f64, usize)>,
+    pub due: Vec<(f64, TaskPosition)>,
 }
 
 #[derive(Clone, Debug)]
@@ -265,12 +267,11 @@ impl Cluster {
     }
 
     /// Adds `task` and takes it through the steps due by `now`; returns where it is in `tasks`.
-    pub fn add_task(&mut self, task: Task, now: f64) -> usize {
+    pub fn add_task(&mut self, task: Task, now: f64) -> TaskPosition {
         if let Some(key) = task_key(task.id()) {
-            self.task_positions.insert(key, self.tasks.len());
+            self.task_positions.insert(key, self.tasks.next_position());
         }
-        self.tasks.push(task);
-        let position = self.tasks.len() - 1;
+        let position = self.tasks.push(task);
         self.settle_task(position, now);
         position
     }
@@ -278,7 +279,7 @@ impl Cluster {
     /// Asks task `position` to stop, and takes it through the steps due by `now`.
     pub fn stop_task(
         &mut self,
-        position: usize,
+        position: TaskPosition,
         now: f64,
         code: api::TaskStopCode,
         reason: String,
@@ -288,18 +289,18 @@ impl Cluster {
     }
 
     /// Takes task `position` through the steps due by `now` and notes when its next is due.
-    pub fn settle_task(&mut self, position: usize, now: f64) {
+    pub fn settle_task(&mut self, position: TaskPosition, now: f64) {
         if let Some(at) = self.progress_task(position, now) {
             self.due.push((at, position));
         }
     }
 
     /// The (time, task position) pairs noted since the last call, for the simulation's clock.
-    pub fn take_due(&mut self) -> Vec<(f64, usize)> {
+    pub fn take_due(&mut self) -> Vec<(f64, TaskPosition)> {
         std::mem::take(&mut self.due)
     }
 
-    pub fn task_position(&self, reference: &str) -> Option<usize> {
+    pub fn task_position(&self, reference: &str) -> Option<TaskPosition> {
         let id = reference.rsplit('/').next().unwrap_or_default();
         let position = *self.task_positions.get(&task_key(id)?)?;
         let task = &self.tasks[position];

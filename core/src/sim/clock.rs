@@ -7,7 +7,10 @@ use std::collections::BinaryHeap;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
     /// A task's next lifecycle step (stale when the task's `next_at` moved since).
-    TaskStep { cluster: String, position: usize },
+    TaskStep {
+        cluster: String,
+        position: crate::cluster::TaskPosition,
+    },
     /// An EventBridge rule's scheduled firing (stale when the rule changed since).
     RuleFires { rule: String, generation: u64 },
 }
@@ -78,9 +81,9 @@ mod tests {
     #[test]
     fn events_come_in_time_order_then_in_the_order_scheduled() {
         let mut queue = Queue::default();
-        let step = |position| Event::TaskStep {
-            cluster: "c".into(),
-            position,
+        let step = |generation| Event::RuleFires {
+            rule: "r".into(),
+            generation,
         };
         queue.schedule(5.0, step(1));
         queue.schedule(2.0, step(2));
@@ -88,8 +91,8 @@ mod tests {
         queue.schedule(9.0, step(4));
         let mut taken = Vec::new();
         while let Some((at, event)) = queue.pop_due(6.0) {
-            if let Event::TaskStep { position, .. } = event {
-                taken.push((at, position));
+            if let Event::RuleFires { generation, .. } = event {
+                taken.push((at, generation));
             }
         }
         assert_eq!(taken, vec![(2.0, 2), (5.0, 1), (5.0, 3)]);

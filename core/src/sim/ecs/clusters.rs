@@ -48,7 +48,7 @@ pub fn create_cluster(
             capacity_providers: providers.clone(),
             default_capacity_provider_strategy: default_strategy.clone(),
             instances: Vec::new(),
-            tasks: Vec::new(),
+            tasks: Default::default(),
             task_positions: Default::default(),
             due: Vec::new(),
         });

@@ -10,6 +10,7 @@
 use super::launch::{Launch, Site};
 use crate::api::ecs::{self as api, Compatibility};
 use crate::cluster::Cluster;
+use crate::cluster::TaskPosition;
 use crate::error::EcsimError;
 use crate::sim::subnets::Subnet;
 use rand_chacha::ChaCha8Rng;
@@ -158,7 +159,7 @@ pub(crate) fn launch(
     portions: &[(Option<&'static str>, u64)],
     explain: bool,
     rng: &mut ChaCha8Rng,
-) -> (Vec<usize>, Vec<Value>) {
+) -> (Vec<TaskPosition>, Vec<Value>) {
     let mut spread = Spread::new(cluster, subnets, &launch.spec.group);
     let mut placed = Vec::new();
     let mut explanations = Vec::new();

@@ -4,6 +4,7 @@
 use super::task_definitions;
 use crate::api::ecs::{self as api, LaunchType};
 use crate::cluster::lifecycle::{PlannedContainer, TaskPlan};
+use crate::cluster::TaskPosition;
 use crate::cluster::{Cluster, Task, TaskEni, TaskSpec};
 use crate::error::EcsimError;
 use crate::placement::{Constraint, Requirement, Strategy};
@@ -165,7 +166,7 @@ impl Launch {
 
     /// Starts one task at `site`, which has room for it; returns where the task is in
     /// `cluster.tasks`.
-    pub fn start(&self, cluster: &mut Cluster, site: Site, rng: &mut ChaCha8Rng) -> usize {
+    pub fn start(&self, cluster: &mut Cluster, site: Site, rng: &mut ChaCha8Rng) -> TaskPosition {
         let id = u128::from(rng.next_u64()) << 64 | u128::from(rng.next_u64());
         let mut arn = String::with_capacity(self.arn_prefix.len() + cluster.name.len() + 33);
         arn.push_str(&self.arn_prefix);

@@ -13,6 +13,7 @@ pub(crate) mod tasks;
 
 use super::World;
 use crate::cluster::Cluster;
+use crate::cluster::TaskPosition;
 use crate::error::{EcsimError, ErrorCode};
 use services::ServiceStatus;
 use std::collections::BTreeMap;
@@ -74,7 +75,7 @@ impl EcsState {
     }
 
     /// Lifecycle steps noted since the last look: (cluster, when, task position).
-    pub fn take_due(&mut self) -> Vec<(String, f64, usize)> {
+    pub fn take_due(&mut self) -> Vec<(String, f64, TaskPosition)> {
         let mut due = Vec::new();
         for (name, cluster) in &mut self.clusters {
             due.extend(
@@ -88,7 +89,7 @@ impl EcsState {
     }
 
     /// Task `position`'s step due `at`, unless the task has moved on since it was scheduled.
-    pub fn task_step(&mut self, cluster: &str, position: usize, at: f64) {
+    pub fn task_step(&mut self, cluster: &str, position: TaskPosition, at: f64) {
         let Some(cluster) = self.clusters.get_mut(cluster) else {
             return;
         };

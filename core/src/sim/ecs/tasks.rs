@@ -4,6 +4,7 @@ use super::launch::{constraints, resolve_launch, strategies, Launch, Site};
 use super::{capacity, cluster_name, failure, fargate};
 use crate::api::ecs::{self as api, LaunchType};
 use crate::cluster::Cluster;
+use crate::cluster::TaskPosition;
 use crate::error::EcsimError;
 use crate::placement::engine::fits;
 use crate::placement::{place, Placement, Placer, Rejection, Request, Strategy};
@@ -60,7 +61,7 @@ pub const MAX_PLACE_TASKS_COUNT: u64 = 1_000_000;
 /// failures of the task that found no instance, and the explanations when asked.
 pub(crate) struct Launched {
     pub cluster: String,
-    pub placed: Vec<usize>,
+    pub placed: Vec<TaskPosition>,
     pub failures: Vec<api::Failure>,
     pub explanations: Option<Vec<Value>>,
 }
@@ -147,7 +148,7 @@ pub(crate) fn place_on_instances(
     count: u64,
     explain: bool,
     rng: &mut ChaCha8Rng,
-) -> (Vec<usize>, Vec<api::Failure>, Vec<Value>) {
+) -> (Vec<TaskPosition>, Vec<api::Failure>, Vec<Value>) {
     // The explanation needs every instance's verdict, which only the general path has.
     let mut placer = (!explain)
         .then(|| Placer::new(&cluster.instances, placement))

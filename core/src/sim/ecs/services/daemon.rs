@@ -9,13 +9,14 @@ use super::scheduler::live_tasks;
 use super::Service;
 use crate::api::ecs::ContainerInstanceStatus;
 use crate::cluster::Cluster;
+use crate::cluster::TaskPosition;
 use crate::placement::engine::satisfies;
 use std::collections::BTreeSet;
 
 /// What one look at a daemon service decides: the live tasks to stop, and the instances (by
 /// index) to start a task on.
 pub struct Round {
-    pub stop: Vec<usize>,
+    pub stop: Vec<TaskPosition>,
     pub start_on: Vec<usize>,
 }
 
@@ -39,11 +40,11 @@ fn eligible(cluster: &Cluster, service: &Service) -> Vec<bool> {
 pub fn round(cluster: &Cluster, service: &mut Service) -> Round {
     let eligible = eligible(cluster, service);
     service.desired_count = eligible.iter().filter(|&&e| e).count() as u32;
-    let instance_of = |position: usize| {
+    let instance_of = |position: TaskPosition| {
         let arn = cluster.tasks[position].instance_arn.as_deref()?;
         cluster.instances.iter().position(|i| &*i.arn == arn)
     };
-    let ours: BTreeSet<usize> = service
+    let ours: BTreeSet<TaskPosition> = service
         .deployments
         .iter()
         .flat_map(|d| d.tasks.iter().copied())
@@ -52,7 +53,7 @@ pub fn round(cluster: &Cluster, service: &mut Service) -> Round {
     // instance waits for it.
     let busy = |index: usize| {
         let arn = &*cluster.instances[index].arn;
-        cluster.tasks.iter().enumerate().any(|(position, task)| {
+        cluster.tasks.positioned().any(|(position, task)| {
             !ours.contains(&position)
                 && task.last_status != "STOPPED"
                 && task.instance_arn.as_deref() == Some(arn)
@@ -82,7 +83,7 @@ pub fn round(cluster: &Cluster, service: &mut Service) -> Round {
         .flat_map(|d| live_tasks(cluster, d))
         .filter(|&p| cluster.tasks[p].last_status == "RUNNING")
         .count();
-    let replaced_by_deployment = |p: &usize| {
+    let replaced_by_deployment = |p: &TaskPosition| {
         instance_of(*p).is_some_and(|index| eligible[index])
             && cluster.tasks[*p].last_status == "RUNNING"
     };

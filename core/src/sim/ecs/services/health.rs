@@ -11,6 +11,7 @@ use super::Service;
 use crate::api::ecs::TaskStopCode;
 use crate::cluster::health::ServiceHealth;
 use crate::cluster::Cluster;
+use crate::cluster::TaskPosition;
 use rand_chacha::ChaCha8Rng;
 
 /// Stops the service's tasks that failed their health checks, with ECS's events.
@@ -20,7 +21,7 @@ pub fn replace_failed(
     now: f64,
     rng: &mut ChaCha8Rng,
 ) {
-    let failed: Vec<(usize, bool)> = service
+    let failed: Vec<(TaskPosition, bool)> = service
         .deployments
         .iter()
         .flat_map(|d| live_tasks(cluster, d))

@@ -10,6 +10,7 @@ pub mod scheduler;
 pub mod targets;
 
 use crate::api::ecs::{self as api, DeploymentRolloutState, LaunchType};
+use crate::cluster::TaskPosition;
 use crate::placement::{Constraint, Strategy};
 use crate::sim::ecs::capacity::{self, Share};
 use crate::sim::subnets::Subnet;
@@ -92,7 +93,7 @@ pub struct Deployment {
     pub rollout_state_reason: String,
     pub failed_tasks: u32,
     /// Positions in the cluster's `tasks` of this deployment's tasks that are not STOPPED yet.
-    pub tasks: Vec<usize>,
+    pub tasks: Vec<TaskPosition>,
 }
 
 impl Deployment {

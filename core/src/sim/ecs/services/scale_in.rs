@@ -11,6 +11,7 @@
 //! What is left after the chain is drawn from with the seeded RNG. Ties keep every tied value
 //! (ecsim's choice: AWS says "randomly within an Availability Zone" and no more).
 
+use crate::cluster::TaskPosition;
 use crate::cluster::{Cluster, Task};
 use crate::placement::Strategy;
 use rand_chacha::ChaCha8Rng;
@@ -21,14 +22,14 @@ use std::collections::BTreeMap;
 pub fn choose(
     cluster: &Cluster,
     strategies: &[Strategy],
-    from: &[usize],
+    from: &[TaskPosition],
     count: usize,
     rng: &mut ChaCha8Rng,
-) -> Vec<usize> {
-    let mut left: Vec<usize> = from.to_vec();
+) -> Vec<TaskPosition> {
+    let mut left: Vec<TaskPosition> = from.to_vec();
     let mut chosen = Vec::new();
     while chosen.len() < count && !left.is_empty() {
-        let not_running: Vec<usize> = left
+        let not_running: Vec<TaskPosition> = left
             .iter()
             .copied()
             .filter(|&p| cluster.tasks[p].last_status != "RUNNING")
@@ -48,12 +49,17 @@ pub fn choose(
 }
 
 /// The tasks of `pool` that `strategy` would stop first; spreads count over all of `live`.
-fn keep(cluster: &Cluster, strategy: &Strategy, live: &[usize], pool: Vec<usize>) -> Vec<usize> {
+fn keep(
+    cluster: &Cluster,
+    strategy: &Strategy,
+    live: &[TaskPosition],
+    pool: Vec<TaskPosition>,
+) -> Vec<TaskPosition> {
     let instance = |task: &Task| {
         let arn = task.instance_arn.as_deref()?;
         cluster.instances.iter().find(|i| &*i.arn == arn)
     };
-    let key = |position: usize| -> Option<i64> {
+    let key = |position: TaskPosition| -> Option<i64> {
         let task = &cluster.tasks[position];
         match strategy {
             Strategy::BinpackCpu => instance(task).map(|i| i.remaining.cpu),
@@ -62,7 +68,7 @@ fn keep(cluster: &Cluster, strategy: &Strategy, live: &[usize], pool: Vec<usize>
             Strategy::Random => Some(0),
         }
     };
-    let spread_value = |position: usize| -> Option<String> {
+    let spread_value = |position: TaskPosition| -> Option<String> {
         let task = &cluster.tasks[position];
         match strategy {
             Strategy::SpreadAttribute(name) if name == "ecs.availability-zone" => {
@@ -75,7 +81,7 @@ fn keep(cluster: &Cluster, strategy: &Strategy, live: &[usize], pool: Vec<usize>
             _ => None,
         }
     };
-    let scores: Vec<(usize, i64)> = match strategy {
+    let scores: Vec<(TaskPosition, i64)> = match strategy {
         Strategy::SpreadInstance | Strategy::SpreadAttribute(_) => {
             let mut per_value: BTreeMap<Option<String>, i64> = BTreeMap::new();
             for &position in live {

@@ -14,6 +14,7 @@ use super::{Counts, Deployment, Service, ServiceStatus};
 use crate::api::ecs::{ContainerInstanceStatus, DeploymentRolloutState, LaunchType, TaskStopCode};
 use crate::cluster::health::ServiceHealth;
 use crate::cluster::Cluster;
+use crate::cluster::TaskPosition;
 use crate::placement::engine::fits;
 use crate::placement::Request;
 use crate::sim::ecs::failure;
@@ -105,7 +106,7 @@ fn reconcile(world: &mut World, key: &(String, String), draining: &BTreeSet<Arc<
     }
     if service.status != ServiceStatus::Active {
         // Deleted: every task stops, then the service is INACTIVE.
-        let live: Vec<usize> = service
+        let live: Vec<TaskPosition> = service
             .deployments
             .iter()
             .flat_map(|d| live_tasks(cluster, d))
@@ -175,7 +176,7 @@ pub fn counts(cluster: &Cluster, deployment: &Deployment, now: f64) -> Counts {
 pub fn live_tasks<'c>(
     cluster: &'c Cluster,
     deployment: &'c Deployment,
-) -> impl Iterator<Item = usize> + 'c {
+) -> impl Iterator<Item = TaskPosition> + 'c {
     deployment
         .tasks
         .iter()
@@ -271,13 +272,13 @@ fn roll(
         .map(|d| counts(cluster, d, now))
         .collect();
     let primary = all[0];
-    let mut old_live: Vec<usize> = service.deployments[1..]
+    let mut old_live: Vec<TaskPosition> = service.deployments[1..]
         .iter()
         .flat_map(|d| live_tasks(cluster, d))
         .collect();
     // Tasks on DRAINING instances are replaced as a deployment replaces old tasks: new ones
     // start first, within maximumPercent, and they stop down to minimumHealthyPercent.
-    let displaced: Vec<usize> = if draining.is_empty() {
+    let displaced: Vec<TaskPosition> = if draining.is_empty() {
         Vec::new()
     } else {
         live_tasks(cluster, &service.deployments[0])
@@ -297,7 +298,7 @@ fn roll(
     let primary_live = primary.running + primary.pending - displaced.len() as u32;
     // Too many of the new tasks (the desired count went down): stop the surplus.
     if primary_live > desired {
-        let live: Vec<usize> = live_tasks(cluster, &service.deployments[0]).collect();
+        let live: Vec<TaskPosition> = live_tasks(cluster, &service.deployments[0]).collect();
         let surplus = scale_in::choose(
             cluster,
             &service.strategies,
@@ -309,19 +310,19 @@ fn roll(
         return 0;
     }
     if !old_live.is_empty() {
-        let stoppable_pending: Vec<usize> = old_live
+        let stoppable_pending: Vec<TaskPosition> = old_live
             .iter()
             .copied()
             .filter(|&p| cluster.tasks[p].last_status != "RUNNING")
             .collect();
         // Only healthy tasks count towards the lower bound.
         let stoppable_running = healthy.saturating_sub(lower) as usize;
-        let old_running: Vec<usize> = old_live
+        let old_running: Vec<TaskPosition> = old_live
             .iter()
             .copied()
             .filter(|&p| cluster.tasks[p].last_status == "RUNNING")
             .collect();
-        let mut stopping: Vec<usize> = stoppable_pending;
+        let mut stopping: Vec<TaskPosition> = stoppable_pending;
         stopping.extend(scale_in::choose(
             cluster,
             &service.strategies,
@@ -369,7 +370,7 @@ fn roll(
 fn stop_tasks(
     cluster: &mut Cluster,
     service: &mut Service,
-    positions: &[usize],
+    positions: &[TaskPosition],
     now: f64,
     rng: &mut ChaCha8Rng,
 ) {
@@ -398,7 +399,7 @@ fn tasks_message(
     service: &Service,
     verb: &str,
     noun: &str,
-    positions: &[usize],
+    positions: &[TaskPosition],
 ) -> String {
     let ids: Vec<String> = positions
         .iter()
@@ -412,7 +413,7 @@ fn tasks_message(
     )
 }
 
-fn deployment_of(service: &Service, position: usize) -> String {
+fn deployment_of(service: &Service, position: TaskPosition) -> String {
     service
         .deployments
         .iter()
@@ -521,7 +522,7 @@ fn provider_portions(
 fn record_starts(
     cluster: &Cluster,
     service: &mut Service,
-    placed: &[usize],
+    placed: &[TaskPosition],
     failures: &[crate::api::ecs::Failure],
     wanted: usize,
     now: f64,
