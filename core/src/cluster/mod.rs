@@ -48,6 +48,9 @@ pub struct ContainerInstance {
     /// Shared with the records of the tasks that run on it.
     pub arn: Arc<str>,
     pub ec2_instance_id: Arc<str>,
+    /// Its `ecs.availability-zone` attribute (built-in, so it never changes), shared with the
+    /// records of the tasks placed on it.
+    pub availability_zone: Option<Arc<str>>,
     pub status: api::ContainerInstanceStatus,
     pub agent_connected: bool,
     /// What never changes after registration is shared between forks.

@@ -87,7 +87,7 @@ impl<'s> Spread<'s> {
             subnets,
             per_zone: subnets
                 .iter()
-                .map(|s| (s.availability_zone.clone(), 0))
+                .map(|s| (s.availability_zone.to_string(), 0))
                 .collect(),
             per_subnet: subnets.iter().map(|s| (s.subnet_id.clone(), 0)).collect(),
         };
@@ -125,7 +125,7 @@ impl<'s> Spread<'s> {
             .collect();
         let zone = zones[draw(zones.len(), rng)].clone();
         let mut in_zone: Vec<&'s Subnet> = Vec::new();
-        for subnet in self.subnets.iter().filter(|s| s.availability_zone == zone) {
+        for subnet in self.subnets.iter().filter(|s| *s.availability_zone == *zone) {
             if !in_zone.iter().any(|s| s.subnet_id == subnet.subnet_id) {
                 in_zone.push(subnet);
             }

@@ -152,6 +152,7 @@ pub fn register_container_instance(
         arn: format!("{arn_prefix}{}/{id}", cluster.name).into(),
         id: id.into(),
         ec2_instance_id: ec2_instance_id.into(),
+        availability_zone: Some(zone.as_str().into()),
         status: ContainerInstanceStatus::Active,
         agent_connected: true,
         version_info: version_info.into(),

@@ -177,10 +177,10 @@ impl Launch {
             Site::Instance(index) => {
                 let instance = &mut cluster.instances[index];
                 let gpu_ids = instance.hold(&self.spec.requirement, &self.spec.group);
-                let zone = instance.attributes.get("ecs.availability-zone");
+                let zone = instance.availability_zone.clone();
                 (
                     Some(Arc::clone(&instance.arn)),
-                    zone.cloned().flatten(),
+                    zone,
                     gpu_ids,
                     None,
                 )
@@ -194,13 +194,13 @@ impl Launch {
                     eni_id,
                     subnet_id: subnet.subnet_id.clone(),
                 };
-                let zone = Some(subnet.availability_zone.clone());
+                let zone = Some(Arc::clone(&subnet.availability_zone));
                 (None, zone, Vec::new(), Some(eni))
             }
         };
         let mut task = Task::new(arn, Arc::clone(&self.spec), self.plan.clone(), self.now);
         task.instance_arn = instance_arn;
-        task.availability_zone = availability_zone.map(Arc::from);
+        task.availability_zone = availability_zone;
         task.gpu_ids = gpu_ids;
         task.eni = eni;
         cluster.add_task(task, self.now)

@@ -18,6 +18,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The handlers the generated operation table (`sim/registry.rs`) calls.
 pub(crate) mod handlers {
@@ -52,9 +53,9 @@ pub struct PlaceTasksOutput {
 #[derive(Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Placements {
-    task_arn: Vec<String>,
-    container_instance_arn: Vec<Option<String>>,
-    availability_zone: Vec<Option<String>>,
+    task_arn: Vec<Arc<str>>,
+    container_instance_arn: Vec<Option<Arc<str>>>,
+    availability_zone: Vec<Option<Arc<str>>>,
 }
 
 /// PlaceTasks: RunTask's input with any `count` up to [`MAX_PLACE_TASKS_COUNT`]. The answers are
@@ -84,13 +85,13 @@ pub fn place_tasks(
     let cluster = world.ecs.cluster_mut(Some(&cluster))?;
     let mut placements = Placements::default();
     for task in placed.iter().map(|&position| &cluster.tasks[position]) {
-        placements.task_arn.push(task.arn.to_string());
+        placements.task_arn.push(Arc::clone(&task.arn));
         placements
             .container_instance_arn
-            .push(task.instance_arn.as_deref().map(str::to_string));
+            .push(task.instance_arn.clone());
         placements
             .availability_zone
-            .push(task.availability_zone.as_deref().map(str::to_string));
+            .push(task.availability_zone.clone());
     }
     Ok(PlaceTasksOutput {
         placements,

@@ -7,6 +7,7 @@ use crate::api::ecsim as api;
 use crate::error::EcsimError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// What a subnet a request names but nobody declared stands for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,7 +27,7 @@ const ASSIGNED_ZONES: [&str; 3] = ["a", "b", "c"];
 #[serde(rename_all = "camelCase")]
 pub struct Subnet {
     pub subnet_id: String,
-    pub availability_zone: String,
+    pub availability_zone: Arc<str>,
     pub vpc_id: String,
 }
 
@@ -63,14 +64,14 @@ impl Subnets {
         }
         let subnet = Subnet {
             subnet_id: subnet_id.clone(),
-            availability_zone,
+            availability_zone: availability_zone.into(),
             vpc_id: request.vpc_id.unwrap_or_else(|| "vpc-ecsim".into()),
         };
         self.declared.insert(subnet_id, subnet.clone());
         Ok(api::CreateSubnetResponse {
             subnet: Some(api::Subnet {
                 subnet_id: Some(subnet.subnet_id),
-                availability_zone: Some(subnet.availability_zone),
+                availability_zone: Some(subnet.availability_zone.to_string()),
                 vpc_id: Some(subnet.vpc_id),
             }),
         })
@@ -102,7 +103,7 @@ impl Subnets {
             self.assigned += 1;
             let subnet = Subnet {
                 subnet_id: id.clone(),
-                availability_zone: format!("{region}{zone}"),
+                availability_zone: format!("{region}{zone}").into(),
                 vpc_id: "vpc-ecsim".into(),
             };
             self.declared.insert(id.clone(), subnet);
