@@ -353,7 +353,7 @@ def gen_operations(models: dict, service: str) -> str:
         "//! The actions ecsim implements, with their request shapes, and the errors of the service.",
         "",
         "use crate::api::shape::Operation;",
-        "use crate::error::ErrorCode;",
+        "use crate::error::{EcsimError, ErrorCode};",
         "",
         f'pub const NAME: &str = "{service}";',
         "",
@@ -370,11 +370,34 @@ def gen_operations(models: dict, service: str) -> str:
         out.append(f'    Operation {{ name: "{op}", input: &{shape}, validation_error: ErrorCode::{error}, documentation: "{doc}" }},')
     out.append("];")
     out.append("")
+    names = service_errors(models, service)
     out.append("/// Every error this service's client knows (`client.exceptions`).")
     out.append("pub static ERRORS: &[ErrorCode] = &[")
-    for name in service_errors(models, service):
+    for name in names:
         out.append(f"    ErrorCode::{name},")
     out.append("];")
+    out.append("")
+    out.append(f"/// An error {service} answers with: one its model lists, its protocol's, or ecsim's own. Its")
+    out.append("/// handlers build their errors from this type, so they cannot answer with another service's.")
+    out.append("#[derive(Clone, Copy, Debug, PartialEq, Eq)]")
+    out.append("pub enum Error {")
+    for name in names:
+        out.append(f"    {name},")
+    out.append("}")
+    out.append("")
+    out.append("impl Error {")
+    out.append("    pub fn code(self) -> ErrorCode {")
+    out.append("        match self {")
+    for name in names:
+        out.append(f"            Error::{name} => ErrorCode::{name},")
+    out.append("        }")
+    out.append("    }")
+    out.append("")
+    out.append("    /// A failed call that answers with this error and `message`.")
+    out.append("    pub fn with(self, message: impl Into<String>) -> EcsimError {")
+    out.append("        EcsimError::new(self.code(), message)")
+    out.append("    }")
+    out.append("}")
     out.append("")
     return "\n".join(out)
 

@@ -1,7 +1,7 @@
 //! ECS's documented quotas, each adjustable per simulation (`SimulationConfig::quotas`), as
 //! they are adjustable in AWS through Service Quotas.
 
-use crate::error::{EcsimError, ErrorCode};
+use crate::error::EcsimError;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -33,8 +33,6 @@ impl Default for Quotas {
 
 /// LimitExceededException, naming the quota and how to raise it in the simulation.
 pub fn exceeded(what: &str, quota: &str, limit: usize) -> EcsimError {
-    EcsimError::new(
-        ErrorCode::LimitExceededException,
-        format!("The limit of {limit} {what} was reached (quotas.{quota} in the simulation's configuration)."),
+    crate::api::ecs::Error::LimitExceededException.with(format!("The limit of {limit} {what} was reached (quotas.{quota} in the simulation's configuration)."),
     )
 }

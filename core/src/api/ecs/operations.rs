@@ -2,7 +2,7 @@
 //! The actions ecsim implements, with their request shapes, and the errors of the service.
 
 use crate::api::shape::Operation;
-use crate::error::ErrorCode;
+use crate::error::{EcsimError, ErrorCode};
 
 pub const NAME: &str = "ecs";
 
@@ -74,3 +74,89 @@ pub static ERRORS: &[ErrorCode] = &[
     ErrorCode::UnknownServiceError,
     ErrorCode::InternalError,
 ];
+
+/// An error ecs answers with: one its model lists, its protocol's, or ecsim's own. Its
+/// handlers build their errors from this type, so they cannot answer with another service's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Error {
+    AccessDeniedException,
+    AttributeLimitExceededException,
+    BlockedException,
+    ClientException,
+    ClusterContainsCapacityProviderException,
+    ClusterContainsContainerInstancesException,
+    ClusterContainsServicesException,
+    ClusterContainsTasksException,
+    ClusterNotFoundException,
+    ConflictException,
+    DaemonNotActiveException,
+    DaemonNotFoundException,
+    GatewayNotFoundException,
+    InvalidParameterException,
+    LimitExceededException,
+    MissingVersionException,
+    NamespaceNotFoundException,
+    NoUpdateAvailableException,
+    PlatformTaskDefinitionIncompatibilityException,
+    PlatformUnknownException,
+    ResourceInUseException,
+    ResourceNotFoundException,
+    ServerException,
+    ServiceDeploymentNotFoundException,
+    ServiceNotActiveException,
+    ServiceNotFoundException,
+    TargetNotConnectedException,
+    TargetNotFoundException,
+    TaskSetNotFoundException,
+    UnsupportedFeatureException,
+    UpdateInProgressException,
+    UnknownOperationException,
+    UnknownServiceError,
+    InternalError,
+}
+
+impl Error {
+    pub fn code(self) -> ErrorCode {
+        match self {
+            Error::AccessDeniedException => ErrorCode::AccessDeniedException,
+            Error::AttributeLimitExceededException => ErrorCode::AttributeLimitExceededException,
+            Error::BlockedException => ErrorCode::BlockedException,
+            Error::ClientException => ErrorCode::ClientException,
+            Error::ClusterContainsCapacityProviderException => ErrorCode::ClusterContainsCapacityProviderException,
+            Error::ClusterContainsContainerInstancesException => ErrorCode::ClusterContainsContainerInstancesException,
+            Error::ClusterContainsServicesException => ErrorCode::ClusterContainsServicesException,
+            Error::ClusterContainsTasksException => ErrorCode::ClusterContainsTasksException,
+            Error::ClusterNotFoundException => ErrorCode::ClusterNotFoundException,
+            Error::ConflictException => ErrorCode::ConflictException,
+            Error::DaemonNotActiveException => ErrorCode::DaemonNotActiveException,
+            Error::DaemonNotFoundException => ErrorCode::DaemonNotFoundException,
+            Error::GatewayNotFoundException => ErrorCode::GatewayNotFoundException,
+            Error::InvalidParameterException => ErrorCode::InvalidParameterException,
+            Error::LimitExceededException => ErrorCode::LimitExceededException,
+            Error::MissingVersionException => ErrorCode::MissingVersionException,
+            Error::NamespaceNotFoundException => ErrorCode::NamespaceNotFoundException,
+            Error::NoUpdateAvailableException => ErrorCode::NoUpdateAvailableException,
+            Error::PlatformTaskDefinitionIncompatibilityException => ErrorCode::PlatformTaskDefinitionIncompatibilityException,
+            Error::PlatformUnknownException => ErrorCode::PlatformUnknownException,
+            Error::ResourceInUseException => ErrorCode::ResourceInUseException,
+            Error::ResourceNotFoundException => ErrorCode::ResourceNotFoundException,
+            Error::ServerException => ErrorCode::ServerException,
+            Error::ServiceDeploymentNotFoundException => ErrorCode::ServiceDeploymentNotFoundException,
+            Error::ServiceNotActiveException => ErrorCode::ServiceNotActiveException,
+            Error::ServiceNotFoundException => ErrorCode::ServiceNotFoundException,
+            Error::TargetNotConnectedException => ErrorCode::TargetNotConnectedException,
+            Error::TargetNotFoundException => ErrorCode::TargetNotFoundException,
+            Error::TaskSetNotFoundException => ErrorCode::TaskSetNotFoundException,
+            Error::UnsupportedFeatureException => ErrorCode::UnsupportedFeatureException,
+            Error::UpdateInProgressException => ErrorCode::UpdateInProgressException,
+            Error::UnknownOperationException => ErrorCode::UnknownOperationException,
+            Error::UnknownServiceError => ErrorCode::UnknownServiceError,
+            Error::InternalError => ErrorCode::InternalError,
+        }
+    }
+
+    /// A failed call that answers with this error and `message`.
+    pub fn with(self, message: impl Into<String>) -> EcsimError {
+        EcsimError::new(self.code(), message)
+    }
+}

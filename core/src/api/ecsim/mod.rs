@@ -8,3 +8,4 @@ pub mod operations;
 pub mod shapes;
 
 pub use model::*;
+pub use operations::Error;

@@ -2,7 +2,7 @@
 //! The actions ecsim implements, with their request shapes, and the errors of the service.
 
 use crate::api::shape::Operation;
-use crate::error::ErrorCode;
+use crate::error::{EcsimError, ErrorCode};
 
 pub const NAME: &str = "ecsim";
 
@@ -30,3 +30,31 @@ pub static ERRORS: &[ErrorCode] = &[
     ErrorCode::UnknownServiceError,
     ErrorCode::InternalError,
 ];
+
+/// An error ecsim answers with: one its model lists, its protocol's, or ecsim's own. Its
+/// handlers build their errors from this type, so they cannot answer with another service's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Error {
+    ClusterNotFoundException,
+    InvalidParameterException,
+    UnknownOperationException,
+    UnknownServiceError,
+    InternalError,
+}
+
+impl Error {
+    pub fn code(self) -> ErrorCode {
+        match self {
+            Error::ClusterNotFoundException => ErrorCode::ClusterNotFoundException,
+            Error::InvalidParameterException => ErrorCode::InvalidParameterException,
+            Error::UnknownOperationException => ErrorCode::UnknownOperationException,
+            Error::UnknownServiceError => ErrorCode::UnknownServiceError,
+            Error::InternalError => ErrorCode::InternalError,
+        }
+    }
+
+    /// A failed call that answers with this error and `message`.
+    pub fn with(self, message: impl Into<String>) -> EcsimError {
+        EcsimError::new(self.code(), message)
+    }
+}

@@ -2,7 +2,7 @@
 //! The actions ecsim implements, with their request shapes, and the errors of the service.
 
 use crate::api::shape::Operation;
-use crate::error::ErrorCode;
+use crate::error::{EcsimError, ErrorCode};
 
 pub const NAME: &str = "events";
 
@@ -41,3 +41,55 @@ pub static ERRORS: &[ErrorCode] = &[
     ErrorCode::UnknownServiceError,
     ErrorCode::InternalError,
 ];
+
+/// An error events answers with: one its model lists, its protocol's, or ecsim's own. Its
+/// handlers build their errors from this type, so they cannot answer with another service's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Error {
+    AccessDeniedException,
+    ConcurrentModificationException,
+    IllegalStatusException,
+    InternalException,
+    InvalidEventPatternException,
+    InvalidStateException,
+    LimitExceededException,
+    ManagedRuleException,
+    OperationDisabledException,
+    PolicyLengthExceededException,
+    ResourceAlreadyExistsException,
+    ResourceNotFoundException,
+    ThrottlingException,
+    ValidationException,
+    UnknownOperationException,
+    UnknownServiceError,
+    InternalError,
+}
+
+impl Error {
+    pub fn code(self) -> ErrorCode {
+        match self {
+            Error::AccessDeniedException => ErrorCode::AccessDeniedException,
+            Error::ConcurrentModificationException => ErrorCode::ConcurrentModificationException,
+            Error::IllegalStatusException => ErrorCode::IllegalStatusException,
+            Error::InternalException => ErrorCode::InternalException,
+            Error::InvalidEventPatternException => ErrorCode::InvalidEventPatternException,
+            Error::InvalidStateException => ErrorCode::InvalidStateException,
+            Error::LimitExceededException => ErrorCode::LimitExceededException,
+            Error::ManagedRuleException => ErrorCode::ManagedRuleException,
+            Error::OperationDisabledException => ErrorCode::OperationDisabledException,
+            Error::PolicyLengthExceededException => ErrorCode::PolicyLengthExceededException,
+            Error::ResourceAlreadyExistsException => ErrorCode::ResourceAlreadyExistsException,
+            Error::ResourceNotFoundException => ErrorCode::ResourceNotFoundException,
+            Error::ThrottlingException => ErrorCode::ThrottlingException,
+            Error::ValidationException => ErrorCode::ValidationException,
+            Error::UnknownOperationException => ErrorCode::UnknownOperationException,
+            Error::UnknownServiceError => ErrorCode::UnknownServiceError,
+            Error::InternalError => ErrorCode::InternalError,
+        }
+    }
+
+    /// A failed call that answers with this error and `message`.
+    pub fn with(self, message: impl Into<String>) -> EcsimError {
+        EcsimError::new(self.code(), message)
+    }
+}

@@ -2,7 +2,7 @@
 
 use crate::api::ecs as api;
 use crate::cluster::{Cluster, MAX_CUSTOM_ATTRIBUTES};
-use crate::error::{EcsimError, ErrorCode};
+use crate::error::EcsimError;
 use crate::query::valid_attribute_name;
 use crate::sim::World;
 use std::sync::Arc;
@@ -27,20 +27,20 @@ fn targets(
         .map(|attribute| {
             let name = attribute.name.as_deref().unwrap_or_default();
             if !valid_attribute_name(name) {
-                return Err(EcsimError::invalid_parameter(format!("Attribute name '{name}' must be 1 to 128 letters, digits, '-', '_', '/' or '.'.")));
+                return Err(api::Error::InvalidParameterException.with(format!("Attribute name '{name}' must be 1 to 128 letters, digits, '-', '_', '/' or '.'.")));
             }
             if name.starts_with("ecs.") {
-                return Err(EcsimError::invalid_parameter(format!("Attribute '{name}' is an Amazon ECS attribute and cannot be changed.")));
+                return Err(api::Error::InvalidParameterException.with(format!("Attribute '{name}' is an Amazon ECS attribute and cannot be changed.")));
             }
             if let Some(value) = attribute.value.as_deref().filter(|v| with_values && !valid_value(v)) {
-                return Err(EcsimError::invalid_parameter(format!("Attribute value '{value}' must be 1 to 128 letters, digits, spaces or -_./@: characters.")));
+                return Err(api::Error::InvalidParameterException.with(format!("Attribute value '{value}' must be 1 to 128 letters, digits, spaces or -_./@: characters.")));
             }
             if attribute.target_type.as_ref().is_some_and(|t| t.as_str() != "container-instance") {
-                return Err(EcsimError::invalid_parameter("The only target type is container-instance."));
+                return Err(api::Error::InvalidParameterException.with("The only target type is container-instance."));
             }
-            let target = attribute.target_id.as_deref().ok_or_else(|| EcsimError::invalid_parameter("targetId is required for container-instance attributes."))?;
+            let target = attribute.target_id.as_deref().ok_or_else(|| api::Error::InvalidParameterException.with("targetId is required for container-instance attributes."))?;
             cluster.instances.iter().position(|i| i.is(target)).ok_or_else(|| {
-                EcsimError::new(ErrorCode::TargetNotFoundException, format!("Could not find container instance '{target}'."))
+                api::Error::TargetNotFoundException.with(format!("Could not find container instance '{target}'."))
             })
         })
         .collect()
@@ -72,10 +72,9 @@ pub fn put_attributes(
         names.sort_unstable();
         names.dedup();
         if names.len() > MAX_CUSTOM_ATTRIBUTES {
-            return Err(EcsimError::new(
-                ErrorCode::AttributeLimitExceededException,
-                format!("A container instance can have at most {MAX_CUSTOM_ATTRIBUTES} custom attributes."),
-            ));
+            return Err(api::Error::AttributeLimitExceededException.with(format!(
+                "A container instance can have at most {MAX_CUSTOM_ATTRIBUTES} custom attributes."
+            )));
         }
     }
     for (attribute, index) in attributes.iter().zip(indexes) {

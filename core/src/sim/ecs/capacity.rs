@@ -46,7 +46,7 @@ pub struct Share {
 const MAX_PROVIDERS: usize = 6;
 
 fn invalid(message: impl Into<String>) -> EcsimError {
-    EcsimError::invalid_parameter(message)
+    api::Error::InvalidParameterException.with(message)
 }
 
 /// Checks that the cluster may associate these providers.

@@ -4,7 +4,7 @@ use super::services::ServiceStatus;
 use super::{capacity, cluster_name, failure};
 use crate::api::ecs as api;
 use crate::cluster::Cluster;
-use crate::error::{EcsimError, ErrorCode};
+use crate::error::EcsimError;
 use crate::sim::World;
 
 pub fn create_cluster(
@@ -17,7 +17,7 @@ pub fn create_cluster(
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if !valid {
-        return Err(EcsimError::invalid_parameter("Cluster name can have up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
+        return Err(api::Error::InvalidParameterException.with("Cluster name can have up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
         ));
     }
     let providers = request.capacity_providers.clone().unwrap_or_default();
@@ -74,24 +74,19 @@ pub fn delete_cluster(
         .name
         .clone();
     if world.ecs.active_services(&name) > 0 {
-        return Err(EcsimError::new(
-            ErrorCode::ClusterContainsServicesException,
-            "The Cluster cannot be deleted while Services are active.",
-        ));
+        return Err(api::Error::ClusterContainsServicesException
+            .with("The Cluster cannot be deleted while Services are active."));
     }
     let cluster = world.ecs.cluster_mut(Some(&name))?;
     if !cluster.instances.is_empty() {
-        return Err(EcsimError::new(
-            ErrorCode::ClusterContainsContainerInstancesException,
+        return Err(api::Error::ClusterContainsContainerInstancesException.with(
             "The Cluster cannot be deleted while Container Instances are active or draining.",
         ));
     }
     // FARGATE tasks run on no instance.
     if cluster.tasks.iter().any(|t| t.last_status != "STOPPED") {
-        return Err(EcsimError::new(
-            ErrorCode::ClusterContainsTasksException,
-            "The Cluster cannot be deleted while Tasks are active.",
-        ));
+        return Err(api::Error::ClusterContainsTasksException
+            .with("The Cluster cannot be deleted while Tasks are active."));
     }
     cluster.active = false;
     Ok(api::DeleteClusterResponse {
@@ -169,13 +164,10 @@ pub fn put_cluster_capacity_providers(
         .flat_map(|deployment| &deployment.capacity_provider_strategy)
         .find(|share| !providers.iter().any(|p| p == share.provider.name()));
     if let Some(share) = in_use {
-        return Err(EcsimError::new(
-            ErrorCode::ResourceInUseException,
-            format!(
-                "The specified capacity provider {} is in use and cannot be removed.",
-                share.provider.name()
-            ),
-        ));
+        return Err(api::Error::ResourceInUseException.with(format!(
+            "The specified capacity provider {} is in use and cannot be removed.",
+            share.provider.name()
+        )));
     }
     let services = world.ecs.active_services(&name);
     let cluster = world.ecs.cluster_mut(Some(&name))?;

@@ -33,9 +33,8 @@ pub(crate) fn requested_subnets<'r>(
         .flatten()
         .any(|c| *c == Compatibility::Fargate);
     if !compatible {
-        return Err(EcsimError::invalid_parameter(
-            "Task definition does not support launch_type FARGATE.",
-        ));
+        return Err(api::Error::InvalidParameterException
+            .with("Task definition does not support launch_type FARGATE."));
     }
     if request
         .placement_strategy
@@ -46,7 +45,7 @@ pub(crate) fn requested_subnets<'r>(
             .as_ref()
             .is_some_and(|c| !c.is_empty())
     {
-        return Err(EcsimError::invalid_parameter(
+        return Err(api::Error::InvalidParameterException.with(
             "Task placement strategies and constraints are not supported with the FARGATE launch type.",
         ));
     }
@@ -55,7 +54,7 @@ pub(crate) fn requested_subnets<'r>(
         .as_ref()
         .and_then(|n| n.awsvpc_configuration.as_ref())
         .ok_or_else(|| {
-            EcsimError::invalid_parameter(
+            api::Error::InvalidParameterException.with(
                 "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
             )
         })?
@@ -63,12 +62,11 @@ pub(crate) fn requested_subnets<'r>(
         .as_deref()
         .unwrap_or_default();
     if subnets.is_empty() {
-        return Err(EcsimError::invalid_parameter("subnets can not be empty."));
+        return Err(api::Error::InvalidParameterException.with("subnets can not be empty."));
     }
     if subnets.len() > MAX_SUBNETS {
-        return Err(EcsimError::invalid_parameter(format!(
-            "subnets can have at most {MAX_SUBNETS} items."
-        )));
+        return Err(api::Error::InvalidParameterException
+            .with(format!("subnets can have at most {MAX_SUBNETS} items.")));
     }
     Ok(subnets)
 }
@@ -125,7 +123,11 @@ impl<'s> Spread<'s> {
             .collect();
         let zone = zones[draw(zones.len(), rng)].clone();
         let mut in_zone: Vec<&'s Subnet> = Vec::new();
-        for subnet in self.subnets.iter().filter(|s| *s.availability_zone == *zone) {
+        for subnet in self
+            .subnets
+            .iter()
+            .filter(|s| *s.availability_zone == *zone)
+        {
             if !in_zone.iter().any(|s| s.subnet_id == subnet.subnet_id) {
                 in_zone.push(subnet);
             }

@@ -5,7 +5,7 @@
 use super::failure;
 use crate::api::ecs::{self as api, ContainerInstanceStatus};
 use crate::cluster::{catalog, ContainerInstance, Resources, RESERVED_PORTS};
-use crate::error::{EcsimError, ErrorCode};
+use crate::error::EcsimError;
 use crate::query;
 use crate::sim::{quotas, World};
 use serde_json::{Map, Value};
@@ -22,9 +22,8 @@ fn identity(document: Option<&str>) -> Result<Map<String, Value>, EcsimError> {
     };
     match serde_json::from_str(text) {
         Ok(Value::Object(map)) => Ok(map),
-        _ => Err(EcsimError::invalid_parameter(
-            "instanceIdentityDocument is not a JSON object.",
-        )),
+        _ => Err(api::Error::InvalidParameterException
+            .with("instanceIdentityDocument is not a JSON object.")),
     }
 }
 
@@ -59,7 +58,7 @@ pub fn register_container_instance(
     let instance_type = match &type_name {
         Some(name) => Some(catalog::instance_type(name).ok_or_else(|| {
             let known: Vec<&str> = catalog::CATALOG.iter().map(|t| t.name).collect();
-            EcsimError::invalid_parameter(format!(
+            api::Error::InvalidParameterException.with(format!(
                 "ecsim does not know instance type '{name}'; it knows {}.",
                 known.join(", ")
             ))
@@ -72,14 +71,13 @@ pub fn register_container_instance(
     let memory = resource_integer(&total, "MEMORY")
         .or(instance_type.map(|t| i64::from(t.registered_memory())));
     let (Some(cpu), Some(memory)) = (cpu, memory) else {
-        return Err(EcsimError::invalid_parameter(
+        return Err(api::Error::InvalidParameterException.with(
             "Give totalResources with CPU and MEMORY, an instanceIdentityDocument with an instanceType, or the ecsim shortcut instanceType.",
         ));
     };
     if cpu < 0 || memory < 0 {
-        return Err(EcsimError::invalid_parameter(
-            "totalResources CPU and MEMORY cannot be negative.",
-        ));
+        return Err(api::Error::InvalidParameterException
+            .with("totalResources CPU and MEMORY cannot be negative."));
     }
     let region = world.config.region.clone();
     let zone = request
@@ -185,14 +183,12 @@ pub fn deregister_container_instance(
         .iter()
         .position(|i| i.is(&reference))
         .ok_or_else(|| {
-            EcsimError::invalid_parameter(format!(
+            api::Error::InvalidParameterException.with(format!(
                 "Container instance '{reference}' is not registered in this cluster."
             ))
         })?;
     if cluster.instances[index].running_tasks_count > 0 && request.force != Some(true) {
-        return Err(EcsimError::new(
-            ErrorCode::ClientException,
-            "The container instance has running tasks; deregister it with force=true or stop them first.",
+        return Err(api::Error::ClientException.with("The container instance has running tasks; deregister it with force=true or stop them first.",
         ));
     }
     let mut instance = cluster.instances.remove(index).to_api(false);
@@ -233,7 +229,7 @@ pub fn list_container_instances(
     let filter = match request.filter.as_deref() {
         Some(expression) => Some(
             query::parse(expression)
-                .map_err(|e| EcsimError::invalid_parameter(format!("filter: {e}")))?,
+                .map_err(|e| api::Error::InvalidParameterException.with(format!("filter: {e}")))?,
         ),
         None => None,
     };
@@ -260,9 +256,8 @@ pub fn update_container_instances_state(
         status,
         ContainerInstanceStatus::Active | ContainerInstanceStatus::Draining
     ) {
-        return Err(EcsimError::invalid_parameter(
-            "Container instances can only be set to ACTIVE or DRAINING.",
-        ));
+        return Err(api::Error::InvalidParameterException
+            .with("Container instances can only be set to ACTIVE or DRAINING."));
     }
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let mut updated = Vec::new();

@@ -39,7 +39,7 @@ pub(crate) fn resolve_launch(
 fn simulated_launch_type(given: Option<LaunchType>) -> Result<LaunchType, EcsimError> {
     let launch_type = given.unwrap_or(LaunchType::Ec2);
     if !matches!(launch_type, LaunchType::Ec2 | LaunchType::Fargate) {
-        return Err(EcsimError::invalid_parameter(format!(
+        return Err(api::Error::InvalidParameterException.with(format!(
             "ecsim does not simulate the {} launch type yet.",
             launch_type.as_str()
         )));
@@ -49,9 +49,8 @@ fn simulated_launch_type(given: Option<LaunchType>) -> Result<LaunchType, EcsimE
 
 pub(crate) fn strategies(given: &[api::PlacementStrategy]) -> Result<Vec<Strategy>, EcsimError> {
     if given.len() > 5 {
-        return Err(EcsimError::invalid_parameter(
-            "You can specify a maximum of 5 placement strategies.",
-        ));
+        return Err(api::Error::InvalidParameterException
+            .with("You can specify a maximum of 5 placement strategies."));
     }
     given
         .iter()
@@ -63,7 +62,7 @@ pub(crate) fn strategies(given: &[api::PlacementStrategy]) -> Result<Vec<Strateg
                 (Some("binpack"), Some(f)) if f.eq_ignore_ascii_case("memory") => Ok(Strategy::BinpackMemory),
                 (Some("spread"), Some("instanceId" | "host")) => Ok(Strategy::SpreadInstance),
                 (Some("spread"), Some(f)) if f.starts_with("attribute:") => Ok(Strategy::SpreadAttribute(f["attribute:".len()..].to_string())),
-                (kind, field) => Err(EcsimError::invalid_parameter(format!(
+                (kind, field) => Err(api::Error::InvalidParameterException.with(format!(
                     "Invalid placement strategy {} with field {}: binpack takes cpu or memory, spread takes instanceId, host or attribute:<name>, random takes none.",
                     kind.unwrap_or("(none)"),
                     field.unwrap_or("(none)")
@@ -87,20 +86,21 @@ pub(crate) fn constraints(
         .map(|c| (c.r#type.map(|t| t.as_str()), c.expression.as_deref()));
     let all: Vec<_> = from_definition.chain(from_request).collect();
     if all.len() > 10 {
-        return Err(EcsimError::invalid_parameter("You can specify a maximum of 10 placement constraints, counting the task definition's."));
+        return Err(api::Error::InvalidParameterException.with("You can specify a maximum of 10 placement constraints, counting the task definition's."));
     }
     all.into_iter()
         .map(|(kind, expression)| match (kind, expression) {
             (Some("distinctInstance"), None) => Ok(Constraint::DistinctInstance),
-            (Some("distinctInstance"), Some(_)) => Err(EcsimError::invalid_parameter(
+            (Some("distinctInstance"), Some(_)) => Err(api::Error::InvalidParameterException.with(
                 "You cannot specify an expression if the constraint type is distinctInstance.",
             )),
-            (Some("memberOf"), Some(text)) => query::parse(text)
-                .map(Constraint::MemberOf)
-                .map_err(|e| EcsimError::invalid_parameter(format!("memberOf expression: {e}"))),
-            _ => Err(EcsimError::invalid_parameter(
-                "A memberOf placement constraint needs an expression.",
-            )),
+            (Some("memberOf"), Some(text)) => {
+                query::parse(text).map(Constraint::MemberOf).map_err(|e| {
+                    api::Error::InvalidParameterException.with(format!("memberOf expression: {e}"))
+                })
+            }
+            _ => Err(api::Error::InvalidParameterException
+                .with("A memberOf placement constraint needs an expression.")),
         })
         .collect()
 }
@@ -126,7 +126,9 @@ impl Launch {
     ) -> Result<Launch, EcsimError> {
         let task_definition = task_definitions::resolve(world, reference.unwrap_or_default())
             .map(|registered| registered.task_definition.clone())
-            .ok_or_else(|| EcsimError::invalid_parameter("TaskDefinition not found."))?;
+            .ok_or_else(|| {
+                api::Error::InvalidParameterException.with("TaskDefinition not found.")
+            })?;
         let family = task_definition.family.clone().unwrap_or_default();
         let spec = TaskSpec {
             requirement: Requirement::of(&task_definition),
@@ -178,12 +180,7 @@ impl Launch {
                 let instance = &mut cluster.instances[index];
                 let gpu_ids = instance.hold(&self.spec.requirement, &self.spec.group);
                 let zone = instance.availability_zone.clone();
-                (
-                    Some(Arc::clone(&instance.arn)),
-                    zone,
-                    gpu_ids,
-                    None,
-                )
+                (Some(Arc::clone(&instance.arn)), zone, gpu_ids, None)
             }
             Site::Subnet(subnet) => {
                 let attachment = u128::from(rng.next_u64()) << 64 | u128::from(rng.next_u64());

@@ -14,7 +14,7 @@ pub(crate) mod tasks;
 use super::World;
 use crate::cluster::Cluster;
 use crate::cluster::TaskPosition;
-use crate::error::{EcsimError, ErrorCode};
+use crate::error::EcsimError;
 use services::ServiceStatus;
 use std::collections::BTreeMap;
 
@@ -57,7 +57,7 @@ impl EcsState {
             .get_mut(cluster_name(reference))
             .filter(|cluster| cluster.active)
             .ok_or_else(|| {
-                EcsimError::new(ErrorCode::ClusterNotFoundException, "Cluster not found.")
+                crate::api::ecs::Error::ClusterNotFoundException.with("Cluster not found.")
             })
     }
 

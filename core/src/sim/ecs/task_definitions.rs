@@ -5,7 +5,7 @@ use crate::api::ecs::{
     TaskDefinition, TaskDefinitionStatus, TransportProtocol,
 };
 use crate::diagnostics::Severity;
-use crate::error::{EcsimError, ErrorCode};
+use crate::error::EcsimError;
 use crate::sim::World;
 use crate::taskdef;
 use serde_json::Value;
@@ -28,9 +28,9 @@ pub fn register_task_definition(
     taskdef::ValidationOptions::default().filter(&mut diagnostics);
     if let Some(first) = diagnostics.iter().find(|d| d.severity == Severity::Error) {
         let message = first.message.clone();
-        return Err(
-            EcsimError::new(ErrorCode::ClientException, message).with_diagnostics(diagnostics)
-        );
+        return Err(crate::api::ecs::Error::ClientException
+            .with(message)
+            .with_diagnostics(diagnostics));
     }
     let family = request.family.clone().unwrap_or_default();
     let revisions = world
@@ -129,10 +129,7 @@ pub fn describe_task_definition(
 ) -> Result<api::DescribeTaskDefinitionResponse, EcsimError> {
     let reference = request.task_definition.unwrap_or_default();
     let found = resolve(world, &reference).ok_or_else(|| {
-        EcsimError::new(
-            ErrorCode::ClientException,
-            "Unable to describe task definition.",
-        )
+        crate::api::ecs::Error::ClientException.with("Unable to describe task definition.")
     })?;
     let with_tags = request
         .include

@@ -12,9 +12,9 @@ pub fn stop_task(
     let now = world.now;
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let reference = request.task.unwrap_or_default();
-    let position = cluster
-        .task_position(&reference)
-        .ok_or_else(|| EcsimError::invalid_parameter("The referenced task was not found."))?;
+    let position = cluster.task_position(&reference).ok_or_else(|| {
+        api::Error::InvalidParameterException.with("The referenced task was not found.")
+    })?;
     let reason = request
         .reason
         .unwrap_or_else(|| "Task stopped by user".into());

@@ -22,9 +22,8 @@ pub fn run_task(
 ) -> Result<RunTaskOutput, EcsimError> {
     let count = request.count.unwrap_or(1);
     if !(1..=MAX_RUN_TASK_COUNT).contains(&count) {
-        return Err(EcsimError::invalid_parameter(format!(
-            "count must be between 1 and {MAX_RUN_TASK_COUNT}."
-        )));
+        return Err(api::Error::InvalidParameterException
+            .with(format!("count must be between 1 and {MAX_RUN_TASK_COUNT}.")));
     }
     let launched = launch_tasks(world, request, count as u64)?;
     let cluster = world.ecs.cluster_mut(Some(&launched.cluster))?;
@@ -203,9 +202,8 @@ pub fn start_task(
 ) -> Result<api::StartTaskResponse, EcsimError> {
     let targets = request.container_instances.clone().unwrap_or_default();
     if !(1..=10).contains(&targets.len()) {
-        return Err(EcsimError::invalid_parameter(
-            "StartTask takes 1 to 10 container instances.",
-        ));
+        return Err(api::Error::InvalidParameterException
+            .with("StartTask takes 1 to 10 container instances."));
     }
     let launch = Launch::new(
         world,
@@ -242,9 +240,8 @@ pub fn start_task(
 
 fn require_instances(cluster: &Cluster) -> Result<(), EcsimError> {
     if cluster.instances.is_empty() {
-        return Err(EcsimError::invalid_parameter(
-            "No Container Instances were found in your cluster.",
-        ));
+        return Err(api::Error::InvalidParameterException
+            .with("No Container Instances were found in your cluster."));
     }
     Ok(())
 }

@@ -39,7 +39,7 @@ fn set_agent_connected(
 }
 
 fn not_registered(reference: &str) -> EcsimError {
-    EcsimError::invalid_parameter(format!(
+    api::Error::InvalidParameterException.with(format!(
         "Container instance '{reference}' is not registered in this cluster."
     ))
 }
@@ -78,11 +78,11 @@ pub fn interrupt_spot_task(
     let now = world.now;
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let position = cluster.task_position(&reference).ok_or_else(|| {
-        EcsimError::invalid_parameter(format!("Task '{reference}' was not found."))
+        api::Error::InvalidParameterException.with(format!("Task '{reference}' was not found."))
     })?;
     let task = &cluster.tasks[position];
     if task.capacity_provider != Some("FARGATE_SPOT") || task.desired_status != "RUNNING" {
-        return Err(EcsimError::invalid_parameter(format!(
+        return Err(api::Error::InvalidParameterException.with(format!(
             "Task '{}' is not a FARGATE_SPOT task that is running or starting.",
             reference
         )));

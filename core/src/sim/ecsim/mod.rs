@@ -71,7 +71,7 @@ pub fn place_tasks(
             .ok()
             .filter(|c| (1..=MAX_PLACE_TASKS_COUNT).contains(c))
             .ok_or_else(|| {
-                EcsimError::invalid_parameter(format!(
+                api::Error::InvalidParameterException.with(format!(
                     "count must be a whole number from 1 to {MAX_PLACE_TASKS_COUNT}."
                 ))
             })?,
@@ -115,7 +115,9 @@ pub fn put_image(
     let image = request
         .image
         .filter(|image| !image.is_empty())
-        .ok_or_else(|| EcsimError::invalid_parameter("PutImage needs an image name."))?;
+        .ok_or_else(|| {
+            api::Error::InvalidParameterException.with("PutImage needs an image name.")
+        })?;
     let behavior = ImageBehavior {
         pull_seconds: request.pull_seconds,
         pull_fails: request.pull_fails.unwrap_or(false),
@@ -128,7 +130,7 @@ pub fn put_image(
         || !valid(behavior.exit_after)
         || !valid(behavior.unhealthy_after)
     {
-        return Err(EcsimError::invalid_parameter(
+        return Err(api::Error::InvalidParameterException.with(
             "pullSeconds, exitAfter and unhealthyAfter must be finite numbers of seconds >= 0.",
         ));
     }
@@ -179,7 +181,7 @@ pub fn next_fire_times(
     world: &mut World,
     request: api::NextFireTimesRequest,
 ) -> Result<api::NextFireTimesResponse, EcsimError> {
-    let invalid = EcsimError::invalid_parameter;
+    let invalid = |message: String| api::Error::InvalidParameterException.with(message);
     let schedule =
         Schedule::parse(request.expression.as_deref().unwrap_or_default()).map_err(invalid)?;
     let name = request.timezone.as_deref().unwrap_or("UTC");

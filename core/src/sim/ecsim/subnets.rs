@@ -49,7 +49,7 @@ impl Subnets {
     ) -> Result<api::CreateSubnetResponse, EcsimError> {
         let availability_zone = request.availability_zone.unwrap_or_default();
         if !availability_zone.starts_with(region) {
-            return Err(EcsimError::invalid_parameter(format!(
+            return Err(api::Error::InvalidParameterException.with(format!(
                 "availabilityZone {availability_zone} is not in the simulation's region {region}."
             )));
         }
@@ -58,9 +58,8 @@ impl Subnets {
             .or_else(|| generated_id.map(|id| format!("subnet-{id}")))
             .unwrap_or_default();
         if self.declared.contains_key(&subnet_id) {
-            return Err(EcsimError::invalid_parameter(format!(
-                "Subnet {subnet_id} already exists."
-            )));
+            return Err(api::Error::InvalidParameterException
+                .with(format!("Subnet {subnet_id} already exists.")));
         }
         let subnet = Subnet {
             subnet_id: subnet_id.clone(),
@@ -90,7 +89,7 @@ impl Subnets {
             .filter(|id| !self.declared.contains_key(*id))
             .collect();
         if let (Some(first), UndeclaredSubnets::Reject) = (unknown.first(), policy) {
-            return Err(EcsimError::invalid_parameter(format!(
+            return Err(api::Error::InvalidParameterException.with(format!(
                 "Error retrieving subnet information for [{}]: The subnet ID '{first}' does not exist",
                 unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
             )));

@@ -7,7 +7,7 @@
 
 use crate::api::elbv2 as api;
 use crate::cluster::health::Periodic;
-use crate::error::{EcsimError, ErrorCode};
+use crate::error::EcsimError;
 use crate::sim::World;
 use std::collections::BTreeMap;
 
@@ -53,10 +53,7 @@ pub struct Elbv2State {
 }
 
 fn group_not_found(arn: &str) -> EcsimError {
-    EcsimError::new(
-        ErrorCode::TargetGroupNotFoundException,
-        format!("Target groups '{arn}' not found"),
-    )
+    api::Error::TargetGroupNotFoundException.with(format!("Target groups '{arn}' not found"))
 }
 
 impl Elbv2State {
@@ -105,7 +102,7 @@ pub fn describe_target_health(
 }
 
 fn validation(message: impl Into<String>) -> EcsimError {
-    EcsimError::new(ErrorCode::ValidationError, message)
+    api::Error::ValidationError.with(message)
 }
 
 fn attributes(group: &TargetGroup) -> Vec<api::TargetGroupAttribute> {
@@ -201,12 +198,9 @@ pub fn create_target_group(
                 target_groups: Some(vec![existing.described.clone()]),
             });
         }
-        return Err(EcsimError::new(
-            ErrorCode::DuplicateTargetGroupNameException,
-            format!(
-                "A target group with the same name '{name}' exists, but with different settings"
-            ),
-        ));
+        return Err(api::Error::DuplicateTargetGroupNameException.with(format!(
+            "A target group with the same name '{name}' exists, but with different settings"
+        )));
     }
     let id = world.random_hex(16);
     let arn = world.arn("elasticloadbalancing", &format!("targetgroup/{name}/{id}"));
@@ -279,10 +273,8 @@ pub fn describe_target_groups(
                     .find(|g| g.described.target_group_name.as_deref() == Some(name.as_str()))
                     .map(|g| &g.described)
                     .ok_or_else(|| {
-                        EcsimError::new(
-                            ErrorCode::TargetGroupNotFoundException,
-                            format!("One or more target groups not found: '{name}'"),
-                        )
+                        api::Error::TargetGroupNotFoundException
+                            .with(format!("One or more target groups not found: '{name}'"))
                     })
             })
             .collect::<Result<_, _>>()?,

@@ -13,7 +13,7 @@ use super::World;
 use crate::api::ecs;
 use crate::api::ecsim::{Invocation, InvocationError};
 use crate::api::events::{self as api, RuleState};
-use crate::error::{EcsimError, ErrorCode};
+use crate::error::EcsimError;
 use crate::schedule::Schedule;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
@@ -41,14 +41,12 @@ pub struct EventsState {
 }
 
 fn validation(message: impl Into<String>) -> EcsimError {
-    EcsimError::new(ErrorCode::ValidationException, message)
+    api::Error::ValidationException.with(message)
 }
 
 fn no_rule(name: &str) -> EcsimError {
-    EcsimError::new(
-        ErrorCode::ResourceNotFoundException,
-        format!("Rule {name} does not exist on EventBus default."),
-    )
+    api::Error::ResourceNotFoundException
+        .with(format!("Rule {name} does not exist on EventBus default."))
 }
 
 /// The handlers the generated operation table (`sim/registry.rs`) calls.
@@ -301,8 +299,7 @@ pub fn put_targets(
         .chain(targets.iter().map(|t| t.id.as_deref().unwrap_or_default()))
         .collect();
     if ids.len() > 5 {
-        return Err(EcsimError::new(
-            ErrorCode::LimitExceededException,
+        return Err(api::Error::LimitExceededException.with(
             "The requested resource exceeds the maximum number allowed (5 targets per rule).",
         ));
     }
@@ -479,7 +476,8 @@ fn run_task_request(rule: &str, target: &api::Target) -> Result<ecs::RunTaskRequ
 /// An EventBridge enum value as ECS's enum of the same values.
 fn same_enum<T>(value: &str, from_name: fn(&str) -> Option<T>) -> Result<T, EcsimError> {
     from_name(value).ok_or_else(|| {
-        EcsimError::invalid_parameter(format!("EcsParameters: ECS has no value '{value}'."))
+        ecs::Error::InvalidParameterException
+            .with(format!("EcsParameters: ECS has no value '{value}'."))
     })
 }
 

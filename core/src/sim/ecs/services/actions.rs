@@ -4,7 +4,7 @@ use super::scheduler::{counts, new_deployment};
 use super::targets;
 use super::{Service, ServiceStatus, DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEALTHY_PERCENT};
 use crate::api::ecs::{self as api, LaunchType, SchedulingStrategy};
-use crate::error::{EcsimError, ErrorCode};
+use crate::error::EcsimError;
 use crate::placement::Strategy;
 use crate::sim::ecs::launch::{constraints, resolve_launch, strategies, Launch};
 use crate::sim::ecs::task_definitions;
@@ -12,7 +12,7 @@ use crate::sim::ecs::{capacity, cluster_name, failure, fargate};
 use crate::sim::World;
 
 fn not_found() -> EcsimError {
-    EcsimError::new(ErrorCode::ServiceNotFoundException, "Service not found.")
+    api::Error::ServiceNotFoundException.with("Service not found.")
 }
 
 /// A desired count within 0 and the tasks-per-service quota (lower for a service that uses
@@ -28,9 +28,9 @@ fn desired(world: &World, count: Option<i32>, discovery: bool) -> Result<Option<
         (quotas.tasks_per_service, "tasksPerService")
     };
     match count {
-        Some(n) if n < 0 || n as usize > most => Err(EcsimError::invalid_parameter(format!(
-            "desiredCount must be between 0 and {most} (quotas.{quota})."
-        ))),
+        Some(n) if n < 0 || n as usize > most => Err(api::Error::InvalidParameterException.with(
+            format!("desiredCount must be between 0 and {most} (quotas.{quota})."),
+        )),
         other => Ok(other.map(|n| n as u32)),
     }
 }
@@ -46,14 +46,12 @@ fn percents(
         .and_then(|c| c.maximum_percent)
         .map_or(current.1 as i32, |m| m);
     if !(0..=100).contains(&minimum) {
-        return Err(EcsimError::invalid_parameter(
-            "minimumHealthyPercent must be between 0 and 100.",
-        ));
+        return Err(api::Error::InvalidParameterException
+            .with("minimumHealthyPercent must be between 0 and 100."));
     }
     if maximum < 100 || maximum < minimum {
-        return Err(EcsimError::invalid_parameter(
-            "maximumPercent must be at least 100 and at least minimumHealthyPercent.",
-        ));
+        return Err(api::Error::InvalidParameterException
+            .with("maximumPercent must be at least 100 and at least minimumHealthyPercent."));
     }
     Ok((minimum as u32, maximum as u32))
 }
@@ -130,9 +128,9 @@ pub fn create_service(
         .get(&key)
         .is_some_and(|s| s.status != ServiceStatus::Inactive)
     {
-        return Err(EcsimError::invalid_parameter(
-            "Creation of service was not idempotent.",
-        ));
+        return Err(
+            api::Error::InvalidParameterException.with("Creation of service was not idempotent.")
+        );
     }
     let limit = world.config.quotas.services_per_cluster;
     if world.ecs.active_services(&cluster_key) >= limit {
@@ -197,7 +195,7 @@ fn updated_strategy(
     items: &[api::CapacityProviderStrategyItem],
 ) -> Result<Vec<capacity::Share>, EcsimError> {
     if world.ecs.services[key].launch_type != LaunchType::Fargate || items.is_empty() {
-        return Err(EcsimError::invalid_parameter(
+        return Err(api::Error::InvalidParameterException.with(
             "ecsim changes the capacity provider strategy of FARGATE services only, to a strategy of FARGATE and FARGATE_SPOT.",
         ));
     }
@@ -208,9 +206,8 @@ fn updated_strategy(
 /// healthCheckGracePeriodSeconds within 0 and 2,147,483,647 (documented).
 fn check_grace(grace: Option<i32>) -> Result<(), EcsimError> {
     if grace.is_some_and(|g| g < 0) {
-        return Err(EcsimError::invalid_parameter(
-            "healthCheckGracePeriodSeconds must be between 0 and 2147483647.",
-        ));
+        return Err(api::Error::InvalidParameterException
+            .with("healthCheckGracePeriodSeconds must be between 0 and 2147483647."));
     }
     Ok(())
 }
@@ -242,7 +239,7 @@ fn check_daemon(
         None
     };
     match problem {
-        Some(message) => Err(EcsimError::invalid_parameter(message)),
+        Some(message) => Err(api::Error::InvalidParameterException.with(message)),
         None => Ok(()),
     }
 }
@@ -278,7 +275,7 @@ pub fn update_service(
         !service.service_registries.is_empty(),
     )?;
     if service.daemon && desired_count.is_some() {
-        return Err(EcsimError::invalid_parameter(
+        return Err(api::Error::InvalidParameterException.with(
             "desiredCount is not supported with the DAEMON scheduling strategy: it runs a task on every eligible instance.",
         ));
     }
@@ -290,7 +287,9 @@ pub fn update_service(
         Some(reference) => Some(
             task_definitions::resolve(world, reference)
                 .and_then(|registered| registered.task_definition.task_definition_arn.clone())
-                .ok_or_else(|| EcsimError::invalid_parameter("TaskDefinition not found."))?,
+                .ok_or_else(|| {
+                    api::Error::InvalidParameterException.with("TaskDefinition not found.")
+                })?,
         ),
         None => None,
     };
@@ -300,8 +299,9 @@ pub fn update_service(
                 .task_definition_arn
                 .clone()
         });
-        let registered = task_definitions::resolve(world, &reference)
-            .ok_or_else(|| EcsimError::invalid_parameter("TaskDefinition not found."))?;
+        let registered = task_definitions::resolve(world, &reference).ok_or_else(|| {
+            api::Error::InvalidParameterException.with("TaskDefinition not found.")
+        })?;
         targets::check(world, balancers, &registered.task_definition)?;
     }
     check_grace(request.health_check_grace_period_seconds)?;
@@ -360,9 +360,8 @@ pub fn delete_service(
     )?;
     let service = world.ecs.services.get_mut(&key).ok_or_else(not_found)?;
     if service.desired_count > 0 && request.force != Some(true) {
-        return Err(EcsimError::invalid_parameter(
-            "The service cannot be stopped while it is scaled above 0.",
-        ));
+        return Err(api::Error::InvalidParameterException
+            .with("The service cannot be stopped while it is scaled above 0."));
     }
     service.status = ServiceStatus::Draining;
     service.desired_count = 0;

@@ -18,24 +18,23 @@ pub fn check(
     task_definition: &api::TaskDefinition,
 ) -> Result<(), EcsimError> {
     if balancers.len() > 5 {
-        return Err(EcsimError::invalid_parameter(
-            "A service can have at most 5 target groups.",
-        ));
+        return Err(api::Error::InvalidParameterException
+            .with("A service can have at most 5 target groups."));
     }
     let awsvpc = task_definition.network_mode == Some(NetworkMode::Awsvpc);
     for balancer in balancers {
         let arn = balancer.target_group_arn.as_deref().ok_or_else(|| {
-            EcsimError::invalid_parameter(
+            api::Error::InvalidParameterException.with(
                 "loadBalancers: ecsim simulates Application and Network Load Balancers: give a targetGroupArn.",
             )
         })?;
         let group = world.elbv2.target_groups.get(arn).ok_or_else(|| {
-            EcsimError::invalid_parameter(format!(
+            api::Error::InvalidParameterException.with(format!(
                 "loadBalancers: the target group {arn} does not exist."
             ))
         })?;
         if awsvpc && !group.ip_targets() {
-            return Err(EcsimError::invalid_parameter(format!(
+            return Err(api::Error::InvalidParameterException.with(format!(
                 "The provided target group {arn} has target type instance, which is incompatible with the awsvpc network mode specified in the task definition."
             )));
         }
@@ -49,7 +48,7 @@ pub fn check(
             .flat_map(|c| c.port_mappings.iter().flatten())
             .any(|m| m.container_port == Some(port));
         if !declared {
-            return Err(EcsimError::invalid_parameter(format!(
+            return Err(api::Error::InvalidParameterException.with(format!(
                 "The container {name} did not have a container port {port} defined."
             )));
         }
