@@ -8,9 +8,10 @@
 //! IANA zone. Rates count from when the rule was put or enabled. Event patterns are not
 //! simulated (no events are emitted yet): a rule needs a schedule.
 
+mod ecs_target;
+
 use super::clock::Event;
 use super::World;
-use crate::api::ecs;
 use crate::api::ecsim::{Invocation, InvocationError};
 use crate::api::events::{self as api, RuleState};
 use crate::error::EcsimError;
@@ -349,7 +350,7 @@ pub fn fire(world: &mut World, name: &str, generation: u64) {
     }
     let targets: Vec<api::Target> = rule.targets.values().cloned().collect();
     for target in targets {
-        let ran = run_task_request(name, &target)
+        let ran = ecs_target::run_task_request(name, &target)
             .and_then(|request| super::ecs::handlers::run_task(world, request));
         let mut invocation = Invocation {
             rule: Some(name.to_string()),
@@ -373,112 +374,6 @@ pub fn fire(world: &mut World, name: &str, generation: u64) {
         world.events.invocations.push(invocation);
     }
     schedule_next(world, name);
-}
-
-/// The RunTask request an ECS target makes: EventBridge's members, converted to ECS's types.
-fn run_task_request(rule: &str, target: &api::Target) -> Result<ecs::RunTaskRequest, EcsimError> {
-    let parameters = target.ecs_parameters.clone().unwrap_or_default();
-    let network_configuration = parameters
-        .network_configuration
-        .and_then(|n| n.awsvpc_configuration)
-        .map(|vpc| {
-            Ok::<_, EcsimError>(ecs::NetworkConfiguration {
-                awsvpc_configuration: Some(ecs::AwsVpcConfiguration {
-                    subnets: vpc.subnets,
-                    security_groups: vpc.security_groups,
-                    assign_public_ip: vpc
-                        .assign_public_ip
-                        .map(|v| same_enum(v.as_str(), ecs::AssignPublicIp::from_name))
-                        .transpose()?,
-                }),
-            })
-        })
-        .transpose()?;
-    let tags = parameters.tags.map(|tags| {
-        tags.into_iter()
-            .map(|tag| ecs::Tag {
-                key: tag.key,
-                value: tag.value,
-            })
-            .collect()
-    });
-    let capacity_provider_strategy = parameters.capacity_provider_strategy.map(|items| {
-        items
-            .into_iter()
-            .map(|item| ecs::CapacityProviderStrategyItem {
-                capacity_provider: item.capacity_provider,
-                weight: item.weight,
-                base: item.base,
-            })
-            .collect()
-    });
-    let placement_constraints = parameters
-        .placement_constraints
-        .map(|constraints| {
-            constraints
-                .into_iter()
-                .map(|c| {
-                    Ok(ecs::PlacementConstraint {
-                        r#type: c
-                            .r#type
-                            .map(|t| same_enum(t.as_str(), ecs::PlacementConstraintType::from_name))
-                            .transpose()?,
-                        expression: c.expression,
-                    })
-                })
-                .collect::<Result<Vec<_>, EcsimError>>()
-        })
-        .transpose()?;
-    let placement_strategy = parameters
-        .placement_strategy
-        .map(|strategies| {
-            strategies
-                .into_iter()
-                .map(|s| {
-                    Ok(ecs::PlacementStrategy {
-                        r#type: s
-                            .r#type
-                            .map(|t| same_enum(t.as_str(), ecs::PlacementStrategyType::from_name))
-                            .transpose()?,
-                        field: s.field,
-                    })
-                })
-                .collect::<Result<Vec<_>, EcsimError>>()
-        })
-        .transpose()?;
-    Ok(ecs::RunTaskRequest {
-        cluster: target.arn.clone(),
-        task_definition: parameters.task_definition_arn,
-        count: Some(parameters.task_count.unwrap_or(1)),
-        started_by: Some(format!("events-rule/{rule}")),
-        launch_type: parameters
-            .launch_type
-            .map(|t| same_enum(t.as_str(), ecs::LaunchType::from_name))
-            .transpose()?,
-        capacity_provider_strategy,
-        platform_version: parameters.platform_version,
-        group: parameters.group,
-        placement_constraints,
-        placement_strategy,
-        network_configuration,
-        propagate_tags: parameters
-            .propagate_tags
-            .map(|t| same_enum(t.as_str(), ecs::PropagateTags::from_name))
-            .transpose()?,
-        reference_id: parameters.reference_id,
-        enable_ecs_managed_tags: parameters.enable_ecs_managed_tags,
-        enable_execute_command: parameters.enable_execute_command,
-        tags,
-        ..ecs::RunTaskRequest::default()
-    })
-}
-
-/// An EventBridge enum value as ECS's enum of the same values.
-fn same_enum<T>(value: &str, from_name: fn(&str) -> Option<T>) -> Result<T, EcsimError> {
-    from_name(value).ok_or_else(|| {
-        ecs::Error::InvalidParameterException
-            .with(format!("EcsParameters: ECS has no value '{value}'."))
-    })
 }
 
 impl EventsState {
