@@ -158,7 +158,7 @@ export declare const RuleNotFoundException: ErrorClass;
 export declare const SSLPolicyNotFoundException: ErrorClass;
 /** These errors are usually caused by a server issue. */
 export declare const ServerException: ErrorClass;
-/** The service deploy ARN that you specified in the`ContinueServiceDeployment`doesn't exist. */
+/** The service deploy ARN that you specified in the `ContinueServiceDeployment` doesn't exist. */
 export declare const ServiceDeploymentNotFoundException: ErrorClass;
 /** The specified service isn't active. */
 export declare const ServiceNotActiveException: ErrorClass;

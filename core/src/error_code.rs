@@ -139,7 +139,7 @@ pub enum ErrorCode {
     SSLPolicyNotFoundException,
     /// These errors are usually caused by a server issue.
     ServerException,
-    /// The service deploy ARN that you specified in the`ContinueServiceDeployment`doesn't exist.
+    /// The service deploy ARN that you specified in the `ContinueServiceDeployment` doesn't exist.
     ServiceDeploymentNotFoundException,
     /// The specified service isn't active.
     ServiceNotActiveException,

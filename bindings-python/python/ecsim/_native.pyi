@@ -144,7 +144,7 @@ class SSLPolicyNotFoundException(EcsimError):
 class ServerException(EcsimError):
     """These errors are usually caused by a server issue."""
 class ServiceDeploymentNotFoundException(EcsimError):
-    """The service deploy ARN that you specified in the`ContinueServiceDeployment`doesn't exist."""
+    """The service deploy ARN that you specified in the `ContinueServiceDeployment` doesn't exist."""
 class ServiceNotActiveException(EcsimError):
     """The specified service isn't active."""
 class ServiceNotFoundException(EcsimError):

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RegisterTaskDefinitionRequest {
-    /// You must specify a`family`for a task definition.
+    /// You must specify a `family` for a task definition.
     #[serde(rename = "family", default, skip_serializing_if = "Option::is_none")]
     pub family: Option<String>,
     /// The short name or full Amazon Resource Name (ARN) of the IAM role that containers in this task can assume.
@@ -114,7 +114,7 @@ pub struct ContainerDefinition {
     /// The private repository authentication credentials to use.
     #[serde(rename = "repositoryCredentials", default, skip_serializing_if = "Option::is_none")]
     pub repository_credentials: Option<RepositoryCredentials>,
-    /// The number of`cpu`units reserved for the container.
+    /// The number of `cpu` units reserved for the container.
     #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i32>,
     /// The amount (in MiB) of memory to present to the container.
@@ -123,19 +123,19 @@ pub struct ContainerDefinition {
     /// The soft limit (in MiB) of memory to reserve for the container.
     #[serde(rename = "memoryReservation", default, skip_serializing_if = "Option::is_none")]
     pub memory_reservation: Option<i32>,
-    /// The`links`parameter allows containers to communicate with each other without the need for port mappings.
+    /// The `links` parameter allows containers to communicate with each other without the need for port mappings.
     #[serde(rename = "links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<String>>,
     /// The list of port mappings for the container.
     #[serde(rename = "portMappings", default, skip_serializing_if = "Option::is_none")]
     pub port_mappings: Option<Vec<PortMapping>>,
-    /// If the`essential`parameter of a container is marked as`true`, and that container fails or stops for any reason, all other containers that are part of the task are stopped.
+    /// If the `essential` parameter of a container is marked as `true`, and that container fails or stops for any reason, all other containers that are part of the task are stopped.
     #[serde(rename = "essential", default, skip_serializing_if = "Option::is_none")]
     pub essential: Option<bool>,
     /// The restart policy for a container.
     #[serde(rename = "restartPolicy", default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<ContainerRestartPolicy>,
-    /// Early versions of the Amazon ECS container agent don't properly handle`entryPoint`parameters.
+    /// Early versions of the Amazon ECS container agent don't properly handle `entryPoint` parameters.
     #[serde(rename = "entryPoint", default, skip_serializing_if = "Option::is_none")]
     pub entry_point: Option<Vec<String>>,
     /// The command that's passed to the container.
@@ -183,7 +183,7 @@ pub struct ContainerDefinition {
     /// When this parameter is true, networking is off within the container.
     #[serde(rename = "disableNetworking", default, skip_serializing_if = "Option::is_none")]
     pub disable_networking: Option<bool>,
-    /// When this parameter is true, the container is given elevated privileges on the host container instance (similar to the`root`user).
+    /// When this parameter is true, the container is given elevated privileges on the host container instance (similar to the `root` user).
     #[serde(rename = "privileged", default, skip_serializing_if = "Option::is_none")]
     pub privileged: Option<bool>,
     /// When this parameter is true, the container is given read-only access to its root file system.
@@ -195,22 +195,22 @@ pub struct ContainerDefinition {
     /// A list of DNS search domains that are presented to the container.
     #[serde(rename = "dnsSearchDomains", default, skip_serializing_if = "Option::is_none")]
     pub dns_search_domains: Option<Vec<String>>,
-    /// A list of hostnames and IP address mappings to append to the`/etc/hosts`file on the container.
+    /// A list of hostnames and IP address mappings to append to the `/etc/hosts` file on the container.
     #[serde(rename = "extraHosts", default, skip_serializing_if = "Option::is_none")]
     pub extra_hosts: Option<Vec<HostEntry>>,
     /// A list of strings to provide custom configuration for multiple security systems.
     #[serde(rename = "dockerSecurityOptions", default, skip_serializing_if = "Option::is_none")]
     pub docker_security_options: Option<Vec<String>>,
-    /// When this parameter is`true`, you can deploy containerized applications that require`stdin`or a`tty`to be allocated.
+    /// When this parameter is `true`, you can deploy containerized applications that require `stdin` or a `tty` to be allocated.
     #[serde(rename = "interactive", default, skip_serializing_if = "Option::is_none")]
     pub interactive: Option<bool>,
-    /// When this parameter is`true`, a TTY is allocated.
+    /// When this parameter is `true`, a TTY is allocated.
     #[serde(rename = "pseudoTerminal", default, skip_serializing_if = "Option::is_none")]
     pub pseudo_terminal: Option<bool>,
     /// A key/value map of labels to add to the container.
     #[serde(rename = "dockerLabels", default, skip_serializing_if = "Option::is_none")]
     pub docker_labels: Option<BTreeMap<String, String>>,
-    /// A list of`ulimits`to set in the container.
+    /// A list of `ulimits` to set in the container.
     #[serde(rename = "ulimits", default, skip_serializing_if = "Option::is_none")]
     pub ulimits: Option<Vec<Ulimit>>,
     /// The log configuration specification for the container.
@@ -393,7 +393,7 @@ pub struct MountPoint {
     /// The path on the container to mount the host volume at.
     #[serde(rename = "containerPath", default, skip_serializing_if = "Option::is_none")]
     pub container_path: Option<String>,
-    /// If this value is`true`, the container has read-only access to the volume.
+    /// If this value is `true`, the container has read-only access to the volume.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
 }
@@ -404,7 +404,7 @@ pub struct VolumeFrom {
     /// The name of another container within the same task definition to mount volumes from.
     #[serde(rename = "sourceContainer", default, skip_serializing_if = "Option::is_none")]
     pub source_container: Option<String>,
-    /// If this value is`true`, the container has read-only access to the volume.
+    /// If this value is `true`, the container has read-only access to the volume.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
 }
@@ -418,10 +418,10 @@ pub struct LinuxParameters {
     /// Any host devices to expose to the container.
     #[serde(rename = "devices", default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<Device>>,
-    /// Run an`init`process inside the container that forwards signals and reaps processes.
+    /// Run an `init` process inside the container that forwards signals and reaps processes.
     #[serde(rename = "initProcessEnabled", default, skip_serializing_if = "Option::is_none")]
     pub init_process_enabled: Option<bool>,
-    /// The value for the size (in MiB) of the`/dev/shm`volume.
+    /// The value for the size (in MiB) of the `/dev/shm` volume.
     #[serde(rename = "sharedMemorySize", default, skip_serializing_if = "Option::is_none")]
     pub shared_memory_size: Option<i32>,
     /// The container path, mount options, and size (in MiB) of the tmpfs mount.
@@ -592,27 +592,27 @@ impl VersionConsistency {
     }
 }
 
-/// Hostnames and IP address entries that are added to the`/etc/hosts`file of a container via the`extraHosts`parameter of its ContainerDefinition .
+/// Hostnames and IP address entries that are added to the `/etc/hosts` file of a container via the `extraHosts` parameter of its ContainerDefinition .
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HostEntry {
-    /// The hostname to use in the`/etc/hosts`entry.
+    /// The hostname to use in the `/etc/hosts` entry.
     #[serde(rename = "hostname", default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
-    /// The IP address to use in the`/etc/hosts`entry.
+    /// The IP address to use in the `/etc/hosts` entry.
     #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
 }
 
-/// The`ulimit`settings to pass to the container.
+/// The `ulimit` settings to pass to the container.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Ulimit {
-    /// The`type`of the`ulimit`.
+    /// The `type` of the `ulimit`.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<UlimitName>,
-    /// The soft limit for the`ulimit`type.
+    /// The soft limit for the `ulimit` type.
     #[serde(rename = "softLimit", default, skip_serializing_if = "Option::is_none")]
     pub soft_limit: Option<i32>,
-    /// The hard limit for the`ulimit`type.
+    /// The hard limit for the `ulimit` type.
     #[serde(rename = "hardLimit", default, skip_serializing_if = "Option::is_none")]
     pub hard_limit: Option<i32>,
 }
@@ -786,10 +786,10 @@ pub struct HealthCheck {
 /// A list of namespaced kernel parameters to set in the container.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SystemControl {
-    /// The namespaced kernel parameter to set a`value`for.
+    /// The namespaced kernel parameter to set a `value` for.
     #[serde(rename = "namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// The namespaced kernel parameter to set a`value`for.
+    /// The namespaced kernel parameter to set a `value` for.
     #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -927,7 +927,7 @@ pub struct Volume {
 /// Details on a container instance bind mount host volume.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HostVolumeProperties {
-    /// When the`host`parameter is used, specify a`sourcePath`to declare the path on the host container instance that's presented to the container.
+    /// When the `host` parameter is used, specify a `sourcePath` to declare the path on the host container instance that's presented to the container.
     #[serde(rename = "sourcePath", default, skip_serializing_if = "Option::is_none")]
     pub source_path: Option<String>,
 }
@@ -938,7 +938,7 @@ pub struct DockerVolumeConfiguration {
     /// The scope for the Docker volume that determines its lifecycle.
     #[serde(rename = "scope", default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,
-    /// If this value is`true`, the Docker volume is created if it doesn't already exist.
+    /// If this value is `true`, the Docker volume is created if it doesn't already exist.
     #[serde(rename = "autoprovision", default, skip_serializing_if = "Option::is_none")]
     pub autoprovision: Option<bool>,
     /// The Docker volume driver to use.
@@ -1506,7 +1506,7 @@ pub struct TaskDefinition {
     /// The task launch types the task definition was validated against.
     #[serde(rename = "requiresCompatibilities", default, skip_serializing_if = "Option::is_none")]
     pub requires_compatibilities: Option<Vec<Compatibility>>,
-    /// The number of`cpu`units used by the task.
+    /// The number of `cpu` units used by the task.
     #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<String>,
     /// The amount (in MiB) of memory used by the task.
@@ -1622,7 +1622,7 @@ impl TargetType {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeTaskDefinitionRequest {
-    /// The`family`for the latest`ACTIVE`revision,`family`and`revision`(`family:revision`) for a specific revision in the family, or full Amazon Resource Name (ARN) of the task definition to describe.
+    /// The `family` for the latest `ACTIVE` revision, `family` and `revision` (`family:revision`) for a specific revision in the family, or full Amazon Resource Name (ARN) of the task definition to describe.
     #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<String>,
     /// Determines whether to see the resource tags for the task definition.
@@ -1675,7 +1675,7 @@ pub struct CreateClusterRequest {
     /// The setting to use when creating a cluster.
     #[serde(rename = "settings", default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<Vec<ClusterSetting>>,
-    /// The`execute`command configuration for the cluster.
+    /// The `execute` command configuration for the cluster.
     #[serde(rename = "configuration", default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<ClusterConfiguration>,
     /// The short name of one or more capacity providers to associate with the cluster.
@@ -1859,13 +1859,13 @@ pub struct Cluster {
     /// The number of container instances registered into the cluster.
     #[serde(rename = "registeredContainerInstancesCount", default, skip_serializing_if = "Option::is_none")]
     pub registered_container_instances_count: Option<i32>,
-    /// The number of tasks in the cluster that are in the`RUNNING`state.
+    /// The number of tasks in the cluster that are in the `RUNNING` state.
     #[serde(rename = "runningTasksCount", default, skip_serializing_if = "Option::is_none")]
     pub running_tasks_count: Option<i32>,
-    /// The number of tasks in the cluster that are in the`PENDING`state.
+    /// The number of tasks in the cluster that are in the `PENDING` state.
     #[serde(rename = "pendingTasksCount", default, skip_serializing_if = "Option::is_none")]
     pub pending_tasks_count: Option<i32>,
-    /// The number of services that are running on the cluster in an`ACTIVE`state.
+    /// The number of services that are running on the cluster in an `ACTIVE` state.
     #[serde(rename = "activeServicesCount", default, skip_serializing_if = "Option::is_none")]
     pub active_services_count: Option<i32>,
     /// Additional information about your clusters that are separated by launch type.
@@ -1900,7 +1900,7 @@ pub struct Attachment {
     /// The unique identifier for the attachment.
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The type of the attachment, such as`ElasticNetworkInterface`,`Service Connect`, and`AmazonElasticBlockStorage`.
+    /// The type of the attachment, such as `ElasticNetworkInterface`, `Service Connect`, and `AmazonElasticBlockStorage`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The status of the attachment.
@@ -2009,10 +2009,10 @@ pub struct Failure {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListClustersRequest {
-    /// The`nextToken`value returned from a`ListClusters`request indicating that more results are available to fulfill the request and further calls are needed.
+    /// The `nextToken` value returned from a `ListClusters` request indicating that more results are available to fulfill the request and further calls are needed.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    /// The maximum number of cluster results that`ListClusters`returned in paginated output.
+    /// The maximum number of cluster results that `ListClusters` returned in paginated output.
     #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
 }
@@ -2022,7 +2022,7 @@ pub struct ListClustersResponse {
     /// The list of full Amazon Resource Name (ARN) entries for each cluster that's associated with your account.
     #[serde(rename = "clusterArns", default, skip_serializing_if = "Option::is_none")]
     pub cluster_arns: Option<Vec<String>>,
-    /// The`nextToken`value to include in a future`ListClusters`request.
+    /// The `nextToken` value to include in a future `ListClusters` request.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
@@ -2087,22 +2087,22 @@ pub struct RegisterContainerInstanceRequest {
 /// Describes the resources available for a container instance.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Resource {
-    /// The name of the resource, such as`CPU`,`MEMORY`,`PORTS`,`PORTS_UDP`, or a user-defined resource.
+    /// The name of the resource, such as `CPU`, `MEMORY`, `PORTS`, `PORTS_UDP`, or a user-defined resource.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The type of the resource.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// When the`doubleValue`type is set, the value of the resource must be a double precision floating-point type.
+    /// When the `doubleValue` type is set, the value of the resource must be a double precision floating-point type.
     #[serde(rename = "doubleValue", default, skip_serializing_if = "Option::is_none")]
     pub double_value: Option<f64>,
-    /// When the`longValue`type is set, the value of the resource must be an extended precision floating-point type.
+    /// When the `longValue` type is set, the value of the resource must be an extended precision floating-point type.
     #[serde(rename = "longValue", default, skip_serializing_if = "Option::is_none")]
     pub long_value: Option<i64>,
-    /// When the`integerValue`type is set, the value of the resource must be an integer.
+    /// When the `integerValue` type is set, the value of the resource must be an integer.
     #[serde(rename = "integerValue", default, skip_serializing_if = "Option::is_none")]
     pub integer_value: Option<i32>,
-    /// When the`stringSetValue`type is set, the value of the resource must be a string type.
+    /// When the `stringSetValue` type is set, the value of the resource must be a string type.
     #[serde(rename = "stringSetValue", default, skip_serializing_if = "Option::is_none")]
     pub string_set_value: Option<Vec<String>>,
 }
@@ -2197,13 +2197,13 @@ pub struct ContainerInstance {
     /// The reason that the container instance reached its current status.
     #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
-    /// This parameter returns`true`if the agent is connected to Amazon ECS.
+    /// This parameter returns `true` if the agent is connected to Amazon ECS.
     #[serde(rename = "agentConnected", default, skip_serializing_if = "Option::is_none")]
     pub agent_connected: Option<bool>,
-    /// The number of tasks on the container instance that have a desired status (`desiredStatus`) of`RUNNING`.
+    /// The number of tasks on the container instance that have a desired status (`desiredStatus`) of `RUNNING`.
     #[serde(rename = "runningTasksCount", default, skip_serializing_if = "Option::is_none")]
     pub running_tasks_count: Option<i32>,
-    /// The number of tasks on the container instance that are in the`PENDING`status.
+    /// The number of tasks on the container instance that are in the `PENDING` status.
     #[serde(rename = "pendingTasksCount", default, skip_serializing_if = "Option::is_none")]
     pub pending_tasks_count: Option<i32>,
     /// The status of the most recent agent update.
@@ -2388,7 +2388,7 @@ pub struct GpuDevice {
     /// The total amount of GPU memory, in MiB, that the Amazon ECS container agent reported for the GPU.
     #[serde(rename = "totalMemoryInMiB", default, skip_serializing_if = "Option::is_none")]
     pub total_memory_in_mi_b: Option<i32>,
-    /// The amount of GPU memory, in MiB, that's available to allocate to new containers that use the`nvidiaMps`sharing strategy.
+    /// The amount of GPU memory, in MiB, that's available to allocate to new containers that use the `nvidiaMps` sharing strategy.
     #[serde(rename = "remainingMemoryInMiB", default, skip_serializing_if = "Option::is_none")]
     pub remaining_memory_in_mi_b: Option<i32>,
     /// The number of containers that Amazon ECS assigned to the GPU.
@@ -2505,13 +2505,13 @@ pub struct ListContainerInstancesRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instances to list.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    /// You can filter the results of a`ListContainerInstances`operation with cluster query language statements.
+    /// You can filter the results of a `ListContainerInstances` operation with cluster query language statements.
     #[serde(rename = "filter", default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
-    /// The`nextToken`value returned from a`ListContainerInstances`request indicating that more results are available to fulfill the request and further calls are needed.
+    /// The `nextToken` value returned from a `ListContainerInstances` request indicating that more results are available to fulfill the request and further calls are needed.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    /// The maximum number of container instance results that`ListContainerInstances`returned in paginated output.
+    /// The maximum number of container instance results that `ListContainerInstances` returned in paginated output.
     #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     /// Filters the container instances by status.
@@ -2564,7 +2564,7 @@ pub struct ListContainerInstancesResponse {
     /// The list of container instances with full ARN entries for each container instance associated with the specified cluster.
     #[serde(rename = "containerInstanceArns", default, skip_serializing_if = "Option::is_none")]
     pub container_instance_arns: Option<Vec<String>>,
-    /// The`nextToken`value to include in a future`ListContainerInstances`request.
+    /// The `nextToken` value to include in a future `ListContainerInstances` request.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
@@ -2640,10 +2640,10 @@ pub struct ListAttributesRequest {
     /// The value of the attribute to filter results with.
     #[serde(rename = "attributeValue", default, skip_serializing_if = "Option::is_none")]
     pub attribute_value: Option<String>,
-    /// The`nextToken`value returned from a`ListAttributes`request indicating that more results are available to fulfill the request and further calls are needed.
+    /// The `nextToken` value returned from a `ListAttributes` request indicating that more results are available to fulfill the request and further calls are needed.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    /// The maximum number of cluster results that`ListAttributes`returned in paginated output.
+    /// The maximum number of cluster results that `ListAttributes` returned in paginated output.
     #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
 }
@@ -2653,7 +2653,7 @@ pub struct ListAttributesResponse {
     /// A list of attribute objects that meet the criteria of the request.
     #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<Attribute>>,
-    /// The`nextToken`value to include in a future`ListAttributes`request.
+    /// The `nextToken` value to include in a future `ListAttributes` request.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
@@ -2708,16 +2708,16 @@ pub struct RunTaskRequest {
     /// The metadata that you apply to the task to help you categorize and organize them.
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    /// The`family`and`revision`(`family:revision`) or full ARN of the task definition to run.
+    /// The `family` and `revision` (`family:revision`) or full ARN of the task definition to run.
     #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<String>,
     /// An identifier that you provide to ensure the idempotency of the request.
     #[serde(rename = "clientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
-    /// The details of the volume that was`configuredAtLaunch`.
+    /// The details of the volume that was `configuredAtLaunch`.
     #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub volume_configurations: Option<Vec<TaskVolumeConfiguration>>,
-    /// ecsim extension: adds`explanations`, every placement decision with its reasons.
+    /// ecsim extension: adds `explanations`, every placement decision with its reasons.
     #[serde(rename = "explain", default, skip_serializing_if = "Option::is_none")]
     pub explain: Option<bool>,
 }
@@ -2849,7 +2849,7 @@ pub struct ContainerOverride {
     /// A list of files containing the environment variables to pass to a container, instead of the value from the container definition.
     #[serde(rename = "environmentFiles", default, skip_serializing_if = "Option::is_none")]
     pub environment_files: Option<Vec<EnvironmentFile>>,
-    /// The number of`cpu`units reserved for the container, instead of the default value from the task definition.
+    /// The number of `cpu` units reserved for the container, instead of the default value from the task definition.
     #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i32>,
     /// The hard limit (in MiB) of memory to present to the container, instead of the default value from the task definition.
@@ -2988,7 +2988,7 @@ impl PropagateTags {
     }
 }
 
-/// Configuration settings for the task volume that was`configuredAtLaunch`that weren't set during`RegisterTaskDef`.
+/// Configuration settings for the task volume that was `configuredAtLaunch` that weren't set during `RegisterTaskDef`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskVolumeConfiguration {
     /// The name of the volume.
@@ -3046,7 +3046,7 @@ pub struct EBSTagSpecification {
     /// The type of volume resource.
     #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<EBSResourceType>,
-    /// The tags applied to this Amazon EBS volume.`AmazonECSCreated`and`AmazonECSManaged`are reserved tags that can't be used.
+    /// The tags applied to this Amazon EBS volume.
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Determines whether to propagate the tags from the task definition to the Amazon EBS volume.
@@ -3135,7 +3135,7 @@ pub struct RunTaskResponse {
 /// Details on a task in a cluster.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Task {
-    /// The Elastic Network Adapter that's associated with the task if the task uses the`awsvpc`network mode.
+    /// The Elastic Network Adapter that's associated with the task if the task uses the `awsvpc` network mode.
     #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
     /// The attributes of the task
@@ -3153,7 +3153,7 @@ pub struct Task {
     /// The connectivity status of a task.
     #[serde(rename = "connectivity", default, skip_serializing_if = "Option::is_none")]
     pub connectivity: Option<Connectivity>,
-    /// The Unix timestamp for the time when the task last went into`CONNECTED`status.
+    /// The Unix timestamp for the time when the task last went into `CONNECTED` status.
     #[serde(rename = "connectivityAt", default, skip_serializing_if = "Option::is_none")]
     pub connectivity_at: Option<f64>,
     /// The ARN of the container instances that host the task.
@@ -3364,7 +3364,7 @@ pub struct NetworkBinding {
     pub host_port_range: Option<String>,
 }
 
-/// An object representing the elastic network interface for tasks that use the`awsvpc`network mode.
+/// An object representing the elastic network interface for tasks that use the `awsvpc` network mode.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NetworkInterface {
     /// The attachment ID for the network interface.
@@ -3521,7 +3521,7 @@ pub struct TrustedExecutionSummary {
     pub attestation_policy_status: Option<AttestationPolicyStatus>,
 }
 
-/// The status of the attestation policy for a task that uses the`CONFIDENTIAL_SANDBOX`isolation mode.
+/// The status of the attestation policy for a task that uses the `CONFIDENTIAL_SANDBOX` isolation mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AttestationPolicyStatus {
     #[serde(rename = "CONFIGURED")]
@@ -3563,7 +3563,7 @@ pub struct StartTaskRequest {
     /// The name of the task group to associate with the task.
     #[serde(rename = "group", default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    /// The VPC subnet and security group configuration for tasks that receive their own elastic network interface by using the`awsvpc`networking mode.
+    /// The VPC subnet and security group configuration for tasks that receive their own elastic network interface by using the `awsvpc` networking mode.
     #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<NetworkConfiguration>,
     /// A list of container overrides in JSON format that specify the name of a container in the specified task definition and the overrides it receives.
@@ -3581,10 +3581,10 @@ pub struct StartTaskRequest {
     /// The metadata that you apply to the task to help you categorize and organize them.
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    /// The`family`and`revision`(`family:revision`) or full ARN of the task definition to start.
+    /// The `family` and `revision` (`family:revision`) or full ARN of the task definition to start.
     #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<String>,
-    /// The details of the volume that was`configuredAtLaunch`.
+    /// The details of the volume that was `configuredAtLaunch`.
     #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub volume_configurations: Option<Vec<TaskVolumeConfiguration>>,
 }
@@ -3668,34 +3668,34 @@ pub struct DescribeTasksResponse {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListTasksRequest {
-    /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the`ListTasks`results.
+    /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the `ListTasks` results.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    /// The container instance ID or full ARN of the container instance to use when filtering the`ListTasks`results.
+    /// The container instance ID or full ARN of the container instance to use when filtering the `ListTasks` results.
     #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
     pub container_instance: Option<String>,
-    /// The name of the task definition family to use when filtering the`ListTasks`results.
+    /// The name of the task definition family to use when filtering the `ListTasks` results.
     #[serde(rename = "family", default, skip_serializing_if = "Option::is_none")]
     pub family: Option<String>,
-    /// The`nextToken`value returned from a`ListTasks`request indicating that more results are available to fulfill the request and further calls will be needed.
+    /// The `nextToken` value returned from a `ListTasks` request indicating that more results are available to fulfill the request and further calls will be needed.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    /// The maximum number of task results that`ListTasks`returned in paginated output.
+    /// The maximum number of task results that `ListTasks` returned in paginated output.
     #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
-    /// The`startedBy`value to filter the task results with.
+    /// The `startedBy` value to filter the task results with.
     #[serde(rename = "startedBy", default, skip_serializing_if = "Option::is_none")]
     pub started_by: Option<String>,
-    /// The name of the service to use when filtering the`ListTasks`results.
+    /// The name of the service to use when filtering the `ListTasks` results.
     #[serde(rename = "serviceName", default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
-    /// The task desired status to use when filtering the`ListTasks`results.
+    /// The task desired status to use when filtering the `ListTasks` results.
     #[serde(rename = "desiredStatus", default, skip_serializing_if = "Option::is_none")]
     pub desired_status: Option<DesiredStatus>,
-    /// The launch type to use when filtering the`ListTasks`results.
+    /// The launch type to use when filtering the `ListTasks` results.
     #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
     pub launch_type: Option<LaunchType>,
-    /// The name of the daemon to use when filtering the`ListTasks`results.
+    /// The name of the daemon to use when filtering the `ListTasks` results.
     #[serde(rename = "daemonName", default, skip_serializing_if = "Option::is_none")]
     pub daemon_name: Option<String>,
 }
@@ -3734,10 +3734,10 @@ impl DesiredStatus {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListTasksResponse {
-    /// The list of task ARN entries for the`ListTasks`request.
+    /// The list of task ARN entries for the `ListTasks` request.
     #[serde(rename = "taskArns", default, skip_serializing_if = "Option::is_none")]
     pub task_arns: Option<Vec<String>>,
-    /// The`nextToken`value to include in a future`ListTasks`request.
+    /// The `nextToken` value to include in a future `ListTasks` request.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
@@ -3750,7 +3750,7 @@ pub struct CreateServiceRequest {
     /// The name of your service.
     #[serde(rename = "serviceName", default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
-    /// The`family`and`revision`(`family:revision`) or full ARN of the task definition to run in your service.
+    /// The `family` and `revision` (`family:revision`) or full ARN of the task definition to run in your service.
     #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<String>,
     /// Indicates whether to use Availability Zone rebalancing for the service.
@@ -3825,7 +3825,7 @@ pub struct CreateServiceRequest {
     /// The gateway connectors that attach the service to a gateway ingress path.
     #[serde(rename = "gatewayConnectors", default, skip_serializing_if = "Option::is_none")]
     pub gateway_connectors: Option<Vec<GatewayConnector>>,
-    /// The optional monitoring configuration for the service, which defines the resolution for the service-level`CPUUtilization`and`MemoryUtilization`Amazon CloudWatch metrics.
+    /// The optional monitoring configuration for the service, which defines the resolution for the service-level `CPUUtilization` and `MemoryUtilization` Amazon CloudWatch metrics.
     #[serde(rename = "monitoring", default, skip_serializing_if = "Option::is_none")]
     pub monitoring: Option<MonitoringConfiguration>,
 }
@@ -3918,10 +3918,10 @@ pub struct DeploymentConfiguration {
     /// The deployment circuit breaker can only be used for services using the rolling update (`ECS`) deployment type.
     #[serde(rename = "deploymentCircuitBreaker", default, skip_serializing_if = "Option::is_none")]
     pub deployment_circuit_breaker: Option<DeploymentCircuitBreaker>,
-    /// If a service is using the rolling update (`ECS`) deployment type, the`maximumPercent`parameter represents an upper limit on the number of your service's tasks that are allowed in the`RUNNING`or`PENDING`state during a deployment, as a percentage of the`desiredCount`(rounded down to the nearest intege
+    /// If a service is using the rolling update (`ECS`) deployment type, the `maximumPercent` parameter represents an upper limit on the number of your service's tasks that are allowed in the `RUNNING` or `PENDING` state during a deployment, as a percentage of the `desiredCount` (rounded down to the neares
     #[serde(rename = "maximumPercent", default, skip_serializing_if = "Option::is_none")]
     pub maximum_percent: Option<i32>,
-    /// If a service is using the rolling update (`ECS`) deployment type, the`minimumHealthyPercent`represents a lower limit on the number of your service's tasks that must remain in the`RUNNING`state during a deployment, as a percentage of the`desiredCount`(rounded up to the nearest integer).
+    /// If a service is using the rolling update (`ECS`) deployment type, the `minimumHealthyPercent` represents a lower limit on the number of your service's tasks that must remain in the `RUNNING` state during a deployment, as a percentage of the `desiredCount` (rounded up to the nearest integer).
     #[serde(rename = "minimumHealthyPercent", default, skip_serializing_if = "Option::is_none")]
     pub minimum_healthy_percent: Option<i32>,
     /// Information about the CloudWatch alarms.
@@ -3967,7 +3967,7 @@ pub struct DeploymentCircuitBreaker {
 /// Defines the failure threshold that the deployment circuit breaker uses to monitor a deployment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ThresholdConfiguration {
-    /// Determines how Amazon ECS uses`value`to calculate the failure threshold.
+    /// Determines how Amazon ECS uses `value` to calculate the failure threshold.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ThresholdType>,
     /// Specifies the integer that Amazon ECS uses to calculate the failure threshold.
@@ -3975,7 +3975,7 @@ pub struct ThresholdConfiguration {
     pub value: Option<i32>,
 }
 
-/// Determines how the deployment circuit breaker calculates the number of task failures tolerated before it triggers, based on the configured`value`.
+/// Determines how the deployment circuit breaker calculates the number of task failures tolerated before it triggers, based on the configured `value`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ThresholdType {
     #[serde(rename = "COUNT")]
@@ -4362,10 +4362,10 @@ pub struct ServiceConnectConfiguration {
 /// The Service Connect service object configuration.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceConnectService {
-    /// The`portName`must match the name of one of the`portMappings`from all the containers in the task definition of this Amazon ECS service.
+    /// The `portName` must match the name of one of the `portMappings` from all the containers in the task definition of this Amazon ECS service.
     #[serde(rename = "portName", default, skip_serializing_if = "Option::is_none")]
     pub port_name: Option<String>,
-    /// The`discoveryName`is the name of the new Cloud Map service that Amazon ECS creates for this Amazon ECS service.
+    /// The `discoveryName` is the name of the new Cloud Map service that Amazon ECS creates for this Amazon ECS service.
     #[serde(rename = "discoveryName", default, skip_serializing_if = "Option::is_none")]
     pub discovery_name: Option<String>,
     /// The list of client aliases for this Service Connect service.
@@ -4388,7 +4388,7 @@ pub struct ServiceConnectClientAlias {
     /// The listening port number for the Service Connect proxy.
     #[serde(rename = "port", default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
-    /// The`dnsName`is the name that you use in the applications of client tasks to connect to this service.
+    /// The `dnsName` is the name that you use in the applications of client tasks to connect to this service.
     #[serde(rename = "dnsName", default, skip_serializing_if = "Option::is_none")]
     pub dns_name: Option<String>,
     /// The configuration for test traffic routing rules used during blue/green deployments with Amazon ECS Service Connect.
@@ -4772,7 +4772,7 @@ pub struct GatewayConnectorDeregistrationDelay {
     pub timeout_seconds: Option<i32>,
 }
 
-/// The optional monitoring configuration for a service, which defines the resolution for the service-level`CPUUtilization`and`MemoryUtilization`Amazon CloudWatch metrics.
+/// The optional monitoring configuration for a service, which defines the resolution for the service-level `CPUUtilization` and `MemoryUtilization` Amazon CloudWatch metrics.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MonitoringConfiguration {
     /// The list of metric configurations for the service monitoring.
@@ -4822,10 +4822,10 @@ pub struct Service {
     /// The desired number of instantiations of the task definition to keep running on the service.
     #[serde(rename = "desiredCount", default, skip_serializing_if = "Option::is_none")]
     pub desired_count: Option<i32>,
-    /// The number of tasks in the cluster that are in the`RUNNING`state.
+    /// The number of tasks in the cluster that are in the `RUNNING` state.
     #[serde(rename = "runningCount", default, skip_serializing_if = "Option::is_none")]
     pub running_count: Option<i32>,
-    /// The number of tasks in the cluster that are in the`PENDING`state.
+    /// The number of tasks in the cluster that are in the `PENDING` state.
     #[serde(rename = "pendingCount", default, skip_serializing_if = "Option::is_none")]
     pub pending_count: Option<i32>,
     /// The launch type the service is using.
@@ -4846,7 +4846,7 @@ pub struct Service {
     /// Optional deployment parameters that control how many tasks run during the deployment and the ordering of stopping and starting tasks.
     #[serde(rename = "deploymentConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub deployment_configuration: Option<DeploymentConfiguration>,
-    /// Information about a set of Amazon ECS tasks in either an CodeDeploy or an`EXTERNAL`deployment.
+    /// Information about a set of Amazon ECS tasks in either an CodeDeploy or an `EXTERNAL` deployment.
     #[serde(rename = "taskSets", default, skip_serializing_if = "Option::is_none")]
     pub task_sets: Option<Vec<TaskSet>>,
     /// The current state of deployments for the service.
@@ -4873,7 +4873,7 @@ pub struct Service {
     /// The placement strategy that determines how tasks for the service are placed.
     #[serde(rename = "placementStrategy", default, skip_serializing_if = "Option::is_none")]
     pub placement_strategy: Option<Vec<PlacementStrategy>>,
-    /// The VPC subnet and security group configuration for tasks that receive their own elastic network interface by using the`awsvpc`networking mode.
+    /// The VPC subnet and security group configuration for tasks that receive their own elastic network interface by using the `awsvpc` networking mode.
     #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<NetworkConfiguration>,
     /// The period of time, in seconds, that the Amazon ECS service scheduler ignores unhealthy Elastic Load Balancing, VPC Lattice, and container health checks after a task has first started.
@@ -4908,7 +4908,7 @@ pub struct Service {
     pub resource_management_type: Option<ResourceManagementType>,
 }
 
-/// Information about a set of Amazon ECS tasks in either an CodeDeploy or an`EXTERNAL`deployment.
+/// Information about a set of Amazon ECS tasks in either an CodeDeploy or an `EXTERNAL` deployment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskSet {
     /// The ID of the task set.
@@ -4938,10 +4938,10 @@ pub struct TaskSet {
     /// The computed desired count for the task set.
     #[serde(rename = "computedDesiredCount", default, skip_serializing_if = "Option::is_none")]
     pub computed_desired_count: Option<i32>,
-    /// The number of tasks in the task set that are in the`PENDING`status during a deployment.
+    /// The number of tasks in the task set that are in the `PENDING` status during a deployment.
     #[serde(rename = "pendingCount", default, skip_serializing_if = "Option::is_none")]
     pub pending_count: Option<i32>,
-    /// The number of tasks in the task set that are in the`RUNNING`status during a deployment.
+    /// The number of tasks in the task set that are in the `RUNNING` status during a deployment.
     #[serde(rename = "runningCount", default, skip_serializing_if = "Option::is_none")]
     pub running_count: Option<i32>,
     /// The Unix timestamp for the time when the task set was created.
@@ -4991,7 +4991,7 @@ pub struct TaskSet {
 /// A floating-point percentage of the desired number of tasks to place and keep running in the task set.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Scale {
-    /// The value, specified as a percent total of a service's`desiredCount`, to scale the task set.
+    /// The value, specified as a percent total of a service's `desiredCount`, to scale the task set.
     #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
     /// The unit of measure for the scale value.
@@ -5074,10 +5074,10 @@ pub struct Deployment {
     /// The most recent desired count of tasks that was specified for the service to deploy or maintain.
     #[serde(rename = "desiredCount", default, skip_serializing_if = "Option::is_none")]
     pub desired_count: Option<i32>,
-    /// The number of tasks in the deployment that are in the`PENDING`status.
+    /// The number of tasks in the deployment that are in the `PENDING` status.
     #[serde(rename = "pendingCount", default, skip_serializing_if = "Option::is_none")]
     pub pending_count: Option<i32>,
-    /// The number of tasks in the deployment that are in the`RUNNING`status.
+    /// The number of tasks in the deployment that are in the `RUNNING` status.
     #[serde(rename = "runningCount", default, skip_serializing_if = "Option::is_none")]
     pub running_count: Option<i32>,
     /// The number of consecutively failed tasks in the deployment.
@@ -5101,10 +5101,10 @@ pub struct Deployment {
     /// The operating system that your tasks in the service, or tasks are running on.
     #[serde(rename = "platformFamily", default, skip_serializing_if = "Option::is_none")]
     pub platform_family: Option<String>,
-    /// The VPC subnet and security group configuration for tasks that receive their own elastic network interface by using the`awsvpc`networking mode.
+    /// The VPC subnet and security group configuration for tasks that receive their own elastic network interface by using the `awsvpc` networking mode.
     #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<NetworkConfiguration>,
-    /// The`rolloutState`of a service is only returned for services that use the rolling update (`ECS`) deployment type that aren't behind a Classic Load Balancer.
+    /// The `rolloutState` of a service is only returned for services that use the rolling update (`ECS`) deployment type that aren't behind a Classic Load Balancer.
     #[serde(rename = "rolloutState", default, skip_serializing_if = "Option::is_none")]
     pub rollout_state: Option<DeploymentRolloutState>,
     /// A description of the rollout state of a deployment.
@@ -5116,7 +5116,7 @@ pub struct Deployment {
     /// The list of Service Connect resources that are associated with this deployment.
     #[serde(rename = "serviceConnectResources", default, skip_serializing_if = "Option::is_none")]
     pub service_connect_resources: Option<Vec<ServiceConnectServiceResource>>,
-    /// The details of the volume that was`configuredAtLaunch`.
+    /// The details of the volume that was `configuredAtLaunch`.
     #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub volume_configurations: Option<Vec<ServiceVolumeConfiguration>>,
     /// The Fargate ephemeral storage settings for the deployment.
@@ -5240,7 +5240,7 @@ pub struct UpdateServiceRequest {
     /// The number of instantiations of the task to place and keep running in your service.
     #[serde(rename = "desiredCount", default, skip_serializing_if = "Option::is_none")]
     pub desired_count: Option<i32>,
-    /// The`family`and`revision`(`family:revision`) or full ARN of the task definition to run in your service.
+    /// The `family` and `revision` (`family:revision`) or full ARN of the task definition to run in your service.
     #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<String>,
     /// The details of a capacity provider strategy.
@@ -5272,7 +5272,7 @@ pub struct UpdateServiceRequest {
     pub health_check_grace_period_seconds: Option<i32>,
     #[serde(rename = "deploymentController", default, skip_serializing_if = "Option::is_none")]
     pub deployment_controller: Option<DeploymentController>,
-    /// If`true`, this enables execute command functionality on all task containers.
+    /// If `true`, this enables execute command functionality on all task containers.
     #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
     pub enable_execute_command: Option<bool>,
     /// Determines whether to turn on Amazon ECS managed tags for the tasks in the service.
@@ -5290,7 +5290,7 @@ pub struct UpdateServiceRequest {
     /// The configuration for this service to discover and connect to services, and be discovered by, and connected from, other services within a namespace.
     #[serde(rename = "serviceConnectConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub service_connect_configuration: Option<ServiceConnectConfiguration>,
-    /// The details of the volume that was`configuredAtLaunch`.
+    /// The details of the volume that was `configuredAtLaunch`.
     #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub volume_configurations: Option<Vec<ServiceVolumeConfiguration>>,
     /// An object representing the VPC Lattice configuration for the service being updated.
@@ -5299,7 +5299,7 @@ pub struct UpdateServiceRequest {
     /// The updated set of gateway connectors that connect the service to a gateway ingress path.
     #[serde(rename = "gatewayConnectors", default, skip_serializing_if = "Option::is_none")]
     pub gateway_connectors: Option<Vec<GatewayConnector>>,
-    /// The optional monitoring configuration for the service, which defines the resolution for the service-level`CPUUtilization`and`MemoryUtilization`Amazon CloudWatch metrics.
+    /// The optional monitoring configuration for the service, which defines the resolution for the service-level `CPUUtilization` and `MemoryUtilization` Amazon CloudWatch metrics.
     #[serde(rename = "monitoring", default, skip_serializing_if = "Option::is_none")]
     pub monitoring: Option<MonitoringConfiguration>,
 }
@@ -5319,7 +5319,7 @@ pub struct DeleteServiceRequest {
     /// The name of the service to delete.
     #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
-    /// If`true`, allows you to delete a service even if it wasn't scaled down to zero tasks.
+    /// If `true`, allows you to delete a service even if it wasn't scaled down to zero tasks.
     #[serde(rename = "force", default, skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
@@ -5380,22 +5380,22 @@ pub struct DescribeServicesResponse {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListServicesRequest {
-    /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the`ListServices`results.
+    /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the `ListServices` results.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    /// The`nextToken`value returned from a`ListServices`request indicating that more results are available to fulfill the request and further calls will be needed.
+    /// The `nextToken` value returned from a `ListServices` request indicating that more results are available to fulfill the request and further calls will be needed.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    /// The maximum number of service results that`ListServices`returned in paginated output.
+    /// The maximum number of service results that `ListServices` returned in paginated output.
     #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
-    /// The launch type to use when filtering the`ListServices`results.
+    /// The launch type to use when filtering the `ListServices` results.
     #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
     pub launch_type: Option<LaunchType>,
-    /// The scheduling strategy to use when filtering the`ListServices`results.
+    /// The scheduling strategy to use when filtering the `ListServices` results.
     #[serde(rename = "schedulingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub scheduling_strategy: Option<SchedulingStrategy>,
-    /// The resourceManagementType type to use when filtering the`ListServices`results.
+    /// The resourceManagementType type to use when filtering the `ListServices` results.
     #[serde(rename = "resourceManagementType", default, skip_serializing_if = "Option::is_none")]
     pub resource_management_type: Option<ResourceManagementType>,
 }
@@ -5405,7 +5405,7 @@ pub struct ListServicesResponse {
     /// The list of full ARN entries for each service that's associated with the specified cluster.
     #[serde(rename = "serviceArns", default, skip_serializing_if = "Option::is_none")]
     pub service_arns: Option<Vec<String>>,
-    /// The`nextToken`value to include in a future`ListServices`request.
+    /// The `nextToken` value to include in a future `ListServices` request.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }

@@ -10,7 +10,7 @@ pub const NAME: &str = "ecs";
 pub const VALIDATION_ERROR: ErrorCode = ErrorCode::InvalidParameterException;
 
 pub static OPERATIONS: &[Operation] = &[
-    Operation { name: "RegisterTaskDefinition", input: &super::shapes::REGISTER_TASK_DEFINITION_REQUEST, validation_error: ErrorCode::ClientException, documentation: "Registers a new task definition from the supplied`family`and`containerDefinitions`." },
+    Operation { name: "RegisterTaskDefinition", input: &super::shapes::REGISTER_TASK_DEFINITION_REQUEST, validation_error: ErrorCode::ClientException, documentation: "Registers a new task definition from the supplied `family` and `containerDefinitions`." },
     Operation { name: "DescribeTaskDefinition", input: &super::shapes::DESCRIBE_TASK_DEFINITION_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Describes a task definition." },
     Operation { name: "CreateCluster", input: &super::shapes::CREATE_CLUSTER_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Creates a new Amazon ECS cluster." },
     Operation { name: "DeleteCluster", input: &super::shapes::DELETE_CLUSTER_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Deletes the specified cluster." },

@@ -3,6 +3,7 @@
 //! so that the validator can report a missing member instead of failing to parse.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PlaceTasksResponse {
@@ -12,7 +13,7 @@ pub struct PlaceTasksResponse {
     /// Why the task that ended the call found no instance.
     #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<crate::api::ecs::Failure>>,
-    /// With`explain`: every decision.
+    /// With `explain`: every decision.
     #[serde(rename = "explanations", default, skip_serializing_if = "Option::is_none")]
     pub explanations: Option<Vec<Explanation>>,
 }
@@ -30,7 +31,7 @@ pub struct Placements {
     pub availability_zone: Option<Vec<String>>,
 }
 
-/// One placement decision: the chosen instance, each rejected instance with its reason, and the candidates each strategy kept.
+/// One placement decision.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     /// The chosen instance (null when none fits).
@@ -42,6 +43,15 @@ pub struct Explanation {
     /// What each placement strategy kept, in order.
     #[serde(rename = "strategies", default, skip_serializing_if = "Option::is_none")]
     pub strategies: Option<Vec<StrategyOutcome>>,
+    /// FARGATE: the zone chosen.
+    #[serde(rename = "availabilityZone", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    /// FARGATE: the subnet chosen.
+    #[serde(rename = "subnetId", default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// FARGATE: the group's running tasks per zone, before this one.
+    #[serde(rename = "tasksPerZone", default, skip_serializing_if = "Option::is_none")]
+    pub tasks_per_zone: Option<BTreeMap<String, i32>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -153,7 +163,7 @@ pub struct ServiceEventRecord {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NextFireTimesRequest {
-    /// `rate(...)`,`cron(...)`or`at(...)`.
+    /// `rate(...)`, `cron(...)` or `at(...)`.
     #[serde(rename = "expression", default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
     /// An IANA time zone (UTC unless given).
@@ -225,7 +235,7 @@ pub struct InvocationError {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ContainerInstanceFaultRequest {
-    /// The cluster (name or ARN;`default`unless given).
+    /// The cluster (name or ARN; `default` unless given).
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// The container instance (id or ARN).
@@ -265,7 +275,7 @@ pub struct CreateSubnetRequest {
     /// Its zone, in the simulation's region.
     #[serde(rename = "availabilityZone", default, skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
-    /// Its VPC (`vpc-ecsim`unless given).
+    /// Its VPC (`vpc-ecsim` unless given).
     #[serde(rename = "vpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
 }

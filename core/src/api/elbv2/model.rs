@@ -335,7 +335,7 @@ pub struct TargetDescription {
     /// The port on which the target is listening.
     #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
-    /// An Availability Zone or`all`.
+    /// An Availability Zone or `all`.
     #[serde(rename = "AvailabilityZone", default, skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
     /// The server ID for the targets.

@@ -144,7 +144,7 @@ pub struct Target {
     /// Contains the SageMaker AI Model Building Pipeline parameters to start execution of a SageMaker AI Model Building Pipeline.
     #[serde(rename = "SageMakerPipelineParameters", default, skip_serializing_if = "Option::is_none")]
     pub sage_maker_pipeline_parameters: Option<SageMakerPipelineParameters>,
-    /// The`DeadLetterConfig`that defines the target queue to send dead-letter queue events to.
+    /// The `DeadLetterConfig` that defines the target queue to send dead-letter queue events to.
     #[serde(rename = "DeadLetterConfig", default, skip_serializing_if = "Option::is_none")]
     pub dead_letter_config: Option<DeadLetterConfig>,
     /// The retry policy configuration to use for the dead-letter queue.
@@ -161,7 +161,7 @@ pub struct InputTransformer {
     /// Map of JSON paths to be extracted from the event.
     #[serde(rename = "InputPathsMap", default, skip_serializing_if = "Option::is_none")]
     pub input_paths_map: Option<BTreeMap<String, String>>,
-    /// Input template where you specify placeholders that will be filled with the values of the keys from`InputPathsMap`to customize the data sent to the target.
+    /// Input template where you specify placeholders that will be filled with the values of the keys from `InputPathsMap` to customize the data sent to the target.
     #[serde(rename = "InputTemplate", default, skip_serializing_if = "Option::is_none")]
     pub input_template: Option<String>,
 }
@@ -185,10 +185,10 @@ pub struct RunCommandParameters {
 /// Information about the EC2 instances that are to be sent the command, specified as key-value pairs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunCommandTarget {
-    /// Can be either`tag:` tag-key or`InstanceIds`.
+    /// Can be either `tag:` tag-key or `InstanceIds`.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// If`Key`is`tag:` tag-key ,`Values`is a list of tag values.
+    /// If `Key` is `tag:` tag-key , `Values` is a list of tag values.
     #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
@@ -199,13 +199,13 @@ pub struct EcsParameters {
     /// The ARN of the task definition to use if the event target is an Amazon ECS task.
     #[serde(rename = "TaskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
     pub task_definition_arn: Option<String>,
-    /// The number of tasks to create based on`TaskDefinition`.
+    /// The number of tasks to create based on `TaskDefinition`.
     #[serde(rename = "TaskCount", default, skip_serializing_if = "Option::is_none")]
     pub task_count: Option<i32>,
     /// Specifies the launch type on which your task is running.
     #[serde(rename = "LaunchType", default, skip_serializing_if = "Option::is_none")]
     pub launch_type: Option<LaunchType>,
-    /// Use this structure if the Amazon ECS task uses the`awsvpc`network mode.
+    /// Use this structure if the Amazon ECS task uses the `awsvpc` network mode.
     #[serde(rename = "NetworkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<NetworkConfiguration>,
     /// Specifies the platform version for the task.
@@ -550,7 +550,7 @@ pub struct DeadLetterConfig {
     pub arn: Option<String>,
 }
 
-/// A`RetryPolicy`object that includes information about the retry policy settings.
+/// A `RetryPolicy` object that includes information about the retry policy settings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RetryPolicy {
     /// The maximum number of retry attempts to make before the request fails.
@@ -604,7 +604,7 @@ pub struct RemoveTargetsRequest {
     /// The IDs of the targets to remove from the rule.
     #[serde(rename = "Ids", default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
-    /// If this is a managed rule, created by an Amazon Web Services service on your behalf, you must specify`Force`as`True`to remove targets.
+    /// If this is a managed rule, created by an Amazon Web Services service on your behalf, you must specify `Force` as `True` to remove targets.
     #[serde(rename = "Force", default, skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
@@ -641,7 +641,7 @@ pub struct DeleteRuleRequest {
     /// The name or ARN of the event bus associated with the rule.
     #[serde(rename = "EventBusName", default, skip_serializing_if = "Option::is_none")]
     pub event_bus_name: Option<String>,
-    /// If this is a managed rule, created by an Amazon Web Services service on your behalf, you must specify`Force`as`True`to delete the rule.
+    /// If this is a managed rule, created by an Amazon Web Services service on your behalf, you must specify `Force` as `True` to delete the rule.
     #[serde(rename = "Force", default, skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
