@@ -13,7 +13,6 @@ mod ecs;
 mod ecsim;
 mod elbv2;
 mod events;
-pub mod quotas;
 #[rustfmt::skip]
 mod registry;
 mod request;
@@ -21,6 +20,7 @@ mod snapshot;
 mod world;
 
 pub use config::SimulationConfig;
+pub use ecs::quotas;
 pub use ecsim::subnets;
 pub(crate) use world::World;
 

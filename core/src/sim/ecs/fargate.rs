@@ -7,6 +7,7 @@
 //! the cluster, then the subnet of that zone with the fewest, and settles ties with the seeded
 //! RNG (zones by name, subnets in the request's order).
 
+use super::explain::Explanation;
 use super::launch::{Launch, Site};
 use crate::api::ecs::{self as api, Compatibility};
 use crate::cluster::Cluster;
@@ -15,7 +16,6 @@ use crate::error::EcsimError;
 use crate::sim::subnets::Subnet;
 use rand_chacha::ChaCha8Rng;
 use rand_core::Rng;
-use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// A task's network interface is in one of at most 16 subnets (AwsVpcConfiguration).
@@ -161,7 +161,7 @@ pub(crate) fn launch(
     portions: &[(Option<&'static str>, u64)],
     explain: bool,
     rng: &mut ChaCha8Rng,
-) -> (Vec<TaskPosition>, Vec<Value>) {
+) -> (Vec<TaskPosition>, Vec<Explanation>) {
     let mut spread = Spread::new(cluster, subnets, &launch.spec.group);
     let mut placed = Vec::new();
     let mut explanations = Vec::new();
@@ -169,17 +169,17 @@ pub(crate) fn launch(
         .iter()
         .flat_map(|&(provider, count)| (0..count).map(move |_| provider));
     for provider in providers {
-        let zone_counts = explain.then(|| json!(spread.per_zone));
+        let zone_counts = explain.then(|| spread.per_zone.clone());
         let subnet = spread.choose(rng);
         let position = launch.start(cluster, Site::Subnet(subnet), rng);
         cluster.tasks[position].capacity_provider = provider;
         placed.push(position);
         if let Some(zone_counts) = zone_counts {
-            explanations.push(json!({
-                "availabilityZone": subnet.availability_zone,
-                "subnetId": subnet.subnet_id,
-                "tasksPerZone": zone_counts,
-            }));
+            explanations.push(Explanation::Subnet {
+                availability_zone: subnet.availability_zone.to_string(),
+                subnet_id: subnet.subnet_id.clone(),
+                tasks_per_zone: zone_counts,
+            });
         }
     }
     (placed, explanations)

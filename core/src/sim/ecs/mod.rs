@@ -3,9 +3,11 @@
 mod attributes;
 pub(crate) mod capacity;
 mod clusters;
+mod explain;
 pub(crate) mod fargate;
 mod instances;
 pub(crate) mod launch;
+pub mod quotas;
 pub(crate) mod services;
 mod task_definitions;
 mod task_queries;
@@ -15,6 +17,7 @@ use super::World;
 use crate::cluster::Cluster;
 use crate::cluster::TaskPosition;
 use crate::error::EcsimError;
+pub(crate) use explain::Explanation;
 use services::ServiceStatus;
 use std::collections::BTreeMap;
 

@@ -1,5 +1,6 @@
 //! RunTask and StartTask, and the launch that PlaceTasks (service `ecsim`) shares with RunTask.
 
+use super::explain::Explanation;
 use super::launch::{constraints, resolve_launch, strategies, Launch, Site};
 use super::{capacity, cluster_name, failure, fargate};
 use crate::api::ecs::{self as api, LaunchType};
@@ -7,11 +8,10 @@ use crate::cluster::Cluster;
 use crate::cluster::TaskPosition;
 use crate::error::EcsimError;
 use crate::placement::engine::fits;
-use crate::placement::{place, Placement, Placer, Rejection, Request, Strategy};
+use crate::placement::{place, Placement, Placer, Rejection, Request};
 use crate::sim::World;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
-use serde_json::{json, Value};
 
 /// RunTask places at most 10 tasks per call (not adjustable).
 pub const MAX_RUN_TASK_COUNT: i32 = 10;
@@ -49,7 +49,7 @@ pub struct RunTaskOutput {
     #[serde(flatten)]
     pub response: api::RunTaskResponse,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub explanations: Option<Vec<Value>>,
+    pub explanations: Option<Vec<Explanation>>,
 }
 
 /// PlaceTasks' own limit: tasks that need no CPU and no memory would otherwise fill memory
@@ -62,7 +62,7 @@ pub(crate) struct Launched {
     pub cluster: String,
     pub placed: Vec<TaskPosition>,
     pub failures: Vec<api::Failure>,
-    pub explanations: Option<Vec<Value>>,
+    pub explanations: Option<Vec<Explanation>>,
 }
 
 /// RunTask's work for `count` tasks, placed one after another; a task that finds no instance
@@ -147,7 +147,7 @@ pub(crate) fn place_on_instances(
     count: u64,
     explain: bool,
     rng: &mut ChaCha8Rng,
-) -> (Vec<TaskPosition>, Vec<api::Failure>, Vec<Value>) {
+) -> (Vec<TaskPosition>, Vec<api::Failure>, Vec<Explanation>) {
     // The explanation needs every instance's verdict, which only the general path has.
     let mut placer = (!explain)
         .then(|| Placer::new(&cluster.instances, placement))
@@ -171,7 +171,7 @@ pub(crate) fn place_on_instances(
             None => place(&cluster.instances, placement, rng),
         };
         if explain {
-            explanations.push(explanation(
+            explanations.push(Explanation::of(
                 &decision,
                 &cluster.instances,
                 placement.strategies,
@@ -244,23 +244,4 @@ fn require_instances(cluster: &Cluster) -> Result<(), EcsimError> {
             .with("No Container Instances were found in your cluster."));
     }
     Ok(())
-}
-
-/// One placement decision as data: chosen instance, rejected instances with their reasons, and
-/// what each strategy kept.
-fn explanation(
-    decision: &crate::placement::Placement,
-    instances: &[crate::cluster::ContainerInstance],
-    strategies: &[Strategy],
-) -> Value {
-    let arn = |i: usize| instances[i].arn.to_string();
-    json!({
-        "containerInstanceArn": decision.chosen.map(arn),
-        "rejected": decision.rejections.iter().map(|&(i, r)| json!({"containerInstanceArn": arn(i), "reason": r.reason()})).collect::<Vec<_>>(),
-        "strategies": strategies.iter().zip(&decision.kept).map(|(strategy, kept)| json!({
-            "type": strategy.type_and_field().0,
-            "field": strategy.type_and_field().1,
-            "kept": kept.iter().map(|&i| arn(i)).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
 }

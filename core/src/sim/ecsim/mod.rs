@@ -16,7 +16,6 @@ use crate::schedule::Schedule;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use serde::Serialize;
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -47,7 +46,7 @@ pub struct PlaceTasksOutput {
     placements: Placements,
     failures: Vec<crate::api::ecs::Failure>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    explanations: Option<Vec<Value>>,
+    explanations: Option<Vec<super::ecs::Explanation>>,
 }
 
 #[derive(Debug, Default, Serialize)]
