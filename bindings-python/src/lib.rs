@@ -169,6 +169,18 @@ fn services(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
 }
 
+/// An action's request shape: `{"shape", "members": [{"name", "type", "required"}]}`.
+#[pyfunction]
+fn operation_input<'py>(
+    py: Python<'py>,
+    service: &str,
+    action: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let shape = ecsim_core::sim::operation_input(service, action).map_err(|e| to_py_err(py, e))?;
+    pythonize::pythonize(py, &shape)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+}
+
 /// Panics inside the core on purpose, to prove that the panic guard holds.
 #[pyfunction]
 fn _panic_probe(py: Python<'_>) -> PyResult<()> {
@@ -270,5 +282,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(format_report, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_probe, m)?)?;
     m.add_function(wrap_pyfunction!(services, m)?)?;
+    m.add_function(wrap_pyfunction!(operation_input, m)?)?;
     Ok(())
 }

@@ -56,6 +56,22 @@ def test_every_action_answers_an_unknown_member_with_its_validation_error(servic
         assert finding[0].message.startswith("Unknown member 'ecsimUnknownMember' in ")
 
 
+@pytest.mark.parametrize("service", list(SERVICES))
+def test_every_action_answers_a_wrongly_typed_member_with_its_validation_error(service: str) -> None:
+    for action in SERVICES[service]:
+        shape = _native.operation_input(service, action)
+        if not shape["members"]:
+            continue
+        member = shape["members"][0]
+        wrong: Any = 12345 if member["type"] == "a string" else "not of this type"
+        sim = ecsim.Simulation()
+        with pytest.raises(ecsim.EcsimError) as raised:
+            sim.call(service, action, {member["name"]: wrong})
+        assert raised.value.code in SERVICE_ERRORS[service]
+        finding = [d for d in raised.value.diagnostics if d.path == f"$.{member['name']}"]
+        assert [d.code for d in finding] == ["API002"], (action, raised.value.diagnostics)
+
+
 def test_each_services_validation_error() -> None:
     sim = ecsim.Simulation()
     cases = {"ecs": "InvalidParameterException", "elbv2": "ValidationError",

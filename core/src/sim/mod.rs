@@ -65,6 +65,33 @@ pub fn services_as_json() -> Value {
     Value::Array(services)
 }
 
+/// An action's request shape as data: `{"shape", "members": [{"name", "type", "required"}]}`,
+/// `type` as the messages word it ("a string", "an integer", …); for the bindings' tests and
+/// for users who look an action up.
+pub fn operation_input(service: &str, action: &str) -> Result<Value, EcsimError> {
+    let found = self::service(service)?;
+    let operation = found
+        .operations
+        .iter()
+        .find(|o| o.name == action)
+        .ok_or_else(|| {
+            EcsimError::new(
+                ErrorCode::UnknownOperationException,
+                format!("{service} has no action '{action}'."),
+            )
+        })?;
+    let members: Vec<Value> = match &operation.input.kind {
+        crate::api::shape::Kind::Structure(members) => members
+            .iter()
+            .map(|m| {
+                serde_json::json!({"name": m.name, "type": m.shape.kind.expected(), "required": m.required})
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(serde_json::json!({ "shape": operation.input.name, "members": members }))
+}
+
 /// The simulated service of that client name.
 pub fn service(name: &str) -> Result<&'static Service, EcsimError> {
     services()
