@@ -17,6 +17,8 @@ export function seamTests(label, native, api, exported = undefined) {
       assert.deepEqual(errors, fromCore[name].errors);
     }
     assert.deepEqual([...native.errorCodes()].sort(), [...ERROR_NAMES].sort());
+    const serviceNames = apiDeclarations.match(/export type ServiceName = (.*);/)[1];
+    assert.deepEqual(serviceNames.split(' | ').map((n) => JSON.parse(n)), Object.keys(SERVICES));
   });
 
   test(`${label}: every error class exists, is declared, and each client has its service's`, () => {

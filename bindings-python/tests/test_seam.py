@@ -90,6 +90,7 @@ def test_every_configuration_member_is_accepted_and_no_other() -> None:
                               "accountId": "111122223333", "undeclaredSubnets": "reject",
                               "taskTimings": "instant", "quotas": {"clusters": 5}}
     assert sorted(values) == sorted(CONFIG_MEMBERS)
+    assert sorted(ecsim.SimulationConfig.__annotations__) == sorted(CONFIG_MEMBERS)
     sim = ecsim.Simulation(**values)
     assert sim.seed == 3 and sim.now == 1_800_000_000.0
     with pytest.raises(TypeError):
