@@ -14,7 +14,8 @@ use serde_json::Value;
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct SimulationConfig {
     pub seed: u64,
-    /// Seconds since the Unix epoch at which the virtual clock starts.
+    /// Seconds since the Unix epoch at which the virtual clock starts (within [`LATEST_TIME`]).
+    #[serde(deserialize_with = "start_time")]
     pub start_time: f64,
     pub region: String,
     pub account_id: String,
@@ -28,6 +29,25 @@ pub struct SimulationConfig {
     /// ECS's quotas: `{"containerInstancesPerCluster": 5000, "servicesPerCluster": 5000,
     /// "tasksPerService": 5000, "clusters": 10000}` unless changed.
     pub quotas: quotas::Quotas,
+}
+
+/// The latest time the clock can show: 9999-12-30T22:00:00Z, the last second that AWS's timestamps
+/// and the time zone library behind schedules both represent in every zone.
+pub const LATEST_TIME: f64 = 253_402_207_200.0;
+
+/// Whether `time` (seconds since the Unix epoch) is one the clock can show.
+pub fn representable(time: f64) -> bool {
+    (0.0..=LATEST_TIME).contains(&time)
+}
+
+fn start_time<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    let time = f64::deserialize(deserializer)?;
+    if !representable(time) {
+        return Err(serde::de::Error::custom(format!(
+            "startTime must be between 0 and {LATEST_TIME} seconds since the epoch (9999-12-30T22:00:00Z), got {time}"
+        )));
+    }
+    Ok(time)
 }
 
 /// `taskTimings`: a preset name or the seconds per step.

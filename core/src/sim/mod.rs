@@ -158,15 +158,22 @@ impl Simulation {
                 "seconds must be a finite number >= 0, got {seconds}."
             )));
         }
-        self.run_until(self.world.now + seconds)
+        let until = self.world.now + seconds;
+        if !config::representable(until) {
+            return Err(EcsimError::invalid_parameter(format!(
+                "advancing {seconds} seconds would take the clock past 9999-12-30T22:00:00Z, the last time ecsim represents."
+            )));
+        }
+        self.run_until(until)
     }
 
     /// Runs the virtual clock to `time` (seconds since the Unix epoch, not before `now`).
     pub fn run_until(&mut self, time: f64) -> Result<(), EcsimError> {
-        if !(time.is_finite() && time >= self.world.now) {
+        if !(time.is_finite() && time >= self.world.now && config::representable(time)) {
             return Err(EcsimError::invalid_parameter(format!(
-                "time must be a finite number of seconds since the epoch, not before now ({}), got {time}.",
-                self.world.now
+                "time must be seconds since the epoch, not before now ({}) and not past 9999-12-30T22:00:00Z ({}), got {time}.",
+                self.world.now,
+                config::LATEST_TIME
             )));
         }
         self.refuse_if_poisoned()?;

@@ -179,8 +179,10 @@ fn rule_mut<'a>(world: &'a mut World, name: Option<&str>) -> Result<&'a mut Rule
         .ok_or_else(|| no_rule(name))
 }
 
+/// The clock's time as a timestamp; the clock never leaves the range (`config::LATEST_TIME`), and
+/// the latest timestamp stands in should it ever.
 fn timestamp(seconds: f64) -> Timestamp {
-    Timestamp::from_second(seconds.floor() as i64).unwrap_or(Timestamp::UNIX_EPOCH)
+    Timestamp::from_second(seconds.floor() as i64).unwrap_or(Timestamp::MAX)
 }
 
 pub fn put_rule(
