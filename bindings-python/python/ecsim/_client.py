@@ -79,19 +79,21 @@ class Simulation:
         same future (it holds the configuration and every call and clock move, replayed)."""
         return self._native.snapshot()
 
+    @classmethod
+    def _wrapping(cls, native: _native.Simulation) -> Simulation:
+        simulation = cls.__new__(cls)
+        simulation._native = native
+        return simulation
+
     def fork(self) -> Simulation:
         """An independent simulation in the same state (clock, RNG position, journal): given the
         same calls it has the same future as this one, given others it goes its own way."""
-        forked = type(self).__new__(type(self))
-        forked._native = self._native.fork()
-        return forked
+        return self._wrapping(self._native.fork())
 
     @classmethod
     def restore(cls, snapshot: dict[str, Any]) -> Simulation:
         """The simulation a ``snapshot()`` was taken of, in the same state."""
-        restored = cls.__new__(cls)
-        restored._native = _native.Simulation.restore(snapshot)
-        return restored
+        return cls._wrapping(_native.Simulation.restore(snapshot))
 
     def run_until(self, time: float) -> None:
         """Runs the virtual clock to `time` (seconds since the Unix epoch, not before `now`)."""

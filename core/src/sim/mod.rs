@@ -74,12 +74,7 @@ pub fn operation_input(service: &str, action: &str) -> Result<Value, EcsimError>
         .operations
         .iter()
         .find(|o| o.name == action)
-        .ok_or_else(|| {
-            EcsimError::new(
-                ErrorCode::UnknownOperationException,
-                format!("{service} has no action '{action}'."),
-            )
-        })?;
+        .ok_or_else(|| unknown_action(service, action))?;
     let members: Vec<Value> = match &operation.input.kind {
         crate::api::shape::Kind::Structure(members) => members
             .iter()
@@ -90,6 +85,14 @@ pub fn operation_input(service: &str, action: &str) -> Result<Value, EcsimError>
         _ => Vec::new(),
     };
     Ok(serde_json::json!({ "shape": operation.input.name, "members": members }))
+}
+
+/// The error for an action a service does not have (as AWS's JSON protocol names it).
+fn unknown_action(service: &str, action: &str) -> EcsimError {
+    EcsimError::new(
+        ErrorCode::UnknownOperationException,
+        format!("{service} has no action '{action}'."),
+    )
 }
 
 /// The simulated service of that client name.
@@ -199,12 +202,8 @@ impl Simulation {
             input: input.clone(),
         }));
         self.guarded_step(|world| {
-            let output = (service.dispatch)(world, action, input).unwrap_or_else(|| {
-                Err(EcsimError::new(
-                    ErrorCode::UnknownOperationException,
-                    format!("{} has no action '{action}'.", service.name),
-                ))
-            })?;
+            let output = (service.dispatch)(world, action, input)
+                .unwrap_or_else(|| Err(unknown_action(service.name, action)))?;
             // What the call made due now (steps that take no time) happens before it returns.
             world.run_due(world.now);
             Ok(output)

@@ -23,9 +23,7 @@ pub(crate) fn handle<Request: DeserializeOwned, Response: Serialize>(
     handler: Handler<Request, Response>,
 ) -> Result<Value, EcsimError> {
     let request = parse_request(input, shape, validation_error)?;
-    let response = handler(world, request)?;
-    serde_json::to_value(response)
-        .map_err(|e| EcsimError::new(ErrorCode::InternalError, format!("response: {e}")))
+    to_json(handler(world, request)?)
 }
 
 /// Runs a handler that checks the whole input itself (its shape with the action's own rules,
@@ -35,7 +33,11 @@ pub(crate) fn handle_whole<Response: Serialize>(
     input: Value,
     handler: Handler<Value, Response>,
 ) -> Result<Value, EcsimError> {
-    let response = handler(world, input)?;
+    to_json(handler(world, input)?)
+}
+
+/// A handler's response as JSON (a failure here is an ecsim defect: responses are plain data).
+fn to_json(response: impl Serialize) -> Result<Value, EcsimError> {
     serde_json::to_value(response)
         .map_err(|e| EcsimError::new(ErrorCode::InternalError, format!("response: {e}")))
 }

@@ -20,64 +20,12 @@ pub(super) fn run_task_request(
                 awsvpc_configuration: Some(ecs::AwsVpcConfiguration {
                     subnets: vpc.subnets,
                     security_groups: vpc.security_groups,
-                    assign_public_ip: vpc
-                        .assign_public_ip
-                        .map(|v| same_enum(v.as_str(), ecs::AssignPublicIp::from_name))
-                        .transpose()?,
+                    assign_public_ip: same_enum(
+                        vpc.assign_public_ip.map(|v| v.as_str()),
+                        ecs::AssignPublicIp::from_name,
+                    )?,
                 }),
             })
-        })
-        .transpose()?;
-    let tags = parameters.tags.map(|tags| {
-        tags.into_iter()
-            .map(|tag| ecs::Tag {
-                key: tag.key,
-                value: tag.value,
-            })
-            .collect()
-    });
-    let capacity_provider_strategy = parameters.capacity_provider_strategy.map(|items| {
-        items
-            .into_iter()
-            .map(|item| ecs::CapacityProviderStrategyItem {
-                capacity_provider: item.capacity_provider,
-                weight: item.weight,
-                base: item.base,
-            })
-            .collect()
-    });
-    let placement_constraints = parameters
-        .placement_constraints
-        .map(|constraints| {
-            constraints
-                .into_iter()
-                .map(|c| {
-                    Ok(ecs::PlacementConstraint {
-                        r#type: c
-                            .r#type
-                            .map(|t| same_enum(t.as_str(), ecs::PlacementConstraintType::from_name))
-                            .transpose()?,
-                        expression: c.expression,
-                    })
-                })
-                .collect::<Result<Vec<_>, EcsimError>>()
-        })
-        .transpose()?;
-    let placement_strategy = parameters
-        .placement_strategy
-        .map(|strategies| {
-            strategies
-                .into_iter()
-                .map(|s| {
-                    Ok(ecs::PlacementStrategy {
-                        r#type: s
-                            .r#type
-                            .map(|t| same_enum(t.as_str(), ecs::PlacementStrategyType::from_name))
-                            .transpose()?,
-                        field: s.field,
-                    })
-                })
-                .collect::<Result<Vec<_>, EcsimError>>()
         })
         .transpose()?;
     Ok(ecs::RunTaskRequest {
@@ -85,32 +33,76 @@ pub(super) fn run_task_request(
         task_definition: parameters.task_definition_arn,
         count: Some(parameters.task_count.unwrap_or(1)),
         started_by: Some(format!("events-rule/{rule}")),
-        launch_type: parameters
-            .launch_type
-            .map(|t| same_enum(t.as_str(), ecs::LaunchType::from_name))
-            .transpose()?,
-        capacity_provider_strategy,
+        launch_type: same_enum(
+            parameters.launch_type.map(|t| t.as_str()),
+            ecs::LaunchType::from_name,
+        )?,
+        capacity_provider_strategy: each(parameters.capacity_provider_strategy, |item| {
+            Ok(ecs::CapacityProviderStrategyItem {
+                capacity_provider: item.capacity_provider,
+                weight: item.weight,
+                base: item.base,
+            })
+        })?,
         platform_version: parameters.platform_version,
         group: parameters.group,
-        placement_constraints,
-        placement_strategy,
+        placement_constraints: each(parameters.placement_constraints, |c| {
+            Ok(ecs::PlacementConstraint {
+                r#type: same_enum(
+                    c.r#type.map(|t| t.as_str()),
+                    ecs::PlacementConstraintType::from_name,
+                )?,
+                expression: c.expression,
+            })
+        })?,
+        placement_strategy: each(parameters.placement_strategy, |s| {
+            Ok(ecs::PlacementStrategy {
+                r#type: same_enum(
+                    s.r#type.map(|t| t.as_str()),
+                    ecs::PlacementStrategyType::from_name,
+                )?,
+                field: s.field,
+            })
+        })?,
         network_configuration,
-        propagate_tags: parameters
-            .propagate_tags
-            .map(|t| same_enum(t.as_str(), ecs::PropagateTags::from_name))
-            .transpose()?,
+        propagate_tags: same_enum(
+            parameters.propagate_tags.map(|t| t.as_str()),
+            ecs::PropagateTags::from_name,
+        )?,
         reference_id: parameters.reference_id,
         enable_ecs_managed_tags: parameters.enable_ecs_managed_tags,
         enable_execute_command: parameters.enable_execute_command,
-        tags,
+        tags: each(parameters.tags, |tag| {
+            Ok(ecs::Tag {
+                key: tag.key,
+                value: tag.value,
+            })
+        })?,
         ..ecs::RunTaskRequest::default()
     })
 }
 
+/// Each item of an optional list, converted.
+fn each<T, U>(
+    items: Option<Vec<T>>,
+    convert: impl Fn(T) -> Result<U, EcsimError>,
+) -> Result<Option<Vec<U>>, EcsimError> {
+    items
+        .map(|items| items.into_iter().map(convert).collect())
+        .transpose()
+}
+
 /// An EventBridge enum value as ECS's enum of the same values.
-fn same_enum<T>(value: &str, from_name: fn(&str) -> Option<T>) -> Result<T, EcsimError> {
-    from_name(value).ok_or_else(|| {
-        ecs::Error::InvalidParameterException
-            .with(format!("EcsParameters: ECS has no value '{value}'."))
-    })
+fn same_enum<T>(
+    value: Option<&str>,
+    from_name: fn(&str) -> Option<T>,
+) -> Result<Option<T>, EcsimError> {
+    value
+        .map(|value| {
+            from_name(value).ok_or_else(|| {
+                ecs::Error::InvalidParameterException
+                    .with(format!("EcsParameters: ECS has no value '{value}'."))
+            })
+        })
+        .transpose()
 }
