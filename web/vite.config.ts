@@ -7,5 +7,6 @@ export default defineConfig({
   define: { __ECSIM_VERSION__: JSON.stringify(version) },
   // The shared JS layer lives in bindings-node/lib.
   server: { fs: { allow: ['..'] } },
-  build: { target: 'es2022' },
+  build: { target: "es2022" },
+  worker: { format: "es" },
 });

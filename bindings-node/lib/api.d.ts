@@ -58,10 +58,13 @@ export type ReportFormat = 'text' | 'json' | 'sarif';
 /** What both the napi module and the WASM bundle provide. */
 export interface NativeModule {
   validateTaskDefinition(taskDefinitionJson: string, options?: ValidationOptions): ValidationResult;
+  validateTaskDefinitionText(text: string, options?: ValidationOptions): CallResult;
   validateTemplate(template: string | object, options?: ValidationOptions): CallResult;
   formatReport(report: object, format: string, filename: string): CallResult;
   errorCodes(): string[];
   services(): { name: string; operations: string[]; errors: string[] }[];
+  instanceTypes(): InstanceTypeInfo[];
+  installTimeZones?(bundle: Uint8Array): CallResult;
   _panicProbe(): CallResult;
   NativeSimulation: new (config: SimulationConfig) => {
     readonly seed: number;
@@ -70,6 +73,7 @@ export interface NativeModule {
     runUntil(time: number): CallResult;
     checkService(service: string): CallResult;
     forkFrom(other: unknown): CallResult;
+    loadScenario(scenario: unknown): CallResult;
     call(service: string, action: string, input: unknown): CallResult;
   };
 }
@@ -105,6 +109,10 @@ export declare class Simulation {
   fork(): Simulation;
   /** The simulation a snapshot() was taken of, in the same state, with the same future. */
   static restore(snapshot: JsonObject): Simulation;
+  /** The simulation a scenario builds (config, fleet, task definitions, timed steps). */
+  static fromScenario(scenario: Scenario): Simulation;
+  /** After fromScenario: each step's answer, in order. */
+  readonly scenarioOutputs?: JsonObject[];
   /** Every service event so far, oldest first, as ECS words them. */
   events(options?: { cluster?: string; since?: number }): ServiceEventRecord[];
   call(service: string, action: string, input?: JsonObject): JsonObject;
@@ -120,7 +128,35 @@ export interface EcsClient {
   describeTaskDefinition(input: { taskDefinition: string; include?: 'TAGS'[] }): JsonObject;
 }
 
+/** An EC2 instance type of the catalog and what ECS registers for it. */
+export interface InstanceTypeInfo {
+  name: string;
+  vcpus: number;
+  memoryMiB: number;
+  maxEnis: number;
+  gpus: number;
+  architecture: 'x86_64' | 'arm64';
+  registeredCpu: number;
+  registeredMemory: number;
+}
+
+/** A simulation as data: the format the playground shares and exports (docs/scenarios.md). */
+export interface Scenario {
+  version: 1;
+  name?: string;
+  config?: SimulationConfig;
+  cluster?: string;
+  fleet?: { instanceType: string; availabilityZone: string; count?: number; attributes?: Record<string, string> }[];
+  taskDefinitions?: JsonObject[];
+  steps?: { at?: number; service: ServiceName; action: string; input?: JsonObject }[];
+}
+
 export interface Api {
+  instanceTypes(): InstanceTypeInfo[];
+  /** The browser bundle: installs the time zone database (tzdb.bin) it leaves out of its first load. */
+  installTimeZones(bundle: Uint8Array): number;
+  /** A task definition as JSON text: its diagnostics with line and column (throws InvalidParameterException when the text is not JSON). */
+  validateTaskDefinitionText(text: string, options?: ValidationOptions): LocatedDiagnostic[];
   validateTaskDefinition(taskDefinition: unknown, options?: ValidationOptions): Diagnostic[];
   validateTemplate(template: string | object, options?: ValidationOptions): TemplateReport;
   formatReport(report: TemplateReport, format?: ReportFormat, filename?: string): string;

@@ -38,6 +38,11 @@ export function makeApi(native) {
     return result.diagnostics;
   }
 
+  /** Validates a task definition given as JSON text; each diagnostic carries its line and column (editors). */
+  function validateTaskDefinitionText(text, options = undefined) {
+    return unwrap(native.validateTaskDefinitionText(text, options));
+  }
+
   /** Validates every AWS::ECS::TaskDefinition of a CloudFormation/CDK template (JSON or YAML text, or an object). */
   function validateTemplate(template, options = undefined) {
     return unwrap(native.validateTemplate(template, options));
@@ -96,6 +101,16 @@ export function makeApi(native) {
       return forked;
     }
 
+    /**
+     * The simulation a scenario builds (the playground's export format: config, fleet, task
+     * definitions, timed steps); each step's answer is in `scenarioOutputs`.
+     */
+    static fromScenario(scenario) {
+      const loaded = new Simulation();
+      loaded.scenarioOutputs = unwrap(loaded.#native.loadScenario(scenario));
+      return loaded;
+    }
+
     /** The simulation a snapshot() was taken of, in the same state, with the same future. */
     static restore(snapshot) {
       const restored = new Simulation();
@@ -130,5 +145,18 @@ export function makeApi(native) {
     }
   }
 
-  return { validateTaskDefinition, validateTemplate, formatReport, Simulation, errors, _panicProbe: () => unwrap(native._panicProbe()) };
+  /**
+   * The browser bundle leaves the time zone database out of its first load: installs it from
+   * `tzdb.bin` (bytes); returns the number of zones. The native module has its own database.
+   */
+  function installTimeZones(bundle) {
+    return native.installTimeZones ? unwrap(native.installTimeZones(bundle)) : 0;
+  }
+
+  /** The EC2 instance types of the catalog, with what ECS registers for each. */
+  function instanceTypes() {
+    return native.instanceTypes();
+  }
+
+  return { validateTaskDefinition, validateTaskDefinitionText, validateTemplate, formatReport, instanceTypes, installTimeZones, Simulation, errors, _panicProbe: () => unwrap(native._panicProbe()) };
 }

@@ -13,12 +13,16 @@ export type {
   ResourceReport,
   TemplateReport,
   ReportFormat,
+  InstanceTypeInfo,
+  Scenario,
 } from './api.js';
 export { EcsimError, Simulation } from './api.js';
 
 export declare const validateTaskDefinition: Api['validateTaskDefinition'];
+export declare const validateTaskDefinitionText: Api['validateTaskDefinitionText'];
 export declare const validateTemplate: Api['validateTemplate'];
 export declare const formatReport: Api['formatReport'];
+export declare const instanceTypes: Api['instanceTypes'];
 export declare const errors: ErrorClasses;
 export declare const _panicProbe: Api['_panicProbe'];
 export declare const SERVICES: Record<ServiceName, { operations: string[]; errors: ErrorName[] }>;

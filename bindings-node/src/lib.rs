@@ -19,6 +19,11 @@ pub struct Diagnostic {
     pub path: String,
     pub message: String,
     pub help: Option<String>,
+    /// The fix as an edit an editor can apply.
+    #[napi(
+        ts_type = "{ kind: 'set' | 'remove' | 'rename'; title: string; path: string; value?: unknown; to?: string }"
+    )]
+    pub fix: Option<Value>,
 }
 
 /// A failed call, as data: `code` is the AWS error name.
@@ -45,6 +50,7 @@ fn diagnostics(found: Vec<ecsim_core::Diagnostic>) -> Vec<Diagnostic> {
             path: d.path,
             message: d.message,
             help: d.help,
+            fix: d.fix.and_then(|fix| serde_json::to_value(fix).ok()),
         })
         .collect()
 }
@@ -107,7 +113,26 @@ pub fn validate_task_definition(
     }
 }
 
+/// Validates a task definition given as JSON text (an editor's buffer): each finding carries
+/// the line and column of its path.
+#[napi(ts_args_type = "text: string, options?: ValidationOptions")]
+pub fn validate_task_definition_text(text: String, options: Option<Value>) -> CallResult {
+    outcome(guarded(|| {
+        let options = options_from(options)?;
+        let found = ecsim_core::template::validate_task_definition_text(&text, &options)?;
+        Ok(serde_json::to_value(found).unwrap_or_default())
+    }))
+}
+
 /// The AWS error names a call can fail with (each becomes an error class in `lib/api.js`).
+/// The EC2 instance types of the catalog, with what ECS registers for each.
+#[napi(
+    ts_return_type = "{ name: string; vcpus: number; memoryMiB: number; maxEnis: number; gpus: number; architecture: 'x86_64' | 'arm64'; registeredCpu: number; registeredMemory: number }[]"
+)]
+pub fn instance_types() -> Value {
+    ecsim_core::cluster::catalog::catalog_json()
+}
+
 /// The simulated services as the core's registry has them (for the drift tests).
 #[napi(ts_return_type = "{ name: string; operations: string[]; errors: string[] }[]")]
 pub fn services() -> Value {
@@ -211,6 +236,18 @@ impl NativeSimulation {
             guarded(|| ecsim_core::Simulation::restore(snapshot)).map(|restored| {
                 self.inner = restored;
                 Value::Null
+            }),
+        )
+    }
+
+    /// Replaces this simulation with the one a scenario builds; the output is each step's answer
+    /// (the JS `Simulation.fromScenario`).
+    #[napi]
+    pub fn load_scenario(&mut self, scenario: Value) -> CallResult {
+        outcome(
+            guarded(|| ecsim_core::Simulation::from_scenario(scenario)).map(|loaded| {
+                self.inner = loaded.simulation;
+                Value::Array(loaded.outputs)
             }),
         )
     }

@@ -103,3 +103,16 @@ test('service events read like ECS', () => {
   assert.equal(messages.at(-1), '(service web) has reached a steady state.');
   assert.throws(() => ecs.updateService({ cluster: 'c', service: 'nope', desiredCount: 1 }), { name: 'ServiceNotFoundException' });
 });
+
+test('instanceTypes lists the catalog; text validation locates findings and carries fixes', async () => {
+  const { instanceTypes, validateTaskDefinitionText, validateTaskDefinition, InvalidParameterException } = await import('../lib/index.js');
+  const types = Object.fromEntries(instanceTypes().map((t) => [t.name, t]));
+  assert.equal(types['m5.large'].registeredCpu, 2048);
+  assert.equal(types['m7g.large'].architecture, 'arm64');
+  const text = '{\n  "family": "api",\n  "networkMode": "awsvpc",\n  "containerDefinitions": [{"name": "api", "image": "x", "memory": 512,\n    "portMappings": [{"containerPort": 8080, "hostPort": 80}]}]\n}';
+  const [finding] = validateTaskDefinitionText(text);
+  assert.deepEqual([finding.code, finding.line, finding.column], ['TD301', 5, 46]);
+  assert.deepEqual(finding.fix, { kind: 'set', title: 'Set hostPort to 8080', path: '$.containerDefinitions[0].portMappings[0].hostPort', value: 8080 });
+  assert.deepEqual(validateTaskDefinition(JSON.parse(text))[0].fix, finding.fix);
+  assert.throws(() => validateTaskDefinitionText('{'), InvalidParameterException);
+});

@@ -70,6 +70,20 @@ export function replay(api, file) {
       sim = api.Simulation.restore(JSON.parse(JSON.stringify(sim.snapshot())));
       return;
     }
+    if (step.scenario) {
+      // The simulation a scenario builds replaces the vector's.
+      let problem = null;
+      try {
+        sim = api.Simulation.fromScenario(step.scenario);
+        if (!matches(step.expect.outputs, sim.scenarioOutputs)) problem = `outputs: got ${JSON.stringify(sim.scenarioOutputs)}`;
+      } catch (error) {
+        if (!(error instanceof api.errors.EcsimError)) throw error;
+        const got = { code: error.code, message: error.message };
+        if (!step.expect.error || !matches(step.expect.error, got)) problem = `error: got ${JSON.stringify(got)}`;
+      }
+      if (problem) failures.push(`[${index}] scenario: ${problem}`);
+      return;
+    }
     const problem = runStep(api, sim, step);
     if (problem) failures.push(`[${index}] ${step.name ?? ''}: ${problem}`);
   });

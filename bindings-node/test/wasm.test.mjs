@@ -10,6 +10,8 @@ const pkg = new URL('../../web/pkg/', import.meta.url);
 const wasm = await import(new URL('ecsim_wasm.js', pkg));
 wasm.initSync({ module: readFileSync(new URL('ecsim_wasm_bg.wasm', pkg)) });
 const api = makeApi(wasm);
+// The bundle leaves the time zone database out; the playground installs it after its first view.
+api.installTimeZones(readFileSync(new URL('../../web/public/tzdb.bin', import.meta.url)));
 seamTests('wasm', wasm, api);
 
 for (const file of vectorFiles()) {

@@ -49,19 +49,37 @@ fn to_py_err(py: Python<'_>, error: CoreError) -> PyErr {
     raise().unwrap_or_else(|conversion_error| conversion_error)
 }
 
-/// One finding about an input: a stable code, severity, JSON path, message and help.
-#[pyclass(module = "ecsim", frozen, get_all, eq)]
+/// One finding about an input: a stable code, severity, JSON path, message, help and fix.
+#[pyclass(module = "ecsim", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct Diagnostic {
+    #[pyo3(get)]
     code: String,
+    #[pyo3(get)]
     severity: String,
+    #[pyo3(get)]
     path: String,
+    #[pyo3(get)]
     message: String,
+    #[pyo3(get)]
     help: Option<String>,
+    fix: Option<serde_json::Value>,
 }
 
 #[pymethods]
 impl Diagnostic {
+    /// The fix as an edit (`{"kind": "set" | "remove" | "rename", "title", "path", ...}`), or None.
+    #[getter]
+    fn fix<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.fix
+            .as_ref()
+            .map(|fix| {
+                pythonize::pythonize(py, fix)
+                    .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+            })
+            .transpose()
+    }
+
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let dict = PyDict::new(py);
         dict.set_item("code", &self.code)?;
@@ -70,6 +88,9 @@ impl Diagnostic {
         dict.set_item("message", &self.message)?;
         if let Some(help) = &self.help {
             dict.set_item("help", help)?;
+        }
+        if let Some(fix) = self.fix(py)? {
+            dict.set_item("fix", fix)?;
         }
         Ok(dict)
     }
@@ -91,6 +112,7 @@ fn diagnostics(found: Vec<CoreDiagnostic>) -> Vec<Diagnostic> {
             path: d.path,
             message: d.message,
             help: d.help,
+            fix: d.fix.and_then(|fix| serde_json::to_value(fix).ok()),
         })
         .collect()
 }
@@ -114,6 +136,23 @@ fn validate_task_definition(
     let found =
         py.detach(|| guarded(|| Ok(ecsim_core::validate_task_definition_with(&input, &options))));
     found.map(diagnostics).map_err(|e| to_py_err(py, e))
+}
+
+/// Validates a task definition given as JSON text (an editor's buffer): each finding is a dict
+/// with the line and column of its path.
+#[pyfunction]
+#[pyo3(signature = (text, **options))]
+fn validate_task_definition_text<'py>(
+    py: Python<'py>,
+    text: &str,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let options = options_from("validate_task_definition_text", options)?;
+    let found = py
+        .detach(|| guarded(|| ecsim_core::template::validate_task_definition_text(text, &options)))
+        .map_err(|e| to_py_err(py, e))?;
+    pythonize::pythonize(py, &found)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
 }
 
 fn options_from(name: &str, options: Option<&Bound<'_, PyDict>>) -> PyResult<ValidationOptions> {
@@ -166,6 +205,13 @@ fn format_report(
 #[pyfunction]
 fn services(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     pythonize::pythonize(py, &ecsim_core::sim::services_as_json())
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+}
+
+/// The EC2 instance types of the catalog, with what ECS registers for each.
+#[pyfunction]
+fn instance_types(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    pythonize::pythonize(py, &ecsim_core::cluster::catalog::catalog_json())
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
 }
 
@@ -240,6 +286,25 @@ impl Simulation {
         Ok(Simulation { inner })
     }
 
+    /// The simulation a scenario builds, and each step's answer.
+    #[staticmethod]
+    fn from_scenario<'py>(
+        py: Python<'py>,
+        scenario: &Bound<'py, PyAny>,
+    ) -> PyResult<(Self, Bound<'py, PyAny>)> {
+        let scenario = to_json(scenario)?;
+        let loaded = guarded(|| ecsim_core::Simulation::from_scenario(scenario))
+            .map_err(|e| to_py_err(py, e))?;
+        let outputs = pythonize::pythonize(py, &loaded.outputs)
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+        Ok((
+            Simulation {
+                inner: loaded.simulation,
+            },
+            outputs,
+        ))
+    }
+
     /// An independent simulation in the same state, with the same future.
     fn fork(&self, py: Python<'_>) -> PyResult<Self> {
         let inner = self.inner.fork().map_err(|e| to_py_err(py, e))?;
@@ -283,5 +348,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_panic_probe, m)?)?;
     m.add_function(wrap_pyfunction!(services, m)?)?;
     m.add_function(wrap_pyfunction!(operation_input, m)?)?;
+    m.add_function(wrap_pyfunction!(instance_types, m)?)?;
+    m.add_function(wrap_pyfunction!(validate_task_definition_text, m)?)?;
     Ok(())
 }

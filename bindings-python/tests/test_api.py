@@ -184,3 +184,35 @@ def test_service_events_read_like_ecs() -> None:
     assert sim.events(since=sim.now) == []
     with pytest.raises(ecsim.ServiceNotFoundException):
         ecs.update_service(cluster="c", service="nope", desiredCount=1)
+
+
+def test_instance_types_list_the_catalog() -> None:
+    types = {t["name"]: t for t in ecsim.instance_types()}
+    assert types["m5.large"]["registeredCpu"] == 2048
+    assert types["m7g.large"]["architecture"] == "arm64"
+    assert types["p4d.24xlarge"]["gpus"] == 8
+
+
+def test_text_validation_locates_findings_and_carries_fixes() -> None:
+    text = '{\n  "family": "api",\n  "networkMode": "awsvpc",\n  "containerDefinitions": [{"name": "api", "image": "x", "memory": 512,\n    "portMappings": [{"containerPort": 8080, "hostPort": 80}]}]\n}'
+    [finding] = ecsim.validate_task_definition_text(text)
+    assert (finding["code"], finding["line"], finding["column"]) == ("TD301", 5, 46)
+    assert finding["fix"] == {"kind": "set", "title": "Set hostPort to 8080", "path": "$.containerDefinitions[0].portMappings[0].hostPort", "value": 8080}
+    [diagnostic] = ecsim.validate_task_definition(json.loads(text))
+    assert diagnostic.fix == finding["fix"]
+    with pytest.raises(ecsim.InvalidParameterException, match="not JSON"):
+        ecsim.validate_task_definition_text("{")
+
+
+def test_a_scenario_builds_a_simulation() -> None:
+    sim = ecsim.Simulation.from_scenario({
+        "version": 1,
+        "cluster": "c",
+        "fleet": [{"instanceType": "m5.large", "availabilityZone": "us-east-1a", "count": 2}],
+        "taskDefinitions": [{"family": "web", "containerDefinitions": [{"name": "a", "image": "nginx", "memory": 128}]}],
+        "steps": [{"at": 10, "service": "ecs", "action": "RunTask", "input": {"cluster": "c", "taskDefinition": "web", "count": 2}}],
+    })
+    assert sim.now == 1735689610
+    assert sim.scenario_outputs is not None and len(sim.scenario_outputs[0]["tasks"]) == 2
+    with pytest.raises(ecsim.InvalidParameterException, match=r"fleet\[0\]"):
+        ecsim.Simulation.from_scenario({"version": 1, "fleet": [{"instanceType": "m5.nope", "availabilityZone": "us-east-1a"}]})

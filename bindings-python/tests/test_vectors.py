@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 import ecsim
-from vectors import run_step, vector_files
+from vectors import matches, run_step, vector_files
 
 
 def validate(task_definition: Any, options: dict[str, Any]) -> list[dict[str, Any]]:
@@ -23,6 +23,20 @@ def test_vector_replays(path: Path) -> None:
         if step.get("restore"):
             # The simulation goes on from its snapshot, through JSON text.
             sim = ecsim.Simulation.restore(json.loads(json.dumps(sim.snapshot())))
+            continue
+        if "scenario" in step:
+            # The simulation a scenario builds replaces the vector's.
+            problem = None
+            try:
+                sim = ecsim.Simulation.from_scenario(step["scenario"])
+                if not matches(step["expect"].get("outputs"), sim.scenario_outputs):
+                    problem = f"outputs: got {sim.scenario_outputs}"
+            except ecsim.EcsimError as error:
+                got = {"code": error.code, "message": error.message}
+                if not matches(step["expect"].get("error"), got):
+                    problem = f"error: got {got}"
+            if problem:
+                failures.append(f"[{index}] scenario: {problem}")
             continue
         problem = run_step(sim, step, validate)
         if problem:

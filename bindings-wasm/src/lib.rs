@@ -15,11 +15,17 @@ export interface Diagnostic {
   path: string;
   message: string;
   help?: string;
+  fix?: { kind: 'set' | 'remove' | 'rename'; title: string; path: string; value?: unknown; to?: string };
 }
+export interface LocatedDiagnostic extends Diagnostic { line?: number; column?: number }
 export interface CallError { code: string; message: string; diagnostics: Diagnostic[] }
 export interface CallResult { output?: unknown; error?: CallError }
 export interface ValidationOptions { warnings?: boolean; security?: boolean; ignore?: string[]; shape?: 'auto' | 'api' | 'cloudformation' }
 export interface ValidationResult { diagnostics?: Diagnostic[]; error?: CallError }
+export interface InstanceTypeInfo {
+  name: string; vcpus: number; memoryMiB: number; maxEnis: number; gpus: number;
+  architecture: 'x86_64' | 'arm64'; registeredCpu: number; registeredMemory: number;
+}
 "#;
 
 fn to_js(value: &Value) -> JsValue {
@@ -57,6 +63,20 @@ pub fn validate_task_definition(
     })
 }
 
+/// Validates a task definition given as JSON text (an editor's buffer): each finding carries
+/// the line and column of its path.
+#[wasm_bindgen(js_name = validateTaskDefinitionText, unchecked_return_type = "CallResult")]
+pub fn validate_task_definition_text(
+    text: String,
+    #[wasm_bindgen(unchecked_param_type = "ValidationOptions | undefined")] options: JsValue,
+) -> JsValue {
+    outcome(guarded(|| {
+        let options = options_from(options)?;
+        let found = ecsim_core::template::validate_task_definition_text(&text, &options)?;
+        Ok(serde_json::to_value(found).unwrap_or_default())
+    }))
+}
+
 /// The AWS error names a call can fail with (each becomes an error class in `lib/api.js`).
 /// The simulated services as the core's registry has them (for the drift tests).
 #[wasm_bindgen(
@@ -64,6 +84,22 @@ pub fn validate_task_definition(
 )]
 pub fn services() -> JsValue {
     to_js(&ecsim_core::sim::services_as_json())
+}
+
+/// Installs the time zone database this bundle leaves out (`tzdb.bin`, written by
+/// `cargo run -p ecsim-core --example tzdb_bundle`); the output is the number of zones.
+#[wasm_bindgen(js_name = installTimeZones, unchecked_return_type = "CallResult")]
+pub fn install_time_zones(bundle: &[u8]) -> JsValue {
+    outcome(
+        guarded(|| ecsim_core::schedule::zones::install_time_zones(bundle))
+            .map(|count| Value::from(count as u64)),
+    )
+}
+
+/// The EC2 instance types of the catalog, with what ECS registers for each.
+#[wasm_bindgen(js_name = instanceTypes, unchecked_return_type = "InstanceTypeInfo[]")]
+pub fn instance_types() -> JsValue {
+    to_js(&ecsim_core::cluster::catalog::catalog_json())
 }
 
 #[wasm_bindgen(js_name = errorCodes)]
@@ -183,6 +219,21 @@ impl NativeSimulation {
         outcome(restored.map(|restored| {
             self.inner = restored;
             Value::Null
+        }))
+    }
+
+    /// Replaces this simulation with the one a scenario builds; the output is each step's answer
+    /// (the JS `Simulation.fromScenario`).
+    #[wasm_bindgen(js_name = loadScenario, unchecked_return_type = "CallResult")]
+    pub fn load_scenario(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] scenario: JsValue,
+    ) -> JsValue {
+        let loaded = from_js(scenario)
+            .and_then(|scenario| guarded(|| ecsim_core::Simulation::from_scenario(scenario)));
+        outcome(loaded.map(|loaded| {
+            self.inner = loaded.simulation;
+            Value::Array(loaded.outputs)
         }))
     }
 

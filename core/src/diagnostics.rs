@@ -40,11 +40,115 @@ pub struct Diagnostic {
     /// How to fix it, when there is something specific to say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// The fix as an edit an editor can apply, when there is one obvious fix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+/// One edit of the input at a JSON path (the diagnostics' path syntax). Editors offer it as a
+/// quick fix; `title` says what it does.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Fix {
+    /// Sets the member (or element) at `path` to `value`, adding the member when it is missing.
+    Set {
+        title: String,
+        path: String,
+        value: serde_json::Value,
+    },
+    /// Removes the member at `path`.
+    Remove { title: String, path: String },
+    /// Renames the member at `path` to `to`, keeping its value.
+    Rename {
+        title: String,
+        path: String,
+        to: String,
+    },
+}
+
+impl Fix {
+    /// The same edit with its paths (and a renamed member's new name) rewritten by `rewrite`,
+    /// which maps a whole path: CloudFormation templates name members their own way.
+    pub fn rewritten(self, rewrite: impl Fn(&str) -> String) -> Fix {
+        match self {
+            Fix::Set { title, path, value } => Fix::Set {
+                title,
+                path: rewrite(&path),
+                value,
+            },
+            Fix::Remove { title, path } => Fix::Remove {
+                title,
+                path: rewrite(&path),
+            },
+            Fix::Rename { title: _, path, to } => {
+                let parent = &path[..path.rfind(['.', '[']).unwrap_or(path.len())];
+                let mut renamed = parent.to_string();
+                push_key(&mut renamed, &to);
+                let renamed = rewrite(&renamed);
+                let to = renamed
+                    .rsplit_once('.')
+                    .map_or(to.clone(), |(_, last)| last.to_string());
+                Fix::Rename {
+                    title: format!("Rename to '{to}'"),
+                    path: rewrite(&path),
+                    to,
+                }
+            }
+        }
+    }
 }
 
 impl Diagnostic {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the diagnostic's own path to `value`.
+    pub fn fix_set(
+        mut self,
+        title: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.fix = Some(Fix::Set {
+            title: title.into(),
+            path: self.path.clone(),
+            value: value.into(),
+        });
+        self
+    }
+
+    /// Sets another path (a sibling or a parent's member) to `value`.
+    pub fn fix_set_at(
+        mut self,
+        title: impl Into<String>,
+        path: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.fix = Some(Fix::Set {
+            title: title.into(),
+            path: path.into(),
+            value: value.into(),
+        });
+        self
+    }
+
+    /// Removes the member at the diagnostic's own path.
+    pub fn fix_remove(mut self, title: impl Into<String>) -> Self {
+        self.fix = Some(Fix::Remove {
+            title: title.into(),
+            path: self.path.clone(),
+        });
+        self
+    }
+
+    /// Renames the member at the diagnostic's own path.
+    pub fn fix_rename(mut self, to: &str) -> Self {
+        self.fix = Some(Fix::Rename {
+            title: format!("Rename to '{to}'"),
+            path: self.path.clone(),
+            to: to.to_string(),
+        });
         self
     }
 }
@@ -75,6 +179,7 @@ impl Rule {
             path: path.into(),
             message: message.into(),
             help: None,
+            fix: None,
         }
     }
 }

@@ -150,6 +150,23 @@ fn every_vector_replays() {
                 sim = Simulation::restore(serde_json::from_str(&text).unwrap()).unwrap();
                 continue;
             }
+            if let Some(scenario) = step.get("scenario") {
+                // The simulation a scenario builds replaces the vector's.
+                let problem = match Simulation::from_scenario(scenario.clone()) {
+                    Ok(loaded) => {
+                        let outputs = Value::Array(loaded.outputs);
+                        sim = loaded.simulation;
+                        (!matches(&step["expect"]["outputs"], &outputs))
+                            .then(|| format!("outputs: got {outputs:#}"))
+                    }
+                    Err(error) => (!matches(&step["expect"]["error"], &error_value(&error)))
+                        .then(|| format!("error: got {:#}", error_value(&error))),
+                };
+                if let Some(problem) = problem {
+                    failures.push(format!("{}[{index}] scenario: {problem}", file.display()));
+                }
+                continue;
+            }
             if let Err(problem) = run_step(&mut sim, step) {
                 let name = step.get("name").and_then(Value::as_str).unwrap_or("");
                 failures.push(format!("{}[{index}] {name}: {problem}", file.display()));

@@ -17,7 +17,9 @@ from ._native import (
     Diagnostic,
     EcsimError,
     format_report,
+    instance_types,
     validate_task_definition,
+    validate_task_definition_text,
     validate_template,
 )
 
@@ -31,7 +33,9 @@ __all__ = [
     "SimulationConfig",
     "TemplateReport",
     "format_report",
+    "instance_types",
     "validate_task_definition",
+    "validate_task_definition_text",
     "validate_template",
     *_error_names,
 ]

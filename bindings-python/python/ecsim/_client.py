@@ -58,6 +58,9 @@ class Simulation:
     a, b, c in turn, ``"reject"`` refuses it as AWS would.
     """
 
+    #: After ``from_scenario``: each step's answer, in order.
+    scenario_outputs: list[dict[str, Any]] | None = None
+
     def __init__(self, **config: Unpack[SimulationConfig]) -> None:
         self._native = _native.Simulation(**config)
 
@@ -94,6 +97,15 @@ class Simulation:
     def restore(cls, snapshot: dict[str, Any]) -> Simulation:
         """The simulation a ``snapshot()`` was taken of, in the same state."""
         return cls._wrapping(_native.Simulation.restore(snapshot))
+
+    @classmethod
+    def from_scenario(cls, scenario: dict[str, Any]) -> Simulation:
+        """The simulation a scenario builds (the playground's export format: config, fleet, task
+        definitions, timed steps); each step's answer is in ``scenario_outputs``."""
+        native, outputs = _native.Simulation.from_scenario(scenario)
+        simulation = cls._wrapping(native)
+        simulation.scenario_outputs = outputs
+        return simulation
 
     def run_until(self, time: float) -> None:
         """Runs the virtual clock to `time` (seconds since the Unix epoch, not before `now`)."""

@@ -6,7 +6,7 @@ SERVICES: dict[str, tuple[str, ...]] = {
     "ecs": ('RegisterTaskDefinition', 'DescribeTaskDefinition', 'CreateCluster', 'DeleteCluster', 'DescribeClusters', 'ListClusters', 'PutClusterCapacityProviders', 'RegisterContainerInstance', 'DeregisterContainerInstance', 'DescribeContainerInstances', 'ListContainerInstances', 'UpdateContainerInstancesState', 'PutAttributes', 'DeleteAttributes', 'ListAttributes', 'RunTask', 'StartTask', 'StopTask', 'DescribeTasks', 'ListTasks', 'CreateService', 'UpdateService', 'DeleteService', 'DescribeServices', 'ListServices',),
     "elbv2": ('CreateTargetGroup', 'DescribeTargetGroups', 'DeleteTargetGroup', 'DescribeTargetHealth', 'DescribeTargetGroupAttributes', 'ModifyTargetGroupAttributes',),
     "events": ('PutRule', 'PutTargets', 'RemoveTargets', 'DeleteRule', 'DescribeRule', 'ListRules', 'ListTargetsByRule', 'EnableRule', 'DisableRule',),
-    "ecsim": ('PlaceTasks', 'PutImage', 'ListEvents', 'NextFireTimes', 'ListInvocations', 'KillInstance', 'DisconnectAgent', 'ReconnectAgent', 'InterruptSpotTask', 'CreateSubnet',),
+    "ecsim": ('PlaceTasks', 'PutImage', 'ListEvents', 'NextFireTimes', 'ListInvocations', 'KillInstance', 'DisconnectAgent', 'ReconnectAgent', 'InterruptSpotTask', 'CreateSubnet', 'DescribeClusterLayout',),
 }
 
 SERVICE_ERRORS: dict[str, tuple[str, ...]] = {

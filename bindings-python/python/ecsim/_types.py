@@ -1,7 +1,7 @@
 """Typed shapes of the plain data ecsim returns (for type checkers; at run time they are dicts)."""
 from __future__ import annotations
 
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 
 class _Diagnostic(TypedDict):
@@ -13,6 +13,7 @@ class _Diagnostic(TypedDict):
 
 class LocatedDiagnostic(_Diagnostic, total=False):
     help: str
+    fix: dict[str, Any]
     line: int
     column: int
 

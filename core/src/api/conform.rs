@@ -81,7 +81,9 @@ fn walk(value: &mut Value, shape: &Shape, path: &mut String, out: &mut Vec<Diagn
                 ),
             );
             if let Some(best) = nearest(s, values.iter().copied()) {
-                diagnostic = diagnostic.with_help(format!("Did you mean '{best}'?"));
+                diagnostic = diagnostic
+                    .with_help(format!("Did you mean '{best}'?"))
+                    .fix_set(format!("Change to '{best}'"), best);
             }
             out.push(diagnostic);
             return false;
@@ -131,7 +133,9 @@ fn walk_container(
                         format!("Unknown member '{key}' in {}.", shape.name),
                     );
                     if let Some(best) = nearest(key, members.iter().map(|m| m.name)) {
-                        diagnostic = diagnostic.with_help(format!("Did you mean '{best}'?"));
+                        diagnostic = diagnostic
+                            .with_help(format!("Did you mean '{best}'?"))
+                            .fix_rename(best);
                     }
                     out.push(diagnostic);
                     return false;

@@ -42,6 +42,20 @@ impl InstanceType {
     pub fn registered_memory(&self) -> u32 {
         self.memory_mib - (self.memory_mib / 50 + 9)
     }
+
+    /// The type as the bindings list it (`instanceTypes()`): what it is and what ECS registers.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "name": self.name,
+            "vcpus": self.vcpus,
+            "memoryMiB": self.memory_mib,
+            "maxEnis": self.max_enis,
+            "gpus": self.gpus,
+            "architecture": self.architecture.as_str(),
+            "registeredCpu": self.registered_cpu(),
+            "registeredMemory": self.registered_memory(),
+        })
+    }
 }
 
 const fn entry(
@@ -72,6 +86,11 @@ const fn arm(name: &'static str, vcpus: u32, gib: u32, max_enis: u32) -> Instanc
 
 const fn gpu(name: &'static str, vcpus: u32, gib: u32, max_enis: u32, gpus: u32) -> InstanceType {
     entry(name, vcpus, gib, max_enis, gpus, Architecture::X86_64)
+}
+
+/// Every type of the catalog as the bindings list it (`instanceTypes()`).
+pub fn catalog_json() -> serde_json::Value {
+    CATALOG.iter().map(InstanceType::to_json).collect()
 }
 
 /// General purpose (m5, m6i, m7i), burstable (t2, t3, t4g), compute (c5, c6i), memory (r5, r6i),

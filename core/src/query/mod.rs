@@ -11,7 +11,7 @@ mod parse;
 pub use eval::Instance;
 pub use parse::{parse, valid_attribute_name};
 
-use regex::Regex;
+use regex_lite::Regex;
 
 /// Expressions are at most 2,000 characters, as ECS documents.
 pub const MAX_EXPRESSION_CHARS: usize = 2000;

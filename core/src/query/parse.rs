@@ -1,7 +1,7 @@
 //! A recursive-descent parser with errors that point at the character and say what was expected.
 
 use super::{Argument, Comparison, Expr, Operator, QueryError, Subject, MAX_EXPRESSION_CHARS};
-use regex::RegexBuilder;
+use regex_lite::RegexBuilder;
 
 /// Parses a cluster query language expression.
 pub fn parse(expression: &str) -> Result<Expr, QueryError> {

@@ -8,6 +8,7 @@
 //! disambiguation) — AWS does not document it; ecsim's choice.
 
 mod cron;
+pub mod zones;
 
 pub use cron::Cron;
 

@@ -16,6 +16,7 @@ mod events;
 #[rustfmt::skip]
 mod registry;
 mod request;
+pub mod scenario;
 mod snapshot;
 mod world;
 

@@ -93,6 +93,7 @@ fn ecsim(world: &mut World, action: &str, input: Value) -> Option<Result<Value, 
         "ReconnectAgent" => handle(world, input, &crate::api::ecsim::shapes::CONTAINER_INSTANCE_FAULT_REQUEST, error, handlers::reconnect_agent),
         "InterruptSpotTask" => handle(world, input, &crate::api::ecsim::shapes::INTERRUPT_SPOT_TASK_REQUEST, error, handlers::interrupt_spot_task),
         "CreateSubnet" => handle(world, input, &crate::api::ecsim::shapes::CREATE_SUBNET_REQUEST, error, handlers::create_subnet),
+        "DescribeClusterLayout" => handle(world, input, &crate::api::ecsim::shapes::DESCRIBE_CLUSTER_LAYOUT_REQUEST, error, handlers::describe_cluster_layout),
         _ => return None,
     })
 }

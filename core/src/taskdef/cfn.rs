@@ -177,7 +177,9 @@ impl Walk<'_> {
             UNKNOWN_MEMBER.at(at, format!("Unknown property '{key}' in {}.", shape.name));
         let names: Vec<String> = members.iter().map(|m| cfn_name(shape, m.name)).collect();
         if let Some(best) = nearest(key, names.iter().map(String::as_str)) {
-            diagnostic = diagnostic.with_help(format!("Did you mean '{best}'?"));
+            diagnostic = diagnostic
+                .with_help(format!("Did you mean '{best}'?"))
+                .fix_rename(best);
         }
         self.out.push(diagnostic);
     }

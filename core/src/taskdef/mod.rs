@@ -131,6 +131,9 @@ pub fn check_cloudformation(properties: &Value, security: bool) -> Vec<Diagnosti
     for mut diagnostic in found {
         if !about_unknown(&diagnostic.path, &converted.unknowns) {
             diagnostic.path = cfn::cfn_path(&diagnostic.path, shape);
+            diagnostic.fix = diagnostic
+                .fix
+                .map(|fix| fix.rewritten(|path| cfn::cfn_path(path, shape)));
             diagnostics.push(diagnostic);
         }
     }

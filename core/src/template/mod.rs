@@ -116,6 +116,34 @@ pub fn validate_template(template: &Value, options: &ValidationOptions) -> Templ
 }
 
 /// `$.a.b[0]` and every path above it.
+/// A task definition given as JSON text (an editor's buffer), validated; each finding carries the
+/// line and column of its path, or of the nearest enclosing member the text has.
+pub fn validate_task_definition_text(
+    text: &str,
+    options: &ValidationOptions,
+) -> Result<Vec<Located>, crate::EcsimError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        crate::EcsimError::invalid_parameter(format!("The task definition is not JSON: {e}"))
+    })?;
+    let diagnostics = crate::taskdef::validate_task_definition_with(&value, options);
+    let wanted: HashSet<String> = diagnostics
+        .iter()
+        .flat_map(|d| ancestors(&d.path))
+        .collect();
+    let positions = locate::json_positions(text, &wanted);
+    Ok(diagnostics
+        .into_iter()
+        .map(|diagnostic| {
+            let position = nearest_position(&positions, &diagnostic.path);
+            Located {
+                line: position.map(|(line, _)| line),
+                column: position.map(|(_, column)| column),
+                diagnostic,
+            }
+        })
+        .collect())
+}
+
 fn ancestors(path: &str) -> Vec<String> {
     let mut found = vec![path.to_string()];
     let mut current = path;

@@ -299,3 +299,119 @@ pub struct Subnet {
     #[serde(rename = "vpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
 }
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeClusterLayoutRequest {
+    /// The cluster (name or ARN); `default` when omitted.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeClusterLayoutResponse {
+    /// The cluster's ARN.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// The simulation's clock when the layout was read (epoch seconds).
+    #[serde(rename = "time", default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<f64>,
+    /// Every container instance, in registration order.
+    #[serde(rename = "instances", default, skip_serializing_if = "Option::is_none")]
+    pub instances: Option<Vec<LayoutInstance>>,
+    /// Every task that is not STOPPED, in launch order, as columns.
+    #[serde(rename = "tasks", default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<LayoutTasks>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LayoutInstance {
+    /// Its ARN.
+    #[serde(rename = "containerInstanceArn", default, skip_serializing_if = "Option::is_none")]
+    pub container_instance_arn: Option<String>,
+    /// Its EC2 instance id.
+    #[serde(rename = "ec2InstanceId", default, skip_serializing_if = "Option::is_none")]
+    pub ec2_instance_id: Option<String>,
+    /// The `ecs.instance-type` attribute.
+    #[serde(rename = "instanceType", default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    /// The `ecs.availability-zone` attribute.
+    #[serde(rename = "availabilityZone", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    /// ACTIVE, DRAINING, ...
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Whether its agent is connected.
+    #[serde(rename = "agentConnected", default, skip_serializing_if = "Option::is_none")]
+    pub agent_connected: Option<bool>,
+    /// What it registered.
+    #[serde(rename = "registered", default, skip_serializing_if = "Option::is_none")]
+    pub registered: Option<LayoutResources>,
+    /// What its tasks leave.
+    #[serde(rename = "remaining", default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<LayoutResources>,
+    /// Tasks RUNNING on it.
+    #[serde(rename = "runningTasksCount", default, skip_serializing_if = "Option::is_none")]
+    pub running_tasks_count: Option<i32>,
+    /// Tasks PENDING on it.
+    #[serde(rename = "pendingTasksCount", default, skip_serializing_if = "Option::is_none")]
+    pub pending_tasks_count: Option<i32>,
+    /// Every attribute, built-in and custom, name to value (empty for an attribute without a value).
+    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LayoutResources {
+    /// CPU units.
+    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<i64>,
+    /// MiB.
+    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<i64>,
+    /// GPUs.
+    #[serde(rename = "gpus", default, skip_serializing_if = "Option::is_none")]
+    pub gpus: Option<i64>,
+    /// Elastic network interfaces for awsvpc tasks (the primary one excluded).
+    #[serde(rename = "enis", default, skip_serializing_if = "Option::is_none")]
+    pub enis: Option<i64>,
+    /// Free TCP host ports: of a host's 65,535, those the reserved ports (registered) and the tasks too (remaining) leave.
+    #[serde(rename = "ports", default, skip_serializing_if = "Option::is_none")]
+    pub ports: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LayoutTasks {
+    /// The task ARNs.
+    #[serde(rename = "taskArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_arn: Option<Vec<String>>,
+    /// The index in `instances` of each task's container instance, -1 for FARGATE.
+    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<Vec<i64>>,
+    /// Each task's zone.
+    #[serde(rename = "availabilityZone", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<Vec<String>>,
+    /// Each task's group (`service:web`, `family:batch`).
+    #[serde(rename = "group", default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<Vec<String>>,
+    /// PROVISIONING, PENDING, ACTIVATING, RUNNING, DEACTIVATING, STOPPING, DEPROVISIONING.
+    #[serde(rename = "lastStatus", default, skip_serializing_if = "Option::is_none")]
+    pub last_status: Option<Vec<String>>,
+    /// RUNNING or STOPPED.
+    #[serde(rename = "desiredStatus", default, skip_serializing_if = "Option::is_none")]
+    pub desired_status: Option<Vec<String>>,
+    /// HEALTHY, UNHEALTHY or UNKNOWN.
+    #[serde(rename = "healthStatus", default, skip_serializing_if = "Option::is_none")]
+    pub health_status: Option<Vec<String>>,
+    /// CPU units each task holds.
+    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<Vec<i64>>,
+    /// MiB each task holds.
+    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<Vec<i64>>,
+    /// FARGATE or FARGATE_SPOT for Fargate tasks, null otherwise.
+    #[serde(rename = "capacityProviderName", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_name: Option<Vec<String>>,
+    /// When each task was launched (epoch seconds).
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Vec<f64>>,
+}

@@ -20,6 +20,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation { name: "ReconnectAgent", input: &super::shapes::CONTAINER_INSTANCE_FAULT_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "The container agent of one instance regains its connection." },
     Operation { name: "InterruptSpotTask", input: &super::shapes::INTERRUPT_SPOT_TASK_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "AWS reclaims the capacity of a FARGATE_SPOT task: it gets the two-minute warning (stop code `SpotInterruption`) and stops when the warning ends; its service starts a replacement at once." },
     Operation { name: "CreateSubnet", input: &super::shapes::CREATE_SUBNET_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Declares a subnet and its availability zone, so that FARGATE tasks placed in it land in that zone (EC2 itself is not simulated yet)." },
+    Operation { name: "DescribeClusterLayout", input: &super::shapes::DESCRIBE_CLUSTER_LAYOUT_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "A cluster as a board draws it, in one call: every container instance with its zone, type, registered and remaining resources and custom attributes, and every task that is not STOPPED, as columns (a row per task)." },
 ];
 
 /// Every error this service's client knows (`client.exceptions`).

@@ -3,6 +3,7 @@
 //! placement, image behaviours, faults, schedule previews and the records the simulation keeps.
 
 mod faults;
+mod layout;
 pub mod subnets;
 
 use super::ecs::tasks::{launch_tasks, MAX_PLACE_TASKS_COUNT};
@@ -13,7 +14,6 @@ use crate::api::ecsim as api;
 use crate::cluster::lifecycle::ImageBehavior;
 use crate::error::EcsimError;
 use crate::schedule::Schedule;
-use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -24,6 +24,7 @@ pub(crate) mod handlers {
     pub(crate) use super::faults::{
         disconnect_agent, interrupt_spot_task, kill_instance, reconnect_agent,
     };
+    pub(crate) use super::layout::describe_cluster_layout;
     pub(crate) use super::{
         create_subnet, list_events, list_invocations, next_fire_times, place_tasks, put_image,
     };
@@ -184,7 +185,8 @@ pub fn next_fire_times(
     let schedule =
         Schedule::parse(request.expression.as_deref().unwrap_or_default()).map_err(invalid)?;
     let name = request.timezone.as_deref().unwrap_or("UTC");
-    let zone = TimeZone::get(name).map_err(|_| invalid(format!("Unknown time zone '{name}'.")))?;
+    let zone = crate::schedule::zones::time_zone(name)
+        .ok_or_else(|| invalid(format!("Unknown time zone '{name}'.")))?;
     let count = request.count.unwrap_or(5);
     if !(1..=1000).contains(&count) {
         return Err(invalid("count must be between 1 and 1000.".into()));

@@ -220,8 +220,8 @@ pub fn put_rule(
         .schedule_expression_timezone
         .clone()
         .unwrap_or_else(|| "UTC".into());
-    let zone = TimeZone::get(&zone_name)
-        .map_err(|_| validation(format!("Unknown time zone '{zone_name}' ({TIMEZONE}).")))?;
+    let zone = crate::schedule::zones::time_zone(&zone_name)
+        .ok_or_else(|| validation(format!("Unknown time zone '{zone_name}' ({TIMEZONE}).")))?;
     let arn = world.arn("events", &format!("rule/{name}"));
     let described = api::DescribeRuleResponse {
         name: Some(name.clone()),

@@ -160,7 +160,8 @@ pub fn check(task: &TaskDef, out: &mut Vec<Diagnostic>) {
                     out.push(
                         AWSVPC_HOST_PORT
                             .at(port_at("hostPort"), message)
-                            .with_help(format!("Remove hostPort or set it to {target}.")),
+                            .with_help(format!("Remove hostPort or set it to {target}."))
+                            .fix_set(format!("Set hostPort to {target}"), target),
                     );
                 }
             }
@@ -239,7 +240,8 @@ fn check_task_mode(task: &TaskDef, out: &mut Vec<Diagnostic>) {
                     "$.networkMode",
                     "Fargate only supports network mode 'awsvpc'.",
                 )
-                .with_help("Set \"networkMode\": \"awsvpc\"."),
+                .with_help("Set \"networkMode\": \"awsvpc\".")
+                .fix_set("Set networkMode to awsvpc", "awsvpc"),
         );
     }
     if task.requires(Compatibility::External) && task.network_mode == Some(NetworkMode::Awsvpc) {

@@ -129,7 +129,9 @@ pub fn check(task: &TaskDef, out: &mut Vec<Diagnostic>) {
                     format!("Unknown volume '{source}'."),
                 );
                 if let Some(best) = crate::diagnostics::nearest(source, volumes.keys().copied()) {
-                    diagnostic = diagnostic.with_help(format!("Did you mean '{best}'?"));
+                    diagnostic = diagnostic
+                        .with_help(format!("Did you mean '{best}'?"))
+                        .fix_set(format!("Change to '{best}'"), best);
                 }
                 out.push(diagnostic);
             }

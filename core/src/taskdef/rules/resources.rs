@@ -257,11 +257,16 @@ fn check_task_size(task: &TaskDef, out: &mut Vec<Diagnostic>) {
             } else {
                 format!(" Memory {memory} goes with cpu {}.", fitting.join(" or "))
             };
-            out.push(FARGATE_SIZE.at("$.memory", message).with_help(format!(
-                "On {os}, cpu {cpu} accepts memory {}; nearest: {}.{other_way}",
-                size.describe_memories(),
-                size.nearest_memory(memory)
-            )))
+            let nearest = size.nearest_memory(memory);
+            out.push(
+                FARGATE_SIZE
+                    .at("$.memory", message)
+                    .with_help(format!(
+                        "On {os}, cpu {cpu} accepts memory {}; nearest: {nearest}.{other_way}",
+                        size.describe_memories(),
+                    ))
+                    .fix_set(format!("Set memory to {nearest}"), nearest.to_string()),
+            )
         }
         None => {
             let cpus: Vec<String> = SIZES
@@ -303,7 +308,8 @@ fn check_container_memory(task: &TaskDef, out: &mut Vec<Diagnostic>) {
             (Some(hard), Some(soft)) if hard < soft => out.push(
                 MEMORY_BELOW_RESERVATION
                     .at(at("memory"), format!("The 'memory' of {label} ({hard} MiB) is less than its 'memoryReservation' ({soft} MiB)."))
-                    .with_help(format!("Raise memory to at least {soft}, or lower memoryReservation.")),
+                    .with_help(format!("Raise memory to at least {soft}, or lower memoryReservation."))
+                    .fix_set(format!("Raise memory to {soft}"), soft),
             ),
             _ => {}
         }

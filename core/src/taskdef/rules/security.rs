@@ -138,7 +138,8 @@ pub fn check(task: &TaskDef, out: &mut Vec<Diagnostic>) {
         out.push(
             HOST_PID
                 .at("$.pidMode", "The task shares the host's process namespace.")
-                .with_help("Leave pidMode out, or set it to task."),
+                .with_help("Leave pidMode out, or set it to task.")
+                .fix_remove("Remove pidMode"),
         );
     }
     for (index, container) in task.containers.iter().enumerate() {
@@ -148,7 +149,8 @@ pub fn check(task: &TaskDef, out: &mut Vec<Diagnostic>) {
             out.push(
                 PRIVILEGED
                     .at(at("privileged"), format!("{} runs privileged.", label()))
-                    .with_help("Remove privileged; add the specific Linux capabilities it needs."),
+                    .with_help("Remove privileged; add the specific Linux capabilities it needs.")
+                    .fix_remove("Remove privileged"),
             );
         }
         if container.readonly_root_filesystem != Some(true) && !task.windows {

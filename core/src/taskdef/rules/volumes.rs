@@ -122,7 +122,8 @@ pub fn check(task: &TaskDef, out: &mut Vec<Diagnostic>) {
                         at("efsVolumeConfiguration.transitEncryption"),
                         format!("{why} requires transitEncryption ENABLED."),
                     )
-                    .with_help("Set \"transitEncryption\": \"ENABLED\"."),
+                    .with_help("Set \"transitEncryption\": \"ENABLED\".")
+                    .fix_set("Set transitEncryption to ENABLED", "ENABLED"),
             );
         }
         if access_point

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Builds the WASM bundle the playground needs into web/pkg: the ecsim-wasm crate for
+// wasm32-unknown-unknown (profile wasm-size), wasm-bindgen's glue (the CLI must be the crate's
+// exact version; ./dev installs it), and wasm-opt (npm binaryen; Debian's breaks Rust 1.95 output).
+// `npm run build` runs it before vite, so the static site in web/dist is built from the tree as is.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const web = fileURLToPath(new URL('../', import.meta.url));
+const run = (command, args) => execFileSync(command, args, { cwd: root, stdio: 'inherit' });
+
+const lock = readFileSync(`${root}Cargo.lock`, 'utf8');
+const wanted = /name = "wasm-bindgen"\nversion = "([^"]+)"/.exec(lock)?.[1];
+let installed = '';
+try {
+  installed = execFileSync('wasm-bindgen', ['--version'], { encoding: 'utf8' }).split(' ')[1]?.trim();
+} catch {
+  // not installed
+}
+if (installed !== wanted) {
+  console.error(`wasm-bindgen-cli ${wanted} is needed (found ${installed || 'none'}): cargo install wasm-bindgen-cli --version ${wanted}`);
+  process.exit(1);
+}
+
+run('cargo', ['build', '-p', 'ecsim-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-size']);
+run('wasm-bindgen', ['--target', 'web', '--out-dir', `${web}pkg`, `${root}target/wasm32-unknown-unknown/wasm-size/ecsim_wasm.wasm`]);
+run(`${web}node_modules/.bin/wasm-opt`, [
+  '-Oz', '--strip-debug', '--strip-producers',
+  '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-reference-types', '--enable-multivalue',
+  `${web}pkg/ecsim_wasm_bg.wasm`, '-o', `${web}pkg/ecsim_wasm_bg.wasm`,
+]);
+console.log(`web/pkg/ecsim_wasm_bg.wasm: ${statSync(`${web}pkg/ecsim_wasm_bg.wasm`).size} bytes`);
+// The time zone database the bundle leaves out, served next to it and installed after the first view.
+mkdirSync(`${web}public`, { recursive: true });
+run('cargo', ['run', '--quiet', '-p', 'ecsim-core', '--example', 'tzdb_bundle', '--', `${web}public/tzdb.bin`]);

@@ -1,0 +1,109 @@
+// The messages between the page and the engine's Web Worker. The worker owns the simulation;
+// the page only draws what it is sent.
+import type { InstanceTypeInfo } from '../../../bindings-node/lib/api.js';
+import type { Scenario } from '../scenario/scenario';
+
+export type { InstanceTypeInfo };
+
+export interface LocatedDiagnostic {
+  code: string;
+  severity: string;
+  path: string;
+  message: string;
+  help?: string;
+  fix?: import('../editor/fixes').Fix;
+  line?: number;
+  column?: number;
+}
+
+export interface LayoutResources { cpu: number; memory: number; gpus: number; enis: number; ports: number }
+
+export interface LayoutInstance {
+  containerInstanceArn: string;
+  ec2InstanceId: string;
+  instanceType: string | null;
+  availabilityZone: string | null;
+  status: string;
+  agentConnected: boolean;
+  registered: LayoutResources;
+  remaining: LayoutResources;
+  runningTasksCount: number;
+  pendingTasksCount: number;
+  attributes: Record<string, string>;
+}
+
+/** DescribeClusterLayout's answer: tasks as columns, a row per task that is not STOPPED. */
+export interface ClusterLayout {
+  clusterArn: string;
+  time: number;
+  instances: LayoutInstance[];
+  tasks: {
+    taskArn: string[];
+    instance: number[];
+    availabilityZone: (string | null)[];
+    group: string[];
+    lastStatus: string[];
+    desiredStatus: string[];
+    healthStatus: string[];
+    cpu: number[];
+    memory: number[];
+    capacityProviderName: (string | null)[];
+    createdAt: number[];
+  };
+}
+
+export interface Rejection { containerInstanceArn: string; reason: string }
+export interface Explanation {
+  containerInstanceArn: string | null;
+  rejected: Rejection[];
+  strategies: { type: string; field?: string; kept: string[] }[];
+}
+
+export interface LogEntry {
+  time: number;
+  kind: 'action' | 'placement' | 'failure' | 'service' | 'fault' | 'error';
+  text: string;
+  /** Instances or tasks the entry is about, for the board to highlight. */
+  refs?: string[];
+}
+
+export interface ServiceSummary {
+  serviceName: string;
+  status: string;
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  deployments: { status: string; rolloutState?: string; runningCount: number; desiredCount: number; taskDefinition: string }[];
+}
+
+/** What the page sees after every change. */
+export interface EngineState {
+  start: number;
+  time: number;
+  /** The latest time reached in this timeline (scrubbing back keeps it until a new action). */
+  horizon: number;
+  layout: ClusterLayout;
+  log: LogEntry[];
+  scenario: Scenario;
+  /** The explanations of the last placement the page asked for, one per task. */
+  explanations: Explanation[];
+  services: ServiceSummary[];
+}
+
+export type Request =
+  | { type: 'load'; scenario: Scenario; time?: number }
+  | { type: 'advance'; seconds: number }
+  | { type: 'seek'; time: number }
+  | { type: 'act'; service: string; action: string; input: Record<string, unknown> }
+  | { type: 'query'; expression: string }
+  | { type: 'validate'; text: string; security: boolean }
+  | { type: 'catalog' }
+  | { type: 'export' };
+
+export type Response =
+  | { type: 'state'; state: EngineState }
+  | { type: 'query'; matches: string[]; error?: string }
+  | { type: 'validate'; diagnostics: LocatedDiagnostic[]; error?: string }
+  | { type: 'catalog'; types: InstanceTypeInfo[] }
+  | { type: 'export'; scenario: Scenario; fullScenario: Scenario; time: number }
+  | { type: 'error'; message: string };

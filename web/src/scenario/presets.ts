@@ -1,0 +1,133 @@
+// The playground's preset scenarios; the first is what `./dev serve` opens. Each one is a script:
+// its steps happen on the clock as the playground plays, so placement happens before your eyes.
+import type { Scenario } from './scenario';
+
+const zones = (region: string, letters: string) => [...letters].map((l) => `${region}${l}`);
+
+const web = {
+  family: 'web',
+  networkMode: 'bridge',
+  containerDefinitions: [
+    { name: 'app', image: 'public.ecr.aws/nginx/nginx:1.27', essential: true, cpu: 256, memory: 512,
+      portMappings: [{ containerPort: 80, hostPort: 0 }] },
+  ],
+};
+
+const worker = {
+  family: 'worker',
+  containerDefinitions: [{ name: 'worker', image: 'my/worker:2', essential: true, cpu: 1024, memory: 1536 }],
+};
+
+const spreadThenBinpack = [
+  { type: 'spread', field: 'attribute:ecs.availability-zone' },
+  { type: 'binpack', field: 'memory' },
+];
+
+export const PRESETS: { id: string; title: string; scenario: Scenario }[] = [
+  {
+    id: 'web-tier',
+    title: 'A web tier across three zones',
+    scenario: {
+      version: 1,
+      name: 'A web tier across three zones',
+      config: { seed: 7 },
+      cluster: 'prod',
+      fleet: [
+        ...zones('us-east-1', 'abc').map((availabilityZone) => ({ instanceType: 'm6i.large', availabilityZone, count: 3, attributes: { tier: 'web' } })),
+        ...zones('us-east-1', 'ab').map((availabilityZone) => ({ instanceType: 'c6i.xlarge', availabilityZone, attributes: { tier: 'jobs' } })),
+      ],
+      taskDefinitions: [web, worker],
+      steps: [
+        { at: 5, service: 'ecs', action: 'CreateService', input: { cluster: 'prod', serviceName: 'web', taskDefinition: 'web', desiredCount: 9,
+          placementStrategy: spreadThenBinpack, placementConstraints: [{ type: 'memberOf', expression: 'attribute:tier == web' }] } },
+        { at: 60, service: 'ecs', action: 'RunTask', input: { cluster: 'prod', taskDefinition: 'worker', count: 6,
+          placementStrategy: [{ type: 'binpack', field: 'cpu' }], placementConstraints: [{ type: 'memberOf', expression: 'attribute:tier == jobs' }] } },
+        { at: 150, service: 'ecs', action: 'UpdateService', input: { cluster: 'prod', service: 'web', desiredCount: 15 } },
+      ],
+    },
+  },
+  {
+    id: 'batch',
+    title: 'A batch cluster',
+    scenario: {
+      version: 1,
+      name: 'A batch cluster',
+      config: { seed: 11 },
+      cluster: 'batch',
+      fleet: [
+        { instanceType: 'c6i.2xlarge', availabilityZone: 'us-east-1a', count: 4 },
+        { instanceType: 'c6i.xlarge', availabilityZone: 'us-east-1b', count: 4 },
+      ],
+      taskDefinitions: [worker],
+      steps: [
+        { at: 5, service: 'ecsim', action: 'PlaceTasks', input: { cluster: 'batch', taskDefinition: 'worker', count: 30, placementStrategy: [{ type: 'binpack', field: 'cpu' }] } },
+      ],
+    },
+  },
+  {
+    id: 'graviton',
+    title: 'A mixed Graviton fleet',
+    scenario: {
+      version: 1,
+      name: 'A mixed Graviton fleet',
+      config: { seed: 5 },
+      cluster: 'mixed',
+      fleet: [
+        ...zones('us-east-1', 'ab').map((availabilityZone) => ({ instanceType: 'm7g.large', availabilityZone, count: 3 })),
+        ...zones('us-east-1', 'ab').map((availabilityZone) => ({ instanceType: 'm6i.large', availabilityZone, count: 2 })),
+      ],
+      taskDefinitions: [
+        { ...web, family: 'api-arm', runtimePlatform: { cpuArchitecture: 'ARM64', operatingSystemFamily: 'LINUX' } },
+        { ...web, family: 'legacy-x86', runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' } },
+      ],
+      steps: [
+        { at: 5, service: 'ecs', action: 'CreateService', input: { cluster: 'mixed', serviceName: 'api', taskDefinition: 'api-arm', desiredCount: 10, placementStrategy: spreadThenBinpack } },
+        { at: 30, service: 'ecs', action: 'CreateService', input: { cluster: 'mixed', serviceName: 'legacy', taskDefinition: 'legacy-x86', desiredCount: 6, placementStrategy: spreadThenBinpack } },
+      ],
+    },
+  },
+  {
+    id: 'gpu',
+    title: 'A GPU pool',
+    scenario: {
+      version: 1,
+      name: 'A GPU pool',
+      config: { seed: 3 },
+      cluster: 'ml',
+      fleet: [
+        { instanceType: 'g4dn.xlarge', availabilityZone: 'us-east-1a', count: 3 },
+        { instanceType: 'g5.12xlarge', availabilityZone: 'us-east-1b', count: 1 },
+      ],
+      taskDefinitions: [
+        { family: 'trainer', containerDefinitions: [{ name: 'train', image: 'my/trainer', essential: true, cpu: 2048, memory: 8192,
+          resourceRequirements: [{ type: 'GPU', value: '1' }] }] },
+      ],
+      steps: [
+        { at: 5, service: 'ecs', action: 'RunTask', input: { cluster: 'ml', taskDefinition: 'trainer', count: 8, placementStrategy: [{ type: 'binpack', field: 'memory' }] } },
+      ],
+    },
+  },
+  {
+    id: 'fargate',
+    title: 'A Fargate-only cluster',
+    scenario: {
+      version: 1,
+      name: 'A Fargate-only cluster',
+      config: { seed: 9, undeclaredSubnets: 'reject' },
+      cluster: 'serverless',
+      taskDefinitions: [
+        { family: 'api', requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '512', memory: '1024',
+          containerDefinitions: [{ name: 'api', image: 'my/api', essential: true, portMappings: [{ containerPort: 8080 }] }] },
+      ],
+      steps: [
+        ...['a', 'b', 'c'].map((l) => ({ service: 'ecsim' as const, action: 'CreateSubnet', input: { subnetId: `subnet-${l}`, availabilityZone: `us-east-1${l}` } })),
+        { service: 'ecs', action: 'PutClusterCapacityProviders', input: { cluster: 'serverless', capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+          defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', base: 2, weight: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 3 }] } },
+        { at: 5, service: 'ecs', action: 'CreateService', input: { cluster: 'serverless', serviceName: 'api', taskDefinition: 'api', desiredCount: 8,
+          networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-a', 'subnet-b', 'subnet-c'] } } } },
+      ],
+    },
+  },
+];
+
+export const DEFAULT_PRESET = PRESETS[0];

@@ -1,0 +1,101 @@
+// The playground's figures for docs/benchmarks.md: bytes per asset, time to the first placement
+// on screen, frames per second drawing 1,000 instances and 10,000 tasks, time to scrub back an
+// hour. Run after a build: `npm run build && npm run bench`.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { gzipSync, deflateRawSync } from 'node:zlib';
+import { openPage } from './browser.mjs';
+import { startPreview } from './server.mjs';
+
+const DIST = new URL('../dist/', import.meta.url);
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+
+console.log('## Assets (gzip -9)');
+const rows = [];
+const walk = (dir) => readdirSync(dir).flatMap((name) => {
+  const path = new URL(name, dir);
+  return statSync(path).isDirectory() ? walk(new URL(`${name}/`, dir)) : [path];
+});
+let firstView = 0;
+for (const path of walk(DIST)) {
+  const bytes = readFileSync(path);
+  const gz = gzipSync(bytes, { level: 9 }).length;
+  const name = path.pathname.slice(DIST.pathname.length);
+  // The first view: the page, its script and style, the worker and the WASM (not the lazily
+  // loaded editor and time zones).
+  const lazy = /codemirror|fixes|tzdb/.test(name);
+  if (!lazy) firstView += gz;
+  rows.push(`| ${name} | ${kb(bytes.length)} | ${kb(gz)} | ${lazy ? 'lazy' : 'first view'} |`);
+}
+console.log('| asset | raw | gzip | loaded |\n|---|---|---|---|');
+console.log(rows.join('\n'));
+console.log(`first view total: ${kb(firstView)} gzipped\n`);
+
+const link = (scenario, time) => `?paused#v1.${deflateRawSync(Buffer.from(JSON.stringify({ s: scenario, t: time }))).toString('base64url')}`;
+const server = await startPreview(4188);
+try {
+  // First placement: a cluster of 9 instances and a RunTask at the start.
+  const small = {
+    version: 1, cluster: 'c', config: { taskTimings: 'instant' },
+    fleet: ['a', 'b', 'c'].map((z) => ({ instanceType: 'm6i.large', availabilityZone: `us-east-1${z}`, count: 3 })),
+    taskDefinitions: [{ family: 'web', containerDefinitions: [{ name: 'a', image: 'nginx', cpu: 256, memory: 512 }] }],
+    steps: [{ service: 'ecs', action: 'RunTask', input: { cluster: 'c', taskDefinition: 'web', count: 10 } }],
+  };
+  const times = [];
+  for (let run = 0; run < 3; run++) {
+    const { page, close } = await openPage(`${server.url}${link(small, 1)}`);
+    await page.waitForFunction(() => window.playground?.board.summary().instances.some((b) => b.tasks > 0), null, { polling: 'raf', timeout: 30000 });
+    times.push(await page.evaluate(() => performance.now()));
+    await close();
+  }
+  console.log(`first placement on screen (navigation start → tasks drawn), 3 cold page loads: ${times.map((t) => `${t.toFixed(0)} ms`).join(', ')}`);
+
+  // 1,000 instances and 10,000 tasks.
+  const big = {
+    version: 1, cluster: 'big', config: { taskTimings: 'instant' },
+    fleet: ['a', 'b', 'c', 'd'].map((z) => ({ instanceType: 'm6i.2xlarge', availabilityZone: `us-east-1${z}`, count: 250 })),
+    taskDefinitions: [{ family: 'web', containerDefinitions: [{ name: 'a', image: 'nginx', cpu: 512, memory: 1024 }] }],
+    steps: [{ service: 'ecsim', action: 'PlaceTasks', input: { cluster: 'big', taskDefinition: 'web', count: 10000, placementStrategy: [{ type: 'spread', field: 'attribute:ecs.availability-zone' }, { type: 'binpack', field: 'cpu' }] } }],
+  };
+  const { page, close } = await openPage(`${server.url}${link(big, 1)}`);
+  const loadStart = Date.now();
+  await page.waitForFunction(() => window.playground?.state()?.layout.tasks.taskArn.length === 10000, null, { timeout: 120000 });
+  const loaded = Date.now() - loadStart;
+  const frames = await page.evaluate(() => new Promise((resolve) => {
+    const board = window.playground.board;
+    const draws = [];
+    const start = performance.now();
+    let count = 0;
+    const frame = () => {
+      const t0 = performance.now();
+      board.redraw();
+      draws.push(performance.now() - t0);
+      count++;
+      if (performance.now() - start < 3000) requestAnimationFrame(frame);
+      else resolve({ fps: count / ((performance.now() - start) / 1000), mean: draws.reduce((a, b) => a + b, 0) / draws.length, max: Math.max(...draws) });
+    };
+    requestAnimationFrame(frame);
+  }));
+  console.log(`1,000 instances / 10,000 tasks: scenario loaded (PlaceTasks 10,000 in the worker) and drawn in ${loaded} ms; redrawing every frame for 3 s: ${frames.fps.toFixed(1)} frames/s, draw ${frames.mean.toFixed(2)} ms mean, ${frames.max.toFixed(2)} ms max`);
+  await close();
+
+  // Scrub back an hour: the default scenario played for an hour, then back to its first minute.
+  const { page: scrub, close: closeScrub } = await openPage(`${server.url}?paused`);
+  await scrub.waitForFunction(() => window.playground?.state()?.layout);
+  await scrub.evaluate(() => window.playground.run({ type: 'advance', seconds: 3600 }));
+  const back = await scrub.evaluate(async () => {
+    const { start } = window.playground.state();
+    const t0 = performance.now();
+    await window.playground.run({ type: 'seek', time: start + 60 });
+    return performance.now() - t0;
+  });
+  const forward = await scrub.evaluate(async () => {
+    const { start } = window.playground.state();
+    const t0 = performance.now();
+    await window.playground.run({ type: 'seek', time: start + 3600 });
+    return performance.now() - t0;
+  });
+  console.log(`scrub back an hour (3,600 s → 60 s, web tier, 17 tasks): ${back.toFixed(1)} ms; and forward again: ${forward.toFixed(1)} ms (both: request, fork, state, drawn)`);
+  await closeScrub();
+} finally {
+  server.stop();
+}
