@@ -67,6 +67,7 @@ function render(next: EngineState): void {
   renderInspector($('#inspector'), next, selected, act);
   placement.setFamilies(families(next.scenario).concat(registeredFamilies(next.scenario)).filter((f, i, all) => all.indexOf(f) === i));
   placement.showServices(next.services);
+  placement.setScenario(next.scenario);
   taskDefinitions?.show(next.scenario);
 }
 
@@ -210,9 +211,11 @@ $('#import').addEventListener('change', async (event) => {
 // Panels that need the catalog.
 const catalog = await ask({ type: 'catalog' }, 'catalog');
 const types: InstanceTypeInfo[] = catalog.types;
-const builder = new Builder($('#tab-cluster'), types, (fleet: FleetGroup[]) => {
+const builder = new Builder($('#tab-cluster'), types, (fleet: FleetGroup[], capacity) => {
   if (!state) return;
-  const scenario: Scenario = { ...state.scenario, fleet, steps: (state.scenario.steps ?? []).filter((s) => s.action === 'RegisterTaskDefinition') };
+  const cluster = state.scenario.cluster ?? 'default';
+  const registered = (state.scenario.steps ?? []).filter((s) => s.action === 'RegisterTaskDefinition');
+  const scenario: Scenario = { ...state.scenario, fleet, steps: [...capacity(cluster), ...registered] };
   void load(scenario);
 });
 const placement = new PlacementPanel($('#tab-place'), () => state?.scenario.cluster ?? 'default', memberOf, act);

@@ -200,6 +200,49 @@ test('a Fargate-only cluster: tasks in the zones\' Fargate lanes, and a Spot int
   assert.match(after.log.map((e) => e.text).join('\n'), /has started 1 tasks/);
 });
 
+test('an image that turns unhealthy: its tasks fail their health checks and are replaced', async () => {
+  const { page } = await open();
+  await advance(page, 90);
+  await page.selectOption('#image', 'public.ecr.aws/nginx/nginx:1.27');
+  await page.fill('#unhealthy-after', '30');
+  await page.click('#put-image');
+  await page.waitForFunction(() => window.playground.state().log.some((e) => /PutImage/.test(e.text)));
+  await page.click('[data-service=web] button.deploy');
+  await advance(page, 200);
+  const { log, services, layout } = await state(page);
+  const text = log.map((e) => e.text).join('\n');
+  // ECS stops a task whose essential container fails its health checks, and the service replaces it.
+  assert.match(text, /failed container health checks/);
+  const failed = [...text.matchAll(/\(task ([0-9a-f]+)\) failed container health checks/g)].map((m) => m[1]);
+  assert.ok(failed.length > 0);
+  assert.ok(!layout.tasks.taskArn.some((arn) => failed.some((id) => arn.endsWith(id)) && layout.tasks.lastStatus[layout.tasks.taskArn.indexOf(arn)] === 'RUNNING'));
+  assert.ok(services[0].runningCount + services[0].pendingCount > 0);
+  await shot(page, 'unhealthy');
+});
+
+test('Fargate capacity from the builder, and a service placed on it from the panel', async () => {
+  const { page } = await open();
+  await page.selectOption('#preset', 'fargate');
+  await page.waitForFunction(() => window.playground.state().scenario.name === 'A Fargate-only cluster');
+  await page.click('[data-tab=cluster]');
+  assert.equal(await page.isChecked('#cp-fargate'), true);
+  assert.equal(await page.isChecked('#cp-spot'), true);
+  await page.uncheck('#cp-spot');
+  await page.click('#build');
+  await page.waitForFunction(() => !JSON.stringify(window.playground.state().scenario.steps).includes('FARGATE_SPOT'));
+  await page.click('[data-tab=place]');
+  await page.selectOption('#family', 'api');
+  await page.fill('#service-name', 'api2');
+  await page.fill('#task-count', '4');
+  await page.click('#create-service');
+  await page.waitForFunction(() => window.playground.state().services.some((s) => s.serviceName === 'api2'));
+  await advance(page, 60);
+  const { services, layout } = await state(page);
+  assert.equal(services.find((s) => s.serviceName === 'api2').runningCount, 4);
+  assert.ok(layout.tasks.capacityProviderName.every((c) => c === 'FARGATE'));
+  assert.equal((await summary(page)).zones.reduce((n, z) => n + z.fargateTasks, 0), 4);
+});
+
 test('build a cluster: the board redraws with the new fleet', async () => {
   const { page } = await open();
   await page.click('[data-tab=cluster]');

@@ -9,7 +9,8 @@ const web = {
   networkMode: 'bridge',
   containerDefinitions: [
     { name: 'app', image: 'public.ecr.aws/nginx/nginx:1.27', essential: true, cpu: 256, memory: 512,
-      portMappings: [{ containerPort: 80, hostPort: 0 }] },
+      portMappings: [{ containerPort: 80, hostPort: 0 }],
+      healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'], interval: 10, timeout: 5, retries: 3 } },
   ],
 };
 

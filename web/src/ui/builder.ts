@@ -1,6 +1,6 @@
 // The cluster builder: groups of container instances by type, zone and custom attributes.
 import type { InstanceTypeInfo } from '../engine/protocol';
-import type { FleetGroup, Scenario } from '../scenario/scenario';
+import type { FleetGroup, Scenario, Step } from '../scenario/scenario';
 import { h } from './dom';
 
 const ZONE_LETTERS = 'abcdef';
@@ -20,20 +20,63 @@ export function parseAttributes(text: string): Record<string, string> | Error {
   return attributes;
 }
 
+interface FargateCapacity { fargate: boolean; base: number; weight: number; spot: boolean; spotWeight: number }
+
+/** The steps that give a cluster Fargate capacity: a subnet per zone and the capacity providers. */
+export function capacitySteps(cluster: string, region: string, capacity: FargateCapacity): Step[] {
+  if (!capacity.fargate && !capacity.spot) return [];
+  const subnets = [...'abc'].map((l) => ({ service: 'ecsim' as const, action: 'CreateSubnet', input: { subnetId: `subnet-${l}`, availabilityZone: `${region}${l}` } }));
+  const strategy = [
+    ...(capacity.fargate ? [{ capacityProvider: 'FARGATE', base: capacity.base, weight: capacity.weight }] : []),
+    ...(capacity.spot ? [{ capacityProvider: 'FARGATE_SPOT', weight: capacity.spotWeight }] : []),
+  ];
+  return [...subnets, { service: 'ecs', action: 'PutClusterCapacityProviders', input: {
+    cluster, capacityProviders: strategy.map((s) => s.capacityProvider), defaultCapacityProviderStrategy: strategy } }];
+}
+
+function capacityOf(scenario: Scenario): FargateCapacity {
+  const put = (scenario.steps ?? []).find((s) => s.action === 'PutClusterCapacityProviders');
+  const strategy = ((put?.input as { defaultCapacityProviderStrategy?: { capacityProvider: string; base?: number; weight?: number }[] })?.defaultCapacityProviderStrategy) ?? [];
+  const fargate = strategy.find((s) => s.capacityProvider === 'FARGATE');
+  const spot = strategy.find((s) => s.capacityProvider === 'FARGATE_SPOT');
+  return { fargate: !!fargate, base: fargate?.base ?? 0, weight: fargate?.weight ?? 1, spot: !!spot, spotWeight: spot?.weight ?? 1 };
+}
+
 export class Builder {
   private groups: FleetGroup[] = [];
   private region = 'us-east-1';
+  private capacity: FargateCapacity = { fargate: false, base: 0, weight: 1, spot: false, spotWeight: 1 };
 
   constructor(
     private readonly root: HTMLElement,
     private readonly types: InstanceTypeInfo[],
-    private readonly onBuild: (fleet: FleetGroup[]) => void,
+    private readonly onBuild: (fleet: FleetGroup[], capacity: (cluster: string) => Step[]) => void,
   ) {}
 
   show(scenario: Scenario): void {
     this.groups = (scenario.fleet ?? []).map((g) => ({ ...g, attributes: { ...(g.attributes ?? {}) } }));
     this.region = (scenario.config as { region?: string } | undefined)?.region ?? 'us-east-1';
+    this.capacity = capacityOf(scenario);
     this.render();
+  }
+
+  private capacityControls(): HTMLElement {
+    const c = this.capacity;
+    const number = (value: number, label: string, set: (n: number) => void) => {
+      const input = h('input', { type: 'number', min: 0, max: 1000, value, 'aria-label': label, class: 'small-number' });
+      input.addEventListener('input', () => set(Math.max(0, Math.min(1000, Number(input.value) || 0))));
+      return input;
+    };
+    const check = (on: boolean, id: string, set: (on: boolean) => void) => {
+      const input = h('input', { type: 'checkbox', id, checked: on });
+      input.addEventListener('change', () => set(input.checked));
+      return input;
+    };
+    return h('div', { class: 'capacity' },
+      h('span', { class: 'label' }, 'Capacity providers (default strategy)'),
+      h('label', { class: 'inline' }, check(c.fargate, 'cp-fargate', (v) => (c.fargate = v)), 'FARGATE base', number(c.base, 'FARGATE base', (n) => (c.base = n)), 'weight', number(c.weight, 'FARGATE weight', (n) => (c.weight = n))),
+      h('label', { class: 'inline' }, check(c.spot, 'cp-spot', (v) => (c.spot = v)), 'FARGATE_SPOT weight', number(c.spotWeight, 'FARGATE_SPOT weight', (n) => (c.spotWeight = n))),
+      h('p', { class: 'hint' }, 'With either, the cluster gets a subnet in zones a, b and c for awsvpc tasks.'));
   }
 
   private render(): void {
@@ -72,12 +115,15 @@ export class Builder {
       this.groups.push({ instanceType: last?.instanceType ?? 'm6i.large', availabilityZone: `${this.region}${ZONE_LETTERS[this.groups.length % 3]}`, count: 2, attributes: {} });
       this.render();
     } }, '+ group');
-    const build = h('button', { type: 'button', class: 'primary', id: 'build', onclick: () => this.onBuild(this.groups.map((g) => ({ ...g }))) }, 'Build cluster');
+    const build = h('button', { type: 'button', class: 'primary', id: 'build', onclick: () =>
+      this.onBuild(this.groups.map((g) => ({ ...g })), (cluster) => capacitySteps(cluster, this.region, { ...this.capacity })) }, 'Build cluster');
     const total = this.groups.reduce((n, g) => n + (g.count ?? 1), 0);
     this.root.replaceChildren(
       h('p', { class: 'hint' }, 'Container instances by type and zone; building starts the scenario over with this fleet.'),
       ...rows,
-      h('div', { class: 'row-actions' }, add, h('span', { class: 'muted' }, `${total} instance${total === 1 ? '' : 's'}`), build),
+      h('div', { class: 'row-actions' }, add, h('span', { class: 'muted' }, `${total} instance${total === 1 ? '' : 's'}`)),
+      this.capacityControls(),
+      h('div', { class: 'row-actions' }, build),
     );
   }
 }

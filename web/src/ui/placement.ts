@@ -1,6 +1,7 @@
 // Placement: run tasks or create a service with strategies and constraints; scale and deploy
 // the services that exist.
 import type { ServiceSummary } from '../engine/protocol';
+import type { Scenario } from '../scenario/scenario';
 import { h } from './dom';
 import type { QueryField } from './query';
 
@@ -22,6 +23,11 @@ export class PlacementPanel {
   private readonly serviceName = h('input', { type: 'text', value: 'api', 'aria-label': 'service name', id: 'service-name' });
   private readonly strategyList = h('div', { class: 'strategies' });
   private readonly servicesList = h('div', { class: 'services', id: 'services' });
+  private readonly imageList = h('select', { 'aria-label': 'image', id: 'image' });
+  private readonly imageOptions = h('div', { class: 'image-options' });
+  /** awsvpc families and the subnets the scenario declares: their tasks get a network configuration. */
+  private awsvpcFamilies = new Set<string>();
+  private subnets: string[] = [];
 
   constructor(root: HTMLElement, private readonly cluster: () => string, private readonly memberOf: QueryField, private readonly act: Act) {
     const run = h('button', { type: 'button', class: 'primary', id: 'run-tasks', onclick: () => this.runTasks() }, 'Run tasks');
@@ -35,8 +41,51 @@ export class PlacementPanel {
       h('div', { class: 'row-actions' }, h('label', { class: 'inline' }, 'Service ', this.serviceName), create),
       h('h3', {}, 'Services'),
       this.servicesList,
+      h('h3', {}, 'Image behaviour'),
+      h('p', { class: 'hint' }, 'What running an image does from now on (ecsim PutImage): slow or failing pulls, containers that exit, health checks that start failing.'),
+      this.imageList,
+      this.imageOptions,
     );
+    this.renderImageOptions();
     this.renderStrategies();
+  }
+
+  /** The scenario's task definitions: their images, network modes and the declared subnets. */
+  setScenario(scenario: Scenario): void {
+    const definitions = [...(scenario.taskDefinitions ?? []), ...(scenario.steps ?? []).filter((s) => s.action === 'RegisterTaskDefinition').map((s) => s.input ?? {})] as
+      { family?: string; networkMode?: string; containerDefinitions?: { image?: string }[] }[];
+    this.awsvpcFamilies = new Set(definitions.filter((d) => d.networkMode === 'awsvpc').map((d) => String(d.family)));
+    this.subnets = (scenario.steps ?? []).filter((s) => s.action === 'CreateSubnet').map((s) => String((s.input as { subnetId?: unknown }).subnetId));
+    const images = [...new Set(definitions.flatMap((d) => (d.containerDefinitions ?? []).map((c) => c.image ?? '')).filter(Boolean))];
+    const current = this.imageList.value;
+    this.imageList.replaceChildren(...images.map((i) => new Option(i, i, false, i === current)));
+  }
+
+  private renderImageOptions(): void {
+    const field = (label: string, id: string, placeholder: string) =>
+      h('label', { class: 'inline' }, label, h('input', { type: 'number', min: 0, id, placeholder, class: 'small-number' }));
+    const pullFails = h('input', { type: 'checkbox', id: 'pull-fails' });
+    const value = (id: string) => {
+      const text = (this.imageOptions.querySelector<HTMLInputElement>(`#${id}`)?.value ?? '').trim();
+      return text === '' ? undefined : Number(text);
+    };
+    const apply = h('button', { type: 'button', id: 'put-image', onclick: () => {
+      const input: Record<string, unknown> = { image: this.imageList.value, pullFails: pullFails.checked };
+      const pullSeconds = value('pull-seconds');
+      const exitAfter = value('exit-after');
+      const unhealthyAfter = value('unhealthy-after');
+      if (pullSeconds !== undefined) input.pullSeconds = pullSeconds;
+      if (exitAfter !== undefined) input.exitAfter = exitAfter;
+      if (unhealthyAfter !== undefined) input.unhealthyAfter = unhealthyAfter;
+      this.act('ecsim', 'PutImage', input);
+    } }, 'Set behaviour');
+    this.imageOptions.replaceChildren(
+      field('pull s', 'pull-seconds', 'default'),
+      h('label', { class: 'toggle' }, pullFails, ' pull fails'),
+      field('exits after s', 'exit-after', 'never'),
+      field('unhealthy after s', 'unhealthy-after', 'never'),
+      apply,
+    );
   }
 
   setFamilies(families: string[]): void {
@@ -64,7 +113,11 @@ export class PlacementPanel {
     const constraints: Record<string, string>[] = [];
     if (this.distinct.checked) constraints.push({ type: 'distinctInstance' });
     if (this.memberOf.value) constraints.push({ type: 'memberOf', expression: this.memberOf.value });
+    const network = this.awsvpcFamilies.has(this.family.value) && this.subnets.length
+      ? { networkConfiguration: { awsvpcConfiguration: { subnets: this.subnets } } }
+      : {};
     return {
+      ...network,
       cluster: this.cluster(),
       taskDefinition: this.family.value,
       placementStrategy: this.strategies.map((s) => (s.type === 'random' ? { type: 'random' } : { type: s.type, field: s.field })),
