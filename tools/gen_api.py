@@ -212,7 +212,9 @@ def gen_model(models: dict, service: str, names: list[str]) -> str:
         "//! Every member is optional here: which members are required is in `shapes.rs`,",
         "//! so that the validator can report a missing member instead of failing to parse.",
         "",
+        "use crate::api::from_json::{member, object, FromJson};",
         "use serde::{Deserialize, Serialize};",
+        "use serde_json::Value;",
         "use std::collections::BTreeMap;",
         "",
     ]
@@ -233,6 +235,20 @@ def gen_model(models: dict, service: str, names: list[str]) -> str:
                     out.append(f"    /// {mdoc}")
                 out.append(f'    #[serde(rename = "{member}", default, skip_serializing_if = "Option::is_none")]')
                 out.append(f"    pub {snake(member)}: Option<{rust_type(models, service, spec['shape'])}>,")
+            out.append("}")
+            out.append("")
+            out.append(f"impl FromJson for {name} {{")
+            if shape["members"]:
+                out.append("    fn from_json(value: Value) -> Option<Self> {")
+                out.append("        let mut members = object(value)?;")
+                out.append("        Some(Self {")
+                for member in shape["members"]:
+                    out.append(f'            {snake(member)}: member(&mut members, "{member}"),')
+                out.append("        })")
+            else:
+                out.append("    fn from_json(value: Value) -> Option<Self> {")
+                out.append("        object(value).map(|_| Self {})")
+            out.append("    }")
             out.append("}")
             out.append("")
         elif shape["type"] == "string" and "enum" in shape:
@@ -264,6 +280,12 @@ def gen_model(models: dict, service: str, names: list[str]) -> str:
                 out.append(f'            "{value}" => Some(Self::{variant(value)}),')
             out.append("            _ => None,")
             out.append("        }")
+            out.append("    }")
+            out.append("}")
+            out.append("")
+            out.append(f"impl FromJson for {name} {{")
+            out.append("    fn from_json(value: Value) -> Option<Self> {")
+            out.append("        value.as_str().and_then(Self::from_name)")
             out.append("    }")
             out.append("}")
             out.append("")

@@ -6,6 +6,7 @@ pub mod ecs;
 pub mod ecsim;
 pub mod elbv2;
 pub mod events;
+pub mod from_json;
 pub mod shape;
 
 /// Reads a JSON document that crossed a language boundary as text (the JS bindings send

@@ -4,9 +4,9 @@
 
 use super::World;
 use crate::api::conform::conform;
+use crate::api::from_json::FromJson;
 use crate::api::shape::Shape;
 use crate::error::{EcsimError, ErrorCode};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -15,7 +15,7 @@ pub(crate) type Handler<Request, Response> =
     fn(&mut World, Request) -> Result<Response, EcsimError>;
 
 /// Runs `handler` on `input`, checked against `shape` (malformed input: `validation_error`).
-pub(crate) fn handle<Request: DeserializeOwned, Response: Serialize>(
+pub(crate) fn handle<Request: FromJson, Response: Serialize>(
     world: &mut World,
     input: Value,
     shape: &'static Shape,
@@ -43,7 +43,7 @@ fn to_json(response: impl Serialize) -> Result<Value, EcsimError> {
 }
 
 /// The request, typed, once `input` conforms to `shape`.
-pub(crate) fn parse_request<T: DeserializeOwned>(
+pub(crate) fn parse_request<T: FromJson>(
     input: Value,
     shape: &Shape,
     validation_error: ErrorCode,
@@ -58,6 +58,11 @@ pub(crate) fn parse_request<T: DeserializeOwned>(
         let message = format!("{} ({})", first.message, first.path);
         return Err(EcsimError::new(validation_error, message).with_diagnostics(diagnostics));
     }
-    serde_json::from_value(input)
-        .map_err(|e| EcsimError::new(validation_error, format!("Invalid request: {e}")))
+    // The shape check leaves only well-typed members, and its top level is always an object.
+    T::from_json(input).ok_or_else(|| {
+        EcsimError::new(
+            validation_error,
+            "Invalid request: the input is not a JSON object.",
+        )
+    })
 }

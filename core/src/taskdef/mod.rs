@@ -14,6 +14,7 @@ pub use task::{is_within, TaskDef};
 
 use crate::api::conform::conform;
 use crate::api::ecs::{shapes, RegisterTaskDefinitionRequest};
+use crate::api::from_json::FromJson;
 use crate::diagnostics::{Diagnostic, Rule, Severity};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -110,7 +111,7 @@ fn check_api(
         &mut diagnostics,
     );
     // `conform` leaves only well-typed members, so this cannot fail; the fallback keeps it total.
-    let request: RegisterTaskDefinitionRequest = serde_json::from_value(input).unwrap_or_default();
+    let request = RegisterTaskDefinitionRequest::from_json(input).unwrap_or_default();
     let task = TaskDef::new(&request, unknowns);
     for check in rules::CHECKS {
         check(&task, &mut diagnostics);

@@ -2,7 +2,9 @@
 //! Every member is optional here: which members are required is in `shapes.rs`,
 //! so that the validator can report a missing member instead of failing to parse.
 
+use crate::api::from_json::{member, object, FromJson};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -66,6 +68,33 @@ pub struct RegisterTaskDefinitionRequest {
     pub trusted_execution_configuration: Option<TrustedExecutionConfiguration>,
 }
 
+impl FromJson for RegisterTaskDefinitionRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            family: member(&mut members, "family"),
+            task_role_arn: member(&mut members, "taskRoleArn"),
+            execution_role_arn: member(&mut members, "executionRoleArn"),
+            network_mode: member(&mut members, "networkMode"),
+            container_definitions: member(&mut members, "containerDefinitions"),
+            volumes: member(&mut members, "volumes"),
+            placement_constraints: member(&mut members, "placementConstraints"),
+            requires_compatibilities: member(&mut members, "requiresCompatibilities"),
+            cpu: member(&mut members, "cpu"),
+            memory: member(&mut members, "memory"),
+            tags: member(&mut members, "tags"),
+            pid_mode: member(&mut members, "pidMode"),
+            ipc_mode: member(&mut members, "ipcMode"),
+            proxy_configuration: member(&mut members, "proxyConfiguration"),
+            inference_accelerators: member(&mut members, "inferenceAccelerators"),
+            ephemeral_storage: member(&mut members, "ephemeralStorage"),
+            runtime_platform: member(&mut members, "runtimePlatform"),
+            enable_fault_injection: member(&mut members, "enableFaultInjection"),
+            trusted_execution_configuration: member(&mut members, "trustedExecutionConfiguration"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum NetworkMode {
     #[serde(rename = "bridge")]
@@ -99,6 +128,12 @@ impl NetworkMode {
             "none" => Some(Self::None),
             _ => None,
         }
+    }
+}
+
+impl FromJson for NetworkMode {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
     }
 }
 
@@ -233,12 +268,71 @@ pub struct ContainerDefinition {
     pub credential_specs: Option<Vec<String>>,
 }
 
+impl FromJson for ContainerDefinition {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            image: member(&mut members, "image"),
+            repository_credentials: member(&mut members, "repositoryCredentials"),
+            cpu: member(&mut members, "cpu"),
+            memory: member(&mut members, "memory"),
+            memory_reservation: member(&mut members, "memoryReservation"),
+            links: member(&mut members, "links"),
+            port_mappings: member(&mut members, "portMappings"),
+            essential: member(&mut members, "essential"),
+            restart_policy: member(&mut members, "restartPolicy"),
+            entry_point: member(&mut members, "entryPoint"),
+            command: member(&mut members, "command"),
+            environment: member(&mut members, "environment"),
+            environment_files: member(&mut members, "environmentFiles"),
+            mount_points: member(&mut members, "mountPoints"),
+            volumes_from: member(&mut members, "volumesFrom"),
+            linux_parameters: member(&mut members, "linuxParameters"),
+            secrets: member(&mut members, "secrets"),
+            depends_on: member(&mut members, "dependsOn"),
+            start_timeout: member(&mut members, "startTimeout"),
+            stop_timeout: member(&mut members, "stopTimeout"),
+            version_consistency: member(&mut members, "versionConsistency"),
+            hostname: member(&mut members, "hostname"),
+            user: member(&mut members, "user"),
+            working_directory: member(&mut members, "workingDirectory"),
+            disable_networking: member(&mut members, "disableNetworking"),
+            privileged: member(&mut members, "privileged"),
+            readonly_root_filesystem: member(&mut members, "readonlyRootFilesystem"),
+            dns_servers: member(&mut members, "dnsServers"),
+            dns_search_domains: member(&mut members, "dnsSearchDomains"),
+            extra_hosts: member(&mut members, "extraHosts"),
+            docker_security_options: member(&mut members, "dockerSecurityOptions"),
+            interactive: member(&mut members, "interactive"),
+            pseudo_terminal: member(&mut members, "pseudoTerminal"),
+            docker_labels: member(&mut members, "dockerLabels"),
+            ulimits: member(&mut members, "ulimits"),
+            log_configuration: member(&mut members, "logConfiguration"),
+            health_check: member(&mut members, "healthCheck"),
+            system_controls: member(&mut members, "systemControls"),
+            resource_requirements: member(&mut members, "resourceRequirements"),
+            firelens_configuration: member(&mut members, "firelensConfiguration"),
+            credential_specs: member(&mut members, "credentialSpecs"),
+        })
+    }
+}
+
 /// The repository credentials for private registry authentication.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RepositoryCredentials {
     /// The Amazon Resource Name (ARN) of the secret containing the private repository credentials.
     #[serde(rename = "credentialsParameter", default, skip_serializing_if = "Option::is_none")]
     pub credentials_parameter: Option<String>,
+}
+
+impl FromJson for RepositoryCredentials {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            credentials_parameter: member(&mut members, "credentialsParameter"),
+        })
+    }
 }
 
 /// Port mappings allow containers to access ports on the host container instance to send or receive traffic.
@@ -262,6 +356,20 @@ pub struct PortMapping {
     /// The port number range on the container that's bound to the dynamically mapped host port range.
     #[serde(rename = "containerPortRange", default, skip_serializing_if = "Option::is_none")]
     pub container_port_range: Option<String>,
+}
+
+impl FromJson for PortMapping {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_port: member(&mut members, "containerPort"),
+            host_port: member(&mut members, "hostPort"),
+            protocol: member(&mut members, "protocol"),
+            name: member(&mut members, "name"),
+            app_protocol: member(&mut members, "appProtocol"),
+            container_port_range: member(&mut members, "containerPortRange"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -289,6 +397,12 @@ impl TransportProtocol {
             "udp" => Some(Self::Udp),
             _ => None,
         }
+    }
+}
+
+impl FromJson for TransportProtocol {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
     }
 }
 
@@ -324,6 +438,12 @@ impl ApplicationProtocol {
     }
 }
 
+impl FromJson for ApplicationProtocol {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// You can enable a restart policy for each container defined in your task definition, to overcome transient failures faster and maintain task availability.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ContainerRestartPolicy {
@@ -338,6 +458,17 @@ pub struct ContainerRestartPolicy {
     pub restart_attempt_period: Option<i32>,
 }
 
+impl FromJson for ContainerRestartPolicy {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            enabled: member(&mut members, "enabled"),
+            ignored_exit_codes: member(&mut members, "ignoredExitCodes"),
+            restart_attempt_period: member(&mut members, "restartAttemptPeriod"),
+        })
+    }
+}
+
 /// A key-value pair object.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct KeyValuePair {
@@ -349,6 +480,16 @@ pub struct KeyValuePair {
     pub value: Option<String>,
 }
 
+impl FromJson for KeyValuePair {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            value: member(&mut members, "value"),
+        })
+    }
+}
+
 /// A list of files containing the environment variables to pass to a container.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EnvironmentFile {
@@ -358,6 +499,16 @@ pub struct EnvironmentFile {
     /// The file type to use.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<EnvironmentFileType>,
+}
+
+impl FromJson for EnvironmentFile {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            value: member(&mut members, "value"),
+            r#type: member(&mut members, "type"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -384,6 +535,12 @@ impl EnvironmentFileType {
     }
 }
 
+impl FromJson for EnvironmentFileType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The details for a volume mount point that's used in a container definition.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MountPoint {
@@ -398,6 +555,17 @@ pub struct MountPoint {
     pub read_only: Option<bool>,
 }
 
+impl FromJson for MountPoint {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            source_volume: member(&mut members, "sourceVolume"),
+            container_path: member(&mut members, "containerPath"),
+            read_only: member(&mut members, "readOnly"),
+        })
+    }
+}
+
 /// Details on a data volume from another container in the same task definition.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VolumeFrom {
@@ -407,6 +575,16 @@ pub struct VolumeFrom {
     /// If this value is `true`, the container has read-only access to the volume.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
+}
+
+impl FromJson for VolumeFrom {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            source_container: member(&mut members, "sourceContainer"),
+            read_only: member(&mut members, "readOnly"),
+        })
+    }
 }
 
 /// The Linux-specific options that are applied to the container, such as Linux KernelCapabilities .
@@ -435,6 +613,21 @@ pub struct LinuxParameters {
     pub swappiness: Option<i32>,
 }
 
+impl FromJson for LinuxParameters {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            capabilities: member(&mut members, "capabilities"),
+            devices: member(&mut members, "devices"),
+            init_process_enabled: member(&mut members, "initProcessEnabled"),
+            shared_memory_size: member(&mut members, "sharedMemorySize"),
+            tmpfs: member(&mut members, "tmpfs"),
+            max_swap: member(&mut members, "maxSwap"),
+            swappiness: member(&mut members, "swappiness"),
+        })
+    }
+}
+
 /// The Linux capabilities to add or remove from the default Docker configuration for a container defined in the task definition.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct KernelCapabilities {
@@ -444,6 +637,16 @@ pub struct KernelCapabilities {
     /// The Linux capabilities for the container that have been removed from the default configuration provided by Docker.
     #[serde(rename = "drop", default, skip_serializing_if = "Option::is_none")]
     pub drop: Option<Vec<String>>,
+}
+
+impl FromJson for KernelCapabilities {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            add: member(&mut members, "add"),
+            drop: member(&mut members, "drop"),
+        })
+    }
 }
 
 /// An object representing a container instance host device.
@@ -458,6 +661,17 @@ pub struct Device {
     /// The explicit permissions to provide to the container for the device.
     #[serde(rename = "permissions", default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<DeviceCgroupPermission>>,
+}
+
+impl FromJson for Device {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            host_path: member(&mut members, "hostPath"),
+            container_path: member(&mut members, "containerPath"),
+            permissions: member(&mut members, "permissions"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -492,6 +706,12 @@ impl DeviceCgroupPermission {
     }
 }
 
+impl FromJson for DeviceCgroupPermission {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The container path, mount options, and size of the tmpfs mount.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tmpfs {
@@ -506,6 +726,17 @@ pub struct Tmpfs {
     pub mount_options: Option<Vec<String>>,
 }
 
+impl FromJson for Tmpfs {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_path: member(&mut members, "containerPath"),
+            size: member(&mut members, "size"),
+            mount_options: member(&mut members, "mountOptions"),
+        })
+    }
+}
+
 /// An object representing the secret to expose to your container.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Secret {
@@ -517,6 +748,16 @@ pub struct Secret {
     pub value_from: Option<String>,
 }
 
+impl FromJson for Secret {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            value_from: member(&mut members, "valueFrom"),
+        })
+    }
+}
+
 /// The dependencies defined for container startup and shutdown.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ContainerDependency {
@@ -526,6 +767,16 @@ pub struct ContainerDependency {
     /// The dependency condition of the container.
     #[serde(rename = "condition", default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<ContainerCondition>,
+}
+
+impl FromJson for ContainerDependency {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_name: member(&mut members, "containerName"),
+            condition: member(&mut members, "condition"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -564,6 +815,12 @@ impl ContainerCondition {
     }
 }
 
+impl FromJson for ContainerCondition {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum VersionConsistency {
     #[serde(rename = "enabled")]
@@ -592,6 +849,12 @@ impl VersionConsistency {
     }
 }
 
+impl FromJson for VersionConsistency {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// Hostnames and IP address entries that are added to the `/etc/hosts` file of a container via the `extraHosts` parameter of its ContainerDefinition .
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HostEntry {
@@ -601,6 +864,16 @@ pub struct HostEntry {
     /// The IP address to use in the `/etc/hosts` entry.
     #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
+}
+
+impl FromJson for HostEntry {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            hostname: member(&mut members, "hostname"),
+            ip_address: member(&mut members, "ipAddress"),
+        })
+    }
 }
 
 /// The `ulimit` settings to pass to the container.
@@ -615,6 +888,17 @@ pub struct Ulimit {
     /// The hard limit for the `ulimit` type.
     #[serde(rename = "hardLimit", default, skip_serializing_if = "Option::is_none")]
     pub hard_limit: Option<i32>,
+}
+
+impl FromJson for Ulimit {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            soft_limit: member(&mut members, "softLimit"),
+            hard_limit: member(&mut members, "hardLimit"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -697,6 +981,12 @@ impl UlimitName {
     }
 }
 
+impl FromJson for UlimitName {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The log configuration for the container.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LogConfiguration {
@@ -709,6 +999,17 @@ pub struct LogConfiguration {
     /// The secrets to pass to the log configuration.
     #[serde(rename = "secretOptions", default, skip_serializing_if = "Option::is_none")]
     pub secret_options: Option<Vec<Secret>>,
+}
+
+impl FromJson for LogConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            log_driver: member(&mut members, "logDriver"),
+            options: member(&mut members, "options"),
+            secret_options: member(&mut members, "secretOptions"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -763,6 +1064,12 @@ impl LogDriver {
     }
 }
 
+impl FromJson for LogDriver {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// An object representing a container health check.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HealthCheck {
@@ -783,6 +1090,19 @@ pub struct HealthCheck {
     pub start_period: Option<i32>,
 }
 
+impl FromJson for HealthCheck {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            command: member(&mut members, "command"),
+            interval: member(&mut members, "interval"),
+            timeout: member(&mut members, "timeout"),
+            retries: member(&mut members, "retries"),
+            start_period: member(&mut members, "startPeriod"),
+        })
+    }
+}
+
 /// A list of namespaced kernel parameters to set in the container.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SystemControl {
@@ -792,6 +1112,16 @@ pub struct SystemControl {
     /// The namespaced kernel parameter to set a `value` for.
     #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl FromJson for SystemControl {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            namespace: member(&mut members, "namespace"),
+            value: member(&mut members, "value"),
+        })
+    }
 }
 
 /// The type and amount of a resource to assign to a container.
@@ -806,6 +1136,17 @@ pub struct ResourceRequirement {
     /// The strategy that the container uses to share a GPU with other containers.
     #[serde(rename = "sharingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub sharing_strategy: Option<SharingStrategy>,
+}
+
+impl FromJson for ResourceRequirement {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            value: member(&mut members, "value"),
+            r#type: member(&mut members, "type"),
+            sharing_strategy: member(&mut members, "sharingStrategy"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -840,12 +1181,27 @@ impl ResourceType {
     }
 }
 
+impl FromJson for ResourceType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The strategy that a container uses to share a GPU with other containers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SharingStrategy {
     /// Shares a GPU between containers by using NVIDIA Multi-Process Service (MPS).
     #[serde(rename = "nvidiaMps", default, skip_serializing_if = "Option::is_none")]
     pub nvidia_mps: Option<NvidiaMpsAllocation>,
+}
+
+impl FromJson for SharingStrategy {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            nvidia_mps: member(&mut members, "nvidiaMps"),
+        })
+    }
 }
 
 /// The GPU memory and compute limits for a container that shares a GPU by using NVIDIA Multi-Process Service (MPS).
@@ -859,6 +1215,16 @@ pub struct NvidiaMpsAllocation {
     pub max_compute_percent: Option<i32>,
 }
 
+impl FromJson for NvidiaMpsAllocation {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            memory: member(&mut members, "memory"),
+            max_compute_percent: member(&mut members, "maxComputePercent"),
+        })
+    }
+}
+
 /// The FireLens configuration for the container.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FirelensConfiguration {
@@ -868,6 +1234,16 @@ pub struct FirelensConfiguration {
     /// The options to use when configuring the log router.
     #[serde(rename = "options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<BTreeMap<String, String>>,
+}
+
+impl FromJson for FirelensConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            r#type: member(&mut members, "type"),
+            options: member(&mut members, "options"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -898,6 +1274,12 @@ impl FirelensConfigurationType {
     }
 }
 
+impl FromJson for FirelensConfigurationType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The data volume configuration for tasks launched using this task definition.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Volume {
@@ -924,12 +1306,36 @@ pub struct Volume {
     pub configured_at_launch: Option<bool>,
 }
 
+impl FromJson for Volume {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            host: member(&mut members, "host"),
+            docker_volume_configuration: member(&mut members, "dockerVolumeConfiguration"),
+            efs_volume_configuration: member(&mut members, "efsVolumeConfiguration"),
+            s3files_volume_configuration: member(&mut members, "s3filesVolumeConfiguration"),
+            fsx_windows_file_server_volume_configuration: member(&mut members, "fsxWindowsFileServerVolumeConfiguration"),
+            configured_at_launch: member(&mut members, "configuredAtLaunch"),
+        })
+    }
+}
+
 /// Details on a container instance bind mount host volume.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HostVolumeProperties {
     /// When the `host` parameter is used, specify a `sourcePath` to declare the path on the host container instance that's presented to the container.
     #[serde(rename = "sourcePath", default, skip_serializing_if = "Option::is_none")]
     pub source_path: Option<String>,
+}
+
+impl FromJson for HostVolumeProperties {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            source_path: member(&mut members, "sourcePath"),
+        })
+    }
 }
 
 /// This parameter is specified when you're using Docker volumes.
@@ -950,6 +1356,19 @@ pub struct DockerVolumeConfiguration {
     /// Custom metadata to add to your Docker volume.
     #[serde(rename = "labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
+}
+
+impl FromJson for DockerVolumeConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            scope: member(&mut members, "scope"),
+            autoprovision: member(&mut members, "autoprovision"),
+            driver: member(&mut members, "driver"),
+            driver_opts: member(&mut members, "driverOpts"),
+            labels: member(&mut members, "labels"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -980,6 +1399,12 @@ impl Scope {
     }
 }
 
+impl FromJson for Scope {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// This parameter is specified when you're using an Amazon Elastic File System file system for task storage.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EFSVolumeConfiguration {
@@ -998,6 +1423,19 @@ pub struct EFSVolumeConfiguration {
     /// The authorization configuration details for the Amazon EFS file system.
     #[serde(rename = "authorizationConfig", default, skip_serializing_if = "Option::is_none")]
     pub authorization_config: Option<EFSAuthorizationConfig>,
+}
+
+impl FromJson for EFSVolumeConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            file_system_id: member(&mut members, "fileSystemId"),
+            root_directory: member(&mut members, "rootDirectory"),
+            transit_encryption: member(&mut members, "transitEncryption"),
+            transit_encryption_port: member(&mut members, "transitEncryptionPort"),
+            authorization_config: member(&mut members, "authorizationConfig"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1028,6 +1466,12 @@ impl EFSTransitEncryption {
     }
 }
 
+impl FromJson for EFSTransitEncryption {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The authorization configuration details for the Amazon EFS file system.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EFSAuthorizationConfig {
@@ -1037,6 +1481,16 @@ pub struct EFSAuthorizationConfig {
     /// Determines whether to use the Amazon ECS task role defined in a task definition when mounting the Amazon EFS file system.
     #[serde(rename = "iam", default, skip_serializing_if = "Option::is_none")]
     pub iam: Option<EFSAuthorizationConfigIAM>,
+}
+
+impl FromJson for EFSAuthorizationConfig {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            access_point_id: member(&mut members, "accessPointId"),
+            iam: member(&mut members, "iam"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1067,6 +1521,12 @@ impl EFSAuthorizationConfigIAM {
     }
 }
 
+impl FromJson for EFSAuthorizationConfigIAM {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// This parameter is specified when you're using an Amazon S3 Files file system for task storage.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct S3FilesVolumeConfiguration {
@@ -1084,6 +1544,18 @@ pub struct S3FilesVolumeConfiguration {
     pub access_point_arn: Option<String>,
 }
 
+impl FromJson for S3FilesVolumeConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            file_system_arn: member(&mut members, "fileSystemArn"),
+            root_directory: member(&mut members, "rootDirectory"),
+            transit_encryption_port: member(&mut members, "transitEncryptionPort"),
+            access_point_arn: member(&mut members, "accessPointArn"),
+        })
+    }
+}
+
 /// This parameter is specified when you're using Amazon FSx for Windows File Server file system for task storage.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FSxWindowsFileServerVolumeConfiguration {
@@ -1098,6 +1570,17 @@ pub struct FSxWindowsFileServerVolumeConfiguration {
     pub authorization_config: Option<FSxWindowsFileServerAuthorizationConfig>,
 }
 
+impl FromJson for FSxWindowsFileServerVolumeConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            file_system_id: member(&mut members, "fileSystemId"),
+            root_directory: member(&mut members, "rootDirectory"),
+            authorization_config: member(&mut members, "authorizationConfig"),
+        })
+    }
+}
+
 /// The authorization configuration details for Amazon FSx for Windows File Server file system.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FSxWindowsFileServerAuthorizationConfig {
@@ -1109,6 +1592,16 @@ pub struct FSxWindowsFileServerAuthorizationConfig {
     pub domain: Option<String>,
 }
 
+impl FromJson for FSxWindowsFileServerAuthorizationConfig {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            credentials_parameter: member(&mut members, "credentialsParameter"),
+            domain: member(&mut members, "domain"),
+        })
+    }
+}
+
 /// The constraint on task placement in the task definition.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskDefinitionPlacementConstraint {
@@ -1118,6 +1611,16 @@ pub struct TaskDefinitionPlacementConstraint {
     /// A cluster query language expression to apply to the constraint.
     #[serde(rename = "expression", default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
+}
+
+impl FromJson for TaskDefinitionPlacementConstraint {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            r#type: member(&mut members, "type"),
+            expression: member(&mut members, "expression"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1141,6 +1644,12 @@ impl TaskDefinitionPlacementConstraintType {
             "memberOf" => Some(Self::MemberOf),
             _ => None,
         }
+    }
+}
+
+impl FromJson for TaskDefinitionPlacementConstraintType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
     }
 }
 
@@ -1180,6 +1689,12 @@ impl Compatibility {
     }
 }
 
+impl FromJson for Compatibility {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The metadata that you apply to a resource to help you categorize and organize them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tag {
@@ -1189,6 +1704,16 @@ pub struct Tag {
     /// The optional part of a key-value pair that make up a tag.
     #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl FromJson for Tag {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            key: member(&mut members, "key"),
+            value: member(&mut members, "value"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1216,6 +1741,12 @@ impl PidMode {
             "task" => Some(Self::Task),
             _ => None,
         }
+    }
+}
+
+impl FromJson for PidMode {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
     }
 }
 
@@ -1251,6 +1782,12 @@ impl IpcMode {
     }
 }
 
+impl FromJson for IpcMode {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The configuration details for the App Mesh proxy.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProxyConfiguration {
@@ -1263,6 +1800,17 @@ pub struct ProxyConfiguration {
     /// The set of network configuration parameters to provide the Container Network Interface (CNI) plugin, specified as key-value pairs.
     #[serde(rename = "properties", default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<KeyValuePair>>,
+}
+
+impl FromJson for ProxyConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            r#type: member(&mut members, "type"),
+            container_name: member(&mut members, "containerName"),
+            properties: member(&mut members, "properties"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1289,6 +1837,12 @@ impl ProxyConfigurationType {
     }
 }
 
+impl FromJson for ProxyConfigurationType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// Details on an Elastic Inference accelerator.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InferenceAccelerator {
@@ -1300,12 +1854,31 @@ pub struct InferenceAccelerator {
     pub device_type: Option<String>,
 }
 
+impl FromJson for InferenceAccelerator {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            device_name: member(&mut members, "deviceName"),
+            device_type: member(&mut members, "deviceType"),
+        })
+    }
+}
+
 /// The amount of ephemeral storage to allocate for the task.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EphemeralStorage {
     /// The total amount, in GiB, of ephemeral storage to set for the task.
     #[serde(rename = "sizeInGiB", default, skip_serializing_if = "Option::is_none")]
     pub size_in_gi_b: Option<i32>,
+}
+
+impl FromJson for EphemeralStorage {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            size_in_gi_b: member(&mut members, "sizeInGiB"),
+        })
+    }
 }
 
 /// Information about the platform for the Amazon ECS service or task.
@@ -1317,6 +1890,16 @@ pub struct RuntimePlatform {
     /// The operating system.
     #[serde(rename = "operatingSystemFamily", default, skip_serializing_if = "Option::is_none")]
     pub operating_system_family: Option<OSFamily>,
+}
+
+impl FromJson for RuntimePlatform {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cpu_architecture: member(&mut members, "cpuArchitecture"),
+            operating_system_family: member(&mut members, "operatingSystemFamily"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1344,6 +1927,12 @@ impl CPUArchitecture {
             "ARM64" => Some(Self::Arm64),
             _ => None,
         }
+    }
+}
+
+impl FromJson for CPUArchitecture {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
     }
 }
 
@@ -1407,6 +1996,12 @@ impl OSFamily {
     }
 }
 
+impl FromJson for OSFamily {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The trusted execution configuration for a task.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TrustedExecutionConfiguration {
@@ -1416,6 +2011,16 @@ pub struct TrustedExecutionConfiguration {
     /// The base64-encoded attestation policy envelope for the task.
     #[serde(rename = "attestationPolicy", default, skip_serializing_if = "Option::is_none")]
     pub attestation_policy: Option<String>,
+}
+
+impl FromJson for TrustedExecutionConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            isolation_mode: member(&mut members, "isolationMode"),
+            attestation_policy: member(&mut members, "attestationPolicy"),
+        })
+    }
 }
 
 /// The isolation mode determines how a task is isolated from other tasks on the same Amazon EC2 instance.
@@ -1451,6 +2056,12 @@ impl IsolationMode {
     }
 }
 
+impl FromJson for IsolationMode {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RegisterTaskDefinitionResponse {
     /// The full description of the registered task definition.
@@ -1459,6 +2070,16 @@ pub struct RegisterTaskDefinitionResponse {
     /// The list of tags associated with the task definition.
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
+}
+
+impl FromJson for RegisterTaskDefinitionResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task_definition: member(&mut members, "taskDefinition"),
+            tags: member(&mut members, "tags"),
+        })
+    }
 }
 
 /// The details of a task definition which describes the container and volume definitions of an Amazon Elastic Container Service task.
@@ -1547,6 +2168,41 @@ pub struct TaskDefinition {
     pub trusted_execution_configuration: Option<TrustedExecutionConfiguration>,
 }
 
+impl FromJson for TaskDefinition {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task_definition_arn: member(&mut members, "taskDefinitionArn"),
+            container_definitions: member(&mut members, "containerDefinitions"),
+            family: member(&mut members, "family"),
+            task_role_arn: member(&mut members, "taskRoleArn"),
+            execution_role_arn: member(&mut members, "executionRoleArn"),
+            network_mode: member(&mut members, "networkMode"),
+            revision: member(&mut members, "revision"),
+            volumes: member(&mut members, "volumes"),
+            status: member(&mut members, "status"),
+            requires_attributes: member(&mut members, "requiresAttributes"),
+            placement_constraints: member(&mut members, "placementConstraints"),
+            compatibilities: member(&mut members, "compatibilities"),
+            runtime_platform: member(&mut members, "runtimePlatform"),
+            requires_compatibilities: member(&mut members, "requiresCompatibilities"),
+            cpu: member(&mut members, "cpu"),
+            memory: member(&mut members, "memory"),
+            inference_accelerators: member(&mut members, "inferenceAccelerators"),
+            pid_mode: member(&mut members, "pidMode"),
+            ipc_mode: member(&mut members, "ipcMode"),
+            proxy_configuration: member(&mut members, "proxyConfiguration"),
+            registered_at: member(&mut members, "registeredAt"),
+            deregistered_at: member(&mut members, "deregisteredAt"),
+            delete_requested_at: member(&mut members, "deleteRequestedAt"),
+            registered_by: member(&mut members, "registeredBy"),
+            ephemeral_storage: member(&mut members, "ephemeralStorage"),
+            enable_fault_injection: member(&mut members, "enableFaultInjection"),
+            trusted_execution_configuration: member(&mut members, "trustedExecutionConfiguration"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TaskDefinitionStatus {
     #[serde(rename = "ACTIVE")]
@@ -1579,6 +2235,12 @@ impl TaskDefinitionStatus {
     }
 }
 
+impl FromJson for TaskDefinitionStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// An attribute is a name-value pair that's associated with an Amazon ECS object.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Attribute {
@@ -1594,6 +2256,18 @@ pub struct Attribute {
     /// The ID of the target.
     #[serde(rename = "targetId", default, skip_serializing_if = "Option::is_none")]
     pub target_id: Option<String>,
+}
+
+impl FromJson for Attribute {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            value: member(&mut members, "value"),
+            target_type: member(&mut members, "targetType"),
+            target_id: member(&mut members, "targetId"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1620,6 +2294,12 @@ impl TargetType {
     }
 }
 
+impl FromJson for TargetType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeTaskDefinitionRequest {
     /// The `family` for the latest `ACTIVE` revision, `family` and `revision` (`family:revision`) for a specific revision in the family, or full Amazon Resource Name (ARN) of the task definition to describe.
@@ -1628,6 +2308,16 @@ pub struct DescribeTaskDefinitionRequest {
     /// Determines whether to see the resource tags for the task definition.
     #[serde(rename = "include", default, skip_serializing_if = "Option::is_none")]
     pub include: Option<Vec<TaskDefinitionField>>,
+}
+
+impl FromJson for DescribeTaskDefinitionRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task_definition: member(&mut members, "taskDefinition"),
+            include: member(&mut members, "include"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1654,6 +2344,12 @@ impl TaskDefinitionField {
     }
 }
 
+impl FromJson for TaskDefinitionField {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeTaskDefinitionResponse {
     /// The full task definition description.
@@ -1662,6 +2358,16 @@ pub struct DescribeTaskDefinitionResponse {
     /// The metadata that's applied to the task definition to help you categorize and organize them.
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
+}
+
+impl FromJson for DescribeTaskDefinitionResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task_definition: member(&mut members, "taskDefinition"),
+            tags: member(&mut members, "tags"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -1689,6 +2395,21 @@ pub struct CreateClusterRequest {
     pub service_connect_defaults: Option<ClusterServiceConnectDefaultsRequest>,
 }
 
+impl FromJson for CreateClusterRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster_name: member(&mut members, "clusterName"),
+            tags: member(&mut members, "tags"),
+            settings: member(&mut members, "settings"),
+            configuration: member(&mut members, "configuration"),
+            capacity_providers: member(&mut members, "capacityProviders"),
+            default_capacity_provider_strategy: member(&mut members, "defaultCapacityProviderStrategy"),
+            service_connect_defaults: member(&mut members, "serviceConnectDefaults"),
+        })
+    }
+}
+
 /// The settings to use when creating a cluster.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClusterSetting {
@@ -1698,6 +2419,16 @@ pub struct ClusterSetting {
     /// The value to set for the cluster setting.
     #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl FromJson for ClusterSetting {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            value: member(&mut members, "value"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1724,6 +2455,12 @@ impl ClusterSettingName {
     }
 }
 
+impl FromJson for ClusterSettingName {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The execute command and managed storage configuration for the cluster.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClusterConfiguration {
@@ -1733,6 +2470,16 @@ pub struct ClusterConfiguration {
     /// The details of the managed storage configuration.
     #[serde(rename = "managedStorageConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub managed_storage_configuration: Option<ManagedStorageConfiguration>,
+}
+
+impl FromJson for ClusterConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            execute_command_configuration: member(&mut members, "executeCommandConfiguration"),
+            managed_storage_configuration: member(&mut members, "managedStorageConfiguration"),
+        })
+    }
 }
 
 /// The details of the execute command configuration.
@@ -1747,6 +2494,17 @@ pub struct ExecuteCommandConfiguration {
     /// The log configuration for the results of the execute command actions.
     #[serde(rename = "logConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub log_configuration: Option<ExecuteCommandLogConfiguration>,
+}
+
+impl FromJson for ExecuteCommandConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            kms_key_id: member(&mut members, "kmsKeyId"),
+            logging: member(&mut members, "logging"),
+            log_configuration: member(&mut members, "logConfiguration"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1781,6 +2539,12 @@ impl ExecuteCommandLogging {
     }
 }
 
+impl FromJson for ExecuteCommandLogging {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The log configuration for the results of the execute command actions.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ExecuteCommandLogConfiguration {
@@ -1801,6 +2565,19 @@ pub struct ExecuteCommandLogConfiguration {
     pub s3_key_prefix: Option<String>,
 }
 
+impl FromJson for ExecuteCommandLogConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cloud_watch_log_group_name: member(&mut members, "cloudWatchLogGroupName"),
+            cloud_watch_encryption_enabled: member(&mut members, "cloudWatchEncryptionEnabled"),
+            s3_bucket_name: member(&mut members, "s3BucketName"),
+            s3_encryption_enabled: member(&mut members, "s3EncryptionEnabled"),
+            s3_key_prefix: member(&mut members, "s3KeyPrefix"),
+        })
+    }
+}
+
 /// The managed storage configuration for the cluster.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ManagedStorageConfiguration {
@@ -1810,6 +2587,16 @@ pub struct ManagedStorageConfiguration {
     /// Specify the Key Management Service key ID for Fargate ephemeral storage.
     #[serde(rename = "fargateEphemeralStorageKmsKeyId", default, skip_serializing_if = "Option::is_none")]
     pub fargate_ephemeral_storage_kms_key_id: Option<String>,
+}
+
+impl FromJson for ManagedStorageConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            kms_key_id: member(&mut members, "kmsKeyId"),
+            fargate_ephemeral_storage_kms_key_id: member(&mut members, "fargateEphemeralStorageKmsKeyId"),
+        })
+    }
 }
 
 /// The details of a capacity provider strategy.
@@ -1826,6 +2613,17 @@ pub struct CapacityProviderStrategyItem {
     pub base: Option<i32>,
 }
 
+impl FromJson for CapacityProviderStrategyItem {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            capacity_provider: member(&mut members, "capacityProvider"),
+            weight: member(&mut members, "weight"),
+            base: member(&mut members, "base"),
+        })
+    }
+}
+
 /// Use this parameter to set a default Service Connect namespace.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClusterServiceConnectDefaultsRequest {
@@ -1834,11 +2632,29 @@ pub struct ClusterServiceConnectDefaultsRequest {
     pub namespace: Option<String>,
 }
 
+impl FromJson for ClusterServiceConnectDefaultsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            namespace: member(&mut members, "namespace"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateClusterResponse {
     /// The full description of your new cluster.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<Cluster>,
+}
+
+impl FromJson for CreateClusterResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+        })
+    }
 }
 
 /// A regional grouping of one or more container instances where you can run task requests.
@@ -1894,6 +2710,30 @@ pub struct Cluster {
     pub service_connect_defaults: Option<ClusterServiceConnectDefaults>,
 }
 
+impl FromJson for Cluster {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster_arn: member(&mut members, "clusterArn"),
+            cluster_name: member(&mut members, "clusterName"),
+            configuration: member(&mut members, "configuration"),
+            status: member(&mut members, "status"),
+            registered_container_instances_count: member(&mut members, "registeredContainerInstancesCount"),
+            running_tasks_count: member(&mut members, "runningTasksCount"),
+            pending_tasks_count: member(&mut members, "pendingTasksCount"),
+            active_services_count: member(&mut members, "activeServicesCount"),
+            statistics: member(&mut members, "statistics"),
+            tags: member(&mut members, "tags"),
+            settings: member(&mut members, "settings"),
+            capacity_providers: member(&mut members, "capacityProviders"),
+            default_capacity_provider_strategy: member(&mut members, "defaultCapacityProviderStrategy"),
+            attachments: member(&mut members, "attachments"),
+            attachments_status: member(&mut members, "attachmentsStatus"),
+            service_connect_defaults: member(&mut members, "serviceConnectDefaults"),
+        })
+    }
+}
+
 /// An object representing a container instance or task attachment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Attachment {
@@ -1911,12 +2751,33 @@ pub struct Attachment {
     pub details: Option<Vec<KeyValuePair>>,
 }
 
+impl FromJson for Attachment {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            id: member(&mut members, "id"),
+            r#type: member(&mut members, "type"),
+            status: member(&mut members, "status"),
+            details: member(&mut members, "details"),
+        })
+    }
+}
+
 /// Use this parameter to set a default Service Connect namespace.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClusterServiceConnectDefaults {
     /// The namespace name or full Amazon Resource Name (ARN) of the Cloud Map namespace.
     #[serde(rename = "namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+}
+
+impl FromJson for ClusterServiceConnectDefaults {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            namespace: member(&mut members, "namespace"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -1926,11 +2787,29 @@ pub struct DeleteClusterRequest {
     pub cluster: Option<String>,
 }
 
+impl FromJson for DeleteClusterRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteClusterResponse {
     /// The full description of the deleted cluster.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<Cluster>,
+}
+
+impl FromJson for DeleteClusterResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -1941,6 +2820,16 @@ pub struct DescribeClustersRequest {
     /// Determines whether to include additional information about the clusters in the response.
     #[serde(rename = "include", default, skip_serializing_if = "Option::is_none")]
     pub include: Option<Vec<ClusterField>>,
+}
+
+impl FromJson for DescribeClustersRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            clusters: member(&mut members, "clusters"),
+            include: member(&mut members, "include"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1983,6 +2872,12 @@ impl ClusterField {
     }
 }
 
+impl FromJson for ClusterField {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeClustersResponse {
     /// The list of clusters.
@@ -1991,6 +2886,16 @@ pub struct DescribeClustersResponse {
     /// Any failures associated with the call.
     #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
+}
+
+impl FromJson for DescribeClustersResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            clusters: member(&mut members, "clusters"),
+            failures: member(&mut members, "failures"),
+        })
+    }
 }
 
 /// A failed resource.
@@ -2007,6 +2912,17 @@ pub struct Failure {
     pub detail: Option<String>,
 }
 
+impl FromJson for Failure {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            reason: member(&mut members, "reason"),
+            detail: member(&mut members, "detail"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListClustersRequest {
     /// The `nextToken` value returned from a `ListClusters` request indicating that more results are available to fulfill the request and further calls are needed.
@@ -2017,6 +2933,16 @@ pub struct ListClustersRequest {
     pub max_results: Option<i32>,
 }
 
+impl FromJson for ListClustersRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            next_token: member(&mut members, "nextToken"),
+            max_results: member(&mut members, "maxResults"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListClustersResponse {
     /// The list of full Amazon Resource Name (ARN) entries for each cluster that's associated with your account.
@@ -2025,6 +2951,16 @@ pub struct ListClustersResponse {
     /// The `nextToken` value to include in a future `ListClusters` request.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl FromJson for ListClustersResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster_arns: member(&mut members, "clusterArns"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -2040,11 +2976,31 @@ pub struct PutClusterCapacityProvidersRequest {
     pub default_capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
 }
 
+impl FromJson for PutClusterCapacityProvidersRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            capacity_providers: member(&mut members, "capacityProviders"),
+            default_capacity_provider_strategy: member(&mut members, "defaultCapacityProviderStrategy"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PutClusterCapacityProvidersResponse {
     /// Details about the cluster.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<Cluster>,
+}
+
+impl FromJson for PutClusterCapacityProvidersResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -2084,6 +3040,25 @@ pub struct RegisterContainerInstanceRequest {
     pub availability_zone: Option<String>,
 }
 
+impl FromJson for RegisterContainerInstanceRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            instance_identity_document: member(&mut members, "instanceIdentityDocument"),
+            instance_identity_document_signature: member(&mut members, "instanceIdentityDocumentSignature"),
+            total_resources: member(&mut members, "totalResources"),
+            version_info: member(&mut members, "versionInfo"),
+            container_instance_arn: member(&mut members, "containerInstanceArn"),
+            attributes: member(&mut members, "attributes"),
+            platform_devices: member(&mut members, "platformDevices"),
+            tags: member(&mut members, "tags"),
+            instance_type: member(&mut members, "instanceType"),
+            availability_zone: member(&mut members, "availabilityZone"),
+        })
+    }
+}
+
 /// Describes the resources available for a container instance.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Resource {
@@ -2107,6 +3082,20 @@ pub struct Resource {
     pub string_set_value: Option<Vec<String>>,
 }
 
+impl FromJson for Resource {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            r#type: member(&mut members, "type"),
+            double_value: member(&mut members, "doubleValue"),
+            long_value: member(&mut members, "longValue"),
+            integer_value: member(&mut members, "integerValue"),
+            string_set_value: member(&mut members, "stringSetValue"),
+        })
+    }
+}
+
 /// The Docker and Amazon ECS container agent version information about a container instance.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VersionInfo {
@@ -2121,6 +3110,17 @@ pub struct VersionInfo {
     pub docker_version: Option<String>,
 }
 
+impl FromJson for VersionInfo {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            agent_version: member(&mut members, "agentVersion"),
+            agent_hash: member(&mut members, "agentHash"),
+            docker_version: member(&mut members, "dockerVersion"),
+        })
+    }
+}
+
 /// The devices that are available on the container instance.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PlatformDevice {
@@ -2130,6 +3130,16 @@ pub struct PlatformDevice {
     /// The type of device that's available on the container instance.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PlatformDeviceType>,
+}
+
+impl FromJson for PlatformDevice {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            id: member(&mut members, "id"),
+            r#type: member(&mut members, "type"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -2160,11 +3170,26 @@ impl PlatformDeviceType {
     }
 }
 
+impl FromJson for PlatformDeviceType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RegisterContainerInstanceResponse {
     /// The container instance that was registered.
     #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
     pub container_instance: Option<ContainerInstance>,
+}
+
+impl FromJson for RegisterContainerInstanceResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_instance: member(&mut members, "containerInstance"),
+        })
+    }
 }
 
 /// An Amazon EC2 or External instance that's running the Amazon ECS agent and has been registered with a cluster.
@@ -2229,6 +3254,33 @@ pub struct ContainerInstance {
     pub gpu_devices: Option<Vec<GpuDevice>>,
 }
 
+impl FromJson for ContainerInstance {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_instance_arn: member(&mut members, "containerInstanceArn"),
+            ec2_instance_id: member(&mut members, "ec2InstanceId"),
+            capacity_provider_name: member(&mut members, "capacityProviderName"),
+            version: member(&mut members, "version"),
+            version_info: member(&mut members, "versionInfo"),
+            remaining_resources: member(&mut members, "remainingResources"),
+            registered_resources: member(&mut members, "registeredResources"),
+            status: member(&mut members, "status"),
+            status_reason: member(&mut members, "statusReason"),
+            agent_connected: member(&mut members, "agentConnected"),
+            running_tasks_count: member(&mut members, "runningTasksCount"),
+            pending_tasks_count: member(&mut members, "pendingTasksCount"),
+            agent_update_status: member(&mut members, "agentUpdateStatus"),
+            attributes: member(&mut members, "attributes"),
+            registered_at: member(&mut members, "registeredAt"),
+            attachments: member(&mut members, "attachments"),
+            tags: member(&mut members, "tags"),
+            health_status: member(&mut members, "healthStatus"),
+            gpu_devices: member(&mut members, "gpuDevices"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AgentUpdateStatus {
     #[serde(rename = "PENDING")]
@@ -2273,6 +3325,12 @@ impl AgentUpdateStatus {
     }
 }
 
+impl FromJson for AgentUpdateStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// An object representing the health status of the container instance.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ContainerInstanceHealthStatus {
@@ -2282,6 +3340,16 @@ pub struct ContainerInstanceHealthStatus {
     /// An array of objects representing the details of the container instance health status.
     #[serde(rename = "details", default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<InstanceHealthCheckResult>>,
+}
+
+impl FromJson for ContainerInstanceHealthStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            overall_status: member(&mut members, "overallStatus"),
+            details: member(&mut members, "details"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -2320,6 +3388,12 @@ impl InstanceHealthCheckState {
     }
 }
 
+impl FromJson for InstanceHealthCheckState {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// An object representing the result of a container instance health status check.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InstanceHealthCheckResult {
@@ -2338,6 +3412,19 @@ pub struct InstanceHealthCheckResult {
     /// The Unix timestamp for when the container instance health status last changed.
     #[serde(rename = "lastStatusChange", default, skip_serializing_if = "Option::is_none")]
     pub last_status_change: Option<f64>,
+}
+
+impl FromJson for InstanceHealthCheckResult {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            r#type: member(&mut members, "type"),
+            status: member(&mut members, "status"),
+            status_reason: member(&mut members, "statusReason"),
+            last_updated: member(&mut members, "lastUpdated"),
+            last_status_change: member(&mut members, "lastStatusChange"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -2376,6 +3463,12 @@ impl InstanceHealthCheckType {
     }
 }
 
+impl FromJson for InstanceHealthCheckType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The state of a GPU on a container instance, including its sharing mode and the memory that's available for new containers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GpuDevice {
@@ -2394,6 +3487,19 @@ pub struct GpuDevice {
     /// The number of containers that Amazon ECS assigned to the GPU.
     #[serde(rename = "containerCount", default, skip_serializing_if = "Option::is_none")]
     pub container_count: Option<i32>,
+}
+
+impl FromJson for GpuDevice {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gpu_id: member(&mut members, "gpuId"),
+            sharing_mode: member(&mut members, "sharingMode"),
+            total_memory_in_mi_b: member(&mut members, "totalMemoryInMiB"),
+            remaining_memory_in_mi_b: member(&mut members, "remainingMemoryInMiB"),
+            container_count: member(&mut members, "containerCount"),
+        })
+    }
 }
 
 /// Describes how a GPU on a container instance is shared between containers.
@@ -2429,6 +3535,12 @@ impl GpuSharingMode {
     }
 }
 
+impl FromJson for GpuSharingMode {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeregisterContainerInstanceRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instance to deregister.
@@ -2442,11 +3554,31 @@ pub struct DeregisterContainerInstanceRequest {
     pub force: Option<bool>,
 }
 
+impl FromJson for DeregisterContainerInstanceRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            container_instance: member(&mut members, "containerInstance"),
+            force: member(&mut members, "force"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeregisterContainerInstanceResponse {
     /// The container instance that was deregistered.
     #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
     pub container_instance: Option<ContainerInstance>,
+}
+
+impl FromJson for DeregisterContainerInstanceResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_instance: member(&mut members, "containerInstance"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -2460,6 +3592,17 @@ pub struct DescribeContainerInstancesRequest {
     /// Specifies whether you want to see the resource tags for the container instance.
     #[serde(rename = "include", default, skip_serializing_if = "Option::is_none")]
     pub include: Option<Vec<ContainerInstanceField>>,
+}
+
+impl FromJson for DescribeContainerInstancesRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            container_instances: member(&mut members, "containerInstances"),
+            include: member(&mut members, "include"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -2490,6 +3633,12 @@ impl ContainerInstanceField {
     }
 }
 
+impl FromJson for ContainerInstanceField {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeContainerInstancesResponse {
     /// The list of container instances.
@@ -2498,6 +3647,16 @@ pub struct DescribeContainerInstancesResponse {
     /// Any failures associated with the call.
     #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
+}
+
+impl FromJson for DescribeContainerInstancesResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_instances: member(&mut members, "containerInstances"),
+            failures: member(&mut members, "failures"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -2517,6 +3676,19 @@ pub struct ListContainerInstancesRequest {
     /// Filters the container instances by status.
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ContainerInstanceStatus>,
+}
+
+impl FromJson for ListContainerInstancesRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            filter: member(&mut members, "filter"),
+            next_token: member(&mut members, "nextToken"),
+            max_results: member(&mut members, "maxResults"),
+            status: member(&mut members, "status"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -2559,6 +3731,12 @@ impl ContainerInstanceStatus {
     }
 }
 
+impl FromJson for ContainerInstanceStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListContainerInstancesResponse {
     /// The list of container instances with full ARN entries for each container instance associated with the specified cluster.
@@ -2567,6 +3745,16 @@ pub struct ListContainerInstancesResponse {
     /// The `nextToken` value to include in a future `ListContainerInstances` request.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl FromJson for ListContainerInstancesResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_instance_arns: member(&mut members, "containerInstanceArns"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -2582,6 +3770,17 @@ pub struct UpdateContainerInstancesStateRequest {
     pub status: Option<ContainerInstanceStatus>,
 }
 
+impl FromJson for UpdateContainerInstancesStateRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            container_instances: member(&mut members, "containerInstances"),
+            status: member(&mut members, "status"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateContainerInstancesStateResponse {
     /// The list of container instances.
@@ -2590,6 +3789,16 @@ pub struct UpdateContainerInstancesStateResponse {
     /// Any failures associated with the call.
     #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
+}
+
+impl FromJson for UpdateContainerInstancesStateResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_instances: member(&mut members, "containerInstances"),
+            failures: member(&mut members, "failures"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -2602,11 +3811,30 @@ pub struct PutAttributesRequest {
     pub attributes: Option<Vec<Attribute>>,
 }
 
+impl FromJson for PutAttributesRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            attributes: member(&mut members, "attributes"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PutAttributesResponse {
     /// The attributes applied to your resource.
     #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<Attribute>>,
+}
+
+impl FromJson for PutAttributesResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            attributes: member(&mut members, "attributes"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -2619,11 +3847,30 @@ pub struct DeleteAttributesRequest {
     pub attributes: Option<Vec<Attribute>>,
 }
 
+impl FromJson for DeleteAttributesRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            attributes: member(&mut members, "attributes"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteAttributesResponse {
     /// A list of attribute objects that were successfully deleted from your resource.
     #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<Attribute>>,
+}
+
+impl FromJson for DeleteAttributesResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            attributes: member(&mut members, "attributes"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -2648,6 +3895,20 @@ pub struct ListAttributesRequest {
     pub max_results: Option<i32>,
 }
 
+impl FromJson for ListAttributesRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            target_type: member(&mut members, "targetType"),
+            attribute_name: member(&mut members, "attributeName"),
+            attribute_value: member(&mut members, "attributeValue"),
+            next_token: member(&mut members, "nextToken"),
+            max_results: member(&mut members, "maxResults"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListAttributesResponse {
     /// A list of attribute objects that meet the criteria of the request.
@@ -2656,6 +3917,16 @@ pub struct ListAttributesResponse {
     /// The `nextToken` value to include in a future `ListAttributes` request.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl FromJson for ListAttributesResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            attributes: member(&mut members, "attributes"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -2722,6 +3993,34 @@ pub struct RunTaskRequest {
     pub explain: Option<bool>,
 }
 
+impl FromJson for RunTaskRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            capacity_provider_strategy: member(&mut members, "capacityProviderStrategy"),
+            cluster: member(&mut members, "cluster"),
+            count: member(&mut members, "count"),
+            enable_ecs_managed_tags: member(&mut members, "enableECSManagedTags"),
+            enable_execute_command: member(&mut members, "enableExecuteCommand"),
+            group: member(&mut members, "group"),
+            launch_type: member(&mut members, "launchType"),
+            network_configuration: member(&mut members, "networkConfiguration"),
+            overrides: member(&mut members, "overrides"),
+            placement_constraints: member(&mut members, "placementConstraints"),
+            placement_strategy: member(&mut members, "placementStrategy"),
+            platform_version: member(&mut members, "platformVersion"),
+            propagate_tags: member(&mut members, "propagateTags"),
+            reference_id: member(&mut members, "referenceId"),
+            started_by: member(&mut members, "startedBy"),
+            tags: member(&mut members, "tags"),
+            task_definition: member(&mut members, "taskDefinition"),
+            client_token: member(&mut members, "clientToken"),
+            volume_configurations: member(&mut members, "volumeConfigurations"),
+            explain: member(&mut members, "explain"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum LaunchType {
     #[serde(rename = "EC2")]
@@ -2758,12 +4057,27 @@ impl LaunchType {
     }
 }
 
+impl FromJson for LaunchType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The network configuration for a task or service.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NetworkConfiguration {
     /// The VPC subnets and security groups that are associated with a task.
     #[serde(rename = "awsvpcConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub awsvpc_configuration: Option<AwsVpcConfiguration>,
+}
+
+impl FromJson for NetworkConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            awsvpc_configuration: member(&mut members, "awsvpcConfiguration"),
+        })
+    }
 }
 
 /// An object representing the networking details for a task or service.
@@ -2778,6 +4092,17 @@ pub struct AwsVpcConfiguration {
     /// Whether the task's elastic network interface receives a public IP address.
     #[serde(rename = "assignPublicIp", default, skip_serializing_if = "Option::is_none")]
     pub assign_public_ip: Option<AssignPublicIp>,
+}
+
+impl FromJson for AwsVpcConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            subnets: member(&mut members, "subnets"),
+            security_groups: member(&mut members, "securityGroups"),
+            assign_public_ip: member(&mut members, "assignPublicIp"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -2808,6 +4133,12 @@ impl AssignPublicIp {
     }
 }
 
+impl FromJson for AssignPublicIp {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The overrides that are associated with a task.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskOverride {
@@ -2832,6 +4163,21 @@ pub struct TaskOverride {
     /// The ephemeral storage setting override for the task.
     #[serde(rename = "ephemeralStorage", default, skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage: Option<EphemeralStorage>,
+}
+
+impl FromJson for TaskOverride {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_overrides: member(&mut members, "containerOverrides"),
+            cpu: member(&mut members, "cpu"),
+            inference_accelerator_overrides: member(&mut members, "inferenceAcceleratorOverrides"),
+            execution_role_arn: member(&mut members, "executionRoleArn"),
+            memory: member(&mut members, "memory"),
+            task_role_arn: member(&mut members, "taskRoleArn"),
+            ephemeral_storage: member(&mut members, "ephemeralStorage"),
+        })
+    }
 }
 
 /// The overrides that are sent to a container.
@@ -2863,6 +4209,22 @@ pub struct ContainerOverride {
     pub resource_requirements: Option<Vec<ResourceRequirement>>,
 }
 
+impl FromJson for ContainerOverride {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            command: member(&mut members, "command"),
+            environment: member(&mut members, "environment"),
+            environment_files: member(&mut members, "environmentFiles"),
+            cpu: member(&mut members, "cpu"),
+            memory: member(&mut members, "memory"),
+            memory_reservation: member(&mut members, "memoryReservation"),
+            resource_requirements: member(&mut members, "resourceRequirements"),
+        })
+    }
+}
+
 /// Details on an Elastic Inference accelerator task override.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InferenceAcceleratorOverride {
@@ -2874,6 +4236,16 @@ pub struct InferenceAcceleratorOverride {
     pub device_type: Option<String>,
 }
 
+impl FromJson for InferenceAcceleratorOverride {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            device_name: member(&mut members, "deviceName"),
+            device_type: member(&mut members, "deviceType"),
+        })
+    }
+}
+
 /// An object representing a constraint on task placement.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PlacementConstraint {
@@ -2883,6 +4255,16 @@ pub struct PlacementConstraint {
     /// A cluster query language expression to apply to the constraint.
     #[serde(rename = "expression", default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
+}
+
+impl FromJson for PlacementConstraint {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            r#type: member(&mut members, "type"),
+            expression: member(&mut members, "expression"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -2913,6 +4295,12 @@ impl PlacementConstraintType {
     }
 }
 
+impl FromJson for PlacementConstraintType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The task placement strategy for a task or service.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PlacementStrategy {
@@ -2922,6 +4310,16 @@ pub struct PlacementStrategy {
     /// The field to apply the placement strategy against.
     #[serde(rename = "field", default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+}
+
+impl FromJson for PlacementStrategy {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            r#type: member(&mut members, "type"),
+            field: member(&mut members, "field"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -2953,6 +4351,12 @@ impl PlacementStrategyType {
             "binpack" => Some(Self::Binpack),
             _ => None,
         }
+    }
+}
+
+impl FromJson for PlacementStrategyType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
     }
 }
 
@@ -2988,6 +4392,12 @@ impl PropagateTags {
     }
 }
 
+impl FromJson for PropagateTags {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// Configuration settings for the task volume that was `configuredAtLaunch` that weren't set during `RegisterTaskDef`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskVolumeConfiguration {
@@ -2997,6 +4407,16 @@ pub struct TaskVolumeConfiguration {
     /// The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf.
     #[serde(rename = "managedEBSVolume", default, skip_serializing_if = "Option::is_none")]
     pub managed_ebs_volume: Option<TaskManagedEBSVolumeConfiguration>,
+}
+
+impl FromJson for TaskVolumeConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            managed_ebs_volume: member(&mut members, "managedEBSVolume"),
+        })
+    }
 }
 
 /// The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf.
@@ -3040,6 +4460,26 @@ pub struct TaskManagedEBSVolumeConfiguration {
     pub filesystem_type: Option<TaskFilesystemType>,
 }
 
+impl FromJson for TaskManagedEBSVolumeConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            encrypted: member(&mut members, "encrypted"),
+            kms_key_id: member(&mut members, "kmsKeyId"),
+            volume_type: member(&mut members, "volumeType"),
+            size_in_gi_b: member(&mut members, "sizeInGiB"),
+            snapshot_id: member(&mut members, "snapshotId"),
+            volume_initialization_rate: member(&mut members, "volumeInitializationRate"),
+            iops: member(&mut members, "iops"),
+            throughput: member(&mut members, "throughput"),
+            tag_specifications: member(&mut members, "tagSpecifications"),
+            role_arn: member(&mut members, "roleArn"),
+            termination_policy: member(&mut members, "terminationPolicy"),
+            filesystem_type: member(&mut members, "filesystemType"),
+        })
+    }
+}
+
 /// The tag specifications of an Amazon EBS volume.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EBSTagSpecification {
@@ -3052,6 +4492,17 @@ pub struct EBSTagSpecification {
     /// Determines whether to propagate the tags from the task definition to the Amazon EBS volume.
     #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
     pub propagate_tags: Option<PropagateTags>,
+}
+
+impl FromJson for EBSTagSpecification {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            resource_type: member(&mut members, "resourceType"),
+            tags: member(&mut members, "tags"),
+            propagate_tags: member(&mut members, "propagateTags"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -3078,12 +4529,27 @@ impl EBSResourceType {
     }
 }
 
+impl FromJson for EBSResourceType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The termination policy for the Amazon EBS volume when the task exits.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskManagedEBSVolumeTerminationPolicy {
     /// Indicates whether the volume should be deleted on when the task stops.
     #[serde(rename = "deleteOnTermination", default, skip_serializing_if = "Option::is_none")]
     pub delete_on_termination: Option<bool>,
+}
+
+impl FromJson for TaskManagedEBSVolumeTerminationPolicy {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            delete_on_termination: member(&mut members, "deleteOnTermination"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -3122,6 +4588,12 @@ impl TaskFilesystemType {
     }
 }
 
+impl FromJson for TaskFilesystemType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunTaskResponse {
     /// A full description of the tasks that were run.
@@ -3130,6 +4602,16 @@ pub struct RunTaskResponse {
     /// Any failures associated with the call.
     #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
+}
+
+impl FromJson for RunTaskResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            tasks: member(&mut members, "tasks"),
+            failures: member(&mut members, "failures"),
+        })
+    }
 }
 
 /// Details on a task in a cluster.
@@ -3251,6 +4733,52 @@ pub struct Task {
     pub trusted_execution_summary: Option<TrustedExecutionSummary>,
 }
 
+impl FromJson for Task {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            attachments: member(&mut members, "attachments"),
+            attributes: member(&mut members, "attributes"),
+            availability_zone: member(&mut members, "availabilityZone"),
+            capacity_provider_name: member(&mut members, "capacityProviderName"),
+            cluster_arn: member(&mut members, "clusterArn"),
+            connectivity: member(&mut members, "connectivity"),
+            connectivity_at: member(&mut members, "connectivityAt"),
+            container_instance_arn: member(&mut members, "containerInstanceArn"),
+            containers: member(&mut members, "containers"),
+            cpu: member(&mut members, "cpu"),
+            created_at: member(&mut members, "createdAt"),
+            desired_status: member(&mut members, "desiredStatus"),
+            enable_execute_command: member(&mut members, "enableExecuteCommand"),
+            execution_stopped_at: member(&mut members, "executionStoppedAt"),
+            group: member(&mut members, "group"),
+            health_status: member(&mut members, "healthStatus"),
+            inference_accelerators: member(&mut members, "inferenceAccelerators"),
+            last_status: member(&mut members, "lastStatus"),
+            launch_type: member(&mut members, "launchType"),
+            memory: member(&mut members, "memory"),
+            overrides: member(&mut members, "overrides"),
+            platform_version: member(&mut members, "platformVersion"),
+            platform_family: member(&mut members, "platformFamily"),
+            pull_started_at: member(&mut members, "pullStartedAt"),
+            pull_stopped_at: member(&mut members, "pullStoppedAt"),
+            started_at: member(&mut members, "startedAt"),
+            started_by: member(&mut members, "startedBy"),
+            stop_code: member(&mut members, "stopCode"),
+            stopped_at: member(&mut members, "stoppedAt"),
+            stopped_reason: member(&mut members, "stoppedReason"),
+            stopping_at: member(&mut members, "stoppingAt"),
+            tags: member(&mut members, "tags"),
+            task_arn: member(&mut members, "taskArn"),
+            task_definition_arn: member(&mut members, "taskDefinitionArn"),
+            version: member(&mut members, "version"),
+            ephemeral_storage: member(&mut members, "ephemeralStorage"),
+            fargate_ephemeral_storage: member(&mut members, "fargateEphemeralStorage"),
+            trusted_execution_summary: member(&mut members, "trustedExecutionSummary"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Connectivity {
     #[serde(rename = "CONNECTED")]
@@ -3276,6 +4804,12 @@ impl Connectivity {
             "DISCONNECTED" => Some(Self::Disconnected),
             _ => None,
         }
+    }
+}
+
+impl FromJson for Connectivity {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
     }
 }
 
@@ -3341,6 +4875,33 @@ pub struct Container {
     pub gpu_sharing_strategy: Option<SharingStrategy>,
 }
 
+impl FromJson for Container {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_arn: member(&mut members, "containerArn"),
+            task_arn: member(&mut members, "taskArn"),
+            name: member(&mut members, "name"),
+            image: member(&mut members, "image"),
+            image_digest: member(&mut members, "imageDigest"),
+            runtime_id: member(&mut members, "runtimeId"),
+            last_status: member(&mut members, "lastStatus"),
+            exit_code: member(&mut members, "exitCode"),
+            reason: member(&mut members, "reason"),
+            network_bindings: member(&mut members, "networkBindings"),
+            network_interfaces: member(&mut members, "networkInterfaces"),
+            health_status: member(&mut members, "healthStatus"),
+            managed_agents: member(&mut members, "managedAgents"),
+            cpu: member(&mut members, "cpu"),
+            memory: member(&mut members, "memory"),
+            memory_reservation: member(&mut members, "memoryReservation"),
+            gpu_ids: member(&mut members, "gpuIds"),
+            neuron_device_ids: member(&mut members, "neuronDeviceIds"),
+            gpu_sharing_strategy: member(&mut members, "gpuSharingStrategy"),
+        })
+    }
+}
+
 /// Details on the network bindings between a container and its host container instance.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NetworkBinding {
@@ -3364,6 +4925,20 @@ pub struct NetworkBinding {
     pub host_port_range: Option<String>,
 }
 
+impl FromJson for NetworkBinding {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            bind_ip: member(&mut members, "bindIP"),
+            container_port: member(&mut members, "containerPort"),
+            host_port: member(&mut members, "hostPort"),
+            protocol: member(&mut members, "protocol"),
+            container_port_range: member(&mut members, "containerPortRange"),
+            host_port_range: member(&mut members, "hostPortRange"),
+        })
+    }
+}
+
 /// An object representing the elastic network interface for tasks that use the `awsvpc` network mode.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NetworkInterface {
@@ -3376,6 +4951,17 @@ pub struct NetworkInterface {
     /// The private IPv6 address for the network interface.
     #[serde(rename = "ipv6Address", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_address: Option<String>,
+}
+
+impl FromJson for NetworkInterface {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            attachment_id: member(&mut members, "attachmentId"),
+            private_ipv4_address: member(&mut members, "privateIpv4Address"),
+            ipv6_address: member(&mut members, "ipv6Address"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -3410,6 +4996,12 @@ impl HealthStatus {
     }
 }
 
+impl FromJson for HealthStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// Details about the managed agent status for the container.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ManagedAgent {
@@ -3425,6 +5017,18 @@ pub struct ManagedAgent {
     /// The last known status of the managed agent.
     #[serde(rename = "lastStatus", default, skip_serializing_if = "Option::is_none")]
     pub last_status: Option<String>,
+}
+
+impl FromJson for ManagedAgent {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            last_started_at: member(&mut members, "lastStartedAt"),
+            name: member(&mut members, "name"),
+            reason: member(&mut members, "reason"),
+            last_status: member(&mut members, "lastStatus"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -3448,6 +5052,12 @@ impl ManagedAgentName {
             "ExecuteCommandAgent" => Some(Self::ExecuteCommandAgent),
             _ => None,
         }
+    }
+}
+
+impl FromJson for ManagedAgentName {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
     }
 }
 
@@ -3499,6 +5109,12 @@ impl TaskStopCode {
     }
 }
 
+impl FromJson for TaskStopCode {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The amount of ephemeral storage to allocate for the task.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskEphemeralStorage {
@@ -3510,6 +5126,16 @@ pub struct TaskEphemeralStorage {
     pub kms_key_id: Option<String>,
 }
 
+impl FromJson for TaskEphemeralStorage {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            size_in_gi_b: member(&mut members, "sizeInGiB"),
+            kms_key_id: member(&mut members, "kmsKeyId"),
+        })
+    }
+}
+
 /// A summary of the trusted execution configuration for a task.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TrustedExecutionSummary {
@@ -3519,6 +5145,16 @@ pub struct TrustedExecutionSummary {
     /// The status of the attestation policy for the task.
     #[serde(rename = "attestationPolicyStatus", default, skip_serializing_if = "Option::is_none")]
     pub attestation_policy_status: Option<AttestationPolicyStatus>,
+}
+
+impl FromJson for TrustedExecutionSummary {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            isolation_mode: member(&mut members, "isolationMode"),
+            attestation_policy_status: member(&mut members, "attestationPolicyStatus"),
+        })
+    }
 }
 
 /// The status of the attestation policy for a task that uses the `CONFIDENTIAL_SANDBOX` isolation mode.
@@ -3543,6 +5179,12 @@ impl AttestationPolicyStatus {
             "CONFIGURED" => Some(Self::Configured),
             _ => None,
         }
+    }
+}
+
+impl FromJson for AttestationPolicyStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
     }
 }
 
@@ -3589,6 +5231,27 @@ pub struct StartTaskRequest {
     pub volume_configurations: Option<Vec<TaskVolumeConfiguration>>,
 }
 
+impl FromJson for StartTaskRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            container_instances: member(&mut members, "containerInstances"),
+            enable_ecs_managed_tags: member(&mut members, "enableECSManagedTags"),
+            enable_execute_command: member(&mut members, "enableExecuteCommand"),
+            group: member(&mut members, "group"),
+            network_configuration: member(&mut members, "networkConfiguration"),
+            overrides: member(&mut members, "overrides"),
+            propagate_tags: member(&mut members, "propagateTags"),
+            reference_id: member(&mut members, "referenceId"),
+            started_by: member(&mut members, "startedBy"),
+            tags: member(&mut members, "tags"),
+            task_definition: member(&mut members, "taskDefinition"),
+            volume_configurations: member(&mut members, "volumeConfigurations"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StartTaskResponse {
     /// A full description of the tasks that were started.
@@ -3597,6 +5260,16 @@ pub struct StartTaskResponse {
     /// Any failures associated with the call.
     #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
+}
+
+impl FromJson for StartTaskResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            tasks: member(&mut members, "tasks"),
+            failures: member(&mut members, "failures"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -3612,11 +5285,31 @@ pub struct StopTaskRequest {
     pub reason: Option<String>,
 }
 
+impl FromJson for StopTaskRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            task: member(&mut members, "task"),
+            reason: member(&mut members, "reason"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StopTaskResponse {
     /// The task that was stopped.
     #[serde(rename = "task", default, skip_serializing_if = "Option::is_none")]
     pub task: Option<Task>,
+}
+
+impl FromJson for StopTaskResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task: member(&mut members, "task"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -3630,6 +5323,17 @@ pub struct DescribeTasksRequest {
     /// Specifies whether you want to see the resource tags for the task.
     #[serde(rename = "include", default, skip_serializing_if = "Option::is_none")]
     pub include: Option<Vec<TaskField>>,
+}
+
+impl FromJson for DescribeTasksRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            tasks: member(&mut members, "tasks"),
+            include: member(&mut members, "include"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -3656,6 +5360,12 @@ impl TaskField {
     }
 }
 
+impl FromJson for TaskField {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeTasksResponse {
     /// The list of tasks.
@@ -3664,6 +5374,16 @@ pub struct DescribeTasksResponse {
     /// Any failures associated with the call.
     #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
+}
+
+impl FromJson for DescribeTasksResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            tasks: member(&mut members, "tasks"),
+            failures: member(&mut members, "failures"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -3700,6 +5420,24 @@ pub struct ListTasksRequest {
     pub daemon_name: Option<String>,
 }
 
+impl FromJson for ListTasksRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            container_instance: member(&mut members, "containerInstance"),
+            family: member(&mut members, "family"),
+            next_token: member(&mut members, "nextToken"),
+            max_results: member(&mut members, "maxResults"),
+            started_by: member(&mut members, "startedBy"),
+            service_name: member(&mut members, "serviceName"),
+            desired_status: member(&mut members, "desiredStatus"),
+            launch_type: member(&mut members, "launchType"),
+            daemon_name: member(&mut members, "daemonName"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DesiredStatus {
     #[serde(rename = "RUNNING")]
@@ -3732,6 +5470,12 @@ impl DesiredStatus {
     }
 }
 
+impl FromJson for DesiredStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListTasksResponse {
     /// The list of task ARN entries for the `ListTasks` request.
@@ -3740,6 +5484,16 @@ pub struct ListTasksResponse {
     /// The `nextToken` value to include in a future `ListTasks` request.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl FromJson for ListTasksResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task_arns: member(&mut members, "taskArns"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -3830,6 +5584,42 @@ pub struct CreateServiceRequest {
     pub monitoring: Option<MonitoringConfiguration>,
 }
 
+impl FromJson for CreateServiceRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            service_name: member(&mut members, "serviceName"),
+            task_definition: member(&mut members, "taskDefinition"),
+            availability_zone_rebalancing: member(&mut members, "availabilityZoneRebalancing"),
+            load_balancers: member(&mut members, "loadBalancers"),
+            service_registries: member(&mut members, "serviceRegistries"),
+            desired_count: member(&mut members, "desiredCount"),
+            client_token: member(&mut members, "clientToken"),
+            launch_type: member(&mut members, "launchType"),
+            capacity_provider_strategy: member(&mut members, "capacityProviderStrategy"),
+            platform_version: member(&mut members, "platformVersion"),
+            role: member(&mut members, "role"),
+            deployment_configuration: member(&mut members, "deploymentConfiguration"),
+            placement_constraints: member(&mut members, "placementConstraints"),
+            placement_strategy: member(&mut members, "placementStrategy"),
+            network_configuration: member(&mut members, "networkConfiguration"),
+            health_check_grace_period_seconds: member(&mut members, "healthCheckGracePeriodSeconds"),
+            scheduling_strategy: member(&mut members, "schedulingStrategy"),
+            deployment_controller: member(&mut members, "deploymentController"),
+            tags: member(&mut members, "tags"),
+            enable_ecs_managed_tags: member(&mut members, "enableECSManagedTags"),
+            propagate_tags: member(&mut members, "propagateTags"),
+            enable_execute_command: member(&mut members, "enableExecuteCommand"),
+            service_connect_configuration: member(&mut members, "serviceConnectConfiguration"),
+            volume_configurations: member(&mut members, "volumeConfigurations"),
+            vpc_lattice_configurations: member(&mut members, "vpcLatticeConfigurations"),
+            gateway_connectors: member(&mut members, "gatewayConnectors"),
+            monitoring: member(&mut members, "monitoring"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AvailabilityZoneRebalancing {
     #[serde(rename = "ENABLED")]
@@ -3858,6 +5648,12 @@ impl AvailabilityZoneRebalancing {
     }
 }
 
+impl FromJson for AvailabilityZoneRebalancing {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The load balancer configuration to use with a service or task set.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LoadBalancer {
@@ -3878,6 +5674,19 @@ pub struct LoadBalancer {
     pub advanced_configuration: Option<AdvancedConfiguration>,
 }
 
+impl FromJson for LoadBalancer {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target_group_arn: member(&mut members, "targetGroupArn"),
+            load_balancer_name: member(&mut members, "loadBalancerName"),
+            container_name: member(&mut members, "containerName"),
+            container_port: member(&mut members, "containerPort"),
+            advanced_configuration: member(&mut members, "advancedConfiguration"),
+        })
+    }
+}
+
 /// The advanced settings for a load balancer used in blue/green deployments.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdvancedConfiguration {
@@ -3895,6 +5704,18 @@ pub struct AdvancedConfiguration {
     pub role_arn: Option<String>,
 }
 
+impl FromJson for AdvancedConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            alternate_target_group_arn: member(&mut members, "alternateTargetGroupArn"),
+            production_listener_rule: member(&mut members, "productionListenerRule"),
+            test_listener_rule: member(&mut members, "testListenerRule"),
+            role_arn: member(&mut members, "roleArn"),
+        })
+    }
+}
+
 /// The details for the service registry.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceRegistry {
@@ -3910,6 +5731,18 @@ pub struct ServiceRegistry {
     /// The port value to be used for your service discovery service.
     #[serde(rename = "containerPort", default, skip_serializing_if = "Option::is_none")]
     pub container_port: Option<i32>,
+}
+
+impl FromJson for ServiceRegistry {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            registry_arn: member(&mut members, "registryArn"),
+            port: member(&mut members, "port"),
+            container_name: member(&mut members, "containerName"),
+            container_port: member(&mut members, "containerPort"),
+        })
+    }
 }
 
 /// Optional deployment parameters that control how many tasks run during a deployment and the ordering of stopping and starting tasks.
@@ -3947,6 +5780,24 @@ pub struct DeploymentConfiguration {
     pub early_success_criteria: Option<DeploymentEarlySuccessCriteria>,
 }
 
+impl FromJson for DeploymentConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            deployment_circuit_breaker: member(&mut members, "deploymentCircuitBreaker"),
+            maximum_percent: member(&mut members, "maximumPercent"),
+            minimum_healthy_percent: member(&mut members, "minimumHealthyPercent"),
+            alarms: member(&mut members, "alarms"),
+            strategy: member(&mut members, "strategy"),
+            bake_time_in_minutes: member(&mut members, "bakeTimeInMinutes"),
+            lifecycle_hooks: member(&mut members, "lifecycleHooks"),
+            linear_configuration: member(&mut members, "linearConfiguration"),
+            canary_configuration: member(&mut members, "canaryConfiguration"),
+            early_success_criteria: member(&mut members, "earlySuccessCriteria"),
+        })
+    }
+}
+
 /// The deployment circuit breaker can only be used for services using the rolling update (`ECS`) deployment type.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeploymentCircuitBreaker {
@@ -3964,6 +5815,18 @@ pub struct DeploymentCircuitBreaker {
     pub threshold_configuration: Option<ThresholdConfiguration>,
 }
 
+impl FromJson for DeploymentCircuitBreaker {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            enable: member(&mut members, "enable"),
+            rollback: member(&mut members, "rollback"),
+            reset_on_healthy_task: member(&mut members, "resetOnHealthyTask"),
+            threshold_configuration: member(&mut members, "thresholdConfiguration"),
+        })
+    }
+}
+
 /// Defines the failure threshold that the deployment circuit breaker uses to monitor a deployment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ThresholdConfiguration {
@@ -3973,6 +5836,16 @@ pub struct ThresholdConfiguration {
     /// Specifies the integer that Amazon ECS uses to calculate the failure threshold.
     #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i32>,
+}
+
+impl FromJson for ThresholdConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            r#type: member(&mut members, "type"),
+            value: member(&mut members, "value"),
+        })
+    }
 }
 
 /// Determines how the deployment circuit breaker calculates the number of task failures tolerated before it triggers, based on the configured `value`.
@@ -4008,6 +5881,12 @@ impl ThresholdType {
     }
 }
 
+impl FromJson for ThresholdType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// One of the methods which provide a way for you to quickly identify when a deployment has failed, and then to optionally roll back the failure to the last working deployment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeploymentAlarms {
@@ -4020,6 +5899,17 @@ pub struct DeploymentAlarms {
     /// Determines whether to use the CloudWatch alarm option in the service deployment process.
     #[serde(rename = "enable", default, skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
+}
+
+impl FromJson for DeploymentAlarms {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            alarm_names: member(&mut members, "alarmNames"),
+            rollback: member(&mut members, "rollback"),
+            enable: member(&mut members, "enable"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -4058,6 +5948,12 @@ impl DeploymentStrategy {
     }
 }
 
+impl FromJson for DeploymentStrategy {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// A deployment lifecycle hook runs custom logic or pauses the deployment at specific stages of the deployment process.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeploymentLifecycleHook {
@@ -4079,6 +5975,20 @@ pub struct DeploymentLifecycleHook {
     /// The timeout configuration for the lifecycle hook.
     #[serde(rename = "timeoutConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub timeout_configuration: Option<DeploymentLifecycleHookTimeoutConfiguration>,
+}
+
+impl FromJson for DeploymentLifecycleHook {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target_type: member(&mut members, "targetType"),
+            hook_target_arn: member(&mut members, "hookTargetArn"),
+            role_arn: member(&mut members, "roleArn"),
+            lifecycle_stages: member(&mut members, "lifecycleStages"),
+            hook_details: member(&mut members, "hookDetails"),
+            timeout_configuration: member(&mut members, "timeoutConfiguration"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -4106,6 +6016,12 @@ impl DeploymentLifecycleHookTargetType {
             "PAUSE" => Some(Self::Pause),
             _ => None,
         }
+    }
+}
+
+impl FromJson for DeploymentLifecycleHookTargetType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
     }
 }
 
@@ -4161,8 +6077,20 @@ impl DeploymentLifecycleHookStage {
     }
 }
 
+impl FromJson for DeploymentLifecycleHookStage {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HookDetails {
+}
+
+impl FromJson for HookDetails {
+    fn from_json(value: Value) -> Option<Self> {
+        object(value).map(|_| Self {})
+    }
 }
 
 /// The timeout configuration for a deployment lifecycle hook.
@@ -4174,6 +6102,16 @@ pub struct DeploymentLifecycleHookTimeoutConfiguration {
     /// The action Amazon ECS takes when the lifecycle hook times out.
     #[serde(rename = "action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<DeploymentLifecycleHookAction>,
+}
+
+impl FromJson for DeploymentLifecycleHookTimeoutConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            timeout_in_minutes: member(&mut members, "timeoutInMinutes"),
+            action: member(&mut members, "action"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -4204,6 +6142,12 @@ impl DeploymentLifecycleHookAction {
     }
 }
 
+impl FromJson for DeploymentLifecycleHookAction {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// Configuration for linear deployment strategy that shifts production traffic in equal percentage increments with configurable wait times between each step until 100% of traffic is shifted to the new service revision.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinearConfiguration {
@@ -4215,6 +6159,16 @@ pub struct LinearConfiguration {
     pub step_bake_time_in_minutes: Option<i32>,
 }
 
+impl FromJson for LinearConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            step_percent: member(&mut members, "stepPercent"),
+            step_bake_time_in_minutes: member(&mut members, "stepBakeTimeInMinutes"),
+        })
+    }
+}
+
 /// Configuration for a canary deployment strategy that shifts a fixed percentage of traffic to the new service revision, waits for a specified bake time, then shifts the remaining traffic.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CanaryConfiguration {
@@ -4224,6 +6178,16 @@ pub struct CanaryConfiguration {
     /// The amount of time in minutes to wait during the canary phase before shifting the remaining production traffic to the new service revision.
     #[serde(rename = "canaryBakeTimeInMinutes", default, skip_serializing_if = "Option::is_none")]
     pub canary_bake_time_in_minutes: Option<i32>,
+}
+
+impl FromJson for CanaryConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            canary_percent: member(&mut members, "canaryPercent"),
+            canary_bake_time_in_minutes: member(&mut members, "canaryBakeTimeInMinutes"),
+        })
+    }
 }
 
 /// You can use early success criteria only with rolling deployment strategy.
@@ -4238,6 +6202,17 @@ pub struct DeploymentEarlySuccessCriteria {
     /// The time when Amazon ECS removes the source revisions' tasks relative to deployment completion.
     #[serde(rename = "sourceServiceRevisionCleanup", default, skip_serializing_if = "Option::is_none")]
     pub source_service_revision_cleanup: Option<ServiceRevisionCleanup>,
+}
+
+impl FromJson for DeploymentEarlySuccessCriteria {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            enable: member(&mut members, "enable"),
+            healthy_percent: member(&mut members, "healthyPercent"),
+            source_service_revision_cleanup: member(&mut members, "sourceServiceRevisionCleanup"),
+        })
+    }
 }
 
 /// The time when Amazon ECS removes the source revisions' tasks relative to deployment completion.
@@ -4269,6 +6244,12 @@ impl ServiceRevisionCleanup {
     }
 }
 
+impl FromJson for ServiceRevisionCleanup {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum SchedulingStrategy {
     #[serde(rename = "REPLICA")]
@@ -4297,12 +6278,27 @@ impl SchedulingStrategy {
     }
 }
 
+impl FromJson for SchedulingStrategy {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The deployment controller to use for the service.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeploymentController {
     /// The deployment controller type to use.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DeploymentControllerType>,
+}
+
+impl FromJson for DeploymentController {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            r#type: member(&mut members, "type"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -4337,6 +6333,12 @@ impl DeploymentControllerType {
     }
 }
 
+impl FromJson for DeploymentControllerType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The Service Connect configuration of your Amazon ECS service.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceConnectConfiguration {
@@ -4357,6 +6359,20 @@ pub struct ServiceConnectConfiguration {
     /// The settings for the Service Connect proxy container that Amazon ECS adds to each task in this service.
     #[serde(rename = "containerConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub container_configurations: Option<Vec<ServiceConnectContainerConfiguration>>,
+}
+
+impl FromJson for ServiceConnectConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            enabled: member(&mut members, "enabled"),
+            namespace: member(&mut members, "namespace"),
+            services: member(&mut members, "services"),
+            log_configuration: member(&mut members, "logConfiguration"),
+            access_log_configuration: member(&mut members, "accessLogConfiguration"),
+            container_configurations: member(&mut members, "containerConfigurations"),
+        })
+    }
 }
 
 /// The Service Connect service object configuration.
@@ -4382,6 +6398,20 @@ pub struct ServiceConnectService {
     pub tls: Option<ServiceConnectTlsConfiguration>,
 }
 
+impl FromJson for ServiceConnectService {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            port_name: member(&mut members, "portName"),
+            discovery_name: member(&mut members, "discoveryName"),
+            client_aliases: member(&mut members, "clientAliases"),
+            ingress_port_override: member(&mut members, "ingressPortOverride"),
+            timeout: member(&mut members, "timeout"),
+            tls: member(&mut members, "tls"),
+        })
+    }
+}
+
 /// Each alias ("endpoint") is a fully-qualified name and port number that other tasks ("clients") can use to connect to this service.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceConnectClientAlias {
@@ -4396,12 +6426,32 @@ pub struct ServiceConnectClientAlias {
     pub test_traffic_rules: Option<ServiceConnectTestTrafficRules>,
 }
 
+impl FromJson for ServiceConnectClientAlias {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            port: member(&mut members, "port"),
+            dns_name: member(&mut members, "dnsName"),
+            test_traffic_rules: member(&mut members, "testTrafficRules"),
+        })
+    }
+}
+
 /// The test traffic routing configuration for Amazon ECS blue/green deployments.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceConnectTestTrafficRules {
     /// The HTTP header-based routing rules that determine which requests should be routed to the new service version during blue/green deployment testing.
     #[serde(rename = "header", default, skip_serializing_if = "Option::is_none")]
     pub header: Option<ServiceConnectTestTrafficHeaderRules>,
+}
+
+impl FromJson for ServiceConnectTestTrafficRules {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            header: member(&mut members, "header"),
+        })
+    }
 }
 
 /// The HTTP header rules used to identify and route test traffic during Amazon ECS blue/green deployments.
@@ -4415,12 +6465,31 @@ pub struct ServiceConnectTestTrafficHeaderRules {
     pub value: Option<ServiceConnectTestTrafficHeaderMatchRules>,
 }
 
+impl FromJson for ServiceConnectTestTrafficHeaderRules {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            value: member(&mut members, "value"),
+        })
+    }
+}
+
 /// The header matching rules for test traffic routing in Amazon ECS blue/green deployments.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceConnectTestTrafficHeaderMatchRules {
     /// The exact value that the HTTP header must match for the test traffic routing rule to apply.
     #[serde(rename = "exact", default, skip_serializing_if = "Option::is_none")]
     pub exact: Option<String>,
+}
+
+impl FromJson for ServiceConnectTestTrafficHeaderMatchRules {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            exact: member(&mut members, "exact"),
+        })
+    }
 }
 
 /// An object that represents the timeout configurations for Service Connect.
@@ -4432,6 +6501,16 @@ pub struct TimeoutConfiguration {
     /// The amount of time waiting for the upstream to respond with a complete response per request.
     #[serde(rename = "perRequestTimeoutSeconds", default, skip_serializing_if = "Option::is_none")]
     pub per_request_timeout_seconds: Option<i32>,
+}
+
+impl FromJson for TimeoutConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            idle_timeout_seconds: member(&mut members, "idleTimeoutSeconds"),
+            per_request_timeout_seconds: member(&mut members, "perRequestTimeoutSeconds"),
+        })
+    }
 }
 
 /// The key that encrypts and decrypts your resources for Service Connect TLS.
@@ -4448,12 +6527,32 @@ pub struct ServiceConnectTlsConfiguration {
     pub role_arn: Option<String>,
 }
 
+impl FromJson for ServiceConnectTlsConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            issuer_certificate_authority: member(&mut members, "issuerCertificateAuthority"),
+            kms_key: member(&mut members, "kmsKey"),
+            role_arn: member(&mut members, "roleArn"),
+        })
+    }
+}
+
 /// The certificate root authority that secures your service.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceConnectTlsCertificateAuthority {
     /// The ARN of the Amazon Web Services Private Certificate Authority certificate.
     #[serde(rename = "awsPcaAuthorityArn", default, skip_serializing_if = "Option::is_none")]
     pub aws_pca_authority_arn: Option<String>,
+}
+
+impl FromJson for ServiceConnectTlsCertificateAuthority {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            aws_pca_authority_arn: member(&mut members, "awsPcaAuthorityArn"),
+        })
+    }
 }
 
 /// Configuration for Service Connect access logging.
@@ -4465,6 +6564,16 @@ pub struct ServiceConnectAccessLogConfiguration {
     /// Specifies whether to include query parameters in Service Connect access logs.
     #[serde(rename = "includeQueryParameters", default, skip_serializing_if = "Option::is_none")]
     pub include_query_parameters: Option<ServiceConnectIncludeQueryParameters>,
+}
+
+impl FromJson for ServiceConnectAccessLogConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            format: member(&mut members, "format"),
+            include_query_parameters: member(&mut members, "includeQueryParameters"),
+        })
+    }
 }
 
 /// The format for Service Connect access log output.
@@ -4493,6 +6602,12 @@ impl ServiceConnectAccessLoggingFormat {
             "JSON" => Some(Self::Json),
             _ => None,
         }
+    }
+}
+
+impl FromJson for ServiceConnectAccessLoggingFormat {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
     }
 }
 
@@ -4525,12 +6640,27 @@ impl ServiceConnectIncludeQueryParameters {
     }
 }
 
+impl FromJson for ServiceConnectIncludeQueryParameters {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// Contains a configuration setting for the Service Connect proxy container, such as the log level.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceConnectContainerConfiguration {
     /// The log level of the Service Connect proxy container.
     #[serde(rename = "logLevel", default, skip_serializing_if = "Option::is_none")]
     pub log_level: Option<ServiceConnectContainerLogLevel>,
+}
+
+impl FromJson for ServiceConnectContainerConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            log_level: member(&mut members, "logLevel"),
+        })
+    }
 }
 
 /// The log level of the Service Connect proxy container.
@@ -4562,6 +6692,12 @@ impl ServiceConnectContainerLogLevel {
     }
 }
 
+impl FromJson for ServiceConnectContainerLogLevel {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The configuration for a volume specified in the task definition as a volume that is configured at launch time.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceVolumeConfiguration {
@@ -4571,6 +6707,16 @@ pub struct ServiceVolumeConfiguration {
     /// The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf.
     #[serde(rename = "managedEBSVolume", default, skip_serializing_if = "Option::is_none")]
     pub managed_ebs_volume: Option<ServiceManagedEBSVolumeConfiguration>,
+}
+
+impl FromJson for ServiceVolumeConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            managed_ebs_volume: member(&mut members, "managedEBSVolume"),
+        })
+    }
 }
 
 /// The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf.
@@ -4611,6 +6757,25 @@ pub struct ServiceManagedEBSVolumeConfiguration {
     pub filesystem_type: Option<TaskFilesystemType>,
 }
 
+impl FromJson for ServiceManagedEBSVolumeConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            encrypted: member(&mut members, "encrypted"),
+            kms_key_id: member(&mut members, "kmsKeyId"),
+            volume_type: member(&mut members, "volumeType"),
+            size_in_gi_b: member(&mut members, "sizeInGiB"),
+            snapshot_id: member(&mut members, "snapshotId"),
+            volume_initialization_rate: member(&mut members, "volumeInitializationRate"),
+            iops: member(&mut members, "iops"),
+            throughput: member(&mut members, "throughput"),
+            tag_specifications: member(&mut members, "tagSpecifications"),
+            role_arn: member(&mut members, "roleArn"),
+            filesystem_type: member(&mut members, "filesystemType"),
+        })
+    }
+}
+
 /// The VPC Lattice configuration for your service that holds the information for the target group(s) Amazon ECS tasks will be registered to.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VpcLatticeConfiguration {
@@ -4627,6 +6792,18 @@ pub struct VpcLatticeConfiguration {
     pub advanced_configuration: Option<VpcLatticeAdvancedConfiguration>,
 }
 
+impl FromJson for VpcLatticeConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            role_arn: member(&mut members, "roleArn"),
+            target_group_arn: member(&mut members, "targetGroupArn"),
+            port_name: member(&mut members, "portName"),
+            advanced_configuration: member(&mut members, "advancedConfiguration"),
+        })
+    }
+}
+
 /// The advanced settings for VPC Lattice used in blue/green deployments.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VpcLatticeAdvancedConfiguration {
@@ -4639,6 +6816,17 @@ pub struct VpcLatticeAdvancedConfiguration {
     /// The Amazon Resource Name (ARN) that identifies the test listener rule or listener for routing test traffic.
     #[serde(rename = "testListenerRule", default, skip_serializing_if = "Option::is_none")]
     pub test_listener_rule: Option<String>,
+}
+
+impl FromJson for VpcLatticeAdvancedConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            alternate_target_group_arn: member(&mut members, "alternateTargetGroupArn"),
+            production_listener_rule: member(&mut members, "productionListenerRule"),
+            test_listener_rule: member(&mut members, "testListenerRule"),
+        })
+    }
 }
 
 /// A gateway connector that attaches an Amazon ECS service to a gateway ingress path.
@@ -4656,6 +6844,18 @@ pub struct GatewayConnector {
     /// The deregistration delay settings for the targets of this connector.
     #[serde(rename = "deregistrationDelay", default, skip_serializing_if = "Option::is_none")]
     pub deregistration_delay: Option<GatewayConnectorDeregistrationDelay>,
+}
+
+impl FromJson for GatewayConnector {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            port_name: member(&mut members, "portName"),
+            health_check: member(&mut members, "healthCheck"),
+            filters: member(&mut members, "filters"),
+            deregistration_delay: member(&mut members, "deregistrationDelay"),
+        })
+    }
 }
 
 /// The health check configuration that a gateway uses to evaluate the targets associated with a gateway connector.
@@ -4687,6 +6887,22 @@ pub struct GatewayConnectorHealthCheck {
     pub matcher: Option<GatewayConnectorHealthCheckMatcher>,
 }
 
+impl FromJson for GatewayConnectorHealthCheck {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            health_check_protocol: member(&mut members, "healthCheckProtocol"),
+            health_check_port: member(&mut members, "healthCheckPort"),
+            health_check_path: member(&mut members, "healthCheckPath"),
+            health_check_timeout_seconds: member(&mut members, "healthCheckTimeoutSeconds"),
+            health_check_interval_seconds: member(&mut members, "healthCheckIntervalSeconds"),
+            healthy_threshold_count: member(&mut members, "healthyThresholdCount"),
+            unhealthy_threshold_count: member(&mut members, "unhealthyThresholdCount"),
+            matcher: member(&mut members, "matcher"),
+        })
+    }
+}
+
 /// The protocol that a gateway uses to perform health checks on connector targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum GatewayConnectorHealthCheckProtocol {
@@ -4716,6 +6932,12 @@ impl GatewayConnectorHealthCheckProtocol {
     }
 }
 
+impl FromJson for GatewayConnectorHealthCheckProtocol {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The codes that indicate a successful health check response from a target.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GatewayConnectorHealthCheckMatcher {
@@ -4727,12 +6949,31 @@ pub struct GatewayConnectorHealthCheckMatcher {
     pub grpc_code: Option<String>,
 }
 
+impl FromJson for GatewayConnectorHealthCheckMatcher {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            http_code: member(&mut members, "httpCode"),
+            grpc_code: member(&mut members, "grpcCode"),
+        })
+    }
+}
+
 /// The filters that determine which gateway ingress paths a connector applies to.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GatewayConnectorFilters {
     /// The access types of the gateway ingress paths that the connector applies to.
     #[serde(rename = "accessTypes", default, skip_serializing_if = "Option::is_none")]
     pub access_types: Option<Vec<AccessType>>,
+}
+
+impl FromJson for GatewayConnectorFilters {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            access_types: member(&mut members, "accessTypes"),
+        })
+    }
 }
 
 /// Specifies whether a resource is publicly accessible from the internet or private to a VPC.
@@ -4764,6 +7005,12 @@ impl AccessType {
     }
 }
 
+impl FromJson for AccessType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The amount of time to allow in-flight requests to complete before a deregistering target is removed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GatewayConnectorDeregistrationDelay {
@@ -4772,12 +7019,30 @@ pub struct GatewayConnectorDeregistrationDelay {
     pub timeout_seconds: Option<i32>,
 }
 
+impl FromJson for GatewayConnectorDeregistrationDelay {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            timeout_seconds: member(&mut members, "timeoutSeconds"),
+        })
+    }
+}
+
 /// The optional monitoring configuration for a service, which defines the resolution for the service-level `CPUUtilization` and `MemoryUtilization` Amazon CloudWatch metrics.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MonitoringConfiguration {
     /// The list of metric configurations for the service monitoring.
     #[serde(rename = "metricConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub metric_configurations: Option<Vec<MetricConfiguration>>,
+}
+
+impl FromJson for MonitoringConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            metric_configurations: member(&mut members, "metricConfigurations"),
+        })
+    }
 }
 
 /// The configuration for a specific set of metrics to collect for a service.
@@ -4791,11 +7056,30 @@ pub struct MetricConfiguration {
     pub resolution_seconds: Option<i32>,
 }
 
+impl FromJson for MetricConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            metric_names: member(&mut members, "metricNames"),
+            resolution_seconds: member(&mut members, "resolutionSeconds"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateServiceResponse {
     /// The full description of your service following the create call.
     #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
     pub service: Option<Service>,
+}
+
+impl FromJson for CreateServiceResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service: member(&mut members, "service"),
+        })
+    }
 }
 
 /// Details on a service within a cluster.
@@ -4908,6 +7192,49 @@ pub struct Service {
     pub resource_management_type: Option<ResourceManagementType>,
 }
 
+impl FromJson for Service {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_arn: member(&mut members, "serviceArn"),
+            service_name: member(&mut members, "serviceName"),
+            cluster_arn: member(&mut members, "clusterArn"),
+            load_balancers: member(&mut members, "loadBalancers"),
+            service_registries: member(&mut members, "serviceRegistries"),
+            status: member(&mut members, "status"),
+            desired_count: member(&mut members, "desiredCount"),
+            running_count: member(&mut members, "runningCount"),
+            pending_count: member(&mut members, "pendingCount"),
+            launch_type: member(&mut members, "launchType"),
+            capacity_provider_strategy: member(&mut members, "capacityProviderStrategy"),
+            platform_version: member(&mut members, "platformVersion"),
+            platform_family: member(&mut members, "platformFamily"),
+            task_definition: member(&mut members, "taskDefinition"),
+            deployment_configuration: member(&mut members, "deploymentConfiguration"),
+            task_sets: member(&mut members, "taskSets"),
+            deployments: member(&mut members, "deployments"),
+            role_arn: member(&mut members, "roleArn"),
+            events: member(&mut members, "events"),
+            created_at: member(&mut members, "createdAt"),
+            current_service_deployment: member(&mut members, "currentServiceDeployment"),
+            current_service_revisions: member(&mut members, "currentServiceRevisions"),
+            placement_constraints: member(&mut members, "placementConstraints"),
+            placement_strategy: member(&mut members, "placementStrategy"),
+            network_configuration: member(&mut members, "networkConfiguration"),
+            health_check_grace_period_seconds: member(&mut members, "healthCheckGracePeriodSeconds"),
+            scheduling_strategy: member(&mut members, "schedulingStrategy"),
+            deployment_controller: member(&mut members, "deploymentController"),
+            tags: member(&mut members, "tags"),
+            created_by: member(&mut members, "createdBy"),
+            enable_ecs_managed_tags: member(&mut members, "enableECSManagedTags"),
+            propagate_tags: member(&mut members, "propagateTags"),
+            enable_execute_command: member(&mut members, "enableExecuteCommand"),
+            availability_zone_rebalancing: member(&mut members, "availabilityZoneRebalancing"),
+            resource_management_type: member(&mut members, "resourceManagementType"),
+        })
+    }
+}
+
 /// Information about a set of Amazon ECS tasks in either an CodeDeploy or an `EXTERNAL` deployment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskSet {
@@ -4988,6 +7315,39 @@ pub struct TaskSet {
     pub fargate_ephemeral_storage: Option<DeploymentEphemeralStorage>,
 }
 
+impl FromJson for TaskSet {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            id: member(&mut members, "id"),
+            task_set_arn: member(&mut members, "taskSetArn"),
+            service_arn: member(&mut members, "serviceArn"),
+            cluster_arn: member(&mut members, "clusterArn"),
+            started_by: member(&mut members, "startedBy"),
+            external_id: member(&mut members, "externalId"),
+            status: member(&mut members, "status"),
+            task_definition: member(&mut members, "taskDefinition"),
+            computed_desired_count: member(&mut members, "computedDesiredCount"),
+            pending_count: member(&mut members, "pendingCount"),
+            running_count: member(&mut members, "runningCount"),
+            created_at: member(&mut members, "createdAt"),
+            updated_at: member(&mut members, "updatedAt"),
+            launch_type: member(&mut members, "launchType"),
+            capacity_provider_strategy: member(&mut members, "capacityProviderStrategy"),
+            platform_version: member(&mut members, "platformVersion"),
+            platform_family: member(&mut members, "platformFamily"),
+            network_configuration: member(&mut members, "networkConfiguration"),
+            load_balancers: member(&mut members, "loadBalancers"),
+            service_registries: member(&mut members, "serviceRegistries"),
+            scale: member(&mut members, "scale"),
+            stability_status: member(&mut members, "stabilityStatus"),
+            stability_status_at: member(&mut members, "stabilityStatusAt"),
+            tags: member(&mut members, "tags"),
+            fargate_ephemeral_storage: member(&mut members, "fargateEphemeralStorage"),
+        })
+    }
+}
+
 /// A floating-point percentage of the desired number of tasks to place and keep running in the task set.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Scale {
@@ -4997,6 +7357,16 @@ pub struct Scale {
     /// The unit of measure for the scale value.
     #[serde(rename = "unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<ScaleUnit>,
+}
+
+impl FromJson for Scale {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            value: member(&mut members, "value"),
+            unit: member(&mut members, "unit"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -5020,6 +7390,12 @@ impl ScaleUnit {
             "PERCENT" => Some(Self::Percent),
             _ => None,
         }
+    }
+}
+
+impl FromJson for ScaleUnit {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
     }
 }
 
@@ -5051,12 +7427,27 @@ impl StabilityStatus {
     }
 }
 
+impl FromJson for StabilityStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The amount of ephemeral storage to allocate for the deployment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeploymentEphemeralStorage {
     /// Specify an Key Management Service key ID to encrypt the ephemeral storage for deployment.
     #[serde(rename = "kmsKeyId", default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
+}
+
+impl FromJson for DeploymentEphemeralStorage {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            kms_key_id: member(&mut members, "kmsKeyId"),
+        })
+    }
 }
 
 /// The details of an Amazon ECS service deployment.
@@ -5127,6 +7518,35 @@ pub struct Deployment {
     pub vpc_lattice_configurations: Option<Vec<VpcLatticeConfiguration>>,
 }
 
+impl FromJson for Deployment {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            id: member(&mut members, "id"),
+            status: member(&mut members, "status"),
+            task_definition: member(&mut members, "taskDefinition"),
+            desired_count: member(&mut members, "desiredCount"),
+            pending_count: member(&mut members, "pendingCount"),
+            running_count: member(&mut members, "runningCount"),
+            failed_tasks: member(&mut members, "failedTasks"),
+            created_at: member(&mut members, "createdAt"),
+            updated_at: member(&mut members, "updatedAt"),
+            capacity_provider_strategy: member(&mut members, "capacityProviderStrategy"),
+            launch_type: member(&mut members, "launchType"),
+            platform_version: member(&mut members, "platformVersion"),
+            platform_family: member(&mut members, "platformFamily"),
+            network_configuration: member(&mut members, "networkConfiguration"),
+            rollout_state: member(&mut members, "rolloutState"),
+            rollout_state_reason: member(&mut members, "rolloutStateReason"),
+            service_connect_configuration: member(&mut members, "serviceConnectConfiguration"),
+            service_connect_resources: member(&mut members, "serviceConnectResources"),
+            volume_configurations: member(&mut members, "volumeConfigurations"),
+            fargate_ephemeral_storage: member(&mut members, "fargateEphemeralStorage"),
+            vpc_lattice_configurations: member(&mut members, "vpcLatticeConfigurations"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DeploymentRolloutState {
     #[serde(rename = "COMPLETED")]
@@ -5159,6 +7579,12 @@ impl DeploymentRolloutState {
     }
 }
 
+impl FromJson for DeploymentRolloutState {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The Service Connect resource.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceConnectServiceResource {
@@ -5168,6 +7594,16 @@ pub struct ServiceConnectServiceResource {
     /// The Amazon Resource Name (ARN) for the service in Cloud Map that matches the discovery name for this Service Connect resource.
     #[serde(rename = "discoveryArn", default, skip_serializing_if = "Option::is_none")]
     pub discovery_arn: Option<String>,
+}
+
+impl FromJson for ServiceConnectServiceResource {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            discovery_name: member(&mut members, "discoveryName"),
+            discovery_arn: member(&mut members, "discoveryArn"),
+        })
+    }
 }
 
 /// The details for an event that's associated with a service.
@@ -5182,6 +7618,17 @@ pub struct ServiceEvent {
     /// The event message.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl FromJson for ServiceEvent {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            id: member(&mut members, "id"),
+            created_at: member(&mut members, "createdAt"),
+            message: member(&mut members, "message"),
+        })
+    }
 }
 
 /// The summary of the current service revision configuration
@@ -5199,6 +7646,18 @@ pub struct ServiceCurrentRevisionSummary {
     /// The number of pending tasks in the current service revision
     #[serde(rename = "pendingTaskCount", default, skip_serializing_if = "Option::is_none")]
     pub pending_task_count: Option<i32>,
+}
+
+impl FromJson for ServiceCurrentRevisionSummary {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            requested_task_count: member(&mut members, "requestedTaskCount"),
+            running_task_count: member(&mut members, "runningTaskCount"),
+            pending_task_count: member(&mut members, "pendingTaskCount"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -5226,6 +7685,12 @@ impl ResourceManagementType {
             "ECS" => Some(Self::Ecs),
             _ => None,
         }
+    }
+}
+
+impl FromJson for ResourceManagementType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
     }
 }
 
@@ -5304,11 +7769,52 @@ pub struct UpdateServiceRequest {
     pub monitoring: Option<MonitoringConfiguration>,
 }
 
+impl FromJson for UpdateServiceRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            service: member(&mut members, "service"),
+            desired_count: member(&mut members, "desiredCount"),
+            task_definition: member(&mut members, "taskDefinition"),
+            capacity_provider_strategy: member(&mut members, "capacityProviderStrategy"),
+            deployment_configuration: member(&mut members, "deploymentConfiguration"),
+            availability_zone_rebalancing: member(&mut members, "availabilityZoneRebalancing"),
+            network_configuration: member(&mut members, "networkConfiguration"),
+            placement_constraints: member(&mut members, "placementConstraints"),
+            placement_strategy: member(&mut members, "placementStrategy"),
+            platform_version: member(&mut members, "platformVersion"),
+            force_new_deployment: member(&mut members, "forceNewDeployment"),
+            health_check_grace_period_seconds: member(&mut members, "healthCheckGracePeriodSeconds"),
+            deployment_controller: member(&mut members, "deploymentController"),
+            enable_execute_command: member(&mut members, "enableExecuteCommand"),
+            enable_ecs_managed_tags: member(&mut members, "enableECSManagedTags"),
+            load_balancers: member(&mut members, "loadBalancers"),
+            propagate_tags: member(&mut members, "propagateTags"),
+            service_registries: member(&mut members, "serviceRegistries"),
+            service_connect_configuration: member(&mut members, "serviceConnectConfiguration"),
+            volume_configurations: member(&mut members, "volumeConfigurations"),
+            vpc_lattice_configurations: member(&mut members, "vpcLatticeConfigurations"),
+            gateway_connectors: member(&mut members, "gatewayConnectors"),
+            monitoring: member(&mut members, "monitoring"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateServiceResponse {
     /// The full description of your service following the update call.
     #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
     pub service: Option<Service>,
+}
+
+impl FromJson for UpdateServiceResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service: member(&mut members, "service"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -5324,11 +7830,31 @@ pub struct DeleteServiceRequest {
     pub force: Option<bool>,
 }
 
+impl FromJson for DeleteServiceRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            service: member(&mut members, "service"),
+            force: member(&mut members, "force"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteServiceResponse {
     /// The full description of the deleted service.
     #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
     pub service: Option<Service>,
+}
+
+impl FromJson for DeleteServiceResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service: member(&mut members, "service"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -5342,6 +7868,17 @@ pub struct DescribeServicesRequest {
     /// Determines whether you want to see the resource tags for the service.
     #[serde(rename = "include", default, skip_serializing_if = "Option::is_none")]
     pub include: Option<Vec<ServiceField>>,
+}
+
+impl FromJson for DescribeServicesRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            services: member(&mut members, "services"),
+            include: member(&mut members, "include"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -5368,6 +7905,12 @@ impl ServiceField {
     }
 }
 
+impl FromJson for ServiceField {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeServicesResponse {
     /// The list of services described.
@@ -5376,6 +7919,16 @@ pub struct DescribeServicesResponse {
     /// Any failures associated with the call.
     #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
+}
+
+impl FromJson for DescribeServicesResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            services: member(&mut members, "services"),
+            failures: member(&mut members, "failures"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -5400,6 +7953,20 @@ pub struct ListServicesRequest {
     pub resource_management_type: Option<ResourceManagementType>,
 }
 
+impl FromJson for ListServicesRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            next_token: member(&mut members, "nextToken"),
+            max_results: member(&mut members, "maxResults"),
+            launch_type: member(&mut members, "launchType"),
+            scheduling_strategy: member(&mut members, "schedulingStrategy"),
+            resource_management_type: member(&mut members, "resourceManagementType"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListServicesResponse {
     /// The list of full ARN entries for each service that's associated with the specified cluster.
@@ -5408,4 +7975,14 @@ pub struct ListServicesResponse {
     /// The `nextToken` value to include in a future `ListServices` request.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl FromJson for ListServicesResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_arns: member(&mut members, "serviceArns"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
 }

@@ -2,7 +2,9 @@
 //! Every member is optional here: which members are required is in `shapes.rs`,
 //! so that the validator can report a missing member instead of failing to parse.
 
+use crate::api::from_json::{member, object, FromJson};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -18,6 +20,17 @@ pub struct PlaceTasksResponse {
     pub explanations: Option<Vec<Explanation>>,
 }
 
+impl FromJson for PlaceTasksResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            placements: member(&mut members, "placements"),
+            failures: member(&mut members, "failures"),
+            explanations: member(&mut members, "explanations"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Placements {
     /// The task ARNs, in placement order.
@@ -29,6 +42,17 @@ pub struct Placements {
     /// The availability zone of each task.
     #[serde(rename = "availabilityZone", default, skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<Vec<String>>,
+}
+
+impl FromJson for Placements {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task_arn: member(&mut members, "taskArn"),
+            container_instance_arn: member(&mut members, "containerInstanceArn"),
+            availability_zone: member(&mut members, "availabilityZone"),
+        })
+    }
 }
 
 /// One placement decision.
@@ -54,6 +78,20 @@ pub struct Explanation {
     pub tasks_per_zone: Option<BTreeMap<String, i32>>,
 }
 
+impl FromJson for Explanation {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_instance_arn: member(&mut members, "containerInstanceArn"),
+            rejected: member(&mut members, "rejected"),
+            strategies: member(&mut members, "strategies"),
+            availability_zone: member(&mut members, "availabilityZone"),
+            subnet_id: member(&mut members, "subnetId"),
+            tasks_per_zone: member(&mut members, "tasksPerZone"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Rejection {
     /// The instance.
@@ -62,6 +100,16 @@ pub struct Rejection {
     /// ECS's failure reason (`RESOURCE:CPU`, ...).
     #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+impl FromJson for Rejection {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_instance_arn: member(&mut members, "containerInstanceArn"),
+            reason: member(&mut members, "reason"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -75,6 +123,17 @@ pub struct StrategyOutcome {
     /// The instances still in the running after it.
     #[serde(rename = "kept", default, skip_serializing_if = "Option::is_none")]
     pub kept: Option<Vec<String>>,
+}
+
+impl FromJson for StrategyOutcome {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            r#type: member(&mut members, "type"),
+            field: member(&mut members, "field"),
+            kept: member(&mut members, "kept"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -99,6 +158,20 @@ pub struct PutImageRequest {
     pub unhealthy_after: Option<f64>,
 }
 
+impl FromJson for PutImageRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            image: member(&mut members, "image"),
+            pull_seconds: member(&mut members, "pullSeconds"),
+            pull_fails: member(&mut members, "pullFails"),
+            exit_after: member(&mut members, "exitAfter"),
+            exit_code: member(&mut members, "exitCode"),
+            unhealthy_after: member(&mut members, "unhealthyAfter"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PutImageResponse {
     /// The image.
@@ -107,6 +180,16 @@ pub struct PutImageResponse {
     /// What it does now.
     #[serde(rename = "behavior", default, skip_serializing_if = "Option::is_none")]
     pub behavior: Option<ImageBehavior>,
+}
+
+impl FromJson for PutImageResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            image: member(&mut members, "image"),
+            behavior: member(&mut members, "behavior"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -128,6 +211,19 @@ pub struct ImageBehavior {
     pub unhealthy_after: Option<f64>,
 }
 
+impl FromJson for ImageBehavior {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            pull_seconds: member(&mut members, "pullSeconds"),
+            pull_fails: member(&mut members, "pullFails"),
+            exit_after: member(&mut members, "exitAfter"),
+            exit_code: member(&mut members, "exitCode"),
+            unhealthy_after: member(&mut members, "unhealthyAfter"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListEventsRequest {
     /// Only this cluster's services (name or ARN).
@@ -138,11 +234,30 @@ pub struct ListEventsRequest {
     pub since: Option<f64>,
 }
 
+impl FromJson for ListEventsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            since: member(&mut members, "since"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListEventsResponse {
     /// Oldest first.
     #[serde(rename = "events", default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<ServiceEventRecord>>,
+}
+
+impl FromJson for ListEventsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            events: member(&mut members, "events"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -161,6 +276,18 @@ pub struct ServiceEventRecord {
     pub message: Option<String>,
 }
 
+impl FromJson for ServiceEventRecord {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            created_at: member(&mut members, "createdAt"),
+            service_arn: member(&mut members, "serviceArn"),
+            id: member(&mut members, "id"),
+            message: member(&mut members, "message"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NextFireTimesRequest {
     /// `rate(...)`, `cron(...)` or `at(...)`.
@@ -177,6 +304,18 @@ pub struct NextFireTimesRequest {
     pub count: Option<i32>,
 }
 
+impl FromJson for NextFireTimesRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            expression: member(&mut members, "expression"),
+            timezone: member(&mut members, "timezone"),
+            after: member(&mut members, "after"),
+            count: member(&mut members, "count"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NextFireTimesResponse {
     /// Epoch seconds.
@@ -187,6 +326,16 @@ pub struct NextFireTimesResponse {
     pub iso_times: Option<Vec<String>>,
 }
 
+impl FromJson for NextFireTimesResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            fire_times: member(&mut members, "fireTimes"),
+            iso_times: member(&mut members, "isoTimes"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListInvocationsRequest {
     /// Only this rule's invocations.
@@ -194,11 +343,29 @@ pub struct ListInvocationsRequest {
     pub rule: Option<String>,
 }
 
+impl FromJson for ListInvocationsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            rule: member(&mut members, "rule"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListInvocationsResponse {
     /// Oldest first.
     #[serde(rename = "invocations", default, skip_serializing_if = "Option::is_none")]
     pub invocations: Option<Vec<Invocation>>,
+}
+
+impl FromJson for ListInvocationsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            invocations: member(&mut members, "invocations"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -223,6 +390,20 @@ pub struct Invocation {
     pub error: Option<InvocationError>,
 }
 
+impl FromJson for Invocation {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            rule: member(&mut members, "rule"),
+            target_id: member(&mut members, "targetId"),
+            time: member(&mut members, "time"),
+            task_arns: member(&mut members, "taskArns"),
+            failures: member(&mut members, "failures"),
+            error: member(&mut members, "error"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InvocationError {
     /// The AWS error name.
@@ -231,6 +412,16 @@ pub struct InvocationError {
     /// Its message.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl FromJson for InvocationError {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            code: member(&mut members, "code"),
+            message: member(&mut members, "message"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -243,11 +434,30 @@ pub struct ContainerInstanceFaultRequest {
     pub container_instance: Option<String>,
 }
 
+impl FromJson for ContainerInstanceFaultRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            container_instance: member(&mut members, "containerInstance"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ContainerInstanceFaultResponse {
     /// The container instance after the fault.
     #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
     pub container_instance: Option<crate::api::ecs::ContainerInstance>,
+}
+
+impl FromJson for ContainerInstanceFaultResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_instance: member(&mut members, "containerInstance"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -260,11 +470,30 @@ pub struct InterruptSpotTaskRequest {
     pub task: Option<String>,
 }
 
+impl FromJson for InterruptSpotTaskRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            task: member(&mut members, "task"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InterruptSpotTaskResponse {
     /// The task, warned.
     #[serde(rename = "task", default, skip_serializing_if = "Option::is_none")]
     pub task: Option<crate::api::ecs::Task>,
+}
+
+impl FromJson for InterruptSpotTaskResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task: member(&mut members, "task"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -280,11 +509,31 @@ pub struct CreateSubnetRequest {
     pub vpc_id: Option<String>,
 }
 
+impl FromJson for CreateSubnetRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            subnet_id: member(&mut members, "subnetId"),
+            availability_zone: member(&mut members, "availabilityZone"),
+            vpc_id: member(&mut members, "vpcId"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateSubnetResponse {
     /// The subnet.
     #[serde(rename = "subnet", default, skip_serializing_if = "Option::is_none")]
     pub subnet: Option<Subnet>,
+}
+
+impl FromJson for CreateSubnetResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            subnet: member(&mut members, "subnet"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -300,11 +549,31 @@ pub struct Subnet {
     pub vpc_id: Option<String>,
 }
 
+impl FromJson for Subnet {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            subnet_id: member(&mut members, "subnetId"),
+            availability_zone: member(&mut members, "availabilityZone"),
+            vpc_id: member(&mut members, "vpcId"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeClusterLayoutRequest {
     /// The cluster (name or ARN); `default` when omitted.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
+}
+
+impl FromJson for DescribeClusterLayoutRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -321,6 +590,18 @@ pub struct DescribeClusterLayoutResponse {
     /// Every task that is not STOPPED, in launch order, as columns.
     #[serde(rename = "tasks", default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<LayoutTasks>,
+}
+
+impl FromJson for DescribeClusterLayoutResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster_arn: member(&mut members, "clusterArn"),
+            time: member(&mut members, "time"),
+            instances: member(&mut members, "instances"),
+            tasks: member(&mut members, "tasks"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -360,6 +641,25 @@ pub struct LayoutInstance {
     pub attributes: Option<BTreeMap<String, String>>,
 }
 
+impl FromJson for LayoutInstance {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_instance_arn: member(&mut members, "containerInstanceArn"),
+            ec2_instance_id: member(&mut members, "ec2InstanceId"),
+            instance_type: member(&mut members, "instanceType"),
+            availability_zone: member(&mut members, "availabilityZone"),
+            status: member(&mut members, "status"),
+            agent_connected: member(&mut members, "agentConnected"),
+            registered: member(&mut members, "registered"),
+            remaining: member(&mut members, "remaining"),
+            running_tasks_count: member(&mut members, "runningTasksCount"),
+            pending_tasks_count: member(&mut members, "pendingTasksCount"),
+            attributes: member(&mut members, "attributes"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LayoutResources {
     /// CPU units.
@@ -377,6 +677,19 @@ pub struct LayoutResources {
     /// Free TCP host ports: of a host's 65,535, those the reserved ports (registered) and the tasks too (remaining) leave.
     #[serde(rename = "ports", default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<i64>,
+}
+
+impl FromJson for LayoutResources {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cpu: member(&mut members, "cpu"),
+            memory: member(&mut members, "memory"),
+            gpus: member(&mut members, "gpus"),
+            enis: member(&mut members, "enis"),
+            ports: member(&mut members, "ports"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -414,4 +727,23 @@ pub struct LayoutTasks {
     /// When each task was launched (epoch seconds).
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Vec<f64>>,
+}
+
+impl FromJson for LayoutTasks {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task_arn: member(&mut members, "taskArn"),
+            instance: member(&mut members, "instance"),
+            availability_zone: member(&mut members, "availabilityZone"),
+            group: member(&mut members, "group"),
+            last_status: member(&mut members, "lastStatus"),
+            desired_status: member(&mut members, "desiredStatus"),
+            health_status: member(&mut members, "healthStatus"),
+            cpu: member(&mut members, "cpu"),
+            memory: member(&mut members, "memory"),
+            capacity_provider_name: member(&mut members, "capacityProviderName"),
+            created_at: member(&mut members, "createdAt"),
+        })
+    }
 }

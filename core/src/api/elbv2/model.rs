@@ -2,7 +2,9 @@
 //! Every member is optional here: which members are required is in `shapes.rs`,
 //! so that the validator can report a missing member instead of failing to parse.
 
+use crate::api::from_json::{member, object, FromJson};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateTargetGroupInput {
@@ -62,6 +64,32 @@ pub struct CreateTargetGroupInput {
     pub target_control_port: Option<i32>,
 }
 
+impl FromJson for CreateTargetGroupInput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "Name"),
+            protocol: member(&mut members, "Protocol"),
+            protocol_version: member(&mut members, "ProtocolVersion"),
+            port: member(&mut members, "Port"),
+            vpc_id: member(&mut members, "VpcId"),
+            health_check_protocol: member(&mut members, "HealthCheckProtocol"),
+            health_check_port: member(&mut members, "HealthCheckPort"),
+            health_check_enabled: member(&mut members, "HealthCheckEnabled"),
+            health_check_path: member(&mut members, "HealthCheckPath"),
+            health_check_interval_seconds: member(&mut members, "HealthCheckIntervalSeconds"),
+            health_check_timeout_seconds: member(&mut members, "HealthCheckTimeoutSeconds"),
+            healthy_threshold_count: member(&mut members, "HealthyThresholdCount"),
+            unhealthy_threshold_count: member(&mut members, "UnhealthyThresholdCount"),
+            matcher: member(&mut members, "Matcher"),
+            target_type: member(&mut members, "TargetType"),
+            tags: member(&mut members, "Tags"),
+            ip_address_type: member(&mut members, "IpAddressType"),
+            target_control_port: member(&mut members, "TargetControlPort"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ProtocolEnum {
     #[serde(rename = "HTTP")]
@@ -118,6 +146,12 @@ impl ProtocolEnum {
     }
 }
 
+impl FromJson for ProtocolEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The codes to use when checking for a successful response from a target.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Matcher {
@@ -127,6 +161,16 @@ pub struct Matcher {
     /// You can specify values between 0 and 99.
     #[serde(rename = "GrpcCode", default, skip_serializing_if = "Option::is_none")]
     pub grpc_code: Option<String>,
+}
+
+impl FromJson for Matcher {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            http_code: member(&mut members, "HttpCode"),
+            grpc_code: member(&mut members, "GrpcCode"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -165,6 +209,12 @@ impl TargetTypeEnum {
     }
 }
 
+impl FromJson for TargetTypeEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// Information about a tag.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tag {
@@ -174,6 +224,16 @@ pub struct Tag {
     /// The value of the tag.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl FromJson for Tag {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            key: member(&mut members, "Key"),
+            value: member(&mut members, "Value"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -204,11 +264,26 @@ impl TargetGroupIpAddressTypeEnum {
     }
 }
 
+impl FromJson for TargetGroupIpAddressTypeEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateTargetGroupOutput {
     /// Information about the target group.
     #[serde(rename = "TargetGroups", default, skip_serializing_if = "Option::is_none")]
     pub target_groups: Option<Vec<TargetGroup>>,
+}
+
+impl FromJson for CreateTargetGroupOutput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target_groups: member(&mut members, "TargetGroups"),
+        })
+    }
 }
 
 /// Information about a target group.
@@ -273,6 +348,33 @@ pub struct TargetGroup {
     pub target_control_port: Option<i32>,
 }
 
+impl FromJson for TargetGroup {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target_group_arn: member(&mut members, "TargetGroupArn"),
+            target_group_name: member(&mut members, "TargetGroupName"),
+            protocol: member(&mut members, "Protocol"),
+            port: member(&mut members, "Port"),
+            vpc_id: member(&mut members, "VpcId"),
+            health_check_protocol: member(&mut members, "HealthCheckProtocol"),
+            health_check_port: member(&mut members, "HealthCheckPort"),
+            health_check_enabled: member(&mut members, "HealthCheckEnabled"),
+            health_check_interval_seconds: member(&mut members, "HealthCheckIntervalSeconds"),
+            health_check_timeout_seconds: member(&mut members, "HealthCheckTimeoutSeconds"),
+            healthy_threshold_count: member(&mut members, "HealthyThresholdCount"),
+            unhealthy_threshold_count: member(&mut members, "UnhealthyThresholdCount"),
+            health_check_path: member(&mut members, "HealthCheckPath"),
+            matcher: member(&mut members, "Matcher"),
+            load_balancer_arns: member(&mut members, "LoadBalancerArns"),
+            target_type: member(&mut members, "TargetType"),
+            protocol_version: member(&mut members, "ProtocolVersion"),
+            ip_address_type: member(&mut members, "IpAddressType"),
+            target_control_port: member(&mut members, "TargetControlPort"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeTargetGroupsInput {
     /// The Amazon Resource Name (ARN) of the load balancer.
@@ -292,6 +394,19 @@ pub struct DescribeTargetGroupsInput {
     pub page_size: Option<i32>,
 }
 
+impl FromJson for DescribeTargetGroupsInput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            load_balancer_arn: member(&mut members, "LoadBalancerArn"),
+            target_group_arns: member(&mut members, "TargetGroupArns"),
+            names: member(&mut members, "Names"),
+            marker: member(&mut members, "Marker"),
+            page_size: member(&mut members, "PageSize"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeTargetGroupsOutput {
     /// Information about the target groups.
@@ -302,6 +417,16 @@ pub struct DescribeTargetGroupsOutput {
     pub next_marker: Option<String>,
 }
 
+impl FromJson for DescribeTargetGroupsOutput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target_groups: member(&mut members, "TargetGroups"),
+            next_marker: member(&mut members, "NextMarker"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteTargetGroupInput {
     /// The Amazon Resource Name (ARN) of the target group.
@@ -309,8 +434,23 @@ pub struct DeleteTargetGroupInput {
     pub target_group_arn: Option<String>,
 }
 
+impl FromJson for DeleteTargetGroupInput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target_group_arn: member(&mut members, "TargetGroupArn"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteTargetGroupOutput {
+}
+
+impl FromJson for DeleteTargetGroupOutput {
+    fn from_json(value: Value) -> Option<Self> {
+        object(value).map(|_| Self {})
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -324,6 +464,17 @@ pub struct DescribeTargetHealthInput {
     /// Used to include anomaly detection information.
     #[serde(rename = "Include", default, skip_serializing_if = "Option::is_none")]
     pub include: Option<Vec<DescribeTargetHealthInputIncludeEnum>>,
+}
+
+impl FromJson for DescribeTargetHealthInput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target_group_arn: member(&mut members, "TargetGroupArn"),
+            targets: member(&mut members, "Targets"),
+            include: member(&mut members, "Include"),
+        })
+    }
 }
 
 /// Information about a target.
@@ -341,6 +492,18 @@ pub struct TargetDescription {
     /// The server ID for the targets.
     #[serde(rename = "QuicServerId", default, skip_serializing_if = "Option::is_none")]
     pub quic_server_id: Option<String>,
+}
+
+impl FromJson for TargetDescription {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            id: member(&mut members, "Id"),
+            port: member(&mut members, "Port"),
+            availability_zone: member(&mut members, "AvailabilityZone"),
+            quic_server_id: member(&mut members, "QuicServerId"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -371,11 +534,26 @@ impl DescribeTargetHealthInputIncludeEnum {
     }
 }
 
+impl FromJson for DescribeTargetHealthInputIncludeEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeTargetHealthOutput {
     /// Information about the health of the targets.
     #[serde(rename = "TargetHealthDescriptions", default, skip_serializing_if = "Option::is_none")]
     pub target_health_descriptions: Option<Vec<TargetHealthDescription>>,
+}
+
+impl FromJson for DescribeTargetHealthOutput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target_health_descriptions: member(&mut members, "TargetHealthDescriptions"),
+        })
+    }
 }
 
 /// Information about the health of a target.
@@ -398,6 +576,19 @@ pub struct TargetHealthDescription {
     pub administrative_override: Option<AdministrativeOverride>,
 }
 
+impl FromJson for TargetHealthDescription {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target: member(&mut members, "Target"),
+            health_check_port: member(&mut members, "HealthCheckPort"),
+            target_health: member(&mut members, "TargetHealth"),
+            anomaly_detection: member(&mut members, "AnomalyDetection"),
+            administrative_override: member(&mut members, "AdministrativeOverride"),
+        })
+    }
+}
+
 /// Information about the current health of a target.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TargetHealth {
@@ -410,6 +601,17 @@ pub struct TargetHealth {
     /// A description of the target health that provides additional details.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl FromJson for TargetHealth {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            state: member(&mut members, "State"),
+            reason: member(&mut members, "Reason"),
+            description: member(&mut members, "Description"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -457,6 +659,12 @@ impl TargetHealthStateEnum {
             "unavailable" => Some(Self::Unavailable),
             _ => None,
         }
+    }
+}
+
+impl FromJson for TargetHealthStateEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
     }
 }
 
@@ -528,6 +736,12 @@ impl TargetHealthReasonEnum {
     }
 }
 
+impl FromJson for TargetHealthReasonEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// Information about anomaly detection and mitigation.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AnomalyDetection {
@@ -537,6 +751,16 @@ pub struct AnomalyDetection {
     /// Indicates whether anomaly mitigation is in progress.
     #[serde(rename = "MitigationInEffect", default, skip_serializing_if = "Option::is_none")]
     pub mitigation_in_effect: Option<MitigationInEffectEnum>,
+}
+
+impl FromJson for AnomalyDetection {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            result: member(&mut members, "Result"),
+            mitigation_in_effect: member(&mut members, "MitigationInEffect"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -564,6 +788,12 @@ impl AnomalyResultEnum {
             "normal" => Some(Self::Normal),
             _ => None,
         }
+    }
+}
+
+impl FromJson for AnomalyResultEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
     }
 }
 
@@ -595,6 +825,12 @@ impl MitigationInEffectEnum {
     }
 }
 
+impl FromJson for MitigationInEffectEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// Information about the override status applied to a target.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdministrativeOverride {
@@ -607,6 +843,17 @@ pub struct AdministrativeOverride {
     /// A description of the override state that provides additional details.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl FromJson for AdministrativeOverride {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            state: member(&mut members, "State"),
+            reason: member(&mut members, "Reason"),
+            description: member(&mut members, "Description"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -642,6 +889,12 @@ impl TargetAdministrativeOverrideStateEnum {
             "zonal_shift_delegated_to_dns" => Some(Self::ZonalShiftDelegatedToDns),
             _ => None,
         }
+    }
+}
+
+impl FromJson for TargetAdministrativeOverrideStateEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
     }
 }
 
@@ -681,6 +934,12 @@ impl TargetAdministrativeOverrideReasonEnum {
     }
 }
 
+impl FromJson for TargetAdministrativeOverrideReasonEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeTargetGroupAttributesInput {
     /// The Amazon Resource Name (ARN) of the target group.
@@ -688,11 +947,29 @@ pub struct DescribeTargetGroupAttributesInput {
     pub target_group_arn: Option<String>,
 }
 
+impl FromJson for DescribeTargetGroupAttributesInput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target_group_arn: member(&mut members, "TargetGroupArn"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeTargetGroupAttributesOutput {
     /// Information about the target group attributes
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<TargetGroupAttribute>>,
+}
+
+impl FromJson for DescribeTargetGroupAttributesOutput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            attributes: member(&mut members, "Attributes"),
+        })
+    }
 }
 
 /// Information about a target group attribute.
@@ -706,6 +983,16 @@ pub struct TargetGroupAttribute {
     pub value: Option<String>,
 }
 
+impl FromJson for TargetGroupAttribute {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            key: member(&mut members, "Key"),
+            value: member(&mut members, "Value"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ModifyTargetGroupAttributesInput {
     /// The Amazon Resource Name (ARN) of the target group.
@@ -716,9 +1003,28 @@ pub struct ModifyTargetGroupAttributesInput {
     pub attributes: Option<Vec<TargetGroupAttribute>>,
 }
 
+impl FromJson for ModifyTargetGroupAttributesInput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target_group_arn: member(&mut members, "TargetGroupArn"),
+            attributes: member(&mut members, "Attributes"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ModifyTargetGroupAttributesOutput {
     /// Information about the target group attributes.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<TargetGroupAttribute>>,
+}
+
+impl FromJson for ModifyTargetGroupAttributesOutput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            attributes: member(&mut members, "Attributes"),
+        })
+    }
 }

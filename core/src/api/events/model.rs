@@ -2,7 +2,9 @@
 //! Every member is optional here: which members are required is in `shapes.rs`,
 //! so that the validator can report a missing member instead of failing to parse.
 
+use crate::api::from_json::{member, object, FromJson};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -34,6 +36,23 @@ pub struct PutRuleRequest {
     /// ecsim extension: evaluates cron() in this IANA time zone (EventBridge Scheduler's name for it).
     #[serde(rename = "ScheduleExpressionTimezone", default, skip_serializing_if = "Option::is_none")]
     pub schedule_expression_timezone: Option<String>,
+}
+
+impl FromJson for PutRuleRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "Name"),
+            schedule_expression: member(&mut members, "ScheduleExpression"),
+            event_pattern: member(&mut members, "EventPattern"),
+            state: member(&mut members, "State"),
+            description: member(&mut members, "Description"),
+            role_arn: member(&mut members, "RoleArn"),
+            tags: member(&mut members, "Tags"),
+            event_bus_name: member(&mut members, "EventBusName"),
+            schedule_expression_timezone: member(&mut members, "ScheduleExpressionTimezone"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -68,6 +87,12 @@ impl RuleState {
     }
 }
 
+impl FromJson for RuleState {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// A key-value pair associated with an Amazon Web Services resource.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tag {
@@ -79,11 +104,30 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
+impl FromJson for Tag {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            key: member(&mut members, "Key"),
+            value: member(&mut members, "Value"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PutRuleResponse {
     /// The Amazon Resource Name (ARN) of the rule.
     #[serde(rename = "RuleArn", default, skip_serializing_if = "Option::is_none")]
     pub rule_arn: Option<String>,
+}
+
+impl FromJson for PutRuleResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            rule_arn: member(&mut members, "RuleArn"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -97,6 +141,17 @@ pub struct PutTargetsRequest {
     /// The targets to update or add to the rule.
     #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<Target>>,
+}
+
+impl FromJson for PutTargetsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            rule: member(&mut members, "Rule"),
+            event_bus_name: member(&mut members, "EventBusName"),
+            targets: member(&mut members, "Targets"),
+        })
+    }
 }
 
 /// Targets are the resources to be invoked when a rule is triggered.
@@ -155,6 +210,31 @@ pub struct Target {
     pub app_sync_parameters: Option<AppSyncParameters>,
 }
 
+impl FromJson for Target {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            id: member(&mut members, "Id"),
+            arn: member(&mut members, "Arn"),
+            role_arn: member(&mut members, "RoleArn"),
+            input: member(&mut members, "Input"),
+            input_path: member(&mut members, "InputPath"),
+            input_transformer: member(&mut members, "InputTransformer"),
+            kinesis_parameters: member(&mut members, "KinesisParameters"),
+            run_command_parameters: member(&mut members, "RunCommandParameters"),
+            ecs_parameters: member(&mut members, "EcsParameters"),
+            batch_parameters: member(&mut members, "BatchParameters"),
+            sqs_parameters: member(&mut members, "SqsParameters"),
+            http_parameters: member(&mut members, "HttpParameters"),
+            redshift_data_parameters: member(&mut members, "RedshiftDataParameters"),
+            sage_maker_pipeline_parameters: member(&mut members, "SageMakerPipelineParameters"),
+            dead_letter_config: member(&mut members, "DeadLetterConfig"),
+            retry_policy: member(&mut members, "RetryPolicy"),
+            app_sync_parameters: member(&mut members, "AppSyncParameters"),
+        })
+    }
+}
+
 /// Contains the parameters needed for you to provide custom input to a target based on one or more pieces of data extracted from the event.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InputTransformer {
@@ -166,6 +246,16 @@ pub struct InputTransformer {
     pub input_template: Option<String>,
 }
 
+impl FromJson for InputTransformer {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            input_paths_map: member(&mut members, "InputPathsMap"),
+            input_template: member(&mut members, "InputTemplate"),
+        })
+    }
+}
+
 /// This object enables you to specify a JSON path to extract from the event and use as the partition key for the Amazon Kinesis data stream, so that you can control the shard to which the event goes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct KinesisParameters {
@@ -174,12 +264,30 @@ pub struct KinesisParameters {
     pub partition_key_path: Option<String>,
 }
 
+impl FromJson for KinesisParameters {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            partition_key_path: member(&mut members, "PartitionKeyPath"),
+        })
+    }
+}
+
 /// This parameter contains the criteria (either InstanceIds or a tag) used to specify which EC2 instances are to be sent the command.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunCommandParameters {
     /// Currently, we support including only one RunCommandTarget block, which specifies either an array of InstanceIds or a tag.
     #[serde(rename = "RunCommandTargets", default, skip_serializing_if = "Option::is_none")]
     pub run_command_targets: Option<Vec<RunCommandTarget>>,
+}
+
+impl FromJson for RunCommandParameters {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            run_command_targets: member(&mut members, "RunCommandTargets"),
+        })
+    }
 }
 
 /// Information about the EC2 instances that are to be sent the command, specified as key-value pairs.
@@ -191,6 +299,16 @@ pub struct RunCommandTarget {
     /// If `Key` is `tag:` tag-key , `Values` is a list of tag values.
     #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
+}
+
+impl FromJson for RunCommandTarget {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            key: member(&mut members, "Key"),
+            values: member(&mut members, "Values"),
+        })
+    }
 }
 
 /// The custom parameters to be used when the target is an Amazon ECS task.
@@ -240,6 +358,28 @@ pub struct EcsParameters {
     pub tags: Option<Vec<Tag>>,
 }
 
+impl FromJson for EcsParameters {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task_definition_arn: member(&mut members, "TaskDefinitionArn"),
+            task_count: member(&mut members, "TaskCount"),
+            launch_type: member(&mut members, "LaunchType"),
+            network_configuration: member(&mut members, "NetworkConfiguration"),
+            platform_version: member(&mut members, "PlatformVersion"),
+            group: member(&mut members, "Group"),
+            capacity_provider_strategy: member(&mut members, "CapacityProviderStrategy"),
+            enable_ecs_managed_tags: member(&mut members, "EnableECSManagedTags"),
+            enable_execute_command: member(&mut members, "EnableExecuteCommand"),
+            placement_constraints: member(&mut members, "PlacementConstraints"),
+            placement_strategy: member(&mut members, "PlacementStrategy"),
+            propagate_tags: member(&mut members, "PropagateTags"),
+            reference_id: member(&mut members, "ReferenceId"),
+            tags: member(&mut members, "Tags"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum LaunchType {
     #[serde(rename = "EC2")]
@@ -272,12 +412,27 @@ impl LaunchType {
     }
 }
 
+impl FromJson for LaunchType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// This structure specifies the network configuration for an ECS task.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NetworkConfiguration {
     /// Use this structure to specify the VPC subnets and security groups for the task, and whether a public IP address is to be used.
     #[serde(rename = "awsvpcConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub awsvpc_configuration: Option<AwsVpcConfiguration>,
+}
+
+impl FromJson for NetworkConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            awsvpc_configuration: member(&mut members, "awsvpcConfiguration"),
+        })
+    }
 }
 
 /// This structure specifies the VPC subnets and security groups for the task, and whether a public IP address is to be used.
@@ -292,6 +447,17 @@ pub struct AwsVpcConfiguration {
     /// Specifies whether the task's elastic network interface receives a public IP address.
     #[serde(rename = "AssignPublicIp", default, skip_serializing_if = "Option::is_none")]
     pub assign_public_ip: Option<AssignPublicIp>,
+}
+
+impl FromJson for AwsVpcConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            subnets: member(&mut members, "Subnets"),
+            security_groups: member(&mut members, "SecurityGroups"),
+            assign_public_ip: member(&mut members, "AssignPublicIp"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -322,6 +488,12 @@ impl AssignPublicIp {
     }
 }
 
+impl FromJson for AssignPublicIp {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The details of a capacity provider strategy.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CapacityProviderStrategyItem {
@@ -336,6 +508,17 @@ pub struct CapacityProviderStrategyItem {
     pub base: Option<i32>,
 }
 
+impl FromJson for CapacityProviderStrategyItem {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            capacity_provider: member(&mut members, "capacityProvider"),
+            weight: member(&mut members, "weight"),
+            base: member(&mut members, "base"),
+        })
+    }
+}
+
 /// An object representing a constraint on task placement.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PlacementConstraint {
@@ -345,6 +528,16 @@ pub struct PlacementConstraint {
     /// A cluster query language expression to apply to the constraint.
     #[serde(rename = "expression", default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
+}
+
+impl FromJson for PlacementConstraint {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            r#type: member(&mut members, "type"),
+            expression: member(&mut members, "expression"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -375,6 +568,12 @@ impl PlacementConstraintType {
     }
 }
 
+impl FromJson for PlacementConstraintType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The task placement strategy for a task or service.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PlacementStrategy {
@@ -384,6 +583,16 @@ pub struct PlacementStrategy {
     /// The field to apply the placement strategy against.
     #[serde(rename = "field", default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+}
+
+impl FromJson for PlacementStrategy {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            r#type: member(&mut members, "type"),
+            field: member(&mut members, "field"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -418,6 +627,12 @@ impl PlacementStrategyType {
     }
 }
 
+impl FromJson for PlacementStrategyType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PropagateTags {
     #[serde(rename = "TASK_DEFINITION")]
@@ -442,6 +657,12 @@ impl PropagateTags {
     }
 }
 
+impl FromJson for PropagateTags {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
 /// The custom parameters to be used when the target is an Batch job.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BatchParameters {
@@ -459,12 +680,33 @@ pub struct BatchParameters {
     pub retry_strategy: Option<BatchRetryStrategy>,
 }
 
+impl FromJson for BatchParameters {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            job_definition: member(&mut members, "JobDefinition"),
+            job_name: member(&mut members, "JobName"),
+            array_properties: member(&mut members, "ArrayProperties"),
+            retry_strategy: member(&mut members, "RetryStrategy"),
+        })
+    }
+}
+
 /// The array properties for the submitted job, such as the size of the array.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BatchArrayProperties {
     /// The size of the array, if this is an array batch job.
     #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
+}
+
+impl FromJson for BatchArrayProperties {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            size: member(&mut members, "Size"),
+        })
+    }
 }
 
 /// The retry strategy to use for failed jobs, if the target is an Batch job.
@@ -475,12 +717,30 @@ pub struct BatchRetryStrategy {
     pub attempts: Option<i32>,
 }
 
+impl FromJson for BatchRetryStrategy {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            attempts: member(&mut members, "Attempts"),
+        })
+    }
+}
+
 /// The custom parameters for EventBridge to use for a target that is an Amazon SQS fair or FIFO queue.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SqsParameters {
     /// The ID of the message group to use as the target.
     #[serde(rename = "MessageGroupId", default, skip_serializing_if = "Option::is_none")]
     pub message_group_id: Option<String>,
+}
+
+impl FromJson for SqsParameters {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            message_group_id: member(&mut members, "MessageGroupId"),
+        })
+    }
 }
 
 /// These are custom parameter to be used when the target is an API Gateway APIs or EventBridge ApiDestinations.
@@ -495,6 +755,17 @@ pub struct HttpParameters {
     /// The query string keys/values that need to be sent as part of request invoking the API Gateway API or EventBridge ApiDestination.
     #[serde(rename = "QueryStringParameters", default, skip_serializing_if = "Option::is_none")]
     pub query_string_parameters: Option<BTreeMap<String, String>>,
+}
+
+impl FromJson for HttpParameters {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            path_parameter_values: member(&mut members, "PathParameterValues"),
+            header_parameters: member(&mut members, "HeaderParameters"),
+            query_string_parameters: member(&mut members, "QueryStringParameters"),
+        })
+    }
 }
 
 /// These are custom parameters to be used when the target is a Amazon Redshift cluster to invoke the Amazon Redshift Data API ExecuteStatement based on EventBridge events.
@@ -523,12 +794,36 @@ pub struct RedshiftDataParameters {
     pub sqls: Option<Vec<String>>,
 }
 
+impl FromJson for RedshiftDataParameters {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            secret_manager_arn: member(&mut members, "SecretManagerArn"),
+            database: member(&mut members, "Database"),
+            db_user: member(&mut members, "DbUser"),
+            sql: member(&mut members, "Sql"),
+            statement_name: member(&mut members, "StatementName"),
+            with_event: member(&mut members, "WithEvent"),
+            sqls: member(&mut members, "Sqls"),
+        })
+    }
+}
+
 /// These are custom parameters to use when the target is a SageMaker AI Model Building Pipeline that starts based on EventBridge events.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SageMakerPipelineParameters {
     /// List of Parameter names and values for SageMaker AI Model Building Pipeline execution.
     #[serde(rename = "PipelineParameterList", default, skip_serializing_if = "Option::is_none")]
     pub pipeline_parameter_list: Option<Vec<SageMakerPipelineParameter>>,
+}
+
+impl FromJson for SageMakerPipelineParameters {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            pipeline_parameter_list: member(&mut members, "PipelineParameterList"),
+        })
+    }
 }
 
 /// Name/Value pair of a parameter to start execution of a SageMaker AI Model Building Pipeline.
@@ -542,12 +837,31 @@ pub struct SageMakerPipelineParameter {
     pub value: Option<String>,
 }
 
+impl FromJson for SageMakerPipelineParameter {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "Name"),
+            value: member(&mut members, "Value"),
+        })
+    }
+}
+
 /// Configuration details of the Amazon SQS queue for EventBridge to use as a dead-letter queue (DLQ).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeadLetterConfig {
     /// The ARN of the SQS queue specified as the target for the dead-letter queue.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
+}
+
+impl FromJson for DeadLetterConfig {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "Arn"),
+        })
+    }
 }
 
 /// A `RetryPolicy` object that includes information about the retry policy settings.
@@ -561,12 +875,31 @@ pub struct RetryPolicy {
     pub maximum_event_age_in_seconds: Option<i32>,
 }
 
+impl FromJson for RetryPolicy {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            maximum_retry_attempts: member(&mut members, "MaximumRetryAttempts"),
+            maximum_event_age_in_seconds: member(&mut members, "MaximumEventAgeInSeconds"),
+        })
+    }
+}
+
 /// Contains the GraphQL operation to be parsed and executed, if the event target is an AppSync API.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AppSyncParameters {
     /// The GraphQL operation; that is, the query, mutation, or subscription to be parsed and executed by the GraphQL service.
     #[serde(rename = "GraphQLOperation", default, skip_serializing_if = "Option::is_none")]
     pub graph_ql_operation: Option<String>,
+}
+
+impl FromJson for AppSyncParameters {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            graph_ql_operation: member(&mut members, "GraphQLOperation"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -577,6 +910,16 @@ pub struct PutTargetsResponse {
     /// The failed target entries.
     #[serde(rename = "FailedEntries", default, skip_serializing_if = "Option::is_none")]
     pub failed_entries: Option<Vec<PutTargetsResultEntry>>,
+}
+
+impl FromJson for PutTargetsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            failed_entry_count: member(&mut members, "FailedEntryCount"),
+            failed_entries: member(&mut members, "FailedEntries"),
+        })
+    }
 }
 
 /// Represents a target that failed to be added to a rule.
@@ -591,6 +934,17 @@ pub struct PutTargetsResultEntry {
     /// The error message that explains why the target addition failed.
     #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
+}
+
+impl FromJson for PutTargetsResultEntry {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target_id: member(&mut members, "TargetId"),
+            error_code: member(&mut members, "ErrorCode"),
+            error_message: member(&mut members, "ErrorMessage"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -609,6 +963,18 @@ pub struct RemoveTargetsRequest {
     pub force: Option<bool>,
 }
 
+impl FromJson for RemoveTargetsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            rule: member(&mut members, "Rule"),
+            event_bus_name: member(&mut members, "EventBusName"),
+            ids: member(&mut members, "Ids"),
+            force: member(&mut members, "Force"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RemoveTargetsResponse {
     /// The number of failed entries.
@@ -617,6 +983,16 @@ pub struct RemoveTargetsResponse {
     /// The failed target entries.
     #[serde(rename = "FailedEntries", default, skip_serializing_if = "Option::is_none")]
     pub failed_entries: Option<Vec<RemoveTargetsResultEntry>>,
+}
+
+impl FromJson for RemoveTargetsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            failed_entry_count: member(&mut members, "FailedEntryCount"),
+            failed_entries: member(&mut members, "FailedEntries"),
+        })
+    }
 }
 
 /// Represents a target that failed to be removed from a rule.
@@ -633,6 +1009,17 @@ pub struct RemoveTargetsResultEntry {
     pub error_message: Option<String>,
 }
 
+impl FromJson for RemoveTargetsResultEntry {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target_id: member(&mut members, "TargetId"),
+            error_code: member(&mut members, "ErrorCode"),
+            error_message: member(&mut members, "ErrorMessage"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteRuleRequest {
     /// The name of the rule.
@@ -646,6 +1033,17 @@ pub struct DeleteRuleRequest {
     pub force: Option<bool>,
 }
 
+impl FromJson for DeleteRuleRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "Name"),
+            event_bus_name: member(&mut members, "EventBusName"),
+            force: member(&mut members, "Force"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeRuleRequest {
     /// The name of the rule.
@@ -654,6 +1052,16 @@ pub struct DescribeRuleRequest {
     /// The name or ARN of the event bus associated with the rule.
     #[serde(rename = "EventBusName", default, skip_serializing_if = "Option::is_none")]
     pub event_bus_name: Option<String>,
+}
+
+impl FromJson for DescribeRuleRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "Name"),
+            event_bus_name: member(&mut members, "EventBusName"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -690,6 +1098,24 @@ pub struct DescribeRuleResponse {
     pub created_by: Option<String>,
 }
 
+impl FromJson for DescribeRuleResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "Name"),
+            arn: member(&mut members, "Arn"),
+            event_pattern: member(&mut members, "EventPattern"),
+            schedule_expression: member(&mut members, "ScheduleExpression"),
+            state: member(&mut members, "State"),
+            description: member(&mut members, "Description"),
+            role_arn: member(&mut members, "RoleArn"),
+            managed_by: member(&mut members, "ManagedBy"),
+            event_bus_name: member(&mut members, "EventBusName"),
+            created_by: member(&mut members, "CreatedBy"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListRulesRequest {
     /// The prefix matching the rule name.
@@ -706,6 +1132,18 @@ pub struct ListRulesRequest {
     pub limit: Option<i32>,
 }
 
+impl FromJson for ListRulesRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name_prefix: member(&mut members, "NamePrefix"),
+            event_bus_name: member(&mut members, "EventBusName"),
+            next_token: member(&mut members, "NextToken"),
+            limit: member(&mut members, "Limit"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListRulesResponse {
     /// The rules that match the specified criteria.
@@ -714,6 +1152,16 @@ pub struct ListRulesResponse {
     /// A token indicating there are more results available.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl FromJson for ListRulesResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            rules: member(&mut members, "Rules"),
+            next_token: member(&mut members, "NextToken"),
+        })
+    }
 }
 
 /// Contains information about a rule in Amazon EventBridge.
@@ -748,6 +1196,23 @@ pub struct Rule {
     pub event_bus_name: Option<String>,
 }
 
+impl FromJson for Rule {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "Name"),
+            arn: member(&mut members, "Arn"),
+            event_pattern: member(&mut members, "EventPattern"),
+            state: member(&mut members, "State"),
+            description: member(&mut members, "Description"),
+            schedule_expression: member(&mut members, "ScheduleExpression"),
+            role_arn: member(&mut members, "RoleArn"),
+            managed_by: member(&mut members, "ManagedBy"),
+            event_bus_name: member(&mut members, "EventBusName"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListTargetsByRuleRequest {
     /// The name of the rule.
@@ -764,6 +1229,18 @@ pub struct ListTargetsByRuleRequest {
     pub limit: Option<i32>,
 }
 
+impl FromJson for ListTargetsByRuleRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            rule: member(&mut members, "Rule"),
+            event_bus_name: member(&mut members, "EventBusName"),
+            next_token: member(&mut members, "NextToken"),
+            limit: member(&mut members, "Limit"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListTargetsByRuleResponse {
     /// The targets assigned to the rule.
@@ -772,6 +1249,16 @@ pub struct ListTargetsByRuleResponse {
     /// A token indicating there are more results available.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl FromJson for ListTargetsByRuleResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            targets: member(&mut members, "Targets"),
+            next_token: member(&mut members, "NextToken"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -784,6 +1271,16 @@ pub struct EnableRuleRequest {
     pub event_bus_name: Option<String>,
 }
 
+impl FromJson for EnableRuleRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "Name"),
+            event_bus_name: member(&mut members, "EventBusName"),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DisableRuleRequest {
     /// The name of the rule.
@@ -792,4 +1289,14 @@ pub struct DisableRuleRequest {
     /// The name or ARN of the event bus associated with the rule.
     #[serde(rename = "EventBusName", default, skip_serializing_if = "Option::is_none")]
     pub event_bus_name: Option<String>,
+}
+
+impl FromJson for DisableRuleRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "Name"),
+            event_bus_name: member(&mut members, "EventBusName"),
+        })
+    }
 }
