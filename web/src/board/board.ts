@@ -56,6 +56,8 @@ export class Board {
   private fargateLane = FARGATE_LANE;
   /** Per task, what its segment looks like: neighbours that look alike are drawn as one. */
   private looks: string[] = [];
+  /** The same, with when the task landed: tasks that landed together grow in together. */
+  private arrivals: string[] = [];
   /** The fill colour last set on the canvas, so that task segments set it only when it changes. */
   private lastColor = '';
   private frames = 0;
@@ -85,6 +87,7 @@ export class Board {
     this.layout = layout;
     const t = layout.tasks;
     this.looks = t.taskArn.map((_, row) => `${t.group[row]}|${t.lastStatus[row]}|${t.healthStatus[row]}|${t.capacityProviderName[row]}`);
+    this.arrivals = t.taskArn.map((arn, row) => `${this.looks[row]}|${seen.get(arn)}`);
     // Boxes follow the layout at once, so that clicks and summaries never see the previous one.
     this.place(this.canvas.clientWidth, this.canvas.clientHeight, layout);
     this.schedule();
@@ -334,30 +337,28 @@ export class Board {
       const length = inner * (registered / max);
       this.setFill(ctx, look.track);
       ctx.fillRect(box.x + pad, y, length, barHeight);
-      // Neighbouring tasks that look the same (group, status, health, fully grown) are one
-      // rectangle: a thousand instances of ten tasks each stay within a frame's budget.
+      // Neighbouring tasks that look the same (group, status, health) and landed together are
+      // one rectangle, growing in as one: a thousand instances of ten tasks each, even all
+      // landing at once, stay within a frame's budget.
       let x = box.x + pad;
       let run = -1;
       let runStart = x;
       let runKey = '';
+      let runGrown = 1;
       const flush = () => {
-        if (run >= 0) this.fillTask(ctx, layout, run, runStart, y, x - runStart, barHeight);
+        if (run >= 0) this.fillTask(ctx, layout, run, runStart, y, (x - runStart) * runGrown, barHeight);
         run = -1;
       };
       for (const row of rows) {
         const share = (layout.tasks[resource][row] / Math.max(1, registered)) * length;
         const grown = look.grow(row);
-        const key = grown < 1 ? '' : this.looks[row];
-        if (!key || key !== runKey) flush();
-        if (key) {
-          if (run < 0) {
-            run = row;
-            runStart = x;
-            runKey = key;
-          }
-        } else {
-          runKey = '';
-          this.fillTask(ctx, layout, row, x, y, share * grown, barHeight);
+        const key = grown < 1 ? this.arrivals[row] : this.looks[row];
+        if (key !== runKey) {
+          flush();
+          run = row;
+          runStart = x;
+          runKey = key;
+          runGrown = grown;
         }
         x += share;
       }
