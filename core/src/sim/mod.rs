@@ -113,6 +113,15 @@ pub fn service(name: &str) -> Result<&'static Service, EcsimError> {
         })
 }
 
+/// Actions that only read the simulation (AWS's Describe, List and Get verbs, and ecsim's
+/// NextFireTimes): a replay does not need them.
+fn reads_only(action: &str) -> bool {
+    ["Describe", "List", "Get"]
+        .iter()
+        .any(|verb| action.starts_with(verb))
+        || action == "NextFireTimes"
+}
+
 /// A simulation: the world (services, clock, RNG), the journal of what was done to it, and
 /// whether an internal error stopped it. Cloning it is `fork`.
 #[derive(Clone)]
@@ -197,18 +206,25 @@ impl Simulation {
     pub fn call(&mut self, service: &str, action: &str, input: Value) -> Result<Value, EcsimError> {
         self.refuse_if_poisoned()?;
         let service = self::service(service)?;
-        self.journal.push(Arc::new(snapshot::Entry::Call {
+        // The journal keeps what a replay needs: calls that read, and calls that failed (a failed
+        // call changes nothing, the RNG included), leave no trace, so a loop of Describe calls
+        // does not grow a snapshot.
+        let entry = (!reads_only(action)).then(|| snapshot::Entry::Call {
             service: service.name.to_string(),
             action: action.to_string(),
             input: input.clone(),
-        }));
-        self.guarded_step(|world| {
+        });
+        let result = self.guarded_step(|world| {
             let output = (service.dispatch)(world, action, input)
                 .unwrap_or_else(|| Err(unknown_action(service.name, action)))?;
             // What the call made due now (steps that take no time) happens before it returns.
             world.run_due(world.now);
             Ok(output)
-        })
+        });
+        if let (Ok(_), Some(entry)) = (&result, entry) {
+            self.journal.push(Arc::new(entry));
+        }
+        result
     }
 
     fn refuse_if_poisoned(&self) -> Result<(), EcsimError> {

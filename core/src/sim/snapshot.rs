@@ -27,8 +27,9 @@ pub enum Entry {
     RunUntil(f64),
 }
 
-/// The format of a snapshot; bumped if it ever changes.
-const VERSION: u32 = 1;
+/// The format of a snapshot: 2 adds the checksums; format 1 (without them) is still read.
+const VERSION: u32 = 2;
+const FORMATS: std::ops::RangeInclusive<u32> = 1..=2;
 
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -38,6 +39,70 @@ struct Snapshot {
     journal: Vec<Entry>,
     /// The clock when the snapshot was taken (checked after the replay).
     now: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    checksums: Option<Checksums>,
+}
+
+/// FNV-1a of each part, so that an edited snapshot is refused naming the part that changed.
+/// Numbers are hashed by value (`5` and `5.0` alike): snapshots cross JavaScript, which keeps no
+/// difference between them.
+#[derive(Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct Checksums {
+    config: String,
+    journal: String,
+}
+
+struct Fnv(u64);
+
+impl Fnv {
+    fn bytes(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn value(&mut self, value: &Value) {
+        match value {
+            Value::Null => self.bytes(b"n"),
+            Value::Bool(b) => self.bytes(if *b { b"t" } else { b"f" }),
+            Value::Number(n) => {
+                self.bytes(b"#");
+                self.bytes(&n.as_f64().unwrap_or(f64::NAN).to_bits().to_le_bytes());
+            }
+            Value::String(s) => {
+                self.bytes(b"\"");
+                self.bytes(&(s.len() as u64).to_le_bytes());
+                self.bytes(s.as_bytes());
+            }
+            Value::Array(items) => {
+                self.bytes(b"[");
+                items.iter().for_each(|item| self.value(item));
+                self.bytes(b"]");
+            }
+            Value::Object(members) => {
+                self.bytes(b"{");
+                for (key, member) in members {
+                    self.value(&Value::String(key.clone()));
+                    self.value(member);
+                }
+                self.bytes(b"}");
+            }
+        }
+    }
+}
+
+fn checksum(part: &impl Serialize) -> String {
+    let mut hash = Fnv(0xcbf2_9ce4_8422_2325);
+    hash.value(&serde_json::to_value(part).unwrap_or_default());
+    format!("{:016x}", hash.0)
+}
+
+fn checksums(config: &SimulationConfig, journal: &[Entry]) -> Checksums {
+    Checksums {
+        config: checksum(config),
+        journal: checksum(&journal),
+    }
 }
 
 fn invalid(message: String) -> EcsimError {
@@ -53,10 +118,13 @@ impl Simulation {
                 "This simulation stopped at an earlier internal error; it cannot be snapshotted.",
             ));
         }
+        let config = (*self.world.config).clone();
+        let journal: Vec<Entry> = self.journal.iter().map(|entry| (**entry).clone()).collect();
         let snapshot = Snapshot {
             ecsim_snapshot: VERSION,
-            config: (*self.world.config).clone(),
-            journal: self.journal.iter().map(|entry| (**entry).clone()).collect(),
+            checksums: Some(checksums(&config, &journal)),
+            config,
+            journal,
             now: self.world.now,
         };
         serde_json::to_value(snapshot).map_err(|e| invalid(format!("snapshot: {e}")))
@@ -66,28 +134,57 @@ impl Simulation {
     pub fn restore(snapshot: Value) -> Result<Simulation, EcsimError> {
         let snapshot: Snapshot = serde_json::from_value(snapshot)
             .map_err(|e| invalid(format!("Not an ecsim snapshot: {e}")))?;
-        if snapshot.ecsim_snapshot != VERSION {
+        if !FORMATS.contains(&snapshot.ecsim_snapshot) {
             return Err(invalid(format!(
-                "Snapshot format {} is not supported (this ecsim reads format {VERSION}).",
-                snapshot.ecsim_snapshot
+                "Snapshot format {} is not supported (this ecsim reads formats {} to {}).",
+                snapshot.ecsim_snapshot,
+                FORMATS.start(),
+                FORMATS.end()
             )));
         }
+        if snapshot.ecsim_snapshot >= 2 {
+            let found = checksums(&snapshot.config, &snapshot.journal);
+            let Some(given) = &snapshot.checksums else {
+                return Err(invalid(
+                    "The snapshot has no checksums (format 2 has them).".into(),
+                ));
+            };
+            for (part, ok) in [
+                ("config", given.config == found.config),
+                ("journal", given.journal == found.journal),
+            ] {
+                if !ok {
+                    return Err(invalid(format!(
+                        "The snapshot's {part} does not match its checksum: it was edited or damaged."
+                    )));
+                }
+            }
+        }
         let mut sim = Simulation::new(snapshot.config);
-        for entry in snapshot.journal {
-            // A call that failed when it was made fails the same way now, and is kept.
-            let _ = match entry {
+        for (index, entry) in snapshot.journal.into_iter().enumerate() {
+            // The journal holds only calls that succeeded: one that fails now was not made this way.
+            let (what, result) = match entry {
                 Entry::Call {
                     service,
                     action,
                     input,
-                } => sim.call(&service, &action, input).map(drop),
-                Entry::RunUntil(time) => sim.run_until(time),
+                } => (
+                    format!("{service} {action}"),
+                    sim.call(&service, &action, input).map(drop),
+                ),
+                Entry::RunUntil(time) => (format!("runUntil {time}"), sim.run_until(time)),
             };
             if sim.poisoned {
                 return Err(EcsimError::new(
                     ErrorCode::InternalError,
                     "Replaying the snapshot hit an internal error.",
                 ));
+            }
+            if let Err(error) = result {
+                return Err(invalid(format!(
+                    "The snapshot's journal entry {index} ({what}) fails on replay ({}: {}): it was edited or comes from another ecsim version.",
+                    error.code, error.message
+                )));
             }
         }
         if sim.world.now != snapshot.now {
@@ -163,9 +260,55 @@ mod tests {
         let mut snapshot = busy().snapshot().unwrap();
         snapshot["now"] = json!(1.0);
         assert!(Simulation::restore(snapshot.clone()).is_err());
-        snapshot["ecsimSnapshot"] = json!(2);
+        snapshot["ecsimSnapshot"] = json!(9);
         let error = Simulation::restore(snapshot).err().unwrap();
-        assert!(error.message.contains("format 2"));
+        assert!(error.message.contains("format 9"));
         assert!(Simulation::restore(json!({"journal": []})).is_err());
+    }
+
+    #[test]
+    fn the_checksums_name_the_edited_part() {
+        let snapshot = busy().snapshot().unwrap();
+        let mut seed = snapshot.clone();
+        seed["config"]["seed"] = json!(7);
+        let error = Simulation::restore(seed).err().unwrap();
+        assert!(
+            error.message.contains("config does not match"),
+            "{}",
+            error.message
+        );
+        let mut reordered = snapshot.clone();
+        reordered["journal"].as_array_mut().unwrap().swap(0, 1);
+        let error = Simulation::restore(reordered).err().unwrap();
+        assert!(
+            error.message.contains("journal does not match"),
+            "{}",
+            error.message
+        );
+        // Numbers as JavaScript writes them (5.0 as 5) keep the checksum.
+        let through_js: Value =
+            serde_json::from_str(&snapshot.to_string().replace(".0,", ",")).unwrap();
+        assert!(Simulation::restore(through_js).is_ok());
+        // Format 1 (no checksums) is still read.
+        let mut old = snapshot;
+        old["ecsimSnapshot"] = json!(1);
+        old.as_object_mut().unwrap().remove("checksums");
+        assert!(Simulation::restore(old).is_ok());
+    }
+
+    #[test]
+    fn reads_and_failures_leave_the_journal_as_it_was() {
+        let mut sim = busy();
+        let length = sim.journal.len();
+        for _ in 0..1000 {
+            sim.call("ecs", "DescribeClusters", json!({"clusters": ["c"]}))
+                .unwrap();
+            let _ = sim.call(
+                "ecs",
+                "RunTask",
+                json!({"cluster": "nope", "taskDefinition": "w"}),
+            );
+        }
+        assert_eq!(sim.journal.len(), length);
     }
 }
