@@ -73,6 +73,16 @@ fn a_refused_call_leaves_the_rng_and_the_state_as_they_were() {
         ),
         ("ecsim", "PlaceTasks", json!([1, 2, 3])),
         (
+            "ecsim",
+            "CreateSubnet",
+            json!({"availabilityZone": "eu-west-1a"}),
+        ),
+        (
+            "ecsim",
+            "PlaceTasks",
+            json!({"cluster": "c", "taskDefinition": "w", "count": 500, "explain": true}),
+        ),
+        (
             "ecs",
             "CreateService",
             json!({"cluster": "missing", "serviceName": "s", "taskDefinition": "w", "desiredCount": 1}),

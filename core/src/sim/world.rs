@@ -9,6 +9,17 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 use std::sync::Arc;
 
+/// `digits` random lowercase hex digits drawn from `rng` (for a handler that borrows the RNG
+/// beside another part of the world).
+pub fn random_hex(rng: &mut ChaCha8Rng, digits: usize) -> String {
+    let mut out = String::with_capacity(digits);
+    while out.len() < digits {
+        out.push_str(&format!("{:016x}", rng.next_u64()));
+    }
+    out.truncate(digits);
+    out
+}
+
 #[derive(Clone)]
 pub(crate) struct World {
     pub config: Arc<SimulationConfig>,
@@ -44,12 +55,7 @@ impl World {
 
     /// `digits` random lowercase hex digits, for ids such as container instance ids.
     pub fn random_hex(&mut self, digits: usize) -> String {
-        let mut out = String::with_capacity(digits);
-        while out.len() < digits {
-            out.push_str(&format!("{:016x}", self.rng.next_u64()));
-        }
-        out.truncate(digits);
-        out
+        random_hex(&mut self.rng, digits)
     }
 
     /// Takes every event due by `until` in time order, the clock at each event's time, and leaves

@@ -58,6 +58,10 @@ struct Placements {
     availability_zone: Vec<Option<Arc<str>>>,
 }
 
+/// Explanations name every instance for every task: 10,000 tasks on 1,000 instances would be
+/// hundreds of megabytes, so PlaceTasks explains up to this many tasks a call.
+pub const MAX_EXPLAINED_TASKS: u64 = 100;
+
 /// PlaceTasks: RunTask's input with any `count` up to [`MAX_PLACE_TASKS_COUNT`]. The answers are
 /// exactly those of successive RunTask calls of 10 (a property test compares them); it stops at
 /// the first task that finds no instance, as the following calls would fail the same way.
@@ -76,6 +80,11 @@ pub fn place_tasks(
                 ))
             })?,
     };
+    if request.explain == Some(true) && count > MAX_EXPLAINED_TASKS {
+        return Err(api::Error::InvalidParameterException.with(format!(
+            "explain is answered for up to {MAX_EXPLAINED_TASKS} tasks a call (each explanation names every instance): place more without it."
+        )));
+    }
     let Launched {
         cluster,
         placed,
@@ -236,7 +245,10 @@ pub fn create_subnet(
     world: &mut World,
     request: api::CreateSubnetRequest,
 ) -> Result<api::CreateSubnetResponse, EcsimError> {
-    let generated = request.subnet_id.is_none().then(|| world.random_hex(17));
-    let region = world.config.region.clone();
-    world.ecsim.subnets.create(request, &region, generated)
+    let rng = &mut world.rng;
+    let region = &world.config.region;
+    world
+        .ecsim
+        .subnets
+        .create(request, region, || super::world::random_hex(rng, 17))
 }

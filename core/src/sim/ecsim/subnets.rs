@@ -45,7 +45,7 @@ impl Subnets {
         &mut self,
         request: api::CreateSubnetRequest,
         region: &str,
-        generated_id: Option<String>,
+        generate_id: impl FnOnce() -> String,
     ) -> Result<api::CreateSubnetResponse, EcsimError> {
         let availability_zone = request.availability_zone.unwrap_or_default();
         if !availability_zone.starts_with(region) {
@@ -53,10 +53,10 @@ impl Subnets {
                 "availabilityZone {availability_zone} is not in the simulation's region {region}."
             )));
         }
+        // Drawn only once the zone is known good: a refused call leaves the RNG as it was.
         let subnet_id = request
             .subnet_id
-            .or_else(|| generated_id.map(|id| format!("subnet-{id}")))
-            .unwrap_or_default();
+            .unwrap_or_else(|| format!("subnet-{}", generate_id()));
         if self.declared.contains_key(&subnet_id) {
             return Err(api::Error::InvalidParameterException
                 .with(format!("Subnet {subnet_id} already exists.")));
