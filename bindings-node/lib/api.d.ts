@@ -74,7 +74,7 @@ export interface NativeModule {
     checkService(service: string): CallResult;
     forkFrom(other: unknown): CallResult;
     loadScenario(scenario: unknown): CallResult;
-    call(service: string, action: string, input: unknown): CallResult;
+    call(service: string, action: string, inputJson: string): CallResult;
   };
 }
 

@@ -21,6 +21,29 @@ export function makeApi(native) {
     errors[code] = { [code]: class extends EcsimError {} }[code];
   }
 
+  /**
+   * An input as JSON text for the native call. JSON cannot hold NaN or the infinities (they
+   * would become null), so they are refused naming the member; so are inputs that refer to
+   * themselves or nest too deeply.
+   */
+  function inputJson(input) {
+    try {
+      return JSON.stringify(input ?? {}, (key, value) => {
+        if (typeof value === 'number' && !Number.isFinite(value)) {
+          throw new errors.InvalidParameterException('InvalidParameterException', `${value} at ${key || '$'} is not a number AWS accepts: give a finite number.`);
+        }
+        if (typeof value === 'bigint') {
+          throw new errors.InvalidParameterException('InvalidParameterException', `${value}n at ${key || '$'}: give integers as numbers.`);
+        }
+        return value;
+      });
+    } catch (error) {
+      if (error instanceof EcsimError) throw error;
+      const why = error instanceof RangeError ? 'nests too deeply' : 'is not JSON (it may refer to itself)';
+      throw new errors.InvalidParameterException('InvalidParameterException', `The input ${why}: ${error.message}`);
+    }
+  }
+
   function unwrap(result) {
     if (result.error) {
       const { code, message, diagnostics } = result.error;
@@ -120,12 +143,12 @@ export function makeApi(native) {
 
     /** Every service event so far, oldest first (the ecsim client's ListEvents). */
     events(options = {}) {
-      return unwrap(this.#native.call('ecsim', 'ListEvents', options)).events;
+      return unwrap(this.#native.call('ecsim', 'ListEvents', inputJson(options))).events;
     }
 
     /** The untyped form of a client call: call('ecs', 'RunTask', {...}). */
     call(service, action, input = {}) {
-      return unwrap(this.#native.call(service, action, input ?? {}));
+      return unwrap(this.#native.call(service, action, inputJson(input)));
     }
 
     /** A client for one AWS service: methods are its actions in camelCase (registerTaskDefinition). */

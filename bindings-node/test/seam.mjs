@@ -34,6 +34,25 @@ export function seamTests(label, native, api, exported = undefined) {
     }
   });
 
+  test(`${label}: hostile inputs are refused naming where, and the simulation goes on`, () => {
+    const sim = new api.Simulation();
+    const ecs = sim.client('ecs');
+    ecs.createCluster({ clusterName: 'c' });
+    assert.throws(() => ecs.runTask({ cluster: 'c', taskDefinition: 'x', count: NaN }), { name: 'InvalidParameterException', message: /NaN at count is not a number/ });
+    assert.throws(() => ecs.runTask({ cluster: 'c', taskDefinition: 'x', count: Infinity }), { name: 'InvalidParameterException' });
+    assert.throws(() => ecs.runTask({ cluster: 'c', taskDefinition: 'x', count: 10n }), { name: 'InvalidParameterException' });
+    const cyclic = { cluster: 'c' };
+    cyclic.self = cyclic;
+    assert.throws(() => ecs.listServices(cyclic), { name: 'InvalidParameterException' });
+    let deep = [];
+    for (let i = 0; i < 200000; i++) deep = [deep];
+    assert.throws(() => ecs.listServices({ cluster: deep }), { name: 'InvalidParameterException' });
+    let nested = [];
+    for (let i = 0; i < 1000; i++) nested = [nested];
+    assert.throws(() => ecs.listServices({ cluster: nested }), { name: 'InvalidParameterException', message: /not JSON|recursion/ });
+    assert.deepEqual(ecs.listClusters().clusterArns, ['arn:aws:ecs:us-east-1:123456789012:cluster/c']);
+  });
+
   test(`${label}: every action answers an unknown member with its service's validation error`, () => {
     for (const [service, { operations, errors }] of Object.entries(SERVICES)) {
       for (const action of operations) {

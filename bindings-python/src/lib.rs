@@ -117,9 +117,17 @@ fn diagnostics(found: Vec<CoreDiagnostic>) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// A Python value as JSON, bounded (`ecsim_core::api::input`): too deep, self-referencing,
+/// NaN, infinite or huge integers raise InvalidParameterException naming where; what is not
+/// JSON-like at all raises TypeError.
 fn to_json(value: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
-    pythonize::depythonize(value)
-        .map_err(|e| pyo3::exceptions::PyTypeError::new_err(format!("not a JSON-like value: {e}")))
+    use ecsim_core::api::input::{read_input, InputError};
+    read_input(&mut pythonize::Depythonizer::from_object(value)).map_err(|e| match e {
+        InputError::Refused(error) => to_py_err(value.py(), error),
+        InputError::NotJsonLike(why) => {
+            pyo3::exceptions::PyTypeError::new_err(format!("not a JSON-like value: {why}"))
+        }
+    })
 }
 
 /// Validates a task definition (RegisterTaskDefinition input shape); never raises for bad input.

@@ -216,3 +216,29 @@ def test_a_scenario_builds_a_simulation() -> None:
     assert sim.scenario_outputs is not None and len(sim.scenario_outputs[0]["tasks"]) == 2
     with pytest.raises(ecsim.InvalidParameterException, match=r"fleet\[0\]"):
         ecsim.Simulation.from_scenario({"version": 1, "fleet": [{"instanceType": "m5.nope", "availabilityZone": "us-east-1a"}]})
+
+
+def test_hostile_values_are_refused_naming_where() -> None:
+    sim = ecsim.Simulation(seed=1)
+    ecs = sim.client("ecs")
+    ecs.create_cluster(clusterName="c")
+    with pytest.raises(ecsim.InvalidParameterException, match=r"NaN at \$\.count is not a number"):
+        sim.call("ecs", "RunTask", {"cluster": "c", "taskDefinition": "x", "count": float("nan")})
+    with pytest.raises(ecsim.InvalidParameterException, match=r"inf at \$\.containerDefinitions\[0\]\.cpu"):
+        ecsim.validate_task_definition({"family": "f", "containerDefinitions": [{"cpu": float("inf")}]})
+    deep: list[object] = []
+    node = deep
+    for _ in range(20_000):
+        child: list[object] = []
+        node.append(child)
+        node = child
+    with pytest.raises(ecsim.InvalidParameterException, match="deeper than 100"):
+        ecsim.validate_task_definition({"family": deep})
+    cyclic: dict[str, object] = {}
+    cyclic["self"] = cyclic
+    with pytest.raises(ecsim.InvalidParameterException, match="refers to itself"):
+        sim.call("ecs", "ListClusters", cyclic)
+    with pytest.raises(ecsim.InvalidParameterException, match="beyond the integers"):
+        sim.call("ecs", "RunTask", {"cluster": "c", "taskDefinition": "x", "count": 2**70})
+    # The simulation goes on.
+    assert ecs.list_clusters()["clusterArns"] == ["arn:aws:ecs:us-east-1:123456789012:cluster/c"]

@@ -112,3 +112,27 @@ fn json_text_and_the_yaml_reader_agree_on_positions() {
     assert!(fast.all().all(|(_, d)| d.line.is_some()));
     assert_eq!(positions(&fast, 0), positions(&slow, 1));
 }
+
+#[test]
+fn text_escapes_control_characters_from_the_template() {
+    let template = serde_json::json!({"Resources": {"Evil\nok.yaml:1:1: error FAKE\u{1b}[2J": {
+        "Type": "AWS::ECS::TaskDefinition",
+        "Properties": {"ContainerDefinitions": [{"Name": "a\nb", "Image": "x"}]},
+    }}});
+    let report = ecsim_core::validate_template(&template, &ValidationOptions::default());
+    let text = render(&report, Format::Text, "t.json");
+    assert!(
+        text.contains(r"[Evil\nok.yaml:1:1: error FAKE\u{1b}[2J]"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'));
+    // Every line the report writes starts as one of its own lines do.
+    for line in text.lines() {
+        assert!(
+            line.starts_with("t.json")
+                || line.starts_with("    ")
+                || line.ends_with("task definition"),
+            "{line}"
+        );
+    }
+}

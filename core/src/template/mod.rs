@@ -24,7 +24,18 @@ pub static TEMPLATE_SYNTAX: Rule = Rule {
     source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html",
 };
 
-pub static RULES: [&Rule; 1] = [&TEMPLATE_SYNTAX];
+pub static TEMPLATE_RESOURCES: Rule = Rule {
+    code: "TPL002",
+    name: "template-resources",
+    severity: Severity::Error,
+    summary: "A template is an object with a Resources section.",
+    why: "CloudFormation requires the Resources section; an empty file, `null` or a list is not a template, and finding nothing in it would read as a clean bill of health.",
+    invalid: "AWSTemplateFormatVersion: '2010-09-09'",
+    valid: "Resources: {}",
+    source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html",
+};
+
+pub static RULES: [&Rule; 2] = [&TEMPLATE_SYNTAX, &TEMPLATE_RESOURCES];
 
 /// A finding in a template, with where it is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -115,7 +126,6 @@ pub fn validate_template(template: &Value, options: &ValidationOptions) -> Templ
     report
 }
 
-/// `$.a.b[0]` and every path above it.
 /// A task definition given as JSON text (an editor's buffer), validated; each finding carries the
 /// line and column of its path, or of the nearest enclosing member the text has.
 pub fn validate_task_definition_text(
@@ -144,6 +154,7 @@ pub fn validate_task_definition_text(
         .collect())
 }
 
+/// `$.a.b[0]` and every path above it.
 fn ancestors(path: &str) -> Vec<String> {
     let mut found = vec![path.to_string()];
     let mut current = path;
@@ -193,6 +204,26 @@ impl TemplateReport {
 fn validate(template: &Value, options: &ValidationOptions) -> TemplateReport {
     let mut report = TemplateReport::default();
     let Some(resources) = template.get("Resources").and_then(Value::as_object) else {
+        let message = match template {
+            Value::Object(_) => {
+                "The template has no Resources section; CloudFormation requires one.".to_string()
+            }
+            Value::Null => "The template is empty: it has no Resources section.".to_string(),
+            other => format!(
+                "The template is {}, not an object with a Resources section.",
+                match other {
+                    Value::Array(_) => "a list",
+                    Value::String(_) => "a string",
+                    Value::Number(_) => "a number",
+                    _ => "a boolean",
+                }
+            ),
+        };
+        report.diagnostics.push(Located {
+            diagnostic: TEMPLATE_RESOURCES.at("$", message),
+            line: None,
+            column: None,
+        });
         return report;
     };
     for (logical_id, resource) in resources {

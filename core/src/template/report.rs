@@ -39,9 +39,29 @@ pub fn render(report: &TemplateReport, format: Format, file: &str) -> String {
     }
 }
 
+/// Text from the template (logical ids, paths, values quoted in messages) with its control
+/// characters escaped: a logical id holding a newline or a terminal escape cannot forge report
+/// lines or recolour a terminal.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            '\t' => "\\t".to_string(),
+            c if c.is_control() => format!("\\u{{{:x}}}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect::<String>()
+        .into()
+}
+
 fn text(report: &TemplateReport, file: &str) -> String {
     let mut out = String::new();
     let mut count = 0;
+    let file = printable(file);
     for (resource, located) in report.all() {
         count += 1;
         let d = &located.diagnostic;
@@ -50,17 +70,19 @@ fn text(report: &TemplateReport, file: &str) -> String {
             _ => file.to_string(),
         };
         let owner = resource.map(|r| r.cdk_path.clone().unwrap_or_else(|| r.logical_id.clone()));
-        let owner = owner.map(|o| format!(" [{o}]")).unwrap_or_default();
+        let owner = owner
+            .map(|o| format!(" [{}]", printable(&o)))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "{place}: {} {}{owner}: {}",
             d.severity.as_str(),
             d.code,
-            d.message
+            printable(&d.message)
         );
-        let _ = writeln!(out, "    at {}", d.path);
+        let _ = writeln!(out, "    at {}", printable(&d.path));
         if let Some(help) = &d.help {
-            let _ = writeln!(out, "    help: {help}");
+            let _ = writeln!(out, "    help: {}", printable(help));
         }
     }
     let definitions = report.resources.len();
