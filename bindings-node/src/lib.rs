@@ -151,7 +151,7 @@ fn options_from(options: Option<Value>) -> std::result::Result<ValidationOptions
     options.map_or_else(
         || Ok(ValidationOptions::default()),
         |value| {
-            serde_json::from_value(value)
+            ValidationOptions::from_json(value)
                 .map_err(|e| EcsimError::invalid_parameter(format!("validation options: {e}")))
         },
     )
@@ -194,7 +194,7 @@ impl NativeSimulation {
     #[napi(constructor, ts_args_type = "config?: object")]
     pub fn new(config: Option<Value>) -> Result<Self> {
         let config: SimulationConfig = match config {
-            Some(value) => serde_json::from_value(value)
+            Some(value) => ecsim_core::api::input::read_options(value)
                 .map_err(|e| Error::new(Status::InvalidArg, format!("Simulation config: {e}")))?,
             None => SimulationConfig::default(),
         };

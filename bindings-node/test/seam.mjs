@@ -51,6 +51,8 @@ export function seamTests(label, native, api, exported = undefined) {
     for (let i = 0; i < 1000; i++) nested = [nested];
     assert.throws(() => ecs.listServices({ cluster: nested }), { name: 'InvalidParameterException', message: /not JSON|recursion/ });
     assert.deepEqual(ecs.listClusters().clusterArns, ['arn:aws:ecs:us-east-1:123456789012:cluster/c']);
+    assert.throws(() => api.validateTaskDefinition({ family: 'x' }, { warnings: 'no' }), { name: 'InvalidParameterException', message: /warnings: invalid type/ });
+    assert.throws(() => new api.Simulation({ seed: -1 }), /seed: invalid value/);
   });
 
   test(`${label}: every action answers an unknown member with its service's validation error`, () => {

@@ -165,7 +165,7 @@ fn validate_task_definition_text<'py>(
 
 fn options_from(name: &str, options: Option<&Bound<'_, PyDict>>) -> PyResult<ValidationOptions> {
     match options {
-        Some(dict) => pythonize::depythonize(dict)
+        Some(dict) => ValidationOptions::from_json(to_json(dict.as_any())?)
             .map_err(|e| pyo3::exceptions::PyTypeError::new_err(format!("{name}: {e}"))),
         None => Ok(ValidationOptions::default()),
     }
@@ -253,7 +253,7 @@ impl Simulation {
     #[pyo3(signature = (**config))]
     fn new(config: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
         let config: SimulationConfig = match config {
-            Some(dict) => pythonize::depythonize(dict)
+            Some(dict) => ecsim_core::api::input::read_options(to_json(dict.as_any())?)
                 .map_err(|e| pyo3::exceptions::PyTypeError::new_err(format!("Simulation: {e}")))?,
             None => SimulationConfig::default(),
         };

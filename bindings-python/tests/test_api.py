@@ -242,3 +242,14 @@ def test_hostile_values_are_refused_naming_where() -> None:
         sim.call("ecs", "RunTask", {"cluster": "c", "taskDefinition": "x", "count": 2**70})
     # The simulation goes on.
     assert ecs.list_clusters()["clusterArns"] == ["arn:aws:ecs:us-east-1:123456789012:cluster/c"]
+
+
+def test_options_are_typed_and_errors_name_the_option() -> None:
+    with pytest.raises(TypeError, match=r"warnings: invalid type: string \"no\", expected a boolean"):
+        ecsim.validate_task_definition({"family": "x"}, warnings="no")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="ignore: invalid type: string"):
+        ecsim.validate_task_definition({"family": "x"}, ignore="TD210")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"seed: invalid value: integer `-1`"):
+        ecsim.Simulation(seed=-1)
+    with pytest.raises(TypeError, match="quotas"):
+        ecsim.Simulation(quotas={"clusters": -1})  # type: ignore[typeddict-item]

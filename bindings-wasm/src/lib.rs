@@ -150,7 +150,7 @@ fn options_from(options: JsValue) -> Result<ValidationOptions, EcsimError> {
     if options.is_undefined() || options.is_null() {
         return Ok(ValidationOptions::default());
     }
-    serde_json::from_value(from_js(options)?)
+    ValidationOptions::from_json(from_js(options)?)
         .map_err(|e| EcsimError::invalid_parameter(format!("validation options: {e}")))
 }
 
@@ -179,7 +179,7 @@ impl NativeSimulation {
             // a misspelt member must be refused, as in the other bindings.
             from_js(config)
                 .and_then(|value| {
-                    serde_json::from_value(value).map_err(|e| {
+                    ecsim_core::api::input::read_options(value).map_err(|e| {
                         ecsim_core::EcsimError::invalid_parameter(format!("Simulation config: {e}"))
                     })
                 })

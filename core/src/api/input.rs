@@ -12,6 +12,23 @@ use std::fmt;
 /// How deep an input may nest: AWS's deepest request shapes are about a dozen levels.
 pub const MAX_DEPTH: usize = 100;
 
+/// Options (a struct whose members all have defaults: validation options, a simulation's
+/// configuration) from JSON, with an error that names the member at fault
+/// (`seed: invalid value: integer -1, expected u64`): each member is read on its own first.
+pub fn read_options<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, String> {
+    let Value::Object(members) = &value else {
+        return Err(format!("options must be an object, got {value}"));
+    };
+    for (name, member) in members {
+        let mut single = Map::new();
+        single.insert(name.clone(), member.clone());
+        if let Err(error) = serde_json::from_value::<T>(Value::Object(single)) {
+            return Err(format!("{name}: {error} (got {member})"));
+        }
+    }
+    serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
 /// Why an input could not be read.
 #[derive(Debug)]
 pub enum InputError {

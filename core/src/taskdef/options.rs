@@ -43,6 +43,13 @@ impl Default for ValidationOptions {
 }
 
 impl ValidationOptions {
+    /// The options from JSON, each member checked on its own so that an error names it
+    /// (`warnings: expected true or false, got "no"`): a binding's looser reading (a string's
+    /// truth, a string as a list of characters) never stands in for what was meant.
+    pub fn from_json(value: serde_json::Value) -> Result<Self, String> {
+        crate::api::input::read_options(value)
+    }
+
     /// Drops the findings these options do not ask for.
     pub fn filter(&self, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics.retain(|d| self.reports(d));
