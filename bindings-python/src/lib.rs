@@ -14,6 +14,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
 use std::collections::HashMap;
 use std::ffi::CString;
+use std::sync::Mutex;
 
 create_exception!(
     ecsim,
@@ -66,8 +67,57 @@ pub struct Diagnostic {
     fix: Option<serde_json::Value>,
 }
 
+/// What a Diagnostic is made of, in the order `Diagnostic(...)` takes it (pickling).
+type DiagnosticParts<'py> = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<Bound<'py, PyAny>>,
+);
+
 #[pymethods]
 impl Diagnostic {
+    #[new]
+    #[pyo3(signature = (code, severity, path, message, help=None, fix=None))]
+    fn new(
+        code: String,
+        severity: String,
+        path: String,
+        message: String,
+        help: Option<String>,
+        fix: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        Ok(Diagnostic {
+            code,
+            severity,
+            path,
+            message,
+            help,
+            fix: fix.map(to_json).transpose()?,
+        })
+    }
+
+    /// Pickles (and so crosses process pools) as its parts.
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, pyo3::types::PyType>, DiagnosticParts<'py>)> {
+        let py = slf.py();
+        let this = slf.get();
+        Ok((
+            slf.get_type(),
+            (
+                this.code.clone(),
+                this.severity.clone(),
+                this.path.clone(),
+                this.message.clone(),
+                this.help.clone(),
+                this.fix(py)?,
+            ),
+        ))
+    }
+
     /// The fix as an edit (`{"kind": "set" | "remove" | "rename", "title", "path", ...}`), or None.
     #[getter]
     fn fix<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
@@ -242,9 +292,35 @@ fn _panic_probe(py: Python<'_>) -> PyResult<()> {
 }
 
 /// One simulated region with a virtual clock (the native half of `ecsim.Simulation`).
-#[pyclass(module = "ecsim._native")]
+/// A simulation, shared safely between threads: every method takes the lock, without the GIL
+/// (so other Python threads run meanwhile), and long runs check for Ctrl-C as they go.
+#[pyclass(module = "ecsim._native", frozen)]
 pub struct Simulation {
-    inner: ecsim_core::Simulation,
+    inner: Mutex<ecsim_core::Simulation>,
+}
+
+/// How often (in moments of the virtual clock) a long advance looks for Ctrl-C.
+const SIGNAL_CHECK_EVERY: u32 = 256;
+
+impl Simulation {
+    fn wrapping(inner: ecsim_core::Simulation) -> Self {
+        Simulation {
+            inner: Mutex::new(inner),
+        }
+    }
+
+    /// Runs `f` on the simulation with the GIL released. A panic inside the core is caught
+    /// by `guarded` before it could poison the lock; a poisoned lock is taken over all the same.
+    fn with<T: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&mut ecsim_core::Simulation) -> T + Send,
+    ) -> T {
+        py.detach(|| {
+            let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut inner)
+        })
+    }
 }
 
 #[pymethods]
@@ -257,31 +333,55 @@ impl Simulation {
                 .map_err(|e| pyo3::exceptions::PyTypeError::new_err(format!("Simulation: {e}")))?,
             None => SimulationConfig::default(),
         };
-        Ok(Simulation {
-            inner: ecsim_core::Simulation::new(config),
-        })
+        Ok(Simulation::wrapping(ecsim_core::Simulation::new(config)))
     }
 
     #[getter]
-    fn seed(&self) -> u64 {
-        self.inner.config().seed
+    fn seed(&self, py: Python<'_>) -> u64 {
+        self.with(py, |sim| sim.config().seed)
     }
 
     #[getter]
-    fn now(&self) -> f64 {
-        self.inner.now()
+    fn now(&self, py: Python<'_>) -> f64 {
+        self.with(py, |sim| sim.now())
     }
 
-    fn advance(&mut self, py: Python<'_>, seconds: f64) -> PyResult<()> {
-        self.inner.advance(seconds).map_err(|e| to_py_err(py, e))
+    /// Runs the clock `seconds` on; Ctrl-C stops it between two moments of the clock (the
+    /// simulation stays at the last one run, as consistent as after any advance) and raises
+    /// KeyboardInterrupt.
+    fn advance(&self, py: Python<'_>, seconds: f64) -> PyResult<()> {
+        let mut interrupted = None;
+        let result = self.with(py, |sim| {
+            let mut moments = 0u32;
+            sim.advance_while(seconds, &mut || {
+                moments = moments.wrapping_add(1);
+                if moments % SIGNAL_CHECK_EVERY != 0 {
+                    return true;
+                }
+                match Python::attach(|py| py.check_signals()) {
+                    Ok(()) => true,
+                    Err(error) => {
+                        interrupted = Some(error);
+                        false
+                    }
+                }
+            })
+        });
+        if let Some(error) = interrupted {
+            return Err(error);
+        }
+        result.map(drop).map_err(|e| to_py_err(py, e))
     }
 
-    fn run_until(&mut self, py: Python<'_>, time: f64) -> PyResult<()> {
-        self.inner.run_until(time).map_err(|e| to_py_err(py, e))
+    fn run_until(&self, py: Python<'_>, time: f64) -> PyResult<()> {
+        self.with(py, |sim| sim.run_until(time))
+            .map_err(|e| to_py_err(py, e))
     }
 
     fn snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let snapshot = self.inner.snapshot().map_err(|e| to_py_err(py, e))?;
+        let snapshot = self
+            .with(py, |sim| sim.snapshot())
+            .map_err(|e| to_py_err(py, e))?;
         pythonize::pythonize(py, &snapshot)
             .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
     }
@@ -289,9 +389,10 @@ impl Simulation {
     #[staticmethod]
     fn restore(py: Python<'_>, snapshot: &Bound<'_, PyAny>) -> PyResult<Self> {
         let snapshot = to_json(snapshot)?;
-        let inner =
-            guarded(|| ecsim_core::Simulation::restore(snapshot)).map_err(|e| to_py_err(py, e))?;
-        Ok(Simulation { inner })
+        let inner = py
+            .detach(|| guarded(|| ecsim_core::Simulation::restore(snapshot)))
+            .map_err(|e| to_py_err(py, e))?;
+        Ok(Simulation::wrapping(inner))
     }
 
     /// The simulation a scenario builds, and each step's answer.
@@ -301,22 +402,20 @@ impl Simulation {
         scenario: &Bound<'py, PyAny>,
     ) -> PyResult<(Self, Bound<'py, PyAny>)> {
         let scenario = to_json(scenario)?;
-        let loaded = guarded(|| ecsim_core::Simulation::from_scenario(scenario))
+        let loaded = py
+            .detach(|| guarded(|| ecsim_core::Simulation::from_scenario(scenario)))
             .map_err(|e| to_py_err(py, e))?;
         let outputs = pythonize::pythonize(py, &loaded.outputs)
             .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-        Ok((
-            Simulation {
-                inner: loaded.simulation,
-            },
-            outputs,
-        ))
+        Ok((Simulation::wrapping(loaded.simulation), outputs))
     }
 
     /// An independent simulation in the same state, with the same future.
     fn fork(&self, py: Python<'_>) -> PyResult<Self> {
-        let inner = self.inner.fork().map_err(|e| to_py_err(py, e))?;
-        Ok(Simulation { inner })
+        let inner = self
+            .with(py, |sim| sim.fork())
+            .map_err(|e| to_py_err(py, e))?;
+        Ok(Simulation::wrapping(inner))
     }
 
     #[staticmethod]
@@ -325,16 +424,15 @@ impl Simulation {
     }
 
     fn call<'py>(
-        &mut self,
+        &self,
         py: Python<'py>,
         service: &str,
         action: &str,
         input: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let input = to_json(input)?;
-        let inner = &mut self.inner;
-        let output = py
-            .detach(|| inner.call(service, action, input))
+        let output = self
+            .with(py, |sim| sim.call(service, action, input))
             .map_err(|e| to_py_err(py, e))?;
         pythonize::pythonize(py, &output)
             .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))

@@ -253,3 +253,63 @@ def test_options_are_typed_and_errors_name_the_option() -> None:
         ecsim.Simulation(seed=-1)
     with pytest.raises(TypeError, match="quotas"):
         ecsim.Simulation(quotas={"clusters": -1})  # type: ignore[typeddict-item]
+
+
+def test_simulations_exceptions_and_diagnostics_pickle() -> None:
+    import pickle
+
+    sim = ecsim.Simulation(seed=5)
+    ecs = sim.client("ecs")
+    ecs.create_cluster(clusterName="c")
+    sim.advance(30)
+    again = pickle.loads(pickle.dumps(sim))
+    assert again.snapshot() == sim.snapshot() and again.now == sim.now
+    assert again.client("ecs").create_cluster(clusterName="d") == ecs.create_cluster(clusterName="d")
+    with pytest.raises(ecsim.ClientException) as raised:
+        ecs.register_task_definition(family="f", containerDefinitions=[{"name": "a", "image": "x", "memoryy": 5}])
+    error = pickle.loads(pickle.dumps(raised.value))
+    assert type(error) is ecsim.ClientException
+    assert (error.code, error.message, error.diagnostics) == (raised.value.code, raised.value.message, raised.value.diagnostics)
+    assert error.diagnostics[0].fix == {"kind": "rename", "title": "Rename to 'memory'", "path": "$.containerDefinitions[0].memoryy", "to": "memory"}
+
+
+def test_a_simulation_is_safe_to_share_between_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    sim = ecsim.Simulation(seed=2)
+    ecs = sim.client("ecs")
+
+    def work(n: int) -> int:
+        ecs.create_cluster(clusterName=f"c{n}")
+        sim.advance(1)
+        return len(ecs.list_clusters()["clusterArns"])
+
+    with ThreadPoolExecutor(8) as pool:
+        counts = list(pool.map(work, range(40)))
+    assert max(counts) == 40
+    assert len(ecs.list_clusters()["clusterArns"]) == 40 and sim.now == 1735689600 + 40
+
+
+def test_ctrl_c_interrupts_a_long_advance() -> None:
+    script = """
+import ecsim, signal, threading, os, time
+sim = ecsim.Simulation(seed=1, taskTimings="instant")
+ecs = sim.client("ecs")
+ecs.create_cluster(clusterName="c")
+for _ in range(20):
+    ecs.register_container_instance(cluster="c", instanceType="m5.large", availabilityZone="us-east-1a")
+ecs.register_task_definition(family="job", containerDefinitions=[{"name": "a", "image": "job", "memory": 64}])
+sim.client("ecsim").put_image(image="job", exitAfter=30)
+ecs.create_service(cluster="c", serviceName="s", taskDefinition="job", desiredCount=50)
+threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+start = time.time()
+try:
+    sim.advance(10 * 365 * 86400)
+    print("finished")
+except KeyboardInterrupt:
+    print("interrupted", round(time.time() - start, 1), sim.now < 1735689600 + 10 * 365 * 86400)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.stdout.startswith("interrupted"), done.stdout + done.stderr
+    assert done.stdout.split()[2] == "True"
+    assert float(done.stdout.split()[1]) < 10

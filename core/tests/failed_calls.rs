@@ -120,3 +120,26 @@ fn the_clock_stays_within_what_aws_represents() {
     assert_eq!(sim.now(), 253_402_207_200.0);
     assert!(sim.advance(1.0).is_err());
 }
+
+#[test]
+fn an_interrupted_advance_stops_between_moments_and_replays_the_same() {
+    let mut sim = quotas_of_one();
+    sim.call(
+        "ecs",
+        "CreateService",
+        json!({"cluster": "c", "serviceName": "s", "taskDefinition": "w", "desiredCount": 1}),
+    )
+    .unwrap();
+    let mut moments = 0;
+    let finished = sim
+        .advance_while(3600.0, &mut || {
+            moments += 1;
+            moments < 3
+        })
+        .unwrap();
+    assert!(!finished);
+    assert!(sim.now() < 1_735_689_600.0 + 3600.0);
+    let mut restored = Simulation::restore(sim.snapshot().unwrap()).unwrap();
+    assert_eq!(restored.now(), sim.now());
+    assert_eq!(future(&mut restored), future(&mut sim));
+}

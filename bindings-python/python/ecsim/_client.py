@@ -82,6 +82,11 @@ class Simulation:
         same future (it holds the configuration and every call and clock move, replayed)."""
         return self._native.snapshot()
 
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        # Pickles as its snapshot (configuration and journal): the unpickled simulation is
+        # restored from it, in the same state, with the same future.
+        return (type(self).restore, (self.snapshot(),))
+
     @classmethod
     def _wrapping(cls, native: _native.Simulation) -> Simulation:
         simulation = cls.__new__(cls)

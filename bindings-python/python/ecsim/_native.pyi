@@ -214,6 +214,7 @@ class InternalError(EcsimError):
 # END GENERATED errors
 
 class Diagnostic:
+    def __init__(self, code: str, severity: str, path: str, message: str, help: str | None = None, fix: dict[str, Any] | None = None) -> None: ...
     @property
     def code(self) -> str: ...
     @property

@@ -166,18 +166,7 @@ impl Simulation {
 
     /// Runs the virtual clock forward by `seconds`, with everything that falls due on the way.
     pub fn advance(&mut self, seconds: f64) -> Result<(), EcsimError> {
-        if !(seconds.is_finite() && seconds >= 0.0) {
-            return Err(EcsimError::invalid_parameter(format!(
-                "seconds must be a finite number >= 0, got {seconds}."
-            )));
-        }
-        let until = self.world.now + seconds;
-        if !config::representable(until) {
-            return Err(EcsimError::invalid_parameter(format!(
-                "advancing {seconds} seconds would take the clock past 9999-12-30T22:00:00Z, the last time ecsim represents."
-            )));
-        }
-        self.run_until(until)
+        self.advance_while(seconds, &mut || true).map(drop)
     }
 
     /// Runs the virtual clock to `time` (seconds since the Unix epoch, not before `now`).
@@ -195,6 +184,32 @@ impl Simulation {
             world.run_due(time);
             Ok(())
         })
+    }
+
+    /// `advance`, asking `keep_going` between moments of the clock (a binding checks for Ctrl-C
+    /// there). Stopped, the clock stays at the last moment run, which the journal records, and
+    /// this answers false.
+    pub fn advance_while(
+        &mut self,
+        seconds: f64,
+        keep_going: &mut dyn FnMut() -> bool,
+    ) -> Result<bool, EcsimError> {
+        if !(seconds.is_finite() && seconds >= 0.0) {
+            return Err(EcsimError::invalid_parameter(format!(
+                "seconds must be a finite number >= 0, got {seconds}."
+            )));
+        }
+        let until = self.world.now + seconds;
+        if !config::representable(until) {
+            return Err(EcsimError::invalid_parameter(format!(
+                "advancing {seconds} seconds would take the clock past 9999-12-30T22:00:00Z, the last time ecsim represents."
+            )));
+        }
+        self.refuse_if_poisoned()?;
+        let finished = self.guarded_step(|world| Ok(world.run_due_while(until, keep_going)))?;
+        self.journal
+            .push(Arc::new(snapshot::Entry::RunUntil(self.world.now)));
+        Ok(finished)
     }
 
     /// Checks that `service` is one ecsim simulates (what `client(service)` does first).

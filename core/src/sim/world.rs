@@ -61,6 +61,14 @@ impl World {
     /// Takes every event due by `until` in time order, the clock at each event's time, and leaves
     /// the clock at `until`.
     pub fn run_due(&mut self, until: f64) {
+        self.run_due_while(until, &mut || true);
+    }
+
+    /// `run_due`, asking `keep_going` at each moment once its events are all in (and the
+    /// scheduler has looked): when it says no, the clock stays at that moment and this returns
+    /// false. Stopping between moments leaves the world as `run_due` to that moment would, so the
+    /// journal can record the moment reached.
+    pub fn run_due_while(&mut self, until: f64, keep_going: &mut dyn FnMut() -> bool) -> bool {
         self.queue_due_steps();
         self.schedule_services();
         while let Some((at, event)) = self.clock.pop_due(until) {
@@ -77,9 +85,13 @@ impl World {
             // The scheduler looks once the events of this moment are all in.
             if self.clock.next_at().is_none_or(|next| next > at) {
                 self.schedule_services();
+                if !keep_going() {
+                    return false;
+                }
             }
         }
         self.now = self.now.max(until);
+        true
     }
 
     /// The service scheduler's look at this moment, repeated while it acts (a task it stops at
