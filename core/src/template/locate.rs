@@ -14,6 +14,9 @@ struct Scanner<'a> {
     path: String,
     wanted: &'a HashSet<String>,
     found: HashMap<String, Position>,
+    /// Where the last column was counted, and how many characters of its line precede it.
+    counted_at: usize,
+    counted_chars: usize,
 }
 
 /// The positions of `wanted` paths (`$.Resources.TD.Properties.Cpu`) in `text`, which must be valid JSON.
@@ -26,6 +29,8 @@ pub fn json_positions(text: &str, wanted: &HashSet<String>) -> HashMap<String, P
         path: String::from("$"),
         wanted,
         found: HashMap::new(),
+        counted_at: 0,
+        counted_chars: 0,
     };
     scanner.value();
     scanner.found
@@ -52,11 +57,18 @@ impl Scanner<'_> {
 
     fn record(&mut self) {
         if self.wanted.contains(&self.path) {
-            let column = self.text[self.line_start..self.at]
+            // Characters are counted on from the last position recorded on this line, so that a
+            // minified template (one line, thousands of findings) is read in linear time.
+            if self.counted_at < self.line_start {
+                self.counted_at = self.line_start;
+                self.counted_chars = 0;
+            }
+            self.counted_chars += self.text[self.counted_at..self.at]
                 .iter()
                 .filter(|&&b| (b & 0xC0) != 0x80)
-                .count()
-                + 1;
+                .count();
+            self.counted_at = self.at;
+            let column = self.counted_chars + 1;
             let column = u32::try_from(column).unwrap_or(u32::MAX);
             self.found
                 .entry(self.path.clone())

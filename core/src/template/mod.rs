@@ -35,7 +35,18 @@ pub static TEMPLATE_RESOURCES: Rule = Rule {
     source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html",
 };
 
-pub static RULES: [&Rule; 2] = [&TEMPLATE_SYNTAX, &TEMPLATE_RESOURCES];
+pub static TEMPLATE_LIMITS: Rule = Rule {
+    code: "TPL003",
+    name: "template-limits",
+    severity: Severity::Error,
+    summary: "A template stays within ecsim's reading limits: 256 levels of nesting, 1,000,000 values with its aliases expanded.",
+    why: "YAML aliases can repeat a value inside itself: a few hundred bytes of nested aliases (the \"billion laughs\") expand to gigabytes, and thousands of nested levels cost memory quadratic in the depth. CloudFormation's own limits (1 MB templates) are far inside these.",
+    invalid: "a: &a [x, x, x, x, x, x, x, x, x, x]\nl1: &l1 [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nl2: &l2 [*l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1]\nl3: &l3 [*l2, *l2, *l2, *l2, *l2, *l2, *l2, *l2, *l2, *l2]\nl4: &l4 [*l3, *l3, *l3, *l3, *l3, *l3, *l3, *l3, *l3, *l3]\nl5: &l5 [*l4, *l4, *l4, *l4, *l4, *l4, *l4, *l4, *l4, *l4]\nl6: &l6 [*l5, *l5, *l5, *l5, *l5, *l5, *l5, *l5, *l5, *l5]\nl7: &l7 [*l6, *l6, *l6, *l6, *l6, *l6, *l6, *l6, *l6, *l6]\n",
+    valid: "Resources: {}",
+    source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html",
+};
+
+pub static RULES: [&Rule; 3] = [&TEMPLATE_SYNTAX, &TEMPLATE_RESOURCES, &TEMPLATE_LIMITS];
 
 /// A finding in a template, with where it is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -103,10 +114,15 @@ pub fn validate_template_text(text: &str, options: &ValidationOptions) -> Templa
         }
         Err(message) => {
             let (line, column) = syntax_position(&message);
-            let diagnostic = TEMPLATE_SYNTAX.at(
-                "$",
-                format!("The template is neither JSON nor YAML: {message}"),
-            );
+            let diagnostic = match message.strip_prefix(source::LIMIT_PREFIX) {
+                Some(limit) => {
+                    TEMPLATE_LIMITS.at("$", format!("The template is not read: {limit}."))
+                }
+                None => TEMPLATE_SYNTAX.at(
+                    "$",
+                    format!("The template is neither JSON nor YAML: {message}"),
+                ),
+            };
             TemplateReport {
                 resources: Vec::new(),
                 diagnostics: vec![Located {

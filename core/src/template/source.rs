@@ -51,9 +51,32 @@ struct Builder {
     stack: Vec<Frame>,
     path: String,
     positions: HashMap<String, Position>,
-    anchors: HashMap<usize, Value>,
+    /// Each anchored value, with how many nodes it holds (what an alias to it adds).
+    anchors: HashMap<usize, (Value, usize)>,
     root: Option<Value>,
     documents: usize,
+    /// Nodes built so far, aliases counted at their full size.
+    nodes: usize,
+    /// Set when the template goes past a reading limit; later events are ignored.
+    refused: Option<String>,
+}
+
+/// How deep a template may nest: CloudFormation templates stay within a few dozen levels, and
+/// deeper nesting would cost memory quadratic in the depth (every node's path is kept).
+pub const MAX_TEMPLATE_DEPTH: usize = 256;
+/// How many nodes a template may hold, aliases expanded: a few hundred bytes of nested aliases
+/// (the "billion laughs") would otherwise expand to gigabytes.
+pub const MAX_TEMPLATE_NODES: usize = 1_000_000;
+
+/// How a reading limit's error starts (`validate_template_text` reports it as TPL003).
+pub const LIMIT_PREFIX: &str = "ecsim reads templates within limits: ";
+
+fn count_nodes(value: &Value) -> usize {
+    1 + match value {
+        Value::Array(items) => items.iter().map(count_nodes).sum(),
+        Value::Object(members) => members.values().map(count_nodes).sum(),
+        _ => 0,
+    }
 }
 
 fn position(span: Span) -> Position {
@@ -132,7 +155,8 @@ impl Builder {
 
     fn finish(&mut self, value: Value, anchor: usize) {
         if anchor != 0 {
-            self.anchors.insert(anchor, value.clone());
+            let size = count_nodes(&value);
+            self.anchors.insert(anchor, (value.clone(), size));
         }
         match self.stack.last_mut() {
             Some(Frame::Mapping { map, key, .. }) => {
@@ -179,13 +203,40 @@ impl Builder {
 
 impl<'input> SpannedEventReceiver<'input> for Builder {
     fn on_event(&mut self, event: Event<'input>, span: Span) {
+        if self.refused.is_some() {
+            return;
+        }
+        let added = match &event {
+            Event::Alias(anchor) => self.anchors.get(anchor).map_or(1, |(_, size)| *size),
+            Event::Scalar(..) | Event::MappingStart(..) | Event::SequenceStart(..) => 1,
+            _ => 0,
+        };
+        self.nodes += added;
+        let line = span.start.line();
+        if self.nodes > MAX_TEMPLATE_NODES {
+            self.refused = Some(format!(
+                "the template holds more than {MAX_TEMPLATE_NODES} values with its aliases expanded (line {line})"
+            ));
+            return;
+        }
+        if self.stack.len() >= MAX_TEMPLATE_DEPTH
+            && matches!(event, Event::MappingStart(..) | Event::SequenceStart(..))
+        {
+            self.refused = Some(format!(
+                "the template nests deeper than {MAX_TEMPLATE_DEPTH} levels (line {line})"
+            ));
+            return;
+        }
         match event {
             Event::DocumentStart(_) => self.documents += 1,
             Event::Scalar(text, style, anchor, tag) => {
                 self.scalar(&text, style, anchor, tag.map(|t| t.into_owned()), span)
             }
             Event::Alias(anchor) => {
-                let value = self.anchors.get(&anchor).cloned().unwrap_or(Value::Null);
+                let value = self
+                    .anchors
+                    .get(&anchor)
+                    .map_or(Value::Null, |(value, _)| value.clone());
                 if let Some(Frame::Mapping {
                     key: key @ None, ..
                 }) = self.stack.last_mut()
@@ -254,6 +305,9 @@ pub fn parse(text: &str) -> Result<Source, String> {
     Parser::new_from_str(text)
         .load(&mut builder, false)
         .map_err(|e| e.to_string())?;
+    if let Some(limit) = builder.refused {
+        return Err(format!("{LIMIT_PREFIX}{limit}"));
+    }
     Ok(Source {
         value: builder.root.unwrap_or(Value::Null),
         positions: builder.positions,
@@ -300,6 +354,24 @@ mod tests {
             source.position("$.Resources.TD.Properties.Memory"),
             Some((3, 63))
         );
+    }
+
+    #[test]
+    fn alias_bombs_and_deep_nesting_are_refused() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..12 {
+            let previous = level - 1;
+            bomb.push_str(&format!(
+                "l{level}: &l{level} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n",
+                p = if previous == 0 { "a".to_string() } else { format!("l{previous}") }
+            ));
+        }
+        let error = parse(&bomb).err().unwrap();
+        assert!(error.contains("more than 1000000 values"), "{error}");
+        let deep = format!("{}x", "- ".repeat(MAX_TEMPLATE_DEPTH + 1));
+        let error = parse(&deep).err().unwrap();
+        assert!(error.contains("deeper than 256"), "{error}");
+        assert!(parse(&format!("{}x", "- ".repeat(100))).is_ok());
     }
 
     #[test]
