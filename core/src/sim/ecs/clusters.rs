@@ -20,6 +20,7 @@ pub fn create_cluster(
         return Err(api::Error::InvalidParameterException.with("Cluster name can have up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
         ));
     }
+    super::names::check_tags(request.tags.as_deref())?;
     let providers = request.capacity_providers.clone().unwrap_or_default();
     let default_strategy = request
         .default_capacity_provider_strategy

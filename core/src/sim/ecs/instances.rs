@@ -50,6 +50,7 @@ pub fn register_container_instance(
     world: &mut World,
     request: api::RegisterContainerInstanceRequest,
 ) -> Result<api::RegisterContainerInstanceResponse, EcsimError> {
+    super::names::check_tags(request.tags.as_deref())?;
     let document = identity(request.instance_identity_document.as_deref())?;
     let type_name = request
         .instance_type

@@ -124,6 +124,7 @@ impl Launch {
         tags: Option<Vec<api::Tag>>,
         launch_type: LaunchType,
     ) -> Result<Launch, EcsimError> {
+        super::names::check_tags(tags.as_deref())?;
         let task_definition = task_definitions::resolve(world, reference.unwrap_or_default())
             .map(|registered| registered.task_definition.clone())
             .ok_or_else(|| {

@@ -7,6 +7,7 @@ mod explain;
 pub(crate) mod fargate;
 mod instances;
 pub(crate) mod launch;
+pub(crate) mod names;
 pub mod quotas;
 pub(crate) mod services;
 mod task_definitions;

@@ -32,6 +32,7 @@ pub fn register_task_definition(
             .with(message)
             .with_diagnostics(diagnostics));
     }
+    super::names::check_tags(request.tags.as_deref())?;
     let family = request.family.clone().unwrap_or_default();
     let revisions = world
         .ecs

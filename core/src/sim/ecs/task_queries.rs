@@ -10,6 +10,7 @@ pub fn stop_task(
     request: api::StopTaskRequest,
 ) -> Result<api::StopTaskResponse, EcsimError> {
     let now = world.now;
+    super::names::check_reason(request.reason.as_deref())?;
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let reference = request.task.unwrap_or_default();
     let position = cluster.task_position(&reference).ok_or_else(|| {

@@ -141,10 +141,11 @@ pub fn create_target_group(
     let valid_name = (1..=32).contains(&name.len())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         && !name.starts_with('-')
-        && !name.ends_with('-');
+        && !name.ends_with('-')
+        && !name.starts_with("internal-");
     if !valid_name {
         return Err(validation(format!(
-            "Target group name '{name}' can have a maximum of 32 characters, contain only alphanumeric characters or hyphens, and must not begin or end with a hyphen."
+            "Target group name '{name}' can have a maximum of 32 characters, contain only alphanumeric characters or hyphens, and must not begin or end with a hyphen or begin with 'internal-'."
         )));
     }
     let target_type = request.target_type.unwrap_or(api::TargetTypeEnum::Instance);

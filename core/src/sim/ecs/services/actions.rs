@@ -61,6 +61,8 @@ pub fn create_service(
     request: api::CreateServiceRequest,
 ) -> Result<api::CreateServiceResponse, EcsimError> {
     let name = request.service_name.clone().unwrap_or_default();
+    crate::sim::ecs::names::check_service_name(&name)?;
+    crate::sim::ecs::names::check_tags(request.tags.as_deref())?;
     let daemon = request.scheduling_strategy == Some(SchedulingStrategy::Daemon);
     let (launch_type, providers) = resolve_launch(
         &world.ecs,
