@@ -14,6 +14,7 @@ mod ecsim;
 mod elbv2;
 mod events;
 #[rustfmt::skip]
+mod paging;
 mod registry;
 mod request;
 pub mod scenario;

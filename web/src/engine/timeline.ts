@@ -161,9 +161,20 @@ export class Timeline {
     return this.steps.length ? this.stepTime(this.steps.length - 1) : this.start;
   }
 
+  /** Every page of an ECS List action. */
+  private listAll(action: string, input: Record<string, unknown>, member: string): string[] {
+    const all: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = this.sim.call('ecs', action, { ...input, maxResults: 100, ...(nextToken ? { nextToken } : {}) });
+      all.push(...(page[member] ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return all;
+  }
+
   query(expression: string): string[] {
-    const answer = this.sim.call('ecs', 'ListContainerInstances', { cluster: this.cluster, filter: expression });
-    return answer.containerInstanceArns ?? [];
+    return this.listAll('ListContainerInstances', { cluster: this.cluster, filter: expression }, 'containerInstanceArns');
   }
 
   state(): EngineState {
@@ -182,7 +193,7 @@ export class Timeline {
         break;
       }
     }
-    const serviceArns: string[] = this.sim.call('ecs', 'ListServices', { cluster: this.cluster }).serviceArns ?? [];
+    const serviceArns = this.listAll('ListServices', { cluster: this.cluster }, 'serviceArns');
     const services: ServiceSummary[] = [];
     for (let i = 0; i < serviceArns.length; i += 10) {
       const described = this.sim.call('ecs', 'DescribeServices', { cluster: this.cluster, services: serviceArns.slice(i, i + 10) });

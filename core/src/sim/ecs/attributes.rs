@@ -129,8 +129,14 @@ pub fn list_attributes(
             }
         }
     }
+    let (page, next_token) = crate::sim::paging::ECS.page(
+        found,
+        request.max_results,
+        request.next_token.as_deref(),
+        |m| api::Error::InvalidParameterException.with(m),
+    )?;
     Ok(api::ListAttributesResponse {
-        attributes: Some(found),
-        ..Default::default()
+        attributes: Some(page),
+        next_token,
     })
 }

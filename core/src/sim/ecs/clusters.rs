@@ -122,18 +122,24 @@ pub fn describe_clusters(
 
 pub fn list_clusters(
     world: &mut World,
-    _request: api::ListClustersRequest,
+    request: api::ListClustersRequest,
 ) -> Result<api::ListClustersResponse, EcsimError> {
-    let arns: Vec<&str> = world
+    let arns: Vec<String> = world
         .ecs
         .clusters
         .values()
         .filter(|c| c.active)
-        .map(|c| c.arn.as_str())
+        .map(|c| c.arn.clone())
         .collect();
+    let (page, next_token) = crate::sim::paging::ECS.page(
+        arns,
+        request.max_results,
+        request.next_token.as_deref(),
+        |m| api::Error::InvalidParameterException.with(m),
+    )?;
     Ok(api::ListClustersResponse {
-        cluster_arns: Some(arns.into_iter().map(str::to_string).collect()),
-        ..Default::default()
+        cluster_arns: Some(page),
+        next_token,
     })
 }
 

@@ -235,16 +235,22 @@ pub fn list_container_instances(
         None => None,
     };
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
-    let arns: Vec<&str> = cluster
+    let arns: Vec<String> = cluster
         .instances
         .iter()
         .filter(|i| request.status.is_none_or(|status| i.status == status))
         .filter(|i| filter.as_ref().is_none_or(|f| f.matches(*i)))
-        .map(|i| &*i.arn)
+        .map(|i| i.arn.to_string())
         .collect();
+    let (page, next_token) = crate::sim::paging::ECS.page(
+        arns,
+        request.max_results,
+        request.next_token.as_deref(),
+        |m| api::Error::InvalidParameterException.with(m),
+    )?;
     Ok(api::ListContainerInstancesResponse {
-        container_instance_arns: Some(arns.into_iter().map(str::to_string).collect()),
-        ..Default::default()
+        container_instance_arns: Some(page),
+        next_token,
     })
 }
 

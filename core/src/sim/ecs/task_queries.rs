@@ -58,7 +58,7 @@ pub fn list_tasks(
             .map(|i| i.arn.to_string())
             .unwrap_or_default()
     });
-    let arns: Vec<&str> = cluster
+    let arns: Vec<String> = cluster
         .tasks
         .iter()
         .filter(|t| t.desired_status == desired)
@@ -84,10 +84,16 @@ pub fn list_tasks(
                 t.spec.group.strip_prefix("service:") == Some(name)
             })
         })
-        .map(|t| &*t.arn)
+        .map(|t| t.arn.to_string())
         .collect();
+    let (page, next_token) = crate::sim::paging::ECS.page(
+        arns,
+        request.max_results,
+        request.next_token.as_deref(),
+        |m| api::Error::InvalidParameterException.with(m),
+    )?;
     Ok(api::ListTasksResponse {
-        task_arns: Some(arns.into_iter().map(str::to_string).collect()),
-        ..Default::default()
+        task_arns: Some(page),
+        next_token,
     })
 }

@@ -281,9 +281,15 @@ pub fn describe_target_groups(
             .collect::<Result<_, _>>()?,
         (None, None) => groups.values().map(|g| &g.described).collect(),
     };
+    let (page, next_marker) = crate::sim::paging::ELBV2.page(
+        found.into_iter().cloned().collect(),
+        request.page_size,
+        request.marker.as_deref(),
+        validation,
+    )?;
     Ok(api::DescribeTargetGroupsOutput {
-        target_groups: Some(found.into_iter().cloned().collect()),
-        next_marker: None,
+        target_groups: Some(page),
+        next_marker,
     })
 }
 

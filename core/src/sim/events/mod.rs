@@ -108,9 +108,15 @@ pub fn list_rules(
         .filter(|(name, _)| name.starts_with(&prefix))
         .map(|(_, rule)| described_as_listed(&rule.described))
         .collect();
+    let (page, next_token) = crate::sim::paging::EVENTS.page(
+        rules,
+        request.limit,
+        request.next_token.as_deref(),
+        validation,
+    )?;
     Ok(api::ListRulesResponse {
-        rules: Some(rules),
-        next_token: None,
+        rules: Some(page),
+        next_token,
     })
 }
 
@@ -134,9 +140,15 @@ pub fn list_targets_by_rule(
     request: api::ListTargetsByRuleRequest,
 ) -> Result<api::ListTargetsByRuleResponse, EcsimError> {
     let rule = rule_mut(world, request.rule.as_deref())?;
+    let (page, next_token) = crate::sim::paging::EVENTS.page(
+        rule.targets.values().cloned().collect(),
+        request.limit,
+        request.next_token.as_deref(),
+        validation,
+    )?;
     Ok(api::ListTargetsByRuleResponse {
-        targets: Some(rule.targets.values().cloned().collect()),
-        next_token: None,
+        targets: Some(page),
+        next_token,
     })
 }
 

@@ -414,16 +414,27 @@ pub fn list_services(
 ) -> Result<api::ListServicesResponse, EcsimError> {
     let cluster = cluster_name(request.cluster.as_deref()).to_string();
     world.ecs.cluster_mut(Some(&cluster))?;
-    let arns: Vec<&str> = world
+    let arns: Vec<String> = world
         .ecs
         .services
         .iter()
         .filter(|((c, _), s)| *c == cluster && s.status != ServiceStatus::Inactive)
         .filter(|(_, s)| request.launch_type.is_none_or(|l| l == s.launch_type))
-        .map(|(_, s)| s.arn.as_str())
+        .map(|(_, s)| s.arn.clone())
         .collect();
+    // ListServices answers 10 a page unless asked for more (up to 100).
+    let paging = crate::sim::paging::Paging {
+        default: 10,
+        ..crate::sim::paging::ECS
+    };
+    let (page, next_token) = paging.page(
+        arns,
+        request.max_results,
+        request.next_token.as_deref(),
+        |m| api::Error::InvalidParameterException.with(m),
+    )?;
     Ok(api::ListServicesResponse {
-        service_arns: Some(arns.into_iter().map(str::to_string).collect()),
-        ..Default::default()
+        service_arns: Some(page),
+        next_token,
     })
 }
