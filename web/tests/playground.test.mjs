@@ -283,24 +283,29 @@ test('a malformed link shows an error and the default scenario', async () => {
   }
 });
 
-test('hostile names and attributes are drawn as text', async () => {
+test('hostile text is drawn as text: attributes, and an error that quotes the input', async () => {
   const hostile = '<img src=x onerror="window.__pwned=1">';
-  const scenario = {
-    version: 1,
-    name: hostile,
-    cluster: 'safe',
-    fleet: [{ instanceType: 'm6i.large', availabilityZone: 'us-east-1a', attributes: { [`team`]: hostile } }],
-  };
-  const { page } = await open(`?paused${shareLink(scenario)}`);
-  const { layout } = await state(page);
-  assert.equal(layout.instances[0].attributes.team, hostile);
-  const box = (await summary(page)).instances[0];
-  const canvas = await page.locator('#board').boundingBox();
-  await page.mouse.click(canvas.x + box.x + box.w / 2, canvas.y + box.y + box.h / 2);
-  await page.waitForSelector('#inspector dd');
-  assert.ok((await page.locator('#inspector dd').allTextContents()).includes(hostile));
-  assert.equal(await page.locator('img').count(), 0);
-  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  // ECS refuses markup in attribute values; the engine's error quotes it, and the page shows that.
+  const refused = { version: 1, cluster: 'safe', fleet: [{ instanceType: 'm6i.large', availabilityZone: 'us-east-1a', attributes: { team: hostile } }] };
+  const { page } = await open(`?paused${shareLink(refused)}`);
+  await page.waitForSelector('#banner:not([hidden])');
+  assert.ok((await page.textContent('#banner')).includes(hostile));
+  // A step with a member named in markup: the log quotes it as text.
+  await page.evaluate((name) => window.playground.run({ type: 'act', service: 'ecs', action: 'ListClusters', input: { [name]: 1 } }), hostile);
+  await page.waitForFunction(() => window.playground.state().log.some((e) => e.kind === 'error'));
+  assert.ok((await page.textContent('#log')).includes(hostile));
+  // Attributes ECS allows are drawn in the inspector as they are.
+  const allowed = { version: 1, cluster: 'safe', fleet: [{ instanceType: 'm6i.large', availabilityZone: 'us-east-1a', attributes: { team: 'a/b @c:d' } }] };
+  const { page: second } = await open(`?paused${shareLink(allowed)}`);
+  const box = (await summary(second)).instances[0];
+  const canvas = await second.locator('#board').boundingBox();
+  await second.mouse.click(canvas.x + box.x + box.w / 2, canvas.y + box.y + box.h / 2);
+  await second.waitForSelector('#inspector dd');
+  assert.ok((await second.locator('#inspector dd').allTextContents()).includes('a/b @c:d'));
+  for (const p of [page, second]) {
+    assert.equal(await p.locator('img').count(), 0);
+    assert.equal(await p.evaluate(() => window.__pwned), undefined);
+  }
 });
 
 test('the task definition editor: diagnostics in place and a quick fix', async () => {

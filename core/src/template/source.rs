@@ -296,8 +296,53 @@ impl<'input> SpannedEventReceiver<'input> for Builder {
     }
 }
 
+/// An upper bound of how deep `text` nests, read without parsing: block levels (each needs an
+/// indentation column or a `- `) and flow brackets outside quotes. The YAML parser recurses once
+/// per level, so text nested thousands deep is refused before it runs.
+fn nesting_bound(text: &str) -> (usize, usize) {
+    let mut deepest = (0, 0);
+    let mut flow = 0usize;
+    let (mut quote, mut escaped) = (None, false);
+    for (index, line) in text.lines().enumerate() {
+        let rest = line.trim_start_matches(' ');
+        let mut block = line.len() - rest.len();
+        let mut rest = rest;
+        while let Some(after) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix("-\t")) {
+            block += 1;
+            rest = after.trim_start_matches(' ');
+        }
+        let mut deepest_flow = flow;
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(_), _) if escaped => escaped = false,
+                (Some('"'), '\\') => escaped = true,
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '[' | '{') => {
+                    flow += 1;
+                    deepest_flow = deepest_flow.max(flow);
+                }
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+        }
+        let depth = block.max(deepest_flow);
+        if depth > deepest.0 {
+            deepest = (depth, index + 1);
+        }
+    }
+    deepest
+}
+
 /// Parses a JSON or YAML template. The error names the line and column.
 pub fn parse(text: &str) -> Result<Source, String> {
+    let (depth, line) = nesting_bound(text);
+    if depth > MAX_TEMPLATE_DEPTH {
+        return Err(format!(
+            "{LIMIT_PREFIX}the template nests deeper than {MAX_TEMPLATE_DEPTH} levels (line {line})"
+        ));
+    }
     let mut builder = Builder {
         path: String::from("$"),
         ..Builder::default()
@@ -368,9 +413,16 @@ mod tests {
         }
         let error = parse(&bomb).err().unwrap();
         assert!(error.contains("more than 1000000 values"), "{error}");
-        let deep = format!("{}x", "- ".repeat(MAX_TEMPLATE_DEPTH + 1));
-        let error = parse(&deep).err().unwrap();
-        assert!(error.contains("deeper than 256"), "{error}");
+        for deep in [
+            format!("{}x", "- ".repeat(MAX_TEMPLATE_DEPTH + 1)),
+            format!("{}x", "- ".repeat(100_000)),
+            format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+            format!("{}x: 1", " ".repeat(300)),
+        ] {
+            let error = parse(&deep).err().unwrap();
+            assert!(error.contains("deeper than 256"), "{error}");
+        }
+        assert!(parse("a: \"[[[[[[[[[[\"\nb: '{{{{'\n").is_ok());
         assert!(parse(&format!("{}x", "- ".repeat(100))).is_ok());
     }
 

@@ -16,6 +16,24 @@ fn valid_value(value: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "-_./@: ".contains(c))
 }
 
+/// A custom attribute as ECS allows it: its name, not one of ECS's own (`ecs.`), and its value.
+pub(crate) fn check_attribute(name: &str, value: Option<&str>) -> Result<(), EcsimError> {
+    if !valid_attribute_name(name) {
+        return Err(api::Error::InvalidParameterException.with(format!(
+            "Attribute name '{name}' must be 1 to 128 letters, digits, '-', '_', '/' or '.'."
+        )));
+    }
+    if name.starts_with("ecs.") {
+        return Err(api::Error::InvalidParameterException.with(format!(
+            "Attribute '{name}' is an Amazon ECS attribute and cannot be changed."
+        )));
+    }
+    if let Some(value) = value.filter(|v| !valid_value(v)) {
+        return Err(api::Error::InvalidParameterException.with(format!("Attribute value '{value}' must be 1 to 128 letters, digits, spaces or -_./@: characters.")));
+    }
+    Ok(())
+}
+
 /// Checks every attribute of a request before any is applied, and finds its target's index.
 fn targets(
     cluster: &Cluster,
@@ -26,22 +44,27 @@ fn targets(
         .iter()
         .map(|attribute| {
             let name = attribute.name.as_deref().unwrap_or_default();
-            if !valid_attribute_name(name) {
-                return Err(api::Error::InvalidParameterException.with(format!("Attribute name '{name}' must be 1 to 128 letters, digits, '-', '_', '/' or '.'.")));
+            check_attribute(name, attribute.value.as_deref().filter(|_| with_values))?;
+            if attribute
+                .target_type
+                .as_ref()
+                .is_some_and(|t| t.as_str() != "container-instance")
+            {
+                return Err(api::Error::InvalidParameterException
+                    .with("The only target type is container-instance."));
             }
-            if name.starts_with("ecs.") {
-                return Err(api::Error::InvalidParameterException.with(format!("Attribute '{name}' is an Amazon ECS attribute and cannot be changed.")));
-            }
-            if let Some(value) = attribute.value.as_deref().filter(|v| with_values && !valid_value(v)) {
-                return Err(api::Error::InvalidParameterException.with(format!("Attribute value '{value}' must be 1 to 128 letters, digits, spaces or -_./@: characters.")));
-            }
-            if attribute.target_type.as_ref().is_some_and(|t| t.as_str() != "container-instance") {
-                return Err(api::Error::InvalidParameterException.with("The only target type is container-instance."));
-            }
-            let target = attribute.target_id.as_deref().ok_or_else(|| api::Error::InvalidParameterException.with("targetId is required for container-instance attributes."))?;
-            cluster.instances.iter().position(|i| i.is(target)).ok_or_else(|| {
-                api::Error::TargetNotFoundException.with(format!("Could not find container instance '{target}'."))
-            })
+            let target = attribute.target_id.as_deref().ok_or_else(|| {
+                api::Error::InvalidParameterException
+                    .with("targetId is required for container-instance attributes.")
+            })?;
+            cluster
+                .instances
+                .iter()
+                .position(|i| i.is(target))
+                .ok_or_else(|| {
+                    api::Error::TargetNotFoundException
+                        .with(format!("Could not find container instance '{target}'."))
+                })
         })
         .collect()
 }

@@ -100,6 +100,20 @@ pub fn register_container_instance(
             limit,
         ));
     }
+    let custom = request.attributes.as_deref().unwrap_or_default();
+    for attribute in custom {
+        super::attributes::check_attribute(
+            attribute.name.as_deref().unwrap_or_default(),
+            attribute.value.as_deref(),
+        )?;
+    }
+    if custom.len() > crate::cluster::MAX_CUSTOM_ATTRIBUTES {
+        return Err(api::Error::InvalidParameterException.with(format!(
+            "A container instance can have up to {} custom attributes; {} were given.",
+            crate::cluster::MAX_CUSTOM_ATTRIBUTES,
+            custom.len()
+        )));
+    }
     // Ids are drawn once every check has passed: a refused call leaves the RNG as it was.
     let ec2_instance_id =
         text(&document, "instanceId").unwrap_or_else(|| format!("i-{}", world.random_hex(17)));
