@@ -28,7 +28,7 @@ export function makeApi(native) {
    */
   function inputJson(input) {
     try {
-      return JSON.stringify(input ?? {}, (key, value) => {
+      return JSON.stringify(input, (key, value) => {
         if (typeof value === 'number' && !Number.isFinite(value)) {
           throw new errors.InvalidParameterException('InvalidParameterException', `${value} at ${key || '$'} is not a number AWS accepts: give a finite number.`);
         }
@@ -56,7 +56,7 @@ export function makeApi(native) {
   /** Validates a task definition (RegisterTaskDefinition input shape); returns diagnostics, never throws for bad input. */
   function validateTaskDefinition(taskDefinition, options = undefined) {
     // JSON text crosses into Rust several times faster than an object walked property by property.
-    const result = native.validateTaskDefinition(JSON.stringify(taskDefinition) ?? 'null', options);
+    const result = native.validateTaskDefinition(inputJson(taskDefinition) ?? 'null', options);
     unwrap(result);
     return result.diagnostics;
   }
@@ -148,7 +148,7 @@ export function makeApi(native) {
 
     /** The untyped form of a client call: call('ecs', 'RunTask', {...}). */
     call(service, action, input = {}) {
-      return unwrap(this.#native.call(service, action, inputJson(input)));
+      return unwrap(this.#native.call(service, action, inputJson(input ?? {})));
     }
 
     /** A client for one AWS service: methods are its actions in camelCase (registerTaskDefinition). */
