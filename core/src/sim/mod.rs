@@ -13,8 +13,8 @@ mod ecs;
 mod ecsim;
 mod elbv2;
 mod events;
-#[rustfmt::skip]
 mod paging;
+#[rustfmt::skip]
 mod registry;
 mod request;
 pub mod scenario;

@@ -67,7 +67,10 @@ impl Paging {
                 .and_then(|n| n.parse::<usize>().ok())
                 .filter(|&n| n <= items.len())
                 .ok_or_else(|| {
-                    invalid(format!("The {} is not one this listing gave.", self.token_member))
+                    invalid(format!(
+                        "The {} is not one this listing gave.",
+                        self.token_member
+                    ))
                 })?,
         };
         let end = (start + size).min(items.len());
