@@ -152,11 +152,11 @@ pub fn list_attributes(
             }
         }
     }
-    let (page, next_token) = crate::sim::paging::ECS.page(
+    let (page, next_token) = super::page(
+        &crate::sim::paging::ECS,
         found,
         request.max_results,
         request.next_token.as_deref(),
-        |m| api::Error::InvalidParameterException.with(m),
     )?;
     Ok(api::ListAttributesResponse {
         attributes: Some(page),

@@ -131,11 +131,11 @@ pub fn list_clusters(
         .filter(|c| c.active)
         .map(|c| c.arn.clone())
         .collect();
-    let (page, next_token) = crate::sim::paging::ECS.page(
+    let (page, next_token) = super::page(
+        &crate::sim::paging::ECS,
         arns,
         request.max_results,
         request.next_token.as_deref(),
-        |m| api::Error::InvalidParameterException.with(m),
     )?;
     Ok(api::ListClustersResponse {
         cluster_arns: Some(page),

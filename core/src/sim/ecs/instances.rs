@@ -256,11 +256,11 @@ pub fn list_container_instances(
         .filter(|i| filter.as_ref().is_none_or(|f| f.matches(*i)))
         .map(|i| i.arn.to_string())
         .collect();
-    let (page, next_token) = crate::sim::paging::ECS.page(
+    let (page, next_token) = super::page(
+        &crate::sim::paging::ECS,
         arns,
         request.max_results,
         request.next_token.as_deref(),
-        |m| api::Error::InvalidParameterException.with(m),
     )?;
     Ok(api::ListContainerInstancesResponse {
         container_instance_arns: Some(page),

@@ -113,6 +113,19 @@ pub(crate) fn failure(arn: &str, reason: &str) -> crate::api::ecs::Failure {
 }
 
 /// The name a cluster reference (a name or an ARN; none means `default`) stands for.
+/// One page of an ECS List action's answer (`maxResults` 1 to 100, `paging.default` unless
+/// given; `nextToken`), refused with InvalidParameterException.
+pub(crate) fn page<T>(
+    paging: &crate::sim::paging::Paging,
+    items: Vec<T>,
+    max_results: Option<i32>,
+    next_token: Option<&str>,
+) -> Result<(Vec<T>, Option<String>), EcsimError> {
+    paging.page(items, max_results, next_token, |m| {
+        crate::api::ecs::Error::InvalidParameterException.with(m)
+    })
+}
+
 pub(crate) fn cluster_name(reference: Option<&str>) -> &str {
     let reference = reference.unwrap_or("default");
     reference

@@ -86,11 +86,11 @@ pub fn list_tasks(
         })
         .map(|t| t.arn.to_string())
         .collect();
-    let (page, next_token) = crate::sim::paging::ECS.page(
+    let (page, next_token) = super::page(
+        &crate::sim::paging::ECS,
         arns,
         request.max_results,
         request.next_token.as_deref(),
-        |m| api::Error::InvalidParameterException.with(m),
     )?;
     Ok(api::ListTasksResponse {
         task_arns: Some(page),

@@ -427,11 +427,11 @@ pub fn list_services(
         default: 10,
         ..crate::sim::paging::ECS
     };
-    let (page, next_token) = paging.page(
+    let (page, next_token) = crate::sim::ecs::page(
+        &paging,
         arns,
         request.max_results,
         request.next_token.as_deref(),
-        |m| api::Error::InvalidParameterException.with(m),
     )?;
     Ok(api::ListServicesResponse {
         service_arns: Some(page),
