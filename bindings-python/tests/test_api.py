@@ -291,8 +291,11 @@ def test_a_simulation_is_safe_to_share_between_threads() -> None:
 
 
 def test_ctrl_c_interrupts_a_long_advance() -> None:
+    # Few tasks, and a memory ceiling: the run keeps every STOPPED task (they are not evicted yet),
+    # and a slow machine must not let it grow until the system kills it.
     script = """
-import ecsim, signal, threading, os, time
+import ecsim, signal, threading, os, time, resource
+resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
 sim = ecsim.Simulation(seed=1, taskTimings="instant")
 ecs = sim.client("ecs")
 ecs.create_cluster(clusterName="c")
@@ -300,8 +303,8 @@ for _ in range(20):
     ecs.register_container_instance(cluster="c", instanceType="m5.large", availabilityZone="us-east-1a")
 ecs.register_task_definition(family="job", containerDefinitions=[{"name": "a", "image": "job", "memory": 64}])
 sim.client("ecsim").put_image(image="job", exitAfter=30)
-ecs.create_service(cluster="c", serviceName="s", taskDefinition="job", desiredCount=50)
-threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+ecs.create_service(cluster="c", serviceName="s", taskDefinition="job", desiredCount=5)
+threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
 start = time.time()
 try:
     sim.advance(10 * 365 * 86400)
