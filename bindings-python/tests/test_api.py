@@ -296,6 +296,8 @@ def test_ctrl_c_interrupts_a_long_advance() -> None:
     script = """
 import ecsim, signal, threading, os, time, resource
 resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+# A process started in the background inherits SIGINT ignored; Python then installs no handler.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 sim = ecsim.Simulation(seed=1, taskTimings="instant")
 ecs = sim.client("ecs")
 ecs.create_cluster(clusterName="c")
