@@ -6,8 +6,6 @@ import type { Scenario } from '../../../bindings-node/lib/api.js';
 export type FleetGroup = NonNullable<Scenario['fleet']>[number];
 export type Step = NonNullable<Scenario['steps']>[number];
 
-export const SCENARIO_VERSION = 1;
-
 /** A deep copy, so that the page never edits a scenario the worker holds. */
 export function cloneScenario(scenario: Scenario): Scenario {
   return JSON.parse(JSON.stringify(scenario)) as Scenario;
