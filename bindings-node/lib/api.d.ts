@@ -25,6 +25,8 @@ export interface SimulationConfig {
   taskTimings?: 'instant' | 'default' | { provisioning?: number; pull?: number; activating?: number; deactivating?: number; stopping?: number; deprovisioning?: number; healthyAfterRunning?: number };
   /** ECS's quotas (AWS's defaults unless given). */
   quotas?: { clusters?: number; containerInstancesPerCluster?: number; servicesPerCluster?: number; tasksPerService?: number; tasksPerServiceWithServiceDiscovery?: number };
+  /** Seconds a STOPPED task stays in DescribeTasks and ListTasks before the simulation forgets it (3600, the hour ECS documents). */
+  stoppedTaskRetention?: number;
 }
 
 export type ServiceName = "ecs" | "elbv2" | "events" | "ecsim";

@@ -105,6 +105,8 @@ def test_task_timings_presets_and_checks() -> None:
 def test_bad_simulation_config_is_a_type_error() -> None:
     with pytest.raises(TypeError, match="colour"):
         ecsim.Simulation(colour="blue")
+    with pytest.raises(TypeError, match="stoppedTaskRetention must be between 0"):
+        ecsim.Simulation(stoppedTaskRetention=-1)
 
 
 def test_a_panic_becomes_an_internal_error_not_a_crash() -> None:

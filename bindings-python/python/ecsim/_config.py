@@ -27,3 +27,6 @@ class SimulationConfig(TypedDict, total=False):
 
     quotas: dict[str, int]
     """ECS's quotas (AWS's defaults unless given)."""
+
+    stoppedTaskRetention: float
+    """Seconds a STOPPED task stays in DescribeTasks and ListTasks before the simulation forgets it (3600, the hour ECS documents)."""

@@ -333,15 +333,23 @@ impl Cluster {
             "Host EC2 (instance {}) terminated.",
             instance.ec2_instance_id
         );
-        for task in &mut self.tasks {
-            if task.instance_arn.as_deref() == Some(&*instance.arn) && task.last_status != "STOPPED"
-            {
-                task.request_stop(now, TaskStopCode::TerminationNotice, reason.clone());
-                task.last_status = "STOPPED";
-                task.stopped_at = Some(now);
-                task.next_at = None;
-                task.version += 1;
-            }
+        let lost: Vec<TaskPosition> = self
+            .tasks
+            .positioned()
+            .filter(|(_, task)| {
+                task.instance_arn.as_deref() == Some(&*instance.arn)
+                    && task.last_status != "STOPPED"
+            })
+            .map(|(position, _)| position)
+            .collect();
+        for position in lost {
+            let task = &mut self.tasks[position];
+            task.request_stop(now, TaskStopCode::TerminationNotice, reason.clone());
+            task.last_status = "STOPPED";
+            task.stopped_at = Some(now);
+            task.next_at = None;
+            task.version += 1;
+            self.stopped.push_back((now, position));
         }
     }
 
@@ -362,6 +370,7 @@ impl Cluster {
                 {
                     instance.release(&spec.requirement, &spec.group, &gpu_ids);
                 }
+                self.stopped.push_back((at, position));
                 return None;
             }
         }

@@ -12,7 +12,7 @@ pub use tasks::{TaskPosition, Tasks};
 
 use crate::api::ecs as api;
 use crate::query;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 
 /// Reserved TCP host ports on a container instance (ECS_RESERVED_PORTS' default).
@@ -40,6 +40,9 @@ pub struct Cluster {
     pub task_positions: HashMap<u128, TaskPosition>,
     /// Lifecycle steps that fell due in the last call: (when, task position).
     pub due: Vec<(f64, TaskPosition)>,
+    /// Tasks that reached STOPPED, in the order they did: (when, task position). The oldest are
+    /// forgotten once the retention has passed (`forget_stopped`).
+    pub stopped: VecDeque<(f64, TaskPosition)>,
 }
 
 #[derive(Clone, Debug)]
@@ -301,6 +304,25 @@ impl Cluster {
     /// The (time, task position) pairs noted since the last call, for the simulation's clock.
     pub fn take_due(&mut self) -> Vec<(f64, TaskPosition)> {
         std::mem::take(&mut self.due)
+    }
+
+    /// Forgets the tasks that reached STOPPED at or before `until`; returns their positions.
+    pub fn forget_stopped(&mut self, until: f64) -> BTreeSet<TaskPosition> {
+        let mut forgotten = BTreeSet::new();
+        while let Some(&(at, position)) = self.stopped.front() {
+            if at > until {
+                break;
+            }
+            self.stopped.pop_front();
+            if let Some(key) = self.tasks.get(position).and_then(|t| task_key(t.id())) {
+                self.task_positions.remove(&key);
+            }
+            forgotten.insert(position);
+        }
+        if !forgotten.is_empty() {
+            self.tasks.remove(&forgotten);
+        }
+        forgotten
     }
 
     pub fn task_position(&self, reference: &str) -> Option<TaskPosition> {

@@ -4,67 +4,110 @@
 use super::Task;
 use std::ops::{Index, IndexMut};
 
-/// Where a task is in its cluster's task list. Tasks are never removed, so a position stays
-/// valid for the cluster's life.
+/// A task's launch number in its cluster. It never names another task: a task that is
+/// forgotten (STOPPED past the retention) leaves its position unused for good.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TaskPosition(usize);
 
-/// Running and stopped tasks, in launch order.
+/// Running and recently stopped tasks, in launch order.
 #[derive(Clone, Debug, Default)]
-pub struct Tasks(Vec<Task>);
+pub struct Tasks {
+    /// The positions of the tasks kept, ascending: `positions[i]` names `tasks[i]`.
+    positions: Vec<usize>,
+    tasks: Vec<Task>,
+    next: usize,
+}
 
 impl Tasks {
     /// Adds a task; returns its position.
     pub fn push(&mut self, task: Task) -> TaskPosition {
-        self.0.push(task);
-        TaskPosition(self.0.len() - 1)
+        let position = self.next;
+        self.positions.push(position);
+        self.tasks.push(task);
+        self.next += 1;
+        TaskPosition(position)
     }
 
     /// The position the next task pushed will get.
     pub fn next_position(&self) -> TaskPosition {
-        TaskPosition(self.0.len())
+        TaskPosition(self.next)
     }
 
     pub fn reserve(&mut self, additional: usize) {
-        self.0.reserve(additional);
+        self.positions.reserve(additional);
+        self.tasks.reserve(additional);
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.tasks.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.tasks.is_empty()
     }
 
     pub fn iter(&self) -> std::slice::Iter<'_, Task> {
-        self.0.iter()
+        self.tasks.iter()
     }
 
     /// Every task with its position.
     pub fn positioned(&self) -> impl Iterator<Item = (TaskPosition, &Task)> {
-        self.0
+        self.positions
             .iter()
-            .enumerate()
-            .map(|(index, task)| (TaskPosition(index), task))
+            .zip(&self.tasks)
+            .map(|(&position, task)| (TaskPosition(position), task))
     }
 
     pub fn get(&self, position: TaskPosition) -> Option<&Task> {
-        self.0.get(position.0)
+        self.slot(position).map(|slot| &self.tasks[slot])
+    }
+
+    pub fn get_mut(&mut self, position: TaskPosition) -> Option<&mut Task> {
+        self.slot(position).map(|slot| &mut self.tasks[slot])
+    }
+
+    /// Forgets the tasks at `positions` (kept in launch order); returns how many were kept.
+    pub fn remove(&mut self, positions: &std::collections::BTreeSet<TaskPosition>) -> usize {
+        let mut kept = 0;
+        for slot in 0..self.tasks.len() {
+            if !positions.contains(&TaskPosition(self.positions[slot])) {
+                self.positions.swap(kept, slot);
+                self.tasks.swap(kept, slot);
+                kept += 1;
+            }
+        }
+        let removed = self.tasks.len() - kept;
+        self.positions.truncate(kept);
+        self.tasks.truncate(kept);
+        removed
+    }
+
+    /// Where task `position` is in `tasks`. Positions ascend and none is skipped at push, so the
+    /// slot is at most the position itself: the common case (nothing forgotten before it) is one
+    /// comparison.
+    fn slot(&self, TaskPosition(position): TaskPosition) -> Option<usize> {
+        if self.positions.get(position) == Some(&position) {
+            return Some(position);
+        }
+        let upto = self.positions.len().min(position + 1);
+        self.positions[..upto].binary_search(&position).ok()
     }
 }
 
 impl Index<TaskPosition> for Tasks {
     type Output = Task;
 
+    /// Out of bounds, as a `Vec`'s index, for a task that was forgotten: callers hold positions
+    /// of tasks they know are kept.
     fn index(&self, position: TaskPosition) -> &Task {
-        &self.0[position.0]
+        &self.tasks[self.slot(position).unwrap_or(usize::MAX)]
     }
 }
 
 impl IndexMut<TaskPosition> for Tasks {
     fn index_mut(&mut self, position: TaskPosition) -> &mut Task {
-        &mut self.0[position.0]
+        let slot = self.slot(position).unwrap_or(usize::MAX);
+        &mut self.tasks[slot]
     }
 }
 
@@ -73,6 +116,6 @@ impl<'a> IntoIterator for &'a mut Tasks {
     type IntoIter = std::slice::IterMut<'a, Task>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter_mut()
+        self.tasks.iter_mut()
     }
 }

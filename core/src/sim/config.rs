@@ -29,6 +29,10 @@ pub struct SimulationConfig {
     /// ECS's quotas: `{"containerInstancesPerCluster": 5000, "servicesPerCluster": 5000,
     /// "tasksPerService": 5000, "clusters": 10000}` unless changed.
     pub quotas: quotas::Quotas,
+    /// Seconds a STOPPED task stays in DescribeTasks and ListTasks (3600: ECS documents "at
+    /// least one hour"); then the simulation forgets it.
+    #[serde(deserialize_with = "stopped_task_retention")]
+    pub stopped_task_retention: f64,
 }
 
 /// The latest time the clock can show: 9999-12-30T22:00:00Z, the last second that AWS's timestamps
@@ -48,6 +52,18 @@ fn start_time<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, 
         )));
     }
     Ok(time)
+}
+
+fn stopped_task_retention<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<f64, D::Error> {
+    let seconds = f64::deserialize(deserializer)?;
+    if !(0.0..=LATEST_TIME).contains(&seconds) {
+        return Err(serde::de::Error::custom(format!(
+            "stoppedTaskRetention must be between 0 and {LATEST_TIME} seconds, got {seconds}"
+        )));
+    }
+    Ok(seconds)
 }
 
 /// `taskTimings`: a preset name or the seconds per step.
@@ -81,6 +97,7 @@ impl Default for SimulationConfig {
             undeclared_subnets: subnets::UndeclaredSubnets::Assign,
             task_timings: TaskTimings::default(),
             quotas: quotas::Quotas::default(),
+            stopped_task_retention: 3600.0,
         }
     }
 }

@@ -91,7 +91,14 @@ impl World {
             }
         }
         self.now = self.now.max(until);
+        self.forget_stopped();
         true
+    }
+
+    /// Forgets the tasks STOPPED longer ago than the retention.
+    fn forget_stopped(&mut self) {
+        let until = self.now - self.config.stopped_task_retention;
+        self.ecs.forget_stopped(until);
     }
 
     /// The service scheduler's look at this moment, repeated while it acts (a task it stops at
@@ -106,6 +113,8 @@ impl World {
                 break;
             }
         }
+        // After the scheduler has counted the tasks that failed.
+        self.forget_stopped();
     }
 
     /// Puts the task steps that calls and events noted on the clock's queue.

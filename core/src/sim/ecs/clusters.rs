@@ -52,6 +52,7 @@ pub fn create_cluster(
             tasks: Default::default(),
             task_positions: Default::default(),
             due: Vec::new(),
+            stopped: Default::default(),
         });
     if !cluster.active {
         cluster.active = true;

@@ -92,6 +92,24 @@ impl EcsState {
         due
     }
 
+    /// Forgets the tasks that reached STOPPED at or before `until`, in every cluster and in the
+    /// deployments that still list them.
+    pub fn forget_stopped(&mut self, until: f64) {
+        for (name, cluster) in &mut self.clusters {
+            let forgotten = cluster.forget_stopped(until);
+            if forgotten.is_empty() {
+                continue;
+            }
+            for ((service_cluster, _), service) in &mut self.services {
+                if service_cluster == name {
+                    for deployment in &mut service.deployments {
+                        deployment.tasks.retain(|p| !forgotten.contains(p));
+                    }
+                }
+            }
+        }
+    }
+
     /// Task `position`'s step due `at`, unless the task has moved on since it was scheduled.
     pub fn task_step(&mut self, cluster: &str, position: TaskPosition, at: f64) {
         let Some(cluster) = self.clusters.get_mut(cluster) else {

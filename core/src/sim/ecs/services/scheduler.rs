@@ -140,7 +140,9 @@ fn primary_launch(world: &World, key: &(String, String)) -> Option<Launch> {
 fn prune(cluster: &Cluster, service: &mut Service) {
     for deployment in &mut service.deployments {
         deployment.tasks.retain(|&position| {
-            let task = &cluster.tasks[position];
+            let Some(task) = cluster.tasks.get(position) else {
+                return false;
+            };
             if task.last_status != "STOPPED" {
                 return true;
             }
