@@ -129,8 +129,10 @@ pub fn check_cloudformation(properties: &Value, security: bool) -> Vec<Diagnosti
     let converted = cfn::to_api(properties, shape, &mut converted_diagnostics);
     let (_, found) = check_api(converted.value, &converted.unknowns, security);
     let mut diagnostics = converted_diagnostics;
+    // CloudFormation names a task definition family itself when the template gives none.
+    let generated_family = |d: &Diagnostic| d.path == "$.family" && d.code == "API004";
     for mut diagnostic in found {
-        if !about_unknown(&diagnostic.path, &converted.unknowns) {
+        if !about_unknown(&diagnostic.path, &converted.unknowns) && !generated_family(&diagnostic) {
             diagnostic.path = cfn::cfn_path(&diagnostic.path, shape);
             diagnostic.fix = diagnostic
                 .fix

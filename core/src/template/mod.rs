@@ -5,6 +5,7 @@
 mod locate;
 pub mod report;
 pub mod source;
+mod unique;
 
 use crate::diagnostics::{Diagnostic, Rule, Severity};
 use crate::taskdef::{check_cloudformation, ValidationOptions};
@@ -46,7 +47,23 @@ pub static TEMPLATE_LIMITS: Rule = Rule {
     source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html",
 };
 
-pub static RULES: [&Rule; 3] = [&TEMPLATE_SYNTAX, &TEMPLATE_RESOURCES, &TEMPLATE_LIMITS];
+pub static TEMPLATE_DUPLICATE_KEYS: Rule = Rule {
+    code: "TPL004",
+    name: "template-duplicate-keys",
+    severity: Severity::Error,
+    summary: "No key is given twice in one mapping or object.",
+    why: "YAML requires the keys of a mapping to be unique, and JSON readers disagree on a repeated key: most keep the last one without a word, some the first, some refuse the template. Whichever value was meant, the other one is silently lost. ecsim reads the last one and checks that.",
+    invalid: "Resources:\n  TD:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: app\n          Image: nginx\n          Memory: 512\n          Memory: 256\n",
+    valid: "Resources:\n  TD:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: app\n          Image: nginx\n          Memory: 512\n",
+    source: "https://yaml.org/spec/1.2.2/#mapping",
+};
+
+pub static RULES: [&Rule; 4] = [
+    &TEMPLATE_SYNTAX,
+    &TEMPLATE_RESOURCES,
+    &TEMPLATE_LIMITS,
+    &TEMPLATE_DUPLICATE_KEYS,
+];
 
 /// A finding in a template, with where it is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -95,7 +112,7 @@ impl TemplateReport {
 /// Validates a template given as JSON or YAML text; findings carry line and column.
 pub fn validate_template_text(text: &str, options: &ValidationOptions) -> TemplateReport {
     if text.trim_start().starts_with('{') {
-        if let Ok(value) = serde_json::from_str::<Value>(text) {
+        if let Some(value) = unique::json_with_unique_keys(text) {
             let mut report = validate(&value, options);
             let wanted: HashSet<String> = report
                 .all()
@@ -110,6 +127,23 @@ pub fn validate_template_text(text: &str, options: &ValidationOptions) -> Templa
         Ok(source) => {
             let mut report = validate(&source.value, options);
             report.locate(|path| source.position(path));
+            for duplicate in source.duplicates {
+                let mut found = vec![TEMPLATE_DUPLICATE_KEYS.at(
+                    &duplicate.path,
+                    format!(
+                        "{} is given twice in this mapping; the last value given is the one read, and the other is lost.",
+                        duplicate.key
+                    ),
+                )];
+                options.filter(&mut found);
+                report
+                    .diagnostics
+                    .extend(found.into_iter().map(|diagnostic| Located {
+                        diagnostic,
+                        line: Some(duplicate.position.0),
+                        column: Some(duplicate.position.1),
+                    }));
+            }
             report
         }
         Err(message) => {

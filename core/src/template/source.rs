@@ -14,6 +14,17 @@ pub struct Source {
     pub value: Value,
     /// JSON path (`$.Resources.TD.Properties`) → where that node, or its key, starts.
     pub positions: HashMap<String, Position>,
+    /// Keys given twice in one mapping (the value read is the last one given).
+    pub duplicates: Vec<Duplicate>,
+}
+
+/// A key given again in a mapping that already has it.
+pub struct Duplicate {
+    pub key: String,
+    /// The member's JSON path.
+    pub path: String,
+    /// Where the repeated key starts.
+    pub position: Position,
 }
 
 impl Source {
@@ -51,6 +62,7 @@ struct Builder {
     stack: Vec<Frame>,
     path: String,
     positions: HashMap<String, Position>,
+    duplicates: Vec<Duplicate>,
     /// Each anchored value, with how many nodes it holds (what an alias to it adds).
     anchors: HashMap<usize, (Value, usize)>,
     root: Option<Value>,
@@ -179,12 +191,21 @@ impl Builder {
         span: Span,
     ) {
         if let Some(Frame::Mapping {
-            key: key @ None, ..
+            map,
+            key: key @ None,
+            ..
         }) = self.stack.last_mut()
         {
             *key = Some(text.to_string());
             let mut path = self.path.clone();
             push_key(&mut path, text);
+            if map.contains_key(text) {
+                self.duplicates.push(Duplicate {
+                    key: text.to_string(),
+                    path: path.clone(),
+                    position: position(span),
+                });
+            }
             self.positions.entry(path).or_insert_with(|| position(span));
             return;
         }
@@ -356,6 +377,7 @@ pub fn parse(text: &str) -> Result<Source, String> {
     Ok(Source {
         value: builder.root.unwrap_or(Value::Null),
         positions: builder.positions,
+        duplicates: builder.duplicates,
     })
 }
 
