@@ -304,6 +304,14 @@ def shape_ref(service: str, ref: str) -> str:
     return const if owner == service else f"crate::api::{owner}::shapes::{const}"
 
 
+def shape_range(shape: dict) -> str:
+    """The model's min and max (values of numbers; lengths of strings, lists and maps)."""
+    if "min" not in shape and "max" not in shape or "enum" in shape:
+        return "None"
+    bound = lambda key: f"Some({float(shape[key])!r})" if key in shape else "None"
+    return f"Some(&Range {{ min: {bound('min')}, max: {bound('max')} }})"
+
+
 def gen_shapes(models: dict, service: str, names: list[str]) -> str:
     shapes = models[service]["shapes"]
     out = [
@@ -311,7 +319,8 @@ def gen_shapes(models: dict, service: str, names: list[str]) -> str:
         "//! The request shapes as data: what the validator walks to report unknown members,",
         "//! wrong types, bad enum values and missing required members.",
         "",
-        "use crate::api::shape::{Kind, Member, Shape};",
+        "use crate::api::shape::{{Kind, Member, {}Shape}};".format(
+            "Range, " if any(shape_range(shapes[n]) != "None" for n in names) else ""),
         "",
     ]
     for name in names:
@@ -334,7 +343,7 @@ def gen_shapes(models: dict, service: str, names: list[str]) -> str:
             body = {"string": "Kind::String", "integer": "Kind::Integer", "long": "Kind::Long",
                     "boolean": "Kind::Boolean", "timestamp": "Kind::Number", "double": "Kind::Number",
                     "float": "Kind::Number"}[kind]
-        out.append(f'pub static {shape_const(name)}: Shape = Shape {{ name: "{name}", kind: {body} }};')
+        out.append(f'pub static {shape_const(name)}: Shape = Shape {{ name: "{name}", kind: {body}, range: {shape_range(shape)} }};')
     out.append("")
     return "\n".join(out)
 

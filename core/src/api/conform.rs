@@ -3,7 +3,7 @@
 //! well-typed values. List elements that are not objects where objects are expected become
 //! empty objects instead of disappearing, so that later paths keep their indexes.
 
-use super::shape::{Kind, Shape};
+use super::shape::{Kind, Range, Shape};
 use crate::diagnostics::{nearest, push_index, push_key, Diagnostic, Rule, Severity};
 use serde_json::{Map, Value};
 
@@ -51,7 +51,24 @@ pub static MISSING_MEMBER: Rule = Rule {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html",
 };
 
-pub static RULES: [&Rule; 4] = [&UNKNOWN_MEMBER, &WRONG_TYPE, &INVALID_ENUM, &MISSING_MEMBER];
+pub static OUT_OF_RANGE: Rule = Rule {
+    code: "API005",
+    name: "out-of-range",
+    severity: Severity::Error,
+    summary: "Numbers, and the lengths of strings and lists, stay within the bounds the API model gives.",
+    why: "AWS answers a value outside its model's bounds with a validation error worded `Member must have value less than or equal to …` or `Member must have length …` (lengths in UTF-16 units, as AWS's services count them). Tags, for example: at most 50, keys of 1 to 128 characters, values of up to 256.",
+    invalid: r#"{"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx", "memory": 512}], "tags": [{"key": "", "value": "v"}]}"#,
+    valid: r#"{"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx", "memory": 512}], "tags": [{"key": "team", "value": "v"}]}"#,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html",
+};
+
+pub static RULES: [&Rule; 5] = [
+    &UNKNOWN_MEMBER,
+    &WRONG_TYPE,
+    &INVALID_ENUM,
+    &MISSING_MEMBER,
+    &OUT_OF_RANGE,
+];
 
 /// Checks `value` against `shape`, reporting into `out` and removing what is malformed.
 pub fn conform(value: &mut Value, shape: &Shape, out: &mut Vec<Diagnostic>) {
@@ -63,6 +80,12 @@ pub fn conform(value: &mut Value, shape: &Shape, out: &mut Vec<Diagnostic>) {
 
 /// Returns false when the value is malformed and should be dropped by the caller.
 fn walk(value: &mut Value, shape: &Shape, path: &mut String, out: &mut Vec<Diagnostic>) -> bool {
+    if let Some(range) = shape.range {
+        if let Some(message) = out_of_range(&shape.kind, value, range) {
+            out.push(OUT_OF_RANGE.at(path.clone(), message));
+            return false;
+        }
+    }
     let well_typed = match (&shape.kind, &*value) {
         (Kind::String, Value::String(_)) | (Kind::Boolean, Value::Bool(_)) => true,
         (Kind::Number, Value::Number(_)) => true,
@@ -179,6 +202,42 @@ fn walk_container(
             true
         }
         _ => false,
+    }
+}
+
+/// AWS's wording for a value outside `range`, or None when it is within (or of another type,
+/// which the type check reports).
+fn out_of_range(kind: &Kind, value: &Value, range: &Range) -> Option<String> {
+    let (measure, what) = match (kind, value) {
+        (Kind::Integer | Kind::Long | Kind::Number, Value::Number(n)) => (n.as_f64()?, "value"),
+        (Kind::String, Value::String(s)) => (s.encode_utf16().count() as f64, "length"),
+        (Kind::List(_), Value::Array(items)) => (items.len() as f64, "length"),
+        (Kind::Map(_), Value::Object(members)) => (members.len() as f64, "length"),
+        _ => return None,
+    };
+    let constraint = match (range.min, range.max) {
+        (Some(min), _) if measure < min => format!("greater than or equal to {min}"),
+        (_, Some(max)) if measure > max => format!("less than or equal to {max}"),
+        _ => return None,
+    };
+    Some(format!(
+        "Value {} failed to satisfy constraint: Member must have {what} {constraint}.",
+        shown(value)
+    ))
+}
+
+/// A value as AWS's validation messages quote it, cut short when long.
+fn shown(value: &Value) -> String {
+    const LONGEST: usize = 64;
+    let text = match value {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => format!("a list of {}", items.len()),
+        Value::Object(members) => format!("a map of {}", members.len()),
+        other => other.to_string(),
+    };
+    match text.char_indices().nth(LONGEST) {
+        Some((cut, _)) => format!("'{}…'", &text[..cut]),
+        None => format!("'{text}'"),
     }
 }
 

@@ -1,11 +1,21 @@
 //! Shapes as data, as the AWS models describe them: enough to tell a well-formed input from a
-//! malformed one (unknown members, wrong types, bad enum values, missing required members).
+//! malformed one (unknown members, wrong types, bad enum values, missing required members,
+//! values out of range).
 
 /// One named shape of an AWS API model.
 #[derive(Debug)]
 pub struct Shape {
     pub name: &'static str,
     pub kind: Kind,
+    /// The bounds the model gives: of a number's value, of a string's, list's or map's length.
+    pub range: Option<&'static Range>,
+}
+
+/// Inclusive bounds from the model's `min` and `max`.
+#[derive(Debug)]
+pub struct Range {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
 }
 
 #[derive(Debug)]

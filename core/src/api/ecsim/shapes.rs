@@ -4,15 +4,15 @@
 
 use crate::api::shape::{Kind, Member, Shape};
 
-pub static PUT_IMAGE_REQUEST: Shape = Shape { name: "PutImageRequest", kind: Kind::Structure(&[Member { name: "image", shape: &STRING, required: true }, Member { name: "pullSeconds", shape: &DOUBLE, required: false }, Member { name: "pullFails", shape: &BOOLEAN, required: false }, Member { name: "exitAfter", shape: &DOUBLE, required: false }, Member { name: "exitCode", shape: &INTEGER, required: false }, Member { name: "unhealthyAfter", shape: &DOUBLE, required: false }]) };
-pub static STRING: Shape = Shape { name: "String", kind: Kind::String };
-pub static DOUBLE: Shape = Shape { name: "Double", kind: Kind::Number };
-pub static BOOLEAN: Shape = Shape { name: "Boolean", kind: Kind::Boolean };
-pub static INTEGER: Shape = Shape { name: "Integer", kind: Kind::Integer };
-pub static LIST_EVENTS_REQUEST: Shape = Shape { name: "ListEventsRequest", kind: Kind::Structure(&[Member { name: "cluster", shape: &STRING, required: false }, Member { name: "since", shape: &DOUBLE, required: false }]) };
-pub static NEXT_FIRE_TIMES_REQUEST: Shape = Shape { name: "NextFireTimesRequest", kind: Kind::Structure(&[Member { name: "expression", shape: &STRING, required: true }, Member { name: "timezone", shape: &STRING, required: false }, Member { name: "after", shape: &DOUBLE, required: false }, Member { name: "count", shape: &INTEGER, required: false }]) };
-pub static LIST_INVOCATIONS_REQUEST: Shape = Shape { name: "ListInvocationsRequest", kind: Kind::Structure(&[Member { name: "rule", shape: &STRING, required: false }]) };
-pub static CONTAINER_INSTANCE_FAULT_REQUEST: Shape = Shape { name: "ContainerInstanceFaultRequest", kind: Kind::Structure(&[Member { name: "cluster", shape: &STRING, required: false }, Member { name: "containerInstance", shape: &STRING, required: true }]) };
-pub static INTERRUPT_SPOT_TASK_REQUEST: Shape = Shape { name: "InterruptSpotTaskRequest", kind: Kind::Structure(&[Member { name: "cluster", shape: &STRING, required: false }, Member { name: "task", shape: &STRING, required: true }]) };
-pub static CREATE_SUBNET_REQUEST: Shape = Shape { name: "CreateSubnetRequest", kind: Kind::Structure(&[Member { name: "subnetId", shape: &STRING, required: false }, Member { name: "availabilityZone", shape: &STRING, required: true }, Member { name: "vpcId", shape: &STRING, required: false }]) };
-pub static DESCRIBE_CLUSTER_LAYOUT_REQUEST: Shape = Shape { name: "DescribeClusterLayoutRequest", kind: Kind::Structure(&[Member { name: "cluster", shape: &STRING, required: false }]) };
+pub static PUT_IMAGE_REQUEST: Shape = Shape { name: "PutImageRequest", kind: Kind::Structure(&[Member { name: "image", shape: &STRING, required: true }, Member { name: "pullSeconds", shape: &DOUBLE, required: false }, Member { name: "pullFails", shape: &BOOLEAN, required: false }, Member { name: "exitAfter", shape: &DOUBLE, required: false }, Member { name: "exitCode", shape: &INTEGER, required: false }, Member { name: "unhealthyAfter", shape: &DOUBLE, required: false }]), range: None };
+pub static STRING: Shape = Shape { name: "String", kind: Kind::String, range: None };
+pub static DOUBLE: Shape = Shape { name: "Double", kind: Kind::Number, range: None };
+pub static BOOLEAN: Shape = Shape { name: "Boolean", kind: Kind::Boolean, range: None };
+pub static INTEGER: Shape = Shape { name: "Integer", kind: Kind::Integer, range: None };
+pub static LIST_EVENTS_REQUEST: Shape = Shape { name: "ListEventsRequest", kind: Kind::Structure(&[Member { name: "cluster", shape: &STRING, required: false }, Member { name: "since", shape: &DOUBLE, required: false }]), range: None };
+pub static NEXT_FIRE_TIMES_REQUEST: Shape = Shape { name: "NextFireTimesRequest", kind: Kind::Structure(&[Member { name: "expression", shape: &STRING, required: true }, Member { name: "timezone", shape: &STRING, required: false }, Member { name: "after", shape: &DOUBLE, required: false }, Member { name: "count", shape: &INTEGER, required: false }]), range: None };
+pub static LIST_INVOCATIONS_REQUEST: Shape = Shape { name: "ListInvocationsRequest", kind: Kind::Structure(&[Member { name: "rule", shape: &STRING, required: false }]), range: None };
+pub static CONTAINER_INSTANCE_FAULT_REQUEST: Shape = Shape { name: "ContainerInstanceFaultRequest", kind: Kind::Structure(&[Member { name: "cluster", shape: &STRING, required: false }, Member { name: "containerInstance", shape: &STRING, required: true }]), range: None };
+pub static INTERRUPT_SPOT_TASK_REQUEST: Shape = Shape { name: "InterruptSpotTaskRequest", kind: Kind::Structure(&[Member { name: "cluster", shape: &STRING, required: false }, Member { name: "task", shape: &STRING, required: true }]), range: None };
+pub static CREATE_SUBNET_REQUEST: Shape = Shape { name: "CreateSubnetRequest", kind: Kind::Structure(&[Member { name: "subnetId", shape: &STRING, required: false }, Member { name: "availabilityZone", shape: &STRING, required: true }, Member { name: "vpcId", shape: &STRING, required: false }]), range: None };
+pub static DESCRIBE_CLUSTER_LAYOUT_REQUEST: Shape = Shape { name: "DescribeClusterLayoutRequest", kind: Kind::Structure(&[Member { name: "cluster", shape: &STRING, required: false }]), range: None };

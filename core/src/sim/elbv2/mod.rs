@@ -116,23 +116,6 @@ fn attributes(group: &TargetGroup) -> Vec<api::TargetGroupAttribute> {
         .collect()
 }
 
-/// A value within `range`, or ELB's validation error naming it.
-fn within(
-    name: &str,
-    value: Option<i32>,
-    default: i32,
-    range: (i32, i32),
-) -> Result<i32, EcsimError> {
-    let value = value.unwrap_or(default);
-    if value < range.0 || value > range.1 {
-        return Err(validation(format!(
-            "{name} must be between {} and {}, got {value}.",
-            range.0, range.1
-        )));
-    }
-    Ok(value)
-}
-
 pub fn create_target_group(
     world: &mut World,
     request: api::CreateTargetGroupInput,
@@ -154,36 +137,15 @@ pub fn create_target_group(
             "A protocol, port and VPC ID are required for target groups of type instance or ip.",
         ));
     }
-    within("Port", request.port, 0, (1, 65535))?;
-    let interval = within(
-        "HealthCheckIntervalSeconds",
-        request.health_check_interval_seconds,
-        30,
-        (5, 300),
-    )?;
-    let timeout = within(
-        "HealthCheckTimeoutSeconds",
-        request.health_check_timeout_seconds,
-        5,
-        (2, 120),
-    )?;
+    let interval = request.health_check_interval_seconds.unwrap_or(30);
+    let timeout = request.health_check_timeout_seconds.unwrap_or(5);
     if timeout >= interval {
         return Err(validation(
             "Health check interval must be greater than the timeout.",
         ));
     }
-    let healthy = within(
-        "HealthyThresholdCount",
-        request.healthy_threshold_count,
-        5,
-        (2, 10),
-    )?;
-    let unhealthy = within(
-        "UnhealthyThresholdCount",
-        request.unhealthy_threshold_count,
-        2,
-        (2, 10),
-    )?;
+    let healthy = request.healthy_threshold_count.unwrap_or(5);
+    let unhealthy = request.unhealthy_threshold_count.unwrap_or(2);
     if let Some(existing) = world
         .elbv2
         .target_groups

@@ -85,8 +85,8 @@ pub static TAGS: Rule = Rule {
     code: "TD108",
     name: "tags",
     severity: Severity::Error,
-    summary: "At most 50 tags, keys 1–128 characters and unique, values up to 256 characters, and no key starting with `aws:`.",
-    why: "The tag restrictions of every AWS resource; the `aws:` prefix is reserved for AWS.",
+    summary: "Every tag has a key, keys are unique, and no key starts with `aws:`.",
+    why: "The tag restrictions of every AWS resource; the `aws:` prefix is reserved for AWS. The model's bounds (at most 50 tags, keys of 1 to 128 characters, values of up to 256) are API005's.",
     invalid: r#"{"family": "web", "tags": [{"key": "aws:team", "value": "web"}], "containerDefinitions": [{"name": "app", "image": "nginx", "memory": 256}]}"#,
     valid: r#"{"family": "web", "tags": [{"key": "team", "value": "web"}], "containerDefinitions": [{"name": "app", "image": "nginx", "memory": 256}]}"#,
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html",
@@ -169,13 +169,10 @@ pub fn check(task: &TaskDef, out: &mut Vec<Diagnostic>) {
 
 fn check_tags(task: &TaskDef, out: &mut Vec<Diagnostic>) {
     let tags = task.request.tags.as_deref().unwrap_or_default();
-    if tags.len() > 50 {
-        out.push(TAGS.at("$.tags", format!("{} tags; the limit is 50.", tags.len())));
-    }
     let mut keys = std::collections::HashSet::new();
     for (index, tag) in tags.iter().enumerate() {
         let key = tag.key.as_deref().unwrap_or("");
-        let problem = if !(1..=128).contains(&key.chars().count()) {
+        let problem = if key.is_empty() {
             Some("Tag keys are 1 to 128 characters.".to_string())
         } else if key.to_ascii_lowercase().starts_with("aws:") {
             Some(format!("Tag key '{key}' uses the reserved prefix 'aws:'."))
@@ -186,16 +183,6 @@ fn check_tags(task: &TaskDef, out: &mut Vec<Diagnostic>) {
         };
         if let Some(message) = problem {
             out.push(TAGS.at(format!("$.tags[{index}].key"), message));
-        }
-        if tag
-            .value
-            .as_deref()
-            .is_some_and(|value| value.chars().count() > 256)
-        {
-            out.push(TAGS.at(
-                format!("$.tags[{index}].value"),
-                "Tag values are at most 256 characters.",
-            ));
         }
     }
 }
