@@ -57,6 +57,14 @@ export interface TemplateReport {
 
 export type ReportFormat = 'text' | 'json' | 'sarif';
 
+/** How `advanceAsync` and `runUntilAsync` share the event loop. */
+export interface ClockOptions {
+  /** Stops the clock between two moments and rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Wall time per slice, in milliseconds (20); the clock is looked at every 64 moments. */
+  sliceMs?: number;
+}
+
 /** What both the napi module and the WASM bundle provide. */
 export interface NativeModule {
   validateTaskDefinition(taskDefinitionJson: string, options?: ValidationOptions): ValidationResult;
@@ -73,6 +81,7 @@ export interface NativeModule {
     readonly now: number;
     advance(seconds: number): CallResult;
     runUntil(time: number): CallResult;
+    runUntilFor(time: number, budgetMs: number): CallResult;
     checkService(service: string): CallResult;
     forkFrom(other: unknown): CallResult;
     loadScenario(scenario: unknown): CallResult;
@@ -105,6 +114,13 @@ export declare class Simulation {
   advance(seconds: number): void;
   /** Runs the virtual clock to `time` (seconds since the Unix epoch, not before `now`). */
   runUntil(time: number): void;
+  /**
+   * `advance` without holding the event loop: the clock runs in slices of about `sliceMs` (20)
+   * of wall time, with a turn of the event loop between them. Same answers as `advance`.
+   */
+  advanceAsync(seconds: number, options?: ClockOptions): Promise<void>;
+  /** `runUntil` in slices, as `advanceAsync`. */
+  runUntilAsync(time: number, options?: ClockOptions): Promise<void>;
   /** The whole simulation as JSON-ready data: its configuration and every call and clock move. */
   snapshot(): JsonObject;
   /** An independent simulation in the same state (clock, RNG position, journal): same calls, same future. */

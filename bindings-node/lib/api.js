@@ -83,6 +83,11 @@ export function makeApi(native) {
     return own;
   }
 
+  /** A turn of the event loop (Node's setImmediate; a browser's or worker's setTimeout). */
+  function nextTurn() {
+    return new Promise((resolve) => (globalThis.setImmediate ?? globalThis.setTimeout)(resolve));
+  }
+
   function actionName(method) {
     return method[0].toUpperCase() + method.slice(1);
   }
@@ -110,6 +115,30 @@ export function makeApi(native) {
 
     runUntil(time) {
       unwrap(this.#native.runUntil(time));
+    }
+
+    /**
+     * `advance` without holding the event loop: the clock runs in slices of about `sliceMs` of
+     * wall time, with a turn of the event loop between them. Same answers as `advance`.
+     */
+    async advanceAsync(seconds, options = {}) {
+      if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+        this.advance(seconds); // refuses it, naming the value, before anything runs
+      }
+      await this.runUntilAsync(this.now + seconds, options);
+    }
+
+    /**
+     * `runUntil` in slices, as `advanceAsync`. An aborted `signal` stops the clock between two
+     * moments (it stays at the last one run) and rejects with the signal's reason; calls made
+     * while it runs happen at the moment the clock has reached.
+     */
+    async runUntilAsync(time, { signal, sliceMs = 20 } = {}) {
+      signal?.throwIfAborted();
+      while (!unwrap(this.#native.runUntilFor(time, sliceMs))) {
+        await nextTurn();
+        signal?.throwIfAborted();
+      }
     }
 
     /** The whole simulation as JSON-ready data (its configuration and every call and clock move). */

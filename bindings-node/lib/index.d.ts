@@ -13,6 +13,7 @@ export type {
   ResourceReport,
   TemplateReport,
   ReportFormat,
+  ClockOptions,
   InstanceTypeInfo,
   Scenario,
 } from './api.js';

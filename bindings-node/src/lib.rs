@@ -3,6 +3,7 @@
 //! errors, the same way for this module and for the WASM bundle.
 
 use ecsim_core::guard::{guarded, panic_probe};
+use ecsim_core::sim::budget::within_budget;
 use ecsim_core::{EcsimError, ErrorCode, SimulationConfig, ValidationOptions};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -222,6 +223,19 @@ impl NativeSimulation {
     #[napi]
     pub fn run_until(&mut self, time: f64) -> CallResult {
         outcome(self.inner.run_until(time).map(|()| Value::Null))
+    }
+
+    /// Runs the clock toward `time` for about `budgetMs` of wall time at most (stopping between
+    /// two moments); answers whether it got there.
+    #[napi]
+    pub fn run_until_for(&mut self, time: f64, budget_ms: f64) -> CallResult {
+        let started = std::time::Instant::now();
+        let mut keep_going = within_budget(budget_ms, || started.elapsed().as_secs_f64() * 1000.0);
+        outcome(
+            self.inner
+                .run_until_while(time, &mut keep_going)
+                .map(Value::Bool),
+        )
     }
 
     #[napi]

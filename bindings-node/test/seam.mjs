@@ -55,6 +55,42 @@ export function seamTests(label, native, api, exported = undefined) {
     assert.throws(() => new api.Simulation({ seed: -1 }), /seed: invalid value/);
   });
 
+  test(`${label}: advanceAsync gives advance's answers without holding the event loop, and stops when aborted`, async () => {
+    const build = () => {
+      const sim = new api.Simulation({ seed: 4 });
+      sim.client('events').putRule({ Name: 'tick', ScheduleExpression: 'rate(1 minute)' });
+      return sim;
+    };
+    const once = build();
+    once.advance(7 * 86400);
+    const sliced = build();
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    try {
+      // A budget of 0 ms yields after every 64 moments: 10,080 minutes make some 157 slices.
+      await sliced.advanceAsync(7 * 86400, { sliceMs: 0 });
+    } finally {
+      ticking = false;
+    }
+    assert.equal(sliced.now, once.now);
+    assert.deepEqual(sliced.snapshot().journal.at(-1), once.snapshot().journal.at(-1));
+    assert.ok(turns > 100, `the event loop turned while the clock ran (${turns} turns)`);
+
+    const aborted = build();
+    const controller = new AbortController();
+    const running = aborted.advanceAsync(365 * 86400, { signal: controller.signal, sliceMs: 1 });
+    setImmediate(() => controller.abort(new Error('enough')));
+    await assert.rejects(running, /enough/);
+    assert.ok(aborted.now < build().now + 365 * 86400, 'it stopped before the year was out');
+    aborted.advance(60); // the simulation goes on from the moment reached
+    await assert.rejects(build().advanceAsync(-1), { name: 'InvalidParameterException' });
+  });
+
   test(`${label}: every action answers an unknown member with its service's validation error`, () => {
     for (const [service, { operations, errors }] of Object.entries(SERVICES)) {
       for (const action of operations) {
@@ -71,7 +107,8 @@ export function seamTests(label, native, api, exported = undefined) {
 
   test(`${label}: every configuration member is accepted and declared`, () => {
     const values = { seed: 3, startTime: 1_800_000_000, region: 'eu-west-1', accountId: '111122223333',
-      undeclaredSubnets: 'reject', taskTimings: 'instant', quotas: { clusters: 5 } };
+      undeclaredSubnets: 'reject', taskTimings: 'instant', quotas: { clusters: 5 },
+      stoppedTaskRetention: 600 };
     assert.deepEqual(Object.keys(values).sort(), [...CONFIG_MEMBERS].sort());
     const sim = new api.Simulation(values);
     assert.equal(sim.now, 1_800_000_000);

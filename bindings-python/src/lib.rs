@@ -321,6 +321,40 @@ impl Simulation {
             f(&mut inner)
         })
     }
+
+    /// Runs a clock move with the GIL released, asking Python for pending signals every
+    /// `SIGNAL_CHECK_EVERY` moments: Ctrl-C stops the move between two moments and raises.
+    fn interruptible(
+        &self,
+        py: Python<'_>,
+        run: impl FnOnce(
+                &mut ecsim_core::Simulation,
+                &mut dyn FnMut() -> bool,
+            ) -> Result<bool, ecsim_core::EcsimError>
+            + Send,
+    ) -> PyResult<()> {
+        let mut interrupted = None;
+        let result = self.with(py, |sim| {
+            let mut moments = 0u32;
+            run(sim, &mut || {
+                moments = moments.wrapping_add(1);
+                if moments % SIGNAL_CHECK_EVERY != 0 {
+                    return true;
+                }
+                match Python::attach(|py| py.check_signals()) {
+                    Ok(()) => true,
+                    Err(error) => {
+                        interrupted = Some(error);
+                        false
+                    }
+                }
+            })
+        });
+        if let Some(error) = interrupted {
+            return Err(error);
+        }
+        result.map(drop).map_err(|e| to_py_err(py, e))
+    }
 }
 
 #[pymethods]
@@ -350,32 +384,12 @@ impl Simulation {
     /// simulation stays at the last one run, as consistent as after any advance) and raises
     /// KeyboardInterrupt.
     fn advance(&self, py: Python<'_>, seconds: f64) -> PyResult<()> {
-        let mut interrupted = None;
-        let result = self.with(py, |sim| {
-            let mut moments = 0u32;
-            sim.advance_while(seconds, &mut || {
-                moments = moments.wrapping_add(1);
-                if moments % SIGNAL_CHECK_EVERY != 0 {
-                    return true;
-                }
-                match Python::attach(|py| py.check_signals()) {
-                    Ok(()) => true,
-                    Err(error) => {
-                        interrupted = Some(error);
-                        false
-                    }
-                }
-            })
-        });
-        if let Some(error) = interrupted {
-            return Err(error);
-        }
-        result.map(drop).map_err(|e| to_py_err(py, e))
+        self.interruptible(py, |sim, keep_going| sim.advance_while(seconds, keep_going))
     }
 
+    /// Runs the clock to `time`; Ctrl-C stops it as it stops `advance`.
     fn run_until(&self, py: Python<'_>, time: f64) -> PyResult<()> {
-        self.with(py, |sim| sim.run_until(time))
-            .map_err(|e| to_py_err(py, e))
+        self.interruptible(py, |sim, keep_going| sim.run_until_while(time, keep_going))
     }
 
     fn snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

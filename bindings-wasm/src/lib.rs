@@ -2,10 +2,18 @@
 //! { error }` results as the napi module, so `bindings-node/lib/api.js` drives both.
 
 use ecsim_core::guard::{guarded, panic_probe};
+use ecsim_core::sim::budget::within_budget;
 use ecsim_core::{EcsimError, SimulationConfig, ValidationOptions};
 use serde::Serialize;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The host's wall clock in milliseconds, for time budgets (the core never reads one).
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    fn date_now() -> f64;
+}
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -208,6 +216,18 @@ impl NativeSimulation {
     #[wasm_bindgen(js_name = runUntil, unchecked_return_type = "CallResult")]
     pub fn run_until(&mut self, time: f64) -> JsValue {
         outcome(self.inner.run_until(time).map(|()| Value::Null))
+    }
+
+    /// Runs the clock toward `time` for about `budgetMs` of wall time at most (stopping between
+    /// two moments); answers whether it got there.
+    #[wasm_bindgen(js_name = runUntilFor, unchecked_return_type = "CallResult")]
+    pub fn run_until_for(&mut self, time: f64, budget_ms: f64) -> JsValue {
+        let mut keep_going = within_budget(budget_ms, date_now);
+        outcome(
+            self.inner
+                .run_until_while(time, &mut keep_going)
+                .map(Value::Bool),
+        )
     }
 
     #[wasm_bindgen(unchecked_return_type = "CallResult")]

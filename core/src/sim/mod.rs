@@ -7,6 +7,7 @@
 //! handler in the service's folder. A call that fails leaves the state exactly as it was.
 
 pub mod arn;
+pub mod budget;
 mod clock;
 pub mod config;
 mod ecs;
@@ -172,24 +173,12 @@ impl Simulation {
 
     /// Runs the virtual clock to `time` (seconds since the Unix epoch, not before `now`).
     pub fn run_until(&mut self, time: f64) -> Result<(), EcsimError> {
-        if !(time.is_finite() && time >= self.world.now && config::representable(time)) {
-            return Err(EcsimError::invalid_parameter(format!(
-                "time must be seconds since the epoch, not before now ({}) and not past 9999-12-30T22:00:00Z ({}), got {time}.",
-                self.world.now,
-                config::LATEST_TIME
-            )));
-        }
-        self.refuse_if_poisoned()?;
-        self.journal.push(Arc::new(snapshot::Entry::RunUntil(time)));
-        self.guarded_step(|world| {
-            world.run_due(time);
-            Ok(())
-        })
+        self.run_until_while(time, &mut || true).map(drop)
     }
 
     /// `advance`, asking `keep_going` between moments of the clock (a binding checks for Ctrl-C
-    /// there). Stopped, the clock stays at the last moment run, which the journal records, and
-    /// this answers false.
+    /// or its time budget there). Stopped, the clock stays at the last moment run, which the
+    /// journal records, and this answers false.
     pub fn advance_while(
         &mut self,
         seconds: f64,
@@ -206,8 +195,24 @@ impl Simulation {
                 "advancing {seconds} seconds would take the clock past 9999-12-30T22:00:00Z, the last time ecsim represents."
             )));
         }
+        self.run_until_while(until, keep_going)
+    }
+
+    /// `run_until`, asking `keep_going` between moments, as `advance_while` does.
+    pub fn run_until_while(
+        &mut self,
+        time: f64,
+        keep_going: &mut dyn FnMut() -> bool,
+    ) -> Result<bool, EcsimError> {
+        if !(time.is_finite() && time >= self.world.now && config::representable(time)) {
+            return Err(EcsimError::invalid_parameter(format!(
+                "time must be seconds since the epoch, not before now ({}) and not past 9999-12-30T22:00:00Z ({}), got {time}.",
+                self.world.now,
+                config::LATEST_TIME
+            )));
+        }
         self.refuse_if_poisoned()?;
-        let finished = self.guarded_step(|world| Ok(world.run_due_while(until, keep_going)))?;
+        let finished = self.guarded_step(|world| Ok(world.run_due_while(time, keep_going)))?;
         self.journal
             .push(Arc::new(snapshot::Entry::RunUntil(self.world.now)));
         Ok(finished)
