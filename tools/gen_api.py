@@ -73,6 +73,21 @@ SERVICES = {
             "ListTargetsByRule", "EnableRule", "DisableRule",
         ],
     },
+    "servicediscovery": {
+        "model": "botocore:servicediscovery/2017-03-14/service-2.json.gz",
+        "validation_error": "InvalidInput",
+        "protocol_errors": [],
+        "operations": [
+            "CreateHttpNamespace", "CreatePrivateDnsNamespace", "CreatePublicDnsNamespace",
+            "GetNamespace", "ListNamespaces", "DeleteNamespace",
+            "UpdateHttpNamespace", "UpdatePrivateDnsNamespace", "UpdatePublicDnsNamespace",
+            "CreateService", "GetService", "ListServices", "UpdateService", "DeleteService",
+            "RegisterInstance", "DeregisterInstance", "GetInstance", "ListInstances",
+            "DiscoverInstances", "DiscoverInstancesRevision", "GetInstancesHealthStatus",
+            "UpdateInstanceCustomHealthStatus", "GetOperation", "ListOperations",
+            "TagResource", "UntagResource", "ListTagsForResource",
+        ],
+    },
     "ecsim": {
         "model": "repo:core/models/ecsim.json",
         "validation_error": "InvalidParameterException",

@@ -69,6 +69,8 @@ export declare const ClusterNotFoundException: ErrorClass;
 export declare const ConcurrentModificationException: ErrorClass;
 /** The request could not be processed because of conflict in the current state of the resource. */
 export declare const ConflictException: ErrorClass;
+/** The health check for the instance that's specified by `ServiceId` and `InstanceId` isn't a custom health check. */
+export declare const CustomHealthNotFound: ErrorClass;
 /** The specified daemon isn't active. */
 export declare const DaemonNotActiveException: ErrorClass;
 /** The specified daemon wasn't found. */
@@ -79,6 +81,8 @@ export declare const DeleteAssociationSameAccountException: ErrorClass;
 export declare const DuplicateListenerException: ErrorClass;
 /** A load balancer with the specified name already exists. */
 export declare const DuplicateLoadBalancerNameException: ErrorClass;
+/** The operation is already in progress. */
+export declare const DuplicateRequest: ErrorClass;
 /** A tag key was specified more than once. */
 export declare const DuplicateTagKeysException: ErrorClass;
 /** A target group with the specified name already exists. */
@@ -93,6 +97,8 @@ export declare const HealthUnavailableException: ErrorClass;
 export declare const IllegalStatusException: ErrorClass;
 /** The specified configuration is not valid with this protocol. */
 export declare const IncompatibleProtocolsException: ErrorClass;
+/** No instance exists with the specified ID, or the instance was recently registered, and information about the instance hasn't propagated yet. */
+export declare const InstanceNotFound: ErrorClass;
 /** There is insufficient capacity to reserve. */
 export declare const InsufficientCapacityException: ErrorClass;
 /** This exception occurs due to unexpected causes. */
@@ -103,6 +109,8 @@ export declare const InvalidCaCertificatesBundleException: ErrorClass;
 export declare const InvalidConfigurationRequestException: ErrorClass;
 /** The event pattern is not valid. */
 export declare const InvalidEventPatternException: ErrorClass;
+/** One or more specified values aren't valid. */
+export declare const InvalidInput: ErrorClass;
 /** The requested action is not valid. */
 export declare const InvalidLoadBalancerActionException: ErrorClass;
 /** The specified parameter isn't valid. */
@@ -129,12 +137,18 @@ export declare const LoadBalancerNotFoundException: ErrorClass;
 export declare const ManagedRuleException: ErrorClass;
 /** Amazon ECS can't determine the current version of the Amazon ECS container agent on the container instance and doesn't have enough information to proceed with an update. */
 export declare const MissingVersionException: ErrorClass;
+/** The namespace that you're trying to create already exists. */
+export declare const NamespaceAlreadyExists: ErrorClass;
+/** No namespace exists with the specified ID. */
+export declare const NamespaceNotFound: ErrorClass;
 /** The specified namespace wasn't found. */
 export declare const NamespaceNotFoundException: ErrorClass;
 /** There's no update available for this Amazon ECS container agent. */
 export declare const NoUpdateAvailableException: ErrorClass;
 /** The operation you are attempting is not available in this region. */
 export declare const OperationDisabledException: ErrorClass;
+/** No operation exists with the specified ID. */
+export declare const OperationNotFound: ErrorClass;
 /** This operation is not allowed. */
 export declare const OperationNotPermittedException: ErrorClass;
 /** The specified platform version doesn't satisfy the required capabilities of the task definition. */
@@ -147,10 +161,16 @@ export declare const PolicyLengthExceededException: ErrorClass;
 export declare const PriorRequestNotCompleteException: ErrorClass;
 /** The specified priority is in use. */
 export declare const PriorityInUseException: ErrorClass;
+/** The operation can't be completed because you've reached the quota for the number of requests. */
+export declare const RequestLimitExceeded: ErrorClass;
 /** The resource you are trying to create already exists. */
 export declare const ResourceAlreadyExistsException: ErrorClass;
+/** The specified resource can't be deleted because it contains other resources. */
+export declare const ResourceInUse: ErrorClass;
 /** The specified resource is in-use and can't be removed. */
 export declare const ResourceInUseException: ErrorClass;
+/** The resource can't be created because you've reached the quota on the number of resources. */
+export declare const ResourceLimitExceeded: ErrorClass;
 /** The specified resource wasn't found. */
 export declare const ResourceNotFoundException: ErrorClass;
 /** The specified revocation file does not exist. */
@@ -163,10 +183,16 @@ export declare const RuleNotFoundException: ErrorClass;
 export declare const SSLPolicyNotFoundException: ErrorClass;
 /** These errors are usually caused by a server issue. */
 export declare const ServerException: ErrorClass;
+/** The service can't be created because a service with the same name already exists. */
+export declare const ServiceAlreadyExists: ErrorClass;
+/** The attribute can't be added to the service because you've exceeded the quota for the number of attributes you can add to a service. */
+export declare const ServiceAttributesLimitExceededException: ErrorClass;
 /** The service deploy ARN that you specified in the `ContinueServiceDeployment` doesn't exist. */
 export declare const ServiceDeploymentNotFoundException: ErrorClass;
 /** The specified service isn't active. */
 export declare const ServiceNotActiveException: ErrorClass;
+/** No service exists with the specified ID. */
+export declare const ServiceNotFound: ErrorClass;
 /** The specified service wasn't found. */
 export declare const ServiceNotFoundException: ErrorClass;
 /** The specified subnet does not exist. */

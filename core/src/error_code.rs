@@ -45,6 +45,8 @@ pub enum ErrorCode {
     ConcurrentModificationException,
     /// The request could not be processed because of conflict in the current state of the resource.
     ConflictException,
+    /// The health check for the instance that's specified by `ServiceId` and `InstanceId` isn't a custom health check.
+    CustomHealthNotFound,
     /// The specified daemon isn't active.
     DaemonNotActiveException,
     /// The specified daemon wasn't found.
@@ -55,6 +57,8 @@ pub enum ErrorCode {
     DuplicateListenerException,
     /// A load balancer with the specified name already exists.
     DuplicateLoadBalancerNameException,
+    /// The operation is already in progress.
+    DuplicateRequest,
     /// A tag key was specified more than once.
     DuplicateTagKeysException,
     /// A target group with the specified name already exists.
@@ -69,6 +73,8 @@ pub enum ErrorCode {
     IllegalStatusException,
     /// The specified configuration is not valid with this protocol.
     IncompatibleProtocolsException,
+    /// No instance exists with the specified ID, or the instance was recently registered, and information about the instance hasn't propagated yet.
+    InstanceNotFound,
     /// There is insufficient capacity to reserve.
     InsufficientCapacityException,
     /// This exception occurs due to unexpected causes.
@@ -79,6 +85,8 @@ pub enum ErrorCode {
     InvalidConfigurationRequestException,
     /// The event pattern is not valid.
     InvalidEventPatternException,
+    /// One or more specified values aren't valid.
+    InvalidInput,
     /// The requested action is not valid.
     InvalidLoadBalancerActionException,
     /// The specified parameter isn't valid.
@@ -105,12 +113,18 @@ pub enum ErrorCode {
     ManagedRuleException,
     /// Amazon ECS can't determine the current version of the Amazon ECS container agent on the container instance and doesn't have enough information to proceed with an update.
     MissingVersionException,
+    /// The namespace that you're trying to create already exists.
+    NamespaceAlreadyExists,
+    /// No namespace exists with the specified ID.
+    NamespaceNotFound,
     /// The specified namespace wasn't found.
     NamespaceNotFoundException,
     /// There's no update available for this Amazon ECS container agent.
     NoUpdateAvailableException,
     /// The operation you are attempting is not available in this region.
     OperationDisabledException,
+    /// No operation exists with the specified ID.
+    OperationNotFound,
     /// This operation is not allowed.
     OperationNotPermittedException,
     /// The specified platform version doesn't satisfy the required capabilities of the task definition.
@@ -123,10 +137,16 @@ pub enum ErrorCode {
     PriorRequestNotCompleteException,
     /// The specified priority is in use.
     PriorityInUseException,
+    /// The operation can't be completed because you've reached the quota for the number of requests.
+    RequestLimitExceeded,
     /// The resource you are trying to create already exists.
     ResourceAlreadyExistsException,
+    /// The specified resource can't be deleted because it contains other resources.
+    ResourceInUse,
     /// The specified resource is in-use and can't be removed.
     ResourceInUseException,
+    /// The resource can't be created because you've reached the quota on the number of resources.
+    ResourceLimitExceeded,
     /// The specified resource wasn't found.
     ResourceNotFoundException,
     /// The specified revocation file does not exist.
@@ -139,10 +159,16 @@ pub enum ErrorCode {
     SSLPolicyNotFoundException,
     /// These errors are usually caused by a server issue.
     ServerException,
+    /// The service can't be created because a service with the same name already exists.
+    ServiceAlreadyExists,
+    /// The attribute can't be added to the service because you've exceeded the quota for the number of attributes you can add to a service.
+    ServiceAttributesLimitExceededException,
     /// The service deploy ARN that you specified in the `ContinueServiceDeployment` doesn't exist.
     ServiceDeploymentNotFoundException,
     /// The specified service isn't active.
     ServiceNotActiveException,
+    /// No service exists with the specified ID.
+    ServiceNotFound,
     /// The specified service wasn't found.
     ServiceNotFoundException,
     /// The specified subnet does not exist.
@@ -210,7 +236,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 100] = [
+    pub const ALL: [ErrorCode; 113] = [
         ErrorCode::ALPNPolicyNotSupportedException,
         ErrorCode::AccessDeniedException,
         ErrorCode::AllocationIdNotFoundException,
@@ -230,11 +256,13 @@ impl ErrorCode {
         ErrorCode::ClusterNotFoundException,
         ErrorCode::ConcurrentModificationException,
         ErrorCode::ConflictException,
+        ErrorCode::CustomHealthNotFound,
         ErrorCode::DaemonNotActiveException,
         ErrorCode::DaemonNotFoundException,
         ErrorCode::DeleteAssociationSameAccountException,
         ErrorCode::DuplicateListenerException,
         ErrorCode::DuplicateLoadBalancerNameException,
+        ErrorCode::DuplicateRequest,
         ErrorCode::DuplicateTagKeysException,
         ErrorCode::DuplicateTargetGroupNameException,
         ErrorCode::DuplicateTrustStoreNameException,
@@ -242,11 +270,13 @@ impl ErrorCode {
         ErrorCode::HealthUnavailableException,
         ErrorCode::IllegalStatusException,
         ErrorCode::IncompatibleProtocolsException,
+        ErrorCode::InstanceNotFound,
         ErrorCode::InsufficientCapacityException,
         ErrorCode::InternalException,
         ErrorCode::InvalidCaCertificatesBundleException,
         ErrorCode::InvalidConfigurationRequestException,
         ErrorCode::InvalidEventPatternException,
+        ErrorCode::InvalidInput,
         ErrorCode::InvalidLoadBalancerActionException,
         ErrorCode::InvalidParameterException,
         ErrorCode::InvalidRevocationContentException,
@@ -260,25 +290,34 @@ impl ErrorCode {
         ErrorCode::LoadBalancerNotFoundException,
         ErrorCode::ManagedRuleException,
         ErrorCode::MissingVersionException,
+        ErrorCode::NamespaceAlreadyExists,
+        ErrorCode::NamespaceNotFound,
         ErrorCode::NamespaceNotFoundException,
         ErrorCode::NoUpdateAvailableException,
         ErrorCode::OperationDisabledException,
+        ErrorCode::OperationNotFound,
         ErrorCode::OperationNotPermittedException,
         ErrorCode::PlatformTaskDefinitionIncompatibilityException,
         ErrorCode::PlatformUnknownException,
         ErrorCode::PolicyLengthExceededException,
         ErrorCode::PriorRequestNotCompleteException,
         ErrorCode::PriorityInUseException,
+        ErrorCode::RequestLimitExceeded,
         ErrorCode::ResourceAlreadyExistsException,
+        ErrorCode::ResourceInUse,
         ErrorCode::ResourceInUseException,
+        ErrorCode::ResourceLimitExceeded,
         ErrorCode::ResourceNotFoundException,
         ErrorCode::RevocationContentNotFoundException,
         ErrorCode::RevocationIdNotFoundException,
         ErrorCode::RuleNotFoundException,
         ErrorCode::SSLPolicyNotFoundException,
         ErrorCode::ServerException,
+        ErrorCode::ServiceAlreadyExists,
+        ErrorCode::ServiceAttributesLimitExceededException,
         ErrorCode::ServiceDeploymentNotFoundException,
         ErrorCode::ServiceNotActiveException,
+        ErrorCode::ServiceNotFound,
         ErrorCode::ServiceNotFoundException,
         ErrorCode::SubnetNotFoundException,
         ErrorCode::TargetGroupAssociationLimitException,
@@ -334,11 +373,13 @@ impl ErrorCode {
             ErrorCode::ClusterNotFoundException => "ClusterNotFoundException",
             ErrorCode::ConcurrentModificationException => "ConcurrentModificationException",
             ErrorCode::ConflictException => "ConflictException",
+            ErrorCode::CustomHealthNotFound => "CustomHealthNotFound",
             ErrorCode::DaemonNotActiveException => "DaemonNotActiveException",
             ErrorCode::DaemonNotFoundException => "DaemonNotFoundException",
             ErrorCode::DeleteAssociationSameAccountException => "DeleteAssociationSameAccountException",
             ErrorCode::DuplicateListenerException => "DuplicateListenerException",
             ErrorCode::DuplicateLoadBalancerNameException => "DuplicateLoadBalancerNameException",
+            ErrorCode::DuplicateRequest => "DuplicateRequest",
             ErrorCode::DuplicateTagKeysException => "DuplicateTagKeysException",
             ErrorCode::DuplicateTargetGroupNameException => "DuplicateTargetGroupNameException",
             ErrorCode::DuplicateTrustStoreNameException => "DuplicateTrustStoreNameException",
@@ -346,11 +387,13 @@ impl ErrorCode {
             ErrorCode::HealthUnavailableException => "HealthUnavailableException",
             ErrorCode::IllegalStatusException => "IllegalStatusException",
             ErrorCode::IncompatibleProtocolsException => "IncompatibleProtocolsException",
+            ErrorCode::InstanceNotFound => "InstanceNotFound",
             ErrorCode::InsufficientCapacityException => "InsufficientCapacityException",
             ErrorCode::InternalException => "InternalException",
             ErrorCode::InvalidCaCertificatesBundleException => "InvalidCaCertificatesBundleException",
             ErrorCode::InvalidConfigurationRequestException => "InvalidConfigurationRequestException",
             ErrorCode::InvalidEventPatternException => "InvalidEventPatternException",
+            ErrorCode::InvalidInput => "InvalidInput",
             ErrorCode::InvalidLoadBalancerActionException => "InvalidLoadBalancerActionException",
             ErrorCode::InvalidParameterException => "InvalidParameterException",
             ErrorCode::InvalidRevocationContentException => "InvalidRevocationContentException",
@@ -364,25 +407,34 @@ impl ErrorCode {
             ErrorCode::LoadBalancerNotFoundException => "LoadBalancerNotFoundException",
             ErrorCode::ManagedRuleException => "ManagedRuleException",
             ErrorCode::MissingVersionException => "MissingVersionException",
+            ErrorCode::NamespaceAlreadyExists => "NamespaceAlreadyExists",
+            ErrorCode::NamespaceNotFound => "NamespaceNotFound",
             ErrorCode::NamespaceNotFoundException => "NamespaceNotFoundException",
             ErrorCode::NoUpdateAvailableException => "NoUpdateAvailableException",
             ErrorCode::OperationDisabledException => "OperationDisabledException",
+            ErrorCode::OperationNotFound => "OperationNotFound",
             ErrorCode::OperationNotPermittedException => "OperationNotPermittedException",
             ErrorCode::PlatformTaskDefinitionIncompatibilityException => "PlatformTaskDefinitionIncompatibilityException",
             ErrorCode::PlatformUnknownException => "PlatformUnknownException",
             ErrorCode::PolicyLengthExceededException => "PolicyLengthExceededException",
             ErrorCode::PriorRequestNotCompleteException => "PriorRequestNotCompleteException",
             ErrorCode::PriorityInUseException => "PriorityInUseException",
+            ErrorCode::RequestLimitExceeded => "RequestLimitExceeded",
             ErrorCode::ResourceAlreadyExistsException => "ResourceAlreadyExistsException",
+            ErrorCode::ResourceInUse => "ResourceInUse",
             ErrorCode::ResourceInUseException => "ResourceInUseException",
+            ErrorCode::ResourceLimitExceeded => "ResourceLimitExceeded",
             ErrorCode::ResourceNotFoundException => "ResourceNotFoundException",
             ErrorCode::RevocationContentNotFoundException => "RevocationContentNotFoundException",
             ErrorCode::RevocationIdNotFoundException => "RevocationIdNotFoundException",
             ErrorCode::RuleNotFoundException => "RuleNotFoundException",
             ErrorCode::SSLPolicyNotFoundException => "SSLPolicyNotFoundException",
             ErrorCode::ServerException => "ServerException",
+            ErrorCode::ServiceAlreadyExists => "ServiceAlreadyExists",
+            ErrorCode::ServiceAttributesLimitExceededException => "ServiceAttributesLimitExceededException",
             ErrorCode::ServiceDeploymentNotFoundException => "ServiceDeploymentNotFoundException",
             ErrorCode::ServiceNotActiveException => "ServiceNotActiveException",
+            ErrorCode::ServiceNotFound => "ServiceNotFound",
             ErrorCode::ServiceNotFoundException => "ServiceNotFoundException",
             ErrorCode::SubnetNotFoundException => "SubnetNotFoundException",
             ErrorCode::TargetGroupAssociationLimitException => "TargetGroupAssociationLimitException",

@@ -30,3 +30,6 @@ class SimulationConfig(TypedDict, total=False):
 
     stoppedTaskRetention: float
     """Seconds a STOPPED task stays in DescribeTasks and ListTasks before the simulation forgets it (3600, the hour ECS documents)."""
+
+    customHealthDelay: float
+    """Seconds before a custom health status reported to Cloud Map takes effect (30, as Cloud Map documents)."""

@@ -49,6 +49,8 @@ class ConcurrentModificationException(EcsimError):
     """There is concurrent modification on a rule, target, archive, or replay."""
 class ConflictException(EcsimError):
     """The request could not be processed because of conflict in the current state of the resource."""
+class CustomHealthNotFound(EcsimError):
+    """The health check for the instance that's specified by `ServiceId` and `InstanceId` isn't a custom health check."""
 class DaemonNotActiveException(EcsimError):
     """The specified daemon isn't active."""
 class DaemonNotFoundException(EcsimError):
@@ -59,6 +61,8 @@ class DuplicateListenerException(EcsimError):
     """A listener with the specified port already exists."""
 class DuplicateLoadBalancerNameException(EcsimError):
     """A load balancer with the specified name already exists."""
+class DuplicateRequest(EcsimError):
+    """The operation is already in progress."""
 class DuplicateTagKeysException(EcsimError):
     """A tag key was specified more than once."""
 class DuplicateTargetGroupNameException(EcsimError):
@@ -73,6 +77,8 @@ class IllegalStatusException(EcsimError):
     """An error occurred because a replay can be canceled only when the state is Running or Starting."""
 class IncompatibleProtocolsException(EcsimError):
     """The specified configuration is not valid with this protocol."""
+class InstanceNotFound(EcsimError):
+    """No instance exists with the specified ID, or the instance was recently registered, and information about the instance hasn't propagated yet."""
 class InsufficientCapacityException(EcsimError):
     """There is insufficient capacity to reserve."""
 class InternalException(EcsimError):
@@ -83,6 +89,8 @@ class InvalidConfigurationRequestException(EcsimError):
     """The requested configuration is not valid."""
 class InvalidEventPatternException(EcsimError):
     """The event pattern is not valid."""
+class InvalidInput(EcsimError):
+    """One or more specified values aren't valid."""
 class InvalidLoadBalancerActionException(EcsimError):
     """The requested action is not valid."""
 class InvalidParameterException(EcsimError):
@@ -109,12 +117,18 @@ class ManagedRuleException(EcsimError):
     """This rule was created by an Amazon Web Services service on behalf of your account."""
 class MissingVersionException(EcsimError):
     """Amazon ECS can't determine the current version of the Amazon ECS container agent on the container instance and doesn't have enough information to proceed with an update."""
+class NamespaceAlreadyExists(EcsimError):
+    """The namespace that you're trying to create already exists."""
+class NamespaceNotFound(EcsimError):
+    """No namespace exists with the specified ID."""
 class NamespaceNotFoundException(EcsimError):
     """The specified namespace wasn't found."""
 class NoUpdateAvailableException(EcsimError):
     """There's no update available for this Amazon ECS container agent."""
 class OperationDisabledException(EcsimError):
     """The operation you are attempting is not available in this region."""
+class OperationNotFound(EcsimError):
+    """No operation exists with the specified ID."""
 class OperationNotPermittedException(EcsimError):
     """This operation is not allowed."""
 class PlatformTaskDefinitionIncompatibilityException(EcsimError):
@@ -127,10 +141,16 @@ class PriorRequestNotCompleteException(EcsimError):
     """This operation is not allowed while a prior request has not been completed."""
 class PriorityInUseException(EcsimError):
     """The specified priority is in use."""
+class RequestLimitExceeded(EcsimError):
+    """The operation can't be completed because you've reached the quota for the number of requests."""
 class ResourceAlreadyExistsException(EcsimError):
     """The resource you are trying to create already exists."""
+class ResourceInUse(EcsimError):
+    """The specified resource can't be deleted because it contains other resources."""
 class ResourceInUseException(EcsimError):
     """The specified resource is in-use and can't be removed."""
+class ResourceLimitExceeded(EcsimError):
+    """The resource can't be created because you've reached the quota on the number of resources."""
 class ResourceNotFoundException(EcsimError):
     """The specified resource wasn't found."""
 class RevocationContentNotFoundException(EcsimError):
@@ -143,10 +163,16 @@ class SSLPolicyNotFoundException(EcsimError):
     """The specified SSL policy does not exist."""
 class ServerException(EcsimError):
     """These errors are usually caused by a server issue."""
+class ServiceAlreadyExists(EcsimError):
+    """The service can't be created because a service with the same name already exists."""
+class ServiceAttributesLimitExceededException(EcsimError):
+    """The attribute can't be added to the service because you've exceeded the quota for the number of attributes you can add to a service."""
 class ServiceDeploymentNotFoundException(EcsimError):
     """The service deploy ARN that you specified in the `ContinueServiceDeployment` doesn't exist."""
 class ServiceNotActiveException(EcsimError):
     """The specified service isn't active."""
+class ServiceNotFound(EcsimError):
+    """No service exists with the specified ID."""
 class ServiceNotFoundException(EcsimError):
     """The specified service wasn't found."""
 class SubnetNotFoundException(EcsimError):

@@ -8,6 +8,7 @@ pub mod elbv2;
 pub mod events;
 pub mod from_json;
 pub mod input;
+pub mod servicediscovery;
 pub mod shape;
 
 /// Reads a JSON document that crossed a language boundary as text (the JS bindings send

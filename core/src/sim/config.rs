@@ -33,6 +33,10 @@ pub struct SimulationConfig {
     /// least one hour"); then the simulation forgets it.
     #[serde(deserialize_with = "stopped_task_retention")]
     pub stopped_task_retention: f64,
+    /// Seconds before a custom health status reported to Cloud Map takes effect (30: Cloud Map
+    /// documents "about 30 seconds").
+    #[serde(deserialize_with = "custom_health_delay")]
+    pub custom_health_delay: f64,
 }
 
 /// The latest time the clock can show: 9999-12-30T22:00:00Z, the last second that AWS's timestamps
@@ -54,16 +58,28 @@ fn start_time<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, 
     Ok(time)
 }
 
-fn stopped_task_retention<'de, D: serde::Deserializer<'de>>(
+/// A number of seconds from 0 to `LATEST_TIME`, named `member` in the error.
+fn seconds<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
+    member: &str,
 ) -> Result<f64, D::Error> {
     let seconds = f64::deserialize(deserializer)?;
     if !(0.0..=LATEST_TIME).contains(&seconds) {
         return Err(serde::de::Error::custom(format!(
-            "stoppedTaskRetention must be between 0 and {LATEST_TIME} seconds, got {seconds}"
+            "{member} must be between 0 and {LATEST_TIME} seconds, got {seconds}"
         )));
     }
     Ok(seconds)
+}
+
+fn stopped_task_retention<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<f64, D::Error> {
+    seconds(deserializer, "stoppedTaskRetention")
+}
+
+fn custom_health_delay<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    seconds(deserializer, "customHealthDelay")
 }
 
 /// `taskTimings`: a preset name or the seconds per step.
@@ -98,6 +114,7 @@ impl Default for SimulationConfig {
             task_timings: TaskTimings::default(),
             quotas: quotas::Quotas::default(),
             stopped_task_retention: 3600.0,
+            custom_health_delay: 30.0,
         }
     }
 }

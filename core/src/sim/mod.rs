@@ -19,8 +19,12 @@ mod paging;
 mod registry;
 mod request;
 pub mod scenario;
+mod servicediscovery;
 mod snapshot;
 mod world;
+
+/// What DNS answers for Cloud Map's DNS namespaces (`Simulation::resolve_dns`).
+pub use servicediscovery::resolve as dns;
 
 pub use config::SimulationConfig;
 pub use ecs::quotas;
@@ -115,13 +119,14 @@ pub fn service(name: &str) -> Result<&'static Service, EcsimError> {
         })
 }
 
-/// Actions that only read the simulation (AWS's Describe, List and Get verbs, and ecsim's
-/// NextFireTimes): a replay does not need them.
+/// Actions that only read the simulation (AWS's Describe, List, Get and Discover verbs, and
+/// ecsim's NextFireTimes and ResolveDns): a replay does not need them.
 fn reads_only(action: &str) -> bool {
-    ["Describe", "List", "Get"]
+    ["Describe", "List", "Get", "Discover"]
         .iter()
         .any(|verb| action.starts_with(verb))
         || action == "NextFireTimes"
+        || action == "ResolveDns"
 }
 
 /// A simulation: the world (services, clock, RNG), the journal of what was done to it, and
@@ -164,6 +169,18 @@ impl Simulation {
     pub fn fork(&self) -> Result<Simulation, EcsimError> {
         self.refuse_if_poisoned()?;
         Ok(self.clone())
+    }
+
+    /// What Cloud Map's DNS namespaces answer now for `name` and `query` (the DNS servers of the
+    /// bindings ask this).
+    pub fn resolve_dns(&self, name: &str, query: dns::QueryType) -> dns::Answer {
+        dns::resolve(
+            &self.world.servicediscovery,
+            self.world.config.seed,
+            self.world.now,
+            name,
+            query,
+        )
     }
 
     /// Runs the virtual clock forward by `seconds`, with everything that falls due on the way.

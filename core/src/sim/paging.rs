@@ -37,6 +37,14 @@ pub const ELBV2: Paging = Paging {
     max: 400,
 };
 
+/// Cloud Map's List actions: `MaxResults` 1 to 100 (its model's bounds), `NextToken`.
+pub const SERVICEDISCOVERY: Paging = Paging {
+    size_member: "MaxResults",
+    token_member: "NextToken",
+    default: 100,
+    max: 100,
+};
+
 const TOKEN_PREFIX: &str = "ecsim-page-";
 
 impl Paging {

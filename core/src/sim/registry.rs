@@ -12,6 +12,7 @@ pub(crate) static SERVICES: &[Service] = &[
     Service { name: crate::api::ecs::operations::NAME, operations: crate::api::ecs::operations::OPERATIONS, errors: crate::api::ecs::operations::ERRORS, validation_error: crate::api::ecs::operations::VALIDATION_ERROR, dispatch: ecs },
     Service { name: crate::api::elbv2::operations::NAME, operations: crate::api::elbv2::operations::OPERATIONS, errors: crate::api::elbv2::operations::ERRORS, validation_error: crate::api::elbv2::operations::VALIDATION_ERROR, dispatch: elbv2 },
     Service { name: crate::api::events::operations::NAME, operations: crate::api::events::operations::OPERATIONS, errors: crate::api::events::operations::ERRORS, validation_error: crate::api::events::operations::VALIDATION_ERROR, dispatch: events },
+    Service { name: crate::api::servicediscovery::operations::NAME, operations: crate::api::servicediscovery::operations::OPERATIONS, errors: crate::api::servicediscovery::operations::ERRORS, validation_error: crate::api::servicediscovery::operations::VALIDATION_ERROR, dispatch: servicediscovery },
     Service { name: crate::api::ecsim::operations::NAME, operations: crate::api::ecsim::operations::OPERATIONS, errors: crate::api::ecsim::operations::ERRORS, validation_error: crate::api::ecsim::operations::VALIDATION_ERROR, dispatch: ecsim },
 ];
 
@@ -79,6 +80,41 @@ fn events(world: &mut World, action: &str, input: Value) -> Option<Result<Value,
     })
 }
 
+fn servicediscovery(world: &mut World, action: &str, input: Value) -> Option<Result<Value, EcsimError>> {
+    use super::servicediscovery::handlers;
+    let error = crate::api::servicediscovery::operations::VALIDATION_ERROR;
+    Some(match action {
+        "CreateHttpNamespace" => handle(world, input, &crate::api::servicediscovery::shapes::CREATE_HTTP_NAMESPACE_REQUEST, error, handlers::create_http_namespace),
+        "CreatePrivateDnsNamespace" => handle(world, input, &crate::api::servicediscovery::shapes::CREATE_PRIVATE_DNS_NAMESPACE_REQUEST, error, handlers::create_private_dns_namespace),
+        "CreatePublicDnsNamespace" => handle(world, input, &crate::api::servicediscovery::shapes::CREATE_PUBLIC_DNS_NAMESPACE_REQUEST, error, handlers::create_public_dns_namespace),
+        "GetNamespace" => handle(world, input, &crate::api::servicediscovery::shapes::GET_NAMESPACE_REQUEST, error, handlers::get_namespace),
+        "ListNamespaces" => handle(world, input, &crate::api::servicediscovery::shapes::LIST_NAMESPACES_REQUEST, error, handlers::list_namespaces),
+        "DeleteNamespace" => handle(world, input, &crate::api::servicediscovery::shapes::DELETE_NAMESPACE_REQUEST, error, handlers::delete_namespace),
+        "UpdateHttpNamespace" => handle(world, input, &crate::api::servicediscovery::shapes::UPDATE_HTTP_NAMESPACE_REQUEST, error, handlers::update_http_namespace),
+        "UpdatePrivateDnsNamespace" => handle(world, input, &crate::api::servicediscovery::shapes::UPDATE_PRIVATE_DNS_NAMESPACE_REQUEST, error, handlers::update_private_dns_namespace),
+        "UpdatePublicDnsNamespace" => handle(world, input, &crate::api::servicediscovery::shapes::UPDATE_PUBLIC_DNS_NAMESPACE_REQUEST, error, handlers::update_public_dns_namespace),
+        "CreateService" => handle(world, input, &crate::api::servicediscovery::shapes::CREATE_SERVICE_REQUEST, error, handlers::create_service),
+        "GetService" => handle(world, input, &crate::api::servicediscovery::shapes::GET_SERVICE_REQUEST, error, handlers::get_service),
+        "ListServices" => handle(world, input, &crate::api::servicediscovery::shapes::LIST_SERVICES_REQUEST, error, handlers::list_services),
+        "UpdateService" => handle(world, input, &crate::api::servicediscovery::shapes::UPDATE_SERVICE_REQUEST, error, handlers::update_service),
+        "DeleteService" => handle(world, input, &crate::api::servicediscovery::shapes::DELETE_SERVICE_REQUEST, error, handlers::delete_service),
+        "RegisterInstance" => handle(world, input, &crate::api::servicediscovery::shapes::REGISTER_INSTANCE_REQUEST, error, handlers::register_instance),
+        "DeregisterInstance" => handle(world, input, &crate::api::servicediscovery::shapes::DEREGISTER_INSTANCE_REQUEST, error, handlers::deregister_instance),
+        "GetInstance" => handle(world, input, &crate::api::servicediscovery::shapes::GET_INSTANCE_REQUEST, error, handlers::get_instance),
+        "ListInstances" => handle(world, input, &crate::api::servicediscovery::shapes::LIST_INSTANCES_REQUEST, error, handlers::list_instances),
+        "DiscoverInstances" => handle(world, input, &crate::api::servicediscovery::shapes::DISCOVER_INSTANCES_REQUEST, error, handlers::discover_instances),
+        "DiscoverInstancesRevision" => handle(world, input, &crate::api::servicediscovery::shapes::DISCOVER_INSTANCES_REVISION_REQUEST, error, handlers::discover_instances_revision),
+        "GetInstancesHealthStatus" => handle(world, input, &crate::api::servicediscovery::shapes::GET_INSTANCES_HEALTH_STATUS_REQUEST, error, handlers::get_instances_health_status),
+        "UpdateInstanceCustomHealthStatus" => handle(world, input, &crate::api::servicediscovery::shapes::UPDATE_INSTANCE_CUSTOM_HEALTH_STATUS_REQUEST, error, handlers::update_instance_custom_health_status),
+        "GetOperation" => handle(world, input, &crate::api::servicediscovery::shapes::GET_OPERATION_REQUEST, error, handlers::get_operation),
+        "ListOperations" => handle(world, input, &crate::api::servicediscovery::shapes::LIST_OPERATIONS_REQUEST, error, handlers::list_operations),
+        "TagResource" => handle(world, input, &crate::api::servicediscovery::shapes::TAG_RESOURCE_REQUEST, error, handlers::tag_resource),
+        "UntagResource" => handle(world, input, &crate::api::servicediscovery::shapes::UNTAG_RESOURCE_REQUEST, error, handlers::untag_resource),
+        "ListTagsForResource" => handle(world, input, &crate::api::servicediscovery::shapes::LIST_TAGS_FOR_RESOURCE_REQUEST, error, handlers::list_tags_for_resource),
+        _ => return None,
+    })
+}
+
 fn ecsim(world: &mut World, action: &str, input: Value) -> Option<Result<Value, EcsimError>> {
     use super::ecsim::handlers;
     let error = crate::api::ecsim::operations::VALIDATION_ERROR;
@@ -94,6 +130,7 @@ fn ecsim(world: &mut World, action: &str, input: Value) -> Option<Result<Value, 
         "InterruptSpotTask" => handle(world, input, &crate::api::ecsim::shapes::INTERRUPT_SPOT_TASK_REQUEST, error, handlers::interrupt_spot_task),
         "CreateSubnet" => handle(world, input, &crate::api::ecsim::shapes::CREATE_SUBNET_REQUEST, error, handlers::create_subnet),
         "DescribeClusterLayout" => handle(world, input, &crate::api::ecsim::shapes::DESCRIBE_CLUSTER_LAYOUT_REQUEST, error, handlers::describe_cluster_layout),
+        "ResolveDns" => handle(world, input, &crate::api::ecsim::shapes::RESOLVE_DNS_REQUEST, error, handlers::resolve_dns),
         _ => return None,
     })
 }

@@ -4,7 +4,7 @@
 
 use super::clock;
 use super::config::SimulationConfig;
-use super::{ecs, ecsim, elbv2, events};
+use super::{ecs, ecsim, elbv2, events, servicediscovery};
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 use std::sync::Arc;
@@ -31,6 +31,7 @@ pub(crate) struct World {
     pub ecs: ecs::EcsState,
     pub elbv2: elbv2::Elbv2State,
     pub events: events::EventsState,
+    pub servicediscovery: servicediscovery::ServiceDiscoveryState,
     pub ecsim: ecsim::EcsimState,
 }
 
@@ -44,6 +45,7 @@ impl World {
             ecs: ecs::EcsState::default(),
             elbv2: elbv2::Elbv2State::default(),
             events: events::EventsState::default(),
+            servicediscovery: servicediscovery::ServiceDiscoveryState::default(),
             ecsim: ecsim::EcsimState::default(),
         }
     }

@@ -747,3 +747,77 @@ impl FromJson for LayoutTasks {
         })
     }
 }
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResolveDnsRequest {
+    /// The name asked for (`web.local`; a final dot is allowed).
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A, AAAA, SRV, CNAME or SOA (A unless given).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+}
+
+impl FromJson for ResolveDnsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            r#type: member(&mut members, "type"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResolveDnsResponse {
+    /// NOERROR, NXDOMAIN, or REFUSED for a name in no DNS namespace.
+    #[serde(rename = "rcode", default, skip_serializing_if = "Option::is_none")]
+    pub rcode: Option<String>,
+    /// The answer section.
+    #[serde(rename = "answers", default, skip_serializing_if = "Option::is_none")]
+    pub answers: Option<Vec<DnsRecord>>,
+    /// The zone's SOA, with a negative answer.
+    #[serde(rename = "authority", default, skip_serializing_if = "Option::is_none")]
+    pub authority: Option<Vec<DnsRecord>>,
+    /// The A and AAAA records of SRV targets.
+    #[serde(rename = "additional", default, skip_serializing_if = "Option::is_none")]
+    pub additional: Option<Vec<DnsRecord>>,
+}
+
+impl FromJson for ResolveDnsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            rcode: member(&mut members, "rcode"),
+            answers: member(&mut members, "answers"),
+            authority: member(&mut members, "authority"),
+            additional: member(&mut members, "additional"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DnsRecord {
+    /// Fully qualified, with the final dot.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    #[serde(rename = "ttl", default, skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<i64>,
+    /// As a zone file writes it (`1 1 8080 task-id.web.local.`).
+    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
+}
+
+impl FromJson for DnsRecord {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            r#type: member(&mut members, "type"),
+            ttl: member(&mut members, "ttl"),
+            data: member(&mut members, "data"),
+        })
+    }
+}

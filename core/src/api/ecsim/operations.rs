@@ -21,6 +21,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation { name: "InterruptSpotTask", input: &super::shapes::INTERRUPT_SPOT_TASK_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "AWS reclaims the capacity of a FARGATE_SPOT task: it gets the two-minute warning (stop code `SpotInterruption`) and stops when the warning ends; its service starts a replacement at once." },
     Operation { name: "CreateSubnet", input: &super::shapes::CREATE_SUBNET_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Declares a subnet and its availability zone, so that FARGATE tasks placed in it land in that zone (EC2 itself is not simulated yet)." },
     Operation { name: "DescribeClusterLayout", input: &super::shapes::DESCRIBE_CLUSTER_LAYOUT_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "A cluster as a board draws it, in one call: every container instance with its zone, type, registered and remaining resources and custom attributes, and every task that is not STOPPED, as columns (a row per task)." },
+    Operation { name: "ResolveDns", input: &super::shapes::RESOLVE_DNS_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "What DNS answers now for a name in Cloud Map's DNS namespaces, as Route 53 would: the records chosen by the service's routing policy, the SOA of a negative answer, the addresses of SRV targets." },
 ];
 
 /// Every error this service's client knows (`client.exceptions`).

@@ -2,6 +2,7 @@
 //! `core/models/ecsim.json`, in botocore's format, like the AWS services' models: bulk
 //! placement, image behaviours, faults, schedule previews and the records the simulation keeps.
 
+mod dns;
 mod faults;
 mod layout;
 pub mod subnets;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 
 /// The handlers the generated operation table (`sim/registry.rs`) calls.
 pub(crate) mod handlers {
+    pub(crate) use super::dns::resolve_dns;
     pub(crate) use super::faults::{
         disconnect_agent, interrupt_spot_task, kill_instance, reconnect_agent,
     };

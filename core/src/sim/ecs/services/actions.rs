@@ -1,7 +1,7 @@
 //! CreateService, UpdateService, DeleteService, DescribeServices, ListServices.
 
 use super::scheduler::{counts, new_deployment};
-use super::targets;
+use super::{registries, targets};
 use super::{Service, ServiceStatus, DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEALTHY_PERCENT};
 use crate::api::ecs::{self as api, LaunchType, SchedulingStrategy};
 use crate::error::EcsimError;
@@ -109,6 +109,7 @@ pub fn create_service(
     let parsed_constraints = constraints(&launch.spec.task_definition, &given_constraints)?;
     let load_balancers = request.load_balancers.clone().unwrap_or_default();
     targets::check(world, &load_balancers, &launch.spec.task_definition)?;
+    registries::check(world, &registries, &launch.spec.task_definition)?;
     check_grace(request.health_check_grace_period_seconds)?;
     let subnet_ids = if launch_type == LaunchType::Fargate {
         let as_run = api::RunTaskRequest {
@@ -295,7 +296,9 @@ pub fn update_service(
         ),
         None => None,
     };
-    if let Some(balancers) = &request.load_balancers {
+    // The load balancers and registries given are checked against the task definition the
+    // service will run.
+    if request.load_balancers.is_some() || request.service_registries.is_some() {
         let reference = new_definition.clone().unwrap_or_else(|| {
             world.ecs.services[&key].deployments[0]
                 .task_definition_arn
@@ -304,7 +307,12 @@ pub fn update_service(
         let registered = task_definitions::resolve(world, &reference).ok_or_else(|| {
             api::Error::InvalidParameterException.with("TaskDefinition not found.")
         })?;
-        targets::check(world, balancers, &registered.task_definition)?;
+        if let Some(balancers) = &request.load_balancers {
+            targets::check(world, balancers, &registered.task_definition)?;
+        }
+        if let Some(registries) = &request.service_registries {
+            registries::check(world, registries, &registered.task_definition)?;
+        }
     }
     check_grace(request.health_check_grace_period_seconds)?;
     let new_strategy = match request.capacity_provider_strategy.as_deref() {
@@ -319,6 +327,9 @@ pub fn update_service(
     }
     if let Some(balancers) = request.load_balancers.clone() {
         service.load_balancers = balancers;
+    }
+    if let Some(registries) = request.service_registries.clone() {
+        service.service_registries = registries;
     }
     if let Some(grace) = request.health_check_grace_period_seconds {
         service.health_check_grace_period_seconds = Some(grace);

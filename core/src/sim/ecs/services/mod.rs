@@ -5,6 +5,7 @@
 pub mod actions;
 mod daemon;
 mod health;
+pub mod registries;
 mod scale_in;
 pub mod scheduler;
 pub mod targets;
@@ -64,7 +65,7 @@ pub struct Service {
     pub health_check_grace_period_seconds: Option<i32>,
     /// Target groups its tasks are registered with.
     pub load_balancers: Vec<api::LoadBalancer>,
-    /// Stored and counted for the service discovery quota (Cloud Map comes later).
+    /// The Cloud Map service its tasks are registered with (`registries`).
     pub service_registries: Vec<api::ServiceRegistry>,
     pub created_at: f64,
     pub tags: Vec<api::Tag>,

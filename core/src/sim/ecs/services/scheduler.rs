@@ -9,7 +9,7 @@
 //! nothing (their room is not free yet); then it starts new tasks up to the upper bound, the room
 //! the cluster has, and what the deployment still needs. A round that can do neither is stuck.
 
-use super::{daemon, health, scale_in, targets};
+use super::{daemon, health, registries, scale_in, targets};
 use super::{Counts, Deployment, Service, ServiceStatus};
 use crate::api::ecs::{ContainerInstanceStatus, DeploymentRolloutState, LaunchType, TaskStopCode};
 use crate::cluster::health::ServiceHealth;
@@ -44,6 +44,7 @@ pub fn reconcile_all(world: &mut World) {
     let none = BTreeSet::new();
     for key in keys {
         reconcile(world, &key, draining.get(&key.0).unwrap_or(&none));
+        registries::sync(world, &key);
     }
 }
 
