@@ -59,6 +59,14 @@ export interface TemplateReport {
 
 export type ReportFormat = 'text' | 'json' | 'sarif';
 
+/** A running DNS server (`serveDns`). */
+export interface DnsServer {
+  /** The port it answers on, UDP and TCP. */
+  readonly port: number;
+  /** Stops answering and frees the port. */
+  stop(): void;
+}
+
 /** How `advanceAsync` and `runUntilAsync` share the event loop. */
 export interface ClockOptions {
   /** Stops the clock between two moments and rejects with the signal's reason. */
@@ -84,6 +92,8 @@ export interface NativeModule {
     advance(seconds: number): CallResult;
     runUntil(time: number): CallResult;
     runUntilFor(time: number, budgetMs: number): CallResult;
+    /** Node only. */
+    serveDns?(port: number): DnsServer;
     checkService(service: string): CallResult;
     forkFrom(other: unknown): CallResult;
     loadScenario(scenario: unknown): CallResult;
@@ -123,6 +133,11 @@ export declare class Simulation {
   advanceAsync(seconds: number, options?: ClockOptions): Promise<void>;
   /** `runUntil` in slices, as `advanceAsync`. */
   runUntilAsync(time: number, options?: ClockOptions): Promise<void>;
+  /**
+   * A DNS server on 127.0.0.1 (`port` 0: a free one) answering UDP and TCP queries for the Cloud
+   * Map DNS namespaces from the live simulation, as Route 53 would. Node only.
+   */
+  serveDns(options?: { port?: number }): DnsServer;
   /** The whole simulation as JSON-ready data: its configuration and every call and clock move. */
   snapshot(): JsonObject;
   /** An independent simulation in the same state (clock, RNG position, journal): same calls, same future. */

@@ -141,6 +141,18 @@ export function makeApi(native) {
       }
     }
 
+    /**
+     * A DNS server on 127.0.0.1 (`port` 0: a free one, see `.port`) answering UDP and TCP queries
+     * for the Cloud Map DNS namespaces from the live simulation, as Route 53 would; `stop()` ends
+     * it. Node only: the browser build has no sockets (ask the ecsim client's `resolveDns`).
+     */
+    serveDns({ port = 0 } = {}) {
+      if (typeof this.#native.serveDns !== 'function') {
+        throw new Error('serveDns needs the Node package: the browser build has no sockets (use the ecsim client\'s resolveDns).');
+      }
+      return this.#native.serveDns(port);
+    }
+
     /** The whole simulation as JSON-ready data (its configuration and every call and clock move). */
     snapshot() {
       return unwrap(this.#native.snapshot());

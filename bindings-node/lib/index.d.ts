@@ -14,6 +14,7 @@ export type {
   TemplateReport,
   ReportFormat,
   ClockOptions,
+  DnsServer,
   InstanceTypeInfo,
   Scenario,
 } from './api.js';

@@ -8,6 +8,7 @@ use ecsim_core::{EcsimError, ErrorCode, SimulationConfig, ValidationOptions};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// One finding about an input.
 #[napi(object)]
@@ -186,7 +187,14 @@ pub fn panic_probe_js() -> CallResult {
 /// One simulated region with a virtual clock (the native half of `Simulation`).
 #[napi(js_name = "NativeSimulation")]
 pub struct NativeSimulation {
-    inner: ecsim_core::Simulation,
+    /// Shared with the DNS server (`serveDns`), which answers from it between calls.
+    inner: Arc<Mutex<ecsim_core::Simulation>>,
+}
+
+impl NativeSimulation {
+    fn sim(&self) -> MutexGuard<'_, ecsim_core::Simulation> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 #[napi]
@@ -200,29 +208,29 @@ impl NativeSimulation {
             None => SimulationConfig::default(),
         };
         Ok(NativeSimulation {
-            inner: ecsim_core::Simulation::new(config),
+            inner: Arc::new(Mutex::new(ecsim_core::Simulation::new(config))),
         })
     }
 
     #[napi(getter)]
     pub fn seed(&self) -> f64 {
         // JS numbers hold integers exactly up to 2^53; seeds beyond that are rounded for display.
-        self.inner.config().seed as f64
+        self.sim().config().seed as f64
     }
 
     #[napi(getter)]
     pub fn now(&self) -> f64 {
-        self.inner.now()
+        self.sim().now()
     }
 
     #[napi]
     pub fn advance(&mut self, seconds: f64) -> CallResult {
-        outcome(self.inner.advance(seconds).map(|()| Value::Null))
+        outcome(self.sim().advance(seconds).map(|()| Value::Null))
     }
 
     #[napi]
     pub fn run_until(&mut self, time: f64) -> CallResult {
-        outcome(self.inner.run_until(time).map(|()| Value::Null))
+        outcome(self.sim().run_until(time).map(|()| Value::Null))
     }
 
     /// Runs the clock toward `time` for about `budgetMs` of wall time at most (stopping between
@@ -232,7 +240,7 @@ impl NativeSimulation {
         let started = std::time::Instant::now();
         let mut keep_going = within_budget(budget_ms, || started.elapsed().as_secs_f64() * 1000.0);
         outcome(
-            self.inner
+            self.sim()
                 .run_until_while(time, &mut keep_going)
                 .map(Value::Bool),
         )
@@ -240,7 +248,7 @@ impl NativeSimulation {
 
     #[napi]
     pub fn snapshot(&self) -> CallResult {
-        outcome(self.inner.snapshot())
+        outcome(self.sim().snapshot())
     }
 
     /// Replaces this simulation with the one `snapshot` was taken of (the JS `Simulation.restore`).
@@ -248,7 +256,7 @@ impl NativeSimulation {
     pub fn restore(&mut self, snapshot: Value) -> CallResult {
         outcome(
             guarded(|| ecsim_core::Simulation::restore(snapshot)).map(|restored| {
-                self.inner = restored;
+                *self.sim() = restored;
                 Value::Null
             }),
         )
@@ -260,7 +268,7 @@ impl NativeSimulation {
     pub fn load_scenario(&mut self, scenario: Value) -> CallResult {
         outcome(
             guarded(|| ecsim_core::Simulation::from_scenario(scenario)).map(|loaded| {
-                self.inner = loaded.simulation;
+                *self.sim() = loaded.simulation;
                 Value::Array(loaded.outputs)
             }),
         )
@@ -269,10 +277,35 @@ impl NativeSimulation {
     /// Makes this simulation an independent copy of `other` (the JS `Simulation.fork`).
     #[napi]
     pub fn fork_from(&mut self, other: &NativeSimulation) -> CallResult {
-        outcome(other.inner.fork().map(|forked| {
-            self.inner = forked;
+        let forked = other.sim().fork();
+        outcome(forked.map(|forked| {
+            *self.sim() = forked;
             Value::Null
         }))
+    }
+
+    /// A DNS server on 127.0.0.1:`port` (0: a free one) over this simulation's Cloud Map
+    /// registry (the JS `serveDns`).
+    #[napi]
+    pub fn serve_dns(&self, port: u32) -> Result<NativeDnsServer> {
+        let port = u16::try_from(port).map_err(|_| {
+            Error::new(
+                Status::InvalidArg,
+                format!("serveDns: port {port} is not a port"),
+            )
+        })?;
+        let shared = Arc::clone(&self.inner);
+        let resolve = move |name: &str, query| {
+            let simulation = shared.lock().unwrap_or_else(|p| p.into_inner());
+            simulation.resolve_dns(name, query)
+        };
+        let server = ecsim_dns::DnsServer::start(port, Arc::new(resolve)).map_err(|e| {
+            Error::new(
+                Status::GenericFailure,
+                format!("serveDns: cannot listen on 127.0.0.1:{port}: {e}"),
+            )
+        })?;
+        Ok(NativeDnsServer { server })
     }
 
     #[napi]
@@ -287,7 +320,28 @@ impl NativeSimulation {
     pub fn call(&mut self, service: String, action: String, input_json: String) -> CallResult {
         outcome(
             ecsim_core::api::parse_json(&input_json)
-                .and_then(|input| self.inner.call(&service, &action, input)),
+                .and_then(|input| self.sim().call(&service, &action, input)),
         )
+    }
+}
+
+/// A running DNS server (the native half of what `serveDns` returns).
+#[napi(js_name = "NativeDnsServer")]
+pub struct NativeDnsServer {
+    server: ecsim_dns::DnsServer,
+}
+
+#[napi]
+impl NativeDnsServer {
+    /// The port it answers on, UDP and TCP.
+    #[napi(getter)]
+    pub fn port(&self) -> u32 {
+        u32::from(self.server.port())
+    }
+
+    /// Stops answering and frees the port.
+    #[napi]
+    pub fn stop(&mut self) {
+        self.server.stop();
     }
 }

@@ -23,3 +23,12 @@ for (const file of vectorFiles()) {
 test('wasm: a panic traps into a JS error instead of killing the process', () => {
   assert.throws(() => api._panicProbe(), (error) => error instanceof Error);
 });
+
+test('wasm: no DNS server in the browser build, the resolver instead', () => {
+  const sim = new api.Simulation();
+  assert.throws(() => sim.serveDns(), /serveDns needs the Node package/);
+  const discovery = sim.client('servicediscovery');
+  discovery.createPrivateDnsNamespace({ Name: 'local', Vpc: 'vpc-1' });
+  const answer = sim.client('ecsim').resolveDns({ name: 'nothing.local' });
+  assert.equal(answer.rcode, 'NXDOMAIN');
+});

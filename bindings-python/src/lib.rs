@@ -2,6 +2,8 @@
 //! values and maps `EcsimError` to Python exceptions named after AWS's errors. No behaviour
 //! lives here; the pure-Python layer (`python/ecsim`) adds the boto3-style clients.
 
+mod dns;
+
 use ecsim_core::guard::{guarded, panic_probe};
 use ecsim_core::{
     Diagnostic as CoreDiagnostic, EcsimError as CoreError, ErrorCode, SimulationConfig,
@@ -14,7 +16,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
 use std::collections::HashMap;
 use std::ffi::CString;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 create_exception!(
     ecsim,
@@ -296,7 +298,7 @@ fn _panic_probe(py: Python<'_>) -> PyResult<()> {
 /// (so other Python threads run meanwhile), and long runs check for Ctrl-C as they go.
 #[pyclass(module = "ecsim._native", frozen)]
 pub struct Simulation {
-    inner: Mutex<ecsim_core::Simulation>,
+    inner: Arc<Mutex<ecsim_core::Simulation>>,
 }
 
 /// How often (in moments of the virtual clock) a long advance looks for Ctrl-C.
@@ -305,7 +307,7 @@ const SIGNAL_CHECK_EVERY: u32 = 256;
 impl Simulation {
     fn wrapping(inner: ecsim_core::Simulation) -> Self {
         Simulation {
-            inner: Mutex::new(inner),
+            inner: Arc::new(Mutex::new(inner)),
         }
     }
 
@@ -392,6 +394,12 @@ impl Simulation {
         self.interruptible(py, |sim, keep_going| sim.run_until_while(time, keep_going))
     }
 
+    /// Serves DNS for the Cloud Map DNS namespaces on 127.0.0.1:`port` (0: a free port).
+    #[pyo3(signature = (port=0))]
+    fn serve_dns(&self, port: u16) -> PyResult<dns::DnsServer> {
+        dns::DnsServer::start(Arc::clone(&self.inner), port)
+    }
+
     fn snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let snapshot = self
             .with(py, |sim| sim.snapshot())
@@ -462,6 +470,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     }
     m.add_class::<Diagnostic>()?;
     m.add_class::<Simulation>()?;
+    m.add_class::<dns::DnsServer>()?;
     m.add_function(wrap_pyfunction!(validate_task_definition, m)?)?;
     m.add_function(wrap_pyfunction!(validate_template, m)?)?;
     m.add_function(wrap_pyfunction!(format_report, m)?)?;

@@ -116,6 +116,12 @@ class Simulation:
         """Runs the virtual clock to `time` (seconds since the Unix epoch, not before `now`)."""
         self._native.run_until(time)
 
+    def serve_dns(self, port: int = 0) -> _native.DnsServer:
+        """A DNS server on 127.0.0.1:`port` (0: a free one; see ``.port``) answering UDP and TCP
+        queries for the Cloud Map DNS namespaces from the live simulation, as Route 53 would.
+        ``with sim.serve_dns() as dns: ...`` stops it at the end; so does ``dns.stop()``."""
+        return self._native.serve_dns(port)
+
     def events(self, cluster: str | None = None, since: float | None = None) -> list[dict[str, Any]]:
         """Every service event so far, oldest first, as ECS words them (`createdAt`,
         `serviceArn`, `id`, `message`): the ecsim client's ListEvents."""
