@@ -272,11 +272,11 @@ pub fn update_service(
         request.service.as_deref().unwrap_or_default(),
     )?;
     let service = &world.ecs.services[&key];
-    let desired_count = desired(
-        world,
-        request.desired_count,
-        !service.service_registries.is_empty(),
-    )?;
+    let registered = match &request.service_registries {
+        Some(registries) => !registries.is_empty(),
+        None => !service.service_registries.is_empty(),
+    };
+    let desired_count = desired(world, request.desired_count, registered)?;
     if service.daemon && desired_count.is_some() {
         return Err(api::Error::InvalidParameterException.with(
             "desiredCount is not supported with the DAEMON scheduling strategy: it runs a task on every eligible instance.",
