@@ -12,6 +12,17 @@ use api::{OperationTargetType as Target, OperationType};
 /// The SOA TTL (seconds; also how long resolvers cache a negative answer) when none is given.
 pub const DEFAULT_SOA_TTL: i64 = 15;
 
+/// The SOA TTL in a request's `Properties.DnsProperties.SOA.TTL` (private and public namespaces
+/// have types of their own for the same path).
+macro_rules! soa_ttl {
+    ($properties:expr) => {
+        $properties
+            .and_then(|p| p.dns_properties)
+            .and_then(|d| d.soa)
+            .and_then(|s| s.ttl)
+    };
+}
+
 struct NewNamespace {
     name: String,
     kind: api::NamespaceType,
@@ -20,6 +31,28 @@ struct NewNamespace {
     tags: Vec<api::Tag>,
     vpc: Option<String>,
     soa_ttl: Option<i64>,
+}
+
+impl NewNamespace {
+    fn named(kind: api::NamespaceType, name: Option<String>, description: Option<String>) -> Self {
+        NewNamespace {
+            name: name.unwrap_or_default(),
+            kind,
+            description,
+            creator_request_id: None,
+            tags: Vec::new(),
+            vpc: None,
+            soa_ttl: None,
+        }
+    }
+
+    fn with(self, creator_request_id: Option<String>, tags: Option<Vec<api::Tag>>) -> Self {
+        NewNamespace {
+            creator_request_id,
+            tags: tags.unwrap_or_default(),
+            ..self
+        }
+    }
 }
 
 fn invalid(message: impl Into<String>) -> EcsimError {
@@ -128,18 +161,8 @@ pub fn create_http_namespace(
     world: &mut World,
     request: api::CreateHttpNamespaceRequest,
 ) -> Result<api::CreateHttpNamespaceResponse, EcsimError> {
-    let operation_id = create(
-        world,
-        NewNamespace {
-            name: request.name.unwrap_or_default(),
-            kind: api::NamespaceType::Http,
-            description: request.description,
-            creator_request_id: request.creator_request_id,
-            tags: request.tags.unwrap_or_default(),
-            vpc: None,
-            soa_ttl: None,
-        },
-    )?;
+    let new = NewNamespace::named(api::NamespaceType::Http, request.name, request.description);
+    let operation_id = create(world, new.with(request.creator_request_id, request.tags))?;
     Ok(api::CreateHttpNamespaceResponse {
         operation_id: Some(operation_id),
     })
@@ -149,23 +172,16 @@ pub fn create_private_dns_namespace(
     world: &mut World,
     request: api::CreatePrivateDnsNamespaceRequest,
 ) -> Result<api::CreatePrivateDnsNamespaceResponse, EcsimError> {
-    let soa_ttl = request
-        .properties
-        .and_then(|p| p.dns_properties)
-        .and_then(|d| d.soa)
-        .and_then(|s| s.ttl);
-    let operation_id = create(
-        world,
-        NewNamespace {
-            name: request.name.unwrap_or_default(),
-            kind: api::NamespaceType::DnsPrivate,
-            description: request.description,
-            creator_request_id: request.creator_request_id,
-            tags: request.tags.unwrap_or_default(),
-            vpc: request.vpc,
-            soa_ttl,
-        },
-    )?;
+    let new = NewNamespace {
+        vpc: request.vpc,
+        soa_ttl: soa_ttl!(request.properties),
+        ..NewNamespace::named(
+            api::NamespaceType::DnsPrivate,
+            request.name,
+            request.description,
+        )
+    };
+    let operation_id = create(world, new.with(request.creator_request_id, request.tags))?;
     Ok(api::CreatePrivateDnsNamespaceResponse {
         operation_id: Some(operation_id),
     })
@@ -175,23 +191,15 @@ pub fn create_public_dns_namespace(
     world: &mut World,
     request: api::CreatePublicDnsNamespaceRequest,
 ) -> Result<api::CreatePublicDnsNamespaceResponse, EcsimError> {
-    let soa_ttl = request
-        .properties
-        .and_then(|p| p.dns_properties)
-        .and_then(|d| d.soa)
-        .and_then(|s| s.ttl);
-    let operation_id = create(
-        world,
-        NewNamespace {
-            name: request.name.unwrap_or_default(),
-            kind: api::NamespaceType::DnsPublic,
-            description: request.description,
-            creator_request_id: request.creator_request_id,
-            tags: request.tags.unwrap_or_default(),
-            vpc: None,
-            soa_ttl,
-        },
-    )?;
+    let new = NewNamespace {
+        soa_ttl: soa_ttl!(request.properties),
+        ..NewNamespace::named(
+            api::NamespaceType::DnsPublic,
+            request.name,
+            request.description,
+        )
+    };
+    let operation_id = create(world, new.with(request.creator_request_id, request.tags))?;
     Ok(api::CreatePublicDnsNamespaceResponse {
         operation_id: Some(operation_id),
     })
@@ -355,18 +363,14 @@ pub fn update_private_dns_namespace(
     request: api::UpdatePrivateDnsNamespaceRequest,
 ) -> Result<api::UpdatePrivateDnsNamespaceResponse, EcsimError> {
     let change = request.namespace.unwrap_or_default();
-    let ttl = change
-        .properties
-        .and_then(|p| p.dns_properties)
-        .and_then(|d| d.soa)
-        .and_then(|s| s.ttl);
     let id = request.id.unwrap_or_default();
+    let kind = api::NamespaceType::DnsPrivate;
     let operation_id = update(
         world,
         &id,
-        api::NamespaceType::DnsPrivate,
+        kind,
         change.description,
-        ttl,
+        soa_ttl!(change.properties),
     )?;
     Ok(api::UpdatePrivateDnsNamespaceResponse {
         operation_id: Some(operation_id),
@@ -378,18 +382,14 @@ pub fn update_public_dns_namespace(
     request: api::UpdatePublicDnsNamespaceRequest,
 ) -> Result<api::UpdatePublicDnsNamespaceResponse, EcsimError> {
     let change = request.namespace.unwrap_or_default();
-    let ttl = change
-        .properties
-        .and_then(|p| p.dns_properties)
-        .and_then(|d| d.soa)
-        .and_then(|s| s.ttl);
     let id = request.id.unwrap_or_default();
+    let kind = api::NamespaceType::DnsPublic;
     let operation_id = update(
         world,
         &id,
-        api::NamespaceType::DnsPublic,
+        kind,
         change.description,
-        ttl,
+        soa_ttl!(change.properties),
     )?;
     Ok(api::UpdatePublicDnsNamespaceResponse {
         operation_id: Some(operation_id),
