@@ -9,6 +9,7 @@ import { Builder } from './ui/builder';
 import { $, clockText, durationText } from './ui/dom';
 import { TaskDefinitionsPanel } from './ui/taskdefs';
 import { renderInspector } from './ui/inspector';
+import { DiscoveryPanel } from './ui/discovery';
 import { entryInstances, renderLog } from './ui/log';
 import { PlacementPanel } from './ui/placement';
 import { QueryField } from './ui/query';
@@ -47,6 +48,10 @@ const evaluate = async (expression: string) => {
   return { matches: answer.matches, error: answer.error };
 };
 const highlight = (arns: string[] | null) => board.highlight(arns);
+const discovery = new DiscoveryPanel($('#tab-discovery'), async (name, recordType) => {
+  const answer = await ask({ type: 'resolve', name, recordType }, 'resolve');
+  return { answer: answer.answer, names: answer.names };
+});
 const query = new QueryField('Query', 'attribute:ecs.instance-type =~ m6i.*', evaluate, highlight);
 const memberOf = new QueryField('memberOf', 'attribute:tier == web', evaluate, highlight);
 $('#board-bar').replaceChildren(query.element);
@@ -69,6 +74,7 @@ function render(next: EngineState): void {
   placement.showServices(next.services);
   placement.setScenario(next.scenario);
   taskDefinitions?.show(next.scenario);
+  if (!$('#tab-discovery').hidden) void discovery.refresh();
 }
 
 function registeredFamilies(scenario: Scenario): string[] {
@@ -161,6 +167,7 @@ async function openEditor(): Promise<void> {
 for (const tab of document.querySelectorAll<HTMLButtonElement>('[role=tab]')) {
   tab.addEventListener('click', () => {
     if (tab.dataset.tab === 'taskdefs') void openEditor();
+    if (tab.dataset.tab === 'discovery') void discovery.refresh();
     for (const other of document.querySelectorAll<HTMLButtonElement>('[role=tab]')) other.setAttribute('aria-selected', String(other === tab));
     for (const panel of document.querySelectorAll<HTMLElement>('.tab')) panel.hidden = panel.id !== `tab-${tab.dataset.tab}`;
   });

@@ -200,6 +200,25 @@ test('a Fargate-only cluster: tasks in the zones\' Fargate lanes, and a Spot int
   assert.match(after.log.map((e) => e.text).join('\n'), /has started 1 tasks/);
 });
 
+test('the discovery panel: DNS answers for the Cloud Map service, following its tasks', async () => {
+  const { page } = await open();
+  await page.selectOption('#preset', 'fargate');
+  await page.waitForFunction(() => window.playground.state().scenario.name === 'A Fargate-only cluster');
+  await page.click('[data-tab=discovery]');
+  await page.waitForFunction(() => document.querySelector('#dns-name')?.value === 'api.internal');
+  await page.waitForFunction(() => document.querySelector('#dns-answer .rcode')?.dataset.rcode === 'NOERROR');
+  assert.equal(await page.locator('#dns-answer table.records.answer tr').count(), 0, 'no task runs yet');
+  await advance(page, 60);
+  // 8 tasks RUNNING: MULTIVALUE answers 8 records, the addresses of tasks on the board.
+  await page.waitForFunction(() => document.querySelectorAll('#dns-answer table.records.answer tr').length === 8);
+  const answered = await page.locator('#dns-answer table.records.answer tr td:nth-child(4)').allTextContents();
+  assert.equal(new Set(answered).size, 8);
+  assert.ok(answered.every((ip) => /^10\.\d+\.\d+\.\d+$/.test(ip)));
+  await page.fill('#dns-name', 'nothing.internal');
+  await page.waitForFunction(() => document.querySelector('#dns-answer .rcode')?.dataset.rcode === 'NXDOMAIN');
+  await shot(page, 'discovery');
+});
+
 test('an image that turns unhealthy: its tasks fail their health checks and are replaced', async () => {
   const { page } = await open();
   await advance(page, 90);

@@ -76,6 +76,17 @@ export interface ServiceSummary {
   deployments: { status: string; rolloutState?: string; runningCount: number; desiredCount: number; taskDefinition: string }[];
 }
 
+/** A record as the ecsim client's ResolveDns gives it (`data` as a zone file writes it). */
+export interface DnsRecord { name: string; type: string; ttl: number; data: string }
+
+/** What DNS answers now for a name in the Cloud Map DNS namespaces. */
+export interface DnsAnswer {
+  rcode: string;
+  answers: DnsRecord[];
+  authority: DnsRecord[];
+  additional: DnsRecord[];
+}
+
 /** What the page sees after every change. */
 export interface EngineState {
   start: number;
@@ -98,7 +109,8 @@ export type Request =
   | { type: 'query'; expression: string }
   | { type: 'validate'; text: string; security: boolean }
   | { type: 'catalog' }
-  | { type: 'export' };
+  | { type: 'export' }
+  | { type: 'resolve'; name: string; recordType: string };
 
 export type Response =
   | { type: 'state'; state: EngineState }
@@ -106,4 +118,5 @@ export type Response =
   | { type: 'validate'; diagnostics: LocatedDiagnostic[]; error?: string }
   | { type: 'catalog'; types: InstanceTypeInfo[] }
   | { type: 'export'; scenario: Scenario; fullScenario: Scenario; time: number }
+  | { type: 'resolve'; answer: DnsAnswer; names: string[] }
   | { type: 'error'; message: string };

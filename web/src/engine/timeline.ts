@@ -2,7 +2,7 @@
 // every step and every CHECKPOINT_SECONDS, so that scrubbing to any moment is a fork and at most
 // CHECKPOINT_SECONDS of simulation. Acting at a moment in the past starts a new timeline there.
 import type { Scenario, Step } from '../scenario/scenario';
-import type { ClusterLayout, EngineState, Explanation, LogEntry, ServiceSummary } from './protocol';
+import type { ClusterLayout, DnsAnswer, EngineState, Explanation, LogEntry, ServiceSummary } from './protocol';
 import { describeOutcome } from './describe';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -171,6 +171,24 @@ export class Timeline {
       nextToken = page.nextToken;
     } while (nextToken);
     return all;
+  }
+
+  /** What DNS answers now (the ecsim client's ResolveDns: read-only, not an action). */
+  resolve(name: string, recordType: string): DnsAnswer {
+    return this.sim.call('ecsim', 'ResolveDns', { name, type: recordType }) as DnsAnswer;
+  }
+
+  /** The DNS names of the Cloud Map services (`<service>.<namespace>`). */
+  dnsNames(): string[] {
+    const discovery = (action: string, input: Record<string, unknown>) => this.sim.call('servicediscovery', action, input);
+    const names: string[] = [];
+    const namespaces = (discovery('ListNamespaces', {}).Namespaces ?? []) as { Id: string; Name: string; Type: string }[];
+    for (const namespace of namespaces.filter((n) => n.Type !== 'HTTP')) {
+      const filter = { Filters: [{ Name: 'NAMESPACE_ID', Values: [namespace.Id] }] };
+      const services = (discovery('ListServices', filter).Services ?? []) as { Name: string; DnsConfig?: unknown }[];
+      names.push(...services.filter((s) => s.DnsConfig).map((s) => `${s.Name}.${namespace.Name}`));
+    }
+    return names;
   }
 
   query(expression: string): string[] {

@@ -43,6 +43,8 @@ function handle(api: ReturnType<typeof makeApi>, request: Request): Response {
       break;
     case 'export':
       return { type: 'export', scenario: timeline.currentScenario(), fullScenario: timeline.fullScenario(), time: timeline.now - timeline.start };
+    case 'resolve':
+      return { type: 'resolve', answer: timeline.resolve(request.name, request.recordType), names: timeline.dnsNames() };
     case 'query':
       if (!request.expression.trim()) return { type: 'query', matches: [] };
       try {
