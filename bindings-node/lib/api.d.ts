@@ -77,6 +77,7 @@ export interface ClockOptions {
 
 /** What both the napi module and the WASM bundle provide. */
 export interface NativeModule {
+  math(name: string, inputJson: string): CallResult;
   validateTaskDefinition(taskDefinitionJson: string, options?: ValidationOptions): ValidationResult;
   validateTaskDefinitionText(text: string, options?: ValidationOptions): CallResult;
   validateTemplate(template: string | object, options?: ValidationOptions): CallResult;
@@ -186,7 +187,31 @@ export interface Scenario {
   steps?: { at?: number; service: ServiceName; action: string; input?: JsonObject }[];
 }
 
+/** AWS's StepAdjustment. */
+export interface StepAdjustment { MetricIntervalLowerBound?: number; MetricIntervalUpperBound?: number; ScalingAdjustment: number }
+
+/** The scaling math: the pure functions behind the simulation's decisions, in AWS's terms. */
+export interface ScalingMath {
+  /** ceil(capacity × metric / target); from 0 tasks a metric above the target proposes 1. */
+  targetTrackingCapacity(capacity: number, metricValue: number, targetValue: number): number;
+  /** The ScalingAdjustment of the step matching `metricValue` against the alarm `threshold`, or null. */
+  stepAdjustment(stepAdjustments: StepAdjustment[], metricValue: number, threshold: number): number | null;
+  /** The capacity an adjustment gives (percent changes rounded as documented); never below 0. */
+  applyAdjustment(capacity: number, adjustment: number, adjustmentType: 'ChangeInCapacity' | 'ExactCapacity' | 'PercentChangeInCapacity', minAdjustmentMagnitude?: number): number;
+  /** At least ceil(desired × minimumHealthyPercent / 100) healthy, at most floor(desired × maximumPercent / 100) in all. */
+  rollingUpdateBounds(desiredCount: number, minimumHealthyPercent: number, maximumPercent: number): { minimum: number; maximum: number };
+  /** Failed tasks that trip the deployment circuit breaker: ceil(desired / 2) within [3, 200]. */
+  circuitBreakerThreshold(desiredCount: number): number;
+  /** CapacityProviderReservation in percent (200 from zero instances with tasks waiting). */
+  capacityProviderReservation(instancesNeeded: number, instancesRunning: number): number;
+  /** How `total` tasks split over a strategy: bases first, then by weight, the leftover by largest remainder. */
+  capacityProviderSplit(total: number, capacityProviderStrategy: { capacityProvider: string; base?: number; weight?: number }[]): Record<string, number>;
+  /** Fire times (epoch seconds) of a schedule expression after `start` and up to `end`. */
+  fireTimes(expression: string, start: number | string, end: number | string, timezone?: string): number[];
+}
+
 export interface Api {
+  math: ScalingMath;
   instanceTypes(): InstanceTypeInfo[];
   /** The browser bundle: installs the time zone database (tzdb.bin) it leaves out of its first load. */
   installTimeZones(bundle: Uint8Array): number;

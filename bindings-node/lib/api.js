@@ -4,6 +4,18 @@
 
 import { SERVICES } from './services.js';
 
+/** Each math function's parameters, in order (the core reads them by these names). */
+export const MATH_PARAMETERS = {
+  targetTrackingCapacity: ['capacity', 'metricValue', 'targetValue'],
+  stepAdjustment: ['stepAdjustments', 'metricValue', 'threshold'],
+  applyAdjustment: ['capacity', 'adjustment', 'adjustmentType', 'minAdjustmentMagnitude'],
+  rollingUpdateBounds: ['desiredCount', 'minimumHealthyPercent', 'maximumPercent'],
+  circuitBreakerThreshold: ['desiredCount'],
+  capacityProviderReservation: ['instancesNeeded', 'instancesRunning'],
+  capacityProviderSplit: ['total', 'capacityProviderStrategy'],
+  fireTimes: ['expression', 'start', 'end', 'timezone'],
+};
+
 const NOT_ACTIONS = new Set(['then', 'catch', 'finally', 'constructor', 'toJSON', 'valueOf', 'toString']);
 
 export function makeApi(native) {
@@ -222,5 +234,14 @@ export function makeApi(native) {
     return native.instanceTypes();
   }
 
-  return { validateTaskDefinition, validateTaskDefinitionText, validateTemplate, formatReport, instanceTypes, installTimeZones, Simulation, errors, _panicProbe: () => unwrap(native._panicProbe()) };
+  /**
+   * The scaling math (`math.targetTrackingCapacity(4, 80, 50)` and the rest): the functions the
+   * simulation's decisions call, with Python's `ecsim.math` parameters in the same order.
+   */
+  const math = Object.fromEntries(Object.entries(MATH_PARAMETERS).map(([name, parameters]) => [name, (...values) => {
+    const input = Object.fromEntries(parameters.map((p, i) => [p, values[i]]).filter(([, value]) => value !== undefined));
+    return unwrap(native.math(name, inputJson(input)));
+  }]));
+
+  return { validateTaskDefinition, validateTaskDefinitionText, validateTemplate, formatReport, instanceTypes, installTimeZones, Simulation, errors, math, _panicProbe: () => unwrap(native._panicProbe()) };
 }

@@ -15,6 +15,8 @@ export type {
   ReportFormat,
   ClockOptions,
   DnsServer,
+  ScalingMath,
+  StepAdjustment,
   InstanceTypeInfo,
   Scenario,
 } from './api.js';
@@ -25,6 +27,7 @@ export declare const validateTaskDefinitionText: Api['validateTaskDefinitionText
 export declare const validateTemplate: Api['validateTemplate'];
 export declare const formatReport: Api['formatReport'];
 export declare const instanceTypes: Api['instanceTypes'];
+export declare const math: Api['math'];
 export declare const errors: ErrorClasses;
 export declare const _panicProbe: Api['_panicProbe'];
 export declare const SERVICES: Record<ServiceName, { operations: string[]; errors: ErrorName[] }>;

@@ -3,7 +3,7 @@ import { makeApi } from './api.js';
 
 const api = makeApi(native);
 
-export const { validateTaskDefinition, validateTaskDefinitionText, validateTemplate, formatReport, instanceTypes, Simulation, errors, _panicProbe } = api;
+export const { validateTaskDefinition, validateTaskDefinitionText, validateTemplate, formatReport, instanceTypes, Simulation, errors, math, _panicProbe } = api;
 export const { EcsimError } = errors;
 export { SERVICES, ERROR_NAMES, CONFIG_MEMBERS } from './services.js';
 // BEGIN GENERATED errors (tools/gen_api.py)

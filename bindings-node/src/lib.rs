@@ -135,6 +135,15 @@ pub fn instance_types() -> Value {
     ecsim_core::cluster::catalog::catalog_json()
 }
 
+/// A scaling math function (the JS `math`): its name and its arguments as JSON text.
+#[napi(ts_args_type = "name: string, inputJson: string")]
+pub fn math(name: String, input_json: String) -> CallResult {
+    outcome(
+        ecsim_core::api::parse_json(&input_json)
+            .and_then(|input| ecsim_core::scaling::call(&name, input)),
+    )
+}
+
 /// The simulated services as the core's registry has them (for the drift tests).
 #[napi(ts_return_type = "{ name: string; operations: string[]; errors: string[] }[]")]
 pub fn services() -> Value {

@@ -27,3 +27,13 @@ const sarif: string = formatReport(report, 'sarif', 'template.yaml');
 // @ts-expect-error: only text, json and sarif exist
 formatReport(report, 'html');
 export { lines, sarif };
+
+import { math } from '../lib/index.js';
+const proposal: number = math.targetTrackingCapacity(4, 80, 50);
+const bounds: { minimum: number; maximum: number } = math.rollingUpdateBounds(8, 50, 200);
+// @ts-expect-error: the adjustment type is one of AWS's three
+math.applyAdjustment(4, 25, 'Percent');
+const dns = sim.serveDns({ port: 0 });
+const port: number = dns.port;
+dns.stop();
+export { proposal, bounds, port };

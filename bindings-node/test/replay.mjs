@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MATH_PARAMETERS } from '../lib/api.js';
 
 const VECTORS = fileURLToPath(new URL('../../tests/vectors/', import.meta.url));
 
@@ -37,6 +38,18 @@ function runStep(api, sim, step) {
     return null;
   }
   const expect = step.expect;
+  if ('math' in step) {
+    // Through the functions, with their parameters in order.
+    let result;
+    try {
+      result = api.math[step.math](...MATH_PARAMETERS[step.math].map((name) => step.input[name]));
+    } catch (error) {
+      if (!(error instanceof api.errors.EcsimError)) throw error;
+      const got = { code: error.code, message: error.message };
+      return expect.error && matches(expect.error, got) ? null : `error: got ${JSON.stringify(got)}`;
+    }
+    return !expect.error && matches(expect.result, result) ? null : `result: got ${JSON.stringify(result)}`;
+  }
   if (step.validate === 'Template') {
     const report = api.validateTemplate(step.input, step.options);
     return matches(expect.report, report) ? null : `report: got ${JSON.stringify(report)}`;

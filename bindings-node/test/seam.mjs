@@ -91,6 +91,16 @@ export function seamTests(label, native, api, exported = undefined) {
     await assert.rejects(build().advanceAsync(-1), { name: 'InvalidParameterException' });
   });
 
+  test(`${label}: math, with Python's parameters in order, refusing bad arguments by name`, () => {
+    assert.equal(api.math.targetTrackingCapacity(4, 80, 50), 7);
+    assert.equal(api.math.applyAdjustment(4, 25, 'PercentChangeInCapacity', 2), 6);
+    assert.deepEqual(api.math.rollingUpdateBounds(8, 50, 200), { minimum: 4, maximum: 16 });
+    assert.equal(api.math.stepAdjustment([{ MetricIntervalLowerBound: 0, ScalingAdjustment: 2 }], 40, 50), null);
+    assert.deepEqual(api.math.fireTimes('rate(1 hour)', 0, 7200), [3600, 7200]);
+    assert.throws(() => api.math.targetTrackingCapacity(4, 80, 0), { name: 'InvalidParameterException', message: /math\.targetTrackingCapacity: targetValue/ });
+    assert.throws(() => api.math.targetTrackingCapacity(4, NaN, 50), { name: 'InvalidParameterException' });
+  });
+
   test(`${label}: every action answers an unknown member with its service's validation error`, () => {
     for (const [service, { operations, errors }] of Object.entries(SERVICES)) {
       for (const action of operations) {

@@ -275,6 +275,19 @@ fn instance_types(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
 }
 
+/// A scaling math function (`ecsim.math`): its JS name and its arguments (camelCase).
+#[pyfunction]
+fn math<'py>(
+    py: Python<'py>,
+    function: &str,
+    input: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let result =
+        ecsim_core::scaling::call(function, to_json(input)?).map_err(|e| to_py_err(py, e))?;
+    pythonize::pythonize(py, &result)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+}
+
 /// An action's request shape: `{"shape", "members": [{"name", "type", "required"}]}`.
 #[pyfunction]
 fn operation_input<'py>(
@@ -472,6 +485,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Simulation>()?;
     m.add_class::<dns::DnsServer>()?;
     m.add_function(wrap_pyfunction!(validate_task_definition, m)?)?;
+    m.add_function(wrap_pyfunction!(math, m)?)?;
     m.add_function(wrap_pyfunction!(validate_template, m)?)?;
     m.add_function(wrap_pyfunction!(format_report, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_probe, m)?)?;

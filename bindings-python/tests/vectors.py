@@ -2,6 +2,7 @@
 core/tests/vectors.rs and bindings-node/test/vectors.mjs."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -29,6 +30,11 @@ def by_location(diagnostics: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(diagnostics, key=lambda d: (d.get("path", ""), d.get("code", "")))
 
 
+def snake(name: str) -> str:
+    """`metricValue` → `metric_value`."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
 def run_step(sim: ecsim.Simulation, step: dict[str, Any],
              validate: Callable[[Any, dict[str, Any]], list[dict[str, Any]]]) -> str | None:
     """Runs one step; returns a description of the mismatch, or None."""
@@ -36,6 +42,15 @@ def run_step(sim: ecsim.Simulation, step: dict[str, Any],
         sim.advance(step["advance"])
         return None
     expect = step["expect"]
+    if "math" in step:
+        # Through the typed functions, with Python's names.
+        function = getattr(ecsim.math, snake(step["math"]))
+        try:
+            result = function(**{snake(name): value for name, value in step["input"].items()})
+        except ecsim.EcsimError as error:
+            got = {"code": error.code, "message": error.message}
+            return None if "error" in expect and matches(expect["error"], got) else f"error: got {got}"
+        return None if "error" not in expect and matches(expect["result"], result) else f"result: got {result}"
     if step.get("validate") == "Template":
         report = ecsim.validate_template(step["input"], **step.get("options", {}))
         return None if matches(expect["report"], report) else f"report: got {report}"

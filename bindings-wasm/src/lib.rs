@@ -117,6 +117,15 @@ pub fn instance_types() -> JsValue {
     to_js(&ecsim_core::cluster::catalog::catalog_json())
 }
 
+/// A scaling math function (the JS `math`): its name and its arguments as JSON text.
+#[wasm_bindgen(unchecked_return_type = "CallResult")]
+pub fn math(name: String, input_json: String) -> JsValue {
+    outcome(
+        ecsim_core::api::parse_json(&input_json)
+            .and_then(|input| ecsim_core::scaling::call(&name, input)),
+    )
+}
+
 #[wasm_bindgen(js_name = errorCodes)]
 pub fn error_codes() -> Vec<String> {
     ecsim_core::ErrorCode::ALL

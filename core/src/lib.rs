@@ -34,4 +34,5 @@ pub fn rules() -> Vec<&'static diagnostics::Rule> {
 pub mod cluster;
 pub mod placement;
 pub mod query;
+pub mod scaling;
 pub mod schedule;

@@ -65,6 +65,15 @@ fn run_step(sim: &mut Simulation, step: &Value) -> Result<(), String> {
             .map_err(|e| e.to_string());
     }
     let expect = &step["expect"];
+    if let Some(function) = step.get("math").and_then(Value::as_str) {
+        let result = ecsim_core::scaling::call(function, step["input"].clone());
+        return match (result, expect.get("error")) {
+            (Ok(result), None) if matches(&expect["result"], &result) => Ok(()),
+            (Err(error), Some(wanted)) if matches(wanted, &error_value(&error)) => Ok(()),
+            (Ok(result), _) => Err(format!("result: got {result:#}")),
+            (Err(error), _) => Err(format!("error: got {:#}", error_value(&error))),
+        };
+    }
     if step["validate"] == "Template" {
         let options: ValidationOptions =
             serde_json::from_value(step.get("options").cloned().unwrap_or(json!({}))).unwrap();

@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+from . import math
 from ._client import Client, Simulation
 from ._config import SimulationConfig
 from ._types import LocatedDiagnostic, ResourceReport, TemplateReport
@@ -34,6 +35,7 @@ __all__ = [
     "TemplateReport",
     "format_report",
     "instance_types",
+    "math",
     "validate_task_definition",
     "validate_task_definition_text",
     "validate_template",

@@ -132,38 +132,11 @@ pub fn resolve(
     }
 }
 
-/// How `count` tasks split over the strategy's providers (in the strategy's order).
+/// How `count` tasks split over the strategy's providers (in the strategy's order):
+/// `scaling::math::capacity_provider_split`.
 pub fn split(shares: &[Share], count: u64) -> Vec<u64> {
-    let mut counts = vec![0u64; shares.len()];
-    let mut left = count;
-    for (share, assigned) in shares.iter().zip(&mut counts) {
-        let taken = share.base.min(left);
-        *assigned += taken;
-        left -= taken;
-    }
-    let total_weight: u64 = shares.iter().map(|s| s.weight).sum();
-    if total_weight == 0 || left == 0 {
-        return counts;
-    }
-    let mut remainders: Vec<(u64, u64, usize)> = Vec::new();
-    let mut given = 0;
-    for (index, share) in shares.iter().enumerate() {
-        // u128: the product of a million tasks and a weight of 1,000 fits in u64, but be wide.
-        let exact = u128::from(left) * u128::from(share.weight);
-        let whole = (exact / u128::from(total_weight)) as u64;
-        counts[index] += whole;
-        given += whole;
-        remainders.push((
-            (exact % u128::from(total_weight)) as u64,
-            share.weight,
-            index,
-        ));
-    }
-    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-    for &(_, _, index) in remainders.iter().take((left - given) as usize) {
-        counts[index] += 1;
-    }
-    counts
+    let pairs: Vec<(u64, u64)> = shares.iter().map(|s| (s.base, s.weight)).collect();
+    crate::scaling::math::capacity_provider_split(&pairs, count)
 }
 
 /// How many of `adding` new tasks go to each provider when `live` (per provider) already run:

@@ -142,13 +142,13 @@ impl Service {
         self.events_added += 1;
     }
 
-    /// The rolling-update bounds: at least ceil(desired × minimumHealthyPercent / 100) RUNNING,
-    /// at most floor(desired × maximumPercent / 100) in all (computed wide: the percent may be
-    /// large).
+    /// The rolling-update bounds (`scaling::math::rolling_update_bounds`).
     pub fn bounds(&self) -> (u32, u32) {
-        let desired = u64::from(self.desired_count);
-        let lower = (desired * u64::from(self.minimum_healthy_percent)).div_ceil(100);
-        let upper = desired * u64::from(self.maximum_percent) / 100;
+        let (lower, upper) = crate::scaling::math::rolling_update_bounds(
+            u64::from(self.desired_count),
+            u64::from(self.minimum_healthy_percent),
+            u64::from(self.maximum_percent),
+        );
         let narrow = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
         (narrow(lower), narrow(upper))
     }

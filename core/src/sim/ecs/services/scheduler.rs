@@ -187,11 +187,6 @@ pub fn live_tasks<'c>(
         .filter(|&p| cluster.tasks[p].desired_status == "RUNNING")
 }
 
-/// The circuit breaker's threshold: half the desired count, rounded up, within [3, 200].
-fn threshold(desired: u32) -> u32 {
-    desired.div_ceil(2).clamp(3, 200)
-}
-
 fn circuit_breaker(service: &mut Service, now: f64, rng: &mut ChaCha8Rng) {
     let Some(breaker) = service
         .circuit_breaker
@@ -204,7 +199,8 @@ fn circuit_breaker(service: &mut Service, now: f64, rng: &mut ChaCha8Rng) {
         return;
     };
     if primary.rollout_state != DeploymentRolloutState::InProgress
-        || primary.failed_tasks < threshold(service.desired_count)
+        || u64::from(primary.failed_tasks)
+            < crate::scaling::math::circuit_breaker_threshold(u64::from(service.desired_count))
     {
         return;
     }
