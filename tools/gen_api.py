@@ -73,6 +73,16 @@ SERVICES = {
             "ListTargetsByRule", "EnableRule", "DisableRule",
         ],
     },
+    "application-autoscaling": {
+        "model": "botocore:application-autoscaling/2016-02-06/service-2.json.gz",
+        "validation_error": "ValidationException",
+        "protocol_errors": [],
+        "operations": [
+            "RegisterScalableTarget", "DeregisterScalableTarget", "DescribeScalableTargets",
+            "PutScheduledAction", "DescribeScheduledActions", "DeleteScheduledAction",
+            "DescribeScalingActivities",
+        ],
+    },
     "servicediscovery": {
         "model": "botocore:servicediscovery/2017-03-14/service-2.json.gz",
         "validation_error": "InvalidInput",
@@ -135,7 +145,7 @@ def first_sentence(doc: str | None) -> str:
 
 
 def snake(name: str) -> str:
-    out = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
+    out = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name.replace("-", "_"))
     out = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", out).lower()
     return f"r#{out}" if out in RUST_KEYWORDS else out
 
@@ -184,7 +194,7 @@ def reachable(models: dict, service: str, roots: list[str]) -> dict[str, list[st
 
 
 def rust_path(service: str, owner: str, name: str) -> str:
-    return name if owner == service else f"crate::api::{owner}::{name}"
+    return name if owner == service else f"crate::api::{snake(owner)}::{name}"
 
 
 def rust_type(models: dict, service: str, ref: str, context: str | None = None) -> str:
@@ -316,7 +326,7 @@ def shape_const(name: str) -> str:
 def shape_ref(service: str, ref: str) -> str:
     owner, name = split_ref(service, ref)
     const = shape_const(name)
-    return const if owner == service else f"crate::api::{owner}::shapes::{const}"
+    return const if owner == service else f"crate::api::{snake(owner)}::shapes::{const}"
 
 
 def shape_range(shape: dict) -> str:
@@ -517,7 +527,7 @@ def gen_registry(models: dict) -> str:
             if op in SERVICES[service].get("checked_by_handler", {}):
                 out.append(f'        "{op}" => handle_whole(world, input, {handler}),')
             else:
-                out.append(f'        "{op}" => handle(world, input, &crate::api::{owner}::shapes::{shape_const(name)}, error, {handler}),')
+                out.append(f'        "{op}" => handle(world, input, &crate::api::{snake(owner)}::shapes::{shape_const(name)}, error, {handler}),')
         out.append("        _ => return None,")
         out.append("    })")
         out.append("}")

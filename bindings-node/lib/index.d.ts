@@ -71,6 +71,8 @@ export declare const ClusterContainsTasksException: ErrorClass;
 export declare const ClusterNotFoundException: ErrorClass;
 /** There is concurrent modification on a rule, target, archive, or replay. */
 export declare const ConcurrentModificationException: ErrorClass;
+/** Concurrent updates caused an exception, for example, if you request an update to an Application Auto Scaling resource that already has a pending update. */
+export declare const ConcurrentUpdateException: ErrorClass;
 /** The request could not be processed because of conflict in the current state of the resource. */
 export declare const ConflictException: ErrorClass;
 /** The health check for the instance that's specified by `ServiceId` and `InstanceId` isn't a custom health check. */
@@ -93,6 +95,8 @@ export declare const DuplicateTagKeysException: ErrorClass;
 export declare const DuplicateTargetGroupNameException: ErrorClass;
 /** A trust store with the specified name already exists. */
 export declare const DuplicateTrustStoreNameException: ErrorClass;
+/** Failed access to resources caused an exception. */
+export declare const FailedResourceAccessException: ErrorClass;
 /** The specified gateway wasn't found. */
 export declare const GatewayNotFoundException: ErrorClass;
 /** The health of the specified targets could not be retrieved due to an internal error. */
@@ -107,6 +111,8 @@ export declare const InstanceNotFound: ErrorClass;
 export declare const InsufficientCapacityException: ErrorClass;
 /** This exception occurs due to unexpected causes. */
 export declare const InternalException: ErrorClass;
+/** The service encountered an internal error. */
+export declare const InternalServiceException: ErrorClass;
 /** The specified ca certificate bundle is in an invalid format, or corrupt. */
 export declare const InvalidCaCertificatesBundleException: ErrorClass;
 /** The requested configuration is not valid. */
@@ -117,6 +123,8 @@ export declare const InvalidEventPatternException: ErrorClass;
 export declare const InvalidInput: ErrorClass;
 /** The requested action is not valid. */
 export declare const InvalidLoadBalancerActionException: ErrorClass;
+/** The next token supplied was invalid. */
+export declare const InvalidNextTokenException: ErrorClass;
 /** The specified parameter isn't valid. */
 export declare const InvalidParameterException: ErrorClass;
 /** The provided revocation file is an invalid format, or uses an incorrect algorithm. */
@@ -149,6 +157,8 @@ export declare const NamespaceNotFound: ErrorClass;
 export declare const NamespaceNotFoundException: ErrorClass;
 /** There's no update available for this Amazon ECS container agent. */
 export declare const NoUpdateAvailableException: ErrorClass;
+/** The specified object could not be found. */
+export declare const ObjectNotFoundException: ErrorClass;
 /** The operation you are attempting is not available in this region. */
 export declare const OperationDisabledException: ErrorClass;
 /** No operation exists with the specified ID. */

@@ -43,6 +43,8 @@ pub enum ErrorCode {
     ClusterNotFoundException,
     /// There is concurrent modification on a rule, target, archive, or replay.
     ConcurrentModificationException,
+    /// Concurrent updates caused an exception, for example, if you request an update to an Application Auto Scaling resource that already has a pending update.
+    ConcurrentUpdateException,
     /// The request could not be processed because of conflict in the current state of the resource.
     ConflictException,
     /// The health check for the instance that's specified by `ServiceId` and `InstanceId` isn't a custom health check.
@@ -65,6 +67,8 @@ pub enum ErrorCode {
     DuplicateTargetGroupNameException,
     /// A trust store with the specified name already exists.
     DuplicateTrustStoreNameException,
+    /// Failed access to resources caused an exception.
+    FailedResourceAccessException,
     /// The specified gateway wasn't found.
     GatewayNotFoundException,
     /// The health of the specified targets could not be retrieved due to an internal error.
@@ -79,6 +83,8 @@ pub enum ErrorCode {
     InsufficientCapacityException,
     /// This exception occurs due to unexpected causes.
     InternalException,
+    /// The service encountered an internal error.
+    InternalServiceException,
     /// The specified ca certificate bundle is in an invalid format, or corrupt.
     InvalidCaCertificatesBundleException,
     /// The requested configuration is not valid.
@@ -89,6 +95,8 @@ pub enum ErrorCode {
     InvalidInput,
     /// The requested action is not valid.
     InvalidLoadBalancerActionException,
+    /// The next token supplied was invalid.
+    InvalidNextTokenException,
     /// The specified parameter isn't valid.
     InvalidParameterException,
     /// The provided revocation file is an invalid format, or uses an incorrect algorithm.
@@ -121,6 +129,8 @@ pub enum ErrorCode {
     NamespaceNotFoundException,
     /// There's no update available for this Amazon ECS container agent.
     NoUpdateAvailableException,
+    /// The specified object could not be found.
+    ObjectNotFoundException,
     /// The operation you are attempting is not available in this region.
     OperationDisabledException,
     /// No operation exists with the specified ID.
@@ -236,7 +246,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 113] = [
+    pub const ALL: [ErrorCode; 118] = [
         ErrorCode::ALPNPolicyNotSupportedException,
         ErrorCode::AccessDeniedException,
         ErrorCode::AllocationIdNotFoundException,
@@ -255,6 +265,7 @@ impl ErrorCode {
         ErrorCode::ClusterContainsTasksException,
         ErrorCode::ClusterNotFoundException,
         ErrorCode::ConcurrentModificationException,
+        ErrorCode::ConcurrentUpdateException,
         ErrorCode::ConflictException,
         ErrorCode::CustomHealthNotFound,
         ErrorCode::DaemonNotActiveException,
@@ -266,6 +277,7 @@ impl ErrorCode {
         ErrorCode::DuplicateTagKeysException,
         ErrorCode::DuplicateTargetGroupNameException,
         ErrorCode::DuplicateTrustStoreNameException,
+        ErrorCode::FailedResourceAccessException,
         ErrorCode::GatewayNotFoundException,
         ErrorCode::HealthUnavailableException,
         ErrorCode::IllegalStatusException,
@@ -273,11 +285,13 @@ impl ErrorCode {
         ErrorCode::InstanceNotFound,
         ErrorCode::InsufficientCapacityException,
         ErrorCode::InternalException,
+        ErrorCode::InternalServiceException,
         ErrorCode::InvalidCaCertificatesBundleException,
         ErrorCode::InvalidConfigurationRequestException,
         ErrorCode::InvalidEventPatternException,
         ErrorCode::InvalidInput,
         ErrorCode::InvalidLoadBalancerActionException,
+        ErrorCode::InvalidNextTokenException,
         ErrorCode::InvalidParameterException,
         ErrorCode::InvalidRevocationContentException,
         ErrorCode::InvalidSchemeException,
@@ -294,6 +308,7 @@ impl ErrorCode {
         ErrorCode::NamespaceNotFound,
         ErrorCode::NamespaceNotFoundException,
         ErrorCode::NoUpdateAvailableException,
+        ErrorCode::ObjectNotFoundException,
         ErrorCode::OperationDisabledException,
         ErrorCode::OperationNotFound,
         ErrorCode::OperationNotPermittedException,
@@ -372,6 +387,7 @@ impl ErrorCode {
             ErrorCode::ClusterContainsTasksException => "ClusterContainsTasksException",
             ErrorCode::ClusterNotFoundException => "ClusterNotFoundException",
             ErrorCode::ConcurrentModificationException => "ConcurrentModificationException",
+            ErrorCode::ConcurrentUpdateException => "ConcurrentUpdateException",
             ErrorCode::ConflictException => "ConflictException",
             ErrorCode::CustomHealthNotFound => "CustomHealthNotFound",
             ErrorCode::DaemonNotActiveException => "DaemonNotActiveException",
@@ -383,6 +399,7 @@ impl ErrorCode {
             ErrorCode::DuplicateTagKeysException => "DuplicateTagKeysException",
             ErrorCode::DuplicateTargetGroupNameException => "DuplicateTargetGroupNameException",
             ErrorCode::DuplicateTrustStoreNameException => "DuplicateTrustStoreNameException",
+            ErrorCode::FailedResourceAccessException => "FailedResourceAccessException",
             ErrorCode::GatewayNotFoundException => "GatewayNotFoundException",
             ErrorCode::HealthUnavailableException => "HealthUnavailableException",
             ErrorCode::IllegalStatusException => "IllegalStatusException",
@@ -390,11 +407,13 @@ impl ErrorCode {
             ErrorCode::InstanceNotFound => "InstanceNotFound",
             ErrorCode::InsufficientCapacityException => "InsufficientCapacityException",
             ErrorCode::InternalException => "InternalException",
+            ErrorCode::InternalServiceException => "InternalServiceException",
             ErrorCode::InvalidCaCertificatesBundleException => "InvalidCaCertificatesBundleException",
             ErrorCode::InvalidConfigurationRequestException => "InvalidConfigurationRequestException",
             ErrorCode::InvalidEventPatternException => "InvalidEventPatternException",
             ErrorCode::InvalidInput => "InvalidInput",
             ErrorCode::InvalidLoadBalancerActionException => "InvalidLoadBalancerActionException",
+            ErrorCode::InvalidNextTokenException => "InvalidNextTokenException",
             ErrorCode::InvalidParameterException => "InvalidParameterException",
             ErrorCode::InvalidRevocationContentException => "InvalidRevocationContentException",
             ErrorCode::InvalidSchemeException => "InvalidSchemeException",
@@ -411,6 +430,7 @@ impl ErrorCode {
             ErrorCode::NamespaceNotFound => "NamespaceNotFound",
             ErrorCode::NamespaceNotFoundException => "NamespaceNotFoundException",
             ErrorCode::NoUpdateAvailableException => "NoUpdateAvailableException",
+            ErrorCode::ObjectNotFoundException => "ObjectNotFoundException",
             ErrorCode::OperationDisabledException => "OperationDisabledException",
             ErrorCode::OperationNotFound => "OperationNotFound",
             ErrorCode::OperationNotPermittedException => "OperationNotPermittedException",

@@ -47,6 +47,8 @@ class ClusterNotFoundException(EcsimError):
     """The specified cluster wasn't found."""
 class ConcurrentModificationException(EcsimError):
     """There is concurrent modification on a rule, target, archive, or replay."""
+class ConcurrentUpdateException(EcsimError):
+    """Concurrent updates caused an exception, for example, if you request an update to an Application Auto Scaling resource that already has a pending update."""
 class ConflictException(EcsimError):
     """The request could not be processed because of conflict in the current state of the resource."""
 class CustomHealthNotFound(EcsimError):
@@ -69,6 +71,8 @@ class DuplicateTargetGroupNameException(EcsimError):
     """A target group with the specified name already exists."""
 class DuplicateTrustStoreNameException(EcsimError):
     """A trust store with the specified name already exists."""
+class FailedResourceAccessException(EcsimError):
+    """Failed access to resources caused an exception."""
 class GatewayNotFoundException(EcsimError):
     """The specified gateway wasn't found."""
 class HealthUnavailableException(EcsimError):
@@ -83,6 +87,8 @@ class InsufficientCapacityException(EcsimError):
     """There is insufficient capacity to reserve."""
 class InternalException(EcsimError):
     """This exception occurs due to unexpected causes."""
+class InternalServiceException(EcsimError):
+    """The service encountered an internal error."""
 class InvalidCaCertificatesBundleException(EcsimError):
     """The specified ca certificate bundle is in an invalid format, or corrupt."""
 class InvalidConfigurationRequestException(EcsimError):
@@ -93,6 +99,8 @@ class InvalidInput(EcsimError):
     """One or more specified values aren't valid."""
 class InvalidLoadBalancerActionException(EcsimError):
     """The requested action is not valid."""
+class InvalidNextTokenException(EcsimError):
+    """The next token supplied was invalid."""
 class InvalidParameterException(EcsimError):
     """The specified parameter isn't valid."""
 class InvalidRevocationContentException(EcsimError):
@@ -125,6 +133,8 @@ class NamespaceNotFoundException(EcsimError):
     """The specified namespace wasn't found."""
 class NoUpdateAvailableException(EcsimError):
     """There's no update available for this Amazon ECS container agent."""
+class ObjectNotFoundException(EcsimError):
+    """The specified object could not be found."""
 class OperationDisabledException(EcsimError):
     """The operation you are attempting is not available in this region."""
 class OperationNotFound(EcsimError):

@@ -13,6 +13,12 @@ pub enum Event {
     },
     /// An EventBridge rule's scheduled firing (stale when the rule changed since).
     RuleFires { rule: String, generation: u64 },
+    /// An Application Auto Scaling scheduled action's firing (stale when it changed since).
+    ScheduledActionFires {
+        resource_id: String,
+        name: String,
+        generation: u64,
+    },
 }
 
 #[derive(Clone, Debug)]

@@ -6,6 +6,7 @@
 //! the input against the action's shape, reads it into the request type and calls the typed
 //! handler in the service's folder. A call that fails leaves the state exactly as it was.
 
+mod application_autoscaling;
 pub mod arn;
 pub mod budget;
 mod clock;

@@ -12,6 +12,7 @@ pub(crate) static SERVICES: &[Service] = &[
     Service { name: crate::api::ecs::operations::NAME, operations: crate::api::ecs::operations::OPERATIONS, errors: crate::api::ecs::operations::ERRORS, validation_error: crate::api::ecs::operations::VALIDATION_ERROR, dispatch: ecs },
     Service { name: crate::api::elbv2::operations::NAME, operations: crate::api::elbv2::operations::OPERATIONS, errors: crate::api::elbv2::operations::ERRORS, validation_error: crate::api::elbv2::operations::VALIDATION_ERROR, dispatch: elbv2 },
     Service { name: crate::api::events::operations::NAME, operations: crate::api::events::operations::OPERATIONS, errors: crate::api::events::operations::ERRORS, validation_error: crate::api::events::operations::VALIDATION_ERROR, dispatch: events },
+    Service { name: crate::api::application_autoscaling::operations::NAME, operations: crate::api::application_autoscaling::operations::OPERATIONS, errors: crate::api::application_autoscaling::operations::ERRORS, validation_error: crate::api::application_autoscaling::operations::VALIDATION_ERROR, dispatch: application_autoscaling },
     Service { name: crate::api::servicediscovery::operations::NAME, operations: crate::api::servicediscovery::operations::OPERATIONS, errors: crate::api::servicediscovery::operations::ERRORS, validation_error: crate::api::servicediscovery::operations::VALIDATION_ERROR, dispatch: servicediscovery },
     Service { name: crate::api::ecsim::operations::NAME, operations: crate::api::ecsim::operations::OPERATIONS, errors: crate::api::ecsim::operations::ERRORS, validation_error: crate::api::ecsim::operations::VALIDATION_ERROR, dispatch: ecsim },
 ];
@@ -76,6 +77,21 @@ fn events(world: &mut World, action: &str, input: Value) -> Option<Result<Value,
         "ListTargetsByRule" => handle(world, input, &crate::api::events::shapes::LIST_TARGETS_BY_RULE_REQUEST, error, handlers::list_targets_by_rule),
         "EnableRule" => handle(world, input, &crate::api::events::shapes::ENABLE_RULE_REQUEST, error, handlers::enable_rule),
         "DisableRule" => handle(world, input, &crate::api::events::shapes::DISABLE_RULE_REQUEST, error, handlers::disable_rule),
+        _ => return None,
+    })
+}
+
+fn application_autoscaling(world: &mut World, action: &str, input: Value) -> Option<Result<Value, EcsimError>> {
+    use super::application_autoscaling::handlers;
+    let error = crate::api::application_autoscaling::operations::VALIDATION_ERROR;
+    Some(match action {
+        "RegisterScalableTarget" => handle(world, input, &crate::api::application_autoscaling::shapes::REGISTER_SCALABLE_TARGET_REQUEST, error, handlers::register_scalable_target),
+        "DeregisterScalableTarget" => handle(world, input, &crate::api::application_autoscaling::shapes::DEREGISTER_SCALABLE_TARGET_REQUEST, error, handlers::deregister_scalable_target),
+        "DescribeScalableTargets" => handle(world, input, &crate::api::application_autoscaling::shapes::DESCRIBE_SCALABLE_TARGETS_REQUEST, error, handlers::describe_scalable_targets),
+        "PutScheduledAction" => handle(world, input, &crate::api::application_autoscaling::shapes::PUT_SCHEDULED_ACTION_REQUEST, error, handlers::put_scheduled_action),
+        "DescribeScheduledActions" => handle(world, input, &crate::api::application_autoscaling::shapes::DESCRIBE_SCHEDULED_ACTIONS_REQUEST, error, handlers::describe_scheduled_actions),
+        "DeleteScheduledAction" => handle(world, input, &crate::api::application_autoscaling::shapes::DELETE_SCHEDULED_ACTION_REQUEST, error, handlers::delete_scheduled_action),
+        "DescribeScalingActivities" => handle(world, input, &crate::api::application_autoscaling::shapes::DESCRIBE_SCALING_ACTIVITIES_REQUEST, error, handlers::describe_scaling_activities),
         _ => return None,
     })
 }

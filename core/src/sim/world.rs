@@ -4,7 +4,7 @@
 
 use super::clock;
 use super::config::SimulationConfig;
-use super::{ecs, ecsim, elbv2, events, servicediscovery};
+use super::{application_autoscaling, ecs, ecsim, elbv2, events, servicediscovery};
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 use std::sync::Arc;
@@ -32,6 +32,7 @@ pub(crate) struct World {
     pub elbv2: elbv2::Elbv2State,
     pub events: events::EventsState,
     pub servicediscovery: servicediscovery::ServiceDiscoveryState,
+    pub application_autoscaling: application_autoscaling::ApplicationAutoScalingState,
     pub ecsim: ecsim::EcsimState,
 }
 
@@ -46,6 +47,7 @@ impl World {
             elbv2: elbv2::Elbv2State::default(),
             events: events::EventsState::default(),
             servicediscovery: servicediscovery::ServiceDiscoveryState::default(),
+            application_autoscaling: Default::default(),
             ecsim: ecsim::EcsimState::default(),
         }
     }
@@ -81,6 +83,13 @@ impl World {
                 }
                 clock::Event::RuleFires { rule, generation } => {
                     events::fire(self, &rule, generation);
+                }
+                clock::Event::ScheduledActionFires {
+                    resource_id,
+                    name,
+                    generation,
+                } => {
+                    application_autoscaling::fire(self, &resource_id, &name, generation);
                 }
             }
             self.queue_due_steps();

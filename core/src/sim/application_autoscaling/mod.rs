@@ -1,0 +1,158 @@
+//! Application Auto Scaling for ECS services (`ecs:service:DesiredCount`): scalable targets with
+//! their min and max, scheduled actions on the virtual clock (`scheduled.rs`), and the scaling
+//! activities that say what changed the desired count and why. Scaling policies and the alarms
+//! that drive them come with CloudWatch.
+
+pub mod handlers;
+mod scheduled;
+
+use crate::api::application_autoscaling as api;
+use crate::error::EcsimError;
+use crate::schedule::Schedule;
+use crate::sim::World;
+use jiff::tz::TimeZone;
+use rand_core::Rng;
+use std::collections::BTreeMap;
+
+pub(crate) use scheduled::fire;
+
+/// The one scalable dimension ecsim simulates.
+pub const DESIRED_COUNT: &str = "ecs:service:DesiredCount";
+
+#[derive(Clone)]
+pub struct Target {
+    pub described: api::ScalableTarget,
+    /// Its scheduled actions, by name.
+    pub scheduled: BTreeMap<String, ScheduledAction>,
+}
+
+#[derive(Clone)]
+pub struct ScheduledAction {
+    pub described: api::ScheduledAction,
+    pub schedule: Schedule,
+    pub zone: TimeZone,
+    /// Bumped when the action changes or goes: older firings on the clock are stale.
+    pub generation: u64,
+}
+
+/// The scalable targets by resource id (`service/<cluster>/<service>`), and the activities, newest
+/// last.
+#[derive(Clone, Default)]
+pub struct ApplicationAutoScalingState {
+    pub targets: BTreeMap<String, Target>,
+    pub activities: Vec<api::ScalingActivity>,
+    /// Scheduled action generations are unique across the state.
+    pub generations: u64,
+}
+
+pub(crate) fn validation(message: impl Into<String>) -> EcsimError {
+    api::Error::ValidationException.with(message)
+}
+
+/// Checks that a request names an ECS service's desired count.
+pub(crate) fn check_dimension(
+    namespace: Option<api::ServiceNamespace>,
+    dimension: Option<api::ScalableDimension>,
+) -> Result<(), EcsimError> {
+    if namespace != Some(api::ServiceNamespace::Ecs) {
+        return Err(validation(
+            "ecsim simulates Application Auto Scaling for ECS services: ServiceNamespace must be ecs.",
+        ));
+    }
+    match dimension {
+        None | Some(api::ScalableDimension::EcsServiceDesiredCount) => Ok(()),
+        Some(other) => Err(validation(format!(
+            "Unsupported scalable dimension {} for service namespace ecs.",
+            other.as_str()
+        ))),
+    }
+}
+
+/// The cluster and service a resource id names (`service/<cluster>/<service>`).
+pub(crate) fn ecs_service(resource_id: &str) -> Option<(&str, &str)> {
+    let rest = resource_id.strip_prefix("service/")?;
+    let (cluster, service) = rest.split_once('/')?;
+    (!cluster.is_empty() && !service.is_empty() && !service.contains('/'))
+        .then_some((cluster, service))
+}
+
+pub(crate) fn not_registered(resource_id: &str) -> EcsimError {
+    api::Error::ObjectNotFoundException.with(format!(
+        "No scalable target registered for service namespace: ecs, resource ID: {resource_id}, scalable dimension: {DESIRED_COUNT}"
+    ))
+}
+
+/// Sets the ECS service's desired count within the target's bounds, recording an activity
+/// with `cause` when it changes.
+pub(crate) fn clamp(world: &mut World, resource_id: &str, cause: &str) {
+    let Some(target) = world.application_autoscaling.targets.get(resource_id) else {
+        return;
+    };
+    let (min, max) = (
+        target.described.min_capacity.unwrap_or(0),
+        target.described.max_capacity.unwrap_or(0),
+    );
+    let Some((cluster, service)) = ecs_service(resource_id) else {
+        return;
+    };
+    let Some(current) = world
+        .ecs
+        .services
+        .get(&(cluster.to_string(), service.to_string()))
+        .map(|s| s.desired_count as i32)
+    else {
+        return;
+    };
+    let wanted = current.clamp(min, max.max(min));
+    if wanted == current {
+        return;
+    }
+    let request = crate::api::ecs::UpdateServiceRequest {
+        cluster: Some(cluster.to_string()),
+        service: Some(service.to_string()),
+        desired_count: Some(wanted),
+        ..Default::default()
+    };
+    let outcome = crate::sim::ecs::handlers::update_service(world, request);
+    let (status, message) = match outcome {
+        Ok(_) => (
+            api::ScalingActivityStatusCode::Successful,
+            "Successfully set desired count to".to_string(),
+        ),
+        Err(error) => (api::ScalingActivityStatusCode::Failed, error.message),
+    };
+    let id = u128::from(world.rng.next_u64()) << 64 | u128::from(world.rng.next_u64());
+    let activity_id = crate::sim::ecs::launch::uuid(id);
+    world
+        .application_autoscaling
+        .activities
+        .push(api::ScalingActivity {
+            activity_id: Some(activity_id),
+            service_namespace: Some(api::ServiceNamespace::Ecs),
+            resource_id: Some(resource_id.to_string()),
+            scalable_dimension: Some(api::ScalableDimension::EcsServiceDesiredCount),
+            description: Some(format!("Setting desired count to {wanted}.")),
+            cause: Some(cause.to_string()),
+            start_time: Some(world.now),
+            end_time: Some(world.now),
+            status_code: Some(status),
+            status_message: Some(if status == api::ScalingActivityStatusCode::Successful {
+                format!("{message} {wanted}. Change successfully fulfilled by ecs.")
+            } else {
+                message
+            }),
+            details: None,
+            not_scaled_reasons: None,
+        });
+}
+
+/// Why a clamp to `[min, max]` moves `current`, in AWS's words.
+pub(crate) fn clamp_cause(current: i32, min: i32, max: i32) -> Option<String> {
+    if current < min {
+        Some(format!("minimum capacity was set to {min}"))
+    } else if current > max {
+        Some(format!("maximum capacity was set to {max}"))
+    } else {
+        None
+    }
+}
