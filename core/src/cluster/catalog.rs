@@ -156,8 +156,53 @@ pub fn instance_type(name: &str) -> Option<&'static InstanceType> {
     CATALOG.iter().find(|t| t.name == name)
 }
 
+/// The `count` catalog names closest to `name` (edit distance, then catalog order).
+pub fn nearest(name: &str, count: usize) -> Vec<&'static str> {
+    let mut names: Vec<(usize, usize, &'static str)> = CATALOG
+        .iter()
+        .enumerate()
+        .map(|(index, t)| (strsim::levenshtein(name, t.name), index, t.name))
+        .collect();
+    names.sort_unstable();
+    names.into_iter().take(count).map(|(_, _, n)| n).collect()
+}
+
+/// The architecture of a type the catalog lacks, read from its name: Graviton families carry a
+/// `g` after their generation digit (`m7g`, `c6gn`, `r8gd`, `is4gen`); others are x86_64
+/// (ecsim's convention, for instances registered with only their resources).
+pub fn architecture_of(name: &str) -> Architecture {
+    let family = name.split('.').next().unwrap_or_default();
+    let after_generation = family
+        .find(|c: char| c.is_ascii_digit())
+        .map(|digit| &family[digit..])
+        .map(|rest| rest.trim_start_matches(|c: char| c.is_ascii_digit()));
+    match after_generation {
+        Some(suffix) if suffix.contains('g') => Architecture::Arm64,
+        // The first Graviton family.
+        _ if family == "a1" => Architecture::Arm64,
+        _ => Architecture::X86_64,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn graviton_families_are_read_from_the_name() {
+        use super::{architecture_of, Architecture::*};
+        for (name, expected) in [
+            ("m7g.large", Arm64),
+            ("c6gn.xlarge", Arm64),
+            ("is4gen.large", Arm64),
+            ("g5g.xlarge", Arm64),
+            ("g5.xlarge", X86_64),
+            ("m5dn.large", X86_64),
+            ("t3a.large", X86_64),
+            ("m7i-flex.large", X86_64),
+        ] {
+            assert_eq!(architecture_of(name), expected, "{name}");
+        }
+    }
+
     use super::*;
 
     #[test]

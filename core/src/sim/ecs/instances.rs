@@ -52,25 +52,33 @@ pub fn register_container_instance(
 ) -> Result<api::RegisterContainerInstanceResponse, EcsimError> {
     super::names::check_tags(request.tags.as_deref())?;
     let document = identity(request.instance_identity_document.as_deref())?;
+    // The ecsim shortcut `instanceType` sizes the instance from the catalog; the type an
+    // identity document names is only what the instance is (its resources come from
+    // `totalResources`, as the agent reports them), and any type is accepted then.
+    let shortcut = request.instance_type.is_some();
     let type_name = request
         .instance_type
         .clone()
         .or_else(|| text(&document, "instanceType"));
-    let instance_type = match &type_name {
-        Some(name) => Some(catalog::instance_type(name).ok_or_else(|| {
-            let known: Vec<&str> = catalog::CATALOG.iter().map(|t| t.name).collect();
-            api::Error::InvalidParameterException.with(format!(
-                "ecsim does not know instance type '{name}'; it knows {}.",
-                known.join(", ")
-            ))
-        })?),
-        None => None,
-    };
+    let instance_type = type_name.as_deref().and_then(catalog::instance_type);
     let total = request.total_resources.clone().unwrap_or_default();
     let cpu =
         resource_integer(&total, "CPU").or(instance_type.map(|t| i64::from(t.registered_cpu())));
     let memory = resource_integer(&total, "MEMORY")
         .or(instance_type.map(|t| i64::from(t.registered_memory())));
+    if let (Some(name), None) = (&type_name, instance_type) {
+        let nearest = catalog::nearest(name, 3).join(", ");
+        if shortcut {
+            return Err(api::Error::InvalidParameterException.with(format!(
+                "The ecsim instanceType shortcut sizes instances from the catalog, which has no '{name}' (nearest: {nearest})."
+            )));
+        }
+        if cpu.is_none() || memory.is_none() {
+            return Err(api::Error::InvalidParameterException.with(format!(
+                "ecsim's catalog has no instance type '{name}' (nearest: {nearest}); give totalResources with CPU and MEMORY to register it all the same."
+            )));
+        }
+    }
     let (Some(cpu), Some(memory)) = (cpu, memory) else {
         return Err(api::Error::InvalidParameterException.with(
             "Give totalResources with CPU and MEMORY, an instanceIdentityDocument with an instanceType, or the ecsim shortcut instanceType.",
@@ -136,7 +144,12 @@ pub fn register_container_instance(
         udp_ports: Arc::new(resource_set(&total, "PORTS_UDP").unwrap_or_default()),
     };
     let mut attributes: BTreeMap<String, Option<String>> = BTreeMap::new();
-    let architecture = instance_type.map_or("x86_64", |t| t.architecture.as_str());
+    let architecture = match (instance_type, &type_name) {
+        (Some(known), _) => known.architecture,
+        (None, Some(name)) => catalog::architecture_of(name),
+        (None, None) => catalog::Architecture::X86_64,
+    }
+    .as_str();
     for (name, value) in [
         ("ecs.availability-zone", zone.clone()),
         ("ecs.os-type", "linux".to_string()),
