@@ -176,9 +176,16 @@ fn check_accounting(sim: &mut Simulation, constrained: &BTreeMap<String, usize>)
                 "a {name} port used twice on {arn}"
             );
         }
+        // ECS's counts: desired RUNNING, and last status PENDING.
+        let counted =
+            |member: &str, value: &str| here.iter().filter(|t| t[member] == value).count();
         assert_eq!(
             instance["runningTasksCount"].as_u64().unwrap() as usize,
-            here.len()
+            counted("desiredStatus", "RUNNING")
+        );
+        assert_eq!(
+            instance["pendingTasksCount"].as_u64().unwrap() as usize,
+            counted("lastStatus", "PENDING")
         );
         // Groups placed with distinctInstance never share an instance.
         for (group, _) in constrained.iter() {

@@ -315,13 +315,15 @@ impl Cluster {
     /// The Fargate Spot task at `position` is interrupted: it is asked to stop now and goes on
     /// to STOPPING when the two-minute warning ends.
     pub fn interrupt_spot_task(&mut self, position: TaskPosition, now: f64) {
-        let task = &mut self.tasks[position];
-        task.request_stop(
-            now,
-            TaskStopCode::SpotInterruption,
-            "Your Spot Task was interrupted.".into(),
-        );
-        task.next_at = task.next_at.map(|at| at.max(now + SPOT_WARNING_SECONDS));
+        self.counted(position, |cluster| {
+            let task = &mut cluster.tasks[position];
+            task.request_stop(
+                now,
+                TaskStopCode::SpotInterruption,
+                "Your Spot Task was interrupted.".into(),
+            );
+            task.next_at = task.next_at.map(|at| at.max(now + SPOT_WARNING_SECONDS));
+        });
         self.settle_task(position, now);
     }
 

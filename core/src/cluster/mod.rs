@@ -125,7 +125,6 @@ impl ContainerInstance {
             }
         }
         self.attached_enis -= u32::from(requirement.eni);
-        self.running_tasks_count -= 1;
         if let Some(count) = self.task_groups.get_mut(group) {
             *count -= 1;
             if *count == 0 {
@@ -290,13 +289,52 @@ impl Cluster {
         code: api::TaskStopCode,
         reason: String,
     ) {
-        self.tasks[position].request_stop(now, code, reason);
+        self.counted(position, |cluster| {
+            cluster.tasks[position].request_stop(now, code, reason)
+        });
         self.settle_task(position, now);
+    }
+
+    /// Runs `change` on task `position`, keeping its instance's counts as ECS keeps them:
+    /// `runningTasksCount` the tasks whose desired status is RUNNING, `pendingTasksCount` those
+    /// whose last status is PENDING.
+    pub(crate) fn counted<R>(
+        &mut self,
+        position: TaskPosition,
+        change: impl FnOnce(&mut Cluster) -> R,
+    ) -> R {
+        let counts = |task: &Task| {
+            (
+                task.desired_status == "RUNNING",
+                task.last_status == "PENDING",
+            )
+        };
+        let before = self.tasks.get(position).map(counts);
+        let result = change(self);
+        let Some(task) = self.tasks.get(position) else {
+            return result;
+        };
+        let after = counts(task);
+        let (Some(before), Some(arn)) = (before, task.instance_arn.clone()) else {
+            return result;
+        };
+        if before != after {
+            if let Some(instance) = self.instances.iter_mut().find(|i| i.arn == arn) {
+                let adjust = |count: &mut u32, was: bool, is: bool| match (was, is) {
+                    (false, true) => *count += 1,
+                    (true, false) => *count = count.saturating_sub(1),
+                    _ => {}
+                };
+                adjust(&mut instance.running_tasks_count, before.0, after.0);
+                adjust(&mut instance.pending_tasks_count, before.1, after.1);
+            }
+        }
+        result
     }
 
     /// Takes task `position` through the steps due by `now` and notes when its next is due.
     pub fn settle_task(&mut self, position: TaskPosition, now: f64) {
-        if let Some(at) = self.progress_task(position, now) {
+        if let Some(at) = self.counted(position, |cluster| cluster.progress_task(position, now)) {
             self.due.push((at, position));
         }
     }
