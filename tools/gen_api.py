@@ -44,7 +44,8 @@ SERVICES = {
         # RegisterTaskDefinition, as the task definition rules report).
         "checked_by_handler": {"RegisterTaskDefinition": "ClientException"},
         "operations": [
-            "RegisterTaskDefinition", "DescribeTaskDefinition",
+            "RegisterTaskDefinition", "DescribeTaskDefinition", "DeregisterTaskDefinition",
+            "ListTaskDefinitions", "ListTaskDefinitionFamilies",
             "CreateCluster", "DeleteCluster", "DescribeClusters", "ListClusters",
             "PutClusterCapacityProviders",
             "RegisterContainerInstance", "DeregisterContainerInstance",

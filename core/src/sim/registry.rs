@@ -23,6 +23,9 @@ fn ecs(world: &mut World, action: &str, input: Value) -> Option<Result<Value, Ec
     Some(match action {
         "RegisterTaskDefinition" => handle_whole(world, input, handlers::register_task_definition),
         "DescribeTaskDefinition" => handle(world, input, &crate::api::ecs::shapes::DESCRIBE_TASK_DEFINITION_REQUEST, error, handlers::describe_task_definition),
+        "DeregisterTaskDefinition" => handle(world, input, &crate::api::ecs::shapes::DEREGISTER_TASK_DEFINITION_REQUEST, error, handlers::deregister_task_definition),
+        "ListTaskDefinitions" => handle(world, input, &crate::api::ecs::shapes::LIST_TASK_DEFINITIONS_REQUEST, error, handlers::list_task_definitions),
+        "ListTaskDefinitionFamilies" => handle(world, input, &crate::api::ecs::shapes::LIST_TASK_DEFINITION_FAMILIES_REQUEST, error, handlers::list_task_definition_families),
         "CreateCluster" => handle(world, input, &crate::api::ecs::shapes::CREATE_CLUSTER_REQUEST, error, handlers::create_cluster),
         "DeleteCluster" => handle(world, input, &crate::api::ecs::shapes::DELETE_CLUSTER_REQUEST, error, handlers::delete_cluster),
         "DescribeClusters" => handle(world, input, &crate::api::ecs::shapes::DESCRIBE_CLUSTERS_REQUEST, error, handlers::describe_clusters),

@@ -2371,6 +2371,210 @@ impl FromJson for DescribeTaskDefinitionResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeregisterTaskDefinitionRequest {
+    /// The `family` and `revision` (`family:revision`) or full Amazon Resource Name (ARN) of the task definition to deregister.
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition: Option<String>,
+}
+
+impl FromJson for DeregisterTaskDefinitionRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task_definition: member(&mut members, "taskDefinition"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeregisterTaskDefinitionResponse {
+    /// The full description of the deregistered task.
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition: Option<TaskDefinition>,
+}
+
+impl FromJson for DeregisterTaskDefinitionResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task_definition: member(&mut members, "taskDefinition"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListTaskDefinitionsRequest {
+    /// The full family name to filter the `ListTaskDefinitions` results with.
+    #[serde(rename = "familyPrefix", default, skip_serializing_if = "Option::is_none")]
+    pub family_prefix: Option<String>,
+    /// The task definition status to filter the `ListTaskDefinitions` results with.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<TaskDefinitionStatus>,
+    /// The order to sort the results in.
+    #[serde(rename = "sort", default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<SortOrder>,
+    /// The `nextToken` value returned from a `ListTaskDefinitions` request indicating that more results are available to fulfill the request and further calls will be needed.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of task definition results that `ListTaskDefinitions` returned in paginated output.
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+}
+
+impl FromJson for ListTaskDefinitionsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            family_prefix: member(&mut members, "familyPrefix"),
+            status: member(&mut members, "status"),
+            sort: member(&mut members, "sort"),
+            next_token: member(&mut members, "nextToken"),
+            max_results: member(&mut members, "maxResults"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SortOrder {
+    #[serde(rename = "ASC")]
+    Asc,
+    #[serde(rename = "DESC")]
+    Desc,
+}
+
+impl SortOrder {
+    pub const VALUES: &'static [&'static str] = &["ASC", "DESC"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Asc => "ASC",
+            Self::Desc => "DESC",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ASC" => Some(Self::Asc),
+            "DESC" => Some(Self::Desc),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for SortOrder {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListTaskDefinitionsResponse {
+    /// The list of task definition Amazon Resource Name (ARN) entries for the `ListTaskDefinitions` request.
+    #[serde(rename = "taskDefinitionArns", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition_arns: Option<Vec<String>>,
+    /// The `nextToken` value to include in a future `ListTaskDefinitions` request.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for ListTaskDefinitionsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task_definition_arns: member(&mut members, "taskDefinitionArns"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListTaskDefinitionFamiliesRequest {
+    /// The `familyPrefix` is a string that's used to filter the results of `ListTaskDefinitionFamilies`.
+    #[serde(rename = "familyPrefix", default, skip_serializing_if = "Option::is_none")]
+    pub family_prefix: Option<String>,
+    /// The task definition family status to filter the `ListTaskDefinitionFamilies` results with.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<TaskDefinitionFamilyStatus>,
+    /// The `nextToken` value returned from a `ListTaskDefinitionFamilies` request indicating that more results are available to fulfill the request and further calls will be needed.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of task definition family results that `ListTaskDefinitionFamilies` returned in paginated output.
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+}
+
+impl FromJson for ListTaskDefinitionFamiliesRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            family_prefix: member(&mut members, "familyPrefix"),
+            status: member(&mut members, "status"),
+            next_token: member(&mut members, "nextToken"),
+            max_results: member(&mut members, "maxResults"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TaskDefinitionFamilyStatus {
+    #[serde(rename = "ACTIVE")]
+    Active,
+    #[serde(rename = "INACTIVE")]
+    Inactive,
+    #[serde(rename = "ALL")]
+    All,
+}
+
+impl TaskDefinitionFamilyStatus {
+    pub const VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE", "ALL"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Inactive => "INACTIVE",
+            Self::All => "ALL",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ACTIVE" => Some(Self::Active),
+            "INACTIVE" => Some(Self::Inactive),
+            "ALL" => Some(Self::All),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for TaskDefinitionFamilyStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListTaskDefinitionFamiliesResponse {
+    /// The list of task definition family names that match the `ListTaskDefinitionFamilies` request.
+    #[serde(rename = "families", default, skip_serializing_if = "Option::is_none")]
+    pub families: Option<Vec<String>>,
+    /// The `nextToken` value to include in a future `ListTaskDefinitionFamilies` request.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for ListTaskDefinitionFamiliesResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            families: member(&mut members, "families"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateClusterRequest {
     /// The name of your cluster.
     #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,9 @@ pub const VALIDATION_ERROR: ErrorCode = ErrorCode::InvalidParameterException;
 pub static OPERATIONS: &[Operation] = &[
     Operation { name: "RegisterTaskDefinition", input: &super::shapes::REGISTER_TASK_DEFINITION_REQUEST, validation_error: ErrorCode::ClientException, documentation: "Registers a new task definition from the supplied `family` and `containerDefinitions`." },
     Operation { name: "DescribeTaskDefinition", input: &super::shapes::DESCRIBE_TASK_DEFINITION_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Describes a task definition." },
+    Operation { name: "DeregisterTaskDefinition", input: &super::shapes::DEREGISTER_TASK_DEFINITION_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Deregisters the specified task definition by family and revision." },
+    Operation { name: "ListTaskDefinitions", input: &super::shapes::LIST_TASK_DEFINITIONS_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Returns a list of task definitions that are registered to your account." },
+    Operation { name: "ListTaskDefinitionFamilies", input: &super::shapes::LIST_TASK_DEFINITION_FAMILIES_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Returns a list of task definition families that are registered to your account." },
     Operation { name: "CreateCluster", input: &super::shapes::CREATE_CLUSTER_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Creates a new Amazon ECS cluster." },
     Operation { name: "DeleteCluster", input: &super::shapes::DELETE_CLUSTER_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Deletes the specified cluster." },
     Operation { name: "DescribeClusters", input: &super::shapes::DESCRIBE_CLUSTERS_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Describes one or more of your clusters." },

@@ -10,6 +10,7 @@ pub(crate) mod launch;
 pub(crate) mod names;
 pub mod quotas;
 pub(crate) mod services;
+mod task_definition_lifecycle;
 mod task_definitions;
 mod task_queries;
 pub(crate) mod tasks;
@@ -36,6 +37,9 @@ pub(crate) mod handlers {
     };
     pub(crate) use super::services::actions::{
         create_service, delete_service, describe_services, list_services, update_service,
+    };
+    pub(crate) use super::task_definition_lifecycle::{
+        deregister_task_definition, list_task_definition_families, list_task_definitions,
     };
     pub(crate) use super::task_definitions::{describe_task_definition, register_task_definition};
     pub(crate) use super::task_queries::{describe_tasks, list_tasks, stop_task};

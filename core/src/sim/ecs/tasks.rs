@@ -79,6 +79,10 @@ pub(crate) fn launch_tasks(
         request.launch_type,
         request.capacity_provider_strategy.as_deref(),
     )?;
+    super::task_definition_lifecycle::check_active(
+        world,
+        request.task_definition.as_deref().unwrap_or_default(),
+    )?;
     let launch = Launch::new(
         world,
         request.task_definition.as_deref(),
@@ -205,6 +209,10 @@ pub fn start_task(
         return Err(api::Error::InvalidParameterException
             .with("StartTask takes 1 to 10 container instances."));
     }
+    super::task_definition_lifecycle::check_active(
+        world,
+        request.task_definition.as_deref().unwrap_or_default(),
+    )?;
     let launch = Launch::new(
         world,
         request.task_definition.as_deref(),

@@ -82,6 +82,10 @@ pub fn create_service(
         (DEFAULT_MINIMUM_HEALTHY_PERCENT, DEFAULT_MAXIMUM_PERCENT)
     };
     let (minimum, maximum) = percents(request.deployment_configuration.as_ref(), defaults)?;
+    crate::sim::ecs::task_definition_lifecycle::check_active(
+        world,
+        request.task_definition.as_deref().unwrap_or_default(),
+    )?;
     let launch = Launch::new(
         world,
         request.task_definition.as_deref(),
@@ -286,6 +290,9 @@ pub fn update_service(
         request.deployment_configuration.as_ref(),
         (service.minimum_healthy_percent, service.maximum_percent),
     )?;
+    if let Some(reference) = request.task_definition.as_deref() {
+        crate::sim::ecs::task_definition_lifecycle::check_active(world, reference)?;
+    }
     let new_definition = match request.task_definition.as_deref() {
         Some(reference) => Some(
             task_definitions::resolve(world, reference)
