@@ -7,7 +7,7 @@ mod task;
 mod tasks;
 
 pub use crate::placement::Resources;
-pub use task::{Task, TaskEni, TaskSpec};
+pub use task::{ipv4_from_hex, Task, TaskEni, TaskSpec};
 pub use tasks::{TaskPosition, Tasks};
 
 use crate::api::ecs as api;

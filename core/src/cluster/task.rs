@@ -98,8 +98,7 @@ impl Task {
     /// The private IPv4 address of an awsvpc task: 10.x.y.z from its id's first hex digits
     /// (ecsim's convention: subnets have no address ranges here).
     pub fn private_ipv4(&self) -> String {
-        let bits = u32::from_str_radix(self.id().get(..6).unwrap_or("0"), 16).unwrap_or(0);
-        format!("10.{}.{}.{}", bits >> 16, (bits >> 8) & 0xff, bits & 0xff)
+        ipv4_from_hex(self.id().get(..6).unwrap_or("0"))
     }
 
     /// The host port a container port is reachable on: the static host port, or for a dynamic
@@ -247,4 +246,10 @@ fn network_bindings(container: &api::ContainerDefinition) -> Vec<api::NetworkBin
             })
         })
         .collect()
+}
+
+/// 10.x.y.z from six hex digits (ecsim's private addresses: subnets have no address ranges here).
+pub fn ipv4_from_hex(digits: &str) -> String {
+    let bits = u32::from_str_radix(digits, 16).unwrap_or(0);
+    format!("10.{}.{}.{}", bits >> 16, (bits >> 8) & 0xff, bits & 0xff)
 }

@@ -27,6 +27,12 @@ pub enum Schedule {
     At(DateTime),
 }
 
+/// Epoch seconds as a timestamp, whole seconds (the schedules' resolution); past what jiff
+/// represents, its latest.
+pub fn timestamp(seconds: f64) -> Timestamp {
+    Timestamp::from_second(seconds.floor() as i64).unwrap_or(Timestamp::MAX)
+}
+
 impl Schedule {
     /// Reads a schedule expression; the error says what is wrong and where.
     pub fn parse(expression: &str) -> Result<Schedule, String> {

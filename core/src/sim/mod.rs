@@ -15,6 +15,7 @@ mod ecs;
 mod ecsim;
 mod elbv2;
 mod events;
+mod fnv;
 mod paging;
 #[rustfmt::skip]
 mod registry;

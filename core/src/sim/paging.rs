@@ -45,6 +45,14 @@ pub const SERVICEDISCOVERY: Paging = Paging {
     max: 100,
 };
 
+/// Application Auto Scaling's Describe actions: `MaxResults` 1 to 50, `NextToken`.
+pub const APPLICATION_AUTOSCALING: Paging = Paging {
+    size_member: "MaxResults",
+    token_member: "NextToken",
+    default: 50,
+    max: 50,
+};
+
 const TOKEN_PREFIX: &str = "ecsim-page-";
 
 impl Paging {

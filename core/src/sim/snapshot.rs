@@ -9,6 +9,7 @@
 //! snapshot stays readable (what was done, not how it is stored). The cost: restoring takes as
 //! long as the calls took, and a snapshot grows with the history.
 
+use super::fnv::Fnv;
 use super::{Simulation, SimulationConfig};
 use crate::error::{EcsimError, ErrorCode};
 use serde::{Deserialize, Serialize};
@@ -53,15 +54,7 @@ struct Checksums {
     journal: String,
 }
 
-struct Fnv(u64);
-
 impl Fnv {
-    fn bytes(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
     fn value(&mut self, value: &Value) {
         match value {
             Value::Null => self.bytes(b"n"),
@@ -93,7 +86,7 @@ impl Fnv {
 }
 
 fn checksum(part: &impl Serialize) -> String {
-    let mut hash = Fnv(0xcbf2_9ce4_8422_2325);
+    let mut hash = Fnv::new();
     hash.value(&serde_json::to_value(part).unwrap_or_default());
     format!("{:016x}", hash.0)
 }

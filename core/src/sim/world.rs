@@ -20,6 +20,12 @@ pub fn random_hex(rng: &mut ChaCha8Rng, digits: usize) -> String {
     out
 }
 
+/// A random UUID (8-4-4-4-12 hex groups), for event, activity and action ids.
+pub fn random_uuid(rng: &mut ChaCha8Rng) -> String {
+    let value = u128::from(rng.next_u64()) << 64 | u128::from(rng.next_u64());
+    super::ecs::launch::uuid(value)
+}
+
 #[derive(Clone)]
 pub(crate) struct World {
     pub config: Arc<SimulationConfig>,

@@ -7,20 +7,12 @@ use crate::error::EcsimError;
 use crate::sim::World;
 use std::collections::BTreeMap;
 
-/// Application Auto Scaling's Describe actions: `MaxResults` 1 to 50, `NextToken`.
-const PAGING: crate::sim::paging::Paging = crate::sim::paging::Paging {
-    size_member: "MaxResults",
-    token_member: "NextToken",
-    default: 50,
-    max: 50,
-};
-
 fn page<T>(
     items: Vec<T>,
     max_results: Option<i32>,
     next_token: Option<&str>,
 ) -> Result<(Vec<T>, Option<String>), EcsimError> {
-    PAGING.page(items, max_results, next_token, |m| {
+    crate::sim::paging::APPLICATION_AUTOSCALING.page(items, max_results, next_token, |m| {
         api::Error::InvalidNextTokenException.with(m)
     })
 }
@@ -246,6 +238,7 @@ pub fn describe_scaling_activities(
         .activities
         .iter()
         .rev()
+        .filter(|a| a.start_time.unwrap_or_default() >= world.now - super::ACTIVITY_RETENTION)
         .filter(|a| request.resource_id.is_none() || a.resource_id == request.resource_id)
         .cloned()
         .collect();

@@ -11,7 +11,6 @@ use crate::error::EcsimError;
 use crate::schedule::Schedule;
 use crate::sim::World;
 use jiff::tz::TimeZone;
-use rand_core::Rng;
 use std::collections::BTreeMap;
 
 pub(crate) use scheduled::fire;
@@ -35,8 +34,11 @@ pub struct ScheduledAction {
     pub generation: u64,
 }
 
-/// The scalable targets by resource id (`service/<cluster>/<service>`), and the activities, newest
-/// last.
+/// How long scaling activities are kept: the six weeks DescribeScalingActivities covers.
+pub const ACTIVITY_RETENTION: f64 = 6.0 * 7.0 * 86_400.0;
+
+/// The scalable targets by resource id (`service/<cluster>/<service>`), and the activities of the
+/// last six weeks, newest last.
 #[derive(Clone, Default)]
 pub struct ApplicationAutoScalingState {
     pub targets: BTreeMap<String, Target>,
@@ -121,29 +123,30 @@ pub(crate) fn clamp(world: &mut World, resource_id: &str, cause: &str) {
         ),
         Err(error) => (api::ScalingActivityStatusCode::Failed, error.message),
     };
-    let id = u128::from(world.rng.next_u64()) << 64 | u128::from(world.rng.next_u64());
-    let activity_id = crate::sim::ecs::launch::uuid(id);
-    world
-        .application_autoscaling
-        .activities
-        .push(api::ScalingActivity {
-            activity_id: Some(activity_id),
-            service_namespace: Some(api::ServiceNamespace::Ecs),
-            resource_id: Some(resource_id.to_string()),
-            scalable_dimension: Some(api::ScalableDimension::EcsServiceDesiredCount),
-            description: Some(format!("Setting desired count to {wanted}.")),
-            cause: Some(cause.to_string()),
-            start_time: Some(world.now),
-            end_time: Some(world.now),
-            status_code: Some(status),
-            status_message: Some(if status == api::ScalingActivityStatusCode::Successful {
-                format!("{message} {wanted}. Change successfully fulfilled by ecs.")
-            } else {
-                message
-            }),
-            details: None,
-            not_scaled_reasons: None,
-        });
+    let activity_id = crate::sim::world::random_uuid(&mut world.rng);
+    let now = world.now;
+    let activities = &mut world.application_autoscaling.activities;
+    let expired =
+        activities.partition_point(|a| a.start_time.unwrap_or_default() < now - ACTIVITY_RETENTION);
+    activities.drain(..expired);
+    activities.push(api::ScalingActivity {
+        activity_id: Some(activity_id),
+        service_namespace: Some(api::ServiceNamespace::Ecs),
+        resource_id: Some(resource_id.to_string()),
+        scalable_dimension: Some(api::ScalableDimension::EcsServiceDesiredCount),
+        description: Some(format!("Setting desired count to {wanted}.")),
+        cause: Some(cause.to_string()),
+        start_time: Some(world.now),
+        end_time: Some(world.now),
+        status_code: Some(status),
+        status_message: Some(if status == api::ScalingActivityStatusCode::Successful {
+            format!("{message} {wanted}. Change successfully fulfilled by ecs.")
+        } else {
+            message
+        }),
+        details: None,
+        not_scaled_reasons: None,
+    });
 }
 
 /// Why a clamp to `[min, max]` moves `current`, in AWS's words.

@@ -4,13 +4,9 @@
 
 use super::{clamp, clamp_cause, ScheduledAction};
 use crate::api::application_autoscaling as api;
+use crate::schedule::timestamp;
 use crate::sim::clock::Event;
 use crate::sim::World;
-use jiff::Timestamp;
-
-fn timestamp(seconds: f64) -> Timestamp {
-    Timestamp::from_second(seconds.floor() as i64).unwrap_or(Timestamp::MAX)
-}
 
 /// Puts the action's next firing on the clock: the first fire time after now (and not before
 /// its StartTime; none after its EndTime).
@@ -140,13 +136,9 @@ pub(crate) fn build(
 
 /// A scheduled action's ARN (an id of its own, then its resource and name, as AWS writes it).
 pub(crate) fn arn(world: &mut World, resource_id: &str, name: &str) -> String {
-    use rand_core::Rng;
-    let id = u128::from(world.rng.next_u64()) << 64 | u128::from(world.rng.next_u64());
+    let id = crate::sim::world::random_uuid(&mut world.rng);
     world.arn(
         "autoscaling",
-        &format!(
-            "scheduledAction:{}:resource/ecs/{resource_id}:scheduledActionName/{name}",
-            crate::sim::ecs::launch::uuid(id)
-        ),
+        &format!("scheduledAction:{id}:resource/ecs/{resource_id}:scheduledActionName/{name}"),
     )
 }

@@ -15,7 +15,7 @@ use super::World;
 use crate::api::ecsim::{Invocation, InvocationError};
 use crate::api::events::{self as api, RuleState};
 use crate::error::EcsimError;
-use crate::schedule::Schedule;
+use crate::schedule::{timestamp, Schedule};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -189,12 +189,6 @@ fn rule_mut<'a>(world: &'a mut World, name: Option<&str>) -> Result<&'a mut Rule
         .rules
         .get_mut(name)
         .ok_or_else(|| no_rule(name))
-}
-
-/// The clock's time as a timestamp; the clock never leaves the range (`config::LATEST_TIME`), and
-/// the latest timestamp stands in should it ever.
-fn timestamp(seconds: f64) -> Timestamp {
-    Timestamp::from_second(seconds.floor() as i64).unwrap_or(Timestamp::MAX)
 }
 
 pub fn put_rule(

@@ -37,8 +37,6 @@ pub struct Namespace {
     /// As GetNamespace shows it, without the service count.
     pub described: api::Namespace,
     pub tags: Vec<api::Tag>,
-    /// The VPC of a private DNS namespace.
-    pub vpc: Option<String>,
 }
 
 impl Namespace {
@@ -219,19 +217,12 @@ pub fn random_id(rng: &mut ChaCha8Rng, n: usize) -> String {
 /// and when, so that reading draws nothing from the simulation's own generator (reads are not
 /// journaled) and the same question at the same moment gets the same answer.
 pub fn answer_rng(seed: u64, subject: &str, revision: i64, now: f64) -> ChaCha8Rng {
-    // FNV-1a over the parts: small, stable across platforms.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut mix = |bytes: &[u8]| {
-        for &byte in bytes {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    };
-    mix(&seed.to_le_bytes());
-    mix(subject.as_bytes());
-    mix(&revision.to_le_bytes());
-    mix(&now.to_bits().to_le_bytes());
-    ChaCha8Rng::seed_from_u64(hash)
+    let mut hash = crate::sim::fnv::Fnv::new();
+    hash.bytes(&seed.to_le_bytes());
+    hash.bytes(subject.as_bytes());
+    hash.bytes(&revision.to_le_bytes());
+    hash.bytes(&now.to_bits().to_le_bytes());
+    ChaCha8Rng::seed_from_u64(hash.0)
 }
 
 /// Shuffles `items` in place with `rng` (Fisher–Yates).

@@ -147,7 +147,6 @@ fn create(world: &mut World, new: NewNamespace) -> Result<String, EcsimError> {
         Namespace {
             described,
             tags: new.tags,
-            vpc: new.vpc,
         },
     );
     Ok(record(

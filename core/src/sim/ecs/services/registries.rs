@@ -129,8 +129,7 @@ fn attributes(
 /// convention, as for awsvpc tasks).
 fn instance_ipv4(ec2_instance_id: &str) -> String {
     let digits = ec2_instance_id.get(ec2_instance_id.len().saturating_sub(6)..);
-    let bits = u32::from_str_radix(digits.unwrap_or("0"), 16).unwrap_or(0);
-    format!("10.{}.{}.{}", bits >> 16, (bits >> 8) & 0xff, bits & 0xff)
+    crate::cluster::ipv4_from_hex(digits.unwrap_or("0"))
 }
 
 /// What `sync` does to one Cloud Map service.
@@ -171,11 +170,7 @@ pub fn sync(world: &mut World, key: &(String, String)) {
     if let Some(service) = world.servicediscovery.services.get_mut(&service_id) {
         for (instance_id, status) in changes.health {
             if let Some(instance) = service.instances.get_mut(&instance_id) {
-                if instance.health(HealthKind::Custom, now).as_str() != status.as_str()
-                    || instance.pending_health.is_some()
-                {
-                    discovery::report_health(instance, status, now, delay);
-                }
+                discovery::report_health(instance, status, now, delay);
             }
         }
     }

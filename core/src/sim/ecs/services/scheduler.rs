@@ -620,6 +620,5 @@ fn settle(cluster: &Cluster, service: &mut Service, now: f64, rng: &mut ChaCha8R
 }
 
 pub(super) fn event(service: &mut Service, now: f64, rng: &mut ChaCha8Rng, message: String) {
-    let id = u128::from(rng.next_u64()) << 64 | u128::from(rng.next_u64());
-    service.event(crate::sim::ecs::launch::uuid(id), now, message);
+    service.event(crate::sim::world::random_uuid(rng), now, message);
 }
