@@ -83,6 +83,10 @@ pub struct ValidationOptionsJs {
     /// The input's shape; `auto` (default) reads PascalCase top-level members as CloudFormation.
     #[napi(ts_type = "'auto' | 'api' | 'cloudformation'")]
     pub shape: Option<String>,
+    /// Templates: also run the template's ECS world in a simulation (the SIM rules). Default off.
+    pub simulate: Option<bool>,
+    /// With `simulate`: seconds the simulation's clock runs before the services are examined (900).
+    pub simulate_seconds: Option<f64>,
 }
 
 /// The outcome of a validation: `diagnostics`, or `error` if ecsim itself failed.
@@ -135,6 +139,14 @@ pub fn instance_types() -> Value {
     ecsim_core::cluster::catalog::catalog_json()
 }
 
+/// Every rule ecsim reports, in code order.
+#[napi(
+    ts_return_type = "{ code: string; name: string; severity: 'error' | 'warning' | 'security'; summary: string; why: string; source: string }[]"
+)]
+pub fn rules() -> Value {
+    ecsim_core::rules_json()
+}
+
 /// A scaling math function (the JS `math`): its name and its arguments as JSON text.
 #[napi(ts_args_type = "name: string, inputJson: string")]
 pub fn math(name: String, input_json: String) -> CallResult {
@@ -173,7 +185,7 @@ fn options_from(options: Option<Value>) -> std::result::Result<ValidationOptions
 pub fn validate_template(template: Value, options: Option<Value>) -> CallResult {
     outcome(guarded(|| {
         let options = options_from(options)?;
-        let report = ecsim_core::template::report::validate_value(&template, &options);
+        let report = ecsim_core::validate_template_value(&template, &options);
         serde_json::to_value(report)
             .map_err(|e| EcsimError::new(ErrorCode::InternalError, e.to_string()))
     }))

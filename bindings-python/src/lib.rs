@@ -235,13 +235,7 @@ fn validate_template<'py>(
     let template = to_json(template)?;
     let options = options_from("validate_template", options)?;
     let report = py
-        .detach(|| {
-            guarded(|| {
-                Ok(ecsim_core::template::report::validate_value(
-                    &template, &options,
-                ))
-            })
-        })
+        .detach(|| guarded(|| Ok(ecsim_core::validate_template_value(&template, &options))))
         .map_err(|e| to_py_err(py, e))?;
     pythonize::pythonize(py, &report)
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
@@ -272,6 +266,13 @@ fn services(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 #[pyfunction]
 fn instance_types(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     pythonize::pythonize(py, &ecsim_core::cluster::catalog::catalog_json())
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+}
+
+/// Every rule ecsim reports, in code order: code, name, severity, summary, why, source.
+#[pyfunction]
+fn rules(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    pythonize::pythonize(py, &ecsim_core::rules_json())
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
 }
 
@@ -492,6 +493,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(services, m)?)?;
     m.add_function(wrap_pyfunction!(operation_input, m)?)?;
     m.add_function(wrap_pyfunction!(instance_types, m)?)?;
+    m.add_function(wrap_pyfunction!(rules, m)?)?;
     m.add_function(wrap_pyfunction!(validate_task_definition_text, m)?)?;
     Ok(())
 }

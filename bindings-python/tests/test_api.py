@@ -151,6 +151,37 @@ def test_templates_from_yaml_text_carry_lines_and_render_as_sarif() -> None:
         ecsim.format_report(report, "html")  # type: ignore[arg-type]
 
 
+UNPLACEABLE = """
+Resources:
+  Cluster: {Type: AWS::ECS::Cluster}
+  Launch:
+    Type: AWS::AutoScaling::LaunchConfiguration
+    Properties: {InstanceType: t3.micro, ImageId: ami-1, UserData: {'Fn::Join': ['', ['ECS_CLUSTER=', {Ref: Cluster}]]}}
+  Group:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties: {MinSize: '1', MaxSize: '1', LaunchConfigurationName: {Ref: Launch}}
+  Big:
+    Type: AWS::ECS::TaskDefinition
+    Properties: {ContainerDefinitions: [{Name: app, Image: nginx, Memory: 4096}]}
+  Service:
+    Type: AWS::ECS::Service
+    Properties: {Cluster: {Ref: Cluster}, TaskDefinition: {Ref: Big}, LaunchType: EC2}
+"""
+
+
+def test_templates_run_in_a_simulation_with_simulate() -> None:
+    assert ecsim.validate_template(UNPLACEABLE)["resources"][0]["diagnostics"] == []
+    report = ecsim.validate_template(UNPLACEABLE, simulate=True, simulate_seconds=60)
+    [service] = [r for r in report["resources"] if r["logicalId"] == "Service"]
+    [finding] = service["diagnostics"]
+    assert finding["code"] == "SIM001" and finding["line"] == 15
+    assert finding["message"].startswith("0 of 1 tasks running after 1 simulated minutes")
+    with pytest.raises(TypeError, match="simulateSeconds"):
+        ecsim.validate_template(UNPLACEABLE, simulate=True, simulate_seconds=-5)
+    codes = [rule["code"] for rule in ecsim.rules()]
+    assert "SIM001" in codes and codes == sorted(codes)
+
+
 def test_cloudformation_shape_is_detected() -> None:
     [diagnostic] = ecsim.validate_task_definition(
         {"Family": "web", "NetworkMode": "awsvpc",

@@ -117,6 +117,12 @@ pub fn instance_types() -> JsValue {
     to_js(&ecsim_core::cluster::catalog::catalog_json())
 }
 
+/// Every rule ecsim reports, in code order.
+#[wasm_bindgen(unchecked_return_type = "RuleInfo[]")]
+pub fn rules() -> JsValue {
+    to_js(&ecsim_core::rules_json())
+}
+
 /// A scaling math function (the JS `math`): its name and its arguments as JSON text.
 #[wasm_bindgen(unchecked_return_type = "CallResult")]
 pub fn math(name: String, input_json: String) -> JsValue {
@@ -142,7 +148,7 @@ pub fn validate_template(
 ) -> JsValue {
     outcome(guarded(|| {
         let options = options_from(options)?;
-        let report = ecsim_core::template::report::validate_value(&from_js(template)?, &options);
+        let report = ecsim_core::validate_template_value(&from_js(template)?, &options);
         serde_json::to_value(report)
             .map_err(|e| EcsimError::new(ecsim_core::ErrorCode::InternalError, e.to_string()))
     }))

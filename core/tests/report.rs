@@ -25,10 +25,7 @@ fn text_names_file_line_column_code_and_fix() {
     );
     let help = "    help: On Linux, cpu 256 accepts memory 512, 1024, 2048; nearest: 2048. Memory 4096 goes with cpu 512 or 1024 or 2048.\n";
     assert!(text.contains(help), "{text}");
-    assert!(
-        text.ends_with("4 problems in 1 task definition\n"),
-        "{text}"
-    );
+    assert!(text.ends_with("4 problems in 1 resource\n"), "{text}");
 }
 
 #[test]
@@ -129,9 +126,7 @@ fn text_escapes_control_characters_from_the_template() {
     // Every line the report writes starts as one of its own lines do.
     for line in text.lines() {
         assert!(
-            line.starts_with("t.json")
-                || line.starts_with("    ")
-                || line.ends_with("task definition"),
+            line.starts_with("t.json") || line.starts_with("    ") || line.ends_with("resource"),
             "{line}"
         );
     }

@@ -9,7 +9,11 @@ use std::collections::HashSet;
 
 fn codes_for(example: &str) -> Vec<String> {
     if !example.starts_with('{') {
-        let report = ecsim_core::validate_template_text(example, &ValidationOptions::default());
+        let simulated = ValidationOptions {
+            simulate: true,
+            ..Default::default()
+        };
+        let report = ecsim_core::validate_template_text(example, &simulated);
         return report
             .all()
             .map(|(_, d)| d.diagnostic.code.clone())
@@ -77,7 +81,11 @@ fn pretty(example: &str) -> String {
 
 fn render() -> String {
     let mut out = String::from(
-        "# Task definition rules\n\n<!-- Generated from core/src by `UPDATE_DOCS=1 cargo test -p ecsim-core --test rules`; do not edit. -->\n\n",
+        "# Rules\n\n<!-- Generated from core/src by `UPDATE_DOCS=1 cargo test -p ecsim-core --test rules`; do not edit. -->\n\n\
+         API, SEC and TD rules check task definitions (the API input or CloudFormation Properties); \
+         TPL rules check templates as files; SIM rules run a template's ECS world in a simulation \
+         (`simulate: true`, the CDK plugin's default, `ecsim validate --simulate`) and report what \
+         goes wrong when it runs. Template examples are YAML.\n\n",
     );
     out.push_str("| code | name | severity | checks |\n|---|---|---|---|\n");
     for rule in ecsim_core::rules() {
@@ -140,6 +148,7 @@ fn rules_doc_is_current() {
 fn render_vector() -> String {
     let everything = ValidationOptions {
         security: true,
+        simulate: true,
         ..Default::default()
     };
     let mut steps = Vec::new();
@@ -153,7 +162,7 @@ fn render_vector() -> String {
                 steps.push(serde_json::json!({
                     "name": format!("{} {} example", rule.code, kind),
                     "validate": "Template",
-                    "options": {"security": true},
+                    "options": {"security": true, "simulate": true},
                     "input": example,
                     "expect": {"report": report},
                 }));

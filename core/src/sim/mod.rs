@@ -23,6 +23,7 @@ mod request;
 pub mod scenario;
 mod servicediscovery;
 mod snapshot;
+pub mod template_world;
 mod world;
 
 /// What DNS answers for Cloud Map's DNS namespaces (`Simulation::resolve_dns`).

@@ -29,6 +29,14 @@ pub struct ValidationOptions {
     pub ignore: Vec<String>,
     /// Which shape the input is in.
     pub shape: InputShape,
+    /// Templates: also build the template's ECS world in a simulation and report what goes
+    /// wrong when it runs (the SIM rules). Default off: it costs a simulation per template.
+    pub simulate: bool,
+    /// Templates with `simulate`: how long the simulation's clock runs before the services are
+    /// examined, in seconds (900: long enough for tasks to start, retry placement and fail
+    /// health checks with ECS's default timings). Python spells it `simulate_seconds`.
+    #[serde(alias = "simulate_seconds")]
+    pub simulate_seconds: f64,
 }
 
 impl Default for ValidationOptions {
@@ -38,16 +46,28 @@ impl Default for ValidationOptions {
             security: false,
             ignore: Vec::new(),
             shape: InputShape::Auto,
+            simulate: false,
+            simulate_seconds: 900.0,
         }
     }
 }
+
+/// The longest a template's simulation runs: a week of virtual time.
+pub const MOST_SIMULATED_SECONDS: f64 = 604_800.0;
 
 impl ValidationOptions {
     /// The options from JSON, each member checked on its own so that an error names it
     /// (`warnings: expected true or false, got "no"`): a binding's looser reading (a string's
     /// truth, a string as a list of characters) never stands in for what was meant.
     pub fn from_json(value: serde_json::Value) -> Result<Self, String> {
-        crate::api::input::read_options(value)
+        let options: ValidationOptions = crate::api::input::read_options(value)?;
+        if !(0.0..=MOST_SIMULATED_SECONDS).contains(&options.simulate_seconds) {
+            return Err(format!(
+                "simulateSeconds: give 0 to {MOST_SIMULATED_SECONDS} seconds (a week), got {}",
+                options.simulate_seconds
+            ));
+        }
+        Ok(options)
     }
 
     /// Drops the findings these options do not ask for.

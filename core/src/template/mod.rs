@@ -109,11 +109,19 @@ impl TemplateReport {
     }
 }
 
+/// Findings by resource that a layer below this one adds to a template's report before its
+/// findings are located and ordered (the simulation's SIM rules, `crate::validate_template*`).
+pub type MoreFindings<'a> = &'a dyn Fn(&Value, &ValidationOptions) -> Vec<ResourceReport>;
+
 /// Validates a template given as JSON or YAML text; findings carry line and column.
-pub fn validate_template_text(text: &str, options: &ValidationOptions) -> TemplateReport {
+pub fn validate_template_text(
+    text: &str,
+    options: &ValidationOptions,
+    more: MoreFindings<'_>,
+) -> TemplateReport {
     if text.trim_start().starts_with('{') {
         if let Some(value) = unique::json_with_unique_keys(text) {
-            let mut report = validate(&value, options);
+            let mut report = validate(&value, options, more);
             let wanted: HashSet<String> = report
                 .all()
                 .flat_map(|(_, d)| ancestors(&d.diagnostic.path))
@@ -125,7 +133,7 @@ pub fn validate_template_text(text: &str, options: &ValidationOptions) -> Templa
     }
     match source::parse(text) {
         Ok(source) => {
-            let mut report = validate(&source.value, options);
+            let mut report = validate(&source.value, options, more);
             report.locate(|path| source.position(path));
             for duplicate in source.duplicates {
                 let mut found = vec![TEMPLATE_DUPLICATE_KEYS.at(
@@ -170,8 +178,12 @@ pub fn validate_template_text(text: &str, options: &ValidationOptions) -> Templa
 }
 
 /// Validates a template given as an already-parsed value.
-pub fn validate_template(template: &Value, options: &ValidationOptions) -> TemplateReport {
-    let mut report = validate(template, options);
+pub fn validate_template(
+    template: &Value,
+    options: &ValidationOptions,
+    more: MoreFindings<'_>,
+) -> TemplateReport {
+    let mut report = validate(template, options, more);
     report.locate(|_| None);
     report
 }
@@ -251,7 +263,11 @@ impl TemplateReport {
     }
 }
 
-fn validate(template: &Value, options: &ValidationOptions) -> TemplateReport {
+fn validate(
+    template: &Value,
+    options: &ValidationOptions,
+    more: MoreFindings<'_>,
+) -> TemplateReport {
     let mut report = TemplateReport::default();
     let Some(resources) = template.get("Resources").and_then(Value::as_object) else {
         let message = match template {
@@ -307,6 +323,16 @@ fn validate(template: &Value, options: &ValidationOptions) -> TemplateReport {
             cdk_path,
             diagnostics,
         });
+    }
+    for extra in more(template, options) {
+        match report
+            .resources
+            .iter_mut()
+            .find(|r| r.logical_id == extra.logical_id)
+        {
+            Some(resource) => resource.diagnostics.extend(extra.diagnostics),
+            None => report.resources.push(extra),
+        }
     }
     report
 }

@@ -85,12 +85,12 @@ fn text(report: &TemplateReport, file: &str) -> String {
             let _ = writeln!(out, "    help: {}", printable(help));
         }
     }
-    let definitions = report.resources.len();
+    let checked = report.resources.len();
     let _ = writeln!(
         out,
-        "{count} problem{} in {definitions} task definition{}",
+        "{count} problem{} in {checked} resource{}",
         plural(count),
-        plural(definitions)
+        plural(checked)
     );
     out
 }
@@ -200,9 +200,10 @@ pub fn render_value(
 pub fn validate_value(
     template: &serde_json::Value,
     options: &crate::ValidationOptions,
+    more: super::MoreFindings<'_>,
 ) -> TemplateReport {
     match template {
-        serde_json::Value::String(text) => super::validate_template_text(text, options),
-        value => super::validate_template(value, options),
+        serde_json::Value::String(text) => super::validate_template_text(text, options, more),
+        value => super::validate_template(value, options, more),
     }
 }
