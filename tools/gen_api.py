@@ -624,6 +624,10 @@ def generated_files(models: dict) -> dict[Path, str]:
     from gen_bindings import binding_files  # the bindings' lists and declarations, same source
 
     files.update(binding_files(models, SERVICES, service_errors, all_errors, error_docs))
+    from gen_ts import ts_files  # the npm package's typed clients
+
+    files.update(ts_files(models, SERVICES, model_names, {s: operations(models, s) for s in SERVICES},
+                          {s: service_errors(models, s) for s in SERVICES}, split_ref, first_sentence))
     return files
 
 

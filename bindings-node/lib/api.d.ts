@@ -1,4 +1,5 @@
-import type { CallResult, Diagnostic, ValidationOptions, ValidationResult } from '../index.js';
+import type { CallResult, Diagnostic, ValidationOptions, ValidationResult } from '../native.cjs';
+import type { ServiceClients } from './types/index.js';
 
 export type { Diagnostic, ValidationOptions };
 
@@ -85,6 +86,8 @@ export interface NativeModule {
   errorCodes(): string[];
   services(): { name: string; operations: string[]; errors: string[] }[];
   instanceTypes(): InstanceTypeInfo[];
+  /** Every rule ecsim reports, in code order. */
+  rules(): RuleInfo[];
   installTimeZones?(bundle: Uint8Array): CallResult;
   _panicProbe(): CallResult;
   NativeSimulation: new (config: SimulationConfig) => {
@@ -114,10 +117,7 @@ export type ErrorClasses = { EcsimError: typeof EcsimError } & Record<string, ty
 export type JsonObject = { [member: string]: unknown };
 
 /** A client for one AWS service: every action of the service, in camelCase, takes and returns the AWS shapes. */
-export type Client = {
-  readonly service: string;
-  readonly exceptions: ErrorClasses;
-} & { [action: string]: ((input?: JsonObject) => JsonObject) | unknown };
+export type Client = ServiceClients[ServiceName];
 
 export declare class Simulation {
   constructor(config?: SimulationConfig);
@@ -152,16 +152,19 @@ export declare class Simulation {
   /** Every service event so far, oldest first, as ECS words them. */
   events(options?: { cluster?: string; since?: number }): ServiceEventRecord[];
   call(service: string, action: string, input?: JsonObject): JsonObject;
-  client(service: 'ecs'): EcsClient;
-  client(service: ServiceName): Client;
+  /** A typed client (boto3's `client(...)`): each simulated action in camelCase, AWS's member names. */
+  client<S extends ServiceName>(service: S): ServiceClients[S];
 }
 
-/** The ECS actions ecsim simulates so far, typed; any other action still goes through. */
-export interface EcsClient {
-  readonly service: 'ecs';
-  readonly exceptions: ErrorClasses;
-  registerTaskDefinition(input: JsonObject): JsonObject;
-  describeTaskDefinition(input: { taskDefinition: string; include?: 'TAGS'[] }): JsonObject;
+/** A rule ecsim reports (docs/rules.md). */
+export interface RuleInfo {
+  code: string;
+  name: string;
+  severity: 'error' | 'warning' | 'security';
+  summary: string;
+  why: string;
+  /** The AWS documentation the rule follows. */
+  source: string;
 }
 
 /** An EC2 instance type of the catalog and what ECS registers for it. */
@@ -213,6 +216,8 @@ export interface ScalingMath {
 export interface Api {
   math: ScalingMath;
   instanceTypes(): InstanceTypeInfo[];
+  /** Every rule ecsim reports, in code order. */
+  rules(): RuleInfo[];
   /** The browser bundle: installs the time zone database (tzdb.bin) it leaves out of its first load. */
   installTimeZones(bundle: Uint8Array): number;
   /** A task definition as JSON text: its diagnostics with line and column (throws InvalidParameterException when the text is not JSON). */

@@ -160,7 +160,7 @@ export function makeApi(native) {
      */
     serveDns({ port = 0 } = {}) {
       if (typeof this.#native.serveDns !== 'function') {
-        throw new Error('serveDns needs the Node package: the browser build has no sockets (use the ecsim client\'s resolveDns).');
+        throw new Error('serveDns needs the native addon: the WASM build has no sockets (use the ecsim client\'s resolveDns).');
       }
       return this.#native.serveDns(port);
     }
@@ -230,6 +230,11 @@ export function makeApi(native) {
   }
 
   /** The EC2 instance types of the catalog, with what ECS registers for each. */
+  /** Every rule ecsim reports, in code order. */
+  function rules() {
+    return native.rules();
+  }
+
   function instanceTypes() {
     return native.instanceTypes();
   }
@@ -243,5 +248,5 @@ export function makeApi(native) {
     return unwrap(native.math(name, inputJson(input)));
   }]));
 
-  return { validateTaskDefinition, validateTaskDefinitionText, validateTemplate, formatReport, instanceTypes, installTimeZones, Simulation, errors, math, _panicProbe: () => unwrap(native._panicProbe()) };
+  return { validateTaskDefinition, validateTaskDefinitionText, validateTemplate, formatReport, rules, instanceTypes, installTimeZones, Simulation, errors, math, _panicProbe: () => unwrap(native._panicProbe()) };
 }

@@ -7,7 +7,6 @@ export type {
   ServiceName,
   ErrorName,
   Client,
-  EcsClient,
   JsonObject,
   LocatedDiagnostic,
   ResourceReport,
@@ -18,14 +17,17 @@ export type {
   ScalingMath,
   StepAdjustment,
   InstanceTypeInfo,
+  RuleInfo,
   Scenario,
 } from './api.js';
 export { EcsimError, Simulation } from './api.js';
+export type * from './types/index.js';
 
 export declare const validateTaskDefinition: Api['validateTaskDefinition'];
 export declare const validateTaskDefinitionText: Api['validateTaskDefinitionText'];
 export declare const validateTemplate: Api['validateTemplate'];
 export declare const formatReport: Api['formatReport'];
+export declare const rules: Api['rules'];
 export declare const instanceTypes: Api['instanceTypes'];
 export declare const math: Api['math'];
 export declare const errors: ErrorClasses;
@@ -33,6 +35,10 @@ export declare const _panicProbe: Api['_panicProbe'];
 export declare const SERVICES: Record<ServiceName, { operations: string[]; errors: ErrorName[] }>;
 export declare const ERROR_NAMES: ErrorName[];
 export declare const CONFIG_MEMBERS: (keyof SimulationConfig)[];
+/** The engine in use: the napi addon, or the WASM build where the addon cannot load (ECSIM_BACKEND forces one). */
+export declare const backend: 'native' | 'wasm';
+/** Why the native addon did not load, when `backend` is 'wasm' by fallback. */
+export declare const fallbackReason: unknown;
 type ErrorClass = ErrorClasses['EcsimError'];
 // BEGIN GENERATED errors (tools/gen_api.py)
 /** The specified ALPN policy is not supported. */

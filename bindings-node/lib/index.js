@@ -1,11 +1,12 @@
-import * as native from '../index.js';
 import { makeApi } from './api.js';
+import { engine } from './native.js';
 
-const api = makeApi(native);
+const api = makeApi(engine);
 
-export const { validateTaskDefinition, validateTaskDefinitionText, validateTemplate, formatReport, instanceTypes, Simulation, errors, math, _panicProbe } = api;
+export const { validateTaskDefinition, validateTaskDefinitionText, validateTemplate, formatReport, rules, instanceTypes, Simulation, errors, math, _panicProbe } = api;
 export const { EcsimError } = errors;
 export { SERVICES, ERROR_NAMES, CONFIG_MEMBERS } from './services.js';
+export { backend, fallbackReason } from './native.js';
 // BEGIN GENERATED errors (tools/gen_api.py)
 export const {
   ALPNPolicyNotSupportedException,

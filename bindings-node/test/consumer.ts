@@ -37,3 +37,29 @@ const dns = sim.serveDns({ port: 0 });
 const port: number = dns.port;
 dns.stop();
 export { proposal, bounds, port };
+
+// Typed clients, generated from the service models.
+import type { ecs as ECS } from '../lib/index.js';
+const run: ECS.RunTaskResponse = ecs.runTask({ cluster: 'prod', taskDefinition: 'web:1', count: 2, launchType: 'FARGATE' });
+const taskArn: string | undefined = run.tasks?.[0]?.taskArn;
+// @ts-expect-error: count is a number
+ecs.runTask({ taskDefinition: 'web:1', count: 'two' });
+// @ts-expect-error: no such launch type
+ecs.createService({ serviceName: 'web', launchType: 'SERVERLESS' });
+// @ts-expect-error: serviceName is required
+ecs.createService({ desiredCount: 1 });
+const discovery = sim.client('servicediscovery');
+const namespace = discovery.createPrivateDnsNamespace({ Name: 'local', Vpc: 'vpc-1' });
+const operation: string | undefined = namespace.OperationId;
+const targets = sim.client('application-autoscaling').describeScalableTargets({ ServiceNamespace: 'ecs' });
+const caught: typeof EcsimError = ecs.exceptions.ClusterNotFoundException;
+export { taskArn, operation, targets, caught };
+
+// The CDK plugin, structurally aws-cdk-lib's IPolicyValidationPlugin.
+import { EcsimValidator } from '../lib/cdk.js';
+const plugin = new EcsimValidator({ simulate: true, failOn: 'warning' });
+const pluginReport = plugin.validate({ templatePaths: [] });
+const ok: boolean = pluginReport.success && plugin.ruleIds.includes('SIM001');
+// @ts-expect-error: failOn is a severity
+new EcsimValidator({ failOn: 'fatal' });
+export { ok };

@@ -1,21 +1,13 @@
 // One case of the hostile-input corpus (tests/hostile/corpus.json), run in its own process by
-// hostile.test.mjs through the napi module or the WASM bundle; prints the outcome as JSON.
-import { readFileSync } from 'node:fs';
-import { makeApi } from '../lib/api.js';
+// hostile.test.mjs through the napi module or the package's WASM fallback; prints the outcome as JSON.
 
 const [mode, caseJson] = process.argv.slice(2);
 // `node --test test/` loads every file here: without a case, this one has nothing to do.
 if (!caseJson) process.exit(0);
 const testCase = JSON.parse(caseJson);
-let api;
-if (mode === 'wasm') {
-  const pkg = new URL('../../web/pkg/', import.meta.url);
-  const wasm = await import(new URL('ecsim_wasm.js', pkg));
-  wasm.initSync({ module: readFileSync(new URL('ecsim_wasm_bg.wasm', pkg)) });
-  api = makeApi(wasm);
-} else {
-  api = await import('../lib/index.js');
-}
+// The package itself, on the engine the mode names (its WASM fallback for 'wasm').
+process.env.ECSIM_BACKEND = mode === 'wasm' ? 'wasm' : 'native';
+const api = await import('../lib/index.js');
 
 function build(value) {
   if (Array.isArray(value)) return value.map(build);

@@ -3,9 +3,13 @@ import { test } from 'node:test';
 import * as ecsim from '../lib/index.js';
 import { replay, vectorFiles } from './replay.mjs';
 import { seamTests } from './seam.mjs';
-import * as native from '../index.js';
+import { engine as native } from '../lib/native.js';
 
 seamTests('napi', native, ecsim, ecsim);
+
+test('the package runs on the napi addon where it loads', () => {
+  assert.equal(ecsim.backend, 'native');
+});
 
 const TD = { family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 512 }] };
 

@@ -4,7 +4,7 @@
 // exact version; ./dev installs it), and wasm-opt (npm binaryen; Debian's breaks Rust 1.95 output).
 // `npm run build` runs it before vite, so the static site in web/dist is built from the tree as is.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,7 +26,13 @@ if (installed !== wanted) {
 
 run('cargo', ['build', '-p', 'ecsim-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-size']);
 run('wasm-bindgen', ['--target', 'web', '--out-dir', `${web}pkg`, `${root}target/wasm32-unknown-unknown/wasm-size/ecsim_wasm.wasm`]);
-run(`${web}node_modules/.bin/wasm-opt`, [
+// The npm package's build runs this too, possibly before the playground's `npm ci`.
+const wasmOpt = [`${web}node_modules/.bin/wasm-opt`, `${root}bindings-node/node_modules/.bin/wasm-opt`].find((path) => existsSync(path));
+if (!wasmOpt) {
+  console.error('wasm-opt is needed: npm ci in web/ or bindings-node/ installs it (npm binaryen)');
+  process.exit(1);
+}
+run(wasmOpt, [
   '-Oz', '--strip-debug', '--strip-producers',
   '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-reference-types', '--enable-multivalue',
   `${web}pkg/ecsim_wasm_bg.wasm`, '-o', `${web}pkg/ecsim_wasm_bg.wasm`,
