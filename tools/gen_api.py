@@ -84,6 +84,15 @@ SERVICES = {
             "DescribeScalingActivities",
         ],
     },
+    "cloudwatch": {
+        "model": "botocore:cloudwatch/2010-08-01/service-2.json.gz",
+        "validation_error": "InvalidParameterValueException",
+        "protocol_errors": [],
+        "operations": [
+            "PutMetricData", "GetMetricStatistics", "GetMetricData", "ListMetrics",
+            "PutMetricAlarm", "DescribeAlarms", "DeleteAlarms", "SetAlarmState", "DescribeAlarmHistory",
+        ],
+    },
     "servicediscovery": {
         "model": "botocore:servicediscovery/2017-03-14/service-2.json.gz",
         "validation_error": "InvalidInput",

@@ -87,6 +87,10 @@ export declare const CustomHealthNotFound: ErrorClass;
 export declare const DaemonNotActiveException: ErrorClass;
 /** The specified daemon wasn't found. */
 export declare const DaemonNotFoundException: ErrorClass;
+/** Some part of the dashboard data is invalid. */
+export declare const DashboardInvalidInputError: ErrorClass;
+/** The specified dashboard does not exist. */
+export declare const DashboardNotFoundError: ErrorClass;
 /** The specified association can't be within the same account. */
 export declare const DeleteAssociationSameAccountException: ErrorClass;
 /** A listener with the specified port already exists. */
@@ -119,20 +123,30 @@ export declare const InsufficientCapacityException: ErrorClass;
 export declare const InternalException: ErrorClass;
 /** The service encountered an internal error. */
 export declare const InternalServiceException: ErrorClass;
+/** Request processing has failed due to some unknown error, exception, or failure. */
+export declare const InternalServiceFault: ErrorClass;
 /** The specified ca certificate bundle is in an invalid format, or corrupt. */
 export declare const InvalidCaCertificatesBundleException: ErrorClass;
 /** The requested configuration is not valid. */
 export declare const InvalidConfigurationRequestException: ErrorClass;
 /** The event pattern is not valid. */
 export declare const InvalidEventPatternException: ErrorClass;
+/** Data was not syntactically valid JSON. */
+export declare const InvalidFormatFault: ErrorClass;
 /** One or more specified values aren't valid. */
 export declare const InvalidInput: ErrorClass;
 /** The requested action is not valid. */
 export declare const InvalidLoadBalancerActionException: ErrorClass;
+/** The next token specified is invalid. */
+export declare const InvalidNextToken: ErrorClass;
 /** The next token supplied was invalid. */
 export declare const InvalidNextTokenException: ErrorClass;
+/** Parameters were used together that cannot be used together. */
+export declare const InvalidParameterCombinationException: ErrorClass;
 /** The specified parameter isn't valid. */
 export declare const InvalidParameterException: ErrorClass;
+/** The value of an input parameter is bad or out-of-range. */
+export declare const InvalidParameterValueException: ErrorClass;
 /** The provided revocation file is an invalid format, or uses an incorrect algorithm. */
 export declare const InvalidRevocationContentException: ErrorClass;
 /** The requested scheme is not valid. */
@@ -145,14 +159,24 @@ export declare const InvalidStateException: ErrorClass;
 export declare const InvalidSubnetException: ErrorClass;
 /** The specified target does not exist, is not in the same VPC as the target group, or has an unsupported instance type. */
 export declare const InvalidTargetException: ErrorClass;
+/** The operation was denied because either the calling principal lacks the required Amazon Web Services Key Management Service (Amazon Web Services KMS) permission on the key, or the key policy does not grant Amazon CloudWatch the permissions it needs to use the key. */
+export declare const KmsAccessDeniedException: ErrorClass;
+/** The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key is disabled or pending deletion. */
+export declare const KmsKeyDisabledException: ErrorClass;
+/** The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key could not be found. */
+export declare const KmsKeyNotFoundException: ErrorClass;
 /** The limit for the resource was exceeded. */
 export declare const LimitExceededException: ErrorClass;
+/** The quota for alarms for this customer has already been reached. */
+export declare const LimitExceededFault: ErrorClass;
 /** The specified listener does not exist. */
 export declare const ListenerNotFoundException: ErrorClass;
 /** The specified load balancer does not exist. */
 export declare const LoadBalancerNotFoundException: ErrorClass;
 /** This rule was created by an Amazon Web Services service on behalf of your account. */
 export declare const ManagedRuleException: ErrorClass;
+/** An input parameter that is required is missing. */
+export declare const MissingRequiredParameterException: ErrorClass;
 /** Amazon ECS can't determine the current version of the Amazon ECS container agent on the container instance and doesn't have enough information to proceed with an update. */
 export declare const MissingVersionException: ErrorClass;
 /** The namespace that you're trying to create already exists. */
@@ -185,12 +209,16 @@ export declare const PriorityInUseException: ErrorClass;
 export declare const RequestLimitExceeded: ErrorClass;
 /** The resource you are trying to create already exists. */
 export declare const ResourceAlreadyExistsException: ErrorClass;
+/** The operation could not be completed because the request conflicts with the current state of the alarm or its underlying scheduled query resource. */
+export declare const ResourceConflict: ErrorClass;
 /** The specified resource can't be deleted because it contains other resources. */
 export declare const ResourceInUse: ErrorClass;
 /** The specified resource is in-use and can't be removed. */
 export declare const ResourceInUseException: ErrorClass;
 /** The resource can't be created because you've reached the quota on the number of resources. */
 export declare const ResourceLimitExceeded: ErrorClass;
+/** The named resource does not exist. */
+export declare const ResourceNotFound: ErrorClass;
 /** The specified resource wasn't found. */
 export declare const ResourceNotFoundException: ErrorClass;
 /** The specified revocation file does not exist. */

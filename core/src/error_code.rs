@@ -53,6 +53,10 @@ pub enum ErrorCode {
     DaemonNotActiveException,
     /// The specified daemon wasn't found.
     DaemonNotFoundException,
+    /// Some part of the dashboard data is invalid.
+    DashboardInvalidInputError,
+    /// The specified dashboard does not exist.
+    DashboardNotFoundError,
     /// The specified association can't be within the same account.
     DeleteAssociationSameAccountException,
     /// A listener with the specified port already exists.
@@ -85,20 +89,30 @@ pub enum ErrorCode {
     InternalException,
     /// The service encountered an internal error.
     InternalServiceException,
+    /// Request processing has failed due to some unknown error, exception, or failure.
+    InternalServiceFault,
     /// The specified ca certificate bundle is in an invalid format, or corrupt.
     InvalidCaCertificatesBundleException,
     /// The requested configuration is not valid.
     InvalidConfigurationRequestException,
     /// The event pattern is not valid.
     InvalidEventPatternException,
+    /// Data was not syntactically valid JSON.
+    InvalidFormatFault,
     /// One or more specified values aren't valid.
     InvalidInput,
     /// The requested action is not valid.
     InvalidLoadBalancerActionException,
+    /// The next token specified is invalid.
+    InvalidNextToken,
     /// The next token supplied was invalid.
     InvalidNextTokenException,
+    /// Parameters were used together that cannot be used together.
+    InvalidParameterCombinationException,
     /// The specified parameter isn't valid.
     InvalidParameterException,
+    /// The value of an input parameter is bad or out-of-range.
+    InvalidParameterValueException,
     /// The provided revocation file is an invalid format, or uses an incorrect algorithm.
     InvalidRevocationContentException,
     /// The requested scheme is not valid.
@@ -111,14 +125,24 @@ pub enum ErrorCode {
     InvalidSubnetException,
     /// The specified target does not exist, is not in the same VPC as the target group, or has an unsupported instance type.
     InvalidTargetException,
+    /// The operation was denied because either the calling principal lacks the required Amazon Web Services Key Management Service (Amazon Web Services KMS) permission on the key, or the key policy does not grant Amazon CloudWatch the permissions it needs to use the key.
+    KmsAccessDeniedException,
+    /// The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key is disabled or pending deletion.
+    KmsKeyDisabledException,
+    /// The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key could not be found.
+    KmsKeyNotFoundException,
     /// The limit for the resource was exceeded.
     LimitExceededException,
+    /// The quota for alarms for this customer has already been reached.
+    LimitExceededFault,
     /// The specified listener does not exist.
     ListenerNotFoundException,
     /// The specified load balancer does not exist.
     LoadBalancerNotFoundException,
     /// This rule was created by an Amazon Web Services service on behalf of your account.
     ManagedRuleException,
+    /// An input parameter that is required is missing.
+    MissingRequiredParameterException,
     /// Amazon ECS can't determine the current version of the Amazon ECS container agent on the container instance and doesn't have enough information to proceed with an update.
     MissingVersionException,
     /// The namespace that you're trying to create already exists.
@@ -151,12 +175,16 @@ pub enum ErrorCode {
     RequestLimitExceeded,
     /// The resource you are trying to create already exists.
     ResourceAlreadyExistsException,
+    /// The operation could not be completed because the request conflicts with the current state of the alarm or its underlying scheduled query resource.
+    ResourceConflict,
     /// The specified resource can't be deleted because it contains other resources.
     ResourceInUse,
     /// The specified resource is in-use and can't be removed.
     ResourceInUseException,
     /// The resource can't be created because you've reached the quota on the number of resources.
     ResourceLimitExceeded,
+    /// The named resource does not exist.
+    ResourceNotFound,
     /// The specified resource wasn't found.
     ResourceNotFoundException,
     /// The specified revocation file does not exist.
@@ -246,7 +274,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 118] = [
+    pub const ALL: [ErrorCode; 132] = [
         ErrorCode::ALPNPolicyNotSupportedException,
         ErrorCode::AccessDeniedException,
         ErrorCode::AllocationIdNotFoundException,
@@ -270,6 +298,8 @@ impl ErrorCode {
         ErrorCode::CustomHealthNotFound,
         ErrorCode::DaemonNotActiveException,
         ErrorCode::DaemonNotFoundException,
+        ErrorCode::DashboardInvalidInputError,
+        ErrorCode::DashboardNotFoundError,
         ErrorCode::DeleteAssociationSameAccountException,
         ErrorCode::DuplicateListenerException,
         ErrorCode::DuplicateLoadBalancerNameException,
@@ -286,23 +316,33 @@ impl ErrorCode {
         ErrorCode::InsufficientCapacityException,
         ErrorCode::InternalException,
         ErrorCode::InternalServiceException,
+        ErrorCode::InternalServiceFault,
         ErrorCode::InvalidCaCertificatesBundleException,
         ErrorCode::InvalidConfigurationRequestException,
         ErrorCode::InvalidEventPatternException,
+        ErrorCode::InvalidFormatFault,
         ErrorCode::InvalidInput,
         ErrorCode::InvalidLoadBalancerActionException,
+        ErrorCode::InvalidNextToken,
         ErrorCode::InvalidNextTokenException,
+        ErrorCode::InvalidParameterCombinationException,
         ErrorCode::InvalidParameterException,
+        ErrorCode::InvalidParameterValueException,
         ErrorCode::InvalidRevocationContentException,
         ErrorCode::InvalidSchemeException,
         ErrorCode::InvalidSecurityGroupException,
         ErrorCode::InvalidStateException,
         ErrorCode::InvalidSubnetException,
         ErrorCode::InvalidTargetException,
+        ErrorCode::KmsAccessDeniedException,
+        ErrorCode::KmsKeyDisabledException,
+        ErrorCode::KmsKeyNotFoundException,
         ErrorCode::LimitExceededException,
+        ErrorCode::LimitExceededFault,
         ErrorCode::ListenerNotFoundException,
         ErrorCode::LoadBalancerNotFoundException,
         ErrorCode::ManagedRuleException,
+        ErrorCode::MissingRequiredParameterException,
         ErrorCode::MissingVersionException,
         ErrorCode::NamespaceAlreadyExists,
         ErrorCode::NamespaceNotFound,
@@ -319,9 +359,11 @@ impl ErrorCode {
         ErrorCode::PriorityInUseException,
         ErrorCode::RequestLimitExceeded,
         ErrorCode::ResourceAlreadyExistsException,
+        ErrorCode::ResourceConflict,
         ErrorCode::ResourceInUse,
         ErrorCode::ResourceInUseException,
         ErrorCode::ResourceLimitExceeded,
+        ErrorCode::ResourceNotFound,
         ErrorCode::ResourceNotFoundException,
         ErrorCode::RevocationContentNotFoundException,
         ErrorCode::RevocationIdNotFoundException,
@@ -392,6 +434,8 @@ impl ErrorCode {
             ErrorCode::CustomHealthNotFound => "CustomHealthNotFound",
             ErrorCode::DaemonNotActiveException => "DaemonNotActiveException",
             ErrorCode::DaemonNotFoundException => "DaemonNotFoundException",
+            ErrorCode::DashboardInvalidInputError => "DashboardInvalidInputError",
+            ErrorCode::DashboardNotFoundError => "DashboardNotFoundError",
             ErrorCode::DeleteAssociationSameAccountException => "DeleteAssociationSameAccountException",
             ErrorCode::DuplicateListenerException => "DuplicateListenerException",
             ErrorCode::DuplicateLoadBalancerNameException => "DuplicateLoadBalancerNameException",
@@ -408,23 +452,33 @@ impl ErrorCode {
             ErrorCode::InsufficientCapacityException => "InsufficientCapacityException",
             ErrorCode::InternalException => "InternalException",
             ErrorCode::InternalServiceException => "InternalServiceException",
+            ErrorCode::InternalServiceFault => "InternalServiceFault",
             ErrorCode::InvalidCaCertificatesBundleException => "InvalidCaCertificatesBundleException",
             ErrorCode::InvalidConfigurationRequestException => "InvalidConfigurationRequestException",
             ErrorCode::InvalidEventPatternException => "InvalidEventPatternException",
+            ErrorCode::InvalidFormatFault => "InvalidFormatFault",
             ErrorCode::InvalidInput => "InvalidInput",
             ErrorCode::InvalidLoadBalancerActionException => "InvalidLoadBalancerActionException",
+            ErrorCode::InvalidNextToken => "InvalidNextToken",
             ErrorCode::InvalidNextTokenException => "InvalidNextTokenException",
+            ErrorCode::InvalidParameterCombinationException => "InvalidParameterCombinationException",
             ErrorCode::InvalidParameterException => "InvalidParameterException",
+            ErrorCode::InvalidParameterValueException => "InvalidParameterValueException",
             ErrorCode::InvalidRevocationContentException => "InvalidRevocationContentException",
             ErrorCode::InvalidSchemeException => "InvalidSchemeException",
             ErrorCode::InvalidSecurityGroupException => "InvalidSecurityGroupException",
             ErrorCode::InvalidStateException => "InvalidStateException",
             ErrorCode::InvalidSubnetException => "InvalidSubnetException",
             ErrorCode::InvalidTargetException => "InvalidTargetException",
+            ErrorCode::KmsAccessDeniedException => "KmsAccessDeniedException",
+            ErrorCode::KmsKeyDisabledException => "KmsKeyDisabledException",
+            ErrorCode::KmsKeyNotFoundException => "KmsKeyNotFoundException",
             ErrorCode::LimitExceededException => "LimitExceededException",
+            ErrorCode::LimitExceededFault => "LimitExceededFault",
             ErrorCode::ListenerNotFoundException => "ListenerNotFoundException",
             ErrorCode::LoadBalancerNotFoundException => "LoadBalancerNotFoundException",
             ErrorCode::ManagedRuleException => "ManagedRuleException",
+            ErrorCode::MissingRequiredParameterException => "MissingRequiredParameterException",
             ErrorCode::MissingVersionException => "MissingVersionException",
             ErrorCode::NamespaceAlreadyExists => "NamespaceAlreadyExists",
             ErrorCode::NamespaceNotFound => "NamespaceNotFound",
@@ -441,9 +495,11 @@ impl ErrorCode {
             ErrorCode::PriorityInUseException => "PriorityInUseException",
             ErrorCode::RequestLimitExceeded => "RequestLimitExceeded",
             ErrorCode::ResourceAlreadyExistsException => "ResourceAlreadyExistsException",
+            ErrorCode::ResourceConflict => "ResourceConflict",
             ErrorCode::ResourceInUse => "ResourceInUse",
             ErrorCode::ResourceInUseException => "ResourceInUseException",
             ErrorCode::ResourceLimitExceeded => "ResourceLimitExceeded",
+            ErrorCode::ResourceNotFound => "ResourceNotFound",
             ErrorCode::ResourceNotFoundException => "ResourceNotFoundException",
             ErrorCode::RevocationContentNotFoundException => "RevocationContentNotFoundException",
             ErrorCode::RevocationIdNotFoundException => "RevocationIdNotFoundException",

@@ -3,12 +3,14 @@ import type { EcsClient } from './ecs.js';
 import type { Elbv2Client } from './elbv2.js';
 import type { EventsClient } from './events.js';
 import type { ApplicationAutoscalingClient } from './application-autoscaling.js';
+import type { CloudwatchClient } from './cloudwatch.js';
 import type { ServicediscoveryClient } from './servicediscovery.js';
 import type { EcsimClient } from './ecsim.js';
 export type * as ecs from './ecs.js';
 export type * as elbv2 from './elbv2.js';
 export type * as events from './events.js';
 export type * as applicationAutoscaling from './application-autoscaling.js';
+export type * as cloudwatch from './cloudwatch.js';
 export type * as servicediscovery from './servicediscovery.js';
 export type * as ecsim from './ecsim.js';
 
@@ -18,8 +20,9 @@ export interface ServiceClients {
   "elbv2": Elbv2Client;
   "events": EventsClient;
   "application-autoscaling": ApplicationAutoscalingClient;
+  "cloudwatch": CloudwatchClient;
   "servicediscovery": ServicediscoveryClient;
   "ecsim": EcsimClient;
 }
 
-export type { EcsClient, Elbv2Client, EventsClient, ApplicationAutoscalingClient, ServicediscoveryClient, EcsimClient };
+export type { EcsClient, Elbv2Client, EventsClient, ApplicationAutoscalingClient, CloudwatchClient, ServicediscoveryClient, EcsimClient };

@@ -57,6 +57,10 @@ class DaemonNotActiveException(EcsimError):
     """The specified daemon isn't active."""
 class DaemonNotFoundException(EcsimError):
     """The specified daemon wasn't found."""
+class DashboardInvalidInputError(EcsimError):
+    """Some part of the dashboard data is invalid."""
+class DashboardNotFoundError(EcsimError):
+    """The specified dashboard does not exist."""
 class DeleteAssociationSameAccountException(EcsimError):
     """The specified association can't be within the same account."""
 class DuplicateListenerException(EcsimError):
@@ -89,20 +93,30 @@ class InternalException(EcsimError):
     """This exception occurs due to unexpected causes."""
 class InternalServiceException(EcsimError):
     """The service encountered an internal error."""
+class InternalServiceFault(EcsimError):
+    """Request processing has failed due to some unknown error, exception, or failure."""
 class InvalidCaCertificatesBundleException(EcsimError):
     """The specified ca certificate bundle is in an invalid format, or corrupt."""
 class InvalidConfigurationRequestException(EcsimError):
     """The requested configuration is not valid."""
 class InvalidEventPatternException(EcsimError):
     """The event pattern is not valid."""
+class InvalidFormatFault(EcsimError):
+    """Data was not syntactically valid JSON."""
 class InvalidInput(EcsimError):
     """One or more specified values aren't valid."""
 class InvalidLoadBalancerActionException(EcsimError):
     """The requested action is not valid."""
+class InvalidNextToken(EcsimError):
+    """The next token specified is invalid."""
 class InvalidNextTokenException(EcsimError):
     """The next token supplied was invalid."""
+class InvalidParameterCombinationException(EcsimError):
+    """Parameters were used together that cannot be used together."""
 class InvalidParameterException(EcsimError):
     """The specified parameter isn't valid."""
+class InvalidParameterValueException(EcsimError):
+    """The value of an input parameter is bad or out-of-range."""
 class InvalidRevocationContentException(EcsimError):
     """The provided revocation file is an invalid format, or uses an incorrect algorithm."""
 class InvalidSchemeException(EcsimError):
@@ -115,14 +129,24 @@ class InvalidSubnetException(EcsimError):
     """The specified subnet is out of available addresses."""
 class InvalidTargetException(EcsimError):
     """The specified target does not exist, is not in the same VPC as the target group, or has an unsupported instance type."""
+class KmsAccessDeniedException(EcsimError):
+    """The operation was denied because either the calling principal lacks the required Amazon Web Services Key Management Service (Amazon Web Services KMS) permission on the key, or the key policy does not grant Amazon CloudWatch the permissions it needs to use the key."""
+class KmsKeyDisabledException(EcsimError):
+    """The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key is disabled or pending deletion."""
+class KmsKeyNotFoundException(EcsimError):
+    """The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key could not be found."""
 class LimitExceededException(EcsimError):
     """The limit for the resource was exceeded."""
+class LimitExceededFault(EcsimError):
+    """The quota for alarms for this customer has already been reached."""
 class ListenerNotFoundException(EcsimError):
     """The specified listener does not exist."""
 class LoadBalancerNotFoundException(EcsimError):
     """The specified load balancer does not exist."""
 class ManagedRuleException(EcsimError):
     """This rule was created by an Amazon Web Services service on behalf of your account."""
+class MissingRequiredParameterException(EcsimError):
+    """An input parameter that is required is missing."""
 class MissingVersionException(EcsimError):
     """Amazon ECS can't determine the current version of the Amazon ECS container agent on the container instance and doesn't have enough information to proceed with an update."""
 class NamespaceAlreadyExists(EcsimError):
@@ -155,12 +179,16 @@ class RequestLimitExceeded(EcsimError):
     """The operation can't be completed because you've reached the quota for the number of requests."""
 class ResourceAlreadyExistsException(EcsimError):
     """The resource you are trying to create already exists."""
+class ResourceConflict(EcsimError):
+    """The operation could not be completed because the request conflicts with the current state of the alarm or its underlying scheduled query resource."""
 class ResourceInUse(EcsimError):
     """The specified resource can't be deleted because it contains other resources."""
 class ResourceInUseException(EcsimError):
     """The specified resource is in-use and can't be removed."""
 class ResourceLimitExceeded(EcsimError):
     """The resource can't be created because you've reached the quota on the number of resources."""
+class ResourceNotFound(EcsimError):
+    """The named resource does not exist."""
 class ResourceNotFoundException(EcsimError):
     """The specified resource wasn't found."""
 class RevocationContentNotFoundException(EcsimError):

@@ -2,6 +2,7 @@
 //! (`tools/gen_api.py`), and the walker that checks a JSON input against a shape.
 
 pub mod application_autoscaling;
+pub mod cloudwatch;
 pub mod conform;
 pub mod ecs;
 pub mod ecsim;

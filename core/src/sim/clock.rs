@@ -19,6 +19,8 @@ pub enum Event {
         name: String,
         generation: u64,
     },
+    /// A CloudWatch alarm's evaluation at the end of a period (stale when it changed since).
+    AlarmEvaluates { name: String, generation: u64 },
 }
 
 #[derive(Clone, Debug)]

@@ -10,6 +10,7 @@ mod application_autoscaling;
 pub mod arn;
 pub mod budget;
 mod clock;
+mod cloudwatch;
 pub mod config;
 mod ecs;
 mod ecsim;

@@ -13,6 +13,7 @@ pub(crate) static SERVICES: &[Service] = &[
     Service { name: crate::api::elbv2::operations::NAME, operations: crate::api::elbv2::operations::OPERATIONS, errors: crate::api::elbv2::operations::ERRORS, validation_error: crate::api::elbv2::operations::VALIDATION_ERROR, dispatch: elbv2 },
     Service { name: crate::api::events::operations::NAME, operations: crate::api::events::operations::OPERATIONS, errors: crate::api::events::operations::ERRORS, validation_error: crate::api::events::operations::VALIDATION_ERROR, dispatch: events },
     Service { name: crate::api::application_autoscaling::operations::NAME, operations: crate::api::application_autoscaling::operations::OPERATIONS, errors: crate::api::application_autoscaling::operations::ERRORS, validation_error: crate::api::application_autoscaling::operations::VALIDATION_ERROR, dispatch: application_autoscaling },
+    Service { name: crate::api::cloudwatch::operations::NAME, operations: crate::api::cloudwatch::operations::OPERATIONS, errors: crate::api::cloudwatch::operations::ERRORS, validation_error: crate::api::cloudwatch::operations::VALIDATION_ERROR, dispatch: cloudwatch },
     Service { name: crate::api::servicediscovery::operations::NAME, operations: crate::api::servicediscovery::operations::OPERATIONS, errors: crate::api::servicediscovery::operations::ERRORS, validation_error: crate::api::servicediscovery::operations::VALIDATION_ERROR, dispatch: servicediscovery },
     Service { name: crate::api::ecsim::operations::NAME, operations: crate::api::ecsim::operations::OPERATIONS, errors: crate::api::ecsim::operations::ERRORS, validation_error: crate::api::ecsim::operations::VALIDATION_ERROR, dispatch: ecsim },
 ];
@@ -95,6 +96,23 @@ fn application_autoscaling(world: &mut World, action: &str, input: Value) -> Opt
         "DescribeScheduledActions" => handle(world, input, &crate::api::application_autoscaling::shapes::DESCRIBE_SCHEDULED_ACTIONS_REQUEST, error, handlers::describe_scheduled_actions),
         "DeleteScheduledAction" => handle(world, input, &crate::api::application_autoscaling::shapes::DELETE_SCHEDULED_ACTION_REQUEST, error, handlers::delete_scheduled_action),
         "DescribeScalingActivities" => handle(world, input, &crate::api::application_autoscaling::shapes::DESCRIBE_SCALING_ACTIVITIES_REQUEST, error, handlers::describe_scaling_activities),
+        _ => return None,
+    })
+}
+
+fn cloudwatch(world: &mut World, action: &str, input: Value) -> Option<Result<Value, EcsimError>> {
+    use super::cloudwatch::handlers;
+    let error = crate::api::cloudwatch::operations::VALIDATION_ERROR;
+    Some(match action {
+        "PutMetricData" => handle(world, input, &crate::api::cloudwatch::shapes::PUT_METRIC_DATA_INPUT, error, handlers::put_metric_data),
+        "GetMetricStatistics" => handle(world, input, &crate::api::cloudwatch::shapes::GET_METRIC_STATISTICS_INPUT, error, handlers::get_metric_statistics),
+        "GetMetricData" => handle(world, input, &crate::api::cloudwatch::shapes::GET_METRIC_DATA_INPUT, error, handlers::get_metric_data),
+        "ListMetrics" => handle(world, input, &crate::api::cloudwatch::shapes::LIST_METRICS_INPUT, error, handlers::list_metrics),
+        "PutMetricAlarm" => handle(world, input, &crate::api::cloudwatch::shapes::PUT_METRIC_ALARM_INPUT, error, handlers::put_metric_alarm),
+        "DescribeAlarms" => handle(world, input, &crate::api::cloudwatch::shapes::DESCRIBE_ALARMS_INPUT, error, handlers::describe_alarms),
+        "DeleteAlarms" => handle(world, input, &crate::api::cloudwatch::shapes::DELETE_ALARMS_INPUT, error, handlers::delete_alarms),
+        "SetAlarmState" => handle(world, input, &crate::api::cloudwatch::shapes::SET_ALARM_STATE_INPUT, error, handlers::set_alarm_state),
+        "DescribeAlarmHistory" => handle(world, input, &crate::api::cloudwatch::shapes::DESCRIBE_ALARM_HISTORY_INPUT, error, handlers::describe_alarm_history),
         _ => return None,
     })
 }

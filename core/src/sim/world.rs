@@ -4,7 +4,7 @@
 
 use super::clock;
 use super::config::SimulationConfig;
-use super::{application_autoscaling, ecs, ecsim, elbv2, events, servicediscovery};
+use super::{application_autoscaling, cloudwatch, ecs, ecsim, elbv2, events, servicediscovery};
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 use std::sync::Arc;
@@ -39,6 +39,7 @@ pub(crate) struct World {
     pub events: events::EventsState,
     pub servicediscovery: servicediscovery::ServiceDiscoveryState,
     pub application_autoscaling: application_autoscaling::ApplicationAutoScalingState,
+    pub cloudwatch: cloudwatch::CloudWatchState,
     pub ecsim: ecsim::EcsimState,
 }
 
@@ -54,6 +55,7 @@ impl World {
             events: events::EventsState::default(),
             servicediscovery: servicediscovery::ServiceDiscoveryState::default(),
             application_autoscaling: Default::default(),
+            cloudwatch: Default::default(),
             ecsim: ecsim::EcsimState::default(),
         }
     }
@@ -96,6 +98,9 @@ impl World {
                     generation,
                 } => {
                     application_autoscaling::fire(self, &resource_id, &name, generation);
+                }
+                clock::Event::AlarmEvaluates { name, generation } => {
+                    cloudwatch::evaluate(self, &name, generation);
                 }
             }
             self.queue_due_steps();

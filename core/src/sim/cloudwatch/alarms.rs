@@ -1,0 +1,313 @@
+//! Metric alarms on the virtual clock. An alarm is evaluated at the end of each of its periods
+//! (multiples of the period since the epoch): the last `EvaluationPeriods` periods give one
+//! value each (the statistic of their samples); `DatapointsToAlarm` of them breaching the
+//! threshold put it in ALARM. Missing periods follow `TreatMissingData`: `breaching` and
+//! `notBreaching` count them as such; with `missing` (the default) they do not count, and an
+//! alarm with no data at all is INSUFFICIENT_DATA; with `ignore` it keeps its state
+//! (docs/conventions.md, "CloudWatch alarms"). Alarm actions run when the state changes; Auto
+//! Scaling actions also at every evaluation while the alarm stays in ALARM.
+
+use super::metrics::{MetricKey, Summary};
+use super::{history, CloudWatchState};
+use crate::api::cloudwatch as api;
+use crate::sim::clock::Event;
+use crate::sim::World;
+use serde_json::json;
+
+#[derive(Clone)]
+pub struct Alarm {
+    pub described: api::MetricAlarm,
+    pub metric: MetricKey,
+    /// Bumped when the alarm changes or goes: older evaluations on the clock are stale.
+    pub generation: u64,
+}
+
+impl Alarm {
+    fn period(&self) -> f64 {
+        f64::from(self.described.period.unwrap_or(60))
+    }
+}
+
+/// Puts the alarm's next evaluation on the clock: the end of the period `now` falls in.
+pub(super) fn schedule_evaluation(world: &mut World, name: &str) {
+    let Some(alarm) = world.cloudwatch.alarms.get(name) else {
+        return;
+    };
+    let period = alarm.period();
+    let next = ((world.now / period).floor() + 1.0) * period;
+    let event = Event::AlarmEvaluates {
+        name: name.to_string(),
+        generation: alarm.generation,
+    };
+    world.clock.schedule(next, event);
+}
+
+/// One evaluation, when the clock reaches it.
+pub(crate) fn evaluate(world: &mut World, name: &str, generation: u64) {
+    let current = world
+        .cloudwatch
+        .alarms
+        .get(name)
+        .is_some_and(|a| a.generation == generation);
+    if !current {
+        return;
+    }
+    if let Some((state, reason, data)) = verdict(&world.cloudwatch, name, world.now) {
+        change_state(world, name, state, reason, data);
+    }
+    schedule_evaluation(world, name);
+}
+
+/// A period's value, oldest period first: its start and its statistic (None when missing).
+type Datapoint = (f64, Option<f64>);
+
+/// The state the last periods give, its reason in CloudWatch's words, and the reason as data;
+/// None to keep the state (`ignore` with no data).
+fn verdict(
+    state: &CloudWatchState,
+    name: &str,
+    now: f64,
+) -> Option<(api::StateValue, String, String)> {
+    let alarm = state.alarms.get(name)?;
+    let described = &alarm.described;
+    let period = alarm.period();
+    let periods = described.evaluation_periods.unwrap_or(1).max(1);
+    let needed = described.datapoints_to_alarm.unwrap_or(periods).max(1);
+    let statistic = described.statistic.unwrap_or(api::Statistic::Average);
+    let threshold = described.threshold.unwrap_or(0.0);
+    let operator = described
+        .comparison_operator
+        .unwrap_or(api::ComparisonOperator::GreaterThanThreshold);
+    let series = state.metrics.get(&alarm.metric);
+    let points: Vec<Datapoint> = (1..=periods)
+        .rev()
+        .map(|k| {
+            let start = now - f64::from(k) * period;
+            let value = series
+                .and_then(|s| s.summary(start, start + period))
+                .map(|summary: Summary| summary.statistic(statistic));
+            (start, value)
+        })
+        .collect();
+    let treat = described.treat_missing_data.as_deref().unwrap_or("missing");
+    let breaches = |value: f64| breaching(operator, value, threshold);
+    let breaching_count = points
+        .iter()
+        .filter(|(_, v)| v.map_or(treat == "breaching", breaches))
+        .count();
+    let present = points.iter().filter(|(_, v)| v.is_some()).count();
+    let data = reason_data(now, statistic, period, threshold, &points);
+    let missing_count = periods as usize - present;
+    let treated = match treat {
+        "breaching" | "notBreaching" if missing_count > 0 => format!(
+            " and {missing_count} missing datapoint{} treated as [{}]",
+            if missing_count == 1 { " was" } else { "s were" },
+            if treat == "breaching" {
+                "Breaching"
+            } else {
+                "NonBreaching"
+            }
+        ),
+        _ => String::new(),
+    };
+    let (operator, threshold_text) = (operator_words(operator), number(threshold));
+    if breaching_count >= usize::try_from(needed).unwrap_or(usize::MAX) {
+        let verb = if breaching_count == 1 { "was" } else { "were" };
+        let reason = format!(
+            "Threshold Crossed: {breaching_count} out of the last {periods} datapoints {} {verb} {operator} the threshold ({threshold_text}){treated} (minimum {needed} datapoint{} for OK -> ALARM transition).",
+            listed(&points),
+            if needed == 1 { "" } else { "s" },
+        );
+        return Some((api::StateValue::Alarm, reason, data));
+    }
+    if present == 0 && matches!(treat, "missing" | "ignore") {
+        if treat == "ignore" {
+            return None;
+        }
+        let reason = format!(
+            "Insufficient Data: {periods} datapoint{} unknown.",
+            if periods == 1 { " was" } else { "s were" }
+        );
+        return Some((api::StateValue::InsufficientData, reason, data));
+    }
+    let reason = if breaching_count == 0 {
+        let verb = if present == 1 { "was" } else { "were" };
+        format!("Threshold Crossed: {present} datapoint{} {} {verb} not {operator} the threshold ({threshold_text}){treated}.", if present == 1 { "" } else { "s" }, listed(&points))
+    } else {
+        let verb = if breaching_count == 1 { "was" } else { "were" };
+        format!(
+            "Threshold Crossed: {breaching_count} out of the last {periods} datapoints {} {verb} {operator} the threshold ({threshold_text}){treated}, fewer than the {needed} needed for ALARM.",
+            listed(&points)
+        )
+    };
+    Some((api::StateValue::Ok, reason, data))
+}
+
+/// Moves the alarm to `state` (a history item and its actions when the state changes; alarm
+/// actions again at every evaluation while it stays in ALARM, as Auto Scaling actions repeat).
+pub(super) fn change_state(
+    world: &mut World,
+    name: &str,
+    state: api::StateValue,
+    reason: String,
+    data: String,
+) {
+    let now = world.now;
+    let Some(alarm) = world.cloudwatch.alarms.get_mut(name) else {
+        return;
+    };
+    let previous = alarm
+        .described
+        .state_value
+        .unwrap_or(api::StateValue::InsufficientData);
+    let described = &mut alarm.described;
+    described.state_reason = Some(reason.clone());
+    described.state_reason_data = Some(data.clone());
+    described.state_updated_timestamp = Some(now);
+    if previous == state {
+        // Auto Scaling actions repeat at every evaluation in ALARM; notifications do not.
+        if state == api::StateValue::Alarm && described.actions_enabled.unwrap_or(true) {
+            let actions: Vec<String> = described
+                .alarm_actions
+                .iter()
+                .flatten()
+                .filter(|a| a.contains(":autoscaling:"))
+                .cloned()
+                .collect();
+            run_actions(world, name, &actions);
+        }
+        return;
+    }
+    described.state_value = Some(state);
+    described.state_transitioned_timestamp = Some(now);
+    let actions = if described.actions_enabled.unwrap_or(true) {
+        match state {
+            api::StateValue::Alarm => described.alarm_actions.clone(),
+            api::StateValue::Ok => described.ok_actions.clone(),
+            api::StateValue::InsufficientData => described.insufficient_data_actions.clone(),
+        }
+        .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let summary = format!(
+        "Alarm updated from {} to {}",
+        previous.as_str(),
+        state.as_str()
+    );
+    let history_data = json!({
+        "version": "1.0",
+        "oldState": { "stateValue": previous.as_str() },
+        "newState": { "stateValue": state.as_str(), "stateReason": reason, "stateReasonData": serde_json::from_str::<serde_json::Value>(&data).unwrap_or_default() },
+    });
+    history::record(
+        &mut world.cloudwatch,
+        name,
+        now,
+        api::HistoryItemType::StateUpdate,
+        summary,
+        history_data.to_string(),
+    );
+    run_actions(world, name, &actions);
+}
+
+/// Records each action: ecsim delivers SNS notifications as history; Application Auto Scaling
+/// policies are not simulated yet, which the history says.
+fn run_actions(world: &mut World, name: &str, actions: &[String]) {
+    for action in actions {
+        let summary = if action.starts_with("arn:aws:sns:") || action.contains(":sns:") {
+            format!("Successfully executed action {action}")
+        } else {
+            format!("Failed to execute action {action}. ecsim runs SNS notifications only so far.")
+        };
+        let data = json!({ "actionState": if summary.starts_with("Successfully") { "Succeeded" } else { "Failed" } });
+        history::record(
+            &mut world.cloudwatch,
+            name,
+            world.now,
+            api::HistoryItemType::Action,
+            summary,
+            data.to_string(),
+        );
+    }
+}
+
+pub fn breaching(operator: api::ComparisonOperator, value: f64, threshold: f64) -> bool {
+    match operator {
+        api::ComparisonOperator::GreaterThanOrEqualToThreshold => value >= threshold,
+        api::ComparisonOperator::GreaterThanThreshold => value > threshold,
+        api::ComparisonOperator::LessThanThreshold => value < threshold,
+        api::ComparisonOperator::LessThanOrEqualToThreshold => value <= threshold,
+        // Anomaly detection bands are refused when the alarm is put.
+        _ => false,
+    }
+}
+
+fn operator_words(operator: api::ComparisonOperator) -> &'static str {
+    match operator {
+        api::ComparisonOperator::GreaterThanOrEqualToThreshold => "greater than or equal to",
+        api::ComparisonOperator::GreaterThanThreshold => "greater than",
+        api::ComparisonOperator::LessThanThreshold => "less than",
+        api::ComparisonOperator::LessThanOrEqualToThreshold => "less than or equal to",
+        _ => "outside",
+    }
+}
+
+/// `[80.0 (30/11/26 09:02:00), 75.5 (30/11/26 09:01:00)]`: the present datapoints, newest first,
+/// as CloudWatch lists them in a state reason.
+fn listed(points: &[Datapoint]) -> String {
+    let items: Vec<String> = points
+        .iter()
+        .rev()
+        .filter_map(|(start, value)| {
+            value.map(|v| format!("{} ({})", number(v), reason_time(*start)))
+        })
+        .collect();
+    format!("[{}]", items.join(", "))
+}
+
+fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value:.1}")
+    } else {
+        format!("{value}")
+    }
+}
+
+fn reason_time(seconds: f64) -> String {
+    crate::schedule::timestamp(seconds)
+        .strftime("%d/%m/%y %H:%M:%S")
+        .to_string()
+}
+
+fn iso(seconds: f64) -> String {
+    crate::schedule::timestamp(seconds)
+        .strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+        .to_string()
+}
+
+fn reason_data(
+    now: f64,
+    statistic: api::Statistic,
+    period: f64,
+    threshold: f64,
+    points: &[Datapoint],
+) -> String {
+    let recent: Vec<f64> = points.iter().filter_map(|(_, v)| *v).collect();
+    let evaluated: Vec<serde_json::Value> = points
+        .iter()
+        .rev()
+        .filter_map(|(start, value)| value.map(|v| json!({ "timestamp": iso(*start), "value": v })))
+        .collect();
+    json!({
+        "version": "1.0",
+        "queryDate": iso(now),
+        "startDate": iso(points.first().map_or(now, |p| p.0)),
+        "statistic": statistic.as_str(),
+        "period": period,
+        "recentDatapoints": recent,
+        "threshold": threshold,
+        "evaluatedDatapoints": evaluated,
+    })
+    .to_string()
+}

@@ -1,0 +1,69 @@
+//! CloudWatch: metrics (published with PutMetricData) and their statistics (GetMetricStatistics,
+//! GetMetricData), and metric alarms evaluated on the virtual clock (`alarms.rs`), with their
+//! history. State stays bounded: samples are kept 15 days, alarm history 30 days, as CloudWatch
+//! keeps them.
+
+mod alarms;
+pub mod handlers;
+mod metrics;
+
+use crate::api::cloudwatch as api;
+use crate::error::EcsimError;
+use std::collections::{BTreeMap, VecDeque};
+
+pub(crate) use alarms::evaluate;
+use alarms::Alarm;
+use metrics::Metrics;
+
+/// How long alarm history is kept: CloudWatch's 30 days.
+pub const HISTORY_RETENTION: f64 = 30.0 * 86_400.0;
+
+#[derive(Clone, Default)]
+pub struct CloudWatchState {
+    pub metrics: Metrics,
+    pub alarms: BTreeMap<String, Alarm>,
+    /// Alarm history, oldest first.
+    pub history: VecDeque<api::AlarmHistoryItem>,
+    /// Alarm generations are unique across the state.
+    pub generations: u64,
+}
+
+pub(crate) fn invalid(message: impl Into<String>) -> EcsimError {
+    api::Error::InvalidParameterValueException.with(message)
+}
+
+pub(crate) fn missing(member: &str) -> EcsimError {
+    api::Error::MissingRequiredParameterException
+        .with(format!("The parameter {member} is required."))
+}
+
+mod history {
+    use super::{api, CloudWatchState, HISTORY_RETENTION};
+
+    /// Adds a history item, forgetting those older than the retention.
+    pub fn record(
+        state: &mut CloudWatchState,
+        alarm: &str,
+        now: f64,
+        kind: api::HistoryItemType,
+        summary: String,
+        data: String,
+    ) {
+        while state
+            .history
+            .front()
+            .is_some_and(|item| item.timestamp.unwrap_or(0.0) < now - HISTORY_RETENTION)
+        {
+            state.history.pop_front();
+        }
+        state.history.push_back(api::AlarmHistoryItem {
+            alarm_name: Some(alarm.to_string()),
+            alarm_type: Some(api::AlarmType::MetricAlarm),
+            timestamp: Some(now),
+            history_item_type: Some(kind),
+            history_summary: Some(summary),
+            history_data: Some(data),
+            ..Default::default()
+        });
+    }
+}
