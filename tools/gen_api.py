@@ -81,6 +81,7 @@ SERVICES = {
         "operations": [
             "RegisterScalableTarget", "DeregisterScalableTarget", "DescribeScalableTargets",
             "PutScheduledAction", "DescribeScheduledActions", "DeleteScheduledAction",
+            "PutScalingPolicy", "DescribeScalingPolicies", "DeleteScalingPolicy",
             "DescribeScalingActivities",
         ],
     },

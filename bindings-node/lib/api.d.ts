@@ -30,6 +30,8 @@ export interface SimulationConfig {
   stoppedTaskRetention?: number;
   /** Seconds before a custom health status reported to Cloud Map takes effect (30, as Cloud Map documents). */
   customHealthDelay?: number;
+  /** A target tracking policy's low alarm is below this fraction of the target (0.9: AWS scales in once the metric is 'usually more than 10%' below it). */
+  scaleInThresholdRatio?: number;
 }
 
 export type ServiceName = "ecs" | "elbv2" | "events" | "application-autoscaling" | "cloudwatch" | "servicediscovery" | "ecsim";

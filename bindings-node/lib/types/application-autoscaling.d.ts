@@ -189,6 +189,334 @@ export interface DeleteScheduledActionRequest {
 export interface DeleteScheduledActionResponse {
 }
 
+export interface PutScalingPolicyRequest {
+  /** The name of the scaling policy. */
+  PolicyName: string;
+  /** The namespace of the Amazon Web Services service that provides the resource. */
+  ServiceNamespace: ServiceNamespace;
+  /** The identifier of the resource associated with the scaling policy. */
+  ResourceId: string;
+  /** The scalable dimension. */
+  ScalableDimension: ScalableDimension;
+  /** The scaling policy type. */
+  PolicyType?: PolicyType;
+  /** A step scaling policy. */
+  StepScalingPolicyConfiguration?: StepScalingPolicyConfiguration;
+  /** A target tracking scaling policy. */
+  TargetTrackingScalingPolicyConfiguration?: TargetTrackingScalingPolicyConfiguration;
+  /** The configuration of the predictive scaling policy. */
+  PredictiveScalingPolicyConfiguration?: PredictiveScalingPolicyConfiguration;
+}
+
+export type PolicyType = "StepScaling" | "TargetTrackingScaling" | "PredictiveScaling";
+
+/** Represents a step scaling policy configuration to use with Application Auto Scaling. */
+export interface StepScalingPolicyConfiguration {
+  /** Specifies how the `ScalingAdjustment` value in a StepAdjustment is interpreted (for example, an absolute number or a percentage). */
+  AdjustmentType?: AdjustmentType;
+  /** A set of adjustments that enable you to scale based on the size of the alarm breach. */
+  StepAdjustments?: StepAdjustment[];
+  /** The minimum value to scale by when the adjustment type is `PercentChangeInCapacity`. */
+  MinAdjustmentMagnitude?: number;
+  /** The amount of time, in seconds, to wait for a previous scaling activity to take effect. */
+  Cooldown?: number;
+  /** The aggregation type for the CloudWatch metrics. */
+  MetricAggregationType?: MetricAggregationType;
+}
+
+export type AdjustmentType = "ChangeInCapacity" | "PercentChangeInCapacity" | "ExactCapacity";
+
+/** Represents a step adjustment for a StepScalingPolicyConfiguration . */
+export interface StepAdjustment {
+  /** The lower bound for the difference between the alarm threshold and the CloudWatch metric. */
+  MetricIntervalLowerBound?: number;
+  /** The upper bound for the difference between the alarm threshold and the CloudWatch metric. */
+  MetricIntervalUpperBound?: number;
+  /** The amount by which to scale, based on the specified adjustment type. */
+  ScalingAdjustment: number;
+}
+
+export type MetricAggregationType = "Average" | "Minimum" | "Maximum";
+
+/** Represents a target tracking scaling policy configuration to use with Application Auto Scaling. */
+export interface TargetTrackingScalingPolicyConfiguration {
+  /** The target value for the metric. */
+  TargetValue: number;
+  /** A predefined metric. */
+  PredefinedMetricSpecification?: PredefinedMetricSpecification;
+  /** A customized metric. */
+  CustomizedMetricSpecification?: CustomizedMetricSpecification;
+  /** The amount of time, in seconds, to wait for a previous scale-out activity to take effect. */
+  ScaleOutCooldown?: number;
+  /** The amount of time, in seconds, after a scale-in activity completes before another scale-in activity can start. */
+  ScaleInCooldown?: number;
+  /** Indicates whether scale in by the target tracking scaling policy is disabled. */
+  DisableScaleIn?: boolean;
+}
+
+/** Represents a predefined metric for a target tracking scaling policy to use with Application Auto Scaling. */
+export interface PredefinedMetricSpecification {
+  /** The metric type. */
+  PredefinedMetricType: MetricType;
+  /** Identifies the resource associated with the metric type. */
+  ResourceLabel?: string;
+}
+
+export type MetricType = "DynamoDBReadCapacityUtilization" | "DynamoDBWriteCapacityUtilization" | "ALBRequestCountPerTarget" | "RDSReaderAverageCPUUtilization" | "RDSReaderAverageDatabaseConnections" | "EC2SpotFleetRequestAverageCPUUtilization" | "EC2SpotFleetRequestAverageNetworkIn" | "EC2SpotFleetRequestAverageNetworkOut" | "SageMakerVariantInvocationsPerInstance" | "ECSServiceAverageCPUUtilization" | "ECSServiceAverageMemoryUtilization" | "AppStreamAverageCapacityUtilization" | "ComprehendInferenceUtilization" | "LambdaProvisionedConcurrencyUtilization" | "CassandraReadCapacityUtilization" | "CassandraWriteCapacityUtilization" | "KafkaBrokerStorageUtilization" | "ElastiCacheEngineCPUUtilization" | "ElastiCacheDatabaseMemoryUsagePercentage" | "ElastiCachePrimaryEngineCPUUtilization" | "ElastiCacheReplicaEngineCPUUtilization" | "ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage" | "NeptuneReaderAverageCPUUtilization" | "SageMakerVariantProvisionedConcurrencyUtilization" | "ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage" | "SageMakerInferenceComponentInvocationsPerCopy" | "WorkSpacesAverageUserSessionsCapacityUtilization" | "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution" | "SageMakerVariantConcurrentRequestsPerModelHighResolution" | "ECSServiceAverageCPUUtilizationHighResolution" | "ECSServiceAverageMemoryUtilizationHighResolution";
+
+/** Represents a CloudWatch metric of your choosing for a target tracking scaling policy to use with Application Auto Scaling. */
+export interface CustomizedMetricSpecification {
+  /** The name of the metric. */
+  MetricName?: string;
+  /** The namespace of the metric. */
+  Namespace?: string;
+  /** The dimensions of the metric. */
+  Dimensions?: MetricDimension[];
+  /** The statistic of the metric. */
+  Statistic?: MetricStatistic;
+  /** The unit of the metric. */
+  Unit?: string;
+  /** The metrics to include in the target tracking scaling policy, as a metric data query. */
+  Metrics?: TargetTrackingMetricDataQuery[];
+}
+
+/** Describes the dimension names and values associated with a metric. */
+export interface MetricDimension {
+  /** The name of the dimension. */
+  Name: string;
+  /** The value of the dimension. */
+  Value: string;
+}
+
+export type MetricStatistic = "Average" | "Minimum" | "Maximum" | "SampleCount" | "Sum";
+
+/** The metric data to return. */
+export interface TargetTrackingMetricDataQuery {
+  /** The math expression to perform on the returned data, if this object is performing a math expression. */
+  Expression?: string;
+  /** A short name that identifies the object's results in the response. */
+  Id: string;
+  /** A human-readable label for this metric or expression. */
+  Label?: string;
+  /** Information about the metric data to return. */
+  MetricStat?: TargetTrackingMetricStat;
+  /** Indicates whether to return the timestamps and raw data values of this metric. */
+  ReturnData?: boolean;
+}
+
+/** This structure defines the CloudWatch metric to return, along with the statistic and unit. */
+export interface TargetTrackingMetricStat {
+  /** The CloudWatch metric to return, including the metric name, namespace, and dimensions. */
+  Metric: TargetTrackingMetric;
+  /** The statistic to return. */
+  Stat: string;
+  /** The unit to use for the returned data points. */
+  Unit?: string;
+}
+
+/** Represents a specific metric. */
+export interface TargetTrackingMetric {
+  /** The dimensions for the metric. */
+  Dimensions?: TargetTrackingMetricDimension[];
+  /** The name of the metric. */
+  MetricName?: string;
+  /** The namespace of the metric. */
+  Namespace?: string;
+}
+
+/** Describes the dimension of a metric. */
+export interface TargetTrackingMetricDimension {
+  /** The name of the dimension. */
+  Name: string;
+  /** The value of the dimension. */
+  Value: string;
+}
+
+/** Represents a predictive scaling policy configuration. */
+export interface PredictiveScalingPolicyConfiguration {
+  /** This structure includes the metrics and target utilization to use for predictive scaling. */
+  MetricSpecifications: PredictiveScalingMetricSpecification[];
+  /** The predictive scaling mode. */
+  Mode?: PredictiveScalingMode;
+  /** The amount of time, in seconds, that the start time can be advanced. */
+  SchedulingBufferTime?: number;
+  /** Defines the behavior that should be applied if the forecast capacity approaches or exceeds the maximum capacity. */
+  MaxCapacityBreachBehavior?: PredictiveScalingMaxCapacityBreachBehavior;
+  /** The size of the capacity buffer to use when the forecast capacity is close to or exceeds the maximum capacity. */
+  MaxCapacityBuffer?: number;
+}
+
+/** This structure specifies the metrics and target utilization settings for a predictive scaling policy. */
+export interface PredictiveScalingMetricSpecification {
+  /** Specifies the target utilization. */
+  TargetValue: number;
+  /** The predefined metric pair specification that determines the appropriate scaling metric and load metric to use. */
+  PredefinedMetricPairSpecification?: PredictiveScalingPredefinedMetricPairSpecification;
+  /** The predefined scaling metric specification. */
+  PredefinedScalingMetricSpecification?: PredictiveScalingPredefinedScalingMetricSpecification;
+  /** The predefined load metric specification. */
+  PredefinedLoadMetricSpecification?: PredictiveScalingPredefinedLoadMetricSpecification;
+  /** The customized scaling metric specification. */
+  CustomizedScalingMetricSpecification?: PredictiveScalingCustomizedMetricSpecification;
+  /** The customized load metric specification. */
+  CustomizedLoadMetricSpecification?: PredictiveScalingCustomizedMetricSpecification;
+  /** The customized capacity metric specification. */
+  CustomizedCapacityMetricSpecification?: PredictiveScalingCustomizedMetricSpecification;
+}
+
+/** Represents a metric pair for a predictive scaling policy. */
+export interface PredictiveScalingPredefinedMetricPairSpecification {
+  /** Indicates which metrics to use. */
+  PredefinedMetricType: string;
+  /** A label that uniquely identifies a specific target group from which to determine the total and average request count. */
+  ResourceLabel?: string;
+}
+
+/** Describes a scaling metric for a predictive scaling policy. */
+export interface PredictiveScalingPredefinedScalingMetricSpecification {
+  /** The metric type. */
+  PredefinedMetricType: string;
+  /** A label that uniquely identifies a specific target group from which to determine the average request count. */
+  ResourceLabel?: string;
+}
+
+/** Describes a load metric for a predictive scaling policy. */
+export interface PredictiveScalingPredefinedLoadMetricSpecification {
+  /** The metric type. */
+  PredefinedMetricType: string;
+  /** A label that uniquely identifies a target group. */
+  ResourceLabel?: string;
+}
+
+/** Represents a CloudWatch metric of your choosing for a predictive scaling policy. */
+export interface PredictiveScalingCustomizedMetricSpecification {
+  /** One or more metric data queries to provide data points for a metric specification. */
+  MetricDataQueries: PredictiveScalingMetricDataQuery[];
+}
+
+/** The metric data to return. */
+export interface PredictiveScalingMetricDataQuery {
+  /** A short name that identifies the object's results in the response. */
+  Id: string;
+  /** The math expression to perform on the returned data, if this object is performing a math expression. */
+  Expression?: string;
+  /** Information about the metric data to return. */
+  MetricStat?: PredictiveScalingMetricStat;
+  /** A human-readable label for this metric or expression. */
+  Label?: string;
+  /** Indicates whether to return the timestamps and raw data values of this metric. */
+  ReturnData?: boolean;
+}
+
+/** This structure defines the CloudWatch metric to return, along with the statistic and unit. */
+export interface PredictiveScalingMetricStat {
+  /** The CloudWatch metric to return, including the metric name, namespace, and dimensions. */
+  Metric: PredictiveScalingMetric;
+  /** The statistic to return. */
+  Stat: string;
+  /** The unit to use for the returned data points. */
+  Unit?: string;
+}
+
+/** Describes the scaling metric. */
+export interface PredictiveScalingMetric {
+  /** Describes the dimensions of the metric. */
+  Dimensions?: PredictiveScalingMetricDimension[];
+  /** The name of the metric. */
+  MetricName?: string;
+  /** The namespace of the metric. */
+  Namespace?: string;
+}
+
+/** Describes the dimension of a metric. */
+export interface PredictiveScalingMetricDimension {
+  /** The name of the dimension. */
+  Name: string;
+  /** The value of the dimension. */
+  Value: string;
+}
+
+export type PredictiveScalingMode = "ForecastOnly" | "ForecastAndScale";
+
+export type PredictiveScalingMaxCapacityBreachBehavior = "HonorMaxCapacity" | "IncreaseMaxCapacity";
+
+export interface PutScalingPolicyResponse {
+  /** The Amazon Resource Name (ARN) of the resulting scaling policy. */
+  PolicyARN: string;
+  /** The CloudWatch alarms created for the target tracking scaling policy. */
+  Alarms?: Alarm[];
+}
+
+/** Represents a CloudWatch alarm associated with a scaling policy. */
+export interface Alarm {
+  /** The name of the alarm. */
+  AlarmName: string;
+  /** The Amazon Resource Name (ARN) of the alarm. */
+  AlarmARN: string;
+}
+
+export interface DescribeScalingPoliciesRequest {
+  /** The names of the scaling policies to describe. */
+  PolicyNames?: string[];
+  /** The namespace of the Amazon Web Services service that provides the resource. */
+  ServiceNamespace: ServiceNamespace;
+  /** The identifier of the resource associated with the scaling policy. */
+  ResourceId?: string;
+  /** The scalable dimension. */
+  ScalableDimension?: ScalableDimension;
+  /** The maximum number of scalable targets. */
+  MaxResults?: number;
+  /** The token for the next set of results. */
+  NextToken?: string;
+}
+
+export interface DescribeScalingPoliciesResponse {
+  /** Information about the scaling policies. */
+  ScalingPolicies?: ScalingPolicy[];
+  /** The token required to get the next set of results. */
+  NextToken?: string;
+}
+
+/** Represents a scaling policy to use with Application Auto Scaling. */
+export interface ScalingPolicy {
+  /** The Amazon Resource Name (ARN) of the scaling policy. */
+  PolicyARN: string;
+  /** The name of the scaling policy. */
+  PolicyName: string;
+  /** The namespace of the Amazon Web Services service that provides the resource, or a `custom-resource`. */
+  ServiceNamespace: ServiceNamespace;
+  /** The identifier of the resource associated with the scaling policy. */
+  ResourceId: string;
+  /** The scalable dimension. */
+  ScalableDimension: ScalableDimension;
+  /** The scaling policy type. */
+  PolicyType: PolicyType;
+  /** A step scaling policy. */
+  StepScalingPolicyConfiguration?: StepScalingPolicyConfiguration;
+  /** A target tracking scaling policy. */
+  TargetTrackingScalingPolicyConfiguration?: TargetTrackingScalingPolicyConfiguration;
+  /** The predictive scaling policy configuration. */
+  PredictiveScalingPolicyConfiguration?: PredictiveScalingPolicyConfiguration;
+  /** The CloudWatch alarms associated with the scaling policy. */
+  Alarms?: Alarm[];
+  /** The Unix timestamp for when the scaling policy was created. */
+  CreationTime: number;
+}
+
+export interface DeleteScalingPolicyRequest {
+  /** The name of the scaling policy. */
+  PolicyName: string;
+  /** The namespace of the Amazon Web Services service that provides the resource. */
+  ServiceNamespace: ServiceNamespace;
+  /** The identifier of the resource associated with the scalable target. */
+  ResourceId: string;
+  /** The scalable dimension. */
+  ScalableDimension: ScalableDimension;
+}
+
+export interface DeleteScalingPolicyResponse {
+}
+
 export interface DescribeScalingActivitiesRequest {
   /** The namespace of the Amazon Web Services service that provides the resource. */
   ServiceNamespace: ServiceNamespace;
@@ -284,6 +612,12 @@ export interface ApplicationAutoscalingClient {
   describeScheduledActions(input: DescribeScheduledActionsRequest): DescribeScheduledActionsResponse;
   /** Deletes the specified scheduled action for an Application Auto Scaling scalable target. */
   deleteScheduledAction(input: DeleteScheduledActionRequest): DeleteScheduledActionResponse;
+  /** Creates or updates a scaling policy for an Application Auto Scaling scalable target. */
+  putScalingPolicy(input: PutScalingPolicyRequest): PutScalingPolicyResponse;
+  /** Describes the Application Auto Scaling scaling policies for the specified service namespace. */
+  describeScalingPolicies(input: DescribeScalingPoliciesRequest): DescribeScalingPoliciesResponse;
+  /** Deletes the specified scaling policy for an Application Auto Scaling scalable target. */
+  deleteScalingPolicy(input: DeleteScalingPolicyRequest): DeleteScalingPolicyResponse;
   /** Provides descriptive information about the scaling activities in the specified namespace from the previous six weeks. */
   describeScalingActivities(input: DescribeScalingActivitiesRequest): DescribeScalingActivitiesResponse;
 }

@@ -313,6 +313,39 @@ export interface DnsRecord {
   data?: string;
 }
 
+export interface PutServiceLoadRequest {
+  /** The service's cluster (`default` unless given). */
+  cluster?: string;
+  /** The service's name or ARN. */
+  service: string;
+  /** The demand, point by point. */
+  trace: LoadPoint[];
+  /** Seconds after which the trace starts over (a day: `86400`); it plays once unless given. */
+  repeatEvery?: number;
+  /** CPU units one request per second costs (0 unless given). */
+  cpuPerRequest?: number;
+  /** MiB each task uses whatever its share of the demand (0 unless given). */
+  memoryPerTask?: number;
+}
+
+export interface LoadPoint {
+  /** Seconds after the call (or after each repetition's start) from which this demand holds. */
+  at: number;
+  /** Requests per second to the whole service. */
+  requestsPerSecond?: number;
+  /** CPU units the whole service needs, beyond what its requests cost. */
+  cpu?: number;
+  /** MiB the whole service needs, beyond each task's own. */
+  memory?: number;
+}
+
+export interface PutServiceLoadResponse {
+  /** The service given the load. */
+  serviceArn?: string;
+  /** The points of the trace. */
+  points?: number;
+}
+
 /** The ecsim actions ecsim simulates, as boto3 names their members. */
 export interface EcsimClient {
   readonly service: "ecsim";
@@ -321,6 +354,7 @@ export interface EcsimClient {
     readonly EcsimError: typeof EcsimError;
     readonly ClusterNotFoundException: typeof EcsimError;
     readonly InvalidParameterException: typeof EcsimError;
+    readonly ServiceNotFoundException: typeof EcsimError;
     readonly UnknownOperationException: typeof EcsimError;
     readonly UnknownServiceError: typeof EcsimError;
     readonly InternalError: typeof EcsimError;
@@ -349,4 +383,6 @@ export interface EcsimClient {
   describeClusterLayout(input?: DescribeClusterLayoutRequest): DescribeClusterLayoutResponse;
   /** What DNS answers now for a name in Cloud Map's DNS namespaces, as Route 53 would: the records chosen by the service's routing policy, the SOA of a negative answer, the addresses of SRV targets. */
   resolveDns(input: ResolveDnsRequest): ResolveDnsResponse;
+  /** Gives an ECS service a demand trace, which the simulation spreads over the service's healthy tasks and publishes in CloudWatch as AWS does: `AWS/ECS` `CPUUtilization` and `MemoryUtilization` (dimensions `ClusterName`, `ServiceName`) every 20 seconds, and `AWS/ApplicationELB` `RequestCountPerTarget`  */
+  putServiceLoad(input: PutServiceLoadRequest): PutServiceLoadResponse;
 }

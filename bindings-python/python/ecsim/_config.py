@@ -33,3 +33,6 @@ class SimulationConfig(TypedDict, total=False):
 
     customHealthDelay: float
     """Seconds before a custom health status reported to Cloud Map takes effect (30, as Cloud Map documents)."""
+
+    scaleInThresholdRatio: float
+    """A target tracking policy's low alarm is below this fraction of the target (0.9: AWS scales in once the metric is 'usually more than 10%' below it)."""

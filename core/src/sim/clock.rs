@@ -21,6 +21,8 @@ pub enum Event {
     },
     /// A CloudWatch alarm's evaluation at the end of a period (stale when it changed since).
     AlarmEvaluates { name: String, generation: u64 },
+    /// The load model publishes the services' metrics (`ecsim::load`).
+    MetricsTick,
 }
 
 #[derive(Clone, Debug)]

@@ -37,6 +37,10 @@ pub struct SimulationConfig {
     /// documents "about 30 seconds").
     #[serde(deserialize_with = "custom_health_delay")]
     pub custom_health_delay: f64,
+    /// A target tracking policy's low alarm is below this fraction of the target (0.9: AWS
+    /// documents scale-in once the metric is "usually more than 10%" below the target).
+    #[serde(deserialize_with = "scale_in_threshold_ratio")]
+    pub scale_in_threshold_ratio: f64,
 }
 
 /// The latest time the clock can show: 9999-12-30T22:00:00Z, the last second that AWS's timestamps
@@ -82,6 +86,20 @@ fn custom_health_delay<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Res
     seconds(deserializer, "customHealthDelay")
 }
 
+fn scale_in_threshold_ratio<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<f64, D::Error> {
+    use serde::de::Error;
+    let ratio = f64::deserialize(deserializer)?;
+    if ratio > 0.0 && ratio <= 1.0 {
+        Ok(ratio)
+    } else {
+        Err(D::Error::custom(format!(
+            "scaleInThresholdRatio must be above 0 and at most 1, got {ratio}"
+        )))
+    }
+}
+
 /// `taskTimings`: a preset name or the seconds per step.
 fn task_timings<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
@@ -115,6 +133,7 @@ impl Default for SimulationConfig {
             quotas: quotas::Quotas::default(),
             stopped_task_retention: 3600.0,
             custom_health_delay: 30.0,
+            scale_in_threshold_ratio: 0.9,
         }
     }
 }

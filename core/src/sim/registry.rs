@@ -95,6 +95,9 @@ fn application_autoscaling(world: &mut World, action: &str, input: Value) -> Opt
         "PutScheduledAction" => handle(world, input, &crate::api::application_autoscaling::shapes::PUT_SCHEDULED_ACTION_REQUEST, error, handlers::put_scheduled_action),
         "DescribeScheduledActions" => handle(world, input, &crate::api::application_autoscaling::shapes::DESCRIBE_SCHEDULED_ACTIONS_REQUEST, error, handlers::describe_scheduled_actions),
         "DeleteScheduledAction" => handle(world, input, &crate::api::application_autoscaling::shapes::DELETE_SCHEDULED_ACTION_REQUEST, error, handlers::delete_scheduled_action),
+        "PutScalingPolicy" => handle(world, input, &crate::api::application_autoscaling::shapes::PUT_SCALING_POLICY_REQUEST, error, handlers::put_scaling_policy),
+        "DescribeScalingPolicies" => handle(world, input, &crate::api::application_autoscaling::shapes::DESCRIBE_SCALING_POLICIES_REQUEST, error, handlers::describe_scaling_policies),
+        "DeleteScalingPolicy" => handle(world, input, &crate::api::application_autoscaling::shapes::DELETE_SCALING_POLICY_REQUEST, error, handlers::delete_scaling_policy),
         "DescribeScalingActivities" => handle(world, input, &crate::api::application_autoscaling::shapes::DESCRIBE_SCALING_ACTIVITIES_REQUEST, error, handlers::describe_scaling_activities),
         _ => return None,
     })
@@ -168,6 +171,7 @@ fn ecsim(world: &mut World, action: &str, input: Value) -> Option<Result<Value, 
         "CreateSubnet" => handle(world, input, &crate::api::ecsim::shapes::CREATE_SUBNET_REQUEST, error, handlers::create_subnet),
         "DescribeClusterLayout" => handle(world, input, &crate::api::ecsim::shapes::DESCRIBE_CLUSTER_LAYOUT_REQUEST, error, handlers::describe_cluster_layout),
         "ResolveDns" => handle(world, input, &crate::api::ecsim::shapes::RESOLVE_DNS_REQUEST, error, handlers::resolve_dns),
+        "PutServiceLoad" => handle(world, input, &crate::api::ecsim::shapes::PUT_SERVICE_LOAD_REQUEST, error, handlers::put_service_load),
         _ => return None,
     })
 }

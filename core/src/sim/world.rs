@@ -102,6 +102,7 @@ impl World {
                 clock::Event::AlarmEvaluates { name, generation } => {
                     cloudwatch::evaluate(self, &name, generation);
                 }
+                clock::Event::MetricsTick => ecsim::load::tick(self),
             }
             self.queue_due_steps();
             // The scheduler looks once the events of this moment are all in.

@@ -670,6 +670,1156 @@ impl FromJson for DeleteScheduledActionResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutScalingPolicyRequest {
+    /// The name of the scaling policy.
+    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<String>,
+    /// The namespace of the Amazon Web Services service that provides the resource.
+    #[serde(rename = "ServiceNamespace", default, skip_serializing_if = "Option::is_none")]
+    pub service_namespace: Option<ServiceNamespace>,
+    /// The identifier of the resource associated with the scaling policy.
+    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    /// The scalable dimension.
+    #[serde(rename = "ScalableDimension", default, skip_serializing_if = "Option::is_none")]
+    pub scalable_dimension: Option<ScalableDimension>,
+    /// The scaling policy type.
+    #[serde(rename = "PolicyType", default, skip_serializing_if = "Option::is_none")]
+    pub policy_type: Option<PolicyType>,
+    /// A step scaling policy.
+    #[serde(rename = "StepScalingPolicyConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub step_scaling_policy_configuration: Option<StepScalingPolicyConfiguration>,
+    /// A target tracking scaling policy.
+    #[serde(rename = "TargetTrackingScalingPolicyConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub target_tracking_scaling_policy_configuration: Option<TargetTrackingScalingPolicyConfiguration>,
+    /// The configuration of the predictive scaling policy.
+    #[serde(rename = "PredictiveScalingPolicyConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub predictive_scaling_policy_configuration: Option<PredictiveScalingPolicyConfiguration>,
+}
+
+impl FromJson for PutScalingPolicyRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            policy_name: member(&mut members, "PolicyName"),
+            service_namespace: member(&mut members, "ServiceNamespace"),
+            resource_id: member(&mut members, "ResourceId"),
+            scalable_dimension: member(&mut members, "ScalableDimension"),
+            policy_type: member(&mut members, "PolicyType"),
+            step_scaling_policy_configuration: member(&mut members, "StepScalingPolicyConfiguration"),
+            target_tracking_scaling_policy_configuration: member(&mut members, "TargetTrackingScalingPolicyConfiguration"),
+            predictive_scaling_policy_configuration: member(&mut members, "PredictiveScalingPolicyConfiguration"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PolicyType {
+    #[serde(rename = "StepScaling")]
+    StepScaling,
+    #[serde(rename = "TargetTrackingScaling")]
+    TargetTrackingScaling,
+    #[serde(rename = "PredictiveScaling")]
+    PredictiveScaling,
+}
+
+impl PolicyType {
+    pub const VALUES: &'static [&'static str] = &["StepScaling", "TargetTrackingScaling", "PredictiveScaling"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::StepScaling => "StepScaling",
+            Self::TargetTrackingScaling => "TargetTrackingScaling",
+            Self::PredictiveScaling => "PredictiveScaling",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "StepScaling" => Some(Self::StepScaling),
+            "TargetTrackingScaling" => Some(Self::TargetTrackingScaling),
+            "PredictiveScaling" => Some(Self::PredictiveScaling),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for PolicyType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Represents a step scaling policy configuration to use with Application Auto Scaling.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StepScalingPolicyConfiguration {
+    /// Specifies how the `ScalingAdjustment` value in a StepAdjustment is interpreted (for example, an absolute number or a percentage).
+    #[serde(rename = "AdjustmentType", default, skip_serializing_if = "Option::is_none")]
+    pub adjustment_type: Option<AdjustmentType>,
+    /// A set of adjustments that enable you to scale based on the size of the alarm breach.
+    #[serde(rename = "StepAdjustments", default, skip_serializing_if = "Option::is_none")]
+    pub step_adjustments: Option<Vec<StepAdjustment>>,
+    /// The minimum value to scale by when the adjustment type is `PercentChangeInCapacity`.
+    #[serde(rename = "MinAdjustmentMagnitude", default, skip_serializing_if = "Option::is_none")]
+    pub min_adjustment_magnitude: Option<i32>,
+    /// The amount of time, in seconds, to wait for a previous scaling activity to take effect.
+    #[serde(rename = "Cooldown", default, skip_serializing_if = "Option::is_none")]
+    pub cooldown: Option<i32>,
+    /// The aggregation type for the CloudWatch metrics.
+    #[serde(rename = "MetricAggregationType", default, skip_serializing_if = "Option::is_none")]
+    pub metric_aggregation_type: Option<MetricAggregationType>,
+}
+
+impl FromJson for StepScalingPolicyConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            adjustment_type: member(&mut members, "AdjustmentType"),
+            step_adjustments: member(&mut members, "StepAdjustments"),
+            min_adjustment_magnitude: member(&mut members, "MinAdjustmentMagnitude"),
+            cooldown: member(&mut members, "Cooldown"),
+            metric_aggregation_type: member(&mut members, "MetricAggregationType"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AdjustmentType {
+    #[serde(rename = "ChangeInCapacity")]
+    ChangeInCapacity,
+    #[serde(rename = "PercentChangeInCapacity")]
+    PercentChangeInCapacity,
+    #[serde(rename = "ExactCapacity")]
+    ExactCapacity,
+}
+
+impl AdjustmentType {
+    pub const VALUES: &'static [&'static str] = &["ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ChangeInCapacity => "ChangeInCapacity",
+            Self::PercentChangeInCapacity => "PercentChangeInCapacity",
+            Self::ExactCapacity => "ExactCapacity",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ChangeInCapacity" => Some(Self::ChangeInCapacity),
+            "PercentChangeInCapacity" => Some(Self::PercentChangeInCapacity),
+            "ExactCapacity" => Some(Self::ExactCapacity),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for AdjustmentType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Represents a step adjustment for a StepScalingPolicyConfiguration .
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StepAdjustment {
+    /// The lower bound for the difference between the alarm threshold and the CloudWatch metric.
+    #[serde(rename = "MetricIntervalLowerBound", default, skip_serializing_if = "Option::is_none")]
+    pub metric_interval_lower_bound: Option<f64>,
+    /// The upper bound for the difference between the alarm threshold and the CloudWatch metric.
+    #[serde(rename = "MetricIntervalUpperBound", default, skip_serializing_if = "Option::is_none")]
+    pub metric_interval_upper_bound: Option<f64>,
+    /// The amount by which to scale, based on the specified adjustment type.
+    #[serde(rename = "ScalingAdjustment", default, skip_serializing_if = "Option::is_none")]
+    pub scaling_adjustment: Option<i32>,
+}
+
+impl FromJson for StepAdjustment {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            metric_interval_lower_bound: member(&mut members, "MetricIntervalLowerBound"),
+            metric_interval_upper_bound: member(&mut members, "MetricIntervalUpperBound"),
+            scaling_adjustment: member(&mut members, "ScalingAdjustment"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MetricAggregationType {
+    #[serde(rename = "Average")]
+    Average,
+    #[serde(rename = "Minimum")]
+    Minimum,
+    #[serde(rename = "Maximum")]
+    Maximum,
+}
+
+impl MetricAggregationType {
+    pub const VALUES: &'static [&'static str] = &["Average", "Minimum", "Maximum"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Average => "Average",
+            Self::Minimum => "Minimum",
+            Self::Maximum => "Maximum",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "Average" => Some(Self::Average),
+            "Minimum" => Some(Self::Minimum),
+            "Maximum" => Some(Self::Maximum),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for MetricAggregationType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Represents a target tracking scaling policy configuration to use with Application Auto Scaling.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetTrackingScalingPolicyConfiguration {
+    /// The target value for the metric.
+    #[serde(rename = "TargetValue", default, skip_serializing_if = "Option::is_none")]
+    pub target_value: Option<f64>,
+    /// A predefined metric.
+    #[serde(rename = "PredefinedMetricSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub predefined_metric_specification: Option<PredefinedMetricSpecification>,
+    /// A customized metric.
+    #[serde(rename = "CustomizedMetricSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub customized_metric_specification: Option<CustomizedMetricSpecification>,
+    /// The amount of time, in seconds, to wait for a previous scale-out activity to take effect.
+    #[serde(rename = "ScaleOutCooldown", default, skip_serializing_if = "Option::is_none")]
+    pub scale_out_cooldown: Option<i32>,
+    /// The amount of time, in seconds, after a scale-in activity completes before another scale-in activity can start.
+    #[serde(rename = "ScaleInCooldown", default, skip_serializing_if = "Option::is_none")]
+    pub scale_in_cooldown: Option<i32>,
+    /// Indicates whether scale in by the target tracking scaling policy is disabled.
+    #[serde(rename = "DisableScaleIn", default, skip_serializing_if = "Option::is_none")]
+    pub disable_scale_in: Option<bool>,
+}
+
+impl FromJson for TargetTrackingScalingPolicyConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target_value: member(&mut members, "TargetValue"),
+            predefined_metric_specification: member(&mut members, "PredefinedMetricSpecification"),
+            customized_metric_specification: member(&mut members, "CustomizedMetricSpecification"),
+            scale_out_cooldown: member(&mut members, "ScaleOutCooldown"),
+            scale_in_cooldown: member(&mut members, "ScaleInCooldown"),
+            disable_scale_in: member(&mut members, "DisableScaleIn"),
+        })
+    }
+}
+
+/// Represents a predefined metric for a target tracking scaling policy to use with Application Auto Scaling.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredefinedMetricSpecification {
+    /// The metric type.
+    #[serde(rename = "PredefinedMetricType", default, skip_serializing_if = "Option::is_none")]
+    pub predefined_metric_type: Option<MetricType>,
+    /// Identifies the resource associated with the metric type.
+    #[serde(rename = "ResourceLabel", default, skip_serializing_if = "Option::is_none")]
+    pub resource_label: Option<String>,
+}
+
+impl FromJson for PredefinedMetricSpecification {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            predefined_metric_type: member(&mut members, "PredefinedMetricType"),
+            resource_label: member(&mut members, "ResourceLabel"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MetricType {
+    #[serde(rename = "DynamoDBReadCapacityUtilization")]
+    DynamoDBReadCapacityUtilization,
+    #[serde(rename = "DynamoDBWriteCapacityUtilization")]
+    DynamoDBWriteCapacityUtilization,
+    #[serde(rename = "ALBRequestCountPerTarget")]
+    ALBRequestCountPerTarget,
+    #[serde(rename = "RDSReaderAverageCPUUtilization")]
+    RDSReaderAverageCPUUtilization,
+    #[serde(rename = "RDSReaderAverageDatabaseConnections")]
+    RDSReaderAverageDatabaseConnections,
+    #[serde(rename = "EC2SpotFleetRequestAverageCPUUtilization")]
+    EC2SpotFleetRequestAverageCPUUtilization,
+    #[serde(rename = "EC2SpotFleetRequestAverageNetworkIn")]
+    EC2SpotFleetRequestAverageNetworkIn,
+    #[serde(rename = "EC2SpotFleetRequestAverageNetworkOut")]
+    EC2SpotFleetRequestAverageNetworkOut,
+    #[serde(rename = "SageMakerVariantInvocationsPerInstance")]
+    SageMakerVariantInvocationsPerInstance,
+    #[serde(rename = "ECSServiceAverageCPUUtilization")]
+    ECSServiceAverageCPUUtilization,
+    #[serde(rename = "ECSServiceAverageMemoryUtilization")]
+    ECSServiceAverageMemoryUtilization,
+    #[serde(rename = "AppStreamAverageCapacityUtilization")]
+    AppStreamAverageCapacityUtilization,
+    #[serde(rename = "ComprehendInferenceUtilization")]
+    ComprehendInferenceUtilization,
+    #[serde(rename = "LambdaProvisionedConcurrencyUtilization")]
+    LambdaProvisionedConcurrencyUtilization,
+    #[serde(rename = "CassandraReadCapacityUtilization")]
+    CassandraReadCapacityUtilization,
+    #[serde(rename = "CassandraWriteCapacityUtilization")]
+    CassandraWriteCapacityUtilization,
+    #[serde(rename = "KafkaBrokerStorageUtilization")]
+    KafkaBrokerStorageUtilization,
+    #[serde(rename = "ElastiCacheEngineCPUUtilization")]
+    ElastiCacheEngineCPUUtilization,
+    #[serde(rename = "ElastiCacheDatabaseMemoryUsagePercentage")]
+    ElastiCacheDatabaseMemoryUsagePercentage,
+    #[serde(rename = "ElastiCachePrimaryEngineCPUUtilization")]
+    ElastiCachePrimaryEngineCPUUtilization,
+    #[serde(rename = "ElastiCacheReplicaEngineCPUUtilization")]
+    ElastiCacheReplicaEngineCPUUtilization,
+    #[serde(rename = "ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage")]
+    ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage,
+    #[serde(rename = "NeptuneReaderAverageCPUUtilization")]
+    NeptuneReaderAverageCPUUtilization,
+    #[serde(rename = "SageMakerVariantProvisionedConcurrencyUtilization")]
+    SageMakerVariantProvisionedConcurrencyUtilization,
+    #[serde(rename = "ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage")]
+    ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage,
+    #[serde(rename = "SageMakerInferenceComponentInvocationsPerCopy")]
+    SageMakerInferenceComponentInvocationsPerCopy,
+    #[serde(rename = "WorkSpacesAverageUserSessionsCapacityUtilization")]
+    WorkSpacesAverageUserSessionsCapacityUtilization,
+    #[serde(rename = "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution")]
+    SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution,
+    #[serde(rename = "SageMakerVariantConcurrentRequestsPerModelHighResolution")]
+    SageMakerVariantConcurrentRequestsPerModelHighResolution,
+    #[serde(rename = "ECSServiceAverageCPUUtilizationHighResolution")]
+    ECSServiceAverageCPUUtilizationHighResolution,
+    #[serde(rename = "ECSServiceAverageMemoryUtilizationHighResolution")]
+    ECSServiceAverageMemoryUtilizationHighResolution,
+}
+
+impl MetricType {
+    pub const VALUES: &'static [&'static str] = &["DynamoDBReadCapacityUtilization", "DynamoDBWriteCapacityUtilization", "ALBRequestCountPerTarget", "RDSReaderAverageCPUUtilization", "RDSReaderAverageDatabaseConnections", "EC2SpotFleetRequestAverageCPUUtilization", "EC2SpotFleetRequestAverageNetworkIn", "EC2SpotFleetRequestAverageNetworkOut", "SageMakerVariantInvocationsPerInstance", "ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization", "AppStreamAverageCapacityUtilization", "ComprehendInferenceUtilization", "LambdaProvisionedConcurrencyUtilization", "CassandraReadCapacityUtilization", "CassandraWriteCapacityUtilization", "KafkaBrokerStorageUtilization", "ElastiCacheEngineCPUUtilization", "ElastiCacheDatabaseMemoryUsagePercentage", "ElastiCachePrimaryEngineCPUUtilization", "ElastiCacheReplicaEngineCPUUtilization", "ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage", "NeptuneReaderAverageCPUUtilization", "SageMakerVariantProvisionedConcurrencyUtilization", "ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage", "SageMakerInferenceComponentInvocationsPerCopy", "WorkSpacesAverageUserSessionsCapacityUtilization", "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution", "SageMakerVariantConcurrentRequestsPerModelHighResolution", "ECSServiceAverageCPUUtilizationHighResolution", "ECSServiceAverageMemoryUtilizationHighResolution"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DynamoDBReadCapacityUtilization => "DynamoDBReadCapacityUtilization",
+            Self::DynamoDBWriteCapacityUtilization => "DynamoDBWriteCapacityUtilization",
+            Self::ALBRequestCountPerTarget => "ALBRequestCountPerTarget",
+            Self::RDSReaderAverageCPUUtilization => "RDSReaderAverageCPUUtilization",
+            Self::RDSReaderAverageDatabaseConnections => "RDSReaderAverageDatabaseConnections",
+            Self::EC2SpotFleetRequestAverageCPUUtilization => "EC2SpotFleetRequestAverageCPUUtilization",
+            Self::EC2SpotFleetRequestAverageNetworkIn => "EC2SpotFleetRequestAverageNetworkIn",
+            Self::EC2SpotFleetRequestAverageNetworkOut => "EC2SpotFleetRequestAverageNetworkOut",
+            Self::SageMakerVariantInvocationsPerInstance => "SageMakerVariantInvocationsPerInstance",
+            Self::ECSServiceAverageCPUUtilization => "ECSServiceAverageCPUUtilization",
+            Self::ECSServiceAverageMemoryUtilization => "ECSServiceAverageMemoryUtilization",
+            Self::AppStreamAverageCapacityUtilization => "AppStreamAverageCapacityUtilization",
+            Self::ComprehendInferenceUtilization => "ComprehendInferenceUtilization",
+            Self::LambdaProvisionedConcurrencyUtilization => "LambdaProvisionedConcurrencyUtilization",
+            Self::CassandraReadCapacityUtilization => "CassandraReadCapacityUtilization",
+            Self::CassandraWriteCapacityUtilization => "CassandraWriteCapacityUtilization",
+            Self::KafkaBrokerStorageUtilization => "KafkaBrokerStorageUtilization",
+            Self::ElastiCacheEngineCPUUtilization => "ElastiCacheEngineCPUUtilization",
+            Self::ElastiCacheDatabaseMemoryUsagePercentage => "ElastiCacheDatabaseMemoryUsagePercentage",
+            Self::ElastiCachePrimaryEngineCPUUtilization => "ElastiCachePrimaryEngineCPUUtilization",
+            Self::ElastiCacheReplicaEngineCPUUtilization => "ElastiCacheReplicaEngineCPUUtilization",
+            Self::ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage => "ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage",
+            Self::NeptuneReaderAverageCPUUtilization => "NeptuneReaderAverageCPUUtilization",
+            Self::SageMakerVariantProvisionedConcurrencyUtilization => "SageMakerVariantProvisionedConcurrencyUtilization",
+            Self::ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage => "ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage",
+            Self::SageMakerInferenceComponentInvocationsPerCopy => "SageMakerInferenceComponentInvocationsPerCopy",
+            Self::WorkSpacesAverageUserSessionsCapacityUtilization => "WorkSpacesAverageUserSessionsCapacityUtilization",
+            Self::SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution => "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution",
+            Self::SageMakerVariantConcurrentRequestsPerModelHighResolution => "SageMakerVariantConcurrentRequestsPerModelHighResolution",
+            Self::ECSServiceAverageCPUUtilizationHighResolution => "ECSServiceAverageCPUUtilizationHighResolution",
+            Self::ECSServiceAverageMemoryUtilizationHighResolution => "ECSServiceAverageMemoryUtilizationHighResolution",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "DynamoDBReadCapacityUtilization" => Some(Self::DynamoDBReadCapacityUtilization),
+            "DynamoDBWriteCapacityUtilization" => Some(Self::DynamoDBWriteCapacityUtilization),
+            "ALBRequestCountPerTarget" => Some(Self::ALBRequestCountPerTarget),
+            "RDSReaderAverageCPUUtilization" => Some(Self::RDSReaderAverageCPUUtilization),
+            "RDSReaderAverageDatabaseConnections" => Some(Self::RDSReaderAverageDatabaseConnections),
+            "EC2SpotFleetRequestAverageCPUUtilization" => Some(Self::EC2SpotFleetRequestAverageCPUUtilization),
+            "EC2SpotFleetRequestAverageNetworkIn" => Some(Self::EC2SpotFleetRequestAverageNetworkIn),
+            "EC2SpotFleetRequestAverageNetworkOut" => Some(Self::EC2SpotFleetRequestAverageNetworkOut),
+            "SageMakerVariantInvocationsPerInstance" => Some(Self::SageMakerVariantInvocationsPerInstance),
+            "ECSServiceAverageCPUUtilization" => Some(Self::ECSServiceAverageCPUUtilization),
+            "ECSServiceAverageMemoryUtilization" => Some(Self::ECSServiceAverageMemoryUtilization),
+            "AppStreamAverageCapacityUtilization" => Some(Self::AppStreamAverageCapacityUtilization),
+            "ComprehendInferenceUtilization" => Some(Self::ComprehendInferenceUtilization),
+            "LambdaProvisionedConcurrencyUtilization" => Some(Self::LambdaProvisionedConcurrencyUtilization),
+            "CassandraReadCapacityUtilization" => Some(Self::CassandraReadCapacityUtilization),
+            "CassandraWriteCapacityUtilization" => Some(Self::CassandraWriteCapacityUtilization),
+            "KafkaBrokerStorageUtilization" => Some(Self::KafkaBrokerStorageUtilization),
+            "ElastiCacheEngineCPUUtilization" => Some(Self::ElastiCacheEngineCPUUtilization),
+            "ElastiCacheDatabaseMemoryUsagePercentage" => Some(Self::ElastiCacheDatabaseMemoryUsagePercentage),
+            "ElastiCachePrimaryEngineCPUUtilization" => Some(Self::ElastiCachePrimaryEngineCPUUtilization),
+            "ElastiCacheReplicaEngineCPUUtilization" => Some(Self::ElastiCacheReplicaEngineCPUUtilization),
+            "ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage" => Some(Self::ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage),
+            "NeptuneReaderAverageCPUUtilization" => Some(Self::NeptuneReaderAverageCPUUtilization),
+            "SageMakerVariantProvisionedConcurrencyUtilization" => Some(Self::SageMakerVariantProvisionedConcurrencyUtilization),
+            "ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage" => Some(Self::ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage),
+            "SageMakerInferenceComponentInvocationsPerCopy" => Some(Self::SageMakerInferenceComponentInvocationsPerCopy),
+            "WorkSpacesAverageUserSessionsCapacityUtilization" => Some(Self::WorkSpacesAverageUserSessionsCapacityUtilization),
+            "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution" => Some(Self::SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution),
+            "SageMakerVariantConcurrentRequestsPerModelHighResolution" => Some(Self::SageMakerVariantConcurrentRequestsPerModelHighResolution),
+            "ECSServiceAverageCPUUtilizationHighResolution" => Some(Self::ECSServiceAverageCPUUtilizationHighResolution),
+            "ECSServiceAverageMemoryUtilizationHighResolution" => Some(Self::ECSServiceAverageMemoryUtilizationHighResolution),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for MetricType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Represents a CloudWatch metric of your choosing for a target tracking scaling policy to use with Application Auto Scaling.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CustomizedMetricSpecification {
+    /// The name of the metric.
+    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
+    pub metric_name: Option<String>,
+    /// The namespace of the metric.
+    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// The dimensions of the metric.
+    #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
+    pub dimensions: Option<Vec<MetricDimension>>,
+    /// The statistic of the metric.
+    #[serde(rename = "Statistic", default, skip_serializing_if = "Option::is_none")]
+    pub statistic: Option<MetricStatistic>,
+    /// The unit of the metric.
+    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The metrics to include in the target tracking scaling policy, as a metric data query.
+    #[serde(rename = "Metrics", default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Vec<TargetTrackingMetricDataQuery>>,
+}
+
+impl FromJson for CustomizedMetricSpecification {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            metric_name: member(&mut members, "MetricName"),
+            namespace: member(&mut members, "Namespace"),
+            dimensions: member(&mut members, "Dimensions"),
+            statistic: member(&mut members, "Statistic"),
+            unit: member(&mut members, "Unit"),
+            metrics: member(&mut members, "Metrics"),
+        })
+    }
+}
+
+/// Describes the dimension names and values associated with a metric.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MetricDimension {
+    /// The name of the dimension.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The value of the dimension.
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl FromJson for MetricDimension {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "Name"),
+            value: member(&mut members, "Value"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MetricStatistic {
+    #[serde(rename = "Average")]
+    Average,
+    #[serde(rename = "Minimum")]
+    Minimum,
+    #[serde(rename = "Maximum")]
+    Maximum,
+    #[serde(rename = "SampleCount")]
+    SampleCount,
+    #[serde(rename = "Sum")]
+    Sum,
+}
+
+impl MetricStatistic {
+    pub const VALUES: &'static [&'static str] = &["Average", "Minimum", "Maximum", "SampleCount", "Sum"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Average => "Average",
+            Self::Minimum => "Minimum",
+            Self::Maximum => "Maximum",
+            Self::SampleCount => "SampleCount",
+            Self::Sum => "Sum",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "Average" => Some(Self::Average),
+            "Minimum" => Some(Self::Minimum),
+            "Maximum" => Some(Self::Maximum),
+            "SampleCount" => Some(Self::SampleCount),
+            "Sum" => Some(Self::Sum),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for MetricStatistic {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// The metric data to return.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetTrackingMetricDataQuery {
+    /// The math expression to perform on the returned data, if this object is performing a math expression.
+    #[serde(rename = "Expression", default, skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
+    /// A short name that identifies the object's results in the response.
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// A human-readable label for this metric or expression.
+    #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Information about the metric data to return.
+    #[serde(rename = "MetricStat", default, skip_serializing_if = "Option::is_none")]
+    pub metric_stat: Option<TargetTrackingMetricStat>,
+    /// Indicates whether to return the timestamps and raw data values of this metric.
+    #[serde(rename = "ReturnData", default, skip_serializing_if = "Option::is_none")]
+    pub return_data: Option<bool>,
+}
+
+impl FromJson for TargetTrackingMetricDataQuery {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            expression: member(&mut members, "Expression"),
+            id: member(&mut members, "Id"),
+            label: member(&mut members, "Label"),
+            metric_stat: member(&mut members, "MetricStat"),
+            return_data: member(&mut members, "ReturnData"),
+        })
+    }
+}
+
+/// This structure defines the CloudWatch metric to return, along with the statistic and unit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetTrackingMetricStat {
+    /// The CloudWatch metric to return, including the metric name, namespace, and dimensions.
+    #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<TargetTrackingMetric>,
+    /// The statistic to return.
+    #[serde(rename = "Stat", default, skip_serializing_if = "Option::is_none")]
+    pub stat: Option<String>,
+    /// The unit to use for the returned data points.
+    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+impl FromJson for TargetTrackingMetricStat {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            metric: member(&mut members, "Metric"),
+            stat: member(&mut members, "Stat"),
+            unit: member(&mut members, "Unit"),
+        })
+    }
+}
+
+/// Represents a specific metric.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetTrackingMetric {
+    /// The dimensions for the metric.
+    #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
+    pub dimensions: Option<Vec<TargetTrackingMetricDimension>>,
+    /// The name of the metric.
+    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
+    pub metric_name: Option<String>,
+    /// The namespace of the metric.
+    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+impl FromJson for TargetTrackingMetric {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            dimensions: member(&mut members, "Dimensions"),
+            metric_name: member(&mut members, "MetricName"),
+            namespace: member(&mut members, "Namespace"),
+        })
+    }
+}
+
+/// Describes the dimension of a metric.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetTrackingMetricDimension {
+    /// The name of the dimension.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The value of the dimension.
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl FromJson for TargetTrackingMetricDimension {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "Name"),
+            value: member(&mut members, "Value"),
+        })
+    }
+}
+
+/// Represents a predictive scaling policy configuration.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingPolicyConfiguration {
+    /// This structure includes the metrics and target utilization to use for predictive scaling.
+    #[serde(rename = "MetricSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub metric_specifications: Option<Vec<PredictiveScalingMetricSpecification>>,
+    /// The predictive scaling mode.
+    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<PredictiveScalingMode>,
+    /// The amount of time, in seconds, that the start time can be advanced.
+    #[serde(rename = "SchedulingBufferTime", default, skip_serializing_if = "Option::is_none")]
+    pub scheduling_buffer_time: Option<i32>,
+    /// Defines the behavior that should be applied if the forecast capacity approaches or exceeds the maximum capacity.
+    #[serde(rename = "MaxCapacityBreachBehavior", default, skip_serializing_if = "Option::is_none")]
+    pub max_capacity_breach_behavior: Option<PredictiveScalingMaxCapacityBreachBehavior>,
+    /// The size of the capacity buffer to use when the forecast capacity is close to or exceeds the maximum capacity.
+    #[serde(rename = "MaxCapacityBuffer", default, skip_serializing_if = "Option::is_none")]
+    pub max_capacity_buffer: Option<i32>,
+}
+
+impl FromJson for PredictiveScalingPolicyConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            metric_specifications: member(&mut members, "MetricSpecifications"),
+            mode: member(&mut members, "Mode"),
+            scheduling_buffer_time: member(&mut members, "SchedulingBufferTime"),
+            max_capacity_breach_behavior: member(&mut members, "MaxCapacityBreachBehavior"),
+            max_capacity_buffer: member(&mut members, "MaxCapacityBuffer"),
+        })
+    }
+}
+
+/// This structure specifies the metrics and target utilization settings for a predictive scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingMetricSpecification {
+    /// Specifies the target utilization.
+    #[serde(rename = "TargetValue", default, skip_serializing_if = "Option::is_none")]
+    pub target_value: Option<f64>,
+    /// The predefined metric pair specification that determines the appropriate scaling metric and load metric to use.
+    #[serde(rename = "PredefinedMetricPairSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub predefined_metric_pair_specification: Option<PredictiveScalingPredefinedMetricPairSpecification>,
+    /// The predefined scaling metric specification.
+    #[serde(rename = "PredefinedScalingMetricSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub predefined_scaling_metric_specification: Option<PredictiveScalingPredefinedScalingMetricSpecification>,
+    /// The predefined load metric specification.
+    #[serde(rename = "PredefinedLoadMetricSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub predefined_load_metric_specification: Option<PredictiveScalingPredefinedLoadMetricSpecification>,
+    /// The customized scaling metric specification.
+    #[serde(rename = "CustomizedScalingMetricSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub customized_scaling_metric_specification: Option<PredictiveScalingCustomizedMetricSpecification>,
+    /// The customized load metric specification.
+    #[serde(rename = "CustomizedLoadMetricSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub customized_load_metric_specification: Option<PredictiveScalingCustomizedMetricSpecification>,
+    /// The customized capacity metric specification.
+    #[serde(rename = "CustomizedCapacityMetricSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub customized_capacity_metric_specification: Option<PredictiveScalingCustomizedMetricSpecification>,
+}
+
+impl FromJson for PredictiveScalingMetricSpecification {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target_value: member(&mut members, "TargetValue"),
+            predefined_metric_pair_specification: member(&mut members, "PredefinedMetricPairSpecification"),
+            predefined_scaling_metric_specification: member(&mut members, "PredefinedScalingMetricSpecification"),
+            predefined_load_metric_specification: member(&mut members, "PredefinedLoadMetricSpecification"),
+            customized_scaling_metric_specification: member(&mut members, "CustomizedScalingMetricSpecification"),
+            customized_load_metric_specification: member(&mut members, "CustomizedLoadMetricSpecification"),
+            customized_capacity_metric_specification: member(&mut members, "CustomizedCapacityMetricSpecification"),
+        })
+    }
+}
+
+/// Represents a metric pair for a predictive scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingPredefinedMetricPairSpecification {
+    /// Indicates which metrics to use.
+    #[serde(rename = "PredefinedMetricType", default, skip_serializing_if = "Option::is_none")]
+    pub predefined_metric_type: Option<String>,
+    /// A label that uniquely identifies a specific target group from which to determine the total and average request count.
+    #[serde(rename = "ResourceLabel", default, skip_serializing_if = "Option::is_none")]
+    pub resource_label: Option<String>,
+}
+
+impl FromJson for PredictiveScalingPredefinedMetricPairSpecification {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            predefined_metric_type: member(&mut members, "PredefinedMetricType"),
+            resource_label: member(&mut members, "ResourceLabel"),
+        })
+    }
+}
+
+/// Describes a scaling metric for a predictive scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingPredefinedScalingMetricSpecification {
+    /// The metric type.
+    #[serde(rename = "PredefinedMetricType", default, skip_serializing_if = "Option::is_none")]
+    pub predefined_metric_type: Option<String>,
+    /// A label that uniquely identifies a specific target group from which to determine the average request count.
+    #[serde(rename = "ResourceLabel", default, skip_serializing_if = "Option::is_none")]
+    pub resource_label: Option<String>,
+}
+
+impl FromJson for PredictiveScalingPredefinedScalingMetricSpecification {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            predefined_metric_type: member(&mut members, "PredefinedMetricType"),
+            resource_label: member(&mut members, "ResourceLabel"),
+        })
+    }
+}
+
+/// Describes a load metric for a predictive scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingPredefinedLoadMetricSpecification {
+    /// The metric type.
+    #[serde(rename = "PredefinedMetricType", default, skip_serializing_if = "Option::is_none")]
+    pub predefined_metric_type: Option<String>,
+    /// A label that uniquely identifies a target group.
+    #[serde(rename = "ResourceLabel", default, skip_serializing_if = "Option::is_none")]
+    pub resource_label: Option<String>,
+}
+
+impl FromJson for PredictiveScalingPredefinedLoadMetricSpecification {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            predefined_metric_type: member(&mut members, "PredefinedMetricType"),
+            resource_label: member(&mut members, "ResourceLabel"),
+        })
+    }
+}
+
+/// Represents a CloudWatch metric of your choosing for a predictive scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingCustomizedMetricSpecification {
+    /// One or more metric data queries to provide data points for a metric specification.
+    #[serde(rename = "MetricDataQueries", default, skip_serializing_if = "Option::is_none")]
+    pub metric_data_queries: Option<Vec<PredictiveScalingMetricDataQuery>>,
+}
+
+impl FromJson for PredictiveScalingCustomizedMetricSpecification {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            metric_data_queries: member(&mut members, "MetricDataQueries"),
+        })
+    }
+}
+
+/// The metric data to return.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingMetricDataQuery {
+    /// A short name that identifies the object's results in the response.
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The math expression to perform on the returned data, if this object is performing a math expression.
+    #[serde(rename = "Expression", default, skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
+    /// Information about the metric data to return.
+    #[serde(rename = "MetricStat", default, skip_serializing_if = "Option::is_none")]
+    pub metric_stat: Option<PredictiveScalingMetricStat>,
+    /// A human-readable label for this metric or expression.
+    #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Indicates whether to return the timestamps and raw data values of this metric.
+    #[serde(rename = "ReturnData", default, skip_serializing_if = "Option::is_none")]
+    pub return_data: Option<bool>,
+}
+
+impl FromJson for PredictiveScalingMetricDataQuery {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            id: member(&mut members, "Id"),
+            expression: member(&mut members, "Expression"),
+            metric_stat: member(&mut members, "MetricStat"),
+            label: member(&mut members, "Label"),
+            return_data: member(&mut members, "ReturnData"),
+        })
+    }
+}
+
+/// This structure defines the CloudWatch metric to return, along with the statistic and unit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingMetricStat {
+    /// The CloudWatch metric to return, including the metric name, namespace, and dimensions.
+    #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<PredictiveScalingMetric>,
+    /// The statistic to return.
+    #[serde(rename = "Stat", default, skip_serializing_if = "Option::is_none")]
+    pub stat: Option<String>,
+    /// The unit to use for the returned data points.
+    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+impl FromJson for PredictiveScalingMetricStat {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            metric: member(&mut members, "Metric"),
+            stat: member(&mut members, "Stat"),
+            unit: member(&mut members, "Unit"),
+        })
+    }
+}
+
+/// Describes the scaling metric.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingMetric {
+    /// Describes the dimensions of the metric.
+    #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
+    pub dimensions: Option<Vec<PredictiveScalingMetricDimension>>,
+    /// The name of the metric.
+    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
+    pub metric_name: Option<String>,
+    /// The namespace of the metric.
+    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+impl FromJson for PredictiveScalingMetric {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            dimensions: member(&mut members, "Dimensions"),
+            metric_name: member(&mut members, "MetricName"),
+            namespace: member(&mut members, "Namespace"),
+        })
+    }
+}
+
+/// Describes the dimension of a metric.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingMetricDimension {
+    /// The name of the dimension.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The value of the dimension.
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl FromJson for PredictiveScalingMetricDimension {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "Name"),
+            value: member(&mut members, "Value"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PredictiveScalingMode {
+    #[serde(rename = "ForecastOnly")]
+    ForecastOnly,
+    #[serde(rename = "ForecastAndScale")]
+    ForecastAndScale,
+}
+
+impl PredictiveScalingMode {
+    pub const VALUES: &'static [&'static str] = &["ForecastOnly", "ForecastAndScale"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ForecastOnly => "ForecastOnly",
+            Self::ForecastAndScale => "ForecastAndScale",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ForecastOnly" => Some(Self::ForecastOnly),
+            "ForecastAndScale" => Some(Self::ForecastAndScale),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for PredictiveScalingMode {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PredictiveScalingMaxCapacityBreachBehavior {
+    #[serde(rename = "HonorMaxCapacity")]
+    HonorMaxCapacity,
+    #[serde(rename = "IncreaseMaxCapacity")]
+    IncreaseMaxCapacity,
+}
+
+impl PredictiveScalingMaxCapacityBreachBehavior {
+    pub const VALUES: &'static [&'static str] = &["HonorMaxCapacity", "IncreaseMaxCapacity"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::HonorMaxCapacity => "HonorMaxCapacity",
+            Self::IncreaseMaxCapacity => "IncreaseMaxCapacity",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "HonorMaxCapacity" => Some(Self::HonorMaxCapacity),
+            "IncreaseMaxCapacity" => Some(Self::IncreaseMaxCapacity),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for PredictiveScalingMaxCapacityBreachBehavior {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutScalingPolicyResponse {
+    /// The Amazon Resource Name (ARN) of the resulting scaling policy.
+    #[serde(rename = "PolicyARN", default, skip_serializing_if = "Option::is_none")]
+    pub policy_arn: Option<String>,
+    /// The CloudWatch alarms created for the target tracking scaling policy.
+    #[serde(rename = "Alarms", default, skip_serializing_if = "Option::is_none")]
+    pub alarms: Option<Vec<Alarm>>,
+}
+
+impl FromJson for PutScalingPolicyResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            policy_arn: member(&mut members, "PolicyARN"),
+            alarms: member(&mut members, "Alarms"),
+        })
+    }
+}
+
+/// Represents a CloudWatch alarm associated with a scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Alarm {
+    /// The name of the alarm.
+    #[serde(rename = "AlarmName", default, skip_serializing_if = "Option::is_none")]
+    pub alarm_name: Option<String>,
+    /// The Amazon Resource Name (ARN) of the alarm.
+    #[serde(rename = "AlarmARN", default, skip_serializing_if = "Option::is_none")]
+    pub alarm_arn: Option<String>,
+}
+
+impl FromJson for Alarm {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            alarm_name: member(&mut members, "AlarmName"),
+            alarm_arn: member(&mut members, "AlarmARN"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeScalingPoliciesRequest {
+    /// The names of the scaling policies to describe.
+    #[serde(rename = "PolicyNames", default, skip_serializing_if = "Option::is_none")]
+    pub policy_names: Option<Vec<String>>,
+    /// The namespace of the Amazon Web Services service that provides the resource.
+    #[serde(rename = "ServiceNamespace", default, skip_serializing_if = "Option::is_none")]
+    pub service_namespace: Option<ServiceNamespace>,
+    /// The identifier of the resource associated with the scaling policy.
+    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    /// The scalable dimension.
+    #[serde(rename = "ScalableDimension", default, skip_serializing_if = "Option::is_none")]
+    pub scalable_dimension: Option<ScalableDimension>,
+    /// The maximum number of scalable targets.
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    /// The token for the next set of results.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for DescribeScalingPoliciesRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            policy_names: member(&mut members, "PolicyNames"),
+            service_namespace: member(&mut members, "ServiceNamespace"),
+            resource_id: member(&mut members, "ResourceId"),
+            scalable_dimension: member(&mut members, "ScalableDimension"),
+            max_results: member(&mut members, "MaxResults"),
+            next_token: member(&mut members, "NextToken"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeScalingPoliciesResponse {
+    /// Information about the scaling policies.
+    #[serde(rename = "ScalingPolicies", default, skip_serializing_if = "Option::is_none")]
+    pub scaling_policies: Option<Vec<ScalingPolicy>>,
+    /// The token required to get the next set of results.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for DescribeScalingPoliciesResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            scaling_policies: member(&mut members, "ScalingPolicies"),
+            next_token: member(&mut members, "NextToken"),
+        })
+    }
+}
+
+/// Represents a scaling policy to use with Application Auto Scaling.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScalingPolicy {
+    /// The Amazon Resource Name (ARN) of the scaling policy.
+    #[serde(rename = "PolicyARN", default, skip_serializing_if = "Option::is_none")]
+    pub policy_arn: Option<String>,
+    /// The name of the scaling policy.
+    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<String>,
+    /// The namespace of the Amazon Web Services service that provides the resource, or a `custom-resource`.
+    #[serde(rename = "ServiceNamespace", default, skip_serializing_if = "Option::is_none")]
+    pub service_namespace: Option<ServiceNamespace>,
+    /// The identifier of the resource associated with the scaling policy.
+    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    /// The scalable dimension.
+    #[serde(rename = "ScalableDimension", default, skip_serializing_if = "Option::is_none")]
+    pub scalable_dimension: Option<ScalableDimension>,
+    /// The scaling policy type.
+    #[serde(rename = "PolicyType", default, skip_serializing_if = "Option::is_none")]
+    pub policy_type: Option<PolicyType>,
+    /// A step scaling policy.
+    #[serde(rename = "StepScalingPolicyConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub step_scaling_policy_configuration: Option<StepScalingPolicyConfiguration>,
+    /// A target tracking scaling policy.
+    #[serde(rename = "TargetTrackingScalingPolicyConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub target_tracking_scaling_policy_configuration: Option<TargetTrackingScalingPolicyConfiguration>,
+    /// The predictive scaling policy configuration.
+    #[serde(rename = "PredictiveScalingPolicyConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub predictive_scaling_policy_configuration: Option<PredictiveScalingPolicyConfiguration>,
+    /// The CloudWatch alarms associated with the scaling policy.
+    #[serde(rename = "Alarms", default, skip_serializing_if = "Option::is_none")]
+    pub alarms: Option<Vec<Alarm>>,
+    /// The Unix timestamp for when the scaling policy was created.
+    #[serde(rename = "CreationTime", default, skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<f64>,
+}
+
+impl FromJson for ScalingPolicy {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            policy_arn: member(&mut members, "PolicyARN"),
+            policy_name: member(&mut members, "PolicyName"),
+            service_namespace: member(&mut members, "ServiceNamespace"),
+            resource_id: member(&mut members, "ResourceId"),
+            scalable_dimension: member(&mut members, "ScalableDimension"),
+            policy_type: member(&mut members, "PolicyType"),
+            step_scaling_policy_configuration: member(&mut members, "StepScalingPolicyConfiguration"),
+            target_tracking_scaling_policy_configuration: member(&mut members, "TargetTrackingScalingPolicyConfiguration"),
+            predictive_scaling_policy_configuration: member(&mut members, "PredictiveScalingPolicyConfiguration"),
+            alarms: member(&mut members, "Alarms"),
+            creation_time: member(&mut members, "CreationTime"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteScalingPolicyRequest {
+    /// The name of the scaling policy.
+    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<String>,
+    /// The namespace of the Amazon Web Services service that provides the resource.
+    #[serde(rename = "ServiceNamespace", default, skip_serializing_if = "Option::is_none")]
+    pub service_namespace: Option<ServiceNamespace>,
+    /// The identifier of the resource associated with the scalable target.
+    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    /// The scalable dimension.
+    #[serde(rename = "ScalableDimension", default, skip_serializing_if = "Option::is_none")]
+    pub scalable_dimension: Option<ScalableDimension>,
+}
+
+impl FromJson for DeleteScalingPolicyRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            policy_name: member(&mut members, "PolicyName"),
+            service_namespace: member(&mut members, "ServiceNamespace"),
+            resource_id: member(&mut members, "ResourceId"),
+            scalable_dimension: member(&mut members, "ScalableDimension"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteScalingPolicyResponse {
+}
+
+impl FromJson for DeleteScalingPolicyResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        object(value).map(|_| Self {})
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeScalingActivitiesRequest {
     /// The namespace of the Amazon Web Services service that provides the resource.
     #[serde(rename = "ServiceNamespace", default, skip_serializing_if = "Option::is_none")]

@@ -16,6 +16,9 @@ pub static OPERATIONS: &[Operation] = &[
     Operation { name: "PutScheduledAction", input: &super::shapes::PUT_SCHEDULED_ACTION_REQUEST, validation_error: ErrorCode::ValidationException, documentation: "Creates or updates a scheduled action for an Application Auto Scaling scalable target." },
     Operation { name: "DescribeScheduledActions", input: &super::shapes::DESCRIBE_SCHEDULED_ACTIONS_REQUEST, validation_error: ErrorCode::ValidationException, documentation: "Describes the Application Auto Scaling scheduled actions for the specified service namespace." },
     Operation { name: "DeleteScheduledAction", input: &super::shapes::DELETE_SCHEDULED_ACTION_REQUEST, validation_error: ErrorCode::ValidationException, documentation: "Deletes the specified scheduled action for an Application Auto Scaling scalable target." },
+    Operation { name: "PutScalingPolicy", input: &super::shapes::PUT_SCALING_POLICY_REQUEST, validation_error: ErrorCode::ValidationException, documentation: "Creates or updates a scaling policy for an Application Auto Scaling scalable target." },
+    Operation { name: "DescribeScalingPolicies", input: &super::shapes::DESCRIBE_SCALING_POLICIES_REQUEST, validation_error: ErrorCode::ValidationException, documentation: "Describes the Application Auto Scaling scaling policies for the specified service namespace." },
+    Operation { name: "DeleteScalingPolicy", input: &super::shapes::DELETE_SCALING_POLICY_REQUEST, validation_error: ErrorCode::ValidationException, documentation: "Deletes the specified scaling policy for an Application Auto Scaling scalable target." },
     Operation { name: "DescribeScalingActivities", input: &super::shapes::DESCRIBE_SCALING_ACTIVITIES_REQUEST, validation_error: ErrorCode::ValidationException, documentation: "Provides descriptive information about the scaling activities in the specified namespace from the previous six weeks." },
 ];
 

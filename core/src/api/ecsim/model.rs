@@ -821,3 +821,87 @@ impl FromJson for DnsRecord {
         })
     }
 }
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutServiceLoadRequest {
+    /// The service's cluster (`default` unless given).
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The service's name or ARN.
+    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// The demand, point by point.
+    #[serde(rename = "trace", default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Vec<LoadPoint>>,
+    /// Seconds after which the trace starts over (a day: `86400`); it plays once unless given.
+    #[serde(rename = "repeatEvery", default, skip_serializing_if = "Option::is_none")]
+    pub repeat_every: Option<f64>,
+    /// CPU units one request per second costs (0 unless given).
+    #[serde(rename = "cpuPerRequest", default, skip_serializing_if = "Option::is_none")]
+    pub cpu_per_request: Option<f64>,
+    /// MiB each task uses whatever its share of the demand (0 unless given).
+    #[serde(rename = "memoryPerTask", default, skip_serializing_if = "Option::is_none")]
+    pub memory_per_task: Option<f64>,
+}
+
+impl FromJson for PutServiceLoadRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            service: member(&mut members, "service"),
+            trace: member(&mut members, "trace"),
+            repeat_every: member(&mut members, "repeatEvery"),
+            cpu_per_request: member(&mut members, "cpuPerRequest"),
+            memory_per_task: member(&mut members, "memoryPerTask"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoadPoint {
+    /// Seconds after the call (or after each repetition's start) from which this demand holds.
+    #[serde(rename = "at", default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<f64>,
+    /// Requests per second to the whole service.
+    #[serde(rename = "requestsPerSecond", default, skip_serializing_if = "Option::is_none")]
+    pub requests_per_second: Option<f64>,
+    /// CPU units the whole service needs, beyond what its requests cost.
+    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<f64>,
+    /// MiB the whole service needs, beyond each task's own.
+    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<f64>,
+}
+
+impl FromJson for LoadPoint {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            at: member(&mut members, "at"),
+            requests_per_second: member(&mut members, "requestsPerSecond"),
+            cpu: member(&mut members, "cpu"),
+            memory: member(&mut members, "memory"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutServiceLoadResponse {
+    /// The service given the load.
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_arn: Option<String>,
+    /// The points of the trace.
+    #[serde(rename = "points", default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<i32>,
+}
+
+impl FromJson for PutServiceLoadResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_arn: member(&mut members, "serviceArn"),
+            points: member(&mut members, "points"),
+        })
+    }
+}

@@ -22,12 +22,14 @@ pub static OPERATIONS: &[Operation] = &[
     Operation { name: "CreateSubnet", input: &super::shapes::CREATE_SUBNET_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Declares a subnet and its availability zone, so that FARGATE tasks placed in it land in that zone (EC2 itself is not simulated yet)." },
     Operation { name: "DescribeClusterLayout", input: &super::shapes::DESCRIBE_CLUSTER_LAYOUT_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "A cluster as a board draws it, in one call: every container instance with its zone, type, registered and remaining resources and custom attributes, and every task that is not STOPPED, as columns (a row per task)." },
     Operation { name: "ResolveDns", input: &super::shapes::RESOLVE_DNS_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "What DNS answers now for a name in Cloud Map's DNS namespaces, as Route 53 would: the records chosen by the service's routing policy, the SOA of a negative answer, the addresses of SRV targets." },
+    Operation { name: "PutServiceLoad", input: &super::shapes::PUT_SERVICE_LOAD_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Gives an ECS service a demand trace, which the simulation spreads over the service's healthy tasks and publishes in CloudWatch as AWS does: `AWS/ECS` `CPUUtilization` and `MemoryUtilization` (dimensions `ClusterName`, `ServiceName`) every 20 seconds, and `AWS/ApplicationELB` `RequestCountPerTarget` " },
 ];
 
 /// Every error this service's client knows (`client.exceptions`).
 pub static ERRORS: &[ErrorCode] = &[
     ErrorCode::ClusterNotFoundException,
     ErrorCode::InvalidParameterException,
+    ErrorCode::ServiceNotFoundException,
     ErrorCode::UnknownOperationException,
     ErrorCode::UnknownServiceError,
     ErrorCode::InternalError,
@@ -39,6 +41,7 @@ pub static ERRORS: &[ErrorCode] = &[
 pub enum Error {
     ClusterNotFoundException,
     InvalidParameterException,
+    ServiceNotFoundException,
     UnknownOperationException,
     UnknownServiceError,
     InternalError,
@@ -49,6 +52,7 @@ impl Error {
         match self {
             Error::ClusterNotFoundException => ErrorCode::ClusterNotFoundException,
             Error::InvalidParameterException => ErrorCode::InvalidParameterException,
+            Error::ServiceNotFoundException => ErrorCode::ServiceNotFoundException,
             Error::UnknownOperationException => ErrorCode::UnknownOperationException,
             Error::UnknownServiceError => ErrorCode::UnknownServiceError,
             Error::InternalError => ErrorCode::InternalError,

@@ -2,7 +2,7 @@
 //! The request shapes as data: what the validator walks to report unknown members,
 //! wrong types, bad enum values and missing required members.
 
-use crate::api::shape::{Kind, Member, Shape};
+use crate::api::shape::{Kind, Member, Range, Shape};
 
 pub static PUT_IMAGE_REQUEST: Shape = Shape { name: "PutImageRequest", kind: Kind::Structure(&[Member { name: "image", shape: &STRING, required: true }, Member { name: "pullSeconds", shape: &DOUBLE, required: false }, Member { name: "pullFails", shape: &BOOLEAN, required: false }, Member { name: "exitAfter", shape: &DOUBLE, required: false }, Member { name: "exitCode", shape: &INTEGER, required: false }, Member { name: "unhealthyAfter", shape: &DOUBLE, required: false }]), range: None };
 pub static STRING: Shape = Shape { name: "String", kind: Kind::String, range: None };
@@ -17,3 +17,6 @@ pub static INTERRUPT_SPOT_TASK_REQUEST: Shape = Shape { name: "InterruptSpotTask
 pub static CREATE_SUBNET_REQUEST: Shape = Shape { name: "CreateSubnetRequest", kind: Kind::Structure(&[Member { name: "subnetId", shape: &STRING, required: false }, Member { name: "availabilityZone", shape: &STRING, required: true }, Member { name: "vpcId", shape: &STRING, required: false }]), range: None };
 pub static DESCRIBE_CLUSTER_LAYOUT_REQUEST: Shape = Shape { name: "DescribeClusterLayoutRequest", kind: Kind::Structure(&[Member { name: "cluster", shape: &STRING, required: false }]), range: None };
 pub static RESOLVE_DNS_REQUEST: Shape = Shape { name: "ResolveDnsRequest", kind: Kind::Structure(&[Member { name: "name", shape: &STRING, required: true }, Member { name: "type", shape: &STRING, required: false }]), range: None };
+pub static PUT_SERVICE_LOAD_REQUEST: Shape = Shape { name: "PutServiceLoadRequest", kind: Kind::Structure(&[Member { name: "cluster", shape: &STRING, required: false }, Member { name: "service", shape: &STRING, required: true }, Member { name: "trace", shape: &LOAD_POINTS, required: true }, Member { name: "repeatEvery", shape: &DOUBLE, required: false }, Member { name: "cpuPerRequest", shape: &DOUBLE, required: false }, Member { name: "memoryPerTask", shape: &DOUBLE, required: false }]), range: None };
+pub static LOAD_POINTS: Shape = Shape { name: "LoadPoints", kind: Kind::List(&LOAD_POINT), range: Some(&Range { min: None, max: Some(100000.0) }) };
+pub static LOAD_POINT: Shape = Shape { name: "LoadPoint", kind: Kind::Structure(&[Member { name: "at", shape: &DOUBLE, required: true }, Member { name: "requestsPerSecond", shape: &DOUBLE, required: false }, Member { name: "cpu", shape: &DOUBLE, required: false }, Member { name: "memory", shape: &DOUBLE, required: false }]), range: None };

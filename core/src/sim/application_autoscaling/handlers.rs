@@ -7,7 +7,9 @@ use crate::error::EcsimError;
 use crate::sim::World;
 use std::collections::BTreeMap;
 
-fn page<T>(
+pub use super::policies::{delete_scaling_policy, describe_scaling_policies, put_scaling_policy};
+
+pub(super) fn page<T>(
     items: Vec<T>,
     max_results: Option<i32>,
     next_token: Option<&str>,
@@ -80,6 +82,7 @@ pub fn register_scalable_target(
                 ..Default::default()
             },
             scheduled: BTreeMap::new(),
+            policies: BTreeMap::new(),
         });
     let described = &mut target.described;
     described.min_capacity = Some(min);
@@ -107,12 +110,16 @@ pub fn deregister_scalable_target(
 ) -> Result<api::DeregisterScalableTargetResponse, EcsimError> {
     check_dimension(request.service_namespace, request.scalable_dimension)?;
     let resource_id = request.resource_id.unwrap_or_default();
-    // Its scheduled actions go with it; their firings on the clock find nothing.
-    world
+    // Its scheduled actions and policies go with it; their firings on the clock find nothing,
+    // and the alarms of its target tracking policies are deleted.
+    let target = world
         .application_autoscaling
         .targets
         .remove(&resource_id)
         .ok_or_else(|| not_registered(&resource_id))?;
+    for policy in target.policies.values() {
+        super::policies::delete_alarms(world, policy);
+    }
     Ok(api::DeregisterScalableTargetResponse {})
 }
 

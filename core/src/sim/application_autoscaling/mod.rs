@@ -1,9 +1,11 @@
 //! Application Auto Scaling for ECS services (`ecs:service:DesiredCount`): scalable targets with
 //! their min and max, scheduled actions on the virtual clock (`scheduled.rs`), and the scaling
-//! activities that say what changed the desired count and why. Scaling policies and the alarms
-//! that drive them come with CloudWatch.
+//! activities that say what changed the desired count and why; scaling policies (`policies.rs`)
+//! run by CloudWatch alarms (`execute.rs`).
 
+mod execute;
 pub mod handlers;
+mod policies;
 mod scheduled;
 
 use crate::api::application_autoscaling as api;
@@ -13,6 +15,7 @@ use crate::sim::World;
 use jiff::tz::TimeZone;
 use std::collections::BTreeMap;
 
+pub(crate) use execute::{run_policy, Invocation};
 pub(crate) use scheduled::fire;
 
 /// The one scalable dimension ecsim simulates.
@@ -23,6 +26,24 @@ pub struct Target {
     pub described: api::ScalableTarget,
     /// Its scheduled actions, by name.
     pub scheduled: BTreeMap<String, ScheduledAction>,
+    /// Its scaling policies, by name.
+    pub policies: BTreeMap<String, Policy>,
+}
+
+#[derive(Clone)]
+pub struct Policy {
+    pub described: api::ScalingPolicy,
+    /// The scale-out cooldown under way: when it started (or was last restarted) and the
+    /// capacity before it, the base of the proposals made during it.
+    pub scale_out: Option<ScaleOut>,
+    /// When this policy last scaled in.
+    pub last_scale_in: Option<f64>,
+}
+
+#[derive(Clone, Copy)]
+pub struct ScaleOut {
+    pub at: f64,
+    pub base: i32,
 }
 
 #[derive(Clone)]
@@ -106,9 +127,17 @@ pub(crate) fn clamp(world: &mut World, resource_id: &str, cause: &str) {
         return;
     };
     let wanted = current.clamp(min, max.max(min));
-    if wanted == current {
-        return;
+    if wanted != current {
+        set_desired(world, resource_id, wanted, cause);
     }
+}
+
+/// Sets the ECS service's desired count through ECS's UpdateService and records the activity
+/// with its cause.
+pub(crate) fn set_desired(world: &mut World, resource_id: &str, wanted: i32, cause: &str) {
+    let Some((cluster, service)) = ecs_service(resource_id) else {
+        return;
+    };
     let request = crate::api::ecs::UpdateServiceRequest {
         cluster: Some(cluster.to_string()),
         service: Some(service.to_string()),
@@ -136,8 +165,8 @@ pub(crate) fn clamp(world: &mut World, resource_id: &str, cause: &str) {
         scalable_dimension: Some(api::ScalableDimension::EcsServiceDesiredCount),
         description: Some(format!("Setting desired count to {wanted}.")),
         cause: Some(cause.to_string()),
-        start_time: Some(world.now),
-        end_time: Some(world.now),
+        start_time: Some(now),
+        end_time: Some(now),
         status_code: Some(status),
         status_message: Some(if status == api::ScalingActivityStatusCode::Successful {
             format!("{message} {wanted}. Change successfully fulfilled by ecs.")

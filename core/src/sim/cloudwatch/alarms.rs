@@ -20,6 +20,14 @@ pub struct Alarm {
     pub metric: MetricKey,
     /// Bumped when the alarm changes or goes: older evaluations on the clock are stale.
     pub generation: u64,
+    /// The values of the datapoints of its last evaluation, oldest first (what the scaling
+    /// policies it invokes read).
+    pub values: Vec<f64>,
+}
+
+/// The newest value an alarm evaluated.
+pub fn latest_value(alarm: &Alarm) -> Option<f64> {
+    alarm.values.last().copied()
 }
 
 impl Alarm {
@@ -52,6 +60,10 @@ pub(crate) fn evaluate(world: &mut World, name: &str, generation: u64) {
     if !current {
         return;
     }
+    let values = evaluated_values(&world.cloudwatch, name, world.now);
+    if let Some(alarm) = world.cloudwatch.alarms.get_mut(name) {
+        alarm.values = values;
+    }
     if let Some((state, reason, data)) = verdict(&world.cloudwatch, name, world.now) {
         change_state(world, name, state, reason, data);
     }
@@ -60,6 +72,37 @@ pub(crate) fn evaluate(world: &mut World, name: &str, generation: u64) {
 
 /// A period's value, oldest period first: its start and its statistic (None when missing).
 type Datapoint = (f64, Option<f64>);
+
+/// The last `EvaluationPeriods` periods before `now`, oldest first.
+fn datapoints(state: &CloudWatchState, alarm: &Alarm, now: f64) -> Vec<Datapoint> {
+    let period = alarm.period();
+    let periods = alarm.described.evaluation_periods.unwrap_or(1).max(1);
+    let statistic = alarm.described.statistic.unwrap_or(api::Statistic::Average);
+    let series = state.metrics.get(&alarm.metric);
+    (1..=periods)
+        .rev()
+        .map(|k| {
+            let start = now - f64::from(k) * period;
+            let value = series
+                .and_then(|s| s.summary(start, start + period))
+                .map(|summary: Summary| summary.statistic(statistic));
+            (start, value)
+        })
+        .collect()
+}
+
+fn evaluated_values(state: &CloudWatchState, name: &str, now: f64) -> Vec<f64> {
+    state
+        .alarms
+        .get(name)
+        .map(|alarm| {
+            datapoints(state, alarm, now)
+                .into_iter()
+                .filter_map(|p| p.1)
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
 /// The state the last periods give, its reason in CloudWatch's words, and the reason as data;
 /// None to keep the state (`ignore` with no data).
@@ -78,17 +121,7 @@ fn verdict(
     let operator = described
         .comparison_operator
         .unwrap_or(api::ComparisonOperator::GreaterThanThreshold);
-    let series = state.metrics.get(&alarm.metric);
-    let points: Vec<Datapoint> = (1..=periods)
-        .rev()
-        .map(|k| {
-            let start = now - f64::from(k) * period;
-            let value = series
-                .and_then(|s| s.summary(start, start + period))
-                .map(|summary: Summary| summary.statistic(statistic));
-            (start, value)
-        })
-        .collect();
+    let points = datapoints(state, alarm, now);
     let treat = described.treat_missing_data.as_deref().unwrap_or("missing");
     let breaches = |value: f64| breaching(operator, value, threshold);
     let breaching_count = points
@@ -211,16 +244,39 @@ pub(super) fn change_state(
     run_actions(world, name, &actions);
 }
 
-/// Records each action: ecsim delivers SNS notifications as history; Application Auto Scaling
-/// policies are not simulated yet, which the history says.
+/// Runs each action and records it: Application Auto Scaling policies run, SNS notifications
+/// are recorded as delivered, anything else as failed.
 fn run_actions(world: &mut World, name: &str, actions: &[String]) {
     for action in actions {
-        let summary = if action.starts_with("arn:aws:sns:") || action.contains(":sns:") {
-            format!("Successfully executed action {action}")
+        let outcome = if action.contains(":autoscaling:") && action.contains(":scalingPolicy:") {
+            let (values, threshold) = world
+                .cloudwatch
+                .alarms
+                .get(name)
+                .map(|a| (a.values.clone(), a.described.threshold.unwrap_or(0.0)))
+                .unwrap_or_default();
+            let invocation = crate::sim::application_autoscaling::Invocation {
+                alarm: name,
+                values: &values,
+                threshold,
+            };
+            crate::sim::application_autoscaling::run_policy(world, action, &invocation)
+        } else if action.contains(":sns:") {
+            Ok(())
         } else {
-            format!("Failed to execute action {action}. ecsim runs SNS notifications only so far.")
+            Err("ecsim runs SNS notifications and Application Auto Scaling policies".to_string())
         };
-        let data = json!({ "actionState": if summary.starts_with("Successfully") { "Succeeded" } else { "Failed" } });
+        let (summary, state) = match outcome {
+            Ok(()) => (
+                format!("Successfully executed action {action}"),
+                "Succeeded",
+            ),
+            Err(why) => (
+                format!("Failed to execute action {action}. Received error: \"{why}\""),
+                "Failed",
+            ),
+        };
+        let data = json!({ "actionState": state });
         history::record(
             &mut world.cloudwatch,
             name,

@@ -3,6 +3,7 @@
 //! history. State stays bounded: samples are kept 15 days, alarm history 30 days, as CloudWatch
 //! keeps them.
 
+mod alarm_actions;
 mod alarms;
 pub mod handlers;
 mod metrics;
@@ -11,8 +12,8 @@ use crate::api::cloudwatch as api;
 use crate::error::EcsimError;
 use std::collections::{BTreeMap, VecDeque};
 
-pub(crate) use alarms::evaluate;
 use alarms::Alarm;
+pub(crate) use alarms::{evaluate, latest_value};
 use metrics::Metrics;
 
 /// How long alarm history is kept: CloudWatch's 30 days.
@@ -26,6 +27,42 @@ pub struct CloudWatchState {
     pub history: VecDeque<api::AlarmHistoryItem>,
     /// Alarm generations are unique across the state.
     pub generations: u64,
+}
+
+/// Publishes one statistic set of `values` at the current time (the metrics the simulation
+/// itself produces: the load model's).
+pub(crate) fn publish(
+    world: &mut crate::sim::World,
+    namespace: &str,
+    name: &str,
+    dimensions: Vec<(String, String)>,
+    values: &[f64],
+) {
+    let Some(&first) = values.first() else {
+        return;
+    };
+    let mut dimensions = dimensions;
+    dimensions.sort();
+    let key = metrics::MetricKey {
+        namespace: namespace.into(),
+        name: name.into(),
+        dimensions,
+    };
+    let sample = metrics::Sample {
+        at: world.now,
+        count: values.len() as f64,
+        sum: values.iter().sum(),
+        min: values.iter().copied().fold(first, f64::min),
+        max: values.iter().copied().fold(first, f64::max),
+    };
+    let series = world.cloudwatch.metrics.entry(key).or_default();
+    series.add(sample, world.now);
+    series.unit = Some(if name.ends_with("Utilization") {
+        api::StandardUnit::Percent
+    } else {
+        api::StandardUnit::Count
+    });
+    series.forget_before(world.now - metrics::METRIC_RETENTION);
 }
 
 pub(crate) fn invalid(message: impl Into<String>) -> EcsimError {

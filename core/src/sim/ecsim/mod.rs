@@ -5,6 +5,7 @@
 mod dns;
 mod faults;
 mod layout;
+pub mod load;
 pub mod subnets;
 
 use super::ecs::tasks::{launch_tasks, MAX_PLACE_TASKS_COUNT};
@@ -27,6 +28,7 @@ pub(crate) mod handlers {
         disconnect_agent, interrupt_spot_task, kill_instance, reconnect_agent,
     };
     pub(crate) use super::layout::describe_cluster_layout;
+    pub(crate) use super::load::put_service_load;
     pub(crate) use super::{
         create_subnet, list_events, list_invocations, next_fire_times, place_tasks, put_image,
     };
@@ -39,6 +41,8 @@ pub struct EcsimState {
     pub images: BTreeMap<String, ImageBehavior>,
     /// The subnets FARGATE tasks land in, with their zones (CreateSubnet).
     pub subnets: subnets::Subnets,
+    /// The demand traces of services (PutServiceLoad).
+    pub loads: load::Loads,
 }
 
 /// PlaceTasks' answer: one column per field, a row per task, ready for a data frame (a million

@@ -1,0 +1,310 @@
+//! The alarm actions: PutMetricAlarm, DescribeAlarms, DeleteAlarms, SetAlarmState,
+//! DescribeAlarmHistory.
+
+use super::alarms::{change_state, schedule_evaluation, Alarm};
+use super::handlers::{next_token_error, DESCRIBE_ALARMS};
+use super::metrics::MetricKey;
+use super::{history, invalid, missing};
+use crate::api::cloudwatch as api;
+use crate::error::EcsimError;
+use crate::sim::events::Empty;
+use crate::sim::World;
+
+pub fn put_metric_alarm(
+    world: &mut World,
+    request: api::PutMetricAlarmInput,
+) -> Result<Empty, EcsimError> {
+    let name = request.alarm_name.clone().unwrap_or_default();
+    check_alarm(&request)?;
+    let key = MetricKey::new(
+        request.namespace.as_deref().unwrap_or_default(),
+        request.metric_name.as_deref().unwrap_or_default(),
+        request.dimensions.as_deref().unwrap_or_default(),
+    );
+    let now = world.now;
+    let arn = world.arn("cloudwatch", &format!("alarm:{name}"));
+    let previous = world
+        .cloudwatch
+        .alarms
+        .get(&name)
+        .map(|a| a.described.clone());
+    world.cloudwatch.generations += 1;
+    let described = api::MetricAlarm {
+        alarm_name: Some(name.clone()),
+        alarm_arn: Some(arn),
+        alarm_description: request.alarm_description,
+        alarm_configuration_updated_timestamp: Some(now),
+        actions_enabled: Some(request.actions_enabled.unwrap_or(true)),
+        ok_actions: Some(request.ok_actions.unwrap_or_default()),
+        alarm_actions: Some(request.alarm_actions.unwrap_or_default()),
+        insufficient_data_actions: Some(request.insufficient_data_actions.unwrap_or_default()),
+        state_value: Some(
+            previous
+                .as_ref()
+                .and_then(|p| p.state_value)
+                .unwrap_or(api::StateValue::InsufficientData),
+        ),
+        state_reason: Some(
+            previous
+                .as_ref()
+                .and_then(|p| p.state_reason.clone())
+                .unwrap_or_else(|| "Unchecked: Initial alarm creation".into()),
+        ),
+        state_updated_timestamp: Some(
+            previous
+                .as_ref()
+                .and_then(|p| p.state_updated_timestamp)
+                .unwrap_or(now),
+        ),
+        state_transitioned_timestamp: Some(
+            previous
+                .as_ref()
+                .and_then(|p| p.state_transitioned_timestamp)
+                .unwrap_or(now),
+        ),
+        metric_name: request.metric_name,
+        namespace: request.namespace,
+        statistic: request.statistic,
+        dimensions: Some(request.dimensions.unwrap_or_default()),
+        period: request.period,
+        unit: request.unit,
+        evaluation_periods: request.evaluation_periods,
+        datapoints_to_alarm: request.datapoints_to_alarm,
+        threshold: request.threshold,
+        comparison_operator: request.comparison_operator,
+        treat_missing_data: Some(
+            request
+                .treat_missing_data
+                .unwrap_or_else(|| "missing".into()),
+        ),
+        ..Default::default()
+    };
+    let summary = format!(
+        "Alarm \"{name}\" {}",
+        if previous.is_some() {
+            "updated"
+        } else {
+            "created"
+        }
+    );
+    let data = serde_json::json!({ "version": "1.0", "type": if previous.is_some() { "Update" } else { "Create" } });
+    let alarm = Alarm {
+        described,
+        metric: key,
+        generation: world.cloudwatch.generations,
+        values: Vec::new(),
+    };
+    world.cloudwatch.alarms.insert(name.clone(), alarm);
+    history::record(
+        &mut world.cloudwatch,
+        &name,
+        now,
+        api::HistoryItemType::ConfigurationUpdate,
+        summary,
+        data.to_string(),
+    );
+    schedule_evaluation(world, &name);
+    Ok(Empty {})
+}
+
+/// What CloudWatch refuses in a metric alarm, and what ecsim does not simulate.
+fn check_alarm(request: &api::PutMetricAlarmInput) -> Result<(), EcsimError> {
+    if request.metrics.is_some() || request.threshold_metric_id.is_some() {
+        return Err(invalid("Metrics (metric math and anomaly detection alarms) are not simulated yet: give MetricName, Namespace, Statistic and Period."));
+    }
+    if request.extended_statistic.is_some() {
+        return Err(invalid("ExtendedStatistic (percentiles) is not simulated: ecsim keeps statistic sets, not every value."));
+    }
+    for (member, present) in [
+        ("MetricName", request.metric_name.is_some()),
+        ("Namespace", request.namespace.is_some()),
+        ("Statistic", request.statistic.is_some()),
+        ("Period", request.period.is_some()),
+        ("EvaluationPeriods", request.evaluation_periods.is_some()),
+        ("ComparisonOperator", request.comparison_operator.is_some()),
+        ("Threshold", request.threshold.is_some()),
+    ] {
+        if !present {
+            return Err(missing(member));
+        }
+    }
+    let period = request.period.unwrap_or(60);
+    if !matches!(period, 10 | 20 | 30) && (period < 60 || period % 60 != 0) {
+        return Err(invalid(format!(
+            "The parameter Period must be 10, 20, 30 or a multiple of 60 (got {period})."
+        )));
+    }
+    let periods = request.evaluation_periods.unwrap_or(1);
+    if i64::from(periods) * i64::from(period) > 86_400 {
+        return Err(invalid("The evaluation period (EvaluationPeriods × Period) must not exceed one day (86,400 seconds)."));
+    }
+    if request.datapoints_to_alarm.is_some_and(|m| m > periods) {
+        return Err(invalid(
+            "DatapointsToAlarm must be less than or equal to EvaluationPeriods.",
+        ));
+    }
+    if let Some(treat) = request.treat_missing_data.as_deref() {
+        if !matches!(treat, "missing" | "notBreaching" | "breaching" | "ignore") {
+            return Err(invalid(format!(
+                "The value {treat} for parameter TreatMissingData is invalid: use missing, notBreaching, breaching or ignore."
+            )));
+        }
+    }
+    let band = !matches!(
+        request.comparison_operator,
+        Some(
+            api::ComparisonOperator::GreaterThanOrEqualToThreshold
+                | api::ComparisonOperator::GreaterThanThreshold
+                | api::ComparisonOperator::LessThanThreshold
+                | api::ComparisonOperator::LessThanOrEqualToThreshold
+        )
+    );
+    if band {
+        return Err(invalid("Anomaly detection comparison operators need a band from Metrics, which is not simulated yet."));
+    }
+    Ok(())
+}
+
+pub fn describe_alarms(
+    world: &mut World,
+    request: api::DescribeAlarmsInput,
+) -> Result<api::DescribeAlarmsOutput, EcsimError> {
+    if request.alarm_names.is_some() && request.alarm_name_prefix.is_some() {
+        return Err(api::Error::InvalidParameterCombinationException
+            .with("AlarmNames and AlarmNamePrefix cannot be given together."));
+    }
+    let types = request.alarm_types.unwrap_or_default();
+    let metric_alarms_wanted = types.is_empty() || types.contains(&api::AlarmType::MetricAlarm);
+    let alarms: Vec<api::MetricAlarm> = world
+        .cloudwatch
+        .alarms
+        .values()
+        .map(|a| &a.described)
+        .filter(|a| {
+            let name = a.alarm_name.as_deref().unwrap_or_default();
+            metric_alarms_wanted
+                && request
+                    .alarm_names
+                    .as_ref()
+                    .is_none_or(|names| names.iter().any(|n| n == name))
+                && request
+                    .alarm_name_prefix
+                    .as_ref()
+                    .is_none_or(|p| name.starts_with(p.as_str()))
+                && request.state_value.is_none_or(|s| a.state_value == Some(s))
+                && request.action_prefix.as_ref().is_none_or(|p| {
+                    let all = [
+                        &a.alarm_actions,
+                        &a.ok_actions,
+                        &a.insufficient_data_actions,
+                    ];
+                    all.iter().any(|list| {
+                        list.iter()
+                            .flatten()
+                            .any(|action| action.starts_with(p.as_str()))
+                    })
+                })
+        })
+        .cloned()
+        .collect();
+    let (page, next) = DESCRIBE_ALARMS.page(
+        alarms,
+        request.max_records,
+        request.next_token.as_deref(),
+        next_token_error,
+    )?;
+    Ok(api::DescribeAlarmsOutput {
+        composite_alarms: Some(Vec::new()),
+        metric_alarms: Some(page),
+        log_alarms: None,
+        next_token: next,
+    })
+}
+
+pub fn delete_alarms(
+    world: &mut World,
+    request: api::DeleteAlarmsInput,
+) -> Result<Empty, EcsimError> {
+    let names = request.alarm_names.unwrap_or_default();
+    if let Some(unknown) = names
+        .iter()
+        .find(|n| !world.cloudwatch.alarms.contains_key(n.as_str()))
+    {
+        return Err(
+            api::Error::ResourceNotFound.with(format!("The alarm {unknown} does not exist."))
+        );
+    }
+    for name in names {
+        world.cloudwatch.alarms.remove(&name);
+    }
+    Ok(Empty {})
+}
+
+pub fn set_alarm_state(
+    world: &mut World,
+    request: api::SetAlarmStateInput,
+) -> Result<Empty, EcsimError> {
+    let name = request.alarm_name.unwrap_or_default();
+    if !world.cloudwatch.alarms.contains_key(&name) {
+        return Err(api::Error::ResourceNotFound.with(format!("Alarm {name} not found")));
+    }
+    let data = request.state_reason_data.unwrap_or_else(|| "{}".into());
+    if serde_json::from_str::<serde_json::Value>(&data).is_err() {
+        return Err(api::Error::InvalidFormatFault.with("StateReasonData is not valid JSON."));
+    }
+    let state = request
+        .state_value
+        .unwrap_or(api::StateValue::InsufficientData);
+    // Held until the next evaluation, which gives the state the data says.
+    change_state(
+        world,
+        &name,
+        state,
+        request.state_reason.unwrap_or_default(),
+        data,
+    );
+    Ok(Empty {})
+}
+
+pub fn describe_alarm_history(
+    world: &mut World,
+    request: api::DescribeAlarmHistoryInput,
+) -> Result<api::DescribeAlarmHistoryOutput, EcsimError> {
+    let kept_since = world.now - super::HISTORY_RETENTION;
+    let mut items: Vec<api::AlarmHistoryItem> = world
+        .cloudwatch
+        .history
+        .iter()
+        .filter(|item| {
+            let at = item.timestamp.unwrap_or(0.0);
+            at >= kept_since
+                && request
+                    .alarm_name
+                    .as_ref()
+                    .is_none_or(|n| item.alarm_name.as_ref() == Some(n))
+                && request
+                    .history_item_type
+                    .is_none_or(|t| item.history_item_type == Some(t))
+                && request.start_date.is_none_or(|s| at >= s)
+                && request.end_date.is_none_or(|e| at <= e)
+        })
+        .cloned()
+        .collect();
+    if request.scan_by != Some(api::ScanBy::TimestampAscending) {
+        items.reverse();
+    }
+    let history_paging = crate::sim::paging::Paging {
+        default: 100,
+        ..DESCRIBE_ALARMS
+    };
+    let (page, next) = history_paging.page(
+        items,
+        request.max_records,
+        request.next_token.as_deref(),
+        next_token_error,
+    )?;
+    Ok(api::DescribeAlarmHistoryOutput {
+        alarm_history_items: Some(page),
+        next_token: next,
+    })
+}

@@ -1,0 +1,238 @@
+//! The load model: PutServiceLoad gives an ECS service a demand trace, and every 20 seconds of
+//! the clock the demand in force is spread evenly over the service's healthy tasks and published
+//! as CloudWatch has it (`AWS/ECS` CPUUtilization and MemoryUtilization per service, every 20
+//! seconds as ECS's high-resolution metrics are; `AWS/ApplicationELB` RequestCountPerTarget per
+//! target group, every minute). Utilization is the share of the task's CPU units and MiB, not
+//! capped at 100 (tasks on EC2 may use more than they reserve). With no healthy task nothing is
+//! published, and the alarms see missing data, as with a service that has no task.
+
+use super::super::ecs::cluster_name;
+use super::World;
+use crate::api::ecsim as api;
+use crate::error::EcsimError;
+use crate::sim::clock::Event;
+use crate::sim::ecs::services::scheduler;
+use std::collections::BTreeMap;
+
+/// How often the utilization metrics are published (ECS's high-resolution metrics).
+pub const TICK: f64 = 20.0;
+/// How often RequestCountPerTarget is published (ELB's one-minute metrics).
+const REQUEST_PERIOD: f64 = 60.0;
+
+#[derive(Clone, Debug)]
+pub struct Load {
+    start: f64,
+    points: Vec<(f64, Demand)>,
+    repeat_every: Option<f64>,
+    cpu_per_request: f64,
+    memory_per_task: f64,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Demand {
+    requests_per_second: f64,
+    cpu: f64,
+    memory: f64,
+}
+
+/// The loads by (cluster, service), and whether the metrics tick is on the clock.
+#[derive(Clone, Default)]
+pub struct Loads {
+    by_service: BTreeMap<(String, String), Load>,
+    ticking: bool,
+}
+
+impl Load {
+    /// The demand in force at `now`: the last point at or before it (none before the first).
+    fn at(&self, now: f64) -> Option<Demand> {
+        let mut offset = now - self.start;
+        if let Some(period) = self.repeat_every {
+            offset = offset.rem_euclid(period);
+        }
+        let index = self.points.partition_point(|(at, _)| *at <= offset);
+        index.checked_sub(1).map(|i| self.points[i].1)
+    }
+}
+
+pub fn put_service_load(
+    world: &mut World,
+    request: api::PutServiceLoadRequest,
+) -> Result<api::PutServiceLoadResponse, EcsimError> {
+    let cluster = cluster_name(request.cluster.as_deref()).to_string();
+    let reference = request.service.unwrap_or_default();
+    let name = reference.rsplit('/').next().unwrap_or_default().to_string();
+    let service = world
+        .ecs
+        .services
+        .get(&(cluster.clone(), name.clone()))
+        .ok_or_else(|| {
+            api::Error::ServiceNotFoundException.with(format!("Service not found: {reference}"))
+        })?;
+    let arn = service.arn.clone();
+    let invalid = |message: String| api::Error::InvalidParameterException.with(message);
+    let number = |value: Option<f64>, member: &str| match value {
+        Some(v) if !(v.is_finite() && v >= 0.0) => Err(invalid(format!(
+            "{member} must be a finite number of 0 or more, got {v}."
+        ))),
+        v => Ok(v.unwrap_or(0.0)),
+    };
+    let mut points = Vec::new();
+    for (index, point) in request.trace.unwrap_or_default().into_iter().enumerate() {
+        let member = |name: &str| format!("trace[{index}].{name}");
+        let at = number(point.at, &member("at"))?;
+        if points
+            .last()
+            .is_some_and(|(previous, _): &(f64, Demand)| at <= *previous)
+        {
+            return Err(invalid(format!(
+                "{} must be later than the point before it.",
+                member("at")
+            )));
+        }
+        let demand = Demand {
+            requests_per_second: number(point.requests_per_second, &member("requestsPerSecond"))?,
+            cpu: number(point.cpu, &member("cpu"))?,
+            memory: number(point.memory, &member("memory"))?,
+        };
+        points.push((at, demand));
+    }
+    let repeat_every = match request.repeat_every {
+        Some(period) if !(period.is_finite() && period > 0.0) => {
+            return Err(invalid(format!(
+                "repeatEvery must be a positive number of seconds, got {period}."
+            )));
+        }
+        Some(period) if points.last().is_some_and(|(at, _)| *at >= period) => {
+            return Err(invalid(
+                "Every point of a repeated trace must be earlier than repeatEvery.".into(),
+            ));
+        }
+        other => other,
+    };
+    let cpu_per_request = number(request.cpu_per_request, "cpuPerRequest")?;
+    let memory_per_task = number(request.memory_per_task, "memoryPerTask")?;
+    let count = points.len() as i32;
+    let key = (cluster, name);
+    if points.is_empty() {
+        world.ecsim.loads.by_service.remove(&key);
+    } else {
+        let load = Load {
+            start: world.now,
+            points,
+            repeat_every,
+            cpu_per_request,
+            memory_per_task,
+        };
+        world.ecsim.loads.by_service.insert(key, load);
+        if !world.ecsim.loads.ticking {
+            world.ecsim.loads.ticking = true;
+            let next = (world.now / TICK).floor() * TICK + TICK;
+            world.clock.schedule(next, Event::MetricsTick);
+        }
+    }
+    Ok(api::PutServiceLoadResponse {
+        service_arn: Some(arn),
+        points: Some(count),
+    })
+}
+
+/// The metrics tick: publishes every loaded service's metrics, then schedules the next tick
+/// while any load remains.
+pub(crate) fn tick(world: &mut World) {
+    let now = world.now;
+    let mut published = Vec::new();
+    for ((cluster_key, service_name), load) in &world.ecsim.loads.by_service {
+        let Some(service) = world
+            .ecs
+            .services
+            .get(&(cluster_key.clone(), service_name.clone()))
+        else {
+            continue;
+        };
+        let Some(cluster) = world.ecs.cluster(cluster_key) else {
+            continue;
+        };
+        let Some(demand) = load.at(now) else { continue };
+        let mut healthy = Vec::new();
+        for deployment in &service.deployments {
+            for position in scheduler::live_tasks(cluster, deployment) {
+                let Some(task) = cluster.tasks.get(position) else {
+                    continue;
+                };
+                if task.service_health(now) == crate::cluster::health::ServiceHealth::Healthy {
+                    healthy.push((task.spec.requirement.cpu, task.spec.requirement.memory));
+                }
+            }
+        }
+        if healthy.is_empty() {
+            continue;
+        }
+        let share = healthy.len() as f64;
+        let cpu_demand = demand.cpu + demand.requests_per_second * load.cpu_per_request;
+        let utilization = |used: f64, reserved: i64| {
+            if reserved <= 0 {
+                0.0
+            } else {
+                used / reserved as f64 * 100.0
+            }
+        };
+        let cpu: Vec<f64> = healthy
+            .iter()
+            .map(|r| utilization(cpu_demand / share, r.0))
+            .collect();
+        let memory: Vec<f64> = healthy
+            .iter()
+            .map(|r| utilization(demand.memory / share + load.memory_per_task, r.1))
+            .collect();
+        let dimensions = [
+            ("ClusterName", cluster_key.as_str()),
+            ("ServiceName", service_name.as_str()),
+        ];
+        published.push((
+            "AWS/ECS",
+            "CPUUtilization",
+            dimensions
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .to_vec(),
+            cpu,
+        ));
+        published.push((
+            "AWS/ECS",
+            "MemoryUtilization",
+            dimensions
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .to_vec(),
+            memory,
+        ));
+        if (now / REQUEST_PERIOD).fract() == 0.0 {
+            for balancer in &service.load_balancers {
+                let Some(group) = balancer
+                    .target_group_arn
+                    .as_deref()
+                    .and_then(|arn| arn.split_once(":targetgroup/"))
+                else {
+                    continue;
+                };
+                let per_target = demand.requests_per_second * REQUEST_PERIOD / share;
+                let dimension = vec![(
+                    "TargetGroup".to_string(),
+                    format!("targetgroup/{}", group.1),
+                )];
+                published.push((
+                    "AWS/ApplicationELB",
+                    "RequestCountPerTarget",
+                    dimension,
+                    vec![per_target],
+                ));
+            }
+        }
+    }
+    for (namespace, metric, dimensions, values) in published {
+        crate::sim::cloudwatch::publish(world, namespace, metric, dimensions, &values);
+    }
+    if world.ecsim.loads.by_service.is_empty() {
+        world.ecsim.loads.ticking = false;
+    } else {
+        world.clock.schedule(now + TICK, Event::MetricsTick);
+    }
+}
