@@ -89,7 +89,8 @@ def test_every_configuration_member_is_accepted_and_no_other() -> None:
     values: dict[str, Any] = {"seed": 3, "startTime": 1_800_000_000.0, "region": "eu-west-1",
                               "accountId": "111122223333", "undeclaredSubnets": "reject",
                               "taskTimings": "instant", "quotas": {"clusters": 5},
-                              "stoppedTaskRetention": 600.0, "customHealthDelay": 10.0}
+                              "stoppedTaskRetention": 600.0, "customHealthDelay": 10.0,
+                              "scaleInThresholdRatio": 0.8}
     assert sorted(values) == sorted(CONFIG_MEMBERS)
     assert sorted(ecsim.SimulationConfig.__annotations__) == sorted(CONFIG_MEMBERS)
     sim = ecsim.Simulation(**values)

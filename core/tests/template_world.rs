@@ -94,3 +94,14 @@ fn a_scheduled_action_of_the_template_scales_the_service_it_names() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].starts_with("2 of 4 tasks running"), "{found:?}");
 }
+
+#[test]
+fn a_scaling_policy_aws_would_refuse_is_reported_on_the_policy() {
+    let text = "Resources:\n  Cluster: {Type: AWS::ECS::Cluster}\n  Td:\n    Type: AWS::ECS::TaskDefinition\n    Properties: {RequiresCompatibilities: [FARGATE], NetworkMode: awsvpc, Cpu: '256', Memory: '512', ContainerDefinitions: [{Name: app, Image: nginx}]}\n  Service:\n    Type: AWS::ECS::Service\n    Properties: {Cluster: {Ref: Cluster}, TaskDefinition: {Ref: Td}, LaunchType: FARGATE, NetworkConfiguration: {AwsvpcConfiguration: {Subnets: [subnet-1]}}}\n  Target:\n    Type: AWS::ApplicationAutoScaling::ScalableTarget\n    Properties:\n      ServiceNamespace: ecs\n      ScalableDimension: ecs:service:DesiredCount\n      ResourceId: {'Fn::Join': ['', [service/, {Ref: Cluster}, /, {'Fn::GetAtt': [Service, Name]}]]}\n      MinCapacity: 1\n      MaxCapacity: 4\n  Good:\n    Type: AWS::ApplicationAutoScaling::ScalingPolicy\n    Properties: {PolicyName: cpu, PolicyType: TargetTrackingScaling, ScalingTargetId: {Ref: Target}, TargetTrackingScalingPolicyConfiguration: {TargetValue: 50, PredefinedMetricSpecification: {PredefinedMetricType: ECSServiceAverageCPUUtilization}}}\n  Bad:\n    Type: AWS::ApplicationAutoScaling::ScalingPolicy\n    Properties: {PolicyName: steps, PolicyType: StepScaling, ScalingTargetId: {Ref: Target}, StepScalingPolicyConfiguration: {StepAdjustments: [{ScalingAdjustment: 1}]}}\n";
+    let found = codes(text);
+    assert_eq!(
+        found,
+        vec![("Bad".to_string(), "SIM005".to_string())],
+        "{found:?}"
+    );
+}

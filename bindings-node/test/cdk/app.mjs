@@ -1,5 +1,5 @@
 // A CDK app synthesized by the tests with ecsim's plugin: `node app.mjs <case> <outdir> [beta1]`.
-//   passes        a Fargate service behind a load balancer, and an EC2 service that fits
+//   passes        a Fargate service behind a load balancer, scaled on CPU, and an EC2 service that fits
 //   bad-taskdef   a Fargate task definition of 256 CPU units with 4096 MiB (no such size)
 //   unplaceable   an EC2 service whose tasks need more memory than a t3.micro has
 //   acknowledged  unplaceable, with SIM001 acknowledged on the service
@@ -24,6 +24,7 @@ web.addContainer('web', { image: ecs.ContainerImage.fromRegistry('nginx'), portM
 const service = new ecs.FargateService(stack, 'WebService', { cluster, taskDefinition: web, desiredCount: 2 });
 const lb = new elbv2.ApplicationLoadBalancer(stack, 'LB', { vpc, internetFacing: true });
 lb.addListener('Http', { port: 80 }).addTargets('Web', { port: 80, targets: [service] });
+service.autoScaleTaskCount({ minCapacity: 2, maxCapacity: 6 }).scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 50 });
 
 const worker = new ecs.Ec2TaskDefinition(stack, 'Worker');
 const memory = kind === 'unplaceable' || kind === 'acknowledged' ? 2048 : 256;

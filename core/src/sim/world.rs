@@ -41,6 +41,9 @@ pub(crate) struct World {
     pub application_autoscaling: application_autoscaling::ApplicationAutoScalingState,
     pub cloudwatch: cloudwatch::CloudWatchState,
     pub ecsim: ecsim::EcsimState,
+    /// Set when something other than a call or an ECS event changed a service (a scaling
+    /// policy run by an alarm), so that the scheduler looks at the end of the moment.
+    pub services_changed: bool,
 }
 
 impl World {
@@ -57,6 +60,7 @@ impl World {
             application_autoscaling: Default::default(),
             cloudwatch: Default::default(),
             ecsim: ecsim::EcsimState::default(),
+            services_changed: false,
         }
     }
 
@@ -83,8 +87,16 @@ impl World {
     pub fn run_due_while(&mut self, until: f64, keep_going: &mut dyn FnMut() -> bool) -> bool {
         self.queue_due_steps();
         self.schedule_services();
+        let mut look = false;
         while let Some((at, event)) = self.clock.pop_due(until) {
             self.now = self.now.max(at);
+            // Metric ticks and alarm evaluations only observe ECS: the scheduler looks after
+            // them only when a scaling policy changed a service (a moment of nothing but
+            // observation is no moment for ECS).
+            look |= !matches!(
+                event,
+                clock::Event::MetricsTick | clock::Event::AlarmEvaluates { .. }
+            );
             match event {
                 clock::Event::TaskStep { cluster, position } => {
                     self.ecs.task_step(&cluster, position, at);
@@ -107,7 +119,9 @@ impl World {
             self.queue_due_steps();
             // The scheduler looks once the events of this moment are all in.
             if self.clock.next_at().is_none_or(|next| next > at) {
-                self.schedule_services();
+                if std::mem::take(&mut look) | std::mem::take(&mut self.services_changed) {
+                    self.schedule_services();
+                }
                 if !keep_going() {
                     return false;
                 }

@@ -145,6 +145,7 @@ pub(crate) fn set_desired(world: &mut World, resource_id: &str, wanted: i32, cau
         ..Default::default()
     };
     let outcome = crate::sim::ecs::handlers::update_service(world, request);
+    world.services_changed = true;
     let (status, message) = match outcome {
         Ok(_) => (
             api::ScalingActivityStatusCode::Successful,

@@ -60,12 +60,25 @@ pub(crate) fn evaluate(world: &mut World, name: &str, generation: u64) {
     if !current {
         return;
     }
-    let values = evaluated_values(&world.cloudwatch, name, world.now);
+    let now = world.now;
+    let Some(alarm) = world.cloudwatch.alarms.get(name) else {
+        return;
+    };
+    let points = datapoints(&world.cloudwatch, alarm, now);
+    let tally = Tally::of(alarm, &points);
+    let decided = tally.decide(alarm);
+    let current_state = alarm.described.state_value;
     if let Some(alarm) = world.cloudwatch.alarms.get_mut(name) {
-        alarm.values = values;
+        alarm.values = points.iter().filter_map(|p| p.1).collect();
     }
-    if let Some((state, reason, data)) = verdict(&world.cloudwatch, name, world.now) {
-        change_state(world, name, state, reason, data);
+    match decided {
+        // The reason is worded only when the state changes, as CloudWatch updates it.
+        Some(state) if Some(state) != current_state => {
+            let (reason, data) = explain(&world.cloudwatch, name, &points, &tally, state, now);
+            change_state(world, name, state, reason, data);
+        }
+        Some(api::StateValue::Alarm) => repeat_scaling_actions(world, name),
+        _ => {}
     }
     schedule_evaluation(world, name);
 }
@@ -91,45 +104,86 @@ fn datapoints(state: &CloudWatchState, alarm: &Alarm, now: f64) -> Vec<Datapoint
         .collect()
 }
 
-fn evaluated_values(state: &CloudWatchState, name: &str, now: f64) -> Vec<f64> {
-    state
-        .alarms
-        .get(name)
-        .map(|alarm| {
-            datapoints(state, alarm, now)
-                .into_iter()
-                .filter_map(|p| p.1)
-                .collect()
-        })
-        .unwrap_or_default()
+/// What an evaluation's datapoints add up to.
+#[derive(Clone, Copy)]
+struct Tally {
+    breaching: usize,
+    present: usize,
+    periods: i32,
+    needed: i32,
 }
 
-/// The state the last periods give, its reason in CloudWatch's words, and the reason as data;
-/// None to keep the state (`ignore` with no data).
-fn verdict(
+impl Tally {
+    fn of(alarm: &Alarm, points: &[Datapoint]) -> Tally {
+        let described = &alarm.described;
+        let periods = described.evaluation_periods.unwrap_or(1).max(1);
+        let threshold = described.threshold.unwrap_or(0.0);
+        let operator = described
+            .comparison_operator
+            .unwrap_or(api::ComparisonOperator::GreaterThanThreshold);
+        let treat = treatment(alarm);
+        Tally {
+            breaching: points
+                .iter()
+                .filter(|(_, v)| {
+                    v.map_or(treat == "breaching", |v| breaching(operator, v, threshold))
+                })
+                .count(),
+            present: points.iter().filter(|(_, v)| v.is_some()).count(),
+            periods,
+            needed: described.datapoints_to_alarm.unwrap_or(periods).max(1),
+        }
+    }
+
+    /// The state the datapoints give; None to keep the state (`ignore` with no data).
+    fn decide(&self, alarm: &Alarm) -> Option<api::StateValue> {
+        if self.breaching >= usize::try_from(self.needed).unwrap_or(usize::MAX) {
+            return Some(api::StateValue::Alarm);
+        }
+        match (self.present, treatment(alarm)) {
+            (0, "ignore") => None,
+            (0, "missing") => Some(api::StateValue::InsufficientData),
+            _ => Some(api::StateValue::Ok),
+        }
+    }
+}
+
+fn treatment(alarm: &Alarm) -> &str {
+    alarm
+        .described
+        .treat_missing_data
+        .as_deref()
+        .unwrap_or("missing")
+}
+
+/// The reason for moving to `to`, in CloudWatch's words, and the reason as data.
+fn explain(
     state: &CloudWatchState,
     name: &str,
+    points: &[Datapoint],
+    tally: &Tally,
+    to: api::StateValue,
     now: f64,
-) -> Option<(api::StateValue, String, String)> {
-    let alarm = state.alarms.get(name)?;
+) -> (String, String) {
+    let Some(alarm) = state.alarms.get(name) else {
+        return (String::new(), String::new());
+    };
     let described = &alarm.described;
-    let period = alarm.period();
-    let periods = described.evaluation_periods.unwrap_or(1).max(1);
-    let needed = described.datapoints_to_alarm.unwrap_or(periods).max(1);
     let statistic = described.statistic.unwrap_or(api::Statistic::Average);
     let threshold = described.threshold.unwrap_or(0.0);
-    let operator = described
-        .comparison_operator
-        .unwrap_or(api::ComparisonOperator::GreaterThanThreshold);
-    let points = datapoints(state, alarm, now);
-    let treat = described.treat_missing_data.as_deref().unwrap_or("missing");
-    let breaches = |value: f64| breaching(operator, value, threshold);
-    let breaching_count = points
-        .iter()
-        .filter(|(_, v)| v.map_or(treat == "breaching", breaches))
-        .count();
-    let present = points.iter().filter(|(_, v)| v.is_some()).count();
-    let data = reason_data(now, statistic, period, threshold, &points);
+    let operator = operator_words(
+        described
+            .comparison_operator
+            .unwrap_or(api::ComparisonOperator::GreaterThanThreshold),
+    );
+    let data = reason_data(now, statistic, alarm.period(), threshold, points);
+    let Tally {
+        breaching,
+        present,
+        periods,
+        needed,
+    } = *tally;
+    let treat = treatment(alarm);
     let missing_count = periods as usize - present;
     let treated = match treat {
         "breaching" | "notBreaching" if missing_count > 0 => format!(
@@ -143,41 +197,74 @@ fn verdict(
         ),
         _ => String::new(),
     };
-    let (operator, threshold_text) = (operator_words(operator), number(threshold));
-    if breaching_count >= usize::try_from(needed).unwrap_or(usize::MAX) {
-        let verb = if breaching_count == 1 { "was" } else { "were" };
-        let reason = format!(
-            "Threshold Crossed: {breaching_count} out of the last {periods} datapoints {} {verb} {operator} the threshold ({threshold_text}){treated} (minimum {needed} datapoint{} for OK -> ALARM transition).",
-            listed(&points),
+    let threshold_text = number(threshold);
+    let verb = |n: usize| if n == 1 { "was" } else { "were" };
+    let reason = match to {
+        api::StateValue::Alarm => format!(
+            "Threshold Crossed: {breaching} out of the last {periods} datapoints {} {} {operator} the threshold ({threshold_text}){treated} (minimum {needed} datapoint{} for OK -> ALARM transition).",
+            listed(points),
+            verb(breaching),
             if needed == 1 { "" } else { "s" },
-        );
-        return Some((api::StateValue::Alarm, reason, data));
-    }
-    if present == 0 && matches!(treat, "missing" | "ignore") {
-        if treat == "ignore" {
-            return None;
-        }
-        let reason = format!(
+        ),
+        api::StateValue::InsufficientData => format!(
             "Insufficient Data: {periods} datapoint{} unknown.",
             if periods == 1 { " was" } else { "s were" }
-        );
-        return Some((api::StateValue::InsufficientData, reason, data));
-    }
-    let reason = if breaching_count == 0 {
-        let verb = if present == 1 { "was" } else { "were" };
-        format!("Threshold Crossed: {present} datapoint{} {} {verb} not {operator} the threshold ({threshold_text}){treated}.", if present == 1 { "" } else { "s" }, listed(&points))
-    } else {
-        let verb = if breaching_count == 1 { "was" } else { "were" };
-        format!(
-            "Threshold Crossed: {breaching_count} out of the last {periods} datapoints {} {verb} {operator} the threshold ({threshold_text}){treated}, fewer than the {needed} needed for ALARM.",
-            listed(&points)
-        )
+        ),
+        api::StateValue::Ok if breaching == 0 => format!(
+            "Threshold Crossed: {present} datapoint{} {} {} not {operator} the threshold ({threshold_text}){treated}.",
+            if present == 1 { "" } else { "s" },
+            listed(points),
+            verb(present)
+        ),
+        api::StateValue::Ok => format!(
+            "Threshold Crossed: {breaching} out of the last {periods} datapoints {} {} {operator} the threshold ({threshold_text}){treated}, fewer than the {needed} needed for ALARM.",
+            listed(points),
+            verb(breaching)
+        ),
     };
-    Some((api::StateValue::Ok, reason, data))
+    (reason, data)
 }
 
-/// Moves the alarm to `state` (a history item and its actions when the state changes; alarm
-/// actions again at every evaluation while it stays in ALARM, as Auto Scaling actions repeat).
+/// Auto Scaling actions run again at every evaluation that finds the alarm still in ALARM
+/// (notifications do not, and no history item is added).
+fn repeat_scaling_actions(world: &mut World, name: &str) {
+    let Some(alarm) = world.cloudwatch.alarms.get(name) else {
+        return;
+    };
+    if !alarm.described.actions_enabled.unwrap_or(true) {
+        return;
+    }
+    let actions: Vec<String> = alarm
+        .described
+        .alarm_actions
+        .iter()
+        .flatten()
+        .filter(|a| a.contains(":autoscaling:"))
+        .cloned()
+        .collect();
+    for action in actions {
+        let _ = invoke_policy(world, name, &action);
+    }
+}
+
+/// Runs the scaling policy `action` names with the alarm's last datapoints.
+fn invoke_policy(world: &mut World, name: &str, action: &str) -> Result<(), String> {
+    let (values, threshold) = world
+        .cloudwatch
+        .alarms
+        .get(name)
+        .map(|a| (a.values.clone(), a.described.threshold.unwrap_or(0.0)))
+        .unwrap_or_default();
+    let invocation = crate::sim::application_autoscaling::Invocation {
+        alarm: name,
+        values: &values,
+        threshold,
+    };
+    crate::sim::application_autoscaling::run_policy(world, action, &invocation)
+}
+
+/// Moves the alarm to `state`: its reason, and when the state changes a history item and the
+/// state's actions.
 pub(super) fn change_state(
     world: &mut World,
     name: &str,
@@ -198,17 +285,6 @@ pub(super) fn change_state(
     described.state_reason_data = Some(data.clone());
     described.state_updated_timestamp = Some(now);
     if previous == state {
-        // Auto Scaling actions repeat at every evaluation in ALARM; notifications do not.
-        if state == api::StateValue::Alarm && described.actions_enabled.unwrap_or(true) {
-            let actions: Vec<String> = described
-                .alarm_actions
-                .iter()
-                .flatten()
-                .filter(|a| a.contains(":autoscaling:"))
-                .cloned()
-                .collect();
-            run_actions(world, name, &actions);
-        }
         return;
     }
     described.state_value = Some(state);
@@ -249,18 +325,7 @@ pub(super) fn change_state(
 fn run_actions(world: &mut World, name: &str, actions: &[String]) {
     for action in actions {
         let outcome = if action.contains(":autoscaling:") && action.contains(":scalingPolicy:") {
-            let (values, threshold) = world
-                .cloudwatch
-                .alarms
-                .get(name)
-                .map(|a| (a.values.clone(), a.described.threshold.unwrap_or(0.0)))
-                .unwrap_or_default();
-            let invocation = crate::sim::application_autoscaling::Invocation {
-                alarm: name,
-                values: &values,
-                threshold,
-            };
-            crate::sim::application_autoscaling::run_policy(world, action, &invocation)
+            invoke_policy(world, name, action)
         } else if action.contains(":sns:") {
             Ok(())
         } else {

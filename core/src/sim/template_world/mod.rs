@@ -1,6 +1,6 @@
 //! A template's ECS world, run in a simulation: its subnets, clusters, Auto Scaling groups'
 //! instances, target groups, task definitions, Cloud Map namespaces and services, ECS services
-//! and scalable targets with their scheduled actions are created in order (intrinsics
+//! and scalable targets with their scheduled actions and scaling policies are created in order (intrinsics
 //! resolved as `resolve.rs` says), the clock runs for `simulateSeconds`, and what went wrong is
 //! reported against the resource that caused it (`rules.rs`). This is what no template linter
 //! can tell: whether the services, as declared, reach a steady state.
@@ -60,6 +60,7 @@ pub fn findings(template: &Value, options: &ValidationOptions) -> Vec<ResourceRe
     registries::discovery(&mut world);
     let created = services::create(&mut world);
     registries::scalable_targets(&mut world);
+    registries::scaling_policies(&mut world);
     if world.sim.advance(world.seconds).is_ok() {
         services::examine(&mut world, &created);
     }

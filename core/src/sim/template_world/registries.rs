@@ -4,7 +4,7 @@
 
 use super::Build;
 use crate::api::application_autoscaling::shapes::{
-    PUT_SCHEDULED_ACTION_REQUEST, REGISTER_SCALABLE_TARGET_REQUEST,
+    PUT_SCALING_POLICY_REQUEST, PUT_SCHEDULED_ACTION_REQUEST, REGISTER_SCALABLE_TARGET_REQUEST,
 };
 use crate::api::servicediscovery::shapes::CREATE_SERVICE_REQUEST;
 use serde_json::{json, Value};
@@ -99,6 +99,17 @@ pub(super) fn scalable_targets(world: &mut Build<'_>) {
         {
             continue;
         }
+        // A policy names its target by the target's Ref, CloudFormation's id for it.
+        let target_id = ["ServiceNamespace", "ResourceId", "ScalableDimension"]
+            .map(|m| {
+                input
+                    .get(m)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .join("|");
+        world.remember(id, &target_id, &[]);
         let actions = properties
             .get("ScheduledActions")
             .and_then(Value::as_array)
@@ -116,5 +127,27 @@ pub(super) fn scalable_targets(world: &mut Build<'_>) {
                 break;
             }
         }
+    }
+}
+
+/// Scaling policies: `ScalingTargetId` (a scalable target's `Ref`) or the target's own three
+/// members, then PutScalingPolicy (a target tracking policy creates its alarms).
+pub(super) fn scaling_policies(world: &mut Build<'_>) {
+    for (id, resource) in world.of_type("AWS::ApplicationAutoScaling::ScalingPolicy") {
+        let mut properties = world.properties(resource);
+        let target = properties
+            .get("ScalingTargetId")
+            .and_then(Value::as_str)
+            .map(|t| t.split('|').map(str::to_string).collect::<Vec<_>>());
+        if let (Some([namespace, resource_id, dimension]), Some(object)) =
+            (target.as_deref(), properties.as_object_mut())
+        {
+            object.remove("ScalingTargetId");
+            object.insert("ServiceNamespace".into(), json!(namespace));
+            object.insert("ResourceId".into(), json!(resource_id));
+            object.insert("ScalableDimension".into(), json!(dimension));
+        }
+        let input = world.api_input(&properties, &PUT_SCALING_POLICY_REQUEST);
+        world.call(id, "application-autoscaling", "PutScalingPolicy", input);
     }
 }
