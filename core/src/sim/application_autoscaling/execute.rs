@@ -115,6 +115,39 @@ fn end_scale_in_cooldowns(world: &mut World, resource_id: &str) {
     }
 }
 
+/// Applies a scale-out: the activity, the policy's cooldown from `base`, and the end of every
+/// scale-in cooldown of the target (C5, C6).
+fn scale_out(
+    world: &mut World,
+    (resource_id, name): (&str, &str),
+    invocation: &Invocation<'_>,
+    wanted: i32,
+    base: i32,
+    detail: &str,
+) {
+    let at = world.now;
+    set_desired(world, resource_id, wanted, &cause(invocation, name, detail));
+    if let Some(p) = policy_mut(world, resource_id, name) {
+        p.scale_out = Some(ScaleOut { at, base });
+    }
+    end_scale_in_cooldowns(world, resource_id);
+}
+
+/// Applies a scale-in: the activity and the policy's scale-in cooldown.
+fn scale_in(
+    world: &mut World,
+    (resource_id, name): (&str, &str),
+    invocation: &Invocation<'_>,
+    wanted: i32,
+    detail: &str,
+) {
+    let at = world.now;
+    set_desired(world, resource_id, wanted, &cause(invocation, name, detail));
+    if let Some(p) = policy_mut(world, resource_id, name) {
+        p.last_scale_in = Some(at);
+    }
+}
+
 fn cause(invocation: &Invocation<'_>, policy: &str, detail: &str) -> String {
     format!(
         "monitor alarm {} in state ALARM triggered policy {policy} {detail}",
@@ -176,7 +209,7 @@ fn step(
     let current = now.desired;
     let proposal =
         |from: i32| apply_adjustment(from.max(0) as u64, adjustment as f64, kind, magnitude) as i32;
-    let scale_out = if kind == AdjustmentType::ExactCapacity {
+    let outward = if kind == AdjustmentType::ExactCapacity {
         proposal(current) > current
     } else {
         adjustment > 0
@@ -184,7 +217,7 @@ fn step(
     if adjustment == 0 && kind != AdjustmentType::ExactCapacity {
         return;
     }
-    if scale_out {
+    if outward {
         if suspended.dynamic_scaling_out_suspended == Some(true) || current >= max {
             return;
         }
@@ -196,16 +229,14 @@ fn step(
             return;
         }
         let detail = format!("changing the desired capacity from {current} to {wanted}");
-        set_desired(
+        scale_out(
             world,
-            resource_id,
+            (resource_id, name),
+            invocation,
             wanted,
-            &cause(invocation, name, &detail),
+            base,
+            &detail,
         );
-        if let Some(p) = policy_mut(world, resource_id, name) {
-            p.scale_out = Some(ScaleOut { at: clock, base });
-        }
-        end_scale_in_cooldowns(world, resource_id);
         return;
     }
     let blocked = suspended.dynamic_scaling_in_suspended == Some(true)
@@ -219,15 +250,7 @@ fn step(
     let wanted = proposal(current).clamp(min, max);
     if wanted < current {
         let detail = format!("changing the desired capacity from {current} to {wanted}");
-        set_desired(
-            world,
-            resource_id,
-            wanted,
-            &cause(invocation, name, &detail),
-        );
-        if let Some(p) = policy_mut(world, resource_id, name) {
-            p.last_scale_in = Some(clock);
-        }
+        scale_in(world, (resource_id, name), invocation, wanted, &detail);
     }
 }
 
@@ -273,16 +296,14 @@ fn track(
             "changing the desired capacity from {} to {wanted} (metric {metric} against target {target}: ceil({base} × {metric} / {target}) = {proposal})",
             now.desired
         );
-        set_desired(
+        scale_out(
             world,
-            resource_id,
+            (resource_id, name),
+            invocation,
             wanted,
-            &cause(invocation, name, &detail),
+            base,
+            &detail,
         );
-        if let Some(p) = policy_mut(world, resource_id, name) {
-            p.scale_out = Some(ScaleOut { at: clock, base });
-        }
-        end_scale_in_cooldowns(world, resource_id);
         return;
     }
     let scale_in_cooldown = configuration
@@ -310,15 +331,7 @@ fn track(
         "changing the desired capacity from {} to {wanted} (metric {metric} against target {target}; every target tracking policy agrees)",
         now.desired
     );
-    set_desired(
-        world,
-        resource_id,
-        wanted,
-        &cause(invocation, name, &detail),
-    );
-    if let Some(p) = policy_mut(world, resource_id, name) {
-        p.last_scale_in = Some(clock);
-    }
+    scale_in(world, (resource_id, name), invocation, wanted, &detail);
 }
 
 /// Each scale-in-enabled target tracking policy's proposal from its low alarm's latest datapoint;
