@@ -108,3 +108,52 @@ fn a_high_resolution_alarm_is_evaluated_every_ten_seconds() {
     sim.advance(10.0).unwrap();
     assert_eq!(state(&mut sim), json!("INSUFFICIENT_DATA"));
 }
+
+#[test]
+fn a_loaded_cluster_publishes_its_reservations() {
+    let mut sim =
+        Simulation::new(serde_json::from_value(json!({"taskTimings": "instant"})).unwrap());
+    let ecs =
+        |sim: &mut Simulation, action: &str, input: Value| sim.call("ecs", action, input).unwrap();
+    ecs(&mut sim, "CreateCluster", json!({"clusterName": "c"}));
+    ecs(
+        &mut sim,
+        "RegisterContainerInstance",
+        json!({"cluster": "c", "instanceType": "m5.large", "availabilityZone": "us-east-1a"}),
+    );
+    ecs(
+        &mut sim,
+        "RegisterTaskDefinition",
+        json!({"family": "w", "containerDefinitions": [{"name": "w", "image": "w", "cpu": 512, "memory": 1024}]}),
+    );
+    ecs(
+        &mut sim,
+        "CreateService",
+        json!({"cluster": "c", "serviceName": "s", "taskDefinition": "w", "desiredCount": 2}),
+    );
+    sim.call(
+        "ecsim",
+        "PutServiceLoad",
+        json!({"cluster": "c", "service": "s", "trace": [{"at": 0, "cpu": 512}]}),
+    )
+    .unwrap();
+    sim.advance(120.0).unwrap();
+    let stat = |sim: &mut Simulation, metric: &str, dimensions: Value| {
+        call(sim, "GetMetricStatistics", json!({"Namespace": "AWS/ECS", "MetricName": metric, "Dimensions": dimensions,
+            "StartTime": sim.now() - 120.0, "EndTime": sim.now(), "Period": 60, "Statistics": ["Average"]}))["Datapoints"][0]["Average"]
+            .as_f64()
+            .unwrap()
+    };
+    // Two tasks of 512 of the m5.large's 2,048 CPU units; half of a task's CPU each.
+    assert_eq!(
+        stat(
+            &mut sim,
+            "CPUReservation",
+            json!([{"Name": "ClusterName", "Value": "c"}])
+        ),
+        50.0
+    );
+    let service =
+        json!([{"Name": "ClusterName", "Value": "c"}, {"Name": "ServiceName", "Value": "s"}]);
+    assert_eq!(stat(&mut sim, "CPUUtilization", service), 50.0);
+}

@@ -57,11 +57,13 @@ pub(crate) fn publish(
     };
     let series = world.cloudwatch.metrics.entry(key).or_default();
     series.add(sample, world.now);
-    series.unit = Some(if name.ends_with("Utilization") {
-        api::StandardUnit::Percent
-    } else {
-        api::StandardUnit::Count
-    });
+    series.unit = Some(
+        if name.ends_with("Utilization") || name.ends_with("Reservation") {
+            api::StandardUnit::Percent
+        } else {
+            api::StandardUnit::Count
+        },
+    );
     series.forget_before(world.now - metrics::METRIC_RETENTION);
 }
 

@@ -2,7 +2,8 @@
 //! the clock the demand in force is spread evenly over the service's healthy tasks and published
 //! as CloudWatch has it (`AWS/ECS` CPUUtilization and MemoryUtilization per service, every 20
 //! seconds as ECS's high-resolution metrics are; `AWS/ApplicationELB` RequestCountPerTarget per
-//! target group, every minute). Utilization is the share of the task's CPU units and MiB, not
+//! target group, and `AWS/ECS` CPUReservation and MemoryReservation of the loaded services'
+//! clusters with container instances, every minute). Utilization is the share of the task's CPU units and MiB, not
 //! capped at 100 (tasks on EC2 may use more than they reserve). With no healthy task nothing is
 //! published, and the alarms see missing data, as with a service that has no task.
 
@@ -140,7 +141,7 @@ pub fn put_service_load(
 /// while any load remains.
 pub(crate) fn tick(world: &mut World) {
     let now = world.now;
-    let mut published = Vec::new();
+    let mut published: Vec<Published> = Vec::new();
     for ((cluster_key, service_name), load) in &world.ecsim.loads.by_service {
         let Some(service) = world
             .ecs
@@ -227,6 +228,9 @@ pub(crate) fn tick(world: &mut World) {
             }
         }
     }
+    if (now / REQUEST_PERIOD).fract() == 0.0 {
+        published.extend(reservations(world));
+    }
     for (namespace, metric, dimensions, values) in published {
         crate::sim::cloudwatch::publish(world, namespace, metric, dimensions, &values);
     }
@@ -235,4 +239,50 @@ pub(crate) fn tick(world: &mut World) {
     } else {
         world.clock.schedule(now + TICK, Event::MetricsTick);
     }
+}
+
+type Published = (&'static str, &'static str, Vec<(String, String)>, Vec<f64>);
+
+/// CPUReservation and MemoryReservation of each cluster with a loaded service and ACTIVE
+/// container instances: what the tasks reserve of what the instances registered, in percent.
+fn reservations(world: &World) -> Vec<Published> {
+    let clusters: std::collections::BTreeSet<&String> = world
+        .ecsim
+        .loads
+        .by_service
+        .keys()
+        .map(|(c, _)| c)
+        .collect();
+    let mut published = Vec::new();
+    for name in clusters {
+        let Some(cluster) = world.ecs.cluster(name) else {
+            continue;
+        };
+        let active = cluster
+            .instances
+            .iter()
+            .filter(|i| i.status == crate::api::ecs::ContainerInstanceStatus::Active);
+        let (mut registered, mut reserved) = ((0i64, 0i64), (0i64, 0i64));
+        for instance in active {
+            registered.0 += instance.registered.cpu;
+            registered.1 += instance.registered.memory;
+            reserved.0 += instance.registered.cpu - instance.remaining.cpu;
+            reserved.1 += instance.registered.memory - instance.remaining.memory;
+        }
+        let dimension = vec![("ClusterName".to_string(), name.clone())];
+        for (metric, used, total) in [
+            ("CPUReservation", reserved.0, registered.0),
+            ("MemoryReservation", reserved.1, registered.1),
+        ] {
+            if total > 0 {
+                published.push((
+                    "AWS/ECS",
+                    metric,
+                    dimension.clone(),
+                    vec![used as f64 / total as f64 * 100.0],
+                ));
+            }
+        }
+    }
+    published
 }
