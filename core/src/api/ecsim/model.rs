@@ -842,6 +842,15 @@ pub struct PutServiceLoadRequest {
     /// MiB each task uses whatever its share of the demand (0 unless given).
     #[serde(rename = "memoryPerTask", default, skip_serializing_if = "Option::is_none")]
     pub memory_per_task: Option<f64>,
+    /// A CloudWatch GetMetricData answer, as boto3 returns it, replayed as the trace instead of `trace`: the first result's values, from its earliest timestamp on.
+    #[serde(rename = "metricData", default, skip_serializing_if = "Option::is_none")]
+    pub metric_data: Option<crate::api::cloudwatch::GetMetricDataOutput>,
+    /// What the replayed values are: `requestsPerSecond`, `cpu` (CPU units) or `memory` (MiB).
+    #[serde(rename = "metricDataAs", default, skip_serializing_if = "Option::is_none")]
+    pub metric_data_as: Option<LoadDemand>,
+    /// A factor applied to each replayed value (1 unless given; 1/60 turns a per-minute request count into requests per second).
+    #[serde(rename = "metricDataScale", default, skip_serializing_if = "Option::is_none")]
+    pub metric_data_scale: Option<f64>,
 }
 
 impl FromJson for PutServiceLoadRequest {
@@ -854,6 +863,9 @@ impl FromJson for PutServiceLoadRequest {
             repeat_every: member(&mut members, "repeatEvery"),
             cpu_per_request: member(&mut members, "cpuPerRequest"),
             memory_per_task: member(&mut members, "memoryPerTask"),
+            metric_data: member(&mut members, "metricData"),
+            metric_data_as: member(&mut members, "metricDataAs"),
+            metric_data_scale: member(&mut members, "metricDataScale"),
         })
     }
 }
@@ -883,6 +895,44 @@ impl FromJson for LoadPoint {
             cpu: member(&mut members, "cpu"),
             memory: member(&mut members, "memory"),
         })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LoadDemand {
+    #[serde(rename = "requestsPerSecond")]
+    RequestsPerSecond,
+    #[serde(rename = "cpu")]
+    Cpu,
+    #[serde(rename = "memory")]
+    Memory,
+}
+
+impl LoadDemand {
+    pub const VALUES: &'static [&'static str] = &["requestsPerSecond", "cpu", "memory"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RequestsPerSecond => "requestsPerSecond",
+            Self::Cpu => "cpu",
+            Self::Memory => "memory",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "requestsPerSecond" => Some(Self::RequestsPerSecond),
+            "cpu" => Some(Self::Cpu),
+            "memory" => Some(Self::Memory),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for LoadDemand {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
     }
 }
 

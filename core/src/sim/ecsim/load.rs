@@ -77,8 +77,17 @@ pub fn put_service_load(
         ))),
         v => Ok(v.unwrap_or(0.0)),
     };
+    let trace = match request.metric_data {
+        None => request.trace.unwrap_or_default(),
+        Some(export) => replayed(
+            export,
+            request.metric_data_as,
+            request.metric_data_scale,
+            request.trace.is_some(),
+        )?,
+    };
     let mut points = Vec::new();
-    for (index, point) in request.trace.unwrap_or_default().into_iter().enumerate() {
+    for (index, point) in trace.into_iter().enumerate() {
         let member = |name: &str| format!("trace[{index}].{name}");
         let at = number(point.at, &member("at"))?;
         if points
@@ -135,6 +144,54 @@ pub fn put_service_load(
         service_arn: Some(arn),
         points: Some(count),
     })
+}
+
+/// A GetMetricData answer as trace points: its first result's values, scaled, at seconds
+/// after its earliest timestamp.
+fn replayed(
+    export: crate::api::cloudwatch::GetMetricDataOutput,
+    demand: Option<api::LoadDemand>,
+    scale: Option<f64>,
+    trace_given: bool,
+) -> Result<Vec<api::LoadPoint>, EcsimError> {
+    let invalid = |message: &str| api::Error::InvalidParameterException.with(message.to_string());
+    if trace_given {
+        return Err(invalid("Give either trace or metricData, not both."));
+    }
+    let demand = demand.ok_or_else(|| {
+        invalid("metricDataAs is required with metricData: requestsPerSecond, cpu or memory.")
+    })?;
+    let scale = scale.unwrap_or(1.0);
+    let result = export
+        .metric_data_results
+        .and_then(|results| results.into_iter().next())
+        .ok_or_else(|| invalid("metricData has no MetricDataResults."))?;
+    let (times, values) = (
+        result.timestamps.unwrap_or_default(),
+        result.values.unwrap_or_default(),
+    );
+    if times.len() != values.len() {
+        return Err(invalid(
+            "metricData: Timestamps and Values must be of the same length.",
+        ));
+    }
+    let mut pairs: Vec<(f64, f64)> = times.into_iter().zip(values).collect();
+    // boto3 answers newest first unless asked otherwise.
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    pairs.dedup_by(|later, earlier| later.0 == earlier.0);
+    let start = pairs.first().map_or(0.0, |p| p.0);
+    Ok(pairs
+        .into_iter()
+        .map(|(time, value)| {
+            let value = Some(value * scale);
+            api::LoadPoint {
+                at: Some(time - start),
+                requests_per_second: value.filter(|_| demand == api::LoadDemand::RequestsPerSecond),
+                cpu: value.filter(|_| demand == api::LoadDemand::Cpu),
+                memory: value.filter(|_| demand == api::LoadDemand::Memory),
+            }
+        })
+        .collect())
 }
 
 /// The metrics tick: publishes every loaded service's metrics, then schedules the next tick
