@@ -87,16 +87,6 @@ function parse(argv) {
   };
 }
 
-/** A report with only the findings the options ask for. */
-function selected(report, { severity, select }) {
-  const reported = SEVERITIES.slice(0, SEVERITIES.indexOf(severity) + 1);
-  const keep = (d) => reported.includes(d.severity) && (select.length === 0 || select.includes(d.code));
-  return {
-    resources: report.resources.map((r) => ({ ...r, diagnostics: r.diagnostics.filter(keep) })),
-    diagnostics: report.diagnostics.filter(keep),
-  };
-}
-
 /** One SARIF log with a run per file merged into one run (one tool, one rule list). */
 function mergedSarif(documents) {
   const [first, ...rest] = documents.map((text) => JSON.parse(text));
@@ -133,16 +123,19 @@ export function main(argv, { stdout, stderr }) {
     stderr.write(USAGE);
     return 2;
   }
+  // Severity and rule selection are the core's options: --select ignores every other code.
+  const unselected = options.select.length === 0 ? [] : rules().map((rule) => rule.code).filter((code) => !options.select.includes(code));
   const validation = {
+    warnings: options.severity !== 'error',
     security: options.severity === 'security',
-    ignore: options.ignore,
+    ignore: [...options.ignore, ...unselected],
     simulate: options.simulate,
     ...(options.simulateSeconds === undefined ? {} : { simulateSeconds: options.simulateSeconds }),
   };
   const results = [];
   try {
     for (const file of options.paths.flatMap(templatesOf)) {
-      results.push({ file, report: selected(validateTemplate(readFileSync(file, 'utf8'), validation), options) });
+      results.push({ file, report: validateTemplate(readFileSync(file, 'utf8'), validation) });
     }
   } catch (error) {
     stderr.write(`ecsim: ${error.message}\n`);

@@ -94,8 +94,3 @@ test('cli: usage errors exit 2', () => {
   assert.equal(ecsim('validate', 'no-such-file.json').status, 2);
   assert.match(ecsim('--list-rules').stdout, /^SIM001 +error +service-placement/m);
 });
-
-test('cdk: the plugin reports AWS paths CDK can point at', () => {
-  const template = JSON.parse(readFileSync(join(unplaceable.outdir, 'Shop.template.json'), 'utf8'));
-  assert.ok(Object.keys(template.Resources).some((id) => id.startsWith('WorkerService')));
-});

@@ -157,3 +157,24 @@ fn a_loaded_cluster_publishes_its_reservations() {
         json!([{"Name": "ClusterName", "Value": "c"}, {"Name": "ServiceName", "Value": "s"}]);
     assert_eq!(stat(&mut sim, "CPUUtilization", service), 50.0);
 }
+
+#[test]
+fn a_huge_range_is_refused_before_any_period_is_walked() {
+    let mut sim = Simulation::default();
+    let statistics = sim.call(
+        "cloudwatch",
+        "GetMetricStatistics",
+        json!({"Namespace": "N", "MetricName": "M",
+        "StartTime": 0, "EndTime": 1e15, "Period": 1, "Statistics": ["Sum"]}),
+    );
+    assert_eq!(
+        statistics.unwrap_err().code.as_str(),
+        "InvalidParameterValueException"
+    );
+    let data = sim.call("cloudwatch", "GetMetricData", json!({"StartTime": 0, "EndTime": 1e15,
+        "MetricDataQueries": [{"Id": "m", "MetricStat": {"Metric": {"Namespace": "N", "MetricName": "M"}, "Period": 1, "Stat": "Sum"}}]}));
+    assert_eq!(
+        data.unwrap_err().code.as_str(),
+        "InvalidParameterValueException"
+    );
+}

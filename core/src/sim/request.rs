@@ -66,3 +66,7 @@ pub(crate) fn parse_request<T: FromJson>(
         )
     })
 }
+
+/// The answer of actions that answer with nothing: `{}`.
+#[derive(Debug, Serialize)]
+pub struct Empty {}

@@ -7,7 +7,7 @@ use super::metrics::MetricKey;
 use super::{history, invalid, missing};
 use crate::api::cloudwatch as api;
 use crate::error::EcsimError;
-use crate::sim::events::Empty;
+use crate::sim::request::Empty;
 use crate::sim::World;
 
 pub fn put_metric_alarm(

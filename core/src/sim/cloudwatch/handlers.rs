@@ -5,11 +5,13 @@ pub use super::alarm_actions::{
     delete_alarms, describe_alarm_history, describe_alarms, put_metric_alarm, set_alarm_state,
 };
 
-use super::metrics::{period_starts, valid_period, MetricKey, Sample, METRIC_RETENTION};
+use super::metrics::{
+    period_count, period_starts, valid_period, MetricKey, Sample, METRIC_RETENTION,
+};
 use super::{invalid, missing};
 use crate::api::cloudwatch as api;
 use crate::error::EcsimError;
-use crate::sim::events::Empty;
+use crate::sim::request::Empty;
 use crate::sim::World;
 
 /// How far back and ahead PutMetricData accepts timestamps (two weeks, two hours).
@@ -17,6 +19,8 @@ const PAST_LIMIT: f64 = 14.0 * 86_400.0;
 const FUTURE_LIMIT: f64 = 2.0 * 3_600.0;
 /// GetMetricStatistics answers at most 1,440 datapoints.
 const MOST_DATAPOINTS: usize = 1_440;
+/// GetMetricData answers at most 100,800 datapoints a call (AWS pages beyond; ecsim refuses).
+const MOST_DATA_DATAPOINTS: f64 = 100_800.0;
 /// ListMetrics pages by 500, DescribeAlarms by up to 100 (50 by default).
 const LIST_METRICS: crate::sim::paging::Paging = crate::sim::paging::Paging {
     size_member: "MaxResults",
@@ -149,10 +153,10 @@ pub fn get_metric_statistics(
         request.dimensions.as_deref().unwrap_or_default(),
     );
     let period = f64::from(period);
-    if period_starts(start, end, period).count() > MOST_DATAPOINTS {
+    let asked = period_count(start, end, period);
+    if asked > MOST_DATAPOINTS as f64 {
         return Err(invalid(format!(
-            "You have requested up to {} datapoints, which exceeds the limit of {MOST_DATAPOINTS}.",
-            period_starts(start, end, period).count()
+            "You have requested up to {asked} datapoints, which exceeds the limit of {MOST_DATAPOINTS}."
         )));
     }
     let series = world.cloudwatch.metrics.get(&key);
@@ -234,6 +238,15 @@ pub fn get_metric_data(
             metric.dimensions.as_deref().unwrap_or_default(),
         );
         planned.push((query, key, f64::from(period), statistic));
+    }
+    let asked: f64 = planned
+        .iter()
+        .map(|(_, _, period, _)| period_count(start, end, *period))
+        .sum();
+    if asked > MOST_DATA_DATAPOINTS {
+        return Err(invalid(format!(
+            "The queries ask for up to {asked} datapoints, more than the {MOST_DATA_DATAPOINTS} a GetMetricData call answers: ask for a shorter range or a longer period."
+        )));
     }
     let results = planned
         .into_iter()

@@ -140,10 +140,17 @@ pub fn valid_period(period: i32) -> bool {
     matches!(period, 1 | 5 | 10 | 20 | 30) || (period > 0 && period % 60 == 0)
 }
 
-/// The period starts of `[start, end)`: the start rounded down to a multiple of the period, as
-/// CloudWatch rounds it.
+/// How many periods `[start, end)` holds, the start rounded down to a multiple of the period,
+/// as CloudWatch rounds it (a float: a request may ask for more periods than a u64 counts).
+pub fn period_count(start: f64, end: f64, period: f64) -> f64 {
+    ((end - (start / period).floor() * period) / period)
+        .ceil()
+        .max(0.0)
+}
+
+/// The period starts of `[start, end)`; callers bound `period_count` first.
 pub fn period_starts(start: f64, end: f64, period: f64) -> impl Iterator<Item = f64> {
     let first = (start / period).floor() * period;
-    let count = ((end - first) / period).ceil().max(0.0) as u64;
+    let count = period_count(start, end, period) as u64;
     (0..count).map(move |k| first + k as f64 * period)
 }

@@ -11,6 +11,7 @@
 mod ecs_target;
 
 use super::clock::Event;
+use super::request::Empty;
 use super::World;
 use crate::api::ecsim::{Invocation, InvocationError};
 use crate::api::events::{self as api, RuleState};
@@ -18,7 +19,6 @@ use crate::error::EcsimError;
 use crate::schedule::{timestamp, Schedule};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
-use serde::Serialize;
 use std::collections::BTreeMap;
 
 const TIMEZONE: &str = "ScheduleExpressionTimezone";
@@ -177,10 +177,6 @@ fn set_state(world: &mut World, name: Option<&str>, state: RuleState) -> Result<
     }
     Ok(Empty {})
 }
-
-/// The answer of actions that answer with nothing: `{}`.
-#[derive(Debug, Serialize)]
-pub struct Empty {}
 
 fn rule_mut<'a>(world: &'a mut World, name: Option<&str>) -> Result<&'a mut Rule, EcsimError> {
     let name = name.unwrap_or_default();
