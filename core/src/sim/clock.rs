@@ -20,7 +20,10 @@ pub enum Event {
         generation: u64,
     },
     /// A CloudWatch alarm's evaluation at the end of a period (stale when it changed since).
-    AlarmEvaluates { name: String, generation: u64 },
+    AlarmEvaluates {
+        name: std::sync::Arc<str>,
+        generation: u64,
+    },
     /// The load model publishes the services' metrics (`ecsim::load`).
     MetricsTick,
 }

@@ -144,7 +144,7 @@ pub(crate) fn set_desired(world: &mut World, resource_id: &str, wanted: i32, cau
         desired_count: Some(wanted),
         ..Default::default()
     };
-    let outcome = crate::sim::ecs::handlers::update_service(world, request);
+    let outcome = crate::sim::ecs::services::actions::apply_update(world, request);
     world.services_changed = true;
     let (status, message) = match outcome {
         Ok(_) => (

@@ -1,7 +1,7 @@
 //! The alarm actions: PutMetricAlarm, DescribeAlarms, DeleteAlarms, SetAlarmState,
 //! DescribeAlarmHistory.
 
-use super::alarms::{change_state, schedule_evaluation, Alarm};
+use super::alarms::{change_state, schedule_evaluation, Alarm, ReasonData};
 use super::handlers::{next_token_error, DESCRIBE_ALARMS};
 use super::metrics::MetricKey;
 use super::{history, invalid, missing};
@@ -89,7 +89,9 @@ pub fn put_metric_alarm(
     );
     let data = serde_json::json!({ "version": "1.0", "type": if previous.is_some() { "Update" } else { "Create" } });
     let alarm = Alarm {
+        name: name.as_str().into(),
         described,
+        series: world.cloudwatch.metrics.id(&key),
         metric: key,
         generation: world.cloudwatch.generations,
         values: Vec::new(),
@@ -248,10 +250,10 @@ pub fn set_alarm_state(
     if !world.cloudwatch.alarms.contains_key(&name) {
         return Err(api::Error::ResourceNotFound.with(format!("Alarm {name} not found")));
     }
-    let data = request.state_reason_data.unwrap_or_else(|| "{}".into());
-    if serde_json::from_str::<serde_json::Value>(&data).is_err() {
+    let text = request.state_reason_data.unwrap_or_else(|| "{}".into());
+    let Ok(data) = serde_json::from_str::<serde_json::Value>(&text) else {
         return Err(api::Error::InvalidFormatFault.with("StateReasonData is not valid JSON."));
-    }
+    };
     let state = request
         .state_value
         .unwrap_or(api::StateValue::InsufficientData);
@@ -261,7 +263,7 @@ pub fn set_alarm_state(
         &name,
         state,
         request.state_reason.unwrap_or_default(),
-        data,
+        ReasonData { data, text },
     );
     Ok(Empty {})
 }

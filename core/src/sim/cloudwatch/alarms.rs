@@ -7,17 +7,22 @@
 //! (docs/conventions.md, "CloudWatch alarms"). Alarm actions run when the state changes; Auto
 //! Scaling actions also at every evaluation while the alarm stays in ALARM.
 
-use super::metrics::{MetricKey, Summary};
+use super::metrics::{period_summaries, MetricKey, Series};
 use super::{history, CloudWatchState};
 use crate::api::cloudwatch as api;
 use crate::sim::clock::Event;
 use crate::sim::World;
 use serde_json::json;
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct Alarm {
+    /// Its name, shared with its evaluations on the clock.
+    pub name: Arc<str>,
     pub described: api::MetricAlarm,
     pub metric: MetricKey,
+    /// Its metric's series, once the metric exists.
+    pub series: Option<usize>,
     /// Bumped when the alarm changes or goes: older evaluations on the clock are stale.
     pub generation: u64,
     /// The values of the datapoints of its last evaluation, oldest first (what the scaling
@@ -38,69 +43,75 @@ impl Alarm {
 
 /// Puts the alarm's next evaluation on the clock: the end of the period `now` falls in.
 pub(super) fn schedule_evaluation(world: &mut World, name: &str) {
-    let Some(alarm) = world.cloudwatch.alarms.get(name) else {
-        return;
-    };
+    if let Some(alarm) = world.cloudwatch.alarms.get(name) {
+        let (at, event) = next_evaluation(alarm, world.now);
+        world.clock.schedule(at, event);
+    }
+}
+
+fn next_evaluation(alarm: &Alarm, now: f64) -> (f64, Event) {
     let period = alarm.period();
-    let next = ((world.now / period).floor() + 1.0) * period;
     let event = Event::AlarmEvaluates {
-        name: name.to_string(),
+        name: Arc::clone(&alarm.name),
         generation: alarm.generation,
     };
-    world.clock.schedule(next, event);
+    (((now / period).floor() + 1.0) * period, event)
 }
 
 /// One evaluation, when the clock reaches it.
 pub(crate) fn evaluate(world: &mut World, name: &str, generation: u64) {
-    let current = world
-        .cloudwatch
-        .alarms
-        .get(name)
-        .is_some_and(|a| a.generation == generation);
-    if !current {
-        return;
-    }
     let now = world.now;
-    let Some(alarm) = world.cloudwatch.alarms.get(name) else {
+    let CloudWatchState {
+        metrics, alarms, ..
+    } = &mut world.cloudwatch;
+    let Some(alarm) = alarms
+        .get_mut(name)
+        .filter(|alarm| alarm.generation == generation)
+    else {
         return;
     };
-    let points = datapoints(&world.cloudwatch, alarm, now);
+    if alarm.series.is_none() {
+        alarm.series = metrics.id(&alarm.metric);
+    }
+    let points = datapoints(alarm.series.map(|id| metrics.series(id)), alarm, now);
     let tally = Tally::of(alarm, &points);
     let decided = tally.decide(alarm);
     let current_state = alarm.described.state_value;
-    if let Some(alarm) = world.cloudwatch.alarms.get_mut(name) {
-        alarm.values = points.iter().filter_map(|p| p.1).collect();
-    }
+    alarm.values.clear();
+    alarm.values.extend(points.iter().filter_map(|p| p.1));
+    let (next_at, next) = next_evaluation(alarm, now);
     match decided {
         // The reason is worded only when the state changes, as CloudWatch updates it.
         Some(state) if Some(state) != current_state => {
             let (reason, data) = explain(&world.cloudwatch, name, &points, &tally, state, now);
-            change_state(world, name, state, reason, data);
+            let text = data.to_string();
+            change_state(world, name, state, reason, ReasonData { data, text });
         }
         Some(api::StateValue::Alarm) => repeat_scaling_actions(world, name),
         _ => {}
     }
-    schedule_evaluation(world, name);
+    // Unless its actions changed or removed it.
+    if world
+        .cloudwatch
+        .alarms
+        .get(name)
+        .is_some_and(|alarm| alarm.generation == generation)
+    {
+        world.clock.schedule(next_at, next);
+    }
 }
 
 /// A period's value, oldest period first: its start and its statistic (None when missing).
 type Datapoint = (f64, Option<f64>);
 
 /// The last `EvaluationPeriods` periods before `now`, oldest first.
-fn datapoints(state: &CloudWatchState, alarm: &Alarm, now: f64) -> Vec<Datapoint> {
+fn datapoints(series: Option<&Series>, alarm: &Alarm, now: f64) -> Vec<Datapoint> {
     let period = alarm.period();
     let periods = alarm.described.evaluation_periods.unwrap_or(1).max(1);
     let statistic = alarm.described.statistic.unwrap_or(api::Statistic::Average);
-    let series = state.metrics.get(&alarm.metric);
-    (1..=periods)
-        .rev()
-        .map(|k| {
-            let start = now - f64::from(k) * period;
-            let value = series
-                .and_then(|s| s.summary(start, start + period))
-                .map(|summary: Summary| summary.statistic(statistic));
-            (start, value)
-        })
+    let start = now - f64::from(periods) * period;
+    period_summaries(series, start, now, period)
+        .map(|(from, summary)| (from, summary.map(|s| s.statistic(statistic))))
         .collect()
 }
 
@@ -164,9 +175,9 @@ fn explain(
     tally: &Tally,
     to: api::StateValue,
     now: f64,
-) -> (String, String) {
+) -> (String, serde_json::Value) {
     let Some(alarm) = state.alarms.get(name) else {
-        return (String::new(), String::new());
+        return (String::new(), serde_json::Value::Null);
     };
     let described = &alarm.described;
     let statistic = described.statistic.unwrap_or(api::Statistic::Average);
@@ -263,6 +274,12 @@ fn invoke_policy(world: &mut World, name: &str, action: &str) -> Result<(), Stri
     crate::sim::application_autoscaling::run_policy(world, action, &invocation)
 }
 
+/// A state's reason as data, and as the text the alarm shows (SetAlarmState's, as given).
+pub(super) struct ReasonData {
+    pub data: serde_json::Value,
+    pub text: String,
+}
+
 /// Moves the alarm to `state`: its reason, and when the state changes a history item and the
 /// state's actions.
 pub(super) fn change_state(
@@ -270,7 +287,7 @@ pub(super) fn change_state(
     name: &str,
     state: api::StateValue,
     reason: String,
-    data: String,
+    data: ReasonData,
 ) {
     let now = world.now;
     let Some(alarm) = world.cloudwatch.alarms.get_mut(name) else {
@@ -282,7 +299,7 @@ pub(super) fn change_state(
         .unwrap_or(api::StateValue::InsufficientData);
     let described = &mut alarm.described;
     described.state_reason = Some(reason.clone());
-    described.state_reason_data = Some(data.clone());
+    described.state_reason_data = Some(data.text);
     described.state_updated_timestamp = Some(now);
     if previous == state {
         return;
@@ -307,7 +324,7 @@ pub(super) fn change_state(
     let history_data = json!({
         "version": "1.0",
         "oldState": { "stateValue": previous.as_str() },
-        "newState": { "stateValue": state.as_str(), "stateReason": reason, "stateReasonData": serde_json::from_str::<serde_json::Value>(&data).unwrap_or_default() },
+        "newState": { "stateValue": state.as_str(), "stateReason": reason, "stateReasonData": data.data },
     });
     history::record(
         &mut world.cloudwatch,
@@ -395,16 +412,37 @@ fn number(value: f64) -> String {
     }
 }
 
+/// The civil UTC time of `seconds`, formatted with `format!` rather than strftime: state
+/// reasons list up to a few dozen datapoints, and strftime's parsing of its pattern each time
+/// was a fifth of an alarm's evaluation.
+fn utc(seconds: f64) -> jiff::civil::DateTime {
+    jiff::tz::TimeZone::UTC.to_datetime(crate::schedule::timestamp(seconds))
+}
+
 fn reason_time(seconds: f64) -> String {
-    crate::schedule::timestamp(seconds)
-        .strftime("%d/%m/%y %H:%M:%S")
-        .to_string()
+    let t = utc(seconds);
+    format!(
+        "{:02}/{:02}/{:02} {:02}:{:02}:{:02}",
+        t.day(),
+        t.month(),
+        t.year().rem_euclid(100),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 fn iso(seconds: f64) -> String {
-    crate::schedule::timestamp(seconds)
-        .strftime("%Y-%m-%dT%H:%M:%S.000+0000")
-        .to_string()
+    let t = utc(seconds);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.000+0000",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 fn reason_data(
@@ -413,7 +451,7 @@ fn reason_data(
     period: f64,
     threshold: f64,
     points: &[Datapoint],
-) -> String {
+) -> serde_json::Value {
     let recent: Vec<f64> = points.iter().filter_map(|(_, v)| *v).collect();
     let evaluated: Vec<serde_json::Value> = points
         .iter()
@@ -430,5 +468,4 @@ fn reason_data(
         "threshold": threshold,
         "evaluatedDatapoints": evaluated,
     })
-    .to_string()
 }

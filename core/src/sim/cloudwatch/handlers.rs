@@ -6,7 +6,7 @@ pub use super::alarm_actions::{
 };
 
 use super::metrics::{
-    period_count, period_starts, valid_period, MetricKey, Sample, METRIC_RETENTION,
+    period_count, period_summaries, valid_period, MetricKey, Sample, METRIC_RETENTION,
 };
 use super::{invalid, missing};
 use crate::api::cloudwatch as api;
@@ -78,7 +78,9 @@ pub fn put_metric_data(
         }
     }
     for (key, sample, unit) in samples {
-        let series = world.cloudwatch.metrics.entry(key).or_default();
+        let metrics = &mut world.cloudwatch.metrics;
+        let id = metrics.id_or_insert(&key);
+        let series = metrics.series_mut(id);
         series.add(sample, now);
         series.unit = unit.or(series.unit);
         series.forget_before(now - METRIC_RETENTION);
@@ -162,9 +164,9 @@ pub fn get_metric_statistics(
     let series = world.cloudwatch.metrics.get(&key);
     // Samples are forgotten after the retention, whether or not the series was written since.
     let start = start.max(world.now - METRIC_RETENTION);
-    let datapoints = period_starts(start, end, period)
-        .filter_map(|from| {
-            let summary = series?.summary(from, from + period)?;
+    let datapoints = period_summaries(series, start, end, period)
+        .filter_map(|(from, summary)| {
+            let summary = summary?;
             let wants = |s: api::Statistic| statistics.contains(&s).then(|| summary.statistic(s));
             Some(api::Datapoint {
                 timestamp: Some(from),
@@ -253,13 +255,8 @@ pub fn get_metric_data(
         .filter(|(query, ..)| query.return_data.unwrap_or(true))
         .map(|(query, key, period, statistic)| {
             let series = world.cloudwatch.metrics.get(&key);
-            let mut points: Vec<(f64, f64)> = period_starts(start, end, period)
-                .filter_map(|from| {
-                    Some((
-                        from,
-                        series?.summary(from, from + period)?.statistic(statistic),
-                    ))
-                })
+            let mut points: Vec<(f64, f64)> = period_summaries(series, start, end, period)
+                .filter_map(|(from, summary)| Some((from, summary?.statistic(statistic))))
                 .collect();
             if !ascending {
                 points.reverse();

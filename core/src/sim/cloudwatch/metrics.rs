@@ -4,7 +4,7 @@
 //! keeps its finest data are forgotten.
 
 use crate::api::cloudwatch as api;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 /// How long samples are kept: the 15 days CloudWatch keeps data points of periods under an hour.
 pub const METRIC_RETENTION: f64 = 15.0 * 86_400.0;
@@ -27,6 +27,20 @@ impl MetricKey {
                     d.value.clone().unwrap_or_default(),
                 )
             })
+            .collect();
+        dimensions.sort();
+        MetricKey {
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            dimensions,
+        }
+    }
+
+    /// A metric the simulation publishes.
+    pub fn of(namespace: &str, name: &str, dimensions: &[(&str, &str)]) -> MetricKey {
+        let mut dimensions: Vec<(String, String)> = dimensions
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
             .collect();
         dimensions.sort();
         MetricKey {
@@ -87,7 +101,7 @@ impl Summary {
 /// A metric's samples, in time order, and the unit it was last published with.
 #[derive(Clone, Debug, Default)]
 pub struct Series {
-    samples: Vec<Sample>,
+    samples: VecDeque<Sample>,
     pub unit: Option<api::StandardUnit>,
     /// When a sample was last published (ListMetrics' RecentlyActive: the last 3 hours).
     pub last_published: f64,
@@ -95,36 +109,80 @@ pub struct Series {
 
 impl Series {
     pub fn add(&mut self, sample: Sample, now: f64) {
-        let at = self.samples.partition_point(|s| s.at <= sample.at);
-        self.samples.insert(at, sample);
+        // Samples nearly always come in time order: the search is for those that do not.
+        if self.samples.back().is_none_or(|last| last.at <= sample.at) {
+            self.samples.push_back(sample);
+        } else {
+            let at = self.samples.partition_point(|s| s.at <= sample.at);
+            self.samples.insert(at, sample);
+        }
         self.last_published = now;
     }
 
-    /// The samples of `[from, to)`, summed; None when there are none.
-    pub fn summary(&self, from: f64, to: f64) -> Option<Summary> {
-        let start = self.samples.partition_point(|s| s.at < from);
-        let end = self.samples.partition_point(|s| s.at < to);
-        let window = &self.samples[start..end];
-        let first = window.first()?;
-        Some(window[1..].iter().fold(
-            Summary {
-                count: first.count,
-                sum: first.sum,
-                min: first.min,
-                max: first.max,
-            },
-            |total, s| Summary {
-                count: total.count + s.count,
-                sum: total.sum + s.sum,
-                min: total.min.min(s.min),
-                max: total.max.max(s.max),
-            },
-        ))
+    /// The samples of `count` consecutive periods from `first`, each summed (None when a period
+    /// has none), in one walk over the samples.
+    pub fn summaries(&self, first: f64, period: f64, count: usize) -> Vec<Option<Summary>> {
+        let mut summaries = vec![None; count];
+        if count == 0 {
+            return summaries;
+        }
+        let start = self.first_at_or_after(first);
+        let mut index = 0;
+        let mut end = first + period;
+        for sample in self.samples.range(start..) {
+            while sample.at >= end {
+                index += 1;
+                if index == count {
+                    return summaries;
+                }
+                end = first + index as f64 * period + period;
+            }
+            let slot: &mut Option<Summary> = &mut summaries[index];
+            *slot = Some(match *slot {
+                None => Summary {
+                    count: sample.count,
+                    sum: sample.sum,
+                    min: sample.min,
+                    max: sample.max,
+                },
+                Some(total) => Summary {
+                    count: total.count + sample.count,
+                    sum: total.sum + sample.sum,
+                    min: total.min.min(sample.min),
+                    max: total.max.max(sample.max),
+                },
+            });
+        }
+        summaries
+    }
+
+    /// The index of the first sample at or after `time`. The periods asked for are nearly
+    /// always the last few, so the search gallops back from the newest sample: it touches a
+    /// handful of samples instead of a binary search's walk across the whole series.
+    fn first_at_or_after(&self, time: f64) -> usize {
+        let len = self.samples.len();
+        let mut step = 1;
+        let mut high = len;
+        while step <= len && self.samples[len - step].at >= time {
+            high = len - step;
+            step *= 2;
+        }
+        let mut low = len.saturating_sub(step);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if self.samples[middle].at < time {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        low
     }
 
     pub fn forget_before(&mut self, time: f64) {
-        let old = self.samples.partition_point(|s| s.at < time);
-        self.samples.drain(..old);
+        while self.samples.front().is_some_and(|s| s.at < time) {
+            self.samples.pop_front();
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -132,8 +190,46 @@ impl Series {
     }
 }
 
-/// Every metric, by identity.
-pub type Metrics = BTreeMap<MetricKey, Series>;
+/// Every metric, by identity. A series keeps its id for good (series are emptied by the
+/// retention, never removed), so the load model and alarms look a metric up once and then go
+/// straight to its series.
+#[derive(Clone, Debug, Default)]
+pub struct Metrics {
+    ids: BTreeMap<MetricKey, usize>,
+    series: Vec<Series>,
+}
+
+impl Metrics {
+    pub fn id(&self, key: &MetricKey) -> Option<usize> {
+        self.ids.get(key).copied()
+    }
+
+    pub fn id_or_insert(&mut self, key: &MetricKey) -> usize {
+        if let Some(id) = self.id(key) {
+            return id;
+        }
+        self.series.push(Series::default());
+        self.ids.insert(key.clone(), self.series.len() - 1);
+        self.series.len() - 1
+    }
+
+    pub fn get(&self, key: &MetricKey) -> Option<&Series> {
+        self.id(key).map(|id| &self.series[id])
+    }
+
+    pub fn series(&self, id: usize) -> &Series {
+        &self.series[id]
+    }
+
+    pub fn series_mut(&mut self, id: usize) -> &mut Series {
+        &mut self.series[id]
+    }
+
+    /// Every metric in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&MetricKey, &Series)> {
+        self.ids.iter().map(|(key, &id)| (key, &self.series[id]))
+    }
+}
 
 /// A period is 1, 5, 10, 20 or 30 seconds (high resolution) or a multiple of 60.
 pub fn valid_period(period: i32) -> bool {
@@ -149,8 +245,60 @@ pub fn period_count(start: f64, end: f64, period: f64) -> f64 {
 }
 
 /// The period starts of `[start, end)`; callers bound `period_count` first.
-pub fn period_starts(start: f64, end: f64, period: f64) -> impl Iterator<Item = f64> {
+fn period_starts(start: f64, end: f64, period: f64) -> impl Iterator<Item = f64> {
     let first = (start / period).floor() * period;
     let count = period_count(start, end, period) as u64;
     (0..count).map(move |k| first + k as f64 * period)
+}
+
+/// Each period of `[start, end)` with its samples summed (None when it has none), oldest first;
+/// callers bound `period_count` first.
+pub fn period_summaries(
+    series: Option<&Series>,
+    start: f64,
+    end: f64,
+    period: f64,
+) -> impl Iterator<Item = (f64, Option<Summary>)> {
+    let first = (start / period).floor() * period;
+    let count = period_count(start, end, period) as usize;
+    let summaries = series.map_or_else(|| vec![None; count], |s| s.summaries(first, period, count));
+    period_starts(start, end, period).zip(summaries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The one-walk summaries agree with summing each period's samples on its own, wherever
+        /// the periods fall against the samples (before, among, after them).
+        #[test]
+        fn summaries_agree_with_each_period_summed_alone(
+            times in proptest::collection::vec(0u32..2_000, 0..200),
+            first in 0u32..2_200,
+            period in prop::sample::select(vec![1u32, 5, 20, 60, 300]),
+            count in 0usize..40,
+        ) {
+            let mut series = Series::default();
+            for (k, &at) in times.iter().enumerate() {
+                let value = k as f64;
+                let sample = Sample { at: f64::from(at), count: 1.0, sum: value, min: value, max: value };
+                series.add(sample, 0.0);
+            }
+            let (first, period) = (f64::from(first), f64::from(period));
+            let walked = series.summaries(first, period, count);
+            for (k, summary) in walked.iter().enumerate() {
+                let from = first + k as f64 * period;
+                let inside: Vec<&Sample> = series.samples.iter().filter(|s| s.at >= from && s.at < from + period).collect();
+                prop_assert_eq!(summary.map(|s| s.count), (!inside.is_empty()).then_some(inside.len() as f64));
+                if let Some(summary) = summary {
+                    prop_assert_eq!(summary.sum, inside.iter().map(|s| s.sum).sum::<f64>());
+                    prop_assert_eq!(summary.max, inside.iter().map(|s| s.max).fold(f64::MIN, f64::max));
+                }
+            }
+            let start = series.first_at_or_after(first);
+            prop_assert_eq!(start, series.samples.partition_point(|s| s.at < first));
+        }
+    }
 }

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use alarms::Alarm;
 pub(crate) use alarms::{evaluate, latest_value};
+pub(crate) use metrics::MetricKey;
 use metrics::Metrics;
 
 /// How long alarm history is kept: CloudWatch's 30 days.
@@ -29,42 +30,34 @@ pub struct CloudWatchState {
     pub generations: u64,
 }
 
-/// Publishes one statistic set of `values` at the current time (the metrics the simulation
-/// itself produces: the load model's).
-pub(crate) fn publish(
-    world: &mut crate::sim::World,
-    namespace: &str,
-    name: &str,
-    dimensions: Vec<(String, String)>,
-    values: &[f64],
-) {
-    let Some(&first) = values.first() else {
-        return;
-    };
-    let mut dimensions = dimensions;
-    dimensions.sort();
-    let key = metrics::MetricKey {
-        namespace: namespace.into(),
-        name: name.into(),
-        dimensions,
-    };
-    let sample = metrics::Sample {
-        at: world.now,
-        count: values.len() as f64,
-        sum: values.iter().sum(),
-        min: values.iter().copied().fold(first, f64::min),
-        max: values.iter().copied().fold(first, f64::max),
-    };
-    let series = world.cloudwatch.metrics.entry(key).or_default();
-    series.add(sample, world.now);
-    series.unit = Some(
-        if name.ends_with("Utilization") || name.ends_with("Reservation") {
+/// The id of a metric the simulation itself publishes (the load model's), its unit set.
+pub(crate) fn produced_series(state: &mut CloudWatchState, key: &MetricKey) -> usize {
+    let id = state.metrics.id_or_insert(key);
+    state.metrics.series_mut(id).unit = Some(
+        if key.name.ends_with("Utilization") || key.name.ends_with("Reservation") {
             api::StandardUnit::Percent
         } else {
             api::StandardUnit::Count
         },
     );
-    series.forget_before(world.now - metrics::METRIC_RETENTION);
+    id
+}
+
+/// Publishes one statistic set of `values` at `now` to the series `id`.
+pub(crate) fn publish(state: &mut CloudWatchState, now: f64, id: usize, values: &[f64]) {
+    let Some(&first) = values.first() else {
+        return;
+    };
+    let sample = metrics::Sample {
+        at: now,
+        count: values.len() as f64,
+        sum: values.iter().sum(),
+        min: values.iter().copied().fold(first, f64::min),
+        max: values.iter().copied().fold(first, f64::max),
+    };
+    let series = state.metrics.series_mut(id);
+    series.add(sample, now);
+    series.forget_before(now - metrics::METRIC_RETENTION);
 }
 
 pub(crate) fn invalid(message: impl Into<String>) -> EcsimError {

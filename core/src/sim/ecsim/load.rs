@@ -10,8 +10,10 @@
 use super::super::ecs::cluster_name;
 use super::World;
 use crate::api::ecsim as api;
+use crate::cluster::health::ServiceHealth;
 use crate::error::EcsimError;
 use crate::sim::clock::Event;
+use crate::sim::cloudwatch::{self, produced_series, CloudWatchState, MetricKey};
 use crate::sim::ecs::services::scheduler;
 use std::collections::BTreeMap;
 
@@ -27,6 +29,28 @@ pub struct Load {
     repeat_every: Option<f64>,
     cpu_per_request: f64,
     memory_per_task: f64,
+    metrics: ServiceMetrics,
+    /// The trace point last in force.
+    cursor: usize,
+}
+
+/// The series of the service's metrics, looked up once.
+#[derive(Clone, Copy, Debug)]
+struct ServiceMetrics {
+    cpu: usize,
+    memory: usize,
+}
+
+impl ServiceMetrics {
+    fn of(state: &mut CloudWatchState, cluster: &str, service: &str) -> ServiceMetrics {
+        let dimensions = [("ClusterName", cluster), ("ServiceName", service)];
+        let mut series =
+            |name| produced_series(state, &MetricKey::of("AWS/ECS", name, &dimensions));
+        ServiceMetrics {
+            cpu: series("CPUUtilization"),
+            memory: series("MemoryUtilization"),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -44,14 +68,28 @@ pub struct Loads {
 }
 
 impl Load {
-    /// The demand in force at `now`: the last point at or before it (none before the first).
-    fn at(&self, now: f64) -> Option<Demand> {
+    /// The demand in force at `now`. The clock only moves forward, so the point in force is
+    /// the last one's or a later one: a cursor walks the trace instead of searching it at
+    /// every tick (it starts over when a repeated trace wraps).
+    fn at(&mut self, now: f64) -> Option<Demand> {
         let mut offset = now - self.start;
         if let Some(period) = self.repeat_every {
             offset = offset.rem_euclid(period);
         }
-        let index = self.points.partition_point(|(at, _)| *at <= offset);
-        index.checked_sub(1).map(|i| self.points[i].1)
+        let mut index = self.cursor;
+        if self.points.get(index).is_none_or(|(at, _)| *at > offset) {
+            index = 0;
+        }
+        while self
+            .points
+            .get(index + 1)
+            .is_some_and(|(at, _)| *at <= offset)
+        {
+            index += 1;
+        }
+        self.cursor = index;
+        let (at, demand) = self.points.get(index)?;
+        (*at <= offset).then_some(*demand)
     }
 }
 
@@ -132,6 +170,8 @@ pub fn put_service_load(
             repeat_every,
             cpu_per_request,
             memory_per_task,
+            metrics: ServiceMetrics::of(&mut world.cloudwatch, &key.0, &key.1),
+            cursor: 0,
         };
         world.ecsim.loads.by_service.insert(key, load);
         if !world.ecsim.loads.ticking {
@@ -198,34 +238,36 @@ fn replayed(
 /// while any load remains.
 pub(crate) fn tick(world: &mut World) {
     let now = world.now;
-    let mut published: Vec<Published> = Vec::new();
-    for ((cluster_key, service_name), load) in &world.ecsim.loads.by_service {
-        let Some(service) = world
-            .ecs
-            .services
-            .get(&(cluster_key.clone(), service_name.clone()))
-        else {
+    let whole_minute = (now / REQUEST_PERIOD).fract() == 0.0;
+    let World {
+        ecsim,
+        ecs,
+        cloudwatch,
+        ..
+    } = &mut *world;
+    let (mut cpu, mut memory) = (Vec::new(), Vec::new());
+    // Both maps are in key order: walked together, no key is built to look a service up.
+    let mut services = ecs.services.iter().peekable();
+    for (key, load) in &mut ecsim.loads.by_service {
+        while services.next_if(|(k, _)| *k < key).is_some() {}
+        let Some((_, service)) = services.next_if(|(k, _)| *k == key) else {
             continue;
         };
-        let Some(cluster) = world.ecs.cluster(cluster_key) else {
+        let Some(cluster) = ecs.cluster(&key.0) else {
             continue;
         };
         let Some(demand) = load.at(now) else { continue };
-        let mut healthy = Vec::new();
-        for deployment in &service.deployments {
-            for position in scheduler::live_tasks(cluster, deployment) {
-                let Some(task) = cluster.tasks.get(position) else {
-                    continue;
-                };
-                if task.service_health(now) == crate::cluster::health::ServiceHealth::Healthy {
-                    healthy.push((task.spec.requirement.cpu, task.spec.requirement.memory));
-                }
-            }
-        }
-        if healthy.is_empty() {
+        let healthy = service.deployments.iter().flat_map(|deployment| {
+            scheduler::live_tasks(cluster, deployment)
+                .filter_map(|position| cluster.tasks.get(position))
+                .filter(|task| task.service_health(now) == ServiceHealth::Healthy)
+                .map(|task| &task.spec.requirement)
+        });
+        let reserved: Vec<(i64, i64)> = healthy.map(|r| (r.cpu, r.memory)).collect();
+        if reserved.is_empty() {
             continue;
         }
-        let share = healthy.len() as f64;
+        let share = reserved.len() as f64;
         let cpu_demand = demand.cpu + demand.requests_per_second * load.cpu_per_request;
         let utilization = |used: f64, reserved: i64| {
             if reserved <= 0 {
@@ -234,35 +276,21 @@ pub(crate) fn tick(world: &mut World) {
                 used / reserved as f64 * 100.0
             }
         };
-        let cpu: Vec<f64> = healthy
-            .iter()
-            .map(|r| utilization(cpu_demand / share, r.0))
-            .collect();
-        let memory: Vec<f64> = healthy
-            .iter()
-            .map(|r| utilization(demand.memory / share + load.memory_per_task, r.1))
-            .collect();
-        let dimensions = [
-            ("ClusterName", cluster_key.as_str()),
-            ("ServiceName", service_name.as_str()),
-        ];
-        published.push((
-            "AWS/ECS",
-            "CPUUtilization",
-            dimensions
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .to_vec(),
-            cpu,
-        ));
-        published.push((
-            "AWS/ECS",
-            "MemoryUtilization",
-            dimensions
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .to_vec(),
-            memory,
-        ));
-        if (now / REQUEST_PERIOD).fract() == 0.0 {
+        cpu.clear();
+        cpu.extend(
+            reserved
+                .iter()
+                .map(|r| utilization(cpu_demand / share, r.0)),
+        );
+        memory.clear();
+        memory.extend(
+            reserved
+                .iter()
+                .map(|r| utilization(demand.memory / share + load.memory_per_task, r.1)),
+        );
+        cloudwatch::publish(cloudwatch, now, load.metrics.cpu, &cpu);
+        cloudwatch::publish(cloudwatch, now, load.metrics.memory, &memory);
+        if whole_minute {
             for balancer in &service.load_balancers {
                 let Some(group) = balancer
                     .target_group_arn
@@ -272,24 +300,22 @@ pub(crate) fn tick(world: &mut World) {
                     continue;
                 };
                 let per_target = demand.requests_per_second * REQUEST_PERIOD / share;
-                let dimension = vec![(
-                    "TargetGroup".to_string(),
-                    format!("targetgroup/{}", group.1),
-                )];
-                published.push((
+                let target_group = format!("targetgroup/{}", group.1);
+                let metric = MetricKey::of(
                     "AWS/ApplicationELB",
                     "RequestCountPerTarget",
-                    dimension,
-                    vec![per_target],
-                ));
+                    &[("TargetGroup", &target_group)],
+                );
+                let id = produced_series(cloudwatch, &metric);
+                cloudwatch::publish(cloudwatch, now, id, &[per_target]);
             }
         }
     }
-    if (now / REQUEST_PERIOD).fract() == 0.0 {
-        published.extend(reservations(world));
-    }
-    for (namespace, metric, dimensions, values) in published {
-        crate::sim::cloudwatch::publish(world, namespace, metric, dimensions, &values);
+    if whole_minute {
+        for (metric, value) in reservations(world) {
+            let id = produced_series(&mut world.cloudwatch, &metric);
+            cloudwatch::publish(&mut world.cloudwatch, now, id, &[value]);
+        }
     }
     if world.ecsim.loads.by_service.is_empty() {
         world.ecsim.loads.ticking = false;
@@ -298,11 +324,9 @@ pub(crate) fn tick(world: &mut World) {
     }
 }
 
-type Published = (&'static str, &'static str, Vec<(String, String)>, Vec<f64>);
-
 /// CPUReservation and MemoryReservation of each cluster with a loaded service and ACTIVE
 /// container instances: what the tasks reserve of what the instances registered, in percent.
-fn reservations(world: &World) -> Vec<Published> {
+fn reservations(world: &World) -> Vec<(MetricKey, f64)> {
     let clusters: std::collections::BTreeSet<&String> = world
         .ecsim
         .loads
@@ -326,17 +350,14 @@ fn reservations(world: &World) -> Vec<Published> {
             reserved.0 += instance.registered.cpu - instance.remaining.cpu;
             reserved.1 += instance.registered.memory - instance.remaining.memory;
         }
-        let dimension = vec![("ClusterName".to_string(), name.clone())];
         for (metric, used, total) in [
             ("CPUReservation", reserved.0, registered.0),
             ("MemoryReservation", reserved.1, registered.1),
         ] {
             if total > 0 {
                 published.push((
-                    "AWS/ECS",
-                    metric,
-                    dimension.clone(),
-                    vec![used as f64 / total as f64 * 100.0],
+                    MetricKey::of("AWS/ECS", metric, &[("ClusterName", name)]),
+                    used as f64 / total as f64 * 100.0,
                 ));
             }
         }

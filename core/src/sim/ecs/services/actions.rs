@@ -270,6 +270,20 @@ pub fn update_service(
     world: &mut World,
     request: api::UpdateServiceRequest,
 ) -> Result<api::UpdateServiceResponse, EcsimError> {
+    let key = apply_update(world, request)?;
+    let service = &world.ecs.services[&key];
+    Ok(api::UpdateServiceResponse {
+        service: Some(described(&world.ecs.clusters[&key.0], service, world.now)),
+    })
+}
+
+/// UpdateService's change, without describing the service after it (Application Auto Scaling
+/// sets desired counts thousands of times a simulated week and reads nothing back); returns
+/// the service's key.
+pub fn apply_update(
+    world: &mut World,
+    request: api::UpdateServiceRequest,
+) -> Result<(String, String), EcsimError> {
     let key = service_key(
         world,
         request.cluster.as_deref(),
@@ -364,9 +378,7 @@ pub fn update_service(
         service.stuck = false;
     }
     service.steady = false;
-    Ok(api::UpdateServiceResponse {
-        service: Some(described(&ecs.clusters[&key.0], service, now)),
-    })
+    Ok(key)
 }
 
 pub fn delete_service(

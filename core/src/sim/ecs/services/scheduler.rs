@@ -50,6 +50,9 @@ pub fn reconcile_all(world: &mut World) {
 
 fn reconcile(world: &mut World, key: &(String, String), draining: &BTreeSet<Arc<str>>) {
     let now = world.now;
+    if draining.is_empty() && settled(world, key, now) {
+        return;
+    }
     {
         let World { ecs, rng, .. } = &mut *world;
         let (Some(cluster), Some(service)) = (ecs.clusters.get(&key.0), ecs.services.get_mut(key))
@@ -118,6 +121,28 @@ fn reconcile(world: &mut World, key: &(String, String), draining: &BTreeSet<Arc<
         }
     }
     settle(cluster, service, now, rng);
+}
+
+/// A service in a steady state whose tasks are all running and healthy, as many as it wants,
+/// and whose one deployment is over: a look would change nothing (no task to prune, replace,
+/// start or stop, no event), so it is skipped. Most services are settled at most moments, and
+/// this is one walk over their tasks instead of a look's several.
+fn settled(world: &World, key: &(String, String), now: f64) -> bool {
+    let (Some(cluster), Some(service)) =
+        (world.ecs.clusters.get(&key.0), world.ecs.services.get(key))
+    else {
+        return false;
+    };
+    let [deployment] = service.deployments.as_slice() else {
+        return false;
+    };
+    let desired = service.desired_count;
+    service.steady
+        && !service.daemon
+        && service.status == ServiceStatus::Active
+        && deployment.rollout_state == DeploymentRolloutState::Completed
+        && deployment.tasks.len() == desired as usize
+        && counts(cluster, deployment, now).healthy == desired
 }
 
 /// The launch for the PRIMARY deployment's tasks (group `service:<name>`, startedBy its id).
