@@ -213,6 +213,44 @@ export interface ScalingMath {
   capacityProviderSplit(total: number, capacityProviderStrategy: { capacityProvider: string; base?: number; weight?: number }[]): Record<string, number>;
   /** Fire times (epoch seconds) of a schedule expression after `start` and up to `end`. */
   fireTimes(expression: string, start: number | string, end: number | string, timezone?: string): number[];
+  /** Kubernetes HPA: ceil(current × metric / target), or current while the ratio is within the tolerance (0.1). */
+  hpaDesiredReplicas(currentReplicas: number, metricValue: number, targetValue: number, tolerance?: number): number;
+  /** The same CPU demand trace through the Kubernetes HPA algorithm: each change of the replicas, with its numbers. */
+  hpaReplay(trace: { at: number; cpu: number }[], options: HpaReplayOptions): HpaChange[];
+}
+
+/** An HPA scaling policy: at most `value` pods or percent of change per `periodSeconds`. */
+export interface HpaPolicy { type: 'Pods' | 'Percent'; value: number; periodSeconds: number }
+
+/** `behavior.scaleUp` or `behavior.scaleDown` of an autoscaling/v2 HorizontalPodAutoscaler. */
+export interface HpaScalingRules { stabilizationWindowSeconds?: number; selectPolicy?: 'Max' | 'Min' | 'Disabled'; policies?: HpaPolicy[]; tolerance?: number }
+
+export interface HpaReplayOptions {
+  /** Each pod's CPU request, in CPU units (the trace's unit). */
+  podCpu: number;
+  /** averageUtilization, percent of the request. */
+  targetUtilization: number;
+  /** Replicas at the trace's start. */
+  replicas: number;
+  minReplicas?: number;
+  maxReplicas: number;
+  behavior?: { scaleUp?: HpaScalingRules; scaleDown?: HpaScalingRules };
+  /** The controller's --horizontal-pod-autoscaler-tolerance (0.1). */
+  tolerance?: number;
+  /** The controller's sync period, seconds (15). */
+  syncPeriod?: number;
+  /** Last sync, seconds (the trace's last point). */
+  until?: number;
+}
+
+export interface HpaChange {
+  at: number;
+  from: number;
+  to: number;
+  utilization: number;
+  desired: number;
+  stabilized: number;
+  limitedBy: 'ScaleUpLimit' | 'ScaleDownLimit' | 'TooManyReplicas' | 'TooFewReplicas' | null;
 }
 
 export interface Api {

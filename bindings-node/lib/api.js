@@ -14,7 +14,20 @@ export const MATH_PARAMETERS = {
   capacityProviderReservation: ['instancesNeeded', 'instancesRunning'],
   capacityProviderSplit: ['total', 'capacityProviderStrategy'],
   fireTimes: ['expression', 'start', 'end', 'timezone'],
+  hpaDesiredReplicas: ['currentReplicas', 'metricValue', 'targetValue', 'tolerance'],
+  // `...options`: an object whose members are the function's other arguments.
+  hpaReplay: ['trace', '...options'],
 };
+
+/** A math function's input from its arguments, by MATH_PARAMETERS. */
+export function mathInput(name, values) {
+  const input = {};
+  MATH_PARAMETERS[name].forEach((parameter, i) => {
+    if (parameter.startsWith('...')) Object.assign(input, values[i] ?? {});
+    else if (values[i] !== undefined) input[parameter] = values[i];
+  });
+  return input;
+}
 
 const NOT_ACTIONS = new Set(['then', 'catch', 'finally', 'constructor', 'toJSON', 'valueOf', 'toString']);
 
@@ -243,9 +256,8 @@ export function makeApi(native) {
    * The scaling math (`math.targetTrackingCapacity(4, 80, 50)` and the rest): the functions the
    * simulation's decisions call, with Python's `ecsim.math` parameters in the same order.
    */
-  const math = Object.fromEntries(Object.entries(MATH_PARAMETERS).map(([name, parameters]) => [name, (...values) => {
-    const input = Object.fromEntries(parameters.map((p, i) => [p, values[i]]).filter(([, value]) => value !== undefined));
-    return unwrap(native.math(name, inputJson(input)));
+  const math = Object.fromEntries(Object.keys(MATH_PARAMETERS).map((name) => [name, (...values) => {
+    return unwrap(native.math(name, inputJson(mathInput(name, values))));
   }]));
 
   return { validateTaskDefinition, validateTaskDefinitionText, validateTemplate, formatReport, rules, instanceTypes, installTimeZones, Simulation, errors, math, _panicProbe: () => unwrap(native._panicProbe()) };

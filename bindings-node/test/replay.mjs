@@ -5,6 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MATH_PARAMETERS } from '../lib/api.js';
 
+/** A vector's math input as the function's arguments (`...options` gathers the rest). */
+function mathArguments(name, input) {
+  const named = MATH_PARAMETERS[name].filter((p) => !p.startsWith('...'));
+  return MATH_PARAMETERS[name].map((p) => (p.startsWith('...')
+    ? Object.fromEntries(Object.entries(input).filter(([key]) => !named.includes(key)))
+    : input[p]));
+}
+
 const VECTORS = fileURLToPath(new URL('../../tests/vectors/', import.meta.url));
 
 export function vectorFiles(dir = VECTORS) {
@@ -42,7 +50,7 @@ function runStep(api, sim, step) {
     // Through the functions, with their parameters in order.
     let result;
     try {
-      result = api.math[step.math](...MATH_PARAMETERS[step.math].map((name) => step.input[name]));
+      result = api.math[step.math](...mathArguments(step.math, step.input));
     } catch (error) {
       if (!(error instanceof api.errors.EcsimError)) throw error;
       const got = { code: error.code, message: error.message };

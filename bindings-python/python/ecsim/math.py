@@ -6,13 +6,14 @@ Step adjustments and strategies take the AWS API's shapes; times are epoch secon
 """
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, Optional, TypedDict
 
 from . import _native
 
 __all__ = [
     "target_tracking_capacity", "step_adjustment", "apply_adjustment", "rolling_update_bounds",
     "circuit_breaker_threshold", "capacity_provider_reservation", "capacity_provider_split", "fire_times",
+    "hpa_desired_replicas", "hpa_replay",
 ]
 
 
@@ -31,6 +32,36 @@ class CapacityProviderStrategyItem(TypedDict, total=False):
 class RollingUpdateBounds(TypedDict):
     minimum: int
     maximum: int
+
+
+class HpaPoint(TypedDict):
+    at: float
+    cpu: float
+
+
+class HpaPolicy(TypedDict):
+    type: Literal["Pods", "Percent"]
+    value: int
+    periodSeconds: int
+
+
+class HpaScalingRules(TypedDict, total=False):
+    stabilizationWindowSeconds: int
+    selectPolicy: Literal["Max", "Min", "Disabled"]
+    policies: list[HpaPolicy]
+    tolerance: float
+
+
+class HpaBehavior(TypedDict, total=False):
+    scaleUp: HpaScalingRules
+    scaleDown: HpaScalingRules
+
+
+# "from" is a keyword: the functional form.
+HpaChange = TypedDict("HpaChange", {
+    "at": float, "from": int, "to": int, "utilization": float, "desired": int, "stabilized": int,
+    "limitedBy": Optional[Literal["ScaleUpLimit", "ScaleDownLimit", "TooManyReplicas", "TooFewReplicas"]],
+})
 
 
 def _call(function: str, **arguments: Any) -> Any:
@@ -97,4 +128,27 @@ def fire_times(expression: str, start: float | str, end: float | str, timezone: 
     """The fire times (epoch seconds) of a schedule expression (`rate()`, `cron()`, `at()`) after
     `start` and up to `end`, in an IANA time zone."""
     result: list[int] = _call("fireTimes", expression=expression, start=start, end=end, timezone=timezone)
+    return result
+
+
+def hpa_desired_replicas(current_replicas: int, metric_value: float, target_value: float,
+                         tolerance: float = 0.1) -> int:
+    """Kubernetes HPA: ceil(current × metric / target), or current while the ratio is within the
+    tolerance."""
+    result: int = _call("hpaDesiredReplicas", currentReplicas=current_replicas, metricValue=metric_value,
+                        targetValue=target_value, tolerance=tolerance)
+    return result
+
+
+def hpa_replay(trace: list[HpaPoint], *, pod_cpu: float, target_utilization: float, replicas: int,
+               max_replicas: int, min_replicas: int = 1, behavior: HpaBehavior | None = None,
+               tolerance: float = 0.1, sync_period: float = 15, until: float | None = None) -> list[HpaChange]:
+    """The same CPU demand trace (the `cpu` of PutServiceLoad's points) through the Kubernetes HPA
+    algorithm: every sync period, tolerance, stabilization windows and behaviour policies as
+    autoscaling/v2 has them. Answers each change of the replicas with its numbers, to set beside
+    the scaling activities ECS gives on the same load."""
+    result: list[HpaChange] = _call(
+        "hpaReplay", trace=trace, podCpu=pod_cpu, targetUtilization=target_utilization, replicas=replicas,
+        maxReplicas=max_replicas, minReplicas=min_replicas, behavior=behavior, tolerance=tolerance,
+        syncPeriod=sync_period, until=until)
     return result

@@ -3,6 +3,7 @@
 //! shapes for step adjustments and strategies); the answer as JSON. Bad arguments are refused
 //! with InvalidParameterException naming the argument.
 
+use super::hpa;
 use super::math::{self, AdjustmentType, Step};
 use crate::error::EcsimError;
 use crate::schedule::{zones, Schedule};
@@ -13,7 +14,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// The functions, by their JS names (Python's are the snake_case forms).
-pub const FUNCTIONS: [&str; 8] = [
+pub const FUNCTIONS: [&str; 10] = [
     "targetTrackingCapacity",
     "stepAdjustment",
     "applyAdjustment",
@@ -22,6 +23,8 @@ pub const FUNCTIONS: [&str; 8] = [
     "capacityProviderReservation",
     "capacityProviderSplit",
     "fireTimes",
+    "hpaDesiredReplicas",
+    "hpaReplay",
 ];
 
 /// fireTimes answers at most this many times: a wider range is refused rather than filling memory.
@@ -116,6 +119,124 @@ struct FireTimes {
     start: Value,
     end: Value,
     timezone: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct HpaDesired {
+    current_replicas: u32,
+    metric_value: f64,
+    target_value: f64,
+    tolerance: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HpaPoint {
+    at: f64,
+    cpu: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct HpaReplay {
+    trace: Vec<HpaPoint>,
+    pod_cpu: f64,
+    target_utilization: f64,
+    replicas: u32,
+    min_replicas: Option<u32>,
+    max_replicas: u32,
+    behavior: Option<hpa::Behavior>,
+    tolerance: Option<f64>,
+    sync_period: Option<f64>,
+    until: Option<f64>,
+}
+
+/// The most sync periods one replay runs (a year of 15-second periods).
+const MAX_HPA_SYNCS: f64 = 2_200_000.0;
+
+fn hpa_replay(f: &str, a: HpaReplay) -> Result<Value, EcsimError> {
+    let positive = |name: &str, v: f64| {
+        if v.is_finite() && v > 0.0 {
+            Ok(())
+        } else {
+            Err(invalid(
+                f,
+                format!("{name} must be a positive number, got {v}"),
+            ))
+        }
+    };
+    positive("podCpu", a.pod_cpu)?;
+    positive("targetUtilization", a.target_utilization)?;
+    let sync_period = a.sync_period.unwrap_or(15.0);
+    positive("syncPeriod", sync_period)?;
+    let tolerance = a.tolerance.unwrap_or(0.1);
+    if !(tolerance.is_finite() && tolerance >= 0.0) {
+        return Err(invalid(
+            f,
+            format!("tolerance must be 0 or more, got {tolerance}"),
+        ));
+    }
+    let min_replicas = a.min_replicas.unwrap_or(1);
+    if min_replicas > a.max_replicas {
+        return Err(invalid(f, "minReplicas must not be above maxReplicas"));
+    }
+    let mut trace = Vec::with_capacity(a.trace.len());
+    for (index, point) in a.trace.iter().enumerate() {
+        if !(point.at.is_finite() && point.cpu.is_finite() && point.cpu >= 0.0) {
+            return Err(invalid(
+                f,
+                format!("trace[{index}] needs a finite at and a cpu of 0 or more"),
+            ));
+        }
+        if trace.last().is_some_and(|(at, _)| point.at <= *at) {
+            return Err(invalid(
+                f,
+                format!("trace[{index}].at must be later than the point before it"),
+            ));
+        }
+        trace.push((point.at, point.cpu));
+    }
+    let start = trace.first().map_or(0.0, |p| p.0);
+    let until = a.until.unwrap_or_else(|| trace.last().map_or(0.0, |p| p.0));
+    if !until.is_finite() || (until - start) / sync_period > MAX_HPA_SYNCS {
+        return Err(invalid(
+            f,
+            format!("until is more than {MAX_HPA_SYNCS} sync periods after the trace starts"),
+        ));
+    }
+    let behavior = a.behavior.unwrap_or_default();
+    for (direction, rules) in [
+        ("scaleUp", &behavior.scale_up),
+        ("scaleDown", &behavior.scale_down),
+    ] {
+        let policies = rules
+            .as_ref()
+            .and_then(|r| r.policies.as_deref())
+            .unwrap_or_default();
+        if policies
+            .iter()
+            .any(|p| p.period_seconds == 0 || p.period_seconds > 1800)
+        {
+            return Err(invalid(
+                f,
+                format!("behavior.{direction}.policies[].periodSeconds must be 1 to 1800"),
+            ));
+        }
+    }
+    let changes = hpa::replay(&hpa::Replay {
+        trace: &trace,
+        pod_cpu: a.pod_cpu,
+        target_utilization: a.target_utilization,
+        replicas: a.replicas,
+        min_replicas,
+        max_replicas: a.max_replicas,
+        behavior: &behavior,
+        tolerance,
+        sync_period,
+        until,
+    });
+    Ok(json!(changes))
 }
 
 /// A time given as epoch seconds or as an RFC 3339 timestamp (`2026-03-29T00:00:00Z`).
@@ -244,6 +365,19 @@ pub fn call(function: &str, input: Value) -> Result<Value, EcsimError> {
             }
             json!(times)
         }
+        "hpaDesiredReplicas" => {
+            let a: HpaDesired = args(f, input)?;
+            if a.target_value <= 0.0 {
+                return Err(invalid(f, "targetValue must be greater than 0"));
+            }
+            json!(hpa::desired_replicas(
+                a.current_replicas,
+                a.metric_value,
+                a.target_value,
+                a.tolerance.unwrap_or(0.1)
+            ))
+        }
+        "hpaReplay" => hpa_replay(f, args(f, input)?)?,
         other => {
             return Err(EcsimError::invalid_parameter(format!(
                 "math has no function '{other}'; it has {}",

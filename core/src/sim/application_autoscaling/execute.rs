@@ -115,18 +115,68 @@ fn end_scale_in_cooldowns(world: &mut World, resource_id: &str) {
     }
 }
 
+/// The numbers behind a change, kept as the activity's Details (JSON): what the alarm saw, the
+/// capacities, the proposal before and after the clamp.
+struct Decision {
+    /// TargetValue for target tracking; the alarm's threshold, the step's adjustment and its
+    /// type for step scaling.
+    policy_terms: serde_json::Value,
+    metric: f64,
+    base: i32,
+    in_cooldown: bool,
+    proposal: i32,
+    bounds: (i32, i32),
+}
+
+impl Decision {
+    fn details(
+        &self,
+        invocation: &Invocation<'_>,
+        name: &str,
+        now: Capacity,
+        wanted: i32,
+    ) -> String {
+        let mut details = serde_json::json!({
+            "PolicyName": name,
+            "Alarm": invocation.alarm,
+            "Datapoints": invocation.values,
+            "MetricValue": self.metric,
+            "DesiredCapacity": now.desired,
+            "RunningCapacity": now.running,
+            "BaseCapacity": self.base,
+            "InCooldown": self.in_cooldown,
+            "Proposal": self.proposal,
+            "MinCapacity": self.bounds.0,
+            "MaxCapacity": self.bounds.1,
+            "NewCapacity": wanted,
+        });
+        if let (Some(all), Some(terms)) = (details.as_object_mut(), self.policy_terms.as_object()) {
+            all.extend(terms.clone());
+        }
+        details.to_string()
+    }
+}
+
 /// Applies a scale-out: the activity, the policy's cooldown from `base`, and the end of every
 /// scale-in cooldown of the target (C5, C6).
 fn scale_out(
     world: &mut World,
     (resource_id, name): (&str, &str),
     invocation: &Invocation<'_>,
-    wanted: i32,
-    base: i32,
+    (now, wanted): (Capacity, i32),
+    decision: &Decision,
     detail: &str,
 ) {
     let at = world.now;
-    set_desired(world, resource_id, wanted, &cause(invocation, name, detail));
+    let base = decision.base;
+    let details = decision.details(invocation, name, now, wanted);
+    set_desired(
+        world,
+        resource_id,
+        wanted,
+        &cause(invocation, name, detail),
+        Some(details),
+    );
     if let Some(p) = policy_mut(world, resource_id, name) {
         p.scale_out = Some(ScaleOut { at, base });
     }
@@ -138,11 +188,19 @@ fn scale_in(
     world: &mut World,
     (resource_id, name): (&str, &str),
     invocation: &Invocation<'_>,
-    wanted: i32,
+    (now, wanted): (Capacity, i32),
+    decision: &Decision,
     detail: &str,
 ) {
     let at = world.now;
-    set_desired(world, resource_id, wanted, &cause(invocation, name, detail));
+    let details = decision.details(invocation, name, now, wanted);
+    set_desired(
+        world,
+        resource_id,
+        wanted,
+        &cause(invocation, name, detail),
+        Some(details),
+    );
     if let Some(p) = policy_mut(world, resource_id, name) {
         p.last_scale_in = Some(at);
     }
@@ -229,12 +287,20 @@ fn step(
             return;
         }
         let detail = format!("changing the desired capacity from {current} to {wanted}");
+        let decision = Decision {
+            policy_terms: step_terms(invocation.threshold, adjustment, kind),
+            metric: value,
+            base,
+            in_cooldown: running_cooldown.is_some(),
+            proposal: proposal(base),
+            bounds: (min, max),
+        };
         scale_out(
             world,
             (resource_id, name),
             invocation,
-            wanted,
-            base,
+            (now, wanted),
+            &decision,
             &detail,
         );
         return;
@@ -250,8 +316,32 @@ fn step(
     let wanted = proposal(current).clamp(min, max);
     if wanted < current {
         let detail = format!("changing the desired capacity from {current} to {wanted}");
-        scale_in(world, (resource_id, name), invocation, wanted, &detail);
+        let decision = Decision {
+            policy_terms: step_terms(invocation.threshold, adjustment, kind),
+            metric: value,
+            base: current,
+            in_cooldown: false,
+            proposal: proposal(current),
+            bounds: (min, max),
+        };
+        scale_in(
+            world,
+            (resource_id, name),
+            invocation,
+            (now, wanted),
+            &decision,
+            &detail,
+        );
     }
+}
+
+fn step_terms(threshold: f64, adjustment: i64, kind: AdjustmentType) -> serde_json::Value {
+    let kind = match kind {
+        AdjustmentType::ChangeInCapacity => "ChangeInCapacity",
+        AdjustmentType::ExactCapacity => "ExactCapacity",
+        AdjustmentType::PercentChangeInCapacity => "PercentChangeInCapacity",
+    };
+    serde_json::json!({"PolicyType": "StepScaling", "Threshold": threshold, "ScalingAdjustment": adjustment, "AdjustmentType": kind})
 }
 
 fn track(
@@ -296,12 +386,20 @@ fn track(
             "changing the desired capacity from {} to {wanted} (metric {metric} against target {target}: ceil({base} × {metric} / {target}) = {proposal})",
             now.desired
         );
+        let decision = Decision {
+            policy_terms: serde_json::json!({"PolicyType": "TargetTrackingScaling", "TargetValue": target}),
+            metric,
+            base,
+            in_cooldown: running_cooldown.is_some(),
+            proposal,
+            bounds: (min, max),
+        };
         scale_out(
             world,
             (resource_id, name),
             invocation,
-            wanted,
-            base,
+            (now, wanted),
+            &decision,
             &detail,
         );
         return;
@@ -331,7 +429,22 @@ fn track(
         "changing the desired capacity from {} to {wanted} (metric {metric} against target {target}; every target tracking policy agrees)",
         now.desired
     );
-    scale_in(world, (resource_id, name), invocation, wanted, &detail);
+    let decision = Decision {
+        policy_terms: serde_json::json!({"PolicyType": "TargetTrackingScaling", "TargetValue": target}),
+        metric,
+        base: now.running,
+        in_cooldown: false,
+        proposal: largest,
+        bounds: (min, max),
+    };
+    scale_in(
+        world,
+        (resource_id, name),
+        invocation,
+        (now, wanted),
+        &decision,
+        &detail,
+    );
 }
 
 /// Each scale-in-enabled target tracking policy's proposal from its low alarm's latest datapoint;

@@ -128,13 +128,19 @@ pub(crate) fn clamp(world: &mut World, resource_id: &str, cause: &str) {
     };
     let wanted = current.clamp(min, max.max(min));
     if wanted != current {
-        set_desired(world, resource_id, wanted, cause);
+        set_desired(world, resource_id, wanted, cause, None);
     }
 }
 
 /// Sets the ECS service's desired count through ECS's UpdateService and records the activity
 /// with its cause.
-pub(crate) fn set_desired(world: &mut World, resource_id: &str, wanted: i32, cause: &str) {
+pub(crate) fn set_desired(
+    world: &mut World,
+    resource_id: &str,
+    wanted: i32,
+    cause: &str,
+    details: Option<String>,
+) {
     let Some((cluster, service)) = ecs_service(resource_id) else {
         return;
     };
@@ -174,7 +180,7 @@ pub(crate) fn set_desired(world: &mut World, resource_id: &str, wanted: i32, cau
         } else {
             message
         }),
-        details: None,
+        details,
         not_scaled_reasons: None,
     });
 }
