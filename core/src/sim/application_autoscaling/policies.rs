@@ -214,7 +214,7 @@ fn tracking_alarms(
     if target.is_nan() || target <= 0.0 {
         return Err(validation("TargetValue must be greater than 0."));
     }
-    let (namespace, metric, dimensions, statistic, period) = match (
+    let watched = match (
         &configuration.predefined_metric_specification,
         &configuration.customized_metric_specification,
     ) {
@@ -226,11 +226,6 @@ fn tracking_alarms(
     };
     let alarm =
         |periods: i32, threshold: f64, operator: cw::ComparisonOperator| cw::PutMetricAlarmInput {
-            namespace: Some(namespace.clone()),
-            metric_name: Some(metric.clone()),
-            dimensions: Some(dimensions.clone()),
-            statistic: Some(statistic),
-            period: Some(period),
             evaluation_periods: Some(periods),
             datapoints_to_alarm: Some(periods),
             threshold: Some(threshold),
@@ -238,7 +233,7 @@ fn tracking_alarms(
             alarm_description: Some(format!(
                 "DO NOT EDIT OR DELETE. For TargetTrackingScaling policy {resource_id}."
             )),
-            ..Default::default()
+            ..watched.clone()
         };
     let mut alarms = vec![(
         "AlarmHigh",
@@ -261,7 +256,24 @@ fn tracking_alarms(
     Ok(alarms)
 }
 
-type MetricSpec = (String, String, Vec<cw::Dimension>, cw::Statistic, i32);
+/// What a target tracking policy's alarms watch: the metric members of their PutMetricAlarm.
+type MetricSpec = cw::PutMetricAlarmInput;
+
+fn single_metric(
+    (namespace, metric): (&str, &str),
+    dimensions: Vec<cw::Dimension>,
+    statistic: cw::Statistic,
+    period: i32,
+) -> MetricSpec {
+    cw::PutMetricAlarmInput {
+        namespace: Some(namespace.into()),
+        metric_name: Some(metric.into()),
+        dimensions: Some(dimensions),
+        statistic: Some(statistic),
+        period: Some(period),
+        ..Default::default()
+    }
+}
 
 fn predefined_metric(
     resource_id: &str,
@@ -296,9 +308,8 @@ fn predefined_metric(
             dimension("ServiceName", service),
         ]
     };
-    Ok((
-        namespace.to_string(),
-        metric.to_string(),
+    Ok(single_metric(
+        (namespace, metric),
         dimensions,
         *statistic,
         *period,
@@ -308,8 +319,8 @@ fn predefined_metric(
 fn customized_metric(
     custom: &api::CustomizedMetricSpecification,
 ) -> Result<MetricSpec, EcsimError> {
-    if custom.metrics.is_some() {
-        return Err(validation("Metric math in CustomizedMetricSpecification is not simulated yet: give MetricName, Namespace and Statistic."));
+    if let Some(queries) = &custom.metrics {
+        return metric_math(queries);
     }
     let (Some(namespace), Some(metric), Some(statistic)) =
         (&custom.namespace, &custom.metric_name, custom.statistic)
@@ -334,7 +345,51 @@ fn customized_metric(
             value: d.value.clone(),
         })
         .collect();
-    Ok((namespace.clone(), metric.clone(), dimensions, statistic, 60))
+    Ok(single_metric(
+        (namespace, metric),
+        dimensions,
+        statistic,
+        60,
+    ))
+}
+
+/// A customized metric given as metric math: the queries, each MetricStat a minute's
+/// statistic, as the alarms' Metrics.
+fn metric_math(queries: &[api::TargetTrackingMetricDataQuery]) -> Result<MetricSpec, EcsimError> {
+    let metrics: Vec<cw::MetricDataQuery> = queries
+        .iter()
+        .map(|q| cw::MetricDataQuery {
+            id: q.id.clone(),
+            expression: q.expression.clone(),
+            label: q.label.clone(),
+            return_data: q.return_data,
+            metric_stat: q.metric_stat.as_ref().map(|stat| cw::MetricStat {
+                metric: stat.metric.as_ref().map(|m| cw::Metric {
+                    namespace: m.namespace.clone(),
+                    metric_name: m.metric_name.clone(),
+                    dimensions: m.dimensions.as_ref().map(|ds| {
+                        ds.iter()
+                            .map(|d| cw::Dimension {
+                                name: d.name.clone(),
+                                value: d.value.clone(),
+                            })
+                            .collect()
+                    }),
+                }),
+                period: Some(60),
+                stat: stat.stat.clone(),
+                unit: None,
+            }),
+            ..Default::default()
+        })
+        .collect();
+    crate::sim::cloudwatch::check_alarm_queries(&metrics).map_err(|message| {
+        validation(format!("CustomizedMetricSpecification.Metrics: {message}"))
+    })?;
+    Ok(cw::PutMetricAlarmInput {
+        metrics: Some(metrics),
+        ..Default::default()
+    })
 }
 
 /// Deletes the alarms a target tracking policy created.

@@ -4,6 +4,7 @@
 use super::alarms::{change_state, schedule_evaluation, Alarm, ReasonData};
 use super::handlers::{next_token_error, DESCRIBE_ALARMS};
 use super::metrics::MetricKey;
+use super::queries::{self, returned, Planned};
 use super::{history, invalid, missing};
 use crate::api::cloudwatch as api;
 use crate::error::EcsimError;
@@ -15,7 +16,7 @@ pub fn put_metric_alarm(
     request: api::PutMetricAlarmInput,
 ) -> Result<Empty, EcsimError> {
     let name = request.alarm_name.clone().unwrap_or_default();
-    check_alarm(&request)?;
+    let math = check_alarm(&request)?;
     let key = MetricKey::new(
         request.namespace.as_deref().unwrap_or_default(),
         request.metric_name.as_deref().unwrap_or_default(),
@@ -62,10 +63,13 @@ pub fn put_metric_alarm(
                 .and_then(|p| p.state_transitioned_timestamp)
                 .unwrap_or(now),
         ),
+        metrics: request.metrics,
         metric_name: request.metric_name,
         namespace: request.namespace,
         statistic: request.statistic,
-        dimensions: Some(request.dimensions.unwrap_or_default()),
+        dimensions: math
+            .is_none()
+            .then(|| request.dimensions.unwrap_or_default()),
         period: request.period,
         unit: request.unit,
         evaluation_periods: request.evaluation_periods,
@@ -93,6 +97,7 @@ pub fn put_metric_alarm(
         described,
         series: world.cloudwatch.metrics.id(&key),
         metric: key,
+        queries: math.map(std::sync::Arc::new),
         generation: world.cloudwatch.generations,
         values: Vec::new(),
     };
@@ -109,28 +114,46 @@ pub fn put_metric_alarm(
     Ok(Empty {})
 }
 
-/// What CloudWatch refuses in a metric alarm, and what ecsim does not simulate.
-fn check_alarm(request: &api::PutMetricAlarmInput) -> Result<(), EcsimError> {
-    if request.metrics.is_some() || request.threshold_metric_id.is_some() {
-        return Err(invalid("Metrics (metric math and anomaly detection alarms) are not simulated yet: give MetricName, Namespace, Statistic and Period."));
+/// What CloudWatch refuses in a metric alarm, and what ecsim does not simulate; a metric math
+/// alarm's queries, planned.
+fn check_alarm(request: &api::PutMetricAlarmInput) -> Result<Option<Vec<Planned>>, EcsimError> {
+    if request.threshold_metric_id.is_some() {
+        return Err(invalid(
+            "ThresholdMetricId (anomaly detection bands) is not simulated.",
+        ));
     }
     if request.extended_statistic.is_some() {
         return Err(invalid("ExtendedStatistic (percentiles) is not simulated: ecsim keeps statistic sets, not every value."));
     }
-    for (member, present) in [
+    let math = match &request.metrics {
+        None => None,
+        Some(metrics) => Some(metric_math(request, metrics)?),
+    };
+    let single = [
         ("MetricName", request.metric_name.is_some()),
         ("Namespace", request.namespace.is_some()),
         ("Statistic", request.statistic.is_some()),
         ("Period", request.period.is_some()),
+    ];
+    let common = [
         ("EvaluationPeriods", request.evaluation_periods.is_some()),
         ("ComparisonOperator", request.comparison_operator.is_some()),
         ("Threshold", request.threshold.is_some()),
-    ] {
+    ];
+    let needed = if math.is_some() {
+        &common[..]
+    } else {
+        &[&single[..], &common[..]].concat()
+    };
+    for &(member, present) in needed {
         if !present {
             return Err(missing(member));
         }
     }
-    let period = request.period.unwrap_or(60);
+    let period = match &math {
+        Some(planned) => returned(planned).map_or(60, |q| q.period as i32),
+        None => request.period.unwrap_or(60),
+    };
     if !matches!(period, 10 | 20 | 30) && (period < 60 || period % 60 != 0) {
         return Err(invalid(format!(
             "The parameter Period must be 10, 20, 30 or a multiple of 60 (got {period})."
@@ -164,7 +187,36 @@ fn check_alarm(request: &api::PutMetricAlarmInput) -> Result<(), EcsimError> {
     if band {
         return Err(invalid("Anomaly detection comparison operators need a band from Metrics, which is not simulated yet."));
     }
-    Ok(())
+    Ok(math)
+}
+
+/// A metric math alarm's queries checked as PutMetricAlarm checks them; the error's message.
+pub(crate) fn check_alarm_queries(metrics: &[api::MetricDataQuery]) -> Result<(), String> {
+    let request = api::PutMetricAlarmInput::default();
+    metric_math(&request, metrics)
+        .map(|_| ())
+        .map_err(|e| e.message)
+}
+
+/// A metric math alarm: its queries instead of a single metric, one of them returning data.
+fn metric_math(
+    request: &api::PutMetricAlarmInput,
+    metrics: &[api::MetricDataQuery],
+) -> Result<Vec<Planned>, EcsimError> {
+    if request.metric_name.is_some()
+        || request.namespace.is_some()
+        || request.statistic.is_some()
+        || request.period.is_some()
+    {
+        return Err(invalid("Metrics cannot be given with MetricName, Namespace, Statistic or Period: the queries say what the alarm watches."));
+    }
+    let planned = queries::plan(metrics, "Metrics")?;
+    if planned.iter().filter(|q| q.return_data).count() != 1 {
+        return Err(invalid(
+            "Exactly one of the Metrics must have ReturnData true: the alarm watches that one.",
+        ));
+    }
+    Ok(planned)
 }
 
 pub fn describe_alarms(

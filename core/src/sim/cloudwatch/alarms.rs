@@ -7,7 +7,8 @@
 //! (docs/conventions.md, "CloudWatch alarms"). Alarm actions run when the state changes; Auto
 //! Scaling actions also at every evaluation while the alarm stays in ALARM.
 
-use super::metrics::{period_summaries, MetricKey, Series};
+use super::metrics::{period_summaries, MetricKey, Metrics, Series};
+use super::queries::{self, returned, Planned};
 use super::{history, CloudWatchState};
 use crate::api::cloudwatch as api;
 use crate::sim::clock::Event;
@@ -23,6 +24,8 @@ pub struct Alarm {
     pub metric: MetricKey,
     /// Its metric's series, once the metric exists.
     pub series: Option<usize>,
+    /// A metric math alarm's queries (`metric` and `series` are then unused).
+    pub queries: Option<Arc<Vec<Planned>>>,
     /// Bumped when the alarm changes or goes: older evaluations on the clock are stale.
     pub generation: u64,
     /// The values of the datapoints of its last evaluation, oldest first (what the scaling
@@ -37,7 +40,10 @@ pub fn latest_value(alarm: &Alarm) -> Option<f64> {
 
 impl Alarm {
     fn period(&self) -> f64 {
-        f64::from(self.described.period.unwrap_or(60))
+        match self.queries.as_deref().and_then(|q| returned(q)) {
+            Some(query) => query.period,
+            None => f64::from(self.described.period.unwrap_or(60)),
+        }
     }
 }
 
@@ -73,7 +79,10 @@ pub(crate) fn evaluate(world: &mut World, name: &str, generation: u64) {
     if alarm.series.is_none() {
         alarm.series = metrics.id(&alarm.metric);
     }
-    let points = datapoints(alarm.series.map(|id| metrics.series(id)), alarm, now);
+    let points = match &alarm.queries {
+        Some(planned) => math_datapoints(metrics, planned, alarm, now),
+        None => datapoints(alarm.series.map(|id| metrics.series(id)), alarm, now),
+    };
     let tally = Tally::of(alarm, &points);
     let decided = tally.decide(alarm);
     let current_state = alarm.described.state_value;
@@ -112,6 +121,35 @@ fn datapoints(series: Option<&Series>, alarm: &Alarm, now: f64) -> Vec<Datapoint
     let start = now - f64::from(periods) * period;
     period_summaries(series, start, now, period)
         .map(|(from, summary)| (from, summary.map(|s| s.statistic(statistic))))
+        .collect()
+}
+
+/// A metric math alarm's datapoints: the returned query's value in each of the last
+/// `EvaluationPeriods` periods (missing where it has none, or where the expression fails).
+fn math_datapoints(
+    metrics: &Metrics,
+    planned: &[Planned],
+    alarm: &Alarm,
+    now: f64,
+) -> Vec<Datapoint> {
+    let period = alarm.period();
+    let periods = alarm.described.evaluation_periods.unwrap_or(1).max(1);
+    let start = now - f64::from(periods) * period;
+    let answered = queries::run(metrics, planned, start, now).unwrap_or_default();
+    let series = planned
+        .iter()
+        .zip(answered)
+        .find(|(q, _)| q.return_data)
+        .map(|(_, points)| points)
+        .unwrap_or_default();
+    (0..periods)
+        .map(|k| {
+            let from = start + f64::from(k) * period;
+            (
+                from,
+                series.iter().find(|(t, _)| *t == from).map(|(_, v)| *v),
+            )
+        })
         .collect()
 }
 

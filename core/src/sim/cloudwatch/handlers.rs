@@ -5,9 +5,8 @@ pub use super::alarm_actions::{
     delete_alarms, describe_alarm_history, describe_alarms, put_metric_alarm, set_alarm_state,
 };
 
-use super::metrics::{
-    period_count, period_summaries, valid_period, MetricKey, Sample, METRIC_RETENTION,
-};
+use super::metrics::{period_count, period_summaries, MetricKey, Sample, METRIC_RETENTION};
+use super::queries::{self, check_period};
 use super::{invalid, missing};
 use crate::api::cloudwatch as api;
 use crate::error::EcsimError;
@@ -186,16 +185,6 @@ pub fn get_metric_statistics(
     })
 }
 
-fn check_period(period: i32, member: &str) -> Result<(), EcsimError> {
-    if valid_period(period) {
-        Ok(())
-    } else {
-        Err(invalid(format!(
-            "The parameter {member} must be 1, 5, 10, 20, 30, 60, or any multiple of 60 (got {period})."
-        )))
-    }
-}
-
 pub fn get_metric_data(
     world: &mut World,
     request: api::GetMetricDataInput,
@@ -217,53 +206,25 @@ pub fn get_metric_data(
     let start = start.max(world.now - METRIC_RETENTION);
     let ascending = request.scan_by == Some(api::ScanBy::TimestampAscending);
     let queries = request.metric_data_queries.unwrap_or_default();
-    let mut planned = Vec::with_capacity(queries.len());
-    for (index, query) in queries.iter().enumerate() {
-        let member = format!("MetricDataQueries.member.{}", index + 1);
-        if query.expression.is_some() {
-            return Err(invalid(format!(
-                "{member}.Expression: metric math is not simulated yet; give a MetricStat."
-            )));
-        }
-        let stat = query
-            .metric_stat
-            .as_ref()
-            .ok_or_else(|| missing(&format!("{member}.MetricStat")))?;
-        let period = stat.period.unwrap_or(60);
-        check_period(period, &format!("{member}.MetricStat.Period"))?;
-        let statistic = statistic_named(stat.stat.as_deref().unwrap_or_default())
-            .ok_or_else(|| invalid(format!("{member}.MetricStat.Stat must be SampleCount, Average, Sum, Minimum or Maximum (percentiles are not simulated).")))?;
-        let metric = stat.metric.clone().unwrap_or_default();
-        let key = MetricKey::new(
-            metric.namespace.as_deref().unwrap_or_default(),
-            metric.metric_name.as_deref().unwrap_or_default(),
-            metric.dimensions.as_deref().unwrap_or_default(),
-        );
-        planned.push((query, key, f64::from(period), statistic));
-    }
-    let asked: f64 = planned
-        .iter()
-        .map(|(_, _, period, _)| period_count(start, end, *period))
-        .sum();
+    let planned = queries::plan(&queries, "MetricDataQueries")?;
+    let asked = queries::datapoints_asked(&planned, start, end);
     if asked > MOST_DATA_DATAPOINTS {
         return Err(invalid(format!(
             "The queries ask for up to {asked} datapoints, more than the {MOST_DATA_DATAPOINTS} a GetMetricData call answers: ask for a shorter range or a longer period."
         )));
     }
+    let answered = queries::run(&world.cloudwatch.metrics, &planned, start, end)?;
     let results = planned
-        .into_iter()
-        .filter(|(query, ..)| query.return_data.unwrap_or(true))
-        .map(|(query, key, period, statistic)| {
-            let series = world.cloudwatch.metrics.get(&key);
-            let mut points: Vec<(f64, f64)> = period_summaries(series, start, end, period)
-                .filter_map(|(from, summary)| Some((from, summary?.statistic(statistic))))
-                .collect();
+        .iter()
+        .zip(answered)
+        .filter(|(query, _)| query.return_data)
+        .map(|(query, mut points)| {
             if !ascending {
                 points.reverse();
             }
             api::MetricDataResult {
-                id: query.id.clone(),
-                label: Some(query.label.clone().unwrap_or_else(|| key.name.clone())),
+                id: Some(query.id.clone()),
+                label: Some(query.label.clone()),
                 timestamps: Some(points.iter().map(|p| p.0).collect()),
                 values: Some(points.iter().map(|p| p.1).collect()),
                 status_code: Some(api::StatusCode::Complete),
@@ -276,18 +237,6 @@ pub fn get_metric_data(
         next_token: None,
         messages: Some(Vec::new()),
     })
-}
-
-fn statistic_named(name: &str) -> Option<api::Statistic> {
-    [
-        api::Statistic::SampleCount,
-        api::Statistic::Average,
-        api::Statistic::Sum,
-        api::Statistic::Minimum,
-        api::Statistic::Maximum,
-    ]
-    .into_iter()
-    .find(|s| s.as_str() == name)
 }
 
 pub fn list_metrics(

@@ -6,12 +6,15 @@
 mod alarm_actions;
 mod alarms;
 pub mod handlers;
+mod math;
 mod metrics;
+mod queries;
 
 use crate::api::cloudwatch as api;
 use crate::error::EcsimError;
 use std::collections::{BTreeMap, VecDeque};
 
+pub(crate) use alarm_actions::check_alarm_queries;
 use alarms::Alarm;
 pub(crate) use alarms::{evaluate, latest_value};
 pub(crate) use metrics::MetricKey;
