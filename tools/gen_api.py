@@ -377,7 +377,7 @@ def gen_shapes(models: dict, service: str, names: list[str]) -> str:
             body = f"Kind::Map(&{shape_ref(service, shape['value']['shape'])})"
         else:
             body = {"string": "Kind::String", "integer": "Kind::Integer", "long": "Kind::Long",
-                    "boolean": "Kind::Boolean", "timestamp": "Kind::Number", "double": "Kind::Number",
+                    "boolean": "Kind::Boolean", "timestamp": "Kind::Timestamp", "double": "Kind::Number",
                     "float": "Kind::Number"}[kind]
         out.append(f'pub static {shape_const(name)}: Shape = Shape {{ name: "{name}", kind: {body}, range: {shape_range(shape)} }};')
     out.append("")

@@ -120,3 +120,26 @@ test('instanceTypes lists the catalog; text validation locates findings and carr
   assert.deepEqual(validateTaskDefinition(JSON.parse(text))[0].fix, finding.fix);
   assert.throws(() => validateTaskDefinitionText('{'), InvalidParameterException);
 });
+
+test('Date objects and SDK answers are taken as the AWS SDK takes them', () => {
+  const sim = new ecsim.Simulation({ seed: 1 });
+  const cw = sim.client('cloudwatch');
+  cw.putMetricData({ Namespace: 'Shop', MetricData: [
+    { MetricName: 'Orders', Value: 1, Timestamp: new Date('2025-01-01T00:00:30Z') },
+    { MetricName: 'Orders', Value: 2, Timestamp: '2025-01-01T01:01:15+01:00' },
+  ] });
+  const stats = cw.getMetricStatistics({ Namespace: 'Shop', MetricName: 'Orders', StartTime: new Date('2025-01-01T00:00:00Z'),
+    EndTime: 1735689600 + 300, Period: 60, Statistics: ['Sum'] });
+  assert.deepEqual(stats.Datapoints.map((p) => [p.Timestamp, p.Sum]), [[1735689600, 1], [1735689660, 2]]);
+  // A GetMetricData answer from the JS SDK v3 carries $metadata; replayed as a load it is ignored.
+  const ecs = sim.client('ecs');
+  ecs.createCluster({ clusterName: 'shop', capacityProviders: ['FARGATE'] });
+  ecs.registerTaskDefinition({ family: 'web', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512',
+    containerDefinitions: [{ name: 'web', image: 'nginx' }] });
+  ecs.createService({ cluster: 'shop', serviceName: 'web', taskDefinition: 'web', desiredCount: 2, launchType: 'FARGATE',
+    networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'] } } });
+  const loaded = sim.client('ecsim').putServiceLoad({ cluster: 'shop', service: 'web', metricDataAs: 'cpu', metricData: {
+    MetricDataResults: [{ Id: 'cpu', Timestamps: [new Date('2024-11-14T22:15:00Z'), new Date('2024-11-14T22:14:00Z')], Values: [512, 256] }],
+    $metadata: { httpStatusCode: 200 } } });
+  assert.equal(loaded.points, 2);
+});

@@ -351,3 +351,48 @@ except KeyboardInterrupt:
     assert done.stdout.startswith("interrupted"), done.stdout + done.stderr
     assert done.stdout.split()[2] == "True"
     assert float(done.stdout.split()[1]) < 10
+
+
+def test_datetimes_and_boto3_answers_are_taken_as_boto3_takes_them() -> None:
+    import datetime
+
+    utc = datetime.timezone.utc
+    sim = ecsim.Simulation(seed=1, taskTimings="instant")
+    cw = sim.client("cloudwatch")
+    paris = datetime.timezone(datetime.timedelta(hours=1))
+    cw.put_metric_data(Namespace="Shop", MetricData=[
+        {"MetricName": "Orders", "Value": 1, "Timestamp": datetime.datetime(2025, 1, 1, 0, 0, 30, tzinfo=utc)},
+        {"MetricName": "Orders", "Value": 2, "Timestamp": datetime.datetime(2025, 1, 1, 1, 1, 15, tzinfo=paris)},
+        # Naive: UTC, as botocore reads it.
+        {"MetricName": "Orders", "Value": 4, "Timestamp": datetime.datetime(2025, 1, 1, 0, 2, 0)},
+    ])
+    stats = cw.get_metric_statistics(Namespace="Shop", MetricName="Orders", StartTime=datetime.date(2025, 1, 1),
+                                     EndTime=datetime.datetime(2025, 1, 1, 0, 5, tzinfo=utc), Period=60, Statistics=["Sum"])
+    assert [(p["Timestamp"], p["Sum"]) for p in stats["Datapoints"]] == [
+        (1735689600.0, 1.0), (1735689660.0, 2.0), (1735689720.0, 4.0)]
+    ecs = sim.client("ecs")
+    ecs.create_cluster(clusterName="shop", capacityProviders=["FARGATE"])
+    ecs.register_task_definition(family="web", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256",
+                                 memory="512", containerDefinitions=[{"name": "web", "image": "nginx"}])
+    ecs.create_service(cluster="shop", serviceName="web", taskDefinition="web", desiredCount=2, launchType="FARGATE",
+                       networkConfiguration={"awsvpcConfiguration": {"subnets": ["subnet-1"]}})
+    # What boto3's get_metric_data returns: datetimes, newest first, and ResponseMetadata.
+    export = {
+        "MetricDataResults": [{"Id": "cpu", "Label": "CPUUtilization", "StatusCode": "Complete",
+                               "Timestamps": [datetime.datetime(2024, 11, 14, 22, 15, tzinfo=utc),
+                                              datetime.datetime(2024, 11, 14, 22, 14, tzinfo=utc)],
+                               "Values": [512.0, 256.0]}],
+        "Messages": [],
+        "ResponseMetadata": {"RequestId": "0b1e2c5e", "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0},
+    }
+    loaded = sim.client("ecsim").put_service_load(cluster="shop", service="web", metricData=export, metricDataAs="cpu")
+    assert loaded["points"] == 2
+    sim.advance(150)
+    cpu = cw.get_metric_statistics(Namespace="AWS/ECS", MetricName="CPUUtilization",
+                                   Dimensions=[{"Name": "ClusterName", "Value": "shop"}, {"Name": "ServiceName", "Value": "web"}],
+                                   StartTime=sim.now - 150, EndTime=sim.now, Period=60, Statistics=["Maximum"])
+    # 256 then 512 CPU units over two tasks of 256: 50 % then 100 %.
+    assert [p["Maximum"] for p in cpu["Datapoints"]][-1] == 100.0
+    with pytest.raises(ecsim.InvalidParameterValueException, match="ISO 8601"):
+        cw.get_metric_statistics(Namespace="Shop", MetricName="Orders", StartTime="yesterday",
+                                 EndTime=datetime.datetime(2025, 1, 1, tzinfo=utc), Period=60, Statistics=["Sum"])

@@ -2,6 +2,7 @@
 calls the core's `RunTask` with the same keyword arguments as the AWS API members."""
 from __future__ import annotations
 
+import datetime
 import re
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,25 @@ from ._services import SERVICE_ERRORS
 def _action_name(method: str) -> str:
     """register_task_definition -> RegisterTaskDefinition (boto3's mapping, reversed)."""
     return "".join(part[:1].upper() + part[1:] for part in method.split("_"))
+
+
+def _with_times(value: Any, depth: int = 0, path: frozenset[int] = frozenset()) -> Any:
+    """Datetimes (what boto3 takes and answers for timestamps) as ISO 8601 strings, which the
+    core reads into epoch seconds; a naive datetime is UTC, as botocore reads one. Containers
+    that refer to themselves or nest past the core's bound are left as they are, for the core
+    to refuse with its own error."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return value.isoformat()
+    if isinstance(value, datetime.date):
+        return datetime.datetime(value.year, value.month, value.day, tzinfo=datetime.timezone.utc).isoformat()
+    if not isinstance(value, (dict, list, tuple)) or depth > 200 or id(value) in path:
+        return value
+    inner = path | {id(value)}
+    if isinstance(value, dict):
+        return {key: _with_times(item, depth + 1, inner) for key, item in value.items()}
+    return [_with_times(item, depth + 1, inner) for item in value]
 
 
 class Client:
@@ -37,7 +57,7 @@ class Client:
         action = _action_name(method)
 
         def call(**params: Any) -> dict[str, Any]:
-            return self._simulation._native.call(self.service, action, params)  # type: ignore[no-any-return]
+            return self._simulation._native.call(self.service, action, _with_times(params))  # type: ignore[no-any-return]
 
         call.__name__ = method
         call.__doc__ = f"Calls {self.service} {action} with the AWS API's request members as keywords."

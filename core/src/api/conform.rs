@@ -88,7 +88,14 @@ fn walk(value: &mut Value, shape: &Shape, path: &mut String, out: &mut Vec<Diagn
     }
     let well_typed = match (&shape.kind, &*value) {
         (Kind::String, Value::String(_)) | (Kind::Boolean, Value::Bool(_)) => true,
-        (Kind::Number, Value::Number(_)) => true,
+        (Kind::Number, Value::Number(_)) | (Kind::Timestamp, Value::Number(_)) => true,
+        (Kind::Timestamp, Value::String(text)) => match epoch_seconds(text) {
+            Some(seconds) => {
+                *value = serde_json::json!(seconds);
+                true
+            }
+            None => false,
+        },
         (Kind::Integer, Value::Number(n)) => n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),
         (Kind::Long, Value::Number(n)) => n.as_i64().is_some(),
         (Kind::Enum(values), Value::String(s)) => {
@@ -130,6 +137,21 @@ fn walk(value: &mut Value, shape: &Shape, path: &mut String, out: &mut Vec<Diagn
     well_typed
 }
 
+/// An AWS answer passed on as input (a GetMetricData export replayed as a load) keeps the
+/// metadata the SDK adds to every answer (boto3's `ResponseMetadata`, the JS SDK's `$metadata`):
+/// it is dropped, not reported as an unknown member.
+fn is_sdk_metadata(shape: &Shape, key: &str) -> bool {
+    matches!(key, "ResponseMetadata" | "$metadata")
+        && (shape.name.ends_with("Output") || shape.name.ends_with("Response"))
+}
+
+/// An ISO 8601 time (`2026-11-30T09:00:00Z`, with an offset or fractional seconds) as epoch
+/// seconds, as the SDKs accept one for a timestamp member.
+fn epoch_seconds(text: &str) -> Option<f64> {
+    let time: jiff::Timestamp = text.parse().ok()?;
+    Some(time.as_millisecond() as f64 / 1000.0)
+}
+
 fn walk_container(
     value: &mut Value,
     shape: &Shape,
@@ -150,6 +172,9 @@ fn walk_container(
                 }
             }
             map.retain(|key, member_value| {
+                if is_sdk_metadata(shape, key) {
+                    return false;
+                }
                 let Some(member) = members.iter().find(|m| m.name == key) else {
                     let mut diagnostic = UNKNOWN_MEMBER.at(
                         joined(path, key),

@@ -25,6 +25,8 @@ pub enum Kind {
     Long,
     Boolean,
     Number,
+    /// Epoch seconds, or an ISO 8601 time as the SDKs send one (read into epoch seconds).
+    Timestamp,
     Enum(&'static [&'static str]),
     Structure(&'static [Member]),
     List(&'static Shape),
@@ -46,6 +48,7 @@ impl Kind {
             Kind::Integer | Kind::Long => "an integer",
             Kind::Boolean => "a boolean",
             Kind::Number => "a number",
+            Kind::Timestamp => "epoch seconds or an ISO 8601 time",
             Kind::Structure(_) | Kind::Map(_) => "an object",
             Kind::List(_) => "an array",
         }
