@@ -156,6 +156,26 @@ impl Task {
         }
     }
 
+    /// The first moment after `now` at which `service_health` may change with time alone (the
+    /// end of the wait for health, a check's verdict, the grace period), a hair early so that
+    /// rounding cannot make a cached answer outlive it; None when only a change to the task
+    /// can change it.
+    pub fn next_health_change(&self, now: f64) -> Option<f64> {
+        let (Some(started), "RUNNING") = (self.started_at, self.last_status) else {
+            return None;
+        };
+        let health = &self.plan.health;
+        std::iter::once(self.plan.steps.healthy_after_running)
+            .chain(health.grace)
+            .chain(health.instants())
+            .map(|offset| {
+                let at = started + offset;
+                at - at.abs().max(1.0) * 4.0 * f64::EPSILON
+            })
+            .filter(|&at| at > now)
+            .reduce(f64::min)
+    }
+
     pub fn service_health(&self, now: f64) -> ServiceHealth {
         let (Some(started), "RUNNING") = (self.started_at, self.last_status) else {
             return ServiceHealth::Waiting;

@@ -16,11 +16,15 @@ pub struct Tasks {
     positions: Vec<usize>,
     tasks: Vec<Task>,
     next: usize,
+    /// Bumped by every mutable access, so that what is worked out from the tasks can tell it
+    /// is stale (`sim::ecs::services::view`).
+    changes: u64,
 }
 
 impl Tasks {
     /// Adds a task; returns its position.
     pub fn push(&mut self, task: Task) -> TaskPosition {
+        self.changes += 1;
         let position = self.next;
         self.positions.push(position);
         self.tasks.push(task);
@@ -36,6 +40,11 @@ impl Tasks {
     pub fn reserve(&mut self, additional: usize) {
         self.positions.reserve(additional);
         self.tasks.reserve(additional);
+    }
+
+    /// How many times the tasks were open to change.
+    pub fn changes(&self) -> u64 {
+        self.changes
     }
 
     pub fn len(&self) -> usize {
@@ -63,11 +72,13 @@ impl Tasks {
     }
 
     pub fn get_mut(&mut self, position: TaskPosition) -> Option<&mut Task> {
+        self.changes += 1;
         self.slot(position).map(|slot| &mut self.tasks[slot])
     }
 
     /// Forgets the tasks at `positions` (kept in launch order); returns how many were kept.
     pub fn remove(&mut self, positions: &std::collections::BTreeSet<TaskPosition>) -> usize {
+        self.changes += 1;
         let mut kept = 0;
         for slot in 0..self.tasks.len() {
             if !positions.contains(&TaskPosition(self.positions[slot])) {
@@ -106,6 +117,7 @@ impl Index<TaskPosition> for Tasks {
 
 impl IndexMut<TaskPosition> for Tasks {
     fn index_mut(&mut self, position: TaskPosition) -> &mut Task {
+        self.changes += 1;
         let slot = self.slot(position).unwrap_or(usize::MAX);
         &mut self.tasks[slot]
     }
@@ -116,6 +128,7 @@ impl<'a> IntoIterator for &'a mut Tasks {
     type IntoIter = std::slice::IterMut<'a, Task>;
 
     fn into_iter(self) -> Self::IntoIter {
+        self.changes += 1;
         self.tasks.iter_mut()
     }
 }

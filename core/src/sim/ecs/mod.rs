@@ -59,6 +59,16 @@ impl EcsState {
         self.clusters.get(cluster_name(Some(reference)))
     }
 
+    /// A service, to change, with its cluster, to read.
+    pub(crate) fn service_with_cluster(
+        &mut self,
+        key: &(String, String),
+    ) -> Option<(&mut services::Service, &Cluster)> {
+        let cluster = self.clusters.get(&key.0)?;
+        let service = self.services.get_mut(key)?;
+        Some((service, cluster))
+    }
+
     /// The ACTIVE cluster a request names (`default` when it names none).
     pub fn cluster_mut(&mut self, reference: Option<&str>) -> Result<&mut Cluster, EcsimError> {
         self.clusters

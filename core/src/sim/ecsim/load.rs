@@ -10,11 +10,9 @@
 use super::super::ecs::cluster_name;
 use super::World;
 use crate::api::ecsim as api;
-use crate::cluster::health::ServiceHealth;
 use crate::error::EcsimError;
 use crate::sim::clock::Event;
 use crate::sim::cloudwatch::{self, produced_series, CloudWatchState, MetricKey};
-use crate::sim::ecs::services::scheduler;
 use std::collections::BTreeMap;
 
 /// How often the utilization metrics are published (ECS's high-resolution metrics).
@@ -246,24 +244,12 @@ pub(crate) fn tick(world: &mut World) {
         ..
     } = &mut *world;
     let (mut cpu, mut memory) = (Vec::new(), Vec::new());
-    // Both maps are in key order: walked together, no key is built to look a service up.
-    let mut services = ecs.services.iter().peekable();
     for (key, load) in &mut ecsim.loads.by_service {
-        while services.next_if(|(k, _)| *k < key).is_some() {}
-        let Some((_, service)) = services.next_if(|(k, _)| *k == key) else {
-            continue;
-        };
-        let Some(cluster) = ecs.cluster(&key.0) else {
+        let Some((service, cluster)) = ecs.service_with_cluster(key) else {
             continue;
         };
         let Some(demand) = load.at(now) else { continue };
-        let healthy = service.deployments.iter().flat_map(|deployment| {
-            scheduler::live_tasks(cluster, deployment)
-                .filter_map(|position| cluster.tasks.get(position))
-                .filter(|task| task.service_health(now) == ServiceHealth::Healthy)
-                .map(|task| &task.spec.requirement)
-        });
-        let reserved: Vec<(i64, i64)> = healthy.map(|r| (r.cpu, r.memory)).collect();
+        let reserved = &service.task_view(cluster, now).healthy;
         if reserved.is_empty() {
             continue;
         }

@@ -185,6 +185,7 @@ pub fn create_service(
         deployments: vec![deployment],
         events: Vec::new(),
         steady: false,
+        view: None,
         stuck: false,
         events_added: 0,
     };

@@ -9,6 +9,7 @@ pub mod registries;
 mod scale_in;
 pub mod scheduler;
 pub mod targets;
+pub mod view;
 
 use crate::api::ecs::{self as api, DeploymentRolloutState, LaunchType};
 use crate::cluster::TaskPosition;
@@ -75,6 +76,8 @@ pub struct Service {
     pub events: Vec<api::ServiceEvent>,
     /// Whether the last look found the service steady (so that the event is sent once).
     pub steady: bool,
+    /// Its tasks as last worked out (`view.rs`).
+    pub view: Option<view::TaskView>,
     /// Whether the last look found a deployment stuck (so that the event is sent once).
     pub stuck: bool,
     /// Events ever recorded (the kept ones are at most 100).

@@ -127,22 +127,26 @@ fn reconcile(world: &mut World, key: &(String, String), draining: &BTreeSet<Arc<
 /// and whose one deployment is over: a look would change nothing (no task to prune, replace,
 /// start or stop, no event), so it is skipped. Most services are settled at most moments, and
 /// this is one walk over their tasks instead of a look's several.
-fn settled(world: &World, key: &(String, String), now: f64) -> bool {
-    let (Some(cluster), Some(service)) =
-        (world.ecs.clusters.get(&key.0), world.ecs.services.get(key))
-    else {
+fn settled(world: &mut World, key: &(String, String), now: f64) -> bool {
+    let Some((service, cluster)) = world.ecs.service_with_cluster(key) else {
         return false;
     };
     let [deployment] = service.deployments.as_slice() else {
         return false;
     };
     let desired = service.desired_count;
-    service.steady
+    let quick = service.steady
         && !service.daemon
         && service.status == ServiceStatus::Active
         && deployment.rollout_state == DeploymentRolloutState::Completed
-        && deployment.tasks.len() == desired as usize
-        && counts(cluster, deployment, now).healthy == desired
+        && deployment.tasks.len() == desired as usize;
+    // The view it works out is the one the load model reads next, unless a task changes first.
+    quick
+        && service
+            .task_view(cluster, now)
+            .counts
+            .first()
+            .is_some_and(|primary| primary.healthy == desired)
 }
 
 /// The launch for the PRIMARY deployment's tasks (group `service:<name>`, startedBy its id).
