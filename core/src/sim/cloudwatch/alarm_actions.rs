@@ -315,7 +315,10 @@ pub fn set_alarm_state(
         &name,
         state,
         request.state_reason.unwrap_or_default(),
-        ReasonData { data, text },
+        ReasonData {
+            compact: data.to_string(),
+            text,
+        },
     );
     Ok(Empty {})
 }

@@ -13,7 +13,6 @@ use super::{history, CloudWatchState};
 use crate::api::cloudwatch as api;
 use crate::sim::clock::Event;
 use crate::sim::World;
-use serde_json::json;
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -92,9 +91,9 @@ pub(crate) fn evaluate(world: &mut World, name: &str, generation: u64) {
     match decided {
         // The reason is worded only when the state changes, as CloudWatch updates it.
         Some(state) if Some(state) != current_state => {
-            let (reason, data) = explain(&world.cloudwatch, name, &points, &tally, state, now);
-            let text = data.to_string();
-            change_state(world, name, state, reason, ReasonData { data, text });
+            let (reason, text) = explain(&world.cloudwatch, name, &points, &tally, state, now);
+            let compact = text.clone();
+            change_state(world, name, state, reason, ReasonData { text, compact });
         }
         Some(api::StateValue::Alarm) => repeat_scaling_actions(world, name),
         _ => {}
@@ -213,9 +212,9 @@ fn explain(
     tally: &Tally,
     to: api::StateValue,
     now: f64,
-) -> (String, serde_json::Value) {
+) -> (String, String) {
     let Some(alarm) = state.alarms.get(name) else {
-        return (String::new(), serde_json::Value::Null);
+        return (String::new(), "null".into());
     };
     let described = &alarm.described;
     let statistic = described.statistic.unwrap_or(api::Statistic::Average);
@@ -312,10 +311,11 @@ fn invoke_policy(world: &mut World, name: &str, action: &str) -> Result<(), Stri
     crate::sim::application_autoscaling::run_policy(world, action, &invocation)
 }
 
-/// A state's reason as data, and as the text the alarm shows (SetAlarmState's, as given).
+/// A state's reason as data: the text the alarm shows (SetAlarmState's, as given) and the same
+/// JSON written compactly with sorted keys, as the history item holds it.
 pub(super) struct ReasonData {
-    pub data: serde_json::Value,
     pub text: String,
+    pub compact: String,
 }
 
 /// Moves the alarm to `state`: its reason, and when the state changes a history item and the
@@ -359,18 +359,21 @@ pub(super) fn change_state(
         previous.as_str(),
         state.as_str()
     );
-    let history_data = json!({
-        "version": "1.0",
-        "oldState": { "stateValue": previous.as_str() },
-        "newState": { "stateValue": state.as_str(), "stateReason": reason, "stateReasonData": data.data },
-    });
+    // As serde_json writes the object (keys sorted), without building it.
+    let history_data = format!(
+        r#"{{"newState":{{"stateReason":{},"stateReasonData":{},"stateValue":"{}"}},"oldState":{{"stateValue":"{}"}},"version":"1.0"}}"#,
+        serde_json::to_string(&reason).unwrap_or_default(),
+        data.compact,
+        state.as_str(),
+        previous.as_str(),
+    );
     history::record(
         &mut world.cloudwatch,
         name,
         now,
         api::HistoryItemType::StateUpdate,
         summary,
-        history_data.to_string(),
+        history_data,
     );
     run_actions(world, name, &actions);
 }
@@ -396,14 +399,14 @@ fn run_actions(world: &mut World, name: &str, actions: &[String]) {
                 "Failed",
             ),
         };
-        let data = json!({ "actionState": state });
+        let data = format!(r#"{{"actionState":"{state}"}}"#);
         history::record(
             &mut world.cloudwatch,
             name,
             world.now,
             api::HistoryItemType::Action,
             summary,
-            data.to_string(),
+            data,
         );
     }
 }
@@ -483,27 +486,36 @@ fn iso(seconds: f64) -> String {
     )
 }
 
+/// The reason as data, written as serde_json writes the object (keys sorted, compact): a
+/// state change writes it twice (the alarm, its history), thousands of times a simulated week.
 fn reason_data(
     now: f64,
     statistic: api::Statistic,
     period: f64,
     threshold: f64,
     points: &[Datapoint],
-) -> serde_json::Value {
-    let recent: Vec<f64> = points.iter().filter_map(|(_, v)| *v).collect();
-    let evaluated: Vec<serde_json::Value> = points
-        .iter()
+) -> String {
+    let number = |v: f64| serde_json::to_string(&v).unwrap_or_else(|_| "null".into());
+    let present = || {
+        points
+            .iter()
+            .filter_map(|(start, v)| v.map(|v| (*start, v)))
+    };
+    let recent: Vec<String> = present().map(|(_, v)| number(v)).collect();
+    let evaluated: Vec<String> = present()
+        .collect::<Vec<_>>()
+        .into_iter()
         .rev()
-        .filter_map(|(start, value)| value.map(|v| json!({ "timestamp": iso(*start), "value": v })))
+        .map(|(start, v)| format!(r#"{{"timestamp":"{}","value":{}}}"#, iso(start), number(v)))
         .collect();
-    json!({
-        "version": "1.0",
-        "queryDate": iso(now),
-        "startDate": iso(points.first().map_or(now, |p| p.0)),
-        "statistic": statistic.as_str(),
-        "period": period,
-        "recentDatapoints": recent,
-        "threshold": threshold,
-        "evaluatedDatapoints": evaluated,
-    })
+    format!(
+        r#"{{"evaluatedDatapoints":[{}],"period":{},"queryDate":"{}","recentDatapoints":[{}],"startDate":"{}","statistic":"{}","threshold":{},"version":"1.0"}}"#,
+        evaluated.join(","),
+        number(period),
+        iso(now),
+        recent.join(","),
+        iso(points.first().map_or(now, |p| p.0)),
+        statistic.as_str(),
+        number(threshold),
+    )
 }
