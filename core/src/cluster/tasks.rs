@@ -19,6 +19,8 @@ pub struct Tasks {
     /// Bumped by every mutable access, so that what is worked out from the tasks can tell it
     /// is stale (`sim::ecs::services::view`).
     changes: u64,
+    /// Per task (as `tasks`), the `changes` of its last mutable access.
+    touched: Vec<u64>,
 }
 
 impl Tasks {
@@ -28,6 +30,7 @@ impl Tasks {
         let position = self.next;
         self.positions.push(position);
         self.tasks.push(task);
+        self.touched.push(self.changes);
         self.next += 1;
         TaskPosition(position)
     }
@@ -40,11 +43,6 @@ impl Tasks {
     pub fn reserve(&mut self, additional: usize) {
         self.positions.reserve(additional);
         self.tasks.reserve(additional);
-    }
-
-    /// How many times the tasks were open to change.
-    pub fn changes(&self) -> u64 {
-        self.changes
     }
 
     pub fn len(&self) -> usize {
@@ -72,8 +70,24 @@ impl Tasks {
     }
 
     pub fn get_mut(&mut self, position: TaskPosition) -> Option<&mut Task> {
+        let slot = self.slot(position)?;
+        Some(self.touch(slot))
+    }
+
+    fn touch(&mut self, slot: usize) -> &mut Task {
         self.changes += 1;
-        self.slot(position).map(|slot| &mut self.tasks[slot])
+        self.touched[slot] = self.changes;
+        &mut self.tasks[slot]
+    }
+
+    /// The latest change to any of the tasks at `positions` (0 when none was ever changed or
+    /// all are forgotten): what a service's cached view of its tasks is keyed on.
+    pub fn last_touched(&self, positions: impl Iterator<Item = TaskPosition>) -> u64 {
+        positions
+            .filter_map(|position| self.slot(position))
+            .map(|slot| self.touched[slot])
+            .max()
+            .unwrap_or(0)
     }
 
     /// Forgets the tasks at `positions` (kept in launch order); returns how many were kept.
@@ -84,12 +98,14 @@ impl Tasks {
             if !positions.contains(&TaskPosition(self.positions[slot])) {
                 self.positions.swap(kept, slot);
                 self.tasks.swap(kept, slot);
+                self.touched.swap(kept, slot);
                 kept += 1;
             }
         }
         let removed = self.tasks.len() - kept;
         self.positions.truncate(kept);
         self.tasks.truncate(kept);
+        self.touched.truncate(kept);
         removed
     }
 
@@ -117,9 +133,8 @@ impl Index<TaskPosition> for Tasks {
 
 impl IndexMut<TaskPosition> for Tasks {
     fn index_mut(&mut self, position: TaskPosition) -> &mut Task {
-        self.changes += 1;
         let slot = self.slot(position).unwrap_or(usize::MAX);
-        &mut self.tasks[slot]
+        self.touch(slot)
     }
 }
 
@@ -129,6 +144,7 @@ impl<'a> IntoIterator for &'a mut Tasks {
 
     fn into_iter(self) -> Self::IntoIter {
         self.changes += 1;
+        self.touched.fill(self.changes);
         self.tasks.iter_mut()
     }
 }

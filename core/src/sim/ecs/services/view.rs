@@ -1,8 +1,8 @@
 //! A service's tasks as the load model (every 20 s) and the scheduler's settled check read them:
-//! each deployment's counts and the healthy tasks' reservations. Kept until a task of the
-//! cluster changes (the cluster's task change counter), a deployment gains or loses tasks, or
-//! the clock reaches a moment when a task's health may change by time alone; then worked out
-//! again. Walking every task of every loaded service at every tick was a quarter of a simulated
+//! each deployment's counts and the healthy tasks' reservations. Kept until one of its tasks
+//! changes (`Tasks::last_touched`: the cluster's change count at each task's last mutable
+//! access), a deployment gains or loses tasks, or the clock reaches a moment when a task's
+//! health may change by time alone; then worked out again. Walking every task of every loaded service at every tick was a quarter of a simulated
 //! week of auto scaling; the settled check's view is the one the next tick reads.
 
 use super::scheduler::counts;
@@ -12,7 +12,7 @@ use crate::cluster::Cluster;
 
 #[derive(Clone, Debug, Default)]
 pub struct TaskView {
-    /// (the cluster's task changes, deployments, tasks in all, the primary's tasks).
+    /// (the latest change to one of its tasks, deployments, tasks in all, the primary's tasks).
     key: (u64, usize, usize, usize),
     valid_until: f64,
     /// Per deployment, PRIMARY first.
@@ -24,7 +24,11 @@ pub struct TaskView {
 impl Service {
     fn view_key(&self, cluster: &Cluster) -> (u64, usize, usize, usize) {
         (
-            cluster.tasks.changes(),
+            cluster.tasks.last_touched(
+                self.deployments
+                    .iter()
+                    .flat_map(|d| d.tasks.iter().copied()),
+            ),
             self.deployments.len(),
             self.deployments.iter().map(|d| d.tasks.len()).sum(),
             self.deployments.first().map_or(0, |d| d.tasks.len()),
