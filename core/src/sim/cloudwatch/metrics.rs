@@ -19,29 +19,24 @@ pub struct MetricKey {
 
 impl MetricKey {
     pub fn new(namespace: &str, name: &str, dimensions: &[api::Dimension]) -> MetricKey {
-        let mut dimensions: Vec<(String, String)> = dimensions
-            .iter()
-            .map(|d| {
-                (
-                    d.name.clone().unwrap_or_default(),
-                    d.value.clone().unwrap_or_default(),
-                )
-            })
-            .collect();
-        dimensions.sort();
-        MetricKey {
-            namespace: namespace.to_string(),
-            name: name.to_string(),
-            dimensions,
-        }
+        let dimensions = dimensions.iter().map(|d| {
+            (
+                d.name.clone().unwrap_or_default(),
+                d.value.clone().unwrap_or_default(),
+            )
+        });
+        MetricKey::sorted(namespace, name, dimensions.collect())
     }
 
     /// A metric the simulation publishes.
     pub fn of(namespace: &str, name: &str, dimensions: &[(&str, &str)]) -> MetricKey {
-        let mut dimensions: Vec<(String, String)> = dimensions
+        let dimensions = dimensions
             .iter()
-            .map(|(name, value)| (name.to_string(), value.to_string()))
-            .collect();
+            .map(|(name, value)| (name.to_string(), value.to_string()));
+        MetricKey::sorted(namespace, name, dimensions.collect())
+    }
+
+    fn sorted(namespace: &str, name: &str, mut dimensions: Vec<(String, String)>) -> MetricKey {
         dimensions.sort();
         MetricKey {
             namespace: namespace.to_string(),
