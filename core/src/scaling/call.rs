@@ -155,6 +155,10 @@ struct HpaReplay {
 /// The most sync periods one replay runs (a year of 15-second periods).
 const MAX_HPA_SYNCS: f64 = 2_200_000.0;
 
+/// Syncs times the recommendations each looks back over, at most (a year of 15-second syncs
+/// with a 5-minute window is 44 million).
+const MAX_HPA_WORK: f64 = 200_000_000.0;
+
 fn hpa_replay(f: &str, a: HpaReplay) -> Result<Value, EcsimError> {
     let positive = |name: &str, v: f64| {
         if v.is_finite() && v > 0.0 {
@@ -169,7 +173,12 @@ fn hpa_replay(f: &str, a: HpaReplay) -> Result<Value, EcsimError> {
     positive("podCpu", a.pod_cpu)?;
     positive("targetUtilization", a.target_utilization)?;
     let sync_period = a.sync_period.unwrap_or(15.0);
-    positive("syncPeriod", sync_period)?;
+    if !(sync_period.is_finite() && sync_period >= 1.0) {
+        return Err(invalid(
+            f,
+            format!("syncPeriod must be 1 second or more, got {sync_period}"),
+        ));
+    }
     let tolerance = a.tolerance.unwrap_or(0.1);
     if !(tolerance.is_finite() && tolerance >= 0.0) {
         return Err(invalid(
@@ -206,6 +215,7 @@ fn hpa_replay(f: &str, a: HpaReplay) -> Result<Value, EcsimError> {
         ));
     }
     let behavior = a.behavior.unwrap_or_default();
+    let mut horizon: f64 = 0.0;
     for (direction, rules) in [
         ("scaleUp", &behavior.scale_up),
         ("scaleDown", &behavior.scale_down),
@@ -223,6 +233,41 @@ fn hpa_replay(f: &str, a: HpaReplay) -> Result<Value, EcsimError> {
                 format!("behavior.{direction}.policies[].periodSeconds must be 1 to 1800"),
             ));
         }
+        let rules = rules.clone().unwrap_or_default();
+        // Kubernetes' own bound; it also bounds the recommendations a replay keeps.
+        if rules.stabilization_window_seconds.is_some_and(|w| w > 3600) {
+            return Err(invalid(
+                f,
+                format!("behavior.{direction}.stabilizationWindowSeconds must be 0 to 3600"),
+            ));
+        }
+        if rules
+            .tolerance
+            .is_some_and(|t| !(t.is_finite() && t >= 0.0))
+        {
+            return Err(invalid(
+                f,
+                format!("behavior.{direction}.tolerance must be 0 or more"),
+            ));
+        }
+        let longest = policies
+            .iter()
+            .map(|p| p.period_seconds)
+            .max()
+            .unwrap_or(15);
+        horizon = horizon.max(f64::from(
+            rules
+                .stabilization_window_seconds
+                .unwrap_or(300)
+                .max(longest),
+        ));
+    }
+    // Each sync looks back over the horizon's recommendations: the replay's work is bounded.
+    if (until - start) / sync_period * (horizon / sync_period) > MAX_HPA_WORK {
+        return Err(invalid(
+            f,
+            "the replay is too long for its sync period and windows: give a longer syncPeriod or an earlier until",
+        ));
     }
     let changes = hpa::replay(&hpa::Replay {
         trace: &trace,

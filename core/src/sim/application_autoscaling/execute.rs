@@ -163,19 +163,19 @@ fn scale_out(
     world: &mut World,
     (resource_id, name): (&str, &str),
     invocation: &Invocation<'_>,
-    (now, wanted): (Capacity, i32),
+    change: (Capacity, i32),
     decision: &Decision,
     detail: &str,
 ) {
     let at = world.now;
     let base = decision.base;
-    let details = decision.details(invocation, name, now, wanted);
-    set_desired(
+    set_by_policy(
         world,
-        resource_id,
-        wanted,
-        &cause(invocation, name, detail),
-        Some(details),
+        (resource_id, name),
+        invocation,
+        change,
+        decision,
+        detail,
     );
     if let Some(p) = policy_mut(world, resource_id, name) {
         p.scale_out = Some(ScaleOut { at, base });
@@ -188,22 +188,36 @@ fn scale_in(
     world: &mut World,
     (resource_id, name): (&str, &str),
     invocation: &Invocation<'_>,
-    (now, wanted): (Capacity, i32),
+    change: (Capacity, i32),
     decision: &Decision,
     detail: &str,
 ) {
     let at = world.now;
-    let details = decision.details(invocation, name, now, wanted);
-    set_desired(
+    set_by_policy(
         world,
-        resource_id,
-        wanted,
-        &cause(invocation, name, detail),
-        Some(details),
+        (resource_id, name),
+        invocation,
+        change,
+        decision,
+        detail,
     );
     if let Some(p) = policy_mut(world, resource_id, name) {
         p.last_scale_in = Some(at);
     }
+}
+
+/// The desired count a policy decided, with its activity's cause and the decision as Details.
+fn set_by_policy(
+    world: &mut World,
+    (resource_id, name): (&str, &str),
+    invocation: &Invocation<'_>,
+    (now, wanted): (Capacity, i32),
+    decision: &Decision,
+    detail: &str,
+) {
+    let details = decision.details(invocation, name, now, wanted);
+    let cause = cause(invocation, name, detail);
+    set_desired(world, resource_id, wanted, &cause, Some(details));
 }
 
 fn cause(invocation: &Invocation<'_>, policy: &str, detail: &str) -> String {

@@ -28,10 +28,18 @@ pub enum Value {
 
 const FUNCTIONS: [&str; 6] = ["SUM", "AVG", "MIN", "MAX", "ABS", "FILL"];
 
+/// How deep parentheses, brackets and calls may nest: the parser and the evaluation recurse
+/// once per level, and a stack (WASM's is 1 MiB) must not run out on hostile input.
+const MAX_NESTING: usize = 32;
+
 /// Reads an expression; the error says what is wrong and where.
 pub fn parse(text: &str) -> Result<Expr, String> {
     let tokens = tokens(text)?;
-    let mut parser = Parser { tokens, at: 0 };
+    let mut parser = Parser {
+        tokens,
+        at: 0,
+        depth: 0,
+    };
     let expr = parser.sum()?;
     match parser.tokens.get(parser.at) {
         None => Ok(expr),
@@ -72,6 +80,7 @@ fn tokens(text: &str) -> Result<Vec<String>, String> {
 struct Parser {
     tokens: Vec<String>,
     at: usize,
+    depth: usize,
 }
 
 impl Parser {
@@ -117,11 +126,20 @@ impl Parser {
     }
 
     fn unary(&mut self) -> Result<Expr, String> {
-        if self.peek() == Some("-") {
-            self.at += 1;
-            return Ok(Expr::Unary(Box::new(self.unary()?)));
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(format!(
+                "the expression nests deeper than {MAX_NESTING} levels"
+            ));
         }
-        self.atom()
+        let expr = if self.peek() == Some("-") {
+            self.at += 1;
+            self.unary().map(|inner| Expr::Unary(Box::new(inner)))
+        } else {
+            self.atom()
+        };
+        self.depth -= 1;
+        expr
     }
 
     fn atom(&mut self) -> Result<Expr, String> {
@@ -284,10 +302,13 @@ fn call(name: &str, mut values: Vec<Value>, grid: &[f64]) -> Result<Value, Strin
             let [Value::Series(points), Value::Number(fill)] = values.as_slice() else {
                 return Err("FILL takes a time series and a number".into());
             };
+            // Both in time order: one walk.
+            let mut given = points.iter().peekable();
             Ok(Value::Series(
                 grid.iter()
                     .map(|&t| {
-                        let found = points.iter().find(|(u, _)| *u == t);
+                        while given.next_if(|(u, _)| *u < t).is_some() {}
+                        let found = given.next_if(|(u, _)| *u == t);
                         (t, found.map_or(*fill, |(_, v)| *v))
                     })
                     .collect(),
@@ -310,18 +331,15 @@ fn call(name: &str, mut values: Vec<Value>, grid: &[f64]) -> Result<Value, Strin
                     Ok(Value::Number(aggregate(&vs)))
                 }
                 Value::Array(all) => {
-                    let mut times: Vec<f64> = all.iter().flatten().map(|p| p.0).collect();
-                    times.sort_by(f64::total_cmp);
-                    times.dedup();
+                    // Every point of every series, by time (stable: series order within a time).
+                    let mut points: Points = all.into_iter().flatten().collect();
+                    points.sort_by(|a, b| a.0.total_cmp(&b.0));
                     Ok(Value::Series(
-                        times
-                            .into_iter()
-                            .map(|t| {
-                                let vs: Vec<f64> = all
-                                    .iter()
-                                    .filter_map(|s| s.iter().find(|p| p.0 == t).map(|p| p.1))
-                                    .collect();
-                                (t, aggregate(&vs))
+                        points
+                            .chunk_by(|a, b| a.0 == b.0)
+                            .map(|same| {
+                                let vs: Vec<f64> = same.iter().map(|p| p.1).collect();
+                                (same[0].0, aggregate(&vs))
                             })
                             .collect(),
                     ))
@@ -390,6 +408,21 @@ mod tests {
         assert_eq!(
             run("FILL(m2, 1)"),
             vec![(0.0, 2.0), (60.0, 0.0), (120.0, 1.0), (180.0, 5.0)]
+        );
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = format!("{}m1{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(parse(&deep)
+            .err()
+            .unwrap_or_default()
+            .contains("nests deeper than 32"));
+        let negations = format!("{}m1", "-".repeat(10_000));
+        assert!(parse(&negations).is_err());
+        assert_eq!(
+            run(&format!("{}m1{}", "(".repeat(20), ")".repeat(20))).len(),
+            3
         );
     }
 
