@@ -1,10 +1,11 @@
 //! The alarm actions: PutMetricAlarm, DescribeAlarms, DeleteAlarms, SetAlarmState,
 //! DescribeAlarmHistory.
 
-use super::alarms::{change_state, schedule_evaluation, Alarm, ReasonData};
+use super::alarms::{change_state, schedule_evaluation, Alarm};
 use super::handlers::{next_token_error, DESCRIBE_ALARMS};
 use super::metrics::MetricKey;
 use super::queries::{self, returned, Planned};
+use super::reasons::Reason;
 use super::{history, invalid, missing};
 use crate::api::cloudwatch as api;
 use crate::error::EcsimError;
@@ -24,11 +25,10 @@ pub fn put_metric_alarm(
     );
     let now = world.now;
     let arn = world.arn("cloudwatch", &format!("alarm:{name}"));
-    let previous = world
-        .cloudwatch
-        .alarms
-        .get(&name)
-        .map(|a| a.described.clone());
+    let (previous, reason) = match world.cloudwatch.alarms.get(&name) {
+        Some(alarm) => (Some(alarm.described.clone()), alarm.reason.clone()),
+        None => (None, Reason::initial()),
+    };
     world.cloudwatch.generations += 1;
     let described = api::MetricAlarm {
         alarm_name: Some(name.clone()),
@@ -44,12 +44,6 @@ pub fn put_metric_alarm(
                 .as_ref()
                 .and_then(|p| p.state_value)
                 .unwrap_or(api::StateValue::InsufficientData),
-        ),
-        state_reason: Some(
-            previous
-                .as_ref()
-                .and_then(|p| p.state_reason.clone())
-                .unwrap_or_else(|| "Unchecked: Initial alarm creation".into()),
         ),
         state_updated_timestamp: Some(
             previous
@@ -100,6 +94,7 @@ pub fn put_metric_alarm(
         queries: math.map(std::sync::Arc::new),
         generation: world.cloudwatch.generations,
         values: Vec::new(),
+        reason,
     };
     world.cloudwatch.alarms.insert(name.clone(), alarm);
     history::record(
@@ -108,7 +103,7 @@ pub fn put_metric_alarm(
         now,
         api::HistoryItemType::ConfigurationUpdate,
         summary,
-        data.to_string(),
+        history::Data::Written(data.to_string()),
     );
     schedule_evaluation(world, &name);
     Ok(Empty {})
@@ -229,12 +224,12 @@ pub fn describe_alarms(
     }
     let types = request.alarm_types.unwrap_or_default();
     let metric_alarms_wanted = types.is_empty() || types.contains(&api::AlarmType::MetricAlarm);
-    let alarms: Vec<api::MetricAlarm> = world
+    let alarms: Vec<&Alarm> = world
         .cloudwatch
         .alarms
         .values()
-        .map(|a| &a.described)
-        .filter(|a| {
+        .filter(|alarm| {
+            let a = &alarm.described;
             let name = a.alarm_name.as_deref().unwrap_or_default();
             metric_alarms_wanted
                 && request
@@ -259,7 +254,6 @@ pub fn describe_alarms(
                     })
                 })
         })
-        .cloned()
         .collect();
     let (page, next) = DESCRIBE_ALARMS.page(
         alarms,
@@ -269,7 +263,16 @@ pub fn describe_alarms(
     )?;
     Ok(api::DescribeAlarmsOutput {
         composite_alarms: Some(Vec::new()),
-        metric_alarms: Some(page),
+        // Only the page's reasons are worded.
+        metric_alarms: Some(
+            page.into_iter()
+                .map(|alarm| api::MetricAlarm {
+                    state_reason: Some(alarm.reason.text()),
+                    state_reason_data: alarm.reason.data(),
+                    ..alarm.described.clone()
+                })
+                .collect(),
+        ),
         log_alarms: None,
         next_token: next,
     })
@@ -310,16 +313,12 @@ pub fn set_alarm_state(
         .state_value
         .unwrap_or(api::StateValue::InsufficientData);
     // Held until the next evaluation, which gives the state the data says.
-    change_state(
-        world,
-        &name,
-        state,
-        request.state_reason.unwrap_or_default(),
-        ReasonData {
-            compact: data.to_string(),
-            text,
-        },
-    );
+    let reason = Reason::Given {
+        text: request.state_reason.unwrap_or_default(),
+        compact: data.to_string(),
+        data: Some(text),
+    };
+    change_state(world, &name, state, reason);
     Ok(Empty {})
 }
 
@@ -328,11 +327,13 @@ pub fn describe_alarm_history(
     request: api::DescribeAlarmHistoryInput,
 ) -> Result<api::DescribeAlarmHistoryOutput, EcsimError> {
     let kept_since = world.now - super::HISTORY_RETENTION;
-    let mut items: Vec<api::AlarmHistoryItem> = world
+    // Only the page's state updates are worded.
+    let mut entries: Vec<&history::Entry> = world
         .cloudwatch
         .history
         .iter()
-        .filter(|item| {
+        .filter(|entry| {
+            let item = &entry.item;
             let at = item.timestamp.unwrap_or(0.0);
             at >= kept_since
                 && request
@@ -345,23 +346,22 @@ pub fn describe_alarm_history(
                 && request.start_date.is_none_or(|s| at >= s)
                 && request.end_date.is_none_or(|e| at <= e)
         })
-        .cloned()
         .collect();
     if request.scan_by != Some(api::ScanBy::TimestampAscending) {
-        items.reverse();
+        entries.reverse();
     }
     let history_paging = crate::sim::paging::Paging {
         default: 100,
         ..DESCRIBE_ALARMS
     };
     let (page, next) = history_paging.page(
-        items,
+        entries,
         request.max_records,
         request.next_token.as_deref(),
         next_token_error,
     )?;
     Ok(api::DescribeAlarmHistoryOutput {
-        alarm_history_items: Some(page),
+        alarm_history_items: Some(page.into_iter().map(history::Entry::described).collect()),
         next_token: next,
     })
 }

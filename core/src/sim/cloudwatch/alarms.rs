@@ -9,6 +9,7 @@
 
 use super::metrics::{period_summaries, MetricKey, Metrics, Series};
 use super::queries::{self, returned, Planned};
+use super::reasons::{Datapoint, Evaluation, Reason, Tally};
 use super::{history, CloudWatchState};
 use crate::api::cloudwatch as api;
 use crate::sim::clock::Event;
@@ -30,6 +31,9 @@ pub struct Alarm {
     /// The values of the datapoints of its last evaluation, oldest first (what the scaling
     /// policies it invokes read).
     pub values: Vec<f64>,
+    /// Why it is in its state (`StateReason` and `StateReasonData` are worded from it when
+    /// described).
+    pub reason: Reason,
 }
 
 /// The newest value an alarm evaluated.
@@ -91,9 +95,8 @@ pub(crate) fn evaluate(world: &mut World, name: &str, generation: u64) {
     match decided {
         // The reason is worded only when the state changes, as CloudWatch updates it.
         Some(state) if Some(state) != current_state => {
-            let (reason, text) = explain(&world.cloudwatch, name, &points, &tally, state, now);
-            let compact = text.clone();
-            change_state(world, name, state, reason, ReasonData { text, compact });
+            let reason = Reason::Evaluated(Arc::new(explained(alarm, points, tally, state, now)));
+            change_state(world, name, state, reason);
         }
         Some(api::StateValue::Alarm) => repeat_scaling_actions(world, name),
         _ => {}
@@ -108,9 +111,6 @@ pub(crate) fn evaluate(world: &mut World, name: &str, generation: u64) {
         world.clock.schedule(next_at, next);
     }
 }
-
-/// A period's value, oldest period first: its start and its statistic (None when missing).
-type Datapoint = (f64, Option<f64>);
 
 /// The last `EvaluationPeriods` periods before `now`, oldest first.
 fn datapoints(series: Option<&Series>, alarm: &Alarm, now: f64) -> Vec<Datapoint> {
@@ -150,15 +150,6 @@ fn math_datapoints(
             )
         })
         .collect()
-}
-
-/// What an evaluation's datapoints add up to.
-#[derive(Clone, Copy)]
-struct Tally {
-    breaching: usize,
-    present: usize,
-    periods: i32,
-    needed: i32,
 }
 
 impl Tally {
@@ -204,73 +195,33 @@ fn treatment(alarm: &Alarm) -> &str {
         .unwrap_or("missing")
 }
 
-/// The reason for moving to `to`, in CloudWatch's words, and the reason as data.
-fn explain(
-    state: &CloudWatchState,
-    name: &str,
-    points: &[Datapoint],
-    tally: &Tally,
+/// What an evaluation that moves the alarm to `to` found, with the alarm's terms.
+fn explained(
+    alarm: &Alarm,
+    points: Vec<Datapoint>,
+    tally: Tally,
     to: api::StateValue,
     now: f64,
-) -> (String, String) {
-    let Some(alarm) = state.alarms.get(name) else {
-        return (String::new(), "null".into());
-    };
+) -> Evaluation {
     let described = &alarm.described;
-    let statistic = described.statistic.unwrap_or(api::Statistic::Average);
-    let threshold = described.threshold.unwrap_or(0.0);
-    let operator = operator_words(
-        described
+    Evaluation {
+        points,
+        tally,
+        to,
+        now,
+        statistic: described.statistic.unwrap_or(api::Statistic::Average),
+        period: alarm.period(),
+        threshold: described.threshold.unwrap_or(0.0),
+        operator: described
             .comparison_operator
             .unwrap_or(api::ComparisonOperator::GreaterThanThreshold),
-    );
-    let data = reason_data(now, statistic, alarm.period(), threshold, points);
-    let Tally {
-        breaching,
-        present,
-        periods,
-        needed,
-    } = *tally;
-    let treat = treatment(alarm);
-    let missing_count = periods as usize - present;
-    let treated = match treat {
-        "breaching" | "notBreaching" if missing_count > 0 => format!(
-            " and {missing_count} missing datapoint{} treated as [{}]",
-            if missing_count == 1 { " was" } else { "s were" },
-            if treat == "breaching" {
-                "Breaching"
-            } else {
-                "NonBreaching"
-            }
-        ),
-        _ => String::new(),
-    };
-    let threshold_text = number(threshold);
-    let verb = |n: usize| if n == 1 { "was" } else { "were" };
-    let reason = match to {
-        api::StateValue::Alarm => format!(
-            "Threshold Crossed: {breaching} out of the last {periods} datapoints {} {} {operator} the threshold ({threshold_text}){treated} (minimum {needed} datapoint{} for OK -> ALARM transition).",
-            listed(points),
-            verb(breaching),
-            if needed == 1 { "" } else { "s" },
-        ),
-        api::StateValue::InsufficientData => format!(
-            "Insufficient Data: {periods} datapoint{} unknown.",
-            if periods == 1 { " was" } else { "s were" }
-        ),
-        api::StateValue::Ok if breaching == 0 => format!(
-            "Threshold Crossed: {present} datapoint{} {} {} not {operator} the threshold ({threshold_text}){treated}.",
-            if present == 1 { "" } else { "s" },
-            listed(points),
-            verb(present)
-        ),
-        api::StateValue::Ok => format!(
-            "Threshold Crossed: {breaching} out of the last {periods} datapoints {} {} {operator} the threshold ({threshold_text}){treated}, fewer than the {needed} needed for ALARM.",
-            listed(points),
-            verb(breaching)
-        ),
-    };
-    (reason, data)
+        treat: match treatment(alarm) {
+            "breaching" => "breaching",
+            "notBreaching" => "notBreaching",
+            "ignore" => "ignore",
+            _ => "missing",
+        },
+    }
 }
 
 /// Auto Scaling actions run again at every evaluation that finds the alarm still in ALARM
@@ -311,22 +262,9 @@ fn invoke_policy(world: &mut World, name: &str, action: &str) -> Result<(), Stri
     crate::sim::application_autoscaling::run_policy(world, action, &invocation)
 }
 
-/// A state's reason as data: the text the alarm shows (SetAlarmState's, as given) and the same
-/// JSON written compactly with sorted keys, as the history item holds it.
-pub(super) struct ReasonData {
-    pub text: String,
-    pub compact: String,
-}
-
 /// Moves the alarm to `state`: its reason, and when the state changes a history item and the
 /// state's actions.
-pub(super) fn change_state(
-    world: &mut World,
-    name: &str,
-    state: api::StateValue,
-    reason: String,
-    data: ReasonData,
-) {
+pub(super) fn change_state(world: &mut World, name: &str, state: api::StateValue, reason: Reason) {
     let now = world.now;
     let Some(alarm) = world.cloudwatch.alarms.get_mut(name) else {
         return;
@@ -335,9 +273,8 @@ pub(super) fn change_state(
         .described
         .state_value
         .unwrap_or(api::StateValue::InsufficientData);
+    alarm.reason = reason.clone();
     let described = &mut alarm.described;
-    described.state_reason = Some(reason.clone());
-    described.state_reason_data = Some(data.text);
     described.state_updated_timestamp = Some(now);
     if previous == state {
         return;
@@ -359,21 +296,18 @@ pub(super) fn change_state(
         previous.as_str(),
         state.as_str()
     );
-    // As serde_json writes the object (keys sorted), without building it.
-    let history_data = format!(
-        r#"{{"newState":{{"stateReason":{},"stateReasonData":{},"stateValue":"{}"}},"oldState":{{"stateValue":"{}"}},"version":"1.0"}}"#,
-        serde_json::to_string(&reason).unwrap_or_default(),
-        data.compact,
-        state.as_str(),
-        previous.as_str(),
-    );
+    let update = history::Data::StateUpdate {
+        reason,
+        from: previous,
+        to: state,
+    };
     history::record(
         &mut world.cloudwatch,
         name,
         now,
         api::HistoryItemType::StateUpdate,
         summary,
-        history_data,
+        update,
     );
     run_actions(world, name, &actions);
 }
@@ -406,7 +340,7 @@ fn run_actions(world: &mut World, name: &str, actions: &[String]) {
             world.now,
             api::HistoryItemType::Action,
             summary,
-            data,
+            history::Data::Written(data),
         );
     }
 }
@@ -420,102 +354,4 @@ pub fn breaching(operator: api::ComparisonOperator, value: f64, threshold: f64) 
         // Anomaly detection bands are refused when the alarm is put.
         _ => false,
     }
-}
-
-fn operator_words(operator: api::ComparisonOperator) -> &'static str {
-    match operator {
-        api::ComparisonOperator::GreaterThanOrEqualToThreshold => "greater than or equal to",
-        api::ComparisonOperator::GreaterThanThreshold => "greater than",
-        api::ComparisonOperator::LessThanThreshold => "less than",
-        api::ComparisonOperator::LessThanOrEqualToThreshold => "less than or equal to",
-        _ => "outside",
-    }
-}
-
-/// `[80.0 (30/11/26 09:02:00), 75.5 (30/11/26 09:01:00)]`: the present datapoints, newest first,
-/// as CloudWatch lists them in a state reason.
-fn listed(points: &[Datapoint]) -> String {
-    let items: Vec<String> = points
-        .iter()
-        .rev()
-        .filter_map(|(start, value)| {
-            value.map(|v| format!("{} ({})", number(v), reason_time(*start)))
-        })
-        .collect();
-    format!("[{}]", items.join(", "))
-}
-
-fn number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{value:.1}")
-    } else {
-        format!("{value}")
-    }
-}
-
-/// The civil UTC time of `seconds`, formatted with `format!` rather than strftime: state
-/// reasons list up to a few dozen datapoints, and strftime's parsing of its pattern each time
-/// was a fifth of an alarm's evaluation.
-fn utc(seconds: f64) -> jiff::civil::DateTime {
-    jiff::tz::TimeZone::UTC.to_datetime(crate::schedule::timestamp(seconds))
-}
-
-fn reason_time(seconds: f64) -> String {
-    let t = utc(seconds);
-    format!(
-        "{:02}/{:02}/{:02} {:02}:{:02}:{:02}",
-        t.day(),
-        t.month(),
-        t.year().rem_euclid(100),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
-fn iso(seconds: f64) -> String {
-    let t = utc(seconds);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.000+0000",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
-/// The reason as data, written as serde_json writes the object (keys sorted, compact): a
-/// state change writes it twice (the alarm, its history), thousands of times a simulated week.
-fn reason_data(
-    now: f64,
-    statistic: api::Statistic,
-    period: f64,
-    threshold: f64,
-    points: &[Datapoint],
-) -> String {
-    let number = |v: f64| serde_json::to_string(&v).unwrap_or_else(|_| "null".into());
-    let present = || {
-        points
-            .iter()
-            .filter_map(|(start, v)| v.map(|v| (*start, v)))
-    };
-    let recent: Vec<String> = present().map(|(_, v)| number(v)).collect();
-    let evaluated: Vec<String> = present()
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .map(|(start, v)| format!(r#"{{"timestamp":"{}","value":{}}}"#, iso(start), number(v)))
-        .collect();
-    format!(
-        r#"{{"evaluatedDatapoints":[{}],"period":{},"queryDate":"{}","recentDatapoints":[{}],"startDate":"{}","statistic":"{}","threshold":{},"version":"1.0"}}"#,
-        evaluated.join(","),
-        number(period),
-        iso(now),
-        recent.join(","),
-        iso(points.first().map_or(now, |p| p.0)),
-        statistic.as_str(),
-        number(threshold),
-    )
 }

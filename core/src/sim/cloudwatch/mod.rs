@@ -9,6 +9,7 @@ pub mod handlers;
 mod math;
 mod metrics;
 mod queries;
+mod reasons;
 
 use crate::api::cloudwatch as api;
 use crate::error::EcsimError;
@@ -28,7 +29,7 @@ pub struct CloudWatchState {
     pub metrics: Metrics,
     pub alarms: BTreeMap<String, Alarm>,
     /// Alarm history, oldest first.
-    pub history: VecDeque<api::AlarmHistoryItem>,
+    pub history: VecDeque<history::Entry>,
     /// Alarm generations are unique across the state.
     pub generations: u64,
 }
@@ -73,7 +74,39 @@ pub(crate) fn missing(member: &str) -> EcsimError {
 }
 
 mod history {
+    use super::reasons::Reason;
     use super::{api, CloudWatchState, HISTORY_RETENTION};
+
+    /// A history item; a state update's data is written when the history is read.
+    #[derive(Clone)]
+    pub struct Entry {
+        pub item: api::AlarmHistoryItem,
+        pub data: Data,
+    }
+
+    #[derive(Clone)]
+    pub enum Data {
+        Written(String),
+        StateUpdate {
+            reason: Reason,
+            from: api::StateValue,
+            to: api::StateValue,
+        },
+    }
+
+    impl Entry {
+        /// The item as DescribeAlarmHistory answers it.
+        pub fn described(&self) -> api::AlarmHistoryItem {
+            let data = match &self.data {
+                Data::Written(text) => text.clone(),
+                Data::StateUpdate { reason, from, to } => reason.history_data(*from, *to),
+            };
+            api::AlarmHistoryItem {
+                history_data: Some(data),
+                ..self.item.clone()
+            }
+        }
+    }
 
     /// Adds a history item, forgetting those older than the retention.
     pub fn record(
@@ -82,23 +115,23 @@ mod history {
         now: f64,
         kind: api::HistoryItemType,
         summary: String,
-        data: String,
+        data: Data,
     ) {
         while state
             .history
             .front()
-            .is_some_and(|item| item.timestamp.unwrap_or(0.0) < now - HISTORY_RETENTION)
+            .is_some_and(|entry| entry.item.timestamp.unwrap_or(0.0) < now - HISTORY_RETENTION)
         {
             state.history.pop_front();
         }
-        state.history.push_back(api::AlarmHistoryItem {
+        let item = api::AlarmHistoryItem {
             alarm_name: Some(alarm.to_string()),
             alarm_type: Some(api::AlarmType::MetricAlarm),
             timestamp: Some(now),
             history_item_type: Some(kind),
             history_summary: Some(summary),
-            history_data: Some(data),
             ..Default::default()
-        });
+        };
+        state.history.push_back(Entry { item, data });
     }
 }

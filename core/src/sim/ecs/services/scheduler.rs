@@ -28,9 +28,6 @@ use std::sync::Arc;
 
 /// Looks at every service once, in cluster and name order.
 pub fn reconcile_all(world: &mut World) {
-    // Daemon services first: their tasks are placed before the others'.
-    let mut keys: Vec<(String, String)> = world.ecs.services.keys().cloned().collect();
-    keys.sort_by_key(|key| !world.ecs.services[key].daemon);
     // The instances that take no new task, per cluster: the scheduler does not change them.
     let mut draining: BTreeMap<String, BTreeSet<Arc<str>>> = BTreeMap::new();
     for (name, cluster) in &world.ecs.clusters {
@@ -42,17 +39,33 @@ pub fn reconcile_all(world: &mut World) {
         draining.insert(name.clone(), arns.collect());
     }
     let none = BTreeSet::new();
-    for key in keys {
-        reconcile(world, &key, draining.get(&key.0).unwrap_or(&none));
+    // The services to look at (a settled one is skipped: one look does not change another
+    // service's tasks, so it is settled at its turn too) or to sync with Cloud Map. Daemon
+    // services first: their tasks are placed before the others'.
+    let mut keys: Vec<(bool, (String, String), bool)> = Vec::new();
+    let now = world.now;
+    let ecs = &mut world.ecs;
+    for (key, service) in &mut ecs.services {
+        let look = !draining.get(&key.0).unwrap_or(&none).is_empty()
+            || !ecs
+                .clusters
+                .get(&key.0)
+                .is_some_and(|cluster| settled(service, cluster, now));
+        if look || !service.service_registries.is_empty() {
+            keys.push((!service.daemon, key.clone(), look));
+        }
+    }
+    keys.sort_by_key(|(later, _, _)| *later);
+    for (_, key, look) in keys {
+        if look {
+            reconcile(world, &key, draining.get(&key.0).unwrap_or(&none));
+        }
         registries::sync(world, &key);
     }
 }
 
 fn reconcile(world: &mut World, key: &(String, String), draining: &BTreeSet<Arc<str>>) {
     let now = world.now;
-    if draining.is_empty() && settled(world, key, now) {
-        return;
-    }
     {
         let World { ecs, rng, .. } = &mut *world;
         let (Some(cluster), Some(service)) = (ecs.clusters.get(&key.0), ecs.services.get_mut(key))
@@ -127,10 +140,7 @@ fn reconcile(world: &mut World, key: &(String, String), draining: &BTreeSet<Arc<
 /// and whose one deployment is over: a look would change nothing (no task to prune, replace,
 /// start or stop, no event), so it is skipped. Most services are settled at most moments, and
 /// this is one walk over their tasks instead of a look's several.
-fn settled(world: &mut World, key: &(String, String), now: f64) -> bool {
-    let Some((service, cluster)) = world.ecs.service_with_cluster(key) else {
-        return false;
-    };
+fn settled(service: &mut Service, cluster: &Cluster, now: f64) -> bool {
     let [deployment] = service.deployments.as_slice() else {
         return false;
     };
