@@ -104,25 +104,35 @@ impl Tasks {
     /// Forgets the tasks at `positions` (kept in launch order); returns how many were kept.
     pub fn remove(&mut self, positions: &std::collections::BTreeSet<TaskPosition>) -> usize {
         self.changes += 1;
-        let mut kept = 0;
-        for slot in 0..self.tasks.len() {
-            if !positions.contains(&TaskPosition(self.positions[slot])) {
-                self.positions.swap(kept, slot);
-                self.tasks.swap(kept, slot);
-                self.touched.swap(kept, slot);
-                kept += 1;
+        let mut keep = vec![true; self.tasks.len()];
+        let mut removed = 0;
+        for &position in positions {
+            if let Some(slot) = self.slot(position) {
+                keep[slot] = false;
+                self.slots[position.0 - self.first] = FORGOTTEN;
+                removed += 1;
             }
         }
-        let removed = self.tasks.len() - kept;
-        self.positions.truncate(kept);
-        self.tasks.truncate(kept);
-        self.touched.truncate(kept);
-        self.first = self.positions.first().copied().unwrap_or(self.next);
-        self.slots.clear();
-        self.slots.resize(self.next - self.first, FORGOTTEN);
-        for (slot, &position) in self.positions.iter().enumerate() {
+        let Some(from) = keep.iter().position(|k| !k) else {
+            return 0;
+        };
+        let kept = |slot: &mut usize| {
+            *slot += 1;
+            keep[*slot - 1]
+        };
+        let mut slot = 0;
+        self.tasks.retain(|_| kept(&mut slot));
+        slot = 0;
+        self.positions.retain(|_| kept(&mut slot));
+        slot = 0;
+        self.touched.retain(|_| kept(&mut slot));
+        // The tasks before the first forgotten one keep their slots.
+        for (slot, &position) in self.positions.iter().enumerate().skip(from) {
             self.slots[position - self.first] = slot;
         }
+        let first = self.positions.first().copied().unwrap_or(self.next);
+        self.slots.drain(..first - self.first);
+        self.first = first;
         removed
     }
 
@@ -158,5 +168,60 @@ impl<'a> IntoIterator for &'a mut Tasks {
         self.changes += 1;
         self.touched.fill(self.changes);
         self.tasks.iter_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ecs::LaunchType;
+    use crate::cluster::lifecycle::{TaskPlan, TaskTimings};
+    use crate::cluster::task::TaskSpec;
+    use proptest::prelude::*;
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::sync::Arc;
+
+    fn task(number: usize) -> Task {
+        let spec = Arc::new(TaskSpec {
+            task_definition: Default::default(),
+            requirement: Default::default(),
+            group: String::new(),
+            started_by: None,
+            tags: None,
+            launch_type: LaunchType::Ec2,
+        });
+        let plan = TaskPlan::new(&TaskTimings::instant(), false, &[]);
+        Task::new(format!("task/{number}"), spec, plan, 0.0)
+    }
+
+    proptest! {
+        /// Every position finds its own task until it is forgotten, and none afterwards, through
+        /// any mix of launches and forgettings.
+        #[test]
+        fn positions_name_their_tasks(rounds in prop::collection::vec((1usize..6, prop::collection::vec(any::<prop::sample::Index>(), 0..5)), 1..12)) {
+            let mut tasks = Tasks::default();
+            let mut model: BTreeMap<TaskPosition, String> = BTreeMap::new();
+            let mut launched = 0;
+            for (launches, forgets) in rounds {
+                for _ in 0..launches {
+                    let position = tasks.push(task(launched));
+                    model.insert(position, format!("task/{launched}"));
+                    launched += 1;
+                }
+                let kept: Vec<TaskPosition> = model.keys().copied().collect();
+                let gone: BTreeSet<TaskPosition> =
+                    forgets.iter().map(|i| *i.get(&kept)).collect();
+                prop_assert_eq!(tasks.remove(&gone), gone.len());
+                model.retain(|position, _| !gone.contains(position));
+                for number in 0..launched {
+                    let position = TaskPosition(number);
+                    let found = tasks.get(position).map(|t| t.arn.to_string());
+                    prop_assert_eq!(found.as_ref(), model.get(&position));
+                }
+                prop_assert_eq!(tasks.len(), model.len());
+                let positions: Vec<TaskPosition> = tasks.positioned().map(|(p, _)| p).collect();
+                prop_assert_eq!(positions, model.keys().copied().collect::<Vec<_>>());
+            }
+        }
     }
 }

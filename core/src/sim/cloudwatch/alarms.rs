@@ -92,21 +92,25 @@ pub(crate) fn evaluate(world: &mut World, name: &str, generation: u64) {
     alarm.values.clear();
     alarm.values.extend(points.iter().filter_map(|p| p.1));
     let (next_at, next) = next_evaluation(alarm, now);
-    match decided {
-        // The reason is worded only when the state changes, as CloudWatch updates it.
+    let acted = match decided {
         Some(state) if Some(state) != current_state => {
             let reason = Reason::Evaluated(Arc::new(explained(alarm, points, tally, state, now)));
             change_state(world, name, state, reason);
+            true
         }
-        Some(api::StateValue::Alarm) => repeat_scaling_actions(world, name),
-        _ => {}
-    }
+        Some(api::StateValue::Alarm) => {
+            repeat_scaling_actions(world, name);
+            true
+        }
+        _ => false,
+    };
     // Unless its actions changed or removed it.
-    if world
-        .cloudwatch
-        .alarms
-        .get(name)
-        .is_some_and(|alarm| alarm.generation == generation)
+    if !acted
+        || world
+            .cloudwatch
+            .alarms
+            .get(name)
+            .is_some_and(|alarm| alarm.generation == generation)
     {
         world.clock.schedule(next_at, next);
     }
