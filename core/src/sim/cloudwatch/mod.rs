@@ -47,18 +47,31 @@ pub(crate) fn produced_series(state: &mut CloudWatchState, key: &MetricKey) -> u
     id
 }
 
-/// Publishes one statistic set of `values` at `now` to the series `id`.
-pub(crate) fn publish(state: &mut CloudWatchState, now: f64, id: usize, values: &[f64]) {
-    let Some(&first) = values.first() else {
+/// Publishes one statistic set of `values` at `now` to the series `id` (nothing when there are
+/// no values).
+pub(crate) fn publish(
+    state: &mut CloudWatchState,
+    now: f64,
+    id: usize,
+    values: impl IntoIterator<Item = f64>,
+) {
+    let mut values = values.into_iter();
+    let Some(first) = values.next() else {
         return;
     };
-    let sample = metrics::Sample {
+    let mut sample = metrics::Sample {
         at: now,
-        count: values.len() as f64,
-        sum: values.iter().sum(),
-        min: values.iter().copied().fold(first, f64::min),
-        max: values.iter().copied().fold(first, f64::max),
+        count: 1.0,
+        sum: first,
+        min: first,
+        max: first,
     };
+    for value in values {
+        sample.count += 1.0;
+        sample.sum += value;
+        sample.min = sample.min.min(value);
+        sample.max = sample.max.max(value);
+    }
     let series = state.metrics.series_mut(id);
     series.add(sample, now);
     series.forget_before(now - metrics::METRIC_RETENTION);

@@ -59,14 +59,15 @@ impl EcsState {
         self.clusters.get(cluster_name(Some(reference)))
     }
 
-    /// A service, to change, with its cluster, to read.
-    pub(crate) fn service_with_cluster(
+    /// Every service, to change, each with its cluster, to read; in (cluster, service) order.
+    pub(crate) fn services_with_clusters(
         &mut self,
-        key: &(String, String),
-    ) -> Option<(&mut services::Service, &Cluster)> {
-        let cluster = self.clusters.get(&key.0)?;
-        let service = self.services.get_mut(key)?;
-        Some((service, cluster))
+    ) -> impl Iterator<Item = (&(String, String), &mut services::Service, &Cluster)> {
+        let clusters = &self.clusters;
+        self.services.iter_mut().filter_map(|(key, service)| {
+            let cluster = clusters.get(&key.0)?;
+            Some((key, service, cluster))
+        })
     }
 
     /// The ACTIVE cluster a request names (`default` when it names none).

@@ -237,15 +237,34 @@ fn replayed(
 pub(crate) fn tick(world: &mut World) {
     let now = world.now;
     let whole_minute = (now / REQUEST_PERIOD).fract() == 0.0;
+    publish_service_metrics(world, now, whole_minute);
+    if whole_minute {
+        for (metric, value) in reservations(world) {
+            let id = produced_series(&mut world.cloudwatch, &metric);
+            cloudwatch::publish(&mut world.cloudwatch, now, id, [value]);
+        }
+    }
+    if world.ecsim.loads.by_service.is_empty() {
+        world.ecsim.loads.ticking = false;
+    } else {
+        world.clock.schedule(now + TICK, Event::MetricsTick);
+    }
+}
+
+/// Each loaded service's CPU and memory utilization, and at whole minutes its target groups'
+/// request counts.
+fn publish_service_metrics(world: &mut World, now: f64, whole_minute: bool) {
     let World {
         ecsim,
         ecs,
         cloudwatch,
         ..
     } = &mut *world;
-    let (mut cpu, mut memory) = (Vec::new(), Vec::new());
+    // Both maps are in (cluster, service) order: one walk pairs each load with its service.
+    let mut services = ecs.services_with_clusters().peekable();
     for (key, load) in &mut ecsim.loads.by_service {
-        let Some((service, cluster)) = ecs.service_with_cluster(key) else {
+        while services.next_if(|(k, _, _)| *k < key).is_some() {}
+        let Some((_, service, cluster)) = services.next_if(|(k, _, _)| *k == key) else {
             continue;
         };
         let Some(demand) = load.at(now) else { continue };
@@ -262,20 +281,14 @@ pub(crate) fn tick(world: &mut World) {
                 used / reserved as f64 * 100.0
             }
         };
-        cpu.clear();
-        cpu.extend(
-            reserved
-                .iter()
-                .map(|r| utilization(cpu_demand / share, r.0)),
-        );
-        memory.clear();
-        memory.extend(
-            reserved
-                .iter()
-                .map(|r| utilization(demand.memory / share + load.memory_per_task, r.1)),
-        );
-        cloudwatch::publish(cloudwatch, now, load.metrics.cpu, &cpu);
-        cloudwatch::publish(cloudwatch, now, load.metrics.memory, &memory);
+        let cpu = reserved
+            .iter()
+            .map(|r| utilization(cpu_demand / share, r.0));
+        cloudwatch::publish(cloudwatch, now, load.metrics.cpu, cpu);
+        let memory = reserved
+            .iter()
+            .map(|r| utilization(demand.memory / share + load.memory_per_task, r.1));
+        cloudwatch::publish(cloudwatch, now, load.metrics.memory, memory);
         if whole_minute {
             for balancer in &service.load_balancers {
                 let Some(group) = balancer
@@ -293,20 +306,9 @@ pub(crate) fn tick(world: &mut World) {
                     &[("TargetGroup", &target_group)],
                 );
                 let id = produced_series(cloudwatch, &metric);
-                cloudwatch::publish(cloudwatch, now, id, &[per_target]);
+                cloudwatch::publish(cloudwatch, now, id, [per_target]);
             }
         }
-    }
-    if whole_minute {
-        for (metric, value) in reservations(world) {
-            let id = produced_series(&mut world.cloudwatch, &metric);
-            cloudwatch::publish(&mut world.cloudwatch, now, id, &[value]);
-        }
-    }
-    if world.ecsim.loads.by_service.is_empty() {
-        world.ecsim.loads.ticking = false;
-    } else {
-        world.clock.schedule(now + TICK, Event::MetricsTick);
     }
 }
 
