@@ -638,6 +638,9 @@ def generated_files(models: dict) -> dict[Path, str]:
 
     files.update(ts_files(models, SERVICES, model_names, {s: operations(models, s) for s in SERVICES},
                           {s: service_errors(models, s) for s in SERVICES}, split_ref, first_sentence))
+    from gen_py import clients_files  # the Python package's typed clients
+
+    files.update(clients_files(models, SERVICES, {s: operations(models, s) for s in SERVICES}, split_ref))
     return files
 
 

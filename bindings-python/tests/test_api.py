@@ -59,8 +59,12 @@ def test_unknown_service_and_action() -> None:
     sim = ecsim.Simulation()
     with pytest.raises(ecsim.UnknownServiceError):
         sim.client("s3")
+    # A method the client does not have is an AttributeError, as in boto3; the untyped call
+    # answers as the service would.
+    with pytest.raises(AttributeError):
+        sim.client("ecs").launch_rocket()  # type: ignore[attr-defined]
     with pytest.raises(ecsim.UnknownOperationException):
-        sim.client("ecs").launch_rocket()
+        sim.call("ecs", "LaunchRocket", {})
 
 
 def test_clock_advances_and_rejects_bad_durations() -> None:
@@ -301,7 +305,10 @@ def test_simulations_exceptions_and_diagnostics_pickle() -> None:
     with pytest.raises(ecsim.ClientException) as raised:
         ecs.register_task_definition(family="f", containerDefinitions=[{"name": "a", "image": "x", "memoryy": 5}])
     error = pickle.loads(pickle.dumps(raised.value))
-    assert type(error) is ecsim.ClientException
+    # A misspelt member is refused as boto3 refuses it, and is still the service's error.
+    assert type(error) is type(raised.value)
+    assert isinstance(error, ecsim.ClientException) and isinstance(error, ecsim.ParamValidationError)
+    assert str(error) == str(raised.value)
     assert (error.code, error.message, error.diagnostics) == (raised.value.code, raised.value.message, raised.value.diagnostics)
     assert error.diagnostics[0].fix == {"kind": "rename", "title": "Rename to 'memory'", "path": "$.containerDefinitions[0].memoryy", "to": "memory"}
 

@@ -8,10 +8,11 @@
 """
 from __future__ import annotations
 
-from . import math
+from . import clients, math
 from ._client import Client, Simulation
 from ._config import SimulationConfig
 from ._types import LocatedDiagnostic, ResourceReport, TemplateReport
+from ._validation import ParamValidationError
 from ._errors import *  # noqa: F403 (every AWS error name, generated)
 from ._errors import __all__ as _error_names
 from ._native import (
@@ -30,12 +31,14 @@ __all__ = [
     "Diagnostic",
     "EcsimError",
     "LocatedDiagnostic",
+    "ParamValidationError",
     "ResourceReport",
     "Simulation",
     "SimulationConfig",
     "TemplateReport",
     "format_report",
     "instance_types",
+    "clients",
     "math",
     "rules",
     "validate_task_definition",

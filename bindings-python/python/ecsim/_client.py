@@ -3,16 +3,18 @@ calls the core's `RunTask` with the same keyword arguments as the AWS API member
 from __future__ import annotations
 
 import datetime
-import re
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
+    from . import clients
+
 from . import _native
 from ._config import SimulationConfig
 from ._services import SERVICE_ERRORS
+from ._validation import ParamValidationError, as_param_validation_error
 
 
 def _action_name(method: str) -> str:
@@ -40,28 +42,26 @@ def _with_times(value: Any, depth: int = 0, path: frozenset[int] = frozenset()) 
 
 
 class Client:
-    """A client for one AWS service of a simulation; methods are the service's actions."""
+    """A client for one AWS service of a simulation, as boto3's: each action a method taking the
+    request's members as keywords (the classes in ``ecsim.clients``, one per service)."""
 
-    def __init__(self, simulation: Simulation, service: str) -> None:
-        _native.Simulation.check_service(service)
+    SERVICE = ""
+
+    def __init__(self, simulation: Simulation) -> None:
         self._simulation = simulation
-        self.service = service
+        self.service = self.SERVICE
         # As in boto3: `except ecs.exceptions.ClientException`, the service's own errors.
-        self.exceptions = SimpleNamespace(
-            **{name: getattr(_native, name) for name in SERVICE_ERRORS[service]}
-        )
+        errors = {name: getattr(_native, name) for name in SERVICE_ERRORS[self.service]}
+        self.exceptions = SimpleNamespace(ParamValidationError=ParamValidationError, **errors)
 
-    def __getattr__(self, method: str) -> Any:
-        if not re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", method):
-            raise AttributeError(method)
-        action = _action_name(method)
-
-        def call(**params: Any) -> dict[str, Any]:
-            return self._simulation._native.call(self.service, action, _with_times(params))  # type: ignore[no-any-return]
-
-        call.__name__ = method
-        call.__doc__ = f"Calls {self.service} {action} with the AWS API's request members as keywords."
-        return call
+    def _call(self, action: str, params: dict[str, Any]) -> Any:
+        try:
+            return self._simulation._native.call(self.service, action, _with_times(params))
+        except _native.EcsimError as error:
+            converted = as_param_validation_error(error)
+            if converted is error:
+                raise
+            raise converted from None
 
     def __repr__(self) -> str:
         return f"<ecsim client {self.service!r}>"
@@ -153,8 +153,32 @@ class Simulation:
         events: list[dict[str, Any]] = self._native.call("ecsim", "ListEvents", request)["events"]
         return events
 
+    # BEGIN GENERATED client overloads (tools/gen_api.py)
+    @overload
+    def client(self, service: Literal["ecs"]) -> clients.ECSClient: ...
+    @overload
+    def client(self, service: Literal["elbv2"]) -> clients.ElasticLoadBalancingv2Client: ...
+    @overload
+    def client(self, service: Literal["events"]) -> clients.EventBridgeClient: ...
+    @overload
+    def client(self, service: Literal["application-autoscaling"]) -> clients.ApplicationAutoScalingClient: ...
+    @overload
+    def client(self, service: Literal["cloudwatch"]) -> clients.CloudWatchClient: ...
+    @overload
+    def client(self, service: Literal["servicediscovery"]) -> clients.ServiceDiscoveryClient: ...
+    @overload
+    def client(self, service: Literal["ecsim"]) -> clients.EcsimClient: ...
+    @overload
+    def client(self, service: str) -> Client: ...
+    # END GENERATED client overloads
+
     def client(self, service: str) -> Client:
-        return Client(self, service)
+        """The boto3-shaped client of `service` ("ecs", "application-autoscaling", ...); an
+        unknown name raises ``UnknownServiceError``."""
+        from .clients import CLIENTS
+
+        _native.Simulation.check_service(service)
+        return CLIENTS[service](self)
 
     def call(self, service: str, action: str, params: dict[str, Any]) -> dict[str, Any]:
         """The untyped form of a client call: `call("ecs", "RunTask", {...})`."""
