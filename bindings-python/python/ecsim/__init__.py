@@ -8,8 +8,11 @@
 """
 from __future__ import annotations
 
-from . import clients, math
+from typing import Any, Literal
+
+from . import _native, clients, math, plot
 from ._client import Client, Simulation
+from ._recording import Recording
 from ._config import SimulationConfig
 from ._types import LocatedDiagnostic, ResourceReport, TemplateReport
 from ._validation import ParamValidationError
@@ -21,12 +24,28 @@ from ._native import (
     format_report,
     instance_types,
     rules,
-    validate_task_definition,
     validate_task_definition_text,
     validate_template,
 )
+from ._views import ClusterView, Diagnostics, PlacementAnswer, Records, ServicesAnswer
+
+
+def validate_task_definition(task_definition: dict[str, Any], *, warnings: bool = True, security: bool = False,
+                             ignore: list[str] | tuple[str, ...] = (),
+                             shape: Literal["auto", "api", "cloudformation"] = "auto") -> Diagnostics:
+    """The findings of the task definition rules (docs/rules.md), as a list of ``Diagnostic`` that
+    a notebook shows as a table; never raises for bad input."""
+    return Diagnostics(_native.validate_task_definition(task_definition, warnings=warnings, security=security,
+                                                        ignore=ignore, shape=shape))
 
 __all__ = [
+    "Recording",
+    "plot",
+    "ServicesAnswer",
+    "Records",
+    "PlacementAnswer",
+    "Diagnostics",
+    "ClusterView",
     "Client",
     "Diagnostic",
     "EcsimError",

@@ -11,8 +11,9 @@ if TYPE_CHECKING:
 
     from . import clients
 
-from . import _native
+from . import _native, _progress, _views
 from ._config import SimulationConfig
+from ._recording import Recording
 from ._services import SERVICE_ERRORS
 from ._validation import ParamValidationError, as_param_validation_error
 
@@ -56,12 +57,14 @@ class Client:
 
     def _call(self, action: str, params: dict[str, Any]) -> Any:
         try:
-            return self._simulation._native.call(self.service, action, _with_times(params))
+            answer = self._simulation._native.call(self.service, action, _with_times(params))
         except _native.EcsimError as error:
             converted = as_param_validation_error(error)
             if converted is error:
                 raise
             raise converted from None
+        view = _views.ANSWER_VIEWS.get((self.service, action))
+        return view(answer) if view else answer
 
     def __repr__(self) -> str:
         return f"<ecsim client {self.service!r}>"
@@ -93,9 +96,18 @@ class Simulation:
         """The virtual clock, in seconds since the Unix epoch."""
         return self._native.now
 
-    def advance(self, seconds: float) -> None:
+    #: Whether `advance` and `run_until` over an hour of virtual time or more show a progress bar
+    #: (tqdm.auto, when it is installed; only once the call has taken half a second). Set it to
+    #: False on a simulation (or on the class) to turn bars off; `progress=` decides per call.
+    progress: bool = True
+
+    def advance(self, seconds: float, *, progress: bool | None = None) -> None:
         """Runs the virtual clock forward by `seconds`, with everything that falls due."""
-        self._native.advance(seconds)
+        shown = _progress.bar(self, seconds, progress)
+        if shown is not None:
+            _progress.run_with_bar(self._native, self.now + seconds, shown)
+        else:
+            self._native.advance(seconds)
 
     def snapshot(self) -> dict[str, Any]:
         """The whole simulation as JSON-ready data; ``Simulation.restore`` rebuilds it, with the
@@ -132,9 +144,13 @@ class Simulation:
         simulation.scenario_outputs = outputs
         return simulation
 
-    def run_until(self, time: float) -> None:
+    def run_until(self, time: float, *, progress: bool | None = None) -> None:
         """Runs the virtual clock to `time` (seconds since the Unix epoch, not before `now`)."""
-        self._native.run_until(time)
+        shown = _progress.bar(self, time - self.now, progress)
+        if shown is not None:
+            _progress.run_with_bar(self._native, time, shown)
+        else:
+            self._native.run_until(time)
 
     def serve_dns(self, port: int = 0) -> _native.DnsServer:
         """A DNS server on 127.0.0.1:`port` (0: a free one; see ``.port``) answering UDP and TCP
@@ -142,7 +158,7 @@ class Simulation:
         ``with sim.serve_dns() as dns: ...`` stops it at the end; so does ``dns.stop()``."""
         return self._native.serve_dns(port)
 
-    def events(self, cluster: str | None = None, since: float | None = None) -> list[dict[str, Any]]:
+    def events(self, cluster: str | None = None, since: float | None = None) -> _views.Records:
         """Every service event so far, oldest first, as ECS words them (`createdAt`,
         `serviceArn`, `id`, `message`): the ecsim client's ListEvents."""
         request: dict[str, Any] = {}
@@ -151,7 +167,48 @@ class Simulation:
         if since is not None:
             request["since"] = since
         events: list[dict[str, Any]] = self._native.call("ecsim", "ListEvents", request)["events"]
-        return events
+        return _views.Records(events, ["createdAt", "message", "serviceArn", "id"])
+
+    # Notebook views: rows with `to_pandas()` and an HTML table, a cluster drawn to scale.
+
+    def tasks(self, cluster: str = "default") -> _views.Records:
+        """Every task of `cluster` kept (running, and stopped within the retention), oldest first,
+        one flat row each (`describe_tasks` gives the whole shapes)."""
+        return _views.tasks(self, cluster)
+
+    def instances(self, cluster: str = "default") -> _views.Records:
+        """Every container instance of `cluster`, with its registered and remaining CPU and memory."""
+        return self.cluster(cluster).instances
+
+    def services(self, cluster: str = "default") -> _views.Records:
+        """Every service of `cluster`: counts, primary deployment's rollout state."""
+        return _views.services(self, cluster)
+
+    def metric(self, namespace: str, name: str, dimensions: dict[str, str] | None = None, *,
+               statistic: str = "Average", period: int = 60, start: float | None = None,
+               end: float | None = None) -> _views.Records:
+        """A CloudWatch metric's statistic per period from `start` (a day before `end` unless
+        given) to `end` (now): rows of `Timestamp` and the statistic."""
+        return _views.metric(self, namespace, name, dimensions or {}, statistic, period, start, end)
+
+    def scaling_activities(self, resource_id: str | None = None) -> _views.Records:
+        """Application Auto Scaling's activities for ECS services (one service's with
+        `resource_id`, `service/<cluster>/<service>`), oldest first."""
+        return _views.scaling_activities(self, resource_id)
+
+    def cluster(self, name: str = "default") -> _views.ClusterView:
+        """The cluster now, drawn in a notebook as zones of instances with each task's share of CPU
+        and memory."""
+        layout = self._native.call("ecsim", "DescribeClusterLayout", {"cluster": name})
+        return _views.ClusterView(name, layout)
+
+    def record(self, every: float = 60.0, clusters: list[str] | None = None) -> Recording:
+        """A recording of this simulation: run the clock through it (``recording.advance``) and
+        it samples each service's counts and each cluster's capacity every `every` seconds."""
+        return Recording(self, every, clusters)
+
+    def _repr_html_(self) -> str:
+        return _views.simulation_html(self)
 
     # BEGIN GENERATED client overloads (tools/gen_api.py)
     @overload
