@@ -72,6 +72,12 @@ def test_a_run_task_answer_shows_where_tasks_went_and_why_not_elsewhere() -> Non
         assert page.has(task["taskArn"].rsplit("/", 1)[1])
     assert page.has("2 tasks placed") and page.has("RESOURCE:PORTS ×2")
     assert pickle.loads(pickle.dumps(answer)) == answer
+    # PlaceTasks answers in columns: drawn the same way.
+    ecs.register_container_instance(cluster="shop", instanceType="m5.large", availabilityZone="us-east-1b")
+    columns = sim.client("ecsim").place_tasks(cluster="shop", taskDefinition="web", count=1)
+    assert isinstance(columns, ecsim.PlacementAnswer)
+    assert Page(columns._repr_html_()).has(columns["placements"]["taskArn"][0].rsplit("/", 1)[1])
+    assert list(columns.to_pandas()["availabilityZone"]) == ["us-east-1b"]
     frame = answer.to_pandas()
     assert list(frame["availabilityZone"]) == ["us-east-1a", "us-east-1a"]
     assert str(frame["createdAt"].dtype) .startswith("datetime64") and frame["createdAt"].dt.tz is not None

@@ -12,7 +12,9 @@ from typing import Any, Literal
 
 from . import _native, clients, math, plot
 from ._client import Client, Simulation
+from ._capture import capture
 from ._recording import Recording
+from ._sweep import scenario_seed, sweep
 from ._config import SimulationConfig
 from ._types import LocatedDiagnostic, ResourceReport, TemplateReport
 from ._validation import ParamValidationError
@@ -39,6 +41,9 @@ def validate_task_definition(task_definition: dict[str, Any], *, warnings: bool 
                                                         ignore=ignore, shape=shape))
 
 __all__ = [
+    "capture",
+    "scenario_seed",
+    "sweep",
     "Recording",
     "plot",
     "ServicesAnswer",

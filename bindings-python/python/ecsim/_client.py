@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     from . import clients
 
-from . import _native, _progress, _views
+from . import _capture, _native, _progress, _views
 from ._config import SimulationConfig
 from ._recording import Recording
 from ._services import SERVICE_ERRORS
@@ -143,6 +143,20 @@ class Simulation:
         simulation = cls._wrapping(native)
         simulation.scenario_outputs = outputs
         return simulation
+
+    #: After ``from_capture``: what of the capture could not be reproduced, and why.
+    capture_skipped: list[str] | None = None
+
+    @classmethod
+    def from_capture(cls, capture: dict[str, Any], *, seed: int = 0, settle: float = 300.0) -> Simulation:
+        """The cluster a ``ecsim.capture(session, cluster=...)`` read, built in a new simulation
+        (same region, account, instance ids, types, zones, resources and custom attributes, task
+        definitions, target groups and services; standalone tasks started on their instances),
+        its clock then run `settle` seconds so that the services place their tasks. What could
+        not be reproduced is listed in ``capture_skipped``."""
+        sim = cls(seed=seed, **_capture.origin(capture))
+        sim.capture_skipped = _capture.from_capture(sim, capture, settle)
+        return sim
 
     def run_until(self, time: float, *, progress: bool | None = None) -> None:
         """Runs the virtual clock to `time` (seconds since the Unix epoch, not before `now`)."""

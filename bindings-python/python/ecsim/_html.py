@@ -136,9 +136,17 @@ def diagnostics_html(diagnostics: Sequence[Any]) -> str:
                  f"{len(rows)} finding{'s' if len(rows) != 1 else ''}")
 
 
+def placed(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tasks of a RunTask or StartTask answer, or PlaceTasks' columns as rows."""
+    if "placements" not in answer:
+        return list(answer.get("tasks", []))
+    columns = answer["placements"]
+    return [{name: values[k] for name, values in columns.items()} for k in range(len(columns.get("taskArn", [])))]
+
+
 def placement_html(answer: dict[str, Any]) -> str:
     """Where each task went and, with `explain`, why the others were refused."""
-    tasks = answer.get("tasks", [])
+    tasks = placed(answer)
     rows = [{"task": short(t.get("taskArn")), "group": t.get("group"), "zone": t.get("availabilityZone"),
              "instance": short(t.get("containerInstanceArn")) or "Fargate", "lastStatus": t.get("lastStatus")}
             for t in tasks]

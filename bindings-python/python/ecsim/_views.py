@@ -69,7 +69,7 @@ class PlacementAnswer(dict):  # type: ignore[type-arg]
     where each task went and (with ``explain=True``) why other instances were refused."""
 
     def to_pandas(self) -> pandas.DataFrame:
-        return Records([task_row(t) for t in self.get("tasks", [])], TASK_COLUMNS).to_pandas()
+        return Records([task_row(t) for t in _html.placed(self)], TASK_COLUMNS).to_pandas()
 
     def _repr_html_(self) -> str:
         return _html.placement_html(self)
