@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from ._client import Simulation
 
 # Columns holding epoch seconds, which a data frame shows as UTC times.
-TIME_COLUMNS = frozenset({"createdAt", "startedAt", "stoppedAt", "updatedAt", "Timestamp", "StartTime", "EndTime"})
+TIME_COLUMNS = frozenset({"time", "createdAt", "startedAt", "stoppedAt", "updatedAt", "Timestamp", "StartTime", "EndTime"})
 
 
 def _pandas() -> Any:
