@@ -156,3 +156,20 @@ def test_long_runs_show_a_progress_bar_and_end_where_one_call_would(capsys: pyte
     assert capsys.readouterr().err.count("ecsim") >= 1
     with pytest.raises(ecsim.InvalidParameterException):
         sim.advance(float("nan"), progress=True)
+
+
+def test_fargate_tasks_are_drawn_in_their_zones_lane() -> None:
+    sim = ecsim.Simulation(seed=2)
+    ecs = sim.client("ecs")
+    ecs.create_cluster(clusterName="f", capacityProviders=["FARGATE"])
+    ecs.register_container_instance(cluster="f", instanceType="m5.large", availabilityZone="us-east-1a")
+    ecs.register_task_definition(family="w", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256",
+                                 memory="512", containerDefinitions=[{"name": "w", "image": "x"}])
+    ecs.run_task(cluster="f", taskDefinition="w", launchType="FARGATE", count=3,
+                 networkConfiguration={"awsvpcConfiguration": {"subnets": ["subnet-1"]}})
+    view = sim.cluster("f")
+    assert [t["containerInstance"] for t in view.tasks] == [None, None, None]
+    page = Page(view._repr_html_())
+    assert page.has("Fargate: 3 tasks")
+    # None of them drawn on the EC2 instance's rows.
+    assert not any("256 CPU" in chunk for chunk in page.text)

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     from . import clients
 
-from . import _capture, _native, _progress, _views
+from . import _capture, _native, _progress, _views, _widget
 from ._config import SimulationConfig
 from ._recording import Recording
 from ._services import SERVICE_ERRORS
@@ -63,6 +63,7 @@ class Client:
             if converted is error:
                 raise
             raise converted from None
+        self._simulation._changed()
         view = _views.ANSWER_VIEWS.get((self.service, action))
         return view(answer) if view else answer
 
@@ -108,6 +109,7 @@ class Simulation:
             _progress.run_with_bar(self._native, self.now + seconds, shown)
         else:
             self._native.advance(seconds)
+        self._changed()
 
     def snapshot(self) -> dict[str, Any]:
         """The whole simulation as JSON-ready data; ``Simulation.restore`` rebuilds it, with the
@@ -165,6 +167,7 @@ class Simulation:
             _progress.run_with_bar(self._native, time, shown)
         else:
             self._native.run_until(time)
+        self._changed()
 
     def serve_dns(self, port: int = 0) -> _native.DnsServer:
         """A DNS server on 127.0.0.1:`port` (0: a free one; see ``.port``) answering UDP and TCP
@@ -220,6 +223,20 @@ class Simulation:
         """A recording of this simulation: run the clock through it (``recording.advance``) and
         it samples each service's counts and each cluster's capacity every `every` seconds."""
         return Recording(self, every, clusters)
+
+    def show(self, cluster: str = "default", *, height: int = 420) -> Any:
+        """A live board of `cluster` in a notebook (an anywidget: ``pip install 'ecsim[notebook]'``),
+        drawn by the playground's board and redrawn after every call, ``advance`` and recording
+        step made through this simulation."""
+        if self._boards is None:
+            self._boards = _widget.Boards()
+        return self._boards.show(self, cluster, height)
+
+    _boards: _widget.Boards | None = None
+
+    def _changed(self) -> None:
+        if self._boards is not None:
+            self._boards.refresh(self)
 
     def _repr_html_(self) -> str:
         return _views.simulation_html(self)

@@ -43,6 +43,11 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], caption: str =
     return f'<table style="{FONT}">{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}'
 
 
+def on_fargate(instance: Any) -> bool:
+    """A layout's task row names no instance (-1) when the task runs on Fargate."""
+    return instance is None or instance < 0
+
+
 def bar(x: float, y: float, width: float, segments: Iterable[tuple[float, str, str]], label: str) -> str:
     """A resource row: the registered amount as an outline, each task's share as a segment."""
     parts = [f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="8" fill="#f2f2f2" stroke="#bbb"/>']
@@ -63,11 +68,11 @@ def cluster_svg(layout: dict[str, Any]) -> str:
     instances = layout.get("instances", [])
     tasks = layout.get("tasks", {})
     zones = sorted({i.get("availabilityZone") or "?" for i in instances}
-                   | {z or "?" for z, at in zip(tasks.get("availabilityZone", []), tasks.get("instance", [])) if at is None})
+                   | {z or "?" for z, at in zip(tasks.get("availabilityZone", []), tasks.get("instance", [])) if on_fargate(at)})
     per_instance: dict[int, list[int]] = {}
     fargate: dict[str, list[int]] = {}
     for row, at in enumerate(tasks.get("instance", [])):
-        if at is None:
+        if on_fargate(at):
             fargate.setdefault(tasks["availabilityZone"][row] or "?", []).append(row)
         else:
             per_instance.setdefault(at, []).append(row)

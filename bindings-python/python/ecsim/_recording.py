@@ -70,6 +70,7 @@ class Recording:
         start = self.sim.now
         for moment in moments:
             self.sim._native.run_until(moment)
+            self.sim._changed()
             self.sample()
             if shown is not None:
                 shown.update(round(moment - start) - shown.n)

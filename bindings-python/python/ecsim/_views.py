@@ -114,7 +114,7 @@ class ClusterView:
         for row in rows:
             at = row.pop("instance", None)
             row["containerInstance"] = (_html.short(self.layout["instances"][at].get("containerInstanceArn"))
-                                        if at is not None else None)
+                                        if not _html.on_fargate(at) else None)
             row["task"] = _html.short(row.get("taskArn"))
         return Records(rows, ["task", "group", "lastStatus", "desiredStatus", "healthStatus", "availabilityZone",
                               "containerInstance", "cpu", "memory", "createdAt", "taskArn"])
