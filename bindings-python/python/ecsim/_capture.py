@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
+
+from ._views import pages
 
 if TYPE_CHECKING:
     from ._client import Simulation
@@ -36,15 +38,6 @@ def plain(value: Any) -> Any:
     return value
 
 
-def listed(call: Callable[..., Any], key: str, token: str = "nextToken", **request: Any) -> Iterator[Any]:
-    while True:
-        answer = call(**request)
-        yield from answer.get(key, [])
-        if not answer.get(token):
-            return
-        request[token] = answer[token]
-
-
 def in_batches(items: list[Any], size: int) -> Iterator[list[Any]]:
     for k in range(0, len(items), size):
         yield items[k:k + size]
@@ -60,13 +53,13 @@ def capture(session: Any, cluster: str = "default") -> dict[str, Any]:
         raise ValueError(f"No cluster {cluster!r} in {session.region_name}: {found.get('failures')}")
     described = found["clusters"][0]
     name = described["clusterName"]
-    arns = list(listed(ecs.list_container_instances, "containerInstanceArns", cluster=name))
+    arns = list(pages(ecs.list_container_instances, "containerInstanceArns", cluster=name))
     instances = [i for batch in in_batches(arns, 100)
                  for i in ecs.describe_container_instances(cluster=name, containerInstances=batch)["containerInstances"]]
-    arns = list(listed(ecs.list_services, "serviceArns", cluster=name))
+    arns = list(pages(ecs.list_services, "serviceArns", cluster=name))
     services = [s for batch in in_batches(arns, 10)
                 for s in ecs.describe_services(cluster=name, services=batch, include=["TAGS"])["services"]]
-    arns = list(listed(ecs.list_tasks, "taskArns", cluster=name, desiredStatus="RUNNING"))
+    arns = list(pages(ecs.list_tasks, "taskArns", cluster=name, desiredStatus="RUNNING"))
     tasks = [t for batch in in_batches(arns, 100) for t in ecs.describe_tasks(cluster=name, tasks=batch)["tasks"]]
     used = dict.fromkeys([s["taskDefinition"] for s in services]
                          + [d["taskDefinition"] for s in services for d in s.get("deployments", [])]
