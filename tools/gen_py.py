@@ -202,7 +202,7 @@ def clients_files(models: dict, services: dict, ops: dict[str, list[str]], split
     files[PACKAGE / "type_defs" / "__init__.pyi"] = f'"""{NOTE}"""\n'
     runtime = [f'"""{NOTE}', "", "One boto3-shaped client class per simulated service; `Simulation.client(name)` builds them.",
                'Their signatures are in clients.pyi."""', "from __future__ import annotations", "",
-               "from typing import Any, Dict, Type", "", "from ._client import Client", ""]
+               "from typing import Any, Dict, Type", "", "from ._client import Client, keywords", ""]
     stub_body: list[str] = []
     classes = []
     for service in services:
@@ -223,6 +223,9 @@ def clients_files(models: dict, services: dict, ops: dict[str, list[str]], split
             runtime += ["", f"    def {method}(self, **params: Any) -> Any:"]
             runtime += docstring(text + f"\n\nAWS: {service} {action}.", "        ")
             runtime += [f"        return self._call({json.dumps(action)}, params)"]
+            required = tuple(p.split(":")[0] for p in params if not p.endswith(" = ..."))
+            optional = tuple(p.split(":")[0] for p in params if p.endswith(" = ..."))
+            runtime += ["", f"    {method}.__signature__ = keywords({required!r}, {optional!r})  # type: ignore[attr-defined]"]
             signature = ", ".join(["self", "*", *params]) if params else "self"
             stub_body += ["", f"    def {method}({signature}) -> {answer}:"]
             stub_body += docstring(text, "        ") or ["        ..."]

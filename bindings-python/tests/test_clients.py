@@ -4,6 +4,7 @@ that do not fit the request shape raise ParamValidationError naming them, as bot
 from __future__ import annotations
 
 import ast
+import inspect
 import pickle
 import subprocess
 import sys
@@ -38,6 +39,11 @@ def test_every_action_is_a_documented_method_in_code_and_stub() -> None:
             # Keyword-only members, the required ones without a default.
             assert [a.arg for a in stub.args.args] == ["self"] and not stub.args.vararg and not stub.args.kwarg
             assert stub.returns is not None
+            # help() and a notebook's `?` show the same keyword-only members.
+            runtime = inspect.signature(method).parameters
+            assert list(runtime)[1:] == [a.arg for a in stub.args.kwonlyargs], action
+            assert [p.default is inspect.Parameter.empty for p in list(runtime.values())[1:]] == \
+                [d is None for d in stub.args.kw_defaults], action
         assert set(stubs[cls.__name__]) == {snake(a) for a in actions}
     assert type(sim.client("ecs")).__name__ == "ECSClient"
     assert type(sim.client("elbv2")).__name__ == "ElasticLoadBalancingv2Client"

@@ -3,6 +3,7 @@ calls the core's `RunTask` with the same keyword arguments as the AWS API member
 from __future__ import annotations
 
 import datetime
+import inspect
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -40,6 +41,15 @@ def _with_times(value: Any, depth: int = 0, path: frozenset[int] = frozenset()) 
     if isinstance(value, dict):
         return {key: _with_times(item, depth + 1, inner) for key, item in value.items()}
     return [_with_times(item, depth + 1, inner) for item in value]
+
+
+def keywords(required: tuple[str, ...], optional: tuple[str, ...]) -> inspect.Signature:
+    """What ``help()`` and a notebook's ``?`` show for a typed client method: the request's
+    members as keyword-only parameters, the required ones first (their types are in clients.pyi)."""
+    only = inspect.Parameter.KEYWORD_ONLY
+    return inspect.Signature([inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+                              *(inspect.Parameter(name, only) for name in required),
+                              *(inspect.Parameter(name, only, default=None) for name in optional)])
 
 
 class Client:

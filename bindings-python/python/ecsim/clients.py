@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Type
 
-from ._client import Client
+from ._client import Client, keywords
 
 
 class ECSClient(Client):
@@ -24,6 +24,8 @@ class ECSClient(Client):
         """
         return self._call("RegisterTaskDefinition", params)
 
+    register_task_definition.__signature__ = keywords(('family', 'containerDefinitions'), ('taskRoleArn', 'executionRoleArn', 'networkMode', 'volumes', 'placementConstraints', 'requiresCompatibilities', 'cpu', 'memory', 'tags', 'pidMode', 'ipcMode', 'proxyConfiguration', 'inferenceAccelerators', 'ephemeralStorage', 'runtimePlatform', 'enableFaultInjection', 'trustedExecutionConfiguration'))  # type: ignore[attr-defined]
+
     def describe_task_definition(self, **params: Any) -> Any:
         """Describes a task definition. You can specify a `family` and `revision` to find
         information about a specific task definition, or you can simply specify the family to
@@ -33,6 +35,8 @@ class ECSClient(Client):
         AWS: ecs DescribeTaskDefinition.
         """
         return self._call("DescribeTaskDefinition", params)
+
+    describe_task_definition.__signature__ = keywords(('taskDefinition',), ('include',))  # type: ignore[attr-defined]
 
     def deregister_task_definition(self, **params: Any) -> Any:
         """Deregisters the specified task definition by family and revision. Upon deregistration,
@@ -46,6 +50,8 @@ class ECSClient(Client):
         """
         return self._call("DeregisterTaskDefinition", params)
 
+    deregister_task_definition.__signature__ = keywords(('taskDefinition',), ())  # type: ignore[attr-defined]
+
     def list_task_definitions(self, **params: Any) -> Any:
         """Returns a list of task definitions that are registered to your account. You can filter
         the results by family name with the `familyPrefix` parameter or by status with the
@@ -54,6 +60,8 @@ class ECSClient(Client):
         AWS: ecs ListTaskDefinitions.
         """
         return self._call("ListTaskDefinitions", params)
+
+    list_task_definitions.__signature__ = keywords((), ('familyPrefix', 'status', 'sort', 'nextToken', 'maxResults'))  # type: ignore[attr-defined]
 
     def list_task_definition_families(self, **params: Any) -> Any:
         """Returns a list of task definition families that are registered to your account. This
@@ -67,6 +75,8 @@ class ECSClient(Client):
         AWS: ecs ListTaskDefinitionFamilies.
         """
         return self._call("ListTaskDefinitionFamilies", params)
+
+    list_task_definition_families.__signature__ = keywords((), ('familyPrefix', 'status', 'nextToken', 'maxResults'))  # type: ignore[attr-defined]
 
     def create_cluster(self, **params: Any) -> Any:
         """Creates a new Amazon ECS cluster. By default, your account receives a `default` cluster
@@ -82,6 +92,8 @@ class ECSClient(Client):
         """
         return self._call("CreateCluster", params)
 
+    create_cluster.__signature__ = keywords((), ('clusterName', 'tags', 'settings', 'configuration', 'capacityProviders', 'defaultCapacityProviderStrategy', 'serviceConnectDefaults'))  # type: ignore[attr-defined]
+
     def delete_cluster(self, **params: Any) -> Any:
         """Deletes the specified cluster. The cluster transitions to the `INACTIVE` state. Clusters
         with an `INACTIVE` status might remain discoverable in your account for a period of
@@ -96,6 +108,8 @@ class ECSClient(Client):
         """
         return self._call("DeleteCluster", params)
 
+    delete_cluster.__signature__ = keywords(('cluster',), ())  # type: ignore[attr-defined]
+
     def describe_clusters(self, **params: Any) -> Any:
         """Describes one or more of your clusters.
 
@@ -105,12 +119,16 @@ class ECSClient(Client):
         """
         return self._call("DescribeClusters", params)
 
+    describe_clusters.__signature__ = keywords((), ('clusters', 'include'))  # type: ignore[attr-defined]
+
     def list_clusters(self, **params: Any) -> Any:
         """Returns a list of existing clusters.
 
         AWS: ecs ListClusters.
         """
         return self._call("ListClusters", params)
+
+    list_clusters.__signature__ = keywords((), ('nextToken', 'maxResults'))  # type: ignore[attr-defined]
 
     def put_cluster_capacity_providers(self, **params: Any) -> Any:
         """Modifies the available capacity providers and the default capacity provider strategy for
@@ -128,6 +146,8 @@ class ECSClient(Client):
         """
         return self._call("PutClusterCapacityProviders", params)
 
+    put_cluster_capacity_providers.__signature__ = keywords(('cluster', 'capacityProviders', 'defaultCapacityProviderStrategy'), ())  # type: ignore[attr-defined]
+
     def register_container_instance(self, **params: Any) -> Any:
         """This action is only used by the Amazon ECS agent, and it is not intended for use outside
         of the agent. Registers an EC2 instance into the specified cluster. This instance
@@ -136,6 +156,8 @@ class ECSClient(Client):
         AWS: ecs RegisterContainerInstance.
         """
         return self._call("RegisterContainerInstance", params)
+
+    register_container_instance.__signature__ = keywords((), ('cluster', 'instanceIdentityDocument', 'instanceIdentityDocumentSignature', 'totalResources', 'versionInfo', 'containerInstanceArn', 'attributes', 'platformDevices', 'tags', 'instanceType', 'availabilityZone'))  # type: ignore[attr-defined]
 
     def deregister_container_instance(self, **params: Any) -> Any:
         """Deregisters an Amazon ECS container instance from the specified cluster. This instance
@@ -149,6 +171,8 @@ class ECSClient(Client):
         """
         return self._call("DeregisterContainerInstance", params)
 
+    deregister_container_instance.__signature__ = keywords(('containerInstance',), ('cluster', 'force'))  # type: ignore[attr-defined]
+
     def describe_container_instances(self, **params: Any) -> Any:
         """Describes one or more container instances. Returns metadata about each container
         instance requested.
@@ -156,6 +180,8 @@ class ECSClient(Client):
         AWS: ecs DescribeContainerInstances.
         """
         return self._call("DescribeContainerInstances", params)
+
+    describe_container_instances.__signature__ = keywords(('containerInstances',), ('cluster', 'include'))  # type: ignore[attr-defined]
 
     def list_container_instances(self, **params: Any) -> Any:
         """Returns a list of container instances in a specified cluster. You can filter the results
@@ -167,12 +193,16 @@ class ECSClient(Client):
         """
         return self._call("ListContainerInstances", params)
 
+    list_container_instances.__signature__ = keywords((), ('cluster', 'filter', 'nextToken', 'maxResults', 'status'))  # type: ignore[attr-defined]
+
     def update_container_instances_state(self, **params: Any) -> Any:
         """Modifies the status of an Amazon ECS container instance.
 
         AWS: ecs UpdateContainerInstancesState.
         """
         return self._call("UpdateContainerInstancesState", params)
+
+    update_container_instances_state.__signature__ = keywords(('containerInstances', 'status'), ('cluster',))  # type: ignore[attr-defined]
 
     def put_attributes(self, **params: Any) -> Any:
         """Create or update an attribute on an Amazon ECS resource. If the attribute doesn't exist,
@@ -184,12 +214,16 @@ class ECSClient(Client):
         """
         return self._call("PutAttributes", params)
 
+    put_attributes.__signature__ = keywords(('attributes',), ('cluster',))  # type: ignore[attr-defined]
+
     def delete_attributes(self, **params: Any) -> Any:
         """Deletes one or more custom attributes from an Amazon ECS resource.
 
         AWS: ecs DeleteAttributes.
         """
         return self._call("DeleteAttributes", params)
+
+    delete_attributes.__signature__ = keywords(('attributes',), ('cluster',))  # type: ignore[attr-defined]
 
     def list_attributes(self, **params: Any) -> Any:
         """Lists the attributes for Amazon ECS resources within a specified target type and
@@ -204,6 +238,8 @@ class ECSClient(Client):
         """
         return self._call("ListAttributes", params)
 
+    list_attributes.__signature__ = keywords(('targetType',), ('cluster', 'attributeName', 'attributeValue', 'nextToken', 'maxResults'))  # type: ignore[attr-defined]
+
     def run_task(self, **params: Any) -> Any:
         """Starts a new task using the specified task definition. On March 21, 2024, a change was
         made to resolve the task definition revision before authorization. When a task
@@ -217,6 +253,8 @@ class ECSClient(Client):
         """
         return self._call("RunTask", params)
 
+    run_task.__signature__ = keywords(('taskDefinition',), ('capacityProviderStrategy', 'cluster', 'count', 'enableECSManagedTags', 'enableExecuteCommand', 'group', 'launchType', 'networkConfiguration', 'overrides', 'placementConstraints', 'placementStrategy', 'platformVersion', 'propagateTags', 'referenceId', 'startedBy', 'tags', 'clientToken', 'volumeConfigurations', 'explain'))  # type: ignore[attr-defined]
+
     def start_task(self, **params: Any) -> Any:
         """Starts a new task from the specified task definition on the specified container instance
         or instances. On March 21, 2024, a change was made to resolve the task definition
@@ -229,6 +267,8 @@ class ECSClient(Client):
         AWS: ecs StartTask.
         """
         return self._call("StartTask", params)
+
+    start_task.__signature__ = keywords(('containerInstances', 'taskDefinition'), ('cluster', 'enableECSManagedTags', 'enableExecuteCommand', 'group', 'networkConfiguration', 'overrides', 'propagateTags', 'referenceId', 'startedBy', 'tags', 'volumeConfigurations'))  # type: ignore[attr-defined]
 
     def stop_task(self, **params: Any) -> Any:
         """Stops a running task. Any tags associated with the task will be deleted.
@@ -245,6 +285,8 @@ class ECSClient(Client):
         """
         return self._call("StopTask", params)
 
+    stop_task.__signature__ = keywords(('task',), ('cluster', 'reason'))  # type: ignore[attr-defined]
+
     def describe_tasks(self, **params: Any) -> Any:
         """Describes a specified task or tasks.
 
@@ -258,6 +300,8 @@ class ECSClient(Client):
         """
         return self._call("DescribeTasks", params)
 
+    describe_tasks.__signature__ = keywords(('tasks',), ('cluster', 'include'))  # type: ignore[attr-defined]
+
     def list_tasks(self, **params: Any) -> Any:
         """Returns a list of tasks. You can filter the results by cluster, task definition family,
         container instance, launch type, what IAM principal started the task, or by the desired
@@ -268,6 +312,8 @@ class ECSClient(Client):
         AWS: ecs ListTasks.
         """
         return self._call("ListTasks", params)
+
+    list_tasks.__signature__ = keywords((), ('cluster', 'containerInstance', 'family', 'nextToken', 'maxResults', 'startedBy', 'serviceName', 'desiredStatus', 'launchType', 'daemonName'))  # type: ignore[attr-defined]
 
     def create_service(self, **params: Any) -> Any:
         """Runs and maintains your desired number of tasks from a specified task definition. If the
@@ -284,6 +330,8 @@ class ECSClient(Client):
         """
         return self._call("CreateService", params)
 
+    create_service.__signature__ = keywords(('serviceName',), ('cluster', 'taskDefinition', 'availabilityZoneRebalancing', 'loadBalancers', 'serviceRegistries', 'desiredCount', 'clientToken', 'launchType', 'capacityProviderStrategy', 'platformVersion', 'role', 'deploymentConfiguration', 'placementConstraints', 'placementStrategy', 'networkConfiguration', 'healthCheckGracePeriodSeconds', 'schedulingStrategy', 'deploymentController', 'tags', 'enableECSManagedTags', 'propagateTags', 'enableExecuteCommand', 'serviceConnectConfiguration', 'volumeConfigurations', 'vpcLatticeConfigurations', 'gatewayConnectors', 'monitoring'))  # type: ignore[attr-defined]
+
     def update_service(self, **params: Any) -> Any:
         """Modifies the parameters of a service. On March 21, 2024, a change was made to resolve
         the task definition revision before authorization. When a task definition revision is
@@ -297,6 +345,8 @@ class ECSClient(Client):
         AWS: ecs UpdateService.
         """
         return self._call("UpdateService", params)
+
+    update_service.__signature__ = keywords(('service',), ('cluster', 'desiredCount', 'taskDefinition', 'capacityProviderStrategy', 'deploymentConfiguration', 'availabilityZoneRebalancing', 'networkConfiguration', 'placementConstraints', 'placementStrategy', 'platformVersion', 'forceNewDeployment', 'healthCheckGracePeriodSeconds', 'deploymentController', 'enableExecuteCommand', 'enableECSManagedTags', 'loadBalancers', 'propagateTags', 'serviceRegistries', 'serviceConnectConfiguration', 'volumeConfigurations', 'vpcLatticeConfigurations', 'gatewayConnectors', 'monitoring'))  # type: ignore[attr-defined]
 
     def delete_service(self, **params: Any) -> Any:
         """Deletes a specified service within a cluster. You can delete a service if you have no
@@ -313,12 +363,16 @@ class ECSClient(Client):
         """
         return self._call("DeleteService", params)
 
+    delete_service.__signature__ = keywords(('service',), ('cluster', 'force'))  # type: ignore[attr-defined]
+
     def describe_services(self, **params: Any) -> Any:
         """Describes the specified services running in your cluster.
 
         AWS: ecs DescribeServices.
         """
         return self._call("DescribeServices", params)
+
+    describe_services.__signature__ = keywords(('services',), ('cluster', 'include'))  # type: ignore[attr-defined]
 
     def list_services(self, **params: Any) -> Any:
         """Returns a list of services. You can filter the results by cluster, launch type, and
@@ -327,6 +381,8 @@ class ECSClient(Client):
         AWS: ecs ListServices.
         """
         return self._call("ListServices", params)
+
+    list_services.__signature__ = keywords((), ('cluster', 'nextToken', 'maxResults', 'launchType', 'schedulingStrategy', 'resourceManagementType'))  # type: ignore[attr-defined]
 
 class ElasticLoadBalancingv2Client(Client):
     """The elbv2 actions ecsim simulates, with boto3's names and members."""
@@ -346,6 +402,8 @@ class ElasticLoadBalancingv2Client(Client):
         """
         return self._call("CreateTargetGroup", params)
 
+    create_target_group.__signature__ = keywords(('Name',), ('Protocol', 'ProtocolVersion', 'Port', 'VpcId', 'HealthCheckProtocol', 'HealthCheckPort', 'HealthCheckEnabled', 'HealthCheckPath', 'HealthCheckIntervalSeconds', 'HealthCheckTimeoutSeconds', 'HealthyThresholdCount', 'UnhealthyThresholdCount', 'Matcher', 'TargetType', 'Tags', 'IpAddressType', 'TargetControlPort'))  # type: ignore[attr-defined]
+
     def describe_target_groups(self, **params: Any) -> Any:
         """Describes the specified target groups or all of your target groups. By default, all
         target groups are described. Alternatively, you can specify one of the following to
@@ -355,6 +413,8 @@ class ElasticLoadBalancingv2Client(Client):
         AWS: elbv2 DescribeTargetGroups.
         """
         return self._call("DescribeTargetGroups", params)
+
+    describe_target_groups.__signature__ = keywords((), ('LoadBalancerArn', 'TargetGroupArns', 'Names', 'Marker', 'PageSize'))  # type: ignore[attr-defined]
 
     def delete_target_group(self, **params: Any) -> Any:
         """Deletes the specified target group.
@@ -368,12 +428,16 @@ class ElasticLoadBalancingv2Client(Client):
         """
         return self._call("DeleteTargetGroup", params)
 
+    delete_target_group.__signature__ = keywords(('TargetGroupArn',), ())  # type: ignore[attr-defined]
+
     def describe_target_health(self, **params: Any) -> Any:
         """Describes the health of the specified targets or all of your targets.
 
         AWS: elbv2 DescribeTargetHealth.
         """
         return self._call("DescribeTargetHealth", params)
+
+    describe_target_health.__signature__ = keywords(('TargetGroupArn',), ('Targets', 'Include'))  # type: ignore[attr-defined]
 
     def describe_target_group_attributes(self, **params: Any) -> Any:
         """Describes the attributes for the specified target group.
@@ -386,12 +450,16 @@ class ElasticLoadBalancingv2Client(Client):
         """
         return self._call("DescribeTargetGroupAttributes", params)
 
+    describe_target_group_attributes.__signature__ = keywords(('TargetGroupArn',), ())  # type: ignore[attr-defined]
+
     def modify_target_group_attributes(self, **params: Any) -> Any:
         """Modifies the specified attributes of the specified target group.
 
         AWS: elbv2 ModifyTargetGroupAttributes.
         """
         return self._call("ModifyTargetGroupAttributes", params)
+
+    modify_target_group_attributes.__signature__ = keywords(('TargetGroupArn', 'Attributes'), ())  # type: ignore[attr-defined]
 
 class EventBridgeClient(Client):
     """The events actions ecsim simulates, with boto3's names and members."""
@@ -413,6 +481,8 @@ class EventBridgeClient(Client):
         """
         return self._call("PutRule", params)
 
+    put_rule.__signature__ = keywords(('Name',), ('ScheduleExpression', 'EventPattern', 'State', 'Description', 'RoleArn', 'Tags', 'EventBusName', 'ScheduleExpressionTimezone'))  # type: ignore[attr-defined]
+
     def put_targets(self, **params: Any) -> Any:
         """Adds the specified targets to the specified rule, or updates the targets if they are
         already associated with the rule.
@@ -426,6 +496,8 @@ class EventBridgeClient(Client):
         AWS: events PutTargets.
         """
         return self._call("PutTargets", params)
+
+    put_targets.__signature__ = keywords(('Rule', 'Targets'), ('EventBusName',))  # type: ignore[attr-defined]
 
     def remove_targets(self, **params: Any) -> Any:
         """Removes the specified targets from the specified rule. When the rule is triggered, those
@@ -443,6 +515,8 @@ class EventBridgeClient(Client):
         """
         return self._call("RemoveTargets", params)
 
+    remove_targets.__signature__ = keywords(('Rule', 'Ids'), ('EventBusName', 'Force'))  # type: ignore[attr-defined]
+
     def delete_rule(self, **params: Any) -> Any:
         """Deletes the specified rule.
 
@@ -459,6 +533,8 @@ class EventBridgeClient(Client):
         """
         return self._call("DeleteRule", params)
 
+    delete_rule.__signature__ = keywords(('Name',), ('EventBusName', 'Force'))  # type: ignore[attr-defined]
+
     def describe_rule(self, **params: Any) -> Any:
         """Describes the specified rule.
 
@@ -468,6 +544,8 @@ class EventBridgeClient(Client):
         AWS: events DescribeRule.
         """
         return self._call("DescribeRule", params)
+
+    describe_rule.__signature__ = keywords(('Name',), ('EventBusName',))  # type: ignore[attr-defined]
 
     def list_rules(self, **params: Any) -> Any:
         """Lists your Amazon EventBridge rules. You can either list all the rules or you can
@@ -482,6 +560,8 @@ class EventBridgeClient(Client):
         """
         return self._call("ListRules", params)
 
+    list_rules.__signature__ = keywords((), ('NamePrefix', 'EventBusName', 'NextToken', 'Limit'))  # type: ignore[attr-defined]
+
     def list_targets_by_rule(self, **params: Any) -> Any:
         """Lists the targets assigned to the specified rule.
 
@@ -490,6 +570,8 @@ class EventBridgeClient(Client):
         AWS: events ListTargetsByRule.
         """
         return self._call("ListTargetsByRule", params)
+
+    list_targets_by_rule.__signature__ = keywords(('Rule',), ('EventBusName', 'NextToken', 'Limit'))  # type: ignore[attr-defined]
 
     def enable_rule(self, **params: Any) -> Any:
         """Enables the specified rule. If the rule does not exist, the operation fails.
@@ -501,6 +583,8 @@ class EventBridgeClient(Client):
         """
         return self._call("EnableRule", params)
 
+    enable_rule.__signature__ = keywords(('Name',), ('EventBusName',))  # type: ignore[attr-defined]
+
     def disable_rule(self, **params: Any) -> Any:
         """Disables the specified rule. A disabled rule won't match any events, and won't self-
         trigger if it has a schedule expression.
@@ -511,6 +595,8 @@ class EventBridgeClient(Client):
         AWS: events DisableRule.
         """
         return self._call("DisableRule", params)
+
+    disable_rule.__signature__ = keywords(('Name',), ('EventBusName',))  # type: ignore[attr-defined]
 
 class ApplicationAutoScalingClient(Client):
     """The application-autoscaling actions ecsim simulates, with boto3's names and members."""
@@ -533,6 +619,8 @@ class ApplicationAutoScalingClient(Client):
         """
         return self._call("RegisterScalableTarget", params)
 
+    register_scalable_target.__signature__ = keywords(('ServiceNamespace', 'ResourceId', 'ScalableDimension'), ('MinCapacity', 'MaxCapacity', 'RoleARN', 'SuspendedState', 'Tags'))  # type: ignore[attr-defined]
+
     def deregister_scalable_target(self, **params: Any) -> Any:
         """Deregisters an Application Auto Scaling scalable target when you have finished using it.
         To see which resources have been registered, use DescribeScalableTargets . Deregistering
@@ -543,6 +631,8 @@ class ApplicationAutoScalingClient(Client):
         """
         return self._call("DeregisterScalableTarget", params)
 
+    deregister_scalable_target.__signature__ = keywords(('ServiceNamespace', 'ResourceId', 'ScalableDimension'), ())  # type: ignore[attr-defined]
+
     def describe_scalable_targets(self, **params: Any) -> Any:
         """Gets information about the scalable targets in the specified namespace.
 
@@ -551,6 +641,8 @@ class ApplicationAutoScalingClient(Client):
         AWS: application-autoscaling DescribeScalableTargets.
         """
         return self._call("DescribeScalableTargets", params)
+
+    describe_scalable_targets.__signature__ = keywords(('ServiceNamespace',), ('ResourceIds', 'ScalableDimension', 'MaxResults', 'NextToken'))  # type: ignore[attr-defined]
 
     def put_scheduled_action(self, **params: Any) -> Any:
         """Creates or updates a scheduled action for an Application Auto Scaling scalable target.
@@ -570,6 +662,8 @@ class ApplicationAutoScalingClient(Client):
         """
         return self._call("PutScheduledAction", params)
 
+    put_scheduled_action.__signature__ = keywords(('ServiceNamespace', 'ScheduledActionName', 'ResourceId', 'ScalableDimension'), ('Schedule', 'Timezone', 'StartTime', 'EndTime', 'ScalableTargetAction'))  # type: ignore[attr-defined]
+
     def describe_scheduled_actions(self, **params: Any) -> Any:
         """Describes the Application Auto Scaling scheduled actions for the specified service
         namespace.
@@ -583,6 +677,8 @@ class ApplicationAutoScalingClient(Client):
         """
         return self._call("DescribeScheduledActions", params)
 
+    describe_scheduled_actions.__signature__ = keywords(('ServiceNamespace',), ('ScheduledActionNames', 'ResourceId', 'ScalableDimension', 'MaxResults', 'NextToken'))  # type: ignore[attr-defined]
+
     def delete_scheduled_action(self, **params: Any) -> Any:
         """Deletes the specified scheduled action for an Application Auto Scaling scalable target.
 
@@ -592,6 +688,8 @@ class ApplicationAutoScalingClient(Client):
         AWS: application-autoscaling DeleteScheduledAction.
         """
         return self._call("DeleteScheduledAction", params)
+
+    delete_scheduled_action.__signature__ = keywords(('ServiceNamespace', 'ScheduledActionName', 'ResourceId', 'ScalableDimension'), ())  # type: ignore[attr-defined]
 
     def put_scaling_policy(self, **params: Any) -> Any:
         """Creates or updates a scaling policy for an Application Auto Scaling scalable target.
@@ -605,6 +703,8 @@ class ApplicationAutoScalingClient(Client):
         """
         return self._call("PutScalingPolicy", params)
 
+    put_scaling_policy.__signature__ = keywords(('PolicyName', 'ServiceNamespace', 'ResourceId', 'ScalableDimension'), ('PolicyType', 'StepScalingPolicyConfiguration', 'TargetTrackingScalingPolicyConfiguration', 'PredictiveScalingPolicyConfiguration'))  # type: ignore[attr-defined]
+
     def describe_scaling_policies(self, **params: Any) -> Any:
         """Describes the Application Auto Scaling scaling policies for the specified service
         namespace.
@@ -617,6 +717,8 @@ class ApplicationAutoScalingClient(Client):
         AWS: application-autoscaling DescribeScalingPolicies.
         """
         return self._call("DescribeScalingPolicies", params)
+
+    describe_scaling_policies.__signature__ = keywords(('ServiceNamespace',), ('PolicyNames', 'ResourceId', 'ScalableDimension', 'MaxResults', 'NextToken'))  # type: ignore[attr-defined]
 
     def delete_scaling_policy(self, **params: Any) -> Any:
         """Deletes the specified scaling policy for an Application Auto Scaling scalable target.
@@ -632,6 +734,8 @@ class ApplicationAutoScalingClient(Client):
         """
         return self._call("DeleteScalingPolicy", params)
 
+    delete_scaling_policy.__signature__ = keywords(('PolicyName', 'ServiceNamespace', 'ResourceId', 'ScalableDimension'), ())  # type: ignore[attr-defined]
+
     def describe_scaling_activities(self, **params: Any) -> Any:
         """Provides descriptive information about the scaling activities in the specified namespace
         from the previous six weeks.
@@ -644,6 +748,8 @@ class ApplicationAutoScalingClient(Client):
         AWS: application-autoscaling DescribeScalingActivities.
         """
         return self._call("DescribeScalingActivities", params)
+
+    describe_scaling_activities.__signature__ = keywords(('ServiceNamespace',), ('ResourceId', 'ScalableDimension', 'MaxResults', 'NextToken', 'IncludeNotScaledActivities'))  # type: ignore[attr-defined]
 
 class CloudWatchClient(Client):
     """The cloudwatch actions ecsim simulates, with boto3's names and members."""
@@ -666,6 +772,8 @@ class CloudWatchClient(Client):
         """
         return self._call("PutMetricData", params)
 
+    put_metric_data.__signature__ = keywords(('Namespace',), ('MetricData', 'EntityMetricData', 'StrictEntityValidation'))  # type: ignore[attr-defined]
+
     def get_metric_statistics(self, **params: Any) -> Any:
         """Gets statistics for the specified metric.
 
@@ -679,6 +787,8 @@ class CloudWatchClient(Client):
         """
         return self._call("GetMetricStatistics", params)
 
+    get_metric_statistics.__signature__ = keywords(('Namespace', 'MetricName', 'StartTime', 'EndTime', 'Period'), ('Dimensions', 'Statistics', 'ExtendedStatistics', 'Unit'))  # type: ignore[attr-defined]
+
     def get_metric_data(self, **params: Any) -> Any:
         """You can use the `GetMetricData` API to retrieve CloudWatch metric values. The operation
         can also include a CloudWatch Metrics Insights query, and one or more metric math
@@ -687,6 +797,8 @@ class CloudWatchClient(Client):
         AWS: cloudwatch GetMetricData.
         """
         return self._call("GetMetricData", params)
+
+    get_metric_data.__signature__ = keywords(('MetricDataQueries', 'StartTime', 'EndTime'), ('NextToken', 'ScanBy', 'MaxDatapoints', 'LabelOptions'))  # type: ignore[attr-defined]
 
     def list_metrics(self, **params: Any) -> Any:
         """List the specified metrics. You can use the returned metrics with GetMetricData or
@@ -706,6 +818,8 @@ class CloudWatchClient(Client):
         """
         return self._call("ListMetrics", params)
 
+    list_metrics.__signature__ = keywords((), ('Namespace', 'MetricName', 'Dimensions', 'NextToken', 'RecentlyActive', 'IncludeLinkedAccounts', 'OwningAccount'))  # type: ignore[attr-defined]
+
     def put_metric_alarm(self, **params: Any) -> Any:
         """Creates or updates an alarm and associates it with the specified metric, metric math
         expression, anomaly detection model, Metrics Insights query, or PromQL query. For more
@@ -723,6 +837,8 @@ class CloudWatchClient(Client):
         """
         return self._call("PutMetricAlarm", params)
 
+    put_metric_alarm.__signature__ = keywords(('AlarmName',), ('AlarmDescription', 'ActionsEnabled', 'OKActions', 'AlarmActions', 'InsufficientDataActions', 'MetricName', 'Namespace', 'Statistic', 'ExtendedStatistic', 'Dimensions', 'Period', 'Unit', 'EvaluationPeriods', 'DatapointsToAlarm', 'Threshold', 'ComparisonOperator', 'TreatMissingData', 'EvaluateLowSampleCountPercentile', 'Metrics', 'Tags', 'ThresholdMetricId', 'EvaluationWindow', 'WarmUpConfiguration', 'EvaluationCriteria', 'EvaluationInterval', 'ActionConfiguration'))  # type: ignore[attr-defined]
+
     def describe_alarms(self, **params: Any) -> Any:
         """Retrieves the specified alarms. You can filter the results by specifying a prefix for
         the alarm name, the alarm state, or a prefix for any action.
@@ -736,6 +852,8 @@ class CloudWatchClient(Client):
         """
         return self._call("DescribeAlarms", params)
 
+    describe_alarms.__signature__ = keywords((), ('AlarmNames', 'AlarmNamePrefix', 'AlarmTypes', 'ChildrenOfAlarmName', 'ParentsOfAlarmName', 'StateValue', 'ActionPrefix', 'MaxRecords', 'NextToken'))  # type: ignore[attr-defined]
+
     def delete_alarms(self, **params: Any) -> Any:
         """Deletes the specified alarms. You can delete up to 100 alarms in one operation. However,
         this total can include no more than one composite alarm. For example, you could delete
@@ -745,6 +863,8 @@ class CloudWatchClient(Client):
         AWS: cloudwatch DeleteAlarms.
         """
         return self._call("DeleteAlarms", params)
+
+    delete_alarms.__signature__ = keywords(('AlarmNames',), ())  # type: ignore[attr-defined]
 
     def set_alarm_state(self, **params: Any) -> Any:
         """Temporarily sets the state of an alarm for testing purposes. When the updated state
@@ -760,6 +880,8 @@ class CloudWatchClient(Client):
         AWS: cloudwatch SetAlarmState.
         """
         return self._call("SetAlarmState", params)
+
+    set_alarm_state.__signature__ = keywords(('AlarmName', 'StateValue', 'StateReason'), ('StateReasonData',))  # type: ignore[attr-defined]
 
     def describe_alarm_history(self, **params: Any) -> Any:
         """Retrieves the history for the specified alarm. You can filter the results by date range
@@ -777,6 +899,8 @@ class CloudWatchClient(Client):
         """
         return self._call("DescribeAlarmHistory", params)
 
+    describe_alarm_history.__signature__ = keywords((), ('AlarmName', 'AlarmContributorId', 'AlarmTypes', 'HistoryItemType', 'StartDate', 'EndDate', 'MaxRecords', 'NextToken', 'ScanBy'))  # type: ignore[attr-defined]
+
 class ServiceDiscoveryClient(Client):
     """The servicediscovery actions ecsim simulates, with boto3's names and members."""
 
@@ -793,6 +917,8 @@ class ServiceDiscoveryClient(Client):
         """
         return self._call("CreateHttpNamespace", params)
 
+    create_http_namespace.__signature__ = keywords(('Name',), ('CreatorRequestId', 'Description', 'Tags'))  # type: ignore[attr-defined]
+
     def create_private_dns_namespace(self, **params: Any) -> Any:
         """Creates a private namespace based on DNS, which is visible only inside a specified
         Amazon VPC. The namespace defines your service naming scheme. For example, if you name
@@ -806,6 +932,8 @@ class ServiceDiscoveryClient(Client):
         AWS: servicediscovery CreatePrivateDnsNamespace.
         """
         return self._call("CreatePrivateDnsNamespace", params)
+
+    create_private_dns_namespace.__signature__ = keywords(('Name', 'Vpc'), ('CreatorRequestId', 'Description', 'Tags', 'Properties'))  # type: ignore[attr-defined]
 
     def create_public_dns_namespace(self, **params: Any) -> Any:
         """Creates a public namespace based on DNS, which is visible on the internet. The namespace
@@ -822,12 +950,16 @@ class ServiceDiscoveryClient(Client):
         """
         return self._call("CreatePublicDnsNamespace", params)
 
+    create_public_dns_namespace.__signature__ = keywords(('Name',), ('CreatorRequestId', 'Description', 'Tags', 'Properties'))  # type: ignore[attr-defined]
+
     def get_namespace(self, **params: Any) -> Any:
         """Gets information about a namespace.
 
         AWS: servicediscovery GetNamespace.
         """
         return self._call("GetNamespace", params)
+
+    get_namespace.__signature__ = keywords(('Id',), ())  # type: ignore[attr-defined]
 
     def list_namespaces(self, **params: Any) -> Any:
         """Lists summary information about the namespaces that were created by the current Amazon
@@ -837,6 +969,8 @@ class ServiceDiscoveryClient(Client):
         """
         return self._call("ListNamespaces", params)
 
+    list_namespaces.__signature__ = keywords((), ('NextToken', 'MaxResults', 'Filters'))  # type: ignore[attr-defined]
+
     def delete_namespace(self, **params: Any) -> Any:
         """Deletes a namespace from the current account. If the namespace still contains one or
         more services, the request fails.
@@ -845,12 +979,16 @@ class ServiceDiscoveryClient(Client):
         """
         return self._call("DeleteNamespace", params)
 
+    delete_namespace.__signature__ = keywords(('Id',), ())  # type: ignore[attr-defined]
+
     def update_http_namespace(self, **params: Any) -> Any:
         """Updates an HTTP namespace.
 
         AWS: servicediscovery UpdateHttpNamespace.
         """
         return self._call("UpdateHttpNamespace", params)
+
+    update_http_namespace.__signature__ = keywords(('Id', 'Namespace'), ('UpdaterRequestId',))  # type: ignore[attr-defined]
 
     def update_private_dns_namespace(self, **params: Any) -> Any:
         """Updates a private DNS namespace.
@@ -859,12 +997,16 @@ class ServiceDiscoveryClient(Client):
         """
         return self._call("UpdatePrivateDnsNamespace", params)
 
+    update_private_dns_namespace.__signature__ = keywords(('Id', 'Namespace'), ('UpdaterRequestId',))  # type: ignore[attr-defined]
+
     def update_public_dns_namespace(self, **params: Any) -> Any:
         """Updates a public DNS namespace.
 
         AWS: servicediscovery UpdatePublicDnsNamespace.
         """
         return self._call("UpdatePublicDnsNamespace", params)
+
+    update_public_dns_namespace.__signature__ = keywords(('Id', 'Namespace'), ('UpdaterRequestId',))  # type: ignore[attr-defined]
 
     def create_service(self, **params: Any) -> Any:
         """Creates a service. This action defines the configuration for the following entities: For
@@ -881,12 +1023,16 @@ class ServiceDiscoveryClient(Client):
         """
         return self._call("CreateService", params)
 
+    create_service.__signature__ = keywords(('Name',), ('NamespaceId', 'CreatorRequestId', 'Description', 'DnsConfig', 'HealthCheckConfig', 'HealthCheckCustomConfig', 'Tags', 'Type'))  # type: ignore[attr-defined]
+
     def get_service(self, **params: Any) -> Any:
         """Gets the settings for a specified service.
 
         AWS: servicediscovery GetService.
         """
         return self._call("GetService", params)
+
+    get_service.__signature__ = keywords(('Id',), ())  # type: ignore[attr-defined]
 
     def list_services(self, **params: Any) -> Any:
         """Lists summary information for all the services that are associated with one or more
@@ -895,6 +1041,8 @@ class ServiceDiscoveryClient(Client):
         AWS: servicediscovery ListServices.
         """
         return self._call("ListServices", params)
+
+    list_services.__signature__ = keywords((), ('NextToken', 'MaxResults', 'Filters'))  # type: ignore[attr-defined]
 
     def update_service(self, **params: Any) -> Any:
         """Submits a request to perform the following operations: Update the TTL setting for
@@ -911,6 +1059,8 @@ class ServiceDiscoveryClient(Client):
         """
         return self._call("UpdateService", params)
 
+    update_service.__signature__ = keywords(('Id', 'Service'), ())  # type: ignore[attr-defined]
+
     def delete_service(self, **params: Any) -> Any:
         """Deletes a specified service and all associated service attributes. If the service still
         contains one or more registered instances, the request fails.
@@ -918,6 +1068,8 @@ class ServiceDiscoveryClient(Client):
         AWS: servicediscovery DeleteService.
         """
         return self._call("DeleteService", params)
+
+    delete_service.__signature__ = keywords(('Id',), ())  # type: ignore[attr-defined]
 
     def register_instance(self, **params: Any) -> Any:
         """Creates or updates one or more records and, optionally, creates a health check based on
@@ -934,6 +1086,8 @@ class ServiceDiscoveryClient(Client):
         """
         return self._call("RegisterInstance", params)
 
+    register_instance.__signature__ = keywords(('ServiceId', 'InstanceId', 'Attributes'), ('CreatorRequestId',))  # type: ignore[attr-defined]
+
     def deregister_instance(self, **params: Any) -> Any:
         """Deletes the Amazon Route 53 DNS records and health check, if any, that Cloud Map created
         for the specified instance.
@@ -942,12 +1096,16 @@ class ServiceDiscoveryClient(Client):
         """
         return self._call("DeregisterInstance", params)
 
+    deregister_instance.__signature__ = keywords(('ServiceId', 'InstanceId'), ())  # type: ignore[attr-defined]
+
     def get_instance(self, **params: Any) -> Any:
         """Gets information about a specified instance.
 
         AWS: servicediscovery GetInstance.
         """
         return self._call("GetInstance", params)
+
+    get_instance.__signature__ = keywords(('ServiceId', 'InstanceId'), ())  # type: ignore[attr-defined]
 
     def list_instances(self, **params: Any) -> Any:
         """Lists summary information about the instances that you registered by using a specified
@@ -956,6 +1114,8 @@ class ServiceDiscoveryClient(Client):
         AWS: servicediscovery ListInstances.
         """
         return self._call("ListInstances", params)
+
+    list_instances.__signature__ = keywords(('ServiceId',), ('NextToken', 'MaxResults'))  # type: ignore[attr-defined]
 
     def discover_instances(self, **params: Any) -> Any:
         """Discovers registered instances for a specified namespace and service. You can use
@@ -968,12 +1128,16 @@ class ServiceDiscoveryClient(Client):
         """
         return self._call("DiscoverInstances", params)
 
+    discover_instances.__signature__ = keywords(('NamespaceName', 'ServiceName'), ('MaxResults', 'QueryParameters', 'OptionalParameters', 'HealthStatus', 'OwnerAccount'))  # type: ignore[attr-defined]
+
     def discover_instances_revision(self, **params: Any) -> Any:
         """Discovers the increasing revision associated with an instance.
 
         AWS: servicediscovery DiscoverInstancesRevision.
         """
         return self._call("DiscoverInstancesRevision", params)
+
+    discover_instances_revision.__signature__ = keywords(('NamespaceName', 'ServiceName'), ('OwnerAccount',))  # type: ignore[attr-defined]
 
     def get_instances_health_status(self, **params: Any) -> Any:
         """Gets the current health status (`Healthy`, `Unhealthy`, or `Unknown`) of one or more
@@ -983,6 +1147,8 @@ class ServiceDiscoveryClient(Client):
         AWS: servicediscovery GetInstancesHealthStatus.
         """
         return self._call("GetInstancesHealthStatus", params)
+
+    get_instances_health_status.__signature__ = keywords(('ServiceId',), ('Instances', 'MaxResults', 'NextToken'))  # type: ignore[attr-defined]
 
     def update_instance_custom_health_status(self, **params: Any) -> Any:
         """Submits a request to change the health status of a custom health check to healthy or
@@ -999,6 +1165,8 @@ class ServiceDiscoveryClient(Client):
         """
         return self._call("UpdateInstanceCustomHealthStatus", params)
 
+    update_instance_custom_health_status.__signature__ = keywords(('ServiceId', 'InstanceId', 'Status'), ())  # type: ignore[attr-defined]
+
     def get_operation(self, **params: Any) -> Any:
         """Gets information about any operation that returns an operation ID in the response, such
         as a `CreateHttpNamespace` request. To get a list of operations that match specified
@@ -1008,12 +1176,16 @@ class ServiceDiscoveryClient(Client):
         """
         return self._call("GetOperation", params)
 
+    get_operation.__signature__ = keywords(('OperationId',), ('OwnerAccount',))  # type: ignore[attr-defined]
+
     def list_operations(self, **params: Any) -> Any:
         """Lists operations that match the criteria that you specify.
 
         AWS: servicediscovery ListOperations.
         """
         return self._call("ListOperations", params)
+
+    list_operations.__signature__ = keywords((), ('NextToken', 'MaxResults', 'Filters'))  # type: ignore[attr-defined]
 
     def tag_resource(self, **params: Any) -> Any:
         """Adds one or more tags to the specified resource.
@@ -1022,6 +1194,8 @@ class ServiceDiscoveryClient(Client):
         """
         return self._call("TagResource", params)
 
+    tag_resource.__signature__ = keywords(('ResourceARN', 'Tags'), ())  # type: ignore[attr-defined]
+
     def untag_resource(self, **params: Any) -> Any:
         """Removes one or more tags from the specified resource.
 
@@ -1029,12 +1203,16 @@ class ServiceDiscoveryClient(Client):
         """
         return self._call("UntagResource", params)
 
+    untag_resource.__signature__ = keywords(('ResourceARN', 'TagKeys'), ())  # type: ignore[attr-defined]
+
     def list_tags_for_resource(self, **params: Any) -> Any:
         """Lists tags for the specified resource.
 
         AWS: servicediscovery ListTagsForResource.
         """
         return self._call("ListTagsForResource", params)
+
+    list_tags_for_resource.__signature__ = keywords(('ResourceARN',), ())  # type: ignore[attr-defined]
 
 class EcsimClient(Client):
     """The ecsim actions ecsim simulates, with boto3's names and members."""
@@ -1052,6 +1230,8 @@ class EcsimClient(Client):
         """
         return self._call("PlaceTasks", params)
 
+    place_tasks.__signature__ = keywords(('taskDefinition',), ('capacityProviderStrategy', 'cluster', 'count', 'enableECSManagedTags', 'enableExecuteCommand', 'group', 'launchType', 'networkConfiguration', 'overrides', 'placementConstraints', 'placementStrategy', 'platformVersion', 'propagateTags', 'referenceId', 'startedBy', 'tags', 'clientToken', 'volumeConfigurations', 'explain'))  # type: ignore[attr-defined]
+
     def put_image(self, **params: Any) -> Any:
         """Declares what running an image does in this simulation, for tasks started from now on:
         how long it takes to pull, whether the pull fails, when its container exits and with
@@ -1061,6 +1241,8 @@ class EcsimClient(Client):
         """
         return self._call("PutImage", params)
 
+    put_image.__signature__ = keywords(('image',), ('pullSeconds', 'pullFails', 'exitAfter', 'exitCode', 'unhealthyAfter'))  # type: ignore[attr-defined]
+
     def list_events(self, **params: Any) -> Any:
         """Every service event of the simulation, oldest first, each with its service's ARN, as ECS
         words them.
@@ -1068,6 +1250,8 @@ class EcsimClient(Client):
         AWS: ecsim ListEvents.
         """
         return self._call("ListEvents", params)
+
+    list_events.__signature__ = keywords((), ('cluster', 'since'))  # type: ignore[attr-defined]
 
     def next_fire_times(self, **params: Any) -> Any:
         """The next fire times of an EventBridge schedule expression (`rate()`, six-field `cron()`
@@ -1077,6 +1261,8 @@ class EcsimClient(Client):
         """
         return self._call("NextFireTimes", params)
 
+    next_fire_times.__signature__ = keywords(('expression',), ('timezone', 'after', 'count'))  # type: ignore[attr-defined]
+
     def list_invocations(self, **params: Any) -> Any:
         """What each firing of an EventBridge rule's ECS targets did, oldest first: the tasks
         RunTask started and its failures, or the error it answered.
@@ -1084,6 +1270,8 @@ class EcsimClient(Client):
         AWS: ecsim ListInvocations.
         """
         return self._call("ListInvocations", params)
+
+    list_invocations.__signature__ = keywords((), ('rule',))  # type: ignore[attr-defined]
 
     def kill_instance(self, **params: Any) -> Any:
         """The EC2 instance behind a container instance terminates: the container instance leaves
@@ -1094,6 +1282,8 @@ class EcsimClient(Client):
         """
         return self._call("KillInstance", params)
 
+    kill_instance.__signature__ = keywords(('containerInstance',), ('cluster',))  # type: ignore[attr-defined]
+
     def disconnect_agent(self, **params: Any) -> Any:
         """The container agent of one instance loses its connection (`agentConnected` false): the
         instance takes no new tasks (failure `AGENT`).
@@ -1102,12 +1292,16 @@ class EcsimClient(Client):
         """
         return self._call("DisconnectAgent", params)
 
+    disconnect_agent.__signature__ = keywords(('containerInstance',), ('cluster',))  # type: ignore[attr-defined]
+
     def reconnect_agent(self, **params: Any) -> Any:
         """The container agent of one instance regains its connection.
 
         AWS: ecsim ReconnectAgent.
         """
         return self._call("ReconnectAgent", params)
+
+    reconnect_agent.__signature__ = keywords(('containerInstance',), ('cluster',))  # type: ignore[attr-defined]
 
     def interrupt_spot_task(self, **params: Any) -> Any:
         """AWS reclaims the capacity of a FARGATE_SPOT task: it gets the two-minute warning (stop
@@ -1118,6 +1312,8 @@ class EcsimClient(Client):
         """
         return self._call("InterruptSpotTask", params)
 
+    interrupt_spot_task.__signature__ = keywords(('task',), ('cluster',))  # type: ignore[attr-defined]
+
     def create_subnet(self, **params: Any) -> Any:
         """Declares a subnet and its availability zone, so that FARGATE tasks placed in it land in
         that zone (EC2 itself is not simulated yet).
@@ -1125,6 +1321,8 @@ class EcsimClient(Client):
         AWS: ecsim CreateSubnet.
         """
         return self._call("CreateSubnet", params)
+
+    create_subnet.__signature__ = keywords(('availabilityZone',), ('subnetId', 'vpcId'))  # type: ignore[attr-defined]
 
     def describe_cluster_layout(self, **params: Any) -> Any:
         """A cluster as a board draws it, in one call: every container instance with its zone,
@@ -1137,6 +1335,8 @@ class EcsimClient(Client):
         """
         return self._call("DescribeClusterLayout", params)
 
+    describe_cluster_layout.__signature__ = keywords((), ('cluster',))  # type: ignore[attr-defined]
+
     def resolve_dns(self, **params: Any) -> Any:
         """What DNS answers now for a name in Cloud Map's DNS namespaces, as Route 53 would: the
         records chosen by the service's routing policy, the SOA of a negative answer, the
@@ -1145,6 +1345,8 @@ class EcsimClient(Client):
         AWS: ecsim ResolveDns.
         """
         return self._call("ResolveDns", params)
+
+    resolve_dns.__signature__ = keywords(('name',), ('type',))  # type: ignore[attr-defined]
 
     def put_service_load(self, **params: Any) -> Any:
         """Gives an ECS service a demand trace, which the simulation spreads over the service's
@@ -1157,6 +1359,8 @@ class EcsimClient(Client):
         AWS: ecsim PutServiceLoad.
         """
         return self._call("PutServiceLoad", params)
+
+    put_service_load.__signature__ = keywords(('service',), ('cluster', 'trace', 'repeatEvery', 'cpuPerRequest', 'memoryPerTask', 'metricData', 'metricDataAs', 'metricDataScale'))  # type: ignore[attr-defined]
 
 
 CLIENTS: Dict[str, Type[Client]] = {
