@@ -113,6 +113,7 @@ test('instanceTypes lists the catalog; text validation locates findings and carr
   const types = Object.fromEntries(instanceTypes().map((t) => [t.name, t]));
   assert.equal(types['m5.large'].registeredCpu, 2048);
   assert.equal(types['m7g.large'].architecture, 'arm64');
+  assert.ok(Object.keys(types).length > 1000 && types['t3a.large'].burstable && !types['m5.large'].burstable);
   const text = '{\n  "family": "api",\n  "networkMode": "awsvpc",\n  "containerDefinitions": [{"name": "api", "image": "x", "memory": 512,\n    "portMappings": [{"containerPort": 8080, "hostPort": 80}]}]\n}';
   const [finding] = validateTaskDefinitionText(text);
   assert.deepEqual([finding.code, finding.line, finding.column], ['TD301', 5, 46]);

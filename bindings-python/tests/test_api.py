@@ -228,6 +228,9 @@ def test_instance_types_list_the_catalog() -> None:
     assert types["m5.large"]["registeredCpu"] == 2048
     assert types["m7g.large"]["architecture"] == "arm64"
     assert types["p4d.24xlarge"]["gpus"] == 8
+    # Every EC2 type but Mac ones (tools/gen_catalog.py), burstable ones marked.
+    assert len(types) > 1000 and types["t3a.large"]["burstable"] and not types["m5.large"]["burstable"]
+    assert not any(name.startswith("mac") for name in types)
 
 
 def test_text_validation_locates_findings_and_carries_fixes() -> None:

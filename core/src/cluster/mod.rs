@@ -1,6 +1,7 @@
 //! Clusters and their container instances, as the simulation keeps them.
 
 pub mod catalog;
+mod catalog_data;
 pub mod health;
 pub mod lifecycle;
 mod task;
