@@ -327,14 +327,17 @@ impl Cluster {
         self.settle_task(position, now);
     }
 
-    /// The instance at `index` is gone (its EC2 instance terminated): it leaves the cluster and
-    /// its tasks are STOPPED at once, with nothing to give back.
-    pub fn lose_instance(&mut self, index: usize, now: f64) {
+    /// The instance at `index` is gone: it leaves the cluster and its tasks are STOPPED at once,
+    /// with nothing to give back, for the reason `why` gives for the instance.
+    pub fn lose_instance(
+        &mut self,
+        index: usize,
+        now: f64,
+        code: TaskStopCode,
+        why: impl Fn(&super::ContainerInstance) -> String,
+    ) {
         let instance = self.instances.remove(index);
-        let reason = format!(
-            "Host EC2 (instance {}) terminated.",
-            instance.ec2_instance_id
-        );
+        let reason = why(&instance);
         let lost: Vec<TaskPosition> = self
             .tasks
             .positioned()
@@ -346,7 +349,7 @@ impl Cluster {
             .collect();
         for position in lost {
             let task = &mut self.tasks[position];
-            task.request_stop(now, TaskStopCode::TerminationNotice, reason.clone());
+            task.request_stop(now, code, reason.clone());
             task.last_status = "STOPPED";
             task.stopped_at = Some(now);
             task.next_at = None;

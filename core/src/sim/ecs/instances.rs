@@ -3,7 +3,7 @@
 //! ListContainerInstances (with the cluster query language) and UpdateContainerInstancesState.
 
 use super::failure;
-use crate::api::ecs::{self as api, ContainerInstanceStatus};
+use crate::api::ecs::{self as api, ContainerInstanceStatus, TaskStopCode};
 use crate::cluster::{catalog, ContainerInstance, Resources, RESERVED_PORTS};
 use crate::error::EcsimError;
 use crate::query;
@@ -204,6 +204,7 @@ pub fn deregister_container_instance(
     world: &mut World,
     request: api::DeregisterContainerInstanceRequest,
 ) -> Result<api::DeregisterContainerInstanceResponse, EcsimError> {
+    let world_now = world.now;
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let reference = request.container_instance.unwrap_or_default();
     let index = cluster
@@ -219,8 +220,16 @@ pub fn deregister_container_instance(
         return Err(api::Error::ClientException.with("The container instance has running tasks; deregister it with force=true or stop them first.",
         ));
     }
-    let mut instance = cluster.instances.remove(index).to_api(false);
+    let mut instance = cluster.instances[index].to_api(false);
     instance.status = Some("INACTIVE".into());
+    // AWS orphans the tasks of a force-deregistered instance: ECS stops accounting for them and
+    // a service replaces them. ecsim records them STOPPED (docs/conventions.md).
+    cluster.lose_instance(index, world_now, TaskStopCode::UserInitiated, |instance| {
+        format!(
+            "Container instance {} was deregistered with force: ECS no longer tracks this task.",
+            instance.ec2_instance_id
+        )
+    });
     Ok(api::DeregisterContainerInstanceResponse {
         container_instance: Some(instance),
     })

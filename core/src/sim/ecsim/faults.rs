@@ -2,6 +2,7 @@
 //! instance that dies, a Fargate Spot task interrupted. The service scheduler replaces what they
 //! take.
 
+use crate::api::ecs::TaskStopCode;
 use crate::api::ecsim as api;
 use crate::error::EcsimError;
 use crate::sim::World;
@@ -61,7 +62,12 @@ pub fn kill_instance(
         .ok_or_else(|| not_registered(&reference))?;
     let mut described = cluster.instances[index].to_api(false);
     described.status = Some("INACTIVE".into());
-    cluster.lose_instance(index, now);
+    cluster.lose_instance(index, now, TaskStopCode::TerminationNotice, |instance| {
+        format!(
+            "Host EC2 (instance {}) terminated.",
+            instance.ec2_instance_id
+        )
+    });
     Ok(api::ContainerInstanceFaultResponse {
         container_instance: Some(described),
     })
