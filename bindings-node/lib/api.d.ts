@@ -32,6 +32,8 @@ export interface SimulationConfig {
   customHealthDelay?: number;
   /** A target tracking policy's low alarm is below this fraction of the target (0.9: AWS scales in once the metric is 'usually more than 10%' below it). */
   scaleInThresholdRatio?: number;
+  /** ECS's service throttle: a service whose tasks repeatedly fail to start waits longer between attempts, up to 27 minutes (true unless turned off). */
+  serviceThrottle?: boolean;
 }
 
 export type ServiceName = "ecs" | "elbv2" | "events" | "application-autoscaling" | "cloudwatch" | "servicediscovery" | "ecsim";

@@ -36,3 +36,6 @@ class SimulationConfig(TypedDict, total=False):
 
     scaleInThresholdRatio: float
     """A target tracking policy's low alarm is below this fraction of the target (0.9: AWS scales in once the metric is 'usually more than 10%' below it)."""
+
+    serviceThrottle: bool
+    """ECS's service throttle: a service whose tasks repeatedly fail to start waits longer between attempts, up to 27 minutes (true unless turned off)."""

@@ -26,6 +26,8 @@ pub enum Event {
     },
     /// The load model publishes the services' metrics (`ecsim::load`).
     MetricsTick,
+    /// Nothing but a look of the service scheduler (a throttled service may start tasks again).
+    SchedulerLooks,
 }
 
 #[derive(Clone, Debug)]

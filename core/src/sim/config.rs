@@ -41,6 +41,9 @@ pub struct SimulationConfig {
     /// documents scale-in once the metric is "usually more than 10%" below the target).
     #[serde(deserialize_with = "scale_in_threshold_ratio")]
     pub scale_in_threshold_ratio: f64,
+    /// ECS's service throttle: a service whose tasks repeatedly fail to start waits longer
+    /// between attempts (`services/throttle.rs`). On unless turned off.
+    pub service_throttle: bool,
 }
 
 /// The latest time the clock can show: 9999-12-30T22:00:00Z, the last second that AWS's timestamps
@@ -134,6 +137,7 @@ impl Default for SimulationConfig {
             stopped_task_retention: 3600.0,
             custom_health_delay: 30.0,
             scale_in_threshold_ratio: 0.9,
+            service_throttle: true,
         }
     }
 }

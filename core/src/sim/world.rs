@@ -115,6 +115,7 @@ impl World {
                     cloudwatch::evaluate(self, &name, generation);
                 }
                 clock::Event::MetricsTick => ecsim::load::tick(self),
+                clock::Event::SchedulerLooks => {}
             }
             self.queue_due_steps();
             // The scheduler looks once the events of this moment are all in.

@@ -186,6 +186,7 @@ pub fn create_service(
         events: Vec::new(),
         steady: false,
         view: None,
+        throttle: Default::default(),
         stuck: false,
         events_added: 0,
     };
@@ -372,6 +373,10 @@ pub fn apply_update(
     let changed = new_definition.as_ref().is_some_and(|arn| *arn != current)
         || strategy != primary.capacity_provider_strategy;
     if changed || request.force_new_deployment == Some(true) {
+        if new_definition.as_ref().is_some_and(|arn| *arn != current) {
+            // ECS: a new task definition returns a throttled service to normal at once.
+            service.throttle.end();
+        }
         let arn = new_definition.unwrap_or(current);
         service
             .deployments

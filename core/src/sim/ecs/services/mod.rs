@@ -9,6 +9,7 @@ pub mod registries;
 mod scale_in;
 pub mod scheduler;
 pub mod targets;
+mod throttle;
 pub mod view;
 
 use crate::api::ecs::{self as api, DeploymentRolloutState, LaunchType};
@@ -78,6 +79,8 @@ pub struct Service {
     pub steady: bool,
     /// Its tasks as last worked out (`view.rs`).
     pub view: Option<view::TaskView>,
+    /// ECS's service throttle (`throttle.rs`).
+    pub throttle: throttle::Throttle,
     /// Whether the last look found a deployment stuck (so that the event is sent once).
     pub stuck: bool,
     /// Events ever recorded (the kept ones are at most 100).

@@ -9,7 +9,7 @@
 //! nothing (their room is not free yet); then it starts new tasks up to the upper bound, the room
 //! the cluster has, and what the deployment still needs. A round that can do neither is stuck.
 
-use super::{daemon, health, registries, scale_in, targets};
+use super::{daemon, health, registries, scale_in, targets, throttle};
 use super::{Counts, Deployment, Service, ServiceStatus};
 use crate::api::ecs::{ContainerInstanceStatus, DeploymentRolloutState, LaunchType, TaskStopCode};
 use crate::cluster::health::ServiceHealth;
@@ -72,6 +72,13 @@ fn reconcile(world: &mut World, key: &(String, String), draining: &BTreeSet<Arc<
         else {
             return;
         };
+        // Before prune forgets the tasks that have STOPPED.
+        let Service {
+            throttle,
+            deployments,
+            ..
+        } = &mut *service;
+        throttle.observe(cluster, deployments, now);
         prune(cluster, service);
         circuit_breaker(service, now, rng);
     }
@@ -84,7 +91,13 @@ fn reconcile(world: &mut World, key: &(String, String), draining: &BTreeSet<Arc<
         }
     }
     let to_start = {
-        let World { ecs, rng, .. } = &mut *world;
+        let World {
+            ecs,
+            rng,
+            clock,
+            config,
+            ..
+        } = &mut *world;
         let (Some(cluster), Some(service)) =
             (ecs.clusters.get_mut(&key.0), ecs.services.get_mut(key))
         else {
@@ -97,7 +110,9 @@ fn reconcile(world: &mut World, key: &(String, String), draining: &BTreeSet<Arc<
             stop_tasks(cluster, service, &round.stop, now, rng);
             Starts::On(round.start_on)
         } else {
-            Starts::Count(roll(cluster, service, draining, now, rng))
+            let wanted = roll(cluster, service, draining, now, rng);
+            let gate = (&mut *clock, &mut *rng, config.service_throttle);
+            Starts::Count(throttle::allow(service, wanted, now, gate))
         }
     };
     // Built only when tasks start, and after the circuit breaker, which may have made a rollback
@@ -268,6 +283,8 @@ fn circuit_breaker(service: &mut Service, now: f64, rng: &mut ChaCha8Rng) {
             service.name, deployment.id
         );
         service.deployments.insert(0, deployment);
+        // Another task definition: a throttled service is back to normal, as after an update.
+        service.throttle.end();
         event(service, now, rng, message);
     }
 }
