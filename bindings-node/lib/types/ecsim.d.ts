@@ -66,6 +66,10 @@ export interface PutImageRequest {
   exitCode?: number;
   /** Its health checks fail from this many seconds after RUNNING (0: they never pass). */
   unhealthyAfter?: number;
+  /** Only its container health checks fail from this many seconds after RUNNING (0: they never pass); a load balancer still finds it healthy. */
+  containerUnhealthyAfter?: number;
+  /** Only a load balancer's health checks of it fail from this many seconds after RUNNING (0: they never pass); its container health checks still pass. */
+  targetUnhealthyAfter?: number;
 }
 
 export interface PutImageResponse {
@@ -86,6 +90,10 @@ export interface ImageBehavior {
   exitCode?: number;
   /** When health checks start to fail. */
   unhealthyAfter?: number;
+  /** When only the container health checks start to fail. */
+  containerUnhealthyAfter?: number;
+  /** When only the load balancer's health checks start to fail. */
+  targetUnhealthyAfter?: number;
 }
 
 export interface ListEventsRequest {

@@ -1241,7 +1241,7 @@ class EcsimClient(Client):
         """
         return self._call("PutImage", params)
 
-    put_image.__signature__ = keywords(('image',), ('pullSeconds', 'pullFails', 'exitAfter', 'exitCode', 'unhealthyAfter'))  # type: ignore[attr-defined]
+    put_image.__signature__ = keywords(('image',), ('pullSeconds', 'pullFails', 'exitAfter', 'exitCode', 'unhealthyAfter', 'containerUnhealthyAfter', 'targetUnhealthyAfter'))  # type: ignore[attr-defined]
 
     def list_events(self, **params: Any) -> Any:
         """Every service event of the simulation, oldest first, each with its service's ARN, as ECS

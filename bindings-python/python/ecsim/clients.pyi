@@ -749,7 +749,7 @@ class EcsimClient(Client):
         `explain`, up to 100 tasks a call: each explanation names every instance.
         """
 
-    def put_image(self, *, image: str, pullSeconds: float = ..., pullFails: bool = ..., exitAfter: float = ..., exitCode: int = ..., unhealthyAfter: float = ...) -> _ecsim.PutImageResponseTypeDef:
+    def put_image(self, *, image: str, pullSeconds: float = ..., pullFails: bool = ..., exitAfter: float = ..., exitCode: int = ..., unhealthyAfter: float = ..., containerUnhealthyAfter: float = ..., targetUnhealthyAfter: float = ...) -> _ecsim.PutImageResponseTypeDef:
         """Declares what running an image does in this simulation, for tasks started from now on:
         how long it takes to pull, whether the pull fails, when its container exits and with
         which code, and when its health checks start to fail.

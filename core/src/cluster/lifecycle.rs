@@ -101,6 +101,12 @@ pub struct ImageBehavior {
     /// Its health checks (the container's and a load balancer's) fail from this many seconds
     /// after the task is RUNNING (0: they never pass).
     pub unhealthy_after: Option<f64>,
+    /// Only its container health checks fail from then on (instead of `unhealthy_after` for
+    /// them): the app's endpoint still answers the load balancer.
+    pub container_unhealthy_after: Option<f64>,
+    /// Only a load balancer's checks of it fail from then on (instead of `unhealthy_after` for
+    /// them): the container's own check still passes.
+    pub target_unhealthy_after: Option<f64>,
 }
 
 /// One container of a task about to start, as its plan needs it.
@@ -161,10 +167,17 @@ impl TaskPlan {
                 Some((behavior.exit_after?, behavior.exit_code.unwrap_or(1), index))
             })
             .min_by(|a, b| a.0.total_cmp(&b.0));
-        let fails_from = |c: &PlannedContainer| c.behavior.and_then(|b| b.unhealthy_after);
+        let container_fails_from = |c: &PlannedContainer| {
+            c.behavior
+                .and_then(|b| b.container_unhealthy_after.or(b.unhealthy_after))
+        };
+        let target_fails_from = |c: &PlannedContainer| {
+            c.behavior
+                .and_then(|b| b.target_unhealthy_after.or(b.unhealthy_after))
+        };
         let verdicts: Vec<Option<Verdict>> = containers
             .iter()
-            .map(|c| Some(Periodic::container(c.health_check?).verdict(fails_from(c))))
+            .map(|c| Some(Periodic::container(c.health_check?).verdict(container_fails_from(c))))
             .collect();
         let task = Verdict::all(
             containers
@@ -192,7 +205,7 @@ impl TaskPlan {
             deregistration_delay: 0.0,
             fails_from: containers
                 .iter()
-                .filter_map(fails_from)
+                .filter_map(target_fails_from)
                 .min_by(f64::total_cmp),
         }
     }

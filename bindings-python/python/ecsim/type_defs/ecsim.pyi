@@ -72,6 +72,8 @@ PutImageRequestTypeDef = TypedDict(
         "exitAfter": float,
         "exitCode": int,
         "unhealthyAfter": float,
+        "containerUnhealthyAfter": float,
+        "targetUnhealthyAfter": float,
     },
     total=False,
 )
@@ -93,6 +95,8 @@ ImageBehaviorTypeDef = TypedDict(
         "exitAfter": float,
         "exitCode": int,
         "unhealthyAfter": float,
+        "containerUnhealthyAfter": float,
+        "targetUnhealthyAfter": float,
     },
     total=False,
 )

@@ -156,6 +156,12 @@ pub struct PutImageRequest {
     /// Its health checks fail from this many seconds after RUNNING (0: they never pass).
     #[serde(rename = "unhealthyAfter", default, skip_serializing_if = "Option::is_none")]
     pub unhealthy_after: Option<f64>,
+    /// Only its container health checks fail from this many seconds after RUNNING (0: they never pass); a load balancer still finds it healthy.
+    #[serde(rename = "containerUnhealthyAfter", default, skip_serializing_if = "Option::is_none")]
+    pub container_unhealthy_after: Option<f64>,
+    /// Only a load balancer's health checks of it fail from this many seconds after RUNNING (0: they never pass); its container health checks still pass.
+    #[serde(rename = "targetUnhealthyAfter", default, skip_serializing_if = "Option::is_none")]
+    pub target_unhealthy_after: Option<f64>,
 }
 
 impl FromJson for PutImageRequest {
@@ -168,6 +174,8 @@ impl FromJson for PutImageRequest {
             exit_after: member(&mut members, "exitAfter"),
             exit_code: member(&mut members, "exitCode"),
             unhealthy_after: member(&mut members, "unhealthyAfter"),
+            container_unhealthy_after: member(&mut members, "containerUnhealthyAfter"),
+            target_unhealthy_after: member(&mut members, "targetUnhealthyAfter"),
         })
     }
 }
@@ -209,6 +217,12 @@ pub struct ImageBehavior {
     /// When health checks start to fail.
     #[serde(rename = "unhealthyAfter", default, skip_serializing_if = "Option::is_none")]
     pub unhealthy_after: Option<f64>,
+    /// When only the container health checks start to fail.
+    #[serde(rename = "containerUnhealthyAfter", default, skip_serializing_if = "Option::is_none")]
+    pub container_unhealthy_after: Option<f64>,
+    /// When only the load balancer's health checks start to fail.
+    #[serde(rename = "targetUnhealthyAfter", default, skip_serializing_if = "Option::is_none")]
+    pub target_unhealthy_after: Option<f64>,
 }
 
 impl FromJson for ImageBehavior {
@@ -220,6 +234,8 @@ impl FromJson for ImageBehavior {
             exit_after: member(&mut members, "exitAfter"),
             exit_code: member(&mut members, "exitCode"),
             unhealthy_after: member(&mut members, "unhealthyAfter"),
+            container_unhealthy_after: member(&mut members, "containerUnhealthyAfter"),
+            target_unhealthy_after: member(&mut members, "targetUnhealthyAfter"),
         })
     }
 }

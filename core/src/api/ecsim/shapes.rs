@@ -4,7 +4,7 @@
 
 use crate::api::shape::{Kind, Member, Range, Shape};
 
-pub static PUT_IMAGE_REQUEST: Shape = Shape { name: "PutImageRequest", kind: Kind::Structure(&[Member { name: "image", shape: &STRING, required: true }, Member { name: "pullSeconds", shape: &DOUBLE, required: false }, Member { name: "pullFails", shape: &BOOLEAN, required: false }, Member { name: "exitAfter", shape: &DOUBLE, required: false }, Member { name: "exitCode", shape: &INTEGER, required: false }, Member { name: "unhealthyAfter", shape: &DOUBLE, required: false }]), range: None };
+pub static PUT_IMAGE_REQUEST: Shape = Shape { name: "PutImageRequest", kind: Kind::Structure(&[Member { name: "image", shape: &STRING, required: true }, Member { name: "pullSeconds", shape: &DOUBLE, required: false }, Member { name: "pullFails", shape: &BOOLEAN, required: false }, Member { name: "exitAfter", shape: &DOUBLE, required: false }, Member { name: "exitCode", shape: &INTEGER, required: false }, Member { name: "unhealthyAfter", shape: &DOUBLE, required: false }, Member { name: "containerUnhealthyAfter", shape: &DOUBLE, required: false }, Member { name: "targetUnhealthyAfter", shape: &DOUBLE, required: false }]), range: None };
 pub static STRING: Shape = Shape { name: "String", kind: Kind::String, range: None };
 pub static DOUBLE: Shape = Shape { name: "Double", kind: Kind::Number, range: None };
 pub static BOOLEAN: Shape = Shape { name: "Boolean", kind: Kind::Boolean, range: None };

@@ -139,14 +139,22 @@ pub fn put_image(
         exit_after: request.exit_after,
         exit_code: request.exit_code,
         unhealthy_after: request.unhealthy_after,
+        container_unhealthy_after: request.container_unhealthy_after,
+        target_unhealthy_after: request.target_unhealthy_after,
     };
     let valid = |seconds: Option<f64>| seconds.is_none_or(|s| s.is_finite() && s >= 0.0);
-    if !valid(behavior.pull_seconds)
-        || !valid(behavior.exit_after)
-        || !valid(behavior.unhealthy_after)
+    if ![
+        behavior.pull_seconds,
+        behavior.exit_after,
+        behavior.unhealthy_after,
+        behavior.container_unhealthy_after,
+        behavior.target_unhealthy_after,
+    ]
+    .into_iter()
+    .all(valid)
     {
         return Err(api::Error::InvalidParameterException.with(
-            "pullSeconds, exitAfter and unhealthyAfter must be finite numbers of seconds >= 0.",
+            "pullSeconds, exitAfter, unhealthyAfter, containerUnhealthyAfter and targetUnhealthyAfter must be finite numbers of seconds >= 0.",
         ));
     }
     world.ecsim.images.insert(image.clone(), behavior.clone());
