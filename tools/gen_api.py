@@ -54,6 +54,7 @@ SERVICES = {
             "PutAttributes", "DeleteAttributes", "ListAttributes",
             "RunTask", "StartTask", "StopTask", "DescribeTasks", "ListTasks",
             "CreateService", "UpdateService", "DeleteService", "DescribeServices", "ListServices",
+            "TagResource", "UntagResource", "ListTagsForResource",
         ],
     },
     "elbv2": {

@@ -2443,6 +2443,36 @@ export interface ListServicesResponse {
   nextToken?: string;
 }
 
+export interface TagResourceRequest {
+  /** The Amazon Resource Name (ARN) of the resource to add tags to. */
+  resourceArn: string;
+  /** The tags to add to the resource. */
+  tags: Tag[];
+}
+
+export interface TagResourceResponse {
+}
+
+export interface UntagResourceRequest {
+  /** The Amazon Resource Name (ARN) of the resource to delete tags from. */
+  resourceArn: string;
+  /** The keys of the tags to be removed. */
+  tagKeys: string[];
+}
+
+export interface UntagResourceResponse {
+}
+
+export interface ListTagsForResourceRequest {
+  /** The Amazon Resource Name (ARN) that identifies the resource to list the tags for. */
+  resourceArn: string;
+}
+
+export interface ListTagsForResourceResponse {
+  /** The tags for the resource. */
+  tags?: Tag[];
+}
+
 /** The ecs actions ecsim simulates, as boto3 names their members. */
 export interface EcsClient {
   readonly service: "ecs";
@@ -2540,4 +2570,10 @@ export interface EcsClient {
   describeServices(input: DescribeServicesRequest): DescribeServicesResponse;
   /** Returns a list of services. */
   listServices(input?: ListServicesRequest): ListServicesResponse;
+  /** Associates the specified tags to a resource with the specified `resourceArn`. */
+  tagResource(input: TagResourceRequest): TagResourceResponse;
+  /** Deletes specified tags from a resource. */
+  untagResource(input: UntagResourceRequest): UntagResourceResponse;
+  /** List the tags for an Amazon ECS resource. */
+  listTagsForResource(input: ListTagsForResourceRequest): ListTagsForResourceResponse;
 }

@@ -384,6 +384,36 @@ class ECSClient(Client):
 
     list_services.__signature__ = keywords((), ('cluster', 'nextToken', 'maxResults', 'launchType', 'schedulingStrategy', 'resourceManagementType'))  # type: ignore[attr-defined]
 
+    def tag_resource(self, **params: Any) -> Any:
+        """Associates the specified tags to a resource with the specified `resourceArn`. If
+        existing tags on a resource aren't specified in the request parameters, they aren't
+        changed. When a resource is deleted, the tags that are associated with that resource are
+        deleted as well.
+
+        AWS: ecs TagResource.
+        """
+        return self._call("TagResource", params)
+
+    tag_resource.__signature__ = keywords(('resourceArn', 'tags'), ())  # type: ignore[attr-defined]
+
+    def untag_resource(self, **params: Any) -> Any:
+        """Deletes specified tags from a resource.
+
+        AWS: ecs UntagResource.
+        """
+        return self._call("UntagResource", params)
+
+    untag_resource.__signature__ = keywords(('resourceArn', 'tagKeys'), ())  # type: ignore[attr-defined]
+
+    def list_tags_for_resource(self, **params: Any) -> Any:
+        """List the tags for an Amazon ECS resource.
+
+        AWS: ecs ListTagsForResource.
+        """
+        return self._call("ListTagsForResource", params)
+
+    list_tags_for_resource.__signature__ = keywords(('resourceArn',), ())  # type: ignore[attr-defined]
+
 class ElasticLoadBalancingv2Client(Client):
     """The elbv2 actions ecsim simulates, with boto3's names and members."""
 

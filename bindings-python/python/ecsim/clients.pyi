@@ -242,6 +242,19 @@ class ECSClient(Client):
         scheduling strategy.
         """
 
+    def tag_resource(self, *, resourceArn: str, tags: Sequence[_ecs.TagTypeDef]) -> _ecs.TagResourceResponseTypeDef:
+        """Associates the specified tags to a resource with the specified `resourceArn`. If
+        existing tags on a resource aren't specified in the request parameters, they aren't
+        changed. When a resource is deleted, the tags that are associated with that resource are
+        deleted as well.
+        """
+
+    def untag_resource(self, *, resourceArn: str, tagKeys: Sequence[str]) -> _ecs.UntagResourceResponseTypeDef:
+        """Deletes specified tags from a resource."""
+
+    def list_tags_for_resource(self, *, resourceArn: str) -> _ecs.ListTagsForResourceResponseTypeDef:
+        """List the tags for an Amazon ECS resource."""
+
 class ElasticLoadBalancingv2Client(Client):
 
     def create_target_group(self, *, Name: str, Protocol: _elbv2.ProtocolEnumType = ..., ProtocolVersion: str = ..., Port: int = ..., VpcId: str = ..., HealthCheckProtocol: _elbv2.ProtocolEnumType = ..., HealthCheckPort: str = ..., HealthCheckEnabled: bool = ..., HealthCheckPath: str = ..., HealthCheckIntervalSeconds: int = ..., HealthCheckTimeoutSeconds: int = ..., HealthyThresholdCount: int = ..., UnhealthyThresholdCount: int = ..., Matcher: _elbv2.MatcherTypeDef = ..., TargetType: _elbv2.TargetTypeEnumType = ..., Tags: Sequence[_elbv2.TagTypeDef] = ..., IpAddressType: _elbv2.TargetGroupIpAddressTypeEnumType = ..., TargetControlPort: int = ...) -> _elbv2.CreateTargetGroupOutputTypeDef:

@@ -60,9 +60,18 @@ pub struct Task {
     /// Its service stopped it for failing container or load balancer health checks (the
     /// circuit breaker counts it).
     pub failed_health_checks: bool,
+    /// Its tags once TagResource or UntagResource changed them (the launch's until then).
+    pub retagged: Option<Vec<api::Tag>>,
 }
 
 impl Task {
+    /// Its own tags, to change (TagResource): the launch's, copied on first change.
+    pub fn own_tags(&mut self) -> &mut Vec<api::Tag> {
+        let launched = &self.spec.tags;
+        self.retagged
+            .get_or_insert_with(|| launched.clone().unwrap_or_default())
+    }
+
     /// A new task, PROVISIONING from `now`.
     pub fn new(arn: String, spec: Arc<TaskSpec>, plan: TaskPlan, now: f64) -> Task {
         Task {
@@ -72,6 +81,7 @@ impl Task {
             availability_zone: None,
             eni: None,
             gpu_ids: Vec::new(),
+            retagged: None,
             capacity_provider: None,
             last_status: "PROVISIONING",
             desired_status: "RUNNING",
@@ -202,7 +212,7 @@ impl Task {
             stop_code: self.stop_code,
             stopped_reason: self.stopped_reason.clone(),
             started_by: spec.started_by.clone(),
-            tags: spec.tags.clone(),
+            tags: self.retagged.clone().or_else(|| spec.tags.clone()),
             version: Some(self.version),
             health_status: Some(self.task_health(now)),
             ..api::Task::default()

@@ -2536,3 +2536,51 @@ ListServicesResponseTypeDef = TypedDict(
     },
     total=False,
 )
+
+TagResourceRequestTypeDef = TypedDict(
+    "TagResourceRequestTypeDef",
+    {
+        "resourceArn": Required[str],
+        "tags": Required[Sequence[TagTypeDef]],
+    },
+    total=False,
+)
+
+TagResourceResponseTypeDef = TypedDict(
+    "TagResourceResponseTypeDef",
+    {
+    },
+    total=False,
+)
+
+UntagResourceRequestTypeDef = TypedDict(
+    "UntagResourceRequestTypeDef",
+    {
+        "resourceArn": Required[str],
+        "tagKeys": Required[Sequence[str]],
+    },
+    total=False,
+)
+
+UntagResourceResponseTypeDef = TypedDict(
+    "UntagResourceResponseTypeDef",
+    {
+    },
+    total=False,
+)
+
+ListTagsForResourceRequestTypeDef = TypedDict(
+    "ListTagsForResourceRequestTypeDef",
+    {
+        "resourceArn": Required[str],
+    },
+    total=False,
+)
+
+ListTagsForResourceResponseTypeDef = TypedDict(
+    "ListTagsForResourceResponseTypeDef",
+    {
+        "tags": List[TagTypeDef],
+    },
+    total=False,
+)

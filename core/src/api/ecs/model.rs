@@ -8190,3 +8190,95 @@ impl FromJson for ListServicesResponse {
         })
     }
 }
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TagResourceRequest {
+    /// The Amazon Resource Name (ARN) of the resource to add tags to.
+    #[serde(rename = "resourceArn", default, skip_serializing_if = "Option::is_none")]
+    pub resource_arn: Option<String>,
+    /// The tags to add to the resource.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+impl FromJson for TagResourceRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            resource_arn: member(&mut members, "resourceArn"),
+            tags: member(&mut members, "tags"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TagResourceResponse {
+}
+
+impl FromJson for TagResourceResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        object(value).map(|_| Self {})
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UntagResourceRequest {
+    /// The Amazon Resource Name (ARN) of the resource to delete tags from.
+    #[serde(rename = "resourceArn", default, skip_serializing_if = "Option::is_none")]
+    pub resource_arn: Option<String>,
+    /// The keys of the tags to be removed.
+    #[serde(rename = "tagKeys", default, skip_serializing_if = "Option::is_none")]
+    pub tag_keys: Option<Vec<String>>,
+}
+
+impl FromJson for UntagResourceRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            resource_arn: member(&mut members, "resourceArn"),
+            tag_keys: member(&mut members, "tagKeys"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UntagResourceResponse {
+}
+
+impl FromJson for UntagResourceResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        object(value).map(|_| Self {})
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListTagsForResourceRequest {
+    /// The Amazon Resource Name (ARN) that identifies the resource to list the tags for.
+    #[serde(rename = "resourceArn", default, skip_serializing_if = "Option::is_none")]
+    pub resource_arn: Option<String>,
+}
+
+impl FromJson for ListTagsForResourceRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            resource_arn: member(&mut members, "resourceArn"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListTagsForResourceResponse {
+    /// The tags for the resource.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+impl FromJson for ListTagsForResourceResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            tags: member(&mut members, "tags"),
+        })
+    }
+}

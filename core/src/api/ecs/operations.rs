@@ -38,6 +38,9 @@ pub static OPERATIONS: &[Operation] = &[
     Operation { name: "DeleteService", input: &super::shapes::DELETE_SERVICE_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Deletes a specified service within a cluster." },
     Operation { name: "DescribeServices", input: &super::shapes::DESCRIBE_SERVICES_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Describes the specified services running in your cluster." },
     Operation { name: "ListServices", input: &super::shapes::LIST_SERVICES_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Returns a list of services." },
+    Operation { name: "TagResource", input: &super::shapes::TAG_RESOURCE_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Associates the specified tags to a resource with the specified `resourceArn`." },
+    Operation { name: "UntagResource", input: &super::shapes::UNTAG_RESOURCE_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Deletes specified tags from a resource." },
+    Operation { name: "ListTagsForResource", input: &super::shapes::LIST_TAGS_FOR_RESOURCE_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "List the tags for an Amazon ECS resource." },
 ];
 
 /// Every error this service's client knows (`client.exceptions`).

@@ -10,6 +10,7 @@ pub(crate) mod launch;
 pub(crate) mod names;
 pub mod quotas;
 pub(crate) mod services;
+mod tags;
 mod task_definition_lifecycle;
 mod task_definitions;
 mod task_queries;
@@ -38,6 +39,7 @@ pub(crate) mod handlers {
     pub(crate) use super::services::actions::{
         create_service, delete_service, describe_services, list_services, update_service,
     };
+    pub(crate) use super::tags::{list_tags_for_resource, tag_resource, untag_resource};
     pub(crate) use super::task_definition_lifecycle::{
         deregister_task_definition, list_task_definition_families, list_task_definitions,
     };

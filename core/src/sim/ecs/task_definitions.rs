@@ -17,7 +17,7 @@ pub type TaskDefinitions = BTreeMap<String, Vec<Registered>>;
 #[derive(Clone)]
 pub struct Registered {
     pub task_definition: TaskDefinition,
-    tags: Vec<Tag>,
+    pub(super) tags: Vec<Tag>,
 }
 
 pub fn register_task_definition(
