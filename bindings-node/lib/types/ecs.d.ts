@@ -2473,6 +2473,174 @@ export interface ListTagsForResourceResponse {
   tags?: Tag[];
 }
 
+export interface SubmitTaskStateChangeRequest {
+  /** The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task. */
+  cluster?: string;
+  /** The task ID or full ARN of the task in the state change request. */
+  task?: string;
+  /** The status of the state change request. */
+  status?: string;
+  /** The reason for the state change request. */
+  reason?: string;
+  /** Any containers that's associated with the state change request. */
+  containers?: ContainerStateChange[];
+  /** Any attachments associated with the state change request. */
+  attachments?: AttachmentStateChange[];
+  /** The details for the managed agent that's associated with the task. */
+  managedAgents?: ManagedAgentStateChange[];
+  /** The Unix timestamp for the time when the container image pull started. */
+  pullStartedAt?: number;
+  /** The Unix timestamp for the time when the container image pull completed. */
+  pullStoppedAt?: number;
+  /** The Unix timestamp for the time when the task execution stopped. */
+  executionStoppedAt?: number;
+}
+
+/** An object that represents a change in state for a container. */
+export interface ContainerStateChange {
+  /** The name of the container. */
+  containerName?: string;
+  /** The container image SHA 256 digest. */
+  imageDigest?: string;
+  /** The ID of the Docker container. */
+  runtimeId?: string;
+  /** The exit code for the container, if the state change is a result of the container exiting. */
+  exitCode?: number;
+  /** Any network bindings that are associated with the container. */
+  networkBindings?: NetworkBinding[];
+  /** The reason for the state change. */
+  reason?: string;
+  /** The status of the container. */
+  status?: string;
+}
+
+/** An object representing a change in state for a task attachment. */
+export interface AttachmentStateChange {
+  /** The Amazon Resource Name (ARN) of the attachment. */
+  attachmentArn: string;
+  /** The status of the attachment. */
+  status: string;
+}
+
+/** An object representing a change in state for a managed agent. */
+export interface ManagedAgentStateChange {
+  /** The name of the container that's associated with the managed agent. */
+  containerName: string;
+  /** The name of the managed agent. */
+  managedAgentName: ManagedAgentName;
+  /** The status of the managed agent. */
+  status: string;
+  /** The reason for the status of the managed agent. */
+  reason?: string;
+}
+
+export interface SubmitTaskStateChangeResponse {
+  /** Acknowledgement of the state change. */
+  acknowledgment?: string;
+}
+
+export interface SubmitContainerStateChangeRequest {
+  /** The short name or full ARN of the cluster that hosts the container. */
+  cluster?: string;
+  /** The task ID or full Amazon Resource Name (ARN) of the task that hosts the container. */
+  task?: string;
+  /** The name of the container. */
+  containerName?: string;
+  /** The ID of the Docker container. */
+  runtimeId?: string;
+  /** The status of the state change request. */
+  status?: string;
+  /** The exit code that's returned for the state change request. */
+  exitCode?: number;
+  /** The reason for the state change request. */
+  reason?: string;
+  /** The network bindings of the container. */
+  networkBindings?: NetworkBinding[];
+}
+
+export interface SubmitContainerStateChangeResponse {
+  /** Acknowledgement of the state change. */
+  acknowledgment?: string;
+}
+
+export interface SubmitAttachmentStateChangesRequest {
+  /** The short name or full ARN of the cluster that hosts the container instance the attachment belongs to. */
+  cluster?: string;
+  /** Any attachments associated with the state change request. */
+  attachments: AttachmentStateChange[];
+}
+
+export interface SubmitAttachmentStateChangesResponse {
+  /** Acknowledgement of the state change. */
+  acknowledgment?: string;
+}
+
+export interface DiscoverPollEndpointRequest {
+  /** The container instance ID or full ARN of the container instance. */
+  containerInstance?: string;
+  /** The short name or full Amazon Resource Name (ARN) of the cluster that the container instance belongs to. */
+  cluster?: string;
+}
+
+export interface DiscoverPollEndpointResponse {
+  /** The endpoint for the Amazon ECS agent to poll. */
+  endpoint?: string;
+  /** The telemetry endpoint for the Amazon ECS agent. */
+  telemetryEndpoint?: string;
+  /** The endpoint for the Amazon ECS agent to poll for Service Connect configuration. */
+  serviceConnectEndpoint?: string;
+}
+
+export interface UpdateContainerAgentRequest {
+  /** The short name or full Amazon Resource Name (ARN) of the cluster that your container instance is running on. */
+  cluster?: string;
+  /** The container instance ID or full ARN entries for the container instance where you would like to update the Amazon ECS container agent. */
+  containerInstance: string;
+}
+
+export interface UpdateContainerAgentResponse {
+  /** The container instance that the container agent was updated for. */
+  containerInstance?: ContainerInstance;
+}
+
+export interface ExecuteCommandRequest {
+  /** The Amazon Resource Name (ARN) or short name of the cluster the task is running in. */
+  cluster?: string;
+  /** The name of the container to execute the command on. */
+  container?: string;
+  /** The command to run on the container. */
+  command: string;
+  /** Use this flag to run your command in interactive mode. */
+  interactive: boolean;
+  /** The Amazon Resource Name (ARN) or ID of the task the container is part of. */
+  task: string;
+}
+
+export interface ExecuteCommandResponse {
+  /** The Amazon Resource Name (ARN) of the cluster. */
+  clusterArn?: string;
+  /** The Amazon Resource Name (ARN) of the container. */
+  containerArn?: string;
+  /** The name of the container. */
+  containerName?: string;
+  /** Determines whether the execute command session is running in interactive mode. */
+  interactive?: boolean;
+  /** The details of the SSM session that was created for this instance of execute-command. */
+  session?: Session;
+  /** The Amazon Resource Name (ARN) of the task. */
+  taskArn?: string;
+}
+
+/** The details for the execute command session. */
+export interface Session {
+  /** The ID of the execute command session. */
+  sessionId?: string;
+  /** A URL to the managed agent on the container that the SSM Session Manager client uses to send commands and receive output from the container. */
+  streamUrl?: string;
+  /** An encrypted token value containing session and caller information. */
+  tokenValue?: string;
+}
+
 /** The ecs actions ecsim simulates, as boto3 names their members. */
 export interface EcsClient {
   readonly service: "ecs";
@@ -2576,4 +2744,16 @@ export interface EcsClient {
   untagResource(input: UntagResourceRequest): UntagResourceResponse;
   /** List the tags for an Amazon ECS resource. */
   listTagsForResource(input: ListTagsForResourceRequest): ListTagsForResourceResponse;
+  /** This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent. */
+  submitTaskStateChange(input?: SubmitTaskStateChangeRequest): SubmitTaskStateChangeResponse;
+  /** This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent. */
+  submitContainerStateChange(input?: SubmitContainerStateChangeRequest): SubmitContainerStateChangeResponse;
+  /** This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent. */
+  submitAttachmentStateChanges(input: SubmitAttachmentStateChangesRequest): SubmitAttachmentStateChangesResponse;
+  /** This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent. */
+  discoverPollEndpoint(input?: DiscoverPollEndpointRequest): DiscoverPollEndpointResponse;
+  /** Updates the Amazon ECS container agent on a specified container instance. */
+  updateContainerAgent(input: UpdateContainerAgentRequest): UpdateContainerAgentResponse;
+  /** Runs a command remotely on a container within a task. */
+  executeCommand(input: ExecuteCommandRequest): ExecuteCommandResponse;
 }

@@ -414,6 +414,79 @@ class ECSClient(Client):
 
     list_tags_for_resource.__signature__ = keywords(('resourceArn',), ())  # type: ignore[attr-defined]
 
+    def submit_task_state_change(self, **params: Any) -> Any:
+        """This action is only used by the Amazon ECS agent, and it is not intended for use outside
+        of the agent. Sent to acknowledge that a task changed states.
+
+        AWS: ecs SubmitTaskStateChange.
+        """
+        return self._call("SubmitTaskStateChange", params)
+
+    submit_task_state_change.__signature__ = keywords((), ('cluster', 'task', 'status', 'reason', 'containers', 'attachments', 'managedAgents', 'pullStartedAt', 'pullStoppedAt', 'executionStoppedAt'))  # type: ignore[attr-defined]
+
+    def submit_container_state_change(self, **params: Any) -> Any:
+        """This action is only used by the Amazon ECS agent, and it is not intended for use outside
+        of the agent. Sent to acknowledge that a container changed states.
+
+        AWS: ecs SubmitContainerStateChange.
+        """
+        return self._call("SubmitContainerStateChange", params)
+
+    submit_container_state_change.__signature__ = keywords((), ('cluster', 'task', 'containerName', 'runtimeId', 'status', 'exitCode', 'reason', 'networkBindings'))  # type: ignore[attr-defined]
+
+    def submit_attachment_state_changes(self, **params: Any) -> Any:
+        """This action is only used by the Amazon ECS agent, and it is not intended for use outside
+        of the agent. Sent to acknowledge that an attachment changed states.
+
+        AWS: ecs SubmitAttachmentStateChanges.
+        """
+        return self._call("SubmitAttachmentStateChanges", params)
+
+    submit_attachment_state_changes.__signature__ = keywords(('attachments',), ('cluster',))  # type: ignore[attr-defined]
+
+    def discover_poll_endpoint(self, **params: Any) -> Any:
+        """This action is only used by the Amazon ECS agent, and it is not intended for use outside
+        of the agent. Returns an endpoint for the Amazon ECS agent to poll for updates.
+
+        AWS: ecs DiscoverPollEndpoint.
+        """
+        return self._call("DiscoverPollEndpoint", params)
+
+    discover_poll_endpoint.__signature__ = keywords((), ('containerInstance', 'cluster'))  # type: ignore[attr-defined]
+
+    def update_container_agent(self, **params: Any) -> Any:
+        """Updates the Amazon ECS container agent on a specified container instance. Updating the
+        Amazon ECS container agent doesn't interrupt running tasks or services on the container
+        instance. The process for updating the agent differs depending on whether your container
+        instance was launched with the Amazon ECS-optimized AMI or another operating system. The
+        `UpdateContainerAgent` API isn't supported for container instances using the Amazon ECS-
+        optimized Amazon Linux 2 (arm64) AMI. To update the container agent, you can update the
+        `ecs-init` package. This updates the agent. For more information, see Updating the
+        Amazon ECS container agent in the Amazon Elastic Container Service Developer Guide . Ag…
+
+        AWS: ecs UpdateContainerAgent.
+        """
+        return self._call("UpdateContainerAgent", params)
+
+    update_container_agent.__signature__ = keywords(('containerInstance',), ('cluster',))  # type: ignore[attr-defined]
+
+    def execute_command(self, **params: Any) -> Any:
+        """Runs a command remotely on a container within a task.
+
+        If you use a condition key in your IAM policy to refine the conditions for the policy
+        statement, for example limit the actions to a specific cluster, you receive an
+        `AccessDeniedException` when there is a mismatch between the condition key value and the
+        corresponding parameter value.
+
+        For information about required permissions and considerations, see Using Amazon ECS Exec
+        for debugging in the Amazon ECS Developer Guide .
+
+        AWS: ecs ExecuteCommand.
+        """
+        return self._call("ExecuteCommand", params)
+
+    execute_command.__signature__ = keywords(('command', 'interactive', 'task'), ('cluster', 'container'))  # type: ignore[attr-defined]
+
 class ElasticLoadBalancingv2Client(Client):
     """The elbv2 actions ecsim simulates, with boto3's names and members."""
 

@@ -255,6 +255,49 @@ class ECSClient(Client):
     def list_tags_for_resource(self, *, resourceArn: str) -> _ecs.ListTagsForResourceResponseTypeDef:
         """List the tags for an Amazon ECS resource."""
 
+    def submit_task_state_change(self, *, cluster: str = ..., task: str = ..., status: str = ..., reason: str = ..., containers: Sequence[_ecs.ContainerStateChangeTypeDef] = ..., attachments: Sequence[_ecs.AttachmentStateChangeTypeDef] = ..., managedAgents: Sequence[_ecs.ManagedAgentStateChangeTypeDef] = ..., pullStartedAt: TimestampTypeDef = ..., pullStoppedAt: TimestampTypeDef = ..., executionStoppedAt: TimestampTypeDef = ...) -> _ecs.SubmitTaskStateChangeResponseTypeDef:
+        """This action is only used by the Amazon ECS agent, and it is not intended for use outside
+        of the agent. Sent to acknowledge that a task changed states.
+        """
+
+    def submit_container_state_change(self, *, cluster: str = ..., task: str = ..., containerName: str = ..., runtimeId: str = ..., status: str = ..., exitCode: int = ..., reason: str = ..., networkBindings: Sequence[_ecs.NetworkBindingTypeDef] = ...) -> _ecs.SubmitContainerStateChangeResponseTypeDef:
+        """This action is only used by the Amazon ECS agent, and it is not intended for use outside
+        of the agent. Sent to acknowledge that a container changed states.
+        """
+
+    def submit_attachment_state_changes(self, *, attachments: Sequence[_ecs.AttachmentStateChangeTypeDef], cluster: str = ...) -> _ecs.SubmitAttachmentStateChangesResponseTypeDef:
+        """This action is only used by the Amazon ECS agent, and it is not intended for use outside
+        of the agent. Sent to acknowledge that an attachment changed states.
+        """
+
+    def discover_poll_endpoint(self, *, containerInstance: str = ..., cluster: str = ...) -> _ecs.DiscoverPollEndpointResponseTypeDef:
+        """This action is only used by the Amazon ECS agent, and it is not intended for use outside
+        of the agent. Returns an endpoint for the Amazon ECS agent to poll for updates.
+        """
+
+    def update_container_agent(self, *, containerInstance: str, cluster: str = ...) -> _ecs.UpdateContainerAgentResponseTypeDef:
+        """Updates the Amazon ECS container agent on a specified container instance. Updating the
+        Amazon ECS container agent doesn't interrupt running tasks or services on the container
+        instance. The process for updating the agent differs depending on whether your container
+        instance was launched with the Amazon ECS-optimized AMI or another operating system. The
+        `UpdateContainerAgent` API isn't supported for container instances using the Amazon ECS-
+        optimized Amazon Linux 2 (arm64) AMI. To update the container agent, you can update the
+        `ecs-init` package. This updates the agent. For more information, see Updating the
+        Amazon ECS container agent in the Amazon Elastic Container Service Developer Guide . Ag…
+        """
+
+    def execute_command(self, *, command: str, interactive: bool, task: str, cluster: str = ..., container: str = ...) -> _ecs.ExecuteCommandResponseTypeDef:
+        """Runs a command remotely on a container within a task.
+
+        If you use a condition key in your IAM policy to refine the conditions for the policy
+        statement, for example limit the actions to a specific cluster, you receive an
+        `AccessDeniedException` when there is a mismatch between the condition key value and the
+        corresponding parameter value.
+
+        For information about required permissions and considerations, see Using Amazon ECS Exec
+        for debugging in the Amazon ECS Developer Guide .
+        """
+
 class ElasticLoadBalancingv2Client(Client):
 
     def create_target_group(self, *, Name: str, Protocol: _elbv2.ProtocolEnumType = ..., ProtocolVersion: str = ..., Port: int = ..., VpcId: str = ..., HealthCheckProtocol: _elbv2.ProtocolEnumType = ..., HealthCheckPort: str = ..., HealthCheckEnabled: bool = ..., HealthCheckPath: str = ..., HealthCheckIntervalSeconds: int = ..., HealthCheckTimeoutSeconds: int = ..., HealthyThresholdCount: int = ..., UnhealthyThresholdCount: int = ..., Matcher: _elbv2.MatcherTypeDef = ..., TargetType: _elbv2.TargetTypeEnumType = ..., Tags: Sequence[_elbv2.TagTypeDef] = ..., IpAddressType: _elbv2.TargetGroupIpAddressTypeEnumType = ..., TargetControlPort: int = ...) -> _elbv2.CreateTargetGroupOutputTypeDef:

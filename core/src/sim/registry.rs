@@ -3,7 +3,7 @@
 //! handler. A handler is `fn(&mut World, Request) -> Result<Response, EcsimError>`, found
 //! in its service's folder as `handlers::<action in snake_case>`.
 
-use super::request::{handle, handle_whole};
+use super::request::{handle, handle_whole, refuse};
 use super::{Service, World};
 use crate::error::EcsimError;
 use serde_json::Value;
@@ -53,6 +53,12 @@ fn ecs(world: &mut World, action: &str, input: Value) -> Option<Result<Value, Ec
         "TagResource" => handle(world, input, &crate::api::ecs::shapes::TAG_RESOURCE_REQUEST, error, handlers::tag_resource),
         "UntagResource" => handle(world, input, &crate::api::ecs::shapes::UNTAG_RESOURCE_REQUEST, error, handlers::untag_resource),
         "ListTagsForResource" => handle(world, input, &crate::api::ecs::shapes::LIST_TAGS_FOR_RESOURCE_REQUEST, error, handlers::list_tags_for_resource),
+        "SubmitTaskStateChange" => refuse::<crate::api::ecs::SubmitTaskStateChangeRequest>(input, &crate::api::ecs::shapes::SUBMIT_TASK_STATE_CHANGE_REQUEST, error, crate::api::ecs::Error::UnsupportedFeatureException.with("SubmitTaskStateChange is not taken: ecsim plays the container agent's part itself (the agent reports task states; ecsim moves tasks through them on its clock).")),
+        "SubmitContainerStateChange" => refuse::<crate::api::ecs::SubmitContainerStateChangeRequest>(input, &crate::api::ecs::shapes::SUBMIT_CONTAINER_STATE_CHANGE_REQUEST, error, crate::api::ecs::Error::UnsupportedFeatureException.with("SubmitContainerStateChange is not taken: ecsim plays the container agent's part itself (the agent reports container states; ecsim moves containers with their tasks).")),
+        "SubmitAttachmentStateChanges" => refuse::<crate::api::ecs::SubmitAttachmentStateChangesRequest>(input, &crate::api::ecs::shapes::SUBMIT_ATTACHMENT_STATE_CHANGES_REQUEST, error, crate::api::ecs::Error::UnsupportedFeatureException.with("SubmitAttachmentStateChanges is not taken: ecsim plays the container agent's part itself (the agent reports ENI attachments; ecsim attaches them itself).")),
+        "DiscoverPollEndpoint" => refuse::<crate::api::ecs::DiscoverPollEndpointRequest>(input, &crate::api::ecs::shapes::DISCOVER_POLL_ENDPOINT_REQUEST, error, crate::api::ecs::Error::UnsupportedFeatureException.with("DiscoverPollEndpoint is not taken: ecsim plays the container agent's part itself (the agent asks where to poll; no agent runs here).")),
+        "UpdateContainerAgent" => refuse::<crate::api::ecs::UpdateContainerAgentRequest>(input, &crate::api::ecs::shapes::UPDATE_CONTAINER_AGENT_REQUEST, error, crate::api::ecs::Error::UnsupportedFeatureException.with("UpdateContainerAgent is not taken: ecsim plays the container agent's part itself (there is no agent binary to update).")),
+        "ExecuteCommand" => refuse::<crate::api::ecs::ExecuteCommandRequest>(input, &crate::api::ecs::shapes::EXECUTE_COMMAND_REQUEST, error, crate::api::ecs::Error::UnsupportedFeatureException.with("ExecuteCommand is not taken: ecsim plays the container agent's part itself (no container runs, so there is no shell to open).")),
         _ => return None,
     })
 }

@@ -42,6 +42,18 @@ fn to_json(response: impl Serialize) -> Result<Value, EcsimError> {
         .map_err(|e| EcsimError::new(ErrorCode::InternalError, format!("response: {e}")))
 }
 
+/// An action ecsim refuses with `refusal` (the ECS agent's own calls), once its input conforms
+/// to `shape`: a malformed request is answered as for any action.
+pub(crate) fn refuse<Request: FromJson>(
+    input: Value,
+    shape: &Shape,
+    validation_error: ErrorCode,
+    refusal: EcsimError,
+) -> Result<Value, EcsimError> {
+    parse_request::<Request>(input, shape, validation_error)?;
+    Err(refusal)
+}
+
 /// The request, typed, once `input` conforms to `shape`.
 pub(crate) fn parse_request<T: FromJson>(
     input: Value,

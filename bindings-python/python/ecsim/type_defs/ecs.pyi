@@ -2584,3 +2584,173 @@ ListTagsForResourceResponseTypeDef = TypedDict(
     },
     total=False,
 )
+
+SubmitTaskStateChangeRequestTypeDef = TypedDict(
+    "SubmitTaskStateChangeRequestTypeDef",
+    {
+        "cluster": str,
+        "task": str,
+        "status": str,
+        "reason": str,
+        "containers": Sequence[ContainerStateChangeTypeDef],
+        "attachments": Sequence[AttachmentStateChangeTypeDef],
+        "managedAgents": Sequence[ManagedAgentStateChangeTypeDef],
+        "pullStartedAt": TimestampTypeDef,
+        "pullStoppedAt": TimestampTypeDef,
+        "executionStoppedAt": TimestampTypeDef,
+    },
+    total=False,
+)
+
+ManagedAgentStateChangeTypeDef = TypedDict(
+    "ManagedAgentStateChangeTypeDef",
+    {
+        "containerName": Required[str],
+        "managedAgentName": Required[ManagedAgentNameType],
+        "status": Required[str],
+        "reason": str,
+    },
+    total=False,
+)
+
+AttachmentStateChangeTypeDef = TypedDict(
+    "AttachmentStateChangeTypeDef",
+    {
+        "attachmentArn": Required[str],
+        "status": Required[str],
+    },
+    total=False,
+)
+
+ContainerStateChangeTypeDef = TypedDict(
+    "ContainerStateChangeTypeDef",
+    {
+        "containerName": str,
+        "imageDigest": str,
+        "runtimeId": str,
+        "exitCode": int,
+        "networkBindings": Sequence[NetworkBindingTypeDef],
+        "reason": str,
+        "status": str,
+    },
+    total=False,
+)
+
+SubmitTaskStateChangeResponseTypeDef = TypedDict(
+    "SubmitTaskStateChangeResponseTypeDef",
+    {
+        "acknowledgment": str,
+    },
+    total=False,
+)
+
+SubmitContainerStateChangeRequestTypeDef = TypedDict(
+    "SubmitContainerStateChangeRequestTypeDef",
+    {
+        "cluster": str,
+        "task": str,
+        "containerName": str,
+        "runtimeId": str,
+        "status": str,
+        "exitCode": int,
+        "reason": str,
+        "networkBindings": Sequence[NetworkBindingTypeDef],
+    },
+    total=False,
+)
+
+SubmitContainerStateChangeResponseTypeDef = TypedDict(
+    "SubmitContainerStateChangeResponseTypeDef",
+    {
+        "acknowledgment": str,
+    },
+    total=False,
+)
+
+SubmitAttachmentStateChangesRequestTypeDef = TypedDict(
+    "SubmitAttachmentStateChangesRequestTypeDef",
+    {
+        "cluster": str,
+        "attachments": Required[Sequence[AttachmentStateChangeTypeDef]],
+    },
+    total=False,
+)
+
+SubmitAttachmentStateChangesResponseTypeDef = TypedDict(
+    "SubmitAttachmentStateChangesResponseTypeDef",
+    {
+        "acknowledgment": str,
+    },
+    total=False,
+)
+
+DiscoverPollEndpointRequestTypeDef = TypedDict(
+    "DiscoverPollEndpointRequestTypeDef",
+    {
+        "containerInstance": str,
+        "cluster": str,
+    },
+    total=False,
+)
+
+DiscoverPollEndpointResponseTypeDef = TypedDict(
+    "DiscoverPollEndpointResponseTypeDef",
+    {
+        "endpoint": str,
+        "telemetryEndpoint": str,
+        "serviceConnectEndpoint": str,
+    },
+    total=False,
+)
+
+UpdateContainerAgentRequestTypeDef = TypedDict(
+    "UpdateContainerAgentRequestTypeDef",
+    {
+        "cluster": str,
+        "containerInstance": Required[str],
+    },
+    total=False,
+)
+
+UpdateContainerAgentResponseTypeDef = TypedDict(
+    "UpdateContainerAgentResponseTypeDef",
+    {
+        "containerInstance": ContainerInstanceTypeDef,
+    },
+    total=False,
+)
+
+ExecuteCommandRequestTypeDef = TypedDict(
+    "ExecuteCommandRequestTypeDef",
+    {
+        "cluster": str,
+        "container": str,
+        "command": Required[str],
+        "interactive": Required[bool],
+        "task": Required[str],
+    },
+    total=False,
+)
+
+ExecuteCommandResponseTypeDef = TypedDict(
+    "ExecuteCommandResponseTypeDef",
+    {
+        "clusterArn": str,
+        "containerArn": str,
+        "containerName": str,
+        "interactive": bool,
+        "session": SessionTypeDef,
+        "taskArn": str,
+    },
+    total=False,
+)
+
+SessionTypeDef = TypedDict(
+    "SessionTypeDef",
+    {
+        "sessionId": str,
+        "streamUrl": str,
+        "tokenValue": str,
+    },
+    total=False,
+)

@@ -8282,3 +8282,431 @@ impl FromJson for ListTagsForResourceResponse {
         })
     }
 }
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SubmitTaskStateChangeRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The task ID or full ARN of the task in the state change request.
+    #[serde(rename = "task", default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
+    /// The status of the state change request.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The reason for the state change request.
+    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Any containers that's associated with the state change request.
+    #[serde(rename = "containers", default, skip_serializing_if = "Option::is_none")]
+    pub containers: Option<Vec<ContainerStateChange>>,
+    /// Any attachments associated with the state change request.
+    #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<AttachmentStateChange>>,
+    /// The details for the managed agent that's associated with the task.
+    #[serde(rename = "managedAgents", default, skip_serializing_if = "Option::is_none")]
+    pub managed_agents: Option<Vec<ManagedAgentStateChange>>,
+    /// The Unix timestamp for the time when the container image pull started.
+    #[serde(rename = "pullStartedAt", default, skip_serializing_if = "Option::is_none")]
+    pub pull_started_at: Option<f64>,
+    /// The Unix timestamp for the time when the container image pull completed.
+    #[serde(rename = "pullStoppedAt", default, skip_serializing_if = "Option::is_none")]
+    pub pull_stopped_at: Option<f64>,
+    /// The Unix timestamp for the time when the task execution stopped.
+    #[serde(rename = "executionStoppedAt", default, skip_serializing_if = "Option::is_none")]
+    pub execution_stopped_at: Option<f64>,
+}
+
+impl FromJson for SubmitTaskStateChangeRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            task: member(&mut members, "task"),
+            status: member(&mut members, "status"),
+            reason: member(&mut members, "reason"),
+            containers: member(&mut members, "containers"),
+            attachments: member(&mut members, "attachments"),
+            managed_agents: member(&mut members, "managedAgents"),
+            pull_started_at: member(&mut members, "pullStartedAt"),
+            pull_stopped_at: member(&mut members, "pullStoppedAt"),
+            execution_stopped_at: member(&mut members, "executionStoppedAt"),
+        })
+    }
+}
+
+/// An object that represents a change in state for a container.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContainerStateChange {
+    /// The name of the container.
+    #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
+    pub container_name: Option<String>,
+    /// The container image SHA 256 digest.
+    #[serde(rename = "imageDigest", default, skip_serializing_if = "Option::is_none")]
+    pub image_digest: Option<String>,
+    /// The ID of the Docker container.
+    #[serde(rename = "runtimeId", default, skip_serializing_if = "Option::is_none")]
+    pub runtime_id: Option<String>,
+    /// The exit code for the container, if the state change is a result of the container exiting.
+    #[serde(rename = "exitCode", default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    /// Any network bindings that are associated with the container.
+    #[serde(rename = "networkBindings", default, skip_serializing_if = "Option::is_none")]
+    pub network_bindings: Option<Vec<NetworkBinding>>,
+    /// The reason for the state change.
+    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The status of the container.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+impl FromJson for ContainerStateChange {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_name: member(&mut members, "containerName"),
+            image_digest: member(&mut members, "imageDigest"),
+            runtime_id: member(&mut members, "runtimeId"),
+            exit_code: member(&mut members, "exitCode"),
+            network_bindings: member(&mut members, "networkBindings"),
+            reason: member(&mut members, "reason"),
+            status: member(&mut members, "status"),
+        })
+    }
+}
+
+/// An object representing a change in state for a task attachment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentStateChange {
+    /// The Amazon Resource Name (ARN) of the attachment.
+    #[serde(rename = "attachmentArn", default, skip_serializing_if = "Option::is_none")]
+    pub attachment_arn: Option<String>,
+    /// The status of the attachment.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+impl FromJson for AttachmentStateChange {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            attachment_arn: member(&mut members, "attachmentArn"),
+            status: member(&mut members, "status"),
+        })
+    }
+}
+
+/// An object representing a change in state for a managed agent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedAgentStateChange {
+    /// The name of the container that's associated with the managed agent.
+    #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
+    pub container_name: Option<String>,
+    /// The name of the managed agent.
+    #[serde(rename = "managedAgentName", default, skip_serializing_if = "Option::is_none")]
+    pub managed_agent_name: Option<ManagedAgentName>,
+    /// The status of the managed agent.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The reason for the status of the managed agent.
+    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl FromJson for ManagedAgentStateChange {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_name: member(&mut members, "containerName"),
+            managed_agent_name: member(&mut members, "managedAgentName"),
+            status: member(&mut members, "status"),
+            reason: member(&mut members, "reason"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SubmitTaskStateChangeResponse {
+    /// Acknowledgement of the state change.
+    #[serde(rename = "acknowledgment", default, skip_serializing_if = "Option::is_none")]
+    pub acknowledgment: Option<String>,
+}
+
+impl FromJson for SubmitTaskStateChangeResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            acknowledgment: member(&mut members, "acknowledgment"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SubmitContainerStateChangeRequest {
+    /// The short name or full ARN of the cluster that hosts the container.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The task ID or full Amazon Resource Name (ARN) of the task that hosts the container.
+    #[serde(rename = "task", default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
+    /// The name of the container.
+    #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
+    pub container_name: Option<String>,
+    /// The ID of the Docker container.
+    #[serde(rename = "runtimeId", default, skip_serializing_if = "Option::is_none")]
+    pub runtime_id: Option<String>,
+    /// The status of the state change request.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The exit code that's returned for the state change request.
+    #[serde(rename = "exitCode", default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    /// The reason for the state change request.
+    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The network bindings of the container.
+    #[serde(rename = "networkBindings", default, skip_serializing_if = "Option::is_none")]
+    pub network_bindings: Option<Vec<NetworkBinding>>,
+}
+
+impl FromJson for SubmitContainerStateChangeRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            task: member(&mut members, "task"),
+            container_name: member(&mut members, "containerName"),
+            runtime_id: member(&mut members, "runtimeId"),
+            status: member(&mut members, "status"),
+            exit_code: member(&mut members, "exitCode"),
+            reason: member(&mut members, "reason"),
+            network_bindings: member(&mut members, "networkBindings"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SubmitContainerStateChangeResponse {
+    /// Acknowledgement of the state change.
+    #[serde(rename = "acknowledgment", default, skip_serializing_if = "Option::is_none")]
+    pub acknowledgment: Option<String>,
+}
+
+impl FromJson for SubmitContainerStateChangeResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            acknowledgment: member(&mut members, "acknowledgment"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SubmitAttachmentStateChangesRequest {
+    /// The short name or full ARN of the cluster that hosts the container instance the attachment belongs to.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// Any attachments associated with the state change request.
+    #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<AttachmentStateChange>>,
+}
+
+impl FromJson for SubmitAttachmentStateChangesRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            attachments: member(&mut members, "attachments"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SubmitAttachmentStateChangesResponse {
+    /// Acknowledgement of the state change.
+    #[serde(rename = "acknowledgment", default, skip_serializing_if = "Option::is_none")]
+    pub acknowledgment: Option<String>,
+}
+
+impl FromJson for SubmitAttachmentStateChangesResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            acknowledgment: member(&mut members, "acknowledgment"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DiscoverPollEndpointRequest {
+    /// The container instance ID or full ARN of the container instance.
+    #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
+    pub container_instance: Option<String>,
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that the container instance belongs to.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+}
+
+impl FromJson for DiscoverPollEndpointRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_instance: member(&mut members, "containerInstance"),
+            cluster: member(&mut members, "cluster"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DiscoverPollEndpointResponse {
+    /// The endpoint for the Amazon ECS agent to poll.
+    #[serde(rename = "endpoint", default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// The telemetry endpoint for the Amazon ECS agent.
+    #[serde(rename = "telemetryEndpoint", default, skip_serializing_if = "Option::is_none")]
+    pub telemetry_endpoint: Option<String>,
+    /// The endpoint for the Amazon ECS agent to poll for Service Connect configuration.
+    #[serde(rename = "serviceConnectEndpoint", default, skip_serializing_if = "Option::is_none")]
+    pub service_connect_endpoint: Option<String>,
+}
+
+impl FromJson for DiscoverPollEndpointResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            endpoint: member(&mut members, "endpoint"),
+            telemetry_endpoint: member(&mut members, "telemetryEndpoint"),
+            service_connect_endpoint: member(&mut members, "serviceConnectEndpoint"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateContainerAgentRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that your container instance is running on.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The container instance ID or full ARN entries for the container instance where you would like to update the Amazon ECS container agent.
+    #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
+    pub container_instance: Option<String>,
+}
+
+impl FromJson for UpdateContainerAgentRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            container_instance: member(&mut members, "containerInstance"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateContainerAgentResponse {
+    /// The container instance that the container agent was updated for.
+    #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
+    pub container_instance: Option<ContainerInstance>,
+}
+
+impl FromJson for UpdateContainerAgentResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_instance: member(&mut members, "containerInstance"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExecuteCommandRequest {
+    /// The Amazon Resource Name (ARN) or short name of the cluster the task is running in.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The name of the container to execute the command on.
+    #[serde(rename = "container", default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
+    /// The command to run on the container.
+    #[serde(rename = "command", default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    /// Use this flag to run your command in interactive mode.
+    #[serde(rename = "interactive", default, skip_serializing_if = "Option::is_none")]
+    pub interactive: Option<bool>,
+    /// The Amazon Resource Name (ARN) or ID of the task the container is part of.
+    #[serde(rename = "task", default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
+}
+
+impl FromJson for ExecuteCommandRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            container: member(&mut members, "container"),
+            command: member(&mut members, "command"),
+            interactive: member(&mut members, "interactive"),
+            task: member(&mut members, "task"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExecuteCommandResponse {
+    /// The Amazon Resource Name (ARN) of the cluster.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the container.
+    #[serde(rename = "containerArn", default, skip_serializing_if = "Option::is_none")]
+    pub container_arn: Option<String>,
+    /// The name of the container.
+    #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
+    pub container_name: Option<String>,
+    /// Determines whether the execute command session is running in interactive mode.
+    #[serde(rename = "interactive", default, skip_serializing_if = "Option::is_none")]
+    pub interactive: Option<bool>,
+    /// The details of the SSM session that was created for this instance of execute-command.
+    #[serde(rename = "session", default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<Session>,
+    /// The Amazon Resource Name (ARN) of the task.
+    #[serde(rename = "taskArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_arn: Option<String>,
+}
+
+impl FromJson for ExecuteCommandResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster_arn: member(&mut members, "clusterArn"),
+            container_arn: member(&mut members, "containerArn"),
+            container_name: member(&mut members, "containerName"),
+            interactive: member(&mut members, "interactive"),
+            session: member(&mut members, "session"),
+            task_arn: member(&mut members, "taskArn"),
+        })
+    }
+}
+
+/// The details for the execute command session.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// The ID of the execute command session.
+    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// A URL to the managed agent on the container that the SSM Session Manager client uses to send commands and receive output from the container.
+    #[serde(rename = "streamUrl", default, skip_serializing_if = "Option::is_none")]
+    pub stream_url: Option<String>,
+    /// An encrypted token value containing session and caller information.
+    #[serde(rename = "tokenValue", default, skip_serializing_if = "Option::is_none")]
+    pub token_value: Option<String>,
+}
+
+impl FromJson for Session {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            session_id: member(&mut members, "sessionId"),
+            stream_url: member(&mut members, "streamUrl"),
+            token_value: member(&mut members, "tokenValue"),
+        })
+    }
+}

@@ -41,6 +41,12 @@ pub static OPERATIONS: &[Operation] = &[
     Operation { name: "TagResource", input: &super::shapes::TAG_RESOURCE_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Associates the specified tags to a resource with the specified `resourceArn`." },
     Operation { name: "UntagResource", input: &super::shapes::UNTAG_RESOURCE_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Deletes specified tags from a resource." },
     Operation { name: "ListTagsForResource", input: &super::shapes::LIST_TAGS_FOR_RESOURCE_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "List the tags for an Amazon ECS resource." },
+    Operation { name: "SubmitTaskStateChange", input: &super::shapes::SUBMIT_TASK_STATE_CHANGE_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent." },
+    Operation { name: "SubmitContainerStateChange", input: &super::shapes::SUBMIT_CONTAINER_STATE_CHANGE_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent." },
+    Operation { name: "SubmitAttachmentStateChanges", input: &super::shapes::SUBMIT_ATTACHMENT_STATE_CHANGES_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent." },
+    Operation { name: "DiscoverPollEndpoint", input: &super::shapes::DISCOVER_POLL_ENDPOINT_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent." },
+    Operation { name: "UpdateContainerAgent", input: &super::shapes::UPDATE_CONTAINER_AGENT_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Updates the Amazon ECS container agent on a specified container instance." },
+    Operation { name: "ExecuteCommand", input: &super::shapes::EXECUTE_COMMAND_REQUEST, validation_error: ErrorCode::InvalidParameterException, documentation: "Runs a command remotely on a container within a task." },
 ];
 
 /// Every error this service's client knows (`client.exceptions`).
