@@ -55,6 +55,7 @@ SERVICES = {
             "RunTask", "StartTask", "StopTask", "DescribeTasks", "ListTasks",
             "CreateService", "UpdateService", "DeleteService", "DescribeServices", "ListServices",
             "TagResource", "UntagResource", "ListTagsForResource",
+            "UpdateTaskProtection", "GetTaskProtection",
             # Refused with their reason (AGENT_ACTIONS).
             "SubmitTaskStateChange", "SubmitContainerStateChange", "SubmitAttachmentStateChanges",
             "DiscoverPollEndpoint", "UpdateContainerAgent", "ExecuteCommand",

@@ -2473,6 +2473,48 @@ export interface ListTagsForResourceResponse {
   tags?: Tag[];
 }
 
+export interface UpdateTaskProtectionRequest {
+  /** The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task sets exist in. */
+  cluster: string;
+  /** A list of up to 10 task IDs or full ARN entries. */
+  tasks: string[];
+  /** Specify `true` to mark a task for protection and `false` to unset protection, making it eligible for termination. */
+  protectionEnabled: boolean;
+  /** If you set `protectionEnabled` to `true`, you can specify the duration for task protection in minutes. */
+  expiresInMinutes?: number;
+}
+
+export interface UpdateTaskProtectionResponse {
+  /** A list of tasks with the following information. */
+  protectedTasks?: ProtectedTask[];
+  /** Any failures associated with the call. */
+  failures?: Failure[];
+}
+
+/** An object representing the protection status details for a task. */
+export interface ProtectedTask {
+  /** The task ARN. */
+  taskArn?: string;
+  /** The protection status of the task. */
+  protectionEnabled?: boolean;
+  /** The epoch time when protection for the task will expire. */
+  expirationDate?: number;
+}
+
+export interface GetTaskProtectionRequest {
+  /** The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task sets exist in. */
+  cluster: string;
+  /** A list of up to 100 task IDs or full ARN entries. */
+  tasks?: string[];
+}
+
+export interface GetTaskProtectionResponse {
+  /** A list of tasks with the following information. */
+  protectedTasks?: ProtectedTask[];
+  /** Any failures associated with the call. */
+  failures?: Failure[];
+}
+
 export interface SubmitTaskStateChangeRequest {
   /** The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task. */
   cluster?: string;
@@ -2744,6 +2786,10 @@ export interface EcsClient {
   untagResource(input: UntagResourceRequest): UntagResourceResponse;
   /** List the tags for an Amazon ECS resource. */
   listTagsForResource(input: ListTagsForResourceRequest): ListTagsForResourceResponse;
+  /** Updates the protection status of a task. */
+  updateTaskProtection(input: UpdateTaskProtectionRequest): UpdateTaskProtectionResponse;
+  /** Retrieves the protection status of tasks in an Amazon ECS service. */
+  getTaskProtection(input: GetTaskProtectionRequest): GetTaskProtectionResponse;
   /** This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent. */
   submitTaskStateChange(input?: SubmitTaskStateChangeRequest): SubmitTaskStateChangeResponse;
   /** This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent. */

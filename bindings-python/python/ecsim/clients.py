@@ -414,6 +414,30 @@ class ECSClient(Client):
 
     list_tags_for_resource.__signature__ = keywords(('resourceArn',), ())  # type: ignore[attr-defined]
 
+    def update_task_protection(self, **params: Any) -> Any:
+        """Updates the protection status of a task. You can set `protectionEnabled` to `true` to
+        protect your task from termination during scale-in events from Service Autoscaling or
+        deployments .
+
+        Task-protection, by default, expires after 2 hours at which point Amazon ECS clears the
+        `protectionEnabled` property making the task eligible for termination by a subsequent
+        scale-in event.
+
+        AWS: ecs UpdateTaskProtection.
+        """
+        return self._call("UpdateTaskProtection", params)
+
+    update_task_protection.__signature__ = keywords(('cluster', 'tasks', 'protectionEnabled'), ('expiresInMinutes',))  # type: ignore[attr-defined]
+
+    def get_task_protection(self, **params: Any) -> Any:
+        """Retrieves the protection status of tasks in an Amazon ECS service.
+
+        AWS: ecs GetTaskProtection.
+        """
+        return self._call("GetTaskProtection", params)
+
+    get_task_protection.__signature__ = keywords(('cluster',), ('tasks',))  # type: ignore[attr-defined]
+
     def submit_task_state_change(self, **params: Any) -> Any:
         """This action is only used by the Amazon ECS agent, and it is not intended for use outside
         of the agent. Sent to acknowledge that a task changed states.

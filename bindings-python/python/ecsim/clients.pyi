@@ -255,6 +255,19 @@ class ECSClient(Client):
     def list_tags_for_resource(self, *, resourceArn: str) -> _ecs.ListTagsForResourceResponseTypeDef:
         """List the tags for an Amazon ECS resource."""
 
+    def update_task_protection(self, *, cluster: str, tasks: Sequence[str], protectionEnabled: bool, expiresInMinutes: int = ...) -> _ecs.UpdateTaskProtectionResponseTypeDef:
+        """Updates the protection status of a task. You can set `protectionEnabled` to `true` to
+        protect your task from termination during scale-in events from Service Autoscaling or
+        deployments .
+
+        Task-protection, by default, expires after 2 hours at which point Amazon ECS clears the
+        `protectionEnabled` property making the task eligible for termination by a subsequent
+        scale-in event.
+        """
+
+    def get_task_protection(self, *, cluster: str, tasks: Sequence[str] = ...) -> _ecs.GetTaskProtectionResponseTypeDef:
+        """Retrieves the protection status of tasks in an Amazon ECS service."""
+
     def submit_task_state_change(self, *, cluster: str = ..., task: str = ..., status: str = ..., reason: str = ..., containers: Sequence[_ecs.ContainerStateChangeTypeDef] = ..., attachments: Sequence[_ecs.AttachmentStateChangeTypeDef] = ..., managedAgents: Sequence[_ecs.ManagedAgentStateChangeTypeDef] = ..., pullStartedAt: TimestampTypeDef = ..., pullStoppedAt: TimestampTypeDef = ..., executionStoppedAt: TimestampTypeDef = ...) -> _ecs.SubmitTaskStateChangeResponseTypeDef:
         """This action is only used by the Amazon ECS agent, and it is not intended for use outside
         of the agent. Sent to acknowledge that a task changed states.

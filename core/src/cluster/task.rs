@@ -62,9 +62,16 @@ pub struct Task {
     pub failed_health_checks: bool,
     /// Its tags once TagResource or UntagResource changed them (the launch's until then).
     pub retagged: Option<Vec<api::Tag>>,
+    /// Scale-in protection: until then its service's scale-in and deployments leave it running.
+    pub protected_until: Option<f64>,
 }
 
 impl Task {
+    /// Whether scale-in protection holds it at `now`.
+    pub fn protected(&self, now: f64) -> bool {
+        self.protected_until.is_some_and(|until| until > now)
+    }
+
     /// Its own tags, to change (TagResource): the launch's, copied on first change.
     pub fn own_tags(&mut self) -> &mut Vec<api::Tag> {
         let launched = &self.spec.tags;
@@ -82,6 +89,7 @@ impl Task {
             eni: None,
             gpu_ids: Vec::new(),
             retagged: None,
+            protected_until: None,
             capacity_provider: None,
             last_status: "PROVISIONING",
             desired_status: "RUNNING",

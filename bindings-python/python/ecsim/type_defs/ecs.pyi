@@ -2585,6 +2585,54 @@ ListTagsForResourceResponseTypeDef = TypedDict(
     total=False,
 )
 
+UpdateTaskProtectionRequestTypeDef = TypedDict(
+    "UpdateTaskProtectionRequestTypeDef",
+    {
+        "cluster": Required[str],
+        "tasks": Required[Sequence[str]],
+        "protectionEnabled": Required[bool],
+        "expiresInMinutes": int,
+    },
+    total=False,
+)
+
+UpdateTaskProtectionResponseTypeDef = TypedDict(
+    "UpdateTaskProtectionResponseTypeDef",
+    {
+        "protectedTasks": List[ProtectedTaskTypeDef],
+        "failures": List[FailureTypeDef],
+    },
+    total=False,
+)
+
+ProtectedTaskTypeDef = TypedDict(
+    "ProtectedTaskTypeDef",
+    {
+        "taskArn": str,
+        "protectionEnabled": bool,
+        "expirationDate": float,
+    },
+    total=False,
+)
+
+GetTaskProtectionRequestTypeDef = TypedDict(
+    "GetTaskProtectionRequestTypeDef",
+    {
+        "cluster": Required[str],
+        "tasks": Sequence[str],
+    },
+    total=False,
+)
+
+GetTaskProtectionResponseTypeDef = TypedDict(
+    "GetTaskProtectionResponseTypeDef",
+    {
+        "protectedTasks": List[ProtectedTaskTypeDef],
+        "failures": List[FailureTypeDef],
+    },
+    total=False,
+)
+
 SubmitTaskStateChangeRequestTypeDef = TypedDict(
     "SubmitTaskStateChangeRequestTypeDef",
     {

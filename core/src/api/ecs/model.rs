@@ -8284,6 +8284,119 @@ impl FromJson for ListTagsForResourceResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateTaskProtectionRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task sets exist in.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// A list of up to 10 task IDs or full ARN entries.
+    #[serde(rename = "tasks", default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<Vec<String>>,
+    /// Specify `true` to mark a task for protection and `false` to unset protection, making it eligible for termination.
+    #[serde(rename = "protectionEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub protection_enabled: Option<bool>,
+    /// If you set `protectionEnabled` to `true`, you can specify the duration for task protection in minutes.
+    #[serde(rename = "expiresInMinutes", default, skip_serializing_if = "Option::is_none")]
+    pub expires_in_minutes: Option<i32>,
+}
+
+impl FromJson for UpdateTaskProtectionRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            tasks: member(&mut members, "tasks"),
+            protection_enabled: member(&mut members, "protectionEnabled"),
+            expires_in_minutes: member(&mut members, "expiresInMinutes"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateTaskProtectionResponse {
+    /// A list of tasks with the following information.
+    #[serde(rename = "protectedTasks", default, skip_serializing_if = "Option::is_none")]
+    pub protected_tasks: Option<Vec<ProtectedTask>>,
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+}
+
+impl FromJson for UpdateTaskProtectionResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            protected_tasks: member(&mut members, "protectedTasks"),
+            failures: member(&mut members, "failures"),
+        })
+    }
+}
+
+/// An object representing the protection status details for a task.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProtectedTask {
+    /// The task ARN.
+    #[serde(rename = "taskArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_arn: Option<String>,
+    /// The protection status of the task.
+    #[serde(rename = "protectionEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub protection_enabled: Option<bool>,
+    /// The epoch time when protection for the task will expire.
+    #[serde(rename = "expirationDate", default, skip_serializing_if = "Option::is_none")]
+    pub expiration_date: Option<f64>,
+}
+
+impl FromJson for ProtectedTask {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task_arn: member(&mut members, "taskArn"),
+            protection_enabled: member(&mut members, "protectionEnabled"),
+            expiration_date: member(&mut members, "expirationDate"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetTaskProtectionRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task sets exist in.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// A list of up to 100 task IDs or full ARN entries.
+    #[serde(rename = "tasks", default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<Vec<String>>,
+}
+
+impl FromJson for GetTaskProtectionRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            tasks: member(&mut members, "tasks"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetTaskProtectionResponse {
+    /// A list of tasks with the following information.
+    #[serde(rename = "protectedTasks", default, skip_serializing_if = "Option::is_none")]
+    pub protected_tasks: Option<Vec<ProtectedTask>>,
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+}
+
+impl FromJson for GetTaskProtectionResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            protected_tasks: member(&mut members, "protectedTasks"),
+            failures: member(&mut members, "failures"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SubmitTaskStateChangeRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]

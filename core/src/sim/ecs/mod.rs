@@ -8,6 +8,7 @@ pub(crate) mod fargate;
 mod instances;
 pub(crate) mod launch;
 pub(crate) mod names;
+mod protection;
 pub mod quotas;
 pub(crate) mod services;
 mod tags;
@@ -36,6 +37,7 @@ pub(crate) mod handlers {
         deregister_container_instance, describe_container_instances, list_container_instances,
         register_container_instance, update_container_instances_state,
     };
+    pub(crate) use super::protection::{get_task_protection, update_task_protection};
     pub(crate) use super::services::actions::{
         create_service, delete_service, describe_services, list_services, update_service,
     };

@@ -353,7 +353,10 @@ fn roll(
     let primary_live = primary.running + primary.pending - displaced.len() as u32;
     // Too many of the new tasks (the desired count went down): stop the surplus.
     if primary_live > desired {
-        let live: Vec<TaskPosition> = live_tasks(cluster, &service.deployments[0]).collect();
+        // Protected tasks stay until their protection expires (the clock looks again then).
+        let live: Vec<TaskPosition> = live_tasks(cluster, &service.deployments[0])
+            .filter(|&p| !cluster.tasks[p].protected(now))
+            .collect();
         let surplus = scale_in::choose(
             cluster,
             &service.strategies,
@@ -365,10 +368,12 @@ fn roll(
         return 0;
     }
     if !old_live.is_empty() {
+        let unprotected = |&p: &TaskPosition| !cluster.tasks[p].protected(now);
         let stoppable_pending: Vec<TaskPosition> = old_live
             .iter()
             .copied()
             .filter(|&p| cluster.tasks[p].last_status != "RUNNING")
+            .filter(unprotected)
             .collect();
         // Only healthy tasks count towards the lower bound.
         let stoppable_running = healthy.saturating_sub(lower) as usize;
@@ -376,6 +381,7 @@ fn roll(
             .iter()
             .copied()
             .filter(|&p| cluster.tasks[p].last_status == "RUNNING")
+            .filter(unprotected)
             .collect();
         let mut stopping: Vec<TaskPosition> = stoppable_pending;
         stopping.extend(scale_in::choose(
