@@ -1,7 +1,8 @@
 //! Over random clusters and services: after any single fault (an instance killed or drained, a
 //! task stopped, a container that exits, a Fargate Spot task interrupted), the scheduler restores
 //! the desired count once the clock has run long enough, no task of the service stays on a
-//! DRAINING instance, and a service on capacity providers keeps its split.
+//! DRAINING instance, and a service on capacity providers keeps its split; a protected task
+//! outlives scale-in and deployments until its protection expires.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -127,5 +128,41 @@ proptest! {
         let rest = f64::from(desired - base.min(desired));
         let ideal = f64::from(base.min(desired)) + rest * f64::from(on_demand) / f64::from(on_demand + spot);
         prop_assert!((count(&after, "FARGATE") as f64 - ideal).abs() < 1.0, "{} on FARGATE, ideal {}", count(&after, "FARGATE"), ideal);
+    }
+
+    #[test]
+    fn protected_tasks_outlive_scale_in_and_deployments_until_they_expire(seed in any::<u64>(), desired in 2..8u32, protect in 1..8usize, to in 0..8u32, deploy in any::<bool>(), minutes in 1..30i32) {
+        let mut sim = Simulation::new(SimulationConfig { seed, ..Default::default() });
+        sim.call("ecs", "CreateCluster", json!({"clusterName": "p"})).unwrap();
+        for zone in ["us-east-1a", "us-east-1b"] {
+            sim.call("ecs", "RegisterContainerInstance", json!({"cluster": "p", "instanceType": "m5.2xlarge", "availabilityZone": zone})).unwrap();
+        }
+        sim.call("ecs", "RegisterTaskDefinition", json!({"family": "web", "containerDefinitions": [{"name": "app", "image": "web:1", "memoryReservation": 128}]})).unwrap();
+        sim.call("ecs", "CreateService", json!({"cluster": "p", "serviceName": "web", "taskDefinition": "web", "desiredCount": desired})).unwrap();
+        sim.advance(120.0).unwrap();
+        let live = sim.call("ecs", "ListTasks", json!({"cluster": "p"})).unwrap()["taskArns"].clone();
+        let live: Vec<Value> = live.as_array().unwrap().clone();
+        let protected: Vec<Value> = live.iter().take(protect.min(live.len())).cloned().collect();
+        sim.call("ecs", "UpdateTaskProtection", json!({"cluster": "p", "tasks": protected, "protectionEnabled": true, "expiresInMinutes": minutes})).unwrap();
+        let expires = sim.now() + f64::from(minutes) * 60.0;
+        if deploy {
+            sim.call("ecs", "RegisterTaskDefinition", json!({"family": "web", "containerDefinitions": [{"name": "app", "image": "web:2", "memoryReservation": 128}]})).unwrap();
+            sim.call("ecs", "UpdateService", json!({"cluster": "p", "service": "web", "taskDefinition": "web:2", "desiredCount": to})).unwrap();
+        } else {
+            sim.call("ecs", "UpdateService", json!({"cluster": "p", "service": "web", "desiredCount": to})).unwrap();
+        }
+        // Every minute until just before the expiry, every protected task still runs.
+        while sim.now() + 60.0 < expires {
+            sim.advance(60.0).unwrap();
+            let tasks = sim.call("ecs", "DescribeTasks", json!({"cluster": "p", "tasks": protected})).unwrap()["tasks"].clone();
+            for task in tasks.as_array().unwrap() {
+                prop_assert_eq!(task["desiredStatus"].as_str(), Some("RUNNING"), "{} stopped before its protection expired", task["taskArn"]);
+            }
+        }
+        // Once it has expired, the service reaches what it was asked for.
+        sim.advance(f64::from(minutes) * 60.0 + 300.0).unwrap();
+        let service = service_state(&mut sim);
+        prop_assert_eq!(service["runningCount"].as_u64(), Some(u64::from(to)));
+        prop_assert_eq!(service["deployments"].as_array().map(Vec::len), Some(1));
     }
 }
