@@ -45,6 +45,7 @@ SERVICES = {
         "checked_by_handler": {"RegisterTaskDefinition": "ClientException"},
         "operations": [
             "RegisterTaskDefinition", "DescribeTaskDefinition", "DeregisterTaskDefinition",
+            "DeleteTaskDefinitions",
             "ListTaskDefinitions", "ListTaskDefinitionFamilies",
             "CreateCluster", "DeleteCluster", "DescribeClusters", "ListClusters",
             "PutClusterCapacityProviders",

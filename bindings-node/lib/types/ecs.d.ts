@@ -638,6 +638,28 @@ export interface DeregisterTaskDefinitionResponse {
   taskDefinition?: TaskDefinition;
 }
 
+export interface DeleteTaskDefinitionsRequest {
+  /** The `family` and `revision` (`family:revision`) or full Amazon Resource Name (ARN) of the task definition to delete. */
+  taskDefinitions: string[];
+}
+
+export interface DeleteTaskDefinitionsResponse {
+  /** The list of deleted task definitions. */
+  taskDefinitions?: TaskDefinition[];
+  /** Any failures associated with the call. */
+  failures?: Failure[];
+}
+
+/** A failed resource. */
+export interface Failure {
+  /** The Amazon Resource Name (ARN) of the failed resource. */
+  arn?: string;
+  /** The reason for the failure. */
+  reason?: string;
+  /** The details of the failure. */
+  detail?: string;
+}
+
 export interface ListTaskDefinitionsRequest {
   /** The full family name to filter the `ListTaskDefinitions` results with. */
   familyPrefix?: string;
@@ -848,16 +870,6 @@ export interface DescribeClustersResponse {
   clusters?: Cluster[];
   /** Any failures associated with the call. */
   failures?: Failure[];
-}
-
-/** A failed resource. */
-export interface Failure {
-  /** The Amazon Resource Name (ARN) of the failed resource. */
-  arn?: string;
-  /** The reason for the failure. */
-  reason?: string;
-  /** The details of the failure. */
-  detail?: string;
 }
 
 export interface ListClustersRequest {
@@ -2730,6 +2742,8 @@ export interface EcsClient {
   describeTaskDefinition(input: DescribeTaskDefinitionRequest): DescribeTaskDefinitionResponse;
   /** Deregisters the specified task definition by family and revision. */
   deregisterTaskDefinition(input: DeregisterTaskDefinitionRequest): DeregisterTaskDefinitionResponse;
+  /** Deletes one or more task definitions. */
+  deleteTaskDefinitions(input: DeleteTaskDefinitionsRequest): DeleteTaskDefinitionsResponse;
   /** Returns a list of task definitions that are registered to your account. */
   listTaskDefinitions(input?: ListTaskDefinitionsRequest): ListTaskDefinitionsResponse;
   /** Returns a list of task definition families that are registered to your account. */

@@ -52,6 +52,24 @@ class ECSClient(Client):
 
     deregister_task_definition.__signature__ = keywords(('taskDefinition',), ())  # type: ignore[attr-defined]
 
+    def delete_task_definitions(self, **params: Any) -> Any:
+        """Deletes one or more task definitions.
+
+        You must deregister a task definition revision before you delete it. For more
+        information, see DeregisterTaskDefinition .
+
+        When you delete a task definition revision, it is immediately transitions from the
+        `INACTIVE` to `DELETE_IN_PROGRESS`. Existing tasks and services that reference a
+        `DELETE_IN_PROGRESS` task definition revision continue to run without disruption.
+        Existing services that reference a `DELETE_IN_PROGRESS` task definition revision can
+        still scale up or down by modifying the service's desired count.
+
+        AWS: ecs DeleteTaskDefinitions.
+        """
+        return self._call("DeleteTaskDefinitions", params)
+
+    delete_task_definitions.__signature__ = keywords(('taskDefinitions',), ())  # type: ignore[attr-defined]
+
     def list_task_definitions(self, **params: Any) -> Any:
         """Returns a list of task definitions that are registered to your account. You can filter
         the results by family name with the `familyPrefix` parameter or by status with the

@@ -39,6 +39,19 @@ class ECSClient(Client):
         first deregister the task definition revision.
         """
 
+    def delete_task_definitions(self, *, taskDefinitions: Sequence[str]) -> _ecs.DeleteTaskDefinitionsResponseTypeDef:
+        """Deletes one or more task definitions.
+
+        You must deregister a task definition revision before you delete it. For more
+        information, see DeregisterTaskDefinition .
+
+        When you delete a task definition revision, it is immediately transitions from the
+        `INACTIVE` to `DELETE_IN_PROGRESS`. Existing tasks and services that reference a
+        `DELETE_IN_PROGRESS` task definition revision continue to run without disruption.
+        Existing services that reference a `DELETE_IN_PROGRESS` task definition revision can
+        still scale up or down by modifying the service's desired count.
+        """
+
     def list_task_definitions(self, *, familyPrefix: str = ..., status: _ecs.TaskDefinitionStatusType = ..., sort: _ecs.SortOrderType = ..., nextToken: str = ..., maxResults: int = ...) -> _ecs.ListTaskDefinitionsResponseTypeDef:
         """Returns a list of task definitions that are registered to your account. You can filter
         the results by family name with the `familyPrefix` parameter or by status with the

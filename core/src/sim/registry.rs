@@ -25,6 +25,7 @@ fn ecs(world: &mut World, action: &str, input: Value) -> Option<Result<Value, Ec
         "RegisterTaskDefinition" => handle_whole(world, input, handlers::register_task_definition),
         "DescribeTaskDefinition" => handle(world, input, &crate::api::ecs::shapes::DESCRIBE_TASK_DEFINITION_REQUEST, error, handlers::describe_task_definition),
         "DeregisterTaskDefinition" => handle(world, input, &crate::api::ecs::shapes::DEREGISTER_TASK_DEFINITION_REQUEST, error, handlers::deregister_task_definition),
+        "DeleteTaskDefinitions" => handle(world, input, &crate::api::ecs::shapes::DELETE_TASK_DEFINITIONS_REQUEST, error, handlers::delete_task_definitions),
         "ListTaskDefinitions" => handle(world, input, &crate::api::ecs::shapes::LIST_TASK_DEFINITIONS_REQUEST, error, handlers::list_task_definitions),
         "ListTaskDefinitionFamilies" => handle(world, input, &crate::api::ecs::shapes::LIST_TASK_DEFINITION_FAMILIES_REQUEST, error, handlers::list_task_definition_families),
         "CreateCluster" => handle(world, input, &crate::api::ecs::shapes::CREATE_CLUSTER_REQUEST, error, handlers::create_cluster),

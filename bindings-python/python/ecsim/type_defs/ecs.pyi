@@ -754,6 +754,33 @@ DeregisterTaskDefinitionResponseTypeDef = TypedDict(
     total=False,
 )
 
+DeleteTaskDefinitionsRequestTypeDef = TypedDict(
+    "DeleteTaskDefinitionsRequestTypeDef",
+    {
+        "taskDefinitions": Required[Sequence[str]],
+    },
+    total=False,
+)
+
+DeleteTaskDefinitionsResponseTypeDef = TypedDict(
+    "DeleteTaskDefinitionsResponseTypeDef",
+    {
+        "taskDefinitions": List[TaskDefinitionTypeDef],
+        "failures": List[FailureTypeDef],
+    },
+    total=False,
+)
+
+FailureTypeDef = TypedDict(
+    "FailureTypeDef",
+    {
+        "arn": str,
+        "reason": str,
+        "detail": str,
+    },
+    total=False,
+)
+
 ListTaskDefinitionsRequestTypeDef = TypedDict(
     "ListTaskDefinitionsRequestTypeDef",
     {
@@ -966,16 +993,6 @@ DescribeClustersResponseTypeDef = TypedDict(
     {
         "clusters": List[ClusterTypeDef],
         "failures": List[FailureTypeDef],
-    },
-    total=False,
-)
-
-FailureTypeDef = TypedDict(
-    "FailureTypeDef",
-    {
-        "arn": str,
-        "reason": str,
-        "detail": str,
     },
     total=False,
 )

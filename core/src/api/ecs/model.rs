@@ -2403,6 +2403,67 @@ impl FromJson for DeregisterTaskDefinitionResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteTaskDefinitionsRequest {
+    /// The `family` and `revision` (`family:revision`) or full Amazon Resource Name (ARN) of the task definition to delete.
+    #[serde(rename = "taskDefinitions", default, skip_serializing_if = "Option::is_none")]
+    pub task_definitions: Option<Vec<String>>,
+}
+
+impl FromJson for DeleteTaskDefinitionsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task_definitions: member(&mut members, "taskDefinitions"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteTaskDefinitionsResponse {
+    /// The list of deleted task definitions.
+    #[serde(rename = "taskDefinitions", default, skip_serializing_if = "Option::is_none")]
+    pub task_definitions: Option<Vec<TaskDefinition>>,
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+}
+
+impl FromJson for DeleteTaskDefinitionsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task_definitions: member(&mut members, "taskDefinitions"),
+            failures: member(&mut members, "failures"),
+        })
+    }
+}
+
+/// A failed resource.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    /// The Amazon Resource Name (ARN) of the failed resource.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The reason for the failure.
+    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The details of the failure.
+    #[serde(rename = "detail", default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl FromJson for Failure {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            reason: member(&mut members, "reason"),
+            detail: member(&mut members, "detail"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListTaskDefinitionsRequest {
     /// The full family name to filter the `ListTaskDefinitions` results with.
     #[serde(rename = "familyPrefix", default, skip_serializing_if = "Option::is_none")]
@@ -3098,31 +3159,6 @@ impl FromJson for DescribeClustersResponse {
         Some(Self {
             clusters: member(&mut members, "clusters"),
             failures: member(&mut members, "failures"),
-        })
-    }
-}
-
-/// A failed resource.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Failure {
-    /// The Amazon Resource Name (ARN) of the failed resource.
-    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
-    pub arn: Option<String>,
-    /// The reason for the failure.
-    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// The details of the failure.
-    #[serde(rename = "detail", default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
-
-impl FromJson for Failure {
-    fn from_json(value: Value) -> Option<Self> {
-        let mut members = object(value)?;
-        Some(Self {
-            arn: member(&mut members, "arn"),
-            reason: member(&mut members, "reason"),
-            detail: member(&mut members, "detail"),
         })
     }
 }

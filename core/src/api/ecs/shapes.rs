@@ -104,6 +104,7 @@ pub static DESCRIBE_TASK_DEFINITION_REQUEST: Shape = Shape { name: "DescribeTask
 pub static TASK_DEFINITION_FIELD_LIST: Shape = Shape { name: "TaskDefinitionFieldList", kind: Kind::List(&TASK_DEFINITION_FIELD), range: None };
 pub static TASK_DEFINITION_FIELD: Shape = Shape { name: "TaskDefinitionField", kind: Kind::Enum(&["TAGS"]), range: None };
 pub static DEREGISTER_TASK_DEFINITION_REQUEST: Shape = Shape { name: "DeregisterTaskDefinitionRequest", kind: Kind::Structure(&[Member { name: "taskDefinition", shape: &STRING, required: true }]), range: None };
+pub static DELETE_TASK_DEFINITIONS_REQUEST: Shape = Shape { name: "DeleteTaskDefinitionsRequest", kind: Kind::Structure(&[Member { name: "taskDefinitions", shape: &STRING_LIST, required: true }]), range: None };
 pub static LIST_TASK_DEFINITIONS_REQUEST: Shape = Shape { name: "ListTaskDefinitionsRequest", kind: Kind::Structure(&[Member { name: "familyPrefix", shape: &STRING, required: false }, Member { name: "status", shape: &TASK_DEFINITION_STATUS, required: false }, Member { name: "sort", shape: &SORT_ORDER, required: false }, Member { name: "nextToken", shape: &STRING, required: false }, Member { name: "maxResults", shape: &BOXED_INTEGER, required: false }]), range: None };
 pub static TASK_DEFINITION_STATUS: Shape = Shape { name: "TaskDefinitionStatus", kind: Kind::Enum(&["ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS"]), range: None };
 pub static SORT_ORDER: Shape = Shape { name: "SortOrder", kind: Kind::Enum(&["ASC", "DESC"]), range: None };

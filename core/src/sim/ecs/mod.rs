@@ -43,7 +43,8 @@ pub(crate) mod handlers {
     };
     pub(crate) use super::tags::{list_tags_for_resource, tag_resource, untag_resource};
     pub(crate) use super::task_definition_lifecycle::{
-        deregister_task_definition, list_task_definition_families, list_task_definitions,
+        delete_task_definitions, deregister_task_definition, list_task_definition_families,
+        list_task_definitions,
     };
     pub(crate) use super::task_definitions::{describe_task_definition, register_task_definition};
     pub(crate) use super::task_queries::{describe_tasks, list_tasks, stop_task};

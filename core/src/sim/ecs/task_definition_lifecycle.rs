@@ -1,6 +1,7 @@
 //! A task definition after registration: DeregisterTaskDefinition (INACTIVE: the tasks and
-//! services that run it keep it, nothing new may start from it, as ECS documents), and the
-//! listings, ListTaskDefinitions and ListTaskDefinitionFamilies.
+//! services that run it keep it, nothing new may start from it, as ECS documents),
+//! DeleteTaskDefinitions (an INACTIVE revision becomes DELETE_IN_PROGRESS, which ecsim keeps:
+//! what runs it goes on), and the listings, ListTaskDefinitions and ListTaskDefinitionFamilies.
 
 use super::task_definitions::{resolve, Registered};
 use crate::api::ecs::{self as api, SortOrder, TaskDefinitionFamilyStatus, TaskDefinitionStatus};
@@ -42,6 +43,57 @@ pub fn deregister_task_definition(
     }
     Ok(api::DeregisterTaskDefinitionResponse {
         task_definition: Some(definition.clone()),
+    })
+}
+
+pub fn delete_task_definitions(
+    world: &mut World,
+    request: api::DeleteTaskDefinitionsRequest,
+) -> Result<api::DeleteTaskDefinitionsResponse, EcsimError> {
+    let references = request.task_definitions.unwrap_or_default();
+    if references.len() > 10 {
+        return Err(api::Error::InvalidParameterException.with(format!(
+            "taskDefinitions can name up to 10 revisions, got {}.",
+            references.len()
+        )));
+    }
+    let mut deleted = Vec::new();
+    let mut failures = Vec::new();
+    for reference in references {
+        let arn = resolve(world, &reference)
+            .filter(|_| reference.contains(':'))
+            .and_then(|r| r.task_definition.task_definition_arn.clone());
+        let registered = arn.as_deref().and_then(|arn| {
+            world
+                .ecs
+                .task_definitions
+                .values_mut()
+                .flatten()
+                .find(|r| r.task_definition.task_definition_arn.as_deref() == Some(arn))
+        });
+        let Some(registered) = registered else {
+            failures.push(api::Failure {
+                arn: Some(reference),
+                reason: Some("The specified task definition does not exist.".into()),
+                detail: None,
+            });
+            continue;
+        };
+        let definition = &mut registered.task_definition;
+        if definition.status == Some(TaskDefinitionStatus::Active) {
+            failures.push(api::Failure {
+                arn: definition.task_definition_arn.clone(),
+                reason: Some("The specified task definition is still in ACTIVE status. Please deregister the target and try again.".into()),
+                detail: None,
+            });
+            continue;
+        }
+        definition.status = Some(TaskDefinitionStatus::DeleteInProgress);
+        deleted.push(definition.clone());
+    }
+    Ok(api::DeleteTaskDefinitionsResponse {
+        task_definitions: Some(deleted),
+        failures: Some(failures),
     })
 }
 
