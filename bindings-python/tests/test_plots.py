@@ -59,6 +59,11 @@ def test_plots_draw_the_recording_and_the_metrics(tmp_path: object) -> None:
     figure.savefig(str(tmp_path) + "/recording.png")
 
 
-def test_a_recording_refuses_a_bad_period() -> None:
+def test_a_recording_refuses_a_bad_period_and_a_bad_end() -> None:
     with pytest.raises(ValueError, match="every must be a positive"):
         ecsim.Simulation().record(every=0)
+    recording = ecsim.Simulation().record(every=60)
+    for end in (float("inf"), float("nan"), recording.sim.now - 1):
+        with pytest.raises(ecsim.InvalidParameterException):
+            recording.run_until(end, progress=False)
+    assert len(recording.services) == 0 and len(recording.clusters) == 0

@@ -4,6 +4,7 @@ ECS keeps no such history (Container Insights would, at a cost), so a recording 
 public actions between slices of the clock."""
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ._views import Records, pages
@@ -60,14 +61,13 @@ class Recording:
         """Runs the clock to `time`, sampling every `every` seconds and at `time`."""
         from . import _progress
 
-        moments = []
-        at = self.sim.now
-        while at + self.every < time:
-            at += self.every
-            moments.append(at)
-        moments.append(time)
-        shown = _progress.bar(self.sim, time - self.sim.now, progress)
+        if not math.isfinite(time) or time < self.sim.now:
+            # The core refuses it, naming why; nothing is sampled.
+            self.sim._native.run_until(time)
         start = self.sim.now
+        steps = math.ceil((time - start) / self.every)
+        moments = (time if k == steps else start + k * self.every for k in range(1, steps + 1))
+        shown = _progress.bar(self.sim, time - start, progress)
         for moment in moments:
             self.sim._native.run_until(moment)
             self.sim._changed()
