@@ -77,7 +77,7 @@ SERVICES = {
         "protocol_errors": ["ValidationException"],
         "operations": [
             "PutRule", "PutTargets", "RemoveTargets", "DeleteRule", "DescribeRule", "ListRules",
-            "ListTargetsByRule", "EnableRule", "DisableRule",
+            "ListTargetsByRule", "EnableRule", "DisableRule", "TestEventPattern",
         ],
     },
     "application-autoscaling": {

@@ -3,6 +3,26 @@ import type { ServiceClients } from './types/index.js';
 
 export type { Diagnostic, ValidationOptions };
 
+/** The detail types of ECS's events on EventBridge. */
+export type BusEventDetailType =
+  | 'ECS Task State Change'
+  | 'ECS Container Instance State Change'
+  | 'ECS Service Action'
+  | 'ECS Deployment State Change';
+
+/** One of ECS's events as EventBridge delivers it (`detail` is the task, container instance or action). */
+export interface BusEvent {
+  version: '0';
+  id: string;
+  'detail-type': BusEventDetailType;
+  source: 'aws.ecs';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: JsonObject;
+}
+
 export interface ServiceEventRecord {
   createdAt: number;
   serviceArn: string;
@@ -34,6 +54,10 @@ export interface SimulationConfig {
   scaleInThresholdRatio?: number;
   /** ECS's service throttle: a service whose tasks repeatedly fail to start waits longer between attempts, up to 27 minutes (true unless turned off). */
   serviceThrottle?: boolean;
+  /** How many of ECS's EventBridge events the default bus keeps for reading (ecsim ListBusEvents, and the bindings' events with bus), the newest (10,000 unless given; 0 keeps none). */
+  eventBusRetention?: number;
+  /** Seconds between an event and its delivery to the targets of the rules whose patterns it matches (0.5 unless given). */
+  eventDeliveryDelay?: number;
 }
 
 export type ServiceName = "ecs" | "elbv2" | "events" | "application-autoscaling" | "cloudwatch" | "servicediscovery" | "ecsim";
@@ -154,7 +178,9 @@ export declare class Simulation {
   /** After fromScenario: each step's answer, in order. */
   readonly scenarioOutputs?: JsonObject[];
   /** Every service event so far, oldest first, as ECS words them. */
-  events(options?: { cluster?: string; since?: number }): ServiceEventRecord[];
+  events(options?: { cluster?: string; since?: number; bus?: false }): ServiceEventRecord[];
+  /** ECS's events on the default EventBridge bus, oldest first, as EventBridge hands them to targets. */
+  events(options: { bus: true; since?: number; detailType?: BusEventDetailType; pattern?: JsonObject | string }): BusEvent[];
   call(service: string, action: string, input?: JsonObject): JsonObject;
   /** A typed client (boto3's `client(...)`): each simulated action in camelCase, AWS's member names. */
   client<S extends ServiceName>(service: S): ServiceClients[S];

@@ -207,9 +207,32 @@ export function makeApi(native) {
       return restored;
     }
 
-    /** Every service event so far, oldest first (the ecsim client's ListEvents). */
+    /**
+     * Every service event so far, oldest first (the ecsim client's ListEvents); with
+     * `{bus: true}`, ECS's EventBridge events on the default bus as objects (ListBusEvents),
+     * narrowed by `since`, `detailType` and `pattern` (an event pattern, object or JSON text).
+     */
     events(options = {}) {
-      return unwrap(this.#native.call('ecsim', 'ListEvents', inputJson(options))).events;
+      const { bus, detailType, pattern, ...rest } = options ?? {};
+      if (!bus) {
+        if (detailType !== undefined || pattern !== undefined) {
+          throw new TypeError('detailType and pattern narrow the bus\'s events: pass bus: true');
+        }
+        return unwrap(this.#native.call('ecsim', 'ListEvents', inputJson(rest))).events;
+      }
+      if (rest.cluster !== undefined) {
+        throw new TypeError("events({bus: true}) reads the whole bus: narrow it with pattern, e.g. {detail: {clusterArn: [arn]}}");
+      }
+      const request = { ...rest };
+      if (detailType !== undefined) request.detailType = detailType;
+      if (pattern !== undefined) request.eventPattern = typeof pattern === 'string' ? pattern : JSON.stringify(pattern);
+      const events = [];
+      for (;;) {
+        const page = unwrap(this.#native.call('ecsim', 'ListBusEvents', inputJson(request)));
+        events.push(...page.events.map((text) => JSON.parse(text)));
+        if (!page.nextToken) return events;
+        request.nextToken = page.nextToken;
+      }
     }
 
     /** The untyped form of a client call: call('ecs', 'RunTask', {...}). */

@@ -108,6 +108,27 @@ test('service events read like ECS', () => {
   assert.throws(() => ecs.updateService({ cluster: 'c', service: 'nope', desiredCount: 1 }), { name: 'ServiceNotFoundException' });
 });
 
+test('the event bus reads as EventBridge events; a pattern narrows it', () => {
+  const sim = new ecsim.Simulation({ seed: 4 });
+  const ecs = sim.client('ecs');
+  ecs.createCluster({ clusterName: 'c' });
+  ecs.registerContainerInstance({ cluster: 'c', instanceType: 'm5.large', availabilityZone: 'us-east-1a' });
+  ecs.registerTaskDefinition({ family: 'w', containerDefinitions: [{ name: 'a', image: 'x', memory: 64 }] });
+  ecs.createService({ cluster: 'c', serviceName: 'web', taskDefinition: 'w', desiredCount: 2 });
+  sim.advance(60);
+  const deployments = sim.events({ bus: true, detailType: 'ECS Deployment State Change' });
+  assert.deepEqual(deployments.map((e) => e.detail.eventName), ['SERVICE_DEPLOYMENT_IN_PROGRESS', 'SERVICE_DEPLOYMENT_COMPLETED']);
+  const running = sim.events({ bus: true, pattern: { detail: { lastStatus: ['RUNNING'] } } });
+  assert.equal(running.length, 2);
+  assert.equal(running[0]['detail-type'], 'ECS Task State Change');
+  assert.equal(sim.events({ bus: true, pattern: '{"detail":{"eventName":["SERVICE_STEADY_STATE"]}}' }).length, 1);
+  assert.throws(() => sim.events({ bus: true, cluster: 'c' }), TypeError);
+  assert.throws(() => sim.events({ pattern: {} }), TypeError);
+  assert.throws(() => sim.events({ bus: true, pattern: { source: 'aws.ecs' } }), { name: 'InvalidParameterException' });
+  const result = sim.client('events').testEventPattern({ EventPattern: '{"source":["aws.ecs"]}', Event: JSON.stringify(running[0]) });
+  assert.equal(result.Result, true);
+});
+
 test('instanceTypes lists the catalog; text validation locates findings and carries fixes', async () => {
   const { instanceTypes, validateTaskDefinitionText, validateTaskDefinition, InvalidParameterException } = await import('../lib/index.js');
   const types = Object.fromEntries(instanceTypes().map((t) => [t.name, t]));

@@ -90,7 +90,8 @@ def test_every_configuration_member_is_accepted_and_no_other() -> None:
                               "accountId": "111122223333", "undeclaredSubnets": "reject",
                               "taskTimings": "instant", "quotas": {"clusters": 5},
                               "stoppedTaskRetention": 600.0, "customHealthDelay": 10.0,
-                              "scaleInThresholdRatio": 0.8, "serviceThrottle": False}
+                              "scaleInThresholdRatio": 0.8, "serviceThrottle": False,
+                              "eventBusRetention": 100, "eventDeliveryDelay": 1.0}
     assert sorted(values) == sorted(CONFIG_MEMBERS)
     assert sorted(ecsim.SimulationConfig.__annotations__) == sorted(CONFIG_MEMBERS)
     sim = ecsim.Simulation(**values)

@@ -99,6 +99,28 @@ def test_a_service_shows_counts_deployments_and_events() -> None:
     assert isinstance(events, ecsim.Records) and "steady state" in events.to_pandas()["message"].iloc[-1]
 
 
+def test_the_event_bus_reads_as_eventbridge_events() -> None:
+    sim, ecs = shop()
+    ecs.create_service(cluster="shop", serviceName="front", taskDefinition="web", desiredCount=2)
+    sim.advance(120)
+    deployments = sim.events(bus=True, detail_type="ECS Deployment State Change")
+    assert [e["detail"]["eventName"] for e in deployments] == ["SERVICE_DEPLOYMENT_IN_PROGRESS", "SERVICE_DEPLOYMENT_COMPLETED"]
+    assert deployments[0]["source"] == "aws.ecs" and deployments[0]["resources"][0].endswith("service/shop/front")
+    running = sim.events(bus=True, pattern={"detail-type": ["ECS Task State Change"],
+                                            "detail": {"lastStatus": ["RUNNING"], "group": ["service:front"]}})
+    assert len(running) == 2 and all(e["detail"]["taskArn"] == e["resources"][0] for e in running)
+    as_text = sim.events(bus=True, pattern='{"detail": {"eventName": [{"prefix": "SERVICE_STEADY"}]}}')
+    assert len(as_text) == 1
+    frame = sim.events(bus=True).to_pandas()
+    assert str(frame["time"].dtype).startswith("datetime64") and set(frame["detail-type"]) >= {"ECS Service Action"}
+    with pytest.raises(TypeError, match="pattern"):
+        sim.events(cluster="shop", bus=True)
+    with pytest.raises(TypeError, match="bus=True"):
+        sim.events(pattern={"source": ["aws.ecs"]})
+    with pytest.raises(sim.client("ecsim").exceptions.InvalidParameterException, match="Event pattern is not valid"):
+        sim.events(bus=True, pattern={"source": "aws.ecs"})
+
+
 def test_diagnostics_are_a_table_with_user_text_escaped() -> None:
     found = ecsim.validate_task_definition({"family": "x", "containerDefinitions": [{"name": "<b>bold</b>", "image": ""}]})
     assert isinstance(found, ecsim.Diagnostics) and isinstance(found, list)

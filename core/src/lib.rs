@@ -12,6 +12,7 @@ pub mod error;
 #[rustfmt::skip]
 mod error_code;
 pub mod guard;
+pub mod pattern;
 pub mod sim;
 pub mod taskdef;
 

@@ -160,6 +160,8 @@ export interface Invocation {
   failures?: ecs_.Failure[];
   /** The error RunTask answered. */
   error?: InvocationError;
+  /** The event whose match with the rule's pattern ran the target (none for a scheduled firing). */
+  eventId?: string;
 }
 
 export interface InvocationError {
@@ -167,6 +169,26 @@ export interface InvocationError {
   code?: string;
   /** Its message. */
   message?: string;
+}
+
+export interface ListBusEventsRequest {
+  /** Only events at or after this time (epoch seconds). */
+  since?: number;
+  /** Only events of this `detail-type` (`ECS Task State Change`, …). */
+  detailType?: string;
+  /** Only events that match this EventBridge event pattern (JSON text). */
+  eventPattern?: string;
+  /** At most this many events (1 to 10,000; all unless given). */
+  maxResults?: number;
+  /** Where the previous page ended. */
+  nextToken?: string;
+}
+
+export interface ListBusEventsResponse {
+  /** Each event as JSON text, oldest first. */
+  events?: string[];
+  /** Present when more events follow. */
+  nextToken?: string;
 }
 
 export interface ContainerInstanceFaultRequest {
@@ -386,6 +408,8 @@ export interface EcsimClient {
   nextFireTimes(input: NextFireTimesRequest): NextFireTimesResponse;
   /** What each firing of an EventBridge rule's ECS targets did, oldest first: the tasks RunTask started and its failures, or the error it answered. */
   listInvocations(input?: ListInvocationsRequest): ListInvocationsResponse;
+  /** The events ECS put on the default EventBridge bus (ECS Task State Change, ECS Container Instance State Change, ECS Service Action, ECS Deployment State Change), oldest first, each as the JSON text EventBridge hands its targets. */
+  listBusEvents(input?: ListBusEventsRequest): ListBusEventsResponse;
   /** The EC2 instance behind a container instance terminates: the container instance leaves the cluster and its tasks stop at once (`Host EC2 (instance ...) terminated.`); services start replacements elsewhere. */
   killInstance(input: ContainerInstanceFaultRequest): ContainerInstanceFaultResponse;
   /** The container agent of one instance loses its connection (`agentConnected` false): the instance takes no new tasks (failure `AGENT`). */

@@ -444,6 +444,18 @@ export interface DisableRuleRequest {
   EventBusName?: string;
 }
 
+export interface TestEventPatternRequest {
+  /** The event pattern. */
+  EventPattern: string;
+  /** The event, in JSON format, to test against the event pattern. */
+  Event: string;
+}
+
+export interface TestEventPatternResponse {
+  /** Indicates whether the event matches the event pattern. */
+  Result?: boolean;
+}
+
 /** The events actions ecsim simulates, as boto3 names their members. */
 export interface EventsClient {
   readonly service: "events";
@@ -486,4 +498,6 @@ export interface EventsClient {
   enableRule(input: EnableRuleRequest): Record<string, never>;
   /** Disables the specified rule. */
   disableRule(input: DisableRuleRequest): Record<string, never>;
+  /** Tests whether the specified event pattern matches the provided event. */
+  testEventPattern(input: TestEventPatternRequest): TestEventPatternResponse;
 }

@@ -185,9 +185,23 @@ class Simulation:
         ``with sim.serve_dns() as dns: ...`` stops it at the end; so does ``dns.stop()``."""
         return self._native.serve_dns(port)
 
-    def events(self, cluster: str | None = None, since: float | None = None) -> _views.Records:
+    def events(self, cluster: str | None = None, since: float | None = None, *, bus: bool = False,
+               detail_type: str | None = None, pattern: dict[str, Any] | str | None = None) -> _views.Records:
         """Every service event so far, oldest first, as ECS words them (`createdAt`,
-        `serviceArn`, `id`, `message`): the ecsim client's ListEvents."""
+        `serviceArn`, `id`, `message`): the ecsim client's ListEvents.
+
+        With ``bus=True``, ECS's events on the default EventBridge bus instead (ECS Task State
+        Change, ECS Container Instance State Change, ECS Service Action, ECS Deployment State
+        Change), each a dict as EventBridge hands it to a rule's targets: the ecsim client's
+        ListBusEvents. ``detail_type`` and ``pattern`` (an EventBridge event pattern, a dict or
+        JSON text) narrow them; the bus keeps the newest ``eventBusRetention`` events."""
+        if bus:
+            if cluster is not None:
+                raise TypeError("events(bus=True) reads the whole bus: narrow it with pattern=, "
+                                "e.g. {'detail': {'clusterArn': [arn]}}")
+            return _views.bus_events(self, since, detail_type, pattern)
+        if detail_type is not None or pattern is not None:
+            raise TypeError("detail_type= and pattern= narrow the bus's events: pass bus=True")
         request: dict[str, Any] = {}
         if cluster is not None:
             request["cluster"] = cluster

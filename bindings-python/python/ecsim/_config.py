@@ -39,3 +39,9 @@ class SimulationConfig(TypedDict, total=False):
 
     serviceThrottle: bool
     """ECS's service throttle: a service whose tasks repeatedly fail to start waits longer between attempts, up to 27 minutes (true unless turned off)."""
+
+    eventBusRetention: int
+    """How many of ECS's EventBridge events the default bus keeps for reading (ecsim ListBusEvents, and the bindings' events with bus), the newest (10,000 unless given; 0 keeps none)."""
+
+    eventDeliveryDelay: float
+    """Seconds between an event and its delivery to the targets of the rules whose patterns it matches (0.5 unless given)."""

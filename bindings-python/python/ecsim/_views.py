@@ -3,6 +3,7 @@ themselves as HTML (`_html.py`). Everything here reads the simulation through it
 actions; pandas is an optional extra (`pip install 'ecsim[pandas]'`)."""
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from . import _html
@@ -43,7 +44,10 @@ class Records(list):  # type: ignore[type-arg]
         frame: pandas.DataFrame = pd.DataFrame.from_records(list(self), columns=list(self.columns))
         for column in frame.columns:
             if column in TIME_COLUMNS:
-                frame[column] = pd.to_datetime(frame[column], unit="s", utc=True)
+                # Epoch seconds, or ISO 8601 text (EventBridge's events).
+                numeric = pd.api.types.is_numeric_dtype(frame[column])
+                frame[column] = (pd.to_datetime(frame[column], unit="s", utc=True) if numeric
+                                 else pd.to_datetime(frame[column], utc=True, format="ISO8601"))
         return frame
 
     def _repr_html_(self) -> str:
@@ -172,6 +176,19 @@ def pages(call: Any, key: str, token: str = "nextToken", **request: Any) -> Iter
         if not answer.get(token):
             return
         request[token] = answer[token]
+
+
+def bus_events(sim: Simulation, since: float | None, detail_type: str | None,
+               pattern: dict[str, Any] | str | None) -> Records:
+    request: dict[str, Any] = {}
+    if since is not None:
+        request["since"] = since
+    if detail_type is not None:
+        request["detailType"] = detail_type
+    if pattern is not None:
+        request["eventPattern"] = pattern if isinstance(pattern, str) else json.dumps(pattern)
+    texts = pages(sim.client("ecsim").list_bus_events, "events", **request)
+    return Records([json.loads(text) for text in texts], ["time", "detail-type", "resources", "detail", "id"])
 
 
 def tasks(sim: Simulation, cluster: str) -> Records:

@@ -743,6 +743,20 @@ class EventBridgeClient(Client):
 
     disable_rule.__signature__ = keywords(('Name',), ('EventBusName',))  # type: ignore[attr-defined]
 
+    def test_event_pattern(self, **params: Any) -> Any:
+        """Tests whether the specified event pattern matches the provided event.
+
+        Most services in Amazon Web Services treat : or / as the same character in Amazon
+        Resource Names (ARNs). However, EventBridge uses an exact match in event patterns and
+        rules. Be sure to use the correct ARN characters when creating event patterns so that
+        they match the ARN syntax in the event you want to match.
+
+        AWS: events TestEventPattern.
+        """
+        return self._call("TestEventPattern", params)
+
+    test_event_pattern.__signature__ = keywords(('EventPattern', 'Event'), ())  # type: ignore[attr-defined]
+
 class ApplicationAutoScalingClient(Client):
     """The application-autoscaling actions ecsim simulates, with boto3's names and members."""
 
@@ -1417,6 +1431,18 @@ class EcsimClient(Client):
         return self._call("ListInvocations", params)
 
     list_invocations.__signature__ = keywords((), ('rule',))  # type: ignore[attr-defined]
+
+    def list_bus_events(self, **params: Any) -> Any:
+        """The events ECS put on the default EventBridge bus (ECS Task State Change, ECS Container
+        Instance State Change, ECS Service Action, ECS Deployment State Change), oldest first,
+        each as the JSON text EventBridge hands its targets. The bus keeps the newest
+        `eventBusRetention` events.
+
+        AWS: ecsim ListBusEvents.
+        """
+        return self._call("ListBusEvents", params)
+
+    list_bus_events.__signature__ = keywords((), ('since', 'detailType', 'eventPattern', 'maxResults', 'nextToken'))  # type: ignore[attr-defined]
 
     def kill_instance(self, **params: Any) -> Any:
         """The EC2 instance behind a container instance terminates: the container instance leaves

@@ -455,6 +455,15 @@ class EventBridgeClient(Client):
         Allow a short period of time for changes to take effect.
         """
 
+    def test_event_pattern(self, *, EventPattern: str, Event: str) -> _events.TestEventPatternResponseTypeDef:
+        """Tests whether the specified event pattern matches the provided event.
+
+        Most services in Amazon Web Services treat : or / as the same character in Amazon
+        Resource Names (ARNs). However, EventBridge uses an exact match in event patterns and
+        rules. Be sure to use the correct ARN characters when creating event patterns so that
+        they match the ARN syntax in the event you want to match.
+        """
+
 class ApplicationAutoScalingClient(Client):
 
     def register_scalable_target(self, *, ServiceNamespace: _application_autoscaling.ServiceNamespaceType, ResourceId: str, ScalableDimension: _application_autoscaling.ScalableDimensionType, MinCapacity: int = ..., MaxCapacity: int = ..., RoleARN: str = ..., SuspendedState: _application_autoscaling.SuspendedStateTypeDef = ..., Tags: Mapping[str, str] = ...) -> _application_autoscaling.RegisterScalableTargetResponseTypeDef:
@@ -850,6 +859,13 @@ class EcsimClient(Client):
     def list_invocations(self, *, rule: str = ...) -> _ecsim.ListInvocationsResponseTypeDef:
         """What each firing of an EventBridge rule's ECS targets did, oldest first: the tasks
         RunTask started and its failures, or the error it answered.
+        """
+
+    def list_bus_events(self, *, since: float = ..., detailType: str = ..., eventPattern: str = ..., maxResults: int = ..., nextToken: str = ...) -> _ecsim.ListBusEventsResponseTypeDef:
+        """The events ECS put on the default EventBridge bus (ECS Task State Change, ECS Container
+        Instance State Change, ECS Service Action, ECS Deployment State Change), oldest first,
+        each as the JSON text EventBridge hands its targets. The bus keeps the newest
+        `eventBusRetention` events.
         """
 
     def kill_instance(self, *, containerInstance: str, cluster: str = ...) -> _ecsim.ContainerInstanceFaultResponseTypeDef:

@@ -337,6 +337,7 @@ impl Cluster {
             );
             task.next_at = task.next_at.map(|at| at.max(now + SPOT_WARNING_SECONDS));
         });
+        self.note_task(position, now);
         self.settle_task(position, now);
     }
 
@@ -368,31 +369,43 @@ impl Cluster {
             task.next_at = None;
             task.version += 1;
             self.stopped.push_back((now, position));
+            self.note_task(position, now);
         }
+        self.note_instance_leaving(instance, now);
     }
 
     /// Takes task `position` through every step due by `now`, releasing what it holds on its
     /// instance when it reaches STOPPED; returns when its next step is due.
     pub fn progress_task(&mut self, position: TaskPosition, now: f64) -> Option<f64> {
-        let task = &mut self.tasks[position];
-        while let Some(at) = task.next_at.filter(|&at| at <= now) {
+        while let Some(at) = self.tasks[position].next_at.filter(|&at| at <= now) {
+            let task = &mut self.tasks[position];
+            let status = (task.last_status, task.desired_status);
             task.step(at);
+            // A change of health alone is no event: the events leave health out.
+            let changed = status != (task.last_status, task.desired_status);
             if task.last_status == "STOPPED" {
                 task.stopped_at = Some(at);
                 task.next_at = None;
                 let (spec, gpu_ids) = (std::sync::Arc::clone(&task.spec), task.gpu_ids.clone());
-                if let Some(instance) = task
-                    .instance_arn
+                let instance_arn = task.instance_arn.clone();
+                if let Some(instance) = instance_arn
                     .as_deref()
                     .and_then(|arn| self.instances.iter_mut().find(|i| &*i.arn == arn))
                 {
                     instance.release(&spec.requirement, &spec.group, &gpu_ids);
                 }
                 self.stopped.push_back((at, position));
+                self.note_task(position, at);
+                if let Some(arn) = instance_arn {
+                    self.note_instance(&arn, at);
+                }
                 return None;
             }
+            if changed {
+                self.note_task(position, at);
+            }
         }
-        task.next_at
+        self.tasks[position].next_at
     }
 }
 

@@ -2,12 +2,14 @@
 
 pub mod catalog;
 mod catalog_data;
+mod changes;
 pub mod health;
 pub mod lifecycle;
 mod task;
 mod tasks;
 
 pub use crate::placement::Resources;
+pub use changes::Change;
 pub use task::{ipv4_from_hex, Task, TaskEni, TaskSpec};
 pub use tasks::{TaskPosition, Tasks};
 
@@ -44,6 +46,8 @@ pub struct Cluster {
     /// Tasks that reached STOPPED, in the order they did: (when, task position). The oldest are
     /// forgotten once the retention has passed (`forget_stopped`).
     pub stopped: VecDeque<(f64, TaskPosition)>,
+    /// Its changes since the simulation last took them, while the event bus listens.
+    pub journal: Option<Vec<Change>>,
 }
 
 #[derive(Clone, Debug)]
@@ -277,8 +281,16 @@ impl Cluster {
         if let Some(key) = task_key(task.id()) {
             self.task_positions.insert(key, self.tasks.next_position());
         }
+        let (instance, version) = (task.instance_arn.clone(), task.version);
         let position = self.tasks.push(task);
         self.settle_task(position, now);
+        // Each step noted itself; a task that stays as it was created is noted as created.
+        if self.tasks[position].version == version {
+            self.note_task(position, now);
+        }
+        if let Some(arn) = instance {
+            self.note_instance(&arn, now);
+        }
         position
     }
 
@@ -293,6 +305,7 @@ impl Cluster {
         self.counted(position, |cluster| {
             cluster.tasks[position].request_stop(now, code, reason)
         });
+        self.note_task(position, now);
         self.settle_task(position, now);
     }
 

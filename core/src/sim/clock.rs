@@ -13,6 +13,8 @@ pub enum Event {
     },
     /// An EventBridge rule's scheduled firing (stale when the rule changed since).
     RuleFires { rule: String, generation: u64 },
+    /// An event reaches the targets of a rule whose pattern it matched (`events::deliver`).
+    RuleMatched { delivery: u64 },
     /// An Application Auto Scaling scheduled action's firing (stale when it changed since).
     ScheduledActionFires {
         resource_id: String,

@@ -44,6 +44,14 @@ pub struct SimulationConfig {
     /// ECS's service throttle: a service whose tasks repeatedly fail to start waits longer
     /// between attempts (`services/throttle.rs`). On unless turned off.
     pub service_throttle: bool,
+    /// How many of ECS's EventBridge events the default bus keeps for ecsim's ListBusEvents,
+    /// newest kept (10,000). 0 keeps none: events are then worded only while a rule with an
+    /// event pattern exists.
+    pub event_bus_retention: usize,
+    /// Seconds between an event and its delivery to the targets of the rules it matches (0.5:
+    /// EventBridge delivers within about half a second).
+    #[serde(deserialize_with = "event_delivery_delay")]
+    pub event_delivery_delay: f64,
 }
 
 /// The latest time the clock can show: 9999-12-30T22:00:00Z, the last second that AWS's timestamps
@@ -83,6 +91,12 @@ fn stopped_task_retention<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<f64, D::Error> {
     seconds(deserializer, "stoppedTaskRetention")
+}
+
+fn event_delivery_delay<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<f64, D::Error> {
+    seconds(deserializer, "eventDeliveryDelay")
 }
 
 fn custom_health_delay<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
@@ -138,6 +152,8 @@ impl Default for SimulationConfig {
             custom_health_delay: 30.0,
             scale_in_threshold_ratio: 0.9,
             service_throttle: true,
+            event_bus_retention: 10_000,
+            event_delivery_delay: 0.5,
         }
     }
 }

@@ -21,6 +21,14 @@ pub const ECS: Paging = Paging {
     max: 100,
 };
 
+/// ecsim's ListBusEvents: 1 to 10,000 events a page, all that the bus keeps by default.
+pub const BUS: Paging = Paging {
+    size_member: "maxResults",
+    token_member: "nextToken",
+    default: 10_000,
+    max: 10_000,
+};
+
 /// EventBridge's ListRules and ListTargetsByRule: `Limit` 1 to 100.
 pub const EVENTS: Paging = Paging {
     size_member: "Limit",

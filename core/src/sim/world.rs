@@ -104,6 +104,7 @@ impl World {
                 clock::Event::RuleFires { rule, generation } => {
                     events::fire(self, &rule, generation);
                 }
+                clock::Event::RuleMatched { delivery } => events::deliver(self, delivery),
                 clock::Event::ScheduledActionFires {
                     resource_id,
                     name,
@@ -123,6 +124,7 @@ impl World {
                 if std::mem::take(&mut look) | std::mem::take(&mut self.services_changed) {
                     self.schedule_services();
                 }
+                events::bus::publish(self);
                 if !keep_going() {
                     return false;
                 }
@@ -130,6 +132,7 @@ impl World {
         }
         self.now = self.now.max(until);
         self.forget_stopped();
+        events::bus::publish(self);
         true
     }
 

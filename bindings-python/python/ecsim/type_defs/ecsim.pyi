@@ -174,6 +174,7 @@ InvocationTypeDef = TypedDict(
         "taskArns": List[str],
         "failures": List[_ecs.FailureTypeDef],
         "error": InvocationErrorTypeDef,
+        "eventId": str,
     },
     total=False,
 )
@@ -183,6 +184,27 @@ InvocationErrorTypeDef = TypedDict(
     {
         "code": str,
         "message": str,
+    },
+    total=False,
+)
+
+ListBusEventsRequestTypeDef = TypedDict(
+    "ListBusEventsRequestTypeDef",
+    {
+        "since": float,
+        "detailType": str,
+        "eventPattern": str,
+        "maxResults": int,
+        "nextToken": str,
+    },
+    total=False,
+)
+
+ListBusEventsResponseTypeDef = TypedDict(
+    "ListBusEventsResponseTypeDef",
+    {
+        "events": List[str],
+        "nextToken": str,
     },
     total=False,
 )

@@ -569,3 +569,20 @@ DisableRuleRequestTypeDef = TypedDict(
     },
     total=False,
 )
+
+TestEventPatternRequestTypeDef = TypedDict(
+    "TestEventPatternRequestTypeDef",
+    {
+        "EventPattern": Required[str],
+        "Event": Required[str],
+    },
+    total=False,
+)
+
+TestEventPatternResponseTypeDef = TypedDict(
+    "TestEventPatternResponseTypeDef",
+    {
+        "Result": bool,
+    },
+    total=False,
+)

@@ -404,6 +404,9 @@ pub struct Invocation {
     /// The error RunTask answered.
     #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
     pub error: Option<InvocationError>,
+    /// The event whose match with the rule's pattern ran the target (none for a scheduled firing).
+    #[serde(rename = "eventId", default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
 }
 
 impl FromJson for Invocation {
@@ -416,6 +419,7 @@ impl FromJson for Invocation {
             task_arns: member(&mut members, "taskArns"),
             failures: member(&mut members, "failures"),
             error: member(&mut members, "error"),
+            event_id: member(&mut members, "eventId"),
         })
     }
 }
@@ -436,6 +440,58 @@ impl FromJson for InvocationError {
         Some(Self {
             code: member(&mut members, "code"),
             message: member(&mut members, "message"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListBusEventsRequest {
+    /// Only events at or after this time (epoch seconds).
+    #[serde(rename = "since", default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<f64>,
+    /// Only events of this `detail-type` (`ECS Task State Change`, …).
+    #[serde(rename = "detailType", default, skip_serializing_if = "Option::is_none")]
+    pub detail_type: Option<String>,
+    /// Only events that match this EventBridge event pattern (JSON text).
+    #[serde(rename = "eventPattern", default, skip_serializing_if = "Option::is_none")]
+    pub event_pattern: Option<String>,
+    /// At most this many events (1 to 10,000; all unless given).
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    /// Where the previous page ended.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for ListBusEventsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            since: member(&mut members, "since"),
+            detail_type: member(&mut members, "detailType"),
+            event_pattern: member(&mut members, "eventPattern"),
+            max_results: member(&mut members, "maxResults"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListBusEventsResponse {
+    /// Each event as JSON text, oldest first.
+    #[serde(rename = "events", default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<String>>,
+    /// Present when more events follow.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for ListBusEventsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            events: member(&mut members, "events"),
+            next_token: member(&mut members, "nextToken"),
         })
     }
 }

@@ -1300,3 +1300,39 @@ impl FromJson for DisableRuleRequest {
         })
     }
 }
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TestEventPatternRequest {
+    /// The event pattern.
+    #[serde(rename = "EventPattern", default, skip_serializing_if = "Option::is_none")]
+    pub event_pattern: Option<String>,
+    /// The event, in JSON format, to test against the event pattern.
+    #[serde(rename = "Event", default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+}
+
+impl FromJson for TestEventPatternRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            event_pattern: member(&mut members, "EventPattern"),
+            event: member(&mut members, "Event"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TestEventPatternResponse {
+    /// Indicates whether the event matches the event pattern.
+    #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<bool>,
+}
+
+impl FromJson for TestEventPatternResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            result: member(&mut members, "Result"),
+        })
+    }
+}

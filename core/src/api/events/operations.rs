@@ -19,6 +19,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation { name: "ListTargetsByRule", input: &super::shapes::LIST_TARGETS_BY_RULE_REQUEST, validation_error: ErrorCode::ValidationException, documentation: "Lists the targets assigned to the specified rule." },
     Operation { name: "EnableRule", input: &super::shapes::ENABLE_RULE_REQUEST, validation_error: ErrorCode::ValidationException, documentation: "Enables the specified rule." },
     Operation { name: "DisableRule", input: &super::shapes::DISABLE_RULE_REQUEST, validation_error: ErrorCode::ValidationException, documentation: "Disables the specified rule." },
+    Operation { name: "TestEventPattern", input: &super::shapes::TEST_EVENT_PATTERN_REQUEST, validation_error: ErrorCode::ValidationException, documentation: "Tests whether the specified event pattern matches the provided event." },
 ];
 
 /// Every error this service's client knows (`client.exceptions`).

@@ -35,6 +35,7 @@ pub fn create_cluster(
     }
     let arn = world.arn("ecs", &format!("cluster/{name}"));
     let services = world.ecs.active_services(&name);
+    let listening = world.events.listening(&world.config);
     // Creating a cluster that exists returns it, as ECS does; an INACTIVE one comes back to life.
     let cluster = world
         .ecs
@@ -53,6 +54,7 @@ pub fn create_cluster(
             task_positions: Default::default(),
             due: Vec::new(),
             stopped: Default::default(),
+            journal: listening.then(Vec::new),
         });
     if !cluster.active {
         cluster.active = true;

@@ -196,7 +196,9 @@ pub fn register_container_instance(
     let output = api::RegisterContainerInstanceResponse {
         container_instance: Some(instance.to_api(true)),
     };
+    let arn = std::sync::Arc::clone(&instance.arn);
     cluster.instances.push(instance);
+    cluster.note_instance(&arn, now);
     Ok(output)
 }
 
@@ -302,14 +304,20 @@ pub fn update_container_instances_state(
         return Err(api::Error::InvalidParameterException
             .with("Container instances can only be set to ACTIVE or DRAINING."));
     }
+    let now = world.now;
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let mut updated = Vec::new();
     let mut failures = Vec::new();
     for reference in request.container_instances.iter().flatten() {
         match cluster.instance_mut(reference) {
             Some(instance) => {
+                let changed = instance.status != status;
                 instance.status = status;
                 updated.push(instance.to_api(false));
+                if changed {
+                    let arn = std::sync::Arc::clone(&instance.arn);
+                    cluster.note_instance(&arn, now);
+                }
             }
             None => failures.push(failure(reference, "MISSING")),
         }

@@ -64,6 +64,10 @@ impl EcsState {
         self.clusters.get(cluster_name(Some(reference)))
     }
 
+    pub fn clusters_mut(&mut self) -> impl Iterator<Item = &mut Cluster> {
+        self.clusters.values_mut()
+    }
+
     /// Every service, to change, each with its cluster, to read; in (cluster, service) order.
     pub(crate) fn services_with_clusters(
         &mut self,

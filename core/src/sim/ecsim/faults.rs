@@ -29,13 +29,20 @@ fn set_agent_connected(
     connected: bool,
 ) -> Result<api::ContainerInstanceFaultResponse, EcsimError> {
     let reference = request.container_instance.unwrap_or_default();
+    let now = world.now;
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let instance = cluster
         .instance_mut(&reference)
         .ok_or_else(|| not_registered(&reference))?;
+    let changed = instance.agent_connected != connected;
     instance.agent_connected = connected;
+    let described = instance.to_api(false);
+    if changed {
+        let arn = std::sync::Arc::clone(&instance.arn);
+        cluster.note_instance(&arn, now);
+    }
     Ok(api::ContainerInstanceFaultResponse {
-        container_instance: Some(instance.to_api(false)),
+        container_instance: Some(described),
     })
 }
 

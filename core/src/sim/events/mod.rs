@@ -1,13 +1,15 @@
-//! Amazon EventBridge rules that run ECS tasks on a schedule (scheduled tasks). A rule with a
-//! `rate()` or six-field `cron()` expression fires on the virtual clock; each of its ECS
-//! targets runs `TaskCount` tasks through RunTask, started by `events-rule/<rule name>`, and
-//! what happened (tasks, failures) is kept as the rule's invocations (ecsim `ListInvocations`).
+//! Amazon EventBridge rules on the default bus. A rule with a `rate()` or six-field `cron()`
+//! expression fires on the virtual clock; a rule with an `EventPattern` runs when one of ECS's
+//! events matches it (`bus.rs`, the pattern language in `crate::pattern`), delivered
+//! `eventDeliveryDelay` after the event. Each of its ECS targets runs `TaskCount` tasks through
+//! RunTask, started by `events-rule/<rule name>`, and what happened (tasks, failures) is kept as
+//! the rule's invocations (ecsim `ListInvocations`).
 //!
 //! Rules fire in UTC, as EventBridge rules do; the ecsim extension member
 //! `ScheduleExpressionTimezone` (EventBridge Scheduler's name for it) evaluates cron() in an
-//! IANA zone. Rates count from when the rule was put or enabled. Event patterns are not
-//! simulated (no events are emitted yet): a rule needs a schedule.
+//! IANA zone. Rates count from when the rule was put or enabled.
 
+pub mod bus;
 mod ecs_target;
 
 use super::clock::Event;
@@ -16,17 +18,21 @@ use super::World;
 use crate::api::ecsim::{Invocation, InvocationError};
 use crate::api::events::{self as api, RuleState};
 use crate::error::EcsimError;
+use crate::pattern::Pattern;
 use crate::schedule::{timestamp, Schedule};
+use bus::BusEvent;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
 const TIMEZONE: &str = "ScheduleExpressionTimezone";
 
 #[derive(Clone)]
 pub struct Rule {
     pub described: api::DescribeRuleResponse,
-    schedule: Schedule,
+    schedule: Option<Schedule>,
+    pattern: Option<Pattern>,
     zone: TimeZone,
     /// Rates count from here.
     started: Timestamp,
@@ -39,6 +45,13 @@ pub struct Rule {
 pub struct EventsState {
     rules: BTreeMap<String, Rule>,
     invocations: Vec<Invocation>,
+    /// The newest events (`eventBusRetention`), oldest first.
+    bus: VecDeque<Arc<BusEvent>>,
+    /// Events put on the bus so far.
+    published: u64,
+    /// Events on their way to a rule's targets, by delivery number.
+    deliveries: BTreeMap<u64, (String, Arc<BusEvent>)>,
+    pended: u64,
 }
 
 fn validation(message: impl Into<String>) -> EcsimError {
@@ -54,7 +67,7 @@ fn no_rule(name: &str) -> EcsimError {
 pub(crate) mod handlers {
     pub(crate) use super::{
         delete_rule, describe_rule, disable_rule, enable_rule, list_rules, list_targets_by_rule,
-        put_rule, put_targets, remove_targets,
+        put_rule, put_targets, remove_targets, test_event_pattern,
     };
 }
 
@@ -201,23 +214,28 @@ pub fn put_rule(
             "Rule name '{name}' must be 1 to 64 characters of letters, digits, '.', '-' and '_'."
         )));
     }
-    if request.event_pattern.is_some() {
+    let pattern = request
+        .event_pattern
+        .as_deref()
+        .map(Pattern::parse)
+        .transpose()
+        .map_err(|why| api::Error::InvalidEventPatternException.with(why))?;
+    let schedule = request
+        .schedule_expression
+        .as_deref()
+        .map(|expression| match Schedule::parse(expression) {
+            Ok(Schedule::At(_)) => Err(validation(
+                "Parameter ScheduleExpression is not valid: rules take rate() or cron(); at() is EventBridge Scheduler's.",
+            )),
+            Ok(schedule) => Ok(schedule),
+            Err(why) => Err(validation(format!("Parameter ScheduleExpression is not valid: {why}"))),
+        })
+        .transpose()?;
+    if schedule.is_none() && pattern.is_none() {
         return Err(validation(
-            "ecsim simulates scheduled rules only: EventPattern is not supported.",
+            "Parameter(s) EventPattern or ScheduleExpression must be specified.",
         ));
     }
-    let expression = request.schedule_expression.clone().ok_or_else(|| {
-        validation("Parameter ScheduleExpression is required (ecsim simulates scheduled rules).")
-    })?;
-    let schedule = match Schedule::parse(&expression) {
-        Ok(Schedule::At(_)) => {
-            return Err(validation(
-                "Parameter ScheduleExpression is not valid: rules take rate() or cron(); at() is EventBridge Scheduler's.",
-            ))
-        }
-        Ok(schedule) => schedule,
-        Err(why) => return Err(validation(format!("Parameter ScheduleExpression is not valid: {why}"))),
-    };
     let zone_name = request
         .schedule_expression_timezone
         .clone()
@@ -228,7 +246,8 @@ pub fn put_rule(
     let described = api::DescribeRuleResponse {
         name: Some(name.clone()),
         arn: Some(arn.clone()),
-        schedule_expression: Some(expression),
+        schedule_expression: request.schedule_expression.clone(),
+        event_pattern: request.event_pattern.clone(),
         state: Some(request.state.unwrap_or(RuleState::Enabled)),
         description: request.description,
         role_arn: request.role_arn,
@@ -241,6 +260,7 @@ pub fn put_rule(
         Some(rule) => {
             rule.described = described;
             rule.schedule = schedule;
+            rule.pattern = pattern;
             rule.zone = zone;
             rule.started = started;
         }
@@ -248,6 +268,7 @@ pub fn put_rule(
             let rule = Rule {
                 described,
                 schedule,
+                pattern,
                 zone,
                 started,
                 generation: 0,
@@ -328,9 +349,10 @@ fn schedule_next(world: &mut World, name: &str) {
     if rule.described.state != Some(RuleState::Enabled) {
         return;
     }
-    let next = rule
-        .schedule
-        .next_after(timestamp(now), rule.started, &rule.zone);
+    let Some(schedule) = &rule.schedule else {
+        return;
+    };
+    let next = schedule.next_after(timestamp(now), rule.started, &rule.zone);
     let generation = rule.generation;
     if let Some(at) = next {
         world.clock.schedule(
@@ -352,6 +374,28 @@ pub fn fire(world: &mut World, name: &str, generation: u64) {
     if rule.generation != generation {
         return;
     }
+    run_targets(world, name, None);
+    schedule_next(world, name);
+}
+
+/// An event reaches the rule it matched: the rule's targets run, if the rule is still there and
+/// enabled.
+pub fn deliver(world: &mut World, delivery: u64) {
+    let Some((name, event)) = world.events.deliveries.remove(&delivery) else {
+        return;
+    };
+    let enabled = world.events.rules.get(&name).is_some_and(|rule| {
+        rule.pattern.is_some() && rule.described.state == Some(RuleState::Enabled)
+    });
+    if enabled {
+        run_targets(world, &name, Some(event.id().to_string()));
+    }
+}
+
+fn run_targets(world: &mut World, name: &str, event_id: Option<String>) {
+    let Some(rule) = world.events.rules.get(name) else {
+        return;
+    };
     let targets: Vec<api::Target> = rule.targets.values().cloned().collect();
     for target in targets {
         let ran = ecs_target::run_task_request(name, &target)
@@ -360,6 +404,7 @@ pub fn fire(world: &mut World, name: &str, generation: u64) {
             rule: Some(name.to_string()),
             target_id: target.id.clone(),
             time: Some(world.now),
+            event_id: event_id.clone(),
             ..Invocation::default()
         };
         match ran {
@@ -377,10 +422,62 @@ pub fn fire(world: &mut World, name: &str, generation: u64) {
         }
         world.events.invocations.push(invocation);
     }
-    schedule_next(world, name);
+}
+
+/// TestEventPattern: whether an event (JSON text with EventBridge's members) matches a pattern.
+pub fn test_event_pattern(
+    _world: &mut World,
+    request: api::TestEventPatternRequest,
+) -> Result<api::TestEventPatternResponse, EcsimError> {
+    let pattern = Pattern::parse(request.event_pattern.as_deref().unwrap_or_default())
+        .map_err(|why| api::Error::InvalidEventPatternException.with(why))?;
+    let event: serde_json::Value =
+        serde_json::from_str(request.event.as_deref().unwrap_or_default())
+            .map_err(|e| validation(format!("Parameter Event is not valid: {e}")))?;
+    const REQUIRED: [&str; 7] = [
+        "id",
+        "account",
+        "source",
+        "time",
+        "region",
+        "resources",
+        "detail-type",
+    ];
+    if let Some(missing) = REQUIRED.iter().find(|member| event.get(**member).is_none()) {
+        return Err(validation(format!(
+            "Parameter Event is not valid: it lacks the member '{missing}' (events need id, account, source, time, region, resources and detail-type)."
+        )));
+    }
+    Ok(api::TestEventPatternResponse {
+        result: Some(pattern.matches(&event)),
+    })
 }
 
 impl EventsState {
+    /// Whether ECS's events are worded at all: the bus keeps some, or a rule has a pattern.
+    pub fn listening(&self, config: &crate::sim::config::SimulationConfig) -> bool {
+        config.event_bus_retention > 0 || self.has_patterns()
+    }
+
+    fn has_patterns(&self) -> bool {
+        self.rules.values().any(|rule| rule.pattern.is_some())
+    }
+
+    /// The enabled rules with a pattern.
+    fn patterns(&self) -> impl Iterator<Item = (&str, &Pattern)> {
+        self.rules
+            .iter()
+            .filter(|(_, rule)| rule.described.state == Some(RuleState::Enabled))
+            .filter_map(|(name, rule)| Some((name.as_str(), rule.pattern.as_ref()?)))
+    }
+
+    /// Notes `event` on its way to `rule`; returns the delivery's number.
+    fn pend(&mut self, rule: String, event: Arc<BusEvent>) -> u64 {
+        self.pended += 1;
+        self.deliveries.insert(self.pended, (rule, event));
+        self.pended
+    }
+
     /// What every firing of every rule's targets did, oldest first (ecsim ListInvocations).
     pub fn invocations(&self) -> &[Invocation] {
         &self.invocations

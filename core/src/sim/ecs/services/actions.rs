@@ -157,7 +157,7 @@ pub fn create_service(
         now,
         &mut world.rng,
     );
-    let service = Service {
+    let mut service = Service {
         arn: world.arn("ecs", &format!("service/{cluster_key}/{name}")),
         name,
         cluster_arn,
@@ -182,14 +182,16 @@ pub fn create_service(
         service_registries: registries,
         created_at: now,
         tags: request.tags.clone().unwrap_or_default(),
-        deployments: vec![deployment],
+        deployments: Vec::new(),
         events: Vec::new(),
         steady: false,
         view: None,
         throttle: Default::default(),
         stuck: false,
         events_added: 0,
+        signals: Vec::new(),
     };
+    service.begin_deployment(deployment, now, None);
     let described = service.to_api(&[Default::default()]);
     world.ecs.services.insert(key, service);
     Ok(api::CreateServiceResponse {
@@ -378,9 +380,7 @@ pub fn apply_update(
             service.throttle.end();
         }
         let arn = new_definition.unwrap_or(current);
-        service
-            .deployments
-            .insert(0, new_deployment(arn, strategy, now, rng));
+        service.begin_deployment(new_deployment(arn, strategy, now, rng), now, None);
         service.stuck = false;
     }
     service.steady = false;

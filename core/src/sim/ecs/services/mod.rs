@@ -8,6 +8,7 @@ mod health;
 pub mod registries;
 mod scale_in;
 pub mod scheduler;
+pub mod signals;
 pub mod targets;
 mod throttle;
 pub mod view;
@@ -85,6 +86,8 @@ pub struct Service {
     pub stuck: bool,
     /// Events ever recorded (the kept ones are at most 100).
     pub events_added: u64,
+    /// What it reports on EventBridge, until the simulation takes it.
+    pub signals: Vec<(f64, signals::Signal)>,
 }
 
 #[derive(Clone)]

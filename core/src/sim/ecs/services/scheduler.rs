@@ -9,6 +9,7 @@
 //! nothing (their room is not free yet); then it starts new tasks up to the upper bound, the room
 //! the cluster has, and what the deployment still needs. A round that can do neither is stuck.
 
+use super::signals::{Outcome, Signal};
 use super::{daemon, health, registries, scale_in, targets, throttle};
 use super::{Counts, Deployment, Service, ServiceStatus};
 use crate::api::ecs::{ContainerInstanceStatus, DeploymentRolloutState, LaunchType, TaskStopCode};
@@ -258,13 +259,15 @@ fn circuit_breaker(service: &mut Service, now: f64, rng: &mut ChaCha8Rng) {
     {
         return;
     }
+    let reason = "ECS deployment circuit breaker: tasks failed to start.";
     let message = primary.conclude(
         &service.name,
         DeploymentRolloutState::Failed,
-        "ECS deployment circuit breaker: tasks failed to start.",
+        reason,
         "deployment failed: tasks failed to start.",
         now,
     );
+    service.signal_deployment_end(now, Outcome::Failed, reason);
     event(service, now, rng, message);
     // Back to the newest deployment that completed.
     let previous = service.deployments[1..]
@@ -282,7 +285,11 @@ fn circuit_breaker(service: &mut Service, now: f64, rng: &mut ChaCha8Rng) {
             "(service {}) rolling back to deployment {}.",
             service.name, deployment.id
         );
-        service.deployments.insert(0, deployment);
+        let reason = format!(
+            "ECS deployment circuit breaker: rolling back to deploymentId {}.",
+            deployment.id
+        );
+        service.begin_deployment(deployment, now, Some(reason));
         // Another task definition: a throttled service is back to normal, as after an update.
         service.throttle.end();
         event(service, now, rng, message);
@@ -598,6 +605,11 @@ fn record_starts(
         let message = unable_to_place(&service.name, failures);
         // The same complaint is not repeated while nothing changes (ecsim's choice).
         if service.events.first().and_then(|e| e.message.as_deref()) != Some(message.as_str()) {
+            let reason = failures
+                .first()
+                .and_then(|f| f.reason.clone())
+                .unwrap_or_default();
+            service.signal(now, Signal::TaskPlacementFailure { reason });
             event(service, now, rng, message);
         }
     }
@@ -672,10 +684,12 @@ fn settle(cluster: &Cluster, service: &mut Service, now: f64, rng: &mut ChaCha8R
             "deployment completed.",
             now,
         );
+        service.signal_deployment_end(now, Outcome::Completed, "");
         event(service, now, rng, message);
     }
     if done && !service.steady && service.status == ServiceStatus::Active {
         let message = format!("(service {}) has reached a steady state.", service.name);
+        service.signal(now, Signal::SteadyState);
         event(service, now, rng, message);
     }
     service.steady = done;

@@ -113,6 +113,7 @@ pub fn allow(
         clock.schedule(until, Event::SchedulerLooks);
     }
     if let Some(message) = service.throttle.announce(&service.name) {
+        service.signal(now, super::signals::Signal::TaskStartImpaired);
         super::scheduler::event(service, now, rng, message);
     }
     0

@@ -1,0 +1,79 @@
+//! What changed in a cluster, as ECS reports it on EventBridge: a copy of each task at each
+//! change of its state, and of each container instance whose status or resources changed.
+//! Kept only while someone listens (`Cluster::journal` is None otherwise); the simulation
+//! takes them after every moment and words the events from the copies.
+
+use super::{Cluster, ContainerInstance, Task, TaskPosition};
+
+#[derive(Clone, Debug)]
+pub enum Change {
+    Task {
+        at: f64,
+        task: Box<Task>,
+    },
+    /// `leaving`: it has left the cluster (INACTIVE, its agent gone).
+    Instance {
+        at: f64,
+        instance: Box<ContainerInstance>,
+        leaving: bool,
+    },
+}
+
+impl Cluster {
+    /// Starts (or stops) keeping changes.
+    pub fn listen(&mut self, listening: bool) {
+        match (listening, self.journal.is_some()) {
+            (true, false) => self.journal = Some(Vec::new()),
+            (false, true) => self.journal = None,
+            _ => {}
+        }
+    }
+
+    /// The changes since the last take, oldest first.
+    pub fn take_changes(&mut self) -> Vec<Change> {
+        self.journal
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// Notes task `position` as it is now.
+    pub(crate) fn note_task(&mut self, position: TaskPosition, at: f64) {
+        if let (Some(journal), Some(task)) = (self.journal.as_mut(), self.tasks.get(position)) {
+            journal.push(Change::Task {
+                at,
+                task: Box::new(task.clone()),
+            });
+        }
+    }
+
+    /// Notes the instance named `arn` as it is now.
+    pub fn note_instance(&mut self, arn: &str, at: f64) {
+        if self.journal.is_none() {
+            return;
+        }
+        if let Some(instance) = self.instances.iter().find(|i| &*i.arn == arn) {
+            let instance = Box::new(instance.clone());
+            self.note(Change::Instance {
+                at,
+                instance,
+                leaving: false,
+            });
+        }
+    }
+
+    /// Notes `instance`, which has just left the cluster.
+    pub fn note_instance_leaving(&mut self, instance: ContainerInstance, at: f64) {
+        self.note(Change::Instance {
+            at,
+            instance: Box::new(instance),
+            leaving: true,
+        });
+    }
+
+    fn note(&mut self, change: Change) {
+        if let Some(journal) = self.journal.as_mut() {
+            journal.push(change);
+        }
+    }
+}
