@@ -64,7 +64,7 @@ fn engine(sim: &Simulation) -> Duration {
     for _ in 0..100_000 {
         let index = placer.choose(&mut rng).unwrap();
         instances[index].hold(&requirement, "family:web");
-        placer.placed(index, &instances);
+        placer.placed(index, &instances, &request);
     }
     start.elapsed()
 }

@@ -265,6 +265,7 @@ proptest! {
                 prop_assert_eq!(snapshot(&mut sim), before, "a failed {:?} changed the simulation", op);
             }
             check_accounting(&mut sim, &distinct_groups);
+            prop_assert!(sim.placement_indexes_are_current(), "the kept placement index is stale after {:?}", op);
         }
     }
 }

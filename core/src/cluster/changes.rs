@@ -52,7 +52,11 @@ impl Cluster {
         if self.journal.is_none() {
             return;
         }
-        if let Some(instance) = self.instances.iter().find(|i| &*i.arn == arn) {
+        if let Some(instance) = self
+            .instances
+            .position_of(arn)
+            .map(|at| &self.instances[at])
+        {
             let instance = Box::new(instance.clone());
             self.note(Change::Instance {
                 at,

@@ -390,7 +390,7 @@ impl Cluster {
                 let instance_arn = task.instance_arn.clone();
                 if let Some(instance) = instance_arn
                     .as_deref()
-                    .and_then(|arn| self.instances.iter_mut().find(|i| &*i.arn == arn))
+                    .and_then(|arn| self.instances.find_mut(arn))
                 {
                     instance.release(&spec.requirement, &spec.group, &gpu_ids);
                 }

@@ -4,16 +4,19 @@ pub mod catalog;
 mod catalog_data;
 mod changes;
 pub mod health;
+mod instances;
 pub mod lifecycle;
 mod task;
 mod tasks;
 
 pub use crate::placement::Resources;
 pub use changes::Change;
+pub use instances::{Changed, Instances};
 pub use task::{ipv4_from_hex, Task, TaskEni, TaskSpec};
 pub use tasks::{TaskPosition, Tasks};
 
 use crate::api::ecs as api;
+use crate::placement::cache::{Cached, Owned};
 use crate::query;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
@@ -36,7 +39,7 @@ pub struct Cluster {
     /// Used by RunTask and CreateService calls that name neither a launch type nor a strategy.
     pub default_capacity_provider_strategy: Vec<api::CapacityProviderStrategyItem>,
     /// In registration order: a stable order for listing and for placement ties.
-    pub instances: Vec<ContainerInstance>,
+    pub instances: Instances,
     /// Running and stopped tasks, in launch order.
     pub tasks: Tasks,
     /// Where each task id is in `tasks` (only looked up, never iterated).
@@ -48,6 +51,8 @@ pub struct Cluster {
     pub stopped: VecDeque<(f64, TaskPosition)>,
     /// Its changes since the simulation last took them, while the event bus listens.
     pub journal: Option<Vec<Change>>,
+    /// The placement index of the last RunTask request that had one (`take_placement_index`).
+    pub placement_index: Option<Box<Cached>>,
 }
 
 #[derive(Clone, Debug)]
@@ -267,7 +272,8 @@ impl Cluster {
     }
 
     pub fn instance_mut(&mut self, reference: &str) -> Option<&mut ContainerInstance> {
-        self.instances.iter_mut().find(|i| i.is(reference))
+        let position = self.instances.iter().position(|i| i.is(reference))?;
+        self.instances.get_mut(position)
     }
 
     /// A task by ARN or id.
@@ -333,7 +339,7 @@ impl Cluster {
             return result;
         };
         if before != after {
-            if let Some(instance) = self.instances.iter_mut().find(|i| i.arn == arn) {
+            if let Some(instance) = self.instances.find_mut(&arn) {
                 let adjust = |count: &mut u32, was: bool, is: bool| match (was, is) {
                     (false, true) => *count += 1,
                     (true, false) => *count = count.saturating_sub(1),
@@ -356,6 +362,20 @@ impl Cluster {
     /// The (time, task position) pairs noted since the last call, for the simulation's clock.
     pub fn take_due(&mut self) -> Vec<(f64, TaskPosition)> {
         std::mem::take(&mut self.due)
+    }
+
+    /// The placement index for `request`: the kept one brought up to date with the instances
+    /// that changed since, or a new one (None when its strategies need the general path). Give
+    /// it back with `placement_index = Some(..)` once done.
+    pub fn take_placement_index(&mut self, request: &Owned) -> Option<Box<Cached>> {
+        let changed = self.instances.take_changed();
+        let kept = self.placement_index.take().filter(|c| c.is_for(request));
+        if let (Some(mut cached), Changed::Positions(positions)) = (kept, changed) {
+            if cached.sync(&positions, &self.instances) {
+                return Some(cached);
+            }
+        }
+        Cached::build(request.clone(), &self.instances).map(Box::new)
     }
 
     /// Forgets the tasks that reached STOPPED at or before `until`; returns their positions.

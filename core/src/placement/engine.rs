@@ -6,7 +6,7 @@ use crate::query;
 use rand_core::Rng;
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Strategy {
     /// Least remaining of the resource that still fits.
     BinpackCpu,
@@ -30,7 +30,7 @@ impl Strategy {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Constraint {
     MemberOf(query::Expr),
     /// A memberOf whose expression reads nothing that placing tasks changes, evaluated once

@@ -1,13 +1,16 @@
-//! `place` for many tasks of one request, in O(log n) per task instead of O(n).
+//! `place` for many tasks of one request, in O(log n) per task instead of O(n), kept between
+//! calls (`cache.rs`) so that a call's cost does not grow with the cluster.
 //!
 //! Placing a task changes only the chosen instance, and the task-group count of the value it
 //! has for a leading `spread(attribute:…)`. So the candidates are kept in ordered maps, one per
 //! spread value, keyed by what the other strategies compare (all of it the instance's own:
 //! remaining CPU or memory, its count of the group) with the instances that tie on it as a
-//! `TieSet`, and only the chosen instance is checked again after each task. Each task costs
-//! O(log n), plus O(t/64) when t instances tie on every strategy and a draw picks among them. Answers, including every draw from the RNG, are exactly `place`'s: the
-//! property tests compare the two. Chains it cannot index (a spread by attribute after another
-//! strategy, or two of them) fall back to `place` (`Placer::new` returns None).
+//! `TieSet`, and only the chosen instance is checked again after each task (and between calls,
+//! only the instances that changed: `sync`). Each task costs O(log n), plus O(t/64) when t
+//! instances tie on every strategy and a draw picks among them. Answers, including every draw
+//! from the RNG, are exactly `place`'s: the property tests compare the two. Chains it cannot
+//! index (a spread by attribute after another strategy, or two of them) fall back to `place`
+//! (`Placer::new` returns None).
 
 use super::engine::{fits, satisfies, Request, Strategy};
 use super::ties::{nth_of_union, TieSet};
@@ -19,20 +22,26 @@ use std::collections::{BTreeMap, BTreeSet};
 type Key = [i64; 5];
 
 /// What a strategy after the spread compares on one instance.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum LocalKey {
     Cpu,
     Memory,
     GroupCount,
 }
 
-pub struct Placer<'r> {
-    request: &'r Request<'r>,
+#[derive(Clone, Debug)]
+pub struct Placer {
     local: Vec<LocalKey>,
     /// A `random` strategy ends the chain: one draw among what the strategies before it kept.
     random: bool,
+    /// The attribute of a leading spread.
+    spread: Option<String>,
+    /// Each spread value's number.
+    values: BTreeMap<String, usize>,
     /// Each instance's spread value, as an index into `group_counts` and `candidates`.
     value_of: Vec<usize>,
+    /// Each instance's count of the group, as last filed.
+    counted: Vec<u64>,
     /// Tasks of the group per spread value, over every instance of the cluster.
     group_counts: Vec<u64>,
     /// Per spread value, the instances that can take the task now, by key.
@@ -45,9 +54,21 @@ pub struct Placer<'r> {
     scratch: Vec<usize>,
 }
 
-impl<'r> Placer<'r> {
+impl PartialEq for Placer {
+    /// The same decisions ahead (`scratch` is only reused memory).
+    fn eq(&self, other: &Self) -> bool {
+        self.value_of == other.value_of
+            && self.counted == other.counted
+            && self.group_counts == other.group_counts
+            && self.candidates == other.candidates
+            && self.filed == other.filed
+            && self.live == other.live
+    }
+}
+
+impl Placer {
     /// None when the strategy chain needs `place`'s general path.
-    pub fn new(instances: &[impl Candidate], request: &'r Request<'r>) -> Option<Placer<'r>> {
+    pub fn new(instances: &[impl Candidate], request: &Request) -> Option<Placer> {
         let mut spread = None;
         let mut local = Vec::new();
         let mut random = false;
@@ -57,63 +78,122 @@ impl<'r> Placer<'r> {
                     random = true;
                     break;
                 }
-                Strategy::SpreadAttribute(name) if position == 0 => spread = Some(name.as_str()),
+                Strategy::SpreadAttribute(name) if position == 0 => spread = Some(name.clone()),
                 Strategy::SpreadAttribute(_) => return None,
                 Strategy::BinpackCpu => local.push(LocalKey::Cpu),
                 Strategy::BinpackMemory => local.push(LocalKey::Memory),
                 Strategy::SpreadInstance => local.push(LocalKey::GroupCount),
             }
         }
-        let mut values = BTreeMap::new();
-        let value_of: Vec<usize> = instances
-            .iter()
-            .map(|instance| {
-                let value = spread
-                    .and_then(|name| instance.attribute(name))
-                    .unwrap_or("");
-                let next = values.len();
-                *values.entry(value).or_insert(next)
-            })
-            .collect();
         let mut placer = Placer {
-            request,
             local,
             random,
-            group_counts: vec![0; values.len()],
-            candidates: vec![BTreeMap::new(); values.len()],
-            filed: vec![None; instances.len()],
+            spread,
+            values: BTreeMap::new(),
+            value_of: Vec::with_capacity(instances.len()),
+            counted: Vec::with_capacity(instances.len()),
+            group_counts: Vec::new(),
+            candidates: Vec::new(),
+            filed: Vec::with_capacity(instances.len()),
             live: BTreeSet::new(),
             scratch: Vec::new(),
-            value_of,
         };
-        for (index, instance) in instances.iter().enumerate() {
-            placer.group_counts[placer.value_of[index]] += placer.group_count(instance);
-        }
-        for (index, instance) in instances.iter().enumerate() {
-            placer.refile(index, instance);
-        }
+        placer.extend(instances, request);
         Some(placer)
     }
 
-    fn group_count(&self, instance: &impl Candidate) -> u64 {
-        let count = instance.group_count(self.request.group);
-        u64::from(count.unwrap_or(0))
+    /// Files the instances past the ones it knows (newly registered).
+    fn extend(&mut self, instances: &[impl Candidate], request: &Request) {
+        let known = self.value_of.len();
+        for (index, instance) in instances.iter().enumerate().skip(known) {
+            let value = self.value_number(instance);
+            let count = group_count(instance, request);
+            self.value_of.push(value);
+            self.counted.push(count);
+            self.filed.push(None);
+            self.set_group_count(value, self.group_counts[value] + count);
+            debug_assert_eq!(self.value_of.len(), index + 1);
+        }
+        for (index, instance) in instances.iter().enumerate().skip(known) {
+            self.refile(index, instance, request);
+        }
     }
 
-    fn key(&self, instance: &impl Candidate) -> Key {
+    /// The number of the instance's spread value, a new one when nobody had it yet.
+    fn value_number(&mut self, instance: &impl Candidate) -> usize {
+        let value = self
+            .spread
+            .as_deref()
+            .and_then(|name| instance.attribute(name))
+            .unwrap_or("");
+        if let Some(&number) = self.values.get(value) {
+            return number;
+        }
+        let number = self.values.len();
+        self.values.insert(value.to_string(), number);
+        self.group_counts.push(0);
+        self.candidates.push(BTreeMap::new());
+        number
+    }
+
+    /// Sets a spread value's group count, keeping its place in `live`.
+    fn set_group_count(&mut self, value: usize, count: u64) {
+        let old = self.group_counts[value];
+        if old != count && self.live.remove(&(old, value)) {
+            self.live.insert((count, value));
+        }
+        self.group_counts[value] = count;
+    }
+
+    /// Files again the instances at `changed` (and any new ones) as they are now; false when one
+    /// of them changed its spread value, or left: then only a new `Placer` is right.
+    pub fn sync(
+        &mut self,
+        changed: &[usize],
+        instances: &[impl Candidate],
+        request: &Request,
+    ) -> bool {
+        if instances.len() < self.value_of.len() {
+            return false;
+        }
+        let known = self.value_of.len();
+        for &index in changed.iter().filter(|&&i| i < known) {
+            let instance = &instances[index];
+            let value = self.value_of[index];
+            let same_value = self
+                .spread
+                .as_deref()
+                .and_then(|name| instance.attribute(name))
+                .unwrap_or("");
+            if self.values.get(same_value) != Some(&value) {
+                return false;
+            }
+            let count = group_count(instance, request);
+            if count != self.counted[index] {
+                let total = self.group_counts[value] - self.counted[index] + count;
+                self.counted[index] = count;
+                self.set_group_count(value, total);
+            }
+            self.refile(index, instance, request);
+        }
+        self.extend(instances, request);
+        true
+    }
+
+    fn key(&self, instance: &impl Candidate, request: &Request) -> Key {
         let mut key = [0; 5];
         for (slot, local) in key.iter_mut().zip(&self.local) {
             *slot = match local {
                 LocalKey::Cpu => instance.remaining().cpu,
                 LocalKey::Memory => instance.remaining().memory,
-                LocalKey::GroupCount => self.group_count(instance) as i64,
+                LocalKey::GroupCount => group_count(instance, request) as i64,
             };
         }
         key
     }
 
     /// Files `instance` again under its current key, or takes it out if it no longer qualifies.
-    fn refile(&mut self, index: usize, instance: &impl Candidate) {
+    fn refile(&mut self, index: usize, instance: &impl Candidate, request: &Request) {
         let value = self.value_of[index];
         let set_live = |placer: &mut Self, live: bool| {
             let entry = (placer.group_counts[value], value);
@@ -134,14 +214,13 @@ impl<'r> Placer<'r> {
                 set_live(self, false);
             }
         }
-        let eligible = fits(instance, self.request.requirement).is_none()
-            && self
-                .request
+        let eligible = fits(instance, request.requirement).is_none()
+            && request
                 .constraints
                 .iter()
-                .all(|c| satisfies(instance, index, c, self.request.group).is_none());
+                .all(|c| satisfies(instance, index, c, request.group).is_none());
         if eligible {
-            let key = self.key(instance);
+            let key = self.key(instance, request);
             if self.candidates[value].is_empty() {
                 set_live(self, true);
             }
@@ -187,13 +266,17 @@ impl<'r> Placer<'r> {
     }
 
     /// Takes note that a task of the request now runs on `instances[index]`.
-    pub fn placed(&mut self, index: usize, instances: &[impl Candidate]) {
+    pub fn placed(&mut self, index: usize, instances: &[impl Candidate], request: &Request) {
+        let instance = &instances[index];
+        let count = group_count(instance, request);
         let value = self.value_of[index];
-        if !self.candidates[value].is_empty() {
-            self.live.remove(&(self.group_counts[value], value));
-            self.live.insert((self.group_counts[value] + 1, value));
-        }
-        self.group_counts[value] += 1;
-        self.refile(index, &instances[index]);
+        let total = self.group_counts[value] - self.counted[index] + count;
+        self.counted[index] = count;
+        self.set_group_count(value, total);
+        self.refile(index, instance, request);
     }
+}
+
+fn group_count(instance: &impl Candidate, request: &Request) -> u64 {
+    u64::from(instance.group_count(request.group).unwrap_or(0))
 }

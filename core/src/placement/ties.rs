@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 const BLOCK: usize = 64;
 
 /// Instance indexes as 64-bit blocks: counting is O(1), finding the nth is O(len / 64).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TieSet {
     len: usize,
     blocks: BTreeMap<usize, u64>,

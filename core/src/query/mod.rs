@@ -16,7 +16,7 @@ use regex_lite::Regex;
 /// Expressions are at most 2,000 characters, as ECS documents.
 pub const MAX_EXPRESSION_CHARS: usize = 2000;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     And(Vec<Expr>),
     Or(Vec<Expr>),
@@ -24,7 +24,7 @@ pub enum Expr {
     Compare(Comparison),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
     pub subject: Subject,
     pub operator: Operator,
@@ -93,6 +93,19 @@ pub enum Argument {
     List(Vec<String>),
     /// Compiled once, anchored: `=~` is a full match.
     Pattern(Regex),
+}
+
+/// Patterns compare by their text (a compiled regex has no equality of its own).
+impl PartialEq for Argument {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Argument::None, Argument::None) => true,
+            (Argument::Value(a), Argument::Value(b)) => a == b,
+            (Argument::List(a), Argument::List(b)) => a == b,
+            (Argument::Pattern(a), Argument::Pattern(b)) => a.as_str() == b.as_str(),
+            _ => false,
+        }
+    }
 }
 
 /// A query that does not parse: where, and what was expected there.

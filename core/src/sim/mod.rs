@@ -163,6 +163,27 @@ impl Simulation {
         self.world.ecs.cluster(reference)
     }
 
+    /// For the property tests: whether every cluster's kept placement index, brought up to date
+    /// (as the next RunTask would), is what a new index would be. Changes no answer.
+    #[doc(hidden)]
+    pub fn placement_indexes_are_current(&mut self) -> bool {
+        self.world.ecs.clusters_mut().all(|cluster| {
+            let Some(kept) = cluster
+                .placement_index
+                .as_ref()
+                .map(|c| c.request().clone())
+            else {
+                return true;
+            };
+            let synced = cluster.take_placement_index(&kept);
+            let current = synced
+                .as_ref()
+                .is_some_and(|index| index.is_current(&cluster.instances));
+            cluster.placement_index = synced;
+            current
+        })
+    }
+
     /// The virtual clock, in seconds since the Unix epoch.
     pub fn now(&self) -> f64 {
         self.world.now

@@ -102,8 +102,9 @@ pub fn put_attributes(
     }
     for (attribute, index) in attributes.iter().zip(indexes) {
         let name = attribute.name.clone().unwrap_or_default();
-        Arc::make_mut(&mut cluster.instances[index].attributes)
-            .insert(name, attribute.value.clone());
+        if let Some(instance) = cluster.instances.get_mut(index) {
+            Arc::make_mut(&mut instance.attributes).insert(name, attribute.value.clone());
+        }
     }
     Ok(api::PutAttributesResponse {
         attributes: Some(attributes),
@@ -118,8 +119,10 @@ pub fn delete_attributes(
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let indexes = targets(cluster, &attributes, false)?;
     for (attribute, index) in attributes.iter().zip(indexes) {
-        Arc::make_mut(&mut cluster.instances[index].attributes)
-            .remove(attribute.name.as_deref().unwrap_or_default());
+        if let Some(instance) = cluster.instances.get_mut(index) {
+            Arc::make_mut(&mut instance.attributes)
+                .remove(attribute.name.as_deref().unwrap_or_default());
+        }
     }
     Ok(api::DeleteAttributesResponse {
         attributes: Some(attributes),
@@ -132,7 +135,7 @@ pub fn list_attributes(
 ) -> Result<api::ListAttributesResponse, EcsimError> {
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let mut found = Vec::new();
-    for instance in &cluster.instances {
+    for instance in cluster.instances.iter() {
         for (name, value) in instance.attributes.iter() {
             let name_matches = request
                 .attribute_name

@@ -49,12 +49,13 @@ pub fn create_cluster(
             settings: request.settings.clone().unwrap_or_default(),
             capacity_providers: providers.clone(),
             default_capacity_provider_strategy: default_strategy.clone(),
-            instances: Vec::new(),
+            instances: Default::default(),
             tasks: Default::default(),
             task_positions: Default::default(),
             due: Vec::new(),
             stopped: Default::default(),
             journal: listening.then(Vec::new),
+            placement_index: None,
         });
     if !cluster.active {
         cluster.active = true;

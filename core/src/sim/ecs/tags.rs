@@ -32,10 +32,10 @@ fn tags_of<'a>(ecs: &'a mut EcsState, arn: &str) -> Result<&'a mut Vec<Tag>, Ecs
             .values_mut()
             .find(|s| s.arn == arn)
             .map(|s| &mut s.tags),
-        "container-instance" => ecs.clusters.values_mut().find_map(|c| {
-            let index = c.instances.iter().position(|i| &*i.arn == arn)?;
-            Some(&mut c.instances[index].tags)
-        }),
+        "container-instance" => ecs
+            .clusters
+            .values_mut()
+            .find_map(|c| c.instances.find_mut(arn).map(|instance| &mut instance.tags)),
         "task" => ecs.clusters.values_mut().find_map(|c| {
             let position = c.task_position(arn)?;
             Some(c.tasks[position].own_tags())

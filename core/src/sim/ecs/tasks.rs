@@ -7,8 +7,9 @@ use crate::api::ecs::{self as api, LaunchType};
 use crate::cluster::Cluster;
 use crate::cluster::TaskPosition;
 use crate::error::EcsimError;
+use crate::placement::cache::Owned;
 use crate::placement::engine::fits;
-use crate::placement::{place, Placement, Placer, Rejection, Request};
+use crate::placement::{place, Placement, Rejection, Request};
 use crate::sim::World;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
@@ -122,14 +123,11 @@ pub(crate) fn launch_tasks(
         )?;
         let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
         require_instances(cluster)?;
-        let placement = Request {
-            requirement: &launch.spec.requirement,
-            group: &launch.spec.group,
-            constraints: &constraints
-                .into_iter()
-                .map(|c| c.evaluated(&cluster.instances))
-                .collect::<Vec<_>>(),
-            strategies: &strategies,
+        let placement = Owned {
+            requirement: launch.spec.requirement.clone(),
+            group: launch.spec.group.clone(),
+            constraints,
+            strategies,
         };
         place_on_instances(cluster, &launch, &placement, count, explain, &mut world.rng)
     };
@@ -147,15 +145,32 @@ pub(crate) fn launch_tasks(
 pub(crate) fn place_on_instances(
     cluster: &mut Cluster,
     launch: &Launch,
-    placement: &Request,
+    placement: &Owned,
     count: u64,
     explain: bool,
     rng: &mut ChaCha8Rng,
 ) -> (Vec<TaskPosition>, Vec<api::Failure>, Vec<Explanation>) {
     // The explanation needs every instance's verdict, which only the general path has.
-    let mut placer = (!explain)
-        .then(|| Placer::new(&cluster.instances, placement))
+    let mut index = (!explain)
+        .then(|| cluster.take_placement_index(placement))
         .flatten();
+    let general_constraints;
+    let (request, mut placer) = match &mut index {
+        Some(index) => {
+            let (request, placer) = index.parts();
+            (request, Some(placer))
+        }
+        None => {
+            general_constraints = placement.evaluated(&cluster.instances);
+            let request = Request {
+                requirement: &placement.requirement,
+                group: &placement.group,
+                constraints: &general_constraints,
+                strategies: &placement.strategies,
+            };
+            (request, None)
+        }
+    };
     let mut placed = Vec::new();
     cluster
         .tasks
@@ -172,13 +187,13 @@ pub(crate) fn place_on_instances(
                 chosen: Some(index),
                 ..Placement::default()
             },
-            None => place(&cluster.instances, placement, rng),
+            None => place(&cluster.instances, &request, rng),
         };
         if explain {
             explanations.push(Explanation::of(
                 &decision,
                 &cluster.instances,
-                placement.strategies,
+                request.strategies,
             ));
         }
         let Some(index) = decision.chosen else {
@@ -193,8 +208,11 @@ pub(crate) fn place_on_instances(
         };
         placed.push(launch.start(cluster, Site::Instance(index), rng));
         if let Some(placer) = &mut placer {
-            placer.placed(index, &cluster.instances);
+            placer.placed(index, &cluster.instances, &request);
         }
+    }
+    if index.is_some() {
+        cluster.placement_index = index;
     }
     (placed, failures, explanations)
 }

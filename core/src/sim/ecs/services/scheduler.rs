@@ -16,8 +16,8 @@ use crate::api::ecs::{ContainerInstanceStatus, DeploymentRolloutState, LaunchTyp
 use crate::cluster::health::ServiceHealth;
 use crate::cluster::Cluster;
 use crate::cluster::TaskPosition;
+use crate::placement::cache::Owned;
 use crate::placement::engine::fits;
-use crate::placement::Request;
 use crate::sim::ecs::failure;
 use crate::sim::ecs::launch::{Launch, Site};
 use crate::sim::ecs::{capacity, fargate, tasks};
@@ -541,12 +541,11 @@ fn start_tasks(
     } else if cluster.instances.is_empty() {
         (Vec::new(), vec![])
     } else {
-        let constraints = service.constraints_over(&cluster.instances);
-        let request = Request {
-            requirement: &launch.spec.requirement,
-            group: &launch.spec.group,
-            constraints: &constraints,
-            strategies: &service.strategies,
+        let request = Owned {
+            requirement: launch.spec.requirement.clone(),
+            group: launch.spec.group.clone(),
+            constraints: service.constraints.clone(),
+            strategies: service.strategies.clone(),
         };
         let (placed, failures, _) =
             tasks::place_on_instances(cluster, launch, &request, u64::from(count), false, rng);
