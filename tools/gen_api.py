@@ -518,7 +518,7 @@ def gen_registry(models: dict) -> str:
         "//! handler. A handler is `fn(&mut World, Request) -> Result<Response, EcsimError>`, found",
         "//! in its service's folder as `handlers::<action in snake_case>`.",
         "",
-        "use super::request::{handle, handle_whole, refuse};",
+        "use super::request::{handle, handle_whole, refuse, Answer};",
         "use super::{Service, World};",
         "use crate::error::EcsimError;",
         "use serde_json::Value;",
@@ -533,7 +533,7 @@ def gen_registry(models: dict) -> str:
         mod = snake(service)
         ops = models[service]["operations"]
         out.append("")
-        out.append(f"fn {mod}(world: &mut World, action: &str, input: Value) -> Option<Result<Value, EcsimError>> {{")
+        out.append(f"fn {mod}(world: &mut World, action: &str, input: Value) -> Option<Result<Answer, EcsimError>> {{")
         out.append(f"    use super::{mod}::handlers;")
         out.append(f"    let error = crate::api::{mod}::operations::VALIDATION_ERROR;")
         out.append("    Some(match action {")

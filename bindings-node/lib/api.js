@@ -75,7 +75,8 @@ export function makeApi(native) {
       const ErrorClass = errors[code] ?? EcsimError;
       throw new ErrorClass(code, message, diagnostics);
     }
-    return result.output;
+    // A simulation call's answer comes as JSON text (JSON.parse is the fastest way across).
+    return result.outputJson != null ? JSON.parse(result.outputJson) : result.output;
   }
 
   /** Validates a task definition (RegisterTaskDefinition input shape); returns diagnostics, never throws for bad input. */

@@ -36,10 +36,13 @@ pub struct CallError {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The outcome of a call: exactly one of `output` and `error` is set.
+/// The outcome of a call: exactly one of `output`, `output_json` and `error` is set.
 #[napi(object)]
 pub struct CallResult {
     pub output: Option<Value>,
+    /// A simulation call's answer as JSON text: `JSON.parse` builds it several times faster
+    /// than objects converted member by member.
+    pub output_json: Option<String>,
     pub error: Option<CallError>,
 }
 
@@ -61,10 +64,12 @@ fn outcome(result: std::result::Result<Value, EcsimError>) -> CallResult {
     match result {
         Ok(output) => CallResult {
             output: Some(output),
+            output_json: None,
             error: None,
         },
         Err(error) => CallResult {
             output: None,
+            output_json: None,
             error: Some(CallError {
                 code: error.code.as_str().to_string(),
                 message: error.message,
@@ -339,10 +344,16 @@ impl NativeSimulation {
     /// nesting serde_json bounds.
     #[napi(ts_args_type = "service: string, action: string, inputJson: string")]
     pub fn call(&mut self, service: String, action: String, input_json: String) -> CallResult {
-        outcome(
-            ecsim_core::api::parse_json(&input_json)
-                .and_then(|input| self.sim().call(&service, &action, input)),
-        )
+        match ecsim_core::api::parse_json(&input_json)
+            .and_then(|input| self.sim().call_text(&service, &action, input))
+        {
+            Ok(text) => CallResult {
+                output: None,
+                output_json: Some(text),
+                error: None,
+            },
+            Err(error) => outcome(Err(error)),
+        }
     }
 }
 

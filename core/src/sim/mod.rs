@@ -52,7 +52,7 @@ pub struct Service {
     /// The error a malformed request is answered with.
     pub validation_error: ErrorCode,
     /// Runs one of its actions; `None` when it has no such action.
-    pub(crate) dispatch: fn(&mut World, &str, Value) -> Option<Result<Value, EcsimError>>,
+    pub(crate) dispatch: fn(&mut World, &str, Value) -> Option<Result<request::Answer, EcsimError>>,
 }
 
 /// Every simulated service, in registry order.
@@ -267,6 +267,27 @@ impl Simulation {
 
     /// One API call: `action` is the AWS operation name (`RegisterTaskDefinition`).
     pub fn call(&mut self, service: &str, action: &str, input: Value) -> Result<Value, EcsimError> {
+        self.call_with(service, action, input, request::Answer::value)
+    }
+
+    /// `call`, its answer as JSON text, written straight from the response (what the bindings
+    /// hand their language's JSON parser: no `Value` is built on the way).
+    pub fn call_text(
+        &mut self,
+        service: &str,
+        action: &str,
+        input: Value,
+    ) -> Result<String, EcsimError> {
+        self.call_with(service, action, input, request::Answer::text)
+    }
+
+    fn call_with<T>(
+        &mut self,
+        service: &str,
+        action: &str,
+        input: Value,
+        write: fn(&request::Answer) -> Result<T, EcsimError>,
+    ) -> Result<T, EcsimError> {
         self.refuse_if_poisoned()?;
         let service = self::service(service)?;
         // The journal keeps what a replay needs: calls that read, and calls that failed (a failed
@@ -278,11 +299,11 @@ impl Simulation {
             input: input.clone(),
         });
         let result = self.guarded_step(|world| {
-            let output = (service.dispatch)(world, action, input)
+            let answer = (service.dispatch)(world, action, input)
                 .unwrap_or_else(|| Err(unknown_action(service.name, action)))?;
             // What the call made due now (steps that take no time) happens before it returns.
             world.run_due(world.now);
-            Ok(output)
+            write(&answer)
         });
         if let (Ok(_), Some(entry)) = (&result, entry) {
             self.journal.push(Arc::new(entry));

@@ -3,7 +3,7 @@
 //! handler. A handler is `fn(&mut World, Request) -> Result<Response, EcsimError>`, found
 //! in its service's folder as `handlers::<action in snake_case>`.
 
-use super::request::{handle, handle_whole, refuse};
+use super::request::{handle, handle_whole, refuse, Answer};
 use super::{Service, World};
 use crate::error::EcsimError;
 use serde_json::Value;
@@ -18,7 +18,7 @@ pub(crate) static SERVICES: &[Service] = &[
     Service { name: crate::api::ecsim::operations::NAME, operations: crate::api::ecsim::operations::OPERATIONS, errors: crate::api::ecsim::operations::ERRORS, validation_error: crate::api::ecsim::operations::VALIDATION_ERROR, dispatch: ecsim },
 ];
 
-fn ecs(world: &mut World, action: &str, input: Value) -> Option<Result<Value, EcsimError>> {
+fn ecs(world: &mut World, action: &str, input: Value) -> Option<Result<Answer, EcsimError>> {
     use super::ecs::handlers;
     let error = crate::api::ecs::operations::VALIDATION_ERROR;
     Some(match action {
@@ -66,7 +66,7 @@ fn ecs(world: &mut World, action: &str, input: Value) -> Option<Result<Value, Ec
     })
 }
 
-fn elbv2(world: &mut World, action: &str, input: Value) -> Option<Result<Value, EcsimError>> {
+fn elbv2(world: &mut World, action: &str, input: Value) -> Option<Result<Answer, EcsimError>> {
     use super::elbv2::handlers;
     let error = crate::api::elbv2::operations::VALIDATION_ERROR;
     Some(match action {
@@ -80,7 +80,7 @@ fn elbv2(world: &mut World, action: &str, input: Value) -> Option<Result<Value, 
     })
 }
 
-fn events(world: &mut World, action: &str, input: Value) -> Option<Result<Value, EcsimError>> {
+fn events(world: &mut World, action: &str, input: Value) -> Option<Result<Answer, EcsimError>> {
     use super::events::handlers;
     let error = crate::api::events::operations::VALIDATION_ERROR;
     Some(match action {
@@ -98,7 +98,7 @@ fn events(world: &mut World, action: &str, input: Value) -> Option<Result<Value,
     })
 }
 
-fn application_autoscaling(world: &mut World, action: &str, input: Value) -> Option<Result<Value, EcsimError>> {
+fn application_autoscaling(world: &mut World, action: &str, input: Value) -> Option<Result<Answer, EcsimError>> {
     use super::application_autoscaling::handlers;
     let error = crate::api::application_autoscaling::operations::VALIDATION_ERROR;
     Some(match action {
@@ -116,7 +116,7 @@ fn application_autoscaling(world: &mut World, action: &str, input: Value) -> Opt
     })
 }
 
-fn cloudwatch(world: &mut World, action: &str, input: Value) -> Option<Result<Value, EcsimError>> {
+fn cloudwatch(world: &mut World, action: &str, input: Value) -> Option<Result<Answer, EcsimError>> {
     use super::cloudwatch::handlers;
     let error = crate::api::cloudwatch::operations::VALIDATION_ERROR;
     Some(match action {
@@ -133,7 +133,7 @@ fn cloudwatch(world: &mut World, action: &str, input: Value) -> Option<Result<Va
     })
 }
 
-fn servicediscovery(world: &mut World, action: &str, input: Value) -> Option<Result<Value, EcsimError>> {
+fn servicediscovery(world: &mut World, action: &str, input: Value) -> Option<Result<Answer, EcsimError>> {
     use super::servicediscovery::handlers;
     let error = crate::api::servicediscovery::operations::VALIDATION_ERROR;
     Some(match action {
@@ -168,7 +168,7 @@ fn servicediscovery(world: &mut World, action: &str, input: Value) -> Option<Res
     })
 }
 
-fn ecsim(world: &mut World, action: &str, input: Value) -> Option<Result<Value, EcsimError>> {
+fn ecsim(world: &mut World, action: &str, input: Value) -> Option<Result<Answer, EcsimError>> {
     use super::ecsim::handlers;
     let error = crate::api::ecsim::operations::VALIDATION_ERROR;
     Some(match action {

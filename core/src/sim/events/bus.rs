@@ -39,7 +39,8 @@ enum Source {
 /// One event on the bus.
 #[derive(Clone, Debug)]
 pub struct BusEvent {
-    id: String,
+    /// Its number on the bus, from which its id is drawn when it is written.
+    number: u64,
     at: f64,
     source: Source,
 }
@@ -101,7 +102,7 @@ impl BusEvent {
     fn envelope(&self, config: &SimulationConfig) -> Value {
         json!({
             "version": "0",
-            "id": self.id,
+            "id": self.id(config),
             "detail-type": self.detail_type(),
             "source": "aws.ecs",
             "account": config.account_id,
@@ -193,8 +194,8 @@ impl BusEvent {
         event
     }
 
-    pub fn id(&self) -> &str {
-        &self.id
+    pub fn id(&self, config: &SimulationConfig) -> String {
+        event_id(config.seed, self.number)
     }
 }
 
@@ -267,13 +268,9 @@ pub fn publish(world: &mut World) {
     }
     sources.sort_by(|a, b| a.0.total_cmp(&b.0));
     for (at, source) in sources {
-        let sequence = world.events.published;
+        let number = world.events.published;
         world.events.published += 1;
-        let event = Arc::new(BusEvent {
-            id: event_id(world.config.seed, sequence),
-            at,
-            source,
-        });
+        let event = Arc::new(BusEvent { number, at, source });
         hand_to_rules(world, &event);
         let bus = &mut world.events.bus;
         bus.push_back(event);

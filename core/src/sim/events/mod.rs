@@ -388,7 +388,8 @@ pub fn deliver(world: &mut World, delivery: u64) {
         rule.pattern.is_some() && rule.described.state == Some(RuleState::Enabled)
     });
     if enabled {
-        run_targets(world, &name, Some(event.id().to_string()));
+        let id = event.id(&world.config);
+        run_targets(world, &name, Some(id));
     }
 }
 
