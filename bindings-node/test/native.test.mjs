@@ -94,21 +94,8 @@ test('bulk placement through the ecsim client', () => {
   assert.equal(out.placements.availabilityZone.filter((zone) => zone === 'us-east-1b').length, 20);
 });
 
-test('service events read like ECS', () => {
-  const sim = new ecsim.Simulation({ seed: 4 });
-  const ecs = sim.client('ecs');
-  ecs.createCluster({ clusterName: 'c' });
-  ecs.registerContainerInstance({ cluster: 'c', instanceType: 'm5.large', availabilityZone: 'us-east-1a' });
-  ecs.registerTaskDefinition({ family: 'w', containerDefinitions: [{ name: 'a', image: 'x', memory: 64 }] });
-  ecs.createService({ cluster: 'c', serviceName: 'web', taskDefinition: 'w', desiredCount: 2 });
-  sim.advance(60); // RUNNING at 11 s, healthy 40 s later
-  const messages = sim.events({ cluster: 'c' }).map((event) => event.message);
-  assert.match(messages[0], /^\(service web\) has started 2 tasks: \(task /);
-  assert.equal(messages.at(-1), '(service web) has reached a steady state.');
-  assert.throws(() => ecs.updateService({ cluster: 'c', service: 'nope', desiredCount: 1 }), { name: 'ServiceNotFoundException' });
-});
-
-test('the event bus reads as EventBridge events; a pattern narrows it', () => {
+/** A service of two on one instance, a minute in (RUNNING at 11 s, healthy 40 s later). */
+function webService() {
   const sim = new ecsim.Simulation({ seed: 4 });
   const ecs = sim.client('ecs');
   ecs.createCluster({ clusterName: 'c' });
@@ -116,6 +103,19 @@ test('the event bus reads as EventBridge events; a pattern narrows it', () => {
   ecs.registerTaskDefinition({ family: 'w', containerDefinitions: [{ name: 'a', image: 'x', memory: 64 }] });
   ecs.createService({ cluster: 'c', serviceName: 'web', taskDefinition: 'w', desiredCount: 2 });
   sim.advance(60);
+  return { sim, ecs };
+}
+
+test('service events read like ECS', () => {
+  const { sim, ecs } = webService();
+  const messages = sim.events({ cluster: 'c' }).map((event) => event.message);
+  assert.match(messages[0], /^\(service web\) has started 2 tasks: \(task /);
+  assert.equal(messages.at(-1), '(service web) has reached a steady state.');
+  assert.throws(() => ecs.updateService({ cluster: 'c', service: 'nope', desiredCount: 1 }), { name: 'ServiceNotFoundException' });
+});
+
+test('the event bus reads as EventBridge events; a pattern narrows it', () => {
+  const { sim } = webService();
   const deployments = sim.events({ bus: true, detailType: 'ECS Deployment State Change' });
   assert.deepEqual(deployments.map((e) => e.detail.eventName), ['SERVICE_DEPLOYMENT_IN_PROGRESS', 'SERVICE_DEPLOYMENT_COMPLETED']);
   const running = sim.events({ bus: true, pattern: { detail: { lastStatus: ['RUNNING'] } } });

@@ -1,6 +1,6 @@
 //! Failed calls change nothing, the seeded RNG included: a simulation that made a refused call
 //! has the same future as a twin that never made it. And the clock stays within what AWS
-//! represents, where nothing loops.
+//! represents, where nothing loops; an answer written as text is the same answer.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use ecsim_core::{Simulation, SimulationConfig};
@@ -142,4 +142,23 @@ fn an_interrupted_advance_stops_between_moments_and_replays_the_same() {
     let mut restored = Simulation::restore(sim.snapshot().unwrap()).unwrap();
     assert_eq!(restored.now(), sim.now());
     assert_eq!(future(&mut restored), future(&mut sim));
+}
+
+#[test]
+fn an_answer_as_text_is_the_answer_as_a_value() {
+    let mut sim = quotas_of_one();
+    let mut twin = sim.fork().unwrap();
+    let run = json!({"cluster": "c", "taskDefinition": "w", "count": 3});
+    let value = sim.call("ecs", "RunTask", run.clone()).unwrap();
+    let text = twin.call_text("ecs", "RunTask", run).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), value);
+    let refused = twin.call_text(
+        "ecs",
+        "RunTask",
+        json!({"cluster": "nope", "taskDefinition": "w"}),
+    );
+    assert_eq!(
+        refused.unwrap_err().code.as_str(),
+        "ClusterNotFoundException"
+    );
 }

@@ -221,36 +221,3 @@ fn forks_given_different_calls_diverge_and_leave_each_other_alone() {
     assert_eq!(original.snapshot().unwrap(), before);
     assert_ne!(state(&mut scaled_up), state(&mut scaled_down));
 }
-
-#[test]
-fn an_answer_as_text_is_the_answer_as_a_value() {
-    let mut sim = Simulation::default();
-    sim.call("ecs", "CreateCluster", json!({"clusterName": "c"}))
-        .unwrap();
-    sim.call(
-        "ecs",
-        "RegisterContainerInstance",
-        json!({"cluster": "c", "instanceType": "m5.large", "availabilityZone": "us-east-1a"}),
-    )
-    .unwrap();
-    sim.call(
-        "ecs",
-        "RegisterTaskDefinition",
-        json!({"family": "w", "containerDefinitions": [{"name": "a", "image": "x", "memory": 64}]}),
-    )
-    .unwrap();
-    let mut twin = sim.fork().unwrap();
-    let run = json!({"cluster": "c", "taskDefinition": "w", "count": 3});
-    let value = sim.call("ecs", "RunTask", run.clone()).unwrap();
-    let text = twin.call_text("ecs", "RunTask", run).unwrap();
-    assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), value);
-    let refused = twin.call_text(
-        "ecs",
-        "RunTask",
-        json!({"cluster": "nope", "taskDefinition": "w"}),
-    );
-    assert_eq!(
-        refused.unwrap_err().code.as_str(),
-        "ClusterNotFoundException"
-    );
-}

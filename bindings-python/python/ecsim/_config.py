@@ -44,4 +44,4 @@ class SimulationConfig(TypedDict, total=False):
     """How many of ECS's EventBridge events the default bus keeps for reading (ecsim ListBusEvents, and the bindings' events with bus), the newest (10,000 unless given; 0 keeps none)."""
 
     eventDeliveryDelay: float
-    """Seconds between an event and its delivery to the targets of the rules whose patterns it matches (0.5 unless given)."""
+    """Seconds between an event and its delivery to the targets of the rules whose patterns it matches (0.5 unless given; above 0)."""

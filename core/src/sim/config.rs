@@ -93,10 +93,20 @@ fn stopped_task_retention<'de, D: serde::Deserializer<'de>>(
     seconds(deserializer, "stoppedTaskRetention")
 }
 
+/// Above 0: a rule whose target's events match it again would otherwise run at one instant
+/// forever, and the clock would never move on.
 fn event_delivery_delay<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<f64, D::Error> {
-    seconds(deserializer, "eventDeliveryDelay")
+    use serde::de::Error;
+    let delay = seconds(deserializer, "eventDeliveryDelay")?;
+    if delay > 0.0 {
+        Ok(delay)
+    } else {
+        Err(D::Error::custom(
+            "eventDeliveryDelay must be above 0 seconds (a delivery at the instant of its event could loop there forever)",
+        ))
+    }
 }
 
 fn custom_health_delay<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
@@ -155,5 +165,26 @@ impl Default for SimulationConfig {
             event_bus_retention: 10_000,
             event_delivery_delay: 0.5,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SimulationConfig;
+
+    #[test]
+    fn an_event_is_never_delivered_at_its_own_instant() {
+        let config = |delay: f64| {
+            serde_json::from_value::<SimulationConfig>(
+                serde_json::json!({ "eventDeliveryDelay": delay }),
+            )
+        };
+        assert_eq!(config(2.0).unwrap().event_delivery_delay, 2.0);
+        let refused = config(0.0).unwrap_err().to_string();
+        assert!(
+            refused.contains("eventDeliveryDelay must be above 0"),
+            "{refused}"
+        );
+        assert!(config(-1.0).is_err());
     }
 }
