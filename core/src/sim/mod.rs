@@ -131,6 +131,7 @@ fn reads_only(action: &str) -> bool {
         .any(|verb| action.starts_with(verb))
         || action == "NextFireTimes"
         || action == "ResolveDns"
+        || action == "TestEventPattern"
 }
 
 /// A simulation: the world (services, clock, RNG), the journal of what was done to it, and
