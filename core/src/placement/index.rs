@@ -180,13 +180,15 @@ impl Placer {
         true
     }
 
-    fn key(&self, instance: &impl Candidate, request: &Request) -> Key {
+    /// The key of `instances[index]`, whose group count is `counted[index]` (kept current by
+    /// every caller, so that it is looked up once).
+    fn key(&self, index: usize, instance: &impl Candidate) -> Key {
         let mut key = [0; 5];
         for (slot, local) in key.iter_mut().zip(&self.local) {
             *slot = match local {
                 LocalKey::Cpu => instance.remaining().cpu,
                 LocalKey::Memory => instance.remaining().memory,
-                LocalKey::GroupCount => group_count(instance, request) as i64,
+                LocalKey::GroupCount => self.counted[index] as i64,
             };
         }
         key
@@ -220,7 +222,7 @@ impl Placer {
                 .iter()
                 .all(|c| satisfies(instance, index, c, request.group).is_none());
         if eligible {
-            let key = self.key(instance, request);
+            let key = self.key(index, instance);
             if self.candidates[value].is_empty() {
                 set_live(self, true);
             }

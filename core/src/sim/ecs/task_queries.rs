@@ -68,14 +68,10 @@ pub fn list_tasks(
                 .is_none_or(|arn| t.instance_arn.as_deref() == Some(arn.as_str()))
         })
         .filter(|t| {
-            request.family.as_ref().is_none_or(|f| {
-                t.spec.group == format!("family:{f}")
-                    || t.spec
-                        .task_definition
-                        .task_definition_arn
-                        .as_deref()
-                        .is_some_and(|arn| arn.contains(&format!("task-definition/{f}:")))
-            })
+            request
+                .family
+                .as_ref()
+                .is_none_or(|f| t.spec.task_definition.family.as_ref() == Some(f))
         })
         .filter(|t| request.started_by.is_none() || t.spec.started_by == request.started_by)
         .filter(|t| {
