@@ -467,12 +467,12 @@ impl Simulation {
         input: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let input = to_json(input)?;
-        let output = self
-            .with(py, |sim| sim.call(service, action, input))
+        let answer = self
+            .with(py, |sim| sim.call_answer(service, action, input))
             .map_err(|e| to_py_err(py, e))?;
-        // Built member by member: measured faster than JSON text through `json.loads` (86 µs
-        // for a RunTask answer of ten tasks, against about 10 µs).
-        pythonize::pythonize(py, &output)
+        // Built member by member from the typed answer (no JSON value between): measured faster
+        // than JSON text through `json.loads` (86 µs for a RunTask answer of ten tasks).
+        pythonize::pythonize(py, &answer)
             .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
     }
 }

@@ -18,7 +18,7 @@ pub mod taskdef;
 
 pub use diagnostics::{Diagnostic, Severity};
 pub use error::{EcsimError, ErrorCode};
-pub use sim::{Simulation, SimulationConfig};
+pub use sim::{Answer, Simulation, SimulationConfig};
 pub use taskdef::{
     validate_task_definition, validate_task_definition_with, InputShape, ValidationOptions,
 };

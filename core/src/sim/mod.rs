@@ -21,6 +21,7 @@ mod paging;
 #[rustfmt::skip]
 mod registry;
 mod request;
+pub use request::Answer;
 pub mod scenario;
 mod servicediscovery;
 mod snapshot;
@@ -268,7 +269,7 @@ impl Simulation {
 
     /// One API call: `action` is the AWS operation name (`RegisterTaskDefinition`).
     pub fn call(&mut self, service: &str, action: &str, input: Value) -> Result<Value, EcsimError> {
-        self.call_with(service, action, input, request::Answer::value)
+        self.call_with(service, action, input, |answer| answer.value())
     }
 
     /// `call`, its answer as JSON text, written straight from the response (what the bindings
@@ -279,7 +280,18 @@ impl Simulation {
         action: &str,
         input: Value,
     ) -> Result<String, EcsimError> {
-        self.call_with(service, action, input, request::Answer::text)
+        self.call_with(service, action, input, |answer| answer.text())
+    }
+
+    /// `call`, its answer still typed: it serializes with any serde serializer (the Python
+    /// binding builds its objects from it, with no JSON value between).
+    pub fn call_answer(
+        &mut self,
+        service: &str,
+        action: &str,
+        input: Value,
+    ) -> Result<Answer, EcsimError> {
+        self.call_with(service, action, input, Ok)
     }
 
     fn call_with<T>(
@@ -287,7 +299,7 @@ impl Simulation {
         service: &str,
         action: &str,
         input: Value,
-        write: fn(&request::Answer) -> Result<T, EcsimError>,
+        write: fn(Answer) -> Result<T, EcsimError>,
     ) -> Result<T, EcsimError> {
         self.refuse_if_poisoned()?;
         let service = self::service(service)?;
@@ -304,7 +316,7 @@ impl Simulation {
                 .unwrap_or_else(|| Err(unknown_action(service.name, action)))?;
             // What the call made due now (steps that take no time) happens before it returns.
             world.run_due(world.now);
-            write(&answer)
+            write(answer)
         });
         if let (Ok(_), Some(entry)) = (&result, entry) {
             self.journal.push(Arc::new(entry));

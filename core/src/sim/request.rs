@@ -14,17 +14,18 @@ use serde_json::{Map, Value};
 pub(crate) type Handler<Request, Response> =
     fn(&mut World, Request) -> Result<Response, EcsimError>;
 
-/// A handler's response, still typed: written as a JSON value (`Simulation::call`) or straight
+/// A handler's response, still typed: written as a JSON value (`Simulation::call`), straight
 /// to JSON text (`Simulation::call_text`, which skips building the value: for an answer of ten
-/// tasks that was half of RunTask's cost).
-pub struct Answer(Box<dyn Respond>);
+/// tasks that was half of RunTask's cost), or to any serde serializer (`Simulation::call_answer`:
+/// the Python binding builds its objects from it).
+pub struct Answer(Box<dyn Respond + Send>);
 
-trait Respond {
+trait Respond: erased_serde::Serialize {
     fn value(&self) -> Result<Value, serde_json::Error>;
     fn text(&self) -> Result<String, serde_json::Error>;
 }
 
-impl<T: Serialize> Respond for T {
+impl<T: Serialize + Send> Respond for T {
     fn value(&self) -> Result<Value, serde_json::Error> {
         serde_json::to_value(self)
     }
@@ -39,8 +40,14 @@ fn defect(e: serde_json::Error) -> EcsimError {
     EcsimError::new(ErrorCode::InternalError, format!("response: {e}"))
 }
 
+impl Serialize for Answer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        erased_serde::serialize(&*self.0, serializer)
+    }
+}
+
 impl Answer {
-    fn of(response: impl Serialize + 'static) -> Answer {
+    fn of(response: impl Serialize + Send + 'static) -> Answer {
         Answer(Box::new(response))
     }
 
@@ -54,7 +61,7 @@ impl Answer {
 }
 
 /// Runs `handler` on `input`, checked against `shape` (malformed input: `validation_error`).
-pub(crate) fn handle<Request: FromJson, Response: Serialize + 'static>(
+pub(crate) fn handle<Request: FromJson, Response: Serialize + Send + 'static>(
     world: &mut World,
     input: Value,
     shape: &'static Shape,
@@ -67,7 +74,7 @@ pub(crate) fn handle<Request: FromJson, Response: Serialize + 'static>(
 
 /// Runs a handler that checks the whole input itself (its shape with the action's own rules,
 /// every finding reported at once).
-pub(crate) fn handle_whole<Response: Serialize + 'static>(
+pub(crate) fn handle_whole<Response: Serialize + Send + 'static>(
     world: &mut World,
     input: Value,
     handler: Handler<Value, Response>,
