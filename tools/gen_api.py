@@ -57,6 +57,8 @@ SERVICES = {
             "CreateService", "UpdateService", "DeleteService", "DescribeServices", "ListServices",
             "TagResource", "UntagResource", "ListTagsForResource",
             "UpdateTaskProtection", "GetTaskProtection",
+            "PutAccountSetting", "PutAccountSettingDefault", "ListAccountSettings", "DeleteAccountSetting",
+            "UpdateCluster", "UpdateClusterSettings",
             # Refused with their reason (AGENT_ACTIONS).
             "SubmitTaskStateChange", "SubmitContainerStateChange", "SubmitAttachmentStateChanges",
             "DiscoverPollEndpoint", "UpdateContainerAgent", "ExecuteCommand",

@@ -2527,6 +2527,110 @@ export interface GetTaskProtectionResponse {
   failures?: Failure[];
 }
 
+export interface PutAccountSettingRequest {
+  /** The Amazon ECS account setting name to modify. */
+  name: SettingName;
+  /** The account setting value for the specified principal ARN. */
+  value: string;
+  /** The ARN of the principal, which can be a user, role, or the root user. */
+  principalArn?: string;
+}
+
+export type SettingName = "serviceLongArnFormat" | "taskLongArnFormat" | "containerInstanceLongArnFormat" | "awsvpcTrunking" | "containerInsights" | "fargateFIPSMode" | "tagResourceAuthorization" | "fargateTaskRetirementWaitPeriod" | "guardDutyActivate" | "defaultLogDriverMode" | "fargateEventWindows";
+
+export interface PutAccountSettingResponse {
+  /** The current account setting for a resource. */
+  setting?: Setting;
+}
+
+/** The current account setting for a resource. */
+export interface Setting {
+  /** The Amazon ECS resource name. */
+  name?: SettingName;
+  /** Determines whether the account setting is on or off for the specified resource. */
+  value?: string;
+  /** The ARN of the principal. */
+  principalArn?: string;
+  /** Indicates whether Amazon Web Services manages the account setting, or if the user manages it. */
+  type?: SettingType;
+}
+
+export type SettingType = "user" | "aws_managed";
+
+export interface PutAccountSettingDefaultRequest {
+  /** The resource name for which to modify the account setting. */
+  name: SettingName;
+  /** The account setting value for the specified principal ARN. */
+  value: string;
+}
+
+export interface PutAccountSettingDefaultResponse {
+  /** The current setting for a resource. */
+  setting?: Setting;
+}
+
+export interface ListAccountSettingsRequest {
+  /** The name of the account setting you want to list the settings for. */
+  name?: SettingName;
+  /** The value of the account settings to filter results with. */
+  value?: string;
+  /** The ARN of the principal, which can be a user, role, or the root user. */
+  principalArn?: string;
+  /** Determines whether to return the effective settings. */
+  effectiveSettings?: boolean;
+  /** The `nextToken` value returned from a `ListAccountSettings` request indicating that more results are available to fulfill the request and further calls will be needed. */
+  nextToken?: string;
+  /** The maximum number of account setting results returned by `ListAccountSettings` in paginated output. */
+  maxResults?: number;
+}
+
+export interface ListAccountSettingsResponse {
+  /** The account settings for the resource. */
+  settings?: Setting[];
+  /** The `nextToken` value to include in a future `ListAccountSettings` request. */
+  nextToken?: string;
+}
+
+export interface DeleteAccountSettingRequest {
+  /** The resource name to disable the account setting for. */
+  name: SettingName;
+  /** The Amazon Resource Name (ARN) of the principal. */
+  principalArn?: string;
+}
+
+export interface DeleteAccountSettingResponse {
+  /** The account setting for the specified principal ARN. */
+  setting?: Setting;
+}
+
+export interface UpdateClusterRequest {
+  /** The name of the cluster to modify the settings for. */
+  cluster: string;
+  /** The cluster settings for your cluster. */
+  settings?: ClusterSetting[];
+  /** The execute command configuration for the cluster. */
+  configuration?: ClusterConfiguration;
+  /** Use this parameter to set a default Service Connect namespace. */
+  serviceConnectDefaults?: ClusterServiceConnectDefaultsRequest;
+}
+
+export interface UpdateClusterResponse {
+  /** Details about the cluster. */
+  cluster?: Cluster;
+}
+
+export interface UpdateClusterSettingsRequest {
+  /** The name of the cluster to modify the settings for. */
+  cluster: string;
+  /** The setting to use by default for a cluster. */
+  settings: ClusterSetting[];
+}
+
+export interface UpdateClusterSettingsResponse {
+  /** Details about the cluster */
+  cluster?: Cluster;
+}
+
 export interface SubmitTaskStateChangeRequest {
   /** The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task. */
   cluster?: string;
@@ -2804,6 +2908,18 @@ export interface EcsClient {
   updateTaskProtection(input: UpdateTaskProtectionRequest): UpdateTaskProtectionResponse;
   /** Retrieves the protection status of tasks in an Amazon ECS service. */
   getTaskProtection(input: GetTaskProtectionRequest): GetTaskProtectionResponse;
+  /** Modifies an account setting. */
+  putAccountSetting(input: PutAccountSettingRequest): PutAccountSettingResponse;
+  /** Modifies an account setting for all users on an account for whom no individual account setting has been specified. */
+  putAccountSettingDefault(input: PutAccountSettingDefaultRequest): PutAccountSettingDefaultResponse;
+  /** Lists the account settings for a specified principal. */
+  listAccountSettings(input?: ListAccountSettingsRequest): ListAccountSettingsResponse;
+  /** Disables an account setting for a specified user, role, or the root user for an account. */
+  deleteAccountSetting(input: DeleteAccountSettingRequest): DeleteAccountSettingResponse;
+  /** Updates the cluster. */
+  updateCluster(input: UpdateClusterRequest): UpdateClusterResponse;
+  /** Modifies the settings to use for a cluster. */
+  updateClusterSettings(input: UpdateClusterSettingsRequest): UpdateClusterSettingsResponse;
   /** This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent. */
   submitTaskStateChange(input?: SubmitTaskStateChangeRequest): SubmitTaskStateChangeResponse;
   /** This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent. */

@@ -456,6 +456,65 @@ class ECSClient(Client):
 
     get_task_protection.__signature__ = keywords(('cluster',), ('tasks',))  # type: ignore[attr-defined]
 
+    def put_account_setting(self, **params: Any) -> Any:
+        """Modifies an account setting. Account settings are set on a per-Region basis.
+
+        If you change the root user account setting, the default settings are reset for users
+        and roles that do not have specified individual account settings. For more information,
+        see Account Settings in the Amazon Elastic Container Service Developer Guide .
+
+        AWS: ecs PutAccountSetting.
+        """
+        return self._call("PutAccountSetting", params)
+
+    put_account_setting.__signature__ = keywords(('name', 'value'), ('principalArn',))  # type: ignore[attr-defined]
+
+    def put_account_setting_default(self, **params: Any) -> Any:
+        """Modifies an account setting for all users on an account for whom no individual account
+        setting has been specified. Account settings are set on a per-Region basis.
+
+        AWS: ecs PutAccountSettingDefault.
+        """
+        return self._call("PutAccountSettingDefault", params)
+
+    put_account_setting_default.__signature__ = keywords(('name', 'value'), ())  # type: ignore[attr-defined]
+
+    def list_account_settings(self, **params: Any) -> Any:
+        """Lists the account settings for a specified principal.
+
+        AWS: ecs ListAccountSettings.
+        """
+        return self._call("ListAccountSettings", params)
+
+    list_account_settings.__signature__ = keywords((), ('name', 'value', 'principalArn', 'effectiveSettings', 'nextToken', 'maxResults'))  # type: ignore[attr-defined]
+
+    def delete_account_setting(self, **params: Any) -> Any:
+        """Disables an account setting for a specified user, role, or the root user for an account.
+
+        AWS: ecs DeleteAccountSetting.
+        """
+        return self._call("DeleteAccountSetting", params)
+
+    delete_account_setting.__signature__ = keywords(('name',), ('principalArn',))  # type: ignore[attr-defined]
+
+    def update_cluster(self, **params: Any) -> Any:
+        """Updates the cluster.
+
+        AWS: ecs UpdateCluster.
+        """
+        return self._call("UpdateCluster", params)
+
+    update_cluster.__signature__ = keywords(('cluster',), ('settings', 'configuration', 'serviceConnectDefaults'))  # type: ignore[attr-defined]
+
+    def update_cluster_settings(self, **params: Any) -> Any:
+        """Modifies the settings to use for a cluster.
+
+        AWS: ecs UpdateClusterSettings.
+        """
+        return self._call("UpdateClusterSettings", params)
+
+    update_cluster_settings.__signature__ = keywords(('cluster', 'settings'), ())  # type: ignore[attr-defined]
+
     def submit_task_state_change(self, **params: Any) -> Any:
         """This action is only used by the Amazon ECS agent, and it is not intended for use outside
         of the agent. Sent to acknowledge that a task changed states.

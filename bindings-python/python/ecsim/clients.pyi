@@ -281,6 +281,31 @@ class ECSClient(Client):
     def get_task_protection(self, *, cluster: str, tasks: Sequence[str] = ...) -> _ecs.GetTaskProtectionResponseTypeDef:
         """Retrieves the protection status of tasks in an Amazon ECS service."""
 
+    def put_account_setting(self, *, name: _ecs.SettingNameType, value: str, principalArn: str = ...) -> _ecs.PutAccountSettingResponseTypeDef:
+        """Modifies an account setting. Account settings are set on a per-Region basis.
+
+        If you change the root user account setting, the default settings are reset for users
+        and roles that do not have specified individual account settings. For more information,
+        see Account Settings in the Amazon Elastic Container Service Developer Guide .
+        """
+
+    def put_account_setting_default(self, *, name: _ecs.SettingNameType, value: str) -> _ecs.PutAccountSettingDefaultResponseTypeDef:
+        """Modifies an account setting for all users on an account for whom no individual account
+        setting has been specified. Account settings are set on a per-Region basis.
+        """
+
+    def list_account_settings(self, *, name: _ecs.SettingNameType = ..., value: str = ..., principalArn: str = ..., effectiveSettings: bool = ..., nextToken: str = ..., maxResults: int = ...) -> _ecs.ListAccountSettingsResponseTypeDef:
+        """Lists the account settings for a specified principal."""
+
+    def delete_account_setting(self, *, name: _ecs.SettingNameType, principalArn: str = ...) -> _ecs.DeleteAccountSettingResponseTypeDef:
+        """Disables an account setting for a specified user, role, or the root user for an account."""
+
+    def update_cluster(self, *, cluster: str, settings: Sequence[_ecs.ClusterSettingTypeDef] = ..., configuration: _ecs.ClusterConfigurationTypeDef = ..., serviceConnectDefaults: _ecs.ClusterServiceConnectDefaultsRequestTypeDef = ...) -> _ecs.UpdateClusterResponseTypeDef:
+        """Updates the cluster."""
+
+    def update_cluster_settings(self, *, cluster: str, settings: Sequence[_ecs.ClusterSettingTypeDef]) -> _ecs.UpdateClusterSettingsResponseTypeDef:
+        """Modifies the settings to use for a cluster."""
+
     def submit_task_state_change(self, *, cluster: str = ..., task: str = ..., status: str = ..., reason: str = ..., containers: Sequence[_ecs.ContainerStateChangeTypeDef] = ..., attachments: Sequence[_ecs.AttachmentStateChangeTypeDef] = ..., managedAgents: Sequence[_ecs.ManagedAgentStateChangeTypeDef] = ..., pullStartedAt: TimestampTypeDef = ..., pullStoppedAt: TimestampTypeDef = ..., executionStoppedAt: TimestampTypeDef = ...) -> _ecs.SubmitTaskStateChangeResponseTypeDef:
         """This action is only used by the Amazon ECS agent, and it is not intended for use outside
         of the agent. Sent to acknowledge that a task changed states.

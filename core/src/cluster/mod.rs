@@ -34,6 +34,10 @@ pub struct Cluster {
     pub active: bool,
     pub tags: Vec<api::Tag>,
     pub settings: Vec<api::ClusterSetting>,
+    /// Execute command configuration (kept and answered).
+    pub configuration: Option<api::ClusterConfiguration>,
+    /// The Cloud Map namespace a service without a Service Connect configuration would use.
+    pub service_connect_defaults: Option<api::ClusterServiceConnectDefaults>,
     /// FARGATE and/or FARGATE_SPOT, when associated.
     pub capacity_providers: Vec<String>,
     /// Used by RunTask and CreateService calls that name neither a launch type nor a strategy.
@@ -259,6 +263,8 @@ impl Cluster {
             statistics: Some(Vec::new()),
             tags: Some(self.tags.clone()),
             settings: Some(self.settings.clone()),
+            configuration: self.configuration.clone(),
+            service_connect_defaults: self.service_connect_defaults.clone(),
             capacity_providers: Some(self.capacity_providers.clone()),
             default_capacity_provider_strategy: Some(
                 self.default_capacity_provider_strategy.clone(),

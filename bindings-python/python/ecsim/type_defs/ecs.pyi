@@ -2650,6 +2650,131 @@ GetTaskProtectionResponseTypeDef = TypedDict(
     total=False,
 )
 
+PutAccountSettingRequestTypeDef = TypedDict(
+    "PutAccountSettingRequestTypeDef",
+    {
+        "name": Required[SettingNameType],
+        "value": Required[str],
+        "principalArn": str,
+    },
+    total=False,
+)
+
+SettingNameType = Literal["serviceLongArnFormat", "taskLongArnFormat", "containerInstanceLongArnFormat", "awsvpcTrunking", "containerInsights", "fargateFIPSMode", "tagResourceAuthorization", "fargateTaskRetirementWaitPeriod", "guardDutyActivate", "defaultLogDriverMode", "fargateEventWindows"]
+
+PutAccountSettingResponseTypeDef = TypedDict(
+    "PutAccountSettingResponseTypeDef",
+    {
+        "setting": SettingTypeDef,
+    },
+    total=False,
+)
+
+SettingTypeDef = TypedDict(
+    "SettingTypeDef",
+    {
+        "name": SettingNameType,
+        "value": str,
+        "principalArn": str,
+        "type": SettingTypeType,
+    },
+    total=False,
+)
+
+SettingTypeType = Literal["user", "aws_managed"]
+
+PutAccountSettingDefaultRequestTypeDef = TypedDict(
+    "PutAccountSettingDefaultRequestTypeDef",
+    {
+        "name": Required[SettingNameType],
+        "value": Required[str],
+    },
+    total=False,
+)
+
+PutAccountSettingDefaultResponseTypeDef = TypedDict(
+    "PutAccountSettingDefaultResponseTypeDef",
+    {
+        "setting": SettingTypeDef,
+    },
+    total=False,
+)
+
+ListAccountSettingsRequestTypeDef = TypedDict(
+    "ListAccountSettingsRequestTypeDef",
+    {
+        "name": SettingNameType,
+        "value": str,
+        "principalArn": str,
+        "effectiveSettings": bool,
+        "nextToken": str,
+        "maxResults": int,
+    },
+    total=False,
+)
+
+ListAccountSettingsResponseTypeDef = TypedDict(
+    "ListAccountSettingsResponseTypeDef",
+    {
+        "settings": List[SettingTypeDef],
+        "nextToken": str,
+    },
+    total=False,
+)
+
+DeleteAccountSettingRequestTypeDef = TypedDict(
+    "DeleteAccountSettingRequestTypeDef",
+    {
+        "name": Required[SettingNameType],
+        "principalArn": str,
+    },
+    total=False,
+)
+
+DeleteAccountSettingResponseTypeDef = TypedDict(
+    "DeleteAccountSettingResponseTypeDef",
+    {
+        "setting": SettingTypeDef,
+    },
+    total=False,
+)
+
+UpdateClusterRequestTypeDef = TypedDict(
+    "UpdateClusterRequestTypeDef",
+    {
+        "cluster": Required[str],
+        "settings": Sequence[ClusterSettingTypeDef],
+        "configuration": ClusterConfigurationTypeDef,
+        "serviceConnectDefaults": ClusterServiceConnectDefaultsRequestTypeDef,
+    },
+    total=False,
+)
+
+UpdateClusterResponseTypeDef = TypedDict(
+    "UpdateClusterResponseTypeDef",
+    {
+        "cluster": ClusterTypeDef,
+    },
+    total=False,
+)
+
+UpdateClusterSettingsRequestTypeDef = TypedDict(
+    "UpdateClusterSettingsRequestTypeDef",
+    {
+        "cluster": Required[str],
+        "settings": Required[Sequence[ClusterSettingTypeDef]],
+    },
+    total=False,
+)
+
+UpdateClusterSettingsResponseTypeDef = TypedDict(
+    "UpdateClusterSettingsResponseTypeDef",
+    {
+        "cluster": ClusterTypeDef,
+    },
+    total=False,
+)
+
 SubmitTaskStateChangeRequestTypeDef = TypedDict(
     "SubmitTaskStateChangeRequestTypeDef",
     {

@@ -8433,6 +8433,387 @@ impl FromJson for GetTaskProtectionResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutAccountSettingRequest {
+    /// The Amazon ECS account setting name to modify.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<SettingName>,
+    /// The account setting value for the specified principal ARN.
+    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The ARN of the principal, which can be a user, role, or the root user.
+    #[serde(rename = "principalArn", default, skip_serializing_if = "Option::is_none")]
+    pub principal_arn: Option<String>,
+}
+
+impl FromJson for PutAccountSettingRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            value: member(&mut members, "value"),
+            principal_arn: member(&mut members, "principalArn"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SettingName {
+    #[serde(rename = "serviceLongArnFormat")]
+    ServiceLongArnFormat,
+    #[serde(rename = "taskLongArnFormat")]
+    TaskLongArnFormat,
+    #[serde(rename = "containerInstanceLongArnFormat")]
+    ContainerInstanceLongArnFormat,
+    #[serde(rename = "awsvpcTrunking")]
+    AwsvpcTrunking,
+    #[serde(rename = "containerInsights")]
+    ContainerInsights,
+    #[serde(rename = "fargateFIPSMode")]
+    FargateFIPSMode,
+    #[serde(rename = "tagResourceAuthorization")]
+    TagResourceAuthorization,
+    #[serde(rename = "fargateTaskRetirementWaitPeriod")]
+    FargateTaskRetirementWaitPeriod,
+    #[serde(rename = "guardDutyActivate")]
+    GuardDutyActivate,
+    #[serde(rename = "defaultLogDriverMode")]
+    DefaultLogDriverMode,
+    #[serde(rename = "fargateEventWindows")]
+    FargateEventWindows,
+}
+
+impl SettingName {
+    pub const VALUES: &'static [&'static str] = &["serviceLongArnFormat", "taskLongArnFormat", "containerInstanceLongArnFormat", "awsvpcTrunking", "containerInsights", "fargateFIPSMode", "tagResourceAuthorization", "fargateTaskRetirementWaitPeriod", "guardDutyActivate", "defaultLogDriverMode", "fargateEventWindows"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ServiceLongArnFormat => "serviceLongArnFormat",
+            Self::TaskLongArnFormat => "taskLongArnFormat",
+            Self::ContainerInstanceLongArnFormat => "containerInstanceLongArnFormat",
+            Self::AwsvpcTrunking => "awsvpcTrunking",
+            Self::ContainerInsights => "containerInsights",
+            Self::FargateFIPSMode => "fargateFIPSMode",
+            Self::TagResourceAuthorization => "tagResourceAuthorization",
+            Self::FargateTaskRetirementWaitPeriod => "fargateTaskRetirementWaitPeriod",
+            Self::GuardDutyActivate => "guardDutyActivate",
+            Self::DefaultLogDriverMode => "defaultLogDriverMode",
+            Self::FargateEventWindows => "fargateEventWindows",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "serviceLongArnFormat" => Some(Self::ServiceLongArnFormat),
+            "taskLongArnFormat" => Some(Self::TaskLongArnFormat),
+            "containerInstanceLongArnFormat" => Some(Self::ContainerInstanceLongArnFormat),
+            "awsvpcTrunking" => Some(Self::AwsvpcTrunking),
+            "containerInsights" => Some(Self::ContainerInsights),
+            "fargateFIPSMode" => Some(Self::FargateFIPSMode),
+            "tagResourceAuthorization" => Some(Self::TagResourceAuthorization),
+            "fargateTaskRetirementWaitPeriod" => Some(Self::FargateTaskRetirementWaitPeriod),
+            "guardDutyActivate" => Some(Self::GuardDutyActivate),
+            "defaultLogDriverMode" => Some(Self::DefaultLogDriverMode),
+            "fargateEventWindows" => Some(Self::FargateEventWindows),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for SettingName {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutAccountSettingResponse {
+    /// The current account setting for a resource.
+    #[serde(rename = "setting", default, skip_serializing_if = "Option::is_none")]
+    pub setting: Option<Setting>,
+}
+
+impl FromJson for PutAccountSettingResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            setting: member(&mut members, "setting"),
+        })
+    }
+}
+
+/// The current account setting for a resource.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Setting {
+    /// The Amazon ECS resource name.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<SettingName>,
+    /// Determines whether the account setting is on or off for the specified resource.
+    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The ARN of the principal.
+    #[serde(rename = "principalArn", default, skip_serializing_if = "Option::is_none")]
+    pub principal_arn: Option<String>,
+    /// Indicates whether Amazon Web Services manages the account setting, or if the user manages it.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<SettingType>,
+}
+
+impl FromJson for Setting {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            value: member(&mut members, "value"),
+            principal_arn: member(&mut members, "principalArn"),
+            r#type: member(&mut members, "type"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SettingType {
+    #[serde(rename = "user")]
+    User,
+    #[serde(rename = "aws_managed")]
+    AwsManaged,
+}
+
+impl SettingType {
+    pub const VALUES: &'static [&'static str] = &["user", "aws_managed"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::AwsManaged => "aws_managed",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "user" => Some(Self::User),
+            "aws_managed" => Some(Self::AwsManaged),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for SettingType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutAccountSettingDefaultRequest {
+    /// The resource name for which to modify the account setting.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<SettingName>,
+    /// The account setting value for the specified principal ARN.
+    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl FromJson for PutAccountSettingDefaultRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            value: member(&mut members, "value"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutAccountSettingDefaultResponse {
+    /// The current setting for a resource.
+    #[serde(rename = "setting", default, skip_serializing_if = "Option::is_none")]
+    pub setting: Option<Setting>,
+}
+
+impl FromJson for PutAccountSettingDefaultResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            setting: member(&mut members, "setting"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListAccountSettingsRequest {
+    /// The name of the account setting you want to list the settings for.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<SettingName>,
+    /// The value of the account settings to filter results with.
+    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The ARN of the principal, which can be a user, role, or the root user.
+    #[serde(rename = "principalArn", default, skip_serializing_if = "Option::is_none")]
+    pub principal_arn: Option<String>,
+    /// Determines whether to return the effective settings.
+    #[serde(rename = "effectiveSettings", default, skip_serializing_if = "Option::is_none")]
+    pub effective_settings: Option<bool>,
+    /// The `nextToken` value returned from a `ListAccountSettings` request indicating that more results are available to fulfill the request and further calls will be needed.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of account setting results returned by `ListAccountSettings` in paginated output.
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+}
+
+impl FromJson for ListAccountSettingsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            value: member(&mut members, "value"),
+            principal_arn: member(&mut members, "principalArn"),
+            effective_settings: member(&mut members, "effectiveSettings"),
+            next_token: member(&mut members, "nextToken"),
+            max_results: member(&mut members, "maxResults"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListAccountSettingsResponse {
+    /// The account settings for the resource.
+    #[serde(rename = "settings", default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Vec<Setting>>,
+    /// The `nextToken` value to include in a future `ListAccountSettings` request.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for ListAccountSettingsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            settings: member(&mut members, "settings"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteAccountSettingRequest {
+    /// The resource name to disable the account setting for.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<SettingName>,
+    /// The Amazon Resource Name (ARN) of the principal.
+    #[serde(rename = "principalArn", default, skip_serializing_if = "Option::is_none")]
+    pub principal_arn: Option<String>,
+}
+
+impl FromJson for DeleteAccountSettingRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            principal_arn: member(&mut members, "principalArn"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteAccountSettingResponse {
+    /// The account setting for the specified principal ARN.
+    #[serde(rename = "setting", default, skip_serializing_if = "Option::is_none")]
+    pub setting: Option<Setting>,
+}
+
+impl FromJson for DeleteAccountSettingResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            setting: member(&mut members, "setting"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateClusterRequest {
+    /// The name of the cluster to modify the settings for.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The cluster settings for your cluster.
+    #[serde(rename = "settings", default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Vec<ClusterSetting>>,
+    /// The execute command configuration for the cluster.
+    #[serde(rename = "configuration", default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<ClusterConfiguration>,
+    /// Use this parameter to set a default Service Connect namespace.
+    #[serde(rename = "serviceConnectDefaults", default, skip_serializing_if = "Option::is_none")]
+    pub service_connect_defaults: Option<ClusterServiceConnectDefaultsRequest>,
+}
+
+impl FromJson for UpdateClusterRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            settings: member(&mut members, "settings"),
+            configuration: member(&mut members, "configuration"),
+            service_connect_defaults: member(&mut members, "serviceConnectDefaults"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateClusterResponse {
+    /// Details about the cluster.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<Cluster>,
+}
+
+impl FromJson for UpdateClusterResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateClusterSettingsRequest {
+    /// The name of the cluster to modify the settings for.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The setting to use by default for a cluster.
+    #[serde(rename = "settings", default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Vec<ClusterSetting>>,
+}
+
+impl FromJson for UpdateClusterSettingsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            settings: member(&mut members, "settings"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateClusterSettingsResponse {
+    /// Details about the cluster
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<Cluster>,
+}
+
+impl FromJson for UpdateClusterSettingsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SubmitTaskStateChangeRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]

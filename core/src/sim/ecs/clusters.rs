@@ -1,7 +1,7 @@
 //! CreateCluster, DeleteCluster, DescribeClusters, ListClusters.
 
 use super::services::ServiceStatus;
-use super::{capacity, cluster_name, failure};
+use super::{capacity, cluster_name, cluster_settings, failure};
 use crate::api::ecs as api;
 use crate::cluster::Cluster;
 use crate::error::EcsimError;
@@ -28,11 +28,17 @@ pub fn create_cluster(
         .unwrap_or_default();
     capacity::check_providers(&providers)?;
     capacity::parse(&default_strategy, &providers)?;
+    let settings = cluster_settings::new_cluster_settings(world, request.settings)?;
+    let configuration = cluster_settings::checked_configuration(request.configuration)?;
     let limit = world.config.quotas.clusters;
     let active = world.ecs.clusters.values().filter(|c| c.active).count();
     if active >= limit && !world.ecs.clusters.get(&name).is_some_and(|c| c.active) {
         return Err(crate::sim::quotas::exceeded("clusters", "clusters", limit));
     }
+    let service_connect_defaults = match request.service_connect_defaults {
+        Some(given) => cluster_settings::service_connect_defaults(world, given)?,
+        None => None,
+    };
     let arn = world.arn("ecs", &format!("cluster/{name}"));
     let services = world.ecs.active_services(&name);
     let listening = world.events.listening(&world.config);
@@ -46,7 +52,9 @@ pub fn create_cluster(
             arn,
             active: true,
             tags: request.tags.clone().unwrap_or_default(),
-            settings: request.settings.clone().unwrap_or_default(),
+            settings: settings.clone(),
+            configuration: configuration.clone(),
+            service_connect_defaults: service_connect_defaults.clone(),
             capacity_providers: providers.clone(),
             default_capacity_provider_strategy: default_strategy.clone(),
             instances: Default::default(),
@@ -60,7 +68,9 @@ pub fn create_cluster(
     if !cluster.active {
         cluster.active = true;
         cluster.tags = request.tags.unwrap_or_default();
-        cluster.settings = request.settings.unwrap_or_default();
+        cluster.settings = settings;
+        cluster.configuration = configuration;
+        cluster.service_connect_defaults = service_connect_defaults;
         cluster.capacity_providers = providers;
         cluster.default_capacity_provider_strategy = default_strategy;
     }

@@ -1,7 +1,9 @@
 //! The ECS actions of the simulation.
 
+pub(crate) mod account_settings;
 mod attributes;
 pub(crate) mod capacity;
+mod cluster_settings;
 mod clusters;
 mod explain;
 pub(crate) mod fargate;
@@ -28,7 +30,12 @@ use std::collections::BTreeMap;
 /// The handlers the generated operation table (`sim/registry.rs`) calls, named after their
 /// actions in snake_case.
 pub(crate) mod handlers {
+    pub(crate) use super::account_settings::{
+        delete_account_setting, list_account_settings, put_account_setting,
+        put_account_setting_default,
+    };
     pub(crate) use super::attributes::{delete_attributes, list_attributes, put_attributes};
+    pub(crate) use super::cluster_settings::{update_cluster, update_cluster_settings};
     pub(crate) use super::clusters::{
         create_cluster, delete_cluster, describe_clusters, list_clusters,
         put_cluster_capacity_providers,
@@ -55,6 +62,7 @@ pub(crate) mod handlers {
 pub struct EcsState {
     task_definitions: task_definitions::TaskDefinitions,
     clusters: BTreeMap<String, Cluster>,
+    account_settings: account_settings::AccountSettings,
     /// By (cluster name, service name).
     pub(crate) services: BTreeMap<(String, String), services::Service>,
 }
