@@ -59,6 +59,8 @@ SERVICES = {
             "UpdateTaskProtection", "GetTaskProtection",
             "PutAccountSetting", "PutAccountSettingDefault", "ListAccountSettings", "DeleteAccountSetting",
             "UpdateCluster", "UpdateClusterSettings",
+            "ListServiceDeployments", "DescribeServiceDeployments", "DescribeServiceRevisions",
+            "StopServiceDeployment",
             # Refused with their reason (AGENT_ACTIONS).
             "SubmitTaskStateChange", "SubmitContainerStateChange", "SubmitAttachmentStateChanges",
             "DiscoverPollEndpoint", "UpdateContainerAgent", "ExecuteCommand",

@@ -2631,6 +2631,537 @@ export interface UpdateClusterSettingsResponse {
   cluster?: Cluster;
 }
 
+export interface ListServiceDeploymentsRequest {
+  /** The ARN or name of the service */
+  service: string;
+  /** The cluster that hosts the service. */
+  cluster?: string;
+  /** An optional filter you can use to narrow the results. */
+  status?: ServiceDeploymentStatus[];
+  /** An optional filter you can use to narrow the results by the service creation date. */
+  createdAt?: CreatedAt;
+  /** The `nextToken` value returned from a `ListServiceDeployments` request indicating that more results are available to fulfill the request and further calls are needed. */
+  nextToken?: string;
+  /** The maximum number of service deployment results that `ListServiceDeployments` returned in paginated output. */
+  maxResults?: number;
+}
+
+export type ServiceDeploymentStatus = "PENDING" | "SUCCESSFUL" | "STOPPED" | "STOP_REQUESTED" | "IN_PROGRESS" | "ROLLBACK_REQUESTED" | "ROLLBACK_IN_PROGRESS" | "ROLLBACK_SUCCESSFUL" | "ROLLBACK_FAILED";
+
+/** The optional filter to narrow the `ListServiceDeployment` results. */
+export interface CreatedAt {
+  /** Include service deployments in the result that were created before this time. */
+  before?: number;
+  /** Include service deployments in the result that were created after this time. */
+  after?: number;
+}
+
+export interface ListServiceDeploymentsResponse {
+  /** An overview of the service deployment, including the following properties: The ARN of the service deployment. */
+  serviceDeployments?: ServiceDeploymentBrief[];
+  /** The `nextToken` value to include in a future `ListServiceDeployments` request. */
+  nextToken?: string;
+}
+
+/** The service deployment properties that are retured when you call `ListServiceDeployments`. */
+export interface ServiceDeploymentBrief {
+  /** The ARN of the service deployment. */
+  serviceDeploymentArn?: string;
+  /** The ARN of the service for this service deployment. */
+  serviceArn?: string;
+  /** The ARN of the cluster that hosts the service. */
+  clusterArn?: string;
+  /** The time that the service deployment statred. */
+  startedAt?: number;
+  /** The time that the service deployment was created. */
+  createdAt?: number;
+  /** The time that the service deployment completed. */
+  finishedAt?: number;
+  /** The ARN of the service revision being deplyed. */
+  targetServiceRevisionArn?: string;
+  /** The status of the service deployment */
+  status?: ServiceDeploymentStatus;
+  /** Information about why the service deployment is in the current status. */
+  statusReason?: string;
+}
+
+export interface DescribeServiceDeploymentsRequest {
+  /** The ARN of the service deployment. */
+  serviceDeploymentArns: string[];
+}
+
+export interface DescribeServiceDeploymentsResponse {
+  /** The list of service deployments described. */
+  serviceDeployments?: ServiceDeployment[];
+  /** Any failures associated with the call. */
+  failures?: Failure[];
+}
+
+/** Information about the service deployment. */
+export interface ServiceDeployment {
+  /** The ARN of the service deployment. */
+  serviceDeploymentArn?: string;
+  /** The ARN of the service for this service deployment. */
+  serviceArn?: string;
+  /** The ARN of the cluster that hosts the service. */
+  clusterArn?: string;
+  /** The time the service deployment was created. */
+  createdAt?: number;
+  /** The time the service deployment statred. */
+  startedAt?: number;
+  /** The time the service deployment finished. */
+  finishedAt?: number;
+  /** The time the service deployment stopped. */
+  stoppedAt?: number;
+  /** The time that the service deployment was last updated. */
+  updatedAt?: number;
+  /** The currently deployed workload configuration. */
+  sourceServiceRevisions?: ServiceRevisionSummary[];
+  /** The workload configuration being deployed. */
+  targetServiceRevision?: ServiceRevisionSummary;
+  /** The service deployment state. */
+  status?: ServiceDeploymentStatus;
+  /** Information about why the service deployment is in the current status. */
+  statusReason?: string;
+  /** The current lifecycle stage of the deployment. */
+  lifecycleStage?: ServiceDeploymentLifecycleStage;
+  /** The details of the lifecycle hooks for the current service deployment. */
+  lifecycleHookDetails?: DeploymentLifecycleHookDetail[];
+  deploymentConfiguration?: DeploymentConfiguration;
+  /** The rollback options the service deployment uses when the deployment fails. */
+  rollback?: Rollback;
+  /** The circuit breaker configuration that determines a service deployment failed. */
+  deploymentCircuitBreaker?: ServiceDeploymentCircuitBreaker;
+  /** The CloudWatch alarms that determine when a service deployment fails. */
+  alarms?: ServiceDeploymentAlarms;
+}
+
+/** The information about the number of requested, pending, and running tasks for a service revision. */
+export interface ServiceRevisionSummary {
+  /** The ARN of the service revision. */
+  arn?: string;
+  /** The number of requested tasks for the service revision. */
+  requestedTaskCount?: number;
+  /** The number of running tasks for the service revision. */
+  runningTaskCount?: number;
+  /** The number of pending tasks for the service revision. */
+  pendingTaskCount?: number;
+  /** The percentage of test traffic that is directed to this service revision. */
+  requestedTestTrafficWeight?: number;
+  /** The percentage of production traffic that is directed to this service revision. */
+  requestedProductionTrafficWeight?: number;
+}
+
+export type ServiceDeploymentLifecycleStage = "RECONCILE_SERVICE" | "PRE_SCALE_UP" | "SCALE_UP" | "POST_SCALE_UP" | "TEST_TRAFFIC_SHIFT" | "POST_TEST_TRAFFIC_SHIFT" | "PRODUCTION_TRAFFIC_SHIFT" | "POST_PRODUCTION_TRAFFIC_SHIFT" | "BAKE_TIME" | "CLEAN_UP";
+
+/** The details of a deployment lifecycle hook that is active during a service deployment. */
+export interface DeploymentLifecycleHookDetail {
+  /** The ID of the lifecycle hook. */
+  hookId?: string;
+  /** The type of action the lifecycle hook performs, such as `AWS_LAMBDA` or `PAUSE`. */
+  targetType?: DeploymentLifecycleHookTargetType;
+  /** The Amazon Resource Name (ARN) of the hook target. */
+  targetArn?: string;
+  /** The status of the lifecycle hook. */
+  status?: DeploymentLifecycleHookStatus;
+  /** The time when the lifecycle hook times out. */
+  expiresAt?: number;
+  /** The action Amazon ECS takes when the lifecycle hook times out. */
+  timeoutAction?: DeploymentLifecycleHookAction;
+}
+
+export type DeploymentLifecycleHookStatus = "AWAITING_ACTION" | "IN_PROGRESS" | "SUCCEEDED" | "FAILED" | "TIMED_OUT";
+
+/** Information about the service deployment rollback. */
+export interface Rollback {
+  /** The reason the rollback happened. */
+  reason?: string;
+  /** Time time that the rollback started. */
+  startedAt?: number;
+  /** The ARN of the service revision deployed as part of the rollback. */
+  serviceRevisionArn?: string;
+}
+
+/** Information about the circuit breaker used to determine when a service deployment has failed. */
+export interface ServiceDeploymentCircuitBreaker {
+  /** The circuit breaker status. */
+  status?: ServiceDeploymentRollbackMonitorsStatus;
+  /** The number of times the circuit breaker detected a service deploymeny failure. */
+  failureCount?: number;
+  /** The threshhold which determines that the service deployment failed. */
+  threshold?: number;
+}
+
+export type ServiceDeploymentRollbackMonitorsStatus = "TRIGGERED" | "MONITORING" | "MONITORING_COMPLETE" | "DISABLED";
+
+/** The CloudWatch alarms used to determine a service deployment failed. */
+export interface ServiceDeploymentAlarms {
+  /** The status of the alarms check. */
+  status?: ServiceDeploymentRollbackMonitorsStatus;
+  /** The name of the CloudWatch alarms that determine when a service deployment failed. */
+  alarmNames?: string[];
+  /** One or more CloudWatch alarm names that have been triggered during the service deployment. */
+  triggeredAlarmNames?: string[];
+}
+
+export interface DescribeServiceRevisionsRequest {
+  /** The ARN of the service revision. */
+  serviceRevisionArns: string[];
+}
+
+export interface DescribeServiceRevisionsResponse {
+  /** The list of service revisions described. */
+  serviceRevisions?: ServiceRevision[];
+  /** Any failures associated with the call. */
+  failures?: Failure[];
+}
+
+/** Information about the service revision. */
+export interface ServiceRevision {
+  /** The ARN of the service revision. */
+  serviceRevisionArn?: string;
+  /** The ARN of the service for the service revision. */
+  serviceArn?: string;
+  /** The ARN of the cluster that hosts the service. */
+  clusterArn?: string;
+  /** The task definition the service revision uses. */
+  taskDefinition?: string;
+  /** The capacity provider strategy the service revision uses. */
+  capacityProviderStrategy?: CapacityProviderStrategyItem[];
+  /** The launch type the service revision uses. */
+  launchType?: LaunchType;
+  /** For the Fargate launch type, the platform version the service revision uses. */
+  platformVersion?: string;
+  /** The platform family the service revision uses. */
+  platformFamily?: string;
+  /** The load balancers the service revision uses. */
+  loadBalancers?: LoadBalancer[];
+  /** The service registries (for Service Discovery) the service revision uses. */
+  serviceRegistries?: ServiceRegistry[];
+  networkConfiguration?: NetworkConfiguration;
+  /** The container images the service revision uses. */
+  containerImages?: ContainerImage[];
+  /** Indicates whether Runtime Monitoring is turned on. */
+  guardDutyEnabled?: boolean;
+  serviceConnectConfiguration?: ServiceConnectConfiguration;
+  /** The volumes that are configured at deployment that the service revision uses. */
+  volumeConfigurations?: ServiceVolumeConfiguration[];
+  fargateEphemeralStorage?: DeploymentEphemeralStorage;
+  /** The time that the service revision was created. */
+  createdAt?: number;
+  /** The VPC Lattice configuration for the service revision. */
+  vpcLatticeConfigurations?: VpcLatticeConfiguration[];
+  /** The resolved configuration for the service revision which contains the actual resources your service revision uses, such as which target groups serve traffic. */
+  resolvedConfiguration?: ResolvedConfiguration;
+  /** The resources created and managed by Amazon ECS when you create an Express service for Amazon ECS. */
+  ecsManagedResources?: ECSManagedResources;
+  /** The effective runtime overrides that Amazon ECS applies to this service revision. */
+  overrides?: ServiceRevisionOverrides;
+  /** The gateway connectors that are associated with the service revision. */
+  gatewayConnectors?: GatewayConnector[];
+  /** The optional monitoring configuration for the service, which defines the resolution for the service-level `CPUUtilization` and `MemoryUtilization` Amazon CloudWatch metrics. */
+  monitoring?: MonitoringConfiguration;
+}
+
+/** The details about the container image a service revision uses. */
+export interface ContainerImage {
+  /** The name of the container. */
+  containerName?: string;
+  /** The container image digest. */
+  imageDigest?: string;
+  /** The container image. */
+  image?: string;
+}
+
+/** The resolved configuration for a service revision, which contains the actual resources your service revision uses, such as which target groups serve traffic. */
+export interface ResolvedConfiguration {
+  /** The resolved load balancer configuration for the service revision. */
+  loadBalancers?: ServiceRevisionLoadBalancer[];
+  /** The resolved VPC Lattice configuration for the service revision. */
+  vpcLatticeConfigurations?: ServiceRevisionVpcLatticeConfiguration[];
+}
+
+/** The resolved load balancer configuration for a service revision. */
+export interface ServiceRevisionLoadBalancer {
+  /** The Amazon Resource Name (ARN) of the target group associated with the service revision. */
+  targetGroupArn?: string;
+  /** The Amazon Resource Name (ARN) of the production listener rule or listener that directs traffic to the target group associated with the service revision. */
+  productionListenerRule?: string;
+}
+
+/** The resolved VPC Lattice configuration for a service revision. */
+export interface ServiceRevisionVpcLatticeConfiguration {
+  /** The Amazon Resource Name (ARN) of the target group associated with the service revision. */
+  targetGroupArn?: string;
+  /** The Amazon Resource Name (ARN) of the production listener rule or listener that directs traffic to the target group associated with the service revision. */
+  productionListenerRule?: string;
+}
+
+/** Represents the Amazon Web Services resources managed by Amazon ECS for an Express service, including ingress paths, auto-scaling policies, metric alarms, and security groups. */
+export interface ECSManagedResources {
+  /** The ingress paths and endpoints for the Express service. */
+  ingressPaths?: ManagedIngressPath[];
+  /** The auto-scaling configuration and policies for the Express service. */
+  autoScaling?: ManagedAutoScaling;
+  /** The CloudWatch metric alarms associated with the Express service. */
+  metricAlarms?: ManagedMetricAlarm[];
+  /** The security groups managed by the Express service. */
+  serviceSecurityGroups?: ManagedSecurityGroup[];
+  /** The log groups managed by the Express service. */
+  logGroups?: ManagedLogGroup[];
+  /** The gateway-managed connections for the service revision, including the gateway routes and infrastructure that a gateway created for the service's connector. */
+  gatewayConnections?: GatewayConnection[];
+}
+
+/** The entry point into the Express service. */
+export interface ManagedIngressPath {
+  /** The type of access to the endpoint for the Express service. */
+  accessType: AccessType;
+  /** The endpoint for access to the Express service. */
+  endpoint: string;
+  /** The Application Load Balancer associated with the Express service. */
+  loadBalancer?: ManagedLoadBalancer;
+  /** The security groups associated with the Application Load Balancer. */
+  loadBalancerSecurityGroups?: ManagedSecurityGroup[];
+  /** The ACM certificate for the Express service's domain. */
+  certificate?: ManagedCertificate;
+  /** The listeners associated with the Application Load Balancer. */
+  listener?: ManagedListener;
+  /** The listener rules for the Application Load Balancer. */
+  rule?: ManagedListenerRule;
+  /** The target groups associated with the Application Load Balancer. */
+  targetGroups?: ManagedTargetGroup[];
+}
+
+/** The Application Load Balancer associated with the Express service. */
+export interface ManagedLoadBalancer {
+  /** The Amazon Resource Name (ARN) of the load balancer. */
+  arn?: string;
+  /** The status of the load balancer. */
+  status: ManagedResourceStatus;
+  /** Information about why the load balancer is in the current status. */
+  statusReason?: string;
+  /** The Unix timestamp for when this load balancer was most recently updated. */
+  updatedAt: number;
+  /** The scheme of the load balancer. */
+  scheme: string;
+  /** The IDs of the subnets associated with the load balancer. */
+  subnetIds?: string[];
+  /** The IDs of the security groups associated with the load balancer. */
+  securityGroupIds?: string[];
+}
+
+export type ManagedResourceStatus = "PROVISIONING" | "ACTIVE" | "DEPROVISIONING" | "DELETED" | "FAILED";
+
+/** A security group associated with the Express service. */
+export interface ManagedSecurityGroup {
+  /** The ARN of the security group. */
+  arn?: string;
+  /** The status of the security group. */
+  status: ManagedResourceStatus;
+  /** Information about why the security group is in the current status. */
+  statusReason?: string;
+  /** The Unix timestamp for when the security group was last updated. */
+  updatedAt: number;
+}
+
+/** The ACM certificate associated with the HTTPS domain created for the Express service. */
+export interface ManagedCertificate {
+  /** The Amazon Resource Name (ARN) of the ACM certificate. */
+  arn?: string;
+  /** The status of the ACM; certificate. */
+  status: ManagedResourceStatus;
+  /** Information about why the ACM certificate is in the current status. */
+  statusReason?: string;
+  /** The Unix timestamp for when the ACM certificate was last updated */
+  updatedAt: number;
+  /** The fully qualified domain name (FQDN) that is secured with this ACM certificate. */
+  domainName: string;
+}
+
+/** The listeners associated with the Express service's Application Load Balancer. */
+export interface ManagedListener {
+  /** The Amazon Resource Name (ARN) of the load balancer listener. */
+  arn?: string;
+  /** The status of the load balancer listener. */
+  status: ManagedResourceStatus;
+  /** Informaion about why the load balancer listener is in the current status. */
+  statusReason?: string;
+  /** The Unix timestamp for when this listener was most recently updated. */
+  updatedAt: number;
+}
+
+/** The listener rule associated with the Express service's Application Load Balancer. */
+export interface ManagedListenerRule {
+  /** The Amazon Resource Name (ARN) of the load balancer listener rule. */
+  arn?: string;
+  /** The status of the load balancer listener rule. */
+  status: ManagedResourceStatus;
+  /** Information about why the load balancer listener rule is in the current status. */
+  statusReason?: string;
+  /** The Unix timestamp for when this listener rule was most recently updated. */
+  updatedAt: number;
+}
+
+/** The target group associated with the Express service's Application Load Balancer. */
+export interface ManagedTargetGroup {
+  /** The Amazon Resource Name (ARN) of the target group. */
+  arn?: string;
+  /** The status of the target group. */
+  status: ManagedResourceStatus;
+  /** Information about why the target group is in the current status. */
+  statusReason?: string;
+  /** The Unix timestamp for when the target group was last updated. */
+  updatedAt: number;
+  /** The destination for health checks on the targets. */
+  healthCheckPath: string;
+  /** The port the load balancer uses when performing health checks on targets. */
+  healthCheckPort: number;
+  /** The port on which the targets receive traffic. */
+  port: number;
+}
+
+/** The auto scaling configuration created by Amazon ECS for an Express service. */
+export interface ManagedAutoScaling {
+  /** Represents a scalable target. */
+  scalableTarget?: ManagedScalableTarget;
+  /** The policy used for auto scaling. */
+  applicationAutoScalingPolicies?: ManagedApplicationAutoScalingPolicy[];
+}
+
+/** Represents a scalable target. */
+export interface ManagedScalableTarget {
+  /** The ARN of the scalable target. */
+  arn?: string;
+  /** The status of the scalable target. */
+  status: ManagedResourceStatus;
+  /** Information about why the scalable target is in the current status. */
+  statusReason?: string;
+  /** The Unix timestamp for when the target was most recently updated. */
+  updatedAt: number;
+  /** The minimum value to scale to in response to a scale-in activity. */
+  minCapacity: number;
+  /** The maximum value to scale to in response to a scale-out activity. */
+  maxCapacity: number;
+}
+
+/** The Application Auto Scaling policy created by Amazon ECS when you create an Express service. */
+export interface ManagedApplicationAutoScalingPolicy {
+  /** The Amazon Resource Name (ARN) of the Application Auto Scaling policy associated with the Express service. */
+  arn?: string;
+  /** The status of Application Auto Scaling policy creation. */
+  status: ManagedResourceStatus;
+  /** Information about why the Application Auto Scaling policy is in the current status. */
+  statusReason?: string;
+  /** The Unix timestamp for when the Application Auto Scaling policy was last updated. */
+  updatedAt: number;
+  /** The type of Application Auto Scaling policy associated with the Express service. */
+  policyType: string;
+  /** The target value for the auto scaling metric. */
+  targetValue: number;
+  /** The metric used for auto scaling decisions. */
+  metric: string;
+}
+
+/** The CloudWatch metric alarm associated with the Express service's scaling policy. */
+export interface ManagedMetricAlarm {
+  /** The Amazon Resource Name (ARN) of the CloudWatch metric alarm. */
+  arn?: string;
+  /** The status of the CloudWatch metric alarm. */
+  status: ManagedResourceStatus;
+  /** Information about why the CloudWatch metric alarm is in the current status. */
+  statusReason?: string;
+  /** The Unix timestamp for when the CloudWatch metric alarm was last updated. */
+  updatedAt: number;
+}
+
+/** The Cloudwatch Log Group created by Amazon ECS for an Express service. */
+export interface ManagedLogGroup {
+  /** The Amazon Resource Name (ARN) of the Cloudwatch Log Group associated with the Express service. */
+  arn?: string;
+  /** The status of the Cloudwatch LogGroup. */
+  status: ManagedResourceStatus;
+  /** Information about why the Cloudwatch LogGroup is in the current status. */
+  statusReason?: string;
+  /** The Unix timestamp for when the Cloudwatch LogGroup was last updated */
+  updatedAt: number;
+  /** The name of the Cloudwatch Log Group associated with the Express service. */
+  logGroupName: string;
+}
+
+/** A gateway-managed connection for a service revision. */
+export interface GatewayConnection {
+  /** The Amazon Resource Name (ARN) of the gateway. */
+  gatewayArn?: string;
+  /** The Amazon Resource Name (ARN) of the gateway route for the connection. */
+  gatewayRouteArn?: string;
+  /** The name of the service port that receives gateway-managed ingress traffic. */
+  portName?: string;
+  /** The URL that the gateway uses to route ingress traffic to the service. */
+  serviceUrl?: string;
+  /** The access type of the gateway ingress path. */
+  accessType?: AccessType;
+  /** The status of the gateway route for the connection. */
+  status?: GatewayRouteStatus;
+  /** The gateway-managed infrastructure resources for the connection. */
+  resources?: GatewayConnectionResources;
+}
+
+/** The status of a gateway route. */
+export type GatewayRouteStatus = "ACTIVE" | "CREATE_IN_PROGRESS" | "CREATE_FAILED" | "UPDATE_IN_PROGRESS" | "UPDATE_FAILED" | "DELETE_IN_PROGRESS" | "DELETE_FAILED";
+
+/** The gateway-managed infrastructure resources for a connection, as a union keyed by gateway type. */
+export interface GatewayConnectionResources {
+  /** The Application Load Balancer resources for a host-based, shared ALB gateway. */
+  hostSharedAlb?: GatewayConnectionAlbResources[];
+}
+
+/** The Application Load Balancer resources that a gateway created and manages for a connection. */
+export interface GatewayConnectionAlbResources {
+  /** The Amazon Resource Name (ARN) of the Amazon Web Services Certificate Manager certificate that is attached to the load balancer listener. */
+  acmCertificateArn?: string;
+  /** The Amazon Resource Name (ARN) of the load balancer. */
+  loadBalancerArn?: string;
+  /** The Amazon Resource Names (ARNs) of the security groups that the gateway attaches to the load balancer. */
+  loadBalancerSecurityGroupArns?: string[];
+  /** The Amazon Resource Name (ARN) of the listener on the load balancer. */
+  listenerArn?: string;
+  /** The Amazon Resource Name (ARN) of the listener rule that routes production traffic to the service. */
+  listenerRuleArn?: string;
+  /** The Amazon Resource Name (ARN) of the listener rule that routes test traffic to the service during progressive deployments. */
+  testListenerRuleArn?: string;
+  /** The Amazon Resource Name (ARN) of the target group that receives production traffic. */
+  targetGroupArn?: string;
+  /** The Amazon Resource Name (ARN) of the alternate target group that the gateway uses during progressive deployments. */
+  alternateTargetGroupArn?: string;
+}
+
+/** Contains the runtime overrides that Amazon ECS automatically applies to a service revision when the effective runtime configuration differs from the task definition. */
+export interface ServiceRevisionOverrides {
+  /** The runtime platform override that Amazon ECS automatically applies to the service revision. */
+  runtimePlatform?: RuntimePlatformOverride;
+}
+
+/** The runtime platform that Amazon ECS applies to a service revision. */
+export interface RuntimePlatformOverride {
+  /** The CPU architecture that tasks in this service revision run on. */
+  cpuArchitecture?: string;
+}
+
+export interface StopServiceDeploymentRequest {
+  /** The ARN of the service deployment that you want to stop. */
+  serviceDeploymentArn: string;
+  /** How you want Amazon ECS to stop the service. */
+  stopType?: StopServiceDeploymentStopType;
+}
+
+export type StopServiceDeploymentStopType = "ABORT" | "ROLLBACK";
+
+export interface StopServiceDeploymentResponse {
+  /** The ARN of the stopped service deployment. */
+  serviceDeploymentArn?: string;
+}
+
 export interface SubmitTaskStateChangeRequest {
   /** The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task. */
   cluster?: string;
@@ -2920,6 +3451,14 @@ export interface EcsClient {
   updateCluster(input: UpdateClusterRequest): UpdateClusterResponse;
   /** Modifies the settings to use for a cluster. */
   updateClusterSettings(input: UpdateClusterSettingsRequest): UpdateClusterSettingsResponse;
+  /** This operation lists all the service deployments that meet the specified filter criteria. */
+  listServiceDeployments(input: ListServiceDeploymentsRequest): ListServiceDeploymentsResponse;
+  /** Describes one or more of your service deployments. */
+  describeServiceDeployments(input: DescribeServiceDeploymentsRequest): DescribeServiceDeploymentsResponse;
+  /** Describes one or more service revisions. */
+  describeServiceRevisions(input: DescribeServiceRevisionsRequest): DescribeServiceRevisionsResponse;
+  /** Stops an ongoing service deployment. */
+  stopServiceDeployment(input: StopServiceDeploymentRequest): StopServiceDeploymentResponse;
   /** This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent. */
   submitTaskStateChange(input?: SubmitTaskStateChangeRequest): SubmitTaskStateChangeResponse;
   /** This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent. */

@@ -515,6 +515,67 @@ class ECSClient(Client):
 
     update_cluster_settings.__signature__ = keywords(('cluster', 'settings'), ())  # type: ignore[attr-defined]
 
+    def list_service_deployments(self, **params: Any) -> Any:
+        """This operation lists all the service deployments that meet the specified filter
+        criteria.
+
+        A service deployment happens when you release a software update for the service. You
+        route traffic from the running service revisions to the new service revison and control
+        the number of running tasks.
+
+        This API returns the values that you use for the request parameters in
+        DescribeServiceRevisions .
+
+        AWS: ecs ListServiceDeployments.
+        """
+        return self._call("ListServiceDeployments", params)
+
+    list_service_deployments.__signature__ = keywords(('service',), ('cluster', 'status', 'createdAt', 'nextToken', 'maxResults'))  # type: ignore[attr-defined]
+
+    def describe_service_deployments(self, **params: Any) -> Any:
+        """Describes one or more of your service deployments.
+
+        A service deployment happens when you release a software update for the service. For
+        more information, see View service history using Amazon ECS service deployments .
+
+        AWS: ecs DescribeServiceDeployments.
+        """
+        return self._call("DescribeServiceDeployments", params)
+
+    describe_service_deployments.__signature__ = keywords(('serviceDeploymentArns',), ())  # type: ignore[attr-defined]
+
+    def describe_service_revisions(self, **params: Any) -> Any:
+        """Describes one or more service revisions.
+
+        A service revision is a version of the service that includes the values for the Amazon
+        ECS resources (for example, task definition) and the environment resources (for example,
+        load balancers, subnets, and security groups). For more information, see Amazon ECS
+        service revisions .
+
+        You can't describe a service revision that was created before October 25, 2024.
+
+        AWS: ecs DescribeServiceRevisions.
+        """
+        return self._call("DescribeServiceRevisions", params)
+
+    describe_service_revisions.__signature__ = keywords(('serviceRevisionArns',), ())  # type: ignore[attr-defined]
+
+    def stop_service_deployment(self, **params: Any) -> Any:
+        """Stops an ongoing service deployment.
+
+        The following stop types are avaiable: ROLLBACK - This option rolls back the service
+        deployment to the previous service revision.
+
+        You can use this option even if you didn't configure the service deployment for the
+        rollback option. For more information, see Stopping Amazon ECS service deployments in
+        the Amazon Elastic Container Service Developer Guide .
+
+        AWS: ecs StopServiceDeployment.
+        """
+        return self._call("StopServiceDeployment", params)
+
+    stop_service_deployment.__signature__ = keywords(('serviceDeploymentArn',), ('stopType',))  # type: ignore[attr-defined]
+
     def submit_task_state_change(self, **params: Any) -> Any:
         """This action is only used by the Amazon ECS agent, and it is not intended for use outside
         of the agent. Sent to acknowledge that a task changed states.

@@ -306,6 +306,47 @@ class ECSClient(Client):
     def update_cluster_settings(self, *, cluster: str, settings: Sequence[_ecs.ClusterSettingTypeDef]) -> _ecs.UpdateClusterSettingsResponseTypeDef:
         """Modifies the settings to use for a cluster."""
 
+    def list_service_deployments(self, *, service: str, cluster: str = ..., status: Sequence[_ecs.ServiceDeploymentStatusType] = ..., createdAt: _ecs.CreatedAtTypeDef = ..., nextToken: str = ..., maxResults: int = ...) -> _ecs.ListServiceDeploymentsResponseTypeDef:
+        """This operation lists all the service deployments that meet the specified filter
+        criteria.
+
+        A service deployment happens when you release a software update for the service. You
+        route traffic from the running service revisions to the new service revison and control
+        the number of running tasks.
+
+        This API returns the values that you use for the request parameters in
+        DescribeServiceRevisions .
+        """
+
+    def describe_service_deployments(self, *, serviceDeploymentArns: Sequence[str]) -> _ecs.DescribeServiceDeploymentsResponseTypeDef:
+        """Describes one or more of your service deployments.
+
+        A service deployment happens when you release a software update for the service. For
+        more information, see View service history using Amazon ECS service deployments .
+        """
+
+    def describe_service_revisions(self, *, serviceRevisionArns: Sequence[str]) -> _ecs.DescribeServiceRevisionsResponseTypeDef:
+        """Describes one or more service revisions.
+
+        A service revision is a version of the service that includes the values for the Amazon
+        ECS resources (for example, task definition) and the environment resources (for example,
+        load balancers, subnets, and security groups). For more information, see Amazon ECS
+        service revisions .
+
+        You can't describe a service revision that was created before October 25, 2024.
+        """
+
+    def stop_service_deployment(self, *, serviceDeploymentArn: str, stopType: _ecs.StopServiceDeploymentStopTypeType = ...) -> _ecs.StopServiceDeploymentResponseTypeDef:
+        """Stops an ongoing service deployment.
+
+        The following stop types are avaiable: ROLLBACK - This option rolls back the service
+        deployment to the previous service revision.
+
+        You can use this option even if you didn't configure the service deployment for the
+        rollback option. For more information, see Stopping Amazon ECS service deployments in
+        the Amazon Elastic Container Service Developer Guide .
+        """
+
     def submit_task_state_change(self, *, cluster: str = ..., task: str = ..., status: str = ..., reason: str = ..., containers: Sequence[_ecs.ContainerStateChangeTypeDef] = ..., attachments: Sequence[_ecs.AttachmentStateChangeTypeDef] = ..., managedAgents: Sequence[_ecs.ManagedAgentStateChangeTypeDef] = ..., pullStartedAt: TimestampTypeDef = ..., pullStoppedAt: TimestampTypeDef = ..., executionStoppedAt: TimestampTypeDef = ...) -> _ecs.SubmitTaskStateChangeResponseTypeDef:
         """This action is only used by the Amazon ECS agent, and it is not intended for use outside
         of the agent. Sent to acknowledge that a task changed states.

@@ -2775,6 +2775,515 @@ UpdateClusterSettingsResponseTypeDef = TypedDict(
     total=False,
 )
 
+ListServiceDeploymentsRequestTypeDef = TypedDict(
+    "ListServiceDeploymentsRequestTypeDef",
+    {
+        "service": Required[str],
+        "cluster": str,
+        "status": Sequence[ServiceDeploymentStatusType],
+        "createdAt": CreatedAtTypeDef,
+        "nextToken": str,
+        "maxResults": int,
+    },
+    total=False,
+)
+
+CreatedAtTypeDef = TypedDict(
+    "CreatedAtTypeDef",
+    {
+        "before": TimestampTypeDef,
+        "after": TimestampTypeDef,
+    },
+    total=False,
+)
+
+ServiceDeploymentStatusType = Literal["PENDING", "SUCCESSFUL", "STOPPED", "STOP_REQUESTED", "IN_PROGRESS", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"]
+
+ListServiceDeploymentsResponseTypeDef = TypedDict(
+    "ListServiceDeploymentsResponseTypeDef",
+    {
+        "serviceDeployments": List[ServiceDeploymentBriefTypeDef],
+        "nextToken": str,
+    },
+    total=False,
+)
+
+ServiceDeploymentBriefTypeDef = TypedDict(
+    "ServiceDeploymentBriefTypeDef",
+    {
+        "serviceDeploymentArn": str,
+        "serviceArn": str,
+        "clusterArn": str,
+        "startedAt": float,
+        "createdAt": float,
+        "finishedAt": float,
+        "targetServiceRevisionArn": str,
+        "status": ServiceDeploymentStatusType,
+        "statusReason": str,
+    },
+    total=False,
+)
+
+DescribeServiceDeploymentsRequestTypeDef = TypedDict(
+    "DescribeServiceDeploymentsRequestTypeDef",
+    {
+        "serviceDeploymentArns": Required[Sequence[str]],
+    },
+    total=False,
+)
+
+DescribeServiceDeploymentsResponseTypeDef = TypedDict(
+    "DescribeServiceDeploymentsResponseTypeDef",
+    {
+        "serviceDeployments": List[ServiceDeploymentTypeDef],
+        "failures": List[FailureTypeDef],
+    },
+    total=False,
+)
+
+ServiceDeploymentTypeDef = TypedDict(
+    "ServiceDeploymentTypeDef",
+    {
+        "serviceDeploymentArn": str,
+        "serviceArn": str,
+        "clusterArn": str,
+        "createdAt": float,
+        "startedAt": float,
+        "finishedAt": float,
+        "stoppedAt": float,
+        "updatedAt": float,
+        "sourceServiceRevisions": List[ServiceRevisionSummaryTypeDef],
+        "targetServiceRevision": ServiceRevisionSummaryTypeDef,
+        "status": ServiceDeploymentStatusType,
+        "statusReason": str,
+        "lifecycleStage": ServiceDeploymentLifecycleStageType,
+        "lifecycleHookDetails": List[DeploymentLifecycleHookDetailTypeDef],
+        "deploymentConfiguration": DeploymentConfigurationOutputTypeDef,
+        "rollback": RollbackTypeDef,
+        "deploymentCircuitBreaker": ServiceDeploymentCircuitBreakerTypeDef,
+        "alarms": ServiceDeploymentAlarmsTypeDef,
+    },
+    total=False,
+)
+
+ServiceDeploymentAlarmsTypeDef = TypedDict(
+    "ServiceDeploymentAlarmsTypeDef",
+    {
+        "status": ServiceDeploymentRollbackMonitorsStatusType,
+        "alarmNames": List[str],
+        "triggeredAlarmNames": List[str],
+    },
+    total=False,
+)
+
+ServiceDeploymentRollbackMonitorsStatusType = Literal["TRIGGERED", "MONITORING", "MONITORING_COMPLETE", "DISABLED"]
+
+ServiceDeploymentCircuitBreakerTypeDef = TypedDict(
+    "ServiceDeploymentCircuitBreakerTypeDef",
+    {
+        "status": ServiceDeploymentRollbackMonitorsStatusType,
+        "failureCount": int,
+        "threshold": int,
+    },
+    total=False,
+)
+
+RollbackTypeDef = TypedDict(
+    "RollbackTypeDef",
+    {
+        "reason": str,
+        "startedAt": float,
+        "serviceRevisionArn": str,
+    },
+    total=False,
+)
+
+DeploymentLifecycleHookDetailTypeDef = TypedDict(
+    "DeploymentLifecycleHookDetailTypeDef",
+    {
+        "hookId": str,
+        "targetType": DeploymentLifecycleHookTargetTypeType,
+        "targetArn": str,
+        "status": DeploymentLifecycleHookStatusType,
+        "expiresAt": float,
+        "timeoutAction": DeploymentLifecycleHookActionType,
+    },
+    total=False,
+)
+
+DeploymentLifecycleHookStatusType = Literal["AWAITING_ACTION", "IN_PROGRESS", "SUCCEEDED", "FAILED", "TIMED_OUT"]
+
+ServiceDeploymentLifecycleStageType = Literal["RECONCILE_SERVICE", "PRE_SCALE_UP", "SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME", "CLEAN_UP"]
+
+ServiceRevisionSummaryTypeDef = TypedDict(
+    "ServiceRevisionSummaryTypeDef",
+    {
+        "arn": str,
+        "requestedTaskCount": int,
+        "runningTaskCount": int,
+        "pendingTaskCount": int,
+        "requestedTestTrafficWeight": float,
+        "requestedProductionTrafficWeight": float,
+    },
+    total=False,
+)
+
+DescribeServiceRevisionsRequestTypeDef = TypedDict(
+    "DescribeServiceRevisionsRequestTypeDef",
+    {
+        "serviceRevisionArns": Required[Sequence[str]],
+    },
+    total=False,
+)
+
+DescribeServiceRevisionsResponseTypeDef = TypedDict(
+    "DescribeServiceRevisionsResponseTypeDef",
+    {
+        "serviceRevisions": List[ServiceRevisionTypeDef],
+        "failures": List[FailureTypeDef],
+    },
+    total=False,
+)
+
+ServiceRevisionTypeDef = TypedDict(
+    "ServiceRevisionTypeDef",
+    {
+        "serviceRevisionArn": str,
+        "serviceArn": str,
+        "clusterArn": str,
+        "taskDefinition": str,
+        "capacityProviderStrategy": List[CapacityProviderStrategyItemTypeDef],
+        "launchType": LaunchTypeType,
+        "platformVersion": str,
+        "platformFamily": str,
+        "loadBalancers": List[LoadBalancerTypeDef],
+        "serviceRegistries": List[ServiceRegistryTypeDef],
+        "networkConfiguration": NetworkConfigurationOutputTypeDef,
+        "containerImages": List[ContainerImageTypeDef],
+        "guardDutyEnabled": bool,
+        "serviceConnectConfiguration": ServiceConnectConfigurationOutputTypeDef,
+        "volumeConfigurations": List[ServiceVolumeConfigurationOutputTypeDef],
+        "fargateEphemeralStorage": DeploymentEphemeralStorageTypeDef,
+        "createdAt": float,
+        "vpcLatticeConfigurations": List[VpcLatticeConfigurationTypeDef],
+        "resolvedConfiguration": ResolvedConfigurationTypeDef,
+        "ecsManagedResources": ECSManagedResourcesTypeDef,
+        "overrides": ServiceRevisionOverridesTypeDef,
+        "gatewayConnectors": List[GatewayConnectorOutputTypeDef],
+        "monitoring": MonitoringConfigurationOutputTypeDef,
+    },
+    total=False,
+)
+
+MonitoringConfigurationOutputTypeDef = TypedDict(
+    "MonitoringConfigurationOutputTypeDef",
+    {
+        "metricConfigurations": List[MetricConfigurationOutputTypeDef],
+    },
+    total=False,
+)
+
+MetricConfigurationOutputTypeDef = TypedDict(
+    "MetricConfigurationOutputTypeDef",
+    {
+        "metricNames": Required[List[str]],
+        "resolutionSeconds": Required[int],
+    },
+    total=False,
+)
+
+GatewayConnectorOutputTypeDef = TypedDict(
+    "GatewayConnectorOutputTypeDef",
+    {
+        "portName": Required[str],
+        "healthCheck": GatewayConnectorHealthCheckTypeDef,
+        "filters": GatewayConnectorFiltersOutputTypeDef,
+        "deregistrationDelay": GatewayConnectorDeregistrationDelayTypeDef,
+    },
+    total=False,
+)
+
+GatewayConnectorFiltersOutputTypeDef = TypedDict(
+    "GatewayConnectorFiltersOutputTypeDef",
+    {
+        "accessTypes": List[AccessTypeType],
+    },
+    total=False,
+)
+
+ServiceRevisionOverridesTypeDef = TypedDict(
+    "ServiceRevisionOverridesTypeDef",
+    {
+        "runtimePlatform": RuntimePlatformOverrideTypeDef,
+    },
+    total=False,
+)
+
+RuntimePlatformOverrideTypeDef = TypedDict(
+    "RuntimePlatformOverrideTypeDef",
+    {
+        "cpuArchitecture": str,
+    },
+    total=False,
+)
+
+ECSManagedResourcesTypeDef = TypedDict(
+    "ECSManagedResourcesTypeDef",
+    {
+        "ingressPaths": List[ManagedIngressPathTypeDef],
+        "autoScaling": ManagedAutoScalingTypeDef,
+        "metricAlarms": List[ManagedMetricAlarmTypeDef],
+        "serviceSecurityGroups": List[ManagedSecurityGroupTypeDef],
+        "logGroups": List[ManagedLogGroupTypeDef],
+        "gatewayConnections": List[GatewayConnectionTypeDef],
+    },
+    total=False,
+)
+
+GatewayConnectionTypeDef = TypedDict(
+    "GatewayConnectionTypeDef",
+    {
+        "gatewayArn": str,
+        "gatewayRouteArn": str,
+        "portName": str,
+        "serviceUrl": str,
+        "accessType": AccessTypeType,
+        "status": GatewayRouteStatusType,
+        "resources": GatewayConnectionResourcesTypeDef,
+    },
+    total=False,
+)
+
+GatewayConnectionResourcesTypeDef = TypedDict(
+    "GatewayConnectionResourcesTypeDef",
+    {
+        "hostSharedAlb": List[GatewayConnectionAlbResourcesTypeDef],
+    },
+    total=False,
+)
+
+GatewayConnectionAlbResourcesTypeDef = TypedDict(
+    "GatewayConnectionAlbResourcesTypeDef",
+    {
+        "acmCertificateArn": str,
+        "loadBalancerArn": str,
+        "loadBalancerSecurityGroupArns": List[str],
+        "listenerArn": str,
+        "listenerRuleArn": str,
+        "testListenerRuleArn": str,
+        "targetGroupArn": str,
+        "alternateTargetGroupArn": str,
+    },
+    total=False,
+)
+
+GatewayRouteStatusType = Literal["ACTIVE", "CREATE_IN_PROGRESS", "CREATE_FAILED", "UPDATE_IN_PROGRESS", "UPDATE_FAILED", "DELETE_IN_PROGRESS", "DELETE_FAILED"]
+
+ManagedLogGroupTypeDef = TypedDict(
+    "ManagedLogGroupTypeDef",
+    {
+        "arn": str,
+        "status": Required[ManagedResourceStatusType],
+        "statusReason": str,
+        "updatedAt": Required[float],
+        "logGroupName": Required[str],
+    },
+    total=False,
+)
+
+ManagedResourceStatusType = Literal["PROVISIONING", "ACTIVE", "DEPROVISIONING", "DELETED", "FAILED"]
+
+ManagedSecurityGroupTypeDef = TypedDict(
+    "ManagedSecurityGroupTypeDef",
+    {
+        "arn": str,
+        "status": Required[ManagedResourceStatusType],
+        "statusReason": str,
+        "updatedAt": Required[float],
+    },
+    total=False,
+)
+
+ManagedMetricAlarmTypeDef = TypedDict(
+    "ManagedMetricAlarmTypeDef",
+    {
+        "arn": str,
+        "status": Required[ManagedResourceStatusType],
+        "statusReason": str,
+        "updatedAt": Required[float],
+    },
+    total=False,
+)
+
+ManagedAutoScalingTypeDef = TypedDict(
+    "ManagedAutoScalingTypeDef",
+    {
+        "scalableTarget": ManagedScalableTargetTypeDef,
+        "applicationAutoScalingPolicies": List[ManagedApplicationAutoScalingPolicyTypeDef],
+    },
+    total=False,
+)
+
+ManagedApplicationAutoScalingPolicyTypeDef = TypedDict(
+    "ManagedApplicationAutoScalingPolicyTypeDef",
+    {
+        "arn": str,
+        "status": Required[ManagedResourceStatusType],
+        "statusReason": str,
+        "updatedAt": Required[float],
+        "policyType": Required[str],
+        "targetValue": Required[float],
+        "metric": Required[str],
+    },
+    total=False,
+)
+
+ManagedScalableTargetTypeDef = TypedDict(
+    "ManagedScalableTargetTypeDef",
+    {
+        "arn": str,
+        "status": Required[ManagedResourceStatusType],
+        "statusReason": str,
+        "updatedAt": Required[float],
+        "minCapacity": Required[int],
+        "maxCapacity": Required[int],
+    },
+    total=False,
+)
+
+ManagedIngressPathTypeDef = TypedDict(
+    "ManagedIngressPathTypeDef",
+    {
+        "accessType": Required[AccessTypeType],
+        "endpoint": Required[str],
+        "loadBalancer": ManagedLoadBalancerTypeDef,
+        "loadBalancerSecurityGroups": List[ManagedSecurityGroupTypeDef],
+        "certificate": ManagedCertificateTypeDef,
+        "listener": ManagedListenerTypeDef,
+        "rule": ManagedListenerRuleTypeDef,
+        "targetGroups": List[ManagedTargetGroupTypeDef],
+    },
+    total=False,
+)
+
+ManagedTargetGroupTypeDef = TypedDict(
+    "ManagedTargetGroupTypeDef",
+    {
+        "arn": str,
+        "status": Required[ManagedResourceStatusType],
+        "statusReason": str,
+        "updatedAt": Required[float],
+        "healthCheckPath": Required[str],
+        "healthCheckPort": Required[int],
+        "port": Required[int],
+    },
+    total=False,
+)
+
+ManagedListenerRuleTypeDef = TypedDict(
+    "ManagedListenerRuleTypeDef",
+    {
+        "arn": str,
+        "status": Required[ManagedResourceStatusType],
+        "statusReason": str,
+        "updatedAt": Required[float],
+    },
+    total=False,
+)
+
+ManagedListenerTypeDef = TypedDict(
+    "ManagedListenerTypeDef",
+    {
+        "arn": str,
+        "status": Required[ManagedResourceStatusType],
+        "statusReason": str,
+        "updatedAt": Required[float],
+    },
+    total=False,
+)
+
+ManagedCertificateTypeDef = TypedDict(
+    "ManagedCertificateTypeDef",
+    {
+        "arn": str,
+        "status": Required[ManagedResourceStatusType],
+        "statusReason": str,
+        "updatedAt": Required[float],
+        "domainName": Required[str],
+    },
+    total=False,
+)
+
+ManagedLoadBalancerTypeDef = TypedDict(
+    "ManagedLoadBalancerTypeDef",
+    {
+        "arn": str,
+        "status": Required[ManagedResourceStatusType],
+        "statusReason": str,
+        "updatedAt": Required[float],
+        "scheme": Required[str],
+        "subnetIds": List[str],
+        "securityGroupIds": List[str],
+    },
+    total=False,
+)
+
+ResolvedConfigurationTypeDef = TypedDict(
+    "ResolvedConfigurationTypeDef",
+    {
+        "loadBalancers": List[ServiceRevisionLoadBalancerTypeDef],
+        "vpcLatticeConfigurations": List[ServiceRevisionVpcLatticeConfigurationTypeDef],
+    },
+    total=False,
+)
+
+ServiceRevisionVpcLatticeConfigurationTypeDef = TypedDict(
+    "ServiceRevisionVpcLatticeConfigurationTypeDef",
+    {
+        "targetGroupArn": str,
+        "productionListenerRule": str,
+    },
+    total=False,
+)
+
+ServiceRevisionLoadBalancerTypeDef = TypedDict(
+    "ServiceRevisionLoadBalancerTypeDef",
+    {
+        "targetGroupArn": str,
+        "productionListenerRule": str,
+    },
+    total=False,
+)
+
+ContainerImageTypeDef = TypedDict(
+    "ContainerImageTypeDef",
+    {
+        "containerName": str,
+        "imageDigest": str,
+        "image": str,
+    },
+    total=False,
+)
+
+StopServiceDeploymentRequestTypeDef = TypedDict(
+    "StopServiceDeploymentRequestTypeDef",
+    {
+        "serviceDeploymentArn": Required[str],
+        "stopType": StopServiceDeploymentStopTypeType,
+    },
+    total=False,
+)
+
+StopServiceDeploymentStopTypeType = Literal["ABORT", "ROLLBACK"]
+
+StopServiceDeploymentResponseTypeDef = TypedDict(
+    "StopServiceDeploymentResponseTypeDef",
+    {
+        "serviceDeploymentArn": str,
+    },
+    total=False,
+)
+
 SubmitTaskStateChangeRequestTypeDef = TypedDict(
     "SubmitTaskStateChangeRequestTypeDef",
     {

@@ -8814,6 +8814,1596 @@ impl FromJson for UpdateClusterSettingsResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListServiceDeploymentsRequest {
+    /// The ARN or name of the service
+    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// The cluster that hosts the service.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// An optional filter you can use to narrow the results.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Vec<ServiceDeploymentStatus>>,
+    /// An optional filter you can use to narrow the results by the service creation date.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<CreatedAt>,
+    /// The `nextToken` value returned from a `ListServiceDeployments` request indicating that more results are available to fulfill the request and further calls are needed.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of service deployment results that `ListServiceDeployments` returned in paginated output.
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+}
+
+impl FromJson for ListServiceDeploymentsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service: member(&mut members, "service"),
+            cluster: member(&mut members, "cluster"),
+            status: member(&mut members, "status"),
+            created_at: member(&mut members, "createdAt"),
+            next_token: member(&mut members, "nextToken"),
+            max_results: member(&mut members, "maxResults"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ServiceDeploymentStatus {
+    #[serde(rename = "PENDING")]
+    Pending,
+    #[serde(rename = "SUCCESSFUL")]
+    Successful,
+    #[serde(rename = "STOPPED")]
+    Stopped,
+    #[serde(rename = "STOP_REQUESTED")]
+    StopRequested,
+    #[serde(rename = "IN_PROGRESS")]
+    InProgress,
+    #[serde(rename = "ROLLBACK_REQUESTED")]
+    RollbackRequested,
+    #[serde(rename = "ROLLBACK_IN_PROGRESS")]
+    RollbackInProgress,
+    #[serde(rename = "ROLLBACK_SUCCESSFUL")]
+    RollbackSuccessful,
+    #[serde(rename = "ROLLBACK_FAILED")]
+    RollbackFailed,
+}
+
+impl ServiceDeploymentStatus {
+    pub const VALUES: &'static [&'static str] = &["PENDING", "SUCCESSFUL", "STOPPED", "STOP_REQUESTED", "IN_PROGRESS", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Successful => "SUCCESSFUL",
+            Self::Stopped => "STOPPED",
+            Self::StopRequested => "STOP_REQUESTED",
+            Self::InProgress => "IN_PROGRESS",
+            Self::RollbackRequested => "ROLLBACK_REQUESTED",
+            Self::RollbackInProgress => "ROLLBACK_IN_PROGRESS",
+            Self::RollbackSuccessful => "ROLLBACK_SUCCESSFUL",
+            Self::RollbackFailed => "ROLLBACK_FAILED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "PENDING" => Some(Self::Pending),
+            "SUCCESSFUL" => Some(Self::Successful),
+            "STOPPED" => Some(Self::Stopped),
+            "STOP_REQUESTED" => Some(Self::StopRequested),
+            "IN_PROGRESS" => Some(Self::InProgress),
+            "ROLLBACK_REQUESTED" => Some(Self::RollbackRequested),
+            "ROLLBACK_IN_PROGRESS" => Some(Self::RollbackInProgress),
+            "ROLLBACK_SUCCESSFUL" => Some(Self::RollbackSuccessful),
+            "ROLLBACK_FAILED" => Some(Self::RollbackFailed),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for ServiceDeploymentStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// The optional filter to narrow the `ListServiceDeployment` results.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreatedAt {
+    /// Include service deployments in the result that were created before this time.
+    #[serde(rename = "before", default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<f64>,
+    /// Include service deployments in the result that were created after this time.
+    #[serde(rename = "after", default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<f64>,
+}
+
+impl FromJson for CreatedAt {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            before: member(&mut members, "before"),
+            after: member(&mut members, "after"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListServiceDeploymentsResponse {
+    /// An overview of the service deployment, including the following properties: The ARN of the service deployment.
+    #[serde(rename = "serviceDeployments", default, skip_serializing_if = "Option::is_none")]
+    pub service_deployments: Option<Vec<ServiceDeploymentBrief>>,
+    /// The `nextToken` value to include in a future `ListServiceDeployments` request.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for ListServiceDeploymentsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_deployments: member(&mut members, "serviceDeployments"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+/// The service deployment properties that are retured when you call `ListServiceDeployments`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceDeploymentBrief {
+    /// The ARN of the service deployment.
+    #[serde(rename = "serviceDeploymentArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_deployment_arn: Option<String>,
+    /// The ARN of the service for this service deployment.
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_arn: Option<String>,
+    /// The ARN of the cluster that hosts the service.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// The time that the service deployment statred.
+    #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<f64>,
+    /// The time that the service deployment was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The time that the service deployment completed.
+    #[serde(rename = "finishedAt", default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<f64>,
+    /// The ARN of the service revision being deplyed.
+    #[serde(rename = "targetServiceRevisionArn", default, skip_serializing_if = "Option::is_none")]
+    pub target_service_revision_arn: Option<String>,
+    /// The status of the service deployment
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ServiceDeploymentStatus>,
+    /// Information about why the service deployment is in the current status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+}
+
+impl FromJson for ServiceDeploymentBrief {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_deployment_arn: member(&mut members, "serviceDeploymentArn"),
+            service_arn: member(&mut members, "serviceArn"),
+            cluster_arn: member(&mut members, "clusterArn"),
+            started_at: member(&mut members, "startedAt"),
+            created_at: member(&mut members, "createdAt"),
+            finished_at: member(&mut members, "finishedAt"),
+            target_service_revision_arn: member(&mut members, "targetServiceRevisionArn"),
+            status: member(&mut members, "status"),
+            status_reason: member(&mut members, "statusReason"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeServiceDeploymentsRequest {
+    /// The ARN of the service deployment.
+    #[serde(rename = "serviceDeploymentArns", default, skip_serializing_if = "Option::is_none")]
+    pub service_deployment_arns: Option<Vec<String>>,
+}
+
+impl FromJson for DescribeServiceDeploymentsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_deployment_arns: member(&mut members, "serviceDeploymentArns"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeServiceDeploymentsResponse {
+    /// The list of service deployments described.
+    #[serde(rename = "serviceDeployments", default, skip_serializing_if = "Option::is_none")]
+    pub service_deployments: Option<Vec<ServiceDeployment>>,
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+}
+
+impl FromJson for DescribeServiceDeploymentsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_deployments: member(&mut members, "serviceDeployments"),
+            failures: member(&mut members, "failures"),
+        })
+    }
+}
+
+/// Information about the service deployment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceDeployment {
+    /// The ARN of the service deployment.
+    #[serde(rename = "serviceDeploymentArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_deployment_arn: Option<String>,
+    /// The ARN of the service for this service deployment.
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_arn: Option<String>,
+    /// The ARN of the cluster that hosts the service.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// The time the service deployment was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The time the service deployment statred.
+    #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<f64>,
+    /// The time the service deployment finished.
+    #[serde(rename = "finishedAt", default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<f64>,
+    /// The time the service deployment stopped.
+    #[serde(rename = "stoppedAt", default, skip_serializing_if = "Option::is_none")]
+    pub stopped_at: Option<f64>,
+    /// The time that the service deployment was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// The currently deployed workload configuration.
+    #[serde(rename = "sourceServiceRevisions", default, skip_serializing_if = "Option::is_none")]
+    pub source_service_revisions: Option<Vec<ServiceRevisionSummary>>,
+    /// The workload configuration being deployed.
+    #[serde(rename = "targetServiceRevision", default, skip_serializing_if = "Option::is_none")]
+    pub target_service_revision: Option<ServiceRevisionSummary>,
+    /// The service deployment state.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ServiceDeploymentStatus>,
+    /// Information about why the service deployment is in the current status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// The current lifecycle stage of the deployment.
+    #[serde(rename = "lifecycleStage", default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle_stage: Option<ServiceDeploymentLifecycleStage>,
+    /// The details of the lifecycle hooks for the current service deployment.
+    #[serde(rename = "lifecycleHookDetails", default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle_hook_details: Option<Vec<DeploymentLifecycleHookDetail>>,
+    #[serde(rename = "deploymentConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_configuration: Option<DeploymentConfiguration>,
+    /// The rollback options the service deployment uses when the deployment fails.
+    #[serde(rename = "rollback", default, skip_serializing_if = "Option::is_none")]
+    pub rollback: Option<Rollback>,
+    /// The circuit breaker configuration that determines a service deployment failed.
+    #[serde(rename = "deploymentCircuitBreaker", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_circuit_breaker: Option<ServiceDeploymentCircuitBreaker>,
+    /// The CloudWatch alarms that determine when a service deployment fails.
+    #[serde(rename = "alarms", default, skip_serializing_if = "Option::is_none")]
+    pub alarms: Option<ServiceDeploymentAlarms>,
+}
+
+impl FromJson for ServiceDeployment {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_deployment_arn: member(&mut members, "serviceDeploymentArn"),
+            service_arn: member(&mut members, "serviceArn"),
+            cluster_arn: member(&mut members, "clusterArn"),
+            created_at: member(&mut members, "createdAt"),
+            started_at: member(&mut members, "startedAt"),
+            finished_at: member(&mut members, "finishedAt"),
+            stopped_at: member(&mut members, "stoppedAt"),
+            updated_at: member(&mut members, "updatedAt"),
+            source_service_revisions: member(&mut members, "sourceServiceRevisions"),
+            target_service_revision: member(&mut members, "targetServiceRevision"),
+            status: member(&mut members, "status"),
+            status_reason: member(&mut members, "statusReason"),
+            lifecycle_stage: member(&mut members, "lifecycleStage"),
+            lifecycle_hook_details: member(&mut members, "lifecycleHookDetails"),
+            deployment_configuration: member(&mut members, "deploymentConfiguration"),
+            rollback: member(&mut members, "rollback"),
+            deployment_circuit_breaker: member(&mut members, "deploymentCircuitBreaker"),
+            alarms: member(&mut members, "alarms"),
+        })
+    }
+}
+
+/// The information about the number of requested, pending, and running tasks for a service revision.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceRevisionSummary {
+    /// The ARN of the service revision.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The number of requested tasks for the service revision.
+    #[serde(rename = "requestedTaskCount", default, skip_serializing_if = "Option::is_none")]
+    pub requested_task_count: Option<i32>,
+    /// The number of running tasks for the service revision.
+    #[serde(rename = "runningTaskCount", default, skip_serializing_if = "Option::is_none")]
+    pub running_task_count: Option<i32>,
+    /// The number of pending tasks for the service revision.
+    #[serde(rename = "pendingTaskCount", default, skip_serializing_if = "Option::is_none")]
+    pub pending_task_count: Option<i32>,
+    /// The percentage of test traffic that is directed to this service revision.
+    #[serde(rename = "requestedTestTrafficWeight", default, skip_serializing_if = "Option::is_none")]
+    pub requested_test_traffic_weight: Option<f64>,
+    /// The percentage of production traffic that is directed to this service revision.
+    #[serde(rename = "requestedProductionTrafficWeight", default, skip_serializing_if = "Option::is_none")]
+    pub requested_production_traffic_weight: Option<f64>,
+}
+
+impl FromJson for ServiceRevisionSummary {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            requested_task_count: member(&mut members, "requestedTaskCount"),
+            running_task_count: member(&mut members, "runningTaskCount"),
+            pending_task_count: member(&mut members, "pendingTaskCount"),
+            requested_test_traffic_weight: member(&mut members, "requestedTestTrafficWeight"),
+            requested_production_traffic_weight: member(&mut members, "requestedProductionTrafficWeight"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ServiceDeploymentLifecycleStage {
+    #[serde(rename = "RECONCILE_SERVICE")]
+    ReconcileService,
+    #[serde(rename = "PRE_SCALE_UP")]
+    PreScaleUp,
+    #[serde(rename = "SCALE_UP")]
+    ScaleUp,
+    #[serde(rename = "POST_SCALE_UP")]
+    PostScaleUp,
+    #[serde(rename = "TEST_TRAFFIC_SHIFT")]
+    TestTrafficShift,
+    #[serde(rename = "POST_TEST_TRAFFIC_SHIFT")]
+    PostTestTrafficShift,
+    #[serde(rename = "PRODUCTION_TRAFFIC_SHIFT")]
+    ProductionTrafficShift,
+    #[serde(rename = "POST_PRODUCTION_TRAFFIC_SHIFT")]
+    PostProductionTrafficShift,
+    #[serde(rename = "BAKE_TIME")]
+    BakeTime,
+    #[serde(rename = "CLEAN_UP")]
+    CleanUp,
+}
+
+impl ServiceDeploymentLifecycleStage {
+    pub const VALUES: &'static [&'static str] = &["RECONCILE_SERVICE", "PRE_SCALE_UP", "SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME", "CLEAN_UP"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ReconcileService => "RECONCILE_SERVICE",
+            Self::PreScaleUp => "PRE_SCALE_UP",
+            Self::ScaleUp => "SCALE_UP",
+            Self::PostScaleUp => "POST_SCALE_UP",
+            Self::TestTrafficShift => "TEST_TRAFFIC_SHIFT",
+            Self::PostTestTrafficShift => "POST_TEST_TRAFFIC_SHIFT",
+            Self::ProductionTrafficShift => "PRODUCTION_TRAFFIC_SHIFT",
+            Self::PostProductionTrafficShift => "POST_PRODUCTION_TRAFFIC_SHIFT",
+            Self::BakeTime => "BAKE_TIME",
+            Self::CleanUp => "CLEAN_UP",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "RECONCILE_SERVICE" => Some(Self::ReconcileService),
+            "PRE_SCALE_UP" => Some(Self::PreScaleUp),
+            "SCALE_UP" => Some(Self::ScaleUp),
+            "POST_SCALE_UP" => Some(Self::PostScaleUp),
+            "TEST_TRAFFIC_SHIFT" => Some(Self::TestTrafficShift),
+            "POST_TEST_TRAFFIC_SHIFT" => Some(Self::PostTestTrafficShift),
+            "PRODUCTION_TRAFFIC_SHIFT" => Some(Self::ProductionTrafficShift),
+            "POST_PRODUCTION_TRAFFIC_SHIFT" => Some(Self::PostProductionTrafficShift),
+            "BAKE_TIME" => Some(Self::BakeTime),
+            "CLEAN_UP" => Some(Self::CleanUp),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for ServiceDeploymentLifecycleStage {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// The details of a deployment lifecycle hook that is active during a service deployment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeploymentLifecycleHookDetail {
+    /// The ID of the lifecycle hook.
+    #[serde(rename = "hookId", default, skip_serializing_if = "Option::is_none")]
+    pub hook_id: Option<String>,
+    /// The type of action the lifecycle hook performs, such as `AWS_LAMBDA` or `PAUSE`.
+    #[serde(rename = "targetType", default, skip_serializing_if = "Option::is_none")]
+    pub target_type: Option<DeploymentLifecycleHookTargetType>,
+    /// The Amazon Resource Name (ARN) of the hook target.
+    #[serde(rename = "targetArn", default, skip_serializing_if = "Option::is_none")]
+    pub target_arn: Option<String>,
+    /// The status of the lifecycle hook.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DeploymentLifecycleHookStatus>,
+    /// The time when the lifecycle hook times out.
+    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<f64>,
+    /// The action Amazon ECS takes when the lifecycle hook times out.
+    #[serde(rename = "timeoutAction", default, skip_serializing_if = "Option::is_none")]
+    pub timeout_action: Option<DeploymentLifecycleHookAction>,
+}
+
+impl FromJson for DeploymentLifecycleHookDetail {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            hook_id: member(&mut members, "hookId"),
+            target_type: member(&mut members, "targetType"),
+            target_arn: member(&mut members, "targetArn"),
+            status: member(&mut members, "status"),
+            expires_at: member(&mut members, "expiresAt"),
+            timeout_action: member(&mut members, "timeoutAction"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DeploymentLifecycleHookStatus {
+    #[serde(rename = "AWAITING_ACTION")]
+    AwaitingAction,
+    #[serde(rename = "IN_PROGRESS")]
+    InProgress,
+    #[serde(rename = "SUCCEEDED")]
+    Succeeded,
+    #[serde(rename = "FAILED")]
+    Failed,
+    #[serde(rename = "TIMED_OUT")]
+    TimedOut,
+}
+
+impl DeploymentLifecycleHookStatus {
+    pub const VALUES: &'static [&'static str] = &["AWAITING_ACTION", "IN_PROGRESS", "SUCCEEDED", "FAILED", "TIMED_OUT"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AwaitingAction => "AWAITING_ACTION",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Succeeded => "SUCCEEDED",
+            Self::Failed => "FAILED",
+            Self::TimedOut => "TIMED_OUT",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "AWAITING_ACTION" => Some(Self::AwaitingAction),
+            "IN_PROGRESS" => Some(Self::InProgress),
+            "SUCCEEDED" => Some(Self::Succeeded),
+            "FAILED" => Some(Self::Failed),
+            "TIMED_OUT" => Some(Self::TimedOut),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for DeploymentLifecycleHookStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Information about the service deployment rollback.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Rollback {
+    /// The reason the rollback happened.
+    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Time time that the rollback started.
+    #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<f64>,
+    /// The ARN of the service revision deployed as part of the rollback.
+    #[serde(rename = "serviceRevisionArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_revision_arn: Option<String>,
+}
+
+impl FromJson for Rollback {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            reason: member(&mut members, "reason"),
+            started_at: member(&mut members, "startedAt"),
+            service_revision_arn: member(&mut members, "serviceRevisionArn"),
+        })
+    }
+}
+
+/// Information about the circuit breaker used to determine when a service deployment has failed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceDeploymentCircuitBreaker {
+    /// The circuit breaker status.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ServiceDeploymentRollbackMonitorsStatus>,
+    /// The number of times the circuit breaker detected a service deploymeny failure.
+    #[serde(rename = "failureCount", default, skip_serializing_if = "Option::is_none")]
+    pub failure_count: Option<i32>,
+    /// The threshhold which determines that the service deployment failed.
+    #[serde(rename = "threshold", default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<i32>,
+}
+
+impl FromJson for ServiceDeploymentCircuitBreaker {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            status: member(&mut members, "status"),
+            failure_count: member(&mut members, "failureCount"),
+            threshold: member(&mut members, "threshold"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ServiceDeploymentRollbackMonitorsStatus {
+    #[serde(rename = "TRIGGERED")]
+    Triggered,
+    #[serde(rename = "MONITORING")]
+    Monitoring,
+    #[serde(rename = "MONITORING_COMPLETE")]
+    MonitoringComplete,
+    #[serde(rename = "DISABLED")]
+    Disabled,
+}
+
+impl ServiceDeploymentRollbackMonitorsStatus {
+    pub const VALUES: &'static [&'static str] = &["TRIGGERED", "MONITORING", "MONITORING_COMPLETE", "DISABLED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Triggered => "TRIGGERED",
+            Self::Monitoring => "MONITORING",
+            Self::MonitoringComplete => "MONITORING_COMPLETE",
+            Self::Disabled => "DISABLED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "TRIGGERED" => Some(Self::Triggered),
+            "MONITORING" => Some(Self::Monitoring),
+            "MONITORING_COMPLETE" => Some(Self::MonitoringComplete),
+            "DISABLED" => Some(Self::Disabled),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for ServiceDeploymentRollbackMonitorsStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// The CloudWatch alarms used to determine a service deployment failed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceDeploymentAlarms {
+    /// The status of the alarms check.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ServiceDeploymentRollbackMonitorsStatus>,
+    /// The name of the CloudWatch alarms that determine when a service deployment failed.
+    #[serde(rename = "alarmNames", default, skip_serializing_if = "Option::is_none")]
+    pub alarm_names: Option<Vec<String>>,
+    /// One or more CloudWatch alarm names that have been triggered during the service deployment.
+    #[serde(rename = "triggeredAlarmNames", default, skip_serializing_if = "Option::is_none")]
+    pub triggered_alarm_names: Option<Vec<String>>,
+}
+
+impl FromJson for ServiceDeploymentAlarms {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            status: member(&mut members, "status"),
+            alarm_names: member(&mut members, "alarmNames"),
+            triggered_alarm_names: member(&mut members, "triggeredAlarmNames"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeServiceRevisionsRequest {
+    /// The ARN of the service revision.
+    #[serde(rename = "serviceRevisionArns", default, skip_serializing_if = "Option::is_none")]
+    pub service_revision_arns: Option<Vec<String>>,
+}
+
+impl FromJson for DescribeServiceRevisionsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_revision_arns: member(&mut members, "serviceRevisionArns"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeServiceRevisionsResponse {
+    /// The list of service revisions described.
+    #[serde(rename = "serviceRevisions", default, skip_serializing_if = "Option::is_none")]
+    pub service_revisions: Option<Vec<ServiceRevision>>,
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+}
+
+impl FromJson for DescribeServiceRevisionsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_revisions: member(&mut members, "serviceRevisions"),
+            failures: member(&mut members, "failures"),
+        })
+    }
+}
+
+/// Information about the service revision.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceRevision {
+    /// The ARN of the service revision.
+    #[serde(rename = "serviceRevisionArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_revision_arn: Option<String>,
+    /// The ARN of the service for the service revision.
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_arn: Option<String>,
+    /// The ARN of the cluster that hosts the service.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// The task definition the service revision uses.
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition: Option<String>,
+    /// The capacity provider strategy the service revision uses.
+    #[serde(rename = "capacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
+    /// The launch type the service revision uses.
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
+    pub launch_type: Option<LaunchType>,
+    /// For the Fargate launch type, the platform version the service revision uses.
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
+    pub platform_version: Option<String>,
+    /// The platform family the service revision uses.
+    #[serde(rename = "platformFamily", default, skip_serializing_if = "Option::is_none")]
+    pub platform_family: Option<String>,
+    /// The load balancers the service revision uses.
+    #[serde(rename = "loadBalancers", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancers: Option<Vec<LoadBalancer>>,
+    /// The service registries (for Service Discovery) the service revision uses.
+    #[serde(rename = "serviceRegistries", default, skip_serializing_if = "Option::is_none")]
+    pub service_registries: Option<Vec<ServiceRegistry>>,
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub network_configuration: Option<NetworkConfiguration>,
+    /// The container images the service revision uses.
+    #[serde(rename = "containerImages", default, skip_serializing_if = "Option::is_none")]
+    pub container_images: Option<Vec<ContainerImage>>,
+    /// Indicates whether Runtime Monitoring is turned on.
+    #[serde(rename = "guardDutyEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub guard_duty_enabled: Option<bool>,
+    #[serde(rename = "serviceConnectConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub service_connect_configuration: Option<ServiceConnectConfiguration>,
+    /// The volumes that are configured at deployment that the service revision uses.
+    #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
+    pub volume_configurations: Option<Vec<ServiceVolumeConfiguration>>,
+    #[serde(rename = "fargateEphemeralStorage", default, skip_serializing_if = "Option::is_none")]
+    pub fargate_ephemeral_storage: Option<DeploymentEphemeralStorage>,
+    /// The time that the service revision was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The VPC Lattice configuration for the service revision.
+    #[serde(rename = "vpcLatticeConfigurations", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_lattice_configurations: Option<Vec<VpcLatticeConfiguration>>,
+    /// The resolved configuration for the service revision which contains the actual resources your service revision uses, such as which target groups serve traffic.
+    #[serde(rename = "resolvedConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub resolved_configuration: Option<ResolvedConfiguration>,
+    /// The resources created and managed by Amazon ECS when you create an Express service for Amazon ECS.
+    #[serde(rename = "ecsManagedResources", default, skip_serializing_if = "Option::is_none")]
+    pub ecs_managed_resources: Option<ECSManagedResources>,
+    /// The effective runtime overrides that Amazon ECS applies to this service revision.
+    #[serde(rename = "overrides", default, skip_serializing_if = "Option::is_none")]
+    pub overrides: Option<ServiceRevisionOverrides>,
+    /// The gateway connectors that are associated with the service revision.
+    #[serde(rename = "gatewayConnectors", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_connectors: Option<Vec<GatewayConnector>>,
+    /// The optional monitoring configuration for the service, which defines the resolution for the service-level `CPUUtilization` and `MemoryUtilization` Amazon CloudWatch metrics.
+    #[serde(rename = "monitoring", default, skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<MonitoringConfiguration>,
+}
+
+impl FromJson for ServiceRevision {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_revision_arn: member(&mut members, "serviceRevisionArn"),
+            service_arn: member(&mut members, "serviceArn"),
+            cluster_arn: member(&mut members, "clusterArn"),
+            task_definition: member(&mut members, "taskDefinition"),
+            capacity_provider_strategy: member(&mut members, "capacityProviderStrategy"),
+            launch_type: member(&mut members, "launchType"),
+            platform_version: member(&mut members, "platformVersion"),
+            platform_family: member(&mut members, "platformFamily"),
+            load_balancers: member(&mut members, "loadBalancers"),
+            service_registries: member(&mut members, "serviceRegistries"),
+            network_configuration: member(&mut members, "networkConfiguration"),
+            container_images: member(&mut members, "containerImages"),
+            guard_duty_enabled: member(&mut members, "guardDutyEnabled"),
+            service_connect_configuration: member(&mut members, "serviceConnectConfiguration"),
+            volume_configurations: member(&mut members, "volumeConfigurations"),
+            fargate_ephemeral_storage: member(&mut members, "fargateEphemeralStorage"),
+            created_at: member(&mut members, "createdAt"),
+            vpc_lattice_configurations: member(&mut members, "vpcLatticeConfigurations"),
+            resolved_configuration: member(&mut members, "resolvedConfiguration"),
+            ecs_managed_resources: member(&mut members, "ecsManagedResources"),
+            overrides: member(&mut members, "overrides"),
+            gateway_connectors: member(&mut members, "gatewayConnectors"),
+            monitoring: member(&mut members, "monitoring"),
+        })
+    }
+}
+
+/// The details about the container image a service revision uses.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContainerImage {
+    /// The name of the container.
+    #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
+    pub container_name: Option<String>,
+    /// The container image digest.
+    #[serde(rename = "imageDigest", default, skip_serializing_if = "Option::is_none")]
+    pub image_digest: Option<String>,
+    /// The container image.
+    #[serde(rename = "image", default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+}
+
+impl FromJson for ContainerImage {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_name: member(&mut members, "containerName"),
+            image_digest: member(&mut members, "imageDigest"),
+            image: member(&mut members, "image"),
+        })
+    }
+}
+
+/// The resolved configuration for a service revision, which contains the actual resources your service revision uses, such as which target groups serve traffic.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResolvedConfiguration {
+    /// The resolved load balancer configuration for the service revision.
+    #[serde(rename = "loadBalancers", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancers: Option<Vec<ServiceRevisionLoadBalancer>>,
+    /// The resolved VPC Lattice configuration for the service revision.
+    #[serde(rename = "vpcLatticeConfigurations", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_lattice_configurations: Option<Vec<ServiceRevisionVpcLatticeConfiguration>>,
+}
+
+impl FromJson for ResolvedConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            load_balancers: member(&mut members, "loadBalancers"),
+            vpc_lattice_configurations: member(&mut members, "vpcLatticeConfigurations"),
+        })
+    }
+}
+
+/// The resolved load balancer configuration for a service revision.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceRevisionLoadBalancer {
+    /// The Amazon Resource Name (ARN) of the target group associated with the service revision.
+    #[serde(rename = "targetGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub target_group_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the production listener rule or listener that directs traffic to the target group associated with the service revision.
+    #[serde(rename = "productionListenerRule", default, skip_serializing_if = "Option::is_none")]
+    pub production_listener_rule: Option<String>,
+}
+
+impl FromJson for ServiceRevisionLoadBalancer {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target_group_arn: member(&mut members, "targetGroupArn"),
+            production_listener_rule: member(&mut members, "productionListenerRule"),
+        })
+    }
+}
+
+/// The resolved VPC Lattice configuration for a service revision.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceRevisionVpcLatticeConfiguration {
+    /// The Amazon Resource Name (ARN) of the target group associated with the service revision.
+    #[serde(rename = "targetGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub target_group_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the production listener rule or listener that directs traffic to the target group associated with the service revision.
+    #[serde(rename = "productionListenerRule", default, skip_serializing_if = "Option::is_none")]
+    pub production_listener_rule: Option<String>,
+}
+
+impl FromJson for ServiceRevisionVpcLatticeConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target_group_arn: member(&mut members, "targetGroupArn"),
+            production_listener_rule: member(&mut members, "productionListenerRule"),
+        })
+    }
+}
+
+/// Represents the Amazon Web Services resources managed by Amazon ECS for an Express service, including ingress paths, auto-scaling policies, metric alarms, and security groups.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ECSManagedResources {
+    /// The ingress paths and endpoints for the Express service.
+    #[serde(rename = "ingressPaths", default, skip_serializing_if = "Option::is_none")]
+    pub ingress_paths: Option<Vec<ManagedIngressPath>>,
+    /// The auto-scaling configuration and policies for the Express service.
+    #[serde(rename = "autoScaling", default, skip_serializing_if = "Option::is_none")]
+    pub auto_scaling: Option<ManagedAutoScaling>,
+    /// The CloudWatch metric alarms associated with the Express service.
+    #[serde(rename = "metricAlarms", default, skip_serializing_if = "Option::is_none")]
+    pub metric_alarms: Option<Vec<ManagedMetricAlarm>>,
+    /// The security groups managed by the Express service.
+    #[serde(rename = "serviceSecurityGroups", default, skip_serializing_if = "Option::is_none")]
+    pub service_security_groups: Option<Vec<ManagedSecurityGroup>>,
+    /// The log groups managed by the Express service.
+    #[serde(rename = "logGroups", default, skip_serializing_if = "Option::is_none")]
+    pub log_groups: Option<Vec<ManagedLogGroup>>,
+    /// The gateway-managed connections for the service revision, including the gateway routes and infrastructure that a gateway created for the service's connector.
+    #[serde(rename = "gatewayConnections", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_connections: Option<Vec<GatewayConnection>>,
+}
+
+impl FromJson for ECSManagedResources {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            ingress_paths: member(&mut members, "ingressPaths"),
+            auto_scaling: member(&mut members, "autoScaling"),
+            metric_alarms: member(&mut members, "metricAlarms"),
+            service_security_groups: member(&mut members, "serviceSecurityGroups"),
+            log_groups: member(&mut members, "logGroups"),
+            gateway_connections: member(&mut members, "gatewayConnections"),
+        })
+    }
+}
+
+/// The entry point into the Express service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedIngressPath {
+    /// The type of access to the endpoint for the Express service.
+    #[serde(rename = "accessType", default, skip_serializing_if = "Option::is_none")]
+    pub access_type: Option<AccessType>,
+    /// The endpoint for access to the Express service.
+    #[serde(rename = "endpoint", default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// The Application Load Balancer associated with the Express service.
+    #[serde(rename = "loadBalancer", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer: Option<ManagedLoadBalancer>,
+    /// The security groups associated with the Application Load Balancer.
+    #[serde(rename = "loadBalancerSecurityGroups", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer_security_groups: Option<Vec<ManagedSecurityGroup>>,
+    /// The ACM certificate for the Express service's domain.
+    #[serde(rename = "certificate", default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<ManagedCertificate>,
+    /// The listeners associated with the Application Load Balancer.
+    #[serde(rename = "listener", default, skip_serializing_if = "Option::is_none")]
+    pub listener: Option<ManagedListener>,
+    /// The listener rules for the Application Load Balancer.
+    #[serde(rename = "rule", default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<ManagedListenerRule>,
+    /// The target groups associated with the Application Load Balancer.
+    #[serde(rename = "targetGroups", default, skip_serializing_if = "Option::is_none")]
+    pub target_groups: Option<Vec<ManagedTargetGroup>>,
+}
+
+impl FromJson for ManagedIngressPath {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            access_type: member(&mut members, "accessType"),
+            endpoint: member(&mut members, "endpoint"),
+            load_balancer: member(&mut members, "loadBalancer"),
+            load_balancer_security_groups: member(&mut members, "loadBalancerSecurityGroups"),
+            certificate: member(&mut members, "certificate"),
+            listener: member(&mut members, "listener"),
+            rule: member(&mut members, "rule"),
+            target_groups: member(&mut members, "targetGroups"),
+        })
+    }
+}
+
+/// The Application Load Balancer associated with the Express service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedLoadBalancer {
+    /// The Amazon Resource Name (ARN) of the load balancer.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The status of the load balancer.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ManagedResourceStatus>,
+    /// Information about why the load balancer is in the current status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// The Unix timestamp for when this load balancer was most recently updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// The scheme of the load balancer.
+    #[serde(rename = "scheme", default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    /// The IDs of the subnets associated with the load balancer.
+    #[serde(rename = "subnetIds", default, skip_serializing_if = "Option::is_none")]
+    pub subnet_ids: Option<Vec<String>>,
+    /// The IDs of the security groups associated with the load balancer.
+    #[serde(rename = "securityGroupIds", default, skip_serializing_if = "Option::is_none")]
+    pub security_group_ids: Option<Vec<String>>,
+}
+
+impl FromJson for ManagedLoadBalancer {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            status: member(&mut members, "status"),
+            status_reason: member(&mut members, "statusReason"),
+            updated_at: member(&mut members, "updatedAt"),
+            scheme: member(&mut members, "scheme"),
+            subnet_ids: member(&mut members, "subnetIds"),
+            security_group_ids: member(&mut members, "securityGroupIds"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ManagedResourceStatus {
+    #[serde(rename = "PROVISIONING")]
+    Provisioning,
+    #[serde(rename = "ACTIVE")]
+    Active,
+    #[serde(rename = "DEPROVISIONING")]
+    Deprovisioning,
+    #[serde(rename = "DELETED")]
+    Deleted,
+    #[serde(rename = "FAILED")]
+    Failed,
+}
+
+impl ManagedResourceStatus {
+    pub const VALUES: &'static [&'static str] = &["PROVISIONING", "ACTIVE", "DEPROVISIONING", "DELETED", "FAILED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Provisioning => "PROVISIONING",
+            Self::Active => "ACTIVE",
+            Self::Deprovisioning => "DEPROVISIONING",
+            Self::Deleted => "DELETED",
+            Self::Failed => "FAILED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "PROVISIONING" => Some(Self::Provisioning),
+            "ACTIVE" => Some(Self::Active),
+            "DEPROVISIONING" => Some(Self::Deprovisioning),
+            "DELETED" => Some(Self::Deleted),
+            "FAILED" => Some(Self::Failed),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for ManagedResourceStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// A security group associated with the Express service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedSecurityGroup {
+    /// The ARN of the security group.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The status of the security group.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ManagedResourceStatus>,
+    /// Information about why the security group is in the current status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// The Unix timestamp for when the security group was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+}
+
+impl FromJson for ManagedSecurityGroup {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            status: member(&mut members, "status"),
+            status_reason: member(&mut members, "statusReason"),
+            updated_at: member(&mut members, "updatedAt"),
+        })
+    }
+}
+
+/// The ACM certificate associated with the HTTPS domain created for the Express service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedCertificate {
+    /// The Amazon Resource Name (ARN) of the ACM certificate.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The status of the ACM; certificate.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ManagedResourceStatus>,
+    /// Information about why the ACM certificate is in the current status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// The Unix timestamp for when the ACM certificate was last updated
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// The fully qualified domain name (FQDN) that is secured with this ACM certificate.
+    #[serde(rename = "domainName", default, skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
+}
+
+impl FromJson for ManagedCertificate {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            status: member(&mut members, "status"),
+            status_reason: member(&mut members, "statusReason"),
+            updated_at: member(&mut members, "updatedAt"),
+            domain_name: member(&mut members, "domainName"),
+        })
+    }
+}
+
+/// The listeners associated with the Express service's Application Load Balancer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedListener {
+    /// The Amazon Resource Name (ARN) of the load balancer listener.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The status of the load balancer listener.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ManagedResourceStatus>,
+    /// Informaion about why the load balancer listener is in the current status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// The Unix timestamp for when this listener was most recently updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+}
+
+impl FromJson for ManagedListener {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            status: member(&mut members, "status"),
+            status_reason: member(&mut members, "statusReason"),
+            updated_at: member(&mut members, "updatedAt"),
+        })
+    }
+}
+
+/// The listener rule associated with the Express service's Application Load Balancer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedListenerRule {
+    /// The Amazon Resource Name (ARN) of the load balancer listener rule.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The status of the load balancer listener rule.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ManagedResourceStatus>,
+    /// Information about why the load balancer listener rule is in the current status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// The Unix timestamp for when this listener rule was most recently updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+}
+
+impl FromJson for ManagedListenerRule {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            status: member(&mut members, "status"),
+            status_reason: member(&mut members, "statusReason"),
+            updated_at: member(&mut members, "updatedAt"),
+        })
+    }
+}
+
+/// The target group associated with the Express service's Application Load Balancer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedTargetGroup {
+    /// The Amazon Resource Name (ARN) of the target group.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The status of the target group.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ManagedResourceStatus>,
+    /// Information about why the target group is in the current status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// The Unix timestamp for when the target group was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// The destination for health checks on the targets.
+    #[serde(rename = "healthCheckPath", default, skip_serializing_if = "Option::is_none")]
+    pub health_check_path: Option<String>,
+    /// The port the load balancer uses when performing health checks on targets.
+    #[serde(rename = "healthCheckPort", default, skip_serializing_if = "Option::is_none")]
+    pub health_check_port: Option<i32>,
+    /// The port on which the targets receive traffic.
+    #[serde(rename = "port", default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+}
+
+impl FromJson for ManagedTargetGroup {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            status: member(&mut members, "status"),
+            status_reason: member(&mut members, "statusReason"),
+            updated_at: member(&mut members, "updatedAt"),
+            health_check_path: member(&mut members, "healthCheckPath"),
+            health_check_port: member(&mut members, "healthCheckPort"),
+            port: member(&mut members, "port"),
+        })
+    }
+}
+
+/// The auto scaling configuration created by Amazon ECS for an Express service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedAutoScaling {
+    /// Represents a scalable target.
+    #[serde(rename = "scalableTarget", default, skip_serializing_if = "Option::is_none")]
+    pub scalable_target: Option<ManagedScalableTarget>,
+    /// The policy used for auto scaling.
+    #[serde(rename = "applicationAutoScalingPolicies", default, skip_serializing_if = "Option::is_none")]
+    pub application_auto_scaling_policies: Option<Vec<ManagedApplicationAutoScalingPolicy>>,
+}
+
+impl FromJson for ManagedAutoScaling {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            scalable_target: member(&mut members, "scalableTarget"),
+            application_auto_scaling_policies: member(&mut members, "applicationAutoScalingPolicies"),
+        })
+    }
+}
+
+/// Represents a scalable target.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedScalableTarget {
+    /// The ARN of the scalable target.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The status of the scalable target.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ManagedResourceStatus>,
+    /// Information about why the scalable target is in the current status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// The Unix timestamp for when the target was most recently updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// The minimum value to scale to in response to a scale-in activity.
+    #[serde(rename = "minCapacity", default, skip_serializing_if = "Option::is_none")]
+    pub min_capacity: Option<i32>,
+    /// The maximum value to scale to in response to a scale-out activity.
+    #[serde(rename = "maxCapacity", default, skip_serializing_if = "Option::is_none")]
+    pub max_capacity: Option<i32>,
+}
+
+impl FromJson for ManagedScalableTarget {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            status: member(&mut members, "status"),
+            status_reason: member(&mut members, "statusReason"),
+            updated_at: member(&mut members, "updatedAt"),
+            min_capacity: member(&mut members, "minCapacity"),
+            max_capacity: member(&mut members, "maxCapacity"),
+        })
+    }
+}
+
+/// The Application Auto Scaling policy created by Amazon ECS when you create an Express service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedApplicationAutoScalingPolicy {
+    /// The Amazon Resource Name (ARN) of the Application Auto Scaling policy associated with the Express service.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The status of Application Auto Scaling policy creation.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ManagedResourceStatus>,
+    /// Information about why the Application Auto Scaling policy is in the current status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// The Unix timestamp for when the Application Auto Scaling policy was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// The type of Application Auto Scaling policy associated with the Express service.
+    #[serde(rename = "policyType", default, skip_serializing_if = "Option::is_none")]
+    pub policy_type: Option<String>,
+    /// The target value for the auto scaling metric.
+    #[serde(rename = "targetValue", default, skip_serializing_if = "Option::is_none")]
+    pub target_value: Option<f64>,
+    /// The metric used for auto scaling decisions.
+    #[serde(rename = "metric", default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<String>,
+}
+
+impl FromJson for ManagedApplicationAutoScalingPolicy {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            status: member(&mut members, "status"),
+            status_reason: member(&mut members, "statusReason"),
+            updated_at: member(&mut members, "updatedAt"),
+            policy_type: member(&mut members, "policyType"),
+            target_value: member(&mut members, "targetValue"),
+            metric: member(&mut members, "metric"),
+        })
+    }
+}
+
+/// The CloudWatch metric alarm associated with the Express service's scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedMetricAlarm {
+    /// The Amazon Resource Name (ARN) of the CloudWatch metric alarm.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The status of the CloudWatch metric alarm.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ManagedResourceStatus>,
+    /// Information about why the CloudWatch metric alarm is in the current status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// The Unix timestamp for when the CloudWatch metric alarm was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+}
+
+impl FromJson for ManagedMetricAlarm {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            status: member(&mut members, "status"),
+            status_reason: member(&mut members, "statusReason"),
+            updated_at: member(&mut members, "updatedAt"),
+        })
+    }
+}
+
+/// The Cloudwatch Log Group created by Amazon ECS for an Express service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedLogGroup {
+    /// The Amazon Resource Name (ARN) of the Cloudwatch Log Group associated with the Express service.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The status of the Cloudwatch LogGroup.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ManagedResourceStatus>,
+    /// Information about why the Cloudwatch LogGroup is in the current status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// The Unix timestamp for when the Cloudwatch LogGroup was last updated
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// The name of the Cloudwatch Log Group associated with the Express service.
+    #[serde(rename = "logGroupName", default, skip_serializing_if = "Option::is_none")]
+    pub log_group_name: Option<String>,
+}
+
+impl FromJson for ManagedLogGroup {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            status: member(&mut members, "status"),
+            status_reason: member(&mut members, "statusReason"),
+            updated_at: member(&mut members, "updatedAt"),
+            log_group_name: member(&mut members, "logGroupName"),
+        })
+    }
+}
+
+/// A gateway-managed connection for a service revision.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GatewayConnection {
+    /// The Amazon Resource Name (ARN) of the gateway.
+    #[serde(rename = "gatewayArn", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the gateway route for the connection.
+    #[serde(rename = "gatewayRouteArn", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_route_arn: Option<String>,
+    /// The name of the service port that receives gateway-managed ingress traffic.
+    #[serde(rename = "portName", default, skip_serializing_if = "Option::is_none")]
+    pub port_name: Option<String>,
+    /// The URL that the gateway uses to route ingress traffic to the service.
+    #[serde(rename = "serviceUrl", default, skip_serializing_if = "Option::is_none")]
+    pub service_url: Option<String>,
+    /// The access type of the gateway ingress path.
+    #[serde(rename = "accessType", default, skip_serializing_if = "Option::is_none")]
+    pub access_type: Option<AccessType>,
+    /// The status of the gateway route for the connection.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<GatewayRouteStatus>,
+    /// The gateway-managed infrastructure resources for the connection.
+    #[serde(rename = "resources", default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<GatewayConnectionResources>,
+}
+
+impl FromJson for GatewayConnection {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway_arn: member(&mut members, "gatewayArn"),
+            gateway_route_arn: member(&mut members, "gatewayRouteArn"),
+            port_name: member(&mut members, "portName"),
+            service_url: member(&mut members, "serviceUrl"),
+            access_type: member(&mut members, "accessType"),
+            status: member(&mut members, "status"),
+            resources: member(&mut members, "resources"),
+        })
+    }
+}
+
+/// The status of a gateway route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum GatewayRouteStatus {
+    #[serde(rename = "ACTIVE")]
+    Active,
+    #[serde(rename = "CREATE_IN_PROGRESS")]
+    CreateInProgress,
+    #[serde(rename = "CREATE_FAILED")]
+    CreateFailed,
+    #[serde(rename = "UPDATE_IN_PROGRESS")]
+    UpdateInProgress,
+    #[serde(rename = "UPDATE_FAILED")]
+    UpdateFailed,
+    #[serde(rename = "DELETE_IN_PROGRESS")]
+    DeleteInProgress,
+    #[serde(rename = "DELETE_FAILED")]
+    DeleteFailed,
+}
+
+impl GatewayRouteStatus {
+    pub const VALUES: &'static [&'static str] = &["ACTIVE", "CREATE_IN_PROGRESS", "CREATE_FAILED", "UPDATE_IN_PROGRESS", "UPDATE_FAILED", "DELETE_IN_PROGRESS", "DELETE_FAILED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::CreateInProgress => "CREATE_IN_PROGRESS",
+            Self::CreateFailed => "CREATE_FAILED",
+            Self::UpdateInProgress => "UPDATE_IN_PROGRESS",
+            Self::UpdateFailed => "UPDATE_FAILED",
+            Self::DeleteInProgress => "DELETE_IN_PROGRESS",
+            Self::DeleteFailed => "DELETE_FAILED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ACTIVE" => Some(Self::Active),
+            "CREATE_IN_PROGRESS" => Some(Self::CreateInProgress),
+            "CREATE_FAILED" => Some(Self::CreateFailed),
+            "UPDATE_IN_PROGRESS" => Some(Self::UpdateInProgress),
+            "UPDATE_FAILED" => Some(Self::UpdateFailed),
+            "DELETE_IN_PROGRESS" => Some(Self::DeleteInProgress),
+            "DELETE_FAILED" => Some(Self::DeleteFailed),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for GatewayRouteStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// The gateway-managed infrastructure resources for a connection, as a union keyed by gateway type.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GatewayConnectionResources {
+    /// The Application Load Balancer resources for a host-based, shared ALB gateway.
+    #[serde(rename = "hostSharedAlb", default, skip_serializing_if = "Option::is_none")]
+    pub host_shared_alb: Option<Vec<GatewayConnectionAlbResources>>,
+}
+
+impl FromJson for GatewayConnectionResources {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            host_shared_alb: member(&mut members, "hostSharedAlb"),
+        })
+    }
+}
+
+/// The Application Load Balancer resources that a gateway created and manages for a connection.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GatewayConnectionAlbResources {
+    /// The Amazon Resource Name (ARN) of the Amazon Web Services Certificate Manager certificate that is attached to the load balancer listener.
+    #[serde(rename = "acmCertificateArn", default, skip_serializing_if = "Option::is_none")]
+    pub acm_certificate_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the load balancer.
+    #[serde(rename = "loadBalancerArn", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer_arn: Option<String>,
+    /// The Amazon Resource Names (ARNs) of the security groups that the gateway attaches to the load balancer.
+    #[serde(rename = "loadBalancerSecurityGroupArns", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer_security_group_arns: Option<Vec<String>>,
+    /// The Amazon Resource Name (ARN) of the listener on the load balancer.
+    #[serde(rename = "listenerArn", default, skip_serializing_if = "Option::is_none")]
+    pub listener_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the listener rule that routes production traffic to the service.
+    #[serde(rename = "listenerRuleArn", default, skip_serializing_if = "Option::is_none")]
+    pub listener_rule_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the listener rule that routes test traffic to the service during progressive deployments.
+    #[serde(rename = "testListenerRuleArn", default, skip_serializing_if = "Option::is_none")]
+    pub test_listener_rule_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the target group that receives production traffic.
+    #[serde(rename = "targetGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub target_group_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the alternate target group that the gateway uses during progressive deployments.
+    #[serde(rename = "alternateTargetGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub alternate_target_group_arn: Option<String>,
+}
+
+impl FromJson for GatewayConnectionAlbResources {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            acm_certificate_arn: member(&mut members, "acmCertificateArn"),
+            load_balancer_arn: member(&mut members, "loadBalancerArn"),
+            load_balancer_security_group_arns: member(&mut members, "loadBalancerSecurityGroupArns"),
+            listener_arn: member(&mut members, "listenerArn"),
+            listener_rule_arn: member(&mut members, "listenerRuleArn"),
+            test_listener_rule_arn: member(&mut members, "testListenerRuleArn"),
+            target_group_arn: member(&mut members, "targetGroupArn"),
+            alternate_target_group_arn: member(&mut members, "alternateTargetGroupArn"),
+        })
+    }
+}
+
+/// Contains the runtime overrides that Amazon ECS automatically applies to a service revision when the effective runtime configuration differs from the task definition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceRevisionOverrides {
+    /// The runtime platform override that Amazon ECS automatically applies to the service revision.
+    #[serde(rename = "runtimePlatform", default, skip_serializing_if = "Option::is_none")]
+    pub runtime_platform: Option<RuntimePlatformOverride>,
+}
+
+impl FromJson for ServiceRevisionOverrides {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            runtime_platform: member(&mut members, "runtimePlatform"),
+        })
+    }
+}
+
+/// The runtime platform that Amazon ECS applies to a service revision.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RuntimePlatformOverride {
+    /// The CPU architecture that tasks in this service revision run on.
+    #[serde(rename = "cpuArchitecture", default, skip_serializing_if = "Option::is_none")]
+    pub cpu_architecture: Option<String>,
+}
+
+impl FromJson for RuntimePlatformOverride {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cpu_architecture: member(&mut members, "cpuArchitecture"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StopServiceDeploymentRequest {
+    /// The ARN of the service deployment that you want to stop.
+    #[serde(rename = "serviceDeploymentArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_deployment_arn: Option<String>,
+    /// How you want Amazon ECS to stop the service.
+    #[serde(rename = "stopType", default, skip_serializing_if = "Option::is_none")]
+    pub stop_type: Option<StopServiceDeploymentStopType>,
+}
+
+impl FromJson for StopServiceDeploymentRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_deployment_arn: member(&mut members, "serviceDeploymentArn"),
+            stop_type: member(&mut members, "stopType"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum StopServiceDeploymentStopType {
+    #[serde(rename = "ABORT")]
+    Abort,
+    #[serde(rename = "ROLLBACK")]
+    Rollback,
+}
+
+impl StopServiceDeploymentStopType {
+    pub const VALUES: &'static [&'static str] = &["ABORT", "ROLLBACK"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Abort => "ABORT",
+            Self::Rollback => "ROLLBACK",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ABORT" => Some(Self::Abort),
+            "ROLLBACK" => Some(Self::Rollback),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for StopServiceDeploymentStopType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StopServiceDeploymentResponse {
+    /// The ARN of the stopped service deployment.
+    #[serde(rename = "serviceDeploymentArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_deployment_arn: Option<String>,
+}
+
+impl FromJson for StopServiceDeploymentResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_deployment_arn: member(&mut members, "serviceDeploymentArn"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SubmitTaskStateChangeRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]

@@ -48,6 +48,10 @@ pub(crate) mod handlers {
     pub(crate) use super::services::actions::{
         create_service, delete_service, describe_services, list_services, update_service,
     };
+    pub(crate) use super::services::deployments_api::{
+        describe_service_deployments, describe_service_revisions, list_service_deployments,
+        stop_service_deployment,
+    };
     pub(crate) use super::tags::{list_tags_for_resource, tag_resource, untag_resource};
     pub(crate) use super::task_definition_lifecycle::{
         delete_task_definitions, deregister_task_definition, list_task_definition_families,

@@ -190,6 +190,7 @@ pub fn create_service(
         stuck: false,
         events_added: 0,
         signals: Vec::new(),
+        history: Default::default(),
     };
     service.begin_deployment(deployment, now, None);
     let described = service.to_api(&[Default::default()]);

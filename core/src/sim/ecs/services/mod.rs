@@ -4,7 +4,9 @@
 
 pub mod actions;
 mod daemon;
+pub mod deployments_api;
 mod health;
+pub mod history;
 pub mod registries;
 mod scale_in;
 pub mod scheduler;
@@ -88,6 +90,8 @@ pub struct Service {
     pub events_added: u64,
     /// What it reports on EventBridge, until the simulation takes it.
     pub signals: Vec<(f64, signals::Signal)>,
+    /// Every deployment it has had (the service deployments API).
+    pub history: history::History,
 }
 
 #[derive(Clone)]

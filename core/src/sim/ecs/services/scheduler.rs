@@ -250,7 +250,7 @@ fn circuit_breaker(service: &mut Service, now: f64, rng: &mut ChaCha8Rng) {
     else {
         return;
     };
-    let Some(primary) = service.deployments.first_mut() else {
+    let Some(primary) = service.deployments.first() else {
         return;
     };
     if primary.rollout_state != DeploymentRolloutState::InProgress
@@ -259,36 +259,73 @@ fn circuit_breaker(service: &mut Service, now: f64, rng: &mut ChaCha8Rng) {
     {
         return;
     }
-    let reason = "ECS deployment circuit breaker: tasks failed to start.";
+    let rollback = breaker.rollback == Some(true);
+    fail_primary(service, now, rng, Failure::CircuitBreaker, rollback);
+}
+
+/// Why a primary deployment fails.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Failure {
+    CircuitBreaker,
+    /// StopServiceDeployment with ROLLBACK.
+    Stopped,
+}
+
+/// The deployment a rollback of the primary one goes back to: the newest that completed.
+pub(crate) fn rollback_target(service: &Service) -> Option<&Deployment> {
+    service.deployments[1..]
+        .iter()
+        .find(|d| d.rollout_state == DeploymentRolloutState::Completed)
+}
+
+/// Ends the primary deployment as FAILED and, with `roll_back`, starts a deployment of the
+/// newest one that completed before it, as ECS words both.
+pub(crate) fn fail_primary(
+    service: &mut Service,
+    now: f64,
+    rng: &mut ChaCha8Rng,
+    failure: Failure,
+    roll_back: bool,
+) {
+    let (reason, said) = match failure {
+        Failure::CircuitBreaker => (
+            "ECS deployment circuit breaker: tasks failed to start.",
+            "deployment failed: tasks failed to start.",
+        ),
+        Failure::Stopped => (
+            "ECS deployment stopped: StopServiceDeployment asked for a rollback.",
+            "deployment stopped: rolling back.",
+        ),
+    };
+    let Some(primary) = service.deployments.first_mut() else {
+        return;
+    };
     let message = primary.conclude(
         &service.name,
         DeploymentRolloutState::Failed,
         reason,
-        "deployment failed: tasks failed to start.",
+        said,
         now,
     );
     service.signal_deployment_end(now, Outcome::Failed, reason);
     event(service, now, rng, message);
-    // Back to the newest deployment that completed.
-    let previous = service.deployments[1..]
-        .iter()
-        .find(|d| d.rollout_state == DeploymentRolloutState::Completed)
-        .map(|d| {
-            (
-                d.task_definition_arn.clone(),
-                d.capacity_provider_strategy.clone(),
-            )
-        });
-    if let (Some(true), Some((task_definition_arn, strategy))) = (breaker.rollback, previous) {
+    let previous = rollback_target(service).map(|d| {
+        (
+            d.task_definition_arn.clone(),
+            d.capacity_provider_strategy.clone(),
+        )
+    });
+    if let (true, Some((task_definition_arn, strategy))) = (roll_back, previous) {
         let deployment = new_deployment(task_definition_arn, strategy, now, rng);
         let message = format!(
             "(service {}) rolling back to deployment {}.",
             service.name, deployment.id
         );
-        let reason = format!(
-            "ECS deployment circuit breaker: rolling back to deploymentId {}.",
-            deployment.id
-        );
+        let cause = match failure {
+            Failure::CircuitBreaker => "ECS deployment circuit breaker",
+            Failure::Stopped => "ECS deployment stopped",
+        };
+        let reason = format!("{cause}: rolling back to deploymentId {}.", deployment.id);
         service.begin_deployment(deployment, now, Some(reason));
         // Another task definition: a throttled service is back to normal, as after an update.
         service.throttle.end();

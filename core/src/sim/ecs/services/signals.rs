@@ -3,6 +3,7 @@
 //! the moment (`sim::events::bus`), which words them as ECS does.
 
 use super::{Deployment, Service};
+use crate::api::ecs::DeploymentRolloutState;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Signal {
@@ -45,6 +46,7 @@ impl Service {
     /// Makes `deployment` the primary one and says so (`reason`: ECS's words for it, a rollback's
     /// differ from an update's).
     pub fn begin_deployment(&mut self, deployment: Deployment, now: f64, reason: Option<String>) {
+        self.note_begin(&deployment, now, reason.as_deref());
         let reason =
             reason.unwrap_or_else(|| format!("ECS deployment {} in progress.", deployment.id));
         let signal = Signal::Deployment {
@@ -58,6 +60,12 @@ impl Service {
 
     /// The primary deployment's end, as a signal.
     pub fn signal_deployment_end(&mut self, now: f64, outcome: Outcome, reason: &str) {
+        let state = if outcome == Outcome::Completed {
+            DeploymentRolloutState::Completed
+        } else {
+            DeploymentRolloutState::Failed
+        };
+        self.note_end(now, state, reason);
         let id = self.deployments[0].id.clone();
         let reason = match outcome {
             Outcome::Completed => format!("ECS deployment {id} completed."),
