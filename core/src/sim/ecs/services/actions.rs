@@ -1,6 +1,7 @@
 //! CreateService, UpdateService, DeleteService, DescribeServices, ListServices.
 
-use super::scheduler::{counts, new_deployment};
+use super::rollback::new_deployment;
+use super::scheduler::counts;
 use super::{registries, targets};
 use super::{Service, ServiceStatus, DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEALTHY_PERCENT};
 use crate::api::ecs::{self as api, LaunchType, SchedulingStrategy};

@@ -2,7 +2,7 @@
 //! StopServiceDeployment over the history every service keeps (`history.rs`).
 
 use super::history::ServiceDeployment;
-use super::scheduler::{fail_primary, rollback_target, Failure};
+use super::rollback::{fail_primary, rollback_target, Failure};
 use super::{Service, ServiceStatus};
 use crate::api::ecs::{self as api, DeploymentRolloutState, StopServiceDeploymentStopType};
 use crate::error::EcsimError;

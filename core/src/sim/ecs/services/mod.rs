@@ -8,6 +8,7 @@ pub mod deployments_api;
 mod health;
 pub mod history;
 pub mod registries;
+pub(crate) mod rollback;
 mod scale_in;
 pub mod scheduler;
 pub mod signals;

@@ -10,7 +10,7 @@
 //! the cluster has, and what the deployment still needs. A round that can do neither is stuck.
 
 use super::signals::{Outcome, Signal};
-use super::{daemon, health, registries, scale_in, targets, throttle};
+use super::{daemon, health, registries, rollback, scale_in, targets, throttle};
 use super::{Counts, Deployment, Service, ServiceStatus};
 use crate::api::ecs::{ContainerInstanceStatus, DeploymentRolloutState, LaunchType, TaskStopCode};
 use crate::cluster::health::ServiceHealth;
@@ -23,7 +23,6 @@ use crate::sim::ecs::launch::{Launch, Site};
 use crate::sim::ecs::{capacity, fargate, tasks};
 use crate::sim::World;
 use rand_chacha::ChaCha8Rng;
-use rand_core::Rng;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -81,7 +80,7 @@ fn reconcile(world: &mut World, key: &(String, String), draining: &BTreeSet<Arc<
         } = &mut *service;
         throttle.observe(cluster, deployments, now);
         prune(cluster, service);
-        circuit_breaker(service, now, rng);
+        rollback::circuit_breaker(service, now, rng);
     }
     {
         let World { ecs, rng, .. } = &mut *world;
@@ -240,119 +239,6 @@ pub fn live_tasks<'c>(
         .iter()
         .copied()
         .filter(|&p| cluster.tasks[p].desired_status == "RUNNING")
-}
-
-fn circuit_breaker(service: &mut Service, now: f64, rng: &mut ChaCha8Rng) {
-    let Some(breaker) = service
-        .circuit_breaker
-        .clone()
-        .filter(|b| b.enable == Some(true))
-    else {
-        return;
-    };
-    let Some(primary) = service.deployments.first() else {
-        return;
-    };
-    if primary.rollout_state != DeploymentRolloutState::InProgress
-        || u64::from(primary.failed_tasks)
-            < crate::scaling::math::circuit_breaker_threshold(u64::from(service.desired_count))
-    {
-        return;
-    }
-    let rollback = breaker.rollback == Some(true);
-    fail_primary(service, now, rng, Failure::CircuitBreaker, rollback);
-}
-
-/// Why a primary deployment fails.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Failure {
-    CircuitBreaker,
-    /// StopServiceDeployment with ROLLBACK.
-    Stopped,
-}
-
-/// The deployment a rollback of the primary one goes back to: the newest that completed.
-pub(crate) fn rollback_target(service: &Service) -> Option<&Deployment> {
-    service.deployments[1..]
-        .iter()
-        .find(|d| d.rollout_state == DeploymentRolloutState::Completed)
-}
-
-/// Ends the primary deployment as FAILED and, with `roll_back`, starts a deployment of the
-/// newest one that completed before it, as ECS words both.
-pub(crate) fn fail_primary(
-    service: &mut Service,
-    now: f64,
-    rng: &mut ChaCha8Rng,
-    failure: Failure,
-    roll_back: bool,
-) {
-    let (reason, said) = match failure {
-        Failure::CircuitBreaker => (
-            "ECS deployment circuit breaker: tasks failed to start.",
-            "deployment failed: tasks failed to start.",
-        ),
-        Failure::Stopped => (
-            "ECS deployment stopped: StopServiceDeployment asked for a rollback.",
-            "deployment stopped: rolling back.",
-        ),
-    };
-    let Some(primary) = service.deployments.first_mut() else {
-        return;
-    };
-    let message = primary.conclude(
-        &service.name,
-        DeploymentRolloutState::Failed,
-        reason,
-        said,
-        now,
-    );
-    service.signal_deployment_end(now, Outcome::Failed, reason);
-    event(service, now, rng, message);
-    let previous = rollback_target(service).map(|d| {
-        (
-            d.task_definition_arn.clone(),
-            d.capacity_provider_strategy.clone(),
-        )
-    });
-    if let (true, Some((task_definition_arn, strategy))) = (roll_back, previous) {
-        let deployment = new_deployment(task_definition_arn, strategy, now, rng);
-        let message = format!(
-            "(service {}) rolling back to deployment {}.",
-            service.name, deployment.id
-        );
-        let cause = match failure {
-            Failure::CircuitBreaker => "ECS deployment circuit breaker",
-            Failure::Stopped => "ECS deployment stopped",
-        };
-        let reason = format!("{cause}: rolling back to deploymentId {}.", deployment.id);
-        service.begin_deployment(deployment, now, Some(reason));
-        // Another task definition: a throttled service is back to normal, as after an update.
-        service.throttle.end();
-        event(service, now, rng, message);
-    }
-}
-
-pub fn new_deployment(
-    task_definition_arn: String,
-    capacity_provider_strategy: Vec<capacity::Share>,
-    now: f64,
-    rng: &mut ChaCha8Rng,
-) -> Deployment {
-    Deployment {
-        id: format!(
-            "ecs-svc/{:019}",
-            rng.next_u64() % 10_000_000_000_000_000_000
-        ),
-        task_definition_arn,
-        capacity_provider_strategy,
-        created_at: now,
-        updated_at: now,
-        rollout_state: DeploymentRolloutState::InProgress,
-        rollout_state_reason: "ECS deployment in progress.".into(),
-        failed_tasks: 0,
-        tasks: Vec::new(),
-    }
 }
 
 /// One round: stop old tasks down to the lower bound, else say how many new ones to start
