@@ -3,11 +3,12 @@
 // its simulation. Each synth runs in a fresh process, as `cdk synth` does; best of 3.
 //   node bench/cdk-plugin.mjs        (from bindings-node/, after npm run build)
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const dir = mkdtempSync(join(tmpdir(), 'ecsim-bench-cdk-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const app = join(dir, 'app.mjs');
 writeFileSync(app, `
 import { createRequire } from 'node:module';

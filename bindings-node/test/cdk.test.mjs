@@ -2,17 +2,22 @@
 // runs them, and the CLI on the cloud assemblies they leave.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const app = fileURLToPath(new URL('./cdk/app.mjs', import.meta.url));
 const cli = fileURLToPath(new URL('../bin/ecsim.js', import.meta.url));
 
+// The cloud assemblies are removed once the file's tests are done.
+const outdirs = [];
+after(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function synth(kind, ...extra) {
   const outdir = mkdtempSync(join(tmpdir(), `ecsim-cdk-${kind}-`));
+  outdirs.push(outdir);
   const run = spawnSync(process.execPath, [app, kind, outdir, ...extra], { encoding: 'utf8' });
   return { outdir, status: run.status, stderr: run.stderr, stdout: run.stdout };
 }

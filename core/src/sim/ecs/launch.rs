@@ -105,6 +105,8 @@ pub(crate) fn constraints(
         .collect()
 }
 
+pub(crate) use super::task_tags::TagsAsked;
+
 /// What every task of one RunTask, PlaceTasks or StartTask call shares.
 pub(crate) struct Launch {
     pub spec: Arc<TaskSpec>,
@@ -121,15 +123,15 @@ impl Launch {
         reference: Option<&str>,
         group: Option<&str>,
         started_by: Option<String>,
-        tags: Option<Vec<api::Tag>>,
+        tags: TagsAsked,
         launch_type: LaunchType,
     ) -> Result<Launch, EcsimError> {
-        super::names::check_tags(tags.as_deref())?;
-        let task_definition = task_definitions::resolve(world, reference.unwrap_or_default())
-            .map(|registered| registered.task_definition.clone())
+        let registered = task_definitions::resolve(world, reference.unwrap_or_default())
             .ok_or_else(|| {
                 api::Error::InvalidParameterException.with("TaskDefinition not found.")
             })?;
+        let tags = tags.resolve(registered.tags())?;
+        let task_definition = registered.task_definition.clone();
         let family = task_definition.family.clone().unwrap_or_default();
         let spec = TaskSpec {
             requirement: Requirement::of(&task_definition),

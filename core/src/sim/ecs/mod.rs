@@ -17,6 +17,7 @@ mod tags;
 mod task_definition_lifecycle;
 mod task_definitions;
 mod task_queries;
+mod task_tags;
 pub(crate) mod tasks;
 
 use super::World;

@@ -20,6 +20,12 @@ pub struct Registered {
     pub(super) tags: Vec<Tag>,
 }
 
+impl Registered {
+    pub fn tags(&self) -> &[Tag] {
+        &self.tags
+    }
+}
+
 pub fn register_task_definition(
     world: &mut World,
     input: Value,

@@ -1,7 +1,7 @@
 //! RunTask and StartTask, and the launch that PlaceTasks (service `ecsim`) shares with RunTask.
 
 use super::explain::Explanation;
-use super::launch::{constraints, resolve_launch, strategies, Launch, Site};
+use super::launch::{constraints, resolve_launch, strategies, Launch, Site, TagsAsked};
 use super::{capacity, cluster_name, failure, fargate};
 use crate::api::ecs::{self as api, LaunchType};
 use crate::cluster::Cluster;
@@ -89,7 +89,13 @@ pub(crate) fn launch_tasks(
         request.task_definition.as_deref(),
         request.group.as_deref(),
         request.started_by.clone(),
-        request.tags.clone(),
+        TagsAsked {
+            given: request.tags.clone(),
+            propagate: request.propagate_tags,
+            managed: request.enable_ecs_managed_tags == Some(true),
+            cluster: super::cluster_name(request.cluster.as_deref()),
+            service: None,
+        },
         launch_type,
     )?;
     let (placed, failures, explanations) = if launch_type == LaunchType::Fargate {
@@ -236,7 +242,13 @@ pub fn start_task(
         request.task_definition.as_deref(),
         request.group.as_deref(),
         request.started_by.clone(),
-        request.tags.clone(),
+        TagsAsked {
+            given: request.tags.clone(),
+            propagate: request.propagate_tags,
+            managed: request.enable_ecs_managed_tags == Some(true),
+            cluster: super::cluster_name(request.cluster.as_deref()),
+            service: None,
+        },
         LaunchType::Ec2,
     )?;
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;

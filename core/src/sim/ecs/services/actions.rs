@@ -7,7 +7,7 @@ use super::{Service, ServiceStatus, DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEA
 use crate::api::ecs::{self as api, LaunchType, SchedulingStrategy};
 use crate::error::EcsimError;
 use crate::placement::Strategy;
-use crate::sim::ecs::launch::{constraints, resolve_launch, strategies, Launch};
+use crate::sim::ecs::launch::{constraints, resolve_launch, strategies, Launch, TagsAsked};
 use crate::sim::ecs::task_definitions;
 use crate::sim::ecs::{capacity, cluster_name, failure, fargate};
 use crate::sim::World;
@@ -92,7 +92,7 @@ pub fn create_service(
         request.task_definition.as_deref(),
         None,
         None,
-        None,
+        TagsAsked::default(),
         launch_type,
     )?;
     let task_definition_arn = launch
@@ -183,6 +183,8 @@ pub fn create_service(
         service_registries: registries,
         created_at: now,
         tags: request.tags.clone().unwrap_or_default(),
+        propagate_tags: request.propagate_tags,
+        managed_tags: request.enable_ecs_managed_tags == Some(true),
         deployments: Vec::new(),
         events: Vec::new(),
         steady: false,
@@ -362,6 +364,13 @@ pub fn apply_update(
         service.health_check_grace_period_seconds = Some(grace);
     }
     service.minimum_healthy_percent = minimum;
+    // Tasks started from now on follow the new tag settings.
+    if let Some(propagate) = request.propagate_tags {
+        service.propagate_tags = Some(propagate);
+    }
+    if let Some(managed) = request.enable_ecs_managed_tags {
+        service.managed_tags = managed;
+    }
     service.maximum_percent = maximum;
     if let Some(breaker) = request
         .deployment_configuration

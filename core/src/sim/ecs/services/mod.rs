@@ -75,6 +75,10 @@ pub struct Service {
     pub service_registries: Vec<api::ServiceRegistry>,
     pub created_at: f64,
     pub tags: Vec<api::Tag>,
+    /// Where its tasks' tags come from besides ECS's own (`propagateTags`).
+    pub propagate_tags: Option<api::PropagateTags>,
+    /// `enableECSManagedTags`: its tasks are tagged with the cluster's and the service's names.
+    pub managed_tags: bool,
     /// The PRIMARY deployment first, then the ACTIVE ones it replaces.
     pub deployments: Vec<Deployment>,
     /// Newest first.
@@ -276,6 +280,8 @@ impl Service {
                 r#type: Some(api::DeploymentControllerType::Ecs),
             }),
             tags: Some(self.tags.clone()),
+            propagate_tags: Some(self.propagate_tags.unwrap_or(api::PropagateTags::None)),
+            enable_ecs_managed_tags: Some(self.managed_tags),
             ..api::Service::default()
         }
     }

@@ -19,7 +19,7 @@ use crate::cluster::TaskPosition;
 use crate::placement::cache::Owned;
 use crate::placement::engine::fits;
 use crate::sim::ecs::failure;
-use crate::sim::ecs::launch::{Launch, Site};
+use crate::sim::ecs::launch::{Launch, Site, TagsAsked};
 use crate::sim::ecs::{capacity, fargate, tasks};
 use crate::sim::World;
 use rand_chacha::ChaCha8Rng;
@@ -183,7 +183,13 @@ fn primary_launch(world: &World, key: &(String, String)) -> Option<Launch> {
         Some(&primary.task_definition_arn),
         Some(&format!("service:{}", service.name)),
         Some(primary.id.clone()),
-        None,
+        TagsAsked {
+            given: None,
+            propagate: service.propagate_tags,
+            managed: service.managed_tags,
+            cluster: &key.0,
+            service: Some((&service.name, &service.tags)),
+        },
         service.launch_type,
     )
     .ok()?;
