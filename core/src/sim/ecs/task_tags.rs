@@ -24,7 +24,23 @@ fn tag(key: &str, value: &str) -> Tag {
     }
 }
 
-impl TagsAsked<'_> {
+impl<'a> TagsAsked<'a> {
+    /// For RunTask and StartTask, whose tasks belong to no service.
+    pub fn standalone(
+        cluster: Option<&'a str>,
+        given: Option<Vec<Tag>>,
+        propagate: Option<PropagateTags>,
+        managed: Option<bool>,
+    ) -> TagsAsked<'a> {
+        TagsAsked {
+            given,
+            propagate,
+            managed: managed == Some(true),
+            cluster: super::cluster_name(cluster),
+            service: None,
+        }
+    }
+
     /// The tags of a task of a task definition tagged `definition_tags`; None when none were
     /// given and none come from elsewhere (the task shows no `tags` then).
     pub fn resolve(self, definition_tags: &[Tag]) -> Result<Option<Vec<Tag>>, EcsimError> {

@@ -89,13 +89,12 @@ pub(crate) fn launch_tasks(
         request.task_definition.as_deref(),
         request.group.as_deref(),
         request.started_by.clone(),
-        TagsAsked {
-            given: request.tags.clone(),
-            propagate: request.propagate_tags,
-            managed: request.enable_ecs_managed_tags == Some(true),
-            cluster: super::cluster_name(request.cluster.as_deref()),
-            service: None,
-        },
+        TagsAsked::standalone(
+            request.cluster.as_deref(),
+            request.tags.clone(),
+            request.propagate_tags,
+            request.enable_ecs_managed_tags,
+        ),
         launch_type,
     )?;
     let (placed, failures, explanations) = if launch_type == LaunchType::Fargate {
@@ -242,13 +241,12 @@ pub fn start_task(
         request.task_definition.as_deref(),
         request.group.as_deref(),
         request.started_by.clone(),
-        TagsAsked {
-            given: request.tags.clone(),
-            propagate: request.propagate_tags,
-            managed: request.enable_ecs_managed_tags == Some(true),
-            cluster: super::cluster_name(request.cluster.as_deref()),
-            service: None,
-        },
+        TagsAsked::standalone(
+            request.cluster.as_deref(),
+            request.tags.clone(),
+            request.propagate_tags,
+            request.enable_ecs_managed_tags,
+        ),
         LaunchType::Ec2,
     )?;
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
