@@ -35,9 +35,11 @@ pub fn create_cluster(
     if active >= limit && !world.ecs.clusters.get(&name).is_some_and(|c| c.active) {
         return Err(crate::sim::quotas::exceeded("clusters", "clusters", limit));
     }
+    // An ACTIVE cluster is returned as it is: nothing of the request applies, no namespace is made.
+    let exists = world.ecs.clusters.get(&name).is_some_and(|c| c.active);
     let service_connect_defaults = match request.service_connect_defaults {
-        Some(given) => cluster_settings::service_connect_defaults(world, given)?,
-        None => None,
+        Some(given) if !exists => cluster_settings::service_connect_defaults(world, given)?,
+        _ => None,
     };
     let arn = world.arn("ecs", &format!("cluster/{name}"));
     let services = world.ecs.active_services(&name);
