@@ -260,7 +260,7 @@ fn check_daemon(
 }
 
 /// The service a request names (by name or ARN) in its cluster.
-fn service_key(
+pub(super) fn service_key(
     world: &mut World,
     cluster: Option<&str>,
     service: &str,

@@ -3,7 +3,7 @@
 
 use super::history::ServiceDeployment;
 use super::rollback::{fail_primary, rollback_target, Failure};
-use super::{Service, ServiceStatus};
+use super::Service;
 use crate::api::ecs::{self as api, DeploymentRolloutState, StopServiceDeploymentStopType};
 use crate::error::EcsimError;
 use crate::sim::ecs::failure;
@@ -39,19 +39,12 @@ pub fn list_service_deployments(
     world: &mut World,
     request: api::ListServiceDeploymentsRequest,
 ) -> Result<api::ListServiceDeploymentsResponse, EcsimError> {
-    let cluster = world
-        .ecs
-        .cluster_mut(request.cluster.as_deref())?
-        .name
-        .clone();
-    let reference = request.service.unwrap_or_default();
-    let name = reference.rsplit('/').next().unwrap_or_default().to_string();
-    let service = world
-        .ecs
-        .services
-        .get(&(cluster, name))
-        .filter(|s| s.status != ServiceStatus::Inactive)
-        .ok_or_else(|| api::Error::ServiceNotFoundException.with("Service not found."))?;
+    let key = super::actions::service_key(
+        world,
+        request.cluster.as_deref(),
+        request.service.as_deref().unwrap_or_default(),
+    )?;
+    let service = &world.ecs.services[&key];
     let statuses = request.status.unwrap_or_default();
     let window = request.created_at.unwrap_or_default();
     // Newest first.
