@@ -109,3 +109,64 @@ proptest! {
         }
     }
 }
+
+/// A loop of forced deployments keeps the newest 1,000 service deployments and the revisions
+/// they name, no more.
+#[test]
+fn the_history_keeps_the_newest_thousand_deployments() {
+    let mut sim = Simulation::new(SimulationConfig::default());
+    call(&mut sim, "CreateCluster", json!({"clusterName": "p"}));
+    call(
+        &mut sim,
+        "RegisterTaskDefinition",
+        json!({"family": "web", "containerDefinitions": [{"name": "app", "image": "web:1", "memoryReservation": 128}]}),
+    );
+    call(
+        &mut sim,
+        "CreateService",
+        json!({"cluster": "p", "serviceName": "web", "taskDefinition": "web", "desiredCount": 0}),
+    );
+    let list = |sim: &mut Simulation| {
+        let mut briefs = Vec::new();
+        let mut token = Value::Null;
+        loop {
+            let page = call(
+                sim,
+                "ListServiceDeployments",
+                json!({"cluster": "p", "service": "web", "nextToken": token}),
+            );
+            briefs.extend(
+                page["serviceDeployments"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .cloned(),
+            );
+            token = page["nextToken"].clone();
+            if token.is_null() {
+                return briefs;
+            }
+        }
+    };
+    let first = list(&mut sim)[0]["targetServiceRevisionArn"].clone();
+    for _ in 0..1_004 {
+        call(
+            &mut sim,
+            "UpdateService",
+            json!({"cluster": "p", "service": "web", "forceNewDeployment": true}),
+        );
+    }
+    let briefs = list(&mut sim);
+    assert_eq!(briefs.len(), 1_000);
+    let newest = briefs[0]["targetServiceRevisionArn"].clone();
+    let revisions = call(
+        &mut sim,
+        "DescribeServiceRevisions",
+        json!({"serviceRevisionArns": [first, newest]}),
+    );
+    assert_eq!(revisions["failures"][0]["reason"], "MISSING");
+    assert_eq!(
+        revisions["serviceRevisions"][0]["serviceRevisionArn"],
+        newest
+    );
+}

@@ -131,18 +131,15 @@ pub fn stop_service_deployment(
             "stopType ABORT is not taken: ECS documents ROLLBACK as the way to stop a service deployment.",
         ));
     }
-    let key = world
-        .ecs
+    let World { ecs, rng, now, .. } = world;
+    let service: &mut Service = ecs
         .services
-        .iter()
-        .find(|(_, s)| s.history.deployments.iter().any(|r| r.arn() == arn))
-        .map(|(key, _)| key.clone())
+        .values_mut()
+        .find(|s| s.history.deployments.iter().any(|r| r.arn() == arn))
         .ok_or_else(|| {
             api::Error::ServiceDeploymentNotFoundException
                 .with(format!("The service deployment {arn} was not found."))
         })?;
-    let World { ecs, rng, now, .. } = world;
-    let service: &mut Service = ecs.services.get_mut(&key).ok_or_else(|| invalid(""))?;
     let in_progress = service.deployments.first().is_some_and(|primary| {
         primary.rollout_state == DeploymentRolloutState::InProgress
             && service

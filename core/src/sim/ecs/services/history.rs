@@ -4,12 +4,17 @@
 //! deployment begins and ends (`signals.rs`), so every way one starts (CreateService,
 //! UpdateService, a circuit breaker's rollback, StopServiceDeployment) is recorded alike.
 
-use super::{capacity, Deployment, Service};
+use super::signals::Outcome;
+use super::{Deployment, Service};
 use crate::api::ecs::{
-    self as api, DeploymentRolloutState, ServiceDeploymentRollbackMonitorsStatus as Monitor,
+    self as api, ServiceDeploymentRollbackMonitorsStatus as Monitor,
     ServiceDeploymentStatus as Status,
 };
 use crate::sim::fnv::Fnv;
+
+/// At most this many service deployments are kept per service, the newest (docs/conventions.md):
+/// a loop of forced deployments keeps bounded state.
+const KEPT_DEPLOYMENTS: usize = 1_000;
 
 #[derive(Clone, Debug, Default)]
 pub struct History {
@@ -26,7 +31,39 @@ pub struct ServiceDeployment {
     pub described: api::ServiceDeployment,
 }
 
+impl History {
+    /// Drops the service deployments past `KEPT_DEPLOYMENTS`, the oldest, and the revisions
+    /// that no kept one names any more.
+    fn forget_oldest(&mut self) {
+        let excess = self.deployments.len().saturating_sub(KEPT_DEPLOYMENTS);
+        if excess == 0 {
+            return;
+        }
+        self.deployments.drain(..excess);
+        let named: std::collections::HashSet<&str> = self
+            .deployments
+            .iter()
+            .flat_map(|r| r.revision_arns())
+            .collect();
+        self.revisions.retain(|revision| {
+            named.contains(revision.service_revision_arn.as_deref().unwrap_or_default())
+        });
+    }
+}
+
 impl ServiceDeployment {
+    /// The revisions it names: its sources, its target, the one it rolled back to.
+    fn revision_arns(&self) -> impl Iterator<Item = &str> {
+        let d = &self.described;
+        let sources = d.source_service_revisions.iter().flatten().map(|s| &s.arn);
+        let target = d.target_service_revision.iter().map(|t| &t.arn);
+        let rollback = d.rollback.iter().map(|r| &r.service_revision_arn);
+        sources
+            .chain(target)
+            .chain(rollback)
+            .filter_map(|arn| arn.as_deref())
+    }
+
     pub fn arn(&self) -> &str {
         self.described
             .service_deployment_arn
@@ -102,12 +139,7 @@ impl Service {
     /// A revision of what `deployment` deploys, with the service's settings now.
     fn revision(&self, deployment: &Deployment, now: f64) -> api::ServiceRevision {
         let (launch_type, capacity_provider_strategy) =
-            if deployment.capacity_provider_strategy.is_empty() {
-                (Some(self.launch_type), None)
-            } else {
-                let shares = capacity::to_api(&deployment.capacity_provider_strategy);
-                (None, Some(shares))
-            };
+            self.launch_shown(&deployment.capacity_provider_strategy);
         api::ServiceRevision {
             service_revision_arn: Some(revision_arn(self, &deployment.id)),
             service_arn: Some(self.arn.clone()),
@@ -207,12 +239,7 @@ impl Service {
             source_service_revisions: Some(sources),
             target_service_revision: Some(self.summary(deployment, self.desired_count)),
             status: Some(Status::InProgress),
-            deployment_configuration: Some(api::DeploymentConfiguration {
-                deployment_circuit_breaker: self.circuit_breaker.clone(),
-                maximum_percent: Some(self.maximum_percent as i32),
-                minimum_healthy_percent: Some(self.minimum_healthy_percent as i32),
-                ..api::DeploymentConfiguration::default()
-            }),
+            deployment_configuration: Some(self.deployment_configuration()),
             deployment_circuit_breaker: Some(self.breaker(0)),
             ..api::ServiceDeployment::default()
         };
@@ -220,10 +247,11 @@ impl Service {
             deployment_ids: vec![deployment.id.clone()],
             described,
         });
+        self.history.forget_oldest();
     }
 
     /// Notes how the primary deployment ended.
-    pub(super) fn note_end(&mut self, now: f64, state: DeploymentRolloutState, reason: &str) {
+    pub(super) fn note_end(&mut self, now: f64, outcome: Outcome, reason: &str) {
         let Some(primary) = self.deployments.first() else {
             return;
         };
@@ -237,7 +265,7 @@ impl Service {
             return;
         };
         let rolling_back = record.deployment_ids.len() > 1;
-        let completed = state == DeploymentRolloutState::Completed;
+        let completed = outcome == Outcome::Completed;
         let status = match (rolling_back, completed) {
             (true, true) => Status::RollbackSuccessful,
             (true, false) => Status::RollbackFailed,

@@ -184,7 +184,7 @@ impl Service {
     }
 
     /// A service or deployment on capacity providers shows its strategy and no launch type.
-    fn launch_shown(
+    pub(super) fn launch_shown(
         &self,
         strategy: &[Share],
     ) -> (
@@ -195,6 +195,16 @@ impl Service {
             (Some(self.launch_type), None)
         } else {
             (None, Some(capacity::to_api(strategy)))
+        }
+    }
+
+    /// Its deployment configuration, as DescribeServices and its service deployments show it.
+    pub(super) fn deployment_configuration(&self) -> api::DeploymentConfiguration {
+        api::DeploymentConfiguration {
+            deployment_circuit_breaker: self.circuit_breaker.clone(),
+            maximum_percent: Some(self.maximum_percent as i32),
+            minimum_healthy_percent: Some(self.minimum_healthy_percent as i32),
+            ..api::DeploymentConfiguration::default()
         }
     }
 
@@ -256,12 +266,7 @@ impl Service {
                 .deployments
                 .first()
                 .map(|d| d.task_definition_arn.clone()),
-            deployment_configuration: Some(api::DeploymentConfiguration {
-                deployment_circuit_breaker: self.circuit_breaker.clone(),
-                maximum_percent: Some(self.maximum_percent as i32),
-                minimum_healthy_percent: Some(self.minimum_healthy_percent as i32),
-                ..api::DeploymentConfiguration::default()
-            }),
+            deployment_configuration: Some(self.deployment_configuration()),
             deployments: Some(deployments),
             events: Some(self.events.clone()),
             created_at: Some(self.created_at),

@@ -3,7 +3,6 @@
 //! the moment (`sim::events::bus`), which words them as ECS does.
 
 use super::{Deployment, Service};
-use crate::api::ecs::DeploymentRolloutState;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Signal {
@@ -60,12 +59,7 @@ impl Service {
 
     /// The primary deployment's end, as a signal.
     pub fn signal_deployment_end(&mut self, now: f64, outcome: Outcome, reason: &str) {
-        let state = if outcome == Outcome::Completed {
-            DeploymentRolloutState::Completed
-        } else {
-            DeploymentRolloutState::Failed
-        };
-        self.note_end(now, state, reason);
+        self.note_end(now, outcome, reason);
         let id = self.deployments[0].id.clone();
         let reason = match outcome {
             Outcome::Completed => format!("ECS deployment {id} completed."),
