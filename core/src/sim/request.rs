@@ -14,18 +14,30 @@ use serde_json::{Map, Value};
 pub(crate) type Handler<Request, Response> =
     fn(&mut World, Request) -> Result<Response, EcsimError>;
 
-/// A handler's response, still typed: written as a JSON value (`Simulation::call`), straight
-/// to JSON text (`Simulation::call_text`, which skips building the value: for an answer of ten
-/// tasks that was half of RunTask's cost), or to any serde serializer (`Simulation::call_answer`:
-/// the Python binding builds its objects from it).
+/// A handler's response, still typed: written straight to JSON text (`Simulation::call_text`,
+/// which skips building a value: for an answer of ten tasks that was half of RunTask's cost), as
+/// a JSON value (`Simulation::call`), or, with the `answer-serializers` feature, to any serde
+/// serializer (`Simulation::call_answer`: the Python binding builds its objects from it).
+///
+/// Every way of writing an answer is a copy of every response type's serializer in the binary.
+/// The browser build leaves the feature out and keeps one, the JSON text writer, since its
+/// bundle's size is what the playground's first view waits for; its values are read back from
+/// that text.
 pub struct Answer(Box<dyn Respond + Send>);
 
+#[cfg(feature = "answer-serializers")]
 trait Respond: erased_serde::Serialize {
     fn value(&self) -> Result<Value, serde_json::Error>;
     fn text(&self) -> Result<String, serde_json::Error>;
 }
 
+#[cfg(not(feature = "answer-serializers"))]
+trait Respond {
+    fn text(&self) -> Result<String, serde_json::Error>;
+}
+
 impl<T: Serialize + Send> Respond for T {
+    #[cfg(feature = "answer-serializers")]
     fn value(&self) -> Result<Value, serde_json::Error> {
         serde_json::to_value(self)
     }
@@ -40,6 +52,7 @@ fn defect(e: serde_json::Error) -> EcsimError {
     EcsimError::new(ErrorCode::InternalError, format!("response: {e}"))
 }
 
+#[cfg(feature = "answer-serializers")]
 impl Serialize for Answer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         erased_serde::serialize(&*self.0, serializer)
@@ -52,7 +65,11 @@ impl Answer {
     }
 
     pub fn value(&self) -> Result<Value, EcsimError> {
-        self.0.value().map_err(defect)
+        #[cfg(feature = "answer-serializers")]
+        let value = self.0.value();
+        #[cfg(not(feature = "answer-serializers"))]
+        let value = self.0.text().and_then(|text| serde_json::from_str(&text));
+        value.map_err(defect)
     }
 
     pub fn text(&self) -> Result<String, EcsimError> {
