@@ -1,6 +1,7 @@
 // The playground page: the engine runs in a worker; this wires the board, the panels and the clock.
 import { Board } from './board/board';
 import { EngineClient } from './engine/client';
+import { type FirstView, stateAt } from './engine/first-view';
 import type { EngineState, InstanceTypeInfo, LogEntry, Request, Response } from './engine/protocol';
 import { DEFAULT_PRESET, PRESETS } from './scenario/presets';
 import { cloneScenario, families, type FleetGroup, type Scenario } from './scenario/scenario';
@@ -13,9 +14,22 @@ import { DiscoveryPanel } from './ui/discovery';
 import { entryInstances, renderLog } from './ui/log';
 import { PlacementPanel } from './ui/placement';
 import { QueryField } from './ui/query';
+import { ScalingPanel } from './ui/scaling';
 import './style.css';
 
-const engine = new EngineClient();
+/** The default scenario's opening, recorded by the build: drawn while the engine loads. */
+async function firstView(): Promise<FirstView | null> {
+  if (location.hash) return null;
+  try {
+    const response = await fetch(`${import.meta.env.BASE_URL}first-view.json`);
+    return response.ok ? ((await response.json()) as FirstView) : null;
+  } catch {
+    return null;
+  }
+}
+
+const recording = firstView();
+const engine = new EngineClient(recording);
 let state: EngineState | null = null;
 let selected: number | null = null;
 let playing = false;
@@ -52,6 +66,7 @@ const discovery = new DiscoveryPanel($('#tab-discovery'), async (name, recordTyp
   const answer = await ask({ type: 'resolve', name, recordType }, 'resolve');
   return { answer: answer.answer, names: answer.names };
 });
+const scaling = new ScalingPanel($('#tab-scaling'), async () => (await ask({ type: 'scaling' }, 'scaling')).chart);
 const query = new QueryField('Query', 'attribute:ecs.instance-type =~ m6i.*', evaluate, highlight);
 const memberOf = new QueryField('memberOf', 'attribute:tier == web', evaluate, highlight);
 $('#board-bar').replaceChildren(query.element);
@@ -75,6 +90,7 @@ function render(next: EngineState): void {
   placement.setScenario(next.scenario);
   taskDefinitions?.show(next.scenario);
   if (!$('#tab-discovery').hidden) void discovery.refresh();
+  if (!$('#tab-scaling').hidden) void scaling.refresh();
 }
 
 function registeredFamilies(scenario: Scenario): string[] {
@@ -109,7 +125,7 @@ async function load(scenario: Scenario, time = 0): Promise<boolean> {
   }
   selected = null;
   render(response.state);
-  builder.show(response.state.scenario);
+  builder?.show(response.state.scenario);
   return true;
 }
 
@@ -168,6 +184,7 @@ for (const tab of document.querySelectorAll<HTMLButtonElement>('[role=tab]')) {
   tab.addEventListener('click', () => {
     if (tab.dataset.tab === 'taskdefs') void openEditor();
     if (tab.dataset.tab === 'discovery') void discovery.refresh();
+    if (tab.dataset.tab === 'scaling') void scaling.refresh();
     for (const other of document.querySelectorAll<HTMLButtonElement>('[role=tab]')) other.setAttribute('aria-selected', String(other === tab));
     for (const panel of document.querySelectorAll<HTMLElement>('.tab')) panel.hidden = panel.id !== `tab-${tab.dataset.tab}`;
   });
@@ -215,15 +232,17 @@ $('#import').addEventListener('change', async (event) => {
   }
 });
 
-// Panels that need the catalog.
-const catalog = await ask({ type: 'catalog' }, 'catalog');
-const types: InstanceTypeInfo[] = catalog.types;
-const builder = new Builder($('#tab-cluster'), types, (fleet: FleetGroup[], capacity) => {
-  if (!state) return;
-  const cluster = state.scenario.cluster ?? 'default';
-  const registered = (state.scenario.steps ?? []).filter((s) => s.action === 'RegisterTaskDefinition');
-  const scenario: Scenario = { ...state.scenario, fleet, steps: [...capacity(cluster), ...registered] };
-  void load(scenario);
+// The cluster builder needs the catalog, which the engine has: it appears once the engine is up.
+let builder: Builder | undefined;
+void ask({ type: 'catalog' }, 'catalog').then(({ types }: { types: InstanceTypeInfo[] }) => {
+  builder = new Builder($('#tab-cluster'), types, (fleet: FleetGroup[], capacity) => {
+    if (!state) return;
+    const cluster = state.scenario.cluster ?? 'default';
+    const registered = (state.scenario.steps ?? []).filter((s) => s.action === 'RegisterTaskDefinition');
+    const scenario: Scenario = { ...state.scenario, fleet, steps: [...capacity(cluster), ...registered] };
+    void load(scenario);
+  });
+  if (state) builder.show(state.scenario);
 });
 const placement = new PlacementPanel($('#tab-place'), () => state?.scenario.cluster ?? 'default', memberOf, act);
 $('#version').textContent = __ECSIM_VERSION__;
@@ -239,4 +258,12 @@ if (!started) {
 }
 
 // For the browser tests and the benchmark: what the board drew and what the engine said.
-Object.assign(window, { playground: { board, state: () => state, setPlaying, run, editor: () => taskDefinitions?.surface } });
+Object.assign(window, { playground: { board, state: () => state, setPlaying, run, editor: () => taskDefinitions?.surface,
+  // Whether the engine answers yet, and what the first view's recording says at a moment.
+  live: () => engine.live,
+  scaling: () => scaling.shown,
+  recorded: async (seconds: number) => {
+    const view = await recording;
+    return view && { scenario: JSON.parse(view.scenario) as Scenario, state: stateAt(view, view.keyframes[0].start + seconds) };
+  },
+} });

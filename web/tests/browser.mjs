@@ -15,8 +15,11 @@ const FLAGS = [
   '--disable-dev-shm-usage',
 ];
 
-/** Opens `url` in a fresh profile; `problems` collects page errors and console errors as they arrive. */
-export async function openPage(url) {
+/**
+ * Opens `url` in a fresh profile; `problems` collects page errors and console errors as they arrive.
+ * `prepare(context)` runs before the page is opened (to hold back or watch requests).
+ */
+export async function openPage(url, prepare = async () => undefined) {
   const profile = mkdtempSync(join(tmpdir(), 'ecsim-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -24,6 +27,7 @@ export async function openPage(url) {
     args: FLAGS,
     viewport: { width: 1280, height: 860 },
   });
+  await prepare(context);
   const page = context.pages()[0] ?? (await context.newPage());
   const problems = [];
   page.on('pageerror', (error) => {

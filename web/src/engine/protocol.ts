@@ -76,6 +76,25 @@ export interface ServiceSummary {
   deployments: { status: string; rolloutState?: string; runningCount: number; desiredCount: number; taskDefinition: string }[];
 }
 
+/** A service at one moment, as the scaling charts draw it. */
+export interface ServiceSample { desired: number; running: number; pending: number; cpu: number }
+
+/** The scaling panel's charts, up to now. */
+export interface ScalingChart {
+  start: number;
+  time: number;
+  /** CPU units of the cluster: its ACTIVE container instances' and its running Fargate tasks'. */
+  clusterCpu: { time: number; value: number }[];
+  services: {
+    name: string;
+    samples: ({ time: number } & ServiceSample)[];
+    /** AWS/ECS CPUUtilization as published, per minute. */
+    cpuUtilization: { time: number; value: number }[];
+    /** The target of a target tracking policy on the service's CPU, if it has one. */
+    cpuTarget: number | null;
+  }[];
+}
+
 /** A record as the ecsim client's ResolveDns gives it (`data` as a zone file writes it). */
 export interface DnsRecord { name: string; type: string; ttl: number; data: string }
 
@@ -110,7 +129,8 @@ export type Request =
   | { type: 'validate'; text: string; security: boolean }
   | { type: 'catalog' }
   | { type: 'export' }
-  | { type: 'resolve'; name: string; recordType: string };
+  | { type: 'resolve'; name: string; recordType: string }
+  | { type: 'scaling' };
 
 export type Response =
   | { type: 'state'; state: EngineState }
@@ -119,4 +139,5 @@ export type Response =
   | { type: 'catalog'; types: InstanceTypeInfo[] }
   | { type: 'export'; scenario: Scenario; fullScenario: Scenario; time: number }
   | { type: 'resolve'; answer: DnsAnswer; names: string[] }
+  | { type: 'scaling'; chart: ScalingChart }
   | { type: 'error'; message: string };

@@ -2,7 +2,7 @@
 // every step and every CHECKPOINT_SECONDS, so that scrubbing to any moment is a fork and at most
 // CHECKPOINT_SECONDS of simulation. Acting at a moment in the past starts a new timeline there.
 import type { Scenario, Step } from '../scenario/scenario';
-import type { ClusterLayout, DnsAnswer, EngineState, Explanation, LogEntry, ServiceSummary } from './protocol';
+import type { ClusterLayout, DnsAnswer, EngineState, Explanation, LogEntry, ScalingChart, ServiceSample, ServiceSummary } from './protocol';
 import { describeOutcome } from './describe';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -10,6 +10,10 @@ type Api = any;
 type Simulation = any;
 
 export const CHECKPOINT_SECONDS = 60;
+/** The scaling charts' resolution: the period at which ECS publishes its service metrics here. */
+export const SAMPLE_SECONDS = 20;
+/** Points per chart line at most: longer histories are thinned evenly. */
+const MAX_CHART_POINTS = 360;
 const MAX_CHECKPOINTS = 600;
 const LOG_LIMIT = 400;
 /** Actions whose answers carry placement explanations when asked with `explain`. */
@@ -29,8 +33,11 @@ export class Timeline {
   private applied = 0;
   private horizon: number;
   private checkpoints: Checkpoint[] = [];
-  private actions: LogEntry[] = [];
+  /** What each applied step did, by step: a step played again after scrubbing back replaces its entries. */
+  private actions = new Map<number, LogEntry[]>();
   private explanations = new Map<number, Explanation[]>();
+  /** Every SAMPLE_SECONDS of the clock as it was played: each service's counts and CPU. */
+  private samples = new Map<number, { services: Record<string, ServiceSample>; clusterCpu: number }>();
 
   constructor(private readonly api: Api, private readonly scenario: Scenario) {
     this.sim = api.Simulation.fromScenario({ ...scenario, steps: [] });
@@ -71,16 +78,41 @@ export class Timeline {
     }
   }
 
-  /** Runs the clock to `time`, leaving a checkpoint at every multiple of CHECKPOINT_SECONDS on the way. */
+  /**
+   * Runs the clock to `time`, sampling the services every SAMPLE_SECONDS and leaving a checkpoint
+   * at every multiple of CHECKPOINT_SECONDS on the way.
+   */
   private runTo(time: number): void {
-    let next = this.start + (Math.floor((this.sim.now - this.start) / CHECKPOINT_SECONDS) + 1) * CHECKPOINT_SECONDS;
-    while (next <= time) {
+    for (;;) {
+      const next = this.start + (Math.floor((this.sim.now - this.start) / SAMPLE_SECONDS) + 1) * SAMPLE_SECONDS;
+      if (next > time) break;
       this.sim.runUntil(next);
-      this.checkpoint();
-      next += CHECKPOINT_SECONDS;
+      this.sample();
+      if (Math.round(next - this.start) % CHECKPOINT_SECONDS === 0) this.checkpoint();
     }
     this.sim.runUntil(time);
     this.horizon = Math.max(this.horizon, time);
+  }
+
+  /** What the scaling charts draw at this moment: each service's counts and the CPU its running tasks hold. */
+  private sample(): void {
+    // A cluster without services has nothing to chart: large placements pay nothing for the charts.
+    const summaries = this.services();
+    if (!summaries.length) return;
+    const layout = this.layout();
+    const runningCpu = new Map<string, number>();
+    let clusterCpu = 0;
+    layout.tasks.group.forEach((group, row) => {
+      if (layout.tasks.lastStatus[row] !== 'RUNNING') return;
+      runningCpu.set(group, (runningCpu.get(group) ?? 0) + layout.tasks.cpu[row]);
+      if (layout.tasks.instance[row] < 0) clusterCpu += layout.tasks.cpu[row];
+    });
+    for (const instance of layout.instances) if (instance.status === 'ACTIVE') clusterCpu += instance.registered.cpu;
+    const services: Record<string, ServiceSample> = {};
+    for (const s of summaries) {
+      services[s.serviceName] = { desired: s.desiredCount, running: s.runningCount, pending: s.pendingCount, cpu: runningCpu.get(`service:${s.serviceName}`) ?? 0 };
+    }
+    this.samples.set(this.sim.now, { services, clusterCpu });
   }
 
   private apply(index: number): void {
@@ -92,10 +124,10 @@ export class Timeline {
     const time = this.sim.now;
     try {
       const output = this.sim.call(step.service, step.action, input);
-      this.actions.push(...describeOutcome(step, output, time, this.instanceLabel()));
+      this.actions.set(index, describeOutcome(step, output, time, this.instanceLabel()));
       if (output?.explanations) this.explanations.set(index, output.explanations);
     } catch (error) {
-      this.actions.push({ time, kind: 'error', text: `${step.action}: ${(error as Error).name}: ${(error as Error).message}` });
+      this.actions.set(index, [{ time, kind: 'error', text: `${step.action}: ${(error as Error).name}: ${(error as Error).message}` }]);
     }
     this.applied = index + 1;
     this.checkpoint();
@@ -103,7 +135,7 @@ export class Timeline {
 
   /** Container instance ARN (or id) → its EC2 instance id, as the board labels instances. */
   private instanceLabel(): (reference: string) => string {
-    const layout = this.sim.call('ecsim', 'DescribeClusterLayout', { cluster: this.cluster }) as ClusterLayout;
+    const layout = this.layout();
     const names = new Map<string, string>();
     for (const i of layout.instances) {
       names.set(i.containerInstanceArn, i.ec2InstanceId);
@@ -140,8 +172,9 @@ export class Timeline {
     const now = this.sim.now;
     this.steps = this.steps.slice(0, this.applied);
     this.checkpoints = this.checkpoints.filter((c) => c.time < now || (c.time === now && c.applied <= this.applied));
-    this.actions = this.actions.filter((a) => a.time <= now);
     for (const index of this.explanations.keys()) if (index >= this.applied) this.explanations.delete(index);
+    for (const index of this.actions.keys()) if (index >= this.applied) this.actions.delete(index);
+    for (const time of this.samples.keys()) if (time > now) this.samples.delete(time);
     this.horizon = now;
     this.steps.push({ at: now - this.start, service: service as Step['service'], action, input });
     this.apply(this.steps.length - 1);
@@ -195,22 +228,11 @@ export class Timeline {
     return this.listAll('ListContainerInstances', { cluster: this.cluster, filter: expression }, 'containerInstanceArns');
   }
 
-  state(): EngineState {
-    const now = this.sim.now;
-    const layout = this.sim.call('ecsim', 'DescribeClusterLayout', { cluster: this.cluster }) as ClusterLayout;
-    const serviceEvents: LogEntry[] = (this.sim.events({ cluster: this.cluster }) as { createdAt: number; message: string }[])
-      .map((e) => ({ time: e.createdAt, kind: 'service', text: e.message }));
-    const log = [...this.actions.filter((a) => a.time <= now), ...serviceEvents]
-      .sort((a, b) => a.time - b.time)
-      .slice(-LOG_LIMIT);
-    let explanations: Explanation[] = [];
-    for (let i = this.applied - 1; i >= 0; i--) {
-      const found = this.explanations.get(i);
-      if (found) {
-        explanations = found;
-        break;
-      }
-    }
+  private layout(): ClusterLayout {
+    return this.sim.call('ecsim', 'DescribeClusterLayout', { cluster: this.cluster }) as ClusterLayout;
+  }
+
+  private services(): ServiceSummary[] {
     const serviceArns = this.listAll('ListServices', { cluster: this.cluster }, 'serviceArns');
     const services: ServiceSummary[] = [];
     for (let i = 0; i < serviceArns.length; i += 10) {
@@ -225,8 +247,59 @@ export class Timeline {
         });
       }
     }
+    return services;
+  }
+
+  /**
+   * The scaling charts up to now: each service's desired, running and pending counts and the CPU
+   * its running tasks hold, as sampled; its CPUUtilization as the engine published it in
+   * CloudWatch (so the demand is utilization × that CPU); the cluster's CPU (ACTIVE instances and
+   * Fargate tasks); and the target of each target tracking policy on the service.
+   */
+  scaling(): ScalingChart {
+    const now = this.sim.now;
+    const times = [...this.samples.keys()].filter((t) => t <= now).sort((a, b) => a - b);
+    const step = Math.max(1, Math.ceil(times.length / MAX_CHART_POINTS));
+    const kept = times.filter((_, i) => i % step === 0 || i === times.length - 1);
+    const names = [...new Set(kept.flatMap((t) => Object.keys(this.samples.get(t)!.services)))].sort();
+    const policies = (this.sim.call('application-autoscaling', 'DescribeScalingPolicies', { ServiceNamespace: 'ecs' }).ScalingPolicies ?? []) as
+      { ResourceId: string; TargetTrackingScalingPolicyConfiguration?: { TargetValue: number; PredefinedMetricSpecification?: { PredefinedMetricType: string } } }[];
+    const services = names.map((name) => {
+      const utilization = this.sim.call('cloudwatch', 'GetMetricStatistics', {
+        Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Period: 60, Statistics: ['Average'],
+        Dimensions: [{ Name: 'ClusterName', Value: this.cluster }, { Name: 'ServiceName', Value: name }],
+        StartTime: this.start, EndTime: now + 1,
+      }).Datapoints as { Timestamp: number; Average: number }[];
+      const target = policies.find((p) => p.ResourceId === `service/${this.cluster}/${name}`
+        && p.TargetTrackingScalingPolicyConfiguration?.PredefinedMetricSpecification?.PredefinedMetricType === 'ECSServiceAverageCPUUtilization');
+      return {
+        name,
+        samples: kept.map((t) => ({ time: t, ...(this.samples.get(t)!.services[name] ?? { desired: 0, running: 0, pending: 0, cpu: 0 }) })),
+        cpuUtilization: utilization.map((d) => ({ time: d.Timestamp, value: d.Average })).sort((a, b) => a.time - b.time),
+        cpuTarget: target?.TargetTrackingScalingPolicyConfiguration?.TargetValue ?? null,
+      };
+    });
+    return { start: this.start, time: now, clusterCpu: kept.map((t) => ({ time: t, value: this.samples.get(t)!.clusterCpu })), services };
+  }
+
+  state(): EngineState {
+    const now = this.sim.now;
+    const layout = this.layout();
+    const serviceEvents: LogEntry[] = (this.sim.events({ cluster: this.cluster }) as { createdAt: number; message: string }[])
+      .map((e) => ({ time: e.createdAt, kind: 'service', text: e.message }));
+    const log = [...[...this.actions.values()].flat().filter((a) => a.time <= now), ...serviceEvents]
+      .sort((a, b) => a.time - b.time)
+      .slice(-LOG_LIMIT);
+    let explanations: Explanation[] = [];
+    for (let i = this.applied - 1; i >= 0; i--) {
+      const found = this.explanations.get(i);
+      if (found) {
+        explanations = found;
+        break;
+      }
+    }
     return {
-      services,
+      services: this.services(),
       start: this.start,
       time: now,
       horizon: Math.max(this.horizon, this.lastStepTime(), now),

@@ -6,6 +6,8 @@ import type { Request, Response } from './protocol';
 import { Timeline } from './timeline';
 
 const ready = init().then(() => makeApi(wasm));
+// The page answers from the first view's recording until it hears this (engine/client.ts).
+void ready.then(() => (self as unknown as Worker).postMessage({ ready: true }));
 // The time zone database is not part of the first load: fetched once the engine is up, and
 // installed before any request other than the first scenario is handled.
 const zones = ready.then(async (api) => {
@@ -43,6 +45,8 @@ function handle(api: ReturnType<typeof makeApi>, request: Request): Response {
       break;
     case 'export':
       return { type: 'export', scenario: timeline.currentScenario(), fullScenario: timeline.fullScenario(), time: timeline.now - timeline.start };
+    case 'scaling':
+      return { type: 'scaling', chart: timeline.scaling() };
     case 'resolve':
       return { type: 'resolve', answer: timeline.resolve(request.name, request.recordType), names: timeline.dnsNames() };
     case 'query':

@@ -134,6 +134,35 @@ export const PRESETS: { id: string; title: string; scenario: Scenario }[] = [
       ],
     },
   },
+  {
+    id: 'autoscaling',
+    title: 'Auto scaling through a load curve',
+    scenario: {
+      version: 1,
+      name: 'Auto scaling through a load curve',
+      config: { seed: 5 },
+      cluster: 'shop',
+      taskDefinitions: [
+        { family: 'web', requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512',
+          containerDefinitions: [{ name: 'web', image: 'my/web', essential: true, portMappings: [{ containerPort: 8080 }] }] },
+      ],
+      steps: [
+        ...['a', 'b', 'c'].map((l) => ({ service: 'ecsim' as const, action: 'CreateSubnet', input: { subnetId: `subnet-${l}`, availabilityZone: `us-east-1${l}` } })),
+        { service: 'ecs', action: 'PutClusterCapacityProviders', input: { cluster: 'shop', capacityProviders: ['FARGATE'],
+          defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }] } },
+        { at: 5, service: 'ecs', action: 'CreateService', input: { cluster: 'shop', serviceName: 'web', taskDefinition: 'web', desiredCount: 2,
+          networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-a', 'subnet-b', 'subnet-c'] } } } },
+        { at: 5, service: 'application-autoscaling', action: 'RegisterScalableTarget', input: { ServiceNamespace: 'ecs', ResourceId: 'service/shop/web',
+          ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 2, MaxCapacity: 12 } },
+        { at: 5, service: 'application-autoscaling', action: 'PutScalingPolicy', input: { ServiceNamespace: 'ecs', ResourceId: 'service/shop/web',
+          ScalableDimension: 'ecs:service:DesiredCount', PolicyName: 'cpu50', PolicyType: 'TargetTrackingScaling',
+          TargetTrackingScalingPolicyConfiguration: { TargetValue: 50, PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' } } } },
+        // An hour of traffic, in CPU units: quiet, a rise to a peak at 30 minutes, quiet again.
+        { at: 5, service: 'ecsim', action: 'PutServiceLoad', input: { cluster: 'shop', service: 'web', repeatEvery: 3600,
+          trace: [0, 150, 300, 600, 900, 1200, 1300, 1200, 900, 600, 300, 150].map((cpu, i) => ({ at: i * 300, cpu: cpu || 100 })) } },
+      ],
+    },
+  },
 ];
 
 export const DEFAULT_PRESET = PRESETS[0];
