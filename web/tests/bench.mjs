@@ -64,6 +64,18 @@ try {
     await close();
   }
   console.log(`default page, 3 cold loads (navigation start → first view drawn / → engine took over): ${opening.map(([a, b]) => `${a.toFixed(0)} / ${b.toFixed(0)} ms`).join(', ')}`);
+  // The same over a 10 Mbit/s link with 40 ms of latency (Chromium's network emulation).
+  const slow = await openPage(`${server.url}?paused`, async (context) => {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 40, downloadThroughput: 10e6 / 8, uploadThroughput: 5e6 / 8 });
+  });
+  await slow.page.waitForFunction(() => window.playground?.state()?.layout, null, { polling: 'raf', timeout: 60000 });
+  const slowDrawn = await slow.page.evaluate(() => performance.now());
+  await slow.page.waitForFunction(() => window.playground.live(), null, { polling: 'raf', timeout: 60000 });
+  console.log(`default page at 10 Mbit/s, 40 ms: first view drawn ${slowDrawn.toFixed(0)} ms, engine took over ${(await slow.page.evaluate(() => performance.now())).toFixed(0)} ms`);
+  await slow.close();
 
   // 1,000 instances and 10,000 tasks.
   const big = {

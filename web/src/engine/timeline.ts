@@ -87,7 +87,8 @@ export class Timeline {
       const next = this.start + (Math.floor((this.sim.now - this.start) / SAMPLE_SECONDS) + 1) * SAMPLE_SECONDS;
       if (next > time) break;
       this.sim.runUntil(next);
-      this.sample();
+      // Played again after scrubbing back: the same moment of the same timeline, already sampled.
+      if (!this.samples.has(next)) this.sample();
       if (Math.round(next - this.start) % CHECKPOINT_SECONDS === 0) this.checkpoint();
     }
     this.sim.runUntil(time);
