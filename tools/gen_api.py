@@ -61,6 +61,8 @@ SERVICES = {
             "UpdateCluster", "UpdateClusterSettings",
             "ListServiceDeployments", "DescribeServiceDeployments", "DescribeServiceRevisions",
             "StopServiceDeployment",
+            "CreateTaskSet", "UpdateTaskSet", "UpdateServicePrimaryTaskSet", "DeleteTaskSet",
+            "DescribeTaskSets",
             # Refused with their reason (AGENT_ACTIONS).
             "SubmitTaskStateChange", "SubmitContainerStateChange", "SubmitAttachmentStateChanges",
             "DiscoverPollEndpoint", "UpdateContainerAgent", "ExecuteCommand",

@@ -3162,6 +3162,106 @@ export interface StopServiceDeploymentResponse {
   serviceDeploymentArn?: string;
 }
 
+export interface CreateTaskSetRequest {
+  /** The short name or full Amazon Resource Name (ARN) of the service to create the task set in. */
+  service: string;
+  /** The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service to create the task set in. */
+  cluster: string;
+  /** An optional non-unique tag that identifies this task set in external systems. */
+  externalId?: string;
+  /** The task definition for the tasks in the task set to use. */
+  taskDefinition: string;
+  /** An object representing the network configuration for a task set. */
+  networkConfiguration?: NetworkConfiguration;
+  /** A load balancer object representing the load balancer to use with the task set. */
+  loadBalancers?: LoadBalancer[];
+  /** The details of the service discovery registries to assign to this task set. */
+  serviceRegistries?: ServiceRegistry[];
+  /** The launch type that new tasks in the task set uses. */
+  launchType?: LaunchType;
+  /** The capacity provider strategy to use for the task set. */
+  capacityProviderStrategy?: CapacityProviderStrategyItem[];
+  /** The platform version that the tasks in the task set uses. */
+  platformVersion?: string;
+  /** A floating-point percentage of the desired number of tasks to place and keep running in the task set. */
+  scale?: Scale;
+  /** An identifier that you provide to ensure the idempotency of the request. */
+  clientToken?: string;
+  /** The metadata that you apply to the task set to help you categorize and organize them. */
+  tags?: Tag[];
+}
+
+export interface CreateTaskSetResponse {
+  /** Information about a set of Amazon ECS tasks in either an CodeDeploy or an `EXTERNAL` deployment. */
+  taskSet?: TaskSet;
+}
+
+export interface UpdateTaskSetRequest {
+  /** The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task set is found in. */
+  cluster: string;
+  /** The short name or full Amazon Resource Name (ARN) of the service that the task set is found in. */
+  service: string;
+  /** The short name or full Amazon Resource Name (ARN) of the task set to update. */
+  taskSet: string;
+  /** A floating-point percentage of the desired number of tasks to place and keep running in the task set. */
+  scale: Scale;
+}
+
+export interface UpdateTaskSetResponse {
+  /** Details about the task set. */
+  taskSet?: TaskSet;
+}
+
+export interface UpdateServicePrimaryTaskSetRequest {
+  /** The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task set exists in. */
+  cluster: string;
+  /** The short name or full Amazon Resource Name (ARN) of the service that the task set exists in. */
+  service: string;
+  /** The short name or full Amazon Resource Name (ARN) of the task set to set as the primary task set in the deployment. */
+  primaryTaskSet: string;
+}
+
+export interface UpdateServicePrimaryTaskSetResponse {
+  /** The details about the task set. */
+  taskSet?: TaskSet;
+}
+
+export interface DeleteTaskSetRequest {
+  /** The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task set found in to delete. */
+  cluster: string;
+  /** The short name or full Amazon Resource Name (ARN) of the service that hosts the task set to delete. */
+  service: string;
+  /** The task set ID or full Amazon Resource Name (ARN) of the task set to delete. */
+  taskSet: string;
+  /** If `true`, you can delete a task set even if it hasn't been scaled down to zero. */
+  force?: boolean;
+}
+
+export interface DeleteTaskSetResponse {
+  /** Details about the task set. */
+  taskSet?: TaskSet;
+}
+
+export interface DescribeTaskSetsRequest {
+  /** The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task sets exist in. */
+  cluster: string;
+  /** The short name or full Amazon Resource Name (ARN) of the service that the task sets exist in. */
+  service: string;
+  /** The ID or full Amazon Resource Name (ARN) of task sets to describe. */
+  taskSets?: string[];
+  /** Specifies whether to see the resource tags for the task set. */
+  include?: TaskSetField[];
+}
+
+export type TaskSetField = "TAGS";
+
+export interface DescribeTaskSetsResponse {
+  /** The list of task sets described. */
+  taskSets?: TaskSet[];
+  /** Any failures associated with the call. */
+  failures?: Failure[];
+}
+
 export interface SubmitTaskStateChangeRequest {
   /** The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task. */
   cluster?: string;
@@ -3459,6 +3559,16 @@ export interface EcsClient {
   describeServiceRevisions(input: DescribeServiceRevisionsRequest): DescribeServiceRevisionsResponse;
   /** Stops an ongoing service deployment. */
   stopServiceDeployment(input: StopServiceDeploymentRequest): StopServiceDeploymentResponse;
+  /** Create a task set in the specified cluster and service. */
+  createTaskSet(input: CreateTaskSetRequest): CreateTaskSetResponse;
+  /** Modifies a task set. */
+  updateTaskSet(input: UpdateTaskSetRequest): UpdateTaskSetResponse;
+  /** Modifies which task set in a service is the primary task set. */
+  updateServicePrimaryTaskSet(input: UpdateServicePrimaryTaskSetRequest): UpdateServicePrimaryTaskSetResponse;
+  /** Deletes a specified task set within a service. */
+  deleteTaskSet(input: DeleteTaskSetRequest): DeleteTaskSetResponse;
+  /** Describes the task sets in the specified cluster and service. */
+  describeTaskSets(input: DescribeTaskSetsRequest): DescribeTaskSetsResponse;
   /** This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent. */
   submitTaskStateChange(input?: SubmitTaskStateChangeRequest): SubmitTaskStateChangeResponse;
   /** This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent. */

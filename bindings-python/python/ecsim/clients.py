@@ -576,6 +576,68 @@ class ECSClient(Client):
 
     stop_service_deployment.__signature__ = keywords(('serviceDeploymentArn',), ('stopType',))  # type: ignore[attr-defined]
 
+    def create_task_set(self, **params: Any) -> Any:
+        """Create a task set in the specified cluster and service. This is used when a service uses
+        the `EXTERNAL` deployment controller type. For more information, see Amazon ECS
+        deployment types in the Amazon Elastic Container Service Developer Guide . On March 21,
+        2024, a change was made to resolve the task definition revision before authorization.
+        When a task definition revision is not specified, authorization will occur using the
+        latest revision of a task definition. For information about the maximum number of task
+        sets and other quotas, see Amazon ECS service quotas in the Amazon Elastic Container
+        Service Developer Guide .
+
+        AWS: ecs CreateTaskSet.
+        """
+        return self._call("CreateTaskSet", params)
+
+    create_task_set.__signature__ = keywords(('service', 'cluster', 'taskDefinition'), ('externalId', 'networkConfiguration', 'loadBalancers', 'serviceRegistries', 'launchType', 'capacityProviderStrategy', 'platformVersion', 'scale', 'clientToken', 'tags'))  # type: ignore[attr-defined]
+
+    def update_task_set(self, **params: Any) -> Any:
+        """Modifies a task set. This is used when a service uses the `EXTERNAL` deployment
+        controller type. For more information, see Amazon ECS Deployment Types in the Amazon
+        Elastic Container Service Developer Guide .
+
+        AWS: ecs UpdateTaskSet.
+        """
+        return self._call("UpdateTaskSet", params)
+
+    update_task_set.__signature__ = keywords(('cluster', 'service', 'taskSet', 'scale'), ())  # type: ignore[attr-defined]
+
+    def update_service_primary_task_set(self, **params: Any) -> Any:
+        """Modifies which task set in a service is the primary task set. Any parameters that are
+        updated on the primary task set in a service will transition to the service. This is
+        used when a service uses the `EXTERNAL` deployment controller type. For more
+        information, see Amazon ECS Deployment Types in the Amazon Elastic Container Service
+        Developer Guide .
+
+        AWS: ecs UpdateServicePrimaryTaskSet.
+        """
+        return self._call("UpdateServicePrimaryTaskSet", params)
+
+    update_service_primary_task_set.__signature__ = keywords(('cluster', 'service', 'primaryTaskSet'), ())  # type: ignore[attr-defined]
+
+    def delete_task_set(self, **params: Any) -> Any:
+        """Deletes a specified task set within a service. This is used when a service uses the
+        `EXTERNAL` deployment controller type. For more information, see Amazon ECS deployment
+        types in the Amazon Elastic Container Service Developer Guide .
+
+        AWS: ecs DeleteTaskSet.
+        """
+        return self._call("DeleteTaskSet", params)
+
+    delete_task_set.__signature__ = keywords(('cluster', 'service', 'taskSet'), ('force',))  # type: ignore[attr-defined]
+
+    def describe_task_sets(self, **params: Any) -> Any:
+        """Describes the task sets in the specified cluster and service. This is used when a
+        service uses the `EXTERNAL` deployment controller type. For more information, see Amazon
+        ECS Deployment Types in the Amazon Elastic Container Service Developer Guide .
+
+        AWS: ecs DescribeTaskSets.
+        """
+        return self._call("DescribeTaskSets", params)
+
+    describe_task_sets.__signature__ = keywords(('cluster', 'service'), ('taskSets', 'include'))  # type: ignore[attr-defined]
+
     def submit_task_state_change(self, **params: Any) -> Any:
         """This action is only used by the Amazon ECS agent, and it is not intended for use outside
         of the agent. Sent to acknowledge that a task changed states.

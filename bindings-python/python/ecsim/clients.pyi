@@ -347,6 +347,43 @@ class ECSClient(Client):
         the Amazon Elastic Container Service Developer Guide .
         """
 
+    def create_task_set(self, *, service: str, cluster: str, taskDefinition: str, externalId: str = ..., networkConfiguration: _ecs.NetworkConfigurationTypeDef = ..., loadBalancers: Sequence[_ecs.LoadBalancerTypeDef] = ..., serviceRegistries: Sequence[_ecs.ServiceRegistryTypeDef] = ..., launchType: _ecs.LaunchTypeType = ..., capacityProviderStrategy: Sequence[_ecs.CapacityProviderStrategyItemTypeDef] = ..., platformVersion: str = ..., scale: _ecs.ScaleTypeDef = ..., clientToken: str = ..., tags: Sequence[_ecs.TagTypeDef] = ...) -> _ecs.CreateTaskSetResponseTypeDef:
+        """Create a task set in the specified cluster and service. This is used when a service uses
+        the `EXTERNAL` deployment controller type. For more information, see Amazon ECS
+        deployment types in the Amazon Elastic Container Service Developer Guide . On March 21,
+        2024, a change was made to resolve the task definition revision before authorization.
+        When a task definition revision is not specified, authorization will occur using the
+        latest revision of a task definition. For information about the maximum number of task
+        sets and other quotas, see Amazon ECS service quotas in the Amazon Elastic Container
+        Service Developer Guide .
+        """
+
+    def update_task_set(self, *, cluster: str, service: str, taskSet: str, scale: _ecs.ScaleTypeDef) -> _ecs.UpdateTaskSetResponseTypeDef:
+        """Modifies a task set. This is used when a service uses the `EXTERNAL` deployment
+        controller type. For more information, see Amazon ECS Deployment Types in the Amazon
+        Elastic Container Service Developer Guide .
+        """
+
+    def update_service_primary_task_set(self, *, cluster: str, service: str, primaryTaskSet: str) -> _ecs.UpdateServicePrimaryTaskSetResponseTypeDef:
+        """Modifies which task set in a service is the primary task set. Any parameters that are
+        updated on the primary task set in a service will transition to the service. This is
+        used when a service uses the `EXTERNAL` deployment controller type. For more
+        information, see Amazon ECS Deployment Types in the Amazon Elastic Container Service
+        Developer Guide .
+        """
+
+    def delete_task_set(self, *, cluster: str, service: str, taskSet: str, force: bool = ...) -> _ecs.DeleteTaskSetResponseTypeDef:
+        """Deletes a specified task set within a service. This is used when a service uses the
+        `EXTERNAL` deployment controller type. For more information, see Amazon ECS deployment
+        types in the Amazon Elastic Container Service Developer Guide .
+        """
+
+    def describe_task_sets(self, *, cluster: str, service: str, taskSets: Sequence[str] = ..., include: Sequence[_ecs.TaskSetFieldType] = ...) -> _ecs.DescribeTaskSetsResponseTypeDef:
+        """Describes the task sets in the specified cluster and service. This is used when a
+        service uses the `EXTERNAL` deployment controller type. For more information, see Amazon
+        ECS Deployment Types in the Amazon Elastic Container Service Developer Guide .
+        """
+
     def submit_task_state_change(self, *, cluster: str = ..., task: str = ..., status: str = ..., reason: str = ..., containers: Sequence[_ecs.ContainerStateChangeTypeDef] = ..., attachments: Sequence[_ecs.AttachmentStateChangeTypeDef] = ..., managedAgents: Sequence[_ecs.ManagedAgentStateChangeTypeDef] = ..., pullStartedAt: TimestampTypeDef = ..., pullStoppedAt: TimestampTypeDef = ..., executionStoppedAt: TimestampTypeDef = ...) -> _ecs.SubmitTaskStateChangeResponseTypeDef:
         """This action is only used by the Amazon ECS agent, and it is not intended for use outside
         of the agent. Sent to acknowledge that a task changed states.

@@ -3284,6 +3284,112 @@ StopServiceDeploymentResponseTypeDef = TypedDict(
     total=False,
 )
 
+CreateTaskSetRequestTypeDef = TypedDict(
+    "CreateTaskSetRequestTypeDef",
+    {
+        "service": Required[str],
+        "cluster": Required[str],
+        "externalId": str,
+        "taskDefinition": Required[str],
+        "networkConfiguration": NetworkConfigurationTypeDef,
+        "loadBalancers": Sequence[LoadBalancerTypeDef],
+        "serviceRegistries": Sequence[ServiceRegistryTypeDef],
+        "launchType": LaunchTypeType,
+        "capacityProviderStrategy": Sequence[CapacityProviderStrategyItemTypeDef],
+        "platformVersion": str,
+        "scale": ScaleTypeDef,
+        "clientToken": str,
+        "tags": Sequence[TagTypeDef],
+    },
+    total=False,
+)
+
+CreateTaskSetResponseTypeDef = TypedDict(
+    "CreateTaskSetResponseTypeDef",
+    {
+        "taskSet": TaskSetTypeDef,
+    },
+    total=False,
+)
+
+UpdateTaskSetRequestTypeDef = TypedDict(
+    "UpdateTaskSetRequestTypeDef",
+    {
+        "cluster": Required[str],
+        "service": Required[str],
+        "taskSet": Required[str],
+        "scale": Required[ScaleTypeDef],
+    },
+    total=False,
+)
+
+UpdateTaskSetResponseTypeDef = TypedDict(
+    "UpdateTaskSetResponseTypeDef",
+    {
+        "taskSet": TaskSetTypeDef,
+    },
+    total=False,
+)
+
+UpdateServicePrimaryTaskSetRequestTypeDef = TypedDict(
+    "UpdateServicePrimaryTaskSetRequestTypeDef",
+    {
+        "cluster": Required[str],
+        "service": Required[str],
+        "primaryTaskSet": Required[str],
+    },
+    total=False,
+)
+
+UpdateServicePrimaryTaskSetResponseTypeDef = TypedDict(
+    "UpdateServicePrimaryTaskSetResponseTypeDef",
+    {
+        "taskSet": TaskSetTypeDef,
+    },
+    total=False,
+)
+
+DeleteTaskSetRequestTypeDef = TypedDict(
+    "DeleteTaskSetRequestTypeDef",
+    {
+        "cluster": Required[str],
+        "service": Required[str],
+        "taskSet": Required[str],
+        "force": bool,
+    },
+    total=False,
+)
+
+DeleteTaskSetResponseTypeDef = TypedDict(
+    "DeleteTaskSetResponseTypeDef",
+    {
+        "taskSet": TaskSetTypeDef,
+    },
+    total=False,
+)
+
+DescribeTaskSetsRequestTypeDef = TypedDict(
+    "DescribeTaskSetsRequestTypeDef",
+    {
+        "cluster": Required[str],
+        "service": Required[str],
+        "taskSets": Sequence[str],
+        "include": Sequence[TaskSetFieldType],
+    },
+    total=False,
+)
+
+TaskSetFieldType = Literal["TAGS"]
+
+DescribeTaskSetsResponseTypeDef = TypedDict(
+    "DescribeTaskSetsResponseTypeDef",
+    {
+        "taskSets": List[TaskSetTypeDef],
+        "failures": List[FailureTypeDef],
+    },
+    total=False,
+)
+
 SubmitTaskStateChangeRequestTypeDef = TypedDict(
     "SubmitTaskStateChangeRequestTypeDef",
     {

@@ -10404,6 +10404,292 @@ impl FromJson for StopServiceDeploymentResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateTaskSetRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the service to create the task set in.
+    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service to create the task set in.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// An optional non-unique tag that identifies this task set in external systems.
+    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// The task definition for the tasks in the task set to use.
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition: Option<String>,
+    /// An object representing the network configuration for a task set.
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub network_configuration: Option<NetworkConfiguration>,
+    /// A load balancer object representing the load balancer to use with the task set.
+    #[serde(rename = "loadBalancers", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancers: Option<Vec<LoadBalancer>>,
+    /// The details of the service discovery registries to assign to this task set.
+    #[serde(rename = "serviceRegistries", default, skip_serializing_if = "Option::is_none")]
+    pub service_registries: Option<Vec<ServiceRegistry>>,
+    /// The launch type that new tasks in the task set uses.
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
+    pub launch_type: Option<LaunchType>,
+    /// The capacity provider strategy to use for the task set.
+    #[serde(rename = "capacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
+    /// The platform version that the tasks in the task set uses.
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
+    pub platform_version: Option<String>,
+    /// A floating-point percentage of the desired number of tasks to place and keep running in the task set.
+    #[serde(rename = "scale", default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Scale>,
+    /// An identifier that you provide to ensure the idempotency of the request.
+    #[serde(rename = "clientToken", default, skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    /// The metadata that you apply to the task set to help you categorize and organize them.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+impl FromJson for CreateTaskSetRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service: member(&mut members, "service"),
+            cluster: member(&mut members, "cluster"),
+            external_id: member(&mut members, "externalId"),
+            task_definition: member(&mut members, "taskDefinition"),
+            network_configuration: member(&mut members, "networkConfiguration"),
+            load_balancers: member(&mut members, "loadBalancers"),
+            service_registries: member(&mut members, "serviceRegistries"),
+            launch_type: member(&mut members, "launchType"),
+            capacity_provider_strategy: member(&mut members, "capacityProviderStrategy"),
+            platform_version: member(&mut members, "platformVersion"),
+            scale: member(&mut members, "scale"),
+            client_token: member(&mut members, "clientToken"),
+            tags: member(&mut members, "tags"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateTaskSetResponse {
+    /// Information about a set of Amazon ECS tasks in either an CodeDeploy or an `EXTERNAL` deployment.
+    #[serde(rename = "taskSet", default, skip_serializing_if = "Option::is_none")]
+    pub task_set: Option<TaskSet>,
+}
+
+impl FromJson for CreateTaskSetResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task_set: member(&mut members, "taskSet"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateTaskSetRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task set is found in.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The short name or full Amazon Resource Name (ARN) of the service that the task set is found in.
+    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// The short name or full Amazon Resource Name (ARN) of the task set to update.
+    #[serde(rename = "taskSet", default, skip_serializing_if = "Option::is_none")]
+    pub task_set: Option<String>,
+    /// A floating-point percentage of the desired number of tasks to place and keep running in the task set.
+    #[serde(rename = "scale", default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Scale>,
+}
+
+impl FromJson for UpdateTaskSetRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            service: member(&mut members, "service"),
+            task_set: member(&mut members, "taskSet"),
+            scale: member(&mut members, "scale"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateTaskSetResponse {
+    /// Details about the task set.
+    #[serde(rename = "taskSet", default, skip_serializing_if = "Option::is_none")]
+    pub task_set: Option<TaskSet>,
+}
+
+impl FromJson for UpdateTaskSetResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task_set: member(&mut members, "taskSet"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateServicePrimaryTaskSetRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task set exists in.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The short name or full Amazon Resource Name (ARN) of the service that the task set exists in.
+    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// The short name or full Amazon Resource Name (ARN) of the task set to set as the primary task set in the deployment.
+    #[serde(rename = "primaryTaskSet", default, skip_serializing_if = "Option::is_none")]
+    pub primary_task_set: Option<String>,
+}
+
+impl FromJson for UpdateServicePrimaryTaskSetRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            service: member(&mut members, "service"),
+            primary_task_set: member(&mut members, "primaryTaskSet"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateServicePrimaryTaskSetResponse {
+    /// The details about the task set.
+    #[serde(rename = "taskSet", default, skip_serializing_if = "Option::is_none")]
+    pub task_set: Option<TaskSet>,
+}
+
+impl FromJson for UpdateServicePrimaryTaskSetResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task_set: member(&mut members, "taskSet"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteTaskSetRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task set found in to delete.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The short name or full Amazon Resource Name (ARN) of the service that hosts the task set to delete.
+    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// The task set ID or full Amazon Resource Name (ARN) of the task set to delete.
+    #[serde(rename = "taskSet", default, skip_serializing_if = "Option::is_none")]
+    pub task_set: Option<String>,
+    /// If `true`, you can delete a task set even if it hasn't been scaled down to zero.
+    #[serde(rename = "force", default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<bool>,
+}
+
+impl FromJson for DeleteTaskSetRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            service: member(&mut members, "service"),
+            task_set: member(&mut members, "taskSet"),
+            force: member(&mut members, "force"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteTaskSetResponse {
+    /// Details about the task set.
+    #[serde(rename = "taskSet", default, skip_serializing_if = "Option::is_none")]
+    pub task_set: Option<TaskSet>,
+}
+
+impl FromJson for DeleteTaskSetResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task_set: member(&mut members, "taskSet"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeTaskSetsRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task sets exist in.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The short name or full Amazon Resource Name (ARN) of the service that the task sets exist in.
+    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// The ID or full Amazon Resource Name (ARN) of task sets to describe.
+    #[serde(rename = "taskSets", default, skip_serializing_if = "Option::is_none")]
+    pub task_sets: Option<Vec<String>>,
+    /// Specifies whether to see the resource tags for the task set.
+    #[serde(rename = "include", default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<Vec<TaskSetField>>,
+}
+
+impl FromJson for DescribeTaskSetsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            service: member(&mut members, "service"),
+            task_sets: member(&mut members, "taskSets"),
+            include: member(&mut members, "include"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TaskSetField {
+    #[serde(rename = "TAGS")]
+    Tags,
+}
+
+impl TaskSetField {
+    pub const VALUES: &'static [&'static str] = &["TAGS"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tags => "TAGS",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "TAGS" => Some(Self::Tags),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for TaskSetField {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeTaskSetsResponse {
+    /// The list of task sets described.
+    #[serde(rename = "taskSets", default, skip_serializing_if = "Option::is_none")]
+    pub task_sets: Option<Vec<TaskSet>>,
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+}
+
+impl FromJson for DescribeTaskSetsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            task_sets: member(&mut members, "taskSets"),
+            failures: member(&mut members, "failures"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SubmitTaskStateChangeRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]

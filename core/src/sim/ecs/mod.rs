@@ -53,6 +53,10 @@ pub(crate) mod handlers {
         describe_service_deployments, describe_service_revisions, list_service_deployments,
         stop_service_deployment,
     };
+    pub(crate) use super::services::task_sets::{
+        create_task_set, delete_task_set, describe_task_sets, update_service_primary_task_set,
+        update_task_set,
+    };
     pub(crate) use super::tags::{list_tags_for_resource, tag_resource, untag_resource};
     pub(crate) use super::task_definition_lifecycle::{
         delete_task_definitions, deregister_task_definition, list_task_definition_families,

@@ -4,7 +4,7 @@ use super::rollback::new_deployment;
 use super::scheduler::counts;
 use super::{registries, targets};
 use super::{Service, ServiceStatus, DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEALTHY_PERCENT};
-use crate::api::ecs::{self as api, LaunchType, SchedulingStrategy};
+use crate::api::ecs::{self as api, DeploymentControllerType, LaunchType, SchedulingStrategy};
 use crate::error::EcsimError;
 use crate::placement::Strategy;
 use crate::sim::ecs::launch::{constraints, resolve_launch, strategies, Launch, TagsAsked};
@@ -12,13 +12,17 @@ use crate::sim::ecs::task_definitions;
 use crate::sim::ecs::{capacity, cluster_name, failure, fargate};
 use crate::sim::World;
 
-fn not_found() -> EcsimError {
+pub(super) fn not_found() -> EcsimError {
     api::Error::ServiceNotFoundException.with("Service not found.")
 }
 
 /// A desired count within 0 and the tasks-per-service quota (lower for a service that uses
 /// service discovery).
-fn desired(world: &World, count: Option<i32>, discovery: bool) -> Result<Option<u32>, EcsimError> {
+pub(super) fn desired(
+    world: &World,
+    count: Option<i32>,
+    discovery: bool,
+) -> Result<Option<u32>, EcsimError> {
     let quotas = &world.config.quotas;
     let (most, quota) = if discovery {
         (
@@ -36,7 +40,7 @@ fn desired(world: &World, count: Option<i32>, discovery: bool) -> Result<Option<
     }
 }
 
-fn percents(
+pub(super) fn percents(
     given: Option<&api::DeploymentConfiguration>,
     current: (u32, u32),
 ) -> Result<(u32, u32), EcsimError> {
@@ -64,6 +68,21 @@ pub fn create_service(
     let name = request.service_name.clone().unwrap_or_default();
     crate::sim::ecs::names::check_service_name(&name)?;
     crate::sim::ecs::names::check_tags(request.tags.as_deref())?;
+    match request
+        .deployment_controller
+        .as_ref()
+        .and_then(|c| c.r#type)
+    {
+        Some(DeploymentControllerType::External) => {
+            return super::external::create_service(world, request)
+        }
+        Some(DeploymentControllerType::CodeDeploy) => {
+            return Err(api::Error::UnsupportedFeatureException.with(
+                "The CODE_DEPLOY deployment controller is not simulated: ecsim has no CodeDeploy. Use ECS (rolling updates) or EXTERNAL (task sets).",
+            ))
+        }
+        Some(DeploymentControllerType::Ecs) | None => {}
+    }
     let daemon = request.scheduling_strategy == Some(SchedulingStrategy::Daemon);
     let (launch_type, providers) = resolve_launch(
         &world.ecs,
@@ -103,14 +122,7 @@ pub fn create_service(
         .unwrap_or_default();
     let given_strategies = request.placement_strategy.clone().unwrap_or_default();
     let given_constraints = request.placement_constraints.clone().unwrap_or_default();
-    let mut parsed_strategies = strategies(&given_strategies)?;
-    if parsed_strategies.is_empty() {
-        // The service default: balanced over zones, then over instances.
-        parsed_strategies = vec![
-            Strategy::SpreadAttribute("ecs.availability-zone".into()),
-            Strategy::SpreadInstance,
-        ];
-    }
+    let parsed_strategies = service_strategies(&given_strategies)?;
     let parsed_constraints = constraints(&launch.spec.task_definition, &given_constraints)?;
     let load_balancers = request.load_balancers.clone().unwrap_or_default();
     targets::check(world, &load_balancers, &launch.spec.task_definition)?;
@@ -194,6 +206,7 @@ pub fn create_service(
         events_added: 0,
         signals: Vec::new(),
         history: Default::default(),
+        external: false,
     };
     service.begin_deployment(deployment, now, None);
     let described = service.to_api(&[Default::default()]);
@@ -219,7 +232,22 @@ fn updated_strategy(
 }
 
 /// healthCheckGracePeriodSeconds within 0 and 2,147,483,647 (documented).
-fn check_grace(grace: Option<i32>) -> Result<(), EcsimError> {
+/// A service's placement strategies: the given ones, else the service default (balanced over
+/// zones, then over instances).
+pub(super) fn service_strategies(
+    given: &[api::PlacementStrategy],
+) -> Result<Vec<Strategy>, EcsimError> {
+    let parsed = strategies(given)?;
+    if !parsed.is_empty() {
+        return Ok(parsed);
+    }
+    Ok(vec![
+        Strategy::SpreadAttribute("ecs.availability-zone".into()),
+        Strategy::SpreadInstance,
+    ])
+}
+
+pub(super) fn check_grace(grace: Option<i32>) -> Result<(), EcsimError> {
     if grace.is_some_and(|g| g < 0) {
         return Err(api::Error::InvalidParameterException
             .with("healthCheckGracePeriodSeconds must be between 0 and 2147483647."));
@@ -297,6 +325,9 @@ pub fn apply_update(
         request.cluster.as_deref(),
         request.service.as_deref().unwrap_or_default(),
     )?;
+    if world.ecs.services[&key].external {
+        return super::external::apply_update(world, key, &request);
+    }
     let service = &world.ecs.services[&key];
     let registered = match &request.service_registries {
         Some(registries) => !registries.is_empty(),

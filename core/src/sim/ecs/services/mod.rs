@@ -5,6 +5,7 @@
 pub mod actions;
 mod daemon;
 pub mod deployments_api;
+mod external;
 mod health;
 pub mod history;
 pub mod registries;
@@ -13,6 +14,7 @@ mod scale_in;
 pub mod scheduler;
 pub mod signals;
 pub mod targets;
+pub mod task_sets;
 mod throttle;
 pub mod view;
 
@@ -97,6 +99,9 @@ pub struct Service {
     pub signals: Vec<(f64, signals::Signal)>,
     /// Every deployment it has had (the service deployments API).
     pub history: history::History,
+    /// EXTERNAL: a deployment controller outside ECS runs it through task sets (`task_sets`),
+    /// which are its `deployments`, the PRIMARY one first.
+    pub external: bool,
 }
 
 #[derive(Clone)]
@@ -113,6 +118,8 @@ pub struct Deployment {
     pub failed_tasks: u32,
     /// Positions in the cluster's `tasks` of this deployment's tasks that are not STOPPED yet.
     pub tasks: Vec<TaskPosition>,
+    /// What a task set of an EXTERNAL service has besides (None for ECS's own deployments).
+    pub task_set: Option<Box<task_sets::TaskSetSettings>>,
 }
 
 impl Deployment {
@@ -209,6 +216,9 @@ impl Service {
     }
 
     pub fn to_api(&self, counts: &[Counts]) -> api::Service {
+        if self.external {
+            return task_sets::service_to_api(self, counts);
+        }
         let total = counts.iter().fold(Counts::default(), |sum, c| Counts {
             running: sum.running + c.running,
             healthy: sum.healthy + c.healthy,

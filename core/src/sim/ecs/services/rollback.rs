@@ -120,5 +120,6 @@ pub fn new_deployment(
         rollout_state_reason: "ECS deployment in progress.".into(),
         failed_tasks: 0,
         tasks: Vec::new(),
+        task_set: None,
     }
 }

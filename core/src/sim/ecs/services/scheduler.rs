@@ -10,7 +10,7 @@
 //! the cluster has, and what the deployment still needs. A round that can do neither is stuck.
 
 use super::signals::{Outcome, Signal};
-use super::{daemon, health, registries, rollback, scale_in, targets, throttle};
+use super::{daemon, external, health, registries, rollback, scale_in, targets, throttle};
 use super::{Counts, Deployment, Service, ServiceStatus};
 use crate::api::ecs::{ContainerInstanceStatus, DeploymentRolloutState, LaunchType, TaskStopCode};
 use crate::cluster::health::ServiceHealth;
@@ -65,6 +65,9 @@ pub fn reconcile_all(world: &mut World) {
 }
 
 fn reconcile(world: &mut World, key: &(String, String), draining: &BTreeSet<Arc<str>>) {
+    if world.ecs.services.get(key).is_some_and(|s| s.external) {
+        return external::reconcile(world, key);
+    }
     let now = world.now;
     {
         let World { ecs, rng, .. } = &mut *world;
@@ -198,7 +201,7 @@ fn primary_launch(world: &World, key: &(String, String)) -> Option<Launch> {
 }
 
 /// Forgets tasks that reached STOPPED, counting those that failed against their deployment.
-fn prune(cluster: &Cluster, service: &mut Service) {
+pub(super) fn prune(cluster: &Cluster, service: &mut Service) {
     for deployment in &mut service.deployments {
         deployment.tasks.retain(|&position| {
             let Some(task) = cluster.tasks.get(position) else {
@@ -364,7 +367,7 @@ fn roll(
     0
 }
 
-fn stop_tasks(
+pub(super) fn stop_tasks(
     cluster: &mut Cluster,
     service: &mut Service,
     positions: &[TaskPosition],
@@ -444,15 +447,12 @@ fn start_on_instances(
             None => placed.push(launch.start(cluster, Site::Instance(index), rng)),
         }
     }
-    record_starts(
-        cluster,
-        service,
-        &placed,
-        &failures,
-        instances.len(),
-        now,
-        rng,
-    );
+    let outcome = Placed {
+        tasks: &placed,
+        failures: &failures,
+        wanted: instances.len(),
+    };
+    record_starts(cluster, service, 0, outcome, now, rng);
 }
 
 fn start_tasks(
@@ -464,7 +464,7 @@ fn start_tasks(
     rng: &mut ChaCha8Rng,
 ) {
     let (placed, failures) = if service.launch_type == LaunchType::Fargate {
-        let portions = provider_portions(cluster, service, u64::from(count));
+        let portions = provider_portions(cluster, service, 0, u64::from(count));
         let (placed, _) = fargate::launch(cluster, launch, &service.subnets, &portions, false, rng);
         (placed, Vec::new())
     } else if cluster.instances.is_empty() {
@@ -480,32 +480,30 @@ fn start_tasks(
             tasks::place_on_instances(cluster, launch, &request, u64::from(count), false, rng);
         (placed, failures)
     };
-    record_starts(
-        cluster,
-        service,
-        &placed,
-        &failures,
-        count as usize,
-        now,
-        rng,
-    );
+    let outcome = Placed {
+        tasks: &placed,
+        failures: &failures,
+        wanted: count as usize,
+    };
+    record_starts(cluster, service, 0, outcome, now, rng);
 }
 
-/// How many of `count` new tasks go on each capacity provider: where the PRIMARY deployment
-/// is short of its strategy's split.
-fn provider_portions(
+/// How many of `count` new tasks of deployment `index` go on each capacity provider: where it is
+/// short of its strategy's split.
+pub(super) fn provider_portions(
     cluster: &Cluster,
     service: &Service,
+    index: usize,
     count: u64,
 ) -> Vec<(Option<&'static str>, u64)> {
-    let shares = &service.deployments[0].capacity_provider_strategy;
+    let shares = &service.deployments[index].capacity_provider_strategy;
     if shares.is_empty() {
         return vec![(None, count)];
     }
     let live: Vec<u64> = shares
         .iter()
         .map(|share| {
-            live_tasks(cluster, &service.deployments[0])
+            live_tasks(cluster, &service.deployments[index])
                 .filter(|&p| cluster.tasks[p].capacity_provider == Some(share.provider.name()))
                 .count() as u64
         })
@@ -513,19 +511,30 @@ fn provider_portions(
     capacity::portions(shares, &capacity::top_up(shares, &live, count))
 }
 
-/// Files the started tasks under the primary deployment, with ECS's events for what started
-/// and for what could not be placed.
-fn record_starts(
+/// What a start placed: the tasks, the instances' reasons for the rest, and how many were wanted.
+pub(super) struct Placed<'a> {
+    pub tasks: &'a [TaskPosition],
+    pub failures: &'a [crate::api::ecs::Failure],
+    pub wanted: usize,
+}
+
+/// Files the started tasks under deployment `index`, with ECS's events for what started and for
+/// what could not be placed.
+pub(super) fn record_starts(
     cluster: &Cluster,
     service: &mut Service,
-    placed: &[TaskPosition],
-    failures: &[crate::api::ecs::Failure],
-    wanted: usize,
+    index: usize,
+    outcome: Placed,
     now: f64,
     rng: &mut ChaCha8Rng,
 ) {
+    let Placed {
+        tasks: placed,
+        failures,
+        wanted,
+    } = outcome;
     if !placed.is_empty() {
-        service.deployments[0].tasks.extend(placed);
+        service.deployments[index].tasks.extend(placed);
         let message = tasks_message(cluster, service, "has started", "tasks", placed);
         event(service, now, rng, message);
     }

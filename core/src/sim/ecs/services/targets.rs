@@ -58,8 +58,22 @@ pub fn check(
 
 /// Readies the service's launch: health settings, target group checks, draining time.
 pub fn serve(world: &World, service: &Service, plan: &mut crate::cluster::lifecycle::TaskPlan) {
-    let groups: Vec<&crate::sim::elbv2::TargetGroup> = service
-        .load_balancers
+    serve_balancers(
+        world,
+        &service.load_balancers,
+        service.health_check_grace_period_seconds,
+        plan,
+    );
+}
+
+/// `serve` for tasks registered with `balancers` (a service's, or a task set's).
+pub fn serve_balancers(
+    world: &World,
+    balancers: &[api::LoadBalancer],
+    grace_period_seconds: Option<i32>,
+    plan: &mut crate::cluster::lifecycle::TaskPlan,
+) {
+    let groups: Vec<&crate::sim::elbv2::TargetGroup> = balancers
         .iter()
         .filter_map(|b| {
             world
@@ -73,11 +87,7 @@ pub fn serve(world: &World, service: &Service, plan: &mut crate::cluster::lifecy
         .iter()
         .map(|g| g.deregistration_delay())
         .fold(0.0, f64::max);
-    plan.serve(
-        f64::from(service.health_check_grace_period_seconds.unwrap_or(0)),
-        &checks,
-        delay,
-    );
+    plan.serve(f64::from(grace_period_seconds.unwrap_or(0)), &checks, delay);
 }
 
 impl EcsState {
@@ -92,21 +102,59 @@ impl EcsState {
             let Some(cluster) = self.clusters.get(cluster) else {
                 continue;
             };
-            for balancer in &service.load_balancers {
-                if balancer.target_group_arn.as_deref() != Some(target_group_arn) {
-                    continue;
-                }
+            // A task set's tasks are registered with the task set's target groups.
+            if service.external {
                 for deployment in &service.deployments {
-                    for &position in &deployment.tasks {
-                        let task = &cluster.tasks[position];
-                        if let Some(target) = describe(cluster, task, balancer, now) {
-                            described.push(target);
-                        }
-                    }
+                    let balancers = deployment
+                        .task_set
+                        .as_ref()
+                        .map_or(&[][..], |set| &set.load_balancers[..]);
+                    let deployments = std::slice::from_ref(deployment);
+                    registered(
+                        cluster,
+                        balancers,
+                        deployments,
+                        target_group_arn,
+                        now,
+                        &mut described,
+                    );
                 }
+            } else {
+                let (balancers, deployments) = (&service.load_balancers, &service.deployments);
+                registered(
+                    cluster,
+                    balancers,
+                    deployments,
+                    target_group_arn,
+                    now,
+                    &mut described,
+                );
             }
         }
         described
+    }
+}
+
+/// The targets in `target_group_arn` of `deployments`' tasks registered through `balancers`.
+fn registered(
+    cluster: &Cluster,
+    balancers: &[api::LoadBalancer],
+    deployments: &[super::Deployment],
+    target_group_arn: &str,
+    now: f64,
+    described: &mut Vec<elb::TargetHealthDescription>,
+) {
+    for balancer in balancers {
+        if balancer.target_group_arn.as_deref() != Some(target_group_arn) {
+            continue;
+        }
+        for deployment in deployments {
+            for &position in &deployment.tasks {
+                if let Some(target) = describe(cluster, &cluster.tasks[position], balancer, now) {
+                    described.push(target);
+                }
+            }
+        }
     }
 }
 
