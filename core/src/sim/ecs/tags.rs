@@ -1,5 +1,5 @@
 //! TagResource, UntagResource and ListTagsForResource on every ECS resource ecsim keeps that
-//! takes tags: clusters, container instances, services, task definitions and tasks, named by
+//! takes tags: clusters, container instances, services, task sets, task definitions and tasks, named by
 //! ARN. A resource keeps at most 50 tags; tagging a key it has replaces the value; the `aws:`
 //! prefix is AWS's (`names::check_tags`).
 
@@ -32,6 +32,13 @@ fn tags_of<'a>(ecs: &'a mut EcsState, arn: &str) -> Result<&'a mut Vec<Tag>, Ecs
             .values_mut()
             .find(|s| s.arn == arn)
             .map(|s| &mut s.tags),
+        "task-set" => ecs.services.values_mut().find_map(|s| {
+            s.deployments
+                .iter_mut()
+                .filter_map(|d| d.task_set.as_mut())
+                .find(|set| set.arn == arn)
+                .map(|set| &mut set.tags)
+        }),
         "container-instance" => ecs
             .clusters
             .values_mut()
