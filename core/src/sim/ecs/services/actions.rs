@@ -128,38 +128,10 @@ pub fn create_service(
     targets::check(world, &load_balancers, &launch.spec.task_definition)?;
     registries::check(world, &registries, &launch.spec.task_definition)?;
     check_grace(request.health_check_grace_period_seconds)?;
-    let subnet_ids = if launch_type == LaunchType::Fargate {
-        let as_run = api::RunTaskRequest {
-            network_configuration: request.network_configuration.clone(),
-            ..api::RunTaskRequest::default()
-        };
-        fargate::requested_subnets(&as_run, &launch)?.to_vec()
-    } else {
-        Vec::new()
-    };
-    let (cluster_key, cluster_arn) = {
-        let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
-        (cluster.name.clone(), cluster.arn.clone())
-    };
-    let key = (cluster_key.clone(), name.clone());
-    if world
-        .ecs
-        .services
-        .get(&key)
-        .is_some_and(|s| s.status != ServiceStatus::Inactive)
-    {
-        return Err(
-            api::Error::InvalidParameterException.with("Creation of service was not idempotent.")
-        );
-    }
-    let limit = world.config.quotas.services_per_cluster;
-    if world.ecs.active_services(&cluster_key) >= limit {
-        return Err(crate::sim::quotas::exceeded(
-            "services in a cluster",
-            "servicesPerCluster",
-            limit,
-        ));
-    }
+    let subnet_ids =
+        fargate_subnet_ids(launch_type, request.network_configuration.as_ref(), &launch)?;
+    let (key, cluster_arn) = new_service_key(world, request.cluster.as_deref(), &name)?;
+    let cluster_key = key.0.clone();
     // Last, as it may declare subnets: nothing after it fails.
     let (region, policy) = (world.config.region.clone(), world.config.undeclared_subnets);
     let subnets = world.ecsim.subnets.resolve(&subnet_ids, &region, policy)?;
@@ -232,6 +204,55 @@ fn updated_strategy(
 }
 
 /// healthCheckGracePeriodSeconds within 0 and 2,147,483,647 (documented).
+/// The subnets a FARGATE service or task set asks for in its network configuration (none for EC2).
+pub(super) fn fargate_subnet_ids(
+    launch_type: LaunchType,
+    network_configuration: Option<&api::NetworkConfiguration>,
+    launch: &Launch,
+) -> Result<Vec<String>, EcsimError> {
+    if launch_type != LaunchType::Fargate {
+        return Ok(Vec::new());
+    }
+    let as_run = api::RunTaskRequest {
+        network_configuration: network_configuration.cloned(),
+        ..api::RunTaskRequest::default()
+    };
+    Ok(fargate::requested_subnets(&as_run, launch)?.to_vec())
+}
+
+/// The key and cluster ARN of a service about to be created as `name`: its cluster exists, no
+/// ACTIVE or DRAINING service has the name, and the cluster has room under its quota.
+pub(super) fn new_service_key(
+    world: &mut World,
+    cluster: Option<&str>,
+    name: &str,
+) -> Result<((String, String), String), EcsimError> {
+    let (cluster_key, cluster_arn) = {
+        let cluster = world.ecs.cluster_mut(cluster)?;
+        (cluster.name.clone(), cluster.arn.clone())
+    };
+    let key = (cluster_key, name.to_string());
+    if world
+        .ecs
+        .services
+        .get(&key)
+        .is_some_and(|s| s.status != ServiceStatus::Inactive)
+    {
+        return Err(
+            api::Error::InvalidParameterException.with("Creation of service was not idempotent.")
+        );
+    }
+    let limit = world.config.quotas.services_per_cluster;
+    if world.ecs.active_services(&key.0) >= limit {
+        return Err(crate::sim::quotas::exceeded(
+            "services in a cluster",
+            "servicesPerCluster",
+            limit,
+        ));
+    }
+    Ok((key, cluster_arn))
+}
+
 /// A service's placement strategies: the given ones, else the service default (balanced over
 /// zones, then over instances).
 pub(super) fn service_strategies(

@@ -3,20 +3,18 @@
 //! desired count (`task_sets.rs`), with no rolling update of its own: the controller outside ECS
 //! decides how traffic and tasks move between task sets.
 
-use super::actions::{check_grace, desired, not_found, percents};
+use super::actions::{check_grace, desired, new_service_key, not_found, percents};
 use super::scheduler::{
-    counts, event, live_tasks, provider_portions, record_starts, stop_tasks, Placed,
+    counts, deployment_launch, event, live_tasks, start_tasks, stop_tasks, Where,
 };
 use super::signals::Signal;
 use super::task_sets::{computed_desired_count, TaskSetStatus};
 use super::{health, targets, Service, ServiceStatus};
 use super::{DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEALTHY_PERCENT};
-use crate::api::ecs::{self as api, LaunchType, StabilityStatus};
+use crate::api::ecs::{self as api, StabilityStatus};
 use crate::cluster::TaskPosition;
 use crate::error::EcsimError;
-use crate::placement::cache::Owned;
-use crate::sim::ecs::launch::{constraints, resolve_launch, Launch, TagsAsked};
-use crate::sim::ecs::{fargate, tasks};
+use crate::sim::ecs::launch::{constraints, resolve_launch, Launch};
 use crate::sim::World;
 
 /// A member CreateService or UpdateService may not set on an EXTERNAL service: each task set
@@ -67,31 +65,9 @@ pub(super) fn create_service(
     // The task definitions' own constraints join these as each task set's tasks start.
     let parsed_constraints = constraints(&api::TaskDefinition::default(), &given_constraints)?;
     let (launch_type, _) = resolve_launch(&world.ecs, request.cluster.as_deref(), None, None)?;
-    let (cluster_key, cluster_arn) = {
-        let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
-        (cluster.name.clone(), cluster.arn.clone())
-    };
-    let key = (cluster_key.clone(), name.clone());
-    if world
-        .ecs
-        .services
-        .get(&key)
-        .is_some_and(|s| s.status != ServiceStatus::Inactive)
-    {
-        return Err(
-            api::Error::InvalidParameterException.with("Creation of service was not idempotent.")
-        );
-    }
-    let limit = world.config.quotas.services_per_cluster;
-    if world.ecs.active_services(&cluster_key) >= limit {
-        return Err(crate::sim::quotas::exceeded(
-            "services in a cluster",
-            "servicesPerCluster",
-            limit,
-        ));
-    }
+    let (key, cluster_arn) = new_service_key(world, request.cluster.as_deref(), &name)?;
     let service = Service {
-        arn: world.arn("ecs", &format!("service/{cluster_key}/{name}")),
+        arn: world.arn("ecs", &format!("service/{}/{name}", key.0)),
         name,
         cluster_arn,
         status: ServiceStatus::Active,
@@ -274,23 +250,8 @@ fn wanted(service: &Service, index: usize) -> u32 {
 /// service's tag settings; `startedBy` is the task set's id.
 fn task_set_launch(world: &World, key: &(String, String), index: usize) -> Option<Launch> {
     let service = world.ecs.services.get(key)?;
-    let deployment = service.deployments.get(index)?;
-    let set = deployment.task_set.as_deref()?;
-    let mut launch = Launch::new(
-        world,
-        Some(&deployment.task_definition_arn),
-        Some(&format!("service:{}", service.name)),
-        Some(deployment.id.clone()),
-        TagsAsked {
-            given: None,
-            propagate: service.propagate_tags,
-            managed: service.managed_tags,
-            cluster: &key.0,
-            service: Some((&service.name, &service.tags)),
-        },
-        set.launch_type,
-    )
-    .ok()?;
+    let set = service.deployments.get(index)?.task_set.as_deref()?;
+    let mut launch = deployment_launch(world, key, index, set.launch_type)?;
     targets::serve_balancers(
         world,
         &set.load_balancers,
@@ -312,32 +273,16 @@ fn start(
     let Some(set) = service.deployments[index].task_set.as_deref() else {
         return;
     };
-    let (placed, failures) = if set.launch_type == LaunchType::Fargate {
-        let portions = provider_portions(cluster, service, index, u64::from(count));
-        let (placed, _) = fargate::launch(cluster, launch, &set.subnets, &portions, false, rng);
-        (placed, Vec::new())
-    } else if cluster.instances.is_empty() {
-        (Vec::new(), Vec::new())
-    } else {
-        let Ok(constraints) =
-            constraints(&launch.spec.task_definition, &service.placement_constraints)
-        else {
-            return;
-        };
-        let request = Owned {
-            requirement: launch.spec.requirement.clone(),
-            group: launch.spec.group.clone(),
-            constraints,
-            strategies: service.strategies.clone(),
-        };
-        let (placed, failures, _) =
-            tasks::place_on_instances(cluster, launch, &request, u64::from(count), false, rng);
-        (placed, failures)
+    // The service's constraints with the task set's task definition's own.
+    let Ok(constraints) = constraints(&launch.spec.task_definition, &service.placement_constraints)
+    else {
+        return;
     };
-    let outcome = Placed {
-        tasks: &placed,
-        failures: &failures,
-        wanted: count as usize,
+    let target = Where {
+        index,
+        launch_type: set.launch_type,
+        subnets: set.subnets.clone(),
+        constraints,
     };
-    record_starts(cluster, service, index, outcome, now, rng);
+    start_tasks(cluster, service, launch, target, count, now, rng);
 }

@@ -132,7 +132,13 @@ fn reconcile(world: &mut World, key: &(String, String), draining: &BTreeSet<Arc<
     };
     match (launch, to_start) {
         (Some(launch), Starts::Count(count)) => {
-            start_tasks(cluster, service, &launch, count, now, rng)
+            let target = Where {
+                index: 0,
+                launch_type: service.launch_type,
+                subnets: service.subnets.clone(),
+                constraints: service.constraints.clone(),
+            };
+            start_tasks(cluster, service, &launch, target, count, now, rng)
         }
         (Some(launch), Starts::On(instances)) => {
             start_on_instances(cluster, service, &launch, &instances, now, rng)
@@ -180,12 +186,26 @@ fn settled(service: &mut Service, cluster: &Cluster, now: f64) -> bool {
 /// The launch for the PRIMARY deployment's tasks (group `service:<name>`, startedBy its id).
 fn primary_launch(world: &World, key: &(String, String)) -> Option<Launch> {
     let service = world.ecs.services.get(key)?;
-    let primary = service.deployments.first()?;
-    let mut launch = Launch::new(
+    let mut launch = deployment_launch(world, key, 0, service.launch_type)?;
+    targets::serve(world, service, &mut launch.plan);
+    Some(launch)
+}
+
+/// How the tasks of the service's deployment `index` start: its task definition, in the
+/// service's group, started by the deployment's id, with the service's tag settings.
+pub(super) fn deployment_launch(
+    world: &World,
+    key: &(String, String),
+    index: usize,
+    launch_type: LaunchType,
+) -> Option<Launch> {
+    let service = world.ecs.services.get(key)?;
+    let deployment = service.deployments.get(index)?;
+    Launch::new(
         world,
-        Some(&primary.task_definition_arn),
+        Some(&deployment.task_definition_arn),
         Some(&format!("service:{}", service.name)),
-        Some(primary.id.clone()),
+        Some(deployment.id.clone()),
         TagsAsked {
             given: None,
             propagate: service.propagate_tags,
@@ -193,11 +213,9 @@ fn primary_launch(world: &World, key: &(String, String)) -> Option<Launch> {
             cluster: &key.0,
             service: Some((&service.name, &service.tags)),
         },
-        service.launch_type,
+        launch_type,
     )
-    .ok()?;
-    targets::serve(world, service, &mut launch.plan);
-    Some(launch)
+    .ok()
 }
 
 /// Forgets tasks that reached STOPPED, counting those that failed against their deployment.
@@ -455,17 +473,27 @@ fn start_on_instances(
     record_starts(cluster, service, 0, outcome, now, rng);
 }
 
-fn start_tasks(
+/// Where new tasks of deployment `index` go: its launch type, its subnets (FARGATE) and the
+/// constraints they are placed under (EC2).
+pub(super) struct Where {
+    pub index: usize,
+    pub launch_type: LaunchType,
+    pub subnets: Vec<crate::sim::subnets::Subnet>,
+    pub constraints: Vec<crate::placement::Constraint>,
+}
+
+pub(super) fn start_tasks(
     cluster: &mut Cluster,
     service: &mut Service,
     launch: &Launch,
+    target: Where,
     count: u32,
     now: f64,
     rng: &mut ChaCha8Rng,
 ) {
-    let (placed, failures) = if service.launch_type == LaunchType::Fargate {
-        let portions = provider_portions(cluster, service, 0, u64::from(count));
-        let (placed, _) = fargate::launch(cluster, launch, &service.subnets, &portions, false, rng);
+    let (placed, failures) = if target.launch_type == LaunchType::Fargate {
+        let portions = provider_portions(cluster, service, target.index, u64::from(count));
+        let (placed, _) = fargate::launch(cluster, launch, &target.subnets, &portions, false, rng);
         (placed, Vec::new())
     } else if cluster.instances.is_empty() {
         (Vec::new(), vec![])
@@ -473,7 +501,7 @@ fn start_tasks(
         let request = Owned {
             requirement: launch.spec.requirement.clone(),
             group: launch.spec.group.clone(),
-            constraints: service.constraints.clone(),
+            constraints: target.constraints,
             strategies: service.strategies.clone(),
         };
         let (placed, failures, _) =
@@ -485,7 +513,7 @@ fn start_tasks(
         failures: &failures,
         wanted: count as usize,
     };
-    record_starts(cluster, service, 0, outcome, now, rng);
+    record_starts(cluster, service, target.index, outcome, now, rng);
 }
 
 /// How many of `count` new tasks of deployment `index` go on each capacity provider: where it is

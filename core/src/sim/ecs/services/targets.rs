@@ -103,24 +103,15 @@ impl EcsState {
                 continue;
             };
             // A task set's tasks are registered with the task set's target groups.
-            if service.external {
-                for deployment in &service.deployments {
-                    let balancers = deployment
-                        .task_set
-                        .as_ref()
-                        .map_or(&[][..], |set| &set.load_balancers[..]);
-                    let deployments = std::slice::from_ref(deployment);
-                    registered(
-                        cluster,
-                        balancers,
-                        deployments,
-                        target_group_arn,
-                        now,
-                        &mut described,
-                    );
-                }
-            } else {
-                let (balancers, deployments) = (&service.load_balancers, &service.deployments);
+            let registrations: Vec<(&[api::LoadBalancer], &[super::Deployment])> =
+                if service.external {
+                    (service.deployments.iter())
+                        .map(|d| (task_set_balancers(d), std::slice::from_ref(d)))
+                        .collect()
+                } else {
+                    vec![(&service.load_balancers[..], &service.deployments[..])]
+                };
+            for (balancers, deployments) in registrations {
                 registered(
                     cluster,
                     balancers,
@@ -133,6 +124,13 @@ impl EcsState {
         }
         described
     }
+}
+
+fn task_set_balancers(deployment: &super::Deployment) -> &[api::LoadBalancer] {
+    deployment
+        .task_set
+        .as_ref()
+        .map_or(&[][..], |set| &set.load_balancers[..])
 }
 
 /// The targets in `target_group_arn` of `deployments`' tasks registered through `balancers`.

@@ -6,13 +6,13 @@
 //! is one of the service's `deployments`, with these settings besides, so that its tasks are
 //! counted, registered with its target groups and loaded like any deployment's.
 
-use super::actions::{not_found, service_key};
+use super::actions::{fargate_subnet_ids, not_found, service_key};
 use super::rollback::new_deployment;
 use super::{targets, Counts, Deployment, Service, ServiceStatus};
 use crate::api::ecs::{self as api, LaunchType, ScaleUnit, StabilityStatus};
 use crate::error::EcsimError;
 use crate::sim::ecs::launch::{resolve_launch, Launch, TagsAsked};
-use crate::sim::ecs::{fargate, names, task_definition_lifecycle};
+use crate::sim::ecs::{names, task_definition_lifecycle};
 use crate::sim::subnets::Subnet;
 use crate::sim::World;
 
@@ -154,15 +154,8 @@ pub fn create_task_set(
     )?;
     let load_balancers = request.load_balancers.clone().unwrap_or_default();
     targets::check(world, &load_balancers, &launch.spec.task_definition)?;
-    let subnet_ids = if launch_type == LaunchType::Fargate {
-        let as_run = api::RunTaskRequest {
-            network_configuration: request.network_configuration.clone(),
-            ..api::RunTaskRequest::default()
-        };
-        fargate::requested_subnets(&as_run, &launch)?.to_vec()
-    } else {
-        Vec::new()
-    };
+    let subnet_ids =
+        fargate_subnet_ids(launch_type, request.network_configuration.as_ref(), &launch)?;
     let task_definition_arn = launch
         .spec
         .task_definition
@@ -218,16 +211,8 @@ pub fn update_task_set(
         request.service.as_deref().unwrap_or_default(),
     )?;
     let scale = scale(request.scale.as_ref())?;
-    let now = world.now;
-    let service = world.ecs.services.get_mut(&key).ok_or_else(not_found)?;
-    let index = find(service, request.task_set.as_deref().unwrap_or_default())
-        .ok_or_else(task_set_not_found)?;
-    let deployment = &mut service.deployments[index];
-    deployment.updated_at = now;
-    if let Some(set) = deployment.task_set.as_mut() {
-        set.scale = scale;
-    }
-    service.steady = false;
+    let reference = request.task_set.as_deref().unwrap_or_default();
+    let index = change_task_set(world, &key, reference, |set| set.scale = scale)?;
     Ok(api::UpdateTaskSetResponse {
         task_set: Some(described_set(world, &key, index)),
     })
@@ -283,10 +268,9 @@ pub fn delete_task_set(
         request.cluster.as_deref(),
         request.service.as_deref().unwrap_or_default(),
     )?;
-    let now = world.now;
-    let service = world.ecs.services.get_mut(&key).ok_or_else(not_found)?;
-    let index = find(service, request.task_set.as_deref().unwrap_or_default())
-        .ok_or_else(task_set_not_found)?;
+    let reference = request.task_set.as_deref().unwrap_or_default();
+    let service = &world.ecs.services[&key];
+    let index = find(service, reference).ok_or_else(task_set_not_found)?;
     let settings = service.deployments[index].task_set.as_deref();
     let scaled = settings.is_some_and(|set| computed_desired_count(service, set) > 0);
     if scaled && request.force != Some(true) {
@@ -294,12 +278,9 @@ pub fn delete_task_set(
             "The task set cannot be deleted while it is scaled above 0: scale it to 0 with UpdateTaskSet, or delete it with force.",
         ));
     }
-    let deployment = &mut service.deployments[index];
-    deployment.updated_at = now;
-    if let Some(set) = deployment.task_set.as_mut() {
-        set.status = TaskSetStatus::Draining;
-    }
-    service.steady = false;
+    change_task_set(world, &key, reference, |set| {
+        set.status = TaskSetStatus::Draining
+    })?;
     Ok(api::DeleteTaskSetResponse {
         task_set: Some(described_set(world, &key, index)),
     })
@@ -352,6 +333,25 @@ pub fn describe_task_sets(
         task_sets: Some(task_sets),
         failures: Some(failures),
     })
+}
+
+/// Changes the task set `reference` names with `change`; answers its index.
+fn change_task_set(
+    world: &mut World,
+    key: &(String, String),
+    reference: &str,
+    change: impl FnOnce(&mut TaskSetSettings),
+) -> Result<usize, EcsimError> {
+    let now = world.now;
+    let service = world.ecs.services.get_mut(key).ok_or_else(not_found)?;
+    let index = find(service, reference).ok_or_else(task_set_not_found)?;
+    let deployment = &mut service.deployments[index];
+    deployment.updated_at = now;
+    if let Some(set) = deployment.task_set.as_mut() {
+        change(set);
+    }
+    service.steady = false;
+    Ok(index)
 }
 
 fn described_set(world: &World, key: &(String, String), index: usize) -> api::TaskSet {
