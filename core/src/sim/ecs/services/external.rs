@@ -9,7 +9,7 @@ use super::scheduler::{
 };
 use super::signals::Signal;
 use super::task_sets::{computed_desired_count, TaskSetStatus};
-use super::{health, targets, Service, ServiceStatus};
+use super::{health, targets, throttle, Service, ServiceStatus};
 use super::{DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEALTHY_PERCENT};
 use crate::api::ecs::{self as api, StabilityStatus};
 use crate::cluster::TaskPosition;
@@ -162,12 +162,25 @@ pub(super) fn reconcile(world: &mut World, key: &(String, String)) {
     let now = world.now;
     let mut starts: Vec<(usize, u32)> = Vec::new();
     {
-        let World { ecs, rng, .. } = &mut *world;
+        let World {
+            ecs,
+            rng,
+            clock,
+            config,
+            ..
+        } = &mut *world;
         let (Some(cluster), Some(service)) =
             (ecs.clusters.get_mut(&key.0), ecs.services.get_mut(key))
         else {
             return;
         };
+        // Before prune forgets the tasks that have STOPPED.
+        let Service {
+            throttle,
+            deployments,
+            ..
+        } = &mut *service;
+        throttle.observe(cluster, deployments, now);
         super::scheduler::prune(cluster, service);
         health::replace_failed(cluster, service, now, rng);
         for index in 0..service.deployments.len() {
@@ -179,6 +192,12 @@ pub(super) fn reconcile(world: &mut World, key: &(String, String)) {
             } else if live.len() < wanted {
                 starts.push((index, (wanted - live.len()) as u32));
             }
+        }
+        // The service throttle holds back every task set's starts alike.
+        let total = starts.iter().map(|(_, count)| count).sum();
+        let gate = (&mut *clock, &mut *rng, config.service_throttle);
+        if throttle::allow(service, total, now, gate) == 0 {
+            starts.clear();
         }
     }
     for (index, count) in starts {
