@@ -1,5 +1,6 @@
-//! A service's `serviceRegistries`: the checks CreateService and UpdateService make, and how its
-//! tasks are kept registered in Cloud Map. A task is an instance (its id the task's) from RUNNING
+//! A service's `serviceRegistries` (or, for an EXTERNAL service, each task set's): the checks
+//! CreateService, UpdateService and CreateTaskSet make, and how the tasks are kept registered in
+//! Cloud Map. A task is an instance (its id the task's) from RUNNING
 //! until it is asked to stop, with the attributes ECS sets; when the Cloud Map service has a
 //! custom health config, the task's health is reported to it as it changes.
 
@@ -84,9 +85,10 @@ fn attributes(
     world: &World,
     cluster: &Cluster,
     service: &Service,
-    registry: &api::ServiceRegistry,
+    registration: &Registration,
     task: &Task,
 ) -> BTreeMap<String, String> {
+    let registry = registration.registry;
     let awsvpc = task.spec.task_definition.network_mode == Some(NetworkMode::Awsvpc);
     let instance = task
         .instance_arn
@@ -122,7 +124,48 @@ fn attributes(
             instance.ec2_instance_id.to_string(),
         );
     }
+    // Documented for task sets: their externalId, so a controller can tell them apart.
+    if let Some(external_id) = registration.external_id {
+        attributes.insert("ECS_TASK_SET_EXTERNAL_ID".into(), external_id.to_string());
+    }
     attributes
+}
+
+/// A registry and the deployments whose tasks it takes: the service's own for all its
+/// deployments, or a task set's for that task set's.
+struct Registration<'a> {
+    registry: &'a api::ServiceRegistry,
+    external_id: Option<&'a str>,
+    deployments: &'a [super::Deployment],
+}
+
+fn registrations(service: &Service) -> Vec<Registration<'_>> {
+    if !service.external {
+        return service
+            .service_registries
+            .first()
+            .map(|registry| Registration {
+                registry,
+                external_id: None,
+                deployments: &service.deployments,
+            })
+            .into_iter()
+            .collect();
+    }
+    let mut found = Vec::new();
+    for deployment in &service.deployments {
+        let Some(set) = deployment.task_set.as_deref() else {
+            continue;
+        };
+        if let Some(registry) = set.service_registries.first() {
+            found.push(Registration {
+                registry,
+                external_id: set.external_id.as_deref(),
+                deployments: std::slice::from_ref(deployment),
+            });
+        }
+    }
+    found
 }
 
 /// An EC2 instance's private IPv4 address: 10.x.y.z from its id's last hex digits (ecsim's
@@ -144,9 +187,12 @@ struct Changes {
 /// Brings the Cloud Map instances of service `key`'s tasks in line with the tasks: registers the
 /// RUNNING ones, deregisters those asked to stop or gone, reports their health.
 pub fn sync(world: &mut World, key: &(String, String)) {
-    let Some(changes) = changes(world, key) else {
-        return;
-    };
+    for changes in changes(world, key) {
+        apply(world, changes);
+    }
+}
+
+fn apply(world: &mut World, changes: Changes) {
     let service_id = changes.service_id;
     for instance_id in changes.gone {
         let request = cloud_map::DeregisterInstanceRequest {
@@ -176,20 +222,33 @@ pub fn sync(world: &mut World, key: &(String, String)) {
     }
 }
 
-fn changes(world: &World, key: &(String, String)) -> Option<Changes> {
-    let service = world.ecs.services.get(key)?;
-    let registry = service.service_registries.first()?;
-    let cluster = world.ecs.clusters.get(&key.0)?;
-    let service_id = service_id(registry.registry_arn.as_deref().unwrap_or_default());
-    let registered = world.servicediscovery.services.get(service_id)?;
-    let mut wanted = BTreeMap::new();
-    for deployment in &service.deployments {
-        for &position in &deployment.tasks {
-            let Some(task) = cluster.tasks.get(position) else {
-                continue;
-            };
-            if task.last_status == "RUNNING" && task.desired_status == "RUNNING" {
-                wanted.insert(task.id().to_string(), task);
+/// What to change in each Cloud Map service the ECS service's tasks are registered with.
+fn changes(world: &World, key: &(String, String)) -> Vec<Changes> {
+    let (Some(service), Some(cluster)) =
+        (world.ecs.services.get(key), world.ecs.clusters.get(&key.0))
+    else {
+        return Vec::new();
+    };
+    // Per Cloud Map service: the tasks it should have, and through which registration.
+    let mut wanted: BTreeMap<&str, BTreeMap<String, (&Task, &Registration)>> = BTreeMap::new();
+    let registrations = registrations(service);
+    for registration in &registrations {
+        let id = service_id(
+            registration
+                .registry
+                .registry_arn
+                .as_deref()
+                .unwrap_or_default(),
+        );
+        let tasks = wanted.entry(id).or_default();
+        for deployment in registration.deployments {
+            for &position in &deployment.tasks {
+                let Some(task) = cluster.tasks.get(position) else {
+                    continue;
+                };
+                if task.last_status == "RUNNING" && task.desired_status == "RUNNING" {
+                    tasks.insert(task.id().to_string(), (task, registration));
+                }
             }
         }
     }
@@ -197,38 +256,45 @@ fn changes(world: &World, key: &(String, String)) -> Option<Changes> {
         attributes.get("ECS_SERVICE_NAME") == Some(&service.name)
             && attributes.get("ECS_CLUSTER_NAME") == Some(&cluster.name)
     };
-    let gone = registered
-        .instances
-        .iter()
-        .filter(|(id, instance)| ours(&instance.attributes) && !wanted.contains_key(*id))
-        .map(|(id, _)| id.clone())
-        .collect();
-    let new = wanted
-        .iter()
-        .filter(|(id, _)| !registered.instances.contains_key(*id))
-        .map(|(id, task)| {
-            let attributes = attributes(world, cluster, service, registry, task);
-            (id.clone(), attributes)
-        })
-        .collect();
-    let health = if registered.health_kind() == HealthKind::Custom {
-        wanted
+    let mut all = Vec::new();
+    for (service_id, tasks) in wanted {
+        let Some(registered) = world.servicediscovery.services.get(service_id) else {
+            continue;
+        };
+        let gone = registered
+            .instances
             .iter()
-            .map(|(id, task)| {
-                let status = match task.task_health(world.now) {
-                    api::HealthStatus::Unhealthy => cloud_map::CustomHealthStatus::Unhealthy,
-                    _ => cloud_map::CustomHealthStatus::Healthy,
-                };
-                (id.clone(), status)
+            .filter(|(id, instance)| ours(&instance.attributes) && !tasks.contains_key(*id))
+            .map(|(id, _)| id.clone())
+            .collect();
+        let new = tasks
+            .iter()
+            .filter(|(id, _)| !registered.instances.contains_key(*id))
+            .map(|(id, (task, registration))| {
+                let attributes = attributes(world, cluster, service, registration, task);
+                (id.clone(), attributes)
             })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Some(Changes {
-        service_id: service_id.to_string(),
-        gone,
-        new,
-        health,
-    })
+            .collect();
+        let health = if registered.health_kind() == HealthKind::Custom {
+            tasks
+                .iter()
+                .map(|(id, (task, _))| {
+                    let status = match task.task_health(world.now) {
+                        api::HealthStatus::Unhealthy => cloud_map::CustomHealthStatus::Unhealthy,
+                        _ => cloud_map::CustomHealthStatus::Healthy,
+                    };
+                    (id.clone(), status)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        all.push(Changes {
+            service_id: service_id.to_string(),
+            gone,
+            new,
+            health,
+        });
+    }
+    all
 }

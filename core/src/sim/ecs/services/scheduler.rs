@@ -51,7 +51,8 @@ pub fn reconcile_all(world: &mut World) {
                 .clusters
                 .get(&key.0)
                 .is_some_and(|cluster| settled(service, cluster, now));
-        if look || !service.service_registries.is_empty() {
+        // An EXTERNAL service's task sets may each have a registry.
+        if look || !service.service_registries.is_empty() || service.external {
             keys.push((!service.daemon, key.clone(), look));
         }
     }

@@ -8,7 +8,7 @@
 
 use super::actions::{fargate_subnet_ids, not_found, service_key};
 use super::rollback::new_deployment;
-use super::{targets, Counts, Deployment, Service, ServiceStatus};
+use super::{registries, targets, Counts, Deployment, Service, ServiceStatus};
 use crate::api::ecs::{self as api, LaunchType, ScaleUnit, StabilityStatus};
 use crate::error::EcsimError;
 use crate::sim::ecs::launch::{resolve_launch, Launch, TagsAsked};
@@ -28,6 +28,8 @@ pub struct TaskSetSettings {
     pub network_configuration: Option<api::NetworkConfiguration>,
     pub subnets: Vec<Subnet>,
     pub load_balancers: Vec<api::LoadBalancer>,
+    /// The Cloud Map service its tasks are registered with (`registries.rs`).
+    pub service_registries: Vec<api::ServiceRegistry>,
     pub platform_version: Option<String>,
     pub tags: Vec<api::Tag>,
     pub stability: StabilityStatus,
@@ -126,15 +128,6 @@ pub fn create_task_set(
         request.service.as_deref().unwrap_or_default(),
     )?;
     names::check_tags(request.tags.as_deref())?;
-    if request
-        .service_registries
-        .as_ref()
-        .is_some_and(|r| !r.is_empty())
-    {
-        return Err(api::Error::InvalidParameterException.with(
-            "serviceRegistries: ecsim does not register task sets' tasks in Cloud Map (docs/conventions.md, \"Task sets\").",
-        ));
-    }
     let scale = scale(request.scale.as_ref())?;
     let reference = request.task_definition.as_deref().unwrap_or_default();
     task_definition_lifecycle::check_active(world, reference)?;
@@ -154,6 +147,8 @@ pub fn create_task_set(
     )?;
     let load_balancers = request.load_balancers.clone().unwrap_or_default();
     targets::check(world, &load_balancers, &launch.spec.task_definition)?;
+    let service_registries = request.service_registries.clone().unwrap_or_default();
+    registries::check(world, &service_registries, &launch.spec.task_definition)?;
     let subnet_ids =
         fargate_subnet_ids(launch_type, request.network_configuration.as_ref(), &launch)?;
     let task_definition_arn = launch
@@ -185,6 +180,7 @@ pub fn create_task_set(
         network_configuration: request.network_configuration.clone(),
         subnets,
         load_balancers,
+        service_registries,
         platform_version: request.platform_version.clone(),
         tags: request.tags.clone().unwrap_or_default(),
         stability: StabilityStatus::Stabilizing,
@@ -400,7 +396,7 @@ pub fn describe(
         platform_version: set.platform_version.clone(),
         network_configuration: set.network_configuration.clone(),
         load_balancers: Some(set.load_balancers.clone()),
-        service_registries: Some(Vec::new()),
+        service_registries: Some(set.service_registries.clone()),
         scale: Some(api::Scale {
             value: Some(set.scale),
             unit: Some(ScaleUnit::Percent),
@@ -458,7 +454,11 @@ pub fn service_to_api(service: &Service, counts: &[Counts]) -> api::Service {
         placement_constraints: Some(service.placement_constraints.clone()),
         placement_strategy: Some(service.placement_strategy.clone()),
         health_check_grace_period_seconds: service.health_check_grace_period_seconds,
-        service_registries: Some(Vec::new()),
+        service_registries: Some(
+            primary_set
+                .map(|s| s.service_registries.clone())
+                .unwrap_or_default(),
+        ),
         scheduling_strategy: Some(api::SchedulingStrategy::Replica),
         deployment_controller: Some(api::DeploymentController {
             r#type: Some(api::DeploymentControllerType::External),
