@@ -98,3 +98,45 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_service_keeps_at_most_fifty_task_sets_and_a_refusal_changes_nothing() {
+    let mut sim = Simulation::new(SimulationConfig::default());
+    call(&mut sim, "CreateCluster", json!({"clusterName": "p"}));
+    call(
+        &mut sim,
+        "RegisterTaskDefinition",
+        json!({"family": "web", "containerDefinitions": [{"name": "app", "image": "web:1", "memoryReservation": 128}]}),
+    );
+    call(
+        &mut sim,
+        "CreateService",
+        json!({"cluster": "p", "serviceName": "web", "desiredCount": 0, "deploymentController": {"type": "EXTERNAL"}}),
+    );
+    let create = json!({"cluster": "p", "service": "web", "taskDefinition": "web:1"});
+    for _ in 0..50 {
+        call(&mut sim, "CreateTaskSet", create.clone());
+    }
+    let before = sim.fork().unwrap();
+    let refused = sim
+        .call("ecs", "CreateTaskSet", create.clone())
+        .unwrap_err();
+    assert_eq!(refused.code.as_str(), "LimitExceededException");
+    assert_eq!(task_sets(&mut sim).len(), 50);
+    // The refusal drew nothing from the generator: the next task set's id is the one it would have been.
+    let mut twin = before;
+    let first = task_sets(&mut sim)[0]["id"].clone();
+    call(
+        &mut sim,
+        "DeleteTaskSet",
+        json!({"cluster": "p", "service": "web", "taskSet": first}),
+    );
+    call(
+        &mut twin,
+        "DeleteTaskSet",
+        json!({"cluster": "p", "service": "web", "taskSet": first}),
+    );
+    let made = call(&mut sim, "CreateTaskSet", create.clone())["taskSet"]["id"].clone();
+    let made_twin = call(&mut twin, "CreateTaskSet", create)["taskSet"]["id"].clone();
+    assert_eq!(made, made_twin);
+}

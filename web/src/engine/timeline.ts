@@ -14,6 +14,8 @@ export const CHECKPOINT_SECONDS = 60;
 export const SAMPLE_SECONDS = 20;
 /** Points per chart line at most: longer histories are thinned evenly. */
 const MAX_CHART_POINTS = 360;
+/** Samples kept at most (a day at SAMPLE_SECONDS); past it the older half is thinned, as checkpoints are. */
+const MAX_SAMPLES = 4320;
 const MAX_CHECKPOINTS = 600;
 const LOG_LIMIT = 400;
 /** Actions whose answers carry placement explanations when asked with `explain`. */
@@ -114,6 +116,10 @@ export class Timeline {
       services[s.serviceName] = { desired: s.desiredCount, running: s.runningCount, pending: s.pendingCount, cpu: runningCpu.get(`service:${s.serviceName}`) ?? 0 };
     }
     this.samples.set(this.sim.now, { services, clusterCpu });
+    if (this.samples.size > MAX_SAMPLES) {
+      const times = [...this.samples.keys()].sort((a, b) => a - b);
+      times.slice(0, times.length >> 1).forEach((time, i) => i % 2 === 1 && this.samples.delete(time));
+    }
   }
 
   private apply(index: number): void {

@@ -17,12 +17,15 @@ use crate::error::EcsimError;
 use crate::sim::ecs::launch::{constraints, resolve_launch, Launch};
 use crate::sim::World;
 
-/// A member CreateService or UpdateService may not set on an EXTERNAL service: each task set
-/// has its own (docs/conventions.md, "Task sets").
-fn set_per_task_set(member: &str) -> EcsimError {
-    api::Error::InvalidParameterException.with(format!(
-        "{member} cannot be set on a service with the EXTERNAL deployment controller: each task set has its own (CreateTaskSet)."
-    ))
+/// Refuses the first member given that CreateService or UpdateService may not set on an
+/// EXTERNAL service: each task set has its own (docs/conventions.md, "Task sets").
+fn refuse_task_set_members(members: &[(&str, bool)]) -> Result<(), EcsimError> {
+    match members.iter().find(|(_, given)| *given) {
+        Some((member, _)) => Err(api::Error::InvalidParameterException.with(format!(
+            "{member} cannot be set on a service with the EXTERNAL deployment controller: each task set has its own (CreateTaskSet)."
+        ))),
+        None => Ok(()),
+    }
 }
 
 pub(super) fn create_service(
@@ -44,9 +47,7 @@ pub(super) fn create_service(
         ),
         ("platformVersion", request.platform_version.is_some()),
     ];
-    if let Some((member, _)) = per_set.iter().find(|(_, given)| *given) {
-        return Err(set_per_task_set(member));
-    }
+    refuse_task_set_members(&per_set)?;
     if request.scheduling_strategy == Some(api::SchedulingStrategy::Daemon) {
         return Err(api::Error::InvalidParameterException.with(
             "The DAEMON scheduling strategy is not supported with the EXTERNAL deployment controller.",
@@ -133,9 +134,7 @@ pub(super) fn apply_update(
             request.force_new_deployment == Some(true),
         ),
     ];
-    if let Some((member, _)) = per_set.iter().find(|(_, given)| *given) {
-        return Err(set_per_task_set(member));
-    }
+    refuse_task_set_members(&per_set)?;
     let desired_count = desired(world, request.desired_count, false)?;
     check_grace(request.health_check_grace_period_seconds)?;
     let service = world.ecs.services.get_mut(&key).ok_or_else(not_found)?;

@@ -54,6 +54,10 @@ impl TaskSetStatus {
     }
 }
 
+/// At most this many task sets that are not DRAINING per service (AWS documents no count here;
+/// ecsim's bound keeps a loop of CreateTaskSet from growing memory without end).
+pub const MAX_TASK_SETS: usize = 50;
+
 /// The task set's computed desired count: the service's desired count × its scale, rounded up
 /// (documented: 1.2 tasks is 2).
 pub fn computed_desired_count(service: &Service, settings: &TaskSetSettings) -> u32 {
@@ -128,6 +132,20 @@ pub fn create_task_set(
         request.service.as_deref().unwrap_or_default(),
     )?;
     names::check_tags(request.tags.as_deref())?;
+    let live_sets = world.ecs.services[&key]
+        .deployments
+        .iter()
+        .filter(|d| {
+            d.task_set
+                .as_ref()
+                .is_some_and(|s| s.status != TaskSetStatus::Draining)
+        })
+        .count();
+    if live_sets >= MAX_TASK_SETS {
+        return Err(api::Error::LimitExceededException.with(format!(
+            "A service has at most {MAX_TASK_SETS} task sets that are not DRAINING (ecsim's bound): delete one first."
+        )));
+    }
     let scale = scale(request.scale.as_ref())?;
     let reference = request.task_definition.as_deref().unwrap_or_default();
     task_definition_lifecycle::check_active(world, reference)?;
