@@ -53,7 +53,8 @@ export class EngineClient {
     if (request.type === 'load' && !this.recorded && !this.engineUp) {
       const view = await this.firstView;
       const scenario = JSON.stringify(request.scenario);
-      if (!view || view.scenario !== scenario) return null;
+      // The engine may have come up while the recording was on its way: then it answers.
+      if (!view || view.scenario !== scenario || this.engineUp) return null;
       const state = stateAt(view, view.keyframes[0].start + (request.time ?? 0));
       if (!state) return null;
       this.recorded = { view, scenario, time: state.time };
