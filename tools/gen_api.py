@@ -49,6 +49,8 @@ SERVICES = {
             "ListTaskDefinitions", "ListTaskDefinitionFamilies",
             "CreateCluster", "DeleteCluster", "DescribeClusters", "ListClusters",
             "PutClusterCapacityProviders",
+            "CreateCapacityProvider", "UpdateCapacityProvider", "DeleteCapacityProvider",
+            "DescribeCapacityProviders",
             "RegisterContainerInstance", "DeregisterContainerInstance",
             "DescribeContainerInstances", "ListContainerInstances",
             "UpdateContainerInstancesState",
@@ -119,6 +121,43 @@ SERVICES = {
             "DiscoverInstances", "DiscoverInstancesRevision", "GetInstancesHealthStatus",
             "UpdateInstanceCustomHealthStatus", "GetOperation", "ListOperations",
             "TagResource", "UntagResource", "ListTagsForResource",
+        ],
+    },
+    "ec2": {
+        "model": "botocore:ec2/2016-11-15/service-2.json.gz",
+        # EC2's model lists no error shapes: its codes come from the EC2 API reference's "Error
+        # codes" page, dots and all (`InvalidSubnetID.NotFound`), as boto3 reports them in
+        # `error.response["Error"]["Code"]`.
+        "validation_error": "InvalidParameterValue",
+        "protocol_errors": [],
+        "errors": {
+            "InvalidParameterValue": "A value in the request is invalid (EC2).",
+            "MissingParameter": "The request omits a parameter the action needs (EC2).",
+            "InvalidParameterCombination": "Parameters that cannot be used together (EC2).",
+            "InvalidInstanceType": "The instance type is not one EC2 offers (EC2).",
+            "InvalidSubnetID.NotFound": "The subnet does not exist (EC2).",
+            "InvalidInstanceID.NotFound": "The instance does not exist (EC2).",
+            "InvalidInstanceID.Malformed": "The instance id is not of the form i-... (EC2).",
+            "InvalidLaunchTemplateName.AlreadyExistsException": "A launch template of that name exists (EC2).",
+            "InvalidLaunchTemplateName.NotFoundException": "No launch template has that name (EC2).",
+            "InvalidLaunchTemplateId.NotFound": "No launch template has that id (EC2).",
+            "InvalidLaunchTemplateId.VersionNotFound": "The launch template has no such version (EC2).",
+        },
+        "operations": [
+            "DescribeInstanceTypes", "CreateSubnet", "DescribeSubnets",
+            "CreateLaunchTemplate", "CreateLaunchTemplateVersion", "DescribeLaunchTemplates",
+            "DescribeLaunchTemplateVersions", "DeleteLaunchTemplate",
+            "DescribeInstances", "TerminateInstances",
+        ],
+    },
+    "autoscaling": {
+        "model": "botocore:autoscaling/2011-01-01/service-2.json.gz",
+        "validation_error": "ValidationError",
+        "protocol_errors": ["ValidationError"],
+        "operations": [
+            "CreateAutoScalingGroup", "UpdateAutoScalingGroup", "DeleteAutoScalingGroup",
+            "DescribeAutoScalingGroups", "SetDesiredCapacity", "DescribeScalingActivities",
+            "SetInstanceProtection", "TerminateInstanceInAutoScalingGroup",
         ],
     },
     "ecsim": {
@@ -403,13 +442,23 @@ def operations(models: dict, service: str) -> list[str]:
 
 def service_errors(models: dict, service: str) -> list[str]:
     """The errors a service's client knows: every error shape of its model (as boto3's
-    `client.exceptions` has them), its protocol's, and ecsim's own."""
+    `client.exceptions` has them), its protocol's, the codes a model without error shapes
+    answers with (`errors`), and ecsim's own."""
     model = [n for n, s in models[service]["shapes"].items() if s.get("exception")]
-    return sorted(set(model) | set(SERVICES[service]["protocol_errors"])) + list(ECSIM_ERRORS)
+    spec = SERVICES[service]
+    return sorted(set(model) | set(spec["protocol_errors"]) | set(spec.get("errors", {}))) + list(ECSIM_ERRORS)
+
+
+def error_ident(code: str) -> str:
+    """The identifier of an error code: the code itself, without EC2's dots
+    (`InvalidSubnetID.NotFound` is `InvalidSubnetIDNotFound`)."""
+    return code.replace(".", "")
 
 
 def error_docs(models: dict) -> dict[str, str]:
     docs = dict(ECSIM_ERRORS) | dict(PROTOCOL_ERROR_DOCS)
+    for spec in SERVICES.values():
+        docs.update(spec.get("errors", {}))
     for service in SERVICES:
         for name, shape in models[service]["shapes"].items():
             if shape.get("exception") and name not in docs:
@@ -453,7 +502,7 @@ def gen_operations(models: dict, service: str) -> str:
     out.append("/// Every error this service's client knows (`client.exceptions`).")
     out.append("pub static ERRORS: &[ErrorCode] = &[")
     for name in names:
-        out.append(f"    ErrorCode::{name},")
+        out.append(f"    ErrorCode::{error_ident(name)},")
     out.append("];")
     out.append("")
     out.append(f"/// An error {service} answers with: one its model lists, its protocol's, or ecsim's own. Its")
@@ -461,14 +510,14 @@ def gen_operations(models: dict, service: str) -> str:
     out.append("#[derive(Clone, Copy, Debug, PartialEq, Eq)]")
     out.append("pub enum Error {")
     for name in names:
-        out.append(f"    {name},")
+        out.append(f"    {error_ident(name)},")
     out.append("}")
     out.append("")
     out.append("impl Error {")
     out.append("    pub fn code(self) -> ErrorCode {")
     out.append("        match self {")
     for name in names:
-        out.append(f"            Error::{name} => ErrorCode::{name},")
+        out.append(f"            Error::{error_ident(name)} => ErrorCode::{error_ident(name)},")
     out.append("        }")
     out.append("    }")
     out.append("")
@@ -497,19 +546,28 @@ def gen_error_code(models: dict) -> str:
     ]
     for name in names:
         out.append(f"    /// {docs[name]}")
-        out.append(f"    {name},")
+        out.append(f"    {error_ident(name)},")
     out.append("}")
     out.append("")
     out.append("impl ErrorCode {")
     out.append(f"    pub const ALL: [ErrorCode; {len(names)}] = [")
     for name in names:
-        out.append(f"        ErrorCode::{name},")
+        out.append(f"        ErrorCode::{error_ident(name)},")
     out.append("    ];")
     out.append("")
+    out.append("    /// The code AWS answers with (`error.response[\"Error\"][\"Code\"]` in boto3).")
     out.append("    pub fn as_str(self) -> &'static str {")
     out.append("        match self {")
     for name in names:
-        out.append(f'            ErrorCode::{name} => "{name}",')
+        out.append(f'            ErrorCode::{error_ident(name)} => "{name}",')
+    out.append("        }")
+    out.append("    }")
+    out.append("")
+    out.append("    /// The name of the error's class in the bindings: the code, without EC2's dots.")
+    out.append("    pub fn class_name(self) -> &'static str {")
+    out.append("        match self {")
+    for name in names:
+        out.append(f'            ErrorCode::{error_ident(name)} => "{error_ident(name)}",')
     out.append("        }")
     out.append("    }")
     out.append("}")
@@ -692,7 +750,7 @@ def generated_files(models: dict) -> dict[Path, str]:
     files[ROOT / "core/src/sim/registry.rs"] = gen_registry(models)
     from gen_bindings import binding_files  # the bindings' lists and declarations, same source
 
-    files.update(binding_files(models, SERVICES, service_errors, all_errors, error_docs))
+    files.update(binding_files(models, SERVICES, service_errors, all_errors, error_docs, error_ident))
     from gen_ts import ts_files  # the npm package's typed clients
 
     files.update(ts_files(models, SERVICES, model_names, {s: operations(models, s) for s in SERVICES},

@@ -28,8 +28,10 @@ def replace_block(path: Path, name: str, lines: list[str], current: dict[Path, s
     return pattern.sub(lambda m: m.group(1) + body + m.group(2), text, count=1)
 
 
-def binding_files(models, services, service_errors, all_errors, error_docs) -> dict[Path, str]:
-    names = all_errors(models)
+def binding_files(models, services, service_errors, all_errors, error_docs, error_ident) -> dict[Path, str]:
+    codes = all_errors(models)
+    # Python names classes by identifier (EC2's dotted codes lose their dots); JS keys them by code.
+    names = [error_ident(c) for c in codes]
     docs = error_docs(models)
     per_service = {s: service_errors(models, s) for s in services}
     ops = {s: (list(models[s]["operations"]) if spec["operations"] == "all" else spec["operations"])
@@ -40,20 +42,24 @@ def binding_files(models, services, service_errors, all_errors, error_docs) -> d
     # Python: the registry, the error re-exports, the stubs' classes and config.
     py = ROOT / "bindings-python/python/ecsim"
     lines = [f'"""{NOTE}"""', "from __future__ import annotations", "",
-             "# Each simulated service: its actions (AWS names) and the errors its client knows.",
+             "# Each simulated service: its actions (AWS names) and the codes of the errors its client knows",
+             "# (their classes are named by `error_class_name`).",
              "SERVICES: dict[str, tuple[str, ...]] = {"]
     lines += [f'    "{s}": ({", ".join(repr(o) for o in ops[s])},),' for s in services]
     lines += ["}", "", "SERVICE_ERRORS: dict[str, tuple[str, ...]] = {"]
     lines += [f'    "{s}": ({", ".join(repr(e) for e in per_service[s])},),' for s in services]
     lines += ["}", "", f"ERROR_NAMES: tuple[str, ...] = ({', '.join(repr(n) for n in names)},)", "",
-              f"CONFIG_MEMBERS: tuple[str, ...] = ({', '.join(repr(m) for m in config)},)", ""]
+              f"CONFIG_MEMBERS: tuple[str, ...] = ({', '.join(repr(m) for m in config)},)", "", "",
+              "def error_class_name(code: str) -> str:",
+              '    """The class of an error code: the code without EC2\'s dots (`InvalidSubnetID.NotFound`)."""',
+              '    return code.replace(".", "")', ""]
     files[py / "_services.py"] = "\n".join(lines)
     lines = [f'"""{NOTE}"""', "from ._native import ("]
     lines += [f"    {n} as {n}," for n in names]
     lines += [")", "", "__all__ = ["] + [f'    "{n}",' for n in names] + ["]", ""]
     files[py / "_errors.py"] = "\n".join(lines)
     stub = py / "_native.pyi"
-    files[stub] = replace_block(stub, "errors", [f"class {n}(EcsimError):\n    \"\"\"{docs[n]}\"\"\"" for n in names], files)
+    files[stub] = replace_block(stub, "errors", [f"class {error_ident(c)}(EcsimError):\n    \"\"\"{docs[c]}\"\"\"" for c in codes], files)
     lines = [f'"""{NOTE}"""', "from __future__ import annotations", "",
              "from typing import Literal, TypedDict", "", "",
              "class SimulationConfig(TypedDict, total=False):",
@@ -67,18 +73,19 @@ def binding_files(models, services, service_errors, all_errors, error_docs) -> d
     lines = [f"// {NOTE}", "", "/** Each simulated service: its actions (AWS names) and the errors its client knows. */",
              "export const SERVICES = {"]
     lines += [f"  {json.dumps(s)}: {{ operations: {json.dumps(ops[s])}, errors: {json.dumps(per_service[s])} }}," for s in services]
-    lines += ["};", "", f"export const ERROR_NAMES = {json.dumps(names)};", "",
+    lines += ["};", "", f"export const ERROR_NAMES = {json.dumps(codes)};", "",
               f"export const CONFIG_MEMBERS = {json.dumps(list(config))};", ""]
     files[lib / "services.js"] = "\n".join(lines)
     files[lib / "index.js"] = replace_block(lib / "index.js", "errors", [
-        "export const {", *[f"  {n}," for n in names], "} = errors;"], files)
+        "export const {", *[f"  {c}," if c == error_ident(c) else f"  {json.dumps(c)}: {error_ident(c)},"
+                            for c in codes], "} = errors;"], files)
     files[lib / "index.d.ts"] = replace_block(lib / "index.d.ts", "errors",
-        [f"/** {docs[n]} */\nexport declare const {n}: ErrorClass;" for n in names], files)
+        [f"/** {docs[c]} */\nexport declare const {error_ident(c)}: ErrorClass;" for c in codes], files)
     dts = lib / "api.d.ts"
     lines = ["export interface SimulationConfig {"]
     for member, spec in config.items():
         lines += [f"  /** {spec['doc']} */", f"  {member}?: {spec['ts']};"]
     lines += ["}", "", f"export type ServiceName = {' | '.join(json.dumps(s) for s in services)};", "",
-              f"export type ErrorName = {' | '.join(json.dumps(n) for n in names)};"]
+              f"export type ErrorName = {' | '.join(json.dumps(c) for c in codes)};"]
     files[dts] = replace_block(dts, "config", lines, files)
     return files

@@ -96,7 +96,7 @@ def service_file(models, service, names, actions, errors, split_ref, first_sente
              f"export interface {client} {{", f"  readonly service: {json.dumps(service)};",
              "  /** The errors this service answers with, by AWS name (boto3's `client.exceptions`). */",
              "  readonly exceptions: {", "    readonly EcsimError: typeof EcsimError;"]
-    body += [f"    readonly {e}: typeof EcsimError;" for e in errors]
+    body += [f"    readonly {json.dumps(e) if '.' in e else e}: typeof EcsimError;" for e in errors]
     body.append("  };")
     for action in actions:
         op = ops[action]

@@ -45,8 +45,12 @@ type ErrorClass = ErrorClasses['EcsimError'];
 export declare const ALPNPolicyNotSupportedException: ErrorClass;
 /** You don't have authorization to perform the requested action. */
 export declare const AccessDeniedException: ErrorClass;
+/** The request failed because an active instance refresh or rollback for the specified Auto Scaling group was not found. */
+export declare const ActiveInstanceRefreshNotFoundFault: ErrorClass;
 /** The specified allocation ID does not exist. */
 export declare const AllocationIdNotFoundException: ErrorClass;
+/** You already have an Auto Scaling group or launch configuration with this name. */
+export declare const AlreadyExistsFault: ErrorClass;
 /** You can apply up to 10 custom attributes for each resource. */
 export declare const AttributeLimitExceededException: ErrorClass;
 /** The specified Availability Zone is not supported. */
@@ -111,12 +115,18 @@ export declare const FailedResourceAccessException: ErrorClass;
 export declare const GatewayNotFoundException: ErrorClass;
 /** The health of the specified targets could not be retrieved due to an internal error. */
 export declare const HealthUnavailableException: ErrorClass;
+/** The service is currently processing another request with the same client token. */
+export declare const IdempotentCallInProgressFault: ErrorClass;
+/** Indicates that the parameters in the current request do not match the parameters from a previous request with the same client token within the idempotency window. */
+export declare const IdempotentParameterMismatchError: ErrorClass;
 /** An error occurred because a replay can be canceled only when the state is Running or Starting. */
 export declare const IllegalStatusException: ErrorClass;
 /** The specified configuration is not valid with this protocol. */
 export declare const IncompatibleProtocolsException: ErrorClass;
 /** No instance exists with the specified ID, or the instance was recently registered, and information about the instance hasn't propagated yet. */
 export declare const InstanceNotFound: ErrorClass;
+/** The request failed because an active instance refresh already exists for the specified Auto Scaling group. */
+export declare const InstanceRefreshInProgressFault: ErrorClass;
 /** There is insufficient capacity to reserve. */
 export declare const InsufficientCapacityException: ErrorClass;
 /** This exception occurs due to unexpected causes. */
@@ -135,16 +145,34 @@ export declare const InvalidEventPatternException: ErrorClass;
 export declare const InvalidFormatFault: ErrorClass;
 /** One or more specified values aren't valid. */
 export declare const InvalidInput: ErrorClass;
+/** The instance id is not of the form i-... (EC2). */
+export declare const InvalidInstanceIDMalformed: ErrorClass;
+/** The instance does not exist (EC2). */
+export declare const InvalidInstanceIDNotFound: ErrorClass;
+/** The instance type is not one EC2 offers (EC2). */
+export declare const InvalidInstanceType: ErrorClass;
+/** No launch template has that id (EC2). */
+export declare const InvalidLaunchTemplateIdNotFound: ErrorClass;
+/** The launch template has no such version (EC2). */
+export declare const InvalidLaunchTemplateIdVersionNotFound: ErrorClass;
+/** A launch template of that name exists (EC2). */
+export declare const InvalidLaunchTemplateNameAlreadyExistsException: ErrorClass;
+/** No launch template has that name (EC2). */
+export declare const InvalidLaunchTemplateNameNotFoundException: ErrorClass;
 /** The requested action is not valid. */
 export declare const InvalidLoadBalancerActionException: ErrorClass;
 /** The next token specified is invalid. */
 export declare const InvalidNextToken: ErrorClass;
 /** The next token supplied was invalid. */
 export declare const InvalidNextTokenException: ErrorClass;
+/** Parameters that cannot be used together (EC2). */
+export declare const InvalidParameterCombination: ErrorClass;
 /** Parameters were used together that cannot be used together. */
 export declare const InvalidParameterCombinationException: ErrorClass;
 /** The specified parameter isn't valid. */
 export declare const InvalidParameterException: ErrorClass;
+/** A value in the request is invalid (EC2). */
+export declare const InvalidParameterValue: ErrorClass;
 /** The value of an input parameter is bad or out-of-range. */
 export declare const InvalidParameterValueException: ErrorClass;
 /** The provided revocation file is an invalid format, or uses an incorrect algorithm. */
@@ -157,8 +185,12 @@ export declare const InvalidSecurityGroupException: ErrorClass;
 export declare const InvalidStateException: ErrorClass;
 /** The specified subnet is out of available addresses. */
 export declare const InvalidSubnetException: ErrorClass;
+/** The subnet does not exist (EC2). */
+export declare const InvalidSubnetIDNotFound: ErrorClass;
 /** The specified target does not exist, is not in the same VPC as the target group, or has an unsupported instance type. */
 export declare const InvalidTargetException: ErrorClass;
+/** The request failed because a desired configuration was not found or an incompatible launch template (uses a Systems Manager parameter instead of an AMI ID) or launch template version (`$Latest` or `$Default`) is present on the Auto Scaling group. */
+export declare const IrreversibleInstanceRefreshFault: ErrorClass;
 /** The operation was denied because either the calling principal lacks the required Amazon Web Services Key Management Service (Amazon Web Services KMS) permission on the key, or the key policy does not grant Amazon CloudWatch the permissions it needs to use the key. */
 export declare const KmsAccessDeniedException: ErrorClass;
 /** The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key is disabled or pending deletion. */
@@ -175,6 +207,8 @@ export declare const ListenerNotFoundException: ErrorClass;
 export declare const LoadBalancerNotFoundException: ErrorClass;
 /** This rule was created by an Amazon Web Services service on behalf of your account. */
 export declare const ManagedRuleException: ErrorClass;
+/** The request omits a parameter the action needs (EC2). */
+export declare const MissingParameter: ErrorClass;
 /** An input parameter that is required is missing. */
 export declare const MissingRequiredParameterException: ErrorClass;
 /** Amazon ECS can't determine the current version of the Amazon ECS container agent on the container instance and doesn't have enough information to proceed with an update. */
@@ -211,10 +245,14 @@ export declare const RequestLimitExceeded: ErrorClass;
 export declare const ResourceAlreadyExistsException: ErrorClass;
 /** The operation could not be completed because the request conflicts with the current state of the alarm or its underlying scheduled query resource. */
 export declare const ResourceConflict: ErrorClass;
+/** You already have a pending update to an Amazon EC2 Auto Scaling resource (for example, an Auto Scaling group, instance, or load balancer). */
+export declare const ResourceContentionFault: ErrorClass;
 /** The specified resource can't be deleted because it contains other resources. */
 export declare const ResourceInUse: ErrorClass;
 /** The specified resource is in-use and can't be removed. */
 export declare const ResourceInUseException: ErrorClass;
+/** The operation can't be performed because the resource is in use. */
+export declare const ResourceInUseFault: ErrorClass;
 /** The resource can't be created because you've reached the quota on the number of resources. */
 export declare const ResourceLimitExceeded: ErrorClass;
 /** The named resource does not exist. */
@@ -229,6 +267,8 @@ export declare const RevocationIdNotFoundException: ErrorClass;
 export declare const RuleNotFoundException: ErrorClass;
 /** The specified SSL policy does not exist. */
 export declare const SSLPolicyNotFoundException: ErrorClass;
+/** The operation can't be performed because there are scaling activities in progress. */
+export declare const ScalingActivityInProgressFault: ErrorClass;
 /** These errors are usually caused by a server issue. */
 export declare const ServerException: ErrorClass;
 /** The service can't be created because a service with the same name already exists. */
@@ -237,6 +277,8 @@ export declare const ServiceAlreadyExists: ErrorClass;
 export declare const ServiceAttributesLimitExceededException: ErrorClass;
 /** The service deploy ARN that you specified in the `ContinueServiceDeployment` doesn't exist. */
 export declare const ServiceDeploymentNotFoundException: ErrorClass;
+/** The service-linked role is not yet ready for use. */
+export declare const ServiceLinkedRoleFailure: ErrorClass;
 /** The specified service isn't active. */
 export declare const ServiceNotActiveException: ErrorClass;
 /** No service exists with the specified ID. */

@@ -119,7 +119,7 @@ export function seamTests(label, native, api, exported = undefined) {
     const values = { seed: 3, startTime: 1_800_000_000, region: 'eu-west-1', accountId: '111122223333',
       undeclaredSubnets: 'reject', taskTimings: 'instant', quotas: { clusters: 5 },
       stoppedTaskRetention: 600, customHealthDelay: 10, scaleInThresholdRatio: 0.8, serviceThrottle: false,
-      eventBusRetention: 100, eventDeliveryDelay: 1 };
+      eventBusRetention: 100, eventDeliveryDelay: 1, instanceTimings: { boot: 10 } };
     assert.deepEqual(Object.keys(values).sort(), [...CONFIG_MEMBERS].sort());
     const sim = new api.Simulation(values);
     assert.equal(sim.now, 1_800_000_000);

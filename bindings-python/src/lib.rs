@@ -33,7 +33,7 @@ fn error_types(py: Python<'_>) -> PyResult<&HashMap<ErrorCode, Py<PyType>>> {
         ErrorCode::ALL
             .iter()
             .map(|code| {
-                let name = CString::new(format!("ecsim.{}", code.as_str()))?;
+                let name = CString::new(format!("ecsim.{}", code.class_name()))?;
                 Ok((*code, PyErr::new_type(py, &name, None, Some(&base), None)?))
             })
             .collect()
@@ -482,7 +482,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("EcsimError", py.get_type::<EcsimError>())?;
     for (code, class) in error_types(py)? {
-        m.add(code.as_str(), class.bind(py))?;
+        m.add(code.class_name(), class.bind(py))?;
     }
     m.add_class::<Diagnostic>()?;
     m.add_class::<Simulation>()?;

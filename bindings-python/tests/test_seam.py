@@ -10,7 +10,7 @@ import pytest
 
 import ecsim
 from ecsim import _native
-from ecsim._services import CONFIG_MEMBERS, ERROR_NAMES, SERVICE_ERRORS, SERVICES
+from ecsim._services import CONFIG_MEMBERS, ERROR_NAMES, SERVICE_ERRORS, SERVICES, error_class_name
 
 PACKAGE = Path(ecsim.__file__).parent
 
@@ -36,9 +36,17 @@ def test_each_client_has_its_own_services_exceptions() -> None:
     sim = ecsim.Simulation()
     for service, errors in SERVICE_ERRORS.items():
         exceptions = vars(sim.client(service).exceptions)
-        assert sorted(exceptions) == sorted([*errors, "ParamValidationError"])
+        assert sorted(exceptions) == sorted([*map(error_class_name, errors), "ParamValidationError"])
     assert hasattr(sim.client("elbv2").exceptions, "TargetGroupNotFoundException")
     assert not hasattr(sim.client("events").exceptions, "ClusterNotFoundException")
+
+
+def test_an_ec2_error_keeps_its_dotted_code_and_its_class_drops_the_dots() -> None:
+    ec2 = ecsim.Simulation().client("ec2")
+    with pytest.raises(ec2.exceptions.InvalidSubnetIDNotFound) as raised:
+        ec2.describe_subnets(SubnetIds=["subnet-0"])
+    assert raised.value.code == "InvalidSubnetID.NotFound"
+    assert raised.value is not None and isinstance(raised.value, ecsim.InvalidSubnetIDNotFound)
 
 
 @pytest.mark.parametrize("service", list(SERVICES))
@@ -91,7 +99,8 @@ def test_every_configuration_member_is_accepted_and_no_other() -> None:
                               "taskTimings": "instant", "quotas": {"clusters": 5},
                               "stoppedTaskRetention": 600.0, "customHealthDelay": 10.0,
                               "scaleInThresholdRatio": 0.8, "serviceThrottle": False,
-                              "eventBusRetention": 100, "eventDeliveryDelay": 1.0}
+                              "eventBusRetention": 100, "eventDeliveryDelay": 1.0,
+                              "instanceTimings": {"boot": 10.0}}
     assert sorted(values) == sorted(CONFIG_MEMBERS)
     assert sorted(ecsim.SimulationConfig.__annotations__) == sorted(CONFIG_MEMBERS)
     sim = ecsim.Simulation(**values)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import ecsim
+from ecsim._services import error_class_name
 
 VECTORS = Path(__file__).resolve().parents[2] / "tests" / "vectors"
 
@@ -77,6 +78,7 @@ def run_step(sim: ecsim.Simulation, step: dict[str, Any],
         wanted = dict(expect.get("error") or {})
         if "diagnostics" in wanted:
             wanted["diagnostics"] = by_location(wanted["diagnostics"])
-        ok = "error" in expect and matches(wanted, got) and type(error).__name__ == error.code
+        named = type(error).__name__ == error_class_name(error.code)
+        ok = "error" in expect and matches(wanted, got) and named
         return None if ok else f"error: got {got}"
     return None if "output" in expect and matches(expect["output"], output) else f"output: got {output}"

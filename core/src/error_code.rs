@@ -11,8 +11,12 @@ pub enum ErrorCode {
     ALPNPolicyNotSupportedException,
     /// You don't have authorization to perform the requested action.
     AccessDeniedException,
+    /// The request failed because an active instance refresh or rollback for the specified Auto Scaling group was not found.
+    ActiveInstanceRefreshNotFoundFault,
     /// The specified allocation ID does not exist.
     AllocationIdNotFoundException,
+    /// You already have an Auto Scaling group or launch configuration with this name.
+    AlreadyExistsFault,
     /// You can apply up to 10 custom attributes for each resource.
     AttributeLimitExceededException,
     /// The specified Availability Zone is not supported.
@@ -77,12 +81,18 @@ pub enum ErrorCode {
     GatewayNotFoundException,
     /// The health of the specified targets could not be retrieved due to an internal error.
     HealthUnavailableException,
+    /// The service is currently processing another request with the same client token.
+    IdempotentCallInProgressFault,
+    /// Indicates that the parameters in the current request do not match the parameters from a previous request with the same client token within the idempotency window.
+    IdempotentParameterMismatchError,
     /// An error occurred because a replay can be canceled only when the state is Running or Starting.
     IllegalStatusException,
     /// The specified configuration is not valid with this protocol.
     IncompatibleProtocolsException,
     /// No instance exists with the specified ID, or the instance was recently registered, and information about the instance hasn't propagated yet.
     InstanceNotFound,
+    /// The request failed because an active instance refresh already exists for the specified Auto Scaling group.
+    InstanceRefreshInProgressFault,
     /// There is insufficient capacity to reserve.
     InsufficientCapacityException,
     /// This exception occurs due to unexpected causes.
@@ -101,16 +111,34 @@ pub enum ErrorCode {
     InvalidFormatFault,
     /// One or more specified values aren't valid.
     InvalidInput,
+    /// The instance id is not of the form i-... (EC2).
+    InvalidInstanceIDMalformed,
+    /// The instance does not exist (EC2).
+    InvalidInstanceIDNotFound,
+    /// The instance type is not one EC2 offers (EC2).
+    InvalidInstanceType,
+    /// No launch template has that id (EC2).
+    InvalidLaunchTemplateIdNotFound,
+    /// The launch template has no such version (EC2).
+    InvalidLaunchTemplateIdVersionNotFound,
+    /// A launch template of that name exists (EC2).
+    InvalidLaunchTemplateNameAlreadyExistsException,
+    /// No launch template has that name (EC2).
+    InvalidLaunchTemplateNameNotFoundException,
     /// The requested action is not valid.
     InvalidLoadBalancerActionException,
     /// The next token specified is invalid.
     InvalidNextToken,
     /// The next token supplied was invalid.
     InvalidNextTokenException,
+    /// Parameters that cannot be used together (EC2).
+    InvalidParameterCombination,
     /// Parameters were used together that cannot be used together.
     InvalidParameterCombinationException,
     /// The specified parameter isn't valid.
     InvalidParameterException,
+    /// A value in the request is invalid (EC2).
+    InvalidParameterValue,
     /// The value of an input parameter is bad or out-of-range.
     InvalidParameterValueException,
     /// The provided revocation file is an invalid format, or uses an incorrect algorithm.
@@ -123,8 +151,12 @@ pub enum ErrorCode {
     InvalidStateException,
     /// The specified subnet is out of available addresses.
     InvalidSubnetException,
+    /// The subnet does not exist (EC2).
+    InvalidSubnetIDNotFound,
     /// The specified target does not exist, is not in the same VPC as the target group, or has an unsupported instance type.
     InvalidTargetException,
+    /// The request failed because a desired configuration was not found or an incompatible launch template (uses a Systems Manager parameter instead of an AMI ID) or launch template version (`$Latest` or `$Default`) is present on the Auto Scaling group.
+    IrreversibleInstanceRefreshFault,
     /// The operation was denied because either the calling principal lacks the required Amazon Web Services Key Management Service (Amazon Web Services KMS) permission on the key, or the key policy does not grant Amazon CloudWatch the permissions it needs to use the key.
     KmsAccessDeniedException,
     /// The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key is disabled or pending deletion.
@@ -141,6 +173,8 @@ pub enum ErrorCode {
     LoadBalancerNotFoundException,
     /// This rule was created by an Amazon Web Services service on behalf of your account.
     ManagedRuleException,
+    /// The request omits a parameter the action needs (EC2).
+    MissingParameter,
     /// An input parameter that is required is missing.
     MissingRequiredParameterException,
     /// Amazon ECS can't determine the current version of the Amazon ECS container agent on the container instance and doesn't have enough information to proceed with an update.
@@ -177,10 +211,14 @@ pub enum ErrorCode {
     ResourceAlreadyExistsException,
     /// The operation could not be completed because the request conflicts with the current state of the alarm or its underlying scheduled query resource.
     ResourceConflict,
+    /// You already have a pending update to an Amazon EC2 Auto Scaling resource (for example, an Auto Scaling group, instance, or load balancer).
+    ResourceContentionFault,
     /// The specified resource can't be deleted because it contains other resources.
     ResourceInUse,
     /// The specified resource is in-use and can't be removed.
     ResourceInUseException,
+    /// The operation can't be performed because the resource is in use.
+    ResourceInUseFault,
     /// The resource can't be created because you've reached the quota on the number of resources.
     ResourceLimitExceeded,
     /// The named resource does not exist.
@@ -195,6 +233,8 @@ pub enum ErrorCode {
     RuleNotFoundException,
     /// The specified SSL policy does not exist.
     SSLPolicyNotFoundException,
+    /// The operation can't be performed because there are scaling activities in progress.
+    ScalingActivityInProgressFault,
     /// These errors are usually caused by a server issue.
     ServerException,
     /// The service can't be created because a service with the same name already exists.
@@ -203,6 +243,8 @@ pub enum ErrorCode {
     ServiceAttributesLimitExceededException,
     /// The service deploy ARN that you specified in the `ContinueServiceDeployment` doesn't exist.
     ServiceDeploymentNotFoundException,
+    /// The service-linked role is not yet ready for use.
+    ServiceLinkedRoleFailure,
     /// The specified service isn't active.
     ServiceNotActiveException,
     /// No service exists with the specified ID.
@@ -274,10 +316,12 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 132] = [
+    pub const ALL: [ErrorCode; 153] = [
         ErrorCode::ALPNPolicyNotSupportedException,
         ErrorCode::AccessDeniedException,
+        ErrorCode::ActiveInstanceRefreshNotFoundFault,
         ErrorCode::AllocationIdNotFoundException,
+        ErrorCode::AlreadyExistsFault,
         ErrorCode::AttributeLimitExceededException,
         ErrorCode::AvailabilityZoneNotSupportedException,
         ErrorCode::BlockedException,
@@ -310,9 +354,12 @@ impl ErrorCode {
         ErrorCode::FailedResourceAccessException,
         ErrorCode::GatewayNotFoundException,
         ErrorCode::HealthUnavailableException,
+        ErrorCode::IdempotentCallInProgressFault,
+        ErrorCode::IdempotentParameterMismatchError,
         ErrorCode::IllegalStatusException,
         ErrorCode::IncompatibleProtocolsException,
         ErrorCode::InstanceNotFound,
+        ErrorCode::InstanceRefreshInProgressFault,
         ErrorCode::InsufficientCapacityException,
         ErrorCode::InternalException,
         ErrorCode::InternalServiceException,
@@ -322,18 +369,29 @@ impl ErrorCode {
         ErrorCode::InvalidEventPatternException,
         ErrorCode::InvalidFormatFault,
         ErrorCode::InvalidInput,
+        ErrorCode::InvalidInstanceIDMalformed,
+        ErrorCode::InvalidInstanceIDNotFound,
+        ErrorCode::InvalidInstanceType,
+        ErrorCode::InvalidLaunchTemplateIdNotFound,
+        ErrorCode::InvalidLaunchTemplateIdVersionNotFound,
+        ErrorCode::InvalidLaunchTemplateNameAlreadyExistsException,
+        ErrorCode::InvalidLaunchTemplateNameNotFoundException,
         ErrorCode::InvalidLoadBalancerActionException,
         ErrorCode::InvalidNextToken,
         ErrorCode::InvalidNextTokenException,
+        ErrorCode::InvalidParameterCombination,
         ErrorCode::InvalidParameterCombinationException,
         ErrorCode::InvalidParameterException,
+        ErrorCode::InvalidParameterValue,
         ErrorCode::InvalidParameterValueException,
         ErrorCode::InvalidRevocationContentException,
         ErrorCode::InvalidSchemeException,
         ErrorCode::InvalidSecurityGroupException,
         ErrorCode::InvalidStateException,
         ErrorCode::InvalidSubnetException,
+        ErrorCode::InvalidSubnetIDNotFound,
         ErrorCode::InvalidTargetException,
+        ErrorCode::IrreversibleInstanceRefreshFault,
         ErrorCode::KmsAccessDeniedException,
         ErrorCode::KmsKeyDisabledException,
         ErrorCode::KmsKeyNotFoundException,
@@ -342,6 +400,7 @@ impl ErrorCode {
         ErrorCode::ListenerNotFoundException,
         ErrorCode::LoadBalancerNotFoundException,
         ErrorCode::ManagedRuleException,
+        ErrorCode::MissingParameter,
         ErrorCode::MissingRequiredParameterException,
         ErrorCode::MissingVersionException,
         ErrorCode::NamespaceAlreadyExists,
@@ -360,8 +419,10 @@ impl ErrorCode {
         ErrorCode::RequestLimitExceeded,
         ErrorCode::ResourceAlreadyExistsException,
         ErrorCode::ResourceConflict,
+        ErrorCode::ResourceContentionFault,
         ErrorCode::ResourceInUse,
         ErrorCode::ResourceInUseException,
+        ErrorCode::ResourceInUseFault,
         ErrorCode::ResourceLimitExceeded,
         ErrorCode::ResourceNotFound,
         ErrorCode::ResourceNotFoundException,
@@ -369,10 +430,12 @@ impl ErrorCode {
         ErrorCode::RevocationIdNotFoundException,
         ErrorCode::RuleNotFoundException,
         ErrorCode::SSLPolicyNotFoundException,
+        ErrorCode::ScalingActivityInProgressFault,
         ErrorCode::ServerException,
         ErrorCode::ServiceAlreadyExists,
         ErrorCode::ServiceAttributesLimitExceededException,
         ErrorCode::ServiceDeploymentNotFoundException,
+        ErrorCode::ServiceLinkedRoleFailure,
         ErrorCode::ServiceNotActiveException,
         ErrorCode::ServiceNotFound,
         ErrorCode::ServiceNotFoundException,
@@ -409,11 +472,14 @@ impl ErrorCode {
         ErrorCode::InternalError,
     ];
 
+    /// The code AWS answers with (`error.response["Error"]["Code"]` in boto3).
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::ALPNPolicyNotSupportedException => "ALPNPolicyNotSupportedException",
             ErrorCode::AccessDeniedException => "AccessDeniedException",
+            ErrorCode::ActiveInstanceRefreshNotFoundFault => "ActiveInstanceRefreshNotFoundFault",
             ErrorCode::AllocationIdNotFoundException => "AllocationIdNotFoundException",
+            ErrorCode::AlreadyExistsFault => "AlreadyExistsFault",
             ErrorCode::AttributeLimitExceededException => "AttributeLimitExceededException",
             ErrorCode::AvailabilityZoneNotSupportedException => "AvailabilityZoneNotSupportedException",
             ErrorCode::BlockedException => "BlockedException",
@@ -446,9 +512,12 @@ impl ErrorCode {
             ErrorCode::FailedResourceAccessException => "FailedResourceAccessException",
             ErrorCode::GatewayNotFoundException => "GatewayNotFoundException",
             ErrorCode::HealthUnavailableException => "HealthUnavailableException",
+            ErrorCode::IdempotentCallInProgressFault => "IdempotentCallInProgressFault",
+            ErrorCode::IdempotentParameterMismatchError => "IdempotentParameterMismatchError",
             ErrorCode::IllegalStatusException => "IllegalStatusException",
             ErrorCode::IncompatibleProtocolsException => "IncompatibleProtocolsException",
             ErrorCode::InstanceNotFound => "InstanceNotFound",
+            ErrorCode::InstanceRefreshInProgressFault => "InstanceRefreshInProgressFault",
             ErrorCode::InsufficientCapacityException => "InsufficientCapacityException",
             ErrorCode::InternalException => "InternalException",
             ErrorCode::InternalServiceException => "InternalServiceException",
@@ -458,18 +527,29 @@ impl ErrorCode {
             ErrorCode::InvalidEventPatternException => "InvalidEventPatternException",
             ErrorCode::InvalidFormatFault => "InvalidFormatFault",
             ErrorCode::InvalidInput => "InvalidInput",
+            ErrorCode::InvalidInstanceIDMalformed => "InvalidInstanceID.Malformed",
+            ErrorCode::InvalidInstanceIDNotFound => "InvalidInstanceID.NotFound",
+            ErrorCode::InvalidInstanceType => "InvalidInstanceType",
+            ErrorCode::InvalidLaunchTemplateIdNotFound => "InvalidLaunchTemplateId.NotFound",
+            ErrorCode::InvalidLaunchTemplateIdVersionNotFound => "InvalidLaunchTemplateId.VersionNotFound",
+            ErrorCode::InvalidLaunchTemplateNameAlreadyExistsException => "InvalidLaunchTemplateName.AlreadyExistsException",
+            ErrorCode::InvalidLaunchTemplateNameNotFoundException => "InvalidLaunchTemplateName.NotFoundException",
             ErrorCode::InvalidLoadBalancerActionException => "InvalidLoadBalancerActionException",
             ErrorCode::InvalidNextToken => "InvalidNextToken",
             ErrorCode::InvalidNextTokenException => "InvalidNextTokenException",
+            ErrorCode::InvalidParameterCombination => "InvalidParameterCombination",
             ErrorCode::InvalidParameterCombinationException => "InvalidParameterCombinationException",
             ErrorCode::InvalidParameterException => "InvalidParameterException",
+            ErrorCode::InvalidParameterValue => "InvalidParameterValue",
             ErrorCode::InvalidParameterValueException => "InvalidParameterValueException",
             ErrorCode::InvalidRevocationContentException => "InvalidRevocationContentException",
             ErrorCode::InvalidSchemeException => "InvalidSchemeException",
             ErrorCode::InvalidSecurityGroupException => "InvalidSecurityGroupException",
             ErrorCode::InvalidStateException => "InvalidStateException",
             ErrorCode::InvalidSubnetException => "InvalidSubnetException",
+            ErrorCode::InvalidSubnetIDNotFound => "InvalidSubnetID.NotFound",
             ErrorCode::InvalidTargetException => "InvalidTargetException",
+            ErrorCode::IrreversibleInstanceRefreshFault => "IrreversibleInstanceRefreshFault",
             ErrorCode::KmsAccessDeniedException => "KmsAccessDeniedException",
             ErrorCode::KmsKeyDisabledException => "KmsKeyDisabledException",
             ErrorCode::KmsKeyNotFoundException => "KmsKeyNotFoundException",
@@ -478,6 +558,7 @@ impl ErrorCode {
             ErrorCode::ListenerNotFoundException => "ListenerNotFoundException",
             ErrorCode::LoadBalancerNotFoundException => "LoadBalancerNotFoundException",
             ErrorCode::ManagedRuleException => "ManagedRuleException",
+            ErrorCode::MissingParameter => "MissingParameter",
             ErrorCode::MissingRequiredParameterException => "MissingRequiredParameterException",
             ErrorCode::MissingVersionException => "MissingVersionException",
             ErrorCode::NamespaceAlreadyExists => "NamespaceAlreadyExists",
@@ -496,8 +577,10 @@ impl ErrorCode {
             ErrorCode::RequestLimitExceeded => "RequestLimitExceeded",
             ErrorCode::ResourceAlreadyExistsException => "ResourceAlreadyExistsException",
             ErrorCode::ResourceConflict => "ResourceConflict",
+            ErrorCode::ResourceContentionFault => "ResourceContentionFault",
             ErrorCode::ResourceInUse => "ResourceInUse",
             ErrorCode::ResourceInUseException => "ResourceInUseException",
+            ErrorCode::ResourceInUseFault => "ResourceInUseFault",
             ErrorCode::ResourceLimitExceeded => "ResourceLimitExceeded",
             ErrorCode::ResourceNotFound => "ResourceNotFound",
             ErrorCode::ResourceNotFoundException => "ResourceNotFoundException",
@@ -505,10 +588,171 @@ impl ErrorCode {
             ErrorCode::RevocationIdNotFoundException => "RevocationIdNotFoundException",
             ErrorCode::RuleNotFoundException => "RuleNotFoundException",
             ErrorCode::SSLPolicyNotFoundException => "SSLPolicyNotFoundException",
+            ErrorCode::ScalingActivityInProgressFault => "ScalingActivityInProgressFault",
             ErrorCode::ServerException => "ServerException",
             ErrorCode::ServiceAlreadyExists => "ServiceAlreadyExists",
             ErrorCode::ServiceAttributesLimitExceededException => "ServiceAttributesLimitExceededException",
             ErrorCode::ServiceDeploymentNotFoundException => "ServiceDeploymentNotFoundException",
+            ErrorCode::ServiceLinkedRoleFailure => "ServiceLinkedRoleFailure",
+            ErrorCode::ServiceNotActiveException => "ServiceNotActiveException",
+            ErrorCode::ServiceNotFound => "ServiceNotFound",
+            ErrorCode::ServiceNotFoundException => "ServiceNotFoundException",
+            ErrorCode::SubnetNotFoundException => "SubnetNotFoundException",
+            ErrorCode::TargetGroupAssociationLimitException => "TargetGroupAssociationLimitException",
+            ErrorCode::TargetGroupNotFoundException => "TargetGroupNotFoundException",
+            ErrorCode::TargetNotConnectedException => "TargetNotConnectedException",
+            ErrorCode::TargetNotFoundException => "TargetNotFoundException",
+            ErrorCode::TaskSetNotFoundException => "TaskSetNotFoundException",
+            ErrorCode::ThrottlingException => "ThrottlingException",
+            ErrorCode::TooManyActionsException => "TooManyActionsException",
+            ErrorCode::TooManyCertificatesException => "TooManyCertificatesException",
+            ErrorCode::TooManyListenersException => "TooManyListenersException",
+            ErrorCode::TooManyLoadBalancersException => "TooManyLoadBalancersException",
+            ErrorCode::TooManyRegistrationsForTargetIdException => "TooManyRegistrationsForTargetIdException",
+            ErrorCode::TooManyRulesException => "TooManyRulesException",
+            ErrorCode::TooManyTagsException => "TooManyTagsException",
+            ErrorCode::TooManyTargetGroupsException => "TooManyTargetGroupsException",
+            ErrorCode::TooManyTargetsException => "TooManyTargetsException",
+            ErrorCode::TooManyTrustStoreRevocationEntriesException => "TooManyTrustStoreRevocationEntriesException",
+            ErrorCode::TooManyTrustStoresException => "TooManyTrustStoresException",
+            ErrorCode::TooManyUniqueTargetGroupsPerLoadBalancerException => "TooManyUniqueTargetGroupsPerLoadBalancerException",
+            ErrorCode::TrustStoreAssociationNotFoundException => "TrustStoreAssociationNotFoundException",
+            ErrorCode::TrustStoreInUseException => "TrustStoreInUseException",
+            ErrorCode::TrustStoreNotFoundException => "TrustStoreNotFoundException",
+            ErrorCode::TrustStoreNotReadyException => "TrustStoreNotReadyException",
+            ErrorCode::UnsupportedFeatureException => "UnsupportedFeatureException",
+            ErrorCode::UnsupportedProtocolException => "UnsupportedProtocolException",
+            ErrorCode::UpdateInProgressException => "UpdateInProgressException",
+            ErrorCode::ValidationError => "ValidationError",
+            ErrorCode::ValidationException => "ValidationException",
+            ErrorCode::UnknownOperationException => "UnknownOperationException",
+            ErrorCode::UnknownServiceError => "UnknownServiceError",
+            ErrorCode::InternalError => "InternalError",
+        }
+    }
+
+    /// The name of the error's class in the bindings: the code, without EC2's dots.
+    pub fn class_name(self) -> &'static str {
+        match self {
+            ErrorCode::ALPNPolicyNotSupportedException => "ALPNPolicyNotSupportedException",
+            ErrorCode::AccessDeniedException => "AccessDeniedException",
+            ErrorCode::ActiveInstanceRefreshNotFoundFault => "ActiveInstanceRefreshNotFoundFault",
+            ErrorCode::AllocationIdNotFoundException => "AllocationIdNotFoundException",
+            ErrorCode::AlreadyExistsFault => "AlreadyExistsFault",
+            ErrorCode::AttributeLimitExceededException => "AttributeLimitExceededException",
+            ErrorCode::AvailabilityZoneNotSupportedException => "AvailabilityZoneNotSupportedException",
+            ErrorCode::BlockedException => "BlockedException",
+            ErrorCode::CaCertificatesBundleNotFoundException => "CaCertificatesBundleNotFoundException",
+            ErrorCode::CapacityDecreaseRequestsLimitExceededException => "CapacityDecreaseRequestsLimitExceededException",
+            ErrorCode::CapacityReservationPendingException => "CapacityReservationPendingException",
+            ErrorCode::CapacityUnitsLimitExceededException => "CapacityUnitsLimitExceededException",
+            ErrorCode::CertificateNotFoundException => "CertificateNotFoundException",
+            ErrorCode::ClientException => "ClientException",
+            ErrorCode::ClusterContainsCapacityProviderException => "ClusterContainsCapacityProviderException",
+            ErrorCode::ClusterContainsContainerInstancesException => "ClusterContainsContainerInstancesException",
+            ErrorCode::ClusterContainsServicesException => "ClusterContainsServicesException",
+            ErrorCode::ClusterContainsTasksException => "ClusterContainsTasksException",
+            ErrorCode::ClusterNotFoundException => "ClusterNotFoundException",
+            ErrorCode::ConcurrentModificationException => "ConcurrentModificationException",
+            ErrorCode::ConcurrentUpdateException => "ConcurrentUpdateException",
+            ErrorCode::ConflictException => "ConflictException",
+            ErrorCode::CustomHealthNotFound => "CustomHealthNotFound",
+            ErrorCode::DaemonNotActiveException => "DaemonNotActiveException",
+            ErrorCode::DaemonNotFoundException => "DaemonNotFoundException",
+            ErrorCode::DashboardInvalidInputError => "DashboardInvalidInputError",
+            ErrorCode::DashboardNotFoundError => "DashboardNotFoundError",
+            ErrorCode::DeleteAssociationSameAccountException => "DeleteAssociationSameAccountException",
+            ErrorCode::DuplicateListenerException => "DuplicateListenerException",
+            ErrorCode::DuplicateLoadBalancerNameException => "DuplicateLoadBalancerNameException",
+            ErrorCode::DuplicateRequest => "DuplicateRequest",
+            ErrorCode::DuplicateTagKeysException => "DuplicateTagKeysException",
+            ErrorCode::DuplicateTargetGroupNameException => "DuplicateTargetGroupNameException",
+            ErrorCode::DuplicateTrustStoreNameException => "DuplicateTrustStoreNameException",
+            ErrorCode::FailedResourceAccessException => "FailedResourceAccessException",
+            ErrorCode::GatewayNotFoundException => "GatewayNotFoundException",
+            ErrorCode::HealthUnavailableException => "HealthUnavailableException",
+            ErrorCode::IdempotentCallInProgressFault => "IdempotentCallInProgressFault",
+            ErrorCode::IdempotentParameterMismatchError => "IdempotentParameterMismatchError",
+            ErrorCode::IllegalStatusException => "IllegalStatusException",
+            ErrorCode::IncompatibleProtocolsException => "IncompatibleProtocolsException",
+            ErrorCode::InstanceNotFound => "InstanceNotFound",
+            ErrorCode::InstanceRefreshInProgressFault => "InstanceRefreshInProgressFault",
+            ErrorCode::InsufficientCapacityException => "InsufficientCapacityException",
+            ErrorCode::InternalException => "InternalException",
+            ErrorCode::InternalServiceException => "InternalServiceException",
+            ErrorCode::InternalServiceFault => "InternalServiceFault",
+            ErrorCode::InvalidCaCertificatesBundleException => "InvalidCaCertificatesBundleException",
+            ErrorCode::InvalidConfigurationRequestException => "InvalidConfigurationRequestException",
+            ErrorCode::InvalidEventPatternException => "InvalidEventPatternException",
+            ErrorCode::InvalidFormatFault => "InvalidFormatFault",
+            ErrorCode::InvalidInput => "InvalidInput",
+            ErrorCode::InvalidInstanceIDMalformed => "InvalidInstanceIDMalformed",
+            ErrorCode::InvalidInstanceIDNotFound => "InvalidInstanceIDNotFound",
+            ErrorCode::InvalidInstanceType => "InvalidInstanceType",
+            ErrorCode::InvalidLaunchTemplateIdNotFound => "InvalidLaunchTemplateIdNotFound",
+            ErrorCode::InvalidLaunchTemplateIdVersionNotFound => "InvalidLaunchTemplateIdVersionNotFound",
+            ErrorCode::InvalidLaunchTemplateNameAlreadyExistsException => "InvalidLaunchTemplateNameAlreadyExistsException",
+            ErrorCode::InvalidLaunchTemplateNameNotFoundException => "InvalidLaunchTemplateNameNotFoundException",
+            ErrorCode::InvalidLoadBalancerActionException => "InvalidLoadBalancerActionException",
+            ErrorCode::InvalidNextToken => "InvalidNextToken",
+            ErrorCode::InvalidNextTokenException => "InvalidNextTokenException",
+            ErrorCode::InvalidParameterCombination => "InvalidParameterCombination",
+            ErrorCode::InvalidParameterCombinationException => "InvalidParameterCombinationException",
+            ErrorCode::InvalidParameterException => "InvalidParameterException",
+            ErrorCode::InvalidParameterValue => "InvalidParameterValue",
+            ErrorCode::InvalidParameterValueException => "InvalidParameterValueException",
+            ErrorCode::InvalidRevocationContentException => "InvalidRevocationContentException",
+            ErrorCode::InvalidSchemeException => "InvalidSchemeException",
+            ErrorCode::InvalidSecurityGroupException => "InvalidSecurityGroupException",
+            ErrorCode::InvalidStateException => "InvalidStateException",
+            ErrorCode::InvalidSubnetException => "InvalidSubnetException",
+            ErrorCode::InvalidSubnetIDNotFound => "InvalidSubnetIDNotFound",
+            ErrorCode::InvalidTargetException => "InvalidTargetException",
+            ErrorCode::IrreversibleInstanceRefreshFault => "IrreversibleInstanceRefreshFault",
+            ErrorCode::KmsAccessDeniedException => "KmsAccessDeniedException",
+            ErrorCode::KmsKeyDisabledException => "KmsKeyDisabledException",
+            ErrorCode::KmsKeyNotFoundException => "KmsKeyNotFoundException",
+            ErrorCode::LimitExceededException => "LimitExceededException",
+            ErrorCode::LimitExceededFault => "LimitExceededFault",
+            ErrorCode::ListenerNotFoundException => "ListenerNotFoundException",
+            ErrorCode::LoadBalancerNotFoundException => "LoadBalancerNotFoundException",
+            ErrorCode::ManagedRuleException => "ManagedRuleException",
+            ErrorCode::MissingParameter => "MissingParameter",
+            ErrorCode::MissingRequiredParameterException => "MissingRequiredParameterException",
+            ErrorCode::MissingVersionException => "MissingVersionException",
+            ErrorCode::NamespaceAlreadyExists => "NamespaceAlreadyExists",
+            ErrorCode::NamespaceNotFound => "NamespaceNotFound",
+            ErrorCode::NamespaceNotFoundException => "NamespaceNotFoundException",
+            ErrorCode::NoUpdateAvailableException => "NoUpdateAvailableException",
+            ErrorCode::ObjectNotFoundException => "ObjectNotFoundException",
+            ErrorCode::OperationDisabledException => "OperationDisabledException",
+            ErrorCode::OperationNotFound => "OperationNotFound",
+            ErrorCode::OperationNotPermittedException => "OperationNotPermittedException",
+            ErrorCode::PlatformTaskDefinitionIncompatibilityException => "PlatformTaskDefinitionIncompatibilityException",
+            ErrorCode::PlatformUnknownException => "PlatformUnknownException",
+            ErrorCode::PolicyLengthExceededException => "PolicyLengthExceededException",
+            ErrorCode::PriorRequestNotCompleteException => "PriorRequestNotCompleteException",
+            ErrorCode::PriorityInUseException => "PriorityInUseException",
+            ErrorCode::RequestLimitExceeded => "RequestLimitExceeded",
+            ErrorCode::ResourceAlreadyExistsException => "ResourceAlreadyExistsException",
+            ErrorCode::ResourceConflict => "ResourceConflict",
+            ErrorCode::ResourceContentionFault => "ResourceContentionFault",
+            ErrorCode::ResourceInUse => "ResourceInUse",
+            ErrorCode::ResourceInUseException => "ResourceInUseException",
+            ErrorCode::ResourceInUseFault => "ResourceInUseFault",
+            ErrorCode::ResourceLimitExceeded => "ResourceLimitExceeded",
+            ErrorCode::ResourceNotFound => "ResourceNotFound",
+            ErrorCode::ResourceNotFoundException => "ResourceNotFoundException",
+            ErrorCode::RevocationContentNotFoundException => "RevocationContentNotFoundException",
+            ErrorCode::RevocationIdNotFoundException => "RevocationIdNotFoundException",
+            ErrorCode::RuleNotFoundException => "RuleNotFoundException",
+            ErrorCode::SSLPolicyNotFoundException => "SSLPolicyNotFoundException",
+            ErrorCode::ScalingActivityInProgressFault => "ScalingActivityInProgressFault",
+            ErrorCode::ServerException => "ServerException",
+            ErrorCode::ServiceAlreadyExists => "ServiceAlreadyExists",
+            ErrorCode::ServiceAttributesLimitExceededException => "ServiceAttributesLimitExceededException",
+            ErrorCode::ServiceDeploymentNotFoundException => "ServiceDeploymentNotFoundException",
+            ErrorCode::ServiceLinkedRoleFailure => "ServiceLinkedRoleFailure",
             ErrorCode::ServiceNotActiveException => "ServiceNotActiveException",
             ErrorCode::ServiceNotFound => "ServiceNotFound",
             ErrorCode::ServiceNotFoundException => "ServiceNotFoundException",

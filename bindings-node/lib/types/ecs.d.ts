@@ -900,6 +900,428 @@ export interface PutClusterCapacityProvidersResponse {
   cluster?: Cluster;
 }
 
+export interface CreateCapacityProviderRequest {
+  /** The name of the capacity provider. */
+  name: string;
+  /** The name of the cluster to associate with the capacity provider. */
+  cluster?: string;
+  /** The details of the Auto Scaling group for the capacity provider. */
+  autoScalingGroupProvider?: AutoScalingGroupProvider;
+  /** The configuration for the Amazon ECS Managed Instances provider. */
+  managedInstancesProvider?: CreateManagedInstancesProviderConfiguration;
+  /** The metadata that you apply to the capacity provider to categorize and organize them more conveniently. */
+  tags?: Tag[];
+}
+
+/** The details of the Auto Scaling group for the capacity provider. */
+export interface AutoScalingGroupProvider {
+  /** The Amazon Resource Name (ARN) that identifies the Auto Scaling group, or the Auto Scaling group name. */
+  autoScalingGroupArn: string;
+  /** The managed scaling settings for the Auto Scaling group capacity provider. */
+  managedScaling?: ManagedScaling;
+  /** The managed termination protection setting to use for the Auto Scaling group capacity provider. */
+  managedTerminationProtection?: ManagedTerminationProtection;
+  /** The managed draining option for the Auto Scaling group capacity provider. */
+  managedDraining?: ManagedDraining;
+}
+
+/** The managed scaling settings for the Auto Scaling group capacity provider. */
+export interface ManagedScaling {
+  /** Determines whether to use managed scaling for the capacity provider. */
+  status?: ManagedScalingStatus;
+  /** The target capacity utilization as a percentage for the capacity provider. */
+  targetCapacity?: number;
+  /** The minimum number of Amazon EC2 instances that Amazon ECS will scale out at one time. */
+  minimumScalingStepSize?: number;
+  /** The maximum number of Amazon EC2 instances that Amazon ECS will scale out at one time. */
+  maximumScalingStepSize?: number;
+  /** The period of time, in seconds, after a newly launched Amazon EC2 instance can contribute to CloudWatch metrics for Auto Scaling group. */
+  instanceWarmupPeriod?: number;
+}
+
+export type ManagedScalingStatus = "ENABLED" | "DISABLED";
+
+export type ManagedTerminationProtection = "ENABLED" | "DISABLED";
+
+export type ManagedDraining = "ENABLED" | "DISABLED";
+
+/** The configuration for creating a Amazon ECS Managed Instances provider. */
+export interface CreateManagedInstancesProviderConfiguration {
+  /** The Amazon Resource Name (ARN) of the infrastructure role that Amazon ECS uses to manage instances on your behalf. */
+  infrastructureRoleArn: string;
+  /** The launch template configuration that specifies how Amazon ECS should launch Amazon EC2 instances. */
+  instanceLaunchTemplate: InstanceLaunchTemplate;
+  /** Specifies whether to propagate tags from the capacity provider to the Amazon ECS Managed Instances. */
+  propagateTags?: PropagateMITags;
+  /** Defines how Amazon ECS Managed Instances optimizes the infrastastructure in your capacity provider. */
+  infrastructureOptimization?: InfrastructureOptimization;
+  /** The auto repair configuration for the Amazon ECS Managed Instances capacity provider. */
+  autoRepairConfiguration?: AutoRepairConfiguration;
+}
+
+/** The launch template configuration for Amazon ECS Managed Instances. */
+export interface InstanceLaunchTemplate {
+  /** The Amazon Resource Name (ARN) of the instance profile that Amazon ECS applies to Amazon ECS Managed Instances. */
+  ec2InstanceProfileArn: string;
+  /** The network configuration for Amazon ECS Managed Instances. */
+  networkConfiguration: ManagedInstancesNetworkConfiguration;
+  /** The storage configuration for Amazon ECS Managed Instances. */
+  storageConfiguration?: ManagedInstancesStorageConfiguration;
+  /** The local storage configuration for Amazon ECS Managed Instances. */
+  localStorageConfiguration?: ManagedInstancesLocalStorageConfiguration;
+  /** CloudWatch provides two categories of monitoring: basic monitoring and detailed monitoring. */
+  monitoring?: ManagedInstancesMonitoringOptions;
+  /** The capacity option type. */
+  capacityOptionType?: CapacityOptionType;
+  /** Determines whether tags are propagated to the instance metadata service (IMDS) for Amazon EC2 instances launched by the Managed Instances capacity provider. */
+  instanceMetadataTagsPropagation?: boolean;
+  /** The instance requirements. */
+  instanceRequirements?: InstanceRequirementsRequest;
+  /** Determines whether to enable FIPS 140-2 validated cryptographic modules on EC2 instances launched by the capacity provider. */
+  fipsEnabled?: boolean;
+  /** Capacity reservation specifications. */
+  capacityReservations?: CapacityReservationRequest;
+  /** Specifies whether instances that this capacity provider launches have Nitro Sandbox enabled. */
+  nitroEnclavesEnabled?: boolean;
+}
+
+/** The network configuration for Amazon ECS Managed Instances. */
+export interface ManagedInstancesNetworkConfiguration {
+  /** The list of subnet IDs where Amazon ECS can launch Amazon ECS Managed Instances. */
+  subnets?: string[];
+  /** The list of security group IDs to apply to Amazon ECS Managed Instances. */
+  securityGroups?: string[];
+}
+
+/** The storage configuration for Amazon ECS Managed Instances. */
+export interface ManagedInstancesStorageConfiguration {
+  /** The size of the data volume. */
+  storageSizeGiB?: number;
+}
+
+/** The local storage configuration for Amazon ECS Managed Instances. */
+export interface ManagedInstancesLocalStorageConfiguration {
+  /** Use instance store volumes for data storage when available. */
+  useLocalStorage?: boolean;
+}
+
+export type ManagedInstancesMonitoringOptions = "BASIC" | "DETAILED";
+
+export type CapacityOptionType = "ON_DEMAND" | "SPOT" | "RESERVED";
+
+/** The instance requirements for attribute-based instance type selection. */
+export interface InstanceRequirementsRequest {
+  /** The minimum and maximum number of vCPUs for the instance types. */
+  vCpuCount: VCpuCountRangeRequest;
+  /** The minimum and maximum amount of memory in mebibytes (MiB) for the instance types. */
+  memoryMiB: MemoryMiBRequest;
+  /** The CPU manufacturers to include or exclude. */
+  cpuManufacturers?: CpuManufacturer[];
+  /** The minimum and maximum amount of memory per vCPU in gibibytes (GiB). */
+  memoryGiBPerVCpu?: MemoryGiBPerVCpuRequest;
+  /** The instance types to exclude from selection. */
+  excludedInstanceTypes?: string[];
+  /** The instance generations to include. */
+  instanceGenerations?: InstanceGeneration[];
+  /** The maximum price for Spot instances as a percentage over the lowest priced On-Demand instance. */
+  spotMaxPricePercentageOverLowestPrice?: number;
+  /** The price protection threshold for On-Demand Instances, as a percentage higher than an identified On-Demand price. */
+  onDemandMaxPricePercentageOverLowestPrice?: number;
+  /** Indicates whether to include bare metal instance types. */
+  bareMetal?: BareMetal;
+  /** Indicates whether to include burstable performance instance types (T2, T3, T3a, T4g). */
+  burstablePerformance?: BurstablePerformance;
+  /** Indicates whether the instance types must support hibernation. */
+  requireHibernateSupport?: boolean;
+  /** The minimum and maximum number of network interfaces for the instance types. */
+  networkInterfaceCount?: NetworkInterfaceCountRequest;
+  /** Indicates whether to include instance types with local storage. */
+  localStorage?: LocalStorage;
+  /** The local storage types to include. */
+  localStorageTypes?: LocalStorageType[];
+  /** The minimum and maximum total local storage in gigabytes (GB) for instance types with local storage. */
+  totalLocalStorageGB?: TotalLocalStorageGBRequest;
+  /** The minimum and maximum baseline Amazon EBS bandwidth in megabits per second (Mbps). */
+  baselineEbsBandwidthMbps?: BaselineEbsBandwidthMbpsRequest;
+  /** The accelerator types to include. */
+  acceleratorTypes?: AcceleratorType[];
+  /** The minimum and maximum number of accelerators for the instance types. */
+  acceleratorCount?: AcceleratorCountRequest;
+  /** The accelerator manufacturers to include. */
+  acceleratorManufacturers?: AcceleratorManufacturer[];
+  /** The specific accelerator names to include. */
+  acceleratorNames?: AcceleratorName[];
+  /** The minimum and maximum total accelerator memory in mebibytes (MiB). */
+  acceleratorTotalMemoryMiB?: AcceleratorTotalMemoryMiBRequest;
+  /** The minimum and maximum network bandwidth in gigabits per second (Gbps). */
+  networkBandwidthGbps?: NetworkBandwidthGbpsRequest;
+  /** The instance types to include in the selection. */
+  allowedInstanceTypes?: string[];
+  /** The maximum price for Spot instances as a percentage of the optimal On-Demand price. */
+  maxSpotPriceAsPercentageOfOptimalOnDemandPrice?: number;
+}
+
+/** The minimum and maximum number of vCPUs for instance type selection. */
+export interface VCpuCountRangeRequest {
+  /** The minimum number of vCPUs. */
+  min: number;
+  /** The maximum number of vCPUs. */
+  max?: number;
+}
+
+/** The minimum and maximum amount of memory in mebibytes (MiB) for instance type selection. */
+export interface MemoryMiBRequest {
+  /** The minimum amount of memory in MiB. */
+  min: number;
+  /** The maximum amount of memory in MiB. */
+  max?: number;
+}
+
+export type CpuManufacturer = "intel" | "amd" | "amazon-web-services";
+
+/** The minimum and maximum amount of memory per vCPU in gibibytes (GiB). */
+export interface MemoryGiBPerVCpuRequest {
+  /** The minimum amount of memory per vCPU in GiB. */
+  min?: number;
+  /** The maximum amount of memory per vCPU in GiB. */
+  max?: number;
+}
+
+export type InstanceGeneration = "current" | "previous";
+
+export type BareMetal = "included" | "required" | "excluded";
+
+export type BurstablePerformance = "included" | "required" | "excluded";
+
+/** The minimum and maximum number of network interfaces for instance type selection. */
+export interface NetworkInterfaceCountRequest {
+  /** The minimum number of network interfaces. */
+  min?: number;
+  /** The maximum number of network interfaces. */
+  max?: number;
+}
+
+export type LocalStorage = "included" | "required" | "excluded";
+
+export type LocalStorageType = "hdd" | "ssd";
+
+/** The minimum and maximum total local storage in gigabytes (GB) for instance types with local storage. */
+export interface TotalLocalStorageGBRequest {
+  /** The minimum total local storage in GB. */
+  min?: number;
+  /** The maximum total local storage in GB. */
+  max?: number;
+}
+
+/** The minimum and maximum baseline Amazon EBS bandwidth in megabits per second (Mbps) for instance type selection. */
+export interface BaselineEbsBandwidthMbpsRequest {
+  /** The minimum baseline Amazon EBS bandwidth in Mbps. */
+  min?: number;
+  /** The maximum baseline Amazon EBS bandwidth in Mbps. */
+  max?: number;
+}
+
+export type AcceleratorType = "gpu" | "fpga" | "inference";
+
+/** The minimum and maximum number of accelerators (such as GPUs) for instance type selection. */
+export interface AcceleratorCountRequest {
+  /** The minimum number of accelerators. */
+  min?: number;
+  /** The maximum number of accelerators. */
+  max?: number;
+}
+
+export type AcceleratorManufacturer = "amazon-web-services" | "amd" | "nvidia" | "xilinx" | "habana";
+
+export type AcceleratorName = "a100" | "inferentia" | "k520" | "k80" | "m60" | "radeon-pro-v520" | "t4" | "vu9p" | "v100" | "a10g" | "h100" | "t4g" | "l40s" | "l4";
+
+/** The minimum and maximum total accelerator memory in mebibytes (MiB) for instance type selection. */
+export interface AcceleratorTotalMemoryMiBRequest {
+  /** The minimum total accelerator memory in MiB. */
+  min?: number;
+  /** The maximum total accelerator memory in MiB. */
+  max?: number;
+}
+
+/** The minimum and maximum network bandwidth in gigabits per second (Gbps) for instance type selection. */
+export interface NetworkBandwidthGbpsRequest {
+  /** The minimum network bandwidth in Gbps. */
+  min?: number;
+  /** The maximum network bandwidth in Gbps. */
+  max?: number;
+}
+
+/** The Capacity Reservation configurations to be used when using the `RESERVED` capacity option type. */
+export interface CapacityReservationRequest {
+  /** The ARN of the Capacity Reservation resource group in which to run the instance. */
+  reservationGroupArn?: string;
+  /** The preference on when capacity reservations should be used. */
+  reservationPreference?: CapacityReservationPreference;
+}
+
+export type CapacityReservationPreference = "RESERVATIONS_ONLY" | "RESERVATIONS_FIRST" | "RESERVATIONS_EXCLUDED";
+
+export type PropagateMITags = "CAPACITY_PROVIDER" | "NONE";
+
+/** The configuration that controls how Amazon ECS optimizes your infrastructure. */
+export interface InfrastructureOptimization {
+  /** This parameter defines the number of seconds Amazon ECS Managed Instances waits before optimizing EC2 instances that have become idle or underutilized. */
+  scaleInAfter?: number;
+}
+
+/** The auto repair configuration for an Amazon ECS Managed Instances capacity provider. */
+export interface AutoRepairConfiguration {
+  /** The status of auto repair actions for the capacity provider. */
+  actionsStatus?: AutoRepairActionsStatus;
+}
+
+export type AutoRepairActionsStatus = "ENABLED" | "DISABLED";
+
+export interface CreateCapacityProviderResponse {
+  /** The full description of the new capacity provider. */
+  capacityProvider?: CapacityProvider;
+}
+
+/** The details for a capacity provider. */
+export interface CapacityProvider {
+  /** The Amazon Resource Name (ARN) that identifies the capacity provider. */
+  capacityProviderArn?: string;
+  /** The name of the capacity provider. */
+  name?: string;
+  /** The cluster that this capacity provider is associated with. */
+  cluster?: string;
+  /** The current status of the capacity provider. */
+  status?: CapacityProviderStatus;
+  /** The Auto Scaling group settings for the capacity provider. */
+  autoScalingGroupProvider?: AutoScalingGroupProvider;
+  /** The configuration for the Amazon ECS Managed Instances provider. */
+  managedInstancesProvider?: ManagedInstancesProvider;
+  /** The update status of the capacity provider. */
+  updateStatus?: CapacityProviderUpdateStatus;
+  /** The update status reason. */
+  updateStatusReason?: string;
+  /** The metadata that you apply to the capacity provider to help you categorize and organize it. */
+  tags?: Tag[];
+  /** The type of capacity provider. */
+  type?: CapacityProviderType;
+}
+
+export type CapacityProviderStatus = "PROVISIONING" | "ACTIVE" | "DEPROVISIONING" | "INACTIVE";
+
+/** The configuration for a Amazon ECS Managed Instances provider. */
+export interface ManagedInstancesProvider {
+  /** The Amazon Resource Name (ARN) of the infrastructure role that Amazon ECS assumes to manage instances. */
+  infrastructureRoleArn?: string;
+  /** The launch template that defines how Amazon ECS launches Amazon ECS Managed Instances. */
+  instanceLaunchTemplate?: InstanceLaunchTemplate;
+  /** Determines whether tags from the capacity provider are automatically applied to Amazon ECS Managed Instances. */
+  propagateTags?: PropagateMITags;
+  /** Defines how Amazon ECS Managed Instances optimizes the infrastastructure in your capacity provider. */
+  infrastructureOptimization?: InfrastructureOptimization;
+  /** The auto repair configuration for the Amazon ECS Managed Instances capacity provider. */
+  autoRepairConfiguration?: AutoRepairConfiguration;
+}
+
+export type CapacityProviderUpdateStatus = "CREATE_IN_PROGRESS" | "CREATE_COMPLETE" | "CREATE_FAILED" | "DELETE_IN_PROGRESS" | "DELETE_COMPLETE" | "DELETE_FAILED" | "UPDATE_IN_PROGRESS" | "UPDATE_COMPLETE" | "UPDATE_FAILED";
+
+export type CapacityProviderType = "EC2_AUTOSCALING" | "MANAGED_INSTANCES" | "FARGATE" | "FARGATE_SPOT";
+
+export interface UpdateCapacityProviderRequest {
+  /** The name of the capacity provider to update. */
+  name: string;
+  /** The name of the cluster that contains the capacity provider to update. */
+  cluster?: string;
+  /** An object that represent the parameters to update for the Auto Scaling group capacity provider. */
+  autoScalingGroupProvider?: AutoScalingGroupProviderUpdate;
+  /** The updated configuration for the Amazon ECS Managed Instances provider. */
+  managedInstancesProvider?: UpdateManagedInstancesProviderConfiguration;
+}
+
+/** The details of the Auto Scaling group capacity provider to update. */
+export interface AutoScalingGroupProviderUpdate {
+  /** The managed scaling settings for the Auto Scaling group capacity provider. */
+  managedScaling?: ManagedScaling;
+  /** The managed termination protection setting to use for the Auto Scaling group capacity provider. */
+  managedTerminationProtection?: ManagedTerminationProtection;
+  /** The managed draining option for the Auto Scaling group capacity provider. */
+  managedDraining?: ManagedDraining;
+}
+
+/** The updated configuration for a Amazon ECS Managed Instances provider. */
+export interface UpdateManagedInstancesProviderConfiguration {
+  /** The updated Amazon Resource Name (ARN) of the infrastructure role. */
+  infrastructureRoleArn: string;
+  /** The updated launch template configuration. */
+  instanceLaunchTemplate: InstanceLaunchTemplateUpdate;
+  /** The updated tag propagation setting. */
+  propagateTags?: PropagateMITags;
+  /** The updated infrastructure optimization configuration. */
+  infrastructureOptimization?: InfrastructureOptimization;
+  /** The updated auto repair configuration for the Amazon ECS Managed Instances capacity provider. */
+  autoRepairConfiguration?: AutoRepairConfiguration;
+}
+
+/** The updated launch template configuration for Amazon ECS Managed Instances. */
+export interface InstanceLaunchTemplateUpdate {
+  /** The updated Amazon Resource Name (ARN) of the instance profile. */
+  ec2InstanceProfileArn?: string;
+  /** The updated network configuration for Amazon ECS Managed Instances. */
+  networkConfiguration?: ManagedInstancesNetworkConfiguration;
+  /** The updated storage configuration for Amazon ECS Managed Instances. */
+  storageConfiguration?: ManagedInstancesStorageConfiguration;
+  /** Determines whether tags are propagated to the instance metadata service (IMDS) for Amazon EC2 instances launched by the Managed Instances capacity provider. */
+  instanceMetadataTagsPropagation?: boolean;
+  /** The updated local storage configuration for Amazon ECS Managed Instances. */
+  localStorageConfiguration?: ManagedInstancesLocalStorageConfiguration;
+  /** CloudWatch provides two categories of monitoring: basic monitoring and detailed monitoring. */
+  monitoring?: ManagedInstancesMonitoringOptions;
+  /** The updated instance requirements for attribute-based instance type selection. */
+  instanceRequirements?: InstanceRequirementsRequest;
+  /** The updated capacity reservations specifications for Amazon ECS Managed Instances. */
+  capacityReservations?: CapacityReservationRequest;
+}
+
+export interface UpdateCapacityProviderResponse {
+  /** Details about the capacity provider. */
+  capacityProvider?: CapacityProvider;
+}
+
+export interface DeleteCapacityProviderRequest {
+  /** The short name or full Amazon Resource Name (ARN) of the capacity provider to delete. */
+  capacityProvider: string;
+  /** The name of the cluster that contains the capacity provider to delete. */
+  cluster?: string;
+}
+
+export interface DeleteCapacityProviderResponse {
+  /** The details of the capacity provider. */
+  capacityProvider?: CapacityProvider;
+}
+
+export interface DescribeCapacityProvidersRequest {
+  /** The short name or full Amazon Resource Name (ARN) of one or more capacity providers. */
+  capacityProviders?: string[];
+  /** The name of the cluster to describe capacity providers for. */
+  cluster?: string;
+  /** Specifies whether or not you want to see the resource tags for the capacity provider. */
+  include?: CapacityProviderField[];
+  /** The maximum number of account setting results returned by `DescribeCapacityProviders` in paginated output. */
+  maxResults?: number;
+  /** The `nextToken` value returned from a previous paginated `DescribeCapacityProviders` request where `maxResults` was used and the results exceeded the value of that parameter. */
+  nextToken?: string;
+}
+
+export type CapacityProviderField = "TAGS";
+
+export interface DescribeCapacityProvidersResponse {
+  /** The list of capacity providers. */
+  capacityProviders?: CapacityProvider[];
+  /** Any failures associated with the call. */
+  failures?: Failure[];
+  /** The `nextToken` value to include in a future `DescribeCapacityProviders` request. */
+  nextToken?: string;
+}
+
 export interface RegisterContainerInstanceRequest {
   /** The short name or full Amazon Resource Name (ARN) of the cluster to register your container instance with. */
   cluster?: string;
@@ -3493,6 +3915,14 @@ export interface EcsClient {
   listClusters(input?: ListClustersRequest): ListClustersResponse;
   /** Modifies the available capacity providers and the default capacity provider strategy for a cluster. */
   putClusterCapacityProviders(input: PutClusterCapacityProvidersRequest): PutClusterCapacityProvidersResponse;
+  /** Creates a capacity provider. */
+  createCapacityProvider(input: CreateCapacityProviderRequest): CreateCapacityProviderResponse;
+  /** Modifies the parameters for a capacity provider. */
+  updateCapacityProvider(input: UpdateCapacityProviderRequest): UpdateCapacityProviderResponse;
+  /** Deletes the specified capacity provider. */
+  deleteCapacityProvider(input: DeleteCapacityProviderRequest): DeleteCapacityProviderResponse;
+  /** Describes one or more of your capacity providers. */
+  describeCapacityProviders(input?: DescribeCapacityProvidersRequest): DescribeCapacityProvidersResponse;
   /** This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent. */
   registerContainerInstance(input?: RegisterContainerInstanceRequest): RegisterContainerInstanceResponse;
   /** Deregisters an Amazon ECS container instance from the specified cluster. */

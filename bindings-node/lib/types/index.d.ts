@@ -5,6 +5,8 @@ import type { EventsClient } from './events.js';
 import type { ApplicationAutoscalingClient } from './application-autoscaling.js';
 import type { CloudwatchClient } from './cloudwatch.js';
 import type { ServicediscoveryClient } from './servicediscovery.js';
+import type { Ec2Client } from './ec2.js';
+import type { AutoscalingClient } from './autoscaling.js';
 import type { EcsimClient } from './ecsim.js';
 export type * as ecs from './ecs.js';
 export type * as elbv2 from './elbv2.js';
@@ -12,6 +14,8 @@ export type * as events from './events.js';
 export type * as applicationAutoscaling from './application-autoscaling.js';
 export type * as cloudwatch from './cloudwatch.js';
 export type * as servicediscovery from './servicediscovery.js';
+export type * as ec2 from './ec2.js';
+export type * as autoscaling from './autoscaling.js';
 export type * as ecsim from './ecsim.js';
 
 /** Each simulated service's typed client, by the name `Simulation.client` takes. */
@@ -22,7 +26,9 @@ export interface ServiceClients {
   "application-autoscaling": ApplicationAutoscalingClient;
   "cloudwatch": CloudwatchClient;
   "servicediscovery": ServicediscoveryClient;
+  "ec2": Ec2Client;
+  "autoscaling": AutoscalingClient;
   "ecsim": EcsimClient;
 }
 
-export type { EcsClient, Elbv2Client, EventsClient, ApplicationAutoscalingClient, CloudwatchClient, ServicediscoveryClient, EcsimClient };
+export type { EcsClient, Elbv2Client, EventsClient, ApplicationAutoscalingClient, CloudwatchClient, ServicediscoveryClient, Ec2Client, AutoscalingClient, EcsimClient };

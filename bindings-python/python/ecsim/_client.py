@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 from . import _capture, _native, _progress, _views, _widget
 from ._config import SimulationConfig
 from ._recording import Recording
-from ._services import SERVICE_ERRORS
+from ._services import SERVICE_ERRORS, error_class_name
 from ._validation import ParamValidationError, as_param_validation_error
 
 
@@ -62,7 +62,8 @@ class Client:
         self._simulation = simulation
         self.service = self.SERVICE
         # As in boto3: `except ecs.exceptions.ClientException`, the service's own errors.
-        errors = {name: getattr(_native, name) for name in SERVICE_ERRORS[self.service]}
+        names = [error_class_name(code) for code in SERVICE_ERRORS[self.service]]
+        errors = {name: getattr(_native, name) for name in names}
         self.exceptions = SimpleNamespace(ParamValidationError=ParamValidationError, **errors)
 
     def _call(self, action: str, params: dict[str, Any]) -> Any:
@@ -278,6 +279,10 @@ class Simulation:
     def client(self, service: Literal["cloudwatch"]) -> clients.CloudWatchClient: ...
     @overload
     def client(self, service: Literal["servicediscovery"]) -> clients.ServiceDiscoveryClient: ...
+    @overload
+    def client(self, service: Literal["ec2"]) -> clients.EC2Client: ...
+    @overload
+    def client(self, service: Literal["autoscaling"]) -> clients.AutoScalingClient: ...
     @overload
     def client(self, service: Literal["ecsim"]) -> clients.EcsimClient: ...
     @overload

@@ -45,3 +45,6 @@ class SimulationConfig(TypedDict, total=False):
 
     eventDeliveryDelay: float
     """Seconds between an event and its delivery to the targets of the rules whose patterns it matches (0.5 unless given; above 0)."""
+
+    instanceTimings: dict[str, float]
+    """Seconds an EC2 instance takes to boot, then for its ECS agent to register it, and to shut down (30, 15 and 30 unless given)."""

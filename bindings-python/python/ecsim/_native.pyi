@@ -15,8 +15,12 @@ class ALPNPolicyNotSupportedException(EcsimError):
     """The specified ALPN policy is not supported."""
 class AccessDeniedException(EcsimError):
     """You don't have authorization to perform the requested action."""
+class ActiveInstanceRefreshNotFoundFault(EcsimError):
+    """The request failed because an active instance refresh or rollback for the specified Auto Scaling group was not found."""
 class AllocationIdNotFoundException(EcsimError):
     """The specified allocation ID does not exist."""
+class AlreadyExistsFault(EcsimError):
+    """You already have an Auto Scaling group or launch configuration with this name."""
 class AttributeLimitExceededException(EcsimError):
     """You can apply up to 10 custom attributes for each resource."""
 class AvailabilityZoneNotSupportedException(EcsimError):
@@ -81,12 +85,18 @@ class GatewayNotFoundException(EcsimError):
     """The specified gateway wasn't found."""
 class HealthUnavailableException(EcsimError):
     """The health of the specified targets could not be retrieved due to an internal error."""
+class IdempotentCallInProgressFault(EcsimError):
+    """The service is currently processing another request with the same client token."""
+class IdempotentParameterMismatchError(EcsimError):
+    """Indicates that the parameters in the current request do not match the parameters from a previous request with the same client token within the idempotency window."""
 class IllegalStatusException(EcsimError):
     """An error occurred because a replay can be canceled only when the state is Running or Starting."""
 class IncompatibleProtocolsException(EcsimError):
     """The specified configuration is not valid with this protocol."""
 class InstanceNotFound(EcsimError):
     """No instance exists with the specified ID, or the instance was recently registered, and information about the instance hasn't propagated yet."""
+class InstanceRefreshInProgressFault(EcsimError):
+    """The request failed because an active instance refresh already exists for the specified Auto Scaling group."""
 class InsufficientCapacityException(EcsimError):
     """There is insufficient capacity to reserve."""
 class InternalException(EcsimError):
@@ -105,16 +115,34 @@ class InvalidFormatFault(EcsimError):
     """Data was not syntactically valid JSON."""
 class InvalidInput(EcsimError):
     """One or more specified values aren't valid."""
+class InvalidInstanceIDMalformed(EcsimError):
+    """The instance id is not of the form i-... (EC2)."""
+class InvalidInstanceIDNotFound(EcsimError):
+    """The instance does not exist (EC2)."""
+class InvalidInstanceType(EcsimError):
+    """The instance type is not one EC2 offers (EC2)."""
+class InvalidLaunchTemplateIdNotFound(EcsimError):
+    """No launch template has that id (EC2)."""
+class InvalidLaunchTemplateIdVersionNotFound(EcsimError):
+    """The launch template has no such version (EC2)."""
+class InvalidLaunchTemplateNameAlreadyExistsException(EcsimError):
+    """A launch template of that name exists (EC2)."""
+class InvalidLaunchTemplateNameNotFoundException(EcsimError):
+    """No launch template has that name (EC2)."""
 class InvalidLoadBalancerActionException(EcsimError):
     """The requested action is not valid."""
 class InvalidNextToken(EcsimError):
     """The next token specified is invalid."""
 class InvalidNextTokenException(EcsimError):
     """The next token supplied was invalid."""
+class InvalidParameterCombination(EcsimError):
+    """Parameters that cannot be used together (EC2)."""
 class InvalidParameterCombinationException(EcsimError):
     """Parameters were used together that cannot be used together."""
 class InvalidParameterException(EcsimError):
     """The specified parameter isn't valid."""
+class InvalidParameterValue(EcsimError):
+    """A value in the request is invalid (EC2)."""
 class InvalidParameterValueException(EcsimError):
     """The value of an input parameter is bad or out-of-range."""
 class InvalidRevocationContentException(EcsimError):
@@ -127,8 +155,12 @@ class InvalidStateException(EcsimError):
     """The specified state is not a valid state for an event source."""
 class InvalidSubnetException(EcsimError):
     """The specified subnet is out of available addresses."""
+class InvalidSubnetIDNotFound(EcsimError):
+    """The subnet does not exist (EC2)."""
 class InvalidTargetException(EcsimError):
     """The specified target does not exist, is not in the same VPC as the target group, or has an unsupported instance type."""
+class IrreversibleInstanceRefreshFault(EcsimError):
+    """The request failed because a desired configuration was not found or an incompatible launch template (uses a Systems Manager parameter instead of an AMI ID) or launch template version (`$Latest` or `$Default`) is present on the Auto Scaling group."""
 class KmsAccessDeniedException(EcsimError):
     """The operation was denied because either the calling principal lacks the required Amazon Web Services Key Management Service (Amazon Web Services KMS) permission on the key, or the key policy does not grant Amazon CloudWatch the permissions it needs to use the key."""
 class KmsKeyDisabledException(EcsimError):
@@ -145,6 +177,8 @@ class LoadBalancerNotFoundException(EcsimError):
     """The specified load balancer does not exist."""
 class ManagedRuleException(EcsimError):
     """This rule was created by an Amazon Web Services service on behalf of your account."""
+class MissingParameter(EcsimError):
+    """The request omits a parameter the action needs (EC2)."""
 class MissingRequiredParameterException(EcsimError):
     """An input parameter that is required is missing."""
 class MissingVersionException(EcsimError):
@@ -181,10 +215,14 @@ class ResourceAlreadyExistsException(EcsimError):
     """The resource you are trying to create already exists."""
 class ResourceConflict(EcsimError):
     """The operation could not be completed because the request conflicts with the current state of the alarm or its underlying scheduled query resource."""
+class ResourceContentionFault(EcsimError):
+    """You already have a pending update to an Amazon EC2 Auto Scaling resource (for example, an Auto Scaling group, instance, or load balancer)."""
 class ResourceInUse(EcsimError):
     """The specified resource can't be deleted because it contains other resources."""
 class ResourceInUseException(EcsimError):
     """The specified resource is in-use and can't be removed."""
+class ResourceInUseFault(EcsimError):
+    """The operation can't be performed because the resource is in use."""
 class ResourceLimitExceeded(EcsimError):
     """The resource can't be created because you've reached the quota on the number of resources."""
 class ResourceNotFound(EcsimError):
@@ -199,6 +237,8 @@ class RuleNotFoundException(EcsimError):
     """The specified rule does not exist."""
 class SSLPolicyNotFoundException(EcsimError):
     """The specified SSL policy does not exist."""
+class ScalingActivityInProgressFault(EcsimError):
+    """The operation can't be performed because there are scaling activities in progress."""
 class ServerException(EcsimError):
     """These errors are usually caused by a server issue."""
 class ServiceAlreadyExists(EcsimError):
@@ -207,6 +247,8 @@ class ServiceAttributesLimitExceededException(EcsimError):
     """The attribute can't be added to the service because you've exceeded the quota for the number of attributes you can add to a service."""
 class ServiceDeploymentNotFoundException(EcsimError):
     """The service deploy ARN that you specified in the `ContinueServiceDeployment` doesn't exist."""
+class ServiceLinkedRoleFailure(EcsimError):
+    """The service-linked role is not yet ready for use."""
 class ServiceNotActiveException(EcsimError):
     """The specified service isn't active."""
 class ServiceNotFound(EcsimError):

@@ -166,6 +166,56 @@ class ECSClient(Client):
 
     put_cluster_capacity_providers.__signature__ = keywords(('cluster', 'capacityProviders', 'defaultCapacityProviderStrategy'), ())  # type: ignore[attr-defined]
 
+    def create_capacity_provider(self, **params: Any) -> Any:
+        """Creates a capacity provider. Capacity providers are associated with a cluster and are
+        used in capacity provider strategies to facilitate cluster auto scaling. You can create
+        capacity providers for Amazon ECS Managed Instances and EC2 instances. Fargate has the
+        predefined `FARGATE` and `FARGATE_SPOT` capacity providers.
+
+        AWS: ecs CreateCapacityProvider.
+        """
+        return self._call("CreateCapacityProvider", params)
+
+    create_capacity_provider.__signature__ = keywords(('name',), ('cluster', 'autoScalingGroupProvider', 'managedInstancesProvider', 'tags'))  # type: ignore[attr-defined]
+
+    def update_capacity_provider(self, **params: Any) -> Any:
+        """Modifies the parameters for a capacity provider.
+
+        These changes only apply to new Amazon ECS Managed Instances, or EC2 instances, not
+        existing ones.
+
+        AWS: ecs UpdateCapacityProvider.
+        """
+        return self._call("UpdateCapacityProvider", params)
+
+    update_capacity_provider.__signature__ = keywords(('name',), ('cluster', 'autoScalingGroupProvider', 'managedInstancesProvider'))  # type: ignore[attr-defined]
+
+    def delete_capacity_provider(self, **params: Any) -> Any:
+        """Deletes the specified capacity provider. The `FARGATE` and `FARGATE_SPOT` capacity
+        providers are reserved and can't be deleted. You can disassociate them from a cluster
+        using either PutClusterCapacityProviders or by deleting the cluster. Prior to a capacity
+        provider being deleted, the capacity provider must be removed from the capacity provider
+        strategy from all services. The UpdateService API can be used to remove a capacity
+        provider from a service's capacity provider strategy. When updating a service, the
+        `forceNewDeployment` option can be used to ensure that any tasks using the Amazon EC2
+        instance capacity provided by the capacity provider are transitioned to use the capacity
+        from the re…
+
+        AWS: ecs DeleteCapacityProvider.
+        """
+        return self._call("DeleteCapacityProvider", params)
+
+    delete_capacity_provider.__signature__ = keywords(('capacityProvider',), ('cluster',))  # type: ignore[attr-defined]
+
+    def describe_capacity_providers(self, **params: Any) -> Any:
+        """Describes one or more of your capacity providers.
+
+        AWS: ecs DescribeCapacityProviders.
+        """
+        return self._call("DescribeCapacityProviders", params)
+
+    describe_capacity_providers.__signature__ = keywords((), ('capacityProviders', 'cluster', 'include', 'maxResults', 'nextToken'))  # type: ignore[attr-defined]
+
     def register_container_instance(self, **params: Any) -> Any:
         """This action is only used by the Amazon ECS agent, and it is not intended for use outside
         of the agent. Registers an EC2 instance into the specified cluster. This instance
@@ -1555,6 +1605,298 @@ class ServiceDiscoveryClient(Client):
 
     list_tags_for_resource.__signature__ = keywords(('ResourceARN',), ())  # type: ignore[attr-defined]
 
+class EC2Client(Client):
+    """The ec2 actions ecsim simulates, with boto3's names and members."""
+
+    SERVICE = "ec2"
+
+    def describe_instance_types(self, **params: Any) -> Any:
+        """Describes the specified instance types. By default, all instance types for the current
+        Region are described. Alternatively, you can filter the results. To include instance
+        types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to
+        `true`.
+
+        AWS: ec2 DescribeInstanceTypes.
+        """
+        return self._call("DescribeInstanceTypes", params)
+
+    describe_instance_types.__signature__ = keywords((), ('DryRun', 'InstanceTypes', 'Filters', 'MaxResults', 'NextToken', 'IncludeUnsupportedInRegion'))  # type: ignore[attr-defined]
+
+    def create_subnet(self, **params: Any) -> Any:
+        """Creates a subnet in the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR
+        block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual
+        stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual
+        stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block.
+
+        A subnet CIDR block must not overlap the CIDR block of an existing subnet in the VPC.
+        After you create a subnet, you can't change its CIDR block.
+
+        AWS: ec2 CreateSubnet.
+        """
+        return self._call("CreateSubnet", params)
+
+    create_subnet.__signature__ = keywords(('VpcId',), ('TagSpecifications', 'AvailabilityZone', 'AvailabilityZoneId', 'CidrBlock', 'Ipv6CidrBlock', 'OutpostArn', 'Ipv6Native', 'Ipv4IpamPoolId', 'Ipv4NetmaskLength', 'Ipv6IpamPoolId', 'Ipv6NetmaskLength', 'DryRun'))  # type: ignore[attr-defined]
+
+    def describe_subnets(self, **params: Any) -> Any:
+        """Describes your subnets. The default is to describe all your subnets. Alternatively, you
+        can specify specific subnet IDs or filter the results to include only the subnets that
+        match specific criteria.
+
+        For more information, see Subnets in the Amazon VPC User Guide .
+
+        AWS: ec2 DescribeSubnets.
+        """
+        return self._call("DescribeSubnets", params)
+
+    describe_subnets.__signature__ = keywords((), ('Filters', 'SubnetIds', 'NextToken', 'MaxResults', 'DryRun'))  # type: ignore[attr-defined]
+
+    def create_launch_template(self, **params: Any) -> Any:
+        """Creates a launch template.
+
+        A launch template contains the parameters to launch an instance. When you launch an
+        instance using RunInstances , you can specify a launch template instead of providing the
+        launch parameters in the request. For more information, see Store instance launch
+        parameters in Amazon EC2 launch templates in the Amazon EC2 User Guide .
+
+        To clone an existing launch template as the basis for a new launch template, use the
+        Amazon EC2 console. The API, SDKs, and CLI do not support cloning a template. For more
+        information, see Create a launch template from an existing launch template in the Amazon
+        EC2 User Guide .
+
+        AWS: ec2 CreateLaunchTemplate.
+        """
+        return self._call("CreateLaunchTemplate", params)
+
+    create_launch_template.__signature__ = keywords(('LaunchTemplateName', 'LaunchTemplateData'), ('DryRun', 'ClientToken', 'VersionDescription', 'Operator', 'TagSpecifications'))  # type: ignore[attr-defined]
+
+    def create_launch_template_version(self, **params: Any) -> Any:
+        """Creates a new version of a launch template. You must specify an existing launch
+        template, either by name or ID. You can determine whether the new version inherits
+        parameters from a source version, and add or overwrite parameters as needed.
+
+        Launch template versions are numbered in the order in which they are created. You can't
+        specify, change, or replace the numbering of launch template versions.
+
+        Launch templates are immutable; after you create a launch template, you can't modify it.
+        Instead, you can create a new version of the launch template that includes the changes
+        that you require.
+
+        AWS: ec2 CreateLaunchTemplateVersion.
+        """
+        return self._call("CreateLaunchTemplateVersion", params)
+
+    create_launch_template_version.__signature__ = keywords(('LaunchTemplateData',), ('DryRun', 'ClientToken', 'LaunchTemplateId', 'LaunchTemplateName', 'SourceVersion', 'VersionDescription', 'ResolveAlias'))  # type: ignore[attr-defined]
+
+    def describe_launch_templates(self, **params: Any) -> Any:
+        """Describes one or more launch templates.
+
+        AWS: ec2 DescribeLaunchTemplates.
+        """
+        return self._call("DescribeLaunchTemplates", params)
+
+    describe_launch_templates.__signature__ = keywords((), ('DryRun', 'LaunchTemplateIds', 'LaunchTemplateNames', 'Filters', 'NextToken', 'MaxResults', 'IncludeManagedResources'))  # type: ignore[attr-defined]
+
+    def describe_launch_template_versions(self, **params: Any) -> Any:
+        """Describes one or more versions of a specified launch template. You can describe all
+        versions, individual versions, or a range of versions. You can also describe all the
+        latest versions or all the default versions of all the launch templates in your account.
+
+        AWS: ec2 DescribeLaunchTemplateVersions.
+        """
+        return self._call("DescribeLaunchTemplateVersions", params)
+
+    describe_launch_template_versions.__signature__ = keywords((), ('DryRun', 'LaunchTemplateId', 'LaunchTemplateName', 'Versions', 'MinVersion', 'MaxVersion', 'NextToken', 'MaxResults', 'Filters', 'ResolveAlias', 'IncludeManagedResources'))  # type: ignore[attr-defined]
+
+    def delete_launch_template(self, **params: Any) -> Any:
+        """Deletes a launch template. Deleting a launch template deletes all of its versions.
+
+        AWS: ec2 DeleteLaunchTemplate.
+        """
+        return self._call("DeleteLaunchTemplate", params)
+
+    delete_launch_template.__signature__ = keywords((), ('DryRun', 'LaunchTemplateId', 'LaunchTemplateName'))  # type: ignore[attr-defined]
+
+    def describe_instances(self, **params: Any) -> Any:
+        """Describes the specified instances or all instances.
+
+        If you specify instance IDs, the output includes information for only the specified
+        instances. If you specify filters, the output includes information for only those
+        instances that meet the filter criteria. If you do not specify instance IDs or filters,
+        the output includes information for all instances, which can affect performance. We
+        recommend that you use pagination to ensure that the operation returns quickly and
+        successfully.
+
+        The response includes SQL license exemption status information for instances registered
+        with the SQL LE service, providing visibility into license exemption configuration and
+        status.
+
+        AWS: ec2 DescribeInstances.
+        """
+        return self._call("DescribeInstances", params)
+
+    describe_instances.__signature__ = keywords((), ('InstanceIds', 'IncludeManagedResources', 'DryRun', 'Filters', 'NextToken', 'MaxResults'))  # type: ignore[attr-defined]
+
+    def terminate_instances(self, **params: Any) -> Any:
+        """Terminates (deletes) the specified instances. This operation is idempotent ; if you
+        terminate an instance more than once, each call succeeds. Terminating an instance is
+        permanent and irreversible.
+
+        After you terminate an instance, you can no longer connect to it, and it can't be
+        recovered. All attached Amazon EBS volumes that are configured to be deleted on
+        termination are also permanently deleted and can't be recovered. All data stored on
+        instance store volumes is permanently lost. For more information, see How instance
+        termination works .
+
+        AWS: ec2 TerminateInstances.
+        """
+        return self._call("TerminateInstances", params)
+
+    terminate_instances.__signature__ = keywords(('InstanceIds',), ('Force', 'SkipOsShutdown', 'DryRun'))  # type: ignore[attr-defined]
+
+class AutoScalingClient(Client):
+    """The autoscaling actions ecsim simulates, with boto3's names and members."""
+
+    SERVICE = "autoscaling"
+
+    def create_auto_scaling_group(self, **params: Any) -> Any:
+        """We strongly recommend using a launch template when calling this operation to ensure full
+        functionality for Amazon EC2 Auto Scaling and Amazon EC2.
+
+        Creates an Auto Scaling group with the specified name and attributes.
+
+        If you exceed your maximum limit of Auto Scaling groups, the call fails. To query this
+        limit, call the DescribeAccountLimits API. For information about updating this limit,
+        see Quotas for Amazon EC2 Auto Scaling in the Amazon EC2 Auto Scaling User Guide .
+
+        If you're new to Amazon EC2 Auto Scaling, see the introductory tutorials in Get started
+        with Amazon EC2 Auto Scaling in the Amazon EC2 Auto Scaling User Guide .
+
+        AWS: autoscaling CreateAutoScalingGroup.
+        """
+        return self._call("CreateAutoScalingGroup", params)
+
+    create_auto_scaling_group.__signature__ = keywords(('AutoScalingGroupName', 'MinSize', 'MaxSize'), ('LaunchConfigurationName', 'LaunchTemplate', 'MixedInstancesPolicy', 'InstanceId', 'DesiredCapacity', 'DefaultCooldown', 'AvailabilityZones', 'AvailabilityZoneIds', 'LoadBalancerNames', 'TargetGroupARNs', 'HealthCheckType', 'HealthCheckGracePeriod', 'PlacementGroup', 'VPCZoneIdentifier', 'TerminationPolicies', 'NewInstancesProtectedFromScaleIn', 'CapacityRebalance', 'LifecycleHookSpecificationList', 'DeletionProtection', 'Tags', 'ServiceLinkedRoleARN', 'MaxInstanceLifetime', 'Context', 'DesiredCapacityType', 'DefaultInstanceWarmup', 'TrafficSources', 'InstanceMaintenancePolicy', 'AvailabilityZoneDistribution', 'AvailabilityZoneImpairmentPolicy', 'SkipZonalShiftValidation', 'CapacityReservationSpecification', 'InstanceLifecyclePolicy', 'Operator'))  # type: ignore[attr-defined]
+
+    def update_auto_scaling_group(self, **params: Any) -> Any:
+        """We strongly recommend that all Auto Scaling groups use launch templates to ensure full
+        functionality for Amazon EC2 Auto Scaling and Amazon EC2.
+
+        Updates the configuration for the specified Auto Scaling group.
+
+        To update an Auto Scaling group, specify the name of the group and the property that you
+        want to change. Any properties that you don't specify are not changed by this update
+        request. The new settings take effect on any scaling activities after this call returns.
+
+        AWS: autoscaling UpdateAutoScalingGroup.
+        """
+        return self._call("UpdateAutoScalingGroup", params)
+
+    update_auto_scaling_group.__signature__ = keywords(('AutoScalingGroupName',), ('LaunchConfigurationName', 'LaunchTemplate', 'MixedInstancesPolicy', 'MinSize', 'MaxSize', 'DesiredCapacity', 'DefaultCooldown', 'AvailabilityZones', 'AvailabilityZoneIds', 'HealthCheckType', 'HealthCheckGracePeriod', 'PlacementGroup', 'VPCZoneIdentifier', 'TerminationPolicies', 'NewInstancesProtectedFromScaleIn', 'ServiceLinkedRoleARN', 'MaxInstanceLifetime', 'CapacityRebalance', 'Context', 'DesiredCapacityType', 'DefaultInstanceWarmup', 'InstanceMaintenancePolicy', 'AvailabilityZoneDistribution', 'AvailabilityZoneImpairmentPolicy', 'SkipZonalShiftValidation', 'CapacityReservationSpecification', 'InstanceLifecyclePolicy', 'DeletionProtection'))  # type: ignore[attr-defined]
+
+    def delete_auto_scaling_group(self, **params: Any) -> Any:
+        """Deletes the specified Auto Scaling group.
+
+        If the group has instances or scaling activities in progress, you must specify the
+        option to force the deletion in order for it to succeed. The force delete operation will
+        also terminate the EC2 instances. If the group has a warm pool, the force delete option
+        also deletes the warm pool.
+
+        To remove instances from the Auto Scaling group before deleting it, call the
+        DetachInstances API with the list of instances and the option to decrement the desired
+        capacity. This ensures that Amazon EC2 Auto Scaling does not launch replacement
+        instances.
+
+        AWS: autoscaling DeleteAutoScalingGroup.
+        """
+        return self._call("DeleteAutoScalingGroup", params)
+
+    delete_auto_scaling_group.__signature__ = keywords(('AutoScalingGroupName',), ('ForceDelete',))  # type: ignore[attr-defined]
+
+    def describe_auto_scaling_groups(self, **params: Any) -> Any:
+        """Gets information about the Auto Scaling groups in the account and Region.
+
+        If you specify Auto Scaling group names, the output includes information for only the
+        specified Auto Scaling groups. If you specify filters, the output includes information
+        for only those Auto Scaling groups that meet the filter criteria. If you do not specify
+        group names or filters, the output includes information for all Auto Scaling groups.
+
+        This operation also returns information about instances in Auto Scaling groups. To
+        retrieve information about the instances in a warm pool, you must call the
+        DescribeWarmPool API.
+
+        AWS: autoscaling DescribeAutoScalingGroups.
+        """
+        return self._call("DescribeAutoScalingGroups", params)
+
+    describe_auto_scaling_groups.__signature__ = keywords((), ('AutoScalingGroupNames', 'IncludeInstances', 'IncludeManagedResources', 'NextToken', 'MaxRecords', 'Filters'))  # type: ignore[attr-defined]
+
+    def set_desired_capacity(self, **params: Any) -> Any:
+        """Sets the size of the specified Auto Scaling group.
+
+        If a scale-in activity occurs as a result of a new `DesiredCapacity` value that is lower
+        than the current size of the group, the Auto Scaling group uses its termination policy
+        to determine which instances to terminate.
+
+        For more information, see Manual scaling in the Amazon EC2 Auto Scaling User Guide .
+
+        AWS: autoscaling SetDesiredCapacity.
+        """
+        return self._call("SetDesiredCapacity", params)
+
+    set_desired_capacity.__signature__ = keywords(('AutoScalingGroupName', 'DesiredCapacity'), ('HonorCooldown',))  # type: ignore[attr-defined]
+
+    def describe_scaling_activities(self, **params: Any) -> Any:
+        """Gets information about the scaling activities in the account and Region.
+
+        When scaling events occur, you see a record of the scaling activity in the scaling
+        activities. For more information, see Verify a scaling activity for an Auto Scaling
+        group in the Amazon EC2 Auto Scaling User Guide .
+
+        If the scaling event succeeds, the value of the `StatusCode` element in the response is
+        `Successful`. If an attempt to launch instances failed, the `StatusCode` value is
+        `Failed` or `Cancelled` and the `StatusMessage` element in the response indicates the
+        cause of the failure. For help interpreting the `StatusMessage`, see Troubleshooting
+        Amazon EC2 Auto Scaling in the Amazon EC2 Auto Scaling User Guide .
+
+        AWS: autoscaling DescribeScalingActivities.
+        """
+        return self._call("DescribeScalingActivities", params)
+
+    describe_scaling_activities.__signature__ = keywords((), ('ActivityIds', 'AutoScalingGroupName', 'IncludeDeletedGroups', 'IncludeManagedResources', 'MaxRecords', 'NextToken', 'Filters'))  # type: ignore[attr-defined]
+
+    def set_instance_protection(self, **params: Any) -> Any:
+        """Updates the instance protection settings of the specified instances. This operation
+        cannot be called on instances in a warm pool.
+
+        For more information, see Use instance scale-in protection in the Amazon EC2 Auto
+        Scaling User Guide .
+
+        If you exceed your maximum limit of instance IDs, which is 50 per Auto Scaling group,
+        the call fails.
+
+        AWS: autoscaling SetInstanceProtection.
+        """
+        return self._call("SetInstanceProtection", params)
+
+    set_instance_protection.__signature__ = keywords(('InstanceIds', 'AutoScalingGroupName', 'ProtectedFromScaleIn'), ())  # type: ignore[attr-defined]
+
+    def terminate_instance_in_auto_scaling_group(self, **params: Any) -> Any:
+        """Terminates the specified instance and optionally adjusts the desired group size. This
+        operation cannot be called on instances in a warm pool.
+
+        This call simply makes a termination request. The instances are not terminated
+        immediately. When an instance is terminated, the instance status changes to
+        `terminated`. You can't connect to or start an instance after you've terminated it.
+
+        If you do not specify the option to decrement the desired capacity, Amazon EC2 Auto
+        Scaling launches instances to replace the ones that are terminated.
+
+        AWS: autoscaling TerminateInstanceInAutoScalingGroup.
+        """
+        return self._call("TerminateInstanceInAutoScalingGroup", params)
+
+    terminate_instance_in_auto_scaling_group.__signature__ = keywords(('ShouldDecrementDesiredCapacity',), ('InstanceId', 'InstanceIds', 'AutoScalingGroupName'))  # type: ignore[attr-defined]
+
 class EcsimClient(Client):
     """The ecsim actions ecsim simulates, with boto3's names and members."""
 
@@ -1723,5 +2065,7 @@ CLIENTS: Dict[str, Type[Client]] = {
     "application-autoscaling": ApplicationAutoScalingClient,
     "cloudwatch": CloudWatchClient,
     "servicediscovery": ServiceDiscoveryClient,
+    "ec2": EC2Client,
+    "autoscaling": AutoScalingClient,
     "ecsim": EcsimClient,
 }

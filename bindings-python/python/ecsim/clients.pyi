@@ -9,6 +9,8 @@ from .type_defs import events as _events
 from .type_defs import application_autoscaling as _application_autoscaling
 from .type_defs import cloudwatch as _cloudwatch
 from .type_defs import servicediscovery as _servicediscovery
+from .type_defs import ec2 as _ec2
+from .type_defs import autoscaling as _autoscaling
 from .type_defs import ecsim as _ecsim
 
 TimestampTypeDef = Union[datetime.datetime, datetime.date, float, str]
@@ -111,6 +113,35 @@ class ECSClient(Client):
         disassociated with the cluster. You can only disassociate an existing capacity provider
         from a cluster if it's not being used by any existing tasks.
         """
+
+    def create_capacity_provider(self, *, name: str, cluster: str = ..., autoScalingGroupProvider: _ecs.AutoScalingGroupProviderTypeDef = ..., managedInstancesProvider: _ecs.CreateManagedInstancesProviderConfigurationTypeDef = ..., tags: Sequence[_ecs.TagTypeDef] = ...) -> _ecs.CreateCapacityProviderResponseTypeDef:
+        """Creates a capacity provider. Capacity providers are associated with a cluster and are
+        used in capacity provider strategies to facilitate cluster auto scaling. You can create
+        capacity providers for Amazon ECS Managed Instances and EC2 instances. Fargate has the
+        predefined `FARGATE` and `FARGATE_SPOT` capacity providers.
+        """
+
+    def update_capacity_provider(self, *, name: str, cluster: str = ..., autoScalingGroupProvider: _ecs.AutoScalingGroupProviderUpdateTypeDef = ..., managedInstancesProvider: _ecs.UpdateManagedInstancesProviderConfigurationTypeDef = ...) -> _ecs.UpdateCapacityProviderResponseTypeDef:
+        """Modifies the parameters for a capacity provider.
+
+        These changes only apply to new Amazon ECS Managed Instances, or EC2 instances, not
+        existing ones.
+        """
+
+    def delete_capacity_provider(self, *, capacityProvider: str, cluster: str = ...) -> _ecs.DeleteCapacityProviderResponseTypeDef:
+        """Deletes the specified capacity provider. The `FARGATE` and `FARGATE_SPOT` capacity
+        providers are reserved and can't be deleted. You can disassociate them from a cluster
+        using either PutClusterCapacityProviders or by deleting the cluster. Prior to a capacity
+        provider being deleted, the capacity provider must be removed from the capacity provider
+        strategy from all services. The UpdateService API can be used to remove a capacity
+        provider from a service's capacity provider strategy. When updating a service, the
+        `forceNewDeployment` option can be used to ensure that any tasks using the Amazon EC2
+        instance capacity provided by the capacity provider are transitioned to use the capacity
+        from the re…
+        """
+
+    def describe_capacity_providers(self, *, capacityProviders: Sequence[str] = ..., cluster: str = ..., include: Sequence[_ecs.CapacityProviderFieldType] = ..., maxResults: int = ..., nextToken: str = ...) -> _ecs.DescribeCapacityProvidersResponseTypeDef:
+        """Describes one or more of your capacity providers."""
 
     def register_container_instance(self, *, cluster: str = ..., instanceIdentityDocument: str = ..., instanceIdentityDocumentSignature: str = ..., totalResources: Sequence[_ecs.ResourceTypeDef] = ..., versionInfo: _ecs.VersionInfoTypeDef = ..., containerInstanceArn: str = ..., attributes: Sequence[_ecs.AttributeTypeDef] = ..., platformDevices: Sequence[_ecs.PlatformDeviceTypeDef] = ..., tags: Sequence[_ecs.TagTypeDef] = ..., instanceType: str = ..., availabilityZone: str = ...) -> _ecs.RegisterContainerInstanceResponseTypeDef:
         """This action is only used by the Amazon ECS agent, and it is not intended for use outside
@@ -932,6 +963,200 @@ class ServiceDiscoveryClient(Client):
 
     def list_tags_for_resource(self, *, ResourceARN: str) -> _servicediscovery.ListTagsForResourceResponseTypeDef:
         """Lists tags for the specified resource."""
+
+class EC2Client(Client):
+
+    def describe_instance_types(self, *, DryRun: bool = ..., InstanceTypes: Sequence[_ec2.InstanceTypeType] = ..., Filters: Sequence[_ec2.FilterTypeDef] = ..., MaxResults: int = ..., NextToken: str = ..., IncludeUnsupportedInRegion: bool = ...) -> _ec2.DescribeInstanceTypesResultTypeDef:
+        """Describes the specified instance types. By default, all instance types for the current
+        Region are described. Alternatively, you can filter the results. To include instance
+        types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to
+        `true`.
+        """
+
+    def create_subnet(self, *, VpcId: str, TagSpecifications: Sequence[_ec2.TagSpecificationTypeDef] = ..., AvailabilityZone: str = ..., AvailabilityZoneId: str = ..., CidrBlock: str = ..., Ipv6CidrBlock: str = ..., OutpostArn: str = ..., Ipv6Native: bool = ..., Ipv4IpamPoolId: str = ..., Ipv4NetmaskLength: int = ..., Ipv6IpamPoolId: str = ..., Ipv6NetmaskLength: int = ..., DryRun: bool = ...) -> _ec2.CreateSubnetResultTypeDef:
+        """Creates a subnet in the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR
+        block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual
+        stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual
+        stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block.
+
+        A subnet CIDR block must not overlap the CIDR block of an existing subnet in the VPC.
+        After you create a subnet, you can't change its CIDR block.
+        """
+
+    def describe_subnets(self, *, Filters: Sequence[_ec2.FilterTypeDef] = ..., SubnetIds: Sequence[str] = ..., NextToken: str = ..., MaxResults: int = ..., DryRun: bool = ...) -> _ec2.DescribeSubnetsResultTypeDef:
+        """Describes your subnets. The default is to describe all your subnets. Alternatively, you
+        can specify specific subnet IDs or filter the results to include only the subnets that
+        match specific criteria.
+
+        For more information, see Subnets in the Amazon VPC User Guide .
+        """
+
+    def create_launch_template(self, *, LaunchTemplateName: str, LaunchTemplateData: _ec2.RequestLaunchTemplateDataTypeDef, DryRun: bool = ..., ClientToken: str = ..., VersionDescription: str = ..., Operator: _ec2.OperatorRequestTypeDef = ..., TagSpecifications: Sequence[_ec2.TagSpecificationTypeDef] = ...) -> _ec2.CreateLaunchTemplateResultTypeDef:
+        """Creates a launch template.
+
+        A launch template contains the parameters to launch an instance. When you launch an
+        instance using RunInstances , you can specify a launch template instead of providing the
+        launch parameters in the request. For more information, see Store instance launch
+        parameters in Amazon EC2 launch templates in the Amazon EC2 User Guide .
+
+        To clone an existing launch template as the basis for a new launch template, use the
+        Amazon EC2 console. The API, SDKs, and CLI do not support cloning a template. For more
+        information, see Create a launch template from an existing launch template in the Amazon
+        EC2 User Guide .
+        """
+
+    def create_launch_template_version(self, *, LaunchTemplateData: _ec2.RequestLaunchTemplateDataTypeDef, DryRun: bool = ..., ClientToken: str = ..., LaunchTemplateId: str = ..., LaunchTemplateName: str = ..., SourceVersion: str = ..., VersionDescription: str = ..., ResolveAlias: bool = ...) -> _ec2.CreateLaunchTemplateVersionResultTypeDef:
+        """Creates a new version of a launch template. You must specify an existing launch
+        template, either by name or ID. You can determine whether the new version inherits
+        parameters from a source version, and add or overwrite parameters as needed.
+
+        Launch template versions are numbered in the order in which they are created. You can't
+        specify, change, or replace the numbering of launch template versions.
+
+        Launch templates are immutable; after you create a launch template, you can't modify it.
+        Instead, you can create a new version of the launch template that includes the changes
+        that you require.
+        """
+
+    def describe_launch_templates(self, *, DryRun: bool = ..., LaunchTemplateIds: Sequence[str] = ..., LaunchTemplateNames: Sequence[str] = ..., Filters: Sequence[_ec2.FilterTypeDef] = ..., NextToken: str = ..., MaxResults: int = ..., IncludeManagedResources: bool = ...) -> _ec2.DescribeLaunchTemplatesResultTypeDef:
+        """Describes one or more launch templates."""
+
+    def describe_launch_template_versions(self, *, DryRun: bool = ..., LaunchTemplateId: str = ..., LaunchTemplateName: str = ..., Versions: Sequence[str] = ..., MinVersion: str = ..., MaxVersion: str = ..., NextToken: str = ..., MaxResults: int = ..., Filters: Sequence[_ec2.FilterTypeDef] = ..., ResolveAlias: bool = ..., IncludeManagedResources: bool = ...) -> _ec2.DescribeLaunchTemplateVersionsResultTypeDef:
+        """Describes one or more versions of a specified launch template. You can describe all
+        versions, individual versions, or a range of versions. You can also describe all the
+        latest versions or all the default versions of all the launch templates in your account.
+        """
+
+    def delete_launch_template(self, *, DryRun: bool = ..., LaunchTemplateId: str = ..., LaunchTemplateName: str = ...) -> _ec2.DeleteLaunchTemplateResultTypeDef:
+        """Deletes a launch template. Deleting a launch template deletes all of its versions."""
+
+    def describe_instances(self, *, InstanceIds: Sequence[str] = ..., IncludeManagedResources: bool = ..., DryRun: bool = ..., Filters: Sequence[_ec2.FilterTypeDef] = ..., NextToken: str = ..., MaxResults: int = ...) -> _ec2.DescribeInstancesResultTypeDef:
+        """Describes the specified instances or all instances.
+
+        If you specify instance IDs, the output includes information for only the specified
+        instances. If you specify filters, the output includes information for only those
+        instances that meet the filter criteria. If you do not specify instance IDs or filters,
+        the output includes information for all instances, which can affect performance. We
+        recommend that you use pagination to ensure that the operation returns quickly and
+        successfully.
+
+        The response includes SQL license exemption status information for instances registered
+        with the SQL LE service, providing visibility into license exemption configuration and
+        status.
+        """
+
+    def terminate_instances(self, *, InstanceIds: Sequence[str], Force: bool = ..., SkipOsShutdown: bool = ..., DryRun: bool = ...) -> _ec2.TerminateInstancesResultTypeDef:
+        """Terminates (deletes) the specified instances. This operation is idempotent ; if you
+        terminate an instance more than once, each call succeeds. Terminating an instance is
+        permanent and irreversible.
+
+        After you terminate an instance, you can no longer connect to it, and it can't be
+        recovered. All attached Amazon EBS volumes that are configured to be deleted on
+        termination are also permanently deleted and can't be recovered. All data stored on
+        instance store volumes is permanently lost. For more information, see How instance
+        termination works .
+        """
+
+class AutoScalingClient(Client):
+
+    def create_auto_scaling_group(self, *, AutoScalingGroupName: str, MinSize: int, MaxSize: int, LaunchConfigurationName: str = ..., LaunchTemplate: _autoscaling.LaunchTemplateSpecificationTypeDef = ..., MixedInstancesPolicy: _autoscaling.MixedInstancesPolicyTypeDef = ..., InstanceId: str = ..., DesiredCapacity: int = ..., DefaultCooldown: int = ..., AvailabilityZones: Sequence[str] = ..., AvailabilityZoneIds: Sequence[str] = ..., LoadBalancerNames: Sequence[str] = ..., TargetGroupARNs: Sequence[str] = ..., HealthCheckType: str = ..., HealthCheckGracePeriod: int = ..., PlacementGroup: str = ..., VPCZoneIdentifier: str = ..., TerminationPolicies: Sequence[str] = ..., NewInstancesProtectedFromScaleIn: bool = ..., CapacityRebalance: bool = ..., LifecycleHookSpecificationList: Sequence[_autoscaling.LifecycleHookSpecificationTypeDef] = ..., DeletionProtection: _autoscaling.DeletionProtectionType = ..., Tags: Sequence[_autoscaling.TagTypeDef] = ..., ServiceLinkedRoleARN: str = ..., MaxInstanceLifetime: int = ..., Context: str = ..., DesiredCapacityType: str = ..., DefaultInstanceWarmup: int = ..., TrafficSources: Sequence[_autoscaling.TrafficSourceIdentifierTypeDef] = ..., InstanceMaintenancePolicy: _autoscaling.InstanceMaintenancePolicyTypeDef = ..., AvailabilityZoneDistribution: _autoscaling.AvailabilityZoneDistributionTypeDef = ..., AvailabilityZoneImpairmentPolicy: _autoscaling.AvailabilityZoneImpairmentPolicyTypeDef = ..., SkipZonalShiftValidation: bool = ..., CapacityReservationSpecification: _autoscaling.CapacityReservationSpecificationTypeDef = ..., InstanceLifecyclePolicy: _autoscaling.InstanceLifecyclePolicyTypeDef = ..., Operator: _autoscaling.OperatorTypeDef = ...) -> Dict[str, Any]:
+        """We strongly recommend using a launch template when calling this operation to ensure full
+        functionality for Amazon EC2 Auto Scaling and Amazon EC2.
+
+        Creates an Auto Scaling group with the specified name and attributes.
+
+        If you exceed your maximum limit of Auto Scaling groups, the call fails. To query this
+        limit, call the DescribeAccountLimits API. For information about updating this limit,
+        see Quotas for Amazon EC2 Auto Scaling in the Amazon EC2 Auto Scaling User Guide .
+
+        If you're new to Amazon EC2 Auto Scaling, see the introductory tutorials in Get started
+        with Amazon EC2 Auto Scaling in the Amazon EC2 Auto Scaling User Guide .
+        """
+
+    def update_auto_scaling_group(self, *, AutoScalingGroupName: str, LaunchConfigurationName: str = ..., LaunchTemplate: _autoscaling.LaunchTemplateSpecificationTypeDef = ..., MixedInstancesPolicy: _autoscaling.MixedInstancesPolicyTypeDef = ..., MinSize: int = ..., MaxSize: int = ..., DesiredCapacity: int = ..., DefaultCooldown: int = ..., AvailabilityZones: Sequence[str] = ..., AvailabilityZoneIds: Sequence[str] = ..., HealthCheckType: str = ..., HealthCheckGracePeriod: int = ..., PlacementGroup: str = ..., VPCZoneIdentifier: str = ..., TerminationPolicies: Sequence[str] = ..., NewInstancesProtectedFromScaleIn: bool = ..., ServiceLinkedRoleARN: str = ..., MaxInstanceLifetime: int = ..., CapacityRebalance: bool = ..., Context: str = ..., DesiredCapacityType: str = ..., DefaultInstanceWarmup: int = ..., InstanceMaintenancePolicy: _autoscaling.InstanceMaintenancePolicyTypeDef = ..., AvailabilityZoneDistribution: _autoscaling.AvailabilityZoneDistributionTypeDef = ..., AvailabilityZoneImpairmentPolicy: _autoscaling.AvailabilityZoneImpairmentPolicyTypeDef = ..., SkipZonalShiftValidation: bool = ..., CapacityReservationSpecification: _autoscaling.CapacityReservationSpecificationTypeDef = ..., InstanceLifecyclePolicy: _autoscaling.InstanceLifecyclePolicyTypeDef = ..., DeletionProtection: _autoscaling.DeletionProtectionType = ...) -> Dict[str, Any]:
+        """We strongly recommend that all Auto Scaling groups use launch templates to ensure full
+        functionality for Amazon EC2 Auto Scaling and Amazon EC2.
+
+        Updates the configuration for the specified Auto Scaling group.
+
+        To update an Auto Scaling group, specify the name of the group and the property that you
+        want to change. Any properties that you don't specify are not changed by this update
+        request. The new settings take effect on any scaling activities after this call returns.
+        """
+
+    def delete_auto_scaling_group(self, *, AutoScalingGroupName: str, ForceDelete: bool = ...) -> Dict[str, Any]:
+        """Deletes the specified Auto Scaling group.
+
+        If the group has instances or scaling activities in progress, you must specify the
+        option to force the deletion in order for it to succeed. The force delete operation will
+        also terminate the EC2 instances. If the group has a warm pool, the force delete option
+        also deletes the warm pool.
+
+        To remove instances from the Auto Scaling group before deleting it, call the
+        DetachInstances API with the list of instances and the option to decrement the desired
+        capacity. This ensures that Amazon EC2 Auto Scaling does not launch replacement
+        instances.
+        """
+
+    def describe_auto_scaling_groups(self, *, AutoScalingGroupNames: Sequence[str] = ..., IncludeInstances: bool = ..., IncludeManagedResources: bool = ..., NextToken: str = ..., MaxRecords: int = ..., Filters: Sequence[_autoscaling.FilterTypeDef] = ...) -> _autoscaling.AutoScalingGroupsTypeTypeDef:
+        """Gets information about the Auto Scaling groups in the account and Region.
+
+        If you specify Auto Scaling group names, the output includes information for only the
+        specified Auto Scaling groups. If you specify filters, the output includes information
+        for only those Auto Scaling groups that meet the filter criteria. If you do not specify
+        group names or filters, the output includes information for all Auto Scaling groups.
+
+        This operation also returns information about instances in Auto Scaling groups. To
+        retrieve information about the instances in a warm pool, you must call the
+        DescribeWarmPool API.
+        """
+
+    def set_desired_capacity(self, *, AutoScalingGroupName: str, DesiredCapacity: int, HonorCooldown: bool = ...) -> Dict[str, Any]:
+        """Sets the size of the specified Auto Scaling group.
+
+        If a scale-in activity occurs as a result of a new `DesiredCapacity` value that is lower
+        than the current size of the group, the Auto Scaling group uses its termination policy
+        to determine which instances to terminate.
+
+        For more information, see Manual scaling in the Amazon EC2 Auto Scaling User Guide .
+        """
+
+    def describe_scaling_activities(self, *, ActivityIds: Sequence[str] = ..., AutoScalingGroupName: str = ..., IncludeDeletedGroups: bool = ..., IncludeManagedResources: bool = ..., MaxRecords: int = ..., NextToken: str = ..., Filters: Sequence[_autoscaling.FilterTypeDef] = ...) -> _autoscaling.ActivitiesTypeTypeDef:
+        """Gets information about the scaling activities in the account and Region.
+
+        When scaling events occur, you see a record of the scaling activity in the scaling
+        activities. For more information, see Verify a scaling activity for an Auto Scaling
+        group in the Amazon EC2 Auto Scaling User Guide .
+
+        If the scaling event succeeds, the value of the `StatusCode` element in the response is
+        `Successful`. If an attempt to launch instances failed, the `StatusCode` value is
+        `Failed` or `Cancelled` and the `StatusMessage` element in the response indicates the
+        cause of the failure. For help interpreting the `StatusMessage`, see Troubleshooting
+        Amazon EC2 Auto Scaling in the Amazon EC2 Auto Scaling User Guide .
+        """
+
+    def set_instance_protection(self, *, InstanceIds: Sequence[str], AutoScalingGroupName: str, ProtectedFromScaleIn: bool) -> _autoscaling.SetInstanceProtectionAnswerTypeDef:
+        """Updates the instance protection settings of the specified instances. This operation
+        cannot be called on instances in a warm pool.
+
+        For more information, see Use instance scale-in protection in the Amazon EC2 Auto
+        Scaling User Guide .
+
+        If you exceed your maximum limit of instance IDs, which is 50 per Auto Scaling group,
+        the call fails.
+        """
+
+    def terminate_instance_in_auto_scaling_group(self, *, ShouldDecrementDesiredCapacity: bool, InstanceId: str = ..., InstanceIds: Sequence[str] = ..., AutoScalingGroupName: str = ...) -> _autoscaling.ActivityTypeTypeDef:
+        """Terminates the specified instance and optionally adjusts the desired group size. This
+        operation cannot be called on instances in a warm pool.
+
+        This call simply makes a termination request. The instances are not terminated
+        immediately. When an instance is terminated, the instance status changes to
+        `terminated`. You can't connect to or start an instance after you've terminated it.
+
+        If you do not specify the option to decrement the desired capacity, Amazon EC2 Auto
+        Scaling launches instances to replace the ones that are terminated.
+        """
 
 class EcsimClient(Client):
 

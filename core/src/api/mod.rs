@@ -2,8 +2,10 @@
 //! (`tools/gen_api.py`), and the walker that checks a JSON input against a shape.
 
 pub mod application_autoscaling;
+pub mod autoscaling;
 pub mod cloudwatch;
 pub mod conform;
+pub mod ec2;
 pub mod ecs;
 pub mod ecsim;
 pub mod elbv2;

@@ -86,6 +86,8 @@ pub struct ContainerInstance {
     pub pending_tasks_count: u32,
     pub task_groups: BTreeMap<String, u32>,
     pub tags: Vec<api::Tag>,
+    /// The Auto Scaling group capacity provider it belongs to, if any.
+    pub capacity_provider: Option<Arc<str>>,
 }
 
 impl ContainerInstance {
@@ -174,6 +176,7 @@ impl ContainerInstance {
             registered_at: Some(self.registered_at),
             attachments: Some(Vec::new()),
             tags: include_tags.then(|| self.tags.clone()),
+            capacity_provider_name: self.capacity_provider.as_deref().map(str::to_string),
             ..api::ContainerInstance::default()
         }
     }
@@ -200,6 +203,10 @@ impl crate::placement::Candidate for ContainerInstance {
 
     fn group_count(&self, group: &str) -> Option<u32> {
         self.task_groups.get(group).copied()
+    }
+
+    fn capacity_provider(&self) -> Option<&str> {
+        self.capacity_provider.as_deref()
     }
 }
 

@@ -37,8 +37,8 @@ pub struct Task {
     /// The task's own network interface (FARGATE).
     pub eni: Option<TaskEni>,
     pub gpu_ids: Vec<String>,
-    /// FARGATE or FARGATE_SPOT when it was started through a capacity provider strategy.
-    pub capacity_provider: Option<&'static str>,
+    /// The capacity provider it was started on, when it was started through a strategy.
+    pub capacity_provider: Option<Arc<str>>,
     pub last_status: &'static str,
     pub desired_status: &'static str,
     /// Its step times and how its containers end.
@@ -207,7 +207,7 @@ impl Task {
             memory: Some(spec.requirement.memory.to_string()),
             group: Some(spec.group.clone()),
             launch_type: Some(spec.launch_type),
-            capacity_provider_name: self.capacity_provider.map(str::to_string),
+            capacity_provider_name: self.capacity_provider.as_deref().map(str::to_string),
             last_status: Some(self.last_status.into()),
             desired_status: Some(self.desired_status.into()),
             created_at: Some(self.created_at),

@@ -15,6 +15,8 @@ pub trait Candidate: query::Instance {
     fn has_eni_room(&self) -> bool;
     /// How many tasks of `group` run there, if any.
     fn group_count(&self, group: &str) -> Option<u32>;
+    /// The capacity provider it belongs to, if any.
+    fn capacity_provider(&self) -> Option<&str>;
 }
 
 /// CPU units, MiB of memory, GPU ids and host ports: what an instance registered, or has left.

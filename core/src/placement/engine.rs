@@ -37,6 +37,8 @@ pub enum Constraint {
     /// for each instance (by index) instead of once per task.
     MemberOfEvaluated(Vec<bool>),
     DistinctInstance,
+    /// Only the instances of this capacity provider (a strategy's share of the tasks).
+    CapacityProvider(std::sync::Arc<str>),
 }
 
 impl Constraint {
@@ -64,6 +66,8 @@ pub enum Rejection {
     Eni,
     MemberOf,
     DistinctInstance,
+    /// The instance belongs to another capacity provider than the task's.
+    CapacityProvider,
 }
 
 impl Rejection {
@@ -80,6 +84,7 @@ impl Rejection {
             Rejection::Eni => "RESOURCE:ENI",
             Rejection::MemberOf => "MemberOf placement constraint unsatisfied.",
             Rejection::DistinctInstance => "DistinctInstance placement constraint unsatisfied.",
+            Rejection::CapacityProvider => "CAPACITY_PROVIDER",
         }
     }
 }
@@ -147,6 +152,9 @@ pub(crate) fn satisfies(
             .group_count(group)
             .is_some()
             .then_some(Rejection::DistinctInstance),
+        Constraint::CapacityProvider(name) => {
+            (instance.capacity_provider() != Some(&**name)).then_some(Rejection::CapacityProvider)
+        }
     }
 }
 

@@ -26,6 +26,9 @@ pub enum Event {
         name: std::sync::Arc<str>,
         generation: u64,
     },
+    /// An EC2 instance's next step: booted, registered by its agent, shut down (stale when
+    /// the instance's next step moved since).
+    InstanceStep { id: std::sync::Arc<str> },
     /// The load model publishes the services' metrics (`ecsim::load`).
     MetricsTick,
     /// Nothing but a look of the service scheduler (a throttled service may start tasks again).

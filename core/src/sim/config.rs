@@ -52,6 +52,11 @@ pub struct SimulationConfig {
     /// EventBridge delivers within about half a second).
     #[serde(deserialize_with = "event_delivery_delay")]
     pub event_delivery_delay: f64,
+    /// How long an EC2 instance takes to boot, then for its ECS agent to register it, and to
+    /// shut down, in seconds (`{"boot": 30, "agentRegistration": 15, "shutdown": 30}` unless
+    /// changed; AWS documents none of them).
+    #[serde(deserialize_with = "instance_timings")]
+    pub instance_timings: InstanceTimings,
 }
 
 /// The latest time the clock can show: 9999-12-30T22:00:00Z, the last second that AWS's timestamps
@@ -148,6 +153,45 @@ fn task_timings<'de, D: serde::Deserializer<'de>>(
     Ok(timings)
 }
 
+fn instance_timings<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<InstanceTimings, D::Error> {
+    use serde::de::Error;
+    let timings = InstanceTimings::deserialize(deserializer)
+        .map_err(|e| D::Error::custom(format!("instanceTimings: {e}")))?;
+    for (member, value) in [
+        ("boot", timings.boot),
+        ("agentRegistration", timings.agent_registration),
+        ("shutdown", timings.shutdown),
+    ] {
+        if !(0.0..=LATEST_TIME).contains(&value) {
+            return Err(D::Error::custom(format!(
+                "instanceTimings.{member} must be between 0 and {LATEST_TIME} seconds, got {value}"
+            )));
+        }
+    }
+    Ok(timings)
+}
+
+/// How long an EC2 instance's steps take, in seconds (`sim::ec2::instances`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct InstanceTimings {
+    pub boot: f64,
+    pub agent_registration: f64,
+    pub shutdown: f64,
+}
+
+impl Default for InstanceTimings {
+    fn default() -> Self {
+        InstanceTimings {
+            boot: 30.0,
+            agent_registration: 15.0,
+            shutdown: 30.0,
+        }
+    }
+}
+
 impl Default for SimulationConfig {
     fn default() -> Self {
         SimulationConfig {
@@ -164,6 +208,7 @@ impl Default for SimulationConfig {
             service_throttle: true,
             event_bus_retention: 10_000,
             event_delivery_delay: 0.5,
+            instance_timings: InstanceTimings::default(),
         }
     }
 }

@@ -8,10 +8,12 @@
 
 mod application_autoscaling;
 pub mod arn;
+mod autoscaling;
 pub mod budget;
 mod clock;
 mod cloudwatch;
 pub mod config;
+mod ec2;
 mod ecs;
 mod ecsim;
 mod elbv2;

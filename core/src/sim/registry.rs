@@ -15,6 +15,8 @@ pub(crate) static SERVICES: &[Service] = &[
     Service { name: crate::api::application_autoscaling::operations::NAME, operations: crate::api::application_autoscaling::operations::OPERATIONS, errors: crate::api::application_autoscaling::operations::ERRORS, validation_error: crate::api::application_autoscaling::operations::VALIDATION_ERROR, dispatch: application_autoscaling },
     Service { name: crate::api::cloudwatch::operations::NAME, operations: crate::api::cloudwatch::operations::OPERATIONS, errors: crate::api::cloudwatch::operations::ERRORS, validation_error: crate::api::cloudwatch::operations::VALIDATION_ERROR, dispatch: cloudwatch },
     Service { name: crate::api::servicediscovery::operations::NAME, operations: crate::api::servicediscovery::operations::OPERATIONS, errors: crate::api::servicediscovery::operations::ERRORS, validation_error: crate::api::servicediscovery::operations::VALIDATION_ERROR, dispatch: servicediscovery },
+    Service { name: crate::api::ec2::operations::NAME, operations: crate::api::ec2::operations::OPERATIONS, errors: crate::api::ec2::operations::ERRORS, validation_error: crate::api::ec2::operations::VALIDATION_ERROR, dispatch: ec2 },
+    Service { name: crate::api::autoscaling::operations::NAME, operations: crate::api::autoscaling::operations::OPERATIONS, errors: crate::api::autoscaling::operations::ERRORS, validation_error: crate::api::autoscaling::operations::VALIDATION_ERROR, dispatch: autoscaling },
     Service { name: crate::api::ecsim::operations::NAME, operations: crate::api::ecsim::operations::OPERATIONS, errors: crate::api::ecsim::operations::ERRORS, validation_error: crate::api::ecsim::operations::VALIDATION_ERROR, dispatch: ecsim },
 ];
 
@@ -33,6 +35,10 @@ fn ecs(world: &mut World, action: &str, input: Value) -> Option<Result<Answer, E
         "DescribeClusters" => handle(world, input, &crate::api::ecs::shapes::DESCRIBE_CLUSTERS_REQUEST, error, handlers::describe_clusters),
         "ListClusters" => handle(world, input, &crate::api::ecs::shapes::LIST_CLUSTERS_REQUEST, error, handlers::list_clusters),
         "PutClusterCapacityProviders" => handle(world, input, &crate::api::ecs::shapes::PUT_CLUSTER_CAPACITY_PROVIDERS_REQUEST, error, handlers::put_cluster_capacity_providers),
+        "CreateCapacityProvider" => handle(world, input, &crate::api::ecs::shapes::CREATE_CAPACITY_PROVIDER_REQUEST, error, handlers::create_capacity_provider),
+        "UpdateCapacityProvider" => handle(world, input, &crate::api::ecs::shapes::UPDATE_CAPACITY_PROVIDER_REQUEST, error, handlers::update_capacity_provider),
+        "DeleteCapacityProvider" => handle(world, input, &crate::api::ecs::shapes::DELETE_CAPACITY_PROVIDER_REQUEST, error, handlers::delete_capacity_provider),
+        "DescribeCapacityProviders" => handle(world, input, &crate::api::ecs::shapes::DESCRIBE_CAPACITY_PROVIDERS_REQUEST, error, handlers::describe_capacity_providers),
         "RegisterContainerInstance" => handle(world, input, &crate::api::ecs::shapes::REGISTER_CONTAINER_INSTANCE_REQUEST, error, handlers::register_container_instance),
         "DeregisterContainerInstance" => handle(world, input, &crate::api::ecs::shapes::DEREGISTER_CONTAINER_INSTANCE_REQUEST, error, handlers::deregister_container_instance),
         "DescribeContainerInstances" => handle(world, input, &crate::api::ecs::shapes::DESCRIBE_CONTAINER_INSTANCES_REQUEST, error, handlers::describe_container_instances),
@@ -179,6 +185,40 @@ fn servicediscovery(world: &mut World, action: &str, input: Value) -> Option<Res
         "TagResource" => handle(world, input, &crate::api::servicediscovery::shapes::TAG_RESOURCE_REQUEST, error, handlers::tag_resource),
         "UntagResource" => handle(world, input, &crate::api::servicediscovery::shapes::UNTAG_RESOURCE_REQUEST, error, handlers::untag_resource),
         "ListTagsForResource" => handle(world, input, &crate::api::servicediscovery::shapes::LIST_TAGS_FOR_RESOURCE_REQUEST, error, handlers::list_tags_for_resource),
+        _ => return None,
+    })
+}
+
+fn ec2(world: &mut World, action: &str, input: Value) -> Option<Result<Answer, EcsimError>> {
+    use super::ec2::handlers;
+    let error = crate::api::ec2::operations::VALIDATION_ERROR;
+    Some(match action {
+        "DescribeInstanceTypes" => handle(world, input, &crate::api::ec2::shapes::DESCRIBE_INSTANCE_TYPES_REQUEST, error, handlers::describe_instance_types),
+        "CreateSubnet" => handle(world, input, &crate::api::ec2::shapes::CREATE_SUBNET_REQUEST, error, handlers::create_subnet),
+        "DescribeSubnets" => handle(world, input, &crate::api::ec2::shapes::DESCRIBE_SUBNETS_REQUEST, error, handlers::describe_subnets),
+        "CreateLaunchTemplate" => handle(world, input, &crate::api::ec2::shapes::CREATE_LAUNCH_TEMPLATE_REQUEST, error, handlers::create_launch_template),
+        "CreateLaunchTemplateVersion" => handle(world, input, &crate::api::ec2::shapes::CREATE_LAUNCH_TEMPLATE_VERSION_REQUEST, error, handlers::create_launch_template_version),
+        "DescribeLaunchTemplates" => handle(world, input, &crate::api::ec2::shapes::DESCRIBE_LAUNCH_TEMPLATES_REQUEST, error, handlers::describe_launch_templates),
+        "DescribeLaunchTemplateVersions" => handle(world, input, &crate::api::ec2::shapes::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_REQUEST, error, handlers::describe_launch_template_versions),
+        "DeleteLaunchTemplate" => handle(world, input, &crate::api::ec2::shapes::DELETE_LAUNCH_TEMPLATE_REQUEST, error, handlers::delete_launch_template),
+        "DescribeInstances" => handle(world, input, &crate::api::ec2::shapes::DESCRIBE_INSTANCES_REQUEST, error, handlers::describe_instances),
+        "TerminateInstances" => handle(world, input, &crate::api::ec2::shapes::TERMINATE_INSTANCES_REQUEST, error, handlers::terminate_instances),
+        _ => return None,
+    })
+}
+
+fn autoscaling(world: &mut World, action: &str, input: Value) -> Option<Result<Answer, EcsimError>> {
+    use super::autoscaling::handlers;
+    let error = crate::api::autoscaling::operations::VALIDATION_ERROR;
+    Some(match action {
+        "CreateAutoScalingGroup" => handle(world, input, &crate::api::autoscaling::shapes::CREATE_AUTO_SCALING_GROUP_TYPE, error, handlers::create_auto_scaling_group),
+        "UpdateAutoScalingGroup" => handle(world, input, &crate::api::autoscaling::shapes::UPDATE_AUTO_SCALING_GROUP_TYPE, error, handlers::update_auto_scaling_group),
+        "DeleteAutoScalingGroup" => handle(world, input, &crate::api::autoscaling::shapes::DELETE_AUTO_SCALING_GROUP_TYPE, error, handlers::delete_auto_scaling_group),
+        "DescribeAutoScalingGroups" => handle(world, input, &crate::api::autoscaling::shapes::AUTO_SCALING_GROUP_NAMES_TYPE, error, handlers::describe_auto_scaling_groups),
+        "SetDesiredCapacity" => handle(world, input, &crate::api::autoscaling::shapes::SET_DESIRED_CAPACITY_TYPE, error, handlers::set_desired_capacity),
+        "DescribeScalingActivities" => handle(world, input, &crate::api::autoscaling::shapes::DESCRIBE_SCALING_ACTIVITIES_TYPE, error, handlers::describe_scaling_activities),
+        "SetInstanceProtection" => handle(world, input, &crate::api::autoscaling::shapes::SET_INSTANCE_PROTECTION_QUERY, error, handlers::set_instance_protection),
+        "TerminateInstanceInAutoScalingGroup" => handle(world, input, &crate::api::autoscaling::shapes::TERMINATE_INSTANCE_IN_AUTO_SCALING_GROUP_TYPE, error, handlers::terminate_instance_in_auto_scaling_group),
         _ => return None,
     })
 }

@@ -4,7 +4,10 @@
 
 use super::clock;
 use super::config::SimulationConfig;
-use super::{application_autoscaling, cloudwatch, ecs, ecsim, elbv2, events, servicediscovery};
+use super::{
+    application_autoscaling, autoscaling, cloudwatch, ec2, ecs, ecsim, elbv2, events,
+    servicediscovery,
+};
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 use std::sync::Arc;
@@ -41,6 +44,8 @@ pub(crate) struct World {
     pub application_autoscaling: application_autoscaling::ApplicationAutoScalingState,
     pub cloudwatch: cloudwatch::CloudWatchState,
     pub ecsim: ecsim::EcsimState,
+    pub ec2: ec2::Ec2State,
+    pub autoscaling: autoscaling::AutoScalingState,
     /// Set when something other than a call or an ECS event changed a service (a scaling
     /// policy run by an alarm), so that the scheduler looks at the end of the moment.
     pub services_changed: bool,
@@ -60,6 +65,8 @@ impl World {
             application_autoscaling: Default::default(),
             cloudwatch: Default::default(),
             ecsim: ecsim::EcsimState::default(),
+            ec2: Default::default(),
+            autoscaling: Default::default(),
             services_changed: false,
         }
     }
@@ -116,6 +123,7 @@ impl World {
                     cloudwatch::evaluate(self, &name, generation);
                 }
                 clock::Event::MetricsTick => ecsim::load::tick(self),
+                clock::Event::InstanceStep { id } => ec2::instances::step(self, &id, at),
                 clock::Event::SchedulerLooks => {}
             }
             self.queue_due_steps();

@@ -1033,6 +1033,465 @@ PutClusterCapacityProvidersResponseTypeDef = TypedDict(
     total=False,
 )
 
+CreateCapacityProviderRequestTypeDef = TypedDict(
+    "CreateCapacityProviderRequestTypeDef",
+    {
+        "name": Required[str],
+        "cluster": str,
+        "autoScalingGroupProvider": AutoScalingGroupProviderTypeDef,
+        "managedInstancesProvider": CreateManagedInstancesProviderConfigurationTypeDef,
+        "tags": Sequence[TagTypeDef],
+    },
+    total=False,
+)
+
+CreateManagedInstancesProviderConfigurationTypeDef = TypedDict(
+    "CreateManagedInstancesProviderConfigurationTypeDef",
+    {
+        "infrastructureRoleArn": Required[str],
+        "instanceLaunchTemplate": Required[InstanceLaunchTemplateTypeDef],
+        "propagateTags": PropagateMITagsType,
+        "infrastructureOptimization": InfrastructureOptimizationTypeDef,
+        "autoRepairConfiguration": AutoRepairConfigurationTypeDef,
+    },
+    total=False,
+)
+
+AutoRepairConfigurationTypeDef = TypedDict(
+    "AutoRepairConfigurationTypeDef",
+    {
+        "actionsStatus": AutoRepairActionsStatusType,
+    },
+    total=False,
+)
+
+AutoRepairActionsStatusType = Literal["ENABLED", "DISABLED"]
+
+InfrastructureOptimizationTypeDef = TypedDict(
+    "InfrastructureOptimizationTypeDef",
+    {
+        "scaleInAfter": int,
+    },
+    total=False,
+)
+
+PropagateMITagsType = Literal["CAPACITY_PROVIDER", "NONE"]
+
+InstanceLaunchTemplateTypeDef = TypedDict(
+    "InstanceLaunchTemplateTypeDef",
+    {
+        "ec2InstanceProfileArn": Required[str],
+        "networkConfiguration": Required[ManagedInstancesNetworkConfigurationTypeDef],
+        "storageConfiguration": ManagedInstancesStorageConfigurationTypeDef,
+        "localStorageConfiguration": ManagedInstancesLocalStorageConfigurationTypeDef,
+        "monitoring": ManagedInstancesMonitoringOptionsType,
+        "capacityOptionType": CapacityOptionTypeType,
+        "instanceMetadataTagsPropagation": bool,
+        "instanceRequirements": InstanceRequirementsRequestTypeDef,
+        "fipsEnabled": bool,
+        "capacityReservations": CapacityReservationRequestTypeDef,
+        "nitroEnclavesEnabled": bool,
+    },
+    total=False,
+)
+
+CapacityReservationRequestTypeDef = TypedDict(
+    "CapacityReservationRequestTypeDef",
+    {
+        "reservationGroupArn": str,
+        "reservationPreference": CapacityReservationPreferenceType,
+    },
+    total=False,
+)
+
+CapacityReservationPreferenceType = Literal["RESERVATIONS_ONLY", "RESERVATIONS_FIRST", "RESERVATIONS_EXCLUDED"]
+
+InstanceRequirementsRequestTypeDef = TypedDict(
+    "InstanceRequirementsRequestTypeDef",
+    {
+        "vCpuCount": Required[VCpuCountRangeRequestTypeDef],
+        "memoryMiB": Required[MemoryMiBRequestTypeDef],
+        "cpuManufacturers": Sequence[CpuManufacturerType],
+        "memoryGiBPerVCpu": MemoryGiBPerVCpuRequestTypeDef,
+        "excludedInstanceTypes": Sequence[str],
+        "instanceGenerations": Sequence[InstanceGenerationType],
+        "spotMaxPricePercentageOverLowestPrice": int,
+        "onDemandMaxPricePercentageOverLowestPrice": int,
+        "bareMetal": BareMetalType,
+        "burstablePerformance": BurstablePerformanceType,
+        "requireHibernateSupport": bool,
+        "networkInterfaceCount": NetworkInterfaceCountRequestTypeDef,
+        "localStorage": LocalStorageType,
+        "localStorageTypes": Sequence[LocalStorageTypeType],
+        "totalLocalStorageGB": TotalLocalStorageGBRequestTypeDef,
+        "baselineEbsBandwidthMbps": BaselineEbsBandwidthMbpsRequestTypeDef,
+        "acceleratorTypes": Sequence[AcceleratorTypeType],
+        "acceleratorCount": AcceleratorCountRequestTypeDef,
+        "acceleratorManufacturers": Sequence[AcceleratorManufacturerType],
+        "acceleratorNames": Sequence[AcceleratorNameType],
+        "acceleratorTotalMemoryMiB": AcceleratorTotalMemoryMiBRequestTypeDef,
+        "networkBandwidthGbps": NetworkBandwidthGbpsRequestTypeDef,
+        "allowedInstanceTypes": Sequence[str],
+        "maxSpotPriceAsPercentageOfOptimalOnDemandPrice": int,
+    },
+    total=False,
+)
+
+NetworkBandwidthGbpsRequestTypeDef = TypedDict(
+    "NetworkBandwidthGbpsRequestTypeDef",
+    {
+        "min": float,
+        "max": float,
+    },
+    total=False,
+)
+
+AcceleratorTotalMemoryMiBRequestTypeDef = TypedDict(
+    "AcceleratorTotalMemoryMiBRequestTypeDef",
+    {
+        "min": int,
+        "max": int,
+    },
+    total=False,
+)
+
+AcceleratorNameType = Literal["a100", "inferentia", "k520", "k80", "m60", "radeon-pro-v520", "t4", "vu9p", "v100", "a10g", "h100", "t4g", "l40s", "l4"]
+
+AcceleratorManufacturerType = Literal["amazon-web-services", "amd", "nvidia", "xilinx", "habana"]
+
+AcceleratorCountRequestTypeDef = TypedDict(
+    "AcceleratorCountRequestTypeDef",
+    {
+        "min": int,
+        "max": int,
+    },
+    total=False,
+)
+
+AcceleratorTypeType = Literal["gpu", "fpga", "inference"]
+
+BaselineEbsBandwidthMbpsRequestTypeDef = TypedDict(
+    "BaselineEbsBandwidthMbpsRequestTypeDef",
+    {
+        "min": int,
+        "max": int,
+    },
+    total=False,
+)
+
+TotalLocalStorageGBRequestTypeDef = TypedDict(
+    "TotalLocalStorageGBRequestTypeDef",
+    {
+        "min": float,
+        "max": float,
+    },
+    total=False,
+)
+
+LocalStorageTypeType = Literal["hdd", "ssd"]
+
+LocalStorageType = Literal["included", "required", "excluded"]
+
+NetworkInterfaceCountRequestTypeDef = TypedDict(
+    "NetworkInterfaceCountRequestTypeDef",
+    {
+        "min": int,
+        "max": int,
+    },
+    total=False,
+)
+
+BurstablePerformanceType = Literal["included", "required", "excluded"]
+
+BareMetalType = Literal["included", "required", "excluded"]
+
+InstanceGenerationType = Literal["current", "previous"]
+
+MemoryGiBPerVCpuRequestTypeDef = TypedDict(
+    "MemoryGiBPerVCpuRequestTypeDef",
+    {
+        "min": float,
+        "max": float,
+    },
+    total=False,
+)
+
+CpuManufacturerType = Literal["intel", "amd", "amazon-web-services"]
+
+MemoryMiBRequestTypeDef = TypedDict(
+    "MemoryMiBRequestTypeDef",
+    {
+        "min": Required[int],
+        "max": int,
+    },
+    total=False,
+)
+
+VCpuCountRangeRequestTypeDef = TypedDict(
+    "VCpuCountRangeRequestTypeDef",
+    {
+        "min": Required[int],
+        "max": int,
+    },
+    total=False,
+)
+
+CapacityOptionTypeType = Literal["ON_DEMAND", "SPOT", "RESERVED"]
+
+ManagedInstancesMonitoringOptionsType = Literal["BASIC", "DETAILED"]
+
+ManagedInstancesLocalStorageConfigurationTypeDef = TypedDict(
+    "ManagedInstancesLocalStorageConfigurationTypeDef",
+    {
+        "useLocalStorage": bool,
+    },
+    total=False,
+)
+
+ManagedInstancesStorageConfigurationTypeDef = TypedDict(
+    "ManagedInstancesStorageConfigurationTypeDef",
+    {
+        "storageSizeGiB": int,
+    },
+    total=False,
+)
+
+ManagedInstancesNetworkConfigurationTypeDef = TypedDict(
+    "ManagedInstancesNetworkConfigurationTypeDef",
+    {
+        "subnets": Sequence[str],
+        "securityGroups": Sequence[str],
+    },
+    total=False,
+)
+
+AutoScalingGroupProviderTypeDef = TypedDict(
+    "AutoScalingGroupProviderTypeDef",
+    {
+        "autoScalingGroupArn": Required[str],
+        "managedScaling": ManagedScalingTypeDef,
+        "managedTerminationProtection": ManagedTerminationProtectionType,
+        "managedDraining": ManagedDrainingType,
+    },
+    total=False,
+)
+
+ManagedDrainingType = Literal["ENABLED", "DISABLED"]
+
+ManagedTerminationProtectionType = Literal["ENABLED", "DISABLED"]
+
+ManagedScalingTypeDef = TypedDict(
+    "ManagedScalingTypeDef",
+    {
+        "status": ManagedScalingStatusType,
+        "targetCapacity": int,
+        "minimumScalingStepSize": int,
+        "maximumScalingStepSize": int,
+        "instanceWarmupPeriod": int,
+    },
+    total=False,
+)
+
+ManagedScalingStatusType = Literal["ENABLED", "DISABLED"]
+
+CreateCapacityProviderResponseTypeDef = TypedDict(
+    "CreateCapacityProviderResponseTypeDef",
+    {
+        "capacityProvider": CapacityProviderTypeDef,
+    },
+    total=False,
+)
+
+CapacityProviderTypeDef = TypedDict(
+    "CapacityProviderTypeDef",
+    {
+        "capacityProviderArn": str,
+        "name": str,
+        "cluster": str,
+        "status": CapacityProviderStatusType,
+        "autoScalingGroupProvider": AutoScalingGroupProviderTypeDef,
+        "managedInstancesProvider": ManagedInstancesProviderTypeDef,
+        "updateStatus": CapacityProviderUpdateStatusType,
+        "updateStatusReason": str,
+        "tags": List[TagTypeDef],
+        "type": CapacityProviderTypeType,
+    },
+    total=False,
+)
+
+CapacityProviderTypeType = Literal["EC2_AUTOSCALING", "MANAGED_INSTANCES", "FARGATE", "FARGATE_SPOT"]
+
+CapacityProviderUpdateStatusType = Literal["CREATE_IN_PROGRESS", "CREATE_COMPLETE", "CREATE_FAILED", "DELETE_IN_PROGRESS", "DELETE_COMPLETE", "DELETE_FAILED", "UPDATE_IN_PROGRESS", "UPDATE_COMPLETE", "UPDATE_FAILED"]
+
+ManagedInstancesProviderTypeDef = TypedDict(
+    "ManagedInstancesProviderTypeDef",
+    {
+        "infrastructureRoleArn": str,
+        "instanceLaunchTemplate": InstanceLaunchTemplateOutputTypeDef,
+        "propagateTags": PropagateMITagsType,
+        "infrastructureOptimization": InfrastructureOptimizationTypeDef,
+        "autoRepairConfiguration": AutoRepairConfigurationTypeDef,
+    },
+    total=False,
+)
+
+InstanceLaunchTemplateOutputTypeDef = TypedDict(
+    "InstanceLaunchTemplateOutputTypeDef",
+    {
+        "ec2InstanceProfileArn": Required[str],
+        "networkConfiguration": Required[ManagedInstancesNetworkConfigurationOutputTypeDef],
+        "storageConfiguration": ManagedInstancesStorageConfigurationTypeDef,
+        "localStorageConfiguration": ManagedInstancesLocalStorageConfigurationTypeDef,
+        "monitoring": ManagedInstancesMonitoringOptionsType,
+        "capacityOptionType": CapacityOptionTypeType,
+        "instanceMetadataTagsPropagation": bool,
+        "instanceRequirements": InstanceRequirementsRequestOutputTypeDef,
+        "fipsEnabled": bool,
+        "capacityReservations": CapacityReservationRequestTypeDef,
+        "nitroEnclavesEnabled": bool,
+    },
+    total=False,
+)
+
+InstanceRequirementsRequestOutputTypeDef = TypedDict(
+    "InstanceRequirementsRequestOutputTypeDef",
+    {
+        "vCpuCount": Required[VCpuCountRangeRequestTypeDef],
+        "memoryMiB": Required[MemoryMiBRequestTypeDef],
+        "cpuManufacturers": List[CpuManufacturerType],
+        "memoryGiBPerVCpu": MemoryGiBPerVCpuRequestTypeDef,
+        "excludedInstanceTypes": List[str],
+        "instanceGenerations": List[InstanceGenerationType],
+        "spotMaxPricePercentageOverLowestPrice": int,
+        "onDemandMaxPricePercentageOverLowestPrice": int,
+        "bareMetal": BareMetalType,
+        "burstablePerformance": BurstablePerformanceType,
+        "requireHibernateSupport": bool,
+        "networkInterfaceCount": NetworkInterfaceCountRequestTypeDef,
+        "localStorage": LocalStorageType,
+        "localStorageTypes": List[LocalStorageTypeType],
+        "totalLocalStorageGB": TotalLocalStorageGBRequestTypeDef,
+        "baselineEbsBandwidthMbps": BaselineEbsBandwidthMbpsRequestTypeDef,
+        "acceleratorTypes": List[AcceleratorTypeType],
+        "acceleratorCount": AcceleratorCountRequestTypeDef,
+        "acceleratorManufacturers": List[AcceleratorManufacturerType],
+        "acceleratorNames": List[AcceleratorNameType],
+        "acceleratorTotalMemoryMiB": AcceleratorTotalMemoryMiBRequestTypeDef,
+        "networkBandwidthGbps": NetworkBandwidthGbpsRequestTypeDef,
+        "allowedInstanceTypes": List[str],
+        "maxSpotPriceAsPercentageOfOptimalOnDemandPrice": int,
+    },
+    total=False,
+)
+
+ManagedInstancesNetworkConfigurationOutputTypeDef = TypedDict(
+    "ManagedInstancesNetworkConfigurationOutputTypeDef",
+    {
+        "subnets": List[str],
+        "securityGroups": List[str],
+    },
+    total=False,
+)
+
+CapacityProviderStatusType = Literal["PROVISIONING", "ACTIVE", "DEPROVISIONING", "INACTIVE"]
+
+UpdateCapacityProviderRequestTypeDef = TypedDict(
+    "UpdateCapacityProviderRequestTypeDef",
+    {
+        "name": Required[str],
+        "cluster": str,
+        "autoScalingGroupProvider": AutoScalingGroupProviderUpdateTypeDef,
+        "managedInstancesProvider": UpdateManagedInstancesProviderConfigurationTypeDef,
+    },
+    total=False,
+)
+
+UpdateManagedInstancesProviderConfigurationTypeDef = TypedDict(
+    "UpdateManagedInstancesProviderConfigurationTypeDef",
+    {
+        "infrastructureRoleArn": Required[str],
+        "instanceLaunchTemplate": Required[InstanceLaunchTemplateUpdateTypeDef],
+        "propagateTags": PropagateMITagsType,
+        "infrastructureOptimization": InfrastructureOptimizationTypeDef,
+        "autoRepairConfiguration": AutoRepairConfigurationTypeDef,
+    },
+    total=False,
+)
+
+InstanceLaunchTemplateUpdateTypeDef = TypedDict(
+    "InstanceLaunchTemplateUpdateTypeDef",
+    {
+        "ec2InstanceProfileArn": str,
+        "networkConfiguration": ManagedInstancesNetworkConfigurationTypeDef,
+        "storageConfiguration": ManagedInstancesStorageConfigurationTypeDef,
+        "instanceMetadataTagsPropagation": bool,
+        "localStorageConfiguration": ManagedInstancesLocalStorageConfigurationTypeDef,
+        "monitoring": ManagedInstancesMonitoringOptionsType,
+        "instanceRequirements": InstanceRequirementsRequestTypeDef,
+        "capacityReservations": CapacityReservationRequestTypeDef,
+    },
+    total=False,
+)
+
+AutoScalingGroupProviderUpdateTypeDef = TypedDict(
+    "AutoScalingGroupProviderUpdateTypeDef",
+    {
+        "managedScaling": ManagedScalingTypeDef,
+        "managedTerminationProtection": ManagedTerminationProtectionType,
+        "managedDraining": ManagedDrainingType,
+    },
+    total=False,
+)
+
+UpdateCapacityProviderResponseTypeDef = TypedDict(
+    "UpdateCapacityProviderResponseTypeDef",
+    {
+        "capacityProvider": CapacityProviderTypeDef,
+    },
+    total=False,
+)
+
+DeleteCapacityProviderRequestTypeDef = TypedDict(
+    "DeleteCapacityProviderRequestTypeDef",
+    {
+        "capacityProvider": Required[str],
+        "cluster": str,
+    },
+    total=False,
+)
+
+DeleteCapacityProviderResponseTypeDef = TypedDict(
+    "DeleteCapacityProviderResponseTypeDef",
+    {
+        "capacityProvider": CapacityProviderTypeDef,
+    },
+    total=False,
+)
+
+DescribeCapacityProvidersRequestTypeDef = TypedDict(
+    "DescribeCapacityProvidersRequestTypeDef",
+    {
+        "capacityProviders": Sequence[str],
+        "cluster": str,
+        "include": Sequence[CapacityProviderFieldType],
+        "maxResults": int,
+        "nextToken": str,
+    },
+    total=False,
+)
+
+CapacityProviderFieldType = Literal["TAGS"]
+
+DescribeCapacityProvidersResponseTypeDef = TypedDict(
+    "DescribeCapacityProvidersResponseTypeDef",
+    {
+        "capacityProviders": List[CapacityProviderTypeDef],
+        "failures": List[FailureTypeDef],
+        "nextToken": str,
+    },
+    total=False,
+)
+
 RegisterContainerInstanceRequestTypeDef = TypedDict(
     "RegisterContainerInstanceRequestTypeDef",
     {

@@ -3244,6 +3244,1781 @@ impl FromJson for PutClusterCapacityProvidersResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateCapacityProviderRequest {
+    /// The name of the capacity provider.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The name of the cluster to associate with the capacity provider.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The details of the Auto Scaling group for the capacity provider.
+    #[serde(rename = "autoScalingGroupProvider", default, skip_serializing_if = "Option::is_none")]
+    pub auto_scaling_group_provider: Option<AutoScalingGroupProvider>,
+    /// The configuration for the Amazon ECS Managed Instances provider.
+    #[serde(rename = "managedInstancesProvider", default, skip_serializing_if = "Option::is_none")]
+    pub managed_instances_provider: Option<CreateManagedInstancesProviderConfiguration>,
+    /// The metadata that you apply to the capacity provider to categorize and organize them more conveniently.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+impl FromJson for CreateCapacityProviderRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            cluster: member(&mut members, "cluster"),
+            auto_scaling_group_provider: member(&mut members, "autoScalingGroupProvider"),
+            managed_instances_provider: member(&mut members, "managedInstancesProvider"),
+            tags: member(&mut members, "tags"),
+        })
+    }
+}
+
+/// The details of the Auto Scaling group for the capacity provider.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AutoScalingGroupProvider {
+    /// The Amazon Resource Name (ARN) that identifies the Auto Scaling group, or the Auto Scaling group name.
+    #[serde(rename = "autoScalingGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub auto_scaling_group_arn: Option<String>,
+    /// The managed scaling settings for the Auto Scaling group capacity provider.
+    #[serde(rename = "managedScaling", default, skip_serializing_if = "Option::is_none")]
+    pub managed_scaling: Option<ManagedScaling>,
+    /// The managed termination protection setting to use for the Auto Scaling group capacity provider.
+    #[serde(rename = "managedTerminationProtection", default, skip_serializing_if = "Option::is_none")]
+    pub managed_termination_protection: Option<ManagedTerminationProtection>,
+    /// The managed draining option for the Auto Scaling group capacity provider.
+    #[serde(rename = "managedDraining", default, skip_serializing_if = "Option::is_none")]
+    pub managed_draining: Option<ManagedDraining>,
+}
+
+impl FromJson for AutoScalingGroupProvider {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            auto_scaling_group_arn: member(&mut members, "autoScalingGroupArn"),
+            managed_scaling: member(&mut members, "managedScaling"),
+            managed_termination_protection: member(&mut members, "managedTerminationProtection"),
+            managed_draining: member(&mut members, "managedDraining"),
+        })
+    }
+}
+
+/// The managed scaling settings for the Auto Scaling group capacity provider.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedScaling {
+    /// Determines whether to use managed scaling for the capacity provider.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ManagedScalingStatus>,
+    /// The target capacity utilization as a percentage for the capacity provider.
+    #[serde(rename = "targetCapacity", default, skip_serializing_if = "Option::is_none")]
+    pub target_capacity: Option<i32>,
+    /// The minimum number of Amazon EC2 instances that Amazon ECS will scale out at one time.
+    #[serde(rename = "minimumScalingStepSize", default, skip_serializing_if = "Option::is_none")]
+    pub minimum_scaling_step_size: Option<i32>,
+    /// The maximum number of Amazon EC2 instances that Amazon ECS will scale out at one time.
+    #[serde(rename = "maximumScalingStepSize", default, skip_serializing_if = "Option::is_none")]
+    pub maximum_scaling_step_size: Option<i32>,
+    /// The period of time, in seconds, after a newly launched Amazon EC2 instance can contribute to CloudWatch metrics for Auto Scaling group.
+    #[serde(rename = "instanceWarmupPeriod", default, skip_serializing_if = "Option::is_none")]
+    pub instance_warmup_period: Option<i32>,
+}
+
+impl FromJson for ManagedScaling {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            status: member(&mut members, "status"),
+            target_capacity: member(&mut members, "targetCapacity"),
+            minimum_scaling_step_size: member(&mut members, "minimumScalingStepSize"),
+            maximum_scaling_step_size: member(&mut members, "maximumScalingStepSize"),
+            instance_warmup_period: member(&mut members, "instanceWarmupPeriod"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ManagedScalingStatus {
+    #[serde(rename = "ENABLED")]
+    Enabled,
+    #[serde(rename = "DISABLED")]
+    Disabled,
+}
+
+impl ManagedScalingStatus {
+    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Enabled => "ENABLED",
+            Self::Disabled => "DISABLED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ENABLED" => Some(Self::Enabled),
+            "DISABLED" => Some(Self::Disabled),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for ManagedScalingStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ManagedTerminationProtection {
+    #[serde(rename = "ENABLED")]
+    Enabled,
+    #[serde(rename = "DISABLED")]
+    Disabled,
+}
+
+impl ManagedTerminationProtection {
+    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Enabled => "ENABLED",
+            Self::Disabled => "DISABLED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ENABLED" => Some(Self::Enabled),
+            "DISABLED" => Some(Self::Disabled),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for ManagedTerminationProtection {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ManagedDraining {
+    #[serde(rename = "ENABLED")]
+    Enabled,
+    #[serde(rename = "DISABLED")]
+    Disabled,
+}
+
+impl ManagedDraining {
+    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Enabled => "ENABLED",
+            Self::Disabled => "DISABLED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ENABLED" => Some(Self::Enabled),
+            "DISABLED" => Some(Self::Disabled),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for ManagedDraining {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// The configuration for creating a Amazon ECS Managed Instances provider.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateManagedInstancesProviderConfiguration {
+    /// The Amazon Resource Name (ARN) of the infrastructure role that Amazon ECS uses to manage instances on your behalf.
+    #[serde(rename = "infrastructureRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub infrastructure_role_arn: Option<String>,
+    /// The launch template configuration that specifies how Amazon ECS should launch Amazon EC2 instances.
+    #[serde(rename = "instanceLaunchTemplate", default, skip_serializing_if = "Option::is_none")]
+    pub instance_launch_template: Option<InstanceLaunchTemplate>,
+    /// Specifies whether to propagate tags from the capacity provider to the Amazon ECS Managed Instances.
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
+    pub propagate_tags: Option<PropagateMITags>,
+    /// Defines how Amazon ECS Managed Instances optimizes the infrastastructure in your capacity provider.
+    #[serde(rename = "infrastructureOptimization", default, skip_serializing_if = "Option::is_none")]
+    pub infrastructure_optimization: Option<InfrastructureOptimization>,
+    /// The auto repair configuration for the Amazon ECS Managed Instances capacity provider.
+    #[serde(rename = "autoRepairConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub auto_repair_configuration: Option<AutoRepairConfiguration>,
+}
+
+impl FromJson for CreateManagedInstancesProviderConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            infrastructure_role_arn: member(&mut members, "infrastructureRoleArn"),
+            instance_launch_template: member(&mut members, "instanceLaunchTemplate"),
+            propagate_tags: member(&mut members, "propagateTags"),
+            infrastructure_optimization: member(&mut members, "infrastructureOptimization"),
+            auto_repair_configuration: member(&mut members, "autoRepairConfiguration"),
+        })
+    }
+}
+
+/// The launch template configuration for Amazon ECS Managed Instances.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceLaunchTemplate {
+    /// The Amazon Resource Name (ARN) of the instance profile that Amazon ECS applies to Amazon ECS Managed Instances.
+    #[serde(rename = "ec2InstanceProfileArn", default, skip_serializing_if = "Option::is_none")]
+    pub ec2_instance_profile_arn: Option<String>,
+    /// The network configuration for Amazon ECS Managed Instances.
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub network_configuration: Option<ManagedInstancesNetworkConfiguration>,
+    /// The storage configuration for Amazon ECS Managed Instances.
+    #[serde(rename = "storageConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub storage_configuration: Option<ManagedInstancesStorageConfiguration>,
+    /// The local storage configuration for Amazon ECS Managed Instances.
+    #[serde(rename = "localStorageConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub local_storage_configuration: Option<ManagedInstancesLocalStorageConfiguration>,
+    /// CloudWatch provides two categories of monitoring: basic monitoring and detailed monitoring.
+    #[serde(rename = "monitoring", default, skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<ManagedInstancesMonitoringOptions>,
+    /// The capacity option type.
+    #[serde(rename = "capacityOptionType", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_option_type: Option<CapacityOptionType>,
+    /// Determines whether tags are propagated to the instance metadata service (IMDS) for Amazon EC2 instances launched by the Managed Instances capacity provider.
+    #[serde(rename = "instanceMetadataTagsPropagation", default, skip_serializing_if = "Option::is_none")]
+    pub instance_metadata_tags_propagation: Option<bool>,
+    /// The instance requirements.
+    #[serde(rename = "instanceRequirements", default, skip_serializing_if = "Option::is_none")]
+    pub instance_requirements: Option<InstanceRequirementsRequest>,
+    /// Determines whether to enable FIPS 140-2 validated cryptographic modules on EC2 instances launched by the capacity provider.
+    #[serde(rename = "fipsEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub fips_enabled: Option<bool>,
+    /// Capacity reservation specifications.
+    #[serde(rename = "capacityReservations", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_reservations: Option<CapacityReservationRequest>,
+    /// Specifies whether instances that this capacity provider launches have Nitro Sandbox enabled.
+    #[serde(rename = "nitroEnclavesEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub nitro_enclaves_enabled: Option<bool>,
+}
+
+impl FromJson for InstanceLaunchTemplate {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            ec2_instance_profile_arn: member(&mut members, "ec2InstanceProfileArn"),
+            network_configuration: member(&mut members, "networkConfiguration"),
+            storage_configuration: member(&mut members, "storageConfiguration"),
+            local_storage_configuration: member(&mut members, "localStorageConfiguration"),
+            monitoring: member(&mut members, "monitoring"),
+            capacity_option_type: member(&mut members, "capacityOptionType"),
+            instance_metadata_tags_propagation: member(&mut members, "instanceMetadataTagsPropagation"),
+            instance_requirements: member(&mut members, "instanceRequirements"),
+            fips_enabled: member(&mut members, "fipsEnabled"),
+            capacity_reservations: member(&mut members, "capacityReservations"),
+            nitro_enclaves_enabled: member(&mut members, "nitroEnclavesEnabled"),
+        })
+    }
+}
+
+/// The network configuration for Amazon ECS Managed Instances.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedInstancesNetworkConfiguration {
+    /// The list of subnet IDs where Amazon ECS can launch Amazon ECS Managed Instances.
+    #[serde(rename = "subnets", default, skip_serializing_if = "Option::is_none")]
+    pub subnets: Option<Vec<String>>,
+    /// The list of security group IDs to apply to Amazon ECS Managed Instances.
+    #[serde(rename = "securityGroups", default, skip_serializing_if = "Option::is_none")]
+    pub security_groups: Option<Vec<String>>,
+}
+
+impl FromJson for ManagedInstancesNetworkConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            subnets: member(&mut members, "subnets"),
+            security_groups: member(&mut members, "securityGroups"),
+        })
+    }
+}
+
+/// The storage configuration for Amazon ECS Managed Instances.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedInstancesStorageConfiguration {
+    /// The size of the data volume.
+    #[serde(rename = "storageSizeGiB", default, skip_serializing_if = "Option::is_none")]
+    pub storage_size_gi_b: Option<i32>,
+}
+
+impl FromJson for ManagedInstancesStorageConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            storage_size_gi_b: member(&mut members, "storageSizeGiB"),
+        })
+    }
+}
+
+/// The local storage configuration for Amazon ECS Managed Instances.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedInstancesLocalStorageConfiguration {
+    /// Use instance store volumes for data storage when available.
+    #[serde(rename = "useLocalStorage", default, skip_serializing_if = "Option::is_none")]
+    pub use_local_storage: Option<bool>,
+}
+
+impl FromJson for ManagedInstancesLocalStorageConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            use_local_storage: member(&mut members, "useLocalStorage"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ManagedInstancesMonitoringOptions {
+    #[serde(rename = "BASIC")]
+    Basic,
+    #[serde(rename = "DETAILED")]
+    Detailed,
+}
+
+impl ManagedInstancesMonitoringOptions {
+    pub const VALUES: &'static [&'static str] = &["BASIC", "DETAILED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Basic => "BASIC",
+            Self::Detailed => "DETAILED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "BASIC" => Some(Self::Basic),
+            "DETAILED" => Some(Self::Detailed),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for ManagedInstancesMonitoringOptions {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CapacityOptionType {
+    #[serde(rename = "ON_DEMAND")]
+    OnDemand,
+    #[serde(rename = "SPOT")]
+    Spot,
+    #[serde(rename = "RESERVED")]
+    Reserved,
+}
+
+impl CapacityOptionType {
+    pub const VALUES: &'static [&'static str] = &["ON_DEMAND", "SPOT", "RESERVED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OnDemand => "ON_DEMAND",
+            Self::Spot => "SPOT",
+            Self::Reserved => "RESERVED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ON_DEMAND" => Some(Self::OnDemand),
+            "SPOT" => Some(Self::Spot),
+            "RESERVED" => Some(Self::Reserved),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for CapacityOptionType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// The instance requirements for attribute-based instance type selection.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceRequirementsRequest {
+    /// The minimum and maximum number of vCPUs for the instance types.
+    #[serde(rename = "vCpuCount", default, skip_serializing_if = "Option::is_none")]
+    pub v_cpu_count: Option<VCpuCountRangeRequest>,
+    /// The minimum and maximum amount of memory in mebibytes (MiB) for the instance types.
+    #[serde(rename = "memoryMiB", default, skip_serializing_if = "Option::is_none")]
+    pub memory_mi_b: Option<MemoryMiBRequest>,
+    /// The CPU manufacturers to include or exclude.
+    #[serde(rename = "cpuManufacturers", default, skip_serializing_if = "Option::is_none")]
+    pub cpu_manufacturers: Option<Vec<CpuManufacturer>>,
+    /// The minimum and maximum amount of memory per vCPU in gibibytes (GiB).
+    #[serde(rename = "memoryGiBPerVCpu", default, skip_serializing_if = "Option::is_none")]
+    pub memory_gi_b_per_v_cpu: Option<MemoryGiBPerVCpuRequest>,
+    /// The instance types to exclude from selection.
+    #[serde(rename = "excludedInstanceTypes", default, skip_serializing_if = "Option::is_none")]
+    pub excluded_instance_types: Option<Vec<String>>,
+    /// The instance generations to include.
+    #[serde(rename = "instanceGenerations", default, skip_serializing_if = "Option::is_none")]
+    pub instance_generations: Option<Vec<InstanceGeneration>>,
+    /// The maximum price for Spot instances as a percentage over the lowest priced On-Demand instance.
+    #[serde(rename = "spotMaxPricePercentageOverLowestPrice", default, skip_serializing_if = "Option::is_none")]
+    pub spot_max_price_percentage_over_lowest_price: Option<i32>,
+    /// The price protection threshold for On-Demand Instances, as a percentage higher than an identified On-Demand price.
+    #[serde(rename = "onDemandMaxPricePercentageOverLowestPrice", default, skip_serializing_if = "Option::is_none")]
+    pub on_demand_max_price_percentage_over_lowest_price: Option<i32>,
+    /// Indicates whether to include bare metal instance types.
+    #[serde(rename = "bareMetal", default, skip_serializing_if = "Option::is_none")]
+    pub bare_metal: Option<BareMetal>,
+    /// Indicates whether to include burstable performance instance types (T2, T3, T3a, T4g).
+    #[serde(rename = "burstablePerformance", default, skip_serializing_if = "Option::is_none")]
+    pub burstable_performance: Option<BurstablePerformance>,
+    /// Indicates whether the instance types must support hibernation.
+    #[serde(rename = "requireHibernateSupport", default, skip_serializing_if = "Option::is_none")]
+    pub require_hibernate_support: Option<bool>,
+    /// The minimum and maximum number of network interfaces for the instance types.
+    #[serde(rename = "networkInterfaceCount", default, skip_serializing_if = "Option::is_none")]
+    pub network_interface_count: Option<NetworkInterfaceCountRequest>,
+    /// Indicates whether to include instance types with local storage.
+    #[serde(rename = "localStorage", default, skip_serializing_if = "Option::is_none")]
+    pub local_storage: Option<LocalStorage>,
+    /// The local storage types to include.
+    #[serde(rename = "localStorageTypes", default, skip_serializing_if = "Option::is_none")]
+    pub local_storage_types: Option<Vec<LocalStorageType>>,
+    /// The minimum and maximum total local storage in gigabytes (GB) for instance types with local storage.
+    #[serde(rename = "totalLocalStorageGB", default, skip_serializing_if = "Option::is_none")]
+    pub total_local_storage_gb: Option<TotalLocalStorageGBRequest>,
+    /// The minimum and maximum baseline Amazon EBS bandwidth in megabits per second (Mbps).
+    #[serde(rename = "baselineEbsBandwidthMbps", default, skip_serializing_if = "Option::is_none")]
+    pub baseline_ebs_bandwidth_mbps: Option<BaselineEbsBandwidthMbpsRequest>,
+    /// The accelerator types to include.
+    #[serde(rename = "acceleratorTypes", default, skip_serializing_if = "Option::is_none")]
+    pub accelerator_types: Option<Vec<AcceleratorType>>,
+    /// The minimum and maximum number of accelerators for the instance types.
+    #[serde(rename = "acceleratorCount", default, skip_serializing_if = "Option::is_none")]
+    pub accelerator_count: Option<AcceleratorCountRequest>,
+    /// The accelerator manufacturers to include.
+    #[serde(rename = "acceleratorManufacturers", default, skip_serializing_if = "Option::is_none")]
+    pub accelerator_manufacturers: Option<Vec<AcceleratorManufacturer>>,
+    /// The specific accelerator names to include.
+    #[serde(rename = "acceleratorNames", default, skip_serializing_if = "Option::is_none")]
+    pub accelerator_names: Option<Vec<AcceleratorName>>,
+    /// The minimum and maximum total accelerator memory in mebibytes (MiB).
+    #[serde(rename = "acceleratorTotalMemoryMiB", default, skip_serializing_if = "Option::is_none")]
+    pub accelerator_total_memory_mi_b: Option<AcceleratorTotalMemoryMiBRequest>,
+    /// The minimum and maximum network bandwidth in gigabits per second (Gbps).
+    #[serde(rename = "networkBandwidthGbps", default, skip_serializing_if = "Option::is_none")]
+    pub network_bandwidth_gbps: Option<NetworkBandwidthGbpsRequest>,
+    /// The instance types to include in the selection.
+    #[serde(rename = "allowedInstanceTypes", default, skip_serializing_if = "Option::is_none")]
+    pub allowed_instance_types: Option<Vec<String>>,
+    /// The maximum price for Spot instances as a percentage of the optimal On-Demand price.
+    #[serde(rename = "maxSpotPriceAsPercentageOfOptimalOnDemandPrice", default, skip_serializing_if = "Option::is_none")]
+    pub max_spot_price_as_percentage_of_optimal_on_demand_price: Option<i32>,
+}
+
+impl FromJson for InstanceRequirementsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            v_cpu_count: member(&mut members, "vCpuCount"),
+            memory_mi_b: member(&mut members, "memoryMiB"),
+            cpu_manufacturers: member(&mut members, "cpuManufacturers"),
+            memory_gi_b_per_v_cpu: member(&mut members, "memoryGiBPerVCpu"),
+            excluded_instance_types: member(&mut members, "excludedInstanceTypes"),
+            instance_generations: member(&mut members, "instanceGenerations"),
+            spot_max_price_percentage_over_lowest_price: member(&mut members, "spotMaxPricePercentageOverLowestPrice"),
+            on_demand_max_price_percentage_over_lowest_price: member(&mut members, "onDemandMaxPricePercentageOverLowestPrice"),
+            bare_metal: member(&mut members, "bareMetal"),
+            burstable_performance: member(&mut members, "burstablePerformance"),
+            require_hibernate_support: member(&mut members, "requireHibernateSupport"),
+            network_interface_count: member(&mut members, "networkInterfaceCount"),
+            local_storage: member(&mut members, "localStorage"),
+            local_storage_types: member(&mut members, "localStorageTypes"),
+            total_local_storage_gb: member(&mut members, "totalLocalStorageGB"),
+            baseline_ebs_bandwidth_mbps: member(&mut members, "baselineEbsBandwidthMbps"),
+            accelerator_types: member(&mut members, "acceleratorTypes"),
+            accelerator_count: member(&mut members, "acceleratorCount"),
+            accelerator_manufacturers: member(&mut members, "acceleratorManufacturers"),
+            accelerator_names: member(&mut members, "acceleratorNames"),
+            accelerator_total_memory_mi_b: member(&mut members, "acceleratorTotalMemoryMiB"),
+            network_bandwidth_gbps: member(&mut members, "networkBandwidthGbps"),
+            allowed_instance_types: member(&mut members, "allowedInstanceTypes"),
+            max_spot_price_as_percentage_of_optimal_on_demand_price: member(&mut members, "maxSpotPriceAsPercentageOfOptimalOnDemandPrice"),
+        })
+    }
+}
+
+/// The minimum and maximum number of vCPUs for instance type selection.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VCpuCountRangeRequest {
+    /// The minimum number of vCPUs.
+    #[serde(rename = "min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i32>,
+    /// The maximum number of vCPUs.
+    #[serde(rename = "max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+}
+
+impl FromJson for VCpuCountRangeRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            min: member(&mut members, "min"),
+            max: member(&mut members, "max"),
+        })
+    }
+}
+
+/// The minimum and maximum amount of memory in mebibytes (MiB) for instance type selection.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemoryMiBRequest {
+    /// The minimum amount of memory in MiB.
+    #[serde(rename = "min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i32>,
+    /// The maximum amount of memory in MiB.
+    #[serde(rename = "max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+}
+
+impl FromJson for MemoryMiBRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            min: member(&mut members, "min"),
+            max: member(&mut members, "max"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CpuManufacturer {
+    #[serde(rename = "intel")]
+    Intel,
+    #[serde(rename = "amd")]
+    Amd,
+    #[serde(rename = "amazon-web-services")]
+    AmazonWebServices,
+}
+
+impl CpuManufacturer {
+    pub const VALUES: &'static [&'static str] = &["intel", "amd", "amazon-web-services"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Intel => "intel",
+            Self::Amd => "amd",
+            Self::AmazonWebServices => "amazon-web-services",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "intel" => Some(Self::Intel),
+            "amd" => Some(Self::Amd),
+            "amazon-web-services" => Some(Self::AmazonWebServices),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for CpuManufacturer {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// The minimum and maximum amount of memory per vCPU in gibibytes (GiB).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemoryGiBPerVCpuRequest {
+    /// The minimum amount of memory per vCPU in GiB.
+    #[serde(rename = "min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// The maximum amount of memory per vCPU in GiB.
+    #[serde(rename = "max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}
+
+impl FromJson for MemoryGiBPerVCpuRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            min: member(&mut members, "min"),
+            max: member(&mut members, "max"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum InstanceGeneration {
+    #[serde(rename = "current")]
+    Current,
+    #[serde(rename = "previous")]
+    Previous,
+}
+
+impl InstanceGeneration {
+    pub const VALUES: &'static [&'static str] = &["current", "previous"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Current => "current",
+            Self::Previous => "previous",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "current" => Some(Self::Current),
+            "previous" => Some(Self::Previous),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for InstanceGeneration {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum BareMetal {
+    #[serde(rename = "included")]
+    Included,
+    #[serde(rename = "required")]
+    Required,
+    #[serde(rename = "excluded")]
+    Excluded,
+}
+
+impl BareMetal {
+    pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Included => "included",
+            Self::Required => "required",
+            Self::Excluded => "excluded",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "included" => Some(Self::Included),
+            "required" => Some(Self::Required),
+            "excluded" => Some(Self::Excluded),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for BareMetal {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum BurstablePerformance {
+    #[serde(rename = "included")]
+    Included,
+    #[serde(rename = "required")]
+    Required,
+    #[serde(rename = "excluded")]
+    Excluded,
+}
+
+impl BurstablePerformance {
+    pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Included => "included",
+            Self::Required => "required",
+            Self::Excluded => "excluded",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "included" => Some(Self::Included),
+            "required" => Some(Self::Required),
+            "excluded" => Some(Self::Excluded),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for BurstablePerformance {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// The minimum and maximum number of network interfaces for instance type selection.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NetworkInterfaceCountRequest {
+    /// The minimum number of network interfaces.
+    #[serde(rename = "min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i32>,
+    /// The maximum number of network interfaces.
+    #[serde(rename = "max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+}
+
+impl FromJson for NetworkInterfaceCountRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            min: member(&mut members, "min"),
+            max: member(&mut members, "max"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LocalStorage {
+    #[serde(rename = "included")]
+    Included,
+    #[serde(rename = "required")]
+    Required,
+    #[serde(rename = "excluded")]
+    Excluded,
+}
+
+impl LocalStorage {
+    pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Included => "included",
+            Self::Required => "required",
+            Self::Excluded => "excluded",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "included" => Some(Self::Included),
+            "required" => Some(Self::Required),
+            "excluded" => Some(Self::Excluded),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for LocalStorage {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LocalStorageType {
+    #[serde(rename = "hdd")]
+    Hdd,
+    #[serde(rename = "ssd")]
+    Ssd,
+}
+
+impl LocalStorageType {
+    pub const VALUES: &'static [&'static str] = &["hdd", "ssd"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hdd => "hdd",
+            Self::Ssd => "ssd",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "hdd" => Some(Self::Hdd),
+            "ssd" => Some(Self::Ssd),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for LocalStorageType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// The minimum and maximum total local storage in gigabytes (GB) for instance types with local storage.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TotalLocalStorageGBRequest {
+    /// The minimum total local storage in GB.
+    #[serde(rename = "min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// The maximum total local storage in GB.
+    #[serde(rename = "max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}
+
+impl FromJson for TotalLocalStorageGBRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            min: member(&mut members, "min"),
+            max: member(&mut members, "max"),
+        })
+    }
+}
+
+/// The minimum and maximum baseline Amazon EBS bandwidth in megabits per second (Mbps) for instance type selection.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BaselineEbsBandwidthMbpsRequest {
+    /// The minimum baseline Amazon EBS bandwidth in Mbps.
+    #[serde(rename = "min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i32>,
+    /// The maximum baseline Amazon EBS bandwidth in Mbps.
+    #[serde(rename = "max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+}
+
+impl FromJson for BaselineEbsBandwidthMbpsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            min: member(&mut members, "min"),
+            max: member(&mut members, "max"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AcceleratorType {
+    #[serde(rename = "gpu")]
+    Gpu,
+    #[serde(rename = "fpga")]
+    Fpga,
+    #[serde(rename = "inference")]
+    Inference,
+}
+
+impl AcceleratorType {
+    pub const VALUES: &'static [&'static str] = &["gpu", "fpga", "inference"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Gpu => "gpu",
+            Self::Fpga => "fpga",
+            Self::Inference => "inference",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "gpu" => Some(Self::Gpu),
+            "fpga" => Some(Self::Fpga),
+            "inference" => Some(Self::Inference),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for AcceleratorType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// The minimum and maximum number of accelerators (such as GPUs) for instance type selection.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AcceleratorCountRequest {
+    /// The minimum number of accelerators.
+    #[serde(rename = "min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i32>,
+    /// The maximum number of accelerators.
+    #[serde(rename = "max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+}
+
+impl FromJson for AcceleratorCountRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            min: member(&mut members, "min"),
+            max: member(&mut members, "max"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AcceleratorManufacturer {
+    #[serde(rename = "amazon-web-services")]
+    AmazonWebServices,
+    #[serde(rename = "amd")]
+    Amd,
+    #[serde(rename = "nvidia")]
+    Nvidia,
+    #[serde(rename = "xilinx")]
+    Xilinx,
+    #[serde(rename = "habana")]
+    Habana,
+}
+
+impl AcceleratorManufacturer {
+    pub const VALUES: &'static [&'static str] = &["amazon-web-services", "amd", "nvidia", "xilinx", "habana"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AmazonWebServices => "amazon-web-services",
+            Self::Amd => "amd",
+            Self::Nvidia => "nvidia",
+            Self::Xilinx => "xilinx",
+            Self::Habana => "habana",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "amazon-web-services" => Some(Self::AmazonWebServices),
+            "amd" => Some(Self::Amd),
+            "nvidia" => Some(Self::Nvidia),
+            "xilinx" => Some(Self::Xilinx),
+            "habana" => Some(Self::Habana),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for AcceleratorManufacturer {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AcceleratorName {
+    #[serde(rename = "a100")]
+    A100,
+    #[serde(rename = "inferentia")]
+    Inferentia,
+    #[serde(rename = "k520")]
+    K520,
+    #[serde(rename = "k80")]
+    K80,
+    #[serde(rename = "m60")]
+    M60,
+    #[serde(rename = "radeon-pro-v520")]
+    RadeonProV520,
+    #[serde(rename = "t4")]
+    T4,
+    #[serde(rename = "vu9p")]
+    Vu9p,
+    #[serde(rename = "v100")]
+    V100,
+    #[serde(rename = "a10g")]
+    A10g,
+    #[serde(rename = "h100")]
+    H100,
+    #[serde(rename = "t4g")]
+    T4g,
+    #[serde(rename = "l40s")]
+    L40s,
+    #[serde(rename = "l4")]
+    L4,
+}
+
+impl AcceleratorName {
+    pub const VALUES: &'static [&'static str] = &["a100", "inferentia", "k520", "k80", "m60", "radeon-pro-v520", "t4", "vu9p", "v100", "a10g", "h100", "t4g", "l40s", "l4"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::A100 => "a100",
+            Self::Inferentia => "inferentia",
+            Self::K520 => "k520",
+            Self::K80 => "k80",
+            Self::M60 => "m60",
+            Self::RadeonProV520 => "radeon-pro-v520",
+            Self::T4 => "t4",
+            Self::Vu9p => "vu9p",
+            Self::V100 => "v100",
+            Self::A10g => "a10g",
+            Self::H100 => "h100",
+            Self::T4g => "t4g",
+            Self::L40s => "l40s",
+            Self::L4 => "l4",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "a100" => Some(Self::A100),
+            "inferentia" => Some(Self::Inferentia),
+            "k520" => Some(Self::K520),
+            "k80" => Some(Self::K80),
+            "m60" => Some(Self::M60),
+            "radeon-pro-v520" => Some(Self::RadeonProV520),
+            "t4" => Some(Self::T4),
+            "vu9p" => Some(Self::Vu9p),
+            "v100" => Some(Self::V100),
+            "a10g" => Some(Self::A10g),
+            "h100" => Some(Self::H100),
+            "t4g" => Some(Self::T4g),
+            "l40s" => Some(Self::L40s),
+            "l4" => Some(Self::L4),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for AcceleratorName {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// The minimum and maximum total accelerator memory in mebibytes (MiB) for instance type selection.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AcceleratorTotalMemoryMiBRequest {
+    /// The minimum total accelerator memory in MiB.
+    #[serde(rename = "min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i32>,
+    /// The maximum total accelerator memory in MiB.
+    #[serde(rename = "max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+}
+
+impl FromJson for AcceleratorTotalMemoryMiBRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            min: member(&mut members, "min"),
+            max: member(&mut members, "max"),
+        })
+    }
+}
+
+/// The minimum and maximum network bandwidth in gigabits per second (Gbps) for instance type selection.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NetworkBandwidthGbpsRequest {
+    /// The minimum network bandwidth in Gbps.
+    #[serde(rename = "min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// The maximum network bandwidth in Gbps.
+    #[serde(rename = "max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}
+
+impl FromJson for NetworkBandwidthGbpsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            min: member(&mut members, "min"),
+            max: member(&mut members, "max"),
+        })
+    }
+}
+
+/// The Capacity Reservation configurations to be used when using the `RESERVED` capacity option type.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CapacityReservationRequest {
+    /// The ARN of the Capacity Reservation resource group in which to run the instance.
+    #[serde(rename = "reservationGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub reservation_group_arn: Option<String>,
+    /// The preference on when capacity reservations should be used.
+    #[serde(rename = "reservationPreference", default, skip_serializing_if = "Option::is_none")]
+    pub reservation_preference: Option<CapacityReservationPreference>,
+}
+
+impl FromJson for CapacityReservationRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            reservation_group_arn: member(&mut members, "reservationGroupArn"),
+            reservation_preference: member(&mut members, "reservationPreference"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CapacityReservationPreference {
+    #[serde(rename = "RESERVATIONS_ONLY")]
+    ReservationsOnly,
+    #[serde(rename = "RESERVATIONS_FIRST")]
+    ReservationsFirst,
+    #[serde(rename = "RESERVATIONS_EXCLUDED")]
+    ReservationsExcluded,
+}
+
+impl CapacityReservationPreference {
+    pub const VALUES: &'static [&'static str] = &["RESERVATIONS_ONLY", "RESERVATIONS_FIRST", "RESERVATIONS_EXCLUDED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ReservationsOnly => "RESERVATIONS_ONLY",
+            Self::ReservationsFirst => "RESERVATIONS_FIRST",
+            Self::ReservationsExcluded => "RESERVATIONS_EXCLUDED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "RESERVATIONS_ONLY" => Some(Self::ReservationsOnly),
+            "RESERVATIONS_FIRST" => Some(Self::ReservationsFirst),
+            "RESERVATIONS_EXCLUDED" => Some(Self::ReservationsExcluded),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for CapacityReservationPreference {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PropagateMITags {
+    #[serde(rename = "CAPACITY_PROVIDER")]
+    CapacityProvider,
+    #[serde(rename = "NONE")]
+    None,
+}
+
+impl PropagateMITags {
+    pub const VALUES: &'static [&'static str] = &["CAPACITY_PROVIDER", "NONE"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CapacityProvider => "CAPACITY_PROVIDER",
+            Self::None => "NONE",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "CAPACITY_PROVIDER" => Some(Self::CapacityProvider),
+            "NONE" => Some(Self::None),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for PropagateMITags {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// The configuration that controls how Amazon ECS optimizes your infrastructure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InfrastructureOptimization {
+    /// This parameter defines the number of seconds Amazon ECS Managed Instances waits before optimizing EC2 instances that have become idle or underutilized.
+    #[serde(rename = "scaleInAfter", default, skip_serializing_if = "Option::is_none")]
+    pub scale_in_after: Option<i32>,
+}
+
+impl FromJson for InfrastructureOptimization {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            scale_in_after: member(&mut members, "scaleInAfter"),
+        })
+    }
+}
+
+/// The auto repair configuration for an Amazon ECS Managed Instances capacity provider.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AutoRepairConfiguration {
+    /// The status of auto repair actions for the capacity provider.
+    #[serde(rename = "actionsStatus", default, skip_serializing_if = "Option::is_none")]
+    pub actions_status: Option<AutoRepairActionsStatus>,
+}
+
+impl FromJson for AutoRepairConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            actions_status: member(&mut members, "actionsStatus"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AutoRepairActionsStatus {
+    #[serde(rename = "ENABLED")]
+    Enabled,
+    #[serde(rename = "DISABLED")]
+    Disabled,
+}
+
+impl AutoRepairActionsStatus {
+    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Enabled => "ENABLED",
+            Self::Disabled => "DISABLED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ENABLED" => Some(Self::Enabled),
+            "DISABLED" => Some(Self::Disabled),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for AutoRepairActionsStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateCapacityProviderResponse {
+    /// The full description of the new capacity provider.
+    #[serde(rename = "capacityProvider", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider: Option<CapacityProvider>,
+}
+
+impl FromJson for CreateCapacityProviderResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            capacity_provider: member(&mut members, "capacityProvider"),
+        })
+    }
+}
+
+/// The details for a capacity provider.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CapacityProvider {
+    /// The Amazon Resource Name (ARN) that identifies the capacity provider.
+    #[serde(rename = "capacityProviderArn", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_arn: Option<String>,
+    /// The name of the capacity provider.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The cluster that this capacity provider is associated with.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The current status of the capacity provider.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<CapacityProviderStatus>,
+    /// The Auto Scaling group settings for the capacity provider.
+    #[serde(rename = "autoScalingGroupProvider", default, skip_serializing_if = "Option::is_none")]
+    pub auto_scaling_group_provider: Option<AutoScalingGroupProvider>,
+    /// The configuration for the Amazon ECS Managed Instances provider.
+    #[serde(rename = "managedInstancesProvider", default, skip_serializing_if = "Option::is_none")]
+    pub managed_instances_provider: Option<ManagedInstancesProvider>,
+    /// The update status of the capacity provider.
+    #[serde(rename = "updateStatus", default, skip_serializing_if = "Option::is_none")]
+    pub update_status: Option<CapacityProviderUpdateStatus>,
+    /// The update status reason.
+    #[serde(rename = "updateStatusReason", default, skip_serializing_if = "Option::is_none")]
+    pub update_status_reason: Option<String>,
+    /// The metadata that you apply to the capacity provider to help you categorize and organize it.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The type of capacity provider.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<CapacityProviderType>,
+}
+
+impl FromJson for CapacityProvider {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            capacity_provider_arn: member(&mut members, "capacityProviderArn"),
+            name: member(&mut members, "name"),
+            cluster: member(&mut members, "cluster"),
+            status: member(&mut members, "status"),
+            auto_scaling_group_provider: member(&mut members, "autoScalingGroupProvider"),
+            managed_instances_provider: member(&mut members, "managedInstancesProvider"),
+            update_status: member(&mut members, "updateStatus"),
+            update_status_reason: member(&mut members, "updateStatusReason"),
+            tags: member(&mut members, "tags"),
+            r#type: member(&mut members, "type"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CapacityProviderStatus {
+    #[serde(rename = "PROVISIONING")]
+    Provisioning,
+    #[serde(rename = "ACTIVE")]
+    Active,
+    #[serde(rename = "DEPROVISIONING")]
+    Deprovisioning,
+    #[serde(rename = "INACTIVE")]
+    Inactive,
+}
+
+impl CapacityProviderStatus {
+    pub const VALUES: &'static [&'static str] = &["PROVISIONING", "ACTIVE", "DEPROVISIONING", "INACTIVE"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Provisioning => "PROVISIONING",
+            Self::Active => "ACTIVE",
+            Self::Deprovisioning => "DEPROVISIONING",
+            Self::Inactive => "INACTIVE",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "PROVISIONING" => Some(Self::Provisioning),
+            "ACTIVE" => Some(Self::Active),
+            "DEPROVISIONING" => Some(Self::Deprovisioning),
+            "INACTIVE" => Some(Self::Inactive),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for CapacityProviderStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// The configuration for a Amazon ECS Managed Instances provider.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedInstancesProvider {
+    /// The Amazon Resource Name (ARN) of the infrastructure role that Amazon ECS assumes to manage instances.
+    #[serde(rename = "infrastructureRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub infrastructure_role_arn: Option<String>,
+    /// The launch template that defines how Amazon ECS launches Amazon ECS Managed Instances.
+    #[serde(rename = "instanceLaunchTemplate", default, skip_serializing_if = "Option::is_none")]
+    pub instance_launch_template: Option<InstanceLaunchTemplate>,
+    /// Determines whether tags from the capacity provider are automatically applied to Amazon ECS Managed Instances.
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
+    pub propagate_tags: Option<PropagateMITags>,
+    /// Defines how Amazon ECS Managed Instances optimizes the infrastastructure in your capacity provider.
+    #[serde(rename = "infrastructureOptimization", default, skip_serializing_if = "Option::is_none")]
+    pub infrastructure_optimization: Option<InfrastructureOptimization>,
+    /// The auto repair configuration for the Amazon ECS Managed Instances capacity provider.
+    #[serde(rename = "autoRepairConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub auto_repair_configuration: Option<AutoRepairConfiguration>,
+}
+
+impl FromJson for ManagedInstancesProvider {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            infrastructure_role_arn: member(&mut members, "infrastructureRoleArn"),
+            instance_launch_template: member(&mut members, "instanceLaunchTemplate"),
+            propagate_tags: member(&mut members, "propagateTags"),
+            infrastructure_optimization: member(&mut members, "infrastructureOptimization"),
+            auto_repair_configuration: member(&mut members, "autoRepairConfiguration"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CapacityProviderUpdateStatus {
+    #[serde(rename = "CREATE_IN_PROGRESS")]
+    CreateInProgress,
+    #[serde(rename = "CREATE_COMPLETE")]
+    CreateComplete,
+    #[serde(rename = "CREATE_FAILED")]
+    CreateFailed,
+    #[serde(rename = "DELETE_IN_PROGRESS")]
+    DeleteInProgress,
+    #[serde(rename = "DELETE_COMPLETE")]
+    DeleteComplete,
+    #[serde(rename = "DELETE_FAILED")]
+    DeleteFailed,
+    #[serde(rename = "UPDATE_IN_PROGRESS")]
+    UpdateInProgress,
+    #[serde(rename = "UPDATE_COMPLETE")]
+    UpdateComplete,
+    #[serde(rename = "UPDATE_FAILED")]
+    UpdateFailed,
+}
+
+impl CapacityProviderUpdateStatus {
+    pub const VALUES: &'static [&'static str] = &["CREATE_IN_PROGRESS", "CREATE_COMPLETE", "CREATE_FAILED", "DELETE_IN_PROGRESS", "DELETE_COMPLETE", "DELETE_FAILED", "UPDATE_IN_PROGRESS", "UPDATE_COMPLETE", "UPDATE_FAILED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CreateInProgress => "CREATE_IN_PROGRESS",
+            Self::CreateComplete => "CREATE_COMPLETE",
+            Self::CreateFailed => "CREATE_FAILED",
+            Self::DeleteInProgress => "DELETE_IN_PROGRESS",
+            Self::DeleteComplete => "DELETE_COMPLETE",
+            Self::DeleteFailed => "DELETE_FAILED",
+            Self::UpdateInProgress => "UPDATE_IN_PROGRESS",
+            Self::UpdateComplete => "UPDATE_COMPLETE",
+            Self::UpdateFailed => "UPDATE_FAILED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "CREATE_IN_PROGRESS" => Some(Self::CreateInProgress),
+            "CREATE_COMPLETE" => Some(Self::CreateComplete),
+            "CREATE_FAILED" => Some(Self::CreateFailed),
+            "DELETE_IN_PROGRESS" => Some(Self::DeleteInProgress),
+            "DELETE_COMPLETE" => Some(Self::DeleteComplete),
+            "DELETE_FAILED" => Some(Self::DeleteFailed),
+            "UPDATE_IN_PROGRESS" => Some(Self::UpdateInProgress),
+            "UPDATE_COMPLETE" => Some(Self::UpdateComplete),
+            "UPDATE_FAILED" => Some(Self::UpdateFailed),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for CapacityProviderUpdateStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CapacityProviderType {
+    #[serde(rename = "EC2_AUTOSCALING")]
+    Ec2Autoscaling,
+    #[serde(rename = "MANAGED_INSTANCES")]
+    ManagedInstances,
+    #[serde(rename = "FARGATE")]
+    Fargate,
+    #[serde(rename = "FARGATE_SPOT")]
+    FargateSpot,
+}
+
+impl CapacityProviderType {
+    pub const VALUES: &'static [&'static str] = &["EC2_AUTOSCALING", "MANAGED_INSTANCES", "FARGATE", "FARGATE_SPOT"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ec2Autoscaling => "EC2_AUTOSCALING",
+            Self::ManagedInstances => "MANAGED_INSTANCES",
+            Self::Fargate => "FARGATE",
+            Self::FargateSpot => "FARGATE_SPOT",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "EC2_AUTOSCALING" => Some(Self::Ec2Autoscaling),
+            "MANAGED_INSTANCES" => Some(Self::ManagedInstances),
+            "FARGATE" => Some(Self::Fargate),
+            "FARGATE_SPOT" => Some(Self::FargateSpot),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for CapacityProviderType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateCapacityProviderRequest {
+    /// The name of the capacity provider to update.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The name of the cluster that contains the capacity provider to update.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// An object that represent the parameters to update for the Auto Scaling group capacity provider.
+    #[serde(rename = "autoScalingGroupProvider", default, skip_serializing_if = "Option::is_none")]
+    pub auto_scaling_group_provider: Option<AutoScalingGroupProviderUpdate>,
+    /// The updated configuration for the Amazon ECS Managed Instances provider.
+    #[serde(rename = "managedInstancesProvider", default, skip_serializing_if = "Option::is_none")]
+    pub managed_instances_provider: Option<UpdateManagedInstancesProviderConfiguration>,
+}
+
+impl FromJson for UpdateCapacityProviderRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            cluster: member(&mut members, "cluster"),
+            auto_scaling_group_provider: member(&mut members, "autoScalingGroupProvider"),
+            managed_instances_provider: member(&mut members, "managedInstancesProvider"),
+        })
+    }
+}
+
+/// The details of the Auto Scaling group capacity provider to update.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AutoScalingGroupProviderUpdate {
+    /// The managed scaling settings for the Auto Scaling group capacity provider.
+    #[serde(rename = "managedScaling", default, skip_serializing_if = "Option::is_none")]
+    pub managed_scaling: Option<ManagedScaling>,
+    /// The managed termination protection setting to use for the Auto Scaling group capacity provider.
+    #[serde(rename = "managedTerminationProtection", default, skip_serializing_if = "Option::is_none")]
+    pub managed_termination_protection: Option<ManagedTerminationProtection>,
+    /// The managed draining option for the Auto Scaling group capacity provider.
+    #[serde(rename = "managedDraining", default, skip_serializing_if = "Option::is_none")]
+    pub managed_draining: Option<ManagedDraining>,
+}
+
+impl FromJson for AutoScalingGroupProviderUpdate {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            managed_scaling: member(&mut members, "managedScaling"),
+            managed_termination_protection: member(&mut members, "managedTerminationProtection"),
+            managed_draining: member(&mut members, "managedDraining"),
+        })
+    }
+}
+
+/// The updated configuration for a Amazon ECS Managed Instances provider.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateManagedInstancesProviderConfiguration {
+    /// The updated Amazon Resource Name (ARN) of the infrastructure role.
+    #[serde(rename = "infrastructureRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub infrastructure_role_arn: Option<String>,
+    /// The updated launch template configuration.
+    #[serde(rename = "instanceLaunchTemplate", default, skip_serializing_if = "Option::is_none")]
+    pub instance_launch_template: Option<InstanceLaunchTemplateUpdate>,
+    /// The updated tag propagation setting.
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
+    pub propagate_tags: Option<PropagateMITags>,
+    /// The updated infrastructure optimization configuration.
+    #[serde(rename = "infrastructureOptimization", default, skip_serializing_if = "Option::is_none")]
+    pub infrastructure_optimization: Option<InfrastructureOptimization>,
+    /// The updated auto repair configuration for the Amazon ECS Managed Instances capacity provider.
+    #[serde(rename = "autoRepairConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub auto_repair_configuration: Option<AutoRepairConfiguration>,
+}
+
+impl FromJson for UpdateManagedInstancesProviderConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            infrastructure_role_arn: member(&mut members, "infrastructureRoleArn"),
+            instance_launch_template: member(&mut members, "instanceLaunchTemplate"),
+            propagate_tags: member(&mut members, "propagateTags"),
+            infrastructure_optimization: member(&mut members, "infrastructureOptimization"),
+            auto_repair_configuration: member(&mut members, "autoRepairConfiguration"),
+        })
+    }
+}
+
+/// The updated launch template configuration for Amazon ECS Managed Instances.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceLaunchTemplateUpdate {
+    /// The updated Amazon Resource Name (ARN) of the instance profile.
+    #[serde(rename = "ec2InstanceProfileArn", default, skip_serializing_if = "Option::is_none")]
+    pub ec2_instance_profile_arn: Option<String>,
+    /// The updated network configuration for Amazon ECS Managed Instances.
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub network_configuration: Option<ManagedInstancesNetworkConfiguration>,
+    /// The updated storage configuration for Amazon ECS Managed Instances.
+    #[serde(rename = "storageConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub storage_configuration: Option<ManagedInstancesStorageConfiguration>,
+    /// Determines whether tags are propagated to the instance metadata service (IMDS) for Amazon EC2 instances launched by the Managed Instances capacity provider.
+    #[serde(rename = "instanceMetadataTagsPropagation", default, skip_serializing_if = "Option::is_none")]
+    pub instance_metadata_tags_propagation: Option<bool>,
+    /// The updated local storage configuration for Amazon ECS Managed Instances.
+    #[serde(rename = "localStorageConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub local_storage_configuration: Option<ManagedInstancesLocalStorageConfiguration>,
+    /// CloudWatch provides two categories of monitoring: basic monitoring and detailed monitoring.
+    #[serde(rename = "monitoring", default, skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<ManagedInstancesMonitoringOptions>,
+    /// The updated instance requirements for attribute-based instance type selection.
+    #[serde(rename = "instanceRequirements", default, skip_serializing_if = "Option::is_none")]
+    pub instance_requirements: Option<InstanceRequirementsRequest>,
+    /// The updated capacity reservations specifications for Amazon ECS Managed Instances.
+    #[serde(rename = "capacityReservations", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_reservations: Option<CapacityReservationRequest>,
+}
+
+impl FromJson for InstanceLaunchTemplateUpdate {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            ec2_instance_profile_arn: member(&mut members, "ec2InstanceProfileArn"),
+            network_configuration: member(&mut members, "networkConfiguration"),
+            storage_configuration: member(&mut members, "storageConfiguration"),
+            instance_metadata_tags_propagation: member(&mut members, "instanceMetadataTagsPropagation"),
+            local_storage_configuration: member(&mut members, "localStorageConfiguration"),
+            monitoring: member(&mut members, "monitoring"),
+            instance_requirements: member(&mut members, "instanceRequirements"),
+            capacity_reservations: member(&mut members, "capacityReservations"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateCapacityProviderResponse {
+    /// Details about the capacity provider.
+    #[serde(rename = "capacityProvider", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider: Option<CapacityProvider>,
+}
+
+impl FromJson for UpdateCapacityProviderResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            capacity_provider: member(&mut members, "capacityProvider"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteCapacityProviderRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the capacity provider to delete.
+    #[serde(rename = "capacityProvider", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider: Option<String>,
+    /// The name of the cluster that contains the capacity provider to delete.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+}
+
+impl FromJson for DeleteCapacityProviderRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            capacity_provider: member(&mut members, "capacityProvider"),
+            cluster: member(&mut members, "cluster"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteCapacityProviderResponse {
+    /// The details of the capacity provider.
+    #[serde(rename = "capacityProvider", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider: Option<CapacityProvider>,
+}
+
+impl FromJson for DeleteCapacityProviderResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            capacity_provider: member(&mut members, "capacityProvider"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeCapacityProvidersRequest {
+    /// The short name or full Amazon Resource Name (ARN) of one or more capacity providers.
+    #[serde(rename = "capacityProviders", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_providers: Option<Vec<String>>,
+    /// The name of the cluster to describe capacity providers for.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// Specifies whether or not you want to see the resource tags for the capacity provider.
+    #[serde(rename = "include", default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<Vec<CapacityProviderField>>,
+    /// The maximum number of account setting results returned by `DescribeCapacityProviders` in paginated output.
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    /// The `nextToken` value returned from a previous paginated `DescribeCapacityProviders` request where `maxResults` was used and the results exceeded the value of that parameter.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for DescribeCapacityProvidersRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            capacity_providers: member(&mut members, "capacityProviders"),
+            cluster: member(&mut members, "cluster"),
+            include: member(&mut members, "include"),
+            max_results: member(&mut members, "maxResults"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CapacityProviderField {
+    #[serde(rename = "TAGS")]
+    Tags,
+}
+
+impl CapacityProviderField {
+    pub const VALUES: &'static [&'static str] = &["TAGS"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tags => "TAGS",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "TAGS" => Some(Self::Tags),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for CapacityProviderField {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeCapacityProvidersResponse {
+    /// The list of capacity providers.
+    #[serde(rename = "capacityProviders", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_providers: Option<Vec<CapacityProvider>>,
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+    /// The `nextToken` value to include in a future `DescribeCapacityProviders` request.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for DescribeCapacityProvidersResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            capacity_providers: member(&mut members, "capacityProviders"),
+            failures: member(&mut members, "failures"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RegisterContainerInstanceRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster to register your container instance with.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]

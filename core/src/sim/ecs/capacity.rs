@@ -1,45 +1,34 @@
 //! Capacity provider strategies over the two Fargate capacity providers, FARGATE and
-//! FARGATE_SPOT (Auto Scaling group providers come with cluster auto scaling).
+//! FARGATE_SPOT, and the Auto Scaling group providers of CreateCapacityProvider
+//! (`capacity_providers.rs`).
 //!
 //! How tasks split (documented): each provider's `base` is filled first, in the strategy's
 //! order (only one provider may have a base), and the rest split by `weight`. Where the split
 //! is not exact, ecsim gives the leftover tasks by largest remainder, the higher weight first,
 //! then the strategy's order (docs/conventions.md; AWS does not say). A service keeps the split over
-//! its desired count: new tasks go where the service is short of its split.
+//! its desired count: new tasks go where the service is short of its split. A strategy holds
+//! Fargate providers or group providers, never both (documented).
 
 use crate::api::ecs::{self as api, LaunchType};
 use crate::error::EcsimError;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
-/// One of the capacity providers every cluster can associate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FargateProvider {
-    Fargate,
-    FargateSpot,
-}
+/// The capacity providers every cluster can associate.
+pub const FARGATE_PROVIDERS: [&str; 2] = ["FARGATE", "FARGATE_SPOT"];
 
-impl FargateProvider {
-    pub fn name(self) -> &'static str {
-        match self {
-            FargateProvider::Fargate => "FARGATE",
-            FargateProvider::FargateSpot => "FARGATE_SPOT",
-        }
-    }
-
-    fn named(name: &str) -> Option<FargateProvider> {
-        match name {
-            "FARGATE" => Some(FargateProvider::Fargate),
-            "FARGATE_SPOT" => Some(FargateProvider::FargateSpot),
-            _ => None,
-        }
-    }
-}
-
-/// One provider of a strategy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One provider of a strategy, by name.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Share {
-    pub provider: FargateProvider,
+    pub provider: Arc<str>,
     pub base: u64,
     pub weight: u64,
+}
+
+impl Share {
+    pub fn is_fargate(&self) -> bool {
+        FARGATE_PROVIDERS.contains(&&*self.provider)
+    }
 }
 
 /// A strategy holds at most 6 providers (documented).
@@ -49,12 +38,25 @@ fn invalid(message: impl Into<String>) -> EcsimError {
     api::Error::InvalidParameterException.with(message)
 }
 
-/// Checks that the cluster may associate these providers.
-pub fn check_providers(names: &[String]) -> Result<(), EcsimError> {
+/// Checks that the cluster `cluster` may associate these providers: Fargate's, or group
+/// providers that exist and no other cluster has.
+pub fn check_providers(
+    names: &[String],
+    groups: &BTreeMap<String, super::capacity_providers::GroupProvider>,
+    cluster: &str,
+) -> Result<(), EcsimError> {
     for name in names {
-        if FargateProvider::named(name).is_none() {
+        if FARGATE_PROVIDERS.contains(&name.as_str()) {
+            continue;
+        }
+        let Some(provider) = groups.get(name) else {
             return Err(invalid(format!(
-                "ecsim simulates the FARGATE and FARGATE_SPOT capacity providers so far; {name} is not one of them."
+                "The specified capacity provider {name} does not exist. Create it with CreateCapacityProvider first."
+            )));
+        };
+        if let Some(other) = provider.cluster.as_deref().filter(|c| *c != cluster) {
+            return Err(invalid(format!(
+                "The specified capacity provider {name} is already associated with cluster {other}. An Auto Scaling group capacity provider can be associated with one cluster only."
             )));
         }
     }
@@ -74,12 +76,10 @@ pub fn parse(
     let mut shares: Vec<Share> = Vec::new();
     for item in items {
         let name = item.capacity_provider.as_deref().unwrap_or_default();
-        check_providers(&[name.to_string()])?;
-        let provider = FargateProvider::named(name).unwrap_or(FargateProvider::Fargate);
         if !associated.iter().any(|a| a == name) {
             return Err(invalid("The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again."));
         }
-        if shares.iter().any(|s| s.provider == provider) {
+        if shares.iter().any(|s| &*s.provider == name) {
             return Err(invalid(format!(
                 "The capacity provider {name} appears more than once in the strategy."
             )));
@@ -92,10 +92,15 @@ pub fn parse(
             )));
         }
         shares.push(Share {
-            provider,
+            provider: name.into(),
             base: base as u64,
             weight: weight as u64,
         });
+    }
+    if shares.iter().any(Share::is_fargate) && !shares.iter().all(Share::is_fargate) {
+        return Err(invalid(
+            "A capacity provider strategy cannot contain both Fargate capacity providers and Auto Scaling group capacity providers.",
+        ));
     }
     if shares.iter().filter(|s| s.base > 0).count() > 1 {
         return Err(invalid(
@@ -157,11 +162,11 @@ pub fn top_up(shares: &[Share], live: &[u64], adding: u64) -> Vec<u64> {
 
 /// `counts` (per share, as `split` or `top_up` give them) as the tasks to start on each
 /// provider, by name.
-pub fn portions(shares: &[Share], counts: &[u64]) -> Vec<(Option<&'static str>, u64)> {
+pub fn portions(shares: &[Share], counts: &[u64]) -> Vec<(Option<Arc<str>>, u64)> {
     shares
         .iter()
         .zip(counts)
-        .map(|(share, &count)| (Some(share.provider.name()), count))
+        .map(|(share, &count)| (Some(Arc::clone(&share.provider)), count))
         .collect()
 }
 
@@ -170,7 +175,7 @@ pub fn to_api(shares: &[Share]) -> Vec<api::CapacityProviderStrategyItem> {
     shares
         .iter()
         .map(|share| api::CapacityProviderStrategyItem {
-            capacity_provider: Some(share.provider.name().into()),
+            capacity_provider: Some(share.provider.to_string()),
             weight: Some(share.weight as i32),
             base: Some(share.base as i32),
         })
@@ -184,12 +189,12 @@ mod tests {
     fn strategy() -> Vec<Share> {
         vec![
             Share {
-                provider: FargateProvider::Fargate,
+                provider: "FARGATE".into(),
                 base: 1,
                 weight: 1,
             },
             Share {
-                provider: FargateProvider::FargateSpot,
+                provider: "FARGATE_SPOT".into(),
                 base: 0,
                 weight: 3,
             },

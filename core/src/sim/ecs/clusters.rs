@@ -26,7 +26,7 @@ pub fn create_cluster(
         .default_capacity_provider_strategy
         .clone()
         .unwrap_or_default();
-    capacity::check_providers(&providers)?;
+    capacity::check_providers(&providers, &world.ecs.capacity_providers, &name)?;
     capacity::parse(&default_strategy, &providers)?;
     let settings = cluster_settings::new_cluster_settings(world, request.settings)?;
     let configuration = cluster_settings::checked_configuration(request.configuration)?;
@@ -76,8 +76,13 @@ pub fn create_cluster(
         cluster.capacity_providers = providers;
         cluster.default_capacity_provider_strategy = default_strategy;
     }
+    let answer = cluster.to_api(services);
+    if !exists {
+        let (name, providers) = (cluster.name.clone(), cluster.capacity_providers.clone());
+        world.ecs.associate_providers(&name, &providers);
+    }
     Ok(api::CreateClusterResponse {
-        cluster: Some(cluster.to_api(services)),
+        cluster: Some(answer),
     })
 }
 
@@ -104,6 +109,15 @@ pub fn delete_cluster(
     if cluster.tasks.iter().any(|t| t.last_status != "STOPPED") {
         return Err(api::Error::ClusterContainsTasksException
             .with("The Cluster cannot be deleted while Tasks are active."));
+    }
+    if let Some(provider) = cluster
+        .capacity_providers
+        .iter()
+        .find(|p| !capacity::FARGATE_PROVIDERS.contains(&p.as_str()))
+    {
+        return Err(api::Error::ClusterContainsCapacityProviderException.with(format!(
+            "The Cluster cannot be deleted while it has the Auto Scaling group capacity provider {provider}: remove it with PutClusterCapacityProviders first."
+        )));
     }
     cluster.active = false;
     Ok(api::DeleteClusterResponse {
@@ -169,13 +183,13 @@ pub fn put_cluster_capacity_providers(
     let default_strategy = request
         .default_capacity_provider_strategy
         .unwrap_or_default();
-    capacity::check_providers(&providers)?;
-    capacity::parse(&default_strategy, &providers)?;
     let name = world
         .ecs
         .cluster_mut(request.cluster.as_deref())?
         .name
         .clone();
+    capacity::check_providers(&providers, &world.ecs.capacity_providers, &name)?;
+    capacity::parse(&default_strategy, &providers)?;
     let in_use = world
         .ecs
         .services
@@ -185,13 +199,14 @@ pub fn put_cluster_capacity_providers(
         })
         .flat_map(|(_, service)| &service.deployments)
         .flat_map(|deployment| &deployment.capacity_provider_strategy)
-        .find(|share| !providers.iter().any(|p| p == share.provider.name()));
+        .find(|share| !providers.iter().any(|p| *p == *share.provider));
     if let Some(share) = in_use {
         return Err(api::Error::ResourceInUseException.with(format!(
             "The specified capacity provider {} is in use and cannot be removed.",
-            share.provider.name()
+            share.provider
         )));
     }
+    world.ecs.associate_providers(&name, &providers);
     let services = world.ecs.active_services(&name);
     let cluster = world.ecs.cluster_mut(Some(&name))?;
     cluster.capacity_providers = providers;

@@ -17,6 +17,7 @@ use crate::sim::subnets::Subnet;
 use rand_chacha::ChaCha8Rng;
 use rand_core::Rng;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A task's network interface is in one of at most 16 subnets (AwsVpcConfiguration).
 const MAX_SUBNETS: usize = 16;
@@ -158,7 +159,7 @@ pub(crate) fn launch(
     cluster: &mut Cluster,
     launch: &Launch,
     subnets: &[Subnet],
-    portions: &[(Option<&'static str>, u64)],
+    portions: &[(Option<Arc<str>>, u64)],
     explain: bool,
     rng: &mut ChaCha8Rng,
 ) -> (Vec<TaskPosition>, Vec<Explanation>) {
@@ -167,7 +168,7 @@ pub(crate) fn launch(
     let mut explanations = Vec::new();
     let providers = portions
         .iter()
-        .flat_map(|&(provider, count)| (0..count).map(move |_| provider));
+        .flat_map(|(provider, count)| (0..*count).map(move |_| provider.clone()));
     for provider in providers {
         let zone_counts = explain.then(|| spread.per_zone.clone());
         let subnet = spread.choose(rng);

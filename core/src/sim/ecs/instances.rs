@@ -192,6 +192,7 @@ pub fn register_container_instance(
         pending_tasks_count: 0,
         task_groups: BTreeMap::new(),
         tags: request.tags.unwrap_or_default(),
+        capacity_provider: None,
     };
     let output = api::RegisterContainerInstanceResponse {
         container_instance: Some(instance.to_api(true)),
@@ -200,6 +201,69 @@ pub fn register_container_instance(
     cluster.instances.push(instance);
     cluster.note_instance(&arn, now);
     Ok(output)
+}
+
+/// What an EC2 instance's agent does once it runs: registers it (`sim::ec2::instances`).
+///
+/// An instance of an Auto Scaling group whose capacity provider the cluster has belongs to that
+/// provider (instances registered before the provider was associated do not).
+pub(crate) fn register_agent_instance(
+    world: &mut World,
+    request: api::RegisterContainerInstanceRequest,
+    group: Option<&str>,
+) -> Result<(), EcsimError> {
+    let answer = register_container_instance(world, request)?;
+    let cluster_arn = answer
+        .container_instance
+        .as_ref()
+        .and_then(|i| i.container_instance_arn.clone())
+        .unwrap_or_default();
+    let cluster_name = cluster_arn
+        .rsplit('/')
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    let provider = world
+        .ecs
+        .capacity_providers
+        .values()
+        .find(|p| {
+            Some(p.group_name.as_str()) == group && p.cluster.as_deref() == Some(&cluster_name)
+        })
+        .map(|p| Arc::from(p.name.as_str()));
+    if let (Some(provider), Ok(cluster)) = (provider, world.ecs.cluster_mut(Some(&cluster_name))) {
+        if let Some(instance) = cluster.instances.find_mut(&cluster_arn) {
+            instance.capacity_provider = Some(provider);
+        }
+        cluster.note_instance(&Arc::from(cluster_arn.as_str()), world.now);
+    }
+    Ok(())
+}
+
+/// The EC2 instance `ec2_instance_id` is shutting down: its container instance leaves its
+/// cluster and its tasks stop ("Host EC2 (instance …) terminated.").
+pub(crate) fn host_terminated(world: &mut World, ec2_instance_id: &str) {
+    let now = world.now;
+    for cluster in world.ecs.clusters_mut() {
+        if let Some(index) = cluster
+            .instances
+            .iter()
+            .position(|i| &*i.ec2_instance_id == ec2_instance_id)
+        {
+            lose_host(cluster, index, now);
+            return;
+        }
+    }
+}
+
+/// The container instance at `index` lost its host.
+pub(crate) fn lose_host(cluster: &mut crate::cluster::Cluster, index: usize, now: f64) {
+    cluster.lose_instance(index, now, TaskStopCode::TerminationNotice, |instance| {
+        format!(
+            "Host EC2 (instance {}) terminated.",
+            instance.ec2_instance_id
+        )
+    });
 }
 
 pub fn deregister_container_instance(

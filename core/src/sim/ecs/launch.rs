@@ -16,8 +16,9 @@ use rand_core::Rng;
 use std::sync::Arc;
 
 /// How the tasks of a RunTask or CreateService request run: on the capacity providers of its
-/// strategy (or the cluster's default strategy) as FARGATE tasks, or on the launch type it names
-/// (EC2 when none). A cluster that does not exist has no providers; it is reported later.
+/// strategy (or the cluster's default strategy), as FARGATE tasks or, for Auto Scaling group
+/// providers, EC2 tasks on the providers' instances; or on the launch type it names (EC2 when
+/// none). A cluster that does not exist has no providers; it is reported later.
 pub(crate) fn resolve_launch(
     ecs: &super::EcsState,
     cluster: Option<&str>,
@@ -28,8 +29,11 @@ pub(crate) fn resolve_launch(
         Some(cluster) => super::capacity::resolve(launch_type, strategy, cluster)?,
         None => None,
     };
-    let launch_type = match providers {
-        Some(_) => LaunchType::Fargate,
+    let launch_type = match &providers {
+        Some(shares) if shares.iter().all(super::capacity::Share::is_fargate) => {
+            LaunchType::Fargate
+        }
+        Some(_) => LaunchType::Ec2,
         None => simulated_launch_type(launch_type)?,
     };
     Ok((launch_type, providers))

@@ -3,6 +3,7 @@
 pub(crate) mod account_settings;
 mod attributes;
 pub(crate) mod capacity;
+pub(crate) mod capacity_providers;
 mod cluster_settings;
 mod clusters;
 mod explain;
@@ -25,6 +26,7 @@ use crate::cluster::Cluster;
 use crate::cluster::TaskPosition;
 use crate::error::EcsimError;
 pub(crate) use explain::Explanation;
+pub(crate) use instances::{host_terminated, lose_host, register_agent_instance};
 use services::ServiceStatus;
 use std::collections::BTreeMap;
 
@@ -36,6 +38,10 @@ pub(crate) mod handlers {
         put_account_setting_default,
     };
     pub(crate) use super::attributes::{delete_attributes, list_attributes, put_attributes};
+    pub(crate) use super::capacity_providers::{
+        create_capacity_provider, delete_capacity_provider, describe_capacity_providers,
+        update_capacity_provider,
+    };
     pub(crate) use super::cluster_settings::{update_cluster, update_cluster_settings};
     pub(crate) use super::clusters::{
         create_cluster, delete_cluster, describe_clusters, list_clusters,
@@ -72,6 +78,9 @@ pub struct EcsState {
     task_definitions: task_definitions::TaskDefinitions,
     clusters: BTreeMap<String, Cluster>,
     account_settings: account_settings::AccountSettings,
+    /// The Auto Scaling group capacity providers, by name (FARGATE and FARGATE_SPOT are every
+    /// cluster's without being here).
+    pub(crate) capacity_providers: BTreeMap<String, capacity_providers::GroupProvider>,
     /// By (cluster name, service name).
     pub(crate) services: BTreeMap<(String, String), services::Service>,
 }
@@ -97,6 +106,18 @@ impl EcsState {
     }
 
     /// The ACTIVE cluster a request names (`default` when it names none).
+    /// The group capacity providers `names` (of those) are now `cluster`'s; the others it had
+    /// are no longer associated with any cluster.
+    pub fn associate_providers(&mut self, cluster: &str, names: &[String]) {
+        for provider in self.capacity_providers.values_mut() {
+            if names.contains(&provider.name) {
+                provider.cluster = Some(cluster.to_string());
+            } else if provider.cluster.as_deref() == Some(cluster) {
+                provider.cluster = None;
+            }
+        }
+    }
+
     pub fn cluster_mut(&mut self, reference: Option<&str>) -> Result<&mut Cluster, EcsimError> {
         self.clusters
             .get_mut(cluster_name(reference))

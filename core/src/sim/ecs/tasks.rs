@@ -9,10 +9,11 @@ use crate::cluster::TaskPosition;
 use crate::error::EcsimError;
 use crate::placement::cache::Owned;
 use crate::placement::engine::fits;
-use crate::placement::{place, Placement, Rejection, Request};
+use crate::placement::{place, Constraint, Placement, Rejection, Request};
 use crate::sim::World;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// RunTask places at most 10 tasks per call (not adjustable).
 pub const MAX_RUN_TASK_COUNT: i32 = 10;
@@ -134,7 +135,18 @@ pub(crate) fn launch_tasks(
             constraints,
             strategies,
         };
-        place_on_instances(cluster, &launch, &placement, count, explain, &mut world.rng)
+        let portions = match &providers {
+            Some(shares) => capacity::portions(shares, &capacity::split(shares, count)),
+            None => vec![(None, count)],
+        };
+        place_on_providers(
+            cluster,
+            &launch,
+            &placement,
+            &portions,
+            explain,
+            &mut world.rng,
+        )
     };
     Ok(Launched {
         cluster: cluster_name(request.cluster.as_deref()).to_string(),
@@ -142,6 +154,39 @@ pub(crate) fn launch_tasks(
         failures,
         explanations: explain.then_some(explanations),
     })
+}
+
+/// Places `portions` of the tasks on the instances of each capacity provider (None: on any
+/// instance), in turn, until one finds no instance; see `place_on_instances`.
+pub(crate) fn place_on_providers(
+    cluster: &mut Cluster,
+    launch: &Launch,
+    placement: &Owned,
+    portions: &[(Option<Arc<str>>, u64)],
+    explain: bool,
+    rng: &mut ChaCha8Rng,
+) -> (Vec<TaskPosition>, Vec<api::Failure>, Vec<Explanation>) {
+    let mut all: (Vec<TaskPosition>, Vec<api::Failure>, Vec<Explanation>) = Default::default();
+    for (provider, count) in portions.iter().filter(|(_, count)| *count > 0) {
+        let mut within = placement.clone();
+        if let Some(provider) = provider {
+            within
+                .constraints
+                .push(Constraint::CapacityProvider(Arc::clone(provider)));
+        }
+        let (placed, failures, explanations) =
+            place_on_instances(cluster, launch, &within, *count, explain, rng);
+        for &position in &placed {
+            cluster.tasks[position].capacity_provider = provider.clone();
+        }
+        all.0.extend(placed);
+        all.1.extend(failures);
+        all.2.extend(explanations);
+        if !all.1.is_empty() {
+            break;
+        }
+    }
+    all
 }
 
 /// The EC2 launch type: each task placed by the engine on a container instance. Returns the
@@ -202,11 +247,14 @@ pub(crate) fn place_on_instances(
             ));
         }
         let Some(index) = decision.chosen else {
-            // Draining instances are not candidates at all: ECS lists no failure for them.
+            // Draining instances and those of other capacity providers are not candidates at
+            // all: ECS lists no failure for them.
             failures = decision
                 .rejections
                 .iter()
-                .filter(|(_, rejection)| *rejection != Rejection::Draining)
+                .filter(|(_, rejection)| {
+                    !matches!(rejection, Rejection::Draining | Rejection::CapacityProvider)
+                })
                 .map(|&(i, rejection)| failure(&cluster.instances[i].arn, rejection.reason()))
                 .collect();
             break;

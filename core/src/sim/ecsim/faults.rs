@@ -2,7 +2,6 @@
 //! instance that dies, a Fargate Spot task interrupted. The service scheduler replaces what they
 //! take.
 
-use crate::api::ecs::TaskStopCode;
 use crate::api::ecsim as api;
 use crate::error::EcsimError;
 use crate::sim::World;
@@ -69,12 +68,12 @@ pub fn kill_instance(
         .ok_or_else(|| not_registered(&reference))?;
     let mut described = cluster.instances[index].to_api(false);
     described.status = Some("INACTIVE".into());
-    cluster.lose_instance(index, now, TaskStopCode::TerminationNotice, |instance| {
-        format!(
-            "Host EC2 (instance {}) terminated.",
-            instance.ec2_instance_id
-        )
-    });
+    let ec2_instance_id = std::sync::Arc::clone(&cluster.instances[index].ec2_instance_id);
+    crate::sim::ecs::lose_host(cluster, index, now);
+    // An instance EC2 simulates terminates as well (its group, if any, replaces it).
+    if world.ec2.instances.get(&ec2_instance_id).is_some() {
+        crate::sim::ec2::instances::terminate(world, &[ec2_instance_id], "Server.InternalError");
+    }
     Ok(api::ContainerInstanceFaultResponse {
         container_instance: Some(described),
     })
@@ -94,7 +93,8 @@ pub fn interrupt_spot_task(
         api::Error::InvalidParameterException.with(format!("Task '{reference}' was not found."))
     })?;
     let task = &cluster.tasks[position];
-    if task.capacity_provider != Some("FARGATE_SPOT") || task.desired_status != "RUNNING" {
+    if task.capacity_provider.as_deref() != Some("FARGATE_SPOT") || task.desired_status != "RUNNING"
+    {
         return Err(api::Error::InvalidParameterException.with(format!(
             "Task '{}' is not a FARGATE_SPOT task that is running or starting.",
             reference

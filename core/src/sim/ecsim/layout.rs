@@ -62,7 +62,7 @@ struct LayoutTasks {
     health_status: Vec<&'static str>,
     cpu: Vec<i64>,
     memory: Vec<i64>,
-    capacity_provider_name: Vec<Option<&'static str>>,
+    capacity_provider_name: Vec<Option<Arc<str>>>,
     created_at: Vec<f64>,
 }
 
@@ -137,7 +137,9 @@ pub fn describe_cluster_layout(
             .push(task.task_health(world.now).as_str());
         tasks.cpu.push(task.spec.requirement.cpu);
         tasks.memory.push(task.spec.requirement.memory);
-        tasks.capacity_provider_name.push(task.capacity_provider);
+        tasks
+            .capacity_provider_name
+            .push(task.capacity_provider.clone());
         tasks.created_at.push(task.created_at);
     }
     Ok(ClusterLayout {

@@ -1,7 +1,8 @@
-//! Subnets and the availability zones they are in. EC2 is not simulated, yet FARGATE tasks land
-//! in the zone of the subnet they get; so subnets are declared with the `ecsim` action
-//! CreateSubnet, and subnets a request names without declaring them are handled as
-//! `SimulationConfig::undeclared_subnets` says (docs/conventions.md).
+//! Subnets and the availability zones they are in: FARGATE tasks land in the zone of the subnet
+//! they get, and instances in their subnet's. Subnets are made with EC2's CreateSubnet (or the
+//! `ecsim` action CreateSubnet, its shorthand that also takes the subnet's id), and subnets a
+//! request names without making them are handled as `SimulationConfig::undeclared_subnets` says
+//! (docs/conventions.md).
 
 use crate::api::ecsim as api;
 use crate::error::EcsimError;
@@ -29,6 +30,8 @@ pub struct Subnet {
     pub subnet_id: String,
     pub availability_zone: Arc<str>,
     pub vpc_id: String,
+    /// As EC2's CreateSubnet was given it (None for subnets declared otherwise).
+    pub cidr_block: Option<String>,
 }
 
 #[derive(Clone, Default)]
@@ -49,9 +52,8 @@ impl Subnets {
     ) -> Result<api::CreateSubnetResponse, EcsimError> {
         let availability_zone = request.availability_zone.unwrap_or_default();
         if !availability_zone.starts_with(region) {
-            return Err(api::Error::InvalidParameterException.with(format!(
-                "availabilityZone {availability_zone} is not in the simulation's region {region}."
-            )));
+            return Err(api::Error::InvalidParameterException
+                .with(outside_region(&availability_zone, region)));
         }
         // Drawn only once the zone is known good: a refused call leaves the RNG as it was.
         let subnet_id = request
@@ -65,6 +67,7 @@ impl Subnets {
             subnet_id: subnet_id.clone(),
             availability_zone: availability_zone.into(),
             vpc_id: request.vpc_id.unwrap_or_else(|| "vpc-ecsim".into()),
+            cidr_block: None,
         };
         self.declared.insert(subnet_id, subnet.clone());
         Ok(api::CreateSubnetResponse {
@@ -98,12 +101,11 @@ impl Subnets {
             if self.declared.contains_key(id) {
                 continue;
             }
-            let zone = ASSIGNED_ZONES[self.assigned % ASSIGNED_ZONES.len()];
-            self.assigned += 1;
             let subnet = Subnet {
                 subnet_id: id.clone(),
-                availability_zone: format!("{region}{zone}").into(),
+                availability_zone: self.assign_zone(region),
                 vpc_id: "vpc-ecsim".into(),
+                cidr_block: None,
             };
             self.declared.insert(id.clone(), subnet);
         }
@@ -112,4 +114,30 @@ impl Subnets {
             .filter_map(|id| self.declared.get(id).cloned())
             .collect())
     }
+
+    /// The next of the region's zones a, b, c, in turn, for a subnet made without one.
+    pub fn assign_zone(&mut self, region: &str) -> Arc<str> {
+        let zone = ASSIGNED_ZONES[self.assigned % ASSIGNED_ZONES.len()];
+        self.assigned += 1;
+        format!("{region}{zone}").into()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Subnet> {
+        self.declared.get(id)
+    }
+
+    /// Every subnet made or declared, by id.
+    pub fn all(&self) -> impl Iterator<Item = &Subnet> {
+        self.declared.values()
+    }
+
+    /// Keeps a subnet EC2's CreateSubnet made (its id is new).
+    pub fn insert(&mut self, subnet: Subnet) {
+        self.declared.insert(subnet.subnet_id.clone(), subnet);
+    }
+}
+
+/// Why a zone outside the simulation's region is refused.
+pub fn outside_region(zone: &str, region: &str) -> String {
+    format!("Value ({zone}) for parameter availabilityZone is invalid. Subnets can currently only be created in the simulation's region {region}.")
 }

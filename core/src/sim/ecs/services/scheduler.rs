@@ -492,8 +492,8 @@ pub(super) fn start_tasks(
     now: f64,
     rng: &mut ChaCha8Rng,
 ) {
+    let portions = provider_portions(cluster, service, target.index, u64::from(count));
     let (placed, failures) = if target.launch_type == LaunchType::Fargate {
-        let portions = provider_portions(cluster, service, target.index, u64::from(count));
         let (placed, _) = fargate::launch(cluster, launch, &target.subnets, &portions, false, rng);
         (placed, Vec::new())
     } else if cluster.instances.is_empty() {
@@ -506,7 +506,7 @@ pub(super) fn start_tasks(
             strategies: service.strategies.clone(),
         };
         let (placed, failures, _) =
-            tasks::place_on_instances(cluster, launch, &request, u64::from(count), false, rng);
+            tasks::place_on_providers(cluster, launch, &request, &portions, false, rng);
         (placed, failures)
     };
     let outcome = Placed {
@@ -524,7 +524,7 @@ pub(super) fn provider_portions(
     service: &Service,
     index: usize,
     count: u64,
-) -> Vec<(Option<&'static str>, u64)> {
+) -> Vec<(Option<Arc<str>>, u64)> {
     let shares = &service.deployments[index].capacity_provider_strategy;
     if shares.is_empty() {
         return vec![(None, count)];
@@ -533,7 +533,7 @@ pub(super) fn provider_portions(
         .iter()
         .map(|share| {
             live_tasks(cluster, &service.deployments[index])
-                .filter(|&p| cluster.tasks[p].capacity_provider == Some(share.provider.name()))
+                .filter(|&p| cluster.tasks[p].capacity_provider.as_ref() == Some(&share.provider))
                 .count() as u64
         })
         .collect();
