@@ -343,6 +343,27 @@ impl Cluster {
 
     /// The instance at `index` is gone: it leaves the cluster and its tasks are STOPPED at once,
     /// with nothing to give back, for the reason `why` gives for the instance.
+    /// A task that waited in PROVISIONING (on no instance) goes to the instance at `index`: it
+    /// takes what it needs there and its lifecycle starts.
+    pub fn assign_waiting(&mut self, position: TaskPosition, index: usize, now: f64) {
+        let spec = std::sync::Arc::clone(&self.tasks[position].spec);
+        let instance = &mut self.instances[index];
+        let gpu_ids = instance.hold(&spec.requirement, &spec.group);
+        let (arn, zone) = (
+            std::sync::Arc::clone(&instance.arn),
+            instance.availability_zone.clone(),
+        );
+        let task = &mut self.tasks[position];
+        task.instance_arn = Some(std::sync::Arc::clone(&arn));
+        task.availability_zone = zone;
+        task.gpu_ids = gpu_ids;
+        task.next_at = Some(now + task.plan.steps.provisioning);
+        task.version += 1;
+        self.settle_task(position, now);
+        self.note_task(position, now);
+        self.note_instance(&arn, now);
+    }
+
     pub fn lose_instance(
         &mut self,
         index: usize,

@@ -57,6 +57,12 @@ pub struct Cluster {
     pub journal: Option<Vec<Change>>,
     /// The placement index of the last RunTask request that had one (`take_placement_index`).
     pub placement_index: Option<Box<Cached>>,
+    /// Tasks waiting in PROVISIONING for a capacity provider's instances, oldest first, each
+    /// with how it is to be placed (`sim::ecs::provisioning`).
+    pub waiting: Vec<(TaskPosition, Arc<Owned>)>,
+    /// The capacity providers of this cluster whose tasks wait for capacity rather than fail
+    /// (group providers with managed scaling).
+    pub waiting_providers: BTreeSet<Arc<str>>,
 }
 
 #[derive(Clone, Debug)]

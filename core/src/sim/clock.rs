@@ -29,6 +29,8 @@ pub enum Event {
     /// An EC2 instance's next step: booted, registered by its agent, shut down (stale when
     /// the instance's next step moved since).
     InstanceStep { id: std::sync::Arc<str> },
+    /// ECS's managed scaling looks at its capacity providers (every minute while one has it).
+    ManagedScalingTick,
     /// The load model publishes the services' metrics (`ecsim::load`).
     MetricsTick,
     /// Nothing but a look of the service scheduler (a throttled service may start tasks again).

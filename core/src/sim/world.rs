@@ -124,6 +124,7 @@ impl World {
                 }
                 clock::Event::MetricsTick => ecsim::load::tick(self),
                 clock::Event::InstanceStep { id } => ec2::instances::step(self, &id, at),
+                clock::Event::ManagedScalingTick => ecs::managed_scaling::tick(self),
                 clock::Event::SchedulerLooks => {}
             }
             self.queue_due_steps();

@@ -169,6 +169,7 @@ fn launch_one(world: &mut World, name: &str, from: i32) -> bool {
 /// or any while the group is being deleted. False when none can go. `from` is the capacity
 /// before the change began, for the cause.
 fn terminate_one(world: &mut World, name: &str, capacity: Option<i32>, from: i32) -> bool {
+    crate::sim::ecs::managed_scaling::protect_busy_instances(world, name);
     let Some(group) = world.autoscaling.groups.get(name) else {
         return false;
     };

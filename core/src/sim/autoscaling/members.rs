@@ -45,6 +45,29 @@ pub fn set_desired_capacity(
     Ok(Empty {})
 }
 
+/// A scaling policy's change of the desired capacity (within the group's bounds), with the
+/// activity cause that names the alarm and the policy.
+pub(crate) fn set_desired_by_policy(world: &mut World, name: &str, desired: i32, cause: &str) {
+    let Some(group) = world
+        .autoscaling
+        .groups
+        .get_mut(name)
+        .filter(|g| !g.deleting)
+    else {
+        return;
+    };
+    let desired = desired.clamp(group.min, group.max);
+    if desired == group.desired {
+        return;
+    }
+    group.cause = Some(format!(
+        "{cause} changing the desired capacity from {} to {desired}.",
+        group.desired
+    ));
+    group.desired = desired;
+    capacity::reconcile(world, name);
+}
+
 pub fn set_instance_protection(
     world: &mut World,
     request: api::SetInstanceProtectionQuery,

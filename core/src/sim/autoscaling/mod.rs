@@ -27,6 +27,8 @@ pub(crate) mod handlers {
     };
 }
 
+pub(crate) use members::set_desired_by_policy;
+
 #[derive(Clone, Default)]
 pub struct AutoScalingState {
     /// By name.
@@ -97,6 +99,31 @@ pub struct Member {
 }
 
 impl Group {
+    /// The instance type the group launches next and the capacity it counts for (the first
+    /// override, else the launch template's type).
+    pub fn next_instance_type(
+        &self,
+        world: &World,
+    ) -> Option<(&'static crate::cluster::catalog::InstanceType, i32)> {
+        if let Some(first) = self.launches.overrides.first() {
+            return Some((first.instance_type, first.weight));
+        }
+        let spec = &self.launches.template;
+        let template = world
+            .ec2
+            .launch_templates
+            .resolve(&crate::sim::ec2::launch_templates::Reference {
+                id: spec.launch_template_id.as_deref(),
+                name: spec.launch_template_name.as_deref(),
+                version: spec.version.as_deref(),
+            })
+            .ok()?;
+        Some((
+            crate::cluster::catalog::instance_type(&template.instance_type()?)?,
+            1,
+        ))
+    }
+
     /// The capacity the group counts: the weights of its instances not terminating.
     pub fn capacity(&self) -> i32 {
         self.members

@@ -23,6 +23,14 @@ pub struct GroupProvider {
     pub tags: Vec<api::Tag>,
     /// The one cluster it is associated with, if any.
     pub cluster: Option<String>,
+    /// What the target tracking policy ECS puts on the group has seen (`managed_scaling.rs`).
+    pub tracking: super::managed_scaling::Tracking,
+}
+
+impl GroupProvider {
+    pub fn managed_scaling_enabled(&self) -> bool {
+        self.managed_scaling.status == Some(ManagedScalingStatus::Enabled)
+    }
 }
 
 fn invalid(message: impl Into<String>) -> EcsimError {
@@ -131,6 +139,7 @@ pub fn create_capacity_provider(
         draining: given.managed_draining != Some(ManagedDraining::Disabled),
         tags: request.tags.unwrap_or_default(),
         cluster: None,
+        tracking: Default::default(),
     };
     check_termination_protection(world, &provider)?;
     let answer = to_api(
@@ -139,6 +148,7 @@ pub fn create_capacity_provider(
         api::CapacityProviderUpdateStatus::CreateComplete,
     );
     world.ecs.capacity_providers.insert(name, provider);
+    super::managed_scaling::ensure_ticking(world);
     Ok(api::CreateCapacityProviderResponse {
         capacity_provider: Some(answer),
     })
@@ -183,6 +193,8 @@ pub fn update_capacity_provider(
         api::CapacityProviderUpdateStatus::UpdateComplete,
     );
     *find_mut(world, &reference)? = provider;
+    world.ecs.note_waiting_providers();
+    super::managed_scaling::ensure_ticking(world);
     Ok(api::UpdateCapacityProviderResponse {
         capacity_provider: Some(answer),
     })

@@ -66,6 +66,8 @@ pub fn create_cluster(
             stopped: Default::default(),
             journal: listening.then(Vec::new),
             placement_index: None,
+            waiting: Vec::new(),
+            waiting_providers: Default::default(),
         });
     if !cluster.active {
         cluster.active = true;
@@ -80,6 +82,7 @@ pub fn create_cluster(
     if !exists {
         let (name, providers) = (cluster.name.clone(), cluster.capacity_providers.clone());
         world.ecs.associate_providers(&name, &providers);
+        super::managed_scaling::ensure_ticking(world);
     }
     Ok(api::CreateClusterResponse {
         cluster: Some(answer),
@@ -207,6 +210,7 @@ pub fn put_cluster_capacity_providers(
         )));
     }
     world.ecs.associate_providers(&name, &providers);
+    super::managed_scaling::ensure_ticking(world);
     let services = world.ecs.active_services(&name);
     let cluster = world.ecs.cluster_mut(Some(&name))?;
     cluster.capacity_providers = providers;

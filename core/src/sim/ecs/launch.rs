@@ -182,6 +182,7 @@ impl Launch {
         arn.push_str(&cluster.name);
         arn.push('/');
         push_hex(&mut arn, id, 32);
+        let waits = matches!(site, Site::Waiting);
         let (instance_arn, availability_zone, gpu_ids, eni) = match site {
             Site::Instance(index) => {
                 let instance = &mut cluster.instances[index];
@@ -201,8 +202,12 @@ impl Launch {
                 let zone = Some(Arc::clone(&subnet.availability_zone));
                 (None, zone, Vec::new(), Some(eni))
             }
+            Site::Waiting => (None, None, Vec::new(), None),
         };
         let mut task = Task::new(arn, Arc::clone(&self.spec), self.plan.clone(), self.now);
+        if waits {
+            task.next_at = None;
+        }
         task.instance_arn = instance_arn;
         task.availability_zone = availability_zone;
         task.gpu_ids = gpu_ids;
@@ -216,6 +221,8 @@ impl Launch {
 pub(crate) enum Site<'a> {
     Instance(usize),
     Subnet(&'a Subnet),
+    /// Nowhere yet: the task waits in PROVISIONING for an instance (`provisioning.rs`).
+    Waiting,
 }
 
 /// `value` as the 8-4-4-4-12 hex groups of a UUID (attachment ids).

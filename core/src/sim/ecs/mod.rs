@@ -10,8 +10,10 @@ mod explain;
 pub(crate) mod fargate;
 mod instances;
 pub(crate) mod launch;
+pub(crate) mod managed_scaling;
 pub(crate) mod names;
 mod protection;
+pub(crate) mod provisioning;
 pub mod quotas;
 pub(crate) mod services;
 mod tags;
@@ -81,6 +83,8 @@ pub struct EcsState {
     /// The Auto Scaling group capacity providers, by name (FARGATE and FARGATE_SPOT are every
     /// cluster's without being here).
     pub(crate) capacity_providers: BTreeMap<String, capacity_providers::GroupProvider>,
+    /// Whether managed scaling's next look is on the clock.
+    managed_scaling_ticks: bool,
     /// By (cluster name, service name).
     pub(crate) services: BTreeMap<(String, String), services::Service>,
 }
@@ -115,6 +119,22 @@ impl EcsState {
             } else if provider.cluster.as_deref() == Some(cluster) {
                 provider.cluster = None;
             }
+        }
+        self.note_waiting_providers();
+    }
+
+    /// Tells each cluster which of its providers keep tasks waiting for capacity: the group
+    /// providers with managed scaling ENABLED.
+    pub fn note_waiting_providers(&mut self) {
+        for cluster in self.clusters.values_mut() {
+            cluster.waiting_providers = self
+                .capacity_providers
+                .values()
+                .filter(|p| {
+                    p.cluster.as_deref() == Some(&cluster.name) && p.managed_scaling_enabled()
+                })
+                .map(|p| std::sync::Arc::from(p.name.as_str()))
+                .collect();
         }
     }
 
@@ -215,5 +235,9 @@ pub(crate) fn cluster_name(reference: Option<&str>) -> &str {
 
 /// The service scheduler's look at every service.
 pub fn reconcile_services(world: &mut World) {
+    let World { ecs, rng, now, .. } = world;
+    for cluster in ecs.clusters.values_mut() {
+        provisioning::place_waiting(cluster, *now, rng);
+    }
     services::scheduler::reconcile_all(world);
 }

@@ -128,7 +128,14 @@ pub(crate) fn launch_tasks(
             request.placement_constraints.as_deref().unwrap_or_default(),
         )?;
         let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
-        require_instances(cluster)?;
+        // Tasks of a provider with managed scaling wait for the instances it will launch.
+        let waits = providers
+            .iter()
+            .flatten()
+            .any(|s| cluster.waiting_providers.contains(&s.provider));
+        if !waits {
+            require_instances(cluster)?;
+        }
         let placement = Owned {
             requirement: launch.spec.requirement.clone(),
             group: launch.spec.group.clone(),
@@ -174,13 +181,28 @@ pub(crate) fn place_on_providers(
                 .constraints
                 .push(Constraint::CapacityProvider(Arc::clone(provider)));
         }
-        let (placed, failures, explanations) =
+        let (mut placed, failures, explanations) =
             place_on_instances(cluster, launch, &within, *count, explain, rng);
         for &position in &placed {
             cluster.tasks[position].capacity_provider = provider.clone();
         }
-        all.0.extend(placed);
-        all.1.extend(failures);
+        let short = *count - placed.len() as u64;
+        let waits = provider
+            .as_ref()
+            .filter(|p| cluster.waiting_providers.contains(*p));
+        match waits {
+            Some(provider) if short > 0 => {
+                let waiting = Arc::new(within);
+                placed.extend(super::provisioning::wait(
+                    cluster, launch, &waiting, provider, short, rng,
+                ));
+                all.0.extend(placed);
+            }
+            _ => {
+                all.0.extend(placed);
+                all.1.extend(failures);
+            }
+        }
         all.2.extend(explanations);
         if !all.1.is_empty() {
             break;

@@ -496,7 +496,7 @@ pub(super) fn start_tasks(
     let (placed, failures) = if target.launch_type == LaunchType::Fargate {
         let (placed, _) = fargate::launch(cluster, launch, &target.subnets, &portions, false, rng);
         (placed, Vec::new())
-    } else if cluster.instances.is_empty() {
+    } else if cluster.instances.is_empty() && !waits_for_capacity(cluster, &portions) {
         (Vec::new(), vec![])
     } else {
         let request = Owned {
@@ -515,6 +515,15 @@ pub(super) fn start_tasks(
         wanted: count as usize,
     };
     record_starts(cluster, service, target.index, outcome, now, rng);
+}
+
+/// Whether tasks of these portions wait for capacity (a provider with managed scaling) rather
+/// than fail for want of instances.
+fn waits_for_capacity(cluster: &Cluster, portions: &[(Option<Arc<str>>, u64)]) -> bool {
+    portions
+        .iter()
+        .filter_map(|(provider, _)| provider.as_ref())
+        .any(|p| cluster.waiting_providers.contains(p))
 }
 
 /// How many of `count` new tasks of deployment `index` go on each capacity provider: where it is
