@@ -541,7 +541,7 @@ def gen_error_code(models: dict) -> str:
         "use serde::Serialize;",
         "",
         "/// The AWS error name of a failed call, plus ecsim's own for what AWS has no name for.",
-        "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]",
+        "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]",
         "pub enum ErrorCode {",
     ]
     for name in names:
@@ -569,6 +569,13 @@ def gen_error_code(models: dict) -> str:
     for name in names:
         out.append(f'            ErrorCode::{error_ident(name)} => "{error_ident(name)}",')
     out.append("        }")
+    out.append("    }")
+    out.append("}")
+    out.append("")
+    out.append("/// Serialised as the code AWS answers with (dots and all), not as the identifier.")
+    out.append("impl Serialize for ErrorCode {")
+    out.append("    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {")
+    out.append("        serializer.serialize_str(self.as_str())")
     out.append("    }")
     out.append("}")
     out.append("")

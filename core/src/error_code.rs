@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 /// The AWS error name of a failed call, plus ecsim's own for what AWS has no name for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
     /// The specified ALPN policy is not supported.
     ALPNPolicyNotSupportedException,
@@ -788,5 +788,12 @@ impl ErrorCode {
             ErrorCode::UnknownServiceError => "UnknownServiceError",
             ErrorCode::InternalError => "InternalError",
         }
+    }
+}
+
+/// Serialised as the code AWS answers with (dots and all), not as the identifier.
+impl Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
