@@ -1,7 +1,7 @@
 //! DescribeInstanceTypes from ecsim's catalog (`cluster::catalog`, EC2's published data at a
 //! pinned version): what ECS registers for an instance follows from these figures.
 
-use super::{api, invalid, Filters};
+use super::{api, invalid, read_filters};
 use crate::cluster::catalog::{self, InstanceType};
 use crate::error::EcsimError;
 use crate::sim::paging::Paging;
@@ -29,15 +29,7 @@ pub fn describe_instance_types(
     _world: &mut World,
     request: api::DescribeInstanceTypesRequest,
 ) -> Result<api::DescribeInstanceTypesResult, EcsimError> {
-    let filters = Filters::read(
-        request
-            .filters
-            .unwrap_or_default()
-            .into_iter()
-            .map(|f| (f.name, f.values)),
-        FILTERS,
-        invalid,
-    )?;
+    let filters = read_filters(request.filters, FILTERS)?;
     let named: Vec<&str> = request
         .instance_types
         .iter()

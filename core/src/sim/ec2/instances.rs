@@ -3,7 +3,7 @@
 //! does), shutting down and terminated. A terminated instance's container instance leaves its
 //! cluster and its tasks stop; EC2 shows it for an hour more.
 
-use super::{api, invalid, page, Filters};
+use super::{api, invalid, page, read_filters};
 use crate::cluster::catalog::InstanceType;
 use crate::error::EcsimError;
 use crate::sim::clock::Event;
@@ -310,15 +310,7 @@ pub fn describe_instances(
     world: &mut World,
     request: api::DescribeInstancesRequest,
 ) -> Result<api::DescribeInstancesResult, EcsimError> {
-    let filters = Filters::read(
-        request
-            .filters
-            .unwrap_or_default()
-            .into_iter()
-            .map(|f| (f.name, f.values)),
-        FILTERS,
-        invalid,
-    )?;
+    let filters = read_filters(request.filters, FILTERS)?;
     let wanted = known_ids(world, request.instance_ids.as_deref().unwrap_or_default())?;
     let until = world.now - TERMINATED_VISIBLE_SECONDS;
     let reservations: Vec<api::Reservation> = world

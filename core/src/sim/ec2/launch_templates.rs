@@ -1,7 +1,7 @@
 //! Launch templates and their versions: what an instance a group launches is (type, image, user
 //! data, tags). A version's data is kept as EC2 was given it and shown back as EC2 shows it.
 
-use super::{api, invalid, page, tags_for, Filters};
+use super::{api, invalid, page, read_filters, tags_for};
 use crate::api::from_json::FromJson;
 use crate::error::EcsimError;
 use crate::sim::World;
@@ -273,15 +273,7 @@ pub fn describe_launch_templates(
     world: &mut World,
     request: api::DescribeLaunchTemplatesRequest,
 ) -> Result<api::DescribeLaunchTemplatesResult, EcsimError> {
-    let filters = Filters::read(
-        request
-            .filters
-            .unwrap_or_default()
-            .into_iter()
-            .map(|f| (f.name, f.values)),
-        &["launch-template-name", "tag:"],
-        invalid,
-    )?;
+    let filters = read_filters(request.filters, &["launch-template-name", "tag:"])?;
     let ids = request.launch_template_ids.unwrap_or_default();
     let names = request.launch_template_names.unwrap_or_default();
     let templates = &world.ec2.launch_templates.templates;
@@ -329,15 +321,7 @@ pub fn describe_launch_template_versions(
     world: &mut World,
     request: api::DescribeLaunchTemplateVersionsRequest,
 ) -> Result<api::DescribeLaunchTemplateVersionsResult, EcsimError> {
-    Filters::read(
-        request
-            .filters
-            .unwrap_or_default()
-            .into_iter()
-            .map(|f| (f.name, f.values)),
-        &[],
-        invalid,
-    )?;
+    read_filters(request.filters, &[])?;
     let templates = &world.ec2.launch_templates;
     let template = &templates.templates[templates.find(
         request.launch_template_id.as_deref(),

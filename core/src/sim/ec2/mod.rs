@@ -56,6 +56,18 @@ fn page<T>(
     PAGING.page(items, size, token, invalid)
 }
 
+/// An EC2 request's filters, each name checked against those the action knows.
+fn read_filters(given: Option<Vec<api::Filter>>, known: &[&str]) -> Result<Filters, EcsimError> {
+    Filters::read(
+        given
+            .unwrap_or_default()
+            .into_iter()
+            .map(|f| (f.name, f.values)),
+        known,
+        invalid,
+    )
+}
+
 /// Tags of the resource types a request's TagSpecifications name.
 fn tags_for(specifications: Option<&[api::TagSpecification]>, resource: &str) -> Vec<api::Tag> {
     specifications

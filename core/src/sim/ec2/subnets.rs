@@ -2,7 +2,7 @@
 //! ecsim's CreateSubnet and the subnets FARGATE requests declare). VPCs are not simulated: any
 //! VpcId names one.
 
-use super::{api, invalid, page, tags_for, Filters};
+use super::{api, invalid, page, read_filters, tags_for};
 use crate::error::EcsimError;
 use crate::sim::ecsim::subnets::{outside_region, Subnet};
 use crate::sim::World;
@@ -48,12 +48,8 @@ pub fn describe_subnets(
     world: &mut World,
     request: api::DescribeSubnetsRequest,
 ) -> Result<api::DescribeSubnetsResult, EcsimError> {
-    let filters = Filters::read(
-        request
-            .filters
-            .unwrap_or_default()
-            .into_iter()
-            .map(|f| (f.name, f.values)),
+    let filters = read_filters(
+        request.filters,
         &[
             "availability-zone",
             "subnet-id",
@@ -62,7 +58,6 @@ pub fn describe_subnets(
             "state",
             "tag:",
         ],
-        invalid,
     )?;
     let wanted = request.subnet_ids.unwrap_or_default();
     if let Some(missing) = wanted
