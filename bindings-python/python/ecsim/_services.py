@@ -12,7 +12,7 @@ SERVICES: dict[str, tuple[str, ...]] = {
     "servicediscovery": ('CreateHttpNamespace', 'CreatePrivateDnsNamespace', 'CreatePublicDnsNamespace', 'GetNamespace', 'ListNamespaces', 'DeleteNamespace', 'UpdateHttpNamespace', 'UpdatePrivateDnsNamespace', 'UpdatePublicDnsNamespace', 'CreateService', 'GetService', 'ListServices', 'UpdateService', 'DeleteService', 'RegisterInstance', 'DeregisterInstance', 'GetInstance', 'ListInstances', 'DiscoverInstances', 'DiscoverInstancesRevision', 'GetInstancesHealthStatus', 'UpdateInstanceCustomHealthStatus', 'GetOperation', 'ListOperations', 'TagResource', 'UntagResource', 'ListTagsForResource',),
     "ec2": ('DescribeInstanceTypes', 'CreateSubnet', 'DescribeSubnets', 'CreateLaunchTemplate', 'CreateLaunchTemplateVersion', 'DescribeLaunchTemplates', 'DescribeLaunchTemplateVersions', 'DeleteLaunchTemplate', 'DescribeInstances', 'TerminateInstances',),
     "autoscaling": ('CreateAutoScalingGroup', 'UpdateAutoScalingGroup', 'DeleteAutoScalingGroup', 'DescribeAutoScalingGroups', 'SetDesiredCapacity', 'DescribeScalingActivities', 'SetInstanceProtection', 'TerminateInstanceInAutoScalingGroup',),
-    "ecsim": ('PlaceTasks', 'PutImage', 'ListEvents', 'NextFireTimes', 'ListInvocations', 'ListBusEvents', 'KillInstance', 'DisconnectAgent', 'ReconnectAgent', 'InterruptSpotTask', 'CreateSubnet', 'DescribeClusterLayout', 'ResolveDns', 'PutServiceLoad',),
+    "ecsim": ('PlaceTasks', 'PutImage', 'ListEvents', 'NextFireTimes', 'ListInvocations', 'ListBusEvents', 'KillInstance', 'DisconnectAgent', 'ReconnectAgent', 'InterruptSpotTask', 'InterruptSpotInstance', 'CreateSubnet', 'DescribeClusterLayout', 'ResolveDns', 'PutServiceLoad',),
 }
 
 SERVICE_ERRORS: dict[str, tuple[str, ...]] = {

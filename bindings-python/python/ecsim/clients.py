@@ -2009,6 +2009,18 @@ class EcsimClient(Client):
 
     interrupt_spot_task.__signature__ = keywords(('task',), ('cluster',))  # type: ignore[attr-defined]
 
+    def interrupt_spot_instance(self, **params: Any) -> Any:
+        """EC2 reclaims a Spot instance: the two-minute interruption notice sets its container
+        instance DRAINING (as the ECS agent does with `ECS_ENABLE_SPOT_INSTANCE_DRAINING=true`),
+        so services start their tasks elsewhere; then the instance terminates
+        (`Server.SpotInstanceTermination`) and its Auto Scaling group replaces it.
+
+        AWS: ecsim InterruptSpotInstance.
+        """
+        return self._call("InterruptSpotInstance", params)
+
+    interrupt_spot_instance.__signature__ = keywords(('instanceId',), ())  # type: ignore[attr-defined]
+
     def create_subnet(self, **params: Any) -> Any:
         """Declares a subnet and its availability zone, so that FARGATE tasks placed in it land in
         that zone (EC2 itself is not simulated yet).

@@ -1216,6 +1216,13 @@ class EcsimClient(Client):
         replacement at once.
         """
 
+    def interrupt_spot_instance(self, *, instanceId: str) -> _ecsim.InterruptSpotInstanceResponseTypeDef:
+        """EC2 reclaims a Spot instance: the two-minute interruption notice sets its container
+        instance DRAINING (as the ECS agent does with `ECS_ENABLE_SPOT_INSTANCE_DRAINING=true`),
+        so services start their tasks elsewhere; then the instance terminates
+        (`Server.SpotInstanceTermination`) and its Auto Scaling group replaces it.
+        """
+
     def create_subnet(self, *, availabilityZone: str, subnetId: str = ..., vpcId: str = ...) -> _ecsim.CreateSubnetResponseTypeDef:
         """Declares a subnet and its availability zone, so that FARGATE tasks placed in it land in
         that zone (EC2 itself is not simulated yet).

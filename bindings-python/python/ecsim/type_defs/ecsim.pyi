@@ -7,6 +7,7 @@ from typing import Dict, List, Literal, Mapping, Sequence, Union
 
 from typing_extensions import Required, TypedDict
 from . import cloudwatch as _cloudwatch
+from . import ec2 as _ec2
 from . import ecs as _ecs
 
 TimestampTypeDef = Union[datetime.datetime, datetime.date, float, str]
@@ -239,6 +240,22 @@ InterruptSpotTaskResponseTypeDef = TypedDict(
     "InterruptSpotTaskResponseTypeDef",
     {
         "task": _ecs.TaskTypeDef,
+    },
+    total=False,
+)
+
+InterruptSpotInstanceRequestTypeDef = TypedDict(
+    "InterruptSpotInstanceRequestTypeDef",
+    {
+        "instanceId": Required[str],
+    },
+    total=False,
+)
+
+InterruptSpotInstanceResponseTypeDef = TypedDict(
+    "InterruptSpotInstanceResponseTypeDef",
+    {
+        "instance": _ec2.InstanceTypeDef,
     },
     total=False,
 )

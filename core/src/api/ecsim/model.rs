@@ -569,6 +569,38 @@ impl FromJson for InterruptSpotTaskResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InterruptSpotInstanceRequest {
+    /// The EC2 instance (a Spot instance an Auto Scaling group launched).
+    #[serde(rename = "instanceId", default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+}
+
+impl FromJson for InterruptSpotInstanceRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            instance_id: member(&mut members, "instanceId"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InterruptSpotInstanceResponse {
+    /// The instance, warned: still running for two minutes.
+    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<crate::api::ec2::Instance>,
+}
+
+impl FromJson for InterruptSpotInstanceResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            instance: member(&mut members, "instance"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateSubnetRequest {
     /// The subnet id (generated unless given).
     #[serde(rename = "subnetId", default, skip_serializing_if = "Option::is_none")]

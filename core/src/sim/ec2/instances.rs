@@ -80,6 +80,8 @@ pub struct Instance {
     next_at: Option<f64>,
     /// Whether its agent has registered it (it does so once).
     registered: bool,
+    /// Whether it got a Spot interruption notice (it terminates when its next step is due).
+    interrupted: bool,
     terminated_at: Option<f64>,
 }
 
@@ -146,6 +148,7 @@ pub fn launch(world: &mut World, spec: LaunchSpec) -> Arc<str> {
         reservation_id,
         next_at: Some(boot_at),
         registered: false,
+        interrupted: false,
         terminated_at: None,
     };
     world.ec2.instances.list.push(instance);
@@ -169,6 +172,13 @@ pub fn step(world: &mut World, id: &str, at: f64) {
     }
     instance.next_at = None;
     match instance.state {
+        State::Running | State::Pending if instance.interrupted => {
+            terminate(
+                world,
+                &[id.into()],
+                "Server.SpotInstanceTermination: Spot instance termination",
+            );
+        }
         State::Pending => {
             instance.state = State::Running;
             let register_at = at + timings.agent_registration;
@@ -258,6 +268,40 @@ pub fn terminate(
         });
     }
     changes
+}
+
+/// Seconds between a Spot interruption notice and the instance's termination (EC2 documents a
+/// two-minute warning).
+const SPOT_NOTICE_SECONDS: f64 = 120.0;
+
+/// ecsim's InterruptSpotInstance: the two-minute notice (the container instance drains, as the
+/// agent does with `ECS_ENABLE_SPOT_INSTANCE_DRAINING`), then termination.
+pub fn interrupt_spot(world: &mut World, id: &str) -> Result<api::Instance, EcsimError> {
+    let not_spot = |why: &str| {
+        crate::api::ecsim::Error::InvalidParameterException.with(format!(
+            "Instance {id} {why}: only a running Spot instance can be interrupted."
+        ))
+    };
+    let at = world.now + SPOT_NOTICE_SECONDS;
+    let instance = world
+        .ec2
+        .instances
+        .get_mut(id)
+        .ok_or_else(|| not_spot("is not an instance of the simulation"))?;
+    if !instance.spot {
+        return Err(not_spot("is an On-Demand instance"));
+    }
+    if !matches!(instance.state, State::Pending | State::Running) || instance.interrupted {
+        return Err(not_spot("is not running or was already interrupted"));
+    }
+    instance.interrupted = true;
+    instance.next_at = Some(at);
+    let answer = instance.to_api();
+    world
+        .clock
+        .schedule(at, Event::InstanceStep { id: id.into() });
+    crate::sim::ecs::drain_host(world, id);
+    Ok(answer)
 }
 
 pub fn terminate_instances(

@@ -256,6 +256,27 @@ pub(crate) fn host_terminated(world: &mut World, ec2_instance_id: &str) {
     }
 }
 
+/// The EC2 instance `ec2_instance_id` got a Spot interruption notice: with Spot instance
+/// draining, its agent sets its container instance DRAINING.
+pub(crate) fn drain_host(world: &mut World, ec2_instance_id: &str) {
+    let found = world.ecs.clusters.values().find_map(|cluster| {
+        let instance = cluster
+            .instances
+            .iter()
+            .find(|i| &*i.ec2_instance_id == ec2_instance_id)?;
+        Some((cluster.name.clone(), instance.arn.to_string()))
+    });
+    if let Some((cluster, arn)) = found {
+        let request = api::UpdateContainerInstancesStateRequest {
+            cluster: Some(cluster),
+            container_instances: Some(vec![arn]),
+            status: Some(ContainerInstanceStatus::Draining),
+        };
+        // Its cluster and instance were just found: the change cannot be refused.
+        let _ = update_container_instances_state(world, request);
+    }
+}
+
 /// The container instance at `index` lost its host.
 pub(crate) fn lose_host(cluster: &mut crate::cluster::Cluster, index: usize, now: f64) {
     cluster.lose_instance(index, now, TaskStopCode::TerminationNotice, |instance| {

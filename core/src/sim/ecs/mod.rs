@@ -28,7 +28,7 @@ use crate::cluster::Cluster;
 use crate::cluster::TaskPosition;
 use crate::error::EcsimError;
 pub(crate) use explain::Explanation;
-pub(crate) use instances::{host_terminated, lose_host, register_agent_instance};
+pub(crate) use instances::{drain_host, host_terminated, lose_host, register_agent_instance};
 use services::ServiceStatus;
 use std::collections::BTreeMap;
 

@@ -105,3 +105,15 @@ pub fn interrupt_spot_task(
         task: Some(cluster.tasks[position].to_api(&cluster.arn, now)),
     })
 }
+
+/// InterruptSpotInstance: EC2 reclaims a Spot instance (`sim::ec2::instances::interrupt_spot`).
+pub fn interrupt_spot_instance(
+    world: &mut World,
+    request: api::InterruptSpotInstanceRequest,
+) -> Result<api::InterruptSpotInstanceResponse, EcsimError> {
+    let id = request.instance_id.unwrap_or_default();
+    let instance = crate::sim::ec2::instances::interrupt_spot(world, &id)?;
+    Ok(api::InterruptSpotInstanceResponse {
+        instance: Some(instance),
+    })
+}

@@ -25,7 +25,8 @@ use std::sync::Arc;
 pub(crate) mod handlers {
     pub(crate) use super::dns::resolve_dns;
     pub(crate) use super::faults::{
-        disconnect_agent, interrupt_spot_task, kill_instance, reconnect_agent,
+        disconnect_agent, interrupt_spot_instance, interrupt_spot_task, kill_instance,
+        reconnect_agent,
     };
     pub(crate) use super::layout::describe_cluster_layout;
     pub(crate) use super::load::put_service_load;
