@@ -11,6 +11,10 @@ use crate::sim::paging::Paging;
 use crate::sim::request::Empty;
 use crate::sim::World;
 
+/// EC2 Auto Scaling's quota of groups a region (500), which also bounds what a loop of calls
+/// can make the simulation keep.
+const MAX_GROUPS: usize = 500;
+
 const PAGING: Paging = Paging {
     size_member: "MaxRecords",
     token_member: "NextToken",
@@ -107,6 +111,11 @@ fn subnets(
     let region = world.config.region.clone();
     if let Some(list) = vpc_zone_identifier.filter(|l| !l.trim().is_empty()) {
         let ids: Vec<String> = list.split(',').map(|s| s.trim().to_string()).collect();
+        if ids.iter().any(String::is_empty) {
+            return Err(validation(format!(
+                "VPCZoneIdentifier '{list}' has an empty subnet id: list subnet ids separated by commas."
+            )));
+        }
         let policy = world.config.undeclared_subnets;
         return world
             .ecsim
@@ -146,7 +155,16 @@ fn subnets(
         .collect())
 }
 
+/// The largest group ecsim keeps (its own bound: AWS caps groups only through the account's
+/// instance quotas), so that a desired capacity cannot make the simulation grow without bound.
+const MAX_GROUP_SIZE: i32 = 10_000;
+
 fn check_sizes(min: i32, max: i32, desired: i32) -> Result<(), EcsimError> {
+    if max > MAX_GROUP_SIZE {
+        return Err(validation(format!(
+            "Max bound, {max}, is above the {MAX_GROUP_SIZE} instances a simulated group can hold."
+        )));
+    }
     if min > max {
         return Err(validation(format!(
             "Max bound, {max}, must be greater than or equal to min bound, {min}"
@@ -178,6 +196,11 @@ pub fn create_auto_scaling_group(
     if world.autoscaling.groups.contains_key(&name) {
         return Err(api::Error::AlreadyExistsFault.with(format!(
             "AutoScalingGroup by this name already exists - A group with the name {name} already exists"
+        )));
+    }
+    if world.autoscaling.groups.len() >= MAX_GROUPS {
+        return Err(api::Error::LimitExceededFault.with(format!(
+            "You have reached your quota of {MAX_GROUPS} Auto Scaling groups in this region."
         )));
     }
     refuse_other_sources(

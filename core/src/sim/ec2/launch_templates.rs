@@ -8,6 +8,11 @@ use crate::sim::World;
 use serde_json::Value;
 use std::sync::Arc;
 
+/// EC2's quotas (Service Quotas, "Launch templates"): 5,000 templates a region, 10,000 versions
+/// a template. They also bound what a loop of calls can make the simulation keep.
+const MAX_TEMPLATES: usize = 5_000;
+const MAX_VERSIONS: usize = 10_000;
+
 #[derive(Clone, Default)]
 pub struct LaunchTemplates {
     templates: Vec<Template>,
@@ -208,6 +213,11 @@ pub fn create_launch_template(
         return Err(api::Error::InvalidLaunchTemplateNameAlreadyExistsException
             .with("Launch template name already in use."));
     }
+    if world.ec2.launch_templates.templates.len() >= MAX_TEMPLATES {
+        return Err(invalid(format!(
+            "You have reached the maximum of {MAX_TEMPLATES} launch templates in this region."
+        )));
+    }
     let data = data_of(request.launch_template_data.as_ref())?;
     let id = format!("lt-{}", world.random_hex(17));
     let now = world.now;
@@ -242,6 +252,12 @@ pub fn create_launch_template_version(
         request.launch_template_name.as_deref(),
     )?;
     let template = &templates.templates[index];
+    if template.versions.len() >= MAX_VERSIONS {
+        return Err(invalid(format!(
+            "Launch template {} has the maximum of {MAX_VERSIONS} versions.",
+            template.id
+        )));
+    }
     let mut data = data_of(request.launch_template_data.as_ref())?;
     if let Some(source) = &request.source_version {
         let number = template.version_number(source)?;
