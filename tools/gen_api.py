@@ -158,6 +158,7 @@ SERVICES = {
             "CreateAutoScalingGroup", "UpdateAutoScalingGroup", "DeleteAutoScalingGroup",
             "DescribeAutoScalingGroups", "SetDesiredCapacity", "DescribeScalingActivities",
             "SetInstanceProtection", "TerminateInstanceInAutoScalingGroup",
+            "PutScalingPolicy", "DescribePolicies", "DeletePolicy",
         ],
     },
     "ecsim": {

@@ -771,6 +771,324 @@ export interface ActivityType {
   Activities?: Activity[];
 }
 
+export interface PutScalingPolicyType {
+  /** The name of the Auto Scaling group. */
+  AutoScalingGroupName: string;
+  /** The name of the policy. */
+  PolicyName: string;
+  /** One of the following policy types: `TargetTrackingScaling` `StepScaling` `SimpleScaling` (default) `PredictiveScaling` */
+  PolicyType?: string;
+  /** Specifies how the scaling adjustment is interpreted (for example, an absolute number or a percentage). */
+  AdjustmentType?: string;
+  /** Available for backward compatibility. */
+  MinAdjustmentStep?: number;
+  /** The minimum value to scale by when the adjustment type is `PercentChangeInCapacity`. */
+  MinAdjustmentMagnitude?: number;
+  /** The amount by which to scale, based on the specified adjustment type. */
+  ScalingAdjustment?: number;
+  /** A cooldown period, in seconds, that applies to a specific simple scaling policy. */
+  Cooldown?: number;
+  /** The aggregation type for the CloudWatch metrics. */
+  MetricAggregationType?: string;
+  /** A set of adjustments that enable you to scale based on the size of the alarm breach. */
+  StepAdjustments?: StepAdjustment[];
+  /** Not needed if the default instance warmup is defined for the group. */
+  EstimatedInstanceWarmup?: number;
+  /** A target tracking scaling policy. */
+  TargetTrackingConfiguration?: TargetTrackingConfiguration;
+  /** Indicates whether the scaling policy is enabled or disabled. */
+  Enabled?: boolean;
+  /** A predictive scaling policy. */
+  PredictiveScalingConfiguration?: PredictiveScalingConfiguration;
+}
+
+/** Describes information used to create a step adjustment for a step scaling policy. */
+export interface StepAdjustment {
+  /** The lower bound for the difference between the alarm threshold and the CloudWatch metric. */
+  MetricIntervalLowerBound?: number;
+  /** The upper bound for the difference between the alarm threshold and the CloudWatch metric. */
+  MetricIntervalUpperBound?: number;
+  /** The amount by which to scale, based on the specified adjustment type. */
+  ScalingAdjustment: number;
+}
+
+/** Represents a target tracking scaling policy configuration to use with Amazon EC2 Auto Scaling. */
+export interface TargetTrackingConfiguration {
+  /** A predefined metric. */
+  PredefinedMetricSpecification?: PredefinedMetricSpecification;
+  /** A customized metric. */
+  CustomizedMetricSpecification?: CustomizedMetricSpecification;
+  /** The target value for the metric. */
+  TargetValue: number;
+  /** Indicates whether scaling in by the target tracking scaling policy is disabled. */
+  DisableScaleIn?: boolean;
+}
+
+/** Represents a predefined metric for a target tracking scaling policy to use with Amazon EC2 Auto Scaling. */
+export interface PredefinedMetricSpecification {
+  /** The metric type. */
+  PredefinedMetricType: MetricType;
+  /** A label that uniquely identifies a specific Application Load Balancer target group from which to determine the average request count served by your Auto Scaling group. */
+  ResourceLabel?: string;
+}
+
+export type MetricType = "ASGAverageCPUUtilization" | "ASGAverageCPUUtilizationHighResolution" | "ASGAverageNetworkIn" | "ASGAverageNetworkOut" | "ALBRequestCountPerTarget";
+
+/** Represents a CloudWatch metric of your choosing for a target tracking scaling policy to use with Amazon EC2 Auto Scaling. */
+export interface CustomizedMetricSpecification {
+  /** The name of the metric. */
+  MetricName?: string;
+  /** The namespace of the metric. */
+  Namespace?: string;
+  /** The dimensions of the metric. */
+  Dimensions?: MetricDimension[];
+  /** The statistic of the metric. */
+  Statistic?: MetricStatistic;
+  /** The unit of the metric. */
+  Unit?: string;
+  /** The period of the metric in seconds. */
+  Period?: number;
+  /** The metrics to include in the target tracking scaling policy, as a metric data query. */
+  Metrics?: TargetTrackingMetricDataQuery[];
+}
+
+/** Describes the dimension of a metric. */
+export interface MetricDimension {
+  /** The name of the dimension. */
+  Name: string;
+  /** The value of the dimension. */
+  Value: string;
+}
+
+export type MetricStatistic = "Average" | "Minimum" | "Maximum" | "SampleCount" | "Sum";
+
+/** The metric data to return. */
+export interface TargetTrackingMetricDataQuery {
+  /** A short name that identifies the object's results in the response. */
+  Id: string;
+  /** The math expression to perform on the returned data, if this object is performing a math expression. */
+  Expression?: string;
+  /** Information about the metric data to return. */
+  MetricStat?: TargetTrackingMetricStat;
+  /** A human-readable label for this metric or expression. */
+  Label?: string;
+  /** The period of the metric in seconds. */
+  Period?: number;
+  /** Indicates whether to return the timestamps and raw data values of this metric. */
+  ReturnData?: boolean;
+}
+
+/** This structure defines the CloudWatch metric to return, along with the statistic and unit. */
+export interface TargetTrackingMetricStat {
+  /** The metric to use. */
+  Metric: Metric;
+  /** The statistic to return. */
+  Stat: string;
+  /** The unit to use for the returned data points. */
+  Unit?: string;
+  /** The period of the metric in seconds. */
+  Period?: number;
+}
+
+/** Represents a specific metric. */
+export interface Metric {
+  /** The namespace of the metric. */
+  Namespace: string;
+  /** The name of the metric. */
+  MetricName: string;
+  /** The dimensions for the metric. */
+  Dimensions?: MetricDimension[];
+}
+
+/** Represents a predictive scaling policy configuration to use with Amazon EC2 Auto Scaling. */
+export interface PredictiveScalingConfiguration {
+  /** This structure includes the metrics and target utilization to use for predictive scaling. */
+  MetricSpecifications: PredictiveScalingMetricSpecification[];
+  /** The predictive scaling mode. */
+  Mode?: PredictiveScalingMode;
+  /** The amount of time, in seconds, by which the instance launch time can be advanced. */
+  SchedulingBufferTime?: number;
+  /** Defines the behavior that should be applied if the forecast capacity approaches or exceeds the maximum capacity of the Auto Scaling group. */
+  MaxCapacityBreachBehavior?: PredictiveScalingMaxCapacityBreachBehavior;
+  /** The size of the capacity buffer to use when the forecast capacity is close to or exceeds the maximum capacity. */
+  MaxCapacityBuffer?: number;
+}
+
+/** This structure specifies the metrics and target utilization settings for a predictive scaling policy. */
+export interface PredictiveScalingMetricSpecification {
+  /** Specifies the target utilization. */
+  TargetValue: number;
+  /** The predefined metric pair specification from which Amazon EC2 Auto Scaling determines the appropriate scaling metric and load metric to use. */
+  PredefinedMetricPairSpecification?: PredictiveScalingPredefinedMetricPair;
+  /** The predefined scaling metric specification. */
+  PredefinedScalingMetricSpecification?: PredictiveScalingPredefinedScalingMetric;
+  /** The predefined load metric specification. */
+  PredefinedLoadMetricSpecification?: PredictiveScalingPredefinedLoadMetric;
+  /** The customized scaling metric specification. */
+  CustomizedScalingMetricSpecification?: PredictiveScalingCustomizedScalingMetric;
+  /** The customized load metric specification. */
+  CustomizedLoadMetricSpecification?: PredictiveScalingCustomizedLoadMetric;
+  /** The customized capacity metric specification. */
+  CustomizedCapacityMetricSpecification?: PredictiveScalingCustomizedCapacityMetric;
+}
+
+/** Represents a metric pair for a predictive scaling policy. */
+export interface PredictiveScalingPredefinedMetricPair {
+  /** Indicates which metrics to use. */
+  PredefinedMetricType: PredefinedMetricPairType;
+  /** A label that uniquely identifies a specific Application Load Balancer target group from which to determine the total and average request count served by your Auto Scaling group. */
+  ResourceLabel?: string;
+}
+
+export type PredefinedMetricPairType = "ASGCPUUtilization" | "ASGNetworkIn" | "ASGNetworkOut" | "ALBRequestCount";
+
+/** Describes a scaling metric for a predictive scaling policy. */
+export interface PredictiveScalingPredefinedScalingMetric {
+  /** The metric type. */
+  PredefinedMetricType: PredefinedScalingMetricType;
+  /** A label that uniquely identifies a specific Application Load Balancer target group from which to determine the average request count served by your Auto Scaling group. */
+  ResourceLabel?: string;
+}
+
+export type PredefinedScalingMetricType = "ASGAverageCPUUtilization" | "ASGAverageNetworkIn" | "ASGAverageNetworkOut" | "ALBRequestCountPerTarget";
+
+/** Describes a load metric for a predictive scaling policy. */
+export interface PredictiveScalingPredefinedLoadMetric {
+  /** The metric type. */
+  PredefinedMetricType: PredefinedLoadMetricType;
+  /** A label that uniquely identifies a specific Application Load Balancer target group from which to determine the request count served by your Auto Scaling group. */
+  ResourceLabel?: string;
+}
+
+export type PredefinedLoadMetricType = "ASGTotalCPUUtilization" | "ASGTotalNetworkIn" | "ASGTotalNetworkOut" | "ALBTargetGroupRequestCount";
+
+/** Describes a custom scaling metric for a predictive scaling policy. */
+export interface PredictiveScalingCustomizedScalingMetric {
+  /** One or more metric data queries to provide the data points for a scaling metric. */
+  MetricDataQueries: MetricDataQuery[];
+}
+
+/** The metric data to return. */
+export interface MetricDataQuery {
+  /** A short name that identifies the object's results in the response. */
+  Id: string;
+  /** The math expression to perform on the returned data, if this object is performing a math expression. */
+  Expression?: string;
+  /** Information about the metric data to return. */
+  MetricStat?: MetricStat;
+  /** A human-readable label for this metric or expression. */
+  Label?: string;
+  /** Indicates whether to return the timestamps and raw data values of this metric. */
+  ReturnData?: boolean;
+}
+
+/** This structure defines the CloudWatch metric to return, along with the statistic and unit. */
+export interface MetricStat {
+  /** The CloudWatch metric to return, including the metric name, namespace, and dimensions. */
+  Metric: Metric;
+  /** The statistic to return. */
+  Stat: string;
+  /** The unit to use for the returned data points. */
+  Unit?: string;
+}
+
+/** Describes a custom load metric for a predictive scaling policy. */
+export interface PredictiveScalingCustomizedLoadMetric {
+  /** One or more metric data queries to provide the data points for a load metric. */
+  MetricDataQueries: MetricDataQuery[];
+}
+
+/** Describes a customized capacity metric for a predictive scaling policy. */
+export interface PredictiveScalingCustomizedCapacityMetric {
+  /** One or more metric data queries to provide the data points for a capacity metric. */
+  MetricDataQueries: MetricDataQuery[];
+}
+
+export type PredictiveScalingMode = "ForecastAndScale" | "ForecastOnly";
+
+export type PredictiveScalingMaxCapacityBreachBehavior = "HonorMaxCapacity" | "IncreaseMaxCapacity";
+
+/** Contains the output of PutScalingPolicy. */
+export interface PolicyARNType {
+  /** The Amazon Resource Name (ARN) of the policy. */
+  PolicyARN?: string;
+  /** The CloudWatch alarms created for the target tracking scaling policy. */
+  Alarms?: Alarm[];
+}
+
+/** Describes an alarm. */
+export interface Alarm {
+  /** The name of the alarm. */
+  AlarmName?: string;
+  /** The Amazon Resource Name (ARN) of the alarm. */
+  AlarmARN?: string;
+}
+
+export interface DescribePoliciesType {
+  /** The name of the Auto Scaling group. */
+  AutoScalingGroupName?: string;
+  /** The names of one or more policies. */
+  PolicyNames?: string[];
+  /** One or more policy types. */
+  PolicyTypes?: string[];
+  /** Specifies whether to include scaling policies for managed Auto Scaling groups in the response. */
+  IncludeManagedResources?: boolean;
+  /** The token for the next set of items to return. */
+  NextToken?: string;
+  /** The maximum number of items to be returned with each call. */
+  MaxRecords?: number;
+}
+
+export interface PoliciesType {
+  /** The scaling policies. */
+  ScalingPolicies?: ScalingPolicy[];
+  /** A string that indicates that the response contains more items than can be returned in a single response. */
+  NextToken?: string;
+}
+
+/** Describes a scaling policy. */
+export interface ScalingPolicy {
+  /** The name of the Auto Scaling group. */
+  AutoScalingGroupName?: string;
+  /** The name of the scaling policy. */
+  PolicyName?: string;
+  /** The Amazon Resource Name (ARN) of the policy. */
+  PolicyARN?: string;
+  /** One of the following policy types: `TargetTrackingScaling` `StepScaling` `SimpleScaling` (default) `PredictiveScaling` For more information, see Target tracking scaling policies and Step and simple scaling policies in the Amazon EC2 Auto Scaling User Guide . */
+  PolicyType?: string;
+  /** Specifies how the scaling adjustment is interpreted (for example, an absolute number or a percentage). */
+  AdjustmentType?: string;
+  /** Available for backward compatibility. */
+  MinAdjustmentStep?: number;
+  /** The minimum value to scale by when the adjustment type is `PercentChangeInCapacity`. */
+  MinAdjustmentMagnitude?: number;
+  /** The amount by which to scale, based on the specified adjustment type. */
+  ScalingAdjustment?: number;
+  /** The duration of the policy's cooldown period, in seconds. */
+  Cooldown?: number;
+  /** A set of adjustments that enable you to scale based on the size of the alarm breach. */
+  StepAdjustments?: StepAdjustment[];
+  /** The aggregation type for the CloudWatch metrics. */
+  MetricAggregationType?: string;
+  /** The estimated time, in seconds, until a newly launched instance can contribute to the CloudWatch metrics. */
+  EstimatedInstanceWarmup?: number;
+  /** The CloudWatch alarms related to the policy. */
+  Alarms?: Alarm[];
+  /** A target tracking scaling policy. */
+  TargetTrackingConfiguration?: TargetTrackingConfiguration;
+  /** Indicates whether the policy is enabled (`true`) or disabled (`false`). */
+  Enabled?: boolean;
+  /** A predictive scaling policy. */
+  PredictiveScalingConfiguration?: PredictiveScalingConfiguration;
+}
+
+export interface DeletePolicyType {
+  /** The name of the Auto Scaling group. */
+  AutoScalingGroupName?: string;
+  /** The name or Amazon Resource Name (ARN) of the policy. */
+  PolicyName: string;
+}
+
 /** The autoscaling actions ecsim simulates, as boto3 names their members. */
 export interface AutoscalingClient {
   readonly service: "autoscaling";
@@ -810,4 +1128,10 @@ export interface AutoscalingClient {
   setInstanceProtection(input: SetInstanceProtectionQuery): SetInstanceProtectionAnswer;
   /** Terminates the specified instance and optionally adjusts the desired group size. */
   terminateInstanceInAutoScalingGroup(input: TerminateInstanceInAutoScalingGroupType): ActivityType;
+  /** Creates or updates a scaling policy for an Auto Scaling group. */
+  putScalingPolicy(input: PutScalingPolicyType): PolicyARNType;
+  /** Gets information about the scaling policies in the account and Region. */
+  describePolicies(input?: DescribePoliciesType): PoliciesType;
+  /** Deletes the specified scaling policy. */
+  deletePolicy(input: DeletePolicyType): Record<string, never>;
 }

@@ -1897,6 +1897,48 @@ class AutoScalingClient(Client):
 
     terminate_instance_in_auto_scaling_group.__signature__ = keywords(('ShouldDecrementDesiredCapacity',), ('InstanceId', 'InstanceIds', 'AutoScalingGroupName'))  # type: ignore[attr-defined]
 
+    def put_scaling_policy(self, **params: Any) -> Any:
+        """Creates or updates a scaling policy for an Auto Scaling group. Scaling policies are used
+        to scale an Auto Scaling group based on configurable metrics. If no policies are
+        defined, the dynamic scaling and predictive scaling features are not used.
+
+        For more information about using dynamic scaling, see Target tracking scaling policies
+        and Step and simple scaling policies in the Amazon EC2 Auto Scaling User Guide .
+
+        For more information about using predictive scaling, see Predictive scaling for Amazon
+        EC2 Auto Scaling in the Amazon EC2 Auto Scaling User Guide .
+
+        AWS: autoscaling PutScalingPolicy.
+        """
+        return self._call("PutScalingPolicy", params)
+
+    put_scaling_policy.__signature__ = keywords(('AutoScalingGroupName', 'PolicyName'), ('PolicyType', 'AdjustmentType', 'MinAdjustmentStep', 'MinAdjustmentMagnitude', 'ScalingAdjustment', 'Cooldown', 'MetricAggregationType', 'StepAdjustments', 'EstimatedInstanceWarmup', 'TargetTrackingConfiguration', 'Enabled', 'PredictiveScalingConfiguration'))  # type: ignore[attr-defined]
+
+    def describe_policies(self, **params: Any) -> Any:
+        """Gets information about the scaling policies in the account and Region.
+
+        AWS: autoscaling DescribePolicies.
+        """
+        return self._call("DescribePolicies", params)
+
+    describe_policies.__signature__ = keywords((), ('AutoScalingGroupName', 'PolicyNames', 'PolicyTypes', 'IncludeManagedResources', 'NextToken', 'MaxRecords'))  # type: ignore[attr-defined]
+
+    def delete_policy(self, **params: Any) -> Any:
+        """Deletes the specified scaling policy.
+
+        Deleting either a step scaling policy or a simple scaling policy deletes the underlying
+        alarm action, but does not delete the alarm, even if it no longer has an associated
+        action.
+
+        For more information, see Delete a scaling policy in the Amazon EC2 Auto Scaling User
+        Guide .
+
+        AWS: autoscaling DeletePolicy.
+        """
+        return self._call("DeletePolicy", params)
+
+    delete_policy.__signature__ = keywords(('PolicyName',), ('AutoScalingGroupName',))  # type: ignore[attr-defined]
+
 class EcsimClient(Client):
     """The ecsim actions ecsim simulates, with boto3's names and members."""
 

@@ -1158,6 +1158,32 @@ class AutoScalingClient(Client):
         Scaling launches instances to replace the ones that are terminated.
         """
 
+    def put_scaling_policy(self, *, AutoScalingGroupName: str, PolicyName: str, PolicyType: str = ..., AdjustmentType: str = ..., MinAdjustmentStep: int = ..., MinAdjustmentMagnitude: int = ..., ScalingAdjustment: int = ..., Cooldown: int = ..., MetricAggregationType: str = ..., StepAdjustments: Sequence[_autoscaling.StepAdjustmentTypeDef] = ..., EstimatedInstanceWarmup: int = ..., TargetTrackingConfiguration: _autoscaling.TargetTrackingConfigurationTypeDef = ..., Enabled: bool = ..., PredictiveScalingConfiguration: _autoscaling.PredictiveScalingConfigurationTypeDef = ...) -> _autoscaling.PolicyARNTypeTypeDef:
+        """Creates or updates a scaling policy for an Auto Scaling group. Scaling policies are used
+        to scale an Auto Scaling group based on configurable metrics. If no policies are
+        defined, the dynamic scaling and predictive scaling features are not used.
+
+        For more information about using dynamic scaling, see Target tracking scaling policies
+        and Step and simple scaling policies in the Amazon EC2 Auto Scaling User Guide .
+
+        For more information about using predictive scaling, see Predictive scaling for Amazon
+        EC2 Auto Scaling in the Amazon EC2 Auto Scaling User Guide .
+        """
+
+    def describe_policies(self, *, AutoScalingGroupName: str = ..., PolicyNames: Sequence[str] = ..., PolicyTypes: Sequence[str] = ..., IncludeManagedResources: bool = ..., NextToken: str = ..., MaxRecords: int = ...) -> _autoscaling.PoliciesTypeTypeDef:
+        """Gets information about the scaling policies in the account and Region."""
+
+    def delete_policy(self, *, PolicyName: str, AutoScalingGroupName: str = ...) -> Dict[str, Any]:
+        """Deletes the specified scaling policy.
+
+        Deleting either a step scaling policy or a simple scaling policy deletes the underlying
+        alarm action, but does not delete the alarm, even if it no longer has an associated
+        action.
+
+        For more information, see Delete a scaling policy in the Amazon EC2 Auto Scaling User
+        Guide .
+        """
+
 class EcsimClient(Client):
 
     def place_tasks(self, *, taskDefinition: str, capacityProviderStrategy: Sequence[_ecs.CapacityProviderStrategyItemTypeDef] = ..., cluster: str = ..., count: int = ..., enableECSManagedTags: bool = ..., enableExecuteCommand: bool = ..., group: str = ..., launchType: _ecs.LaunchTypeType = ..., networkConfiguration: _ecs.NetworkConfigurationTypeDef = ..., overrides: _ecs.TaskOverrideTypeDef = ..., placementConstraints: Sequence[_ecs.PlacementConstraintTypeDef] = ..., placementStrategy: Sequence[_ecs.PlacementStrategyTypeDef] = ..., platformVersion: str = ..., propagateTags: _ecs.PropagateTagsType = ..., referenceId: str = ..., startedBy: str = ..., tags: Sequence[_ecs.TagTypeDef] = ..., clientToken: str = ..., volumeConfigurations: Sequence[_ecs.TaskVolumeConfigurationTypeDef] = ..., explain: bool = ...) -> _ecsim.PlaceTasksResponseTypeDef:

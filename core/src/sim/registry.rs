@@ -219,6 +219,9 @@ fn autoscaling(world: &mut World, action: &str, input: Value) -> Option<Result<A
         "DescribeScalingActivities" => handle(world, input, &crate::api::autoscaling::shapes::DESCRIBE_SCALING_ACTIVITIES_TYPE, error, handlers::describe_scaling_activities),
         "SetInstanceProtection" => handle(world, input, &crate::api::autoscaling::shapes::SET_INSTANCE_PROTECTION_QUERY, error, handlers::set_instance_protection),
         "TerminateInstanceInAutoScalingGroup" => handle(world, input, &crate::api::autoscaling::shapes::TERMINATE_INSTANCE_IN_AUTO_SCALING_GROUP_TYPE, error, handlers::terminate_instance_in_auto_scaling_group),
+        "PutScalingPolicy" => handle(world, input, &crate::api::autoscaling::shapes::PUT_SCALING_POLICY_TYPE, error, handlers::put_scaling_policy),
+        "DescribePolicies" => handle(world, input, &crate::api::autoscaling::shapes::DESCRIBE_POLICIES_TYPE, error, handlers::describe_policies),
+        "DeletePolicy" => handle(world, input, &crate::api::autoscaling::shapes::DELETE_POLICY_TYPE, error, handlers::delete_policy),
         _ => return None,
     })
 }

@@ -791,3 +791,427 @@ ActivityTypeTypeDef = TypedDict(
     },
     total=False,
 )
+
+PutScalingPolicyTypeTypeDef = TypedDict(
+    "PutScalingPolicyTypeTypeDef",
+    {
+        "AutoScalingGroupName": Required[str],
+        "PolicyName": Required[str],
+        "PolicyType": str,
+        "AdjustmentType": str,
+        "MinAdjustmentStep": int,
+        "MinAdjustmentMagnitude": int,
+        "ScalingAdjustment": int,
+        "Cooldown": int,
+        "MetricAggregationType": str,
+        "StepAdjustments": Sequence[StepAdjustmentTypeDef],
+        "EstimatedInstanceWarmup": int,
+        "TargetTrackingConfiguration": TargetTrackingConfigurationTypeDef,
+        "Enabled": bool,
+        "PredictiveScalingConfiguration": PredictiveScalingConfigurationTypeDef,
+    },
+    total=False,
+)
+
+PredictiveScalingConfigurationTypeDef = TypedDict(
+    "PredictiveScalingConfigurationTypeDef",
+    {
+        "MetricSpecifications": Required[Sequence[PredictiveScalingMetricSpecificationTypeDef]],
+        "Mode": PredictiveScalingModeType,
+        "SchedulingBufferTime": int,
+        "MaxCapacityBreachBehavior": PredictiveScalingMaxCapacityBreachBehaviorType,
+        "MaxCapacityBuffer": int,
+    },
+    total=False,
+)
+
+PredictiveScalingMaxCapacityBreachBehaviorType = Literal["HonorMaxCapacity", "IncreaseMaxCapacity"]
+
+PredictiveScalingModeType = Literal["ForecastAndScale", "ForecastOnly"]
+
+PredictiveScalingMetricSpecificationTypeDef = TypedDict(
+    "PredictiveScalingMetricSpecificationTypeDef",
+    {
+        "TargetValue": Required[float],
+        "PredefinedMetricPairSpecification": PredictiveScalingPredefinedMetricPairTypeDef,
+        "PredefinedScalingMetricSpecification": PredictiveScalingPredefinedScalingMetricTypeDef,
+        "PredefinedLoadMetricSpecification": PredictiveScalingPredefinedLoadMetricTypeDef,
+        "CustomizedScalingMetricSpecification": PredictiveScalingCustomizedScalingMetricTypeDef,
+        "CustomizedLoadMetricSpecification": PredictiveScalingCustomizedLoadMetricTypeDef,
+        "CustomizedCapacityMetricSpecification": PredictiveScalingCustomizedCapacityMetricTypeDef,
+    },
+    total=False,
+)
+
+PredictiveScalingCustomizedCapacityMetricTypeDef = TypedDict(
+    "PredictiveScalingCustomizedCapacityMetricTypeDef",
+    {
+        "MetricDataQueries": Required[Sequence[MetricDataQueryTypeDef]],
+    },
+    total=False,
+)
+
+MetricDataQueryTypeDef = TypedDict(
+    "MetricDataQueryTypeDef",
+    {
+        "Id": Required[str],
+        "Expression": str,
+        "MetricStat": MetricStatTypeDef,
+        "Label": str,
+        "ReturnData": bool,
+    },
+    total=False,
+)
+
+MetricStatTypeDef = TypedDict(
+    "MetricStatTypeDef",
+    {
+        "Metric": Required[MetricTypeDef],
+        "Stat": Required[str],
+        "Unit": str,
+    },
+    total=False,
+)
+
+MetricTypeDef = TypedDict(
+    "MetricTypeDef",
+    {
+        "Namespace": Required[str],
+        "MetricName": Required[str],
+        "Dimensions": Sequence[MetricDimensionTypeDef],
+    },
+    total=False,
+)
+
+MetricDimensionTypeDef = TypedDict(
+    "MetricDimensionTypeDef",
+    {
+        "Name": Required[str],
+        "Value": Required[str],
+    },
+    total=False,
+)
+
+PredictiveScalingCustomizedLoadMetricTypeDef = TypedDict(
+    "PredictiveScalingCustomizedLoadMetricTypeDef",
+    {
+        "MetricDataQueries": Required[Sequence[MetricDataQueryTypeDef]],
+    },
+    total=False,
+)
+
+PredictiveScalingCustomizedScalingMetricTypeDef = TypedDict(
+    "PredictiveScalingCustomizedScalingMetricTypeDef",
+    {
+        "MetricDataQueries": Required[Sequence[MetricDataQueryTypeDef]],
+    },
+    total=False,
+)
+
+PredictiveScalingPredefinedLoadMetricTypeDef = TypedDict(
+    "PredictiveScalingPredefinedLoadMetricTypeDef",
+    {
+        "PredefinedMetricType": Required[PredefinedLoadMetricTypeType],
+        "ResourceLabel": str,
+    },
+    total=False,
+)
+
+PredefinedLoadMetricTypeType = Literal["ASGTotalCPUUtilization", "ASGTotalNetworkIn", "ASGTotalNetworkOut", "ALBTargetGroupRequestCount"]
+
+PredictiveScalingPredefinedScalingMetricTypeDef = TypedDict(
+    "PredictiveScalingPredefinedScalingMetricTypeDef",
+    {
+        "PredefinedMetricType": Required[PredefinedScalingMetricTypeType],
+        "ResourceLabel": str,
+    },
+    total=False,
+)
+
+PredefinedScalingMetricTypeType = Literal["ASGAverageCPUUtilization", "ASGAverageNetworkIn", "ASGAverageNetworkOut", "ALBRequestCountPerTarget"]
+
+PredictiveScalingPredefinedMetricPairTypeDef = TypedDict(
+    "PredictiveScalingPredefinedMetricPairTypeDef",
+    {
+        "PredefinedMetricType": Required[PredefinedMetricPairTypeType],
+        "ResourceLabel": str,
+    },
+    total=False,
+)
+
+PredefinedMetricPairTypeType = Literal["ASGCPUUtilization", "ASGNetworkIn", "ASGNetworkOut", "ALBRequestCount"]
+
+TargetTrackingConfigurationTypeDef = TypedDict(
+    "TargetTrackingConfigurationTypeDef",
+    {
+        "PredefinedMetricSpecification": PredefinedMetricSpecificationTypeDef,
+        "CustomizedMetricSpecification": CustomizedMetricSpecificationTypeDef,
+        "TargetValue": Required[float],
+        "DisableScaleIn": bool,
+    },
+    total=False,
+)
+
+CustomizedMetricSpecificationTypeDef = TypedDict(
+    "CustomizedMetricSpecificationTypeDef",
+    {
+        "MetricName": str,
+        "Namespace": str,
+        "Dimensions": Sequence[MetricDimensionTypeDef],
+        "Statistic": MetricStatisticType,
+        "Unit": str,
+        "Period": int,
+        "Metrics": Sequence[TargetTrackingMetricDataQueryTypeDef],
+    },
+    total=False,
+)
+
+TargetTrackingMetricDataQueryTypeDef = TypedDict(
+    "TargetTrackingMetricDataQueryTypeDef",
+    {
+        "Id": Required[str],
+        "Expression": str,
+        "MetricStat": TargetTrackingMetricStatTypeDef,
+        "Label": str,
+        "Period": int,
+        "ReturnData": bool,
+    },
+    total=False,
+)
+
+TargetTrackingMetricStatTypeDef = TypedDict(
+    "TargetTrackingMetricStatTypeDef",
+    {
+        "Metric": Required[MetricTypeDef],
+        "Stat": Required[str],
+        "Unit": str,
+        "Period": int,
+    },
+    total=False,
+)
+
+MetricStatisticType = Literal["Average", "Minimum", "Maximum", "SampleCount", "Sum"]
+
+PredefinedMetricSpecificationTypeDef = TypedDict(
+    "PredefinedMetricSpecificationTypeDef",
+    {
+        "PredefinedMetricType": Required[MetricTypeType],
+        "ResourceLabel": str,
+    },
+    total=False,
+)
+
+MetricTypeType = Literal["ASGAverageCPUUtilization", "ASGAverageCPUUtilizationHighResolution", "ASGAverageNetworkIn", "ASGAverageNetworkOut", "ALBRequestCountPerTarget"]
+
+StepAdjustmentTypeDef = TypedDict(
+    "StepAdjustmentTypeDef",
+    {
+        "MetricIntervalLowerBound": float,
+        "MetricIntervalUpperBound": float,
+        "ScalingAdjustment": Required[int],
+    },
+    total=False,
+)
+
+PolicyARNTypeTypeDef = TypedDict(
+    "PolicyARNTypeTypeDef",
+    {
+        "PolicyARN": str,
+        "Alarms": List[AlarmTypeDef],
+    },
+    total=False,
+)
+
+AlarmTypeDef = TypedDict(
+    "AlarmTypeDef",
+    {
+        "AlarmName": str,
+        "AlarmARN": str,
+    },
+    total=False,
+)
+
+DescribePoliciesTypeTypeDef = TypedDict(
+    "DescribePoliciesTypeTypeDef",
+    {
+        "AutoScalingGroupName": str,
+        "PolicyNames": Sequence[str],
+        "PolicyTypes": Sequence[str],
+        "IncludeManagedResources": bool,
+        "NextToken": str,
+        "MaxRecords": int,
+    },
+    total=False,
+)
+
+PoliciesTypeTypeDef = TypedDict(
+    "PoliciesTypeTypeDef",
+    {
+        "ScalingPolicies": List[ScalingPolicyTypeDef],
+        "NextToken": str,
+    },
+    total=False,
+)
+
+ScalingPolicyTypeDef = TypedDict(
+    "ScalingPolicyTypeDef",
+    {
+        "AutoScalingGroupName": str,
+        "PolicyName": str,
+        "PolicyARN": str,
+        "PolicyType": str,
+        "AdjustmentType": str,
+        "MinAdjustmentStep": int,
+        "MinAdjustmentMagnitude": int,
+        "ScalingAdjustment": int,
+        "Cooldown": int,
+        "StepAdjustments": List[StepAdjustmentTypeDef],
+        "MetricAggregationType": str,
+        "EstimatedInstanceWarmup": int,
+        "Alarms": List[AlarmTypeDef],
+        "TargetTrackingConfiguration": TargetTrackingConfigurationOutputTypeDef,
+        "Enabled": bool,
+        "PredictiveScalingConfiguration": PredictiveScalingConfigurationOutputTypeDef,
+    },
+    total=False,
+)
+
+PredictiveScalingConfigurationOutputTypeDef = TypedDict(
+    "PredictiveScalingConfigurationOutputTypeDef",
+    {
+        "MetricSpecifications": Required[List[PredictiveScalingMetricSpecificationOutputTypeDef]],
+        "Mode": PredictiveScalingModeType,
+        "SchedulingBufferTime": int,
+        "MaxCapacityBreachBehavior": PredictiveScalingMaxCapacityBreachBehaviorType,
+        "MaxCapacityBuffer": int,
+    },
+    total=False,
+)
+
+PredictiveScalingMetricSpecificationOutputTypeDef = TypedDict(
+    "PredictiveScalingMetricSpecificationOutputTypeDef",
+    {
+        "TargetValue": Required[float],
+        "PredefinedMetricPairSpecification": PredictiveScalingPredefinedMetricPairTypeDef,
+        "PredefinedScalingMetricSpecification": PredictiveScalingPredefinedScalingMetricTypeDef,
+        "PredefinedLoadMetricSpecification": PredictiveScalingPredefinedLoadMetricTypeDef,
+        "CustomizedScalingMetricSpecification": PredictiveScalingCustomizedScalingMetricOutputTypeDef,
+        "CustomizedLoadMetricSpecification": PredictiveScalingCustomizedLoadMetricOutputTypeDef,
+        "CustomizedCapacityMetricSpecification": PredictiveScalingCustomizedCapacityMetricOutputTypeDef,
+    },
+    total=False,
+)
+
+PredictiveScalingCustomizedCapacityMetricOutputTypeDef = TypedDict(
+    "PredictiveScalingCustomizedCapacityMetricOutputTypeDef",
+    {
+        "MetricDataQueries": Required[List[MetricDataQueryOutputTypeDef]],
+    },
+    total=False,
+)
+
+MetricDataQueryOutputTypeDef = TypedDict(
+    "MetricDataQueryOutputTypeDef",
+    {
+        "Id": Required[str],
+        "Expression": str,
+        "MetricStat": MetricStatOutputTypeDef,
+        "Label": str,
+        "ReturnData": bool,
+    },
+    total=False,
+)
+
+MetricStatOutputTypeDef = TypedDict(
+    "MetricStatOutputTypeDef",
+    {
+        "Metric": Required[MetricOutputTypeDef],
+        "Stat": Required[str],
+        "Unit": str,
+    },
+    total=False,
+)
+
+MetricOutputTypeDef = TypedDict(
+    "MetricOutputTypeDef",
+    {
+        "Namespace": Required[str],
+        "MetricName": Required[str],
+        "Dimensions": List[MetricDimensionTypeDef],
+    },
+    total=False,
+)
+
+PredictiveScalingCustomizedLoadMetricOutputTypeDef = TypedDict(
+    "PredictiveScalingCustomizedLoadMetricOutputTypeDef",
+    {
+        "MetricDataQueries": Required[List[MetricDataQueryOutputTypeDef]],
+    },
+    total=False,
+)
+
+PredictiveScalingCustomizedScalingMetricOutputTypeDef = TypedDict(
+    "PredictiveScalingCustomizedScalingMetricOutputTypeDef",
+    {
+        "MetricDataQueries": Required[List[MetricDataQueryOutputTypeDef]],
+    },
+    total=False,
+)
+
+TargetTrackingConfigurationOutputTypeDef = TypedDict(
+    "TargetTrackingConfigurationOutputTypeDef",
+    {
+        "PredefinedMetricSpecification": PredefinedMetricSpecificationTypeDef,
+        "CustomizedMetricSpecification": CustomizedMetricSpecificationOutputTypeDef,
+        "TargetValue": Required[float],
+        "DisableScaleIn": bool,
+    },
+    total=False,
+)
+
+CustomizedMetricSpecificationOutputTypeDef = TypedDict(
+    "CustomizedMetricSpecificationOutputTypeDef",
+    {
+        "MetricName": str,
+        "Namespace": str,
+        "Dimensions": List[MetricDimensionTypeDef],
+        "Statistic": MetricStatisticType,
+        "Unit": str,
+        "Period": int,
+        "Metrics": List[TargetTrackingMetricDataQueryOutputTypeDef],
+    },
+    total=False,
+)
+
+TargetTrackingMetricDataQueryOutputTypeDef = TypedDict(
+    "TargetTrackingMetricDataQueryOutputTypeDef",
+    {
+        "Id": Required[str],
+        "Expression": str,
+        "MetricStat": TargetTrackingMetricStatOutputTypeDef,
+        "Label": str,
+        "Period": int,
+        "ReturnData": bool,
+    },
+    total=False,
+)
+
+TargetTrackingMetricStatOutputTypeDef = TypedDict(
+    "TargetTrackingMetricStatOutputTypeDef",
+    {
+        "Metric": Required[MetricOutputTypeDef],
+        "Stat": Required[str],
+        "Unit": str,
+        "Period": int,
+    },
+    total=False,
+)
+
+DeletePolicyTypeTypeDef = TypedDict(
+    "DeletePolicyTypeTypeDef",
+    {
+        "AutoScalingGroupName": str,
+        "PolicyName": Required[str],
+    },
+    total=False,
+)

@@ -2624,3 +2624,1026 @@ impl FromJson for ActivityType {
         })
     }
 }
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutScalingPolicyType {
+    /// The name of the Auto Scaling group.
+    #[serde(rename = "AutoScalingGroupName", default, skip_serializing_if = "Option::is_none")]
+    pub auto_scaling_group_name: Option<String>,
+    /// The name of the policy.
+    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<String>,
+    /// One of the following policy types: `TargetTrackingScaling` `StepScaling` `SimpleScaling` (default) `PredictiveScaling`
+    #[serde(rename = "PolicyType", default, skip_serializing_if = "Option::is_none")]
+    pub policy_type: Option<String>,
+    /// Specifies how the scaling adjustment is interpreted (for example, an absolute number or a percentage).
+    #[serde(rename = "AdjustmentType", default, skip_serializing_if = "Option::is_none")]
+    pub adjustment_type: Option<String>,
+    /// Available for backward compatibility.
+    #[serde(rename = "MinAdjustmentStep", default, skip_serializing_if = "Option::is_none")]
+    pub min_adjustment_step: Option<i32>,
+    /// The minimum value to scale by when the adjustment type is `PercentChangeInCapacity`.
+    #[serde(rename = "MinAdjustmentMagnitude", default, skip_serializing_if = "Option::is_none")]
+    pub min_adjustment_magnitude: Option<i32>,
+    /// The amount by which to scale, based on the specified adjustment type.
+    #[serde(rename = "ScalingAdjustment", default, skip_serializing_if = "Option::is_none")]
+    pub scaling_adjustment: Option<i32>,
+    /// A cooldown period, in seconds, that applies to a specific simple scaling policy.
+    #[serde(rename = "Cooldown", default, skip_serializing_if = "Option::is_none")]
+    pub cooldown: Option<i32>,
+    /// The aggregation type for the CloudWatch metrics.
+    #[serde(rename = "MetricAggregationType", default, skip_serializing_if = "Option::is_none")]
+    pub metric_aggregation_type: Option<String>,
+    /// A set of adjustments that enable you to scale based on the size of the alarm breach.
+    #[serde(rename = "StepAdjustments", default, skip_serializing_if = "Option::is_none")]
+    pub step_adjustments: Option<Vec<StepAdjustment>>,
+    /// Not needed if the default instance warmup is defined for the group.
+    #[serde(rename = "EstimatedInstanceWarmup", default, skip_serializing_if = "Option::is_none")]
+    pub estimated_instance_warmup: Option<i32>,
+    /// A target tracking scaling policy.
+    #[serde(rename = "TargetTrackingConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub target_tracking_configuration: Option<TargetTrackingConfiguration>,
+    /// Indicates whether the scaling policy is enabled or disabled.
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// A predictive scaling policy.
+    #[serde(rename = "PredictiveScalingConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub predictive_scaling_configuration: Option<PredictiveScalingConfiguration>,
+}
+
+impl FromJson for PutScalingPolicyType {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            auto_scaling_group_name: member(&mut members, "AutoScalingGroupName"),
+            policy_name: member(&mut members, "PolicyName"),
+            policy_type: member(&mut members, "PolicyType"),
+            adjustment_type: member(&mut members, "AdjustmentType"),
+            min_adjustment_step: member(&mut members, "MinAdjustmentStep"),
+            min_adjustment_magnitude: member(&mut members, "MinAdjustmentMagnitude"),
+            scaling_adjustment: member(&mut members, "ScalingAdjustment"),
+            cooldown: member(&mut members, "Cooldown"),
+            metric_aggregation_type: member(&mut members, "MetricAggregationType"),
+            step_adjustments: member(&mut members, "StepAdjustments"),
+            estimated_instance_warmup: member(&mut members, "EstimatedInstanceWarmup"),
+            target_tracking_configuration: member(&mut members, "TargetTrackingConfiguration"),
+            enabled: member(&mut members, "Enabled"),
+            predictive_scaling_configuration: member(&mut members, "PredictiveScalingConfiguration"),
+        })
+    }
+}
+
+/// Describes information used to create a step adjustment for a step scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StepAdjustment {
+    /// The lower bound for the difference between the alarm threshold and the CloudWatch metric.
+    #[serde(rename = "MetricIntervalLowerBound", default, skip_serializing_if = "Option::is_none")]
+    pub metric_interval_lower_bound: Option<f64>,
+    /// The upper bound for the difference between the alarm threshold and the CloudWatch metric.
+    #[serde(rename = "MetricIntervalUpperBound", default, skip_serializing_if = "Option::is_none")]
+    pub metric_interval_upper_bound: Option<f64>,
+    /// The amount by which to scale, based on the specified adjustment type.
+    #[serde(rename = "ScalingAdjustment", default, skip_serializing_if = "Option::is_none")]
+    pub scaling_adjustment: Option<i32>,
+}
+
+impl FromJson for StepAdjustment {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            metric_interval_lower_bound: member(&mut members, "MetricIntervalLowerBound"),
+            metric_interval_upper_bound: member(&mut members, "MetricIntervalUpperBound"),
+            scaling_adjustment: member(&mut members, "ScalingAdjustment"),
+        })
+    }
+}
+
+/// Represents a target tracking scaling policy configuration to use with Amazon EC2 Auto Scaling.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetTrackingConfiguration {
+    /// A predefined metric.
+    #[serde(rename = "PredefinedMetricSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub predefined_metric_specification: Option<PredefinedMetricSpecification>,
+    /// A customized metric.
+    #[serde(rename = "CustomizedMetricSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub customized_metric_specification: Option<CustomizedMetricSpecification>,
+    /// The target value for the metric.
+    #[serde(rename = "TargetValue", default, skip_serializing_if = "Option::is_none")]
+    pub target_value: Option<f64>,
+    /// Indicates whether scaling in by the target tracking scaling policy is disabled.
+    #[serde(rename = "DisableScaleIn", default, skip_serializing_if = "Option::is_none")]
+    pub disable_scale_in: Option<bool>,
+}
+
+impl FromJson for TargetTrackingConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            predefined_metric_specification: member(&mut members, "PredefinedMetricSpecification"),
+            customized_metric_specification: member(&mut members, "CustomizedMetricSpecification"),
+            target_value: member(&mut members, "TargetValue"),
+            disable_scale_in: member(&mut members, "DisableScaleIn"),
+        })
+    }
+}
+
+/// Represents a predefined metric for a target tracking scaling policy to use with Amazon EC2 Auto Scaling.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredefinedMetricSpecification {
+    /// The metric type.
+    #[serde(rename = "PredefinedMetricType", default, skip_serializing_if = "Option::is_none")]
+    pub predefined_metric_type: Option<MetricType>,
+    /// A label that uniquely identifies a specific Application Load Balancer target group from which to determine the average request count served by your Auto Scaling group.
+    #[serde(rename = "ResourceLabel", default, skip_serializing_if = "Option::is_none")]
+    pub resource_label: Option<String>,
+}
+
+impl FromJson for PredefinedMetricSpecification {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            predefined_metric_type: member(&mut members, "PredefinedMetricType"),
+            resource_label: member(&mut members, "ResourceLabel"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MetricType {
+    #[serde(rename = "ASGAverageCPUUtilization")]
+    ASGAverageCPUUtilization,
+    #[serde(rename = "ASGAverageCPUUtilizationHighResolution")]
+    ASGAverageCPUUtilizationHighResolution,
+    #[serde(rename = "ASGAverageNetworkIn")]
+    ASGAverageNetworkIn,
+    #[serde(rename = "ASGAverageNetworkOut")]
+    ASGAverageNetworkOut,
+    #[serde(rename = "ALBRequestCountPerTarget")]
+    ALBRequestCountPerTarget,
+}
+
+impl MetricType {
+    pub const VALUES: &'static [&'static str] = &["ASGAverageCPUUtilization", "ASGAverageCPUUtilizationHighResolution", "ASGAverageNetworkIn", "ASGAverageNetworkOut", "ALBRequestCountPerTarget"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ASGAverageCPUUtilization => "ASGAverageCPUUtilization",
+            Self::ASGAverageCPUUtilizationHighResolution => "ASGAverageCPUUtilizationHighResolution",
+            Self::ASGAverageNetworkIn => "ASGAverageNetworkIn",
+            Self::ASGAverageNetworkOut => "ASGAverageNetworkOut",
+            Self::ALBRequestCountPerTarget => "ALBRequestCountPerTarget",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ASGAverageCPUUtilization" => Some(Self::ASGAverageCPUUtilization),
+            "ASGAverageCPUUtilizationHighResolution" => Some(Self::ASGAverageCPUUtilizationHighResolution),
+            "ASGAverageNetworkIn" => Some(Self::ASGAverageNetworkIn),
+            "ASGAverageNetworkOut" => Some(Self::ASGAverageNetworkOut),
+            "ALBRequestCountPerTarget" => Some(Self::ALBRequestCountPerTarget),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for MetricType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Represents a CloudWatch metric of your choosing for a target tracking scaling policy to use with Amazon EC2 Auto Scaling.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CustomizedMetricSpecification {
+    /// The name of the metric.
+    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
+    pub metric_name: Option<String>,
+    /// The namespace of the metric.
+    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// The dimensions of the metric.
+    #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
+    pub dimensions: Option<Vec<MetricDimension>>,
+    /// The statistic of the metric.
+    #[serde(rename = "Statistic", default, skip_serializing_if = "Option::is_none")]
+    pub statistic: Option<MetricStatistic>,
+    /// The unit of the metric.
+    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The period of the metric in seconds.
+    #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<i32>,
+    /// The metrics to include in the target tracking scaling policy, as a metric data query.
+    #[serde(rename = "Metrics", default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Vec<TargetTrackingMetricDataQuery>>,
+}
+
+impl FromJson for CustomizedMetricSpecification {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            metric_name: member(&mut members, "MetricName"),
+            namespace: member(&mut members, "Namespace"),
+            dimensions: member(&mut members, "Dimensions"),
+            statistic: member(&mut members, "Statistic"),
+            unit: member(&mut members, "Unit"),
+            period: member(&mut members, "Period"),
+            metrics: member(&mut members, "Metrics"),
+        })
+    }
+}
+
+/// Describes the dimension of a metric.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MetricDimension {
+    /// The name of the dimension.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The value of the dimension.
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl FromJson for MetricDimension {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "Name"),
+            value: member(&mut members, "Value"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MetricStatistic {
+    #[serde(rename = "Average")]
+    Average,
+    #[serde(rename = "Minimum")]
+    Minimum,
+    #[serde(rename = "Maximum")]
+    Maximum,
+    #[serde(rename = "SampleCount")]
+    SampleCount,
+    #[serde(rename = "Sum")]
+    Sum,
+}
+
+impl MetricStatistic {
+    pub const VALUES: &'static [&'static str] = &["Average", "Minimum", "Maximum", "SampleCount", "Sum"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Average => "Average",
+            Self::Minimum => "Minimum",
+            Self::Maximum => "Maximum",
+            Self::SampleCount => "SampleCount",
+            Self::Sum => "Sum",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "Average" => Some(Self::Average),
+            "Minimum" => Some(Self::Minimum),
+            "Maximum" => Some(Self::Maximum),
+            "SampleCount" => Some(Self::SampleCount),
+            "Sum" => Some(Self::Sum),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for MetricStatistic {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// The metric data to return.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetTrackingMetricDataQuery {
+    /// A short name that identifies the object's results in the response.
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The math expression to perform on the returned data, if this object is performing a math expression.
+    #[serde(rename = "Expression", default, skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
+    /// Information about the metric data to return.
+    #[serde(rename = "MetricStat", default, skip_serializing_if = "Option::is_none")]
+    pub metric_stat: Option<TargetTrackingMetricStat>,
+    /// A human-readable label for this metric or expression.
+    #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The period of the metric in seconds.
+    #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<i32>,
+    /// Indicates whether to return the timestamps and raw data values of this metric.
+    #[serde(rename = "ReturnData", default, skip_serializing_if = "Option::is_none")]
+    pub return_data: Option<bool>,
+}
+
+impl FromJson for TargetTrackingMetricDataQuery {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            id: member(&mut members, "Id"),
+            expression: member(&mut members, "Expression"),
+            metric_stat: member(&mut members, "MetricStat"),
+            label: member(&mut members, "Label"),
+            period: member(&mut members, "Period"),
+            return_data: member(&mut members, "ReturnData"),
+        })
+    }
+}
+
+/// This structure defines the CloudWatch metric to return, along with the statistic and unit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetTrackingMetricStat {
+    /// The metric to use.
+    #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<Metric>,
+    /// The statistic to return.
+    #[serde(rename = "Stat", default, skip_serializing_if = "Option::is_none")]
+    pub stat: Option<String>,
+    /// The unit to use for the returned data points.
+    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The period of the metric in seconds.
+    #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<i32>,
+}
+
+impl FromJson for TargetTrackingMetricStat {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            metric: member(&mut members, "Metric"),
+            stat: member(&mut members, "Stat"),
+            unit: member(&mut members, "Unit"),
+            period: member(&mut members, "Period"),
+        })
+    }
+}
+
+/// Represents a specific metric.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metric {
+    /// The namespace of the metric.
+    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// The name of the metric.
+    #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
+    pub metric_name: Option<String>,
+    /// The dimensions for the metric.
+    #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
+    pub dimensions: Option<Vec<MetricDimension>>,
+}
+
+impl FromJson for Metric {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            namespace: member(&mut members, "Namespace"),
+            metric_name: member(&mut members, "MetricName"),
+            dimensions: member(&mut members, "Dimensions"),
+        })
+    }
+}
+
+/// Represents a predictive scaling policy configuration to use with Amazon EC2 Auto Scaling.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingConfiguration {
+    /// This structure includes the metrics and target utilization to use for predictive scaling.
+    #[serde(rename = "MetricSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub metric_specifications: Option<Vec<PredictiveScalingMetricSpecification>>,
+    /// The predictive scaling mode.
+    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<PredictiveScalingMode>,
+    /// The amount of time, in seconds, by which the instance launch time can be advanced.
+    #[serde(rename = "SchedulingBufferTime", default, skip_serializing_if = "Option::is_none")]
+    pub scheduling_buffer_time: Option<i32>,
+    /// Defines the behavior that should be applied if the forecast capacity approaches or exceeds the maximum capacity of the Auto Scaling group.
+    #[serde(rename = "MaxCapacityBreachBehavior", default, skip_serializing_if = "Option::is_none")]
+    pub max_capacity_breach_behavior: Option<PredictiveScalingMaxCapacityBreachBehavior>,
+    /// The size of the capacity buffer to use when the forecast capacity is close to or exceeds the maximum capacity.
+    #[serde(rename = "MaxCapacityBuffer", default, skip_serializing_if = "Option::is_none")]
+    pub max_capacity_buffer: Option<i32>,
+}
+
+impl FromJson for PredictiveScalingConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            metric_specifications: member(&mut members, "MetricSpecifications"),
+            mode: member(&mut members, "Mode"),
+            scheduling_buffer_time: member(&mut members, "SchedulingBufferTime"),
+            max_capacity_breach_behavior: member(&mut members, "MaxCapacityBreachBehavior"),
+            max_capacity_buffer: member(&mut members, "MaxCapacityBuffer"),
+        })
+    }
+}
+
+/// This structure specifies the metrics and target utilization settings for a predictive scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingMetricSpecification {
+    /// Specifies the target utilization.
+    #[serde(rename = "TargetValue", default, skip_serializing_if = "Option::is_none")]
+    pub target_value: Option<f64>,
+    /// The predefined metric pair specification from which Amazon EC2 Auto Scaling determines the appropriate scaling metric and load metric to use.
+    #[serde(rename = "PredefinedMetricPairSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub predefined_metric_pair_specification: Option<PredictiveScalingPredefinedMetricPair>,
+    /// The predefined scaling metric specification.
+    #[serde(rename = "PredefinedScalingMetricSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub predefined_scaling_metric_specification: Option<PredictiveScalingPredefinedScalingMetric>,
+    /// The predefined load metric specification.
+    #[serde(rename = "PredefinedLoadMetricSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub predefined_load_metric_specification: Option<PredictiveScalingPredefinedLoadMetric>,
+    /// The customized scaling metric specification.
+    #[serde(rename = "CustomizedScalingMetricSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub customized_scaling_metric_specification: Option<PredictiveScalingCustomizedScalingMetric>,
+    /// The customized load metric specification.
+    #[serde(rename = "CustomizedLoadMetricSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub customized_load_metric_specification: Option<PredictiveScalingCustomizedLoadMetric>,
+    /// The customized capacity metric specification.
+    #[serde(rename = "CustomizedCapacityMetricSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub customized_capacity_metric_specification: Option<PredictiveScalingCustomizedCapacityMetric>,
+}
+
+impl FromJson for PredictiveScalingMetricSpecification {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target_value: member(&mut members, "TargetValue"),
+            predefined_metric_pair_specification: member(&mut members, "PredefinedMetricPairSpecification"),
+            predefined_scaling_metric_specification: member(&mut members, "PredefinedScalingMetricSpecification"),
+            predefined_load_metric_specification: member(&mut members, "PredefinedLoadMetricSpecification"),
+            customized_scaling_metric_specification: member(&mut members, "CustomizedScalingMetricSpecification"),
+            customized_load_metric_specification: member(&mut members, "CustomizedLoadMetricSpecification"),
+            customized_capacity_metric_specification: member(&mut members, "CustomizedCapacityMetricSpecification"),
+        })
+    }
+}
+
+/// Represents a metric pair for a predictive scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingPredefinedMetricPair {
+    /// Indicates which metrics to use.
+    #[serde(rename = "PredefinedMetricType", default, skip_serializing_if = "Option::is_none")]
+    pub predefined_metric_type: Option<PredefinedMetricPairType>,
+    /// A label that uniquely identifies a specific Application Load Balancer target group from which to determine the total and average request count served by your Auto Scaling group.
+    #[serde(rename = "ResourceLabel", default, skip_serializing_if = "Option::is_none")]
+    pub resource_label: Option<String>,
+}
+
+impl FromJson for PredictiveScalingPredefinedMetricPair {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            predefined_metric_type: member(&mut members, "PredefinedMetricType"),
+            resource_label: member(&mut members, "ResourceLabel"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PredefinedMetricPairType {
+    #[serde(rename = "ASGCPUUtilization")]
+    ASGCPUUtilization,
+    #[serde(rename = "ASGNetworkIn")]
+    ASGNetworkIn,
+    #[serde(rename = "ASGNetworkOut")]
+    ASGNetworkOut,
+    #[serde(rename = "ALBRequestCount")]
+    ALBRequestCount,
+}
+
+impl PredefinedMetricPairType {
+    pub const VALUES: &'static [&'static str] = &["ASGCPUUtilization", "ASGNetworkIn", "ASGNetworkOut", "ALBRequestCount"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ASGCPUUtilization => "ASGCPUUtilization",
+            Self::ASGNetworkIn => "ASGNetworkIn",
+            Self::ASGNetworkOut => "ASGNetworkOut",
+            Self::ALBRequestCount => "ALBRequestCount",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ASGCPUUtilization" => Some(Self::ASGCPUUtilization),
+            "ASGNetworkIn" => Some(Self::ASGNetworkIn),
+            "ASGNetworkOut" => Some(Self::ASGNetworkOut),
+            "ALBRequestCount" => Some(Self::ALBRequestCount),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for PredefinedMetricPairType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Describes a scaling metric for a predictive scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingPredefinedScalingMetric {
+    /// The metric type.
+    #[serde(rename = "PredefinedMetricType", default, skip_serializing_if = "Option::is_none")]
+    pub predefined_metric_type: Option<PredefinedScalingMetricType>,
+    /// A label that uniquely identifies a specific Application Load Balancer target group from which to determine the average request count served by your Auto Scaling group.
+    #[serde(rename = "ResourceLabel", default, skip_serializing_if = "Option::is_none")]
+    pub resource_label: Option<String>,
+}
+
+impl FromJson for PredictiveScalingPredefinedScalingMetric {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            predefined_metric_type: member(&mut members, "PredefinedMetricType"),
+            resource_label: member(&mut members, "ResourceLabel"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PredefinedScalingMetricType {
+    #[serde(rename = "ASGAverageCPUUtilization")]
+    ASGAverageCPUUtilization,
+    #[serde(rename = "ASGAverageNetworkIn")]
+    ASGAverageNetworkIn,
+    #[serde(rename = "ASGAverageNetworkOut")]
+    ASGAverageNetworkOut,
+    #[serde(rename = "ALBRequestCountPerTarget")]
+    ALBRequestCountPerTarget,
+}
+
+impl PredefinedScalingMetricType {
+    pub const VALUES: &'static [&'static str] = &["ASGAverageCPUUtilization", "ASGAverageNetworkIn", "ASGAverageNetworkOut", "ALBRequestCountPerTarget"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ASGAverageCPUUtilization => "ASGAverageCPUUtilization",
+            Self::ASGAverageNetworkIn => "ASGAverageNetworkIn",
+            Self::ASGAverageNetworkOut => "ASGAverageNetworkOut",
+            Self::ALBRequestCountPerTarget => "ALBRequestCountPerTarget",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ASGAverageCPUUtilization" => Some(Self::ASGAverageCPUUtilization),
+            "ASGAverageNetworkIn" => Some(Self::ASGAverageNetworkIn),
+            "ASGAverageNetworkOut" => Some(Self::ASGAverageNetworkOut),
+            "ALBRequestCountPerTarget" => Some(Self::ALBRequestCountPerTarget),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for PredefinedScalingMetricType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Describes a load metric for a predictive scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingPredefinedLoadMetric {
+    /// The metric type.
+    #[serde(rename = "PredefinedMetricType", default, skip_serializing_if = "Option::is_none")]
+    pub predefined_metric_type: Option<PredefinedLoadMetricType>,
+    /// A label that uniquely identifies a specific Application Load Balancer target group from which to determine the request count served by your Auto Scaling group.
+    #[serde(rename = "ResourceLabel", default, skip_serializing_if = "Option::is_none")]
+    pub resource_label: Option<String>,
+}
+
+impl FromJson for PredictiveScalingPredefinedLoadMetric {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            predefined_metric_type: member(&mut members, "PredefinedMetricType"),
+            resource_label: member(&mut members, "ResourceLabel"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PredefinedLoadMetricType {
+    #[serde(rename = "ASGTotalCPUUtilization")]
+    ASGTotalCPUUtilization,
+    #[serde(rename = "ASGTotalNetworkIn")]
+    ASGTotalNetworkIn,
+    #[serde(rename = "ASGTotalNetworkOut")]
+    ASGTotalNetworkOut,
+    #[serde(rename = "ALBTargetGroupRequestCount")]
+    ALBTargetGroupRequestCount,
+}
+
+impl PredefinedLoadMetricType {
+    pub const VALUES: &'static [&'static str] = &["ASGTotalCPUUtilization", "ASGTotalNetworkIn", "ASGTotalNetworkOut", "ALBTargetGroupRequestCount"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ASGTotalCPUUtilization => "ASGTotalCPUUtilization",
+            Self::ASGTotalNetworkIn => "ASGTotalNetworkIn",
+            Self::ASGTotalNetworkOut => "ASGTotalNetworkOut",
+            Self::ALBTargetGroupRequestCount => "ALBTargetGroupRequestCount",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ASGTotalCPUUtilization" => Some(Self::ASGTotalCPUUtilization),
+            "ASGTotalNetworkIn" => Some(Self::ASGTotalNetworkIn),
+            "ASGTotalNetworkOut" => Some(Self::ASGTotalNetworkOut),
+            "ALBTargetGroupRequestCount" => Some(Self::ALBTargetGroupRequestCount),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for PredefinedLoadMetricType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Describes a custom scaling metric for a predictive scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingCustomizedScalingMetric {
+    /// One or more metric data queries to provide the data points for a scaling metric.
+    #[serde(rename = "MetricDataQueries", default, skip_serializing_if = "Option::is_none")]
+    pub metric_data_queries: Option<Vec<MetricDataQuery>>,
+}
+
+impl FromJson for PredictiveScalingCustomizedScalingMetric {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            metric_data_queries: member(&mut members, "MetricDataQueries"),
+        })
+    }
+}
+
+/// The metric data to return.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MetricDataQuery {
+    /// A short name that identifies the object's results in the response.
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The math expression to perform on the returned data, if this object is performing a math expression.
+    #[serde(rename = "Expression", default, skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
+    /// Information about the metric data to return.
+    #[serde(rename = "MetricStat", default, skip_serializing_if = "Option::is_none")]
+    pub metric_stat: Option<MetricStat>,
+    /// A human-readable label for this metric or expression.
+    #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Indicates whether to return the timestamps and raw data values of this metric.
+    #[serde(rename = "ReturnData", default, skip_serializing_if = "Option::is_none")]
+    pub return_data: Option<bool>,
+}
+
+impl FromJson for MetricDataQuery {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            id: member(&mut members, "Id"),
+            expression: member(&mut members, "Expression"),
+            metric_stat: member(&mut members, "MetricStat"),
+            label: member(&mut members, "Label"),
+            return_data: member(&mut members, "ReturnData"),
+        })
+    }
+}
+
+/// This structure defines the CloudWatch metric to return, along with the statistic and unit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MetricStat {
+    /// The CloudWatch metric to return, including the metric name, namespace, and dimensions.
+    #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<Metric>,
+    /// The statistic to return.
+    #[serde(rename = "Stat", default, skip_serializing_if = "Option::is_none")]
+    pub stat: Option<String>,
+    /// The unit to use for the returned data points.
+    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+impl FromJson for MetricStat {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            metric: member(&mut members, "Metric"),
+            stat: member(&mut members, "Stat"),
+            unit: member(&mut members, "Unit"),
+        })
+    }
+}
+
+/// Describes a custom load metric for a predictive scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingCustomizedLoadMetric {
+    /// One or more metric data queries to provide the data points for a load metric.
+    #[serde(rename = "MetricDataQueries", default, skip_serializing_if = "Option::is_none")]
+    pub metric_data_queries: Option<Vec<MetricDataQuery>>,
+}
+
+impl FromJson for PredictiveScalingCustomizedLoadMetric {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            metric_data_queries: member(&mut members, "MetricDataQueries"),
+        })
+    }
+}
+
+/// Describes a customized capacity metric for a predictive scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingCustomizedCapacityMetric {
+    /// One or more metric data queries to provide the data points for a capacity metric.
+    #[serde(rename = "MetricDataQueries", default, skip_serializing_if = "Option::is_none")]
+    pub metric_data_queries: Option<Vec<MetricDataQuery>>,
+}
+
+impl FromJson for PredictiveScalingCustomizedCapacityMetric {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            metric_data_queries: member(&mut members, "MetricDataQueries"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PredictiveScalingMode {
+    #[serde(rename = "ForecastAndScale")]
+    ForecastAndScale,
+    #[serde(rename = "ForecastOnly")]
+    ForecastOnly,
+}
+
+impl PredictiveScalingMode {
+    pub const VALUES: &'static [&'static str] = &["ForecastAndScale", "ForecastOnly"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ForecastAndScale => "ForecastAndScale",
+            Self::ForecastOnly => "ForecastOnly",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ForecastAndScale" => Some(Self::ForecastAndScale),
+            "ForecastOnly" => Some(Self::ForecastOnly),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for PredictiveScalingMode {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PredictiveScalingMaxCapacityBreachBehavior {
+    #[serde(rename = "HonorMaxCapacity")]
+    HonorMaxCapacity,
+    #[serde(rename = "IncreaseMaxCapacity")]
+    IncreaseMaxCapacity,
+}
+
+impl PredictiveScalingMaxCapacityBreachBehavior {
+    pub const VALUES: &'static [&'static str] = &["HonorMaxCapacity", "IncreaseMaxCapacity"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::HonorMaxCapacity => "HonorMaxCapacity",
+            Self::IncreaseMaxCapacity => "IncreaseMaxCapacity",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "HonorMaxCapacity" => Some(Self::HonorMaxCapacity),
+            "IncreaseMaxCapacity" => Some(Self::IncreaseMaxCapacity),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for PredictiveScalingMaxCapacityBreachBehavior {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Contains the output of PutScalingPolicy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PolicyARNType {
+    /// The Amazon Resource Name (ARN) of the policy.
+    #[serde(rename = "PolicyARN", default, skip_serializing_if = "Option::is_none")]
+    pub policy_arn: Option<String>,
+    /// The CloudWatch alarms created for the target tracking scaling policy.
+    #[serde(rename = "Alarms", default, skip_serializing_if = "Option::is_none")]
+    pub alarms: Option<Vec<Alarm>>,
+}
+
+impl FromJson for PolicyARNType {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            policy_arn: member(&mut members, "PolicyARN"),
+            alarms: member(&mut members, "Alarms"),
+        })
+    }
+}
+
+/// Describes an alarm.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Alarm {
+    /// The name of the alarm.
+    #[serde(rename = "AlarmName", default, skip_serializing_if = "Option::is_none")]
+    pub alarm_name: Option<String>,
+    /// The Amazon Resource Name (ARN) of the alarm.
+    #[serde(rename = "AlarmARN", default, skip_serializing_if = "Option::is_none")]
+    pub alarm_arn: Option<String>,
+}
+
+impl FromJson for Alarm {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            alarm_name: member(&mut members, "AlarmName"),
+            alarm_arn: member(&mut members, "AlarmARN"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribePoliciesType {
+    /// The name of the Auto Scaling group.
+    #[serde(rename = "AutoScalingGroupName", default, skip_serializing_if = "Option::is_none")]
+    pub auto_scaling_group_name: Option<String>,
+    /// The names of one or more policies.
+    #[serde(rename = "PolicyNames", default, skip_serializing_if = "Option::is_none")]
+    pub policy_names: Option<Vec<String>>,
+    /// One or more policy types.
+    #[serde(rename = "PolicyTypes", default, skip_serializing_if = "Option::is_none")]
+    pub policy_types: Option<Vec<String>>,
+    /// Specifies whether to include scaling policies for managed Auto Scaling groups in the response.
+    #[serde(rename = "IncludeManagedResources", default, skip_serializing_if = "Option::is_none")]
+    pub include_managed_resources: Option<bool>,
+    /// The token for the next set of items to return.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of items to be returned with each call.
+    #[serde(rename = "MaxRecords", default, skip_serializing_if = "Option::is_none")]
+    pub max_records: Option<i32>,
+}
+
+impl FromJson for DescribePoliciesType {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            auto_scaling_group_name: member(&mut members, "AutoScalingGroupName"),
+            policy_names: member(&mut members, "PolicyNames"),
+            policy_types: member(&mut members, "PolicyTypes"),
+            include_managed_resources: member(&mut members, "IncludeManagedResources"),
+            next_token: member(&mut members, "NextToken"),
+            max_records: member(&mut members, "MaxRecords"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PoliciesType {
+    /// The scaling policies.
+    #[serde(rename = "ScalingPolicies", default, skip_serializing_if = "Option::is_none")]
+    pub scaling_policies: Option<Vec<ScalingPolicy>>,
+    /// A string that indicates that the response contains more items than can be returned in a single response.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for PoliciesType {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            scaling_policies: member(&mut members, "ScalingPolicies"),
+            next_token: member(&mut members, "NextToken"),
+        })
+    }
+}
+
+/// Describes a scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScalingPolicy {
+    /// The name of the Auto Scaling group.
+    #[serde(rename = "AutoScalingGroupName", default, skip_serializing_if = "Option::is_none")]
+    pub auto_scaling_group_name: Option<String>,
+    /// The name of the scaling policy.
+    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<String>,
+    /// The Amazon Resource Name (ARN) of the policy.
+    #[serde(rename = "PolicyARN", default, skip_serializing_if = "Option::is_none")]
+    pub policy_arn: Option<String>,
+    /// One of the following policy types: `TargetTrackingScaling` `StepScaling` `SimpleScaling` (default) `PredictiveScaling` For more information, see Target tracking scaling policies and Step and simple scaling policies in the Amazon EC2 Auto Scaling User Guide .
+    #[serde(rename = "PolicyType", default, skip_serializing_if = "Option::is_none")]
+    pub policy_type: Option<String>,
+    /// Specifies how the scaling adjustment is interpreted (for example, an absolute number or a percentage).
+    #[serde(rename = "AdjustmentType", default, skip_serializing_if = "Option::is_none")]
+    pub adjustment_type: Option<String>,
+    /// Available for backward compatibility.
+    #[serde(rename = "MinAdjustmentStep", default, skip_serializing_if = "Option::is_none")]
+    pub min_adjustment_step: Option<i32>,
+    /// The minimum value to scale by when the adjustment type is `PercentChangeInCapacity`.
+    #[serde(rename = "MinAdjustmentMagnitude", default, skip_serializing_if = "Option::is_none")]
+    pub min_adjustment_magnitude: Option<i32>,
+    /// The amount by which to scale, based on the specified adjustment type.
+    #[serde(rename = "ScalingAdjustment", default, skip_serializing_if = "Option::is_none")]
+    pub scaling_adjustment: Option<i32>,
+    /// The duration of the policy's cooldown period, in seconds.
+    #[serde(rename = "Cooldown", default, skip_serializing_if = "Option::is_none")]
+    pub cooldown: Option<i32>,
+    /// A set of adjustments that enable you to scale based on the size of the alarm breach.
+    #[serde(rename = "StepAdjustments", default, skip_serializing_if = "Option::is_none")]
+    pub step_adjustments: Option<Vec<StepAdjustment>>,
+    /// The aggregation type for the CloudWatch metrics.
+    #[serde(rename = "MetricAggregationType", default, skip_serializing_if = "Option::is_none")]
+    pub metric_aggregation_type: Option<String>,
+    /// The estimated time, in seconds, until a newly launched instance can contribute to the CloudWatch metrics.
+    #[serde(rename = "EstimatedInstanceWarmup", default, skip_serializing_if = "Option::is_none")]
+    pub estimated_instance_warmup: Option<i32>,
+    /// The CloudWatch alarms related to the policy.
+    #[serde(rename = "Alarms", default, skip_serializing_if = "Option::is_none")]
+    pub alarms: Option<Vec<Alarm>>,
+    /// A target tracking scaling policy.
+    #[serde(rename = "TargetTrackingConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub target_tracking_configuration: Option<TargetTrackingConfiguration>,
+    /// Indicates whether the policy is enabled (`true`) or disabled (`false`).
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// A predictive scaling policy.
+    #[serde(rename = "PredictiveScalingConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub predictive_scaling_configuration: Option<PredictiveScalingConfiguration>,
+}
+
+impl FromJson for ScalingPolicy {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            auto_scaling_group_name: member(&mut members, "AutoScalingGroupName"),
+            policy_name: member(&mut members, "PolicyName"),
+            policy_arn: member(&mut members, "PolicyARN"),
+            policy_type: member(&mut members, "PolicyType"),
+            adjustment_type: member(&mut members, "AdjustmentType"),
+            min_adjustment_step: member(&mut members, "MinAdjustmentStep"),
+            min_adjustment_magnitude: member(&mut members, "MinAdjustmentMagnitude"),
+            scaling_adjustment: member(&mut members, "ScalingAdjustment"),
+            cooldown: member(&mut members, "Cooldown"),
+            step_adjustments: member(&mut members, "StepAdjustments"),
+            metric_aggregation_type: member(&mut members, "MetricAggregationType"),
+            estimated_instance_warmup: member(&mut members, "EstimatedInstanceWarmup"),
+            alarms: member(&mut members, "Alarms"),
+            target_tracking_configuration: member(&mut members, "TargetTrackingConfiguration"),
+            enabled: member(&mut members, "Enabled"),
+            predictive_scaling_configuration: member(&mut members, "PredictiveScalingConfiguration"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeletePolicyType {
+    /// The name of the Auto Scaling group.
+    #[serde(rename = "AutoScalingGroupName", default, skip_serializing_if = "Option::is_none")]
+    pub auto_scaling_group_name: Option<String>,
+    /// The name or Amazon Resource Name (ARN) of the policy.
+    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<String>,
+}
+
+impl FromJson for DeletePolicyType {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            auto_scaling_group_name: member(&mut members, "AutoScalingGroupName"),
+            policy_name: member(&mut members, "PolicyName"),
+        })
+    }
+}

@@ -18,6 +18,9 @@ pub static OPERATIONS: &[Operation] = &[
     Operation { name: "DescribeScalingActivities", input: &super::shapes::DESCRIBE_SCALING_ACTIVITIES_TYPE, validation_error: ErrorCode::ValidationError, documentation: "Gets information about the scaling activities in the account and Region." },
     Operation { name: "SetInstanceProtection", input: &super::shapes::SET_INSTANCE_PROTECTION_QUERY, validation_error: ErrorCode::ValidationError, documentation: "Updates the instance protection settings of the specified instances." },
     Operation { name: "TerminateInstanceInAutoScalingGroup", input: &super::shapes::TERMINATE_INSTANCE_IN_AUTO_SCALING_GROUP_TYPE, validation_error: ErrorCode::ValidationError, documentation: "Terminates the specified instance and optionally adjusts the desired group size." },
+    Operation { name: "PutScalingPolicy", input: &super::shapes::PUT_SCALING_POLICY_TYPE, validation_error: ErrorCode::ValidationError, documentation: "Creates or updates a scaling policy for an Auto Scaling group." },
+    Operation { name: "DescribePolicies", input: &super::shapes::DESCRIBE_POLICIES_TYPE, validation_error: ErrorCode::ValidationError, documentation: "Gets information about the scaling policies in the account and Region." },
+    Operation { name: "DeletePolicy", input: &super::shapes::DELETE_POLICY_TYPE, validation_error: ErrorCode::ValidationError, documentation: "Deletes the specified scaling policy." },
 ];
 
 /// Every error this service's client knows (`client.exceptions`).

@@ -9,6 +9,7 @@ use super::{check_dimension, not_registered, validation, Policy};
 use crate::api::application_autoscaling as api;
 use crate::api::cloudwatch as cw;
 use crate::error::EcsimError;
+use crate::sim::cloudwatch::tracking::{self, TrackingAlarms};
 use crate::sim::World;
 
 /// What AWS names ECS's predefined metrics in CloudWatch: (metric type, namespace, metric,
@@ -73,18 +74,18 @@ pub fn put_scaling_policy(
     let alarms_wanted = match kind {
         api::PolicyType::StepScaling => {
             check_step(request.step_scaling_policy_configuration.as_ref())?;
-            Vec::new()
+            None
         }
         api::PolicyType::TargetTrackingScaling => {
             let configuration = request
                 .target_tracking_scaling_policy_configuration
                 .as_ref()
                 .ok_or_else(|| validation("TargetTrackingScalingPolicyConfiguration is required for a TargetTrackingScaling policy."))?;
-            tracking_alarms(
+            Some(tracking_alarms(
                 &resource_id,
                 configuration,
                 world.config.scale_in_threshold_ratio,
-            )?
+            )?)
         }
         api::PolicyType::PredictiveScaling => {
             return Err(validation(
@@ -113,21 +114,16 @@ pub fn put_scaling_policy(
             )
         }
     };
-    let mut alarms = Vec::new();
-    for (suffix, mut alarm) in alarms_wanted {
-        let alarm_name = format!(
-            "TargetTracking-{resource_id}-{suffix}-{}",
-            crate::sim::world::random_uuid(&mut world.rng)
-        );
-        alarm.alarm_name = Some(alarm_name.clone());
-        alarm.alarm_actions = Some(vec![arn.clone()]);
-        // Built from a checked configuration: CloudWatch accepts it.
-        let _ = crate::sim::cloudwatch::handlers::put_metric_alarm(world, alarm);
-        alarms.push(api::Alarm {
-            alarm_arn: Some(world.arn("cloudwatch", &format!("alarm:{alarm_name}"))),
-            alarm_name: Some(alarm_name),
-        });
+    let alarms: Vec<api::Alarm> = match &alarms_wanted {
+        Some(wanted) => tracking::put_tracking_alarms(world, &resource_id, &arn, wanted),
+        None => Vec::new(),
     }
+    .into_iter()
+    .map(|(name, arn)| api::Alarm {
+        alarm_name: Some(name),
+        alarm_arn: Some(arn),
+    })
+    .collect();
     let described = api::ScalingPolicy {
         policy_arn: Some(arn.clone()),
         policy_name: Some(name.clone()),
@@ -204,12 +200,12 @@ fn check_step(
     Ok(())
 }
 
-/// The alarms a target tracking policy needs, checked: (name suffix, alarm request).
+/// The alarms a target tracking policy needs, checked.
 fn tracking_alarms(
     resource_id: &str,
     configuration: &api::TargetTrackingScalingPolicyConfiguration,
     low_ratio: f64,
-) -> Result<Vec<(&'static str, cw::PutMetricAlarmInput)>, EcsimError> {
+) -> Result<TrackingAlarms, EcsimError> {
     let target = configuration.target_value.unwrap_or(0.0);
     if target.is_nan() || target <= 0.0 {
         return Err(validation("TargetValue must be greater than 0."));
@@ -224,36 +220,14 @@ fn tracking_alarms(
             "Give exactly one of PredefinedMetricSpecification and CustomizedMetricSpecification.",
         )),
     };
-    let alarm =
-        |periods: i32, threshold: f64, operator: cw::ComparisonOperator| cw::PutMetricAlarmInput {
-            evaluation_periods: Some(periods),
-            datapoints_to_alarm: Some(periods),
-            threshold: Some(threshold),
-            comparison_operator: Some(operator),
-            alarm_description: Some(format!(
-                "DO NOT EDIT OR DELETE. For TargetTrackingScaling policy {resource_id}."
-            )),
-            ..watched.clone()
-        };
-    let mut alarms = vec![(
-        "AlarmHigh",
-        alarm(
-            HIGH_DATAPOINTS,
-            target,
-            cw::ComparisonOperator::GreaterThanThreshold,
-        ),
-    )];
-    if !configuration.disable_scale_in.unwrap_or(false) {
-        alarms.push((
-            "AlarmLow",
-            alarm(
-                LOW_DATAPOINTS,
-                target * low_ratio,
-                cw::ComparisonOperator::LessThanThreshold,
-            ),
-        ));
-    }
-    Ok(alarms)
+    Ok(TrackingAlarms {
+        watched,
+        target,
+        high_datapoints: HIGH_DATAPOINTS,
+        low: (!configuration.disable_scale_in.unwrap_or(false))
+            .then_some((LOW_DATAPOINTS, target * low_ratio)),
+        policy_named: resource_id.to_string(),
+    })
 }
 
 /// What a target tracking policy's alarms watch: the metric members of their PutMetricAlarm.

@@ -258,6 +258,7 @@ pub fn create_auto_scaling_group(
         created: now,
         members: Vec::new(),
         deleting: false,
+        policies: Default::default(),
         cause: Some(format!(
             "At {} a user request created an AutoScalingGroup changing the desired capacity from 0 to {desired}.",
             at(now)
@@ -369,7 +370,7 @@ pub fn delete_auto_scaling_group(
         ));
     }
     if group.members.is_empty() {
-        world.autoscaling.groups.remove(&name);
+        super::policies::forget_group(world, &name);
         return Ok(Empty {});
     }
     if let Some(group) = world.autoscaling.groups.get_mut(&name) {

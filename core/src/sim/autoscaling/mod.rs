@@ -8,6 +8,7 @@ mod activities;
 mod capacity;
 mod groups;
 mod members;
+pub(crate) mod policies;
 
 use crate::api::autoscaling as api;
 use crate::error::EcsimError;
@@ -25,9 +26,11 @@ pub(crate) mod handlers {
     pub(crate) use super::members::{
         set_desired_capacity, set_instance_protection, terminate_instance_in_auto_scaling_group,
     };
+    pub(crate) use super::policies::{delete_policy, describe_policies, put_scaling_policy};
 }
 
 pub(crate) use members::set_desired_by_policy;
+pub(crate) use policies::run_policy;
 
 #[derive(Clone, Default)]
 pub struct AutoScalingState {
@@ -75,6 +78,8 @@ pub struct Group {
     created: f64,
     pub members: Vec<Member>,
     deleting: bool,
+    /// Its scaling policies, by name.
+    policies: std::collections::BTreeMap<String, policies::Policy>,
     /// Why the desired capacity last changed: the opening of the next activities' causes.
     cause: Option<String>,
 }
@@ -235,7 +240,7 @@ pub(crate) fn instance_terminated(world: &mut World, instance_id: &str) {
     };
     group.members.retain(|m| &*m.id != instance_id);
     if group.deleting && group.members.is_empty() {
-        world.autoscaling.groups.remove(&name);
+        policies::forget_group(world, &name);
         return;
     }
     capacity::reconcile(world, &name);

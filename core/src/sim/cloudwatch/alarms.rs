@@ -263,7 +263,11 @@ fn invoke_policy(world: &mut World, name: &str, action: &str) -> Result<(), Stri
         values: &values,
         threshold,
     };
-    crate::sim::application_autoscaling::run_policy(world, action, &invocation)
+    if action.contains(":autoScalingGroupName/") {
+        crate::sim::autoscaling::run_policy(world, action, &invocation)
+    } else {
+        crate::sim::application_autoscaling::run_policy(world, action, &invocation)
+    }
 }
 
 /// Moves the alarm to `state`: its reason, and when the state changes a history item and the
@@ -325,7 +329,7 @@ fn run_actions(world: &mut World, name: &str, actions: &[String]) {
         } else if action.contains(":sns:") {
             Ok(())
         } else {
-            Err("ecsim runs SNS notifications and Application Auto Scaling policies".to_string())
+            Err("ecsim runs SNS notifications and Application Auto Scaling and EC2 Auto Scaling policies".to_string())
         };
         let (summary, state) = match outcome {
             Ok(()) => (

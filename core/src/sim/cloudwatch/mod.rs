@@ -10,6 +10,7 @@ mod math;
 mod metrics;
 mod queries;
 mod reasons;
+pub(crate) mod tracking;
 
 use crate::api::cloudwatch as api;
 use crate::error::EcsimError;

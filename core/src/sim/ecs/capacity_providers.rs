@@ -148,7 +148,7 @@ pub fn create_capacity_provider(
         api::CapacityProviderUpdateStatus::CreateComplete,
     );
     world.ecs.capacity_providers.insert(name, provider);
-    super::managed_scaling::ensure_ticking(world);
+    super::managed_scaling::sync(world);
     Ok(api::CreateCapacityProviderResponse {
         capacity_provider: Some(answer),
     })
@@ -194,7 +194,7 @@ pub fn update_capacity_provider(
     );
     *find_mut(world, &reference)? = provider;
     world.ecs.note_waiting_providers();
-    super::managed_scaling::ensure_ticking(world);
+    super::managed_scaling::sync(world);
     Ok(api::UpdateCapacityProviderResponse {
         capacity_provider: Some(answer),
     })

@@ -82,7 +82,7 @@ pub fn create_cluster(
     if !exists {
         let (name, providers) = (cluster.name.clone(), cluster.capacity_providers.clone());
         world.ecs.associate_providers(&name, &providers);
-        super::managed_scaling::ensure_ticking(world);
+        super::managed_scaling::sync(world);
     }
     Ok(api::CreateClusterResponse {
         cluster: Some(answer),
@@ -210,7 +210,7 @@ pub fn put_cluster_capacity_providers(
         )));
     }
     world.ecs.associate_providers(&name, &providers);
-    super::managed_scaling::ensure_ticking(world);
+    super::managed_scaling::sync(world);
     let services = world.ecs.active_services(&name);
     let cluster = world.ecs.cluster_mut(Some(&name))?;
     cluster.capacity_providers = providers;

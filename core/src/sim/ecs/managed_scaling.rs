@@ -1,17 +1,18 @@
 //! Managed scaling of Auto Scaling group capacity providers (ECS developer guide, "Amazon ECS
-//! cluster auto scaling", and the deep dive it cites). Every minute ECS publishes each managed
-//! provider's CapacityProviderReservation to CloudWatch (`AWS/ECS/ManagedScaling`, by cluster and
-//! provider), and the target tracking policy it puts on the group acts on it:
+//! cluster auto scaling", and the deep dive it cites). While a provider with managed scaling is
+//! associated with a cluster, ECS keeps a target tracking policy on its group
+//! (`ECSManagedAutoScalingPolicy-<uuid>`, EC2 Auto Scaling's PutScalingPolicy with ECS's alarms,
+//! `sim/autoscaling/policies.rs`) on the metric it publishes every minute:
+//! CapacityProviderReservation (`AWS/ECS/ManagedScaling`, by cluster and provider).
 //!
 //! - N: the group's instances (not terminating); M: the instances needed. With tasks waiting in
 //!   PROVISIONING, M = N + the estimate of new instances they need (first fit on empty
 //!   instances of the group's type; tasks that fit no instance of it are left out), within the
 //!   minimum and maximum scaling step sizes; without, M = the instances running tasks.
 //!   Reservation = M / N × 100; 100 when N = M = 0, and 200 when N = 0 < M.
-//! - Above `targetCapacity` for one minute: the group goes to ceil(N × reservation / target),
-//!   two instances from none (what users of an empty cluster see, containers-roadmap #961), and
-//!   no further scale-out until `instanceWarmupPeriod` has passed.
-//! - Below it for 15 minutes in a row: the group goes down to ceil(N × reservation / target).
+//! - The policy's alarms: above `targetCapacity` for one minute, the group goes to
+//!   ceil(N × reservation / target), two instances from none (containers-roadmap #961), no further
+//!   scale-out within `instanceWarmupPeriod`; below it for 15 minutes, down.
 //! - With managed termination protection, ECS protects the instances running tasks from
 //!   scale-in and lifts the protection of empty ones (so only empty instances go).
 
@@ -20,17 +21,20 @@ use crate::sim::clock::Event;
 use crate::sim::cloudwatch::{self, MetricKey};
 use crate::sim::World;
 
-/// Minutes of reservation below target before a scale-in (the low alarm's 15 datapoints).
-const SCALE_IN_MINUTES: u32 = 15;
+use crate::sim::autoscaling::policies::{self, Owner};
+use std::collections::VecDeque;
 
-/// What a provider's target tracking has seen.
+/// What ECS keeps for a provider's managed scaling.
 #[derive(Clone, Debug, Default)]
 pub struct Tracking {
-    /// Consecutive minutes below target.
-    below: u32,
-    /// When its last scale-out began (instances warm up from then).
-    last_scale_out: Option<f64>,
+    /// The policy it put on the group: (its name, what it was put for).
+    policy: Option<(String, PolicyFor)>,
+    /// The last readings, newest last: (when, what the reservation came from).
+    readings: VecDeque<(f64, String)>,
 }
+
+/// What a managed policy depends on: (cluster, target capacity, warm-up).
+type PolicyFor = (String, i32, i32);
 
 /// What one look found: the numbers the reservation comes from.
 struct Reading {
@@ -42,8 +46,57 @@ struct Reading {
     reservation: f64,
 }
 
-/// Puts the minute's look on the clock if a provider needs it and it is not there yet.
-pub(crate) fn ensure_ticking(world: &mut World) {
+/// Keeps ECS's target tracking policy on each provider's group as the provider and its cluster
+/// association want it, and the minute's look on the clock while a provider needs it.
+pub(crate) fn sync(world: &mut World) {
+    let wanted: Vec<(String, String, Option<PolicyFor>)> = world
+        .ecs
+        .capacity_providers
+        .values()
+        .map(|p| {
+            let scaling = &p.managed_scaling;
+            let wants = p
+                .cluster
+                .clone()
+                .filter(|_| p.managed_scaling_enabled())
+                .map(|c| {
+                    (
+                        c,
+                        scaling.target_capacity.unwrap_or(100),
+                        scaling.instance_warmup_period.unwrap_or(300),
+                    )
+                });
+            (p.name.clone(), p.group_name.clone(), wants)
+        })
+        .collect();
+    for (name, group_name, wants) in wanted {
+        let had = world
+            .ecs
+            .capacity_providers
+            .get(&name)
+            .and_then(|p| p.tracking.policy.clone());
+        if had.as_ref().map(|(_, f)| f) == wants.as_ref() {
+            continue;
+        }
+        let policy_name = match (&had, &wants) {
+            (Some((policy_name, _)), Some(_)) => policy_name.clone(),
+            (Some((policy_name, _)), None) => {
+                policies::forget(world, &group_name, policy_name);
+                String::new()
+            }
+            (None, _) => format!(
+                "ECSManagedAutoScalingPolicy-{}",
+                crate::sim::world::random_uuid(&mut world.rng)
+            ),
+        };
+        let kept = wants.and_then(|wants| {
+            put_policy(world, &name, &group_name, &policy_name, &wants)
+                .then_some((policy_name, wants))
+        });
+        if let Some(provider) = world.ecs.capacity_providers.get_mut(&name) {
+            provider.tracking.policy = kept;
+        }
+    }
     let needs = world
         .ecs
         .capacity_providers
@@ -55,6 +108,45 @@ pub(crate) fn ensure_ticking(world: &mut World) {
             .clock
             .schedule(world.now + 60.0, Event::ManagedScalingTick);
     }
+}
+
+/// Puts ECS's policy for provider `name` on its group; false when the group is gone.
+fn put_policy(
+    world: &mut World,
+    name: &str,
+    group_name: &str,
+    policy_name: &str,
+    (cluster, target, warmup): &PolicyFor,
+) -> bool {
+    use crate::api::autoscaling as asg;
+    let dimension = |n: &str, v: &str| asg::MetricDimension {
+        name: Some(n.into()),
+        value: Some(v.into()),
+    };
+    let request = asg::PutScalingPolicyType {
+        auto_scaling_group_name: Some(group_name.into()),
+        policy_name: Some(policy_name.into()),
+        policy_type: Some("TargetTrackingScaling".into()),
+        estimated_instance_warmup: Some(*warmup),
+        target_tracking_configuration: Some(asg::TargetTrackingConfiguration {
+            customized_metric_specification: Some(asg::CustomizedMetricSpecification {
+                metric_name: Some("CapacityProviderReservation".into()),
+                namespace: Some("AWS/ECS/ManagedScaling".into()),
+                dimensions: Some(vec![
+                    dimension("CapacityProviderName", name),
+                    dimension("ClusterName", cluster),
+                ]),
+                statistic: Some(asg::MetricStatistic::Average),
+                ..Default::default()
+            }),
+            target_value: Some(f64::from(*target)),
+            disable_scale_in: Some(false),
+            ..Default::default()
+        }),
+        enabled: Some(true),
+        ..Default::default()
+    };
+    policies::put(world, request, Owner::Ecs).is_ok()
 }
 
 pub(crate) fn tick(world: &mut World) {
@@ -69,7 +161,7 @@ pub(crate) fn tick(world: &mut World) {
     for name in names {
         look(world, &name);
     }
-    ensure_ticking(world);
+    sync(world);
 }
 
 /// How many new instances of `shape` the waiting tasks need (first fit, in order); tasks that
@@ -149,8 +241,11 @@ fn read(world: &World, name: &str) -> Option<(Reading, String, String)> {
     Some((reading, cluster_name, provider.group_name.clone()))
 }
 
+/// Readings kept per provider: enough for the alarm that reads the minute before.
+const READINGS_KEPT: usize = 3;
+
 fn look(world: &mut World, name: &str) {
-    let Some((reading, cluster_name, group_name)) = read(world, name) else {
+    let Some((reading, cluster_name, _)) = read(world, name) else {
         return;
     };
     let now = world.now;
@@ -167,60 +262,38 @@ fn look(world: &mut World, name: &str) {
     let Some(provider) = world.ecs.capacity_providers.get_mut(name) else {
         return;
     };
-    let scaling = provider.managed_scaling.clone();
-    let target = f64::from(scaling.target_capacity.unwrap_or(100));
-    let warmup = f64::from(scaling.instance_warmup_period.unwrap_or(300));
-    let wanted = if reading.instances == 0 {
-        2
-    } else {
-        (reading.instances as f64 * reading.reservation / target).ceil() as i64
-    };
     let numbers = format!(
-        "CapacityProviderReservation {:.0} % against a target of {target:.0} %: {} instances, {} needed ({} running tasks, {} tasks PROVISIONING, estimate {} more)",
-        reading.reservation, reading.instances, reading.needed, reading.busy, reading.waiting, reading.estimate
+        "CapacityProviderReservation {:.0} % against a target of {} %: {} instances, {} needed ({} running tasks, {} tasks PROVISIONING, estimate {} more)",
+        reading.reservation,
+        provider.managed_scaling.target_capacity.unwrap_or(100),
+        reading.instances,
+        reading.needed,
+        reading.busy,
+        reading.waiting,
+        reading.estimate
     );
-    let policy = format!("ECSManagedAutoScalingPolicy-{name}");
-    let decision = if reading.reservation > target {
-        provider.tracking.below = 0;
-        let warming = provider
-            .tracking
-            .last_scale_out
-            .is_some_and(|at| now < at + warmup);
-        (!warming).then(|| {
-            provider.tracking.last_scale_out = Some(now);
-            ("AlarmHigh", wanted)
-        })
-    } else if reading.reservation < target {
-        provider.tracking.below += 1;
-        (provider.tracking.below >= SCALE_IN_MINUTES).then(|| {
-            provider.tracking.below = 0;
-            ("AlarmLow", wanted)
-        })
-    } else {
-        provider.tracking.below = 0;
-        None
-    };
-    let Some((alarm, wanted)) = decision else {
-        return;
-    };
-    let cause = format!(
-        "At {} a monitor alarm TargetTracking-{group_name}-{alarm} in state ALARM triggered policy {policy} ({numbers})",
-        crate::schedule::timestamp(now)
-    );
-    let wanted = i32::try_from(wanted).unwrap_or(i32::MAX);
-    let current = world
-        .autoscaling
-        .groups
-        .get(&group_name)
-        .map_or(0, |g| g.desired);
-    let moves = if alarm == "AlarmHigh" {
-        wanted > current
-    } else {
-        wanted < current
-    };
-    if moves {
-        crate::sim::autoscaling::set_desired_by_policy(world, &group_name, wanted, &cause);
+    let readings = &mut provider.tracking.readings;
+    if readings.len() == READINGS_KEPT {
+        readings.pop_front();
     }
+    readings.push_back((now, numbers));
+}
+
+/// What the reservation an alarm evaluated at `now` saw came from, for the activity's cause:
+/// the provider's newest reading before `now` (the alarm reads the periods that ended then).
+pub(crate) fn explain(world: &World, group_name: &str, now: f64) -> Option<String> {
+    let provider = world
+        .ecs
+        .capacity_providers
+        .values()
+        .find(|p| p.group_name == group_name)?;
+    provider
+        .tracking
+        .readings
+        .iter()
+        .rev()
+        .find(|(at, _)| *at < now)
+        .map(|(_, numbers)| numbers.clone())
 }
 
 /// Managed termination protection, as the group is about to choose instances to terminate:
