@@ -133,6 +133,7 @@ impl World {
                 if std::mem::take(&mut look) | std::mem::take(&mut self.services_changed) {
                     self.schedule_services();
                 }
+                autoscaling::finish_draining(self);
                 events::bus::publish(self);
                 if !keep_going() {
                     return false;
@@ -140,6 +141,7 @@ impl World {
             }
         }
         self.now = self.now.max(until);
+        autoscaling::finish_draining(self);
         self.forget_stopped();
         events::bus::publish(self);
         true

@@ -146,6 +146,7 @@ fn launch_one(world: &mut World, name: &str, from: i32) -> bool {
         protected: protect,
         spot,
         template: Some(template_ref),
+        draining_until: None,
     });
     let difference = format!(
         "At {} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from {from} to {desired}.",
@@ -220,6 +221,8 @@ fn terminate_one(world: &mut World, name: &str, capacity: Option<i32>, from: i32
     };
     let member = chosen[pick].clone();
     let (desired, arn, opening) = (group.desired, group.arn.clone(), group.cause.clone());
+    // ForceDelete does not wait for lifecycle hooks.
+    let group_deleting = group.deleting;
     let now = world.now;
     let cause = if group.deleting {
         format!(
@@ -264,7 +267,11 @@ fn terminate_one(world: &mut World, name: &str, capacity: Option<i32>, from: i32
         },
         now,
     );
-    ec2_instances::terminate(world, &[member.id], "User initiated");
+    if group_deleting {
+        ec2_instances::terminate(world, &[member.id], "User initiated");
+    } else {
+        super::draining::terminate_member(world, name, member.id);
+    }
     true
 }
 

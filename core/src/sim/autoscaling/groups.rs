@@ -444,6 +444,9 @@ fn to_api(world: &World, group: &Group, with_instances: bool) -> api::AutoScalin
             lifecycle_state: Some(match m.lifecycle {
                 Lifecycle::Pending => api::LifecycleState::Pending,
                 Lifecycle::InService => api::LifecycleState::InService,
+                Lifecycle::Terminating if m.draining_until.is_some() => {
+                    api::LifecycleState::TerminatingWait
+                }
                 Lifecycle::Terminating => api::LifecycleState::Terminating,
             }),
             health_status: Some("Healthy".into()),

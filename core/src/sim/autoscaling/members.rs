@@ -170,7 +170,7 @@ pub fn terminate_instance_in_auto_scaling_group(
         },
         now,
     );
-    crate::sim::ec2::instances::terminate(world, &[instance], "User initiated");
+    super::draining::terminate_member(world, &name, instance);
     // Without the decrement, the group launches a replacement.
     capacity::reconcile(world, &name);
     Ok(api::ActivityType {

@@ -6,6 +6,7 @@
 
 mod activities;
 mod capacity;
+mod draining;
 mod groups;
 mod members;
 pub(crate) mod policies;
@@ -29,6 +30,7 @@ pub(crate) mod handlers {
     pub(crate) use super::policies::{delete_policy, describe_policies, put_scaling_policy};
 }
 
+pub(crate) use draining::finish_draining;
 pub(crate) use members::set_desired_by_policy;
 pub(crate) use policies::run_policy;
 
@@ -37,6 +39,8 @@ pub struct AutoScalingState {
     /// By name.
     pub groups: std::collections::BTreeMap<String, Group>,
     activities: activities::Activities,
+    /// Instances held in Terminating:Wait while ECS drains them.
+    draining: Vec<Arc<str>>,
 }
 
 /// What a group launches: a launch template, or a mixed instances policy's template with its
@@ -101,6 +105,8 @@ pub struct Member {
     pub protected: bool,
     pub spot: bool,
     template: Option<(String, String, i64)>,
+    /// Held in Terminating:Wait for ECS's managed draining, at most until then.
+    draining_until: Option<f64>,
 }
 
 impl Group {

@@ -33,6 +33,27 @@ impl GroupProvider {
     }
 }
 
+/// Whether ECS drains the instance `ec2_instance_id` of group `group_name` before the group
+/// terminates it: its provider has managed draining and its container instance is registered.
+pub(crate) fn drains_before_termination(
+    world: &World,
+    group_name: &str,
+    ec2_instance_id: &str,
+) -> bool {
+    world
+        .ecs
+        .capacity_providers
+        .values()
+        .filter(|p| p.group_name == group_name && p.draining)
+        .filter_map(|p| world.ecs.cluster(p.cluster.as_deref()?))
+        .any(|cluster| {
+            cluster
+                .instances
+                .iter()
+                .any(|i| &*i.ec2_instance_id == ec2_instance_id)
+        })
+}
+
 fn invalid(message: impl Into<String>) -> EcsimError {
     api::Error::InvalidParameterException.with(message)
 }

@@ -277,6 +277,18 @@ pub(crate) fn drain_host(world: &mut World, ec2_instance_id: &str) {
     }
 }
 
+/// Whether no task runs or starts on the EC2 instance `ec2_instance_id` (true when no
+/// container instance is registered for it).
+pub(crate) fn host_is_empty(world: &World, ec2_instance_id: &str) -> bool {
+    world
+        .ecs
+        .clusters
+        .values()
+        .flat_map(|cluster| cluster.instances.iter())
+        .find(|i| &*i.ec2_instance_id == ec2_instance_id)
+        .is_none_or(|i| i.running_tasks_count + i.pending_tasks_count == 0)
+}
+
 /// The container instance at `index` lost its host.
 pub(crate) fn lose_host(cluster: &mut crate::cluster::Cluster, index: usize, now: f64) {
     cluster.lose_instance(index, now, TaskStopCode::TerminationNotice, |instance| {

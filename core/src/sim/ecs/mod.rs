@@ -27,8 +27,11 @@ use super::World;
 use crate::cluster::Cluster;
 use crate::cluster::TaskPosition;
 use crate::error::EcsimError;
+pub(crate) use capacity_providers::drains_before_termination;
 pub(crate) use explain::Explanation;
-pub(crate) use instances::{drain_host, host_terminated, lose_host, register_agent_instance};
+pub(crate) use instances::{
+    drain_host, host_is_empty, host_terminated, lose_host, register_agent_instance,
+};
 use services::ServiceStatus;
 use std::collections::BTreeMap;
 
