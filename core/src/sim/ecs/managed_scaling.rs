@@ -263,7 +263,7 @@ fn look(world: &mut World, name: &str) {
         return;
     };
     let numbers = format!(
-        "CapacityProviderReservation {:.0} % against a target of {} %: {} instances, {} needed ({} running tasks, {} tasks PROVISIONING, estimate {} more)",
+        "CapacityProviderReservation {:.0} % against a target of {} %: {} instances, {} needed ({} with tasks, {} tasks PROVISIONING, estimate {} more)",
         reading.reservation,
         provider.managed_scaling.target_capacity.unwrap_or(100),
         reading.instances,
