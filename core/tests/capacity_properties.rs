@@ -4,6 +4,9 @@
 //! instances within its maximum; no task is ever on an instance that is not running; only the
 //! instances the test itself terminated take tasks down with them (scale-in never does); and once
 //! the clock has run long enough, no task that fits the group's instance type is still waiting.
+//! With managed draining and no termination protection, a service's tasks are never taken down
+//! by the group's terminations: the instances are drained first, and the service runs them
+//! all again once the clock has moved on.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -133,7 +136,12 @@ fn check(sim: &mut Simulation, terminated_by_test: &BTreeSet<String>) {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|i| i["LifecycleState"] != "Terminating")
+        .filter(|i| {
+            !i["LifecycleState"]
+                .as_str()
+                .unwrap()
+                .starts_with("Terminating")
+        })
         .count() as i64;
     assert!(live <= MAX_SIZE, "{live} instances");
     let running = running_instances(sim);
@@ -200,7 +208,7 @@ proptest! {
                     call(&mut sim, "autoscaling", "SetDesiredCapacity", json!({"AutoScalingGroupName": "nodes", "DesiredCapacity": desired}));
                 }
                 Step::Terminate(n) => {
-                    let members: Vec<Value> = group(&mut sim)["Instances"].as_array().unwrap().iter().filter(|i| i["LifecycleState"] != "Terminating").cloned().collect();
+                    let members: Vec<Value> = group(&mut sim)["Instances"].as_array().unwrap().iter().filter(|i| !i["LifecycleState"].as_str().unwrap().starts_with("Terminating")).cloned().collect();
                     if !members.is_empty() {
                         let id = members[n % members.len()]["InstanceId"].as_str().unwrap().to_string();
                         call(&mut sim, "ec2", "TerminateInstances", json!({"InstanceIds": [id]}));
@@ -216,5 +224,52 @@ proptest! {
         check(&mut sim, &terminated_by_test);
         let waiting: Vec<Value> = tasks(&mut sim, "RUNNING").into_iter().filter(|t| t["lastStatus"] == "PROVISIONING").collect();
         prop_assert!(waiting.is_empty(), "still waiting: {}", waiting.len());
+    }
+}
+
+#[derive(Clone, Debug)]
+enum DrainStep {
+    Desired(u8),
+    Advance(u16),
+}
+
+fn drain_step() -> impl Strategy<Value = DrainStep> {
+    prop_oneof![
+        (1..=4u8).prop_map(DrainStep::Desired),
+        (1..=300u16).prop_map(DrainStep::Advance),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    #[test]
+    fn managed_draining_moves_service_tasks_first(seed in any::<u64>(), steps in prop::collection::vec(drain_step(), 1..12)) {
+        let mut sim = Simulation::new(SimulationConfig { seed, ..Default::default() });
+        let user_data = base64::engine::general_purpose::STANDARD.encode("ECS_CLUSTER=batch");
+        call(&mut sim, "ecs", "CreateCluster", json!({"clusterName": "batch"}));
+        call(&mut sim, "ec2", "CreateLaunchTemplate", json!({"LaunchTemplateName": "nodes-template", "LaunchTemplateData": {"InstanceType": "m5.large", "UserData": user_data}}));
+        call(&mut sim, "autoscaling", "CreateAutoScalingGroup", json!({"AutoScalingGroupName": "nodes", "LaunchTemplate": {"LaunchTemplateName": "nodes-template"}, "MinSize": 0, "MaxSize": 4, "DesiredCapacity": 3, "AvailabilityZones": ["us-east-1a", "us-east-1b"]}));
+        call(&mut sim, "ecs", "CreateCapacityProvider", json!({"name": "nodes", "autoScalingGroupProvider": {"autoScalingGroupArn": "nodes", "managedDraining": "ENABLED"}}));
+        call(&mut sim, "ecs", "PutClusterCapacityProviders", json!({"cluster": "batch", "capacityProviders": ["nodes"], "defaultCapacityProviderStrategy": [{"capacityProvider": "nodes", "weight": 1}]}));
+        call(&mut sim, "ecs", "RegisterTaskDefinition", json!({"family": "web", "containerDefinitions": [{"name": "web", "image": "web", "cpu": 256, "memory": 512}]}));
+        sim.advance(60.0).unwrap();
+        call(&mut sim, "ecs", "CreateService", json!({"cluster": "batch", "serviceName": "web", "taskDefinition": "web", "desiredCount": 6, "placementStrategy": [{"type": "spread", "field": "instanceId"}]}));
+        sim.advance(60.0).unwrap();
+        for step in steps {
+            match step {
+                DrainStep::Desired(desired) => {
+                    call(&mut sim, "autoscaling", "SetDesiredCapacity", json!({"AutoScalingGroupName": "nodes", "DesiredCapacity": desired}));
+                }
+                DrainStep::Advance(seconds) => sim.advance(f64::from(seconds)).unwrap(),
+            }
+            // No instance terminated by the test: none may take tasks down with it.
+            check(&mut sim, &BTreeSet::new());
+        }
+        sim.advance(600.0).unwrap();
+        let service = call(&mut sim, "ecs", "DescribeServices", json!({"cluster": "batch", "services": ["web"]}));
+        prop_assert_eq!(&service["services"][0]["runningCount"], &json!(6));
+        let held: Vec<Value> = group(&mut sim)["Instances"].as_array().unwrap().iter().filter(|i| i["LifecycleState"] == "Terminating:Wait").cloned().collect();
+        prop_assert!(held.is_empty(), "still held: {:?}", held);
     }
 }
