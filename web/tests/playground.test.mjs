@@ -200,6 +200,39 @@ test('a Fargate-only cluster: tasks in the zones\' Fargate lanes, and a Spot int
   assert.match(after.log.map((e) => e.text).join('\n'), /has started 1 tasks/);
 });
 
+test('cluster auto scaling from zero: tasks wait, the group launches instances with its reasons, the tasks land', async () => {
+  const { page } = await open();
+  await page.selectOption('#preset', 'capacity');
+  await page.waitForFunction(() => window.playground.state().scenario.name === 'Cluster auto scaling from zero');
+  await advance(page, 30);
+  const waiting = await state(page);
+  assert.equal(waiting.layout.instances.length, 0);
+  assert.equal(waiting.layout.tasks.lastStatus.filter((s) => s === 'PROVISIONING').length, 20);
+  const lanes = (await summary(page)).zones;
+  assert.deepEqual(lanes.map((z) => [z.zone, z.fargateTasks]), [['waiting for capacity', 20]]);
+  await shot(page, 'capacity-waiting');
+  // A minute of 200 % (no instance, tasks waiting): the alarm takes the group to two.
+  await advance(page, 150);
+  const launched = await state(page);
+  const activities = launched.log.filter((e) => e.kind === 'capacity' && /^Launching/.test(e.text)).map((e) => e.text);
+  assert.equal(activities.length, 2);
+  assert.ok(launched.log.some((e) => e.text === "10 tasks PROVISIONING, waiting for batch's instances"));
+  assert.match(activities[0], /^Launching a new EC2 instance: i-[0-9a-f]{17}\. At .* \(CapacityProviderReservation 200 % against a target of 100 %: 0 instances, 5 needed \(0 with tasks, 20 tasks PROVISIONING, estimate 5 more\)/);
+  assert.equal(launched.layout.instances.length, 2);
+  assert.equal(launched.layout.tasks.lastStatus.filter((s) => s === 'PROVISIONING').length, 12);
+  // After the warm-up, the estimate for the twelve left: three more instances, and every job runs.
+  await advance(page, 600);
+  const done = await state(page);
+  assert.equal(done.layout.instances.length, 5);
+  assert.equal(done.layout.tasks.lastStatus.filter((s) => s === 'RUNNING').length, 20);
+  assert.deepEqual((await summary(page)).zones.map((z) => z.zone), ['us-east-1a', 'us-east-1b', 'us-east-1c']);
+  await page.waitForFunction(() => document.querySelectorAll('#log .entry.capacity').length === 7);
+  // An activity lights up the instance it launched.
+  await page.click('#log .entry.capacity >> text=/^Launching/');
+  await page.waitForFunction(() => window.playground.board.summary().instances.filter((i) => i.highlighted).length === 1);
+  await shot(page, 'capacity-scaled');
+});
+
 test('the discovery panel: DNS answers for the Cloud Map service, following its tasks', async () => {
   const { page } = await open();
   await page.selectOption('#preset', 'fargate');

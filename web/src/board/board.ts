@@ -21,6 +21,8 @@ const GROW_MS = 450;
 const HEADER = 26;
 const GAP = 6;
 const FARGATE_LANE = 46;
+/** The column of tasks on no instance and in no zone: waiting in PROVISIONING for a capacity provider's instances. */
+const WAITING = 'waiting for capacity';
 
 const STATUS_ALPHA: Record<string, number> = {
   PROVISIONING: 0.35, PENDING: 0.55, ACTIVATING: 0.75, RUNNING: 1, DEACTIVATING: 0.5, STOPPING: 0.35, DEPROVISIONING: 0.25,
@@ -150,7 +152,7 @@ export class Board {
     };
     layout.instances.forEach((instance, index) => zoneOf(instance.availabilityZone).instances.push(index));
     layout.tasks.instance.forEach((i, row) => {
-      if (i < 0) zoneOf(layout.tasks.availabilityZone[row]).fargate++;
+      if (i < 0) zoneOf(layout.tasks.availabilityZone[row] ?? WAITING).fargate++;
     });
     const names = [...zones.keys()].sort();
     const columnWidth = names.length ? (width - GAP * (names.length + 1)) / names.length : width;
@@ -213,7 +215,7 @@ export class Board {
     layout.tasks.instance.forEach((i, row) => {
       if (i >= 0) byInstance[i].push(row);
       else {
-        const zone = layout.tasks.availabilityZone[row] ?? 'no zone';
+        const zone = layout.tasks.availabilityZone[row] ?? WAITING;
         if (!fargateByZone.has(zone)) fargateByZone.set(zone, []);
         fargateByZone.get(zone)!.push(row);
       }
@@ -263,7 +265,7 @@ export class Board {
       ctx.fillRect(column.x, top, column.w, lane);
       this.setFill(ctx, muted);
       ctx.font = '10px system-ui, sans-serif';
-      ctx.fillText(`Fargate · ${rows.length}`, column.x + 4, top + 8);
+      ctx.fillText(`${column.zone === WAITING ? 'PROVISIONING' : 'Fargate'} · ${rows.length}`, column.x + 4, top + 8);
       let x = column.x + 4;
       let y = top + 16;
       for (const row of rows) {

@@ -19,7 +19,13 @@ export function describeOutcome(step: Step, output: any, time: number, label: (a
   const placements = output?.placements;
   const instances: string[] = placements
     ? placements.containerInstanceArn.map((arn: string | null, i: number) => arn ?? placements.availabilityZone[i])
-    : tasks.map((t) => t.containerInstanceArn ?? t.availabilityZone);
+    : tasks.filter((t) => t.containerInstanceArn || t.availabilityZone).map((t) => t.containerInstanceArn ?? t.availabilityZone);
+  // Tasks on neither an instance nor a zone wait in PROVISIONING for their capacity provider's instances.
+  const waiting = tasks.filter((t) => !t.containerInstanceArn && !t.availabilityZone);
+  if (waiting.length) {
+    const providers = [...new Set(waiting.map((t) => t.capacityProviderName))].join(', ');
+    entries.push({ time, kind: 'capacity', text: `${waiting.length} task${waiting.length === 1 ? '' : 's'} PROVISIONING, waiting for ${providers}'s instances` });
+  }
   if (instances.length) {
     const counts = new Map<string, number>();
     for (const where of instances) counts.set(where, (counts.get(where) ?? 0) + 1);

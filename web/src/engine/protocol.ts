@@ -61,7 +61,7 @@ export interface Explanation {
 
 export interface LogEntry {
   time: number;
-  kind: 'action' | 'placement' | 'failure' | 'service' | 'fault' | 'error';
+  kind: 'action' | 'placement' | 'failure' | 'service' | 'capacity' | 'fault' | 'error';
   text: string;
   /** Instances or tasks the entry is about, for the board to highlight. */
   refs?: string[];

@@ -289,12 +289,21 @@ export class Timeline {
     return { start: this.start, time: now, clusterCpu: kept.map((t) => ({ time: t, value: this.samples.get(t)!.clusterCpu })), services };
   }
 
+  /** Every Auto Scaling group's activities: a launch or a termination each, with the first sentence of its cause (why). */
+  private capacityActivities(): LogEntry[] {
+    const groups = (this.sim.call('autoscaling', 'DescribeAutoScalingGroups', { IncludeInstances: false }).AutoScalingGroups ?? []) as
+      { AutoScalingGroupName: string }[];
+    return groups.flatMap((group) => (this.sim.call('autoscaling', 'DescribeScalingActivities', { AutoScalingGroupName: group.AutoScalingGroupName })
+      .Activities ?? []) as { StartTime: number; Description: string; Cause: string }[])
+      .map((activity) => ({ time: activity.StartTime, kind: 'capacity' as const, text: `${activity.Description}. ${activity.Cause.split('  ')[0]}` }));
+  }
+
   state(): EngineState {
     const now = this.sim.now;
     const layout = this.layout();
     const serviceEvents: LogEntry[] = (this.sim.events({ cluster: this.cluster }) as { createdAt: number; message: string }[])
       .map((e) => ({ time: e.createdAt, kind: 'service', text: e.message }));
-    const log = [...[...this.actions.values()].flat().filter((a) => a.time <= now), ...serviceEvents]
+    const log = [...[...this.actions.values()].flat().filter((a) => a.time <= now), ...serviceEvents, ...this.capacityActivities()]
       .sort((a, b) => a.time - b.time)
       .slice(-LOG_LIMIT);
     let explanations: Explanation[] = [];

@@ -135,6 +135,31 @@ export const PRESETS: { id: string; title: string; scenario: Scenario }[] = [
     },
   },
   {
+    id: 'capacity',
+    title: 'Cluster auto scaling from zero',
+    scenario: {
+      version: 1,
+      name: 'Cluster auto scaling from zero',
+      config: { seed: 13 },
+      cluster: 'batch',
+      taskDefinitions: [worker],
+      steps: [
+        // Instances whose user data names the cluster (`echo ECS_CLUSTER=batch >> /etc/ecs/ecs.config`, in base64).
+        { service: 'ec2', action: 'CreateLaunchTemplate', input: { LaunchTemplateName: 'batch',
+          LaunchTemplateData: { InstanceType: 'c6i.xlarge', UserData: 'IyEvYmluL2Jhc2gKZWNobyBFQ1NfQ0xVU1RFUj1iYXRjaCA+PiAvZXRjL2Vjcy9lY3MuY29uZmlnCg==' } } },
+        { service: 'autoscaling', action: 'CreateAutoScalingGroup', input: { AutoScalingGroupName: 'batch', LaunchTemplate: { LaunchTemplateName: 'batch' },
+          MinSize: 0, MaxSize: 12, DesiredCapacity: 0, AvailabilityZones: zones('us-east-1', 'abc'), NewInstancesProtectedFromScaleIn: true } },
+        { service: 'ecs', action: 'CreateCapacityProvider', input: { name: 'batch', autoScalingGroupProvider: { autoScalingGroupArn: 'batch',
+          managedScaling: { status: 'ENABLED', targetCapacity: 100 }, managedTerminationProtection: 'ENABLED' } } },
+        { service: 'ecs', action: 'PutClusterCapacityProviders', input: { cluster: 'batch', capacityProviders: ['batch'],
+          defaultCapacityProviderStrategy: [{ capacityProvider: 'batch', weight: 1 }] } },
+        // Twenty jobs on a cluster with no instance: they wait in PROVISIONING while managed scaling launches instances.
+        { at: 5, service: 'ecs', action: 'RunTask', input: { cluster: 'batch', taskDefinition: 'worker', count: 10 } },
+        { at: 5, service: 'ecs', action: 'RunTask', input: { cluster: 'batch', taskDefinition: 'worker', count: 10 } },
+      ],
+    },
+  },
+  {
     id: 'autoscaling',
     title: 'Auto scaling through a load curve',
     scenario: {

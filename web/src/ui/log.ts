@@ -19,6 +19,11 @@ export function entryInstances(entry: LogEntry, layout: ClusterLayout): string[]
     const instance = row >= 0 ? layout.instances[layout.tasks.instance[row]] : undefined;
     if (instance) arns.add(instance.containerInstanceArn);
   }
+  // Auto Scaling activities name EC2 instances.
+  for (const [id] of entry.text.matchAll(/\bi-[0-9a-f]{8,17}\b/g)) {
+    const instance = layout.instances.find((i) => i.ec2InstanceId === id);
+    if (instance) arns.add(instance.containerInstanceArn);
+  }
   return [...arns];
 }
 

@@ -1,4 +1,4 @@
-const N = {
+const S = "waiting for capacity", x = {
   PROVISIONING: 0.35,
   PENDING: 0.55,
   ACTIVATING: 0.75,
@@ -6,19 +6,19 @@ const N = {
   DEACTIVATING: 0.5,
   STOPPING: 0.35,
   DEPROVISIONING: 0.25
-}, I = /* @__PURE__ */ new Map();
-function x(u) {
-  const t = I.get(u);
+}, N = /* @__PURE__ */ new Map();
+function C(g) {
+  const t = N.get(g);
   if (t) return t;
   let s = 2166136261;
-  for (let n = 0; n < u.length; n++) s = Math.imul(s ^ u.charCodeAt(n), 16777619);
+  for (let n = 0; n < g.length; n++) s = Math.imul(s ^ g.charCodeAt(n), 16777619);
   const i = `hsl(${(s >>> 0) % 360} 62% 52%)`;
-  return I.set(u, i), i;
+  return N.set(g, i), i;
 }
-function F(u, t) {
-  return getComputedStyle(document.documentElement).getPropertyValue(u).trim() || t;
+function I(g, t) {
+  return getComputedStyle(document.documentElement).getPropertyValue(g).trim() || t;
 }
-class C {
+class O {
   constructor(t, s = {}) {
     this.canvas = t, this.options = s, t.addEventListener("click", (e) => {
       const i = t.getBoundingClientRect(), n = this.hitTest(e.clientX - i.left, e.clientY - i.top);
@@ -98,34 +98,34 @@ class C {
     cancelAnimationFrame(this.frame), this.frame = requestAnimationFrame(() => this.draw());
   }
   place(t, s, e) {
-    const i = /* @__PURE__ */ new Map(), n = (o) => {
-      const f = o ?? "no zone";
+    const i = /* @__PURE__ */ new Map(), n = (l) => {
+      const f = l ?? "no zone";
       return i.has(f) || i.set(f, { instances: [], fargate: 0 }), i.get(f);
     };
-    e.instances.forEach((o, f) => n(o.availabilityZone).instances.push(f)), e.tasks.instance.forEach((o, f) => {
-      o < 0 && n(e.tasks.availabilityZone[f]).fargate++;
+    e.instances.forEach((l, f) => n(l.availabilityZone).instances.push(f)), e.tasks.instance.forEach((l, f) => {
+      l < 0 && n(e.tasks.availabilityZone[f] ?? S).fargate++;
     });
-    const a = [...i.keys()].sort(), c = a.length ? (t - 6 * (a.length + 1)) / a.length : t, l = [...i.values()].some((o) => o.fargate > 0);
+    const a = [...i.keys()].sort(), c = a.length ? (t - 6 * (a.length + 1)) / a.length : t, o = [...i.values()].some((l) => l.fargate > 0);
     this.fargateLane = e.instances.length ? 46 : Math.max(46, s - 26 - 12);
-    const M = s - 26 - 6 - (l ? this.fargateLane + 6 : 0), p = Math.max(1, ...[...i.values()].map((o) => o.instances.length));
+    const M = s - 26 - 6 - (o ? this.fargateLane + 6 : 0), p = Math.max(1, ...[...i.values()].map((l) => l.instances.length));
     let A = Math.min(240, c - 6);
     for (; A > 8; ) {
-      const o = Math.max(1, Math.floor((c + 6) / (A + 6)));
-      if (Math.ceil(p / o) * (A / 2 + 6) <= M) break;
+      const l = Math.max(1, Math.floor((c + 6) / (A + 6)));
+      if (Math.ceil(p / l) * (A / 2 + 6) <= M) break;
       A *= 0.92;
     }
-    const R = Math.max(6, A / 2), g = Math.max(1, Math.floor((c + 6) / (A + 6)));
-    this.boxes = [], this.columns = a.map((o, f) => {
-      const y = 6 + f * (c + 6), w = i.get(o);
+    const R = Math.max(6, A / 2), u = Math.max(1, Math.floor((c + 6) / (A + 6)));
+    this.boxes = [], this.columns = a.map((l, f) => {
+      const y = 6 + f * (c + 6), w = i.get(l);
       return w.instances.forEach((m, h) => {
         this.boxes.push({
           index: m,
-          x: y + h % g * (A + 6),
-          y: 32 + Math.floor(h / g) * (R + 6),
+          x: y + h % u * (A + 6),
+          y: 32 + Math.floor(h / u) * (R + 6),
           w: A,
           h: R
         });
-      }), { zone: o, x: y, w: c, instances: w.instances.length, fargate: w.fargate };
+      }), { zone: l, x: y, w: c, instances: w.instances.length, fargate: w.fargate };
     });
   }
   draw() {
@@ -135,18 +135,18 @@ class C {
     if (!n || !a) return;
     n.setTransform(s, 0, 0, s, 0, 0), this.lastColor = "", n.clearRect(0, 0, e, i), this.place(e, i, a), this.frames++;
     const c = performance.now();
-    let l = !1;
-    const M = F("--ink", "#1d232b"), p = F("--muted", "#6b7480"), A = F("--board-box", "#ffffff"), R = F("--board-track", "#e9edf2"), g = F("--accent", "#2f6fde"), o = a.instances.map(() => []), f = /* @__PURE__ */ new Map();
+    let o = !1;
+    const M = I("--ink", "#1d232b"), p = I("--muted", "#6b7480"), A = I("--board-box", "#ffffff"), R = I("--board-track", "#e9edf2"), u = I("--accent", "#2f6fde"), l = a.instances.map(() => []), f = /* @__PURE__ */ new Map();
     a.tasks.instance.forEach((h, r) => {
-      if (h >= 0) o[h].push(r);
+      if (h >= 0) l[h].push(r);
       else {
-        const d = a.tasks.availabilityZone[r] ?? "no zone";
+        const d = a.tasks.availabilityZone[r] ?? S;
         f.has(d) || f.set(d, []), f.get(d).push(r);
       }
     });
     const y = Math.max(1, ...a.instances.map((h) => h.registered.cpu)), w = Math.max(1, ...a.instances.map((h) => h.registered.memory)), m = (h) => {
       const r = c - (this.firstSeen.get(a.tasks.taskArn[h]) ?? 0);
-      return r < 450 && (l = !0), 1 - (1 - Math.min(1, Math.max(0, r / 450))) ** 3;
+      return r < 450 && (o = !0), 1 - (1 - Math.min(1, Math.max(0, r / 450))) ** 3;
     };
     n.font = "600 12px system-ui, sans-serif", n.textBaseline = "middle";
     for (const h of this.columns) {
@@ -156,13 +156,13 @@ class C {
     }
     for (const h of this.boxes) {
       const r = a.instances[h.index], d = this.highlighted !== null && !this.highlighted.has(r.containerInstanceArn);
-      n.globalAlpha = d ? 0.3 : 1, this.drawInstance(n, h, r, o[h.index], a, { maxCpu: y, maxMemory: w, panel: A, track: R, ink: M, muted: p, grow: m }), n.globalAlpha = 1, (this.highlighted?.has(r.containerInstanceArn) || this.selected === h.index) && (n.strokeStyle = g, n.lineWidth = this.selected === h.index ? 3 : 2, n.strokeRect(h.x - 1.5, h.y - 1.5, h.w + 3, h.h + 3));
+      n.globalAlpha = d ? 0.3 : 1, this.drawInstance(n, h, r, l[h.index], a, { maxCpu: y, maxMemory: w, panel: A, track: R, ink: M, muted: p, grow: m }), n.globalAlpha = 1, (this.highlighted?.has(r.containerInstanceArn) || this.selected === h.index) && (n.strokeStyle = u, n.lineWidth = this.selected === h.index ? 3 : 2, n.strokeRect(h.x - 1.5, h.y - 1.5, h.w + 3, h.h + 3));
     }
     for (const h of this.columns) {
       const r = f.get(h.zone);
       if (!r?.length) continue;
       const d = this.fargateLane, E = i - d - 6;
-      this.setFill(n, R), n.fillRect(h.x, E, h.w, d), this.setFill(n, p), n.font = "10px system-ui, sans-serif", n.fillText(`Fargate · ${r.length}`, h.x + 4, E + 8);
+      this.setFill(n, R), n.fillRect(h.x, E, h.w, d), this.setFill(n, p), n.font = "10px system-ui, sans-serif", n.fillText(`${h.zone === S ? "PROVISIONING" : "Fargate"} · ${r.length}`, h.x + 4, E + 8);
       let T = h.x + 4, P = E + 16;
       for (const k of r) {
         const G = Math.max(6, Math.min(d > 46 ? 48 : 24, Math.sqrt(a.tasks.cpu[k]) * (d > 46 ? 1.6 : 0.7)));
@@ -170,65 +170,65 @@ class C {
         this.fillTask(n, a, k, T, P, G * m(k), G), T += G + 3;
       }
     }
-    l && this.schedule();
+    o && this.schedule();
   }
   fillTask(t, s, e, i, n, a, c) {
-    const l = t.globalAlpha, M = l * (N[s.tasks.lastStatus[e]] ?? 1);
-    M !== l && (t.globalAlpha = M);
-    const p = x(s.tasks.group[e]);
-    this.setFill(t, p), t.fillRect(i, n, a, c), s.tasks.healthStatus[e] === "UNHEALTHY" && (this.setFill(t, "#d64545"), t.fillRect(i, n, a, Math.max(2, c / 4))), s.tasks.capacityProviderName[e] === "FARGATE_SPOT" && (t.strokeStyle = "#0009", t.lineWidth = 1, t.strokeRect(i + 0.5, n + 0.5, Math.max(0, a - 1), c - 1)), t.globalAlpha = l;
+    const o = t.globalAlpha, M = o * (x[s.tasks.lastStatus[e]] ?? 1);
+    M !== o && (t.globalAlpha = M);
+    const p = C(s.tasks.group[e]);
+    this.setFill(t, p), t.fillRect(i, n, a, c), s.tasks.healthStatus[e] === "UNHEALTHY" && (this.setFill(t, "#d64545"), t.fillRect(i, n, a, Math.max(2, c / 4))), s.tasks.capacityProviderName[e] === "FARGATE_SPOT" && (t.strokeStyle = "#0009", t.lineWidth = 1, t.strokeRect(i + 0.5, n + 0.5, Math.max(0, a - 1), c - 1)), t.globalAlpha = o;
   }
   setFill(t, s) {
     this.lastColor !== s && (t.fillStyle = s, this.lastColor = s);
   }
   drawInstance(t, s, e, i, n, a) {
     t.globalAlpha, this.setFill(t, a.panel), t.fillRect(s.x, s.y, s.w, s.h);
-    const c = s.w >= 110, l = c ? 6 : Math.max(1, s.w * 0.06), M = c ? 15 : 0, p = c ? Math.min(20, (s.h - M - l * 2 - 14) / 2) : Math.max(1, (s.h - l * 3) / 2), A = s.w - l * 2;
+    const c = s.w >= 110, o = c ? 6 : Math.max(1, s.w * 0.06), M = c ? 15 : 0, p = c ? Math.min(20, (s.h - M - o * 2 - 14) / 2) : Math.max(1, (s.h - o * 3) / 2), A = s.w - o * 2;
     if (c) {
-      this.setFill(t, a.ink), t.font = "600 11px system-ui, sans-serif", t.fillText(e.instanceType ?? "?", s.x + l, s.y + l + 5), this.setFill(t, a.muted), t.font = "10px ui-monospace, monospace";
-      const g = e.ec2InstanceId.slice(-6);
-      t.fillText(g, s.x + s.w - l - t.measureText(g).width, s.y + l + 5);
+      this.setFill(t, a.ink), t.font = "600 11px system-ui, sans-serif", t.fillText(e.instanceType ?? "?", s.x + o, s.y + o + 5), this.setFill(t, a.muted), t.font = "10px ui-monospace, monospace";
+      const u = e.ec2InstanceId.slice(-6);
+      t.fillText(u, s.x + s.w - o - t.measureText(u).width, s.y + o + 5);
     }
-    if ([["cpu", a.maxCpu], ["memory", a.maxMemory]].forEach(([g, o], f) => {
-      const y = s.y + l + M + f * (p + (c ? 4 : l)), w = e.registered[g], m = A * (w / o);
-      this.setFill(t, a.track), t.fillRect(s.x + l, y, m, p);
-      let h = s.x + l, r = -1, d = h, E = "", T = 1;
+    if ([["cpu", a.maxCpu], ["memory", a.maxMemory]].forEach(([u, l], f) => {
+      const y = s.y + o + M + f * (p + (c ? 4 : o)), w = e.registered[u], m = A * (w / l);
+      this.setFill(t, a.track), t.fillRect(s.x + o, y, m, p);
+      let h = s.x + o, r = -1, d = h, E = "", T = 1;
       const P = () => {
         r >= 0 && this.fillTask(t, n, r, d, y, (h - d) * T, p), r = -1;
       };
       for (const k of i) {
-        const G = n.tasks[g][k] / Math.max(1, w) * m, S = a.grow(k), v = S < 1 ? this.arrivals[k] : this.looks[k];
-        v !== E && (P(), r = k, d = h, E = v, T = S), h += G;
+        const G = n.tasks[u][k] / Math.max(1, w) * m, F = a.grow(k), v = F < 1 ? this.arrivals[k] : this.looks[k];
+        v !== E && (P(), r = k, d = h, E = v, T = F), h += G;
       }
-      P(), c && (this.setFill(t, a.muted), t.font = "9px system-ui, sans-serif", m > 40 && t.fillText(g === "cpu" ? "CPU" : "MEM", s.x + l + m - 22, y + p / 2));
+      P(), c && (this.setFill(t, a.muted), t.font = "9px system-ui, sans-serif", m > 40 && t.fillText(u === "cpu" ? "CPU" : "MEM", s.x + o + m - 22, y + p / 2));
     }), c && s.h >= 62) {
-      const g = s.y + s.h - l - 4, o = e.registered.enis, f = o - e.remaining.enis;
-      for (let m = 0; m < Math.min(o, 15); m++)
-        t.beginPath(), t.arc(s.x + l + 3 + m * 8, g, 2.6, 0, Math.PI * 2), this.setFill(t, m < f ? a.ink : a.track), t.fill();
+      const u = s.y + s.h - o - 4, l = e.registered.enis, f = l - e.remaining.enis;
+      for (let m = 0; m < Math.min(l, 15); m++)
+        t.beginPath(), t.arc(s.x + o + 3 + m * 8, u, 2.6, 0, Math.PI * 2), this.setFill(t, m < f ? a.ink : a.track), t.fill();
       const y = e.registered.ports - e.remaining.ports, w = `${i.length} task${i.length === 1 ? "" : "s"} · ${y} port${y === 1 ? "" : "s"}`;
-      this.setFill(t, a.muted), t.font = "9px system-ui, sans-serif", t.fillText(w, s.x + s.w - l - t.measureText(w).width, g);
+      this.setFill(t, a.muted), t.font = "9px system-ui, sans-serif", t.fillText(w, s.x + s.w - o - t.measureText(w).width, u);
     }
     (e.status !== "ACTIVE" || !e.agentConnected) && (t.strokeStyle = e.agentConnected ? "#e08a1e" : "#d64545", t.setLineDash(e.agentConnected ? [] : [4, 3]), t.lineWidth = 2, t.strokeRect(s.x + 1, s.y + 1, s.w - 2, s.h - 2), t.setLineDash([]));
   }
 }
-function z({ model: u, el: t }) {
+function z({ model: g, el: t }) {
   const s = document.createElement("canvas");
   s.style.width = "100%", s.style.display = "block";
   const e = () => {
-    s.style.height = `${u.get("height")}px`;
+    s.style.height = `${g.get("height")}px`;
   };
   e(), t.appendChild(s);
-  const i = new C(s);
+  const i = new O(s);
   t.board = i;
   const n = () => {
-    const a = u.get("layout");
+    const a = g.get("layout");
     a.instances && a.tasks && i.update(a);
   };
-  return u.on("change:layout", n), u.on("change:height", e), n(), () => {
-    u.off("change:layout", n), u.off("change:height", e);
+  return g.on("change:layout", n), g.on("change:height", e), n(), () => {
+    g.off("change:layout", n), g.off("change:height", e);
   };
 }
-const O = { render: z };
+const $ = { render: z };
 export {
-  O as default
+  $ as default
 };
