@@ -301,7 +301,7 @@ def gen_model(models: dict, service: str, names: list[str]) -> str:
         "//! so that the validator can report a missing member instead of failing to parse.",
         "",
         "use crate::api::from_json::{member, object, FromJson};",
-        "use serde::{Deserialize, Serialize};",
+        "use serde::Serialize;",
         "use serde_json::Value;",
         "use std::collections::BTreeMap;",
         "",
@@ -315,7 +315,7 @@ def gen_model(models: dict, service: str, names: list[str]) -> str:
         if shape["type"] == "structure":
             if doc:
                 out.append(f"/// {doc}")
-            out.append("#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]")
+            out.append("#[derive(Debug, Clone, Default, PartialEq, Serialize)]")
             out.append(f"pub struct {name} {{")
             for member, spec in shape["members"].items():
                 mdoc = first_sentence(spec.get("documentation"))
@@ -343,7 +343,7 @@ def gen_model(models: dict, service: str, names: list[str]) -> str:
             values = shape["enum"]
             if doc:
                 out.append(f"/// {doc}")
-            out.append("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]")
+            out.append("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]")
             out.append(f"pub enum {name} {{")
             for value in values:
                 out.append(f'    #[serde(rename = "{value}")]')

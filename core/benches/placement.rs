@@ -7,6 +7,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use ecsim_core::api::ecs::TaskDefinition;
+use ecsim_core::api::from_json::FromJson;
 use ecsim_core::placement::{Constraint, Placer, Request, Requirement, Strategy};
 use ecsim_core::{query, Simulation};
 use serde_json::{json, Value};
@@ -44,7 +45,7 @@ fn timed(instances: usize, iterations: u64, call: impl Fn(&mut Simulation)) -> D
 /// 100,000 placements straight through the engine, on a copy of the cluster's instances.
 fn engine(sim: &Simulation) -> Duration {
     let mut instances = sim.cluster("big").unwrap().instances.clone();
-    let definition: TaskDefinition = serde_json::from_value(json!({"family": "web", "containerDefinitions": [{"name": "app", "image": "x", "memoryReservation": 16, "cpu": 4}]})).unwrap();
+    let definition = TaskDefinition::from_json(json!({"family": "web", "containerDefinitions": [{"name": "app", "image": "x", "memoryReservation": 16, "cpu": 4}]})).unwrap();
     let requirement = Requirement::of(&definition);
     let member_of = query::parse("attribute:ecs.instance-type == m5.large").unwrap();
     let constraints = [Constraint::MemberOf(member_of).evaluated(&instances)];

@@ -86,7 +86,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn reads_what_serde_reads_for_conforming_input() {
+    fn reads_conforming_input_back_to_what_serde_writes() {
         let input = json!({
             "family": "web",
             "networkMode": "awsvpc",
@@ -95,8 +95,8 @@ mod tests {
                 "portMappings": [{"containerPort": 80}], "dockerLabels": {"team": "a"}}],
         });
         let read = RegisterTaskDefinitionRequest::from_json(input.clone()).unwrap();
-        let by_serde: RegisterTaskDefinitionRequest = serde_json::from_value(input).unwrap();
-        assert_eq!(read, by_serde);
+        // The generated models derive only Serialize: what they write must be what was read.
+        assert_eq!(serde_json::to_value(&read).unwrap(), input);
         assert_eq!(read.network_mode, Some(NetworkMode::Awsvpc));
         assert_eq!(RegisterTaskDefinitionRequest::from_json(json!(3)), None);
     }

@@ -76,6 +76,24 @@ impl World {
         super::arn::arn(&self.config, service, resource)
     }
 
+    /// A scaling policy's ARN (Application Auto Scaling's and EC2 Auto Scaling's alike): the one
+    /// it `kept` when it is put again, else a new one for `scope` (`resource/ecs/...`,
+    /// `autoScalingGroupName/...`).
+    pub(crate) fn scaling_policy_arn(
+        &mut self,
+        kept: Option<String>,
+        scope: &str,
+        name: &str,
+    ) -> String {
+        kept.unwrap_or_else(|| {
+            let id = random_uuid(&mut self.rng);
+            self.arn(
+                "autoscaling",
+                &format!("scalingPolicy:{id}:{scope}:policyName/{name}"),
+            )
+        })
+    }
+
     /// `digits` random lowercase hex digits, for ids such as container instance ids.
     pub fn random_hex(&mut self, digits: usize) -> String {
         random_hex(&mut self.rng, digits)

@@ -3,11 +3,11 @@
 //! so that the validator can report a missing member instead of failing to parse.
 
 use crate::api::from_json::{member, object, FromJson};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RegisterScalableTargetRequest {
     /// The namespace of the Amazon Web Services service that provides the resource.
     #[serde(rename = "ServiceNamespace", default, skip_serializing_if = "Option::is_none")]
@@ -51,7 +51,7 @@ impl FromJson for RegisterScalableTargetRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ServiceNamespace {
     #[serde(rename = "ecs")]
     Ecs,
@@ -137,7 +137,7 @@ impl FromJson for ServiceNamespace {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ScalableDimension {
     #[serde(rename = "ecs:service:DesiredCount")]
     EcsServiceDesiredCount,
@@ -260,7 +260,7 @@ impl FromJson for ScalableDimension {
 }
 
 /// Specifies whether the scaling activities for a scalable target are in a suspended state.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SuspendedState {
     /// Whether scale in by a target tracking scaling policy or a step scaling policy is suspended.
     #[serde(rename = "DynamicScalingInSuspended", default, skip_serializing_if = "Option::is_none")]
@@ -284,7 +284,7 @@ impl FromJson for SuspendedState {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RegisterScalableTargetResponse {
     /// The ARN of the scalable target.
     #[serde(rename = "ScalableTargetARN", default, skip_serializing_if = "Option::is_none")]
@@ -300,7 +300,7 @@ impl FromJson for RegisterScalableTargetResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeregisterScalableTargetRequest {
     /// The namespace of the Amazon Web Services service that provides the resource.
     #[serde(rename = "ServiceNamespace", default, skip_serializing_if = "Option::is_none")]
@@ -324,7 +324,7 @@ impl FromJson for DeregisterScalableTargetRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeregisterScalableTargetResponse {
 }
 
@@ -334,7 +334,7 @@ impl FromJson for DeregisterScalableTargetResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeScalableTargetsRequest {
     /// The namespace of the Amazon Web Services service that provides the resource.
     #[serde(rename = "ServiceNamespace", default, skip_serializing_if = "Option::is_none")]
@@ -366,7 +366,7 @@ impl FromJson for DescribeScalableTargetsRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeScalableTargetsResponse {
     /// The scalable targets that match the request parameters.
     #[serde(rename = "ScalableTargets", default, skip_serializing_if = "Option::is_none")]
@@ -387,7 +387,7 @@ impl FromJson for DescribeScalableTargetsResponse {
 }
 
 /// Represents a scalable target.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ScalableTarget {
     /// The namespace of the Amazon Web Services service that provides the resource, or a `custom-resource`.
     #[serde(rename = "ServiceNamespace", default, skip_serializing_if = "Option::is_none")]
@@ -439,7 +439,7 @@ impl FromJson for ScalableTarget {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutScheduledActionRequest {
     /// The namespace of the Amazon Web Services service that provides the resource.
     #[serde(rename = "ServiceNamespace", default, skip_serializing_if = "Option::is_none")]
@@ -488,7 +488,7 @@ impl FromJson for PutScheduledActionRequest {
 }
 
 /// Represents the minimum and maximum capacity for a scheduled action.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ScalableTargetAction {
     /// The minimum capacity.
     #[serde(rename = "MinCapacity", default, skip_serializing_if = "Option::is_none")]
@@ -508,7 +508,7 @@ impl FromJson for ScalableTargetAction {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutScheduledActionResponse {
 }
 
@@ -518,7 +518,7 @@ impl FromJson for PutScheduledActionResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeScheduledActionsRequest {
     /// The names of the scheduled actions to describe.
     #[serde(rename = "ScheduledActionNames", default, skip_serializing_if = "Option::is_none")]
@@ -554,7 +554,7 @@ impl FromJson for DescribeScheduledActionsRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeScheduledActionsResponse {
     /// Information about the scheduled actions.
     #[serde(rename = "ScheduledActions", default, skip_serializing_if = "Option::is_none")]
@@ -575,7 +575,7 @@ impl FromJson for DescribeScheduledActionsResponse {
 }
 
 /// Represents a scheduled action.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ScheduledAction {
     /// The name of the scheduled action.
     #[serde(rename = "ScheduledActionName", default, skip_serializing_if = "Option::is_none")]
@@ -631,7 +631,7 @@ impl FromJson for ScheduledAction {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteScheduledActionRequest {
     /// The namespace of the Amazon Web Services service that provides the resource.
     #[serde(rename = "ServiceNamespace", default, skip_serializing_if = "Option::is_none")]
@@ -659,7 +659,7 @@ impl FromJson for DeleteScheduledActionRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteScheduledActionResponse {
 }
 
@@ -669,7 +669,7 @@ impl FromJson for DeleteScheduledActionResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutScalingPolicyRequest {
     /// The name of the scaling policy.
     #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
@@ -713,7 +713,7 @@ impl FromJson for PutScalingPolicyRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PolicyType {
     #[serde(rename = "StepScaling")]
     StepScaling,
@@ -752,7 +752,7 @@ impl FromJson for PolicyType {
 }
 
 /// Represents a step scaling policy configuration to use with Application Auto Scaling.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StepScalingPolicyConfiguration {
     /// Specifies how the `ScalingAdjustment` value in a StepAdjustment is interpreted (for example, an absolute number or a percentage).
     #[serde(rename = "AdjustmentType", default, skip_serializing_if = "Option::is_none")]
@@ -784,7 +784,7 @@ impl FromJson for StepScalingPolicyConfiguration {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AdjustmentType {
     #[serde(rename = "ChangeInCapacity")]
     ChangeInCapacity,
@@ -823,7 +823,7 @@ impl FromJson for AdjustmentType {
 }
 
 /// Represents a step adjustment for a StepScalingPolicyConfiguration .
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StepAdjustment {
     /// The lower bound for the difference between the alarm threshold and the CloudWatch metric.
     #[serde(rename = "MetricIntervalLowerBound", default, skip_serializing_if = "Option::is_none")]
@@ -847,7 +847,7 @@ impl FromJson for StepAdjustment {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum MetricAggregationType {
     #[serde(rename = "Average")]
     Average,
@@ -886,7 +886,7 @@ impl FromJson for MetricAggregationType {
 }
 
 /// Represents a target tracking scaling policy configuration to use with Application Auto Scaling.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TargetTrackingScalingPolicyConfiguration {
     /// The target value for the metric.
     #[serde(rename = "TargetValue", default, skip_serializing_if = "Option::is_none")]
@@ -923,7 +923,7 @@ impl FromJson for TargetTrackingScalingPolicyConfiguration {
 }
 
 /// Represents a predefined metric for a target tracking scaling policy to use with Application Auto Scaling.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredefinedMetricSpecification {
     /// The metric type.
     #[serde(rename = "PredefinedMetricType", default, skip_serializing_if = "Option::is_none")]
@@ -943,7 +943,7 @@ impl FromJson for PredefinedMetricSpecification {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum MetricType {
     #[serde(rename = "DynamoDBReadCapacityUtilization")]
     DynamoDBReadCapacityUtilization,
@@ -1094,7 +1094,7 @@ impl FromJson for MetricType {
 }
 
 /// Represents a CloudWatch metric of your choosing for a target tracking scaling policy to use with Application Auto Scaling.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CustomizedMetricSpecification {
     /// The name of the metric.
     #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
@@ -1131,7 +1131,7 @@ impl FromJson for CustomizedMetricSpecification {
 }
 
 /// Describes the dimension names and values associated with a metric.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MetricDimension {
     /// The name of the dimension.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -1151,7 +1151,7 @@ impl FromJson for MetricDimension {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum MetricStatistic {
     #[serde(rename = "Average")]
     Average,
@@ -1198,7 +1198,7 @@ impl FromJson for MetricStatistic {
 }
 
 /// The metric data to return.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TargetTrackingMetricDataQuery {
     /// The math expression to perform on the returned data, if this object is performing a math expression.
     #[serde(rename = "Expression", default, skip_serializing_if = "Option::is_none")]
@@ -1231,7 +1231,7 @@ impl FromJson for TargetTrackingMetricDataQuery {
 }
 
 /// This structure defines the CloudWatch metric to return, along with the statistic and unit.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TargetTrackingMetricStat {
     /// The CloudWatch metric to return, including the metric name, namespace, and dimensions.
     #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
@@ -1256,7 +1256,7 @@ impl FromJson for TargetTrackingMetricStat {
 }
 
 /// Represents a specific metric.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TargetTrackingMetric {
     /// The dimensions for the metric.
     #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
@@ -1281,7 +1281,7 @@ impl FromJson for TargetTrackingMetric {
 }
 
 /// Describes the dimension of a metric.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TargetTrackingMetricDimension {
     /// The name of the dimension.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -1302,7 +1302,7 @@ impl FromJson for TargetTrackingMetricDimension {
 }
 
 /// Represents a predictive scaling policy configuration.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredictiveScalingPolicyConfiguration {
     /// This structure includes the metrics and target utilization to use for predictive scaling.
     #[serde(rename = "MetricSpecifications", default, skip_serializing_if = "Option::is_none")]
@@ -1335,7 +1335,7 @@ impl FromJson for PredictiveScalingPolicyConfiguration {
 }
 
 /// This structure specifies the metrics and target utilization settings for a predictive scaling policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredictiveScalingMetricSpecification {
     /// Specifies the target utilization.
     #[serde(rename = "TargetValue", default, skip_serializing_if = "Option::is_none")]
@@ -1376,7 +1376,7 @@ impl FromJson for PredictiveScalingMetricSpecification {
 }
 
 /// Represents a metric pair for a predictive scaling policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredictiveScalingPredefinedMetricPairSpecification {
     /// Indicates which metrics to use.
     #[serde(rename = "PredefinedMetricType", default, skip_serializing_if = "Option::is_none")]
@@ -1397,7 +1397,7 @@ impl FromJson for PredictiveScalingPredefinedMetricPairSpecification {
 }
 
 /// Describes a scaling metric for a predictive scaling policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredictiveScalingPredefinedScalingMetricSpecification {
     /// The metric type.
     #[serde(rename = "PredefinedMetricType", default, skip_serializing_if = "Option::is_none")]
@@ -1418,7 +1418,7 @@ impl FromJson for PredictiveScalingPredefinedScalingMetricSpecification {
 }
 
 /// Describes a load metric for a predictive scaling policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredictiveScalingPredefinedLoadMetricSpecification {
     /// The metric type.
     #[serde(rename = "PredefinedMetricType", default, skip_serializing_if = "Option::is_none")]
@@ -1439,7 +1439,7 @@ impl FromJson for PredictiveScalingPredefinedLoadMetricSpecification {
 }
 
 /// Represents a CloudWatch metric of your choosing for a predictive scaling policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredictiveScalingCustomizedMetricSpecification {
     /// One or more metric data queries to provide data points for a metric specification.
     #[serde(rename = "MetricDataQueries", default, skip_serializing_if = "Option::is_none")]
@@ -1456,7 +1456,7 @@ impl FromJson for PredictiveScalingCustomizedMetricSpecification {
 }
 
 /// The metric data to return.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredictiveScalingMetricDataQuery {
     /// A short name that identifies the object's results in the response.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -1489,7 +1489,7 @@ impl FromJson for PredictiveScalingMetricDataQuery {
 }
 
 /// This structure defines the CloudWatch metric to return, along with the statistic and unit.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredictiveScalingMetricStat {
     /// The CloudWatch metric to return, including the metric name, namespace, and dimensions.
     #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
@@ -1514,7 +1514,7 @@ impl FromJson for PredictiveScalingMetricStat {
 }
 
 /// Describes the scaling metric.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredictiveScalingMetric {
     /// Describes the dimensions of the metric.
     #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
@@ -1539,7 +1539,7 @@ impl FromJson for PredictiveScalingMetric {
 }
 
 /// Describes the dimension of a metric.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredictiveScalingMetricDimension {
     /// The name of the dimension.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -1559,7 +1559,7 @@ impl FromJson for PredictiveScalingMetricDimension {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PredictiveScalingMode {
     #[serde(rename = "ForecastOnly")]
     ForecastOnly,
@@ -1593,7 +1593,7 @@ impl FromJson for PredictiveScalingMode {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PredictiveScalingMaxCapacityBreachBehavior {
     #[serde(rename = "HonorMaxCapacity")]
     HonorMaxCapacity,
@@ -1627,7 +1627,7 @@ impl FromJson for PredictiveScalingMaxCapacityBreachBehavior {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutScalingPolicyResponse {
     /// The Amazon Resource Name (ARN) of the resulting scaling policy.
     #[serde(rename = "PolicyARN", default, skip_serializing_if = "Option::is_none")]
@@ -1648,7 +1648,7 @@ impl FromJson for PutScalingPolicyResponse {
 }
 
 /// Represents a CloudWatch alarm associated with a scaling policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Alarm {
     /// The name of the alarm.
     #[serde(rename = "AlarmName", default, skip_serializing_if = "Option::is_none")]
@@ -1668,7 +1668,7 @@ impl FromJson for Alarm {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeScalingPoliciesRequest {
     /// The names of the scaling policies to describe.
     #[serde(rename = "PolicyNames", default, skip_serializing_if = "Option::is_none")]
@@ -1704,7 +1704,7 @@ impl FromJson for DescribeScalingPoliciesRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeScalingPoliciesResponse {
     /// Information about the scaling policies.
     #[serde(rename = "ScalingPolicies", default, skip_serializing_if = "Option::is_none")]
@@ -1725,7 +1725,7 @@ impl FromJson for DescribeScalingPoliciesResponse {
 }
 
 /// Represents a scaling policy to use with Application Auto Scaling.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ScalingPolicy {
     /// The Amazon Resource Name (ARN) of the scaling policy.
     #[serde(rename = "PolicyARN", default, skip_serializing_if = "Option::is_none")]
@@ -1781,7 +1781,7 @@ impl FromJson for ScalingPolicy {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteScalingPolicyRequest {
     /// The name of the scaling policy.
     #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
@@ -1809,7 +1809,7 @@ impl FromJson for DeleteScalingPolicyRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteScalingPolicyResponse {
 }
 
@@ -1819,7 +1819,7 @@ impl FromJson for DeleteScalingPolicyResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeScalingActivitiesRequest {
     /// The namespace of the Amazon Web Services service that provides the resource.
     #[serde(rename = "ServiceNamespace", default, skip_serializing_if = "Option::is_none")]
@@ -1855,7 +1855,7 @@ impl FromJson for DescribeScalingActivitiesRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeScalingActivitiesResponse {
     /// A list of scaling activity objects.
     #[serde(rename = "ScalingActivities", default, skip_serializing_if = "Option::is_none")]
@@ -1876,7 +1876,7 @@ impl FromJson for DescribeScalingActivitiesResponse {
 }
 
 /// Represents a scaling activity.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ScalingActivity {
     /// The unique identifier of the scaling activity.
     #[serde(rename = "ActivityId", default, skip_serializing_if = "Option::is_none")]
@@ -1936,7 +1936,7 @@ impl FromJson for ScalingActivity {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ScalingActivityStatusCode {
     #[serde(rename = "Pending")]
     Pending,
@@ -1987,7 +1987,7 @@ impl FromJson for ScalingActivityStatusCode {
 }
 
 /// Describes the reason for an activity that isn't scaled ( not scaled activity ), in machine-readable format.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NotScaledReason {
     /// A code that represents the reason for not scaling.
     #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]

@@ -3,10 +3,10 @@
 //! so that the validator can report a missing member instead of failing to parse.
 
 use crate::api::from_json::{member, object, FromJson};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateAutoScalingGroupType {
     /// The name of the Auto Scaling group.
     #[serde(rename = "AutoScalingGroupName", default, skip_serializing_if = "Option::is_none")]
@@ -163,7 +163,7 @@ impl FromJson for CreateAutoScalingGroupType {
 }
 
 /// Describes the launch template and the version of the launch template that Amazon EC2 Auto Scaling uses to launch Amazon EC2 instances.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateSpecification {
     /// The ID of the launch template.
     #[serde(rename = "LaunchTemplateId", default, skip_serializing_if = "Option::is_none")]
@@ -188,7 +188,7 @@ impl FromJson for LaunchTemplateSpecification {
 }
 
 /// Use this structure to launch multiple instance types and configure how capacity is distributed across On-Demand, Spot, and supported Capacity Reservation types within a single Auto Scaling group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MixedInstancesPolicy {
     /// One or more launch templates and the instance types (overrides) that are used to launch EC2 instances to fulfill the configured capacities.
     #[serde(rename = "LaunchTemplate", default, skip_serializing_if = "Option::is_none")]
@@ -209,7 +209,7 @@ impl FromJson for MixedInstancesPolicy {
 }
 
 /// Use this structure to specify the launch templates and instance types (overrides) for a mixed instances policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplate {
     /// The launch template.
     #[serde(rename = "LaunchTemplateSpecification", default, skip_serializing_if = "Option::is_none")]
@@ -230,7 +230,7 @@ impl FromJson for LaunchTemplate {
 }
 
 /// Use this structure to let Amazon EC2 Auto Scaling do the following when the Auto Scaling group has a mixed instances policy: Override the instance type that is specified in the launch template.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateOverrides {
     /// The instance type, such as `m3.xlarge`.
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
@@ -263,7 +263,7 @@ impl FromJson for LaunchTemplateOverrides {
 }
 
 /// The attributes for the instance types for a mixed instances policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceRequirements {
     /// The minimum and maximum number of vCPUs for an instance type.
     #[serde(rename = "VCpuCount", default, skip_serializing_if = "Option::is_none")]
@@ -376,7 +376,7 @@ impl FromJson for InstanceRequirements {
 }
 
 /// Specifies the minimum and maximum for the `VCpuCount` object when you specify InstanceRequirements for an Auto Scaling group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct VCpuCountRequest {
     /// The minimum number of vCPUs.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -397,7 +397,7 @@ impl FromJson for VCpuCountRequest {
 }
 
 /// Specifies the minimum and maximum for the `MemoryMiB` object when you specify InstanceRequirements for an Auto Scaling group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MemoryMiBRequest {
     /// The memory minimum in MiB.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -417,7 +417,7 @@ impl FromJson for MemoryMiBRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum CpuManufacturer {
     #[serde(rename = "intel")]
     Intel,
@@ -460,7 +460,7 @@ impl FromJson for CpuManufacturer {
 }
 
 /// Specifies the minimum and maximum for the `MemoryGiBPerVCpu` object when you specify InstanceRequirements for an Auto Scaling group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MemoryGiBPerVCpuRequest {
     /// The memory minimum in GiB.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -480,7 +480,7 @@ impl FromJson for MemoryGiBPerVCpuRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceGeneration {
     #[serde(rename = "current")]
     Current,
@@ -514,7 +514,7 @@ impl FromJson for InstanceGeneration {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum BareMetal {
     #[serde(rename = "included")]
     Included,
@@ -552,7 +552,7 @@ impl FromJson for BareMetal {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum BurstablePerformance {
     #[serde(rename = "included")]
     Included,
@@ -591,7 +591,7 @@ impl FromJson for BurstablePerformance {
 }
 
 /// Specifies the minimum and maximum for the `NetworkInterfaceCount` object when you specify InstanceRequirements for an Auto Scaling group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NetworkInterfaceCountRequest {
     /// The minimum number of network interfaces.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -611,7 +611,7 @@ impl FromJson for NetworkInterfaceCountRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum LocalStorage {
     #[serde(rename = "included")]
     Included,
@@ -649,7 +649,7 @@ impl FromJson for LocalStorage {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum LocalStorageType {
     #[serde(rename = "hdd")]
     Hdd,
@@ -684,7 +684,7 @@ impl FromJson for LocalStorageType {
 }
 
 /// Specifies the minimum and maximum for the `TotalLocalStorageGB` object when you specify InstanceRequirements for an Auto Scaling group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TotalLocalStorageGBRequest {
     /// The storage minimum in GB.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -705,7 +705,7 @@ impl FromJson for TotalLocalStorageGBRequest {
 }
 
 /// Specifies the minimum and maximum for the `BaselineEbsBandwidthMbps` object when you specify InstanceRequirements for an Auto Scaling group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BaselineEbsBandwidthMbpsRequest {
     /// The minimum value in Mbps.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -725,7 +725,7 @@ impl FromJson for BaselineEbsBandwidthMbpsRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AcceleratorType {
     #[serde(rename = "gpu")]
     Gpu,
@@ -764,7 +764,7 @@ impl FromJson for AcceleratorType {
 }
 
 /// Specifies the minimum and maximum for the `AcceleratorCount` object when you specify InstanceRequirements for an Auto Scaling group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AcceleratorCountRequest {
     /// The minimum value.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -784,7 +784,7 @@ impl FromJson for AcceleratorCountRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AcceleratorManufacturer {
     #[serde(rename = "nvidia")]
     Nvidia,
@@ -826,7 +826,7 @@ impl FromJson for AcceleratorManufacturer {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AcceleratorName {
     #[serde(rename = "a100")]
     A100,
@@ -881,7 +881,7 @@ impl FromJson for AcceleratorName {
 }
 
 /// Specifies the minimum and maximum for the `AcceleratorTotalMemoryMiB` object when you specify InstanceRequirements for an Auto Scaling group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AcceleratorTotalMemoryMiBRequest {
     /// The memory minimum in MiB.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -902,7 +902,7 @@ impl FromJson for AcceleratorTotalMemoryMiBRequest {
 }
 
 /// Specifies the minimum and maximum for the `NetworkBandwidthGbps` object when you specify InstanceRequirements for an Auto Scaling group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NetworkBandwidthGbpsRequest {
     /// The minimum amount of network bandwidth, in gigabits per second (Gbps).
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -923,7 +923,7 @@ impl FromJson for NetworkBandwidthGbpsRequest {
 }
 
 /// The baseline performance to consider, using an instance family as a baseline reference.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BaselinePerformanceFactorsRequest {
     /// The CPU performance to consider, using an instance family as the baseline reference.
     #[serde(rename = "Cpu", default, skip_serializing_if = "Option::is_none")]
@@ -940,7 +940,7 @@ impl FromJson for BaselinePerformanceFactorsRequest {
 }
 
 /// The CPU performance to consider, using an instance family as the baseline reference.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CpuPerformanceFactorRequest {
     /// Specify an instance family to use as the baseline reference for CPU performance.
     #[serde(rename = "References", default, skip_serializing_if = "Option::is_none")]
@@ -957,7 +957,7 @@ impl FromJson for CpuPerformanceFactorRequest {
 }
 
 /// Specify an instance family to use as the baseline reference for CPU performance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PerformanceFactorReferenceRequest {
     /// The instance family to use as a baseline reference.
     #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
@@ -974,7 +974,7 @@ impl FromJson for PerformanceFactorReferenceRequest {
 }
 
 /// Use this structure to specify how a mixed instances policy distributes capacity across On-Demand, Spot, and supported Capacity Reservation types, and to specify the allocation strategies that are used to fulfill the capacity.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstancesDistribution {
     /// The allocation strategy to apply to your On-Demand Instances when they are launched.
     #[serde(rename = "OnDemandAllocationStrategy", default, skip_serializing_if = "Option::is_none")]
@@ -1015,7 +1015,7 @@ impl FromJson for InstancesDistribution {
 }
 
 /// Use this structure to specify the capacity types that Amazon EC2 Auto Scaling prioritizes when it launches instances.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DistributionSegment {
     /// The capacity types to prioritize, in order.
     #[serde(rename = "TargetCapacityTypes", default, skip_serializing_if = "Option::is_none")]
@@ -1031,7 +1031,7 @@ impl FromJson for DistributionSegment {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum TargetCapacityType {
     #[serde(rename = "on-demand-capacity-reservation")]
     OnDemandCapacityReservation,
@@ -1074,7 +1074,7 @@ impl FromJson for TargetCapacityType {
 }
 
 /// Describes information used to specify a lifecycle hook for an Auto Scaling group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LifecycleHookSpecification {
     /// The name of the lifecycle hook.
     #[serde(rename = "LifecycleHookName", default, skip_serializing_if = "Option::is_none")]
@@ -1114,7 +1114,7 @@ impl FromJson for LifecycleHookSpecification {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum DeletionProtection {
     #[serde(rename = "none")]
     None,
@@ -1153,7 +1153,7 @@ impl FromJson for DeletionProtection {
 }
 
 /// Describes a tag for an Auto Scaling group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Tag {
     /// The name of the Auto Scaling group.
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
@@ -1186,7 +1186,7 @@ impl FromJson for Tag {
 }
 
 /// Identifying information for a traffic source.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TrafficSourceIdentifier {
     /// Identifies the traffic source.
     #[serde(rename = "Identifier", default, skip_serializing_if = "Option::is_none")]
@@ -1207,7 +1207,7 @@ impl FromJson for TrafficSourceIdentifier {
 }
 
 /// Describes an instance maintenance policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceMaintenancePolicy {
     /// Specifies the lower threshold as a percentage of the desired capacity of the Auto Scaling group.
     #[serde(rename = "MinHealthyPercentage", default, skip_serializing_if = "Option::is_none")]
@@ -1228,7 +1228,7 @@ impl FromJson for InstanceMaintenancePolicy {
 }
 
 /// Describes an Availability Zone distribution.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AvailabilityZoneDistribution {
     /// If launches fail in an Availability Zone, the following strategies are available.
     #[serde(rename = "CapacityDistributionStrategy", default, skip_serializing_if = "Option::is_none")]
@@ -1244,7 +1244,7 @@ impl FromJson for AvailabilityZoneDistribution {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum CapacityDistributionStrategy {
     #[serde(rename = "balanced-only")]
     BalancedOnly,
@@ -1283,7 +1283,7 @@ impl FromJson for CapacityDistributionStrategy {
 }
 
 /// Describes an Availability Zone impairment policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AvailabilityZoneImpairmentPolicy {
     /// If `true`, enable zonal shift for your Auto Scaling group.
     #[serde(rename = "ZonalShiftEnabled", default, skip_serializing_if = "Option::is_none")]
@@ -1303,7 +1303,7 @@ impl FromJson for AvailabilityZoneImpairmentPolicy {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ImpairedZoneHealthCheckBehavior {
     #[serde(rename = "ReplaceUnhealthy")]
     ReplaceUnhealthy,
@@ -1338,7 +1338,7 @@ impl FromJson for ImpairedZoneHealthCheckBehavior {
 }
 
 /// Describes the Capacity Reservation preference and targeting options.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CapacityReservationSpecification {
     /// The capacity reservation preference.
     #[serde(rename = "CapacityReservationPreference", default, skip_serializing_if = "Option::is_none")]
@@ -1358,7 +1358,7 @@ impl FromJson for CapacityReservationSpecification {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum CapacityReservationPreference {
     #[serde(rename = "capacity-reservations-only")]
     CapacityReservationsOnly,
@@ -1401,7 +1401,7 @@ impl FromJson for CapacityReservationPreference {
 }
 
 /// The target for the Capacity Reservation.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CapacityReservationTarget {
     /// The Capacity Reservation IDs to launch instances into.
     #[serde(rename = "CapacityReservationIds", default, skip_serializing_if = "Option::is_none")]
@@ -1422,7 +1422,7 @@ impl FromJson for CapacityReservationTarget {
 }
 
 /// The instance lifecycle policy for the Auto Scaling group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceLifecyclePolicy {
     /// Specifies the conditions that trigger instance retention behavior.
     #[serde(rename = "RetentionTriggers", default, skip_serializing_if = "Option::is_none")]
@@ -1439,7 +1439,7 @@ impl FromJson for InstanceLifecyclePolicy {
 }
 
 /// Defines the specific triggers that cause instances to be retained in a Retained state rather than terminated.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RetentionTriggers {
     /// Specifies the action when a termination lifecycle hook is abandoned due to failure, timeout, or explicit abandonment (calling CompleteLifecycleAction).
     #[serde(rename = "TerminateHookAbandon", default, skip_serializing_if = "Option::is_none")]
@@ -1455,7 +1455,7 @@ impl FromJson for RetentionTriggers {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum RetentionAction {
     #[serde(rename = "retain")]
     Retain,
@@ -1490,7 +1490,7 @@ impl FromJson for RetentionAction {
 }
 
 /// Describes the entity that manages an Auto Scaling group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Operator {
     /// The service principal that is authorized to manage the Auto Scaling group.
     #[serde(rename = "Principal", default, skip_serializing_if = "Option::is_none")]
@@ -1506,7 +1506,7 @@ impl FromJson for Operator {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateAutoScalingGroupType {
     /// The name of the Auto Scaling group.
     #[serde(rename = "AutoScalingGroupName", default, skip_serializing_if = "Option::is_none")]
@@ -1634,7 +1634,7 @@ impl FromJson for UpdateAutoScalingGroupType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteAutoScalingGroupType {
     /// The name of the Auto Scaling group.
     #[serde(rename = "AutoScalingGroupName", default, skip_serializing_if = "Option::is_none")]
@@ -1654,7 +1654,7 @@ impl FromJson for DeleteAutoScalingGroupType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AutoScalingGroupNamesType {
     /// The names of the Auto Scaling groups.
     #[serde(rename = "AutoScalingGroupNames", default, skip_serializing_if = "Option::is_none")]
@@ -1691,7 +1691,7 @@ impl FromJson for AutoScalingGroupNamesType {
 }
 
 /// Describes a filter that is used to return a more specific list of results from a describe operation.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Filter {
     /// The name of the filter.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -1711,7 +1711,7 @@ impl FromJson for Filter {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AutoScalingGroupsType {
     /// The groups.
     #[serde(rename = "AutoScalingGroups", default, skip_serializing_if = "Option::is_none")]
@@ -1732,7 +1732,7 @@ impl FromJson for AutoScalingGroupsType {
 }
 
 /// Describes an Auto Scaling group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AutoScalingGroup {
     /// The name of the Auto Scaling group.
     #[serde(rename = "AutoScalingGroupName", default, skip_serializing_if = "Option::is_none")]
@@ -1913,7 +1913,7 @@ impl FromJson for AutoScalingGroup {
 }
 
 /// Describes an EC2 instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Instance {
     /// The ID of the instance.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
@@ -1969,7 +1969,7 @@ impl FromJson for Instance {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum LifecycleState {
     #[serde(rename = "Pending")]
     Pending,
@@ -2116,7 +2116,7 @@ impl FromJson for LifecycleState {
 }
 
 /// Describes an auto scaling process that has been suspended.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SuspendedProcess {
     /// The name of the suspended process.
     #[serde(rename = "ProcessName", default, skip_serializing_if = "Option::is_none")]
@@ -2137,7 +2137,7 @@ impl FromJson for SuspendedProcess {
 }
 
 /// Describes an enabled Auto Scaling group metric.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EnabledMetric {
     /// One of the following metrics: `GroupMinSize` `GroupMaxSize` `GroupDesiredCapacity` `GroupInServiceInstances` `GroupPendingInstances` `GroupStandbyInstances` `GroupTerminatingInstances` `GroupTotalInstances` `GroupInServiceCapacity` `GroupPendingCapacity` `GroupStandbyCapacity` `GroupTerminatingCapac
     #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
@@ -2158,7 +2158,7 @@ impl FromJson for EnabledMetric {
 }
 
 /// Describes a tag for an Auto Scaling group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TagDescription {
     /// The name of the group.
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
@@ -2191,7 +2191,7 @@ impl FromJson for TagDescription {
 }
 
 /// Describes a warm pool configuration.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct WarmPoolConfiguration {
     /// The maximum number of instances that are allowed to be in the warm pool or in any state except `Terminated` for the Auto Scaling group.
     #[serde(rename = "MaxGroupPreparedCapacity", default, skip_serializing_if = "Option::is_none")]
@@ -2223,7 +2223,7 @@ impl FromJson for WarmPoolConfiguration {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum WarmPoolState {
     #[serde(rename = "Stopped")]
     Stopped,
@@ -2261,7 +2261,7 @@ impl FromJson for WarmPoolState {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum WarmPoolStatus {
     #[serde(rename = "PendingDelete")]
     PendingDelete,
@@ -2292,7 +2292,7 @@ impl FromJson for WarmPoolStatus {
 }
 
 /// Describes an instance reuse policy for a warm pool.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceReusePolicy {
     /// Specifies whether instances in the Auto Scaling group can be returned to the warm pool on scale in.
     #[serde(rename = "ReuseOnScaleIn", default, skip_serializing_if = "Option::is_none")]
@@ -2308,7 +2308,7 @@ impl FromJson for InstanceReusePolicy {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SetDesiredCapacityType {
     /// The name of the Auto Scaling group.
     #[serde(rename = "AutoScalingGroupName", default, skip_serializing_if = "Option::is_none")]
@@ -2332,7 +2332,7 @@ impl FromJson for SetDesiredCapacityType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeScalingActivitiesType {
     /// The activity IDs of the desired scaling activities.
     #[serde(rename = "ActivityIds", default, skip_serializing_if = "Option::is_none")]
@@ -2372,7 +2372,7 @@ impl FromJson for DescribeScalingActivitiesType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ActivitiesType {
     /// The scaling activities.
     #[serde(rename = "Activities", default, skip_serializing_if = "Option::is_none")]
@@ -2393,7 +2393,7 @@ impl FromJson for ActivitiesType {
 }
 
 /// Describes scaling activity, which is a long-running process that represents a change to your Auto Scaling group, such as changing its size or replacing an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Activity {
     /// The ID of the activity.
     #[serde(rename = "ActivityId", default, skip_serializing_if = "Option::is_none")]
@@ -2453,7 +2453,7 @@ impl FromJson for Activity {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ScalingActivityStatusCode {
     #[serde(rename = "PendingSpotBidPlacement")]
     PendingSpotBidPlacement,
@@ -2543,7 +2543,7 @@ impl FromJson for ScalingActivityStatusCode {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SetInstanceProtectionQuery {
     /// One or more instance IDs.
     #[serde(rename = "InstanceIds", default, skip_serializing_if = "Option::is_none")]
@@ -2567,7 +2567,7 @@ impl FromJson for SetInstanceProtectionQuery {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SetInstanceProtectionAnswer {
 }
 
@@ -2577,7 +2577,7 @@ impl FromJson for SetInstanceProtectionAnswer {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TerminateInstanceInAutoScalingGroupType {
     /// The ID of the instance.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
@@ -2605,7 +2605,7 @@ impl FromJson for TerminateInstanceInAutoScalingGroupType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ActivityType {
     /// A scaling activity.
     #[serde(rename = "Activity", default, skip_serializing_if = "Option::is_none")]
@@ -2625,7 +2625,7 @@ impl FromJson for ActivityType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutScalingPolicyType {
     /// The name of the Auto Scaling group.
     #[serde(rename = "AutoScalingGroupName", default, skip_serializing_if = "Option::is_none")]
@@ -2694,7 +2694,7 @@ impl FromJson for PutScalingPolicyType {
 }
 
 /// Describes information used to create a step adjustment for a step scaling policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StepAdjustment {
     /// The lower bound for the difference between the alarm threshold and the CloudWatch metric.
     #[serde(rename = "MetricIntervalLowerBound", default, skip_serializing_if = "Option::is_none")]
@@ -2719,7 +2719,7 @@ impl FromJson for StepAdjustment {
 }
 
 /// Represents a target tracking scaling policy configuration to use with Amazon EC2 Auto Scaling.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TargetTrackingConfiguration {
     /// A predefined metric.
     #[serde(rename = "PredefinedMetricSpecification", default, skip_serializing_if = "Option::is_none")]
@@ -2748,7 +2748,7 @@ impl FromJson for TargetTrackingConfiguration {
 }
 
 /// Represents a predefined metric for a target tracking scaling policy to use with Amazon EC2 Auto Scaling.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredefinedMetricSpecification {
     /// The metric type.
     #[serde(rename = "PredefinedMetricType", default, skip_serializing_if = "Option::is_none")]
@@ -2768,7 +2768,7 @@ impl FromJson for PredefinedMetricSpecification {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum MetricType {
     #[serde(rename = "ASGAverageCPUUtilization")]
     ASGAverageCPUUtilization,
@@ -2815,7 +2815,7 @@ impl FromJson for MetricType {
 }
 
 /// Represents a CloudWatch metric of your choosing for a target tracking scaling policy to use with Amazon EC2 Auto Scaling.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CustomizedMetricSpecification {
     /// The name of the metric.
     #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
@@ -2856,7 +2856,7 @@ impl FromJson for CustomizedMetricSpecification {
 }
 
 /// Describes the dimension of a metric.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MetricDimension {
     /// The name of the dimension.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -2876,7 +2876,7 @@ impl FromJson for MetricDimension {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum MetricStatistic {
     #[serde(rename = "Average")]
     Average,
@@ -2923,7 +2923,7 @@ impl FromJson for MetricStatistic {
 }
 
 /// The metric data to return.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TargetTrackingMetricDataQuery {
     /// A short name that identifies the object's results in the response.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -2960,7 +2960,7 @@ impl FromJson for TargetTrackingMetricDataQuery {
 }
 
 /// This structure defines the CloudWatch metric to return, along with the statistic and unit.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TargetTrackingMetricStat {
     /// The metric to use.
     #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
@@ -2989,7 +2989,7 @@ impl FromJson for TargetTrackingMetricStat {
 }
 
 /// Represents a specific metric.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Metric {
     /// The namespace of the metric.
     #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
@@ -3014,7 +3014,7 @@ impl FromJson for Metric {
 }
 
 /// Represents a predictive scaling policy configuration to use with Amazon EC2 Auto Scaling.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredictiveScalingConfiguration {
     /// This structure includes the metrics and target utilization to use for predictive scaling.
     #[serde(rename = "MetricSpecifications", default, skip_serializing_if = "Option::is_none")]
@@ -3047,7 +3047,7 @@ impl FromJson for PredictiveScalingConfiguration {
 }
 
 /// This structure specifies the metrics and target utilization settings for a predictive scaling policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredictiveScalingMetricSpecification {
     /// Specifies the target utilization.
     #[serde(rename = "TargetValue", default, skip_serializing_if = "Option::is_none")]
@@ -3088,7 +3088,7 @@ impl FromJson for PredictiveScalingMetricSpecification {
 }
 
 /// Represents a metric pair for a predictive scaling policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredictiveScalingPredefinedMetricPair {
     /// Indicates which metrics to use.
     #[serde(rename = "PredefinedMetricType", default, skip_serializing_if = "Option::is_none")]
@@ -3108,7 +3108,7 @@ impl FromJson for PredictiveScalingPredefinedMetricPair {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PredefinedMetricPairType {
     #[serde(rename = "ASGCPUUtilization")]
     ASGCPUUtilization,
@@ -3151,7 +3151,7 @@ impl FromJson for PredefinedMetricPairType {
 }
 
 /// Describes a scaling metric for a predictive scaling policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredictiveScalingPredefinedScalingMetric {
     /// The metric type.
     #[serde(rename = "PredefinedMetricType", default, skip_serializing_if = "Option::is_none")]
@@ -3171,7 +3171,7 @@ impl FromJson for PredictiveScalingPredefinedScalingMetric {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PredefinedScalingMetricType {
     #[serde(rename = "ASGAverageCPUUtilization")]
     ASGAverageCPUUtilization,
@@ -3214,7 +3214,7 @@ impl FromJson for PredefinedScalingMetricType {
 }
 
 /// Describes a load metric for a predictive scaling policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredictiveScalingPredefinedLoadMetric {
     /// The metric type.
     #[serde(rename = "PredefinedMetricType", default, skip_serializing_if = "Option::is_none")]
@@ -3234,7 +3234,7 @@ impl FromJson for PredictiveScalingPredefinedLoadMetric {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PredefinedLoadMetricType {
     #[serde(rename = "ASGTotalCPUUtilization")]
     ASGTotalCPUUtilization,
@@ -3277,7 +3277,7 @@ impl FromJson for PredefinedLoadMetricType {
 }
 
 /// Describes a custom scaling metric for a predictive scaling policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredictiveScalingCustomizedScalingMetric {
     /// One or more metric data queries to provide the data points for a scaling metric.
     #[serde(rename = "MetricDataQueries", default, skip_serializing_if = "Option::is_none")]
@@ -3294,7 +3294,7 @@ impl FromJson for PredictiveScalingCustomizedScalingMetric {
 }
 
 /// The metric data to return.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MetricDataQuery {
     /// A short name that identifies the object's results in the response.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -3327,7 +3327,7 @@ impl FromJson for MetricDataQuery {
 }
 
 /// This structure defines the CloudWatch metric to return, along with the statistic and unit.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MetricStat {
     /// The CloudWatch metric to return, including the metric name, namespace, and dimensions.
     #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
@@ -3352,7 +3352,7 @@ impl FromJson for MetricStat {
 }
 
 /// Describes a custom load metric for a predictive scaling policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredictiveScalingCustomizedLoadMetric {
     /// One or more metric data queries to provide the data points for a load metric.
     #[serde(rename = "MetricDataQueries", default, skip_serializing_if = "Option::is_none")]
@@ -3369,7 +3369,7 @@ impl FromJson for PredictiveScalingCustomizedLoadMetric {
 }
 
 /// Describes a customized capacity metric for a predictive scaling policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PredictiveScalingCustomizedCapacityMetric {
     /// One or more metric data queries to provide the data points for a capacity metric.
     #[serde(rename = "MetricDataQueries", default, skip_serializing_if = "Option::is_none")]
@@ -3385,7 +3385,7 @@ impl FromJson for PredictiveScalingCustomizedCapacityMetric {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PredictiveScalingMode {
     #[serde(rename = "ForecastAndScale")]
     ForecastAndScale,
@@ -3419,7 +3419,7 @@ impl FromJson for PredictiveScalingMode {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PredictiveScalingMaxCapacityBreachBehavior {
     #[serde(rename = "HonorMaxCapacity")]
     HonorMaxCapacity,
@@ -3454,7 +3454,7 @@ impl FromJson for PredictiveScalingMaxCapacityBreachBehavior {
 }
 
 /// Contains the output of PutScalingPolicy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PolicyARNType {
     /// The Amazon Resource Name (ARN) of the policy.
     #[serde(rename = "PolicyARN", default, skip_serializing_if = "Option::is_none")]
@@ -3475,7 +3475,7 @@ impl FromJson for PolicyARNType {
 }
 
 /// Describes an alarm.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Alarm {
     /// The name of the alarm.
     #[serde(rename = "AlarmName", default, skip_serializing_if = "Option::is_none")]
@@ -3495,7 +3495,7 @@ impl FromJson for Alarm {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribePoliciesType {
     /// The name of the Auto Scaling group.
     #[serde(rename = "AutoScalingGroupName", default, skip_serializing_if = "Option::is_none")]
@@ -3531,7 +3531,7 @@ impl FromJson for DescribePoliciesType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PoliciesType {
     /// The scaling policies.
     #[serde(rename = "ScalingPolicies", default, skip_serializing_if = "Option::is_none")]
@@ -3552,7 +3552,7 @@ impl FromJson for PoliciesType {
 }
 
 /// Describes a scaling policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ScalingPolicy {
     /// The name of the Auto Scaling group.
     #[serde(rename = "AutoScalingGroupName", default, skip_serializing_if = "Option::is_none")]
@@ -3628,7 +3628,7 @@ impl FromJson for ScalingPolicy {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeletePolicyType {
     /// The name of the Auto Scaling group.
     #[serde(rename = "AutoScalingGroupName", default, skip_serializing_if = "Option::is_none")]

@@ -3,11 +3,11 @@
 //! so that the validator can report a missing member instead of failing to parse.
 
 use crate::api::from_json::{member, object, FromJson};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutMetricDataInput {
     /// The namespace for the metric data.
     #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
@@ -36,7 +36,7 @@ impl FromJson for PutMetricDataInput {
 }
 
 /// Encapsulates the information sent to either create a metric or add new values to be aggregated into an existing metric.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MetricDatum {
     /// The name of the metric.
     #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
@@ -85,7 +85,7 @@ impl FromJson for MetricDatum {
 }
 
 /// A dimension is a name/value pair that is part of the identity of a metric.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Dimension {
     /// The name of the dimension.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -106,7 +106,7 @@ impl FromJson for Dimension {
 }
 
 /// Represents a set of statistics that describes a specific metric.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StatisticSet {
     /// The number of samples used for the statistic set.
     #[serde(rename = "SampleCount", default, skip_serializing_if = "Option::is_none")]
@@ -134,7 +134,7 @@ impl FromJson for StatisticSet {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum StandardUnit {
     #[serde(rename = "Seconds")]
     Seconds,
@@ -269,7 +269,7 @@ impl FromJson for StandardUnit {
 }
 
 /// A set of metrics that are associated with an entity, such as a specific service or resource.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EntityMetricData {
     /// The entity associated with the metrics.
     #[serde(rename = "Entity", default, skip_serializing_if = "Option::is_none")]
@@ -290,7 +290,7 @@ impl FromJson for EntityMetricData {
 }
 
 /// An entity associated with metrics, to allow for finding related telemetry.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Entity {
     /// The attributes of the entity which identify the specific entity, as a list of key-value pairs.
     #[serde(rename = "KeyAttributes", default, skip_serializing_if = "Option::is_none")]
@@ -310,7 +310,7 @@ impl FromJson for Entity {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GetMetricStatisticsInput {
     /// The namespace of the metric, with or without spaces.
     #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
@@ -358,7 +358,7 @@ impl FromJson for GetMetricStatisticsInput {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Statistic {
     #[serde(rename = "SampleCount")]
     SampleCount,
@@ -404,7 +404,7 @@ impl FromJson for Statistic {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GetMetricStatisticsOutput {
     /// A label for the specified metric.
     #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
@@ -425,7 +425,7 @@ impl FromJson for GetMetricStatisticsOutput {
 }
 
 /// Encapsulates the statistical data that CloudWatch computes from metric data.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Datapoint {
     /// The time stamp used for the data point.
     #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
@@ -469,7 +469,7 @@ impl FromJson for Datapoint {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GetMetricDataInput {
     /// The metric queries to be returned.
     #[serde(rename = "MetricDataQueries", default, skip_serializing_if = "Option::is_none")]
@@ -510,7 +510,7 @@ impl FromJson for GetMetricDataInput {
 }
 
 /// This structure is used in both `GetMetricData` and `PutMetricAlarm`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MetricDataQuery {
     /// A short name used to tie this object to the results in the response.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -551,7 +551,7 @@ impl FromJson for MetricDataQuery {
 }
 
 /// This structure defines the metric to be returned, along with the statistics, period, and units.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MetricStat {
     /// The metric to return, including the metric name, namespace, and dimensions.
     #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
@@ -580,7 +580,7 @@ impl FromJson for MetricStat {
 }
 
 /// Represents a specific metric.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Metric {
     /// The namespace of the metric.
     #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
@@ -604,7 +604,7 @@ impl FromJson for Metric {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ScanBy {
     #[serde(rename = "TimestampDescending")]
     TimestampDescending,
@@ -639,7 +639,7 @@ impl FromJson for ScanBy {
 }
 
 /// This structure includes the `Timezone` parameter, which you can use to specify your time zone so that the labels that are associated with returned metrics display the correct time for your time zone.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LabelOptions {
     /// The time zone to use for metric data return in this operation.
     #[serde(rename = "Timezone", default, skip_serializing_if = "Option::is_none")]
@@ -655,7 +655,7 @@ impl FromJson for LabelOptions {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GetMetricDataOutput {
     /// The metrics that are returned, including the metric name, namespace, and dimensions.
     #[serde(rename = "MetricDataResults", default, skip_serializing_if = "Option::is_none")]
@@ -680,7 +680,7 @@ impl FromJson for GetMetricDataOutput {
 }
 
 /// A `GetMetricData` call returns an array of `MetricDataResult` structures.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MetricDataResult {
     /// The short name you specified to represent this metric.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -716,7 +716,7 @@ impl FromJson for MetricDataResult {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum StatusCode {
     #[serde(rename = "Complete")]
     Complete,
@@ -759,7 +759,7 @@ impl FromJson for StatusCode {
 }
 
 /// A message returned by the `GetMetricData`API, including a code and a description.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MessageData {
     /// The error code or status code associated with the message.
     #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
@@ -779,7 +779,7 @@ impl FromJson for MessageData {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListMetricsInput {
     /// The metric namespace to filter against.
     #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
@@ -820,7 +820,7 @@ impl FromJson for ListMetricsInput {
 }
 
 /// Represents filters for a dimension.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DimensionFilter {
     /// The dimension name to be matched.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -840,7 +840,7 @@ impl FromJson for DimensionFilter {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum RecentlyActive {
     #[serde(rename = "PT3H")]
     Pt3h,
@@ -870,7 +870,7 @@ impl FromJson for RecentlyActive {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListMetricsOutput {
     /// The metrics that match your request.
     #[serde(rename = "Metrics", default, skip_serializing_if = "Option::is_none")]
@@ -894,7 +894,7 @@ impl FromJson for ListMetricsOutput {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutMetricAlarmInput {
     /// The name for the alarm.
     #[serde(rename = "AlarmName", default, skip_serializing_if = "Option::is_none")]
@@ -1014,7 +1014,7 @@ impl FromJson for PutMetricAlarmInput {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ComparisonOperator {
     #[serde(rename = "GreaterThanOrEqualToThreshold")]
     GreaterThanOrEqualToThreshold,
@@ -1069,7 +1069,7 @@ impl FromJson for ComparisonOperator {
 }
 
 /// A key-value pair associated with a CloudWatch resource.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Tag {
     /// A string that you can use to assign a value.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -1090,7 +1090,7 @@ impl FromJson for Tag {
 }
 
 /// The evaluation window that an alarm uses to select the range of metric data that it evaluates each time it runs.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EvaluationWindow {
     /// A wall clock window, which aligns the evaluated range to fixed clock boundaries that match the alarm's period, such as the top of the hour, midnight, or the start of the calendar week.
     #[serde(rename = "WallClockWindow", default, skip_serializing_if = "Option::is_none")]
@@ -1111,7 +1111,7 @@ impl FromJson for EvaluationWindow {
 }
 
 /// An evaluation window that aligns the evaluated range to fixed clock boundaries that match the alarm's period, such as the top of the hour, midnight, or the start of the calendar week, optionally in a specific time zone.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct WallClockWindow {
     /// The time zone to use when the alarm aligns the evaluation window to clock boundaries.
     #[serde(rename = "Timezone", default, skip_serializing_if = "Option::is_none")]
@@ -1128,7 +1128,7 @@ impl FromJson for WallClockWindow {
 }
 
 /// An evaluation window that advances each time the alarm is evaluated, forming a rolling time window.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SlidingWindow {
 }
 
@@ -1139,7 +1139,7 @@ impl FromJson for SlidingWindow {
 }
 
 /// The configuration settings that define the warm-up behavior for an alarm.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct WarmUpConfiguration {
     /// The length of the warm-up period, in minutes.
     #[serde(rename = "WarmUpPeriodDurationInMinutes", default, skip_serializing_if = "Option::is_none")]
@@ -1160,7 +1160,7 @@ impl FromJson for WarmUpConfiguration {
 }
 
 /// The evaluation criteria for an alarm.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EvaluationCriteria {
     /// The PromQL criteria for the alarm evaluation.
     #[serde(rename = "PromQLCriteria", default, skip_serializing_if = "Option::is_none")]
@@ -1177,7 +1177,7 @@ impl FromJson for EvaluationCriteria {
 }
 
 /// Contains the configuration that determines how a PromQL alarm evaluates its contributors, including the query to run and the durations that define when contributors transition between states.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AlarmPromQLCriteria {
     /// The PromQL query that the alarm evaluates.
     #[serde(rename = "Query", default, skip_serializing_if = "Option::is_none")]
@@ -1202,7 +1202,7 @@ impl FromJson for AlarmPromQLCriteria {
 }
 
 /// Settings that change the content of the notifications and events that an alarm sends when its state changes.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ActionConfiguration {
     /// Settings for including the alarm's tags in its action notifications and state-change events.
     #[serde(rename = "AlarmTagsPropagation", default, skip_serializing_if = "Option::is_none")]
@@ -1219,7 +1219,7 @@ impl FromJson for ActionConfiguration {
 }
 
 /// Includes the alarm's tags in the notifications that the alarm sends to Amazon SNS topics and Lambda functions.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AlarmTagsPropagation {
     /// Set to `true` to include the alarm's tags.
     #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
@@ -1243,7 +1243,7 @@ impl FromJson for AlarmTagsPropagation {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeAlarmsInput {
     /// The names of the alarms to retrieve information about.
     #[serde(rename = "AlarmNames", default, skip_serializing_if = "Option::is_none")]
@@ -1291,7 +1291,7 @@ impl FromJson for DescribeAlarmsInput {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AlarmType {
     #[serde(rename = "CompositeAlarm")]
     CompositeAlarm,
@@ -1329,7 +1329,7 @@ impl FromJson for AlarmType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum StateValue {
     #[serde(rename = "OK")]
     Ok,
@@ -1367,7 +1367,7 @@ impl FromJson for StateValue {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeAlarmsOutput {
     /// The information about any composite alarms returned by the operation.
     #[serde(rename = "CompositeAlarms", default, skip_serializing_if = "Option::is_none")]
@@ -1396,7 +1396,7 @@ impl FromJson for DescribeAlarmsOutput {
 }
 
 /// The details about a composite alarm.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CompositeAlarm {
     /// Indicates whether actions should be executed during any changes to the alarm state.
     #[serde(rename = "ActionsEnabled", default, skip_serializing_if = "Option::is_none")]
@@ -1488,7 +1488,7 @@ impl FromJson for CompositeAlarm {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ActionsSuppressedBy {
     #[serde(rename = "WaitPeriod")]
     WaitPeriod,
@@ -1527,7 +1527,7 @@ impl FromJson for ActionsSuppressedBy {
 }
 
 /// The details about a metric alarm.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MetricAlarm {
     /// The name of the alarm.
     #[serde(rename = "AlarmName", default, skip_serializing_if = "Option::is_none")]
@@ -1675,7 +1675,7 @@ impl FromJson for MetricAlarm {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum EvaluationState {
     #[serde(rename = "PARTIAL_DATA")]
     PartialData,
@@ -1714,7 +1714,7 @@ impl FromJson for EvaluationState {
 }
 
 /// The details about a log alarm.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LogAlarm {
     /// The name of the alarm.
     #[serde(rename = "AlarmName", default, skip_serializing_if = "Option::is_none")]
@@ -1823,7 +1823,7 @@ impl FromJson for LogAlarm {
 }
 
 /// The configuration of the CloudWatch Logs scheduled query that backs a log alarm.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ScheduledQueryConfiguration {
     /// The CloudWatch Logs query to execute on each scheduled run.
     #[serde(rename = "QueryString", default, skip_serializing_if = "Option::is_none")]
@@ -1864,7 +1864,7 @@ impl FromJson for ScheduledQueryConfiguration {
 }
 
 /// Contains the schedule expression and time-range offsets that define when a scheduled query runs and what time range each execution covers.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ScheduleConfiguration {
     /// The schedule expression that defines how often the underlying CloudWatch Logs scheduled query runs.
     #[serde(rename = "ScheduleExpression", default, skip_serializing_if = "Option::is_none")]
@@ -1888,7 +1888,7 @@ impl FromJson for ScheduleConfiguration {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteAlarmsInput {
     /// The alarms to be deleted.
     #[serde(rename = "AlarmNames", default, skip_serializing_if = "Option::is_none")]
@@ -1904,7 +1904,7 @@ impl FromJson for DeleteAlarmsInput {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SetAlarmStateInput {
     /// The name of the alarm.
     #[serde(rename = "AlarmName", default, skip_serializing_if = "Option::is_none")]
@@ -1932,7 +1932,7 @@ impl FromJson for SetAlarmStateInput {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeAlarmHistoryInput {
     /// The name of the alarm.
     #[serde(rename = "AlarmName", default, skip_serializing_if = "Option::is_none")]
@@ -1980,7 +1980,7 @@ impl FromJson for DescribeAlarmHistoryInput {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum HistoryItemType {
     #[serde(rename = "ConfigurationUpdate")]
     ConfigurationUpdate,
@@ -2026,7 +2026,7 @@ impl FromJson for HistoryItemType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeAlarmHistoryOutput {
     /// The alarm histories, in JSON format.
     #[serde(rename = "AlarmHistoryItems", default, skip_serializing_if = "Option::is_none")]
@@ -2047,7 +2047,7 @@ impl FromJson for DescribeAlarmHistoryOutput {
 }
 
 /// Represents the history of a specific alarm.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AlarmHistoryItem {
     /// The descriptive name for the alarm.
     #[serde(rename = "AlarmName", default, skip_serializing_if = "Option::is_none")]

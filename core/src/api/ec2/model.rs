@@ -3,10 +3,10 @@
 //! so that the validator can report a missing member instead of failing to parse.
 
 use crate::api::from_json::{member, object, FromJson};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeInstanceTypesRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response.
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
@@ -42,7 +42,7 @@ impl FromJson for DescribeInstanceTypesRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceType {
     #[serde(rename = "a1.medium")]
     A1Medium,
@@ -5817,7 +5817,7 @@ impl FromJson for InstanceType {
 }
 
 /// A filter name and value pair that is used to return a more specific list of results from a describe operation.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Filter {
     /// The name of the filter.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -5837,7 +5837,7 @@ impl FromJson for Filter {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeInstanceTypesResult {
     /// The instance type.
     #[serde(rename = "InstanceTypes", default, skip_serializing_if = "Option::is_none")]
@@ -5858,7 +5858,7 @@ impl FromJson for DescribeInstanceTypesResult {
 }
 
 /// Describes the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceTypeInfo {
     /// The instance type.
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
@@ -5998,7 +5998,7 @@ impl FromJson for InstanceTypeInfo {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum UsageClassType {
     #[serde(rename = "spot")]
     Spot,
@@ -6036,7 +6036,7 @@ impl FromJson for UsageClassType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum RootDeviceType {
     #[serde(rename = "ebs")]
     Ebs,
@@ -6070,7 +6070,7 @@ impl FromJson for RootDeviceType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum VirtualizationType {
     #[serde(rename = "hvm")]
     Hvm,
@@ -6104,7 +6104,7 @@ impl FromJson for VirtualizationType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceTypeHypervisor {
     #[serde(rename = "nitro")]
     Nitro,
@@ -6139,7 +6139,7 @@ impl FromJson for InstanceTypeHypervisor {
 }
 
 /// Describes the processor used by the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ProcessorInfo {
     /// The architectures supported by the instance type.
     #[serde(rename = "SupportedArchitectures", default, skip_serializing_if = "Option::is_none")]
@@ -6167,7 +6167,7 @@ impl FromJson for ProcessorInfo {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ArchitectureType {
     #[serde(rename = "i386")]
     I386,
@@ -6213,7 +6213,7 @@ impl FromJson for ArchitectureType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum SupportedAdditionalProcessorFeature {
     #[serde(rename = "amd-sev-snp")]
     AmdSevSnp,
@@ -6248,7 +6248,7 @@ impl FromJson for SupportedAdditionalProcessorFeature {
 }
 
 /// Describes the vCPU configurations for the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct VCpuInfo {
     /// The default number of vCPUs for the instance type.
     #[serde(rename = "DefaultVCpus", default, skip_serializing_if = "Option::is_none")]
@@ -6281,7 +6281,7 @@ impl FromJson for VCpuInfo {
 }
 
 /// Describes the memory for the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MemoryInfo {
     /// The size of the memory, in MiB.
     #[serde(rename = "SizeInMiB", default, skip_serializing_if = "Option::is_none")]
@@ -6298,7 +6298,7 @@ impl FromJson for MemoryInfo {
 }
 
 /// Describes the instance store features that are supported by the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceStorageInfo {
     /// The total size of the disks, in GB.
     #[serde(rename = "TotalSizeInGB", default, skip_serializing_if = "Option::is_none")]
@@ -6327,7 +6327,7 @@ impl FromJson for InstanceStorageInfo {
 }
 
 /// Describes a disk.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DiskInfo {
     /// The size of the disk in GB.
     #[serde(rename = "SizeInGB", default, skip_serializing_if = "Option::is_none")]
@@ -6351,7 +6351,7 @@ impl FromJson for DiskInfo {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum DiskType {
     #[serde(rename = "hdd")]
     Hdd,
@@ -6385,7 +6385,7 @@ impl FromJson for DiskType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum EphemeralNvmeSupport {
     #[serde(rename = "unsupported")]
     Unsupported,
@@ -6423,7 +6423,7 @@ impl FromJson for EphemeralNvmeSupport {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceStorageEncryptionSupport {
     #[serde(rename = "unsupported")]
     Unsupported,
@@ -6458,7 +6458,7 @@ impl FromJson for InstanceStorageEncryptionSupport {
 }
 
 /// Describes the Amazon EBS features supported by the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EbsInfo {
     /// Indicates whether the instance type is Amazon EBS-optimized.
     #[serde(rename = "EbsOptimizedSupport", default, skip_serializing_if = "Option::is_none")]
@@ -6502,7 +6502,7 @@ impl FromJson for EbsInfo {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum EbsOptimizedSupport {
     #[serde(rename = "unsupported")]
     Unsupported,
@@ -6540,7 +6540,7 @@ impl FromJson for EbsOptimizedSupport {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum EbsEncryptionSupport {
     #[serde(rename = "unsupported")]
     Unsupported,
@@ -6575,7 +6575,7 @@ impl FromJson for EbsEncryptionSupport {
 }
 
 /// Describes the optimized EBS performance for supported instance types.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EbsOptimizedInfo {
     /// The baseline bandwidth performance for an EBS-optimized instance type, in Mbps.
     #[serde(rename = "BaselineBandwidthInMbps", default, skip_serializing_if = "Option::is_none")]
@@ -6611,7 +6611,7 @@ impl FromJson for EbsOptimizedInfo {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum EbsNvmeSupport {
     #[serde(rename = "unsupported")]
     Unsupported,
@@ -6649,7 +6649,7 @@ impl FromJson for EbsNvmeSupport {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AttachmentLimitType {
     #[serde(rename = "shared")]
     Shared,
@@ -6684,7 +6684,7 @@ impl FromJson for AttachmentLimitType {
 }
 
 /// Describes the performance characteristics of an EBS card on the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EbsCardInfo {
     /// The index of the EBS card.
     #[serde(rename = "EbsCardIndex", default, skip_serializing_if = "Option::is_none")]
@@ -6725,7 +6725,7 @@ impl FromJson for EbsCardInfo {
 }
 
 /// Describes the networking features of the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NetworkInfo {
     /// The network performance.
     #[serde(rename = "NetworkPerformance", default, skip_serializing_if = "Option::is_none")]
@@ -6814,7 +6814,7 @@ impl FromJson for NetworkInfo {
 }
 
 /// Describes the network card support of the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NetworkCardInfo {
     /// The index of the network card.
     #[serde(rename = "NetworkCardIndex", default, skip_serializing_if = "Option::is_none")]
@@ -6866,7 +6866,7 @@ impl FromJson for NetworkCardInfo {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum NetworkCardInterfaceType {
     #[serde(rename = "interface")]
     Interface,
@@ -6908,7 +6908,7 @@ impl FromJson for NetworkCardInterfaceType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum EnaSupport {
     #[serde(rename = "unsupported")]
     Unsupported,
@@ -6947,7 +6947,7 @@ impl FromJson for EnaSupport {
 }
 
 /// Describes the Elastic Fabric Adapters for the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EfaInfo {
     /// The maximum number of Elastic Fabric Adapters for the instance type.
     #[serde(rename = "MaximumEfaInterfaces", default, skip_serializing_if = "Option::is_none")]
@@ -6963,7 +6963,7 @@ impl FromJson for EfaInfo {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum BandwidthWeightingType {
     #[serde(rename = "default")]
     Default,
@@ -7001,7 +7001,7 @@ impl FromJson for BandwidthWeightingType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum FlexibleEnaQueuesSupport {
     #[serde(rename = "unsupported")]
     Unsupported,
@@ -7036,7 +7036,7 @@ impl FromJson for FlexibleEnaQueuesSupport {
 }
 
 /// Indicates default conntrack information for the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DefaultConnectionTrackingConfiguration {
     /// Default timeout (in seconds) for idle TCP connections in an established state.
     #[serde(rename = "DefaultTcpEstablishedTimeout", default, skip_serializing_if = "Option::is_none")]
@@ -7061,7 +7061,7 @@ impl FromJson for DefaultConnectionTrackingConfiguration {
 }
 
 /// Describes the GPU accelerators for the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GpuInfo {
     /// Describes the GPU accelerators for the instance type.
     #[serde(rename = "Gpus", default, skip_serializing_if = "Option::is_none")]
@@ -7082,7 +7082,7 @@ impl FromJson for GpuInfo {
 }
 
 /// Describes the GPU accelerators for the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GpuDeviceInfo {
     /// The name of the GPU accelerator.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -7123,7 +7123,7 @@ impl FromJson for GpuDeviceInfo {
 }
 
 /// Describes the memory available to the GPU accelerator.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GpuDeviceMemoryInfo {
     /// The size of the memory available to the GPU accelerator, in MiB.
     #[serde(rename = "SizeInMiB", default, skip_serializing_if = "Option::is_none")]
@@ -7140,7 +7140,7 @@ impl FromJson for GpuDeviceMemoryInfo {
 }
 
 /// Describes the FPGAs for the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct FpgaInfo {
     /// Describes the FPGAs for the instance type.
     #[serde(rename = "Fpgas", default, skip_serializing_if = "Option::is_none")]
@@ -7161,7 +7161,7 @@ impl FromJson for FpgaInfo {
 }
 
 /// Describes the FPGA accelerator for the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct FpgaDeviceInfo {
     /// The name of the FPGA accelerator.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -7190,7 +7190,7 @@ impl FromJson for FpgaDeviceInfo {
 }
 
 /// Describes the memory for the FPGA accelerator for the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct FpgaDeviceMemoryInfo {
     /// The size of the memory available to the FPGA accelerator, in MiB.
     #[serde(rename = "SizeInMiB", default, skip_serializing_if = "Option::is_none")]
@@ -7207,7 +7207,7 @@ impl FromJson for FpgaDeviceMemoryInfo {
 }
 
 /// Describes the placement group support of the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PlacementGroupInfo {
     /// The supported placement group types.
     #[serde(rename = "SupportedStrategies", default, skip_serializing_if = "Option::is_none")]
@@ -7223,7 +7223,7 @@ impl FromJson for PlacementGroupInfo {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PlacementGroupStrategy {
     #[serde(rename = "cluster")]
     Cluster,
@@ -7262,7 +7262,7 @@ impl FromJson for PlacementGroupStrategy {
 }
 
 /// Amazon Elastic Inference is no longer available.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InferenceAcceleratorInfo {
     /// Describes the Inference accelerators for the instance type.
     #[serde(rename = "Accelerators", default, skip_serializing_if = "Option::is_none")]
@@ -7283,7 +7283,7 @@ impl FromJson for InferenceAcceleratorInfo {
 }
 
 /// Amazon Elastic Inference is no longer available.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InferenceDeviceInfo {
     /// The number of Inference accelerators for the instance type.
     #[serde(rename = "Count", default, skip_serializing_if = "Option::is_none")]
@@ -7312,7 +7312,7 @@ impl FromJson for InferenceDeviceInfo {
 }
 
 /// Amazon Elastic Inference is no longer available.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InferenceDeviceMemoryInfo {
     /// The size of the memory available to the inference accelerator, in MiB.
     #[serde(rename = "SizeInMiB", default, skip_serializing_if = "Option::is_none")]
@@ -7328,7 +7328,7 @@ impl FromJson for InferenceDeviceMemoryInfo {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum BootModeType {
     #[serde(rename = "legacy-bios")]
     LegacyBios,
@@ -7362,7 +7362,7 @@ impl FromJson for BootModeType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum NitroEnclavesSupport {
     #[serde(rename = "unsupported")]
     Unsupported,
@@ -7396,7 +7396,7 @@ impl FromJson for NitroEnclavesSupport {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum NitroTpmSupport {
     #[serde(rename = "unsupported")]
     Unsupported,
@@ -7431,7 +7431,7 @@ impl FromJson for NitroTpmSupport {
 }
 
 /// Describes the supported NitroTPM versions for the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NitroTpmInfo {
     /// Indicates the supported NitroTPM versions.
     #[serde(rename = "SupportedVersions", default, skip_serializing_if = "Option::is_none")]
@@ -7448,7 +7448,7 @@ impl FromJson for NitroTpmInfo {
 }
 
 /// Describes the media accelerators for the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MediaAcceleratorInfo {
     /// Describes the media accelerators for the instance type.
     #[serde(rename = "Accelerators", default, skip_serializing_if = "Option::is_none")]
@@ -7469,7 +7469,7 @@ impl FromJson for MediaAcceleratorInfo {
 }
 
 /// Describes the media accelerators for the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MediaDeviceInfo {
     /// The number of media accelerators for the instance type.
     #[serde(rename = "Count", default, skip_serializing_if = "Option::is_none")]
@@ -7498,7 +7498,7 @@ impl FromJson for MediaDeviceInfo {
 }
 
 /// Describes the memory available to the media accelerator.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MediaDeviceMemoryInfo {
     /// The size of the memory available to each media accelerator, in MiB.
     #[serde(rename = "SizeInMiB", default, skip_serializing_if = "Option::is_none")]
@@ -7515,7 +7515,7 @@ impl FromJson for MediaDeviceMemoryInfo {
 }
 
 /// Describes the neuron accelerators for the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NeuronInfo {
     /// Describes the neuron accelerators for the instance type.
     #[serde(rename = "NeuronDevices", default, skip_serializing_if = "Option::is_none")]
@@ -7536,7 +7536,7 @@ impl FromJson for NeuronInfo {
 }
 
 /// Describes the neuron accelerators for the instance type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NeuronDeviceInfo {
     /// The number of neuron accelerators for the instance type.
     #[serde(rename = "Count", default, skip_serializing_if = "Option::is_none")]
@@ -7565,7 +7565,7 @@ impl FromJson for NeuronDeviceInfo {
 }
 
 /// Describes the cores available to the neuron accelerator.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NeuronDeviceCoreInfo {
     /// The number of cores available to the neuron accelerator.
     #[serde(rename = "Count", default, skip_serializing_if = "Option::is_none")]
@@ -7586,7 +7586,7 @@ impl FromJson for NeuronDeviceCoreInfo {
 }
 
 /// Describes the memory available to the neuron accelerator.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NeuronDeviceMemoryInfo {
     /// The size of the memory available to the neuron accelerator, in MiB.
     #[serde(rename = "SizeInMiB", default, skip_serializing_if = "Option::is_none")]
@@ -7602,7 +7602,7 @@ impl FromJson for NeuronDeviceMemoryInfo {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PhcSupport {
     #[serde(rename = "unsupported")]
     Unsupported,
@@ -7636,7 +7636,7 @@ impl FromJson for PhcSupport {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum RebootMigrationSupport {
     #[serde(rename = "unsupported")]
     Unsupported,
@@ -7670,7 +7670,7 @@ impl FromJson for RebootMigrationSupport {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateSubnetRequest {
     /// The tags to assign to the subnet.
     #[serde(rename = "TagSpecifications", default, skip_serializing_if = "Option::is_none")]
@@ -7735,7 +7735,7 @@ impl FromJson for CreateSubnetRequest {
 }
 
 /// The tags to apply to a resource when the resource is being created.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TagSpecification {
     /// The type of resource to tag on creation.
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
@@ -7755,7 +7755,7 @@ impl FromJson for TagSpecification {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ResourceType {
     #[serde(rename = "capacity-reservation")]
     CapacityReservation,
@@ -8238,7 +8238,7 @@ impl FromJson for ResourceType {
 }
 
 /// Describes a tag.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Tag {
     /// The key of the tag.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -8258,7 +8258,7 @@ impl FromJson for Tag {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateSubnetResult {
     /// Information about the subnet.
     #[serde(rename = "Subnet", default, skip_serializing_if = "Option::is_none")]
@@ -8275,7 +8275,7 @@ impl FromJson for CreateSubnetResult {
 }
 
 /// Describes a subnet.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Subnet {
     /// The AZ ID of the subnet.
     #[serde(rename = "AvailabilityZoneId", default, skip_serializing_if = "Option::is_none")]
@@ -8384,7 +8384,7 @@ impl FromJson for Subnet {
 }
 
 /// Describes an association between a subnet and an IPv6 CIDR block.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SubnetIpv6CidrBlockAssociation {
     /// The ID of the association.
     #[serde(rename = "AssociationId", default, skip_serializing_if = "Option::is_none")]
@@ -8417,7 +8417,7 @@ impl FromJson for SubnetIpv6CidrBlockAssociation {
 }
 
 /// Describes the state of a CIDR block.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SubnetCidrBlockState {
     /// The state of a CIDR block.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
@@ -8437,7 +8437,7 @@ impl FromJson for SubnetCidrBlockState {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum SubnetCidrBlockStateCode {
     #[serde(rename = "associating")]
     Associating,
@@ -8487,7 +8487,7 @@ impl FromJson for SubnetCidrBlockStateCode {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Ipv6AddressAttribute {
     #[serde(rename = "public")]
     Public,
@@ -8521,7 +8521,7 @@ impl FromJson for Ipv6AddressAttribute {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum IpSource {
     #[serde(rename = "amazon")]
     Amazon,
@@ -8560,7 +8560,7 @@ impl FromJson for IpSource {
 }
 
 /// Describes the options for instance hostnames.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PrivateDnsNameOptionsOnLaunch {
     /// The type of hostname for EC2 instances.
     #[serde(rename = "HostnameType", default, skip_serializing_if = "Option::is_none")]
@@ -8584,7 +8584,7 @@ impl FromJson for PrivateDnsNameOptionsOnLaunch {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum HostnameType {
     #[serde(rename = "ip-name")]
     IpName,
@@ -8619,7 +8619,7 @@ impl FromJson for HostnameType {
 }
 
 /// The state of VPC Block Public Access (BPA).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BlockPublicAccessStates {
     /// The mode of VPC BPA.
     #[serde(rename = "InternetGatewayBlockMode", default, skip_serializing_if = "Option::is_none")]
@@ -8635,7 +8635,7 @@ impl FromJson for BlockPublicAccessStates {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum BlockPublicAccessMode {
     #[serde(rename = "off")]
     Off,
@@ -8673,7 +8673,7 @@ impl FromJson for BlockPublicAccessMode {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum NetworkFirewallConnectivityType {
     #[serde(rename = "flexible")]
     Flexible,
@@ -8719,7 +8719,7 @@ impl FromJson for NetworkFirewallConnectivityType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum SubnetState {
     #[serde(rename = "pending")]
     Pending,
@@ -8765,7 +8765,7 @@ impl FromJson for SubnetState {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeSubnetsRequest {
     /// The filters.
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
@@ -8797,7 +8797,7 @@ impl FromJson for DescribeSubnetsRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeSubnetsResult {
     /// The token to include in another request to get the next page of items.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -8817,7 +8817,7 @@ impl FromJson for DescribeSubnetsResult {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateLaunchTemplateRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response.
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
@@ -8858,7 +8858,7 @@ impl FromJson for CreateLaunchTemplateRequest {
 }
 
 /// The information to include in the launch template.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RequestLaunchTemplateData {
     /// The ID of the kernel.
     #[serde(rename = "KernelId", default, skip_serializing_if = "Option::is_none")]
@@ -9007,7 +9007,7 @@ impl FromJson for RequestLaunchTemplateData {
 }
 
 /// An IAM instance profile.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateIamInstanceProfileSpecificationRequest {
     /// The Amazon Resource Name (ARN) of the instance profile.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
@@ -9028,7 +9028,7 @@ impl FromJson for LaunchTemplateIamInstanceProfileSpecificationRequest {
 }
 
 /// Describes a block device mapping.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateBlockDeviceMappingRequest {
     /// The device name (for example, /dev/sdh or xvdh).
     #[serde(rename = "DeviceName", default, skip_serializing_if = "Option::is_none")]
@@ -9057,7 +9057,7 @@ impl FromJson for LaunchTemplateBlockDeviceMappingRequest {
 }
 
 /// The parameters for a block device for an EBS volume.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateEbsBlockDeviceRequest {
     /// Indicates whether the EBS volume is encrypted.
     #[serde(rename = "Encrypted", default, skip_serializing_if = "Option::is_none")]
@@ -9109,7 +9109,7 @@ impl FromJson for LaunchTemplateEbsBlockDeviceRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum VolumeType {
     #[serde(rename = "standard")]
     Standard,
@@ -9164,7 +9164,7 @@ impl FromJson for VolumeType {
 }
 
 /// The parameters for a network interface.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateInstanceNetworkInterfaceSpecificationRequest {
     /// Associates a Carrier IP address with eth0 for a new network interface.
     #[serde(rename = "AssociateCarrierIpAddress", default, skip_serializing_if = "Option::is_none")]
@@ -9269,7 +9269,7 @@ impl FromJson for LaunchTemplateInstanceNetworkInterfaceSpecificationRequest {
 }
 
 /// Describes an IPv6 address.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceIpv6AddressRequest {
     /// The IPv6 address.
     #[serde(rename = "Ipv6Address", default, skip_serializing_if = "Option::is_none")]
@@ -9286,7 +9286,7 @@ impl FromJson for InstanceIpv6AddressRequest {
 }
 
 /// Describes a secondary private IPv4 address for a network interface.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PrivateIpAddressSpecification {
     /// Indicates whether the private IPv4 address is the primary private IPv4 address.
     #[serde(rename = "Primary", default, skip_serializing_if = "Option::is_none")]
@@ -9307,7 +9307,7 @@ impl FromJson for PrivateIpAddressSpecification {
 }
 
 /// Describes the IPv4 prefix option for a network interface.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Ipv4PrefixSpecificationRequest {
     /// The IPv4 prefix.
     #[serde(rename = "Ipv4Prefix", default, skip_serializing_if = "Option::is_none")]
@@ -9324,7 +9324,7 @@ impl FromJson for Ipv4PrefixSpecificationRequest {
 }
 
 /// Describes the IPv6 prefix option for a network interface.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Ipv6PrefixSpecificationRequest {
     /// The IPv6 prefix.
     #[serde(rename = "Ipv6Prefix", default, skip_serializing_if = "Option::is_none")]
@@ -9341,7 +9341,7 @@ impl FromJson for Ipv6PrefixSpecificationRequest {
 }
 
 /// Launch instances with ENA Express settings configured from your launch template.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EnaSrdSpecificationRequest {
     /// Specifies whether ENA Express is enabled for the network interface when you launch an instance.
     #[serde(rename = "EnaSrdEnabled", default, skip_serializing_if = "Option::is_none")]
@@ -9362,7 +9362,7 @@ impl FromJson for EnaSrdSpecificationRequest {
 }
 
 /// Configures ENA Express for UDP network traffic from your launch template.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EnaSrdUdpSpecificationRequest {
     /// Indicates whether UDP traffic uses ENA Express for your instance.
     #[serde(rename = "EnaSrdUdpEnabled", default, skip_serializing_if = "Option::is_none")]
@@ -9379,7 +9379,7 @@ impl FromJson for EnaSrdUdpSpecificationRequest {
 }
 
 /// A security group connection tracking specification request that enables you to set the idle timeout for connection tracking on an Elastic network interface.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ConnectionTrackingSpecificationRequest {
     /// Timeout (in seconds) for idle TCP connections in an established state.
     #[serde(rename = "TcpEstablishedTimeout", default, skip_serializing_if = "Option::is_none")]
@@ -9404,7 +9404,7 @@ impl FromJson for ConnectionTrackingSpecificationRequest {
 }
 
 /// Describes the monitoring for the instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplatesMonitoringRequest {
     /// Specify `true` to enable detailed monitoring.
     #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
@@ -9425,7 +9425,7 @@ impl FromJson for LaunchTemplatesMonitoringRequest {
 }
 
 /// Describes the placement of an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplatePlacementRequest {
     /// The Availability Zone for the instance.
     #[serde(rename = "AvailabilityZone", default, skip_serializing_if = "Option::is_none")]
@@ -9477,7 +9477,7 @@ impl FromJson for LaunchTemplatePlacementRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Tenancy {
     #[serde(rename = "default")]
     Default,
@@ -9515,7 +9515,7 @@ impl FromJson for Tenancy {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ShutdownBehavior {
     #[serde(rename = "stop")]
     Stop,
@@ -9550,7 +9550,7 @@ impl FromJson for ShutdownBehavior {
 }
 
 /// The tags specification for the resources that are created during instance launch.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateTagSpecificationRequest {
     /// The type of resource to tag.
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
@@ -9571,7 +9571,7 @@ impl FromJson for LaunchTemplateTagSpecificationRequest {
 }
 
 /// Amazon Elastic Graphics reached end of life on January 8, 2024.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ElasticGpuSpecification {
     /// The type of Elastic Graphics accelerator.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
@@ -9588,7 +9588,7 @@ impl FromJson for ElasticGpuSpecification {
 }
 
 /// Amazon Elastic Inference is no longer available.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateElasticInferenceAccelerator {
     /// The type of elastic inference accelerator.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
@@ -9609,7 +9609,7 @@ impl FromJson for LaunchTemplateElasticInferenceAccelerator {
 }
 
 /// The market (purchasing) option for the instances.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateInstanceMarketOptionsRequest {
     /// The market type.
     #[serde(rename = "MarketType", default, skip_serializing_if = "Option::is_none")]
@@ -9629,7 +9629,7 @@ impl FromJson for LaunchTemplateInstanceMarketOptionsRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum MarketType {
     #[serde(rename = "spot")]
     Spot,
@@ -9672,7 +9672,7 @@ impl FromJson for MarketType {
 }
 
 /// The options for Spot Instances.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateSpotMarketOptionsRequest {
     /// The maximum hourly price you're willing to pay for a Spot Instance.
     #[serde(rename = "MaxPrice", default, skip_serializing_if = "Option::is_none")]
@@ -9704,7 +9704,7 @@ impl FromJson for LaunchTemplateSpotMarketOptionsRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum SpotInstanceType {
     #[serde(rename = "one-time")]
     OneTime,
@@ -9738,7 +9738,7 @@ impl FromJson for SpotInstanceType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceInterruptionBehavior {
     #[serde(rename = "hibernate")]
     Hibernate,
@@ -9777,7 +9777,7 @@ impl FromJson for InstanceInterruptionBehavior {
 }
 
 /// The credit option for CPU usage of a T instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreditSpecificationRequest {
     /// The credit option for CPU usage of a T instance.
     #[serde(rename = "CpuCredits", default, skip_serializing_if = "Option::is_none")]
@@ -9794,7 +9794,7 @@ impl FromJson for CreditSpecificationRequest {
 }
 
 /// The CPU options for the instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateCpuOptionsRequest {
     /// The number of CPU cores for the instance.
     #[serde(rename = "CoreCount", default, skip_serializing_if = "Option::is_none")]
@@ -9822,7 +9822,7 @@ impl FromJson for LaunchTemplateCpuOptionsRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AmdSevSnpSpecification {
     #[serde(rename = "enabled")]
     Enabled,
@@ -9856,7 +9856,7 @@ impl FromJson for AmdSevSnpSpecification {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum NestedVirtualizationSpecification {
     #[serde(rename = "enabled")]
     Enabled,
@@ -9891,7 +9891,7 @@ impl FromJson for NestedVirtualizationSpecification {
 }
 
 /// Describes an instance's Capacity Reservation targeting option.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateCapacityReservationSpecificationRequest {
     /// Indicates the instance's Capacity Reservation preferences.
     #[serde(rename = "CapacityReservationPreference", default, skip_serializing_if = "Option::is_none")]
@@ -9911,7 +9911,7 @@ impl FromJson for LaunchTemplateCapacityReservationSpecificationRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum CapacityReservationPreference {
     #[serde(rename = "capacity-reservations-only")]
     CapacityReservationsOnly,
@@ -9950,7 +9950,7 @@ impl FromJson for CapacityReservationPreference {
 }
 
 /// Describes a target Capacity Reservation or Capacity Reservation group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CapacityReservationTarget {
     /// The ID of the Capacity Reservation in which to run the instance.
     #[serde(rename = "CapacityReservationId", default, skip_serializing_if = "Option::is_none")]
@@ -9971,7 +9971,7 @@ impl FromJson for CapacityReservationTarget {
 }
 
 /// Describes a license configuration.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateLicenseConfigurationRequest {
     /// The Amazon Resource Name (ARN) of the license configuration.
     #[serde(rename = "LicenseConfigurationArn", default, skip_serializing_if = "Option::is_none")]
@@ -9988,7 +9988,7 @@ impl FromJson for LaunchTemplateLicenseConfigurationRequest {
 }
 
 /// Indicates whether the instance is configured for hibernation.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateHibernationOptionsRequest {
     /// If you set this parameter to `true`, the instance is enabled for hibernation.
     #[serde(rename = "Configured", default, skip_serializing_if = "Option::is_none")]
@@ -10005,7 +10005,7 @@ impl FromJson for LaunchTemplateHibernationOptionsRequest {
 }
 
 /// The metadata options for the instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateInstanceMetadataOptionsRequest {
     /// Indicates whether IMDSv2 is required.
     #[serde(rename = "HttpTokens", default, skip_serializing_if = "Option::is_none")]
@@ -10037,7 +10037,7 @@ impl FromJson for LaunchTemplateInstanceMetadataOptionsRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum LaunchTemplateHttpTokensState {
     #[serde(rename = "optional")]
     Optional,
@@ -10071,7 +10071,7 @@ impl FromJson for LaunchTemplateHttpTokensState {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum LaunchTemplateInstanceMetadataEndpointState {
     #[serde(rename = "disabled")]
     Disabled,
@@ -10105,7 +10105,7 @@ impl FromJson for LaunchTemplateInstanceMetadataEndpointState {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum LaunchTemplateInstanceMetadataProtocolIpv6 {
     #[serde(rename = "disabled")]
     Disabled,
@@ -10139,7 +10139,7 @@ impl FromJson for LaunchTemplateInstanceMetadataProtocolIpv6 {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum LaunchTemplateInstanceMetadataTagsState {
     #[serde(rename = "disabled")]
     Disabled,
@@ -10174,7 +10174,7 @@ impl FromJson for LaunchTemplateInstanceMetadataTagsState {
 }
 
 /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateEnclaveOptionsRequest {
     /// To enable the instance for Amazon Web Services Nitro Enclaves, set this parameter to `true`.
     #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
@@ -10191,7 +10191,7 @@ impl FromJson for LaunchTemplateEnclaveOptionsRequest {
 }
 
 /// The attributes for the instance types.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceRequirementsRequest {
     /// The minimum and maximum number of vCPUs.
     #[serde(rename = "VCpuCount", default, skip_serializing_if = "Option::is_none")]
@@ -10308,7 +10308,7 @@ impl FromJson for InstanceRequirementsRequest {
 }
 
 /// The minimum and maximum number of vCPUs.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct VCpuCountRangeRequest {
     /// The minimum number of vCPUs.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -10329,7 +10329,7 @@ impl FromJson for VCpuCountRangeRequest {
 }
 
 /// The minimum and maximum amount of memory, in MiB.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MemoryMiBRequest {
     /// The minimum amount of memory, in MiB.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -10349,7 +10349,7 @@ impl FromJson for MemoryMiBRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum CpuManufacturer {
     #[serde(rename = "intel")]
     Intel,
@@ -10392,7 +10392,7 @@ impl FromJson for CpuManufacturer {
 }
 
 /// The minimum and maximum amount of memory per vCPU, in GiB.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MemoryGiBPerVCpuRequest {
     /// The minimum amount of memory per vCPU, in GiB.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -10412,7 +10412,7 @@ impl FromJson for MemoryGiBPerVCpuRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceGeneration {
     #[serde(rename = "current")]
     Current,
@@ -10446,7 +10446,7 @@ impl FromJson for InstanceGeneration {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum BareMetal {
     #[serde(rename = "included")]
     Included,
@@ -10484,7 +10484,7 @@ impl FromJson for BareMetal {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum BurstablePerformance {
     #[serde(rename = "included")]
     Included,
@@ -10523,7 +10523,7 @@ impl FromJson for BurstablePerformance {
 }
 
 /// The minimum and maximum number of network interfaces.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NetworkInterfaceCountRequest {
     /// The minimum number of network interfaces.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -10543,7 +10543,7 @@ impl FromJson for NetworkInterfaceCountRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum LocalStorage {
     #[serde(rename = "included")]
     Included,
@@ -10581,7 +10581,7 @@ impl FromJson for LocalStorage {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum LocalStorageType {
     #[serde(rename = "hdd")]
     Hdd,
@@ -10616,7 +10616,7 @@ impl FromJson for LocalStorageType {
 }
 
 /// The minimum and maximum amount of total local storage, in GB.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TotalLocalStorageGBRequest {
     /// The minimum amount of total local storage, in GB.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -10637,7 +10637,7 @@ impl FromJson for TotalLocalStorageGBRequest {
 }
 
 /// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BaselineEbsBandwidthMbpsRequest {
     /// The minimum baseline bandwidth, in Mbps.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -10657,7 +10657,7 @@ impl FromJson for BaselineEbsBandwidthMbpsRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AcceleratorType {
     #[serde(rename = "gpu")]
     Gpu,
@@ -10700,7 +10700,7 @@ impl FromJson for AcceleratorType {
 }
 
 /// The minimum and maximum number of accelerators (GPUs, FPGAs, or Amazon Web Services Inferentia chips) on an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AcceleratorCountRequest {
     /// The minimum number of accelerators.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -10720,7 +10720,7 @@ impl FromJson for AcceleratorCountRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AcceleratorManufacturer {
     #[serde(rename = "amazon-web-services")]
     AmazonWebServices,
@@ -10766,7 +10766,7 @@ impl FromJson for AcceleratorManufacturer {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AcceleratorName {
     #[serde(rename = "a100")]
     A100,
@@ -10869,7 +10869,7 @@ impl FromJson for AcceleratorName {
 }
 
 /// The minimum and maximum amount of total accelerator memory, in MiB.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AcceleratorTotalMemoryMiBRequest {
     /// The minimum amount of accelerator memory, in MiB.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -10890,7 +10890,7 @@ impl FromJson for AcceleratorTotalMemoryMiBRequest {
 }
 
 /// The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NetworkBandwidthGbpsRequest {
     /// The minimum amount of network bandwidth, in Gbps.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -10911,7 +10911,7 @@ impl FromJson for NetworkBandwidthGbpsRequest {
 }
 
 /// The baseline performance to consider, using an instance family as a baseline reference.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BaselinePerformanceFactorsRequest {
     /// The CPU performance to consider, using an instance family as the baseline reference.
     #[serde(rename = "Cpu", default, skip_serializing_if = "Option::is_none")]
@@ -10928,7 +10928,7 @@ impl FromJson for BaselinePerformanceFactorsRequest {
 }
 
 /// The CPU performance to consider, using an instance family as the baseline reference.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CpuPerformanceFactorRequest {
     /// Specify an instance family to use as the baseline reference for CPU performance.
     #[serde(rename = "References", default, skip_serializing_if = "Option::is_none")]
@@ -10945,7 +10945,7 @@ impl FromJson for CpuPerformanceFactorRequest {
 }
 
 /// Specify an instance family to use as the baseline reference for CPU performance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PerformanceFactorReferenceRequest {
     /// The instance family to use as a baseline reference.
     #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
@@ -10962,7 +10962,7 @@ impl FromJson for PerformanceFactorReferenceRequest {
 }
 
 /// Describes the options for instance hostnames.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplatePrivateDnsNameOptionsRequest {
     /// The type of hostname for Amazon EC2 instances.
     #[serde(rename = "HostnameType", default, skip_serializing_if = "Option::is_none")]
@@ -10987,7 +10987,7 @@ impl FromJson for LaunchTemplatePrivateDnsNameOptionsRequest {
 }
 
 /// The maintenance options of your instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateInstanceMaintenanceOptionsRequest {
     /// Disables the automatic recovery behavior of your instance or sets it to default.
     #[serde(rename = "AutoRecovery", default, skip_serializing_if = "Option::is_none")]
@@ -11003,7 +11003,7 @@ impl FromJson for LaunchTemplateInstanceMaintenanceOptionsRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum LaunchTemplateAutoRecoveryState {
     #[serde(rename = "default")]
     Default,
@@ -11038,7 +11038,7 @@ impl FromJson for LaunchTemplateAutoRecoveryState {
 }
 
 /// The service provider that manages the resource.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct OperatorRequest {
     /// The service provider that manages the resource.
     #[serde(rename = "Principal", default, skip_serializing_if = "Option::is_none")]
@@ -11055,7 +11055,7 @@ impl FromJson for OperatorRequest {
 }
 
 /// When you configure network performance options in your launch template, your instance is geared for performance improvements based on the workload that it runs as soon as it's available.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateNetworkPerformanceOptionsRequest {
     /// Specify the bandwidth weighting option to boost the associated type of baseline bandwidth, as follows: default This option uses the standard bandwidth configuration for your instance type.
     #[serde(rename = "BandwidthWeighting", default, skip_serializing_if = "Option::is_none")]
@@ -11071,7 +11071,7 @@ impl FromJson for LaunchTemplateNetworkPerformanceOptionsRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceBandwidthWeighting {
     #[serde(rename = "default")]
     Default,
@@ -11110,7 +11110,7 @@ impl FromJson for InstanceBandwidthWeighting {
 }
 
 /// Describes a secondary interface specification for a launch template request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest {
     /// Indicates whether the secondary interface is deleted when the instance is terminated.
     #[serde(rename = "DeleteOnTermination", default, skip_serializing_if = "Option::is_none")]
@@ -11151,7 +11151,7 @@ impl FromJson for LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest {
 }
 
 /// Describes a private IPv4 address specification for a secondary interface request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SecondaryInterfacePrivateIpAddressSpecificationRequest {
     /// The private IPv4 address.
     #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
@@ -11167,7 +11167,7 @@ impl FromJson for SecondaryInterfacePrivateIpAddressSpecificationRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum SecondaryInterfaceType {
     #[serde(rename = "secondary")]
     Secondary,
@@ -11197,7 +11197,7 @@ impl FromJson for SecondaryInterfaceType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateLaunchTemplateResult {
     /// Information about the launch template.
     #[serde(rename = "LaunchTemplate", default, skip_serializing_if = "Option::is_none")]
@@ -11218,7 +11218,7 @@ impl FromJson for CreateLaunchTemplateResult {
 }
 
 /// Describes a launch template.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplate {
     /// The ID of the launch template.
     #[serde(rename = "LaunchTemplateId", default, skip_serializing_if = "Option::is_none")]
@@ -11263,7 +11263,7 @@ impl FromJson for LaunchTemplate {
 }
 
 /// Describes whether the resource is managed by a service provider and, if so, describes the service provider that manages it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct OperatorResponse {
     /// If `true`, the resource is managed by a service provider.
     #[serde(rename = "Managed", default, skip_serializing_if = "Option::is_none")]
@@ -11288,7 +11288,7 @@ impl FromJson for OperatorResponse {
 }
 
 /// The error codes and error messages that are returned for the parameters or parameter combinations that are not valid when a new launch template or new version of a launch template is created.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ValidationWarning {
     /// The error codes and error messages.
     #[serde(rename = "Errors", default, skip_serializing_if = "Option::is_none")]
@@ -11305,7 +11305,7 @@ impl FromJson for ValidationWarning {
 }
 
 /// The error code and error message that is returned for a parameter or parameter combination that is not valid when a new launch template or new version of a launch template is created.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ValidationError {
     /// The error code that indicates why the parameter or parameter combination is not valid.
     #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
@@ -11325,7 +11325,7 @@ impl FromJson for ValidationError {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateLaunchTemplateVersionRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response.
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
@@ -11369,7 +11369,7 @@ impl FromJson for CreateLaunchTemplateVersionRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateLaunchTemplateVersionResult {
     /// Information about the launch template version.
     #[serde(rename = "LaunchTemplateVersion", default, skip_serializing_if = "Option::is_none")]
@@ -11390,7 +11390,7 @@ impl FromJson for CreateLaunchTemplateVersionResult {
 }
 
 /// Describes a launch template version.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateVersion {
     /// The ID of the launch template.
     #[serde(rename = "LaunchTemplateId", default, skip_serializing_if = "Option::is_none")]
@@ -11439,7 +11439,7 @@ impl FromJson for LaunchTemplateVersion {
 }
 
 /// The information for a launch template.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ResponseLaunchTemplateData {
     /// The ID of the kernel, if applicable.
     #[serde(rename = "KernelId", default, skip_serializing_if = "Option::is_none")]
@@ -11588,7 +11588,7 @@ impl FromJson for ResponseLaunchTemplateData {
 }
 
 /// Describes an IAM instance profile.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateIamInstanceProfileSpecification {
     /// The Amazon Resource Name (ARN) of the instance profile.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
@@ -11609,7 +11609,7 @@ impl FromJson for LaunchTemplateIamInstanceProfileSpecification {
 }
 
 /// Describes a block device mapping.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateBlockDeviceMapping {
     /// The device name.
     #[serde(rename = "DeviceName", default, skip_serializing_if = "Option::is_none")]
@@ -11638,7 +11638,7 @@ impl FromJson for LaunchTemplateBlockDeviceMapping {
 }
 
 /// Describes a block device for an EBS volume.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateEbsBlockDevice {
     /// Indicates whether the EBS volume is encrypted.
     #[serde(rename = "Encrypted", default, skip_serializing_if = "Option::is_none")]
@@ -11691,7 +11691,7 @@ impl FromJson for LaunchTemplateEbsBlockDevice {
 }
 
 /// Describes a network interface.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateInstanceNetworkInterfaceSpecification {
     /// Indicates whether to associate a Carrier IP address with eth0 for a new network interface.
     #[serde(rename = "AssociateCarrierIpAddress", default, skip_serializing_if = "Option::is_none")]
@@ -11796,7 +11796,7 @@ impl FromJson for LaunchTemplateInstanceNetworkInterfaceSpecification {
 }
 
 /// Describes an IPv6 address.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceIpv6Address {
     /// The IPv6 address.
     #[serde(rename = "Ipv6Address", default, skip_serializing_if = "Option::is_none")]
@@ -11817,7 +11817,7 @@ impl FromJson for InstanceIpv6Address {
 }
 
 /// Information about the IPv4 delegated prefixes assigned to a network interface.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Ipv4PrefixSpecificationResponse {
     /// The IPv4 delegated prefixes assigned to the network interface.
     #[serde(rename = "Ipv4Prefix", default, skip_serializing_if = "Option::is_none")]
@@ -11834,7 +11834,7 @@ impl FromJson for Ipv4PrefixSpecificationResponse {
 }
 
 /// Information about the IPv6 delegated prefixes assigned to a network interface.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Ipv6PrefixSpecificationResponse {
     /// The IPv6 delegated prefixes assigned to the network interface.
     #[serde(rename = "Ipv6Prefix", default, skip_serializing_if = "Option::is_none")]
@@ -11851,7 +11851,7 @@ impl FromJson for Ipv6PrefixSpecificationResponse {
 }
 
 /// ENA Express uses Amazon Web Services Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateEnaSrdSpecification {
     /// Indicates whether ENA Express is enabled for the network interface.
     #[serde(rename = "EnaSrdEnabled", default, skip_serializing_if = "Option::is_none")]
@@ -11872,7 +11872,7 @@ impl FromJson for LaunchTemplateEnaSrdSpecification {
 }
 
 /// ENA Express is compatible with both TCP and UDP transport protocols.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateEnaSrdUdpSpecification {
     /// Indicates whether UDP traffic to and from the instance uses ENA Express.
     #[serde(rename = "EnaSrdUdpEnabled", default, skip_serializing_if = "Option::is_none")]
@@ -11889,7 +11889,7 @@ impl FromJson for LaunchTemplateEnaSrdUdpSpecification {
 }
 
 /// A security group connection tracking specification that enables you to set the idle timeout for connection tracking on an Elastic network interface.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ConnectionTrackingSpecification {
     /// Timeout (in seconds) for idle TCP connections in an established state.
     #[serde(rename = "TcpEstablishedTimeout", default, skip_serializing_if = "Option::is_none")]
@@ -11914,7 +11914,7 @@ impl FromJson for ConnectionTrackingSpecification {
 }
 
 /// Describes the monitoring for the instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplatesMonitoring {
     /// Indicates whether detailed monitoring is enabled.
     #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
@@ -11935,7 +11935,7 @@ impl FromJson for LaunchTemplatesMonitoring {
 }
 
 /// Describes the placement of an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplatePlacement {
     /// The Availability Zone of the instance.
     #[serde(rename = "AvailabilityZone", default, skip_serializing_if = "Option::is_none")]
@@ -11988,7 +11988,7 @@ impl FromJson for LaunchTemplatePlacement {
 }
 
 /// The tags specification for the launch template.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateTagSpecification {
     /// The type of resource to tag.
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
@@ -12009,7 +12009,7 @@ impl FromJson for LaunchTemplateTagSpecification {
 }
 
 /// Deprecated.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ElasticGpuSpecificationResponse {
     /// Deprecated.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
@@ -12026,7 +12026,7 @@ impl FromJson for ElasticGpuSpecificationResponse {
 }
 
 /// Amazon Elastic Inference is no longer available.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateElasticInferenceAcceleratorResponse {
     /// The type of elastic inference accelerator.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
@@ -12047,7 +12047,7 @@ impl FromJson for LaunchTemplateElasticInferenceAcceleratorResponse {
 }
 
 /// The market (purchasing) option for the instances.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateInstanceMarketOptions {
     /// The market type.
     #[serde(rename = "MarketType", default, skip_serializing_if = "Option::is_none")]
@@ -12068,7 +12068,7 @@ impl FromJson for LaunchTemplateInstanceMarketOptions {
 }
 
 /// The options for Spot Instances.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateSpotMarketOptions {
     /// The maximum hourly price you're willing to pay for a Spot Instance.
     #[serde(rename = "MaxPrice", default, skip_serializing_if = "Option::is_none")]
@@ -12101,7 +12101,7 @@ impl FromJson for LaunchTemplateSpotMarketOptions {
 }
 
 /// Describes the credit option for CPU usage of a T instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreditSpecification {
     /// The credit option for CPU usage of a T instance.
     #[serde(rename = "CpuCredits", default, skip_serializing_if = "Option::is_none")]
@@ -12118,7 +12118,7 @@ impl FromJson for CreditSpecification {
 }
 
 /// The CPU options for the instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateCpuOptions {
     /// The number of CPU cores for the instance.
     #[serde(rename = "CoreCount", default, skip_serializing_if = "Option::is_none")]
@@ -12147,7 +12147,7 @@ impl FromJson for LaunchTemplateCpuOptions {
 }
 
 /// Information about the Capacity Reservation targeting option.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateCapacityReservationSpecificationResponse {
     /// Indicates the instance's Capacity Reservation preferences.
     #[serde(rename = "CapacityReservationPreference", default, skip_serializing_if = "Option::is_none")]
@@ -12168,7 +12168,7 @@ impl FromJson for LaunchTemplateCapacityReservationSpecificationResponse {
 }
 
 /// Describes a target Capacity Reservation or Capacity Reservation group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CapacityReservationTargetResponse {
     /// The ID of the targeted Capacity Reservation.
     #[serde(rename = "CapacityReservationId", default, skip_serializing_if = "Option::is_none")]
@@ -12189,7 +12189,7 @@ impl FromJson for CapacityReservationTargetResponse {
 }
 
 /// Describes a license configuration.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateLicenseConfiguration {
     /// The Amazon Resource Name (ARN) of the license configuration.
     #[serde(rename = "LicenseConfigurationArn", default, skip_serializing_if = "Option::is_none")]
@@ -12206,7 +12206,7 @@ impl FromJson for LaunchTemplateLicenseConfiguration {
 }
 
 /// Indicates whether an instance is configured for hibernation.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateHibernationOptions {
     /// If this parameter is set to `true`, the instance is enabled for hibernation; otherwise, it is not enabled for hibernation.
     #[serde(rename = "Configured", default, skip_serializing_if = "Option::is_none")]
@@ -12223,7 +12223,7 @@ impl FromJson for LaunchTemplateHibernationOptions {
 }
 
 /// The metadata options for the instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateInstanceMetadataOptions {
     /// The state of the metadata option changes.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
@@ -12259,7 +12259,7 @@ impl FromJson for LaunchTemplateInstanceMetadataOptions {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum LaunchTemplateInstanceMetadataOptionsState {
     #[serde(rename = "pending")]
     Pending,
@@ -12294,7 +12294,7 @@ impl FromJson for LaunchTemplateInstanceMetadataOptionsState {
 }
 
 /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateEnclaveOptions {
     /// If this parameter is set to `true`, the instance is enabled for Amazon Web Services Nitro Enclaves; otherwise, it is not enabled for Amazon Web Services Nitro Enclaves.
     #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
@@ -12311,7 +12311,7 @@ impl FromJson for LaunchTemplateEnclaveOptions {
 }
 
 /// The attributes for the instance types.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceRequirements {
     /// The minimum and maximum number of vCPUs.
     #[serde(rename = "VCpuCount", default, skip_serializing_if = "Option::is_none")]
@@ -12428,7 +12428,7 @@ impl FromJson for InstanceRequirements {
 }
 
 /// The minimum and maximum number of vCPUs.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct VCpuCountRange {
     /// The minimum number of vCPUs.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -12449,7 +12449,7 @@ impl FromJson for VCpuCountRange {
 }
 
 /// The minimum and maximum amount of memory, in MiB.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MemoryMiB {
     /// The minimum amount of memory, in MiB.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -12470,7 +12470,7 @@ impl FromJson for MemoryMiB {
 }
 
 /// The minimum and maximum amount of memory per vCPU, in GiB.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MemoryGiBPerVCpu {
     /// The minimum amount of memory per vCPU, in GiB.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -12491,7 +12491,7 @@ impl FromJson for MemoryGiBPerVCpu {
 }
 
 /// The minimum and maximum number of network interfaces.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NetworkInterfaceCount {
     /// The minimum number of network interfaces.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -12512,7 +12512,7 @@ impl FromJson for NetworkInterfaceCount {
 }
 
 /// The minimum and maximum amount of total local storage, in GB.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TotalLocalStorageGB {
     /// The minimum amount of total local storage, in GB.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -12533,7 +12533,7 @@ impl FromJson for TotalLocalStorageGB {
 }
 
 /// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BaselineEbsBandwidthMbps {
     /// The minimum baseline bandwidth, in Mbps.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -12554,7 +12554,7 @@ impl FromJson for BaselineEbsBandwidthMbps {
 }
 
 /// The minimum and maximum number of accelerators (GPUs, FPGAs, or Amazon Web Services Inferentia chips) on an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AcceleratorCount {
     /// The minimum number of accelerators.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -12575,7 +12575,7 @@ impl FromJson for AcceleratorCount {
 }
 
 /// The minimum and maximum amount of total accelerator memory, in MiB.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AcceleratorTotalMemoryMiB {
     /// The minimum amount of accelerator memory, in MiB.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -12596,7 +12596,7 @@ impl FromJson for AcceleratorTotalMemoryMiB {
 }
 
 /// The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NetworkBandwidthGbps {
     /// The minimum amount of network bandwidth, in Gbps.
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
@@ -12617,7 +12617,7 @@ impl FromJson for NetworkBandwidthGbps {
 }
 
 /// The baseline performance to consider, using an instance family as a baseline reference.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BaselinePerformanceFactors {
     /// The CPU performance to consider, using an instance family as the baseline reference.
     #[serde(rename = "Cpu", default, skip_serializing_if = "Option::is_none")]
@@ -12634,7 +12634,7 @@ impl FromJson for BaselinePerformanceFactors {
 }
 
 /// The CPU performance to consider, using an instance family as the baseline reference.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CpuPerformanceFactor {
     /// Specify an instance family to use as the baseline reference for CPU performance.
     #[serde(rename = "References", default, skip_serializing_if = "Option::is_none")]
@@ -12651,7 +12651,7 @@ impl FromJson for CpuPerformanceFactor {
 }
 
 /// Specify an instance family to use as the baseline reference for CPU performance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PerformanceFactorReference {
     /// The instance family to use as a baseline reference.
     #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
@@ -12668,7 +12668,7 @@ impl FromJson for PerformanceFactorReference {
 }
 
 /// Describes the options for instance hostnames.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplatePrivateDnsNameOptions {
     /// The type of hostname to assign to an instance.
     #[serde(rename = "HostnameType", default, skip_serializing_if = "Option::is_none")]
@@ -12693,7 +12693,7 @@ impl FromJson for LaunchTemplatePrivateDnsNameOptions {
 }
 
 /// The maintenance options of your instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateInstanceMaintenanceOptions {
     /// Disables the automatic recovery behavior of your instance or sets it to default.
     #[serde(rename = "AutoRecovery", default, skip_serializing_if = "Option::is_none")]
@@ -12710,7 +12710,7 @@ impl FromJson for LaunchTemplateInstanceMaintenanceOptions {
 }
 
 /// With network performance options, you can adjust your bandwidth preferences to meet the needs of the workload that runs on your instance at launch.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateNetworkPerformanceOptions {
     /// When you configure network bandwidth weighting, you can boost baseline bandwidth for either networking or EBS by up to 25%.
     #[serde(rename = "BandwidthWeighting", default, skip_serializing_if = "Option::is_none")]
@@ -12727,7 +12727,7 @@ impl FromJson for LaunchTemplateNetworkPerformanceOptions {
 }
 
 /// Describes a secondary interface specification in a launch template.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LaunchTemplateInstanceSecondaryInterfaceSpecification {
     /// Indicates whether the secondary interface is deleted when the instance is terminated.
     #[serde(rename = "DeleteOnTermination", default, skip_serializing_if = "Option::is_none")]
@@ -12768,7 +12768,7 @@ impl FromJson for LaunchTemplateInstanceSecondaryInterfaceSpecification {
 }
 
 /// Describes a private IPv4 address specification for a secondary interface.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SecondaryInterfacePrivateIpAddressSpecification {
     /// The private IPv4 address.
     #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
@@ -12784,7 +12784,7 @@ impl FromJson for SecondaryInterfacePrivateIpAddressSpecification {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeLaunchTemplatesRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response.
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
@@ -12824,7 +12824,7 @@ impl FromJson for DescribeLaunchTemplatesRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeLaunchTemplatesResult {
     /// Information about the launch templates.
     #[serde(rename = "LaunchTemplates", default, skip_serializing_if = "Option::is_none")]
@@ -12844,7 +12844,7 @@ impl FromJson for DescribeLaunchTemplatesResult {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeLaunchTemplateVersionsRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response.
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
@@ -12900,7 +12900,7 @@ impl FromJson for DescribeLaunchTemplateVersionsRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeLaunchTemplateVersionsResult {
     /// Information about the launch template versions.
     #[serde(rename = "LaunchTemplateVersions", default, skip_serializing_if = "Option::is_none")]
@@ -12920,7 +12920,7 @@ impl FromJson for DescribeLaunchTemplateVersionsResult {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteLaunchTemplateRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response.
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
@@ -12944,7 +12944,7 @@ impl FromJson for DeleteLaunchTemplateRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteLaunchTemplateResult {
     /// Information about the launch template.
     #[serde(rename = "LaunchTemplate", default, skip_serializing_if = "Option::is_none")]
@@ -12960,7 +12960,7 @@ impl FromJson for DeleteLaunchTemplateResult {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeInstancesRequest {
     /// The instance IDs.
     #[serde(rename = "InstanceIds", default, skip_serializing_if = "Option::is_none")]
@@ -12996,7 +12996,7 @@ impl FromJson for DescribeInstancesRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeInstancesResult {
     /// The token to include in another request to get the next page of items.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -13017,7 +13017,7 @@ impl FromJson for DescribeInstancesResult {
 }
 
 /// Describes a launch request for one or more instances, and includes owner, requester, and security group information that applies to all instances in the launch request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Reservation {
     /// The ID of the reservation.
     #[serde(rename = "ReservationId", default, skip_serializing_if = "Option::is_none")]
@@ -13050,7 +13050,7 @@ impl FromJson for Reservation {
 }
 
 /// Describes a security group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GroupIdentifier {
     /// The ID of the security group.
     #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
@@ -13071,7 +13071,7 @@ impl FromJson for GroupIdentifier {
 }
 
 /// Describes an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Instance {
     /// The architecture of the image.
     #[serde(rename = "Architecture", default, skip_serializing_if = "Option::is_none")]
@@ -13327,7 +13327,7 @@ impl FromJson for Instance {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ArchitectureValues {
     #[serde(rename = "i386")]
     I386,
@@ -13374,7 +13374,7 @@ impl FromJson for ArchitectureValues {
 }
 
 /// Describes a block device mapping.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceBlockDeviceMapping {
     /// The device name.
     #[serde(rename = "DeviceName", default, skip_serializing_if = "Option::is_none")]
@@ -13395,7 +13395,7 @@ impl FromJson for InstanceBlockDeviceMapping {
 }
 
 /// Describes a parameter used to set up an EBS volume in a block device mapping.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EbsInstanceBlockDevice {
     /// The time stamp when the attachment initiated.
     #[serde(rename = "AttachTime", default, skip_serializing_if = "Option::is_none")]
@@ -13439,7 +13439,7 @@ impl FromJson for EbsInstanceBlockDevice {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AttachmentStatus {
     #[serde(rename = "attaching")]
     Attaching,
@@ -13481,7 +13481,7 @@ impl FromJson for AttachmentStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum HypervisorType {
     #[serde(rename = "ovm")]
     Ovm,
@@ -13516,7 +13516,7 @@ impl FromJson for HypervisorType {
 }
 
 /// Describes an IAM instance profile.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct IamInstanceProfile {
     /// The Amazon Resource Name (ARN) of the instance profile.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
@@ -13536,7 +13536,7 @@ impl FromJson for IamInstanceProfile {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceLifecycleType {
     #[serde(rename = "spot")]
     Spot,
@@ -13579,7 +13579,7 @@ impl FromJson for InstanceLifecycleType {
 }
 
 /// Amazon Elastic Graphics reached end of life on January 8, 2024.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ElasticGpuAssociation {
     /// The ID of the Elastic Graphics accelerator.
     #[serde(rename = "ElasticGpuId", default, skip_serializing_if = "Option::is_none")]
@@ -13608,7 +13608,7 @@ impl FromJson for ElasticGpuAssociation {
 }
 
 /// Amazon Elastic Inference is no longer available.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ElasticInferenceAcceleratorAssociation {
     /// The Amazon Resource Name (ARN) of the elastic inference accelerator.
     #[serde(rename = "ElasticInferenceAcceleratorArn", default, skip_serializing_if = "Option::is_none")]
@@ -13637,7 +13637,7 @@ impl FromJson for ElasticInferenceAcceleratorAssociation {
 }
 
 /// Describes a network interface.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceNetworkInterface {
     /// The association information for an Elastic IPv4 associated with the network interface.
     #[serde(rename = "Association", default, skip_serializing_if = "Option::is_none")]
@@ -13730,7 +13730,7 @@ impl FromJson for InstanceNetworkInterface {
 }
 
 /// Describes association information for an Elastic IP address (IPv4).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceNetworkInterfaceAssociation {
     /// The carrier IP address associated with the network interface.
     #[serde(rename = "CarrierIp", default, skip_serializing_if = "Option::is_none")]
@@ -13763,7 +13763,7 @@ impl FromJson for InstanceNetworkInterfaceAssociation {
 }
 
 /// Describes a network interface attachment.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceNetworkInterfaceAttachment {
     /// The time stamp when the attachment initiated.
     #[serde(rename = "AttachTime", default, skip_serializing_if = "Option::is_none")]
@@ -13808,7 +13808,7 @@ impl FromJson for InstanceNetworkInterfaceAttachment {
 }
 
 /// ENA Express uses Amazon Web Services Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceAttachmentEnaSrdSpecification {
     /// Indicates whether ENA Express is enabled for the network interface.
     #[serde(rename = "EnaSrdEnabled", default, skip_serializing_if = "Option::is_none")]
@@ -13829,7 +13829,7 @@ impl FromJson for InstanceAttachmentEnaSrdSpecification {
 }
 
 /// ENA Express is compatible with both TCP and UDP transport protocols.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceAttachmentEnaSrdUdpSpecification {
     /// Indicates whether UDP traffic to and from the instance uses ENA Express.
     #[serde(rename = "EnaSrdUdpEnabled", default, skip_serializing_if = "Option::is_none")]
@@ -13846,7 +13846,7 @@ impl FromJson for InstanceAttachmentEnaSrdUdpSpecification {
 }
 
 /// Describes a private IPv4 address.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstancePrivateIpAddress {
     /// The association information for an Elastic IP address for the network interface.
     #[serde(rename = "Association", default, skip_serializing_if = "Option::is_none")]
@@ -13874,7 +13874,7 @@ impl FromJson for InstancePrivateIpAddress {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum NetworkInterfaceStatus {
     #[serde(rename = "available")]
     Available,
@@ -13921,7 +13921,7 @@ impl FromJson for NetworkInterfaceStatus {
 }
 
 /// Information about an IPv4 prefix.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceIpv4Prefix {
     /// One or more IPv4 prefixes assigned to the network interface.
     #[serde(rename = "Ipv4Prefix", default, skip_serializing_if = "Option::is_none")]
@@ -13938,7 +13938,7 @@ impl FromJson for InstanceIpv4Prefix {
 }
 
 /// Information about an IPv6 prefix.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceIpv6Prefix {
     /// One or more IPv6 prefixes assigned to the network interface.
     #[serde(rename = "Ipv6Prefix", default, skip_serializing_if = "Option::is_none")]
@@ -13955,7 +13955,7 @@ impl FromJson for InstanceIpv6Prefix {
 }
 
 /// A security group connection tracking specification response that enables you to set the idle timeout for connection tracking on an Elastic network interface.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ConnectionTrackingSpecificationResponse {
     /// Timeout (in seconds) for idle TCP connections in an established state.
     #[serde(rename = "TcpEstablishedTimeout", default, skip_serializing_if = "Option::is_none")]
@@ -13979,7 +13979,7 @@ impl FromJson for ConnectionTrackingSpecificationResponse {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum DeviceType {
     #[serde(rename = "ebs")]
     Ebs,
@@ -14014,7 +14014,7 @@ impl FromJson for DeviceType {
 }
 
 /// Describes a state change.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StateReason {
     /// The reason code for the state change.
     #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
@@ -14035,7 +14035,7 @@ impl FromJson for StateReason {
 }
 
 /// The CPU options for the instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CpuOptions {
     /// The number of CPU cores for the instance.
     #[serde(rename = "CoreCount", default, skip_serializing_if = "Option::is_none")]
@@ -14064,7 +14064,7 @@ impl FromJson for CpuOptions {
 }
 
 /// Describes the instance's Capacity Reservation targeting preferences.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CapacityReservationSpecificationResponse {
     /// Describes the instance's Capacity Reservation preferences.
     #[serde(rename = "CapacityReservationPreference", default, skip_serializing_if = "Option::is_none")]
@@ -14085,7 +14085,7 @@ impl FromJson for CapacityReservationSpecificationResponse {
 }
 
 /// Indicates whether your instance is configured for hibernation.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct HibernationOptions {
     /// If `true`, your instance is enabled for hibernation; otherwise, it is not enabled for hibernation.
     #[serde(rename = "Configured", default, skip_serializing_if = "Option::is_none")]
@@ -14102,7 +14102,7 @@ impl FromJson for HibernationOptions {
 }
 
 /// Describes a license configuration.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LicenseConfiguration {
     /// The Amazon Resource Name (ARN) of the license configuration.
     #[serde(rename = "LicenseConfigurationArn", default, skip_serializing_if = "Option::is_none")]
@@ -14119,7 +14119,7 @@ impl FromJson for LicenseConfiguration {
 }
 
 /// The metadata options for the instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceMetadataOptionsResponse {
     /// The state of the metadata option changes.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
@@ -14155,7 +14155,7 @@ impl FromJson for InstanceMetadataOptionsResponse {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceMetadataOptionsState {
     #[serde(rename = "pending")]
     Pending,
@@ -14189,7 +14189,7 @@ impl FromJson for InstanceMetadataOptionsState {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum HttpTokensState {
     #[serde(rename = "optional")]
     Optional,
@@ -14223,7 +14223,7 @@ impl FromJson for HttpTokensState {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceMetadataEndpointState {
     #[serde(rename = "disabled")]
     Disabled,
@@ -14257,7 +14257,7 @@ impl FromJson for InstanceMetadataEndpointState {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceMetadataProtocolState {
     #[serde(rename = "disabled")]
     Disabled,
@@ -14291,7 +14291,7 @@ impl FromJson for InstanceMetadataProtocolState {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceMetadataTagsState {
     #[serde(rename = "disabled")]
     Disabled,
@@ -14326,7 +14326,7 @@ impl FromJson for InstanceMetadataTagsState {
 }
 
 /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EnclaveOptions {
     /// If this parameter is set to `true`, the instance is enabled for Amazon Web Services Nitro Enclaves; otherwise, it is not enabled for Amazon Web Services Nitro Enclaves.
     #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
@@ -14342,7 +14342,7 @@ impl FromJson for EnclaveOptions {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum BootModeValues {
     #[serde(rename = "legacy-bios")]
     LegacyBios,
@@ -14381,7 +14381,7 @@ impl FromJson for BootModeValues {
 }
 
 /// Describes the options for instance hostnames.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PrivateDnsNameOptionsResponse {
     /// The type of hostname to assign to an instance.
     #[serde(rename = "HostnameType", default, skip_serializing_if = "Option::is_none")]
@@ -14406,7 +14406,7 @@ impl FromJson for PrivateDnsNameOptionsResponse {
 }
 
 /// The maintenance options for the instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceMaintenanceOptions {
     /// Provides information on the current automatic recovery behavior of your instance.
     #[serde(rename = "AutoRecovery", default, skip_serializing_if = "Option::is_none")]
@@ -14426,7 +14426,7 @@ impl FromJson for InstanceMaintenanceOptions {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceAutoRecoveryState {
     #[serde(rename = "disabled")]
     Disabled,
@@ -14460,7 +14460,7 @@ impl FromJson for InstanceAutoRecoveryState {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceRebootMigrationState {
     #[serde(rename = "disabled")]
     Disabled,
@@ -14494,7 +14494,7 @@ impl FromJson for InstanceRebootMigrationState {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceBootModeValues {
     #[serde(rename = "legacy-bios")]
     LegacyBios,
@@ -14529,7 +14529,7 @@ impl FromJson for InstanceBootModeValues {
 }
 
 /// With network performance options, you can adjust your bandwidth preferences to meet the needs of the workload that runs on your instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceNetworkPerformanceOptions {
     /// When you configure network bandwidth weighting, you can boost your baseline bandwidth for either networking or EBS by up to 25%.
     #[serde(rename = "BandwidthWeighting", default, skip_serializing_if = "Option::is_none")]
@@ -14546,7 +14546,7 @@ impl FromJson for InstanceNetworkPerformanceOptions {
 }
 
 /// Describes a secondary interface attached to an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceSecondaryInterface {
     /// The attachment information for the secondary interface.
     #[serde(rename = "Attachment", default, skip_serializing_if = "Option::is_none")]
@@ -14599,7 +14599,7 @@ impl FromJson for InstanceSecondaryInterface {
 }
 
 /// Describes the attachment of a secondary interface to an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceSecondaryInterfaceAttachment {
     /// The timestamp when the attachment was created.
     #[serde(rename = "AttachTime", default, skip_serializing_if = "Option::is_none")]
@@ -14636,7 +14636,7 @@ impl FromJson for InstanceSecondaryInterfaceAttachment {
 }
 
 /// Describes a private IPv4 address for a secondary interface.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceSecondaryInterfacePrivateIpAddress {
     /// The private IPv4 address.
     #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
@@ -14652,7 +14652,7 @@ impl FromJson for InstanceSecondaryInterfacePrivateIpAddress {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum SecondaryInterfaceStatus {
     #[serde(rename = "available")]
     Available,
@@ -14687,7 +14687,7 @@ impl FromJson for SecondaryInterfaceStatus {
 }
 
 /// Describes the current state of an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceState {
     /// The state of the instance as a 16-bit unsigned integer.
     #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
@@ -14707,7 +14707,7 @@ impl FromJson for InstanceState {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceStateName {
     #[serde(rename = "pending")]
     Pending,
@@ -14758,7 +14758,7 @@ impl FromJson for InstanceStateName {
 }
 
 /// Describes a product code.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ProductCode {
     /// The product code.
     #[serde(rename = "ProductCodeId", default, skip_serializing_if = "Option::is_none")]
@@ -14778,7 +14778,7 @@ impl FromJson for ProductCode {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ProductCodeValues {
     #[serde(rename = "devpay")]
     Devpay,
@@ -14813,7 +14813,7 @@ impl FromJson for ProductCodeValues {
 }
 
 /// Describes the placement of an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Placement {
     /// The ID of the Availability Zone of the instance.
     #[serde(rename = "AvailabilityZoneId", default, skip_serializing_if = "Option::is_none")]
@@ -14865,7 +14865,7 @@ impl FromJson for Placement {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PlatformValues {
     #[serde(rename = "Windows")]
     Windows,
@@ -14896,7 +14896,7 @@ impl FromJson for PlatformValues {
 }
 
 /// Describes the monitoring of an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Monitoring {
     /// The IDs of the metric categories that are associated with the instance.
     #[serde(rename = "MetricCategoryIds", default, skip_serializing_if = "Option::is_none")]
@@ -14916,7 +14916,7 @@ impl FromJson for Monitoring {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum MonitoringState {
     #[serde(rename = "disabled")]
     Disabled,
@@ -14958,7 +14958,7 @@ impl FromJson for MonitoringState {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TerminateInstancesRequest {
     /// The IDs of the instances.
     #[serde(rename = "InstanceIds", default, skip_serializing_if = "Option::is_none")]
@@ -14986,7 +14986,7 @@ impl FromJson for TerminateInstancesRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TerminateInstancesResult {
     /// Information about the terminated instances.
     #[serde(rename = "TerminatingInstances", default, skip_serializing_if = "Option::is_none")]
@@ -15003,7 +15003,7 @@ impl FromJson for TerminateInstancesResult {
 }
 
 /// Describes an instance state change.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceStateChange {
     /// The ID of the instance.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]

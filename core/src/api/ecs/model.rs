@@ -3,11 +3,11 @@
 //! so that the validator can report a missing member instead of failing to parse.
 
 use crate::api::from_json::{member, object, FromJson};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RegisterTaskDefinitionRequest {
     /// You must specify a `family` for a task definition.
     #[serde(rename = "family", default, skip_serializing_if = "Option::is_none")]
@@ -95,7 +95,7 @@ impl FromJson for RegisterTaskDefinitionRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum NetworkMode {
     #[serde(rename = "bridge")]
     Bridge,
@@ -138,7 +138,7 @@ impl FromJson for NetworkMode {
 }
 
 /// Container definitions are used in task definitions to describe the different containers that are launched as part of a task.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ContainerDefinition {
     /// The name of a container.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -319,7 +319,7 @@ impl FromJson for ContainerDefinition {
 }
 
 /// The repository credentials for private registry authentication.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RepositoryCredentials {
     /// The Amazon Resource Name (ARN) of the secret containing the private repository credentials.
     #[serde(rename = "credentialsParameter", default, skip_serializing_if = "Option::is_none")]
@@ -336,7 +336,7 @@ impl FromJson for RepositoryCredentials {
 }
 
 /// Port mappings allow containers to access ports on the host container instance to send or receive traffic.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PortMapping {
     /// The port number on the container that's bound to the user-specified or automatically assigned host port.
     #[serde(rename = "containerPort", default, skip_serializing_if = "Option::is_none")]
@@ -372,7 +372,7 @@ impl FromJson for PortMapping {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum TransportProtocol {
     #[serde(rename = "tcp")]
     Tcp,
@@ -406,7 +406,7 @@ impl FromJson for TransportProtocol {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ApplicationProtocol {
     #[serde(rename = "http")]
     Http,
@@ -445,7 +445,7 @@ impl FromJson for ApplicationProtocol {
 }
 
 /// You can enable a restart policy for each container defined in your task definition, to overcome transient failures faster and maintain task availability.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ContainerRestartPolicy {
     /// Specifies whether a restart policy is enabled for the container.
     #[serde(rename = "enabled", default, skip_serializing_if = "Option::is_none")]
@@ -470,7 +470,7 @@ impl FromJson for ContainerRestartPolicy {
 }
 
 /// A key-value pair object.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct KeyValuePair {
     /// The name of the key-value pair.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -491,7 +491,7 @@ impl FromJson for KeyValuePair {
 }
 
 /// A list of files containing the environment variables to pass to a container.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EnvironmentFile {
     /// The Amazon Resource Name (ARN) of the Amazon S3 object containing the environment variable file.
     #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
@@ -511,7 +511,7 @@ impl FromJson for EnvironmentFile {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum EnvironmentFileType {
     #[serde(rename = "s3")]
     S3,
@@ -542,7 +542,7 @@ impl FromJson for EnvironmentFileType {
 }
 
 /// The details for a volume mount point that's used in a container definition.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MountPoint {
     /// The name of the volume to mount.
     #[serde(rename = "sourceVolume", default, skip_serializing_if = "Option::is_none")]
@@ -567,7 +567,7 @@ impl FromJson for MountPoint {
 }
 
 /// Details on a data volume from another container in the same task definition.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct VolumeFrom {
     /// The name of another container within the same task definition to mount volumes from.
     #[serde(rename = "sourceContainer", default, skip_serializing_if = "Option::is_none")]
@@ -588,7 +588,7 @@ impl FromJson for VolumeFrom {
 }
 
 /// The Linux-specific options that are applied to the container, such as Linux KernelCapabilities .
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LinuxParameters {
     /// The Linux capabilities for the container that are added to or dropped from the default configuration provided by Docker.
     #[serde(rename = "capabilities", default, skip_serializing_if = "Option::is_none")]
@@ -629,7 +629,7 @@ impl FromJson for LinuxParameters {
 }
 
 /// The Linux capabilities to add or remove from the default Docker configuration for a container defined in the task definition.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct KernelCapabilities {
     /// The Linux capabilities for the container that have been added to the default configuration provided by Docker.
     #[serde(rename = "add", default, skip_serializing_if = "Option::is_none")]
@@ -650,7 +650,7 @@ impl FromJson for KernelCapabilities {
 }
 
 /// An object representing a container instance host device.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Device {
     /// The path for the device on the host container instance.
     #[serde(rename = "hostPath", default, skip_serializing_if = "Option::is_none")]
@@ -674,7 +674,7 @@ impl FromJson for Device {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum DeviceCgroupPermission {
     #[serde(rename = "read")]
     Read,
@@ -713,7 +713,7 @@ impl FromJson for DeviceCgroupPermission {
 }
 
 /// The container path, mount options, and size of the tmpfs mount.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Tmpfs {
     /// The absolute file path where the tmpfs volume is to be mounted.
     #[serde(rename = "containerPath", default, skip_serializing_if = "Option::is_none")]
@@ -738,7 +738,7 @@ impl FromJson for Tmpfs {
 }
 
 /// An object representing the secret to expose to your container.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Secret {
     /// The name of the secret.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -759,7 +759,7 @@ impl FromJson for Secret {
 }
 
 /// The dependencies defined for container startup and shutdown.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ContainerDependency {
     /// The name of a container.
     #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
@@ -779,7 +779,7 @@ impl FromJson for ContainerDependency {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ContainerCondition {
     #[serde(rename = "START")]
     Start,
@@ -821,7 +821,7 @@ impl FromJson for ContainerCondition {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum VersionConsistency {
     #[serde(rename = "enabled")]
     Enabled,
@@ -856,7 +856,7 @@ impl FromJson for VersionConsistency {
 }
 
 /// Hostnames and IP address entries that are added to the `/etc/hosts` file of a container via the `extraHosts` parameter of its ContainerDefinition .
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct HostEntry {
     /// The hostname to use in the `/etc/hosts` entry.
     #[serde(rename = "hostname", default, skip_serializing_if = "Option::is_none")]
@@ -877,7 +877,7 @@ impl FromJson for HostEntry {
 }
 
 /// The `ulimit` settings to pass to the container.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Ulimit {
     /// The `type` of the `ulimit`.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -901,7 +901,7 @@ impl FromJson for Ulimit {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum UlimitName {
     #[serde(rename = "core")]
     Core,
@@ -988,7 +988,7 @@ impl FromJson for UlimitName {
 }
 
 /// The log configuration for the container.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LogConfiguration {
     /// The log driver to use for the container.
     #[serde(rename = "logDriver", default, skip_serializing_if = "Option::is_none")]
@@ -1012,7 +1012,7 @@ impl FromJson for LogConfiguration {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum LogDriver {
     #[serde(rename = "json-file")]
     JsonFile,
@@ -1071,7 +1071,7 @@ impl FromJson for LogDriver {
 }
 
 /// An object representing a container health check.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct HealthCheck {
     /// A string array representing the command that the container runs to determine if it is healthy.
     #[serde(rename = "command", default, skip_serializing_if = "Option::is_none")]
@@ -1104,7 +1104,7 @@ impl FromJson for HealthCheck {
 }
 
 /// A list of namespaced kernel parameters to set in the container.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SystemControl {
     /// The namespaced kernel parameter to set a `value` for.
     #[serde(rename = "namespace", default, skip_serializing_if = "Option::is_none")]
@@ -1125,7 +1125,7 @@ impl FromJson for SystemControl {
 }
 
 /// The type and amount of a resource to assign to a container.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ResourceRequirement {
     /// The value for the specified resource type.
     #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
@@ -1149,7 +1149,7 @@ impl FromJson for ResourceRequirement {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ResourceType {
     #[serde(rename = "GPU")]
     Gpu,
@@ -1188,7 +1188,7 @@ impl FromJson for ResourceType {
 }
 
 /// The strategy that a container uses to share a GPU with other containers.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SharingStrategy {
     /// Shares a GPU between containers by using NVIDIA Multi-Process Service (MPS).
     #[serde(rename = "nvidiaMps", default, skip_serializing_if = "Option::is_none")]
@@ -1205,7 +1205,7 @@ impl FromJson for SharingStrategy {
 }
 
 /// The GPU memory and compute limits for a container that shares a GPU by using NVIDIA Multi-Process Service (MPS).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NvidiaMpsAllocation {
     /// The amount of GPU memory, in MiB, to allocate to the container.
     #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
@@ -1226,7 +1226,7 @@ impl FromJson for NvidiaMpsAllocation {
 }
 
 /// The FireLens configuration for the container.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct FirelensConfiguration {
     /// The log router to use.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -1246,7 +1246,7 @@ impl FromJson for FirelensConfiguration {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum FirelensConfigurationType {
     #[serde(rename = "fluentd")]
     Fluentd,
@@ -1281,7 +1281,7 @@ impl FromJson for FirelensConfigurationType {
 }
 
 /// The data volume configuration for tasks launched using this task definition.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Volume {
     /// The name of the volume.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -1322,7 +1322,7 @@ impl FromJson for Volume {
 }
 
 /// Details on a container instance bind mount host volume.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct HostVolumeProperties {
     /// When the `host` parameter is used, specify a `sourcePath` to declare the path on the host container instance that's presented to the container.
     #[serde(rename = "sourcePath", default, skip_serializing_if = "Option::is_none")]
@@ -1339,7 +1339,7 @@ impl FromJson for HostVolumeProperties {
 }
 
 /// This parameter is specified when you're using Docker volumes.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DockerVolumeConfiguration {
     /// The scope for the Docker volume that determines its lifecycle.
     #[serde(rename = "scope", default, skip_serializing_if = "Option::is_none")]
@@ -1371,7 +1371,7 @@ impl FromJson for DockerVolumeConfiguration {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Scope {
     #[serde(rename = "task")]
     Task,
@@ -1406,7 +1406,7 @@ impl FromJson for Scope {
 }
 
 /// This parameter is specified when you're using an Amazon Elastic File System file system for task storage.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EFSVolumeConfiguration {
     /// The Amazon EFS file system ID to use.
     #[serde(rename = "fileSystemId", default, skip_serializing_if = "Option::is_none")]
@@ -1438,7 +1438,7 @@ impl FromJson for EFSVolumeConfiguration {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum EFSTransitEncryption {
     #[serde(rename = "ENABLED")]
     Enabled,
@@ -1473,7 +1473,7 @@ impl FromJson for EFSTransitEncryption {
 }
 
 /// The authorization configuration details for the Amazon EFS file system.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EFSAuthorizationConfig {
     /// The Amazon EFS access point ID to use.
     #[serde(rename = "accessPointId", default, skip_serializing_if = "Option::is_none")]
@@ -1493,7 +1493,7 @@ impl FromJson for EFSAuthorizationConfig {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum EFSAuthorizationConfigIAM {
     #[serde(rename = "ENABLED")]
     Enabled,
@@ -1528,7 +1528,7 @@ impl FromJson for EFSAuthorizationConfigIAM {
 }
 
 /// This parameter is specified when you're using an Amazon S3 Files file system for task storage.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct S3FilesVolumeConfiguration {
     /// The full ARN of the S3 Files file system to mount.
     #[serde(rename = "fileSystemArn", default, skip_serializing_if = "Option::is_none")]
@@ -1557,7 +1557,7 @@ impl FromJson for S3FilesVolumeConfiguration {
 }
 
 /// This parameter is specified when you're using Amazon FSx for Windows File Server file system for task storage.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct FSxWindowsFileServerVolumeConfiguration {
     /// The Amazon FSx for Windows File Server file system ID to use.
     #[serde(rename = "fileSystemId", default, skip_serializing_if = "Option::is_none")]
@@ -1582,7 +1582,7 @@ impl FromJson for FSxWindowsFileServerVolumeConfiguration {
 }
 
 /// The authorization configuration details for Amazon FSx for Windows File Server file system.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct FSxWindowsFileServerAuthorizationConfig {
     /// The authorization credential option to use.
     #[serde(rename = "credentialsParameter", default, skip_serializing_if = "Option::is_none")]
@@ -1603,7 +1603,7 @@ impl FromJson for FSxWindowsFileServerAuthorizationConfig {
 }
 
 /// The constraint on task placement in the task definition.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TaskDefinitionPlacementConstraint {
     /// The type of constraint.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -1623,7 +1623,7 @@ impl FromJson for TaskDefinitionPlacementConstraint {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum TaskDefinitionPlacementConstraintType {
     #[serde(rename = "memberOf")]
     MemberOf,
@@ -1653,7 +1653,7 @@ impl FromJson for TaskDefinitionPlacementConstraintType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Compatibility {
     #[serde(rename = "EC2")]
     Ec2,
@@ -1696,7 +1696,7 @@ impl FromJson for Compatibility {
 }
 
 /// The metadata that you apply to a resource to help you categorize and organize them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Tag {
     /// One part of a key-value pair that make up a tag.
     #[serde(rename = "key", default, skip_serializing_if = "Option::is_none")]
@@ -1716,7 +1716,7 @@ impl FromJson for Tag {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PidMode {
     #[serde(rename = "host")]
     Host,
@@ -1750,7 +1750,7 @@ impl FromJson for PidMode {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum IpcMode {
     #[serde(rename = "host")]
     Host,
@@ -1789,7 +1789,7 @@ impl FromJson for IpcMode {
 }
 
 /// The configuration details for the App Mesh proxy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ProxyConfiguration {
     /// The proxy type.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -1813,7 +1813,7 @@ impl FromJson for ProxyConfiguration {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ProxyConfigurationType {
     #[serde(rename = "APPMESH")]
     Appmesh,
@@ -1844,7 +1844,7 @@ impl FromJson for ProxyConfigurationType {
 }
 
 /// Details on an Elastic Inference accelerator.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InferenceAccelerator {
     /// The Elastic Inference accelerator device name.
     #[serde(rename = "deviceName", default, skip_serializing_if = "Option::is_none")]
@@ -1865,7 +1865,7 @@ impl FromJson for InferenceAccelerator {
 }
 
 /// The amount of ephemeral storage to allocate for the task.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EphemeralStorage {
     /// The total amount, in GiB, of ephemeral storage to set for the task.
     #[serde(rename = "sizeInGiB", default, skip_serializing_if = "Option::is_none")]
@@ -1882,7 +1882,7 @@ impl FromJson for EphemeralStorage {
 }
 
 /// Information about the platform for the Amazon ECS service or task.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RuntimePlatform {
     /// The CPU architecture.
     #[serde(rename = "cpuArchitecture", default, skip_serializing_if = "Option::is_none")]
@@ -1902,7 +1902,7 @@ impl FromJson for RuntimePlatform {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum CPUArchitecture {
     #[serde(rename = "X86_64")]
     X86_64,
@@ -1936,7 +1936,7 @@ impl FromJson for CPUArchitecture {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum OSFamily {
     #[serde(rename = "WINDOWS_SERVER_2019_FULL")]
     WindowsServer2019Full,
@@ -2003,7 +2003,7 @@ impl FromJson for OSFamily {
 }
 
 /// The trusted execution configuration for a task.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TrustedExecutionConfiguration {
     /// The isolation mode for tasks that use this task definition.
     #[serde(rename = "isolationMode", default, skip_serializing_if = "Option::is_none")]
@@ -2024,7 +2024,7 @@ impl FromJson for TrustedExecutionConfiguration {
 }
 
 /// The isolation mode determines how a task is isolated from other tasks on the same Amazon EC2 instance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum IsolationMode {
     #[serde(rename = "SHARED")]
     Shared,
@@ -2062,7 +2062,7 @@ impl FromJson for IsolationMode {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RegisterTaskDefinitionResponse {
     /// The full description of the registered task definition.
     #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
@@ -2083,7 +2083,7 @@ impl FromJson for RegisterTaskDefinitionResponse {
 }
 
 /// The details of a task definition which describes the container and volume definitions of an Amazon Elastic Container Service task.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TaskDefinition {
     /// The full Amazon Resource Name (ARN) of the task definition.
     #[serde(rename = "taskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
@@ -2203,7 +2203,7 @@ impl FromJson for TaskDefinition {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum TaskDefinitionStatus {
     #[serde(rename = "ACTIVE")]
     Active,
@@ -2242,7 +2242,7 @@ impl FromJson for TaskDefinitionStatus {
 }
 
 /// An attribute is a name-value pair that's associated with an Amazon ECS object.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Attribute {
     /// The name of the attribute.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -2270,7 +2270,7 @@ impl FromJson for Attribute {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum TargetType {
     #[serde(rename = "container-instance")]
     ContainerInstance,
@@ -2300,7 +2300,7 @@ impl FromJson for TargetType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeTaskDefinitionRequest {
     /// The `family` for the latest `ACTIVE` revision, `family` and `revision` (`family:revision`) for a specific revision in the family, or full Amazon Resource Name (ARN) of the task definition to describe.
     #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
@@ -2320,7 +2320,7 @@ impl FromJson for DescribeTaskDefinitionRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum TaskDefinitionField {
     #[serde(rename = "TAGS")]
     Tags,
@@ -2350,7 +2350,7 @@ impl FromJson for TaskDefinitionField {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeTaskDefinitionResponse {
     /// The full task definition description.
     #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
@@ -2370,7 +2370,7 @@ impl FromJson for DescribeTaskDefinitionResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeregisterTaskDefinitionRequest {
     /// The `family` and `revision` (`family:revision`) or full Amazon Resource Name (ARN) of the task definition to deregister.
     #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
@@ -2386,7 +2386,7 @@ impl FromJson for DeregisterTaskDefinitionRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeregisterTaskDefinitionResponse {
     /// The full description of the deregistered task.
     #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
@@ -2402,7 +2402,7 @@ impl FromJson for DeregisterTaskDefinitionResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteTaskDefinitionsRequest {
     /// The `family` and `revision` (`family:revision`) or full Amazon Resource Name (ARN) of the task definition to delete.
     #[serde(rename = "taskDefinitions", default, skip_serializing_if = "Option::is_none")]
@@ -2418,7 +2418,7 @@ impl FromJson for DeleteTaskDefinitionsRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteTaskDefinitionsResponse {
     /// The list of deleted task definitions.
     #[serde(rename = "taskDefinitions", default, skip_serializing_if = "Option::is_none")]
@@ -2439,7 +2439,7 @@ impl FromJson for DeleteTaskDefinitionsResponse {
 }
 
 /// A failed resource.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Failure {
     /// The Amazon Resource Name (ARN) of the failed resource.
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
@@ -2463,7 +2463,7 @@ impl FromJson for Failure {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListTaskDefinitionsRequest {
     /// The full family name to filter the `ListTaskDefinitions` results with.
     #[serde(rename = "familyPrefix", default, skip_serializing_if = "Option::is_none")]
@@ -2495,7 +2495,7 @@ impl FromJson for ListTaskDefinitionsRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum SortOrder {
     #[serde(rename = "ASC")]
     Asc,
@@ -2529,7 +2529,7 @@ impl FromJson for SortOrder {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListTaskDefinitionsResponse {
     /// The list of task definition Amazon Resource Name (ARN) entries for the `ListTaskDefinitions` request.
     #[serde(rename = "taskDefinitionArns", default, skip_serializing_if = "Option::is_none")]
@@ -2549,7 +2549,7 @@ impl FromJson for ListTaskDefinitionsResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListTaskDefinitionFamiliesRequest {
     /// The `familyPrefix` is a string that's used to filter the results of `ListTaskDefinitionFamilies`.
     #[serde(rename = "familyPrefix", default, skip_serializing_if = "Option::is_none")]
@@ -2577,7 +2577,7 @@ impl FromJson for ListTaskDefinitionFamiliesRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum TaskDefinitionFamilyStatus {
     #[serde(rename = "ACTIVE")]
     Active,
@@ -2615,7 +2615,7 @@ impl FromJson for TaskDefinitionFamilyStatus {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListTaskDefinitionFamiliesResponse {
     /// The list of task definition family names that match the `ListTaskDefinitionFamilies` request.
     #[serde(rename = "families", default, skip_serializing_if = "Option::is_none")]
@@ -2635,7 +2635,7 @@ impl FromJson for ListTaskDefinitionFamiliesResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateClusterRequest {
     /// The name of your cluster.
     #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
@@ -2676,7 +2676,7 @@ impl FromJson for CreateClusterRequest {
 }
 
 /// The settings to use when creating a cluster.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ClusterSetting {
     /// The name of the cluster setting.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -2696,7 +2696,7 @@ impl FromJson for ClusterSetting {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ClusterSettingName {
     #[serde(rename = "containerInsights")]
     ContainerInsights,
@@ -2727,7 +2727,7 @@ impl FromJson for ClusterSettingName {
 }
 
 /// The execute command and managed storage configuration for the cluster.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ClusterConfiguration {
     /// The details of the execute command configuration.
     #[serde(rename = "executeCommandConfiguration", default, skip_serializing_if = "Option::is_none")]
@@ -2748,7 +2748,7 @@ impl FromJson for ClusterConfiguration {
 }
 
 /// The details of the execute command configuration.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ExecuteCommandConfiguration {
     /// Specify an Key Management Service key ID to encrypt the data between the local client and the container.
     #[serde(rename = "kmsKeyId", default, skip_serializing_if = "Option::is_none")]
@@ -2772,7 +2772,7 @@ impl FromJson for ExecuteCommandConfiguration {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ExecuteCommandLogging {
     #[serde(rename = "NONE")]
     None,
@@ -2811,7 +2811,7 @@ impl FromJson for ExecuteCommandLogging {
 }
 
 /// The log configuration for the results of the execute command actions.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ExecuteCommandLogConfiguration {
     /// The name of the CloudWatch log group to send logs to.
     #[serde(rename = "cloudWatchLogGroupName", default, skip_serializing_if = "Option::is_none")]
@@ -2844,7 +2844,7 @@ impl FromJson for ExecuteCommandLogConfiguration {
 }
 
 /// The managed storage configuration for the cluster.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedStorageConfiguration {
     /// Specify a Key Management Service key ID to encrypt Amazon ECS managed storage.
     #[serde(rename = "kmsKeyId", default, skip_serializing_if = "Option::is_none")]
@@ -2865,7 +2865,7 @@ impl FromJson for ManagedStorageConfiguration {
 }
 
 /// The details of a capacity provider strategy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CapacityProviderStrategyItem {
     /// The short name of the capacity provider.
     #[serde(rename = "capacityProvider", default, skip_serializing_if = "Option::is_none")]
@@ -2890,7 +2890,7 @@ impl FromJson for CapacityProviderStrategyItem {
 }
 
 /// Use this parameter to set a default Service Connect namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ClusterServiceConnectDefaultsRequest {
     /// The namespace name or full Amazon Resource Name (ARN) of the Cloud Map namespace that's used when you create a service and don't specify a Service Connect configuration.
     #[serde(rename = "namespace", default, skip_serializing_if = "Option::is_none")]
@@ -2906,7 +2906,7 @@ impl FromJson for ClusterServiceConnectDefaultsRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateClusterResponse {
     /// The full description of your new cluster.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -2923,7 +2923,7 @@ impl FromJson for CreateClusterResponse {
 }
 
 /// A regional grouping of one or more container instances where you can run task requests.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Cluster {
     /// The Amazon Resource Name (ARN) that identifies the cluster.
     #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
@@ -3000,7 +3000,7 @@ impl FromJson for Cluster {
 }
 
 /// An object representing a container instance or task attachment.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Attachment {
     /// The unique identifier for the attachment.
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
@@ -3029,7 +3029,7 @@ impl FromJson for Attachment {
 }
 
 /// Use this parameter to set a default Service Connect namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ClusterServiceConnectDefaults {
     /// The namespace name or full Amazon Resource Name (ARN) of the Cloud Map namespace.
     #[serde(rename = "namespace", default, skip_serializing_if = "Option::is_none")]
@@ -3045,7 +3045,7 @@ impl FromJson for ClusterServiceConnectDefaults {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteClusterRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster to delete.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -3061,7 +3061,7 @@ impl FromJson for DeleteClusterRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteClusterResponse {
     /// The full description of the deleted cluster.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -3077,7 +3077,7 @@ impl FromJson for DeleteClusterResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeClustersRequest {
     /// A list of up to 100 cluster names or full cluster Amazon Resource Name (ARN) entries.
     #[serde(rename = "clusters", default, skip_serializing_if = "Option::is_none")]
@@ -3097,7 +3097,7 @@ impl FromJson for DescribeClustersRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ClusterField {
     #[serde(rename = "ATTACHMENTS")]
     Attachments,
@@ -3143,7 +3143,7 @@ impl FromJson for ClusterField {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeClustersResponse {
     /// The list of clusters.
     #[serde(rename = "clusters", default, skip_serializing_if = "Option::is_none")]
@@ -3163,7 +3163,7 @@ impl FromJson for DescribeClustersResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListClustersRequest {
     /// The `nextToken` value returned from a `ListClusters` request indicating that more results are available to fulfill the request and further calls are needed.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
@@ -3183,7 +3183,7 @@ impl FromJson for ListClustersRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListClustersResponse {
     /// The list of full Amazon Resource Name (ARN) entries for each cluster that's associated with your account.
     #[serde(rename = "clusterArns", default, skip_serializing_if = "Option::is_none")]
@@ -3203,7 +3203,7 @@ impl FromJson for ListClustersResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutClusterCapacityProvidersRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster to modify the capacity provider settings for.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -3227,7 +3227,7 @@ impl FromJson for PutClusterCapacityProvidersRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutClusterCapacityProvidersResponse {
     /// Details about the cluster.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -3243,7 +3243,7 @@ impl FromJson for PutClusterCapacityProvidersResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateCapacityProviderRequest {
     /// The name of the capacity provider.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -3276,7 +3276,7 @@ impl FromJson for CreateCapacityProviderRequest {
 }
 
 /// The details of the Auto Scaling group for the capacity provider.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AutoScalingGroupProvider {
     /// The Amazon Resource Name (ARN) that identifies the Auto Scaling group, or the Auto Scaling group name.
     #[serde(rename = "autoScalingGroupArn", default, skip_serializing_if = "Option::is_none")]
@@ -3305,7 +3305,7 @@ impl FromJson for AutoScalingGroupProvider {
 }
 
 /// The managed scaling settings for the Auto Scaling group capacity provider.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedScaling {
     /// Determines whether to use managed scaling for the capacity provider.
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
@@ -3337,7 +3337,7 @@ impl FromJson for ManagedScaling {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ManagedScalingStatus {
     #[serde(rename = "ENABLED")]
     Enabled,
@@ -3371,7 +3371,7 @@ impl FromJson for ManagedScalingStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ManagedTerminationProtection {
     #[serde(rename = "ENABLED")]
     Enabled,
@@ -3405,7 +3405,7 @@ impl FromJson for ManagedTerminationProtection {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ManagedDraining {
     #[serde(rename = "ENABLED")]
     Enabled,
@@ -3440,7 +3440,7 @@ impl FromJson for ManagedDraining {
 }
 
 /// The configuration for creating a Amazon ECS Managed Instances provider.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateManagedInstancesProviderConfiguration {
     /// The Amazon Resource Name (ARN) of the infrastructure role that Amazon ECS uses to manage instances on your behalf.
     #[serde(rename = "infrastructureRoleArn", default, skip_serializing_if = "Option::is_none")]
@@ -3473,7 +3473,7 @@ impl FromJson for CreateManagedInstancesProviderConfiguration {
 }
 
 /// The launch template configuration for Amazon ECS Managed Instances.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceLaunchTemplate {
     /// The Amazon Resource Name (ARN) of the instance profile that Amazon ECS applies to Amazon ECS Managed Instances.
     #[serde(rename = "ec2InstanceProfileArn", default, skip_serializing_if = "Option::is_none")]
@@ -3530,7 +3530,7 @@ impl FromJson for InstanceLaunchTemplate {
 }
 
 /// The network configuration for Amazon ECS Managed Instances.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedInstancesNetworkConfiguration {
     /// The list of subnet IDs where Amazon ECS can launch Amazon ECS Managed Instances.
     #[serde(rename = "subnets", default, skip_serializing_if = "Option::is_none")]
@@ -3551,7 +3551,7 @@ impl FromJson for ManagedInstancesNetworkConfiguration {
 }
 
 /// The storage configuration for Amazon ECS Managed Instances.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedInstancesStorageConfiguration {
     /// The size of the data volume.
     #[serde(rename = "storageSizeGiB", default, skip_serializing_if = "Option::is_none")]
@@ -3568,7 +3568,7 @@ impl FromJson for ManagedInstancesStorageConfiguration {
 }
 
 /// The local storage configuration for Amazon ECS Managed Instances.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedInstancesLocalStorageConfiguration {
     /// Use instance store volumes for data storage when available.
     #[serde(rename = "useLocalStorage", default, skip_serializing_if = "Option::is_none")]
@@ -3584,7 +3584,7 @@ impl FromJson for ManagedInstancesLocalStorageConfiguration {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ManagedInstancesMonitoringOptions {
     #[serde(rename = "BASIC")]
     Basic,
@@ -3618,7 +3618,7 @@ impl FromJson for ManagedInstancesMonitoringOptions {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum CapacityOptionType {
     #[serde(rename = "ON_DEMAND")]
     OnDemand,
@@ -3657,7 +3657,7 @@ impl FromJson for CapacityOptionType {
 }
 
 /// The instance requirements for attribute-based instance type selection.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceRequirementsRequest {
     /// The minimum and maximum number of vCPUs for the instance types.
     #[serde(rename = "vCpuCount", default, skip_serializing_if = "Option::is_none")]
@@ -3766,7 +3766,7 @@ impl FromJson for InstanceRequirementsRequest {
 }
 
 /// The minimum and maximum number of vCPUs for instance type selection.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct VCpuCountRangeRequest {
     /// The minimum number of vCPUs.
     #[serde(rename = "min", default, skip_serializing_if = "Option::is_none")]
@@ -3787,7 +3787,7 @@ impl FromJson for VCpuCountRangeRequest {
 }
 
 /// The minimum and maximum amount of memory in mebibytes (MiB) for instance type selection.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MemoryMiBRequest {
     /// The minimum amount of memory in MiB.
     #[serde(rename = "min", default, skip_serializing_if = "Option::is_none")]
@@ -3807,7 +3807,7 @@ impl FromJson for MemoryMiBRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum CpuManufacturer {
     #[serde(rename = "intel")]
     Intel,
@@ -3846,7 +3846,7 @@ impl FromJson for CpuManufacturer {
 }
 
 /// The minimum and maximum amount of memory per vCPU in gibibytes (GiB).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MemoryGiBPerVCpuRequest {
     /// The minimum amount of memory per vCPU in GiB.
     #[serde(rename = "min", default, skip_serializing_if = "Option::is_none")]
@@ -3866,7 +3866,7 @@ impl FromJson for MemoryGiBPerVCpuRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceGeneration {
     #[serde(rename = "current")]
     Current,
@@ -3900,7 +3900,7 @@ impl FromJson for InstanceGeneration {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum BareMetal {
     #[serde(rename = "included")]
     Included,
@@ -3938,7 +3938,7 @@ impl FromJson for BareMetal {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum BurstablePerformance {
     #[serde(rename = "included")]
     Included,
@@ -3977,7 +3977,7 @@ impl FromJson for BurstablePerformance {
 }
 
 /// The minimum and maximum number of network interfaces for instance type selection.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NetworkInterfaceCountRequest {
     /// The minimum number of network interfaces.
     #[serde(rename = "min", default, skip_serializing_if = "Option::is_none")]
@@ -3997,7 +3997,7 @@ impl FromJson for NetworkInterfaceCountRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum LocalStorage {
     #[serde(rename = "included")]
     Included,
@@ -4035,7 +4035,7 @@ impl FromJson for LocalStorage {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum LocalStorageType {
     #[serde(rename = "hdd")]
     Hdd,
@@ -4070,7 +4070,7 @@ impl FromJson for LocalStorageType {
 }
 
 /// The minimum and maximum total local storage in gigabytes (GB) for instance types with local storage.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TotalLocalStorageGBRequest {
     /// The minimum total local storage in GB.
     #[serde(rename = "min", default, skip_serializing_if = "Option::is_none")]
@@ -4091,7 +4091,7 @@ impl FromJson for TotalLocalStorageGBRequest {
 }
 
 /// The minimum and maximum baseline Amazon EBS bandwidth in megabits per second (Mbps) for instance type selection.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BaselineEbsBandwidthMbpsRequest {
     /// The minimum baseline Amazon EBS bandwidth in Mbps.
     #[serde(rename = "min", default, skip_serializing_if = "Option::is_none")]
@@ -4111,7 +4111,7 @@ impl FromJson for BaselineEbsBandwidthMbpsRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AcceleratorType {
     #[serde(rename = "gpu")]
     Gpu,
@@ -4150,7 +4150,7 @@ impl FromJson for AcceleratorType {
 }
 
 /// The minimum and maximum number of accelerators (such as GPUs) for instance type selection.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AcceleratorCountRequest {
     /// The minimum number of accelerators.
     #[serde(rename = "min", default, skip_serializing_if = "Option::is_none")]
@@ -4170,7 +4170,7 @@ impl FromJson for AcceleratorCountRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AcceleratorManufacturer {
     #[serde(rename = "amazon-web-services")]
     AmazonWebServices,
@@ -4216,7 +4216,7 @@ impl FromJson for AcceleratorManufacturer {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AcceleratorName {
     #[serde(rename = "a100")]
     A100,
@@ -4299,7 +4299,7 @@ impl FromJson for AcceleratorName {
 }
 
 /// The minimum and maximum total accelerator memory in mebibytes (MiB) for instance type selection.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AcceleratorTotalMemoryMiBRequest {
     /// The minimum total accelerator memory in MiB.
     #[serde(rename = "min", default, skip_serializing_if = "Option::is_none")]
@@ -4320,7 +4320,7 @@ impl FromJson for AcceleratorTotalMemoryMiBRequest {
 }
 
 /// The minimum and maximum network bandwidth in gigabits per second (Gbps) for instance type selection.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NetworkBandwidthGbpsRequest {
     /// The minimum network bandwidth in Gbps.
     #[serde(rename = "min", default, skip_serializing_if = "Option::is_none")]
@@ -4341,7 +4341,7 @@ impl FromJson for NetworkBandwidthGbpsRequest {
 }
 
 /// The Capacity Reservation configurations to be used when using the `RESERVED` capacity option type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CapacityReservationRequest {
     /// The ARN of the Capacity Reservation resource group in which to run the instance.
     #[serde(rename = "reservationGroupArn", default, skip_serializing_if = "Option::is_none")]
@@ -4361,7 +4361,7 @@ impl FromJson for CapacityReservationRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum CapacityReservationPreference {
     #[serde(rename = "RESERVATIONS_ONLY")]
     ReservationsOnly,
@@ -4399,7 +4399,7 @@ impl FromJson for CapacityReservationPreference {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PropagateMITags {
     #[serde(rename = "CAPACITY_PROVIDER")]
     CapacityProvider,
@@ -4434,7 +4434,7 @@ impl FromJson for PropagateMITags {
 }
 
 /// The configuration that controls how Amazon ECS optimizes your infrastructure.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InfrastructureOptimization {
     /// This parameter defines the number of seconds Amazon ECS Managed Instances waits before optimizing EC2 instances that have become idle or underutilized.
     #[serde(rename = "scaleInAfter", default, skip_serializing_if = "Option::is_none")]
@@ -4451,7 +4451,7 @@ impl FromJson for InfrastructureOptimization {
 }
 
 /// The auto repair configuration for an Amazon ECS Managed Instances capacity provider.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AutoRepairConfiguration {
     /// The status of auto repair actions for the capacity provider.
     #[serde(rename = "actionsStatus", default, skip_serializing_if = "Option::is_none")]
@@ -4467,7 +4467,7 @@ impl FromJson for AutoRepairConfiguration {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AutoRepairActionsStatus {
     #[serde(rename = "ENABLED")]
     Enabled,
@@ -4501,7 +4501,7 @@ impl FromJson for AutoRepairActionsStatus {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateCapacityProviderResponse {
     /// The full description of the new capacity provider.
     #[serde(rename = "capacityProvider", default, skip_serializing_if = "Option::is_none")]
@@ -4518,7 +4518,7 @@ impl FromJson for CreateCapacityProviderResponse {
 }
 
 /// The details for a capacity provider.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CapacityProvider {
     /// The Amazon Resource Name (ARN) that identifies the capacity provider.
     #[serde(rename = "capacityProviderArn", default, skip_serializing_if = "Option::is_none")]
@@ -4570,7 +4570,7 @@ impl FromJson for CapacityProvider {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum CapacityProviderStatus {
     #[serde(rename = "PROVISIONING")]
     Provisioning,
@@ -4613,7 +4613,7 @@ impl FromJson for CapacityProviderStatus {
 }
 
 /// The configuration for a Amazon ECS Managed Instances provider.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedInstancesProvider {
     /// The Amazon Resource Name (ARN) of the infrastructure role that Amazon ECS assumes to manage instances.
     #[serde(rename = "infrastructureRoleArn", default, skip_serializing_if = "Option::is_none")]
@@ -4645,7 +4645,7 @@ impl FromJson for ManagedInstancesProvider {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum CapacityProviderUpdateStatus {
     #[serde(rename = "CREATE_IN_PROGRESS")]
     CreateInProgress,
@@ -4707,7 +4707,7 @@ impl FromJson for CapacityProviderUpdateStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum CapacityProviderType {
     #[serde(rename = "EC2_AUTOSCALING")]
     Ec2Autoscaling,
@@ -4749,7 +4749,7 @@ impl FromJson for CapacityProviderType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateCapacityProviderRequest {
     /// The name of the capacity provider to update.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -4778,7 +4778,7 @@ impl FromJson for UpdateCapacityProviderRequest {
 }
 
 /// The details of the Auto Scaling group capacity provider to update.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AutoScalingGroupProviderUpdate {
     /// The managed scaling settings for the Auto Scaling group capacity provider.
     #[serde(rename = "managedScaling", default, skip_serializing_if = "Option::is_none")]
@@ -4803,7 +4803,7 @@ impl FromJson for AutoScalingGroupProviderUpdate {
 }
 
 /// The updated configuration for a Amazon ECS Managed Instances provider.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateManagedInstancesProviderConfiguration {
     /// The updated Amazon Resource Name (ARN) of the infrastructure role.
     #[serde(rename = "infrastructureRoleArn", default, skip_serializing_if = "Option::is_none")]
@@ -4836,7 +4836,7 @@ impl FromJson for UpdateManagedInstancesProviderConfiguration {
 }
 
 /// The updated launch template configuration for Amazon ECS Managed Instances.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceLaunchTemplateUpdate {
     /// The updated Amazon Resource Name (ARN) of the instance profile.
     #[serde(rename = "ec2InstanceProfileArn", default, skip_serializing_if = "Option::is_none")]
@@ -4880,7 +4880,7 @@ impl FromJson for InstanceLaunchTemplateUpdate {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateCapacityProviderResponse {
     /// Details about the capacity provider.
     #[serde(rename = "capacityProvider", default, skip_serializing_if = "Option::is_none")]
@@ -4896,7 +4896,7 @@ impl FromJson for UpdateCapacityProviderResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteCapacityProviderRequest {
     /// The short name or full Amazon Resource Name (ARN) of the capacity provider to delete.
     #[serde(rename = "capacityProvider", default, skip_serializing_if = "Option::is_none")]
@@ -4916,7 +4916,7 @@ impl FromJson for DeleteCapacityProviderRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteCapacityProviderResponse {
     /// The details of the capacity provider.
     #[serde(rename = "capacityProvider", default, skip_serializing_if = "Option::is_none")]
@@ -4932,7 +4932,7 @@ impl FromJson for DeleteCapacityProviderResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeCapacityProvidersRequest {
     /// The short name or full Amazon Resource Name (ARN) of one or more capacity providers.
     #[serde(rename = "capacityProviders", default, skip_serializing_if = "Option::is_none")]
@@ -4964,7 +4964,7 @@ impl FromJson for DescribeCapacityProvidersRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum CapacityProviderField {
     #[serde(rename = "TAGS")]
     Tags,
@@ -4994,7 +4994,7 @@ impl FromJson for CapacityProviderField {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeCapacityProvidersResponse {
     /// The list of capacity providers.
     #[serde(rename = "capacityProviders", default, skip_serializing_if = "Option::is_none")]
@@ -5018,7 +5018,7 @@ impl FromJson for DescribeCapacityProvidersResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RegisterContainerInstanceRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster to register your container instance with.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -5075,7 +5075,7 @@ impl FromJson for RegisterContainerInstanceRequest {
 }
 
 /// Describes the resources available for a container instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Resource {
     /// The name of the resource, such as `CPU`, `MEMORY`, `PORTS`, `PORTS_UDP`, or a user-defined resource.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -5112,7 +5112,7 @@ impl FromJson for Resource {
 }
 
 /// The Docker and Amazon ECS container agent version information about a container instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct VersionInfo {
     /// The version number of the Amazon ECS container agent.
     #[serde(rename = "agentVersion", default, skip_serializing_if = "Option::is_none")]
@@ -5137,7 +5137,7 @@ impl FromJson for VersionInfo {
 }
 
 /// The devices that are available on the container instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PlatformDevice {
     /// The ID for the GPU or Neuron device on the container instance.
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
@@ -5157,7 +5157,7 @@ impl FromJson for PlatformDevice {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PlatformDeviceType {
     #[serde(rename = "GPU")]
     Gpu,
@@ -5191,7 +5191,7 @@ impl FromJson for PlatformDeviceType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RegisterContainerInstanceResponse {
     /// The container instance that was registered.
     #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
@@ -5208,7 +5208,7 @@ impl FromJson for RegisterContainerInstanceResponse {
 }
 
 /// An Amazon EC2 or External instance that's running the Amazon ECS agent and has been registered with a cluster.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ContainerInstance {
     /// The Amazon Resource Name (ARN) of the container instance.
     #[serde(rename = "containerInstanceArn", default, skip_serializing_if = "Option::is_none")]
@@ -5296,7 +5296,7 @@ impl FromJson for ContainerInstance {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AgentUpdateStatus {
     #[serde(rename = "PENDING")]
     Pending,
@@ -5347,7 +5347,7 @@ impl FromJson for AgentUpdateStatus {
 }
 
 /// An object representing the health status of the container instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ContainerInstanceHealthStatus {
     /// The overall health status of the container instance.
     #[serde(rename = "overallStatus", default, skip_serializing_if = "Option::is_none")]
@@ -5367,7 +5367,7 @@ impl FromJson for ContainerInstanceHealthStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceHealthCheckState {
     #[serde(rename = "OK")]
     Ok,
@@ -5410,7 +5410,7 @@ impl FromJson for InstanceHealthCheckState {
 }
 
 /// An object representing the result of a container instance health status check.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceHealthCheckResult {
     /// The type of container instance health status that was verified.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -5442,7 +5442,7 @@ impl FromJson for InstanceHealthCheckResult {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum InstanceHealthCheckType {
     #[serde(rename = "CONTAINER_RUNTIME")]
     ContainerRuntime,
@@ -5485,7 +5485,7 @@ impl FromJson for InstanceHealthCheckType {
 }
 
 /// The state of a GPU on a container instance, including its sharing mode and the memory that's available for new containers.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GpuDevice {
     /// The ID of the GPU.
     #[serde(rename = "gpuId", default, skip_serializing_if = "Option::is_none")]
@@ -5518,7 +5518,7 @@ impl FromJson for GpuDevice {
 }
 
 /// Describes how a GPU on a container instance is shared between containers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum GpuSharingMode {
     #[serde(rename = "IDLE")]
     Idle,
@@ -5556,7 +5556,7 @@ impl FromJson for GpuSharingMode {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeregisterContainerInstanceRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instance to deregister.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -5580,7 +5580,7 @@ impl FromJson for DeregisterContainerInstanceRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeregisterContainerInstanceResponse {
     /// The container instance that was deregistered.
     #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
@@ -5596,7 +5596,7 @@ impl FromJson for DeregisterContainerInstanceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeContainerInstancesRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instances to describe.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -5620,7 +5620,7 @@ impl FromJson for DescribeContainerInstancesRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ContainerInstanceField {
     #[serde(rename = "TAGS")]
     Tags,
@@ -5654,7 +5654,7 @@ impl FromJson for ContainerInstanceField {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeContainerInstancesResponse {
     /// The list of container instances.
     #[serde(rename = "containerInstances", default, skip_serializing_if = "Option::is_none")]
@@ -5674,7 +5674,7 @@ impl FromJson for DescribeContainerInstancesResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListContainerInstancesRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instances to list.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -5706,7 +5706,7 @@ impl FromJson for ListContainerInstancesRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ContainerInstanceStatus {
     #[serde(rename = "ACTIVE")]
     Active,
@@ -5752,7 +5752,7 @@ impl FromJson for ContainerInstanceStatus {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListContainerInstancesResponse {
     /// The list of container instances with full ARN entries for each container instance associated with the specified cluster.
     #[serde(rename = "containerInstanceArns", default, skip_serializing_if = "Option::is_none")]
@@ -5772,7 +5772,7 @@ impl FromJson for ListContainerInstancesResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateContainerInstancesStateRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instance to update.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -5796,7 +5796,7 @@ impl FromJson for UpdateContainerInstancesStateRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateContainerInstancesStateResponse {
     /// The list of container instances.
     #[serde(rename = "containerInstances", default, skip_serializing_if = "Option::is_none")]
@@ -5816,7 +5816,7 @@ impl FromJson for UpdateContainerInstancesStateResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutAttributesRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that contains the resource to apply attributes.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -5836,7 +5836,7 @@ impl FromJson for PutAttributesRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutAttributesResponse {
     /// The attributes applied to your resource.
     #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
@@ -5852,7 +5852,7 @@ impl FromJson for PutAttributesResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteAttributesRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that contains the resource to delete attributes.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -5872,7 +5872,7 @@ impl FromJson for DeleteAttributesRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteAttributesResponse {
     /// A list of attribute objects that were successfully deleted from your resource.
     #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
@@ -5888,7 +5888,7 @@ impl FromJson for DeleteAttributesResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListAttributesRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster to list attributes.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -5924,7 +5924,7 @@ impl FromJson for ListAttributesRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListAttributesResponse {
     /// A list of attribute objects that meet the criteria of the request.
     #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
@@ -5944,7 +5944,7 @@ impl FromJson for ListAttributesResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RunTaskRequest {
     /// The capacity provider strategy to use for the task.
     #[serde(rename = "capacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
@@ -6036,7 +6036,7 @@ impl FromJson for RunTaskRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum LaunchType {
     #[serde(rename = "EC2")]
     Ec2,
@@ -6079,7 +6079,7 @@ impl FromJson for LaunchType {
 }
 
 /// The network configuration for a task or service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NetworkConfiguration {
     /// The VPC subnets and security groups that are associated with a task.
     #[serde(rename = "awsvpcConfiguration", default, skip_serializing_if = "Option::is_none")]
@@ -6096,7 +6096,7 @@ impl FromJson for NetworkConfiguration {
 }
 
 /// An object representing the networking details for a task or service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AwsVpcConfiguration {
     /// The IDs of the subnets associated with the task or service.
     #[serde(rename = "subnets", default, skip_serializing_if = "Option::is_none")]
@@ -6120,7 +6120,7 @@ impl FromJson for AwsVpcConfiguration {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AssignPublicIp {
     #[serde(rename = "ENABLED")]
     Enabled,
@@ -6155,7 +6155,7 @@ impl FromJson for AssignPublicIp {
 }
 
 /// The overrides that are associated with a task.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TaskOverride {
     /// One or more container overrides that are sent to a task.
     #[serde(rename = "containerOverrides", default, skip_serializing_if = "Option::is_none")]
@@ -6196,7 +6196,7 @@ impl FromJson for TaskOverride {
 }
 
 /// The overrides that are sent to a container.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ContainerOverride {
     /// The name of the container that receives the override.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -6241,7 +6241,7 @@ impl FromJson for ContainerOverride {
 }
 
 /// Details on an Elastic Inference accelerator task override.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InferenceAcceleratorOverride {
     /// The Elastic Inference accelerator device name to override for the task.
     #[serde(rename = "deviceName", default, skip_serializing_if = "Option::is_none")]
@@ -6262,7 +6262,7 @@ impl FromJson for InferenceAcceleratorOverride {
 }
 
 /// An object representing a constraint on task placement.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PlacementConstraint {
     /// The type of constraint.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -6282,7 +6282,7 @@ impl FromJson for PlacementConstraint {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PlacementConstraintType {
     #[serde(rename = "distinctInstance")]
     DistinctInstance,
@@ -6317,7 +6317,7 @@ impl FromJson for PlacementConstraintType {
 }
 
 /// The task placement strategy for a task or service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PlacementStrategy {
     /// The type of placement strategy.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -6337,7 +6337,7 @@ impl FromJson for PlacementStrategy {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PlacementStrategyType {
     #[serde(rename = "random")]
     Random,
@@ -6375,7 +6375,7 @@ impl FromJson for PlacementStrategyType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PropagateTags {
     #[serde(rename = "TASK_DEFINITION")]
     TaskDefinition,
@@ -6414,7 +6414,7 @@ impl FromJson for PropagateTags {
 }
 
 /// Configuration settings for the task volume that was `configuredAtLaunch` that weren't set during `RegisterTaskDef`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TaskVolumeConfiguration {
     /// The name of the volume.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -6435,7 +6435,7 @@ impl FromJson for TaskVolumeConfiguration {
 }
 
 /// The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TaskManagedEBSVolumeConfiguration {
     /// Indicates whether the volume should be encrypted.
     #[serde(rename = "encrypted", default, skip_serializing_if = "Option::is_none")]
@@ -6496,7 +6496,7 @@ impl FromJson for TaskManagedEBSVolumeConfiguration {
 }
 
 /// The tag specifications of an Amazon EBS volume.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EBSTagSpecification {
     /// The type of volume resource.
     #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
@@ -6520,7 +6520,7 @@ impl FromJson for EBSTagSpecification {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum EBSResourceType {
     #[serde(rename = "volume")]
     Volume,
@@ -6551,7 +6551,7 @@ impl FromJson for EBSResourceType {
 }
 
 /// The termination policy for the Amazon EBS volume when the task exits.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TaskManagedEBSVolumeTerminationPolicy {
     /// Indicates whether the volume should be deleted on when the task stops.
     #[serde(rename = "deleteOnTermination", default, skip_serializing_if = "Option::is_none")]
@@ -6567,7 +6567,7 @@ impl FromJson for TaskManagedEBSVolumeTerminationPolicy {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum TaskFilesystemType {
     #[serde(rename = "ext3")]
     Ext3,
@@ -6609,7 +6609,7 @@ impl FromJson for TaskFilesystemType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RunTaskResponse {
     /// A full description of the tasks that were run.
     #[serde(rename = "tasks", default, skip_serializing_if = "Option::is_none")]
@@ -6630,7 +6630,7 @@ impl FromJson for RunTaskResponse {
 }
 
 /// Details on a task in a cluster.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Task {
     /// The Elastic Network Adapter that's associated with the task if the task uses the `awsvpc` network mode.
     #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
@@ -6794,7 +6794,7 @@ impl FromJson for Task {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Connectivity {
     #[serde(rename = "CONNECTED")]
     Connected,
@@ -6829,7 +6829,7 @@ impl FromJson for Connectivity {
 }
 
 /// A Docker container that's part of a task.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Container {
     /// The Amazon Resource Name (ARN) of the container.
     #[serde(rename = "containerArn", default, skip_serializing_if = "Option::is_none")]
@@ -6918,7 +6918,7 @@ impl FromJson for Container {
 }
 
 /// Details on the network bindings between a container and its host container instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NetworkBinding {
     /// The IP address that the container is bound to on the container instance.
     #[serde(rename = "bindIP", default, skip_serializing_if = "Option::is_none")]
@@ -6955,7 +6955,7 @@ impl FromJson for NetworkBinding {
 }
 
 /// An object representing the elastic network interface for tasks that use the `awsvpc` network mode.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NetworkInterface {
     /// The attachment ID for the network interface.
     #[serde(rename = "attachmentId", default, skip_serializing_if = "Option::is_none")]
@@ -6979,7 +6979,7 @@ impl FromJson for NetworkInterface {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum HealthStatus {
     #[serde(rename = "HEALTHY")]
     Healthy,
@@ -7018,7 +7018,7 @@ impl FromJson for HealthStatus {
 }
 
 /// Details about the managed agent status for the container.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedAgent {
     /// The Unix timestamp for the time when the managed agent was last started.
     #[serde(rename = "lastStartedAt", default, skip_serializing_if = "Option::is_none")]
@@ -7046,7 +7046,7 @@ impl FromJson for ManagedAgent {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ManagedAgentName {
     #[serde(rename = "ExecuteCommandAgent")]
     ExecuteCommandAgent,
@@ -7076,7 +7076,7 @@ impl FromJson for ManagedAgentName {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum TaskStopCode {
     #[serde(rename = "TaskFailedToStart")]
     TaskFailedToStart,
@@ -7131,7 +7131,7 @@ impl FromJson for TaskStopCode {
 }
 
 /// The amount of ephemeral storage to allocate for the task.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TaskEphemeralStorage {
     /// The total amount, in GiB, of the ephemeral storage to set for the task.
     #[serde(rename = "sizeInGiB", default, skip_serializing_if = "Option::is_none")]
@@ -7152,7 +7152,7 @@ impl FromJson for TaskEphemeralStorage {
 }
 
 /// A summary of the trusted execution configuration for a task.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TrustedExecutionSummary {
     /// The isolation mode that the task runs in.
     #[serde(rename = "isolationMode", default, skip_serializing_if = "Option::is_none")]
@@ -7173,7 +7173,7 @@ impl FromJson for TrustedExecutionSummary {
 }
 
 /// The status of the attestation policy for a task that uses the `CONFIDENTIAL_SANDBOX` isolation mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AttestationPolicyStatus {
     #[serde(rename = "CONFIGURED")]
     Configured,
@@ -7203,7 +7203,7 @@ impl FromJson for AttestationPolicyStatus {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StartTaskRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster where to start your task.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -7267,7 +7267,7 @@ impl FromJson for StartTaskRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StartTaskResponse {
     /// A full description of the tasks that were started.
     #[serde(rename = "tasks", default, skip_serializing_if = "Option::is_none")]
@@ -7287,7 +7287,7 @@ impl FromJson for StartTaskResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StopTaskRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task to stop.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -7311,7 +7311,7 @@ impl FromJson for StopTaskRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StopTaskResponse {
     /// The task that was stopped.
     #[serde(rename = "task", default, skip_serializing_if = "Option::is_none")]
@@ -7327,7 +7327,7 @@ impl FromJson for StopTaskResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeTasksRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task or tasks to describe.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -7351,7 +7351,7 @@ impl FromJson for DescribeTasksRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum TaskField {
     #[serde(rename = "TAGS")]
     Tags,
@@ -7381,7 +7381,7 @@ impl FromJson for TaskField {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeTasksResponse {
     /// The list of tasks.
     #[serde(rename = "tasks", default, skip_serializing_if = "Option::is_none")]
@@ -7401,7 +7401,7 @@ impl FromJson for DescribeTasksResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListTasksRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the `ListTasks` results.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -7453,7 +7453,7 @@ impl FromJson for ListTasksRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum DesiredStatus {
     #[serde(rename = "RUNNING")]
     Running,
@@ -7491,7 +7491,7 @@ impl FromJson for DesiredStatus {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListTasksResponse {
     /// The list of task ARN entries for the `ListTasks` request.
     #[serde(rename = "taskArns", default, skip_serializing_if = "Option::is_none")]
@@ -7511,7 +7511,7 @@ impl FromJson for ListTasksResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateServiceRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that you run your service on.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -7635,7 +7635,7 @@ impl FromJson for CreateServiceRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AvailabilityZoneRebalancing {
     #[serde(rename = "ENABLED")]
     Enabled,
@@ -7670,7 +7670,7 @@ impl FromJson for AvailabilityZoneRebalancing {
 }
 
 /// The load balancer configuration to use with a service or task set.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LoadBalancer {
     /// The full Amazon Resource Name (ARN) of the Elastic Load Balancing target group or groups associated with a service or task set.
     #[serde(rename = "targetGroupArn", default, skip_serializing_if = "Option::is_none")]
@@ -7703,7 +7703,7 @@ impl FromJson for LoadBalancer {
 }
 
 /// The advanced settings for a load balancer used in blue/green deployments.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AdvancedConfiguration {
     /// The Amazon Resource Name (ARN) of the alternate target group for Amazon ECS blue/green deployments.
     #[serde(rename = "alternateTargetGroupArn", default, skip_serializing_if = "Option::is_none")]
@@ -7732,7 +7732,7 @@ impl FromJson for AdvancedConfiguration {
 }
 
 /// The details for the service registry.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceRegistry {
     /// The Amazon Resource Name (ARN) of the service registry.
     #[serde(rename = "registryArn", default, skip_serializing_if = "Option::is_none")]
@@ -7761,7 +7761,7 @@ impl FromJson for ServiceRegistry {
 }
 
 /// Optional deployment parameters that control how many tasks run during a deployment and the ordering of stopping and starting tasks.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeploymentConfiguration {
     /// The deployment circuit breaker can only be used for services using the rolling update (`ECS`) deployment type.
     #[serde(rename = "deploymentCircuitBreaker", default, skip_serializing_if = "Option::is_none")]
@@ -7814,7 +7814,7 @@ impl FromJson for DeploymentConfiguration {
 }
 
 /// The deployment circuit breaker can only be used for services using the rolling update (`ECS`) deployment type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeploymentCircuitBreaker {
     /// Determines whether to use the deployment circuit breaker logic for the service.
     #[serde(rename = "enable", default, skip_serializing_if = "Option::is_none")]
@@ -7843,7 +7843,7 @@ impl FromJson for DeploymentCircuitBreaker {
 }
 
 /// Defines the failure threshold that the deployment circuit breaker uses to monitor a deployment.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ThresholdConfiguration {
     /// Determines how Amazon ECS uses `value` to calculate the failure threshold.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -7864,7 +7864,7 @@ impl FromJson for ThresholdConfiguration {
 }
 
 /// Determines how the deployment circuit breaker calculates the number of task failures tolerated before it triggers, based on the configured `value`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ThresholdType {
     #[serde(rename = "COUNT")]
     Count,
@@ -7903,7 +7903,7 @@ impl FromJson for ThresholdType {
 }
 
 /// One of the methods which provide a way for you to quickly identify when a deployment has failed, and then to optionally roll back the failure to the last working deployment.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeploymentAlarms {
     /// One or more CloudWatch alarm names.
     #[serde(rename = "alarmNames", default, skip_serializing_if = "Option::is_none")]
@@ -7927,7 +7927,7 @@ impl FromJson for DeploymentAlarms {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum DeploymentStrategy {
     #[serde(rename = "ROLLING")]
     Rolling,
@@ -7970,7 +7970,7 @@ impl FromJson for DeploymentStrategy {
 }
 
 /// A deployment lifecycle hook runs custom logic or pauses the deployment at specific stages of the deployment process.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeploymentLifecycleHook {
     /// The type of action the lifecycle hook performs.
     #[serde(rename = "targetType", default, skip_serializing_if = "Option::is_none")]
@@ -8006,7 +8006,7 @@ impl FromJson for DeploymentLifecycleHook {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum DeploymentLifecycleHookTargetType {
     #[serde(rename = "AWS_LAMBDA")]
     AwsLambda,
@@ -8040,7 +8040,7 @@ impl FromJson for DeploymentLifecycleHookTargetType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum DeploymentLifecycleHookStage {
     #[serde(rename = "RECONCILE_SERVICE")]
     ReconcileService,
@@ -8098,7 +8098,7 @@ impl FromJson for DeploymentLifecycleHookStage {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct HookDetails {
 }
 
@@ -8109,7 +8109,7 @@ impl FromJson for HookDetails {
 }
 
 /// The timeout configuration for a deployment lifecycle hook.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeploymentLifecycleHookTimeoutConfiguration {
     /// The number of minutes Amazon ECS waits for the lifecycle hook to complete before taking the timeout action.
     #[serde(rename = "timeoutInMinutes", default, skip_serializing_if = "Option::is_none")]
@@ -8129,7 +8129,7 @@ impl FromJson for DeploymentLifecycleHookTimeoutConfiguration {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum DeploymentLifecycleHookAction {
     #[serde(rename = "ROLLBACK")]
     Rollback,
@@ -8164,7 +8164,7 @@ impl FromJson for DeploymentLifecycleHookAction {
 }
 
 /// Configuration for linear deployment strategy that shifts production traffic in equal percentage increments with configurable wait times between each step until 100% of traffic is shifted to the new service revision.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LinearConfiguration {
     /// The percentage of production traffic to shift in each step during a linear deployment.
     #[serde(rename = "stepPercent", default, skip_serializing_if = "Option::is_none")]
@@ -8185,7 +8185,7 @@ impl FromJson for LinearConfiguration {
 }
 
 /// Configuration for a canary deployment strategy that shifts a fixed percentage of traffic to the new service revision, waits for a specified bake time, then shifts the remaining traffic.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CanaryConfiguration {
     /// The percentage of production traffic to shift to the new service revision during the canary phase.
     #[serde(rename = "canaryPercent", default, skip_serializing_if = "Option::is_none")]
@@ -8206,7 +8206,7 @@ impl FromJson for CanaryConfiguration {
 }
 
 /// You can use early success criteria only with rolling deployment strategy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeploymentEarlySuccessCriteria {
     /// Specifies whether to use the early success criteria for the service deployment.
     #[serde(rename = "enable", default, skip_serializing_if = "Option::is_none")]
@@ -8231,7 +8231,7 @@ impl FromJson for DeploymentEarlySuccessCriteria {
 }
 
 /// The time when Amazon ECS removes the source revisions' tasks relative to deployment completion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ServiceRevisionCleanup {
     #[serde(rename = "BLOCKING")]
     Blocking,
@@ -8265,7 +8265,7 @@ impl FromJson for ServiceRevisionCleanup {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum SchedulingStrategy {
     #[serde(rename = "REPLICA")]
     Replica,
@@ -8300,7 +8300,7 @@ impl FromJson for SchedulingStrategy {
 }
 
 /// The deployment controller to use for the service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeploymentController {
     /// The deployment controller type to use.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -8316,7 +8316,7 @@ impl FromJson for DeploymentController {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum DeploymentControllerType {
     #[serde(rename = "ECS")]
     Ecs,
@@ -8355,7 +8355,7 @@ impl FromJson for DeploymentControllerType {
 }
 
 /// The Service Connect configuration of your Amazon ECS service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceConnectConfiguration {
     /// Specifies whether to use Service Connect with this service.
     #[serde(rename = "enabled", default, skip_serializing_if = "Option::is_none")]
@@ -8391,7 +8391,7 @@ impl FromJson for ServiceConnectConfiguration {
 }
 
 /// The Service Connect service object configuration.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceConnectService {
     /// The `portName` must match the name of one of the `portMappings` from all the containers in the task definition of this Amazon ECS service.
     #[serde(rename = "portName", default, skip_serializing_if = "Option::is_none")]
@@ -8428,7 +8428,7 @@ impl FromJson for ServiceConnectService {
 }
 
 /// Each alias ("endpoint") is a fully-qualified name and port number that other tasks ("clients") can use to connect to this service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceConnectClientAlias {
     /// The listening port number for the Service Connect proxy.
     #[serde(rename = "port", default, skip_serializing_if = "Option::is_none")]
@@ -8453,7 +8453,7 @@ impl FromJson for ServiceConnectClientAlias {
 }
 
 /// The test traffic routing configuration for Amazon ECS blue/green deployments.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceConnectTestTrafficRules {
     /// The HTTP header-based routing rules that determine which requests should be routed to the new service version during blue/green deployment testing.
     #[serde(rename = "header", default, skip_serializing_if = "Option::is_none")]
@@ -8470,7 +8470,7 @@ impl FromJson for ServiceConnectTestTrafficRules {
 }
 
 /// The HTTP header rules used to identify and route test traffic during Amazon ECS blue/green deployments.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceConnectTestTrafficHeaderRules {
     /// The name of the HTTP header to examine for test traffic routing.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -8491,7 +8491,7 @@ impl FromJson for ServiceConnectTestTrafficHeaderRules {
 }
 
 /// The header matching rules for test traffic routing in Amazon ECS blue/green deployments.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceConnectTestTrafficHeaderMatchRules {
     /// The exact value that the HTTP header must match for the test traffic routing rule to apply.
     #[serde(rename = "exact", default, skip_serializing_if = "Option::is_none")]
@@ -8508,7 +8508,7 @@ impl FromJson for ServiceConnectTestTrafficHeaderMatchRules {
 }
 
 /// An object that represents the timeout configurations for Service Connect.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TimeoutConfiguration {
     /// The amount of time in seconds a connection will stay active while idle.
     #[serde(rename = "idleTimeoutSeconds", default, skip_serializing_if = "Option::is_none")]
@@ -8529,7 +8529,7 @@ impl FromJson for TimeoutConfiguration {
 }
 
 /// The key that encrypts and decrypts your resources for Service Connect TLS.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceConnectTlsConfiguration {
     /// The signer certificate authority.
     #[serde(rename = "issuerCertificateAuthority", default, skip_serializing_if = "Option::is_none")]
@@ -8554,7 +8554,7 @@ impl FromJson for ServiceConnectTlsConfiguration {
 }
 
 /// The certificate root authority that secures your service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceConnectTlsCertificateAuthority {
     /// The ARN of the Amazon Web Services Private Certificate Authority certificate.
     #[serde(rename = "awsPcaAuthorityArn", default, skip_serializing_if = "Option::is_none")]
@@ -8571,7 +8571,7 @@ impl FromJson for ServiceConnectTlsCertificateAuthority {
 }
 
 /// Configuration for Service Connect access logging.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceConnectAccessLogConfiguration {
     /// The format for Service Connect access log output.
     #[serde(rename = "format", default, skip_serializing_if = "Option::is_none")]
@@ -8592,7 +8592,7 @@ impl FromJson for ServiceConnectAccessLogConfiguration {
 }
 
 /// The format for Service Connect access log output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ServiceConnectAccessLoggingFormat {
     #[serde(rename = "TEXT")]
     Text,
@@ -8627,7 +8627,7 @@ impl FromJson for ServiceConnectAccessLoggingFormat {
 }
 
 /// Controls whether query parameters are included in Service Connect access logs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ServiceConnectIncludeQueryParameters {
     #[serde(rename = "DISABLED")]
     Disabled,
@@ -8662,7 +8662,7 @@ impl FromJson for ServiceConnectIncludeQueryParameters {
 }
 
 /// Contains a configuration setting for the Service Connect proxy container, such as the log level.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceConnectContainerConfiguration {
     /// The log level of the Service Connect proxy container.
     #[serde(rename = "logLevel", default, skip_serializing_if = "Option::is_none")]
@@ -8679,7 +8679,7 @@ impl FromJson for ServiceConnectContainerConfiguration {
 }
 
 /// The log level of the Service Connect proxy container.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ServiceConnectContainerLogLevel {
     #[serde(rename = "debug")]
     Debug,
@@ -8714,7 +8714,7 @@ impl FromJson for ServiceConnectContainerLogLevel {
 }
 
 /// The configuration for a volume specified in the task definition as a volume that is configured at launch time.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceVolumeConfiguration {
     /// The name of the volume.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -8735,7 +8735,7 @@ impl FromJson for ServiceVolumeConfiguration {
 }
 
 /// The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceManagedEBSVolumeConfiguration {
     /// Indicates whether the volume should be encrypted.
     #[serde(rename = "encrypted", default, skip_serializing_if = "Option::is_none")]
@@ -8792,7 +8792,7 @@ impl FromJson for ServiceManagedEBSVolumeConfiguration {
 }
 
 /// The VPC Lattice configuration for your service that holds the information for the target group(s) Amazon ECS tasks will be registered to.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct VpcLatticeConfiguration {
     /// The ARN of the IAM role to associate with this VPC Lattice configuration.
     #[serde(rename = "roleArn", default, skip_serializing_if = "Option::is_none")]
@@ -8820,7 +8820,7 @@ impl FromJson for VpcLatticeConfiguration {
 }
 
 /// The advanced settings for VPC Lattice used in blue/green deployments.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct VpcLatticeAdvancedConfiguration {
     /// The Amazon Resource Name (ARN) of the alternate target group associated with the VPC Lattice Configuration for Amazon ECS blue/green deployments.
     #[serde(rename = "alternateTargetGroupArn", default, skip_serializing_if = "Option::is_none")]
@@ -8845,7 +8845,7 @@ impl FromJson for VpcLatticeAdvancedConfiguration {
 }
 
 /// A gateway connector that attaches an Amazon ECS service to a gateway ingress path.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GatewayConnector {
     /// The name of the service port that the gateway routes ingress traffic to.
     #[serde(rename = "portName", default, skip_serializing_if = "Option::is_none")]
@@ -8874,7 +8874,7 @@ impl FromJson for GatewayConnector {
 }
 
 /// The health check configuration that a gateway uses to evaluate the targets associated with a gateway connector.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GatewayConnectorHealthCheck {
     /// The protocol that the gateway uses to perform health checks.
     #[serde(rename = "healthCheckProtocol", default, skip_serializing_if = "Option::is_none")]
@@ -8919,7 +8919,7 @@ impl FromJson for GatewayConnectorHealthCheck {
 }
 
 /// The protocol that a gateway uses to perform health checks on connector targets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum GatewayConnectorHealthCheckProtocol {
     #[serde(rename = "HTTP")]
     Http,
@@ -8954,7 +8954,7 @@ impl FromJson for GatewayConnectorHealthCheckProtocol {
 }
 
 /// The codes that indicate a successful health check response from a target.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GatewayConnectorHealthCheckMatcher {
     /// The HTTP codes that indicate a successful response from a target.
     #[serde(rename = "httpCode", default, skip_serializing_if = "Option::is_none")]
@@ -8975,7 +8975,7 @@ impl FromJson for GatewayConnectorHealthCheckMatcher {
 }
 
 /// The filters that determine which gateway ingress paths a connector applies to.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GatewayConnectorFilters {
     /// The access types of the gateway ingress paths that the connector applies to.
     #[serde(rename = "accessTypes", default, skip_serializing_if = "Option::is_none")]
@@ -8992,7 +8992,7 @@ impl FromJson for GatewayConnectorFilters {
 }
 
 /// Specifies whether a resource is publicly accessible from the internet or private to a VPC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AccessType {
     #[serde(rename = "PUBLIC")]
     Public,
@@ -9027,7 +9027,7 @@ impl FromJson for AccessType {
 }
 
 /// The amount of time to allow in-flight requests to complete before a deregistering target is removed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GatewayConnectorDeregistrationDelay {
     /// The amount of time, in seconds, to wait before a deregistering target is removed.
     #[serde(rename = "timeoutSeconds", default, skip_serializing_if = "Option::is_none")]
@@ -9044,7 +9044,7 @@ impl FromJson for GatewayConnectorDeregistrationDelay {
 }
 
 /// The optional monitoring configuration for a service, which defines the resolution for the service-level `CPUUtilization` and `MemoryUtilization` Amazon CloudWatch metrics.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MonitoringConfiguration {
     /// The list of metric configurations for the service monitoring.
     #[serde(rename = "metricConfigurations", default, skip_serializing_if = "Option::is_none")]
@@ -9061,7 +9061,7 @@ impl FromJson for MonitoringConfiguration {
 }
 
 /// The configuration for a specific set of metrics to collect for a service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MetricConfiguration {
     /// The list of metric names to configure.
     #[serde(rename = "metricNames", default, skip_serializing_if = "Option::is_none")]
@@ -9081,7 +9081,7 @@ impl FromJson for MetricConfiguration {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateServiceResponse {
     /// The full description of your service following the create call.
     #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
@@ -9098,7 +9098,7 @@ impl FromJson for CreateServiceResponse {
 }
 
 /// Details on a service within a cluster.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Service {
     /// The ARN that identifies the service.
     #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
@@ -9251,7 +9251,7 @@ impl FromJson for Service {
 }
 
 /// Information about a set of Amazon ECS tasks in either an CodeDeploy or an `EXTERNAL` deployment.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TaskSet {
     /// The ID of the task set.
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
@@ -9364,7 +9364,7 @@ impl FromJson for TaskSet {
 }
 
 /// A floating-point percentage of the desired number of tasks to place and keep running in the task set.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Scale {
     /// The value, specified as a percent total of a service's `desiredCount`, to scale the task set.
     #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
@@ -9384,7 +9384,7 @@ impl FromJson for Scale {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ScaleUnit {
     #[serde(rename = "PERCENT")]
     Percent,
@@ -9414,7 +9414,7 @@ impl FromJson for ScaleUnit {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum StabilityStatus {
     #[serde(rename = "STEADY_STATE")]
     SteadyState,
@@ -9449,7 +9449,7 @@ impl FromJson for StabilityStatus {
 }
 
 /// The amount of ephemeral storage to allocate for the deployment.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeploymentEphemeralStorage {
     /// Specify an Key Management Service key ID to encrypt the ephemeral storage for deployment.
     #[serde(rename = "kmsKeyId", default, skip_serializing_if = "Option::is_none")]
@@ -9466,7 +9466,7 @@ impl FromJson for DeploymentEphemeralStorage {
 }
 
 /// The details of an Amazon ECS service deployment.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Deployment {
     /// The ID of the deployment.
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
@@ -9562,7 +9562,7 @@ impl FromJson for Deployment {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum DeploymentRolloutState {
     #[serde(rename = "COMPLETED")]
     Completed,
@@ -9601,7 +9601,7 @@ impl FromJson for DeploymentRolloutState {
 }
 
 /// The Service Connect resource.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceConnectServiceResource {
     /// The discovery name of this Service Connect resource.
     #[serde(rename = "discoveryName", default, skip_serializing_if = "Option::is_none")]
@@ -9622,7 +9622,7 @@ impl FromJson for ServiceConnectServiceResource {
 }
 
 /// The details for an event that's associated with a service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceEvent {
     /// The ID string for the event.
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
@@ -9647,7 +9647,7 @@ impl FromJson for ServiceEvent {
 }
 
 /// The summary of the current service revision configuration
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceCurrentRevisionSummary {
     /// The ARN of the current service revision.
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
@@ -9675,7 +9675,7 @@ impl FromJson for ServiceCurrentRevisionSummary {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ResourceManagementType {
     #[serde(rename = "CUSTOMER")]
     Customer,
@@ -9709,7 +9709,7 @@ impl FromJson for ResourceManagementType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateServiceRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that your service runs on.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -9816,7 +9816,7 @@ impl FromJson for UpdateServiceRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateServiceResponse {
     /// The full description of your service following the update call.
     #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
@@ -9832,7 +9832,7 @@ impl FromJson for UpdateServiceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteServiceRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service to delete.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -9856,7 +9856,7 @@ impl FromJson for DeleteServiceRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteServiceResponse {
     /// The full description of the deleted service.
     #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
@@ -9872,7 +9872,7 @@ impl FromJson for DeleteServiceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeServicesRequest {
     /// The short name or full Amazon Resource Name (ARN)the cluster that hosts the service to describe.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -9896,7 +9896,7 @@ impl FromJson for DescribeServicesRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ServiceField {
     #[serde(rename = "TAGS")]
     Tags,
@@ -9926,7 +9926,7 @@ impl FromJson for ServiceField {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeServicesResponse {
     /// The list of services described.
     #[serde(rename = "services", default, skip_serializing_if = "Option::is_none")]
@@ -9946,7 +9946,7 @@ impl FromJson for DescribeServicesResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListServicesRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the `ListServices` results.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -9982,7 +9982,7 @@ impl FromJson for ListServicesRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListServicesResponse {
     /// The list of full ARN entries for each service that's associated with the specified cluster.
     #[serde(rename = "serviceArns", default, skip_serializing_if = "Option::is_none")]
@@ -10002,7 +10002,7 @@ impl FromJson for ListServicesResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TagResourceRequest {
     /// The Amazon Resource Name (ARN) of the resource to add tags to.
     #[serde(rename = "resourceArn", default, skip_serializing_if = "Option::is_none")]
@@ -10022,7 +10022,7 @@ impl FromJson for TagResourceRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TagResourceResponse {
 }
 
@@ -10032,7 +10032,7 @@ impl FromJson for TagResourceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UntagResourceRequest {
     /// The Amazon Resource Name (ARN) of the resource to delete tags from.
     #[serde(rename = "resourceArn", default, skip_serializing_if = "Option::is_none")]
@@ -10052,7 +10052,7 @@ impl FromJson for UntagResourceRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UntagResourceResponse {
 }
 
@@ -10062,7 +10062,7 @@ impl FromJson for UntagResourceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListTagsForResourceRequest {
     /// The Amazon Resource Name (ARN) that identifies the resource to list the tags for.
     #[serde(rename = "resourceArn", default, skip_serializing_if = "Option::is_none")]
@@ -10078,7 +10078,7 @@ impl FromJson for ListTagsForResourceRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListTagsForResourceResponse {
     /// The tags for the resource.
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
@@ -10094,7 +10094,7 @@ impl FromJson for ListTagsForResourceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateTaskProtectionRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task sets exist in.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -10122,7 +10122,7 @@ impl FromJson for UpdateTaskProtectionRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateTaskProtectionResponse {
     /// A list of tasks with the following information.
     #[serde(rename = "protectedTasks", default, skip_serializing_if = "Option::is_none")]
@@ -10143,7 +10143,7 @@ impl FromJson for UpdateTaskProtectionResponse {
 }
 
 /// An object representing the protection status details for a task.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ProtectedTask {
     /// The task ARN.
     #[serde(rename = "taskArn", default, skip_serializing_if = "Option::is_none")]
@@ -10167,7 +10167,7 @@ impl FromJson for ProtectedTask {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GetTaskProtectionRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task sets exist in.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -10187,7 +10187,7 @@ impl FromJson for GetTaskProtectionRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GetTaskProtectionResponse {
     /// A list of tasks with the following information.
     #[serde(rename = "protectedTasks", default, skip_serializing_if = "Option::is_none")]
@@ -10207,7 +10207,7 @@ impl FromJson for GetTaskProtectionResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutAccountSettingRequest {
     /// The Amazon ECS account setting name to modify.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -10231,7 +10231,7 @@ impl FromJson for PutAccountSettingRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum SettingName {
     #[serde(rename = "serviceLongArnFormat")]
     ServiceLongArnFormat,
@@ -10301,7 +10301,7 @@ impl FromJson for SettingName {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutAccountSettingResponse {
     /// The current account setting for a resource.
     #[serde(rename = "setting", default, skip_serializing_if = "Option::is_none")]
@@ -10318,7 +10318,7 @@ impl FromJson for PutAccountSettingResponse {
 }
 
 /// The current account setting for a resource.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Setting {
     /// The Amazon ECS resource name.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -10346,7 +10346,7 @@ impl FromJson for Setting {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum SettingType {
     #[serde(rename = "user")]
     User,
@@ -10380,7 +10380,7 @@ impl FromJson for SettingType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutAccountSettingDefaultRequest {
     /// The resource name for which to modify the account setting.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -10400,7 +10400,7 @@ impl FromJson for PutAccountSettingDefaultRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutAccountSettingDefaultResponse {
     /// The current setting for a resource.
     #[serde(rename = "setting", default, skip_serializing_if = "Option::is_none")]
@@ -10416,7 +10416,7 @@ impl FromJson for PutAccountSettingDefaultResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListAccountSettingsRequest {
     /// The name of the account setting you want to list the settings for.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -10452,7 +10452,7 @@ impl FromJson for ListAccountSettingsRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListAccountSettingsResponse {
     /// The account settings for the resource.
     #[serde(rename = "settings", default, skip_serializing_if = "Option::is_none")]
@@ -10472,7 +10472,7 @@ impl FromJson for ListAccountSettingsResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteAccountSettingRequest {
     /// The resource name to disable the account setting for.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -10492,7 +10492,7 @@ impl FromJson for DeleteAccountSettingRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteAccountSettingResponse {
     /// The account setting for the specified principal ARN.
     #[serde(rename = "setting", default, skip_serializing_if = "Option::is_none")]
@@ -10508,7 +10508,7 @@ impl FromJson for DeleteAccountSettingResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateClusterRequest {
     /// The name of the cluster to modify the settings for.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -10536,7 +10536,7 @@ impl FromJson for UpdateClusterRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateClusterResponse {
     /// Details about the cluster.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -10552,7 +10552,7 @@ impl FromJson for UpdateClusterResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateClusterSettingsRequest {
     /// The name of the cluster to modify the settings for.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -10572,7 +10572,7 @@ impl FromJson for UpdateClusterSettingsRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateClusterSettingsResponse {
     /// Details about the cluster
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -10588,7 +10588,7 @@ impl FromJson for UpdateClusterSettingsResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListServiceDeploymentsRequest {
     /// The ARN or name of the service
     #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
@@ -10624,7 +10624,7 @@ impl FromJson for ListServiceDeploymentsRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ServiceDeploymentStatus {
     #[serde(rename = "PENDING")]
     Pending,
@@ -10687,7 +10687,7 @@ impl FromJson for ServiceDeploymentStatus {
 }
 
 /// The optional filter to narrow the `ListServiceDeployment` results.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreatedAt {
     /// Include service deployments in the result that were created before this time.
     #[serde(rename = "before", default, skip_serializing_if = "Option::is_none")]
@@ -10707,7 +10707,7 @@ impl FromJson for CreatedAt {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListServiceDeploymentsResponse {
     /// An overview of the service deployment, including the following properties: The ARN of the service deployment.
     #[serde(rename = "serviceDeployments", default, skip_serializing_if = "Option::is_none")]
@@ -10728,7 +10728,7 @@ impl FromJson for ListServiceDeploymentsResponse {
 }
 
 /// The service deployment properties that are retured when you call `ListServiceDeployments`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceDeploymentBrief {
     /// The ARN of the service deployment.
     #[serde(rename = "serviceDeploymentArn", default, skip_serializing_if = "Option::is_none")]
@@ -10776,7 +10776,7 @@ impl FromJson for ServiceDeploymentBrief {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeServiceDeploymentsRequest {
     /// The ARN of the service deployment.
     #[serde(rename = "serviceDeploymentArns", default, skip_serializing_if = "Option::is_none")]
@@ -10792,7 +10792,7 @@ impl FromJson for DescribeServiceDeploymentsRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeServiceDeploymentsResponse {
     /// The list of service deployments described.
     #[serde(rename = "serviceDeployments", default, skip_serializing_if = "Option::is_none")]
@@ -10813,7 +10813,7 @@ impl FromJson for DescribeServiceDeploymentsResponse {
 }
 
 /// Information about the service deployment.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceDeployment {
     /// The ARN of the service deployment.
     #[serde(rename = "serviceDeploymentArn", default, skip_serializing_if = "Option::is_none")]
@@ -10897,7 +10897,7 @@ impl FromJson for ServiceDeployment {
 }
 
 /// The information about the number of requested, pending, and running tasks for a service revision.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceRevisionSummary {
     /// The ARN of the service revision.
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
@@ -10933,7 +10933,7 @@ impl FromJson for ServiceRevisionSummary {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ServiceDeploymentLifecycleStage {
     #[serde(rename = "RECONCILE_SERVICE")]
     ReconcileService,
@@ -11000,7 +11000,7 @@ impl FromJson for ServiceDeploymentLifecycleStage {
 }
 
 /// The details of a deployment lifecycle hook that is active during a service deployment.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeploymentLifecycleHookDetail {
     /// The ID of the lifecycle hook.
     #[serde(rename = "hookId", default, skip_serializing_if = "Option::is_none")]
@@ -11036,7 +11036,7 @@ impl FromJson for DeploymentLifecycleHookDetail {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum DeploymentLifecycleHookStatus {
     #[serde(rename = "AWAITING_ACTION")]
     AwaitingAction,
@@ -11083,7 +11083,7 @@ impl FromJson for DeploymentLifecycleHookStatus {
 }
 
 /// Information about the service deployment rollback.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Rollback {
     /// The reason the rollback happened.
     #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
@@ -11108,7 +11108,7 @@ impl FromJson for Rollback {
 }
 
 /// Information about the circuit breaker used to determine when a service deployment has failed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceDeploymentCircuitBreaker {
     /// The circuit breaker status.
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
@@ -11132,7 +11132,7 @@ impl FromJson for ServiceDeploymentCircuitBreaker {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ServiceDeploymentRollbackMonitorsStatus {
     #[serde(rename = "TRIGGERED")]
     Triggered,
@@ -11175,7 +11175,7 @@ impl FromJson for ServiceDeploymentRollbackMonitorsStatus {
 }
 
 /// The CloudWatch alarms used to determine a service deployment failed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceDeploymentAlarms {
     /// The status of the alarms check.
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
@@ -11199,7 +11199,7 @@ impl FromJson for ServiceDeploymentAlarms {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeServiceRevisionsRequest {
     /// The ARN of the service revision.
     #[serde(rename = "serviceRevisionArns", default, skip_serializing_if = "Option::is_none")]
@@ -11215,7 +11215,7 @@ impl FromJson for DescribeServiceRevisionsRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeServiceRevisionsResponse {
     /// The list of service revisions described.
     #[serde(rename = "serviceRevisions", default, skip_serializing_if = "Option::is_none")]
@@ -11236,7 +11236,7 @@ impl FromJson for DescribeServiceRevisionsResponse {
 }
 
 /// Information about the service revision.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceRevision {
     /// The ARN of the service revision.
     #[serde(rename = "serviceRevisionArn", default, skip_serializing_if = "Option::is_none")]
@@ -11338,7 +11338,7 @@ impl FromJson for ServiceRevision {
 }
 
 /// The details about the container image a service revision uses.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ContainerImage {
     /// The name of the container.
     #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
@@ -11363,7 +11363,7 @@ impl FromJson for ContainerImage {
 }
 
 /// The resolved configuration for a service revision, which contains the actual resources your service revision uses, such as which target groups serve traffic.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ResolvedConfiguration {
     /// The resolved load balancer configuration for the service revision.
     #[serde(rename = "loadBalancers", default, skip_serializing_if = "Option::is_none")]
@@ -11384,7 +11384,7 @@ impl FromJson for ResolvedConfiguration {
 }
 
 /// The resolved load balancer configuration for a service revision.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceRevisionLoadBalancer {
     /// The Amazon Resource Name (ARN) of the target group associated with the service revision.
     #[serde(rename = "targetGroupArn", default, skip_serializing_if = "Option::is_none")]
@@ -11405,7 +11405,7 @@ impl FromJson for ServiceRevisionLoadBalancer {
 }
 
 /// The resolved VPC Lattice configuration for a service revision.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceRevisionVpcLatticeConfiguration {
     /// The Amazon Resource Name (ARN) of the target group associated with the service revision.
     #[serde(rename = "targetGroupArn", default, skip_serializing_if = "Option::is_none")]
@@ -11426,7 +11426,7 @@ impl FromJson for ServiceRevisionVpcLatticeConfiguration {
 }
 
 /// Represents the Amazon Web Services resources managed by Amazon ECS for an Express service, including ingress paths, auto-scaling policies, metric alarms, and security groups.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ECSManagedResources {
     /// The ingress paths and endpoints for the Express service.
     #[serde(rename = "ingressPaths", default, skip_serializing_if = "Option::is_none")]
@@ -11463,7 +11463,7 @@ impl FromJson for ECSManagedResources {
 }
 
 /// The entry point into the Express service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedIngressPath {
     /// The type of access to the endpoint for the Express service.
     #[serde(rename = "accessType", default, skip_serializing_if = "Option::is_none")]
@@ -11508,7 +11508,7 @@ impl FromJson for ManagedIngressPath {
 }
 
 /// The Application Load Balancer associated with the Express service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedLoadBalancer {
     /// The Amazon Resource Name (ARN) of the load balancer.
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
@@ -11548,7 +11548,7 @@ impl FromJson for ManagedLoadBalancer {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ManagedResourceStatus {
     #[serde(rename = "PROVISIONING")]
     Provisioning,
@@ -11595,7 +11595,7 @@ impl FromJson for ManagedResourceStatus {
 }
 
 /// A security group associated with the Express service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedSecurityGroup {
     /// The ARN of the security group.
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
@@ -11624,7 +11624,7 @@ impl FromJson for ManagedSecurityGroup {
 }
 
 /// The ACM certificate associated with the HTTPS domain created for the Express service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedCertificate {
     /// The Amazon Resource Name (ARN) of the ACM certificate.
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
@@ -11657,7 +11657,7 @@ impl FromJson for ManagedCertificate {
 }
 
 /// The listeners associated with the Express service's Application Load Balancer.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedListener {
     /// The Amazon Resource Name (ARN) of the load balancer listener.
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
@@ -11686,7 +11686,7 @@ impl FromJson for ManagedListener {
 }
 
 /// The listener rule associated with the Express service's Application Load Balancer.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedListenerRule {
     /// The Amazon Resource Name (ARN) of the load balancer listener rule.
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
@@ -11715,7 +11715,7 @@ impl FromJson for ManagedListenerRule {
 }
 
 /// The target group associated with the Express service's Application Load Balancer.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedTargetGroup {
     /// The Amazon Resource Name (ARN) of the target group.
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
@@ -11756,7 +11756,7 @@ impl FromJson for ManagedTargetGroup {
 }
 
 /// The auto scaling configuration created by Amazon ECS for an Express service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedAutoScaling {
     /// Represents a scalable target.
     #[serde(rename = "scalableTarget", default, skip_serializing_if = "Option::is_none")]
@@ -11777,7 +11777,7 @@ impl FromJson for ManagedAutoScaling {
 }
 
 /// Represents a scalable target.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedScalableTarget {
     /// The ARN of the scalable target.
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
@@ -11814,7 +11814,7 @@ impl FromJson for ManagedScalableTarget {
 }
 
 /// The Application Auto Scaling policy created by Amazon ECS when you create an Express service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedApplicationAutoScalingPolicy {
     /// The Amazon Resource Name (ARN) of the Application Auto Scaling policy associated with the Express service.
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
@@ -11855,7 +11855,7 @@ impl FromJson for ManagedApplicationAutoScalingPolicy {
 }
 
 /// The CloudWatch metric alarm associated with the Express service's scaling policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedMetricAlarm {
     /// The Amazon Resource Name (ARN) of the CloudWatch metric alarm.
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
@@ -11884,7 +11884,7 @@ impl FromJson for ManagedMetricAlarm {
 }
 
 /// The Cloudwatch Log Group created by Amazon ECS for an Express service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedLogGroup {
     /// The Amazon Resource Name (ARN) of the Cloudwatch Log Group associated with the Express service.
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
@@ -11917,7 +11917,7 @@ impl FromJson for ManagedLogGroup {
 }
 
 /// A gateway-managed connection for a service revision.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GatewayConnection {
     /// The Amazon Resource Name (ARN) of the gateway.
     #[serde(rename = "gatewayArn", default, skip_serializing_if = "Option::is_none")]
@@ -11958,7 +11958,7 @@ impl FromJson for GatewayConnection {
 }
 
 /// The status of a gateway route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum GatewayRouteStatus {
     #[serde(rename = "ACTIVE")]
     Active,
@@ -12013,7 +12013,7 @@ impl FromJson for GatewayRouteStatus {
 }
 
 /// The gateway-managed infrastructure resources for a connection, as a union keyed by gateway type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GatewayConnectionResources {
     /// The Application Load Balancer resources for a host-based, shared ALB gateway.
     #[serde(rename = "hostSharedAlb", default, skip_serializing_if = "Option::is_none")]
@@ -12030,7 +12030,7 @@ impl FromJson for GatewayConnectionResources {
 }
 
 /// The Application Load Balancer resources that a gateway created and manages for a connection.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GatewayConnectionAlbResources {
     /// The Amazon Resource Name (ARN) of the Amazon Web Services Certificate Manager certificate that is attached to the load balancer listener.
     #[serde(rename = "acmCertificateArn", default, skip_serializing_if = "Option::is_none")]
@@ -12075,7 +12075,7 @@ impl FromJson for GatewayConnectionAlbResources {
 }
 
 /// Contains the runtime overrides that Amazon ECS automatically applies to a service revision when the effective runtime configuration differs from the task definition.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceRevisionOverrides {
     /// The runtime platform override that Amazon ECS automatically applies to the service revision.
     #[serde(rename = "runtimePlatform", default, skip_serializing_if = "Option::is_none")]
@@ -12092,7 +12092,7 @@ impl FromJson for ServiceRevisionOverrides {
 }
 
 /// The runtime platform that Amazon ECS applies to a service revision.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RuntimePlatformOverride {
     /// The CPU architecture that tasks in this service revision run on.
     #[serde(rename = "cpuArchitecture", default, skip_serializing_if = "Option::is_none")]
@@ -12108,7 +12108,7 @@ impl FromJson for RuntimePlatformOverride {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StopServiceDeploymentRequest {
     /// The ARN of the service deployment that you want to stop.
     #[serde(rename = "serviceDeploymentArn", default, skip_serializing_if = "Option::is_none")]
@@ -12128,7 +12128,7 @@ impl FromJson for StopServiceDeploymentRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum StopServiceDeploymentStopType {
     #[serde(rename = "ABORT")]
     Abort,
@@ -12162,7 +12162,7 @@ impl FromJson for StopServiceDeploymentStopType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StopServiceDeploymentResponse {
     /// The ARN of the stopped service deployment.
     #[serde(rename = "serviceDeploymentArn", default, skip_serializing_if = "Option::is_none")]
@@ -12178,7 +12178,7 @@ impl FromJson for StopServiceDeploymentResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateTaskSetRequest {
     /// The short name or full Amazon Resource Name (ARN) of the service to create the task set in.
     #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
@@ -12242,7 +12242,7 @@ impl FromJson for CreateTaskSetRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateTaskSetResponse {
     /// Information about a set of Amazon ECS tasks in either an CodeDeploy or an `EXTERNAL` deployment.
     #[serde(rename = "taskSet", default, skip_serializing_if = "Option::is_none")]
@@ -12258,7 +12258,7 @@ impl FromJson for CreateTaskSetResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateTaskSetRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task set is found in.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -12286,7 +12286,7 @@ impl FromJson for UpdateTaskSetRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateTaskSetResponse {
     /// Details about the task set.
     #[serde(rename = "taskSet", default, skip_serializing_if = "Option::is_none")]
@@ -12302,7 +12302,7 @@ impl FromJson for UpdateTaskSetResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateServicePrimaryTaskSetRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task set exists in.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -12326,7 +12326,7 @@ impl FromJson for UpdateServicePrimaryTaskSetRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateServicePrimaryTaskSetResponse {
     /// The details about the task set.
     #[serde(rename = "taskSet", default, skip_serializing_if = "Option::is_none")]
@@ -12342,7 +12342,7 @@ impl FromJson for UpdateServicePrimaryTaskSetResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteTaskSetRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task set found in to delete.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -12370,7 +12370,7 @@ impl FromJson for DeleteTaskSetRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteTaskSetResponse {
     /// Details about the task set.
     #[serde(rename = "taskSet", default, skip_serializing_if = "Option::is_none")]
@@ -12386,7 +12386,7 @@ impl FromJson for DeleteTaskSetResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeTaskSetsRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task sets exist in.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -12414,7 +12414,7 @@ impl FromJson for DescribeTaskSetsRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum TaskSetField {
     #[serde(rename = "TAGS")]
     Tags,
@@ -12444,7 +12444,7 @@ impl FromJson for TaskSetField {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeTaskSetsResponse {
     /// The list of task sets described.
     #[serde(rename = "taskSets", default, skip_serializing_if = "Option::is_none")]
@@ -12464,7 +12464,7 @@ impl FromJson for DescribeTaskSetsResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SubmitTaskStateChangeRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -12517,7 +12517,7 @@ impl FromJson for SubmitTaskStateChangeRequest {
 }
 
 /// An object that represents a change in state for a container.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ContainerStateChange {
     /// The name of the container.
     #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
@@ -12558,7 +12558,7 @@ impl FromJson for ContainerStateChange {
 }
 
 /// An object representing a change in state for a task attachment.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AttachmentStateChange {
     /// The Amazon Resource Name (ARN) of the attachment.
     #[serde(rename = "attachmentArn", default, skip_serializing_if = "Option::is_none")]
@@ -12579,7 +12579,7 @@ impl FromJson for AttachmentStateChange {
 }
 
 /// An object representing a change in state for a managed agent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ManagedAgentStateChange {
     /// The name of the container that's associated with the managed agent.
     #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
@@ -12607,7 +12607,7 @@ impl FromJson for ManagedAgentStateChange {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SubmitTaskStateChangeResponse {
     /// Acknowledgement of the state change.
     #[serde(rename = "acknowledgment", default, skip_serializing_if = "Option::is_none")]
@@ -12623,7 +12623,7 @@ impl FromJson for SubmitTaskStateChangeResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SubmitContainerStateChangeRequest {
     /// The short name or full ARN of the cluster that hosts the container.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -12667,7 +12667,7 @@ impl FromJson for SubmitContainerStateChangeRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SubmitContainerStateChangeResponse {
     /// Acknowledgement of the state change.
     #[serde(rename = "acknowledgment", default, skip_serializing_if = "Option::is_none")]
@@ -12683,7 +12683,7 @@ impl FromJson for SubmitContainerStateChangeResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SubmitAttachmentStateChangesRequest {
     /// The short name or full ARN of the cluster that hosts the container instance the attachment belongs to.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -12703,7 +12703,7 @@ impl FromJson for SubmitAttachmentStateChangesRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SubmitAttachmentStateChangesResponse {
     /// Acknowledgement of the state change.
     #[serde(rename = "acknowledgment", default, skip_serializing_if = "Option::is_none")]
@@ -12719,7 +12719,7 @@ impl FromJson for SubmitAttachmentStateChangesResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DiscoverPollEndpointRequest {
     /// The container instance ID or full ARN of the container instance.
     #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
@@ -12739,7 +12739,7 @@ impl FromJson for DiscoverPollEndpointRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DiscoverPollEndpointResponse {
     /// The endpoint for the Amazon ECS agent to poll.
     #[serde(rename = "endpoint", default, skip_serializing_if = "Option::is_none")]
@@ -12763,7 +12763,7 @@ impl FromJson for DiscoverPollEndpointResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateContainerAgentRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that your container instance is running on.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -12783,7 +12783,7 @@ impl FromJson for UpdateContainerAgentRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateContainerAgentResponse {
     /// The container instance that the container agent was updated for.
     #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
@@ -12799,7 +12799,7 @@ impl FromJson for UpdateContainerAgentResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ExecuteCommandRequest {
     /// The Amazon Resource Name (ARN) or short name of the cluster the task is running in.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -12831,7 +12831,7 @@ impl FromJson for ExecuteCommandRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ExecuteCommandResponse {
     /// The Amazon Resource Name (ARN) of the cluster.
     #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
@@ -12868,7 +12868,7 @@ impl FromJson for ExecuteCommandResponse {
 }
 
 /// The details for the execute command session.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Session {
     /// The ID of the execute command session.
     #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]

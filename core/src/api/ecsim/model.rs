@@ -3,11 +3,11 @@
 //! so that the validator can report a missing member instead of failing to parse.
 
 use crate::api::from_json::{member, object, FromJson};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PlaceTasksResponse {
     /// One row per task placed, as columns.
     #[serde(rename = "placements", default, skip_serializing_if = "Option::is_none")]
@@ -31,7 +31,7 @@ impl FromJson for PlaceTasksResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Placements {
     /// The task ARNs, in placement order.
     #[serde(rename = "taskArn", default, skip_serializing_if = "Option::is_none")]
@@ -56,7 +56,7 @@ impl FromJson for Placements {
 }
 
 /// One placement decision.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Explanation {
     /// The chosen instance (null when none fits).
     #[serde(rename = "containerInstanceArn", default, skip_serializing_if = "Option::is_none")]
@@ -92,7 +92,7 @@ impl FromJson for Explanation {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Rejection {
     /// The instance.
     #[serde(rename = "containerInstanceArn", default, skip_serializing_if = "Option::is_none")]
@@ -112,7 +112,7 @@ impl FromJson for Rejection {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StrategyOutcome {
     /// binpack, spread or random.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -136,7 +136,7 @@ impl FromJson for StrategyOutcome {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutImageRequest {
     /// The image, as task definitions name it.
     #[serde(rename = "image", default, skip_serializing_if = "Option::is_none")]
@@ -180,7 +180,7 @@ impl FromJson for PutImageRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutImageResponse {
     /// The image.
     #[serde(rename = "image", default, skip_serializing_if = "Option::is_none")]
@@ -200,7 +200,7 @@ impl FromJson for PutImageResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ImageBehavior {
     /// Pull time.
     #[serde(rename = "pullSeconds", default, skip_serializing_if = "Option::is_none")]
@@ -240,7 +240,7 @@ impl FromJson for ImageBehavior {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListEventsRequest {
     /// Only this cluster's services (name or ARN).
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -260,7 +260,7 @@ impl FromJson for ListEventsRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListEventsResponse {
     /// Oldest first.
     #[serde(rename = "events", default, skip_serializing_if = "Option::is_none")]
@@ -276,7 +276,7 @@ impl FromJson for ListEventsResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceEventRecord {
     /// When (epoch seconds).
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
@@ -304,7 +304,7 @@ impl FromJson for ServiceEventRecord {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NextFireTimesRequest {
     /// `rate(...)`, `cron(...)` or `at(...)`.
     #[serde(rename = "expression", default, skip_serializing_if = "Option::is_none")]
@@ -332,7 +332,7 @@ impl FromJson for NextFireTimesRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NextFireTimesResponse {
     /// Epoch seconds.
     #[serde(rename = "fireTimes", default, skip_serializing_if = "Option::is_none")]
@@ -352,7 +352,7 @@ impl FromJson for NextFireTimesResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListInvocationsRequest {
     /// Only this rule's invocations.
     #[serde(rename = "rule", default, skip_serializing_if = "Option::is_none")]
@@ -368,7 +368,7 @@ impl FromJson for ListInvocationsRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListInvocationsResponse {
     /// Oldest first.
     #[serde(rename = "invocations", default, skip_serializing_if = "Option::is_none")]
@@ -384,7 +384,7 @@ impl FromJson for ListInvocationsResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Invocation {
     /// The rule.
     #[serde(rename = "rule", default, skip_serializing_if = "Option::is_none")]
@@ -424,7 +424,7 @@ impl FromJson for Invocation {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InvocationError {
     /// The AWS error name.
     #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
@@ -444,7 +444,7 @@ impl FromJson for InvocationError {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListBusEventsRequest {
     /// Only events at or after this time (epoch seconds).
     #[serde(rename = "since", default, skip_serializing_if = "Option::is_none")]
@@ -476,7 +476,7 @@ impl FromJson for ListBusEventsRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListBusEventsResponse {
     /// Each event as JSON text, oldest first.
     #[serde(rename = "events", default, skip_serializing_if = "Option::is_none")]
@@ -496,7 +496,7 @@ impl FromJson for ListBusEventsResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ContainerInstanceFaultRequest {
     /// The cluster (name or ARN; `default` unless given).
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -516,7 +516,7 @@ impl FromJson for ContainerInstanceFaultRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ContainerInstanceFaultResponse {
     /// The container instance after the fault.
     #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
@@ -532,7 +532,7 @@ impl FromJson for ContainerInstanceFaultResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InterruptSpotTaskRequest {
     /// The cluster (name or ARN).
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -552,7 +552,7 @@ impl FromJson for InterruptSpotTaskRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InterruptSpotTaskResponse {
     /// The task, warned.
     #[serde(rename = "task", default, skip_serializing_if = "Option::is_none")]
@@ -568,7 +568,7 @@ impl FromJson for InterruptSpotTaskResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InterruptSpotInstanceRequest {
     /// The EC2 instance (a Spot instance an Auto Scaling group launched).
     #[serde(rename = "instanceId", default, skip_serializing_if = "Option::is_none")]
@@ -584,7 +584,7 @@ impl FromJson for InterruptSpotInstanceRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InterruptSpotInstanceResponse {
     /// The instance, warned: still running for two minutes.
     #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
@@ -600,7 +600,7 @@ impl FromJson for InterruptSpotInstanceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateSubnetRequest {
     /// The subnet id (generated unless given).
     #[serde(rename = "subnetId", default, skip_serializing_if = "Option::is_none")]
@@ -624,7 +624,7 @@ impl FromJson for CreateSubnetRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateSubnetResponse {
     /// The subnet.
     #[serde(rename = "subnet", default, skip_serializing_if = "Option::is_none")]
@@ -640,7 +640,7 @@ impl FromJson for CreateSubnetResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Subnet {
     /// Id.
     #[serde(rename = "subnetId", default, skip_serializing_if = "Option::is_none")]
@@ -664,7 +664,7 @@ impl FromJson for Subnet {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeClusterLayoutRequest {
     /// The cluster (name or ARN); `default` when omitted.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -680,7 +680,7 @@ impl FromJson for DescribeClusterLayoutRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeClusterLayoutResponse {
     /// The cluster's ARN.
     #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
@@ -708,7 +708,7 @@ impl FromJson for DescribeClusterLayoutResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LayoutInstance {
     /// Its ARN.
     #[serde(rename = "containerInstanceArn", default, skip_serializing_if = "Option::is_none")]
@@ -764,7 +764,7 @@ impl FromJson for LayoutInstance {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LayoutResources {
     /// CPU units.
     #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
@@ -796,7 +796,7 @@ impl FromJson for LayoutResources {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LayoutTasks {
     /// The task ARNs.
     #[serde(rename = "taskArn", default, skip_serializing_if = "Option::is_none")]
@@ -852,7 +852,7 @@ impl FromJson for LayoutTasks {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ResolveDnsRequest {
     /// The name asked for (`web.local`; a final dot is allowed).
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -872,7 +872,7 @@ impl FromJson for ResolveDnsRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ResolveDnsResponse {
     /// NOERROR, NXDOMAIN, or REFUSED for a name in no DNS namespace.
     #[serde(rename = "rcode", default, skip_serializing_if = "Option::is_none")]
@@ -900,7 +900,7 @@ impl FromJson for ResolveDnsResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DnsRecord {
     /// Fully qualified, with the final dot.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -926,7 +926,7 @@ impl FromJson for DnsRecord {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutServiceLoadRequest {
     /// The service's cluster (`default` unless given).
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
@@ -974,7 +974,7 @@ impl FromJson for PutServiceLoadRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LoadPoint {
     /// Seconds after the call (or after each repetition's start) from which this demand holds.
     #[serde(rename = "at", default, skip_serializing_if = "Option::is_none")]
@@ -1002,7 +1002,7 @@ impl FromJson for LoadPoint {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum LoadDemand {
     #[serde(rename = "requestsPerSecond")]
     RequestsPerSecond,
@@ -1040,7 +1040,7 @@ impl FromJson for LoadDemand {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutServiceLoadResponse {
     /// The service given the load.
     #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]

@@ -3,10 +3,10 @@
 //! so that the validator can report a missing member instead of failing to parse.
 
 use crate::api::from_json::{member, object, FromJson};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateTargetGroupInput {
     /// The name of the target group.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -90,7 +90,7 @@ impl FromJson for CreateTargetGroupInput {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ProtocolEnum {
     #[serde(rename = "HTTP")]
     Http,
@@ -153,7 +153,7 @@ impl FromJson for ProtocolEnum {
 }
 
 /// The codes to use when checking for a successful response from a target.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Matcher {
     /// For Application Load Balancers, you can specify values between 200 and 499, with the default value being 200.
     #[serde(rename = "HttpCode", default, skip_serializing_if = "Option::is_none")]
@@ -173,7 +173,7 @@ impl FromJson for Matcher {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum TargetTypeEnum {
     #[serde(rename = "instance")]
     Instance,
@@ -216,7 +216,7 @@ impl FromJson for TargetTypeEnum {
 }
 
 /// Information about a tag.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Tag {
     /// The key of the tag.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -236,7 +236,7 @@ impl FromJson for Tag {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum TargetGroupIpAddressTypeEnum {
     #[serde(rename = "ipv4")]
     Ipv4,
@@ -270,7 +270,7 @@ impl FromJson for TargetGroupIpAddressTypeEnum {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateTargetGroupOutput {
     /// Information about the target group.
     #[serde(rename = "TargetGroups", default, skip_serializing_if = "Option::is_none")]
@@ -287,7 +287,7 @@ impl FromJson for CreateTargetGroupOutput {
 }
 
 /// Information about a target group.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TargetGroup {
     /// The Amazon Resource Name (ARN) of the target group.
     #[serde(rename = "TargetGroupArn", default, skip_serializing_if = "Option::is_none")]
@@ -375,7 +375,7 @@ impl FromJson for TargetGroup {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeTargetGroupsInput {
     /// The Amazon Resource Name (ARN) of the load balancer.
     #[serde(rename = "LoadBalancerArn", default, skip_serializing_if = "Option::is_none")]
@@ -407,7 +407,7 @@ impl FromJson for DescribeTargetGroupsInput {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeTargetGroupsOutput {
     /// Information about the target groups.
     #[serde(rename = "TargetGroups", default, skip_serializing_if = "Option::is_none")]
@@ -427,7 +427,7 @@ impl FromJson for DescribeTargetGroupsOutput {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteTargetGroupInput {
     /// The Amazon Resource Name (ARN) of the target group.
     #[serde(rename = "TargetGroupArn", default, skip_serializing_if = "Option::is_none")]
@@ -443,7 +443,7 @@ impl FromJson for DeleteTargetGroupInput {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteTargetGroupOutput {
 }
 
@@ -453,7 +453,7 @@ impl FromJson for DeleteTargetGroupOutput {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeTargetHealthInput {
     /// The Amazon Resource Name (ARN) of the target group.
     #[serde(rename = "TargetGroupArn", default, skip_serializing_if = "Option::is_none")]
@@ -478,7 +478,7 @@ impl FromJson for DescribeTargetHealthInput {
 }
 
 /// Information about a target.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TargetDescription {
     /// The ID of the target.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -506,7 +506,7 @@ impl FromJson for TargetDescription {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum DescribeTargetHealthInputIncludeEnum {
     #[serde(rename = "AnomalyDetection")]
     AnomalyDetection,
@@ -540,7 +540,7 @@ impl FromJson for DescribeTargetHealthInputIncludeEnum {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeTargetHealthOutput {
     /// Information about the health of the targets.
     #[serde(rename = "TargetHealthDescriptions", default, skip_serializing_if = "Option::is_none")]
@@ -557,7 +557,7 @@ impl FromJson for DescribeTargetHealthOutput {
 }
 
 /// Information about the health of a target.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TargetHealthDescription {
     /// The description of the target.
     #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
@@ -590,7 +590,7 @@ impl FromJson for TargetHealthDescription {
 }
 
 /// Information about the current health of a target.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TargetHealth {
     /// The state of the target.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
@@ -614,7 +614,7 @@ impl FromJson for TargetHealth {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum TargetHealthStateEnum {
     #[serde(rename = "initial")]
     Initial,
@@ -668,7 +668,7 @@ impl FromJson for TargetHealthStateEnum {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum TargetHealthReasonEnum {
     #[serde(rename = "Elb.RegistrationInProgress")]
     ElbRegistrationInProgress,
@@ -743,7 +743,7 @@ impl FromJson for TargetHealthReasonEnum {
 }
 
 /// Information about anomaly detection and mitigation.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AnomalyDetection {
     /// The latest anomaly detection result.
     #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
@@ -763,7 +763,7 @@ impl FromJson for AnomalyDetection {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AnomalyResultEnum {
     #[serde(rename = "anomalous")]
     Anomalous,
@@ -797,7 +797,7 @@ impl FromJson for AnomalyResultEnum {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum MitigationInEffectEnum {
     #[serde(rename = "yes")]
     Yes,
@@ -832,7 +832,7 @@ impl FromJson for MitigationInEffectEnum {
 }
 
 /// Information about the override status applied to a target.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AdministrativeOverride {
     /// The state of the override.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
@@ -856,7 +856,7 @@ impl FromJson for AdministrativeOverride {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum TargetAdministrativeOverrideStateEnum {
     #[serde(rename = "unknown")]
     Unknown,
@@ -898,7 +898,7 @@ impl FromJson for TargetAdministrativeOverrideStateEnum {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum TargetAdministrativeOverrideReasonEnum {
     #[serde(rename = "AdministrativeOverride.Unknown")]
     AdministrativeOverrideUnknown,
@@ -940,7 +940,7 @@ impl FromJson for TargetAdministrativeOverrideReasonEnum {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeTargetGroupAttributesInput {
     /// The Amazon Resource Name (ARN) of the target group.
     #[serde(rename = "TargetGroupArn", default, skip_serializing_if = "Option::is_none")]
@@ -956,7 +956,7 @@ impl FromJson for DescribeTargetGroupAttributesInput {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeTargetGroupAttributesOutput {
     /// Information about the target group attributes
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
@@ -973,7 +973,7 @@ impl FromJson for DescribeTargetGroupAttributesOutput {
 }
 
 /// Information about a target group attribute.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TargetGroupAttribute {
     /// The name of the attribute.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -993,7 +993,7 @@ impl FromJson for TargetGroupAttribute {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ModifyTargetGroupAttributesInput {
     /// The Amazon Resource Name (ARN) of the target group.
     #[serde(rename = "TargetGroupArn", default, skip_serializing_if = "Option::is_none")]
@@ -1013,7 +1013,7 @@ impl FromJson for ModifyTargetGroupAttributesInput {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ModifyTargetGroupAttributesOutput {
     /// Information about the target group attributes.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]

@@ -3,11 +3,11 @@
 //! so that the validator can report a missing member instead of failing to parse.
 
 use crate::api::from_json::{member, object, FromJson};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutRuleRequest {
     /// The name of the rule that you are creating or updating.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -55,7 +55,7 @@ impl FromJson for PutRuleRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum RuleState {
     #[serde(rename = "ENABLED")]
     Enabled,
@@ -94,7 +94,7 @@ impl FromJson for RuleState {
 }
 
 /// A key-value pair associated with an Amazon Web Services resource.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Tag {
     /// A string you can use to assign a value.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -114,7 +114,7 @@ impl FromJson for Tag {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutRuleResponse {
     /// The Amazon Resource Name (ARN) of the rule.
     #[serde(rename = "RuleArn", default, skip_serializing_if = "Option::is_none")]
@@ -130,7 +130,7 @@ impl FromJson for PutRuleResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutTargetsRequest {
     /// The name of the rule.
     #[serde(rename = "Rule", default, skip_serializing_if = "Option::is_none")]
@@ -155,7 +155,7 @@ impl FromJson for PutTargetsRequest {
 }
 
 /// Targets are the resources to be invoked when a rule is triggered.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Target {
     /// The ID of the target within the specified rule.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -236,7 +236,7 @@ impl FromJson for Target {
 }
 
 /// Contains the parameters needed for you to provide custom input to a target based on one or more pieces of data extracted from the event.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InputTransformer {
     /// Map of JSON paths to be extracted from the event.
     #[serde(rename = "InputPathsMap", default, skip_serializing_if = "Option::is_none")]
@@ -257,7 +257,7 @@ impl FromJson for InputTransformer {
 }
 
 /// This object enables you to specify a JSON path to extract from the event and use as the partition key for the Amazon Kinesis data stream, so that you can control the shard to which the event goes.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct KinesisParameters {
     /// The JSON path to be extracted from the event and used as the partition key.
     #[serde(rename = "PartitionKeyPath", default, skip_serializing_if = "Option::is_none")]
@@ -274,7 +274,7 @@ impl FromJson for KinesisParameters {
 }
 
 /// This parameter contains the criteria (either InstanceIds or a tag) used to specify which EC2 instances are to be sent the command.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RunCommandParameters {
     /// Currently, we support including only one RunCommandTarget block, which specifies either an array of InstanceIds or a tag.
     #[serde(rename = "RunCommandTargets", default, skip_serializing_if = "Option::is_none")]
@@ -291,7 +291,7 @@ impl FromJson for RunCommandParameters {
 }
 
 /// Information about the EC2 instances that are to be sent the command, specified as key-value pairs.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RunCommandTarget {
     /// Can be either `tag:` tag-key or `InstanceIds`.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -312,7 +312,7 @@ impl FromJson for RunCommandTarget {
 }
 
 /// The custom parameters to be used when the target is an Amazon ECS task.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EcsParameters {
     /// The ARN of the task definition to use if the event target is an Amazon ECS task.
     #[serde(rename = "TaskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
@@ -380,7 +380,7 @@ impl FromJson for EcsParameters {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum LaunchType {
     #[serde(rename = "EC2")]
     Ec2,
@@ -419,7 +419,7 @@ impl FromJson for LaunchType {
 }
 
 /// This structure specifies the network configuration for an ECS task.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NetworkConfiguration {
     /// Use this structure to specify the VPC subnets and security groups for the task, and whether a public IP address is to be used.
     #[serde(rename = "awsvpcConfiguration", default, skip_serializing_if = "Option::is_none")]
@@ -436,7 +436,7 @@ impl FromJson for NetworkConfiguration {
 }
 
 /// This structure specifies the VPC subnets and security groups for the task, and whether a public IP address is to be used.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AwsVpcConfiguration {
     /// Specifies the subnets associated with the task.
     #[serde(rename = "Subnets", default, skip_serializing_if = "Option::is_none")]
@@ -460,7 +460,7 @@ impl FromJson for AwsVpcConfiguration {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AssignPublicIp {
     #[serde(rename = "ENABLED")]
     Enabled,
@@ -495,7 +495,7 @@ impl FromJson for AssignPublicIp {
 }
 
 /// The details of a capacity provider strategy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CapacityProviderStrategyItem {
     /// The short name of the capacity provider.
     #[serde(rename = "capacityProvider", default, skip_serializing_if = "Option::is_none")]
@@ -520,7 +520,7 @@ impl FromJson for CapacityProviderStrategyItem {
 }
 
 /// An object representing a constraint on task placement.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PlacementConstraint {
     /// The type of constraint.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -540,7 +540,7 @@ impl FromJson for PlacementConstraint {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PlacementConstraintType {
     #[serde(rename = "distinctInstance")]
     DistinctInstance,
@@ -575,7 +575,7 @@ impl FromJson for PlacementConstraintType {
 }
 
 /// The task placement strategy for a task or service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PlacementStrategy {
     /// The type of placement strategy.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -595,7 +595,7 @@ impl FromJson for PlacementStrategy {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PlacementStrategyType {
     #[serde(rename = "random")]
     Random,
@@ -633,7 +633,7 @@ impl FromJson for PlacementStrategyType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PropagateTags {
     #[serde(rename = "TASK_DEFINITION")]
     TaskDefinition,
@@ -664,7 +664,7 @@ impl FromJson for PropagateTags {
 }
 
 /// The custom parameters to be used when the target is an Batch job.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BatchParameters {
     /// The ARN or name of the job definition to use if the event target is an Batch job.
     #[serde(rename = "JobDefinition", default, skip_serializing_if = "Option::is_none")]
@@ -693,7 +693,7 @@ impl FromJson for BatchParameters {
 }
 
 /// The array properties for the submitted job, such as the size of the array.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BatchArrayProperties {
     /// The size of the array, if this is an array batch job.
     #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
@@ -710,7 +710,7 @@ impl FromJson for BatchArrayProperties {
 }
 
 /// The retry strategy to use for failed jobs, if the target is an Batch job.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BatchRetryStrategy {
     /// The number of times to attempt to retry, if the job fails.
     #[serde(rename = "Attempts", default, skip_serializing_if = "Option::is_none")]
@@ -727,7 +727,7 @@ impl FromJson for BatchRetryStrategy {
 }
 
 /// The custom parameters for EventBridge to use for a target that is an Amazon SQS fair or FIFO queue.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SqsParameters {
     /// The ID of the message group to use as the target.
     #[serde(rename = "MessageGroupId", default, skip_serializing_if = "Option::is_none")]
@@ -744,7 +744,7 @@ impl FromJson for SqsParameters {
 }
 
 /// These are custom parameter to be used when the target is an API Gateway APIs or EventBridge ApiDestinations.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct HttpParameters {
     /// The path parameter values to be used to populate API Gateway API or EventBridge ApiDestination path wildcards ("*").
     #[serde(rename = "PathParameterValues", default, skip_serializing_if = "Option::is_none")]
@@ -769,7 +769,7 @@ impl FromJson for HttpParameters {
 }
 
 /// These are custom parameters to be used when the target is a Amazon Redshift cluster to invoke the Amazon Redshift Data API ExecuteStatement based on EventBridge events.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RedshiftDataParameters {
     /// The name or ARN of the secret that enables access to the database.
     #[serde(rename = "SecretManagerArn", default, skip_serializing_if = "Option::is_none")]
@@ -810,7 +810,7 @@ impl FromJson for RedshiftDataParameters {
 }
 
 /// These are custom parameters to use when the target is a SageMaker AI Model Building Pipeline that starts based on EventBridge events.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SageMakerPipelineParameters {
     /// List of Parameter names and values for SageMaker AI Model Building Pipeline execution.
     #[serde(rename = "PipelineParameterList", default, skip_serializing_if = "Option::is_none")]
@@ -827,7 +827,7 @@ impl FromJson for SageMakerPipelineParameters {
 }
 
 /// Name/Value pair of a parameter to start execution of a SageMaker AI Model Building Pipeline.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SageMakerPipelineParameter {
     /// Name of parameter to start execution of a SageMaker AI Model Building Pipeline.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -848,7 +848,7 @@ impl FromJson for SageMakerPipelineParameter {
 }
 
 /// Configuration details of the Amazon SQS queue for EventBridge to use as a dead-letter queue (DLQ).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeadLetterConfig {
     /// The ARN of the SQS queue specified as the target for the dead-letter queue.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
@@ -865,7 +865,7 @@ impl FromJson for DeadLetterConfig {
 }
 
 /// A `RetryPolicy` object that includes information about the retry policy settings.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RetryPolicy {
     /// The maximum number of retry attempts to make before the request fails.
     #[serde(rename = "MaximumRetryAttempts", default, skip_serializing_if = "Option::is_none")]
@@ -886,7 +886,7 @@ impl FromJson for RetryPolicy {
 }
 
 /// Contains the GraphQL operation to be parsed and executed, if the event target is an AppSync API.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AppSyncParameters {
     /// The GraphQL operation; that is, the query, mutation, or subscription to be parsed and executed by the GraphQL service.
     #[serde(rename = "GraphQLOperation", default, skip_serializing_if = "Option::is_none")]
@@ -902,7 +902,7 @@ impl FromJson for AppSyncParameters {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutTargetsResponse {
     /// The number of failed entries.
     #[serde(rename = "FailedEntryCount", default, skip_serializing_if = "Option::is_none")]
@@ -923,7 +923,7 @@ impl FromJson for PutTargetsResponse {
 }
 
 /// Represents a target that failed to be added to a rule.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PutTargetsResultEntry {
     /// The ID of the target.
     #[serde(rename = "TargetId", default, skip_serializing_if = "Option::is_none")]
@@ -947,7 +947,7 @@ impl FromJson for PutTargetsResultEntry {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RemoveTargetsRequest {
     /// The name of the rule.
     #[serde(rename = "Rule", default, skip_serializing_if = "Option::is_none")]
@@ -975,7 +975,7 @@ impl FromJson for RemoveTargetsRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RemoveTargetsResponse {
     /// The number of failed entries.
     #[serde(rename = "FailedEntryCount", default, skip_serializing_if = "Option::is_none")]
@@ -996,7 +996,7 @@ impl FromJson for RemoveTargetsResponse {
 }
 
 /// Represents a target that failed to be removed from a rule.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RemoveTargetsResultEntry {
     /// The ID of the target.
     #[serde(rename = "TargetId", default, skip_serializing_if = "Option::is_none")]
@@ -1020,7 +1020,7 @@ impl FromJson for RemoveTargetsResultEntry {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteRuleRequest {
     /// The name of the rule.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -1044,7 +1044,7 @@ impl FromJson for DeleteRuleRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeRuleRequest {
     /// The name of the rule.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -1064,7 +1064,7 @@ impl FromJson for DescribeRuleRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DescribeRuleResponse {
     /// The name of the rule.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -1116,7 +1116,7 @@ impl FromJson for DescribeRuleResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListRulesRequest {
     /// The prefix matching the rule name.
     #[serde(rename = "NamePrefix", default, skip_serializing_if = "Option::is_none")]
@@ -1144,7 +1144,7 @@ impl FromJson for ListRulesRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListRulesResponse {
     /// The rules that match the specified criteria.
     #[serde(rename = "Rules", default, skip_serializing_if = "Option::is_none")]
@@ -1165,7 +1165,7 @@ impl FromJson for ListRulesResponse {
 }
 
 /// Contains information about a rule in Amazon EventBridge.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Rule {
     /// The name of the rule.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -1213,7 +1213,7 @@ impl FromJson for Rule {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListTargetsByRuleRequest {
     /// The name of the rule.
     #[serde(rename = "Rule", default, skip_serializing_if = "Option::is_none")]
@@ -1241,7 +1241,7 @@ impl FromJson for ListTargetsByRuleRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListTargetsByRuleResponse {
     /// The targets assigned to the rule.
     #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
@@ -1261,7 +1261,7 @@ impl FromJson for ListTargetsByRuleResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EnableRuleRequest {
     /// The name of the rule.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -1281,7 +1281,7 @@ impl FromJson for EnableRuleRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DisableRuleRequest {
     /// The name of the rule.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -1301,7 +1301,7 @@ impl FromJson for DisableRuleRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TestEventPatternRequest {
     /// The event pattern.
     #[serde(rename = "EventPattern", default, skip_serializing_if = "Option::is_none")]
@@ -1321,7 +1321,7 @@ impl FromJson for TestEventPatternRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TestEventPatternResponse {
     /// Indicates whether the event matches the event pattern.
     #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]

@@ -3,11 +3,11 @@
 //! so that the validator can report a missing member instead of failing to parse.
 
 use crate::api::from_json::{member, object, FromJson};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateHttpNamespaceRequest {
     /// The name that you want to assign to this namespace.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -36,7 +36,7 @@ impl FromJson for CreateHttpNamespaceRequest {
 }
 
 /// A custom key-value pair that's associated with a resource.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Tag {
     /// The key identifier, or name, of the tag.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -56,7 +56,7 @@ impl FromJson for Tag {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateHttpNamespaceResponse {
     /// A value that you can use to determine whether the request completed successfully.
     #[serde(rename = "OperationId", default, skip_serializing_if = "Option::is_none")]
@@ -72,7 +72,7 @@ impl FromJson for CreateHttpNamespaceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreatePrivateDnsNamespaceRequest {
     /// The name that you want to assign to this namespace.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -109,7 +109,7 @@ impl FromJson for CreatePrivateDnsNamespaceRequest {
 }
 
 /// DNS properties for the private DNS namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PrivateDnsNamespaceProperties {
     /// DNS properties for the private DNS namespace.
     #[serde(rename = "DnsProperties", default, skip_serializing_if = "Option::is_none")]
@@ -126,7 +126,7 @@ impl FromJson for PrivateDnsNamespaceProperties {
 }
 
 /// DNS properties for the private DNS namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PrivateDnsPropertiesMutable {
     /// Fields for the Start of Authority (SOA) record for the hosted zone for the private DNS namespace.
     #[serde(rename = "SOA", default, skip_serializing_if = "Option::is_none")]
@@ -143,7 +143,7 @@ impl FromJson for PrivateDnsPropertiesMutable {
 }
 
 /// Start of Authority (SOA) properties for a public or private DNS namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SOA {
     /// The time to live (TTL) for purposes of negative caching.
     #[serde(rename = "TTL", default, skip_serializing_if = "Option::is_none")]
@@ -159,7 +159,7 @@ impl FromJson for SOA {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreatePrivateDnsNamespaceResponse {
     /// A value that you can use to determine whether the request completed successfully.
     #[serde(rename = "OperationId", default, skip_serializing_if = "Option::is_none")]
@@ -175,7 +175,7 @@ impl FromJson for CreatePrivateDnsNamespaceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreatePublicDnsNamespaceRequest {
     /// The name that you want to assign to this namespace.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -208,7 +208,7 @@ impl FromJson for CreatePublicDnsNamespaceRequest {
 }
 
 /// DNS properties for the public DNS namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PublicDnsNamespaceProperties {
     /// DNS properties for the public DNS namespace.
     #[serde(rename = "DnsProperties", default, skip_serializing_if = "Option::is_none")]
@@ -225,7 +225,7 @@ impl FromJson for PublicDnsNamespaceProperties {
 }
 
 /// DNS properties for the public DNS namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PublicDnsPropertiesMutable {
     /// Start of Authority (SOA) record for the hosted zone for the public DNS namespace.
     #[serde(rename = "SOA", default, skip_serializing_if = "Option::is_none")]
@@ -241,7 +241,7 @@ impl FromJson for PublicDnsPropertiesMutable {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreatePublicDnsNamespaceResponse {
     /// A value that you can use to determine whether the request completed successfully.
     #[serde(rename = "OperationId", default, skip_serializing_if = "Option::is_none")]
@@ -257,7 +257,7 @@ impl FromJson for CreatePublicDnsNamespaceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GetNamespaceRequest {
     /// The ID or Amazon Resource Name (ARN) of the namespace that you want to get information about.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -273,7 +273,7 @@ impl FromJson for GetNamespaceRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GetNamespaceResponse {
     /// A complex type that contains information about the specified namespace.
     #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
@@ -290,7 +290,7 @@ impl FromJson for GetNamespaceResponse {
 }
 
 /// A complex type that contains information about a specified namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Namespace {
     /// The ID of a namespace.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -342,7 +342,7 @@ impl FromJson for Namespace {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum NamespaceType {
     #[serde(rename = "DNS_PUBLIC")]
     DnsPublic,
@@ -381,7 +381,7 @@ impl FromJson for NamespaceType {
 }
 
 /// A complex type that contains information that's specific to the namespace type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NamespaceProperties {
     /// A complex type that contains the ID for the Route 53 hosted zone that Cloud Map creates when you create a namespace.
     #[serde(rename = "DnsProperties", default, skip_serializing_if = "Option::is_none")]
@@ -402,7 +402,7 @@ impl FromJson for NamespaceProperties {
 }
 
 /// A complex type that contains the ID for the Route 53 hosted zone that Cloud Map creates when you create a namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DnsProperties {
     /// The ID for the Route 53 hosted zone that Cloud Map creates when you create a namespace.
     #[serde(rename = "HostedZoneId", default, skip_serializing_if = "Option::is_none")]
@@ -423,7 +423,7 @@ impl FromJson for DnsProperties {
 }
 
 /// A complex type that contains the name of an HTTP namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct HttpProperties {
     /// The name of an HTTP namespace.
     #[serde(rename = "HttpName", default, skip_serializing_if = "Option::is_none")]
@@ -439,7 +439,7 @@ impl FromJson for HttpProperties {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListNamespacesRequest {
     /// For the first `ListNamespaces` request, omit this value.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -464,7 +464,7 @@ impl FromJson for ListNamespacesRequest {
 }
 
 /// A complex type that identifies the namespaces that you want to list.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NamespaceFilter {
     /// Specify the namespaces that you want to get using one of the following.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -488,7 +488,7 @@ impl FromJson for NamespaceFilter {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum NamespaceFilterName {
     #[serde(rename = "TYPE")]
     Type,
@@ -530,7 +530,7 @@ impl FromJson for NamespaceFilterName {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum FilterCondition {
     #[serde(rename = "EQ")]
     Eq,
@@ -572,7 +572,7 @@ impl FromJson for FilterCondition {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListNamespacesResponse {
     /// An array that contains one `NamespaceSummary` object for each namespace that matches the specified filter criteria.
     #[serde(rename = "Namespaces", default, skip_serializing_if = "Option::is_none")]
@@ -593,7 +593,7 @@ impl FromJson for ListNamespacesResponse {
 }
 
 /// A complex type that contains information about a namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NamespaceSummary {
     /// The ID of the namespace.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -641,7 +641,7 @@ impl FromJson for NamespaceSummary {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteNamespaceRequest {
     /// The ID or Amazon Resource Name (ARN) of the namespace that you want to delete.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -657,7 +657,7 @@ impl FromJson for DeleteNamespaceRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteNamespaceResponse {
     /// A value that you can use to determine whether the request completed successfully.
     #[serde(rename = "OperationId", default, skip_serializing_if = "Option::is_none")]
@@ -673,7 +673,7 @@ impl FromJson for DeleteNamespaceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateHttpNamespaceRequest {
     /// The ID or Amazon Resource Name (ARN) of the namespace that you want to update.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -698,7 +698,7 @@ impl FromJson for UpdateHttpNamespaceRequest {
 }
 
 /// Updated properties for the HTTP namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct HttpNamespaceChange {
     /// An updated description for the HTTP namespace.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
@@ -714,7 +714,7 @@ impl FromJson for HttpNamespaceChange {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateHttpNamespaceResponse {
     /// A value that you can use to determine whether the request completed successfully.
     #[serde(rename = "OperationId", default, skip_serializing_if = "Option::is_none")]
@@ -730,7 +730,7 @@ impl FromJson for UpdateHttpNamespaceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdatePrivateDnsNamespaceRequest {
     /// The ID or Amazon Resource Name (ARN) of the namespace that you want to update.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -755,7 +755,7 @@ impl FromJson for UpdatePrivateDnsNamespaceRequest {
 }
 
 /// Updated properties for the private DNS namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PrivateDnsNamespaceChange {
     /// An updated description for the private DNS namespace.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
@@ -776,7 +776,7 @@ impl FromJson for PrivateDnsNamespaceChange {
 }
 
 /// Updated properties for the private DNS namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PrivateDnsNamespacePropertiesChange {
     /// Updated DNS properties for the private DNS namespace.
     #[serde(rename = "DnsProperties", default, skip_serializing_if = "Option::is_none")]
@@ -793,7 +793,7 @@ impl FromJson for PrivateDnsNamespacePropertiesChange {
 }
 
 /// Updated DNS properties for the private DNS namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PrivateDnsPropertiesMutableChange {
     /// Updated fields for the Start of Authority (SOA) record for the hosted zone for the private DNS namespace.
     #[serde(rename = "SOA", default, skip_serializing_if = "Option::is_none")]
@@ -810,7 +810,7 @@ impl FromJson for PrivateDnsPropertiesMutableChange {
 }
 
 /// Updated Start of Authority (SOA) properties for a public or private DNS namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SOAChange {
     /// The updated time to live (TTL) for purposes of negative caching.
     #[serde(rename = "TTL", default, skip_serializing_if = "Option::is_none")]
@@ -826,7 +826,7 @@ impl FromJson for SOAChange {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdatePrivateDnsNamespaceResponse {
     /// A value that you can use to determine whether the request completed successfully.
     #[serde(rename = "OperationId", default, skip_serializing_if = "Option::is_none")]
@@ -842,7 +842,7 @@ impl FromJson for UpdatePrivateDnsNamespaceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdatePublicDnsNamespaceRequest {
     /// The ID or Amazon Resource Name (ARN) of the namespace being updated.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -867,7 +867,7 @@ impl FromJson for UpdatePublicDnsNamespaceRequest {
 }
 
 /// Updated properties for the public DNS namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PublicDnsNamespaceChange {
     /// An updated description for the public DNS namespace.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
@@ -888,7 +888,7 @@ impl FromJson for PublicDnsNamespaceChange {
 }
 
 /// Updated properties for the public DNS namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PublicDnsNamespacePropertiesChange {
     /// Updated DNS properties for the hosted zone for the public DNS namespace.
     #[serde(rename = "DnsProperties", default, skip_serializing_if = "Option::is_none")]
@@ -905,7 +905,7 @@ impl FromJson for PublicDnsNamespacePropertiesChange {
 }
 
 /// Updated DNS properties for the public DNS namespace.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PublicDnsPropertiesMutableChange {
     /// Updated fields for the Start of Authority (SOA) record for the hosted zone for the public DNS namespace.
     #[serde(rename = "SOA", default, skip_serializing_if = "Option::is_none")]
@@ -921,7 +921,7 @@ impl FromJson for PublicDnsPropertiesMutableChange {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdatePublicDnsNamespaceResponse {
     /// A value that you can use to determine whether the request completed successfully.
     #[serde(rename = "OperationId", default, skip_serializing_if = "Option::is_none")]
@@ -937,7 +937,7 @@ impl FromJson for UpdatePublicDnsNamespaceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateServiceRequest {
     /// The name that you want to assign to the service.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -986,7 +986,7 @@ impl FromJson for CreateServiceRequest {
 }
 
 /// A complex type that contains information about the Amazon Route 53 DNS records that you want Cloud Map to create when you register an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DnsConfig {
     /// Use NamespaceId in Service instead.
     #[serde(rename = "NamespaceId", default, skip_serializing_if = "Option::is_none")]
@@ -1010,7 +1010,7 @@ impl FromJson for DnsConfig {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum RoutingPolicy {
     #[serde(rename = "MULTIVALUE")]
     Multivalue,
@@ -1045,7 +1045,7 @@ impl FromJson for RoutingPolicy {
 }
 
 /// A complex type that contains information about the Route 53 DNS records that you want Cloud Map to create when you register an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DnsRecord {
     /// The type of the resource, which indicates the type of value that Route 53 returns in response to DNS queries.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
@@ -1065,7 +1065,7 @@ impl FromJson for DnsRecord {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum RecordType {
     #[serde(rename = "SRV")]
     Srv,
@@ -1108,7 +1108,7 @@ impl FromJson for RecordType {
 }
 
 /// Public DNS and HTTP namespaces only.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct HealthCheckConfig {
     /// The type of health check that you want to create, which indicates how Route 53 determines whether an endpoint is healthy.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
@@ -1132,7 +1132,7 @@ impl FromJson for HealthCheckConfig {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum HealthCheckType {
     #[serde(rename = "HTTP")]
     Http,
@@ -1171,7 +1171,7 @@ impl FromJson for HealthCheckType {
 }
 
 /// A complex type that contains information about an optional custom health check.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct HealthCheckCustomConfig {
     /// This parameter is no longer supported and is always set to 1.
     #[serde(rename = "FailureThreshold", default, skip_serializing_if = "Option::is_none")]
@@ -1187,7 +1187,7 @@ impl FromJson for HealthCheckCustomConfig {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ServiceTypeOption {
     #[serde(rename = "HTTP")]
     Http,
@@ -1217,7 +1217,7 @@ impl FromJson for ServiceTypeOption {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateServiceResponse {
     /// A complex type that contains information about the new service.
     #[serde(rename = "Service", default, skip_serializing_if = "Option::is_none")]
@@ -1234,7 +1234,7 @@ impl FromJson for CreateServiceResponse {
 }
 
 /// A complex type that contains information about the specified service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Service {
     /// The ID that Cloud Map assigned to the service when you created it.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -1302,7 +1302,7 @@ impl FromJson for Service {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ServiceType {
     #[serde(rename = "HTTP")]
     Http,
@@ -1340,7 +1340,7 @@ impl FromJson for ServiceType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GetServiceRequest {
     /// The ID or Amazon Resource Name (ARN) of the service that you want to get settings for.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -1356,7 +1356,7 @@ impl FromJson for GetServiceRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GetServiceResponse {
     /// A complex type that contains information about the service.
     #[serde(rename = "Service", default, skip_serializing_if = "Option::is_none")]
@@ -1372,7 +1372,7 @@ impl FromJson for GetServiceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListServicesRequest {
     /// For the first `ListServices` request, omit this value.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -1397,7 +1397,7 @@ impl FromJson for ListServicesRequest {
 }
 
 /// A complex type that lets you specify the namespaces that you want to list services for.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceFilter {
     /// Specify the services that you want to get using one of the following.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -1421,7 +1421,7 @@ impl FromJson for ServiceFilter {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ServiceFilterName {
     #[serde(rename = "NAMESPACE_ID")]
     NamespaceId,
@@ -1455,7 +1455,7 @@ impl FromJson for ServiceFilterName {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListServicesResponse {
     /// An array that contains one `ServiceSummary` object for each service that matches the specified filter criteria.
     #[serde(rename = "Services", default, skip_serializing_if = "Option::is_none")]
@@ -1476,7 +1476,7 @@ impl FromJson for ListServicesResponse {
 }
 
 /// A complex type that contains information about a specified service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceSummary {
     /// The ID that Cloud Map assigned to the service when you created it.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -1536,7 +1536,7 @@ impl FromJson for ServiceSummary {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateServiceRequest {
     /// The ID or Amazon Resource Name (ARN) of the service that you want to update.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -1557,7 +1557,7 @@ impl FromJson for UpdateServiceRequest {
 }
 
 /// A complex type that contains changes to an existing service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ServiceChange {
     /// A description for the service.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
@@ -1582,7 +1582,7 @@ impl FromJson for ServiceChange {
 }
 
 /// A complex type that contains information about changes to the Route 53 DNS records that Cloud Map creates when you register an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DnsConfigChange {
     /// An array that contains one `DnsRecord` object for each Route 53 record that you want Cloud Map to create when you register an instance.
     #[serde(rename = "DnsRecords", default, skip_serializing_if = "Option::is_none")]
@@ -1598,7 +1598,7 @@ impl FromJson for DnsConfigChange {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateServiceResponse {
     /// A value that you can use to determine whether the request completed successfully.
     #[serde(rename = "OperationId", default, skip_serializing_if = "Option::is_none")]
@@ -1614,7 +1614,7 @@ impl FromJson for UpdateServiceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteServiceRequest {
     /// The ID or Amazon Resource Name (ARN) of the service that you want to delete.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -1630,7 +1630,7 @@ impl FromJson for DeleteServiceRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeleteServiceResponse {
 }
 
@@ -1640,7 +1640,7 @@ impl FromJson for DeleteServiceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RegisterInstanceRequest {
     /// The ID or Amazon Resource Name (ARN) of the service that you want to use for settings for the instance.
     #[serde(rename = "ServiceId", default, skip_serializing_if = "Option::is_none")]
@@ -1668,7 +1668,7 @@ impl FromJson for RegisterInstanceRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RegisterInstanceResponse {
     /// A value that you can use to determine whether the request completed successfully.
     #[serde(rename = "OperationId", default, skip_serializing_if = "Option::is_none")]
@@ -1684,7 +1684,7 @@ impl FromJson for RegisterInstanceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeregisterInstanceRequest {
     /// The ID or Amazon Resource Name (ARN) of the service that the instance is associated with.
     #[serde(rename = "ServiceId", default, skip_serializing_if = "Option::is_none")]
@@ -1704,7 +1704,7 @@ impl FromJson for DeregisterInstanceRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DeregisterInstanceResponse {
     /// A value that you can use to determine whether the request completed successfully.
     #[serde(rename = "OperationId", default, skip_serializing_if = "Option::is_none")]
@@ -1720,7 +1720,7 @@ impl FromJson for DeregisterInstanceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GetInstanceRequest {
     /// The ID or Amazon Resource Name (ARN) of the service that the instance is associated with.
     #[serde(rename = "ServiceId", default, skip_serializing_if = "Option::is_none")]
@@ -1740,7 +1740,7 @@ impl FromJson for GetInstanceRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GetInstanceResponse {
     /// The ID of the Amazon Web Services account that created the namespace that contains the service that the instance is associated with.
     #[serde(rename = "ResourceOwner", default, skip_serializing_if = "Option::is_none")]
@@ -1761,7 +1761,7 @@ impl FromJson for GetInstanceResponse {
 }
 
 /// A complex type that contains information about an instance that Cloud Map creates when you submit a `RegisterInstance` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Instance {
     /// An identifier that you want to associate with the instance.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -1789,7 +1789,7 @@ impl FromJson for Instance {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListInstancesRequest {
     /// The ID or Amazon Resource Name (ARN) of the service that you want to list instances for.
     #[serde(rename = "ServiceId", default, skip_serializing_if = "Option::is_none")]
@@ -1813,7 +1813,7 @@ impl FromJson for ListInstancesRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListInstancesResponse {
     /// The ID of the Amazon Web Services account that created the namespace that contains the specified service.
     #[serde(rename = "ResourceOwner", default, skip_serializing_if = "Option::is_none")]
@@ -1838,7 +1838,7 @@ impl FromJson for ListInstancesResponse {
 }
 
 /// A complex type that contains information about the instances that you registered by using a specified service.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstanceSummary {
     /// The ID for an instance that you created by using a specified service.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -1862,7 +1862,7 @@ impl FromJson for InstanceSummary {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DiscoverInstancesRequest {
     /// The `HttpName` name of the namespace.
     #[serde(rename = "NamespaceName", default, skip_serializing_if = "Option::is_none")]
@@ -1902,7 +1902,7 @@ impl FromJson for DiscoverInstancesRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum HealthStatusFilter {
     #[serde(rename = "HEALTHY")]
     Healthy,
@@ -1944,7 +1944,7 @@ impl FromJson for HealthStatusFilter {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DiscoverInstancesResponse {
     /// A complex type that contains one `HttpInstanceSummary` for each registered instance.
     #[serde(rename = "Instances", default, skip_serializing_if = "Option::is_none")]
@@ -1965,7 +1965,7 @@ impl FromJson for DiscoverInstancesResponse {
 }
 
 /// In a response to a DiscoverInstances request, `HttpInstanceSummary` contains information about one instance that matches the values that you specified in the request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct HttpInstanceSummary {
     /// The ID of an instance that matches the values that you specified in the request.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
@@ -1997,7 +1997,7 @@ impl FromJson for HttpInstanceSummary {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum HealthStatus {
     #[serde(rename = "HEALTHY")]
     Healthy,
@@ -2035,7 +2035,7 @@ impl FromJson for HealthStatus {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DiscoverInstancesRevisionRequest {
     /// The `HttpName` name of the namespace.
     #[serde(rename = "NamespaceName", default, skip_serializing_if = "Option::is_none")]
@@ -2059,7 +2059,7 @@ impl FromJson for DiscoverInstancesRevisionRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DiscoverInstancesRevisionResponse {
     /// The increasing revision associated to the response Instances list.
     #[serde(rename = "InstancesRevision", default, skip_serializing_if = "Option::is_none")]
@@ -2075,7 +2075,7 @@ impl FromJson for DiscoverInstancesRevisionResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GetInstancesHealthStatusRequest {
     /// The ID or Amazon Resource Name (ARN) of the service that the instance is associated with.
     #[serde(rename = "ServiceId", default, skip_serializing_if = "Option::is_none")]
@@ -2103,7 +2103,7 @@ impl FromJson for GetInstancesHealthStatusRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GetInstancesHealthStatusResponse {
     /// A complex type that contains the IDs and the health status of the instances that you specified in the `GetInstancesHealthStatus` request.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -2123,7 +2123,7 @@ impl FromJson for GetInstancesHealthStatusResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateInstanceCustomHealthStatusRequest {
     /// The ID or Amazon Resource Name (ARN) of the service that includes the configuration for the custom health check that you want to change the status for.
     #[serde(rename = "ServiceId", default, skip_serializing_if = "Option::is_none")]
@@ -2147,7 +2147,7 @@ impl FromJson for UpdateInstanceCustomHealthStatusRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum CustomHealthStatus {
     #[serde(rename = "HEALTHY")]
     Healthy,
@@ -2181,7 +2181,7 @@ impl FromJson for CustomHealthStatus {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GetOperationRequest {
     /// The ID of the operation that you want to get more information about.
     #[serde(rename = "OperationId", default, skip_serializing_if = "Option::is_none")]
@@ -2201,7 +2201,7 @@ impl FromJson for GetOperationRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GetOperationResponse {
     /// A complex type that contains information about the operation.
     #[serde(rename = "Operation", default, skip_serializing_if = "Option::is_none")]
@@ -2218,7 +2218,7 @@ impl FromJson for GetOperationResponse {
 }
 
 /// A complex type that contains information about a specified operation.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Operation {
     /// The ID of the operation that you want to get information about.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -2266,7 +2266,7 @@ impl FromJson for Operation {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum OperationType {
     #[serde(rename = "CREATE_NAMESPACE")]
     CreateNamespace,
@@ -2316,7 +2316,7 @@ impl FromJson for OperationType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum OperationStatus {
     #[serde(rename = "SUBMITTED")]
     Submitted,
@@ -2358,7 +2358,7 @@ impl FromJson for OperationStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum OperationTargetType {
     #[serde(rename = "NAMESPACE")]
     Namespace,
@@ -2396,7 +2396,7 @@ impl FromJson for OperationTargetType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListOperationsRequest {
     /// For the first `ListOperations` request, omit this value.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -2421,7 +2421,7 @@ impl FromJson for ListOperationsRequest {
 }
 
 /// A complex type that lets you select the operations that you want to list.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct OperationFilter {
     /// Specify the operations that you want to get: NAMESPACE_ID : Gets operations related to specified namespaces.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -2445,7 +2445,7 @@ impl FromJson for OperationFilter {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum OperationFilterName {
     #[serde(rename = "NAMESPACE_ID")]
     NamespaceId,
@@ -2491,7 +2491,7 @@ impl FromJson for OperationFilterName {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListOperationsResponse {
     /// Summary information about the operations that match the specified criteria.
     #[serde(rename = "Operations", default, skip_serializing_if = "Option::is_none")]
@@ -2512,7 +2512,7 @@ impl FromJson for ListOperationsResponse {
 }
 
 /// A complex type that contains information about an operation that matches the criteria that you specified in a ListOperations request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct OperationSummary {
     /// The ID for an operation.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -2532,7 +2532,7 @@ impl FromJson for OperationSummary {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TagResourceRequest {
     /// The Amazon Resource Name (ARN) of the resource that you want to retrieve tags for.
     #[serde(rename = "ResourceARN", default, skip_serializing_if = "Option::is_none")]
@@ -2552,7 +2552,7 @@ impl FromJson for TagResourceRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TagResourceResponse {
 }
 
@@ -2562,7 +2562,7 @@ impl FromJson for TagResourceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UntagResourceRequest {
     /// The Amazon Resource Name (ARN) of the resource that you want to retrieve tags for.
     #[serde(rename = "ResourceARN", default, skip_serializing_if = "Option::is_none")]
@@ -2582,7 +2582,7 @@ impl FromJson for UntagResourceRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UntagResourceResponse {
 }
 
@@ -2592,7 +2592,7 @@ impl FromJson for UntagResourceResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListTagsForResourceRequest {
     /// The Amazon Resource Name (ARN) of the resource that you want to retrieve tags for.
     #[serde(rename = "ResourceARN", default, skip_serializing_if = "Option::is_none")]
@@ -2608,7 +2608,7 @@ impl FromJson for ListTagsForResourceRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListTagsForResourceResponse {
     /// The tags that are assigned to the resource.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]

@@ -101,19 +101,13 @@ pub fn put_scaling_policy(
     if let Some(old) = &existing {
         delete_alarms(world, old);
     }
-    let arn = match existing
-        .as_ref()
-        .and_then(|p| p.described.policy_arn.clone())
-    {
-        Some(arn) => arn,
-        None => {
-            let id = crate::sim::world::random_uuid(&mut world.rng);
-            world.arn(
-                "autoscaling",
-                &format!("scalingPolicy:{id}:resource/ecs/{resource_id}:policyName/{name}"),
-            )
-        }
-    };
+    let arn = world.scaling_policy_arn(
+        existing
+            .as_ref()
+            .and_then(|p| p.described.policy_arn.clone()),
+        &format!("resource/ecs/{resource_id}"),
+        &name,
+    );
     let alarms: Vec<api::Alarm> = match &alarms_wanted {
         Some(wanted) => tracking::put_tracking_alarms(world, &resource_id, &arn, wanted),
         None => Vec::new(),

@@ -107,19 +107,13 @@ pub(crate) fn put(
     if let Some(old) = &existing {
         delete_alarms(world, old);
     }
-    let arn = match existing
-        .as_ref()
-        .and_then(|p| p.described.policy_arn.clone())
-    {
-        Some(arn) => arn,
-        None => {
-            let id = crate::sim::world::random_uuid(&mut world.rng);
-            world.arn(
-                "autoscaling",
-                &format!("scalingPolicy:{id}:autoScalingGroupName/{group_name}:policyName/{name}"),
-            )
-        }
-    };
+    let arn = world.scaling_policy_arn(
+        existing
+            .as_ref()
+            .and_then(|p| p.described.policy_arn.clone()),
+        &format!("autoScalingGroupName/{group_name}"),
+        &name,
+    );
     alarms.policy_named = arn.clone();
     let created: Vec<api::Alarm> = tracking::put_tracking_alarms(world, &group_name, &arn, &alarms)
         .into_iter()
