@@ -3,7 +3,8 @@
 //! lifecycle hook holds it in `Terminating:Wait` while ECS drains it (the container instance
 //! goes DRAINING, services start its tasks elsewhere), and the instance terminates once no task
 //! runs or starts on it, or after the 48 hours a lifecycle hook can hold an instance at most.
-//! Standalone tasks are not stopped by draining: their instance waits for them.
+//! Standalone tasks are not stopped by draining: their instance waits for them. ForceDelete
+//! ends the wait.
 
 use crate::sim::clock::Event;
 use crate::sim::ec2::instances as ec2_instances;
@@ -45,8 +46,10 @@ pub(crate) fn finish_draining(world: &mut World) {
         .draining
         .iter()
         .filter(|id| {
+            // A group being force-deleted does not wait for its hooks either.
             let until = super::group_of(world, id)
                 .and_then(|g| world.autoscaling.groups.get(&g))
+                .filter(|g| !g.deleting)
                 .and_then(|g| g.members.iter().find(|m| m.id == **id))
                 .and_then(|m| m.draining_until);
             until.is_none_or(|until| now >= until) || crate::sim::ecs::host_is_empty(world, id)
