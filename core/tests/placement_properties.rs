@@ -31,6 +31,13 @@ enum Op {
     Advance {
         seconds: u8,
     },
+    /// An instance dies (its tasks stop and it leaves the cluster: the instances after it move
+    /// up), and another one registers at the end.
+    Replace {
+        nth: usize,
+        instance_type: usize,
+        zone: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -40,6 +47,8 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0..50usize).prop_map(|nth| Op::Stop { nth }),
         1 => (0..20usize).prop_map(|nth| Op::Drain { nth }),
         2 => any::<u8>().prop_map(|seconds| Op::Advance { seconds }),
+        1 => (0..20usize, 0..TYPES.len(), 0..ZONES.len())
+            .prop_map(|(nth, instance_type, zone)| Op::Replace { nth, instance_type, zone }),
     ]
 }
 
@@ -260,6 +269,12 @@ proptest! {
                     sim.call("ecs", "UpdateContainerInstancesState", json!({"cluster": "p", "containerInstances": [arn], "status": "DRAINING"}))
                 }
                 Op::Advance { seconds } => sim.advance(f64::from(*seconds)).map(|()| json!({})),
+                Op::Replace { nth, instance_type, zone } => {
+                    let arns = before["instances"]["containerInstances"].as_array().unwrap();
+                    let arn = arns[nth % arns.len()]["containerInstanceArn"].clone();
+                    sim.call("ecsim", "KillInstance", json!({"cluster": "p", "containerInstance": arn}))
+                        .and_then(|_| sim.call("ecs", "RegisterContainerInstance", json!({"cluster": "p", "instanceType": TYPES[*instance_type], "availabilityZone": ZONES[*zone]})))
+                }
             };
             if result.is_err() {
                 prop_assert_eq!(snapshot(&mut sim), before, "a failed {:?} changed the simulation", op);

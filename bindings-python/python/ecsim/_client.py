@@ -43,6 +43,22 @@ def _with_times(value: Any, depth: int = 0, path: frozenset[int] = frozenset()) 
     return [_with_times(item, depth + 1, inner) for item in value]
 
 
+def _holds_times(value: Any) -> bool:
+    """Whether `_with_times` has anything to convert: one walk without copies, since most
+    requests hold no datetime and this runs on every call."""
+    stack: list[Any] = [value]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (dict, list, tuple)):
+            if id(item) not in seen:
+                seen.add(id(item))
+                stack.extend(item.values() if isinstance(item, dict) else item)
+        elif isinstance(item, datetime.date):
+            return True
+    return False
+
+
 def keywords(required: tuple[str, ...], optional: tuple[str, ...]) -> inspect.Signature:
     """What ``help()`` and a notebook's ``?`` show for a typed client method: the request's
     members as keyword-only parameters, the required ones first (their types are in clients.pyi)."""
@@ -68,7 +84,8 @@ class Client:
 
     def _call(self, action: str, params: dict[str, Any]) -> Any:
         try:
-            answer = self._simulation._native.call(self.service, action, _with_times(params))
+            answer = self._simulation._native.call(
+                self.service, action, _with_times(params) if _holds_times(params) else params)
         except _native.EcsimError as error:
             converted = as_param_validation_error(error)
             if converted is error:

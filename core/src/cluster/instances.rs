@@ -1,9 +1,13 @@
 //! A cluster's container instances, in registration order, found by ARN in O(1), and the note
 //! of which of them changed since the placement index last looked (`Cluster::placement_index`):
 //! every change goes through `get_mut`, `find_mut`, `push` or `remove`, so the note is whole.
+//! Which instances run tasks of each task group is kept too (`hosting`), so that the placement
+//! index switches groups without a look at every instance: tasks are taken on and given back
+//! through `hold` and `release`, never on the instance itself.
 
 use super::ContainerInstance;
-use std::collections::HashMap;
+use crate::placement::Requirement;
+use std::collections::{HashMap, HashSet};
 use std::ops::{Deref, Index, IndexMut};
 use std::sync::Arc;
 
@@ -11,19 +15,29 @@ use std::sync::Arc;
 pub struct Instances {
     list: Vec<ContainerInstance>,
     by_arn: HashMap<Arc<str>, usize>,
+    /// Per task group, the ARNs of the instances that run at least one of its tasks.
+    hosts: HashMap<String, HashSet<Arc<str>>>,
     /// Positions changed since `take_changed`, while that note is wanted; when it would outgrow
     /// the list it is dropped and `renumbered` set instead (everything must be looked at again).
     changed: Vec<usize>,
-    /// Positions moved (an instance left) or the note overflowed since `take_changed`.
+    /// Positions of the instances that left since `take_changed`, in order, each as numbered
+    /// when it left (`changed` is renumbered as they leave).
+    removed: Vec<usize>,
+    /// The note overflowed since `take_changed`.
     renumbered: bool,
     noting: bool,
 }
 
 /// What changed since the placement index last looked.
 pub enum Changed {
-    /// These positions (maybe repeated); positions past the index's end are new instances.
-    Positions(Vec<usize>),
-    /// Instances left or too much changed: build it again.
+    /// The instances at `removed` left, in that order; then those at `changed` (maybe
+    /// repeated, numbered as the list is now) changed; positions past the index's end are new
+    /// instances.
+    Positions {
+        removed: Vec<usize>,
+        changed: Vec<usize>,
+    },
+    /// Too much changed: build it again.
     Everything,
 }
 
@@ -72,6 +86,12 @@ impl Instances {
     pub fn push(&mut self, instance: ContainerInstance) {
         self.by_arn
             .insert(Arc::clone(&instance.arn), self.list.len());
+        for group in instance.task_groups.keys() {
+            self.hosts
+                .entry(group.clone())
+                .or_default()
+                .insert(Arc::clone(&instance.arn));
+        }
         self.note(self.list.len());
         self.list.push(instance);
     }
@@ -79,23 +99,92 @@ impl Instances {
     pub fn remove(&mut self, position: usize) -> ContainerInstance {
         let instance = self.list.remove(position);
         self.by_arn.remove(&instance.arn);
+        for group in instance.task_groups.keys() {
+            self.forget_host(group, &instance.arn);
+        }
         for (later, moved) in self.list.iter().enumerate().skip(position) {
             self.by_arn.insert(Arc::clone(&moved.arn), later);
         }
-        self.renumbered = true;
-        self.changed.clear();
+        if self.noting && !self.renumbered {
+            self.changed.retain(|&changed| changed != position);
+            for changed in &mut self.changed {
+                if *changed > position {
+                    *changed -= 1;
+                }
+            }
+            self.removed.push(position);
+            self.check_overflow();
+        }
         instance
+    }
+
+    /// The instance at `position` takes on a task of `group` needing `requirement`; returns the
+    /// GPU ids it got.
+    pub fn hold(&mut self, position: usize, requirement: &Requirement, group: &str) -> Vec<String> {
+        let instance = &mut self[position];
+        let gpu_ids = instance.hold(requirement, group);
+        if instance.task_groups.get(group) == Some(&1) {
+            let arn = Arc::clone(&instance.arn);
+            match self.hosts.get_mut(group) {
+                Some(hosts) => {
+                    hosts.insert(arn);
+                }
+                None => {
+                    self.hosts.insert(group.to_string(), HashSet::from([arn]));
+                }
+            }
+        }
+        gpu_ids
+    }
+
+    /// The instance at `position` gives back exactly what `hold` took for a task.
+    pub fn release(
+        &mut self,
+        position: usize,
+        requirement: &Requirement,
+        group: &str,
+        gpu_ids: &[String],
+    ) {
+        let instance = &mut self[position];
+        instance.release(requirement, group, gpu_ids);
+        if !instance.task_groups.contains_key(group) {
+            let arn = Arc::clone(&instance.arn);
+            self.forget_host(group, &arn);
+        }
+    }
+
+    fn forget_host(&mut self, group: &str, arn: &str) {
+        if let Some(hosts) = self.hosts.get_mut(group) {
+            hosts.remove(arn);
+            if hosts.is_empty() {
+                self.hosts.remove(group);
+            }
+        }
+    }
+
+    /// The positions of the instances that run tasks of `group`.
+    pub fn hosting(&self, group: &str) -> impl Iterator<Item = usize> + '_ {
+        self.hosts
+            .get(group)
+            .into_iter()
+            .flatten()
+            .filter_map(|arn| self.position_of(arn))
     }
 
     fn note(&mut self, position: usize) {
         if !self.noting || self.renumbered {
             return;
         }
-        if self.changed.len() > self.list.len() {
+        self.changed.push(position);
+        self.check_overflow();
+    }
+
+    /// A note longer than the list is dropped: looking at everything again is cheaper.
+    fn check_overflow(&mut self) {
+        if self.changed.len() + self.removed.len() > self.list.len() + 1 {
             self.changed.clear();
+            self.removed.clear();
             self.renumbered = true;
-        } else {
-            self.changed.push(position);
         }
     }
 
@@ -104,8 +193,12 @@ impl Instances {
         let was_noting = std::mem::replace(&mut self.noting, true);
         if !was_noting || std::mem::take(&mut self.renumbered) {
             self.changed.clear();
+            self.removed.clear();
             return Changed::Everything;
         }
-        Changed::Positions(std::mem::take(&mut self.changed))
+        Changed::Positions {
+            removed: std::mem::take(&mut self.removed),
+            changed: std::mem::take(&mut self.changed),
+        }
     }
 }

@@ -347,8 +347,8 @@ impl Cluster {
     /// takes what it needs there and its lifecycle starts.
     pub fn assign_waiting(&mut self, position: TaskPosition, index: usize, now: f64) {
         let spec = std::sync::Arc::clone(&self.tasks[position].spec);
-        let instance = &mut self.instances[index];
-        let gpu_ids = instance.hold(&spec.requirement, &spec.group);
+        let gpu_ids = self.instances.hold(index, &spec.requirement, &spec.group);
+        let instance = &self.instances[index];
         let (arn, zone) = (
             std::sync::Arc::clone(&instance.arn),
             instance.availability_zone.clone(),
@@ -409,11 +409,12 @@ impl Cluster {
                 task.next_at = None;
                 let (spec, gpu_ids) = (std::sync::Arc::clone(&task.spec), task.gpu_ids.clone());
                 let instance_arn = task.instance_arn.clone();
-                if let Some(instance) = instance_arn
+                if let Some(index) = instance_arn
                     .as_deref()
-                    .and_then(|arn| self.instances.find_mut(arn))
+                    .and_then(|arn| self.instances.position_of(arn))
                 {
-                    instance.release(&spec.requirement, &spec.group, &gpu_ids);
+                    self.instances
+                        .release(index, &spec.requirement, &spec.group, &gpu_ids);
                 }
                 self.stopped.push_back((at, position));
                 self.note_task(position, at);

@@ -97,12 +97,9 @@ pub struct ContainerInstance {
 }
 
 impl ContainerInstance {
-    /// Takes what a placed task needs; returns the GPU ids it got.
-    pub fn hold(
-        &mut self,
-        requirement: &crate::placement::Requirement,
-        group: &str,
-    ) -> Vec<String> {
+    /// Takes what a placed task needs; returns the GPU ids it got. Called through
+    /// `Instances::hold`, which keeps the cluster's note of each group's instances.
+    fn hold(&mut self, requirement: &crate::placement::Requirement, group: &str) -> Vec<String> {
         self.remaining.cpu -= requirement.cpu;
         self.remaining.memory -= requirement.memory;
         if !requirement.tcp_ports.is_empty() {
@@ -127,8 +124,8 @@ impl ContainerInstance {
             .collect()
     }
 
-    /// Gives back exactly what `hold` took.
-    pub fn release(
+    /// Gives back exactly what `hold` took (through `Instances::release`).
+    fn release(
         &mut self,
         requirement: &crate::placement::Requirement,
         group: &str,
@@ -388,9 +385,18 @@ impl Cluster {
     /// it back with `placement_index = Some(..)` once done.
     pub fn take_placement_index(&mut self, request: &Owned) -> Option<Box<Cached>> {
         let changed = self.instances.take_changed();
-        let kept = self.placement_index.take().filter(|c| c.is_for(request));
-        if let (Some(mut cached), Changed::Positions(positions)) = (kept, changed) {
-            if cached.sync(&positions, &self.instances) {
+        let kept = self.placement_index.take().filter(|c| c.serves(request));
+        if let (
+            Some(mut cached),
+            Changed::Positions {
+                removed,
+                mut changed,
+            },
+        ) = (kept, changed)
+        {
+            let hosting = self.instances.hosting(&request.group);
+            changed.extend(cached.regroup(&request.group, hosting));
+            if cached.sync(&removed, &changed, &self.instances) {
                 return Some(cached);
             }
         }

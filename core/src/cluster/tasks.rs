@@ -14,7 +14,10 @@ pub struct TaskPosition(usize);
 pub struct Tasks {
     /// The positions of the tasks kept, ascending: `positions[i]` names `tasks[i]`.
     positions: Vec<usize>,
-    tasks: Vec<Task>,
+    /// Boxed: forgetting tasks closes the gaps they leave, and moving a pointer per task kept
+    /// is what a day of 10,000 service tasks can afford (a task is 640 bytes).
+    #[allow(clippy::vec_box)]
+    tasks: Vec<Box<Task>>,
     next: usize,
     /// Bumped by every mutable access, so that what is worked out from the tasks can tell it
     /// is stale (`sim::ecs::services::view`).
@@ -38,7 +41,7 @@ impl Tasks {
         let position = self.next;
         self.slots.push(self.tasks.len());
         self.positions.push(position);
-        self.tasks.push(task);
+        self.tasks.push(Box::new(task));
         self.touched.push(self.changes);
         self.next += 1;
         TaskPosition(position)
@@ -64,8 +67,8 @@ impl Tasks {
         self.tasks.is_empty()
     }
 
-    pub fn iter(&self) -> std::slice::Iter<'_, Task> {
-        self.tasks.iter()
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Task> + ExactSizeIterator + Clone {
+        self.tasks.iter().map(|task| &**task)
     }
 
     /// Every task with its position.
@@ -73,11 +76,11 @@ impl Tasks {
         self.positions
             .iter()
             .zip(&self.tasks)
-            .map(|(&position, task)| (TaskPosition(position), task))
+            .map(|(&position, task)| (TaskPosition(position), &**task))
     }
 
     pub fn get(&self, position: TaskPosition) -> Option<&Task> {
-        self.slot(position).map(|slot| &self.tasks[slot])
+        self.slot(position).map(|slot| &*self.tasks[slot])
     }
 
     pub fn get_mut(&mut self, position: TaskPosition) -> Option<&mut Task> {
@@ -162,12 +165,13 @@ impl IndexMut<TaskPosition> for Tasks {
 
 impl<'a> IntoIterator for &'a mut Tasks {
     type Item = &'a mut Task;
-    type IntoIter = std::slice::IterMut<'a, Task>;
+    type IntoIter =
+        std::iter::Map<std::slice::IterMut<'a, Box<Task>>, fn(&'a mut Box<Task>) -> &'a mut Task>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.changes += 1;
         self.touched.fill(self.changes);
-        self.tasks.iter_mut()
+        self.tasks.iter_mut().map(|task| &mut **task)
     }
 }
 

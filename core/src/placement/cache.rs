@@ -1,7 +1,7 @@
 //! The placement index kept between calls: one request's `Placer` with the request it was
 //! built for, brought up to date with the instances that changed since (`Cached::sync`), so a
 //! RunTask's cost is its tasks', not its cluster's. One request is kept (the last one asked
-//! for); another request builds its own.
+//! for), whatever its task group (`Cached::regroup`); another request builds its own.
 
 use super::engine::{Constraint, Request, Strategy};
 use super::{Candidate, Placer, Requirement};
@@ -58,13 +58,45 @@ impl Cached {
         &self.owned
     }
 
-    pub fn is_for(&self, owned: &Owned) -> bool {
-        self.owned == *owned
+    /// Whether it can serve `owned`: the same request but maybe for another task group, which
+    /// `regroup` switches to.
+    pub fn serves(&self, owned: &Owned) -> bool {
+        self.owned.requirement == owned.requirement
+            && self.owned.constraints == owned.constraints
+            && self.owned.strategies == owned.strategies
     }
 
-    /// Brings the index up to date with the instances at `changed` (and any registered since);
-    /// false when only a new one is right (see `Placer::sync`).
-    pub fn sync(&mut self, changed: &[usize], instances: &[impl Candidate]) -> bool {
+    /// Switches to the task group `group`, whose tasks run on the instances at `hosting`;
+    /// returns the positions of the instances whose count of the group (and so their key and
+    /// distinctInstance verdict) may differ, for `sync`: those that ran tasks of the old group
+    /// or run tasks of the new one. Every service of a cluster with the same needs and
+    /// strategies shares one index this way instead of building its own.
+    pub fn regroup(&mut self, group: &str, hosting: impl Iterator<Item = usize>) -> Vec<usize> {
+        if self.owned.group == group {
+            return Vec::new();
+        }
+        self.owned.group = group.to_string();
+        self.placer.counted_positions().chain(hosting).collect()
+    }
+
+    /// Brings the index up to date with the instances that left (`removed`, in order), those
+    /// at `changed` and any registered since; false when only a new one is right (see
+    /// `Placer::sync`).
+    pub fn sync(
+        &mut self,
+        removed: &[usize],
+        changed: &[usize],
+        instances: &[impl Candidate],
+    ) -> bool {
+        for &gone in removed {
+            for evaluated in &mut self.evaluated {
+                if let Constraint::MemberOfEvaluated(members) = evaluated {
+                    if gone < members.len() {
+                        members.remove(gone);
+                    }
+                }
+            }
+        }
         for (given, evaluated) in self.owned.constraints.iter().zip(&mut self.evaluated) {
             if let (Constraint::MemberOf(expression), Constraint::MemberOfEvaluated(members)) =
                 (given, evaluated)
@@ -89,7 +121,7 @@ impl Cached {
             constraints: evaluated,
             strategies: &owned.strategies,
         };
-        placer.sync(changed, instances, &request)
+        placer.sync(removed, changed, instances, &request)
     }
 
     /// The request, with its constraints evaluated, and the index to place it with.

@@ -145,14 +145,22 @@ impl Placer {
         self.group_counts[value] = count;
     }
 
-    /// Files again the instances at `changed` (and any new ones) as they are now; false when one
-    /// of them changed its spread value, or left: then only a new `Placer` is right.
+    /// Forgets the instances at `removed` (in order, each numbered as the list was when it
+    /// left), then files again those at `changed` (and any new ones) as they are now; false
+    /// when one of them changed its spread value: then only a new `Placer` is right.
     pub fn sync(
         &mut self,
+        removed: &[usize],
         changed: &[usize],
         instances: &[impl Candidate],
         request: &Request,
     ) -> bool {
+        for &gone in removed {
+            self.remove(gone);
+        }
+        if !removed.is_empty() {
+            self.renumber_values();
+        }
         if instances.len() < self.value_of.len() {
             return false;
         }
@@ -180,6 +188,15 @@ impl Placer {
         true
     }
 
+    /// The instances that had tasks of the group when last filed.
+    pub fn counted_positions(&self) -> impl Iterator<Item = usize> + '_ {
+        self.counted
+            .iter()
+            .enumerate()
+            .filter(|(_, &count)| count > 0)
+            .map(|(position, _)| position)
+    }
+
     /// The key of `instances[index]`, whose group count is `counted[index]` (kept current by
     /// every caller, so that it is looked up once).
     fn key(&self, index: usize, instance: &impl Candidate) -> Key {
@@ -194,17 +211,65 @@ impl Placer {
         key
     }
 
-    /// Files `instance` again under its current key, or takes it out if it no longer qualifies.
-    fn refile(&mut self, index: usize, instance: &impl Candidate, request: &Request) {
-        let value = self.value_of[index];
-        let set_live = |placer: &mut Self, live: bool| {
-            let entry = (placer.group_counts[value], value);
-            if live {
-                placer.live.insert(entry);
-            } else {
-                placer.live.remove(&entry);
+    /// The instance at `gone` left the cluster: the ones after it move up by one.
+    fn remove(&mut self, gone: usize) {
+        if gone >= self.value_of.len() {
+            // Registered and gone since the index last looked: it was never filed.
+            return;
+        }
+        self.unfile(gone);
+        let value = self.value_of[gone];
+        self.set_group_count(value, self.group_counts[value] - self.counted[gone]);
+        self.value_of.remove(gone);
+        self.counted.remove(gone);
+        self.filed.remove(gone);
+        for ties in self.candidates.iter_mut().flat_map(BTreeMap::values_mut) {
+            ties.close_gap(gone);
+        }
+    }
+
+    /// Numbers the spread values again in the order the instances first have them, forgetting
+    /// those no instance has any more: as `new` numbers them, so that an index that followed
+    /// removals is the one a new build would be.
+    fn renumber_values(&mut self) {
+        const NONE: usize = usize::MAX;
+        let mut renumbered = vec![NONE; self.group_counts.len()];
+        let mut next = 0;
+        for &value in &self.value_of {
+            if renumbered[value] == NONE {
+                renumbered[value] = next;
+                next += 1;
             }
-        };
+        }
+        if renumbered.iter().enumerate().all(|(old, &new)| old == new) {
+            return;
+        }
+        let mut group_counts = vec![0; next];
+        let mut candidates = vec![BTreeMap::new(); next];
+        for (old, &new) in renumbered.iter().enumerate() {
+            if new != NONE {
+                group_counts[new] = self.group_counts[old];
+                candidates[new] = std::mem::take(&mut self.candidates[old]);
+            }
+        }
+        self.group_counts = group_counts;
+        self.candidates = candidates;
+        self.values.retain(|_, number| renumbered[*number] != NONE);
+        for number in self.values.values_mut() {
+            *number = renumbered[*number];
+        }
+        for value in &mut self.value_of {
+            *value = renumbered[*value];
+        }
+        self.live = std::mem::take(&mut self.live)
+            .into_iter()
+            .map(|(count, value)| (count, renumbered[value]))
+            .collect();
+    }
+
+    /// Takes the instance at `index` out of the candidates, if it was one.
+    fn unfile(&mut self, index: usize) {
+        let value = self.value_of[index];
         if let Some(key) = self.filed[index].take() {
             if let Some(ties) = self.candidates[value].get_mut(&key) {
                 ties.remove(index);
@@ -213,9 +278,15 @@ impl Placer {
                 }
             }
             if self.candidates[value].is_empty() {
-                set_live(self, false);
+                self.live.remove(&(self.group_counts[value], value));
             }
         }
+    }
+
+    /// Files `instance` again under its current key, or takes it out if it no longer qualifies.
+    fn refile(&mut self, index: usize, instance: &impl Candidate, request: &Request) {
+        self.unfile(index);
+        let value = self.value_of[index];
         let eligible = fits(instance, request.requirement).is_none()
             && request
                 .constraints
@@ -224,7 +295,7 @@ impl Placer {
         if eligible {
             let key = self.key(index, instance);
             if self.candidates[value].is_empty() {
-                set_live(self, true);
+                self.live.insert((self.group_counts[value], value));
             }
             self.candidates[value].entry(key).or_default().insert(index);
             self.filed[index] = Some(key);

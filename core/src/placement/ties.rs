@@ -44,6 +44,36 @@ impl TieSet {
             }
         }
     }
+
+    /// Index `gone` is no more: every index after it moves down by one. The blocks from
+    /// `gone`'s on are shifted as one bit string.
+    pub fn close_gap(&mut self, gone: usize) {
+        let first = gone / BLOCK;
+        let later = self.blocks.split_off(&first);
+        let Some(&last) = later.keys().next_back() else {
+            return;
+        };
+        let mut dense = vec![0u64; last - first + 1];
+        for (block, mask) in later {
+            dense[block - first] = mask;
+        }
+        let below = (1u64 << (gone % BLOCK)) - 1;
+        let head = dense[0];
+        if head & (1 << (gone % BLOCK)) != 0 {
+            self.len -= 1;
+        }
+        for i in 0..dense.len() {
+            let carried = dense.get(i + 1).map_or(0, |next| next & 1);
+            dense[i] = (dense[i] >> 1) | (carried << (BLOCK - 1));
+        }
+        // The indexes below `gone` in its block stay where they were.
+        dense[0] = (dense[0] & !below) | (head & below);
+        for (offset, mask) in dense.into_iter().enumerate() {
+            if mask != 0 {
+                self.blocks.insert(first + offset, mask);
+            }
+        }
+    }
 }
 
 /// The `nth` smallest index (from 0) in the union of `sets`, which do not overlap.
@@ -94,5 +124,22 @@ mod tests {
             assert_eq!(nth_of_union(&[&a, &b], nth), Some(index));
         }
         assert_eq!(nth_of_union(&[&a, &b], merged.len()), None);
+    }
+
+    #[test]
+    fn closing_a_gap_moves_every_later_index_down_by_one() {
+        let held: Vec<usize> = (0..300)
+            .filter(|i| i % 5 != 2 && !(70..140).contains(i))
+            .collect();
+        for gone in [0, 1, 2, 62, 63, 64, 65, 127, 128, 140, 200, 298, 299, 400] {
+            let mut set = TieSet::default();
+            held.iter().for_each(|&i| set.insert(i));
+            set.close_gap(gone);
+            let mut expected = TieSet::default();
+            held.iter()
+                .filter(|&&i| i != gone)
+                .for_each(|&i| expected.insert(if i > gone { i - 1 } else { i }));
+            assert_eq!(set, expected, "gap at {gone}");
+        }
     }
 }

@@ -185,8 +185,11 @@ impl Launch {
         let waits = matches!(site, Site::Waiting);
         let (instance_arn, availability_zone, gpu_ids, eni) = match site {
             Site::Instance(index) => {
-                let instance = &mut cluster.instances[index];
-                let gpu_ids = instance.hold(&self.spec.requirement, &self.spec.group);
+                let gpu_ids =
+                    cluster
+                        .instances
+                        .hold(index, &self.spec.requirement, &self.spec.group);
+                let instance = &cluster.instances[index];
                 let zone = instance.availability_zone.clone();
                 (Some(Arc::clone(&instance.arn)), zone, gpu_ids, None)
             }

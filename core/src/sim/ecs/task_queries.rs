@@ -61,17 +61,18 @@ pub fn list_tasks(
     let arns: Vec<String> = cluster
         .tasks
         .iter()
-        .filter(|t| t.desired_status == desired)
-        .filter(|t| {
-            instance_arn
-                .as_ref()
-                .is_none_or(|arn| t.instance_arn.as_deref() == Some(arn.as_str()))
-        })
+        // The family first: when given, it rules out most tasks with one comparison.
         .filter(|t| {
             request
                 .family
                 .as_ref()
                 .is_none_or(|f| t.spec.task_definition.family.as_ref() == Some(f))
+        })
+        .filter(|t| t.desired_status == desired)
+        .filter(|t| {
+            instance_arn
+                .as_ref()
+                .is_none_or(|arn| t.instance_arn.as_deref() == Some(arn.as_str()))
         })
         .filter(|t| request.started_by.is_none() || t.spec.started_by == request.started_by)
         .filter(|t| {

@@ -45,12 +45,19 @@ pub fn reconcile_all(world: &mut World) {
     let mut keys: Vec<(bool, (String, String), bool)> = Vec::new();
     let now = world.now;
     let ecs = &mut world.ecs;
+    // Services come in cluster order: each cluster is looked up once, not once per service.
+    let mut current: Option<(&str, bool, Option<&Cluster>)> = None;
     for (key, service) in &mut ecs.services {
-        let look = !draining.get(&key.0).unwrap_or(&none).is_empty()
-            || !ecs
-                .clusters
-                .get(&key.0)
-                .is_some_and(|cluster| settled(service, cluster, now));
+        let (drains, cluster) = match current {
+            Some((name, drains, cluster)) if name == key.0 => (drains, cluster),
+            _ => {
+                let drains = draining.get(&key.0).is_some_and(|arns| !arns.is_empty());
+                let cluster = ecs.clusters.get(&key.0);
+                current = Some((&key.0, drains, cluster));
+                (drains, cluster)
+            }
+        };
+        let look = drains || !cluster.is_some_and(|cluster| settled(service, cluster, now));
         // An EXTERNAL service's task sets may each have a registry.
         if look || !service.service_registries.is_empty() || service.external {
             keys.push((!service.daemon, key.clone(), look));
