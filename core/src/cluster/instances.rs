@@ -6,8 +6,9 @@
 //! through `hold` and `release`, never on the instance itself.
 
 use super::ContainerInstance;
+use crate::api::ecs::ContainerInstanceStatus;
 use crate::placement::Requirement;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::{Deref, Index, IndexMut};
 use std::sync::Arc;
 
@@ -17,6 +18,9 @@ pub struct Instances {
     by_arn: HashMap<Arc<str>, usize>,
     /// Per task group, the ARNs of the instances that run at least one of its tasks.
     hosts: HashMap<String, HashSet<Arc<str>>>,
+    /// The ARNs of the instances that are not ACTIVE (`set_status`): the service scheduler asks
+    /// at every moment, which a look at every instance made cost as much as the cluster.
+    not_active: BTreeSet<Arc<str>>,
     /// Positions changed since `take_changed`, while that note is wanted; when it would outgrow
     /// the list it is dropped and `renumbered` set instead (everything must be looked at again).
     changed: Vec<usize>,
@@ -92,6 +96,9 @@ impl Instances {
                 .or_default()
                 .insert(Arc::clone(&instance.arn));
         }
+        if instance.status != ContainerInstanceStatus::Active {
+            self.not_active.insert(Arc::clone(&instance.arn));
+        }
         self.note(self.list.len());
         self.list.push(instance);
     }
@@ -102,6 +109,7 @@ impl Instances {
         for group in instance.task_groups.keys() {
             self.forget_host(group, &instance.arn);
         }
+        self.not_active.remove(&instance.arn);
         for (later, moved) in self.list.iter().enumerate().skip(position) {
             self.by_arn.insert(Arc::clone(&moved.arn), later);
         }
@@ -116,6 +124,25 @@ impl Instances {
             self.check_overflow();
         }
         instance
+    }
+
+    /// Sets the status of the instance at `position`; returns whether it changed.
+    pub fn set_status(&mut self, position: usize, status: ContainerInstanceStatus) -> bool {
+        let instance = &mut self[position];
+        let changed = instance.status != status;
+        instance.status = status;
+        let arn = Arc::clone(&instance.arn);
+        if status == ContainerInstanceStatus::Active {
+            self.not_active.remove(&arn);
+        } else {
+            self.not_active.insert(arn);
+        }
+        changed
+    }
+
+    /// The ARNs of the instances that take no new task (DRAINING).
+    pub fn not_active(&self) -> &BTreeSet<Arc<str>> {
+        &self.not_active
     }
 
     /// The instance at `position` takes on a task of `group` needing `requirement`; returns the

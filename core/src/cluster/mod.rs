@@ -74,6 +74,8 @@ pub struct ContainerInstance {
     /// Its `ecs.availability-zone` attribute (built-in, so it never changes), shared with the
     /// records of the tasks placed on it.
     pub availability_zone: Option<Arc<str>>,
+    /// Changed through `Instances::set_status`, which keeps the cluster's note of the instances
+    /// that are not ACTIVE.
     pub status: api::ContainerInstanceStatus,
     pub agent_connected: bool,
     /// What never changes after registration is shared between forks.
@@ -288,8 +290,13 @@ impl Cluster {
     }
 
     pub fn instance_mut(&mut self, reference: &str) -> Option<&mut ContainerInstance> {
-        let position = self.instances.iter().position(|i| i.is(reference))?;
+        let position = self.instance_position(reference)?;
         self.instances.get_mut(position)
+    }
+
+    /// Where the instance with this ARN or id is in `instances`.
+    pub fn instance_position(&self, reference: &str) -> Option<usize> {
+        self.instances.iter().position(|i| i.is(reference))
     }
 
     /// A task by ARN or id.

@@ -406,10 +406,10 @@ pub fn update_container_instances_state(
     let mut updated = Vec::new();
     let mut failures = Vec::new();
     for reference in request.container_instances.iter().flatten() {
-        match cluster.instance_mut(reference) {
-            Some(instance) => {
-                let changed = instance.status != status;
-                instance.status = status;
+        match cluster.instance_position(reference) {
+            Some(position) => {
+                let changed = cluster.instances.set_status(position, status);
+                let instance = &cluster.instances[position];
                 updated.push(instance.to_api(false));
                 if changed {
                     let arn = std::sync::Arc::clone(&instance.arn);

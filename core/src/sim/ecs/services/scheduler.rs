@@ -12,7 +12,7 @@
 use super::signals::{Outcome, Signal};
 use super::{daemon, external, health, registries, rollback, scale_in, targets, throttle};
 use super::{Counts, Deployment, Service, ServiceStatus};
-use crate::api::ecs::{ContainerInstanceStatus, DeploymentRolloutState, LaunchType, TaskStopCode};
+use crate::api::ecs::{DeploymentRolloutState, LaunchType, TaskStopCode};
 use crate::cluster::health::ServiceHealth;
 use crate::cluster::Cluster;
 use crate::cluster::TaskPosition;
@@ -31,12 +31,7 @@ pub fn reconcile_all(world: &mut World) {
     // The instances that take no new task, per cluster: the scheduler does not change them.
     let mut draining: BTreeMap<String, BTreeSet<Arc<str>>> = BTreeMap::new();
     for (name, cluster) in &world.ecs.clusters {
-        let arns = cluster
-            .instances
-            .iter()
-            .filter(|i| i.status != ContainerInstanceStatus::Active)
-            .map(|i| Arc::clone(&i.arn));
-        draining.insert(name.clone(), arns.collect());
+        draining.insert(name.clone(), cluster.instances.not_active().clone());
     }
     let none = BTreeSet::new();
     // The services to look at (a settled one is skipped: one look does not change another
