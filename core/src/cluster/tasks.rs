@@ -3,6 +3,7 @@
 
 use super::Task;
 use std::ops::{Index, IndexMut};
+use std::sync::Arc;
 
 /// A task's launch number in its cluster. It never names another task: a task that is
 /// forgotten (STOPPED past the retention) leaves its position unused for good.
@@ -14,10 +15,10 @@ pub struct TaskPosition(usize);
 pub struct Tasks {
     /// The positions of the tasks kept, ascending: `positions[i]` names `tasks[i]`.
     positions: Vec<usize>,
-    /// Boxed: forgetting tasks closes the gaps they leave, and moving a pointer per task kept
-    /// is what a day of 10,000 service tasks can afford (a task is 640 bytes).
-    #[allow(clippy::vec_box)]
-    tasks: Vec<Box<Task>>,
+    /// Behind `Arc`: forgetting tasks closes the gaps they leave, and moving a pointer per
+    /// task kept is what a day of 10,000 service tasks can afford (a task is 640 bytes); a
+    /// fork shares them and copies one only when it changes it (`touch`).
+    tasks: Vec<Arc<Task>>,
     next: usize,
     /// Bumped by every mutable access, so that what is worked out from the tasks can tell it
     /// is stale (`sim::ecs::services::view`).
@@ -41,7 +42,7 @@ impl Tasks {
         let position = self.next;
         self.slots.push(self.tasks.len());
         self.positions.push(position);
-        self.tasks.push(Box::new(task));
+        self.tasks.push(Arc::new(task));
         self.touched.push(self.changes);
         self.next += 1;
         TaskPosition(position)
@@ -91,7 +92,7 @@ impl Tasks {
     fn touch(&mut self, slot: usize) -> &mut Task {
         self.changes += 1;
         self.touched[slot] = self.changes;
-        &mut self.tasks[slot]
+        Arc::make_mut(&mut self.tasks[slot])
     }
 
     /// The latest change to any of the tasks at `positions` (0 when none was ever changed or
@@ -166,12 +167,12 @@ impl IndexMut<TaskPosition> for Tasks {
 impl<'a> IntoIterator for &'a mut Tasks {
     type Item = &'a mut Task;
     type IntoIter =
-        std::iter::Map<std::slice::IterMut<'a, Box<Task>>, fn(&'a mut Box<Task>) -> &'a mut Task>;
+        std::iter::Map<std::slice::IterMut<'a, Arc<Task>>, fn(&'a mut Arc<Task>) -> &'a mut Task>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.changes += 1;
         self.touched.fill(self.changes);
-        self.tasks.iter_mut().map(|task| &mut **task)
+        self.tasks.iter_mut().map(Arc::make_mut)
     }
 }
 
