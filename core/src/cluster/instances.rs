@@ -150,16 +150,10 @@ impl Instances {
     pub fn hold(&mut self, position: usize, requirement: &Requirement, group: &str) -> Vec<String> {
         let instance = &mut self[position];
         let gpu_ids = instance.hold(requirement, group);
+        // Only its first task of the group makes it a host: the map is looked at once per pair.
         if instance.task_groups.get(group) == Some(&1) {
             let arn = Arc::clone(&instance.arn);
-            match self.hosts.get_mut(group) {
-                Some(hosts) => {
-                    hosts.insert(arn);
-                }
-                None => {
-                    self.hosts.insert(group.to_string(), HashSet::from([arn]));
-                }
-            }
+            self.hosts.entry(group.to_string()).or_default().insert(arn);
         }
         gpu_ids
     }
