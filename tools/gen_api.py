@@ -62,7 +62,7 @@ SERVICES = {
             "PutAccountSetting", "PutAccountSettingDefault", "ListAccountSettings", "DeleteAccountSetting",
             "UpdateCluster", "UpdateClusterSettings",
             "ListServiceDeployments", "DescribeServiceDeployments", "DescribeServiceRevisions",
-            "StopServiceDeployment",
+            "StopServiceDeployment", "ContinueServiceDeployment",
             "CreateTaskSet", "UpdateTaskSet", "UpdateServicePrimaryTaskSet", "DeleteTaskSet",
             "DescribeTaskSets",
             # Refused with their reason (AGENT_ACTIONS).
@@ -77,6 +77,9 @@ SERVICES = {
         "operations": [
             "CreateTargetGroup", "DescribeTargetGroups", "DeleteTargetGroup",
             "DescribeTargetHealth", "DescribeTargetGroupAttributes", "ModifyTargetGroupAttributes",
+            "CreateLoadBalancer", "DescribeLoadBalancers", "DeleteLoadBalancer",
+            "CreateListener", "DescribeListeners", "ModifyListener", "DeleteListener",
+            "CreateRule", "DescribeRules", "ModifyRule", "DeleteRule",
         ],
     },
     "events": {

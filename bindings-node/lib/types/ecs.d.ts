@@ -3584,6 +3584,20 @@ export interface StopServiceDeploymentResponse {
   serviceDeploymentArn?: string;
 }
 
+export interface ContinueServiceDeploymentRequest {
+  /** The ARN of the service deployment to continue or roll back. */
+  serviceDeploymentArn: string;
+  /** The ID of the paused lifecycle hook to act on. */
+  hookId: string;
+  /** The action to take on the paused lifecycle hook. */
+  action?: DeploymentLifecycleHookAction;
+}
+
+export interface ContinueServiceDeploymentResponse {
+  /** The ARN of the service deployment that was continued or rolled back. */
+  serviceDeploymentArn?: string;
+}
+
 export interface CreateTaskSetRequest {
   /** The short name or full Amazon Resource Name (ARN) of the service to create the task set in. */
   service: string;
@@ -3989,6 +4003,8 @@ export interface EcsClient {
   describeServiceRevisions(input: DescribeServiceRevisionsRequest): DescribeServiceRevisionsResponse;
   /** Stops an ongoing service deployment. */
   stopServiceDeployment(input: StopServiceDeploymentRequest): StopServiceDeploymentResponse;
+  /** Continues or rolls back an Amazon ECS service deployment that is paused at a lifecycle hook. */
+  continueServiceDeployment(input: ContinueServiceDeploymentRequest): ContinueServiceDeploymentResponse;
   /** Create a task set in the specified cluster and service. */
   createTaskSet(input: CreateTaskSetRequest): CreateTaskSetResponse;
   /** Modifies a task set. */

@@ -396,6 +396,24 @@ export interface PutServiceLoadResponse {
   points?: number;
 }
 
+export interface PutHookFunctionRequest {
+  /** The function's ARN, as the hook's `hookTargetArn` names it. */
+  functionArn: string;
+  /** `SUCCEEDED` (the deployment goes on) or `FAILED` (it rolls back). */
+  hookStatus: HookFunctionStatus;
+  /** Seconds it answers `IN_PROGRESS` before `hookStatus` (0 unless given). */
+  inProgressSeconds?: number;
+  /** The stages at which it answers so; at the others it answers `SUCCEEDED` at once. */
+  lifecycleStages?: HookFunctionStage[];
+}
+
+export type HookFunctionStatus = "SUCCEEDED" | "FAILED";
+
+export type HookFunctionStage = "RECONCILE_SERVICE" | "PRE_SCALE_UP" | "POST_SCALE_UP" | "TEST_TRAFFIC_SHIFT" | "POST_TEST_TRAFFIC_SHIFT" | "PRE_PRODUCTION_TRAFFIC_SHIFT" | "PRODUCTION_TRAFFIC_SHIFT" | "POST_PRODUCTION_TRAFFIC_SHIFT";
+
+export interface PutHookFunctionResponse {
+}
+
 /** The ecsim actions ecsim simulates, as boto3 names their members. */
 export interface EcsimClient {
   readonly service: "ecsim";
@@ -439,4 +457,6 @@ export interface EcsimClient {
   resolveDns(input: ResolveDnsRequest): ResolveDnsResponse;
   /** Gives an ECS service a demand trace, which the simulation spreads over the service's healthy tasks and publishes in CloudWatch as AWS does: `AWS/ECS` `CPUUtilization` and `MemoryUtilization` (dimensions `ClusterName`, `ServiceName`) every 20 seconds, and `AWS/ApplicationELB` `RequestCountPerTarget`  */
   putServiceLoad(input: PutServiceLoadRequest): PutServiceLoadResponse;
+  /** Declares what a Lambda function named as an ECS deployment lifecycle hook (`targetType` `AWS_LAMBDA`) answers in this simulation, since no Lambda runs here: the `hookStatus` it ends with, after answering `IN_PROGRESS` for `inProgressSeconds` (ECS asks it again every 30 seconds meanwhile), at the lif */
+  putHookFunction(input: PutHookFunctionRequest): PutHookFunctionResponse;
 }

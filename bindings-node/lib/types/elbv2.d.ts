@@ -249,6 +249,646 @@ export interface ModifyTargetGroupAttributesOutput {
   Attributes?: TargetGroupAttribute[];
 }
 
+export interface CreateLoadBalancerInput {
+  /** The name of the load balancer. */
+  Name: string;
+  /** The IDs of the subnets. */
+  Subnets?: string[];
+  /** The IDs of the subnets. */
+  SubnetMappings?: SubnetMapping[];
+  /** [Application Load Balancers and Network Load Balancers] The IDs of the security groups for the load balancer. */
+  SecurityGroups?: string[];
+  /** The nodes of an Internet-facing load balancer have public IP addresses. */
+  Scheme?: LoadBalancerSchemeEnum;
+  /** The tags to assign to the load balancer. */
+  Tags?: Tag[];
+  /** The type of load balancer. */
+  Type?: LoadBalancerTypeEnum;
+  /** The IP address type. */
+  IpAddressType?: IpAddressType;
+  /** [Application Load Balancers on Outposts] The ID of the customer-owned address pool (CoIP pool). */
+  CustomerOwnedIpv4Pool?: string;
+  /** [Network Load Balancers with UDP listeners] Indicates whether to use an IPv6 prefix from each subnet for source NAT. */
+  EnablePrefixForIpv6SourceNat?: EnablePrefixForIpv6SourceNatEnum;
+  /** [Application Load Balancers] The IPAM pools to use with the load balancer. */
+  IpamPools?: IpamPools;
+}
+
+/** Information about a subnet mapping. */
+export interface SubnetMapping {
+  /** The ID of the subnet. */
+  SubnetId?: string;
+  /** [Network Load Balancers] The allocation ID of the Elastic IP address for an internet-facing load balancer. */
+  AllocationId?: string;
+  /** [Network Load Balancers] The private IPv4 address for an internal load balancer. */
+  PrivateIPv4Address?: string;
+  /** [Network Load Balancers] The IPv6 address. */
+  IPv6Address?: string;
+  /** [Network Load Balancers with UDP listeners] The IPv6 prefix to use for source NAT. */
+  SourceNatIpv6Prefix?: string;
+}
+
+export type LoadBalancerSchemeEnum = "internet-facing" | "internal";
+
+export type LoadBalancerTypeEnum = "application" | "network" | "gateway";
+
+export type IpAddressType = "ipv4" | "dualstack" | "dualstack-without-public-ipv4";
+
+export type EnablePrefixForIpv6SourceNatEnum = "on" | "off";
+
+/** An IPAM pool is a collection of IP address CIDRs. */
+export interface IpamPools {
+  /** The ID of the IPv4 IPAM pool. */
+  Ipv4IpamPoolId?: string;
+}
+
+export interface CreateLoadBalancerOutput {
+  /** Information about the load balancer. */
+  LoadBalancers?: LoadBalancer[];
+}
+
+/** Information about a load balancer. */
+export interface LoadBalancer {
+  /** The Amazon Resource Name (ARN) of the load balancer. */
+  LoadBalancerArn?: string;
+  /** The public DNS name of the load balancer. */
+  DNSName?: string;
+  /** The ID of the Amazon Route 53 hosted zone associated with the load balancer. */
+  CanonicalHostedZoneId?: string;
+  /** The date and time the load balancer was created. */
+  CreatedTime?: number;
+  /** The name of the load balancer. */
+  LoadBalancerName?: string;
+  /** The nodes of an Internet-facing load balancer have public IP addresses. */
+  Scheme?: LoadBalancerSchemeEnum;
+  /** The ID of the VPC for the load balancer. */
+  VpcId?: string;
+  /** The state of the load balancer. */
+  State?: LoadBalancerState;
+  /** The type of load balancer. */
+  Type?: LoadBalancerTypeEnum;
+  /** The subnets for the load balancer. */
+  AvailabilityZones?: AvailabilityZone[];
+  /** The IDs of the security groups for the load balancer. */
+  SecurityGroups?: string[];
+  /** The type of IP addresses used for public or private connections by the subnets attached to your load balancer. */
+  IpAddressType?: IpAddressType;
+  /** [Application Load Balancers on Outposts] The ID of the customer-owned address pool. */
+  CustomerOwnedIpv4Pool?: string;
+  /** Indicates whether to evaluate inbound security group rules for traffic sent to a Network Load Balancer through Amazon Web Services PrivateLink. */
+  EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic?: string;
+  /** [Network Load Balancers with UDP listeners] Indicates whether to use an IPv6 prefix from each subnet for source NAT. */
+  EnablePrefixForIpv6SourceNat?: EnablePrefixForIpv6SourceNatEnum;
+  /** [Application Load Balancers] The IPAM pool in use by the load balancer, if configured. */
+  IpamPools?: IpamPools;
+}
+
+/** Information about the state of the load balancer. */
+export interface LoadBalancerState {
+  /** The state code. */
+  Code?: LoadBalancerStateEnum;
+  /** A description of the state. */
+  Reason?: string;
+}
+
+export type LoadBalancerStateEnum = "active" | "provisioning" | "active_impaired" | "failed";
+
+/** Information about an Availability Zone. */
+export interface AvailabilityZone {
+  /** The name of the Availability Zone. */
+  ZoneName?: string;
+  /** The ID of the subnet. */
+  SubnetId?: string;
+  /** [Application Load Balancers on Outposts] The ID of the Outpost. */
+  OutpostId?: string;
+  /** [Network Load Balancers] If you need static IP addresses for your load balancer, you can specify one Elastic IP address per Availability Zone when you create an internal-facing load balancer. */
+  LoadBalancerAddresses?: LoadBalancerAddress[];
+  /** [Network Load Balancers with UDP listeners] The IPv6 prefixes to use for source NAT. */
+  SourceNatIpv6Prefixes?: string[];
+}
+
+/** Information about a static IP address for a load balancer. */
+export interface LoadBalancerAddress {
+  /** The static IP address. */
+  IpAddress?: string;
+  /** [Network Load Balancers] The allocation ID of the Elastic IP address for an internal-facing load balancer. */
+  AllocationId?: string;
+  /** [Network Load Balancers] The private IPv4 address for an internal load balancer. */
+  PrivateIPv4Address?: string;
+  /** [Network Load Balancers] The IPv6 address. */
+  IPv6Address?: string;
+}
+
+export interface DescribeLoadBalancersInput {
+  /** The Amazon Resource Names (ARN) of the load balancers. */
+  LoadBalancerArns?: string[];
+  /** The names of the load balancers. */
+  Names?: string[];
+  /** The marker for the next set of results. */
+  Marker?: string;
+  /** The maximum number of results to return with this call. */
+  PageSize?: number;
+}
+
+export interface DescribeLoadBalancersOutput {
+  /** Information about the load balancers. */
+  LoadBalancers?: LoadBalancer[];
+  /** If there are additional results, this is the marker for the next set of results. */
+  NextMarker?: string;
+}
+
+export interface DeleteLoadBalancerInput {
+  /** The Amazon Resource Name (ARN) of the load balancer. */
+  LoadBalancerArn: string;
+}
+
+export interface DeleteLoadBalancerOutput {
+}
+
+export interface CreateListenerInput {
+  /** The Amazon Resource Name (ARN) of the load balancer. */
+  LoadBalancerArn: string;
+  /** The protocol for connections from clients to the load balancer. */
+  Protocol?: ProtocolEnum;
+  /** The port on which the load balancer is listening. */
+  Port?: number;
+  /** [HTTPS and TLS listeners] The security policy that defines which protocols and ciphers are supported. */
+  SslPolicy?: string;
+  /** [HTTPS and TLS listeners] The default certificate for the listener. */
+  Certificates?: Certificate[];
+  /** The actions for the default rule. */
+  DefaultActions: Action[];
+  /** [TLS listeners] The name of the Application-Layer Protocol Negotiation (ALPN) policy. */
+  AlpnPolicy?: string[];
+  /** The tags to assign to the listener. */
+  Tags?: Tag[];
+  /** [HTTPS and TLS listeners] The mutual authentication configuration information. */
+  MutualAuthentication?: MutualAuthenticationAttributes;
+}
+
+/** Information about an SSL server certificate. */
+export interface Certificate {
+  /** The Amazon Resource Name (ARN) of the certificate. */
+  CertificateArn?: string;
+  /** Indicates whether the certificate is the default certificate. */
+  IsDefault?: boolean;
+}
+
+/** Information about an action. */
+export interface Action {
+  /** The type of action. */
+  Type: ActionTypeEnum;
+  /** The Amazon Resource Name (ARN) of the target group. */
+  TargetGroupArn?: string;
+  /** [HTTPS listeners] Information about an identity provider that is compliant with OpenID Connect (OIDC). */
+  AuthenticateOidcConfig?: AuthenticateOidcActionConfig;
+  /** [HTTPS listeners] Information for using Amazon Cognito to authenticate users. */
+  AuthenticateCognitoConfig?: AuthenticateCognitoActionConfig;
+  /** The order for the action. */
+  Order?: number;
+  /** [Application Load Balancer] Information for creating a redirect action. */
+  RedirectConfig?: RedirectActionConfig;
+  /** [Application Load Balancer] Information for creating an action that returns a custom HTTP response. */
+  FixedResponseConfig?: FixedResponseActionConfig;
+  /** Information for creating an action that distributes requests among multiple target groups. */
+  ForwardConfig?: ForwardActionConfig;
+  /** [HTTPS listeners] Information for validating JWT access tokens in client requests. */
+  JwtValidationConfig?: JwtValidationActionConfig;
+}
+
+export type ActionTypeEnum = "forward" | "authenticate-oidc" | "authenticate-cognito" | "redirect" | "fixed-response" | "jwt-validation";
+
+/** Request parameters when using an identity provider (IdP) that is compliant with OpenID Connect (OIDC) to authenticate users. */
+export interface AuthenticateOidcActionConfig {
+  /** The OIDC issuer identifier of the IdP. */
+  Issuer: string;
+  /** The authorization endpoint of the IdP. */
+  AuthorizationEndpoint: string;
+  /** The token endpoint of the IdP. */
+  TokenEndpoint: string;
+  /** The user info endpoint of the IdP. */
+  UserInfoEndpoint: string;
+  /** The OAuth 2.0 client identifier. */
+  ClientId: string;
+  /** The OAuth 2.0 client secret. */
+  ClientSecret?: string;
+  /** The name of the cookie used to maintain session information. */
+  SessionCookieName?: string;
+  /** The set of user claims to be requested from the IdP. */
+  Scope?: string;
+  /** The maximum duration of the authentication session, in seconds. */
+  SessionTimeout?: number;
+  /** The query parameters (up to 10) to include in the redirect request to the authorization endpoint. */
+  AuthenticationRequestExtraParams?: Record<string, string>;
+  /** The behavior if the user is not authenticated. */
+  OnUnauthenticatedRequest?: AuthenticateOidcActionConditionalBehaviorEnum;
+  /** Indicates whether to use the existing client secret when modifying a rule. */
+  UseExistingClientSecret?: boolean;
+}
+
+export type AuthenticateOidcActionConditionalBehaviorEnum = "deny" | "allow" | "authenticate";
+
+/** Request parameters to use when integrating with Amazon Cognito to authenticate users. */
+export interface AuthenticateCognitoActionConfig {
+  /** The Amazon Resource Name (ARN) of the Amazon Cognito user pool. */
+  UserPoolArn: string;
+  /** The ID of the Amazon Cognito user pool client. */
+  UserPoolClientId: string;
+  /** The domain prefix or fully-qualified domain name of the Amazon Cognito user pool. */
+  UserPoolDomain: string;
+  /** The name of the cookie used to maintain session information. */
+  SessionCookieName?: string;
+  /** The set of user claims to be requested from the IdP. */
+  Scope?: string;
+  /** The maximum duration of the authentication session, in seconds. */
+  SessionTimeout?: number;
+  /** The query parameters (up to 10) to include in the redirect request to the authorization endpoint. */
+  AuthenticationRequestExtraParams?: Record<string, string>;
+  /** The behavior if the user is not authenticated. */
+  OnUnauthenticatedRequest?: AuthenticateCognitoActionConditionalBehaviorEnum;
+}
+
+export type AuthenticateCognitoActionConditionalBehaviorEnum = "deny" | "allow" | "authenticate";
+
+/** Information about a redirect action. */
+export interface RedirectActionConfig {
+  /** The protocol. */
+  Protocol?: string;
+  /** The port. */
+  Port?: string;
+  /** The hostname. */
+  Host?: string;
+  /** The absolute path, starting with the leading "/". */
+  Path?: string;
+  /** The query parameters, URL-encoded when necessary, but not percent-encoded. */
+  Query?: string;
+  /** The HTTP redirect code. */
+  StatusCode: RedirectActionStatusCodeEnum;
+}
+
+export type RedirectActionStatusCodeEnum = "HTTP_301" | "HTTP_302";
+
+/** Information about an action that returns a custom HTTP response. */
+export interface FixedResponseActionConfig {
+  /** The message. */
+  MessageBody?: string;
+  /** The HTTP response code (2XX, 4XX, or 5XX). */
+  StatusCode: string;
+  /** The content type. */
+  ContentType?: string;
+}
+
+/** Information about a forward action. */
+export interface ForwardActionConfig {
+  /** The target groups. */
+  TargetGroups?: TargetGroupTuple[];
+  /** The target group stickiness for the rule. */
+  TargetGroupStickinessConfig?: TargetGroupStickinessConfig;
+}
+
+/** Information about how traffic will be distributed between multiple target groups in a forward rule. */
+export interface TargetGroupTuple {
+  /** The Amazon Resource Name (ARN) of the target group. */
+  TargetGroupArn?: string;
+  /** The weight. */
+  Weight?: number;
+}
+
+/** Information about the target group stickiness for a rule. */
+export interface TargetGroupStickinessConfig {
+  /** Indicates whether target group stickiness is enabled. */
+  Enabled?: boolean;
+  /** [Application Load Balancers] The time period, in seconds, during which requests from a client should be routed to the same target group. */
+  DurationSeconds?: number;
+}
+
+/** Information about a JSON Web Token (JWT) validation action. */
+export interface JwtValidationActionConfig {
+  /** The JSON Web Key Set (JWKS) endpoint. */
+  JwksEndpoint: string;
+  /** The issuer of the JWT. */
+  Issuer: string;
+  /** Additional claims to validate. */
+  AdditionalClaims?: JwtValidationActionAdditionalClaim[];
+}
+
+/** Information about an additional claim to validate. */
+export interface JwtValidationActionAdditionalClaim {
+  /** The format of the claim value. */
+  Format: JwtValidationActionAdditionalClaimFormatEnum;
+  /** The name of the claim. */
+  Name: string;
+  /** The claim value. */
+  Values: string[];
+}
+
+export type JwtValidationActionAdditionalClaimFormatEnum = "single-string" | "string-array" | "space-separated-values";
+
+/** Information about the mutual authentication attributes of a listener. */
+export interface MutualAuthenticationAttributes {
+  /** The client certificate handling method. */
+  Mode?: string;
+  /** The Amazon Resource Name (ARN) of the trust store. */
+  TrustStoreArn?: string;
+  /** Indicates whether expired client certificates are ignored. */
+  IgnoreClientCertificateExpiry?: boolean;
+  /** Indicates a shared trust stores association status. */
+  TrustStoreAssociationStatus?: TrustStoreAssociationStatusEnum;
+  /** Indicates whether trust store CA certificate names are advertised. */
+  AdvertiseTrustStoreCaNames?: AdvertiseTrustStoreCaNamesEnum;
+  /** [Network Load Balancers] The client certificate identity filters. */
+  ClientCertificateIdentityFilters?: ClientCertificateIdentityFilter[];
+}
+
+export type TrustStoreAssociationStatusEnum = "active" | "removed";
+
+export type AdvertiseTrustStoreCaNamesEnum = "on" | "off";
+
+/** Describes a client certificate identity filter. */
+export interface ClientCertificateIdentityFilter {
+  /** The client certificate field to match. */
+  Field: ClientCertificateIdentityFilterField;
+  /** The action to take when the client certificate matches the filter. */
+  Action: ClientCertificateIdentityFilterAction;
+  /** The match type. */
+  MatchType: ClientCertificateIdentityFilterMatchType;
+  /** The value to match. */
+  Value: string;
+}
+
+export type ClientCertificateIdentityFilterField = "subject-cn" | "subject-ou" | "san-dns" | "san-uri";
+
+export type ClientCertificateIdentityFilterAction = "accept";
+
+export type ClientCertificateIdentityFilterMatchType = "exact" | "prefix";
+
+export interface CreateListenerOutput {
+  /** Information about the listener. */
+  Listeners?: Listener[];
+}
+
+/** Information about a listener. */
+export interface Listener {
+  /** The Amazon Resource Name (ARN) of the listener. */
+  ListenerArn?: string;
+  /** The Amazon Resource Name (ARN) of the load balancer. */
+  LoadBalancerArn?: string;
+  /** The port on which the load balancer is listening. */
+  Port?: number;
+  /** The protocol for connections from clients to the load balancer. */
+  Protocol?: ProtocolEnum;
+  /** [HTTPS or TLS listener] The default certificate for the listener. */
+  Certificates?: Certificate[];
+  /** [HTTPS or TLS listener] The security policy that defines which protocols and ciphers are supported. */
+  SslPolicy?: string;
+  /** The default actions for the listener. */
+  DefaultActions?: Action[];
+  /** [TLS listener] The name of the Application-Layer Protocol Negotiation (ALPN) policy. */
+  AlpnPolicy?: string[];
+  /** The mutual authentication configuration information. */
+  MutualAuthentication?: MutualAuthenticationAttributes;
+}
+
+export interface DescribeListenersInput {
+  /** The Amazon Resource Name (ARN) of the load balancer. */
+  LoadBalancerArn?: string;
+  /** The Amazon Resource Names (ARN) of the listeners. */
+  ListenerArns?: string[];
+  /** The marker for the next set of results. */
+  Marker?: string;
+  /** The maximum number of results to return with this call. */
+  PageSize?: number;
+}
+
+export interface DescribeListenersOutput {
+  /** Information about the listeners. */
+  Listeners?: Listener[];
+  /** If there are additional results, this is the marker for the next set of results. */
+  NextMarker?: string;
+}
+
+export interface ModifyListenerInput {
+  /** The Amazon Resource Name (ARN) of the listener. */
+  ListenerArn: string;
+  /** The port for connections from clients to the load balancer. */
+  Port?: number;
+  /** The protocol for connections from clients to the load balancer. */
+  Protocol?: ProtocolEnum;
+  /** [HTTPS and TLS listeners] The security policy that defines which protocols and ciphers are supported. */
+  SslPolicy?: string;
+  /** [HTTPS and TLS listeners] The default certificate for the listener. */
+  Certificates?: Certificate[];
+  /** The actions for the default rule. */
+  DefaultActions?: Action[];
+  /** [TLS listeners] The name of the Application-Layer Protocol Negotiation (ALPN) policy. */
+  AlpnPolicy?: string[];
+  /** [HTTPS and TLS listeners] The mutual authentication configuration information. */
+  MutualAuthentication?: MutualAuthenticationAttributes;
+}
+
+export interface ModifyListenerOutput {
+  /** Information about the modified listener. */
+  Listeners?: Listener[];
+}
+
+export interface DeleteListenerInput {
+  /** The Amazon Resource Name (ARN) of the listener. */
+  ListenerArn: string;
+}
+
+export interface DeleteListenerOutput {
+}
+
+export interface CreateRuleInput {
+  /** The Amazon Resource Name (ARN) of the listener. */
+  ListenerArn: string;
+  /** The conditions. */
+  Conditions: RuleCondition[];
+  /** The rule priority. */
+  Priority: number;
+  /** The actions. */
+  Actions: Action[];
+  /** The tags to assign to the rule. */
+  Tags?: Tag[];
+  /** The transforms to apply to requests that match this rule. */
+  Transforms?: RuleTransform[];
+}
+
+/** Information about a condition for a rule. */
+export interface RuleCondition {
+  /** The name of the field. */
+  Field?: string;
+  /** The condition value. */
+  Values?: string[];
+  /** Information for a host header condition. */
+  HostHeaderConfig?: HostHeaderConditionConfig;
+  /** Information for a path pattern condition. */
+  PathPatternConfig?: PathPatternConditionConfig;
+  /** Information for an HTTP header condition. */
+  HttpHeaderConfig?: HttpHeaderConditionConfig;
+  /** Information for a query string condition. */
+  QueryStringConfig?: QueryStringConditionConfig;
+  /** Information for an HTTP method condition. */
+  HttpRequestMethodConfig?: HttpRequestMethodConditionConfig;
+  /** Information for a source IP condition. */
+  SourceIpConfig?: SourceIpConditionConfig;
+  /** The regular expressions to match against the condition field. */
+  RegexValues?: string[];
+}
+
+/** Information about a host header condition. */
+export interface HostHeaderConditionConfig {
+  /** The host names. */
+  Values?: string[];
+  /** The regular expressions to compare against the host header. */
+  RegexValues?: string[];
+}
+
+/** Information about a path pattern condition. */
+export interface PathPatternConditionConfig {
+  /** The path patterns to compare against the request URL. */
+  Values?: string[];
+  /** The regular expressions to compare against the request URL. */
+  RegexValues?: string[];
+}
+
+/** Information about an HTTP header condition. */
+export interface HttpHeaderConditionConfig {
+  /** The name of the HTTP header field. */
+  HttpHeaderName?: string;
+  /** The strings to compare against the value of the HTTP header. */
+  Values?: string[];
+  /** The regular expression to compare against the HTTP header. */
+  RegexValues?: string[];
+}
+
+/** Information about a query string condition. */
+export interface QueryStringConditionConfig {
+  /** The key/value pairs or values to find in the query string. */
+  Values?: QueryStringKeyValuePair[];
+}
+
+/** Information about a key/value pair. */
+export interface QueryStringKeyValuePair {
+  /** The key. */
+  Key?: string;
+  /** The value. */
+  Value?: string;
+}
+
+/** Information about an HTTP method condition. */
+export interface HttpRequestMethodConditionConfig {
+  /** The name of the request method. */
+  Values?: string[];
+}
+
+/** Information about a source IP condition. */
+export interface SourceIpConditionConfig {
+  /** The source IP addresses, in CIDR format. */
+  Values?: string[];
+  /** The IP address type for Network Load Balancers. */
+  IpAddressType?: SourceIpAddressTypeEnum;
+}
+
+export type SourceIpAddressTypeEnum = "ipv4" | "ipv6";
+
+/** Information about a transform to apply to requests that match a rule. */
+export interface RuleTransform {
+  /** The type of transform. */
+  Type: TransformTypeEnum;
+  /** Information about a host header rewrite transform. */
+  HostHeaderRewriteConfig?: HostHeaderRewriteConfig;
+  /** Information about a URL rewrite transform. */
+  UrlRewriteConfig?: UrlRewriteConfig;
+}
+
+export type TransformTypeEnum = "host-header-rewrite" | "url-rewrite";
+
+/** Information about a host header rewrite transform. */
+export interface HostHeaderRewriteConfig {
+  /** The host header rewrite transform. */
+  Rewrites?: RewriteConfig[];
+}
+
+/** Information about a rewrite transform. */
+export interface RewriteConfig {
+  /** The regular expression to match in the input string. */
+  Regex: string;
+  /** The replacement string to use when rewriting the matched input. */
+  Replace: string;
+}
+
+/** Information about a URL rewrite transform. */
+export interface UrlRewriteConfig {
+  /** The URL rewrite transform to apply to the request. */
+  Rewrites?: RewriteConfig[];
+}
+
+export interface CreateRuleOutput {
+  /** Information about the rule. */
+  Rules?: Rule[];
+}
+
+/** Information about a rule. */
+export interface Rule {
+  /** The Amazon Resource Name (ARN) of the rule. */
+  RuleArn?: string;
+  /** The priority. */
+  Priority?: string;
+  /** The conditions. */
+  Conditions?: RuleCondition[];
+  /** The actions. */
+  Actions?: Action[];
+  /** Indicates whether this is the default rule. */
+  IsDefault?: boolean;
+  /** The transforms for the rule. */
+  Transforms?: RuleTransform[];
+}
+
+export interface DescribeRulesInput {
+  /** The Amazon Resource Name (ARN) of the listener. */
+  ListenerArn?: string;
+  /** The Amazon Resource Names (ARN) of the rules. */
+  RuleArns?: string[];
+  /** The marker for the next set of results. */
+  Marker?: string;
+  /** The maximum number of results to return with this call. */
+  PageSize?: number;
+}
+
+export interface DescribeRulesOutput {
+  /** Information about the rules. */
+  Rules?: Rule[];
+  /** If there are additional results, this is the marker for the next set of results. */
+  NextMarker?: string;
+}
+
+export interface ModifyRuleInput {
+  /** The Amazon Resource Name (ARN) of the rule. */
+  RuleArn: string;
+  /** The conditions. */
+  Conditions?: RuleCondition[];
+  /** The actions. */
+  Actions?: Action[];
+  /** The transforms to apply to requests that match this rule. */
+  Transforms?: RuleTransform[];
+  /** Indicates whether to remove all transforms from the rule. */
+  ResetTransforms?: boolean;
+}
+
+export interface ModifyRuleOutput {
+  /** Information about the modified rule. */
+  Rules?: Rule[];
+}
+
+export interface DeleteRuleInput {
+  /** The Amazon Resource Name (ARN) of the rule. */
+  RuleArn: string;
+}
+
+export interface DeleteRuleOutput {
+}
+
 /** The elbv2 actions ecsim simulates, as boto3 names their members. */
 export interface Elbv2Client {
   readonly service: "elbv2";
@@ -328,4 +968,26 @@ export interface Elbv2Client {
   describeTargetGroupAttributes(input: DescribeTargetGroupAttributesInput): DescribeTargetGroupAttributesOutput;
   /** Modifies the specified attributes of the specified target group. */
   modifyTargetGroupAttributes(input: ModifyTargetGroupAttributesInput): ModifyTargetGroupAttributesOutput;
+  /** Creates an Application Load Balancer, Network Load Balancer, or Gateway Load Balancer. */
+  createLoadBalancer(input: CreateLoadBalancerInput): CreateLoadBalancerOutput;
+  /** Describes the specified load balancers or all of your load balancers. */
+  describeLoadBalancers(input?: DescribeLoadBalancersInput): DescribeLoadBalancersOutput;
+  /** Deletes the specified Application Load Balancer, Network Load Balancer, or Gateway Load Balancer. */
+  deleteLoadBalancer(input: DeleteLoadBalancerInput): DeleteLoadBalancerOutput;
+  /** Creates a listener for the specified Application Load Balancer, Network Load Balancer, or Gateway Load Balancer. */
+  createListener(input: CreateListenerInput): CreateListenerOutput;
+  /** Describes the specified listeners or the listeners for the specified Application Load Balancer, Network Load Balancer, or Gateway Load Balancer. */
+  describeListeners(input?: DescribeListenersInput): DescribeListenersOutput;
+  /** Replaces the specified properties of the specified listener. */
+  modifyListener(input: ModifyListenerInput): ModifyListenerOutput;
+  /** Deletes the specified listener. */
+  deleteListener(input: DeleteListenerInput): DeleteListenerOutput;
+  /** Creates a rule for the specified listener. */
+  createRule(input: CreateRuleInput): CreateRuleOutput;
+  /** Describes the specified rules or the rules for the specified listener. */
+  describeRules(input?: DescribeRulesInput): DescribeRulesOutput;
+  /** Replaces the specified properties of the specified rule. */
+  modifyRule(input: ModifyRuleInput): ModifyRuleOutput;
+  /** Deletes the specified rule. */
+  deleteRule(input: DeleteRuleInput): DeleteRuleOutput;
 }

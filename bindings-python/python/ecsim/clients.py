@@ -626,6 +626,26 @@ class ECSClient(Client):
 
     stop_service_deployment.__signature__ = keywords(('serviceDeploymentArn',), ('stopType',))  # type: ignore[attr-defined]
 
+    def continue_service_deployment(self, **params: Any) -> Any:
+        """Continues or rolls back an Amazon ECS service deployment that is paused at a lifecycle
+        hook.
+
+        When a service deployment reaches a lifecycle stage that has a `PAUSE` hook configured,
+        the deployment pauses and waits for an explicit action. Use this API to either continue
+        the deployment to the next stage or roll back to the previous service revision.
+
+        To find the `hookId` of the paused hook, call DescribeServiceDeployments and inspect the
+        `lifecycleHookDetails` field.
+
+        For more information, see Continuing Amazon ECS service deployments in the Amazon
+        Elastic Container Service Developer Guide .
+
+        AWS: ecs ContinueServiceDeployment.
+        """
+        return self._call("ContinueServiceDeployment", params)
+
+    continue_service_deployment.__signature__ = keywords(('serviceDeploymentArn', 'hookId'), ('action',))  # type: ignore[attr-defined]
+
     def create_task_set(self, **params: Any) -> Any:
         """Create a task set in the specified cluster and service. This is used when a service uses
         the `EXTERNAL` deployment controller type. For more information, see Amazon ECS
@@ -837,6 +857,155 @@ class ElasticLoadBalancingv2Client(Client):
         return self._call("ModifyTargetGroupAttributes", params)
 
     modify_target_group_attributes.__signature__ = keywords(('TargetGroupArn', 'Attributes'), ())  # type: ignore[attr-defined]
+
+    def create_load_balancer(self, **params: Any) -> Any:
+        """Creates an Application Load Balancer, Network Load Balancer, or Gateway Load Balancer.
+
+        For more information, see the following: Application Load Balancers Network Load
+        Balancers Gateway Load Balancers This operation is idempotent, which means that it
+        completes at most one time. If you attempt to create multiple load balancers with the
+        same settings, each call succeeds.
+
+        AWS: elbv2 CreateLoadBalancer.
+        """
+        return self._call("CreateLoadBalancer", params)
+
+    create_load_balancer.__signature__ = keywords(('Name',), ('Subnets', 'SubnetMappings', 'SecurityGroups', 'Scheme', 'Tags', 'Type', 'IpAddressType', 'CustomerOwnedIpv4Pool', 'EnablePrefixForIpv6SourceNat', 'IpamPools'))  # type: ignore[attr-defined]
+
+    def describe_load_balancers(self, **params: Any) -> Any:
+        """Describes the specified load balancers or all of your load balancers.
+
+        AWS: elbv2 DescribeLoadBalancers.
+        """
+        return self._call("DescribeLoadBalancers", params)
+
+    describe_load_balancers.__signature__ = keywords((), ('LoadBalancerArns', 'Names', 'Marker', 'PageSize'))  # type: ignore[attr-defined]
+
+    def delete_load_balancer(self, **params: Any) -> Any:
+        """Deletes the specified Application Load Balancer, Network Load Balancer, or Gateway Load
+        Balancer. Deleting a load balancer also deletes its listeners.
+
+        You can't delete a load balancer if deletion protection is enabled. If the load balancer
+        does not exist or has already been deleted, the call succeeds.
+
+        Deleting a load balancer does not affect its registered targets. For example, your EC2
+        instances continue to run and are still registered to their target groups. If you no
+        longer need these EC2 instances, you can stop or terminate them.
+
+        AWS: elbv2 DeleteLoadBalancer.
+        """
+        return self._call("DeleteLoadBalancer", params)
+
+    delete_load_balancer.__signature__ = keywords(('LoadBalancerArn',), ())  # type: ignore[attr-defined]
+
+    def create_listener(self, **params: Any) -> Any:
+        """Creates a listener for the specified Application Load Balancer, Network Load Balancer,
+        or Gateway Load Balancer.
+
+        For more information, see the following: Listeners for your Application Load Balancers
+        Listeners for your Network Load Balancers Listeners for your Gateway Load Balancers This
+        operation is idempotent, which means that it completes at most one time. If you attempt
+        to create multiple listeners with the same settings, each call succeeds.
+
+        AWS: elbv2 CreateListener.
+        """
+        return self._call("CreateListener", params)
+
+    create_listener.__signature__ = keywords(('LoadBalancerArn', 'DefaultActions'), ('Protocol', 'Port', 'SslPolicy', 'Certificates', 'AlpnPolicy', 'Tags', 'MutualAuthentication'))  # type: ignore[attr-defined]
+
+    def describe_listeners(self, **params: Any) -> Any:
+        """Describes the specified listeners or the listeners for the specified Application Load
+        Balancer, Network Load Balancer, or Gateway Load Balancer. You must specify either a
+        load balancer or one or more listeners.
+
+        AWS: elbv2 DescribeListeners.
+        """
+        return self._call("DescribeListeners", params)
+
+    describe_listeners.__signature__ = keywords((), ('LoadBalancerArn', 'ListenerArns', 'Marker', 'PageSize'))  # type: ignore[attr-defined]
+
+    def modify_listener(self, **params: Any) -> Any:
+        """Replaces the specified properties of the specified listener. Any properties that you do
+        not specify remain unchanged.
+
+        Changing the protocol from HTTPS to HTTP, or from TLS to TCP, removes the security
+        policy and default certificate properties. If you change the protocol from HTTP to
+        HTTPS, or from TCP to TLS, you must add the security policy and default certificate
+        properties.
+
+        To add an item to a list, remove an item from a list, or update an item in a list, you
+        must provide the entire list. For example, to add an action, specify a list with the
+        current actions plus the new action.
+
+        AWS: elbv2 ModifyListener.
+        """
+        return self._call("ModifyListener", params)
+
+    modify_listener.__signature__ = keywords(('ListenerArn',), ('Port', 'Protocol', 'SslPolicy', 'Certificates', 'DefaultActions', 'AlpnPolicy', 'MutualAuthentication'))  # type: ignore[attr-defined]
+
+    def delete_listener(self, **params: Any) -> Any:
+        """Deletes the specified listener.
+
+        Alternatively, your listener is deleted when you delete the load balancer to which it is
+        attached.
+
+        AWS: elbv2 DeleteListener.
+        """
+        return self._call("DeleteListener", params)
+
+    delete_listener.__signature__ = keywords(('ListenerArn',), ())  # type: ignore[attr-defined]
+
+    def create_rule(self, **params: Any) -> Any:
+        """Creates a rule for the specified listener. The listener must be associated with an
+        Application Load Balancer or a dual-stack Network Load Balancer.
+
+        Each rule consists of a priority, one or more actions, and one or more conditions. Rules
+        are evaluated in priority order, from the lowest value to the highest value. When the
+        conditions for a rule are met, its actions are performed. If the conditions for no rules
+        are met, the actions for the default rule are performed. For more information, see
+        Listener rules in the Application Load Balancers Guide or Listener rules in the Network
+        Load Balancers Guide .
+
+        AWS: elbv2 CreateRule.
+        """
+        return self._call("CreateRule", params)
+
+    create_rule.__signature__ = keywords(('ListenerArn', 'Conditions', 'Priority', 'Actions'), ('Tags', 'Transforms'))  # type: ignore[attr-defined]
+
+    def describe_rules(self, **params: Any) -> Any:
+        """Describes the specified rules or the rules for the specified listener. You must specify
+        either a listener or rules.
+
+        AWS: elbv2 DescribeRules.
+        """
+        return self._call("DescribeRules", params)
+
+    describe_rules.__signature__ = keywords((), ('ListenerArn', 'RuleArns', 'Marker', 'PageSize'))  # type: ignore[attr-defined]
+
+    def modify_rule(self, **params: Any) -> Any:
+        """Replaces the specified properties of the specified rule. Any properties that you do not
+        specify are unchanged.
+
+        To add an item to a list, remove an item from a list, or update an item in a list, you
+        must provide the entire list. For example, to add an action, specify a list with the
+        current actions plus the new action.
+
+        AWS: elbv2 ModifyRule.
+        """
+        return self._call("ModifyRule", params)
+
+    modify_rule.__signature__ = keywords(('RuleArn',), ('Conditions', 'Actions', 'Transforms', 'ResetTransforms'))  # type: ignore[attr-defined]
+
+    def delete_rule(self, **params: Any) -> Any:
+        """Deletes the specified rule.
+
+        You can't delete the default rule.
+
+        AWS: elbv2 DeleteRule.
+        """
+        return self._call("DeleteRule", params)
+
+    delete_rule.__signature__ = keywords(('RuleArn',), ())  # type: ignore[attr-defined]
 
 class EventBridgeClient(Client):
     """The events actions ecsim simulates, with boto3's names and members."""
@@ -2110,6 +2279,20 @@ class EcsimClient(Client):
         return self._call("PutServiceLoad", params)
 
     put_service_load.__signature__ = keywords(('service',), ('cluster', 'trace', 'repeatEvery', 'cpuPerRequest', 'memoryPerTask', 'metricData', 'metricDataAs', 'metricDataScale'))  # type: ignore[attr-defined]
+
+    def put_hook_function(self, **params: Any) -> Any:
+        """Declares what a Lambda function named as an ECS deployment lifecycle hook (`targetType`
+        `AWS_LAMBDA`) answers in this simulation, since no Lambda runs here: the `hookStatus` it
+        ends with, after answering `IN_PROGRESS` for `inProgressSeconds` (ECS asks it again
+        every 30 seconds meanwhile), at the lifecycle stages named (every stage unless given). A
+        function never declared answers `SUCCEEDED` at once. It applies to hooks that run from
+        now on.
+
+        AWS: ecsim PutHookFunction.
+        """
+        return self._call("PutHookFunction", params)
+
+    put_hook_function.__signature__ = keywords(('functionArn', 'hookStatus'), ('inProgressSeconds', 'lifecycleStages'))  # type: ignore[attr-defined]
 
 
 CLIENTS: Dict[str, Type[Client]] = {

@@ -378,6 +378,21 @@ class ECSClient(Client):
         the Amazon Elastic Container Service Developer Guide .
         """
 
+    def continue_service_deployment(self, *, serviceDeploymentArn: str, hookId: str, action: _ecs.DeploymentLifecycleHookActionType = ...) -> _ecs.ContinueServiceDeploymentResponseTypeDef:
+        """Continues or rolls back an Amazon ECS service deployment that is paused at a lifecycle
+        hook.
+
+        When a service deployment reaches a lifecycle stage that has a `PAUSE` hook configured,
+        the deployment pauses and waits for an explicit action. Use this API to either continue
+        the deployment to the next stage or roll back to the previous service revision.
+
+        To find the `hookId` of the paused hook, call DescribeServiceDeployments and inspect the
+        `lifecycleHookDetails` field.
+
+        For more information, see Continuing Amazon ECS service deployments in the Amazon
+        Elastic Container Service Developer Guide .
+        """
+
     def create_task_set(self, *, service: str, cluster: str, taskDefinition: str, externalId: str = ..., networkConfiguration: _ecs.NetworkConfigurationTypeDef = ..., loadBalancers: Sequence[_ecs.LoadBalancerTypeDef] = ..., serviceRegistries: Sequence[_ecs.ServiceRegistryTypeDef] = ..., launchType: _ecs.LaunchTypeType = ..., capacityProviderStrategy: Sequence[_ecs.CapacityProviderStrategyItemTypeDef] = ..., platformVersion: str = ..., scale: _ecs.ScaleTypeDef = ..., clientToken: str = ..., tags: Sequence[_ecs.TagTypeDef] = ...) -> _ecs.CreateTaskSetResponseTypeDef:
         """Create a task set in the specified cluster and service. This is used when a service uses
         the `EXTERNAL` deployment controller type. For more information, see Amazon ECS
@@ -499,6 +514,99 @@ class ElasticLoadBalancingv2Client(Client):
 
     def modify_target_group_attributes(self, *, TargetGroupArn: str, Attributes: Sequence[_elbv2.TargetGroupAttributeTypeDef]) -> _elbv2.ModifyTargetGroupAttributesOutputTypeDef:
         """Modifies the specified attributes of the specified target group."""
+
+    def create_load_balancer(self, *, Name: str, Subnets: Sequence[str] = ..., SubnetMappings: Sequence[_elbv2.SubnetMappingTypeDef] = ..., SecurityGroups: Sequence[str] = ..., Scheme: _elbv2.LoadBalancerSchemeEnumType = ..., Tags: Sequence[_elbv2.TagTypeDef] = ..., Type: _elbv2.LoadBalancerTypeEnumType = ..., IpAddressType: _elbv2.IpAddressTypeType = ..., CustomerOwnedIpv4Pool: str = ..., EnablePrefixForIpv6SourceNat: _elbv2.EnablePrefixForIpv6SourceNatEnumType = ..., IpamPools: _elbv2.IpamPoolsTypeDef = ...) -> _elbv2.CreateLoadBalancerOutputTypeDef:
+        """Creates an Application Load Balancer, Network Load Balancer, or Gateway Load Balancer.
+
+        For more information, see the following: Application Load Balancers Network Load
+        Balancers Gateway Load Balancers This operation is idempotent, which means that it
+        completes at most one time. If you attempt to create multiple load balancers with the
+        same settings, each call succeeds.
+        """
+
+    def describe_load_balancers(self, *, LoadBalancerArns: Sequence[str] = ..., Names: Sequence[str] = ..., Marker: str = ..., PageSize: int = ...) -> _elbv2.DescribeLoadBalancersOutputTypeDef:
+        """Describes the specified load balancers or all of your load balancers."""
+
+    def delete_load_balancer(self, *, LoadBalancerArn: str) -> _elbv2.DeleteLoadBalancerOutputTypeDef:
+        """Deletes the specified Application Load Balancer, Network Load Balancer, or Gateway Load
+        Balancer. Deleting a load balancer also deletes its listeners.
+
+        You can't delete a load balancer if deletion protection is enabled. If the load balancer
+        does not exist or has already been deleted, the call succeeds.
+
+        Deleting a load balancer does not affect its registered targets. For example, your EC2
+        instances continue to run and are still registered to their target groups. If you no
+        longer need these EC2 instances, you can stop or terminate them.
+        """
+
+    def create_listener(self, *, LoadBalancerArn: str, DefaultActions: Sequence[_elbv2.ActionTypeDef], Protocol: _elbv2.ProtocolEnumType = ..., Port: int = ..., SslPolicy: str = ..., Certificates: Sequence[_elbv2.CertificateTypeDef] = ..., AlpnPolicy: Sequence[str] = ..., Tags: Sequence[_elbv2.TagTypeDef] = ..., MutualAuthentication: _elbv2.MutualAuthenticationAttributesTypeDef = ...) -> _elbv2.CreateListenerOutputTypeDef:
+        """Creates a listener for the specified Application Load Balancer, Network Load Balancer,
+        or Gateway Load Balancer.
+
+        For more information, see the following: Listeners for your Application Load Balancers
+        Listeners for your Network Load Balancers Listeners for your Gateway Load Balancers This
+        operation is idempotent, which means that it completes at most one time. If you attempt
+        to create multiple listeners with the same settings, each call succeeds.
+        """
+
+    def describe_listeners(self, *, LoadBalancerArn: str = ..., ListenerArns: Sequence[str] = ..., Marker: str = ..., PageSize: int = ...) -> _elbv2.DescribeListenersOutputTypeDef:
+        """Describes the specified listeners or the listeners for the specified Application Load
+        Balancer, Network Load Balancer, or Gateway Load Balancer. You must specify either a
+        load balancer or one or more listeners.
+        """
+
+    def modify_listener(self, *, ListenerArn: str, Port: int = ..., Protocol: _elbv2.ProtocolEnumType = ..., SslPolicy: str = ..., Certificates: Sequence[_elbv2.CertificateTypeDef] = ..., DefaultActions: Sequence[_elbv2.ActionTypeDef] = ..., AlpnPolicy: Sequence[str] = ..., MutualAuthentication: _elbv2.MutualAuthenticationAttributesTypeDef = ...) -> _elbv2.ModifyListenerOutputTypeDef:
+        """Replaces the specified properties of the specified listener. Any properties that you do
+        not specify remain unchanged.
+
+        Changing the protocol from HTTPS to HTTP, or from TLS to TCP, removes the security
+        policy and default certificate properties. If you change the protocol from HTTP to
+        HTTPS, or from TCP to TLS, you must add the security policy and default certificate
+        properties.
+
+        To add an item to a list, remove an item from a list, or update an item in a list, you
+        must provide the entire list. For example, to add an action, specify a list with the
+        current actions plus the new action.
+        """
+
+    def delete_listener(self, *, ListenerArn: str) -> _elbv2.DeleteListenerOutputTypeDef:
+        """Deletes the specified listener.
+
+        Alternatively, your listener is deleted when you delete the load balancer to which it is
+        attached.
+        """
+
+    def create_rule(self, *, ListenerArn: str, Conditions: Sequence[_elbv2.RuleConditionTypeDef], Priority: int, Actions: Sequence[_elbv2.ActionTypeDef], Tags: Sequence[_elbv2.TagTypeDef] = ..., Transforms: Sequence[_elbv2.RuleTransformTypeDef] = ...) -> _elbv2.CreateRuleOutputTypeDef:
+        """Creates a rule for the specified listener. The listener must be associated with an
+        Application Load Balancer or a dual-stack Network Load Balancer.
+
+        Each rule consists of a priority, one or more actions, and one or more conditions. Rules
+        are evaluated in priority order, from the lowest value to the highest value. When the
+        conditions for a rule are met, its actions are performed. If the conditions for no rules
+        are met, the actions for the default rule are performed. For more information, see
+        Listener rules in the Application Load Balancers Guide or Listener rules in the Network
+        Load Balancers Guide .
+        """
+
+    def describe_rules(self, *, ListenerArn: str = ..., RuleArns: Sequence[str] = ..., Marker: str = ..., PageSize: int = ...) -> _elbv2.DescribeRulesOutputTypeDef:
+        """Describes the specified rules or the rules for the specified listener. You must specify
+        either a listener or rules.
+        """
+
+    def modify_rule(self, *, RuleArn: str, Conditions: Sequence[_elbv2.RuleConditionTypeDef] = ..., Actions: Sequence[_elbv2.ActionTypeDef] = ..., Transforms: Sequence[_elbv2.RuleTransformTypeDef] = ..., ResetTransforms: bool = ...) -> _elbv2.ModifyRuleOutputTypeDef:
+        """Replaces the specified properties of the specified rule. Any properties that you do not
+        specify are unchanged.
+
+        To add an item to a list, remove an item from a list, or update an item in a list, you
+        must provide the entire list. For example, to add an action, specify a list with the
+        current actions plus the new action.
+        """
+
+    def delete_rule(self, *, RuleArn: str) -> _elbv2.DeleteRuleOutputTypeDef:
+        """Deletes the specified rule.
+
+        You can't delete the default rule.
+        """
 
 class EventBridgeClient(Client):
 
@@ -1275,6 +1383,15 @@ class EcsimClient(Client):
         `AWS/ApplicationELB` `RequestCountPerTarget` (dimension `TargetGroup`) every minute for
         each of its target groups. Each point holds until the next; a trace with `repeatEvery`
         starts over. An empty trace removes the load.
+        """
+
+    def put_hook_function(self, *, functionArn: str, hookStatus: _ecsim.HookFunctionStatusType, inProgressSeconds: float = ..., lifecycleStages: Sequence[_ecsim.HookFunctionStageType] = ...) -> _ecsim.PutHookFunctionResponseTypeDef:
+        """Declares what a Lambda function named as an ECS deployment lifecycle hook (`targetType`
+        `AWS_LAMBDA`) answers in this simulation, since no Lambda runs here: the `hookStatus` it
+        ends with, after answering `IN_PROGRESS` for `inProgressSeconds` (ECS asks it again
+        every 30 seconds meanwhile), at the lifecycle stages named (every stage unless given). A
+        function never declared answers `SUCCEEDED` at once. It applies to hooks that run from
+        now on.
         """
 
 CLIENTS: Dict[str, Type[Client]]

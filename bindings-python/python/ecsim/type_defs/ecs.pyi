@@ -3743,6 +3743,24 @@ StopServiceDeploymentResponseTypeDef = TypedDict(
     total=False,
 )
 
+ContinueServiceDeploymentRequestTypeDef = TypedDict(
+    "ContinueServiceDeploymentRequestTypeDef",
+    {
+        "serviceDeploymentArn": Required[str],
+        "hookId": Required[str],
+        "action": DeploymentLifecycleHookActionType,
+    },
+    total=False,
+)
+
+ContinueServiceDeploymentResponseTypeDef = TypedDict(
+    "ContinueServiceDeploymentResponseTypeDef",
+    {
+        "serviceDeploymentArn": str,
+    },
+    total=False,
+)
+
 CreateTaskSetRequestTypeDef = TypedDict(
     "CreateTaskSetRequestTypeDef",
     {

@@ -423,3 +423,25 @@ PutServiceLoadResponseTypeDef = TypedDict(
     },
     total=False,
 )
+
+PutHookFunctionRequestTypeDef = TypedDict(
+    "PutHookFunctionRequestTypeDef",
+    {
+        "functionArn": Required[str],
+        "hookStatus": Required[HookFunctionStatusType],
+        "inProgressSeconds": float,
+        "lifecycleStages": Sequence[HookFunctionStageType],
+    },
+    total=False,
+)
+
+HookFunctionStageType = Literal["RECONCILE_SERVICE", "PRE_SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT", "PRE_PRODUCTION_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"]
+
+HookFunctionStatusType = Literal["SUCCEEDED", "FAILED"]
+
+PutHookFunctionResponseTypeDef = TypedDict(
+    "PutHookFunctionResponseTypeDef",
+    {
+    },
+    total=False,
+)

@@ -253,3 +253,813 @@ ModifyTargetGroupAttributesOutputTypeDef = TypedDict(
     },
     total=False,
 )
+
+CreateLoadBalancerInputTypeDef = TypedDict(
+    "CreateLoadBalancerInputTypeDef",
+    {
+        "Name": Required[str],
+        "Subnets": Sequence[str],
+        "SubnetMappings": Sequence[SubnetMappingTypeDef],
+        "SecurityGroups": Sequence[str],
+        "Scheme": LoadBalancerSchemeEnumType,
+        "Tags": Sequence[TagTypeDef],
+        "Type": LoadBalancerTypeEnumType,
+        "IpAddressType": IpAddressTypeType,
+        "CustomerOwnedIpv4Pool": str,
+        "EnablePrefixForIpv6SourceNat": EnablePrefixForIpv6SourceNatEnumType,
+        "IpamPools": IpamPoolsTypeDef,
+    },
+    total=False,
+)
+
+IpamPoolsTypeDef = TypedDict(
+    "IpamPoolsTypeDef",
+    {
+        "Ipv4IpamPoolId": str,
+    },
+    total=False,
+)
+
+EnablePrefixForIpv6SourceNatEnumType = Literal["on", "off"]
+
+IpAddressTypeType = Literal["ipv4", "dualstack", "dualstack-without-public-ipv4"]
+
+LoadBalancerTypeEnumType = Literal["application", "network", "gateway"]
+
+LoadBalancerSchemeEnumType = Literal["internet-facing", "internal"]
+
+SubnetMappingTypeDef = TypedDict(
+    "SubnetMappingTypeDef",
+    {
+        "SubnetId": str,
+        "AllocationId": str,
+        "PrivateIPv4Address": str,
+        "IPv6Address": str,
+        "SourceNatIpv6Prefix": str,
+    },
+    total=False,
+)
+
+CreateLoadBalancerOutputTypeDef = TypedDict(
+    "CreateLoadBalancerOutputTypeDef",
+    {
+        "LoadBalancers": List[LoadBalancerTypeDef],
+    },
+    total=False,
+)
+
+LoadBalancerTypeDef = TypedDict(
+    "LoadBalancerTypeDef",
+    {
+        "LoadBalancerArn": str,
+        "DNSName": str,
+        "CanonicalHostedZoneId": str,
+        "CreatedTime": float,
+        "LoadBalancerName": str,
+        "Scheme": LoadBalancerSchemeEnumType,
+        "VpcId": str,
+        "State": LoadBalancerStateTypeDef,
+        "Type": LoadBalancerTypeEnumType,
+        "AvailabilityZones": List[AvailabilityZoneTypeDef],
+        "SecurityGroups": List[str],
+        "IpAddressType": IpAddressTypeType,
+        "CustomerOwnedIpv4Pool": str,
+        "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic": str,
+        "EnablePrefixForIpv6SourceNat": EnablePrefixForIpv6SourceNatEnumType,
+        "IpamPools": IpamPoolsTypeDef,
+    },
+    total=False,
+)
+
+AvailabilityZoneTypeDef = TypedDict(
+    "AvailabilityZoneTypeDef",
+    {
+        "ZoneName": str,
+        "SubnetId": str,
+        "OutpostId": str,
+        "LoadBalancerAddresses": List[LoadBalancerAddressTypeDef],
+        "SourceNatIpv6Prefixes": List[str],
+    },
+    total=False,
+)
+
+LoadBalancerAddressTypeDef = TypedDict(
+    "LoadBalancerAddressTypeDef",
+    {
+        "IpAddress": str,
+        "AllocationId": str,
+        "PrivateIPv4Address": str,
+        "IPv6Address": str,
+    },
+    total=False,
+)
+
+LoadBalancerStateTypeDef = TypedDict(
+    "LoadBalancerStateTypeDef",
+    {
+        "Code": LoadBalancerStateEnumType,
+        "Reason": str,
+    },
+    total=False,
+)
+
+LoadBalancerStateEnumType = Literal["active", "provisioning", "active_impaired", "failed"]
+
+DescribeLoadBalancersInputTypeDef = TypedDict(
+    "DescribeLoadBalancersInputTypeDef",
+    {
+        "LoadBalancerArns": Sequence[str],
+        "Names": Sequence[str],
+        "Marker": str,
+        "PageSize": int,
+    },
+    total=False,
+)
+
+DescribeLoadBalancersOutputTypeDef = TypedDict(
+    "DescribeLoadBalancersOutputTypeDef",
+    {
+        "LoadBalancers": List[LoadBalancerTypeDef],
+        "NextMarker": str,
+    },
+    total=False,
+)
+
+DeleteLoadBalancerInputTypeDef = TypedDict(
+    "DeleteLoadBalancerInputTypeDef",
+    {
+        "LoadBalancerArn": Required[str],
+    },
+    total=False,
+)
+
+DeleteLoadBalancerOutputTypeDef = TypedDict(
+    "DeleteLoadBalancerOutputTypeDef",
+    {
+    },
+    total=False,
+)
+
+CreateListenerInputTypeDef = TypedDict(
+    "CreateListenerInputTypeDef",
+    {
+        "LoadBalancerArn": Required[str],
+        "Protocol": ProtocolEnumType,
+        "Port": int,
+        "SslPolicy": str,
+        "Certificates": Sequence[CertificateTypeDef],
+        "DefaultActions": Required[Sequence[ActionTypeDef]],
+        "AlpnPolicy": Sequence[str],
+        "Tags": Sequence[TagTypeDef],
+        "MutualAuthentication": MutualAuthenticationAttributesTypeDef,
+    },
+    total=False,
+)
+
+MutualAuthenticationAttributesTypeDef = TypedDict(
+    "MutualAuthenticationAttributesTypeDef",
+    {
+        "Mode": str,
+        "TrustStoreArn": str,
+        "IgnoreClientCertificateExpiry": bool,
+        "TrustStoreAssociationStatus": TrustStoreAssociationStatusEnumType,
+        "AdvertiseTrustStoreCaNames": AdvertiseTrustStoreCaNamesEnumType,
+        "ClientCertificateIdentityFilters": Sequence[ClientCertificateIdentityFilterTypeDef],
+    },
+    total=False,
+)
+
+ClientCertificateIdentityFilterTypeDef = TypedDict(
+    "ClientCertificateIdentityFilterTypeDef",
+    {
+        "Field": Required[ClientCertificateIdentityFilterFieldType],
+        "Action": Required[ClientCertificateIdentityFilterActionType],
+        "MatchType": Required[ClientCertificateIdentityFilterMatchTypeType],
+        "Value": Required[str],
+    },
+    total=False,
+)
+
+ClientCertificateIdentityFilterMatchTypeType = Literal["exact", "prefix"]
+
+ClientCertificateIdentityFilterActionType = Literal["accept"]
+
+ClientCertificateIdentityFilterFieldType = Literal["subject-cn", "subject-ou", "san-dns", "san-uri"]
+
+AdvertiseTrustStoreCaNamesEnumType = Literal["on", "off"]
+
+TrustStoreAssociationStatusEnumType = Literal["active", "removed"]
+
+ActionTypeDef = TypedDict(
+    "ActionTypeDef",
+    {
+        "Type": Required[ActionTypeEnumType],
+        "TargetGroupArn": str,
+        "AuthenticateOidcConfig": AuthenticateOidcActionConfigTypeDef,
+        "AuthenticateCognitoConfig": AuthenticateCognitoActionConfigTypeDef,
+        "Order": int,
+        "RedirectConfig": RedirectActionConfigTypeDef,
+        "FixedResponseConfig": FixedResponseActionConfigTypeDef,
+        "ForwardConfig": ForwardActionConfigTypeDef,
+        "JwtValidationConfig": JwtValidationActionConfigTypeDef,
+    },
+    total=False,
+)
+
+JwtValidationActionConfigTypeDef = TypedDict(
+    "JwtValidationActionConfigTypeDef",
+    {
+        "JwksEndpoint": Required[str],
+        "Issuer": Required[str],
+        "AdditionalClaims": Sequence[JwtValidationActionAdditionalClaimTypeDef],
+    },
+    total=False,
+)
+
+JwtValidationActionAdditionalClaimTypeDef = TypedDict(
+    "JwtValidationActionAdditionalClaimTypeDef",
+    {
+        "Format": Required[JwtValidationActionAdditionalClaimFormatEnumType],
+        "Name": Required[str],
+        "Values": Required[Sequence[str]],
+    },
+    total=False,
+)
+
+JwtValidationActionAdditionalClaimFormatEnumType = Literal["single-string", "string-array", "space-separated-values"]
+
+ForwardActionConfigTypeDef = TypedDict(
+    "ForwardActionConfigTypeDef",
+    {
+        "TargetGroups": Sequence[TargetGroupTupleTypeDef],
+        "TargetGroupStickinessConfig": TargetGroupStickinessConfigTypeDef,
+    },
+    total=False,
+)
+
+TargetGroupStickinessConfigTypeDef = TypedDict(
+    "TargetGroupStickinessConfigTypeDef",
+    {
+        "Enabled": bool,
+        "DurationSeconds": int,
+    },
+    total=False,
+)
+
+TargetGroupTupleTypeDef = TypedDict(
+    "TargetGroupTupleTypeDef",
+    {
+        "TargetGroupArn": str,
+        "Weight": int,
+    },
+    total=False,
+)
+
+FixedResponseActionConfigTypeDef = TypedDict(
+    "FixedResponseActionConfigTypeDef",
+    {
+        "MessageBody": str,
+        "StatusCode": Required[str],
+        "ContentType": str,
+    },
+    total=False,
+)
+
+RedirectActionConfigTypeDef = TypedDict(
+    "RedirectActionConfigTypeDef",
+    {
+        "Protocol": str,
+        "Port": str,
+        "Host": str,
+        "Path": str,
+        "Query": str,
+        "StatusCode": Required[RedirectActionStatusCodeEnumType],
+    },
+    total=False,
+)
+
+RedirectActionStatusCodeEnumType = Literal["HTTP_301", "HTTP_302"]
+
+AuthenticateCognitoActionConfigTypeDef = TypedDict(
+    "AuthenticateCognitoActionConfigTypeDef",
+    {
+        "UserPoolArn": Required[str],
+        "UserPoolClientId": Required[str],
+        "UserPoolDomain": Required[str],
+        "SessionCookieName": str,
+        "Scope": str,
+        "SessionTimeout": int,
+        "AuthenticationRequestExtraParams": Mapping[str, str],
+        "OnUnauthenticatedRequest": AuthenticateCognitoActionConditionalBehaviorEnumType,
+    },
+    total=False,
+)
+
+AuthenticateCognitoActionConditionalBehaviorEnumType = Literal["deny", "allow", "authenticate"]
+
+AuthenticateOidcActionConfigTypeDef = TypedDict(
+    "AuthenticateOidcActionConfigTypeDef",
+    {
+        "Issuer": Required[str],
+        "AuthorizationEndpoint": Required[str],
+        "TokenEndpoint": Required[str],
+        "UserInfoEndpoint": Required[str],
+        "ClientId": Required[str],
+        "ClientSecret": str,
+        "SessionCookieName": str,
+        "Scope": str,
+        "SessionTimeout": int,
+        "AuthenticationRequestExtraParams": Mapping[str, str],
+        "OnUnauthenticatedRequest": AuthenticateOidcActionConditionalBehaviorEnumType,
+        "UseExistingClientSecret": bool,
+    },
+    total=False,
+)
+
+AuthenticateOidcActionConditionalBehaviorEnumType = Literal["deny", "allow", "authenticate"]
+
+ActionTypeEnumType = Literal["forward", "authenticate-oidc", "authenticate-cognito", "redirect", "fixed-response", "jwt-validation"]
+
+CertificateTypeDef = TypedDict(
+    "CertificateTypeDef",
+    {
+        "CertificateArn": str,
+        "IsDefault": bool,
+    },
+    total=False,
+)
+
+CreateListenerOutputTypeDef = TypedDict(
+    "CreateListenerOutputTypeDef",
+    {
+        "Listeners": List[ListenerTypeDef],
+    },
+    total=False,
+)
+
+ListenerTypeDef = TypedDict(
+    "ListenerTypeDef",
+    {
+        "ListenerArn": str,
+        "LoadBalancerArn": str,
+        "Port": int,
+        "Protocol": ProtocolEnumType,
+        "Certificates": List[CertificateTypeDef],
+        "SslPolicy": str,
+        "DefaultActions": List[ActionOutputTypeDef],
+        "AlpnPolicy": List[str],
+        "MutualAuthentication": MutualAuthenticationAttributesOutputTypeDef,
+    },
+    total=False,
+)
+
+MutualAuthenticationAttributesOutputTypeDef = TypedDict(
+    "MutualAuthenticationAttributesOutputTypeDef",
+    {
+        "Mode": str,
+        "TrustStoreArn": str,
+        "IgnoreClientCertificateExpiry": bool,
+        "TrustStoreAssociationStatus": TrustStoreAssociationStatusEnumType,
+        "AdvertiseTrustStoreCaNames": AdvertiseTrustStoreCaNamesEnumType,
+        "ClientCertificateIdentityFilters": List[ClientCertificateIdentityFilterTypeDef],
+    },
+    total=False,
+)
+
+ActionOutputTypeDef = TypedDict(
+    "ActionOutputTypeDef",
+    {
+        "Type": Required[ActionTypeEnumType],
+        "TargetGroupArn": str,
+        "AuthenticateOidcConfig": AuthenticateOidcActionConfigOutputTypeDef,
+        "AuthenticateCognitoConfig": AuthenticateCognitoActionConfigOutputTypeDef,
+        "Order": int,
+        "RedirectConfig": RedirectActionConfigTypeDef,
+        "FixedResponseConfig": FixedResponseActionConfigTypeDef,
+        "ForwardConfig": ForwardActionConfigOutputTypeDef,
+        "JwtValidationConfig": JwtValidationActionConfigOutputTypeDef,
+    },
+    total=False,
+)
+
+JwtValidationActionConfigOutputTypeDef = TypedDict(
+    "JwtValidationActionConfigOutputTypeDef",
+    {
+        "JwksEndpoint": Required[str],
+        "Issuer": Required[str],
+        "AdditionalClaims": List[JwtValidationActionAdditionalClaimOutputTypeDef],
+    },
+    total=False,
+)
+
+JwtValidationActionAdditionalClaimOutputTypeDef = TypedDict(
+    "JwtValidationActionAdditionalClaimOutputTypeDef",
+    {
+        "Format": Required[JwtValidationActionAdditionalClaimFormatEnumType],
+        "Name": Required[str],
+        "Values": Required[List[str]],
+    },
+    total=False,
+)
+
+ForwardActionConfigOutputTypeDef = TypedDict(
+    "ForwardActionConfigOutputTypeDef",
+    {
+        "TargetGroups": List[TargetGroupTupleTypeDef],
+        "TargetGroupStickinessConfig": TargetGroupStickinessConfigTypeDef,
+    },
+    total=False,
+)
+
+AuthenticateCognitoActionConfigOutputTypeDef = TypedDict(
+    "AuthenticateCognitoActionConfigOutputTypeDef",
+    {
+        "UserPoolArn": Required[str],
+        "UserPoolClientId": Required[str],
+        "UserPoolDomain": Required[str],
+        "SessionCookieName": str,
+        "Scope": str,
+        "SessionTimeout": int,
+        "AuthenticationRequestExtraParams": Dict[str, str],
+        "OnUnauthenticatedRequest": AuthenticateCognitoActionConditionalBehaviorEnumType,
+    },
+    total=False,
+)
+
+AuthenticateOidcActionConfigOutputTypeDef = TypedDict(
+    "AuthenticateOidcActionConfigOutputTypeDef",
+    {
+        "Issuer": Required[str],
+        "AuthorizationEndpoint": Required[str],
+        "TokenEndpoint": Required[str],
+        "UserInfoEndpoint": Required[str],
+        "ClientId": Required[str],
+        "ClientSecret": str,
+        "SessionCookieName": str,
+        "Scope": str,
+        "SessionTimeout": int,
+        "AuthenticationRequestExtraParams": Dict[str, str],
+        "OnUnauthenticatedRequest": AuthenticateOidcActionConditionalBehaviorEnumType,
+        "UseExistingClientSecret": bool,
+    },
+    total=False,
+)
+
+DescribeListenersInputTypeDef = TypedDict(
+    "DescribeListenersInputTypeDef",
+    {
+        "LoadBalancerArn": str,
+        "ListenerArns": Sequence[str],
+        "Marker": str,
+        "PageSize": int,
+    },
+    total=False,
+)
+
+DescribeListenersOutputTypeDef = TypedDict(
+    "DescribeListenersOutputTypeDef",
+    {
+        "Listeners": List[ListenerTypeDef],
+        "NextMarker": str,
+    },
+    total=False,
+)
+
+ModifyListenerInputTypeDef = TypedDict(
+    "ModifyListenerInputTypeDef",
+    {
+        "ListenerArn": Required[str],
+        "Port": int,
+        "Protocol": ProtocolEnumType,
+        "SslPolicy": str,
+        "Certificates": Sequence[CertificateTypeDef],
+        "DefaultActions": Sequence[ActionTypeDef],
+        "AlpnPolicy": Sequence[str],
+        "MutualAuthentication": MutualAuthenticationAttributesTypeDef,
+    },
+    total=False,
+)
+
+ModifyListenerOutputTypeDef = TypedDict(
+    "ModifyListenerOutputTypeDef",
+    {
+        "Listeners": List[ListenerTypeDef],
+    },
+    total=False,
+)
+
+DeleteListenerInputTypeDef = TypedDict(
+    "DeleteListenerInputTypeDef",
+    {
+        "ListenerArn": Required[str],
+    },
+    total=False,
+)
+
+DeleteListenerOutputTypeDef = TypedDict(
+    "DeleteListenerOutputTypeDef",
+    {
+    },
+    total=False,
+)
+
+CreateRuleInputTypeDef = TypedDict(
+    "CreateRuleInputTypeDef",
+    {
+        "ListenerArn": Required[str],
+        "Conditions": Required[Sequence[RuleConditionTypeDef]],
+        "Priority": Required[int],
+        "Actions": Required[Sequence[ActionTypeDef]],
+        "Tags": Sequence[TagTypeDef],
+        "Transforms": Sequence[RuleTransformTypeDef],
+    },
+    total=False,
+)
+
+RuleTransformTypeDef = TypedDict(
+    "RuleTransformTypeDef",
+    {
+        "Type": Required[TransformTypeEnumType],
+        "HostHeaderRewriteConfig": HostHeaderRewriteConfigTypeDef,
+        "UrlRewriteConfig": UrlRewriteConfigTypeDef,
+    },
+    total=False,
+)
+
+UrlRewriteConfigTypeDef = TypedDict(
+    "UrlRewriteConfigTypeDef",
+    {
+        "Rewrites": Sequence[RewriteConfigTypeDef],
+    },
+    total=False,
+)
+
+RewriteConfigTypeDef = TypedDict(
+    "RewriteConfigTypeDef",
+    {
+        "Regex": Required[str],
+        "Replace": Required[str],
+    },
+    total=False,
+)
+
+HostHeaderRewriteConfigTypeDef = TypedDict(
+    "HostHeaderRewriteConfigTypeDef",
+    {
+        "Rewrites": Sequence[RewriteConfigTypeDef],
+    },
+    total=False,
+)
+
+TransformTypeEnumType = Literal["host-header-rewrite", "url-rewrite"]
+
+RuleConditionTypeDef = TypedDict(
+    "RuleConditionTypeDef",
+    {
+        "Field": str,
+        "Values": Sequence[str],
+        "HostHeaderConfig": HostHeaderConditionConfigTypeDef,
+        "PathPatternConfig": PathPatternConditionConfigTypeDef,
+        "HttpHeaderConfig": HttpHeaderConditionConfigTypeDef,
+        "QueryStringConfig": QueryStringConditionConfigTypeDef,
+        "HttpRequestMethodConfig": HttpRequestMethodConditionConfigTypeDef,
+        "SourceIpConfig": SourceIpConditionConfigTypeDef,
+        "RegexValues": Sequence[str],
+    },
+    total=False,
+)
+
+SourceIpConditionConfigTypeDef = TypedDict(
+    "SourceIpConditionConfigTypeDef",
+    {
+        "Values": Sequence[str],
+        "IpAddressType": SourceIpAddressTypeEnumType,
+    },
+    total=False,
+)
+
+SourceIpAddressTypeEnumType = Literal["ipv4", "ipv6"]
+
+HttpRequestMethodConditionConfigTypeDef = TypedDict(
+    "HttpRequestMethodConditionConfigTypeDef",
+    {
+        "Values": Sequence[str],
+    },
+    total=False,
+)
+
+QueryStringConditionConfigTypeDef = TypedDict(
+    "QueryStringConditionConfigTypeDef",
+    {
+        "Values": Sequence[QueryStringKeyValuePairTypeDef],
+    },
+    total=False,
+)
+
+QueryStringKeyValuePairTypeDef = TypedDict(
+    "QueryStringKeyValuePairTypeDef",
+    {
+        "Key": str,
+        "Value": str,
+    },
+    total=False,
+)
+
+HttpHeaderConditionConfigTypeDef = TypedDict(
+    "HttpHeaderConditionConfigTypeDef",
+    {
+        "HttpHeaderName": str,
+        "Values": Sequence[str],
+        "RegexValues": Sequence[str],
+    },
+    total=False,
+)
+
+PathPatternConditionConfigTypeDef = TypedDict(
+    "PathPatternConditionConfigTypeDef",
+    {
+        "Values": Sequence[str],
+        "RegexValues": Sequence[str],
+    },
+    total=False,
+)
+
+HostHeaderConditionConfigTypeDef = TypedDict(
+    "HostHeaderConditionConfigTypeDef",
+    {
+        "Values": Sequence[str],
+        "RegexValues": Sequence[str],
+    },
+    total=False,
+)
+
+CreateRuleOutputTypeDef = TypedDict(
+    "CreateRuleOutputTypeDef",
+    {
+        "Rules": List[RuleTypeDef],
+    },
+    total=False,
+)
+
+RuleTypeDef = TypedDict(
+    "RuleTypeDef",
+    {
+        "RuleArn": str,
+        "Priority": str,
+        "Conditions": List[RuleConditionOutputTypeDef],
+        "Actions": List[ActionOutputTypeDef],
+        "IsDefault": bool,
+        "Transforms": List[RuleTransformOutputTypeDef],
+    },
+    total=False,
+)
+
+RuleTransformOutputTypeDef = TypedDict(
+    "RuleTransformOutputTypeDef",
+    {
+        "Type": Required[TransformTypeEnumType],
+        "HostHeaderRewriteConfig": HostHeaderRewriteConfigOutputTypeDef,
+        "UrlRewriteConfig": UrlRewriteConfigOutputTypeDef,
+    },
+    total=False,
+)
+
+UrlRewriteConfigOutputTypeDef = TypedDict(
+    "UrlRewriteConfigOutputTypeDef",
+    {
+        "Rewrites": List[RewriteConfigTypeDef],
+    },
+    total=False,
+)
+
+HostHeaderRewriteConfigOutputTypeDef = TypedDict(
+    "HostHeaderRewriteConfigOutputTypeDef",
+    {
+        "Rewrites": List[RewriteConfigTypeDef],
+    },
+    total=False,
+)
+
+RuleConditionOutputTypeDef = TypedDict(
+    "RuleConditionOutputTypeDef",
+    {
+        "Field": str,
+        "Values": List[str],
+        "HostHeaderConfig": HostHeaderConditionConfigOutputTypeDef,
+        "PathPatternConfig": PathPatternConditionConfigOutputTypeDef,
+        "HttpHeaderConfig": HttpHeaderConditionConfigOutputTypeDef,
+        "QueryStringConfig": QueryStringConditionConfigOutputTypeDef,
+        "HttpRequestMethodConfig": HttpRequestMethodConditionConfigOutputTypeDef,
+        "SourceIpConfig": SourceIpConditionConfigOutputTypeDef,
+        "RegexValues": List[str],
+    },
+    total=False,
+)
+
+SourceIpConditionConfigOutputTypeDef = TypedDict(
+    "SourceIpConditionConfigOutputTypeDef",
+    {
+        "Values": List[str],
+        "IpAddressType": SourceIpAddressTypeEnumType,
+    },
+    total=False,
+)
+
+HttpRequestMethodConditionConfigOutputTypeDef = TypedDict(
+    "HttpRequestMethodConditionConfigOutputTypeDef",
+    {
+        "Values": List[str],
+    },
+    total=False,
+)
+
+QueryStringConditionConfigOutputTypeDef = TypedDict(
+    "QueryStringConditionConfigOutputTypeDef",
+    {
+        "Values": List[QueryStringKeyValuePairTypeDef],
+    },
+    total=False,
+)
+
+HttpHeaderConditionConfigOutputTypeDef = TypedDict(
+    "HttpHeaderConditionConfigOutputTypeDef",
+    {
+        "HttpHeaderName": str,
+        "Values": List[str],
+        "RegexValues": List[str],
+    },
+    total=False,
+)
+
+PathPatternConditionConfigOutputTypeDef = TypedDict(
+    "PathPatternConditionConfigOutputTypeDef",
+    {
+        "Values": List[str],
+        "RegexValues": List[str],
+    },
+    total=False,
+)
+
+HostHeaderConditionConfigOutputTypeDef = TypedDict(
+    "HostHeaderConditionConfigOutputTypeDef",
+    {
+        "Values": List[str],
+        "RegexValues": List[str],
+    },
+    total=False,
+)
+
+DescribeRulesInputTypeDef = TypedDict(
+    "DescribeRulesInputTypeDef",
+    {
+        "ListenerArn": str,
+        "RuleArns": Sequence[str],
+        "Marker": str,
+        "PageSize": int,
+    },
+    total=False,
+)
+
+DescribeRulesOutputTypeDef = TypedDict(
+    "DescribeRulesOutputTypeDef",
+    {
+        "Rules": List[RuleTypeDef],
+        "NextMarker": str,
+    },
+    total=False,
+)
+
+ModifyRuleInputTypeDef = TypedDict(
+    "ModifyRuleInputTypeDef",
+    {
+        "RuleArn": Required[str],
+        "Conditions": Sequence[RuleConditionTypeDef],
+        "Actions": Sequence[ActionTypeDef],
+        "Transforms": Sequence[RuleTransformTypeDef],
+        "ResetTransforms": bool,
+    },
+    total=False,
+)
+
+ModifyRuleOutputTypeDef = TypedDict(
+    "ModifyRuleOutputTypeDef",
+    {
+        "Rules": List[RuleTypeDef],
+    },
+    total=False,
+)
+
+DeleteRuleInputTypeDef = TypedDict(
+    "DeleteRuleInputTypeDef",
+    {
+        "RuleArn": Required[str],
+    },
+    total=False,
+)
+
+DeleteRuleOutputTypeDef = TypedDict(
+    "DeleteRuleOutputTypeDef",
+    {
+    },
+    total=False,
+)

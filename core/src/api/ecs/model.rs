@@ -12179,6 +12179,46 @@ impl FromJson for StopServiceDeploymentResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ContinueServiceDeploymentRequest {
+    /// The ARN of the service deployment to continue or roll back.
+    #[serde(rename = "serviceDeploymentArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_deployment_arn: Option<String>,
+    /// The ID of the paused lifecycle hook to act on.
+    #[serde(rename = "hookId", default, skip_serializing_if = "Option::is_none")]
+    pub hook_id: Option<String>,
+    /// The action to take on the paused lifecycle hook.
+    #[serde(rename = "action", default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<DeploymentLifecycleHookAction>,
+}
+
+impl FromJson for ContinueServiceDeploymentRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_deployment_arn: member(&mut members, "serviceDeploymentArn"),
+            hook_id: member(&mut members, "hookId"),
+            action: member(&mut members, "action"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ContinueServiceDeploymentResponse {
+    /// The ARN of the service deployment that was continued or rolled back.
+    #[serde(rename = "serviceDeploymentArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_deployment_arn: Option<String>,
+}
+
+impl FromJson for ContinueServiceDeploymentResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_deployment_arn: member(&mut members, "serviceDeploymentArn"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateTaskSetRequest {
     /// The short name or full Amazon Resource Name (ARN) of the service to create the task set in.
     #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]

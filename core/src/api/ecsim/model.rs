@@ -1059,3 +1059,133 @@ impl FromJson for PutServiceLoadResponse {
         })
     }
 }
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PutHookFunctionRequest {
+    /// The function's ARN, as the hook's `hookTargetArn` names it.
+    #[serde(rename = "functionArn", default, skip_serializing_if = "Option::is_none")]
+    pub function_arn: Option<String>,
+    /// `SUCCEEDED` (the deployment goes on) or `FAILED` (it rolls back).
+    #[serde(rename = "hookStatus", default, skip_serializing_if = "Option::is_none")]
+    pub hook_status: Option<HookFunctionStatus>,
+    /// Seconds it answers `IN_PROGRESS` before `hookStatus` (0 unless given).
+    #[serde(rename = "inProgressSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub in_progress_seconds: Option<f64>,
+    /// The stages at which it answers so; at the others it answers `SUCCEEDED` at once.
+    #[serde(rename = "lifecycleStages", default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle_stages: Option<Vec<HookFunctionStage>>,
+}
+
+impl FromJson for PutHookFunctionRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            function_arn: member(&mut members, "functionArn"),
+            hook_status: member(&mut members, "hookStatus"),
+            in_progress_seconds: member(&mut members, "inProgressSeconds"),
+            lifecycle_stages: member(&mut members, "lifecycleStages"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum HookFunctionStatus {
+    #[serde(rename = "SUCCEEDED")]
+    Succeeded,
+    #[serde(rename = "FAILED")]
+    Failed,
+}
+
+impl HookFunctionStatus {
+    pub const VALUES: &'static [&'static str] = &["SUCCEEDED", "FAILED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Succeeded => "SUCCEEDED",
+            Self::Failed => "FAILED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "SUCCEEDED" => Some(Self::Succeeded),
+            "FAILED" => Some(Self::Failed),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for HookFunctionStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum HookFunctionStage {
+    #[serde(rename = "RECONCILE_SERVICE")]
+    ReconcileService,
+    #[serde(rename = "PRE_SCALE_UP")]
+    PreScaleUp,
+    #[serde(rename = "POST_SCALE_UP")]
+    PostScaleUp,
+    #[serde(rename = "TEST_TRAFFIC_SHIFT")]
+    TestTrafficShift,
+    #[serde(rename = "POST_TEST_TRAFFIC_SHIFT")]
+    PostTestTrafficShift,
+    #[serde(rename = "PRE_PRODUCTION_TRAFFIC_SHIFT")]
+    PreProductionTrafficShift,
+    #[serde(rename = "PRODUCTION_TRAFFIC_SHIFT")]
+    ProductionTrafficShift,
+    #[serde(rename = "POST_PRODUCTION_TRAFFIC_SHIFT")]
+    PostProductionTrafficShift,
+}
+
+impl HookFunctionStage {
+    pub const VALUES: &'static [&'static str] = &["RECONCILE_SERVICE", "PRE_SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT", "PRE_PRODUCTION_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ReconcileService => "RECONCILE_SERVICE",
+            Self::PreScaleUp => "PRE_SCALE_UP",
+            Self::PostScaleUp => "POST_SCALE_UP",
+            Self::TestTrafficShift => "TEST_TRAFFIC_SHIFT",
+            Self::PostTestTrafficShift => "POST_TEST_TRAFFIC_SHIFT",
+            Self::PreProductionTrafficShift => "PRE_PRODUCTION_TRAFFIC_SHIFT",
+            Self::ProductionTrafficShift => "PRODUCTION_TRAFFIC_SHIFT",
+            Self::PostProductionTrafficShift => "POST_PRODUCTION_TRAFFIC_SHIFT",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "RECONCILE_SERVICE" => Some(Self::ReconcileService),
+            "PRE_SCALE_UP" => Some(Self::PreScaleUp),
+            "POST_SCALE_UP" => Some(Self::PostScaleUp),
+            "TEST_TRAFFIC_SHIFT" => Some(Self::TestTrafficShift),
+            "POST_TEST_TRAFFIC_SHIFT" => Some(Self::PostTestTrafficShift),
+            "PRE_PRODUCTION_TRAFFIC_SHIFT" => Some(Self::PreProductionTrafficShift),
+            "PRODUCTION_TRAFFIC_SHIFT" => Some(Self::ProductionTrafficShift),
+            "POST_PRODUCTION_TRAFFIC_SHIFT" => Some(Self::PostProductionTrafficShift),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for HookFunctionStage {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PutHookFunctionResponse {
+}
+
+impl FromJson for PutHookFunctionResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        object(value).map(|_| Self {})
+    }
+}

@@ -5,6 +5,7 @@
 use crate::api::from_json::{member, object, FromJson};
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateTargetGroupInput {
@@ -1026,5 +1027,2134 @@ impl FromJson for ModifyTargetGroupAttributesOutput {
         Some(Self {
             attributes: member(&mut members, "Attributes"),
         })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CreateLoadBalancerInput {
+    /// The name of the load balancer.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The IDs of the subnets.
+    #[serde(rename = "Subnets", default, skip_serializing_if = "Option::is_none")]
+    pub subnets: Option<Vec<String>>,
+    /// The IDs of the subnets.
+    #[serde(rename = "SubnetMappings", default, skip_serializing_if = "Option::is_none")]
+    pub subnet_mappings: Option<Vec<SubnetMapping>>,
+    /// [Application Load Balancers and Network Load Balancers] The IDs of the security groups for the load balancer.
+    #[serde(rename = "SecurityGroups", default, skip_serializing_if = "Option::is_none")]
+    pub security_groups: Option<Vec<String>>,
+    /// The nodes of an Internet-facing load balancer have public IP addresses.
+    #[serde(rename = "Scheme", default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<LoadBalancerSchemeEnum>,
+    /// The tags to assign to the load balancer.
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The type of load balancer.
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<LoadBalancerTypeEnum>,
+    /// The IP address type.
+    #[serde(rename = "IpAddressType", default, skip_serializing_if = "Option::is_none")]
+    pub ip_address_type: Option<IpAddressType>,
+    /// [Application Load Balancers on Outposts] The ID of the customer-owned address pool (CoIP pool).
+    #[serde(rename = "CustomerOwnedIpv4Pool", default, skip_serializing_if = "Option::is_none")]
+    pub customer_owned_ipv4_pool: Option<String>,
+    /// [Network Load Balancers with UDP listeners] Indicates whether to use an IPv6 prefix from each subnet for source NAT.
+    #[serde(rename = "EnablePrefixForIpv6SourceNat", default, skip_serializing_if = "Option::is_none")]
+    pub enable_prefix_for_ipv6_source_nat: Option<EnablePrefixForIpv6SourceNatEnum>,
+    /// [Application Load Balancers] The IPAM pools to use with the load balancer.
+    #[serde(rename = "IpamPools", default, skip_serializing_if = "Option::is_none")]
+    pub ipam_pools: Option<IpamPools>,
+}
+
+impl FromJson for CreateLoadBalancerInput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "Name"),
+            subnets: member(&mut members, "Subnets"),
+            subnet_mappings: member(&mut members, "SubnetMappings"),
+            security_groups: member(&mut members, "SecurityGroups"),
+            scheme: member(&mut members, "Scheme"),
+            tags: member(&mut members, "Tags"),
+            r#type: member(&mut members, "Type"),
+            ip_address_type: member(&mut members, "IpAddressType"),
+            customer_owned_ipv4_pool: member(&mut members, "CustomerOwnedIpv4Pool"),
+            enable_prefix_for_ipv6_source_nat: member(&mut members, "EnablePrefixForIpv6SourceNat"),
+            ipam_pools: member(&mut members, "IpamPools"),
+        })
+    }
+}
+
+/// Information about a subnet mapping.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SubnetMapping {
+    /// The ID of the subnet.
+    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// [Network Load Balancers] The allocation ID of the Elastic IP address for an internet-facing load balancer.
+    #[serde(rename = "AllocationId", default, skip_serializing_if = "Option::is_none")]
+    pub allocation_id: Option<String>,
+    /// [Network Load Balancers] The private IPv4 address for an internal load balancer.
+    #[serde(rename = "PrivateIPv4Address", default, skip_serializing_if = "Option::is_none")]
+    pub private_i_pv4_address: Option<String>,
+    /// [Network Load Balancers] The IPv6 address.
+    #[serde(rename = "IPv6Address", default, skip_serializing_if = "Option::is_none")]
+    pub i_pv6_address: Option<String>,
+    /// [Network Load Balancers with UDP listeners] The IPv6 prefix to use for source NAT.
+    #[serde(rename = "SourceNatIpv6Prefix", default, skip_serializing_if = "Option::is_none")]
+    pub source_nat_ipv6_prefix: Option<String>,
+}
+
+impl FromJson for SubnetMapping {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            subnet_id: member(&mut members, "SubnetId"),
+            allocation_id: member(&mut members, "AllocationId"),
+            private_i_pv4_address: member(&mut members, "PrivateIPv4Address"),
+            i_pv6_address: member(&mut members, "IPv6Address"),
+            source_nat_ipv6_prefix: member(&mut members, "SourceNatIpv6Prefix"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum LoadBalancerSchemeEnum {
+    #[serde(rename = "internet-facing")]
+    InternetFacing,
+    #[serde(rename = "internal")]
+    Internal,
+}
+
+impl LoadBalancerSchemeEnum {
+    pub const VALUES: &'static [&'static str] = &["internet-facing", "internal"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InternetFacing => "internet-facing",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "internet-facing" => Some(Self::InternetFacing),
+            "internal" => Some(Self::Internal),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for LoadBalancerSchemeEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum LoadBalancerTypeEnum {
+    #[serde(rename = "application")]
+    Application,
+    #[serde(rename = "network")]
+    Network,
+    #[serde(rename = "gateway")]
+    Gateway,
+}
+
+impl LoadBalancerTypeEnum {
+    pub const VALUES: &'static [&'static str] = &["application", "network", "gateway"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Application => "application",
+            Self::Network => "network",
+            Self::Gateway => "gateway",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "application" => Some(Self::Application),
+            "network" => Some(Self::Network),
+            "gateway" => Some(Self::Gateway),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for LoadBalancerTypeEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum IpAddressType {
+    #[serde(rename = "ipv4")]
+    Ipv4,
+    #[serde(rename = "dualstack")]
+    Dualstack,
+    #[serde(rename = "dualstack-without-public-ipv4")]
+    DualstackWithoutPublicIpv4,
+}
+
+impl IpAddressType {
+    pub const VALUES: &'static [&'static str] = &["ipv4", "dualstack", "dualstack-without-public-ipv4"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ipv4 => "ipv4",
+            Self::Dualstack => "dualstack",
+            Self::DualstackWithoutPublicIpv4 => "dualstack-without-public-ipv4",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ipv4" => Some(Self::Ipv4),
+            "dualstack" => Some(Self::Dualstack),
+            "dualstack-without-public-ipv4" => Some(Self::DualstackWithoutPublicIpv4),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for IpAddressType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum EnablePrefixForIpv6SourceNatEnum {
+    #[serde(rename = "on")]
+    On,
+    #[serde(rename = "off")]
+    Off,
+}
+
+impl EnablePrefixForIpv6SourceNatEnum {
+    pub const VALUES: &'static [&'static str] = &["on", "off"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "on" => Some(Self::On),
+            "off" => Some(Self::Off),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for EnablePrefixForIpv6SourceNatEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// An IPAM pool is a collection of IP address CIDRs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct IpamPools {
+    /// The ID of the IPv4 IPAM pool.
+    #[serde(rename = "Ipv4IpamPoolId", default, skip_serializing_if = "Option::is_none")]
+    pub ipv4_ipam_pool_id: Option<String>,
+}
+
+impl FromJson for IpamPools {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            ipv4_ipam_pool_id: member(&mut members, "Ipv4IpamPoolId"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CreateLoadBalancerOutput {
+    /// Information about the load balancer.
+    #[serde(rename = "LoadBalancers", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancers: Option<Vec<LoadBalancer>>,
+}
+
+impl FromJson for CreateLoadBalancerOutput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            load_balancers: member(&mut members, "LoadBalancers"),
+        })
+    }
+}
+
+/// Information about a load balancer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LoadBalancer {
+    /// The Amazon Resource Name (ARN) of the load balancer.
+    #[serde(rename = "LoadBalancerArn", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer_arn: Option<String>,
+    /// The public DNS name of the load balancer.
+    #[serde(rename = "DNSName", default, skip_serializing_if = "Option::is_none")]
+    pub dns_name: Option<String>,
+    /// The ID of the Amazon Route 53 hosted zone associated with the load balancer.
+    #[serde(rename = "CanonicalHostedZoneId", default, skip_serializing_if = "Option::is_none")]
+    pub canonical_hosted_zone_id: Option<String>,
+    /// The date and time the load balancer was created.
+    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
+    pub created_time: Option<f64>,
+    /// The name of the load balancer.
+    #[serde(rename = "LoadBalancerName", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer_name: Option<String>,
+    /// The nodes of an Internet-facing load balancer have public IP addresses.
+    #[serde(rename = "Scheme", default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<LoadBalancerSchemeEnum>,
+    /// The ID of the VPC for the load balancer.
+    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// The state of the load balancer.
+    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<LoadBalancerState>,
+    /// The type of load balancer.
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<LoadBalancerTypeEnum>,
+    /// The subnets for the load balancer.
+    #[serde(rename = "AvailabilityZones", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zones: Option<Vec<AvailabilityZone>>,
+    /// The IDs of the security groups for the load balancer.
+    #[serde(rename = "SecurityGroups", default, skip_serializing_if = "Option::is_none")]
+    pub security_groups: Option<Vec<String>>,
+    /// The type of IP addresses used for public or private connections by the subnets attached to your load balancer.
+    #[serde(rename = "IpAddressType", default, skip_serializing_if = "Option::is_none")]
+    pub ip_address_type: Option<IpAddressType>,
+    /// [Application Load Balancers on Outposts] The ID of the customer-owned address pool.
+    #[serde(rename = "CustomerOwnedIpv4Pool", default, skip_serializing_if = "Option::is_none")]
+    pub customer_owned_ipv4_pool: Option<String>,
+    /// Indicates whether to evaluate inbound security group rules for traffic sent to a Network Load Balancer through Amazon Web Services PrivateLink.
+    #[serde(rename = "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", default, skip_serializing_if = "Option::is_none")]
+    pub enforce_security_group_inbound_rules_on_private_link_traffic: Option<String>,
+    /// [Network Load Balancers with UDP listeners] Indicates whether to use an IPv6 prefix from each subnet for source NAT.
+    #[serde(rename = "EnablePrefixForIpv6SourceNat", default, skip_serializing_if = "Option::is_none")]
+    pub enable_prefix_for_ipv6_source_nat: Option<EnablePrefixForIpv6SourceNatEnum>,
+    /// [Application Load Balancers] The IPAM pool in use by the load balancer, if configured.
+    #[serde(rename = "IpamPools", default, skip_serializing_if = "Option::is_none")]
+    pub ipam_pools: Option<IpamPools>,
+}
+
+impl FromJson for LoadBalancer {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            load_balancer_arn: member(&mut members, "LoadBalancerArn"),
+            dns_name: member(&mut members, "DNSName"),
+            canonical_hosted_zone_id: member(&mut members, "CanonicalHostedZoneId"),
+            created_time: member(&mut members, "CreatedTime"),
+            load_balancer_name: member(&mut members, "LoadBalancerName"),
+            scheme: member(&mut members, "Scheme"),
+            vpc_id: member(&mut members, "VpcId"),
+            state: member(&mut members, "State"),
+            r#type: member(&mut members, "Type"),
+            availability_zones: member(&mut members, "AvailabilityZones"),
+            security_groups: member(&mut members, "SecurityGroups"),
+            ip_address_type: member(&mut members, "IpAddressType"),
+            customer_owned_ipv4_pool: member(&mut members, "CustomerOwnedIpv4Pool"),
+            enforce_security_group_inbound_rules_on_private_link_traffic: member(&mut members, "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"),
+            enable_prefix_for_ipv6_source_nat: member(&mut members, "EnablePrefixForIpv6SourceNat"),
+            ipam_pools: member(&mut members, "IpamPools"),
+        })
+    }
+}
+
+/// Information about the state of the load balancer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LoadBalancerState {
+    /// The state code.
+    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<LoadBalancerStateEnum>,
+    /// A description of the state.
+    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl FromJson for LoadBalancerState {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            code: member(&mut members, "Code"),
+            reason: member(&mut members, "Reason"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum LoadBalancerStateEnum {
+    #[serde(rename = "active")]
+    Active,
+    #[serde(rename = "provisioning")]
+    Provisioning,
+    #[serde(rename = "active_impaired")]
+    ActiveImpaired,
+    #[serde(rename = "failed")]
+    Failed,
+}
+
+impl LoadBalancerStateEnum {
+    pub const VALUES: &'static [&'static str] = &["active", "provisioning", "active_impaired", "failed"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Provisioning => "provisioning",
+            Self::ActiveImpaired => "active_impaired",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "active" => Some(Self::Active),
+            "provisioning" => Some(Self::Provisioning),
+            "active_impaired" => Some(Self::ActiveImpaired),
+            "failed" => Some(Self::Failed),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for LoadBalancerStateEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Information about an Availability Zone.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AvailabilityZone {
+    /// The name of the Availability Zone.
+    #[serde(rename = "ZoneName", default, skip_serializing_if = "Option::is_none")]
+    pub zone_name: Option<String>,
+    /// The ID of the subnet.
+    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// [Application Load Balancers on Outposts] The ID of the Outpost.
+    #[serde(rename = "OutpostId", default, skip_serializing_if = "Option::is_none")]
+    pub outpost_id: Option<String>,
+    /// [Network Load Balancers] If you need static IP addresses for your load balancer, you can specify one Elastic IP address per Availability Zone when you create an internal-facing load balancer.
+    #[serde(rename = "LoadBalancerAddresses", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer_addresses: Option<Vec<LoadBalancerAddress>>,
+    /// [Network Load Balancers with UDP listeners] The IPv6 prefixes to use for source NAT.
+    #[serde(rename = "SourceNatIpv6Prefixes", default, skip_serializing_if = "Option::is_none")]
+    pub source_nat_ipv6_prefixes: Option<Vec<String>>,
+}
+
+impl FromJson for AvailabilityZone {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            zone_name: member(&mut members, "ZoneName"),
+            subnet_id: member(&mut members, "SubnetId"),
+            outpost_id: member(&mut members, "OutpostId"),
+            load_balancer_addresses: member(&mut members, "LoadBalancerAddresses"),
+            source_nat_ipv6_prefixes: member(&mut members, "SourceNatIpv6Prefixes"),
+        })
+    }
+}
+
+/// Information about a static IP address for a load balancer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LoadBalancerAddress {
+    /// The static IP address.
+    #[serde(rename = "IpAddress", default, skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// [Network Load Balancers] The allocation ID of the Elastic IP address for an internal-facing load balancer.
+    #[serde(rename = "AllocationId", default, skip_serializing_if = "Option::is_none")]
+    pub allocation_id: Option<String>,
+    /// [Network Load Balancers] The private IPv4 address for an internal load balancer.
+    #[serde(rename = "PrivateIPv4Address", default, skip_serializing_if = "Option::is_none")]
+    pub private_i_pv4_address: Option<String>,
+    /// [Network Load Balancers] The IPv6 address.
+    #[serde(rename = "IPv6Address", default, skip_serializing_if = "Option::is_none")]
+    pub i_pv6_address: Option<String>,
+}
+
+impl FromJson for LoadBalancerAddress {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            ip_address: member(&mut members, "IpAddress"),
+            allocation_id: member(&mut members, "AllocationId"),
+            private_i_pv4_address: member(&mut members, "PrivateIPv4Address"),
+            i_pv6_address: member(&mut members, "IPv6Address"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeLoadBalancersInput {
+    /// The Amazon Resource Names (ARN) of the load balancers.
+    #[serde(rename = "LoadBalancerArns", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer_arns: Option<Vec<String>>,
+    /// The names of the load balancers.
+    #[serde(rename = "Names", default, skip_serializing_if = "Option::is_none")]
+    pub names: Option<Vec<String>>,
+    /// The marker for the next set of results.
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    /// The maximum number of results to return with this call.
+    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i32>,
+}
+
+impl FromJson for DescribeLoadBalancersInput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            load_balancer_arns: member(&mut members, "LoadBalancerArns"),
+            names: member(&mut members, "Names"),
+            marker: member(&mut members, "Marker"),
+            page_size: member(&mut members, "PageSize"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeLoadBalancersOutput {
+    /// Information about the load balancers.
+    #[serde(rename = "LoadBalancers", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancers: Option<Vec<LoadBalancer>>,
+    /// If there are additional results, this is the marker for the next set of results.
+    #[serde(rename = "NextMarker", default, skip_serializing_if = "Option::is_none")]
+    pub next_marker: Option<String>,
+}
+
+impl FromJson for DescribeLoadBalancersOutput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            load_balancers: member(&mut members, "LoadBalancers"),
+            next_marker: member(&mut members, "NextMarker"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DeleteLoadBalancerInput {
+    /// The Amazon Resource Name (ARN) of the load balancer.
+    #[serde(rename = "LoadBalancerArn", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer_arn: Option<String>,
+}
+
+impl FromJson for DeleteLoadBalancerInput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            load_balancer_arn: member(&mut members, "LoadBalancerArn"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DeleteLoadBalancerOutput {
+}
+
+impl FromJson for DeleteLoadBalancerOutput {
+    fn from_json(value: Value) -> Option<Self> {
+        object(value).map(|_| Self {})
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CreateListenerInput {
+    /// The Amazon Resource Name (ARN) of the load balancer.
+    #[serde(rename = "LoadBalancerArn", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer_arn: Option<String>,
+    /// The protocol for connections from clients to the load balancer.
+    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<ProtocolEnum>,
+    /// The port on which the load balancer is listening.
+    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    /// [HTTPS and TLS listeners] The security policy that defines which protocols and ciphers are supported.
+    #[serde(rename = "SslPolicy", default, skip_serializing_if = "Option::is_none")]
+    pub ssl_policy: Option<String>,
+    /// [HTTPS and TLS listeners] The default certificate for the listener.
+    #[serde(rename = "Certificates", default, skip_serializing_if = "Option::is_none")]
+    pub certificates: Option<Vec<Certificate>>,
+    /// The actions for the default rule.
+    #[serde(rename = "DefaultActions", default, skip_serializing_if = "Option::is_none")]
+    pub default_actions: Option<Vec<Action>>,
+    /// [TLS listeners] The name of the Application-Layer Protocol Negotiation (ALPN) policy.
+    #[serde(rename = "AlpnPolicy", default, skip_serializing_if = "Option::is_none")]
+    pub alpn_policy: Option<Vec<String>>,
+    /// The tags to assign to the listener.
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// [HTTPS and TLS listeners] The mutual authentication configuration information.
+    #[serde(rename = "MutualAuthentication", default, skip_serializing_if = "Option::is_none")]
+    pub mutual_authentication: Option<MutualAuthenticationAttributes>,
+}
+
+impl FromJson for CreateListenerInput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            load_balancer_arn: member(&mut members, "LoadBalancerArn"),
+            protocol: member(&mut members, "Protocol"),
+            port: member(&mut members, "Port"),
+            ssl_policy: member(&mut members, "SslPolicy"),
+            certificates: member(&mut members, "Certificates"),
+            default_actions: member(&mut members, "DefaultActions"),
+            alpn_policy: member(&mut members, "AlpnPolicy"),
+            tags: member(&mut members, "Tags"),
+            mutual_authentication: member(&mut members, "MutualAuthentication"),
+        })
+    }
+}
+
+/// Information about an SSL server certificate.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Certificate {
+    /// The Amazon Resource Name (ARN) of the certificate.
+    #[serde(rename = "CertificateArn", default, skip_serializing_if = "Option::is_none")]
+    pub certificate_arn: Option<String>,
+    /// Indicates whether the certificate is the default certificate.
+    #[serde(rename = "IsDefault", default, skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<bool>,
+}
+
+impl FromJson for Certificate {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            certificate_arn: member(&mut members, "CertificateArn"),
+            is_default: member(&mut members, "IsDefault"),
+        })
+    }
+}
+
+/// Information about an action.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Action {
+    /// The type of action.
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ActionTypeEnum>,
+    /// The Amazon Resource Name (ARN) of the target group.
+    #[serde(rename = "TargetGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub target_group_arn: Option<String>,
+    /// [HTTPS listeners] Information about an identity provider that is compliant with OpenID Connect (OIDC).
+    #[serde(rename = "AuthenticateOidcConfig", default, skip_serializing_if = "Option::is_none")]
+    pub authenticate_oidc_config: Option<AuthenticateOidcActionConfig>,
+    /// [HTTPS listeners] Information for using Amazon Cognito to authenticate users.
+    #[serde(rename = "AuthenticateCognitoConfig", default, skip_serializing_if = "Option::is_none")]
+    pub authenticate_cognito_config: Option<AuthenticateCognitoActionConfig>,
+    /// The order for the action.
+    #[serde(rename = "Order", default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<i32>,
+    /// [Application Load Balancer] Information for creating a redirect action.
+    #[serde(rename = "RedirectConfig", default, skip_serializing_if = "Option::is_none")]
+    pub redirect_config: Option<RedirectActionConfig>,
+    /// [Application Load Balancer] Information for creating an action that returns a custom HTTP response.
+    #[serde(rename = "FixedResponseConfig", default, skip_serializing_if = "Option::is_none")]
+    pub fixed_response_config: Option<FixedResponseActionConfig>,
+    /// Information for creating an action that distributes requests among multiple target groups.
+    #[serde(rename = "ForwardConfig", default, skip_serializing_if = "Option::is_none")]
+    pub forward_config: Option<ForwardActionConfig>,
+    /// [HTTPS listeners] Information for validating JWT access tokens in client requests.
+    #[serde(rename = "JwtValidationConfig", default, skip_serializing_if = "Option::is_none")]
+    pub jwt_validation_config: Option<JwtValidationActionConfig>,
+}
+
+impl FromJson for Action {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            r#type: member(&mut members, "Type"),
+            target_group_arn: member(&mut members, "TargetGroupArn"),
+            authenticate_oidc_config: member(&mut members, "AuthenticateOidcConfig"),
+            authenticate_cognito_config: member(&mut members, "AuthenticateCognitoConfig"),
+            order: member(&mut members, "Order"),
+            redirect_config: member(&mut members, "RedirectConfig"),
+            fixed_response_config: member(&mut members, "FixedResponseConfig"),
+            forward_config: member(&mut members, "ForwardConfig"),
+            jwt_validation_config: member(&mut members, "JwtValidationConfig"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ActionTypeEnum {
+    #[serde(rename = "forward")]
+    Forward,
+    #[serde(rename = "authenticate-oidc")]
+    AuthenticateOidc,
+    #[serde(rename = "authenticate-cognito")]
+    AuthenticateCognito,
+    #[serde(rename = "redirect")]
+    Redirect,
+    #[serde(rename = "fixed-response")]
+    FixedResponse,
+    #[serde(rename = "jwt-validation")]
+    JwtValidation,
+}
+
+impl ActionTypeEnum {
+    pub const VALUES: &'static [&'static str] = &["forward", "authenticate-oidc", "authenticate-cognito", "redirect", "fixed-response", "jwt-validation"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Forward => "forward",
+            Self::AuthenticateOidc => "authenticate-oidc",
+            Self::AuthenticateCognito => "authenticate-cognito",
+            Self::Redirect => "redirect",
+            Self::FixedResponse => "fixed-response",
+            Self::JwtValidation => "jwt-validation",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "forward" => Some(Self::Forward),
+            "authenticate-oidc" => Some(Self::AuthenticateOidc),
+            "authenticate-cognito" => Some(Self::AuthenticateCognito),
+            "redirect" => Some(Self::Redirect),
+            "fixed-response" => Some(Self::FixedResponse),
+            "jwt-validation" => Some(Self::JwtValidation),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for ActionTypeEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Request parameters when using an identity provider (IdP) that is compliant with OpenID Connect (OIDC) to authenticate users.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AuthenticateOidcActionConfig {
+    /// The OIDC issuer identifier of the IdP.
+    #[serde(rename = "Issuer", default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// The authorization endpoint of the IdP.
+    #[serde(rename = "AuthorizationEndpoint", default, skip_serializing_if = "Option::is_none")]
+    pub authorization_endpoint: Option<String>,
+    /// The token endpoint of the IdP.
+    #[serde(rename = "TokenEndpoint", default, skip_serializing_if = "Option::is_none")]
+    pub token_endpoint: Option<String>,
+    /// The user info endpoint of the IdP.
+    #[serde(rename = "UserInfoEndpoint", default, skip_serializing_if = "Option::is_none")]
+    pub user_info_endpoint: Option<String>,
+    /// The OAuth 2.0 client identifier.
+    #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// The OAuth 2.0 client secret.
+    #[serde(rename = "ClientSecret", default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    /// The name of the cookie used to maintain session information.
+    #[serde(rename = "SessionCookieName", default, skip_serializing_if = "Option::is_none")]
+    pub session_cookie_name: Option<String>,
+    /// The set of user claims to be requested from the IdP.
+    #[serde(rename = "Scope", default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The maximum duration of the authentication session, in seconds.
+    #[serde(rename = "SessionTimeout", default, skip_serializing_if = "Option::is_none")]
+    pub session_timeout: Option<i64>,
+    /// The query parameters (up to 10) to include in the redirect request to the authorization endpoint.
+    #[serde(rename = "AuthenticationRequestExtraParams", default, skip_serializing_if = "Option::is_none")]
+    pub authentication_request_extra_params: Option<BTreeMap<String, String>>,
+    /// The behavior if the user is not authenticated.
+    #[serde(rename = "OnUnauthenticatedRequest", default, skip_serializing_if = "Option::is_none")]
+    pub on_unauthenticated_request: Option<AuthenticateOidcActionConditionalBehaviorEnum>,
+    /// Indicates whether to use the existing client secret when modifying a rule.
+    #[serde(rename = "UseExistingClientSecret", default, skip_serializing_if = "Option::is_none")]
+    pub use_existing_client_secret: Option<bool>,
+}
+
+impl FromJson for AuthenticateOidcActionConfig {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            issuer: member(&mut members, "Issuer"),
+            authorization_endpoint: member(&mut members, "AuthorizationEndpoint"),
+            token_endpoint: member(&mut members, "TokenEndpoint"),
+            user_info_endpoint: member(&mut members, "UserInfoEndpoint"),
+            client_id: member(&mut members, "ClientId"),
+            client_secret: member(&mut members, "ClientSecret"),
+            session_cookie_name: member(&mut members, "SessionCookieName"),
+            scope: member(&mut members, "Scope"),
+            session_timeout: member(&mut members, "SessionTimeout"),
+            authentication_request_extra_params: member(&mut members, "AuthenticationRequestExtraParams"),
+            on_unauthenticated_request: member(&mut members, "OnUnauthenticatedRequest"),
+            use_existing_client_secret: member(&mut members, "UseExistingClientSecret"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum AuthenticateOidcActionConditionalBehaviorEnum {
+    #[serde(rename = "deny")]
+    Deny,
+    #[serde(rename = "allow")]
+    Allow,
+    #[serde(rename = "authenticate")]
+    Authenticate,
+}
+
+impl AuthenticateOidcActionConditionalBehaviorEnum {
+    pub const VALUES: &'static [&'static str] = &["deny", "allow", "authenticate"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Deny => "deny",
+            Self::Allow => "allow",
+            Self::Authenticate => "authenticate",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "deny" => Some(Self::Deny),
+            "allow" => Some(Self::Allow),
+            "authenticate" => Some(Self::Authenticate),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for AuthenticateOidcActionConditionalBehaviorEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Request parameters to use when integrating with Amazon Cognito to authenticate users.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AuthenticateCognitoActionConfig {
+    /// The Amazon Resource Name (ARN) of the Amazon Cognito user pool.
+    #[serde(rename = "UserPoolArn", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_arn: Option<String>,
+    /// The ID of the Amazon Cognito user pool client.
+    #[serde(rename = "UserPoolClientId", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_client_id: Option<String>,
+    /// The domain prefix or fully-qualified domain name of the Amazon Cognito user pool.
+    #[serde(rename = "UserPoolDomain", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_domain: Option<String>,
+    /// The name of the cookie used to maintain session information.
+    #[serde(rename = "SessionCookieName", default, skip_serializing_if = "Option::is_none")]
+    pub session_cookie_name: Option<String>,
+    /// The set of user claims to be requested from the IdP.
+    #[serde(rename = "Scope", default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The maximum duration of the authentication session, in seconds.
+    #[serde(rename = "SessionTimeout", default, skip_serializing_if = "Option::is_none")]
+    pub session_timeout: Option<i64>,
+    /// The query parameters (up to 10) to include in the redirect request to the authorization endpoint.
+    #[serde(rename = "AuthenticationRequestExtraParams", default, skip_serializing_if = "Option::is_none")]
+    pub authentication_request_extra_params: Option<BTreeMap<String, String>>,
+    /// The behavior if the user is not authenticated.
+    #[serde(rename = "OnUnauthenticatedRequest", default, skip_serializing_if = "Option::is_none")]
+    pub on_unauthenticated_request: Option<AuthenticateCognitoActionConditionalBehaviorEnum>,
+}
+
+impl FromJson for AuthenticateCognitoActionConfig {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            user_pool_arn: member(&mut members, "UserPoolArn"),
+            user_pool_client_id: member(&mut members, "UserPoolClientId"),
+            user_pool_domain: member(&mut members, "UserPoolDomain"),
+            session_cookie_name: member(&mut members, "SessionCookieName"),
+            scope: member(&mut members, "Scope"),
+            session_timeout: member(&mut members, "SessionTimeout"),
+            authentication_request_extra_params: member(&mut members, "AuthenticationRequestExtraParams"),
+            on_unauthenticated_request: member(&mut members, "OnUnauthenticatedRequest"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum AuthenticateCognitoActionConditionalBehaviorEnum {
+    #[serde(rename = "deny")]
+    Deny,
+    #[serde(rename = "allow")]
+    Allow,
+    #[serde(rename = "authenticate")]
+    Authenticate,
+}
+
+impl AuthenticateCognitoActionConditionalBehaviorEnum {
+    pub const VALUES: &'static [&'static str] = &["deny", "allow", "authenticate"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Deny => "deny",
+            Self::Allow => "allow",
+            Self::Authenticate => "authenticate",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "deny" => Some(Self::Deny),
+            "allow" => Some(Self::Allow),
+            "authenticate" => Some(Self::Authenticate),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for AuthenticateCognitoActionConditionalBehaviorEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Information about a redirect action.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RedirectActionConfig {
+    /// The protocol.
+    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    /// The port.
+    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
+    /// The hostname.
+    #[serde(rename = "Host", default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// The absolute path, starting with the leading "/".
+    #[serde(rename = "Path", default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The query parameters, URL-encoded when necessary, but not percent-encoded.
+    #[serde(rename = "Query", default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// The HTTP redirect code.
+    #[serde(rename = "StatusCode", default, skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<RedirectActionStatusCodeEnum>,
+}
+
+impl FromJson for RedirectActionConfig {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            protocol: member(&mut members, "Protocol"),
+            port: member(&mut members, "Port"),
+            host: member(&mut members, "Host"),
+            path: member(&mut members, "Path"),
+            query: member(&mut members, "Query"),
+            status_code: member(&mut members, "StatusCode"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum RedirectActionStatusCodeEnum {
+    #[serde(rename = "HTTP_301")]
+    Http301,
+    #[serde(rename = "HTTP_302")]
+    Http302,
+}
+
+impl RedirectActionStatusCodeEnum {
+    pub const VALUES: &'static [&'static str] = &["HTTP_301", "HTTP_302"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Http301 => "HTTP_301",
+            Self::Http302 => "HTTP_302",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "HTTP_301" => Some(Self::Http301),
+            "HTTP_302" => Some(Self::Http302),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for RedirectActionStatusCodeEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Information about an action that returns a custom HTTP response.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FixedResponseActionConfig {
+    /// The message.
+    #[serde(rename = "MessageBody", default, skip_serializing_if = "Option::is_none")]
+    pub message_body: Option<String>,
+    /// The HTTP response code (2XX, 4XX, or 5XX).
+    #[serde(rename = "StatusCode", default, skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<String>,
+    /// The content type.
+    #[serde(rename = "ContentType", default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+}
+
+impl FromJson for FixedResponseActionConfig {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            message_body: member(&mut members, "MessageBody"),
+            status_code: member(&mut members, "StatusCode"),
+            content_type: member(&mut members, "ContentType"),
+        })
+    }
+}
+
+/// Information about a forward action.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ForwardActionConfig {
+    /// The target groups.
+    #[serde(rename = "TargetGroups", default, skip_serializing_if = "Option::is_none")]
+    pub target_groups: Option<Vec<TargetGroupTuple>>,
+    /// The target group stickiness for the rule.
+    #[serde(rename = "TargetGroupStickinessConfig", default, skip_serializing_if = "Option::is_none")]
+    pub target_group_stickiness_config: Option<TargetGroupStickinessConfig>,
+}
+
+impl FromJson for ForwardActionConfig {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target_groups: member(&mut members, "TargetGroups"),
+            target_group_stickiness_config: member(&mut members, "TargetGroupStickinessConfig"),
+        })
+    }
+}
+
+/// Information about how traffic will be distributed between multiple target groups in a forward rule.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct TargetGroupTuple {
+    /// The Amazon Resource Name (ARN) of the target group.
+    #[serde(rename = "TargetGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub target_group_arn: Option<String>,
+    /// The weight.
+    #[serde(rename = "Weight", default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<i32>,
+}
+
+impl FromJson for TargetGroupTuple {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            target_group_arn: member(&mut members, "TargetGroupArn"),
+            weight: member(&mut members, "Weight"),
+        })
+    }
+}
+
+/// Information about the target group stickiness for a rule.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct TargetGroupStickinessConfig {
+    /// Indicates whether target group stickiness is enabled.
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// [Application Load Balancers] The time period, in seconds, during which requests from a client should be routed to the same target group.
+    #[serde(rename = "DurationSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub duration_seconds: Option<i32>,
+}
+
+impl FromJson for TargetGroupStickinessConfig {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            enabled: member(&mut members, "Enabled"),
+            duration_seconds: member(&mut members, "DurationSeconds"),
+        })
+    }
+}
+
+/// Information about a JSON Web Token (JWT) validation action.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct JwtValidationActionConfig {
+    /// The JSON Web Key Set (JWKS) endpoint.
+    #[serde(rename = "JwksEndpoint", default, skip_serializing_if = "Option::is_none")]
+    pub jwks_endpoint: Option<String>,
+    /// The issuer of the JWT.
+    #[serde(rename = "Issuer", default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// Additional claims to validate.
+    #[serde(rename = "AdditionalClaims", default, skip_serializing_if = "Option::is_none")]
+    pub additional_claims: Option<Vec<JwtValidationActionAdditionalClaim>>,
+}
+
+impl FromJson for JwtValidationActionConfig {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            jwks_endpoint: member(&mut members, "JwksEndpoint"),
+            issuer: member(&mut members, "Issuer"),
+            additional_claims: member(&mut members, "AdditionalClaims"),
+        })
+    }
+}
+
+/// Information about an additional claim to validate.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct JwtValidationActionAdditionalClaim {
+    /// The format of the claim value.
+    #[serde(rename = "Format", default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<JwtValidationActionAdditionalClaimFormatEnum>,
+    /// The name of the claim.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The claim value.
+    #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+}
+
+impl FromJson for JwtValidationActionAdditionalClaim {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            format: member(&mut members, "Format"),
+            name: member(&mut members, "Name"),
+            values: member(&mut members, "Values"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum JwtValidationActionAdditionalClaimFormatEnum {
+    #[serde(rename = "single-string")]
+    SingleString,
+    #[serde(rename = "string-array")]
+    StringArray,
+    #[serde(rename = "space-separated-values")]
+    SpaceSeparatedValues,
+}
+
+impl JwtValidationActionAdditionalClaimFormatEnum {
+    pub const VALUES: &'static [&'static str] = &["single-string", "string-array", "space-separated-values"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SingleString => "single-string",
+            Self::StringArray => "string-array",
+            Self::SpaceSeparatedValues => "space-separated-values",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "single-string" => Some(Self::SingleString),
+            "string-array" => Some(Self::StringArray),
+            "space-separated-values" => Some(Self::SpaceSeparatedValues),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for JwtValidationActionAdditionalClaimFormatEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Information about the mutual authentication attributes of a listener.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct MutualAuthenticationAttributes {
+    /// The client certificate handling method.
+    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// The Amazon Resource Name (ARN) of the trust store.
+    #[serde(rename = "TrustStoreArn", default, skip_serializing_if = "Option::is_none")]
+    pub trust_store_arn: Option<String>,
+    /// Indicates whether expired client certificates are ignored.
+    #[serde(rename = "IgnoreClientCertificateExpiry", default, skip_serializing_if = "Option::is_none")]
+    pub ignore_client_certificate_expiry: Option<bool>,
+    /// Indicates a shared trust stores association status.
+    #[serde(rename = "TrustStoreAssociationStatus", default, skip_serializing_if = "Option::is_none")]
+    pub trust_store_association_status: Option<TrustStoreAssociationStatusEnum>,
+    /// Indicates whether trust store CA certificate names are advertised.
+    #[serde(rename = "AdvertiseTrustStoreCaNames", default, skip_serializing_if = "Option::is_none")]
+    pub advertise_trust_store_ca_names: Option<AdvertiseTrustStoreCaNamesEnum>,
+    /// [Network Load Balancers] The client certificate identity filters.
+    #[serde(rename = "ClientCertificateIdentityFilters", default, skip_serializing_if = "Option::is_none")]
+    pub client_certificate_identity_filters: Option<Vec<ClientCertificateIdentityFilter>>,
+}
+
+impl FromJson for MutualAuthenticationAttributes {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            mode: member(&mut members, "Mode"),
+            trust_store_arn: member(&mut members, "TrustStoreArn"),
+            ignore_client_certificate_expiry: member(&mut members, "IgnoreClientCertificateExpiry"),
+            trust_store_association_status: member(&mut members, "TrustStoreAssociationStatus"),
+            advertise_trust_store_ca_names: member(&mut members, "AdvertiseTrustStoreCaNames"),
+            client_certificate_identity_filters: member(&mut members, "ClientCertificateIdentityFilters"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum TrustStoreAssociationStatusEnum {
+    #[serde(rename = "active")]
+    Active,
+    #[serde(rename = "removed")]
+    Removed,
+}
+
+impl TrustStoreAssociationStatusEnum {
+    pub const VALUES: &'static [&'static str] = &["active", "removed"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Removed => "removed",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "active" => Some(Self::Active),
+            "removed" => Some(Self::Removed),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for TrustStoreAssociationStatusEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum AdvertiseTrustStoreCaNamesEnum {
+    #[serde(rename = "on")]
+    On,
+    #[serde(rename = "off")]
+    Off,
+}
+
+impl AdvertiseTrustStoreCaNamesEnum {
+    pub const VALUES: &'static [&'static str] = &["on", "off"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "on" => Some(Self::On),
+            "off" => Some(Self::Off),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for AdvertiseTrustStoreCaNamesEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Describes a client certificate identity filter.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ClientCertificateIdentityFilter {
+    /// The client certificate field to match.
+    #[serde(rename = "Field", default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<ClientCertificateIdentityFilterField>,
+    /// The action to take when the client certificate matches the filter.
+    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<ClientCertificateIdentityFilterAction>,
+    /// The match type.
+    #[serde(rename = "MatchType", default, skip_serializing_if = "Option::is_none")]
+    pub match_type: Option<ClientCertificateIdentityFilterMatchType>,
+    /// The value to match.
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl FromJson for ClientCertificateIdentityFilter {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            field: member(&mut members, "Field"),
+            action: member(&mut members, "Action"),
+            match_type: member(&mut members, "MatchType"),
+            value: member(&mut members, "Value"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ClientCertificateIdentityFilterField {
+    #[serde(rename = "subject-cn")]
+    SubjectCn,
+    #[serde(rename = "subject-ou")]
+    SubjectOu,
+    #[serde(rename = "san-dns")]
+    SanDns,
+    #[serde(rename = "san-uri")]
+    SanUri,
+}
+
+impl ClientCertificateIdentityFilterField {
+    pub const VALUES: &'static [&'static str] = &["subject-cn", "subject-ou", "san-dns", "san-uri"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SubjectCn => "subject-cn",
+            Self::SubjectOu => "subject-ou",
+            Self::SanDns => "san-dns",
+            Self::SanUri => "san-uri",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "subject-cn" => Some(Self::SubjectCn),
+            "subject-ou" => Some(Self::SubjectOu),
+            "san-dns" => Some(Self::SanDns),
+            "san-uri" => Some(Self::SanUri),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for ClientCertificateIdentityFilterField {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ClientCertificateIdentityFilterAction {
+    #[serde(rename = "accept")]
+    Accept,
+}
+
+impl ClientCertificateIdentityFilterAction {
+    pub const VALUES: &'static [&'static str] = &["accept"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Accept => "accept",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "accept" => Some(Self::Accept),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for ClientCertificateIdentityFilterAction {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ClientCertificateIdentityFilterMatchType {
+    #[serde(rename = "exact")]
+    Exact,
+    #[serde(rename = "prefix")]
+    Prefix,
+}
+
+impl ClientCertificateIdentityFilterMatchType {
+    pub const VALUES: &'static [&'static str] = &["exact", "prefix"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Exact => "exact",
+            Self::Prefix => "prefix",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "exact" => Some(Self::Exact),
+            "prefix" => Some(Self::Prefix),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for ClientCertificateIdentityFilterMatchType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CreateListenerOutput {
+    /// Information about the listener.
+    #[serde(rename = "Listeners", default, skip_serializing_if = "Option::is_none")]
+    pub listeners: Option<Vec<Listener>>,
+}
+
+impl FromJson for CreateListenerOutput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            listeners: member(&mut members, "Listeners"),
+        })
+    }
+}
+
+/// Information about a listener.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Listener {
+    /// The Amazon Resource Name (ARN) of the listener.
+    #[serde(rename = "ListenerArn", default, skip_serializing_if = "Option::is_none")]
+    pub listener_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the load balancer.
+    #[serde(rename = "LoadBalancerArn", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer_arn: Option<String>,
+    /// The port on which the load balancer is listening.
+    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    /// The protocol for connections from clients to the load balancer.
+    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<ProtocolEnum>,
+    /// [HTTPS or TLS listener] The default certificate for the listener.
+    #[serde(rename = "Certificates", default, skip_serializing_if = "Option::is_none")]
+    pub certificates: Option<Vec<Certificate>>,
+    /// [HTTPS or TLS listener] The security policy that defines which protocols and ciphers are supported.
+    #[serde(rename = "SslPolicy", default, skip_serializing_if = "Option::is_none")]
+    pub ssl_policy: Option<String>,
+    /// The default actions for the listener.
+    #[serde(rename = "DefaultActions", default, skip_serializing_if = "Option::is_none")]
+    pub default_actions: Option<Vec<Action>>,
+    /// [TLS listener] The name of the Application-Layer Protocol Negotiation (ALPN) policy.
+    #[serde(rename = "AlpnPolicy", default, skip_serializing_if = "Option::is_none")]
+    pub alpn_policy: Option<Vec<String>>,
+    /// The mutual authentication configuration information.
+    #[serde(rename = "MutualAuthentication", default, skip_serializing_if = "Option::is_none")]
+    pub mutual_authentication: Option<MutualAuthenticationAttributes>,
+}
+
+impl FromJson for Listener {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            listener_arn: member(&mut members, "ListenerArn"),
+            load_balancer_arn: member(&mut members, "LoadBalancerArn"),
+            port: member(&mut members, "Port"),
+            protocol: member(&mut members, "Protocol"),
+            certificates: member(&mut members, "Certificates"),
+            ssl_policy: member(&mut members, "SslPolicy"),
+            default_actions: member(&mut members, "DefaultActions"),
+            alpn_policy: member(&mut members, "AlpnPolicy"),
+            mutual_authentication: member(&mut members, "MutualAuthentication"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeListenersInput {
+    /// The Amazon Resource Name (ARN) of the load balancer.
+    #[serde(rename = "LoadBalancerArn", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer_arn: Option<String>,
+    /// The Amazon Resource Names (ARN) of the listeners.
+    #[serde(rename = "ListenerArns", default, skip_serializing_if = "Option::is_none")]
+    pub listener_arns: Option<Vec<String>>,
+    /// The marker for the next set of results.
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    /// The maximum number of results to return with this call.
+    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i32>,
+}
+
+impl FromJson for DescribeListenersInput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            load_balancer_arn: member(&mut members, "LoadBalancerArn"),
+            listener_arns: member(&mut members, "ListenerArns"),
+            marker: member(&mut members, "Marker"),
+            page_size: member(&mut members, "PageSize"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeListenersOutput {
+    /// Information about the listeners.
+    #[serde(rename = "Listeners", default, skip_serializing_if = "Option::is_none")]
+    pub listeners: Option<Vec<Listener>>,
+    /// If there are additional results, this is the marker for the next set of results.
+    #[serde(rename = "NextMarker", default, skip_serializing_if = "Option::is_none")]
+    pub next_marker: Option<String>,
+}
+
+impl FromJson for DescribeListenersOutput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            listeners: member(&mut members, "Listeners"),
+            next_marker: member(&mut members, "NextMarker"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ModifyListenerInput {
+    /// The Amazon Resource Name (ARN) of the listener.
+    #[serde(rename = "ListenerArn", default, skip_serializing_if = "Option::is_none")]
+    pub listener_arn: Option<String>,
+    /// The port for connections from clients to the load balancer.
+    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    /// The protocol for connections from clients to the load balancer.
+    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<ProtocolEnum>,
+    /// [HTTPS and TLS listeners] The security policy that defines which protocols and ciphers are supported.
+    #[serde(rename = "SslPolicy", default, skip_serializing_if = "Option::is_none")]
+    pub ssl_policy: Option<String>,
+    /// [HTTPS and TLS listeners] The default certificate for the listener.
+    #[serde(rename = "Certificates", default, skip_serializing_if = "Option::is_none")]
+    pub certificates: Option<Vec<Certificate>>,
+    /// The actions for the default rule.
+    #[serde(rename = "DefaultActions", default, skip_serializing_if = "Option::is_none")]
+    pub default_actions: Option<Vec<Action>>,
+    /// [TLS listeners] The name of the Application-Layer Protocol Negotiation (ALPN) policy.
+    #[serde(rename = "AlpnPolicy", default, skip_serializing_if = "Option::is_none")]
+    pub alpn_policy: Option<Vec<String>>,
+    /// [HTTPS and TLS listeners] The mutual authentication configuration information.
+    #[serde(rename = "MutualAuthentication", default, skip_serializing_if = "Option::is_none")]
+    pub mutual_authentication: Option<MutualAuthenticationAttributes>,
+}
+
+impl FromJson for ModifyListenerInput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            listener_arn: member(&mut members, "ListenerArn"),
+            port: member(&mut members, "Port"),
+            protocol: member(&mut members, "Protocol"),
+            ssl_policy: member(&mut members, "SslPolicy"),
+            certificates: member(&mut members, "Certificates"),
+            default_actions: member(&mut members, "DefaultActions"),
+            alpn_policy: member(&mut members, "AlpnPolicy"),
+            mutual_authentication: member(&mut members, "MutualAuthentication"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ModifyListenerOutput {
+    /// Information about the modified listener.
+    #[serde(rename = "Listeners", default, skip_serializing_if = "Option::is_none")]
+    pub listeners: Option<Vec<Listener>>,
+}
+
+impl FromJson for ModifyListenerOutput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            listeners: member(&mut members, "Listeners"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DeleteListenerInput {
+    /// The Amazon Resource Name (ARN) of the listener.
+    #[serde(rename = "ListenerArn", default, skip_serializing_if = "Option::is_none")]
+    pub listener_arn: Option<String>,
+}
+
+impl FromJson for DeleteListenerInput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            listener_arn: member(&mut members, "ListenerArn"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DeleteListenerOutput {
+}
+
+impl FromJson for DeleteListenerOutput {
+    fn from_json(value: Value) -> Option<Self> {
+        object(value).map(|_| Self {})
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CreateRuleInput {
+    /// The Amazon Resource Name (ARN) of the listener.
+    #[serde(rename = "ListenerArn", default, skip_serializing_if = "Option::is_none")]
+    pub listener_arn: Option<String>,
+    /// The conditions.
+    #[serde(rename = "Conditions", default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<Vec<RuleCondition>>,
+    /// The rule priority.
+    #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i32>,
+    /// The actions.
+    #[serde(rename = "Actions", default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<Action>>,
+    /// The tags to assign to the rule.
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The transforms to apply to requests that match this rule.
+    #[serde(rename = "Transforms", default, skip_serializing_if = "Option::is_none")]
+    pub transforms: Option<Vec<RuleTransform>>,
+}
+
+impl FromJson for CreateRuleInput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            listener_arn: member(&mut members, "ListenerArn"),
+            conditions: member(&mut members, "Conditions"),
+            priority: member(&mut members, "Priority"),
+            actions: member(&mut members, "Actions"),
+            tags: member(&mut members, "Tags"),
+            transforms: member(&mut members, "Transforms"),
+        })
+    }
+}
+
+/// Information about a condition for a rule.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RuleCondition {
+    /// The name of the field.
+    #[serde(rename = "Field", default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The condition value.
+    #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+    /// Information for a host header condition.
+    #[serde(rename = "HostHeaderConfig", default, skip_serializing_if = "Option::is_none")]
+    pub host_header_config: Option<HostHeaderConditionConfig>,
+    /// Information for a path pattern condition.
+    #[serde(rename = "PathPatternConfig", default, skip_serializing_if = "Option::is_none")]
+    pub path_pattern_config: Option<PathPatternConditionConfig>,
+    /// Information for an HTTP header condition.
+    #[serde(rename = "HttpHeaderConfig", default, skip_serializing_if = "Option::is_none")]
+    pub http_header_config: Option<HttpHeaderConditionConfig>,
+    /// Information for a query string condition.
+    #[serde(rename = "QueryStringConfig", default, skip_serializing_if = "Option::is_none")]
+    pub query_string_config: Option<QueryStringConditionConfig>,
+    /// Information for an HTTP method condition.
+    #[serde(rename = "HttpRequestMethodConfig", default, skip_serializing_if = "Option::is_none")]
+    pub http_request_method_config: Option<HttpRequestMethodConditionConfig>,
+    /// Information for a source IP condition.
+    #[serde(rename = "SourceIpConfig", default, skip_serializing_if = "Option::is_none")]
+    pub source_ip_config: Option<SourceIpConditionConfig>,
+    /// The regular expressions to match against the condition field.
+    #[serde(rename = "RegexValues", default, skip_serializing_if = "Option::is_none")]
+    pub regex_values: Option<Vec<String>>,
+}
+
+impl FromJson for RuleCondition {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            field: member(&mut members, "Field"),
+            values: member(&mut members, "Values"),
+            host_header_config: member(&mut members, "HostHeaderConfig"),
+            path_pattern_config: member(&mut members, "PathPatternConfig"),
+            http_header_config: member(&mut members, "HttpHeaderConfig"),
+            query_string_config: member(&mut members, "QueryStringConfig"),
+            http_request_method_config: member(&mut members, "HttpRequestMethodConfig"),
+            source_ip_config: member(&mut members, "SourceIpConfig"),
+            regex_values: member(&mut members, "RegexValues"),
+        })
+    }
+}
+
+/// Information about a host header condition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HostHeaderConditionConfig {
+    /// The host names.
+    #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+    /// The regular expressions to compare against the host header.
+    #[serde(rename = "RegexValues", default, skip_serializing_if = "Option::is_none")]
+    pub regex_values: Option<Vec<String>>,
+}
+
+impl FromJson for HostHeaderConditionConfig {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            values: member(&mut members, "Values"),
+            regex_values: member(&mut members, "RegexValues"),
+        })
+    }
+}
+
+/// Information about a path pattern condition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PathPatternConditionConfig {
+    /// The path patterns to compare against the request URL.
+    #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+    /// The regular expressions to compare against the request URL.
+    #[serde(rename = "RegexValues", default, skip_serializing_if = "Option::is_none")]
+    pub regex_values: Option<Vec<String>>,
+}
+
+impl FromJson for PathPatternConditionConfig {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            values: member(&mut members, "Values"),
+            regex_values: member(&mut members, "RegexValues"),
+        })
+    }
+}
+
+/// Information about an HTTP header condition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HttpHeaderConditionConfig {
+    /// The name of the HTTP header field.
+    #[serde(rename = "HttpHeaderName", default, skip_serializing_if = "Option::is_none")]
+    pub http_header_name: Option<String>,
+    /// The strings to compare against the value of the HTTP header.
+    #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+    /// The regular expression to compare against the HTTP header.
+    #[serde(rename = "RegexValues", default, skip_serializing_if = "Option::is_none")]
+    pub regex_values: Option<Vec<String>>,
+}
+
+impl FromJson for HttpHeaderConditionConfig {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            http_header_name: member(&mut members, "HttpHeaderName"),
+            values: member(&mut members, "Values"),
+            regex_values: member(&mut members, "RegexValues"),
+        })
+    }
+}
+
+/// Information about a query string condition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct QueryStringConditionConfig {
+    /// The key/value pairs or values to find in the query string.
+    #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<QueryStringKeyValuePair>>,
+}
+
+impl FromJson for QueryStringConditionConfig {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            values: member(&mut members, "Values"),
+        })
+    }
+}
+
+/// Information about a key/value pair.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct QueryStringKeyValuePair {
+    /// The key.
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The value.
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl FromJson for QueryStringKeyValuePair {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            key: member(&mut members, "Key"),
+            value: member(&mut members, "Value"),
+        })
+    }
+}
+
+/// Information about an HTTP method condition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HttpRequestMethodConditionConfig {
+    /// The name of the request method.
+    #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+}
+
+impl FromJson for HttpRequestMethodConditionConfig {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            values: member(&mut members, "Values"),
+        })
+    }
+}
+
+/// Information about a source IP condition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SourceIpConditionConfig {
+    /// The source IP addresses, in CIDR format.
+    #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+    /// The IP address type for Network Load Balancers.
+    #[serde(rename = "IpAddressType", default, skip_serializing_if = "Option::is_none")]
+    pub ip_address_type: Option<SourceIpAddressTypeEnum>,
+}
+
+impl FromJson for SourceIpConditionConfig {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            values: member(&mut members, "Values"),
+            ip_address_type: member(&mut members, "IpAddressType"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum SourceIpAddressTypeEnum {
+    #[serde(rename = "ipv4")]
+    Ipv4,
+    #[serde(rename = "ipv6")]
+    Ipv6,
+}
+
+impl SourceIpAddressTypeEnum {
+    pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ipv4 => "ipv4",
+            Self::Ipv6 => "ipv6",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ipv4" => Some(Self::Ipv4),
+            "ipv6" => Some(Self::Ipv6),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for SourceIpAddressTypeEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Information about a transform to apply to requests that match a rule.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RuleTransform {
+    /// The type of transform.
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<TransformTypeEnum>,
+    /// Information about a host header rewrite transform.
+    #[serde(rename = "HostHeaderRewriteConfig", default, skip_serializing_if = "Option::is_none")]
+    pub host_header_rewrite_config: Option<HostHeaderRewriteConfig>,
+    /// Information about a URL rewrite transform.
+    #[serde(rename = "UrlRewriteConfig", default, skip_serializing_if = "Option::is_none")]
+    pub url_rewrite_config: Option<UrlRewriteConfig>,
+}
+
+impl FromJson for RuleTransform {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            r#type: member(&mut members, "Type"),
+            host_header_rewrite_config: member(&mut members, "HostHeaderRewriteConfig"),
+            url_rewrite_config: member(&mut members, "UrlRewriteConfig"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum TransformTypeEnum {
+    #[serde(rename = "host-header-rewrite")]
+    HostHeaderRewrite,
+    #[serde(rename = "url-rewrite")]
+    UrlRewrite,
+}
+
+impl TransformTypeEnum {
+    pub const VALUES: &'static [&'static str] = &["host-header-rewrite", "url-rewrite"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::HostHeaderRewrite => "host-header-rewrite",
+            Self::UrlRewrite => "url-rewrite",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "host-header-rewrite" => Some(Self::HostHeaderRewrite),
+            "url-rewrite" => Some(Self::UrlRewrite),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for TransformTypeEnum {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Information about a host header rewrite transform.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HostHeaderRewriteConfig {
+    /// The host header rewrite transform.
+    #[serde(rename = "Rewrites", default, skip_serializing_if = "Option::is_none")]
+    pub rewrites: Option<Vec<RewriteConfig>>,
+}
+
+impl FromJson for HostHeaderRewriteConfig {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            rewrites: member(&mut members, "Rewrites"),
+        })
+    }
+}
+
+/// Information about a rewrite transform.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RewriteConfig {
+    /// The regular expression to match in the input string.
+    #[serde(rename = "Regex", default, skip_serializing_if = "Option::is_none")]
+    pub regex: Option<String>,
+    /// The replacement string to use when rewriting the matched input.
+    #[serde(rename = "Replace", default, skip_serializing_if = "Option::is_none")]
+    pub replace: Option<String>,
+}
+
+impl FromJson for RewriteConfig {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            regex: member(&mut members, "Regex"),
+            replace: member(&mut members, "Replace"),
+        })
+    }
+}
+
+/// Information about a URL rewrite transform.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UrlRewriteConfig {
+    /// The URL rewrite transform to apply to the request.
+    #[serde(rename = "Rewrites", default, skip_serializing_if = "Option::is_none")]
+    pub rewrites: Option<Vec<RewriteConfig>>,
+}
+
+impl FromJson for UrlRewriteConfig {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            rewrites: member(&mut members, "Rewrites"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CreateRuleOutput {
+    /// Information about the rule.
+    #[serde(rename = "Rules", default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Vec<Rule>>,
+}
+
+impl FromJson for CreateRuleOutput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            rules: member(&mut members, "Rules"),
+        })
+    }
+}
+
+/// Information about a rule.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Rule {
+    /// The Amazon Resource Name (ARN) of the rule.
+    #[serde(rename = "RuleArn", default, skip_serializing_if = "Option::is_none")]
+    pub rule_arn: Option<String>,
+    /// The priority.
+    #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+    /// The conditions.
+    #[serde(rename = "Conditions", default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<Vec<RuleCondition>>,
+    /// The actions.
+    #[serde(rename = "Actions", default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<Action>>,
+    /// Indicates whether this is the default rule.
+    #[serde(rename = "IsDefault", default, skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<bool>,
+    /// The transforms for the rule.
+    #[serde(rename = "Transforms", default, skip_serializing_if = "Option::is_none")]
+    pub transforms: Option<Vec<RuleTransform>>,
+}
+
+impl FromJson for Rule {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            rule_arn: member(&mut members, "RuleArn"),
+            priority: member(&mut members, "Priority"),
+            conditions: member(&mut members, "Conditions"),
+            actions: member(&mut members, "Actions"),
+            is_default: member(&mut members, "IsDefault"),
+            transforms: member(&mut members, "Transforms"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeRulesInput {
+    /// The Amazon Resource Name (ARN) of the listener.
+    #[serde(rename = "ListenerArn", default, skip_serializing_if = "Option::is_none")]
+    pub listener_arn: Option<String>,
+    /// The Amazon Resource Names (ARN) of the rules.
+    #[serde(rename = "RuleArns", default, skip_serializing_if = "Option::is_none")]
+    pub rule_arns: Option<Vec<String>>,
+    /// The marker for the next set of results.
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    /// The maximum number of results to return with this call.
+    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i32>,
+}
+
+impl FromJson for DescribeRulesInput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            listener_arn: member(&mut members, "ListenerArn"),
+            rule_arns: member(&mut members, "RuleArns"),
+            marker: member(&mut members, "Marker"),
+            page_size: member(&mut members, "PageSize"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeRulesOutput {
+    /// Information about the rules.
+    #[serde(rename = "Rules", default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Vec<Rule>>,
+    /// If there are additional results, this is the marker for the next set of results.
+    #[serde(rename = "NextMarker", default, skip_serializing_if = "Option::is_none")]
+    pub next_marker: Option<String>,
+}
+
+impl FromJson for DescribeRulesOutput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            rules: member(&mut members, "Rules"),
+            next_marker: member(&mut members, "NextMarker"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ModifyRuleInput {
+    /// The Amazon Resource Name (ARN) of the rule.
+    #[serde(rename = "RuleArn", default, skip_serializing_if = "Option::is_none")]
+    pub rule_arn: Option<String>,
+    /// The conditions.
+    #[serde(rename = "Conditions", default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<Vec<RuleCondition>>,
+    /// The actions.
+    #[serde(rename = "Actions", default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<Action>>,
+    /// The transforms to apply to requests that match this rule.
+    #[serde(rename = "Transforms", default, skip_serializing_if = "Option::is_none")]
+    pub transforms: Option<Vec<RuleTransform>>,
+    /// Indicates whether to remove all transforms from the rule.
+    #[serde(rename = "ResetTransforms", default, skip_serializing_if = "Option::is_none")]
+    pub reset_transforms: Option<bool>,
+}
+
+impl FromJson for ModifyRuleInput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            rule_arn: member(&mut members, "RuleArn"),
+            conditions: member(&mut members, "Conditions"),
+            actions: member(&mut members, "Actions"),
+            transforms: member(&mut members, "Transforms"),
+            reset_transforms: member(&mut members, "ResetTransforms"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ModifyRuleOutput {
+    /// Information about the modified rule.
+    #[serde(rename = "Rules", default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Vec<Rule>>,
+}
+
+impl FromJson for ModifyRuleOutput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            rules: member(&mut members, "Rules"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DeleteRuleInput {
+    /// The Amazon Resource Name (ARN) of the rule.
+    #[serde(rename = "RuleArn", default, skip_serializing_if = "Option::is_none")]
+    pub rule_arn: Option<String>,
+}
+
+impl FromJson for DeleteRuleInput {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            rule_arn: member(&mut members, "RuleArn"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DeleteRuleOutput {
+}
+
+impl FromJson for DeleteRuleOutput {
+    fn from_json(value: Value) -> Option<Self> {
+        object(value).map(|_| Self {})
     }
 }

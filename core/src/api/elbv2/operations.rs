@@ -16,6 +16,17 @@ pub static OPERATIONS: &[Operation] = &[
     Operation { name: "DescribeTargetHealth", input: &super::shapes::DESCRIBE_TARGET_HEALTH_INPUT, validation_error: ErrorCode::ValidationError, documentation: "Describes the health of the specified targets or all of your targets." },
     Operation { name: "DescribeTargetGroupAttributes", input: &super::shapes::DESCRIBE_TARGET_GROUP_ATTRIBUTES_INPUT, validation_error: ErrorCode::ValidationError, documentation: "Describes the attributes for the specified target group." },
     Operation { name: "ModifyTargetGroupAttributes", input: &super::shapes::MODIFY_TARGET_GROUP_ATTRIBUTES_INPUT, validation_error: ErrorCode::ValidationError, documentation: "Modifies the specified attributes of the specified target group." },
+    Operation { name: "CreateLoadBalancer", input: &super::shapes::CREATE_LOAD_BALANCER_INPUT, validation_error: ErrorCode::ValidationError, documentation: "Creates an Application Load Balancer, Network Load Balancer, or Gateway Load Balancer." },
+    Operation { name: "DescribeLoadBalancers", input: &super::shapes::DESCRIBE_LOAD_BALANCERS_INPUT, validation_error: ErrorCode::ValidationError, documentation: "Describes the specified load balancers or all of your load balancers." },
+    Operation { name: "DeleteLoadBalancer", input: &super::shapes::DELETE_LOAD_BALANCER_INPUT, validation_error: ErrorCode::ValidationError, documentation: "Deletes the specified Application Load Balancer, Network Load Balancer, or Gateway Load Balancer." },
+    Operation { name: "CreateListener", input: &super::shapes::CREATE_LISTENER_INPUT, validation_error: ErrorCode::ValidationError, documentation: "Creates a listener for the specified Application Load Balancer, Network Load Balancer, or Gateway Load Balancer." },
+    Operation { name: "DescribeListeners", input: &super::shapes::DESCRIBE_LISTENERS_INPUT, validation_error: ErrorCode::ValidationError, documentation: "Describes the specified listeners or the listeners for the specified Application Load Balancer, Network Load Balancer, or Gateway Load Balancer." },
+    Operation { name: "ModifyListener", input: &super::shapes::MODIFY_LISTENER_INPUT, validation_error: ErrorCode::ValidationError, documentation: "Replaces the specified properties of the specified listener." },
+    Operation { name: "DeleteListener", input: &super::shapes::DELETE_LISTENER_INPUT, validation_error: ErrorCode::ValidationError, documentation: "Deletes the specified listener." },
+    Operation { name: "CreateRule", input: &super::shapes::CREATE_RULE_INPUT, validation_error: ErrorCode::ValidationError, documentation: "Creates a rule for the specified listener." },
+    Operation { name: "DescribeRules", input: &super::shapes::DESCRIBE_RULES_INPUT, validation_error: ErrorCode::ValidationError, documentation: "Describes the specified rules or the rules for the specified listener." },
+    Operation { name: "ModifyRule", input: &super::shapes::MODIFY_RULE_INPUT, validation_error: ErrorCode::ValidationError, documentation: "Replaces the specified properties of the specified rule." },
+    Operation { name: "DeleteRule", input: &super::shapes::DELETE_RULE_INPUT, validation_error: ErrorCode::ValidationError, documentation: "Deletes the specified rule." },
 ];
 
 /// Every error this service's client knows (`client.exceptions`).

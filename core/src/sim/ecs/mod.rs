@@ -64,6 +64,7 @@ pub(crate) mod handlers {
         describe_service_deployments, describe_service_revisions, list_service_deployments,
         stop_service_deployment,
     };
+    pub(crate) use super::services::shift::hooks::continue_service_deployment;
     pub(crate) use super::services::task_sets::{
         create_task_set, delete_task_set, describe_task_sets, update_service_primary_task_set,
         update_task_set,
@@ -90,6 +91,8 @@ pub struct EcsState {
     managed_scaling_ticks: bool,
     /// By (cluster name, service name).
     pub(crate) services: BTreeMap<(String, String), services::Service>,
+    /// What the Lambda functions named as deployment lifecycle hooks answer (PutHookFunction).
+    pub(crate) hook_functions: services::shift::hooks::HookFunctions,
 }
 
 impl EcsState {

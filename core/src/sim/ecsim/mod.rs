@@ -33,6 +33,7 @@ pub(crate) mod handlers {
     pub(crate) use super::{
         create_subnet, list_events, list_invocations, next_fire_times, place_tasks, put_image,
     };
+    pub(crate) use crate::sim::ecs::services::shift::hooks::put_hook_function;
     pub(crate) use crate::sim::events::bus::list_bus_events;
 }
 

@@ -1,9 +1,11 @@
 //! Elastic Load Balancing v2, as far as ECS services need it: target groups with their health
 //! check settings and deregistration delay. ECS registers a service's tasks as targets when they
 //! are RUNNING and deregisters them when they are asked to stop (they drain for the delay);
-//! DescribeTargetHealth shows them. Load balancers and listeners are not simulated: a target
-//! group needs none here, and targets are only the ECS services' tasks (RegisterTargets is not
-//! offered).
+//! DescribeTargetHealth shows them. Targets are only the ECS services' tasks (RegisterTargets is
+//! not offered). Load balancers, listeners and rules (`balancers.rs`) forward to weighted target
+//! groups, which blue/green, linear and canary deployments shift; a target group needs none.
+
+mod balancers;
 
 use crate::api::elbv2 as api;
 use crate::cluster::health::Periodic;
@@ -46,10 +48,14 @@ impl TargetGroup {
     }
 }
 
-/// The target groups, by ARN.
+/// The target groups, load balancers, listeners and rules, by ARN.
 #[derive(Clone, Default)]
 pub struct Elbv2State {
     pub target_groups: BTreeMap<String, TargetGroup>,
+    pub load_balancers: BTreeMap<String, api::LoadBalancer>,
+    pub listeners: BTreeMap<String, api::Listener>,
+    /// Every listener's rules, its default one included.
+    pub rules: BTreeMap<String, balancers::Rule>,
 }
 
 fn group_not_found(arn: &str) -> EcsimError {
@@ -72,6 +78,11 @@ impl Elbv2State {
 
 /// The handlers the generated operation table (`sim/registry.rs`) calls.
 pub(crate) mod handlers {
+    pub(crate) use super::balancers::{
+        create_listener, create_load_balancer, create_rule, delete_listener, delete_load_balancer,
+        delete_rule, describe_listeners, describe_load_balancers, describe_rules, modify_listener,
+        modify_rule,
+    };
     pub(crate) use super::{
         create_target_group, delete_target_group, describe_target_group_attributes,
         describe_target_groups, describe_target_health, modify_target_group_attributes,
@@ -243,8 +254,18 @@ pub fn describe_target_groups(
             .collect::<Result<_, _>>()?,
         (None, None) => groups.values().map(|g| &g.described).collect(),
     };
+    let shown = found
+        .into_iter()
+        .map(|group| {
+            let arn = group.target_group_arn.as_deref().unwrap_or_default();
+            api::TargetGroup {
+                load_balancer_arns: Some(world.elbv2.balancers_of(arn)),
+                ..group.clone()
+            }
+        })
+        .collect();
     let (page, next_marker) = crate::sim::paging::ELBV2.page(
-        found.into_iter().cloned().collect(),
+        shown,
         request.page_size,
         request.marker.as_deref(),
         validation,
@@ -259,11 +280,14 @@ pub fn delete_target_group(
     world: &mut World,
     request: api::DeleteTargetGroupInput,
 ) -> Result<api::DeleteTargetGroupOutput, EcsimError> {
-    // Deleting one that does not exist succeeds, as in ELB.
-    world
-        .elbv2
-        .target_groups
-        .remove(request.target_group_arn.as_deref().unwrap_or_default());
+    // Deleting one that does not exist succeeds, as in ELB; one a listener forwards to is in use.
+    let arn = request.target_group_arn.unwrap_or_default();
+    if !world.elbv2.balancers_of(&arn).is_empty() {
+        return Err(api::Error::ResourceInUseException.with(format!(
+            "Target group '{arn}' is currently in use by a listener or a rule"
+        )));
+    }
+    world.elbv2.target_groups.remove(&arn);
     Ok(api::DeleteTargetGroupOutput {})
 }
 

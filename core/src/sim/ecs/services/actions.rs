@@ -2,7 +2,7 @@
 
 use super::rollback::new_deployment;
 use super::scheduler::counts;
-use super::{registries, targets};
+use super::{registries, shift, targets};
 use super::{Service, ServiceStatus, DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEALTHY_PERCENT};
 use crate::api::ecs::{self as api, DeploymentControllerType, LaunchType, SchedulingStrategy};
 use crate::error::EcsimError;
@@ -126,6 +126,12 @@ pub fn create_service(
     let parsed_constraints = constraints(&launch.spec.task_definition, &given_constraints)?;
     let load_balancers = request.load_balancers.clone().unwrap_or_default();
     targets::check(world, &load_balancers, &launch.spec.task_definition)?;
+    shift::check_balancers(&world.elbv2, &load_balancers)?;
+    let shift_settings = shift::Settings::updated(
+        &shift::Settings::default(),
+        request.deployment_configuration.as_ref(),
+        daemon,
+    )?;
     registries::check(world, &registries, &launch.spec.task_definition)?;
     check_grace(request.health_check_grace_period_seconds)?;
     let subnet_ids =
@@ -136,7 +142,7 @@ pub fn create_service(
     let (region, policy) = (world.config.region.clone(), world.config.undeclared_subnets);
     let subnets = world.ecsim.subnets.resolve(&subnet_ids, &region, policy)?;
     let now = world.now;
-    let deployment = new_deployment(
+    let mut deployment = new_deployment(
         task_definition_arn,
         providers.unwrap_or_default(),
         now,
@@ -158,6 +164,7 @@ pub fn create_service(
         constraints: parsed_constraints,
         minimum_healthy_percent: minimum,
         maximum_percent: maximum,
+        shift_settings,
         circuit_breaker: request
             .deployment_configuration
             .as_ref()
@@ -180,6 +187,7 @@ pub fn create_service(
         history: Default::default(),
         external: false,
     };
+    shift::begin(&service, &world.elbv2, &mut deployment);
     service.begin_deployment(deployment, now, None);
     let described = service.to_api(&[Default::default()]);
     world.ecs.services.insert(key, service);
@@ -390,19 +398,29 @@ pub fn apply_update(
         })?;
         if let Some(balancers) = &request.load_balancers {
             targets::check(world, balancers, &registered.task_definition)?;
+            shift::check_balancers(&world.elbv2, balancers)?;
         }
         if let Some(registries) = &request.service_registries {
             registries::check(world, registries, &registered.task_definition)?;
         }
     }
     check_grace(request.health_check_grace_period_seconds)?;
+    let service = &world.ecs.services[&key];
+    let shift_settings = shift::Settings::updated(
+        &service.shift_settings,
+        request.deployment_configuration.as_ref(),
+        service.daemon,
+    )?;
     let new_strategy = match request.capacity_provider_strategy.as_deref() {
         Some(items) => Some(updated_strategy(world, &key, items)?),
         None => None,
     };
     let now = world.now;
-    let World { ecs, rng, .. } = world;
+    let World {
+        ecs, rng, elbv2, ..
+    } = world;
     let service = ecs.services.get_mut(&key).ok_or_else(not_found)?;
+    service.shift_settings = shift_settings;
     if let Some(count) = desired_count {
         service.desired_count = count;
     }
@@ -443,7 +461,9 @@ pub fn apply_update(
             service.throttle.end();
         }
         let arn = new_definition.unwrap_or(current);
-        service.begin_deployment(new_deployment(arn, strategy, now, rng), now, None);
+        let mut deployment = new_deployment(arn, strategy, now, rng);
+        shift::begin(service, elbv2, &mut deployment);
+        service.begin_deployment(deployment, now, None);
         service.stuck = false;
     }
     service.steady = false;

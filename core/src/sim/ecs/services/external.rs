@@ -83,6 +83,7 @@ pub(super) fn create_service(
         constraints: parsed_constraints,
         minimum_healthy_percent: minimum,
         maximum_percent: maximum,
+        shift_settings: Default::default(),
         circuit_breaker: None,
         health_check_grace_period_seconds: request.health_check_grace_period_seconds,
         load_balancers: Vec::new(),

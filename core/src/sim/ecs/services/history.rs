@@ -295,6 +295,43 @@ impl Service {
         }
     }
 
+    /// Notes the stage a shifting deployment is at, and its hooks.
+    pub(super) fn note_stage(
+        &mut self,
+        deployment_id: &str,
+        stage: api::ServiceDeploymentLifecycleStage,
+        hooks: Vec<api::DeploymentLifecycleHookDetail>,
+    ) {
+        if let Some(record) = self.record_of(Some(deployment_id)) {
+            record.described.lifecycle_stage = Some(stage);
+            record.described.lifecycle_hook_details = Some(hooks);
+        }
+    }
+
+    /// Notes that a shifting deployment rolled back to `blue`, whose tasks still serve: the
+    /// rollback is over as soon as the traffic is back.
+    pub(super) fn note_rolled_back(
+        &mut self,
+        deployment_id: &str,
+        blue: &Deployment,
+        now: f64,
+        reason: &str,
+    ) {
+        let revision = revision_arn(self, &blue.id);
+        if let Some(record) = self.record_of(Some(deployment_id)) {
+            let d = &mut record.described;
+            d.status = Some(Status::RollbackSuccessful);
+            d.status_reason = Some(reason.to_string());
+            d.finished_at = Some(now);
+            d.stopped_at = None;
+            d.rollback = Some(api::Rollback {
+                reason: Some(reason.to_string()),
+                started_at: Some(now),
+                service_revision_arn: Some(revision),
+            });
+        }
+    }
+
     fn record_of(&mut self, deployment_id: Option<&str>) -> Option<&mut ServiceDeployment> {
         let id = deployment_id?;
         self.history

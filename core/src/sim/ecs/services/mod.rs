@@ -12,6 +12,7 @@ pub mod registries;
 pub(crate) mod rollback;
 mod scale_in;
 pub mod scheduler;
+pub mod shift;
 pub mod signals;
 pub mod targets;
 pub mod task_sets;
@@ -70,6 +71,8 @@ pub struct Service {
     pub minimum_healthy_percent: u32,
     pub maximum_percent: u32,
     pub circuit_breaker: Option<api::DeploymentCircuitBreaker>,
+    /// BLUE_GREEN, LINEAR or CANARY, with their bake times and lifecycle hooks (`shift`).
+    pub shift_settings: shift::Settings,
     pub health_check_grace_period_seconds: Option<i32>,
     /// Target groups its tasks are registered with.
     pub load_balancers: Vec<api::LoadBalancer>,
@@ -120,9 +123,23 @@ pub struct Deployment {
     pub tasks: Vec<TaskPosition>,
     /// What a task set of an EXTERNAL service has besides (None for ECS's own deployments).
     pub task_set: Option<Box<task_sets::TaskSetSettings>>,
+    /// The target groups its tasks register with, when they are not the service's (a blue/green
+    /// service's revisions take turns in its two target groups).
+    pub balancers: Option<Vec<api::LoadBalancer>>,
+    /// Where it stands in a blue/green, linear or canary shift (None: it rolls, or is done).
+    pub shift: Option<Box<shift::Progress>>,
 }
 
 impl Deployment {
+    /// The load balancers its tasks register with: a task set's, its own, or the service's.
+    pub fn balancers<'a>(&'a self, service: &'a [api::LoadBalancer]) -> &'a [api::LoadBalancer] {
+        match (&self.task_set, &self.balancers) {
+            (Some(set), _) => &set.load_balancers,
+            (None, Some(own)) => own,
+            (None, None) => service,
+        }
+    }
+
     /// Ends the rollout in `state`; returns the service event that says so.
     pub fn conclude(
         &mut self,
@@ -207,12 +224,16 @@ impl Service {
 
     /// Its deployment configuration, as DescribeServices and its service deployments show it.
     pub(super) fn deployment_configuration(&self) -> api::DeploymentConfiguration {
-        api::DeploymentConfiguration {
+        let mut configuration = api::DeploymentConfiguration {
             deployment_circuit_breaker: self.circuit_breaker.clone(),
             maximum_percent: Some(self.maximum_percent as i32),
             minimum_healthy_percent: Some(self.minimum_healthy_percent as i32),
             ..api::DeploymentConfiguration::default()
+        };
+        if !self.external {
+            self.shift_settings.show(&mut configuration);
         }
+        configuration
     }
 
     pub fn to_api(&self, counts: &[Counts]) -> api::Service {

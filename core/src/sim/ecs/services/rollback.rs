@@ -68,6 +68,13 @@ pub(crate) fn fail_primary(
     let Some(primary) = service.deployments.first_mut() else {
         return;
     };
+    // A shifting deployment rolls back at the scheduler's next look, which moves the traffic.
+    if let Some(progress) = primary.shift.as_deref_mut() {
+        progress
+            .abort
+            .get_or_insert_with(|| reason.trim_end_matches('.').to_string());
+        return;
+    }
     let message = primary.conclude(
         &service.name,
         DeploymentRolloutState::Failed,
@@ -81,10 +88,13 @@ pub(crate) fn fail_primary(
         (
             d.task_definition_arn.clone(),
             d.capacity_provider_strategy.clone(),
+            d.balancers.clone(),
         )
     });
-    if let (true, Some((task_definition_arn, strategy))) = (roll_back, previous) {
-        let deployment = new_deployment(task_definition_arn, strategy, now, rng);
+    if let (true, Some((task_definition_arn, strategy, balancers))) = (roll_back, previous) {
+        let mut deployment = new_deployment(task_definition_arn, strategy, now, rng);
+        // Its tasks go where the revision's it goes back to were.
+        deployment.balancers = balancers;
         let message = format!(
             "(service {}) rolling back to deployment {}.",
             service.name, deployment.id
@@ -121,5 +131,7 @@ pub fn new_deployment(
         failed_tasks: 0,
         tasks: Vec::new(),
         task_set: None,
+        balancers: None,
+        shift: None,
     }
 }

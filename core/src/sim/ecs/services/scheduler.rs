@@ -10,7 +10,7 @@
 //! the cluster has, and what the deployment still needs. A round that can do neither is stuck.
 
 use super::signals::{Outcome, Signal};
-use super::{daemon, external, health, registries, rollback, scale_in, targets, throttle};
+use super::{daemon, external, health, registries, rollback, scale_in, shift, targets, throttle};
 use super::{Counts, Deployment, Service, ServiceStatus};
 use crate::api::ecs::{DeploymentRolloutState, LaunchType, TaskStopCode};
 use crate::cluster::health::ServiceHealth;
@@ -102,6 +102,7 @@ fn reconcile(world: &mut World, key: &(String, String), draining: &BTreeSet<Arc<
             rng,
             clock,
             config,
+            elbv2,
             ..
         } = &mut *world;
         let (Some(cluster), Some(service)) =
@@ -116,7 +117,19 @@ fn reconcile(world: &mut World, key: &(String, String), draining: &BTreeSet<Arc<
             stop_tasks(cluster, service, &round.stop, now, rng);
             Starts::On(round.start_on)
         } else {
-            let wanted = roll(cluster, service, draining, now, rng);
+            let wanted = if shift::round::shifting(service) {
+                shift::round::round(shift::round::Round {
+                    cluster: &mut *cluster,
+                    service: &mut *service,
+                    elbv2,
+                    functions: &ecs.hook_functions,
+                    clock: &mut *clock,
+                    rng: &mut *rng,
+                    now,
+                })
+            } else {
+                roll(cluster, service, draining, now, rng)
+            };
             let gate = (&mut *clock, &mut *rng, config.service_throttle);
             Starts::Count(throttle::allow(service, wanted, now, gate))
         }
@@ -651,6 +664,7 @@ fn settle(cluster: &Cluster, service: &mut Service, now: f64, rng: &mut ChaCha8R
         && primary.stopping == 0;
     let first = &mut service.deployments[0];
     if done
+        && first.shift.is_none()
         && first.rollout_state == DeploymentRolloutState::InProgress
         && service.status == ServiceStatus::Active
     {

@@ -58,9 +58,13 @@ pub fn check(
 
 /// Readies the service's launch: health settings, target group checks, draining time.
 pub fn serve(world: &World, service: &Service, plan: &mut crate::cluster::lifecycle::TaskPlan) {
+    let balancers = match service.deployments.first() {
+        Some(primary) => primary.balancers(&service.load_balancers),
+        None => &service.load_balancers,
+    };
     serve_balancers(
         world,
-        &service.load_balancers,
+        balancers,
         service.health_check_grace_period_seconds,
         plan,
     );
@@ -102,20 +106,13 @@ impl EcsState {
             let Some(cluster) = self.clusters.get(cluster) else {
                 continue;
             };
-            // A task set's tasks are registered with the task set's target groups.
-            let registrations: Vec<(&[api::LoadBalancer], &[super::Deployment])> =
-                if service.external {
-                    (service.deployments.iter())
-                        .map(|d| (task_set_balancers(d), std::slice::from_ref(d)))
-                        .collect()
-                } else {
-                    vec![(&service.load_balancers[..], &service.deployments[..])]
-                };
-            for (balancers, deployments) in registrations {
+            // A task set's tasks are registered with the task set's target groups, a blue/green
+            // revision's with its own.
+            for deployment in &service.deployments {
                 registered(
                     cluster,
-                    balancers,
-                    deployments,
+                    deployment.balancers(&service.load_balancers),
+                    std::slice::from_ref(deployment),
                     target_group_arn,
                     now,
                     &mut described,
@@ -124,13 +121,6 @@ impl EcsState {
         }
         described
     }
-}
-
-fn task_set_balancers(deployment: &super::Deployment) -> &[api::LoadBalancer] {
-    deployment
-        .task_set
-        .as_ref()
-        .map_or(&[][..], |set| &set.load_balancers[..])
 }
 
 /// The targets in `target_group_arn` of `deployments`' tasks registered through `balancers`.
