@@ -65,6 +65,10 @@ SERVICES = {
             "StopServiceDeployment", "ContinueServiceDeployment",
             "CreateTaskSet", "UpdateTaskSet", "UpdateServicePrimaryTaskSet", "DeleteTaskSet",
             "DescribeTaskSets",
+            "RegisterDaemonTaskDefinition", "DescribeDaemonTaskDefinition",
+            "ListDaemonTaskDefinitions", "DeleteDaemonTaskDefinition",
+            "CreateDaemon", "UpdateDaemon", "DescribeDaemon", "ListDaemons", "DeleteDaemon",
+            "DescribeDaemonDeployments", "ListDaemonDeployments", "DescribeDaemonRevisions",
             # Refused with their reason (AGENT_ACTIONS).
             "SubmitTaskStateChange", "SubmitContainerStateChange", "SubmitAttachmentStateChanges",
             "DiscoverPollEndpoint", "UpdateContainerAgent", "ExecuteCommand",

@@ -3698,6 +3698,610 @@ export interface DescribeTaskSetsResponse {
   failures?: Failure[];
 }
 
+export interface RegisterDaemonTaskDefinitionRequest {
+  /** You must specify a `family` for a daemon task definition. */
+  family: string;
+  /** The short name or full Amazon Resource Name (ARN) of the IAM role that containers in this daemon task can assume. */
+  taskRoleArn?: string;
+  /** The Amazon Resource Name (ARN) of the task execution role that grants the Amazon ECS container agent permission to make Amazon Web Services API calls on your behalf. */
+  executionRoleArn?: string;
+  /** A list of container definitions in JSON format that describe the containers that make up your daemon task. */
+  containerDefinitions: DaemonContainerDefinition[];
+  /** The number of CPU units used by the daemon task. */
+  cpu?: string;
+  /** The amount of memory (in MiB) used by the daemon task. */
+  memory?: string;
+  /** A list of volume definitions in JSON format that containers in your daemon task can use. */
+  volumes?: DaemonVolume[];
+  /** The metadata that you apply to the daemon task definition to help you categorize and organize them. */
+  tags?: Tag[];
+  /** The PID namespace mode for the daemon. */
+  pidMode?: DaemonPidMode;
+  /** The IPC namespace mode for the daemon. */
+  ipcMode?: DaemonIpcMode;
+}
+
+/** A container definition for a daemon task. */
+export interface DaemonContainerDefinition {
+  /** The name of the container. */
+  name?: string;
+  /** The image used to start the container. */
+  image: string;
+  /** The amount (in MiB) of memory to present to the container. */
+  memory?: number;
+  /** The soft limit (in MiB) of memory to reserve for the container. */
+  memoryReservation?: number;
+  /** The private repository authentication credentials to use. */
+  repositoryCredentials?: RepositoryCredentials;
+  /** The container health check command and associated configuration parameters for the container. */
+  healthCheck?: HealthCheck;
+  /** The number of `cpu` units reserved for the container. */
+  cpu?: number;
+  /** If the `essential` parameter of a container is marked as `true`, and that container fails or stops for any reason, all other containers that are part of the task are stopped. */
+  essential?: boolean;
+  /** The entry point that's passed to the container. */
+  entryPoint?: string[];
+  /** The command that's passed to the container. */
+  command?: string[];
+  /** The working directory to run commands inside the container in. */
+  workingDirectory?: string;
+  /** A list of files containing the environment variables to pass to a container. */
+  environmentFiles?: EnvironmentFile[];
+  /** The environment variables to pass to a container. */
+  environment?: KeyValuePair[];
+  /** The secrets to pass to the container. */
+  secrets?: Secret[];
+  /** When this parameter is true, the container is given read-only access to its root file system. */
+  readonlyRootFilesystem?: boolean;
+  /** The mount points for data volumes in your container. */
+  mountPoints?: MountPoint[];
+  /** The log configuration specification for the container. */
+  logConfiguration?: LogConfiguration;
+  /** The FireLens configuration for the container. */
+  firelensConfiguration?: FirelensConfiguration;
+  /** When this parameter is true, the container is given elevated privileges on the host container instance (similar to the `root` user). */
+  privileged?: boolean;
+  /** The user to use inside the container. */
+  user?: string;
+  /** A list of `ulimits` to set in the container. */
+  ulimits?: Ulimit[];
+  /** Linux-specific modifications that are applied to the container configuration, such as Linux kernel capabilities. */
+  linuxParameters?: DaemonLinuxParameters;
+  /** The dependencies defined for container startup and shutdown. */
+  dependsOn?: ContainerDependency[];
+  /** Time duration (in seconds) to wait before giving up on resolving dependencies for a container. */
+  startTimeout?: number;
+  /** Time duration (in seconds) to wait before the container is forcefully killed if it doesn't exit normally on its own. */
+  stopTimeout?: number;
+  /** A list of namespaced kernel parameters to set in the container. */
+  systemControls?: SystemControl[];
+  /** When this parameter is `true`, you can deploy containerized applications that require `stdin` or a `tty` to be allocated. */
+  interactive?: boolean;
+  /** When this parameter is `true`, a TTY is allocated. */
+  pseudoTerminal?: boolean;
+  /** The restart policy for the container. */
+  restartPolicy?: ContainerRestartPolicy;
+}
+
+/** The Linux-specific options that are applied to the daemon container, such as Linux kernel capabilities. */
+export interface DaemonLinuxParameters {
+  /** The Linux capabilities for the container that are added to or dropped from the default configuration provided by Docker. */
+  capabilities?: KernelCapabilities;
+  /** Any host devices to expose to the container. */
+  devices?: Device[];
+  /** Run an `init` process inside the container that forwards signals and reaps processes. */
+  initProcessEnabled?: boolean;
+  /** The container path, mount options, and size (in MiB) of the tmpfs mount. */
+  tmpfs?: Tmpfs[];
+}
+
+/** A data volume definition for a daemon task. */
+export interface DaemonVolume {
+  /** The name of the volume. */
+  name?: string;
+  /** The contents of the `host` parameter determine whether your bind mount host volume persists on the host container instance and where it's stored. */
+  host?: HostVolumeProperties;
+  /** The log driver volume configuration. */
+  logDriverVolumeConfiguration?: LogDriverVolumeConfiguration;
+}
+
+/** The configuration for a log driver volume in a daemon task definition. */
+export interface LogDriverVolumeConfiguration {
+  /** The log driver whose log files the volume contains. */
+  driver: LogDriver;
+}
+
+export type DaemonPidMode = "none" | "shared";
+
+export type DaemonIpcMode = "none" | "shared";
+
+export interface RegisterDaemonTaskDefinitionResponse {
+  /** The full Amazon Resource Name (ARN) of the registered daemon task definition. */
+  daemonTaskDefinitionArn?: string;
+}
+
+export interface DescribeDaemonTaskDefinitionRequest {
+  /** The `family` for the latest `ACTIVE` revision, `family` and `revision` (`family:revision`) for a specific revision in the family, or full Amazon Resource Name (ARN) of the daemon task definition to describe. */
+  daemonTaskDefinition: string;
+}
+
+export interface DescribeDaemonTaskDefinitionResponse {
+  /** The full daemon task definition description. */
+  daemonTaskDefinition?: DaemonTaskDefinition;
+}
+
+/** The details of a daemon task definition. */
+export interface DaemonTaskDefinition {
+  /** The full Amazon Resource Name (ARN) of the daemon task definition. */
+  daemonTaskDefinitionArn?: string;
+  /** The name of a family that this daemon task definition is registered to. */
+  family?: string;
+  /** The revision of the daemon task in a particular family. */
+  revision?: number;
+  /** The short name or full Amazon Resource Name (ARN) of the IAM role that grants containers in the daemon task permission to call Amazon Web Services APIs on your behalf. */
+  taskRoleArn?: string;
+  /** The Amazon Resource Name (ARN) of the task execution role that grants the Amazon ECS container agent permission to make Amazon Web Services API calls on your behalf. */
+  executionRoleArn?: string;
+  /** A list of container definitions in JSON format that describe the containers that make up the daemon task. */
+  containerDefinitions?: DaemonContainerDefinition[];
+  /** The list of data volume definitions for the daemon task. */
+  volumes?: DaemonVolume[];
+  /** The number of CPU units used by the daemon task. */
+  cpu?: string;
+  /** The amount of memory (in MiB) used by the daemon task. */
+  memory?: string;
+  /** The status of the daemon task definition. */
+  status?: DaemonTaskDefinitionStatus;
+  /** The Unix timestamp for the time when the daemon task definition was registered. */
+  registeredAt?: number;
+  /** The Unix timestamp for the time when the daemon task definition delete was requested. */
+  deleteRequestedAt?: number;
+  /** The principal that registered the daemon task definition. */
+  registeredBy?: string;
+  /** The PID namespace mode for the daemon. */
+  pidMode?: DaemonPidMode;
+  /** The IPC namespace mode for the daemon. */
+  ipcMode?: DaemonIpcMode;
+}
+
+export type DaemonTaskDefinitionStatus = "ACTIVE" | "DELETE_IN_PROGRESS" | "DELETED";
+
+export interface ListDaemonTaskDefinitionsRequest {
+  /** The full family name to filter the `ListDaemonTaskDefinitions` results with. */
+  familyPrefix?: string;
+  /** The exact name of the daemon task definition family to filter results with. */
+  family?: string;
+  /** The revision filter to apply. */
+  revision?: DaemonTaskDefinitionRevisionFilter;
+  /** The daemon task definition status to filter the `ListDaemonTaskDefinitions` results with. */
+  status?: DaemonTaskDefinitionStatusFilter;
+  /** The order to sort the results. */
+  sort?: SortOrder;
+  /** The `nextToken` value returned from a `ListDaemonTaskDefinitions` request indicating that more results are available to fulfill the request and further calls will be needed. */
+  nextToken?: string;
+  /** The maximum number of daemon task definition results that `ListDaemonTaskDefinitions` returned in paginated output. */
+  maxResults?: number;
+}
+
+export type DaemonTaskDefinitionRevisionFilter = "LAST_REGISTERED";
+
+export type DaemonTaskDefinitionStatusFilter = "ACTIVE" | "DELETE_IN_PROGRESS" | "ALL";
+
+export interface ListDaemonTaskDefinitionsResponse {
+  /** The list of daemon task definition summaries. */
+  daemonTaskDefinitions?: DaemonTaskDefinitionSummary[];
+  /** The `nextToken` value to include in a future `ListDaemonTaskDefinitions` request. */
+  nextToken?: string;
+}
+
+/** A summary of a daemon task definition. */
+export interface DaemonTaskDefinitionSummary {
+  /** The Amazon Resource Name (ARN) of the daemon task definition. */
+  arn?: string;
+  /** The Unix timestamp for the time when the daemon task definition was registered. */
+  registeredAt?: number;
+  /** The principal that registered the daemon task definition. */
+  registeredBy?: string;
+  /** The Unix timestamp for the time when the daemon task definition delete was requested. */
+  deleteRequestedAt?: number;
+  /** The status of the daemon task definition. */
+  status?: DaemonTaskDefinitionStatus;
+}
+
+export interface DeleteDaemonTaskDefinitionRequest {
+  /** The `family` and `revision` (`family:revision`) or full Amazon Resource Name (ARN) of the daemon task definition to delete. */
+  daemonTaskDefinition: string;
+}
+
+export interface DeleteDaemonTaskDefinitionResponse {
+  /** The full Amazon Resource Name (ARN) of the deleted daemon task definition. */
+  daemonTaskDefinitionArn?: string;
+}
+
+export interface CreateDaemonRequest {
+  /** The name of the daemon. */
+  daemonName: string;
+  /** The Amazon Resource Name (ARN) of the cluster to create the daemon in. */
+  clusterArn?: string;
+  /** The Amazon Resource Name (ARN) of the daemon task definition to use for the daemon. */
+  daemonTaskDefinitionArn: string;
+  /** The Amazon Resource Names (ARNs) of the capacity providers to associate with the daemon. */
+  capacityProviderArns: string[];
+  /** Optional deployment parameters that control how the daemon rolls out updates, including the drain percentage, alarm-based rollback, and bake time. */
+  deploymentConfiguration?: DaemonDeploymentConfiguration;
+  /** The metadata that you apply to the daemon to help you categorize and organize them. */
+  tags?: Tag[];
+  /** Specifies whether to propagate the tags from the daemon to the daemon tasks. */
+  propagateTags?: DaemonPropagateTags;
+  /** Specifies whether to turn on Amazon ECS managed tags for the tasks in the daemon. */
+  enableECSManagedTags?: boolean;
+  /** Determines whether the execute command functionality is turned on for the daemon. */
+  enableExecuteCommand?: boolean;
+  /** An identifier that you provide to ensure the idempotency of the request. */
+  clientToken?: string;
+  /** If the `critical` parameter of a daemon is `true`, and the daemon task fails, stops, or becomes unhealthy, Amazon ECS drains the container instance and stops the other tasks running on it. */
+  critical?: boolean;
+}
+
+/** Optional deployment parameters that control how a daemon rolls out updates across container instances. */
+export interface DaemonDeploymentConfiguration {
+  /** The percentage of container instances to drain simultaneously during a daemon deployment. */
+  drainPercent?: number;
+  /** The CloudWatch alarm configuration for the daemon deployment. */
+  alarms?: DaemonAlarmConfiguration;
+  /** The amount of time (in minutes) to wait after a successful deployment step before proceeding. */
+  bakeTimeInMinutes?: number;
+}
+
+/** The CloudWatch alarm configuration for a daemon. */
+export interface DaemonAlarmConfiguration {
+  /** The CloudWatch alarm names to monitor during a daemon deployment. */
+  alarmNames?: string[];
+  /** Determines whether to use the CloudWatch alarm option in the daemon deployment process. */
+  enable?: boolean;
+}
+
+export type DaemonPropagateTags = "DAEMON" | "NONE";
+
+export interface CreateDaemonResponse {
+  /** The Amazon Resource Name (ARN) of the daemon. */
+  daemonArn?: string;
+  /** The status of the daemon. */
+  status?: DaemonStatus;
+  /** The Unix timestamp for the time when the daemon was created. */
+  createdAt?: number;
+  /** The Amazon Resource Name (ARN) of the initial daemon deployment. */
+  deploymentArn?: string;
+}
+
+export type DaemonStatus = "ACTIVE" | "DELETE_IN_PROGRESS";
+
+export interface UpdateDaemonRequest {
+  /** The Amazon Resource Name (ARN) of the daemon to update. */
+  daemonArn: string;
+  /** The Amazon Resource Name (ARN) of the daemon task definition to use for the updated daemon. */
+  daemonTaskDefinitionArn: string;
+  /** The Amazon Resource Names (ARNs) of the capacity providers to associate with the daemon. */
+  capacityProviderArns: string[];
+  /** Optional deployment parameters that control how the daemon rolls out updates, including the drain percentage, alarm-based rollback, and bake time. */
+  deploymentConfiguration?: DaemonDeploymentConfiguration;
+  /** Specifies whether to propagate the tags from the daemon to the daemon tasks. */
+  propagateTags?: DaemonPropagateTags;
+  /** Specifies whether to turn on Amazon ECS managed tags for the tasks in the daemon. */
+  enableECSManagedTags?: boolean;
+  /** If `true`, the execute command functionality is turned on for all tasks in the daemon. */
+  enableExecuteCommand?: boolean;
+  /** If the `critical` parameter of a daemon is `true`, and the daemon task fails, stops, or becomes unhealthy, Amazon ECS drains the container instance and stops the other tasks running on it. */
+  critical?: boolean;
+}
+
+export interface UpdateDaemonResponse {
+  /** The Amazon Resource Name (ARN) of the daemon. */
+  daemonArn?: string;
+  /** The status of the daemon. */
+  status?: DaemonStatus;
+  /** The Unix timestamp for the time when the daemon was created. */
+  createdAt?: number;
+  /** The Unix timestamp for the time when the daemon was last updated. */
+  updatedAt?: number;
+  /** The Amazon Resource Name (ARN) of the daemon deployment that was triggered by the update. */
+  deploymentArn?: string;
+}
+
+export interface DescribeDaemonRequest {
+  /** The Amazon Resource Name (ARN) of the daemon to describe. */
+  daemonArn: string;
+}
+
+export interface DescribeDaemonResponse {
+  /** The full description of the daemon, including the current revisions, deployment ARN, cluster, and status information. */
+  daemon?: DaemonDetail;
+}
+
+/** The detailed information about a daemon. */
+export interface DaemonDetail {
+  /** The Amazon Resource Name (ARN) of the daemon. */
+  daemonArn?: string;
+  /** The Amazon Resource Name (ARN) of the cluster that the daemon is running in. */
+  clusterArn?: string;
+  /** The status of the daemon. */
+  status?: DaemonStatus;
+  /** The current daemon revision details, including the running task counts per capacity provider. */
+  currentRevisions?: DaemonRevisionDetail[];
+  /** The Amazon Resource Name (ARN) of the most recent daemon deployment. */
+  deploymentArn?: string;
+  /** The Unix timestamp for the time when the daemon was created. */
+  createdAt?: number;
+  /** The Unix timestamp for the time when the daemon was last updated. */
+  updatedAt?: number;
+}
+
+/** Details about a daemon revision, including the running task counts per capacity provider. */
+export interface DaemonRevisionDetail {
+  /** The Amazon Resource Name (ARN) of the daemon revision. */
+  arn?: string;
+  /** The capacity providers associated with this daemon revision. */
+  capacityProviders?: DaemonCapacityProvider[];
+  /** The total number of daemon tasks running for this revision. */
+  totalRunningCount?: number;
+  /** The total number of instances running without the daemon task for this revision, across all capacity providers. */
+  totalWithoutDaemonCount?: number;
+}
+
+/** Information about a capacity provider associated with a daemon revision. */
+export interface DaemonCapacityProvider {
+  /** The Amazon Resource Name (ARN) of the capacity provider. */
+  arn?: string;
+  /** The number of daemon tasks running on this capacity provider. */
+  runningCount?: number;
+  /** The number of instances on this capacity provider that are running without the daemon task. */
+  withoutDaemonCount?: number;
+}
+
+export interface ListDaemonsRequest {
+  /** The Amazon Resource Name (ARN) of the cluster to filter daemons by. */
+  clusterArn?: string;
+  /** The Amazon Resource Names (ARNs) of the capacity providers to filter daemons by. */
+  capacityProviderArns?: string[];
+  /** The maximum number of daemon results that `ListDaemons` returned in paginated output. */
+  maxResults?: number;
+  /** The `nextToken` value returned from a `ListDaemons` request indicating that more results are available to fulfill the request and further calls will be needed. */
+  nextToken?: string;
+}
+
+export interface ListDaemonsResponse {
+  /** The list of daemon summaries. */
+  daemonSummariesList?: DaemonSummary[];
+  /** The `nextToken` value to include in a future `ListDaemons` request. */
+  nextToken?: string;
+}
+
+/** A summary of a daemon. */
+export interface DaemonSummary {
+  /** The Amazon Resource Name (ARN) of the daemon. */
+  daemonArn?: string;
+  /** The status of the daemon. */
+  status?: DaemonStatus;
+  /** The Unix timestamp for the time when the daemon was created. */
+  createdAt?: number;
+  /** The Unix timestamp for the time when the daemon was last updated. */
+  updatedAt?: number;
+}
+
+export interface DeleteDaemonRequest {
+  /** The Amazon Resource Name (ARN) of the daemon to delete. */
+  daemonArn: string;
+}
+
+export interface DeleteDaemonResponse {
+  /** The Amazon Resource Name (ARN) of the daemon. */
+  daemonArn?: string;
+  /** The status of the daemon. */
+  status?: DaemonStatus;
+  /** The Unix timestamp for the time when the daemon was created. */
+  createdAt?: number;
+  /** The Unix timestamp for the time when the daemon was last updated. */
+  updatedAt?: number;
+  /** The Amazon Resource Name (ARN) of the daemon deployment that was triggered by the delete operation. */
+  deploymentArn?: string;
+}
+
+export interface DescribeDaemonDeploymentsRequest {
+  /** The ARN of the daemon deployments to describe. */
+  daemonDeploymentArns: string[];
+}
+
+export interface DescribeDaemonDeploymentsResponse {
+  /** Any failures associated with the call. */
+  failures?: Failure[];
+  /** The list of daemon deployments. */
+  daemonDeployments?: DaemonDeployment[];
+}
+
+/** Information about a daemon deployment. */
+export interface DaemonDeployment {
+  /** The Amazon Resource Name (ARN) of the daemon deployment. */
+  daemonDeploymentArn?: string;
+  /** The Amazon Resource Name (ARN) of the cluster that hosts the daemon. */
+  clusterArn?: string;
+  /** The status of the daemon deployment. */
+  status?: DaemonDeploymentStatus;
+  /** Information about why the daemon deployment is in the current status. */
+  statusReason?: string;
+  /** The daemon revision being deployed. */
+  targetDaemonRevision?: DaemonDeploymentRevisionDetail;
+  /** The currently deployed daemon revisions that are being replaced. */
+  sourceDaemonRevisions?: DaemonDeploymentRevisionDetail[];
+  /** The circuit breaker configuration that determines when a daemon deployment has failed. */
+  circuitBreaker?: DaemonCircuitBreaker;
+  /** The CloudWatch alarms that determine when a daemon deployment fails. */
+  alarms?: DaemonDeploymentAlarms;
+  /** The rollback options for the daemon deployment. */
+  rollback?: DaemonRollback;
+  /** The deployment configuration used for this daemon deployment. */
+  deploymentConfiguration?: DaemonDeploymentConfiguration;
+  /** The time the daemon deployment was created. */
+  createdAt?: number;
+  /** The time the daemon deployment started. */
+  startedAt?: number;
+  /** The time the daemon deployment stopped. */
+  stoppedAt?: number;
+  /** The time the daemon deployment finished. */
+  finishedAt?: number;
+}
+
+export type DaemonDeploymentStatus = "PENDING" | "SUCCESSFUL" | "STOPPED" | "STOP_REQUESTED" | "IN_PROGRESS" | "ROLLBACK_IN_PROGRESS" | "ROLLBACK_SUCCESSFUL" | "ROLLBACK_FAILED";
+
+/** Details about a daemon revision during a deployment, including running and draining instance counts per capacity provider. */
+export interface DaemonDeploymentRevisionDetail {
+  /** The Amazon Resource Name (ARN) of the daemon revision. */
+  arn?: string;
+  /** The capacity providers associated with this daemon revision during the deployment. */
+  capacityProviders?: DaemonDeploymentCapacityProvider[];
+  /** The total number of instances running daemon tasks for this revision. */
+  totalRunningInstanceCount?: number;
+  /** The total number of instances running without the daemon task for this revision, across all capacity providers. */
+  totalWithoutDaemonInstanceCount?: number;
+  /** The total number of instances being drained for this revision during the deployment. */
+  totalDrainingInstanceCount?: number;
+}
+
+/** Information about a capacity provider during a daemon deployment. */
+export interface DaemonDeploymentCapacityProvider {
+  /** The Amazon Resource Name (ARN) of the capacity provider. */
+  arn?: string;
+  /** The number of instances running daemon tasks on this capacity provider. */
+  runningInstanceCount?: number;
+  /** The number of instances on this capacity provider that are running without the daemon task. */
+  withoutDaemonInstanceCount?: number;
+  /** The number of instances being drained on this capacity provider during the deployment. */
+  drainingInstanceCount?: number;
+}
+
+/** Information about the circuit breaker used to determine when a daemon deployment has failed. */
+export interface DaemonCircuitBreaker {
+  /** The number of times the circuit breaker detected a daemon deployment failure. */
+  failureCount?: number;
+  /** The circuit breaker status. */
+  status?: DaemonDeploymentRollbackMonitorsStatus;
+  /** The threshold which determines that the daemon deployment failed. */
+  threshold?: number;
+}
+
+export type DaemonDeploymentRollbackMonitorsStatus = "TRIGGERED" | "MONITORING" | "MONITORING_COMPLETE" | "DISABLED";
+
+/** The CloudWatch alarms used to determine a daemon deployment failed. */
+export interface DaemonDeploymentAlarms {
+  /** The status of the alarms check. */
+  status?: DaemonDeploymentRollbackMonitorsStatus;
+  /** The name of the CloudWatch alarms that determine when a daemon deployment failed. */
+  alarmNames?: string[];
+  /** One or more CloudWatch alarm names that have been triggered during the daemon deployment. */
+  triggeredAlarmNames?: string[];
+}
+
+/** Information about a daemon deployment rollback. */
+export interface DaemonRollback {
+  /** The reason the rollback happened. */
+  reason?: string;
+  /** The time that the rollback started. */
+  startedAt?: number;
+  /** The ARN of the daemon revision deployed as part of the rollback. */
+  rollbackTargetDaemonRevisionArn?: string;
+  /** The capacity providers involved in the rollback. */
+  rollbackCapacityProviders?: string[];
+}
+
+export interface ListDaemonDeploymentsRequest {
+  /** The Amazon Resource Name (ARN) of the daemon to list deployments for. */
+  daemonArn: string;
+  /** An optional filter to narrow the `ListDaemonDeployments` results by deployment status. */
+  status?: DaemonDeploymentStatus[];
+  /** An optional filter to narrow the `ListDaemonDeployments` results by creation time. */
+  createdAt?: CreatedAt;
+  /** The maximum number of daemon deployment results that `ListDaemonDeployments` returned in paginated output. */
+  maxResults?: number;
+  /** The `nextToken` value returned from a `ListDaemonDeployments` request indicating that more results are available to fulfill the request and further calls will be needed. */
+  nextToken?: string;
+}
+
+export interface ListDaemonDeploymentsResponse {
+  /** The `nextToken` value to include in a future `ListDaemonDeployments` request. */
+  nextToken?: string;
+  /** The list of daemon deployment summaries. */
+  daemonDeployments?: DaemonDeploymentSummary[];
+}
+
+/** A summary of a daemon deployment. */
+export interface DaemonDeploymentSummary {
+  /** The Amazon Resource Name (ARN) of the daemon deployment. */
+  daemonDeploymentArn?: string;
+  /** The Amazon Resource Name (ARN) of the daemon. */
+  daemonArn?: string;
+  /** The Amazon Resource Name (ARN) of the cluster that hosts the daemon. */
+  clusterArn?: string;
+  /** The status of the daemon deployment. */
+  status?: DaemonDeploymentStatus;
+  /** Information about why the daemon deployment is in the current status. */
+  statusReason?: string;
+  /** The ARN of the daemon revision being deployed. */
+  targetDaemonRevisionArn?: string;
+  /** The time the daemon deployment was created. */
+  createdAt?: number;
+  /** The time the daemon deployment started. */
+  startedAt?: number;
+  /** The time the daemon deployment stopped. */
+  stoppedAt?: number;
+  /** The time the daemon deployment finished. */
+  finishedAt?: number;
+}
+
+export interface DescribeDaemonRevisionsRequest {
+  /** The ARN of the daemon revisions to describe. */
+  daemonRevisionArns: string[];
+}
+
+export interface DescribeDaemonRevisionsResponse {
+  /** The list of daemon revisions. */
+  daemonRevisions?: DaemonRevision[];
+  /** Any failures associated with the call. */
+  failures?: Failure[];
+}
+
+/** Information about a daemon revision. */
+export interface DaemonRevision {
+  /** The Amazon Resource Name (ARN) of the daemon revision. */
+  daemonRevisionArn?: string;
+  /** The Amazon Resource Name (ARN) of the cluster that hosts the daemon. */
+  clusterArn?: string;
+  /** The Amazon Resource Name (ARN) of the daemon for this revision. */
+  daemonArn?: string;
+  /** The Amazon Resource Name (ARN) of the daemon task definition used by this revision. */
+  daemonTaskDefinitionArn?: string;
+  /** The Unix timestamp for the time when the daemon revision was created. */
+  createdAt?: number;
+  /** The container images used by the daemon revision. */
+  containerImages?: DaemonContainerImage[];
+  /** Specifies whether tags are propagated from the daemon to the daemon tasks. */
+  propagateTags?: DaemonPropagateTags;
+  /** Specifies whether Amazon ECS managed tags are turned on for the daemon tasks. */
+  enableECSManagedTags?: boolean;
+  /** Specifies whether the execute command functionality is turned on for the daemon tasks. */
+  enableExecuteCommand?: boolean;
+  /** If the `critical` parameter of this daemon revision is `true`, and the daemon task fails, stops, or becomes unhealthy, Amazon ECS drains the container instance and stops the other tasks running on it. */
+  critical?: boolean;
+}
+
+/** The details about the container image a daemon revision uses. */
+export interface DaemonContainerImage {
+  /** The name of the container. */
+  containerName?: string;
+  /** The container image digest. */
+  imageDigest?: string;
+  /** The container image. */
+  image?: string;
+}
+
 export interface SubmitTaskStateChangeRequest {
   /** The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task. */
   cluster?: string;
@@ -4015,6 +4619,30 @@ export interface EcsClient {
   deleteTaskSet(input: DeleteTaskSetRequest): DeleteTaskSetResponse;
   /** Describes the task sets in the specified cluster and service. */
   describeTaskSets(input: DescribeTaskSetsRequest): DescribeTaskSetsResponse;
+  /** Registers a new daemon task definition from the supplied `family` and `containerDefinitions`. */
+  registerDaemonTaskDefinition(input: RegisterDaemonTaskDefinitionRequest): RegisterDaemonTaskDefinitionResponse;
+  /** Describes a daemon task definition. */
+  describeDaemonTaskDefinition(input: DescribeDaemonTaskDefinitionRequest): DescribeDaemonTaskDefinitionResponse;
+  /** Returns a list of daemon task definitions that are registered to your account. */
+  listDaemonTaskDefinitions(input?: ListDaemonTaskDefinitionsRequest): ListDaemonTaskDefinitionsResponse;
+  /** Deletes the specified daemon task definition. */
+  deleteDaemonTaskDefinition(input: DeleteDaemonTaskDefinitionRequest): DeleteDaemonTaskDefinitionResponse;
+  /** Creates a new daemon in the specified cluster and capacity providers. */
+  createDaemon(input: CreateDaemonRequest): CreateDaemonResponse;
+  /** Updates the specified daemon. */
+  updateDaemon(input: UpdateDaemonRequest): UpdateDaemonResponse;
+  /** Describes the specified daemon. */
+  describeDaemon(input: DescribeDaemonRequest): DescribeDaemonResponse;
+  /** Returns a list of daemons. */
+  listDaemons(input?: ListDaemonsRequest): ListDaemonsResponse;
+  /** Deletes the specified daemon. */
+  deleteDaemon(input: DeleteDaemonRequest): DeleteDaemonResponse;
+  /** Describes one or more of your daemon deployments. */
+  describeDaemonDeployments(input: DescribeDaemonDeploymentsRequest): DescribeDaemonDeploymentsResponse;
+  /** Returns a list of daemon deployments for a specified daemon. */
+  listDaemonDeployments(input: ListDaemonDeploymentsRequest): ListDaemonDeploymentsResponse;
+  /** Describes one or more of your daemon revisions. */
+  describeDaemonRevisions(input: DescribeDaemonRevisionsRequest): DescribeDaemonRevisionsResponse;
   /** This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent. */
   submitTaskStateChange(input?: SubmitTaskStateChangeRequest): SubmitTaskStateChangeResponse;
   /** This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent. */

@@ -708,6 +708,156 @@ class ECSClient(Client):
 
     describe_task_sets.__signature__ = keywords(('cluster', 'service'), ('taskSets', 'include'))  # type: ignore[attr-defined]
 
+    def register_daemon_task_definition(self, **params: Any) -> Any:
+        """Registers a new daemon task definition from the supplied `family` and
+        `containerDefinitions`. Optionally, you can add data volumes to your containers with the
+        `volumes` parameter. For more information, see Daemon task definitions in the Amazon
+        Elastic Container Service Developer Guide .
+
+        A daemon task definition is a template that describes the containers that form a daemon.
+        Daemons deploy cross-cutting software agents such as security monitoring, telemetry, and
+        logging across your Amazon ECS infrastructure.
+
+        Each time you call `RegisterDaemonTaskDefinition`, a new revision of the daemon task
+        definition is created. You can't modify a revision after you register it.
+
+        AWS: ecs RegisterDaemonTaskDefinition.
+        """
+        return self._call("RegisterDaemonTaskDefinition", params)
+
+    register_daemon_task_definition.__signature__ = keywords(('family', 'containerDefinitions'), ('taskRoleArn', 'executionRoleArn', 'cpu', 'memory', 'volumes', 'tags', 'pidMode', 'ipcMode'))  # type: ignore[attr-defined]
+
+    def describe_daemon_task_definition(self, **params: Any) -> Any:
+        """Describes a daemon task definition. You can specify a `family` and `revision` to find
+        information about a specific daemon task definition, or you can simply specify the
+        family to find the latest `ACTIVE` revision in that family.
+
+        AWS: ecs DescribeDaemonTaskDefinition.
+        """
+        return self._call("DescribeDaemonTaskDefinition", params)
+
+    describe_daemon_task_definition.__signature__ = keywords(('daemonTaskDefinition',), ())  # type: ignore[attr-defined]
+
+    def list_daemon_task_definitions(self, **params: Any) -> Any:
+        """Returns a list of daemon task definitions that are registered to your account. You can
+        filter the results by family name, status, or both to find daemon task definitions that
+        match your criteria.
+
+        AWS: ecs ListDaemonTaskDefinitions.
+        """
+        return self._call("ListDaemonTaskDefinitions", params)
+
+    list_daemon_task_definitions.__signature__ = keywords((), ('familyPrefix', 'family', 'revision', 'status', 'sort', 'nextToken', 'maxResults'))  # type: ignore[attr-defined]
+
+    def delete_daemon_task_definition(self, **params: Any) -> Any:
+        """Deletes the specified daemon task definition. After a daemon task definition is deleted,
+        no new daemons can be created using this definition. Existing daemons that reference the
+        deleted daemon task definition continue to run.
+
+        A daemon task definition must be in an `ACTIVE` state to be deleted.
+
+        AWS: ecs DeleteDaemonTaskDefinition.
+        """
+        return self._call("DeleteDaemonTaskDefinition", params)
+
+    delete_daemon_task_definition.__signature__ = keywords(('daemonTaskDefinition',), ())  # type: ignore[attr-defined]
+
+    def create_daemon(self, **params: Any) -> Any:
+        """Creates a new daemon in the specified cluster and capacity providers. A daemon deploys
+        cross-cutting software agents such as security monitoring, telemetry, and logging
+        independently across your Amazon ECS infrastructure.
+
+        Amazon ECS deploys exactly one daemon task on each container instance of the specified
+        capacity providers. When a container instance registers with the cluster, Amazon ECS
+        automatically starts daemon tasks. Amazon ECS starts a daemon task before scheduling
+        other tasks.
+
+        AWS: ecs CreateDaemon.
+        """
+        return self._call("CreateDaemon", params)
+
+    create_daemon.__signature__ = keywords(('daemonName', 'daemonTaskDefinitionArn', 'capacityProviderArns'), ('clusterArn', 'deploymentConfiguration', 'tags', 'propagateTags', 'enableECSManagedTags', 'enableExecuteCommand', 'clientToken', 'critical'))  # type: ignore[attr-defined]
+
+    def update_daemon(self, **params: Any) -> Any:
+        """Updates the specified daemon. When you update a daemon, a new deployment is triggered
+        that progressively rolls out the changes to the container instances associated with the
+        daemon's capacity providers. For more information, see Daemon deployments in the Amazon
+        Elastic Container Service Developer Guide .
+
+        AWS: ecs UpdateDaemon.
+        """
+        return self._call("UpdateDaemon", params)
+
+    update_daemon.__signature__ = keywords(('daemonArn', 'daemonTaskDefinitionArn', 'capacityProviderArns'), ('deploymentConfiguration', 'propagateTags', 'enableECSManagedTags', 'enableExecuteCommand', 'critical'))  # type: ignore[attr-defined]
+
+    def describe_daemon(self, **params: Any) -> Any:
+        """Describes the specified daemon.
+
+        AWS: ecs DescribeDaemon.
+        """
+        return self._call("DescribeDaemon", params)
+
+    describe_daemon.__signature__ = keywords(('daemonArn',), ())  # type: ignore[attr-defined]
+
+    def list_daemons(self, **params: Any) -> Any:
+        """Returns a list of daemons. You can filter the results by cluster or capacity provider.
+
+        AWS: ecs ListDaemons.
+        """
+        return self._call("ListDaemons", params)
+
+    list_daemons.__signature__ = keywords((), ('clusterArn', 'capacityProviderArns', 'maxResults', 'nextToken'))  # type: ignore[attr-defined]
+
+    def delete_daemon(self, **params: Any) -> Any:
+        """Deletes the specified daemon. The daemon must be in an `ACTIVE` state to be deleted.
+        Deleting a daemon stops all running daemon tasks on the associated container instances.
+        Amazon ECS drains existing container instances and provisions new instances without the
+        deleted daemon. Amazon ECS automatically launches replacement tasks for your Amazon ECS
+        services. ECS Managed Daemons is only supported for Amazon ECS Managed Instances
+        Capacity Providers.
+
+        AWS: ecs DeleteDaemon.
+        """
+        return self._call("DeleteDaemon", params)
+
+    delete_daemon.__signature__ = keywords(('daemonArn',), ())  # type: ignore[attr-defined]
+
+    def describe_daemon_deployments(self, **params: Any) -> Any:
+        """Describes one or more of your daemon deployments.
+
+        A daemon deployment orchestrates the progressive rollout of daemon task updates across
+        container instances managed by the daemon's capacity providers. Each deployment includes
+        circuit breaker and alarm-based rollback capabilities.
+
+        AWS: ecs DescribeDaemonDeployments.
+        """
+        return self._call("DescribeDaemonDeployments", params)
+
+    describe_daemon_deployments.__signature__ = keywords(('daemonDeploymentArns',), ())  # type: ignore[attr-defined]
+
+    def list_daemon_deployments(self, **params: Any) -> Any:
+        """Returns a list of daemon deployments for a specified daemon. You can filter the results
+        by status or creation time.
+
+        AWS: ecs ListDaemonDeployments.
+        """
+        return self._call("ListDaemonDeployments", params)
+
+    list_daemon_deployments.__signature__ = keywords(('daemonArn',), ('status', 'createdAt', 'maxResults', 'nextToken'))  # type: ignore[attr-defined]
+
+    def describe_daemon_revisions(self, **params: Any) -> Any:
+        """Describes one or more of your daemon revisions.
+
+        A daemon revision is a snapshot of a daemon's configuration at the time a deployment was
+        initiated. It captures the daemon task definition, container images, tag propagation,
+        and execute command settings. Daemon revisions are immutable.
+
+        AWS: ecs DescribeDaemonRevisions.
+        """
+        return self._call("DescribeDaemonRevisions", params)
+
+    describe_daemon_revisions.__signature__ = keywords(('daemonRevisionArns',), ())  # type: ignore[attr-defined]
+
     def submit_task_state_change(self, **params: Any) -> Any:
         """This action is only used by the Amazon ECS agent, and it is not intended for use outside
         of the agent. Sent to acknowledge that a task changed states.

@@ -430,6 +430,94 @@ class ECSClient(Client):
         ECS Deployment Types in the Amazon Elastic Container Service Developer Guide .
         """
 
+    def register_daemon_task_definition(self, *, family: str, containerDefinitions: Sequence[_ecs.DaemonContainerDefinitionTypeDef], taskRoleArn: str = ..., executionRoleArn: str = ..., cpu: str = ..., memory: str = ..., volumes: Sequence[_ecs.DaemonVolumeTypeDef] = ..., tags: Sequence[_ecs.TagTypeDef] = ..., pidMode: _ecs.DaemonPidModeType = ..., ipcMode: _ecs.DaemonIpcModeType = ...) -> _ecs.RegisterDaemonTaskDefinitionResponseTypeDef:
+        """Registers a new daemon task definition from the supplied `family` and
+        `containerDefinitions`. Optionally, you can add data volumes to your containers with the
+        `volumes` parameter. For more information, see Daemon task definitions in the Amazon
+        Elastic Container Service Developer Guide .
+
+        A daemon task definition is a template that describes the containers that form a daemon.
+        Daemons deploy cross-cutting software agents such as security monitoring, telemetry, and
+        logging across your Amazon ECS infrastructure.
+
+        Each time you call `RegisterDaemonTaskDefinition`, a new revision of the daemon task
+        definition is created. You can't modify a revision after you register it.
+        """
+
+    def describe_daemon_task_definition(self, *, daemonTaskDefinition: str) -> _ecs.DescribeDaemonTaskDefinitionResponseTypeDef:
+        """Describes a daemon task definition. You can specify a `family` and `revision` to find
+        information about a specific daemon task definition, or you can simply specify the
+        family to find the latest `ACTIVE` revision in that family.
+        """
+
+    def list_daemon_task_definitions(self, *, familyPrefix: str = ..., family: str = ..., revision: _ecs.DaemonTaskDefinitionRevisionFilterType = ..., status: _ecs.DaemonTaskDefinitionStatusFilterType = ..., sort: _ecs.SortOrderType = ..., nextToken: str = ..., maxResults: int = ...) -> _ecs.ListDaemonTaskDefinitionsResponseTypeDef:
+        """Returns a list of daemon task definitions that are registered to your account. You can
+        filter the results by family name, status, or both to find daemon task definitions that
+        match your criteria.
+        """
+
+    def delete_daemon_task_definition(self, *, daemonTaskDefinition: str) -> _ecs.DeleteDaemonTaskDefinitionResponseTypeDef:
+        """Deletes the specified daemon task definition. After a daemon task definition is deleted,
+        no new daemons can be created using this definition. Existing daemons that reference the
+        deleted daemon task definition continue to run.
+
+        A daemon task definition must be in an `ACTIVE` state to be deleted.
+        """
+
+    def create_daemon(self, *, daemonName: str, daemonTaskDefinitionArn: str, capacityProviderArns: Sequence[str], clusterArn: str = ..., deploymentConfiguration: _ecs.DaemonDeploymentConfigurationTypeDef = ..., tags: Sequence[_ecs.TagTypeDef] = ..., propagateTags: _ecs.DaemonPropagateTagsType = ..., enableECSManagedTags: bool = ..., enableExecuteCommand: bool = ..., clientToken: str = ..., critical: bool = ...) -> _ecs.CreateDaemonResponseTypeDef:
+        """Creates a new daemon in the specified cluster and capacity providers. A daemon deploys
+        cross-cutting software agents such as security monitoring, telemetry, and logging
+        independently across your Amazon ECS infrastructure.
+
+        Amazon ECS deploys exactly one daemon task on each container instance of the specified
+        capacity providers. When a container instance registers with the cluster, Amazon ECS
+        automatically starts daemon tasks. Amazon ECS starts a daemon task before scheduling
+        other tasks.
+        """
+
+    def update_daemon(self, *, daemonArn: str, daemonTaskDefinitionArn: str, capacityProviderArns: Sequence[str], deploymentConfiguration: _ecs.DaemonDeploymentConfigurationTypeDef = ..., propagateTags: _ecs.DaemonPropagateTagsType = ..., enableECSManagedTags: bool = ..., enableExecuteCommand: bool = ..., critical: bool = ...) -> _ecs.UpdateDaemonResponseTypeDef:
+        """Updates the specified daemon. When you update a daemon, a new deployment is triggered
+        that progressively rolls out the changes to the container instances associated with the
+        daemon's capacity providers. For more information, see Daemon deployments in the Amazon
+        Elastic Container Service Developer Guide .
+        """
+
+    def describe_daemon(self, *, daemonArn: str) -> _ecs.DescribeDaemonResponseTypeDef:
+        """Describes the specified daemon."""
+
+    def list_daemons(self, *, clusterArn: str = ..., capacityProviderArns: Sequence[str] = ..., maxResults: int = ..., nextToken: str = ...) -> _ecs.ListDaemonsResponseTypeDef:
+        """Returns a list of daemons. You can filter the results by cluster or capacity provider."""
+
+    def delete_daemon(self, *, daemonArn: str) -> _ecs.DeleteDaemonResponseTypeDef:
+        """Deletes the specified daemon. The daemon must be in an `ACTIVE` state to be deleted.
+        Deleting a daemon stops all running daemon tasks on the associated container instances.
+        Amazon ECS drains existing container instances and provisions new instances without the
+        deleted daemon. Amazon ECS automatically launches replacement tasks for your Amazon ECS
+        services. ECS Managed Daemons is only supported for Amazon ECS Managed Instances
+        Capacity Providers.
+        """
+
+    def describe_daemon_deployments(self, *, daemonDeploymentArns: Sequence[str]) -> _ecs.DescribeDaemonDeploymentsResponseTypeDef:
+        """Describes one or more of your daemon deployments.
+
+        A daemon deployment orchestrates the progressive rollout of daemon task updates across
+        container instances managed by the daemon's capacity providers. Each deployment includes
+        circuit breaker and alarm-based rollback capabilities.
+        """
+
+    def list_daemon_deployments(self, *, daemonArn: str, status: Sequence[_ecs.DaemonDeploymentStatusType] = ..., createdAt: _ecs.CreatedAtTypeDef = ..., maxResults: int = ..., nextToken: str = ...) -> _ecs.ListDaemonDeploymentsResponseTypeDef:
+        """Returns a list of daemon deployments for a specified daemon. You can filter the results
+        by status or creation time.
+        """
+
+    def describe_daemon_revisions(self, *, daemonRevisionArns: Sequence[str]) -> _ecs.DescribeDaemonRevisionsResponseTypeDef:
+        """Describes one or more of your daemon revisions.
+
+        A daemon revision is a snapshot of a daemon's configuration at the time a deployment was
+        initiated. It captures the daemon task definition, container images, tag propagation,
+        and execute command settings. Daemon revisions are immutable.
+        """
+
     def submit_task_state_change(self, *, cluster: str = ..., task: str = ..., status: str = ..., reason: str = ..., containers: Sequence[_ecs.ContainerStateChangeTypeDef] = ..., attachments: Sequence[_ecs.AttachmentStateChangeTypeDef] = ..., managedAgents: Sequence[_ecs.ManagedAgentStateChangeTypeDef] = ..., pullStartedAt: TimestampTypeDef = ..., pullStoppedAt: TimestampTypeDef = ..., executionStoppedAt: TimestampTypeDef = ...) -> _ecs.SubmitTaskStateChangeResponseTypeDef:
         """This action is only used by the Amazon ECS agent, and it is not intended for use outside
         of the agent. Sent to acknowledge that a task changed states.

@@ -3867,6 +3867,620 @@ DescribeTaskSetsResponseTypeDef = TypedDict(
     total=False,
 )
 
+RegisterDaemonTaskDefinitionRequestTypeDef = TypedDict(
+    "RegisterDaemonTaskDefinitionRequestTypeDef",
+    {
+        "family": Required[str],
+        "taskRoleArn": str,
+        "executionRoleArn": str,
+        "containerDefinitions": Required[Sequence[DaemonContainerDefinitionTypeDef]],
+        "cpu": str,
+        "memory": str,
+        "volumes": Sequence[DaemonVolumeTypeDef],
+        "tags": Sequence[TagTypeDef],
+        "pidMode": DaemonPidModeType,
+        "ipcMode": DaemonIpcModeType,
+    },
+    total=False,
+)
+
+DaemonIpcModeType = Literal["none", "shared"]
+
+DaemonPidModeType = Literal["none", "shared"]
+
+DaemonVolumeTypeDef = TypedDict(
+    "DaemonVolumeTypeDef",
+    {
+        "name": str,
+        "host": HostVolumePropertiesTypeDef,
+        "logDriverVolumeConfiguration": LogDriverVolumeConfigurationTypeDef,
+    },
+    total=False,
+)
+
+LogDriverVolumeConfigurationTypeDef = TypedDict(
+    "LogDriverVolumeConfigurationTypeDef",
+    {
+        "driver": Required[LogDriverType],
+    },
+    total=False,
+)
+
+DaemonContainerDefinitionTypeDef = TypedDict(
+    "DaemonContainerDefinitionTypeDef",
+    {
+        "name": str,
+        "image": Required[str],
+        "memory": int,
+        "memoryReservation": int,
+        "repositoryCredentials": RepositoryCredentialsTypeDef,
+        "healthCheck": HealthCheckTypeDef,
+        "cpu": int,
+        "essential": bool,
+        "entryPoint": Sequence[str],
+        "command": Sequence[str],
+        "workingDirectory": str,
+        "environmentFiles": Sequence[EnvironmentFileTypeDef],
+        "environment": Sequence[KeyValuePairTypeDef],
+        "secrets": Sequence[SecretTypeDef],
+        "readonlyRootFilesystem": bool,
+        "mountPoints": Sequence[MountPointTypeDef],
+        "logConfiguration": LogConfigurationTypeDef,
+        "firelensConfiguration": FirelensConfigurationTypeDef,
+        "privileged": bool,
+        "user": str,
+        "ulimits": Sequence[UlimitTypeDef],
+        "linuxParameters": DaemonLinuxParametersTypeDef,
+        "dependsOn": Sequence[ContainerDependencyTypeDef],
+        "startTimeout": int,
+        "stopTimeout": int,
+        "systemControls": Sequence[SystemControlTypeDef],
+        "interactive": bool,
+        "pseudoTerminal": bool,
+        "restartPolicy": ContainerRestartPolicyTypeDef,
+    },
+    total=False,
+)
+
+DaemonLinuxParametersTypeDef = TypedDict(
+    "DaemonLinuxParametersTypeDef",
+    {
+        "capabilities": KernelCapabilitiesTypeDef,
+        "devices": Sequence[DeviceTypeDef],
+        "initProcessEnabled": bool,
+        "tmpfs": Sequence[TmpfsTypeDef],
+    },
+    total=False,
+)
+
+RegisterDaemonTaskDefinitionResponseTypeDef = TypedDict(
+    "RegisterDaemonTaskDefinitionResponseTypeDef",
+    {
+        "daemonTaskDefinitionArn": str,
+    },
+    total=False,
+)
+
+DescribeDaemonTaskDefinitionRequestTypeDef = TypedDict(
+    "DescribeDaemonTaskDefinitionRequestTypeDef",
+    {
+        "daemonTaskDefinition": Required[str],
+    },
+    total=False,
+)
+
+DescribeDaemonTaskDefinitionResponseTypeDef = TypedDict(
+    "DescribeDaemonTaskDefinitionResponseTypeDef",
+    {
+        "daemonTaskDefinition": DaemonTaskDefinitionTypeDef,
+    },
+    total=False,
+)
+
+DaemonTaskDefinitionTypeDef = TypedDict(
+    "DaemonTaskDefinitionTypeDef",
+    {
+        "daemonTaskDefinitionArn": str,
+        "family": str,
+        "revision": int,
+        "taskRoleArn": str,
+        "executionRoleArn": str,
+        "containerDefinitions": List[DaemonContainerDefinitionOutputTypeDef],
+        "volumes": List[DaemonVolumeTypeDef],
+        "cpu": str,
+        "memory": str,
+        "status": DaemonTaskDefinitionStatusType,
+        "registeredAt": float,
+        "deleteRequestedAt": float,
+        "registeredBy": str,
+        "pidMode": DaemonPidModeType,
+        "ipcMode": DaemonIpcModeType,
+    },
+    total=False,
+)
+
+DaemonTaskDefinitionStatusType = Literal["ACTIVE", "DELETE_IN_PROGRESS", "DELETED"]
+
+DaemonContainerDefinitionOutputTypeDef = TypedDict(
+    "DaemonContainerDefinitionOutputTypeDef",
+    {
+        "name": str,
+        "image": Required[str],
+        "memory": int,
+        "memoryReservation": int,
+        "repositoryCredentials": RepositoryCredentialsTypeDef,
+        "healthCheck": HealthCheckOutputTypeDef,
+        "cpu": int,
+        "essential": bool,
+        "entryPoint": List[str],
+        "command": List[str],
+        "workingDirectory": str,
+        "environmentFiles": List[EnvironmentFileTypeDef],
+        "environment": List[KeyValuePairTypeDef],
+        "secrets": List[SecretTypeDef],
+        "readonlyRootFilesystem": bool,
+        "mountPoints": List[MountPointTypeDef],
+        "logConfiguration": LogConfigurationOutputTypeDef,
+        "firelensConfiguration": FirelensConfigurationOutputTypeDef,
+        "privileged": bool,
+        "user": str,
+        "ulimits": List[UlimitTypeDef],
+        "linuxParameters": DaemonLinuxParametersOutputTypeDef,
+        "dependsOn": List[ContainerDependencyTypeDef],
+        "startTimeout": int,
+        "stopTimeout": int,
+        "systemControls": List[SystemControlTypeDef],
+        "interactive": bool,
+        "pseudoTerminal": bool,
+        "restartPolicy": ContainerRestartPolicyOutputTypeDef,
+    },
+    total=False,
+)
+
+DaemonLinuxParametersOutputTypeDef = TypedDict(
+    "DaemonLinuxParametersOutputTypeDef",
+    {
+        "capabilities": KernelCapabilitiesOutputTypeDef,
+        "devices": List[DeviceOutputTypeDef],
+        "initProcessEnabled": bool,
+        "tmpfs": List[TmpfsOutputTypeDef],
+    },
+    total=False,
+)
+
+ListDaemonTaskDefinitionsRequestTypeDef = TypedDict(
+    "ListDaemonTaskDefinitionsRequestTypeDef",
+    {
+        "familyPrefix": str,
+        "family": str,
+        "revision": DaemonTaskDefinitionRevisionFilterType,
+        "status": DaemonTaskDefinitionStatusFilterType,
+        "sort": SortOrderType,
+        "nextToken": str,
+        "maxResults": int,
+    },
+    total=False,
+)
+
+DaemonTaskDefinitionStatusFilterType = Literal["ACTIVE", "DELETE_IN_PROGRESS", "ALL"]
+
+DaemonTaskDefinitionRevisionFilterType = Literal["LAST_REGISTERED"]
+
+ListDaemonTaskDefinitionsResponseTypeDef = TypedDict(
+    "ListDaemonTaskDefinitionsResponseTypeDef",
+    {
+        "daemonTaskDefinitions": List[DaemonTaskDefinitionSummaryTypeDef],
+        "nextToken": str,
+    },
+    total=False,
+)
+
+DaemonTaskDefinitionSummaryTypeDef = TypedDict(
+    "DaemonTaskDefinitionSummaryTypeDef",
+    {
+        "arn": str,
+        "registeredAt": float,
+        "registeredBy": str,
+        "deleteRequestedAt": float,
+        "status": DaemonTaskDefinitionStatusType,
+    },
+    total=False,
+)
+
+DeleteDaemonTaskDefinitionRequestTypeDef = TypedDict(
+    "DeleteDaemonTaskDefinitionRequestTypeDef",
+    {
+        "daemonTaskDefinition": Required[str],
+    },
+    total=False,
+)
+
+DeleteDaemonTaskDefinitionResponseTypeDef = TypedDict(
+    "DeleteDaemonTaskDefinitionResponseTypeDef",
+    {
+        "daemonTaskDefinitionArn": str,
+    },
+    total=False,
+)
+
+CreateDaemonRequestTypeDef = TypedDict(
+    "CreateDaemonRequestTypeDef",
+    {
+        "daemonName": Required[str],
+        "clusterArn": str,
+        "daemonTaskDefinitionArn": Required[str],
+        "capacityProviderArns": Required[Sequence[str]],
+        "deploymentConfiguration": DaemonDeploymentConfigurationTypeDef,
+        "tags": Sequence[TagTypeDef],
+        "propagateTags": DaemonPropagateTagsType,
+        "enableECSManagedTags": bool,
+        "enableExecuteCommand": bool,
+        "clientToken": str,
+        "critical": bool,
+    },
+    total=False,
+)
+
+DaemonPropagateTagsType = Literal["DAEMON", "NONE"]
+
+DaemonDeploymentConfigurationTypeDef = TypedDict(
+    "DaemonDeploymentConfigurationTypeDef",
+    {
+        "drainPercent": float,
+        "alarms": DaemonAlarmConfigurationTypeDef,
+        "bakeTimeInMinutes": int,
+    },
+    total=False,
+)
+
+DaemonAlarmConfigurationTypeDef = TypedDict(
+    "DaemonAlarmConfigurationTypeDef",
+    {
+        "alarmNames": Sequence[str],
+        "enable": bool,
+    },
+    total=False,
+)
+
+CreateDaemonResponseTypeDef = TypedDict(
+    "CreateDaemonResponseTypeDef",
+    {
+        "daemonArn": str,
+        "status": DaemonStatusType,
+        "createdAt": float,
+        "deploymentArn": str,
+    },
+    total=False,
+)
+
+DaemonStatusType = Literal["ACTIVE", "DELETE_IN_PROGRESS"]
+
+UpdateDaemonRequestTypeDef = TypedDict(
+    "UpdateDaemonRequestTypeDef",
+    {
+        "daemonArn": Required[str],
+        "daemonTaskDefinitionArn": Required[str],
+        "capacityProviderArns": Required[Sequence[str]],
+        "deploymentConfiguration": DaemonDeploymentConfigurationTypeDef,
+        "propagateTags": DaemonPropagateTagsType,
+        "enableECSManagedTags": bool,
+        "enableExecuteCommand": bool,
+        "critical": bool,
+    },
+    total=False,
+)
+
+UpdateDaemonResponseTypeDef = TypedDict(
+    "UpdateDaemonResponseTypeDef",
+    {
+        "daemonArn": str,
+        "status": DaemonStatusType,
+        "createdAt": float,
+        "updatedAt": float,
+        "deploymentArn": str,
+    },
+    total=False,
+)
+
+DescribeDaemonRequestTypeDef = TypedDict(
+    "DescribeDaemonRequestTypeDef",
+    {
+        "daemonArn": Required[str],
+    },
+    total=False,
+)
+
+DescribeDaemonResponseTypeDef = TypedDict(
+    "DescribeDaemonResponseTypeDef",
+    {
+        "daemon": DaemonDetailTypeDef,
+    },
+    total=False,
+)
+
+DaemonDetailTypeDef = TypedDict(
+    "DaemonDetailTypeDef",
+    {
+        "daemonArn": str,
+        "clusterArn": str,
+        "status": DaemonStatusType,
+        "currentRevisions": List[DaemonRevisionDetailTypeDef],
+        "deploymentArn": str,
+        "createdAt": float,
+        "updatedAt": float,
+    },
+    total=False,
+)
+
+DaemonRevisionDetailTypeDef = TypedDict(
+    "DaemonRevisionDetailTypeDef",
+    {
+        "arn": str,
+        "capacityProviders": List[DaemonCapacityProviderTypeDef],
+        "totalRunningCount": int,
+        "totalWithoutDaemonCount": int,
+    },
+    total=False,
+)
+
+DaemonCapacityProviderTypeDef = TypedDict(
+    "DaemonCapacityProviderTypeDef",
+    {
+        "arn": str,
+        "runningCount": int,
+        "withoutDaemonCount": int,
+    },
+    total=False,
+)
+
+ListDaemonsRequestTypeDef = TypedDict(
+    "ListDaemonsRequestTypeDef",
+    {
+        "clusterArn": str,
+        "capacityProviderArns": Sequence[str],
+        "maxResults": int,
+        "nextToken": str,
+    },
+    total=False,
+)
+
+ListDaemonsResponseTypeDef = TypedDict(
+    "ListDaemonsResponseTypeDef",
+    {
+        "daemonSummariesList": List[DaemonSummaryTypeDef],
+        "nextToken": str,
+    },
+    total=False,
+)
+
+DaemonSummaryTypeDef = TypedDict(
+    "DaemonSummaryTypeDef",
+    {
+        "daemonArn": str,
+        "status": DaemonStatusType,
+        "createdAt": float,
+        "updatedAt": float,
+    },
+    total=False,
+)
+
+DeleteDaemonRequestTypeDef = TypedDict(
+    "DeleteDaemonRequestTypeDef",
+    {
+        "daemonArn": Required[str],
+    },
+    total=False,
+)
+
+DeleteDaemonResponseTypeDef = TypedDict(
+    "DeleteDaemonResponseTypeDef",
+    {
+        "daemonArn": str,
+        "status": DaemonStatusType,
+        "createdAt": float,
+        "updatedAt": float,
+        "deploymentArn": str,
+    },
+    total=False,
+)
+
+DescribeDaemonDeploymentsRequestTypeDef = TypedDict(
+    "DescribeDaemonDeploymentsRequestTypeDef",
+    {
+        "daemonDeploymentArns": Required[Sequence[str]],
+    },
+    total=False,
+)
+
+DescribeDaemonDeploymentsResponseTypeDef = TypedDict(
+    "DescribeDaemonDeploymentsResponseTypeDef",
+    {
+        "failures": List[FailureTypeDef],
+        "daemonDeployments": List[DaemonDeploymentTypeDef],
+    },
+    total=False,
+)
+
+DaemonDeploymentTypeDef = TypedDict(
+    "DaemonDeploymentTypeDef",
+    {
+        "daemonDeploymentArn": str,
+        "clusterArn": str,
+        "status": DaemonDeploymentStatusType,
+        "statusReason": str,
+        "targetDaemonRevision": DaemonDeploymentRevisionDetailTypeDef,
+        "sourceDaemonRevisions": List[DaemonDeploymentRevisionDetailTypeDef],
+        "circuitBreaker": DaemonCircuitBreakerTypeDef,
+        "alarms": DaemonDeploymentAlarmsTypeDef,
+        "rollback": DaemonRollbackTypeDef,
+        "deploymentConfiguration": DaemonDeploymentConfigurationOutputTypeDef,
+        "createdAt": float,
+        "startedAt": float,
+        "stoppedAt": float,
+        "finishedAt": float,
+    },
+    total=False,
+)
+
+DaemonDeploymentConfigurationOutputTypeDef = TypedDict(
+    "DaemonDeploymentConfigurationOutputTypeDef",
+    {
+        "drainPercent": float,
+        "alarms": DaemonAlarmConfigurationOutputTypeDef,
+        "bakeTimeInMinutes": int,
+    },
+    total=False,
+)
+
+DaemonAlarmConfigurationOutputTypeDef = TypedDict(
+    "DaemonAlarmConfigurationOutputTypeDef",
+    {
+        "alarmNames": List[str],
+        "enable": bool,
+    },
+    total=False,
+)
+
+DaemonRollbackTypeDef = TypedDict(
+    "DaemonRollbackTypeDef",
+    {
+        "reason": str,
+        "startedAt": float,
+        "rollbackTargetDaemonRevisionArn": str,
+        "rollbackCapacityProviders": List[str],
+    },
+    total=False,
+)
+
+DaemonDeploymentAlarmsTypeDef = TypedDict(
+    "DaemonDeploymentAlarmsTypeDef",
+    {
+        "status": DaemonDeploymentRollbackMonitorsStatusType,
+        "alarmNames": List[str],
+        "triggeredAlarmNames": List[str],
+    },
+    total=False,
+)
+
+DaemonDeploymentRollbackMonitorsStatusType = Literal["TRIGGERED", "MONITORING", "MONITORING_COMPLETE", "DISABLED"]
+
+DaemonCircuitBreakerTypeDef = TypedDict(
+    "DaemonCircuitBreakerTypeDef",
+    {
+        "failureCount": int,
+        "status": DaemonDeploymentRollbackMonitorsStatusType,
+        "threshold": int,
+    },
+    total=False,
+)
+
+DaemonDeploymentRevisionDetailTypeDef = TypedDict(
+    "DaemonDeploymentRevisionDetailTypeDef",
+    {
+        "arn": str,
+        "capacityProviders": List[DaemonDeploymentCapacityProviderTypeDef],
+        "totalRunningInstanceCount": int,
+        "totalWithoutDaemonInstanceCount": int,
+        "totalDrainingInstanceCount": int,
+    },
+    total=False,
+)
+
+DaemonDeploymentCapacityProviderTypeDef = TypedDict(
+    "DaemonDeploymentCapacityProviderTypeDef",
+    {
+        "arn": str,
+        "runningInstanceCount": int,
+        "withoutDaemonInstanceCount": int,
+        "drainingInstanceCount": int,
+    },
+    total=False,
+)
+
+DaemonDeploymentStatusType = Literal["PENDING", "SUCCESSFUL", "STOPPED", "STOP_REQUESTED", "IN_PROGRESS", "ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"]
+
+ListDaemonDeploymentsRequestTypeDef = TypedDict(
+    "ListDaemonDeploymentsRequestTypeDef",
+    {
+        "daemonArn": Required[str],
+        "status": Sequence[DaemonDeploymentStatusType],
+        "createdAt": CreatedAtTypeDef,
+        "maxResults": int,
+        "nextToken": str,
+    },
+    total=False,
+)
+
+ListDaemonDeploymentsResponseTypeDef = TypedDict(
+    "ListDaemonDeploymentsResponseTypeDef",
+    {
+        "nextToken": str,
+        "daemonDeployments": List[DaemonDeploymentSummaryTypeDef],
+    },
+    total=False,
+)
+
+DaemonDeploymentSummaryTypeDef = TypedDict(
+    "DaemonDeploymentSummaryTypeDef",
+    {
+        "daemonDeploymentArn": str,
+        "daemonArn": str,
+        "clusterArn": str,
+        "status": DaemonDeploymentStatusType,
+        "statusReason": str,
+        "targetDaemonRevisionArn": str,
+        "createdAt": float,
+        "startedAt": float,
+        "stoppedAt": float,
+        "finishedAt": float,
+    },
+    total=False,
+)
+
+DescribeDaemonRevisionsRequestTypeDef = TypedDict(
+    "DescribeDaemonRevisionsRequestTypeDef",
+    {
+        "daemonRevisionArns": Required[Sequence[str]],
+    },
+    total=False,
+)
+
+DescribeDaemonRevisionsResponseTypeDef = TypedDict(
+    "DescribeDaemonRevisionsResponseTypeDef",
+    {
+        "daemonRevisions": List[DaemonRevisionTypeDef],
+        "failures": List[FailureTypeDef],
+    },
+    total=False,
+)
+
+DaemonRevisionTypeDef = TypedDict(
+    "DaemonRevisionTypeDef",
+    {
+        "daemonRevisionArn": str,
+        "clusterArn": str,
+        "daemonArn": str,
+        "daemonTaskDefinitionArn": str,
+        "createdAt": float,
+        "containerImages": List[DaemonContainerImageTypeDef],
+        "propagateTags": DaemonPropagateTagsType,
+        "enableECSManagedTags": bool,
+        "enableExecuteCommand": bool,
+        "critical": bool,
+    },
+    total=False,
+)
+
+DaemonContainerImageTypeDef = TypedDict(
+    "DaemonContainerImageTypeDef",
+    {
+        "containerName": str,
+        "imageDigest": str,
+        "image": str,
+    },
+    total=False,
+)
+
 SubmitTaskStateChangeRequestTypeDef = TypedDict(
     "SubmitTaskStateChangeRequestTypeDef",
     {

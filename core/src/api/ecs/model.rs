@@ -12505,6 +12505,1769 @@ impl FromJson for DescribeTaskSetsResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RegisterDaemonTaskDefinitionRequest {
+    /// You must specify a `family` for a daemon task definition.
+    #[serde(rename = "family", default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// The short name or full Amazon Resource Name (ARN) of the IAM role that containers in this daemon task can assume.
+    #[serde(rename = "taskRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_role_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the task execution role that grants the Amazon ECS container agent permission to make Amazon Web Services API calls on your behalf.
+    #[serde(rename = "executionRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub execution_role_arn: Option<String>,
+    /// A list of container definitions in JSON format that describe the containers that make up your daemon task.
+    #[serde(rename = "containerDefinitions", default, skip_serializing_if = "Option::is_none")]
+    pub container_definitions: Option<Vec<DaemonContainerDefinition>>,
+    /// The number of CPU units used by the daemon task.
+    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// The amount of memory (in MiB) used by the daemon task.
+    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// A list of volume definitions in JSON format that containers in your daemon task can use.
+    #[serde(rename = "volumes", default, skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<DaemonVolume>>,
+    /// The metadata that you apply to the daemon task definition to help you categorize and organize them.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The PID namespace mode for the daemon.
+    #[serde(rename = "pidMode", default, skip_serializing_if = "Option::is_none")]
+    pub pid_mode: Option<DaemonPidMode>,
+    /// The IPC namespace mode for the daemon.
+    #[serde(rename = "ipcMode", default, skip_serializing_if = "Option::is_none")]
+    pub ipc_mode: Option<DaemonIpcMode>,
+}
+
+impl FromJson for RegisterDaemonTaskDefinitionRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            family: member(&mut members, "family"),
+            task_role_arn: member(&mut members, "taskRoleArn"),
+            execution_role_arn: member(&mut members, "executionRoleArn"),
+            container_definitions: member(&mut members, "containerDefinitions"),
+            cpu: member(&mut members, "cpu"),
+            memory: member(&mut members, "memory"),
+            volumes: member(&mut members, "volumes"),
+            tags: member(&mut members, "tags"),
+            pid_mode: member(&mut members, "pidMode"),
+            ipc_mode: member(&mut members, "ipcMode"),
+        })
+    }
+}
+
+/// A container definition for a daemon task.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonContainerDefinition {
+    /// The name of the container.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The image used to start the container.
+    #[serde(rename = "image", default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// The amount (in MiB) of memory to present to the container.
+    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<i32>,
+    /// The soft limit (in MiB) of memory to reserve for the container.
+    #[serde(rename = "memoryReservation", default, skip_serializing_if = "Option::is_none")]
+    pub memory_reservation: Option<i32>,
+    /// The private repository authentication credentials to use.
+    #[serde(rename = "repositoryCredentials", default, skip_serializing_if = "Option::is_none")]
+    pub repository_credentials: Option<RepositoryCredentials>,
+    /// The container health check command and associated configuration parameters for the container.
+    #[serde(rename = "healthCheck", default, skip_serializing_if = "Option::is_none")]
+    pub health_check: Option<HealthCheck>,
+    /// The number of `cpu` units reserved for the container.
+    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<i32>,
+    /// If the `essential` parameter of a container is marked as `true`, and that container fails or stops for any reason, all other containers that are part of the task are stopped.
+    #[serde(rename = "essential", default, skip_serializing_if = "Option::is_none")]
+    pub essential: Option<bool>,
+    /// The entry point that's passed to the container.
+    #[serde(rename = "entryPoint", default, skip_serializing_if = "Option::is_none")]
+    pub entry_point: Option<Vec<String>>,
+    /// The command that's passed to the container.
+    #[serde(rename = "command", default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+    /// The working directory to run commands inside the container in.
+    #[serde(rename = "workingDirectory", default, skip_serializing_if = "Option::is_none")]
+    pub working_directory: Option<String>,
+    /// A list of files containing the environment variables to pass to a container.
+    #[serde(rename = "environmentFiles", default, skip_serializing_if = "Option::is_none")]
+    pub environment_files: Option<Vec<EnvironmentFile>>,
+    /// The environment variables to pass to a container.
+    #[serde(rename = "environment", default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<Vec<KeyValuePair>>,
+    /// The secrets to pass to the container.
+    #[serde(rename = "secrets", default, skip_serializing_if = "Option::is_none")]
+    pub secrets: Option<Vec<Secret>>,
+    /// When this parameter is true, the container is given read-only access to its root file system.
+    #[serde(rename = "readonlyRootFilesystem", default, skip_serializing_if = "Option::is_none")]
+    pub readonly_root_filesystem: Option<bool>,
+    /// The mount points for data volumes in your container.
+    #[serde(rename = "mountPoints", default, skip_serializing_if = "Option::is_none")]
+    pub mount_points: Option<Vec<MountPoint>>,
+    /// The log configuration specification for the container.
+    #[serde(rename = "logConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub log_configuration: Option<LogConfiguration>,
+    /// The FireLens configuration for the container.
+    #[serde(rename = "firelensConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub firelens_configuration: Option<FirelensConfiguration>,
+    /// When this parameter is true, the container is given elevated privileges on the host container instance (similar to the `root` user).
+    #[serde(rename = "privileged", default, skip_serializing_if = "Option::is_none")]
+    pub privileged: Option<bool>,
+    /// The user to use inside the container.
+    #[serde(rename = "user", default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// A list of `ulimits` to set in the container.
+    #[serde(rename = "ulimits", default, skip_serializing_if = "Option::is_none")]
+    pub ulimits: Option<Vec<Ulimit>>,
+    /// Linux-specific modifications that are applied to the container configuration, such as Linux kernel capabilities.
+    #[serde(rename = "linuxParameters", default, skip_serializing_if = "Option::is_none")]
+    pub linux_parameters: Option<DaemonLinuxParameters>,
+    /// The dependencies defined for container startup and shutdown.
+    #[serde(rename = "dependsOn", default, skip_serializing_if = "Option::is_none")]
+    pub depends_on: Option<Vec<ContainerDependency>>,
+    /// Time duration (in seconds) to wait before giving up on resolving dependencies for a container.
+    #[serde(rename = "startTimeout", default, skip_serializing_if = "Option::is_none")]
+    pub start_timeout: Option<i32>,
+    /// Time duration (in seconds) to wait before the container is forcefully killed if it doesn't exit normally on its own.
+    #[serde(rename = "stopTimeout", default, skip_serializing_if = "Option::is_none")]
+    pub stop_timeout: Option<i32>,
+    /// A list of namespaced kernel parameters to set in the container.
+    #[serde(rename = "systemControls", default, skip_serializing_if = "Option::is_none")]
+    pub system_controls: Option<Vec<SystemControl>>,
+    /// When this parameter is `true`, you can deploy containerized applications that require `stdin` or a `tty` to be allocated.
+    #[serde(rename = "interactive", default, skip_serializing_if = "Option::is_none")]
+    pub interactive: Option<bool>,
+    /// When this parameter is `true`, a TTY is allocated.
+    #[serde(rename = "pseudoTerminal", default, skip_serializing_if = "Option::is_none")]
+    pub pseudo_terminal: Option<bool>,
+    /// The restart policy for the container.
+    #[serde(rename = "restartPolicy", default, skip_serializing_if = "Option::is_none")]
+    pub restart_policy: Option<ContainerRestartPolicy>,
+}
+
+impl FromJson for DaemonContainerDefinition {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            image: member(&mut members, "image"),
+            memory: member(&mut members, "memory"),
+            memory_reservation: member(&mut members, "memoryReservation"),
+            repository_credentials: member(&mut members, "repositoryCredentials"),
+            health_check: member(&mut members, "healthCheck"),
+            cpu: member(&mut members, "cpu"),
+            essential: member(&mut members, "essential"),
+            entry_point: member(&mut members, "entryPoint"),
+            command: member(&mut members, "command"),
+            working_directory: member(&mut members, "workingDirectory"),
+            environment_files: member(&mut members, "environmentFiles"),
+            environment: member(&mut members, "environment"),
+            secrets: member(&mut members, "secrets"),
+            readonly_root_filesystem: member(&mut members, "readonlyRootFilesystem"),
+            mount_points: member(&mut members, "mountPoints"),
+            log_configuration: member(&mut members, "logConfiguration"),
+            firelens_configuration: member(&mut members, "firelensConfiguration"),
+            privileged: member(&mut members, "privileged"),
+            user: member(&mut members, "user"),
+            ulimits: member(&mut members, "ulimits"),
+            linux_parameters: member(&mut members, "linuxParameters"),
+            depends_on: member(&mut members, "dependsOn"),
+            start_timeout: member(&mut members, "startTimeout"),
+            stop_timeout: member(&mut members, "stopTimeout"),
+            system_controls: member(&mut members, "systemControls"),
+            interactive: member(&mut members, "interactive"),
+            pseudo_terminal: member(&mut members, "pseudoTerminal"),
+            restart_policy: member(&mut members, "restartPolicy"),
+        })
+    }
+}
+
+/// The Linux-specific options that are applied to the daemon container, such as Linux kernel capabilities.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonLinuxParameters {
+    /// The Linux capabilities for the container that are added to or dropped from the default configuration provided by Docker.
+    #[serde(rename = "capabilities", default, skip_serializing_if = "Option::is_none")]
+    pub capabilities: Option<KernelCapabilities>,
+    /// Any host devices to expose to the container.
+    #[serde(rename = "devices", default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<Vec<Device>>,
+    /// Run an `init` process inside the container that forwards signals and reaps processes.
+    #[serde(rename = "initProcessEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub init_process_enabled: Option<bool>,
+    /// The container path, mount options, and size (in MiB) of the tmpfs mount.
+    #[serde(rename = "tmpfs", default, skip_serializing_if = "Option::is_none")]
+    pub tmpfs: Option<Vec<Tmpfs>>,
+}
+
+impl FromJson for DaemonLinuxParameters {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            capabilities: member(&mut members, "capabilities"),
+            devices: member(&mut members, "devices"),
+            init_process_enabled: member(&mut members, "initProcessEnabled"),
+            tmpfs: member(&mut members, "tmpfs"),
+        })
+    }
+}
+
+/// A data volume definition for a daemon task.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonVolume {
+    /// The name of the volume.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The contents of the `host` parameter determine whether your bind mount host volume persists on the host container instance and where it's stored.
+    #[serde(rename = "host", default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<HostVolumeProperties>,
+    /// The log driver volume configuration.
+    #[serde(rename = "logDriverVolumeConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub log_driver_volume_configuration: Option<LogDriverVolumeConfiguration>,
+}
+
+impl FromJson for DaemonVolume {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            host: member(&mut members, "host"),
+            log_driver_volume_configuration: member(&mut members, "logDriverVolumeConfiguration"),
+        })
+    }
+}
+
+/// The configuration for a log driver volume in a daemon task definition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LogDriverVolumeConfiguration {
+    /// The log driver whose log files the volume contains.
+    #[serde(rename = "driver", default, skip_serializing_if = "Option::is_none")]
+    pub driver: Option<LogDriver>,
+}
+
+impl FromJson for LogDriverVolumeConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            driver: member(&mut members, "driver"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum DaemonPidMode {
+    #[serde(rename = "none")]
+    None,
+    #[serde(rename = "shared")]
+    Shared,
+}
+
+impl DaemonPidMode {
+    pub const VALUES: &'static [&'static str] = &["none", "shared"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Shared => "shared",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "none" => Some(Self::None),
+            "shared" => Some(Self::Shared),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for DaemonPidMode {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum DaemonIpcMode {
+    #[serde(rename = "none")]
+    None,
+    #[serde(rename = "shared")]
+    Shared,
+}
+
+impl DaemonIpcMode {
+    pub const VALUES: &'static [&'static str] = &["none", "shared"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Shared => "shared",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "none" => Some(Self::None),
+            "shared" => Some(Self::Shared),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for DaemonIpcMode {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RegisterDaemonTaskDefinitionResponse {
+    /// The full Amazon Resource Name (ARN) of the registered daemon task definition.
+    #[serde(rename = "daemonTaskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_task_definition_arn: Option<String>,
+}
+
+impl FromJson for RegisterDaemonTaskDefinitionResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_task_definition_arn: member(&mut members, "daemonTaskDefinitionArn"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeDaemonTaskDefinitionRequest {
+    /// The `family` for the latest `ACTIVE` revision, `family` and `revision` (`family:revision`) for a specific revision in the family, or full Amazon Resource Name (ARN) of the daemon task definition to describe.
+    #[serde(rename = "daemonTaskDefinition", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_task_definition: Option<String>,
+}
+
+impl FromJson for DescribeDaemonTaskDefinitionRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_task_definition: member(&mut members, "daemonTaskDefinition"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeDaemonTaskDefinitionResponse {
+    /// The full daemon task definition description.
+    #[serde(rename = "daemonTaskDefinition", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_task_definition: Option<DaemonTaskDefinition>,
+}
+
+impl FromJson for DescribeDaemonTaskDefinitionResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_task_definition: member(&mut members, "daemonTaskDefinition"),
+        })
+    }
+}
+
+/// The details of a daemon task definition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonTaskDefinition {
+    /// The full Amazon Resource Name (ARN) of the daemon task definition.
+    #[serde(rename = "daemonTaskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_task_definition_arn: Option<String>,
+    /// The name of a family that this daemon task definition is registered to.
+    #[serde(rename = "family", default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// The revision of the daemon task in a particular family.
+    #[serde(rename = "revision", default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<i32>,
+    /// The short name or full Amazon Resource Name (ARN) of the IAM role that grants containers in the daemon task permission to call Amazon Web Services APIs on your behalf.
+    #[serde(rename = "taskRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_role_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the task execution role that grants the Amazon ECS container agent permission to make Amazon Web Services API calls on your behalf.
+    #[serde(rename = "executionRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub execution_role_arn: Option<String>,
+    /// A list of container definitions in JSON format that describe the containers that make up the daemon task.
+    #[serde(rename = "containerDefinitions", default, skip_serializing_if = "Option::is_none")]
+    pub container_definitions: Option<Vec<DaemonContainerDefinition>>,
+    /// The list of data volume definitions for the daemon task.
+    #[serde(rename = "volumes", default, skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<DaemonVolume>>,
+    /// The number of CPU units used by the daemon task.
+    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// The amount of memory (in MiB) used by the daemon task.
+    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// The status of the daemon task definition.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonTaskDefinitionStatus>,
+    /// The Unix timestamp for the time when the daemon task definition was registered.
+    #[serde(rename = "registeredAt", default, skip_serializing_if = "Option::is_none")]
+    pub registered_at: Option<f64>,
+    /// The Unix timestamp for the time when the daemon task definition delete was requested.
+    #[serde(rename = "deleteRequestedAt", default, skip_serializing_if = "Option::is_none")]
+    pub delete_requested_at: Option<f64>,
+    /// The principal that registered the daemon task definition.
+    #[serde(rename = "registeredBy", default, skip_serializing_if = "Option::is_none")]
+    pub registered_by: Option<String>,
+    /// The PID namespace mode for the daemon.
+    #[serde(rename = "pidMode", default, skip_serializing_if = "Option::is_none")]
+    pub pid_mode: Option<DaemonPidMode>,
+    /// The IPC namespace mode for the daemon.
+    #[serde(rename = "ipcMode", default, skip_serializing_if = "Option::is_none")]
+    pub ipc_mode: Option<DaemonIpcMode>,
+}
+
+impl FromJson for DaemonTaskDefinition {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_task_definition_arn: member(&mut members, "daemonTaskDefinitionArn"),
+            family: member(&mut members, "family"),
+            revision: member(&mut members, "revision"),
+            task_role_arn: member(&mut members, "taskRoleArn"),
+            execution_role_arn: member(&mut members, "executionRoleArn"),
+            container_definitions: member(&mut members, "containerDefinitions"),
+            volumes: member(&mut members, "volumes"),
+            cpu: member(&mut members, "cpu"),
+            memory: member(&mut members, "memory"),
+            status: member(&mut members, "status"),
+            registered_at: member(&mut members, "registeredAt"),
+            delete_requested_at: member(&mut members, "deleteRequestedAt"),
+            registered_by: member(&mut members, "registeredBy"),
+            pid_mode: member(&mut members, "pidMode"),
+            ipc_mode: member(&mut members, "ipcMode"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum DaemonTaskDefinitionStatus {
+    #[serde(rename = "ACTIVE")]
+    Active,
+    #[serde(rename = "DELETE_IN_PROGRESS")]
+    DeleteInProgress,
+    #[serde(rename = "DELETED")]
+    Deleted,
+}
+
+impl DaemonTaskDefinitionStatus {
+    pub const VALUES: &'static [&'static str] = &["ACTIVE", "DELETE_IN_PROGRESS", "DELETED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::DeleteInProgress => "DELETE_IN_PROGRESS",
+            Self::Deleted => "DELETED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ACTIVE" => Some(Self::Active),
+            "DELETE_IN_PROGRESS" => Some(Self::DeleteInProgress),
+            "DELETED" => Some(Self::Deleted),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for DaemonTaskDefinitionStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ListDaemonTaskDefinitionsRequest {
+    /// The full family name to filter the `ListDaemonTaskDefinitions` results with.
+    #[serde(rename = "familyPrefix", default, skip_serializing_if = "Option::is_none")]
+    pub family_prefix: Option<String>,
+    /// The exact name of the daemon task definition family to filter results with.
+    #[serde(rename = "family", default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// The revision filter to apply.
+    #[serde(rename = "revision", default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<DaemonTaskDefinitionRevisionFilter>,
+    /// The daemon task definition status to filter the `ListDaemonTaskDefinitions` results with.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonTaskDefinitionStatusFilter>,
+    /// The order to sort the results.
+    #[serde(rename = "sort", default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<SortOrder>,
+    /// The `nextToken` value returned from a `ListDaemonTaskDefinitions` request indicating that more results are available to fulfill the request and further calls will be needed.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of daemon task definition results that `ListDaemonTaskDefinitions` returned in paginated output.
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+}
+
+impl FromJson for ListDaemonTaskDefinitionsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            family_prefix: member(&mut members, "familyPrefix"),
+            family: member(&mut members, "family"),
+            revision: member(&mut members, "revision"),
+            status: member(&mut members, "status"),
+            sort: member(&mut members, "sort"),
+            next_token: member(&mut members, "nextToken"),
+            max_results: member(&mut members, "maxResults"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum DaemonTaskDefinitionRevisionFilter {
+    #[serde(rename = "LAST_REGISTERED")]
+    LastRegistered,
+}
+
+impl DaemonTaskDefinitionRevisionFilter {
+    pub const VALUES: &'static [&'static str] = &["LAST_REGISTERED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::LastRegistered => "LAST_REGISTERED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "LAST_REGISTERED" => Some(Self::LastRegistered),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for DaemonTaskDefinitionRevisionFilter {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum DaemonTaskDefinitionStatusFilter {
+    #[serde(rename = "ACTIVE")]
+    Active,
+    #[serde(rename = "DELETE_IN_PROGRESS")]
+    DeleteInProgress,
+    #[serde(rename = "ALL")]
+    All,
+}
+
+impl DaemonTaskDefinitionStatusFilter {
+    pub const VALUES: &'static [&'static str] = &["ACTIVE", "DELETE_IN_PROGRESS", "ALL"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::DeleteInProgress => "DELETE_IN_PROGRESS",
+            Self::All => "ALL",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ACTIVE" => Some(Self::Active),
+            "DELETE_IN_PROGRESS" => Some(Self::DeleteInProgress),
+            "ALL" => Some(Self::All),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for DaemonTaskDefinitionStatusFilter {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ListDaemonTaskDefinitionsResponse {
+    /// The list of daemon task definition summaries.
+    #[serde(rename = "daemonTaskDefinitions", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_task_definitions: Option<Vec<DaemonTaskDefinitionSummary>>,
+    /// The `nextToken` value to include in a future `ListDaemonTaskDefinitions` request.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for ListDaemonTaskDefinitionsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_task_definitions: member(&mut members, "daemonTaskDefinitions"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+/// A summary of a daemon task definition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonTaskDefinitionSummary {
+    /// The Amazon Resource Name (ARN) of the daemon task definition.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The Unix timestamp for the time when the daemon task definition was registered.
+    #[serde(rename = "registeredAt", default, skip_serializing_if = "Option::is_none")]
+    pub registered_at: Option<f64>,
+    /// The principal that registered the daemon task definition.
+    #[serde(rename = "registeredBy", default, skip_serializing_if = "Option::is_none")]
+    pub registered_by: Option<String>,
+    /// The Unix timestamp for the time when the daemon task definition delete was requested.
+    #[serde(rename = "deleteRequestedAt", default, skip_serializing_if = "Option::is_none")]
+    pub delete_requested_at: Option<f64>,
+    /// The status of the daemon task definition.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonTaskDefinitionStatus>,
+}
+
+impl FromJson for DaemonTaskDefinitionSummary {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            registered_at: member(&mut members, "registeredAt"),
+            registered_by: member(&mut members, "registeredBy"),
+            delete_requested_at: member(&mut members, "deleteRequestedAt"),
+            status: member(&mut members, "status"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DeleteDaemonTaskDefinitionRequest {
+    /// The `family` and `revision` (`family:revision`) or full Amazon Resource Name (ARN) of the daemon task definition to delete.
+    #[serde(rename = "daemonTaskDefinition", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_task_definition: Option<String>,
+}
+
+impl FromJson for DeleteDaemonTaskDefinitionRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_task_definition: member(&mut members, "daemonTaskDefinition"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DeleteDaemonTaskDefinitionResponse {
+    /// The full Amazon Resource Name (ARN) of the deleted daemon task definition.
+    #[serde(rename = "daemonTaskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_task_definition_arn: Option<String>,
+}
+
+impl FromJson for DeleteDaemonTaskDefinitionResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_task_definition_arn: member(&mut members, "daemonTaskDefinitionArn"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CreateDaemonRequest {
+    /// The name of the daemon.
+    #[serde(rename = "daemonName", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_name: Option<String>,
+    /// The Amazon Resource Name (ARN) of the cluster to create the daemon in.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the daemon task definition to use for the daemon.
+    #[serde(rename = "daemonTaskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_task_definition_arn: Option<String>,
+    /// The Amazon Resource Names (ARNs) of the capacity providers to associate with the daemon.
+    #[serde(rename = "capacityProviderArns", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_arns: Option<Vec<String>>,
+    /// Optional deployment parameters that control how the daemon rolls out updates, including the drain percentage, alarm-based rollback, and bake time.
+    #[serde(rename = "deploymentConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_configuration: Option<DaemonDeploymentConfiguration>,
+    /// The metadata that you apply to the daemon to help you categorize and organize them.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// Specifies whether to propagate the tags from the daemon to the daemon tasks.
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
+    pub propagate_tags: Option<DaemonPropagateTags>,
+    /// Specifies whether to turn on Amazon ECS managed tags for the tasks in the daemon.
+    #[serde(rename = "enableECSManagedTags", default, skip_serializing_if = "Option::is_none")]
+    pub enable_ecs_managed_tags: Option<bool>,
+    /// Determines whether the execute command functionality is turned on for the daemon.
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
+    pub enable_execute_command: Option<bool>,
+    /// An identifier that you provide to ensure the idempotency of the request.
+    #[serde(rename = "clientToken", default, skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    /// If the `critical` parameter of a daemon is `true`, and the daemon task fails, stops, or becomes unhealthy, Amazon ECS drains the container instance and stops the other tasks running on it.
+    #[serde(rename = "critical", default, skip_serializing_if = "Option::is_none")]
+    pub critical: Option<bool>,
+}
+
+impl FromJson for CreateDaemonRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_name: member(&mut members, "daemonName"),
+            cluster_arn: member(&mut members, "clusterArn"),
+            daemon_task_definition_arn: member(&mut members, "daemonTaskDefinitionArn"),
+            capacity_provider_arns: member(&mut members, "capacityProviderArns"),
+            deployment_configuration: member(&mut members, "deploymentConfiguration"),
+            tags: member(&mut members, "tags"),
+            propagate_tags: member(&mut members, "propagateTags"),
+            enable_ecs_managed_tags: member(&mut members, "enableECSManagedTags"),
+            enable_execute_command: member(&mut members, "enableExecuteCommand"),
+            client_token: member(&mut members, "clientToken"),
+            critical: member(&mut members, "critical"),
+        })
+    }
+}
+
+/// Optional deployment parameters that control how a daemon rolls out updates across container instances.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonDeploymentConfiguration {
+    /// The percentage of container instances to drain simultaneously during a daemon deployment.
+    #[serde(rename = "drainPercent", default, skip_serializing_if = "Option::is_none")]
+    pub drain_percent: Option<f64>,
+    /// The CloudWatch alarm configuration for the daemon deployment.
+    #[serde(rename = "alarms", default, skip_serializing_if = "Option::is_none")]
+    pub alarms: Option<DaemonAlarmConfiguration>,
+    /// The amount of time (in minutes) to wait after a successful deployment step before proceeding.
+    #[serde(rename = "bakeTimeInMinutes", default, skip_serializing_if = "Option::is_none")]
+    pub bake_time_in_minutes: Option<i32>,
+}
+
+impl FromJson for DaemonDeploymentConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            drain_percent: member(&mut members, "drainPercent"),
+            alarms: member(&mut members, "alarms"),
+            bake_time_in_minutes: member(&mut members, "bakeTimeInMinutes"),
+        })
+    }
+}
+
+/// The CloudWatch alarm configuration for a daemon.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonAlarmConfiguration {
+    /// The CloudWatch alarm names to monitor during a daemon deployment.
+    #[serde(rename = "alarmNames", default, skip_serializing_if = "Option::is_none")]
+    pub alarm_names: Option<Vec<String>>,
+    /// Determines whether to use the CloudWatch alarm option in the daemon deployment process.
+    #[serde(rename = "enable", default, skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+}
+
+impl FromJson for DaemonAlarmConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            alarm_names: member(&mut members, "alarmNames"),
+            enable: member(&mut members, "enable"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum DaemonPropagateTags {
+    #[serde(rename = "DAEMON")]
+    Daemon,
+    #[serde(rename = "NONE")]
+    None,
+}
+
+impl DaemonPropagateTags {
+    pub const VALUES: &'static [&'static str] = &["DAEMON", "NONE"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Daemon => "DAEMON",
+            Self::None => "NONE",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "DAEMON" => Some(Self::Daemon),
+            "NONE" => Some(Self::None),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for DaemonPropagateTags {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CreateDaemonResponse {
+    /// The Amazon Resource Name (ARN) of the daemon.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+    /// The status of the daemon.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonStatus>,
+    /// The Unix timestamp for the time when the daemon was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The Amazon Resource Name (ARN) of the initial daemon deployment.
+    #[serde(rename = "deploymentArn", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_arn: Option<String>,
+}
+
+impl FromJson for CreateDaemonResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_arn: member(&mut members, "daemonArn"),
+            status: member(&mut members, "status"),
+            created_at: member(&mut members, "createdAt"),
+            deployment_arn: member(&mut members, "deploymentArn"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum DaemonStatus {
+    #[serde(rename = "ACTIVE")]
+    Active,
+    #[serde(rename = "DELETE_IN_PROGRESS")]
+    DeleteInProgress,
+}
+
+impl DaemonStatus {
+    pub const VALUES: &'static [&'static str] = &["ACTIVE", "DELETE_IN_PROGRESS"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::DeleteInProgress => "DELETE_IN_PROGRESS",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ACTIVE" => Some(Self::Active),
+            "DELETE_IN_PROGRESS" => Some(Self::DeleteInProgress),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for DaemonStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UpdateDaemonRequest {
+    /// The Amazon Resource Name (ARN) of the daemon to update.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the daemon task definition to use for the updated daemon.
+    #[serde(rename = "daemonTaskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_task_definition_arn: Option<String>,
+    /// The Amazon Resource Names (ARNs) of the capacity providers to associate with the daemon.
+    #[serde(rename = "capacityProviderArns", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_arns: Option<Vec<String>>,
+    /// Optional deployment parameters that control how the daemon rolls out updates, including the drain percentage, alarm-based rollback, and bake time.
+    #[serde(rename = "deploymentConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_configuration: Option<DaemonDeploymentConfiguration>,
+    /// Specifies whether to propagate the tags from the daemon to the daemon tasks.
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
+    pub propagate_tags: Option<DaemonPropagateTags>,
+    /// Specifies whether to turn on Amazon ECS managed tags for the tasks in the daemon.
+    #[serde(rename = "enableECSManagedTags", default, skip_serializing_if = "Option::is_none")]
+    pub enable_ecs_managed_tags: Option<bool>,
+    /// If `true`, the execute command functionality is turned on for all tasks in the daemon.
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
+    pub enable_execute_command: Option<bool>,
+    /// If the `critical` parameter of a daemon is `true`, and the daemon task fails, stops, or becomes unhealthy, Amazon ECS drains the container instance and stops the other tasks running on it.
+    #[serde(rename = "critical", default, skip_serializing_if = "Option::is_none")]
+    pub critical: Option<bool>,
+}
+
+impl FromJson for UpdateDaemonRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_arn: member(&mut members, "daemonArn"),
+            daemon_task_definition_arn: member(&mut members, "daemonTaskDefinitionArn"),
+            capacity_provider_arns: member(&mut members, "capacityProviderArns"),
+            deployment_configuration: member(&mut members, "deploymentConfiguration"),
+            propagate_tags: member(&mut members, "propagateTags"),
+            enable_ecs_managed_tags: member(&mut members, "enableECSManagedTags"),
+            enable_execute_command: member(&mut members, "enableExecuteCommand"),
+            critical: member(&mut members, "critical"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UpdateDaemonResponse {
+    /// The Amazon Resource Name (ARN) of the daemon.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+    /// The status of the daemon.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonStatus>,
+    /// The Unix timestamp for the time when the daemon was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The Unix timestamp for the time when the daemon was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// The Amazon Resource Name (ARN) of the daemon deployment that was triggered by the update.
+    #[serde(rename = "deploymentArn", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_arn: Option<String>,
+}
+
+impl FromJson for UpdateDaemonResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_arn: member(&mut members, "daemonArn"),
+            status: member(&mut members, "status"),
+            created_at: member(&mut members, "createdAt"),
+            updated_at: member(&mut members, "updatedAt"),
+            deployment_arn: member(&mut members, "deploymentArn"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeDaemonRequest {
+    /// The Amazon Resource Name (ARN) of the daemon to describe.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+}
+
+impl FromJson for DescribeDaemonRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_arn: member(&mut members, "daemonArn"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeDaemonResponse {
+    /// The full description of the daemon, including the current revisions, deployment ARN, cluster, and status information.
+    #[serde(rename = "daemon", default, skip_serializing_if = "Option::is_none")]
+    pub daemon: Option<DaemonDetail>,
+}
+
+impl FromJson for DescribeDaemonResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon: member(&mut members, "daemon"),
+        })
+    }
+}
+
+/// The detailed information about a daemon.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonDetail {
+    /// The Amazon Resource Name (ARN) of the daemon.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the cluster that the daemon is running in.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// The status of the daemon.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonStatus>,
+    /// The current daemon revision details, including the running task counts per capacity provider.
+    #[serde(rename = "currentRevisions", default, skip_serializing_if = "Option::is_none")]
+    pub current_revisions: Option<Vec<DaemonRevisionDetail>>,
+    /// The Amazon Resource Name (ARN) of the most recent daemon deployment.
+    #[serde(rename = "deploymentArn", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_arn: Option<String>,
+    /// The Unix timestamp for the time when the daemon was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The Unix timestamp for the time when the daemon was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+}
+
+impl FromJson for DaemonDetail {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_arn: member(&mut members, "daemonArn"),
+            cluster_arn: member(&mut members, "clusterArn"),
+            status: member(&mut members, "status"),
+            current_revisions: member(&mut members, "currentRevisions"),
+            deployment_arn: member(&mut members, "deploymentArn"),
+            created_at: member(&mut members, "createdAt"),
+            updated_at: member(&mut members, "updatedAt"),
+        })
+    }
+}
+
+/// Details about a daemon revision, including the running task counts per capacity provider.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonRevisionDetail {
+    /// The Amazon Resource Name (ARN) of the daemon revision.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The capacity providers associated with this daemon revision.
+    #[serde(rename = "capacityProviders", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_providers: Option<Vec<DaemonCapacityProvider>>,
+    /// The total number of daemon tasks running for this revision.
+    #[serde(rename = "totalRunningCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_running_count: Option<i32>,
+    /// The total number of instances running without the daemon task for this revision, across all capacity providers.
+    #[serde(rename = "totalWithoutDaemonCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_without_daemon_count: Option<i32>,
+}
+
+impl FromJson for DaemonRevisionDetail {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            capacity_providers: member(&mut members, "capacityProviders"),
+            total_running_count: member(&mut members, "totalRunningCount"),
+            total_without_daemon_count: member(&mut members, "totalWithoutDaemonCount"),
+        })
+    }
+}
+
+/// Information about a capacity provider associated with a daemon revision.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonCapacityProvider {
+    /// The Amazon Resource Name (ARN) of the capacity provider.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The number of daemon tasks running on this capacity provider.
+    #[serde(rename = "runningCount", default, skip_serializing_if = "Option::is_none")]
+    pub running_count: Option<i32>,
+    /// The number of instances on this capacity provider that are running without the daemon task.
+    #[serde(rename = "withoutDaemonCount", default, skip_serializing_if = "Option::is_none")]
+    pub without_daemon_count: Option<i32>,
+}
+
+impl FromJson for DaemonCapacityProvider {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            running_count: member(&mut members, "runningCount"),
+            without_daemon_count: member(&mut members, "withoutDaemonCount"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ListDaemonsRequest {
+    /// The Amazon Resource Name (ARN) of the cluster to filter daemons by.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// The Amazon Resource Names (ARNs) of the capacity providers to filter daemons by.
+    #[serde(rename = "capacityProviderArns", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_arns: Option<Vec<String>>,
+    /// The maximum number of daemon results that `ListDaemons` returned in paginated output.
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    /// The `nextToken` value returned from a `ListDaemons` request indicating that more results are available to fulfill the request and further calls will be needed.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for ListDaemonsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster_arn: member(&mut members, "clusterArn"),
+            capacity_provider_arns: member(&mut members, "capacityProviderArns"),
+            max_results: member(&mut members, "maxResults"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ListDaemonsResponse {
+    /// The list of daemon summaries.
+    #[serde(rename = "daemonSummariesList", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_summaries_list: Option<Vec<DaemonSummary>>,
+    /// The `nextToken` value to include in a future `ListDaemons` request.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for ListDaemonsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_summaries_list: member(&mut members, "daemonSummariesList"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+/// A summary of a daemon.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonSummary {
+    /// The Amazon Resource Name (ARN) of the daemon.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+    /// The status of the daemon.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonStatus>,
+    /// The Unix timestamp for the time when the daemon was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The Unix timestamp for the time when the daemon was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+}
+
+impl FromJson for DaemonSummary {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_arn: member(&mut members, "daemonArn"),
+            status: member(&mut members, "status"),
+            created_at: member(&mut members, "createdAt"),
+            updated_at: member(&mut members, "updatedAt"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DeleteDaemonRequest {
+    /// The Amazon Resource Name (ARN) of the daemon to delete.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+}
+
+impl FromJson for DeleteDaemonRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_arn: member(&mut members, "daemonArn"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DeleteDaemonResponse {
+    /// The Amazon Resource Name (ARN) of the daemon.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+    /// The status of the daemon.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonStatus>,
+    /// The Unix timestamp for the time when the daemon was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The Unix timestamp for the time when the daemon was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// The Amazon Resource Name (ARN) of the daemon deployment that was triggered by the delete operation.
+    #[serde(rename = "deploymentArn", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_arn: Option<String>,
+}
+
+impl FromJson for DeleteDaemonResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_arn: member(&mut members, "daemonArn"),
+            status: member(&mut members, "status"),
+            created_at: member(&mut members, "createdAt"),
+            updated_at: member(&mut members, "updatedAt"),
+            deployment_arn: member(&mut members, "deploymentArn"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeDaemonDeploymentsRequest {
+    /// The ARN of the daemon deployments to describe.
+    #[serde(rename = "daemonDeploymentArns", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_deployment_arns: Option<Vec<String>>,
+}
+
+impl FromJson for DescribeDaemonDeploymentsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_deployment_arns: member(&mut members, "daemonDeploymentArns"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeDaemonDeploymentsResponse {
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+    /// The list of daemon deployments.
+    #[serde(rename = "daemonDeployments", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_deployments: Option<Vec<DaemonDeployment>>,
+}
+
+impl FromJson for DescribeDaemonDeploymentsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            failures: member(&mut members, "failures"),
+            daemon_deployments: member(&mut members, "daemonDeployments"),
+        })
+    }
+}
+
+/// Information about a daemon deployment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonDeployment {
+    /// The Amazon Resource Name (ARN) of the daemon deployment.
+    #[serde(rename = "daemonDeploymentArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_deployment_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the cluster that hosts the daemon.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// The status of the daemon deployment.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonDeploymentStatus>,
+    /// Information about why the daemon deployment is in the current status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// The daemon revision being deployed.
+    #[serde(rename = "targetDaemonRevision", default, skip_serializing_if = "Option::is_none")]
+    pub target_daemon_revision: Option<DaemonDeploymentRevisionDetail>,
+    /// The currently deployed daemon revisions that are being replaced.
+    #[serde(rename = "sourceDaemonRevisions", default, skip_serializing_if = "Option::is_none")]
+    pub source_daemon_revisions: Option<Vec<DaemonDeploymentRevisionDetail>>,
+    /// The circuit breaker configuration that determines when a daemon deployment has failed.
+    #[serde(rename = "circuitBreaker", default, skip_serializing_if = "Option::is_none")]
+    pub circuit_breaker: Option<DaemonCircuitBreaker>,
+    /// The CloudWatch alarms that determine when a daemon deployment fails.
+    #[serde(rename = "alarms", default, skip_serializing_if = "Option::is_none")]
+    pub alarms: Option<DaemonDeploymentAlarms>,
+    /// The rollback options for the daemon deployment.
+    #[serde(rename = "rollback", default, skip_serializing_if = "Option::is_none")]
+    pub rollback: Option<DaemonRollback>,
+    /// The deployment configuration used for this daemon deployment.
+    #[serde(rename = "deploymentConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub deployment_configuration: Option<DaemonDeploymentConfiguration>,
+    /// The time the daemon deployment was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The time the daemon deployment started.
+    #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<f64>,
+    /// The time the daemon deployment stopped.
+    #[serde(rename = "stoppedAt", default, skip_serializing_if = "Option::is_none")]
+    pub stopped_at: Option<f64>,
+    /// The time the daemon deployment finished.
+    #[serde(rename = "finishedAt", default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<f64>,
+}
+
+impl FromJson for DaemonDeployment {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_deployment_arn: member(&mut members, "daemonDeploymentArn"),
+            cluster_arn: member(&mut members, "clusterArn"),
+            status: member(&mut members, "status"),
+            status_reason: member(&mut members, "statusReason"),
+            target_daemon_revision: member(&mut members, "targetDaemonRevision"),
+            source_daemon_revisions: member(&mut members, "sourceDaemonRevisions"),
+            circuit_breaker: member(&mut members, "circuitBreaker"),
+            alarms: member(&mut members, "alarms"),
+            rollback: member(&mut members, "rollback"),
+            deployment_configuration: member(&mut members, "deploymentConfiguration"),
+            created_at: member(&mut members, "createdAt"),
+            started_at: member(&mut members, "startedAt"),
+            stopped_at: member(&mut members, "stoppedAt"),
+            finished_at: member(&mut members, "finishedAt"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum DaemonDeploymentStatus {
+    #[serde(rename = "PENDING")]
+    Pending,
+    #[serde(rename = "SUCCESSFUL")]
+    Successful,
+    #[serde(rename = "STOPPED")]
+    Stopped,
+    #[serde(rename = "STOP_REQUESTED")]
+    StopRequested,
+    #[serde(rename = "IN_PROGRESS")]
+    InProgress,
+    #[serde(rename = "ROLLBACK_IN_PROGRESS")]
+    RollbackInProgress,
+    #[serde(rename = "ROLLBACK_SUCCESSFUL")]
+    RollbackSuccessful,
+    #[serde(rename = "ROLLBACK_FAILED")]
+    RollbackFailed,
+}
+
+impl DaemonDeploymentStatus {
+    pub const VALUES: &'static [&'static str] = &["PENDING", "SUCCESSFUL", "STOPPED", "STOP_REQUESTED", "IN_PROGRESS", "ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Successful => "SUCCESSFUL",
+            Self::Stopped => "STOPPED",
+            Self::StopRequested => "STOP_REQUESTED",
+            Self::InProgress => "IN_PROGRESS",
+            Self::RollbackInProgress => "ROLLBACK_IN_PROGRESS",
+            Self::RollbackSuccessful => "ROLLBACK_SUCCESSFUL",
+            Self::RollbackFailed => "ROLLBACK_FAILED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "PENDING" => Some(Self::Pending),
+            "SUCCESSFUL" => Some(Self::Successful),
+            "STOPPED" => Some(Self::Stopped),
+            "STOP_REQUESTED" => Some(Self::StopRequested),
+            "IN_PROGRESS" => Some(Self::InProgress),
+            "ROLLBACK_IN_PROGRESS" => Some(Self::RollbackInProgress),
+            "ROLLBACK_SUCCESSFUL" => Some(Self::RollbackSuccessful),
+            "ROLLBACK_FAILED" => Some(Self::RollbackFailed),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for DaemonDeploymentStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Details about a daemon revision during a deployment, including running and draining instance counts per capacity provider.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonDeploymentRevisionDetail {
+    /// The Amazon Resource Name (ARN) of the daemon revision.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The capacity providers associated with this daemon revision during the deployment.
+    #[serde(rename = "capacityProviders", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_providers: Option<Vec<DaemonDeploymentCapacityProvider>>,
+    /// The total number of instances running daemon tasks for this revision.
+    #[serde(rename = "totalRunningInstanceCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_running_instance_count: Option<i32>,
+    /// The total number of instances running without the daemon task for this revision, across all capacity providers.
+    #[serde(rename = "totalWithoutDaemonInstanceCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_without_daemon_instance_count: Option<i32>,
+    /// The total number of instances being drained for this revision during the deployment.
+    #[serde(rename = "totalDrainingInstanceCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_draining_instance_count: Option<i32>,
+}
+
+impl FromJson for DaemonDeploymentRevisionDetail {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            capacity_providers: member(&mut members, "capacityProviders"),
+            total_running_instance_count: member(&mut members, "totalRunningInstanceCount"),
+            total_without_daemon_instance_count: member(&mut members, "totalWithoutDaemonInstanceCount"),
+            total_draining_instance_count: member(&mut members, "totalDrainingInstanceCount"),
+        })
+    }
+}
+
+/// Information about a capacity provider during a daemon deployment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonDeploymentCapacityProvider {
+    /// The Amazon Resource Name (ARN) of the capacity provider.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The number of instances running daemon tasks on this capacity provider.
+    #[serde(rename = "runningInstanceCount", default, skip_serializing_if = "Option::is_none")]
+    pub running_instance_count: Option<i32>,
+    /// The number of instances on this capacity provider that are running without the daemon task.
+    #[serde(rename = "withoutDaemonInstanceCount", default, skip_serializing_if = "Option::is_none")]
+    pub without_daemon_instance_count: Option<i32>,
+    /// The number of instances being drained on this capacity provider during the deployment.
+    #[serde(rename = "drainingInstanceCount", default, skip_serializing_if = "Option::is_none")]
+    pub draining_instance_count: Option<i32>,
+}
+
+impl FromJson for DaemonDeploymentCapacityProvider {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            running_instance_count: member(&mut members, "runningInstanceCount"),
+            without_daemon_instance_count: member(&mut members, "withoutDaemonInstanceCount"),
+            draining_instance_count: member(&mut members, "drainingInstanceCount"),
+        })
+    }
+}
+
+/// Information about the circuit breaker used to determine when a daemon deployment has failed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonCircuitBreaker {
+    /// The number of times the circuit breaker detected a daemon deployment failure.
+    #[serde(rename = "failureCount", default, skip_serializing_if = "Option::is_none")]
+    pub failure_count: Option<i32>,
+    /// The circuit breaker status.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonDeploymentRollbackMonitorsStatus>,
+    /// The threshold which determines that the daemon deployment failed.
+    #[serde(rename = "threshold", default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<i32>,
+}
+
+impl FromJson for DaemonCircuitBreaker {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            failure_count: member(&mut members, "failureCount"),
+            status: member(&mut members, "status"),
+            threshold: member(&mut members, "threshold"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum DaemonDeploymentRollbackMonitorsStatus {
+    #[serde(rename = "TRIGGERED")]
+    Triggered,
+    #[serde(rename = "MONITORING")]
+    Monitoring,
+    #[serde(rename = "MONITORING_COMPLETE")]
+    MonitoringComplete,
+    #[serde(rename = "DISABLED")]
+    Disabled,
+}
+
+impl DaemonDeploymentRollbackMonitorsStatus {
+    pub const VALUES: &'static [&'static str] = &["TRIGGERED", "MONITORING", "MONITORING_COMPLETE", "DISABLED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Triggered => "TRIGGERED",
+            Self::Monitoring => "MONITORING",
+            Self::MonitoringComplete => "MONITORING_COMPLETE",
+            Self::Disabled => "DISABLED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "TRIGGERED" => Some(Self::Triggered),
+            "MONITORING" => Some(Self::Monitoring),
+            "MONITORING_COMPLETE" => Some(Self::MonitoringComplete),
+            "DISABLED" => Some(Self::Disabled),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for DaemonDeploymentRollbackMonitorsStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// The CloudWatch alarms used to determine a daemon deployment failed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonDeploymentAlarms {
+    /// The status of the alarms check.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonDeploymentRollbackMonitorsStatus>,
+    /// The name of the CloudWatch alarms that determine when a daemon deployment failed.
+    #[serde(rename = "alarmNames", default, skip_serializing_if = "Option::is_none")]
+    pub alarm_names: Option<Vec<String>>,
+    /// One or more CloudWatch alarm names that have been triggered during the daemon deployment.
+    #[serde(rename = "triggeredAlarmNames", default, skip_serializing_if = "Option::is_none")]
+    pub triggered_alarm_names: Option<Vec<String>>,
+}
+
+impl FromJson for DaemonDeploymentAlarms {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            status: member(&mut members, "status"),
+            alarm_names: member(&mut members, "alarmNames"),
+            triggered_alarm_names: member(&mut members, "triggeredAlarmNames"),
+        })
+    }
+}
+
+/// Information about a daemon deployment rollback.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonRollback {
+    /// The reason the rollback happened.
+    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The time that the rollback started.
+    #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<f64>,
+    /// The ARN of the daemon revision deployed as part of the rollback.
+    #[serde(rename = "rollbackTargetDaemonRevisionArn", default, skip_serializing_if = "Option::is_none")]
+    pub rollback_target_daemon_revision_arn: Option<String>,
+    /// The capacity providers involved in the rollback.
+    #[serde(rename = "rollbackCapacityProviders", default, skip_serializing_if = "Option::is_none")]
+    pub rollback_capacity_providers: Option<Vec<String>>,
+}
+
+impl FromJson for DaemonRollback {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            reason: member(&mut members, "reason"),
+            started_at: member(&mut members, "startedAt"),
+            rollback_target_daemon_revision_arn: member(&mut members, "rollbackTargetDaemonRevisionArn"),
+            rollback_capacity_providers: member(&mut members, "rollbackCapacityProviders"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ListDaemonDeploymentsRequest {
+    /// The Amazon Resource Name (ARN) of the daemon to list deployments for.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+    /// An optional filter to narrow the `ListDaemonDeployments` results by deployment status.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Vec<DaemonDeploymentStatus>>,
+    /// An optional filter to narrow the `ListDaemonDeployments` results by creation time.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<CreatedAt>,
+    /// The maximum number of daemon deployment results that `ListDaemonDeployments` returned in paginated output.
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    /// The `nextToken` value returned from a `ListDaemonDeployments` request indicating that more results are available to fulfill the request and further calls will be needed.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for ListDaemonDeploymentsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_arn: member(&mut members, "daemonArn"),
+            status: member(&mut members, "status"),
+            created_at: member(&mut members, "createdAt"),
+            max_results: member(&mut members, "maxResults"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ListDaemonDeploymentsResponse {
+    /// The `nextToken` value to include in a future `ListDaemonDeployments` request.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The list of daemon deployment summaries.
+    #[serde(rename = "daemonDeployments", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_deployments: Option<Vec<DaemonDeploymentSummary>>,
+}
+
+impl FromJson for ListDaemonDeploymentsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            next_token: member(&mut members, "nextToken"),
+            daemon_deployments: member(&mut members, "daemonDeployments"),
+        })
+    }
+}
+
+/// A summary of a daemon deployment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonDeploymentSummary {
+    /// The Amazon Resource Name (ARN) of the daemon deployment.
+    #[serde(rename = "daemonDeploymentArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_deployment_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the daemon.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the cluster that hosts the daemon.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// The status of the daemon deployment.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonDeploymentStatus>,
+    /// Information about why the daemon deployment is in the current status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// The ARN of the daemon revision being deployed.
+    #[serde(rename = "targetDaemonRevisionArn", default, skip_serializing_if = "Option::is_none")]
+    pub target_daemon_revision_arn: Option<String>,
+    /// The time the daemon deployment was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The time the daemon deployment started.
+    #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<f64>,
+    /// The time the daemon deployment stopped.
+    #[serde(rename = "stoppedAt", default, skip_serializing_if = "Option::is_none")]
+    pub stopped_at: Option<f64>,
+    /// The time the daemon deployment finished.
+    #[serde(rename = "finishedAt", default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<f64>,
+}
+
+impl FromJson for DaemonDeploymentSummary {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_deployment_arn: member(&mut members, "daemonDeploymentArn"),
+            daemon_arn: member(&mut members, "daemonArn"),
+            cluster_arn: member(&mut members, "clusterArn"),
+            status: member(&mut members, "status"),
+            status_reason: member(&mut members, "statusReason"),
+            target_daemon_revision_arn: member(&mut members, "targetDaemonRevisionArn"),
+            created_at: member(&mut members, "createdAt"),
+            started_at: member(&mut members, "startedAt"),
+            stopped_at: member(&mut members, "stoppedAt"),
+            finished_at: member(&mut members, "finishedAt"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeDaemonRevisionsRequest {
+    /// The ARN of the daemon revisions to describe.
+    #[serde(rename = "daemonRevisionArns", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_revision_arns: Option<Vec<String>>,
+}
+
+impl FromJson for DescribeDaemonRevisionsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_revision_arns: member(&mut members, "daemonRevisionArns"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeDaemonRevisionsResponse {
+    /// The list of daemon revisions.
+    #[serde(rename = "daemonRevisions", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_revisions: Option<Vec<DaemonRevision>>,
+    /// Any failures associated with the call.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+}
+
+impl FromJson for DescribeDaemonRevisionsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_revisions: member(&mut members, "daemonRevisions"),
+            failures: member(&mut members, "failures"),
+        })
+    }
+}
+
+/// Information about a daemon revision.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonRevision {
+    /// The Amazon Resource Name (ARN) of the daemon revision.
+    #[serde(rename = "daemonRevisionArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_revision_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the cluster that hosts the daemon.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the daemon for this revision.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the daemon task definition used by this revision.
+    #[serde(rename = "daemonTaskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_task_definition_arn: Option<String>,
+    /// The Unix timestamp for the time when the daemon revision was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The container images used by the daemon revision.
+    #[serde(rename = "containerImages", default, skip_serializing_if = "Option::is_none")]
+    pub container_images: Option<Vec<DaemonContainerImage>>,
+    /// Specifies whether tags are propagated from the daemon to the daemon tasks.
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
+    pub propagate_tags: Option<DaemonPropagateTags>,
+    /// Specifies whether Amazon ECS managed tags are turned on for the daemon tasks.
+    #[serde(rename = "enableECSManagedTags", default, skip_serializing_if = "Option::is_none")]
+    pub enable_ecs_managed_tags: Option<bool>,
+    /// Specifies whether the execute command functionality is turned on for the daemon tasks.
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
+    pub enable_execute_command: Option<bool>,
+    /// If the `critical` parameter of this daemon revision is `true`, and the daemon task fails, stops, or becomes unhealthy, Amazon ECS drains the container instance and stops the other tasks running on it.
+    #[serde(rename = "critical", default, skip_serializing_if = "Option::is_none")]
+    pub critical: Option<bool>,
+}
+
+impl FromJson for DaemonRevision {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            daemon_revision_arn: member(&mut members, "daemonRevisionArn"),
+            cluster_arn: member(&mut members, "clusterArn"),
+            daemon_arn: member(&mut members, "daemonArn"),
+            daemon_task_definition_arn: member(&mut members, "daemonTaskDefinitionArn"),
+            created_at: member(&mut members, "createdAt"),
+            container_images: member(&mut members, "containerImages"),
+            propagate_tags: member(&mut members, "propagateTags"),
+            enable_ecs_managed_tags: member(&mut members, "enableECSManagedTags"),
+            enable_execute_command: member(&mut members, "enableExecuteCommand"),
+            critical: member(&mut members, "critical"),
+        })
+    }
+}
+
+/// The details about the container image a daemon revision uses.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DaemonContainerImage {
+    /// The name of the container.
+    #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
+    pub container_name: Option<String>,
+    /// The container image digest.
+    #[serde(rename = "imageDigest", default, skip_serializing_if = "Option::is_none")]
+    pub image_digest: Option<String>,
+    /// The container image.
+    #[serde(rename = "image", default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+}
+
+impl FromJson for DaemonContainerImage {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            container_name: member(&mut members, "containerName"),
+            image_digest: member(&mut members, "imageDigest"),
+            image: member(&mut members, "image"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SubmitTaskStateChangeRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]

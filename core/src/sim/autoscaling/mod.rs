@@ -31,7 +31,7 @@ pub(crate) mod handlers {
 }
 
 pub(crate) use draining::finish_draining;
-pub(crate) use members::set_desired_by_policy;
+pub(crate) use members::{set_desired_by_policy, terminate_instance_in_auto_scaling_group};
 pub(crate) use policies::run_policy;
 
 #[derive(Clone, Default)]

@@ -136,6 +136,25 @@ impl Launch {
             })?;
         let tags = tags.resolve(registered.tags())?;
         let task_definition = registered.task_definition.clone();
+        Ok(Launch::of(
+            world,
+            task_definition,
+            group,
+            started_by,
+            tags,
+            launch_type,
+        ))
+    }
+
+    /// The launch of tasks of `task_definition` (a registered one, or a daemon's), tagged `tags`.
+    pub fn of(
+        world: &World,
+        task_definition: api::TaskDefinition,
+        group: Option<&str>,
+        started_by: Option<String>,
+        tags: Option<Vec<api::Tag>>,
+        launch_type: LaunchType,
+    ) -> Launch {
         let family = task_definition.family.clone().unwrap_or_default();
         let spec = TaskSpec {
             requirement: Requirement::of(&task_definition),
@@ -165,12 +184,12 @@ impl Launch {
             spec.requirement.eni,
             &containers,
         );
-        Ok(Launch {
+        Launch {
             plan,
             spec: Arc::new(spec),
             arn_prefix: world.arn("ecs", "task/"),
             now: world.now,
-        })
+        }
     }
 
     /// Starts one task at `site`, which has room for it; returns where the task is in

@@ -6,6 +6,7 @@ pub(crate) mod capacity;
 pub(crate) mod capacity_providers;
 mod cluster_settings;
 mod clusters;
+pub(crate) mod daemons;
 mod explain;
 pub(crate) mod fargate;
 mod instances;
@@ -52,6 +53,14 @@ pub(crate) mod handlers {
         create_cluster, delete_cluster, describe_clusters, list_clusters,
         put_cluster_capacity_providers,
     };
+    pub(crate) use super::daemons::actions::{
+        create_daemon, delete_daemon, describe_daemon, describe_daemon_deployments,
+        describe_daemon_revisions, list_daemon_deployments, list_daemons, update_daemon,
+    };
+    pub(crate) use super::daemons::definitions::{
+        delete_daemon_task_definition, describe_daemon_task_definition,
+        list_daemon_task_definitions, register_daemon_task_definition,
+    };
     pub(crate) use super::instances::{
         deregister_container_instance, describe_container_instances, list_container_instances,
         register_container_instance, update_container_instances_state,
@@ -91,6 +100,9 @@ pub struct EcsState {
     managed_scaling_ticks: bool,
     /// By (cluster name, service name).
     pub(crate) services: BTreeMap<(String, String), services::Service>,
+    /// Managed daemons, by (cluster name, daemon name), and their task definitions.
+    pub(crate) daemons: daemons::Daemons,
+    pub(crate) daemon_task_definitions: daemons::definitions::DaemonTaskDefinitions,
     /// What the Lambda functions named as deployment lifecycle hooks answer (PutHookFunction).
     pub(crate) hook_functions: services::shift::hooks::HookFunctions,
 }

@@ -65,7 +65,7 @@ pub fn register_task_definition(
 }
 
 /// The task definition as DescribeTaskDefinition shows it, with the defaults ECS fills in.
-fn described(
+pub(crate) fn described(
     request: RegisterTaskDefinitionRequest,
     arn: String,
     revision: usize,

@@ -28,6 +28,8 @@ use std::sync::Arc;
 
 /// Looks at every service once, in cluster and name order.
 pub fn reconcile_all(world: &mut World) {
+    // Daemon tasks are placed before any other.
+    crate::sim::ecs::daemons::look::look_all(world);
     // The instances that take no new task, per cluster: the scheduler does not change them.
     let mut draining: BTreeMap<String, BTreeSet<Arc<str>>> = BTreeMap::new();
     for (name, cluster) in &world.ecs.clusters {
