@@ -57,6 +57,7 @@ SERVICES = {
             "PutAttributes", "DeleteAttributes", "ListAttributes",
             "RunTask", "StartTask", "StopTask", "DescribeTasks", "ListTasks",
             "CreateService", "UpdateService", "DeleteService", "DescribeServices", "ListServices",
+            "ListServicesByNamespace",
             "TagResource", "UntagResource", "ListTagsForResource",
             "UpdateTaskProtection", "GetTaskProtection",
             "PutAccountSetting", "PutAccountSettingDefault", "ListAccountSettings", "DeleteAccountSetting",

@@ -2877,6 +2877,22 @@ export interface ListServicesResponse {
   nextToken?: string;
 }
 
+export interface ListServicesByNamespaceRequest {
+  /** The namespace name or full Amazon Resource Name (ARN) of the Cloud Map namespace to list the services in. */
+  namespace: string;
+  /** The `nextToken` value that's returned from a `ListServicesByNamespace` request. */
+  nextToken?: string;
+  /** The maximum number of service results that `ListServicesByNamespace` returns in paginated output. */
+  maxResults?: number;
+}
+
+export interface ListServicesByNamespaceResponse {
+  /** The list of full ARN entries for each service that's associated with the specified namespace. */
+  serviceArns?: string[];
+  /** The `nextToken` value to include in a future `ListServicesByNamespace` request. */
+  nextToken?: string;
+}
+
 export interface TagResourceRequest {
   /** The Amazon Resource Name (ARN) of the resource to add tags to. */
   resourceArn: string;
@@ -4577,6 +4593,8 @@ export interface EcsClient {
   describeServices(input: DescribeServicesRequest): DescribeServicesResponse;
   /** Returns a list of services. */
   listServices(input?: ListServicesRequest): ListServicesResponse;
+  /** This operation lists all of the services that are associated with a Cloud Map namespace. */
+  listServicesByNamespace(input: ListServicesByNamespaceRequest): ListServicesByNamespaceResponse;
   /** Associates the specified tags to a resource with the specified `resourceArn`. */
   tagResource(input: TagResourceRequest): TagResourceResponse;
   /** Deletes specified tags from a resource. */

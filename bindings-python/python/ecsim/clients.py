@@ -452,6 +452,19 @@ class ECSClient(Client):
 
     list_services.__signature__ = keywords((), ('cluster', 'nextToken', 'maxResults', 'launchType', 'schedulingStrategy', 'resourceManagementType'))  # type: ignore[attr-defined]
 
+    def list_services_by_namespace(self, **params: Any) -> Any:
+        """This operation lists all of the services that are associated with a Cloud Map namespace.
+        This list might include services in different clusters. In contrast, `ListServices` can
+        only list services in one cluster at a time. If you need to filter the list of services
+        in a single cluster by various parameters, use `ListServices`. For more information, see
+        Service Connect in the Amazon Elastic Container Service Developer Guide .
+
+        AWS: ecs ListServicesByNamespace.
+        """
+        return self._call("ListServicesByNamespace", params)
+
+    list_services_by_namespace.__signature__ = keywords(('namespace',), ('nextToken', 'maxResults'))  # type: ignore[attr-defined]
+
     def tag_resource(self, **params: Any) -> Any:
         """Associates the specified tags to a resource with the specified `resourceArn`. If
         existing tags on a resource aren't specified in the request parameters, they aren't

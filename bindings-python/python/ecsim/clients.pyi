@@ -286,6 +286,14 @@ class ECSClient(Client):
         scheduling strategy.
         """
 
+    def list_services_by_namespace(self, *, namespace: str, nextToken: str = ..., maxResults: int = ...) -> _ecs.ListServicesByNamespaceResponseTypeDef:
+        """This operation lists all of the services that are associated with a Cloud Map namespace.
+        This list might include services in different clusters. In contrast, `ListServices` can
+        only list services in one cluster at a time. If you need to filter the list of services
+        in a single cluster by various parameters, use `ListServices`. For more information, see
+        Service Connect in the Amazon Elastic Container Service Developer Guide .
+        """
+
     def tag_resource(self, *, resourceArn: str, tags: Sequence[_ecs.TagTypeDef]) -> _ecs.TagResourceResponseTypeDef:
         """Associates the specified tags to a resource with the specified `resourceArn`. If
         existing tags on a resource aren't specified in the request parameters, they aren't

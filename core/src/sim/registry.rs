@@ -57,6 +57,7 @@ fn ecs(world: &mut World, action: &str, input: Value) -> Option<Result<Answer, E
         "DeleteService" => handle(world, input, &crate::api::ecs::shapes::DELETE_SERVICE_REQUEST, error, handlers::delete_service),
         "DescribeServices" => handle(world, input, &crate::api::ecs::shapes::DESCRIBE_SERVICES_REQUEST, error, handlers::describe_services),
         "ListServices" => handle(world, input, &crate::api::ecs::shapes::LIST_SERVICES_REQUEST, error, handlers::list_services),
+        "ListServicesByNamespace" => handle(world, input, &crate::api::ecs::shapes::LIST_SERVICES_BY_NAMESPACE_REQUEST, error, handlers::list_services_by_namespace),
         "TagResource" => handle(world, input, &crate::api::ecs::shapes::TAG_RESOURCE_REQUEST, error, handlers::tag_resource),
         "UntagResource" => handle(world, input, &crate::api::ecs::shapes::UNTAG_RESOURCE_REQUEST, error, handlers::untag_resource),
         "ListTagsForResource" => handle(world, input, &crate::api::ecs::shapes::LIST_TAGS_FOR_RESOURCE_REQUEST, error, handlers::list_tags_for_resource),

@@ -3013,6 +3013,25 @@ ListServicesResponseTypeDef = TypedDict(
     total=False,
 )
 
+ListServicesByNamespaceRequestTypeDef = TypedDict(
+    "ListServicesByNamespaceRequestTypeDef",
+    {
+        "namespace": Required[str],
+        "nextToken": str,
+        "maxResults": int,
+    },
+    total=False,
+)
+
+ListServicesByNamespaceResponseTypeDef = TypedDict(
+    "ListServicesByNamespaceResponseTypeDef",
+    {
+        "serviceArns": List[str],
+        "nextToken": str,
+    },
+    total=False,
+)
+
 TagResourceRequestTypeDef = TypedDict(
     "TagResourceRequestTypeDef",
     {

@@ -10003,6 +10003,50 @@ impl FromJson for ListServicesResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ListServicesByNamespaceRequest {
+    /// The namespace name or full Amazon Resource Name (ARN) of the Cloud Map namespace to list the services in.
+    #[serde(rename = "namespace", default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// The `nextToken` value that's returned from a `ListServicesByNamespace` request.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of service results that `ListServicesByNamespace` returns in paginated output.
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+}
+
+impl FromJson for ListServicesByNamespaceRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            namespace: member(&mut members, "namespace"),
+            next_token: member(&mut members, "nextToken"),
+            max_results: member(&mut members, "maxResults"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ListServicesByNamespaceResponse {
+    /// The list of full ARN entries for each service that's associated with the specified namespace.
+    #[serde(rename = "serviceArns", default, skip_serializing_if = "Option::is_none")]
+    pub service_arns: Option<Vec<String>>,
+    /// The `nextToken` value to include in a future `ListServicesByNamespace` request.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for ListServicesByNamespaceResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_arns: member(&mut members, "serviceArns"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TagResourceRequest {
     /// The Amazon Resource Name (ARN) of the resource to add tags to.
     #[serde(rename = "resourceArn", default, skip_serializing_if = "Option::is_none")]

@@ -73,6 +73,7 @@ pub(crate) mod handlers {
         describe_service_deployments, describe_service_revisions, list_service_deployments,
         stop_service_deployment,
     };
+    pub(crate) use super::services::registries::list_services_by_namespace;
     pub(crate) use super::services::shift::hooks::continue_service_deployment;
     pub(crate) use super::services::task_sets::{
         create_task_set, delete_task_set, describe_task_sets, update_service_primary_task_set,

@@ -298,3 +298,48 @@ fn changes(world: &World, key: &(String, String)) -> Vec<Changes> {
     }
     all
 }
+
+/// ListServicesByNamespace: the ACTIVE services, in every cluster, whose tasks are registered
+/// with a Cloud Map service of the namespace (named by its ARN, id or name).
+pub fn list_services_by_namespace(
+    world: &mut World,
+    request: api::ListServicesByNamespaceRequest,
+) -> Result<api::ListServicesByNamespaceResponse, EcsimError> {
+    let reference = request.namespace.unwrap_or_default();
+    let namespace = world
+        .servicediscovery
+        .namespaces
+        .values()
+        .find(|n| {
+            n.described.arn.as_deref() == Some(reference.as_str())
+                || n.id() == reference
+                || n.name() == reference
+        })
+        .ok_or_else(|| {
+            api::Error::NamespaceNotFoundException
+                .with(format!("The namespace {reference} was not found."))
+        })?;
+    let in_namespace = |registry: &api::ServiceRegistry| {
+        let arn = registry.registry_arn.as_deref().unwrap_or_default();
+        (world.servicediscovery.services.get(service_id(arn)))
+            .is_some_and(|s| s.namespace_id() == namespace.id())
+    };
+    let arns: Vec<String> = world
+        .ecs
+        .services
+        .values()
+        .filter(|s| s.status == super::ServiceStatus::Active)
+        .filter(|s| s.service_registries.iter().any(in_namespace))
+        .map(|s| s.arn.clone())
+        .collect();
+    let (page, next_token) = crate::sim::ecs::page(
+        &crate::sim::paging::ECS,
+        arns,
+        request.max_results,
+        request.next_token.as_deref(),
+    )?;
+    Ok(api::ListServicesByNamespaceResponse {
+        service_arns: Some(page),
+        next_token,
+    })
+}
