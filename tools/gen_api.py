@@ -70,6 +70,8 @@ SERVICES = {
             "ListDaemonTaskDefinitions", "DeleteDaemonTaskDefinition",
             "CreateDaemon", "UpdateDaemon", "DescribeDaemon", "ListDaemons", "DeleteDaemon",
             "DescribeDaemonDeployments", "ListDaemonDeployments", "DescribeDaemonRevisions",
+            "CreateExpressGatewayService", "UpdateExpressGatewayService",
+            "DescribeExpressGatewayService", "DeleteExpressGatewayService",
             # Refused with their reason (AGENT_ACTIONS).
             "SubmitTaskStateChange", "SubmitContainerStateChange", "SubmitAttachmentStateChanges",
             "DiscoverPollEndpoint", "UpdateContainerAgent", "ExecuteCommand",

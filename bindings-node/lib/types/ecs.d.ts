@@ -4318,6 +4318,242 @@ export interface DaemonContainerImage {
   image?: string;
 }
 
+export interface CreateExpressGatewayServiceRequest {
+  /** The Amazon Resource Name (ARN) of the task execution role that grants the Amazon ECS container agent permission to make Amazon Web Services API calls on your behalf. */
+  executionRoleArn?: string;
+  /** The Amazon Resource Name (ARN) of the infrastructure role that grants Amazon ECS permission to create and manage Amazon Web Services resources on your behalf for the Express service. */
+  infrastructureRoleArn: string;
+  /** The name of the Express service. */
+  serviceName?: string;
+  /** The short name or full Amazon Resource Name (ARN) of the cluster on which to create the Express service. */
+  cluster?: string;
+  /** The path on the container that the Application Load Balancer uses for health checks. */
+  healthCheckPath?: string;
+  /** The primary container configuration for the Express service. */
+  primaryContainer?: ExpressGatewayContainer;
+  /** The Amazon Resource Name (ARN) of the IAM role that containers in this task can assume. */
+  taskRoleArn?: string;
+  /** The network configuration for the Express service tasks. */
+  networkConfiguration?: ExpressGatewayServiceNetworkConfiguration;
+  /** The number of CPU units used by the task. */
+  cpu?: string;
+  /** The amount of memory (in MiB) used by the task. */
+  memory?: string;
+  /** The CPU architecture that the task runs on. */
+  cpuArchitecture?: ExpressCpuArchitecture;
+  /** The auto-scaling configuration for the Express service. */
+  scalingTarget?: ExpressGatewayScalingTarget;
+  /** The metadata that you apply to the Express service to help categorize and organize it. */
+  tags?: Tag[];
+  /** The Amazon Resource Name (ARN) of a task definition to use to create the Express Gateway service. */
+  taskDefinitionArn?: string;
+}
+
+/** Defines the configuration for the primary container in an Express service. */
+export interface ExpressGatewayContainer {
+  /** The image used to start a container. */
+  image: string;
+  /** The port number on the container that receives traffic from the load balancer. */
+  containerPort?: number;
+  /** The log configuration for the container. */
+  awsLogsConfiguration?: ExpressGatewayServiceAwsLogsConfiguration;
+  /** The configuration for repository credentials for private registry authentication. */
+  repositoryCredentials?: ExpressGatewayRepositoryCredentials;
+  /** The command that is passed to the container. */
+  command?: string[];
+  /** The environment variables to pass to the container. */
+  environment?: KeyValuePair[];
+  /** The secrets to pass to the container. */
+  secrets?: Secret[];
+}
+
+/** Specifies the Amazon CloudWatch Logs configuration for the Express service container. */
+export interface ExpressGatewayServiceAwsLogsConfiguration {
+  /** The name of the CloudWatch Logs log group to send container logs to. */
+  logGroup: string;
+  /** The prefix for the CloudWatch Logs log stream names. */
+  logStreamPrefix: string;
+}
+
+/** The repository credentials for private registry authentication to pass to the container. */
+export interface ExpressGatewayRepositoryCredentials {
+  /** The Amazon Resource Name (ARN) of the secret containing the private repository credentials. */
+  credentialsParameter?: string;
+}
+
+/** The network configuration for an Express service. */
+export interface ExpressGatewayServiceNetworkConfiguration {
+  /** The IDs of the security groups associated with the Express service. */
+  securityGroups?: string[];
+  /** The IDs of the subnets associated with the Express service. */
+  subnets?: string[];
+}
+
+export type ExpressCpuArchitecture = "X86_64" | "ARM64";
+
+/** Defines the auto-scaling configuration for an Express service. */
+export interface ExpressGatewayScalingTarget {
+  /** The minimum number of tasks to run in the Express service. */
+  minTaskCount?: number;
+  /** The maximum number of tasks to run in the Express service. */
+  maxTaskCount?: number;
+  /** The metric used for auto-scaling decisions. */
+  autoScalingMetric?: ExpressGatewayServiceScalingMetric;
+  /** The target value for the auto-scaling metric. */
+  autoScalingTargetValue?: number;
+}
+
+export type ExpressGatewayServiceScalingMetric = "AVERAGE_CPU" | "AVERAGE_MEMORY" | "REQUEST_COUNT_PER_TARGET";
+
+export interface CreateExpressGatewayServiceResponse {
+  /** The full description of your Express service following the create operation. */
+  service?: ECSExpressGatewayService;
+}
+
+/** Represents an Express service, which provides a simplified way to deploy containerized web applications on Amazon ECS with managed Amazon Web Services infrastructure. */
+export interface ECSExpressGatewayService {
+  /** The short name or full ARN of the cluster that hosts the Express service. */
+  cluster?: string;
+  /** The name of the Express service. */
+  serviceName?: string;
+  /** The ARN that identifies the Express service. */
+  serviceArn?: string;
+  /** The ARN of the infrastructure role that manages Amazon Web Services resources for the Express service. */
+  infrastructureRoleArn?: string;
+  /** The current status of the Express service. */
+  status?: ExpressGatewayServiceStatus;
+  /** The current deployment configuration for the Express service. */
+  currentDeployment?: string;
+  /** The list of active service configurations for the Express service. */
+  activeConfigurations?: ExpressGatewayServiceConfiguration[];
+  /** The metadata applied to the Express service. */
+  tags?: Tag[];
+  /** The Unix timestamp for when the Express service was created. */
+  createdAt?: number;
+  /** The Unix timestamp for when the Express service was last updated. */
+  updatedAt?: number;
+}
+
+/** An object that defines the status of Express service creation and information about the status of the service. */
+export interface ExpressGatewayServiceStatus {
+  /** The status of the Express service. */
+  statusCode?: ExpressGatewayServiceStatusCode;
+  /** Information about why the Express service is in the current status. */
+  statusReason?: string;
+}
+
+export type ExpressGatewayServiceStatusCode = "ACTIVE" | "DRAINING" | "INACTIVE";
+
+/** Represents a specific configuration revision of an Express service, containing all the settings and parameters for that revision. */
+export interface ExpressGatewayServiceConfiguration {
+  /** The ARN of the service revision. */
+  serviceRevisionArn?: string;
+  /** The ARN of the task execution role for the service revision. */
+  executionRoleArn?: string;
+  /** The ARN of the task role for the service revision. */
+  taskRoleArn?: string;
+  /** The ARN of the task definition used by this service revision. */
+  taskDefinitionArn?: string;
+  /** The CPU allocation for tasks in this service revision. */
+  cpu?: string;
+  /** The memory allocation for tasks in this service revision. */
+  memory?: string;
+  /** The CPU architecture that the task runs on. */
+  cpuArchitecture?: ExpressCpuArchitecture;
+  /** The network configuration for tasks in this service revision. */
+  networkConfiguration?: ExpressGatewayServiceNetworkConfiguration;
+  /** The health check path for this service revision. */
+  healthCheckPath?: string;
+  /** The primary container configuration for this service revision. */
+  primaryContainer?: ExpressGatewayContainer;
+  /** The auto-scaling configuration for this service revision. */
+  scalingTarget?: ExpressGatewayScalingTarget;
+  /** The entry point into this service revision. */
+  ingressPaths?: IngressPathSummary[];
+  /** The Unix timestamp for when this service revision was created. */
+  createdAt?: number;
+}
+
+/** The entry point into an Express service. */
+export interface IngressPathSummary {
+  /** The type of access to the endpoint for the Express service. */
+  accessType: AccessType;
+  /** The endpoint for access to the service. */
+  endpoint: string;
+}
+
+export interface UpdateExpressGatewayServiceRequest {
+  /** The Amazon Resource Name (ARN) of the Express service to update. */
+  serviceArn: string;
+  /** The Amazon Resource Name (ARN) of the task execution role for the Express service. */
+  executionRoleArn?: string;
+  /** The path on the container for Application Load Balancer health checks. */
+  healthCheckPath?: string;
+  /** The primary container configuration for the Express service. */
+  primaryContainer?: ExpressGatewayContainer;
+  /** The Amazon Resource Name (ARN) of the IAM role for containers in this task. */
+  taskRoleArn?: string;
+  /** The network configuration for the Express service tasks. */
+  networkConfiguration?: ExpressGatewayServiceNetworkConfiguration;
+  /** The number of CPU units used by the task. */
+  cpu?: string;
+  /** The amount of memory (in MiB) used by the task. */
+  memory?: string;
+  /** The CPU architecture that the task runs on. */
+  cpuArchitecture?: ExpressCpuArchitecture;
+  /** The auto-scaling configuration for the Express service. */
+  scalingTarget?: ExpressGatewayScalingTarget;
+  /** The Amazon Resource Name (ARN) of a task definition to use to update the Express Gateway service. */
+  taskDefinitionArn?: string;
+}
+
+export interface UpdateExpressGatewayServiceResponse {
+  /** The full description of your express gateway service following the update call. */
+  service?: UpdatedExpressGatewayService;
+}
+
+/** An object that describes an Express service to be updated. */
+export interface UpdatedExpressGatewayService {
+  /** The ARN of the Express service that is being updated. */
+  serviceArn?: string;
+  /** The cluster associated with the Express service that is being updated. */
+  cluster?: string;
+  /** The name of the Express service that is being updated. */
+  serviceName?: string;
+  /** The status of the Express service that is being updated. */
+  status?: ExpressGatewayServiceStatus;
+  /** The configuration to which the current Express service is being updated to. */
+  targetConfiguration?: ExpressGatewayServiceConfiguration;
+  /** The Unix timestamp for when the Express service that is being updated was created. */
+  createdAt?: number;
+  /** The Unix timestamp for when the Express service that is being updated was most recently updated. */
+  updatedAt?: number;
+}
+
+export interface DescribeExpressGatewayServiceRequest {
+  /** The Amazon Resource Name (ARN) of the Express service to describe. */
+  serviceArn: string;
+  /** Specifies additional information to include in the response. */
+  include?: ExpressGatewayServiceInclude[];
+}
+
+export type ExpressGatewayServiceInclude = "TAGS";
+
+export interface DescribeExpressGatewayServiceResponse {
+  /** The full description of the described express service. */
+  service?: ECSExpressGatewayService;
+}
+
+export interface DeleteExpressGatewayServiceRequest {
+  /** The Amazon Resource Name (ARN) of the Express service to delete. */
+  serviceArn: string;
+}
+
+export interface DeleteExpressGatewayServiceResponse {
+  /** The full description of the deleted express service. */
+  service?: ECSExpressGatewayService;
+}
+
 export interface SubmitTaskStateChangeRequest {
   /** The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task. */
   cluster?: string;
@@ -4661,6 +4897,14 @@ export interface EcsClient {
   listDaemonDeployments(input: ListDaemonDeploymentsRequest): ListDaemonDeploymentsResponse;
   /** Describes one or more of your daemon revisions. */
   describeDaemonRevisions(input: DescribeDaemonRevisionsRequest): DescribeDaemonRevisionsResponse;
+  /** Creates an Express service that simplifies deploying containerized web applications on Amazon ECS with managed Amazon Web Services infrastructure. */
+  createExpressGatewayService(input: CreateExpressGatewayServiceRequest): CreateExpressGatewayServiceResponse;
+  /** Updates an existing Express service configuration. */
+  updateExpressGatewayService(input: UpdateExpressGatewayServiceRequest): UpdateExpressGatewayServiceResponse;
+  /** Retrieves detailed information about an Express service, including current status, configuration, managed infrastructure, and service revisions. */
+  describeExpressGatewayService(input: DescribeExpressGatewayServiceRequest): DescribeExpressGatewayServiceResponse;
+  /** Deletes an Express service and removes all associated Amazon Web Services resources. */
+  deleteExpressGatewayService(input: DeleteExpressGatewayServiceRequest): DeleteExpressGatewayServiceResponse;
   /** This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent. */
   submitTaskStateChange(input?: SubmitTaskStateChangeRequest): SubmitTaskStateChangeResponse;
   /** This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent. */

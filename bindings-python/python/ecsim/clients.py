@@ -871,6 +871,78 @@ class ECSClient(Client):
 
     describe_daemon_revisions.__signature__ = keywords(('daemonRevisionArns',), ())  # type: ignore[attr-defined]
 
+    def create_express_gateway_service(self, **params: Any) -> Any:
+        """Creates an Express service that simplifies deploying containerized web applications on
+        Amazon ECS with managed Amazon Web Services infrastructure. This operation provisions
+        and configures Application Load Balancers, target groups, security groups, and auto-
+        scaling policies automatically.
+
+        Specify a primary container configuration with your application image and basic
+        settings. Amazon ECS creates the necessary Amazon Web Services resources for traffic
+        distribution, health monitoring, network access control, and capacity management.
+
+        Provide an execution role for task operations and an infrastructure role for managing
+        Amazon Web Services resources on your behalf.
+
+        AWS: ecs CreateExpressGatewayService.
+        """
+        return self._call("CreateExpressGatewayService", params)
+
+    create_express_gateway_service.__signature__ = keywords(('infrastructureRoleArn',), ('executionRoleArn', 'serviceName', 'cluster', 'healthCheckPath', 'primaryContainer', 'taskRoleArn', 'networkConfiguration', 'cpu', 'memory', 'cpuArchitecture', 'scalingTarget', 'tags', 'taskDefinitionArn'))  # type: ignore[attr-defined]
+
+    def update_express_gateway_service(self, **params: Any) -> Any:
+        """Updates an existing Express service configuration. Modifies container settings, resource
+        allocation, auto-scaling configuration, and other service parameters without recreating
+        the service.
+
+        Amazon ECS creates a new service revision with updated configuration and performs a
+        rolling deployment to replace existing tasks. The service remains available during
+        updates, ensuring zero-downtime deployments.
+
+        Some parameters like the infrastructure role cannot be modified after service creation
+        and require creating a new service.
+
+        AWS: ecs UpdateExpressGatewayService.
+        """
+        return self._call("UpdateExpressGatewayService", params)
+
+    update_express_gateway_service.__signature__ = keywords(('serviceArn',), ('executionRoleArn', 'healthCheckPath', 'primaryContainer', 'taskRoleArn', 'networkConfiguration', 'cpu', 'memory', 'cpuArchitecture', 'scalingTarget', 'taskDefinitionArn'))  # type: ignore[attr-defined]
+
+    def describe_express_gateway_service(self, **params: Any) -> Any:
+        """Retrieves detailed information about an Express service, including current status,
+        configuration, managed infrastructure, and service revisions.
+
+        Returns comprehensive service details, active service revisions, ingress paths with
+        endpoints, and managed Amazon Web Services resource status including load balancers and
+        auto-scaling policies.
+
+        Use the `include` parameter to retrieve additional information such as resource tags.
+
+        AWS: ecs DescribeExpressGatewayService.
+        """
+        return self._call("DescribeExpressGatewayService", params)
+
+    describe_express_gateway_service.__signature__ = keywords(('serviceArn',), ('include',))  # type: ignore[attr-defined]
+
+    def delete_express_gateway_service(self, **params: Any) -> Any:
+        """Deletes an Express service and removes all associated Amazon Web Services resources.
+        This operation stops service tasks, removes the Application Load Balancer, target
+        groups, security groups, auto-scaling policies, and other managed infrastructure
+        components.
+
+        The service enters a `DRAINING` state where existing tasks complete current requests
+        without starting new tasks. After all tasks stop, the service and infrastructure are
+        permanently removed.
+
+        This operation cannot be reversed. Back up important data and verify the service is no
+        longer needed before deletion.
+
+        AWS: ecs DeleteExpressGatewayService.
+        """
+        return self._call("DeleteExpressGatewayService", params)
+
+    delete_express_gateway_service.__signature__ = keywords(('serviceArn',), ())  # type: ignore[attr-defined]
+
     def submit_task_state_change(self, **params: Any) -> Any:
         """This action is only used by the Amazon ECS agent, and it is not intended for use outside
         of the agent. Sent to acknowledge that a task changed states.

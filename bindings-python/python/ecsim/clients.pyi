@@ -526,6 +526,58 @@ class ECSClient(Client):
         and execute command settings. Daemon revisions are immutable.
         """
 
+    def create_express_gateway_service(self, *, infrastructureRoleArn: str, executionRoleArn: str = ..., serviceName: str = ..., cluster: str = ..., healthCheckPath: str = ..., primaryContainer: _ecs.ExpressGatewayContainerTypeDef = ..., taskRoleArn: str = ..., networkConfiguration: _ecs.ExpressGatewayServiceNetworkConfigurationTypeDef = ..., cpu: str = ..., memory: str = ..., cpuArchitecture: _ecs.ExpressCpuArchitectureType = ..., scalingTarget: _ecs.ExpressGatewayScalingTargetTypeDef = ..., tags: Sequence[_ecs.TagTypeDef] = ..., taskDefinitionArn: str = ...) -> _ecs.CreateExpressGatewayServiceResponseTypeDef:
+        """Creates an Express service that simplifies deploying containerized web applications on
+        Amazon ECS with managed Amazon Web Services infrastructure. This operation provisions
+        and configures Application Load Balancers, target groups, security groups, and auto-
+        scaling policies automatically.
+
+        Specify a primary container configuration with your application image and basic
+        settings. Amazon ECS creates the necessary Amazon Web Services resources for traffic
+        distribution, health monitoring, network access control, and capacity management.
+
+        Provide an execution role for task operations and an infrastructure role for managing
+        Amazon Web Services resources on your behalf.
+        """
+
+    def update_express_gateway_service(self, *, serviceArn: str, executionRoleArn: str = ..., healthCheckPath: str = ..., primaryContainer: _ecs.ExpressGatewayContainerTypeDef = ..., taskRoleArn: str = ..., networkConfiguration: _ecs.ExpressGatewayServiceNetworkConfigurationTypeDef = ..., cpu: str = ..., memory: str = ..., cpuArchitecture: _ecs.ExpressCpuArchitectureType = ..., scalingTarget: _ecs.ExpressGatewayScalingTargetTypeDef = ..., taskDefinitionArn: str = ...) -> _ecs.UpdateExpressGatewayServiceResponseTypeDef:
+        """Updates an existing Express service configuration. Modifies container settings, resource
+        allocation, auto-scaling configuration, and other service parameters without recreating
+        the service.
+
+        Amazon ECS creates a new service revision with updated configuration and performs a
+        rolling deployment to replace existing tasks. The service remains available during
+        updates, ensuring zero-downtime deployments.
+
+        Some parameters like the infrastructure role cannot be modified after service creation
+        and require creating a new service.
+        """
+
+    def describe_express_gateway_service(self, *, serviceArn: str, include: Sequence[_ecs.ExpressGatewayServiceIncludeType] = ...) -> _ecs.DescribeExpressGatewayServiceResponseTypeDef:
+        """Retrieves detailed information about an Express service, including current status,
+        configuration, managed infrastructure, and service revisions.
+
+        Returns comprehensive service details, active service revisions, ingress paths with
+        endpoints, and managed Amazon Web Services resource status including load balancers and
+        auto-scaling policies.
+
+        Use the `include` parameter to retrieve additional information such as resource tags.
+        """
+
+    def delete_express_gateway_service(self, *, serviceArn: str) -> _ecs.DeleteExpressGatewayServiceResponseTypeDef:
+        """Deletes an Express service and removes all associated Amazon Web Services resources.
+        This operation stops service tasks, removes the Application Load Balancer, target
+        groups, security groups, auto-scaling policies, and other managed infrastructure
+        components.
+
+        The service enters a `DRAINING` state where existing tasks complete current requests
+        without starting new tasks. After all tasks stop, the service and infrastructure are
+        permanently removed.
+
+        This operation cannot be reversed. Back up important data and verify the service is no
+        longer needed before deletion.
+        """
+
     def submit_task_state_change(self, *, cluster: str = ..., task: str = ..., status: str = ..., reason: str = ..., containers: Sequence[_ecs.ContainerStateChangeTypeDef] = ..., attachments: Sequence[_ecs.AttachmentStateChangeTypeDef] = ..., managedAgents: Sequence[_ecs.ManagedAgentStateChangeTypeDef] = ..., pullStartedAt: TimestampTypeDef = ..., pullStoppedAt: TimestampTypeDef = ..., executionStoppedAt: TimestampTypeDef = ...) -> _ecs.SubmitTaskStateChangeResponseTypeDef:
         """This action is only used by the Amazon ECS agent, and it is not intended for use outside
         of the agent. Sent to acknowledge that a task changed states.

@@ -4500,6 +4500,245 @@ DaemonContainerImageTypeDef = TypedDict(
     total=False,
 )
 
+CreateExpressGatewayServiceRequestTypeDef = TypedDict(
+    "CreateExpressGatewayServiceRequestTypeDef",
+    {
+        "executionRoleArn": str,
+        "infrastructureRoleArn": Required[str],
+        "serviceName": str,
+        "cluster": str,
+        "healthCheckPath": str,
+        "primaryContainer": ExpressGatewayContainerTypeDef,
+        "taskRoleArn": str,
+        "networkConfiguration": ExpressGatewayServiceNetworkConfigurationTypeDef,
+        "cpu": str,
+        "memory": str,
+        "cpuArchitecture": ExpressCpuArchitectureType,
+        "scalingTarget": ExpressGatewayScalingTargetTypeDef,
+        "tags": Sequence[TagTypeDef],
+        "taskDefinitionArn": str,
+    },
+    total=False,
+)
+
+ExpressGatewayScalingTargetTypeDef = TypedDict(
+    "ExpressGatewayScalingTargetTypeDef",
+    {
+        "minTaskCount": int,
+        "maxTaskCount": int,
+        "autoScalingMetric": ExpressGatewayServiceScalingMetricType,
+        "autoScalingTargetValue": int,
+    },
+    total=False,
+)
+
+ExpressGatewayServiceScalingMetricType = Literal["AVERAGE_CPU", "AVERAGE_MEMORY", "REQUEST_COUNT_PER_TARGET"]
+
+ExpressCpuArchitectureType = Literal["X86_64", "ARM64"]
+
+ExpressGatewayServiceNetworkConfigurationTypeDef = TypedDict(
+    "ExpressGatewayServiceNetworkConfigurationTypeDef",
+    {
+        "securityGroups": Sequence[str],
+        "subnets": Sequence[str],
+    },
+    total=False,
+)
+
+ExpressGatewayContainerTypeDef = TypedDict(
+    "ExpressGatewayContainerTypeDef",
+    {
+        "image": Required[str],
+        "containerPort": int,
+        "awsLogsConfiguration": ExpressGatewayServiceAwsLogsConfigurationTypeDef,
+        "repositoryCredentials": ExpressGatewayRepositoryCredentialsTypeDef,
+        "command": Sequence[str],
+        "environment": Sequence[KeyValuePairTypeDef],
+        "secrets": Sequence[SecretTypeDef],
+    },
+    total=False,
+)
+
+ExpressGatewayRepositoryCredentialsTypeDef = TypedDict(
+    "ExpressGatewayRepositoryCredentialsTypeDef",
+    {
+        "credentialsParameter": str,
+    },
+    total=False,
+)
+
+ExpressGatewayServiceAwsLogsConfigurationTypeDef = TypedDict(
+    "ExpressGatewayServiceAwsLogsConfigurationTypeDef",
+    {
+        "logGroup": Required[str],
+        "logStreamPrefix": Required[str],
+    },
+    total=False,
+)
+
+CreateExpressGatewayServiceResponseTypeDef = TypedDict(
+    "CreateExpressGatewayServiceResponseTypeDef",
+    {
+        "service": ECSExpressGatewayServiceTypeDef,
+    },
+    total=False,
+)
+
+ECSExpressGatewayServiceTypeDef = TypedDict(
+    "ECSExpressGatewayServiceTypeDef",
+    {
+        "cluster": str,
+        "serviceName": str,
+        "serviceArn": str,
+        "infrastructureRoleArn": str,
+        "status": ExpressGatewayServiceStatusTypeDef,
+        "currentDeployment": str,
+        "activeConfigurations": List[ExpressGatewayServiceConfigurationTypeDef],
+        "tags": List[TagTypeDef],
+        "createdAt": float,
+        "updatedAt": float,
+    },
+    total=False,
+)
+
+ExpressGatewayServiceConfigurationTypeDef = TypedDict(
+    "ExpressGatewayServiceConfigurationTypeDef",
+    {
+        "serviceRevisionArn": str,
+        "executionRoleArn": str,
+        "taskRoleArn": str,
+        "taskDefinitionArn": str,
+        "cpu": str,
+        "memory": str,
+        "cpuArchitecture": ExpressCpuArchitectureType,
+        "networkConfiguration": ExpressGatewayServiceNetworkConfigurationOutputTypeDef,
+        "healthCheckPath": str,
+        "primaryContainer": ExpressGatewayContainerOutputTypeDef,
+        "scalingTarget": ExpressGatewayScalingTargetTypeDef,
+        "ingressPaths": List[IngressPathSummaryTypeDef],
+        "createdAt": float,
+    },
+    total=False,
+)
+
+IngressPathSummaryTypeDef = TypedDict(
+    "IngressPathSummaryTypeDef",
+    {
+        "accessType": Required[AccessTypeType],
+        "endpoint": Required[str],
+    },
+    total=False,
+)
+
+ExpressGatewayContainerOutputTypeDef = TypedDict(
+    "ExpressGatewayContainerOutputTypeDef",
+    {
+        "image": Required[str],
+        "containerPort": int,
+        "awsLogsConfiguration": ExpressGatewayServiceAwsLogsConfigurationTypeDef,
+        "repositoryCredentials": ExpressGatewayRepositoryCredentialsTypeDef,
+        "command": List[str],
+        "environment": List[KeyValuePairTypeDef],
+        "secrets": List[SecretTypeDef],
+    },
+    total=False,
+)
+
+ExpressGatewayServiceNetworkConfigurationOutputTypeDef = TypedDict(
+    "ExpressGatewayServiceNetworkConfigurationOutputTypeDef",
+    {
+        "securityGroups": List[str],
+        "subnets": List[str],
+    },
+    total=False,
+)
+
+ExpressGatewayServiceStatusTypeDef = TypedDict(
+    "ExpressGatewayServiceStatusTypeDef",
+    {
+        "statusCode": ExpressGatewayServiceStatusCodeType,
+        "statusReason": str,
+    },
+    total=False,
+)
+
+ExpressGatewayServiceStatusCodeType = Literal["ACTIVE", "DRAINING", "INACTIVE"]
+
+UpdateExpressGatewayServiceRequestTypeDef = TypedDict(
+    "UpdateExpressGatewayServiceRequestTypeDef",
+    {
+        "serviceArn": Required[str],
+        "executionRoleArn": str,
+        "healthCheckPath": str,
+        "primaryContainer": ExpressGatewayContainerTypeDef,
+        "taskRoleArn": str,
+        "networkConfiguration": ExpressGatewayServiceNetworkConfigurationTypeDef,
+        "cpu": str,
+        "memory": str,
+        "cpuArchitecture": ExpressCpuArchitectureType,
+        "scalingTarget": ExpressGatewayScalingTargetTypeDef,
+        "taskDefinitionArn": str,
+    },
+    total=False,
+)
+
+UpdateExpressGatewayServiceResponseTypeDef = TypedDict(
+    "UpdateExpressGatewayServiceResponseTypeDef",
+    {
+        "service": UpdatedExpressGatewayServiceTypeDef,
+    },
+    total=False,
+)
+
+UpdatedExpressGatewayServiceTypeDef = TypedDict(
+    "UpdatedExpressGatewayServiceTypeDef",
+    {
+        "serviceArn": str,
+        "cluster": str,
+        "serviceName": str,
+        "status": ExpressGatewayServiceStatusTypeDef,
+        "targetConfiguration": ExpressGatewayServiceConfigurationTypeDef,
+        "createdAt": float,
+        "updatedAt": float,
+    },
+    total=False,
+)
+
+DescribeExpressGatewayServiceRequestTypeDef = TypedDict(
+    "DescribeExpressGatewayServiceRequestTypeDef",
+    {
+        "serviceArn": Required[str],
+        "include": Sequence[ExpressGatewayServiceIncludeType],
+    },
+    total=False,
+)
+
+ExpressGatewayServiceIncludeType = Literal["TAGS"]
+
+DescribeExpressGatewayServiceResponseTypeDef = TypedDict(
+    "DescribeExpressGatewayServiceResponseTypeDef",
+    {
+        "service": ECSExpressGatewayServiceTypeDef,
+    },
+    total=False,
+)
+
+DeleteExpressGatewayServiceRequestTypeDef = TypedDict(
+    "DeleteExpressGatewayServiceRequestTypeDef",
+    {
+        "serviceArn": Required[str],
+    },
+    total=False,
+)
+
+DeleteExpressGatewayServiceResponseTypeDef = TypedDict(
+    "DeleteExpressGatewayServiceResponseTypeDef",
+    {
+        "service": ECSExpressGatewayServiceTypeDef,
+    },
+    total=False,
+)
+
 SubmitTaskStateChangeRequestTypeDef = TypedDict(
     "SubmitTaskStateChangeRequestTypeDef",
     {

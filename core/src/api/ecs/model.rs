@@ -14312,6 +14312,700 @@ impl FromJson for DaemonContainerImage {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CreateExpressGatewayServiceRequest {
+    /// The Amazon Resource Name (ARN) of the task execution role that grants the Amazon ECS container agent permission to make Amazon Web Services API calls on your behalf.
+    #[serde(rename = "executionRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub execution_role_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the infrastructure role that grants Amazon ECS permission to create and manage Amazon Web Services resources on your behalf for the Express service.
+    #[serde(rename = "infrastructureRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub infrastructure_role_arn: Option<String>,
+    /// The name of the Express service.
+    #[serde(rename = "serviceName", default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
+    /// The short name or full Amazon Resource Name (ARN) of the cluster on which to create the Express service.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The path on the container that the Application Load Balancer uses for health checks.
+    #[serde(rename = "healthCheckPath", default, skip_serializing_if = "Option::is_none")]
+    pub health_check_path: Option<String>,
+    /// The primary container configuration for the Express service.
+    #[serde(rename = "primaryContainer", default, skip_serializing_if = "Option::is_none")]
+    pub primary_container: Option<ExpressGatewayContainer>,
+    /// The Amazon Resource Name (ARN) of the IAM role that containers in this task can assume.
+    #[serde(rename = "taskRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_role_arn: Option<String>,
+    /// The network configuration for the Express service tasks.
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub network_configuration: Option<ExpressGatewayServiceNetworkConfiguration>,
+    /// The number of CPU units used by the task.
+    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// The amount of memory (in MiB) used by the task.
+    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// The CPU architecture that the task runs on.
+    #[serde(rename = "cpuArchitecture", default, skip_serializing_if = "Option::is_none")]
+    pub cpu_architecture: Option<ExpressCpuArchitecture>,
+    /// The auto-scaling configuration for the Express service.
+    #[serde(rename = "scalingTarget", default, skip_serializing_if = "Option::is_none")]
+    pub scaling_target: Option<ExpressGatewayScalingTarget>,
+    /// The metadata that you apply to the Express service to help categorize and organize it.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The Amazon Resource Name (ARN) of a task definition to use to create the Express Gateway service.
+    #[serde(rename = "taskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition_arn: Option<String>,
+}
+
+impl FromJson for CreateExpressGatewayServiceRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            execution_role_arn: member(&mut members, "executionRoleArn"),
+            infrastructure_role_arn: member(&mut members, "infrastructureRoleArn"),
+            service_name: member(&mut members, "serviceName"),
+            cluster: member(&mut members, "cluster"),
+            health_check_path: member(&mut members, "healthCheckPath"),
+            primary_container: member(&mut members, "primaryContainer"),
+            task_role_arn: member(&mut members, "taskRoleArn"),
+            network_configuration: member(&mut members, "networkConfiguration"),
+            cpu: member(&mut members, "cpu"),
+            memory: member(&mut members, "memory"),
+            cpu_architecture: member(&mut members, "cpuArchitecture"),
+            scaling_target: member(&mut members, "scalingTarget"),
+            tags: member(&mut members, "tags"),
+            task_definition_arn: member(&mut members, "taskDefinitionArn"),
+        })
+    }
+}
+
+/// Defines the configuration for the primary container in an Express service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ExpressGatewayContainer {
+    /// The image used to start a container.
+    #[serde(rename = "image", default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// The port number on the container that receives traffic from the load balancer.
+    #[serde(rename = "containerPort", default, skip_serializing_if = "Option::is_none")]
+    pub container_port: Option<i32>,
+    /// The log configuration for the container.
+    #[serde(rename = "awsLogsConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub aws_logs_configuration: Option<ExpressGatewayServiceAwsLogsConfiguration>,
+    /// The configuration for repository credentials for private registry authentication.
+    #[serde(rename = "repositoryCredentials", default, skip_serializing_if = "Option::is_none")]
+    pub repository_credentials: Option<ExpressGatewayRepositoryCredentials>,
+    /// The command that is passed to the container.
+    #[serde(rename = "command", default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+    /// The environment variables to pass to the container.
+    #[serde(rename = "environment", default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<Vec<KeyValuePair>>,
+    /// The secrets to pass to the container.
+    #[serde(rename = "secrets", default, skip_serializing_if = "Option::is_none")]
+    pub secrets: Option<Vec<Secret>>,
+}
+
+impl FromJson for ExpressGatewayContainer {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            image: member(&mut members, "image"),
+            container_port: member(&mut members, "containerPort"),
+            aws_logs_configuration: member(&mut members, "awsLogsConfiguration"),
+            repository_credentials: member(&mut members, "repositoryCredentials"),
+            command: member(&mut members, "command"),
+            environment: member(&mut members, "environment"),
+            secrets: member(&mut members, "secrets"),
+        })
+    }
+}
+
+/// Specifies the Amazon CloudWatch Logs configuration for the Express service container.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ExpressGatewayServiceAwsLogsConfiguration {
+    /// The name of the CloudWatch Logs log group to send container logs to.
+    #[serde(rename = "logGroup", default, skip_serializing_if = "Option::is_none")]
+    pub log_group: Option<String>,
+    /// The prefix for the CloudWatch Logs log stream names.
+    #[serde(rename = "logStreamPrefix", default, skip_serializing_if = "Option::is_none")]
+    pub log_stream_prefix: Option<String>,
+}
+
+impl FromJson for ExpressGatewayServiceAwsLogsConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            log_group: member(&mut members, "logGroup"),
+            log_stream_prefix: member(&mut members, "logStreamPrefix"),
+        })
+    }
+}
+
+/// The repository credentials for private registry authentication to pass to the container.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ExpressGatewayRepositoryCredentials {
+    /// The Amazon Resource Name (ARN) of the secret containing the private repository credentials.
+    #[serde(rename = "credentialsParameter", default, skip_serializing_if = "Option::is_none")]
+    pub credentials_parameter: Option<String>,
+}
+
+impl FromJson for ExpressGatewayRepositoryCredentials {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            credentials_parameter: member(&mut members, "credentialsParameter"),
+        })
+    }
+}
+
+/// The network configuration for an Express service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ExpressGatewayServiceNetworkConfiguration {
+    /// The IDs of the security groups associated with the Express service.
+    #[serde(rename = "securityGroups", default, skip_serializing_if = "Option::is_none")]
+    pub security_groups: Option<Vec<String>>,
+    /// The IDs of the subnets associated with the Express service.
+    #[serde(rename = "subnets", default, skip_serializing_if = "Option::is_none")]
+    pub subnets: Option<Vec<String>>,
+}
+
+impl FromJson for ExpressGatewayServiceNetworkConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            security_groups: member(&mut members, "securityGroups"),
+            subnets: member(&mut members, "subnets"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ExpressCpuArchitecture {
+    #[serde(rename = "X86_64")]
+    X86_64,
+    #[serde(rename = "ARM64")]
+    Arm64,
+}
+
+impl ExpressCpuArchitecture {
+    pub const VALUES: &'static [&'static str] = &["X86_64", "ARM64"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::X86_64 => "X86_64",
+            Self::Arm64 => "ARM64",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "X86_64" => Some(Self::X86_64),
+            "ARM64" => Some(Self::Arm64),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for ExpressCpuArchitecture {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Defines the auto-scaling configuration for an Express service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ExpressGatewayScalingTarget {
+    /// The minimum number of tasks to run in the Express service.
+    #[serde(rename = "minTaskCount", default, skip_serializing_if = "Option::is_none")]
+    pub min_task_count: Option<i32>,
+    /// The maximum number of tasks to run in the Express service.
+    #[serde(rename = "maxTaskCount", default, skip_serializing_if = "Option::is_none")]
+    pub max_task_count: Option<i32>,
+    /// The metric used for auto-scaling decisions.
+    #[serde(rename = "autoScalingMetric", default, skip_serializing_if = "Option::is_none")]
+    pub auto_scaling_metric: Option<ExpressGatewayServiceScalingMetric>,
+    /// The target value for the auto-scaling metric.
+    #[serde(rename = "autoScalingTargetValue", default, skip_serializing_if = "Option::is_none")]
+    pub auto_scaling_target_value: Option<i32>,
+}
+
+impl FromJson for ExpressGatewayScalingTarget {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            min_task_count: member(&mut members, "minTaskCount"),
+            max_task_count: member(&mut members, "maxTaskCount"),
+            auto_scaling_metric: member(&mut members, "autoScalingMetric"),
+            auto_scaling_target_value: member(&mut members, "autoScalingTargetValue"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ExpressGatewayServiceScalingMetric {
+    #[serde(rename = "AVERAGE_CPU")]
+    AverageCpu,
+    #[serde(rename = "AVERAGE_MEMORY")]
+    AverageMemory,
+    #[serde(rename = "REQUEST_COUNT_PER_TARGET")]
+    RequestCountPerTarget,
+}
+
+impl ExpressGatewayServiceScalingMetric {
+    pub const VALUES: &'static [&'static str] = &["AVERAGE_CPU", "AVERAGE_MEMORY", "REQUEST_COUNT_PER_TARGET"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AverageCpu => "AVERAGE_CPU",
+            Self::AverageMemory => "AVERAGE_MEMORY",
+            Self::RequestCountPerTarget => "REQUEST_COUNT_PER_TARGET",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "AVERAGE_CPU" => Some(Self::AverageCpu),
+            "AVERAGE_MEMORY" => Some(Self::AverageMemory),
+            "REQUEST_COUNT_PER_TARGET" => Some(Self::RequestCountPerTarget),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for ExpressGatewayServiceScalingMetric {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CreateExpressGatewayServiceResponse {
+    /// The full description of your Express service following the create operation.
+    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ECSExpressGatewayService>,
+}
+
+impl FromJson for CreateExpressGatewayServiceResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service: member(&mut members, "service"),
+        })
+    }
+}
+
+/// Represents an Express service, which provides a simplified way to deploy containerized web applications on Amazon ECS with managed Amazon Web Services infrastructure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ECSExpressGatewayService {
+    /// The short name or full ARN of the cluster that hosts the Express service.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The name of the Express service.
+    #[serde(rename = "serviceName", default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
+    /// The ARN that identifies the Express service.
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_arn: Option<String>,
+    /// The ARN of the infrastructure role that manages Amazon Web Services resources for the Express service.
+    #[serde(rename = "infrastructureRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub infrastructure_role_arn: Option<String>,
+    /// The current status of the Express service.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ExpressGatewayServiceStatus>,
+    /// The current deployment configuration for the Express service.
+    #[serde(rename = "currentDeployment", default, skip_serializing_if = "Option::is_none")]
+    pub current_deployment: Option<String>,
+    /// The list of active service configurations for the Express service.
+    #[serde(rename = "activeConfigurations", default, skip_serializing_if = "Option::is_none")]
+    pub active_configurations: Option<Vec<ExpressGatewayServiceConfiguration>>,
+    /// The metadata applied to the Express service.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The Unix timestamp for when the Express service was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The Unix timestamp for when the Express service was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+}
+
+impl FromJson for ECSExpressGatewayService {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            cluster: member(&mut members, "cluster"),
+            service_name: member(&mut members, "serviceName"),
+            service_arn: member(&mut members, "serviceArn"),
+            infrastructure_role_arn: member(&mut members, "infrastructureRoleArn"),
+            status: member(&mut members, "status"),
+            current_deployment: member(&mut members, "currentDeployment"),
+            active_configurations: member(&mut members, "activeConfigurations"),
+            tags: member(&mut members, "tags"),
+            created_at: member(&mut members, "createdAt"),
+            updated_at: member(&mut members, "updatedAt"),
+        })
+    }
+}
+
+/// An object that defines the status of Express service creation and information about the status of the service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ExpressGatewayServiceStatus {
+    /// The status of the Express service.
+    #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<ExpressGatewayServiceStatusCode>,
+    /// Information about why the Express service is in the current status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+}
+
+impl FromJson for ExpressGatewayServiceStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            status_code: member(&mut members, "statusCode"),
+            status_reason: member(&mut members, "statusReason"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ExpressGatewayServiceStatusCode {
+    #[serde(rename = "ACTIVE")]
+    Active,
+    #[serde(rename = "DRAINING")]
+    Draining,
+    #[serde(rename = "INACTIVE")]
+    Inactive,
+}
+
+impl ExpressGatewayServiceStatusCode {
+    pub const VALUES: &'static [&'static str] = &["ACTIVE", "DRAINING", "INACTIVE"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Draining => "DRAINING",
+            Self::Inactive => "INACTIVE",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ACTIVE" => Some(Self::Active),
+            "DRAINING" => Some(Self::Draining),
+            "INACTIVE" => Some(Self::Inactive),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for ExpressGatewayServiceStatusCode {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Represents a specific configuration revision of an Express service, containing all the settings and parameters for that revision.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ExpressGatewayServiceConfiguration {
+    /// The ARN of the service revision.
+    #[serde(rename = "serviceRevisionArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_revision_arn: Option<String>,
+    /// The ARN of the task execution role for the service revision.
+    #[serde(rename = "executionRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub execution_role_arn: Option<String>,
+    /// The ARN of the task role for the service revision.
+    #[serde(rename = "taskRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_role_arn: Option<String>,
+    /// The ARN of the task definition used by this service revision.
+    #[serde(rename = "taskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition_arn: Option<String>,
+    /// The CPU allocation for tasks in this service revision.
+    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// The memory allocation for tasks in this service revision.
+    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// The CPU architecture that the task runs on.
+    #[serde(rename = "cpuArchitecture", default, skip_serializing_if = "Option::is_none")]
+    pub cpu_architecture: Option<ExpressCpuArchitecture>,
+    /// The network configuration for tasks in this service revision.
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub network_configuration: Option<ExpressGatewayServiceNetworkConfiguration>,
+    /// The health check path for this service revision.
+    #[serde(rename = "healthCheckPath", default, skip_serializing_if = "Option::is_none")]
+    pub health_check_path: Option<String>,
+    /// The primary container configuration for this service revision.
+    #[serde(rename = "primaryContainer", default, skip_serializing_if = "Option::is_none")]
+    pub primary_container: Option<ExpressGatewayContainer>,
+    /// The auto-scaling configuration for this service revision.
+    #[serde(rename = "scalingTarget", default, skip_serializing_if = "Option::is_none")]
+    pub scaling_target: Option<ExpressGatewayScalingTarget>,
+    /// The entry point into this service revision.
+    #[serde(rename = "ingressPaths", default, skip_serializing_if = "Option::is_none")]
+    pub ingress_paths: Option<Vec<IngressPathSummary>>,
+    /// The Unix timestamp for when this service revision was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+}
+
+impl FromJson for ExpressGatewayServiceConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_revision_arn: member(&mut members, "serviceRevisionArn"),
+            execution_role_arn: member(&mut members, "executionRoleArn"),
+            task_role_arn: member(&mut members, "taskRoleArn"),
+            task_definition_arn: member(&mut members, "taskDefinitionArn"),
+            cpu: member(&mut members, "cpu"),
+            memory: member(&mut members, "memory"),
+            cpu_architecture: member(&mut members, "cpuArchitecture"),
+            network_configuration: member(&mut members, "networkConfiguration"),
+            health_check_path: member(&mut members, "healthCheckPath"),
+            primary_container: member(&mut members, "primaryContainer"),
+            scaling_target: member(&mut members, "scalingTarget"),
+            ingress_paths: member(&mut members, "ingressPaths"),
+            created_at: member(&mut members, "createdAt"),
+        })
+    }
+}
+
+/// The entry point into an Express service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct IngressPathSummary {
+    /// The type of access to the endpoint for the Express service.
+    #[serde(rename = "accessType", default, skip_serializing_if = "Option::is_none")]
+    pub access_type: Option<AccessType>,
+    /// The endpoint for access to the service.
+    #[serde(rename = "endpoint", default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+}
+
+impl FromJson for IngressPathSummary {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            access_type: member(&mut members, "accessType"),
+            endpoint: member(&mut members, "endpoint"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UpdateExpressGatewayServiceRequest {
+    /// The Amazon Resource Name (ARN) of the Express service to update.
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the task execution role for the Express service.
+    #[serde(rename = "executionRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub execution_role_arn: Option<String>,
+    /// The path on the container for Application Load Balancer health checks.
+    #[serde(rename = "healthCheckPath", default, skip_serializing_if = "Option::is_none")]
+    pub health_check_path: Option<String>,
+    /// The primary container configuration for the Express service.
+    #[serde(rename = "primaryContainer", default, skip_serializing_if = "Option::is_none")]
+    pub primary_container: Option<ExpressGatewayContainer>,
+    /// The Amazon Resource Name (ARN) of the IAM role for containers in this task.
+    #[serde(rename = "taskRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_role_arn: Option<String>,
+    /// The network configuration for the Express service tasks.
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub network_configuration: Option<ExpressGatewayServiceNetworkConfiguration>,
+    /// The number of CPU units used by the task.
+    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// The amount of memory (in MiB) used by the task.
+    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// The CPU architecture that the task runs on.
+    #[serde(rename = "cpuArchitecture", default, skip_serializing_if = "Option::is_none")]
+    pub cpu_architecture: Option<ExpressCpuArchitecture>,
+    /// The auto-scaling configuration for the Express service.
+    #[serde(rename = "scalingTarget", default, skip_serializing_if = "Option::is_none")]
+    pub scaling_target: Option<ExpressGatewayScalingTarget>,
+    /// The Amazon Resource Name (ARN) of a task definition to use to update the Express Gateway service.
+    #[serde(rename = "taskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_definition_arn: Option<String>,
+}
+
+impl FromJson for UpdateExpressGatewayServiceRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_arn: member(&mut members, "serviceArn"),
+            execution_role_arn: member(&mut members, "executionRoleArn"),
+            health_check_path: member(&mut members, "healthCheckPath"),
+            primary_container: member(&mut members, "primaryContainer"),
+            task_role_arn: member(&mut members, "taskRoleArn"),
+            network_configuration: member(&mut members, "networkConfiguration"),
+            cpu: member(&mut members, "cpu"),
+            memory: member(&mut members, "memory"),
+            cpu_architecture: member(&mut members, "cpuArchitecture"),
+            scaling_target: member(&mut members, "scalingTarget"),
+            task_definition_arn: member(&mut members, "taskDefinitionArn"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UpdateExpressGatewayServiceResponse {
+    /// The full description of your express gateway service following the update call.
+    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<UpdatedExpressGatewayService>,
+}
+
+impl FromJson for UpdateExpressGatewayServiceResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service: member(&mut members, "service"),
+        })
+    }
+}
+
+/// An object that describes an Express service to be updated.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UpdatedExpressGatewayService {
+    /// The ARN of the Express service that is being updated.
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_arn: Option<String>,
+    /// The cluster associated with the Express service that is being updated.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The name of the Express service that is being updated.
+    #[serde(rename = "serviceName", default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
+    /// The status of the Express service that is being updated.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ExpressGatewayServiceStatus>,
+    /// The configuration to which the current Express service is being updated to.
+    #[serde(rename = "targetConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub target_configuration: Option<ExpressGatewayServiceConfiguration>,
+    /// The Unix timestamp for when the Express service that is being updated was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The Unix timestamp for when the Express service that is being updated was most recently updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+}
+
+impl FromJson for UpdatedExpressGatewayService {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_arn: member(&mut members, "serviceArn"),
+            cluster: member(&mut members, "cluster"),
+            service_name: member(&mut members, "serviceName"),
+            status: member(&mut members, "status"),
+            target_configuration: member(&mut members, "targetConfiguration"),
+            created_at: member(&mut members, "createdAt"),
+            updated_at: member(&mut members, "updatedAt"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeExpressGatewayServiceRequest {
+    /// The Amazon Resource Name (ARN) of the Express service to describe.
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_arn: Option<String>,
+    /// Specifies additional information to include in the response.
+    #[serde(rename = "include", default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<Vec<ExpressGatewayServiceInclude>>,
+}
+
+impl FromJson for DescribeExpressGatewayServiceRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_arn: member(&mut members, "serviceArn"),
+            include: member(&mut members, "include"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ExpressGatewayServiceInclude {
+    #[serde(rename = "TAGS")]
+    Tags,
+}
+
+impl ExpressGatewayServiceInclude {
+    pub const VALUES: &'static [&'static str] = &["TAGS"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tags => "TAGS",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "TAGS" => Some(Self::Tags),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for ExpressGatewayServiceInclude {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeExpressGatewayServiceResponse {
+    /// The full description of the described express service.
+    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ECSExpressGatewayService>,
+}
+
+impl FromJson for DescribeExpressGatewayServiceResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service: member(&mut members, "service"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DeleteExpressGatewayServiceRequest {
+    /// The Amazon Resource Name (ARN) of the Express service to delete.
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_arn: Option<String>,
+}
+
+impl FromJson for DeleteExpressGatewayServiceRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service_arn: member(&mut members, "serviceArn"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DeleteExpressGatewayServiceResponse {
+    /// The full description of the deleted express service.
+    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ECSExpressGatewayService>,
+}
+
+impl FromJson for DeleteExpressGatewayServiceResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            service: member(&mut members, "service"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SubmitTaskStateChangeRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]

@@ -139,19 +139,7 @@ fn subnets(
     }
     Ok(zones
         .iter()
-        .map(|zone| {
-            let id = format!("subnet-default-{zone}");
-            world.ecsim.subnets.get(&id).cloned().unwrap_or_else(|| {
-                let subnet = Subnet {
-                    subnet_id: id,
-                    availability_zone: zone.as_str().into(),
-                    vpc_id: "vpc-default".into(),
-                    cidr_block: None,
-                };
-                world.ecsim.subnets.insert(subnet.clone());
-                subnet
-            })
-        })
+        .map(|zone| world.ecsim.subnets.default_in(zone))
         .collect())
 }
 

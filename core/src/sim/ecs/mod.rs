@@ -8,6 +8,7 @@ mod cluster_settings;
 mod clusters;
 pub(crate) mod daemons;
 mod explain;
+mod express;
 pub(crate) mod fargate;
 mod instances;
 pub(crate) mod launch;
@@ -61,6 +62,10 @@ pub(crate) mod handlers {
         delete_daemon_task_definition, describe_daemon_task_definition,
         list_daemon_task_definitions, register_daemon_task_definition,
     };
+    pub(crate) use super::express::{
+        create_express_gateway_service, delete_express_gateway_service,
+        describe_express_gateway_service, update_express_gateway_service,
+    };
     pub(crate) use super::instances::{
         deregister_container_instance, describe_container_instances, list_container_instances,
         register_container_instance, update_container_instances_state,
@@ -104,6 +109,8 @@ pub struct EcsState {
     /// Managed daemons, by (cluster name, daemon name), and their task definitions.
     pub(crate) daemons: daemons::Daemons,
     pub(crate) daemon_task_definitions: daemons::definitions::DaemonTaskDefinitions,
+    /// Express services, by their ECS service's ARN.
+    pub(crate) express: express::ExpressServices,
     /// What the Lambda functions named as deployment lifecycle hooks answer (PutHookFunction).
     pub(crate) hook_functions: services::shift::hooks::HookFunctions,
 }

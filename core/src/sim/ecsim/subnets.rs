@@ -122,6 +122,21 @@ impl Subnets {
         format!("{region}{zone}").into()
     }
 
+    /// The zone's default subnet (`subnet-default-<zone>` in `vpc-default`), declared on first
+    /// use: where groups and Express services go when given zones or nothing.
+    pub fn default_in(&mut self, zone: &str) -> Subnet {
+        let id = format!("subnet-default-{zone}");
+        self.declared
+            .entry(id.clone())
+            .or_insert_with(|| Subnet {
+                subnet_id: id,
+                availability_zone: zone.into(),
+                vpc_id: "vpc-default".into(),
+                cidr_block: None,
+            })
+            .clone()
+    }
+
     pub fn get(&self, id: &str) -> Option<&Subnet> {
         self.declared.get(id)
     }
