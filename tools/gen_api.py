@@ -72,6 +72,10 @@ SERVICES = {
             "DescribeDaemonDeployments", "ListDaemonDeployments", "DescribeDaemonRevisions",
             "CreateExpressGatewayService", "UpdateExpressGatewayService",
             "DescribeExpressGatewayService", "DeleteExpressGatewayService",
+            "CreateGateway", "DescribeGateway", "UpdateGateway", "DeleteGateway", "ListGateways",
+            "AssociateGatewayWithCluster", "DisassociateGatewayFromCluster",
+            "ListGatewayClusterAssociations", "DescribeGatewayResources", "DescribeGatewayRoute",
+            "ListGatewayRoutes",
             # Refused with their reason (AGENT_ACTIONS).
             "SubmitTaskStateChange", "SubmitContainerStateChange", "SubmitAttachmentStateChanges",
             "DiscoverPollEndpoint", "UpdateContainerAgent", "ExecuteCommand",

@@ -4554,6 +4554,509 @@ export interface DeleteExpressGatewayServiceResponse {
   service?: ECSExpressGatewayService;
 }
 
+export interface CreateGatewayRequest {
+  /** The name for the gateway. */
+  name: string;
+  /** The Amazon Resource Name (ARN) of the IAM role that the gateway assumes to create and manage infrastructure on your behalf. */
+  infrastructureRoleArn: string;
+  /** A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. */
+  clientToken?: string;
+  /** Specifies whether to enable deletion protection for the gateway. */
+  deletionProtection?: boolean;
+  /** The type-specific configuration for the gateway. */
+  configuration: GatewayConfiguration;
+  /** The metadata that you apply to the gateway to help you categorize and organize it. */
+  tags?: Tag[];
+  /** Specifies whether to propagate the tags from the gateway to the infrastructure that the gateway manages. */
+  propagateTags?: PropagateGatewayTags;
+}
+
+/** The type-specific configuration for a gateway that you provide when you create it. */
+export interface GatewayConfiguration {
+  /** The configuration for a host-based, shared Application Load Balancer gateway. */
+  hostSharedAlb?: HostSharedAlbConfiguration;
+}
+
+/** The configuration for a gateway that uses shared Application Load Balancers with host-based routing. */
+export interface HostSharedAlbConfiguration {
+  /** The network configuration for the load balancers that the gateway manages. */
+  networkConfiguration?: GatewayElbNetworkConfiguration;
+  /** Specifies whether the load balancers the gateway manages are `internet-facing` or `internal`. */
+  scheme?: GatewayElbScheme;
+  /** The Amazon Resource Name (ARN) of the WAF web ACL to associate with the load balancers that the gateway manages. */
+  webACLArn?: string;
+  /** The access log configuration for the load balancers that the gateway manages. */
+  accessLogs?: GatewayElbAccessLogConfiguration;
+  /** The port that the load balancer listener uses is 443. */
+  port?: number;
+  /** The protocol for the load balancer listener is `HTTPS`. */
+  protocol?: GatewayAlbProtocol;
+  /** The maximum number of Application Load Balancers that the gateway manages. */
+  maxAlbCount?: number;
+  /** The desync mitigation mode for the load balancers that the gateway manages, which determines how the load balancers handle requests that might pose a security risk. */
+  httpDesync?: GatewayAlbDesyncMitigationMode;
+  /** The rules that route test traffic for progressive deployments. */
+  testTrafficRules?: GatewayAlbTestTrafficRules;
+}
+
+/** The network configuration for the load balancers that a gateway manages. */
+export interface GatewayElbNetworkConfiguration {
+  /** The ID of a security group that you provide to control inbound traffic to the load balancers that the gateway manages. */
+  inboundSecurityGroup?: string;
+  /** The subnets for the load balancers that the gateway manages. */
+  subnets?: string[];
+  /** The IP address type for the load balancers that the gateway manages. */
+  ipAddressType?: GatewayElbIpAddressType;
+}
+
+/** The IP address type for the load balancers that a gateway manages. */
+export type GatewayElbIpAddressType = "ipv4" | "dualstack" | "dualstack-without-public-ipv4";
+
+/** Specifies whether the load balancers that a gateway manages are internet-facing or internal. */
+export type GatewayElbScheme = "internet-facing" | "internal";
+
+/** The access log configuration for the load balancers that a gateway manages. */
+export interface GatewayElbAccessLogConfiguration {
+  /** The destination where access logs are delivered. */
+  destination?: GatewayElbAccessLogDestination;
+}
+
+/** The destination where the access logs for a gateway's load balancers are delivered. */
+export interface GatewayElbAccessLogDestination {
+  /** The Amazon S3 destination for access logs. */
+  s3?: GatewayElbAccessLogS3Destination;
+}
+
+/** The Amazon S3 destination for the access logs of a gateway's load balancers. */
+export interface GatewayElbAccessLogS3Destination {
+  /** The name of the Amazon S3 bucket where access logs are delivered. */
+  bucket: string;
+  /** The object key prefix for the access logs in the Amazon S3 bucket. */
+  prefix?: string;
+}
+
+/** The protocol for a gateway's load balancer listener. */
+export type GatewayAlbProtocol = "HTTP" | "HTTPS";
+
+/** The desync mitigation mode for a gateway's load balancers, which determines how the load balancers handle requests that might pose a security risk. */
+export type GatewayAlbDesyncMitigationMode = "monitor" | "defensive" | "strictest";
+
+/** The rules that route test traffic to services behind a gateway during progressive deployments. */
+export interface GatewayAlbTestTrafficRules {
+  /** The header-based rule that identifies test traffic. */
+  header?: GatewayTestTrafficHeader;
+}
+
+/** A header-based rule that identifies test traffic for progressive deployments. */
+export interface GatewayTestTrafficHeader {
+  /** The name of the header to match for test traffic routing. */
+  name: string;
+  /** The header values to match for test traffic routing. */
+  values: string[];
+}
+
+/** Specifies whether the tags on a gateway are propagated to the infrastructure that the gateway manages. */
+export type PropagateGatewayTags = "NONE" | "GATEWAY";
+
+export interface CreateGatewayResponse {
+  /** The Amazon Resource Name (ARN) of the gateway. */
+  gatewayArn?: string;
+  /** The name of the gateway. */
+  name?: string;
+  /** The status of the gateway. */
+  status?: GatewayStatus;
+}
+
+/** The status of a gateway. */
+export type GatewayStatus = "ACTIVE" | "UPDATE_IN_PROGRESS" | "UPDATE_COMPLETE" | "UPDATE_FAILED" | "DELETED";
+
+export interface DescribeGatewayRequest {
+  /** The name or Amazon Resource Name (ARN) of the gateway to describe. */
+  gateway: string;
+}
+
+export interface DescribeGatewayResponse {
+  /** The details of the gateway. */
+  gateway?: Gateway;
+}
+
+/** The details of a gateway, including its configuration, status, and the infrastructure settings for its type. */
+export interface Gateway {
+  /** The Amazon Resource Name (ARN) of the gateway. */
+  gatewayArn?: string;
+  /** The name of the gateway. */
+  name?: string;
+  /** The status of the gateway. */
+  status?: GatewayStatus;
+  /** A human-readable explanation of the current status. */
+  statusReason?: string;
+  /** The per-resource failure details for asynchronous gateway processes, such as an `UpdateGateway` operation that couldn't update every load balancer. */
+  failures?: GatewayResourceFailure[];
+  /** The Amazon Resource Name (ARN) of the IAM role that the gateway uses to manage infrastructure on your behalf. */
+  infrastructureRoleArn?: string;
+  /** Specifies whether deletion protection is enabled for the gateway. */
+  deletionProtection?: boolean;
+  /** The type-specific configuration for the gateway. */
+  configuration?: DescribeGatewayConfiguration;
+  /** Specifies whether the gateway is publicly accessible (`PUBLIC`) or private (`PRIVATE`). */
+  accessType?: AccessType;
+  /** Specifies whether the gateway propagates its tags to the infrastructure it manages. */
+  propagateTags?: PropagateGatewayTags;
+  /** The metadata applied to the gateway. */
+  tags?: Tag[];
+  /** The Unix timestamp for the time when the gateway was created. */
+  createdAt?: number;
+  /** The Unix timestamp for the time when the gateway was last updated. */
+  updatedAt?: number;
+}
+
+/** The failures for a single resource that was touched by an asynchronous gateway process. */
+export interface GatewayResourceFailure {
+  /** The Amazon Resource Name (ARN) of the resource that failed to update, such as a load balancer ARN. */
+  arn?: string;
+  /** The errors that were encountered while operating on the resource. */
+  errors?: GatewayOperationError[];
+}
+
+/** A single failed operation against a resource that a gateway manages. */
+export interface GatewayOperationError {
+  /** The IAM-style action identifier of the operation that failed, such as `elasticloadbalancing:ModifyLoadBalancerAttributes`. */
+  operation?: string;
+  /** The error code returned by the failed operation, passed through from the downstream service, such as `AccessDenied`. */
+  code?: string;
+  /** The detailed error message. */
+  message?: string;
+}
+
+/** The type-specific configuration for a gateway that is returned by `DescribeGateway`. */
+export interface DescribeGatewayConfiguration {
+  /** The configuration for a host-based, shared Application Load Balancer gateway. */
+  hostSharedAlb?: DescribeGatewayAlbConfiguration;
+}
+
+/** The configuration for a gateway that uses shared Application Load Balancers, as returned by `DescribeGateway`. */
+export interface DescribeGatewayAlbConfiguration {
+  /** The network configuration for the load balancers that the gateway manages. */
+  networkConfiguration?: GatewayElbNetworkConfiguration;
+  /** Specifies whether the load balancers the gateway manages are `internet-facing` or `internal`. */
+  scheme?: GatewayElbScheme;
+  /** The access log configuration for the load balancers that the gateway manages. */
+  accessLogs?: GatewayElbAccessLogConfiguration;
+  /** The Amazon Resource Name (ARN) of the WAF web ACL associated with the load balancers that the gateway manages. */
+  webACLArn?: string;
+  /** The port that the load balancer listener uses is 443. */
+  port?: number;
+  /** The protocol for the load balancer listener is `HTTPS`. */
+  protocol?: GatewayAlbProtocol;
+  /** The maximum number of Application Load Balancers that the gateway manages. */
+  maxAlbCount?: number;
+  /** The current number of Application Load Balancers that the gateway has allocated. */
+  currentAlbCount?: number;
+  /** The desync mitigation mode for the load balancers that the gateway manages. */
+  httpDesync?: GatewayAlbDesyncMitigationMode;
+  /** The rules that route test traffic for progressive deployments. */
+  testTrafficRules?: GatewayAlbTestTrafficRules;
+}
+
+export interface UpdateGatewayRequest {
+  /** The name or Amazon Resource Name (ARN) of the gateway to update. */
+  gateway: string;
+  /** The Amazon Resource Name (ARN) of the IAM role that the gateway assumes to manage infrastructure on your behalf. */
+  infrastructureRoleArn?: string;
+  /** Specifies whether to enable deletion protection for the gateway. */
+  deletionProtection?: boolean;
+  /** The updated type-specific configuration for the gateway. */
+  configuration?: UpdateGatewayConfiguration;
+  /** Specifies whether to propagate the tags from the gateway to the infrastructure that the gateway manages. */
+  propagateTags?: PropagateGatewayTags;
+}
+
+/** The type-specific configuration to change on a gateway. */
+export interface UpdateGatewayConfiguration {
+  /** The mutable configuration for a host-based, shared Application Load Balancer gateway. */
+  hostSharedAlb?: UpdateGatewayAlbConfiguration;
+}
+
+/** The mutable configuration fields for a gateway that uses shared Application Load Balancers. */
+export interface UpdateGatewayAlbConfiguration {
+  /** The mutable network configuration for the load balancers that the gateway manages. */
+  networkConfiguration?: UpdateGatewayNetworkConfiguration;
+  /** The maximum number of Application Load Balancers that the gateway manages. */
+  maxAlbCount?: number;
+  /** The Amazon Resource Name (ARN) of the WAF web ACL to associate with the load balancers that the gateway manages. */
+  webACLArn?: string;
+  /** The access log configuration for the load balancers that the gateway manages. */
+  accessLogs?: GatewayElbAccessLogConfiguration;
+  /** The desync mitigation mode for the load balancers that the gateway manages. */
+  httpDesync?: GatewayAlbDesyncMitigationMode;
+  /** The rules that route test traffic for progressive deployments. */
+  testTrafficRules?: GatewayAlbTestTrafficRules;
+}
+
+/** The mutable network configuration for the load balancers that a gateway manages. */
+export interface UpdateGatewayNetworkConfiguration {
+  /** The ID of a security group that you provide to control inbound traffic to the load balancers that the gateway manages. */
+  inboundSecurityGroup?: string;
+}
+
+export interface UpdateGatewayResponse {
+  /** The Amazon Resource Name (ARN) of the gateway. */
+  gatewayArn?: string;
+  /** The name of the gateway. */
+  name?: string;
+  /** The status of the gateway. */
+  status?: GatewayStatus;
+}
+
+export interface DeleteGatewayRequest {
+  /** The name or Amazon Resource Name (ARN) of the gateway to delete. */
+  gateway: string;
+}
+
+export interface DeleteGatewayResponse {
+  /** The Amazon Resource Name (ARN) of the deleted gateway. */
+  gatewayArn?: string;
+  /** The name of the deleted gateway. */
+  name?: string;
+  /** The status of the gateway. */
+  status?: GatewayStatus;
+}
+
+export interface ListGatewaysRequest {
+  /** The gateway names to filter the results by. */
+  names?: string[];
+  /** The gateway statuses to filter the results by. */
+  status?: GatewayStatus[];
+  /** The maximum number of gateway results that `ListGateways` returns in a single page. */
+  maxResults?: number;
+  /** The `nextToken` value returned from a previous paginated `ListGateways` request where `maxResults` was used and the results exceeded the value of that parameter. */
+  nextToken?: string;
+}
+
+export interface ListGatewaysResponse {
+  /** The list of gateways that match the request. */
+  gateways?: GatewaySummary[];
+  /** The `nextToken` value to include in a future `ListGateways` request. */
+  nextToken?: string;
+}
+
+/** A summary of a gateway that is returned by the `ListGateways` operation. */
+export interface GatewaySummary {
+  /** The Amazon Resource Name (ARN) of the gateway. */
+  gatewayArn?: string;
+  /** The name of the gateway. */
+  name?: string;
+  /** The status of the gateway. */
+  status?: GatewayStatus;
+  /** The Unix timestamp for the time when the gateway was created. */
+  createdAt?: number;
+}
+
+export interface AssociateGatewayWithClusterRequest {
+  /** The name or Amazon Resource Name (ARN) of the gateway to associate. */
+  gateway: string;
+  /** The name or Amazon Resource Name (ARN) of the cluster to associate the gateway with. */
+  cluster: string;
+}
+
+export interface AssociateGatewayWithClusterResponse {
+  /** The Amazon Resource Name (ARN) of the gateway. */
+  gatewayArn?: string;
+  /** The Amazon Resource Name (ARN) of the cluster. */
+  clusterArn?: string;
+  /** The status of the association. */
+  status?: GatewayClusterAssociationStatus;
+}
+
+/** The status of an association between a gateway and a cluster. */
+export type GatewayClusterAssociationStatus = "ACTIVE" | "DISASSOCIATING" | "INACTIVE";
+
+export interface DisassociateGatewayFromClusterRequest {
+  /** The name or Amazon Resource Name (ARN) of the gateway to disassociate. */
+  gateway: string;
+  /** The name or Amazon Resource Name (ARN) of the cluster to disassociate the gateway from. */
+  cluster: string;
+}
+
+export interface DisassociateGatewayFromClusterResponse {
+  /** The Amazon Resource Name (ARN) of the gateway. */
+  gatewayArn?: string;
+  /** The Amazon Resource Name (ARN) of the cluster. */
+  clusterArn?: string;
+  /** The status of the association. */
+  status?: GatewayClusterAssociationStatus;
+}
+
+export interface ListGatewayClusterAssociationsRequest {
+  /** The name or Amazon Resource Name (ARN) of a gateway to filter the results by. */
+  gateway?: string;
+  /** The name or Amazon Resource Name (ARN) of a cluster to filter the results by. */
+  cluster?: string;
+  /** The association status to filter the results by. */
+  status?: GatewayClusterAssociationStatus[];
+  /** The maximum number of results that the operation returns in a single page. */
+  maxResults?: number;
+  /** The `nextToken` value returned from a previous paginated request. */
+  nextToken?: string;
+}
+
+export interface ListGatewayClusterAssociationsResponse {
+  /** The gateway-cluster associations that match the request. */
+  gatewayClusterAssociations?: GatewayClusterAssociationSummary[];
+  /** The `nextToken` value to include in a future request to retrieve the next page of results. */
+  nextToken?: string;
+}
+
+/** A summary of an association between a gateway and a cluster. */
+export interface GatewayClusterAssociationSummary {
+  /** The Amazon Resource Name (ARN) of the gateway. */
+  gatewayArn?: string;
+  /** The Amazon Resource Name (ARN) of the cluster. */
+  clusterArn?: string;
+  /** The status of the association. */
+  status?: GatewayClusterAssociationStatus;
+}
+
+export interface DescribeGatewayResourcesRequest {
+  /** The name or Amazon Resource Name (ARN) of the gateway. */
+  gateway: string;
+  /** The maximum number of results that the operation returns in a single page. */
+  maxResults?: number;
+  /** The `nextToken` value returned from a previous paginated request. */
+  nextToken?: string;
+}
+
+export interface DescribeGatewayResourcesResponse {
+  /** The infrastructure resources that the gateway manages, grouped by gateway type. */
+  gatewayResources?: GatewayResources;
+  /** The `nextToken` value to include in a future request to retrieve the next page of results. */
+  nextToken?: string;
+}
+
+/** `DescribeGatewayResources` returns the gateway-managed infrastructure, grouped by gateway type. */
+export interface GatewayResources {
+  /** The Amazon Resource Name (ARN) of the gateway. */
+  gatewayArn?: string;
+  /** The infrastructure resources that the gateway manages. */
+  resources?: GatewayInfrastructureResources;
+}
+
+/** The gateway-managed infrastructure in a `DescribeGatewayResources` response, as a union keyed by gateway type. */
+export interface GatewayInfrastructureResources {
+  /** The Application Load Balancer resource groups for a host-based, shared ALB gateway. */
+  hostSharedAlb?: ElbGatewayResources[];
+}
+
+/** An Application Load Balancer and its associated resources that a gateway manages. */
+export interface ElbGatewayResources {
+  /** The Amazon Resource Name (ARN) of the load balancer. */
+  loadBalancerArn?: string;
+  /** The Amazon Resource Name (ARN) of the listener on the load balancer. */
+  listenerArn?: string;
+  /** The ID of the security group attached to the load balancer. */
+  securityGroup?: string;
+  /** The Amazon Resource Names (ARNs) of the gateway routes that use this load balancer for ingress. */
+  gatewayRouteArns?: string[];
+}
+
+export interface DescribeGatewayRouteRequest {
+  /** The Amazon Resource Name (ARN) of the gateway route to describe. */
+  gatewayRouteArn: string;
+}
+
+export interface DescribeGatewayRouteResponse {
+  /** The details of the gateway route. */
+  gatewayRoute?: GatewayRoute;
+}
+
+/** A gateway route, which represents the association between a service and a gateway and the service-specific infrastructure that the gateway manages for the service's revisions. */
+export interface GatewayRoute {
+  /** The Amazon Resource Name (ARN) of the gateway route. */
+  gatewayRouteArn?: string;
+  /** The Amazon Resource Name (ARN) of the service associated with the route. */
+  serviceArn?: string;
+  /** The task definition container port name that the route targets on the service. */
+  serviceContainerPortName?: string;
+  /** The status of the gateway route. */
+  status?: GatewayRouteStatus;
+  /** The URL for accessing the service, including the `https://` scheme. */
+  serviceUrl?: string;
+  /** The service-specific infrastructure that the gateway manages for the route, keyed by gateway type. */
+  resources?: GatewayRouteResources;
+}
+
+/** The service-specific infrastructure that a gateway manages for a route, keyed by gateway type. */
+export interface GatewayRouteResources {
+  /** The Application Load Balancer resources for a host-based, shared ALB gateway. */
+  hostSharedAlb?: GatewayRouteAlbResources[];
+}
+
+/** The Application Load Balancer resources that a gateway manages for a route. */
+export interface GatewayRouteAlbResources {
+  /** The Amazon Resource Name (ARN) of the Amazon Web Services Certificate Manager certificate. */
+  acmCertificateArn?: string;
+  /** The Amazon Resource Name (ARN) of the load balancer. */
+  loadBalancerArn?: string;
+  /** The Amazon Resource Name (ARN) of the listener. */
+  listenerArn?: string;
+  /** The Amazon Resource Name (ARN) of the listener rule for production traffic. */
+  listenerRuleArn?: string;
+  /** The Amazon Resource Names (ARNs) of the listener rules for test traffic. */
+  testListenerRuleArns?: string[];
+  /** The security groups attached to the load balancer. */
+  loadBalancerSecurityGroups?: GatewayRouteLoadBalancerSecurityGroup[];
+  /** The Amazon Resource Name (ARN) of the service security group in which the gateway manages the ingress rule for this route. */
+  serviceSecurityGroupArn?: string;
+}
+
+/** A security group attached to the load balancer for a gateway route. */
+export interface GatewayRouteLoadBalancerSecurityGroup {
+  /** The Amazon Resource Name (ARN) of the security group. */
+  arn?: string;
+  /** The Amazon Resource Names (ARNs) of the security group rules. */
+  ruleArns?: string[];
+}
+
+export interface ListGatewayRoutesRequest {
+  /** The name or Amazon Resource Name (ARN) of a gateway to filter the results by. */
+  gateway?: string;
+  /** The name or Amazon Resource Name (ARN) of a cluster to filter the results by. */
+  cluster?: string;
+  /** The name or Amazon Resource Name (ARN) of a service to filter the results by. */
+  service?: string;
+  /** The name of a task definition container port to filter the results by. */
+  serviceContainerPortName?: string;
+  /** The gateway route status to filter the results by. */
+  status?: GatewayRouteStatus[];
+  /** The maximum number of results that the operation returns in a single page. */
+  maxResults?: number;
+  /** The `nextToken` value returned from a previous paginated request. */
+  nextToken?: string;
+}
+
+export interface ListGatewayRoutesResponse {
+  /** The gateway routes that match the request. */
+  gatewayRoutes?: GatewayRouteSummary[];
+  /** The `nextToken` value to include in a future request to retrieve the next page of results. */
+  nextToken?: string;
+}
+
+/** A summary of a gateway route that is returned by the `ListGatewayRoutes` operation. */
+export interface GatewayRouteSummary {
+  /** The Amazon Resource Name (ARN) of the gateway route. */
+  gatewayRouteArn?: string;
+  /** The Amazon Resource Name (ARN) of the gateway. */
+  gatewayArn?: string;
+  /** The Amazon Resource Name (ARN) of the cluster. */
+  clusterArn?: string;
+  /** The Amazon Resource Name (ARN) of the service. */
+  serviceArn?: string;
+  /** The task definition container port name that the route targets on the service. */
+  serviceContainerPortName?: string;
+  /** The status of the gateway route. */
+  status?: GatewayRouteStatus;
+}
+
 export interface SubmitTaskStateChangeRequest {
   /** The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task. */
   cluster?: string;
@@ -4905,6 +5408,28 @@ export interface EcsClient {
   describeExpressGatewayService(input: DescribeExpressGatewayServiceRequest): DescribeExpressGatewayServiceResponse;
   /** Deletes an Express service and removes all associated Amazon Web Services resources. */
   deleteExpressGatewayService(input: DeleteExpressGatewayServiceRequest): DeleteExpressGatewayServiceResponse;
+  /** Creates a gateway. */
+  createGateway(input: CreateGatewayRequest): CreateGatewayResponse;
+  /** Describes a gateway, including its configuration, status, and the type-specific infrastructure settings that it uses. */
+  describeGateway(input: DescribeGatewayRequest): DescribeGatewayResponse;
+  /** Modifies the configuration of a gateway. */
+  updateGateway(input: UpdateGatewayRequest): UpdateGatewayResponse;
+  /** Deletes a gateway. */
+  deleteGateway(input: DeleteGatewayRequest): DeleteGatewayResponse;
+  /** Returns a list of gateways in your account. */
+  listGateways(input?: ListGatewaysRequest): ListGatewaysResponse;
+  /** Associates a gateway with an Amazon ECS cluster. */
+  associateGatewayWithCluster(input: AssociateGatewayWithClusterRequest): AssociateGatewayWithClusterResponse;
+  /** Removes the association between a gateway and an Amazon ECS cluster. */
+  disassociateGatewayFromCluster(input: DisassociateGatewayFromClusterRequest): DisassociateGatewayFromClusterResponse;
+  /** Returns a list of the associations between gateways and clusters. */
+  listGatewayClusterAssociations(input?: ListGatewayClusterAssociationsRequest): ListGatewayClusterAssociationsResponse;
+  /** Returns the infrastructure that a gateway has created and manages, so that you can follow the traffic path from top-level shared resources, such as load balancers, to the service-specific resources represented as gateway routes. */
+  describeGatewayResources(input: DescribeGatewayResourcesRequest): DescribeGatewayResourcesResponse;
+  /** Describes a gateway route, including its status, the service it routes traffic to, and the service-specific infrastructure, such as target groups and listener rules, that the gateway manages for it. */
+  describeGatewayRoute(input: DescribeGatewayRouteRequest): DescribeGatewayRouteResponse;
+  /** Returns a list of gateway routes. */
+  listGatewayRoutes(input?: ListGatewayRoutesRequest): ListGatewayRoutesResponse;
   /** This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent. */
   submitTaskStateChange(input?: SubmitTaskStateChangeRequest): SubmitTaskStateChangeResponse;
   /** This action is only used by the Amazon ECS agent, and it is not intended for use outside of the agent. */

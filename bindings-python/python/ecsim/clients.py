@@ -943,6 +943,149 @@ class ECSClient(Client):
 
     delete_express_gateway_service.__signature__ = keywords(('serviceArn',), ())  # type: ignore[attr-defined]
 
+    def create_gateway(self, **params: Any) -> Any:
+        """Creates a gateway. A gateway defines and dynamically manages ingress paths for your
+        Amazon ECS services, handling traffic routing and infrastructure across multiple
+        services while optimizing infrastructure usage. `CreateGateway` is a synchronous
+        operation and the gateway is returned with a status of `ACTIVE`. The load balancers and
+        other infrastructure that a gateway manages aren't created until a service in an
+        associated cluster begins using the gateway.
+
+        To use this operation, you must have the `iam:PassRole` permission for the
+        infrastructure role that you specify in `infrastructureRoleArn`.
+
+        AWS: ecs CreateGateway.
+        """
+        return self._call("CreateGateway", params)
+
+    create_gateway.__signature__ = keywords(('name', 'infrastructureRoleArn', 'configuration'), ('clientToken', 'deletionProtection', 'tags', 'propagateTags'))  # type: ignore[attr-defined]
+
+    def describe_gateway(self, **params: Any) -> Any:
+        """Describes a gateway, including its configuration, status, and the type-specific
+        infrastructure settings that it uses.
+
+        AWS: ecs DescribeGateway.
+        """
+        return self._call("DescribeGateway", params)
+
+    describe_gateway.__signature__ = keywords(('gateway',), ())  # type: ignore[attr-defined]
+
+    def update_gateway(self, **params: Any) -> Any:
+        """Modifies the configuration of a gateway. You can change only the properties that can be
+        applied without interrupting traffic, and the configuration variant that you provide
+        must match the gateway's type. `UpdateGateway` is an asynchronous operation: the changes
+        are applied to each load balancer the gateway manages, and the gateway reports a status
+        of `UPDATE_IN_PROGRESS` until the update completes. If Amazon ECS can't update one or
+        more resources, it makes a best effort to update the rest and the gateway status changes
+        to `UPDATE_FAILED`. Use `DescribeGateway` to inspect the gateway's `statusReason` and
+        failures list, which gives the ARN of each load balancer that was not updated and the
+        op…
+
+        AWS: ecs UpdateGateway.
+        """
+        return self._call("UpdateGateway", params)
+
+    update_gateway.__signature__ = keywords(('gateway',), ('infrastructureRoleArn', 'deletionProtection', 'configuration', 'propagateTags'))  # type: ignore[attr-defined]
+
+    def delete_gateway(self, **params: Any) -> Any:
+        """Deletes a gateway. Before you can delete a gateway, deletion protection must be disabled
+        and the gateway must not have any cluster associations that are in the `ACTIVE` or
+        `DISASSOCIATING` state. If associations exist, the operation fails; disassociate all
+        clusters first. `DeleteGateway` is a synchronous operation. After you delete a gateway,
+        subsequent requests for it return a `GatewayNotFoundException`.
+
+        AWS: ecs DeleteGateway.
+        """
+        return self._call("DeleteGateway", params)
+
+    delete_gateway.__signature__ = keywords(('gateway',), ())  # type: ignore[attr-defined]
+
+    def list_gateways(self, **params: Any) -> Any:
+        """Returns a list of gateways in your account. You can filter the results by gateway name
+        and status. The results are paginated. We recommend that you use pagination to ensure
+        that the operation returns quickly and successfully.
+
+        AWS: ecs ListGateways.
+        """
+        return self._call("ListGateways", params)
+
+    list_gateways.__signature__ = keywords((), ('names', 'status', 'maxResults', 'nextToken'))  # type: ignore[attr-defined]
+
+    def associate_gateway_with_cluster(self, **params: Any) -> Any:
+        """Associates a gateway with an Amazon ECS cluster. After a cluster is associated with a
+        gateway, services in that cluster can use the gateway for ingress. No changes take
+        effect until you update a service in the cluster to use the gateway. A single cluster
+        can be associated with up to 5 gateways.
+
+        AWS: ecs AssociateGatewayWithCluster.
+        """
+        return self._call("AssociateGatewayWithCluster", params)
+
+    associate_gateway_with_cluster.__signature__ = keywords(('gateway', 'cluster'), ())  # type: ignore[attr-defined]
+
+    def disassociate_gateway_from_cluster(self, **params: Any) -> Any:
+        """Removes the association between a gateway and an Amazon ECS cluster. The association
+        remains in the `DISASSOCIATING` state until you remove all of the gateway routes for the
+        cluster by updating the associated services. You can use `ListGatewayRoutes` with a
+        cluster filter to determine which routes are preventing disassociation. No
+        infrastructure changes are made until the affected services are updated.
+
+        AWS: ecs DisassociateGatewayFromCluster.
+        """
+        return self._call("DisassociateGatewayFromCluster", params)
+
+    disassociate_gateway_from_cluster.__signature__ = keywords(('gateway', 'cluster'), ())  # type: ignore[attr-defined]
+
+    def list_gateway_cluster_associations(self, **params: Any) -> Any:
+        """Returns a list of the associations between gateways and clusters. You can filter the
+        results by gateway, cluster, and status. The results are paginated. We recommend that
+        you use pagination to ensure that the operation returns quickly and successfully.
+
+        AWS: ecs ListGatewayClusterAssociations.
+        """
+        return self._call("ListGatewayClusterAssociations", params)
+
+    list_gateway_cluster_associations.__signature__ = keywords((), ('gateway', 'cluster', 'status', 'maxResults', 'nextToken'))  # type: ignore[attr-defined]
+
+    def describe_gateway_resources(self, **params: Any) -> Any:
+        """Returns the infrastructure that a gateway has created and manages, so that you can
+        follow the traffic path from top-level shared resources, such as load balancers, to the
+        service-specific resources represented as gateway routes. Responses include only the
+        Amazon Resource Names (ARNs) of gateway-managed infrastructure. For the current state of
+        a resource, describe it with the corresponding Amazon Web Services service (Elastic Load
+        Balancing, Amazon EC2, or Amazon Web Services Certificate Manager). The results are
+        paginated.
+
+        AWS: ecs DescribeGatewayResources.
+        """
+        return self._call("DescribeGatewayResources", params)
+
+    describe_gateway_resources.__signature__ = keywords(('gateway',), ('maxResults', 'nextToken'))  # type: ignore[attr-defined]
+
+    def describe_gateway_route(self, **params: Any) -> Any:
+        """Describes a gateway route, including its status, the service it routes traffic to, and
+        the service-specific infrastructure, such as target groups and listener rules, that the
+        gateway manages for it.
+
+        AWS: ecs DescribeGatewayRoute.
+        """
+        return self._call("DescribeGatewayRoute", params)
+
+    describe_gateway_route.__signature__ = keywords(('gatewayRouteArn',), ())  # type: ignore[attr-defined]
+
+    def list_gateway_routes(self, **params: Any) -> Any:
+        """Returns a list of gateway routes. A gateway route represents the association between a
+        service and a gateway and the service-specific infrastructure the gateway manages for
+        it. You can filter the results by gateway, cluster, service, container port name, and
+        status. The results are paginated. We recommend that you use pagination to ensure that
+        the operation returns quickly and successfully.
+
+        AWS: ecs ListGatewayRoutes.
+        """
+        return self._call("ListGatewayRoutes", params)
+
+    list_gateway_routes.__signature__ = keywords((), ('gateway', 'cluster', 'service', 'serviceContainerPortName', 'status', 'maxResults', 'nextToken'))  # type: ignore[attr-defined]
+
     def submit_task_state_change(self, **params: Any) -> Any:
         """This action is only used by the Amazon ECS agent, and it is not intended for use outside
         of the agent. Sent to acknowledge that a task changed states.

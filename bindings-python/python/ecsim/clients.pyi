@@ -578,6 +578,94 @@ class ECSClient(Client):
         longer needed before deletion.
         """
 
+    def create_gateway(self, *, name: str, infrastructureRoleArn: str, configuration: _ecs.GatewayConfigurationTypeDef, clientToken: str = ..., deletionProtection: bool = ..., tags: Sequence[_ecs.TagTypeDef] = ..., propagateTags: _ecs.PropagateGatewayTagsType = ...) -> _ecs.CreateGatewayResponseTypeDef:
+        """Creates a gateway. A gateway defines and dynamically manages ingress paths for your
+        Amazon ECS services, handling traffic routing and infrastructure across multiple
+        services while optimizing infrastructure usage. `CreateGateway` is a synchronous
+        operation and the gateway is returned with a status of `ACTIVE`. The load balancers and
+        other infrastructure that a gateway manages aren't created until a service in an
+        associated cluster begins using the gateway.
+
+        To use this operation, you must have the `iam:PassRole` permission for the
+        infrastructure role that you specify in `infrastructureRoleArn`.
+        """
+
+    def describe_gateway(self, *, gateway: str) -> _ecs.DescribeGatewayResponseTypeDef:
+        """Describes a gateway, including its configuration, status, and the type-specific
+        infrastructure settings that it uses.
+        """
+
+    def update_gateway(self, *, gateway: str, infrastructureRoleArn: str = ..., deletionProtection: bool = ..., configuration: _ecs.UpdateGatewayConfigurationTypeDef = ..., propagateTags: _ecs.PropagateGatewayTagsType = ...) -> _ecs.UpdateGatewayResponseTypeDef:
+        """Modifies the configuration of a gateway. You can change only the properties that can be
+        applied without interrupting traffic, and the configuration variant that you provide
+        must match the gateway's type. `UpdateGateway` is an asynchronous operation: the changes
+        are applied to each load balancer the gateway manages, and the gateway reports a status
+        of `UPDATE_IN_PROGRESS` until the update completes. If Amazon ECS can't update one or
+        more resources, it makes a best effort to update the rest and the gateway status changes
+        to `UPDATE_FAILED`. Use `DescribeGateway` to inspect the gateway's `statusReason` and
+        failures list, which gives the ARN of each load balancer that was not updated and the
+        op…
+        """
+
+    def delete_gateway(self, *, gateway: str) -> _ecs.DeleteGatewayResponseTypeDef:
+        """Deletes a gateway. Before you can delete a gateway, deletion protection must be disabled
+        and the gateway must not have any cluster associations that are in the `ACTIVE` or
+        `DISASSOCIATING` state. If associations exist, the operation fails; disassociate all
+        clusters first. `DeleteGateway` is a synchronous operation. After you delete a gateway,
+        subsequent requests for it return a `GatewayNotFoundException`.
+        """
+
+    def list_gateways(self, *, names: Sequence[str] = ..., status: Sequence[_ecs.GatewayStatusType] = ..., maxResults: int = ..., nextToken: str = ...) -> _ecs.ListGatewaysResponseTypeDef:
+        """Returns a list of gateways in your account. You can filter the results by gateway name
+        and status. The results are paginated. We recommend that you use pagination to ensure
+        that the operation returns quickly and successfully.
+        """
+
+    def associate_gateway_with_cluster(self, *, gateway: str, cluster: str) -> _ecs.AssociateGatewayWithClusterResponseTypeDef:
+        """Associates a gateway with an Amazon ECS cluster. After a cluster is associated with a
+        gateway, services in that cluster can use the gateway for ingress. No changes take
+        effect until you update a service in the cluster to use the gateway. A single cluster
+        can be associated with up to 5 gateways.
+        """
+
+    def disassociate_gateway_from_cluster(self, *, gateway: str, cluster: str) -> _ecs.DisassociateGatewayFromClusterResponseTypeDef:
+        """Removes the association between a gateway and an Amazon ECS cluster. The association
+        remains in the `DISASSOCIATING` state until you remove all of the gateway routes for the
+        cluster by updating the associated services. You can use `ListGatewayRoutes` with a
+        cluster filter to determine which routes are preventing disassociation. No
+        infrastructure changes are made until the affected services are updated.
+        """
+
+    def list_gateway_cluster_associations(self, *, gateway: str = ..., cluster: str = ..., status: Sequence[_ecs.GatewayClusterAssociationStatusType] = ..., maxResults: int = ..., nextToken: str = ...) -> _ecs.ListGatewayClusterAssociationsResponseTypeDef:
+        """Returns a list of the associations between gateways and clusters. You can filter the
+        results by gateway, cluster, and status. The results are paginated. We recommend that
+        you use pagination to ensure that the operation returns quickly and successfully.
+        """
+
+    def describe_gateway_resources(self, *, gateway: str, maxResults: int = ..., nextToken: str = ...) -> _ecs.DescribeGatewayResourcesResponseTypeDef:
+        """Returns the infrastructure that a gateway has created and manages, so that you can
+        follow the traffic path from top-level shared resources, such as load balancers, to the
+        service-specific resources represented as gateway routes. Responses include only the
+        Amazon Resource Names (ARNs) of gateway-managed infrastructure. For the current state of
+        a resource, describe it with the corresponding Amazon Web Services service (Elastic Load
+        Balancing, Amazon EC2, or Amazon Web Services Certificate Manager). The results are
+        paginated.
+        """
+
+    def describe_gateway_route(self, *, gatewayRouteArn: str) -> _ecs.DescribeGatewayRouteResponseTypeDef:
+        """Describes a gateway route, including its status, the service it routes traffic to, and
+        the service-specific infrastructure, such as target groups and listener rules, that the
+        gateway manages for it.
+        """
+
+    def list_gateway_routes(self, *, gateway: str = ..., cluster: str = ..., service: str = ..., serviceContainerPortName: str = ..., status: Sequence[_ecs.GatewayRouteStatusType] = ..., maxResults: int = ..., nextToken: str = ...) -> _ecs.ListGatewayRoutesResponseTypeDef:
+        """Returns a list of gateway routes. A gateway route represents the association between a
+        service and a gateway and the service-specific infrastructure the gateway manages for
+        it. You can filter the results by gateway, cluster, service, container port name, and
+        status. The results are paginated. We recommend that you use pagination to ensure that
+        the operation returns quickly and successfully.
+        """
+
     def submit_task_state_change(self, *, cluster: str = ..., task: str = ..., status: str = ..., reason: str = ..., containers: Sequence[_ecs.ContainerStateChangeTypeDef] = ..., attachments: Sequence[_ecs.AttachmentStateChangeTypeDef] = ..., managedAgents: Sequence[_ecs.ManagedAgentStateChangeTypeDef] = ..., pullStartedAt: TimestampTypeDef = ..., pullStoppedAt: TimestampTypeDef = ..., executionStoppedAt: TimestampTypeDef = ...) -> _ecs.SubmitTaskStateChangeResponseTypeDef:
         """This action is only used by the Amazon ECS agent, and it is not intended for use outside
         of the agent. Sent to acknowledge that a task changed states.

@@ -28,7 +28,7 @@ pub mod scenario;
 mod servicediscovery;
 mod snapshot;
 pub mod template_world;
-mod world;
+pub(crate) mod world;
 
 /// What DNS answers for Cloud Map's DNS namespaces (`Simulation::resolve_dns`).
 pub use servicediscovery::resolve as dns;

@@ -8,6 +8,7 @@ use super::{
     application_autoscaling, autoscaling, cloudwatch, ec2, ecs, ecsim, elbv2, events,
     servicediscovery,
 };
+use crate::error::EcsimError;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 use std::sync::Arc;
@@ -194,4 +195,14 @@ impl World {
                 .schedule(at, clock::Event::TaskStep { cluster, position });
         }
     }
+}
+
+/// Runs `change`, a call made of other calls; when it fails, the world goes back to what it was
+/// before, so that no call is half-applied.
+pub(crate) fn atomically<T>(
+    world: &mut World,
+    change: impl FnOnce(&mut World) -> Result<T, EcsimError>,
+) -> Result<T, EcsimError> {
+    let before = world.clone();
+    change(world).inspect_err(|_| *world = before)
 }

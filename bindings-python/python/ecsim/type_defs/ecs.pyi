@@ -4739,6 +4739,539 @@ DeleteExpressGatewayServiceResponseTypeDef = TypedDict(
     total=False,
 )
 
+CreateGatewayRequestTypeDef = TypedDict(
+    "CreateGatewayRequestTypeDef",
+    {
+        "name": Required[str],
+        "infrastructureRoleArn": Required[str],
+        "clientToken": str,
+        "deletionProtection": bool,
+        "configuration": Required[GatewayConfigurationTypeDef],
+        "tags": Sequence[TagTypeDef],
+        "propagateTags": PropagateGatewayTagsType,
+    },
+    total=False,
+)
+
+PropagateGatewayTagsType = Literal["NONE", "GATEWAY"]
+
+GatewayConfigurationTypeDef = TypedDict(
+    "GatewayConfigurationTypeDef",
+    {
+        "hostSharedAlb": HostSharedAlbConfigurationTypeDef,
+    },
+    total=False,
+)
+
+HostSharedAlbConfigurationTypeDef = TypedDict(
+    "HostSharedAlbConfigurationTypeDef",
+    {
+        "networkConfiguration": GatewayElbNetworkConfigurationTypeDef,
+        "scheme": GatewayElbSchemeType,
+        "webACLArn": str,
+        "accessLogs": GatewayElbAccessLogConfigurationTypeDef,
+        "port": int,
+        "protocol": GatewayAlbProtocolType,
+        "maxAlbCount": int,
+        "httpDesync": GatewayAlbDesyncMitigationModeType,
+        "testTrafficRules": GatewayAlbTestTrafficRulesTypeDef,
+    },
+    total=False,
+)
+
+GatewayAlbTestTrafficRulesTypeDef = TypedDict(
+    "GatewayAlbTestTrafficRulesTypeDef",
+    {
+        "header": GatewayTestTrafficHeaderTypeDef,
+    },
+    total=False,
+)
+
+GatewayTestTrafficHeaderTypeDef = TypedDict(
+    "GatewayTestTrafficHeaderTypeDef",
+    {
+        "name": Required[str],
+        "values": Required[Sequence[str]],
+    },
+    total=False,
+)
+
+GatewayAlbDesyncMitigationModeType = Literal["monitor", "defensive", "strictest"]
+
+GatewayAlbProtocolType = Literal["HTTP", "HTTPS"]
+
+GatewayElbAccessLogConfigurationTypeDef = TypedDict(
+    "GatewayElbAccessLogConfigurationTypeDef",
+    {
+        "destination": GatewayElbAccessLogDestinationTypeDef,
+    },
+    total=False,
+)
+
+GatewayElbAccessLogDestinationTypeDef = TypedDict(
+    "GatewayElbAccessLogDestinationTypeDef",
+    {
+        "s3": GatewayElbAccessLogS3DestinationTypeDef,
+    },
+    total=False,
+)
+
+GatewayElbAccessLogS3DestinationTypeDef = TypedDict(
+    "GatewayElbAccessLogS3DestinationTypeDef",
+    {
+        "bucket": Required[str],
+        "prefix": str,
+    },
+    total=False,
+)
+
+GatewayElbSchemeType = Literal["internet-facing", "internal"]
+
+GatewayElbNetworkConfigurationTypeDef = TypedDict(
+    "GatewayElbNetworkConfigurationTypeDef",
+    {
+        "inboundSecurityGroup": str,
+        "subnets": Sequence[str],
+        "ipAddressType": GatewayElbIpAddressTypeType,
+    },
+    total=False,
+)
+
+GatewayElbIpAddressTypeType = Literal["ipv4", "dualstack", "dualstack-without-public-ipv4"]
+
+CreateGatewayResponseTypeDef = TypedDict(
+    "CreateGatewayResponseTypeDef",
+    {
+        "gatewayArn": str,
+        "name": str,
+        "status": GatewayStatusType,
+    },
+    total=False,
+)
+
+GatewayStatusType = Literal["ACTIVE", "UPDATE_IN_PROGRESS", "UPDATE_COMPLETE", "UPDATE_FAILED", "DELETED"]
+
+DescribeGatewayRequestTypeDef = TypedDict(
+    "DescribeGatewayRequestTypeDef",
+    {
+        "gateway": Required[str],
+    },
+    total=False,
+)
+
+DescribeGatewayResponseTypeDef = TypedDict(
+    "DescribeGatewayResponseTypeDef",
+    {
+        "gateway": GatewayTypeDef,
+    },
+    total=False,
+)
+
+GatewayTypeDef = TypedDict(
+    "GatewayTypeDef",
+    {
+        "gatewayArn": str,
+        "name": str,
+        "status": GatewayStatusType,
+        "statusReason": str,
+        "failures": List[GatewayResourceFailureTypeDef],
+        "infrastructureRoleArn": str,
+        "deletionProtection": bool,
+        "configuration": DescribeGatewayConfigurationTypeDef,
+        "accessType": AccessTypeType,
+        "propagateTags": PropagateGatewayTagsType,
+        "tags": List[TagTypeDef],
+        "createdAt": float,
+        "updatedAt": float,
+    },
+    total=False,
+)
+
+DescribeGatewayConfigurationTypeDef = TypedDict(
+    "DescribeGatewayConfigurationTypeDef",
+    {
+        "hostSharedAlb": DescribeGatewayAlbConfigurationTypeDef,
+    },
+    total=False,
+)
+
+DescribeGatewayAlbConfigurationTypeDef = TypedDict(
+    "DescribeGatewayAlbConfigurationTypeDef",
+    {
+        "networkConfiguration": GatewayElbNetworkConfigurationOutputTypeDef,
+        "scheme": GatewayElbSchemeType,
+        "accessLogs": GatewayElbAccessLogConfigurationTypeDef,
+        "webACLArn": str,
+        "port": int,
+        "protocol": GatewayAlbProtocolType,
+        "maxAlbCount": int,
+        "currentAlbCount": int,
+        "httpDesync": GatewayAlbDesyncMitigationModeType,
+        "testTrafficRules": GatewayAlbTestTrafficRulesOutputTypeDef,
+    },
+    total=False,
+)
+
+GatewayAlbTestTrafficRulesOutputTypeDef = TypedDict(
+    "GatewayAlbTestTrafficRulesOutputTypeDef",
+    {
+        "header": GatewayTestTrafficHeaderOutputTypeDef,
+    },
+    total=False,
+)
+
+GatewayTestTrafficHeaderOutputTypeDef = TypedDict(
+    "GatewayTestTrafficHeaderOutputTypeDef",
+    {
+        "name": Required[str],
+        "values": Required[List[str]],
+    },
+    total=False,
+)
+
+GatewayElbNetworkConfigurationOutputTypeDef = TypedDict(
+    "GatewayElbNetworkConfigurationOutputTypeDef",
+    {
+        "inboundSecurityGroup": str,
+        "subnets": List[str],
+        "ipAddressType": GatewayElbIpAddressTypeType,
+    },
+    total=False,
+)
+
+GatewayResourceFailureTypeDef = TypedDict(
+    "GatewayResourceFailureTypeDef",
+    {
+        "arn": str,
+        "errors": List[GatewayOperationErrorTypeDef],
+    },
+    total=False,
+)
+
+GatewayOperationErrorTypeDef = TypedDict(
+    "GatewayOperationErrorTypeDef",
+    {
+        "operation": str,
+        "code": str,
+        "message": str,
+    },
+    total=False,
+)
+
+UpdateGatewayRequestTypeDef = TypedDict(
+    "UpdateGatewayRequestTypeDef",
+    {
+        "gateway": Required[str],
+        "infrastructureRoleArn": str,
+        "deletionProtection": bool,
+        "configuration": UpdateGatewayConfigurationTypeDef,
+        "propagateTags": PropagateGatewayTagsType,
+    },
+    total=False,
+)
+
+UpdateGatewayConfigurationTypeDef = TypedDict(
+    "UpdateGatewayConfigurationTypeDef",
+    {
+        "hostSharedAlb": UpdateGatewayAlbConfigurationTypeDef,
+    },
+    total=False,
+)
+
+UpdateGatewayAlbConfigurationTypeDef = TypedDict(
+    "UpdateGatewayAlbConfigurationTypeDef",
+    {
+        "networkConfiguration": UpdateGatewayNetworkConfigurationTypeDef,
+        "maxAlbCount": int,
+        "webACLArn": str,
+        "accessLogs": GatewayElbAccessLogConfigurationTypeDef,
+        "httpDesync": GatewayAlbDesyncMitigationModeType,
+        "testTrafficRules": GatewayAlbTestTrafficRulesTypeDef,
+    },
+    total=False,
+)
+
+UpdateGatewayNetworkConfigurationTypeDef = TypedDict(
+    "UpdateGatewayNetworkConfigurationTypeDef",
+    {
+        "inboundSecurityGroup": str,
+    },
+    total=False,
+)
+
+UpdateGatewayResponseTypeDef = TypedDict(
+    "UpdateGatewayResponseTypeDef",
+    {
+        "gatewayArn": str,
+        "name": str,
+        "status": GatewayStatusType,
+    },
+    total=False,
+)
+
+DeleteGatewayRequestTypeDef = TypedDict(
+    "DeleteGatewayRequestTypeDef",
+    {
+        "gateway": Required[str],
+    },
+    total=False,
+)
+
+DeleteGatewayResponseTypeDef = TypedDict(
+    "DeleteGatewayResponseTypeDef",
+    {
+        "gatewayArn": str,
+        "name": str,
+        "status": GatewayStatusType,
+    },
+    total=False,
+)
+
+ListGatewaysRequestTypeDef = TypedDict(
+    "ListGatewaysRequestTypeDef",
+    {
+        "names": Sequence[str],
+        "status": Sequence[GatewayStatusType],
+        "maxResults": int,
+        "nextToken": str,
+    },
+    total=False,
+)
+
+ListGatewaysResponseTypeDef = TypedDict(
+    "ListGatewaysResponseTypeDef",
+    {
+        "gateways": List[GatewaySummaryTypeDef],
+        "nextToken": str,
+    },
+    total=False,
+)
+
+GatewaySummaryTypeDef = TypedDict(
+    "GatewaySummaryTypeDef",
+    {
+        "gatewayArn": str,
+        "name": str,
+        "status": GatewayStatusType,
+        "createdAt": float,
+    },
+    total=False,
+)
+
+AssociateGatewayWithClusterRequestTypeDef = TypedDict(
+    "AssociateGatewayWithClusterRequestTypeDef",
+    {
+        "gateway": Required[str],
+        "cluster": Required[str],
+    },
+    total=False,
+)
+
+AssociateGatewayWithClusterResponseTypeDef = TypedDict(
+    "AssociateGatewayWithClusterResponseTypeDef",
+    {
+        "gatewayArn": str,
+        "clusterArn": str,
+        "status": GatewayClusterAssociationStatusType,
+    },
+    total=False,
+)
+
+GatewayClusterAssociationStatusType = Literal["ACTIVE", "DISASSOCIATING", "INACTIVE"]
+
+DisassociateGatewayFromClusterRequestTypeDef = TypedDict(
+    "DisassociateGatewayFromClusterRequestTypeDef",
+    {
+        "gateway": Required[str],
+        "cluster": Required[str],
+    },
+    total=False,
+)
+
+DisassociateGatewayFromClusterResponseTypeDef = TypedDict(
+    "DisassociateGatewayFromClusterResponseTypeDef",
+    {
+        "gatewayArn": str,
+        "clusterArn": str,
+        "status": GatewayClusterAssociationStatusType,
+    },
+    total=False,
+)
+
+ListGatewayClusterAssociationsRequestTypeDef = TypedDict(
+    "ListGatewayClusterAssociationsRequestTypeDef",
+    {
+        "gateway": str,
+        "cluster": str,
+        "status": Sequence[GatewayClusterAssociationStatusType],
+        "maxResults": int,
+        "nextToken": str,
+    },
+    total=False,
+)
+
+ListGatewayClusterAssociationsResponseTypeDef = TypedDict(
+    "ListGatewayClusterAssociationsResponseTypeDef",
+    {
+        "gatewayClusterAssociations": List[GatewayClusterAssociationSummaryTypeDef],
+        "nextToken": str,
+    },
+    total=False,
+)
+
+GatewayClusterAssociationSummaryTypeDef = TypedDict(
+    "GatewayClusterAssociationSummaryTypeDef",
+    {
+        "gatewayArn": str,
+        "clusterArn": str,
+        "status": GatewayClusterAssociationStatusType,
+    },
+    total=False,
+)
+
+DescribeGatewayResourcesRequestTypeDef = TypedDict(
+    "DescribeGatewayResourcesRequestTypeDef",
+    {
+        "gateway": Required[str],
+        "maxResults": int,
+        "nextToken": str,
+    },
+    total=False,
+)
+
+DescribeGatewayResourcesResponseTypeDef = TypedDict(
+    "DescribeGatewayResourcesResponseTypeDef",
+    {
+        "gatewayResources": GatewayResourcesTypeDef,
+        "nextToken": str,
+    },
+    total=False,
+)
+
+GatewayResourcesTypeDef = TypedDict(
+    "GatewayResourcesTypeDef",
+    {
+        "gatewayArn": str,
+        "resources": GatewayInfrastructureResourcesTypeDef,
+    },
+    total=False,
+)
+
+GatewayInfrastructureResourcesTypeDef = TypedDict(
+    "GatewayInfrastructureResourcesTypeDef",
+    {
+        "hostSharedAlb": List[ElbGatewayResourcesTypeDef],
+    },
+    total=False,
+)
+
+ElbGatewayResourcesTypeDef = TypedDict(
+    "ElbGatewayResourcesTypeDef",
+    {
+        "loadBalancerArn": str,
+        "listenerArn": str,
+        "securityGroup": str,
+        "gatewayRouteArns": List[str],
+    },
+    total=False,
+)
+
+DescribeGatewayRouteRequestTypeDef = TypedDict(
+    "DescribeGatewayRouteRequestTypeDef",
+    {
+        "gatewayRouteArn": Required[str],
+    },
+    total=False,
+)
+
+DescribeGatewayRouteResponseTypeDef = TypedDict(
+    "DescribeGatewayRouteResponseTypeDef",
+    {
+        "gatewayRoute": GatewayRouteTypeDef,
+    },
+    total=False,
+)
+
+GatewayRouteTypeDef = TypedDict(
+    "GatewayRouteTypeDef",
+    {
+        "gatewayRouteArn": str,
+        "serviceArn": str,
+        "serviceContainerPortName": str,
+        "status": GatewayRouteStatusType,
+        "serviceUrl": str,
+        "resources": GatewayRouteResourcesTypeDef,
+    },
+    total=False,
+)
+
+GatewayRouteResourcesTypeDef = TypedDict(
+    "GatewayRouteResourcesTypeDef",
+    {
+        "hostSharedAlb": List[GatewayRouteAlbResourcesTypeDef],
+    },
+    total=False,
+)
+
+GatewayRouteAlbResourcesTypeDef = TypedDict(
+    "GatewayRouteAlbResourcesTypeDef",
+    {
+        "acmCertificateArn": str,
+        "loadBalancerArn": str,
+        "listenerArn": str,
+        "listenerRuleArn": str,
+        "testListenerRuleArns": List[str],
+        "loadBalancerSecurityGroups": List[GatewayRouteLoadBalancerSecurityGroupTypeDef],
+        "serviceSecurityGroupArn": str,
+    },
+    total=False,
+)
+
+GatewayRouteLoadBalancerSecurityGroupTypeDef = TypedDict(
+    "GatewayRouteLoadBalancerSecurityGroupTypeDef",
+    {
+        "arn": str,
+        "ruleArns": List[str],
+    },
+    total=False,
+)
+
+ListGatewayRoutesRequestTypeDef = TypedDict(
+    "ListGatewayRoutesRequestTypeDef",
+    {
+        "gateway": str,
+        "cluster": str,
+        "service": str,
+        "serviceContainerPortName": str,
+        "status": Sequence[GatewayRouteStatusType],
+        "maxResults": int,
+        "nextToken": str,
+    },
+    total=False,
+)
+
+ListGatewayRoutesResponseTypeDef = TypedDict(
+    "ListGatewayRoutesResponseTypeDef",
+    {
+        "gatewayRoutes": List[GatewayRouteSummaryTypeDef],
+        "nextToken": str,
+    },
+    total=False,
+)
+
+GatewayRouteSummaryTypeDef = TypedDict(
+    "GatewayRouteSummaryTypeDef",
+    {
+        "gatewayRouteArn": str,
+        "gatewayArn": str,
+        "clusterArn": str,
+        "serviceArn": str,
+        "serviceContainerPortName": str,
+        "status": GatewayRouteStatusType,
+    },
+    total=False,
+)
+
 SubmitTaskStateChangeRequestTypeDef = TypedDict(
     "SubmitTaskStateChangeRequestTypeDef",
     {

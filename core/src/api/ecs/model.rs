@@ -15006,6 +15006,1501 @@ impl FromJson for DeleteExpressGatewayServiceResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CreateGatewayRequest {
+    /// The name for the gateway.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The Amazon Resource Name (ARN) of the IAM role that the gateway assumes to create and manage infrastructure on your behalf.
+    #[serde(rename = "infrastructureRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub infrastructure_role_arn: Option<String>,
+    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time.
+    #[serde(rename = "clientToken", default, skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    /// Specifies whether to enable deletion protection for the gateway.
+    #[serde(rename = "deletionProtection", default, skip_serializing_if = "Option::is_none")]
+    pub deletion_protection: Option<bool>,
+    /// The type-specific configuration for the gateway.
+    #[serde(rename = "configuration", default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<GatewayConfiguration>,
+    /// The metadata that you apply to the gateway to help you categorize and organize it.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// Specifies whether to propagate the tags from the gateway to the infrastructure that the gateway manages.
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
+    pub propagate_tags: Option<PropagateGatewayTags>,
+}
+
+impl FromJson for CreateGatewayRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            infrastructure_role_arn: member(&mut members, "infrastructureRoleArn"),
+            client_token: member(&mut members, "clientToken"),
+            deletion_protection: member(&mut members, "deletionProtection"),
+            configuration: member(&mut members, "configuration"),
+            tags: member(&mut members, "tags"),
+            propagate_tags: member(&mut members, "propagateTags"),
+        })
+    }
+}
+
+/// The type-specific configuration for a gateway that you provide when you create it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GatewayConfiguration {
+    /// The configuration for a host-based, shared Application Load Balancer gateway.
+    #[serde(rename = "hostSharedAlb", default, skip_serializing_if = "Option::is_none")]
+    pub host_shared_alb: Option<HostSharedAlbConfiguration>,
+}
+
+impl FromJson for GatewayConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            host_shared_alb: member(&mut members, "hostSharedAlb"),
+        })
+    }
+}
+
+/// The configuration for a gateway that uses shared Application Load Balancers with host-based routing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HostSharedAlbConfiguration {
+    /// The network configuration for the load balancers that the gateway manages.
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub network_configuration: Option<GatewayElbNetworkConfiguration>,
+    /// Specifies whether the load balancers the gateway manages are `internet-facing` or `internal`.
+    #[serde(rename = "scheme", default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<GatewayElbScheme>,
+    /// The Amazon Resource Name (ARN) of the WAF web ACL to associate with the load balancers that the gateway manages.
+    #[serde(rename = "webACLArn", default, skip_serializing_if = "Option::is_none")]
+    pub web_acl_arn: Option<String>,
+    /// The access log configuration for the load balancers that the gateway manages.
+    #[serde(rename = "accessLogs", default, skip_serializing_if = "Option::is_none")]
+    pub access_logs: Option<GatewayElbAccessLogConfiguration>,
+    /// The port that the load balancer listener uses is 443.
+    #[serde(rename = "port", default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    /// The protocol for the load balancer listener is `HTTPS`.
+    #[serde(rename = "protocol", default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<GatewayAlbProtocol>,
+    /// The maximum number of Application Load Balancers that the gateway manages.
+    #[serde(rename = "maxAlbCount", default, skip_serializing_if = "Option::is_none")]
+    pub max_alb_count: Option<i32>,
+    /// The desync mitigation mode for the load balancers that the gateway manages, which determines how the load balancers handle requests that might pose a security risk.
+    #[serde(rename = "httpDesync", default, skip_serializing_if = "Option::is_none")]
+    pub http_desync: Option<GatewayAlbDesyncMitigationMode>,
+    /// The rules that route test traffic for progressive deployments.
+    #[serde(rename = "testTrafficRules", default, skip_serializing_if = "Option::is_none")]
+    pub test_traffic_rules: Option<GatewayAlbTestTrafficRules>,
+}
+
+impl FromJson for HostSharedAlbConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            network_configuration: member(&mut members, "networkConfiguration"),
+            scheme: member(&mut members, "scheme"),
+            web_acl_arn: member(&mut members, "webACLArn"),
+            access_logs: member(&mut members, "accessLogs"),
+            port: member(&mut members, "port"),
+            protocol: member(&mut members, "protocol"),
+            max_alb_count: member(&mut members, "maxAlbCount"),
+            http_desync: member(&mut members, "httpDesync"),
+            test_traffic_rules: member(&mut members, "testTrafficRules"),
+        })
+    }
+}
+
+/// The network configuration for the load balancers that a gateway manages.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GatewayElbNetworkConfiguration {
+    /// The ID of a security group that you provide to control inbound traffic to the load balancers that the gateway manages.
+    #[serde(rename = "inboundSecurityGroup", default, skip_serializing_if = "Option::is_none")]
+    pub inbound_security_group: Option<String>,
+    /// The subnets for the load balancers that the gateway manages.
+    #[serde(rename = "subnets", default, skip_serializing_if = "Option::is_none")]
+    pub subnets: Option<Vec<String>>,
+    /// The IP address type for the load balancers that the gateway manages.
+    #[serde(rename = "ipAddressType", default, skip_serializing_if = "Option::is_none")]
+    pub ip_address_type: Option<GatewayElbIpAddressType>,
+}
+
+impl FromJson for GatewayElbNetworkConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            inbound_security_group: member(&mut members, "inboundSecurityGroup"),
+            subnets: member(&mut members, "subnets"),
+            ip_address_type: member(&mut members, "ipAddressType"),
+        })
+    }
+}
+
+/// The IP address type for the load balancers that a gateway manages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum GatewayElbIpAddressType {
+    #[serde(rename = "ipv4")]
+    Ipv4,
+    #[serde(rename = "dualstack")]
+    Dualstack,
+    #[serde(rename = "dualstack-without-public-ipv4")]
+    DualstackWithoutPublicIpv4,
+}
+
+impl GatewayElbIpAddressType {
+    pub const VALUES: &'static [&'static str] = &["ipv4", "dualstack", "dualstack-without-public-ipv4"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ipv4 => "ipv4",
+            Self::Dualstack => "dualstack",
+            Self::DualstackWithoutPublicIpv4 => "dualstack-without-public-ipv4",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ipv4" => Some(Self::Ipv4),
+            "dualstack" => Some(Self::Dualstack),
+            "dualstack-without-public-ipv4" => Some(Self::DualstackWithoutPublicIpv4),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for GatewayElbIpAddressType {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// Specifies whether the load balancers that a gateway manages are internet-facing or internal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum GatewayElbScheme {
+    #[serde(rename = "internet-facing")]
+    InternetFacing,
+    #[serde(rename = "internal")]
+    Internal,
+}
+
+impl GatewayElbScheme {
+    pub const VALUES: &'static [&'static str] = &["internet-facing", "internal"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InternetFacing => "internet-facing",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "internet-facing" => Some(Self::InternetFacing),
+            "internal" => Some(Self::Internal),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for GatewayElbScheme {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// The access log configuration for the load balancers that a gateway manages.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GatewayElbAccessLogConfiguration {
+    /// The destination where access logs are delivered.
+    #[serde(rename = "destination", default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<GatewayElbAccessLogDestination>,
+}
+
+impl FromJson for GatewayElbAccessLogConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            destination: member(&mut members, "destination"),
+        })
+    }
+}
+
+/// The destination where the access logs for a gateway's load balancers are delivered.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GatewayElbAccessLogDestination {
+    /// The Amazon S3 destination for access logs.
+    #[serde(rename = "s3", default, skip_serializing_if = "Option::is_none")]
+    pub s3: Option<GatewayElbAccessLogS3Destination>,
+}
+
+impl FromJson for GatewayElbAccessLogDestination {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            s3: member(&mut members, "s3"),
+        })
+    }
+}
+
+/// The Amazon S3 destination for the access logs of a gateway's load balancers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GatewayElbAccessLogS3Destination {
+    /// The name of the Amazon S3 bucket where access logs are delivered.
+    #[serde(rename = "bucket", default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+    /// The object key prefix for the access logs in the Amazon S3 bucket.
+    #[serde(rename = "prefix", default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+}
+
+impl FromJson for GatewayElbAccessLogS3Destination {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            bucket: member(&mut members, "bucket"),
+            prefix: member(&mut members, "prefix"),
+        })
+    }
+}
+
+/// The protocol for a gateway's load balancer listener.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum GatewayAlbProtocol {
+    #[serde(rename = "HTTP")]
+    Http,
+    #[serde(rename = "HTTPS")]
+    Https,
+}
+
+impl GatewayAlbProtocol {
+    pub const VALUES: &'static [&'static str] = &["HTTP", "HTTPS"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Http => "HTTP",
+            Self::Https => "HTTPS",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "HTTP" => Some(Self::Http),
+            "HTTPS" => Some(Self::Https),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for GatewayAlbProtocol {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// The desync mitigation mode for a gateway's load balancers, which determines how the load balancers handle requests that might pose a security risk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum GatewayAlbDesyncMitigationMode {
+    #[serde(rename = "monitor")]
+    Monitor,
+    #[serde(rename = "defensive")]
+    Defensive,
+    #[serde(rename = "strictest")]
+    Strictest,
+}
+
+impl GatewayAlbDesyncMitigationMode {
+    pub const VALUES: &'static [&'static str] = &["monitor", "defensive", "strictest"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Monitor => "monitor",
+            Self::Defensive => "defensive",
+            Self::Strictest => "strictest",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "monitor" => Some(Self::Monitor),
+            "defensive" => Some(Self::Defensive),
+            "strictest" => Some(Self::Strictest),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for GatewayAlbDesyncMitigationMode {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+/// The rules that route test traffic to services behind a gateway during progressive deployments.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GatewayAlbTestTrafficRules {
+    /// The header-based rule that identifies test traffic.
+    #[serde(rename = "header", default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<GatewayTestTrafficHeader>,
+}
+
+impl FromJson for GatewayAlbTestTrafficRules {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            header: member(&mut members, "header"),
+        })
+    }
+}
+
+/// A header-based rule that identifies test traffic for progressive deployments.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GatewayTestTrafficHeader {
+    /// The name of the header to match for test traffic routing.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The header values to match for test traffic routing.
+    #[serde(rename = "values", default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+}
+
+impl FromJson for GatewayTestTrafficHeader {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            name: member(&mut members, "name"),
+            values: member(&mut members, "values"),
+        })
+    }
+}
+
+/// Specifies whether the tags on a gateway are propagated to the infrastructure that the gateway manages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum PropagateGatewayTags {
+    #[serde(rename = "NONE")]
+    None,
+    #[serde(rename = "GATEWAY")]
+    Gateway,
+}
+
+impl PropagateGatewayTags {
+    pub const VALUES: &'static [&'static str] = &["NONE", "GATEWAY"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "NONE",
+            Self::Gateway => "GATEWAY",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "NONE" => Some(Self::None),
+            "GATEWAY" => Some(Self::Gateway),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for PropagateGatewayTags {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CreateGatewayResponse {
+    /// The Amazon Resource Name (ARN) of the gateway.
+    #[serde(rename = "gatewayArn", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_arn: Option<String>,
+    /// The name of the gateway.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The status of the gateway.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<GatewayStatus>,
+}
+
+impl FromJson for CreateGatewayResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway_arn: member(&mut members, "gatewayArn"),
+            name: member(&mut members, "name"),
+            status: member(&mut members, "status"),
+        })
+    }
+}
+
+/// The status of a gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum GatewayStatus {
+    #[serde(rename = "ACTIVE")]
+    Active,
+    #[serde(rename = "UPDATE_IN_PROGRESS")]
+    UpdateInProgress,
+    #[serde(rename = "UPDATE_COMPLETE")]
+    UpdateComplete,
+    #[serde(rename = "UPDATE_FAILED")]
+    UpdateFailed,
+    #[serde(rename = "DELETED")]
+    Deleted,
+}
+
+impl GatewayStatus {
+    pub const VALUES: &'static [&'static str] = &["ACTIVE", "UPDATE_IN_PROGRESS", "UPDATE_COMPLETE", "UPDATE_FAILED", "DELETED"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::UpdateInProgress => "UPDATE_IN_PROGRESS",
+            Self::UpdateComplete => "UPDATE_COMPLETE",
+            Self::UpdateFailed => "UPDATE_FAILED",
+            Self::Deleted => "DELETED",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ACTIVE" => Some(Self::Active),
+            "UPDATE_IN_PROGRESS" => Some(Self::UpdateInProgress),
+            "UPDATE_COMPLETE" => Some(Self::UpdateComplete),
+            "UPDATE_FAILED" => Some(Self::UpdateFailed),
+            "DELETED" => Some(Self::Deleted),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for GatewayStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeGatewayRequest {
+    /// The name or Amazon Resource Name (ARN) of the gateway to describe.
+    #[serde(rename = "gateway", default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+}
+
+impl FromJson for DescribeGatewayRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway: member(&mut members, "gateway"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeGatewayResponse {
+    /// The details of the gateway.
+    #[serde(rename = "gateway", default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<Gateway>,
+}
+
+impl FromJson for DescribeGatewayResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway: member(&mut members, "gateway"),
+        })
+    }
+}
+
+/// The details of a gateway, including its configuration, status, and the infrastructure settings for its type.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Gateway {
+    /// The Amazon Resource Name (ARN) of the gateway.
+    #[serde(rename = "gatewayArn", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_arn: Option<String>,
+    /// The name of the gateway.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The status of the gateway.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<GatewayStatus>,
+    /// A human-readable explanation of the current status.
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// The per-resource failure details for asynchronous gateway processes, such as an `UpdateGateway` operation that couldn't update every load balancer.
+    #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<GatewayResourceFailure>>,
+    /// The Amazon Resource Name (ARN) of the IAM role that the gateway uses to manage infrastructure on your behalf.
+    #[serde(rename = "infrastructureRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub infrastructure_role_arn: Option<String>,
+    /// Specifies whether deletion protection is enabled for the gateway.
+    #[serde(rename = "deletionProtection", default, skip_serializing_if = "Option::is_none")]
+    pub deletion_protection: Option<bool>,
+    /// The type-specific configuration for the gateway.
+    #[serde(rename = "configuration", default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<DescribeGatewayConfiguration>,
+    /// Specifies whether the gateway is publicly accessible (`PUBLIC`) or private (`PRIVATE`).
+    #[serde(rename = "accessType", default, skip_serializing_if = "Option::is_none")]
+    pub access_type: Option<AccessType>,
+    /// Specifies whether the gateway propagates its tags to the infrastructure it manages.
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
+    pub propagate_tags: Option<PropagateGatewayTags>,
+    /// The metadata applied to the gateway.
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The Unix timestamp for the time when the gateway was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// The Unix timestamp for the time when the gateway was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+}
+
+impl FromJson for Gateway {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway_arn: member(&mut members, "gatewayArn"),
+            name: member(&mut members, "name"),
+            status: member(&mut members, "status"),
+            status_reason: member(&mut members, "statusReason"),
+            failures: member(&mut members, "failures"),
+            infrastructure_role_arn: member(&mut members, "infrastructureRoleArn"),
+            deletion_protection: member(&mut members, "deletionProtection"),
+            configuration: member(&mut members, "configuration"),
+            access_type: member(&mut members, "accessType"),
+            propagate_tags: member(&mut members, "propagateTags"),
+            tags: member(&mut members, "tags"),
+            created_at: member(&mut members, "createdAt"),
+            updated_at: member(&mut members, "updatedAt"),
+        })
+    }
+}
+
+/// The failures for a single resource that was touched by an asynchronous gateway process.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GatewayResourceFailure {
+    /// The Amazon Resource Name (ARN) of the resource that failed to update, such as a load balancer ARN.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The errors that were encountered while operating on the resource.
+    #[serde(rename = "errors", default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<GatewayOperationError>>,
+}
+
+impl FromJson for GatewayResourceFailure {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            errors: member(&mut members, "errors"),
+        })
+    }
+}
+
+/// A single failed operation against a resource that a gateway manages.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GatewayOperationError {
+    /// The IAM-style action identifier of the operation that failed, such as `elasticloadbalancing:ModifyLoadBalancerAttributes`.
+    #[serde(rename = "operation", default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// The error code returned by the failed operation, passed through from the downstream service, such as `AccessDenied`.
+    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The detailed error message.
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl FromJson for GatewayOperationError {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            operation: member(&mut members, "operation"),
+            code: member(&mut members, "code"),
+            message: member(&mut members, "message"),
+        })
+    }
+}
+
+/// The type-specific configuration for a gateway that is returned by `DescribeGateway`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeGatewayConfiguration {
+    /// The configuration for a host-based, shared Application Load Balancer gateway.
+    #[serde(rename = "hostSharedAlb", default, skip_serializing_if = "Option::is_none")]
+    pub host_shared_alb: Option<DescribeGatewayAlbConfiguration>,
+}
+
+impl FromJson for DescribeGatewayConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            host_shared_alb: member(&mut members, "hostSharedAlb"),
+        })
+    }
+}
+
+/// The configuration for a gateway that uses shared Application Load Balancers, as returned by `DescribeGateway`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeGatewayAlbConfiguration {
+    /// The network configuration for the load balancers that the gateway manages.
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub network_configuration: Option<GatewayElbNetworkConfiguration>,
+    /// Specifies whether the load balancers the gateway manages are `internet-facing` or `internal`.
+    #[serde(rename = "scheme", default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<GatewayElbScheme>,
+    /// The access log configuration for the load balancers that the gateway manages.
+    #[serde(rename = "accessLogs", default, skip_serializing_if = "Option::is_none")]
+    pub access_logs: Option<GatewayElbAccessLogConfiguration>,
+    /// The Amazon Resource Name (ARN) of the WAF web ACL associated with the load balancers that the gateway manages.
+    #[serde(rename = "webACLArn", default, skip_serializing_if = "Option::is_none")]
+    pub web_acl_arn: Option<String>,
+    /// The port that the load balancer listener uses is 443.
+    #[serde(rename = "port", default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    /// The protocol for the load balancer listener is `HTTPS`.
+    #[serde(rename = "protocol", default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<GatewayAlbProtocol>,
+    /// The maximum number of Application Load Balancers that the gateway manages.
+    #[serde(rename = "maxAlbCount", default, skip_serializing_if = "Option::is_none")]
+    pub max_alb_count: Option<i32>,
+    /// The current number of Application Load Balancers that the gateway has allocated.
+    #[serde(rename = "currentAlbCount", default, skip_serializing_if = "Option::is_none")]
+    pub current_alb_count: Option<i32>,
+    /// The desync mitigation mode for the load balancers that the gateway manages.
+    #[serde(rename = "httpDesync", default, skip_serializing_if = "Option::is_none")]
+    pub http_desync: Option<GatewayAlbDesyncMitigationMode>,
+    /// The rules that route test traffic for progressive deployments.
+    #[serde(rename = "testTrafficRules", default, skip_serializing_if = "Option::is_none")]
+    pub test_traffic_rules: Option<GatewayAlbTestTrafficRules>,
+}
+
+impl FromJson for DescribeGatewayAlbConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            network_configuration: member(&mut members, "networkConfiguration"),
+            scheme: member(&mut members, "scheme"),
+            access_logs: member(&mut members, "accessLogs"),
+            web_acl_arn: member(&mut members, "webACLArn"),
+            port: member(&mut members, "port"),
+            protocol: member(&mut members, "protocol"),
+            max_alb_count: member(&mut members, "maxAlbCount"),
+            current_alb_count: member(&mut members, "currentAlbCount"),
+            http_desync: member(&mut members, "httpDesync"),
+            test_traffic_rules: member(&mut members, "testTrafficRules"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UpdateGatewayRequest {
+    /// The name or Amazon Resource Name (ARN) of the gateway to update.
+    #[serde(rename = "gateway", default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// The Amazon Resource Name (ARN) of the IAM role that the gateway assumes to manage infrastructure on your behalf.
+    #[serde(rename = "infrastructureRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub infrastructure_role_arn: Option<String>,
+    /// Specifies whether to enable deletion protection for the gateway.
+    #[serde(rename = "deletionProtection", default, skip_serializing_if = "Option::is_none")]
+    pub deletion_protection: Option<bool>,
+    /// The updated type-specific configuration for the gateway.
+    #[serde(rename = "configuration", default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<UpdateGatewayConfiguration>,
+    /// Specifies whether to propagate the tags from the gateway to the infrastructure that the gateway manages.
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
+    pub propagate_tags: Option<PropagateGatewayTags>,
+}
+
+impl FromJson for UpdateGatewayRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway: member(&mut members, "gateway"),
+            infrastructure_role_arn: member(&mut members, "infrastructureRoleArn"),
+            deletion_protection: member(&mut members, "deletionProtection"),
+            configuration: member(&mut members, "configuration"),
+            propagate_tags: member(&mut members, "propagateTags"),
+        })
+    }
+}
+
+/// The type-specific configuration to change on a gateway.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UpdateGatewayConfiguration {
+    /// The mutable configuration for a host-based, shared Application Load Balancer gateway.
+    #[serde(rename = "hostSharedAlb", default, skip_serializing_if = "Option::is_none")]
+    pub host_shared_alb: Option<UpdateGatewayAlbConfiguration>,
+}
+
+impl FromJson for UpdateGatewayConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            host_shared_alb: member(&mut members, "hostSharedAlb"),
+        })
+    }
+}
+
+/// The mutable configuration fields for a gateway that uses shared Application Load Balancers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UpdateGatewayAlbConfiguration {
+    /// The mutable network configuration for the load balancers that the gateway manages.
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub network_configuration: Option<UpdateGatewayNetworkConfiguration>,
+    /// The maximum number of Application Load Balancers that the gateway manages.
+    #[serde(rename = "maxAlbCount", default, skip_serializing_if = "Option::is_none")]
+    pub max_alb_count: Option<i32>,
+    /// The Amazon Resource Name (ARN) of the WAF web ACL to associate with the load balancers that the gateway manages.
+    #[serde(rename = "webACLArn", default, skip_serializing_if = "Option::is_none")]
+    pub web_acl_arn: Option<String>,
+    /// The access log configuration for the load balancers that the gateway manages.
+    #[serde(rename = "accessLogs", default, skip_serializing_if = "Option::is_none")]
+    pub access_logs: Option<GatewayElbAccessLogConfiguration>,
+    /// The desync mitigation mode for the load balancers that the gateway manages.
+    #[serde(rename = "httpDesync", default, skip_serializing_if = "Option::is_none")]
+    pub http_desync: Option<GatewayAlbDesyncMitigationMode>,
+    /// The rules that route test traffic for progressive deployments.
+    #[serde(rename = "testTrafficRules", default, skip_serializing_if = "Option::is_none")]
+    pub test_traffic_rules: Option<GatewayAlbTestTrafficRules>,
+}
+
+impl FromJson for UpdateGatewayAlbConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            network_configuration: member(&mut members, "networkConfiguration"),
+            max_alb_count: member(&mut members, "maxAlbCount"),
+            web_acl_arn: member(&mut members, "webACLArn"),
+            access_logs: member(&mut members, "accessLogs"),
+            http_desync: member(&mut members, "httpDesync"),
+            test_traffic_rules: member(&mut members, "testTrafficRules"),
+        })
+    }
+}
+
+/// The mutable network configuration for the load balancers that a gateway manages.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UpdateGatewayNetworkConfiguration {
+    /// The ID of a security group that you provide to control inbound traffic to the load balancers that the gateway manages.
+    #[serde(rename = "inboundSecurityGroup", default, skip_serializing_if = "Option::is_none")]
+    pub inbound_security_group: Option<String>,
+}
+
+impl FromJson for UpdateGatewayNetworkConfiguration {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            inbound_security_group: member(&mut members, "inboundSecurityGroup"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UpdateGatewayResponse {
+    /// The Amazon Resource Name (ARN) of the gateway.
+    #[serde(rename = "gatewayArn", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_arn: Option<String>,
+    /// The name of the gateway.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The status of the gateway.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<GatewayStatus>,
+}
+
+impl FromJson for UpdateGatewayResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway_arn: member(&mut members, "gatewayArn"),
+            name: member(&mut members, "name"),
+            status: member(&mut members, "status"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DeleteGatewayRequest {
+    /// The name or Amazon Resource Name (ARN) of the gateway to delete.
+    #[serde(rename = "gateway", default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+}
+
+impl FromJson for DeleteGatewayRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway: member(&mut members, "gateway"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DeleteGatewayResponse {
+    /// The Amazon Resource Name (ARN) of the deleted gateway.
+    #[serde(rename = "gatewayArn", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_arn: Option<String>,
+    /// The name of the deleted gateway.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The status of the gateway.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<GatewayStatus>,
+}
+
+impl FromJson for DeleteGatewayResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway_arn: member(&mut members, "gatewayArn"),
+            name: member(&mut members, "name"),
+            status: member(&mut members, "status"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ListGatewaysRequest {
+    /// The gateway names to filter the results by.
+    #[serde(rename = "names", default, skip_serializing_if = "Option::is_none")]
+    pub names: Option<Vec<String>>,
+    /// The gateway statuses to filter the results by.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Vec<GatewayStatus>>,
+    /// The maximum number of gateway results that `ListGateways` returns in a single page.
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    /// The `nextToken` value returned from a previous paginated `ListGateways` request where `maxResults` was used and the results exceeded the value of that parameter.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for ListGatewaysRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            names: member(&mut members, "names"),
+            status: member(&mut members, "status"),
+            max_results: member(&mut members, "maxResults"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ListGatewaysResponse {
+    /// The list of gateways that match the request.
+    #[serde(rename = "gateways", default, skip_serializing_if = "Option::is_none")]
+    pub gateways: Option<Vec<GatewaySummary>>,
+    /// The `nextToken` value to include in a future `ListGateways` request.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for ListGatewaysResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateways: member(&mut members, "gateways"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+/// A summary of a gateway that is returned by the `ListGateways` operation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GatewaySummary {
+    /// The Amazon Resource Name (ARN) of the gateway.
+    #[serde(rename = "gatewayArn", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_arn: Option<String>,
+    /// The name of the gateway.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The status of the gateway.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<GatewayStatus>,
+    /// The Unix timestamp for the time when the gateway was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+}
+
+impl FromJson for GatewaySummary {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway_arn: member(&mut members, "gatewayArn"),
+            name: member(&mut members, "name"),
+            status: member(&mut members, "status"),
+            created_at: member(&mut members, "createdAt"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AssociateGatewayWithClusterRequest {
+    /// The name or Amazon Resource Name (ARN) of the gateway to associate.
+    #[serde(rename = "gateway", default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// The name or Amazon Resource Name (ARN) of the cluster to associate the gateway with.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+}
+
+impl FromJson for AssociateGatewayWithClusterRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway: member(&mut members, "gateway"),
+            cluster: member(&mut members, "cluster"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AssociateGatewayWithClusterResponse {
+    /// The Amazon Resource Name (ARN) of the gateway.
+    #[serde(rename = "gatewayArn", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the cluster.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// The status of the association.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<GatewayClusterAssociationStatus>,
+}
+
+impl FromJson for AssociateGatewayWithClusterResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway_arn: member(&mut members, "gatewayArn"),
+            cluster_arn: member(&mut members, "clusterArn"),
+            status: member(&mut members, "status"),
+        })
+    }
+}
+
+/// The status of an association between a gateway and a cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum GatewayClusterAssociationStatus {
+    #[serde(rename = "ACTIVE")]
+    Active,
+    #[serde(rename = "DISASSOCIATING")]
+    Disassociating,
+    #[serde(rename = "INACTIVE")]
+    Inactive,
+}
+
+impl GatewayClusterAssociationStatus {
+    pub const VALUES: &'static [&'static str] = &["ACTIVE", "DISASSOCIATING", "INACTIVE"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Disassociating => "DISASSOCIATING",
+            Self::Inactive => "INACTIVE",
+        }
+    }
+
+    /// The value of that name, as the API spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ACTIVE" => Some(Self::Active),
+            "DISASSOCIATING" => Some(Self::Disassociating),
+            "INACTIVE" => Some(Self::Inactive),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for GatewayClusterAssociationStatus {
+    fn from_json(value: Value) -> Option<Self> {
+        value.as_str().and_then(Self::from_name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DisassociateGatewayFromClusterRequest {
+    /// The name or Amazon Resource Name (ARN) of the gateway to disassociate.
+    #[serde(rename = "gateway", default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// The name or Amazon Resource Name (ARN) of the cluster to disassociate the gateway from.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+}
+
+impl FromJson for DisassociateGatewayFromClusterRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway: member(&mut members, "gateway"),
+            cluster: member(&mut members, "cluster"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DisassociateGatewayFromClusterResponse {
+    /// The Amazon Resource Name (ARN) of the gateway.
+    #[serde(rename = "gatewayArn", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the cluster.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// The status of the association.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<GatewayClusterAssociationStatus>,
+}
+
+impl FromJson for DisassociateGatewayFromClusterResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway_arn: member(&mut members, "gatewayArn"),
+            cluster_arn: member(&mut members, "clusterArn"),
+            status: member(&mut members, "status"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ListGatewayClusterAssociationsRequest {
+    /// The name or Amazon Resource Name (ARN) of a gateway to filter the results by.
+    #[serde(rename = "gateway", default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// The name or Amazon Resource Name (ARN) of a cluster to filter the results by.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The association status to filter the results by.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Vec<GatewayClusterAssociationStatus>>,
+    /// The maximum number of results that the operation returns in a single page.
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    /// The `nextToken` value returned from a previous paginated request.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for ListGatewayClusterAssociationsRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway: member(&mut members, "gateway"),
+            cluster: member(&mut members, "cluster"),
+            status: member(&mut members, "status"),
+            max_results: member(&mut members, "maxResults"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ListGatewayClusterAssociationsResponse {
+    /// The gateway-cluster associations that match the request.
+    #[serde(rename = "gatewayClusterAssociations", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_cluster_associations: Option<Vec<GatewayClusterAssociationSummary>>,
+    /// The `nextToken` value to include in a future request to retrieve the next page of results.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for ListGatewayClusterAssociationsResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway_cluster_associations: member(&mut members, "gatewayClusterAssociations"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+/// A summary of an association between a gateway and a cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GatewayClusterAssociationSummary {
+    /// The Amazon Resource Name (ARN) of the gateway.
+    #[serde(rename = "gatewayArn", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the cluster.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// The status of the association.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<GatewayClusterAssociationStatus>,
+}
+
+impl FromJson for GatewayClusterAssociationSummary {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway_arn: member(&mut members, "gatewayArn"),
+            cluster_arn: member(&mut members, "clusterArn"),
+            status: member(&mut members, "status"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeGatewayResourcesRequest {
+    /// The name or Amazon Resource Name (ARN) of the gateway.
+    #[serde(rename = "gateway", default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// The maximum number of results that the operation returns in a single page.
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    /// The `nextToken` value returned from a previous paginated request.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for DescribeGatewayResourcesRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway: member(&mut members, "gateway"),
+            max_results: member(&mut members, "maxResults"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeGatewayResourcesResponse {
+    /// The infrastructure resources that the gateway manages, grouped by gateway type.
+    #[serde(rename = "gatewayResources", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_resources: Option<GatewayResources>,
+    /// The `nextToken` value to include in a future request to retrieve the next page of results.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for DescribeGatewayResourcesResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway_resources: member(&mut members, "gatewayResources"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+/// `DescribeGatewayResources` returns the gateway-managed infrastructure, grouped by gateway type.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GatewayResources {
+    /// The Amazon Resource Name (ARN) of the gateway.
+    #[serde(rename = "gatewayArn", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_arn: Option<String>,
+    /// The infrastructure resources that the gateway manages.
+    #[serde(rename = "resources", default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<GatewayInfrastructureResources>,
+}
+
+impl FromJson for GatewayResources {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway_arn: member(&mut members, "gatewayArn"),
+            resources: member(&mut members, "resources"),
+        })
+    }
+}
+
+/// The gateway-managed infrastructure in a `DescribeGatewayResources` response, as a union keyed by gateway type.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GatewayInfrastructureResources {
+    /// The Application Load Balancer resource groups for a host-based, shared ALB gateway.
+    #[serde(rename = "hostSharedAlb", default, skip_serializing_if = "Option::is_none")]
+    pub host_shared_alb: Option<Vec<ElbGatewayResources>>,
+}
+
+impl FromJson for GatewayInfrastructureResources {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            host_shared_alb: member(&mut members, "hostSharedAlb"),
+        })
+    }
+}
+
+/// An Application Load Balancer and its associated resources that a gateway manages.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ElbGatewayResources {
+    /// The Amazon Resource Name (ARN) of the load balancer.
+    #[serde(rename = "loadBalancerArn", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the listener on the load balancer.
+    #[serde(rename = "listenerArn", default, skip_serializing_if = "Option::is_none")]
+    pub listener_arn: Option<String>,
+    /// The ID of the security group attached to the load balancer.
+    #[serde(rename = "securityGroup", default, skip_serializing_if = "Option::is_none")]
+    pub security_group: Option<String>,
+    /// The Amazon Resource Names (ARNs) of the gateway routes that use this load balancer for ingress.
+    #[serde(rename = "gatewayRouteArns", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_route_arns: Option<Vec<String>>,
+}
+
+impl FromJson for ElbGatewayResources {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            load_balancer_arn: member(&mut members, "loadBalancerArn"),
+            listener_arn: member(&mut members, "listenerArn"),
+            security_group: member(&mut members, "securityGroup"),
+            gateway_route_arns: member(&mut members, "gatewayRouteArns"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeGatewayRouteRequest {
+    /// The Amazon Resource Name (ARN) of the gateway route to describe.
+    #[serde(rename = "gatewayRouteArn", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_route_arn: Option<String>,
+}
+
+impl FromJson for DescribeGatewayRouteRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway_route_arn: member(&mut members, "gatewayRouteArn"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DescribeGatewayRouteResponse {
+    /// The details of the gateway route.
+    #[serde(rename = "gatewayRoute", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_route: Option<GatewayRoute>,
+}
+
+impl FromJson for DescribeGatewayRouteResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway_route: member(&mut members, "gatewayRoute"),
+        })
+    }
+}
+
+/// A gateway route, which represents the association between a service and a gateway and the service-specific infrastructure that the gateway manages for the service's revisions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GatewayRoute {
+    /// The Amazon Resource Name (ARN) of the gateway route.
+    #[serde(rename = "gatewayRouteArn", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_route_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the service associated with the route.
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_arn: Option<String>,
+    /// The task definition container port name that the route targets on the service.
+    #[serde(rename = "serviceContainerPortName", default, skip_serializing_if = "Option::is_none")]
+    pub service_container_port_name: Option<String>,
+    /// The status of the gateway route.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<GatewayRouteStatus>,
+    /// The URL for accessing the service, including the `https://` scheme.
+    #[serde(rename = "serviceUrl", default, skip_serializing_if = "Option::is_none")]
+    pub service_url: Option<String>,
+    /// The service-specific infrastructure that the gateway manages for the route, keyed by gateway type.
+    #[serde(rename = "resources", default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<GatewayRouteResources>,
+}
+
+impl FromJson for GatewayRoute {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway_route_arn: member(&mut members, "gatewayRouteArn"),
+            service_arn: member(&mut members, "serviceArn"),
+            service_container_port_name: member(&mut members, "serviceContainerPortName"),
+            status: member(&mut members, "status"),
+            service_url: member(&mut members, "serviceUrl"),
+            resources: member(&mut members, "resources"),
+        })
+    }
+}
+
+/// The service-specific infrastructure that a gateway manages for a route, keyed by gateway type.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GatewayRouteResources {
+    /// The Application Load Balancer resources for a host-based, shared ALB gateway.
+    #[serde(rename = "hostSharedAlb", default, skip_serializing_if = "Option::is_none")]
+    pub host_shared_alb: Option<Vec<GatewayRouteAlbResources>>,
+}
+
+impl FromJson for GatewayRouteResources {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            host_shared_alb: member(&mut members, "hostSharedAlb"),
+        })
+    }
+}
+
+/// The Application Load Balancer resources that a gateway manages for a route.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GatewayRouteAlbResources {
+    /// The Amazon Resource Name (ARN) of the Amazon Web Services Certificate Manager certificate.
+    #[serde(rename = "acmCertificateArn", default, skip_serializing_if = "Option::is_none")]
+    pub acm_certificate_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the load balancer.
+    #[serde(rename = "loadBalancerArn", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the listener.
+    #[serde(rename = "listenerArn", default, skip_serializing_if = "Option::is_none")]
+    pub listener_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the listener rule for production traffic.
+    #[serde(rename = "listenerRuleArn", default, skip_serializing_if = "Option::is_none")]
+    pub listener_rule_arn: Option<String>,
+    /// The Amazon Resource Names (ARNs) of the listener rules for test traffic.
+    #[serde(rename = "testListenerRuleArns", default, skip_serializing_if = "Option::is_none")]
+    pub test_listener_rule_arns: Option<Vec<String>>,
+    /// The security groups attached to the load balancer.
+    #[serde(rename = "loadBalancerSecurityGroups", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer_security_groups: Option<Vec<GatewayRouteLoadBalancerSecurityGroup>>,
+    /// The Amazon Resource Name (ARN) of the service security group in which the gateway manages the ingress rule for this route.
+    #[serde(rename = "serviceSecurityGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_security_group_arn: Option<String>,
+}
+
+impl FromJson for GatewayRouteAlbResources {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            acm_certificate_arn: member(&mut members, "acmCertificateArn"),
+            load_balancer_arn: member(&mut members, "loadBalancerArn"),
+            listener_arn: member(&mut members, "listenerArn"),
+            listener_rule_arn: member(&mut members, "listenerRuleArn"),
+            test_listener_rule_arns: member(&mut members, "testListenerRuleArns"),
+            load_balancer_security_groups: member(&mut members, "loadBalancerSecurityGroups"),
+            service_security_group_arn: member(&mut members, "serviceSecurityGroupArn"),
+        })
+    }
+}
+
+/// A security group attached to the load balancer for a gateway route.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GatewayRouteLoadBalancerSecurityGroup {
+    /// The Amazon Resource Name (ARN) of the security group.
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The Amazon Resource Names (ARNs) of the security group rules.
+    #[serde(rename = "ruleArns", default, skip_serializing_if = "Option::is_none")]
+    pub rule_arns: Option<Vec<String>>,
+}
+
+impl FromJson for GatewayRouteLoadBalancerSecurityGroup {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            arn: member(&mut members, "arn"),
+            rule_arns: member(&mut members, "ruleArns"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ListGatewayRoutesRequest {
+    /// The name or Amazon Resource Name (ARN) of a gateway to filter the results by.
+    #[serde(rename = "gateway", default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// The name or Amazon Resource Name (ARN) of a cluster to filter the results by.
+    #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The name or Amazon Resource Name (ARN) of a service to filter the results by.
+    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// The name of a task definition container port to filter the results by.
+    #[serde(rename = "serviceContainerPortName", default, skip_serializing_if = "Option::is_none")]
+    pub service_container_port_name: Option<String>,
+    /// The gateway route status to filter the results by.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Vec<GatewayRouteStatus>>,
+    /// The maximum number of results that the operation returns in a single page.
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    /// The `nextToken` value returned from a previous paginated request.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for ListGatewayRoutesRequest {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway: member(&mut members, "gateway"),
+            cluster: member(&mut members, "cluster"),
+            service: member(&mut members, "service"),
+            service_container_port_name: member(&mut members, "serviceContainerPortName"),
+            status: member(&mut members, "status"),
+            max_results: member(&mut members, "maxResults"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ListGatewayRoutesResponse {
+    /// The gateway routes that match the request.
+    #[serde(rename = "gatewayRoutes", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_routes: Option<Vec<GatewayRouteSummary>>,
+    /// The `nextToken` value to include in a future request to retrieve the next page of results.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl FromJson for ListGatewayRoutesResponse {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway_routes: member(&mut members, "gatewayRoutes"),
+            next_token: member(&mut members, "nextToken"),
+        })
+    }
+}
+
+/// A summary of a gateway route that is returned by the `ListGatewayRoutes` operation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GatewayRouteSummary {
+    /// The Amazon Resource Name (ARN) of the gateway route.
+    #[serde(rename = "gatewayRouteArn", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_route_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the gateway.
+    #[serde(rename = "gatewayArn", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the cluster.
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the service.
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
+    pub service_arn: Option<String>,
+    /// The task definition container port name that the route targets on the service.
+    #[serde(rename = "serviceContainerPortName", default, skip_serializing_if = "Option::is_none")]
+    pub service_container_port_name: Option<String>,
+    /// The status of the gateway route.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<GatewayRouteStatus>,
+}
+
+impl FromJson for GatewayRouteSummary {
+    fn from_json(value: Value) -> Option<Self> {
+        let mut members = object(value)?;
+        Some(Self {
+            gateway_route_arn: member(&mut members, "gatewayRouteArn"),
+            gateway_arn: member(&mut members, "gatewayArn"),
+            cluster_arn: member(&mut members, "clusterArn"),
+            service_arn: member(&mut members, "serviceArn"),
+            service_container_port_name: member(&mut members, "serviceContainerPortName"),
+            status: member(&mut members, "status"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SubmitTaskStateChangeRequest {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task.
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]

@@ -10,6 +10,7 @@ pub(crate) mod daemons;
 mod explain;
 mod express;
 pub(crate) mod fargate;
+pub(crate) mod gateways;
 mod instances;
 pub(crate) mod launch;
 pub(crate) mod managed_scaling;
@@ -66,6 +67,11 @@ pub(crate) mod handlers {
         create_express_gateway_service, delete_express_gateway_service,
         describe_express_gateway_service, update_express_gateway_service,
     };
+    pub(crate) use super::gateways::{
+        associate_gateway_with_cluster, create_gateway, delete_gateway, describe_gateway,
+        describe_gateway_resources, describe_gateway_route, disassociate_gateway_from_cluster,
+        list_gateway_cluster_associations, list_gateway_routes, list_gateways, update_gateway,
+    };
     pub(crate) use super::instances::{
         deregister_container_instance, describe_container_instances, list_container_instances,
         register_container_instance, update_container_instances_state,
@@ -109,6 +115,8 @@ pub struct EcsState {
     /// Managed daemons, by (cluster name, daemon name), and their task definitions.
     pub(crate) daemons: daemons::Daemons,
     pub(crate) daemon_task_definitions: daemons::definitions::DaemonTaskDefinitions,
+    /// Gateways, by name.
+    pub(crate) gateways: gateways::Gateways,
     /// Express services, by their ECS service's ARN.
     pub(crate) express: express::ExpressServices,
     /// What the Lambda functions named as deployment lifecycle hooks answer (PutHookFunction).

@@ -169,7 +169,7 @@ fn child_arn(daemon_arn: &str, kind: &str, count: usize, digits: bool) -> String
     let mut hash = Fnv::new();
     hash.bytes(daemon_arn.as_bytes());
     hash.bytes(kind.as_bytes());
-    hash.bytes(&count.to_le_bytes());
+    hash.bytes(&(count as u64).to_le_bytes());
     let mut state = hash.0;
     let id: String = if digits {
         format!("{:019}", state % 10_000_000_000_000_000_000)

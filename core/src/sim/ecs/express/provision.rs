@@ -9,6 +9,7 @@ use crate::api::application_autoscaling as scaling;
 use crate::api::ecs::{self as api, ExpressGatewayServiceScalingMetric as Metric};
 use crate::api::elbv2 as elb;
 use crate::error::EcsimError;
+use crate::sim::world::atomically;
 use crate::sim::World;
 use serde_json::json;
 
@@ -30,15 +31,6 @@ fn invalid(message: impl Into<String>) -> EcsimError {
 /// Another service's error, as ECS reports it.
 fn relayed(what: &str) -> impl Fn(EcsimError) -> EcsimError + '_ {
     move |error| invalid(format!("{what}: {}", error.message))
-}
-
-/// Runs `change`; when it fails, the world goes back to what it was before.
-fn atomically<T>(
-    world: &mut World,
-    change: impl FnOnce(&mut World) -> Result<T, EcsimError>,
-) -> Result<T, EcsimError> {
-    let before = world.clone();
-    change(world).inspect_err(|_| *world = before)
 }
 
 /// The settings of a configuration, the defaults filled in.

@@ -7,9 +7,11 @@ use super::{Service, ServiceStatus, DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEA
 use crate::api::ecs::{self as api, DeploymentControllerType, LaunchType, SchedulingStrategy};
 use crate::error::EcsimError;
 use crate::placement::Strategy;
+use crate::sim::ecs::gateways::routes;
 use crate::sim::ecs::launch::{constraints, resolve_launch, strategies, Launch, TagsAsked};
 use crate::sim::ecs::task_definitions;
 use crate::sim::ecs::{capacity, cluster_name, failure, fargate};
+use crate::sim::world::atomically;
 use crate::sim::World;
 
 pub(super) fn not_found() -> EcsimError {
@@ -62,6 +64,21 @@ pub(super) fn percents(
 }
 
 pub fn create_service(
+    world: &mut World,
+    request: api::CreateServiceRequest,
+) -> Result<api::CreateServiceResponse, EcsimError> {
+    // Gateway routes are made before the service's own checks: all or nothing.
+    if request
+        .gateway_connectors
+        .as_ref()
+        .is_some_and(|c| !c.is_empty())
+    {
+        return atomically(world, |world| create(world, request));
+    }
+    create(world, request)
+}
+
+fn create(
     world: &mut World,
     request: api::CreateServiceRequest,
 ) -> Result<api::CreateServiceResponse, EcsimError> {
@@ -124,7 +141,21 @@ pub fn create_service(
     let given_constraints = request.placement_constraints.clone().unwrap_or_default();
     let parsed_strategies = service_strategies(&given_strategies)?;
     let parsed_constraints = constraints(&launch.spec.task_definition, &given_constraints)?;
-    let load_balancers = request.load_balancers.clone().unwrap_or_default();
+    let mut load_balancers = request.load_balancers.clone().unwrap_or_default();
+    if let Some(connectors) = request.gateway_connectors.as_deref() {
+        let cluster = crate::sim::ecs::cluster_name(request.cluster.as_deref()).to_string();
+        if world
+            .ecs
+            .services
+            .contains_key(&(cluster.clone(), name.clone()))
+        {
+            return Err(api::Error::InvalidParameterException
+                .with("Creation of service was not idempotent."));
+        }
+        let key = (cluster, name.clone());
+        let task_definition = &launch.spec.task_definition;
+        load_balancers.extend(routes::connect(world, &key, task_definition, connectors)?);
+    }
     targets::check(world, &load_balancers, &launch.spec.task_definition)?;
     shift::check_balancers(&world.elbv2, &load_balancers)?;
     let shift_settings = shift::Settings::updated(
@@ -354,6 +385,45 @@ pub fn apply_update(
         request.cluster.as_deref(),
         request.service.as_deref().unwrap_or_default(),
     )?;
+    if let Some(connectors) = request.gateway_connectors.clone() {
+        // The service's routes are made again: all or nothing.
+        return atomically(world, |world| {
+            reconnect(world, &key, &request, &connectors)?;
+            update(world, key, request)
+        });
+    }
+    update(world, key, request)
+}
+
+/// Replaces the service's gateway routes with those of `connectors`, for the task definition it
+/// will run.
+fn reconnect(
+    world: &mut World,
+    key: &(String, String),
+    request: &api::UpdateServiceRequest,
+    connectors: &[api::GatewayConnector],
+) -> Result<(), EcsimError> {
+    routes::disconnect(world, key)?;
+    let reference = request.task_definition.clone().unwrap_or_else(|| {
+        world.ecs.services[key].deployments[0]
+            .task_definition_arn
+            .clone()
+    });
+    let task_definition = task_definitions::resolve(world, &reference)
+        .map(|r| r.task_definition.clone())
+        .ok_or_else(|| api::Error::InvalidParameterException.with("TaskDefinition not found."))?;
+    let added = routes::connect(world, key, &task_definition, connectors)?;
+    if let Some(service) = world.ecs.services.get_mut(key) {
+        service.load_balancers.extend(added);
+    }
+    Ok(())
+}
+
+fn update(
+    world: &mut World,
+    key: (String, String),
+    request: api::UpdateServiceRequest,
+) -> Result<(String, String), EcsimError> {
     if world.ecs.services[&key].external {
         return super::external::apply_update(world, key, &request);
     }
@@ -479,11 +549,13 @@ pub fn delete_service(
         request.cluster.as_deref(),
         request.service.as_deref().unwrap_or_default(),
     )?;
-    let service = world.ecs.services.get_mut(&key).ok_or_else(not_found)?;
+    let service = world.ecs.services.get(&key).ok_or_else(not_found)?;
     if service.desired_count > 0 && request.force != Some(true) {
         return Err(api::Error::InvalidParameterException
             .with("The service cannot be stopped while it is scaled above 0."));
     }
+    atomically(world, |world| routes::disconnect(world, &key))?;
+    let service = world.ecs.services.get_mut(&key).ok_or_else(not_found)?;
     service.status = ServiceStatus::Draining;
     service.desired_count = 0;
     Ok(api::DeleteServiceResponse {

@@ -71,7 +71,7 @@ fn hook_id(deployment_id: &str, stage: HookStage, index: usize, pause: bool) -> 
     let mut hash = Fnv::new();
     hash.bytes(deployment_id.as_bytes());
     hash.bytes(stage.as_str().as_bytes());
-    hash.bytes(&index.to_le_bytes());
+    hash.bytes(&(index as u64).to_le_bytes());
     let mut state = hash.0;
     let id: String = (0..43)
         .map(|_| {
