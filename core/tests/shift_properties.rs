@@ -1,7 +1,8 @@
 //! Over random blue/green, linear and canary deployments (steps, bake times, Lambda hooks that
-//! pass or fail, pauses continued or left, rollbacks asked for, tasks protected), checked after
-//! every step: the listener rules' weights always sum to 100, traffic only reaches a target group
-//! whose targets are healthy, and a protected task is never stopped before its protection expires.
+//! pass or fail, pauses continued or left, rollbacks asked for, scale-ins, tasks protected),
+//! checked after every step: the listener rules' weights always sum to 100, traffic only reaches
+//! a target group whose targets are healthy, and a protected task is never stopped (by a
+//! deployment or a scale-in) before its protection expires.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -20,6 +21,8 @@ enum Step {
     Continue(bool),
     /// StopServiceDeployment on the deployment in progress.
     Stop,
+    /// A new desired count (scale-in when lower).
+    Desired(u8),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -30,6 +33,7 @@ fn step() -> impl Strategy<Value = Step> {
         (0..6usize, 1..=5u8).prop_map(|(i, m)| Step::Protect(i, m)),
         any::<bool>().prop_map(Step::Continue),
         Just(Step::Stop),
+        (1..=3u8).prop_map(Step::Desired),
     ]
 }
 
@@ -217,6 +221,9 @@ proptest! {
                             call(&mut sim, "ecs", "ContinueServiceDeployment", json!({"serviceDeploymentArn": deployment["serviceDeploymentArn"], "hookId": hook["hookId"], "action": action}));
                         }
                     }
+                }
+                Step::Desired(count) => {
+                    call(&mut sim, "ecs", "UpdateService", json!({"cluster": "c", "service": "s", "desiredCount": count}));
                 }
                 Step::Stop => {
                     if let Some(deployment) = in_progress(&mut sim) {
