@@ -13,6 +13,12 @@ pub const MAX_REASON_CHARS: usize = 255;
 /// Service names: "Up to 255 letters (uppercase and lowercase), numbers, underscores, and
 /// hyphens are allowed" (CreateService), as cluster names.
 pub fn check_service_name(name: &str) -> Result<(), EcsimError> {
+    check_name("Service name", name)
+}
+
+/// ECS's rule for the names of services, daemons and gateways: up to 255 letters, numbers,
+/// underscores and hyphens; `what` names the member in the error.
+pub fn check_name(what: &str, name: &str) -> Result<(), EcsimError> {
     let valid = (1..=255).contains(&name.len())
         && name
             .bytes()
@@ -20,9 +26,9 @@ pub fn check_service_name(name: &str) -> Result<(), EcsimError> {
     if valid {
         return Ok(());
     }
-    Err(api::Error::InvalidParameterException.with(
-        "Service name can have up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
-    ))
+    Err(api::Error::InvalidParameterException.with(format!(
+        "{what} can have up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens."
+    )))
 }
 
 /// Tags as ECS limits them: 50 per resource, keys 1 to 128 characters and unique, values up to

@@ -137,6 +137,18 @@ impl Subnets {
             .clone()
     }
 
+    /// The subnets `given`, or, when none are, the default subnets of the region's zones a and b
+    /// (where Express services and gateways go without a network configuration).
+    pub fn or_defaults(&mut self, given: Option<Vec<String>>, region: &str) -> Vec<String> {
+        match given {
+            Some(ids) if !ids.is_empty() => ids,
+            _ => ["a", "b"]
+                .iter()
+                .map(|zone| self.default_in(&format!("{region}{zone}")).subnet_id)
+                .collect(),
+        }
+    }
+
     pub fn get(&self, id: &str) -> Option<&Subnet> {
         self.declared.get(id)
     }

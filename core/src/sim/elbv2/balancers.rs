@@ -3,7 +3,7 @@
 //! target groups, and a deployment shifts traffic by changing the weights (`shift_weights`).
 //! No request is routed: conditions are kept and shown, never evaluated.
 
-use super::{group_not_found, validation, Elbv2State};
+use super::{group_not_found, valid_name, validation, Elbv2State};
 use crate::api::elbv2 as api;
 use crate::error::EcsimError;
 use crate::sim::ecsim::subnets::UndeclaredSubnets;
@@ -230,12 +230,7 @@ pub fn create_load_balancer(
     request: api::CreateLoadBalancerInput,
 ) -> Result<api::CreateLoadBalancerOutput, EcsimError> {
     let name = request.name.clone().unwrap_or_default();
-    let valid_name = (1..=32).contains(&name.len())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        && !name.starts_with('-')
-        && !name.ends_with('-')
-        && !name.starts_with("internal-");
-    if !valid_name {
+    if !valid_name(&name) {
         return Err(validation(format!(
             "Load balancer name '{name}' cannot be longer than 32 characters, must contain only alphanumeric characters or hyphens, must not begin or end with a hyphen, and must not begin with 'internal-'"
         )));
@@ -703,4 +698,37 @@ pub fn delete_rule(
     }
     world.elbv2.rules.remove(&arn);
     Ok(api::DeleteRuleOutput {})
+}
+
+/// An HTTPS listener on 443 with `certificate_arn`, answering 404 to what no rule takes: the
+/// listener ECS makes for Express services and gateways; returns its ARN.
+pub(crate) fn https_listener(
+    world: &mut World,
+    load_balancer_arn: &str,
+    certificate_arn: &str,
+) -> Result<String, EcsimError> {
+    let created = create_listener(
+        world,
+        api::CreateListenerInput {
+            load_balancer_arn: Some(load_balancer_arn.to_string()),
+            protocol: Some(api::ProtocolEnum::Https),
+            port: Some(443),
+            certificates: Some(vec![api::Certificate {
+                certificate_arn: Some(certificate_arn.to_string()),
+                is_default: None,
+            }]),
+            default_actions: Some(vec![api::Action {
+                r#type: Some(api::ActionTypeEnum::FixedResponse),
+                fixed_response_config: Some(api::FixedResponseActionConfig {
+                    status_code: Some("404".into()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        },
+    )?;
+    Ok((created.listeners.into_iter().flatten().next())
+        .and_then(|l| l.listener_arn)
+        .unwrap_or_default())
 }

@@ -7,6 +7,8 @@
 
 mod balancers;
 
+pub(crate) use balancers::https_listener;
+
 use crate::api::elbv2 as api;
 use crate::cluster::health::Periodic;
 use crate::error::EcsimError;
@@ -112,6 +114,15 @@ pub fn describe_target_health(
     })
 }
 
+/// ELB's rule for load balancer and target group names.
+fn valid_name(name: &str) -> bool {
+    (1..=32).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.starts_with("internal-")
+}
+
 fn validation(message: impl Into<String>) -> EcsimError {
     api::Error::ValidationError.with(message)
 }
@@ -132,12 +143,7 @@ pub fn create_target_group(
     request: api::CreateTargetGroupInput,
 ) -> Result<api::CreateTargetGroupOutput, EcsimError> {
     let name = request.name.clone().unwrap_or_default();
-    let valid_name = (1..=32).contains(&name.len())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        && !name.starts_with('-')
-        && !name.ends_with('-')
-        && !name.starts_with("internal-");
-    if !valid_name {
+    if !valid_name(&name) {
         return Err(validation(format!(
             "Target group name '{name}' can have a maximum of 32 characters, contain only alphanumeric characters or hyphens, and must not begin or end with a hyphen or begin with 'internal-'."
         )));

@@ -95,6 +95,24 @@ struct Asked<'a> {
     critical: Option<bool>,
 }
 
+/// What a CreateDaemonRequest or UpdateDaemonRequest (the same members) asks for.
+macro_rules! asked {
+    ($request:expr) => {
+        Asked {
+            task_definition: $request.daemon_task_definition_arn.as_deref().unwrap_or(""),
+            capacity_providers: $request
+                .capacity_provider_arns
+                .as_deref()
+                .unwrap_or_default(),
+            configuration: $request.deployment_configuration.as_ref(),
+            propagate_tags: $request.propagate_tags,
+            managed_tags: $request.enable_ecs_managed_tags,
+            execute_command: $request.enable_execute_command,
+            critical: $request.critical,
+        }
+    };
+}
+
 /// The revision `asked` makes of `daemon` (`previous`: the revision it replaces), checked.
 fn revision(
     world: &World,
@@ -207,15 +225,7 @@ pub fn create_daemon(
     request: api::CreateDaemonRequest,
 ) -> Result<api::CreateDaemonResponse, EcsimError> {
     let name = request.daemon_name.clone().unwrap_or_default();
-    let valid = (1..=255).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if !valid {
-        return Err(invalid(
-            "daemonName: up to 255 letters, numbers, underscores and hyphens.",
-        ));
-    }
+    crate::sim::ecs::names::check_name("daemonName", &name)?;
     crate::sim::ecs::names::check_tags(request.tags.as_deref())?;
     let cluster_name = crate::sim::ecs::cluster_name(request.cluster_arn.as_deref()).to_string();
     let cluster = world
@@ -244,18 +254,7 @@ pub fn create_daemon(
         tasks: Default::default(),
         retry_at: Default::default(),
     };
-    let asked = Asked {
-        task_definition: request.daemon_task_definition_arn.as_deref().unwrap_or(""),
-        capacity_providers: request
-            .capacity_provider_arns
-            .as_deref()
-            .unwrap_or_default(),
-        configuration: request.deployment_configuration.as_ref(),
-        propagate_tags: request.propagate_tags,
-        managed_tags: request.enable_ecs_managed_tags,
-        execute_command: request.enable_execute_command,
-        critical: request.critical,
-    };
+    let asked = asked!(request);
     let first = revision(world, cluster, &daemon, &asked, None)?;
     daemon.revisions.push(first);
     let deployment_arn = begin(&mut daemon, 0, None, now);
@@ -285,18 +284,7 @@ pub fn update_daemon(
         .clusters
         .get(&key.0)
         .ok_or_else(|| api::Error::ClusterNotFoundException.with("Cluster not found."))?;
-    let asked = Asked {
-        task_definition: request.daemon_task_definition_arn.as_deref().unwrap_or(""),
-        capacity_providers: request
-            .capacity_provider_arns
-            .as_deref()
-            .unwrap_or_default(),
-        configuration: request.deployment_configuration.as_ref(),
-        propagate_tags: request.propagate_tags,
-        managed_tags: request.enable_ecs_managed_tags,
-        execute_command: request.enable_execute_command,
-        critical: request.critical,
-    };
+    let asked = asked!(request);
     let source = daemon.target();
     let next = revision(world, cluster, daemon, &asked, daemon.revisions.get(source))?;
     let now = world.now;

@@ -277,23 +277,8 @@ fn create(
     });
     let task_definition_arn = task_definition(world, &name, &configuration)?;
     let region = world.config.region.clone();
-    let subnets = match configuration
-        .network_configuration
-        .as_ref()
-        .and_then(|n| n.subnets.clone())
-    {
-        Some(subnets) if !subnets.is_empty() => subnets,
-        _ => ["a", "b"]
-            .iter()
-            .map(|zone| {
-                world
-                    .ecsim
-                    .subnets
-                    .default_in(&format!("{region}{zone}"))
-                    .subnet_id
-            })
-            .collect(),
-    };
+    let given = (configuration.network_configuration.as_ref()).and_then(|n| n.subnets.clone());
+    let subnets = world.ecsim.subnets.or_defaults(given, &region);
     let vpc = (world.ecsim.subnets.get(&subnets[0]))
         .map_or("vpc-default".to_string(), |s| s.vpc_id.clone());
     let health_path = configuration.health_check_path.clone();
@@ -337,31 +322,8 @@ fn create(
     let host = format!("{name}-{id}.ecs.{region}.on.aws");
     let certificate_id = world.random_hex(32);
     let certificate = world.arn("acm", &format!("certificate/{certificate_id}"));
-    let listener = crate::sim::elbv2::handlers::create_listener(
-        world,
-        elb::CreateListenerInput {
-            load_balancer_arn: Some(balancer_arn.clone()),
-            protocol: Some(elb::ProtocolEnum::Https),
-            port: Some(443),
-            certificates: Some(vec![elb::Certificate {
-                certificate_arn: Some(certificate),
-                is_default: None,
-            }]),
-            default_actions: Some(vec![elb::Action {
-                r#type: Some(elb::ActionTypeEnum::FixedResponse),
-                fixed_response_config: Some(elb::FixedResponseActionConfig {
-                    status_code: Some("404".into()),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }]),
-            ..Default::default()
-        },
-    )
-    .map_err(relayed("listener"))?;
-    let listener_arn = (listener.listeners.into_iter().flatten().next())
-        .and_then(|l| l.listener_arn)
-        .unwrap_or_default();
+    let listener_arn = crate::sim::elbv2::https_listener(world, &balancer_arn, &certificate)
+        .map_err(relayed("listener"))?;
     let forward = |weights: [i32; 2]| elb::Action {
         r#type: Some(elb::ActionTypeEnum::Forward),
         forward_config: Some(elb::ForwardActionConfig {

@@ -21,15 +21,7 @@ pub fn create_gateway(
     request: api::CreateGatewayRequest,
 ) -> Result<api::CreateGatewayResponse, EcsimError> {
     let name = request.name.clone().unwrap_or_default();
-    let valid = (1..=255).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if !valid {
-        return Err(invalid(
-            "name: up to 255 letters, numbers, underscores and hyphens.",
-        ));
-    }
+    crate::sim::ecs::names::check_name("name", &name)?;
     if world.ecs.gateways.contains_key(&name) {
         return Err(invalid(format!("A gateway named {name} already exists.")));
     }

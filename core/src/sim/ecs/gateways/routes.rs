@@ -55,23 +55,8 @@ fn shared_alb(world: &mut World, gateway: &str) -> Result<SharedAlb, EcsimError>
     }
     let alb = world.ecs.gateways[gateway].alb();
     let region = world.config.region.clone();
-    let subnets = match alb
-        .network_configuration
-        .as_ref()
-        .and_then(|n| n.subnets.clone())
-    {
-        Some(subnets) if !subnets.is_empty() => subnets,
-        _ => ["a", "b"]
-            .iter()
-            .map(|zone| {
-                world
-                    .ecsim
-                    .subnets
-                    .default_in(&format!("{region}{zone}"))
-                    .subnet_id
-            })
-            .collect(),
-    };
+    let given = (alb.network_configuration.as_ref()).and_then(|n| n.subnets.clone());
+    let subnets = world.ecsim.subnets.or_defaults(given, &region);
     let scheme = match alb.scheme {
         Some(api::GatewayElbScheme::Internal) => elb::LoadBalancerSchemeEnum::Internal,
         _ => elb::LoadBalancerSchemeEnum::InternetFacing,
@@ -91,31 +76,9 @@ fn shared_alb(world: &mut World, gateway: &str) -> Result<SharedAlb, EcsimError>
         .and_then(|b| b.load_balancer_arn)
         .unwrap_or_default();
     let certificate_arn = world.arn("acm", &format!("certificate/{}", hashed(&[gateway, "acm"])));
-    let listener = crate::sim::elbv2::handlers::create_listener(
-        world,
-        elb::CreateListenerInput {
-            load_balancer_arn: Some(load_balancer_arn.clone()),
-            protocol: Some(elb::ProtocolEnum::Https),
-            port: Some(443),
-            certificates: Some(vec![elb::Certificate {
-                certificate_arn: Some(certificate_arn.clone()),
-                is_default: None,
-            }]),
-            default_actions: Some(vec![elb::Action {
-                r#type: Some(elb::ActionTypeEnum::FixedResponse),
-                fixed_response_config: Some(elb::FixedResponseActionConfig {
-                    status_code: Some("404".into()),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }]),
-            ..Default::default()
-        },
-    )
-    .map_err(relayed("the gateway's listener"))?;
-    let listener_arn = (listener.listeners.into_iter().flatten().next())
-        .and_then(|l| l.listener_arn)
-        .unwrap_or_default();
+    let listener_arn =
+        crate::sim::elbv2::https_listener(world, &load_balancer_arn, &certificate_arn)
+            .map_err(relayed("the gateway's listener"))?;
     let shared = SharedAlb {
         load_balancer_arn,
         listener_arn,

@@ -132,14 +132,7 @@ pub fn stop_service_deployment(
         ));
     }
     let World { ecs, rng, now, .. } = world;
-    let service: &mut Service = ecs
-        .services
-        .values_mut()
-        .find(|s| s.history.deployments.iter().any(|r| r.arn() == arn))
-        .ok_or_else(|| {
-            api::Error::ServiceDeploymentNotFoundException
-                .with(format!("The service deployment {arn} was not found."))
-        })?;
+    let service = service_of(ecs, &arn)?;
     let in_progress = service.deployments.first().is_some_and(|primary| {
         primary.rollout_state == DeploymentRolloutState::InProgress
             && service
@@ -162,4 +155,18 @@ pub fn stop_service_deployment(
     Ok(api::StopServiceDeploymentResponse {
         service_deployment_arn: Some(arn),
     })
+}
+
+/// The service whose service deployment `arn` is.
+pub(crate) fn service_of<'a>(
+    ecs: &'a mut crate::sim::ecs::EcsState,
+    arn: &str,
+) -> Result<&'a mut Service, EcsimError> {
+    ecs.services
+        .values_mut()
+        .find(|s| s.history.deployments.iter().any(|r| r.arn() == arn))
+        .ok_or_else(|| {
+            api::Error::ServiceDeploymentNotFoundException
+                .with(format!("The service deployment {arn} was not found."))
+        })
 }

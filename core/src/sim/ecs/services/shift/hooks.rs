@@ -191,15 +191,7 @@ pub fn continue_service_deployment(
 ) -> Result<api::ContinueServiceDeploymentResponse, EcsimError> {
     let arn = request.service_deployment_arn.unwrap_or_default();
     let hook_id = request.hook_id.unwrap_or_default();
-    let service = world
-        .ecs
-        .services
-        .values_mut()
-        .find(|s| s.history.deployments.iter().any(|r| r.arn() == arn))
-        .ok_or_else(|| {
-            api::Error::ServiceDeploymentNotFoundException
-                .with(format!("The service deployment {arn} was not found."))
-        })?;
+    let service = crate::sim::ecs::services::deployments_api::service_of(&mut world.ecs, &arn)?;
     let in_progress = service
         .history
         .deployments
