@@ -1,6 +1,6 @@
 //! TagResource, UntagResource and ListTagsForResource on every ECS resource ecsim keeps that
-//! takes tags: clusters, container instances, services, task sets, task definitions and tasks, named by
-//! ARN. A resource keeps at most 50 tags; tagging a key it has replaces the value; the `aws:`
+//! takes tags: clusters, container instances, services (Express ones too), task sets, task
+//! definitions, tasks, daemons, daemon task definitions and gateways, named by ARN. A resource keeps at most 50 tags; tagging a key it has replaces the value; the `aws:`
 //! prefix is AWS's (`names::check_tags`).
 
 use super::names::check_tags;
@@ -53,6 +53,22 @@ fn tags_of<'a>(ecs: &'a mut EcsState, arn: &str) -> Result<&'a mut Vec<Tag>, Ecs
                 .find(|r| r.task_definition.task_definition_arn.as_deref() == Some(arn))
                 .map(|r| &mut r.tags)
         }),
+        "daemon" => (ecs.daemons.values_mut())
+            .find(|d| d.arn == arn)
+            .map(|d| &mut d.tags),
+        "daemon-task-definition" => {
+            ecs.daemon_task_definitions
+                .values_mut()
+                .find_map(|revisions| {
+                    revisions
+                        .iter_mut()
+                        .find(|r| r.described.daemon_task_definition_arn.as_deref() == Some(arn))
+                        .map(|r| &mut r.tags)
+                })
+        }
+        "gateway" => (ecs.gateways.values_mut())
+            .find(|g| g.arn() == arn)
+            .map(|g| g.described.tags.get_or_insert_with(Vec::new)),
         _ => None,
     };
     found.ok_or_else(not_found)

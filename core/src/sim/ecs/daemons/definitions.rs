@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 pub struct Registered {
     pub described: api::DaemonTaskDefinition,
     pub runs: api::TaskDefinition,
+    pub tags: Vec<api::Tag>,
 }
 
 /// Revisions of each family; revision n is at index n - 1.
@@ -115,7 +116,11 @@ pub fn register_daemon_task_definition(
         .daemon_task_definitions
         .entry(family)
         .or_default()
-        .push(Registered { described, runs });
+        .push(Registered {
+            described,
+            runs,
+            tags: request.tags.unwrap_or_default(),
+        });
     Ok(api::RegisterDaemonTaskDefinitionResponse {
         daemon_task_definition_arn: Some(arn),
     })
