@@ -2,7 +2,7 @@
 //! AssociateGatewayWithCluster, DisassociateGatewayFromCluster, ListGatewayClusterAssociations
 //! and DescribeGatewayResources.
 
-use super::{gateway_name, not_found, Gateway};
+use super::{filter_name, gateway_name, not_found, Gateway};
 use crate::api::ecs::{
     self as api, GatewayClusterAssociationStatus as Association, GatewayStatus as Status,
 };
@@ -335,10 +335,7 @@ pub fn list_gateway_cluster_associations(
     world: &mut World,
     request: api::ListGatewayClusterAssociationsRequest,
 ) -> Result<api::ListGatewayClusterAssociationsResponse, EcsimError> {
-    let gateway = match request.gateway.as_deref() {
-        Some(reference) => Some(gateway_name(&world.ecs.gateways, reference)?),
-        None => None,
-    };
+    let gateway = filter_name(&world.ecs.gateways, request.gateway.as_deref())?;
     let cluster = (request.cluster.as_deref()).map(|c| crate::sim::ecs::cluster_name(Some(c)));
     let statuses = request.status.unwrap_or_default();
     let mut summaries = Vec::new();

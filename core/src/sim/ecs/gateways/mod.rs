@@ -96,3 +96,8 @@ fn gateway_name(gateways: &Gateways, reference: &str) -> Result<String, EcsimErr
         Err(not_found(reference))
     }
 }
+
+/// The name of the gateway a list filter names, if it names one.
+fn filter_name(gateways: &Gateways, reference: Option<&str>) -> Result<Option<String>, EcsimError> {
+    reference.map(|r| gateway_name(gateways, r)).transpose()
+}

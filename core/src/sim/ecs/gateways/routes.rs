@@ -2,7 +2,7 @@
 //! (CreateService, UpdateService), and remove again (UpdateService, DeleteService);
 //! ListGatewayRoutes and DescribeGatewayRoute.
 
-use super::{gateway_name, Gateway, Route, SharedAlb};
+use super::{filter_name, Gateway, Route, SharedAlb};
 use crate::api::ecs::{self as api, GatewayClusterAssociationStatus as Association};
 use crate::api::elbv2 as elb;
 use crate::error::EcsimError;
@@ -362,10 +362,7 @@ pub fn list_gateway_routes(
     world: &mut World,
     request: api::ListGatewayRoutesRequest,
 ) -> Result<api::ListGatewayRoutesResponse, EcsimError> {
-    let gateway = match request.gateway.as_deref() {
-        Some(reference) => Some(gateway_name(&world.ecs.gateways, reference)?),
-        None => None,
-    };
+    let gateway = filter_name(&world.ecs.gateways, request.gateway.as_deref())?;
     let cluster = (request.cluster.as_deref()).map(|c| crate::sim::ecs::cluster_name(Some(c)));
     let service = request.service.as_deref();
     let statuses = request.status.unwrap_or_default();
