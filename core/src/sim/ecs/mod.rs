@@ -246,6 +246,14 @@ pub(crate) fn failure(arn: &str, reason: &str) -> crate::api::ecs::Failure {
     }
 }
 
+/// Another service's error, as the ECS action that called it reports it (`what`: the resource
+/// it was making).
+pub(crate) fn relayed(what: &str) -> impl Fn(EcsimError) -> EcsimError + '_ {
+    move |error| {
+        crate::api::ecs::Error::InvalidParameterException.with(format!("{what}: {}", error.message))
+    }
+}
+
 /// The name a cluster reference (a name or an ARN; none means `default`) stands for.
 /// One page of an ECS List action's answer (`maxResults` 1 to 100, `paging.default` unless
 /// given; `nextToken`), refused with InvalidParameterException.

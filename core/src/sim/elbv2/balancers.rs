@@ -22,6 +22,17 @@ impl Rule {
     }
 }
 
+/// A forward action's target groups with their weights.
+pub(super) fn tuples(weights: &[(&str, i32)]) -> Vec<api::TargetGroupTuple> {
+    weights
+        .iter()
+        .map(|(arn, weight)| api::TargetGroupTuple {
+            target_group_arn: Some(arn.to_string()),
+            weight: Some(*weight),
+        })
+        .collect()
+}
+
 /// ELB's limit on a forward action's weights (0 to 999).
 const MAX_WEIGHT: i32 = 999;
 
@@ -90,15 +101,7 @@ impl Elbv2State {
         };
         forward.target_group_arn = None;
         let config = forward.forward_config.get_or_insert_with(Default::default);
-        config.target_groups = Some(
-            weights
-                .iter()
-                .map(|(arn, weight)| api::TargetGroupTuple {
-                    target_group_arn: Some(arn.to_string()),
-                    weight: Some(*weight),
-                })
-                .collect(),
-        );
+        config.target_groups = Some(tuples(weights));
     }
 
     /// Whether `arn` names a rule or a listener.
@@ -698,37 +701,4 @@ pub fn delete_rule(
     }
     world.elbv2.rules.remove(&arn);
     Ok(api::DeleteRuleOutput {})
-}
-
-/// An HTTPS listener on 443 with `certificate_arn`, answering 404 to what no rule takes: the
-/// listener ECS makes for Express services and gateways; returns its ARN.
-pub(crate) fn https_listener(
-    world: &mut World,
-    load_balancer_arn: &str,
-    certificate_arn: &str,
-) -> Result<String, EcsimError> {
-    let created = create_listener(
-        world,
-        api::CreateListenerInput {
-            load_balancer_arn: Some(load_balancer_arn.to_string()),
-            protocol: Some(api::ProtocolEnum::Https),
-            port: Some(443),
-            certificates: Some(vec![api::Certificate {
-                certificate_arn: Some(certificate_arn.to_string()),
-                is_default: None,
-            }]),
-            default_actions: Some(vec![api::Action {
-                r#type: Some(api::ActionTypeEnum::FixedResponse),
-                fixed_response_config: Some(api::FixedResponseActionConfig {
-                    status_code: Some("404".into()),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }]),
-            ..Default::default()
-        },
-    )?;
-    Ok((created.listeners.into_iter().flatten().next())
-        .and_then(|l| l.listener_arn)
-        .unwrap_or_default())
 }

@@ -6,8 +6,11 @@
 //! groups, which blue/green, linear and canary deployments shift; a target group needs none.
 
 mod balancers;
+mod provisioned;
 
-pub(crate) use balancers::https_listener;
+pub(crate) use provisioned::{
+    condition, forwarding_rule, https_listener, new_load_balancer, new_target_group,
+};
 
 use crate::api::elbv2 as api;
 use crate::cluster::health::Periodic;

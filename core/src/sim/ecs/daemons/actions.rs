@@ -145,7 +145,7 @@ fn revision(
         daemon_revision_arn: Some(child_arn(
             &daemon.arn,
             "daemon-revision",
-            daemon.revisions.len(),
+            daemon.next_revision(),
             true,
         )),
         cluster_arn: Some(daemon.cluster_arn.clone()),
@@ -193,14 +193,11 @@ fn begin(daemon: &mut Daemon, target: usize, source: Option<usize>, now: f64) ->
             d.stopped_at = Some(now);
         }
     }
-    let arn = child_arn(
-        &daemon.arn,
-        "daemon-deployment",
-        daemon.deployments.len(),
-        false,
-    );
-    let revision = &daemon.revisions[target];
+    let number = daemon.deployments.last().map_or(0, |d| d.number + 1);
+    let arn = child_arn(&daemon.arn, "daemon-deployment", number, false);
+    let revision = &daemon.revisions[&target];
     daemon.deployments.push(Deployment {
+        number,
         described: api::DaemonDeployment {
             daemon_deployment_arn: Some(arn.clone()),
             cluster_arn: Some(daemon.cluster_arn.clone()),
@@ -249,14 +246,14 @@ pub fn create_daemon(
         created_at: now,
         updated_at: now,
         tags: request.tags.clone().unwrap_or_default(),
-        revisions: Vec::new(),
+        revisions: Default::default(),
         deployments: Vec::new(),
         tasks: Default::default(),
         retry_at: Default::default(),
     };
     let asked = asked!(request);
     let first = revision(world, cluster, &daemon, &asked, None)?;
-    daemon.revisions.push(first);
+    daemon.revisions.insert(0, first);
     let deployment_arn = begin(&mut daemon, 0, None, now);
     let response = api::CreateDaemonResponse {
         daemon_arn: Some(daemon.arn.clone()),
@@ -286,16 +283,23 @@ pub fn update_daemon(
         .ok_or_else(|| api::Error::ClusterNotFoundException.with("Cluster not found."))?;
     let asked = asked!(request);
     let source = daemon.target();
-    let next = revision(world, cluster, daemon, &asked, daemon.revisions.get(source))?;
+    let next = revision(
+        world,
+        cluster,
+        daemon,
+        &asked,
+        daemon.revisions.get(&source),
+    )?;
     let now = world.now;
     let daemon = world
         .ecs
         .daemons
         .get_mut(&key)
         .ok_or_else(|| not_found(&arn))?;
-    daemon.revisions.push(next);
-    let target = daemon.revisions.len() - 1;
+    let target = daemon.next_revision();
+    daemon.revisions.insert(target, next);
     let deployment_arn = begin(daemon, target, Some(source), now);
+    daemon.forget_oldest();
     Ok(api::UpdateDaemonResponse {
         daemon_arn: Some(arn),
         status: Some(api::DaemonStatus::Active),
@@ -348,7 +352,7 @@ fn counts(
     cluster: &Cluster,
     index: usize,
 ) -> Vec<(String, i32, i32, i32)> {
-    let revision = &daemon.revisions[index];
+    let revision = &daemon.revisions[&index];
     let target = index == daemon.target();
     revision
         .capacity_providers
@@ -404,7 +408,7 @@ pub fn describe_daemon(
         .map(|index| {
             let counts = counts(world, daemon, cluster, index);
             api::DaemonRevisionDetail {
-                arn: Some(daemon.revisions[index].arn().to_string()),
+                arn: Some(daemon.revisions[&index].arn().to_string()),
                 total_running_count: Some(counts.iter().map(|c| c.1).sum()),
                 total_without_daemon_count: Some(counts.iter().map(|c| c.2).sum()),
                 capacity_providers: Some(
@@ -459,7 +463,7 @@ pub fn list_daemons(
         .iter()
         .filter(|((c, _), _)| cluster.as_ref().is_none_or(|wanted| wanted == c))
         .filter(|(_, d)| {
-            let providers = d.revisions.get(d.target()).map(|r| &r.capacity_providers);
+            let providers = d.revisions.get(&d.target()).map(|r| &r.capacity_providers);
             wanted.is_empty()
                 || providers.is_some_and(|p| p.iter().any(|p| wanted.contains(&p.as_str())))
         })
@@ -497,7 +501,7 @@ fn described_deployment(
             .map(|c| counts(world, daemon, c, index))
             .unwrap_or_default();
         api::DaemonDeploymentRevisionDetail {
-            arn: Some(daemon.revisions[index].arn().to_string()),
+            arn: Some(daemon.revisions[&index].arn().to_string()),
             total_running_instance_count: Some(counts.iter().map(|c| c.1).sum()),
             total_without_daemon_instance_count: Some(counts.iter().map(|c| c.2).sum()),
             total_draining_instance_count: Some(counts.iter().map(|c| c.3).sum()),
@@ -542,7 +546,7 @@ pub(super) fn threshold(world: &World, daemon: &Daemon) -> u32 {
         .clusters
         .get(&daemon.cluster)
         .map_or(0, |cluster| {
-            super::look::eligible(cluster, &daemon.revisions[daemon.target()]).len()
+            super::look::eligible(cluster, &daemon.revisions[&daemon.target()]).len()
         });
     crate::scaling::math::circuit_breaker_threshold(instances as u64) as u32
 }
@@ -595,7 +599,7 @@ pub fn list_daemon_deployments(
                 cluster_arn: shown.cluster_arn.clone(),
                 status: shown.status,
                 status_reason: shown.status_reason.clone(),
-                target_daemon_revision_arn: Some(daemon.revisions[d.target].arn().to_string()),
+                target_daemon_revision_arn: Some(daemon.revisions[&d.target].arn().to_string()),
                 created_at: shown.created_at,
                 started_at: shown.started_at,
                 stopped_at: shown.stopped_at,
@@ -622,7 +626,7 @@ pub fn describe_daemon_revisions(
     let (mut found, mut failures) = (Vec::new(), Vec::new());
     for arn in request.daemon_revision_arns.iter().flatten() {
         let hit = (world.ecs.daemons.values())
-            .flat_map(|d| &d.revisions)
+            .flat_map(|d| d.revisions.values())
             .find(|r| r.arn() == arn);
         match hit {
             Some(revision) => found.push(revision.described.clone()),

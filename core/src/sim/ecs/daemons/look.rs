@@ -70,7 +70,7 @@ fn look(world: &mut World, key: &(String, String)) {
         }
         trip_breaker(daemon, threshold, now);
         let target = daemon.target();
-        let revision = daemon.revisions[target].clone();
+        let revision = daemon.revisions[&target].clone();
         // An impaired instance is about to be drained: it gets no new daemon task.
         let on: Vec<usize> = eligible(cluster, &revision)
             .into_iter()
@@ -114,7 +114,7 @@ fn look(world: &mut World, key: &(String, String)) {
 /// How the target revision's tasks start: in the group `daemon:<name>`, started by the daemon.
 fn launch_for(world: &World, key: &(String, String)) -> Option<Launch> {
     let daemon = world.ecs.daemons.get(key)?;
-    let revision = daemon.revisions.get(daemon.target())?;
+    let revision = daemon.revisions.get(&daemon.target())?;
     let registered = super::definitions::resolve(world, revision.task_definition_arn())?;
     let tags = (revision.described.propagate_tags == Some(api::DaemonPropagateTags::Daemon))
         .then(|| daemon.tags.clone());
@@ -158,7 +158,7 @@ fn prune(daemon: &mut Daemon, cluster: &mut Cluster, now: f64, impaired: &mut Ve
     let mut retry: Vec<Arc<str>> = Vec::new();
     let revisions = &daemon.revisions;
     daemon.tasks.retain(|instance_arn, placed| {
-        let critical = revisions[placed.revision].critical;
+        let critical = revisions[&placed.revision].critical;
         let instance = cluster.instances.iter().find(|i| &i.arn == instance_arn);
         let active = instance.is_some_and(|i| i.status == ContainerInstanceStatus::Active);
         let host = instance.map(|i| Arc::clone(&i.ec2_instance_id));
@@ -230,18 +230,18 @@ fn retire(daemon: &mut Daemon, cluster: &mut Cluster, instances: &[Arc<str>], no
 /// The circuit breaker: a deployment whose target's tasks failed to run as often as the
 /// threshold goes back to the revision it replaced.
 fn trip_breaker(daemon: &mut Daemon, threshold: u32, now: f64) {
-    let revisions: Vec<String> = daemon
-        .revisions
-        .iter()
-        .map(|r| r.arn().to_string())
-        .collect();
-    let providers: Vec<Vec<String>> = (daemon.revisions.iter())
-        .map(|r| r.capacity_providers.clone())
-        .collect();
-    let Some(deployment) = daemon.deployment_mut() else {
+    let Daemon {
+        revisions,
+        deployments,
+        ..
+    } = daemon;
+    let Some(deployment) = deployments.last_mut().filter(|d| d.is_running()) else {
         return;
     };
     let (Some(source), Status::InProgress) = (deployment.source, deployment.status()) else {
+        return;
+    };
+    let Some(previous) = revisions.get(&source) else {
         return;
     };
     if deployment.failures < threshold.max(1) {
@@ -254,8 +254,8 @@ fn trip_breaker(daemon: &mut Daemon, threshold: u32, now: f64) {
     d.rollback = Some(api::DaemonRollback {
         reason: Some(reason),
         started_at: Some(now),
-        rollback_target_daemon_revision_arn: Some(revisions[source].clone()),
-        rollback_capacity_providers: Some(providers[source].clone()),
+        rollback_target_daemon_revision_arn: Some(previous.arn().to_string()),
+        rollback_capacity_providers: Some(previous.capacity_providers.clone()),
     });
     deployment.target = source;
     deployment.source = None;
@@ -267,7 +267,7 @@ fn trip_breaker(daemon: &mut Daemon, threshold: u32, now: f64) {
 /// Returns when to look again, if a bake time is waited.
 fn roll(daemon: &mut Daemon, cluster: &mut Cluster, on: &[usize], now: f64) -> Option<f64> {
     let target = daemon.target();
-    let revision = &daemon.revisions[target];
+    let revision = &daemon.revisions[&target];
     let (drain, bake) = (revision.drain_percent, revision.bake_seconds);
     let deployment = daemon.deployments.last()?;
     if !deployment.is_running() {
@@ -371,7 +371,7 @@ fn leave_draining(
 /// Ends a deployment whose instances all run the target revision, after its bake time.
 fn settle(daemon: &mut Daemon, cluster: &Cluster, on: &[usize], now: f64, wake: &mut Option<f64>) {
     let target = daemon.target();
-    let bake = daemon.revisions[target].bake_seconds;
+    let bake = daemon.revisions[&target].bake_seconds;
     let done = on.iter().all(|&index| {
         let instance = &cluster.instances[index];
         if instance.status != ContainerInstanceStatus::Active {

@@ -18,6 +18,10 @@ use std::sync::Arc;
 /// The documented defaults of a daemon's deployment configuration.
 const DRAIN_PERCENT: f64 = 25.0;
 
+/// At most this many deployments are kept per daemon, the newest, with the revisions they or its
+/// tasks name (as a service keeps its service deployments): a loop of updates keeps bounded state.
+const KEPT_DEPLOYMENTS: usize = 1_000;
+
 /// How long an instance waits before its failed daemon task is started again (ecsim's choice:
 /// AWS documents no figure; ECS throttles restarts).
 const RESTART_SECONDS: f64 = 10.0;
@@ -68,6 +72,8 @@ impl Revision {
 /// One deployment of a daemon, as DescribeDaemonDeployments shows it, with what the look needs.
 #[derive(Clone, Debug)]
 pub struct Deployment {
+    /// How many deployments the daemon had before this one (its ARN is hashed from it).
+    pub number: usize,
     pub described: api::DaemonDeployment,
     /// The revision (index in `revisions`) its instances move to; a rollback's source.
     pub target: usize,
@@ -125,8 +131,8 @@ pub struct Daemon {
     pub created_at: f64,
     pub updated_at: f64,
     pub tags: Vec<api::Tag>,
-    /// Oldest first; the newest deployment's target is what new instances get.
-    pub revisions: Vec<Revision>,
+    /// By the order they were made; the newest deployment's target is what new instances get.
+    pub revisions: BTreeMap<usize, Revision>,
     /// Oldest first.
     pub deployments: Vec<Deployment>,
     /// Its task on each container instance, by the instance's ARN.
@@ -138,13 +144,31 @@ pub struct Daemon {
 impl Daemon {
     /// The revision new daemon tasks run: the newest deployment's target.
     pub fn target(&self) -> usize {
-        self.deployments
-            .last()
-            .map_or(self.revisions.len().saturating_sub(1), |d| d.target)
+        self.deployments.last().map_or(0, |d| d.target)
     }
 
     pub fn current_definition(&self) -> Option<&str> {
-        Some(self.revisions.get(self.target())?.task_definition_arn())
+        Some(self.revisions.get(&self.target())?.task_definition_arn())
+    }
+
+    /// The number the next revision gets.
+    pub fn next_revision(&self) -> usize {
+        self.revisions.keys().next_back().map_or(0, |last| last + 1)
+    }
+
+    /// Forgets the deployments past `KEPT_DEPLOYMENTS`, the oldest, and the revisions no kept
+    /// deployment or task names any more.
+    pub fn forget_oldest(&mut self) {
+        let excess = self.deployments.len().saturating_sub(KEPT_DEPLOYMENTS);
+        if excess == 0 {
+            return;
+        }
+        self.deployments.drain(..excess);
+        let named: std::collections::BTreeSet<usize> = (self.deployments.iter())
+            .flat_map(|d| std::iter::once(d.target).chain(d.source))
+            .chain(self.tasks.values().map(|p| p.revision))
+            .collect();
+        self.revisions.retain(|index, _| named.contains(index));
     }
 
     pub fn deployment_mut(&mut self) -> Option<&mut Deployment> {
@@ -165,23 +189,14 @@ impl Daemon {
 /// of the simulation's generator is spent on it: 19 digits for a revision, 20 URL-safe
 /// characters for a deployment.
 fn child_arn(daemon_arn: &str, kind: &str, count: usize, digits: bool) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
     let mut hash = Fnv::new();
     hash.bytes(daemon_arn.as_bytes());
     hash.bytes(kind.as_bytes());
     hash.bytes(&(count as u64).to_le_bytes());
-    let mut state = hash.0;
-    let id: String = if digits {
-        format!("{:019}", state % 10_000_000_000_000_000_000)
+    let id = if digits {
+        format!("{:019}", hash.0 % 10_000_000_000_000_000_000)
     } else {
-        (0..20)
-            .map(|_| {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                ALPHABET[(state >> 58) as usize] as char
-            })
-            .collect()
+        crate::sim::fnv::url_safe_id(hash.0, 20)
     };
     let (prefix, path) = daemon_arn.split_once(":daemon/").unwrap_or_default();
     format!("{prefix}:{kind}/{path}/{id}")

@@ -9,6 +9,8 @@ use crate::api::application_autoscaling as scaling;
 use crate::api::ecs::{self as api, ExpressGatewayServiceScalingMetric as Metric};
 use crate::api::elbv2 as elb;
 use crate::error::EcsimError;
+use crate::sim::ecs::relayed;
+use crate::sim::fnv::hex_id;
 use crate::sim::world::atomically;
 use crate::sim::World;
 use serde_json::json;
@@ -26,11 +28,6 @@ const TARGET_VALUE: i32 = 60;
 
 fn invalid(message: impl Into<String>) -> EcsimError {
     api::Error::InvalidParameterException.with(message)
-}
-
-/// Another service's error, as ECS reports it.
-fn relayed(what: &str) -> impl Fn(EcsimError) -> EcsimError + '_ {
-    move |error| invalid(format!("{what}: {}", error.message))
 }
 
 /// The settings of a configuration, the defaults filled in.
@@ -253,15 +250,9 @@ fn create(
             ))
         }
     };
-    if world
-        .ecs
-        .services
-        .contains_key(&(cluster.clone(), name.clone()))
-    {
-        return Err(invalid(format!(
-            "A service named {name} already exists in the cluster {cluster}."
-        )));
-    }
+    let key = (cluster, name);
+    crate::sim::ecs::services::actions::check_name_free(world, &key)?;
+    let (cluster, name) = (&key.0, &key.1);
     let configuration = configured(api::ExpressGatewayServiceConfiguration {
         execution_role_arn: request.execution_role_arn.clone(),
         task_role_arn: request.task_role_arn.clone(),
@@ -275,90 +266,54 @@ fn create(
         scaling_target: request.scaling_target.clone(),
         ..Default::default()
     });
-    let task_definition_arn = task_definition(world, &name, &configuration)?;
+    let task_definition_arn = task_definition(world, name, &configuration)?;
     let region = world.config.region.clone();
     let given = (configuration.network_configuration.as_ref()).and_then(|n| n.subnets.clone());
     let subnets = world.ecsim.subnets.or_defaults(given, &region);
     let vpc = (world.ecsim.subnets.get(&subnets[0]))
         .map_or("vpc-default".to_string(), |s| s.vpc_id.clone());
-    let health_path = configuration.health_check_path.clone();
+    // Names unique to the service (ELB names are the account's), readable where they fit.
+    let id = hex_id(&[cluster, name]);
     let mut groups = Vec::new();
-    for suffix in ["-1", "-2"] {
-        let created = crate::sim::elbv2::handlers::create_target_group(
+    for suffix in ["1", "2"] {
+        let group = crate::sim::elbv2::new_target_group(
             world,
             elb::CreateTargetGroupInput {
-                name: Some(elb_name("ecs-", &name, suffix)),
+                name: Some(elb_name("ecs-", name, &format!("-{}-{suffix}", &id[..6]))),
                 protocol: Some(elb::ProtocolEnum::Http),
                 port: Some(port(&configuration)),
                 vpc_id: Some(vpc.clone()),
                 target_type: Some(elb::TargetTypeEnum::Ip),
-                health_check_path: health_path.clone(),
+                health_check_path: configuration.health_check_path.clone(),
                 ..Default::default()
             },
         )
         .map_err(relayed("target group"))?;
-        let arn = (created.target_groups.into_iter().flatten().next())
-            .and_then(|g| g.target_group_arn)
-            .unwrap_or_default();
-        groups.push(arn);
+        groups.push(group);
     }
-    let balancer = crate::sim::elbv2::handlers::create_load_balancer(
+    let security_groups =
+        (configuration.network_configuration.as_ref()).and_then(|n| n.security_groups.clone());
+    let balancer_arn = crate::sim::elbv2::new_load_balancer(
         world,
         elb::CreateLoadBalancerInput {
-            name: Some(elb_name("ecs-express-", &name, "")),
+            name: Some(elb_name("ecs-express-", name, &format!("-{}", &id[..6]))),
             subnets: Some(subnets.clone()),
-            security_groups: configuration
-                .network_configuration
-                .as_ref()
-                .and_then(|n| n.security_groups.clone()),
+            security_groups: security_groups.clone(),
             ..Default::default()
         },
     )
     .map_err(relayed("load balancer"))?;
-    let balancer_arn = (balancer.load_balancers.into_iter().flatten().next())
-        .and_then(|b| b.load_balancer_arn)
-        .unwrap_or_default();
-    let id = world.random_hex(8);
-    let host = format!("{name}-{id}.ecs.{region}.on.aws");
-    let certificate_id = world.random_hex(32);
-    let certificate = world.arn("acm", &format!("certificate/{certificate_id}"));
+    let host = format!("{name}-{}.ecs.{region}.on.aws", &id[6..14]);
+    let certificate = world.arn(
+        "acm",
+        &format!("certificate/{}", hex_id(&[cluster, name, "acm"])),
+    );
     let listener_arn = crate::sim::elbv2::https_listener(world, &balancer_arn, &certificate)
         .map_err(relayed("listener"))?;
-    let forward = |weights: [i32; 2]| elb::Action {
-        r#type: Some(elb::ActionTypeEnum::Forward),
-        forward_config: Some(elb::ForwardActionConfig {
-            target_groups: Some(
-                groups
-                    .iter()
-                    .zip(weights)
-                    .map(|(arn, weight)| elb::TargetGroupTuple {
-                        target_group_arn: Some(arn.clone()),
-                        weight: Some(weight),
-                    })
-                    .collect(),
-            ),
-            target_group_stickiness_config: None,
-        }),
-        ..Default::default()
-    };
-    let rule = crate::sim::elbv2::handlers::create_rule(
-        world,
-        elb::CreateRuleInput {
-            listener_arn: Some(listener_arn),
-            priority: Some(1),
-            conditions: Some(vec![elb::RuleCondition {
-                field: Some("host-header".into()),
-                values: Some(vec![host.clone()]),
-                ..Default::default()
-            }]),
-            actions: Some(vec![forward([100, 0])]),
-            ..Default::default()
-        },
-    )
-    .map_err(relayed("listener rule"))?;
-    let rule_arn = (rule.rules.into_iter().flatten().next())
-        .and_then(|r| r.rule_arn)
-        .unwrap_or_default();
+    let host_rule = crate::sim::elbv2::condition("host-header", vec![host.clone()]);
+    let pair = [groups[0].as_str(), groups[1].as_str()];
+    let rule_arn = crate::sim::elbv2::forwarding_rule(world, &listener_arn, vec![host_rule], &pair)
+        .map_err(relayed("listener rule"))?;
     let target = configuration.scaling_target.clone().unwrap_or_default();
     let infrastructure_role = request.infrastructure_role_arn.clone().unwrap_or_default();
     let created = crate::sim::ecs::handlers::create_service(
@@ -372,10 +327,7 @@ fn create(
             network_configuration: Some(api::NetworkConfiguration {
                 awsvpc_configuration: Some(api::AwsVpcConfiguration {
                     subnets: Some(subnets),
-                    security_groups: configuration
-                        .network_configuration
-                        .as_ref()
-                        .and_then(|n| n.security_groups.clone()),
+                    security_groups,
                     assign_public_ip: None,
                 }),
             }),
@@ -407,10 +359,9 @@ fn create(
     let service_arn = (created.service.as_ref())
         .and_then(|s| s.service_arn.clone())
         .unwrap_or_default();
-    let key = (cluster, name);
     let now = world.now;
     let mut express = ExpressService {
-        key,
+        key: key.clone(),
         infrastructure_role_arn: infrastructure_role,
         configurations: Vec::new(),
         load_balancer_arn: balancer_arn,
@@ -455,26 +406,29 @@ fn recorded(
     configuration
 }
 
+/// Whether the ECS deployment of the configuration's service revision still runs (a revision's
+/// id is its deployment's digits).
+fn is_active(
+    world: &World,
+    key: &(String, String),
+    configuration: &api::ExpressGatewayServiceConfiguration,
+) -> bool {
+    let arn = configuration
+        .service_revision_arn
+        .as_deref()
+        .unwrap_or_default();
+    (world.ecs.services.get(key).into_iter())
+        .flat_map(|s| &s.deployments)
+        .any(|d| arn.ends_with(d.id.trim_start_matches("ecs-svc/")))
+}
+
 /// The Express service as its actions show it: the ECS service's status, its newest service
 /// deployment, the configurations whose revisions still run.
 fn described(world: &World, express: &ExpressService, tags: bool) -> api::ECSExpressGatewayService {
     let service = world.ecs.services.get(&express.key);
     let status = service.map_or("INACTIVE", |s| s.status.as_str());
-    let running: Vec<String> = service
-        .map(|s| {
-            s.deployments
-                .iter()
-                .map(|d| d.id.trim_start_matches("ecs-svc/").to_string())
-                .collect()
-        })
-        .unwrap_or_default();
-    let active = express
-        .configurations
-        .iter()
-        .filter(|c| {
-            let arn = c.service_revision_arn.as_deref().unwrap_or_default();
-            running.iter().any(|digits| arn.ends_with(digits.as_str()))
-        })
+    let active = (express.configurations.iter())
+        .filter(|c| is_active(world, &express.key, c))
         .cloned()
         .collect();
     api::ECSExpressGatewayService {
@@ -592,14 +546,17 @@ fn update(
     }
     scale(world, &express, &configuration)?;
     let record = recorded(world, &express, configuration, task_definition_arn);
+    // Only active configurations are ever shown: the others are forgotten, so that a loop of
+    // updates keeps bounded state.
+    let mut configurations: Vec<_> = (express.configurations.into_iter())
+        .filter(|c| is_active(world, &express.key, c))
+        .collect();
+    configurations.push(record.clone());
     let now = world.now;
-    let express = world
-        .ecs
-        .express
-        .get_mut(&arn)
-        .ok_or_else(|| invalid("The Express service is gone."))?;
-    express.configurations.push(record.clone());
-    express.updated_at = now;
+    if let Some(express) = world.ecs.express.get_mut(&arn) {
+        express.configurations = configurations;
+        express.updated_at = now;
+    }
     let shown = described(world, &world.ecs.express[&arn], false);
     Ok(api::UpdateExpressGatewayServiceResponse {
         service: Some(api::UpdatedExpressGatewayService {

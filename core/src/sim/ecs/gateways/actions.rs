@@ -64,7 +64,7 @@ pub fn create_gateway(
     };
     let now = world.now;
     let arn = world.arn("ecs", &format!("gateway/{name}"));
-    let mut gateway = Gateway {
+    let gateway = Gateway {
         described: api::Gateway {
             gateway_arn: Some(arn.clone()),
             name: Some(name.clone()),
@@ -88,7 +88,6 @@ pub fn create_gateway(
         balancer: None,
         routes: Default::default(),
     };
-    gateway.described.access_type = Some(gateway.access_type());
     world.ecs.gateways.insert(name.clone(), gateway);
     Ok(api::CreateGatewayResponse {
         gateway_arn: Some(arn),
@@ -100,6 +99,7 @@ pub fn create_gateway(
 /// The gateway as DescribeGateway shows it now.
 fn shown(gateway: &Gateway) -> api::Gateway {
     let mut described = gateway.described.clone();
+    described.access_type = Some(gateway.access_type());
     if let Some(alb) = described
         .configuration
         .as_mut()

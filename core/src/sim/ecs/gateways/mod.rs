@@ -34,8 +34,6 @@ pub struct Route {
     pub arn: String,
     /// The service's (cluster name, service name).
     pub service: (String, String),
-    pub service_arn: String,
-    pub cluster_arn: String,
     pub port_name: String,
     pub url: String,
     pub rule_arn: String,
@@ -75,6 +73,17 @@ impl Gateway {
             Some(api::GatewayElbScheme::Internal) => api::AccessType::Private,
             _ => api::AccessType::Public,
         }
+    }
+}
+
+impl Route {
+    /// Its service's ARN and its cluster's.
+    fn arns(&self, world: &crate::sim::World) -> (String, String) {
+        let (cluster, service) = &self.service;
+        (
+            world.arn("ecs", &format!("service/{cluster}/{service}")),
+            world.arn("ecs", &format!("cluster/{cluster}")),
+        )
     }
 }
 

@@ -6,25 +6,16 @@ use super::{filter_name, Gateway, Route, SharedAlb};
 use crate::api::ecs::{self as api, GatewayClusterAssociationStatus as Association};
 use crate::api::elbv2 as elb;
 use crate::error::EcsimError;
-use crate::sim::fnv::Fnv;
+use crate::sim::fnv::hex_id;
 use crate::sim::World;
 
 fn invalid(message: impl Into<String>) -> EcsimError {
     api::Error::InvalidParameterException.with(message)
 }
 
+/// Another service's error while making or removing a route.
 fn relayed(what: &str) -> impl Fn(EcsimError) -> EcsimError + '_ {
-    move |error| invalid(format!("gatewayConnectors: {what}: {}", error.message))
-}
-
-/// 16 hex digits hashed from the parts, so that no draw of the simulation's generator is spent.
-fn hashed(parts: &[&str]) -> String {
-    let mut hash = Fnv::new();
-    for part in parts {
-        hash.bytes(part.as_bytes());
-        hash.bytes(b"/");
-    }
-    format!("{:016x}", hash.0)
+    crate::sim::ecs::relayed(what)
 }
 
 /// The container and port a port name names in the task definition.
@@ -61,8 +52,8 @@ fn shared_alb(world: &mut World, gateway: &str) -> Result<SharedAlb, EcsimError>
         Some(api::GatewayElbScheme::Internal) => elb::LoadBalancerSchemeEnum::Internal,
         _ => elb::LoadBalancerSchemeEnum::InternetFacing,
     };
-    let name = format!("ecs-gw-{}", &hashed(&[gateway])[..12]);
-    let created = crate::sim::elbv2::handlers::create_load_balancer(
+    let name = format!("ecs-gw-{}", &hex_id(&[gateway])[..12]);
+    let load_balancer_arn = crate::sim::elbv2::new_load_balancer(
         world,
         elb::CreateLoadBalancerInput {
             name: Some(name),
@@ -71,14 +62,11 @@ fn shared_alb(world: &mut World, gateway: &str) -> Result<SharedAlb, EcsimError>
             ..Default::default()
         },
     )
-    .map_err(relayed("the gateway's load balancer"))?;
-    let load_balancer_arn = (created.load_balancers.into_iter().flatten().next())
-        .and_then(|b| b.load_balancer_arn)
-        .unwrap_or_default();
-    let certificate_arn = world.arn("acm", &format!("certificate/{}", hashed(&[gateway, "acm"])));
+    .map_err(relayed("gatewayConnectors: the gateway's load balancer"))?;
+    let certificate_arn = world.arn("acm", &format!("certificate/{}", hex_id(&[gateway, "acm"])));
     let listener_arn =
         crate::sim::elbv2::https_listener(world, &load_balancer_arn, &certificate_arn)
-            .map_err(relayed("the gateway's listener"))?;
+            .map_err(relayed("gatewayConnectors: the gateway's listener"))?;
     let shared = SharedAlb {
         load_balancer_arn,
         listener_arn,
@@ -88,60 +76,6 @@ fn shared_alb(world: &mut World, gateway: &str) -> Result<SharedAlb, EcsimError>
         g.balancer = Some(shared.clone());
     }
     Ok(shared)
-}
-
-/// A rule on the listener forwarding to the pair (all to the first), under `conditions`.
-fn rule(
-    world: &mut World,
-    listener: &str,
-    conditions: Vec<elb::RuleCondition>,
-    groups: &[String],
-) -> Result<String, EcsimError> {
-    let taken: Vec<String> = (world.elbv2.rules.values())
-        .filter(|r| r.listener_arn == listener)
-        .filter_map(|r| r.described.priority.clone())
-        .collect();
-    let priority = (1..)
-        .find(|p: &i32| !taken.contains(&p.to_string()))
-        .unwrap_or(1);
-    let created = crate::sim::elbv2::handlers::create_rule(
-        world,
-        elb::CreateRuleInput {
-            listener_arn: Some(listener.to_string()),
-            priority: Some(priority),
-            conditions: Some(conditions),
-            actions: Some(vec![elb::Action {
-                r#type: Some(elb::ActionTypeEnum::Forward),
-                forward_config: Some(elb::ForwardActionConfig {
-                    target_groups: Some(
-                        groups
-                            .iter()
-                            .zip([100, 0])
-                            .map(|(arn, weight)| elb::TargetGroupTuple {
-                                target_group_arn: Some(arn.clone()),
-                                weight: Some(weight),
-                            })
-                            .collect(),
-                    ),
-                    target_group_stickiness_config: None,
-                }),
-                ..Default::default()
-            }]),
-            ..Default::default()
-        },
-    )
-    .map_err(relayed("the route's rule"))?;
-    Ok((created.rules.into_iter().flatten().next())
-        .and_then(|r| r.rule_arn)
-        .unwrap_or_default())
-}
-
-fn condition(field: &str, values: Vec<String>) -> elb::RuleCondition {
-    elb::RuleCondition {
-        field: Some(field.into()),
-        values: Some(values),
-        ..Default::default()
-    }
 }
 
 /// Makes the routes of `connectors` for the service `key` (to run `task_definition`) on every
@@ -154,8 +88,6 @@ pub fn connect(
     connectors: &[api::GatewayConnector],
 ) -> Result<Vec<api::LoadBalancer>, EcsimError> {
     let mut balancers = Vec::new();
-    let service_arn = world.arn("ecs", &format!("service/{}/{}", key.0, key.1));
-    let cluster_arn = world.arn("ecs", &format!("cluster/{}", key.0));
     for connector in connectors {
         let port_name = connector.port_name.clone().unwrap_or_default();
         let (container, port) = port_of(task_definition, &port_name).ok_or_else(|| {
@@ -190,11 +122,6 @@ pub fn connect(
                 }),
                 ..Default::default()
             });
-            let route = Route {
-                service_arn: service_arn.clone(),
-                cluster_arn: cluster_arn.clone(),
-                ..route
-            };
             if let Some(g) = world.ecs.gateways.get_mut(&gateway) {
                 g.routes.insert(route.arn.clone(), route);
             }
@@ -214,11 +141,11 @@ fn make_route(
 ) -> Result<Route, EcsimError> {
     let shared = shared_alb(world, gateway)?;
     let port_name = connector.port_name.clone().unwrap_or_default();
-    let id = hashed(&[gateway, &key.0, &key.1, &port_name]);
+    let id = hex_id(&[gateway, &key.0, &key.1, &port_name]);
     let check = connector.health_check.clone().unwrap_or_default();
     let mut groups = Vec::new();
     for suffix in ["1", "2"] {
-        let created = crate::sim::elbv2::handlers::create_target_group(
+        let arn = crate::sim::elbv2::new_target_group(
             world,
             elb::CreateTargetGroupInput {
                 name: Some(format!("ecs-gw-{}-{suffix}", &id[..12])),
@@ -235,17 +162,9 @@ fn make_route(
                 ..Default::default()
             },
         )
-        .map_err(relayed("the route's target group"))?;
-        let arn = (created.target_groups.into_iter().flatten().next())
-            .and_then(|g| g.target_group_arn)
-            .unwrap_or_default();
-        if let (Some(delay), Some(group)) = (
-            connector
-                .deregistration_delay
-                .as_ref()
-                .and_then(|d| d.timeout_seconds),
-            world.elbv2.target_groups.get_mut(&arn),
-        ) {
+        .map_err(relayed("gatewayConnectors: the route's target group"))?;
+        let delay = (connector.deregistration_delay.as_ref()).and_then(|d| d.timeout_seconds);
+        if let (Some(delay), Some(group)) = (delay, world.elbv2.target_groups.get_mut(&arn)) {
             group.attributes.insert(
                 "deregistration_delay.timeout_seconds".into(),
                 delay.to_string(),
@@ -259,47 +178,48 @@ fn make_route(
         key.1,
         &id[..8]
     );
-    let rule_arn = rule(
-        world,
-        &shared.listener_arn,
-        vec![condition("host-header", vec![host.clone()])],
-        &groups,
-    )?;
+    let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
+    let host_rule = || crate::sim::elbv2::condition("host-header", vec![host.clone()]);
+    let rule_arn =
+        crate::sim::elbv2::forwarding_rule(world, &shared.listener_arn, vec![host_rule()], &groups)
+            .map_err(relayed("gatewayConnectors: the route's rule"))?;
     let header = world.ecs.gateways[gateway]
         .alb()
         .test_traffic_rules
         .and_then(|t| t.header);
     let test_rule_arn = match header {
-        Some(header) => Some(rule(
-            world,
-            &shared.listener_arn,
-            vec![
-                condition("host-header", vec![host.clone()]),
-                elb::RuleCondition {
-                    field: Some("http-header".into()),
-                    http_header_config: Some(elb::HttpHeaderConditionConfig {
-                        http_header_name: header.name,
-                        values: header.values,
-                        regex_values: None,
-                    }),
-                    ..Default::default()
-                },
-            ],
-            &groups,
-        )?),
+        Some(header) => {
+            let matches = elb::RuleCondition {
+                field: Some("http-header".into()),
+                http_header_config: Some(elb::HttpHeaderConditionConfig {
+                    http_header_name: header.name,
+                    values: header.values,
+                    regex_values: None,
+                }),
+                ..Default::default()
+            };
+            let conditions = vec![host_rule(), matches];
+            let listener = &shared.listener_arn;
+            let rule = crate::sim::elbv2::forwarding_rule(world, listener, conditions, &groups)
+                .map_err(relayed("gatewayConnectors: the route's test rule"))?;
+            Some(rule)
+        }
         None => None,
     };
     Ok(Route {
         arn: world.arn("ecs", &format!("gateway-route/{gateway}/{id}")),
         service: key.clone(),
-        service_arn: String::new(),
-        cluster_arn: String::new(),
         port_name,
         url: format!("https://{host}"),
         rule_arn,
         test_rule_arn,
-        target_groups: [groups[0].clone(), groups[1].clone()],
+        target_groups: [groups[0].to_string(), groups[1].to_string()],
     })
+}
+
+/// Whether the service `key` has a route on any gateway.
+pub fn has_routes(world: &World, key: &(String, String)) -> bool {
+    (world.ecs.gateways.values()).any(|g| g.routes.values().any(|r| &r.service == key))
 }
 
 /// Removes the routes of the service `key` from every gateway (their rules and target groups),
@@ -326,7 +246,7 @@ pub fn disconnect(world: &mut World, key: &(String, String)) -> Result<(), Ecsim
                     rule_arn: Some(rule),
                 },
             )
-            .map_err(relayed("the route's rule"))?;
+            .map_err(relayed("gatewayConnectors: the route's rule"))?;
         }
         for group in route.target_groups {
             crate::sim::elbv2::handlers::delete_target_group(
@@ -335,7 +255,7 @@ pub fn disconnect(world: &mut World, key: &(String, String)) -> Result<(), Ecsim
                     target_group_arn: Some(group.clone()),
                 },
             )
-            .map_err(relayed("the route's target group"))?;
+            .map_err(relayed("gatewayConnectors: the route's target group"))?;
             groups.push(group);
         }
     }
@@ -347,12 +267,13 @@ pub fn disconnect(world: &mut World, key: &(String, String)) -> Result<(), Ecsim
     Ok(())
 }
 
-fn summary(gateway: &Gateway, route: &Route) -> api::GatewayRouteSummary {
+fn summary(world: &World, gateway: &Gateway, route: &Route) -> api::GatewayRouteSummary {
+    let (service_arn, cluster_arn) = route.arns(world);
     api::GatewayRouteSummary {
         gateway_route_arn: Some(route.arn.clone()),
         gateway_arn: Some(gateway.arn().to_string()),
-        cluster_arn: Some(route.cluster_arn.clone()),
-        service_arn: Some(route.service_arn.clone()),
+        cluster_arn: Some(cluster_arn),
+        service_arn: Some(service_arn),
         service_container_port_name: Some(route.port_name.clone()),
         status: Some(api::GatewayRouteStatus::Active),
     }
@@ -373,12 +294,12 @@ pub fn list_gateway_routes(
         }
         for route in g.routes.values() {
             let wanted = cluster.is_none_or(|c| c == route.service.0)
-                && service.is_none_or(|s| s == route.service.1 || s == route.service_arn)
+                && service.is_none_or(|s| s == route.service.1 || *s == route.arns(world).0)
                 && (request.service_container_port_name.as_ref())
                     .is_none_or(|p| *p == route.port_name)
                 && (statuses.is_empty() || statuses.contains(&api::GatewayRouteStatus::Active));
             if wanted {
-                summaries.push(summary(g, route));
+                summaries.push(summary(world, g, route));
             }
         }
     }
@@ -409,7 +330,7 @@ pub fn describe_gateway_route(
     Ok(api::DescribeGatewayRouteResponse {
         gateway_route: Some(api::GatewayRoute {
             gateway_route_arn: Some(route.arn.clone()),
-            service_arn: Some(route.service_arn.clone()),
+            service_arn: Some(route.arns(world).0),
             service_container_port_name: Some(route.port_name.clone()),
             status: Some(api::GatewayRouteStatus::Active),
             service_url: Some(route.url.clone()),

@@ -144,15 +144,8 @@ fn create(
     let mut load_balancers = request.load_balancers.clone().unwrap_or_default();
     if let Some(connectors) = request.gateway_connectors.as_deref() {
         let cluster = crate::sim::ecs::cluster_name(request.cluster.as_deref()).to_string();
-        if world
-            .ecs
-            .services
-            .contains_key(&(cluster.clone(), name.clone()))
-        {
-            return Err(api::Error::InvalidParameterException
-                .with("Creation of service was not idempotent."));
-        }
         let key = (cluster, name.clone());
+        check_name_free(world, &key)?;
         let task_definition = &launch.spec.task_definition;
         load_balancers.extend(routes::connect(world, &key, task_definition, connectors)?);
     }
@@ -261,6 +254,17 @@ pub(super) fn fargate_subnet_ids(
 
 /// The key and cluster ARN of a service about to be created as `name`: its cluster exists, no
 /// ACTIVE or DRAINING service has the name, and the cluster has room under its quota.
+/// A new service may take the name of an INACTIVE one, not of one still ACTIVE or DRAINING.
+pub(crate) fn check_name_free(world: &World, key: &(String, String)) -> Result<(), EcsimError> {
+    let taken = (world.ecs.services.get(key)).is_some_and(|s| s.status != ServiceStatus::Inactive);
+    if taken {
+        return Err(
+            api::Error::InvalidParameterException.with("Creation of service was not idempotent.")
+        );
+    }
+    Ok(())
+}
+
 pub(super) fn new_service_key(
     world: &mut World,
     cluster: Option<&str>,
@@ -271,16 +275,7 @@ pub(super) fn new_service_key(
         (cluster.name.clone(), cluster.arn.clone())
     };
     let key = (cluster_key, name.to_string());
-    if world
-        .ecs
-        .services
-        .get(&key)
-        .is_some_and(|s| s.status != ServiceStatus::Inactive)
-    {
-        return Err(
-            api::Error::InvalidParameterException.with("Creation of service was not idempotent.")
-        );
-    }
+    check_name_free(world, &key)?;
     let limit = world.config.quotas.services_per_cluster;
     if world.ecs.active_services(&key.0) >= limit {
         return Err(crate::sim::quotas::exceeded(
@@ -554,7 +549,9 @@ pub fn delete_service(
         return Err(api::Error::InvalidParameterException
             .with("The service cannot be stopped while it is scaled above 0."));
     }
-    atomically(world, |world| routes::disconnect(world, &key))?;
+    if routes::has_routes(world, &key) {
+        atomically(world, |world| routes::disconnect(world, &key))?;
+    }
     let service = world.ecs.services.get_mut(&key).ok_or_else(not_found)?;
     service.status = ServiceStatus::Draining;
     service.desired_count = 0;

@@ -67,20 +67,11 @@ impl HookRun {
 /// `ecs-pause-…` or `ecs-hook-…` and 43 URL-safe characters hashed from the deployment, the
 /// stage and the hook's place, so that no draw of the simulation's generator is spent on it.
 fn hook_id(deployment_id: &str, stage: HookStage, index: usize, pause: bool) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
     let mut hash = Fnv::new();
     hash.bytes(deployment_id.as_bytes());
     hash.bytes(stage.as_str().as_bytes());
     hash.bytes(&(index as u64).to_le_bytes());
-    let mut state = hash.0;
-    let id: String = (0..43)
-        .map(|_| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            ALPHABET[(state >> 58) as usize] as char
-        })
-        .collect();
+    let id = crate::sim::fnv::url_safe_id(hash.0, 43);
     format!("ecs-{}-{id}", if pause { "pause" } else { "hook" })
 }
 
