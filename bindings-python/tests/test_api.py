@@ -406,3 +406,27 @@ def test_datetimes_and_boto3_answers_are_taken_as_boto3_takes_them() -> None:
     with pytest.raises(ecsim.InvalidParameterValueException, match="ISO 8601"):
         cw.get_metric_statistics(Namespace="Shop", MetricName="Orders", StartTime="yesterday",
                                  EndTime=datetime.datetime(2025, 1, 1, tzinfo=utc), Period=60, Statistics=["Sum"])
+
+
+def test_answers_reuse_strings_only_while_the_text_repeats() -> None:
+    """The native module reuses a member's Python string while its text repeats: each answer must
+    still carry its own values, as a fresh build would."""
+    sim = ecsim.Simulation(seed=3)
+    ecs = sim.client("ecs")
+    ecs.create_cluster(clusterName="c")
+    for zone in ["us-east-1a", "us-east-1b"]:
+        ecs.register_container_instance(cluster="c", instanceType="m5.large", availabilityZone=zone)
+    ecs.register_task_definition(family="w", containerDefinitions=[{"name": "app", "image": "x", "memory": 64}])
+    first = ecs.run_task(cluster="c", taskDefinition="w", count=2)["tasks"]
+    second = ecs.run_task(cluster="c", taskDefinition="w", count=2)["tasks"]
+    arns = [task["taskArn"] for task in first + second]
+    assert len(set(arns)) == 4
+    for task in first + second:
+        assert task["containers"][0]["taskArn"] == task["taskArn"]
+        assert task["lastStatus"] == "PENDING"
+    sim.advance(600)
+    described = ecs.describe_tasks(cluster="c", tasks=arns)["tasks"]
+    assert [task["lastStatus"] for task in described] == ["RUNNING"] * 4
+    assert {task["availabilityZone"] for task in described} == {"us-east-1a", "us-east-1b"}
+    assert described[0]["containers"][0]["memory"] == "64"
+    assert json.loads(json.dumps(described)) == described

@@ -18,7 +18,7 @@ pub use tasks::{TaskPosition, Tasks};
 use crate::api::ecs as api;
 use crate::placement::cache::{Cached, Owned};
 use crate::query;
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
 /// Reserved TCP host ports on a container instance (ECS_RESERVED_PORTS' default).
@@ -46,8 +46,9 @@ pub struct Cluster {
     pub instances: Instances,
     /// Running and stopped tasks, in launch order.
     pub tasks: Tasks,
-    /// Where each task id is in `tasks` (only looked up, never iterated).
-    pub task_positions: HashMap<u128, TaskPosition>,
+    /// Where each task id is in `tasks` (only looked up, never iterated; the ids are drawn at
+    /// random, so a plain fast hash serves).
+    pub task_positions: rustc_hash::FxHashMap<u128, TaskPosition>,
     /// Lifecycle steps that fell due in the last call: (when, task position).
     pub due: Vec<(f64, TaskPosition)>,
     /// Tasks that reached STOPPED, in the order they did: (when, task position). The oldest are

@@ -159,10 +159,11 @@ impl Task {
         let spec = &*self.spec;
         let fargate = spec.launch_type == LaunchType::Fargate;
         let host_ports = spec.task_definition.network_mode != Some(NetworkMode::Awsvpc);
-        let container_arn = |index: usize| {
-            let arn = self.arn.replacen(":task/", ":container/", 1);
-            format!("{arn}/{index}")
-        };
+        // One copy of each text the documents repeat, cloned (a clone is one allocation; a
+        // `to_string` of an `Arc<str>` goes through the formatter).
+        let task_arn = String::from(&*self.arn);
+        let container_arn_prefix = self.arn.replacen(":task/", ":container/", 1);
+        let container_status = self.container_status();
         let containers = spec
             .task_definition
             .container_definitions
@@ -170,14 +171,14 @@ impl Task {
             .flatten()
             .enumerate()
             .map(|(index, container)| api::Container {
-                container_arn: Some(container_arn(index)),
-                task_arn: Some(self.arn.to_string()),
+                container_arn: Some(format!("{container_arn_prefix}/{index}")),
+                task_arn: Some(task_arn.clone()),
                 name: container.name.clone(),
                 image: container.image.clone(),
-                last_status: Some(self.container_status().into()),
+                last_status: Some(container_status.into()),
                 exit_code: self
                     .exit_code
-                    .filter(|&(exited, _)| exited == index && self.container_status() == "STOPPED")
+                    .filter(|&(exited, _)| exited == index && container_status == "STOPPED")
                     .map(|(_, code)| code),
                 network_bindings: host_ports.then(|| network_bindings(container)),
                 cpu: Some(container.cpu.unwrap_or(0).to_string()),
@@ -189,7 +190,7 @@ impl Task {
             })
             .collect();
         api::Task {
-            task_arn: Some(self.arn.to_string()),
+            task_arn: Some(task_arn),
             cluster_arn: Some(cluster_arn.to_string()),
             task_definition_arn: spec.task_definition.task_definition_arn.clone(),
             container_instance_arn: self.instance_arn.as_deref().map(str::to_string),
