@@ -1,15 +1,17 @@
 //! What changed in a cluster, as ECS reports it on EventBridge: a copy of each task at each
 //! change of its state, and of each container instance whose status or resources changed.
-//! Kept only while someone listens (`Cluster::journal` is None otherwise); the simulation
+//! A task's copy shares the live record until the task next changes (a task's last state is
+//! never copied). Kept only while someone listens (`Cluster::journal` is None otherwise); the simulation
 //! takes them after every moment and words the events from the copies.
 
 use super::{Cluster, ContainerInstance, Task, TaskPosition};
+use std::sync::Arc;
 
 #[derive(Clone, Debug)]
 pub enum Change {
     Task {
         at: f64,
-        task: Box<Task>,
+        task: Arc<Task>,
     },
     /// `leaving`: it has left the cluster (INACTIVE, its agent gone).
     Instance {
@@ -39,11 +41,8 @@ impl Cluster {
 
     /// Notes task `position` as it is now.
     pub(crate) fn note_task(&mut self, position: TaskPosition, at: f64) {
-        if let (Some(journal), Some(task)) = (self.journal.as_mut(), self.tasks.get(position)) {
-            journal.push(Change::Task {
-                at,
-                task: Box::new(task.clone()),
-            });
+        if let (Some(journal), Some(task)) = (self.journal.as_mut(), self.tasks.shared(position)) {
+            journal.push(Change::Task { at, task });
         }
     }
 

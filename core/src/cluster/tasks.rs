@@ -84,6 +84,12 @@ impl Tasks {
         self.slot(position).map(|slot| &*self.tasks[slot])
     }
 
+    /// The task as it is now, shared: it is copied only if it changes while the copy is held.
+    pub fn shared(&self, position: TaskPosition) -> Option<Arc<Task>> {
+        self.slot(position)
+            .map(|slot| Arc::clone(&self.tasks[slot]))
+    }
+
     pub fn get_mut(&mut self, position: TaskPosition) -> Option<&mut Task> {
         let slot = self.slot(position)?;
         Some(self.touch(slot))

@@ -22,7 +22,7 @@ use std::sync::Arc;
 enum Source {
     Task {
         cluster_arn: Arc<str>,
-        task: Box<Task>,
+        task: Arc<Task>,
     },
     Instance {
         cluster_arn: Arc<str>,
