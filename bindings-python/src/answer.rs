@@ -1,16 +1,16 @@
-//! Answers into Python objects: dicts, lists, strings, numbers, None, as `pythonize` builds
-//! them, with the strings an answer repeats made once. A struct's member names (and enum
-//! variants) are `&'static str` in serde, so they are found by their address instead of being
-//! decoded and hashed for every dict; a member whose text is the same as the last time that
-//! member was written (a task's `clusterArn`, `lastStatus`, `launchType`, …) gets the same
-//! Python string again. Measured on RunTask ×10 (ten task documents): see docs/benchmarks.md.
+//! Answers into Python objects (dicts, lists, tuples, strings, numbers, None), read from the
+//! core's token tape (`ecsim_core::sim::tape`), with the strings an answer repeats made once. A
+//! struct's member names (and enum variants) are `&'static str` in the tape, so they are found by
+//! their address instead of being decoded and hashed for every dict; a member whose text is the
+//! same as the last time that member was written (a task's `clusterArn`, `lastStatus`,
+//! `launchType`, …) gets the same Python string again. Measured on RunTask ×10 (ten task
+//! documents): see docs/benchmarks.md.
 
+use ecsim_core::sim::tape::{Tape, Token};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyNone, PyString, PyTuple};
 use rustc_hash::FxHashMap;
-use serde::ser::{self, Serialize};
-use std::fmt;
 
 /// Longer texts are not kept as a member's last value (a policy document, a log): comparing
 /// them would cost about what making them does.
@@ -66,64 +66,52 @@ impl Strings {
     }
 }
 
-/// `value` as Python objects.
-pub fn to_python<'py, T: Serialize + ?Sized>(
+/// What `tape` holds, as Python objects.
+pub fn to_python<'py>(
     py: Python<'py>,
     strings: &mut Strings,
-    value: &T,
+    tape: &Tape,
 ) -> PyResult<Bound<'py, PyAny>> {
-    value
-        .serialize(Writer {
-            py,
-            strings,
-            member: None,
-        })
-        .map_err(|e| e.0)
-}
-
-pub struct Error(PyErr);
-
-impl fmt::Debug for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
+    Reader {
+        py,
+        strings,
+        tape,
+        at: 0,
     }
+    .value(None)
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl ser::Error for Error {
-    fn custom<T: fmt::Display>(msg: T) -> Self {
-        Error(PyValueError::new_err(msg.to_string()))
-    }
-}
-
-impl From<PyErr> for Error {
-    fn from(e: PyErr) -> Self {
-        Error(e)
-    }
-}
-
-type Written<'py> = Result<Bound<'py, PyAny>, Error>;
-
-/// Writes one value; `member`: the name it is written under, when it is a struct's member.
-struct Writer<'a, 'py> {
+struct Reader<'a, 'py> {
     py: Python<'py>,
     strings: &'a mut Strings,
-    member: Option<usize>,
+    tape: &'a Tape,
+    at: usize,
 }
 
-impl<'a, 'py> Writer<'a, 'py> {
-    fn nested(&mut self, member: Option<usize>) -> Writer<'_, 'py> {
-        Writer {
-            py: self.py,
-            strings: self.strings,
-            member,
+/// A tape the core wrote wrongly: an ecsim defect.
+fn malformed(at: usize) -> PyErr {
+    PyValueError::new_err(format!(
+        "ecsim: the answer's tape is malformed at token {at}"
+    ))
+}
+
+impl<'a, 'py> Reader<'a, 'py> {
+    fn next(&mut self) -> PyResult<&'a Token> {
+        let tape = self.tape;
+        let token = tape.tokens.get(self.at).ok_or_else(|| malformed(self.at))?;
+        self.at += 1;
+        Ok(token)
+    }
+
+    /// Whether the container being read ends here (and steps over its `End`).
+    fn ends(&mut self) -> PyResult<bool> {
+        match self.tape.tokens.get(self.at) {
+            Some(Token::End) => {
+                self.at += 1;
+                Ok(true)
+            }
+            Some(_) => Ok(false),
+            None => Err(malformed(self.at)),
         }
     }
 
@@ -132,299 +120,63 @@ impl<'a, 'py> Writer<'a, 'py> {
         self.strings.slots[at].name.bind(self.py).clone()
     }
 
-    /// `{variant: value}`, as serde's externally tagged enums read.
-    fn tagged(mut self, variant: &'static str, value: Bound<'py, PyAny>) -> Written<'py> {
-        let dict = PyDict::new(self.py);
-        dict.set_item(self.name(variant), value)?;
-        Ok(dict.into_any())
-    }
-}
-
-impl<'a, 'py> ser::Serializer for Writer<'a, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Error;
-    type SerializeSeq = Items<'a, 'py>;
-    type SerializeTuple = Items<'a, 'py>;
-    type SerializeTupleStruct = Items<'a, 'py>;
-    type SerializeTupleVariant = Items<'a, 'py>;
-    type SerializeMap = Members<'a, 'py>;
-    type SerializeStruct = Members<'a, 'py>;
-    type SerializeStructVariant = Members<'a, 'py>;
-
-    fn serialize_bool(self, v: bool) -> Written<'py> {
-        Ok(PyBool::new(self.py, v).to_owned().into_any())
-    }
-    fn serialize_i8(self, v: i8) -> Written<'py> {
-        self.serialize_i64(i64::from(v))
-    }
-    fn serialize_i16(self, v: i16) -> Written<'py> {
-        self.serialize_i64(i64::from(v))
-    }
-    fn serialize_i32(self, v: i32) -> Written<'py> {
-        self.serialize_i64(i64::from(v))
-    }
-    fn serialize_i64(self, v: i64) -> Written<'py> {
-        Ok(PyInt::new(self.py, v).into_any())
-    }
-    fn serialize_i128(self, v: i128) -> Written<'py> {
-        Ok(PyInt::new(self.py, v).into_any())
-    }
-    fn serialize_u8(self, v: u8) -> Written<'py> {
-        self.serialize_u64(u64::from(v))
-    }
-    fn serialize_u16(self, v: u16) -> Written<'py> {
-        self.serialize_u64(u64::from(v))
-    }
-    fn serialize_u32(self, v: u32) -> Written<'py> {
-        self.serialize_u64(u64::from(v))
-    }
-    fn serialize_u64(self, v: u64) -> Written<'py> {
-        Ok(PyInt::new(self.py, v).into_any())
-    }
-    fn serialize_u128(self, v: u128) -> Written<'py> {
-        Ok(PyInt::new(self.py, v).into_any())
-    }
-    fn serialize_f32(self, v: f32) -> Written<'py> {
-        self.serialize_f64(f64::from(v))
-    }
-    fn serialize_f64(self, v: f64) -> Written<'py> {
-        Ok(PyFloat::new(self.py, v).into_any())
-    }
-    fn serialize_char(self, v: char) -> Written<'py> {
-        self.serialize_str(v.encode_utf8(&mut [0; 4]))
-    }
-    fn serialize_str(self, v: &str) -> Written<'py> {
-        Ok(match self.member {
-            Some(member) => self.strings.value(self.py, member, v),
-            None => PyString::new(self.py, v),
-        }
-        .into_any())
-    }
-    fn serialize_bytes(self, v: &[u8]) -> Written<'py> {
-        Ok(PyBytes::new(self.py, v).into_any())
-    }
-    fn serialize_none(self) -> Written<'py> {
-        Ok(PyNone::get(self.py).to_owned().into_any())
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Written<'py> {
-        value.serialize(self)
-    }
-    fn serialize_unit(self) -> Written<'py> {
-        self.serialize_none()
-    }
-    fn serialize_unit_struct(self, _name: &'static str) -> Written<'py> {
-        self.serialize_none()
-    }
-    fn serialize_unit_variant(
-        mut self,
-        _name: &'static str,
-        _index: u32,
-        variant: &'static str,
-    ) -> Written<'py> {
-        Ok(self.name(variant).into_any())
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _name: &'static str,
-        value: &T,
-    ) -> Written<'py> {
-        value.serialize(self)
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        mut self,
-        _name: &'static str,
-        _index: u32,
-        variant: &'static str,
-        value: &T,
-    ) -> Written<'py> {
-        let inner = value.serialize(self.nested(None))?;
-        self.tagged(variant, inner)
-    }
-    fn serialize_seq(self, len: Option<usize>) -> Result<Items<'a, 'py>, Error> {
-        Ok(Items::new(self, len.unwrap_or(0), None, false))
-    }
-    fn serialize_tuple(self, len: usize) -> Result<Items<'a, 'py>, Error> {
-        Ok(Items::new(self, len, None, true))
-    }
-    fn serialize_tuple_struct(
-        self,
-        _name: &'static str,
-        len: usize,
-    ) -> Result<Items<'a, 'py>, Error> {
-        self.serialize_tuple(len)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        variant: &'static str,
-        len: usize,
-    ) -> Result<Items<'a, 'py>, Error> {
-        Ok(Items::new(self, len, Some(variant), true))
-    }
-    fn serialize_map(self, _len: Option<usize>) -> Result<Members<'a, 'py>, Error> {
-        Ok(Members::new(self, None))
-    }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Members<'a, 'py>, Error> {
-        Ok(Members::new(self, None))
-    }
-    fn serialize_struct_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        variant: &'static str,
-        _len: usize,
-    ) -> Result<Members<'a, 'py>, Error> {
-        Ok(Members::new(self, Some(variant)))
-    }
-}
-
-/// A list (a tuple for tuples), tagged with its variant for a tuple variant.
-pub struct Items<'a, 'py> {
-    writer: Writer<'a, 'py>,
-    items: Vec<Bound<'py, PyAny>>,
-    variant: Option<&'static str>,
-    tuple: bool,
-}
-
-impl<'a, 'py> Items<'a, 'py> {
-    fn new(
-        writer: Writer<'a, 'py>,
-        len: usize,
-        variant: Option<&'static str>,
-        tuple: bool,
-    ) -> Self {
-        Items {
-            writer,
-            items: Vec::with_capacity(len),
-            variant,
-            tuple,
-        }
-    }
-
-    fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        let item = value.serialize(self.writer.nested(None))?;
-        self.items.push(item);
-        Ok(())
-    }
-
-    fn finish(self) -> Written<'py> {
-        let py = self.writer.py;
-        let built = if self.tuple {
-            PyTuple::new(py, self.items)?.into_any()
-        } else {
-            PyList::new(py, self.items)?.into_any()
-        };
-        match self.variant {
-            Some(variant) => self.writer.tagged(variant, built),
-            None => Ok(built),
-        }
-    }
-}
-
-/// serde's four sequence traits, each written the same way.
-macro_rules! items {
-    ($($serde_trait:ident :: $method:ident),*) => {$(
-        impl<'py> ser::$serde_trait for Items<'_, 'py> {
-            type Ok = Bound<'py, PyAny>;
-            type Error = Error;
-            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-                self.push(value)
+    /// The next value; `member`: the name it is written under, when it is a struct's member.
+    fn value(&mut self, member: Option<usize>) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let tape = self.tape;
+        Ok(match self.next()? {
+            Token::Null => PyNone::get(py).to_owned().into_any(),
+            Token::Bool(v) => PyBool::new(py, *v).to_owned().into_any(),
+            Token::Int(v) => PyInt::new(py, *v).into_any(),
+            Token::UInt(v) => PyInt::new(py, *v).into_any(),
+            Token::WideInt(v) => PyInt::new(py, *v).into_any(),
+            Token::Float(v) => PyFloat::new(py, *v).into_any(),
+            Token::Text(range) => {
+                let text = tape.text_of(range);
+                match member {
+                    Some(member) => self.strings.value(py, member, text),
+                    None => PyString::new(py, text),
+                }
+                .into_any()
             }
-            fn end(self) -> Written<'py> {
-                self.finish()
+            Token::Bytes(range) => PyBytes::new(py, tape.bytes_of(range)).into_any(),
+            Token::Variant(name) => self.name(name).into_any(),
+            Token::Tagged(name) => {
+                let key = self.name(name);
+                let dict = PyDict::new(py);
+                dict.set_item(key, self.value(None)?)?;
+                dict.into_any()
+            }
+            Token::List => PyList::new(py, self.items()?)?.into_any(),
+            Token::Tuple => PyTuple::new(py, self.items()?)?.into_any(),
+            Token::Dict => self.dict()?.into_any(),
+            Token::Name(_) | Token::End => return Err(malformed(self.at - 1)),
+        })
+    }
+
+    fn items(&mut self) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let mut items = Vec::new();
+        while !self.ends()? {
+            items.push(self.value(None)?);
+        }
+        Ok(items)
+    }
+
+    fn dict(&mut self) -> PyResult<Bound<'py, PyDict>> {
+        let py = self.py;
+        let dict = PyDict::new(py);
+        while !self.ends()? {
+            if let Some(Token::Name(name)) = self.tape.tokens.get(self.at) {
+                self.at += 1;
+                let slot = self.strings.slot(py, name);
+                let value = self.value(Some(slot))?;
+                dict.set_item(self.strings.slots[slot].name.bind(py), value)?;
+            } else {
+                let key = self.value(None)?;
+                let value = self.value(None)?;
+                dict.set_item(key, value)?;
             }
         }
-    )*};
-}
-
-items!(
-    SerializeSeq::serialize_element,
-    SerializeTuple::serialize_element,
-    SerializeTupleStruct::serialize_field,
-    SerializeTupleVariant::serialize_field
-);
-
-/// A dict, tagged with its variant for a struct variant.
-pub struct Members<'a, 'py> {
-    writer: Writer<'a, 'py>,
-    dict: Bound<'py, PyDict>,
-    variant: Option<&'static str>,
-    /// A map's key, between `serialize_key` and `serialize_value`.
-    key: Option<Bound<'py, PyAny>>,
-}
-
-impl<'a, 'py> Members<'a, 'py> {
-    fn new(writer: Writer<'a, 'py>, variant: Option<&'static str>) -> Self {
-        let dict = PyDict::new(writer.py);
-        Members {
-            writer,
-            dict,
-            variant,
-            key: None,
-        }
-    }
-
-    fn member<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), Error> {
-        let slot = self.writer.strings.slot(self.writer.py, name);
-        let value = value.serialize(self.writer.nested(Some(slot)))?;
-        let name = self.writer.strings.slots[slot].name.bind(self.writer.py);
-        self.dict.set_item(name, value)?;
-        Ok(())
-    }
-
-    fn finish(self) -> Written<'py> {
-        let built = self.dict.into_any();
-        match self.variant {
-            Some(variant) => self.writer.tagged(variant, built),
-            None => Ok(built),
-        }
+        Ok(dict)
     }
 }
-
-impl<'py> ser::SerializeMap for Members<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Error;
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
-        self.key = Some(key.serialize(self.writer.nested(None))?);
-        Ok(())
-    }
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        let key = self
-            .key
-            .take()
-            .ok_or_else(|| <Error as ser::Error>::custom("a map value came without its key"))?;
-        let value = value.serialize(self.writer.nested(None))?;
-        self.dict.set_item(key, value)?;
-        Ok(())
-    }
-    fn end(self) -> Written<'py> {
-        self.finish()
-    }
-}
-
-/// serde's two struct traits, written the same way.
-macro_rules! members {
-    ($($serde_trait:ident),*) => {$(
-        impl<'py> ser::$serde_trait for Members<'_, 'py> {
-            type Ok = Bound<'py, PyAny>;
-            type Error = Error;
-            fn serialize_field<T: Serialize + ?Sized>(
-                &mut self,
-                key: &'static str,
-                value: &T,
-            ) -> Result<(), Error> {
-                self.member(key, value)
-            }
-            fn end(self) -> Written<'py> {
-                self.finish()
-            }
-        }
-    )*};
-}
-
-members!(SerializeStruct, SerializeStructVariant);

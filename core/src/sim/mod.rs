@@ -27,6 +27,8 @@ pub use request::Answer;
 pub mod scenario;
 mod servicediscovery;
 mod snapshot;
+#[cfg(feature = "answer-serializers")]
+pub mod tape;
 pub mod template_world;
 pub(crate) mod world;
 
@@ -285,8 +287,9 @@ impl Simulation {
         self.call_with(service, action, input, |answer| answer.text())
     }
 
-    /// `call`, its answer still typed: it serializes with any serde serializer (the Python
-    /// binding builds its objects from it, with no JSON value between).
+    /// `call`, its answer still typed: written as text, a value or (with the
+    /// `answer-serializers` feature) a token tape, which the Python binding builds its objects
+    /// from, with no JSON value between.
     pub fn call_answer(
         &mut self,
         service: &str,

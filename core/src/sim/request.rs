@@ -16,8 +16,8 @@ pub(crate) type Handler<Request, Response> =
 
 /// A handler's response, still typed: written straight to JSON text (`Simulation::call_text`,
 /// which skips building a value: for an answer of ten tasks that was half of RunTask's cost), as
-/// a JSON value (`Simulation::call`), or, with the `answer-serializers` feature, to any serde
-/// serializer (`Simulation::call_answer`: the Python binding builds its objects from it).
+/// a JSON value (`Simulation::call`), or, with the `answer-serializers` feature, as a token tape
+/// (`Answer::write_tape`: the Python binding builds its objects from it).
 ///
 /// Every way of writing an answer is a copy of every response type's serializer in the binary.
 /// The browser build leaves the feature out and keeps one, the JSON text writer, since its
@@ -25,14 +25,11 @@ pub(crate) type Handler<Request, Response> =
 /// that text.
 pub struct Answer(Box<dyn Respond + Send>);
 
-#[cfg(feature = "answer-serializers")]
-trait Respond: erased_serde::Serialize {
-    fn value(&self) -> Result<Value, serde_json::Error>;
-    fn text(&self) -> Result<String, serde_json::Error>;
-}
-
-#[cfg(not(feature = "answer-serializers"))]
 trait Respond {
+    #[cfg(feature = "answer-serializers")]
+    fn value(&self) -> Result<Value, serde_json::Error>;
+    #[cfg(feature = "answer-serializers")]
+    fn tape(&self, tape: &mut super::tape::Tape) -> Result<(), super::tape::Error>;
     fn text(&self) -> Result<String, serde_json::Error>;
 }
 
@@ -42,21 +39,19 @@ impl<T: Serialize + Send> Respond for T {
         serde_json::to_value(self)
     }
 
+    #[cfg(feature = "answer-serializers")]
+    fn tape(&self, tape: &mut super::tape::Tape) -> Result<(), super::tape::Error> {
+        tape.write(self)
+    }
+
     fn text(&self) -> Result<String, serde_json::Error> {
         serde_json::to_string(self)
     }
 }
 
 /// A failure here is an ecsim defect: responses are plain data.
-fn defect(e: serde_json::Error) -> EcsimError {
+fn defect(e: impl std::fmt::Display) -> EcsimError {
     EcsimError::new(ErrorCode::InternalError, format!("response: {e}"))
-}
-
-#[cfg(feature = "answer-serializers")]
-impl Serialize for Answer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        erased_serde::serialize(&*self.0, serializer)
-    }
 }
 
 impl Answer {
@@ -74,6 +69,12 @@ impl Answer {
 
     pub fn text(&self) -> Result<String, EcsimError> {
         self.0.text().map_err(defect)
+    }
+
+    /// Replaces what `tape` holds with this answer.
+    #[cfg(feature = "answer-serializers")]
+    pub fn write_tape(&self, tape: &mut super::tape::Tape) -> Result<(), EcsimError> {
+        self.0.tape(tape).map_err(defect)
     }
 }
 
