@@ -44,7 +44,12 @@ impl Strings {
         self.slots.len() - 1
     }
 
-    fn value<'py>(&mut self, py: Python<'py>, member: usize, text: &str) -> Bound<'py, PyString> {
+    fn member_text<'py>(
+        &mut self,
+        py: Python<'py>,
+        member: usize,
+        text: &str,
+    ) -> Bound<'py, PyString> {
         let slot = &mut self.slots[member];
         if let Some((kept, string)) = &mut slot.last {
             if kept == text {
@@ -134,7 +139,7 @@ impl<'a, 'py> Reader<'a, 'py> {
             Token::Text(range) => {
                 let text = tape.text_of(range);
                 match member {
-                    Some(member) => self.strings.value(py, member, text),
+                    Some(member) => self.strings.member_text(py, member, text),
                     None => PyString::new(py, text),
                 }
                 .into_any()

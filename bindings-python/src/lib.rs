@@ -1,6 +1,6 @@
-//! The `ecsim._native` extension module: converts Python values to and from the core's JSON
-//! values and maps `EcsimError` to Python exceptions named after AWS's errors. No behaviour
-//! lives here; the pure-Python layer (`python/ecsim`) adds the boto3-style clients.
+//! The `ecsim._native` extension module: converts Python values to the core's JSON values and
+//! its answers back (read from the core's token tape, `answer.rs`), and maps `EcsimError` to
+//! Python exceptions named after AWS's errors. No behaviour lives here; the pure-Python layer (`python/ecsim`) adds the boto3-style clients.
 
 mod answer;
 mod dns;

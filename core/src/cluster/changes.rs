@@ -1,8 +1,8 @@
 //! What changed in a cluster, as ECS reports it on EventBridge: a copy of each task at each
 //! change of its state, and of each container instance whose status or resources changed.
 //! A task's copy shares the live record until the task next changes (a task's last state is
-//! never copied). Kept only while someone listens (`Cluster::journal` is None otherwise); the simulation
-//! takes them after every moment and words the events from the copies.
+//! never copied). Kept only while someone listens (`Cluster::journal` is None otherwise); the
+//! simulation takes them after every moment and words the events from the copies.
 
 use super::{Cluster, ContainerInstance, Task, TaskPosition};
 use std::sync::Arc;
