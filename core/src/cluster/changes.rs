@@ -56,10 +56,10 @@ impl Cluster {
             .position_of(arn)
             .map(|at| &self.instances[at])
         {
-            let instance = Box::new(instance.clone());
+            let copy = Box::new(instance.event_copy());
             self.note(Change::Instance {
                 at,
-                instance,
+                instance: copy,
                 leaving: false,
             });
         }

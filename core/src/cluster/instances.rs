@@ -8,16 +8,17 @@
 use super::ContainerInstance;
 use crate::api::ecs::ContainerInstanceStatus;
 use crate::placement::Requirement;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeSet;
 use std::ops::{Deref, Index, IndexMut};
 use std::sync::Arc;
 
 #[derive(Clone, Debug, Default)]
 pub struct Instances {
     list: Vec<ContainerInstance>,
-    by_arn: HashMap<Arc<str>, usize>,
+    by_arn: FxHashMap<Arc<str>, usize>,
     /// Per task group, the ARNs of the instances that run at least one of its tasks.
-    hosts: HashMap<String, HashSet<Arc<str>>>,
+    hosts: FxHashMap<String, FxHashSet<Arc<str>>>,
     /// The ARNs of the instances that are not ACTIVE (`set_status`): the service scheduler asks
     /// at every moment, which a look at every instance made cost as much as the cluster.
     not_active: BTreeSet<Arc<str>>,

@@ -7,12 +7,14 @@ pub mod health;
 mod instances;
 pub mod lifecycle;
 mod task;
+mod task_document;
 mod tasks;
 
 pub use crate::placement::Resources;
 pub use changes::Change;
 pub use instances::{Changed, Instances};
 pub use task::{ipv4_from_hex, Task, TaskEni, TaskSpec};
+pub use task_document::{TaskAnswer, TaskDocument, TasksAnswer};
 pub use tasks::{TaskPosition, Tasks};
 
 use crate::api::ecs as api;
@@ -100,6 +102,32 @@ pub struct ContainerInstance {
 }
 
 impl ContainerInstance {
+    /// A copy for its state change event, without its task groups: the event does not show
+    /// them, and they are the part of the record a copy per started task would otherwise
+    /// rebuild node by node.
+    pub fn event_copy(&self) -> ContainerInstance {
+        ContainerInstance {
+            id: Arc::clone(&self.id),
+            arn: Arc::clone(&self.arn),
+            ec2_instance_id: Arc::clone(&self.ec2_instance_id),
+            availability_zone: self.availability_zone.clone(),
+            status: self.status,
+            agent_connected: self.agent_connected,
+            version_info: Arc::clone(&self.version_info),
+            registered_at: self.registered_at,
+            registered: Arc::clone(&self.registered),
+            remaining: self.remaining.clone(),
+            max_enis: self.max_enis,
+            attached_enis: self.attached_enis,
+            attributes: Arc::clone(&self.attributes),
+            running_tasks_count: self.running_tasks_count,
+            pending_tasks_count: self.pending_tasks_count,
+            task_groups: BTreeMap::new(),
+            tags: self.tags.clone(),
+            capacity_provider: self.capacity_provider.clone(),
+        }
+    }
+
     /// Takes what a placed task needs; returns the GPU ids it got. Called through
     /// `Instances::hold`, which keeps the cluster's note of each group's instances.
     fn hold(&mut self, requirement: &crate::placement::Requirement, group: &str) -> Vec<String> {
@@ -304,6 +332,16 @@ impl Cluster {
     pub fn task_mut(&mut self, reference: &str) -> Option<&mut Task> {
         let position = self.task_position(reference)?;
         Some(&mut self.tasks[position])
+    }
+
+    /// The tasks at `positions` as the API shows them at `at` (sharing their records).
+    pub fn documents(&self, positions: &[TaskPosition], at: f64) -> Vec<TaskDocument> {
+        let cluster_arn: Arc<str> = self.arn.as_str().into();
+        positions
+            .iter()
+            .filter_map(|&position| self.tasks.shared(position))
+            .map(|task| TaskDocument::new(task, Arc::clone(&cluster_arn), at))
+            .collect()
     }
 
     /// Adds `task` and takes it through the steps due by `now`; returns where it is in `tasks`.

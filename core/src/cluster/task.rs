@@ -146,91 +146,17 @@ impl Task {
 
     /// Its containers' status: PENDING until the task runs, STOPPED once it is deprovisioning
     /// (or stopping, for a task that never ran).
-    fn container_status(&self) -> &'static str {
+    pub(super) fn container_status(&self) -> &'static str {
         match (self.last_status, self.started_at) {
             ("PROVISIONING" | "PENDING" | "ACTIVATING", _) => "PENDING",
             ("RUNNING", _) | ("DEACTIVATING" | "STOPPING", Some(_)) => "RUNNING",
             _ => "STOPPED",
         }
     }
-
-    /// The task as DescribeTasks shows it at `now`.
-    pub fn to_api(&self, cluster_arn: &str, now: f64) -> api::Task {
-        let spec = &*self.spec;
-        let fargate = spec.launch_type == LaunchType::Fargate;
-        let host_ports = spec.task_definition.network_mode != Some(NetworkMode::Awsvpc);
-        // One copy of each text the documents repeat, cloned (a clone is one allocation; a
-        // `to_string` of an `Arc<str>` goes through the formatter).
-        let task_arn = String::from(&*self.arn);
-        let container_arn_prefix = self.arn.replacen(":task/", ":container/", 1);
-        let container_status = self.container_status();
-        let containers = spec
-            .task_definition
-            .container_definitions
-            .iter()
-            .flatten()
-            .enumerate()
-            .map(|(index, container)| api::Container {
-                container_arn: Some(format!("{container_arn_prefix}/{index}")),
-                task_arn: Some(task_arn.clone()),
-                name: container.name.clone(),
-                image: container.image.clone(),
-                last_status: Some(container_status.into()),
-                exit_code: self
-                    .exit_code
-                    .filter(|&(exited, _)| exited == index && container_status == "STOPPED")
-                    .map(|(_, code)| code),
-                network_bindings: host_ports.then(|| network_bindings(container)),
-                cpu: Some(container.cpu.unwrap_or(0).to_string()),
-                memory: container.memory.map(|m| m.to_string()),
-                memory_reservation: container.memory_reservation.map(|m| m.to_string()),
-                gpu_ids: (!self.gpu_ids.is_empty()).then(|| self.gpu_ids.clone()),
-                health_status: self.container_health(index, now),
-                ..api::Container::default()
-            })
-            .collect();
-        api::Task {
-            task_arn: Some(task_arn),
-            cluster_arn: Some(cluster_arn.to_string()),
-            task_definition_arn: spec.task_definition.task_definition_arn.clone(),
-            container_instance_arn: self.instance_arn.as_deref().map(str::to_string),
-            attachments: Some(
-                self.eni
-                    .iter()
-                    .map(|eni| eni.to_api(&self.private_ipv4()))
-                    .collect(),
-            ),
-            platform_version: fargate.then(|| "1.4.0".into()),
-            platform_family: fargate.then(|| "Linux".into()),
-            availability_zone: self.availability_zone.as_deref().map(str::to_string),
-            containers: Some(containers),
-            cpu: Some(spec.requirement.cpu.to_string()),
-            memory: Some(spec.requirement.memory.to_string()),
-            group: Some(spec.group.clone()),
-            launch_type: Some(spec.launch_type),
-            capacity_provider_name: self.capacity_provider.as_deref().map(str::to_string),
-            last_status: Some(self.last_status.into()),
-            desired_status: Some(self.desired_status.into()),
-            created_at: Some(self.created_at),
-            pull_started_at: self.pull_started_at,
-            pull_stopped_at: self.pull_stopped_at,
-            started_at: self.started_at,
-            stopping_at: self.stopping_at,
-            stopped_at: self.stopped_at,
-            execution_stopped_at: self.stopped_at,
-            stop_code: self.stop_code,
-            stopped_reason: self.stopped_reason.clone(),
-            started_by: spec.started_by.clone(),
-            tags: self.retagged.clone().or_else(|| spec.tags.clone()),
-            version: Some(self.version),
-            health_status: Some(self.task_health(now)),
-            ..api::Task::default()
-        }
-    }
 }
 
 impl TaskEni {
-    fn to_api(&self, private_ipv4: &str) -> api::Attachment {
+    pub(super) fn to_api(&self, private_ipv4: &str) -> api::Attachment {
         let detail = |name: &str, value: &str| api::KeyValuePair {
             name: Some(name.into()),
             value: Some(value.into()),
@@ -249,7 +175,7 @@ impl TaskEni {
 }
 
 /// Static host ports as the task's network bindings (dynamic ones get no binding yet).
-fn network_bindings(container: &api::ContainerDefinition) -> Vec<api::NetworkBinding> {
+pub(super) fn network_bindings(container: &api::ContainerDefinition) -> Vec<api::NetworkBinding> {
     container
         .port_mappings
         .iter()

@@ -132,6 +132,13 @@ impl<'a> ser::Serializer for &'a mut Tape {
         self.text.push_str(v);
         self.push(Token::Text(start..self.text.len()))
     }
+    fn collect_str<T: fmt::Display + ?Sized>(self, value: &T) -> Result<(), Error> {
+        // Written into the tape's text where it ends up, instead of into a string first.
+        let start = self.text.len();
+        fmt::Write::write_fmt(&mut self.text, format_args!("{value}"))
+            .map_err(|_| Error("a value's text could not be written".into()))?;
+        self.push(Token::Text(start..self.text.len()))
+    }
     fn serialize_bytes(self, v: &[u8]) -> Result<(), Error> {
         let start = self.bytes.len();
         self.bytes.extend_from_slice(v);

@@ -270,6 +270,10 @@ pub(crate) fn page<T>(
 
 pub(crate) fn cluster_name(reference: Option<&str>) -> &str {
     let reference = reference.unwrap_or("default");
+    // A name holds no ':' (a character search, where the ARN's is a substring searcher's).
+    if !reference.contains(':') {
+        return reference;
+    }
     reference
         .rsplit_once(":cluster/")
         .map_or(reference, |(_, name)| name)

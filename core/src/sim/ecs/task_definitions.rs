@@ -153,9 +153,13 @@ pub fn describe_task_definition(
 /// Finds `family`, `family:revision` or a task definition ARN; a bare family means its latest
 /// ACTIVE revision.
 pub fn resolve<'a>(world: &'a World, reference: &str) -> Option<&'a Registered> {
-    let name = reference
-        .rsplit_once(":task-definition/")
-        .map_or(reference, |(_, name)| name);
+    // Only an ARN holds a '/' (a character search first: the substring searcher costs more).
+    let name = match reference.contains('/') {
+        true => reference
+            .rsplit_once(":task-definition/")
+            .map_or(reference, |(_, name)| name),
+        false => reference,
+    };
     match name.split_once(':') {
         Some((family, revision)) => {
             let index = revision.parse::<usize>().ok()?.checked_sub(1)?;

@@ -2,47 +2,48 @@
 
 use super::failure;
 use crate::api::ecs as api;
+use crate::cluster::{TaskAnswer, TasksAnswer};
 use crate::error::EcsimError;
 use crate::sim::World;
 
 pub fn stop_task(
     world: &mut World,
     request: api::StopTaskRequest,
-) -> Result<api::StopTaskResponse, EcsimError> {
+) -> Result<TaskAnswer, EcsimError> {
     let now = world.now;
     super::names::check_reason(request.reason.as_deref())?;
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let reference = request.task.unwrap_or_default();
-    let position = cluster.task_position(&reference).ok_or_else(|| {
-        api::Error::InvalidParameterException.with("The referenced task was not found.")
-    })?;
+    let not_found =
+        || api::Error::InvalidParameterException.with("The referenced task was not found.");
+    let position = cluster.task_position(&reference).ok_or_else(not_found)?;
     let reason = request
         .reason
         .unwrap_or_else(|| "Task stopped by user".into());
     cluster.stop_task(position, now, api::TaskStopCode::UserInitiated, reason);
-    Ok(api::StopTaskResponse {
-        task: Some(cluster.tasks[position].to_api(&cluster.arn, now)),
+    let task = cluster.documents(&[position], now).pop();
+    Ok(TaskAnswer {
+        task: task.ok_or_else(not_found)?,
     })
 }
 
 pub fn describe_tasks(
     world: &mut World,
     request: api::DescribeTasksRequest,
-) -> Result<api::DescribeTasksResponse, EcsimError> {
+) -> Result<TasksAnswer, EcsimError> {
     let now = world.now;
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
-    let cluster_arn = cluster.arn.clone();
     let mut found = Vec::new();
     let mut failures = Vec::new();
     for reference in request.tasks.iter().flatten() {
-        match cluster.task_mut(reference) {
-            Some(task) => found.push(task.to_api(&cluster_arn, now)),
+        match cluster.task_position(reference) {
+            Some(position) => found.push(position),
             None => failures.push(failure(reference, "MISSING")),
         }
     }
-    Ok(api::DescribeTasksResponse {
-        tasks: Some(found),
-        failures: Some(failures),
+    Ok(TasksAnswer {
+        tasks: cluster.documents(&found, now),
+        failures,
     })
 }
 

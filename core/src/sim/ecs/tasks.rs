@@ -4,8 +4,8 @@ use super::explain::Explanation;
 use super::launch::{constraints, resolve_launch, strategies, Launch, Site, TagsAsked};
 use super::{capacity, cluster_name, failure, fargate};
 use crate::api::ecs::{self as api, LaunchType};
-use crate::cluster::Cluster;
 use crate::cluster::TaskPosition;
+use crate::cluster::{Cluster, TasksAnswer};
 use crate::error::EcsimError;
 use crate::placement::cache::Owned;
 use crate::placement::engine::fits;
@@ -29,15 +29,10 @@ pub fn run_task(
     }
     let launched = launch_tasks(world, request, count as u64)?;
     let cluster = world.ecs.cluster_mut(Some(&launched.cluster))?;
-    let tasks = launched
-        .placed
-        .iter()
-        .map(|&position| cluster.tasks[position].to_api(&cluster.arn, world.now))
-        .collect();
     Ok(RunTaskOutput {
-        response: api::RunTaskResponse {
-            tasks: Some(tasks),
-            failures: Some(launched.failures),
+        response: TasksAnswer {
+            tasks: cluster.documents(&launched.placed, world.now),
+            failures: launched.failures,
         },
         explanations: launched.explanations,
     })
@@ -49,7 +44,7 @@ pub fn run_task(
 #[derive(Debug, Serialize)]
 pub struct RunTaskOutput {
     #[serde(flatten)]
-    pub response: api::RunTaskResponse,
+    pub response: TasksAnswer,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanations: Option<Vec<Explanation>>,
 }
@@ -296,7 +291,7 @@ pub(crate) fn place_on_instances(
 pub fn start_task(
     world: &mut World,
     request: api::StartTaskRequest,
-) -> Result<api::StartTaskResponse, EcsimError> {
+) -> Result<TasksAnswer, EcsimError> {
     let targets = request.container_instances.clone().unwrap_or_default();
     if !(1..=10).contains(&targets.len()) {
         return Err(api::Error::InvalidParameterException
@@ -321,7 +316,7 @@ pub fn start_task(
     )?;
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     require_instances(cluster)?;
-    let mut tasks = Vec::new();
+    let mut started = Vec::new();
     let mut failures = Vec::new();
     for reference in &targets {
         let Some(index) = cluster.instances.iter().position(|i| i.is(reference)) else {
@@ -333,14 +328,13 @@ pub fn start_task(
                 failures.push(failure(&cluster.instances[index].arn, rejection.reason()))
             }
             None => {
-                let position = launch.start(cluster, Site::Instance(index), &mut world.rng);
-                tasks.push(cluster.tasks[position].to_api(&cluster.arn, launch.now));
+                started.push(launch.start(cluster, Site::Instance(index), &mut world.rng));
             }
         }
     }
-    Ok(api::StartTaskResponse {
-        tasks: Some(tasks),
-        failures: Some(failures),
+    Ok(TasksAnswer {
+        tasks: cluster.documents(&started, launch.now),
+        failures,
     })
 }
 

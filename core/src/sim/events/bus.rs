@@ -9,7 +9,7 @@
 
 use super::World;
 use crate::api::ecsim as api;
-use crate::cluster::{Change, ContainerInstance, Task};
+use crate::cluster::{Change, ContainerInstance, Task, TaskDocument};
 use crate::error::EcsimError;
 use crate::pattern::Pattern;
 use crate::sim::clock::Event;
@@ -116,7 +116,8 @@ impl BusEvent {
         let updated_at = iso(self.at, true);
         match &self.source {
             Source::Task { cluster_arn, task } => {
-                let mut detail = match serde_json::to_value(task.to_api(cluster_arn, self.at)) {
+                let task = TaskDocument::new(Arc::clone(task), Arc::clone(cluster_arn), self.at);
+                let mut detail = match serde_json::to_value(task) {
                     Ok(Value::Object(detail)) => detail,
                     _ => Map::new(),
                 };

@@ -410,9 +410,9 @@ fn run_targets(world: &mut World, name: &str, event_id: Option<String>) {
         };
         match ran {
             Ok(output) => {
-                let tasks = output.response.tasks.unwrap_or_default();
-                invocation.task_arns = Some(tasks.into_iter().filter_map(|t| t.task_arn).collect());
-                invocation.failures = Some(output.response.failures.unwrap_or_default());
+                let tasks = output.response.tasks.iter();
+                invocation.task_arns = Some(tasks.map(|t| t.task().arn.to_string()).collect());
+                invocation.failures = Some(output.response.failures);
             }
             Err(error) => {
                 invocation.error = Some(InvocationError {
