@@ -430,3 +430,24 @@ def test_answers_reuse_strings_only_while_the_text_repeats() -> None:
     assert {task["availabilityZone"] for task in described} == {"us-east-1a", "us-east-1b"}
     assert described[0]["containers"][0]["memory"] == "64"
     assert json.loads(json.dumps(described)) == described
+
+
+def test_answers_of_one_shape_are_independent_dicts() -> None:
+    """A struct's dict is copied from an empty one of the same members: changing one answer's
+    dicts must leave the next answers of that shape whole, with their members in the API's order."""
+    sim = ecsim.Simulation(seed=3)
+    ecs = sim.client("ecs")
+    ecs.create_cluster(clusterName="c")
+    ecs.register_container_instance(cluster="c", instanceType="m5.large")
+    ecs.register_task_definition(family="w", containerDefinitions=[{"name": "app", "image": "x", "memory": 64}])
+    first = ecs.run_task(cluster="c", taskDefinition="w")["tasks"][0]
+    order = list(first)
+    first["lastStatus"] = "CHANGED"
+    del first["taskArn"]
+    first["extra"] = 1
+    first["containers"][0].clear()
+    second = ecs.run_task(cluster="c", taskDefinition="w")["tasks"][0]
+    assert list(second) == order
+    assert second["lastStatus"] == "PENDING" and "extra" not in second
+    assert second["containers"][0]["name"] == "app"
+    assert second["taskArn"] != first.get("taskArn")
