@@ -1,6 +1,6 @@
 //! Tasks as the cluster keeps them: a small record per task, and what the tasks of one launch
 //! share kept once, so that placing a million tasks does not build a million API documents.
-//! DescribeTasks builds the API shape when asked.
+//! Answers write the API shape from them when asked (`task_document.rs`).
 
 use super::lifecycle::TaskPlan;
 use crate::api::ecs::{self as api, LaunchType, NetworkMode};
