@@ -334,14 +334,21 @@ impl Cluster {
         Some(&mut self.tasks[position])
     }
 
-    /// The tasks at `positions` as the API shows them at `at` (sharing their records).
+    /// The tasks at `positions` (kept ones, as for indexing `tasks`) as the API shows them at
+    /// `at`, sharing their records.
     pub fn documents(&self, positions: &[TaskPosition], at: f64) -> Vec<TaskDocument> {
         let cluster_arn: Arc<str> = self.arn.as_str().into();
         positions
             .iter()
-            .filter_map(|&position| self.tasks.shared(position))
-            .map(|task| TaskDocument::new(task, Arc::clone(&cluster_arn), at))
+            .map(|&position| {
+                TaskDocument::new(self.tasks.kept(position), Arc::clone(&cluster_arn), at)
+            })
             .collect()
+    }
+
+    /// Task `position` (a kept one) as the API shows it at `at`.
+    pub fn document(&self, position: TaskPosition, at: f64) -> TaskDocument {
+        TaskDocument::new(self.tasks.kept(position), self.arn.as_str().into(), at)
     }
 
     /// Adds `task` and takes it through the steps due by `now`; returns where it is in `tasks`.

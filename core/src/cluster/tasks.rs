@@ -90,6 +90,11 @@ impl Tasks {
             .map(|slot| Arc::clone(&self.tasks[slot]))
     }
 
+    /// Task `position`, shared; out of bounds, as indexing, for a task that was forgotten.
+    pub fn kept(&self, position: TaskPosition) -> Arc<Task> {
+        Arc::clone(&self.tasks[self.kept_slot(position)])
+    }
+
     pub fn get_mut(&mut self, position: TaskPosition) -> Option<&mut Task> {
         let slot = self.slot(position)?;
         Some(self.touch(slot))
@@ -151,6 +156,11 @@ impl Tasks {
         let slot = *self.slots.get(position.checked_sub(self.first)?)?;
         (slot != FORGOTTEN).then_some(slot)
     }
+
+    /// The slot of a task the caller knows is kept (past the list's end otherwise).
+    fn kept_slot(&self, position: TaskPosition) -> usize {
+        self.slot(position).unwrap_or(usize::MAX)
+    }
 }
 
 impl Index<TaskPosition> for Tasks {
@@ -159,13 +169,13 @@ impl Index<TaskPosition> for Tasks {
     /// Out of bounds, as a `Vec`'s index, for a task that was forgotten: callers hold positions
     /// of tasks they know are kept.
     fn index(&self, position: TaskPosition) -> &Task {
-        &self.tasks[self.slot(position).unwrap_or(usize::MAX)]
+        &self.tasks[self.kept_slot(position)]
     }
 }
 
 impl IndexMut<TaskPosition> for Tasks {
     fn index_mut(&mut self, position: TaskPosition) -> &mut Task {
-        let slot = self.slot(position).unwrap_or(usize::MAX);
+        let slot = self.kept_slot(position);
         self.touch(slot)
     }
 }

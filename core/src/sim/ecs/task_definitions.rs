@@ -154,11 +154,12 @@ pub fn describe_task_definition(
 /// ACTIVE revision.
 pub fn resolve<'a>(world: &'a World, reference: &str) -> Option<&'a Registered> {
     // Only an ARN holds a '/' (a character search first: the substring searcher costs more).
-    let name = match reference.contains('/') {
-        true => reference
+    let name = if reference.contains('/') {
+        reference
             .rsplit_once(":task-definition/")
-            .map_or(reference, |(_, name)| name),
-        false => reference,
+            .map_or(reference, |(_, name)| name)
+    } else {
+        reference
     };
     match name.split_once(':') {
         Some((family, revision)) => {

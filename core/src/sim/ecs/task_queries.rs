@@ -14,16 +14,15 @@ pub fn stop_task(
     super::names::check_reason(request.reason.as_deref())?;
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
     let reference = request.task.unwrap_or_default();
-    let not_found =
-        || api::Error::InvalidParameterException.with("The referenced task was not found.");
-    let position = cluster.task_position(&reference).ok_or_else(not_found)?;
+    let position = cluster.task_position(&reference).ok_or_else(|| {
+        api::Error::InvalidParameterException.with("The referenced task was not found.")
+    })?;
     let reason = request
         .reason
         .unwrap_or_else(|| "Task stopped by user".into());
     cluster.stop_task(position, now, api::TaskStopCode::UserInitiated, reason);
-    let task = cluster.documents(&[position], now).pop();
     Ok(TaskAnswer {
-        task: task.ok_or_else(not_found)?,
+        task: cluster.document(position, now),
     })
 }
 

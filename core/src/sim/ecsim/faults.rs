@@ -89,9 +89,9 @@ pub fn interrupt_spot_task(
     let reference = request.task.unwrap_or_default();
     let now = world.now;
     let cluster = world.ecs.cluster_mut(request.cluster.as_deref())?;
-    let not_found =
-        || api::Error::InvalidParameterException.with(format!("Task '{reference}' was not found."));
-    let position = cluster.task_position(&reference).ok_or_else(not_found)?;
+    let position = cluster.task_position(&reference).ok_or_else(|| {
+        api::Error::InvalidParameterException.with(format!("Task '{reference}' was not found."))
+    })?;
     let task = &cluster.tasks[position];
     if task.capacity_provider.as_deref() != Some("FARGATE_SPOT") || task.desired_status != "RUNNING"
     {
@@ -101,9 +101,8 @@ pub fn interrupt_spot_task(
         )));
     }
     cluster.interrupt_spot_task(position, now);
-    let task = cluster.documents(&[position], now).pop();
     Ok(crate::cluster::TaskAnswer {
-        task: task.ok_or_else(not_found)?,
+        task: cluster.document(position, now),
     })
 }
 
