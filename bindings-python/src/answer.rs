@@ -24,8 +24,7 @@ const RECENT_NAMES: usize = 1024;
 /// bounded set; this bounds it whatever the answers).
 const MOST_SHAPES: usize = 4096;
 
-/// The Python strings kept between answers, and an empty dict for each shape of struct read.
-#[derive(Default)]
+/// The Python strings kept between answers, and a template dict for each shape of struct read.
 pub struct Strings {
     slots: Vec<Slot>,
     /// By the address and length of the static name (the program's names: a bounded set).
@@ -33,41 +32,65 @@ pub struct Strings {
     /// The last name seen at each address hash, before `by_name` is asked: a struct's member
     /// names are looked up for every document, and most answers use a few dozen of them.
     recent: Vec<(usize, usize, usize)>,
-    /// By the hash of a struct's member slots: those slots, and a dict of those keys (values
-    /// None) that a document of that shape is copied from. A copy takes the key table at its
-    /// final size at once, where inserting keys one by one into a new dict grows it three times
-    /// for a task's two dozen members.
+    /// By the hash of a struct's member slots: those slots, and the dict a document of that
+    /// shape is copied from. A copy takes the key table at its final size at once, where
+    /// inserting keys one by one into a new dict grows it three times for a task's two dozen
+    /// members; and the template holds the first document's unchangeable values (texts,
+    /// numbers), so that a member whose value is that very object again (the cluster's ARN,
+    /// a status, the moment) is not written at all.
     shapes: FxHashMap<u64, Shape>,
+}
+
+impl Default for Strings {
+    fn default() -> Strings {
+        Strings {
+            slots: Vec::new(),
+            by_name: FxHashMap::default(),
+            recent: vec![(0, 0, 0); RECENT_NAMES],
+            shapes: FxHashMap::default(),
+        }
+    }
 }
 
 struct Shape {
     members: Vec<usize>,
-    empty: Py<PyDict>,
+    template: Py<PyDict>,
+    /// Per member, the template's value when it is one a document may share (None: the
+    /// template holds `None` there, to be written over).
+    kept: Vec<Option<Py<PyAny>>>,
 }
 
 struct Slot {
     name: Py<PyString>,
     /// The text of the last value written under this name, and its Python string.
     last: Option<(String, Py<PyString>)>,
+    /// The last number with a fraction written under this name (a call's moment, repeated
+    /// by every task it started).
+    last_float: Option<(u64, Py<PyFloat>)>,
 }
 
 impl Strings {
+    #[inline]
     fn slot(&mut self, py: Python<'_>, name: &'static str) -> usize {
         let address = (name.as_ptr() as usize, name.len());
-        if self.recent.is_empty() {
-            self.recent = vec![(0, 0, 0); RECENT_NAMES];
-        }
         let recent = (address.0 >> 3 ^ address.1) & (RECENT_NAMES - 1);
         let (at, len, slot) = self.recent[recent];
         if (at, len) == address {
             return slot;
         }
+        self.slot_of_new(py, name, recent)
+    }
+
+    #[cold]
+    fn slot_of_new(&mut self, py: Python<'_>, name: &'static str, recent: usize) -> usize {
+        let address = (name.as_ptr() as usize, name.len());
         let slot = match self.by_name.get(&address) {
             Some(&slot) => slot,
             None => {
                 self.slots.push(Slot {
                     name: PyString::intern(py, name).unbind(),
                     last: None,
+                    last_float: None,
                 });
                 self.by_name.insert(address, self.slots.len() - 1);
                 self.slots.len() - 1
@@ -83,59 +106,116 @@ impl Strings {
         py: Python<'py>,
         members: &[(usize, Bound<'py, PyAny>)],
     ) -> PyResult<Bound<'py, PyDict>> {
-        let shape = members
+        let hash = members
             .iter()
             .fold(members.len() as u64, |hash, (slot, _)| {
                 (hash.rotate_left(7) ^ *slot as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
             });
-        let known = self.shapes.get(&shape).filter(|known| {
+        let known = self.shapes.get(&hash).filter(|known| {
             known.members.len() == members.len()
                 && known.members.iter().zip(members).all(|(a, (b, _))| a == b)
         });
-        let dict = match known {
-            Some(known) => known.empty.bind(py).copy()?,
-            None => PyDict::new(py),
-        };
+        if let Some(shape) = known {
+            let dict = shape.template.bind(py).copy()?;
+            for ((slot, value), kept) in members.iter().zip(&shape.kept) {
+                if !kept.as_ref().is_some_and(|kept| kept.is(value)) {
+                    dict.set_item(self.slots[*slot].name.bind(py), value)?;
+                }
+            }
+            return Ok(dict);
+        }
+        let dict = PyDict::new(py);
         for (slot, value) in members {
             dict.set_item(self.slots[*slot].name.bind(py), value)?;
         }
-        if known.is_none() && self.shapes.len() < MOST_SHAPES {
-            let empty = dict.copy()?;
-            for (slot, _) in members {
-                empty.set_item(self.slots[*slot].name.bind(py), PyNone::get(py))?;
+        if self.shapes.len() < MOST_SHAPES {
+            let template = dict.copy()?;
+            let mut kept = Vec::with_capacity(members.len());
+            for (slot, value) in members {
+                if shareable(value) {
+                    kept.push(Some(value.clone().unbind()));
+                } else {
+                    template.set_item(self.slots[*slot].name.bind(py), PyNone::get(py))?;
+                    kept.push(None);
+                }
             }
             let members = members.iter().map(|(slot, _)| *slot).collect();
-            let empty = empty.unbind();
-            self.shapes.insert(shape, Shape { members, empty });
+            let template = template.unbind();
+            self.shapes.insert(
+                hash,
+                Shape {
+                    members,
+                    template,
+                    kept,
+                },
+            );
         }
         Ok(dict)
     }
 
+    #[inline]
     fn member_text<'py>(
         &mut self,
         py: Python<'py>,
         member: usize,
         text: &str,
     ) -> Bound<'py, PyString> {
-        let slot = &mut self.slots[member];
-        if let Some((kept, string)) = &mut slot.last {
+        if let Some((kept, string)) = &self.slots[member].last {
             if kept == text {
                 return string.bind(py).clone();
             }
         }
+        self.new_member_text(py, member, text)
+    }
+
+    fn new_member_text<'py>(
+        &mut self,
+        py: Python<'py>,
+        member: usize,
+        text: &str,
+    ) -> Bound<'py, PyString> {
         let string = PyString::new(py, text);
         if text.len() <= LONGEST_KEPT_VALUE {
-            match &mut slot.last {
+            match &mut self.slots[member].last {
                 Some((kept, kept_string)) => {
                     kept.clear();
                     kept.push_str(text);
                     *kept_string = string.clone().unbind();
                 }
-                None => slot.last = Some((text.to_string(), string.clone().unbind())),
+                last => *last = Some((text.to_string(), string.clone().unbind())),
             }
         }
         string
     }
+
+    fn member_float<'py>(
+        &mut self,
+        py: Python<'py>,
+        member: usize,
+        value: f64,
+    ) -> Bound<'py, PyAny> {
+        let last = &mut self.slots[member].last_float;
+        match last {
+            Some((bits, float)) if *bits == value.to_bits() => float.bind(py).clone().into_any(),
+            _ => {
+                let float = PyFloat::new(py, value);
+                *last = Some((value.to_bits(), float.clone().unbind()));
+                float.into_any()
+            }
+        }
+    }
+}
+
+/// Whether a template may hold `value` for the documents copied from it: an object nobody can
+/// change (a text no longer than the kept ones, a number, a truth value, None).
+fn shareable(value: &Bound<'_, PyAny>) -> bool {
+    value.is_none()
+        || value.is_exact_instance_of::<PyInt>()
+        || value.is_exact_instance_of::<PyFloat>()
+        || value.is_exact_instance_of::<PyBool>()
+        || value
+            .cast_exact::<PyString>()
+            .is_ok_and(|text| text.len().is_ok_and(|len| len <= LONGEST_KEPT_VALUE))
 }
 
 /// What `tape` holds, as Python objects.
@@ -144,24 +224,41 @@ pub fn to_python<'py>(
     strings: &mut Strings,
     tape: &Tape,
 ) -> PyResult<Bound<'py, PyAny>> {
-    Reader {
+    let mut reader = Reader {
         py,
         strings,
         tape,
+        tokens: &tape.tokens,
         at: 0,
         members: Vec::new(),
+        items: Vec::new(),
+        error: None,
+    };
+    match reader.value(None) {
+        Ok(value) => Ok(value),
+        Err(Stop) => Err(reader.error.take().unwrap_or_else(|| malformed(reader.at))),
     }
-    .value(None)
 }
 
 struct Reader<'a, 'py> {
     py: Python<'py>,
     strings: &'a mut Strings,
     tape: &'a Tape,
+    tokens: &'a [Token],
     at: usize,
     /// The members of the structs being read, innermost last.
     members: Vec<(usize, Bound<'py, PyAny>)>,
+    /// The items of the lists and tuples being read, innermost last.
+    items: Vec<Bound<'py, PyAny>>,
+    /// Why the read stopped, once it has.
+    error: Option<PyErr>,
 }
+
+/// The read stopped: `Reader::error` says why. A unit error keeps every step's result in a
+/// register (a `PyErr` would make each one a copy through memory).
+struct Stop;
+
+type Step<T> = Result<T, Stop>;
 
 /// A tape the core wrote wrongly: an ecsim defect.
 fn malformed(at: usize) -> PyErr {
@@ -171,23 +268,15 @@ fn malformed(at: usize) -> PyErr {
 }
 
 impl<'a, 'py> Reader<'a, 'py> {
-    fn next(&mut self) -> PyResult<&'a Token> {
-        let tape = self.tape;
-        let token = tape.tokens.get(self.at).ok_or_else(|| malformed(self.at))?;
-        self.at += 1;
-        Ok(token)
+    #[cold]
+    fn stop(&mut self, error: PyErr) -> Stop {
+        self.error = Some(error);
+        Stop
     }
 
-    /// Whether the container being read ends here (and steps over its `End`).
-    fn ends(&mut self) -> PyResult<bool> {
-        match self.tape.tokens.get(self.at) {
-            Some(Token::End) => {
-                self.at += 1;
-                Ok(true)
-            }
-            Some(_) => Ok(false),
-            None => Err(malformed(self.at)),
-        }
+    #[cold]
+    fn malformed(&mut self) -> Stop {
+        self.stop(malformed(self.at))
     }
 
     fn name(&mut self, name: &'static str) -> Bound<'py, PyString> {
@@ -196,16 +285,23 @@ impl<'a, 'py> Reader<'a, 'py> {
     }
 
     /// The next value; `member`: the name it is written under, when it is a struct's member.
-    fn value(&mut self, member: Option<usize>) -> PyResult<Bound<'py, PyAny>> {
+    fn value(&mut self, member: Option<usize>) -> Step<Bound<'py, PyAny>> {
         let py = self.py;
         let tape = self.tape;
-        Ok(match self.next()? {
+        let Some(token) = self.tokens.get(self.at) else {
+            return Err(self.malformed());
+        };
+        self.at += 1;
+        Ok(match token {
             Token::Null => PyNone::get(py).to_owned().into_any(),
             Token::Bool(v) => PyBool::new(py, *v).to_owned().into_any(),
             Token::Int(v) => PyInt::new(py, *v).into_any(),
             Token::UInt(v) => PyInt::new(py, *v).into_any(),
             Token::WideInt(v) => PyInt::new(py, *v).into_any(),
-            Token::Float(v) => PyFloat::new(py, *v).into_any(),
+            Token::Float(v) => match member {
+                Some(member) => self.strings.member_float(py, member, *v),
+                None => PyFloat::new(py, *v).into_any(),
+            },
             Token::Text(range) => {
                 let text = tape.text_of(range);
                 match member {
@@ -218,49 +314,83 @@ impl<'a, 'py> Reader<'a, 'py> {
             Token::Variant(name) => self.name(name).into_any(),
             Token::Tagged(name) => {
                 let key = self.name(name);
+                let value = self.value(None)?;
                 let dict = PyDict::new(py);
-                dict.set_item(key, self.value(None)?)?;
+                dict.set_item(key, value).map_err(|e| self.stop(e))?;
                 dict.into_any()
             }
-            Token::List => PyList::new(py, self.items()?)?.into_any(),
-            Token::Tuple => PyTuple::new(py, self.items()?)?.into_any(),
+            Token::List => {
+                let first = self.items()?;
+                let list = PyList::new(py, self.items.drain(first..));
+                list.map_err(|e| self.stop(e))?.into_any()
+            }
+            Token::Tuple => {
+                let first = self.items()?;
+                let tuple = PyTuple::new(py, self.items.drain(first..));
+                tuple.map_err(|e| self.stop(e))?.into_any()
+            }
             Token::Dict => self.dict()?.into_any(),
-            Token::Name(_) | Token::End => return Err(malformed(self.at - 1)),
+            Token::Name(_) | Token::End => {
+                self.at -= 1;
+                return Err(self.malformed());
+            }
         })
     }
 
-    fn items(&mut self) -> PyResult<Vec<Bound<'py, PyAny>>> {
-        let mut items = Vec::new();
-        while !self.ends()? {
-            items.push(self.value(None)?);
+    /// Reads a sequence's items onto `items` up to its `End`; returns where they start.
+    fn items(&mut self) -> Step<usize> {
+        let first = self.items.len();
+        loop {
+            match self.tokens.get(self.at) {
+                Some(Token::End) => {
+                    self.at += 1;
+                    return Ok(first);
+                }
+                Some(_) => {
+                    let item = self.value(None)?;
+                    self.items.push(item);
+                }
+                None => return Err(self.malformed()),
+            }
         }
-        Ok(items)
     }
 
     /// A struct (members named by `Name` tokens) or a map (keys as values).
-    fn dict(&mut self) -> PyResult<Bound<'py, PyDict>> {
+    fn dict(&mut self) -> Step<Bound<'py, PyDict>> {
         let py = self.py;
-        if !matches!(self.tape.tokens.get(self.at), Some(Token::Name(_))) {
+        if !matches!(self.tokens.get(self.at), Some(Token::Name(_))) {
             let dict = PyDict::new(py);
-            while !self.ends()? {
-                let key = self.value(None)?;
-                let value = self.value(None)?;
-                dict.set_item(key, value)?;
+            let first = self.items()?;
+            if (self.items.len() - first) % 2 == 1 {
+                return Err(self.malformed());
+            }
+            let mut pairs = self.items.drain(first..);
+            while let (Some(key), Some(value)) = (pairs.next(), pairs.next()) {
+                if let Err(e) = dict.set_item(key, value) {
+                    drop(pairs);
+                    return Err(self.stop(e));
+                }
             }
             return Ok(dict);
         }
         let first = self.members.len();
-        while !self.ends()? {
-            let Some(Token::Name(name)) = self.tape.tokens.get(self.at) else {
-                return Err(malformed(self.at));
-            };
-            self.at += 1;
-            let slot = self.strings.slot(py, name);
-            let value = self.value(Some(slot))?;
-            self.members.push((slot, value));
+        loop {
+            match self.tokens.get(self.at) {
+                Some(Token::Name(name)) => {
+                    self.at += 1;
+                    let slot = self.strings.slot(py, name);
+                    let value = self.value(Some(slot))?;
+                    self.members.push((slot, value));
+                }
+                Some(Token::End) => {
+                    self.at += 1;
+                    break;
+                }
+                _ => return Err(self.malformed()),
+            }
         }
         let dict = self.strings.struct_dict(py, &self.members[first..]);
         self.members.truncate(first);
-        dict
+        dict.map_err(|e| self.stop(e))
     }
 }

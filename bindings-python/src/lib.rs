@@ -4,6 +4,7 @@
 
 mod answer;
 mod dns;
+mod input;
 
 /// The simulation allocates many small records per call (task documents, their strings);
 /// mimalloc serves them about twice as fast as the system allocator (docs/benchmarks.md).
@@ -16,6 +17,7 @@ use ecsim_core::{
     Diagnostic as CoreDiagnostic, EcsimError as CoreError, ErrorCode, SimulationConfig,
     ValidationOptions,
 };
+use input::to_json;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -174,19 +176,6 @@ fn diagnostics(found: Vec<CoreDiagnostic>) -> Vec<Diagnostic> {
             fix: d.fix.and_then(|fix| serde_json::to_value(fix).ok()),
         })
         .collect()
-}
-
-/// A Python value as JSON, bounded (`ecsim_core::api::input`): too deep, self-referencing,
-/// NaN, infinite or huge integers raise InvalidParameterException naming where; what is not
-/// JSON-like at all raises TypeError.
-fn to_json(value: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
-    use ecsim_core::api::input::{read_input, InputError};
-    read_input(&mut pythonize::Depythonizer::from_object(value)).map_err(|e| match e {
-        InputError::Refused(error) => to_py_err(value.py(), error),
-        InputError::NotJsonLike(why) => {
-            pyo3::exceptions::PyTypeError::new_err(format!("not a JSON-like value: {why}"))
-        }
-    })
 }
 
 /// Validates a task definition (RegisterTaskDefinition input shape); never raises for bad input.

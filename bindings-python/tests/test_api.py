@@ -451,3 +451,34 @@ def test_answers_of_one_shape_are_independent_dicts() -> None:
     assert second["lastStatus"] == "PENDING" and "extra" not in second
     assert second["containers"][0]["name"] == "app"
     assert second["taskArn"] != first.get("taskArn")
+    # Documents of one answer share no containers: the template keeps only unchangeable values.
+    pair = ecs.run_task(cluster="c", taskDefinition="w", count=2)["tasks"]
+    assert pair[0]["createdAt"] == pair[1]["createdAt"] and pair[0]["clusterArn"] == pair[1]["clusterArn"]
+    assert pair[0]["containers"] is not pair[1]["containers"]
+    assert pair[0]["attachments"] is not pair[1]["attachments"]
+    pair[0]["attachments"].append("mine")
+    pair[0]["containers"][0]["networkBindings"] = None
+    third = ecs.run_task(cluster="c", taskDefinition="w")["tasks"][0]
+    assert pair[1]["attachments"] == [] and third["attachments"] == []
+    assert third["containers"][0]["lastStatus"] == "PENDING" and list(third) == order
+
+
+def test_requests_other_than_plain_dicts_and_lists_are_read_as_well() -> None:
+    """Plain dicts, lists, texts and numbers are read directly; other mappings, tuples and
+    numbers past 64 bits go through the general reader, with the same outcome."""
+    import collections
+
+    sim = ecsim.Simulation(seed=3)
+    ecs = sim.client("ecs")
+    ecs.create_cluster(clusterName="c")
+    ecs.register_container_instance(cluster="c", instanceType="m5.large")
+    ecs.register_task_definition(family="w", containerDefinitions=[{"name": "app", "image": "x", "memory": 64}])
+    ordered = collections.OrderedDict(cluster="c", taskDefinition="w", count=2)
+    assert len(sim.call("ecs", "RunTask", ordered)["tasks"]) == 2
+    tagged = {"cluster": "c", "taskDefinition": "w", "tags": ({"key": "team", "value": "a"},), "enableECSManagedTags": True}
+    task = sim.call("ecs", "RunTask", tagged)["tasks"][0]
+    assert {"key": "team", "value": "a"} in task["tags"]
+    with pytest.raises(ecsim.InvalidParameterException, match=r"\$\.count"):
+        sim.call("ecs", "RunTask", {"cluster": "c", "taskDefinition": "w", "count": 2**64})
+    with pytest.raises(TypeError, match="not a JSON-like value"):
+        sim.call("ecs", "RunTask", {"cluster": "c", "taskDefinition": "w", "count": object()})

@@ -52,10 +52,18 @@ impl fmt::Display for ContainerArn<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let arn = self.task_arn;
         let resource = arn.find('/').unwrap_or(arn.len());
+        // Pieces written one by one: `write!` with arguments costs several times as much, and
+        // this runs for every container of every task answered.
         match arn[..resource].strip_suffix(":task") {
-            Some(head) => write!(f, "{head}:container{}/{}", &arn[resource..], self.index),
-            None => write!(f, "{arn}/{}", self.index),
+            Some(head) => {
+                f.write_str(head)?;
+                f.write_str(":container")?;
+                f.write_str(&arn[resource..])?;
+            }
+            None => f.write_str(arn)?,
         }
+        f.write_str("/")?;
+        f.write_str(itoa::Buffer::new().format(self.index))
     }
 }
 

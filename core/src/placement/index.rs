@@ -285,15 +285,20 @@ impl Placer {
 
     /// Files `instance` again under its current key, or takes it out if it no longer qualifies.
     fn refile(&mut self, index: usize, instance: &impl Candidate, request: &Request) {
-        self.unfile(index);
-        let value = self.value_of[index];
         let eligible = fits(instance, request.requirement).is_none()
             && request
                 .constraints
                 .iter()
                 .all(|c| satisfies(instance, index, c, request.group).is_none());
-        if eligible {
-            let key = self.key(index, instance);
+        let key = eligible.then(|| self.key(index, instance));
+        if key == self.filed[index] {
+            // Filed where it belongs already: an instance this placer refiled after placing on
+            // it comes back as changed at the next call.
+            return;
+        }
+        self.unfile(index);
+        if let Some(key) = key {
+            let value = self.value_of[index];
             if self.candidates[value].is_empty() {
                 self.live.insert((self.group_counts[value], value));
             }
