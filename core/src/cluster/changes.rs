@@ -31,12 +31,12 @@ impl Cluster {
         }
     }
 
-    /// The changes since the last take, oldest first.
-    pub fn take_changes(&mut self) -> Vec<Change> {
+    /// The changes since the last take, oldest first. Drained, so that the journal keeps its
+    /// room for the next call's changes instead of growing again from nothing.
+    pub fn take_changes(&mut self) -> impl Iterator<Item = Change> + '_ {
         self.journal
-            .as_mut()
-            .map(std::mem::take)
-            .unwrap_or_default()
+            .iter_mut()
+            .flat_map(|journal| journal.drain(..))
     }
 
     /// Notes task `position` as it is now.

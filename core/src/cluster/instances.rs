@@ -194,7 +194,8 @@ impl Instances {
     }
 
     fn note(&mut self, position: usize) {
-        if !self.noting || self.renumbered {
+        // A task's start touches its instance more than once in a row: noted once.
+        if !self.noting || self.renumbered || self.changed.last() == Some(&position) {
             return;
         }
         self.changed.push(position);

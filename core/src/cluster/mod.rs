@@ -429,8 +429,8 @@ impl Cluster {
     }
 
     /// The (time, task position) pairs noted since the last call, for the simulation's clock.
-    pub fn take_due(&mut self) -> Vec<(f64, TaskPosition)> {
-        std::mem::take(&mut self.due)
+    pub fn take_due(&mut self) -> std::vec::Drain<'_, (f64, TaskPosition)> {
+        self.due.drain(..)
     }
 
     /// The placement index for `request`: the kept one brought up to date with the instances

@@ -201,7 +201,6 @@ impl EcsState {
             due.extend(
                 cluster
                     .take_due()
-                    .into_iter()
                     .map(|(at, position)| (name.clone(), at, position)),
             );
         }
