@@ -3,9 +3,10 @@
 //! struct's member names (and enum variants) are `&'static str` in the tape, so they are found by
 //! their address instead of being decoded and hashed for every dict; a member whose text is the
 //! same as the last time that member was written (a task's `clusterArn`, `lastStatus`,
-//! `launchType`, …) gets the same Python string again. A struct's dict is copied from an empty
-//! one of the same members, made the first time that shape was read. Measured on RunTask ×10
-//! (ten task documents): see docs/benchmarks.md.
+//! `launchType`, …) gets the same Python string again. A struct's dict is copied from a template
+//! of the same members, made the first time that shape was read and holding that document's
+//! unchangeable values (texts, numbers), so only the members whose value is another object are
+//! written. Measured on RunTask ×10 (ten task documents): see docs/benchmarks.md.
 
 use ecsim_core::sim::tape::{Tape, Token};
 use pyo3::exceptions::PyValueError;

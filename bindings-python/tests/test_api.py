@@ -433,7 +433,7 @@ def test_answers_reuse_strings_only_while_the_text_repeats() -> None:
 
 
 def test_answers_of_one_shape_are_independent_dicts() -> None:
-    """A struct's dict is copied from an empty one of the same members: changing one answer's
+    """A struct's dict is copied from a template of the same members: changing one answer's
     dicts must leave the next answers of that shape whole, with their members in the API's order."""
     sim = ecsim.Simulation(seed=3)
     ecs = sim.client("ecs")

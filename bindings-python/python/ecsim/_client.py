@@ -101,8 +101,7 @@ class Client:
             if converted is error:
                 raise
             raise converted from None
-        if simulation._boards is not None:
-            simulation._changed()
+        simulation._changed()
         view = self._views.get(action)
         return view(answer) if view else answer
 
