@@ -162,7 +162,7 @@ impl Strings {
         text: &str,
     ) -> Bound<'py, PyString> {
         if let Some((kept, string)) = &self.slots[member].last {
-            if kept == text {
+            if same_text(kept, text) {
                 return string.bind(py).clone();
             }
         }
@@ -205,6 +205,22 @@ impl Strings {
             }
         }
     }
+}
+
+/// Whether two texts are the same, their last bytes compared first: where a member's texts
+/// differ (ARNs), they differ in their ids, at the end of a long common prefix.
+#[inline]
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    if let (Some(a_tail), Some(b_tail)) = (a.last_chunk::<8>(), b.last_chunk::<8>()) {
+        if a_tail != b_tail {
+            return false;
+        }
+    }
+    a == b
 }
 
 /// Whether a template may hold `value` for the documents copied from it: an object nobody can

@@ -31,6 +31,11 @@ impl Cluster {
         }
     }
 
+    /// How many changes were noted since the last take.
+    pub fn changes_noted(&self) -> usize {
+        self.journal.as_ref().map_or(0, Vec::len)
+    }
+
     /// The changes since the last take, oldest first. Drained, so that the journal keeps its
     /// room for the next call's changes instead of growing again from nothing.
     pub fn take_changes(&mut self) -> impl Iterator<Item = Change> + '_ {

@@ -35,14 +35,14 @@ pub struct Task {
     pub instance_arn: Option<Arc<str>>,
     pub availability_zone: Option<Arc<str>>,
     /// The task's own network interface (FARGATE).
-    pub eni: Option<TaskEni>,
+    pub eni: Option<Box<TaskEni>>,
     pub gpu_ids: Vec<String>,
     /// The capacity provider it was started on, when it was started through a strategy.
     pub capacity_provider: Option<Arc<str>>,
     pub last_status: &'static str,
     pub desired_status: &'static str,
     /// Its step times and how its containers end.
-    pub plan: TaskPlan,
+    pub plan: Arc<TaskPlan>,
     /// When its next lifecycle step is due (None: it stays as it is until asked to stop).
     pub next_at: Option<f64>,
     pub created_at: f64,
@@ -80,7 +80,7 @@ impl Task {
     }
 
     /// A new task, PROVISIONING from `now`.
-    pub fn new(arn: String, spec: Arc<TaskSpec>, plan: TaskPlan, now: f64) -> Task {
+    pub fn new(arn: String, spec: Arc<TaskSpec>, plan: Arc<TaskPlan>, now: f64) -> Task {
         Task {
             arn: arn.into(),
             spec,

@@ -212,7 +212,7 @@ mod tests {
             launch_type: LaunchType::Ec2,
         });
         let plan = TaskPlan::new(&TaskTimings::instant(), false, &[]);
-        Task::new(format!("task/{number}"), spec, plan, 0.0)
+        Task::new(format!("task/{number}"), spec, Arc::new(plan), 0.0)
     }
 
     proptest! {

@@ -329,10 +329,19 @@ impl Placer {
             .iter()
             .filter_map(|&value| self.candidates[value].keys().next())
             .min()?;
+        // One spread value (no spread field, or one value least used) needs no list of sets.
+        if let [value] = spread_tied {
+            let ties = self.candidates[*value].get(best)?;
+            return self.draw(std::slice::from_ref(&ties), rng);
+        }
         let tied: Vec<&TieSet> = spread_tied
             .iter()
             .filter_map(|&value| self.candidates[value].get(best))
             .collect();
+        self.draw(&tied, rng)
+    }
+
+    fn draw(&self, tied: &[&TieSet], rng: &mut impl Rng) -> Option<usize> {
         let count: usize = tied.iter().map(|ties| ties.len()).sum();
         // `place` draws only when more than one candidate is left, and always for `random`.
         let nth = if count == 1 && !self.random {
@@ -340,7 +349,7 @@ impl Placer {
         } else {
             (rng.next_u64() % count as u64) as usize
         };
-        nth_of_union(&tied, nth)
+        nth_of_union(tied, nth)
     }
 
     /// Takes note that a task of the request now runs on `instances[index]`.

@@ -22,6 +22,18 @@ impl TieSet {
         self.len == 0
     }
 
+    /// Its `nth` smallest index (from 0).
+    fn nth(&self, mut nth: usize) -> Option<usize> {
+        for (&block, &mask) in &self.blocks {
+            let count = mask.count_ones() as usize;
+            if nth < count {
+                return Some(nth_in_block(block, mask, nth));
+            }
+            nth -= count;
+        }
+        None
+    }
+
     pub fn insert(&mut self, index: usize) {
         let mask = self.blocks.entry(index / BLOCK).or_insert(0);
         let bit = 1 << (index % BLOCK);
@@ -78,6 +90,9 @@ impl TieSet {
 
 /// The `nth` smallest index (from 0) in the union of `sets`, which do not overlap.
 pub fn nth_of_union(sets: &[&TieSet], mut nth: usize) -> Option<usize> {
+    if let [set] = sets {
+        return set.nth(nth);
+    }
     let mut heads: Vec<_> = sets
         .iter()
         .map(|set| set.blocks.iter().peekable())
@@ -95,13 +110,18 @@ pub fn nth_of_union(sets: &[&TieSet], mut nth: usize) -> Option<usize> {
         }
         let count = mask.count_ones() as usize;
         if nth < count {
-            for _ in 0..nth {
-                mask &= mask - 1;
-            }
-            return Some(block * BLOCK + mask.trailing_zeros() as usize);
+            return Some(nth_in_block(block, mask, nth));
         }
         nth -= count;
     }
+}
+
+/// The index of the `nth` bit set (from 0) of `mask`, the bits of `block`.
+fn nth_in_block(block: usize, mut mask: u64, nth: usize) -> usize {
+    for _ in 0..nth {
+        mask &= mask - 1;
+    }
+    block * BLOCK + mask.trailing_zeros() as usize
 }
 
 #[cfg(test)]
@@ -124,6 +144,11 @@ mod tests {
             assert_eq!(nth_of_union(&[&a, &b], nth), Some(index));
         }
         assert_eq!(nth_of_union(&[&a, &b], merged.len()), None);
+        let alone: Vec<usize> = odd.into_iter().filter(|&i| i != 4).collect();
+        for (nth, &index) in alone.iter().enumerate() {
+            assert_eq!(nth_of_union(&[&a], nth), Some(index));
+        }
+        assert_eq!(nth_of_union(&[&a], alone.len()), None);
     }
 
     #[test]

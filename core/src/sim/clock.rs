@@ -8,7 +8,7 @@ use std::collections::BinaryHeap;
 pub enum Event {
     /// A task's next lifecycle step (stale when the task's `next_at` moved since).
     TaskStep {
-        cluster: String,
+        cluster: std::sync::Arc<str>,
         position: crate::cluster::TaskPosition,
     },
     /// An EventBridge rule's scheduled firing (stale when the rule changed since).

@@ -190,10 +190,11 @@ impl World {
 
     /// Puts the task steps that calls and events noted on the clock's queue.
     fn queue_due_steps(&mut self) {
-        for (cluster, at, position) in self.ecs.take_due() {
-            self.clock
-                .schedule(at, clock::Event::TaskStep { cluster, position });
-        }
+        let clock = &mut self.clock;
+        self.ecs.take_due(|cluster, at, position| {
+            let cluster = Arc::clone(cluster);
+            clock.schedule(at, clock::Event::TaskStep { cluster, position });
+        });
     }
 }
 

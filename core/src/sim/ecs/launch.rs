@@ -116,8 +116,8 @@ pub(crate) struct Launch {
     pub spec: Arc<TaskSpec>,
     /// `arn:aws:ecs:<region>:<account>:task/`, to which the cluster name and id are added.
     arn_prefix: String,
-    /// How each task's lifecycle goes (timings and what its images do).
-    pub plan: TaskPlan,
+    /// How each task's lifecycle goes (timings and what its images do), shared by its tasks.
+    pub plan: Arc<TaskPlan>,
     pub now: f64,
 }
 
@@ -185,7 +185,7 @@ impl Launch {
             &containers,
         );
         Launch {
-            plan,
+            plan: Arc::new(plan),
             spec: Arc::new(spec),
             arn_prefix: world.arn("ecs", "task/"),
             now: world.now,
@@ -222,11 +222,16 @@ impl Launch {
                     subnet_id: subnet.subnet_id.clone(),
                 };
                 let zone = Some(Arc::clone(&subnet.availability_zone));
-                (None, zone, Vec::new(), Some(eni))
+                (None, zone, Vec::new(), Some(Box::new(eni)))
             }
             Site::Waiting => (None, None, Vec::new(), None),
         };
-        let mut task = Task::new(arn, Arc::clone(&self.spec), self.plan.clone(), self.now);
+        let mut task = Task::new(
+            arn,
+            Arc::clone(&self.spec),
+            Arc::clone(&self.plan),
+            self.now,
+        );
         if waits {
             task.next_at = None;
         }

@@ -37,6 +37,7 @@ pub(crate) use instances::{
 };
 use services::ServiceStatus;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The handlers the generated operation table (`sim/registry.rs`) calls, named after their
 /// actions in snake_case.
@@ -194,17 +195,19 @@ impl EcsState {
         self.services.values().map(|s| s.events_added).sum()
     }
 
-    /// Lifecycle steps noted since the last look: (cluster, when, task position).
-    pub fn take_due(&mut self) -> Vec<(String, f64, TaskPosition)> {
-        let mut due = Vec::new();
+    /// Hands each lifecycle step noted since the last look to `each`: (cluster, when, task
+    /// position). The cluster's name is made once per look, not once per step.
+    pub fn take_due(&mut self, mut each: impl FnMut(&Arc<str>, f64, TaskPosition)) {
         for (name, cluster) in &mut self.clusters {
-            due.extend(
-                cluster
-                    .take_due()
-                    .map(|(at, position)| (name.clone(), at, position)),
-            );
+            let mut due = cluster.take_due().peekable();
+            if due.peek().is_none() {
+                continue;
+            }
+            let name: Arc<str> = name.as_str().into();
+            for (at, position) in due {
+                each(&name, at, position);
+            }
         }
-        due
     }
 
     /// Forgets the tasks that reached STOPPED at or before `until`, in every cluster and in the

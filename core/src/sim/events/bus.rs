@@ -218,6 +218,11 @@ pub fn publish(world: &mut World) {
     let mut sources = Vec::new();
     for cluster in world.ecs.clusters_mut() {
         cluster.listen(listening);
+        let noted = cluster.changes_noted();
+        if noted == 0 {
+            continue;
+        }
+        sources.reserve(noted);
         let cluster_arn: Arc<str> = cluster.arn.as_str().into();
         for change in cluster.take_changes() {
             sources.push(match change {

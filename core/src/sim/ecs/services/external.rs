@@ -275,7 +275,7 @@ fn task_set_launch(world: &World, key: &(String, String), index: usize) -> Optio
         world,
         &set.load_balancers,
         service.health_check_grace_period_seconds,
-        &mut launch.plan,
+        std::sync::Arc::make_mut(&mut launch.plan),
     );
     Some(launch)
 }

@@ -205,7 +205,7 @@ fn settled(service: &mut Service, cluster: &Cluster, now: f64) -> bool {
 fn primary_launch(world: &World, key: &(String, String)) -> Option<Launch> {
     let service = world.ecs.services.get(key)?;
     let mut launch = deployment_launch(world, key, 0, service.launch_type)?;
-    targets::serve(world, service, &mut launch.plan);
+    targets::serve(world, service, Arc::make_mut(&mut launch.plan));
     Some(launch)
 }
 
