@@ -18,8 +18,9 @@ use rustc_hash::FxHashMap;
 /// them would cost about what making them does.
 const LONGEST_KEPT_VALUE: usize = 256;
 
-/// Entries of the direct-mapped front of `Strings::by_name` (a power of two).
-const RECENT_NAMES: usize = 1024;
+/// Entries of the direct-mapped front of `Strings::by_name`: 2^RECENT_BITS.
+const RECENT_BITS: u32 = 10;
+const RECENT_NAMES: usize = 1 << RECENT_BITS;
 
 /// Shapes of struct kept at most (a program's structs and the members they leave out make a
 /// bounded set; this bounds it whatever the answers).
@@ -74,7 +75,11 @@ impl Strings {
     #[inline]
     fn slot(&mut self, py: Python<'_>, name: &'static str) -> usize {
         let address = (name.as_ptr() as usize, name.len());
-        let recent = (address.0 >> 3 ^ address.1) & (RECENT_NAMES - 1);
+        // A multiplicative hash: names lie packed side by side in the program's text, and
+        // their addresses' low bits alone sent names of one document to the same entry.
+        let mixed = (address.0 as u64 ^ (address.1 as u64).rotate_left(32))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let recent = (mixed >> (64 - RECENT_BITS)) as usize;
         let (at, len, slot) = self.recent[recent];
         if (at, len) == address {
             return slot;

@@ -42,7 +42,7 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        4 => (0..4usize, 1..12i32, 0..10usize, 0..4usize, proptest::option::of(0..2u8))
+        4 => (0..4usize, 1..12i32, 0..10usize, 0..5usize, proptest::option::of(0..2u8))
             .prop_map(|(definition, count, strategy, constraint, group)| Op::Run { definition, count, strategy, constraint, group }),
         2 => (0..50usize).prop_map(|nth| Op::Stop { nth }),
         1 => (0..20usize).prop_map(|nth| Op::Drain { nth }),
@@ -84,6 +84,7 @@ fn constraint(index: usize) -> Value {
         [{"type": "distinctInstance"}],
         [{"type": "memberOf", "expression": "attribute:ecs.availability-zone != us-east-1c"}],
         [{"type": "memberOf", "expression": "attribute:ecs.instance-type =~ .*\\.large"}, {"type": "distinctInstance"}],
+        [{"type": "memberOf", "expression": "runningTasksCount < 4"}],
     ]);
     all[index].clone()
 }

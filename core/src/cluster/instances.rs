@@ -211,6 +211,17 @@ impl Instances {
         }
     }
 
+    /// Forgets the notes since the last `take_changed` when they are all of instances at
+    /// `placed` (sorted): tasks placed through the placement index, which took note of them.
+    pub fn forget_noted(&mut self, placed: &[usize]) {
+        if self.renumbered || !self.removed.is_empty() {
+            return;
+        }
+        if self.changed.iter().all(|p| placed.binary_search(p).is_ok()) {
+            self.changed.clear();
+        }
+    }
+
     /// What changed since the last call; from now on changes are noted.
     pub fn take_changed(&mut self) -> Changed {
         let was_noting = std::mem::replace(&mut self.noting, true);

@@ -10,7 +10,7 @@ use std::sync::Arc;
 /// What every task of one launch (a RunTask call, a service deployment) has in common.
 #[derive(Debug)]
 pub struct TaskSpec {
-    pub task_definition: api::TaskDefinition,
+    pub task_definition: Arc<api::TaskDefinition>,
     pub requirement: Requirement,
     pub group: String,
     pub started_by: Option<String>,

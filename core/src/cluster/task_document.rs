@@ -7,7 +7,6 @@
 use super::task::{network_bindings, Task};
 use crate::api::ecs::{self as api, HealthStatus, LaunchType, NetworkMode};
 use serde::{Serialize, Serializer};
-use std::fmt;
 use std::sync::Arc;
 
 /// Task `task` of the cluster `cluster_arn` as it is at `at`.
@@ -48,28 +47,32 @@ struct ContainerArn<'a> {
     index: usize,
 }
 
-impl fmt::Display for ContainerArn<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ContainerArn<'_> {
+    /// Its text, put together piece by piece: through `fmt` (`write!`, `collect_str`) it cost
+    /// several times as much, and it is written for every container of every task answered.
+    fn text(&self) -> String {
         let arn = self.task_arn;
         let resource = arn.find('/').unwrap_or(arn.len());
-        // Pieces written one by one: `write!` with arguments costs several times as much, and
-        // this runs for every container of every task answered.
+        let mut digits = itoa::Buffer::new();
+        let index = digits.format(self.index);
+        let mut text = String::with_capacity(arn.len() + ":container/".len() + index.len());
         match arn[..resource].strip_suffix(":task") {
             Some(head) => {
-                f.write_str(head)?;
-                f.write_str(":container")?;
-                f.write_str(&arn[resource..])?;
+                text.push_str(head);
+                text.push_str(":container");
+                text.push_str(&arn[resource..]);
             }
-            None => f.write_str(arn)?,
+            None => text.push_str(arn),
         }
-        f.write_str("/")?;
-        f.write_str(itoa::Buffer::new().format(self.index))
+        text.push('/');
+        text.push_str(index);
+        text
     }
 }
 
 impl Serialize for ContainerArn<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        serializer.serialize_str(&self.text())
     }
 }
 

@@ -172,8 +172,7 @@ pub(crate) fn launch(
     for provider in providers {
         let zone_counts = explain.then(|| spread.per_zone.clone());
         let subnet = spread.choose(rng);
-        let position = launch.start(cluster, Site::Subnet(subnet), rng);
-        cluster.tasks[position].capacity_provider = provider;
+        let position = launch.start(cluster, Site::Subnet(subnet), provider.as_ref(), rng);
         placed.push(position);
         if let Some(zone_counts) = zone_counts {
             explanations.push(Explanation::Subnet {

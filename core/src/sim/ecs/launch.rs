@@ -135,7 +135,7 @@ impl Launch {
                 api::Error::InvalidParameterException.with("TaskDefinition not found.")
             })?;
         let tags = tags.resolve(registered.tags())?;
-        let task_definition = registered.task_definition.clone();
+        let task_definition = Arc::clone(&registered.task_definition);
         Ok(Launch::of(
             world,
             task_definition,
@@ -149,16 +149,16 @@ impl Launch {
     /// The launch of tasks of `task_definition` (a registered one, or a daemon's), tagged `tags`.
     pub fn of(
         world: &World,
-        task_definition: api::TaskDefinition,
+        task_definition: Arc<api::TaskDefinition>,
         group: Option<&str>,
         started_by: Option<String>,
         tags: Option<Vec<api::Tag>>,
         launch_type: LaunchType,
     ) -> Launch {
-        let family = task_definition.family.clone().unwrap_or_default();
+        let family = task_definition.family.as_deref().unwrap_or_default();
         let spec = TaskSpec {
             requirement: Requirement::of(&task_definition),
-            group: group.map_or_else(|| format!("family:{family}"), str::to_string),
+            group: group.map_or_else(|| ["family:", family].concat(), str::to_string),
             task_definition,
             started_by,
             tags,
@@ -192,9 +192,15 @@ impl Launch {
         }
     }
 
-    /// Starts one task at `site`, which has room for it; returns where the task is in
-    /// `cluster.tasks`.
-    pub fn start(&self, cluster: &mut Cluster, site: Site, rng: &mut ChaCha8Rng) -> TaskPosition {
+    /// Starts one task at `site`, which has room for it, on the capacity of `provider` when a
+    /// strategy chose one; returns where the task is in `cluster.tasks`.
+    pub fn start(
+        &self,
+        cluster: &mut Cluster,
+        site: Site,
+        provider: Option<&Arc<str>>,
+        rng: &mut ChaCha8Rng,
+    ) -> TaskPosition {
         let id = u128::from(rng.next_u64()) << 64 | u128::from(rng.next_u64());
         let mut arn = String::with_capacity(self.arn_prefix.len() + cluster.name.len() + 33);
         arn.push_str(&self.arn_prefix);
@@ -239,6 +245,7 @@ impl Launch {
         task.availability_zone = availability_zone;
         task.gpu_ids = gpu_ids;
         task.eni = eni;
+        task.capacity_provider = provider.cloned();
         cluster.add_task(task, self.now)
     }
 }

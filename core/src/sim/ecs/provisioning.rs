@@ -24,8 +24,7 @@ pub(crate) fn wait(
 ) -> Vec<TaskPosition> {
     (0..count)
         .map(|_| {
-            let position = launch.start(cluster, Site::Waiting, rng);
-            cluster.tasks[position].capacity_provider = Some(Arc::clone(provider));
+            let position = launch.start(cluster, Site::Waiting, Some(provider), rng);
             cluster.waiting.push((position, Arc::clone(placement)));
             position
         })

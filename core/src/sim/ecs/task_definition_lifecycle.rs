@@ -36,7 +36,7 @@ pub fn deregister_task_definition(
         .ok_or_else(|| {
             api::Error::ClientException.with("The specified task definition does not exist.")
         })?;
-    let definition = &mut registered.task_definition;
+    let definition = std::sync::Arc::make_mut(&mut registered.task_definition);
     if definition.status == Some(TaskDefinitionStatus::Active) {
         definition.status = Some(TaskDefinitionStatus::Inactive);
         definition.deregistered_at = Some(now);
@@ -79,7 +79,7 @@ pub fn delete_task_definitions(
             });
             continue;
         };
-        let definition = &mut registered.task_definition;
+        let definition = std::sync::Arc::make_mut(&mut registered.task_definition);
         if definition.status == Some(TaskDefinitionStatus::Active) {
             failures.push(api::Failure {
                 arn: definition.task_definition_arn.clone(),

@@ -16,7 +16,7 @@ pub type TaskDefinitions = BTreeMap<String, Vec<Registered>>;
 
 #[derive(Clone)]
 pub struct Registered {
-    pub task_definition: TaskDefinition,
+    pub task_definition: std::sync::Arc<TaskDefinition>,
     pub(super) tags: Vec<Tag>,
 }
 
@@ -58,7 +58,7 @@ pub fn register_task_definition(
         tags: Some(tags.clone()),
     };
     revisions.push(Registered {
-        task_definition,
+        task_definition: task_definition.into(),
         tags,
     });
     Ok(output)
@@ -144,7 +144,7 @@ pub fn describe_task_definition(
         .flatten()
         .any(|field| *field == api::TaskDefinitionField::Tags);
     let output = api::DescribeTaskDefinitionResponse {
-        task_definition: Some(found.task_definition.clone()),
+        task_definition: Some(TaskDefinition::clone(&found.task_definition)),
         tags: with_tags.then(|| found.tags.clone()),
     };
     Ok(output)

@@ -176,11 +176,15 @@ pub(crate) fn place_on_providers(
                 .constraints
                 .push(Constraint::CapacityProvider(Arc::clone(provider)));
         }
-        let (mut placed, failures, explanations) =
-            place_on_instances(cluster, launch, &within, *count, explain, rng);
-        for &position in &placed {
-            cluster.tasks[position].capacity_provider = provider.clone();
-        }
+        let (mut placed, failures, explanations) = place_on_instances(
+            cluster,
+            launch,
+            &within,
+            provider.as_ref(),
+            *count,
+            explain,
+            rng,
+        );
         let short = *count - placed.len() as u64;
         let waits = provider
             .as_ref()
@@ -206,13 +210,15 @@ pub(crate) fn place_on_providers(
     all
 }
 
-/// The EC2 launch type: each task placed by the engine on a container instance. Returns the
+/// The EC2 launch type: each task placed by the engine on a container instance (of
+/// `provider`'s capacity when a capacity provider strategy chose one). Returns the
 /// started tasks' positions in `cluster.tasks`, the failures of the task that found no
 /// instance, and for `explain` every decision.
 pub(crate) fn place_on_instances(
     cluster: &mut Cluster,
     launch: &Launch,
     placement: &Owned,
+    provider: Option<&Arc<str>>,
     count: u64,
     explain: bool,
     rng: &mut ChaCha8Rng,
@@ -244,6 +250,7 @@ pub(crate) fn place_on_instances(
         .reserve(count.min(MAX_PLACE_TASKS_COUNT) as usize);
     let mut failures = Vec::new();
     let mut explanations = Vec::new();
+    let mut placed_on = Vec::new();
     for _ in 0..count {
         let chosen = match &mut placer {
             Some(placer) => placer.choose(rng),
@@ -276,12 +283,17 @@ pub(crate) fn place_on_instances(
                 .collect();
             break;
         };
-        placed.push(launch.start(cluster, Site::Instance(index), rng));
+        placed.push(launch.start(cluster, Site::Instance(index), provider, rng));
         if let Some(placer) = &mut placer {
             placer.placed(index, &cluster.instances, &request);
+            placed_on.push(index);
         }
     }
     if index.is_some() {
+        // The index took note of each placement itself: the next call need not look at those
+        // instances again.
+        placed_on.sort_unstable();
+        cluster.instances.forget_noted(&placed_on);
         cluster.placement_index = index;
     }
     (placed, failures, explanations)
@@ -328,7 +340,7 @@ pub fn start_task(
                 failures.push(failure(&cluster.instances[index].arn, rejection.reason()))
             }
             None => {
-                started.push(launch.start(cluster, Site::Instance(index), &mut world.rng));
+                started.push(launch.start(cluster, Site::Instance(index), None, &mut world.rng));
             }
         }
     }

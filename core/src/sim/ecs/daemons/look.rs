@@ -120,7 +120,7 @@ fn launch_for(world: &World, key: &(String, String)) -> Option<Launch> {
         .then(|| daemon.tags.clone());
     Some(Launch::of(
         world,
-        registered.runs.clone(),
+        Arc::new(registered.runs.clone()),
         Some(&format!("daemon:{}", daemon.name)),
         Some(daemon.arn.clone()),
         tags,
@@ -337,7 +337,7 @@ fn start(
             continue;
         }
         let arn = Arc::clone(&instance.arn);
-        let position = launch.start(cluster, Site::Instance(index), rng);
+        let position = launch.start(cluster, Site::Instance(index), None, rng);
         daemon.tasks.insert(
             arn,
             Placed {

@@ -480,7 +480,7 @@ fn start_on_instances(
             Some(rejection) => {
                 failures.push(failure(&cluster.instances[index].arn, rejection.reason()))
             }
-            None => placed.push(launch.start(cluster, Site::Instance(index), rng)),
+            None => placed.push(launch.start(cluster, Site::Instance(index), None, rng)),
         }
     }
     let outcome = Placed {
