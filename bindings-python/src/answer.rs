@@ -22,6 +22,10 @@ const LONGEST_KEPT_VALUE: usize = 256;
 const RECENT_BITS: u32 = 10;
 const RECENT_NAMES: usize = 1 << RECENT_BITS;
 
+/// The most room a reader starts its stacks with: a list of thousands of tasks is read once in
+/// a while, and the calls after it should not each reserve that much.
+const MOST_STACK_ROOM: usize = 1024;
+
 /// Shapes of struct kept at most (a program's structs and the members they leave out make a
 /// bounded set; this bounds it whatever the answers).
 const MOST_SHAPES: usize = 4096;
@@ -41,6 +45,9 @@ pub struct Strings {
     /// numbers), so that a member whose value is that very object again (the cluster's ARN,
     /// a status, the moment) is not written at all.
     shapes: FxHashMap<u64, Shape>,
+    /// The deepest the reader's member and item stacks went: the next reader starts with that
+    /// room instead of growing to it again.
+    stack_room: (usize, usize),
 }
 
 impl Default for Strings {
@@ -50,6 +57,7 @@ impl Default for Strings {
             by_name: FxHashMap::default(),
             recent: vec![(0, 0, 0); RECENT_NAMES],
             shapes: FxHashMap::default(),
+            stack_room: (0, 0),
         }
     }
 }
@@ -246,17 +254,24 @@ pub fn to_python<'py>(
     strings: &mut Strings,
     tape: &Tape,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let (member_room, item_room) = strings.stack_room;
     let mut reader = Reader {
         py,
         strings,
         tape,
         tokens: &tape.tokens,
         at: 0,
-        members: Vec::new(),
-        items: Vec::new(),
+        members: Vec::with_capacity(member_room),
+        items: Vec::with_capacity(item_room),
         error: None,
     };
-    match reader.value(None) {
+    let read = reader.value(None);
+    let room = |stack: usize| stack.min(MOST_STACK_ROOM);
+    reader.strings.stack_room = (
+        room(reader.members.capacity()),
+        room(reader.items.capacity()),
+    );
+    match read {
         Ok(value) => Ok(value),
         Err(Stop) => Err(reader.error.take().unwrap_or_else(|| malformed(reader.at))),
     }
@@ -319,7 +334,7 @@ impl<'a, 'py> Reader<'a, 'py> {
             Token::Bool(v) => PyBool::new(py, *v).to_owned().into_any(),
             Token::Int(v) => PyInt::new(py, *v).into_any(),
             Token::UInt(v) => PyInt::new(py, *v).into_any(),
-            Token::WideInt(v) => PyInt::new(py, *v).into_any(),
+            Token::WideInt(v) => PyInt::new(py, v.get()).into_any(),
             Token::Float(v) => match member {
                 Some(member) => self.strings.member_float(py, member, *v),
                 None => PyFloat::new(py, *v).into_any(),
