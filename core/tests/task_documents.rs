@@ -86,3 +86,58 @@ fn task_documents_are_the_api_shape_member_for_member() {
     );
     assert_eq!(value["tasks"][1]["platformVersion"], "1.4.0");
 }
+
+/// A task started through a capacity provider strategy names its provider in every one of its
+/// state change events, its first (PROVISIONING) included: the provider is part of the task from
+/// its start, not set on it afterwards.
+#[test]
+fn every_event_of_a_provider_task_names_its_provider() {
+    let mut sim = Simulation::default();
+    let mut call =
+        |service: &str, action: &str, input: Value| sim.call(service, action, input).unwrap();
+    call(
+        "ecs",
+        "CreateCluster",
+        json!({"clusterName": "spot", "capacityProviders": ["FARGATE", "FARGATE_SPOT"]}),
+    );
+    call(
+        "ecsim",
+        "CreateSubnet",
+        json!({"subnetId": "subnet-a", "availabilityZone": "us-east-1a"}),
+    );
+    call(
+        "ecs",
+        "RegisterTaskDefinition",
+        json!({"family": "web", "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc",
+               "cpu": "256", "memory": "512",
+               "containerDefinitions": [{"name": "web", "image": "web:1"}]}),
+    );
+    call(
+        "ecs",
+        "RunTask",
+        json!({"cluster": "spot", "taskDefinition": "web", "count": 2,
+               "capacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}],
+               "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-a"]}}}),
+    );
+    let listed = call(
+        "ecsim",
+        "ListBusEvents",
+        json!({"eventPattern": "{\"detail-type\":[\"ECS Task State Change\"]}"}),
+    );
+    let details: Vec<Value> = listed["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|text| {
+            serde_json::from_str::<Value>(text.as_str().unwrap()).unwrap()["detail"].clone()
+        })
+        .collect();
+    assert!(details.len() >= 2, "{details:?}");
+    assert!(
+        details.iter().any(|d| d["lastStatus"] == "PROVISIONING"),
+        "{details:?}"
+    );
+    for detail in &details {
+        assert_eq!(detail["capacityProviderName"], "FARGATE_SPOT", "{detail}");
+    }
+}
