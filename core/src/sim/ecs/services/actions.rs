@@ -211,7 +211,7 @@ fn create(
         history: Default::default(),
         external: false,
     };
-    shift::begin(&service, &world.elbv2, &mut deployment);
+    shift::begin(&mut service, &world.elbv2, &mut deployment);
     service.begin_deployment(deployment, now, None);
     let described = service.to_api(&[Default::default()]);
     world.ecs.services.insert(key, service);
