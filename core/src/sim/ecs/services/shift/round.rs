@@ -282,12 +282,13 @@ fn work(round: &mut Round, progress: &mut Progress) -> Work {
     }
 }
 
-/// Whether every green task the service wants is RUNNING and healthy: traffic reaches only
-/// healthy targets.
+/// Whether green has the tasks the service wants and every one of them is RUNNING and healthy:
+/// traffic reaches only healthy targets, and a scale-in during the shift can leave more green
+/// tasks than it wants, some of them not yet healthy.
 fn green_ready(round: &Round) -> bool {
     let green = counts(round.cluster, &round.service.deployments[0], round.now);
     let desired = round.service.desired_count;
-    green.running >= desired && green.healthy >= desired && green.pending == 0
+    green.running >= desired && green.healthy == green.running && green.pending == 0
 }
 
 /// The production traffic moves to green: all at once (BLUE_GREEN), in equal steps (LINEAR) or
