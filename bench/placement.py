@@ -124,7 +124,7 @@ def compare_with_moto(rounds: int = 5) -> None:
         return
     for label, times in [("no strategies", plain), ("spread(AZ)+binpack(memory)+memberOf", chained)]:
         best = min(times)
-        per_round = statistics.median(run[0] / time for run, time in zip(moto_runs, times))
+        per_round = statistics.median(moto[0] / ours for moto, ours in zip(moto_runs, times))
         print(f"ecsim run_task (Python client), 100 instances, {label}: {best * 1e6:.1f} µs per task "
               f"({through_client / best:.0f}x moto's boto3 path, {per_task / best:.1f}x its bare backend, "
               f"best of {rounds}; median of the rounds' ratios {per_round:.0f}x)")

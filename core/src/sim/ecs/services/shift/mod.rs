@@ -310,9 +310,9 @@ impl Progress {
 
 /// Readies a new deployment of `service`: the target groups its tasks register with, and, when
 /// it replaces a revision that serves traffic, its progress through the stages. A shift under
-/// way stops there, as its service deployment does: the new deployment's reconcile gives all
-/// the production traffic to its blue revision, and a rollback to that revision keeps it there
-/// instead of resuming a shift from a revision whose tasks are gone.
+/// way stops there, as its service deployment does: a new deployment that shifts gives all the
+/// production traffic to its blue revision at its reconcile, and a rollback to that revision
+/// keeps it there instead of resuming a shift from a revision whose tasks are gone.
 pub fn begin(service: &mut Service, elbv2: &Elbv2State, deployment: &mut Deployment) {
     prepare(service, elbv2, deployment);
     for superseded in &mut service.deployments {
