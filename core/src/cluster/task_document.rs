@@ -47,32 +47,42 @@ struct ContainerArn<'a> {
     index: usize,
 }
 
+/// Container ARNs up to this length are put together on the stack (an ARN may be longer).
+const ARN_ON_STACK: usize = 256;
+
 impl ContainerArn<'_> {
-    /// Its text, put together piece by piece: through `fmt` (`write!`, `collect_str`) it cost
-    /// several times as much, and it is written for every container of every task answered.
-    fn text(&self) -> String {
+    /// Its text in pieces, put together without `fmt` (`write!`, `collect_str` cost several
+    /// times as much) or a `String` of its own: it is written for every container of every
+    /// task answered.
+    fn pieces<'b>(&'b self, digits: &'b mut itoa::Buffer) -> [&'b str; 5] {
         let arn = self.task_arn;
         let resource = arn.find('/').unwrap_or(arn.len());
-        let mut digits = itoa::Buffer::new();
         let index = digits.format(self.index);
-        let mut text = String::with_capacity(arn.len() + ":container/".len() + index.len());
         match arn[..resource].strip_suffix(":task") {
-            Some(head) => {
-                text.push_str(head);
-                text.push_str(":container");
-                text.push_str(&arn[resource..]);
-            }
-            None => text.push_str(arn),
+            Some(head) => [head, ":container", &arn[resource..], "/", index],
+            None => [arn, "", "", "/", index],
         }
-        text.push('/');
-        text.push_str(index);
-        text
     }
 }
 
 impl Serialize for ContainerArn<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text())
+        let mut digits = itoa::Buffer::new();
+        let pieces = self.pieces(&mut digits);
+        let mut stack = [0u8; ARN_ON_STACK];
+        let mut length = 0;
+        for piece in pieces {
+            let Some(room) = stack.get_mut(length..length + piece.len()) else {
+                return serializer.serialize_str(&pieces.concat());
+            };
+            room.copy_from_slice(piece.as_bytes());
+            length += piece.len();
+        }
+        // Whole texts side by side are UTF-8 still; the check is kept over an unsafe read.
+        match std::str::from_utf8(&stack[..length]) {
+            Ok(text) => serializer.serialize_str(text),
+            Err(_) => serializer.serialize_str(&pieces.concat()),
+        }
     }
 }
 
@@ -87,7 +97,7 @@ struct TaskShape<'a> {
     cluster_arn: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     container_instance_arn: Option<&'a str>,
-    containers: Vec<ContainerShape<'a>>,
+    containers: Containers<'a>,
     cpu: Decimal,
     created_at: f64,
     desired_status: &'a str,
@@ -151,11 +161,16 @@ struct ContainerShape<'a> {
     gpu_ids: Option<&'a [String]>,
 }
 
-impl Serialize for TaskDocument {
+/// A task's containers, written one by one as the list is (no list of them built first).
+struct Containers<'a> {
+    task: &'a Task,
+    now: f64,
+}
+
+impl Serialize for Containers<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (task, now) = (&*self.task, self.at);
+        let (task, now) = (self.task, self.now);
         let spec = &*task.spec;
-        let fargate = spec.launch_type == LaunchType::Fargate;
         let host_ports = spec.task_definition.network_mode != Some(NetworkMode::Awsvpc);
         let container_status = task.container_status();
         let containers = spec
@@ -183,8 +198,16 @@ impl Serialize for TaskDocument {
                 memory: container.memory.map(|m| Decimal(m.into())),
                 memory_reservation: container.memory_reservation.map(|m| Decimal(m.into())),
                 gpu_ids: (!task.gpu_ids.is_empty()).then_some(&task.gpu_ids[..]),
-            })
-            .collect();
+            });
+        serializer.collect_seq(containers)
+    }
+}
+
+impl Serialize for TaskDocument {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (task, now) = (&*self.task, self.at);
+        let spec = &*task.spec;
+        let fargate = spec.launch_type == LaunchType::Fargate;
         TaskShape {
             attachments: task
                 .eni
@@ -195,7 +218,7 @@ impl Serialize for TaskDocument {
             capacity_provider_name: task.capacity_provider.as_deref(),
             cluster_arn: &self.cluster_arn,
             container_instance_arn: task.instance_arn.as_deref(),
-            containers,
+            containers: Containers { task, now },
             cpu: Decimal(spec.requirement.cpu),
             created_at: task.created_at,
             desired_status: task.desired_status,

@@ -246,7 +246,7 @@ impl Launch {
         task.gpu_ids = gpu_ids;
         task.eni = eni;
         task.capacity_provider = provider.cloned();
-        cluster.add_task(task, self.now)
+        cluster.add_task(task, id, self.now)
     }
 }
 
@@ -276,8 +276,13 @@ pub(crate) fn uuid(value: u128) -> String {
 /// The last `digits` hex digits of `value`, lowercase, without the formatting machinery: it
 /// runs once per task placed.
 fn push_hex(out: &mut String, value: u128, digits: u32) {
-    for shift in (0..digits).rev() {
-        let digit = ((value >> (shift * 4)) & 0xf) as u32;
-        out.push(char::from_digit(digit, 16).unwrap_or('0'));
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digits = digits.min(32) as usize;
+    let mut text = [0u8; 32];
+    for (at, digit) in text[..digits].iter_mut().enumerate() {
+        let shift = (digits - 1 - at) * 4;
+        *digit = HEX[(value >> shift) as usize & 0xf];
     }
+    // Hex digits are ASCII: the check cannot fail.
+    out.push_str(std::str::from_utf8(&text[..digits]).unwrap_or_default());
 }
