@@ -53,21 +53,22 @@ impl Cluster {
 
     /// Notes the instance named `arn` as it is now.
     pub fn note_instance(&mut self, arn: &str, at: f64) {
+        if let Some(position) = self.instances.position_of(arn) {
+            self.note_instance_at(position, at);
+        }
+    }
+
+    /// Notes the instance at `position` of `instances` as it is now.
+    pub fn note_instance_at(&mut self, position: usize, at: f64) {
         if self.journal.is_none() {
             return;
         }
-        if let Some(instance) = self
-            .instances
-            .position_of(arn)
-            .map(|at| &self.instances[at])
-        {
-            let copy = Box::new(instance.event_copy());
-            self.note(Change::Instance {
-                at,
-                instance: copy,
-                leaving: false,
-            });
-        }
+        let copy = Box::new(self.instances[position].event_copy());
+        self.note(Change::Instance {
+            at,
+            instance: copy,
+            leaving: false,
+        });
     }
 
     /// Notes `instance`, which has just left the cluster.

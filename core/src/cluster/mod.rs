@@ -102,9 +102,9 @@ pub struct ContainerInstance {
 }
 
 impl ContainerInstance {
-    /// A copy for its state change event, without its task groups: the event does not show
-    /// them, and they are the part of the record a copy per started task would otherwise
-    /// rebuild node by node.
+    /// A copy for its state change event, without its task groups and tags: the event shows
+    /// neither, and the groups are the part of the record a copy per started task would
+    /// otherwise rebuild node by node.
     pub fn event_copy(&self) -> ContainerInstance {
         ContainerInstance {
             id: Arc::clone(&self.id),
@@ -123,7 +123,7 @@ impl ContainerInstance {
             running_tasks_count: self.running_tasks_count,
             pending_tasks_count: self.pending_tasks_count,
             task_groups: BTreeMap::new(),
-            tags: self.tags.clone(),
+            tags: Vec::new(),
             capacity_provider: self.capacity_provider.clone(),
         }
     }
@@ -351,21 +351,32 @@ impl Cluster {
         TaskDocument::new(self.tasks.kept(position), self.arn.as_str().into(), at)
     }
 
-    /// Adds `task`, whose id is the 32 hex digits of `id`, and takes it through the steps due by
-    /// `now`; returns where it is in `tasks`. The id is given as the number it was drawn as:
-    /// reading it back from the ARN cost about 400 instructions a task.
-    pub fn add_task(&mut self, task: Task, id: u128, now: f64) -> TaskPosition {
+    /// Adds `task`, whose id is the 32 hex digits of `id`, placed on the instance at `instance`
+    /// (if any), and takes it through the steps due by `now`; returns where it is in `tasks`.
+    /// The id and the instance are given as the caller has them: reading them back from the
+    /// task's ARNs cost about 700 instructions a task.
+    pub fn add_task(
+        &mut self,
+        task: Task,
+        id: u128,
+        instance: Option<usize>,
+        now: f64,
+    ) -> TaskPosition {
         debug_assert_eq!(task_key(task.id()), Some(id));
+        debug_assert_eq!(
+            instance.map(|at| &self.instances[at].arn),
+            task.instance_arn.as_ref()
+        );
         self.task_positions.insert(id, self.tasks.next_position());
-        let (instance, version) = (task.instance_arn.clone(), task.version);
+        let version = task.version;
         let position = self.tasks.push(task);
         self.settle_task(position, now);
         // Each step noted itself; a task that stays as it was created is noted as created.
         if self.tasks[position].version == version {
             self.note_task(position, now);
         }
-        if let Some(arn) = instance {
-            self.note_instance(&arn, now);
+        if let Some(at) = instance {
+            self.note_instance_at(at, now);
         }
         position
     }

@@ -208,6 +208,10 @@ impl Launch {
         arn.push('/');
         push_hex(&mut arn, id, 32);
         let waits = matches!(site, Site::Waiting);
+        let instance_at = match site {
+            Site::Instance(index) => Some(index),
+            _ => None,
+        };
         let (instance_arn, availability_zone, gpu_ids, eni) = match site {
             Site::Instance(index) => {
                 let gpu_ids =
@@ -246,7 +250,7 @@ impl Launch {
         task.gpu_ids = gpu_ids;
         task.eni = eni;
         task.capacity_provider = provider.cloned();
-        cluster.add_task(task, id, self.now)
+        cluster.add_task(task, id, instance_at, self.now)
     }
 }
 
