@@ -244,13 +244,12 @@ pub(crate) fn place_on_instances(
             (request, None)
         }
     };
-    let mut placed = Vec::new();
-    cluster
-        .tasks
-        .reserve(count.min(MAX_PLACE_TASKS_COUNT) as usize);
+    let most = count.min(MAX_PLACE_TASKS_COUNT) as usize;
+    let mut placed = Vec::with_capacity(most);
+    cluster.tasks.reserve(most);
     let mut failures = Vec::new();
     let mut explanations = Vec::new();
-    let mut placed_on = Vec::new();
+    let mut placed_on = Vec::with_capacity(if placer.is_some() { most } else { 0 });
     for _ in 0..count {
         let chosen = match &mut placer {
             Some(placer) => placer.choose(rng),
